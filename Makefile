@@ -20,6 +20,9 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # EDFlib and libcsv ship no pkg-config file.
 LIBS = -ledf -lcsv $(PKG_LIBS) -lm -pthread
 
+# `make V=1` shows the compiler command lines.
+Q := $(if $(V),,@)
+
 LIB_DIRS := pipeline detectors protocols synth
 LIB_SRC := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
 CLI_SRC := $(wildcard cli/*.c)
@@ -38,17 +41,17 @@ all: build/release/ictus
 define config_rules
 build/$(1)/%.o: %.c | deps
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(PKG_CFLAGS) -I. -c $$< -o $$@
+	$$(Q)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(PKG_CFLAGS) -I. -c $$< -o $$@
 
 build/$(1)/libictus.a: $$(LIB_SRC:%.c=build/$(1)/%.o)
 	@rm -f $$@
-	ar rcs $$@ $$^
+	$$(Q)ar rcs $$@ $$^
 
 build/$(1)/ictus: $$(CLI_SRC:%.c=build/$(1)/%.o) build/$(1)/libictus.a
-	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
 
 build/$(1)/tests/%: build/$(1)/tests/%.o $$(SUPPORT_SRC:%.c=build/$(1)/%.o) build/$(1)/libictus.a
-	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
 
 $(1)_TESTS := $$(TEST_SRC:tests/%.c=build/$(1)/tests/%)
 endef

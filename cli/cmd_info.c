@@ -1,0 +1,149 @@
+/* cmd_info.c: `ictus info RECORDING...`: describe recordings. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pipeline/analyzer.h"
+#include "pipeline/chain.h"
+#include "pipeline/walltime.h"
+
+static const char usage_text[] =
+    "usage: ictus info [options] RECORDING...\n"
+    "Print each recording's header: format, start (naive local time), duration, gaps,\n"
+    "annotations, and per channel the label, rate, unit, ranges and the analysis chain.\n"
+    "  -a, --annotations     list every annotation\n"
+    "  -p, --preset P        settings used to describe the analysis chain\n"
+    "  -c, --config FILE     settings overrides;  --set SECTION.KEY=VALUE\n"
+    "  --start T, --labels A,B, --full-scale-uv X   for sound files (WAV, FLAC, ...)\n";
+
+static void print_duration(int64_t us)
+{
+    int64_t s = us / ICTUS_US_PER_S;
+    printf("%.3f s (%" PRId64 ":%02d:%02d)", ictus_us_to_s(us), s / 3600, (int)(s / 60 % 60),
+           (int)(s % 60));
+}
+
+static void describe(const ictus_recording_info *info, const ictus_settings *set,
+                     bool all_annotations)
+{
+    char t[32];
+    printf("%s\n", info->path);
+    printf("  format      %s%s%s\n", ictus_format_name(info->format),
+           info->recording[0] && info->format == ICTUS_FORMAT_SNDFILE ? " " : "",
+           info->format == ICTUS_FORMAT_SNDFILE ? info->recording : "");
+    if (info->format != ICTUS_FORMAT_SNDFILE) {
+        printf("  patient     %s\n", info->patient);
+        printf("  recording   %s\n", info->recording);
+        printf("  records     %" PRId64 " x %g s\n", info->n_records, info->record_s);
+    }
+    printf("  start       %s\n", ictus_walltime_format(info->start_us, t, sizeof t));
+    printf("  end         %s\n", ictus_walltime_format(info->start_us + info->duration_us, t, sizeof t));
+    printf("  duration    ");
+    print_duration(info->duration_us);
+    printf("\n");
+    int64_t gap_us = 0;
+    for (int i = 1; i < info->n_segments; i++)
+        gap_us += info->segments[i].start_us - info->segments[i - 1].end_us;
+    printf("  gaps        %d", info->n_segments > 0 ? info->n_segments - 1 : 0);
+    if (gap_us > 0) {
+        printf(", missing ");
+        print_duration(gap_us);
+    }
+    printf("\n");
+    for (int i = 1; i < info->n_segments; i++)
+        printf("    gap %d     %.6f s .. %.6f s\n", i, ictus_us_to_s(info->segments[i - 1].end_us),
+               ictus_us_to_s(info->segments[i].start_us));
+    printf("  annotations %d\n", info->n_annotations);
+    int shown = all_annotations ? info->n_annotations : (info->n_annotations < 5 ? info->n_annotations : 5);
+    for (int i = 0; i < shown; i++) {
+        const ictus_annotation *a = &info->annotations[i];
+        printf("    %12.4f s", ictus_us_to_s(a->onset_us));
+        if (a->duration_us >= 0)
+            printf(" %10.4f s", ictus_us_to_s(a->duration_us));
+        else
+            printf("             ");
+        printf("  %s\n", a->text);
+    }
+    if (shown < info->n_annotations)
+        printf("    ... %d more (--annotations lists them all)\n", info->n_annotations - shown);
+    if (info->warning[0])
+        printf("  warning     %s\n", info->warning);
+    printf("  channels    %d\n", info->n_channels);
+    for (int c = 0; c < info->n_channels; c++) {
+        const ictus_channel_info *ci = &info->channels[c];
+        printf("    %2d %-20s %10.4f Hz  %-6s", c + 1, ci->label, ci->fs_hz, ci->unit[0] ? ci->unit : "-");
+        if (info->format != ICTUS_FORMAT_SNDFILE)
+            printf("  phys %g..%g  dig %d..%d", ci->phys_min, ci->phys_max, ci->dig_min, ci->dig_max);
+        printf("  %" PRId64 " samples\n", ci->n_samples);
+        if (!ictus_channel_analysable(ci, set)) {
+            printf("       not analysed (%s)\n", ci->fs_hz < set->min_fs_hz ? "rate below min_fs_hz"
+                                                                       : "not a voltage");
+            continue;
+        }
+        ictus_chain *chain;
+        ictus_error err;
+        if (ictus_chain_create(set, c, ci->fs_hz, &chain, &err) != ICTUS_OK) {
+            printf("       not analysed: %s\n", err.msg);
+            continue;
+        }
+        printf("       analysed at %g Hz, %d-sample windows: %s\n", ictus_chain_analysis_hz(chain),
+               ictus_chain_window_samples(chain), ictus_chain_describe(chain));
+        ictus_chain_destroy(chain);
+    }
+}
+
+int cmd_info(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_SETTINGS_LONGOPTS, CLI_SOURCE_LONGOPTS,
+        {"annotations", no_argument, NULL, 'a'}, {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    cli_settings cs;
+    cli_source_options so;
+    cli_settings_init(&cs);
+    cli_source_options_init(&so);
+    bool all_annotations = false, bad = false;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "ap:c:h", longopts, NULL)) != -1) {
+        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, &bad))
+            continue;
+        if (opt == 'a') {
+            all_annotations = true;
+        } else if (opt == OPT_HELP) {
+            fputs(usage_text, stdout);
+            cli_source_options_free(&so);
+            return CLI_OK;
+        } else {
+            bad = true;
+        }
+    }
+    if (bad || optind >= argc) {
+        fputs(usage_text, stderr);
+        cli_source_options_free(&so);
+        return CLI_USAGE;
+    }
+    if (!cli_settings_load(&cs, ictus_settings_sections)) {
+        cli_settings_free(&cs);
+        cli_source_options_free(&so);
+        return CLI_USAGE;
+    }
+    int status = CLI_OK;
+    for (int i = optind; i < argc; i++) {
+        ictus_source *src;
+        ictus_error err;
+        if (ictus_source_open(argv[i], &so.opt, &src, &err) != ICTUS_OK) {
+            cli_error(&err);
+            status = CLI_PROBLEMS;
+            continue;
+        }
+        describe(ictus_source_info(src), &cs.set, all_annotations);
+        ictus_source_close(src);
+    }
+    cli_settings_free(&cs);
+    cli_source_options_free(&so);
+    return status;
+}

@@ -1,0 +1,289 @@
+/* analyzer.c: the multi-threaded recording → frames driver. */
+#include "analyzer.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Frames a channel produced during the current block, waiting for the merge. */
+typedef struct {
+    ictus_frame *frames;
+    size_t n, head, cap;
+} frame_queue;
+
+struct ictus_analyzer {
+    ictus_source *src;
+    const ictus_settings *set;
+    int n;               /* analysed channels */
+    int *source_index;   /* [n] channel index in the source */
+    ictus_chain **chains;
+    frame_queue *queues;
+
+    /* worker pool (n_threads > 1) */
+    int n_threads;
+    pthread_t *threads;
+    pthread_mutex_t lock;
+    pthread_cond_t work_ready, work_done;
+    const ictus_block *block;  /* the block being processed */
+    uint64_t generation;       /* bumped for each new block */
+    int next_task;             /* next channel to take */
+    int tasks_done;
+    int quit;
+    int pool_started;
+};
+
+bool ictus_channel_analysable(const ictus_channel_info *ci, const ictus_settings *set)
+{
+    return ci->fs_hz >= set->min_fs_hz && (ci->is_voltage || ci->unit[0] == '\0');
+}
+
+static void queue_frame(void *ctx, const ictus_frame *frame)
+{
+    frame_queue *q = ctx;
+    if (q->n == q->cap) {
+        q->cap = q->cap ? 2 * q->cap : 64;
+        q->frames = ictus_xrealloc(q->frames, q->cap * sizeof(ictus_frame));
+    }
+    q->frames[q->n++] = *frame;
+}
+
+ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_options *opt,
+                                   ictus_analyzer **out, ictus_error *err)
+{
+    *out = NULL;
+    const ictus_recording_info *info = ictus_source_info(src);
+    ictus_analyzer *an = ictus_xcalloc(1, sizeof *an);
+    an->src = src;
+    an->set = opt->set;
+    an->source_index = ictus_xcalloc((size_t)info->n_channels + 1, sizeof(int));
+    if (opt->channels) {
+        for (int i = 0; i < opt->n_channels; i++) {
+            int found = -1;
+            for (int c = 0; c < info->n_channels && found < 0; c++)
+                if (strcmp(info->channels[c].label, opt->channels[i]) == 0)
+                    found = c;
+            if (found < 0) {
+                ictus_analyzer_destroy(an);
+                return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: no channel labelled '%s'",
+                                  info->path, opt->channels[i]);
+            }
+            bool dup = false;
+            for (int j = 0; j < an->n; j++)
+                dup |= an->source_index[j] == found;
+            if (!dup)
+                an->source_index[an->n++] = found;
+        }
+    } else {
+        for (int c = 0; c < info->n_channels; c++)
+            if (ictus_channel_analysable(&info->channels[c], opt->set))
+                an->source_index[an->n++] = c;
+    }
+    if (an->n == 0) {
+        ictus_analyzer_destroy(an);
+        return ictus_fail(err, ICTUS_ERR_CONFIG,
+                          "%s: no EEG channel to analyse (none in a voltage unit at >= %g Hz)",
+                          info->path, opt->set->min_fs_hz);
+    }
+    an->chains = ictus_xcalloc((size_t)an->n, sizeof(ictus_chain *));
+    an->queues = ictus_xcalloc((size_t)an->n, sizeof(frame_queue));
+    for (int i = 0; i < an->n; i++) {
+        const ictus_channel_info *ci = &info->channels[an->source_index[i]];
+        ictus_status st = ictus_chain_create(opt->set, an->source_index[i], ci->fs_hz,
+                                             &an->chains[i], err);
+        if (st != ICTUS_OK) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            ictus_analyzer_destroy(an);
+            return ictus_fail(err, st, "%s: channel '%s': %s", info->path, ci->label, msg);
+        }
+    }
+    an->n_threads = opt->n_threads > an->n ? an->n : opt->n_threads;
+    *out = an;
+    return ICTUS_OK;
+}
+
+int ictus_analyzer_channels(const ictus_analyzer *an)
+{
+    return an->n;
+}
+
+int ictus_analyzer_channel_index(const ictus_analyzer *an, int i)
+{
+    return an->source_index[i];
+}
+
+const ictus_chain *ictus_analyzer_chain(const ictus_analyzer *an, int i)
+{
+    return an->chains[i];
+}
+
+/* Run channel i's chain over the current block. */
+static void process_channel(ictus_analyzer *an, const ictus_block *blk, int i)
+{
+    int c = an->source_index[i];
+    ictus_chain_push(an->chains[i], blk->samples[c], blk->flags[c], (size_t)blk->n[c],
+                     blk->first_index[c], queue_frame, &an->queues[i]);
+}
+
+static void *worker_main(void *arg)
+{
+    ictus_analyzer *an = arg;
+    uint64_t seen = 0;
+    pthread_mutex_lock(&an->lock);
+    for (;;) {
+        while (!an->quit && an->generation == seen)
+            pthread_cond_wait(&an->work_ready, &an->lock);
+        if (an->quit)
+            break;
+        seen = an->generation;
+        while (an->next_task < an->n) {
+            int i = an->next_task++;
+            const ictus_block *blk = an->block;
+            pthread_mutex_unlock(&an->lock);
+            process_channel(an, blk, i);
+            pthread_mutex_lock(&an->lock);
+            if (++an->tasks_done == an->n)
+                pthread_cond_signal(&an->work_done);
+        }
+    }
+    pthread_mutex_unlock(&an->lock);
+    return NULL;
+}
+
+static void start_pool(ictus_analyzer *an)
+{
+    pthread_mutex_init(&an->lock, NULL);
+    pthread_cond_init(&an->work_ready, NULL);
+    pthread_cond_init(&an->work_done, NULL);
+    an->threads = ictus_xcalloc((size_t)an->n_threads, sizeof(pthread_t));
+    for (int t = 0; t < an->n_threads; t++)
+        if (pthread_create(&an->threads[t], NULL, worker_main, an) != 0)
+            abort();
+    an->pool_started = 1;
+}
+
+static void stop_pool(ictus_analyzer *an)
+{
+    if (!an->pool_started)
+        return;
+    pthread_mutex_lock(&an->lock);
+    an->quit = 1;
+    pthread_cond_broadcast(&an->work_ready);
+    pthread_mutex_unlock(&an->lock);
+    for (int t = 0; t < an->n_threads; t++)
+        pthread_join(an->threads[t], NULL);
+    free(an->threads);
+    pthread_cond_destroy(&an->work_ready);
+    pthread_cond_destroy(&an->work_done);
+    pthread_mutex_destroy(&an->lock);
+    an->pool_started = 0;
+}
+
+static void dispatch(ictus_analyzer *an, const ictus_block *blk)
+{
+    pthread_mutex_lock(&an->lock);
+    an->block = blk;
+    an->next_task = 0;
+    an->tasks_done = 0;
+    an->generation++;
+    pthread_cond_broadcast(&an->work_ready);
+    pthread_mutex_unlock(&an->lock);
+}
+
+static void wait_done(ictus_analyzer *an)
+{
+    pthread_mutex_lock(&an->lock);
+    while (an->tasks_done < an->n)
+        pthread_cond_wait(&an->work_done, &an->lock);
+    pthread_mutex_unlock(&an->lock);
+}
+
+/* Deliver every queued frame whose window all channels have passed, in
+ * (window, channel) order. */
+static void merge(ictus_analyzer *an, ictus_frame_fn fn, void *ctx)
+{
+    int64_t limit = INT64_MAX;
+    for (int i = 0; i < an->n; i++) {
+        int64_t p = ictus_chain_progress(an->chains[i]);
+        if (p < limit)
+            limit = p;
+    }
+    for (;;) {
+        int best = -1;
+        int64_t best_k = limit;
+        for (int i = 0; i < an->n; i++) {
+            frame_queue *q = &an->queues[i];
+            if (q->head < q->n && q->frames[q->head].window < best_k) {
+                best = i;
+                best_k = q->frames[q->head].window;
+            }
+        }
+        if (best < 0)
+            break;
+        fn(ctx, &an->queues[best].frames[an->queues[best].head++]);
+    }
+    for (int i = 0; i < an->n; i++) {
+        frame_queue *q = &an->queues[i];
+        memmove(q->frames, q->frames + q->head, (q->n - q->head) * sizeof(ictus_frame));
+        q->n -= q->head;
+        q->head = 0;
+    }
+}
+
+static bool block_empty(const ictus_block *blk)
+{
+    for (int c = 0; c < blk->n_channels; c++)
+        if (blk->n[c] > 0)
+            return false;
+    return true;
+}
+
+ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_frame_fn fn, void *ctx,
+                                ictus_error *err)
+{
+    ictus_block *blk[2] = {ictus_block_create(an->src), ictus_block_create(an->src)};
+    bool threaded = an->n_threads > 1;
+    if (threaded)
+        start_pool(an);
+    ictus_status st = ictus_source_read(an->src, blk[0], err);
+    int cur = 0;
+    while (st == ICTUS_OK && !block_empty(blk[cur])) {
+        if (threaded) {
+            dispatch(an, blk[cur]);
+            st = ictus_source_read(an->src, blk[1 - cur], err);
+            wait_done(an);
+        } else {
+            for (int i = 0; i < an->n; i++)
+                process_channel(an, blk[cur], i);
+            st = ictus_source_read(an->src, blk[1 - cur], err);
+        }
+        merge(an, fn, ctx);
+        cur = 1 - cur;
+    }
+    stop_pool(an);
+    if (st == ICTUS_OK) {
+        for (int i = 0; i < an->n; i++)
+            ictus_chain_finish(an->chains[i], queue_frame, &an->queues[i]);
+    }
+    merge(an, fn, ctx);
+    ictus_block_destroy(blk[0]);
+    ictus_block_destroy(blk[1]);
+    return st;
+}
+
+void ictus_analyzer_destroy(ictus_analyzer *an)
+{
+    if (!an)
+        return;
+    stop_pool(an);
+    for (int i = 0; an->chains && i < an->n; i++)
+        ictus_chain_destroy(an->chains[i]);
+    for (int i = 0; an->queues && i < an->n; i++)
+        free(an->queues[i].frames);
+    free(an->chains);
+    free(an->queues);
+    free(an->source_index);
+    free(an);
+}

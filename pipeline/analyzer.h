@@ -1,0 +1,55 @@
+/* analyzer.h: stream a whole recording through one chain per channel, on
+ * worker threads, and deliver the frames in (window, channel) order.
+ *
+ * The calling thread reads and decodes the next block while the workers
+ * run the chains on the current one (each channel's chain on one worker at
+ * a time); frames are then merged and handed to the callback on the calling
+ * thread.  Memory is a few blocks plus each chain's fixed state, whatever
+ * the recording's length.  The frames do not depend on the thread count.
+ *
+ * Lifecycle: ictus_analyzer_create() (chains built, nothing read) →
+ * ictus_analyzer_run() (once) → ictus_analyzer_destroy().
+ */
+#ifndef ICTUS_ANALYZER_H
+#define ICTUS_ANALYZER_H
+
+#include <stdbool.h>
+
+#include "chain.h"
+#include "settings.h"
+#include "source.h"
+#include "status.h"
+
+typedef struct {
+    const ictus_settings *set;   /* must outlive the analyzer */
+    int n_threads;               /* worker threads; <= 1 runs everything on the calling thread */
+    const char *const *channels; /* labels of the channels to analyse, or NULL for every channel
+                                    ictus_channel_analysable() accepts */
+    int n_channels;
+} ictus_analyzer_options;
+
+typedef struct ictus_analyzer ictus_analyzer;
+
+/* Channels analysed by default: sampled at >= min_fs_hz, in a voltage
+ * unit or with no unit (sound files, unlabelled EDF signals). */
+bool ictus_channel_analysable(const ictus_channel_info *ci, const ictus_settings *set);
+
+/* Build the chains for `src` (which must outlive the analyzer and is read
+ * from its current position).  Fails with ICTUS_ERR_CONFIG when a label
+ * in opt->channels is not in the recording, or when no channel qualifies. */
+ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_options *opt,
+                                   ictus_analyzer **out, ictus_error *err);
+void ictus_analyzer_destroy(ictus_analyzer *an); /* NULL is a no-op */
+
+/* The analysed channels: how many, and the source channel index of each. */
+int ictus_analyzer_channels(const ictus_analyzer *an);
+int ictus_analyzer_channel_index(const ictus_analyzer *an, int i);
+const ictus_chain *ictus_analyzer_chain(const ictus_analyzer *an, int i);
+
+/* Read the recording to its end, calling fn for every frame in increasing
+ * window order, channels in source order within a window.  On a read error
+ * the frames already delivered stay delivered and err names the record. */
+ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_frame_fn fn, void *ctx,
+                                ictus_error *err);
+
+#endif
