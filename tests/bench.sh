@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# bench.sh: the performance figures of ictus, each measured in this run
+# beside a floor measured on the same file in the same run.
+# Usage: tests/bench.sh BUILD_DIR   (make bench)
+set -eu
+build=${1:?usage: tests/bench.sh BUILD_DIR}
+ictus=$build/ictus
+exec_=$build/tests/bench_exec
+floor=$build/tests/bench_floor
+work=${ICTUS_BENCH_DIR:-build/bench}
+mkdir -p "$work"
+repeat=${ICTUS_BENCH_REPEAT:-3}
+
+field() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
+
+# The animal-day: 24 h, 4 channels, 1 kHz, 16-bit EDF, made once and kept.
+make_recording() { # HOURS FILE
+    [ -s "$2" ] && return 0
+    echo "writing $2 ($1 h, 4 channels, 1 kHz, 16-bit EDF)..."
+    "$ictus" synth --model ihka-mouse --animals 1 --seed 7 --fs 1000 --channels 4 \
+        --file-hours "$1" --days 1 -o "$work/synth-$1h" >/dev/null
+    mv "$(ls "$work/synth-$1h"/recordings/*.edf | head -n 1)" "$2"
+    rm -rf "$work/synth-$1h"
+}
+
+day=$work/animal-day-24h.edf
+three=$work/animal-days-72h.edf
+make_recording 24 "$day"
+make_recording 72 "$three"
+
+printf '\n== streaming core (issue 2): %s\n' "$(basename "$day")"
+fl=$("$exec_" "$repeat" "$floor" "$day")
+fl_s=$(echo "$fl" | field wall_s)
+nul=$("$exec_" "$repeat" "$ictus" features --format null "$day")
+nul_s=$(echo "$nul" | field wall_s)
+nul_rss=$(echo "$nul" | field maxrss_mib)
+csv=$("$exec_" "$repeat" "$ictus" features "$day" -o "$work/features.csv")
+csv_s=$(echo "$csv" | field wall_s)
+nul72=$("$exec_" 1 "$ictus" features --format null "$three")
+nul72_s=$(echo "$nul72" | field wall_s)
+nul72_rss=$(echo "$nul72" | field maxrss_mib)
+printf '%-52s %8s s\n' "floor: read every sample into floats" "$fl_s"
+printf '%-52s %8s s   (target <= 2 s)   ratio to floor %.1fx\n' \
+    "ictus features --format null (24 h)" "$nul_s" "$(echo "$nul_s / $fl_s" | bc -l)"
+printf '%-52s %8s s   (CSV adds %.2f s, target <= 1 s)\n' \
+    "ictus features -o features.csv (24 h)" "$csv_s" "$(echo "$csv_s - $nul_s" | bc -l)"
+printf '%-52s %8s MiB (target <= 64 MiB)\n' "peak RSS, 24 h" "$nul_rss"
+printf '%-52s %8s MiB (72 h took %s s: %.2f s per animal-day)\n' "peak RSS, 72 h" "$nul72_rss" \
+    "$nul72_s" "$(echo "$nul72_s / 3" | bc -l)"
