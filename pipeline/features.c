@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "feat.h"
+
 const char *const ictus_feature_names[ICTUS_N_FEATURES] = {
     [ICTUS_F_LINE_LENGTH] = "line_length",
     [ICTUS_F_RMS] = "rms",
@@ -45,6 +47,18 @@ char *ictus_artefact_format(uint32_t flags, char *buf, size_t size)
     return buf;
 }
 
-/* Filled in as the feature modules land (feat_*.c). */
-const ictus_feature_desc *const ictus_feature_registry[] = {NULL};
-const int ictus_feature_registry_count = 0;
+/* The order compute() is called in; artefact flags last (they read power_emg
+ * and power_total). */
+const ictus_feature_desc *const ictus_feature_registry[] = {
+    &ictus_feat_linelength,
+    &ictus_feat_rms,
+    &ictus_feat_teager,
+    &ictus_feat_hjorth,
+    &ictus_feat_spikes,
+    &ictus_feat_bands,
+    &ictus_feat_entropy,
+    &ictus_feat_edge,
+    &ictus_feat_artefact,
+};
+const int ictus_feature_registry_count =
+    (int)(sizeof ictus_feature_registry / sizeof ictus_feature_registry[0]);

@@ -1,0 +1,366 @@
+/* test_features.c: the registered features against NumPy/SciPy, and their properties.
+ *
+ * Reference: tests/fixtures/features.txt (gen_features.py): sines at the
+ * band centres, white, 1/f and chirp signals, spike trains, n = 500 at
+ * 250 Hz, 347 at 173.61 Hz, 400 at 200 Hz, n = 2 and 3, all-zero and
+ * constant windows.  Tolerances, |got − ref| against |ref|:
+ *   sef90, peak_freq                 exactly the same bin (or both NaN);
+ *   spike_rate                       1e-12 relative (a count over a duration);
+ *   every other column               1e-9 relative (NaN where the reference is NaN).
+ * Each window is run twice: on SciPy's PSD (the features alone) and on
+ * ictus_spectrum's (the framer's path), where the spectral columns also
+ * allow an absolute 1e-12 of power_total for bins at round-off level.
+ * Properties: rel_* sum to 1 where the bands tile the total band; each
+ * feature writes only its own columns and together they write them all;
+ * artefact flags switch exactly at their thresholds.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "feature_fixture.h"
+#include "pipeline/feat.h"
+#include "pipeline/features.h"
+#include "pipeline/spectrum.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+/* Every registered feature, started for one window length and rate. */
+typedef struct {
+    ictus_feature f[32];
+    int count;
+} feature_bank;
+
+static void bank_start(feature_bank *b, const ictus_settings *set, int n, double fs_hz)
+{
+    b->count = ictus_feature_registry_count;
+    for (int i = 0; i < b->count; i++) {
+        const ictus_feature_desc *d = ictus_feature_registry[i];
+        ictus_error err;
+        b->f[i] = (ictus_feature){.desc = d, .set = set,
+                                  .priv = d->priv_size ? ictus_xcalloc(1, d->priv_size) : NULL};
+        if (d->start)
+            CHECK_MSG(d->start(&b->f[i], set, n, fs_hz, &err) == ICTUS_OK, "%s: start: %s",
+                      d->name, err.msg);
+    }
+}
+
+static void bank_compute(feature_bank *b, const ictus_window *w, ictus_frame *frame)
+{
+    for (int i = 0; i < b->count; i++)
+        b->f[i].desc->compute(&b->f[i], w, frame);
+}
+
+static void bank_stop(feature_bank *b)
+{
+    for (int i = 0; i < b->count; i++) {
+        if (b->f[i].desc->stop)
+            b->f[i].desc->stop(&b->f[i]);
+        free(b->f[i].priv);
+    }
+}
+
+/* A window as the framer builds it, with no baseline for the EMG flag. */
+static ictus_window make_window(const double *x, int n, double fs_hz, const double *psd,
+                                double baseline_rms)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += x[i];
+    return (ictus_window){.x = x, .n = n, .fs_hz = fs_hz, .mean = sum / n, .psd = psd,
+                          .n_freq = n / 2 + 1, .df_hz = fs_hz / n, .baseline_rms = baseline_rms,
+                          .baseline_emg_power = NAN, .baseline_emg_share = NAN};
+}
+
+/* The absolute part of the tolerance: none on SciPy's PSD; on ours, bins
+ * at round-off level (1e-27 of the peak beside a pure sine) differ in
+ * relative terms, so powers may differ by 1e-12 of power_total and
+ * fractions by 1e-12. */
+static double abs_tolerance(int col, const feature_case *c, bool own_psd)
+{
+    if (!own_psd || col < ICTUS_F_POWER_TOTAL || col == ICTUS_F_SEF90 ||
+        col == ICTUS_F_PEAK_FREQ)
+        return 0;
+    if (col >= ICTUS_F_REL_DELTA && col <= ICTUS_F_SPECTRAL_ENTROPY)
+        return 1e-12;
+    return 1e-12 * fmax(c->v[ICTUS_F_POWER_TOTAL], 1);
+}
+
+/* ------------------------------------------------ agreement with SciPy */
+
+/* The largest relative error seen per column, on SciPy's PSD [0] and on
+ * ictus_spectrum's [1] (there only where |ref| is well above the floor). */
+static double worst_rel[2][ICTUS_N_FEATURES];
+
+static void check_case(const feature_case *c, const ictus_frame *fr, bool own_psd)
+{
+    const char *source = own_psd ? "ictus_spectrum" : "scipy";
+    for (int col = 0; col < ICTUS_N_FEATURES; col++) {
+        const double got = fr->v[col], ref = c->v[col];
+        const char *name = ictus_feature_names[col];
+        if (col == ICTUS_F_SEF90 || col == ICTUS_F_PEAK_FREQ) {
+            CHECK_MSG(got == ref || (isnan(got) && isnan(ref)),
+                      "%s (%s PSD): %s = %.17g, want %.17g", c->name, source, name, got, ref);
+            continue;
+        }
+        const double rel_tol = col == ICTUS_F_SPIKE_RATE ? 1e-12 : 1e-9;
+        const double abs_tol = abs_tolerance(col, c, own_psd);
+        bool ok = (isnan(got) && isnan(ref)) || fabs(got - ref) <= rel_tol * fabs(ref) + abs_tol;
+        CHECK_MSG(ok, "%s (%s PSD): %s = %.17g, want %.17g", c->name, source, name, got, ref);
+        if (ref != 0 && !isnan(ref) && fabs(ref) > 1e3 * abs_tol)
+            worst_rel[own_psd][col] = fmax(worst_rel[own_psd][col], fabs(got - ref) / fabs(ref));
+    }
+}
+
+/* Where delta .. gamma tile the total band (default bands, Nyquist >= 100
+ * Hz), the band powers add up to power_total and rel_* to 1. */
+static void check_tiling(const feature_case *c, const ictus_frame *fr)
+{
+    if (c->fs_hz / 2 < 100 || c->n < 100 || !(fr->v[ICTUS_F_POWER_TOTAL] > 0))
+        return;
+    double sum_power = 0, sum_rel = 0;
+    for (int b = 0; b < 5; b++) {
+        sum_power += fr->v[ICTUS_F_POWER_DELTA + b];
+        sum_rel += fr->v[ICTUS_F_REL_DELTA + b];
+    }
+    CHECK_NEAR(sum_power, fr->v[ICTUS_F_POWER_TOTAL], 1e-12, 0);
+    CHECK_NEAR(sum_rel, 1.0, 1e-12, 0);
+}
+
+static void test_fixture(void)
+{
+    feature_fixture fx;
+    if (!CHECK(feature_fixture_load(FEATURE_FIXTURE_PATH, &fx)))
+        return;
+    int tiled = 0;
+    for (int i = 0; i < fx.n_cases; i++) {
+        const feature_case *c = &fx.cases[i];
+        ictus_settings set = fx.settings;
+        set.window = c->window;
+        feature_bank bank;
+        bank_start(&bank, &set, c->n, c->fs_hz);
+        ictus_spectrum *sp = ictus_spectrum_create(c->n, c->fs_hz, c->window);
+        double *psd = ictus_xmalloc((size_t)(c->n / 2 + 1) * sizeof *psd);
+        for (int own = 0; own < 2; own++) {
+            ictus_window w = make_window(c->x, c->n, c->fs_hz, c->psd, c->baseline_rms);
+            if (own) {
+                ictus_spectrum_psd(sp, c->x, w.mean, psd);
+                w.psd = psd;
+            }
+            ictus_frame fr = {.channel = 0};
+            bank_compute(&bank, &w, &fr);
+            check_case(c, &fr, own);
+            check_tiling(c, &fr);
+            tiled += c->fs_hz / 2 >= 100 && c->n >= 100;
+        }
+        free(psd);
+        ictus_spectrum_destroy(sp);
+        bank_stop(&bank);
+    }
+    CHECK(tiled >= 20); /* the tiling property was really exercised */
+    printf("worst relative error against the SciPy/NumPy reference (%d windows),\n"
+           "  %-18s %-11s %s\n", fx.n_cases, "column", "scipy PSD", "ictus_spectrum PSD");
+    for (int col = 0; col < ICTUS_N_FEATURES; col++)
+        printf("  %-18s %-11.2g %.2g\n", ictus_feature_names[col], worst_rel[0][col],
+               worst_rel[1][col]);
+    feature_fixture_free(&fx);
+}
+
+/* Hand-made spectra with n = 20 at 20 Hz (bins of 1 Hz, the total band
+ * 1..10): exact thresholds and ties, and the entropy's two extremes. */
+static void test_constructed_spectra(void)
+{
+    enum { N = 20, NF = N / 2 + 1 };
+    double x[N] = {0};
+    ictus_settings set;
+    ictus_settings_default(&set);
+    feature_bank bank;
+    bank_start(&bank, &set, N, N);
+    ictus_frame fr;
+    /* DC is outside the band; the cumulative power reaches 0.9 · 10
+     * exactly at 2 Hz, which is also the peak. */
+    double edge[NF] = {50, 1, 8, 0, 0, 0, 0, 0, 0, 0, 1};
+    ictus_window w = make_window(x, N, N, edge, NAN);
+    bank_compute(&bank, &w, &fr);
+    CHECK(fr.v[ICTUS_F_SEF90] == 2);
+    CHECK(fr.v[ICTUS_F_PEAK_FREQ] == 2);
+    CHECK(fr.v[ICTUS_F_POWER_TOTAL] == 10);
+    /* A tie for the peak goes to the lower frequency. */
+    double tie[NF] = {0, 0.5, 0.5, 4, 0.5, 0.5, 0.5, 4, 0.5, 0.5, 0.5};
+    w.psd = tie;
+    bank_compute(&bank, &w, &fr);
+    CHECK(fr.v[ICTUS_F_PEAK_FREQ] == 3);
+    /* Flat spectrum: entropy 1; a single line: entropy 0. */
+    double flat[NF] = {9, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+    w.psd = flat;
+    bank_compute(&bank, &w, &fr);
+    CHECK_NEAR(fr.v[ICTUS_F_SPECTRAL_ENTROPY], 1.0, 1e-15, 0);
+    double line[NF] = {9, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0};
+    w.psd = line;
+    bank_compute(&bank, &w, &fr);
+    CHECK(fr.v[ICTUS_F_SPECTRAL_ENTROPY] == 0);
+    CHECK(fr.v[ICTUS_F_SEF90] == 5);
+    bank_stop(&bank);
+}
+
+/* --------------------------------------------------------- the registry */
+
+/* Each feature writes only its own columns, no two write the same one,
+ * together they write every column, and only the last (artefact) touches
+ * the flags. */
+static void test_registry_columns(void)
+{
+    enum { N = 500 };
+    const double fs_hz = 250;
+    double x[N], psd[N / 2 + 1];
+    unsigned seed = 5;
+    for (int i = 0; i < N; i++)
+        x[i] = 40.0 * rand_r(&seed) / RAND_MAX - 20 + 30 * sin(2 * M_PI * 7 * i / fs_hz);
+    ictus_settings set;
+    ictus_settings_default(&set);
+    ictus_spectrum *sp = ictus_spectrum_create(N, fs_hz, set.window);
+    ictus_window w = make_window(x, N, fs_hz, psd, 10);
+    ictus_spectrum_psd(sp, x, w.mean, psd);
+    feature_bank bank;
+    bank_start(&bank, &set, N, fs_hz);
+    const double sentinel = -1.25e300;
+    int writers[ICTUS_N_FEATURES] = {0};
+    for (int i = 0; i < bank.count; i++) {
+        ictus_frame fr = {.artefact = 0};
+        for (int col = 0; col < ICTUS_N_FEATURES; col++)
+            fr.v[col] = sentinel;
+        bank.f[i].desc->compute(&bank.f[i], &w, &fr);
+        for (int col = 0; col < ICTUS_N_FEATURES; col++)
+            writers[col] += fr.v[col] != sentinel;
+        if (i < bank.count - 1)
+            CHECK_MSG(fr.artefact == 0, "%s sets artefact flags", bank.f[i].desc->name);
+    }
+    for (int col = 0; col < ICTUS_N_FEATURES; col++)
+        CHECK_MSG(writers[col] == 1, "column %s is written by %d features",
+                  ictus_feature_names[col], writers[col]);
+    CHECK(ictus_feature_registry[ictus_feature_registry_count - 1] == &ictus_feat_artefact);
+    CHECK(ictus_feature_registry[0] == &ictus_feat_linelength);
+    bank_stop(&bank);
+    ictus_spectrum_destroy(sp);
+}
+
+/* ----------------------------------------------------------- artefacts */
+
+static uint32_t artefact_flags(const ictus_settings *set, const ictus_window *w, double power_emg,
+                               double power_total)
+{
+    ictus_feature f = {.desc = &ictus_feat_artefact, .set = set};
+    ictus_frame fr = {.artefact = 0};
+    fr.v[ICTUS_F_POWER_EMG] = power_emg;
+    fr.v[ICTUS_F_POWER_TOTAL] = power_total;
+    ictus_feat_artefact.compute(&f, w, &fr);
+    return fr.artefact;
+}
+
+/* A window alternating ±a (mean 0, SD a), no PSD needed by the artefact
+ * feature. */
+enum { AN = 500 };
+static ictus_window alternating(double *x, double a)
+{
+    for (int i = 0; i < AN; i++)
+        x[i] = i % 2 ? -a : a;
+    return make_window(x, AN, 250, NULL, NAN);
+}
+
+static void test_artefact_clip_flat(void)
+{
+    ictus_settings set;
+    ictus_settings_default(&set); /* clip_fraction 0.01: 5 of 500 samples; flat_uv 0.5 */
+    double x[AN];
+    ictus_window w = alternating(x, 10);
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+    w.n_clipped = 5;
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_CLIP);
+    w.n_clipped = 4;
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+    set.clip_fraction = 0; /* any clipped sample, but not none */
+    w.n_clipped = 0;
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+    w.n_clipped = 1;
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_CLIP);
+
+    ictus_settings_default(&set);
+    w = alternating(x, 0.5); /* SD exactly flat_uv: not below it */
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+    w = alternating(x, 0.4999);
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
+    w = alternating(x, 0);
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
+    for (int i = 0; i < AN; i++) /* a large offset is not variance */
+        x[i] = 1000 + (i % 2 ? -0.4 : 0.4);
+    w = make_window(x, AN, 250, NULL, NAN);
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
+}
+
+static void test_artefact_extreme(void)
+{
+    ictus_settings set;
+    ictus_settings_default(&set); /* extreme_sd 25: with baseline 10 µV, 250 µV */
+    double x[AN];
+    ictus_window w = alternating(x, 10);
+    x[100] = 250;
+    x[101] = -250; /* the mean stays 0 */
+    w.baseline_rms = 10;
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+    x[100] = 250.001;
+    x[101] = -250.001;
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_EXTREME);
+    x[100] = -250.001; /* a negative excursion counts the same */
+    x[101] = 10;
+    w = make_window(x, AN, 250, NULL, 10); /* mean -0.48 µV: x[100] is 249.52 from it */
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+    x[100] = -250.6;
+    w = make_window(x, AN, 250, NULL, 10);
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_EXTREME);
+    w.baseline_rms = NAN; /* no baseline yet: never extreme */
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+    w.baseline_rms = 0;
+    CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+}
+
+static void test_artefact_emg(void)
+{
+    ictus_settings set;
+    ictus_settings_default(&set); /* emg_rel_factor 4, emg_abs_factor 10 */
+    double x[AN];
+    ictus_window w = alternating(x, 10);
+    w.baseline_emg_share = 0.0625; /* share threshold 0.25 */
+    w.baseline_emg_power = 2;      /* power threshold 20 µV² */
+    CHECK_INT(artefact_flags(&set, &w, 25, 100), 0);      /* share at its threshold */
+    CHECK_INT(artefact_flags(&set, &w, 25, 99.9), ICTUS_ART_EMG);
+    CHECK_INT(artefact_flags(&set, &w, 20, 79.9), 0);     /* power at its threshold */
+    CHECK_INT(artefact_flags(&set, &w, 20.001, 79.9), ICTUS_ART_EMG);
+    CHECK_INT(artefact_flags(&set, &w, NAN, 79.9), 0);
+    w.baseline_emg_share = NAN;
+    CHECK_INT(artefact_flags(&set, &w, 25, 99.9), 0);
+    w.baseline_emg_share = 0.0625;
+    w.baseline_emg_power = 0;
+    CHECK_INT(artefact_flags(&set, &w, 25, 99.9), 0);
+    w.baseline_emg_power = NAN;
+    CHECK_INT(artefact_flags(&set, &w, 25, 99.9), 0);
+
+    /* Flags add to those the framer set (gap). */
+    w.baseline_emg_power = 2;
+    ictus_feature f = {.desc = &ictus_feat_artefact, .set = &set};
+    ictus_frame fr = {.artefact = ICTUS_ART_GAP};
+    fr.v[ICTUS_F_POWER_EMG] = 25;
+    fr.v[ICTUS_F_POWER_TOTAL] = 99.9;
+    ictus_feat_artefact.compute(&f, &w, &fr);
+    CHECK_INT(fr.artefact, ICTUS_ART_GAP | ICTUS_ART_EMG);
+}
+
+int main(void)
+{
+    test_fixture();
+    test_constructed_spectra();
+    test_registry_columns();
+    test_artefact_clip_flat();
+    test_artefact_extreme();
+    test_artefact_emg();
+    return check_done("test_features");
+}
