@@ -3,6 +3,8 @@
  * for the rules and where they differ from timescoring). */
 #include "score.h"
 
+#include "pipeline/params.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,19 +17,14 @@
 
 const char *const ictus_score_sections[] = {"score", NULL};
 
-typedef struct {
-    const char *key;
-    size_t offset;
-    double min, max;
-} param_field;
-
-#define P(member, lo, hi) {#member, offsetof(ictus_score_params, member), lo, hi}
-static const param_field param_fields[] = {
+#define P(member, lo, hi) ICTUS_PARAM_D("score", #member, ictus_score_params, member, lo, hi)
+static const ictus_param param_fields[] = {
     P(merge_gap_s, 0, 1e6),     P(max_event_s, 0, 1e7), P(tol_before_s, 0, 1e6),
     P(tol_after_s, 0, 1e6),     P(min_overlap, 0, 0.999), P(bin_s, 0.001, 86400),
     P(bin_coverage, 0.001, 1),
 };
 #undef P
+#define N_PARAMS (sizeof param_fields / sizeof param_fields[0])
 
 void ictus_score_params_default(ictus_score_params *p)
 {
@@ -44,13 +41,9 @@ void ictus_score_params_default(ictus_score_params *p)
 
 ictus_status ictus_score_params_apply(ictus_score_params *p, ictus_config *cfg, ictus_error *err)
 {
-    for (size_t i = 0; i < sizeof param_fields / sizeof param_fields[0]; i++) {
-        const param_field *f = &param_fields[i];
-        ictus_status st = ictus_config_get_double(cfg, "score", f->key, f->min, f->max,
-                                                  (double *)((char *)p + f->offset), err);
-        if (st != ICTUS_OK)
-            return st;
-    }
+    ictus_status st = ictus_params_apply(param_fields, N_PARAMS, p, cfg, err);
+    if (st != ICTUS_OK)
+        return st;
     /* A cut into pieces shorter than a second would only multiply events. */
     if (p->max_event_s > 0 && p->max_event_s < 1)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "settings: [score] max_event_s = %g: expected "
@@ -61,15 +54,7 @@ ictus_status ictus_score_params_apply(ictus_score_params *p, ictus_config *cfg, 
 size_t ictus_score_params_describe(const ictus_score_params *p, char *buf, size_t size)
 {
     size_t len = 0;
-    for (size_t i = 0; i < sizeof param_fields / sizeof param_fields[0]; i++) {
-        const param_field *f = &param_fields[i];
-        int n = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
-                         "score.%s=%.15g\n", f->key,
-                         *(const double *)((const char *)p + f->offset));
-        len += (size_t)n;
-    }
-    if (size > 0 && len >= size)
-        buf[size - 1] = '\0';
+    ictus_params_describe(param_fields, N_PARAMS, p, buf, size, &len);
     return len;
 }
 

@@ -2,24 +2,20 @@
  * One table drives parsing and description so the two cannot disagree. */
 #include "settings.h"
 
+#include "params.h"
+
 #include <stdio.h>
-#include <string.h>
 
 const char *const ictus_settings_sections[] = {"signal", "features", "artefact", NULL};
 
-typedef enum { T_DOUBLE, T_INT, T_WINDOW } field_type;
+static const char *const window_names[] = {
+    [ICTUS_WINDOW_HANN] = "hann", [ICTUS_WINDOW_HAMMING] = "hamming", [ICTUS_WINDOW_RECT] = "rect",
+    NULL};
 
-typedef struct {
-    const char *section, *key;
-    field_type type;
-    size_t offset;
-    double min, max;
-} field;
+#define D(sec, key, member, lo, hi) ICTUS_PARAM_D(sec, key, ictus_settings, member, lo, hi)
+#define I(sec, key, member, lo, hi) ICTUS_PARAM_I(sec, key, ictus_settings, member, lo, hi)
 
-#define D(sec, key, member, lo, hi) {sec, key, T_DOUBLE, offsetof(ictus_settings, member), lo, hi}
-#define I(sec, key, member, lo, hi) {sec, key, T_INT, offsetof(ictus_settings, member), lo, hi}
-
-static const field fields[] = {
+static const ictus_param fields[] = {
     D("signal", "analysis_hz", analysis_hz, 20, 100000),
     D("signal", "highpass_hz", highpass_hz, 0, 20),
     I("signal", "highpass_order", highpass_order, 2, 8),
@@ -30,7 +26,7 @@ static const field fields[] = {
     D("signal", "decimate_atten_db", decimate_atten_db, 20, 140),
     D("features", "win_s", win_s, 0.1, 600),
     D("features", "hop_s", hop_s, 0.01, 600),
-    {"features", "window", T_WINDOW, offsetof(ictus_settings, window), 0, 0},
+    ICTUS_PARAM_E("features", "window", ictus_settings, window, window_names),
     D("features", "total_lo_hz", total.lo_hz, 0, 1e5),
     D("features", "total_hi_hz", total.hi_hz, 0, 1e5),
     D("features", "delta_lo_hz", delta.lo_hz, 0, 1e5),
@@ -58,8 +54,7 @@ static const field fields[] = {
 #undef D
 #undef I
 
-static const char *const window_names[] = {
-    [ICTUS_WINDOW_HANN] = "hann", [ICTUS_WINDOW_HAMMING] = "hamming", [ICTUS_WINDOW_RECT] = "rect"};
+#define N_FIELDS (sizeof fields / sizeof fields[0])
 
 void ictus_settings_default(ictus_settings *set)
 {
@@ -103,33 +98,9 @@ static ictus_status check_band(const char *name, ictus_band b, ictus_error *err)
 
 ictus_status ictus_settings_apply(ictus_settings *set, ictus_config *cfg, ictus_error *err)
 {
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        const field *f = &fields[i];
-        void *p = (char *)set + f->offset;
-        ictus_status st = ICTUS_OK;
-        if (f->type == T_DOUBLE) {
-            st = ictus_config_get_double(cfg, f->section, f->key, f->min, f->max, p, err);
-        } else if (f->type == T_INT) {
-            int64_t v = *(int *)p;
-            st = ictus_config_get_int(cfg, f->section, f->key, (int64_t)f->min, (int64_t)f->max,
-                                      &v, err);
-            *(int *)p = (int)v;
-        } else {
-            const char *v = ictus_config_get(cfg, f->section, f->key);
-            if (v) {
-                size_t k = 0;
-                while (k < 3 && strcmp(v, window_names[k]) != 0)
-                    k++;
-                if (k == 3)
-                    return ictus_fail(err, ICTUS_ERR_CONFIG,
-                                      "settings: [features] window = '%s': expected hann, "
-                                      "hamming or rect", v);
-                *(ictus_window_kind *)p = (ictus_window_kind)k;
-            }
-        }
-        if (st != ICTUS_OK)
-            return st;
-    }
+    ictus_status st = ictus_params_apply(fields, N_FIELDS, set, cfg, err);
+    if (st != ICTUS_OK)
+        return st;
     if (set->highpass_order % 2 != 0)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "settings: [signal] highpass_order = %d: "
                           "expected an even order", set->highpass_order);
@@ -142,7 +113,7 @@ ictus_status ictus_settings_apply(ictus_settings *set, ictus_config *cfg, ictus_
         {"emg", set->emg},
     };
     for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++) {
-        ictus_status st = check_band(bands[i].name, bands[i].b, err);
+        st = check_band(bands[i].name, bands[i].b, err);
         if (st != ICTUS_OK)
             return st;
     }
@@ -152,21 +123,6 @@ ictus_status ictus_settings_apply(ictus_settings *set, ictus_config *cfg, ictus_
 size_t ictus_settings_describe(const ictus_settings *set, char *buf, size_t size)
 {
     size_t len = 0;
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        const field *f = &fields[i];
-        const void *p = (const char *)set + f->offset;
-        char value[64];
-        if (f->type == T_DOUBLE)
-            snprintf(value, sizeof value, "%.15g", *(const double *)p);
-        else if (f->type == T_INT)
-            snprintf(value, sizeof value, "%d", *(const int *)p);
-        else
-            snprintf(value, sizeof value, "%s", window_names[*(const ictus_window_kind *)p]);
-        int n = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
-                         "%s.%s=%s\n", f->section, f->key, value);
-        len += (size_t)n;
-    }
-    if (size > 0 && len >= size)
-        buf[size - 1] = '\0';
+    ictus_params_describe(fields, N_FIELDS, set, buf, size, &len);
     return len;
 }
