@@ -63,7 +63,7 @@ typedef struct {
     double fs_hz;                 /* sampling rate in Hz (may be non-integer, e.g. 173.61) */
     bool is_voltage;              /* unit is V, mV, uV/µV or nV: samples are delivered in µV */
     double uv_per_unit;           /* factor from the stored unit to µV (1 when not a voltage) */
-    double phys_min, phys_max;    /* physical range in the stored unit (EDF; sound files: -1, 1) */
+    double phys_min, phys_max;    /* physical range in the stored unit (EDF; sound files: +-full scale in uV) */
     int32_t dig_min, dig_max;     /* digital range (EDF/BDF; sound files: 0, 0) */
     int samples_per_record;       /* EDF/BDF samples per data record (sound files: 0) */
     int64_t n_samples;            /* samples present in the file (gaps not counted) */

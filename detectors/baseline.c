@@ -1,0 +1,114 @@
+/* baseline.c: per-minute medians in a ring, median and MAD over the ring. */
+#include "baseline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/status.h"
+
+#define MAX_PER_MINUTE 4096 /* windows per minute we summarise (hop >= 15 ms) */
+
+struct ictus_baseline {
+    int capacity;
+    double *ring;        /* minute summaries, oldest overwritten */
+    int n, head;
+    int64_t minute;      /* the minute being collected, -1 before any */
+    double *current;     /* its values */
+    int n_current;
+    double *scratch;
+    int stale;           /* the cached median/sd need recomputing */
+    double median, sd;
+};
+
+ictus_baseline *ictus_baseline_create(int capacity)
+{
+    ictus_baseline *b = ictus_xcalloc(1, sizeof *b);
+    b->capacity = capacity < 1 ? 1 : capacity;
+    b->ring = ictus_xcalloc((size_t)b->capacity, sizeof(double));
+    b->scratch = ictus_xcalloc((size_t)(b->capacity > MAX_PER_MINUTE ? b->capacity : MAX_PER_MINUTE),
+                               sizeof(double));
+    b->current = ictus_xcalloc(MAX_PER_MINUTE, sizeof(double));
+    b->minute = -1;
+    b->median = b->sd = NAN;
+    return b;
+}
+
+void ictus_baseline_destroy(ictus_baseline *b)
+{
+    if (!b)
+        return;
+    free(b->ring);
+    free(b->scratch);
+    free(b->current);
+    free(b);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0..n-1] (n >= 1), reordering v. */
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(double), cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void ictus_baseline_flush(ictus_baseline *b)
+{
+    if (b->n_current == 0)
+        return;
+    double m = median_of(b->current, b->n_current);
+    b->ring[b->head] = m;
+    b->head = (b->head + 1) % b->capacity;
+    if (b->n < b->capacity)
+        b->n++;
+    b->n_current = 0;
+    b->stale = 1;
+}
+
+void ictus_baseline_add(ictus_baseline *b, int64_t minute, double value)
+{
+    if (minute != b->minute) {
+        ictus_baseline_flush(b);
+        b->minute = minute;
+    }
+    if (isfinite(value) && b->n_current < MAX_PER_MINUTE)
+        b->current[b->n_current++] = value;
+}
+
+int ictus_baseline_minutes(const ictus_baseline *b)
+{
+    return b->n;
+}
+
+static void refresh(ictus_baseline *b)
+{
+    if (!b->stale)
+        return;
+    b->stale = 0;
+    if (b->n == 0) {
+        b->median = b->sd = NAN;
+        return;
+    }
+    memcpy(b->scratch, b->ring, (size_t)b->n * sizeof(double));
+    b->median = median_of(b->scratch, b->n);
+    for (int i = 0; i < b->n; i++)
+        b->scratch[i] = fabs(b->ring[i] - b->median);
+    b->sd = 1.4826 * median_of(b->scratch, b->n);
+}
+
+double ictus_baseline_median(ictus_baseline *b)
+{
+    refresh(b);
+    return b->median;
+}
+
+double ictus_baseline_sd(ictus_baseline *b)
+{
+    refresh(b);
+    return b->sd;
+}
