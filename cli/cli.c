@@ -1,6 +1,7 @@
 /* cli.c: helpers shared by the verbs. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -70,31 +71,42 @@ static bool readable(const char *path)
     return access(path, R_OK) == 0;
 }
 
+/* The directories presets are looked up in, in order; returns how many. */
+static int preset_dirs(char dirs[][PATH_MAX + 64], int max)
+{
+    char dir[PATH_MAX];
+    exe_dir(dir, sizeof dir);
+    const char *env = getenv("ICTUS_PRESET_DIR");
+    int n = 0;
+    if (env && *env && n < max)
+        snprintf(dirs[n++], sizeof dirs[0], "%s", env);
+    if (n < max)
+        snprintf(dirs[n++], sizeof dirs[0], "%s/../../detectors/presets", dir);
+    if (n < max)
+        snprintf(dirs[n++], sizeof dirs[0], "%s/../share/ictus/presets", dir);
+    if (n < max)
+        snprintf(dirs[n++], sizeof dirs[0], "%s/presets", ICTUS_DATADIR);
+    return n;
+}
+
 bool cli_find_preset(const char *name, char *path, size_t size)
 {
     if (strchr(name, '/') || (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".ini") == 0)) {
         snprintf(path, size, "%s", name);
         return readable(path);
     }
-    char dir[PATH_MAX];
-    exe_dir(dir, sizeof dir);
-    const char *env = getenv("ICTUS_PRESET_DIR");
-    char candidates[4][PATH_MAX + 64];
-    int n = 0;
-    if (env && *env)
-        snprintf(candidates[n++], sizeof candidates[0], "%s", env);
-    snprintf(candidates[n++], sizeof candidates[0], "%s/../../detectors/presets", dir);
-    snprintf(candidates[n++], sizeof candidates[0], "%s/../share/ictus/presets", dir);
-    snprintf(candidates[n++], sizeof candidates[0], "%s/presets", ICTUS_DATADIR);
+    char dirs[4][PATH_MAX + 64];
+    int n = preset_dirs(dirs, 4);
     for (int i = 0; i < n; i++) {
-        int len = snprintf(path, size, "%s/%s.ini", candidates[i], name);
+        int len = snprintf(path, size, "%s/%s.ini", dirs[i], name);
         if (len > 0 && (size_t)len < size && readable(path))
             return true;
     }
     return false;
 }
 
-bool cli_settings_load(cli_settings *cs, const char *const *sections)
+/* Load the preset file, --config files and --set assignments into cs->cfg. */
+static bool load_config(cli_settings *cs)
 {
     ictus_error err;
     cs->cfg = ictus_config_create();
@@ -119,6 +131,14 @@ bool cli_settings_load(cli_settings *cs, const char *const *sections)
             cli_error(&err);
             return false;
         }
+    return true;
+}
+
+bool cli_settings_load(cli_settings *cs, const char *const *sections)
+{
+    ictus_error err;
+    if (!load_config(cs))
+        return false;
     if (ictus_settings_apply(&cs->set, cs->cfg, &err) != ICTUS_OK ||
         ictus_config_check_used(cs->cfg, sections, &err) != ICTUS_OK) {
         cli_error(&err);
@@ -173,6 +193,24 @@ void cli_source_options_free(cli_source_options *so)
     so->labels_copy = NULL;
 }
 
+void cli_default_animal(const ictus_recording_info *info, char *out, size_t size)
+{
+    char code[81];
+    snprintf(code, sizeof code, "%s", info->patient);
+    char *space = strchr(code, ' ');
+    if (space)
+        *space = '\0';
+    if (code[0] && strcmp(code, "X") != 0) {
+        snprintf(out, size, "%s", code);
+        return;
+    }
+    const char *slash = strrchr(info->path, '/');
+    const char *base = slash ? slash + 1 : info->path;
+    const char *dot = strrchr(base, '.');
+    int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(out, size, "%.*s", len, base);
+}
+
 int cli_cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -185,4 +223,44 @@ int cli_split_list(char *s, const char **items, int max)
     for (char *tok = strtok(s, ","); tok && n < max; tok = strtok(NULL, ","))
         items[n++] = tok;
     return n;
+}
+
+/* Print the names of the presets in every preset directory there is. */
+static void list_presets(void)
+{
+    char dirs[4][PATH_MAX + 64];
+    int n = preset_dirs(dirs, 4);
+    for (int i = 0; i < n; i++) {
+        DIR *dir = opendir(dirs[i]);
+        if (!dir)
+            continue;
+        fprintf(stderr, "ictus: presets in %s:", dirs[i]);
+        struct dirent *e;
+        while ((e = readdir(dir)) != NULL) {
+            size_t len = strlen(e->d_name);
+            if (len > 4 && strcmp(e->d_name + len - 4, ".ini") == 0)
+                fprintf(stderr, " %.*s", (int)(len - 4), e->d_name);
+        }
+        fputc('\n', stderr);
+        closedir(dir);
+    }
+}
+
+bool cli_preset_load(cli_settings *cs, ictus_preset *preset)
+{
+    ictus_error err;
+    if (!cs->preset[0] && cs->n_config_files == 0) {
+        cli_errorf("choose a detection preset with --preset NAME (or a --config file with a "
+                   "[preset] section)");
+        list_presets();
+        return false;
+    }
+    if (!load_config(cs))
+        return false;
+    if (ictus_preset_from_config(cs->cfg, preset, &err) != ICTUS_OK) {
+        cli_error(&err);
+        ictus_preset_free(preset);
+        return false;
+    }
+    return true;
 }

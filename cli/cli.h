@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "detectors/preset.h"
 #include "pipeline/config.h"
 #include "pipeline/settings.h"
 #include "pipeline/source.h"
@@ -20,6 +21,8 @@ enum {
 /* Each verb: argc/argv start at the verb's name. */
 int cmd_info(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_detect(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 /* Print `ictus: MESSAGE` on stderr (the message already names the file). */
 void cli_error(const ictus_error *err);
@@ -46,6 +49,10 @@ bool cli_settings_option(cli_settings *cs, int opt, const char *arg);
 /* Load everything; on error prints it and returns false. `sections` are
  * the config sections this verb consumes and must all be known. */
 bool cli_settings_load(cli_settings *cs, const char *const *sections);
+/* Load everything into a detection preset (which must be named by --preset
+ * or by a --config file's [preset] section); on error prints it (listing
+ * the presets there are) and returns false.  Free with ictus_preset_free(). */
+bool cli_preset_load(cli_settings *cs, ictus_preset *preset);
 void cli_settings_free(cli_settings *cs);
 
 /* Find preset `name` (a path, or a name looked up in $ICTUS_PRESET_DIR,
@@ -65,6 +72,10 @@ void cli_source_options_init(cli_source_options *so);
 bool cli_source_option(cli_source_options *so, int opt, const char *arg, bool *bad);
 void cli_source_options_free(cli_source_options *so);
 
+/* The animal of a recording when no manifest says: the EDF patient code
+ * (its first word; "X" means unknown), else the file name without extension. */
+void cli_default_animal(const ictus_recording_info *info, char *out, size_t size);
+
 /* Number of online CPUs (at least 1). */
 int cli_cpu_count(void);
 
@@ -81,6 +92,7 @@ enum {
     OPT_FULL_SCALE,
     OPT_FORMAT,
     OPT_CHANNELS,
+    OPT_ANIMAL,
     OPT_HELP = 'h',
 };
 

@@ -14,6 +14,8 @@ static const verb verbs[] = {
     {"info", cmd_info, "RECORDING...    header, channels, rate, start, duration, gaps"},
     {"features", cmd_features,
      "[--preset P] [--format csv|null] RECORDING... -o features.csv   per-window features"},
+    {"detect", cmd_detect, "--preset P [--config F] RECORDING... -o events.csv   seizure events"},
+    {"score", cmd_score, "--truth TRUTH.csv --pred EVENTS.csv [--preset P]   SzCORE-style metrics"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,42 @@
+/* preset.h: a detection preset, i.e. everything that decides what counts
+ * as a seizure for one animal model, loaded from a versioned data file
+ * (detectors/presets/NAME.ini) plus --config / study.ini / --set overrides.
+ *
+ * A preset file holds [preset] (name, version, model, description), the
+ * engine's [signal] [features] [artefact] settings, the detector's
+ * [detector] [evoked] [type.NAME] rules and the scorer's [score]
+ * tolerances.  Every output records `id` (name@version) and `parameters`
+ * (the canonical text of every effective value), and `hash` fingerprints
+ * that text, so that a changed parameter is detected (Twele et al. 2016:
+ * small changes to the event definition change the study's conclusion).
+ */
+#ifndef ICTUS_PRESET_H
+#define ICTUS_PRESET_H
+
+#include "detectors/detector.h"
+#include "detectors/score.h"
+#include "pipeline/config.h"
+#include "pipeline/settings.h"
+
+typedef struct {
+    char name[64];          /* [preset] name */
+    int version;            /* [preset] version (>= 1) */
+    char model[128];        /* [preset] model: the animal model it is for */
+    char description[256];  /* [preset] description */
+    char id[96];            /* "name@version" */
+    ictus_settings settings;
+    ictus_detector_params detector;
+    ictus_score_params score;
+    char *parameters;       /* every effective setting, `section.key=value` lines; owned */
+    char hash[17];          /* 64-bit FNV-1a of parameters, hex */
+} ictus_preset;
+
+/* Build a preset from `cfg` (which already holds the preset file and any
+ * overrides).  Fails with ICTUS_ERR_CONFIG on a bad value or on any entry
+ * in a section the preset owns that nothing reads (a typo). */
+ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictus_error *err);
+
+/* Free what ictus_preset_from_config() allocated. */
+void ictus_preset_free(ictus_preset *p);
+
+#endif
