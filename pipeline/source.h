@@ -47,7 +47,8 @@ typedef enum {
 
 /* Per-sample flag bits delivered beside the samples (ictus_block.flags). */
 enum {
-    ICTUS_SAMPLE_CLIP = 1u << 0,    /* the stored value sits at the digital minimum or maximum */
+    ICTUS_SAMPLE_CLIP = 1u << 0,    /* the stored value sits at (or beyond: then it is clamped,
+                                       as EDFlib does) the digital minimum or maximum */
     ICTUS_SAMPLE_MISSING = 1u << 1, /* no valid value (NaN/Inf in a float file); sample set to 0 */
 };
 
@@ -107,7 +108,7 @@ typedef struct {
     int64_t start_us;
     const char *const *labels;   /* n_labels labels for channels 0..n-1, or NULL: "ch1", "ch2", ... */
     int n_labels;
-    /* Records per block for EDF (0: a default that keeps ~1 s..64 s per block);
+    /* Records per block for EDF (0: about 8 s of data, at most 4 MiB, at least 1 record);
      * frames per block for sound files (0: default).  Tests vary it. */
     int block_records;
     int block_frames;
