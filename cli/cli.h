@@ -93,6 +93,7 @@ enum {
     OPT_FORMAT,
     OPT_CHANNELS,
     OPT_ANIMAL,
+    OPT_EXPLAIN,
     OPT_HELP = 'h',
 };
 

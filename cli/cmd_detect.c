@@ -1,4 +1,5 @@
 /* cmd_detect.c: `ictus detect`: seizure events of recordings → events.csv. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ static const char usage_text[] =
     "                        convulsive-rat, ...; a name in detectors/presets, or a path)\n"
     "  -c, --config FILE     settings overrides;  --set SECTION.KEY=VALUE\n"
     "  --animal A            the animal (default: the EDF patient code, else the file name)\n"
+    "  --explain FILE        write why each candidate event was kept or dropped (tuning)\n"
     "  --channels A,B        analyse only these channel labels\n"
     "  -j, --jobs N          worker threads (default: all cores)\n"
     "  --start T, --labels A,B, --full-scale-uv X   for sound files (WAV, FLAC, ...)\n";
@@ -25,6 +27,7 @@ int cmd_detect(int argc, char **argv)
     static const struct option longopts[] = {
         CLI_SETTINGS_LONGOPTS, CLI_SOURCE_LONGOPTS,
         {"output", required_argument, NULL, 'o'}, {"animal", required_argument, NULL, OPT_ANIMAL},
+        {"explain", required_argument, NULL, OPT_EXPLAIN},
         {"channels", required_argument, NULL, OPT_CHANNELS}, {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
@@ -32,7 +35,8 @@ int cmd_detect(int argc, char **argv)
     cli_source_options so;
     cli_settings_init(&cs);
     cli_source_options_init(&so);
-    const char *output = "-", *animal = NULL;
+    const char *output = "-", *animal = NULL, *explain_path = NULL;
+    FILE *explain = NULL;
     bool bad = false;
     char *channel_list = NULL;
     const char *channels[64];
@@ -47,6 +51,9 @@ int cmd_detect(int argc, char **argv)
             break;
         case OPT_ANIMAL:
             animal = optarg;
+            break;
+        case OPT_EXPLAIN:
+            explain_path = optarg;
             break;
         case OPT_CHANNELS:
             free(channel_list);
@@ -87,6 +94,11 @@ int cmd_detect(int argc, char **argv)
         status = CLI_PROBLEMS;
         goto done;
     }
+    if (explain_path && !(explain = fopen(explain_path, "w"))) {
+        cli_errorf("%s: cannot create: %s", explain_path, strerror(errno));
+        status = CLI_PROBLEMS;
+        goto done;
+    }
     ictus_events_csv_write_header(&out);
     for (int i = optind; i < argc; i++) {
         ictus_source *src;
@@ -96,7 +108,9 @@ int cmd_detect(int argc, char **argv)
             continue;
         }
         ictus_detect_options dopt = {.n_threads = jobs, .channels = n_channels ? channels : NULL,
-                                     .n_channels = n_channels};
+                                     .n_channels = n_channels, .explain = explain};
+        if (explain)
+            fprintf(explain, "# %s\n", argv[i]);
         ictus_detection *det;
         if (ictus_detect(src, &preset, &dopt, &det, &err) != ICTUS_OK) {
             cli_error(&err);
@@ -118,6 +132,8 @@ int cmd_detect(int argc, char **argv)
         status = CLI_PROBLEMS;
     }
 done:
+    if (explain)
+        fclose(explain);
     ictus_preset_free(&preset);
     cli_settings_free(&cs);
     cli_source_options_free(&so);

@@ -83,8 +83,10 @@ ictus_status ictus_detect(ictus_source *src, const ictus_preset *preset,
     st = ictus_detector_create(&preset->detector, &preset->settings, info, r->channels,
                                r->n_channels, opt->stim_us, opt->n_stim, on_event, &s,
                                &s.detector, err);
-    if (st == ICTUS_OK)
+    if (st == ICTUS_OK) {
+        ictus_detector_explain(s.detector, opt->explain);
         st = ictus_analyzer_run(an, on_frame, &s, err);
+    }
     if (st == ICTUS_OK) {
         flush_qc(&s);
         ictus_detector_finish(s.detector);

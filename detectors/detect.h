@@ -9,6 +9,7 @@
 #define ICTUS_DETECT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "detectors/preset.h"
 #include "pipeline/event.h"
@@ -31,6 +32,7 @@ typedef struct {
     int n_channels;
     const int64_t *stim_us;       /* extra stimulation onsets (µs from the recording start) */
     int n_stim;
+    FILE *explain;                /* NULL, or where to explain each candidate (detector.h) */
 } ictus_detect_options;
 
 /* Detect seizures in `src` (read from its current position to the end).

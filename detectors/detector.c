@@ -229,6 +229,8 @@ struct ictus_detector {
     int64_t ad_last_k;       /* last window above end_ratio, -1 if none */
     int64_t ad_below;        /* consecutive windows below */
 
+    FILE *explain;
+
     /* events finished but held back so that they come out in start order */
     ictus_event *ready;
     int n_ready, cap_ready;
@@ -454,39 +456,70 @@ static double logistic(double z)
     return 1.0 / (1.0 + exp(-z));
 }
 
+void ictus_detector_explain(ictus_detector *d, FILE *f)
+{
+    d->explain = f;
+}
+
 /* Type, score and emit a candidate whose post-ictal window is complete. */
 static void finalize(ictus_detector *d, const candidate *c)
 {
     const ictus_detector_params *p = &d->p;
     double duration_s = (window_to_us(d, c->k_last) - window_from_us(d, c->k_first)) / 1e6;
-    if (duration_s < p->min_duration_s)
+    double artefact = c->n_windows ? (double)c->n_artefact / (double)c->n_windows : 0;
+    if (d->explain)
+        fprintf(d->explain, "candidate %.1f-%.1f s (%.1f s), artefact share %.2f", 
+                window_from_us(d, c->k_first) / 1e6, window_to_us(d, c->k_last) / 1e6, duration_s,
+                artefact);
+    if (duration_s < p->min_duration_s || artefact > p->max_artefact_fraction) {
+        if (d->explain)
+            fprintf(d->explain, ": dropped (%s)\n", duration_s < p->min_duration_s
+                    ? "shorter than min_duration_s" : "artefact share above max_artefact_fraction");
         return;
-    if (c->n_windows > 0 && (double)c->n_artefact / (double)c->n_windows > p->max_artefact_fraction)
-        return;
+    }
     int64_t involved_min = (int64_t)ceil(0.2 * (double)c->n_windows);
     if (involved_min < 2)
         involved_min = 2;
-    int n_involved = 0, strongest = 0;
+    /* A channel is involved when a fifth of the event's windows (at least
+     * two) reach on_ratio on it; the strongest involved channel names a
+     * one-channel event. */
+    int n_involved = 0, strongest = -1;
+    bool primary_involved = false;
     double peak = 0, best_mean = -1;
     for (int i = 0; i < d->n; i++) {
-        if (c->n_high[i] >= involved_min || (c->n_high[i] > 0 && c->n_windows < involved_min))
-            n_involved++;
+        if (c->peak_ratio[i] > peak)
+            peak = c->peak_ratio[i];
+        if (c->n_high[i] < involved_min && !(c->n_high[i] > 0 && c->n_windows < involved_min))
+            continue;
+        n_involved++;
+        primary_involved |= d->primary[i] != 0;
         double mean = c->sum_ratio[i] / (double)(c->n_windows ? c->n_windows : 1);
         if (mean > best_mean) {
             best_mean = mean;
             strongest = i;
         }
-        if (c->peak_ratio[i] > peak)
-            peak = c->peak_ratio[i];
     }
-    if (n_involved == 0)
+    if (strongest < 0) { /* short bursts: the channel that peaked highest */
+        for (int i = 0; i < d->n; i++)
+            if (strongest < 0 || c->peak_ratio[i] > c->peak_ratio[strongest])
+                strongest = i;
         n_involved = 1;
+        primary_involved = d->primary[strongest] != 0;
+    }
     bool postictal = c->post_n > 0 && c->post_min < p->postictal_ratio;
+    if (d->explain) {
+        fprintf(d->explain, ", peak ratio %.2f, channels", peak);
+        for (int i = 0; i < d->n; i++)
+            fprintf(d->explain, " %s:%d/%lld", d->info->channels[d->source_channel[i]].label,
+                    c->n_high[i], (long long)c->n_windows);
+        fprintf(d->explain, " (%d involved), post-ictal min ratio %.2f", n_involved,
+                c->post_n ? c->post_min : NAN);
+    }
     for (int t = 0; t < p->n_types; t++) {
         const ictus_type_rule *r = &p->type[t];
         if (duration_s < r->min_duration_s || (r->max_duration_s > 0 && duration_s > r->max_duration_s) ||
             n_involved < r->min_channels || peak < r->min_peak_ratio ||
-            (r->postictal && !postictal) || (r->primary && !d->primary[strongest]))
+            (r->postictal && !postictal) || (r->primary && !primary_involved))
             continue;
         double floor_ratio = r->min_peak_ratio > p->on_ratio ? r->min_peak_ratio : p->on_ratio;
         double min_dur = r->min_duration_s > 0 ? r->min_duration_s : 1;
@@ -495,8 +528,12 @@ static void finalize(ictus_detector *d, const candidate *c)
                    4.0 * (c->n_windows ? (double)c->n_artefact / (double)c->n_windows : 0);
         make_event(d, window_from_us(d, c->k_first), window_to_us(d, c->k_last), strongest,
                    n_involved, r->name, logistic(z));
+        if (d->explain)
+            fprintf(d->explain, ": %s, score %.3f\n", r->name, logistic(z));
         return;
     }
+    if (d->explain)
+        fprintf(d->explain, ": dropped (no type rule matches)\n");
 }
 
 /* Move the active candidate to the pending list (or finalize it at once
@@ -620,6 +657,12 @@ static void end_afterdischarge(ictus_detector *d)
             double z = 0.8 * log(dur_s / (d->p.evoked_min_s > 0 ? d->p.evoked_min_s : 1));
             make_event(d, start_us, end_us, 0, d->n, "evoked", logistic(z + 0.5));
         }
+        if (d->explain)
+            fprintf(d->explain, "stimulation at %.1f s: afterdischarge to %.1f s (%.1f s)%s\n",
+                    d->ad_stim_us / 1e6, end_us / 1e6, dur_s,
+                    dur_s >= d->p.evoked_min_s ? ": evoked" : ": too short");
+    } else if (d->explain) {
+        fprintf(d->explain, "stimulation at %.1f s: no afterdischarge\n", d->ad_stim_us / 1e6);
     }
     d->ad_state = 0;
 }

@@ -41,6 +41,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pipeline/config.h"
 #include "pipeline/event.h"
@@ -59,7 +60,7 @@ typedef struct {
     int min_channels;        /* min_channels: channels with ictal windows during the event */
     double min_peak_ratio;   /* min_peak_ratio: peak line length over baseline on the strongest channel */
     bool postictal;          /* postictal: post-ictal suppression required */
-    bool primary;            /* primary: the strongest channel must be a primary channel */
+    bool primary;            /* primary: a primary channel must be involved in the event */
 } ictus_type_rule;
 
 typedef struct {
@@ -120,6 +121,10 @@ ictus_status ictus_detector_create(const ictus_detector_params *p, const ictus_s
                                    ictus_event_fn fn, void *ctx, ictus_detector **out,
                                    ictus_error *err);
 void ictus_detector_destroy(ictus_detector *d); /* NULL is a no-op */
+
+/* Write one line per candidate event to `f` (NULL: none): its measures
+ * and which rule took it or why it was dropped; for tuning presets. */
+void ictus_detector_explain(ictus_detector *d, FILE *f);
 
 /* Feed one frame (in the analyzer's order). */
 void ictus_detector_push(ictus_detector *d, const ictus_frame *frame);
