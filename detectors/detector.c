@@ -175,8 +175,11 @@ typedef struct {
 
 /* Artefacts that make a window no evidence for or against anything. */
 #define DEAD_FLAGS (ICTUS_ART_GAP | ICTUS_ART_FLAT)
-/* Artefacts that keep a window from starting an event. */
-#define DIRTY_FLAGS (DEAD_FLAGS | ICTUS_ART_CLIP | ICTUS_ART_EXTREME | ICTUS_ART_EMG)
+/* Artefacts that keep a window from starting an event.  `extreme` is not
+ * one of them: the strongest seizures exceed 25 baseline SDs too (Bonn set
+ * E does), and the electrode pops it catches are too short to last
+ * min_duration_s. */
+#define DIRTY_FLAGS (DEAD_FLAGS | ICTUS_ART_CLIP | ICTUS_ART_EMG)
 
 /* A spontaneous event being built, or waiting for its post-ictal window. */
 typedef struct {
