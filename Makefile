@@ -9,7 +9,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := sndfile fftw3 sqlite3 gsl cairo
+PKGS := sndfile fftw3 sqlite3 gsl cairo libxxhash
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter

@@ -1,0 +1,194 @@
+/* manifest.c: manifest CSV tables read with problems collected per field. */
+#include "manifest.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "pipeline/walltime.h"
+
+/* ------------------------------------------------------------------------
+ * Problem lists
+ * ---------------------------------------------------------------------- */
+
+static void add_line(ictus_problems *p, char *line)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 16;
+        p->lines = ictus_xrealloc(p->lines, (size_t)p->cap * sizeof *p->lines);
+    }
+    p->lines[p->n++] = line;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = ictus_xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
+void ictus_problems_add(ictus_problems *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_line(p, vformat(fmt, ap));
+    va_end(ap);
+}
+
+void ictus_problems_clear(ictus_problems *p)
+{
+    for (int i = 0; i < p->n; i++)
+        free(p->lines[i]);
+    free(p->lines);
+    *p = (ictus_problems){0};
+}
+
+/* ------------------------------------------------------------------------
+ * Reading a manifest file
+ * ---------------------------------------------------------------------- */
+
+ictus_status ictus_manifest_read(const char *dir, const char *name, bool required,
+                                 const char *const *required_columns, int n_required,
+                                 ictus_csv **out, ictus_problems *problems, ictus_error *err)
+{
+    *out = NULL;
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = ictus_xmalloc(n);
+    snprintf(path, n, "%s/%s", dir, name);
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        ictus_status result = required ? ictus_fail(err, ICTUS_ERR_IO,
+                                                    "%s: missing: every study needs one", path)
+                                       : ICTUS_OK;
+        free(path);
+        return result;
+    }
+    ictus_error why;
+    ictus_csv *t = NULL;
+    ictus_status result = ictus_csv_read(path, &t, &why);
+    if (result == ICTUS_OK)
+        result = ictus_csv_require(t, required_columns, n_required, &why);
+    free(path);
+    if (result == ICTUS_OK) {
+        *out = t;
+        return ICTUS_OK;
+    }
+    ictus_csv_destroy(t);
+    if (required) {
+        if (err)
+            *err = why;
+        return result;
+    }
+    ictus_problems_add(problems, "%s (the file is ignored)", why.msg);
+    return ICTUS_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Checking fields
+ * ---------------------------------------------------------------------- */
+
+static void vproblem(ictus_manifest_row *r, int col, const char *fmt, va_list ap)
+{
+    char where[512];
+    char *what = vformat(fmt, ap);
+    ictus_csv_where(r->t, r->row, col, where, sizeof where);
+    ictus_problems_add(r->problems, "%s: %s", where, what);
+    free(what);
+    r->n_bad++;
+}
+
+void ictus_manifest_problem(ictus_manifest_row *r, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vproblem(r, col, fmt, ap);
+    va_end(ap);
+}
+
+void ictus_manifest_row_begin(ictus_manifest_row *r, const ictus_csv *t, int row,
+                              ictus_problems *problems)
+{
+    *r = (ictus_manifest_row){t, row, problems, 0};
+    int have = ictus_csv_row_fields(t, row), want = ictus_csv_columns(t);
+    if (have > want)
+        ictus_manifest_problem(r, want,
+                               "the row has %d fields but the header %d (a comma inside an "
+                               "unquoted field? quote it)", have, want);
+}
+
+const char *ictus_manifest_text(ictus_manifest_row *r, int col, const char *expected)
+{
+    const char *s = ictus_csv_field(r->t, r->row, col);
+    if (expected && !*s && col >= 0)
+        ictus_manifest_problem(r, col, "expected %s, got an empty field", expected);
+    return s;
+}
+
+bool ictus_manifest_time(ictus_manifest_row *r, int col, bool required, int64_t *out_us)
+{
+    const char *s = ictus_csv_field(r->t, r->row, col);
+    *out_us = ICTUS_TIME_UNKNOWN;
+    if (!*s) {
+        if (required && col >= 0)
+            ictus_manifest_problem(r, col, "expected a local date and time "
+                                           "(YYYY-MM-DDTHH:MM[:SS]), got an empty field");
+        return !required;
+    }
+    if (!ictus_walltime_parse(s, out_us)) {
+        ictus_manifest_problem(r, col, "expected a local date and time (YYYY-MM-DDTHH:MM[:SS]), "
+                                       "got \"%s\"", s);
+        return false;
+    }
+    return true;
+}
+
+bool ictus_manifest_number(ictus_manifest_row *r, int col, bool required, double min,
+                           const char *what, double *out)
+{
+    const char *s = ictus_csv_field(r->t, r->row, col);
+    *out = NAN;
+    if (!*s) {
+        if (required && col >= 0)
+            ictus_manifest_problem(r, col, "expected %s, got an empty field", what);
+        return !required;
+    }
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !isfinite(v) || v < min) {
+        ictus_manifest_problem(r, col, "expected %s (a number >= %g), got \"%s\"", what, min, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+int ictus_manifest_choice(ictus_manifest_row *r, int col, const char *const *names, int n,
+                          int if_empty)
+{
+    const char *s = ictus_csv_field(r->t, r->row, col);
+    if (*s)
+        for (int i = 0; i < n; i++)
+            if (strcasecmp(s, names[i]) == 0)
+                return i;
+    if (!*s && if_empty >= 0)
+        return if_empty;
+    char list[512] = "";
+    for (int i = 0; i < n; i++) {
+        strncat(list, i == 0 ? "" : i == n - 1 ? " or " : ", ", sizeof list - strlen(list) - 1);
+        strncat(list, names[i], sizeof list - strlen(list) - 1);
+    }
+    if (*s)
+        ictus_manifest_problem(r, col, "expected %s, got \"%s\"", list, s);
+    else
+        ictus_manifest_problem(r, col, "expected %s, got an empty field", list);
+    return -1;
+}

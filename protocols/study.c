@@ -1,0 +1,558 @@
+/* study.c: loading a study directory: study.ini, animals.csv, recordings.csv, annotations.csv.
+ *
+ * dosing.csv is read by dosing.c.  Every CSV row is checked field by field
+ * with manifest.c; the rows without problems are kept.
+ */
+#include "study.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------------------
+ * Strings and lookups
+ * ---------------------------------------------------------------------- */
+
+const char *ictus_study_keep(ictus_study *study, const char *text)
+{
+    if (study->n_strings_ == study->cap_strings_) {
+        study->cap_strings_ = study->cap_strings_ ? 2 * study->cap_strings_ : 64;
+        study->strings_ = ictus_xrealloc(study->strings_,
+                                         (size_t)study->cap_strings_ * sizeof *study->strings_);
+    }
+    return study->strings_[study->n_strings_++] = ictus_xstrdup(text);
+}
+
+/* Studies have tens to hundreds of animals and recordings: linear lookups. */
+const ictus_animal *ictus_study_animal(const ictus_study *study, const char *id)
+{
+    for (int i = 0; i < study->n_animals; i++)
+        if (strcmp(study->animals[i].id, id) == 0)
+            return &study->animals[i];
+    return NULL;
+}
+
+const ictus_period *ictus_animal_period_at(const ictus_animal *animal, int64_t t_us)
+{
+    for (int i = 0; i < animal->n_periods; i++)
+        if (animal->periods[i].start_us <= t_us && t_us < animal->periods[i].end_us)
+            return &animal->periods[i];
+    return NULL;
+}
+
+const ictus_recording_entry *ictus_study_recording(const ictus_study *study, const char *file,
+                                                   const char *animal)
+{
+    for (int i = 0; i < study->n_recordings; i++) {
+        const ictus_recording_entry *r = &study->recordings[i];
+        if (strcmp(r->file, file) == 0 && (!animal || strcmp(r->animal, animal) == 0))
+            return r;
+    }
+    return NULL;
+}
+
+const ictus_drug *ictus_study_drug(const ictus_study *study, const char *name)
+{
+    for (int i = 0; i < study->n_drugs; i++)
+        if (strcasecmp(study->drugs[i].name, name) == 0)
+            return &study->drugs[i];
+    return NULL;
+}
+
+/* The part of a path after its last '/'. */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Grow an array of `size`-byte items to hold n + 1 of them. */
+static void *grow(void *items, int n, int *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    *cap = *cap ? 2 * *cap : 16;
+    return ictus_xrealloc(items, (size_t)*cap * size);
+}
+
+/* ------------------------------------------------------------------------
+ * study.ini
+ * ---------------------------------------------------------------------- */
+
+/* The directory's own name, for a study without [study] name. */
+static const char *dir_name(ictus_study *study, const char *dir)
+{
+    char *copy = ictus_xstrdup(dir);
+    size_t n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/')
+        copy[--n] = '\0';
+    const char *name = ictus_study_keep(study, base_name(copy));
+    free(copy);
+    return name;
+}
+
+static ictus_status read_drugs(ictus_study *study, ictus_error *err)
+{
+    int cap = 0;
+    for (int i = 0; i < ictus_config_count(study->config); i++) {
+        const char *section, *key, *value;
+        ictus_config_entry(study->config, i, &section, &key, &value);
+        if (strcmp(section, "drugs") != 0)
+            continue;
+        study->has_drug_list = true;
+        double target = NAN;
+        const char *last = ictus_config_get(study->config, "drugs", key);
+        if (*last) {
+            ictus_status st = ictus_config_get_double(study->config, "drugs", key, 0, 1e6,
+                                                      &target, err);
+            if (st != ICTUS_OK)
+                return st;
+        }
+        ictus_drug *known = (ictus_drug *)ictus_study_drug(study, key);
+        if (known) {
+            known->target_dose_mg_kg = target;
+            continue;
+        }
+        study->drugs = grow(study->drugs, study->n_drugs, &cap, sizeof *study->drugs);
+        study->drugs[study->n_drugs++] = (ictus_drug){ictus_study_keep(study, key), target};
+    }
+    return ICTUS_OK;
+}
+
+static ictus_status read_settings(ictus_study *study, ictus_error *err)
+{
+    size_t n = strlen(study->dir) + sizeof "/study.ini";
+    char *path = ictus_xmalloc(n);
+    snprintf(path, n, "%s/study.ini", study->dir);
+    ictus_status st = ictus_config_load(study->config, path, err);
+    ictus_config *cfg = study->config;
+    const char *name = st == ICTUS_OK ? ictus_config_get(cfg, "study", "name") : NULL;
+    const char *preset = st == ICTUS_OK ? ictus_config_get(cfg, "study", "preset") : NULL;
+    if (st == ICTUS_OK && (!preset || !*preset))
+        st = ictus_fail(err, ICTUS_ERR_CONFIG,
+                        "%s: [study] preset is missing: name the detector preset, e.g. "
+                        "\"preset = ihka-mouse\"", path);
+    if (st == ICTUS_OK && !ictus_config_get(cfg, "study", "mains_hz"))
+        st = ictus_fail(err, ICTUS_ERR_CONFIG,
+                        "%s: [study] mains_hz is missing: the mains frequency where the "
+                        "recordings were made, 50 or 60 (0: no notch filter)", path);
+    study->mains_hz = -1;
+    if (st == ICTUS_OK)
+        st = ictus_config_get_double(cfg, "study", "mains_hz", 0, 1000, &study->mains_hz, err);
+    if (st == ICTUS_OK && study->mains_hz != 0 && study->mains_hz != 50 && study->mains_hz != 60)
+        st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: [study] mains_hz = %g: expected 50, 60 or 0 "
+                        "(no notch filter)", path, study->mains_hz);
+    if (st == ICTUS_OK)
+        st = read_drugs(study, err);
+    static const char *const own[] = {"study", "drugs", NULL};
+    if (st == ICTUS_OK)
+        st = ictus_config_check_used(cfg, own, err);
+    if (st == ICTUS_OK) {
+        study->name = name && *name ? ictus_study_keep(study, name) : dir_name(study, study->dir);
+        study->preset = ictus_study_keep(study, preset);
+    }
+    free(path);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * animals.csv
+ * ---------------------------------------------------------------------- */
+
+static ictus_status read_animals(ictus_study *study, ictus_error *err)
+{
+    static const char *const required[] = {"animal"};
+    ictus_csv *t;
+    ictus_status st = ictus_manifest_read(study->dir, "animals.csv", true, required, 1, &t,
+                                          &study->problems, err);
+    if (st != ICTUS_OK)
+        return st;
+    static const char *const sexes[] = {"M", "F", "male", "female"};
+    static const char *const sex_code[] = {"M", "F", "M", "F", ""};
+    int c_animal = ictus_csv_column(t, "animal"), c_model = ictus_csv_column(t, "model"),
+        c_sex = ictus_csv_column(t, "sex"), c_strain = ictus_csv_column(t, "strain"),
+        c_birth = ictus_csv_column(t, "birth_date"), c_group = ictus_csv_column(t, "group"),
+        c_notes = ictus_csv_column(t, "notes");
+    int cap = 0;
+    for (int row = 0; row < ictus_csv_rows(t); row++) {
+        ictus_manifest_row r;
+        ictus_manifest_row_begin(&r, t, row, &study->problems);
+        const char *id = ictus_manifest_text(&r, c_animal, "an animal id");
+        const ictus_animal *dup = *id ? ictus_study_animal(study, id) : NULL;
+        if (dup)
+            ictus_manifest_problem(&r, c_animal, "animal \"%s\" is already listed at line %d",
+                                   id, dup->line);
+        int sex = ictus_manifest_choice(&r, c_sex, sexes, 4, 4);
+        int64_t birth_us;
+        ictus_manifest_time(&r, c_birth, false, &birth_us);
+        if (r.n_bad)
+            continue;
+        study->animals = grow(study->animals, study->n_animals, &cap, sizeof *study->animals);
+        study->animals[study->n_animals++] = (ictus_animal){
+            .id = ictus_study_keep(study, id),
+            .model = ictus_study_keep(study, ictus_manifest_text(&r, c_model, NULL)),
+            .sex = sex_code[sex],
+            .strain = ictus_study_keep(study, ictus_manifest_text(&r, c_strain, NULL)),
+            .group = ictus_study_keep(study, ictus_manifest_text(&r, c_group, NULL)),
+            .notes = ictus_study_keep(study, ictus_manifest_text(&r, c_notes, NULL)),
+            .birth_us = birth_us,
+            .line = ictus_csv_line(t, row),
+        };
+    }
+    ictus_csv_destroy(t);
+    return ICTUS_OK;
+}
+
+/* The animal field of a row: required and listed in animals.csv. */
+static const char *known_animal(ictus_study *study, ictus_manifest_row *r, int col, bool required)
+{
+    const char *id = ictus_manifest_text(r, col, required ? "an animal id" : NULL);
+    if (*id && !ictus_study_animal(study, id))
+        ictus_manifest_problem(r, col, "unknown animal \"%s\" (not in animals.csv)", id);
+    return id;
+}
+
+/* ------------------------------------------------------------------------
+ * recordings.csv
+ * ---------------------------------------------------------------------- */
+
+/* A path inside recordings/: not empty, not absolute, no ".." part. */
+static bool inside_recordings(const char *file)
+{
+    if (!*file || file[0] == '/')
+        return false;
+    for (const char *p = file; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return false;
+        p += n + (p[n] == '/');
+    }
+    return true;
+}
+
+/* Parse "HPC=1;CTX=2" into a new array (*out, caller frees); false with a
+ * problem on any error.  Empty text gives *n = 0. */
+static bool parse_channel_map(ictus_manifest_row *r, int col, const char *text,
+                              ictus_channel_label **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    int cap = 0;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, ";");
+        char item[ICTUS_LABEL_MAX + 16];
+        bool too_long = len >= sizeof item;
+        snprintf(item, sizeof item, "%.*s", too_long ? 0 : (int)len, p);
+        p += len + (p[len] == ';');
+        char *eq = strchr(item, '='), *label = item, *end = NULL;
+        if (!too_long && !eq && !item[strspn(item, " \t")])
+            continue; /* an empty item, e.g. after a final ';' */
+        long number = 0;
+        if (eq) {
+            *eq = '\0';
+            number = strtol(eq + 1, &end, 10);
+            while (*end == ' ' || *end == '\t')
+                end++;
+        }
+        while (*label == ' ' || *label == '\t')
+            label++;
+        for (char *e = label + strlen(label); e > label && (e[-1] == ' ' || e[-1] == '\t');)
+            *--e = '\0';
+        if (!eq || !*label || end == eq + 1 || *end || number < 1 || number > 4096 ||
+            strlen(label) >= ICTUS_LABEL_MAX || strcmp(label, "*") == 0) {
+            ictus_manifest_problem(r, col, "expected LABEL=N;LABEL=N... with channel numbers N "
+                                           "from 1, got \"%s\"", text);
+            break;
+        }
+        for (int i = 0; i < *n; i++) {
+            if (strcmp((*out)[i].label, label) == 0)
+                ictus_manifest_problem(r, col, "label \"%s\" is given twice in \"%s\"", label,
+                                       text);
+            else if ((*out)[i].channel == number)
+                ictus_manifest_problem(r, col, "channel %ld is mapped twice in \"%s\"", number,
+                                       text);
+        }
+        *out = grow(*out, *n, &cap, sizeof **out);
+        ictus_channel_label *cl = &(*out)[(*n)++];
+        memcpy(cl->label, label, strlen(label) + 1);
+        cl->channel = (int)number;
+    }
+    if (r->n_bad) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return false;
+    }
+    return true;
+}
+
+/* A new row of `file` against the rows already kept: no duplicate, and
+ * several animals in one file need disjoint channel maps. */
+static void check_file_rows(ictus_study *study, ictus_manifest_row *r, int c_file, int c_channels,
+                            const char *file, const char *animal,
+                            const ictus_channel_label *map, int n_map)
+{
+    for (int i = 0; i < study->n_recordings; i++) {
+        const ictus_recording_entry *e = &study->recordings[i];
+        if (strcmp(e->file, file) != 0)
+            continue;
+        if (strcmp(e->animal, animal) == 0) {
+            ictus_manifest_problem(r, c_file, "\"%s\" for animal \"%s\" is already listed at "
+                                   "line %d", file, animal, e->line);
+            return;
+        }
+        if (n_map == 0 || e->n_channels == 0) {
+            ictus_manifest_problem(r, c_channels >= 0 ? c_channels : c_file,
+                                   "\"%s\" is also listed for animal \"%s\" at line %d: a file "
+                                   "holding several animals needs a channel map in every row",
+                                   file, e->animal, e->line);
+            return;
+        }
+        for (int a = 0; a < n_map; a++)
+            for (int b = 0; b < e->n_channels; b++)
+                if (map[a].channel == e->channels[b].channel)
+                    ictus_manifest_problem(r, c_channels, "channel %d of \"%s\" is also mapped "
+                                           "for animal \"%s\" at line %d", map[a].channel, file,
+                                           e->animal, e->line);
+    }
+}
+
+static void read_recordings(ictus_study *study)
+{
+    static const char *const required[] = {"file", "animal"};
+    ictus_csv *t;
+    ictus_manifest_read(study->dir, "recordings.csv", false, required, 2, &t, &study->problems,
+                        NULL);
+    if (!t)
+        return;
+    study->has_recordings = true;
+    int c_file = ictus_csv_column(t, "file"), c_animal = ictus_csv_column(t, "animal"),
+        c_channels = ictus_csv_column(t, "channels"), c_start = ictus_csv_column(t, "start_time"),
+        c_video = ictus_csv_column(t, "video");
+    int cap = 0;
+    for (int row = 0; row < ictus_csv_rows(t); row++) {
+        ictus_manifest_row r;
+        ictus_manifest_row_begin(&r, t, row, &study->problems);
+        const char *file = ictus_manifest_text(&r, c_file, "a file inside recordings/");
+        if (*file && !inside_recordings(file))
+            ictus_manifest_problem(&r, c_file, "expected a path inside recordings/ (relative, "
+                                   "without \"..\"), got \"%s\"", file);
+        const char *animal = known_animal(study, &r, c_animal, true);
+        ictus_channel_label *map;
+        int n_map;
+        parse_channel_map(&r, c_channels, ictus_manifest_text(&r, c_channels, NULL), &map, &n_map);
+        int64_t start_us;
+        ictus_manifest_time(&r, c_start, false, &start_us);
+        if (!r.n_bad)
+            check_file_rows(study, &r, c_file, c_channels, file, animal, map, n_map);
+        if (r.n_bad) {
+            free(map);
+            continue;
+        }
+        size_t n = strlen(file) + sizeof "recordings/";
+        char *path = ictus_xmalloc(n);
+        snprintf(path, n, "recordings/%s", file);
+        study->recordings = grow(study->recordings, study->n_recordings, &cap,
+                                 sizeof *study->recordings);
+        study->recordings[study->n_recordings++] = (ictus_recording_entry){
+            .file = ictus_study_keep(study, file),
+            .path = ictus_study_keep(study, path),
+            .animal = ictus_study_keep(study, animal),
+            .n_channels = n_map,
+            .channels = map,
+            .start_us = start_us,
+            .video = ictus_study_keep(study, ictus_manifest_text(&r, c_video, NULL)),
+            .line = ictus_csv_line(t, row),
+        };
+        free(path);
+    }
+    ictus_csv_destroy(t);
+}
+
+/* ------------------------------------------------------------------------
+ * annotations.csv
+ * ---------------------------------------------------------------------- */
+
+/* A recording named in annotations.csv: known when recordings.csv lists a
+ * file with that name (directories ignored); anything goes without it. */
+static bool known_recording(const ictus_study *study, const char *name)
+{
+    if (!study->has_recordings)
+        return true;
+    for (int i = 0; i < study->n_recordings; i++)
+        if (strcmp(base_name(study->recordings[i].file), name) == 0)
+            return true;
+    return false;
+}
+
+/* The columns of annotations.csv, found by name. */
+typedef struct {
+    int start, end;      /* start_s,end_s or start,end */
+    bool wall_clock;
+    int recording, animal, type, racine, scorer;
+} label_columns;
+
+/* Find the columns; false (with a problem) when the file cannot be used. */
+static bool label_columns_find(ictus_study *study, const ictus_csv *t, label_columns *c)
+{
+    c->wall_clock = ictus_csv_column(t, "start_s") < 0 || ictus_csv_column(t, "end_s") < 0;
+    c->start = ictus_csv_column(t, c->wall_clock ? "start" : "start_s");
+    c->end = ictus_csv_column(t, c->wall_clock ? "end" : "end_s");
+    c->recording = ictus_csv_column(t, "recording");
+    c->animal = ictus_csv_column(t, "animal");
+    c->type = ictus_csv_column(t, "type");
+    c->racine = ictus_csv_column(t, "racine");
+    c->scorer = ictus_csv_column(t, "scorer");
+    const char *missing_times = c->start < 0 || c->end < 0 ? "start_s, end_s (or start, end)" : "";
+    const char *missing_target = c->recording < 0 && c->animal < 0 ? "recording (or animal)" : "";
+    if (!*missing_times && !*missing_target)
+        return true;
+    ictus_problems_add(&study->problems, "%s: missing columns: %s%s%s (the file is ignored)",
+                       ictus_csv_path(t), missing_times,
+                       *missing_times && *missing_target ? ", " : "", missing_target);
+    return false;
+}
+
+/* The start and end of a label row (µs); false after a problem. */
+static bool label_times(ictus_manifest_row *r, const label_columns *c, int64_t *start_us,
+                        int64_t *end_us)
+{
+    bool ok;
+    if (c->wall_clock) {
+        ok = ictus_manifest_time(r, c->start, true, start_us);
+        ok = ictus_manifest_time(r, c->end, true, end_us) && ok;
+    } else {
+        double s, e;
+        ok = ictus_manifest_number(r, c->start, true, 0, "seconds from the recording start", &s);
+        ok = ictus_manifest_number(r, c->end, true, 0, "seconds from the recording start", &e) &&
+             ok;
+        if (ok) {
+            *start_us = llround(s * 1e6);
+            *end_us = llround(e * 1e6);
+        }
+    }
+    if (ok && *end_us <= *start_us) {
+        const char *name = c->wall_clock ? "end" : "end_s";
+        ictus_manifest_problem(r, c->end, "%s %s is not after start %s", name,
+                               ictus_csv_field(r->t, r->row, c->end),
+                               ictus_csv_field(r->t, r->row, c->start));
+        ok = false;
+    }
+    return ok;
+}
+
+static bool same_label(const ictus_expert_label *a, const ictus_expert_label *b)
+{
+    return strcmp(a->recording, b->recording) == 0 && strcmp(a->animal, b->animal) == 0 &&
+           a->start_us == b->start_us && a->end_us == b->end_us &&
+           strcmp(a->type, b->type) == 0 && strcmp(a->scorer, b->scorer) == 0;
+}
+
+static void read_labels(ictus_study *study)
+{
+    ictus_csv *t;
+    ictus_manifest_read(study->dir, "annotations.csv", false, NULL, 0, &t, &study->problems, NULL);
+    label_columns c;
+    if (!t || !label_columns_find(study, t, &c)) {
+        ictus_csv_destroy(t);
+        return;
+    }
+    study->has_labels = true;
+    int cap = 0;
+    for (int row = 0; row < ictus_csv_rows(t); row++) {
+        ictus_manifest_row r;
+        ictus_manifest_row_begin(&r, t, row, &study->problems);
+        ictus_expert_label lab = {.wall_clock = c.wall_clock, .line = ictus_csv_line(t, row)};
+        const char *recording = base_name(ictus_manifest_text(&r, c.recording, NULL));
+        lab.animal = known_animal(study, &r, c.animal, false);
+        if (!*recording && !*lab.animal)
+            ictus_manifest_problem(&r, c.recording >= 0 ? c.recording : c.animal,
+                                   "expected a recording or an animal, got neither");
+        else if (!*recording && !c.wall_clock)
+            ictus_manifest_problem(&r, c.recording >= 0 ? c.recording : c.animal,
+                                   "start_s/end_s count from a recording's start: expected a "
+                                   "recording, got an empty field");
+        else if (*recording && !known_recording(study, recording))
+            ictus_manifest_problem(&r, c.recording, "unknown recording \"%s\" (no file of that "
+                                   "name in recordings.csv)", recording);
+        label_times(&r, &c, &lab.start_us, &lab.end_us);
+        double racine;
+        if (ictus_manifest_number(&r, c.racine, false, 0, "a Racine stage 0..5", &racine) &&
+            !isnan(racine) && (racine > 5 || racine != floor(racine)))
+            ictus_manifest_problem(&r, c.racine, "expected a Racine stage 0..5, got \"%s\"",
+                                   ictus_csv_field(t, row, c.racine));
+        lab.racine = isnan(racine) ? -1 : (int)racine;
+        lab.recording = recording;
+        lab.type = ictus_manifest_text(&r, c.type, NULL);
+        lab.scorer = ictus_manifest_text(&r, c.scorer, NULL);
+        for (int i = 0; i < study->n_labels && !r.n_bad; i++)
+            if (same_label(&study->labels[i], &lab))
+                ictus_manifest_problem(&r, c.start, "the same label is already given at line %d",
+                                       study->labels[i].line);
+        if (r.n_bad)
+            continue;
+        lab.recording = ictus_study_keep(study, lab.recording);
+        lab.animal = ictus_study_keep(study, lab.animal);
+        lab.type = ictus_study_keep(study, lab.type);
+        lab.scorer = ictus_study_keep(study, lab.scorer);
+        study->labels = grow(study->labels, study->n_labels, &cap, sizeof *study->labels);
+        study->labels[study->n_labels++] = lab;
+    }
+    ictus_csv_destroy(t);
+}
+
+/* ------------------------------------------------------------------------
+ * Loading and freeing
+ * ---------------------------------------------------------------------- */
+
+static void read_dosing(ictus_study *study)
+{
+    ictus_csv *t;
+    ictus_manifest_read(study->dir, "dosing.csv", false, ictus_dosing_columns,
+                        ictus_dosing_n_columns, &t, &study->problems, NULL);
+    if (t)
+        ictus_dosing_load(study, t);
+    ictus_csv_destroy(t);
+}
+
+ictus_status ictus_study_load(const char *dir, ictus_study **out, ictus_error *err)
+{
+    *out = NULL;
+    ictus_study *study = ictus_xcalloc(1, sizeof *study);
+    study->dir = ictus_study_keep(study, dir);
+    study->config = ictus_config_create();
+    ictus_status st = read_settings(study, err);
+    if (st == ICTUS_OK)
+        st = read_animals(study, err);
+    if (st != ICTUS_OK) {
+        ictus_study_destroy(study);
+        return st;
+    }
+    read_recordings(study);
+    read_dosing(study);
+    read_labels(study);
+    *out = study;
+    return ICTUS_OK;
+}
+
+void ictus_study_destroy(ictus_study *study)
+{
+    if (!study)
+        return;
+    for (int i = 0; i < study->n_animals; i++)
+        free(study->animals[i].periods);
+    for (int i = 0; i < study->n_recordings; i++)
+        free(study->recordings[i].channels);
+    free(study->animals);
+    free(study->recordings);
+    free(study->labels);
+    free(study->drugs);
+    ictus_config_destroy(study->config);
+    ictus_problems_clear(&study->problems);
+    for (int i = 0; i < study->n_strings_; i++)
+        free(study->strings_[i]);
+    free(study->strings_);
+    free(study);
+}

@@ -1,0 +1,1018 @@
+/* test_store.c: the results store (pipeline/store.c).
+ *
+ * Proves:
+ *   - schema: a new file, an empty (0-byte) file and an SQLite file at
+ *     version 0 with no tables are migrated to ICTUS_STORE_SCHEMA_VERSION in
+ *     WAL mode with foreign keys on; reopening keeps the data; a database of
+ *     a newer version, an SQLite database of another program and a file that
+ *     is not SQLite are refused with a message naming the file; a missing
+ *     directory, a directory and a path through a regular file give I/O errors;
+ *   - put: putting the same results twice leaves identical table contents
+ *     (canonical dump without surrogate ids); new results replace every old
+ *     event, channel and series of the recording, keep its id and reviews;
+ *     invalid results change nothing; a missing run id is refused (foreign
+ *     keys are on);
+ *   - failures: a failed/incomplete attempt records status, error and the
+ *     file's identity but leaves the previous results in place;
+ *   - crash safety: a child process SIGKILLed inside a put (after the row
+ *     upsert, after deleting half the old events, after inserting half the
+ *     new ones, after the series, in the commit hook, between two puts of a
+ *     begin()/commit() group) leaves a database that passes integrity_check
+ *     and holds exactly the old results; an unkilled child leaves the new;
+ *   - groups: rollback drops a group; a failing put inside a group is undone
+ *     alone;
+ *   - analysable time: partial buckets pro rata, gaps, the last short bucket,
+ *     channels and animals apart, overlapping recordings counted once at the
+ *     larger share, additivity over random split points, never more than
+ *     the range;
+ *   - events: filters by animal and time, deterministic order, the review of
+ *     an event follows it through reprocessing; events.csv export is exact
+ *     and identical on repetition; deleting a recording removes its rows
+ *     (foreign-key cascade) and keeps its reviews;
+ *   - SQL injection attempts in path, animal, labels, types, messages are
+ *     stored and read back verbatim and harm nothing;
+ *   - runs: start/finish/problems columns; finishing an unknown run fails.
+ */
+#include "pipeline/store.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pipeline/walltime.h"
+#include "tests/check.h"
+
+static char tmp_dir[64];
+
+static const char *tmp_path(const char *name)
+{
+    static char paths[8][256];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 256, "%s/%s", tmp_dir, name);
+    return p;
+}
+
+/* Remove a database and its WAL side files. */
+static void remove_db(const char *path)
+{
+    char side[300];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+static ictus_store *open_ok(const char *path)
+{
+    ictus_store *s = NULL;
+    ictus_error err = {0};
+    CHECK_MSG(ictus_store_open(path, &s, &err) == ICTUS_OK, "%s", err.msg);
+    return s;
+}
+
+#define OK(call)                                                                                   \
+    do {                                                                                           \
+        ictus_error err_ = {0};                                                                    \
+        ictus_status st_ = (call);                                                                 \
+        CHECK_MSG(st_ == ICTUS_OK, "%s: %s", #call, err_.msg);                                     \
+    } while (0)
+
+/* ------------------------------------------------------------------------
+ * Canonical dump: every table, without surrogate ids, in a fixed order.
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    char *text;
+    size_t len, cap;
+} strbuf;
+
+static void sb_add(strbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->text = realloc(b->text, b->cap);
+    }
+    memcpy(b->text + b->len, s, n + 1);
+    b->len += n;
+}
+
+static void dump_query(sqlite3 *db, const char *sql, strbuf *b)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        CHECK_MSG(false, "dump: %s: %s", sql, sqlite3_errmsg(db));
+        return;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            const unsigned char *t = sqlite3_column_text(st, c);
+            sb_add(b, c ? "|" : "");
+            sb_add(b, t ? (const char *)t : "NULL");
+        }
+        sb_add(b, "\n");
+    }
+    sqlite3_finalize(st);
+}
+
+/* The whole content, for equality checks; caller frees. */
+static char *dump(ictus_store *s)
+{
+    static const char *const queries[] = {
+        "SELECT * FROM runs ORDER BY id",
+        "SELECT run_id, path, kind, message FROM run_problems ORDER BY 1, 2, 3, 4",
+        "SELECT path, animal, status, error, size_bytes, mtime_ns, inode, content_hash, "
+        "first_run_id, last_run_id, results_hash, format, n_channels, start_us, duration_us, "
+        "n_gaps, gap_us, preset, params_hash, results_run_id FROM recordings ORDER BY 1, 2",
+        "SELECT r.path, r.animal, c.idx, c.label, c.fs_hz, c.unit, c.role, c.analysed "
+        "FROM channels c JOIN recordings r ON r.id = c.recording_id ORDER BY 1, 2, 3",
+        "SELECT r.path, e.animal, e.channel, e.start_us, e.end_us, e.wall_start_us, e.type, "
+        "e.score, e.preset FROM events e JOIN recordings r ON r.id = e.recording_id "
+        "ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+        "SELECT r.path, r.animal, a.channel, a.bucket_us, a.unit_us, a.n_buckets, "
+        "hex(a.analysable_units), a.artefact_kinds, hex(a.artefact_windows) "
+        "FROM analysable a JOIN recordings r ON r.id = a.recording_id ORDER BY 1, 2, 3",
+        "SELECT path, animal, channel, start_us, end_us, verdict, racine, reviewer, "
+        "reviewed_unix_us, note FROM reviews ORDER BY 1, 2, 3, 4",
+    };
+    strbuf b = {0};
+    sb_add(&b, "");
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        sb_add(&b, "--\n");
+        dump_query(ictus_store_db(s), queries[i], &b);
+    }
+    return b.text;
+}
+
+static int64_t count_rows(ictus_store *s, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(ictus_store_db(s), sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static char *pragma_text(ictus_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    char *out = NULL;
+    if (sqlite3_prepare_v2(ictus_store_db(s), sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out ? out : strdup("(none)");
+}
+
+/* ------------------------------------------------------------------------
+ * Test results
+ * ---------------------------------------------------------------------- */
+
+#define MAX_EVENTS 64
+
+/* One recording's results, owning the arrays the ictus_store_results points to. */
+typedef struct {
+    ictus_store_results res;
+    ictus_hash128 hash;
+    ictus_store_channel channels[3];
+    ictus_event events[MAX_EVENTS];
+    uint16_t units[2][16];
+    uint16_t windows[16 * ICTUS_STORE_N_ARTEFACT_KINDS];
+    ictus_store_series series[2];
+} results;
+
+static const int64_t T_10H = INT64_C(1767607200000000); /* 2026-01-05T10:00:00 */
+
+/* Results for (path, animal): `n_events` events whose times depend on `seed`;
+ * start T_10H + start_offset_s, 10 min long. */
+static void make_results(results *r, const char *path, const char *animal, int64_t run_id,
+                         int n_events, int seed)
+{
+    memset(r, 0, sizeof *r);
+    r->hash = (ictus_hash128){UINT64_C(0x1111) * (uint64_t)seed, 42};
+    r->channels[0] = (ictus_store_channel){"HPC", 1000, "uV", "HPC", true};
+    r->channels[1] = (ictus_store_channel){"CTX", 1000, "uV", "CTX", true};
+    r->channels[2] = (ictus_store_channel){"EMG", 500, "mV", "EMG", false};
+    for (int i = 0; i < n_events; i++) {
+        ictus_event *e = &r->events[i];
+        e->start_us = (int64_t)(i * 20 + seed) * ICTUS_US_PER_S;
+        e->end_us = e->start_us + (5 + i % 3) * ICTUS_US_PER_S;
+        e->wall_start_us = T_10H + e->start_us;
+        snprintf(e->channel, sizeof e->channel, "%s", i % 2 ? "*" : "HPC");
+        snprintf(e->type, sizeof e->type, "%s", i % 4 == 3 ? "convulsive" : "hpd");
+        e->score = 0.5 + 0.01 * i;
+    }
+    const int64_t n_buckets = 10;
+    for (int b = 0; b < n_buckets; b++) {
+        r->units[0][b] = (uint16_t)(600 - 10 * b - seed % 7);
+        r->units[1][b] = (uint16_t)(300 + b);
+        for (int k = 0; k < ICTUS_STORE_N_ARTEFACT_KINDS; k++)
+            r->windows[b * ICTUS_STORE_N_ARTEFACT_KINDS + k] = (uint16_t)(b + k + seed);
+    }
+    r->series[0] = (ictus_store_series){"*", n_buckets, r->units[0], r->windows};
+    r->series[1] = (ictus_store_series){"HPC", n_buckets, r->units[1], NULL};
+    r->res = (ictus_store_results){
+        .file = {path, animal, {1000000 + seed, 1700000000000000000 + seed, 77}, &r->hash, run_id},
+        .format = "EDF+C",
+        .start_us = T_10H,
+        .duration_us = 600 * ICTUS_US_PER_S,
+        .n_gaps = 0,
+        .gap_us = 0,
+        .preset = "ihka-mouse@1",
+        .params_hash = {7, 8},
+        .n_channels = 3,
+        .channels = r->channels,
+        .n_events = n_events,
+        .events = r->events,
+        .n_series = 2,
+        .series = r->series,
+    };
+}
+
+static int64_t start_run(ictus_store *s, const char *preset)
+{
+    ictus_store_run_info info = {1767600000000000, "0.1.0", "labhost", 4242, preset,
+                                 "[signal]\nmains_hz=50\n"};
+    int64_t id = 0;
+    OK(ictus_store_run_start(s, &info, &id, &err_));
+    return id;
+}
+
+static void put_ok(ictus_store *s, const results *r)
+{
+    OK(ictus_store_put_recording(s, &r->res, &err_));
+}
+
+/* ------------------------------------------------------------------------
+ * Schema, opening, bad files
+ * ---------------------------------------------------------------------- */
+
+static void check_fresh_schema(const char *path)
+{
+    ictus_store *s = open_ok(path);
+    if (!s)
+        return;
+    CHECK_INT(ictus_store_schema_version(s), ICTUS_STORE_SCHEMA_VERSION);
+    char *mode = pragma_text(s, "PRAGMA journal_mode"), *fk = pragma_text(s, "PRAGMA foreign_keys");
+    char *uv = pragma_text(s, "PRAGMA user_version");
+    CHECK_STR(mode, "wal");
+    CHECK_STR(fk, "1");
+    CHECK_INT(atoi(uv), ICTUS_STORE_SCHEMA_VERSION);
+    free(mode);
+    free(fk);
+    free(uv);
+    CHECK_INT(count_rows(s, "recordings"), 0);
+    CHECK_INT(count_rows(s, "events"), 0);
+    ictus_store_close(s);
+}
+
+/* Make an SQLite file by running `sql` in a plain connection. */
+static void make_sqlite(const char *path, const char *sql)
+{
+    remove_db(path);
+    sqlite3 *db;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK_MSG(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+static void expect_open_error(const char *path, ictus_status want, const char *fragment)
+{
+    ictus_store *s = (ictus_store *)1;
+    ictus_error err = {0};
+    ictus_status st = ictus_store_open(path, &s, &err);
+    CHECK_MSG(st == want, "%s: status %s, want %s (%s)", path, ictus_strstatus(st),
+              ictus_strstatus(want), err.msg);
+    CHECK(s == NULL);
+    CHECK_MSG(strncmp(err.msg, path, strlen(path)) == 0, "message does not start with the path: %s",
+              err.msg);
+    CHECK_MSG(strstr(err.msg, fragment) != NULL, "\"%s\" not in: %s", fragment, err.msg);
+    CHECK_MSG(strchr(err.msg, '\n') == NULL, "not one line: %s", err.msg);
+}
+
+static void test_schema_and_open_errors(void)
+{
+    const char *path = tmp_path("new.db");
+    remove_db(path);
+    check_fresh_schema(path);
+
+    /* Reopening keeps the data and does not migrate again. */
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "p@1");
+    ictus_store_close(s);
+    s = open_ok(path);
+    CHECK_INT(count_rows(s, "runs"), 1);
+    CHECK(run == 1);
+    ictus_store_close(s);
+
+    /* A 0-byte file and a version-0 SQLite file with no tables are migrated. */
+    const char *empty = tmp_path("empty.db");
+    remove_db(empty);
+    FILE *f = fopen(empty, "wb");
+    fclose(f);
+    check_fresh_schema(empty);
+    const char *v0 = tmp_path("v0.db");
+    make_sqlite(v0, "CREATE TABLE t (x); DROP TABLE t;");
+    check_fresh_schema(v0);
+
+    /* A newer schema is refused and left untouched. */
+    const char *newer = tmp_path("newer.db");
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = 99;", 0x69637473);
+    make_sqlite(newer, sql);
+    expect_open_error(newer, ICTUS_ERR_DB, "newer ictus (schema version 99");
+
+    const char *foreign = tmp_path("foreign.db");
+    make_sqlite(foreign, "CREATE TABLE customers (name TEXT);");
+    expect_open_error(foreign, ICTUS_ERR_FORMAT, "another program");
+    const char *foreign_uv = tmp_path("foreign_uv.db");
+    make_sqlite(foreign_uv, "PRAGMA user_version = 3;");
+    expect_open_error(foreign_uv, ICTUS_ERR_FORMAT, "another program");
+
+    const char *text = tmp_path("notes.db");
+    f = fopen(text, "wb");
+    for (int i = 0; i < 200; i++)
+        fputs("this is not a database. ", f);
+    fclose(f);
+    expect_open_error(text, ICTUS_ERR_FORMAT, "not an SQLite database");
+
+    const char *edf = tmp_path("recording.edf");
+    f = fopen(edf, "wb");
+    fputs("0       ", f);
+    for (int i = 0; i < 248; i++)
+        fputc(' ', f);
+    fclose(f);
+    expect_open_error(edf, ICTUS_ERR_FORMAT, "not an SQLite database");
+
+    char missing_dir[300];
+    snprintf(missing_dir, sizeof missing_dir, "%s/no/such/dir/ictus.db", tmp_dir);
+    expect_open_error(missing_dir, ICTUS_ERR_IO, "cannot open");
+    expect_open_error(tmp_dir, ICTUS_ERR_IO, "cannot open");
+    char through_file[300];
+    snprintf(through_file, sizeof through_file, "%s/ictus.db", text);
+    expect_open_error(through_file, ICTUS_ERR_IO, "cannot open");
+    /* A directory the process may not write to (permissions do not bind root). */
+    if (geteuid() != 0) {
+        const char *locked = tmp_path("locked");
+        mkdir(locked, 0555);
+        char inside[300];
+        snprintf(inside, sizeof inside, "%s/ictus.db", locked);
+        expect_open_error(inside, ICTUS_ERR_IO, "cannot open or create");
+        rmdir(locked);
+    }
+    remove(edf);
+    remove(text);
+}
+
+/* ------------------------------------------------------------------------
+ * Put, replace, idempotence, failures, runs
+ * ---------------------------------------------------------------------- */
+
+static int64_t count_events_of(ictus_store *s, const char *path, const char *animal)
+{
+    ictus_store_recording rec;
+    bool found = false;
+    OK(ictus_store_find_recording(s, path, animal, &rec, &found, &err_));
+    int64_t n = found ? rec.n_events : -1;
+    if (found)
+        ictus_store_recording_clear(&rec);
+    return n;
+}
+
+static void test_put_replace_idempotent(void)
+{
+    const char *path = tmp_path("put.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "ihka-mouse@1");
+    static results a, b, other;
+    make_results(&a, "recordings/m1/day1.edf", "m1", run, 12, 1);
+    make_results(&other, "recordings/m2/day1.edf", "m2", run, 5, 3);
+    put_ok(s, &a);
+    put_ok(s, &other);
+    char *d1 = dump(s);
+    put_ok(s, &a);
+    char *d2 = dump(s);
+    CHECK_MSG(strcmp(d1, d2) == 0, "second put changed the tables:\n%s\n---\n%s", d1, d2);
+    CHECK_INT(count_rows(s, "events"), 17);
+    CHECK_INT(count_rows(s, "channels"), 6);
+    CHECK_INT(count_rows(s, "analysable"), 4);
+
+    ictus_store_recording rec;
+    bool found;
+    OK(ictus_store_find_recording(s, "recordings/m1/day1.edf", "m1", &rec, &found, &err_));
+    CHECK(found);
+    int64_t id_before = rec.id;
+    CHECK_INT(rec.status, ICTUS_REC_OK);
+    CHECK_STR(rec.error, "");
+    CHECK(rec.has_results && rec.has_content_hash);
+    CHECK(ictus_hash128_equal(rec.results_hash, a.hash));
+    CHECK(ictus_hash128_equal(rec.params_hash, a.res.params_hash));
+    CHECK_STR(rec.format, "EDF+C");
+    CHECK_STR(rec.preset, "ihka-mouse@1");
+    CHECK_INT(rec.n_channels, 3);
+    CHECK_INT(rec.start_us, T_10H);
+    CHECK_INT(rec.duration_us, 600 * ICTUS_US_PER_S);
+    CHECK_INT(rec.identity.size_bytes, 1000001);
+    CHECK_INT(rec.first_run_id, run);
+    CHECK_INT(rec.results_run_id, run);
+    CHECK_INT(rec.n_events, 12);
+    ictus_store_recording_clear(&rec);
+
+    /* New results (another run, other events) replace every old row. */
+    int64_t run2 = start_run(s, "ihka-mouse@1");
+    make_results(&b, "recordings/m1/day1.edf", "m1", run2, 4, 2);
+    b.res.n_series = 1;
+    b.res.n_channels = 2;
+    put_ok(s, &b);
+    OK(ictus_store_find_recording(s, "recordings/m1/day1.edf", NULL, &rec, &found, &err_));
+    CHECK(found && rec.id == id_before);
+    CHECK_INT(rec.n_events, 4);
+    CHECK_INT(rec.first_run_id, run);
+    CHECK_INT(rec.last_run_id, run2);
+    CHECK_INT(rec.results_run_id, run2);
+    CHECK(ictus_hash128_equal(rec.results_hash, b.hash));
+    ictus_store_recording_clear(&rec);
+    CHECK_INT(count_rows(s, "events"), 4 + 5);
+    CHECK_INT(count_rows(s, "channels"), 2 + 3);
+    CHECK_INT(count_rows(s, "analysable"), 1 + 2);
+    CHECK_INT(count_events_of(s, "recordings/m2/day1.edf", "m2"), 5);
+
+    /* Invalid results change nothing. */
+    char *before = dump(s);
+    static results bad;
+    make_results(&bad, "recordings/m1/day1.edf", "m1", run2, 6, 5);
+    bad.events[4].end_us = bad.events[4].start_us;
+    ictus_error err = {0};
+    CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DATA);
+    CHECK_MSG(strstr(err.msg, "recordings/m1/day1.edf (m1): event 5") == err.msg, "%s", err.msg);
+    make_results(&bad, "recordings/m1/day1.edf", "m1", run2, 6, 5);
+    bad.series[1].n_buckets = 9;
+    CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DATA);
+    CHECK_MSG(strstr(err.msg, "\"HPC\" has 9 buckets: expected 10") != NULL, "%s", err.msg);
+    make_results(&bad, "recordings/m1/day1.edf", "m1", run2, 6, 5);
+    bad.units[0][3] = 601;
+    CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DATA);
+    CHECK_MSG(strstr(err.msg, "bucket 3: 601 units") != NULL, "%s", err.msg);
+    make_results(&bad, "recordings/m1/day1.edf", "m1", run2, 6, 5);
+    bad.series[1].channel = "*";
+    CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DATA);
+    make_results(&bad, "recordings/m1/day1.edf", "m1", 999, 6, 5); /* no run 999 */
+    CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DB);
+    CHECK_MSG(strstr(err.msg, "FOREIGN KEY") != NULL, "%s", err.msg);
+    char *after = dump(s);
+    CHECK_MSG(strcmp(before, after) == 0, "a refused put changed the tables");
+
+    free(d1);
+    free(d2);
+    free(before);
+    free(after);
+    ictus_store_close(s);
+}
+
+static void test_failures_keep_results(void)
+{
+    const char *path = tmp_path("fail.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "ihka-mouse@1");
+    static results a;
+    make_results(&a, "recordings/m1/day1.edf", "m1", run, 7, 1);
+    put_ok(s, &a);
+
+    int64_t run2 = start_run(s, "ihka-mouse@1");
+    ictus_store_file f = {"recordings/m1/day1.edf", "m1", {5, 6, 78}, NULL, run2};
+    OK(ictus_store_put_failure(s, &f, ICTUS_REC_FAILED, "recordings/m1/day1.edf: record 12: bad",
+                               &err_));
+    ictus_store_recording rec;
+    bool found;
+    OK(ictus_store_find_recording(s, f.path, f.animal, &rec, &found, &err_));
+    CHECK_INT(rec.status, ICTUS_REC_FAILED);
+    CHECK_STR(rec.error, "recordings/m1/day1.edf: record 12: bad");
+    CHECK_INT(rec.identity.size_bytes, 5);
+    CHECK_INT(rec.identity.inode, 78);
+    CHECK(!rec.has_content_hash);
+    CHECK(rec.has_results && ictus_hash128_equal(rec.results_hash, a.hash));
+    CHECK_INT(rec.n_events, 7);
+    CHECK_INT(rec.last_run_id, run2);
+    CHECK_INT(rec.results_run_id, run);
+    ictus_store_recording_clear(&rec);
+    CHECK_INT(count_rows(s, "analysable"), 2);
+    CHECK_INT(count_rows(s, "channels"), 3);
+
+    /* A new file that is still being written: a row without results. */
+    ictus_hash128 h = {1, 2};
+    ictus_store_file g = {"recordings/m1/day2.edf", "m1", {9, 10, 11}, &h, run2};
+    OK(ictus_store_put_failure(s, &g, ICTUS_REC_INCOMPLETE, "still written", &err_));
+    OK(ictus_store_find_recording(s, g.path, NULL, &rec, &found, &err_));
+    CHECK(found && rec.status == ICTUS_REC_INCOMPLETE && !rec.has_results && rec.has_content_hash);
+    CHECK_INT(rec.first_run_id, run2);
+    ictus_store_recording_clear(&rec);
+
+    /* Good results again: status ok, error cleared. */
+    put_ok(s, &a);
+    OK(ictus_store_find_recording(s, f.path, f.animal, &rec, &found, &err_));
+    CHECK(rec.status == ICTUS_REC_OK && rec.error[0] == '\0');
+    ictus_store_recording_clear(&rec);
+    OK(ictus_store_find_recording(s, "recordings/none.edf", NULL, &rec, &found, &err_));
+    CHECK(!found);
+
+    /* Runs and problems. */
+    OK(ictus_store_run_problem(s, run2, "recordings/m1/day1.edf", ICTUS_PROBLEM_FAILED, "bad",
+                               &err_));
+    OK(ictus_store_run_problem(s, run2, "dosing.csv", ICTUS_PROBLEM_WARNING,
+                               "dosing.csv:14:6 (end): end before start", &err_));
+    ictus_store_run_end end = {1767600100000000, ICTUS_RUN_PROBLEMS, 1, 2, 3, 4, 5, 6};
+    OK(ictus_store_run_finish(s, run2, &end, &err_));
+    ictus_error err;
+    CHECK(ictus_store_run_finish(s, 12345, &end, &err) == ICTUS_ERR_DB);
+    CHECK_MSG(strstr(err.msg, "no run 12345") != NULL, "%s", err.msg);
+    char *d = dump(s);
+    CHECK_MSG(strstr(d, "2|1767600000000000|1767600100000000|0.1.0|labhost|4242|ihka-mouse@1|"
+                        "[signal]\nmains_hz=50\n|") != NULL, "%s", d);
+    CHECK_MSG(strstr(d, "|problems|1|2|3|4|5|6\n") != NULL, "%s", d);
+    CHECK_MSG(strstr(d, "2|dosing.csv|warning|dosing.csv:14:6 (end): end before start\n") != NULL,
+              "%s", d);
+    free(d);
+    ictus_store_close(s);
+}
+
+/* ------------------------------------------------------------------------
+ * Crash safety
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    const char *table;  /* kill at the n-th change of this table... */
+    int op;             /* ...of this kind (SQLITE_INSERT / _DELETE / _UPDATE) */
+    int n;
+    bool at_commit;     /* or when SQLite is about to commit */
+    bool grouped;       /* the put runs in a begin()/commit() group after another put */
+} kill_point;
+
+static const kill_point *armed;
+static int changes_seen;
+
+static void on_change(void *ctx, int op, const char *db, const char *table, sqlite3_int64 row)
+{
+    if (armed && !armed->at_commit && op == armed->op && strcmp(table, armed->table) == 0 &&
+        ++changes_seen == armed->n)
+        raise(SIGKILL);
+}
+
+static int on_commit(void *ctx)
+{
+    if (armed && armed->at_commit)
+        raise(SIGKILL);
+    return 0;
+}
+
+/* In a child: open the store, arm the kill point, put `b` (and, when
+ * grouped, `c` first in the same group).  Exits 0 when not killed. */
+static void child_put(const char *path, const kill_point *kp, const results *b, const results *c)
+{
+    ictus_store *s;
+    ictus_error err;
+    if (ictus_store_open(path, &s, &err) != ICTUS_OK)
+        _exit(3);
+    armed = kp;
+    sqlite3_update_hook(ictus_store_db(s), on_change, NULL);
+    sqlite3_commit_hook(ictus_store_db(s), on_commit, NULL);
+    bool ok = true;
+    if (kp && kp->grouped) {
+        ok = ictus_store_begin(s, &err) == ICTUS_OK &&
+             ictus_store_put_recording(s, &c->res, &err) == ICTUS_OK &&
+             ictus_store_put_recording(s, &b->res, &err) == ICTUS_OK &&
+             ictus_store_commit(s, &err) == ICTUS_OK;
+    } else {
+        ok = ictus_store_put_recording(s, &b->res, &err) == ICTUS_OK;
+    }
+    ictus_store_close(s);
+    _exit(ok ? 0 : 4);
+}
+
+/* Fork a child that puts b (and c); returns its wait status. */
+static int run_child(const char *path, const kill_point *kp, const results *b, const results *c)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0)
+        child_put(path, kp, b, c);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static void check_integrity(ictus_store *s)
+{
+    char *ic = pragma_text(s, "PRAGMA integrity_check");
+    char *fk = pragma_text(s, "PRAGMA foreign_key_check");
+    CHECK_STR(ic, "ok");
+    CHECK_STR(fk, "(none)");
+    free(ic);
+    free(fk);
+}
+
+static void test_crash_safety(void)
+{
+    const char *path = tmp_path("crash.db");
+    static results a, b, c, c_old;
+    /* a: old results of day1 (40 events); b: new ones (30 events); c: another
+     * recording (grouped case). */
+    const kill_point points[] = {
+        {"after the recording row upsert", "recordings", SQLITE_UPDATE, 1, false, false},
+        {"after deleting half the old events", "events", SQLITE_DELETE, 20, false, false},
+        {"after inserting half the new events", "events", SQLITE_INSERT, 15, false, false},
+        {"after inserting every new event", "events", SQLITE_INSERT, 30, false, false},
+        {"after the first series", "analysable", SQLITE_INSERT, 1, false, false},
+        {"in the commit hook", NULL, 0, 0, true, false},
+        {"inside a group, in the second put", "events", SQLITE_INSERT, 37, false, true},
+    };
+    for (size_t k = 0; k < sizeof points / sizeof points[0]; k++) {
+        remove_db(path);
+        ictus_store *s = open_ok(path);
+        int64_t run = start_run(s, "ihka-mouse@1");
+        int64_t run2 = start_run(s, "ihka-mouse@2");
+        make_results(&a, "recordings/m1/day1.edf", "m1", run, 40, 1);
+        make_results(&b, "recordings/m1/day1.edf", "m1", run2, 30, 2);
+        make_results(&c_old, "recordings/m2/day1.edf", "m2", run, 3, 3);
+        make_results(&c, "recordings/m2/day1.edf", "m2", run2, 7, 4);
+        put_ok(s, &a);
+        put_ok(s, &c_old);
+        char *old = dump(s);
+        ictus_store_close(s);
+
+        changes_seen = 0;
+        int status = run_child(path, &points[k], &b, &c);
+        CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "%s: the child was not killed (status %d)", points[k].name, status);
+        s = open_ok(path);
+        check_integrity(s);
+        char *now = dump(s);
+        CHECK_MSG(strcmp(old, now) == 0, "%s: the old results were not intact", points[k].name);
+        free(now);
+
+        /* The store is usable after the crash: the same put now succeeds. */
+        ictus_store_close(s);
+        status = run_child(path, NULL, &b, &c);
+        CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: put after crash: status %d",
+                  points[k].name, status);
+        s = open_ok(path);
+        check_integrity(s);
+        CHECK_INT(count_events_of(s, "recordings/m1/day1.edf", "m1"), 30);
+        CHECK_INT(count_events_of(s, "recordings/m2/day1.edf", "m2"), 3);
+        free(old);
+        ictus_store_close(s);
+    }
+}
+
+static void test_groups(void)
+{
+    const char *path = tmp_path("group.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "p@1");
+    static results a, b, bad;
+    make_results(&a, "recordings/a.edf", "m1", run, 3, 1);
+    make_results(&b, "recordings/b.edf", "m1", run, 4, 2);
+    make_results(&bad, "recordings/c.edf", "m1", 999, 4, 2);
+
+    OK(ictus_store_begin(s, &err_));
+    put_ok(s, &a);
+    ictus_store_rollback(s);
+    CHECK_INT(count_rows(s, "recordings"), 0);
+
+    OK(ictus_store_begin(s, &err_));
+    put_ok(s, &a);
+    ictus_error err;
+    CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DB);
+    put_ok(s, &b);
+    OK(ictus_store_commit(s, &err_));
+    CHECK_INT(count_rows(s, "recordings"), 2);
+    CHECK_INT(count_rows(s, "events"), 7);
+    ictus_store_rollback(s); /* nothing open: a no-op */
+    ictus_store_close(s);
+}
+
+/* ------------------------------------------------------------------------
+ * Analysable time
+ * ---------------------------------------------------------------------- */
+
+/* Put a recording of `animal` starting at T_10H + offset_s, lasting
+ * duration_s, with series `channel` holding units[]. */
+static void put_series(ictus_store *s, int64_t run, const char *path, const char *animal,
+                       int64_t offset_s, int64_t duration_s, const char *channel,
+                       const uint16_t *units, int64_t n_buckets)
+{
+    static ictus_hash128 h = {3, 4};
+    ictus_store_series ser = {channel, n_buckets, units, NULL};
+    ictus_store_results res = {
+        .file = {path, animal, {1, 2, 3}, &h, run},
+        .format = "FLAC",
+        .start_us = T_10H + offset_s * ICTUS_US_PER_S,
+        .duration_us = duration_s * ICTUS_US_PER_S,
+        .preset = "p@1",
+        .n_series = 1,
+        .series = &ser,
+    };
+    OK(ictus_store_put_recording(s, &res, &err_));
+}
+
+static double analysable(ictus_store *s, const char *animal, const char *channel, double t0_s,
+                         double t1_s)
+{
+    double secs = -1;
+    OK(ictus_store_analysable_s(s, animal, channel, T_10H + (int64_t)(t0_s * 1e6),
+                                T_10H + (int64_t)(t1_s * 1e6), &secs, &err_));
+    return secs;
+}
+
+static uint64_t rng = 99;
+static double uniform(void)
+{
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static void test_analysable(void)
+{
+    const char *path = tmp_path("analysable.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "p@1");
+    /* m1: 150 s from 10:00:00, buckets 60 + 60 + 30 s; the second is half
+     * artefact; then a gap; then 60 s from 10:05:00. */
+    const uint16_t r1[] = {600, 300, 300}, r1_hpc[] = {600, 0, 300}, r2[] = {600};
+    put_series(s, run, "recordings/r1.wav", "m1", 0, 150, "*", r1, 3);
+    put_series(s, run, "recordings/r1b.wav", "m9", 0, 150, "HPC", r1_hpc, 3);
+    put_series(s, run, "recordings/r2.wav", "m1", 300, 60, "*", r2, 1);
+    const double tol = 1e-9;
+    CHECK_NEAR(analysable(s, "m1", "*", 0, 150), 120, 0, tol);
+    CHECK_NEAR(analysable(s, "m1", "*", 30, 135), 30 + 30 + 15, 0, tol);
+    CHECK_NEAR(analysable(s, "m1", "*", 70, 100), 15, 0, tol);  /* inside the half bucket */
+    CHECK_NEAR(analysable(s, "m1", "*", 140, 1000), 10 + 60, 0, tol); /* last short bucket + r2 */
+    CHECK_NEAR(analysable(s, "m1", "*", 150, 300), 0, 0, tol);  /* the gap */
+    CHECK_NEAR(analysable(s, "m1", "*", -3600, 3600), 180, 0, tol);
+    CHECK_NEAR(analysable(s, "m1", "*", 100, 100), 0, 0, tol);
+    CHECK_NEAR(analysable(s, "m1", "*", 100, 50), 0, 0, tol);
+    CHECK_NEAR(analysable(s, "m1", "HPC", 0, 150), 0, 0, tol);  /* no such series for m1 */
+    CHECK_NEAR(analysable(s, "m9", "HPC", 0, 150), 90, 0, tol);
+    CHECK_NEAR(analysable(s, "m9", "HPC", 60, 120), 0, 0, tol);
+    CHECK_NEAR(analysable(s, "nobody", "*", 0, 150), 0, 0, tol);
+
+    /* Additivity over random split points, and never above the range. */
+    for (int i = 0; i < 200; i++) {
+        double t0 = -50 + 450 * uniform(), t1 = t0 + 400 * uniform(), m = t0 + (t1 - t0) * uniform();
+        double whole = analysable(s, "m1", "*", t0, t1);
+        CHECK_NEAR(analysable(s, "m1", "*", t0, m) + analysable(s, "m1", "*", m, t1), whole, 0,
+                   1e-6);
+        CHECK(whole <= t1 - t0 + 2e-6); /* the range is cut to whole µs */
+    }
+
+    /* A copy of r1 with more analysable time overlaps it: each instant counts
+     * once, at the larger share. */
+    const uint16_t r3[] = {600, 600, 300};
+    put_series(s, run, "recordings/r1-copy.wav", "m1", 0, 150, "*", r3, 3);
+    CHECK_NEAR(analysable(s, "m1", "*", 0, 150), 150, 0, tol);
+    CHECK_NEAR(analysable(s, "m1", "*", -3600, 3600), 210, 0, tol);
+
+    /* Overlap with shifted buckets: A [0, 120) share 0.5, B [60, 180) share 1. */
+    const uint16_t ra[] = {300, 300}, rb[] = {600, 600};
+    put_series(s, run, "recordings/a.wav", "m2", 0, 120, "*", ra, 2);
+    put_series(s, run, "recordings/b.wav", "m2", 60, 120, "*", rb, 2);
+    CHECK_NEAR(analysable(s, "m2", "*", 0, 180), 30 + 120, 0, tol);
+    CHECK_NEAR(analysable(s, "m2", "*", 30, 90), 15 + 30, 0, tol);
+    for (int i = 0; i < 100; i++) {
+        double t0 = -20 + 220 * uniform(), t1 = t0 + 200 * uniform(), m = t0 + (t1 - t0) * uniform();
+        double whole = analysable(s, "m2", "*", t0, t1);
+        CHECK_NEAR(analysable(s, "m2", "*", t0, m) + analysable(s, "m2", "*", m, t1), whole, 0,
+                   1e-6);
+        CHECK(whole <= t1 - t0 + 2e-6); /* the range is cut to whole µs */
+    }
+    ictus_store_close(s);
+}
+
+/* ------------------------------------------------------------------------
+ * Events, reviews, export, injection
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    int n;
+    char lines[64][256];
+} event_list;
+
+static ictus_status collect_event(void *ctx, const ictus_store_event_row *row, ictus_error *err)
+{
+    event_list *l = ctx;
+    if (l->n < 64)
+        snprintf(l->lines[l->n], sizeof l->lines[0], "%s|%s|%s|%lld|%s|%s|%d", row->animal,
+                 row->path, row->event.channel, (long long)row->event.start_us, row->event.type,
+                 ictus_verdict_name(row->verdict), row->racine);
+    l->n++;
+    return ICTUS_OK;
+}
+
+static ictus_status stop_at_second(void *ctx, const ictus_store_event_row *row, ictus_error *err)
+{
+    int *n = ctx;
+    return ++*n == 2 ? ictus_fail(err, ICTUS_ERR_DATA, "stop") : ICTUS_OK;
+}
+
+static event_list query_events(ictus_store *s, const char *animal, int64_t t0, int64_t t1)
+{
+    event_list l = {0};
+    ictus_store_event_query q = {animal, t0, t1};
+    OK(ictus_store_each_event(s, &q, collect_event, &l, &err_));
+    return l;
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return strdup("");
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+static void test_events_reviews_export(void)
+{
+    const char *path = tmp_path("events.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "ihka-mouse@1");
+    static results a, b, c;
+    make_results(&a, "recordings/m2/d1.edf", "m2", run, 3, 1);
+    make_results(&b, "recordings/m1/d1.edf", "m1", run, 3, 2);
+    make_results(&c, "recordings/m1/d0.edf", "m1", run, 2, 0);
+    c.res.start_us -= 86400 * ICTUS_US_PER_S;
+    for (int i = 0; i < 2; i++)
+        c.events[i].wall_start_us -= 86400 * ICTUS_US_PER_S;
+    put_ok(s, &a);
+    put_ok(s, &b);
+    put_ok(s, &c);
+
+    event_list all = query_events(s, NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX);
+    CHECK_INT(all.n, 8);
+    CHECK_STR(all.lines[0], "m1|recordings/m1/d0.edf|HPC|0|hpd||-1");
+    CHECK_STR(all.lines[1], "m1|recordings/m1/d0.edf|*|20000000|hpd||-1");
+    CHECK_STR(all.lines[2], "m1|recordings/m1/d1.edf|HPC|2000000|hpd||-1");
+    CHECK_STR(all.lines[5], "m2|recordings/m2/d1.edf|HPC|1000000|hpd||-1");
+    event_list m1_day = query_events(s, "m1", T_10H, T_10H + 3600 * ICTUS_US_PER_S);
+    CHECK_INT(m1_day.n, 3);
+    event_list window = query_events(s, "m1", T_10H + 2 * ICTUS_US_PER_S,
+                                     T_10H + 22 * ICTUS_US_PER_S); /* [start, end) */
+    CHECK_INT(window.n, 1);
+    int stopped = 0;
+    ictus_store_event_query q_all = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+    ictus_error err;
+    CHECK(ictus_store_each_event(s, &q_all, stop_at_second, &stopped, &err) == ICTUS_ERR_DATA);
+    CHECK_INT(stopped, 2);
+
+    /* A review follows its event through reprocessing that shifts it by 1 s. */
+    ictus_store_review rv = {"recordings/m1/d1.edf", "m1", "HPC", 2 * ICTUS_US_PER_S,
+                             7 * ICTUS_US_PER_S, ICTUS_VERDICT_SEIZURE, 4, "anna",
+                             1767700000000000, "rearing"};
+    OK(ictus_store_put_review(s, &rv, &err_));
+    rv.racine = 7;
+    CHECK(ictus_store_put_review(s, &rv, &err) == ICTUS_ERR_DATA);
+    make_results(&b, "recordings/m1/d1.edf", "m1", run, 3, 3);
+    put_ok(s, &b);
+    event_list after = query_events(s, "m1", T_10H, T_10H + 3600 * ICTUS_US_PER_S);
+    CHECK_STR(after.lines[0], "m1|recordings/m1/d1.edf|HPC|3000000|hpd|seizure|4");
+    CHECK_STR(after.lines[1], "m1|recordings/m1/d1.edf|*|23000000|hpd||-1");
+    CHECK_INT(count_rows(s, "reviews"), 1);
+
+    /* Export: exact and repeatable. */
+    const char *csv = tmp_path("events.csv");
+    OK(ictus_store_export_events(s, csv, &err_));
+    char *first = read_text(csv);
+    OK(ictus_store_export_events(s, csv, &err_));
+    char *second = read_text(csv);
+    CHECK_STR(first, second);
+    const char *expected_head =
+        "recording,animal,channel,start_s,end_s,duration_s,start_time,type,score,preset\n"
+        "recordings/m1/d0.edf,m1,HPC,0.000,5.000,5.000,2026-01-04T10:00:00.000,hpd,0.500,"
+        "ihka-mouse@1\n"
+        "recordings/m1/d0.edf,m1,*,20.000,26.000,6.000,2026-01-04T10:00:20.000,hpd,0.510,"
+        "ihka-mouse@1\n"
+        "recordings/m1/d1.edf,m1,HPC,3.000,8.000,5.000,2026-01-05T10:00:03.000,hpd,0.500,"
+        "ihka-mouse@1\n";
+    CHECK_MSG(strncmp(first, expected_head, strlen(expected_head)) == 0, "export:\n%s", first);
+    int lines = 0;
+    for (const char *p = first; *p; p++)
+        lines += *p == '\n';
+    CHECK_INT(lines, 1 + 8);
+    char bad_out[300];
+    snprintf(bad_out, sizeof bad_out, "%s/missing/events.csv", tmp_dir);
+    CHECK(ictus_store_export_events(s, bad_out, &err) == ICTUS_ERR_IO);
+    free(first);
+    free(second);
+    remove(csv);
+
+    /* Deleting a recording takes its rows with it and keeps the reviews. */
+    bool deleted = false;
+    OK(ictus_store_delete_recording(s, "recordings/m1/d1.edf", "m1", &deleted, &err_));
+    CHECK(deleted);
+    CHECK_INT(count_rows(s, "events"), 5);
+    CHECK_INT(count_rows(s, "channels"), 6);
+    CHECK_INT(count_rows(s, "analysable"), 4);
+    CHECK_INT(count_rows(s, "reviews"), 1);
+    OK(ictus_store_delete_recording(s, "recordings/m1/d1.edf", "m1", &deleted, &err_));
+    CHECK(!deleted);
+    check_integrity(s);
+    ictus_store_close(s);
+}
+
+static void test_injection(void)
+{
+    const char *path = tmp_path("inject.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "p'); DROP TABLE runs; --");
+    const char *evil_path = "recordings/x'); DROP TABLE events; --.edf";
+    const char *evil_animal = "m1\"; DELETE FROM recordings; --";
+    static results r;
+    make_results(&r, evil_path, evil_animal, run, 3, 1);
+    r.channels[0].label = "HPC' OR '1'='1";
+    r.channels[1].unit = "uV\"; --";
+    snprintf(r.events[0].channel, sizeof r.events[0].channel, "%s", "'; DROP TABLE reviews; --");
+    snprintf(r.events[1].type, sizeof r.events[1].type, "%s", "x' OR 1=1 --");
+    r.series[1].channel = "HPC' OR '1'='1";
+    put_ok(s, &r);
+    static results other;
+    make_results(&other, "recordings/plain.edf", "m2", run, 2, 2);
+    put_ok(s, &other);
+    ictus_store_file f = {evil_path, evil_animal, {1, 2, 3}, NULL, run};
+    OK(ictus_store_put_failure(s, &f, ICTUS_REC_STALE, "'); DELETE FROM events; --", &err_));
+
+    CHECK_INT(count_rows(s, "events"), 5);
+    CHECK_INT(count_rows(s, "recordings"), 2);
+    CHECK_INT(count_rows(s, "runs"), 1);
+    ictus_store_recording rec;
+    bool found;
+    OK(ictus_store_find_recording(s, evil_path, evil_animal, &rec, &found, &err_));
+    CHECK(found);
+    if (found) {
+        CHECK_STR(rec.path, evil_path);
+        CHECK_STR(rec.animal, evil_animal);
+        CHECK_STR(rec.error, "'); DELETE FROM events; --");
+        CHECK_INT(rec.status, ICTUS_REC_STALE);
+        ictus_store_recording_clear(&rec);
+    }
+    event_list l = query_events(s, evil_animal, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX);
+    CHECK_INT(l.n, 3);
+    CHECK_MSG(strstr(l.lines[0], "'; DROP TABLE reviews; --") != NULL, "%s", l.lines[0]);
+    CHECK_MSG(strstr(l.lines[1], "x' OR 1=1 --") != NULL, "%s", l.lines[1]);
+    CHECK_INT(query_events(s, "' OR 1=1 --", ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX).n, 0);
+    double secs;
+    OK(ictus_store_analysable_s(s, evil_animal, "HPC' OR '1'='1", ICTUS_STORE_TIME_MIN,
+                                ICTUS_STORE_TIME_MAX, &secs, &err_));
+    CHECK_NEAR(secs, 0.1 * (300 + 301 + 302 + 303 + 304 + 305 + 306 + 307 + 308 + 309), 0, 1e-6);
+    char *d = dump(s);
+    CHECK_MSG(strstr(d, "HPC' OR '1'='1|1000.0|uV|HPC|1") != NULL, "%s", d);
+    CHECK_MSG(strstr(d, "|uV\"; --|") != NULL, "%s", d);
+    CHECK_MSG(strstr(d, "p'); DROP TABLE runs; --") != NULL, "%s", d);
+    free(d);
+    check_integrity(s);
+    ictus_store_close(s);
+}
+
+int main(void)
+{
+    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/test_store.XXXXXX");
+    if (!mkdtemp(tmp_dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_schema_and_open_errors();
+    test_put_replace_idempotent();
+    test_failures_keep_results();
+    test_crash_safety();
+    test_groups();
+    test_analysable();
+    test_events_reviews_export();
+    test_injection();
+    static const char *const dbs[] = {"new.db",   "empty.db", "v0.db",     "newer.db",
+                                      "foreign.db", "foreign_uv.db", "put.db", "fail.db",
+                                      "crash.db", "group.db", "analysable.db", "events.db",
+                                      "inject.db"};
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
+        remove_db(tmp_path(dbs[i]));
+    rmdir(tmp_dir);
+    return check_done("test_store");
+}
