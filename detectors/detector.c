@@ -435,8 +435,10 @@ static void release_events(ictus_detector *d, bool all)
     int n = 0;
     while (n < d->n_ready && d->ready[n].start_us <= limit)
         d->fn(d->ctx, &d->ready[n++]);
-    memmove(d->ready, d->ready + n, (size_t)(d->n_ready - n) * sizeof(ictus_event));
-    d->n_ready -= n;
+    if (n > 0) {
+        memmove(d->ready, d->ready + n, (size_t)(d->n_ready - n) * sizeof(ictus_event));
+        d->n_ready -= n;
+    }
 }
 
 static void make_event(ictus_detector *d, int64_t start_us, int64_t end_us, int strongest,

@@ -226,6 +226,8 @@ static void merge(ictus_analyzer *an, ictus_frame_fn fn, void *ctx)
     }
     for (int i = 0; i < an->n; i++) {
         frame_queue *q = &an->queues[i];
+        if (q->head == 0)
+            continue;
         memmove(q->frames, q->frames + q->head, (q->n - q->head) * sizeof(ictus_frame));
         q->n -= q->head;
         q->head = 0;
