@@ -23,6 +23,7 @@ int cmd_info(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 /* Print `ictus: MESSAGE` on stderr (the message already names the file). */
 void cli_error(const ictus_error *err);

@@ -16,6 +16,7 @@ static const verb verbs[] = {
      "[--preset P] [--format csv|null] RECORDING... -o features.csv   per-window features"},
     {"detect", cmd_detect, "--preset P [--config F] RECORDING... -o events.csv   seizure events"},
     {"score", cmd_score, "--truth TRUTH.csv --pred EVENTS.csv [--preset P]   SzCORE-style metrics"},
+    {"synth", cmd_synth, "--model M [--animals N] [--days D] [--seed S] -o DIR   demo/test recordings + truth"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,155 @@
+/* cmd_synth.c: `ictus synth`: a synthetic study directory of multi-day
+ * rodent video-EEG recordings with their ground truth (synth/study.h). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pipeline/walltime.h"
+#include "synth/study.h"
+
+static const char usage_text[] =
+    "usage: ictus synth --model M [options] -o DIR\n"
+    "Make a study directory of synthetic rodent EEG recordings with ground truth:\n"
+    "recordings/, animals.csv, recordings.csv, study.ini, truth.csv (every seizure),\n"
+    "artefacts.csv (every hard negative) and, for 6 Hz kindling, stimulations.csv.\n"
+    "  -m, --model M       ihka-mouse, dravet-mouse, 6hz-kindling-mouse or convulsive-rat\n"
+    "  -o, --output DIR    the study directory (created if missing)\n"
+    "  -n, --animals N     animals (default 4)\n"
+    "  -d, --days D        files per animal, consecutive (default 2)\n"
+    "  -s, --seed S        random seed: the same seed gives the same bytes (default 1)\n"
+    "  --fs HZ             sampling rate, whole Hz (default 500)\n"
+    "  --channels N        leads per animal: HPC, CTX, HPC2, CTX2, ... (default 2)\n"
+    "  --hours H           length of each file in hours (default 24)\n"
+    "  --start T           start of the first files (default 2026-01-05T08:00:00)\n"
+    "  -f, --format F      edf (EDF+, default) or flac\n"
+    "  --gaps              make every third file EDF+D with telemetry gaps\n"
+    "  --mains HZ          mains frequency of the hum, 50 (default) or 60\n"
+    "  -j, --jobs N        files generated in parallel (default: all cores)\n";
+
+enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS };
+
+/* A number that is the whole argument; false (with a message) otherwise. */
+static bool parse_double(const char *opt, const char *arg, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end) {
+        cli_errorf("--%s '%s': expected a number", opt, arg);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool parse_int(const char *opt, const char *arg, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < -1000000 || v > 1000000) {
+        cli_errorf("--%s '%s': expected a whole number", opt, arg);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+static bool parse_seed(const char *arg, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-') {
+        cli_errorf("--seed '%s': expected a whole number 0..18446744073709551615", arg);
+        return false;
+    }
+    *out = (uint64_t)v;
+    return true;
+}
+
+int cmd_synth(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, NULL, 'm'}, {"output", required_argument, NULL, 'o'},
+        {"animals", required_argument, NULL, 'n'}, {"days", required_argument, NULL, 'd'},
+        {"seed", required_argument, NULL, 's'}, {"fs", required_argument, NULL, OPT_FS},
+        {"channels", required_argument, NULL, OPT_CHANNELS},
+        {"hours", required_argument, NULL, OPT_HOURS}, {"start", required_argument, NULL, OPT_START},
+        {"format", required_argument, NULL, 'f'}, {"gaps", no_argument, NULL, OPT_GAPS},
+        {"mains", required_argument, NULL, OPT_MAINS}, {"jobs", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
+    };
+    ictus_synth_study s = {.n_animals = 4, .n_days = 2, .seed = 1, .fs_hz = 500, .n_channels = 2,
+                           .hours = 24, .format = ICTUS_SYNTH_EDF, .mains_hz = 50,
+                           .n_threads = cli_cpu_count(),
+                           .start_us = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0)};
+    const char *dir = NULL;
+    bool ok = true;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "m:o:n:d:s:f:j:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'm':
+            s.model = ictus_synth_model_find(optarg);
+            if (!s.model) {
+                cli_errorf("--model '%s': expected one of %s", optarg, ictus_synth_model_names());
+                ok = false;
+            }
+            break;
+        case 'o': dir = optarg; break;
+        case 'n': ok &= parse_int("animals", optarg, &s.n_animals); break;
+        case 'd': ok &= parse_int("days", optarg, &s.n_days); break;
+        case 's': ok &= parse_seed(optarg, &s.seed); break;
+        case OPT_FS: ok &= parse_double("fs", optarg, &s.fs_hz); break;
+        case OPT_CHANNELS: ok &= parse_int("channels", optarg, &s.n_channels); break;
+        case OPT_HOURS: ok &= parse_double("hours", optarg, &s.hours); break;
+        case OPT_MAINS: ok &= parse_double("mains", optarg, &s.mains_hz); break;
+        case 'j': ok &= parse_int("jobs", optarg, &s.n_threads); break;
+        case OPT_GAPS: s.gaps = true; break;
+        case OPT_START:
+            if (!ictus_walltime_parse(optarg, &s.start_us)) {
+                cli_errorf("--start '%s': expected YYYY-MM-DDTHH:MM:SS", optarg);
+                ok = false;
+            }
+            break;
+        case 'f':
+            if (!strcmp(optarg, "edf"))
+                s.format = ICTUS_SYNTH_EDF;
+            else if (!strcmp(optarg, "flac"))
+                s.format = ICTUS_SYNTH_FLAC;
+            else {
+                cli_errorf("--format '%s': expected edf or flac", optarg);
+                ok = false;
+            }
+            break;
+        case OPT_HELP: fputs(usage_text, stdout); return CLI_OK;
+        default: ok = false;
+        }
+    }
+    if (ok && (!s.model || !dir || optind < argc)) {
+        cli_errorf(!s.model ? "--model is required" : !dir ? "-o DIR is required"
+                                                           : "unexpected argument '%s'",
+                   optind < argc ? argv[optind] : "");
+        ok = false;
+    }
+    if (!ok) {
+        fputs(usage_text, stderr);
+        return CLI_USAGE;
+    }
+    ictus_error err;
+    ictus_status st = ictus_synth_study_check(&s, &err);
+    if (st == ICTUS_OK)
+        st = ictus_synth_study_write(&s, dir, &err);
+    if (st != ICTUS_OK) {
+        cli_error(&err);
+        return st == ICTUS_ERR_USAGE ? CLI_USAGE : CLI_PROBLEMS;
+    }
+    printf("%s: %d animals x %d files of %g h (%s, %g Hz, %d channels), seed %" PRIu64 "\n", dir,
+           s.n_animals, s.n_days, s.hours, ictus_synth_format_ext(s.format), s.fs_hz,
+           s.n_channels, s.seed);
+    return CLI_OK;
+}

@@ -1,0 +1,398 @@
+/* seizures.c: the seizure point processes, 6 Hz kindling, and the seizure
+ * morphologies (see seizures.h for the facts they follow). */
+#include "seizures.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "background.h"
+#include "pipeline/status.h"
+#include "pipeline/walltime.h"
+#include "waves.h"
+
+/* Grid of the time rescaling: the rate is constant within a minute. */
+#define GRID_S 60.0
+/* The earliest start of a seizure after the previous one's end. */
+#define AFTER_FOCAL_S 15.0
+#define AFTER_CONVULSIVE_S 600.0
+/* Largest spike amplitude factor: 1 + SPIKE_JITTER * 3.46 (rng_noise bound). */
+#define SPIKE_JITTER 0.15
+/* Stimulation times of day (s after midnight) and the stagger between animals. */
+static const double stim_times_s[2] = {10 * 3600.0, 16 * 3600.0};
+#define STIM_STAGGER_S 120.0
+
+/* ---------------------------------------------------------------- occurrence */
+
+/* Append the seizures of spontaneous process k: cluster onsets where the
+ * integrated rate (piecewise constant per minute) has grown by a unit
+ * exponential since the previous onset (time rescaling), each followed by
+ * the rest of its cluster. */
+static void plan_process(const ictus_synth_day_spec *spec, int k, ictus_synth_rng *r,
+                         ictus_synth_events *out)
+{
+    const ictus_synth_seizure_spec *s = &spec->animal->model->seizures[k];
+    double day_sd = s->day_log_sd;
+    double day_factor = exp(day_sd * ictus_synth_rng_gauss(r) - 0.5 * day_sd * day_sd);
+    double per_s = spec->animal->seizure_per_day[k] / 86400.0 * day_factor / s->cluster_mean;
+    double light = 2 * s->light_factor / (1 + s->light_factor), dark = 2 / (1 + s->light_factor);
+    double total_s = (double)spec->n_samples / spec->fs_hz;
+    double need = ictus_synth_rng_exp(r, 1.0);
+    for (double t0 = 0; t0 < total_s; t0 += GRID_S) {
+        double t1 = t0 + GRID_S < total_s ? t0 + GRID_S : total_s;
+        int64_t mid_us = spec->start_us + (int64_t)((t0 + t1) / 2 * 1e6);
+        double rate = per_s * (ictus_synth_is_light(mid_us) ? light : dark) *
+                      ictus_synth_rate_at(spec, mid_us);
+        double t = t0;
+        while (rate > 0 && rate * (t1 - t) >= need) {
+            t += need / rate;
+            need = ictus_synth_rng_exp(r, 1.0);
+            int n = 1 + ictus_synth_rng_poisson(r, s->cluster_mean - 1);
+            double at = t;
+            for (int j = 0; j < n; j++) {
+                double dur = ictus_synth_rng_lognormal_in(r, s->dur_median_s, s->dur_log_sd,
+                                                          s->dur_min_s, s->dur_max_s);
+                int64_t i = (int64_t)(at * spec->fs_hz);
+                ictus_synth_events_add(out, s->kind, i, i + (int64_t)(dur * spec->fs_hz));
+                at += dur + ictus_synth_rng_exp(r, s->cluster_gap_s);
+            }
+        }
+        need -= rate * (t1 - t);
+    }
+}
+
+/* Move seizures later so that none starts before the previous one and its
+ * refractory time are over; drop those that no longer fit in the file. */
+static void separate(ictus_synth_events *list, int64_t n_samples, double fs_hz)
+{
+    ictus_synth_events_sort(list);
+    int64_t free_from = 0;
+    int kept = 0;
+    for (int e = 0; e < list->n; e++) {
+        ictus_synth_event ev = list->items[e];
+        if (ev.start < free_from) {
+            ev.end += free_from - ev.start;
+            ev.start = free_from;
+        }
+        if (ev.end > n_samples)
+            continue;
+        double after = ev.kind == ICTUS_SYNTH_HPD ? AFTER_FOCAL_S : AFTER_CONVULSIVE_S;
+        free_from = ev.end + (int64_t)(after * fs_hz);
+        list->items[kept++] = ev;
+    }
+    list->n = kept;
+}
+
+/* ---------------------------------------------------------------- shapes */
+
+/* Cap `amp` so that the largest spike (with a polyspike overlapping it:
+ * x1.3) on the most sensitive channel stays within 70 % of full scale even
+ * at the largest gain drift (x1.5). */
+static float no_clip(const ictus_synth_day_spec *spec, const float *weight, double amp)
+{
+    const ictus_synth_animal *a = spec->animal;
+    double worst = 0;
+    for (int c = 0; c < a->n_channels; c++) {
+        double g = a->gain * a->channel_gain[c] * fabs(weight[c]);
+        worst = g > worst ? g : worst;
+    }
+    double peak = worst * 1.5 * (1 + 3.47 * SPIKE_JITTER) * 1.3 * amp;
+    double limit = 0.7 * spec->full_scale_uv;
+    return (float)(peak > limit ? amp * limit / peak : amp);
+}
+
+static void add_postictal(ictus_synth_events *out, const ictus_synth_event *sz, ictus_synth_rng *r,
+                          double fs_hz, double depth_lo, double depth_hi)
+{
+    double plateau = ictus_synth_rng_range(r, 30, 180), tau = ictus_synth_rng_range(r, 60, 240);
+    ictus_synth_event *ev = ictus_synth_events_add(out, ICTUS_SYNTH_POSTICTAL, sz->end,
+                                                   sz->end + (int64_t)((plateau + 4 * tau) * fs_hz));
+    ev->p[0] = (float)ictus_synth_rng_range(r, depth_lo, depth_hi);
+    ev->p[1] = (float)plateau;
+    ev->p[2] = (float)tau;
+}
+
+/* Shape parameters of a spontaneous or evoked seizure; p[] holds:
+ * 0 spike SD (s), 1 slow-wave height, 2 onset (tonic/fast) phase (s),
+ * 3 muscle activity (µV RMS), 4 fast-activity frequency (Hz), 5 polyspike. */
+static void shape(const ictus_synth_day_spec *spec, ictus_synth_event *ev, ictus_synth_rng *r,
+                  ictus_synth_events *out)
+{
+    const ictus_synth_animal *a = spec->animal;
+    double level = a->model->level;
+    ev->seed = ictus_synth_rng_u64(r);
+    ev->p[0] = (float)ictus_synth_rng_range(r, 0.006, 0.011);
+    ev->p[1] = (float)ictus_synth_rng_range(r, 0.25, 0.55);
+    switch (ev->kind) {
+    case ICTUS_SYNTH_HPD:
+        ev->f0_hz = (float)ictus_synth_rng_range(r, 4, 6);
+        ev->f1_hz = (float)ictus_synth_rng_range(r, 1.5, 3);
+        ev->p[5] = (float)ictus_synth_rng_range(r, 0.3, 0.7);
+        ictus_synth_site_weights(a, r, 1.0, ictus_synth_rng_range(r, 0.15, 0.4), 0.6, ev->weight);
+        ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 450, 700));
+        break;
+    case ICTUS_SYNTH_CONVULSIVE:
+        ev->f0_hz = (float)ictus_synth_rng_range(r, 6, 9);
+        ev->f1_hz = (float)ictus_synth_rng_range(r, 1.5, 3);
+        ev->p[2] = (float)ictus_synth_rng_range(r, 2, 5);
+        ev->p[3] = (float)(level * ictus_synth_rng_range(r, 30, 60));
+        ev->p[4] = (float)ictus_synth_rng_range(r, 15, 25);
+        ictus_synth_site_weights(a, r, 1.0, ictus_synth_rng_range(r, 0.7, 1.1), 0.3, ev->weight);
+        ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 700, 1100));
+        ev->racine = ictus_synth_rng_chance(r, 0.6) ? 5 : 4;
+        add_postictal(out, ev, r, spec->fs_hz, 0.06, 0.18);
+        break;
+    case ICTUS_SYNTH_GTCS:
+        ev->f0_hz = (float)ictus_synth_rng_range(r, 6, 12);
+        ev->f1_hz = (float)ictus_synth_rng_range(r, 2, 4);
+        ev->p[2] = (float)ictus_synth_rng_range(r, 2, 5);
+        ev->p[3] = (float)(level * ictus_synth_rng_range(r, 50, 100));
+        ev->p[4] = (float)ictus_synth_rng_range(r, 20, 35);
+        ictus_synth_site_weights(a, r, 1.0, ictus_synth_rng_range(r, 0.8, 1.2), 0.3, ev->weight);
+        ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 600, 1000));
+        ev->racine = 5;
+        add_postictal(out, ev, r, spec->fs_hz, 0.05, 0.15);
+        break;
+    default: /* ICTUS_SYNTH_AFTERDISCHARGE, racine set by the caller */
+        ev->f0_hz = (float)ictus_synth_rng_range(r, 5, 8);
+        ev->f1_hz = (float)ictus_synth_rng_range(r, 2, 3);
+        ev->p[3] = (float)(ev->racine >= 3 ? level * 25 * (ev->racine - 2) : 0);
+        ictus_synth_site_weights(a, r, 1.0, ictus_synth_rng_range(r, 0.6, 1.0), 0.3, ev->weight);
+        ev->amp_uv = no_clip(spec, ev->weight,
+                             level * (150 + 60 * ev->racine) * ictus_synth_rng_range(r, 0.8, 1.2));
+        if (ev->racine >= 3)
+            add_postictal(out, ev, r, spec->fs_hz, 0.4, 0.6);
+        break;
+    }
+}
+
+/* ---------------------------------------------------------------- 6 Hz kindling */
+
+/* Midnight (naive wall clock) of the calendar day holding t_us. */
+static int64_t midnight(int64_t t_us)
+{
+    int y, m, d;
+    ictus_walltime_to_civil(t_us, &y, &m, &d, NULL, NULL, NULL, NULL);
+    return ictus_walltime_from_civil(y, m, d, 0, 0, 0, 0);
+}
+
+#define DAY_US (INT64_C(86400) * ICTUS_US_PER_S)
+
+/* The animal's stimulation times on the calendar day starting at day_us. */
+static int64_t stim_time(const ictus_synth_animal *a, int64_t day_us, int k)
+{
+    return day_us + (int64_t)((stim_times_s[k] + STIM_STAGGER_S * a->index) * 1e6);
+}
+
+/* Stimulations of animal `a` in [from_us, to_us). */
+static int stims_between(const ictus_synth_animal *a, int64_t from_us, int64_t to_us)
+{
+    int n = 0;
+    for (int64_t day = midnight(from_us); day < to_us; day += DAY_US)
+        for (int k = 0; k < 2; k++) {
+            int64_t t = stim_time(a, day, k);
+            n += t >= from_us && t < to_us;
+        }
+    return n;
+}
+
+/* Racine stage 0..5 of the animal's stimulation number n (counting those
+ * before the recording), from its kindling speed, times the multiplier. */
+static int racine_stage(const ictus_synth_animal *a, int n, double multiplier)
+{
+    ictus_synth_rng r = ictus_synth_rng_make(
+        ictus_synth_key(a->key, (uint64_t)a->index, (uint64_t)n, ICTUS_SYNTH_STREAM_STIMULI, 0));
+    double raw = 3.0 * pow(n / a->stims_to_kindle, 1.2) + 0.5 * ictus_synth_rng_gauss(&r);
+    double stage = floor(raw * multiplier + 0.5);
+    return stage < 0 ? 0 : stage > 5 ? 5 : (int)stage;
+}
+
+/* Afterdischarge length by stage: none at 0, 5-10 s at 1 ... 30-60 s at 5. */
+static double afterdischarge_s(int stage, ictus_synth_rng *r)
+{
+    static const double lo[6] = {0, 5, 8, 15, 20, 30}, hi[6] = {0, 10, 15, 30, 45, 60};
+    return ictus_synth_rng_range(r, lo[stage], hi[stage]);
+}
+
+static void plan_kindling(const ictus_synth_day_spec *spec, ictus_synth_events *out)
+{
+    const ictus_synth_animal *a = spec->animal;
+    const double fs = spec->fs_hz;
+    int64_t end_us = spec->start_us + (int64_t)((double)spec->n_samples / fs * 1e6);
+    int64_t first_us = spec->start_us - spec->elapsed_s * ICTUS_US_PER_S;
+    for (int64_t day = midnight(spec->start_us); day < end_us; day += DAY_US)
+        for (int k = 0; k < 2; k++) {
+            int64_t t = stim_time(a, day, k);
+            if (t < spec->start_us)
+                continue;
+            int n = a->prior_stims + stims_between(a, first_us, t);
+            ictus_synth_rng r = ictus_synth_rng_make(ictus_synth_key(
+                a->key, (uint64_t)a->index, (uint64_t)n, ICTUS_SYNTH_STREAM_STIMULI, 1));
+            int stage = racine_stage(a, n, ictus_synth_rate_at(spec, t));
+            double ad_s = afterdischarge_s(stage, &r), delay_s = ictus_synth_rng_range(&r, 0, 0.5);
+            int64_t i = (int64_t)((double)(t - spec->start_us) / 1e6 * fs);
+            int64_t stim_end = i + (int64_t)(ICTUS_SYNTH_STIM_S * fs);
+            int64_t ad_start = stim_end + (int64_t)(delay_s * fs);
+            int64_t ad_end = ad_start + (int64_t)(ad_s * fs);
+            if (ad_end > spec->n_samples)
+                continue;
+            ictus_synth_event *st = ictus_synth_events_add(out, ICTUS_SYNTH_STIMULUS, i, stim_end);
+            st->racine = stage;
+            st->amp_uv = (float)(a->stim_peak * spec->full_scale_uv);
+            st->f0_hz = (float)ICTUS_SYNTH_STIM_HZ;
+            st->seed = ictus_synth_rng_u64(&r);
+            for (int c = 0; c < a->n_channels; c++)
+                st->weight[c] = (float)(ictus_synth_rng_range(&r, 0.7, 1.0) *
+                                        (ictus_synth_rng_chance(&r, 0.5) ? 1 : -1));
+            if (stage == 0)
+                continue;
+            ictus_synth_event *ad =
+                ictus_synth_events_add(out, ICTUS_SYNTH_AFTERDISCHARGE, ad_start, ad_end);
+            ad->racine = stage;
+            shape(spec, ad, &r, out);
+        }
+}
+
+void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_events *out)
+{
+    const ictus_synth_animal *a = spec->animal;
+    if (a->model->kindling) {
+        plan_kindling(spec, out);
+        return;
+    }
+    ictus_synth_rng r = ictus_synth_rng_make(ictus_synth_key(
+        a->key, (uint64_t)a->index, (uint64_t)spec->file, ICTUS_SYNTH_STREAM_SEIZURES, 0));
+    ictus_synth_events seizures = {0};
+    for (int k = 0; k < a->model->n_seizures; k++)
+        plan_process(spec, k, &r, &seizures);
+    separate(&seizures, spec->n_samples, spec->fs_hz);
+    for (int e = 0; e < seizures.n; e++) {
+        ictus_synth_event *ev = ictus_synth_events_add(out, seizures.items[e].kind,
+                                                       seizures.items[e].start,
+                                                       seizures.items[e].end);
+        shape(spec, ev, &r, out);
+    }
+    ictus_synth_events_free(&seizures);
+}
+
+/* ---------------------------------------------------------------- rendering */
+
+void ictus_synth_start_seizure(const ictus_synth_event *ev, ictus_synth_voice *v, double fs_hz)
+{
+    if (ev->p[4] > 0)
+        ictus_synth_noise_band(v->coef[0], ev->p[4], 3.0, 1, fs_hz);
+    ictus_synth_noise_band(v->coef[1], 100.0, 0.8, 1, fs_hz);
+}
+
+/* Add x on every channel with the event's weights, and muscle activity m
+ * with the leads' muscle pick-up. */
+static inline void put(const ictus_synth_canvas *cv, const ictus_synth_event *ev, int j, float x,
+                       float m)
+{
+    for (int c = 0; c < cv->n_channels; c++)
+        cv->add[c][j] += ev->weight[c] * x + cv->muscle[c] * m;
+}
+
+/* Muscle activity of RMS p[3] µV from t_on_s on, fading in over a second. */
+static inline float muscle(const ictus_synth_event *ev, ictus_synth_voice *v, double t,
+                           double t_on_s, double dur_s)
+{
+    if (ev->p[3] <= 0 || t < t_on_s)
+        return 0;
+    double e = ictus_synth_envelope(t - t_on_s, dur_s - t_on_s, 1.0, 0.2);
+    return (float)(ev->p[3] * e) * ictus_synth_biquad(v->coef[1], v->z[1],
+                                                      ictus_synth_rng_noise(&v->rng));
+}
+
+void ictus_synth_render_hpd(const ictus_synth_event *ev, ictus_synth_voice *v,
+                            const ictus_synth_canvas *cv, int64_t from, int64_t to)
+{
+    const double fs = cv->fs_hz, dur = ictus_synth_event_duration(ev, fs);
+    const ictus_synth_spike_shape shape = ictus_synth_event_spike(ev);
+    for (int64_t i = from; i < to; i++) {
+        double t = ictus_synth_event_time(ev, i, fs), u = t / dur;
+        double f = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * u;
+        /* grows over the first fifth, fades a little over the last */
+        double amp = ev->amp_uv * (0.5 + 0.5 * ictus_synth_smoothstep(u / 0.2)) *
+                     (1 - 0.3 * ictus_synth_smoothstep((u - 0.8) / 0.2)) *
+                     ictus_synth_envelope(t, dur, 0.2, 0.2);
+        float x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
+        put(cv, ev, (int)(i - cv->i0), x, 0);
+    }
+}
+
+void ictus_synth_render_convulsive(const ictus_synth_event *ev, ictus_synth_voice *v,
+                                   const ictus_synth_canvas *cv, int64_t from, int64_t to)
+{
+    const double fs = cv->fs_hz, dur = ictus_synth_event_duration(ev, fs), onset = ev->p[2];
+    const ictus_synth_spike_shape shape = ictus_synth_event_spike(ev);
+    for (int64_t i = from; i < to; i++) {
+        double t = ictus_synth_event_time(ev, i, fs);
+        float x;
+        if (t < onset) {
+            /* low-amplitude fast activity */
+            double e = 0.06 * ev->amp_uv * ictus_synth_smoothstep(t / 0.5);
+            x = (float)e * ictus_synth_biquad(v->coef[0], v->z[0], ictus_synth_rng_noise(&v->rng));
+        } else {
+            /* spike-wave: frequency rises over 15 %, then slows to f1 */
+            double u = (t - onset) / (dur - onset);
+            double f = u < 0.15 ? 4 + (ev->f0_hz - 4) * u / 0.15
+                                : ev->f0_hz + (ev->f1_hz - ev->f0_hz) * (u - 0.15) / 0.85;
+            double amp = ev->amp_uv * (0.4 + 0.6 * ictus_synth_smoothstep(u / 0.3)) *
+                         (1 - 0.2 * u) * ictus_synth_envelope(t, dur, 0, 0.5);
+            x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
+        }
+        put(cv, ev, (int)(i - cv->i0), x, muscle(ev, v, t, onset * 0.5, dur));
+    }
+}
+
+void ictus_synth_render_gtcs(const ictus_synth_event *ev, ictus_synth_voice *v,
+                             const ictus_synth_canvas *cv, int64_t from, int64_t to)
+{
+    const double fs = cv->fs_hz, dur = ictus_synth_event_duration(ev, fs), tonic = ev->p[2];
+    const ictus_synth_spike_shape shape = ictus_synth_event_spike(ev);
+    for (int64_t i = from; i < to; i++) {
+        double t = ictus_synth_event_time(ev, i, fs);
+        float x;
+        if (t < tonic) {
+            /* tonic: low-amplitude fast activity under strong muscle activity */
+            double e = 0.08 * ev->amp_uv * ictus_synth_smoothstep(t / 0.3);
+            x = (float)e * ictus_synth_biquad(v->coef[0], v->z[0], ictus_synth_rng_noise(&v->rng));
+        } else {
+            /* clonic: f0 slowing to f1, full amplitude within a fifth, abrupt end */
+            double u = (t - tonic) / (dur - tonic);
+            double f = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * pow(u, 0.7);
+            double amp = ev->amp_uv * (0.5 + 0.5 * ictus_synth_smoothstep(u / 0.2)) *
+                         ictus_synth_envelope(t, dur, 0, 0.15);
+            x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
+        }
+        put(cv, ev, (int)(i - cv->i0), x, muscle(ev, v, t, 0, dur));
+    }
+}
+
+void ictus_synth_render_afterdischarge(const ictus_synth_event *ev, ictus_synth_voice *v,
+                                       const ictus_synth_canvas *cv, int64_t from, int64_t to)
+{
+    const double fs = cv->fs_hz, dur = ictus_synth_event_duration(ev, fs);
+    const ictus_synth_spike_shape shape = ictus_synth_event_spike(ev);
+    for (int64_t i = from; i < to; i++) {
+        double t = ictus_synth_event_time(ev, i, fs), u = t / dur;
+        double f = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * u;
+        /* fades to 60 % over the last 15 %, then stops (below 2x baseline) */
+        double amp = ev->amp_uv * (1 - 0.4 * ictus_synth_smoothstep((u - 0.85) / 0.15)) *
+                     ictus_synth_envelope(t, dur, 0.3, 0.1);
+        float x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
+        put(cv, ev, (int)(i - cv->i0), x, muscle(ev, v, t, 1.0, dur));
+    }
+}
+
+/* p[0] depth (background factor), p[1] plateau (s), p[2] recovery tau (s). */
+void ictus_synth_render_postictal(const ictus_synth_event *ev, ictus_synth_voice *v,
+                                  const ictus_synth_canvas *cv, int64_t from, int64_t to)
+{
+    const double depth = ev->p[0], plateau = ev->p[1], tau = ev->p[2];
+    for (int64_t i = from; i < to; i++) {
+        double t = ictus_synth_event_time(ev, i, cv->fs_hz);
+        double g = t < plateau ? depth : 1 - (1 - depth) * exp(-(t - plateau) / tau);
+        cv->bg_gain[i - cv->i0] *= (float)g;
+    }
+}
