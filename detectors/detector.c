@@ -27,6 +27,7 @@ static const ictus_param detector_fields[] = {
     DD("on_ratio", on_ratio, 1, 1000),
     DD("off_ratio", off_ratio, 0.1, 1000),
     DD("min_spike_rate", min_spike_rate, 0, 1000),
+    DD("sustain_spike_rate", sustain_spike_rate, 0, 1000),
     DD("min_duration_s", min_duration_s, 0, 86400),
     DD("merge_gap_s", merge_gap_s, 0, 3600),
     DD("max_artefact_fraction", max_artefact_fraction, 0, 1),
@@ -53,6 +54,9 @@ static const ictus_param type_fields[] = {
     ICTUS_PARAM_D("", "max_duration_s", ictus_type_rule, max_duration_s, 0, 86400),
     ICTUS_PARAM_I("", "min_channels", ictus_type_rule, min_channels, 1, 64),
     ICTUS_PARAM_D("", "min_peak_ratio", ictus_type_rule, min_peak_ratio, 0, 1000),
+    ICTUS_PARAM_D("", "min_mean_ratio", ictus_type_rule, min_mean_ratio, 0, 1000),
+    ICTUS_PARAM_D("", "min_spike_rate", ictus_type_rule, min_spike_rate, 0, 1000),
+    ICTUS_PARAM_D("", "max_emg_fraction", ictus_type_rule, max_emg_fraction, 0, 1),
     ICTUS_PARAM_B("", "postictal", ictus_type_rule, postictal),
     ICTUS_PARAM_B("", "primary", ictus_type_rule, primary),
 };
@@ -68,7 +72,8 @@ void ictus_detector_params_default(ictus_detector_params *p)
         .min_mad = 0.05,
         .on_ratio = 2.5,
         .off_ratio = 1.6,
-        .min_spike_rate = 0.5,
+        .min_spike_rate = 1,
+        .sustain_spike_rate = 0.5,
         .min_duration_s = 5,
         .merge_gap_s = 3,
         .max_artefact_fraction = 0.5,
@@ -90,7 +95,8 @@ void ictus_detector_params_default(ictus_detector_params *p)
 /* The rule a type starts from before its [type.NAME] section applies. */
 static ictus_type_rule default_rule(const char *name, const ictus_detector_params *p)
 {
-    ictus_type_rule r = {.min_duration_s = p->min_duration_s, .min_channels = 1};
+    ictus_type_rule r = {.min_duration_s = p->min_duration_s, .min_channels = 1,
+                         .max_emg_fraction = 1};
     snprintf(r.name, sizeof r.name, "%s", name);
     return r;
 }
@@ -178,8 +184,8 @@ typedef struct {
 /* Artefacts that keep a window from starting an event.  `extreme` is not
  * one of them: the strongest seizures exceed 25 baseline SDs too (Bonn set
  * E does), and the electrode pops it catches are too short to last
- * min_duration_s. */
-#define DIRTY_FLAGS (DEAD_FLAGS | ICTUS_ART_CLIP | ICTUS_ART_EMG)
+ * min_duration_s.  Nor is `emg` (see detector.h). */
+#define DIRTY_FLAGS (DEAD_FLAGS | ICTUS_ART_CLIP)
 
 /* A spontaneous event being built, or waiting for its post-ictal window. */
 typedef struct {
@@ -188,6 +194,8 @@ typedef struct {
     int *n_high;              /* per channel: windows at >= on_ratio */
     double *sum_ratio;        /* per channel: sum of LL ratios */
     double *peak_ratio;       /* per channel */
+    double *sum_spikes;       /* per channel: sum of spike rates */
+    int *n_emg;               /* per channel: windows flagged emg */
     /* post-ictal: moving average of the primary channels' LL ratio */
     double post_ring[5];
     int post_n;
@@ -276,6 +284,8 @@ static void candidate_init(candidate *c, int n)
     c->n_high = ictus_xcalloc((size_t)n, sizeof(int));
     c->sum_ratio = ictus_xcalloc((size_t)n, sizeof(double));
     c->peak_ratio = ictus_xcalloc((size_t)n, sizeof(double));
+    c->sum_spikes = ictus_xcalloc((size_t)n, sizeof(double));
+    c->n_emg = ictus_xcalloc((size_t)n, sizeof(int));
 }
 
 static void candidate_free(candidate *c)
@@ -283,6 +293,8 @@ static void candidate_free(candidate *c)
     free(c->n_high);
     free(c->sum_ratio);
     free(c->peak_ratio);
+    free(c->sum_spikes);
+    free(c->n_emg);
 }
 
 ictus_status ictus_detector_create(const ictus_detector_params *p, const ictus_settings *set,
@@ -511,9 +523,13 @@ static void finalize(ictus_detector *d, const candidate *c)
         n_involved = 1;
         primary_involved = d->primary[strongest] != 0;
     }
+    double nw = (double)(c->n_windows ? c->n_windows : 1);
+    double mean_ratio = c->sum_ratio[strongest] / nw, mean_spikes = c->sum_spikes[strongest] / nw;
+    double emg_fraction = c->n_emg[strongest] / nw;
     bool postictal = c->post_n > 0 && c->post_min < p->postictal_ratio;
     if (d->explain) {
-        fprintf(d->explain, ", peak ratio %.2f, channels", peak);
+        fprintf(d->explain, ", peak ratio %.2f, mean ratio %.2f, spikes %.2f/s, emg %.2f, channels",
+                peak, mean_ratio, mean_spikes, emg_fraction);
         for (int i = 0; i < d->n; i++)
             fprintf(d->explain, " %s:%d/%lld", d->info->channels[d->source_channel[i]].label,
                     c->n_high[i], (long long)c->n_windows);
@@ -524,6 +540,8 @@ static void finalize(ictus_detector *d, const candidate *c)
         const ictus_type_rule *r = &p->type[t];
         if (duration_s < r->min_duration_s || (r->max_duration_s > 0 && duration_s > r->max_duration_s) ||
             n_involved < r->min_channels || peak < r->min_peak_ratio ||
+            mean_ratio < r->min_mean_ratio || mean_spikes < r->min_spike_rate ||
+            emg_fraction > r->max_emg_fraction ||
             (r->postictal && !postictal) || (r->primary && !primary_involved))
             continue;
         double floor_ratio = r->min_peak_ratio > p->on_ratio ? r->min_peak_ratio : p->on_ratio;
@@ -606,6 +624,10 @@ static void accumulate(ictus_detector *d, const chan_win *w, const double *ratio
             continue;
         any_clean = true;
         c->sum_ratio[i] += ratio[i];
+        if (isfinite(w[i].spike_rate))
+            c->sum_spikes[i] += w[i].spike_rate;
+        if (w[i].artefact & ICTUS_ART_EMG)
+            c->n_emg[i]++;
         if (ratio[i] > c->peak_ratio[i])
             c->peak_ratio[i] = ratio[i];
         if (ratio[i] >= d->p.on_ratio)
@@ -625,7 +647,8 @@ static void spontaneous(ictus_detector *d, int64_t k, const chan_win *w, const d
         if (!(w[i].artefact & DIRTY_FLAGS) && ratio[i] >= p->on_ratio &&
             w[i].spike_rate >= p->min_spike_rate)
             ictal = true;
-        if (!(w[i].artefact & DEAD_FLAGS) && ratio[i] >= p->off_ratio)
+        if (!(w[i].artefact & DEAD_FLAGS) && ratio[i] >= p->off_ratio &&
+            !(w[i].spike_rate < p->sustain_spike_rate))
             sustain = true;
     }
     if (d->active && k != d->last_decided + 1)
@@ -695,14 +718,12 @@ static bool evoked(ictus_detector *d, int64_t k, const chan_win *w, const double
             return true;
         d->ad_state = 2;
     }
-    double sum = 0;
-    int n = 0;
+    /* the afterdischarge goes on while any primary lead stays above end_ratio */
+    double best = 0;
     for (int i = 0; i < d->n; i++)
-        if (d->primary[i] && w[i].present && !(w[i].artefact & DEAD_FLAGS) && isfinite(ratio[i])) {
-            sum += ratio[i];
-            n++;
-        }
-    if (n > 0 && sum / n >= p->end_ratio) {
+        if (d->primary[i] && w[i].present && !(w[i].artefact & DEAD_FLAGS) && ratio[i] > best)
+            best = ratio[i];
+    if (best >= p->end_ratio) {
         d->ad_last_k = k;
         d->ad_below = 0;
     } else if (++d->ad_below * d->hop_s >= p->end_hold_s) {

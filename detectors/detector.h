@@ -10,17 +10,21 @@
  *     input by lookahead_min; memory is that many windows, whatever the
  *     recording's length.
  *  2. Window evidence.  On each channel, a window is ictal when it is free of
- *     artefact flags (clip, flat, extreme, emg, gap), its line length is at
+ *     dropout and clipping flags (gap, flat, clip), its line length is at
  *     least on_ratio x the baseline AND it holds rhythmic spikes (spike_rate
- *     >= min_spike_rate): fast sharp activity, which grooming (flagged emg),
- *     theta and delta (smooth, no spikes above 4 SD) and movement (slow) lack.
+ *     >= min_spike_rate): fast sharp activity, which theta and delta (smooth,
+ *     no spikes above 4 SD) and movement (slow) lack.  Windows flagged `emg`
+ *     count: convulsions carry muscle activity too; grooming and chewing
+ *     (short EMG bursts, mostly cortical) are told apart at the event level
+ *     by the type rules' duration, channel and max_emg_fraction.
  *  3. Events.  Hysteresis over windows: an event starts at an ictal window on
  *     any channel, continues while any channel keeps line length >= off_ratio
- *     x baseline, and ends after merge_gap_s without; it must last
- *     min_duration_s and be mostly free of artefact windows.
+ *     x baseline with some spiking (sustain_spike_rate), and ends after
+ *     merge_gap_s without; it must last min_duration_s and be mostly free of
+ *     artefact windows.
  *  4. Typing.  The event type rules [type.NAME] are tried in the order of
- *     `types`; the first whose duration, channel spread, peak ratio and
- *     post-ictal suppression (line length < postictal_ratio x baseline within
+ *     `types`; the first whose duration, channel spread, peak and mean line
+ *     length ratio, mean spike rate and post-ictal suppression (line length < postictal_ratio x baseline within
  *     postictal_window_s after the end) all match names the event; an event no
  *     rule accepts is dropped.
  *  5. Evoked seizures ([evoked], 6 Hz kindling): after each stimulation
@@ -59,6 +63,13 @@ typedef struct {
     double max_duration_s;   /* max_duration_s: longest (0 = no limit) */
     int min_channels;        /* min_channels: channels with ictal windows during the event */
     double min_peak_ratio;   /* min_peak_ratio: peak line length over baseline on the strongest channel */
+    double min_mean_ratio;   /* min_mean_ratio: mean line length over baseline on the strongest
+                                channel, over the event */
+    double min_spike_rate;   /* min_spike_rate: mean spikes/s on the strongest channel, over the
+                                event (theta and delta trains have line length but few spikes) */
+    double max_emg_fraction; /* max_emg_fraction: largest share of the strongest channel's windows
+                                flagged `emg` (grooming and chewing are EMG bursts; convulsions
+                                carry EMG too, so convulsive rules allow it).  Default 1. */
     bool postictal;          /* postictal: post-ictal suppression required */
     bool primary;            /* primary: a primary channel must be involved in the event */
 } ictus_type_rule;
@@ -72,7 +83,9 @@ typedef struct {
     double min_mad;            /* min_mad: floor of the baseline's MAD of ln LL (0.05) */
     double on_ratio;           /* on_ratio: LL / baseline that makes a window ictal (2.5) */
     double off_ratio;          /* off_ratio: LL / baseline that keeps an event going (1.6) */
-    double min_spike_rate;     /* min_spike_rate: spikes/s an ictal window needs (0.5) */
+    double min_spike_rate;     /* min_spike_rate: spikes/s an ictal window needs (1) */
+    double sustain_spike_rate; /* sustain_spike_rate: spikes/s a window needs to keep an event
+                                  going, beside off_ratio (0.5) */
     double min_duration_s;     /* min_duration_s: shortest event of any type (5 s) */
     double merge_gap_s;        /* merge_gap_s: quiet stretch that ends an event (3 s) */
     double max_artefact_fraction; /* max_artefact_fraction: drop events with more artefact windows (0.5) */
