@@ -35,7 +35,7 @@ release_CFLAGS := -O2 -g
 san_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 san_LDFLAGS := -fsanitize=address,undefined
 
-.PHONY: all check check-release valgrind bench demo install deps clean fixtures
+.PHONY: all check check-release valgrind validate bench demo install deps clean fixtures
 all: build/release/ictus
 
 define config_rules
@@ -70,6 +70,10 @@ check-release: build/release/ictus $(release_TESTS)
 
 valgrind: build/release/ictus $(release_TESTS)
 	@ICTUS_VALGRIND=1 tests/valgrind.sh build/release
+
+# Issue 3's validation on unseen seeds: 4 models x 4 animals x 2 days (~2 min).
+validate: build/release/ictus
+	@tests/validate.sh build/release/ictus
 
 bench: build/release/ictus $(BENCH_SRC:tests/%.c=build/release/tests/%)
 	@tests/bench.sh build/release

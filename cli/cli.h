@@ -24,6 +24,8 @@ int cmd_features(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* Print `ictus: MESSAGE` on stderr (the message already names the file). */
 void cli_error(const ictus_error *err);

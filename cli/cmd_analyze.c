@@ -1,0 +1,88 @@
+/* cmd_analyze.c: `ictus analyze`: periods, response classes, statistics → STUDY/out. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "protocols/analysis.h"
+
+static const char usage_text[] =
+    "usage: ictus analyze [options] STUDY_DIR\n"
+    "Analyse the seizures stored in STUDY_DIR/ictus.db (by `ictus run`) per animal and period\n"
+    "(dosing.csv) and write STUDY_DIR/out/periods.csv, responders.csv, comparisons.csv and\n"
+    "analysis-settings.txt.  Rates are per analysable 24 h; definitions and settings: the\n"
+    "README (Analysis) and study.ini [analysis].  The database is only read.\n"
+    "  --set analysis.KEY=VALUE   override a setting of study.ini [analysis] (repeatable)\n"
+    "Exit status: 0 done; 1 done, but manifest rows were rejected or events belong to no\n"
+    "animal (listed on stderr); 2 bad usage, settings or study.\n";
+
+/* Exit status of a failed load: the store's own failures are problems met
+ * while working; everything else is the study or its settings. */
+static int load_failure_status(ictus_status st)
+{
+    return st == ICTUS_ERR_DB || st == ICTUS_ERR_BUSY ? CLI_PROBLEMS : CLI_USAGE;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"set", required_argument, NULL, OPT_SET},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *assignments[64];
+    int n_assignments = 0, opt;
+    bool bad = false;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            fputs(usage_text, stdout);
+            return CLI_OK;
+        }
+        if (opt == OPT_SET && n_assignments < 64)
+            assignments[n_assignments++] = optarg;
+        else
+            bad = true;
+    }
+    if (bad || optind != argc - 1) {
+        fputs(usage_text, stderr);
+        return CLI_USAGE;
+    }
+    const char *dir = argv[optind];
+    ictus_analysis_options aopt = {assignments, n_assignments};
+    ictus_study *study;
+    ictus_analysis *an;
+    ictus_error err;
+    ictus_status st = ictus_analysis_load(dir, &aopt, &study, &an, &err);
+    if (st != ICTUS_OK) {
+        cli_error(&err);
+        return load_failure_status(st);
+    }
+    int status = study->problems.n ? CLI_PROBLEMS : CLI_OK;
+    for (int i = 0; i < study->problems.n; i++)
+        cli_errorf("%s", study->problems.lines[i]);
+    if (an->n_events_unknown_animal) {
+        cli_errorf("%s/ictus.db: %lld events belong to animals not in animals.csv: left out",
+                   dir, (long long)an->n_events_unknown_animal);
+        status = CLI_PROBLEMS;
+    }
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/out", dir);
+    if (ictus_analysis_write(an, out_dir, &err) != ICTUS_OK) {
+        cli_error(&err);
+        status = CLI_PROBLEMS;
+    } else {
+        size_t n_responders = 0;
+        for (size_t i = 0; i < an->n_outcomes; i++)
+            n_responders += an->outcomes[i].condition->kind != ICTUS_PERIOD_BASELINE;
+        printf("study %s: %d animals, %lld seizures of %d types (%lld events read, %lld left "
+               "out by the review filter)\n",
+               study->name, study->n_animals, (long long)an->n_seizures, an->n_types - 1,
+               (long long)an->n_events, (long long)an->n_events_excluded);
+        printf("wrote %s: periods.csv (%zu rows), responders.csv (%zu rows), comparisons.csv "
+               "(%zu rows), analysis-settings.txt (settings hash %s)\n",
+               out_dir, an->n_periods, n_responders, an->n_comparisons, an->settings_hash);
+    }
+    ictus_analysis_destroy(an);
+    ictus_study_destroy(study);
+    return status;
+}

@@ -1,0 +1,795 @@
+/* analysis.c: a study's analysis: settings, seizures, measures, classes, tests, CSV files. */
+#include "analysis.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outfile.h"
+#include "pipeline/params.h"
+#include "pipeline/walltime.h"
+
+#define S_PER_HOUR 3600.0
+#define S_PER_DAY 86400.0
+
+/* ------------------------------------------------------------------------
+ * Settings
+ * ---------------------------------------------------------------------- */
+
+static const char *const event_filter_names[] = {"detected", "confirmed", NULL};
+
+#define A "analysis"
+#define S ictus_analysis_settings
+static const ictus_param settings_table[] = {
+    ICTUS_PARAM_E(A, "baseline", S, baseline, ictus_baseline_rule_names),
+    ICTUS_PARAM_E(A, "events", S, events, event_filter_names),
+    ICTUS_PARAM_D(A, "responder_pct", S, rules.responder_pct, 0, 100),
+    ICTUS_PARAM_D(A, "strict_pct", S, rules.strict_pct, 0, 100),
+    ICTUS_PARAM_D(A, "worsening_pct", S, rules.worsening_pct, 0, 1e6),
+    ICTUS_PARAM_D(A, "seizure_free_factor", S, rules.seizure_free_factor, 0.001, 1000),
+    ICTUS_PARAM_D(A, "min_baseline_per_24h", S, rules.min_baseline_per_24h, 0, 1e6),
+    ICTUS_PARAM_D(A, "min_analysable_h", S, rules.min_analysable_h, 0, 1e6),
+    ICTUS_PARAM_D(A, "min_block_days", S, rules.min_block_days, 0, 1e4),
+    ICTUS_PARAM_B(A, "require_tolerated", S, rules.require_tolerated),
+    ICTUS_PARAM_I(A, "resistance_failures", S, rules.resistance_failures, 1, 100),
+    ICTUS_PARAM_D(A, "cluster_gap_min", S, cluster_gap_min, 0.001, 1e6),
+    ICTUS_PARAM_D(A, "ci_level", S, ci_level, 0.5, 0.9999),
+    ICTUS_PARAM_I(A, "exact_max_n", S, exact_max_n, 0, 200),
+};
+#undef A
+#undef S
+#define N_SETTINGS (sizeof settings_table / sizeof settings_table[0])
+
+void ictus_analysis_settings_default(ictus_analysis_settings *s)
+{
+    *s = (ictus_analysis_settings){
+        .baseline = ICTUS_BASELINE_ALL,
+        .events = ICTUS_EVENTS_DETECTED,
+        .cluster_gap_min = 60,
+        .ci_level = 0.95,
+        .exact_max_n = 50,
+    };
+    ictus_response_rules_default(&s->rules);
+}
+
+ictus_status ictus_analysis_settings_apply(ictus_analysis_settings *s, ictus_config *cfg,
+                                           ictus_error *err)
+{
+    static const char *const own[] = {"analysis", NULL};
+    ictus_status st = ictus_params_apply(settings_table, N_SETTINGS, s, cfg, err);
+    if (st == ICTUS_OK)
+        st = ictus_config_check_used(cfg, own, err);
+    if (st == ICTUS_OK && s->rules.strict_pct < s->rules.responder_pct)
+        st = ictus_fail(err, ICTUS_ERR_CONFIG, "settings: [analysis] strict_pct = %g is below "
+                        "responder_pct = %g: a strict responder must also be a responder",
+                        s->rules.strict_pct, s->rules.responder_pct);
+    return st;
+}
+
+char *ictus_analysis_settings_text(const ictus_analysis_settings *s)
+{
+    size_t len = 0;
+    ictus_params_describe(settings_table, N_SETTINGS, s, NULL, 0, &len);
+    char *text = ictus_xmalloc(len + 1);
+    size_t written = 0;
+    ictus_params_describe(settings_table, N_SETTINGS, s, text, len + 1, &written);
+    return text;
+}
+
+/* ------------------------------------------------------------------------
+ * Seizures from the store
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    ictus_seizure *items;
+    size_t n, cap;
+} seizure_list;
+
+/* What reading the events collects. */
+typedef struct {
+    ictus_analysis *an;
+    seizure_list *per_animal;       /* [study->n_animals] */
+    const ictus_animal *last;       /* the animal of the previous row (rows come by animal) */
+    char (*names)[ICTUS_TYPE_MAX];  /* type names in order of first appearance */
+    int n_names, cap_names;
+} event_reader;
+
+static int type_index(event_reader *r, const char *type)
+{
+    for (int i = 0; i < r->n_names; i++)
+        if (strcmp(r->names[i], type) == 0)
+            return i;
+    if (r->n_names == r->cap_names) {
+        r->cap_names = r->cap_names ? 2 * r->cap_names : 8;
+        r->names = ictus_xrealloc(r->names, (size_t)r->cap_names * sizeof *r->names);
+    }
+    snprintf(r->names[r->n_names], ICTUS_TYPE_MAX, "%s", type);
+    return r->n_names++;
+}
+
+static ictus_status read_event(void *ctx, const ictus_store_event_row *row, ictus_error *err)
+{
+    event_reader *r = ctx;
+    ictus_analysis *an = r->an;
+    an->n_events++;
+    bool counted = an->settings.events == ICTUS_EVENTS_CONFIRMED
+                       ? row->verdict == ICTUS_VERDICT_SEIZURE
+                       : row->verdict != ICTUS_VERDICT_NOT_SEIZURE;
+    if (!counted) {
+        an->n_events_excluded++;
+        return ICTUS_OK;
+    }
+    if (!r->last || strcmp(r->last->id, row->animal) != 0)
+        r->last = ictus_study_animal(an->study, row->animal);
+    if (!r->last) {
+        an->n_events_unknown_animal++;
+        return ICTUS_OK;
+    }
+    seizure_list *list = &r->per_animal[r->last - an->study->animals];
+    if (list->n == list->cap) {
+        list->cap = list->cap ? 2 * list->cap : 64;
+        list->items = ictus_xrealloc(list->items, list->cap * sizeof *list->items);
+    }
+    const ictus_event *e = &row->event;
+    list->items[list->n++] = (ictus_seizure){
+        e->wall_start_us, e->wall_start_us + (e->end_us - e->start_us), type_index(r, e->type)};
+    return ICTUS_OK;
+}
+
+static int by_type_name(const void *a, const void *b)
+{
+    return strcmp(*(const char (*)[ICTUS_TYPE_MAX])a, *(const char (*)[ICTUS_TYPE_MAX])b);
+}
+
+/* Read every event into per_animal[], then number the types by name from 1
+ * (0 is "all") and merge each animal's overlapping seizures. */
+static ictus_status read_seizures(ictus_analysis *an, ictus_store *store, seizure_list *per_animal,
+                                  ictus_error *err)
+{
+    event_reader r = {.an = an, .per_animal = per_animal};
+    ictus_store_event_query q = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+    ictus_status st = ictus_store_each_event(store, &q, read_event, &r, err);
+    an->n_types = r.n_names + 1;
+    an->types = ictus_xcalloc((size_t)an->n_types, sizeof *an->types);
+    snprintf(an->types[0], ICTUS_TYPE_MAX, "all");
+    if (r.n_names)
+        memcpy(an->types + 1, r.names, (size_t)r.n_names * sizeof *r.names);
+    qsort(an->types + 1, (size_t)r.n_names, sizeof *an->types, by_type_name);
+    int *renumber = ictus_xmalloc((size_t)(r.n_names ? r.n_names : 1) * sizeof *renumber);
+    for (int i = 0; i < r.n_names; i++)
+        for (int j = 1; j < an->n_types; j++)
+            if (strcmp(r.names[i], an->types[j]) == 0)
+                renumber[i] = j;
+    for (int a = 0; a < an->study->n_animals; a++) {
+        seizure_list *list = &per_animal[a];
+        for (size_t i = 0; i < list->n; i++)
+            list->items[i].type = renumber[list->items[i].type];
+        list->n = ictus_seizures_merge(list->items, list->n);
+        an->n_seizures += (int64_t)list->n;
+    }
+    free(renumber);
+    free(r.names);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * Recordings (for n_recordings, presets and provenance)
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    char *animal;
+    int64_t start_us, end_us;
+    char *preset;
+} recording_span;
+
+typedef struct {
+    ictus_analysis *an;
+    recording_span *items;
+    size_t n, cap;
+} recording_list;
+
+static void add_detection(ictus_analysis *an, const char *text)
+{
+    for (int i = 0; i < an->n_detection; i++)
+        if (strcmp(an->detection[i], text) == 0)
+            return;
+    an->detection = ictus_xrealloc(an->detection, (size_t)(an->n_detection + 1) *
+                                                      sizeof *an->detection);
+    an->detection[an->n_detection++] = ictus_xstrdup(text);
+}
+
+static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+{
+    recording_list *l = ctx;
+    if (!rec->has_results)
+        return ICTUS_OK;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->items = ictus_xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    l->items[l->n++] = (recording_span){ictus_xstrdup(rec->animal), rec->start_us,
+                                        rec->start_us + rec->duration_us,
+                                        ictus_xstrdup(rec->preset)};
+    char hash[ICTUS_HASH_HEX_SIZE], text[512];
+    snprintf(text, sizeof text, "%s params=%s", rec->preset,
+             ictus_hash128_format(rec->params_hash, hash));
+    add_detection(l->an, text);
+    return ICTUS_OK;
+}
+
+static void recording_list_clear(recording_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].animal);
+        free(l->items[i].preset);
+    }
+    free(l->items);
+}
+
+/* Count the recordings of `animal` overlapping [t0, t1) and join their
+ * distinct presets into a new string kept by the analysis. */
+static const char *recordings_over(ictus_analysis *an, const recording_list *l,
+                                   const char *animal, int64_t t0, int64_t t1, int *n_recordings)
+{
+    size_t size = 1;
+    const char **distinct = ictus_xmalloc((l->n ? l->n : 1) * sizeof *distinct);
+    int n_distinct = 0;
+    *n_recordings = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const recording_span *r = &l->items[i];
+        if (strcmp(r->animal, animal) != 0 || r->end_us <= t0 || r->start_us >= t1)
+            continue;
+        ++*n_recordings;
+        bool seen = false;
+        for (int j = 0; j < n_distinct && !seen; j++)
+            seen = strcmp(distinct[j], r->preset) == 0;
+        if (!seen) {
+            distinct[n_distinct++] = r->preset;
+            size += strlen(r->preset) + 1;
+        }
+    }
+    char *presets = ictus_xcalloc(size, 1);
+    for (int j = 0; j < n_distinct; j++) {
+        if (j)
+            strcat(presets, "|");
+        strcat(presets, distinct[j]);
+    }
+    free(distinct);
+    an->preset_texts_ = ictus_xrealloc(an->preset_texts_, (an->n_preset_texts_ + 1) *
+                                                              sizeof *an->preset_texts_);
+    an->preset_texts_[an->n_preset_texts_++] = presets;
+    return presets;
+}
+
+/* ------------------------------------------------------------------------
+ * Per animal: timelines, period rows, outcomes
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    ictus_store *store;
+    const char *animal;
+} store_time;
+
+static ictus_status store_analysable(void *ctx, int64_t t0_us, int64_t t1_us, double *seconds,
+                                     ictus_error *err)
+{
+    const store_time *t = ctx;
+    return ictus_store_analysable_s(t->store, t->animal, ICTUS_STORE_ALL_CHANNELS, t0_us, t1_us,
+                                    seconds, err);
+}
+
+/* Pointers to the timelines of the periods marked in mask[0..n_periods) into
+ * out[]; returns how many. */
+static int pick_masked(const ictus_timeline *tls, const bool *mask, int n_periods,
+                       const ictus_timeline **out)
+{
+    int n = 0;
+    for (int i = 0; i < n_periods; i++)
+        if (mask[i])
+            out[n++] = &tls[i];
+    return n;
+}
+
+static void *grow(void *items, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    *cap = *cap ? 2 * *cap : 64;
+    return ictus_xrealloc(items, *cap * size);
+}
+
+static void add_period_rows(ictus_analysis *an, int a, const ictus_timeline *tls,
+                            const recording_list *recs, size_t *cap)
+{
+    const ictus_animal *animal = &an->study->animals[a];
+    const ictus_timeline **picked = ictus_xmalloc((size_t)animal->n_periods * sizeof *picked);
+    bool *mask = ictus_xmalloc((size_t)animal->n_periods * sizeof *mask);
+    double gap_s = an->settings.cluster_gap_min * 60;
+    for (int p = 0; p < animal->n_periods; p++) {
+        const ictus_period *period = &animal->periods[p];
+        int n_ref = ictus_period_reference(animal, p, an->settings.baseline, mask);
+        pick_masked(tls, mask, animal->n_periods, picked);
+        int n_recordings;
+        const char *presets = recordings_over(an, recs, animal->id, period->start_us,
+                                              period->end_us, &n_recordings);
+        const ictus_timeline *own = &tls[p];
+        for (int t = 0; t < an->n_types; t++) {
+            int type = t == 0 ? ICTUS_ALL_TYPES : t;
+            an->periods = grow(an->periods, an->n_periods, cap, sizeof *an->periods);
+            ictus_period_result *r = &an->periods[an->n_periods++];
+            *r = (ictus_period_result){.animal = a, .period = p, .type = t,
+                                       .has_reference = n_ref > 0, .pct_change = NAN,
+                                       .n_recordings = n_recordings, .presets = presets};
+            ictus_measures_compute(&own, 1, type, gap_s, &r->m);
+            if (n_ref > 0) {
+                ictus_measures_compute(picked, n_ref, type, gap_s, &r->ref);
+                r->pct_change = ictus_pct_change(r->m.rate_per_24h, r->ref.rate_per_24h);
+            }
+        }
+    }
+    free(picked);
+    free(mask);
+}
+
+/* The course and drug resistance for type t over one animal's outcomes
+ * o[0..n) (all its types, in condition order). */
+static void add_sequence(ictus_analysis *an, ictus_outcome *o, size_t n, int t)
+{
+    ictus_response_class *classes = ictus_xmalloc((n ? n : 1) * sizeof *classes);
+    ictus_course *course = ictus_xmalloc((n ? n : 1) * sizeof *course);
+    ictus_trial_outcome *trials = ictus_xmalloc((n ? n : 1) * sizeof *trials);
+    ictus_outcome **treated = ictus_xmalloc((n ? n : 1) * sizeof *treated);
+    int m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (o[i].type == t && o[i].condition->kind == ICTUS_PERIOD_TREATMENT) {
+            treated[m] = &o[i];
+            classes[m] = o[i].response.cls;
+            trials[m] = (ictus_trial_outcome){o[i].condition->drug, o[i].trial == 0,
+                                              o[i].response.cls};
+            m++;
+        }
+    ictus_response_course(classes, m, course);
+    int n_failed;
+    ictus_resistance r = ictus_drug_resistance(trials, m, an->settings.rules.resistance_failures,
+                                               &n_failed);
+    for (int i = 0; i < m; i++)
+        treated[i]->course = course[i];
+    for (size_t i = 0; i < n; i++)
+        if (o[i].type == t) {
+            o[i].resistance = r;
+            o[i].n_failed_drugs = n_failed;
+        }
+    free(classes);
+    free(course);
+    free(trials);
+    free(treated);
+}
+
+static void add_outcomes(ictus_analysis *an, int a, const ictus_timeline *tls, size_t *cap)
+{
+    const ictus_animal *animal = &an->study->animals[a];
+    const ictus_plan *plan = &an->plans[a];
+    const ictus_timeline **own = ictus_xmalloc((size_t)animal->n_periods * sizeof *own);
+    const ictus_timeline **ref = ictus_xmalloc((size_t)animal->n_periods * sizeof *ref);
+    double gap_s = an->settings.cluster_gap_min * 60;
+    size_t first = an->n_outcomes;
+    for (int c = 0; c < plan->n_conditions; c++) {
+        const ictus_condition *cond = &plan->conditions[c];
+        for (int i = 0; i < cond->n_periods; i++)
+            own[i] = &tls[cond->periods[i]];
+        int n_ref = pick_masked(tls, cond->reference, animal->n_periods, ref);
+        for (int t = 0; t < an->n_types; t++) {
+            int type = t == 0 ? ICTUS_ALL_TYPES : t;
+            an->outcomes = grow(an->outcomes, an->n_outcomes, cap, sizeof *an->outcomes);
+            ictus_outcome *o = &an->outcomes[an->n_outcomes++];
+            *o = (ictus_outcome){.animal = a, .animal_id = animal->id, .group = animal->group,
+                                 .condition = cond, .type = t, .has_reference = n_ref > 0};
+            ictus_measures_compute(own, cond->n_periods, type, gap_s, &o->m);
+            if (n_ref > 0)
+                ictus_measures_compute(ref, n_ref, type, gap_s, &o->ref);
+            o->response = (ictus_response){ICTUS_CLASS_UNDETERMINED, ICTUS_WHY_NONE, NAN, NAN};
+            if (cond->kind != ICTUS_PERIOD_BASELINE)
+                ictus_response_classify(&o->m, n_ref > 0 ? &o->ref : NULL, &an->settings.rules,
+                                        &o->response);
+            if (cond->kind == ICTUS_PERIOD_TREATMENT)
+                o->trial = ictus_response_trial(cond, &an->settings.rules);
+        }
+    }
+    for (int t = 0; t < an->n_types; t++)
+        add_sequence(an, an->outcomes + first, an->n_outcomes - first, t);
+    free(own);
+    free(ref);
+}
+
+static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a,
+                                   const seizure_list *seizures, const recording_list *recs,
+                                   size_t *cap_periods, size_t *cap_outcomes, ictus_error *err)
+{
+    const ictus_animal *animal = &an->study->animals[a];
+    ictus_plan_build(animal, an->settings.baseline, &an->plans[a]);
+    ictus_timeline *tls = ictus_xcalloc((size_t)(animal->n_periods ? animal->n_periods : 1),
+                                        sizeof *tls);
+    store_time when = {store, animal->id};
+    ictus_status st = ICTUS_OK;
+    for (int p = 0; p < animal->n_periods && st == ICTUS_OK; p++)
+        st = ictus_timeline_build(seizures->items, seizures->n, animal->periods[p].start_us,
+                                  animal->periods[p].end_us, store_analysable, &when, &tls[p], err);
+    if (st == ICTUS_OK) {
+        add_period_rows(an, a, tls, recs, cap_periods);
+        add_outcomes(an, a, tls, cap_outcomes);
+    }
+    for (int p = 0; p < animal->n_periods; p++)
+        ictus_timeline_clear(&tls[p]);
+    free(tls);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * The whole study
+ * ---------------------------------------------------------------------- */
+
+/* Settings come through ictus_analysis_settings_apply(), which keeps them in range. */
+static bool settings_in_range(const ictus_analysis_settings *s)
+{
+    const ictus_response_rules *r = &s->rules;
+    return s->baseline >= 0 && s->baseline < ICTUS_N_BASELINE_RULES && s->events >= 0 &&
+           s->events < ICTUS_N_EVENT_FILTERS && r->responder_pct >= 0 &&
+           r->strict_pct >= r->responder_pct && r->worsening_pct >= 0 &&
+           r->seizure_free_factor > 0 && r->min_baseline_per_24h >= 0 &&
+           r->min_analysable_h >= 0 && r->min_block_days >= 0 && r->resistance_failures >= 1 &&
+           s->cluster_gap_min > 0 && s->ci_level > 0 && s->ci_level < 1 && s->exact_max_n >= 0;
+}
+
+ictus_status ictus_analysis_compute(const ictus_study *study, ictus_store *store,
+                                    const ictus_analysis_settings *set, ictus_analysis **out,
+                                    ictus_error *err)
+{
+    assert(settings_in_range(set));
+    *out = NULL;
+    ictus_analysis *an = ictus_xcalloc(1, sizeof *an);
+    an->study = study;
+    an->settings = *set;
+    an->settings_text = ictus_analysis_settings_text(set);
+    ictus_hash128_format(ictus_hash_bytes(an->settings_text, strlen(an->settings_text)),
+                         an->settings_hash);
+    an->plans = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
+                              sizeof *an->plans);
+    seizure_list *seizures = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
+                                           sizeof *seizures);
+    recording_list recs = {.an = an};
+    ictus_status st = read_seizures(an, store, seizures, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_each_recording(store, read_recording, &recs, err);
+    size_t cap_periods = 0, cap_outcomes = 0;
+    for (int a = 0; a < study->n_animals && st == ICTUS_OK; a++)
+        st = analyse_animal(an, store, a, &seizures[a], &recs, &cap_periods, &cap_outcomes, err);
+    if (st == ICTUS_OK) {
+        ictus_test_options opt = {set->ci_level, set->exact_max_n};
+        st = ictus_comparisons_compute(an->outcomes, an->n_outcomes, an->n_types, &opt,
+                                       &an->comparisons, &an->n_comparisons, err);
+    }
+    for (int a = 0; a < study->n_animals; a++)
+        free(seizures[a].items);
+    free(seizures);
+    recording_list_clear(&recs);
+    if (st != ICTUS_OK) {
+        ictus_analysis_destroy(an);
+        return st;
+    }
+    *out = an;
+    return ICTUS_OK;
+}
+
+void ictus_analysis_destroy(ictus_analysis *an)
+{
+    if (!an)
+        return;
+    for (int a = 0; a < an->study->n_animals; a++)
+        ictus_plan_clear(&an->plans[a]);
+    free(an->plans);
+    free(an->settings_text);
+    free(an->types);
+    free(an->periods);
+    free(an->outcomes);
+    free(an->comparisons);
+    for (int i = 0; i < an->n_detection; i++)
+        free(an->detection[i]);
+    free(an->detection);
+    for (size_t i = 0; i < an->n_preset_texts_; i++)
+        free(an->preset_texts_[i]);
+    free(an->preset_texts_);
+    free(an);
+}
+
+/* ------------------------------------------------------------------------
+ * Writing
+ * ---------------------------------------------------------------------- */
+
+static const char *const tolerated_names[] = {"unknown", "yes", "no"};
+
+static void time_field(ictus_out *o, int64_t t_us)
+{
+    char buf[32];
+    ictus_out_str(o, ictus_walltime_format(t_us, buf, sizeof buf));
+}
+
+static void write_periods(ictus_out *o, const void *ctx)
+{
+    const ictus_analysis *an = ctx;
+    ictus_out_str(o, "animal,group,period,line,kind,drug,dose_mg_kg,route,tolerated,start,end,type,"
+                     "span_h,analysable_h,n_recordings,presets,count,rate_per_24h,seizure_s,"
+                     "burden_s_per_24h,burden_pct,mean_duration_s,median_duration_s,n_isi,"
+                     "longest_isi_h,median_isi_h,isi_cv,cluster_share,baseline_analysable_h,"
+                     "baseline_count,baseline_rate_per_24h,pct_change,settings_hash");
+    for (int h = 0; h < 24; h++) {
+        char name[32];
+        snprintf(name, sizeof name, ",count_h%02d", h);
+        ictus_out_str(o, name);
+    }
+    ictus_out_char(o, '\n');
+    for (size_t i = 0; i < an->n_periods; i++) {
+        const ictus_period_result *r = &an->periods[i];
+        const ictus_animal *animal = &an->study->animals[r->animal];
+        const ictus_period *p = &animal->periods[r->period];
+        const ictus_measures *m = &r->m;
+        ictus_out_field(o, animal->id);
+        ictus_outfile_text(o, animal->group);
+        ictus_outfile_count(o, r->period + 1);
+        ictus_outfile_count(o, p->line);
+        ictus_outfile_text(o, ictus_period_kind_name(p->kind));
+        ictus_outfile_text(o, p->drug);
+        ictus_outfile_number(o, p->dose_mg_kg);
+        ictus_outfile_text(o, p->route);
+        ictus_outfile_text(o, tolerated_names[p->tolerated]);
+        ictus_out_char(o, ',');
+        time_field(o, p->start_us);
+        ictus_out_char(o, ',');
+        time_field(o, p->end_us);
+        ictus_outfile_text(o, an->types[r->type]);
+        ictus_outfile_number(o, m->span_s / S_PER_HOUR);
+        ictus_outfile_number(o, m->analysable_s / S_PER_HOUR);
+        ictus_outfile_count(o, r->n_recordings);
+        ictus_outfile_text(o, r->presets);
+        ictus_outfile_count(o, m->count);
+        ictus_outfile_number(o, m->rate_per_24h);
+        ictus_outfile_number(o, m->seizure_s);
+        ictus_outfile_number(o, m->burden_s_per_24h);
+        ictus_outfile_number(o, m->burden_pct);
+        ictus_outfile_number(o, m->mean_duration_s);
+        ictus_outfile_number(o, m->median_duration_s);
+        ictus_outfile_count(o, m->n_isi);
+        ictus_outfile_number(o, m->longest_isi_s / S_PER_HOUR);
+        ictus_outfile_number(o, m->median_isi_s / S_PER_HOUR);
+        ictus_outfile_number(o, m->isi_cv);
+        ictus_outfile_number(o, m->cluster_share);
+        ictus_outfile_number(o, r->has_reference ? r->ref.analysable_s / S_PER_HOUR : NAN);
+        ictus_outfile_count(o, r->has_reference ? r->ref.count : -1);
+        ictus_outfile_number(o, r->has_reference ? r->ref.rate_per_24h : NAN);
+        ictus_outfile_number(o, r->pct_change);
+        ictus_outfile_text(o, an->settings_hash);
+        for (int h = 0; h < 24; h++)
+            ictus_outfile_count(o, m->count_by_hour[h]);
+        ictus_out_char(o, '\n');
+    }
+}
+
+/* dosing.csv lines of a condition's periods, "12|18". */
+static void lines_field(ictus_out *o, const ictus_animal *animal, const ictus_condition *c)
+{
+    ictus_out_char(o, ',');
+    for (int i = 0; i < c->n_periods; i++) {
+        if (i)
+            ictus_out_char(o, '|');
+        ictus_out_int(o, animal->periods[c->periods[i]].line);
+    }
+}
+
+static void write_responders(ictus_out *o, const void *ctx)
+{
+    const ictus_analysis *an = ctx;
+    ictus_out_str(o, "animal,group,condition,drug,dose_mg_kg,route,target_dose_mg_kg,tolerated,"
+                     "lines,first_start,last_end,type,block_days,analysable_h,count,rate_per_24h,"
+                     "baseline_analysable_h,baseline_count,baseline_rate_per_24h,"
+                     "baseline_longest_isi_h,pct_change,seizure_free_needed_h,class,"
+                     "undetermined_why,trial,inadequate_why,course,failed_drugs,drug_resistance,"
+                     "settings_hash\n");
+    for (size_t i = 0; i < an->n_outcomes; i++) {
+        const ictus_outcome *r = &an->outcomes[i];
+        const ictus_condition *c = r->condition;
+        if (c->kind == ICTUS_PERIOD_BASELINE)
+            continue;
+        const ictus_animal *animal = &an->study->animals[r->animal];
+        bool treatment = c->kind == ICTUS_PERIOD_TREATMENT;
+        ictus_out_field(o, animal->id);
+        ictus_outfile_text(o, animal->group);
+        ictus_outfile_text(o, ictus_period_kind_name(c->kind));
+        ictus_outfile_text(o, c->drug);
+        ictus_outfile_number(o, c->dose_mg_kg);
+        ictus_outfile_text(o, c->route);
+        ictus_outfile_number(o, c->target_dose_mg_kg);
+        ictus_outfile_text(o, tolerated_names[c->tolerated]);
+        lines_field(o, animal, c);
+        ictus_out_char(o, ',');
+        time_field(o, c->first_start_us);
+        ictus_out_char(o, ',');
+        time_field(o, c->last_end_us);
+        ictus_outfile_text(o, an->types[r->type]);
+        ictus_outfile_number(o, r->m.span_s / S_PER_DAY);
+        ictus_outfile_number(o, r->m.analysable_s / S_PER_HOUR);
+        ictus_outfile_count(o, r->m.count);
+        ictus_outfile_number(o, r->m.rate_per_24h);
+        ictus_outfile_number(o, r->has_reference ? r->ref.analysable_s / S_PER_HOUR : NAN);
+        ictus_outfile_count(o, r->has_reference ? r->ref.count : -1);
+        ictus_outfile_number(o, r->has_reference ? r->ref.rate_per_24h : NAN);
+        ictus_outfile_number(o, r->has_reference ? r->ref.longest_isi_s / S_PER_HOUR : NAN);
+        ictus_outfile_number(o, r->response.pct_change);
+        ictus_outfile_number(o, r->response.seizure_free_needed_s / S_PER_HOUR);
+        ictus_outfile_text(o, ictus_class_name(r->response.cls));
+        ictus_outfile_text(o, ictus_why_name(r->response.why));
+        ictus_outfile_text(o, treatment ? (r->trial ? "inadequate" : "adequate") : "");
+        char why[128];
+        ictus_trial_reasons(r->trial, why, sizeof why);
+        ictus_outfile_text(o, why);
+        ictus_outfile_text(o, ictus_course_name(r->course));
+        ictus_outfile_count(o, r->n_failed_drugs);
+        ictus_outfile_text(o, ictus_resistance_name(r->resistance));
+        ictus_outfile_text(o, an->settings_hash);
+        ictus_out_char(o, '\n');
+    }
+}
+
+static void write_comparisons(ictus_out *o, const void *ctx)
+{
+    const ictus_analysis *an = ctx;
+    ictus_out_str(o, "type,kind,drug,dose_mg_kg,route,test,versus,group_a,group_b,n,k,n_ref,k_ref,"
+                     "count,ref_count,analysable_h,ref_analysable_h,estimate_of,estimate,ci_level,"
+                     "ci_lo,ci_hi,statistic,p,note,settings_hash\n");
+    for (size_t i = 0; i < an->n_comparisons; i++) {
+        const ictus_comparison *r = &an->comparisons[i];
+        const ictus_condition *c = r->condition;
+        bool treatment = c->kind == ICTUS_PERIOD_TREATMENT;
+        ictus_out_field(o, an->types[r->type]);
+        ictus_outfile_text(o, ictus_period_kind_name(c->kind));
+        ictus_outfile_text(o, treatment ? c->drug : "");
+        ictus_outfile_number(o, c->dose_mg_kg);
+        ictus_outfile_text(o, c->route);
+        ictus_outfile_text(o, ictus_test_name(r->test));
+        ictus_outfile_text(o, ictus_versus_name(r->versus));
+        ictus_outfile_text(o, r->group_a);
+        ictus_outfile_text(o, r->group_b);
+        ictus_outfile_count(o, r->n);
+        ictus_outfile_count(o, r->k);
+        ictus_outfile_count(o, r->n_ref);
+        ictus_outfile_count(o, r->k_ref);
+        ictus_outfile_count(o, r->count);
+        ictus_outfile_count(o, r->ref_count);
+        ictus_outfile_number(o, r->analysable_h);
+        ictus_outfile_number(o, r->ref_analysable_h);
+        ictus_outfile_text(o, ictus_comparison_estimate_of(r->test, c->kind));
+        ictus_outfile_number(o, r->estimate);
+        ictus_outfile_number(o, isnan(r->ci_lo) ? NAN : an->settings.ci_level);
+        ictus_outfile_number(o, r->ci_lo);
+        ictus_outfile_number(o, r->ci_hi);
+        ictus_outfile_number(o, r->statistic);
+        ictus_outfile_number(o, r->p);
+        ictus_outfile_text(o, r->note);
+        ictus_outfile_text(o, an->settings_hash);
+        ictus_out_char(o, '\n');
+    }
+}
+
+static void write_settings(ictus_out *o, const void *ctx)
+{
+    const ictus_analysis *an = ctx;
+    char line[1024];
+    snprintf(line, sizeof line,
+             "version=%s\nstudy=%s\nsettings_hash=%s\nevents_read=%lld\nevents_excluded=%lld\n"
+             "events_unknown_animal=%lld\nseizures=%lld\n",
+             ICTUS_VERSION, an->study->name, an->settings_hash, (long long)an->n_events,
+             (long long)an->n_events_excluded, (long long)an->n_events_unknown_animal,
+             (long long)an->n_seizures);
+    ictus_out_str(o, line);
+    for (int i = 0; i < an->n_detection; i++) {
+        ictus_out_str(o, "detection=");
+        ictus_out_str(o, an->detection[i]);
+        ictus_out_char(o, '\n');
+    }
+    ictus_out_str(o, an->settings_text);
+}
+
+ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
+                                  ictus_error *err)
+{
+    static const struct {
+        const char *name;
+        ictus_outfile_fill fill;
+    } files[] = {
+        {"periods.csv", write_periods},
+        {"responders.csv", write_responders},
+        {"comparisons.csv", write_comparisons},
+        {"analysis-settings.txt", write_settings},
+    };
+    ictus_status st = ictus_outfile_mkdir(out_dir, err);
+    for (size_t i = 0; i < sizeof files / sizeof files[0] && st == ICTUS_OK; i++)
+        st = ictus_outfile_write(out_dir, files[i].name, files[i].fill, an, err);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * From a directory
+ * ---------------------------------------------------------------------- */
+
+ictus_status ictus_analysis_load(const char *study_dir, const ictus_analysis_options *opt,
+                                 ictus_study **study, ictus_analysis **an, ictus_error *err)
+{
+    *an = NULL;
+    ictus_status st = ictus_study_load(study_dir, study, err);
+    if (st != ICTUS_OK)
+        return st;
+    ictus_analysis_settings set;
+    ictus_analysis_settings_default(&set);
+    for (int i = 0; opt && i < opt->n_assignments && st == ICTUS_OK; i++) {
+        if (strncmp(opt->assignments[i], "analysis.", 9) != 0)
+            st = ictus_fail(err, ICTUS_ERR_USAGE, "--set %s: expected analysis.KEY=VALUE",
+                            opt->assignments[i]);
+        else
+            st = ictus_config_set((*study)->config, opt->assignments[i], err);
+    }
+    if (st == ICTUS_OK)
+        st = ictus_analysis_settings_apply(&set, (*study)->config, err);
+    char db[4096];
+    snprintf(db, sizeof db, "%s/ictus.db", study_dir);
+    if (st == ICTUS_OK && access(db, F_OK) != 0)
+        st = ictus_fail(err, ICTUS_ERR_IO, "%s: missing: no results yet (run `ictus run %s` "
+                        "first)", db, study_dir);
+    ictus_store *store = NULL;
+    if (st == ICTUS_OK)
+        st = ictus_store_open(db, &store, err);
+    if (st == ICTUS_OK)
+        st = ictus_analysis_compute(*study, store, &set, an, err);
+    ictus_store_close(store);
+    if (st != ICTUS_OK) {
+        ictus_study_destroy(*study);
+        *study = NULL;
+    }
+    return st;
+}
+
+static void copy_problems(ictus_problems *to, const ictus_problems *from)
+{
+    for (int i = 0; i < from->n; i++)
+        ictus_problems_add(to, "%s", from->lines[i]);
+}
+
+ictus_status ictus_analysis_run(const char *study_dir, const ictus_analysis_options *opt,
+                                ictus_analysis_summary *summary, ictus_error *err)
+{
+    *summary = (ictus_analysis_summary){0};
+    ictus_study *study;
+    ictus_analysis *an;
+    ictus_status st = ictus_analysis_load(study_dir, opt, &study, &an, err);
+    if (st != ICTUS_OK)
+        return st;
+    copy_problems(&summary->problems, &study->problems);
+    snprintf(summary->out_dir, sizeof summary->out_dir, "%s/out", study_dir);
+    st = ictus_analysis_write(an, summary->out_dir, err);
+    summary->n_animals = study->n_animals;
+    summary->n_types = an->n_types - 1;
+    summary->n_seizures = an->n_seizures;
+    summary->n_period_rows = an->n_periods;
+    for (size_t i = 0; i < an->n_outcomes; i++)
+        summary->n_responder_rows += an->outcomes[i].condition->kind != ICTUS_PERIOD_BASELINE;
+    summary->n_comparison_rows = an->n_comparisons;
+    ictus_analysis_destroy(an);
+    ictus_study_destroy(study);
+    return st;
+}
+
+void ictus_analysis_summary_clear(ictus_analysis_summary *summary)
+{
+    ictus_problems_clear(&summary->problems);
+    *summary = (ictus_analysis_summary){0};
+}
