@@ -24,6 +24,7 @@ int cmd_features(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 

@@ -17,6 +17,7 @@ static const verb verbs[] = {
     {"detect", cmd_detect, "--preset P [--config F] RECORDING... -o events.csv   seizure events"},
     {"score", cmd_score, "--truth TRUTH.csv --pred EVENTS.csv [--preset P]   SzCORE-style metrics"},
     {"synth", cmd_synth, "--model M [--animals N] [--days D] [--seed S] -o DIR   demo/test recordings + truth"},
+    {"run", cmd_run, "STUDY_DIR [-j N] [--wait]   the nightly job: new files -> detect, store, out/"},
     {"analyze", cmd_analyze, "STUDY_DIR   periods, response classes, statistics -> STUDY_DIR/out"},
     {"compare", cmd_compare, "STUDY_DIR... -o DIR   drug comparisons across cohorts (screening)"},
 };
