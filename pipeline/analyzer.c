@@ -99,7 +99,10 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
             return ictus_fail(err, st, "%s: channel '%s': %s", info->path, ci->label, msg);
         }
     }
-    an->n_threads = opt->n_threads > an->n ? an->n : opt->n_threads;
+    /* The calling thread reads and decodes the next block, then takes its
+     * share of the channels: n_threads - 1 workers keep n_threads cores busy. */
+    int threads = opt->n_threads > an->n ? an->n : opt->n_threads;
+    an->n_threads = threads > 1 ? threads - 1 : 0;
     *out = an;
     return ICTUS_OK;
 }
@@ -127,6 +130,21 @@ static void process_channel(ictus_analyzer *an, const ictus_block *blk, int i)
                      blk->first_index[c], queue_frame, &an->queues[i]);
 }
 
+/* Take channel tasks of the current block until none is left; called with
+ * the lock held, returns with it held. */
+static void take_tasks(ictus_analyzer *an)
+{
+    while (an->next_task < an->n) {
+        int i = an->next_task++;
+        const ictus_block *blk = an->block;
+        pthread_mutex_unlock(&an->lock);
+        process_channel(an, blk, i);
+        pthread_mutex_lock(&an->lock);
+        if (++an->tasks_done == an->n)
+            pthread_cond_signal(&an->work_done);
+    }
+}
+
 static void *worker_main(void *arg)
 {
     ictus_analyzer *an = arg;
@@ -138,15 +156,7 @@ static void *worker_main(void *arg)
         if (an->quit)
             break;
         seen = an->generation;
-        while (an->next_task < an->n) {
-            int i = an->next_task++;
-            const ictus_block *blk = an->block;
-            pthread_mutex_unlock(&an->lock);
-            process_channel(an, blk, i);
-            pthread_mutex_lock(&an->lock);
-            if (++an->tasks_done == an->n)
-                pthread_cond_signal(&an->work_done);
-        }
+        take_tasks(an);
     }
     pthread_mutex_unlock(&an->lock);
     return NULL;
@@ -192,9 +202,12 @@ static void dispatch(ictus_analyzer *an, const ictus_block *blk)
     pthread_mutex_unlock(&an->lock);
 }
 
-static void wait_done(ictus_analyzer *an)
+/* The calling thread joins in on what the workers have not taken, then
+ * waits for the block to be done. */
+static void help_and_wait(ictus_analyzer *an)
 {
     pthread_mutex_lock(&an->lock);
+    take_tasks(an);
     while (an->tasks_done < an->n)
         pthread_cond_wait(&an->work_done, &an->lock);
     pthread_mutex_unlock(&an->lock);
@@ -246,7 +259,7 @@ ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_frame_fn fn, void *ctx
                                 ictus_error *err)
 {
     ictus_block *blk[2] = {ictus_block_create(an->src), ictus_block_create(an->src)};
-    bool threaded = an->n_threads > 1;
+    bool threaded = an->n_threads > 0;
     if (threaded)
         start_pool(an);
     ictus_status st = ictus_source_read(an->src, blk[0], err);
@@ -255,7 +268,7 @@ ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_frame_fn fn, void *ctx
         if (threaded) {
             dispatch(an, blk[cur]);
             st = ictus_source_read(an->src, blk[1 - cur], err);
-            wait_done(an);
+            help_and_wait(an);
         } else {
             for (int i = 0; i < an->n; i++)
                 process_channel(an, blk[cur], i);

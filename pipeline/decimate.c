@@ -110,11 +110,19 @@ static size_t emit(decimator *d, float *out, uint8_t *out_flags, size_t room)
     fir_outputs(d->taps, (size_t)d->n_padded, d->x + (d->next - d->delay - d->base), m, n,
                 d->offset, out);
     const uint8_t *f = d->flags + (d->next - d->base);
-    for (size_t j = 0; j < n; j++, f += m) {
-        uint8_t any = 0;
-        for (size_t k = 0; k < m; k++)
-            any |= f[k];
-        out_flags[j] = any;
+    /* Flags are rare: one vectorisable pass proves the span clean. */
+    uint8_t any_at_all = 0;
+    for (size_t k = 0; k < n * m; k++)
+        any_at_all |= f[k];
+    if (!any_at_all) {
+        memset(out_flags, 0, n);
+    } else {
+        for (size_t j = 0; j < n; j++, f += m) {
+            uint8_t any = 0;
+            for (size_t k = 0; k < m; k++)
+                any |= f[k];
+            out_flags[j] = any;
+        }
     }
     d->next += (int64_t)(n * m);
     return n;

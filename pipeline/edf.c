@@ -33,7 +33,7 @@
 #include "edf_tal.h"
 
 /* Default block: about this much time, and at most this many bytes. */
-#define BLOCK_TICKS (8 * ICTUS_EDF_TICKS_PER_S)
+#define BLOCK_TICKS (64 * ICTUS_EDF_TICKS_PER_S)
 #define BLOCK_BYTES (INT64_C(4) << 20)
 /* Annotation scan: read runs of records of up to SCAN_RUN_BYTES when a
  * record holds at most SCAN_SKIP_BYTES besides its annotation bytes. */
@@ -441,7 +441,9 @@ static void describe_channels(ictus_source *src)
     }
 }
 
-/* Records per block: opt->block_records, else ~8 s and at most 4 MiB. */
+/* Records per block: opt->block_records, else ~64 s and at most 4 MiB: the
+ * analyzer synchronises its threads once per block, so blocks must be long
+ * enough for that to cost nothing. */
 static void size_blocks(ictus_source *src, const ictus_source_options *opt)
 {
     edf_priv *p = src->priv;

@@ -135,17 +135,31 @@ static void emit_window(ictus_framer *fr, ictus_frame_fn fn, void *ctx)
 {
     const int n = fr->n;
     const int64_t a = fr->next_start;
-    int n_absent = 0, n_missing = 0, n_clipped = 0;
+    /* The window lies in the ring as at most two contiguous pieces. */
+    int64_t slot = a & fr->mask;
+    int first = (int)(fr->mask + 1 - slot < n ? fr->mask + 1 - slot : n);
+    const float *piece[2] = {fr->ring + slot, fr->ring};
+    const uint8_t *flag_piece[2] = {fr->ring_flags + slot, fr->ring_flags};
+    int len[2] = {first, n - first};
     double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        int64_t slot = (a + i) & fr->mask;
-        uint8_t fl = fr->ring_flags[slot];
-        n_absent += (fl & SLOT_ABSENT) != 0;
-        n_missing += (fl & ICTUS_SAMPLE_MISSING) != 0;
-        n_clipped += (fl & ICTUS_SAMPLE_CLIP) != 0;
-        fr->x[i] = fr->ring[slot];
-        sum += fr->x[i];
+    uint8_t any = 0;
+    for (int p = 0, at = 0; p < 2; at += len[p], p++) {
+        double *x = fr->x + at;
+        for (int i = 0; i < len[p]; i++) {
+            x[i] = piece[p][i];
+            sum += x[i];
+        }
+        for (int i = 0; i < len[p]; i++)
+            any |= flag_piece[p][i];
     }
+    int n_absent = 0, n_missing = 0, n_clipped = 0;
+    for (int p = 0; any && p < 2; p++) /* flags are rare: count only when present */
+        for (int i = 0; i < len[p]; i++) {
+            uint8_t fl = flag_piece[p][i];
+            n_absent += (fl & SLOT_ABSENT) != 0;
+            n_missing += (fl & ICTUS_SAMPLE_MISSING) != 0;
+            n_clipped += (fl & ICTUS_SAMPLE_CLIP) != 0;
+        }
     ictus_frame frame = {.channel = fr->channel, .window = fr->next_k};
     if (n_absent == n)
         return; /* wholly inside a gap: no frame */

@@ -108,7 +108,7 @@ typedef struct {
     int64_t start_us;
     const char *const *labels;   /* n_labels labels for channels 0..n-1, or NULL: "ch1", "ch2", ... */
     int n_labels;
-    /* Records per block for EDF (0: about 8 s of data, at most 4 MiB, at least 1 record);
+    /* Records per block for EDF (0: about 64 s of data, at most 4 MiB, at least 1 record);
      * frames per block for sound files (0: default).  Tests vary it. */
     int block_records;
     int block_frames;

@@ -18,7 +18,7 @@ make_recording() { # HOURS FILE
     [ -s "$2" ] && return 0
     echo "writing $2 ($1 h, 4 channels, 1 kHz, 16-bit EDF)..."
     "$ictus" synth --model ihka-mouse --animals 1 --seed 7 --fs 1000 --channels 4 \
-        --file-hours "$1" --days 1 -o "$work/synth-$1h" >/dev/null
+        --hours "$1" --days 1 -o "$work/synth-$1h" >/dev/null
     mv "$(ls "$work/synth-$1h"/recordings/*.edf | head -n 1)" "$2"
     rm -rf "$work/synth-$1h"
 }

@@ -33,6 +33,9 @@ int main(int argc, char **argv)
             return 2;
         }
         if (pid == 0) {
+            /* the command's own output would mix with ours */
+            if (!freopen("/dev/null", "w", stdout))
+                _exit(127);
             execvp(argv[2], argv + 2);
             perror(argv[2]);
             _exit(127);

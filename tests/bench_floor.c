@@ -1,6 +1,8 @@
 /* bench_floor.c: the benchmark's floor: read every sample of a recording
- * into floats through the project's reader, and nothing else.
- * usage: bench_floor RECORDING   prints the sample count and their sum. */
+ * into floats through the project's reader, and nothing else (a checksum of
+ * each block's first and last samples keeps the work from being optimised
+ * away without adding a pass over the data).
+ * usage: bench_floor RECORDING   prints the sample count and the checksum. */
 #include <stdio.h>
 
 #include "pipeline/source.h"
@@ -27,17 +29,15 @@ int main(int argc, char **argv)
         }
         long long got = 0;
         for (int c = 0; c < blk->n_channels; c++) {
-            float s = 0;
-            for (long long i = 0; i < blk->n[c]; i++)
-                s += blk->samples[c][i];
-            sum += s;
+            if (blk->n[c] > 0)
+                sum += blk->samples[c][0] + blk->samples[c][blk->n[c] - 1];
             got += blk->n[c];
         }
         if (got == 0)
             break;
         n += got;
     }
-    printf("samples=%lld sum=%g\n", n, sum);
+    printf("samples=%lld checksum=%g\n", n, sum);
     ictus_block_destroy(blk);
     ictus_source_close(src);
     return 0;

@@ -685,9 +685,9 @@ static void test_streaming(void)
         all_samples ref = {0};
         read_samples(src, &ref);
         int64_t n_records = ictus_source_info(src)->n_records;
-        /* the default block: whole records of about 8 s (small records here) */
+        /* the default block: whole records of about 64 s (small records here) */
         double record_s = ictus_source_info(src)->record_s;
-        int64_t per_block = record_s < 8 ? (int64_t)(8 / record_s) : 1;
+        int64_t per_block = record_s < 64 ? (int64_t)(64 / record_s) : 1;
         CHECK_MSG(ref.n_blocks == (n_records + per_block - 1) / per_block, "%s: %d blocks",
                   files[k], ref.n_blocks);
         /* rewind, then read again */

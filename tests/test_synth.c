@@ -1145,7 +1145,7 @@ static void test_settings(void)
     s.fs_hz = 250.5;
     CHECK_INT(ictus_synth_study_check(&s, &err), ICTUS_ERR_USAGE);
     s = good;
-    s.hours = 25;
+    s.hours = 241;
     CHECK_INT(ictus_synth_study_check(&s, &err), ICTUS_ERR_USAGE);
     s = good;
     s.hours = 0.0001; /* 0.36 s: not whole seconds */
