@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <inttypes.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,35 +216,6 @@ static ictus_status delete_rows(run_committer *c, const char *path, const char *
 {
     bool deleted;
     return ictus_store_delete_recording(c->store, path, animal, &deleted, err);
-}
-
-/* A file whose content is unchanged but whose identity changed (touched,
- * copied back, restored) keeps its results: only its identity and last run
- * change.  The store has no call for this yet, so it is one UPDATE through
- * the store's connection, inside the file's transaction (see the report of
- * issue 4: ictus_store_touch_recording() would take its place). */
-static ictus_status touch_rows(run_committer *c, const run_file *f,
-                               const ictus_file_identity *identity, ictus_error *err)
-{
-    static const char sql[] = "UPDATE recordings SET size_bytes = ?2, mtime_ns = ?3, inode = ?4, "
-                              "last_run_id = ?5 WHERE path = ?1";
-    sqlite3 *db = ictus_store_db(c->store);
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, f->path, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, identity->size_bytes);
-        sqlite3_bind_int64(st, 3, identity->mtime_ns);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)identity->inode);
-        sqlite3_bind_int64(st, 5, c->run_id);
-        rc = sqlite3_step(st);
-    }
-    ictus_status result = rc == SQLITE_DONE ? ICTUS_OK
-                                            : ictus_fail(err, ICTUS_ERR_DB,
-                                                         "%s: cannot record its new identity: %s",
-                                                         f->path, sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return result;
 }
 
 /* ------------------------------------------------------------------------
@@ -546,7 +516,7 @@ static ictus_status commit_outcome(run_committer *c, const run_outcome *out, ict
     ictus_status st;
     if (out->kind == RUN_OUT_SAME) {
         set_class(c, f, CLS_SKIPPED);
-        st = touch_rows(c, f, &out->identity, err);
+        st = ictus_store_touch_recording(c->store, f->path, &out->identity, c->run_id, err);
         const char **animals = ictus_xcalloc((size_t)f->n_stored, sizeof *animals);
         for (int k = 0; k < f->n_stored; k++)
             animals[k] = f->stored[k].animal;

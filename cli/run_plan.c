@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,43 +128,37 @@ static int cmp_row(const void *a, const void *b)
     return c ? c : strcmp(x->animal, y->animal);
 }
 
+/* What roles_match() gathers from the stored channels. */
+typedef struct {
+    const ictus_recording_entry *entry;
+    int n_roles;
+    bool ok;
+} role_check;
+
+static ictus_status check_role(void *ctx, int idx, const ictus_store_channel *ch, ictus_error *err)
+{
+    role_check *rc = ctx;
+    if (!ch->role[0])
+        return ICTUS_OK;
+    rc->n_roles++;
+    int n_map = rc->entry ? rc->entry->n_channels : 0;
+    bool found = false;
+    for (int i = 0; i < n_map && !found; i++)
+        found = rc->entry->channels[i].channel == idx + 1 &&
+                strcmp(rc->entry->channels[i].label, ch->role) == 0;
+    rc->ok &= found;
+    return ICTUS_OK;
+}
+
 /* True when the stored channels of row `rec_id` carry exactly the roles the
- * channel map of `entry` gives (entry NULL or without a map: no role at all).
- * The store has no query for a recording's channels yet, so this reads its
- * table directly (reading only, as store.h allows). */
+ * channel map of `entry` gives (entry NULL or without a map: no role at all). */
 static ictus_status roles_match(ictus_store *store, int64_t rec_id,
                                 const ictus_recording_entry *entry, bool *match, ictus_error *err)
 {
-    static const char sql[] = "SELECT idx, role FROM channels WHERE recording_id = ?1";
-    *match = false;
-    sqlite3 *db = ictus_store_db(store);
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return ictus_fail(err, ICTUS_ERR_DB, "results store: cannot read channels: %s",
-                          sqlite3_errmsg(db));
-    sqlite3_bind_int64(st, 1, rec_id);
-    int n_map = entry ? entry->n_channels : 0, n_roles = 0;
-    bool ok = true;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *role = sqlite3_column_text(st, 1);
-        if (!role || !role[0])
-            continue;
-        n_roles++;
-        int channel = sqlite3_column_int(st, 0) + 1;
-        bool found = false;
-        for (int i = 0; i < n_map && !found; i++)
-            found = entry->channels[i].channel == channel &&
-                    strcmp(entry->channels[i].label, (const char *)role) == 0;
-        ok &= found;
-    }
-    ictus_status result = ICTUS_OK;
-    if (rc != SQLITE_DONE)
-        result = ictus_fail(err, ICTUS_ERR_DB, "results store: cannot read channels: %s",
-                            sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    *match = ok && n_roles == n_map;
-    return result;
+    role_check rc = {.entry = entry, .ok = true};
+    ictus_status st = ictus_store_each_channel(store, rec_id, check_role, &rc, err);
+    *match = st == ICTUS_OK && rc.ok && rc.n_roles == (entry ? entry->n_channels : 0);
+    return st;
 }
 
 /* ------------------------------------------------------------------------

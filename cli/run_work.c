@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "run_view.h"
+#include "pipeline/source_view.h"
 
 static double now_s(void)
 {
@@ -137,7 +137,7 @@ static void check_animal(const run_work_context *ctx, const run_file *f,
 
 /* Detect animal `a` (entry NULL: the file's own animal, from its header) in
  * the open source `src`, which this takes (and closes).  A recordings.csv row
- * with a channel map or a start time is detected through a view (run_view.h)
+ * with a channel map or a start time is detected through a view (pipeline/source_view.h)
  * that shows the map's channels under its labels, with its start time. */
 static void detect_animal(const run_work_context *ctx, const run_file *f,
                           const ictus_recording_entry *entry, ictus_source *src, run_animal *a)
@@ -170,7 +170,7 @@ static void detect_animal(const run_work_context *ctx, const run_file *f,
         }
         int64_t start_us = entry->start_us != ICTUS_TIME_UNKNOWN ? entry->start_us
                                                                  : info->start_us;
-        st = run_view_open(src, file_channel, labels, n_view, start_us, &src, &err);
+        st = ictus_source_view_open(src, file_channel, labels, n_view, start_us, &src, &err);
         free(labels);
     }
     ictus_detect_options opt = {.n_threads = ctx->analyzer_threads};

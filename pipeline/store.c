@@ -227,6 +227,14 @@ static const char *const query_sql[N_QUERIES] = {
         "WHERE r.animal = ?1 AND a.channel = ?2 AND r.start_us < ?4 "
         "    AND r.start_us + r.duration_us > ?3 "
         "ORDER BY r.start_us, r.path",
+    [Q_TOUCH_RECORDING] =
+        "UPDATE recordings SET size_bytes = ?2, mtime_ns = ?3, inode = ?4, last_run_id = ?5 "
+        "WHERE path = ?1",
+    [Q_EACH_CHANNEL] =
+        "SELECT idx, label, fs_hz, unit, role, analysed FROM channels WHERE recording_id = ?1 "
+        "ORDER BY idx",
+    [Q_LAST_RUN] =
+        "SELECT id, started_unix_us, host, pid, status FROM runs ORDER BY id DESC LIMIT 1",
 };
 
 
@@ -604,6 +612,33 @@ ictus_status ictus_store_run_problem(ictus_store *s, int64_t run_id, const char 
     return ictus_store_step_done(s, st, "cannot record a problem of the run", err);
 }
 
+ictus_status ictus_store_last_run(ictus_store *s, ictus_store_run_row *out, bool *found,
+                                  ictus_error *err)
+{
+    *found = false;
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_LAST_RUN, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->started_unix_us = sqlite3_column_int64(st, 1);
+        snprintf(out->host, sizeof out->host, "%s", ictus_store_column_text(st, 2));
+        out->pid = sqlite3_column_int64(st, 3);
+        const char *status = ictus_store_column_text(st, 4);
+        out->status = ICTUS_RUN_FAILED;
+        for (int i = 0; i < ICTUS_N_RUN_STATUS; i++)
+            if (strcmp(status, ictus_run_status_name((ictus_run_status)i)) == 0)
+                out->status = (ictus_run_status)i;
+        *found = true;
+    } else if (rc != SQLITE_DONE) {
+        result = ictus_store_db_fail(s, rc, "cannot read the runs", err);
+    }
+    sqlite3_reset(st);
+    return result;
+}
+
 /* ------------------------------------------------------------------------
  * Putting results
  * ---------------------------------------------------------------------- */
@@ -876,4 +911,45 @@ ictus_status ictus_store_put_review(ictus_store *s, const ictus_store_review *re
     sqlite3_bind_int64(st, 9, review->reviewed_unix_us);
     ictus_store_bind_text(st, 10, review->note);
     return ictus_store_step_done(s, st, "cannot store the review", err);
+}
+
+ictus_status ictus_store_touch_recording(ictus_store *s, const char *path,
+                                         const ictus_file_identity *identity, int64_t run_id,
+                                         ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_TOUCH_RECORDING, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    ictus_store_bind_text(st, 1, path);
+    sqlite3_bind_int64(st, 2, identity->size_bytes);
+    sqlite3_bind_int64(st, 3, identity->mtime_ns);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)identity->inode);
+    sqlite3_bind_int64(st, 5, run_id);
+    return ictus_store_step_done(s, st, "cannot record a file's new identity", err);
+}
+
+ictus_status ictus_store_each_channel(ictus_store *s, int64_t recording_id,
+                                      ictus_store_channel_fn fn, void *ctx, ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_EACH_CHANNEL, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    sqlite3_bind_int64(st, 1, recording_id);
+    int rc;
+    while (result == ICTUS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ictus_store_channel ch = {
+            .label = ictus_store_column_text(st, 1),
+            .fs_hz = sqlite3_column_double(st, 2),
+            .unit = ictus_store_column_text(st, 3),
+            .role = ictus_store_column_text(st, 4),
+            .analysed = sqlite3_column_int(st, 5) != 0,
+        };
+        result = fn(ctx, sqlite3_column_int(st, 0), &ch, err);
+    }
+    if (result == ICTUS_OK && rc != SQLITE_DONE)
+        result = ictus_store_db_fail(s, rc, "cannot read the channels", err);
+    sqlite3_reset(st);
+    return result;
 }

@@ -149,6 +149,19 @@ ictus_status ictus_store_run_start(ictus_store *s, const ictus_store_run_info *i
 ictus_status ictus_store_run_finish(ictus_store *s, int64_t run_id, const ictus_store_run_end *end,
                                     ictus_error *err);
 
+/* The latest run row, to tell whether the previous run was interrupted. */
+typedef struct {
+    int64_t id;
+    int64_t started_unix_us;
+    char host[256];
+    int64_t pid;
+    ictus_run_status status;  /* RUNNING after its process died: interrupted */
+} ictus_store_run_row;
+
+/* The run with the highest id; *found false when there is none. */
+ictus_status ictus_store_last_run(ictus_store *s, ictus_store_run_row *out, bool *found,
+                                  ictus_error *err);
+
 /* Kinds of per-file problems (run_problems.kind). */
 typedef enum {
     ICTUS_PROBLEM_FAILED = 0, /* the file (or manifest row) was rejected */
@@ -271,6 +284,21 @@ ictus_status ictus_store_put_failure(ictus_store *s, const ictus_store_file *fil
  * was such a row. */
 ictus_status ictus_store_delete_recording(ictus_store *s, const char *path, const char *animal,
                                           bool *deleted, ictus_error *err);
+
+/* A file's content is unchanged but its identity changed (touched, copied
+ * back, restored): record the new identity and last run on every row of
+ * `path`, keeping its results.  Use inside the file's transaction. */
+ictus_status ictus_store_touch_recording(ictus_store *s, const char *path,
+                                         const ictus_file_identity *identity, int64_t run_id,
+                                         ictus_error *err);
+
+/* Call fn for each stored channel of recording row `recording_id`, in
+ * channel order (idx is 0-based in the file); the strings are valid during
+ * the call.  A status other than ICTUS_OK from fn stops the walk. */
+typedef ictus_status (*ictus_store_channel_fn)(void *ctx, int idx, const ictus_store_channel *ch,
+                                               ictus_error *err);
+ictus_status ictus_store_each_channel(ictus_store *s, int64_t recording_id,
+                                      ictus_store_channel_fn fn, void *ctx, ictus_error *err);
 
 /* A recording row.  Every string is owned by the struct (free with
  * ictus_store_recording_clear()); in an ictus_store_each_recording() callback

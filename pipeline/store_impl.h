@@ -30,6 +30,9 @@ typedef enum {
     Q_PUT_REVIEW,
     Q_EACH_EVENT,
     Q_SERIES_FOR_RANGE,
+    Q_TOUCH_RECORDING,
+    Q_EACH_CHANNEL,
+    Q_LAST_RUN,
     N_QUERIES
 } ictus_store_query;
 

@@ -1,4 +1,4 @@
-/* run_view.h: a recording seen through the study's channel map: some of its channels, renamed.
+/* source_view.h: a recording seen through a channel map: some of its channels, renamed.
  *
  * recordings.csv may say "HPC=1;CTX=2" for one animal and "HPC=3;CTX=4" for
  * another in the same file, and may give the start time the file lacks.
@@ -10,27 +10,24 @@
  * samples) is the inner source's.  Reading copies the chosen channels out
  * of each inner block (a memcpy per channel and block).
  *
- * This is an adaptor of the pipeline floor built on source_impl.h; it lives
- * here until the pipeline offers one (see the report of issue 4).
- *
- * Lifecycle: run_view_open() takes the inner source → use the view as any
+ * Lifecycle: ictus_source_view_open() takes the inner source → use the view as any
  * source → ictus_source_close(view) closes the inner one too.
  * Thread safety: as any source (one thread at a time).
  */
-#ifndef ICTUS_RUN_VIEW_H
-#define ICTUS_RUN_VIEW_H
+#ifndef ICTUS_SOURCE_VIEW_H
+#define ICTUS_SOURCE_VIEW_H
 
 #include <stdint.h>
 
-#include "pipeline/source.h"
-#include "pipeline/status.h"
+#include "source.h"
+#include "status.h"
 
 /* Make a view of `inner` showing its channels channels[0..n) (0-based
  * indices into the inner info, each < its n_channels, no repeats) as
  * labels[0..n) (each shorter than ICTUS_LABEL_MAX), starting at wall-clock
  * start_us.  n >= 1.  Takes ownership of `inner` (closed by the view, also
  * when this fails).  *out is the view. */
-ictus_status run_view_open(ictus_source *inner, const int *channels, const char *const *labels,
+ictus_status ictus_source_view_open(ictus_source *inner, const int *channels, const char *const *labels,
                            int n, int64_t start_us, ictus_source **out, ictus_error *err);
 
 #endif

@@ -1,12 +1,12 @@
-/* run_view.c: a source showing some channels of another source under the study's labels. */
-#include "run_view.h"
+/* source_view.c: a source showing some channels of another source under other labels. */
+#include "source_view.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/source_impl.h"
+#include "source_impl.h"
 
 typedef struct {
     ictus_source *inner;
@@ -49,7 +49,7 @@ static void view_close(ictus_source *src)
     free(src->info.channels);
 }
 
-/* Never chosen by probing: views are made by run_view_open() only. */
+/* Never chosen by probing: views are made by ictus_source_view_open() only. */
 static bool view_probe(const unsigned char *head, size_t n)
 {
     return false;
@@ -64,7 +64,7 @@ static const ictus_reader view_reader = {
     .close = view_close,
 };
 
-ictus_status run_view_open(ictus_source *inner, const int *channels, const char *const *labels,
+ictus_status ictus_source_view_open(ictus_source *inner, const int *channels, const char *const *labels,
                            int n, int64_t start_us, ictus_source **out, ictus_error *err)
 {
     *out = NULL;
