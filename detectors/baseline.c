@@ -44,17 +44,46 @@ void ictus_baseline_destroy(ictus_baseline *b)
     free(b);
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of v[0..n-1] (0 <= k < n), reordering v so that
+ * v[0..k) <= v[k] <= v[k+1..n): Hoare's selection, O(n) on average. */
+static double select_kth(double *v, int n, int k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
 }
 
 /* Median of v[0..n-1] (n >= 1), reordering v. */
 static double median_of(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof(double), cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    double upper = select_kth(v, n, n / 2);
+    if (n % 2)
+        return upper;
+    double lower = v[0]; /* the largest of v[0..n/2) */
+    for (int i = 1; i < n / 2; i++)
+        if (v[i] > lower)
+            lower = v[i];
+    return 0.5 * (lower + upper);
 }
 
 void ictus_baseline_flush(ictus_baseline *b)

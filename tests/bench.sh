@@ -47,3 +47,37 @@ printf '%-52s %8s s   (CSV adds %.2f s, target <= 1 s)\n' \
 printf '%-52s %8s MiB (target <= 64 MiB)\n' "peak RSS, 24 h" "$nul_rss"
 printf '%-52s %8s MiB (72 h took %s s: %.2f s per animal-day)\n' "peak RSS, 72 h" "$nul72_rss" \
     "$nul72_s" "$(echo "$nul72_s / 3" | bc -l)"
+
+printf '\n== detection (issue 3): %s\n' "$(basename "$day")"
+det=$("$exec_" "$repeat" "$ictus" detect --preset ihka-mouse "$day" -o "$work/events.csv")
+det_s=$(echo "$det" | field wall_s)
+det_rss=$(echo "$det" | field maxrss_mib)
+printf '%-52s %8s s   (%.2fx features --format null, target <= 1.2x)\n' \
+    "ictus detect --preset ihka-mouse (24 h)" "$det_s" "$(echo "$det_s / $nul_s" | bc -l)"
+printf '%-52s %8s MiB (target <= 64 MiB)\n' "peak RSS, detect 24 h" "$det_rss"
+
+# The nightly job on 16 animals x 2 days (2 channels, 500 Hz), made once.
+study=$work/study16
+if [ ! -s "$study/recordings.csv" ]; then
+    echo "writing $study (16 animals x 2 days, 2 channels, 500 Hz)..."
+    rm -rf "$study"
+    "$ictus" synth --model ihka-mouse --animals 16 --days 2 --seed 11 -o "$study" >/dev/null
+fi
+files=("$study"/recordings/*.edf)
+days=${#files[@]}
+cat "${files[@]}" >/dev/null # warm the page cache, as for every measurement here
+fresh_run() { # JOBS -> seconds of a first run on the study (no database yet)
+    rm -rf "$study/ictus.db" "$study/ictus.db-wal" "$study/ictus.db-shm" "$study/out"
+    "$exec_" 1 "$ictus" run "$study" -j "$1" --settle 0 | field wall_s
+}
+printf '\n== the nightly job (issue 4): ictus run on %d animal-days\n' "$days"
+alone=$("$exec_" 1 "$ictus" detect --preset ihka-mouse -j 1 "${files[@]}" -o /dev/null | field wall_s)
+r1=$(fresh_run 1)
+r2=$(fresh_run 2)
+again=$("$exec_" 1 "$ictus" run "$study" -j 2 --settle 0 | field wall_s)
+printf '%-52s %8s s\n' "ictus detect -j 1 over the same files (no store)" "$alone"
+printf '%-52s %8s s   %.2f animal-days/s   (store + bookkeeping add %.1f %%, target <= 10 %%)\n' \
+    "ictus run -j 1" "$r1" "$(echo "$days / $r1" | bc -l)" "$(echo "($r1 / $alone - 1) * 100" | bc -l)"
+printf '%-52s %8s s   %.2f animal-days/s   (speed-up %.2fx, target >= 1.8x)\n' \
+    "ictus run -j 2" "$r2" "$(echo "$days / $r2" | bc -l)" "$(echo "$r1 / $r2" | bc -l)"
+printf '%-52s %8s s   (nothing new: every file skipped)\n' "ictus run -j 2, second night" "$again"

@@ -1,0 +1,74 @@
+/* test_baseline.c: the drifting robust baseline: per-minute medians, then
+ * the median and MAD of the minutes kept, against a brute-force reference. */
+#include "detectors/baseline.h"
+
+#include <stdlib.h>
+
+#include "check.h"
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double brute_median(const double *v, int n)
+{
+    double *c = malloc((size_t)n * sizeof *c);
+    memcpy(c, v, (size_t)n * sizeof *c);
+    qsort(c, (size_t)n, sizeof *c, cmp);
+    double m = n % 2 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
+    free(c);
+    return m;
+}
+
+static uint64_t rng = 7;
+static double uniform(void)
+{
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+int main(void)
+{
+    for (int capacity = 1; capacity <= 64; capacity = capacity * 3 + 1) {
+        ictus_baseline *b = ictus_baseline_create(capacity);
+        CHECK(isnan(ictus_baseline_median(b)) && isnan(ictus_baseline_sd(b)));
+        double minutes[400];
+        int n_minutes = 0;
+        for (int64_t minute = 0; minute < 150; minute++) {
+            int per = 1 + (int)(uniform() * 60) + (minute % 7 == 0 ? 1 : 0);
+            double v[64];
+            for (int i = 0; i < per; i++) {
+                /* ties and a drift; every tenth minute an outlier burst */
+                v[i] = floor(uniform() * 8) + 0.01 * (double)minute + (i % 10 == 0 ? 50 : 0);
+                ictus_baseline_add(b, minute, v[i]);
+            }
+            ictus_baseline_add(b, minute, NAN); /* ignored */
+            ictus_baseline_add(b, minute, INFINITY);
+            minutes[n_minutes++] = brute_median(v, per);
+            int kept = n_minutes - 1 < capacity ? n_minutes - 1 : capacity; /* current minute open */
+            CHECK_INT(ictus_baseline_minutes(b), kept);
+            if (kept == 0)
+                continue;
+            const double *last = minutes + (n_minutes - 1 - kept);
+            double med = brute_median(last, kept), dev[400];
+            for (int i = 0; i < kept; i++)
+                dev[i] = fabs(last[i] - med);
+            CHECK_NEAR(ictus_baseline_median(b), med, 0, 1e-12);
+            CHECK_NEAR(ictus_baseline_sd(b), 1.4826 * brute_median(dev, kept), 0, 1e-12);
+        }
+        ictus_baseline_flush(b);
+        CHECK_INT(ictus_baseline_minutes(b), n_minutes < capacity ? n_minutes : capacity);
+        ictus_baseline_destroy(b);
+    }
+    /* one value: median = it, MAD = 0 */
+    ictus_baseline *b = ictus_baseline_create(10);
+    ictus_baseline_add(b, 0, 3.5);
+    ictus_baseline_flush(b);
+    CHECK_NEAR(ictus_baseline_median(b), 3.5, 0, 0);
+    CHECK_NEAR(ictus_baseline_sd(b), 0, 0, 0);
+    ictus_baseline_destroy(b);
+    ictus_baseline_destroy(NULL);
+    return check_done("test_baseline");
+}
