@@ -193,6 +193,38 @@ void cli_source_options_free(cli_source_options *so)
     so->labels_copy = NULL;
 }
 
+void cli_analysis_options_init(cli_analysis_options *ao)
+{
+    memset(ao, 0, sizeof *ao);
+    ao->jobs = cli_cpu_count();
+}
+
+bool cli_analysis_option(cli_analysis_options *ao, int opt, const char *arg, bool *bad)
+{
+    switch (opt) {
+    case 'j':
+        ao->jobs = atoi(arg);
+        if (ao->jobs < 1) {
+            cli_errorf("--jobs '%s': expected a positive number", arg);
+            *bad = true;
+        }
+        return true;
+    case OPT_CHANNELS:
+        free(ao->channel_list);
+        ao->channel_list = ictus_xstrdup(arg);
+        ao->n_channels = cli_split_list(ao->channel_list, ao->channels, 64);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void cli_analysis_options_free(cli_analysis_options *ao)
+{
+    free(ao->channel_list);
+    ao->channel_list = NULL;
+}
+
 void cli_default_animal(const ictus_recording_info *info, char *out, size_t size)
 {
     char code[81];

@@ -76,6 +76,19 @@ void cli_source_options_init(cli_source_options *so);
 bool cli_source_option(cli_source_options *so, int opt, const char *arg, bool *bad);
 void cli_source_options_free(cli_source_options *so);
 
+/* --jobs and --channels, shared by the verbs that analyse recordings. */
+typedef struct {
+    int jobs;                 /* -j N: threads (default: all cores) */
+    char *channel_list;       /* owned copy of --channels */
+    const char *channels[64]; /* into channel_list */
+    int n_channels;           /* 0: every EEG channel */
+} cli_analysis_options;
+
+void cli_analysis_options_init(cli_analysis_options *ao);
+/* Handle -j/--jobs and --channels; false when `opt` is neither. */
+bool cli_analysis_option(cli_analysis_options *ao, int opt, const char *arg, bool *bad);
+void cli_analysis_options_free(cli_analysis_options *ao);
+
 /* The animal of a recording when no manifest says: the EDF patient code
  * (its first word; "X" means unknown), else the file name without extension. */
 void cli_default_animal(const ictus_recording_info *info, char *out, size_t size);
@@ -104,6 +117,9 @@ enum {
 #define CLI_SETTINGS_LONGOPTS                                                                      \
     {"preset", required_argument, NULL, OPT_PRESET},                                               \
         {"config", required_argument, NULL, OPT_CONFIG}, {"set", required_argument, NULL, OPT_SET}
+#define CLI_ANALYSIS_LONGOPTS                                                                      \
+    {"channels", required_argument, NULL, OPT_CHANNELS}, {"jobs", required_argument, NULL, 'j'}
+
 #define CLI_SOURCE_LONGOPTS                                                                        \
     {"start", required_argument, NULL, OPT_START}, {"labels", required_argument, NULL, OPT_LABELS}, \
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE}

@@ -28,7 +28,7 @@ int cmd_detect(int argc, char **argv)
         CLI_SETTINGS_LONGOPTS, CLI_SOURCE_LONGOPTS,
         {"output", required_argument, NULL, 'o'}, {"animal", required_argument, NULL, OPT_ANIMAL},
         {"explain", required_argument, NULL, OPT_EXPLAIN},
-        {"channels", required_argument, NULL, OPT_CHANNELS}, {"jobs", required_argument, NULL, 'j'},
+        CLI_ANALYSIS_LONGOPTS,
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     cli_settings cs;
@@ -38,12 +38,12 @@ int cmd_detect(int argc, char **argv)
     const char *output = "-", *animal = NULL, *explain_path = NULL;
     FILE *explain = NULL;
     bool bad = false;
-    char *channel_list = NULL;
-    const char *channels[64];
-    int n_channels = 0, jobs = cli_cpu_count();
+    cli_analysis_options ao;
+    cli_analysis_options_init(&ao);
     int opt;
     while ((opt = getopt_long(argc, argv, "o:p:c:j:h", longopts, NULL)) != -1) {
-        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, &bad))
+        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, &bad) ||
+            cli_analysis_option(&ao, opt, optarg, &bad))
             continue;
         switch (opt) {
         case 'o':
@@ -55,21 +55,9 @@ int cmd_detect(int argc, char **argv)
         case OPT_EXPLAIN:
             explain_path = optarg;
             break;
-        case OPT_CHANNELS:
-            free(channel_list);
-            channel_list = ictus_xstrdup(optarg);
-            n_channels = cli_split_list(channel_list, channels, 64);
-            break;
-        case 'j':
-            jobs = atoi(optarg);
-            if (jobs < 1) {
-                cli_errorf("--jobs '%s': expected a positive number", optarg);
-                bad = true;
-            }
-            break;
         case OPT_HELP:
             fputs(usage_text, stdout);
-            free(channel_list);
+            cli_analysis_options_free(&ao);
             cli_source_options_free(&so);
             return CLI_OK;
         default:
@@ -107,8 +95,9 @@ int cmd_detect(int argc, char **argv)
             status = CLI_PROBLEMS;
             continue;
         }
-        ictus_detect_options dopt = {.n_threads = jobs, .channels = n_channels ? channels : NULL,
-                                     .n_channels = n_channels, .explain = explain};
+        ictus_detect_options dopt = {.n_threads = ao.jobs,
+                                     .channels = ao.n_channels ? ao.channels : NULL,
+                                     .n_channels = ao.n_channels, .explain = explain};
         if (explain)
             fprintf(explain, "# %s\n", argv[i]);
         ictus_detection *det;
@@ -137,6 +126,6 @@ done:
     ictus_preset_free(&preset);
     cli_settings_free(&cs);
     cli_source_options_free(&so);
-    free(channel_list);
+    cli_analysis_options_free(&ao);
     return status;
 }

@@ -67,7 +67,7 @@ int cmd_features(int argc, char **argv)
     static const struct option longopts[] = {
         CLI_SETTINGS_LONGOPTS, CLI_SOURCE_LONGOPTS,
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
-        {"channels", required_argument, NULL, OPT_CHANNELS}, {"jobs", required_argument, NULL, 'j'},
+        CLI_ANALYSIS_LONGOPTS,
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     cli_settings cs;
@@ -76,12 +76,12 @@ int cmd_features(int argc, char **argv)
     cli_source_options_init(&so);
     const char *output = "-";
     bool null_format = false, bad = false;
-    char *channel_list = NULL;
-    const char *channels[64];
-    int n_channels = 0, jobs = cli_cpu_count();
+    cli_analysis_options ao;
+    cli_analysis_options_init(&ao);
     int opt;
     while ((opt = getopt_long(argc, argv, "o:f:p:c:j:h", longopts, NULL)) != -1) {
-        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, &bad))
+        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, &bad) ||
+            cli_analysis_option(&ao, opt, optarg, &bad))
             continue;
         switch (opt) {
         case 'o':
@@ -95,21 +95,9 @@ int cmd_features(int argc, char **argv)
                 bad = true;
             }
             break;
-        case OPT_CHANNELS:
-            free(channel_list);
-            channel_list = ictus_xstrdup(optarg);
-            n_channels = cli_split_list(channel_list, channels, 64);
-            break;
-        case 'j':
-            jobs = atoi(optarg);
-            if (jobs < 1) {
-                cli_errorf("--jobs '%s': expected a positive number", optarg);
-                bad = true;
-            }
-            break;
         case OPT_HELP:
             fputs(usage_text, stdout);
-            free(channel_list);
+            cli_analysis_options_free(&ao);
             cli_source_options_free(&so);
             return CLI_OK;
         default:
@@ -144,9 +132,9 @@ int cmd_features(int argc, char **argv)
             status = CLI_PROBLEMS;
             continue;
         }
-        ictus_analyzer_options aopt = {.set = &cs.set, .n_threads = jobs,
-                                       .channels = n_channels ? channels : NULL,
-                                       .n_channels = n_channels};
+        ictus_analyzer_options aopt = {.set = &cs.set, .n_threads = ao.jobs,
+                                       .channels = ao.n_channels ? ao.channels : NULL,
+                                       .n_channels = ao.n_channels};
         row_writer w = {.out = null_format ? NULL : &out, .info = ictus_source_info(src),
                         .hop_s = cs.set.hop_s};
         if (ictus_analyzer_create(src, &aopt, &an, &err) != ICTUS_OK ||
@@ -164,6 +152,6 @@ int cmd_features(int argc, char **argv)
 done:
     cli_settings_free(&cs);
     cli_source_options_free(&so);
-    free(channel_list);
+    cli_analysis_options_free(&ao);
     return status;
 }
