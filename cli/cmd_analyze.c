@@ -13,11 +13,16 @@ static const char usage_text[] =
     "analysis-settings.txt.  Rates are per analysable 24 h; definitions and settings: the\n"
     "README (Analysis) and study.ini [analysis].  The database is only read.\n"
     "  --set analysis.KEY=VALUE   override a setting of study.ini [analysis] (repeatable)\n"
+    "  --events FILE              count the seizures of FILE instead of the stored events\n"
+    "                             (a truth file: start_s,end_s,recording or start,end,animal;\n"
+    "                             optional type); analysable time still from ictus.db\n"
+    "  -o, --output DIR           write there instead of STUDY_DIR/out (created if missing)\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or events belong to no\n"
-    "animal (listed on stderr); 2 bad usage, settings or study.\n";
+    "animal (listed on stderr); 2 bad usage, settings, study or events file.\n";
 
 /* Exit status of a failed load: the store's own failures are problems met
- * while working; everything else is the study or its settings. */
+ * while working; everything else is the study, its settings or the events
+ * file given. */
 static int load_failure_status(ictus_status st)
 {
     return st == ICTUS_ERR_DB || st == ICTUS_ERR_BUSY ? CLI_PROBLEMS : CLI_USAGE;
@@ -25,21 +30,28 @@ static int load_failure_status(ictus_status st)
 
 int cmd_analyze(int argc, char **argv)
 {
+    enum { OPT_EVENTS = 1200 };
     static const struct option longopts[] = {
         {"set", required_argument, NULL, OPT_SET},
+        {"events", required_argument, NULL, OPT_EVENTS},
+        {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    const char *assignments[64];
+    const char *assignments[64], *events_csv = NULL, *out_option = NULL;
     int n_assignments = 0, opt;
     bool bad = false;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             fputs(usage_text, stdout);
             return CLI_OK;
         }
         if (opt == OPT_SET && n_assignments < 64)
             assignments[n_assignments++] = optarg;
+        else if (opt == OPT_EVENTS)
+            events_csv = optarg;
+        else if (opt == 'o')
+            out_option = optarg;
         else
             bad = true;
     }
@@ -52,7 +64,7 @@ int cmd_analyze(int argc, char **argv)
     ictus_study *study;
     ictus_analysis *an;
     ictus_error err;
-    ictus_status st = ictus_analysis_load(dir, &aopt, &study, &an, &err);
+    ictus_status st = ictus_analysis_load_from(dir, &aopt, events_csv, &study, &an, &err);
     if (st != ICTUS_OK) {
         cli_error(&err);
         return load_failure_status(st);
@@ -61,12 +73,16 @@ int cmd_analyze(int argc, char **argv)
     for (int i = 0; i < study->problems.n; i++)
         cli_errorf("%s", study->problems.lines[i]);
     if (an->n_events_unknown_animal) {
-        cli_errorf("%s/ictus.db: %lld events belong to animals not in animals.csv: left out",
-                   dir, (long long)an->n_events_unknown_animal);
+        cli_errorf("%s%s: %lld events belong to animals not in animals.csv: left out",
+                   events_csv ? events_csv : dir, events_csv ? "" : "/ictus.db",
+                   (long long)an->n_events_unknown_animal);
         status = CLI_PROBLEMS;
     }
     char out_dir[4096];
-    snprintf(out_dir, sizeof out_dir, "%s/out", dir);
+    if (out_option)
+        snprintf(out_dir, sizeof out_dir, "%s", out_option);
+    else
+        snprintf(out_dir, sizeof out_dir, "%s/out", dir);
     if (ictus_analysis_write(an, out_dir, &err) != ICTUS_OK) {
         cli_error(&err);
         status = CLI_PROBLEMS;
@@ -74,10 +90,11 @@ int cmd_analyze(int argc, char **argv)
         size_t n_responders = 0;
         for (size_t i = 0; i < an->n_outcomes; i++)
             n_responders += an->outcomes[i].condition->kind != ICTUS_PERIOD_BASELINE;
-        printf("study %s: %d animals, %lld seizures of %d types (%lld events read, %lld left "
+        printf("study %s: %d animals, %lld seizures of %d types (%lld events read%s%s, %lld left "
                "out by the review filter)\n",
                study->name, study->n_animals, (long long)an->n_seizures, an->n_types - 1,
-               (long long)an->n_events, (long long)an->n_events_excluded);
+               (long long)an->n_events, events_csv ? " from " : "", events_csv ? events_csv : "",
+               (long long)an->n_events_excluded);
         printf("wrote %s: periods.csv (%zu rows), responders.csv (%zu rows), comparisons.csv "
                "(%zu rows), analysis-settings.txt (settings hash %s)\n",
                out_dir, an->n_periods, n_responders, an->n_comparisons, an->settings_hash);

@@ -32,6 +32,7 @@
 #include "cli.h"
 #include "pipeline/csvout.h"
 #include "pipeline/store.h"
+#include "protocols/analysis.h"
 #include "protocols/study.h"
 #include "run_commit.h"
 #include "run_lock.h"
@@ -242,16 +243,36 @@ static ictus_status step_events(const run_step_context *ctx, ictus_error *err)
     return ictus_store_export_events(ctx->store, path, err);
 }
 
+/* out/periods.csv, responders.csv, comparisons.csv, analysis-settings.txt:
+ * the analysis of the stored events under study.ini [analysis]
+ * (protocols/analysis.h).  Manifest problems (a bad dosing.csv row) leave
+ * their rows out: the run reports them and exits 1, the analysis uses the
+ * valid rows.  A bad [analysis] setting fails the step. */
+static ictus_status step_analysis(const run_step_context *ctx, ictus_error *err)
+{
+    ictus_analysis_settings set;
+    ictus_analysis_settings_default(&set);
+    ictus_status st = ictus_analysis_settings_apply(&set, ctx->study->config, err);
+    ictus_analysis *an = NULL;
+    if (st == ICTUS_OK)
+        st = ictus_analysis_compute(ctx->study, ctx->store, &set, &an, err);
+    if (st == ICTUS_OK)
+        st = ictus_analysis_write(an, ctx->out_dir, err);
+    ictus_analysis_destroy(an);
+    return st;
+}
+
 /* The steps that run after detection, in order, at the end of every run,
  * also when no file changed (an output lost or damaged is rebuilt).  Each
  * reads only the database and writes under out/ atomically (temporary file
- * + rename).  The analysis (periods.csv, responders.csv, issue 5) and the
- * report (report/index.html, report.pdf, issue 6) are added here. */
+ * + rename).  The report (report/index.html, report.pdf, issue 6) is added
+ * here. */
 static const struct {
     const char *output;
     ictus_status (*run)(const run_step_context *ctx, ictus_error *err);
 } final_steps[] = {
     {"out/events.csv", step_events},
+    {"out/periods.csv, responders.csv, comparisons.csv", step_analysis},
 };
 
 static ictus_status run_final_steps(const ictus_study *study, ictus_store *store,

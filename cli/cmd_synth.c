@@ -1,8 +1,10 @@
 /* cmd_synth.c: `ictus synth`: a synthetic study directory of multi-day
- * rodent video-EEG recordings with their ground truth (synth/study.h). */
+ * rodent video-EEG recordings with their ground truth (synth/study.h), and
+ * optionally a drug study with its true responses (synth/dosing.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +30,18 @@ static const char usage_text[] =
     "  -f, --format F      edf (EDF+, default) or flac\n"
     "  --gaps              make every third file EDF+D with telemetry gaps\n"
     "  --mains HZ          mains frequency of the hum, 50 (default) or 60\n"
-    "  -j, --jobs N        files generated in parallel (default: all cores)\n";
+    "  -j, --jobs N        files generated in parallel (default: all cores)\n"
+    "Drug study (dosing.csv, study.ini [drugs], responses.csv: the true class of every\n"
+    "animal under each drug; data-samples/README.md):\n"
+    "  --protocol asm      baseline, asm-a, washout, asm-b, with planned per-animal effects;\n"
+    "                      the periods set the number of files (no --days)\n"
+    "  --baseline T, --drug T, --washout T   period lengths, e.g. 7d or 12h, each a whole\n"
+    "                      number of files (defaults 7d, 7d, 2d; --washout 0 for none)\n"
+    "  --min-rate R        lift animals with fewer than R seizures per 24 h (first seizure\n"
+    "                      type) to R in every period (default 0: rates as drawn)\n";
 
-enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS };
+enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
+       OPT_WASHOUT, OPT_MIN_RATE };
 
 /* A number that is the whole argument; false (with a message) otherwise. */
 static bool parse_double(const char *opt, const char *arg, double *out)
@@ -59,6 +70,22 @@ static bool parse_int(const char *opt, const char *arg, int *out)
     return true;
 }
 
+/* A period length: a number >= 0 and a unit, d or h ("7d", "12h"), into
+ * whole seconds. */
+static bool parse_duration(const char *opt, const char *arg, int64_t *out_s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    double unit_s = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : 0;
+    if (errno || end == arg || !(v >= 0 && v <= 1e5) || (unit_s == 0 && !(v == 0 && !*end))) {
+        cli_errorf("--%s '%s': expected a length such as 7d or 12h", opt, arg);
+        return false;
+    }
+    *out_s = llround(v * unit_s);
+    return true;
+}
+
 static bool parse_seed(const char *arg, uint64_t *out)
 {
     char *end;
@@ -82,8 +109,16 @@ int cmd_synth(int argc, char **argv)
         {"hours", required_argument, NULL, OPT_HOURS}, {"start", required_argument, NULL, OPT_START},
         {"format", required_argument, NULL, 'f'}, {"gaps", no_argument, NULL, OPT_GAPS},
         {"mains", required_argument, NULL, OPT_MAINS}, {"jobs", required_argument, NULL, 'j'},
+        {"protocol", required_argument, NULL, OPT_PROTOCOL},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"drug", required_argument, NULL, OPT_DRUG},
+        {"washout", required_argument, NULL, OPT_WASHOUT},
+        {"min-rate", required_argument, NULL, OPT_MIN_RATE},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
+    ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
+                                     .washout_s = 2 * 86400};
+    bool days_given = false;
     ictus_synth_study s = {.n_animals = 4, .n_days = 2, .seed = 1, .fs_hz = 500, .n_channels = 2,
                            .hours = 24, .format = ICTUS_SYNTH_EDF, .mains_hz = 50,
                            .n_threads = cli_cpu_count(),
@@ -102,7 +137,10 @@ int cmd_synth(int argc, char **argv)
             break;
         case 'o': dir = optarg; break;
         case 'n': ok &= parse_int("animals", optarg, &s.n_animals); break;
-        case 'd': ok &= parse_int("days", optarg, &s.n_days); break;
+        case 'd':
+            ok &= parse_int("days", optarg, &s.n_days);
+            days_given = true;
+            break;
         case 's': ok &= parse_seed(optarg, &s.seed); break;
         case OPT_FS: ok &= parse_double("fs", optarg, &s.fs_hz); break;
         case OPT_CHANNELS: ok &= parse_int("channels", optarg, &s.n_channels); break;
@@ -110,6 +148,19 @@ int cmd_synth(int argc, char **argv)
         case OPT_MAINS: ok &= parse_double("mains", optarg, &s.mains_hz); break;
         case 'j': ok &= parse_int("jobs", optarg, &s.n_threads); break;
         case OPT_GAPS: s.gaps = true; break;
+        case OPT_PROTOCOL:
+            if (strcmp(optarg, "asm") != 0) {
+                cli_errorf("--protocol '%s': expected asm", optarg);
+                ok = false;
+            }
+            s.protocol = &protocol;
+            break;
+        case OPT_BASELINE: ok &= parse_duration("baseline", optarg, &protocol.baseline_s); break;
+        case OPT_DRUG: ok &= parse_duration("drug", optarg, &protocol.drug_s); break;
+        case OPT_WASHOUT: ok &= parse_duration("washout", optarg, &protocol.washout_s); break;
+        case OPT_MIN_RATE:
+            ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h);
+            break;
         case OPT_START:
             if (!ictus_walltime_parse(optarg, &s.start_us)) {
                 cli_errorf("--start '%s': expected YYYY-MM-DDTHH:MM:SS", optarg);
@@ -136,10 +187,17 @@ int cmd_synth(int argc, char **argv)
                    optind < argc ? argv[optind] : "");
         ok = false;
     }
+    if (ok && s.protocol && days_given) {
+        cli_errorf("--days and --protocol: the protocol's periods set the number of files");
+        ok = false;
+    }
     if (!ok) {
         fputs(usage_text, stderr);
         return CLI_USAGE;
     }
+    /* (not whole files: n_days stays, and the check says what is wrong) */
+    if (s.protocol && ictus_synth_protocol_files(&protocol, s.hours) > 0)
+        s.n_days = ictus_synth_protocol_files(&protocol, s.hours);
     ictus_error err;
     ictus_status st = ictus_synth_study_check(&s, &err);
     if (st == ICTUS_OK)
@@ -151,5 +209,8 @@ int cmd_synth(int argc, char **argv)
     printf("%s: %d animals x %d files of %g h (%s, %g Hz, %d channels), seed %" PRIu64 "\n", dir,
            s.n_animals, s.n_days, s.hours, ictus_synth_format_ext(s.format), s.fs_hz,
            s.n_channels, s.seed);
+    if (s.protocol)
+        printf("%s: drug study: dosing.csv, study.ini [drugs], true responses in responses.csv\n",
+               dir);
     return CLI_OK;
 }

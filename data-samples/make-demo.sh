@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # make-demo.sh: the demo study, end to end: generate it with `ictus synth` (only
-# when absent), run the nightly job on it, say where the outputs are.
+# when absent or made by another command), run the nightly job on it (detection,
+# then the analysis), say where the outputs are and show the responses found
+# beside the generator's truth.
 # Usage: data-samples/make-demo.sh ICTUS   (`make demo` passes build/release/ictus)
-# The study (about 2.2 GB) lives in data-samples/study/, which git ignores;
+# The study (about 7.2 GB) lives in data-samples/study/, which git ignores;
 # delete that directory to generate it again.  See data-samples/README.md.
 set -eu
 ictus=${1:?usage: data-samples/make-demo.sh ICTUS}
 here=$(cd "$(dirname "$0")" && pwd)
 study=$here/study
 
-# 8 animals x 3 days of 24 h EDF+ files, 2 channels (HPC, CTX) at 250 Hz, the
-# IHKA mouse model; the seed fixes every byte.  A generation cut short leaves
-# no .complete marker and is started again from scratch.
-if [ ! -f "$study/.complete" ]; then
+# 8 IHKA mice, a drug study of 10 days in 24 h EDF+ files, 2 channels (HPC,
+# CTX) at 250 Hz: baseline 3 days, asm-a 3 days, washout 1 day, asm-b 3 days;
+# the seed fixes every byte.  .complete holds the command that made the study:
+# a generation cut short (no .complete), or one made by another command (an
+# older demo), is started again from scratch.
+generate=(synth --model ihka-mouse --animals 8 --protocol asm --baseline 3d --drug 3d
+          --washout 1d --hours 24 --fs 250 --channels 2 --seed 2026)
+if [ "$(cat "$study/.complete" 2>/dev/null)" != "${generate[*]}" ]; then
     rm -rf "$study"
-    echo "generating the demo study in $study (8 animals x 3 days, about 2.2 GB)..."
-    "$ictus" synth --model ihka-mouse --animals 8 --days 3 --hours 24 --fs 250 --channels 2 \
-        --seed 2026 -o "$study"
-    touch "$study/.complete"
+    echo "generating the demo study in $study (8 animals x 10 days, about 7.2 GB)..."
+    "$ictus" "${generate[@]}" -o "$study"
+    echo "${generate[*]}" >"$study/.complete"
 fi
 
 # The technicians' nightly command.  --settle 0 because synth has just closed
@@ -29,10 +34,36 @@ status=0
 cat <<EOF
 
 The demo study: $study
-  inputs:  study.ini, animals.csv, recordings.csv, recordings/ (truth.csv and
-           artefacts.csv hold the generator's ground truth)
+  inputs:  study.ini ([drugs]), animals.csv, recordings.csv, dosing.csv, recordings/
+           (truth.csv, artefacts.csv and responses.csv hold the generator's truth)
   results: $study/ictus.db (SQLite: runs, recordings, events, analysable time)
            $study/out/events.csv
+           $study/out/periods.csv, responders.csv, comparisons.csv, analysis-settings.txt
 Run it again (\`make demo\` or \`$ictus run $study\`): unchanged files are skipped.
+
+Responses to each drug, all seizure types together (out/responders.csv), beside
+the truth the generator planned (responses.csv):
 EOF
+awk -F, '
+    FNR == 1 { delete h; for (i = 1; i <= NF; i++) h[$i] = i; file++; next }
+    file == 1 { truth[$(h["animal"]) "|" $(h["drug"])] = $(h["class"]); next }
+    $(h["type"]) == "all" {
+        k = $(h["animal"]) "|" $(h["drug"])
+        if (!shown++)
+            printf "  %-6s %-6s %-17s %9s  %-10s %-14s %s\n", "animal", "drug", "class",
+                   "% change", "course", "resistance", "truth"
+        printf "  %-6s %-6s %-17s %9.1f  %-10s %-14s %s\n", $(h["animal"]), $(h["drug"]),
+               $(h["class"]), $(h["pct_change"]), $(h["course"]), $(h["drug_resistance"]),
+               truth[k] == $(h["class"]) ? "same" : truth[k]
+        n++
+        same += truth[k] == $(h["class"])
+        false_alarms += truth[k] == "seizure_free" && $(h["class"]) == "strict_responder"
+    }
+    END {
+        printf "%d of %d animal x drug classes as the truth says.\n", same, n
+        if (false_alarms)
+            printf "(%d seizure-free blocks hold false detections: the truth has no seizure\n"\
+                   "there; README.md, \"Drug study\".)\n", false_alarms
+    }' \
+    "$study/responses.csv" "$study/out/responders.csv"
 exit "$status"

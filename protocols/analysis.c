@@ -110,6 +110,25 @@ static int type_index(event_reader *r, const char *type)
     return r->n_names++;
 }
 
+/* Count one seizure of `animal` (its id as written) from start_us to end_us. */
+static void add_seizure(event_reader *r, const char *animal, int64_t start_us, int64_t end_us,
+                        const char *type)
+{
+    ictus_analysis *an = r->an;
+    if (!r->last || strcmp(r->last->id, animal) != 0)
+        r->last = ictus_study_animal(an->study, animal);
+    if (!r->last) {
+        an->n_events_unknown_animal++;
+        return;
+    }
+    seizure_list *list = &r->per_animal[r->last - an->study->animals];
+    if (list->n == list->cap) {
+        list->cap = list->cap ? 2 * list->cap : 64;
+        list->items = ictus_xrealloc(list->items, list->cap * sizeof *list->items);
+    }
+    list->items[list->n++] = (ictus_seizure){start_us, end_us, type_index(r, type)};
+}
+
 static ictus_status read_event(void *ctx, const ictus_store_event_row *row, ictus_error *err)
 {
     event_reader *r = ctx;
@@ -122,20 +141,9 @@ static ictus_status read_event(void *ctx, const ictus_store_event_row *row, ictu
         an->n_events_excluded++;
         return ICTUS_OK;
     }
-    if (!r->last || strcmp(r->last->id, row->animal) != 0)
-        r->last = ictus_study_animal(an->study, row->animal);
-    if (!r->last) {
-        an->n_events_unknown_animal++;
-        return ICTUS_OK;
-    }
-    seizure_list *list = &r->per_animal[r->last - an->study->animals];
-    if (list->n == list->cap) {
-        list->cap = list->cap ? 2 * list->cap : 64;
-        list->items = ictus_xrealloc(list->items, list->cap * sizeof *list->items);
-    }
     const ictus_event *e = &row->event;
-    list->items[list->n++] = (ictus_seizure){
-        e->wall_start_us, e->wall_start_us + (e->end_us - e->start_us), type_index(r, e->type)};
+    add_seizure(r, row->animal, e->wall_start_us, e->wall_start_us + (e->end_us - e->start_us),
+                e->type);
     return ICTUS_OK;
 }
 
@@ -144,43 +152,13 @@ static int by_type_name(const void *a, const void *b)
     return strcmp(*(const char (*)[ICTUS_TYPE_MAX])a, *(const char (*)[ICTUS_TYPE_MAX])b);
 }
 
-/* Read every event into per_animal[], then number the types by name from 1
- * (0 is "all") and merge each animal's overlapping seizures. */
-static ictus_status read_seizures(ictus_analysis *an, ictus_store *store, seizure_list *per_animal,
-                                  ictus_error *err)
-{
-    event_reader r = {.an = an, .per_animal = per_animal};
-    ictus_store_event_query q = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
-    ictus_status st = ictus_store_each_event(store, &q, read_event, &r, err);
-    an->n_types = r.n_names + 1;
-    an->types = ictus_xcalloc((size_t)an->n_types, sizeof *an->types);
-    snprintf(an->types[0], ICTUS_TYPE_MAX, "all");
-    if (r.n_names)
-        memcpy(an->types + 1, r.names, (size_t)r.n_names * sizeof *r.names);
-    qsort(an->types + 1, (size_t)r.n_names, sizeof *an->types, by_type_name);
-    int *renumber = ictus_xmalloc((size_t)(r.n_names ? r.n_names : 1) * sizeof *renumber);
-    for (int i = 0; i < r.n_names; i++)
-        for (int j = 1; j < an->n_types; j++)
-            if (strcmp(r.names[i], an->types[j]) == 0)
-                renumber[i] = j;
-    for (int a = 0; a < an->study->n_animals; a++) {
-        seizure_list *list = &per_animal[a];
-        for (size_t i = 0; i < list->n; i++)
-            list->items[i].type = renumber[list->items[i].type];
-        list->n = ictus_seizures_merge(list->items, list->n);
-        an->n_seizures += (int64_t)list->n;
-    }
-    free(renumber);
-    free(r.names);
-    return st;
-}
-
 /* ------------------------------------------------------------------------
- * Recordings (for n_recordings, presets and provenance)
+ * Recordings (for n_recordings, presets, provenance and events files)
  * ---------------------------------------------------------------------- */
 
 typedef struct {
     char *animal;
+    char *name;                /* the file name, without directories */
     int64_t start_us, end_us;
     char *preset;
 } recording_span;
@@ -210,8 +188,10 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
         l->cap = l->cap ? 2 * l->cap : 64;
         l->items = ictus_xrealloc(l->items, l->cap * sizeof *l->items);
     }
-    l->items[l->n++] = (recording_span){ictus_xstrdup(rec->animal), rec->start_us,
-                                        rec->start_us + rec->duration_us,
+    const char *slash = strrchr(rec->path, '/');
+    l->items[l->n++] = (recording_span){ictus_xstrdup(rec->animal),
+                                        ictus_xstrdup(slash ? slash + 1 : rec->path),
+                                        rec->start_us, rec->start_us + rec->duration_us,
                                         ictus_xstrdup(rec->preset)};
     char hash[ICTUS_HASH_HEX_SIZE], text[512];
     snprintf(text, sizeof text, "%s params=%s", rec->preset,
@@ -224,6 +204,7 @@ static void recording_list_clear(recording_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free(l->items[i].animal);
+        free(l->items[i].name);
         free(l->items[i].preset);
     }
     free(l->items);
@@ -262,6 +243,141 @@ static const char *recordings_over(ictus_analysis *an, const recording_list *l,
                                                               sizeof *an->preset_texts_);
     an->preset_texts_[an->n_preset_texts_++] = presets;
     return presets;
+}
+
+/* ------------------------------------------------------------------------
+ * Seizures from an events file, and every seizure
+ * ---------------------------------------------------------------------- */
+
+/* The stored recording named `name` (no directories) of `animal` ("": the
+ * first of that name), or NULL. */
+static const recording_span *find_recording(const recording_list *l, const char *name,
+                                            const char *animal)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].name, name) == 0 &&
+            (!*animal || strcmp(l->items[i].animal, animal) == 0))
+            return &l->items[i];
+    return NULL;
+}
+
+/* The wall-clock span of row `row` of an events file (columns c[]: start,
+ * end, recording, animal): naive local times, or seconds from the start of
+ * the stored recording it names.  *animal becomes the recording's animal
+ * when the row names none. */
+static ictus_status csv_event_times(const ictus_csv *t, int row, const int *c, bool wall,
+                                    const recording_list *recs, const char **animal,
+                                    int64_t *start_us, int64_t *end_us, ictus_error *err)
+{
+    char where[512];
+    if (wall) {
+        for (int k = 0; k < 2; k++)
+            if (!ictus_walltime_parse(ictus_csv_field(t, row, c[k]), k ? end_us : start_us))
+                return ictus_fail(err, ICTUS_ERR_DATA, "%s: expected a date-time "
+                                  "YYYY-MM-DDTHH:MM:SS[.fff], got \"%s\"",
+                                  ictus_csv_where(t, row, c[k], where, sizeof where),
+                                  ictus_csv_field(t, row, c[k]));
+        if (!**animal)
+            return ictus_fail(err, ICTUS_ERR_DATA, "%s: expected the animal of a row with "
+                              "start,end times, got an empty field",
+                              ictus_csv_where(t, row, c[3], where, sizeof where));
+        return ICTUS_OK;
+    }
+    const char *file = ictus_csv_field(t, row, c[2]), *slash = strrchr(file, '/');
+    const recording_span *rec = find_recording(recs, slash ? slash + 1 : file, *animal);
+    if (!rec)
+        return ictus_fail(err, ICTUS_ERR_DATA, "%s: no recording \"%s\"%s%s with results in "
+                          "the study's ictus.db (start_s counts from its start)",
+                          ictus_csv_where(t, row, c[2], where, sizeof where), file,
+                          **animal ? " of animal " : "", *animal);
+    double s[2];
+    for (int k = 0; k < 2; k++) {
+        ictus_status st = ictus_csv_double(t, row, c[k], &s[k], err);
+        if (st != ICTUS_OK)
+            return st;
+    }
+    if (!**animal)
+        *animal = rec->animal;
+    *start_us = rec->start_us + llround(s[0] * 1e6);
+    *end_us = rec->start_us + llround(s[1] * 1e6);
+    return ICTUS_OK;
+}
+
+/* Every row of the events file `path` is a seizure (no review applies). */
+static ictus_status read_csv_events(event_reader *r, const char *path,
+                                    const recording_list *recs, ictus_error *err)
+{
+    ictus_csv *t;
+    ictus_status st = ictus_csv_read(path, &t, err);
+    if (st != ICTUS_OK)
+        return st;
+    bool wall = ictus_csv_column(t, "start_s") < 0 || ictus_csv_column(t, "end_s") < 0;
+    int c[4] = {ictus_csv_column(t, wall ? "start" : "start_s"),
+                ictus_csv_column(t, wall ? "end" : "end_s"), ictus_csv_column(t, "recording"),
+                ictus_csv_column(t, "animal")};
+    int type_col = ictus_csv_column(t, "type");
+    static const char *const need[2][3] = {{"start_s", "end_s", "recording"},
+                                           {"start", "end", "animal"}};
+    if (wall && (c[0] < 0 || c[1] < 0))
+        st = ictus_fail(err, ICTUS_ERR_FORMAT, "%s: missing columns: start_s, end_s (seconds "
+                        "from the start of a recording, with recording) or start, end "
+                        "(date-times, with animal)", path);
+    else if ((wall ? c[3] : c[2]) < 0)
+        st = ictus_csv_require(t, need[wall], 3, err);
+    char where[512];
+    for (int row = 0; row < ictus_csv_rows(t) && st == ICTUS_OK; row++) {
+        const char *animal = ictus_csv_field(t, row, c[3]);
+        const char *type = ictus_csv_field(t, row, type_col);
+        int64_t start_us, end_us;
+        st = csv_event_times(t, row, c, wall, recs, &animal, &start_us, &end_us, err);
+        if (st == ICTUS_OK && end_us <= start_us)
+            st = ictus_fail(err, ICTUS_ERR_DATA, "%s: the end is not after the start",
+                            ictus_csv_where(t, row, c[1], where, sizeof where));
+        if (st != ICTUS_OK)
+            break;
+        r->an->n_events++;
+        add_seizure(r, animal, start_us, end_us, *type ? type : "seizure");
+    }
+    ictus_csv_destroy(t);
+    return st;
+}
+
+/* Read every event (from the store, or from the file `events_csv` when not
+ * NULL) into per_animal[], then number the types by name from 1 (0 is
+ * "all") and merge each animal's overlapping seizures. */
+static ictus_status read_seizures(ictus_analysis *an, ictus_store *store, const char *events_csv,
+                                  const recording_list *recs, seizure_list *per_animal,
+                                  ictus_error *err)
+{
+    event_reader r = {.an = an, .per_animal = per_animal};
+    ictus_status st;
+    if (events_csv) {
+        st = read_csv_events(&r, events_csv, recs, err);
+    } else {
+        ictus_store_event_query q = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+        st = ictus_store_each_event(store, &q, read_event, &r, err);
+    }
+    an->n_types = r.n_names + 1;
+    an->types = ictus_xcalloc((size_t)an->n_types, sizeof *an->types);
+    snprintf(an->types[0], ICTUS_TYPE_MAX, "all");
+    if (r.n_names)
+        memcpy(an->types + 1, r.names, (size_t)r.n_names * sizeof *r.names);
+    qsort(an->types + 1, (size_t)r.n_names, sizeof *an->types, by_type_name);
+    int *renumber = ictus_xmalloc((size_t)(r.n_names ? r.n_names : 1) * sizeof *renumber);
+    for (int i = 0; i < r.n_names; i++)
+        for (int j = 1; j < an->n_types; j++)
+            if (strcmp(r.names[i], an->types[j]) == 0)
+                renumber[i] = j;
+    for (int a = 0; a < an->study->n_animals; a++) {
+        seizure_list *list = &per_animal[a];
+        for (size_t i = 0; i < list->n; i++)
+            list->items[i].type = renumber[list->items[i].type];
+        list->n = ictus_seizures_merge(list->items, list->n);
+        an->n_seizures += (int64_t)list->n;
+    }
+    free(renumber);
+    free(r.names);
+    return st;
 }
 
 /* ------------------------------------------------------------------------
@@ -447,6 +563,14 @@ ictus_status ictus_analysis_compute(const ictus_study *study, ictus_store *store
                                     const ictus_analysis_settings *set, ictus_analysis **out,
                                     ictus_error *err)
 {
+    return ictus_analysis_compute_from(study, store, NULL, set, out, err);
+}
+
+ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *store,
+                                         const char *events_csv,
+                                         const ictus_analysis_settings *set,
+                                         ictus_analysis **out, ictus_error *err)
+{
     assert(settings_in_range(set));
     *out = NULL;
     ictus_analysis *an = ictus_xcalloc(1, sizeof *an);
@@ -455,14 +579,15 @@ ictus_status ictus_analysis_compute(const ictus_study *study, ictus_store *store
     an->settings_text = ictus_analysis_settings_text(set);
     ictus_hash128_format(ictus_hash_bytes(an->settings_text, strlen(an->settings_text)),
                          an->settings_hash);
+    an->events_csv = events_csv ? ictus_xstrdup(events_csv) : NULL;
     an->plans = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
                               sizeof *an->plans);
     seizure_list *seizures = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
                                            sizeof *seizures);
     recording_list recs = {.an = an};
-    ictus_status st = read_seizures(an, store, seizures, err);
+    ictus_status st = ictus_store_each_recording(store, read_recording, &recs, err);
     if (st == ICTUS_OK)
-        st = ictus_store_each_recording(store, read_recording, &recs, err);
+        st = read_seizures(an, store, events_csv, &recs, seizures, err);
     size_t cap_periods = 0, cap_outcomes = 0;
     for (int a = 0; a < study->n_animals && st == ICTUS_OK; a++)
         st = analyse_animal(an, store, a, &seizures[a], &recs, &cap_periods, &cap_outcomes, err);
@@ -491,6 +616,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
         ictus_plan_clear(&an->plans[a]);
     free(an->plans);
     free(an->settings_text);
+    free(an->events_csv);
     free(an->types);
     free(an->periods);
     free(an->outcomes);
@@ -692,6 +818,11 @@ static void write_settings(ictus_out *o, const void *ctx)
              (long long)an->n_events_excluded, (long long)an->n_events_unknown_animal,
              (long long)an->n_seizures);
     ictus_out_str(o, line);
+    if (an->events_csv) {
+        ictus_out_str(o, "events_file=");
+        ictus_out_str(o, an->events_csv);
+        ictus_out_char(o, '\n');
+    }
     for (int i = 0; i < an->n_detection; i++) {
         ictus_out_str(o, "detection=");
         ictus_out_str(o, an->detection[i]);
@@ -725,6 +856,13 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
 ictus_status ictus_analysis_load(const char *study_dir, const ictus_analysis_options *opt,
                                  ictus_study **study, ictus_analysis **an, ictus_error *err)
 {
+    return ictus_analysis_load_from(study_dir, opt, NULL, study, an, err);
+}
+
+ictus_status ictus_analysis_load_from(const char *study_dir, const ictus_analysis_options *opt,
+                                      const char *events_csv, ictus_study **study,
+                                      ictus_analysis **an, ictus_error *err)
+{
     *an = NULL;
     ictus_status st = ictus_study_load(study_dir, study, err);
     if (st != ICTUS_OK)
@@ -749,7 +887,7 @@ ictus_status ictus_analysis_load(const char *study_dir, const ictus_analysis_opt
     if (st == ICTUS_OK)
         st = ictus_store_open(db, &store, err);
     if (st == ICTUS_OK)
-        st = ictus_analysis_compute(*study, store, &set, an, err);
+        st = ictus_analysis_compute_from(*study, store, events_csv, &set, an, err);
     ictus_store_close(store);
     if (st != ICTUS_OK) {
         ictus_study_destroy(*study);

@@ -20,6 +20,15 @@
  * Events of one animal that overlap in time (overlapping recordings) count
  * once.  Event types are the study's own (hpd, convulsive, ...); every
  * animal gets a row for every type found in the study, plus "all".
+ * An events file can stand in for the stored events (the _from() variants;
+ * `ictus analyze --events FILE`, e.g. a synthetic study's truth.csv or an
+ * exported events.csv): DESIGN.md's truth format, a header with start_s,
+ * end_s (seconds from the start of a stored recording, named in column
+ * `recording` by its file name, directories ignored, and matched with the
+ * row's `animal` when given, else the recording's animal) or start,end
+ * (naive local date-times, with `animal`), and an optional `type` (empty or
+ * absent: "seizure").  Every row is a seizure (reviews do not apply);
+ * analysable time and recordings still come from the store.
  *
  * Settings ([analysis] in study.ini; every key optional; an unknown key is
  * an error).  Defaults from DOMAIN.md §6 where it gives one:
@@ -43,8 +52,9 @@
  * lines (32 hex digits) is the `settings_hash` column of every CSV row, so a
  * row can be matched to the settings that made it (CSV files carry no
  * comment lines).  analysis-settings.txt also names the program version, the
- * study, the event filter's counts and every detection preset and parameter
- * hash of the recordings the events came from.
+ * study, the event filter's counts, the events file when one stood in for
+ * the store's events (events_file=PATH) and every detection preset and
+ * parameter hash of the recordings the events came from.
  *
  * CSV files: header row, RFC 4180, one row per item; an empty field is a
  * value that does not exist (NaN: e.g. a rate without analysable time, a %
@@ -215,7 +225,8 @@ typedef struct ictus_analysis {
                                       (they are not written to responders.csv) */
     size_t n_comparisons;
     ictus_comparison *comparisons; /* comparisons.csv order */
-    int64_t n_events;              /* stored events read */
+    char *events_csv;              /* the events file the seizures came from; NULL: the store */
+    int64_t n_events;              /* stored events (or events-file rows) read */
     int64_t n_events_excluded;     /* left out by the event filter */
     int64_t n_events_unknown_animal; /* of animals not in animals.csv */
     int64_t n_seizures;            /* seizures after merging overlaps */
@@ -234,6 +245,19 @@ typedef struct ictus_analysis {
 ictus_status ictus_analysis_compute(const ictus_study *study, ictus_store *store,
                                     const ictus_analysis_settings *set, ictus_analysis **out,
                                     ictus_error *err);
+
+/* The same with the seizures read from the events file `events_csv`
+ * (above; NULL: the store's events, as ictus_analysis_compute()).  Further
+ * errors: those of ictus_csv_read() (ICTUS_ERR_IO, ICTUS_ERR_FORMAT, also for
+ * missing columns) and ICTUS_ERR_DATA naming FILE:LINE:COLUMN for a row
+ * whose times are not numbers or date-times, whose end is not after its
+ * start, whose recording has no results in the store, or that has start,end
+ * times but no animal.  Rows of animals not in animals.csv are counted in
+ * n_events_unknown_animal. */
+ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *store,
+                                         const char *events_csv,
+                                         const ictus_analysis_settings *set,
+                                         ictus_analysis **out, ictus_error *err);
 
 /* Free; NULL is a no-op. */
 void ictus_analysis_destroy(ictus_analysis *an);
@@ -263,6 +287,12 @@ typedef struct {
  * detected yet: run `ictus run` first).  `opt` may be NULL. */
 ictus_status ictus_analysis_load(const char *study_dir, const ictus_analysis_options *opt,
                                  ictus_study **study, ictus_analysis **an, ictus_error *err);
+
+/* ictus_analysis_load() with the seizures of the events file `events_csv`
+ * (NULL: the store's; ictus_analysis_compute_from()). */
+ictus_status ictus_analysis_load_from(const char *study_dir, const ictus_analysis_options *opt,
+                                      const char *events_csv, ictus_study **study,
+                                      ictus_analysis **an, ictus_error *err);
 
 /* What ictus_analysis_run() did. */
 typedef struct {

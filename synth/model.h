@@ -113,9 +113,16 @@ static inline double ictus_synth_drift_gain(const ictus_synth_drift *d, double t
  * t_us.  Called while a day is planned, from the thread planning it. */
 typedef double (*ictus_synth_rate_fn)(void *ctx, int animal, int64_t t_us);
 
+/* Which realisation of the seizures of file `file` (0-based) of animal
+ * `animal` to plan: 0 is the usual one, others are independent draws (a
+ * drug protocol draws a block again until its class is unambiguous:
+ * dosing.h).  Called from the thread planning the file. */
+typedef uint64_t (*ictus_synth_draw_fn)(void *ctx, int animal, int file);
+
 typedef struct {
     ictus_synth_rate_fn fn;      /* NULL: always 1 */
-    void *ctx;
+    void *ctx;                   /* passed to fn and draw */
+    ictus_synth_draw_fn draw;    /* NULL: always draw 0 */
 } ictus_synth_rate;
 
 /* One recording file of one animal: what planning and rendering it need. */
@@ -130,6 +137,7 @@ typedef struct {
     double mains_hz;             /* 50 or 60 (a whole number of Hz) */
     bool gaps;                   /* plan telemetry gaps (EDF+D) */
     ictus_synth_rate rate;
+    uint64_t seizure_draw;       /* the realisation of its seizures (0: the usual one) */
 } ictus_synth_day_spec;
 
 /* The multiplier at t_us (1 without a function; negative values count as 0). */

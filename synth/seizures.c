@@ -259,8 +259,10 @@ void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_eve
         plan_kindling(spec, out);
         return;
     }
-    ictus_synth_rng r = ictus_synth_rng_make(ictus_synth_key(
-        a->key, (uint64_t)a->index, (uint64_t)spec->file, ICTUS_SYNTH_STREAM_SEIZURES, 0));
+    ictus_synth_rng r = ictus_synth_rng_make(ictus_synth_key(a->key, (uint64_t)a->index,
+                                                             (uint64_t)spec->file,
+                                                             ICTUS_SYNTH_STREAM_SEIZURES,
+                                                             spec->seizure_draw));
     ictus_synth_events seizures = {0};
     for (int k = 0; k < a->model->n_seizures; k++)
         plan_process(spec, k, &r, &seizures);

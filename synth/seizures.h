@@ -7,7 +7,9 @@
  * simulated by time rescaling on a one-minute grid, so any multiplier >= 0
  * works; each cluster holds 1 + Poisson(cluster_mean - 1) seizures spaced
  * by exponential intervals.  Seizures never overlap: a later one waits for
- * the previous one (and its post-ictal depression) to end.
+ * the previous one (and its post-ictal depression) to end.  The draws come
+ * from the file's seizure stream, keyed also by the spec's seizure_draw
+ * (0 normally; model.h).
  * 6 Hz kindling: stimulations at 10:00 and 16:00 (animal i two minutes
  * after animal i-1); the Racine stage grows with the number of
  * stimulations the animal has had (its kindling speed varies), times the

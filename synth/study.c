@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "day.h"
+#include "dosing.h"
 #include "pipeline/walltime.h"
 #include "seizures.h"
 
@@ -20,6 +21,41 @@
 static int64_t file_seconds(const ictus_synth_study *s)
 {
     return (int64_t)llround(s->hours * 3600);
+}
+
+int ictus_synth_protocol_files(const ictus_synth_protocol *p, double hours)
+{
+    int64_t file_s = llround(hours * 3600);
+    if (file_s <= 0 || p->baseline_s % file_s || p->drug_s % file_s || p->washout_s % file_s)
+        return -1;
+    int64_t n = (p->baseline_s + 2 * p->drug_s + p->washout_s) / file_s;
+    return n > 10000 ? -1 : (int)n;
+}
+
+/* The drug protocol's part of ictus_synth_study_check(). */
+static ictus_status check_protocol(const ictus_synth_study *s, ictus_error *err)
+{
+    const ictus_synth_protocol *p = s->protocol;
+    if (s->model->n_seizures == 0)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "the drug protocol needs spontaneous seizures: "
+                          "model %s has none", s->model->name);
+    if (p->baseline_s <= 0 || p->drug_s <= 0 || p->washout_s < 0)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "drug protocol: the baseline and drug periods "
+                          "must last more than 0 s, the washout at least 0 s");
+    if (!(p->min_rate_per_24h >= 0 && p->min_rate_per_24h <= 10000))
+        return ictus_fail(err, ICTUS_ERR_USAGE, "drug protocol: minimum rate %g per 24 h: "
+                          "expected 0..10000", p->min_rate_per_24h);
+    int files = ictus_synth_protocol_files(p, s->hours);
+    if (files < 0)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "drug protocol: every period must be a whole "
+                          "number of %g h files (at most 10000 files)", s->hours);
+    if (s->n_days != files)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "drug protocol: its periods need %d files per "
+                          "animal, not %d", files, s->n_days);
+    if (s->rate.fn)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "drug protocol: it sets the seizure rates "
+                          "itself: no other rate multiplier");
+    return ICTUS_OK;
 }
 
 ictus_status ictus_synth_study_check(const ictus_synth_study *s, ictus_error *err)
@@ -55,7 +91,7 @@ ictus_status ictus_synth_study_check(const ictus_synth_study *s, ictus_error *er
         return ictus_fail(err, ICTUS_ERR_USAGE, "threads %d: expected at least 1", s->n_threads);
     if (year < 1985 || last_year > 2084)
         return ictus_fail(err, ICTUS_ERR_USAGE, "the recordings must lie in 1985..2084 (EDF dates)");
-    return ICTUS_OK;
+    return s->protocol ? check_protocol(s, err) : ICTUS_OK;
 }
 
 void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_animal *a, int file,
@@ -74,6 +110,7 @@ void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_an
         /* a few files have gaps: every third one, counted over the study */
         .gaps = s->gaps && (a->index * s->n_days + file) % 3 == 0,
         .rate = s->rate,
+        .seizure_draw = s->rate.draw ? s->rate.draw(s->rate.ctx, a->index, file) : 0,
     };
 }
 
@@ -192,8 +229,7 @@ static ictus_status close_out(const char *dir, const char *name, FILE *f, ictus_
     return ICTUS_OK;
 }
 
-/* YYYY-MM-DDTHH:MM:SS */
-static void format_time(int64_t t_us, char *buf, size_t size)
+void ictus_synth_format_time(int64_t t_us, char *buf, size_t size)
 {
     int y, mo, d, h, mi, s;
     ictus_walltime_to_civil(t_us, &y, &mo, &d, &h, &mi, &s, NULL);
@@ -203,7 +239,7 @@ static void format_time(int64_t t_us, char *buf, size_t size)
 static void write_ini(const ictus_synth_study *s, FILE *f)
 {
     char start[32];
-    format_time(s->start_us, start, sizeof start);
+    ictus_synth_format_time(s->start_us, start, sizeof start);
     fprintf(f, "# A synthetic study made by `ictus synth`: every seizure is in truth.csv,\n"
                "# every hard negative (artefact) in artefacts.csv.\n"
                "# model=%s animals=%d days=%d seed=%llu fs_hz=%g channels=%d hours=%g "
@@ -250,7 +286,7 @@ static void write_recordings(const ictus_synth_study *s, const ictus_synth_anima
             ictus_synth_day_spec spec;
             ictus_synth_study_day_spec(s, a, file, &spec);
             ictus_synth_study_file_name(s, a, file, name, sizeof name);
-            format_time(spec.start_us, start, sizeof start);
+            ictus_synth_format_time(spec.start_us, start, sizeof start);
             fprintf(f, "%s,%s,", name, a->id);
             for (int c = 0; c < a->n_channels; c++)
                 fprintf(f, "%s%s=%d", c ? ";" : "", a->label[c], c + 1);
@@ -290,7 +326,8 @@ static void write_rows(const ictus_synth_study *s, const ictus_synth_animal *ani
                         ev->channel >= 0 ? a->label[ev->channel] : "*");
             } else if (which == STIMULATIONS && ev->kind == ICTUS_SYNTH_STIMULUS) {
                 char at[32];
-                format_time(spec.start_us + (int64_t)llround(start_s * 1e6), at, sizeof at);
+                ictus_synth_format_time(spec.start_us + (int64_t)llround(start_s * 1e6), at,
+                                        sizeof at);
                 fprintf(f, "%s,%s,%.3f,%.3f,%s,%g,%g,%d\n", name, a->id, start_s, end_s, at,
                         ICTUS_SYNTH_STIM_HZ, ICTUS_SYNTH_STIM_MA, ev->racine);
             }
@@ -308,26 +345,41 @@ static ictus_status make_dir(const char *path, ictus_error *err)
     return ICTUS_OK;
 }
 
-static ictus_status write_tables(const ictus_synth_study *s, const char *dir,
-                                 const ictus_synth_animal *animals, const file_rows *files,
-                                 ictus_error *err)
+/* The study's tables, in the order they are written. */
+typedef enum {
+    T_INI, T_ANIMALS, T_RECORDINGS, T_TRUTH, T_ARTEFACTS, T_STIMULATIONS, T_DOSING, T_RESPONSES,
+    N_TABLES
+} table_id;
+
+static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_dosing *dosing,
+                                 const char *dir, const ictus_synth_animal *animals,
+                                 const file_rows *files, ictus_error *err)
 {
-    static const char *const names[] = {"study.ini", "animals.csv", "recordings.csv",
-                                        "truth.csv", "artefacts.csv", "stimulations.csv"};
-    int n_tables = s->model->kindling ? 6 : 5;
+    static const char *const names[N_TABLES] = {
+        "study.ini", "animals.csv", "recordings.csv", "truth.csv", "artefacts.csv",
+        "stimulations.csv", "dosing.csv", "responses.csv"};
     ictus_status st = ICTUS_OK;
-    for (int t = 0; t < n_tables && st == ICTUS_OK; t++) {
+    for (int t = 0; t < N_TABLES && st == ICTUS_OK; t++) {
+        if ((t == T_STIMULATIONS && !s->model->kindling) ||
+            ((t == T_DOSING || t == T_RESPONSES) && !dosing))
+            continue;
         FILE *f;
         st = open_out(dir, names[t], &f, err);
         if (st != ICTUS_OK)
             break;
-        switch (t) {
-        case 0: write_ini(s, f); break;
-        case 1: write_animals(s, animals, f); break;
-        case 2: write_recordings(s, animals, f); break;
-        case 3: write_rows(s, animals, files, TRUTH, f); break;
-        case 4: write_rows(s, animals, files, ARTEFACTS, f); break;
-        default: write_rows(s, animals, files, STIMULATIONS, f); break;
+        switch ((table_id)t) {
+        case T_INI:
+            write_ini(s, f);
+            if (dosing)
+                ictus_synth_dosing_write_ini(dosing, f);
+            break;
+        case T_ANIMALS: write_animals(s, animals, f); break;
+        case T_RECORDINGS: write_recordings(s, animals, f); break;
+        case T_TRUTH: write_rows(s, animals, files, TRUTH, f); break;
+        case T_ARTEFACTS: write_rows(s, animals, files, ARTEFACTS, f); break;
+        case T_STIMULATIONS: write_rows(s, animals, files, STIMULATIONS, f); break;
+        case T_DOSING: ictus_synth_dosing_write_periods(dosing, f); break;
+        default: ictus_synth_dosing_write_responses(dosing, f); break;
         }
         st = close_out(dir, names[t], f, err);
     }
@@ -338,27 +390,41 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
                                      ictus_error *err)
 {
     ictus_status st = ictus_synth_study_check(s, err);
+    if (st != ICTUS_OK)
+        return st;
+    ictus_synth_animal *animals = ictus_xcalloc((size_t)s->n_animals, sizeof *animals);
+    for (int i = 0; i < s->n_animals; i++)
+        ictus_synth_animal_make(s->model, s->seed, i, s->n_channels, &animals[i]);
+    /* A drug study plans its effects first: they set the seizure rates. */
+    ictus_synth_study study = *s;
+    ictus_synth_dosing *dosing = NULL;
+    if (s->protocol) {
+        st = ictus_synth_dosing_plan(s, animals, &dosing, err);
+        if (st == ICTUS_OK)
+            study.rate = ictus_synth_dosing_rate(dosing);
+    }
     char sub[4096];
     snprintf(sub, sizeof sub, "%s/recordings", dir);
     if (st == ICTUS_OK)
         st = make_dir(dir, err);
     if (st == ICTUS_OK)
         st = make_dir(sub, err);
-    if (st != ICTUS_OK)
+    if (st != ICTUS_OK) {
+        ictus_synth_dosing_destroy(dosing);
+        free(animals);
         return st;
-    ictus_synth_animal *animals = ictus_xcalloc((size_t)s->n_animals, sizeof *animals);
-    for (int i = 0; i < s->n_animals; i++)
-        ictus_synth_animal_make(s->model, s->seed, i, s->n_channels, &animals[i]);
-    jobs q = {.s = s, .dir = dir, .animals = animals, .total = s->n_animals * s->n_days,
+    }
+    jobs q = {.s = &study, .dir = dir, .animals = animals, .total = s->n_animals * s->n_days,
               .st = ICTUS_OK};
     pthread_mutex_init(&q.lock, NULL);
     q.files = ictus_xcalloc((size_t)q.total, sizeof *q.files);
     st = run_jobs(&q, err);
     if (st == ICTUS_OK)
-        st = write_tables(s, dir, animals, q.files, err);
+        st = write_tables(&study, dosing, dir, animals, q.files, err);
     for (int j = 0; j < q.total; j++)
         free(q.files[j].rows);
     free(q.files);
+    ictus_synth_dosing_destroy(dosing);
     free(animals);
     pthread_mutex_destroy(&q.lock);
     return st;

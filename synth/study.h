@@ -15,7 +15,12 @@
  *                     negative (artefacts.h), gaps and stimulus artefacts
  *                     included; channel is a label or "*" for all;
  * DIR/stimulations.csv (6 Hz model) recording,animal,start_s,end_s,
- *                     start_time,frequency_hz,current_ma,racine.
+ *                     start_time,frequency_hz,current_ma,racine;
+ * with a drug protocol (below, dosing.h) also study.ini [drugs] (and
+ * [analysis] when the periods are shorter than its defaults assume),
+ * DIR/dosing.csv      the periods of every animal, and
+ * DIR/responses.csv   the response class, course and drug resistance the
+ *                     analysis must find from a perfect detector's events.
  * Times in the CSVs: seconds from the start of the recording file (ms
  * precision); `recording` is the file's name without directories.
  *
@@ -34,6 +39,17 @@
 #include "pipeline/status.h"
 #include "recording.h"
 
+/* A drug study (dosing.h): every animal goes through baseline, drug A,
+ * washout, drug B, in that order from the study's start, each period a
+ * whole number of files; the files cover exactly these periods. */
+typedef struct {
+    int64_t baseline_s;          /* > 0 */
+    int64_t drug_s;              /* each drug's block, > 0 */
+    int64_t washout_s;           /* >= 0 (0: no washout) */
+    double min_rate_per_24h;     /* >= 0: animals whose first seizure process is rarer are
+                                    scaled up to this rate in every period (0: none) */
+} ictus_synth_protocol;
+
 typedef struct {
     const ictus_synth_model *model;
     int n_animals;               /* 1..999 */
@@ -49,7 +65,13 @@ typedef struct {
     int n_threads;               /* >= 1 */
     ictus_synth_rate rate;       /* seizure-rate multiplier over time (fn NULL: none) */
     const char *name;            /* [study] name, or NULL for "synthetic-<model>-s<seed>" */
+    const ictus_synth_protocol *protocol; /* a drug study (NULL: none); then n_days must be
+                                    ictus_synth_protocol_files() and `rate` unset */
 } ictus_synth_study;
+
+/* The files per animal that cover protocol `p` with files of `hours` h,
+ * or -1 when a period is not a whole number of files. */
+int ictus_synth_protocol_files(const ictus_synth_protocol *p, double hours);
 
 /* Check the settings; ICTUS_ERR_USAGE naming the first bad one. */
 ictus_status ictus_synth_study_check(const ictus_synth_study *s, ictus_error *err);
@@ -63,6 +85,9 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
 /* The day spec of file `file` (0-based) of animal `a` in study `s`. */
 void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_animal *a, int file,
                                 ictus_synth_day_spec *spec);
+
+/* t_us as a naive local YYYY-MM-DDTHH:MM:SS (the manifests' times). */
+void ictus_synth_format_time(int64_t t_us, char *buf, size_t size);
 
 /* The file name (no directory) of file `file` of animal `a`. */
 void ictus_synth_study_file_name(const ictus_synth_study *s, const ictus_synth_animal *a,

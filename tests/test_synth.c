@@ -1,8 +1,8 @@
 /* test_synth.c: `ictus synth`'s generator (synth/): determinism, streaming
  * invariance, the study directory's completeness and consistency, event
  * rates, the rate multiplier, the signal's spectral and amplitude facts
- * (DOMAIN §4, §4b) measured on generated samples, and EDF+/FLAC read back
- * through ictus_source_open(). */
+ * (DOMAIN §4, §4b) measured on generated samples, EDF+/FLAC read back
+ * through ictus_source_open(), and the drug protocol's truth (dosing.h). */
 #define _XOPEN_SOURCE 700 /* nftw() */
 #include <ftw.h>
 #include <stdint.h>
@@ -14,6 +14,7 @@
 #include "pipeline/source.h"
 #include "pipeline/spectrum.h"
 #include "pipeline/walltime.h"
+#include "protocols/analysis.h"
 #include "protocols/study.h"
 #include "synth/day.h"
 #include "synth/seizures.h"
@@ -599,7 +600,7 @@ static void count_plans(const char *model, int n_animals, int n_days, const rate
     memset(pc, 0, sizeof *pc);
     pc->first_onset_s = INT64_MAX;
     ictus_synth_study s = study_settings(model, n_animals, n_days, 24, 100);
-    s.rate = (ictus_synth_rate){rate ? rate_fn : NULL, (void *)rate};
+    s.rate = (ictus_synth_rate){.fn = rate ? rate_fn : NULL, .ctx = (void *)rate};
     for (int k = 0; k < ICTUS_SYNTH_N_KINDS; k++)
         pc->dur_min[k] = INFINITY;
     double sum = 0, sum2 = 0;
@@ -739,6 +740,184 @@ static void test_rate_multiplier(void)
     count_plans("6hz-kindling-mouse", 4, 4, &r_none, &kz);
     CHECK_NEAR(mean_per_day(&kz, ICTUS_SYNTH_STIMULUS, 16), 2, 0, 0);
     CHECK_INT(max_per_day(&kz, ICTUS_SYNTH_AFTERDISCHARGE, 16), 0);
+}
+
+/* ---------------------------------------------------------------- the drug protocol */
+
+/* Seizures per animal and period counted from truth.csv alone: each row's
+ * onset (its recording's start in recordings.csv + start_s) placed in the
+ * animal's periods of dosing.csv. */
+typedef struct {
+    int count[4];            /* by period in time order */
+    double longest_isi_h;    /* between consecutive onsets in the first period */
+} truth_counts;
+
+static void count_truth(const char *dir, const ictus_study *study, truth_counts *tc)
+{
+    table truth;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/truth.csv", dir);
+    if (!CHECK(table_read(path, &truth)))
+        return;
+    int64_t *last = calloc((size_t)study->n_animals, sizeof *last);
+    for (int t = 1; t < truth.n_rows; t++) {
+        const ictus_recording_entry *e = ictus_study_recording(study, cell(&truth, t, "recording"),
+                                                               cell(&truth, t, "animal"));
+        const ictus_animal *a = ictus_study_animal(study, cell(&truth, t, "animal"));
+        if (!CHECK(e && a))
+            continue;
+        int64_t at = e->start_us + llround(atof(cell(&truth, t, "start_s")) * 1e6);
+        int i = (int)(a - study->animals), p = 0;
+        while (p < a->n_periods && !(at >= a->periods[p].start_us && at < a->periods[p].end_us))
+            p++;
+        if (!CHECK_MSG(p < a->n_periods && p < 4, "%s: seizure outside every period", a->id))
+            continue;
+        tc[i].count[p]++;
+        if (p == 0 && last[i])
+            tc[i].longest_isi_h = fmax(tc[i].longest_isi_h, (double)(at - last[i]) / 3600e6);
+        if (p == 0)
+            last[i] = at;
+    }
+    free(last);
+    table_free(&truth);
+}
+
+/* The class a block's counts make, with the protocol's margins (x 1.3 from
+ * each rate threshold, x 1.5 on the seizure-free time), or "ambiguous". */
+static const char *margin_class(int count, double hours, int base, double base_h,
+                                double isi_h)
+{
+    if (count == 0)
+        return hours >= 1.5 * 3 * isi_h ? "seizure_free" : "ambiguous";
+    double r = (count / hours) / (base / base_h);
+    return r < 0.1 / 1.3                      ? "strict_responder"
+           : r >= 0.13 && r <= 0.5 / 1.3      ? "responder"
+           : r >= 0.65 && r <= 1.5 / 1.3      ? "non_responder"
+           : r >= 1.95                        ? "worsening"
+                                              : "ambiguous";
+}
+
+/* Each row of responses.csv against the study's own truth: counts, the
+ * class with room to spare, the effect within its class's range, the
+ * roles' courses and resistance. */
+static void check_responses(const char *dir, int n_animals, double base_h, double drug_h)
+{
+    ictus_study *study;
+    ictus_error err = {0};
+    if (!CHECK_MSG(ictus_study_load(dir, &study, &err) == ICTUS_OK, "%s", err.msg))
+        return;
+    CHECK_INT(study->problems.n, 0); /* dosing.csv included */
+    for (int i = 0; i < study->problems.n; i++)
+        fprintf(stderr, "  %s\n", study->problems.lines[i]);
+    CHECK_INT(study->n_animals, n_animals);
+    for (int i = 0; i < study->n_animals; i++)
+        CHECK_INT(study->animals[i].n_periods, 4);
+    CHECK(study->has_drug_list && study->n_drugs == 2);
+    CHECK_NEAR(ictus_study_drug(study, "asm-a")->target_dose_mg_kg, 30, 0, 0);
+    truth_counts *tc = calloc((size_t)n_animals, sizeof *tc);
+    count_truth(dir, study, tc);
+    table resp;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/responses.csv", dir);
+    if (!CHECK(table_read(path, &resp)))
+        goto done;
+    CHECK_INT(resp.n_rows - 1, 2 * n_animals);
+    int n_class[4] = {0}, n_resistant = 0, n_relapse = 0, n_remission = 0;
+    static const char *const classes[4] = {"seizure_free", "responder", "non_responder",
+                                           "worsening"};
+    for (int r = 1; r < resp.n_rows; r++) {
+        const ictus_animal *a = ictus_study_animal(study, cell(&resp, r, "animal"));
+        if (!CHECK(a))
+            continue;
+        const truth_counts *t = &tc[a - study->animals];
+        bool b = !strcmp(cell(&resp, r, "drug"), "asm-b");
+        int count = t->count[b ? a->n_periods - 1 : 1];
+        const char *cls = cell(&resp, r, "class");
+        double m = atof(cell(&resp, r, "multiplier"));
+        CHECK_INT(atoi(cell(&resp, r, "baseline_count")), t->count[0]);
+        CHECK_INT(atoi(cell(&resp, r, "count")), count);
+        CHECK_NEAR(atof(cell(&resp, r, "baseline_longest_isi_h")), t->longest_isi_h, 0, 6e-4);
+        CHECK_MSG(t->count[0] >= 6, "%s: baseline of %d seizures", a->id, t->count[0]);
+        CHECK_STR(cls, margin_class(count, drug_h, t->count[0], base_h, t->longest_isi_h));
+        for (int k = 0; k < 4; k++)
+            n_class[k] += !strcmp(cls, classes[k]);
+        static const double lo[4] = {0, 0.05, 0.7, 1.8}, hi[4] = {0, 0.4, 1.3, 6};
+        for (int k = 0; k < 4; k++)
+            if (!strcmp(cls, classes[k]))
+                CHECK_MSG(m >= lo[k] && m <= hi[k], "%s %s: multiplier %g", a->id, cls, m);
+        n_resistant += !strcmp(cell(&resp, r, "drug_resistant"), "yes");
+        n_relapse += !strcmp(cell(&resp, r, "course"), "relapse");
+        n_remission += !strcmp(cell(&resp, r, "course"), "remission");
+        /* a seizure-free block follows no other on the way to a relapse */
+        if (!strcmp(cell(&resp, r, "course"), "relapse"))
+            CHECK(b && !strcmp(cell(&resp, r - 1, "class"), "seizure_free"));
+    }
+    /* 8 animals: each role once (dosing.h) */
+    CHECK_INT(n_class[0], 4);
+    CHECK_INT(n_class[1], 7);
+    CHECK_INT(n_class[2], 3);
+    CHECK_INT(n_class[3], 2);
+    CHECK_INT(n_resistant, 2); /* one animal, two rows */
+    CHECK_INT(n_relapse, 1);
+    CHECK_INT(n_remission, 3);
+    table_free(&resp);
+
+    /* the [analysis] section written is one the analysis accepts */
+    ictus_analysis_settings set;
+    ictus_analysis_settings_default(&set);
+    CHECK_MSG(ictus_analysis_settings_apply(&set, study->config, &err) == ICTUS_OK, "%s", err.msg);
+    CHECK_NEAR(set.rules.min_analysable_h, base_h / 2, 0, 1e-9);
+    CHECK_NEAR(set.rules.min_block_days, drug_h / 48, 1e-5, 0);
+done:
+    free(tc);
+    ictus_study_destroy(study);
+}
+
+/* A drug study: the manifests load without a problem (every animal has
+ * its 4 periods), and responses.csv is what truth.csv (generated on 3
+ * threads, while the effects were planned on one) says. */
+static void test_protocol(void)
+{
+    char dir[256];
+    make_dir_path(dir, sizeof dir, "protocol");
+    ictus_synth_protocol p = {.baseline_s = 2 * 3600, .drug_s = 3 * 3600, .washout_s = 3600,
+                              .min_rate_per_24h = 80};
+    CHECK_INT(ictus_synth_protocol_files(&p, 1), 9);
+    CHECK_INT(ictus_synth_protocol_files(&p, 2), -1);
+    ictus_synth_study s = study_settings("ihka-mouse", 8, 9, 1, 100);
+    s.n_channels = 1;
+    s.n_threads = 3;
+    s.protocol = &p;
+    ictus_error err = {0};
+    if (!CHECK_MSG(ictus_synth_study_write(&s, dir, &err) == ICTUS_OK, "%s", err.msg))
+        return;
+    check_responses(dir, 8, 2, 3);
+
+    /* settings the protocol refuses */
+    ictus_synth_study bad = s;
+    bad.n_days = 10;
+    CHECK_INT(ictus_synth_study_check(&bad, &err), ICTUS_ERR_USAGE);
+    CHECK_INT(ictus_synth_study_check(&s, &err), ICTUS_OK);
+    bad = s;
+    bad.hours = 2;
+    CHECK_INT(ictus_synth_study_check(&bad, &err), ICTUS_ERR_USAGE);
+    bad = study_settings("6hz-kindling-mouse", 8, 9, 1, 100);
+    bad.protocol = &p;
+    CHECK_INT(ictus_synth_study_check(&bad, &err), ICTUS_ERR_USAGE);
+    bad = s;
+    bad.rate.fn = rate_fn;
+    CHECK_INT(ictus_synth_study_check(&bad, &err), ICTUS_ERR_USAGE);
+    /* periods too short for the rates: refused, naming an animal, nothing written */
+    ictus_synth_protocol tiny = {.baseline_s = 3600, .drug_s = 3600};
+    bad = s;
+    bad.protocol = &tiny;
+    bad.n_days = 3;
+    make_dir_path(dir, sizeof dir, "protocol_tiny");
+    CHECK_INT(ictus_synth_study_write(&bad, dir, &err), ICTUS_ERR_USAGE);
+    CHECK_MSG(strstr(err.msg, "animal M0") != NULL, "%s", err.msg);
+    struct stat st;
+    CHECK(stat(dir, &st) != 0);
+    printf("ok protocol: 8 animals x 9 files, classes with room to spare\n");
 }
 
 /* ---------------------------------------------------------------- the signal */
@@ -1190,6 +1369,7 @@ int main(void)
     test_flac();
     test_rates();
     test_rate_multiplier();
+    test_protocol();
     test_signal("ihka-mouse", ICTUS_SYNTH_HPD, 1, 6);
     test_signal("ihka-mouse", ICTUS_SYNTH_CONVULSIVE, 2, 8);
     test_signal("dravet-mouse", ICTUS_SYNTH_GTCS, 2, 8);
