@@ -56,6 +56,7 @@ static const ictus_param type_fields[] = {
     ICTUS_PARAM_D("", "min_peak_ratio", ictus_type_rule, min_peak_ratio, 0, 1000),
     ICTUS_PARAM_D("", "min_mean_ratio", ictus_type_rule, min_mean_ratio, 0, 1000),
     ICTUS_PARAM_D("", "min_spike_rate", ictus_type_rule, min_spike_rate, 0, 1000),
+    ICTUS_PARAM_D("", "min_high_fraction", ictus_type_rule, min_high_fraction, 0, 1),
     ICTUS_PARAM_D("", "max_emg_fraction", ictus_type_rule, max_emg_fraction, 0, 1),
     ICTUS_PARAM_B("", "postictal", ictus_type_rule, postictal),
     ICTUS_PARAM_B("", "primary", ictus_type_rule, primary),
@@ -526,10 +527,11 @@ static void finalize(ictus_detector *d, const candidate *c)
     double nw = (double)(c->n_windows ? c->n_windows : 1);
     double mean_ratio = c->sum_ratio[strongest] / nw, mean_spikes = c->sum_spikes[strongest] / nw;
     double emg_fraction = c->n_emg[strongest] / nw;
+    double high_fraction = c->n_high[strongest] / nw;
     bool postictal = c->post_n > 0 && c->post_min < p->postictal_ratio;
     if (d->explain) {
-        fprintf(d->explain, ", peak ratio %.2f, mean ratio %.2f, spikes %.2f/s, emg %.2f, channels",
-                peak, mean_ratio, mean_spikes, emg_fraction);
+        fprintf(d->explain, ", peak ratio %.2f, mean ratio %.2f, high %.2f, spikes %.2f/s, emg %.2f, "
+                "channels", peak, mean_ratio, high_fraction, mean_spikes, emg_fraction);
         for (int i = 0; i < d->n; i++)
             fprintf(d->explain, " %s:%d/%lld", d->info->channels[d->source_channel[i]].label,
                     c->n_high[i], (long long)c->n_windows);
@@ -541,7 +543,7 @@ static void finalize(ictus_detector *d, const candidate *c)
         if (duration_s < r->min_duration_s || (r->max_duration_s > 0 && duration_s > r->max_duration_s) ||
             n_involved < r->min_channels || peak < r->min_peak_ratio ||
             mean_ratio < r->min_mean_ratio || mean_spikes < r->min_spike_rate ||
-            emg_fraction > r->max_emg_fraction ||
+            emg_fraction > r->max_emg_fraction || high_fraction < r->min_high_fraction ||
             (r->postictal && !postictal) || (r->primary && !primary_involved))
             continue;
         double floor_ratio = r->min_peak_ratio > p->on_ratio ? r->min_peak_ratio : p->on_ratio;

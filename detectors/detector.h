@@ -67,6 +67,9 @@ typedef struct {
                                 channel, over the event */
     double min_spike_rate;   /* min_spike_rate: mean spikes/s on the strongest channel, over the
                                 event (theta and delta trains have line length but few spikes) */
+    double min_high_fraction;/* min_high_fraction: share of the event's windows at on_ratio or
+                                more on the strongest channel (a discharge stays high; theta with
+                                interictal spikes only touches the threshold).  Default 0. */
     double max_emg_fraction; /* max_emg_fraction: largest share of the strongest channel's windows
                                 flagged `emg` (grooming and chewing are EMG bursts; convulsions
                                 carry EMG too, so convulsive rules allow it).  Default 1. */

@@ -16,17 +16,13 @@
 #     from ictus.db): every animal x drug's class, course, drug resistance,
 #     seizure count and baseline count are exactly those of responses.csv;
 #   - from the events `ictus run` detected: every class, course and drug
-#     resistance is that of responses.csv, with one exception reported as a
-#     NOTE: a seizure-free block in which the detector raised false alarms
-#     (the truth has no seizure there, so every event in it is false) reads
-#     strict_responder (or, with several, responder), and that animal's
-#     course is then not compared (its drug resistance still is);
+#     resistance is that of responses.csv (a false alarm inside a seizure-free
+#     block would read strict_responder: that fails too);
 #   - `ictus run` wrote out/periods.csv, responders.csv, comparisons.csv and
 #     analysis-settings.txt, byte-identical to `ictus analyze` on the same
 #     database;
 # and on the demo-like study:
-#   - the comparison itself notes a false alarm in a seizure-free block and
-#     fails on any other difference (on made-up tables);
+#   - the comparison itself fails on any difference (on made-up tables);
 #   - a run with nothing new regenerates a deleted out/responders.csv;
 #   - a rejected dosing.csv row: the run exits 1 naming FILE:LINE, and still
 #     writes events.csv and the analysis of the valid rows; fixed: exit 0;
@@ -74,8 +70,7 @@ cols() { # FILE NAME...
 as_yes_no() { sed -e 's/|not_resistant$/|no/' -e 's/|resistant$/|yes/'; }
 
 # The analysis of study $1's detected events against its truth; prints one
-# line per difference (FAIL) and per tolerated false alarm (NOTE), then
-# "compared N, failed F, notes K".
+# line per difference (FAIL), then "compared N, failed F".
 compare_detected() { # STUDY
     cols "$1/responses.csv" animal drug class course drug_resistant >"$W/t"
     cols "$1/out/responders.csv" animal drug class course drug_resistance | as_yes_no >"$W/d"
@@ -86,26 +81,11 @@ compare_detected() { # STUDY
             n++
             if (!(k in t)) { bad++; print "FAIL: " k ": not in responses.csv"; next }
             split(t[k], x, "|")
-            if ($3 == x[3]) {
-            } else if (x[3] == "seizure_free" && ($3 == "strict_responder" || $3 == "responder")) {
-                flipped[$1] = 1
-                notes++
-                print "NOTE: " k ": seizure-free block read as " $3 " (detector false alarms)"
-            } else {
-                bad++
-                print "FAIL: " k ": class " $3 ", truth " x[3]
-            }
+            if ($3 != x[3]) { bad++; print "FAIL: " k ": class " $3 ", truth " x[3] }
+            if ($4 != x[4]) { bad++; print "FAIL: " k ": course \"" $4 "\", truth \"" x[4] "\"" }
             if ($5 != x[5]) { bad++; print "FAIL: " k ": drug resistant " $5 ", truth " x[5] }
-            course[k] = $4; truth_course[k] = x[4]; animal[k] = $1
         }
-        END {
-            for (k in course)
-                if (!(animal[k] in flipped) && course[k] != truth_course[k]) {
-                    bad++
-                    print "FAIL: " k ": course \"" course[k] "\", truth \"" truth_course[k] "\""
-                }
-            printf "compared %d, failed %d, notes %d\n", n, bad, notes
-        }' "$W/t" "$W/d"
+        END { printf "compared %d, failed %d\n", n, bad }' "$W/t" "$W/d"
 }
 
 # One study, generated, run and analysed both ways.
@@ -151,15 +131,15 @@ check_study() { # NAME N_ANIMALS SYNTH_OPTIONS...
 
     # from the detected events
     compare_detected "$S" >"$W/cmp.out"
-    grep -E '^(FAIL|NOTE)' "$W/cmp.out"
+    grep -E '^FAIL' "$W/cmp.out"
     summary=$(tail -n 1 "$W/cmp.out")
     echo "$name: from detected events: $summary"
     eq "$name: from detected events, every row recovered" "$summary" \
-        "compared $((2 * n)), failed 0, notes $(grep -c '^NOTE' "$W/cmp.out")"
+        "compared $((2 * n)), failed 0"
 }
 
 # ------------------------------------------------------------------ the comparison itself
-# False alarms in a seizure-free block are a NOTE; any other difference fails.
+# Any difference fails, a seizure-free block read as strict_responder too.
 F=$W/fake
 mkdir -p "$F/out"
 printf '%s\n' animal,drug,type,class,course,drug_resistant M01,asm-a,all,seizure_free,remission,no \
@@ -168,12 +148,13 @@ printf '%s\n' animal,drug,type,class,course,drug_resistance \
     M01,asm-a,all,strict_responder,,not_resistant M01,asm-b,all,responder,,not_resistant \
     M01,asm-a,hpd,worsening,,resistant M02,asm-a,all,responder,,not_resistant \
     >"$F/out/responders.csv"
-eq "comparison: a false alarm in a seizure-free block is a note" \
-    "$(compare_detected "$F" | tail -n 1)" "compared 3, failed 0, notes 1"
+# M01 asm-a: class and course differ; M01 asm-b: the course (relapse) differs
+eq "comparison: a seizure-free block read as strict_responder fails (class and courses)" \
+    "$(compare_detected "$F" | tail -n 1)" "compared 3, failed 3"
 sed -i 's/^M02,asm-a,all,responder,,not_resistant/M02,asm-a,all,non_responder,,resistant/' \
     "$F/out/responders.csv"
-eq "comparison: another class or resistance fails" \
-    "$(compare_detected "$F" | tail -n 1)" "compared 3, failed 2, notes 1"
+eq "comparison: another class and resistance fail" \
+    "$(compare_detected "$F" | tail -n 1)" "compared 3, failed 5"
 
 # ------------------------------------------------------------------ the studies
 check_study demo 8 --seed 2026 --baseline 2h --drug 4h --washout 1h
