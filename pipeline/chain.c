@@ -86,6 +86,17 @@ ictus_status ictus_chain_create(const ictus_settings *set, int channel, double f
         if (fs_out != fs)
             ch->decimation = (int)lround(fs / fs_out);
         fs = fs_out;
+        ictus_stage *prev = ch->n_stages > 0 ? &ch->stages[ch->n_stages - 1] : NULL;
+        if (prev && prev->desc->fuse && prev->desc->fuse == st->desc->fuse &&
+            prev->desc->fuse(prev, st)) {
+            stop_stage(st);
+            continue;
+        }
+        ch->n_stages++;
+    }
+    /* buffers and description, now that the stages are final */
+    for (int i = 0; i < ch->n_stages; i++) {
+        const ictus_stage *st = &ch->stages[i];
         double ratio = 1.0;
         size_t extra = 0;
         if (st->desc->bounds)
@@ -93,7 +104,7 @@ ictus_status ictus_chain_create(const ictus_settings *set, int channel, double f
         ratio_total *= ratio;
         if (extra > extra_max)
             extra_max = extra;
-        char d[96];
+        char d[600];
         if (st->desc->describe)
             st->desc->describe(st, d, sizeof d);
         else
@@ -102,7 +113,6 @@ ictus_status ictus_chain_create(const ictus_settings *set, int channel, double f
                                 len ? " " : "", d);
         if (len >= sizeof ch->description)
             len = sizeof ch->description - 1;
-        ch->n_stages++;
     }
     if (!ch->decimation)
         ch->decimation = 1;

@@ -43,4 +43,5 @@ const ictus_stage_desc ictus_stage_highpass = {
     .process = ictus_iir_stage_process,
     .stop = ictus_iir_stage_stop,
     .describe = ictus_iir_stage_describe,
+    .fuse = ictus_iir_stage_fuse,
 };

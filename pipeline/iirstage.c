@@ -3,6 +3,7 @@
 #include "iirstage.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ictus_iir_stage_init(ictus_stage *st, const ictus_biquad *sos, int n_sections,
@@ -10,7 +11,25 @@ void ictus_iir_stage_init(ictus_stage *st, const ictus_biquad *sos, int n_sectio
 {
     ictus_iir_stage *p = st->priv;
     p->iir = ictus_iir_create(sos, n_sections);
+    p->sos = ictus_xmalloc((size_t)n_sections * sizeof *sos);
+    memcpy(p->sos, sos, (size_t)n_sections * sizeof *sos);
+    p->n_sections = n_sections;
     snprintf(p->description, sizeof p->description, "%s", description);
+}
+
+bool ictus_iir_stage_fuse(ictus_stage *st, ictus_stage *next)
+{
+    ictus_iir_stage *p = st->priv;
+    const ictus_iir_stage *q = next->priv;
+    int n = p->n_sections + q->n_sections;
+    p->sos = ictus_xrealloc(p->sos, (size_t)n * sizeof *p->sos);
+    memcpy(p->sos + p->n_sections, q->sos, (size_t)q->n_sections * sizeof *q->sos);
+    p->n_sections = n;
+    ictus_iir_destroy(p->iir);
+    p->iir = ictus_iir_create(p->sos, n);
+    size_t len = strlen(p->description);
+    snprintf(p->description + len, sizeof p->description - len, " %s", q->description);
+    return true;
 }
 
 void ictus_iir_stage_reset(ictus_stage *st, int64_t first_index, int64_t *out_index)
@@ -37,6 +56,8 @@ void ictus_iir_stage_stop(ictus_stage *st)
     ictus_iir_stage *p = st->priv;
     ictus_iir_destroy(p->iir);
     p->iir = NULL;
+    free(p->sos);
+    p->sos = NULL;
 }
 
 void ictus_iir_stage_describe(const ictus_stage *st, char *buf, size_t size)

@@ -24,6 +24,7 @@
 #ifndef ICTUS_STAGE_H
 #define ICTUS_STAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,13 @@ typedef struct {
     /* A short description with parameters, e.g. "notch(50,100 Hz Q30)", for
      * `ictus info` and provenance.  NULL: the name alone. */
     void (*describe)(const ictus_stage *st, char *buf, size_t size);
+    /* Absorb `next`, the started stage that follows st, so that st alone
+     * does the work of both; return false to decline.  The chain offers it
+     * only when both stages have the same fuse hook, and stops `next` when
+     * it was absorbed.  (Consecutive IIR cascades run as one: one pass over
+     * the samples instead of two, and no rounding to float in between.)
+     * NULL: never. */
+    bool (*fuse)(ictus_stage *st, ictus_stage *next);
 } ictus_stage_desc;
 
 struct ictus_stage {
