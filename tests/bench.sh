@@ -9,9 +9,12 @@ exec_=$build/tests/bench_exec
 floor=$build/tests/bench_floor
 work=${ICTUS_BENCH_DIR:-build/bench}
 mkdir -p "$work"
-repeat=${ICTUS_BENCH_REPEAT:-3}
+repeat=${ICTUS_BENCH_REPEAT:-5}
 
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
+# The smaller of two numbers, and the larger.
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 
 # The animal-day: 24 h, 4 channels, 1 kHz, 16-bit EDF, made once and kept.
 make_recording() { # HOURS FILE
@@ -29,13 +32,19 @@ make_recording 24 "$day"
 make_recording 72 "$three"
 
 printf '\n== streaming core (issue 2): %s\n' "$(basename "$day")"
-fl=$("$exec_" "$repeat" "$floor" "$day")
-fl_s=$(echo "$fl" | field wall_s)
-nul=$("$exec_" "$repeat" "$ictus" features --format null "$day")
-nul_s=$(echo "$nul" | field wall_s)
-nul_rss=$(echo "$nul" | field maxrss_mib)
-csv=$("$exec_" "$repeat" "$ictus" features "$day" -o "$work/features.csv")
-csv_s=$(echo "$csv" | field wall_s)
+# The machine's speed drifts (a shared VM): the commands compared are run in
+# turn, $repeat rounds, and each keeps its best time.
+fl_s=1e9; nul_s=1e9; csv_s=1e9; det_s=1e9; nul_rss=0; det_rss=0
+for _ in $(seq "$repeat"); do
+    fl_s=$(min "$fl_s" "$("$exec_" 1 "$floor" "$day" | field wall_s)")
+    out=$("$exec_" 1 "$ictus" features --format null "$day")
+    nul_s=$(min "$nul_s" "$(echo "$out" | field wall_s)")
+    nul_rss=$(max "$nul_rss" "$(echo "$out" | field maxrss_mib)")
+    csv_s=$(min "$csv_s" "$("$exec_" 1 "$ictus" features "$day" -o "$work/features.csv" | field wall_s)")
+    out=$("$exec_" 1 "$ictus" detect --preset ihka-mouse "$day" -o "$work/events.csv")
+    det_s=$(min "$det_s" "$(echo "$out" | field wall_s)")
+    det_rss=$(max "$det_rss" "$(echo "$out" | field maxrss_mib)")
+done
 nul72=$("$exec_" 1 "$ictus" features --format null "$three")
 nul72_s=$(echo "$nul72" | field wall_s)
 nul72_rss=$(echo "$nul72" | field maxrss_mib)
@@ -49,9 +58,6 @@ printf '%-52s %8s MiB (72 h took %s s: %.2f s per animal-day)\n' "peak RSS, 72 h
     "$nul72_s" "$(echo "$nul72_s / 3" | bc -l)"
 
 printf '\n== detection (issue 3): %s\n' "$(basename "$day")"
-det=$("$exec_" "$repeat" "$ictus" detect --preset ihka-mouse "$day" -o "$work/events.csv")
-det_s=$(echo "$det" | field wall_s)
-det_rss=$(echo "$det" | field maxrss_mib)
 printf '%-52s %8s s   (%.2fx features --format null, target <= 1.2x)\n' \
     "ictus detect --preset ihka-mouse (24 h)" "$det_s" "$(echo "$det_s / $nul_s" | bc -l)"
 printf '%-52s %8s MiB (target <= 64 MiB)\n' "peak RSS, detect 24 h" "$det_rss"
@@ -71,9 +77,13 @@ fresh_run() { # JOBS -> seconds of a first run on the study (no database yet)
     "$exec_" 1 "$ictus" run "$study" -j "$1" --settle 0 | field wall_s
 }
 printf '\n== the nightly job (issue 4): ictus run on %d animal-days\n' "$days"
-alone=$("$exec_" 1 "$ictus" detect --preset ihka-mouse -j 1 "${files[@]}" -o /dev/null | field wall_s)
-r1=$(fresh_run 1)
-r2=$(fresh_run 2)
+alone=1e9; r1=1e9; r2=1e9
+for _ in 1 2; do # in turn, best of two (see above)
+    alone=$(min "$alone" "$("$exec_" 1 "$ictus" detect --preset ihka-mouse -j 1 "${files[@]}" \
+                             -o /dev/null | field wall_s)")
+    r1=$(min "$r1" "$(fresh_run 1)")
+    r2=$(min "$r2" "$(fresh_run 2)")
+done
 again=$("$exec_" 1 "$ictus" run "$study" -j 2 --settle 0 | field wall_s)
 printf '%-52s %8s s\n' "ictus detect -j 1 over the same files (no store)" "$alone"
 printf '%-52s %8s s   %.2f animal-days/s   (store + bookkeeping add %.1f %%, target <= 10 %%)\n' \
