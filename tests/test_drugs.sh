@@ -33,25 +33,7 @@
 #     files, and the 6 Hz model (no spontaneous seizures) (exit 2).
 # Needs: $ICTUS (the binary under test), awk, cmp.
 set -u
-ICTUS=${ICTUS:-build/release/ictus}
-ICTUS=$(cd "$(dirname "$ICTUS")" && pwd)/$(basename "$ICTUS")
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-pass=0
-fail=0
-W=$(mktemp -d /tmp/test_drugs.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-
-ok() { # DESCRIPTION...: count one check; the condition is the exit status of the last command
-    if [ "$?" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $*"; fi
-}
-eq() { # DESCRIPTION GOT EXPECTED
-    if [ "$2" == "$3" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL: $1: got '$2', expected '$3'"
-    fi
-}
+. "$(dirname "$0")/shcheck.sh"
 
 # Columns NAME... of a CSV file we wrote (no quoted commas), joined by "|",
 # sorted; only the rows of seizure type "all" when the file has a type column.
@@ -238,5 +220,4 @@ eq "synth --protocol with the 6 Hz model: exit 2" "$?" 2
 [ ! -e "$W/x" ]
 ok "synth refused protocols write nothing"
 
-echo "test_drugs.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done test_drugs.sh

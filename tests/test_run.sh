@@ -33,25 +33,7 @@
 #     in the same database as one run.
 # Needs: $ICTUS (the binary under test), sqlite3, xxhsum, flock.
 set -u
-ICTUS=${ICTUS:-build/release/ictus}
-ICTUS=$(cd "$(dirname "$ICTUS")" && pwd)/$(basename "$ICTUS")
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-pass=0
-fail=0
-W=$(mktemp -d /tmp/test_run.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-
-ok() { # DESCRIPTION...: count one check; the condition is the exit status of the last command
-    if [ "$?" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $*"; fi
-}
-eq() { # DESCRIPTION GOT EXPECTED
-    if [ "$2" == "$3" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL: $1: got '$2', expected '$3'"
-    fi
-}
+. "$(dirname "$0")/shcheck.sh"
 q() { sqlite3 "$1/ictus.db" "$2"; }
 
 # Run `ictus run`; stdout in $W/out, stderr in $W/err, exit status in $rc.
@@ -396,5 +378,4 @@ dump "$C" noidentity >"$W/dump_c"
 cmp -s "$W/dump_ref_copy" "$W/dump_c"
 ok "two runs at once: the database is that of one run"
 
-echo "test_run.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done test_run.sh

@@ -1,0 +1,27 @@
+# shcheck.sh: the assertion helpers of the shell tests (sourced, not run).
+# Sets up $ICTUS (absolute), a scratch directory $W removed on exit, and
+# counts checks; check_done NAME prints `NAME: P passed, F failed` (what
+# tests/run.sh sums) and returns non-zero when anything failed.
+ICTUS=${ICTUS:-build/release/ictus}
+ICTUS=$(cd "$(dirname "$ICTUS")" && pwd)/$(basename "$ICTUS")
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+pass=0
+fail=0
+W=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
+trap 'rm -rf "$W"' EXIT
+
+ok() { # DESCRIPTION...: count one check; the condition is the exit status of the last command
+    if [ "$?" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $*"; fi
+}
+eq() { # DESCRIPTION GOT EXPECTED
+    if [ "$2" == "$3" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: $1: got '$2', expected '$3'"
+    fi
+}
+check_done() { # NAME
+    echo "$1: $pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+}
