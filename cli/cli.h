@@ -111,6 +111,7 @@ enum {
     OPT_CHANNELS,
     OPT_ANIMAL,
     OPT_EXPLAIN,
+    OPT_STIMULATIONS,
     OPT_HELP = 'h',
 };
 

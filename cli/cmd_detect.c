@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "detectors/detect.h"
+#include "detectors/stimlist.h"
 #include "pipeline/csvout.h"
 
 static const char usage_text[] =
@@ -18,6 +19,8 @@ static const char usage_text[] =
     "  -c, --config FILE     settings overrides;  --set SECTION.KEY=VALUE\n"
     "  --animal A            the animal (default: the EDF patient code, else the file name)\n"
     "  --explain FILE        write why each candidate event was kept or dropped (tuning)\n"
+    "  --stimulations FILE   stimulation onsets (CSV: recording,start_s) for evoked presets,\n"
+    "                        besides the EDF+ annotations matching [evoked] stim_pattern\n"
     "  --channels A,B        analyse only these channel labels\n"
     "  -j, --jobs N          worker threads (default: all cores)\n"
     "  --start T, --labels A,B, --full-scale-uv X   for sound files (WAV, FLAC, ...)\n";
@@ -28,6 +31,7 @@ int cmd_detect(int argc, char **argv)
         CLI_SETTINGS_LONGOPTS, CLI_SOURCE_LONGOPTS,
         {"output", required_argument, NULL, 'o'}, {"animal", required_argument, NULL, OPT_ANIMAL},
         {"explain", required_argument, NULL, OPT_EXPLAIN},
+        {"stimulations", required_argument, NULL, OPT_STIMULATIONS},
         CLI_ANALYSIS_LONGOPTS,
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
@@ -35,7 +39,8 @@ int cmd_detect(int argc, char **argv)
     cli_source_options so;
     cli_settings_init(&cs);
     cli_source_options_init(&so);
-    const char *output = "-", *animal = NULL, *explain_path = NULL;
+    const char *output = "-", *animal = NULL, *explain_path = NULL, *stim_path = NULL;
+    ictus_stimlist *stims = NULL;
     FILE *explain = NULL;
     bool bad = false;
     cli_analysis_options ao;
@@ -54,6 +59,9 @@ int cmd_detect(int argc, char **argv)
             break;
         case OPT_EXPLAIN:
             explain_path = optarg;
+            break;
+        case OPT_STIMULATIONS:
+            stim_path = optarg;
             break;
         case OPT_HELP:
             fputs(usage_text, stdout);
@@ -82,6 +90,11 @@ int cmd_detect(int argc, char **argv)
         status = CLI_PROBLEMS;
         goto done;
     }
+    if (stim_path && ictus_stimlist_load(stim_path, &stims, &err) != ICTUS_OK) {
+        cli_error(&err);
+        status = CLI_USAGE;
+        goto done;
+    }
     if (explain_path && !(explain = fopen(explain_path, "w"))) {
         cli_errorf("%s: cannot create: %s", explain_path, strerror(errno));
         status = CLI_PROBLEMS;
@@ -98,6 +111,8 @@ int cmd_detect(int argc, char **argv)
         ictus_detect_options dopt = {.n_threads = ao.jobs,
                                      .channels = ao.n_channels ? ao.channels : NULL,
                                      .n_channels = ao.n_channels, .explain = explain};
+        if (stims)
+            dopt.stim_us = ictus_stimlist_for(stims, argv[i], &dopt.n_stim);
         if (explain)
             fprintf(explain, "# %s\n", argv[i]);
         ictus_detection *det;
@@ -121,6 +136,7 @@ int cmd_detect(int argc, char **argv)
         status = CLI_PROBLEMS;
     }
 done:
+    ictus_stimlist_destroy(stims);
     if (explain)
         fclose(explain);
     ictus_preset_free(&preset);

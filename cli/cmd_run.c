@@ -20,7 +20,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "detectors/stimlist.h"
 #include "pipeline/csvout.h"
 #include "pipeline/store.h"
 #include "protocols/analysis.h"
@@ -180,28 +180,22 @@ static bool load_study_preset(const ictus_study *study, ictus_preset *preset)
 }
 
 /* Say so when the run before this one never finished (killed, power cut):
- * this run picks up its work.  The store has no query for runs yet, so this
- * reads the runs table directly (reading only). */
+ * this run picks up its work. */
 static void note_interrupted_run(ictus_store *store)
 {
-    static const char sql[] = "SELECT id, pid, host, started_unix_us, status FROM runs "
-                              "ORDER BY id DESC LIMIT 1";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ictus_store_db(store), sql, -1, &st, NULL) != SQLITE_OK)
+    ictus_store_run_row last;
+    bool found;
+    ictus_error err;
+    if (ictus_store_last_run(store, &last, &found, &err) != ICTUS_OK || !found ||
+        last.status != ICTUS_RUN_RUNNING)
         return;
-    if (sqlite3_step(st) == SQLITE_ROW &&
-        strcmp((const char *)sqlite3_column_text(st, 4), "running") == 0) {
-        time_t t = (time_t)(sqlite3_column_int64(st, 3) / 1000000);
-        struct tm tm;
-        char when[32] = "?";
-        if (localtime_r(&t, &tm))
-            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-        printf("the previous run (run %" PRId64 ", pid %" PRId64 " on %s, started %s) was "
-               "interrupted; this run finishes its work\n", (int64_t)sqlite3_column_int64(st, 0),
-               (int64_t)sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2),
-               when);
-    }
-    sqlite3_finalize(st);
+    time_t t = (time_t)(last.started_unix_us / 1000000);
+    struct tm tm;
+    char when[32] = "?";
+    if (localtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    printf("the previous run (run %" PRId64 ", pid %" PRId64 " on %s, started %s) was "
+           "interrupted; this run finishes its work\n", last.id, last.pid, last.host, when);
 }
 
 /* The study's manifest problems (rejected rows...) as problems of the run.
@@ -378,9 +372,39 @@ static void note_problems(run_progress *progress, const run_outcome *out)
             run_progress_note(progress, "ictus: %s", out->animals[i].error);
 }
 
+/* An evoked-seizure preset also takes its stimulations from STUDY_DIR/
+ * stimulations.csv when there is one (detectors/stimlist.h), besides the
+ * recordings' EDF+ annotations.  The list's content hash joins the
+ * parameter text, so that a changed list makes every result stale and the
+ * next run detects again.  On error prints it. */
+static bool load_study_stimulations(const ictus_study *study, ictus_preset *preset,
+                                    ictus_stimlist **out)
+{
+    *out = NULL;
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/stimulations.csv", study->dir);
+    if (!preset->detector.evoked || access(path, F_OK) != 0)
+        return true;
+    ictus_error err;
+    ictus_hash128 hash;
+    ictus_file_identity identity;
+    if (ictus_file_hash(path, 0, &hash, &identity, &err) != ICTUS_OK ||
+        ictus_stimlist_load(path, out, &err) != ICTUS_OK) {
+        cli_error(&err);
+        return false;
+    }
+    char hex[ICTUS_HASH_HEX_SIZE];
+    size_t len = strlen(preset->parameters);
+    preset->parameters = ictus_xrealloc(preset->parameters, len + 64);
+    snprintf(preset->parameters + len, 64, "evoked.stimulation_list=%s\n",
+             ictus_hash128_format(hash, hex));
+    return true;
+}
+
 /* Detect the plan's files to read on `jobs` workers and store each outcome. */
 static ictus_status detect_and_store(const run_options *o, const ictus_study *study,
-                                     const ictus_preset *preset, const run_plan *plan,
+                                     const ictus_preset *preset, const ictus_stimlist *stims,
+                                     const run_plan *plan,
                                      run_committer *c, ictus_out *timings, run_times *times,
                                      ictus_error *err)
 {
@@ -391,7 +415,7 @@ static ictus_status detect_and_store(const run_options *o, const ictus_study *st
             files[n++] = &plan->files[i];
     qsort(files, (size_t)n, sizeof *files, cmp_size_desc);
     int workers = o->jobs < n ? o->jobs : n > 0 ? n : 1;
-    run_work_context ctx = {.study = study, .preset = preset, .plan = plan,
+    run_work_context ctx = {.study = study, .preset = preset, .stims = stims, .plan = plan,
                             .analyzer_threads = o->jobs / workers > 1 ? o->jobs / workers : 1};
     run_progress *progress = run_progress_create(isatty(STDERR_FILENO), n, plan->bytes_to_read);
     run_pool *pool = run_pool_start(&ctx, files, n, workers);
@@ -523,7 +547,7 @@ static void print_summary(const ictus_study *study, ictus_store *store, const ru
 
 /* Steps 3 to 7 of the run (the study is loaded and locked). */
 static int run_study(const run_options *o, const ictus_study *study, const ictus_preset *preset,
-                     int64_t started_unix_us)
+                     const ictus_stimlist *stims, int64_t started_unix_us)
 {
     double t_start = now_s();
     char db_path[PATH_MAX + 16];
@@ -579,8 +603,8 @@ static int run_study(const run_options *o, const ictus_study *study, const ictus
             ictus_out_str(&timings, "path,outcome,bytes,recorded_s,hash_s,detect_s,store_s\n");
     }
     if (st == ICTUS_OK)
-        st = detect_and_store(o, study, preset, &plan, c, have_timings ? &timings : NULL, &times,
-                              &err);
+        st = detect_and_store(o, study, preset, stims, &plan, c, have_timings ? &timings : NULL,
+                              &times, &err);
     if (have_timings) {
         ictus_error close_err;
         if (ictus_out_close(&timings, &close_err) != ICTUS_OK && st == ICTUS_OK) {
@@ -642,9 +666,11 @@ int cmd_run(int argc, char **argv)
         return CLI_USAGE;
     }
     ictus_preset preset = {0};
+    ictus_stimlist *stims = NULL;
     rc = CLI_USAGE;
-    if (load_study_preset(study, &preset))
-        rc = run_study(&o, study, &preset, started_unix_us);
+    if (load_study_preset(study, &preset) && load_study_stimulations(study, &preset, &stims))
+        rc = run_study(&o, study, &preset, stims, started_unix_us);
+    ictus_stimlist_destroy(stims);
     ictus_preset_free(&preset);
     ictus_study_destroy(study);
     run_lock_release(lock);

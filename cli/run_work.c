@@ -174,6 +174,8 @@ static void detect_animal(const run_work_context *ctx, const run_file *f,
         free(labels);
     }
     ictus_detect_options opt = {.n_threads = ctx->analyzer_threads};
+    if (ctx->stims)
+        opt.stim_us = ictus_stimlist_for(ctx->stims, f->path, &opt.n_stim);
     if (st == ICTUS_OK)
         st = ictus_detect(src, ctx->preset, &opt, &a->det, &err);
     if (st == ICTUS_OK)

@@ -29,6 +29,7 @@
 
 #include "detectors/detect.h"
 #include "detectors/preset.h"
+#include "detectors/stimlist.h"
 #include "pipeline/store.h"
 #include "run_plan.h"
 
@@ -78,6 +79,7 @@ typedef struct {
 typedef struct {
     const ictus_study *study;
     const ictus_preset *preset;
+    const ictus_stimlist *stims;   /* stimulations.csv of an evoked study, or NULL */
     const run_plan *plan;
     int analyzer_threads;          /* threads inside one file's detection (>= 1) */
 } run_work_context;

@@ -1,0 +1,99 @@
+/* stimlist.c: stimulation lists (recording, start_s) read with csvtable. */
+#include "stimlist.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/csvtable.h"
+
+typedef struct {
+    char *name;      /* file name without directories */
+    int64_t *us;
+    int n, cap;
+} recording_stims;
+
+struct ictus_stimlist {
+    recording_stims *rec;
+    int n;
+    int64_t *none;   /* returned for recordings without stimulations */
+};
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static recording_stims *find(const ictus_stimlist *l, const char *name)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->rec[i].name, name) == 0)
+            return &l->rec[i];
+    return NULL;
+}
+
+ictus_status ictus_stimlist_load(const char *path, ictus_stimlist **out, ictus_error *err)
+{
+    *out = NULL;
+    ictus_csv *t;
+    ictus_status st = ictus_csv_read(path, &t, err);
+    if (st != ICTUS_OK)
+        return st;
+    static const char *const required[] = {"recording", "start_s"};
+    if ((st = ictus_csv_require(t, required, 2, err)) != ICTUS_OK) {
+        ictus_csv_destroy(t);
+        return st;
+    }
+    int c_rec = ictus_csv_column(t, "recording"), c_start = ictus_csv_column(t, "start_s");
+    ictus_stimlist *l = ictus_xcalloc(1, sizeof *l);
+    l->rec = ictus_xcalloc((size_t)ictus_csv_rows(t) + 1, sizeof *l->rec);
+    for (int row = 0; row < ictus_csv_rows(t) && st == ICTUS_OK; row++) {
+        double start_s;
+        if ((st = ictus_csv_double(t, row, c_start, &start_s, err)) != ICTUS_OK)
+            break;
+        if (!(start_s >= 0)) {
+            char where[512];
+            st = ictus_fail(err, ICTUS_ERR_DATA, "%s: start_s %g: expected seconds >= 0",
+                            ictus_csv_where(t, row, c_start, where, sizeof where), start_s);
+            break;
+        }
+        const char *name = base_name(ictus_csv_field(t, row, c_rec));
+        recording_stims *r = find(l, name);
+        if (!r) {
+            r = &l->rec[l->n++];
+            r->name = ictus_xstrdup(name);
+        }
+        if (r->n == r->cap) {
+            r->cap = r->cap ? 2 * r->cap : 4;
+            r->us = ictus_xrealloc(r->us, (size_t)r->cap * sizeof *r->us);
+        }
+        r->us[r->n++] = llround(start_s * 1e6);
+    }
+    ictus_csv_destroy(t);
+    if (st != ICTUS_OK) {
+        ictus_stimlist_destroy(l);
+        return st;
+    }
+    *out = l;
+    return ICTUS_OK;
+}
+
+void ictus_stimlist_destroy(ictus_stimlist *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++) {
+        free(l->rec[i].name);
+        free(l->rec[i].us);
+    }
+    free(l->rec);
+    free(l);
+}
+
+const int64_t *ictus_stimlist_for(const ictus_stimlist *l, const char *path, int *n)
+{
+    const recording_stims *r = find(l, base_name(path));
+    *n = r ? r->n : 0;
+    return r ? r->us : l->none;
+}

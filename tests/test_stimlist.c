@@ -1,0 +1,52 @@
+/* test_stimlist.c: stimulation lists: rows grouped by recording file name,
+ * onsets in µs, errors naming the place. */
+#include "detectors/stimlist.h"
+
+#include <stdlib.h>
+
+#include "check.h"
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "build/%s", name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+int main(void)
+{
+    ictus_stimlist *l;
+    ictus_error err;
+    const char *p = write_file("stims_ok.csv", "recording,animal,start_s,end_s\n"
+                                               "recordings/M01_a.edf,M01,7200.000,7203\n"
+                                               "M02_a.edf,M02,7320.5,7323.5\n"
+                                               "other/M01_a.edf,M01,28800.25,28803\n");
+    CHECK(ictus_stimlist_load(p, &l, &err) == ICTUS_OK);
+    int n;
+    const int64_t *us = ictus_stimlist_for(l, "/data/study/recordings/M01_a.edf", &n);
+    CHECK_INT(n, 2); /* matched by file name, whatever the directories */
+    CHECK(n == 2 && us[0] == INT64_C(7200000000) && us[1] == INT64_C(28800250000));
+    us = ictus_stimlist_for(l, "M02_a.edf", &n);
+    CHECK(n == 1 && us[0] == INT64_C(7320500000));
+    ictus_stimlist_for(l, "M03_a.edf", &n);
+    CHECK_INT(n, 0);
+    ictus_stimlist_destroy(l);
+    ictus_stimlist_destroy(NULL);
+
+    p = write_file("stims_cols.csv", "file,start\nx.edf,1\n");
+    CHECK(ictus_stimlist_load(p, &l, &err) != ICTUS_OK);
+    CHECK_MSG(strstr(err.msg, "stims_cols.csv") && strstr(err.msg, "recording") &&
+              strstr(err.msg, "start_s"), "%s", err.msg);
+    p = write_file("stims_bad.csv", "recording,start_s\nx.edf,1\ny.edf,soon\n");
+    CHECK(ictus_stimlist_load(p, &l, &err) != ICTUS_OK);
+    CHECK_MSG(strstr(err.msg, "stims_bad.csv:3:2"), "%s", err.msg);
+    p = write_file("stims_neg.csv", "recording,start_s\nx.edf,-4\n");
+    CHECK(ictus_stimlist_load(p, &l, &err) == ICTUS_ERR_DATA);
+    CHECK_MSG(strstr(err.msg, "stims_neg.csv:2:2"), "%s", err.msg);
+    CHECK(ictus_stimlist_load("build/no-such-list.csv", &l, &err) != ICTUS_OK);
+    CHECK(strstr(err.msg, "no-such-list.csv") != NULL);
+    return check_done("test_stimlist");
+}
