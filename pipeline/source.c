@@ -29,6 +29,14 @@ ictus_status ictus_source_open(const char *path, const ictus_source_options *opt
     for (size_t i = 0; i < sizeof readers / sizeof readers[0] && !reader; i++)
         if (readers[i]->probe(head, n))
             reader = readers[i];
+    /* A file named .edf/.bdf that is not one: say so, rather than what the
+     * sound-file fallback makes of it. */
+    const char *dot = strrchr(path, '.');
+    if (reader != &ictus_reader_edf && dot &&
+        (strcasecmp(dot, ".edf") == 0 || strcasecmp(dot, ".bdf") == 0 || strcasecmp(dot, ".rec") == 0))
+        return ictus_fail(err, ICTUS_ERR_FORMAT,
+                          "%s: not an EDF or BDF file: it does not start with \"0       \" (EDF) "
+                          "or \"\\xffBIOSEMI\" (BDF)", path);
     if (!reader)
         return ictus_fail(err, ICTUS_ERR_FORMAT, "%s: not a recording ictus can read", path);
 

@@ -844,6 +844,11 @@ static void test_corrupt_header(void)
     expect_error(dir, "garbage.edf", garbage, sizeof garbage, NULL, ICTUS_ERR_FORMAT, "header",
                  NULL);
     expect_error(dir, "empty.edf", "", 0, NULL, ICTUS_ERR_FORMAT, "empty file", NULL);
+    /* named .edf/.bdf without the magic: said so, not what libsndfile makes of it */
+    expect_error(dir, "text.edf", "not a recording at all\n", 23, NULL, ICTUS_ERR_FORMAT,
+                 "not an EDF or BDF file", NULL);
+    expect_error(dir, "TEXT.BDF", "not a recording at all\n", 23, NULL, ICTUS_ERR_FORMAT,
+                 "not an EDF or BDF file", NULL);
 #undef EXPECT
 #undef RESET
     free(img.bytes);
