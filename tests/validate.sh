@@ -14,7 +14,7 @@ animals=${3:-4}
 days=${4:-2}
 hours=${5:-24}
 fs=${6:-500}
-work=${ICTUS_VALIDATE_DIR:-build/validate}
+work=${ICTUS_VALIDATE_DIR:-build/validate-$seed}
 rm -rf "$work"
 mkdir -p "$work"
 pass=0
@@ -59,4 +59,9 @@ for model in ihka-mouse dravet-mouse 6hz-kindling-mouse convulsive-rat; do
 done
 echo
 echo "test_validate: $pass passed, $fail failed"
+# The studies take gigabytes: kept only when something failed (to look at),
+# or when ICTUS_KEEP is set.
+if [ "$fail" -eq 0 ] && [ -z "${ICTUS_KEEP:-}" ]; then
+    rm -rf "$work"
+fi
 [ "$fail" -eq 0 ]
