@@ -1,4 +1,4 @@
-/* baseline.c: per-minute medians in a ring, median and MAD over the ring. */
+/* baseline.c: per-minute medians in a ring, a quantile over the ring. */
 #include "baseline.h"
 
 #include <math.h>
@@ -17,8 +17,8 @@ struct ictus_baseline {
     double *current;     /* its values */
     int n_current;
     double *scratch;
-    int stale;           /* the cached median/sd need recomputing */
-    double median, sd;
+    int stale;           /* the cached quantile needs recomputing */
+    double q, value;     /* the cached quantile q */
 };
 
 ictus_baseline *ictus_baseline_create(int capacity)
@@ -30,7 +30,7 @@ ictus_baseline *ictus_baseline_create(int capacity)
                                sizeof(double));
     b->current = ictus_xcalloc(MAX_PER_MINUTE, sizeof(double));
     b->minute = -1;
-    b->median = b->sd = NAN;
+    b->stale = 1;
     return b;
 }
 
@@ -114,30 +114,26 @@ int ictus_baseline_minutes(const ictus_baseline *b)
     return b->n;
 }
 
-static void refresh(ictus_baseline *b)
+double ictus_baseline_quantile(ictus_baseline *b, double q)
 {
-    if (!b->stale)
-        return;
-    b->stale = 0;
-    if (b->n == 0) {
-        b->median = b->sd = NAN;
-        return;
-    }
+    if (b->n == 0)
+        return NAN;
+    if (!b->stale && q == b->q)
+        return b->value;
     memcpy(b->scratch, b->ring, (size_t)b->n * sizeof(double));
-    b->median = median_of(b->scratch, b->n);
-    for (int i = 0; i < b->n; i++)
-        b->scratch[i] = fabs(b->ring[i] - b->median);
-    b->sd = 1.4826 * median_of(b->scratch, b->n);
-}
-
-double ictus_baseline_median(ictus_baseline *b)
-{
-    refresh(b);
-    return b->median;
-}
-
-double ictus_baseline_sd(ictus_baseline *b)
-{
-    refresh(b);
-    return b->sd;
+    double pos = q * (b->n - 1);
+    int k = (int)floor(pos);
+    double lo = select_kth(b->scratch, b->n, k), frac = pos - k;
+    double value = lo;
+    if (frac > 0) { /* the next order statistic: the smallest of v[k+1..n) */
+        double hi = b->scratch[k + 1];
+        for (int i = k + 2; i < b->n; i++)
+            if (b->scratch[i] < hi)
+                hi = b->scratch[i];
+        value = lo + frac * (hi - lo);
+    }
+    b->q = q;
+    b->value = value;
+    b->stale = 0;
+    return value;
 }

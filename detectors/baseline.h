@@ -1,14 +1,14 @@
 /* baseline.h: a robust, drifting baseline of one feature of one channel.
  *
  * Values (typically ln line length of clean windows) are summarised per
- * minute by their median; the baseline is the median and the MAD (scaled to
- * a normal SD, x 1.4826) of the minute summaries kept, i.e. of the last
- * `capacity` minutes that had any value.  Summarising per minute keeps the
+ * minute by their median; the baseline is a quantile (the median, by
+ * default) of the minute summaries kept, i.e. of the last `capacity`
+ * minutes that had any value.  Summarising per minute keeps the
  * cost and memory fixed (a few hundred numbers however long the recording)
  * and makes the baseline a median of hours, as DOMAIN.md §3 asks.
  *
  * Lifecycle: create(capacity) → add(minute, value)... (minutes never
- * decrease) → median()/sd() whenever → destroy.  One thread at a time.
+ * decrease) → quantile() whenever → destroy.  One thread at a time.
  */
 #ifndef ICTUS_BASELINE_H
 #define ICTUS_BASELINE_H
@@ -31,8 +31,9 @@ void ictus_baseline_flush(ictus_baseline *b);
 /* Minute summaries kept (closed minutes only). */
 int ictus_baseline_minutes(const ictus_baseline *b);
 
-/* Median and robust SD of the kept summaries; NaN when there are none. */
-double ictus_baseline_median(ictus_baseline *b);
-double ictus_baseline_sd(ictus_baseline *b);
+/* Quantile q in [0, 1] of the kept summaries (linear interpolation between
+ * order statistics, as numpy's default; 0.5 is the median); NaN when there
+ * are none.  Cached until the next minute closes. */
+double ictus_baseline_quantile(ictus_baseline *b, double q);
 
 #endif

@@ -23,7 +23,7 @@ static const ictus_param detector_fields[] = {
     DD("baseline_hours", baseline_hours, 0.1, 240),
     DD("lookahead_min", lookahead_min, 0, 240),
     DD("min_baseline_min", min_baseline_min, 1, 1440),
-    DD("min_mad", min_mad, 0, 10),
+    DD("baseline_quantile", baseline_quantile, 0.05, 0.95),
     DD("on_ratio", on_ratio, 1, 1000),
     DD("off_ratio", off_ratio, 0.1, 1000),
     DD("min_spike_rate", min_spike_rate, 0, 1000),
@@ -70,7 +70,7 @@ void ictus_detector_params_default(ictus_detector_params *p)
         .baseline_hours = 6,
         .lookahead_min = 30,
         .min_baseline_min = 10,
-        .min_mad = 0.05,
+        .baseline_quantile = 0.5,
         .on_ratio = 2.5,
         .off_ratio = 1.6,
         .min_spike_rate = 1,
@@ -746,7 +746,7 @@ static void decide(ictus_detector *d, int64_t k, const chan_win *w)
     double ratio[64];
     double *r = d->n <= 64 ? ratio : ictus_xcalloc((size_t)d->n, sizeof(double));
     for (int i = 0; i < d->n; i++) {
-        double m = ictus_baseline_minutes(d->base[i]) > 0 ? ictus_baseline_median(d->base[i]) : NAN;
+        double m = ictus_baseline_quantile(d->base[i], d->p.baseline_quantile);
         d->base_ll[i] = exp(m);
         r[i] = w[i].present && w[i].ll > 0 ? w[i].ll / d->base_ll[i] : NAN;
     }
@@ -775,7 +775,7 @@ static void arrive(ictus_detector *d)
         ictus_baseline *b = d->base[i];
         /* keep ictal-looking windows out of the baseline once it exists */
         if (ictus_baseline_minutes(b) >= d->p.min_baseline_min &&
-            v > ictus_baseline_median(b) + log(d->p.on_ratio))
+            v > ictus_baseline_quantile(b, d->p.baseline_quantile) + log(d->p.on_ratio))
             continue;
         ictus_baseline_add(b, minute_of(d, k), v);
     }

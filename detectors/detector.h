@@ -2,9 +2,9 @@
  *
  * How it decides (all numbers are settings of the preset, DOMAIN.md §3–4):
  *  1. Baselines.  Per channel, the line length of clean windows is summarised
- *     per minute (median of ln LL); the baseline is the median and MAD of the
- *     minute summaries over the trailing `baseline_hours` and the next
- *     `lookahead_min` minutes.  It follows electrode drift over hours and
+ *     per minute (median of ln LL); the baseline is the median (or the
+ *     `baseline_quantile`) of the minute summaries over the trailing
+ *     `baseline_hours` and the next `lookahead_min` minutes.  It follows electrode drift over hours and
  *     days, is indifferent to the animal's absolute amplitude, and seizures
  *     (a few % of the time) barely move it.  Decisions therefore lag the
  *     input by lookahead_min; memory is that many windows, whatever the
@@ -83,7 +83,9 @@ typedef struct {
     double baseline_hours;     /* baseline_hours: trailing span of the baseline (default 6 h) */
     double lookahead_min;      /* lookahead_min: the baseline also looks this far ahead (30 min) */
     double min_baseline_min;   /* min_baseline_min: clean minutes needed for a baseline (10) */
-    double min_mad;            /* min_mad: floor of the baseline's MAD of ln LL (0.05) */
+    double baseline_quantile;  /* baseline_quantile: which quantile of the minute summaries is
+                                  the baseline: 0.5, the median; lower when seizures fill much
+                                  of the recording (Bonn set E is a third of it) */
     double on_ratio;           /* on_ratio: LL / baseline that makes a window ictal (2.5) */
     double off_ratio;          /* off_ratio: LL / baseline that keeps an event going (1.6) */
     double min_spike_rate;     /* min_spike_rate: spikes/s an ictal window needs (1) */
