@@ -21,7 +21,12 @@ ictus_status ictus_source_open(const char *path, const ictus_source_options *opt
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     unsigned char head[256];
     size_t n = fread(head, 1, sizeof head, f);
+    int read_errno = ferror(f) ? errno : 0;
     fclose(f);
+    if (read_errno == EISDIR)
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: is a directory, not a recording", path);
+    if (read_errno)
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot read: %s", path, strerror(read_errno));
     if (n == 0)
         return ictus_fail(err, ICTUS_ERR_FORMAT, "%s: empty file", path);
 

@@ -24,6 +24,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "pipeline/edf_header.h"
@@ -844,6 +846,17 @@ static void test_corrupt_header(void)
     expect_error(dir, "garbage.edf", garbage, sizeof garbage, NULL, ICTUS_ERR_FORMAT, "header",
                  NULL);
     expect_error(dir, "empty.edf", "", 0, NULL, ICTUS_ERR_FORMAT, "empty file", NULL);
+    {   /* a directory where a recording was expected */
+        char *sub = support_edf_path(dir, "folder.edf");
+        CHECK(mkdir(sub, 0700) == 0);
+        ictus_source *src = NULL;
+        ictus_error err = {0};
+        CHECK(ictus_source_open(sub, NULL, &src, &err) == ICTUS_ERR_IO);
+        CHECK_MSG(src == NULL && strstr(err.msg, sub) && strstr(err.msg, "is a directory"),
+                  "directory: '%s'", err.msg);
+        rmdir(sub);
+        free(sub);
+    }
     /* named .edf/.bdf without the magic: said so, not what libsndfile makes of it */
     expect_error(dir, "text.edf", "not a recording at all\n", 23, NULL, ICTUS_ERR_FORMAT,
                  "not an EDF or BDF file", NULL);
