@@ -23,7 +23,9 @@ static const char usage_text[] =
     "                        recording (matched by file name) or animal; optional type\n"
     "  --pred FILE           detections: events.csv from `ictus detect` or `ictus run`\n"
     "  --recordings DIR      where the recordings are (DIR and DIR/recordings are searched);\n"
-    "                        every recording there is scored, with or without events\n"
+    "                        every recording there is scored, with or without events.\n"
+    "                        Without it, recordings named in the CSVs are looked for beside\n"
+    "                        TRUTH.csv, EVENTS.csv and the folder above EVENTS.csv\n"
     "  --type T              score only events of type T (both sides)\n"
     "  -p, --preset P        take the [score] tolerances of a preset\n"
     "  -c, --config FILE     settings overrides;  --set score.KEY=VALUE (e.g. merge_gap_s=0)\n"
@@ -35,7 +37,7 @@ typedef struct {
     char path[4400];  /* where it can be read, "" when not found */
     char animal[128];
     int64_t start_us, duration_us;
-    int known;        /* header read */
+    int known;        /* 1: header read, -1: not found or unreadable (said once) */
     ictus_interval *ref, *hyp;
     size_t n_ref, n_hyp, cap_ref, cap_hyp;
 } recording;
@@ -44,6 +46,35 @@ typedef struct {
     recording *v;
     int n, cap;
 } recording_list;
+
+/* Where recordings named in the CSVs are looked for: --recordings, or else
+ * beside the inputs (a study's truth.csv sits in the study folder, its
+ * events.csv in STUDY/out), each dir also with /recordings appended. */
+typedef struct {
+    char dir[3][4096];
+    int n;
+} search_dirs;
+
+static void search_add(search_dirs *s, const char *dir)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->dir[i], dir) == 0)
+            return;
+    if (s->n < 3)
+        snprintf(s->dir[s->n++], sizeof s->dir[0], "%s", dir);
+}
+
+static void search_beside(search_dirs *s, const char *truth_path, const char *pred_path)
+{
+    char a[4096], b[4096];
+    snprintf(a, sizeof a, "%s", truth_path);
+    search_add(s, dirname(a));
+    snprintf(a, sizeof a, "%s", pred_path);
+    char *pred_dir = dirname(a);
+    snprintf(b, sizeof b, "%s/..", pred_dir);
+    search_add(s, pred_dir);
+    search_add(s, b);
+}
 
 static const char *base_name(const char *path)
 {
@@ -108,19 +139,21 @@ static void scan_dir(recording_list *l, const char *dir)
     closedir(d);
 }
 
-/* Read the header of r (path, or name under the --recordings dirs). */
-static bool read_header(recording *r, const char *rec_dir, ictus_error *err)
+/* Read the header of r (path, or name under the search dirs); false, once,
+ * with err set when it is nowhere to be read. */
+static bool read_header(recording *r, const search_dirs *dirs, ictus_error *err)
 {
-    char candidates[3][4400];
+    char candidates[7][4400];
     char given[4400];
     snprintf(given, sizeof given, "%s", r->path);
     int n = 0;
     if (given[0])
         snprintf(candidates[n++], sizeof candidates[0], "%s", given);
-    if (rec_dir) {
-        snprintf(candidates[n++], sizeof candidates[0], "%s/%s", rec_dir, r->name);
-        snprintf(candidates[n++], sizeof candidates[0], "%s/recordings/%s", rec_dir, r->name);
+    for (int d = 0; d < dirs->n; d++) {
+        snprintf(candidates[n++], sizeof candidates[0], "%s/%s", dirs->dir[d], r->name);
+        snprintf(candidates[n++], sizeof candidates[0], "%s/recordings/%s", dirs->dir[d], r->name);
     }
+    r->known = -1;
     for (int i = 0; i < n; i++) {
         struct stat sb;
         if (stat(candidates[i], &sb) != 0)
@@ -139,8 +172,12 @@ static bool read_header(recording *r, const char *rec_dir, ictus_error *err)
         r->known = 1;
         return true;
     }
-    ictus_fail(err, ICTUS_ERR_IO, "%s: recording not found (its length is needed; pass "
-               "--recordings DIR)", r->name);
+    char looked[3 * 4100] = "";
+    for (int d = 0; d < dirs->n; d++)
+        snprintf(looked + strlen(looked), sizeof looked - strlen(looked), "%s%s",
+                 d ? ", " : "", dirs->dir[d]);
+    ictus_fail(err, ICTUS_ERR_IO, "%s: recording not found in %s or their recordings/ folders "
+               "(its length is needed; pass --recordings DIR)", r->name, looked);
     return false;
 }
 
@@ -153,7 +190,7 @@ static int col(const ictus_csv *t, const char *name)
 /* Read a side (truth or pred) into the recordings.  Rows with problems are
  * reported and skipped; returns the number of problems. */
 static int read_side(const ictus_csv *t, bool truth, const char *type, recording_list *recs,
-                     const char *rec_dir)
+                     const search_dirs *dirs)
 {
     int problems = 0;
     int c_rec = col(t, "recording"), c_animal = col(t, "animal"), c_type = col(t, "type");
@@ -202,15 +239,16 @@ static int read_side(const ictus_csv *t, bool truth, const char *type, recording
             }
             if (c_rec >= 0) {
                 r = find_recording(recs, ictus_csv_field(t, row, c_rec), true);
-                if (!r->known && !read_header(r, rec_dir, &err)) {
+                if (r->known == 0 && !read_header(r, dirs, &err))
                     cli_error(&err);
+                if (r->known < 0) {
                     problems++;
                     continue;
                 }
             } else {
                 const char *animal = ictus_csv_field(t, row, c_animal);
                 for (int i = 0; i < recs->n && !r; i++)
-                    if (recs->v[i].known && strcmp(recs->v[i].animal, animal) == 0 &&
+                    if (recs->v[i].known > 0 && strcmp(recs->v[i].animal, animal) == 0 &&
                         t0 >= recs->v[i].start_us &&
                         t0 < recs->v[i].start_us + recs->v[i].duration_us)
                         r = &recs->v[i];
@@ -350,6 +388,11 @@ int cmd_score(int argc, char **argv)
         }
     }
     recording_list recs = {0};
+    search_dirs dirs = {.n = 0};
+    if (rec_dir)
+        search_add(&dirs, rec_dir);
+    else
+        search_beside(&dirs, truth_path, pred_path);
     if (rec_dir) {
         scan_dir(&recs, rec_dir);
         char sub[4200];
@@ -364,21 +407,22 @@ int cmd_score(int argc, char **argv)
         status = CLI_PROBLEMS;
         goto done;
     }
-    if (read_side(pred, false, type, &recs, rec_dir))
+    if (read_side(pred, false, type, &recs, &dirs))
         status = CLI_PROBLEMS;
     for (int i = 0; i < recs.n; i++)
-        if (!recs.v[i].known && !read_header(&recs.v[i], rec_dir, &err)) {
+        if (recs.v[i].known == 0 && !read_header(&recs.v[i], &dirs, &err)) {
             cli_error(&err);
             status = CLI_PROBLEMS;
         }
-    if (read_side(truth, true, type, &recs, rec_dir))
+    if (read_side(truth, true, type, &recs, &dirs))
         status = CLI_PROBLEMS;
 
     ictus_score_table *ev = ictus_score_table_create(), *sm = ictus_score_table_create();
     for (int i = 0; i < recs.n; i++) {
         recording *r = &recs.v[i];
-        if (!r->known && !read_header(r, rec_dir, &err)) {
+        if (r->known == 0 && !read_header(r, &dirs, &err))
             cli_error(&err);
+        if (r->known < 0) {
             status = CLI_PROBLEMS;
             continue;
         }

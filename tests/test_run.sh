@@ -139,6 +139,25 @@ eq "second run: one run row more" "$(q "$S" "SELECT count(*) FROM runs")" 2
 grep -q ': 6 files: 0 to read' "$W/out"
 ok "second run says it has nothing to read"
 
+# ------------------------------------------------------------------ scoring the study's events
+# Without --recordings, `ictus score` finds the recordings beside the inputs
+# (truth.csv in the study folder, events.csv in STUDY/out); copies of the
+# CSVs elsewhere get one error per recording, naming it, and exit 1.
+"$ICTUS" score --truth "$W/gen/truth.csv" --pred "$S/out/events.csv" >"$W/score" 2>"$W/score.err"
+eq "score beside the study: exit 0" "$?" 0
+eq "score beside the study: nothing on stderr" "$(cat "$W/score.err")" ""
+hours=$(awk '/^event scoring/{e=1} e && /pooled/ {print $2; exit}' "$W/score")
+awk -v h="$hours" 'BEGIN { exit !(h > 0) }'
+ok "score beside the study: the recordings' hours are counted (got $hours)"
+mkdir -p "$W/loose"
+cp "$W/gen/truth.csv" "$S/out/events.csv" "$W/loose/"
+"$ICTUS" score --truth "$W/loose/truth.csv" --pred "$W/loose/events.csv" >/dev/null 2>"$W/score.err"
+eq "score without the recordings: exit 1" "$?" 1
+named=$(cut -d, -f1 "$W/loose/truth.csv" "$W/loose/events.csv" | grep -v '^recording$' |
+    sed 's|.*/||' | sort -u | wc -l)
+eq "score without the recordings: one error per recording" \
+    "$(grep -c 'recording not found in' "$W/score.err")" "$named"
+
 # ------------------------------------------------------------------ a new day
 for f in "${day3[@]}"; do cp "$W/gen/recordings/$f" "$S/recordings/"; done
 cp "$W/gen/recordings.csv" "$S/recordings.csv"
