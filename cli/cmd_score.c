@@ -31,13 +31,21 @@ static const char usage_text[] =
     "  -c, --config FILE     settings overrides;  --set score.KEY=VALUE (e.g. merge_gap_s=0)\n"
     "  -o, --output FILE     also write the per-animal table as CSV\n";
 
+/* What is known of a recording's header; each problem is said once. */
+enum header_state {
+    HEADER_UNREAD = 0,
+    HEADER_READ = 1,
+    HEADER_BROKEN = -1,  /* found but unreadable: not scored */
+    HEADER_MISSING = -2, /* found nowhere: scored over its events' span, length unknown */
+};
+
 /* One recording being scored. */
 typedef struct {
     char name[256];   /* file name without directories: the key */
     char path[4400];  /* where it can be read, "" when not found */
-    char animal[128];
+    char animal[256];
     int64_t start_us, duration_us;
-    int known;        /* 1: header read, -1: not found or unreadable (said once) */
+    int known;        /* one of the header_state values */
     ictus_interval *ref, *hyp;
     size_t n_ref, n_hyp, cap_ref, cap_hyp;
 } recording;
@@ -139,8 +147,8 @@ static void scan_dir(recording_list *l, const char *dir)
     closedir(d);
 }
 
-/* Read the header of r (path, or name under the search dirs); false, once,
- * with err set when it is nowhere to be read. */
+/* Read the header of r (path, or name under the search dirs); false, with
+ * err set and r->known HEADER_BROKEN or HEADER_MISSING, when it cannot. */
 static bool read_header(recording *r, const search_dirs *dirs, ictus_error *err)
 {
     char candidates[7][4400];
@@ -153,7 +161,7 @@ static bool read_header(recording *r, const search_dirs *dirs, ictus_error *err)
         snprintf(candidates[n++], sizeof candidates[0], "%s/%s", dirs->dir[d], r->name);
         snprintf(candidates[n++], sizeof candidates[0], "%s/recordings/%s", dirs->dir[d], r->name);
     }
-    r->known = -1;
+    r->known = HEADER_BROKEN;
     for (int i = 0; i < n; i++) {
         struct stat sb;
         if (stat(candidates[i], &sb) != 0)
@@ -169,16 +177,49 @@ static bool read_header(recording *r, const search_dirs *dirs, ictus_error *err)
             cli_default_animal(info, r->animal, sizeof r->animal);
         memcpy(r->path, candidates[i], sizeof r->path);
         ictus_source_close(src);
-        r->known = 1;
+        r->known = HEADER_READ;
         return true;
     }
+    r->known = HEADER_MISSING;
     char looked[3 * 4100] = "";
     for (int d = 0; d < dirs->n; d++)
         snprintf(looked + strlen(looked), sizeof looked - strlen(looked), "%s%s",
                  d ? ", " : "", dirs->dir[d]);
-    ictus_fail(err, ICTUS_ERR_IO, "%s: recording not found in %s or their recordings/ folders "
-               "(its length is needed; pass --recordings DIR)", r->name, looked);
+    ictus_fail(err, ICTUS_ERR_IO, "%s: recording not found in %s (nor in recordings/ below)",
+               r->name, looked);
     return false;
+}
+
+/* Read r's header once and say what went wrong.  A recording found nowhere
+ * is still scored, over the span of its events, when the user did not say
+ * where recordings are (DESIGN.md's `score --truth T --pred P`): its length,
+ * and so hours and false positives per 24 h, are nan.  With --recordings
+ * (strict) it is an error.  Returns true when that is a problem (exit 1). */
+static bool locate(recording *r, const search_dirs *dirs, bool strict)
+{
+    ictus_error err;
+    if (r->known != HEADER_UNREAD || read_header(r, dirs, &err))
+        return false;
+    if (r->known == HEADER_MISSING && !strict) {
+        fprintf(stderr, "ictus: warning: %s: its length is unknown: scored over the span of its "
+                        "events, with hours and false positives per 24 h nan (pass --recordings "
+                        "DIR)\n", err.msg);
+        return false;
+    }
+    cli_error(&err);
+    return true;
+}
+
+/* A length for a recording found nowhere: past its last event by more than
+ * the tolerance window, so that nothing is clipped. */
+static double span_of(const recording *r, const ictus_score_params *p)
+{
+    double end = 0;
+    for (size_t i = 0; i < r->n_ref; i++)
+        end = fmax(end, r->ref[i].end_s);
+    for (size_t i = 0; i < r->n_hyp; i++)
+        end = fmax(end, r->hyp[i].end_s);
+    return end + p->tol_after_s + p->bin_s;
 }
 
 /* Column index or -1. */
@@ -190,7 +231,7 @@ static int col(const ictus_csv *t, const char *name)
 /* Read a side (truth or pred) into the recordings.  Rows with problems are
  * reported and skipped; returns the number of problems. */
 static int read_side(const ictus_csv *t, bool truth, const char *type, recording_list *recs,
-                     const search_dirs *dirs)
+                     const search_dirs *dirs, bool strict)
 {
     int problems = 0;
     int c_rec = col(t, "recording"), c_animal = col(t, "animal"), c_type = col(t, "type");
@@ -239,16 +280,18 @@ static int read_side(const ictus_csv *t, bool truth, const char *type, recording
             }
             if (c_rec >= 0) {
                 r = find_recording(recs, ictus_csv_field(t, row, c_rec), true);
-                if (r->known == 0 && !read_header(r, dirs, &err))
-                    cli_error(&err);
-                if (r->known < 0) {
+                locate(r, dirs, strict);
+                if (r->known != HEADER_READ) {
+                    cli_errorf("%s: ISO times need the start of recording %s, which could not "
+                               "be read", ictus_csv_where(t, row, c_iso_s, where, sizeof where),
+                               r->name);
                     problems++;
                     continue;
                 }
             } else {
                 const char *animal = ictus_csv_field(t, row, c_animal);
                 for (int i = 0; i < recs->n && !r; i++)
-                    if (recs->v[i].known > 0 && strcmp(recs->v[i].animal, animal) == 0 &&
+                    if (recs->v[i].known == HEADER_READ && strcmp(recs->v[i].animal, animal) == 0 &&
                         t0 >= recs->v[i].start_us &&
                         t0 < recs->v[i].start_us + recs->v[i].duration_us)
                         r = &recs->v[i];
@@ -387,6 +430,13 @@ int cmd_score(int argc, char **argv)
             return CLI_USAGE;
         }
     }
+    struct stat sb;
+    if (rec_dir && (stat(rec_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+        cli_errorf("--recordings %s: not a folder", rec_dir);
+        cli_settings_free(&cs);
+        ictus_preset_free(&preset);
+        return CLI_USAGE;
+    }
     recording_list recs = {0};
     search_dirs dirs = {.n = 0};
     if (rec_dir)
@@ -407,30 +457,36 @@ int cmd_score(int argc, char **argv)
         status = CLI_PROBLEMS;
         goto done;
     }
-    if (read_side(pred, false, type, &recs, &dirs))
+    bool strict = rec_dir != NULL;
+    if (read_side(pred, false, type, &recs, &dirs, strict))
         status = CLI_PROBLEMS;
     for (int i = 0; i < recs.n; i++)
-        if (recs.v[i].known == 0 && !read_header(&recs.v[i], &dirs, &err)) {
-            cli_error(&err);
+        if (locate(&recs.v[i], &dirs, strict))
             status = CLI_PROBLEMS;
-        }
-    if (read_side(truth, true, type, &recs, &dirs))
+    if (read_side(truth, true, type, &recs, &dirs, strict))
         status = CLI_PROBLEMS;
 
     ictus_score_table *ev = ictus_score_table_create(), *sm = ictus_score_table_create();
     for (int i = 0; i < recs.n; i++) {
         recording *r = &recs.v[i];
-        if (r->known == 0 && !read_header(r, &dirs, &err))
-            cli_error(&err);
-        if (r->known < 0) {
+        if (locate(r, &dirs, strict))
+            status = CLI_PROBLEMS;
+        if (r->known == HEADER_BROKEN || (r->known == HEADER_MISSING && strict)) {
             status = CLI_PROBLEMS;
             continue;
         }
-        double dur_s = (double)r->duration_us / 1e6;
+        bool missing = r->known == HEADER_MISSING;
+        double dur_s = missing ? span_of(r, &params) : (double)r->duration_us / 1e6;
+        if (!r->animal[0])
+            snprintf(r->animal, sizeof r->animal, "%s", r->name);
         ictus_score_counts c;
         ictus_score_events(r->ref, r->n_ref, r->hyp, r->n_hyp, dur_s, &params, &c);
+        if (missing)
+            c.duration_s = NAN;
         ictus_score_table_add(ev, r->animal, &c);
         ictus_score_samples(r->ref, r->n_ref, r->hyp, r->n_hyp, dur_s, &params, &c);
+        if (missing)
+            c.duration_s = NAN;
         ictus_score_table_add(sm, r->animal, &c);
     }
     printf("ictus score: %s vs %s%s%s, %d recordings\n", pred_path, truth_path,

@@ -141,22 +141,35 @@ ok "second run says it has nothing to read"
 
 # ------------------------------------------------------------------ scoring the study's events
 # Without --recordings, `ictus score` finds the recordings beside the inputs
-# (truth.csv in the study folder, events.csv in STUDY/out); copies of the
-# CSVs elsewhere get one error per recording, naming it, and exit 1.
+# (truth.csv in the study folder, events.csv in STUDY/out).  Copies of the
+# CSVs elsewhere are still scored, over the span of their events: the same
+# TP/FP/FN, hours and FP/24h nan, one warning per recording.  With
+# --recordings, a recording not there is an error.
+pooled_row() { awk '/^event scoring/{e=1} e && /pooled/ {print $2, $4, $5, $6; exit}' "$1"; }
 "$ICTUS" score --truth "$W/gen/truth.csv" --pred "$S/out/events.csv" >"$W/score" 2>"$W/score.err"
 eq "score beside the study: exit 0" "$?" 0
 eq "score beside the study: nothing on stderr" "$(cat "$W/score.err")" ""
-hours=$(awk '/^event scoring/{e=1} e && /pooled/ {print $2; exit}' "$W/score")
-awk -v h="$hours" 'BEGIN { exit !(h > 0) }'
-ok "score beside the study: the recordings' hours are counted (got $hours)"
+set -- $(pooled_row "$W/score")
+awk -v h="$1" 'BEGIN { exit !(h > 0) }'
+ok "score beside the study: the recordings' hours are counted (got $1)"
+located="$2 $3 $4"
 mkdir -p "$W/loose"
 cp "$W/gen/truth.csv" "$S/out/events.csv" "$W/loose/"
-"$ICTUS" score --truth "$W/loose/truth.csv" --pred "$W/loose/events.csv" >/dev/null 2>"$W/score.err"
-eq "score without the recordings: exit 1" "$?" 1
+"$ICTUS" score --truth "$W/loose/truth.csv" --pred "$W/loose/events.csv" >"$W/score" \
+    2>"$W/score.err"
+eq "score without the recordings: exit 0" "$?" 0
+set -- $(pooled_row "$W/score")
+eq "score without the recordings: hours nan, the same TP FP FN" "$*" "nan $located"
 named=$(cut -d, -f1 "$W/loose/truth.csv" "$W/loose/events.csv" | grep -v '^recording$' |
     sed 's|.*/||' | sort -u | wc -l)
-eq "score without the recordings: one error per recording" \
-    "$(grep -c 'recording not found in' "$W/score.err")" "$named"
+eq "score without the recordings: one warning per recording" \
+    "$(grep -c 'warning: .*recording not found in' "$W/score.err")" "$named"
+mkdir -p "$W/empty"
+"$ICTUS" score --truth "$W/loose/truth.csv" --pred "$W/loose/events.csv" \
+    --recordings "$W/empty" >/dev/null 2>"$W/score.err"
+eq "score with --recordings where they are not: exit 1" "$?" 1
+eq "score with --recordings where they are not: one error per recording" \
+    "$(grep -c '^ictus: .*recording not found in' "$W/score.err")" "$named"
 
 # ------------------------------------------------------------------ a new day
 for f in "${day3[@]}"; do cp "$W/gen/recordings/$f" "$S/recordings/"; done
