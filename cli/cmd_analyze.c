@@ -90,14 +90,22 @@ int cmd_analyze(int argc, char **argv)
         size_t n_responders = 0;
         for (size_t i = 0; i < an->n_outcomes; i++)
             n_responders += an->outcomes[i].condition->kind != ICTUS_PERIOD_BASELINE;
-        printf("study %s: %d animals, %lld seizures of %d types (%lld events read%s%s, %lld left "
-               "out by the review filter)\n",
+        printf("study %s: %d animals, %lld seizures of %d type%s (%lld events read%s%s, %lld "
+               "left out by the review filter)\n",
                study->name, study->n_animals, (long long)an->n_seizures, an->n_types - 1,
+               an->n_types - 1 == 1 ? "" : "s",
                (long long)an->n_events, events_csv ? " from " : "", events_csv ? events_csv : "",
                (long long)an->n_events_excluded);
         printf("wrote %s: periods.csv (%zu rows), responders.csv (%zu rows), comparisons.csv "
                "(%zu rows), analysis-settings.txt (settings hash %s)\n",
                out_dir, an->n_periods, n_responders, an->n_comparisons, an->settings_hash);
+        int with_periods = 0;
+        for (int i = 0; i < study->n_animals; i++)
+            with_periods += study->animals[i].n_periods > 0;
+        if (with_periods == 0)
+            printf("note: no animal has periods: periods, responses and comparisons come from "
+                   "%s/dosing.csv (baseline, treatment, vehicle, washout; see the README)\n",
+                   dir);
     }
     ictus_analysis_destroy(an);
     ictus_study_destroy(study);

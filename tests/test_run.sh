@@ -171,6 +171,12 @@ eq "score with --recordings where they are not: exit 1" "$?" 1
 eq "score with --recordings where they are not: one error per recording" \
     "$(grep -c '^ictus: .*recording not found in' "$W/score.err")" "$named"
 
+# A study without dosing.csv: analyze says where periods come from.
+"$ICTUS" analyze "$S" >"$W/analyze" 2>&1
+eq "analyze without dosing.csv: exit 0" "$?" 0
+grep -q "^note: no animal has periods: .*$S/dosing.csv" "$W/analyze"
+ok "analyze without dosing.csv says periods come from dosing.csv"
+
 # ------------------------------------------------------------------ a new day
 for f in "${day3[@]}"; do cp "$W/gen/recordings/$f" "$S/recordings/"; done
 cp "$W/gen/recordings.csv" "$S/recordings.csv"
