@@ -401,6 +401,19 @@ static bool load_study_stimulations(const ictus_study *study, ictus_preset *pres
     return true;
 }
 
+/* A study's sound-file scale ([study] full_scale_uv) changes the µV of WAV,
+ * FLAC, ... recordings, and so their artefact flags: when set it joins the
+ * parameter text, so that a changed scale makes the results stale.  (Unset,
+ * nothing is added: studies of EDF files keep their parameter hash.) */
+static void add_study_scale(const ictus_study *study, ictus_preset *preset)
+{
+    if (!(study->full_scale_uv > 0))
+        return;
+    size_t len = strlen(preset->parameters);
+    preset->parameters = ictus_xrealloc(preset->parameters, len + 64);
+    snprintf(preset->parameters + len, 64, "study.full_scale_uv=%.17g\n", study->full_scale_uv);
+}
+
 /* Detect the plan's files to read on `jobs` workers and store each outcome. */
 static ictus_status detect_and_store(const run_options *o, const ictus_study *study,
                                      const ictus_preset *preset, const ictus_stimlist *stims,
@@ -668,8 +681,10 @@ int cmd_run(int argc, char **argv)
     ictus_preset preset = {0};
     ictus_stimlist *stims = NULL;
     rc = CLI_USAGE;
-    if (load_study_preset(study, &preset) && load_study_stimulations(study, &preset, &stims))
+    if (load_study_preset(study, &preset) && load_study_stimulations(study, &preset, &stims)) {
+        add_study_scale(study, &preset);
         rc = run_study(&o, study, &preset, stims, started_unix_us);
+    }
     ictus_stimlist_destroy(stims);
     ictus_preset_free(&preset);
     ictus_study_destroy(study);

@@ -211,7 +211,7 @@ static void detect_file(const run_work_context *ctx, const run_file *f, run_outc
     out->kind = RUN_OUT_RESULTS;
     for (int i = 0; i < n; i++) {
         const ictus_recording_entry *entry = f->n_entries ? f->entries[i] : NULL;
-        ictus_source_options opt = {0};
+        ictus_source_options opt = {.full_scale_uv = ctx->study->full_scale_uv};
         if (entry && entry->start_us != ICTUS_TIME_UNKNOWN)
             opt.start_us = entry->start_us;
         ictus_source *src;

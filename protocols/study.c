@@ -144,6 +144,9 @@ static ictus_status read_settings(ictus_study *study, ictus_error *err)
     if (st == ICTUS_OK && study->mains_hz != 0 && study->mains_hz != 50 && study->mains_hz != 60)
         st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: [study] mains_hz = %g: expected 50, 60 or 0 "
                         "(no notch filter)", path, study->mains_hz);
+    if (st == ICTUS_OK && ictus_config_get(cfg, "study", "full_scale_uv"))
+        st = ictus_config_get_double(cfg, "study", "full_scale_uv", 1e-3, 1e12,
+                                     &study->full_scale_uv, err);
     if (st == ICTUS_OK)
         st = read_drugs(study, err);
     static const char *const own[] = {"study", "drugs", NULL};

@@ -3,7 +3,10 @@
  * A study directory (DESIGN.md) holds:
  *   study.ini        required.  [study] name (default: the directory's name),
  *                    preset (required: a detector preset id), mains_hz
- *                    (required: 50, 60, or 0 for no notch).  [drugs]
+ *                    (required: 50, 60, or 0 for no notch), full_scale_uv
+ *                    (optional: the µV of sample value 1.0 in sound files,
+ *                    WAV/FLAC/..., which carry no unit; default 32768, i.e.
+ *                    one 16-bit count is 1 µV; EDF/BDF use their headers).  [drugs]
  *                    (optional): one key per drug label with its target dose
  *                    in mg/kg (the dose an adequate trial must reach, e.g. the
  *                    MTD), or an empty value when unknown:
@@ -110,6 +113,7 @@ typedef struct ictus_study {
     const char *name;
     const char *preset;
     double mains_hz;
+    double full_scale_uv;      /* [study] full_scale_uv; 0 when not given (the reader's default) */
     ictus_config *config;      /* study.ini, for the sections other floors own */
 
     bool has_drug_list;        /* study.ini has a [drugs] section */

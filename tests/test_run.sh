@@ -416,4 +416,42 @@ dump "$C" noidentity >"$W/dump_c"
 cmp -s "$W/dump_ref_copy" "$W/dump_c"
 ok "two runs at once: the database is that of one run"
 
+# ------------------------------------------------------------------ sound files and their scale
+# FLAC carries no unit: study.ini [study] full_scale_uv says what sample value
+# 1.0 is.  Setting it makes every result stale (the parameter hash changes);
+# a scale so small that every signal is below the flat threshold leaves no
+# event; removing it again gives back the first results exactly.
+F=$W/flac
+"$ICTUS" synth --model ihka-mouse --animals 2 --days 1 --hours 2 --fs 250 --channels 2 \
+    --seed 12 --format flac -o "$F" >/dev/null 2>&1
+ok "synth makes a FLAC study"
+run "$F" --settle 0 -j 2
+eq "FLAC study: first run exits 0" "$rc" 0
+n_flac=$(q "$F" "SELECT count(*) FROM events")
+[ "$n_flac" -gt 0 ]
+ok "FLAC study: events found at the default scale (got $n_flac)"
+dump "$F" nomtime >"$W/dump_flac"
+hash_flac=$(q "$F" "SELECT DISTINCT hex(params_hash) FROM recordings")
+sed -i 's/^\[study\]$/[study]\nfull_scale_uv = 0.01/' "$F/study.ini"
+grep -q '^full_scale_uv = 0.01$' "$F/study.ini"
+ok "study.ini gets full_scale_uv"
+run "$F" --settle 0 -j 2
+eq "full_scale_uv set: exit 0" "$rc" 0
+eq "full_scale_uv set: every file processed again" \
+    "$(last_run "$F" "files_new + files_changed")" 2
+[ "$(q "$F" "SELECT DISTINCT hex(params_hash) FROM recordings")" != "$hash_flac" ]
+ok "full_scale_uv set: another parameter hash"
+eq "full_scale_uv 0.01 uV: every signal flat, no event" "$(q "$F" "SELECT count(*) FROM events")" 0
+sed -i '/^full_scale_uv = /d' "$F/study.ini"
+run "$F" --settle 0 -j 2
+eq "full_scale_uv removed: exit 0" "$rc" 0
+dump "$F" nomtime >"$W/dump_flac2"
+cmp -s "$W/dump_flac" "$W/dump_flac2"
+ok "full_scale_uv removed: the first results again"
+sed -i 's/^\[study\]$/[study]\nfull_scale_uv = -3/' "$F/study.ini"
+run "$F" --settle 0
+eq "full_scale_uv -3: exit 2" "$rc" 2
+grep -q 'study.ini.*full_scale_uv' "$W/err"
+ok "full_scale_uv -3: the error names study.ini and the key"
+
 check_done test_run.sh
