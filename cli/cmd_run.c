@@ -372,11 +372,20 @@ static void note_problems(run_progress *progress, const run_outcome *out)
             run_progress_note(progress, "ictus: %s", out->animals[i].error);
 }
 
+/* Append "key=value\n" to the preset's parameter text: what the results
+ * depend on beyond the preset file joins the parameter hash, so that a
+ * change makes the stored results stale and the next run detects again. */
+static void add_parameter(ictus_preset *preset, const char *key, const char *value)
+{
+    size_t len = strlen(preset->parameters), more = strlen(key) + strlen(value) + 3;
+    preset->parameters = ictus_xrealloc(preset->parameters, len + more);
+    snprintf(preset->parameters + len, more, "%s=%s\n", key, value);
+}
+
 /* An evoked-seizure preset also takes its stimulations from STUDY_DIR/
  * stimulations.csv when there is one (detectors/stimlist.h), besides the
  * recordings' EDF+ annotations.  The list's content hash joins the
- * parameter text, so that a changed list makes every result stale and the
- * next run detects again.  On error prints it. */
+ * parameter text.  On error prints it. */
 static bool load_study_stimulations(const ictus_study *study, ictus_preset *preset,
                                     ictus_stimlist **out)
 {
@@ -394,24 +403,21 @@ static bool load_study_stimulations(const ictus_study *study, ictus_preset *pres
         return false;
     }
     char hex[ICTUS_HASH_HEX_SIZE];
-    size_t len = strlen(preset->parameters);
-    preset->parameters = ictus_xrealloc(preset->parameters, len + 64);
-    snprintf(preset->parameters + len, 64, "evoked.stimulation_list=%s\n",
-             ictus_hash128_format(hash, hex));
+    add_parameter(preset, "evoked.stimulation_list", ictus_hash128_format(hash, hex));
     return true;
 }
 
 /* A study's sound-file scale ([study] full_scale_uv) changes the µV of WAV,
  * FLAC, ... recordings, and so their artefact flags: when set it joins the
- * parameter text, so that a changed scale makes the results stale.  (Unset,
- * nothing is added: studies of EDF files keep their parameter hash.) */
+ * parameter text.  (Unset, nothing is added: studies of EDF files keep their
+ * parameter hash.) */
 static void add_study_scale(const ictus_study *study, ictus_preset *preset)
 {
     if (!(study->full_scale_uv > 0))
         return;
-    size_t len = strlen(preset->parameters);
-    preset->parameters = ictus_xrealloc(preset->parameters, len + 64);
-    snprintf(preset->parameters + len, 64, "study.full_scale_uv=%.17g\n", study->full_scale_uv);
+    char value[32];
+    snprintf(value, sizeof value, "%.17g", study->full_scale_uv);
+    add_parameter(preset, "study.full_scale_uv", value);
 }
 
 /* Detect the plan's files to read on `jobs` workers and store each outcome. */
