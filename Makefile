@@ -23,7 +23,7 @@ LIBS = -ledf -lcsv $(PKG_LIBS) -lm -pthread
 # `make V=1` shows the compiler command lines.
 Q := $(if $(V),,@)
 
-LIB_DIRS := pipeline detectors protocols synth
+LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors protocols synth nightly
 LIB_SRC := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)

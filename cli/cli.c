@@ -1,5 +1,5 @@
 /* cli.c: helpers shared by the verbs. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeline/walltime.h"
+#include "base/walltime.h"
 
 void cli_error(const ictus_error *err)
 {

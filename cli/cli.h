@@ -6,10 +6,10 @@
 #include <stdbool.h>
 
 #include "detectors/preset.h"
-#include "pipeline/config.h"
+#include "base/config.h"
 #include "pipeline/settings.h"
-#include "pipeline/source.h"
-#include "pipeline/status.h"
+#include "pipeline/source/source.h"
+#include "base/status.h"
 
 /* Exit statuses (DESIGN.md). */
 enum {

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "protocols/compare.h"
+#include "cli/cli.h"
+#include "protocols/cross_cohort.h"
 
 static const char usage_text[] =
     "usage: ictus compare [options] STUDY_DIR... -o DIR\n"

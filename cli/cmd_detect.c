@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "detectors/detect.h"
+#include "cli/cli.h"
+#include "detectors/recording_detection.h"
 #include "detectors/stimlist.h"
-#include "pipeline/csvout.h"
+#include "base/csvout.h"
 
 static const char usage_text[] =
     "usage: ictus detect --preset P [options] RECORDING... -o events.csv\n"

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "pipeline/analyzer.h"
-#include "pipeline/csvout.h"
-#include "pipeline/features.h"
+#include "base/csvout.h"
+#include "pipeline/features/features.h"
 
 static const char usage_text[] =
     "usage: ictus features [options] RECORDING... -o features.csv\n"

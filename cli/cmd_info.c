@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "pipeline/analyzer.h"
-#include "pipeline/chain.h"
-#include "pipeline/walltime.h"
+#include "pipeline/dsp/chain.h"
+#include "base/walltime.h"
 
 static const char usage_text[] =
     "usage: ictus info [options] RECORDING...\n"

@@ -28,18 +28,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "detectors/stimlist.h"
-#include "pipeline/csvout.h"
-#include "pipeline/store.h"
+#include "base/csvout.h"
+#include "store/store.h"
 #include "protocols/analysis.h"
 #include "protocols/study.h"
-#include "run_commit.h"
-#include "run_lock.h"
-#include "run_plan.h"
-#include "run_pool.h"
-#include "run_progress.h"
-#include "run_work.h"
+#include "nightly/commit.h"
+#include "nightly/lock.h"
+#include "nightly/plan.h"
+#include "nightly/pool.h"
+#include "nightly/progress.h"
+#include "nightly/work.h"
 
 /* Files modified less than this many seconds ago are taken as still being written. */
 #define DEFAULT_SETTLE_S 60.0

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "detectors/score.h"
-#include "pipeline/csvout.h"
-#include "pipeline/csvtable.h"
-#include "pipeline/walltime.h"
+#include "base/csvout.h"
+#include "base/csvtable.h"
+#include "base/walltime.h"
 
 static const char usage_text[] =
     "usage: ictus score --truth TRUTH.csv --pred EVENTS.csv [options]\n"

@@ -1,6 +1,6 @@
 /* cmd_synth.c: `ictus synth`: a synthetic study directory of multi-day
- * rodent video-EEG recordings with their ground truth (synth/study.h), and
- * optionally a drug study with its true responses (synth/dosing.h). */
+ * rodent video-EEG recordings with their ground truth (synth/study_writer.h), and
+ * optionally a drug study with its true responses (synth/drug_plan.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "pipeline/walltime.h"
-#include "synth/study.h"
+#include "cli/cli.h"
+#include "base/walltime.h"
+#include "synth/study_writer.h"
 
 static const char usage_text[] =
     "usage: ictus synth --model M [options] -o DIR\n"

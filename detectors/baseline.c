@@ -1,11 +1,11 @@
 /* baseline.c: per-minute medians in a ring, a quantile over the ring. */
-#include "baseline.h"
+#include "detectors/baseline.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/status.h"
+#include "base/status.h"
 
 #define MAX_PER_MINUTE 4096 /* windows per minute we summarise (hop >= 15 ms) */
 

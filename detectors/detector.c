@@ -1,5 +1,5 @@
 /* detector.c: the streaming seizure detector (see detector.h for the rules). */
-#include "detector.h"
+#include "detectors/detector.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "baseline.h"
-#include "pipeline/params.h"
+#include "detectors/baseline.h"
+#include "base/params.h"
 
 /* ------------------------------------------------------------------------
  * Parameters

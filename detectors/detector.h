@@ -47,12 +47,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "pipeline/config.h"
+#include "base/config.h"
 #include "pipeline/event.h"
-#include "pipeline/features.h"
+#include "pipeline/features/features.h"
 #include "pipeline/settings.h"
-#include "pipeline/source.h"
-#include "pipeline/status.h"
+#include "pipeline/source/source.h"
+#include "base/status.h"
 
 #define ICTUS_MAX_TYPES 8
 

@@ -1,12 +1,12 @@
 /* preset.c: presets from INI settings, with provenance text and hash. */
-#include "preset.h"
+#include "detectors/preset.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/params.h"
+#include "base/params.h"
 
 static const ictus_param preset_fields[] = {
     ICTUS_PARAM_S("preset", "name", ictus_preset, name),

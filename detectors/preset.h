@@ -15,7 +15,7 @@
 
 #include "detectors/detector.h"
 #include "detectors/score.h"
-#include "pipeline/config.h"
+#include "base/config.h"
 #include "pipeline/settings.h"
 
 typedef struct {

@@ -1,9 +1,9 @@
 /* score.c: SzCORE event and sample scoring of detections against
  * annotations, their metrics, and the per-animal aggregation (see score.h
  * for the rules and where they differ from timescoring). */
-#include "score.h"
+#include "detectors/score.h"
 
-#include "pipeline/params.h"
+#include "base/params.h"
 
 #include <assert.h>
 #include <math.h>

@@ -57,8 +57,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pipeline/config.h"
-#include "pipeline/status.h"
+#include "base/config.h"
+#include "base/status.h"
 
 /* A time interval in seconds from the start of the recording (or of the
  * animal's timeline).  end_s >= start_s is required: the CSV layer rejects

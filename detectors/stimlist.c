@@ -1,11 +1,11 @@
 /* stimlist.c: stimulation lists (recording, start_s) read with csvtable. */
-#include "stimlist.h"
+#include "detectors/stimlist.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/csvtable.h"
+#include "base/csvtable.h"
 
 typedef struct {
     char *name;      /* file name without directories */

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "pipeline/status.h"
+#include "base/status.h"
 
 typedef struct ictus_stimlist ictus_stimlist;
 

@@ -1,5 +1,5 @@
 /* analyzer.c: the multi-threaded recording → frames driver. */
-#include "analyzer.h"
+#include "pipeline/analyzer.h"
 
 #include <pthread.h>
 #include <stdint.h>

@@ -15,10 +15,10 @@
 
 #include <stdbool.h>
 
-#include "chain.h"
-#include "settings.h"
-#include "source.h"
-#include "status.h"
+#include "pipeline/dsp/chain.h"
+#include "pipeline/settings.h"
+#include "pipeline/source/source.h"
+#include "base/status.h"
 
 typedef struct {
     const ictus_settings *set;   /* must outlive the analyzer */

@@ -1,7 +1,7 @@
 /* event.c: events.csv rows. */
-#include "event.h"
+#include "pipeline/event.h"
 
-#include "walltime.h"
+#include "base/walltime.h"
 
 const char ictus_events_csv_header[] =
     "recording,animal,channel,start_s,end_s,duration_s,start_time,type,score,preset";

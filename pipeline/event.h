@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#include "csvout.h"
-#include "source.h"
+#include "base/csvout.h"
+#include "pipeline/source/source.h"
 
 #define ICTUS_TYPE_MAX 24
 

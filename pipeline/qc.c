@@ -1,5 +1,5 @@
 /* qc.c: analysable-time buckets. */
-#include "qc.h"
+#include "pipeline/qc.h"
 
 #include <math.h>
 #include <stdbool.h>

@@ -17,8 +17,8 @@
 
 #include <stdint.h>
 
-#include "features.h"
-#include "source.h"
+#include "pipeline/features/features.h"
+#include "pipeline/source/source.h"
 
 #define ICTUS_QC_BUCKET_US (60 * INT64_C(1000000))
 

@@ -1,8 +1,8 @@
 /* settings.c: engine settings, their defaults, overrides and description.
  * One table drives parsing and description so the two cannot disagree. */
-#include "settings.h"
+#include "pipeline/settings.h"
 
-#include "params.h"
+#include "base/params.h"
 
 #include <stdio.h>
 

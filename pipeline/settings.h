@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "status.h"
+#include "base/config.h"
+#include "base/status.h"
 
 typedef enum { ICTUS_WINDOW_HANN, ICTUS_WINDOW_HAMMING, ICTUS_WINDOW_RECT } ictus_window_kind;
 

@@ -1,5 +1,5 @@
 /* analysis.c: a study's analysis: settings, seizures, measures, classes, tests, CSV files. */
-#include "analysis.h"
+#include "protocols/analysis.h"
 
 #include <assert.h>
 #include <math.h>
@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "outfile.h"
-#include "pipeline/params.h"
-#include "pipeline/walltime.h"
+#include "base/outfile.h"
+#include "base/params.h"
+#include "base/walltime.h"
 
 #define S_PER_HOUR 3600.0
 #define S_PER_DAY 86400.0

@@ -160,14 +160,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "comparisons.h"
-#include "measures.h"
-#include "periods.h"
+#include "protocols/comparisons.h"
+#include "protocols/measures.h"
+#include "protocols/periods.h"
 #include "pipeline/event.h"
-#include "pipeline/filehash.h"
-#include "pipeline/store.h"
-#include "response.h"
-#include "study.h"
+#include "base/filehash.h"
+#include "store/store.h"
+#include "protocols/response.h"
+#include "protocols/study.h"
 
 /* Which stored events count as seizures. */
 typedef enum {

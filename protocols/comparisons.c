@@ -1,12 +1,12 @@
 /* comparisons.c: the tests of comparisons.h over a list of outcomes, through stats.h. */
-#include "comparisons.h"
+#include "protocols/comparisons.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
+#include "protocols/stats.h"
 
 #define S_PER_HOUR 3600.0
 

@@ -52,9 +52,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "measures.h"
-#include "periods.h"
-#include "response.h"
+#include "protocols/measures.h"
+#include "protocols/periods.h"
+#include "protocols/response.h"
 
 /* One animal × condition × seizure type. */
 typedef struct {

@@ -1,13 +1,13 @@
 /* dosing.c: dosing.csv rows checked one by one, then each animal's periods ordered by start. */
-#include "dosing.h"
+#include "protocols/dosing.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
-#include "study.h"
+#include "protocols/manifest.h"
+#include "protocols/study.h"
 
 const char *const ictus_dosing_columns[] = {"animal", "period", "drug", "dose_mg_kg", "start",
                                             "end"};

@@ -30,7 +30,7 @@
 
 #include <stdint.h>
 
-#include "pipeline/csvtable.h"
+#include "base/csvtable.h"
 
 typedef enum {
     ICTUS_PERIOD_BASELINE = 0,  /* drug-free reference */

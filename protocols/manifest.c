@@ -1,5 +1,5 @@
 /* manifest.c: manifest CSV tables read with problems collected per field. */
-#include "manifest.h"
+#include "protocols/manifest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "pipeline/walltime.h"
+#include "base/walltime.h"
 
 /* ------------------------------------------------------------------------
  * Problem lists

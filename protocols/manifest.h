@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "pipeline/csvtable.h"
-#include "pipeline/status.h"
+#include "base/csvtable.h"
+#include "base/status.h"
 
 /* A time that was not given (optional empty field). */
 #define ICTUS_TIME_UNKNOWN INT64_MIN

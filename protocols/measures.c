@@ -1,13 +1,13 @@
 /* measures.c: counts, rates, burden, durations, intervals and hours of day over spans of time. */
-#include "measures.h"
+#include "protocols/measures.h"
 
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/walltime.h"
-#include "stats.h"
+#include "base/walltime.h"
+#include "protocols/stats.h"
 
 #define S_PER_24H 86400.0
 

@@ -36,7 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pipeline/status.h"
+#include "base/status.h"
 
 /* One seizure of an animal on the naive local wall clock (walltime.h). */
 typedef struct {

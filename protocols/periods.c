@@ -1,5 +1,5 @@
 /* periods.c: grouping an animal's periods into conditions and choosing reference baselines. */
-#include "periods.h"
+#include "protocols/periods.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -37,7 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "study.h"
+#include "protocols/study.h"
 
 /* How the reference baseline of a period is chosen (see above). */
 typedef enum {

@@ -1,5 +1,5 @@
 /* response.c: classes of response per condition, trial adequacy, course and drug resistance. */
-#include "response.h"
+#include "protocols/response.h"
 
 #include <math.h>
 #include <stdio.h>

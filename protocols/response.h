@@ -73,8 +73,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "measures.h"
-#include "periods.h"
+#include "protocols/measures.h"
+#include "protocols/periods.h"
 
 typedef struct {
     double responder_pct;        /* [0, 100]: reduction that makes a responder */

@@ -6,7 +6,7 @@
  * distributions of the Wilcoxon and Mann–Whitney statistics (recurrences),
  * and SciPy's rule for two-sided p-values of unimodal discrete tests.
  */
-#include "stats.h"
+#include "protocols/stats.h"
 
 #include <assert.h>
 #include <limits.h>

@@ -43,7 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pipeline/status.h"
+#include "base/status.h"
 
 /* The alternative hypothesis.  For paired tests d = x − y; for two groups
  * "less" means the first sample is stochastically less than the second. */

@@ -3,7 +3,7 @@
  * dosing.csv is read by dosing.c.  Every CSV row is checked field by field
  * with manifest.c; the rows without problems are kept.
  */
-#include "study.h"
+#include "protocols/study.h"
 
 #include <math.h>
 #include <stdio.h>

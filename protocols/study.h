@@ -35,7 +35,7 @@
  *                    recording (file name, matched without directories)
  *                    and/or animal; optional type, racine (0..5), scorer.
  * Every CSV is UTF-8 (a BOM is fine), comma-separated with RFC 4180 quotes,
- * LF or CRLF (pipeline/csvtable.h).
+ * LF or CRLF (base/csvtable.h).
  *
  * Problems: every broken rule in a CSV row is one line in study->problems,
  *   FILE:LINE:COLUMN (NAME): what is wrong
@@ -56,11 +56,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dosing.h"
-#include "manifest.h"
-#include "pipeline/config.h"
-#include "pipeline/source.h"
-#include "pipeline/status.h"
+#include "protocols/dosing.h"
+#include "protocols/manifest.h"
+#include "base/config.h"
+#include "pipeline/source/source.h"
+#include "base/status.h"
 
 typedef struct {
     const char *id;

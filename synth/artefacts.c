@@ -1,10 +1,10 @@
 /* artefacts.c: planning and drawing the hard negatives (rates and shapes
  * in artefacts.h). */
-#include "artefacts.h"
+#include "synth/artefacts.h"
 
 #include <math.h>
 
-#include "waves.h"
+#include "synth/waves.h"
 
 /* ---------------------------------------------------------------- planning */
 

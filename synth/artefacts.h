@@ -31,9 +31,9 @@
 #ifndef ICTUS_SYNTH_ARTEFACTS_H
 #define ICTUS_SYNTH_ARTEFACTS_H
 
-#include "background.h"
-#include "event.h"
-#include "model.h"
+#include "synth/background.h"
+#include "synth/plan_event.h"
+#include "synth/model.h"
 
 /* Append the file's hard negatives (not gaps) to `out`. */
 void ictus_synth_artefacts_plan(const ictus_synth_day_spec *spec, const ictus_synth_hypnogram *h,

@@ -9,16 +9,16 @@
  * are gradual.  Every filter is designed in Hz and normalised to unit RMS,
  * so the background has the same spectrum and amplitude at any rate.
  */
-#include "background.h"
+#include "synth/background.h"
 
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/status.h"
-#include "pipeline/walltime.h"
-#include "waves.h"
+#include "base/status.h"
+#include "base/walltime.h"
+#include "synth/waves.h"
 
 /* ---------------------------------------------------------------- hypnogram */
 

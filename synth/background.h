@@ -20,8 +20,8 @@
 
 #include <stdint.h>
 
-#include "event.h"
-#include "model.h"
+#include "synth/plan_event.h"
+#include "synth/model.h"
 
 typedef enum { ICTUS_SYNTH_WAKE, ICTUS_SYNTH_NREM, ICTUS_SYNTH_REM } ictus_synth_state;
 

@@ -12,14 +12,14 @@
  * The chunk grid is what makes the samples independent of the block sizes
  * the caller asks for.
  */
-#include "day.h"
+#include "synth/day.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "artefacts.h"
-#include "pipeline/status.h"
-#include "seizures.h"
+#include "synth/artefacts.h"
+#include "base/status.h"
+#include "synth/seizures.h"
 
 #define CHUNK 1024
 /* How much of the hippocampal depth leads' signal muscle activity reaches

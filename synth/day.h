@@ -20,9 +20,9 @@
 
 #include <stdint.h>
 
-#include "background.h"
-#include "event.h"
-#include "model.h"
+#include "synth/background.h"
+#include "synth/plan_event.h"
+#include "synth/model.h"
 
 typedef struct ictus_synth_day ictus_synth_day;
 

@@ -1,11 +1,11 @@
 /* model.c: the model tables (with the DOMAIN.md facts they follow) and the
  * draw of an animal. */
-#include "model.h"
+#include "synth/model.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "rng.h"
+#include "synth/rng.h"
 
 /* ---------------------------------------------------------------- the models */
 

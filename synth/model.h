@@ -16,7 +16,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "event.h"
+#include "synth/plan_event.h"
 
 /* One process of spontaneous seizures: clusters (Poisson in time, with a
  * time-varying rate) of 1 + Poisson(cluster_mean - 1) seizures. */

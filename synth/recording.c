@@ -1,6 +1,6 @@
 /* recording.c: one planned file written as EDF+ (edfwrite.h) or FLAC
  * (libsndfile), record by record. */
-#include "recording.h"
+#include "synth/recording.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "pipeline/edfwrite.h"
-#include "seizures.h"
+#include "pipeline/source/edfwrite.h"
+#include "synth/seizures.h"
 
 const char *ictus_synth_format_ext(ictus_synth_format f)
 {

@@ -1,6 +1,6 @@
 /* recording.h: write one planned file of one animal as EDF+ or FLAC.
  *
- * EDF+: 16-bit, 1 s data records, through pipeline/edfwrite.h; physical
+ * EDF+: 16-bit, 1 s data records, through pipeline/source/edfwrite.h; physical
  * range -8192 .. 8191.75 µV over digital -32768 .. 32767 (0.25 µV per
  * count), so that the largest convulsive seizure stays inside (seizures.c
  * caps amplitudes at 70 % of it) while saturation artefacts and strong
@@ -17,8 +17,8 @@
 #ifndef ICTUS_SYNTH_RECORDING_H
 #define ICTUS_SYNTH_RECORDING_H
 
-#include "day.h"
-#include "pipeline/status.h"
+#include "synth/day.h"
+#include "base/status.h"
 
 typedef enum { ICTUS_SYNTH_EDF, ICTUS_SYNTH_FLAC } ictus_synth_format;
 

@@ -1,6 +1,6 @@
 /* rng.c: keyed splitmix64 streams and the distributions the generator draws
  * its parameters from. */
-#include "rng.h"
+#include "synth/rng.h"
 
 uint64_t ictus_synth_key(uint64_t seed, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {

@@ -1,14 +1,14 @@
 /* seizures.c: the seizure point processes, 6 Hz kindling, and the seizure
  * morphologies (see seizures.h for the facts they follow). */
-#include "seizures.h"
+#include "synth/seizures.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "background.h"
-#include "pipeline/status.h"
-#include "pipeline/walltime.h"
-#include "waves.h"
+#include "synth/background.h"
+#include "base/status.h"
+#include "base/walltime.h"
+#include "synth/waves.h"
 
 /* Grid of the time rescaling: the rate is constant within a minute. */
 #define GRID_S 60.0

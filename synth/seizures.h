@@ -37,8 +37,8 @@
 #ifndef ICTUS_SYNTH_SEIZURES_H
 #define ICTUS_SYNTH_SEIZURES_H
 
-#include "event.h"
-#include "model.h"
+#include "synth/plan_event.h"
+#include "synth/model.h"
 
 /* Append the file's spontaneous seizures (and their post-ictal
  * depressions), or for the kindling model its stimulations and evoked

@@ -1,5 +1,5 @@
 /* waves.c: biquad design, and its normalisation for noise. */
-#include "waves.h"
+#include "synth/waves.h"
 
 /* RBJ cookbook band-pass, 0 dB peak gain. */
 static void bandpass(float coef[5], double f0_hz, double q, double fs_hz)

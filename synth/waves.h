@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#include "event.h"
+#include "synth/plan_event.h"
 
 /* One sample through a biquad (transposed direct form II). */
 static inline float ictus_synth_biquad(const float c[5], float z[2], float x)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "pipeline/stage.h"
+#include "pipeline/dsp/stage.h"
 
 static double now_s(void)
 {

@@ -5,7 +5,7 @@
  * usage: bench_floor RECORDING   prints the sample count and the checksum. */
 #include <stdio.h>
 
-#include "pipeline/source.h"
+#include "pipeline/source/source.h"
 
 int main(int argc, char **argv)
 {

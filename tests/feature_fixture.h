@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "pipeline/features.h"
+#include "pipeline/features/features.h"
 #include "pipeline/settings.h"
 
 #define FEATURE_FIXTURE_PATH "tests/fixtures/features.txt"

@@ -1,5 +1,5 @@
 /* support_edf.c: test-only helpers for the EDF reader and writer tests. */
-#include "support_edf.h"
+#include "tests/support_edf.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeline/edf_header.h"
-#include "pipeline/edf_lock.h"
-#include "pipeline/status.h"
+#include "pipeline/source/edf_header.h"
+#include "pipeline/source/edf_lock.h"
+#include "base/status.h"
 
 char *support_edf_tmpdir(void)
 {

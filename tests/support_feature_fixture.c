@@ -1,12 +1,12 @@
 /* support_feature_fixture.c: the parser of tests/fixtures/features.txt. */
-#include "feature_fixture.h"
+#include "tests/feature_fixture.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/status.h"
+#include "base/status.h"
 
 typedef struct {
     const char *path;

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pipeline/filehash.h"
+#include "base/filehash.h"
 
 char *support_study_tmpdir(void)
 {

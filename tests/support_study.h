@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pipeline/store.h"
+#include "store/store.h"
 
 /* A fresh directory under /tmp (malloc'd path); support_study_rmdir()
  * removes it with everything in it (recursively) and frees the path. */

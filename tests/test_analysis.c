@@ -53,10 +53,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pipeline/csvtable.h"
-#include "pipeline/walltime.h"
+#include "base/csvtable.h"
+#include "base/walltime.h"
 #include "protocols/analysis.h"
-#include "protocols/compare.h"
+#include "protocols/cross_cohort.h"
 #include "protocols/stats.h"
 #include "tests/check.h"
 #include "tests/support_study.h"

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "pipeline/edfwrite.h"
-#include "pipeline/walltime.h"
+#include "tests/check.h"
+#include "pipeline/source/edfwrite.h"
+#include "base/walltime.h"
 
 #define PATH_D "build/test_analyzer_d.edf"
 

@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "check.h"
+#include "tests/check.h"
 
 static int cmp(const void *a, const void *b)
 {

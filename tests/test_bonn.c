@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include "check.h"
-#include "detectors/detect.h"
+#include "tests/check.h"
+#include "detectors/recording_detection.h"
 #include "detectors/score.h"
-#include "pipeline/config.h"
-#include "pipeline/walltime.h"
+#include "base/config.h"
+#include "base/walltime.h"
 
 #define N_SAMPLES 4097
 #define FS_HZ 173.61

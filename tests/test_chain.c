@@ -1,11 +1,11 @@
 /* test_chain.c: the chain and framer: window grid, gaps, invalid samples,
  * streaming invariance (random block sizes give bit-identical frames). */
-#include "pipeline/chain.h"
+#include "pipeline/dsp/chain.h"
 
 #include <stdlib.h>
 
-#include "check.h"
-#include "pipeline/source.h"
+#include "tests/check.h"
+#include "pipeline/source/source.h"
 
 typedef struct {
     ictus_frame *frames;

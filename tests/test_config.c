@@ -1,12 +1,12 @@
 /* test_config.c: INI parsing with origins, typed getters, unknown-key
  * detection, engine settings, and naive wall-clock time. */
-#include "pipeline/config.h"
+#include "base/config.h"
 #include "pipeline/settings.h"
-#include "pipeline/walltime.h"
+#include "base/walltime.h"
 
 #include <stdlib.h>
 
-#include "check.h"
+#include "tests/check.h"
 
 static void check_parse_and_get(void)
 {

@@ -1,11 +1,11 @@
 /* test_csvout.c: the hand-written number formatting agrees with printf, and
  * RFC 4180 quoting round-trips. */
-#include "pipeline/csvout.h"
+#include "base/csvout.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "check.h"
+#include "tests/check.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 static uint64_t next_u64(void)

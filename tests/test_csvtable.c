@@ -1,4 +1,4 @@
-/* test_csvtable.c: the CSV table reader (pipeline/csvtable.c).
+/* test_csvtable.c: the CSV table reader (base/csvtable.c).
  *
  * Proves:
  *   - RFC 4180 parsing: quoted commas, doubled quotes, quoted newlines (LF
@@ -18,7 +18,7 @@
  *   - a 100k-row file with quoted newlines every 1000 rows keeps every line
  *     number right (its read time is printed, not asserted).
  */
-#include "pipeline/csvtable.h"
+#include "base/csvtable.h"
 
 #include <dirent.h>
 #include <stdlib.h>

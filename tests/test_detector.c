@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "check.h"
+#include "tests/check.h"
 
 #define N_WINDOWS 4000
 

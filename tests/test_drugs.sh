@@ -7,7 +7,7 @@
 # Two studies of IHKA mice (1-hour EDF+ files, HPC and CTX at 250 Hz; rates
 # lifted to at least 80 per 24 h so that periods of hours hold enough
 # seizures, and study.ini [analysis] scaled to such periods by synth):
-#   demo-like: 8 animals (each role of synth/dosing.h once), seed 2026,
+#   demo-like: 8 animals (each role of synth/drug_plan.h once), seed 2026,
 #              baseline 2 h, asm-a 4 h, washout 1 h, asm-b 4 h;
 #   other:     6 animals, seed 7, baseline 2 h, asm-a 5 h, asm-b 5 h, no
 #              washout, 60 Hz mains.

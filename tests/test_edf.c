@@ -1,4 +1,4 @@
-/* test_edf.c: the EDF/EDF+/BDF/BDF+ reader (pipeline/edf.c).
+/* test_edf.c: the EDF/EDF+/BDF/BDF+ reader (pipeline/source/edf.c).
  *
  * Proves:
  *  - conformance: every file of ../shared/data/edf-conformance is read; for
@@ -27,12 +27,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "pipeline/edf_header.h"
-#include "pipeline/edf_tal.h"
-#include "pipeline/source.h"
-#include "pipeline/walltime.h"
-#include "support_edf.h"
+#include "tests/check.h"
+#include "pipeline/source/edf_header.h"
+#include "pipeline/source/edf_tal.h"
+#include "pipeline/source/source.h"
+#include "base/walltime.h"
+#include "tests/support_edf.h"
 
 #define DATA "../shared/data/edf-conformance/"
 

@@ -1,4 +1,4 @@
-/* test_edfwrite.c: the EDF+/BDF+ writer (pipeline/edfwrite.c).
+/* test_edfwrite.c: the EDF+/BDF+ writer (pipeline/source/edfwrite.c).
  *
  * Proves:
  *  - EDF+C and BDF+C files (written through EDFlib) read back by EDFlib, the
@@ -21,13 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "pipeline/edf_header.h"
-#include "pipeline/edf_tal.h"
-#include "pipeline/edfwrite.h"
-#include "pipeline/source.h"
-#include "pipeline/walltime.h"
-#include "support_edf.h"
+#include "tests/check.h"
+#include "pipeline/source/edf_header.h"
+#include "pipeline/source/edf_tal.h"
+#include "pipeline/source/edfwrite.h"
+#include "pipeline/source/source.h"
+#include "base/walltime.h"
+#include "tests/support_edf.h"
 
 static uint64_t rng = 77;
 static double uniform(void)

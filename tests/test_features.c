@@ -17,11 +17,11 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "check.h"
-#include "feature_fixture.h"
-#include "pipeline/feat.h"
-#include "pipeline/features.h"
-#include "pipeline/spectrum.h"
+#include "tests/check.h"
+#include "tests/feature_fixture.h"
+#include "pipeline/features/feat.h"
+#include "pipeline/features/features.h"
+#include "pipeline/features/spectrum.h"
 
 /* ---------------------------------------------------------------- helpers */
 

@@ -1,4 +1,4 @@
-/* test_filehash.c: content hashes and identities of files (pipeline/filehash.c).
+/* test_filehash.c: content hashes and identities of files (base/filehash.c).
  *
  * Proves:
  *   - known answers: the hashes of ten files (0 bytes to 3 MiB, across
@@ -14,7 +14,7 @@
  * Prints (does not assert) the hashing throughput on a 128 MiB file read
  * from the page cache.
  */
-#include "pipeline/filehash.h"
+#include "base/filehash.h"
 
 #include <stdint.h>
 #include <stdlib.h>

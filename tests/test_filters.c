@@ -30,11 +30,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "check.h"
-#include "pipeline/firdesign.h"
-#include "pipeline/iirdesign.h"
-#include "pipeline/source.h"
-#include "pipeline/stage.h"
+#include "tests/check.h"
+#include "pipeline/dsp/firdesign.h"
+#include "pipeline/dsp/iirdesign.h"
+#include "pipeline/source/source.h"
+#include "pipeline/dsp/stage.h"
 
 /* ===== Random numbers ===== */
 

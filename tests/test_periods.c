@@ -31,7 +31,7 @@
 
 #include "protocols/measures.h"
 #include "protocols/periods.h"
-#include "pipeline/walltime.h"
+#include "base/walltime.h"
 #include "tests/check.h"
 
 #define H_US (INT64_C(3600) * ICTUS_US_PER_S)

@@ -8,9 +8,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "check.h"
-#include "pipeline/runmed.h"
-#include "pipeline/status.h"
+#include "tests/check.h"
+#include "pipeline/dsp/runmed.h"
+#include "base/status.h"
 
 static int compare_doubles(const void *a, const void *b)
 {

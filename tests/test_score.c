@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "check.h"
+#include "tests/check.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define DAY_S 86400.0

@@ -1,4 +1,4 @@
-/* test_sndfile.c: the libsndfile reader (pipeline/sndsource.c) through ictus_source_*.
+/* test_sndfile.c: the libsndfile reader (pipeline/source/sndsource.c) through ictus_source_*.
  *
  * Proves:
  *   - conformance: every file of ../shared/data/wav-conformance is either read
@@ -24,7 +24,7 @@
  * Tolerances: bit-exact where float32 holds the value exactly, otherwise
  * |got - want| <= 2^-24 |want| (one float32 rounding of the µV value).
  */
-#include "pipeline/source.h"
+#include "pipeline/source/source.h"
 
 #include <dirent.h>
 #include <math.h>

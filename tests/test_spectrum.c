@@ -11,9 +11,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "check.h"
-#include "feature_fixture.h"
-#include "pipeline/spectrum.h"
+#include "tests/check.h"
+#include "tests/feature_fixture.h"
+#include "pipeline/features/spectrum.h"
 
 static const ictus_window_kind kinds[] = {ICTUS_WINDOW_HANN, ICTUS_WINDOW_HAMMING,
                                           ICTUS_WINDOW_RECT};

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "tests/check.h"
 #include "protocols/stats.h"
 
 #define FIXTURE "tests/fixtures/stats.txt"

@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "check.h"
+#include "tests/check.h"
 
 static const char *write_file(const char *name, const char *text)
 {

@@ -1,4 +1,4 @@
-/* test_store.c: the results store (pipeline/store.c).
+/* test_store.c: the results store (store/store.c).
  *
  * Proves:
  *   - schema: a new file, an empty (0-byte) file and an SQLite file at
@@ -33,7 +33,7 @@
  *     stored and read back verbatim and harm nothing;
  *   - runs: start/finish/problems columns; finishing an unknown run fails.
  */
-#include "pipeline/store.h"
+#include "store/store.h"
 
 #include <signal.h>
 #include <sqlite3.h>
@@ -43,7 +43,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pipeline/walltime.h"
+#include "base/walltime.h"
 #include "tests/check.h"
 
 static char tmp_dir[64];

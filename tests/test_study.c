@@ -29,7 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeline/walltime.h"
+#include "base/walltime.h"
 #include "tests/check.h"
 
 static char dir[64];

@@ -10,16 +10,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check.h"
-#include "pipeline/source.h"
-#include "pipeline/spectrum.h"
-#include "pipeline/walltime.h"
+#include "tests/check.h"
+#include "pipeline/source/source.h"
+#include "pipeline/features/spectrum.h"
+#include "base/walltime.h"
 #include "protocols/analysis.h"
 #include "protocols/study.h"
 #include "synth/day.h"
 #include "synth/seizures.h"
 #include "synth/recording.h"
-#include "synth/study.h"
+#include "synth/study_writer.h"
 
 /* ---------------------------------------------------------------- helpers */
 

@@ -1,0 +1,312 @@
+/* config.c: a small INI reader with origin tracking and unused-key checks. */
+#include "base/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *section;
+    char *key;
+    char *value;
+    char *origin; /* file name or "command line" */
+    int line;
+    bool used;
+} entry;
+
+struct ictus_config {
+    entry *entries;
+    int n, cap;
+};
+
+ictus_config *ictus_config_create(void)
+{
+    return ictus_xcalloc(1, sizeof(ictus_config));
+}
+
+void ictus_config_destroy(ictus_config *cfg)
+{
+    if (!cfg)
+        return;
+    for (int i = 0; i < cfg->n; i++) {
+        free(cfg->entries[i].section);
+        free(cfg->entries[i].key);
+        free(cfg->entries[i].value);
+        free(cfg->entries[i].origin);
+    }
+    free(cfg->entries);
+    free(cfg);
+}
+
+static void add_entry(ictus_config *cfg, const char *section, const char *key, const char *value,
+                      const char *origin, int line)
+{
+    if (cfg->n == cfg->cap) {
+        cfg->cap = cfg->cap ? 2 * cfg->cap : 32;
+        cfg->entries = ictus_xrealloc(cfg->entries, (size_t)cfg->cap * sizeof(entry));
+    }
+    cfg->entries[cfg->n++] = (entry){ictus_xstrdup(section), ictus_xstrdup(key),
+                                     ictus_xstrdup(value), ictus_xstrdup(origin), line, false};
+}
+
+/* Trim white space in place at both ends; returns the new start. */
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+static bool valid_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+            return false;
+    return true;
+}
+
+ictus_status ictus_config_parse(ictus_config *cfg, const char *text, const char *origin,
+                                ictus_error *err)
+{
+    char *copy = ictus_xstrdup(text);
+    char section[128] = "";
+    int line_no = 0;
+    ictus_status st = ICTUS_OK;
+    for (char *line = copy, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line_no++;
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#' || *s == ';')
+            continue;
+        if (*s == '[') {
+            char *close = strchr(s, ']');
+            if (!close || close[1] != '\0') {
+                st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: expected '[section]'", origin, line_no);
+                break;
+            }
+            *close = '\0';
+            char *name = trim(s + 1);
+            if (!valid_name(name) || strlen(name) >= sizeof section) {
+                st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: bad section name '%s'", origin,
+                                line_no, name);
+                break;
+            }
+            strcpy(section, name);
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: expected 'key = value', got '%s'",
+                            origin, line_no, s);
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *value = trim(eq + 1);
+        if (!valid_name(key)) {
+            st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: bad key '%s'", origin, line_no, key);
+            break;
+        }
+        if (!*section) {
+            st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: key '%s' before any [section]", origin,
+                            line_no, key);
+            break;
+        }
+        /* strip an inline comment introduced by " #" */
+        char *hash = strstr(value, " #");
+        if (hash) {
+            *hash = '\0';
+            value = trim(value);
+        }
+        add_entry(cfg, section, key, value, origin, line_no);
+    }
+    free(copy);
+    return st;
+}
+
+ictus_status ictus_config_load(ictus_config *cfg, const char *path, ictus_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = ictus_xmalloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap)
+            buf = ictus_xrealloc(buf, cap *= 2);
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    buf[n] = '\0';
+    ictus_status st;
+    if (failed)
+        st = ictus_fail(err, ICTUS_ERR_IO, "%s: read error", path);
+    else if (memchr(buf, '\0', n))
+        st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: not a text file (contains NUL bytes)", path);
+    else
+        st = ictus_config_parse(cfg, buf, path, err);
+    free(buf);
+    return st;
+}
+
+ictus_status ictus_config_set(ictus_config *cfg, const char *assignment, ictus_error *err)
+{
+    const char *dot = strchr(assignment, '.');
+    const char *eq = strchr(assignment, '=');
+    if (!dot || !eq || dot > eq)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "bad setting '%s': expected section.key=value",
+                          assignment);
+    char section[128], key[128];
+    size_t ls = (size_t)(dot - assignment), lk = (size_t)(eq - dot - 1);
+    if (ls == 0 || ls >= sizeof section || lk == 0 || lk >= sizeof key)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "bad setting '%s': expected section.key=value",
+                          assignment);
+    memcpy(section, assignment, ls);
+    section[ls] = '\0';
+    memcpy(key, dot + 1, lk);
+    key[lk] = '\0';
+    if (!valid_name(section) || !valid_name(key))
+        return ictus_fail(err, ICTUS_ERR_USAGE, "bad setting '%s': expected section.key=value",
+                          assignment);
+    add_entry(cfg, section, key, eq + 1, "command line", 0);
+    return ICTUS_OK;
+}
+
+static entry *find(ictus_config *cfg, const char *section, const char *key)
+{
+    entry *found = NULL;
+    for (int i = 0; i < cfg->n; i++) {
+        entry *e = &cfg->entries[i];
+        if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0) {
+            e->used = true;
+            found = e;
+        }
+    }
+    return found;
+}
+
+const char *ictus_config_get(ictus_config *cfg, const char *section, const char *key)
+{
+    entry *e = find(cfg, section, key);
+    return e ? e->value : NULL;
+}
+
+static ictus_status bad_value(ictus_error *err, const entry *e, const char *expected)
+{
+    if (e->line > 0)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: [%s] %s = '%s': expected %s", e->origin,
+                          e->line, e->section, e->key, e->value, expected);
+    return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: %s.%s = '%s': expected %s", e->origin,
+                      e->section, e->key, e->value, expected);
+}
+
+ictus_status ictus_config_get_double(ictus_config *cfg, const char *section, const char *key,
+                                     double min, double max, double *out, ictus_error *err)
+{
+    entry *e = find(cfg, section, key);
+    if (!e)
+        return ICTUS_OK;
+    char *end;
+    errno = 0;
+    double v = strtod(e->value, &end);
+    char expected[96];
+    snprintf(expected, sizeof expected, "a number in [%g, %g]", min, max);
+    if (end == e->value || *end != '\0' || errno == ERANGE || !isfinite(v) || v < min || v > max)
+        return bad_value(err, e, expected);
+    *out = v;
+    return ICTUS_OK;
+}
+
+ictus_status ictus_config_get_int(ictus_config *cfg, const char *section, const char *key,
+                                  int64_t min, int64_t max, int64_t *out, ictus_error *err)
+{
+    entry *e = find(cfg, section, key);
+    if (!e)
+        return ICTUS_OK;
+    char *end;
+    errno = 0;
+    long long v = strtoll(e->value, &end, 10);
+    char expected[96];
+    snprintf(expected, sizeof expected, "an integer in [%" PRId64 ", %" PRId64 "]", min, max);
+    if (end == e->value || *end != '\0' || errno == ERANGE || v < min || v > max)
+        return bad_value(err, e, expected);
+    *out = v;
+    return ICTUS_OK;
+}
+
+ictus_status ictus_config_get_bool(ictus_config *cfg, const char *section, const char *key,
+                                   bool *out, ictus_error *err)
+{
+    entry *e = find(cfg, section, key);
+    if (!e)
+        return ICTUS_OK;
+    const char *v = e->value;
+    if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1"))
+        *out = true;
+    else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "0"))
+        *out = false;
+    else
+        return bad_value(err, e, "true or false");
+    return ICTUS_OK;
+}
+
+ictus_status ictus_config_get_string(ictus_config *cfg, const char *section, const char *key,
+                                     char *out, size_t size, ictus_error *err)
+{
+    entry *e = find(cfg, section, key);
+    if (!e)
+        return ICTUS_OK;
+    if (strlen(e->value) >= size) {
+        char expected[64];
+        snprintf(expected, sizeof expected, "at most %zu characters", size - 1);
+        return bad_value(err, e, expected);
+    }
+    strcpy(out, e->value);
+    return ICTUS_OK;
+}
+
+ictus_status ictus_config_check_used(const ictus_config *cfg, const char *const *sections,
+                                     ictus_error *err)
+{
+    for (int i = 0; i < cfg->n; i++) {
+        const entry *e = &cfg->entries[i];
+        if (e->used)
+            continue;
+        bool owned = sections == NULL;
+        for (const char *const *s = sections; s && *s && !owned; s++)
+            owned = strcmp(*s, e->section) == 0;
+        if (!owned)
+            continue;
+        if (e->line > 0)
+            return ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: unknown setting [%s] %s", e->origin,
+                              e->line, e->section, e->key);
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: unknown setting %s.%s", e->origin,
+                          e->section, e->key);
+    }
+    return ICTUS_OK;
+}
+
+int ictus_config_count(const ictus_config *cfg)
+{
+    return cfg->n;
+}
+
+void ictus_config_entry(const ictus_config *cfg, int i, const char **section, const char **key,
+                        const char **value)
+{
+    *section = cfg->entries[i].section;
+    *key = cfg->entries[i].key;
+    *value = cfg->entries[i].value;
+}

@@ -1,0 +1,55 @@
+/* csvout.h: buffered CSV output with fast number formatting.
+ *
+ * Writing features.csv for an animal-day means formatting ~8 million
+ * numbers; printf("%g") alone would take longer than computing them.  This
+ * module formats numbers by hand into a large buffer and writes it in big
+ * chunks.  Fields are quoted per RFC 4180 when they need it.
+ *
+ * Lifecycle: ictus_out_open() (or ictus_out_init() on an open FILE) →
+ * ictus_out_* appends → ictus_out_close() flushes, reports the first write
+ * error with the file name, and frees.  One writer per thread.
+ */
+#ifndef ICTUS_CSVOUT_H
+#define ICTUS_CSVOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/status.h"
+
+typedef struct {
+    FILE *f;
+    bool owns_file;      /* opened by ictus_out_open(): closed by ictus_out_close() */
+    bool failed;         /* a write failed; the rest is discarded */
+    int saved_errno;
+    char *path;          /* for messages */
+    char *buf;
+    size_t len, cap;
+} ictus_out;
+
+/* Open `path` for writing ("-" means stdout). */
+ictus_status ictus_out_open(ictus_out *o, const char *path, ictus_error *err);
+/* Write to an already open FILE (not closed by ictus_out_close()). */
+void ictus_out_init(ictus_out *o, FILE *f, const char *name);
+/* Flush, close what ictus_out_open() opened, free.  Returns the first error. */
+ictus_status ictus_out_close(ictus_out *o, ictus_error *err);
+
+void ictus_out_raw(ictus_out *o, const char *s, size_t n);
+void ictus_out_str(ictus_out *o, const char *s);        /* as is, no quoting */
+void ictus_out_field(ictus_out *o, const char *s);      /* RFC 4180: quoted when it holds , " CR LF */
+void ictus_out_char(ictus_out *o, char c);
+void ictus_out_int(ictus_out *o, int64_t v);
+/* Like printf("%.<sig>g"), 1 <= sig <= 17; NaN writes nothing (an empty
+ * field), infinities write "inf" / "-inf". */
+void ictus_out_double(ictus_out *o, double v, int sig);
+/* Like printf("%.<decimals>f"); 0 <= decimals <= 9. */
+void ictus_out_fixed(ictus_out *o, double v, int decimals);
+
+/* Format as ictus_out_double() into buf (at least 32 bytes); returns the length. */
+size_t ictus_format_double(char *buf, double v, int sig);
+/* Format as ictus_out_fixed() into buf (at least 40 bytes); returns the length. */
+size_t ictus_format_fixed(char *buf, double v, int decimals);
+
+#endif

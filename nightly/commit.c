@@ -1,0 +1,547 @@
+/* commit.c: storing the plan's and the workers' findings, one transaction per file. */
+#include "nightly/commit.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How a file of the plan ended up in this run, for the counts. */
+typedef enum {
+    CLS_NONE = 0,   /* not counted (a missing file that recordings.csv no longer names) */
+    CLS_NEW,
+    CLS_CHANGED,
+    CLS_SKIPPED,
+    CLS_FAILED,
+    CLS_INCOMPLETE,
+} file_class;
+
+/* A file on disk whose content hash is known tonight, with the animals its
+ * rows are keyed by.  Studies hold hundreds to a few thousand files, and
+ * copies are rare: a linear search is enough. */
+typedef struct {
+    const run_file *file;
+    ictus_hash128 hash;
+    ictus_file_identity identity;
+    int n_animals;
+    char **animals;
+} known_file;
+
+struct run_committer {
+    ictus_store *store;
+    int64_t run_id;
+    const run_plan *plan;
+    file_class *cls;            /* [plan->n_files] */
+    bool *rows_deleted;         /* [plan->n_files]: a moved file's rows are gone */
+    int n_known, cap_known;
+    known_file *known;
+    int64_t events_found, recorded_us;
+    int n_tallies, cap_tallies;
+    run_animal_tally *tallies;
+    int n_problems, cap_problems;
+    run_problem *problems;
+};
+
+/* ------------------------------------------------------------------------
+ * Lifecycle, counts, problems
+ * ---------------------------------------------------------------------- */
+
+run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_plan *plan)
+{
+    run_committer *c = ictus_xcalloc(1, sizeof *c);
+    c->store = store;
+    c->run_id = run_id;
+    c->plan = plan;
+    c->cls = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->cls);
+    c->rows_deleted = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->rows_deleted);
+    return c;
+}
+
+static void known_clear(known_file *k)
+{
+    for (int i = 0; i < k->n_animals; i++)
+        free(k->animals[i]);
+    free(k->animals);
+    k->animals = NULL;
+    k->n_animals = 0;
+}
+
+void run_commit_destroy(run_committer *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n_known; i++)
+        known_clear(&c->known[i]);
+    for (int i = 0; i < c->n_problems; i++) {
+        free(c->problems[i].path);
+        free(c->problems[i].message);
+    }
+    free(c->known);
+    free(c->problems);
+    free(c->tallies);
+    free(c->cls);
+    free(c->rows_deleted);
+    free(c);
+}
+
+run_commit_counts run_commit_get_counts(const run_committer *c)
+{
+    run_commit_counts k = {.recorded_us = c->recorded_us, .n_animals = c->n_tallies,
+                           .animals = c->tallies, .n_problems = c->n_problems,
+                           .problems = c->problems};
+    k.end.events_found = c->events_found;
+    for (int i = 0; i < c->plan->n_files; i++)
+        switch (c->cls[i]) {
+        case CLS_NEW: k.end.files_new++; break;
+        case CLS_CHANGED: k.end.files_changed++; break;
+        case CLS_SKIPPED: k.end.files_skipped++; break;
+        case CLS_FAILED: k.end.files_failed++; break;
+        case CLS_INCOMPLETE: k.end.files_incomplete++; break;
+        case CLS_NONE: break;
+        }
+    return k;
+}
+
+ictus_status run_commit_problem(run_committer *c, const char *path, ictus_problem_kind kind,
+                                const char *message, ictus_error *err)
+{
+    ictus_status st = ictus_store_run_problem(c->store, c->run_id, path, kind, message, err);
+    if (st != ICTUS_OK)
+        return st;
+    if (c->n_problems == c->cap_problems) {
+        c->cap_problems = c->cap_problems ? 2 * c->cap_problems : 16;
+        c->problems = ictus_xrealloc(c->problems, (size_t)c->cap_problems * sizeof *c->problems);
+    }
+    c->problems[c->n_problems++] = (run_problem){ictus_xstrdup(path), kind, ictus_xstrdup(message)};
+    return ICTUS_OK;
+}
+
+static void set_class(run_committer *c, const run_file *f, file_class cls)
+{
+    c->cls[f - c->plan->files] = cls;
+}
+
+static void tally(run_committer *c, const char *animal, int64_t events, int64_t recorded_us)
+{
+    run_animal_tally *t = NULL;
+    for (int i = 0; i < c->n_tallies && !t; i++)
+        if (strcmp(c->tallies[i].animal, animal) == 0)
+            t = &c->tallies[i];
+    if (!t) {
+        if (c->n_tallies == c->cap_tallies) {
+            c->cap_tallies = c->cap_tallies ? 2 * c->cap_tallies : 16;
+            c->tallies = ictus_xrealloc(c->tallies, (size_t)c->cap_tallies * sizeof *c->tallies);
+        }
+        t = &c->tallies[c->n_tallies++];
+        memset(t, 0, sizeof *t);
+        snprintf(t->animal, sizeof t->animal, "%s", animal);
+    }
+    t->events += events;
+    t->recorded_us += recorded_us;
+    c->events_found += events;
+    c->recorded_us += recorded_us;
+}
+
+/* ------------------------------------------------------------------------
+ * Row writes
+ * ---------------------------------------------------------------------- */
+
+/* The animals a file's failure rows are keyed by when no animal could be
+ * detected in it: its recordings.csv animals, else its stored animals (their
+ * results stay), else the animal its header names (`header`, may be "" or
+ * NULL), else its name.  Returns how many; *names is a new array of
+ * pointers into the plan, `header` or `stem`, freed by the caller. */
+static int failure_animals(const run_file *f, const char *header, const char ***names,
+                           char *stem, size_t stem_size)
+{
+    int n = f->n_entries ? f->n_entries : f->n_stored ? f->n_stored : 1;
+    *names = ictus_xcalloc((size_t)n, sizeof **names);
+    if (f->n_entries || f->n_stored) {
+        for (int i = 0; i < n; i++)
+            (*names)[i] = f->n_entries ? f->entries[i]->animal : f->stored[i].animal;
+    } else if (header && header[0]) {
+        (*names)[0] = header;
+    } else {
+        run_file_stem(f->path, stem, stem_size);
+        (*names)[0] = stem;
+    }
+    return n;
+}
+
+/* The stored row of `f` for `animal`, or NULL. */
+static const ictus_store_recording *stored_row(const run_file *f, const char *animal)
+{
+    for (int i = 0; i < f->n_stored; i++)
+        if (strcmp(f->stored[i].animal, animal) == 0)
+            return &f->stored[i];
+    return NULL;
+}
+
+/* Record that (f, animal) ended in `status` with `message`.  With
+ * only_if_new, a row that already says exactly that is left alone, so that
+ * a night with nothing new writes nothing. */
+static ictus_status put_failure(run_committer *c, const run_file *f, const char *animal,
+                                const ictus_file_identity *identity, const ictus_hash128 *hash,
+                                ictus_rec_status status, const char *message, bool only_if_new,
+                                ictus_error *err)
+{
+    const ictus_store_recording *old = stored_row(f, animal);
+    if (only_if_new && old && old->status == status && strcmp(old->error, message) == 0 &&
+        ictus_file_identity_same(&old->identity, identity))
+        return ICTUS_OK;
+    ictus_store_file file = {.path = f->path, .animal = animal, .identity = *identity,
+                             .content_hash = hash, .run_id = c->run_id};
+    return ictus_store_put_failure(c->store, &file, status, message, err);
+}
+
+/* put_failure() for every animal failure_animals() names. */
+static ictus_status put_file_failure(run_committer *c, const run_file *f,
+                                     const ictus_file_identity *identity,
+                                     const ictus_hash128 *hash, ictus_rec_status status,
+                                     const char *message, bool only_if_new, ictus_error *err)
+{
+    const char **animals;
+    char stem[256];
+    int n = failure_animals(f, NULL, &animals, stem, sizeof stem);
+    ictus_status st = ICTUS_OK;
+    for (int i = 0; i < n && st == ICTUS_OK; i++)
+        st = put_failure(c, f, animals[i], identity, hash, status, message, only_if_new, err);
+    free(animals);
+    return st;
+}
+
+static ictus_status delete_rows(run_committer *c, const char *path, const char *animal,
+                                ictus_error *err)
+{
+    bool deleted;
+    return ictus_store_delete_recording(c->store, path, animal, &deleted, err);
+}
+
+/* ------------------------------------------------------------------------
+ * Copies and moves
+ * ---------------------------------------------------------------------- */
+
+static known_file *known_find(run_committer *c, const run_file *f)
+{
+    for (int i = 0; i < c->n_known; i++)
+        if (c->known[i].file == f)
+            return &c->known[i];
+    return NULL;
+}
+
+/* Remember that `f` holds `hash` tonight, with rows for animals[0..n). */
+static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
+                      const ictus_file_identity *identity, const char *const *animals, int n)
+{
+    known_file *k = known_find(c, f);
+    if (!k) {
+        if (c->n_known == c->cap_known) {
+            c->cap_known = c->cap_known ? 2 * c->cap_known : 64;
+            c->known = ictus_xrealloc(c->known, (size_t)c->cap_known * sizeof *c->known);
+        }
+        k = &c->known[c->n_known++];
+        memset(k, 0, sizeof *k);
+        k->file = f;
+    }
+    known_clear(k);
+    k->hash = hash;
+    k->identity = *identity;
+    k->n_animals = n;
+    k->animals = ictus_xcalloc((size_t)(n ? n : 1), sizeof *k->animals);
+    for (int i = 0; i < n; i++)
+        k->animals[i] = ictus_xstrdup(animals[i]);
+}
+
+/* The file counted first (run_file_counts_before()) among the known
+ * holders of `hash` other than `f`, or NULL. */
+static const run_file *first_holder(run_committer *c, ictus_hash128 hash, const run_file *f)
+{
+    const run_file *first = NULL;
+    for (int i = 0; i < c->n_known; i++)
+        if (c->known[i].file != f && ictus_hash128_equal(c->known[i].hash, hash) &&
+            (!first || run_file_counts_before(c->known[i].file, first)))
+            first = c->known[i].file;
+    return first;
+}
+
+static void duplicate_message(const run_file *copy, const run_file *first, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             "%s: same content as %s: counted once, under %s (remove one of the copies)",
+             copy->path, first->path, first->path);
+}
+
+/* Make `copy` a failure "same content as `first`" with no results. */
+static ictus_status demote(run_committer *c, const known_file *copy, const run_file *first,
+                           ictus_error *err)
+{
+    char message[1200];
+    duplicate_message(copy->file, first, message, sizeof message);
+    ictus_status st = ICTUS_OK;
+    for (int i = 0; i < copy->file->n_stored && st == ICTUS_OK; i++)
+        st = delete_rows(c, copy->file->path, copy->file->stored[i].animal, err);
+    for (int i = 0; i < copy->n_animals && st == ICTUS_OK; i++) {
+        st = delete_rows(c, copy->file->path, copy->animals[i], err);
+        if (st == ICTUS_OK)
+            st = put_failure(c, copy->file, copy->animals[i], &copy->identity, &copy->hash,
+                             ICTUS_REC_FAILED, message, false, err);
+    }
+    bool counted = c->cls[copy->file - c->plan->files] == CLS_FAILED;
+    if (st == ICTUS_OK && !counted)
+        st = run_commit_problem(c, copy->file->path, ICTUS_PROBLEM_FAILED, message, err);
+    set_class(c, copy->file, CLS_FAILED);
+    return st;
+}
+
+/* Plan file `i`, stored but gone, was moved or renamed to `holder`, which
+ * holds its content: delete its rows (the holder's results replace them). */
+static ictus_status forget_moved(run_committer *c, int i, const run_file *holder,
+                                 ictus_error *err)
+{
+    const run_file *m = &c->plan->files[i];
+    ictus_status st = ICTUS_OK;
+    for (int k = 0; k < m->n_stored && st == ICTUS_OK; k++)
+        st = delete_rows(c, m->path, m->stored[k].animal, err);
+    c->rows_deleted[i] = true;
+    char message[1200];
+    snprintf(message, sizeof message,
+             "%s: gone; its content is now at %s, whose results replace its own", m->path,
+             holder->path);
+    if (st == ICTUS_OK)
+        st = run_commit_problem(c, m->path, ICTUS_PROBLEM_WARNING, message, err);
+    return st;
+}
+
+/* `f` is the first holder of `hash`: every other file on disk with it
+ * becomes (or stays) a copy of `f`, and stored files that are gone with it
+ * were moved here.  A copy demoted earlier in the run under a later first
+ * holder is demoted again, so that its message names the first one. */
+static ictus_status settle_holders(run_committer *c, const run_file *f, ictus_hash128 hash,
+                                   ictus_error *err)
+{
+    ictus_status st = ICTUS_OK;
+    for (int i = 0; i < c->n_known && st == ICTUS_OK; i++)
+        if (c->known[i].file != f && ictus_hash128_equal(c->known[i].hash, hash))
+            st = demote(c, &c->known[i], f, err);
+    for (int i = 0; i < c->plan->n_files && st == ICTUS_OK; i++) {
+        const run_file *m = &c->plan->files[i];
+        if (m->action == RUN_MISSING && !c->rows_deleted[i] && m->n_stored > 0 &&
+            m->stored[0].has_content_hash && ictus_hash128_equal(m->stored[0].content_hash, hash))
+            st = forget_moved(c, i, f, err);
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * The plan's own decisions
+ * ---------------------------------------------------------------------- */
+
+static ictus_status commit_missing(run_committer *c, const run_file *f, ictus_error *err)
+{
+    char message[512];
+    snprintf(message, sizeof message, "%s: %s", f->path, f->reason);
+    bool listed = f->n_entries > 0;
+    set_class(c, f, listed ? CLS_FAILED : CLS_NONE);
+    const run_file *holder = f->n_stored > 0 && f->stored[0].has_content_hash
+                                 ? run_plan_known_holder(c->plan, f->stored[0].content_hash, f)
+                                 : NULL;
+    if (holder) /* moved or renamed onto a file already stored */
+        return forget_moved(c, (int)(f - c->plan->files), holder, err);
+    ictus_status st = ICTUS_OK;
+    if (f->n_stored > 0)
+        for (int i = 0; i < f->n_stored && st == ICTUS_OK; i++)
+            st = put_failure(c, f, f->stored[i].animal, &f->stored[i].identity,
+                             f->stored[i].has_content_hash ? &f->stored[i].content_hash : NULL,
+                             ICTUS_REC_STALE, message, true, err);
+    else
+        st = put_file_failure(c, f, &f->identity, NULL, ICTUS_REC_FAILED, message, true, err);
+    if (st == ICTUS_OK)
+        st = run_commit_problem(c, f->path, listed ? ICTUS_PROBLEM_FAILED : ICTUS_PROBLEM_WARNING,
+                                message, err);
+    return st;
+}
+
+/* Results made with another preset or parameters: stale until processed again. */
+static ictus_status mark_stale(run_committer *c, const run_file *f, ictus_error *err)
+{
+    ictus_status st = ICTUS_OK;
+    for (int i = 0; i < f->n_stored && st == ICTUS_OK; i++) {
+        const ictus_store_recording *r = &f->stored[i];
+        char message[512];
+        snprintf(message, sizeof message, "%s: results made with preset %s: the study's preset "
+                 "or parameters changed", f->path, r->preset ? r->preset : "?");
+        st = put_failure(c, f, r->animal, &r->identity,
+                         r->has_content_hash ? &r->content_hash : NULL, ICTUS_REC_STALE, message,
+                         true, err);
+    }
+    return st;
+}
+
+ictus_status run_commit_plan(run_committer *c, ictus_error *err)
+{
+    ictus_status st = ictus_store_begin(c->store, err);
+    for (int i = 0; i < c->plan->n_files && st == ICTUS_OK; i++) {
+        const run_file *f = &c->plan->files[i];
+        if (f->stale_preset && f->action != RUN_MISSING)
+            st = mark_stale(c, f, err);
+        if (st != ICTUS_OK)
+            break;
+        switch (f->action) {
+        case RUN_UNCHANGED: {
+            set_class(c, f, CLS_SKIPPED);
+            const char **animals = ictus_xcalloc((size_t)f->n_stored, sizeof *animals);
+            for (int k = 0; k < f->n_stored; k++)
+                animals[k] = f->stored[k].animal;
+            known_set(c, f, f->stored[0].content_hash, &f->identity, animals, f->n_stored);
+            free(animals);
+            break;
+        }
+        case RUN_SETTLING: {
+            char message[512];
+            snprintf(message, sizeof message, "%s: %s", f->path, f->reason);
+            set_class(c, f, CLS_INCOMPLETE);
+            st = put_file_failure(c, f, &f->identity, NULL, ICTUS_REC_INCOMPLETE, message, true,
+                                  err);
+            if (st == ICTUS_OK)
+                st = run_commit_problem(c, f->path, ICTUS_PROBLEM_INCOMPLETE, message, err);
+            break;
+        }
+        case RUN_MISSING:
+            st = commit_missing(c, f, err);
+            break;
+        case RUN_CHECK:
+        case RUN_PROCESS:
+            break;
+        }
+    }
+    if (st == ICTUS_OK)
+        return ictus_store_commit(c->store, err);
+    ictus_store_rollback(c->store);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * Outcomes
+ * ---------------------------------------------------------------------- */
+
+/* Store every animal's results (or failure) and drop the rows of animals
+ * the file no longer holds. */
+static ictus_status store_results(run_committer *c, const run_outcome *out, ictus_error *err)
+{
+    const run_file *f = out->file;
+    bool any_failed = false;
+    for (int i = 0; i < out->n_animals; i++) {
+        const run_animal *a = &out->animals[i];
+        char why[sizeof a->error];
+        snprintf(why, sizeof why, "%s", a->error);
+        if (!why[0]) {
+            ictus_store_results res = a->res;
+            res.file = (ictus_store_file){.path = f->path, .animal = a->animal,
+                                          .identity = out->identity,
+                                          .content_hash = &out->hash, .run_id = c->run_id};
+            ictus_status st = ictus_store_put_recording(c->store, &res, err);
+            if (st == ICTUS_OK) {
+                tally(c, a->animal, a->res.n_events, a->res.duration_us);
+                continue;
+            }
+            if (st != ICTUS_ERR_DATA) /* the store itself failed: the run cannot go on */
+                return st;
+            snprintf(why, sizeof why, "%s", err->msg); /* results it refuses: this file's problem */
+        }
+        any_failed = true;
+        ictus_status st = put_failure(c, f, a->animal, &out->identity, &out->hash,
+                                      ICTUS_REC_FAILED, why, false, err);
+        if (st == ICTUS_OK)
+            st = run_commit_problem(c, f->path, ICTUS_PROBLEM_FAILED, why, err);
+        if (st != ICTUS_OK)
+            return st;
+    }
+    for (int k = 0; k < f->n_stored; k++) {
+        bool kept = false;
+        for (int i = 0; i < out->n_animals && !kept; i++)
+            kept = strcmp(out->animals[i].animal, f->stored[k].animal) == 0;
+        ictus_status st = kept ? ICTUS_OK : delete_rows(c, f->path, f->stored[k].animal, err);
+        if (st != ICTUS_OK)
+            return st;
+    }
+    set_class(c, f, any_failed ? CLS_FAILED : f->had_results ? CLS_CHANGED : CLS_NEW);
+    return ICTUS_OK;
+}
+
+/* `out` holds the content of `first`, which is counted before it. */
+static ictus_status store_copy(run_committer *c, const run_outcome *out, const run_file *first,
+                               ictus_error *err)
+{
+    const run_file *f = out->file;
+    const char **animals;
+    char stem[256];
+    int n = failure_animals(f, out->header_animal, &animals, stem, sizeof stem);
+    known_set(c, f, out->hash, &out->identity, animals, n);
+    free(animals);
+    return demote(c, known_find(c, f), first, err);
+}
+
+/* The part of run_commit_file() inside the transaction. */
+static ictus_status commit_outcome(run_committer *c, const run_outcome *out, ictus_error *err)
+{
+    const run_file *f = out->file;
+    switch (out->kind) {
+    case RUN_OUT_INCOMPLETE:
+    case RUN_OUT_FAILED: {
+        bool incomplete = out->kind == RUN_OUT_INCOMPLETE;
+        set_class(c, f, incomplete ? CLS_INCOMPLETE : CLS_FAILED);
+        ictus_status st = put_file_failure(c, f, &out->identity,
+                                           out->has_hash && !incomplete ? &out->hash : NULL,
+                                           incomplete ? ICTUS_REC_INCOMPLETE : ICTUS_REC_FAILED,
+                                           out->message, false, err);
+        if (st == ICTUS_OK)
+            st = run_commit_problem(c, f->path,
+                                    incomplete ? ICTUS_PROBLEM_INCOMPLETE : ICTUS_PROBLEM_FAILED,
+                                    out->message, err);
+        return st;
+    }
+    case RUN_OUT_RESULTS:
+    case RUN_OUT_SAME:
+    case RUN_OUT_DUPLICATE:
+        break;
+    }
+    const run_file *first = first_holder(c, out->hash, f);
+    if (first && !run_file_counts_before(first, f))
+        first = NULL;
+    /* The worker's holder is unchanged tonight, hence known since run_commit_plan(). */
+    assert(first || out->kind != RUN_OUT_DUPLICATE);
+    if (first)
+        return store_copy(c, out, first, err);
+    ictus_status st;
+    if (out->kind == RUN_OUT_SAME) {
+        set_class(c, f, CLS_SKIPPED);
+        st = ictus_store_touch_recording(c->store, f->path, &out->identity, c->run_id, err);
+        const char **animals = ictus_xcalloc((size_t)f->n_stored, sizeof *animals);
+        for (int k = 0; k < f->n_stored; k++)
+            animals[k] = f->stored[k].animal;
+        known_set(c, f, out->hash, &out->identity, animals, f->n_stored);
+        free(animals);
+    } else {
+        st = store_results(c, out, err);
+        const char **animals = ictus_xcalloc((size_t)out->n_animals, sizeof *animals);
+        for (int k = 0; k < out->n_animals; k++)
+            animals[k] = out->animals[k].animal;
+        known_set(c, f, out->hash, &out->identity, animals, out->n_animals);
+        free(animals);
+    }
+    if (st == ICTUS_OK)
+        st = settle_holders(c, f, out->hash, err);
+    return st;
+}
+
+ictus_status run_commit_file(run_committer *c, const run_outcome *out, ictus_error *err)
+{
+    ictus_status st = ictus_store_begin(c->store, err);
+    if (st == ICTUS_OK)
+        st = commit_outcome(c, out, err);
+    if (st == ICTUS_OK)
+        return ictus_store_commit(c->store, err);
+    ictus_store_rollback(c->store);
+    return st;
+}

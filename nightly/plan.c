@@ -1,0 +1,482 @@
+/* plan.c: discovery of a study's recordings and their comparison with the store. */
+#include "nightly/plan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "base/csvtable.h"
+
+/* Sub-directories deeper than this are not entered (a symbolic link loop). */
+#define SCAN_MAX_DEPTH 16
+
+/* ------------------------------------------------------------------------
+ * Path lists
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    int n, cap;
+    char **items;
+} path_list;
+
+static void path_list_add(path_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->items = ictus_xrealloc(l->items, (size_t)l->cap * sizeof *l->items);
+    }
+    l->items[l->n++] = ictus_xstrdup(path);
+}
+
+static void path_list_free(path_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ------------------------------------------------------------------------
+ * Scanning recordings/
+ * ---------------------------------------------------------------------- */
+
+/* A file name that looks like a recording. */
+static bool recording_name(const char *name)
+{
+    static const char *const extensions[] = {"edf", "bdf", "rec", "wav", "flac", "rf64", "w64"};
+    const char *dot = strrchr(name, '.');
+    if (name[0] == '.' || !dot)
+        return false;
+    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
+        if (strcasecmp(dot + 1, extensions[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Add the recordings under STUDY/rel (rel: "recordings" or below) to `out`.
+ * A sub-directory that cannot be read is a warning, not an error: the rest
+ * of the study still runs. */
+static void scan_dir(const char *study_dir, const char *rel, int depth, path_list *out,
+                     char *warning, size_t warning_size)
+{
+    char dir_path[8192];
+    snprintf(dir_path, sizeof dir_path, "%s/%s", study_dir, rel);
+    DIR *dir = opendir(dir_path);
+    if (!dir) {
+        if (!warning[0])
+            snprintf(warning, warning_size, "%.400s: cannot list: %s", dir_path, strerror(errno));
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char child[8192], child_disk[8192 + 256];
+        snprintf(child, sizeof child, "%s/%s", rel, e->d_name);
+        snprintf(child_disk, sizeof child_disk, "%s/%s", study_dir, child);
+        struct stat st;
+        if (stat(child_disk, &st) != 0)
+            continue; /* gone meanwhile, or a dangling link */
+        if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH)
+            scan_dir(study_dir, child, depth + 1, out, warning, warning_size);
+        else if (S_ISREG(st.st_mode) && recording_name(e->d_name))
+            path_list_add(out, child);
+    }
+    closedir(dir);
+}
+
+/* ------------------------------------------------------------------------
+ * What the store holds
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    int n, cap;
+    ictus_store_recording *rows;
+} stored_rows;
+
+/* Keep a deep copy of each row (the store frees its strings after the callback). */
+static ictus_status keep_row(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+{
+    stored_rows *s = ctx;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->rows = ictus_xrealloc(s->rows, (size_t)s->cap * sizeof *s->rows);
+    }
+    ictus_store_recording *r = &s->rows[s->n++];
+    *r = *rec;
+    r->path = ictus_xstrdup(rec->path);
+    r->animal = ictus_xstrdup(rec->animal);
+    r->error = ictus_xstrdup(rec->error);
+    r->format = rec->format ? ictus_xstrdup(rec->format) : NULL;
+    r->preset = rec->preset ? ictus_xstrdup(rec->preset) : NULL;
+    return ICTUS_OK;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const ictus_store_recording *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : strcmp(x->animal, y->animal);
+}
+
+/* What roles_match() gathers from the stored channels. */
+typedef struct {
+    const ictus_recording_entry *entry;
+    int n_roles;
+    bool ok;
+} role_check;
+
+static ictus_status check_role(void *ctx, int idx, const ictus_store_channel *ch, ictus_error *err)
+{
+    role_check *rc = ctx;
+    if (!ch->role[0])
+        return ICTUS_OK;
+    rc->n_roles++;
+    int n_map = rc->entry ? rc->entry->n_channels : 0;
+    bool found = false;
+    for (int i = 0; i < n_map && !found; i++)
+        found = rc->entry->channels[i].channel == idx + 1 &&
+                strcmp(rc->entry->channels[i].label, ch->role) == 0;
+    rc->ok &= found;
+    return ICTUS_OK;
+}
+
+/* True when the stored channels of row `rec_id` carry exactly the roles the
+ * channel map of `entry` gives (entry NULL or without a map: no role at all). */
+static ictus_status roles_match(ictus_store *store, int64_t rec_id,
+                                const ictus_recording_entry *entry, bool *match, ictus_error *err)
+{
+    role_check rc = {.entry = entry, .ok = true};
+    ictus_status st = ictus_store_each_channel(store, rec_id, check_role, &rc, err);
+    *match = st == ICTUS_OK && rc.ok && rc.n_roles == (entry ? entry->n_channels : 0);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * recordings.csv: files named only in rejected rows
+ * ---------------------------------------------------------------------- */
+
+/* The line of the first recordings.csv row naming `file`, or 0. */
+static int listed_line(const ictus_csv *t, const char *file)
+{
+    int c_file = t ? ictus_csv_column(t, "file") : -1;
+    if (c_file < 0)
+        return 0;
+    for (int row = 0; row < ictus_csv_rows(t); row++)
+        if (strcmp(ictus_csv_field(t, row, c_file), file) == 0)
+            return ictus_csv_line(t, row);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Deciding
+ * ---------------------------------------------------------------------- */
+
+static bool same_hash(const ictus_store_recording *r, ictus_hash128 h)
+{
+    return r->has_results && ictus_hash128_equal(r->params_hash, h);
+}
+
+/* Whether the stored rows agree with the manifest entries on animals,
+ * channel maps and start times; *why says what differs. */
+static ictus_status manifest_matches(ictus_store *store, const run_file *f, bool *match,
+                                     const char **why, ictus_error *err)
+{
+    *match = false;
+    if (f->n_entries ? f->n_stored != f->n_entries : f->n_stored != 1) {
+        *why = "recordings.csv changed: other animals for this file";
+        return ICTUS_OK;
+    }
+    for (int i = 0; i < f->n_stored; i++) {
+        const ictus_store_recording *r = &f->stored[i];
+        const ictus_recording_entry *e = NULL;
+        for (int k = 0; k < f->n_entries && !e; k++)
+            if (strcmp(f->entries[k]->animal, r->animal) == 0)
+                e = f->entries[k];
+        if (f->n_entries && !e) {
+            *why = "recordings.csv changed: other animals for this file";
+            return ICTUS_OK;
+        }
+        if (e && e->start_us != ICTUS_TIME_UNKNOWN && e->start_us != r->start_us) {
+            *why = "recordings.csv changed: another start time";
+            return ICTUS_OK;
+        }
+        bool roles_ok;
+        ictus_status st = roles_match(store, r->id, e, &roles_ok, err);
+        if (st != ICTUS_OK)
+            return st;
+        if (!roles_ok) {
+            *why = "recordings.csv changed: another channel map";
+            return ICTUS_OK;
+        }
+    }
+    *match = true;
+    return ICTUS_OK;
+}
+
+/* Decide what to do with one file. */
+static ictus_status decide(const run_plan_input *in, ictus_store *store, run_file *f,
+                           ictus_error *err)
+{
+    for (int i = 0; i < f->n_stored; i++) {
+        f->had_results |= f->stored[i].has_results;
+        f->stale_preset |= f->stored[i].has_results &&
+                           (strcmp(f->stored[i].preset, in->preset_id) != 0 ||
+                            !same_hash(&f->stored[i], in->params_hash));
+    }
+    if (!f->exists) {
+        f->action = RUN_MISSING;
+        snprintf(f->reason, sizeof f->reason, "%s",
+                 f->n_entries ? "listed in recordings.csv but not found"
+                              : "no longer in recordings/ or recordings.csv");
+        return ICTUS_OK;
+    }
+    f->action = RUN_PROCESS;
+    if (f->n_stored == 0) {
+        snprintf(f->reason, sizeof f->reason, "new");
+    } else if (f->stale_preset) {
+        snprintf(f->reason, sizeof f->reason, "results made with another preset or parameters");
+    } else {
+        const ictus_store_recording *bad = NULL;
+        bool same_identity = true;
+        for (int i = 0; i < f->n_stored; i++) {
+            if (f->stored[i].status != ICTUS_REC_OK && !bad)
+                bad = &f->stored[i];
+            same_identity &= ictus_file_identity_same(&f->stored[i].identity, &f->identity);
+        }
+        bool manifest_ok = false;
+        const char *why = "";
+        if (!bad) {
+            ictus_status st = manifest_matches(store, f, &manifest_ok, &why, err);
+            if (st != ICTUS_OK)
+                return st;
+        }
+        if (bad)
+            snprintf(f->reason, sizeof f->reason, "%s last time",
+                     bad->status == ICTUS_REC_INCOMPLETE ? "still being written"
+                     : bad->status == ICTUS_REC_STALE    ? "stale"
+                                                         : "failed");
+        else if (!manifest_ok)
+            snprintf(f->reason, sizeof f->reason, "%s", why);
+        else if (same_identity)
+            f->action = RUN_UNCHANGED;
+        else {
+            f->action = RUN_CHECK;
+            snprintf(f->reason, sizeof f->reason, "modified (%" PRId64 " -> %" PRId64 " bytes)",
+                     f->stored[0].identity.size_bytes, f->identity.size_bytes);
+        }
+    }
+    if (f->action != RUN_UNCHANGED) {
+        double age_s = (double)(in->now_unix_us - f->identity.mtime_ns / 1000) / 1e6;
+        if (age_s > -in->settle_s && age_s < in->settle_s) {
+            f->action = RUN_SETTLING;
+            snprintf(f->reason, sizeof f->reason,
+                     "modified %.0f s ago (less than %g s): still being written", age_s,
+                     in->settle_s);
+        }
+    }
+    return ICTUS_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Putting it together
+ * ---------------------------------------------------------------------- */
+
+/* The file of `path`, found by binary search in the sorted plan. */
+static run_file *find_file(run_plan *plan, const char *path)
+{
+    int lo = 0, hi = plan->n_files - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2, c = strcmp(plan->files[mid].path, path);
+        if (c == 0)
+            return &plan->files[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}
+
+bool run_file_counts_before(const run_file *a, const run_file *b)
+{
+    if ((a->n_entries > 0) != (b->n_entries > 0))
+        return a->n_entries > 0;
+    return strcmp(a->path, b->path) < 0;
+}
+
+static int cmp_known(const void *a, const void *b)
+{
+    const run_known_hash *x = a, *y = b;
+    if (x->hash.hi != y->hash.hi)
+        return x->hash.hi < y->hash.hi ? -1 : 1;
+    if (x->hash.lo != y->hash.lo)
+        return x->hash.lo < y->hash.lo ? -1 : 1;
+    return strcmp(x->file->path, y->file->path);
+}
+
+const run_file *run_plan_known_holder(const run_plan *plan, ictus_hash128 hash,
+                                      const run_file *f)
+{
+    int lo = 0, hi = plan->n_known;
+    while (lo < hi) { /* the first entry with this hash */
+        int mid = (lo + hi) / 2;
+        const ictus_hash128 *h = &plan->known[mid].hash;
+        if (h->hi < hash.hi || (h->hi == hash.hi && h->lo < hash.lo))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const run_file *first = NULL;
+    for (int i = lo; i < plan->n_known && ictus_hash128_equal(plan->known[i].hash, hash); i++)
+        if (plan->known[i].file != f && (!first || run_file_counts_before(plan->known[i].file,
+                                                                          first)))
+            first = plan->known[i].file;
+    return first;
+}
+
+/* Every path of the study once, sorted: found on disk, listed, or stored. */
+static void all_paths(const ictus_study *study, const path_list *found, const stored_rows *rows,
+                      path_list *out)
+{
+    for (int i = 0; i < found->n; i++)
+        path_list_add(out, found->items[i]);
+    for (int i = 0; i < study->n_recordings; i++)
+        path_list_add(out, study->recordings[i].path);
+    for (int i = 0; i < rows->n; i++)
+        path_list_add(out, rows->rows[i].path);
+    if (out->n > 1)
+        qsort(out->items, (size_t)out->n, sizeof *out->items, cmp_str);
+    int n = 0;
+    for (int i = 0; i < out->n; i++) {
+        if (n > 0 && strcmp(out->items[n - 1], out->items[i]) == 0)
+            free(out->items[i]);
+        else
+            out->items[n++] = out->items[i];
+    }
+    out->n = n;
+}
+
+ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_plan *plan,
+                           ictus_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    const ictus_study *study = in->study;
+    path_list found = {0}, paths = {0};
+    char rec_dir[8192];
+    snprintf(rec_dir, sizeof rec_dir, "%s/recordings", study->dir);
+    struct stat st_dir;
+    if (stat(rec_dir, &st_dir) == 0)
+        scan_dir(study->dir, "recordings", 0, &found, plan->scan_warning,
+                 sizeof plan->scan_warning);
+    else if (study->n_recordings == 0)
+        snprintf(plan->scan_warning, sizeof plan->scan_warning,
+                 "%.400s: no such directory: nothing to do", rec_dir);
+
+    stored_rows rows = {0};
+    ictus_status status = ictus_store_each_recording(store, keep_row, &rows, err);
+    if (status != ICTUS_OK) {
+        for (int i = 0; i < rows.n; i++)
+            ictus_store_recording_clear(&rows.rows[i]);
+        free(rows.rows);
+        path_list_free(&found);
+        return status;
+    }
+    if (rows.n > 1)
+        qsort(rows.rows, (size_t)rows.n, sizeof *rows.rows, cmp_row);
+    all_paths(study, &found, &rows, &paths);
+
+    plan->n_files = paths.n;
+    plan->files = ictus_xcalloc((size_t)(paths.n ? paths.n : 1), sizeof *plan->files);
+    for (int i = 0; i < paths.n; i++) {
+        run_file *f = &plan->files[i];
+        f->path = paths.items[i]; /* the plan takes the strings */
+        size_t n = strlen(study->dir) + strlen(f->path) + 2;
+        f->disk_path = ictus_xmalloc(n);
+        snprintf(f->disk_path, n, "%s/%s", study->dir, f->path);
+    }
+    free(paths.items);
+
+    for (int i = 0; i < found.n; i++)
+        find_file(plan, found.items[i])->exists = true;
+    for (int i = 0; i < study->n_recordings; i++) {
+        run_file *f = find_file(plan, study->recordings[i].path);
+        f->entries = ictus_xrealloc(f->entries, (size_t)(f->n_entries + 1) * sizeof *f->entries);
+        f->entries[f->n_entries++] = &study->recordings[i];
+        f->exists = true; /* listed: taken whatever its name, when it is a regular file */
+    }
+    /* Rows arrive sorted by path: hand each file its run of rows. */
+    for (int i = 0, j; i < rows.n; i = j) {
+        for (j = i; j < rows.n && strcmp(rows.rows[j].path, rows.rows[i].path) == 0; j++)
+            ;
+        run_file *f = find_file(plan, rows.rows[i].path);
+        f->n_stored = j - i;
+        f->stored = ictus_xmalloc((size_t)f->n_stored * sizeof *f->stored);
+        memcpy(f->stored, rows.rows + i, (size_t)f->n_stored * sizeof *f->stored);
+    }
+    free(rows.rows);
+
+    ictus_csv *manifest = NULL;
+    if (study->has_recordings) {
+        char csv_path[8192];
+        snprintf(csv_path, sizeof csv_path, "%s/recordings.csv", study->dir);
+        ictus_error ignored;
+        ictus_csv_read(csv_path, &manifest, &ignored);
+    }
+    for (int i = 0; i < plan->n_files && status == ICTUS_OK; i++) {
+        run_file *f = &plan->files[i];
+        /* Found or listed; a listed file that is not there, or a found one
+         * that vanished since the scan, is missing. */
+        f->exists = f->exists &&
+                    ictus_file_identity_get(f->disk_path, &f->identity, err) == ICTUS_OK;
+        if (f->exists && f->n_entries == 0)
+            f->rejected_line = listed_line(manifest, f->path + strlen("recordings/"));
+        status = decide(in, store, f, err);
+        if (f->action == RUN_CHECK || f->action == RUN_PROCESS) {
+            plan->n_to_read++;
+            plan->bytes_to_read += f->identity.size_bytes;
+        }
+    }
+    ictus_csv_destroy(manifest);
+    path_list_free(&found);
+    ictus_error_clear(err);
+
+    for (int i = 0; i < plan->n_files; i++) {
+        const run_file *f = &plan->files[i];
+        if (f->action != RUN_UNCHANGED || !f->stored[0].has_content_hash)
+            continue;
+        plan->known = ictus_xrealloc(plan->known, (size_t)(plan->n_known + 1) *
+                                                      sizeof *plan->known);
+        plan->known[plan->n_known++] = (run_known_hash){f->stored[0].content_hash, f};
+    }
+    if (plan->n_known > 1)
+        qsort(plan->known, (size_t)plan->n_known, sizeof *plan->known, cmp_known);
+    if (status != ICTUS_OK)
+        run_plan_free(plan);
+    return status;
+}
+
+void run_plan_free(run_plan *plan)
+{
+    for (int i = 0; i < plan->n_files; i++) {
+        run_file *f = &plan->files[i];
+        for (int k = 0; k < f->n_stored; k++)
+            ictus_store_recording_clear(&f->stored[k]);
+        free(f->stored);
+        free(f->entries);
+        free(f->path);
+        free(f->disk_path);
+    }
+    free(plan->files);
+    free(plan->known);
+    memset(plan, 0, sizeof *plan);
+}

@@ -1,0 +1,107 @@
+/* plan.h: what tonight's run has to do: the study's recordings on disk and in
+ * recordings.csv, compared with what the results store already holds.
+ *
+ * A recording file is found in recordings/ (recursively; EDF/BDF/REC and the
+ * sound formats by extension, case-insensitive; names starting with '.' are
+ * skipped, which also skips rsync's and most copiers' temporary files) or in
+ * recordings.csv (any name).  Each file is compared with its stored rows
+ * (one per animal) and given one action:
+ *   unchanged  every row ok, same identity (size, mtime_ns, inode), same
+ *              preset id and parameter hash, same recordings.csv animals,
+ *              channel map and start time: nothing to do, not even a hash;
+ *   check      only the identity changed (touched, copied back, restored):
+ *              hash it; the same content only updates the stored identity;
+ *   process    new, changed, stale, failed or still being written last time:
+ *              hash and detect;
+ *   settling   modified less than `settle_s` ago: still being written, left
+ *              for the next run (stored results, if any, stay);
+ *   missing    stored or listed in recordings.csv, but not on disk (or no
+ *              longer part of the study).
+ * The channel map is compared through the stored channels' roles: a mapped
+ * channel is stored with role = its map label, an unmapped one with role ""
+ * (run_work.h), so the map can be compared without opening the file.
+ *
+ * Lifecycle: run_plan_make() → read the files (the workers only read) →
+ * run_plan_free().  Memory: one entry per file of the study.
+ */
+#ifndef ICTUS_RUN_PLAN_H
+#define ICTUS_RUN_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/filehash.h"
+#include "store/store.h"
+#include "protocols/study.h"
+
+typedef enum {
+    RUN_UNCHANGED = 0,
+    RUN_CHECK,
+    RUN_PROCESS,
+    RUN_SETTLING,
+    RUN_MISSING,
+} run_action;
+
+typedef struct {
+    char *path;                     /* relative to the study: "recordings/m1/d1.edf" */
+    char *disk_path;                /* STUDY_DIR/path, for opening */
+    bool exists;                    /* a regular file on disk that belongs to the study */
+    ictus_file_identity identity;   /* when it exists */
+    int n_entries;                  /* its valid recordings.csv rows (0: the EDF header decides) */
+    const ictus_recording_entry **entries;
+    int rejected_line;              /* > 0: recordings.csv names it only in rejected rows */
+    int n_stored;                   /* its rows in the store, in animal order */
+    ictus_store_recording *stored;
+    run_action action;
+    bool had_results;               /* some stored row has results */
+    bool stale_preset;              /* results made with another preset or parameters */
+    char reason[256];               /* why it is processed or missing, for the log */
+} run_file;
+
+/* A content hash the store holds for a file that exists and is unchanged
+ * tonight: what a new file's hash is compared with to find copies. */
+typedef struct {
+    ictus_hash128 hash;
+    const run_file *file;
+} run_known_hash;
+
+typedef struct {
+    int n_files;
+    run_file *files;                /* ordered by path */
+    int n_known;
+    run_known_hash *known;          /* ordered by hash, then path */
+    int n_to_read;                  /* files to check or process */
+    int64_t bytes_to_read;          /* their total size */
+    char scan_warning[512];         /* e.g. an unreadable sub-directory; "" when none */
+} run_plan;
+
+/* What the plan is compared against. */
+typedef struct {
+    const ictus_study *study;
+    const char *preset_id;          /* "name@version" */
+    ictus_hash128 params_hash;      /* ictus_hash_bytes() of the preset's parameter text */
+    int64_t now_unix_us;            /* real time, for the settle rule */
+    double settle_s;                /* files modified less than this ago are left alone */
+} run_plan_input;
+
+/* Scan the study and compare it with `store` (read only).  On success *plan
+ * holds the files (free with run_plan_free()).  Errors: ICTUS_ERR_DB from
+ * the store, ICTUS_ERR_IO when recordings/ exists but cannot be listed. */
+ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_plan *plan,
+                           ictus_error *err);
+void run_plan_free(run_plan *plan);
+
+/* Of several files holding the same content, the one counted: a file that
+ * recordings.csv lists before one it does not (a stray copy dropped into
+ * recordings/ must not displace the lab's file), then the first path.  A
+ * pure function of the files and the manifest, so the outcome does not
+ * depend on the order files were found, processed or interrupted in.
+ * True when `a` is counted before `b`. */
+bool run_file_counts_before(const run_file *a, const run_file *b);
+
+/* The file counted first among the plan's known holders of `hash` other
+ * than `f`, or NULL.  Thread-safe (reads only). */
+const run_file *run_plan_known_holder(const run_plan *plan, ictus_hash128 hash,
+                                      const run_file *f);
+
+#endif

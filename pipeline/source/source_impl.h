@@ -1,0 +1,44 @@
+/* source_impl.h: what a reader implements behind ictus_source (internal).
+ *
+ * A reader is a static descriptor of functions, like a SoX format handler.
+ * source.c picks the first reader whose probe() accepts the file's first
+ * bytes, allocates `priv_size` bytes of private state, and calls open().
+ * open() fills src->info (the strings and arrays in it are owned by the
+ * reader and released in close()) and sets src->block_capacity.
+ */
+#ifndef ICTUS_SOURCE_IMPL_H
+#define ICTUS_SOURCE_IMPL_H
+
+#include <stddef.h>
+
+#include "pipeline/source/source.h"
+
+typedef struct {
+    const char *name;
+    size_t priv_size;
+    /* true when the first `n` bytes of the file look like this format */
+    bool (*probe)(const unsigned char *head, size_t n);
+    ictus_status (*open)(ictus_source *src, const ictus_source_options *opt, ictus_error *err);
+    /* fill blk with the next block; every blk->n[c] == 0 at the end */
+    ictus_status (*read)(ictus_source *src, ictus_block *blk, ictus_error *err);
+    ictus_status (*rewind)(ictus_source *src, ictus_error *err);
+    /* release everything open() made (also after a failed open) */
+    void (*close)(ictus_source *src);
+} ictus_reader;
+
+struct ictus_source {
+    const ictus_reader *reader;
+    ictus_recording_info info;
+    int64_t block_capacity; /* the most samples read() puts in one channel of a block */
+    void *priv;             /* priv_size bytes, zeroed, owned by source.c */
+};
+
+extern const ictus_reader ictus_reader_edf;     /* edf.c: EDF, EDF+, BDF, BDF+ */
+extern const ictus_reader ictus_reader_sndfile; /* sndsource.c: libsndfile formats */
+
+/* Unit string to a factor to µV: "uV", "µV", "mV", "V", "nV" (any case)
+ * give 1, 1, 1e3, 1e6, 1e-3 and return true; anything else returns false
+ * and sets *factor to 1. */
+bool ictus_unit_to_uv(const char *unit, double *factor);
+
+#endif

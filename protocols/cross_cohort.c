@@ -1,0 +1,332 @@
+/* cross_cohort.c: several cohorts pooled; each drug and dose tabulated against the vehicle. */
+#include "protocols/cross_cohort.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/outfile.h"
+#include "protocols/stats.h"
+
+/* The pooled outcomes of every cohort, with one type numbering. */
+typedef struct {
+    ictus_outcome *o;
+    int *cohort;                        /* [n]: the cohort of each outcome */
+    size_t n;
+    const char **types;                 /* [n_types]: "all", then the union by name */
+    int n_types;
+} pool;
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int type_number(const pool *p, const char *name)
+{
+    for (int t = 0; t < p->n_types; t++)
+        if (strcmp(p->types[t], name) == 0)
+            return t;
+    return -1;
+}
+
+static void pool_build(pool *p, const ictus_analysis *const *an, int n)
+{
+    int cap_types = 1;
+    for (int k = 0; k < n; k++) {
+        p->n += an[k]->n_outcomes;
+        cap_types += an[k]->n_types;
+    }
+    p->types = ictus_xmalloc((size_t)cap_types * sizeof *p->types);
+    p->types[0] = "all";
+    p->n_types = 1;
+    for (int k = 0; k < n; k++)
+        for (int t = 1; t < an[k]->n_types; t++)
+            if (type_number(p, an[k]->types[t]) < 0)
+                p->types[p->n_types++] = an[k]->types[t];
+    qsort(p->types + 1, (size_t)p->n_types - 1, sizeof *p->types, by_text);
+    p->o = ictus_xmalloc((p->n ? p->n : 1) * sizeof *p->o);
+    p->cohort = ictus_xmalloc((p->n ? p->n : 1) * sizeof *p->cohort);
+    size_t i = 0;
+    int animal_offset = 0;
+    for (int k = 0; k < n; k++) {
+        for (size_t j = 0; j < an[k]->n_outcomes; j++, i++) {
+            p->o[i] = an[k]->outcomes[j];
+            p->o[i].animal += animal_offset;
+            p->o[i].type = type_number(p, an[k]->types[p->o[i].type]);
+            p->cohort[i] = k;
+        }
+        animal_offset += an[k]->study->n_animals;
+    }
+}
+
+static void pool_clear(pool *p)
+{
+    free(p->o);
+    free(p->cohort);
+    free(p->types);
+}
+
+/* ------------------------------------------------------------------------
+ * Rows
+ * ---------------------------------------------------------------------- */
+
+/* The comparison of `test` versus `versus` for (type, condition), or NULL. */
+static const ictus_comparison *find_test(const ictus_comparison *c, size_t n, int type,
+                                         const ictus_condition *cond, ictus_test test,
+                                         ictus_versus versus)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c[i].type == type && c[i].test == test && c[i].versus == versus &&
+            ictus_condition_same(c[i].condition, cond))
+            return &c[i];
+    return NULL;
+}
+
+/* The outcome figures of one row: animals, cohorts, median % change. */
+static void fill_from_outcomes(ictus_cohort_row *row, const pool *p, int type,
+                               const ictus_analysis *const *an, int n_cohorts)
+{
+    bool *in_cohort = ictus_xcalloc((size_t)n_cohorts, sizeof *in_cohort);
+    double *pct = ictus_xmalloc((p->n ? p->n : 1) * sizeof *pct);
+    size_t n_pct = 0, size = 1;
+    for (size_t i = 0; i < p->n; i++) {
+        const ictus_outcome *o = &p->o[i];
+        if (o->type != type || !ictus_condition_same(o->condition, row->condition))
+            continue;
+        row->n_animals++;
+        in_cohort[p->cohort[i]] = true;
+        if (isfinite(o->response.pct_change))
+            pct[n_pct++] = o->response.pct_change;
+    }
+    for (int k = 0; k < n_cohorts; k++)
+        if (in_cohort[k]) {
+            size += strlen(an[k]->study->name) + 1;
+            row->n_cohorts++;
+        }
+    row->cohorts = ictus_xcalloc(size, 1);
+    for (int k = 0; k < n_cohorts; k++)
+        if (in_cohort[k]) {
+            if (*row->cohorts)
+                strcat(row->cohorts, "|");
+            strcat(row->cohorts, an[k]->study->name);
+        }
+    row->median_pct_change = NAN;
+    ictus_error err;
+    if (n_pct && ictus_stats_median(pct, n_pct, &row->median_pct_change, &err) != ICTUS_OK)
+        row->median_pct_change = NAN;
+    free(pct);
+    free(in_cohort);
+}
+
+/* The figures taken from the comparisons of the pooled outcomes. */
+static void fill_from_tests(ictus_cohort_row *row, const ictus_comparison *c, size_t n, int type)
+{
+    const ictus_comparison *resp = find_test(c, n, type, row->condition,
+                                             ICTUS_TEST_RESPONDER_RATE, ICTUS_VERSUS_NONE);
+    const ictus_comparison *free_ = find_test(c, n, type, row->condition,
+                                              ICTUS_TEST_SEIZURE_FREE_RATE, ICTUS_VERSUS_NONE);
+    const ictus_comparison *fisher = find_test(c, n, type, row->condition,
+                                               ICTUS_TEST_FISHER_RESPONDERS, ICTUS_VERSUS_VEHICLE);
+    const ictus_comparison *mwu = find_test(c, n, type, row->condition, ICTUS_TEST_MANN_WHITNEY,
+                                            ICTUS_VERSUS_VEHICLE);
+    /* Every treatment and vehicle gets both proportion rows (comparisons.h). */
+    row->n_determined = resp->n;
+    row->responders = resp->k;
+    row->responder_rate = resp->estimate;
+    row->responder_ci_lo = resp->ci_lo;
+    row->responder_ci_hi = resp->ci_hi;
+    row->seizure_free = free_->k;
+    row->seizure_free_rate = free_->estimate;
+    row->seizure_free_ci_lo = free_->ci_lo;
+    row->seizure_free_ci_hi = free_->ci_hi;
+    row->n_vehicle = fisher ? fisher->n_ref : -1;
+    row->vehicle_responders = fisher ? fisher->k_ref : -1;
+    row->fisher_odds_ratio = fisher ? fisher->estimate : NAN;
+    row->fisher_p = fisher ? fisher->p : NAN;
+    row->mwu_u = mwu ? mwu->statistic : NAN;
+    row->mwu_p = mwu ? mwu->p : NAN;
+}
+
+ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *const *dirs, int n,
+                                   ictus_compare_result **out, ictus_error *err)
+{
+    *out = NULL;
+    pool p = {0};
+    pool_build(&p, an, n);
+    ictus_test_options opt = {an[0]->settings.ci_level, an[0]->settings.exact_max_n};
+    ictus_comparison *tests = NULL;
+    size_t n_tests = 0;
+    ictus_status st = ictus_comparisons_compute(p.o, p.n, p.n_types, &opt, &tests, &n_tests, err);
+    if (st != ICTUS_OK) {
+        pool_clear(&p);
+        return st;
+    }
+    ictus_compare_result *res = ictus_xcalloc(1, sizeof *res);
+    res->ci_level = opt.ci_level;
+    res->n_cohorts = n;
+    res->analyses = an;
+    res->dirs = dirs;
+    for (int k = 1; k < n; k++)
+        res->mixed_settings = res->mixed_settings ||
+                              strcmp(an[k]->settings_hash, an[0]->settings_hash) != 0;
+    snprintf(res->settings_hash, sizeof res->settings_hash, "%s",
+             res->mixed_settings ? "mixed" : an[0]->settings_hash);
+    /* The responder_rate rows list every (type, exposure) but baselines, in order. */
+    res->rows = ictus_xcalloc(n_tests ? n_tests : 1, sizeof *res->rows);
+    for (size_t i = 0; i < n_tests; i++) {
+        if (tests[i].test != ICTUS_TEST_RESPONDER_RATE)
+            continue;
+        ictus_cohort_row *row = &res->rows[res->n_rows++];
+        row->type = p.types[tests[i].type];
+        row->condition = tests[i].condition;
+        fill_from_outcomes(row, &p, tests[i].type, an, n);
+        fill_from_tests(row, tests, n_tests, tests[i].type);
+    }
+    free(tests);
+    pool_clear(&p);
+    *out = res;
+    return ICTUS_OK;
+}
+
+void ictus_compare_destroy(ictus_compare_result *res)
+{
+    if (!res)
+        return;
+    for (int i = 0; i < res->n_rows; i++)
+        free(res->rows[i].cohorts);
+    free(res->rows);
+    free(res);
+}
+
+/* ------------------------------------------------------------------------
+ * Output
+ * ---------------------------------------------------------------------- */
+
+static void write_csv(ictus_out *o, const void *ctx)
+{
+    const ictus_compare_result *res = ctx;
+    ictus_out_str(o, "type,kind,drug,dose_mg_kg,route,cohorts,n_animals,n_determined,responders,"
+                     "responder_rate,responder_ci_lo,responder_ci_hi,seizure_free,"
+                     "seizure_free_rate,seizure_free_ci_lo,seizure_free_ci_hi,median_pct_change,"
+                     "n_vehicle,vehicle_responders,fisher_odds_ratio,fisher_p,mwu_u,mwu_p,"
+                     "ci_level,settings_hash\n");
+    for (int i = 0; i < res->n_rows; i++) {
+        const ictus_cohort_row *r = &res->rows[i];
+        const ictus_condition *c = r->condition;
+        bool treatment = c->kind == ICTUS_PERIOD_TREATMENT;
+        ictus_out_field(o, r->type);
+        ictus_outfile_text(o, ictus_period_kind_name(c->kind));
+        ictus_outfile_text(o, treatment ? c->drug : "");
+        ictus_outfile_number(o, c->dose_mg_kg);
+        ictus_outfile_text(o, c->route);
+        ictus_outfile_text(o, r->cohorts);
+        ictus_outfile_count(o, r->n_animals);
+        ictus_outfile_count(o, r->n_determined);
+        ictus_outfile_count(o, r->responders);
+        ictus_outfile_number(o, r->responder_rate);
+        ictus_outfile_number(o, r->responder_ci_lo);
+        ictus_outfile_number(o, r->responder_ci_hi);
+        ictus_outfile_count(o, r->seizure_free);
+        ictus_outfile_number(o, r->seizure_free_rate);
+        ictus_outfile_number(o, r->seizure_free_ci_lo);
+        ictus_outfile_number(o, r->seizure_free_ci_hi);
+        ictus_outfile_number(o, r->median_pct_change);
+        ictus_outfile_count(o, r->n_vehicle);
+        ictus_outfile_count(o, r->vehicle_responders);
+        ictus_outfile_number(o, r->fisher_odds_ratio);
+        ictus_outfile_number(o, r->fisher_p);
+        ictus_outfile_number(o, r->mwu_u);
+        ictus_outfile_number(o, r->mwu_p);
+        ictus_outfile_number(o, res->ci_level);
+        ictus_outfile_text(o, res->settings_hash);
+        ictus_out_char(o, '\n');
+    }
+}
+
+static void write_settings(ictus_out *o, const void *ctx)
+{
+    const ictus_compare_result *res = ctx;
+    char line[8192];
+    snprintf(line, sizeof line, "version=%s\nsettings_hash=%s\n", ICTUS_VERSION,
+             res->settings_hash);
+    ictus_out_str(o, line);
+    for (int k = 0; k < res->n_cohorts; k++) {
+        const ictus_analysis *an = res->analyses[k];
+        snprintf(line, sizeof line, "cohort=%s dir=%s settings_hash=%s\n", an->study->name,
+                 res->dirs[k], an->settings_hash);
+        ictus_out_str(o, line);
+    }
+    for (int k = 0; k < res->n_cohorts; k++) {
+        bool first = true;
+        for (int j = 0; j < k && first; j++)
+            first = strcmp(res->analyses[j]->settings_hash, res->analyses[k]->settings_hash) != 0;
+        if (!first)
+            continue;
+        snprintf(line, sizeof line, "[%s]\n", res->analyses[k]->settings_hash);
+        ictus_out_str(o, line);
+        ictus_out_str(o, res->analyses[k]->settings_text);
+    }
+}
+
+ictus_status ictus_compare_write(const ictus_compare_result *res, const char *dir,
+                                 ictus_error *err)
+{
+    ictus_status st = ictus_outfile_mkdir(dir, err);
+    if (st == ICTUS_OK)
+        st = ictus_outfile_write(dir, "comparison.csv", write_csv, res, err);
+    if (st == ICTUS_OK)
+        st = ictus_outfile_write(dir, "comparison-settings.txt", write_settings, res, err);
+    return st;
+}
+
+/* "12/20 60% [36, 81]" or "-" without determined animals. */
+static void proportion_text(char *buf, size_t size, int64_t k, int64_t n, double lo, double hi)
+{
+    if (n <= 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%lld/%lld %.0f%% [%.0f, %.0f]", (long long)k, (long long)n,
+                 100.0 * (double)k / (double)n, 100 * lo, 100 * hi);
+}
+
+static void p_text(char *buf, size_t size, double p)
+{
+    if (isnan(p))
+        snprintf(buf, size, "-");
+    else if (p < 0.001)
+        snprintf(buf, size, "<0.001");
+    else
+        snprintf(buf, size, "%.3f", p);
+}
+
+void ictus_compare_print(const ictus_compare_result *res, FILE *f)
+{
+    fprintf(f, "%-12s %-30s %3s %4s  %-24s %-24s %8s  %-9s %-9s\n", "type", "exposure", "coh",
+            "n", "responders [CI %]", "seizure-free [CI %]", "med %chg", "Fisher p", "MWU p");
+    for (int i = 0; i < res->n_rows; i++) {
+        const ictus_cohort_row *r = &res->rows[i];
+        const ictus_condition *c = r->condition;
+        char exposure[128], resp[64], sf[64], fp[16], mp[16], med[16];
+        if (c->kind == ICTUS_PERIOD_TREATMENT)
+            snprintf(exposure, sizeof exposure, "%s %g mg/kg%s%s", c->drug, c->dose_mg_kg,
+                     *c->route ? " " : "", c->route);
+        else
+            snprintf(exposure, sizeof exposure, "vehicle");
+        proportion_text(resp, sizeof resp, r->responders, r->n_determined, r->responder_ci_lo,
+                        r->responder_ci_hi);
+        proportion_text(sf, sizeof sf, r->seizure_free, r->n_determined, r->seizure_free_ci_lo,
+                        r->seizure_free_ci_hi);
+        p_text(fp, sizeof fp, r->fisher_p);
+        p_text(mp, sizeof mp, r->mwu_p);
+        if (isnan(r->median_pct_change))
+            snprintf(med, sizeof med, "-");
+        else
+            snprintf(med, sizeof med, "%+.1f", r->median_pct_change);
+        fprintf(f, "%-12s %-30s %3d %4lld  %-24s %-24s %8s  %-9s %-9s\n", r->type, exposure,
+                r->n_cohorts, (long long)r->n_animals, resp, sf, med, fp, mp);
+    }
+    fprintf(f, "(%.0f%% Clopper-Pearson intervals; Fisher and Mann-Whitney vs the vehicle "
+               "animals; per-type rows and full figures in comparison.csv)\n",
+            100 * res->ci_level);
+}

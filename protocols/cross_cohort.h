@@ -1,0 +1,94 @@
+/* cross_cohort.h: drugs compared across cohorts, the screening view (`ictus compare ... -o DIR`).
+ *
+ * Each study (cohort) is analysed as `ictus analyze` does (analysis.h, with
+ * its own [analysis] settings); their outcomes are then pooled (an animal is
+ * a cohort's animal: the same id in two cohorts is two animals; seizure
+ * types and drugs are matched by name, drugs ignoring case) and compared
+ * with comparisons.h.  A type's rows pool only the cohorts where that type
+ * occurs (a cohort whose detector never reports a type says nothing about
+ * it); "all" pools every cohort.  One row per seizure type ("all" first) and exposure
+ * (the vehicle, then each treatment by drug, dose and route).
+ *
+ * DIR/comparison.csv columns:
+ *   type                    all, or a seizure type
+ *   kind                    vehicle | treatment
+ *   drug, dose_mg_kg, route the treatment (empty for the vehicle)
+ *   cohorts                 the study names with this exposure, joined by "|"
+ *   n_animals               animals with this exposure (all cohorts)
+ *   n_determined            of them, with a determined response class
+ *   responders, responder_rate, responder_ci_lo, responder_ci_hi
+ *                           responders (≥ responder_pct reduction, seizure-free
+ *                           included) / n_determined, Clopper–Pearson interval
+ *   seizure_free, seizure_free_rate, seizure_free_ci_lo, seizure_free_ci_hi
+ *   median_pct_change       median over the animals with a finite % change
+ *   n_vehicle, vehicle_responders   determined vehicle animals (all cohorts)
+ *   fisher_odds_ratio, fisher_p     Fisher's exact test, responders vs the vehicle
+ *   mwu_u, mwu_p            Mann–Whitney U of % change vs the vehicle animals
+ *   ci_level
+ *   settings_hash           the cohorts' analysis settings hash, or "mixed"
+ *                           when they differ (then classes were made under
+ *                           different rules: the caller warns)
+ * Vehicle rows leave the "vs the vehicle" columns empty.  DIR/
+ * comparison-settings.txt names each cohort (directory, study name,
+ * settings hash) and the settings text of each distinct hash.
+ *
+ * Lifecycle: ictus_compare_compute() → write / print → ictus_compare_destroy().
+ * Thread safety: a result is read-only; it borrows the analyses (and their
+ * studies): keep them alive until it is destroyed.
+ */
+#ifndef ICTUS_COMPARE_H
+#define ICTUS_COMPARE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "protocols/analysis.h"
+
+/* One row of comparison.csv. */
+typedef struct {
+    const char *type;                 /* borrowed from an analysis */
+    const ictus_condition *condition; /* a representative; borrowed */
+    char *cohorts;                    /* owned */
+    int n_cohorts;                    /* cohorts with the exposure */
+    int64_t n_animals, n_determined;
+    int64_t responders, seizure_free;
+    double responder_rate, responder_ci_lo, responder_ci_hi;
+    double seizure_free_rate, seizure_free_ci_lo, seizure_free_ci_hi;
+    double median_pct_change;         /* NaN when no finite % change */
+    int64_t n_vehicle, vehicle_responders; /* -1 for vehicle rows and without vehicle */
+    double fisher_odds_ratio, fisher_p;
+    double mwu_u, mwu_p;
+} ictus_cohort_row;
+
+typedef struct {
+    int n_rows;
+    ictus_cohort_row *rows;
+    double ci_level;
+    bool mixed_settings;              /* the cohorts' settings differ */
+    char settings_hash[ICTUS_HASH_HEX_SIZE]; /* the common hash, or "mixed" */
+    int n_cohorts;
+    const ictus_analysis *const *analyses; /* borrowed [n_cohorts] */
+    const char *const *dirs;               /* borrowed [n_cohorts] */
+} ictus_compare_result;
+
+/* Pool the analyses an[0..n) (n ≥ 1; dirs[i] is where an[i]'s study was
+ * read, for provenance) and compare.  The tests use the first analysis'
+ * ci_level and exact_max_n.  On success *out is new (caller destroys).
+ * Errors: those of ictus_comparisons_compute(). */
+ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *const *dirs, int n,
+                                   ictus_compare_result **out, ictus_error *err);
+
+/* Free; NULL is a no-op. */
+void ictus_compare_destroy(ictus_compare_result *res);
+
+/* Write DIR/comparison.csv and DIR/comparison-settings.txt (DIR created
+ * when absent), each atomically (temporary file, sync, rename).
+ * ICTUS_ERR_IO naming the file on failure. */
+ictus_status ictus_compare_write(const ictus_compare_result *res, const char *dir,
+                                 ictus_error *err);
+
+/* A readable table of the rows to f (fixed-width columns, one line per row). */
+void ictus_compare_print(const ictus_compare_result *res, FILE *f);
+
+#endif

@@ -1,0 +1,955 @@
+/* store.c: the results store on SQLite: schema and migrations, transactions, runs, atomic writes.
+ *
+ * Every statement is prepared once per connection (SQLITE_PREPARE_PERSISTENT)
+ * from the table below and takes user data only through bound parameters.
+ * The only SQL text built at run time is `PRAGMA user_version = N` with N
+ * from the migration list.  A statement is always reset after use, so that
+ * no read transaction stays open between calls (it would pin the WAL).
+ * The queries are in store_read.c.
+ */
+#include "store/store.h"
+#include "store/store_impl.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/features/features.h"
+
+/* PRAGMA application_id of an ictus database: "icts". */
+#define STORE_APPLICATION_ID 0x69637473
+
+/* How long a writer waits for another one before ICTUS_ERR_BUSY. */
+#define STORE_BUSY_TIMEOUT_MS 30000
+
+/* ------------------------------------------------------------------------
+ * The schema: one migration per version, applied in order, each in one
+ * transaction.  Never edit a migration that has shipped: add the next one.
+ * ---------------------------------------------------------------------- */
+
+static const char *const migrations[ICTUS_STORE_SCHEMA_VERSION] = {
+    /* 1: the first schema. */
+    "CREATE TABLE runs (\n"
+    "    id               INTEGER PRIMARY KEY,\n"
+    "    started_unix_us  INTEGER NOT NULL,\n"
+    "    ended_unix_us    INTEGER,\n"
+    "    version          TEXT NOT NULL,\n"
+    "    host             TEXT NOT NULL,\n"
+    "    pid              INTEGER NOT NULL,\n"
+    "    preset           TEXT NOT NULL,\n"
+    "    params_text      TEXT NOT NULL,\n"
+    "    params_hash      TEXT NOT NULL,\n"
+    "    status           TEXT NOT NULL DEFAULT 'running'\n"
+    "                     CHECK (status IN ('running', 'ok', 'problems', 'failed')),\n"
+    "    files_new        INTEGER NOT NULL DEFAULT 0,\n"
+    "    files_changed    INTEGER NOT NULL DEFAULT 0,\n"
+    "    files_skipped    INTEGER NOT NULL DEFAULT 0,\n"
+    "    files_failed     INTEGER NOT NULL DEFAULT 0,\n"
+    "    files_incomplete INTEGER NOT NULL DEFAULT 0,\n"
+    "    events_found     INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE run_problems (\n"
+    "    id      INTEGER PRIMARY KEY,\n"
+    "    run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "    path    TEXT NOT NULL,\n"
+    "    kind    TEXT NOT NULL CHECK (kind IN ('failed', 'incomplete', 'warning')),\n"
+    "    message TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX run_problems_by_run ON run_problems(run_id);\n"
+    "CREATE TABLE recordings (\n"
+    "    id             INTEGER PRIMARY KEY,\n"
+    "    path           TEXT NOT NULL,\n"
+    "    animal         TEXT NOT NULL,\n"
+    "    status         TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'incomplete', 'stale')),\n"
+    "    error          TEXT NOT NULL DEFAULT '',\n"
+    "    size_bytes     INTEGER NOT NULL,\n"
+    "    mtime_ns       INTEGER NOT NULL,\n"
+    "    inode          INTEGER NOT NULL,\n"
+    "    content_hash   TEXT,\n"
+    "    first_run_id   INTEGER NOT NULL REFERENCES runs(id),\n"
+    "    last_run_id    INTEGER NOT NULL REFERENCES runs(id),\n"
+    "    results_hash   TEXT,\n"
+    "    format         TEXT,\n"
+    "    n_channels     INTEGER,\n"
+    "    start_us       INTEGER,\n"
+    "    duration_us    INTEGER,\n"
+    "    n_gaps         INTEGER,\n"
+    "    gap_us         INTEGER,\n"
+    "    preset         TEXT,\n"
+    "    params_hash    TEXT,\n"
+    "    results_run_id INTEGER REFERENCES runs(id),\n"
+    "    UNIQUE (path, animal)\n"
+    ");\n"
+    "CREATE INDEX recordings_by_animal ON recordings(animal, start_us);\n"
+    "CREATE TABLE channels (\n"
+    "    recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,\n"
+    "    idx          INTEGER NOT NULL,\n"
+    "    label        TEXT NOT NULL,\n"
+    "    fs_hz        REAL NOT NULL,\n"
+    "    unit         TEXT NOT NULL,\n"
+    "    role         TEXT NOT NULL,\n"
+    "    analysed     INTEGER NOT NULL CHECK (analysed IN (0, 1)),\n"
+    "    PRIMARY KEY (recording_id, idx)\n"
+    ");\n"
+    "CREATE TABLE analysable (\n"
+    "    recording_id     INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,\n"
+    "    channel          TEXT NOT NULL,\n"
+    "    bucket_us        INTEGER NOT NULL,\n"
+    "    unit_us          INTEGER NOT NULL,\n"
+    "    n_buckets        INTEGER NOT NULL,\n"
+    "    analysable_units BLOB NOT NULL,\n"
+    "    artefact_kinds   TEXT NOT NULL,\n"
+    "    artefact_windows BLOB NOT NULL,\n"
+    "    PRIMARY KEY (recording_id, channel)\n"
+    ");\n"
+    "CREATE TABLE events (\n"
+    "    id            INTEGER PRIMARY KEY,\n"
+    "    recording_id  INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,\n"
+    "    animal        TEXT NOT NULL,\n"
+    "    channel       TEXT NOT NULL,\n"
+    "    start_us      INTEGER NOT NULL,\n"
+    "    end_us        INTEGER NOT NULL,\n"
+    "    wall_start_us INTEGER NOT NULL,\n"
+    "    type          TEXT NOT NULL,\n"
+    "    score         REAL NOT NULL,\n"
+    "    preset        TEXT NOT NULL,\n"
+    "    CHECK (end_us > start_us)\n"
+    ");\n"
+    "CREATE INDEX events_by_recording ON events(recording_id);\n"
+    "CREATE INDEX events_by_animal_time ON events(animal, wall_start_us);\n"
+    "CREATE TABLE reviews (\n"
+    "    id               INTEGER PRIMARY KEY,\n"
+    "    path             TEXT NOT NULL,\n"
+    "    animal           TEXT NOT NULL,\n"
+    "    channel          TEXT NOT NULL,\n"
+    "    start_us         INTEGER NOT NULL,\n"
+    "    end_us           INTEGER NOT NULL,\n"
+    "    verdict          TEXT NOT NULL CHECK (verdict IN ('seizure', 'not_seizure', 'unsure')),\n"
+    "    racine           INTEGER CHECK (racine BETWEEN 0 AND 5),\n"
+    "    reviewer         TEXT NOT NULL,\n"
+    "    reviewed_unix_us INTEGER NOT NULL,\n"
+    "    note             TEXT NOT NULL DEFAULT '',\n"
+    "    UNIQUE (path, animal, channel, start_us)\n"
+    ");\n"
+    "CREATE INDEX reviews_by_recording ON reviews(path, animal, start_us);\n",
+};
+
+/* ------------------------------------------------------------------------
+ * Prepared statements
+ * ---------------------------------------------------------------------- */
+
+
+/* The columns every recording query returns, in the order read_recording() reads them. */
+#define RECORDING_COLUMNS                                                                          \
+    "r.id, r.path, r.animal, r.status, r.error, r.size_bytes, r.mtime_ns, r.inode, "               \
+    "r.content_hash, r.first_run_id, r.last_run_id, r.results_hash, r.format, r.n_channels, "      \
+    "r.start_us, r.duration_us, r.n_gaps, r.gap_us, r.preset, r.params_hash, r.results_run_id, "   \
+    "(SELECT count(*) FROM events e WHERE e.recording_id = r.id) "
+
+static const char *const query_sql[N_QUERIES] = {
+    [Q_RUN_START] =
+        "INSERT INTO runs (started_unix_us, version, host, pid, preset, params_text, params_hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_RUN_FINISH] =
+        "UPDATE runs SET ended_unix_us = ?2, status = ?3, files_new = ?4, files_changed = ?5, "
+        "files_skipped = ?6, files_failed = ?7, files_incomplete = ?8, events_found = ?9 "
+        "WHERE id = ?1",
+    [Q_RUN_PROBLEM] =
+        "INSERT INTO run_problems (run_id, path, kind, message) VALUES (?1, ?2, ?3, ?4)",
+    [Q_REC_UPSERT_RESULTS] =
+        "INSERT INTO recordings (path, animal, status, error, size_bytes, mtime_ns, inode, "
+        "    content_hash, first_run_id, last_run_id, results_hash, format, n_channels, start_us, "
+        "    duration_us, n_gaps, gap_us, preset, params_hash, results_run_id) "
+        "VALUES (?1, ?2, 'ok', '', ?3, ?4, ?5, ?6, ?7, ?7, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+        "    ?15, ?7) "
+        "ON CONFLICT (path, animal) DO UPDATE SET status = 'ok', error = '', "
+        "    size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns, "
+        "    inode = excluded.inode, content_hash = excluded.content_hash, "
+        "    last_run_id = excluded.last_run_id, results_hash = excluded.results_hash, "
+        "    format = excluded.format, n_channels = excluded.n_channels, "
+        "    start_us = excluded.start_us, duration_us = excluded.duration_us, "
+        "    n_gaps = excluded.n_gaps, gap_us = excluded.gap_us, preset = excluded.preset, "
+        "    params_hash = excluded.params_hash, results_run_id = excluded.results_run_id "
+        "RETURNING id",
+    [Q_REC_UPSERT_FAILURE] =
+        "INSERT INTO recordings (path, animal, status, error, size_bytes, mtime_ns, inode, "
+        "    content_hash, first_run_id, last_run_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) "
+        "ON CONFLICT (path, animal) DO UPDATE SET status = excluded.status, "
+        "    error = excluded.error, size_bytes = excluded.size_bytes, "
+        "    mtime_ns = excluded.mtime_ns, inode = excluded.inode, "
+        "    content_hash = excluded.content_hash, last_run_id = excluded.last_run_id",
+    [Q_DELETE_RECORDING] = "DELETE FROM recordings WHERE path = ?1 AND animal = ?2",
+    [Q_DELETE_CHANNELS] = "DELETE FROM channels WHERE recording_id = ?1",
+    [Q_DELETE_EVENTS] = "DELETE FROM events WHERE recording_id = ?1",
+    [Q_DELETE_SERIES] = "DELETE FROM analysable WHERE recording_id = ?1",
+    [Q_INSERT_CHANNEL] =
+        "INSERT INTO channels (recording_id, idx, label, fs_hz, unit, role, analysed) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_INSERT_EVENT] =
+        "INSERT INTO events (recording_id, animal, channel, start_us, end_us, wall_start_us, "
+        "    type, score, preset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [Q_INSERT_SERIES] =
+        "INSERT INTO analysable (recording_id, channel, bucket_us, unit_us, n_buckets, "
+        "    analysable_units, artefact_kinds, artefact_windows) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_FIND_RECORDING] =
+        "SELECT " RECORDING_COLUMNS "FROM recordings r "
+        "WHERE r.path = ?1 AND (?2 IS NULL OR r.animal = ?2) ORDER BY r.animal LIMIT 1",
+    [Q_EACH_RECORDING] =
+        "SELECT " RECORDING_COLUMNS "FROM recordings r ORDER BY r.animal, r.path",
+    [Q_PUT_REVIEW] =
+        "INSERT INTO reviews (path, animal, channel, start_us, end_us, verdict, racine, "
+        "    reviewer, reviewed_unix_us, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+        "ON CONFLICT (path, animal, channel, start_us) DO UPDATE SET end_us = excluded.end_us, "
+        "    verdict = excluded.verdict, racine = excluded.racine, "
+        "    reviewer = excluded.reviewer, reviewed_unix_us = excluded.reviewed_unix_us, "
+        "    note = excluded.note",
+    [Q_EACH_EVENT] =
+        "SELECT e.start_us, e.end_us, e.wall_start_us, e.channel, e.type, e.score, r.path, "
+        "    e.animal, e.preset, e.recording_id, v.verdict, v.racine "
+        "FROM events e JOIN recordings r ON r.id = e.recording_id "
+        "LEFT JOIN reviews v ON v.id = (SELECT w.id FROM reviews w "
+        "    WHERE w.path = r.path AND w.animal = e.animal "
+        "    AND w.start_us < e.end_us AND w.end_us > e.start_us "
+        "    ORDER BY w.reviewed_unix_us DESC, w.id DESC LIMIT 1) "
+        "WHERE (?1 IS NULL OR e.animal = ?1) AND e.wall_start_us >= ?2 AND e.wall_start_us < ?3 "
+        "ORDER BY e.animal, e.wall_start_us, r.path, e.channel, e.type, e.start_us, e.end_us, "
+        "    e.score",
+    [Q_SERIES_FOR_RANGE] =
+        "SELECT r.start_us, r.duration_us, a.bucket_us, a.unit_us, a.n_buckets, "
+        "    a.analysable_units "
+        "FROM analysable a JOIN recordings r ON r.id = a.recording_id "
+        "WHERE r.animal = ?1 AND a.channel = ?2 AND r.start_us < ?4 "
+        "    AND r.start_us + r.duration_us > ?3 "
+        "ORDER BY r.start_us, r.path",
+    [Q_TOUCH_RECORDING] =
+        "UPDATE recordings SET size_bytes = ?2, mtime_ns = ?3, inode = ?4, last_run_id = ?5 "
+        "WHERE path = ?1",
+    [Q_EACH_CHANNEL] =
+        "SELECT idx, label, fs_hz, unit, role, analysed FROM channels WHERE recording_id = ?1 "
+        "ORDER BY idx",
+    [Q_LAST_RUN] =
+        "SELECT id, started_unix_us, host, pid, status FROM runs ORDER BY id DESC LIMIT 1",
+};
+
+
+/* ------------------------------------------------------------------------
+ * Errors and statement helpers
+ * ---------------------------------------------------------------------- */
+
+/* The ictus status for an SQLite result code. */
+static ictus_status status_of(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return ICTUS_ERR_BUSY;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        return ICTUS_ERR_IO;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return ICTUS_ERR_FORMAT;
+    default:
+        return ICTUS_ERR_DB;
+    }
+}
+
+/* Fail with the connection's last error: "PATH: WHAT: sqlite message". */
+ictus_status ictus_store_db_fail(ictus_store *s, int rc, const char *what, ictus_error *err)
+{
+    return ictus_fail(err, status_of(rc), "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+/* Run SQL text without parameters (schema, pragmas, transaction control). */
+static ictus_status exec(ictus_store *s, const char *sql, const char *what, ictus_error *err)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? ICTUS_OK : ictus_store_db_fail(s, rc, what, err);
+}
+
+/* The statement `id`, prepared on first use, reset and with no bindings. */
+ictus_status ictus_store_stmt(ictus_store *s, ictus_store_query id, sqlite3_stmt **out,
+                              ictus_error *err)
+{
+    if (!s->stmts[id]) {
+        int rc = sqlite3_prepare_v3(s->db, query_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &s->stmts[id], NULL);
+        if (rc != SQLITE_OK)
+            return ictus_store_db_fail(s, rc, "cannot prepare a statement", err);
+    }
+    sqlite3_reset(s->stmts[id]);
+    sqlite3_clear_bindings(s->stmts[id]);
+    *out = s->stmts[id];
+    return ICTUS_OK;
+}
+
+/* Step a statement that returns no rows (or whose rows are ignored) to the end, then reset it. */
+ictus_status ictus_store_step_done(ictus_store *s, sqlite3_stmt *st, const char *what,
+                                   ictus_error *err)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    ictus_status result = rc == SQLITE_DONE ? ICTUS_OK : ictus_store_db_fail(s, rc, what, err);
+    sqlite3_reset(st);
+    return result;
+}
+
+void ictus_store_bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+    sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+}
+
+void ictus_store_bind_hash(sqlite3_stmt *st, int i, const ictus_hash128 *h)
+{
+    char hex[ICTUS_HASH_HEX_SIZE];
+    if (h)
+        ictus_store_bind_text(st, i, ictus_hash128_format(*h, hex));
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Column `i` as text, "" when NULL. */
+const char *ictus_store_column_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+/* Index of `text` in names[0..n), or -1. */
+int ictus_store_name_index(const char *const *names, int n, const char *text)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], text) == 0)
+            return i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Writes: a transaction of their own, or a savepoint inside begin()/commit()
+ * ---------------------------------------------------------------------- */
+
+static ictus_status write_begin(ictus_store *s, bool *nested, ictus_error *err)
+{
+    *nested = !sqlite3_get_autocommit(s->db);
+    return exec(s, *nested ? "SAVEPOINT ictus_put" : "BEGIN IMMEDIATE",
+                "cannot start a transaction", err);
+}
+
+/* Commit when st is ICTUS_OK (returning the commit's status), else roll back
+ * and return st. */
+static ictus_status write_end(ictus_store *s, bool nested, ictus_status st, ictus_error *err)
+{
+    if (st == ICTUS_OK) {
+        st = exec(s, nested ? "RELEASE ictus_put" : "COMMIT", "cannot commit", err);
+        if (st == ICTUS_OK)
+            return ICTUS_OK;
+    }
+    if (nested)
+        sqlite3_exec(s->db, "ROLLBACK TO ictus_put; RELEASE ictus_put", NULL, NULL, NULL);
+    else if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
+ictus_status ictus_store_begin(ictus_store *s, ictus_error *err)
+{
+    return exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err);
+}
+
+ictus_status ictus_store_commit(ictus_store *s, ictus_error *err)
+{
+    return exec(s, "COMMIT", "cannot commit", err);
+}
+
+void ictus_store_rollback(ictus_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Opening, checking what the file is, migrating
+ * ---------------------------------------------------------------------- */
+
+/* Read one integer from a query without parameters (a pragma, a count). */
+static ictus_status query_int(ictus_store *s, const char *sql, int64_t *out, ictus_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    ictus_status result = ICTUS_OK;
+    if (rc == SQLITE_NOTADB)
+        result = ictus_fail(err, ICTUS_ERR_FORMAT, "%s: not an SQLite database (%s)", s->path,
+                            sqlite3_errmsg(s->db));
+    else if (rc != SQLITE_OK)
+        result = ictus_store_db_fail(s, rc, "cannot read the database", err);
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* Apply the migrations after s->version, each in its own transaction.  The
+ * version is read again under the write lock: another process may have
+ * migrated the file meanwhile. */
+static ictus_status migrate(ictus_store *s, ictus_error *err)
+{
+    for (int v = s->version + 1; v <= ICTUS_STORE_SCHEMA_VERSION; v++) {
+        ictus_status st = exec(s, "BEGIN IMMEDIATE", "cannot start the schema migration", err);
+        if (st != ICTUS_OK)
+            return st;
+        int64_t now;
+        st = query_int(s, "PRAGMA user_version", &now, err);
+        if (st == ICTUS_OK && now < v) {
+            char what[64], set_version[96];
+            snprintf(what, sizeof what, "schema migration to version %d failed", v);
+            snprintf(set_version, sizeof set_version,
+                     "PRAGMA application_id = %d; PRAGMA user_version = %d",
+                     STORE_APPLICATION_ID, v);
+            st = exec(s, migrations[v - 1], what, err);
+            if (st == ICTUS_OK)
+                st = exec(s, set_version, what, err);
+        }
+        if (st == ICTUS_OK)
+            st = exec(s, "COMMIT", "cannot commit the schema migration", err);
+        if (st != ICTUS_OK) {
+            ictus_store_rollback(s);
+            return st;
+        }
+        s->version = v;
+    }
+    return ICTUS_OK;
+}
+
+/* Check that the file is an ictus database this program can use (or an
+ * empty one), then bring its schema up to date. */
+static ictus_status check_and_migrate(ictus_store *s, ictus_error *err)
+{
+    int64_t app_id, version, n_objects;
+    ictus_status st = query_int(s, "PRAGMA application_id", &app_id, err);
+    if (st == ICTUS_OK)
+        st = query_int(s, "PRAGMA user_version", &version, err);
+    if (st == ICTUS_OK)
+        st = query_int(s, "SELECT count(*) FROM sqlite_schema", &n_objects, err);
+    if (st != ICTUS_OK)
+        return st;
+    if (app_id != STORE_APPLICATION_ID && (app_id != 0 || version != 0 || n_objects != 0))
+        return ictus_fail(err, ICTUS_ERR_FORMAT,
+                          "%s: an SQLite database of another program (application_id %" PRId64
+                          ", user_version %" PRId64 ", %" PRId64 " tables or indexes), not an "
+                          "ictus results store", s->path, app_id, version, n_objects);
+    if (version > ICTUS_STORE_SCHEMA_VERSION)
+        return ictus_fail(err, ICTUS_ERR_DB,
+                          "%s: written by a newer ictus (schema version %" PRId64 "; ictus %s "
+                          "reads versions up to %d): use that version or a later one",
+                          s->path, version, ICTUS_VERSION, ICTUS_STORE_SCHEMA_VERSION);
+    s->version = (int)version;
+    return migrate(s, err);
+}
+
+ictus_status ictus_store_open(const char *path, ictus_store **out, ictus_error *err)
+{
+    *out = NULL;
+    ictus_store *s = ictus_xcalloc(1, sizeof *s);
+    s->path = ictus_xstrdup(path);
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    ictus_status st = ICTUS_OK;
+    if (rc != SQLITE_OK) {
+        int e = s->db ? sqlite3_system_errno(s->db) : 0;
+        st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot open or create the database: %s%s%s", path,
+                        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), e ? ": " : "",
+                        e ? strerror(e) : "");
+    }
+    if (st == ICTUS_OK) {
+        sqlite3_extended_result_codes(s->db, 1);
+        sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+        int64_t ignored;
+        /* The first read finds out whether the file is a database at all. */
+        st = query_int(s, "PRAGMA application_id", &ignored, err);
+    }
+    /* WAL: readers never block the writer.  On a file system without shared
+     * memory SQLite keeps its rollback journal, which is just as safe. */
+    if (st == ICTUS_OK)
+        st = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                     "PRAGMA foreign_keys = ON",
+                  "cannot configure the database", err);
+    if (st == ICTUS_OK)
+        st = check_and_migrate(s, err);
+    if (st != ICTUS_OK) {
+        ictus_store_close(s);
+        return st;
+    }
+    *out = s;
+    return ICTUS_OK;
+}
+
+void ictus_store_close(ictus_store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < N_QUERIES; i++)
+        sqlite3_finalize(s->stmts[i]);
+    sqlite3_close_v2(s->db);
+    free(s->path);
+    free(s);
+}
+
+int ictus_store_schema_version(ictus_store *s)
+{
+    return s->version;
+}
+
+struct sqlite3 *ictus_store_db(ictus_store *s)
+{
+    return s->db;
+}
+
+/* ------------------------------------------------------------------------
+ * Runs and their problems
+ * ---------------------------------------------------------------------- */
+
+static const char *const run_status_names[ICTUS_N_RUN_STATUS] = {"running", "ok", "problems",
+                                                                  "failed"};
+static const char *const problem_kind_names[ICTUS_N_PROBLEM_KINDS] = {"failed", "incomplete",
+                                                                      "warning"};
+const char *const ictus_store_rec_status_names[ICTUS_N_REC_STATUS] = {"ok", "failed", "incomplete",
+                                                                 "stale"};
+const char *const ictus_store_verdict_names[ICTUS_N_VERDICTS] = {"", "seizure", "not_seizure",
+                                                            "unsure"};
+
+const char *ictus_run_status_name(ictus_run_status st)
+{
+    assert(st >= 0 && st < ICTUS_N_RUN_STATUS);
+    return run_status_names[st];
+}
+
+const char *ictus_problem_kind_name(ictus_problem_kind kind)
+{
+    assert(kind >= 0 && kind < ICTUS_N_PROBLEM_KINDS);
+    return problem_kind_names[kind];
+}
+
+const char *ictus_rec_status_name(ictus_rec_status st)
+{
+    assert(st >= 0 && st < ICTUS_N_REC_STATUS);
+    return ictus_store_rec_status_names[st];
+}
+
+const char *ictus_verdict_name(ictus_verdict v)
+{
+    assert(v >= 0 && v < ICTUS_N_VERDICTS);
+    return ictus_store_verdict_names[v];
+}
+
+ictus_status ictus_store_run_start(ictus_store *s, const ictus_store_run_info *info,
+                                   int64_t *run_id, ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_RUN_START, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    ictus_hash128 h = ictus_hash_bytes(info->params_text, strlen(info->params_text));
+    sqlite3_bind_int64(st, 1, info->started_unix_us);
+    ictus_store_bind_text(st, 2, info->version);
+    ictus_store_bind_text(st, 3, info->host);
+    sqlite3_bind_int64(st, 4, info->pid);
+    ictus_store_bind_text(st, 5, info->preset);
+    ictus_store_bind_text(st, 6, info->params_text);
+    ictus_store_bind_hash(st, 7, &h);
+    result = ictus_store_step_done(s, st, "cannot record the run", err);
+    if (result == ICTUS_OK)
+        *run_id = sqlite3_last_insert_rowid(s->db);
+    return result;
+}
+
+ictus_status ictus_store_run_finish(ictus_store *s, int64_t run_id, const ictus_store_run_end *end,
+                                    ictus_error *err)
+{
+    assert(end->status != ICTUS_RUN_RUNNING);
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_RUN_FINISH, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, end->ended_unix_us);
+    ictus_store_bind_text(st, 3, ictus_run_status_name(end->status));
+    const int64_t counts[] = {end->files_new,    end->files_changed,    end->files_skipped,
+                              end->files_failed, end->files_incomplete, end->events_found};
+    for (int i = 0; i < (int)(sizeof counts / sizeof counts[0]); i++)
+        sqlite3_bind_int64(st, 4 + i, counts[i]);
+    result = ictus_store_step_done(s, st, "cannot record the end of the run", err);
+    if (result == ICTUS_OK && sqlite3_changes(s->db) != 1)
+        result = ictus_fail(err, ICTUS_ERR_DB, "%s: no run %" PRId64 " to finish", s->path, run_id);
+    return result;
+}
+
+ictus_status ictus_store_run_problem(ictus_store *s, int64_t run_id, const char *path,
+                                     ictus_problem_kind kind, const char *message,
+                                     ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_RUN_PROBLEM, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    sqlite3_bind_int64(st, 1, run_id);
+    ictus_store_bind_text(st, 2, path);
+    ictus_store_bind_text(st, 3, ictus_problem_kind_name(kind));
+    ictus_store_bind_text(st, 4, message);
+    return ictus_store_step_done(s, st, "cannot record a problem of the run", err);
+}
+
+ictus_status ictus_store_last_run(ictus_store *s, ictus_store_run_row *out, bool *found,
+                                  ictus_error *err)
+{
+    *found = false;
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_LAST_RUN, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->started_unix_us = sqlite3_column_int64(st, 1);
+        snprintf(out->host, sizeof out->host, "%s", ictus_store_column_text(st, 2));
+        out->pid = sqlite3_column_int64(st, 3);
+        const char *status = ictus_store_column_text(st, 4);
+        out->status = ICTUS_RUN_FAILED;
+        for (int i = 0; i < ICTUS_N_RUN_STATUS; i++)
+            if (strcmp(status, ictus_run_status_name((ictus_run_status)i)) == 0)
+                out->status = (ictus_run_status)i;
+        *found = true;
+    } else if (rc != SQLITE_DONE) {
+        result = ictus_store_db_fail(s, rc, "cannot read the runs", err);
+    }
+    sqlite3_reset(st);
+    return result;
+}
+
+/* ------------------------------------------------------------------------
+ * Putting results
+ * ---------------------------------------------------------------------- */
+
+/* Units in bucket b of a series over duration_us: the bucket's length rounded up. */
+static int64_t bucket_capacity_units(int64_t b, int64_t duration_us)
+{
+    int64_t len = duration_us - b * ICTUS_STORE_BUCKET_US;
+    if (len > ICTUS_STORE_BUCKET_US)
+        len = ICTUS_STORE_BUCKET_US;
+    return (len + ICTUS_STORE_ANALYSABLE_UNIT_US - 1) / ICTUS_STORE_ANALYSABLE_UNIT_US;
+}
+
+/* Check what put_recording() is given; the message names the recording and the item. */
+static ictus_status check_results(const ictus_store_results *res, ictus_error *err)
+{
+    const char *path = res->file.path, *animal = res->file.animal;
+    if (res->duration_us <= 0)
+        return ictus_fail(err, ICTUS_ERR_DATA, "%s (%s): duration %" PRId64 " us: expected > 0",
+                          path, animal, res->duration_us);
+    for (int c = 0; c < res->n_channels; c++) {
+        const ictus_store_channel *ch = &res->channels[c];
+        if (!ch->label[0] || !(ch->fs_hz > 0) || !isfinite(ch->fs_hz))
+            return ictus_fail(err, ICTUS_ERR_DATA,
+                              "%s (%s): channel %d (\"%s\", %g Hz): expected a label and a "
+                              "sampling rate > 0", path, animal, c + 1, ch->label, ch->fs_hz);
+    }
+    for (int64_t i = 0; i < res->n_events; i++) {
+        const ictus_event *e = &res->events[i];
+        if (e->end_us <= e->start_us || !e->channel[0] || !e->type[0] || !(e->score >= 0) ||
+            !(e->score <= 1))
+            return ictus_fail(err, ICTUS_ERR_DATA,
+                              "%s (%s): event %" PRId64 " (%s, %s, %" PRId64 "..%" PRId64
+                              " us, score %g): expected end > start, a channel, a type and a "
+                              "score in [0, 1]", path, animal, i + 1, e->channel, e->type,
+                              e->start_us, e->end_us, e->score);
+    }
+    int64_t n_buckets = (res->duration_us + ICTUS_STORE_BUCKET_US - 1) / ICTUS_STORE_BUCKET_US;
+    for (int k = 0; k < res->n_series; k++) {
+        const ictus_store_series *ser = &res->series[k];
+        for (int j = 0; j < k; j++)
+            if (strcmp(res->series[j].channel, ser->channel) == 0)
+                return ictus_fail(err, ICTUS_ERR_DATA,
+                                  "%s (%s): two analysable-time series for channel \"%s\"", path,
+                                  animal, ser->channel);
+        if (!ser->channel[0] || ser->n_buckets != n_buckets)
+            return ictus_fail(err, ICTUS_ERR_DATA,
+                              "%s (%s): analysable-time series \"%s\" has %" PRId64 " buckets: "
+                              "expected %" PRId64 " for %" PRId64 " us", path, animal,
+                              ser->channel, ser->n_buckets, n_buckets, res->duration_us);
+        for (int64_t b = 0; b < n_buckets; b++)
+            if (ser->analysable_units[b] > bucket_capacity_units(b, res->duration_us))
+                return ictus_fail(err, ICTUS_ERR_DATA,
+                                  "%s (%s): analysable-time series \"%s\", bucket %" PRId64
+                                  ": %u units of 0.1 s: expected at most %" PRId64, path, animal,
+                                  ser->channel, b, ser->analysable_units[b],
+                                  bucket_capacity_units(b, res->duration_us));
+    }
+    return ICTUS_OK;
+}
+
+/* Little-endian uint16 bytes of v[0..n) into a new buffer (owned by the caller). */
+static unsigned char *u16_blob(const uint16_t *v, int64_t n)
+{
+    unsigned char *b = ictus_xmalloc((size_t)n * 2);
+    for (int64_t i = 0; i < n; i++) {
+        b[2 * i] = (unsigned char)(v ? v[i] & 0xff : 0);
+        b[2 * i + 1] = (unsigned char)(v ? v[i] >> 8 : 0);
+    }
+    return b;
+}
+
+static ictus_status insert_series(ictus_store *s, int64_t rec_id, const ictus_store_series *ser,
+                                  ictus_error *err)
+{
+    static_assert(ICTUS_STORE_N_ARTEFACT_KINDS == ICTUS_N_ART, "one count per artefact flag");
+    char kinds[64] = "";
+    for (int k = 0; k < ICTUS_N_ART; k++) {
+        strcat(kinds, k ? "|" : "");
+        strcat(kinds, ictus_artefact_names[k]);
+    }
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_INSERT_SERIES, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    unsigned char *units = u16_blob(ser->analysable_units, ser->n_buckets);
+    unsigned char *windows = u16_blob(ser->artefact_windows, ser->n_buckets * ICTUS_N_ART);
+    sqlite3_bind_int64(st, 1, rec_id);
+    ictus_store_bind_text(st, 2, ser->channel);
+    sqlite3_bind_int64(st, 3, ICTUS_STORE_BUCKET_US);
+    sqlite3_bind_int64(st, 4, ICTUS_STORE_ANALYSABLE_UNIT_US);
+    sqlite3_bind_int64(st, 5, ser->n_buckets);
+    sqlite3_bind_blob64(st, 6, units, (sqlite3_uint64)ser->n_buckets * 2, free);
+    ictus_store_bind_text(st, 7, kinds);
+    sqlite3_bind_blob64(st, 8, windows, (sqlite3_uint64)ser->n_buckets * ICTUS_N_ART * 2, free);
+    return ictus_store_step_done(s, st, "cannot store analysable time", err);
+}
+
+static ictus_status insert_event(ictus_store *s, int64_t rec_id, const ictus_store_results *res,
+                                 const ictus_event *e, ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_INSERT_EVENT, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    sqlite3_bind_int64(st, 1, rec_id);
+    ictus_store_bind_text(st, 2, res->file.animal);
+    ictus_store_bind_text(st, 3, e->channel);
+    sqlite3_bind_int64(st, 4, e->start_us);
+    sqlite3_bind_int64(st, 5, e->end_us);
+    sqlite3_bind_int64(st, 6, e->wall_start_us);
+    ictus_store_bind_text(st, 7, e->type);
+    sqlite3_bind_double(st, 8, e->score);
+    ictus_store_bind_text(st, 9, res->preset);
+    return ictus_store_step_done(s, st, "cannot store an event", err);
+}
+
+static ictus_status insert_channel(ictus_store *s, int64_t rec_id, int idx,
+                                   const ictus_store_channel *ch, ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_INSERT_CHANNEL, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    sqlite3_bind_int64(st, 1, rec_id);
+    sqlite3_bind_int(st, 2, idx);
+    ictus_store_bind_text(st, 3, ch->label);
+    sqlite3_bind_double(st, 4, ch->fs_hz);
+    ictus_store_bind_text(st, 5, ch->unit);
+    ictus_store_bind_text(st, 6, ch->role);
+    sqlite3_bind_int(st, 7, ch->analysed);
+    return ictus_store_step_done(s, st, "cannot store a channel", err);
+}
+
+/* Insert or update the recording row; *rec_id is its id. */
+static ictus_status upsert_results_row(ictus_store *s, const ictus_store_results *res,
+                                       int64_t *rec_id, ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_REC_UPSERT_RESULTS, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    const ictus_store_file *f = &res->file;
+    ictus_store_bind_text(st, 1, f->path);
+    ictus_store_bind_text(st, 2, f->animal);
+    sqlite3_bind_int64(st, 3, f->identity.size_bytes);
+    sqlite3_bind_int64(st, 4, f->identity.mtime_ns);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->identity.inode);
+    ictus_store_bind_hash(st, 6, f->content_hash);
+    sqlite3_bind_int64(st, 7, f->run_id);
+    ictus_store_bind_text(st, 8, res->format);
+    sqlite3_bind_int(st, 9, res->n_channels);
+    sqlite3_bind_int64(st, 10, res->start_us);
+    sqlite3_bind_int64(st, 11, res->duration_us);
+    sqlite3_bind_int64(st, 12, res->n_gaps);
+    sqlite3_bind_int64(st, 13, res->gap_us);
+    ictus_store_bind_text(st, 14, res->preset);
+    ictus_store_bind_hash(st, 15, &res->params_hash);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *rec_id = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE)
+        result = ictus_store_db_fail(s, rc, "cannot store the recording", err);
+    sqlite3_reset(st);
+    return result;
+}
+
+static ictus_status delete_results(ictus_store *s, int64_t rec_id, ictus_error *err)
+{
+    static const ictus_store_query deletes[] = {Q_DELETE_CHANNELS, Q_DELETE_EVENTS,
+                                                Q_DELETE_SERIES};
+    for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++) {
+        sqlite3_stmt *st;
+        ictus_status result = ictus_store_stmt(s, deletes[i], &st, err);
+        if (result != ICTUS_OK)
+            return result;
+        sqlite3_bind_int64(st, 1, rec_id);
+        result = ictus_store_step_done(s, st, "cannot delete old results", err);
+        if (result != ICTUS_OK)
+            return result;
+    }
+    return ICTUS_OK;
+}
+
+ictus_status ictus_store_put_recording(ictus_store *s, const ictus_store_results *res,
+                                       ictus_error *err)
+{
+    assert(res->file.content_hash != NULL);
+    ictus_status st = check_results(res, err);
+    if (st != ICTUS_OK)
+        return st;
+    bool nested;
+    st = write_begin(s, &nested, err);
+    if (st != ICTUS_OK)
+        return st;
+    int64_t rec_id = 0;
+    st = upsert_results_row(s, res, &rec_id, err);
+    if (st == ICTUS_OK)
+        st = delete_results(s, rec_id, err);
+    for (int c = 0; c < res->n_channels && st == ICTUS_OK; c++)
+        st = insert_channel(s, rec_id, c, &res->channels[c], err);
+    for (int64_t i = 0; i < res->n_events && st == ICTUS_OK; i++)
+        st = insert_event(s, rec_id, res, &res->events[i], err);
+    for (int k = 0; k < res->n_series && st == ICTUS_OK; k++)
+        st = insert_series(s, rec_id, &res->series[k], err);
+    return write_end(s, nested, st, err);
+}
+
+ictus_status ictus_store_put_failure(ictus_store *s, const ictus_store_file *file,
+                                     ictus_rec_status status, const char *message,
+                                     ictus_error *err)
+{
+    assert(status != ICTUS_REC_OK);
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_REC_UPSERT_FAILURE, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    ictus_store_bind_text(st, 1, file->path);
+    ictus_store_bind_text(st, 2, file->animal);
+    ictus_store_bind_text(st, 3, ictus_rec_status_name(status));
+    ictus_store_bind_text(st, 4, message);
+    sqlite3_bind_int64(st, 5, file->identity.size_bytes);
+    sqlite3_bind_int64(st, 6, file->identity.mtime_ns);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)file->identity.inode);
+    ictus_store_bind_hash(st, 8, file->content_hash);
+    sqlite3_bind_int64(st, 9, file->run_id);
+    return ictus_store_step_done(s, st, "cannot record the failure", err);
+}
+
+ictus_status ictus_store_delete_recording(ictus_store *s, const char *path, const char *animal,
+                                          bool *deleted, ictus_error *err)
+{
+    *deleted = false;
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_DELETE_RECORDING, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    ictus_store_bind_text(st, 1, path);
+    ictus_store_bind_text(st, 2, animal);
+    result = ictus_store_step_done(s, st, "cannot delete the recording", err);
+    *deleted = result == ICTUS_OK && sqlite3_changes(s->db) > 0;
+    return result;
+}
+
+ictus_status ictus_store_put_review(ictus_store *s, const ictus_store_review *review,
+                                    ictus_error *err)
+{
+    assert(review->verdict > ICTUS_VERDICT_NONE && review->verdict < ICTUS_N_VERDICTS);
+    if (review->racine < -1 || review->racine > 5 || review->end_us <= review->start_us)
+        return ictus_fail(err, ICTUS_ERR_DATA,
+                          "%s (%s): review of %s at %" PRId64 " us: expected end > start and a "
+                          "Racine stage 0..5 (or none), got %" PRId64 " us and %d",
+                          review->path, review->animal, review->channel, review->start_us,
+                          review->end_us, review->racine);
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_PUT_REVIEW, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    ictus_store_bind_text(st, 1, review->path);
+    ictus_store_bind_text(st, 2, review->animal);
+    ictus_store_bind_text(st, 3, review->channel);
+    sqlite3_bind_int64(st, 4, review->start_us);
+    sqlite3_bind_int64(st, 5, review->end_us);
+    ictus_store_bind_text(st, 6, ictus_verdict_name(review->verdict));
+    if (review->racine >= 0)
+        sqlite3_bind_int(st, 7, review->racine);
+    ictus_store_bind_text(st, 8, review->reviewer);
+    sqlite3_bind_int64(st, 9, review->reviewed_unix_us);
+    ictus_store_bind_text(st, 10, review->note);
+    return ictus_store_step_done(s, st, "cannot store the review", err);
+}
+
+ictus_status ictus_store_touch_recording(ictus_store *s, const char *path,
+                                         const ictus_file_identity *identity, int64_t run_id,
+                                         ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_TOUCH_RECORDING, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    ictus_store_bind_text(st, 1, path);
+    sqlite3_bind_int64(st, 2, identity->size_bytes);
+    sqlite3_bind_int64(st, 3, identity->mtime_ns);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)identity->inode);
+    sqlite3_bind_int64(st, 5, run_id);
+    return ictus_store_step_done(s, st, "cannot record a file's new identity", err);
+}
+
+ictus_status ictus_store_each_channel(ictus_store *s, int64_t recording_id,
+                                      ictus_store_channel_fn fn, void *ctx, ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_EACH_CHANNEL, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    sqlite3_bind_int64(st, 1, recording_id);
+    int rc;
+    while (result == ICTUS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ictus_store_channel ch = {
+            .label = ictus_store_column_text(st, 1),
+            .fs_hz = sqlite3_column_double(st, 2),
+            .unit = ictus_store_column_text(st, 3),
+            .role = ictus_store_column_text(st, 4),
+            .analysed = sqlite3_column_int(st, 5) != 0,
+        };
+        result = fn(ctx, sqlite3_column_int(st, 0), &ch, err);
+    }
+    if (result == ICTUS_OK && rc != SQLITE_DONE)
+        result = ictus_store_db_fail(s, rc, "cannot read the channels", err);
+    sqlite3_reset(st);
+    return result;
+}

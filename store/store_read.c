@@ -1,0 +1,325 @@
+/* store_read.c: the store's queries: recordings, events, events.csv export, analysable time. */
+#include "store/store.h"
+#include "store/store_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/csvout.h"
+
+/* ------------------------------------------------------------------------
+ * Reading recordings
+ * ---------------------------------------------------------------------- */
+
+void ictus_store_recording_clear(ictus_store_recording *rec)
+{
+    free(rec->path);
+    free(rec->animal);
+    free(rec->error);
+    free(rec->format);
+    free(rec->preset);
+    memset(rec, 0, sizeof *rec);
+}
+
+/* Parse a hash column; false when NULL or malformed. */
+static bool column_hash(sqlite3_stmt *st, int i, ictus_hash128 *out)
+{
+    return sqlite3_column_type(st, i) != SQLITE_NULL &&
+           ictus_hash128_parse(ictus_store_column_text(st, i), out);
+}
+
+/* Fill rec from a row of RECORDING_COLUMNS. */
+static ictus_status read_recording(ictus_store *s, sqlite3_stmt *st, ictus_store_recording *rec,
+                                   ictus_error *err)
+{
+    memset(rec, 0, sizeof *rec);
+    int status = ictus_store_name_index(ictus_store_rec_status_names, ICTUS_N_REC_STATUS,
+                                        ictus_store_column_text(st, 3));
+    if (status < 0)
+        return ictus_fail(err, ICTUS_ERR_DB, "%s: recording %s: unknown status \"%s\"", s->path,
+                          ictus_store_column_text(st, 1), ictus_store_column_text(st, 3));
+    rec->id = sqlite3_column_int64(st, 0);
+    rec->path = ictus_xstrdup(ictus_store_column_text(st, 1));
+    rec->animal = ictus_xstrdup(ictus_store_column_text(st, 2));
+    rec->status = (ictus_rec_status)status;
+    rec->error = ictus_xstrdup(ictus_store_column_text(st, 4));
+    rec->identity = (ictus_file_identity){
+        .size_bytes = sqlite3_column_int64(st, 5),
+        .mtime_ns = sqlite3_column_int64(st, 6),
+        .inode = (uint64_t)sqlite3_column_int64(st, 7),
+    };
+    rec->has_content_hash = column_hash(st, 8, &rec->content_hash);
+    rec->first_run_id = sqlite3_column_int64(st, 9);
+    rec->last_run_id = sqlite3_column_int64(st, 10);
+    rec->has_results = column_hash(st, 11, &rec->results_hash);
+    rec->format = ictus_xstrdup(ictus_store_column_text(st, 12));
+    rec->n_channels = sqlite3_column_int(st, 13);
+    rec->start_us = sqlite3_column_int64(st, 14);
+    rec->duration_us = sqlite3_column_int64(st, 15);
+    rec->n_gaps = sqlite3_column_int64(st, 16);
+    rec->gap_us = sqlite3_column_int64(st, 17);
+    rec->preset = ictus_xstrdup(ictus_store_column_text(st, 18));
+    column_hash(st, 19, &rec->params_hash);
+    rec->results_run_id = sqlite3_column_int64(st, 20);
+    rec->n_events = sqlite3_column_int64(st, 21);
+    return ICTUS_OK;
+}
+
+ictus_status ictus_store_find_recording(ictus_store *s, const char *path, const char *animal,
+                                        ictus_store_recording *rec, bool *found, ictus_error *err)
+{
+    *found = false;
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_FIND_RECORDING, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    ictus_store_bind_text(st, 1, path);
+    if (animal)
+        ictus_store_bind_text(st, 2, animal);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        result = read_recording(s, st, rec, err);
+        *found = result == ICTUS_OK;
+    } else if (rc != SQLITE_DONE) {
+        result = ictus_store_db_fail(s, rc, "cannot look the recording up", err);
+    }
+    sqlite3_reset(st);
+    return result;
+}
+
+ictus_status ictus_store_each_recording(ictus_store *s, ictus_store_recording_fn fn, void *ctx,
+                                        ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_EACH_RECORDING, &st, err);
+    int rc = SQLITE_DONE;
+    while (result == ICTUS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ictus_store_recording rec;
+        result = read_recording(s, st, &rec, err);
+        if (result == ICTUS_OK)
+            result = fn(ctx, &rec, err);
+        ictus_store_recording_clear(&rec);
+    }
+    if (result == ICTUS_OK && rc != SQLITE_DONE)
+        result = ictus_store_db_fail(s, rc, "cannot list the recordings", err);
+    sqlite3_reset(st);
+    return result;
+}
+
+/* ------------------------------------------------------------------------
+ * Events
+ * ---------------------------------------------------------------------- */
+
+/* Copy text into a fixed field of an ictus_event, truncating. */
+static void copy_field(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src);
+}
+
+ictus_status ictus_store_each_event(ictus_store *s, const ictus_store_event_query *q,
+                                    ictus_store_event_fn fn, void *ctx, ictus_error *err)
+{
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_EACH_EVENT, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    if (q->animal)
+        ictus_store_bind_text(st, 1, q->animal);
+    sqlite3_bind_int64(st, 2, q->t0_us);
+    sqlite3_bind_int64(st, 3, q->t1_us);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ictus_store_event_row row = {
+            .event = {.start_us = sqlite3_column_int64(st, 0),
+                      .end_us = sqlite3_column_int64(st, 1),
+                      .wall_start_us = sqlite3_column_int64(st, 2),
+                      .score = sqlite3_column_double(st, 5)},
+            .path = ictus_store_column_text(st, 6),
+            .animal = ictus_store_column_text(st, 7),
+            .preset = ictus_store_column_text(st, 8),
+            .recording_id = sqlite3_column_int64(st, 9),
+            .racine = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 11),
+        };
+        copy_field(row.event.channel, sizeof row.event.channel, ictus_store_column_text(st, 3));
+        copy_field(row.event.type, sizeof row.event.type, ictus_store_column_text(st, 4));
+        int v = ictus_store_name_index(ictus_store_verdict_names, ICTUS_N_VERDICTS,
+                                       ictus_store_column_text(st, 10));
+        row.verdict = v < 0 ? ICTUS_VERDICT_NONE : (ictus_verdict)v;
+        result = fn(ctx, &row, err);
+        if (result != ICTUS_OK)
+            break;
+    }
+    if (result == ICTUS_OK && rc != SQLITE_DONE)
+        result = ictus_store_db_fail(s, rc, "cannot read the events", err);
+    sqlite3_reset(st);
+    return result;
+}
+
+static ictus_status write_event_row(void *ctx, const ictus_store_event_row *row, ictus_error *err)
+{
+    ictus_events_csv_write(ctx, row->path, row->animal, row->preset, &row->event);
+    return ICTUS_OK;
+}
+
+ictus_status ictus_store_export_events(ictus_store *s, const char *out_path, ictus_error *err)
+{
+    /* Written beside the target and renamed over it, so that a reader never
+     * sees half a file and a failed export leaves the old one. */
+    bool to_stdout = strcmp(out_path, "-") == 0;
+    size_t n = strlen(out_path) + 8;
+    char *tmp = ictus_xmalloc(n);
+    snprintf(tmp, n, "%s%s", out_path, to_stdout ? "" : ".tmp");
+    ictus_out out;
+    ictus_status st = ictus_out_open(&out, tmp, err);
+    if (st != ICTUS_OK) {
+        free(tmp);
+        return st;
+    }
+    ictus_events_csv_write_header(&out);
+    const ictus_store_event_query all = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+    st = ictus_store_each_event(s, &all, write_event_row, &out, err);
+    ictus_error close_err;
+    ictus_status close_st = ictus_out_close(&out, &close_err);
+    if (st == ICTUS_OK && close_st != ICTUS_OK) {
+        *err = close_err;
+        st = close_st;
+    }
+    if (!to_stdout) {
+        if (st == ICTUS_OK && rename(tmp, out_path) != 0)
+            st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot replace it with %s: %s", out_path, tmp,
+                            strerror(errno));
+        if (st != ICTUS_OK)
+            remove(tmp);
+    }
+    free(tmp);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * Analysable time
+ * ---------------------------------------------------------------------- */
+
+/* A stretch of wall-clock time with an even share of analysable time. */
+typedef struct {
+    int64_t lo_us, hi_us;
+    double share;   /* analysable fraction of the stretch, in [0, 1] */
+} stretch;
+
+/* The stretches of one series (one recording), clipped to the range. */
+typedef struct {
+    int64_t lo_us, hi_us;  /* its extent within the range */
+    stretch *parts;        /* ordered, disjoint */
+    int64_t n_parts;
+} series_span;
+
+/* Cut one stored series into stretches within [t0, t1). */
+static void series_stretches(sqlite3_stmt *st, int64_t t0, int64_t t1, series_span *span)
+{
+    int64_t start = sqlite3_column_int64(st, 0), duration = sqlite3_column_int64(st, 1);
+    int64_t bucket = sqlite3_column_int64(st, 2), unit = sqlite3_column_int64(st, 3);
+    int64_t n = sqlite3_column_int64(st, 4);
+    const unsigned char *blob = sqlite3_column_blob(st, 5);
+    if (sqlite3_column_bytes(st, 5) < 2 * n || bucket <= 0)
+        n = 0; /* a damaged row counts as nothing rather than reading past it */
+    int64_t end = start + duration;
+    span->lo_us = start > t0 ? start : t0;
+    span->hi_us = end < t1 ? end : t1;
+    span->parts = ictus_xmalloc((size_t)(n ? n : 1) * sizeof(stretch));
+    span->n_parts = 0;
+    int64_t b_first = start < t0 ? (t0 - start) / bucket : 0;
+    for (int64_t b = b_first; b < n; b++) {
+        int64_t lo = start + b * bucket, hi = lo + bucket < end ? lo + bucket : end;
+        if (lo >= t1 || hi <= lo)
+            break;
+        double share = (double)((int64_t)(blob[2 * b] | blob[2 * b + 1] << 8) * unit) /
+                       (double)(hi - lo);
+        span->parts[span->n_parts++] = (stretch){lo > t0 ? lo : t0, hi < t1 ? hi : t1,
+                                                 share < 1 ? share : 1};
+    }
+}
+
+static int cmp_int64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Analysable µs of spans[0..k), which overlap in time: at each instant the
+ * largest share among the spans covering it. */
+static double overlapping_us(const series_span *spans, int k)
+{
+    int64_t n_edges = 0;
+    for (int i = 0; i < k; i++)
+        n_edges += 2 * spans[i].n_parts;
+    int64_t *edges = ictus_xmalloc((size_t)(n_edges ? n_edges : 1) * sizeof(int64_t));
+    n_edges = 0;
+    for (int i = 0; i < k; i++)
+        for (int64_t p = 0; p < spans[i].n_parts; p++) {
+            edges[n_edges++] = spans[i].parts[p].lo_us;
+            edges[n_edges++] = spans[i].parts[p].hi_us;
+        }
+    qsort(edges, (size_t)n_edges, sizeof *edges, cmp_int64);
+    int64_t *next = ictus_xcalloc((size_t)k, sizeof(int64_t)); /* first part not yet passed */
+    double total = 0;
+    for (int64_t e = 0; e + 1 < n_edges; e++) {
+        int64_t lo = edges[e], hi = edges[e + 1];
+        if (hi == lo)
+            continue;
+        double best = 0;
+        for (int i = 0; i < k; i++) {
+            while (next[i] < spans[i].n_parts && spans[i].parts[next[i]].hi_us <= lo)
+                next[i]++;
+            if (next[i] < spans[i].n_parts && spans[i].parts[next[i]].lo_us <= lo &&
+                spans[i].parts[next[i]].share > best)
+                best = spans[i].parts[next[i]].share;
+        }
+        total += best * (double)(hi - lo);
+    }
+    free(next);
+    free(edges);
+    return total;
+}
+
+ictus_status ictus_store_analysable_s(ictus_store *s, const char *animal, const char *channel,
+                                      int64_t t0_us, int64_t t1_us, double *seconds,
+                                      ictus_error *err)
+{
+    *seconds = 0;
+    if (t1_us <= t0_us)
+        return ICTUS_OK;
+    sqlite3_stmt *st;
+    ictus_status result = ictus_store_stmt(s, Q_SERIES_FOR_RANGE, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    ictus_store_bind_text(st, 1, animal);
+    ictus_store_bind_text(st, 2, channel);
+    sqlite3_bind_int64(st, 3, t0_us);
+    sqlite3_bind_int64(st, 4, t1_us);
+    series_span *spans = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap)
+            spans = ictus_xrealloc(spans, (size_t)(cap = cap ? 2 * cap : 8) * sizeof *spans);
+        series_stretches(st, t0_us, t1_us, &spans[n++]);
+    }
+    if (rc != SQLITE_DONE)
+        result = ictus_store_db_fail(s, rc, "cannot read analysable time", err);
+    sqlite3_reset(st);
+    /* Spans come ordered by start; each group of spans chained by overlaps
+     * is resolved together, the rest (the usual case) are single. */
+    double total_us = 0;
+    for (int first = 0, last; result == ICTUS_OK && first < n; first = last) {
+        int64_t group_end = spans[first].hi_us;
+        for (last = first + 1; last < n && spans[last].lo_us < group_end; last++)
+            if (spans[last].hi_us > group_end)
+                group_end = spans[last].hi_us;
+        total_us += overlapping_us(spans + first, last - first);
+    }
+    for (int i = 0; i < n; i++)
+        free(spans[i].parts);
+    free(spans);
+    *seconds = total_us / 1e6;
+    return result;
+}
