@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "pipeline/analyzer.h"
-#include "pipeline/dsp/chain.h"
+#include "pipeline/chain.h"
 #include "base/walltime.h"
 
 static const char usage_text[] =

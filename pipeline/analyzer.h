@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 
-#include "pipeline/dsp/chain.h"
+#include "pipeline/chain.h"
 #include "pipeline/settings.h"
 #include "pipeline/source/source.h"
 #include "base/status.h"

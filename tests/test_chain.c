@@ -1,6 +1,6 @@
 /* test_chain.c: the chain and framer: window grid, gaps, invalid samples,
  * streaming invariance (random block sizes give bit-identical frames). */
-#include "pipeline/dsp/chain.h"
+#include "pipeline/chain.h"
 
 #include <stdlib.h>
 

@@ -75,6 +75,9 @@ typedef struct {
     double v[ICTUS_N_FEATURES]; /* NaN where not computable (and all NaN in a gap window) */
 } ictus_frame;
 
+/* Receives each frame; the frame is only valid during the call. */
+typedef void (*ictus_frame_fn)(void *ctx, const ictus_frame *frame);
+
 /* What a feature sees of one window.  Everything is computed once per
  * window by the framer and shared; the arrays belong to the framer and are
  * valid only during compute(). */

@@ -17,7 +17,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pipeline/dsp/chain.h"
 #include "pipeline/features/features.h"
 #include "pipeline/settings.h"
 #include "base/status.h"

@@ -28,9 +28,6 @@
 
 typedef struct ictus_chain ictus_chain;
 
-/* Receives each frame; the frame is only valid during the call. */
-typedef void (*ictus_frame_fn)(void *ctx, const ictus_frame *frame);
-
 /* Build the chain of `channel` sampled at fs_hz.  `set` must outlive it. */
 ictus_status ictus_chain_create(const ictus_settings *set, int channel, double fs_hz,
                                 ictus_chain **out, ictus_error *err);

@@ -1,6 +1,6 @@
 /* chain.c: run one channel's samples through the registered stages and the
  * framer, handling gaps by draining and resetting the stages. */
-#include "pipeline/dsp/chain.h"
+#include "pipeline/chain.h"
 
 #include <assert.h>
 #include <math.h>
