@@ -63,8 +63,11 @@
 /* New series store each bucket's analysable time as a uint16 count of this
  * unit (1 ms: a full bucket is 60000), rounded to the nearest.  Every row
  * keeps its own unit (column unit_us) and is read in it, so databases written
- * with the old unit (0.1 s) still read correctly.  1 ms holds every grid's
- * tiles to within 0.5 ms per bucket; 0.1 s could not (a 0.25 s hop). */
+ * with the old unit (0.1 s) still read correctly.  Why 1 ms: a bucket's
+ * clean time is any whole number of µs (with a 0.25 s hop and 2 s windows,
+ * a clean bucket 0 holds 59.125 s), and 1 ms keeps the rounding within
+ * 0.5 ms per bucket for every grid while a full bucket (60000) still fits
+ * the uint16. */
 #define ICTUS_STORE_ANALYSABLE_UNIT_US INT64_C(1000)
 /* Bounds that mean "no limit" in time-range queries. */
 #define ICTUS_STORE_TIME_MIN INT64_MIN
