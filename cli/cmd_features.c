@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "pipeline/analyzer.h"
 #include "base/csvout.h"
+#include "base/grid.h"
+#include "base/walltime.h"
 #include "pipeline/features/features.h"
 
 static const char usage_text[] =
@@ -26,7 +28,7 @@ static const char usage_text[] =
 typedef struct {
     ictus_out *out;            /* NULL for --format null */
     const ictus_recording_info *info;
-    double hop_s;
+    ictus_grid grid;
     long long frames;
 } row_writer;
 
@@ -42,7 +44,7 @@ static void write_row(void *ctx, const ictus_frame *frame)
     ictus_out_char(o, ',');
     ictus_out_field(o, w->info->channels[frame->channel].label);
     ictus_out_char(o, ',');
-    ictus_out_fixed(o, (double)frame->window * w->hop_s, 3);
+    ictus_out_fixed(o, ictus_us_to_s(ictus_grid_start_us(&w->grid, frame->window)), 3);
     ictus_out_char(o, ',');
     ictus_out_str(o, ictus_artefact_format(frame->artefact, flags, sizeof flags));
     for (int i = 0; i < ICTUS_N_FEATURES; i++) {
@@ -116,6 +118,12 @@ int cmd_features(int argc, char **argv)
     }
     ictus_out out;
     ictus_error err;
+    ictus_grid grid;
+    if (ictus_grid_init(&grid, cs.set.hop_s, cs.set.win_s, &err) != ICTUS_OK) {
+        cli_error(&err);
+        status = CLI_USAGE;
+        goto done;
+    }
     if (!null_format) {
         if (ictus_out_open(&out, output, &err) != ICTUS_OK) {
             cli_error(&err);
@@ -136,7 +144,7 @@ int cmd_features(int argc, char **argv)
                                        .channels = ao.n_channels ? ao.channels : NULL,
                                        .n_channels = ao.n_channels};
         row_writer w = {.out = null_format ? NULL : &out, .info = ictus_source_info(src),
-                        .hop_s = cs.set.hop_s};
+                        .grid = grid};
         if (ictus_analyzer_create(src, &aopt, &an, &err) != ICTUS_OK ||
             ictus_analyzer_run(an, write_row, &w, &err) != ICTUS_OK) {
             cli_error(&err);

@@ -60,8 +60,12 @@ ictus_status ictus_detect(ictus_source *src, const ictus_preset *preset,
     const ictus_recording_info *info = ictus_source_info(src);
     ictus_analyzer_options aopt = {.set = &preset->settings, .n_threads = opt->n_threads,
                                    .channels = opt->channels, .n_channels = opt->n_channels};
+    ictus_grid grid;
+    ictus_status st = ictus_grid_init(&grid, preset->settings.hop_s, preset->settings.win_s, err);
+    if (st != ICTUS_OK)
+        return st;
     ictus_analyzer *an;
-    ictus_status st = ictus_analyzer_create(src, &aopt, &an, err);
+    st = ictus_analyzer_create(src, &aopt, &an, err);
     if (st != ICTUS_OK)
         return st;
     ictus_detection *r = ictus_xcalloc(1, sizeof *r);
@@ -73,8 +77,7 @@ ictus_status ictus_detect(ictus_source *src, const ictus_preset *preset,
         labels[i] = info->channels[r->channels[i]].label;
     }
     snprintf(r->chain, sizeof r->chain, "%s", ictus_chain_describe(ictus_analyzer_chain(an, 0)));
-    r->qc = ictus_qc_create(r->n_channels, labels, info->duration_us, preset->settings.hop_s,
-                            preset->settings.win_s);
+    r->qc = ictus_qc_create(r->n_channels, labels, info->duration_us, &grid);
     free(labels);
 
     run_state s = {.result = r, .n = r->n_channels, .channels = r->channels, .k = -1};

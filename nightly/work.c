@@ -67,8 +67,8 @@ static void describe_series(run_animal *a)
                 art[b * ICTUS_N_ART + k] = qc->artefact[((size_t)s * ICTUS_N_ART + (size_t)k) *
                                                              (size_t)nb + (size_t)b];
         a->series[s] = (ictus_store_series){.channel = qc->label[s], .n_buckets = nb,
-                                            .analysable_units = qc->analysable_ds + (size_t)s *
-                                                                                   (size_t)nb,
+                                            .analysable_us = qc->analysable_us + (size_t)s *
+                                                                                (size_t)nb,
                                             .artefact_windows = art};
     }
     a->res.n_series = qc->n_series;

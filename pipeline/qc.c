@@ -1,27 +1,27 @@
 /* qc.c: analysable-time buckets. */
 #include "pipeline/qc.h"
 
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/walltime.h"
+
 ictus_qc *ictus_qc_create(int n_channels, const char *const *labels, int64_t duration_us,
-                          double hop_s, double win_s)
+                          const ictus_grid *grid)
 {
     ictus_qc *qc = ictus_xcalloc(1, sizeof *qc);
-    qc->bucket_us = ICTUS_QC_BUCKET_US;
-    qc->n_buckets = duration_us > 0 ? (duration_us + qc->bucket_us - 1) / qc->bucket_us : 0;
+    qc->grid = *grid;
+    qc->duration_us = duration_us;
+    qc->n_buckets = ictus_grid_n_buckets(duration_us);
     qc->n_series = n_channels + 1;
-    qc->hop_s = hop_s;
-    qc->win_s = win_s;
     qc->label = ictus_xcalloc((size_t)qc->n_series, sizeof *qc->label);
     for (int i = 0; i < n_channels; i++)
         snprintf(qc->label[i], sizeof qc->label[i], "%s", labels[i]);
     snprintf(qc->label[n_channels], sizeof qc->label[0], "*");
     size_t cells = (size_t)qc->n_series * (size_t)(qc->n_buckets ? qc->n_buckets : 1);
-    qc->analysable_ds = ictus_xcalloc(cells, sizeof(uint16_t));
+    qc->analysable_us = ictus_xcalloc(cells, sizeof(int64_t));
     qc->windows = ictus_xcalloc(cells, sizeof(uint16_t));
     qc->artefact = ictus_xcalloc(cells * ICTUS_N_ART, sizeof(uint16_t));
     return qc;
@@ -32,30 +32,35 @@ void ictus_qc_destroy(ictus_qc *qc)
     if (!qc)
         return;
     free(qc->label);
-    free(qc->analysable_ds);
+    free(qc->analysable_us);
     free(qc->windows);
     free(qc->artefact);
     free(qc);
 }
 
-static void count(ictus_qc *qc, int s, int64_t b, uint32_t flags, uint16_t ds)
+/* The window's decided flags for series s: counts in the centre's bucket b
+ * (when inside the recording), clean time over the tile's shares. */
+static void count(ictus_qc *qc, int s, int64_t b, uint32_t flags, const ictus_grid_share *share,
+                  int n_shares)
 {
-    size_t cell = (size_t)s * (size_t)qc->n_buckets + (size_t)b;
-    qc->windows[cell]++;
+    size_t row = (size_t)s * (size_t)qc->n_buckets;
+    if (b < qc->n_buckets) {
+        qc->windows[row + (size_t)b]++;
+        for (int kind = 0; kind < ICTUS_N_ART; kind++)
+            if (flags & (1u << kind))
+                qc->artefact[((size_t)s * ICTUS_N_ART + (size_t)kind) * (size_t)qc->n_buckets +
+                             (size_t)b]++;
+    }
     if (flags == 0)
-        qc->analysable_ds[cell] = (uint16_t)(qc->analysable_ds[cell] + ds);
-    for (int kind = 0; kind < ICTUS_N_ART; kind++)
-        if (flags & (1u << kind))
-            qc->artefact[((size_t)s * ICTUS_N_ART + (size_t)kind) * (size_t)qc->n_buckets + (size_t)b]++;
+        for (int i = 0; i < n_shares; i++)
+            qc->analysable_us[row + (size_t)share[i].bucket] += share[i].us;
 }
 
 void ictus_qc_add_window(ictus_qc *qc, int64_t k, const uint32_t *flags, const int *present)
 {
-    double centre_s = k * qc->hop_s + qc->win_s / 2;
-    int64_t b = (int64_t)floor(centre_s * 1e6 / (double)qc->bucket_us);
-    if (b < 0 || b >= qc->n_buckets)
-        return;
-    uint16_t ds = (uint16_t)lround(qc->hop_s * 10);
+    ictus_grid_share share[ICTUS_GRID_MAX_SHARES];
+    int n_shares = ictus_grid_tile_split(&qc->grid, k, qc->duration_us, share);
+    int64_t b = ictus_grid_bucket_of(ictus_grid_centre_us(&qc->grid, k));
     int n = qc->n_series - 1;
     uint32_t all = 0;
     bool all_present = true;
@@ -64,16 +69,16 @@ void ictus_qc_add_window(ictus_qc *qc, int64_t k, const uint32_t *flags, const i
             all_present = false;
             continue;
         }
-        count(qc, i, b, flags[i], ds);
+        count(qc, i, b, flags[i], share, n_shares);
         all |= flags[i];
     }
-    count(qc, n, b, all_present ? all : all | ICTUS_ART_GAP, ds);
+    count(qc, n, b, all_present ? all : all | ICTUS_ART_GAP, share, n_shares);
 }
 
 double ictus_qc_analysable_s(const ictus_qc *qc, int s)
 {
-    double ds = 0;
+    int64_t us = 0;
     for (int64_t b = 0; b < qc->n_buckets; b++)
-        ds += qc->analysable_ds[(size_t)s * (size_t)qc->n_buckets + (size_t)b];
-    return ds / 10.0;
+        us += qc->analysable_us[(size_t)s * (size_t)qc->n_buckets + (size_t)b];
+    return ictus_us_to_s(us);
 }

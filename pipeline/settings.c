@@ -2,6 +2,7 @@
  * One table drives parsing and description so the two cannot disagree. */
 #include "pipeline/settings.h"
 
+#include "base/grid.h"
 #include "base/params.h"
 
 #include <stdio.h>
@@ -104,9 +105,10 @@ ictus_status ictus_settings_apply(ictus_settings *set, ictus_config *cfg, ictus_
     if (set->highpass_order % 2 != 0)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "settings: [signal] highpass_order = %d: "
                           "expected an even order", set->highpass_order);
-    if (set->hop_s > set->win_s)
-        return ictus_fail(err, ICTUS_ERR_CONFIG, "settings: [features] hop_s = %g is longer "
-                          "than win_s = %g: samples would be skipped", set->hop_s, set->win_s);
+    ictus_grid grid; /* hop_s and win_s must make a window grid */
+    st = ictus_grid_init(&grid, set->hop_s, set->win_s, err);
+    if (st != ICTUS_OK)
+        return st;
     const struct { const char *name; ictus_band b; } bands[] = {
         {"total", set->total}, {"delta", set->delta}, {"theta", set->theta},
         {"alpha", set->alpha}, {"beta", set->beta},   {"gamma", set->gamma},

@@ -61,7 +61,8 @@ typedef struct {
 void ictus_settings_default(ictus_settings *set);
 
 /* Override from the [signal], [features] and [artefact] sections of `cfg`
- * (marking them used) and check consistency (e.g. hop <= win, bands ordered).
+ * (marking them used) and check consistency (hop_s and win_s make a window
+ * grid, base/grid.h: whole microseconds, hop <= win; bands ordered).
  * Errors name the file and line of the offending entry. */
 ictus_status ictus_settings_apply(ictus_settings *set, ictus_config *cfg, ictus_error *err);
 

@@ -643,15 +643,6 @@ ictus_status ictus_store_last_run(ictus_store *s, ictus_store_run_row *out, bool
  * Putting results
  * ---------------------------------------------------------------------- */
 
-/* Units in bucket b of a series over duration_us: the bucket's length rounded up. */
-static int64_t bucket_capacity_units(int64_t b, int64_t duration_us)
-{
-    int64_t len = duration_us - b * ICTUS_STORE_BUCKET_US;
-    if (len > ICTUS_STORE_BUCKET_US)
-        len = ICTUS_STORE_BUCKET_US;
-    return (len + ICTUS_STORE_ANALYSABLE_UNIT_US - 1) / ICTUS_STORE_ANALYSABLE_UNIT_US;
-}
-
 /* Check what put_recording() is given; the message names the recording and the item. */
 static ictus_status check_results(const ictus_store_results *res, ictus_error *err)
 {
@@ -676,7 +667,7 @@ static ictus_status check_results(const ictus_store_results *res, ictus_error *e
                               "score in [0, 1]", path, animal, i + 1, e->channel, e->type,
                               e->start_us, e->end_us, e->score);
     }
-    int64_t n_buckets = (res->duration_us + ICTUS_STORE_BUCKET_US - 1) / ICTUS_STORE_BUCKET_US;
+    int64_t n_buckets = ictus_grid_n_buckets(res->duration_us);
     for (int k = 0; k < res->n_series; k++) {
         const ictus_store_series *ser = &res->series[k];
         for (int j = 0; j < k; j++)
@@ -689,18 +680,20 @@ static ictus_status check_results(const ictus_store_results *res, ictus_error *e
                               "%s (%s): analysable-time series \"%s\" has %" PRId64 " buckets: "
                               "expected %" PRId64 " for %" PRId64 " us", path, animal,
                               ser->channel, ser->n_buckets, n_buckets, res->duration_us);
-        for (int64_t b = 0; b < n_buckets; b++)
-            if (ser->analysable_units[b] > bucket_capacity_units(b, res->duration_us))
+        for (int64_t b = 0; b < n_buckets; b++) {
+            int64_t us = ser->analysable_us[b], len = ictus_grid_bucket_len_us(b, res->duration_us);
+            if (us < 0 || us > len)
                 return ictus_fail(err, ICTUS_ERR_DATA,
                                   "%s (%s): analysable-time series \"%s\", bucket %" PRId64
-                                  ": %u units of 0.1 s: expected at most %" PRId64, path, animal,
-                                  ser->channel, b, ser->analysable_units[b],
-                                  bucket_capacity_units(b, res->duration_us));
+                                  ": %" PRId64 " us analysable: expected 0 to the bucket's "
+                                  "%" PRId64 " us", path, animal, ser->channel, b, us, len);
+        }
     }
     return ICTUS_OK;
 }
 
-/* Little-endian uint16 bytes of v[0..n) into a new buffer (owned by the caller). */
+/* Little-endian uint16 bytes of v[0..n) (NULL: zeros) into a new buffer
+ * (owned by the caller). */
 static unsigned char *u16_blob(const uint16_t *v, int64_t n)
 {
     unsigned char *b = ictus_xmalloc((size_t)n * 2);
@@ -708,6 +701,23 @@ static unsigned char *u16_blob(const uint16_t *v, int64_t n)
         b[2 * i] = (unsigned char)(v ? v[i] & 0xff : 0);
         b[2 * i + 1] = (unsigned char)(v ? v[i] >> 8 : 0);
     }
+    return b;
+}
+
+/* Analysable µs of each bucket (checked: 0 .. a bucket's length) as
+ * little-endian uint16 counts of ICTUS_STORE_ANALYSABLE_UNIT_US, rounded to
+ * the nearest, into a new buffer (owned by the caller). */
+static unsigned char *units_blob(const int64_t *us, int64_t n)
+{
+    static_assert((ICTUS_STORE_BUCKET_US + ICTUS_STORE_ANALYSABLE_UNIT_US / 2) /
+                          ICTUS_STORE_ANALYSABLE_UNIT_US <= UINT16_MAX,
+                  "a full bucket's units fit a uint16");
+    uint16_t *units = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *units);
+    for (int64_t i = 0; i < n; i++)
+        units[i] = (uint16_t)((us[i] + ICTUS_STORE_ANALYSABLE_UNIT_US / 2) /
+                              ICTUS_STORE_ANALYSABLE_UNIT_US);
+    unsigned char *b = u16_blob(units, n);
+    free(units);
     return b;
 }
 
@@ -724,7 +734,7 @@ static ictus_status insert_series(ictus_store *s, int64_t rec_id, const ictus_st
     ictus_status result = ictus_store_stmt(s, Q_INSERT_SERIES, &st, err);
     if (result != ICTUS_OK)
         return result;
-    unsigned char *units = u16_blob(ser->analysable_units, ser->n_buckets);
+    unsigned char *units = units_blob(ser->analysable_us, ser->n_buckets);
     unsigned char *windows = u16_blob(ser->artefact_windows, ser->n_buckets * ICTUS_N_ART);
     sqlite3_bind_int64(st, 1, rec_id);
     ictus_store_bind_text(st, 2, ser->channel);

@@ -50,16 +50,25 @@
 
 #include "pipeline/event.h"
 #include "base/filehash.h"
+#include "base/grid.h"
 #include "base/status.h"
 
 /* The schema version this program writes (PRAGMA user_version).  A database
  * with a newer version is refused; an older one is migrated on open. */
 #define ICTUS_STORE_SCHEMA_VERSION 1
 
-/* Analysable time is kept in buckets of this length from the recording start. */
-#define ICTUS_STORE_BUCKET_US (INT64_C(60) * 1000000)
-/* Analysable time per bucket is counted in units of this (0.1 s). */
-#define ICTUS_STORE_ANALYSABLE_UNIT_US INT64_C(100000)
+/* Analysable time is kept in the window grid's buckets from the recording
+ * start (base/grid.h: 60 s, the last one cut at the recording's end). */
+#define ICTUS_STORE_BUCKET_US ICTUS_GRID_BUCKET_US
+/* New series store each bucket's analysable time as a uint16 count of this
+ * unit (1 ms: a full bucket is 60000), rounded to the nearest.  Every row
+ * keeps its own unit (column unit_us) and is read in it, so databases written
+ * with the old unit (0.1 s) still read correctly.  Why 1 ms: a bucket's
+ * clean time is any whole number of µs (with a 0.25 s hop and 2 s windows,
+ * a clean bucket 0 holds 59.125 s), and 1 ms keeps the rounding within
+ * 0.5 ms per bucket for every grid while a full bucket (60000) still fits
+ * the uint16. */
+#define ICTUS_STORE_ANALYSABLE_UNIT_US INT64_C(1000)
 /* Bounds that mean "no limit" in time-range queries. */
 #define ICTUS_STORE_TIME_MIN INT64_MIN
 #define ICTUS_STORE_TIME_MAX INT64_MAX
@@ -220,16 +229,17 @@ typedef struct {
 
 /* Analysable time of one channel (or the animal: channel "*") over one
  * recording, in buckets of ICTUS_STORE_BUCKET_US from the recording start.
- * There must be exactly ceil(duration_us / bucket) buckets; the last one may
- * be shorter.  Bucket b's value counts ICTUS_STORE_ANALYSABLE_UNIT_US units of
- * analysable time (recording present, no artefact, no dropout) and cannot
- * exceed the bucket's length rounded up to a unit (600 for a full bucket). */
+ * There must be exactly ictus_grid_n_buckets(duration_us) buckets; the last
+ * one may be shorter.  Bucket b's value is its analysable time (recording
+ * present, no artefact, no dropout) in µs, from 0 to the bucket's length
+ * (ictus_grid_bucket_len_us()); it is stored in units of
+ * ICTUS_STORE_ANALYSABLE_UNIT_US. */
 typedef struct {
     const char *channel;               /* a channel label, or "*" for the animal */
     int64_t n_buckets;
-    const uint16_t *analysable_units;  /* [n_buckets] */
+    const int64_t *analysable_us;      /* [n_buckets] */
     /* [n_buckets][ICTUS_STORE_N_ARTEFACT_KINDS]: windows flagged with each
-     * artefact kind whose start falls in the bucket; NULL means none. */
+     * artefact kind whose centre falls in the bucket; NULL means none. */
     const uint16_t *artefact_windows;
 } ictus_store_series;
 

@@ -82,15 +82,12 @@ bool support_store_recording(support_store *s, const char *animal, int64_t start
                              int64_t duration_us, double analysable_fraction,
                              const support_event *ev, int n_ev)
 {
-    int64_t n_buckets = (duration_us + ICTUS_STORE_BUCKET_US - 1) / ICTUS_STORE_BUCKET_US;
-    uint16_t *units = malloc((size_t)n_buckets * sizeof *units);
+    int64_t n_buckets = ictus_grid_n_buckets(duration_us);
+    int64_t *analysable_us = malloc((size_t)n_buckets * sizeof *analysable_us);
     ictus_event *events = calloc((size_t)(n_ev ? n_ev : 1), sizeof *events);
-    for (int64_t b = 0; b < n_buckets; b++) {
-        int64_t len = duration_us - b * ICTUS_STORE_BUCKET_US;
-        len = len < ICTUS_STORE_BUCKET_US ? len : ICTUS_STORE_BUCKET_US;
-        units[b] = (uint16_t)llround(analysable_fraction * (double)len /
-                                     (double)ICTUS_STORE_ANALYSABLE_UNIT_US);
-    }
+    for (int64_t b = 0; b < n_buckets; b++)
+        analysable_us[b] = llround(analysable_fraction *
+                                   (double)ictus_grid_bucket_len_us(b, duration_us));
     for (int i = 0; i < n_ev; i++) {
         ictus_event *e = &events[i];
         e->start_us = ev[i].start_us - start_us;
@@ -103,7 +100,7 @@ bool support_store_recording(support_store *s, const char *animal, int64_t start
     char path[256];
     snprintf(path, sizeof path, "recordings/%s/%d.edf", animal, ++s->n_recordings);
     ictus_hash128 hash = {(uint64_t)s->n_recordings, 77};
-    ictus_store_series series = {ICTUS_STORE_ALL_CHANNELS, n_buckets, units, NULL};
+    ictus_store_series series = {ICTUS_STORE_ALL_CHANNELS, n_buckets, analysable_us, NULL};
     ictus_store_results res = {
         .file = {path, animal, {1000 + s->n_recordings, 1700000000000000000, 7}, &hash, s->run_id},
         .format = "EDF+C",
@@ -120,7 +117,7 @@ bool support_store_recording(support_store *s, const char *animal, int64_t start
     bool ok = ictus_store_put_recording(s->store, &res, &err) == ICTUS_OK;
     if (!ok)
         fprintf(stderr, "support_store_recording: %s\n", err.msg);
-    free(units);
+    free(analysable_us);
     free(events);
     return ok;
 }

@@ -171,7 +171,7 @@ static void check_degenerate(void)
     CHECK_INT(l.n, 0);
     free(l.frames);
 
-    set.win_s = 0.01; /* 2.5 samples at 250 Hz: refused */
+    set.win_s = set.hop_s = 0.01; /* 2.5 samples at 250 Hz: refused */
     ictus_chain *ch;
     ictus_error err;
     CHECK(ictus_chain_create(&set, 0, 250, &ch, &err) == ICTUS_ERR_CONFIG);

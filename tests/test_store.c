@@ -186,7 +186,7 @@ typedef struct {
     ictus_hash128 hash;
     ictus_store_channel channels[3];
     ictus_event events[MAX_EVENTS];
-    uint16_t units[2][16];
+    int64_t analysable_us[2][16];
     uint16_t windows[16 * ICTUS_STORE_N_ARTEFACT_KINDS];
     ictus_store_series series[2];
 } results;
@@ -214,13 +214,13 @@ static void make_results(results *r, const char *path, const char *animal, int64
     }
     const int64_t n_buckets = 10;
     for (int b = 0; b < n_buckets; b++) {
-        r->units[0][b] = (uint16_t)(600 - 10 * b - seed % 7);
-        r->units[1][b] = (uint16_t)(300 + b);
+        r->analysable_us[0][b] = (600 - 10 * b - seed % 7) * ICTUS_US_PER_S / 10;
+        r->analysable_us[1][b] = (300 + b) * ICTUS_US_PER_S / 10;
         for (int k = 0; k < ICTUS_STORE_N_ARTEFACT_KINDS; k++)
             r->windows[b * ICTUS_STORE_N_ARTEFACT_KINDS + k] = (uint16_t)(b + k + seed);
     }
-    r->series[0] = (ictus_store_series){"*", n_buckets, r->units[0], r->windows};
-    r->series[1] = (ictus_store_series){"HPC", n_buckets, r->units[1], NULL};
+    r->series[0] = (ictus_store_series){"*", n_buckets, r->analysable_us[0], r->windows};
+    r->series[1] = (ictus_store_series){"HPC", n_buckets, r->analysable_us[1], NULL};
     r->res = (ictus_store_results){
         .file = {path, animal, {1000000 + seed, 1700000000000000000 + seed, 77}, &r->hash, run_id},
         .format = "EDF+C",
@@ -461,9 +461,14 @@ static void test_put_replace_idempotent(void)
     CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DATA);
     CHECK_MSG(strstr(err.msg, "\"HPC\" has 9 buckets: expected 10") != NULL, "%s", err.msg);
     make_results(&bad, "recordings/m1/day1.edf", "m1", run2, 6, 5);
-    bad.units[0][3] = 601;
+    bad.analysable_us[0][3] = 60 * ICTUS_US_PER_S + 1; /* 1 µs more than the bucket */
     CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DATA);
-    CHECK_MSG(strstr(err.msg, "bucket 3: 601 units") != NULL, "%s", err.msg);
+    CHECK_MSG(strstr(err.msg, "bucket 3: 60000001 us analysable: expected 0 to the bucket's "
+                              "60000000 us") != NULL, "%s", err.msg);
+    make_results(&bad, "recordings/m1/day1.edf", "m1", run2, 6, 5);
+    bad.analysable_us[1][9] = -1;
+    CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DATA);
+    CHECK_MSG(strstr(err.msg, "\"HPC\", bucket 9: -1 us") != NULL, "%s", err.msg);
     make_results(&bad, "recordings/m1/day1.edf", "m1", run2, 6, 5);
     bad.series[1].channel = "*";
     CHECK(ictus_store_put_recording(s, &bad.res, &err) == ICTUS_ERR_DATA);
@@ -710,13 +715,13 @@ static void test_groups(void)
  * ---------------------------------------------------------------------- */
 
 /* Put a recording of `animal` starting at T_10H + offset_s, lasting
- * duration_s, with series `channel` holding units[]. */
+ * duration_s, with series `channel` holding analysable_us[]. */
 static void put_series(ictus_store *s, int64_t run, const char *path, const char *animal,
                        int64_t offset_s, int64_t duration_s, const char *channel,
-                       const uint16_t *units, int64_t n_buckets)
+                       const int64_t *analysable_us, int64_t n_buckets)
 {
     static ictus_hash128 h = {3, 4};
-    ictus_store_series ser = {channel, n_buckets, units, NULL};
+    ictus_store_series ser = {channel, n_buckets, analysable_us, NULL};
     ictus_store_results res = {
         .file = {path, animal, {1, 2, 3}, &h, run},
         .format = "FLAC",
@@ -738,6 +743,9 @@ static double analysable(ictus_store *s, const char *animal, const char *channel
     return secs;
 }
 
+/* x seconds in µs */
+#define S(x) ((int64_t)(x) * ICTUS_US_PER_S)
+
 static uint64_t rng = 99;
 static double uniform(void)
 {
@@ -753,7 +761,7 @@ static void test_analysable(void)
     int64_t run = start_run(s, "p@1");
     /* m1: 150 s from 10:00:00, buckets 60 + 60 + 30 s; the second is half
      * artefact; then a gap; then 60 s from 10:05:00. */
-    const uint16_t r1[] = {600, 300, 300}, r1_hpc[] = {600, 0, 300}, r2[] = {600};
+    const int64_t r1[] = {S(60), S(30), S(30)}, r1_hpc[] = {S(60), 0, S(30)}, r2[] = {S(60)};
     put_series(s, run, "recordings/r1.wav", "m1", 0, 150, "*", r1, 3);
     put_series(s, run, "recordings/r1b.wav", "m9", 0, 150, "HPC", r1_hpc, 3);
     put_series(s, run, "recordings/r2.wav", "m1", 300, 60, "*", r2, 1);
@@ -771,6 +779,28 @@ static void test_analysable(void)
     CHECK_NEAR(analysable(s, "m9", "HPC", 60, 120), 0, 0, tol);
     CHECK_NEAR(analysable(s, "nobody", "*", 0, 150), 0, 0, tol);
 
+    /* New rows are stored in 1 ms units (60 s = 60000 = 0xEA60)... */
+    char *row = pragma_text(s, "SELECT a.unit_us || ' ' || hex(a.analysable_units) FROM analysable a "
+                               "JOIN recordings r ON r.id = a.recording_id "
+                               "WHERE r.path = 'recordings/r1b.wav'");
+    CHECK_STR(row, "1000 60EA00003075");
+    free(row);
+    /* ...and every row is read in its own unit: m9's series rewritten as an
+     * older database stored it (0.1 s units: 600, 0, 300) reads the same. */
+    CHECK(sqlite3_exec(ictus_store_db(s), "UPDATE analysable SET unit_us = 100000, "
+                       "analysable_units = X'580200002C01' WHERE channel = 'HPC'", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    CHECK_NEAR(analysable(s, "m9", "HPC", 0, 150), 90, 0, tol);
+    CHECK_NEAR(analysable(s, "m9", "HPC", 30, 135), 30 + 0 + 15, 0, tol);
+    /* A bucket's µs round to the nearest ms: 59.9995 s stores 60000 units. */
+    const int64_t r4[] = {S(60) - 500, S(60) - 501};
+    put_series(s, run, "recordings/r4.wav", "m4", 0, 120, "*", r4, 2);
+    row = pragma_text(s, "SELECT hex(a.analysable_units) FROM analysable a "
+                         "JOIN recordings r ON r.id = a.recording_id "
+                         "WHERE r.path = 'recordings/r4.wav'");
+    CHECK_STR(row, "60EA5FEA");
+    free(row);
+
     /* Additivity over random split points, and never above the range. */
     for (int i = 0; i < 200; i++) {
         double t0 = -50 + 450 * uniform(), t1 = t0 + 400 * uniform(), m = t0 + (t1 - t0) * uniform();
@@ -782,13 +812,13 @@ static void test_analysable(void)
 
     /* A copy of r1 with more analysable time overlaps it: each instant counts
      * once, at the larger share. */
-    const uint16_t r3[] = {600, 600, 300};
+    const int64_t r3[] = {S(60), S(60), S(30)};
     put_series(s, run, "recordings/r1-copy.wav", "m1", 0, 150, "*", r3, 3);
     CHECK_NEAR(analysable(s, "m1", "*", 0, 150), 150, 0, tol);
     CHECK_NEAR(analysable(s, "m1", "*", -3600, 3600), 210, 0, tol);
 
     /* Overlap with shifted buckets: A [0, 120) share 0.5, B [60, 180) share 1. */
-    const uint16_t ra[] = {300, 300}, rb[] = {600, 600};
+    const int64_t ra[] = {S(30), S(30)}, rb[] = {S(60), S(60)};
     put_series(s, run, "recordings/a.wav", "m2", 0, 120, "*", ra, 2);
     put_series(s, run, "recordings/b.wav", "m2", 60, 120, "*", rb, 2);
     CHECK_NEAR(analysable(s, "m2", "*", 0, 180), 30 + 120, 0, tol);

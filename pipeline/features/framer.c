@@ -3,10 +3,12 @@
 #include "pipeline/features/framer.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grid.h"
 #include "pipeline/dsp/runmed.h"
 #include "pipeline/source/source.h"
 #include "pipeline/features/spectrum.h"
@@ -18,8 +20,8 @@ struct ictus_framer {
     const ictus_settings *set;
     int channel;
     double fs_hz;
+    ictus_grid grid;
     int n;                 /* window length in samples */
-    double hop_samples;    /* hop_s * fs_hz, may be non-integer */
 
     /* ring of the most recent samples, indexed by absolute index & mask */
     float *ring;
@@ -40,46 +42,37 @@ struct ictus_framer {
 
 static int64_t window_start(const ictus_framer *fr, int64_t k)
 {
-    return llround((double)k * fr->hop_samples);
-}
-
-/* First window whose end lies beyond index i (so it may hold index i). */
-static int64_t first_window_ending_after(const ictus_framer *fr, int64_t i)
-{
-    int64_t k = (int64_t)floor((double)(i - fr->n + 1) / fr->hop_samples);
-    if (k < 0)
-        k = 0;
-    while (k > 0 && window_start(fr, k - 1) + fr->n > i)
-        k--;
-    while (window_start(fr, k) + fr->n <= i)
-        k++;
-    return k;
+    return ictus_grid_first_sample(&fr->grid, fr->fs_hz, k);
 }
 
 ictus_status ictus_framer_create(const ictus_settings *set, int channel, double fs_hz,
                                  ictus_framer **out, ictus_error *err)
 {
     *out = NULL;
-    int n = (int)lround(set->win_s * fs_hz);
+    ictus_grid grid;
+    ictus_status st = ictus_grid_init(&grid, set->hop_s, set->win_s, err);
+    if (st != ICTUS_OK)
+        return st;
+    int64_t n = ictus_grid_window_samples(&grid, fs_hz);
     if (n < 4)
         return ictus_fail(err, ICTUS_ERR_CONFIG,
-                          "settings: a %g s window at %g Hz holds %d samples; at least 4 needed",
-                          set->win_s, fs_hz, n);
+                          "settings: a %g s window at %g Hz holds %" PRId64 " samples; at least 4 "
+                          "needed", set->win_s, fs_hz, n);
     ictus_framer *fr = ictus_xcalloc(1, sizeof *fr);
     fr->set = set;
     fr->channel = channel;
     fr->fs_hz = fs_hz;
-    fr->n = n;
-    fr->hop_samples = set->hop_s * fs_hz;
+    fr->grid = grid;
+    fr->n = (int)n;
     int64_t cap = 1;
-    while (cap < 2 * (int64_t)n + (int64_t)ceil(fr->hop_samples) + 2)
+    while (cap < 2 * n + (int64_t)ceil(ictus_grid_hop_samples(&grid, fs_hz)) + 2)
         cap <<= 1;
     fr->mask = cap - 1;
     fr->ring = ictus_xmalloc((size_t)cap * sizeof(float));
     fr->ring_flags = ictus_xmalloc((size_t)cap);
     memset(fr->ring_flags, SLOT_ABSENT, (size_t)cap);
     fr->x = ictus_xmalloc((size_t)n * sizeof(double));
-    fr->spectrum = ictus_spectrum_create(n, fs_hz, set->window);
+    fr->spectrum = ictus_spectrum_create(fr->n, fs_hz, set->window);
     fr->psd = ictus_xmalloc((size_t)ictus_spectrum_n_freq(fr->spectrum) * sizeof(double));
     fr->base_rms = ictus_runmed_create(set->baseline_windows);
     fr->base_emg_power = ictus_runmed_create(set->baseline_windows);
@@ -91,7 +84,7 @@ ictus_status ictus_framer_create(const ictus_settings *set, int channel, double 
         f->set = set;
         f->priv = f->desc->priv_size ? ictus_xcalloc(1, f->desc->priv_size) : NULL;
         if (f->desc->start) {
-            ictus_status st = f->desc->start(f, set, n, fs_hz, err);
+            st = f->desc->start(f, set, fr->n, fs_hz, err);
             if (st != ICTUS_OK) {
                 ictus_framer_destroy(fr);
                 return st;
@@ -224,7 +217,7 @@ static void skip_to(ictus_framer *fr, int64_t to, ictus_frame_fn fn, void *ctx)
             /* no pending window holds a present sample: jump */
             memset(fr->ring_flags, SLOT_ABSENT, (size_t)fr->mask + 1);
             fr->filled_to = to;
-            int64_t k = first_window_ending_after(fr, to);
+            int64_t k = ictus_grid_first_window_ending_after(&fr->grid, fr->fs_hz, to);
             if (k > fr->next_k) {
                 fr->next_k = k;
                 fr->next_start = window_start(fr, k);

@@ -1,9 +1,9 @@
 /* framer.h: cut one channel's analysis-rate signal into windows on the
  * recording's grid, and compute every registered feature for each.
  *
- * Window k covers analysis samples [a_k, a_k + n) with
- * a_k = round(k * hop_s * fs_hz) and n = round(win_s * fs_hz), so windows of
- * channels at different rates line up in time.  A window with any sample
+ * Window k covers analysis samples [a_k, a_k + n) of the recording's window
+ * grid (base/grid.h): a_k = round(k * hop_s * fs_hz), n = round(win_s * fs_hz),
+ * so windows of channels at different rates line up in time.  A window with any sample
  * missing (a gap, or an invalid value) is emitted with the `gap` flag and
  * all features NaN; a window with no sample at all is not emitted; a window
  * cut short by the end of the recording is not emitted.
@@ -24,7 +24,8 @@
 typedef struct ictus_framer ictus_framer;
 
 /* Windows for `channel` at analysis rate fs_hz.  `set` must outlive it.
- * Fails with ICTUS_ERR_CONFIG when a window would hold fewer than 4 samples. */
+ * Fails with ICTUS_ERR_CONFIG when hop_s and win_s make no grid
+ * (ictus_grid_init()) or a window would hold fewer than 4 samples. */
 ictus_status ictus_framer_create(const ictus_settings *set, int channel, double fs_hz,
                                  ictus_framer **out, ictus_error *err);
 void ictus_framer_destroy(ictus_framer *fr); /* NULL is a no-op */
