@@ -42,8 +42,9 @@ static ictus_status compare(const char *const *dirs, int n, const ictus_analysis
                                                 &res, err) != ICTUS_OK)
         st = cli_work_failure(err);
     if (res && res->mixed_settings) {
-        cli_printf_error("the studies' [analysis] settings differ (see %s/comparison-settings.txt): "
-                         "their response classes follow different rules", out_dir);
+        cli_printf_error("the studies' [analysis] settings differ (see "
+                         "%s/comparison-settings.txt): their response classes follow different "
+                         "rules", out_dir);
         problems = true;
     }
     if (res && ictus_compare_write(res, out_dir, err) != ICTUS_OK)

@@ -157,7 +157,9 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
             }
             s.protocol = &protocol;
             break;
-        case OPT_BASELINE: ok &= parse_duration("baseline", optarg, &protocol.baseline_s, err); break;
+        case OPT_BASELINE:
+            ok &= parse_duration("baseline", optarg, &protocol.baseline_s, err);
+            break;
         case OPT_DRUG: ok &= parse_duration("drug", optarg, &protocol.drug_s, err); break;
         case OPT_WASHOUT: ok &= parse_duration("washout", optarg, &protocol.washout_s, err); break;
         case OPT_MIN_RATE:

@@ -47,7 +47,8 @@ static int64_t unix_now_us(void)
 }
 
 /* printf to the reporter's log. */
-static void report(const run_reporter *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(const run_reporter *rep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void report(const run_reporter *rep, const char *fmt, ...)
 {
