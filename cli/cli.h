@@ -1,103 +1,151 @@
-/* cli.h: what the verbs share: error printing, settings from presets and
- * --config/--set, source options from the command line. */
+/* cli.h: what the verbs share: the verb table, the one error convention,
+ * settings from presets and --config/--set, source and analysis options.
+ *
+ * The error convention.  A verb returns ICTUS_OK or the status of what
+ * stopped or spoiled its work, with err's message (one line, naming the file)
+ * for main.c to print as `ictus: MESSAGE`; main turns the status into the
+ * exit status (cli_exit_status()).  A verb that met problems item by item
+ * (files it could not read, rows it rejected) prints each as it goes with
+ * cli_print_error() and ends with cli_problems_reported().  A wrong command
+ * line ends with ICTUS_ERR_USAGE: main prints the message, if any, and the
+ * verb's usage text.  The helpers below never print.
+ */
 #ifndef ICTUS_CLI_H
 #define ICTUS_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "detectors/preset.h"
 #include "base/config.h"
+#include "base/status.h"
+#include "detectors/preset.h"
 #include "pipeline/settings.h"
 #include "pipeline/source/source.h"
-#include "base/status.h"
 
-/* Exit statuses (DESIGN.md). */
+/* Exit statuses (README, "The verbs"). */
 enum {
     CLI_OK = 0,        /* success */
     CLI_PROBLEMS = 1,  /* the work found problems it reported (e.g. some files rejected) */
-    CLI_USAGE = 2,     /* bad usage or configuration */
+    CLI_USAGE = 2,     /* bad usage or configuration, or (run) another run holds the study */
 };
 
-/* Each verb: argc/argv start at the verb's name. */
-int cmd_info(int argc, char **argv);
-int cmd_features(int argc, char **argv);
-int cmd_detect(int argc, char **argv);
-int cmd_score(int argc, char **argv);
-int cmd_synth(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_analyze(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
+/* One verb: `ictus NAME ...`.  run() gets argc/argv starting at the verb's
+ * name and an err cleared by the caller. */
+typedef struct {
+    const char *name;
+    ictus_status (*run)(int argc, char **argv, ictus_error *err);
+    const char *summary;  /* one line for `ictus --help` */
+    const char *usage;    /* `ictus NAME --help`; also on stderr after a usage error */
+} cli_verb;
 
-/* Print `ictus: MESSAGE` on stderr (the message already names the file). */
-void cli_error(const ictus_error *err);
-/* Print `ictus: ` and a formatted message on stderr. */
-void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern const cli_verb cli_verb_info, cli_verb_features, cli_verb_detect, cli_verb_score,
+    cli_verb_synth, cli_verb_run, cli_verb_analyze, cli_verb_compare;
+
+/* The exit status of a verb that returned `st`: CLI_OK for ICTUS_OK;
+ * CLI_USAGE for ICTUS_ERR_USAGE, ICTUS_ERR_CONFIG and ICTUS_ERR_BUSY (the
+ * command line, the settings or the study is wrong, or the study is busy);
+ * CLI_PROBLEMS for every other status (the work found problems). */
+int cli_exit_status(ictus_status st);
+
+/* Make err's failure (whatever its cause) count as bad configuration, exit
+ * 2, keeping its message: for what the user named that stops the verb before
+ * any work (its settings, the study, a stimulation list).  ICTUS_ERR_BUSY
+ * stays; everything else (a path too long included: no usage text follows)
+ * becomes ICTUS_ERR_CONFIG.  Returns the new status. */
+ictus_status cli_config_failure(ictus_error *err);
+
+/* Make err's failure count as a problem of the work, exit 1, keeping its
+ * message.  Returns the new status (ICTUS_ERR_DATA when it was one of the
+ * exit-2 statuses). */
+ictus_status cli_work_failure(ictus_error *err);
+
+/* The verb printed the problems it found: exit 1 with nothing more to print
+ * (err's message emptied).  Returns ICTUS_ERR_DATA. */
+ictus_status cli_problems_reported(ictus_error *err);
+
+/* A wrong command line: record the first such message in err (later ones
+ * are dropped: main prints one line, then the usage text).  Returns
+ * ICTUS_ERR_USAGE. */
+ictus_status cli_usage_error(ictus_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The command line is wrong: ICTUS_ERR_USAGE, keeping the message that
+ * cli_usage_error() recorded, if any (getopt prints its own). */
+ictus_status cli_bad_command_line(ictus_error *err);
+
+/* Print `ictus: MESSAGE` on stderr (the status's name when the message is
+ * empty): for the verbs' item-by-item problems and for main. */
+void cli_print_error(const ictus_error *err);
+/* Print `ictus: ` and a formatted message on stderr (the verbs only). */
+void cli_printf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Option arguments collected in order (pointers into argv, not owned). */
+typedef struct {
+    const char **items;
+    int n;
+    size_t cap;
+} cli_args;
+
+void cli_args_add(cli_args *l, const char *arg);
+void cli_args_free(cli_args *l);
+
+/* Split a comma-separated list in place ("a,b,,c" -> a, b, c) into *items
+ * (grown as needed; pointers into s); returns how many. */
+int cli_split_list(char *s, cli_args *items);
 
 /* The settings a verb runs with: defaults, then the preset file, then
  * --config files, then --set assignments, later ones winning. */
 typedef struct {
     ictus_config *cfg;
     ictus_settings set;
-    char preset[64];        /* preset name ("" when none) */
-    char preset_path[4096]; /* file the preset came from */
-    const char *config_files[16];
-    int n_config_files;
-    const char *assignments[64];
-    int n_assignments;
+    const char *preset;     /* --preset (a name or a path), NULL when none */
+    cli_args config_files;  /* --config, in order */
+    cli_args assignments;   /* --set, in order */
 } cli_settings;
 
 void cli_settings_init(cli_settings *cs);
-/* Handle the shared option `opt` with argument `arg` if it is one of
+/* Take the shared option `opt` with argument `arg` if it is one of
  * --preset/-p, --config/-c, --set; returns false when it is not. */
 bool cli_settings_option(cli_settings *cs, int opt, const char *arg);
-/* Load everything; on error prints it and returns false. `sections` are
- * the config sections this verb consumes and must all be known. */
-bool cli_settings_load(cli_settings *cs, const char *const *sections);
-/* Load everything into a detection preset (which must be named by --preset
- * or by a --config file's [preset] section); on error prints it (listing
- * the presets there are) and returns false.  Free with ictus_preset_free(). */
-bool cli_preset_load(cli_settings *cs, ictus_preset *preset);
+/* Load everything into cs->set; `sections` are the config sections this
+ * verb consumes and must all be known.  Every failure (no such preset, an
+ * unreadable file, a bad value) is ICTUS_ERR_CONFIG. */
+ictus_status cli_settings_load(cli_settings *cs, const char *const *sections, ictus_error *err);
+/* Load everything into a detection preset, which must be named by --preset
+ * or by a --config file's [preset] section (else the message lists the
+ * presets there are).  Failures are ICTUS_ERR_CONFIG.  Free the preset
+ * with ictus_preset_free() in any case. */
+ictus_status cli_preset_load(cli_settings *cs, ictus_preset *preset, ictus_error *err);
 void cli_settings_free(cli_settings *cs);
-
-/* Find preset `name` (a path, or a name looked up in $ICTUS_PRESET_DIR,
- * the source tree's detectors/presets beside the executable, and the
- * installed share/ictus/presets); writes the path; false when not found. */
-bool cli_find_preset(const char *name, char *path, size_t size);
 
 /* Source options from --start, --labels, --full-scale-uv (for sound files). */
 typedef struct {
     ictus_source_options opt;
-    char *labels_copy;
-    const char *labels[64];
+    char *labels_copy;        /* owned copy of --labels */
+    cli_args labels;          /* into labels_copy */
 } cli_source_options;
 
 void cli_source_options_init(cli_source_options *so);
-/* Handle --start/--labels/--full-scale-uv; false when `opt` is not one. */
-bool cli_source_option(cli_source_options *so, int opt, const char *arg, bool *bad);
+/* Take --start/--labels/--full-scale-uv; false when `opt` is not one.  A
+ * bad value is recorded in err with cli_usage_error(). */
+bool cli_source_option(cli_source_options *so, int opt, const char *arg, ictus_error *err);
 void cli_source_options_free(cli_source_options *so);
 
 /* --jobs and --channels, shared by the verbs that analyse recordings. */
 typedef struct {
     int jobs;                 /* -j N: threads (default: all cores) */
     char *channel_list;       /* owned copy of --channels */
-    const char *channels[64]; /* into channel_list */
-    int n_channels;           /* 0: every EEG channel */
+    cli_args channels;        /* into channel_list; none: every EEG channel */
 } cli_analysis_options;
 
 void cli_analysis_options_init(cli_analysis_options *ao);
-/* Handle -j/--jobs and --channels; false when `opt` is neither. */
-bool cli_analysis_option(cli_analysis_options *ao, int opt, const char *arg, bool *bad);
+/* Take -j/--jobs and --channels; false when `opt` is neither.  A bad value
+ * is recorded in err with cli_usage_error(). */
+bool cli_analysis_option(cli_analysis_options *ao, int opt, const char *arg, ictus_error *err);
 void cli_analysis_options_free(cli_analysis_options *ao);
-
-/* The animal of a recording when no manifest says: the EDF patient code
- * (its first word; "X" means unknown), else the file name without extension. */
-void cli_default_animal(const ictus_recording_info *info, char *out, size_t size);
 
 /* Number of online CPUs (at least 1). */
 int cli_cpu_count(void);
-
-/* Split a comma-separated list in place into at most max items. */
-int cli_split_list(char *s, const char **items, int max);
 
 /* Long-option codes shared by the verbs. */
 enum {

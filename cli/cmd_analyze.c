@@ -1,8 +1,10 @@
 /* cmd_analyze.c: `ictus analyze`: periods, response classes, statistics → STUDY/out. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/path.h"
 #include "cli/cli.h"
 #include "protocols/analysis.h"
 
@@ -20,72 +22,36 @@ static const char usage_text[] =
     "Exit status: 0 done; 1 done, but manifest rows were rejected or events belong to no\n"
     "animal (listed on stderr); 2 bad usage, settings, study or events file.\n";
 
-/* Exit status of a failed load: the store's own failures are problems met
- * while working; everything else is the study, its settings or the events
- * file given. */
-static int load_failure_status(ictus_status st)
+/* A failed load: the store's own failures are problems met while working
+ * (exit 1); everything else is the study, its settings or the events file
+ * given (exit 2). */
+static ictus_status load_failure(ictus_error *err)
 {
-    return st == ICTUS_ERR_DB || st == ICTUS_ERR_BUSY ? CLI_PROBLEMS : CLI_USAGE;
+    return err->status == ICTUS_ERR_DB || err->status == ICTUS_ERR_BUSY ? cli_work_failure(err)
+                                                                        : cli_config_failure(err);
 }
 
-int cmd_analyze(int argc, char **argv)
+/* Report the analysis of `dir` and write it to out_dir. */
+static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
+                            const char *events_csv, const char *out_option, ictus_error *err)
 {
-    enum { OPT_EVENTS = 1200 };
-    static const struct option longopts[] = {
-        {"set", required_argument, NULL, OPT_SET},
-        {"events", required_argument, NULL, OPT_EVENTS},
-        {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *assignments[64], *events_csv = NULL, *out_option = NULL;
-    int n_assignments = 0, opt;
-    bool bad = false;
-    while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            fputs(usage_text, stdout);
-            return CLI_OK;
-        }
-        if (opt == OPT_SET && n_assignments < 64)
-            assignments[n_assignments++] = optarg;
-        else if (opt == OPT_EVENTS)
-            events_csv = optarg;
-        else if (opt == 'o')
-            out_option = optarg;
-        else
-            bad = true;
-    }
-    if (bad || optind != argc - 1) {
-        fputs(usage_text, stderr);
-        return CLI_USAGE;
-    }
-    const char *dir = argv[optind];
-    ictus_analysis_options aopt = {assignments, n_assignments};
     ictus_study *study;
     ictus_analysis *an;
-    ictus_error err;
-    ictus_status st = ictus_analysis_load_from(dir, &aopt, events_csv, &study, &an, &err);
-    if (st != ICTUS_OK) {
-        cli_error(&err);
-        return load_failure_status(st);
-    }
-    int status = study->problems.n ? CLI_PROBLEMS : CLI_OK;
+    if (ictus_analysis_load_from(dir, aopt, events_csv, &study, &an, err) != ICTUS_OK)
+        return load_failure(err);
+    bool problems = study->problems.n > 0;
     for (int i = 0; i < study->problems.n; i++)
-        cli_errorf("%s", study->problems.lines[i]);
+        cli_printf_error("%s", study->problems.lines[i]);
     if (an->n_events_unknown_animal) {
-        cli_errorf("%s%s: %lld events belong to animals not in animals.csv: left out",
-                   events_csv ? events_csv : dir, events_csv ? "" : "/ictus.db",
-                   (long long)an->n_events_unknown_animal);
-        status = CLI_PROBLEMS;
+        cli_printf_error("%s%s: %lld events belong to animals not in animals.csv: left out",
+                         events_csv ? events_csv : dir, events_csv ? "" : "/ictus.db",
+                         (long long)an->n_events_unknown_animal);
+        problems = true;
     }
-    char out_dir[4096];
-    if (out_option)
-        snprintf(out_dir, sizeof out_dir, "%s", out_option);
-    else
-        snprintf(out_dir, sizeof out_dir, "%s/out", dir);
-    if (ictus_analysis_write(an, out_dir, &err) != ICTUS_OK) {
-        cli_error(&err);
-        status = CLI_PROBLEMS;
+    char *out_dir = out_option ? ictus_xstrdup(out_option) : ictus_path_join_alloc(dir, "out");
+    ictus_status st = ictus_analysis_write(an, out_dir, err);
+    if (st != ICTUS_OK) {
+        st = cli_work_failure(err);
     } else {
         size_t n_responders = 0;
         for (size_t i = 0; i < an->n_outcomes; i++)
@@ -107,7 +73,51 @@ int cmd_analyze(int argc, char **argv)
                    "%s/dosing.csv (baseline, treatment, vehicle, washout; see the README)\n",
                    dir);
     }
+    free(out_dir);
     ictus_analysis_destroy(an);
     ictus_study_destroy(study);
-    return status;
+    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
 }
+
+static ictus_status run_analyze(int argc, char **argv, ictus_error *err)
+{
+    enum { OPT_EVENTS = 1200 };
+    static const struct option longopts[] = {
+        {"set", required_argument, NULL, OPT_SET},
+        {"events", required_argument, NULL, OPT_EVENTS},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *events_csv = NULL, *out_option = NULL;
+    cli_args assignments = {0};
+    bool bad = false, help = false;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP)
+            help = true;
+        else if (opt == OPT_SET)
+            cli_args_add(&assignments, optarg);
+        else if (opt == OPT_EVENTS)
+            events_csv = optarg;
+        else if (opt == 'o')
+            out_option = optarg;
+        else
+            bad = true;
+    }
+    ictus_status st = ICTUS_OK;
+    if (help) {
+        fputs(usage_text, stdout);
+    } else if (bad || optind != argc - 1) {
+        st = cli_bad_command_line(err);
+    } else {
+        ictus_analysis_options aopt = {assignments.items, assignments.n};
+        st = analyze(argv[optind], &aopt, events_csv, out_option, err);
+    }
+    cli_args_free(&assignments);
+    return st;
+}
+
+const cli_verb cli_verb_analyze = {
+    "analyze", run_analyze,
+    "STUDY_DIR   periods, response classes, statistics -> STUDY_DIR/out", usage_text};

@@ -18,67 +18,39 @@ static const char usage_text[] =
     "Exit status: 0 done; 1 done, but manifest rows were rejected or the studies' analysis\n"
     "settings differ (listed on stderr); 2 bad usage, settings or study.\n";
 
-int cmd_compare(int argc, char **argv)
+/* Load every study, compare, write to out_dir and print the table. */
+static ictus_status compare(const char *const *dirs, int n, const ictus_analysis_options *aopt,
+                            const char *out_dir, ictus_error *err)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"set", required_argument, NULL, OPT_SET},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *assignments[64], *out_dir = NULL;
-    int n_assignments = 0, opt;
-    bool bad = false;
-    while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            fputs(usage_text, stdout);
-            return CLI_OK;
-        }
-        if (opt == 'o')
-            out_dir = optarg;
-        else if (opt == OPT_SET && n_assignments < 64)
-            assignments[n_assignments++] = optarg;
-        else
-            bad = true;
-    }
-    if (bad || !out_dir || optind >= argc) {
-        fputs(usage_text, stderr);
-        return CLI_USAGE;
-    }
-    int n = argc - optind, loaded = 0, status = CLI_OK;
-    const char *const *dirs = (const char *const *)argv + optind;
     ictus_study **studies = ictus_xcalloc((size_t)n, sizeof *studies);
     ictus_analysis **analyses = ictus_xcalloc((size_t)n, sizeof *analyses);
-    ictus_analysis_options aopt = {assignments, n_assignments};
-    ictus_error err;
+    ictus_status st = ICTUS_OK;
+    bool problems = false;
+    int loaded = 0;
     for (; loaded < n; loaded++) {
-        if (ictus_analysis_load(dirs[loaded], &aopt, &studies[loaded], &analyses[loaded], &err) !=
+        if (ictus_analysis_load(dirs[loaded], aopt, &studies[loaded], &analyses[loaded], err) !=
             ICTUS_OK) {
-            cli_error(&err);
-            status = CLI_USAGE;
+            st = cli_config_failure(err);
             break;
         }
         for (int i = 0; i < studies[loaded]->problems.n; i++)
-            cli_errorf("%s", studies[loaded]->problems.lines[i]);
-        status = studies[loaded]->problems.n ? CLI_PROBLEMS : status;
+            cli_printf_error("%s", studies[loaded]->problems.lines[i]);
+        problems |= studies[loaded]->problems.n > 0;
     }
     ictus_compare_result *res = NULL;
-    if (loaded == n && ictus_compare_compute((const ictus_analysis *const *)analyses, dirs, n,
-                                             &res, &err) != ICTUS_OK) {
-        cli_error(&err);
-        status = CLI_PROBLEMS;
-    }
+    if (st == ICTUS_OK && ictus_compare_compute((const ictus_analysis *const *)analyses, dirs, n,
+                                                &res, err) != ICTUS_OK)
+        st = cli_work_failure(err);
     if (res && res->mixed_settings) {
-        cli_errorf("the studies' [analysis] settings differ (see %s/comparison-settings.txt): "
-                   "their response classes follow different rules", out_dir);
-        status = CLI_PROBLEMS;
+        cli_printf_error("the studies' [analysis] settings differ (see "
+                         "%s/comparison-settings.txt): their response classes follow different "
+                         "rules", out_dir);
+        problems = true;
     }
-    if (res && ictus_compare_write(res, out_dir, &err) != ICTUS_OK) {
-        cli_error(&err);
-        status = CLI_PROBLEMS;
-    } else if (res) {
+    if (res && ictus_compare_write(res, out_dir, err) != ICTUS_OK)
+        st = cli_work_failure(err);
+    else if (res)
         ictus_compare_print(res, stdout);
-    }
     ictus_compare_destroy(res);
     for (int i = 0; i < loaded; i++) {
         ictus_analysis_destroy(analyses[i]);
@@ -86,5 +58,44 @@ int cmd_compare(int argc, char **argv)
     }
     free(analyses);
     free(studies);
-    return status;
+    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
 }
+
+static ictus_status run_compare(int argc, char **argv, ictus_error *err)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"set", required_argument, NULL, OPT_SET},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out_dir = NULL;
+    cli_args assignments = {0};
+    bool bad = false, help = false;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP)
+            help = true;
+        else if (opt == 'o')
+            out_dir = optarg;
+        else if (opt == OPT_SET)
+            cli_args_add(&assignments, optarg);
+        else
+            bad = true;
+    }
+    ictus_status st = ICTUS_OK;
+    if (help) {
+        fputs(usage_text, stdout);
+    } else if (bad || !out_dir || optind >= argc) {
+        st = cli_bad_command_line(err);
+    } else {
+        ictus_analysis_options aopt = {assignments.items, assignments.n};
+        st = compare((const char *const *)argv + optind, argc - optind, &aopt, out_dir, err);
+    }
+    cli_args_free(&assignments);
+    return st;
+}
+
+const cli_verb cli_verb_compare = {
+    "compare", run_compare,
+    "STUDY_DIR... -o DIR   drug comparisons across cohorts (screening)", usage_text};

@@ -9,6 +9,7 @@
 #include "detectors/recording_detection.h"
 #include "detectors/stimlist.h"
 #include "base/csvout.h"
+#include "pipeline/source/recording_name.h"
 
 static const char usage_text[] =
     "usage: ictus detect --preset P [options] RECORDING... -o events.csv\n"
@@ -25,7 +26,90 @@ static const char usage_text[] =
     "  -j, --jobs N          worker threads (default: all cores)\n"
     "  --start T, --labels A,B, --full-scale-uv X   for sound files (WAV, FLAC, ...)\n";
 
-int cmd_detect(int argc, char **argv)
+/* What the detection of every recording shares. */
+typedef struct {
+    const ictus_preset *preset;
+    const cli_source_options *so;
+    const cli_analysis_options *ao;
+    const char *animal;         /* --animal, or NULL: each recording's default */
+    const ictus_stimlist *stims;
+    FILE *explain;
+} detect_job;
+
+/* Detect one recording and write its events; false (printed) when it fails. */
+static bool detect_one(const detect_job *job, const char *path, ictus_out *out)
+{
+    ictus_source *src;
+    ictus_error err;
+    if (ictus_source_open(path, &job->so->opt, &src, &err) != ICTUS_OK) {
+        cli_print_error(&err);
+        return false;
+    }
+    ictus_detect_options dopt = {.n_threads = job->ao->jobs,
+                                 .channels = job->ao->channels.n ? job->ao->channels.items : NULL,
+                                 .n_channels = job->ao->channels.n, .explain = job->explain};
+    if (job->stims)
+        dopt.stim_us = ictus_stimlist_for(job->stims, path, &dopt.n_stim);
+    if (job->explain)
+        fprintf(job->explain, "# %s\n", path);
+    ictus_detection *det;
+    bool ok = ictus_detect(src, job->preset, &dopt, &det, &err) == ICTUS_OK;
+    if (!ok) {
+        cli_print_error(&err);
+    } else {
+        char who[128];
+        if (job->animal)
+            snprintf(who, sizeof who, "%s", job->animal);
+        else
+            ictus_recording_default_animal(ictus_source_info(src), who, sizeof who);
+        for (int e = 0; e < det->n_events; e++)
+            ictus_events_csv_write(out, path, who, job->preset->id, &det->events[e]);
+        ictus_detection_destroy(det);
+    }
+    ictus_source_close(src);
+    return ok;
+}
+
+/* Set up the preset, the output, the stimulations and the explanation
+ * file, then detect every recording in argv[first..argc). */
+static ictus_status detect_all(char **argv, int first, int argc, cli_settings *cs,
+                               detect_job *job, const char *output, const char *stim_path,
+                               const char *explain_path, bool *problems, ictus_error *err)
+{
+    ictus_preset preset = {0};
+    ictus_stimlist *stims = NULL;
+    ictus_out out = {0};
+    bool out_open = false;
+    ictus_status st = cli_preset_load(cs, &preset, err);
+    if (st == ICTUS_OK) {
+        st = ictus_out_open(&out, output, err) == ICTUS_OK ? ICTUS_OK : cli_work_failure(err);
+        out_open = st == ICTUS_OK;
+    }
+    if (st == ICTUS_OK && stim_path && ictus_stimlist_load(stim_path, &stims, err) != ICTUS_OK)
+        st = cli_config_failure(err);
+    if (st == ICTUS_OK && explain_path && !(job->explain = fopen(explain_path, "w")))
+        st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", explain_path,
+                        strerror(errno));
+    if (st == ICTUS_OK) {
+        job->preset = &preset;
+        job->stims = stims;
+        ictus_events_csv_write_header(&out);
+        for (int i = first; i < argc; i++)
+            *problems |= !detect_one(job, argv[i], &out);
+    }
+    ictus_error close_err;
+    if (out_open && ictus_out_close(&out, &close_err) != ICTUS_OK && st == ICTUS_OK) {
+        *err = close_err;
+        st = cli_work_failure(err);
+    }
+    ictus_stimlist_destroy(stims);
+    if (job->explain)
+        fclose(job->explain);
+    ictus_preset_free(&preset);
+    return st;
+}
+
+static ictus_status run_detect(int argc, char **argv, ictus_error *err)
 {
     static const struct option longopts[] = {
         CLI_SETTINGS_LONGOPTS, CLI_SOURCE_LONGOPTS,
@@ -37,25 +121,24 @@ int cmd_detect(int argc, char **argv)
     };
     cli_settings cs;
     cli_source_options so;
+    cli_analysis_options ao;
     cli_settings_init(&cs);
     cli_source_options_init(&so);
-    const char *output = "-", *animal = NULL, *explain_path = NULL, *stim_path = NULL;
-    ictus_stimlist *stims = NULL;
-    FILE *explain = NULL;
-    bool bad = false;
-    cli_analysis_options ao;
     cli_analysis_options_init(&ao);
+    const char *output = "-", *explain_path = NULL, *stim_path = NULL;
+    detect_job job = {.so = &so, .ao = &ao};
+    bool bad = false, help = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:p:c:j:h", longopts, NULL)) != -1) {
-        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, &bad) ||
-            cli_analysis_option(&ao, opt, optarg, &bad))
+        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, err) ||
+            cli_analysis_option(&ao, opt, optarg, err))
             continue;
         switch (opt) {
         case 'o':
             output = optarg;
             break;
         case OPT_ANIMAL:
-            animal = optarg;
+            job.animal = optarg;
             break;
         case OPT_EXPLAIN:
             explain_path = optarg;
@@ -64,84 +147,27 @@ int cmd_detect(int argc, char **argv)
             stim_path = optarg;
             break;
         case OPT_HELP:
-            fputs(usage_text, stdout);
-            cli_analysis_options_free(&ao);
-            cli_source_options_free(&so);
-            return CLI_OK;
+            help = true;
+            break;
         default:
             bad = true;
         }
     }
-    int status = CLI_OK;
-    ictus_preset preset = {0};
-    ictus_out out = {0};
-    ictus_error err;
-    if (bad || optind >= argc) {
-        fputs(usage_text, stderr);
-        status = CLI_USAGE;
-        goto done;
-    }
-    if (!cli_preset_load(&cs, &preset)) {
-        status = CLI_USAGE;
-        goto done;
-    }
-    if (ictus_out_open(&out, output, &err) != ICTUS_OK) {
-        cli_error(&err);
-        status = CLI_PROBLEMS;
-        goto done;
-    }
-    if (stim_path && ictus_stimlist_load(stim_path, &stims, &err) != ICTUS_OK) {
-        cli_error(&err);
-        status = CLI_USAGE;
-        goto done;
-    }
-    if (explain_path && !(explain = fopen(explain_path, "w"))) {
-        cli_errorf("%s: cannot create: %s", explain_path, strerror(errno));
-        status = CLI_PROBLEMS;
-        goto done;
-    }
-    ictus_events_csv_write_header(&out);
-    for (int i = optind; i < argc; i++) {
-        ictus_source *src;
-        if (ictus_source_open(argv[i], &so.opt, &src, &err) != ICTUS_OK) {
-            cli_error(&err);
-            status = CLI_PROBLEMS;
-            continue;
-        }
-        ictus_detect_options dopt = {.n_threads = ao.jobs,
-                                     .channels = ao.n_channels ? ao.channels : NULL,
-                                     .n_channels = ao.n_channels, .explain = explain};
-        if (stims)
-            dopt.stim_us = ictus_stimlist_for(stims, argv[i], &dopt.n_stim);
-        if (explain)
-            fprintf(explain, "# %s\n", argv[i]);
-        ictus_detection *det;
-        if (ictus_detect(src, &preset, &dopt, &det, &err) != ICTUS_OK) {
-            cli_error(&err);
-            status = CLI_PROBLEMS;
-        } else {
-            char who[128];
-            if (animal)
-                snprintf(who, sizeof who, "%s", animal);
-            else
-                cli_default_animal(ictus_source_info(src), who, sizeof who);
-            for (int e = 0; e < det->n_events; e++)
-                ictus_events_csv_write(&out, argv[i], who, preset.id, &det->events[e]);
-            ictus_detection_destroy(det);
-        }
-        ictus_source_close(src);
-    }
-    if (ictus_out_close(&out, &err) != ICTUS_OK) {
-        cli_error(&err);
-        status = CLI_PROBLEMS;
-    }
-done:
-    ictus_stimlist_destroy(stims);
-    if (explain)
-        fclose(explain);
-    ictus_preset_free(&preset);
+    ictus_status st = ICTUS_OK;
+    bool problems = false;
+    if (help)
+        fputs(usage_text, stdout);
+    else if (bad || err->status || optind >= argc)
+        st = cli_bad_command_line(err);
+    else
+        st = detect_all(argv, optind, argc, &cs, &job, output, stim_path, explain_path,
+                        &problems, err);
     cli_settings_free(&cs);
     cli_source_options_free(&so);
     cli_analysis_options_free(&ao);
-    return status;
+    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
 }
+
+const cli_verb cli_verb_detect = {
+    "detect", run_detect,
+    "--preset P [--config F] RECORDING... -o events.csv   seizure events", usage_text};

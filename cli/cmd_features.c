@@ -64,7 +64,51 @@ static void write_header(ictus_out *o)
     ictus_out_char(o, '\n');
 }
 
-int cmd_features(int argc, char **argv)
+/* Write the features of every recording in argv[first..argc) to `output`
+ * (NULL: compute and discard); files that cannot be read are printed and
+ * skipped (*problems). */
+static ictus_status write_features(char **argv, int first, int argc, const char *output,
+                                   const cli_settings *cs, const cli_source_options *so,
+                                   const cli_analysis_options *ao, bool *problems,
+                                   ictus_error *err)
+{
+    ictus_grid grid;
+    if (ictus_grid_init(&grid, cs->set.hop_s, cs->set.win_s, err) != ICTUS_OK)
+        return err->status;
+    ictus_out out;
+    if (output) {
+        if (ictus_out_open(&out, output, err) != ICTUS_OK)
+            return cli_work_failure(err);
+        write_header(&out);
+    }
+    for (int i = first; i < argc; i++) {
+        ictus_source *src;
+        ictus_analyzer *an = NULL;
+        ictus_error file_err;
+        if (ictus_source_open(argv[i], &so->opt, &src, &file_err) != ICTUS_OK) {
+            cli_print_error(&file_err);
+            *problems = true;
+            continue;
+        }
+        ictus_analyzer_options aopt = {.set = &cs->set, .n_threads = ao->jobs,
+                                       .channels = ao->channels.n ? ao->channels.items : NULL,
+                                       .n_channels = ao->channels.n};
+        row_writer w = {.out = output ? &out : NULL, .info = ictus_source_info(src),
+                        .grid = grid};
+        if (ictus_analyzer_create(src, &aopt, &an, &file_err) != ICTUS_OK ||
+            ictus_analyzer_run(an, write_row, &w, &file_err) != ICTUS_OK) {
+            cli_print_error(&file_err);
+            *problems = true;
+        }
+        ictus_analyzer_destroy(an);
+        ictus_source_close(src);
+    }
+    if (output && ictus_out_close(&out, err) != ICTUS_OK)
+        return cli_work_failure(err);
+    return ICTUS_OK;
+}
+
+static ictus_status run_features(int argc, char **argv, ictus_error *err)
 {
     static const struct option longopts[] = {
         CLI_SETTINGS_LONGOPTS, CLI_SOURCE_LONGOPTS,
@@ -74,16 +118,16 @@ int cmd_features(int argc, char **argv)
     };
     cli_settings cs;
     cli_source_options so;
+    cli_analysis_options ao;
     cli_settings_init(&cs);
     cli_source_options_init(&so);
-    const char *output = "-";
-    bool null_format = false, bad = false;
-    cli_analysis_options ao;
     cli_analysis_options_init(&ao);
+    const char *output = "-";
+    bool null_format = false, bad = false, help = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:f:p:c:j:h", longopts, NULL)) != -1) {
-        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, &bad) ||
-            cli_analysis_option(&ao, opt, optarg, &bad))
+        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, err) ||
+            cli_analysis_option(&ao, opt, optarg, err))
             continue;
         switch (opt) {
         case 'o':
@@ -92,74 +136,32 @@ int cmd_features(int argc, char **argv)
         case 'f':
             if (!strcmp(optarg, "null"))
                 null_format = true;
-            else if (strcmp(optarg, "csv") != 0) {
-                cli_errorf("--format '%s': expected csv or null", optarg);
-                bad = true;
-            }
+            else if (strcmp(optarg, "csv") != 0)
+                cli_usage_error(err, "--format '%s': expected csv or null", optarg);
             break;
         case OPT_HELP:
-            fputs(usage_text, stdout);
-            cli_analysis_options_free(&ao);
-            cli_source_options_free(&so);
-            return CLI_OK;
+            help = true;
+            break;
         default:
             bad = true;
         }
     }
-    int status = CLI_OK;
-    if (bad || optind >= argc) {
-        fputs(usage_text, stderr);
-        status = CLI_USAGE;
-        goto done;
-    }
-    if (!cli_settings_load(&cs, ictus_settings_sections)) {
-        status = CLI_USAGE;
-        goto done;
-    }
-    ictus_out out;
-    ictus_error err;
-    ictus_grid grid;
-    if (ictus_grid_init(&grid, cs.set.hop_s, cs.set.win_s, &err) != ICTUS_OK) {
-        cli_error(&err);
-        status = CLI_USAGE;
-        goto done;
-    }
-    if (!null_format) {
-        if (ictus_out_open(&out, output, &err) != ICTUS_OK) {
-            cli_error(&err);
-            status = CLI_PROBLEMS;
-            goto done;
-        }
-        write_header(&out);
-    }
-    for (int i = optind; i < argc; i++) {
-        ictus_source *src;
-        ictus_analyzer *an = NULL;
-        if (ictus_source_open(argv[i], &so.opt, &src, &err) != ICTUS_OK) {
-            cli_error(&err);
-            status = CLI_PROBLEMS;
-            continue;
-        }
-        ictus_analyzer_options aopt = {.set = &cs.set, .n_threads = ao.jobs,
-                                       .channels = ao.n_channels ? ao.channels : NULL,
-                                       .n_channels = ao.n_channels};
-        row_writer w = {.out = null_format ? NULL : &out, .info = ictus_source_info(src),
-                        .grid = grid};
-        if (ictus_analyzer_create(src, &aopt, &an, &err) != ICTUS_OK ||
-            ictus_analyzer_run(an, write_row, &w, &err) != ICTUS_OK) {
-            cli_error(&err);
-            status = CLI_PROBLEMS;
-        }
-        ictus_analyzer_destroy(an);
-        ictus_source_close(src);
-    }
-    if (!null_format && ictus_out_close(&out, &err) != ICTUS_OK) {
-        cli_error(&err);
-        status = CLI_PROBLEMS;
-    }
-done:
+    ictus_status st = ICTUS_OK;
+    bool problems = false;
+    if (help)
+        fputs(usage_text, stdout);
+    else if (bad || err->status || optind >= argc)
+        st = cli_bad_command_line(err);
+    else if ((st = cli_settings_load(&cs, ictus_settings_sections, err)) == ICTUS_OK)
+        st = write_features(argv, optind, argc, null_format ? NULL : output, &cs, &so, &ao,
+                            &problems, err);
     cli_settings_free(&cs);
     cli_source_options_free(&so);
     cli_analysis_options_free(&ao);
-    return status;
+    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
 }
+
+const cli_verb cli_verb_features = {
+    "features", run_features,
+    "[--preset P] [--format csv|null] RECORDING... -o features.csv   per-window features",
+    usage_text};

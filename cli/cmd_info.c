@@ -95,7 +95,7 @@ static void describe(const ictus_recording_info *info, const ictus_settings *set
     }
 }
 
-int cmd_info(int argc, char **argv)
+static ictus_status run_info(int argc, char **argv, ictus_error *err)
 {
     static const struct option longopts[] = {
         CLI_SETTINGS_LONGOPTS, CLI_SOURCE_LONGOPTS,
@@ -106,38 +106,32 @@ int cmd_info(int argc, char **argv)
     cli_source_options so;
     cli_settings_init(&cs);
     cli_source_options_init(&so);
-    bool all_annotations = false, bad = false;
+    bool all_annotations = false, bad = false, help = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "ap:c:h", longopts, NULL)) != -1) {
-        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, &bad))
+        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, err))
             continue;
-        if (opt == 'a') {
+        if (opt == 'a')
             all_annotations = true;
-        } else if (opt == OPT_HELP) {
-            fputs(usage_text, stdout);
-            cli_source_options_free(&so);
-            return CLI_OK;
-        } else {
+        else if (opt == OPT_HELP)
+            help = true;
+        else
             bad = true;
-        }
     }
-    if (bad || optind >= argc) {
-        fputs(usage_text, stderr);
-        cli_source_options_free(&so);
-        return CLI_USAGE;
-    }
-    if (!cli_settings_load(&cs, ictus_settings_sections)) {
-        cli_settings_free(&cs);
-        cli_source_options_free(&so);
-        return CLI_USAGE;
-    }
-    int status = CLI_OK;
-    for (int i = optind; i < argc; i++) {
+    ictus_status st = ICTUS_OK;
+    if (help)
+        fputs(usage_text, stdout);
+    else if (bad || err->status || optind >= argc)
+        st = cli_bad_command_line(err);
+    else
+        st = cli_settings_load(&cs, ictus_settings_sections, err);
+    bool problems = false;
+    for (int i = optind; st == ICTUS_OK && !help && i < argc; i++) {
         ictus_source *src;
-        ictus_error err;
-        if (ictus_source_open(argv[i], &so.opt, &src, &err) != ICTUS_OK) {
-            cli_error(&err);
-            status = CLI_PROBLEMS;
+        ictus_error file_err;
+        if (ictus_source_open(argv[i], &so.opt, &src, &file_err) != ICTUS_OK) {
+            cli_print_error(&file_err);
+            problems = true;
             continue;
         }
         describe(ictus_source_info(src), &cs.set, all_annotations);
@@ -145,5 +139,9 @@ int cmd_info(int argc, char **argv)
     }
     cli_settings_free(&cs);
     cli_source_options_free(&so);
-    return status;
+    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
 }
+
+const cli_verb cli_verb_info = {"info", run_info,
+                                "RECORDING...    header, channels, rate, start, duration, gaps",
+                                usage_text};

@@ -1,48 +1,12 @@
-/* cmd_run.c: `ictus run STUDY_DIR`: the nightly job: find new and changed recordings,
- * detect in parallel, store, regenerate the outputs, say plainly what happened.
- *
- * The steps of a run:
- *   1. take the study lock (run_lock.h): a second run exits 2 naming the
- *      holder, or waits with --wait;
- *   2. load the study (study.ini, animals.csv, recordings.csv...) and its
- *      preset: preset file, then study.ini's sections, then [study] mains_hz;
- *   3. open STUDY_DIR/ictus.db and record the run (store.h);
- *   4. plan (run_plan.h): compare the files with the stored rows; store what
- *      the plan alone decides (run_commit_plan());
- *   5. workers hash and detect the files to read (run_pool.h, run_work.h);
- *      the main thread stores each outcome in its own transaction;
- *   6. the final steps regenerate STUDY_DIR/out/ from the database;
- *   7. record the end of the run, print the summary, release the lock.
- * A run killed at any point leaves every file's rows as they were or fully
- * updated; the next run redoes what is missing and ends in the same state.
- */
-#include <errno.h>
+/* cmd_run.c: `ictus run STUDY_DIR`: the nightly job (nightly/job.h) with the
+ * log on stdout and problems and the progress bar on stderr. */
 #include <getopt.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "detectors/stimlist.h"
-#include "base/csvout.h"
-#include "store/store.h"
-#include "protocols/analysis.h"
-#include "protocols/study.h"
-#include "nightly/commit.h"
-#include "nightly/lock.h"
-#include "nightly/plan.h"
-#include "nightly/pool.h"
-#include "nightly/progress.h"
-#include "nightly/work.h"
-
-/* Files modified less than this many seconds ago are taken as still being written. */
-#define DEFAULT_SETTLE_S 60.0
+#include "nightly/job.h"
 
 static const char usage_text[] =
     "usage: ictus run STUDY_DIR [options]\n"
@@ -61,41 +25,9 @@ static const char usage_text[] =
 
 enum { OPT_WAIT = 1200, OPT_SETTLE, OPT_TIMINGS };
 
-/* How many per-animal lines the summary prints before "... and N more". */
-#define SUMMARY_MAX_ANIMALS 40
-/* How many problems the summary prints before "... and N more". */
-#define SUMMARY_MAX_PROBLEMS 40
-
-#define US_PER_DAY (INT64_C(86400) * 1000000)
-
-typedef struct {
-    const char *study_dir;
-    int jobs;
-    bool wait;
-    double settle_s;
-    const char *timings_path;
-} run_options;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int64_t unix_now_us(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
-
-/* ------------------------------------------------------------------------
- * Setting up: options, study preset, the run row
- * ---------------------------------------------------------------------- */
-
-/* Parse the command line; returns -1 to go on, else the exit status. */
-static int parse_options(int argc, char **argv, run_options *o)
+/* Parse the command line into *o; *help when --help was given. */
+static ictus_status parse_options(int argc, char **argv, run_job_options *o, bool *help,
+                                  ictus_error *err)
 {
     static const struct option longopts[] = {
         {"jobs", required_argument, NULL, 'j'}, {"wait", no_argument, NULL, OPT_WAIT},
@@ -103,7 +35,8 @@ static int parse_options(int argc, char **argv, run_options *o)
         {"timings", required_argument, NULL, OPT_TIMINGS}, {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    *o = (run_options){.jobs = cli_cpu_count(), .settle_s = DEFAULT_SETTLE_S};
+    *o = (run_job_options){.jobs = cli_cpu_count(), .settle_s = RUN_DEFAULT_SETTLE_S,
+                           .version = ICTUS_VERSION};
     bool bad = false;
     int opt;
     char *end;
@@ -111,589 +44,83 @@ static int parse_options(int argc, char **argv, run_options *o)
         switch (opt) {
         case 'j':
             o->jobs = (int)strtol(optarg, &end, 10);
-            if (*end || o->jobs < 1 || o->jobs > 1024) {
-                cli_errorf("--jobs '%s': expected a number of workers 1..1024", optarg);
-                bad = true;
-            }
+            if (*end || o->jobs < 1 || o->jobs > 1024)
+                cli_usage_error(err, "--jobs '%s': expected a number of workers 1..1024", optarg);
             break;
         case OPT_WAIT:
             o->wait = true;
             break;
         case OPT_SETTLE:
             o->settle_s = strtod(optarg, &end);
-            if (*end || !(o->settle_s >= 0) || o->settle_s > 1e7) {
-                cli_errorf("--settle '%s': expected a number of seconds >= 0", optarg);
-                bad = true;
-            }
+            if (*end || !(o->settle_s >= 0) || o->settle_s > 1e7)
+                cli_usage_error(err, "--settle '%s': expected a number of seconds >= 0", optarg);
             break;
         case OPT_TIMINGS:
             o->timings_path = optarg;
             break;
         case OPT_HELP:
-            fputs(usage_text, stdout);
-            return CLI_OK;
+            *help = true;
+            return ICTUS_OK;
         default:
             bad = true;
         }
     }
-    if (!bad && optind + 1 == argc) {
-        o->study_dir = argv[optind];
-        return -1;
-    }
-    if (!bad)
-        cli_errorf(optind == argc ? "run: which study? give STUDY_DIR"
-                                  : "run: one study at a time (got '%s' after the study)",
-                   optind < argc ? argv[argc - 1] : "");
-    fputs(usage_text, stderr);
-    return CLI_USAGE;
-}
-
-/* The study's preset: the preset file study.ini names, then study.ini's own
- * [signal]/[detector]/... sections, then its [study] mains_hz (the study's
- * mains frequency wins over the preset's).  On error prints it. */
-static bool load_study_preset(const ictus_study *study, ictus_preset *preset)
-{
-    char preset_path[PATH_MAX + 64], ini_path[PATH_MAX + 64], mains[64];
-    if (!cli_find_preset(study->preset, preset_path, sizeof preset_path)) {
-        cli_errorf("%s/study.ini: preset \"%s\": no such preset (looked in $ICTUS_PRESET_DIR, "
-                   "detectors/presets, share/ictus/presets)", study->dir, study->preset);
-        return false;
-    }
-    snprintf(ini_path, sizeof ini_path, "%s/study.ini", study->dir);
-    snprintf(mains, sizeof mains, "signal.mains_hz=%.17g", study->mains_hz);
-    ictus_config *cfg = ictus_config_create();
-    ictus_error err;
-    ictus_status st = ictus_config_load(cfg, preset_path, &err);
-    if (st == ICTUS_OK)
-        st = ictus_config_load(cfg, ini_path, &err);
-    if (st == ICTUS_OK)
-        st = ictus_config_set(cfg, mains, &err);
-    if (st == ICTUS_OK)
-        st = ictus_preset_from_config(cfg, preset, &err);
-    ictus_config_destroy(cfg);
-    if (st != ICTUS_OK) {
-        cli_error(&err);
-        ictus_preset_free(preset);
-        return false;
-    }
-    return true;
-}
-
-/* Say so when the run before this one never finished (killed, power cut):
- * this run picks up its work. */
-static void note_interrupted_run(ictus_store *store)
-{
-    ictus_store_run_row last;
-    bool found;
-    ictus_error err;
-    if (ictus_store_last_run(store, &last, &found, &err) != ICTUS_OK || !found ||
-        last.status != ICTUS_RUN_RUNNING)
-        return;
-    time_t t = (time_t)(last.started_unix_us / 1000000);
-    struct tm tm;
-    char when[32] = "?";
-    if (localtime_r(&t, &tm))
-        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-    printf("the previous run (run %" PRId64 ", pid %" PRId64 " on %s, started %s) was "
-           "interrupted; this run finishes its work\n", last.id, last.pid, last.host, when);
-}
-
-/* The study's manifest problems (rejected rows...) as problems of the run.
- * Each line starts with the file it is about: "DIR/recordings.csv:3:2 ...". */
-static ictus_status record_study_problems(const ictus_study *study, run_committer *c,
-                                          ictus_error *err)
-{
-    size_t dir_len = strlen(study->dir);
-    for (int i = 0; i < study->problems.n; i++) {
-        const char *line = study->problems.lines[i];
-        const char *file = strncmp(line, study->dir, dir_len) == 0 && line[dir_len] == '/'
-                               ? line + dir_len + 1
-                               : line;
-        char path[256];
-        snprintf(path, sizeof path, "%.*s", (int)strcspn(file, ":"), file);
-        ictus_status st = run_commit_problem(c, path, ICTUS_PROBLEM_FAILED, line, err);
-        if (st != ICTUS_OK)
-            return st;
-    }
+    if (bad || err->status)
+        return cli_bad_command_line(err);
+    if (optind + 1 != argc)
+        return cli_usage_error(err, optind == argc
+                                        ? "run: which study? give STUDY_DIR"
+                                        : "run: one study at a time (got '%s' after the study)",
+                               optind < argc ? argv[argc - 1] : "");
+    o->study_dir = argv[optind];
     return ICTUS_OK;
 }
 
-/* ------------------------------------------------------------------------
- * The final steps: outputs regenerated from the database
- * ---------------------------------------------------------------------- */
-
-typedef struct {
-    const ictus_study *study;
-    ictus_store *store;
-    const char *out_dir;       /* STUDY_DIR/out, created */
-} run_step_context;
-
-/* out/events.csv: every stored event (the export writes a temporary file
- * beside it and renames it over the old one: readers never see half a file). */
-static ictus_status step_events(const run_step_context *ctx, ictus_error *err)
+/* The reporter: the log on stdout (flushed: cron and the journal see each
+ * line as it comes), notes and the progress line on stderr. */
+static void log_text(void *ctx, const char *text)
 {
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/events.csv", ctx->out_dir);
-    return ictus_store_export_events(ctx->store, path, err);
+    fputs(text, stdout);
+    fflush(stdout);
 }
 
-/* out/periods.csv, responders.csv, comparisons.csv, analysis-settings.txt:
- * the analysis of the stored events under study.ini [analysis]
- * (protocols/analysis.h).  Manifest problems (a bad dosing.csv row) leave
- * their rows out: the run reports them and exits 1, the analysis uses the
- * valid rows.  A bad [analysis] setting fails the step. */
-static ictus_status step_analysis(const run_step_context *ctx, ictus_error *err)
+static void note_line(void *ctx, const char *line)
 {
-    ictus_analysis_settings set;
-    ictus_analysis_settings_default(&set);
-    ictus_status st = ictus_analysis_settings_apply(&set, ctx->study->config, err);
-    ictus_analysis *an = NULL;
-    if (st == ICTUS_OK)
-        st = ictus_analysis_compute(ctx->study, ctx->store, &set, &an, err);
-    if (st == ICTUS_OK)
-        st = ictus_analysis_write(an, ctx->out_dir, err);
-    ictus_analysis_destroy(an);
-    return st;
+    fprintf(stderr, "ictus: %s\n", line);
 }
 
-/* The steps that run after detection, in order, at the end of every run,
- * also when no file changed (an output lost or damaged is rebuilt).  Each
- * reads only the database and writes under out/ atomically (temporary file
- * + rename).  The report (report/index.html, report.pdf, issue 6) is added
- * here. */
-static const struct {
-    const char *output;
-    ictus_status (*run)(const run_step_context *ctx, ictus_error *err);
-} final_steps[] = {
-    {"out/events.csv", step_events},
-    {"out/periods.csv, responders.csv, comparisons.csv", step_analysis},
-};
-
-static ictus_status run_final_steps(const ictus_study *study, ictus_store *store,
-                                    ictus_error *err)
+static void bar_line(void *ctx, const char *line)
 {
-    char out_dir[PATH_MAX + 16];
-    snprintf(out_dir, sizeof out_dir, "%s/out", study->dir);
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", out_dir, strerror(errno));
-    run_step_context ctx = {study, store, out_dir};
-    for (size_t i = 0; i < sizeof final_steps / sizeof final_steps[0]; i++) {
-        ictus_status st = final_steps[i].run(&ctx, err);
-        if (st != ICTUS_OK)
-            return st;
+    fprintf(stderr, "\r\033[K%s", line);
+    fflush(stderr);
+}
+
+static ictus_status run_run(int argc, char **argv, ictus_error *err)
+{
+    run_job_options o;
+    bool help = false;
+    ictus_status st = parse_options(argc, argv, &o, &help, err);
+    if (help) {
+        fputs(usage_text, stdout);
+        return ICTUS_OK;
     }
-    return ICTUS_OK;
-}
-
-/* ------------------------------------------------------------------------
- * Detecting: the pool, storing each outcome, timings
- * ---------------------------------------------------------------------- */
-
-/* Time spent, for the summary and --timings. */
-typedef struct {
-    double hash_s, detect_s, store_s;  /* summed over files (hash and detect on workers) */
-    double plan_s, steps_s;
-} run_times;
-
-static int cmp_size_desc(const void *a, const void *b)
-{
-    const run_file *x = *(const run_file *const *)a, *y = *(const run_file *const *)b;
-    if (x->identity.size_bytes != y->identity.size_bytes)
-        return x->identity.size_bytes > y->identity.size_bytes ? -1 : 1;
-    return strcmp(x->path, y->path);
-}
-
-/* One line about a finished file for the log: how it ended. */
-static void describe_outcome(const run_outcome *out, char *buf, size_t size)
-{
-    switch (out->kind) {
-    case RUN_OUT_SAME:
-        snprintf(buf, size, "content unchanged (only its date or place on disk changed)");
-        return;
-    case RUN_OUT_INCOMPLETE:
-        snprintf(buf, size, "still being written: left for the next run");
-        return;
-    case RUN_OUT_FAILED:
-        snprintf(buf, size, "FAILED");
-        return;
-    case RUN_OUT_DUPLICATE:
-        snprintf(buf, size, "FAILED: same content as %s", out->duplicate_of);
-        return;
-    case RUN_OUT_RESULTS:
+    if (st != ICTUS_OK)
+        return st;
+    run_reporter rep = {.log = log_text, .note = note_line, .bar = bar_line,
+                        .tty = isatty(STDERR_FILENO)};
+    switch (run_job(&o, &rep, err)) {
+    case RUN_JOB_OK:
+        return ICTUS_OK;
+    case RUN_JOB_PROBLEMS:
+        return cli_problems_reported(err);
+    case RUN_JOB_STOPPED:
+        return cli_work_failure(err);
+    case RUN_JOB_NOT_STARTED:
         break;
     }
-    size_t len = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < out->n_animals && len < size; i++) {
-        const run_animal *a = &out->animals[i];
-        int n = a->error[0] ? snprintf(buf + len, size - len, "%s%s: FAILED", i ? ", " : "",
-                                       a->animal)
-                            : snprintf(buf + len, size - len, "%s%s: %d event%s", i ? ", " : "",
-                                       a->animal, a->det->n_events,
-                                       a->det->n_events == 1 ? "" : "s");
-        len += n > 0 ? (size_t)n : 0;
-    }
+    return cli_config_failure(err);
 }
 
-static int64_t outcome_recorded_us(const run_outcome *out)
-{
-    int64_t us = 0;
-    for (int i = 0; i < out->n_animals; i++)
-        if (!out->animals[i].error[0])
-            us += out->animals[i].res.duration_us;
-    return us;
-}
-
-static void write_timing(ictus_out *t, const run_outcome *out, double store_s)
-{
-    static const char *const kinds[] = {"results", "same", "incomplete", "failed", "duplicate"};
-    ictus_out_field(t, out->file->path);
-    ictus_out_char(t, ',');
-    ictus_out_str(t, kinds[out->kind]);
-    ictus_out_char(t, ',');
-    ictus_out_int(t, out->identity.size_bytes);
-    ictus_out_char(t, ',');
-    ictus_out_fixed(t, (double)outcome_recorded_us(out) / 1e6, 3);
-    const double secs[] = {out->hash_s, out->detect_s, store_s};
-    for (int i = 0; i < 3; i++) {
-        ictus_out_char(t, ',');
-        ictus_out_fixed(t, secs[i], 6);
-    }
-    ictus_out_char(t, '\n');
-}
-
-/* Print the problems of one outcome on stderr as they happen. */
-static void note_problems(run_progress *progress, const run_outcome *out)
-{
-    if (out->kind == RUN_OUT_FAILED || out->kind == RUN_OUT_INCOMPLETE)
-        run_progress_note(progress, "ictus: %s", out->message);
-    for (int i = 0; i < out->n_animals; i++)
-        if (out->animals[i].error[0])
-            run_progress_note(progress, "ictus: %s", out->animals[i].error);
-}
-
-/* Append "key=value\n" to the preset's parameter text: what the results
- * depend on beyond the preset file joins the parameter hash, so that a
- * change makes the stored results stale and the next run detects again. */
-static void add_parameter(ictus_preset *preset, const char *key, const char *value)
-{
-    size_t len = strlen(preset->parameters), more = strlen(key) + strlen(value) + 3;
-    preset->parameters = ictus_xrealloc(preset->parameters, len + more);
-    snprintf(preset->parameters + len, more, "%s=%s\n", key, value);
-}
-
-/* An evoked-seizure preset also takes its stimulations from STUDY_DIR/
- * stimulations.csv when there is one (detectors/stimlist.h), besides the
- * recordings' EDF+ annotations.  The list's content hash joins the
- * parameter text.  On error prints it. */
-static bool load_study_stimulations(const ictus_study *study, ictus_preset *preset,
-                                    ictus_stimlist **out)
-{
-    *out = NULL;
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/stimulations.csv", study->dir);
-    if (!preset->detector.evoked || access(path, F_OK) != 0)
-        return true;
-    ictus_error err;
-    ictus_hash128 hash;
-    ictus_file_identity identity;
-    if (ictus_file_hash(path, 0, &hash, &identity, &err) != ICTUS_OK ||
-        ictus_stimlist_load(path, out, &err) != ICTUS_OK) {
-        cli_error(&err);
-        return false;
-    }
-    char hex[ICTUS_HASH_HEX_SIZE];
-    add_parameter(preset, "evoked.stimulation_list", ictus_hash128_format(hash, hex));
-    return true;
-}
-
-/* A study's sound-file scale ([study] full_scale_uv) changes the µV of WAV,
- * FLAC, ... recordings, and so their artefact flags: when set it joins the
- * parameter text.  (Unset, nothing is added: studies of EDF files keep their
- * parameter hash.) */
-static void add_study_scale(const ictus_study *study, ictus_preset *preset)
-{
-    if (!(study->full_scale_uv > 0))
-        return;
-    char value[32];
-    snprintf(value, sizeof value, "%.17g", study->full_scale_uv);
-    add_parameter(preset, "study.full_scale_uv", value);
-}
-
-/* Detect the plan's files to read on `jobs` workers and store each outcome. */
-static ictus_status detect_and_store(const run_options *o, const ictus_study *study,
-                                     const ictus_preset *preset, const ictus_stimlist *stims,
-                                     const run_plan *plan,
-                                     run_committer *c, ictus_out *timings, run_times *times,
-                                     ictus_error *err)
-{
-    const run_file **files = ictus_xcalloc((size_t)plan->n_to_read + 1, sizeof *files);
-    int n = 0;
-    for (int i = 0; i < plan->n_files; i++)
-        if (plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS)
-            files[n++] = &plan->files[i];
-    qsort(files, (size_t)n, sizeof *files, cmp_size_desc);
-    int workers = o->jobs < n ? o->jobs : n > 0 ? n : 1;
-    run_work_context ctx = {.study = study, .preset = preset, .stims = stims, .plan = plan,
-                            .analyzer_threads = o->jobs / workers > 1 ? o->jobs / workers : 1};
-    run_progress *progress = run_progress_create(isatty(STDERR_FILENO), n, plan->bytes_to_read);
-    run_pool *pool = run_pool_start(&ctx, files, n, workers);
-    ictus_status st = ICTUS_OK;
-    bool all_done = n == 0;
-    while (!all_done && st == ICTUS_OK) {
-        run_outcome out;
-        if (!run_pool_next(pool, 200, &out, &all_done)) {
-            run_progress_tick(progress);
-            continue;
-        }
-        double t0 = now_s();
-        st = run_commit_file(c, &out, err);
-        double store_s = now_s() - t0;
-        times->hash_s += out.hash_s;
-        times->detect_s += out.detect_s;
-        times->store_s += store_s;
-        if (timings)
-            write_timing(timings, &out, store_s);
-        note_problems(progress, &out);
-        char what[1024];
-        describe_outcome(&out, what, sizeof what);
-        run_progress_file_done(progress, out.file->path, out.identity.size_bytes,
-                               outcome_recorded_us(&out), out.hash_s + out.detect_s + store_s,
-                               what);
-        run_outcome_clear(&out);
-    }
-    run_pool_stop(pool);
-    run_progress_destroy(progress);
-    free(files);
-    return st;
-}
-
-/* ------------------------------------------------------------------------
- * The summary
- * ---------------------------------------------------------------------- */
-
-typedef struct {
-    int n, cap;
-    struct {
-        char *animal;
-        int64_t events, recordings, not_ok;
-    } *rows;
-} study_totals;
-
-static ictus_status add_total(void *ctx, const ictus_store_recording *rec, ictus_error *err)
-{
-    study_totals *t = ctx;
-    if (t->n == 0 || strcmp(t->rows[t->n - 1].animal, rec->animal) != 0) {
-        if (t->n == t->cap) {
-            t->cap = t->cap ? 2 * t->cap : 16;
-            t->rows = ictus_xrealloc(t->rows, (size_t)t->cap * sizeof *t->rows);
-        }
-        t->rows[t->n].animal = ictus_xstrdup(rec->animal);
-        t->rows[t->n].events = t->rows[t->n].recordings = t->rows[t->n].not_ok = 0;
-        t->n++;
-    }
-    t->rows[t->n - 1].events += rec->n_events;
-    t->rows[t->n - 1].recordings++;
-    t->rows[t->n - 1].not_ok += rec->status != ICTUS_REC_OK;
-    return ICTUS_OK;
-}
-
-static const run_animal_tally *find_tally(const run_commit_counts *k, const char *animal)
-{
-    for (int i = 0; i < k->n_animals; i++)
-        if (strcmp(k->animals[i].animal, animal) == 0)
-            return &k->animals[i];
-    return NULL;
-}
-
-static void print_summary(const ictus_study *study, ictus_store *store, const run_plan *plan,
-                          const run_commit_counts *k, const run_times *times, double wall_s,
-                          int jobs, ictus_run_status status)
-{
-    const ictus_store_run_end *e = &k->end;
-    printf("\nictus run %s (%s): %s in %.1f s\n", study->dir, study->name,
-           status == ICTUS_RUN_OK         ? "done"
-           : status == ICTUS_RUN_PROBLEMS ? "done, with problems"
-                                          : "STOPPED by an error",
-           wall_s);
-    printf("  files: %d in the study: %" PRId64 " new, %" PRId64 " changed, %" PRId64
-           " unchanged, %" PRId64 " still being written, %" PRId64 " failed\n",
-           plan->n_files, e->files_new, e->files_changed, e->files_skipped, e->files_incomplete,
-           e->files_failed);
-    double days = (double)k->recorded_us / US_PER_DAY;
-    printf("  detected: %.2f animal-days in %.1f s (%.2f animal-days/s, %d job%s); "
-           "%" PRId64 " event%s found\n", days, wall_s, wall_s > 0 ? days / wall_s : 0, jobs,
-           jobs == 1 ? "" : "s", e->events_found, e->events_found == 1 ? "" : "s");
-    printf("  time: hash %.2f s + read and detect %.2f s (summed over workers), store %.3f s, "
-           "plan %.3f s, outputs %.3f s\n", times->hash_s, times->detect_s, times->store_s,
-           times->plan_s, times->steps_s);
-    study_totals totals = {0};
-    ictus_error err;
-    if (ictus_store_each_recording(store, add_total, &totals, &err) == ICTUS_OK && totals.n) {
-        printf("  events per animal (this run / whole study):\n");
-        for (int i = 0; i < totals.n; i++) {
-            if (i < SUMMARY_MAX_ANIMALS) {
-                const run_animal_tally *t = find_tally(k, totals.rows[i].animal);
-                printf("    %-16s %6" PRId64 " / %-6" PRId64 " in %" PRId64 " recording%s",
-                       totals.rows[i].animal, t ? t->events : 0, totals.rows[i].events,
-                       totals.rows[i].recordings, totals.rows[i].recordings == 1 ? "" : "s");
-                if (totals.rows[i].not_ok)
-                    printf(" (%" PRId64 " failed, stale or incomplete)", totals.rows[i].not_ok);
-                putchar('\n');
-            }
-            free(totals.rows[i].animal);
-        }
-        if (totals.n > SUMMARY_MAX_ANIMALS)
-            printf("    ... and %d more animals\n", totals.n - SUMMARY_MAX_ANIMALS);
-    }
-    free(totals.rows);
-    if (k->n_problems) {
-        printf("  problems (%d; also in the database, table run_problems):\n", k->n_problems);
-        for (int i = 0; i < k->n_problems && i < SUMMARY_MAX_PROBLEMS; i++)
-            printf("    %s: %s\n", ictus_problem_kind_name(k->problems[i].kind),
-                   k->problems[i].message);
-        if (k->n_problems > SUMMARY_MAX_PROBLEMS)
-            printf("    ... and %d more\n", k->n_problems - SUMMARY_MAX_PROBLEMS);
-    }
-    if (plan->scan_warning[0])
-        printf("  warning: %s\n", plan->scan_warning);
-    printf("  results: %s/ictus.db, %s/out/events.csv\n", study->dir, study->dir);
-}
-
-/* ------------------------------------------------------------------------
- * The verb
- * ---------------------------------------------------------------------- */
-
-/* Steps 3 to 7 of the run (the study is loaded and locked). */
-static int run_study(const run_options *o, const ictus_study *study, const ictus_preset *preset,
-                     const ictus_stimlist *stims, int64_t started_unix_us)
-{
-    double t_start = now_s();
-    char db_path[PATH_MAX + 16];
-    snprintf(db_path, sizeof db_path, "%s/ictus.db", study->dir);
-    ictus_store *store;
-    ictus_error err;
-    if (ictus_store_open(db_path, &store, &err) != ICTUS_OK) {
-        cli_error(&err);
-        return CLI_USAGE;
-    }
-    note_interrupted_run(store);
-    char host[256] = "unknown";
-    gethostname(host, sizeof host - 1);
-    ictus_store_run_info info = {.started_unix_us = started_unix_us, .version = ICTUS_VERSION,
-                                 .host = host, .pid = getpid(), .preset = preset->id,
-                                 .params_text = preset->parameters};
-    int64_t run_id;
-    if (ictus_store_run_start(store, &info, &run_id, &err) != ICTUS_OK) {
-        cli_error(&err);
-        ictus_store_close(store);
-        return CLI_USAGE;
-    }
-    run_times times = {0};
-    run_plan plan;
-    run_plan_input in = {.study = study, .preset_id = preset->id,
-                         .params_hash = ictus_hash_bytes(preset->parameters,
-                                                         strlen(preset->parameters)),
-                         .now_unix_us = unix_now_us(), .settle_s = o->settle_s};
-    ictus_status st = run_plan_make(&in, store, &plan, &err);
-    if (st != ICTUS_OK) {
-        cli_error(&err);
-        ictus_store_run_end end = {.ended_unix_us = unix_now_us(), .status = ICTUS_RUN_FAILED};
-        ictus_store_run_finish(store, run_id, &end, &err);
-        ictus_store_close(store);
-        return CLI_PROBLEMS;
-    }
-    run_committer *c = run_commit_create(store, run_id, &plan);
-    st = record_study_problems(study, c, &err);
-    if (st == ICTUS_OK)
-        st = run_commit_plan(c, &err);
-    times.plan_s = now_s() - t_start;
-    printf("ictus run %s: %d files: %d to read (%.1f MB), %d unchanged; %d job%s\n", study->dir,
-           plan.n_files, plan.n_to_read, (double)plan.bytes_to_read / 1e6,
-           (int)run_commit_get_counts(c).end.files_skipped, o->jobs, o->jobs == 1 ? "" : "s");
-    fflush(stdout);
-
-    ictus_out timings = {0};
-    bool have_timings = false;
-    if (st == ICTUS_OK && o->timings_path) {
-        st = ictus_out_open(&timings, o->timings_path, &err);
-        have_timings = st == ICTUS_OK;
-        if (have_timings)
-            ictus_out_str(&timings, "path,outcome,bytes,recorded_s,hash_s,detect_s,store_s\n");
-    }
-    if (st == ICTUS_OK)
-        st = detect_and_store(o, study, preset, stims, &plan, c, have_timings ? &timings : NULL,
-                              &times, &err);
-    if (have_timings) {
-        ictus_error close_err;
-        if (ictus_out_close(&timings, &close_err) != ICTUS_OK && st == ICTUS_OK) {
-            err = close_err;
-            st = close_err.status;
-        }
-    }
-    double t_steps = now_s();
-    if (st == ICTUS_OK)
-        st = run_final_steps(study, store, &err);
-    times.steps_s = now_s() - t_steps;
-    if (st != ICTUS_OK)
-        cli_error(&err);
-
-    run_commit_counts k = run_commit_get_counts(c);
-    bool problems = k.end.files_failed > 0 || study->problems.n > 0;
-    ictus_run_status status = st != ICTUS_OK ? ICTUS_RUN_FAILED
-                              : problems     ? ICTUS_RUN_PROBLEMS
-                                             : ICTUS_RUN_OK;
-    ictus_store_run_end end = k.end;
-    end.ended_unix_us = unix_now_us();
-    end.status = status;
-    ictus_error finish_err;
-    if (ictus_store_run_finish(store, run_id, &end, &finish_err) != ICTUS_OK) {
-        cli_error(&finish_err);
-        status = ICTUS_RUN_FAILED;
-    }
-    print_summary(study, store, &plan, &k, &times, now_s() - t_start, o->jobs, status);
-    run_commit_destroy(c);
-    run_plan_free(&plan);
-    ictus_store_close(store);
-    return status == ICTUS_RUN_OK ? CLI_OK : CLI_PROBLEMS;
-}
-
-int cmd_run(int argc, char **argv)
-{
-    run_options o;
-    int rc = parse_options(argc, argv, &o);
-    if (rc >= 0)
-        return rc;
-    char ini[PATH_MAX + 16];
-    snprintf(ini, sizeof ini, "%s/study.ini", o.study_dir);
-    if (access(ini, F_OK) != 0) { /* before the lock: no stray ictus.lock outside a study */
-        cli_errorf("%s: not a study directory (%s: %s)", o.study_dir, ini, strerror(errno));
-        return CLI_USAGE;
-    }
-    int64_t started_unix_us = unix_now_us();
-    ictus_error err;
-    run_lock *lock;
-    if (run_lock_take(o.study_dir, o.wait, started_unix_us, ICTUS_VERSION, &lock, &err) !=
-        ICTUS_OK) {
-        cli_error(&err);
-        return CLI_USAGE;
-    }
-    ictus_study *study;
-    if (ictus_study_load(o.study_dir, &study, &err) != ICTUS_OK) {
-        cli_error(&err);
-        run_lock_release(lock);
-        return CLI_USAGE;
-    }
-    ictus_preset preset = {0};
-    ictus_stimlist *stims = NULL;
-    rc = CLI_USAGE;
-    if (load_study_preset(study, &preset) && load_study_stimulations(study, &preset, &stims)) {
-        add_study_scale(study, &preset);
-        rc = run_study(&o, study, &preset, stims, started_unix_us);
-    }
-    ictus_stimlist_destroy(stims);
-    ictus_preset_free(&preset);
-    ictus_study_destroy(study);
-    run_lock_release(lock);
-    return rc;
-}
+const cli_verb cli_verb_run = {
+    "run", run_run,
+    "STUDY_DIR [-j N] [--wait]   the nightly job: new files -> detect, store, out/", usage_text};

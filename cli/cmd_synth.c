@@ -43,27 +43,28 @@ static const char usage_text[] =
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE };
 
-/* A number that is the whole argument; false (with a message) otherwise. */
-static bool parse_double(const char *opt, const char *arg, double *out)
+/* A number that is the whole argument; false (the message recorded in err
+ * with cli_usage_error()) otherwise. */
+static bool parse_double(const char *opt, const char *arg, double *out, ictus_error *err)
 {
     char *end;
     errno = 0;
     double v = strtod(arg, &end);
     if (errno || end == arg || *end) {
-        cli_errorf("--%s '%s': expected a number", opt, arg);
+        cli_usage_error(err, "--%s '%s': expected a number", opt, arg);
         return false;
     }
     *out = v;
     return true;
 }
 
-static bool parse_int(const char *opt, const char *arg, int *out)
+static bool parse_int(const char *opt, const char *arg, int *out, ictus_error *err)
 {
     char *end;
     errno = 0;
     long v = strtol(arg, &end, 10);
     if (errno || end == arg || *end || v < -1000000 || v > 1000000) {
-        cli_errorf("--%s '%s': expected a whole number", opt, arg);
+        cli_usage_error(err, "--%s '%s': expected a whole number", opt, arg);
         return false;
     }
     *out = (int)v;
@@ -72,34 +73,34 @@ static bool parse_int(const char *opt, const char *arg, int *out)
 
 /* A period length: a number >= 0 and a unit, d or h ("7d", "12h"), into
  * whole seconds. */
-static bool parse_duration(const char *opt, const char *arg, int64_t *out_s)
+static bool parse_duration(const char *opt, const char *arg, int64_t *out_s, ictus_error *err)
 {
     char *end;
     errno = 0;
     double v = strtod(arg, &end);
     double unit_s = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : 0;
     if (errno || end == arg || !(v >= 0 && v <= 1e5) || (unit_s == 0 && !(v == 0 && !*end))) {
-        cli_errorf("--%s '%s': expected a length such as 7d or 12h", opt, arg);
+        cli_usage_error(err, "--%s '%s': expected a length such as 7d or 12h", opt, arg);
         return false;
     }
     *out_s = llround(v * unit_s);
     return true;
 }
 
-static bool parse_seed(const char *arg, uint64_t *out)
+static bool parse_seed(const char *arg, uint64_t *out, ictus_error *err)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(arg, &end, 10);
     if (errno || end == arg || *end || arg[0] == '-') {
-        cli_errorf("--seed '%s': expected a whole number 0..18446744073709551615", arg);
+        cli_usage_error(err, "--seed '%s': expected a whole number 0..18446744073709551615", arg);
         return false;
     }
     *out = (uint64_t)v;
     return true;
 }
 
-int cmd_synth(int argc, char **argv)
+static ictus_status run_synth(int argc, char **argv, ictus_error *err)
 {
     static const struct option longopts[] = {
         {"model", required_argument, NULL, 'm'}, {"output", required_argument, NULL, 'o'},
@@ -131,39 +132,42 @@ int cmd_synth(int argc, char **argv)
         case 'm':
             s.model = ictus_synth_model_find(optarg);
             if (!s.model) {
-                cli_errorf("--model '%s': expected one of %s", optarg, ictus_synth_model_names());
+                cli_usage_error(err, "--model '%s': expected one of %s", optarg,
+                                ictus_synth_model_names());
                 ok = false;
             }
             break;
         case 'o': dir = optarg; break;
-        case 'n': ok &= parse_int("animals", optarg, &s.n_animals); break;
+        case 'n': ok &= parse_int("animals", optarg, &s.n_animals, err); break;
         case 'd':
-            ok &= parse_int("days", optarg, &s.n_days);
+            ok &= parse_int("days", optarg, &s.n_days, err);
             days_given = true;
             break;
-        case 's': ok &= parse_seed(optarg, &s.seed); break;
-        case OPT_FS: ok &= parse_double("fs", optarg, &s.fs_hz); break;
-        case OPT_CHANNELS: ok &= parse_int("channels", optarg, &s.n_channels); break;
-        case OPT_HOURS: ok &= parse_double("hours", optarg, &s.hours); break;
-        case OPT_MAINS: ok &= parse_double("mains", optarg, &s.mains_hz); break;
-        case 'j': ok &= parse_int("jobs", optarg, &s.n_threads); break;
+        case 's': ok &= parse_seed(optarg, &s.seed, err); break;
+        case OPT_FS: ok &= parse_double("fs", optarg, &s.fs_hz, err); break;
+        case OPT_CHANNELS: ok &= parse_int("channels", optarg, &s.n_channels, err); break;
+        case OPT_HOURS: ok &= parse_double("hours", optarg, &s.hours, err); break;
+        case OPT_MAINS: ok &= parse_double("mains", optarg, &s.mains_hz, err); break;
+        case 'j': ok &= parse_int("jobs", optarg, &s.n_threads, err); break;
         case OPT_GAPS: s.gaps = true; break;
         case OPT_PROTOCOL:
             if (strcmp(optarg, "asm") != 0) {
-                cli_errorf("--protocol '%s': expected asm", optarg);
+                cli_usage_error(err, "--protocol '%s': expected asm", optarg);
                 ok = false;
             }
             s.protocol = &protocol;
             break;
-        case OPT_BASELINE: ok &= parse_duration("baseline", optarg, &protocol.baseline_s); break;
-        case OPT_DRUG: ok &= parse_duration("drug", optarg, &protocol.drug_s); break;
-        case OPT_WASHOUT: ok &= parse_duration("washout", optarg, &protocol.washout_s); break;
+        case OPT_BASELINE:
+            ok &= parse_duration("baseline", optarg, &protocol.baseline_s, err);
+            break;
+        case OPT_DRUG: ok &= parse_duration("drug", optarg, &protocol.drug_s, err); break;
+        case OPT_WASHOUT: ok &= parse_duration("washout", optarg, &protocol.washout_s, err); break;
         case OPT_MIN_RATE:
-            ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h);
+            ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h, err);
             break;
         case OPT_START:
             if (!ictus_walltime_parse(optarg, &s.start_us)) {
-                cli_errorf("--start '%s': expected YYYY-MM-DDTHH:MM:SS", optarg);
+                cli_usage_error(err, "--start '%s': expected YYYY-MM-DDTHH:MM:SS", optarg);
                 ok = false;
             }
             break;
@@ -173,44 +177,47 @@ int cmd_synth(int argc, char **argv)
             else if (!strcmp(optarg, "flac"))
                 s.format = ICTUS_SYNTH_FLAC;
             else {
-                cli_errorf("--format '%s': expected edf or flac", optarg);
+                cli_usage_error(err, "--format '%s': expected edf or flac", optarg);
                 ok = false;
             }
             break;
-        case OPT_HELP: fputs(usage_text, stdout); return CLI_OK;
+        case OPT_HELP: fputs(usage_text, stdout); return ICTUS_OK;
         default: ok = false;
         }
     }
     if (ok && (!s.model || !dir || optind < argc)) {
-        cli_errorf(!s.model ? "--model is required" : !dir ? "-o DIR is required"
-                                                           : "unexpected argument '%s'",
-                   optind < argc ? argv[optind] : "");
+        cli_usage_error(err,
+                        !s.model ? "--model is required"
+                        : !dir   ? "-o DIR is required"
+                                 : "unexpected argument '%s'",
+                        optind < argc ? argv[optind] : "");
         ok = false;
     }
     if (ok && s.protocol && days_given) {
-        cli_errorf("--days and --protocol: the protocol's periods set the number of files");
+        cli_usage_error(err,
+                        "--days and --protocol: the protocol's periods set the number of files");
         ok = false;
     }
-    if (!ok) {
-        fputs(usage_text, stderr);
-        return CLI_USAGE;
-    }
+    if (!ok)
+        return cli_bad_command_line(err);
     /* (not whole files: n_days stays, and the check says what is wrong) */
     if (s.protocol && ictus_synth_protocol_files(&protocol, s.hours) > 0)
         s.n_days = ictus_synth_protocol_files(&protocol, s.hours);
-    ictus_error err;
-    ictus_status st = ictus_synth_study_check(&s, &err);
+    ictus_status st = ictus_synth_study_check(&s, err);
     if (st == ICTUS_OK)
-        st = ictus_synth_study_write(&s, dir, &err);
-    if (st != ICTUS_OK) {
-        cli_error(&err);
-        return st == ICTUS_ERR_USAGE ? CLI_USAGE : CLI_PROBLEMS;
-    }
+        st = ictus_synth_study_write(&s, dir, err);
+    if (st != ICTUS_OK) /* a usage status here is a bad combination of values: no usage text */
+        return st == ICTUS_ERR_USAGE ? cli_config_failure(err) : cli_work_failure(err);
     printf("%s: %d animals x %d files of %g h (%s, %g Hz, %d channels), seed %" PRIu64 "\n", dir,
            s.n_animals, s.n_days, s.hours, ictus_synth_format_ext(s.format), s.fs_hz,
            s.n_channels, s.seed);
     if (s.protocol)
         printf("%s: drug study: dosing.csv, study.ini [drugs], true responses in responses.csv\n",
                dir);
-    return CLI_OK;
+    return ICTUS_OK;
 }
+
+const cli_verb cli_verb_synth = {
+    "synth", run_synth,
+    "--model M [--animals N] [--days D] [--seed S] -o DIR   demo/test recordings + truth",
+    usage_text};

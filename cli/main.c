@@ -1,25 +1,13 @@
-/* main.c: `ictus VERB ...`: dispatch to the verbs, global help and version. */
+/* main.c: `ictus VERB ...`: dispatch to the verbs, print what stopped them,
+ * map their status to the exit status; global help and version. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
-typedef struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-} verb;
-
-static const verb verbs[] = {
-    {"info", cmd_info, "RECORDING...    header, channels, rate, start, duration, gaps"},
-    {"features", cmd_features,
-     "[--preset P] [--format csv|null] RECORDING... -o features.csv   per-window features"},
-    {"detect", cmd_detect, "--preset P [--config F] RECORDING... -o events.csv   seizure events"},
-    {"score", cmd_score, "--truth TRUTH.csv --pred EVENTS.csv [--preset P]   SzCORE-style metrics"},
-    {"synth", cmd_synth, "--model M [--animals N] [--days D] [--seed S] -o DIR   demo/test recordings + truth"},
-    {"run", cmd_run, "STUDY_DIR [-j N] [--wait]   the nightly job: new files -> detect, store, out/"},
-    {"analyze", cmd_analyze, "STUDY_DIR   periods, response classes, statistics -> STUDY_DIR/out"},
-    {"compare", cmd_compare, "STUDY_DIR... -o DIR   drug comparisons across cohorts (screening)"},
+static const cli_verb *const verbs[] = {
+    &cli_verb_info, &cli_verb_features, &cli_verb_detect, &cli_verb_score,
+    &cli_verb_synth, &cli_verb_run, &cli_verb_analyze, &cli_verb_compare,
 };
 
 static void usage(FILE *f)
@@ -27,9 +15,23 @@ static void usage(FILE *f)
     fprintf(f, "usage: ictus VERB [options] ...\n\n"
                "ictus is a nightly seizure pipeline for chronic rodent video-EEG.\n\nverbs:\n");
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        fprintf(f, "  ictus %-9s %s\n", verbs[i].name, verbs[i].summary);
+        fprintf(f, "  ictus %-9s %s\n", verbs[i]->name, verbs[i]->summary);
     fprintf(f, "\n`ictus VERB --help` describes a verb.  Exit status: 0 success, 1 problems "
                "reported (e.g. files rejected), 2 bad usage or configuration.\n");
+}
+
+/* Run `verb`, print its message (and its usage text after a usage error),
+ * return the exit status (cli.h). */
+static int run_verb(const cli_verb *verb, int argc, char **argv)
+{
+    ictus_error err;
+    ictus_error_clear(&err);
+    ictus_status st = verb->run(argc, argv, &err);
+    if (st != ICTUS_OK && err.msg[0])
+        cli_print_error(&err);
+    if (st == ICTUS_ERR_USAGE)
+        fputs(verb->usage, stderr);
+    return cli_exit_status(st);
 }
 
 int main(int argc, char **argv)
@@ -47,8 +49,8 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (!strcmp(argv[1], verbs[i].name))
-            return verbs[i].run(argc - 1, argv + 1);
-    cli_errorf("unknown verb '%s' (try `ictus --help`)", argv[1]);
+        if (!strcmp(argv[1], verbs[i]->name))
+            return run_verb(verbs[i], argc - 1, argv + 1);
+    cli_printf_error("unknown verb '%s' (try `ictus --help`)", argv[1]);
     return CLI_USAGE;
 }

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vec.h"
+#include "pipeline/source/recording_name.h"
+
 /* How a file of the plan ended up in this run, for the counts. */
 typedef enum {
     CLS_NONE = 0,   /* not counted (a missing file that recordings.csv no longer names) */
@@ -109,10 +112,7 @@ ictus_status run_commit_problem(run_committer *c, const char *path, ictus_proble
     ictus_status st = ictus_store_run_problem(c->store, c->run_id, path, kind, message, err);
     if (st != ICTUS_OK)
         return st;
-    if (c->n_problems == c->cap_problems) {
-        c->cap_problems = c->cap_problems ? 2 * c->cap_problems : 16;
-        c->problems = ictus_xrealloc(c->problems, (size_t)c->cap_problems * sizeof *c->problems);
-    }
+    ICTUS_GROW(c->problems, c->n_problems + 1, c->cap_problems);
     c->problems[c->n_problems++] = (run_problem){ictus_xstrdup(path), kind, ictus_xstrdup(message)};
     return ICTUS_OK;
 }
@@ -129,10 +129,7 @@ static void tally(run_committer *c, const char *animal, int64_t events, int64_t 
         if (strcmp(c->tallies[i].animal, animal) == 0)
             t = &c->tallies[i];
     if (!t) {
-        if (c->n_tallies == c->cap_tallies) {
-            c->cap_tallies = c->cap_tallies ? 2 * c->cap_tallies : 16;
-            c->tallies = ictus_xrealloc(c->tallies, (size_t)c->cap_tallies * sizeof *c->tallies);
-        }
+        ICTUS_GROW(c->tallies, c->n_tallies + 1, c->cap_tallies);
         t = &c->tallies[c->n_tallies++];
         memset(t, 0, sizeof *t);
         snprintf(t->animal, sizeof t->animal, "%s", animal);
@@ -163,7 +160,7 @@ static int failure_animals(const run_file *f, const char *header, const char ***
     } else if (header && header[0]) {
         (*names)[0] = header;
     } else {
-        run_file_stem(f->path, stem, stem_size);
+        ictus_recording_stem(f->path, stem, stem_size);
         (*names)[0] = stem;
     }
     return n;
@@ -236,10 +233,7 @@ static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
 {
     known_file *k = known_find(c, f);
     if (!k) {
-        if (c->n_known == c->cap_known) {
-            c->cap_known = c->cap_known ? 2 * c->cap_known : 64;
-            c->known = ictus_xrealloc(c->known, (size_t)c->cap_known * sizeof *c->known);
-        }
+        ICTUS_GROW(c->known, c->n_known + 1, c->cap_known);
         k = &c->known[c->n_known++];
         memset(k, 0, sizeof *k);
         k->file = f;

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/path.h"
+
 struct run_lock {
     int fd;
 };
@@ -46,11 +48,14 @@ static void read_holder(int fd, char *buf, size_t size)
 }
 
 ictus_status run_lock_take(const char *study_dir, bool wait, int64_t started_unix_us,
-                           const char *version, run_lock **out, ictus_error *err)
+                           const char *version, const run_lock_notes *notes, run_lock **out,
+                           ictus_error *err)
 {
     *out = NULL;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/ictus.lock", study_dir);
+    char path[ICTUS_PATH_MAX];
+    ictus_status path_st = ictus_path_join(path, sizeof path, study_dir, "ictus.lock", err);
+    if (path_st != ICTUS_OK)
+        return path_st;
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create the study lock: %s", path,
@@ -72,7 +77,9 @@ ictus_status run_lock_take(const char *study_dir, bool wait, int64_t started_uni
                               "%s: another run is working on this study: %s (use --wait to wait "
                               "for it)", study_dir, holder);
         }
-        fprintf(stderr, "ictus: %s: waiting for the run of %s to finish\n", study_dir, holder);
+        char note[1024];
+        snprintf(note, sizeof note, "%s: waiting for the run of %s to finish", study_dir, holder);
+        notes->note(notes->ctx, note);
         int rc;
         while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
             ;
@@ -90,9 +97,12 @@ ictus_status run_lock_take(const char *study_dir, bool wait, int64_t started_uni
     line[len++] = '\n';
     /* Who holds the lock is advice for humans: failing to write it is not
      * worth failing the run, the lock itself is held. */
-    if (ftruncate(fd, 0) != 0 || pwrite(fd, line, len, 0) != (ssize_t)len)
-        fprintf(stderr, "ictus: %s: warning: cannot write the holder's name: %s\n", path,
-                strerror(errno));
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, line, len, 0) != (ssize_t)len) {
+        char note[ICTUS_PATH_MAX + 128];
+        snprintf(note, sizeof note, "%s: warning: cannot write the holder's name: %s", path,
+                 strerror(errno));
+        notes->note(notes->ctx, note);
+    }
     run_lock *lock = ictus_xmalloc(sizeof *lock);
     lock->fd = fd;
     *out = lock;

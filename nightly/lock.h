@@ -21,16 +21,26 @@
 
 typedef struct run_lock run_lock;
 
+/* Where the lock says what the user must hear while it works (whom it
+ * waits for, a holder line it cannot write): `line` is one line without
+ * "ictus: " or newline, valid during the call. */
+typedef struct {
+    void (*note)(void *ctx, const char *line);
+    void *ctx;
+} run_lock_notes;
+
 /* Take the lock of the study directory `study_dir`, creating ictus.lock when
  * absent.  `started_unix_us` (real time) and `version` go into the holder
  * line.  When another process holds it: with wait false, fail at once with
  * ICTUS_ERR_BUSY and a message naming the holder ("pid 123 on host lab1,
- * running since 2026-01-05 02:00:01"); with wait true, print one line on
- * stderr saying whom it waits for and block until the holder is gone.
- * ICTUS_ERR_IO when the file cannot be created or locked.  On success *out
+ * running since 2026-01-05 02:00:01"); with wait true, hand `notes` one line
+ * saying whom it waits for and block until the holder is gone.
+ * ICTUS_ERR_IO when the file cannot be created or locked, ICTUS_ERR_USAGE
+ * when its path is too long (base/path.h).  On success *out
  * is the caller's, to release. */
 ictus_status run_lock_take(const char *study_dir, bool wait, int64_t started_unix_us,
-                           const char *version, run_lock **out, ictus_error *err);
+                           const char *version, const run_lock_notes *notes, run_lock **out,
+                           ictus_error *err);
 
 /* Release the lock and free it; NULL is a no-op.  The holder line stays in
  * the file: it is only meaningful while the lock is held. */

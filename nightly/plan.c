@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 
 #include "base/csvtable.h"
+#include "base/path.h"
+#include "base/vec.h"
+#include "pipeline/source/recording_name.h"
 
 /* Sub-directories deeper than this are not entered (a symbolic link loop). */
 #define SCAN_MAX_DEPTH 16
@@ -26,10 +29,7 @@ typedef struct {
 
 static void path_list_add(path_list *l, const char *path)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 64;
-        l->items = ictus_xrealloc(l->items, (size_t)l->cap * sizeof *l->items);
-    }
+    ICTUS_GROW(l->items, l->n + 1, l->cap);
     l->items[l->n++] = ictus_xstrdup(path);
 }
 
@@ -49,46 +49,49 @@ static int cmp_str(const void *a, const void *b)
  * Scanning recordings/
  * ---------------------------------------------------------------------- */
 
-/* A file name that looks like a recording. */
-static bool recording_name(const char *name)
+/* Note the first problem of the scan in `warning` (later ones are left out:
+ * the summary shows one). */
+static void scan_warn(char *warning, size_t warning_size, const char *msg)
 {
-    static const char *const extensions[] = {"edf", "bdf", "rec", "wav", "flac", "rf64", "w64"};
-    const char *dot = strrchr(name, '.');
-    if (name[0] == '.' || !dot)
-        return false;
-    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
-        if (strcasecmp(dot + 1, extensions[i]) == 0)
-            return true;
-    return false;
+    if (!warning[0])
+        snprintf(warning, warning_size, "%.*s", (int)warning_size - 1, msg);
 }
 
 /* Add the recordings under STUDY/rel (rel: "recordings" or below) to `out`.
- * A sub-directory that cannot be read is a warning, not an error: the rest
- * of the study still runs. */
+ * A sub-directory that cannot be read, or a path too long to build, is a
+ * warning, not an error: the rest of the study still runs. */
 static void scan_dir(const char *study_dir, const char *rel, int depth, path_list *out,
                      char *warning, size_t warning_size)
 {
-    char dir_path[8192];
-    snprintf(dir_path, sizeof dir_path, "%s/%s", study_dir, rel);
+    char dir_path[ICTUS_PATH_MAX];
+    ictus_error err;
+    if (ictus_path_join(dir_path, sizeof dir_path, study_dir, rel, &err) != ICTUS_OK) {
+        scan_warn(warning, warning_size, err.msg);
+        return;
+    }
     DIR *dir = opendir(dir_path);
     if (!dir) {
-        if (!warning[0])
-            snprintf(warning, warning_size, "%.400s: cannot list: %s", dir_path, strerror(errno));
+        char msg[512];
+        snprintf(msg, sizeof msg, "%.400s: cannot list: %s", dir_path, strerror(errno));
+        scan_warn(warning, warning_size, msg);
         return;
     }
     struct dirent *e;
     while ((e = readdir(dir)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char child[8192], child_disk[8192 + 256];
-        snprintf(child, sizeof child, "%s/%s", rel, e->d_name);
-        snprintf(child_disk, sizeof child_disk, "%s/%s", study_dir, child);
+        char child[ICTUS_PATH_MAX], child_disk[ICTUS_PATH_MAX];
+        if (ictus_path_join(child, sizeof child, rel, e->d_name, &err) != ICTUS_OK ||
+            ictus_path_join(child_disk, sizeof child_disk, study_dir, child, &err) != ICTUS_OK) {
+            scan_warn(warning, warning_size, err.msg);
+            continue;
+        }
         struct stat st;
         if (stat(child_disk, &st) != 0)
             continue; /* gone meanwhile, or a dangling link */
         if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH)
             scan_dir(study_dir, child, depth + 1, out, warning, warning_size);
-        else if (S_ISREG(st.st_mode) && recording_name(e->d_name))
+        else if (S_ISREG(st.st_mode) && ictus_source_is_recording_name(e->d_name))
             path_list_add(out, child);
     }
     closedir(dir);
@@ -107,10 +110,7 @@ typedef struct {
 static ictus_status keep_row(void *ctx, const ictus_store_recording *rec, ictus_error *err)
 {
     stored_rows *s = ctx;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 64;
-        s->rows = ictus_xrealloc(s->rows, (size_t)s->cap * sizeof *s->rows);
-    }
+    ICTUS_GROW(s->rows, s->n + 1, s->cap);
     ictus_store_recording *r = &s->rows[s->n++];
     *r = *rec;
     r->path = ictus_xstrdup(rec->path);
@@ -372,8 +372,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     memset(plan, 0, sizeof *plan);
     const ictus_study *study = in->study;
     path_list found = {0}, paths = {0};
-    char rec_dir[8192];
-    snprintf(rec_dir, sizeof rec_dir, "%s/recordings", study->dir);
+    char *rec_dir = ictus_path_join_alloc(study->dir, "recordings");
     struct stat st_dir;
     if (stat(rec_dir, &st_dir) == 0)
         scan_dir(study->dir, "recordings", 0, &found, plan->scan_warning,
@@ -381,6 +380,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     else if (study->n_recordings == 0)
         snprintf(plan->scan_warning, sizeof plan->scan_warning,
                  "%.400s: no such directory: nothing to do", rec_dir);
+    free(rec_dir);
 
     stored_rows rows = {0};
     ictus_status status = ictus_store_each_recording(store, keep_row, &rows, err);
@@ -400,9 +400,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     for (int i = 0; i < paths.n; i++) {
         run_file *f = &plan->files[i];
         f->path = paths.items[i]; /* the plan takes the strings */
-        size_t n = strlen(study->dir) + strlen(f->path) + 2;
-        f->disk_path = ictus_xmalloc(n);
-        snprintf(f->disk_path, n, "%s/%s", study->dir, f->path);
+        f->disk_path = ictus_path_join_alloc(study->dir, f->path);
     }
     free(paths.items);
 
@@ -410,7 +408,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
         find_file(plan, found.items[i])->exists = true;
     for (int i = 0; i < study->n_recordings; i++) {
         run_file *f = find_file(plan, study->recordings[i].path);
-        f->entries = ictus_xrealloc(f->entries, (size_t)(f->n_entries + 1) * sizeof *f->entries);
+        ICTUS_GROW(f->entries, f->n_entries + 1, f->cap_entries);
         f->entries[f->n_entries++] = &study->recordings[i];
         f->exists = true; /* listed: taken whatever its name, when it is a regular file */
     }
@@ -427,17 +425,18 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
 
     ictus_csv *manifest = NULL;
     if (study->has_recordings) {
-        char csv_path[8192];
-        snprintf(csv_path, sizeof csv_path, "%s/recordings.csv", study->dir);
+        char *csv_path = ictus_path_join_alloc(study->dir, "recordings.csv");
         ictus_error ignored;
         ictus_csv_read(csv_path, &manifest, &ignored);
+        free(csv_path);
     }
     for (int i = 0; i < plan->n_files && status == ICTUS_OK; i++) {
         run_file *f = &plan->files[i];
         /* Found or listed; a listed file that is not there, or a found one
-         * that vanished since the scan, is missing. */
+         * that vanished since the scan, is missing (not an error of the plan). */
+        ictus_error missing;
         f->exists = f->exists &&
-                    ictus_file_identity_get(f->disk_path, &f->identity, err) == ICTUS_OK;
+                    ictus_file_identity_get(f->disk_path, &f->identity, &missing) == ICTUS_OK;
         if (f->exists && f->n_entries == 0)
             f->rejected_line = listed_line(manifest, f->path + strlen("recordings/"));
         status = decide(in, store, f, err);
@@ -448,14 +447,12 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     }
     ictus_csv_destroy(manifest);
     path_list_free(&found);
-    ictus_error_clear(err);
 
     for (int i = 0; i < plan->n_files; i++) {
         const run_file *f = &plan->files[i];
         if (f->action != RUN_UNCHANGED || !f->stored[0].has_content_hash)
             continue;
-        plan->known = ictus_xrealloc(plan->known, (size_t)(plan->n_known + 1) *
-                                                      sizeof *plan->known);
+        ICTUS_GROW(plan->known, plan->n_known + 1, plan->cap_known);
         plan->known[plan->n_known++] = (run_known_hash){f->stored[0].content_hash, f};
     }
     if (plan->n_known > 1)

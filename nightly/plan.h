@@ -1,9 +1,9 @@
 /* plan.h: what tonight's run has to do: the study's recordings on disk and in
  * recordings.csv, compared with what the results store already holds.
  *
- * A recording file is found in recordings/ (recursively; EDF/BDF/REC and the
- * sound formats by extension, case-insensitive; names starting with '.' are
- * skipped, which also skips rsync's and most copiers' temporary files) or in
+ * A recording file is found in recordings/ (recursively; the names
+ * ictus_source_is_recording_name() accepts, pipeline/source/recording_name.h;
+ * directories starting with '.' are skipped too) or in
  * recordings.csv (any name).  Each file is compared with its stored rows
  * (one per animal) and given one action:
  *   unchanged  every row ok, same identity (size, mtime_ns, inode), same
@@ -49,6 +49,7 @@ typedef struct {
     ictus_file_identity identity;   /* when it exists */
     int n_entries;                  /* its valid recordings.csv rows (0: the EDF header decides) */
     const ictus_recording_entry **entries;
+    int cap_entries;
     int rejected_line;              /* > 0: recordings.csv names it only in rejected rows */
     int n_stored;                   /* its rows in the store, in animal order */
     ictus_store_recording *stored;
@@ -68,7 +69,7 @@ typedef struct {
 typedef struct {
     int n_files;
     run_file *files;                /* ordered by path */
-    int n_known;
+    int n_known, cap_known;
     run_known_hash *known;          /* ordered by hash, then path */
     int n_to_read;                  /* files to check or process */
     int64_t bytes_to_read;          /* their total size */

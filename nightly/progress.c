@@ -1,7 +1,6 @@
 /* progress.c: a progress bar on a terminal, log lines otherwise. */
 #include "nightly/progress.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,7 @@
 #define US_PER_DAY (INT64_C(86400) * 1000000)
 
 struct run_progress {
-    bool tty;
+    const run_reporter *rep;
     int n_files, files_done;
     int64_t total_bytes, bytes_done, recorded_us;
     double start_s, last_draw_s;
@@ -28,10 +27,10 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-run_progress *run_progress_create(bool tty, int n_files, int64_t total_bytes)
+run_progress *run_progress_create(const run_reporter *rep, int n_files, int64_t total_bytes)
 {
     run_progress *p = ictus_xcalloc(1, sizeof *p);
-    p->tty = tty;
+    p->rep = rep;
     p->n_files = n_files;
     p->total_bytes = total_bytes;
     p->start_s = p->last_draw_s = now_s();
@@ -53,7 +52,7 @@ static void format_duration(double s, char *buf, size_t size)
 static void clear_bar(run_progress *p)
 {
     if (p->drawn) {
-        fputs("\r\033[K", stderr);
+        p->rep->bar(p->rep->ctx, "");
         p->drawn = false;
     }
 }
@@ -70,16 +69,17 @@ static void draw(run_progress *p)
     char eta[32] = "--";
     if (p->bytes_done > 0 && share < 1)
         format_duration(elapsed * (1 - share) / share, eta, sizeof eta);
-    fprintf(stderr, "\r\033[K[%s] %d/%d files  %.2f animal-days  %3.0f%%  ETA %s", bar,
-            p->files_done, p->n_files, (double)p->recorded_us / US_PER_DAY, 100 * share, eta);
-    fflush(stderr);
+    char line[256];
+    snprintf(line, sizeof line, "[%s] %d/%d files  %.2f animal-days  %3.0f%%  ETA %s", bar,
+             p->files_done, p->n_files, (double)p->recorded_us / US_PER_DAY, 100 * share, eta);
+    p->rep->bar(p->rep->ctx, line);
     p->drawn = true;
     p->last_draw_s = now;
 }
 
 void run_progress_tick(run_progress *p)
 {
-    if (p->tty && now_s() - p->last_draw_s >= REDRAW_INTERVAL_S)
+    if (p->rep->tty && now_s() - p->last_draw_s >= REDRAW_INTERVAL_S)
         draw(p);
 }
 
@@ -89,7 +89,7 @@ void run_progress_file_done(run_progress *p, const char *path, int64_t bytes,
     p->files_done++;
     p->bytes_done += bytes;
     p->recorded_us += recorded_us;
-    if (p->tty) {
+    if (p->rep->tty) {
         draw(p);
         return;
     }
@@ -98,20 +98,19 @@ void run_progress_file_done(run_progress *p, const char *path, int64_t bytes,
     char when[32] = "";
     if (localtime_r(&t, &tm))
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-    printf("%s [%d/%d] %s: %s (%.2f animal-days, %.1f s)\n", when, p->files_done, p->n_files,
-           path, what, (double)recorded_us / US_PER_DAY, seconds);
-    fflush(stdout);
+    size_t size = strlen(path) + strlen(what) + 128;
+    char *line = ictus_xmalloc(size);
+    snprintf(line, size, "%s [%d/%d] %s: %s (%.2f animal-days, %.1f s)\n", when, p->files_done,
+             p->n_files, path, what, (double)recorded_us / US_PER_DAY, seconds);
+    p->rep->log(p->rep->ctx, line);
+    free(line);
 }
 
-void run_progress_note(run_progress *p, const char *fmt, ...)
+void run_progress_note(run_progress *p, const char *line)
 {
     clear_bar(p);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    if (p->tty)
+    p->rep->note(p->rep->ctx, line);
+    if (p->rep->tty)
         draw(p);
 }
 

@@ -1,11 +1,13 @@
-/* progress.h: what the nightly job shows while it works.
+/* progress.h: what the nightly job shows while it works, and where it goes.
  *
- * On a terminal (stderr is a TTY): one progress line redrawn in place on
- * stderr, with files done, animal-days detected, the share of bytes read and
- * an ETA from the bytes per second so far.  In cron or under systemd (no
- * TTY): one plain, timestamped log line per file on stdout, which mail and
- * the journal keep.  Notes (problems as they happen) go to stderr in both
- * modes, above the bar when there is one.
+ * The job prints nothing itself: everything it says goes to a reporter the
+ * caller supplies (the verb writes the log to stdout, notes and the bar to
+ * stderr).  On a terminal (reporter.tty): one progress line redrawn in place,
+ * with files done, animal-days detected, the share of bytes read and an ETA
+ * from the bytes per second so far.  In cron or under systemd (no TTY): one
+ * plain, timestamped log line per file, which mail and the journal keep.
+ * Notes (problems as they happen) are handed over in both modes, with the
+ * bar cleared first and redrawn after when there is one.
  *
  * Lifecycle: run_progress_create() → file_done() per file, tick() as often
  * as convenient (it redraws at most 5 times a second), note() any time →
@@ -17,10 +19,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Where the nightly job's words go.  Every hook is called on the main
+ * thread; strings are valid during the call only. */
+typedef struct {
+    void *ctx;
+    /* Text for the run's log: whole lines, each ending in '\n'. */
+    void (*log)(void *ctx, const char *text);
+    /* One line about a problem or a wait, without "ictus: " or newline. */
+    void (*note)(void *ctx, const char *line);
+    /* Redraw the progress line in place with `line` ("": clear it); only
+     * called when tty is true. */
+    void (*bar)(void *ctx, const char *line);
+    bool tty;        /* show a progress line instead of a log line per file */
+} run_reporter;
+
 typedef struct run_progress run_progress;
 
-/* `tty` chooses the bar; n_files and total_bytes are the work to read. */
-run_progress *run_progress_create(bool tty, int n_files, int64_t total_bytes);
+/* Progress through `rep` (which must outlive it); n_files and total_bytes
+ * are the work to read. */
+run_progress *run_progress_create(const run_reporter *rep, int n_files, int64_t total_bytes);
 void run_progress_destroy(run_progress *p); /* NULL is a no-op */
 
 /* A file is done: `bytes` read, `recorded_us` of recording detected (all
@@ -32,7 +49,7 @@ void run_progress_file_done(run_progress *p, const char *path, int64_t bytes,
 /* Redraw the bar when due (a no-op for log lines). */
 void run_progress_tick(run_progress *p);
 
-/* A line on stderr that must not be drawn over. */
-void run_progress_note(run_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the reporter a note (a line that must not be drawn over). */
+void run_progress_note(run_progress *p, const char *line);
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/cli.h"
+#include "pipeline/source/recording_name.h"
 #include "pipeline/source/source_view.h"
 
 static double now_s(void)
@@ -14,15 +14,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void run_file_stem(const char *path, char *out, size_t size)
-{
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    const char *dot = strrchr(base, '.');
-    int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    snprintf(out, size, "%.*s", len, base);
 }
 
 /* ------------------------------------------------------------------------
@@ -146,7 +137,7 @@ static void detect_animal(const run_work_context *ctx, const run_file *f,
     if (entry)
         snprintf(a->animal, sizeof a->animal, "%s", entry->animal);
     else
-        cli_default_animal(info, a->animal, sizeof a->animal);
+        ictus_recording_default_animal(info, a->animal, sizeof a->animal);
     check_animal(ctx, f, entry, info, a);
     if (a->error[0]) {
         ictus_source_close(src);
@@ -239,7 +230,7 @@ static void read_header_animal(const run_file *f, run_outcome *out)
     ictus_source *src;
     ictus_error err;
     if (f->n_entries == 0 && ictus_source_open(f->disk_path, &opt, &src, &err) == ICTUS_OK) {
-        cli_default_animal(ictus_source_info(src), out->header_animal,
+        ictus_recording_default_animal(ictus_source_info(src), out->header_animal,
                            sizeof out->header_animal);
         ictus_source_close(src);
     }

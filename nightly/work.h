@@ -92,8 +92,4 @@ void run_work_file(const run_work_context *ctx, const run_file *f, run_outcome *
 /* Free what an outcome holds and zero it. */
 void run_outcome_clear(run_outcome *out);
 
-/* The animal a file without a recordings.csv row is keyed by when it cannot
- * be read: its name without directories and extension. */
-void run_file_stem(const char *path, char *out, size_t size);
-
 #endif

@@ -1,0 +1,541 @@
+/* job.c: the nightly job of one study, from the lock to the summary (job.h). */
+#include "nightly/job.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/csvout.h"
+#include "base/path.h"
+#include "base/vec.h"
+#include "nightly/commit.h"
+#include "nightly/lock.h"
+#include "nightly/plan.h"
+#include "nightly/pool.h"
+#include "nightly/work.h"
+#include "protocols/analysis.h"
+#include "protocols/study.h"
+#include "protocols/study_preset.h"
+#include "store/store.h"
+
+/* How many per-animal lines the summary prints before "... and N more". */
+#define SUMMARY_MAX_ANIMALS 40
+/* How many problems the summary prints before "... and N more". */
+#define SUMMARY_MAX_PROBLEMS 40
+
+#define US_PER_DAY (INT64_C(86400) * 1000000)
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int64_t unix_now_us(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* printf to the reporter's log. */
+static void report(const run_reporter *rep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void report(const run_reporter *rep, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *text = ictus_xmalloc((size_t)(n > 0 ? n : 0) + 1);
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    va_end(ap);
+    rep->log(rep->ctx, text);
+    free(text);
+}
+
+/* ------------------------------------------------------------------------
+ * Setting up: the run row, the study's problems
+ * ---------------------------------------------------------------------- */
+
+/* Say so when the run before this one never finished (killed, power cut):
+ * this run picks up its work. */
+static void note_interrupted_run(ictus_store *store, const run_reporter *rep)
+{
+    ictus_store_run_row last;
+    bool found;
+    ictus_error err;
+    if (ictus_store_last_run(store, &last, &found, &err) != ICTUS_OK || !found ||
+        last.status != ICTUS_RUN_RUNNING)
+        return;
+    time_t t = (time_t)(last.started_unix_us / 1000000);
+    struct tm tm;
+    char when[32] = "?";
+    if (localtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    report(rep, "the previous run (run %" PRId64 ", pid %" PRId64 " on %s, started %s) was "
+                "interrupted; this run finishes its work\n", last.id, last.pid, last.host, when);
+}
+
+/* The study's manifest problems (rejected rows...) as problems of the run.
+ * Each line starts with the file it is about: "DIR/recordings.csv:3:2 ...". */
+static ictus_status record_study_problems(const ictus_study *study, run_committer *c,
+                                          ictus_error *err)
+{
+    size_t dir_len = strlen(study->dir);
+    for (int i = 0; i < study->problems.n; i++) {
+        const char *line = study->problems.lines[i];
+        const char *file = strncmp(line, study->dir, dir_len) == 0 && line[dir_len] == '/'
+                               ? line + dir_len + 1
+                               : line;
+        char path[256];
+        snprintf(path, sizeof path, "%.*s", (int)strcspn(file, ":"), file);
+        ictus_status st = run_commit_problem(c, path, ICTUS_PROBLEM_FAILED, line, err);
+        if (st != ICTUS_OK)
+            return st;
+    }
+    return ICTUS_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * The final steps: outputs regenerated from the database
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    const ictus_study *study;
+    ictus_store *store;
+    const char *out_dir;       /* STUDY_DIR/out, created */
+} run_step_context;
+
+/* out/events.csv: every stored event (the export writes a temporary file
+ * beside it and renames it over the old one: readers never see half a file). */
+static ictus_status step_events(const run_step_context *ctx, ictus_error *err)
+{
+    char path[ICTUS_PATH_MAX];
+    ictus_status st = ictus_path_join(path, sizeof path, ctx->out_dir, "events.csv", err);
+    return st == ICTUS_OK ? ictus_store_export_events(ctx->store, path, err) : st;
+}
+
+/* out/periods.csv, responders.csv, comparisons.csv, analysis-settings.txt:
+ * the analysis of the stored events under study.ini [analysis]
+ * (protocols/analysis.h).  Manifest problems (a bad dosing.csv row) leave
+ * their rows out: the run reports them and exits 1, the analysis uses the
+ * valid rows.  A bad [analysis] setting fails the step. */
+static ictus_status step_analysis(const run_step_context *ctx, ictus_error *err)
+{
+    ictus_analysis_settings set;
+    ictus_analysis_settings_default(&set);
+    ictus_status st = ictus_analysis_settings_apply(&set, ctx->study->config, err);
+    ictus_analysis *an = NULL;
+    if (st == ICTUS_OK)
+        st = ictus_analysis_compute(ctx->study, ctx->store, &set, &an, err);
+    if (st == ICTUS_OK)
+        st = ictus_analysis_write(an, ctx->out_dir, err);
+    ictus_analysis_destroy(an);
+    return st;
+}
+
+/* The steps that run after detection, in order, at the end of every run,
+ * also when no file changed (an output lost or damaged is rebuilt).  Each
+ * reads only the database and writes under out/ atomically (temporary file
+ * + rename).  The report (report/index.html, report.pdf, issue 6) is added
+ * here. */
+static const struct {
+    const char *output;
+    ictus_status (*run)(const run_step_context *ctx, ictus_error *err);
+} final_steps[] = {
+    {"out/events.csv", step_events},
+    {"out/periods.csv, responders.csv, comparisons.csv", step_analysis},
+};
+
+static ictus_status run_final_steps(const ictus_study *study, ictus_store *store,
+                                    ictus_error *err)
+{
+    char out_dir[ICTUS_PATH_MAX];
+    ictus_status path_st = ictus_path_join(out_dir, sizeof out_dir, study->dir, "out", err);
+    if (path_st != ICTUS_OK)
+        return path_st;
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", out_dir, strerror(errno));
+    run_step_context ctx = {study, store, out_dir};
+    for (size_t i = 0; i < sizeof final_steps / sizeof final_steps[0]; i++) {
+        ictus_status st = final_steps[i].run(&ctx, err);
+        if (st != ICTUS_OK)
+            return st;
+    }
+    return ICTUS_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Detecting: the pool, storing each outcome, timings
+ * ---------------------------------------------------------------------- */
+
+/* Time spent, for the summary and --timings. */
+typedef struct {
+    double hash_s, detect_s, store_s;  /* summed over files (hash and detect on workers) */
+    double plan_s, steps_s;
+} run_times;
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+    const run_file *x = *(const run_file *const *)a, *y = *(const run_file *const *)b;
+    if (x->identity.size_bytes != y->identity.size_bytes)
+        return x->identity.size_bytes > y->identity.size_bytes ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+/* One line about a finished file for the log: how it ended. */
+static void describe_outcome(const run_outcome *out, char *buf, size_t size)
+{
+    switch (out->kind) {
+    case RUN_OUT_SAME:
+        snprintf(buf, size, "content unchanged (only its date or place on disk changed)");
+        return;
+    case RUN_OUT_INCOMPLETE:
+        snprintf(buf, size, "still being written: left for the next run");
+        return;
+    case RUN_OUT_FAILED:
+        snprintf(buf, size, "FAILED");
+        return;
+    case RUN_OUT_DUPLICATE:
+        snprintf(buf, size, "FAILED: same content as %s", out->duplicate_of);
+        return;
+    case RUN_OUT_RESULTS:
+        break;
+    }
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < out->n_animals && len < size; i++) {
+        const run_animal *a = &out->animals[i];
+        int n = a->error[0] ? snprintf(buf + len, size - len, "%s%s: FAILED", i ? ", " : "",
+                                       a->animal)
+                            : snprintf(buf + len, size - len, "%s%s: %d event%s", i ? ", " : "",
+                                       a->animal, a->det->n_events,
+                                       a->det->n_events == 1 ? "" : "s");
+        len += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static int64_t outcome_recorded_us(const run_outcome *out)
+{
+    int64_t us = 0;
+    for (int i = 0; i < out->n_animals; i++)
+        if (!out->animals[i].error[0])
+            us += out->animals[i].res.duration_us;
+    return us;
+}
+
+static void write_timing(ictus_out *t, const run_outcome *out, double store_s)
+{
+    static const char *const kinds[] = {"results", "same", "incomplete", "failed", "duplicate"};
+    ictus_out_field(t, out->file->path);
+    ictus_out_char(t, ',');
+    ictus_out_str(t, kinds[out->kind]);
+    ictus_out_char(t, ',');
+    ictus_out_int(t, out->identity.size_bytes);
+    ictus_out_char(t, ',');
+    ictus_out_fixed(t, (double)outcome_recorded_us(out) / 1e6, 3);
+    const double secs[] = {out->hash_s, out->detect_s, store_s};
+    for (int i = 0; i < 3; i++) {
+        ictus_out_char(t, ',');
+        ictus_out_fixed(t, secs[i], 6);
+    }
+    ictus_out_char(t, '\n');
+}
+
+/* Report the problems of one outcome as they happen. */
+static void note_problems(run_progress *progress, const run_outcome *out)
+{
+    if (out->kind == RUN_OUT_FAILED || out->kind == RUN_OUT_INCOMPLETE)
+        run_progress_note(progress, out->message);
+    for (int i = 0; i < out->n_animals; i++)
+        if (out->animals[i].error[0])
+            run_progress_note(progress, out->animals[i].error);
+}
+
+/* Detect the plan's files to read on `jobs` workers and store each outcome. */
+static ictus_status detect_and_store(const run_job_options *o, const run_reporter *rep,
+                                     const ictus_study *study, const ictus_study_preset *sp,
+                                     const run_plan *plan, run_committer *c, ictus_out *timings,
+                                     run_times *times, ictus_error *err)
+{
+    const run_file **files = ictus_xcalloc((size_t)plan->n_to_read + 1, sizeof *files);
+    int n = 0;
+    for (int i = 0; i < plan->n_files; i++)
+        if (plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS)
+            files[n++] = &plan->files[i];
+    qsort(files, (size_t)n, sizeof *files, cmp_size_desc);
+    int workers = o->jobs < n ? o->jobs : n > 0 ? n : 1;
+    run_work_context ctx = {.study = study, .preset = &sp->preset, .stims = sp->stims,
+                            .plan = plan,
+                            .analyzer_threads = o->jobs / workers > 1 ? o->jobs / workers : 1};
+    run_progress *progress = run_progress_create(rep, n, plan->bytes_to_read);
+    run_pool *pool = run_pool_start(&ctx, files, n, workers);
+    ictus_status st = ICTUS_OK;
+    bool all_done = n == 0;
+    while (!all_done && st == ICTUS_OK) {
+        run_outcome out;
+        if (!run_pool_next(pool, 200, &out, &all_done)) {
+            run_progress_tick(progress);
+            continue;
+        }
+        double t0 = now_s();
+        st = run_commit_file(c, &out, err);
+        double store_s = now_s() - t0;
+        times->hash_s += out.hash_s;
+        times->detect_s += out.detect_s;
+        times->store_s += store_s;
+        if (timings)
+            write_timing(timings, &out, store_s);
+        note_problems(progress, &out);
+        char what[1024];
+        describe_outcome(&out, what, sizeof what);
+        run_progress_file_done(progress, out.file->path, out.identity.size_bytes,
+                               outcome_recorded_us(&out), out.hash_s + out.detect_s + store_s,
+                               what);
+        run_outcome_clear(&out);
+    }
+    run_pool_stop(pool);
+    run_progress_destroy(progress);
+    free(files);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * The summary
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    int n;
+    size_t cap;
+    struct {
+        char *animal;
+        int64_t events, recordings, not_ok;
+    } *rows;
+} study_totals;
+
+static ictus_status add_total(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+{
+    study_totals *t = ctx;
+    if (t->n == 0 || strcmp(t->rows[t->n - 1].animal, rec->animal) != 0) {
+        ICTUS_GROW(t->rows, t->n + 1, t->cap);
+        t->rows[t->n].animal = ictus_xstrdup(rec->animal);
+        t->rows[t->n].events = t->rows[t->n].recordings = t->rows[t->n].not_ok = 0;
+        t->n++;
+    }
+    t->rows[t->n - 1].events += rec->n_events;
+    t->rows[t->n - 1].recordings++;
+    t->rows[t->n - 1].not_ok += rec->status != ICTUS_REC_OK;
+    return ICTUS_OK;
+}
+
+static const run_animal_tally *find_tally(const run_commit_counts *k, const char *animal)
+{
+    for (int i = 0; i < k->n_animals; i++)
+        if (strcmp(k->animals[i].animal, animal) == 0)
+            return &k->animals[i];
+    return NULL;
+}
+
+static void report_summary(const run_reporter *rep, const ictus_study *study,
+                           ictus_store *store, const run_plan *plan, const run_commit_counts *k,
+                           const run_times *times, double wall_s, int jobs,
+                           ictus_run_status status)
+{
+    const ictus_store_run_end *e = &k->end;
+    report(rep, "\nictus run %s (%s): %s in %.1f s\n", study->dir, study->name,
+           status == ICTUS_RUN_OK         ? "done"
+           : status == ICTUS_RUN_PROBLEMS ? "done, with problems"
+                                          : "STOPPED by an error",
+           wall_s);
+    report(rep, "  files: %d in the study: %" PRId64 " new, %" PRId64 " changed, %" PRId64
+           " unchanged, %" PRId64 " still being written, %" PRId64 " failed\n",
+           plan->n_files, e->files_new, e->files_changed, e->files_skipped, e->files_incomplete,
+           e->files_failed);
+    double days = (double)k->recorded_us / US_PER_DAY;
+    report(rep, "  detected: %.2f animal-days in %.1f s (%.2f animal-days/s, %d job%s); "
+           "%" PRId64 " event%s found\n", days, wall_s, wall_s > 0 ? days / wall_s : 0, jobs,
+           jobs == 1 ? "" : "s", e->events_found, e->events_found == 1 ? "" : "s");
+    report(rep, "  time: hash %.2f s + read and detect %.2f s (summed over workers), store %.3f s, "
+           "plan %.3f s, outputs %.3f s\n", times->hash_s, times->detect_s, times->store_s,
+           times->plan_s, times->steps_s);
+    study_totals totals = {0};
+    ictus_error err;
+    if (ictus_store_each_recording(store, add_total, &totals, &err) == ICTUS_OK && totals.n) {
+        report(rep, "  events per animal (this run / whole study):\n");
+        for (int i = 0; i < totals.n; i++) {
+            if (i < SUMMARY_MAX_ANIMALS) {
+                const run_animal_tally *t = find_tally(k, totals.rows[i].animal);
+                char not_ok[64] = "";
+                if (totals.rows[i].not_ok)
+                    snprintf(not_ok, sizeof not_ok, " (%" PRId64 " failed, stale or incomplete)",
+                             totals.rows[i].not_ok);
+                report(rep, "    %-16s %6" PRId64 " / %-6" PRId64 " in %" PRId64 " recording%s%s\n",
+                       totals.rows[i].animal, t ? t->events : 0, totals.rows[i].events,
+                       totals.rows[i].recordings, totals.rows[i].recordings == 1 ? "" : "s",
+                       not_ok);
+            }
+            free(totals.rows[i].animal);
+        }
+        if (totals.n > SUMMARY_MAX_ANIMALS)
+            report(rep, "    ... and %d more animals\n", totals.n - SUMMARY_MAX_ANIMALS);
+    }
+    free(totals.rows);
+    if (k->n_problems) {
+        report(rep, "  problems (%d; also in the database, table run_problems):\n", k->n_problems);
+        for (int i = 0; i < k->n_problems && i < SUMMARY_MAX_PROBLEMS; i++)
+            report(rep, "    %s: %s\n", ictus_problem_kind_name(k->problems[i].kind),
+                   k->problems[i].message);
+        if (k->n_problems > SUMMARY_MAX_PROBLEMS)
+            report(rep, "    ... and %d more\n", k->n_problems - SUMMARY_MAX_PROBLEMS);
+    }
+    if (plan->scan_warning[0])
+        report(rep, "  warning: %s\n", plan->scan_warning);
+    report(rep, "  results: %s/ictus.db, %s/out/events.csv\n", study->dir, study->dir);
+}
+
+/* ------------------------------------------------------------------------
+ * The job
+ * ---------------------------------------------------------------------- */
+
+/* Steps 3 to 7 of the run (the study is loaded and locked). */
+static run_job_result run_study(const run_job_options *o, const run_reporter *rep,
+                                const ictus_study *study, const ictus_study_preset *sp,
+                                int64_t started_unix_us, ictus_error *err)
+{
+    const ictus_preset *preset = &sp->preset;
+    double t_start = now_s();
+    char db_path[ICTUS_PATH_MAX];
+    ictus_store *store;
+    if (ictus_path_join(db_path, sizeof db_path, study->dir, "ictus.db", err) != ICTUS_OK ||
+        ictus_store_open(db_path, &store, err) != ICTUS_OK)
+        return RUN_JOB_NOT_STARTED;
+    note_interrupted_run(store, rep);
+    char host[256] = "unknown";
+    gethostname(host, sizeof host - 1);
+    ictus_store_run_info info = {.started_unix_us = started_unix_us, .version = o->version,
+                                 .host = host, .pid = getpid(), .preset = preset->id,
+                                 .params_text = preset->parameters};
+    int64_t run_id;
+    if (ictus_store_run_start(store, &info, &run_id, err) != ICTUS_OK) {
+        ictus_store_close(store);
+        return RUN_JOB_NOT_STARTED;
+    }
+    run_times times = {0};
+    run_plan plan;
+    run_plan_input in = {.study = study, .preset_id = preset->id,
+                         .params_hash = ictus_hash_bytes(preset->parameters,
+                                                         strlen(preset->parameters)),
+                         .now_unix_us = unix_now_us(), .settle_s = o->settle_s};
+    ictus_status st = run_plan_make(&in, store, &plan, err);
+    if (st != ICTUS_OK) {
+        ictus_store_run_end end = {.ended_unix_us = unix_now_us(), .status = ICTUS_RUN_FAILED};
+        ictus_error ignored; /* the plan's error is the one to report */
+        ictus_store_run_finish(store, run_id, &end, &ignored);
+        ictus_store_close(store);
+        return RUN_JOB_STOPPED;
+    }
+    run_committer *c = run_commit_create(store, run_id, &plan);
+    st = record_study_problems(study, c, err);
+    if (st == ICTUS_OK)
+        st = run_commit_plan(c, err);
+    times.plan_s = now_s() - t_start;
+    report(rep, "ictus run %s: %d files: %d to read (%.1f MB), %d unchanged; %d job%s\n",
+           study->dir, plan.n_files, plan.n_to_read, (double)plan.bytes_to_read / 1e6,
+           (int)run_commit_get_counts(c).end.files_skipped, o->jobs, o->jobs == 1 ? "" : "s");
+
+    ictus_out timings = {0};
+    bool have_timings = false;
+    if (st == ICTUS_OK && o->timings_path) {
+        st = ictus_out_open(&timings, o->timings_path, err);
+        have_timings = st == ICTUS_OK;
+        if (have_timings)
+            ictus_out_str(&timings, "path,outcome,bytes,recorded_s,hash_s,detect_s,store_s\n");
+    }
+    if (st == ICTUS_OK)
+        st = detect_and_store(o, rep, study, sp, &plan, c, have_timings ? &timings : NULL,
+                              &times, err);
+    if (have_timings) {
+        ictus_error close_err;
+        if (ictus_out_close(&timings, &close_err) != ICTUS_OK && st == ICTUS_OK) {
+            *err = close_err;
+            st = close_err.status;
+        }
+    }
+    double t_steps = now_s();
+    if (st == ICTUS_OK)
+        st = run_final_steps(study, store, err);
+    times.steps_s = now_s() - t_steps;
+
+    run_commit_counts k = run_commit_get_counts(c);
+    bool problems = k.end.files_failed > 0 || study->problems.n > 0;
+    ictus_run_status status = st != ICTUS_OK ? ICTUS_RUN_FAILED
+                              : problems     ? ICTUS_RUN_PROBLEMS
+                                             : ICTUS_RUN_OK;
+    ictus_store_run_end end = k.end;
+    end.ended_unix_us = unix_now_us();
+    end.status = status;
+    ictus_error finish_err;
+    if (ictus_store_run_finish(store, run_id, &end, &finish_err) != ICTUS_OK) {
+        if (status == ICTUS_RUN_FAILED) /* err holds what stopped the run */
+            rep->note(rep->ctx, finish_err.msg);
+        else
+            *err = finish_err;
+        status = ICTUS_RUN_FAILED;
+    }
+    report_summary(rep, study, store, &plan, &k, &times, now_s() - t_start, o->jobs, status);
+    run_commit_destroy(c);
+    run_plan_free(&plan);
+    ictus_store_close(store);
+    return status == ICTUS_RUN_OK         ? RUN_JOB_OK
+           : status == ICTUS_RUN_PROBLEMS ? RUN_JOB_PROBLEMS
+                                          : RUN_JOB_STOPPED;
+}
+
+static void lock_note(void *ctx, const char *line)
+{
+    const run_reporter *rep = ctx;
+    rep->note(rep->ctx, line);
+}
+
+run_job_result run_job(const run_job_options *o, const run_reporter *rep, ictus_error *err)
+{
+    char ini[ICTUS_PATH_MAX];
+    if (ictus_path_join(ini, sizeof ini, o->study_dir, "study.ini", err) != ICTUS_OK)
+        return RUN_JOB_NOT_STARTED;
+    if (access(ini, F_OK) != 0) { /* before the lock: no stray ictus.lock outside a study */
+        ictus_fail(err, ICTUS_ERR_CONFIG, "%s: not a study directory (%s: %s)", o->study_dir, ini,
+                   strerror(errno));
+        return RUN_JOB_NOT_STARTED;
+    }
+    int64_t started_unix_us = unix_now_us();
+    run_lock *lock;
+    run_lock_notes notes = {lock_note, (void *)rep};
+    if (run_lock_take(o->study_dir, o->wait, started_unix_us, o->version, &notes, &lock, err) !=
+        ICTUS_OK)
+        return RUN_JOB_NOT_STARTED;
+    ictus_study *study;
+    if (ictus_study_load(o->study_dir, &study, err) != ICTUS_OK) {
+        run_lock_release(lock);
+        return RUN_JOB_NOT_STARTED;
+    }
+    ictus_study_preset sp;
+    run_job_result result = RUN_JOB_NOT_STARTED;
+    if (ictus_study_preset_load(study, &sp, err) == ICTUS_OK) {
+        result = run_study(o, rep, study, &sp, started_unix_us, err);
+        ictus_study_preset_free(&sp);
+    }
+    ictus_study_destroy(study);
+    run_lock_release(lock);
+    return result;
+}
