@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vec.h"
+
 /* Frames a channel produced during the current block, waiting for the merge. */
 typedef struct {
     ictus_frame *frames;
@@ -46,10 +48,7 @@ bool ictus_channel_analysable(const ictus_channel_info *ci, const ictus_settings
 static void queue_frame(void *ctx, const ictus_frame *frame)
 {
     frame_queue *q = ctx;
-    if (q->n == q->cap) {
-        q->cap = q->cap ? 2 * q->cap : 64;
-        q->frames = ictus_xrealloc(q->frames, q->cap * sizeof(ictus_frame));
-    }
+    ICTUS_GROW(q->frames, q->n + 1, q->cap);
     q->frames[q->n++] = *frame;
 }
 
