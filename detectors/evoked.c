@@ -114,7 +114,7 @@ bool ictus_evoked_window(ictus_evoked *ev, int64_t k, double primary_ratio,
         *ended = true;
         return true;
     }
-    if ((t0 - ev->ad_stim_us) / 1e6 > p->evoked_max_s) {
+    if (ictus_wt_starts_beyond(ev->t, k, ev->ad_stim_us, p->evoked_max_s)) {
         end_stimulation(ev, done);
         *ended = true;
     }

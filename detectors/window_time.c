@@ -38,6 +38,12 @@ int64_t ictus_wt_window_us(const ictus_window_time *t)
     return (int64_t)llround(t->win_s * 1e6);
 }
 
+bool ictus_wt_starts_beyond(const ictus_window_time *t, int64_t k, int64_t since_us,
+                            double span_s)
+{
+    return (ictus_wt_window_start_us(t, k) - since_us) / 1e6 > span_s;
+}
+
 bool ictus_wt_windows_cover(const ictus_window_time *t, int64_t n, double span_s)
 {
     return n * t->hop_s >= span_s;

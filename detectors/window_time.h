@@ -35,6 +35,10 @@ int64_t ictus_wt_minute(const ictus_window_time *t, int64_t k);
 int64_t ictus_wt_window_start_us(const ictus_window_time *t, int64_t k);
 int64_t ictus_wt_window_us(const ictus_window_time *t);
 
+/* Whether window k starts more than span_s after time since_us (µs). */
+bool ictus_wt_starts_beyond(const ictus_window_time *t, int64_t k, int64_t since_us,
+                            double span_s);
+
 /* Whether n consecutive windows cover span_s (merge gap, end hold). */
 bool ictus_wt_windows_cover(const ictus_window_time *t, int64_t n, double span_s);
 
