@@ -24,7 +24,7 @@ static const char usage_text[] =
     "  -j, --jobs N          worker threads (default: all cores)\n"
     "  --start T, --labels A,B, --full-scale-uv X   for sound files (WAV, FLAC, ...)\n";
 
-/* What the frame callback needs to write a row. */
+/* What the window callback needs to write rows. */
 typedef struct {
     ictus_out *out;            /* NULL for --format null */
     const ictus_recording_info *info;
@@ -32,9 +32,8 @@ typedef struct {
     long long frames;
 } row_writer;
 
-static void write_row(void *ctx, const ictus_frame *frame)
+static void write_row(row_writer *w, const ictus_frame *frame)
 {
-    row_writer *w = ctx;
     w->frames++;
     ictus_out *o = w->out;
     if (!o)
@@ -52,6 +51,14 @@ static void write_row(void *ctx, const ictus_frame *frame)
         ictus_out_double(o, frame->v[i], 6);
     }
     ictus_out_char(o, '\n');
+}
+
+/* One row per channel present in the window, in the analyzer's channel order. */
+static void write_window(void *ctx, const ictus_window_frames *win)
+{
+    for (int i = 0; i < win->n_channels; i++)
+        if (win->present[i])
+            write_row(ctx, &win->frames[i]);
 }
 
 static void write_header(ictus_out *o)
@@ -96,7 +103,7 @@ static ictus_status write_features(char **argv, int first, int argc, const char 
         row_writer w = {.out = output ? &out : NULL, .info = ictus_source_info(src),
                         .grid = grid};
         if (ictus_analyzer_create(src, &aopt, &an, &file_err) != ICTUS_OK ||
-            ictus_analyzer_run(an, write_row, &w, &file_err) != ICTUS_OK) {
+            ictus_analyzer_run(an, write_window, &w, &file_err) != ICTUS_OK) {
             cli_print_error(&file_err);
             *problems = true;
         }

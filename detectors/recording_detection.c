@@ -5,51 +5,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vec.h"
 #include "detectors/detector.h"
 #include "pipeline/analyzer.h"
 
 typedef struct {
     ictus_detection *result;
     ictus_detector *detector;
-    int n;                 /* analysed channels */
-    const int *channels;   /* source index of each */
-    int64_t k;             /* window being gathered for the QC, -1 before any */
-    uint32_t *flags;
-    int *present;
-    int cap_events;
+    size_t cap_events;
 } run_state;
 
 static void on_event(void *ctx, const ictus_event *e)
 {
     run_state *s = ctx;
     ictus_detection *r = s->result;
-    if (r->n_events == s->cap_events) {
-        s->cap_events = s->cap_events ? 2 * s->cap_events : 32;
-        r->events = ictus_xrealloc(r->events, (size_t)s->cap_events * sizeof(ictus_event));
-    }
+    ICTUS_GROW(r->events, r->n_events + 1, s->cap_events);
     r->events[r->n_events++] = *e;
 }
 
-static void flush_qc(run_state *s)
-{
-    if (s->k >= 0)
-        ictus_qc_add_window(s->result->qc, s->k, s->flags, s->present);
-}
-
-static void on_frame(void *ctx, const ictus_frame *frame)
+static void on_window(void *ctx, const ictus_window_frames *w)
 {
     run_state *s = ctx;
-    if (frame->window != s->k) {
-        flush_qc(s);
-        s->k = frame->window;
-        memset(s->present, 0, (size_t)s->n * sizeof(int));
-    }
-    for (int i = 0; i < s->n; i++)
-        if (s->channels[i] == frame->channel) {
-            s->present[i] = 1;
-            s->flags[i] = frame->artefact;
-        }
-    ictus_detector_push(s->detector, frame);
+    ictus_qc_add_window(s->result->qc, w->window, w->artefact, w->present);
+    ictus_detector_push_window(s->detector, w);
 }
 
 ictus_status ictus_detect(ictus_source *src, const ictus_preset *preset,
@@ -80,24 +58,18 @@ ictus_status ictus_detect(ictus_source *src, const ictus_preset *preset,
     r->qc = ictus_qc_create(r->n_channels, labels, info->duration_us, &grid);
     free(labels);
 
-    run_state s = {.result = r, .n = r->n_channels, .channels = r->channels, .k = -1};
-    s.flags = ictus_xcalloc((size_t)s.n, sizeof(uint32_t));
-    s.present = ictus_xcalloc((size_t)s.n, sizeof(int));
+    run_state s = {.result = r};
     st = ictus_detector_create(&preset->detector, &preset->settings, info, r->channels,
                                r->n_channels, opt->stim_us, opt->n_stim, on_event, &s,
                                &s.detector, err);
     if (st == ICTUS_OK) {
         ictus_detector_explain(s.detector, opt->explain);
-        st = ictus_analyzer_run(an, on_frame, &s, err);
+        st = ictus_analyzer_run(an, on_window, &s, err);
     }
-    if (st == ICTUS_OK) {
-        flush_qc(&s);
+    if (st == ICTUS_OK)
         ictus_detector_finish(s.detector);
-    }
     ictus_detector_destroy(s.detector);
     ictus_analyzer_destroy(an);
-    free(s.flags);
-    free(s.present);
     if (st != ICTUS_OK) {
         ictus_detection_destroy(r);
         return st;

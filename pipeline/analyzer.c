@@ -1,4 +1,4 @@
-/* analyzer.c: the multi-threaded recording → frames driver. */
+/* analyzer.c: the multi-threaded recording → windows of frames driver. */
 #include "pipeline/analyzer.h"
 
 #include <pthread.h>
@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/vec.h"
 
 /* Frames a channel produced during the current block, waiting for the merge. */
 typedef struct {
@@ -20,6 +22,10 @@ struct ictus_analyzer {
     int *source_index;   /* [n] channel index in the source */
     ictus_chain **chains;
     frame_queue *queues;
+    /* the window being delivered: [n] each */
+    ictus_frame *window;
+    int *present;
+    uint32_t *artefact;
 
     /* worker pool (n_threads > 1) */
     int n_threads;
@@ -42,10 +48,7 @@ bool ictus_channel_analysable(const ictus_channel_info *ci, const ictus_settings
 static void queue_frame(void *ctx, const ictus_frame *frame)
 {
     frame_queue *q = ctx;
-    if (q->n == q->cap) {
-        q->cap = q->cap ? 2 * q->cap : 64;
-        q->frames = ictus_xrealloc(q->frames, q->cap * sizeof(ictus_frame));
-    }
+    ICTUS_GROW(q->frames, q->n + 1, q->cap);
     q->frames[q->n++] = *frame;
 }
 
@@ -88,6 +91,9 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
     }
     an->chains = ictus_xcalloc((size_t)an->n, sizeof(ictus_chain *));
     an->queues = ictus_xcalloc((size_t)an->n, sizeof(frame_queue));
+    an->window = ictus_xcalloc((size_t)an->n, sizeof(ictus_frame));
+    an->present = ictus_xcalloc((size_t)an->n, sizeof(int));
+    an->artefact = ictus_xcalloc((size_t)an->n, sizeof(uint32_t));
     for (int i = 0; i < an->n; i++) {
         const ictus_channel_info *ci = &info->channels[an->source_index[i]];
         ictus_status st = ictus_chain_create(opt->set, an->source_index[i], ci->fs_hz,
@@ -213,9 +219,9 @@ static void help_and_wait(ictus_analyzer *an)
     pthread_mutex_unlock(&an->lock);
 }
 
-/* Deliver every queued frame whose window all channels have passed, in
- * (window, channel) order. */
-static void merge(ictus_analyzer *an, ictus_frame_fn fn, void *ctx)
+/* Deliver every window all channels have passed, in increasing order, each
+ * with every channel's frame of it. */
+static void merge(ictus_analyzer *an, ictus_window_fn fn, void *ctx)
 {
     int64_t limit = INT64_MAX;
     for (int i = 0; i < an->n; i++) {
@@ -224,18 +230,26 @@ static void merge(ictus_analyzer *an, ictus_frame_fn fn, void *ctx)
             limit = p;
     }
     for (;;) {
-        int best = -1;
-        int64_t best_k = limit;
+        int64_t k = limit;
         for (int i = 0; i < an->n; i++) {
             frame_queue *q = &an->queues[i];
-            if (q->head < q->n && q->frames[q->head].window < best_k) {
-                best = i;
-                best_k = q->frames[q->head].window;
+            if (q->head < q->n && q->frames[q->head].window < k)
+                k = q->frames[q->head].window;
+        }
+        if (k == limit)
+            break;
+        for (int i = 0; i < an->n; i++) {
+            frame_queue *q = &an->queues[i];
+            an->present[i] = q->head < q->n && q->frames[q->head].window == k;
+            an->artefact[i] = 0;
+            if (an->present[i]) {
+                an->window[i] = q->frames[q->head++];
+                an->artefact[i] = an->window[i].artefact;
             }
         }
-        if (best < 0)
-            break;
-        fn(ctx, &an->queues[best].frames[an->queues[best].head++]);
+        ictus_window_frames w = {.window = k, .n_channels = an->n, .present = an->present,
+                                 .frames = an->window, .artefact = an->artefact};
+        fn(ctx, &w);
     }
     for (int i = 0; i < an->n; i++) {
         frame_queue *q = &an->queues[i];
@@ -255,7 +269,7 @@ static bool block_empty(const ictus_block *blk)
     return true;
 }
 
-ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_frame_fn fn, void *ctx,
+ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ctx,
                                 ictus_error *err)
 {
     ictus_block *blk[2] = {ictus_block_create(an->src), ictus_block_create(an->src)};
@@ -299,6 +313,9 @@ void ictus_analyzer_destroy(ictus_analyzer *an)
         free(an->queues[i].frames);
     free(an->chains);
     free(an->queues);
+    free(an->window);
+    free(an->present);
+    free(an->artefact);
     free(an->source_index);
     free(an);
 }

@@ -1,10 +1,11 @@
 /* analyzer.h: stream a whole recording through one chain per channel, on
- * worker threads, and deliver the frames in (window, channel) order.
+ * worker threads, and deliver it window by window (every analysed channel's
+ * frame of window k at once).
  *
  * The calling thread reads and decodes the next block while the workers
  * run the chains on the current one (each channel's chain on one worker at
- * a time); frames are then merged and handed to the callback on the calling
- * thread.  Memory is a few blocks plus each chain's fixed state, whatever
+ * a time); the frames of each window are then gathered and handed to the
+ * callback on the calling thread.  Memory is a few blocks plus each chain's fixed state, whatever
  * the recording's length.  The frames do not depend on the thread count.
  *
  * Lifecycle: ictus_analyzer_create() (chains built, nothing read) →
@@ -14,6 +15,7 @@
 #define ICTUS_ANALYZER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "pipeline/chain.h"
 #include "pipeline/settings.h"
@@ -46,10 +48,27 @@ int ictus_analyzer_channels(const ictus_analyzer *an);
 int ictus_analyzer_channel_index(const ictus_analyzer *an, int i);
 const ictus_chain *ictus_analyzer_chain(const ictus_analyzer *an, int i);
 
-/* Read the recording to its end, calling fn for every frame in increasing
- * window order, channels in source order within a window.  On a read error
- * the frames already delivered stay delivered and err names the record. */
-ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_frame_fn fn, void *ctx,
+/* Window k of every analysed channel, as the callback receives it.  Every
+ * array has n_channels entries, indexed like ictus_analyzer_channel_index();
+ * all are owned by the analyzer and valid only during the call. */
+typedef struct {
+    int64_t window;            /* k: the window starts k * hop_s after the recording start */
+    int n_channels;            /* ictus_analyzer_channels() */
+    const int *present;        /* 1 when channel i has a frame for window k (0 inside its gaps,
+                                  at a rate whose data ended earlier, ...) */
+    const ictus_frame *frames; /* channel i's frame; meaningful only where present[i] */
+    const uint32_t *artefact;  /* frames[i].artefact where present, 0 elsewhere (the flags
+                                  alone, as the QC takes them) */
+} ictus_window_frames;
+
+/* Receives each window that at least one channel has a frame for. */
+typedef void (*ictus_window_fn)(void *ctx, const ictus_window_frames *w);
+
+/* Read the recording to its end, calling fn once for every window some
+ * channel produced, in increasing window order; each channel's frame of a
+ * window is in that one call.  On a read error the windows already
+ * delivered stay delivered and err names the record. */
+ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ctx,
                                 ictus_error *err);
 
 #endif

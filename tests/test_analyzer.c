@@ -1,5 +1,7 @@
-/* test_analyzer.c: a recording's frames do not depend on how the source
- * cuts it into blocks nor on the number of worker threads; gaps of an EDF+D
+/* test_analyzer.c: a recording's windows do not depend on how the source
+ * cuts it into blocks nor on the number of worker threads; each window
+ * carries every channel's frame of it exactly once, windows in increasing
+ * order (checked against each channel's chain run alone); gaps of an EDF+D
  * file and mixed rates come out on one window grid. */
 #include "pipeline/analyzer.h"
 
@@ -15,6 +17,10 @@
 typedef struct {
     ictus_frame *v;
     int n, cap;
+    int windows;        /* callbacks */
+    int64_t last_k;     /* window of the previous callback, -1 before any */
+    bool window_order;  /* every callback's window above the previous one */
+    bool consistent;    /* frames carry their window, channel and flags; none empty */
 } frames;
 
 static void collect(void *ctx, const ictus_frame *f)
@@ -25,6 +31,52 @@ static void collect(void *ctx, const ictus_frame *f)
         l->v = realloc(l->v, (size_t)l->cap * sizeof *f);
     }
     l->v[l->n++] = *f;
+}
+
+/* The window callback: check the window, then keep its frames in channel order. */
+static void collect_window(void *ctx, const ictus_window_frames *w)
+{
+    frames *l = ctx;
+    l->windows++;
+    l->window_order &= w->window > l->last_k;
+    l->last_k = w->window;
+    int present = 0;
+    l->consistent &= w->n_channels == 2;
+    for (int i = 0; i < w->n_channels; i++) {
+        if (!w->present[i]) {
+            l->consistent &= w->artefact[i] == 0;
+            continue;
+        }
+        present++;
+        l->consistent &= w->frames[i].window == w->window && w->frames[i].channel == i &&
+                         w->artefact[i] == w->frames[i].artefact;
+        collect(l, &w->frames[i]);
+    }
+    l->consistent &= present > 0;
+}
+
+/* Channel c's frames from its chain run alone over the whole recording. */
+static frames channel_alone(int c)
+{
+    frames l = {.last_k = -1, .window_order = true, .consistent = true};
+    ictus_settings set;
+    ictus_settings_default(&set);
+    ictus_source_options opt = {0};
+    ictus_source *src;
+    ictus_chain *ch;
+    ictus_error err;
+    CHECK(ictus_source_open(PATH_D, &opt, &src, &err) == ICTUS_OK);
+    CHECK(ictus_chain_create(&set, c, ictus_source_info(src)->channels[c].fs_hz, &ch, &err) ==
+          ICTUS_OK);
+    ictus_block *blk = ictus_block_create(src);
+    while (ictus_source_read(src, blk, &err) == ICTUS_OK && blk->n[c] > 0)
+        ictus_chain_push(ch, blk->samples[c], blk->flags[c], (size_t)blk->n[c],
+                         blk->first_index[c], collect, &l);
+    ictus_chain_finish(ch, collect, &l);
+    ictus_block_destroy(blk);
+    ictus_chain_destroy(ch);
+    ictus_source_close(src);
+    return l;
 }
 
 /* 20 min at 1000 Hz (HPC) and 250 Hz (CTX) in 1 s records; records 300..329
@@ -63,7 +115,7 @@ static void write_recording(void)
 
 static frames run(int block_records, int threads)
 {
-    frames l = {0};
+    frames l = {.last_k = -1, .window_order = true, .consistent = true};
     ictus_settings set;
     ictus_settings_default(&set);
     ictus_source_options opt = {.block_records = block_records};
@@ -77,7 +129,7 @@ static frames run(int block_records, int threads)
     ictus_analyzer_options aopt = {.set = &set, .n_threads = threads};
     CHECK(ictus_analyzer_create(src, &aopt, &an, &err) == ICTUS_OK);
     CHECK_INT(ictus_analyzer_channels(an), 2);
-    CHECK(ictus_analyzer_run(an, collect, &l, &err) == ICTUS_OK);
+    CHECK(ictus_analyzer_run(an, collect_window, &l, &err) == ICTUS_OK);
     ictus_analyzer_destroy(an);
     ictus_source_close(src);
     return l;
@@ -87,6 +139,22 @@ int main(void)
 {
     write_recording();
     frames ref = run(0, 1);
+    CHECK(ref.window_order);
+    CHECK(ref.consistent);
+    /* every channel's frames, each once: those of its chain run alone */
+    for (int c = 0; c < 2; c++) {
+        frames alone = channel_alone(c);
+        int n = 0;
+        bool same = true;
+        for (int i = 0; i < ref.n; i++)
+            if (ref.v[i].channel == c) {
+                same &= n < alone.n && memcmp(&ref.v[i], &alone.v[n], sizeof ref.v[i]) == 0;
+                n++;
+            }
+        CHECK_MSG(same && n == alone.n && n > 0, "channel %d: %d frames in windows, %d alone", c,
+                  n, alone.n);
+        free(alone.v);
+    }
     /* order: increasing window, channels in source order within a window */
     bool ordered = true;
     for (int i = 1; i < ref.n; i++)
@@ -117,6 +185,7 @@ int main(void)
         static const int blocks[] = {1, 7, 0, 64};
         for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
             frames l = run(blocks[b], threads);
+            CHECK(l.window_order && l.consistent && l.windows == ref.windows);
             CHECK_MSG(l.n == ref.n && memcmp(l.v, ref.v, (size_t)ref.n * sizeof *ref.v) == 0,
                       "%d threads, %d records per block: frames differ", threads, blocks[b]);
             free(l.v);

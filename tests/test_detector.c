@@ -2,7 +2,8 @@
  * events are worked out in the comments: hysteresis, minimum duration, the
  * merge gap, missing windows, type rules (HPD vs convulsive, post-ictal
  * suppression, EMG share, primary channel), theta that is not a seizure,
- * evoked afterdischarges after a stimulation, output order and --explain. */
+ * evoked afterdischarges after a stimulation, output order, --explain's
+ * reasons and confidence coefficients read from the preset. */
 #include "detectors/detector.h"
 
 #include <stdlib.h>
@@ -78,13 +79,14 @@ static void window(int64_t k, int c, double *ll, double *spikes, uint32_t *flags
         *present = false;
 }
 
-static events run(FILE *explain)
+static events run(FILE *explain, const char *extra)
 {
     ictus_config *cfg = ictus_config_create();
     ictus_error err;
     ictus_detector_params p;
     ictus_detector_params_default(&p);
     CHECK(ictus_config_parse(cfg, params_text, "test", &err) == ICTUS_OK);
+    CHECK(ictus_config_parse(cfg, extra, "extra", &err) == ICTUS_OK);
     CHECK_MSG(ictus_detector_params_apply(&p, cfg, &err) == ICTUS_OK, "%s", err.msg);
     ictus_config_destroy(cfg);
     ictus_settings set;
@@ -100,20 +102,27 @@ static events run(FILE *explain)
     CHECK(ictus_detector_create(&p, &set, &info, channels, 2, NULL, 0, collect, &out, &d,
                                 &err) == ICTUS_OK);
     ictus_detector_explain(d, explain);
-    for (int64_t k = 0; k < N_WINDOWS; k++)
+    for (int64_t k = 0; k < N_WINDOWS; k++) {
+        ictus_frame f[2];
+        int present[2];
+        uint32_t artefact[2];
         for (int c = 0; c < 2; c++) {
-            ictus_frame f = {.channel = c, .window = k};
+            f[c] = (ictus_frame){.channel = c, .window = k};
             double ll, spikes;
-            bool present;
-            window(k, c, &ll, &spikes, &f.artefact, &present);
-            if (!present)
-                continue;
+            bool here;
+            window(k, c, &ll, &spikes, &f[c].artefact, &here);
+            present[c] = here;
+            artefact[c] = here ? f[c].artefact : 0;
             for (int i = 0; i < ICTUS_N_FEATURES; i++)
-                f.v[i] = NAN;
-            f.v[ICTUS_F_LINE_LENGTH] = ll;
-            f.v[ICTUS_F_SPIKE_RATE] = spikes;
-            ictus_detector_push(d, &f);
+                f[c].v[i] = NAN;
+            f[c].v[ICTUS_F_LINE_LENGTH] = ll;
+            f[c].v[ICTUS_F_SPIKE_RATE] = spikes;
         }
+        ictus_window_frames w = {.window = k, .n_channels = 2, .present = present, .frames = f,
+                                 .artefact = artefact};
+        if (present[0] || present[1]) /* the analyzer delivers no empty window */
+            ictus_detector_push_window(d, &w);
+    }
     ictus_detector_finish(d);
     ictus_detector_destroy(d);
     return out;
@@ -122,7 +131,7 @@ static events run(FILE *explain)
 int main(void)
 {
     FILE *explain = tmpfile();
-    events e = run(explain);
+    events e = run(explain, "");
     /* Windows stand for their central hop: window k covers k + 0.5 .. k + 1.5 s. */
     static const struct { double start_s, end_s; const char *type, *channel; } want[] = {
         {1000.5, 1020.5, "hpd", "HPC"},        /* A */
@@ -151,24 +160,47 @@ int main(void)
     CHECK(e.n > 4 && e.v[4].score > 0.9);
 
     /* B (too short) and G (grooming: the strongest channel is all EMG and
-     * the primary one is not involved) are explained as dropped; F (theta)
-     * never starts an event. */
+     * the primary one is not involved) are explained as dropped, naming the
+     * limit each rule failed; F (theta) never starts an event; A names its
+     * rule and why the one before did not take it. */
     rewind(explain);
-    char line[512];
-    bool saw_b = false, saw_g = false, saw_f = false;
+    char line[1024];
+    bool saw_a = false, saw_b = false, saw_g = false, saw_f = false, saw_i = false;
     while (fgets(line, sizeof line, explain)) {
-        saw_b |= strstr(line, "candidate 1200.5-1203.5") && strstr(line, "shorter than min_duration_s");
-        saw_g |= strstr(line, "candidate 2600.5-2608.5") && strstr(line, "no type rule matches") &&
-                 strstr(line, "emg 1.00");
+        saw_a |= strstr(line, "candidate 1000.5-1020.5") &&
+                 strstr(line, ": hpd, score ") &&
+                 strstr(line, "(not convulsive: channels 1 < min_channels 2)");
+        saw_b |= strstr(line, "candidate 1200.5-1203.5") &&
+                 strstr(line, "dropped (duration 3.0 s < [detector] min_duration_s 5)");
+        saw_g |= strstr(line, "candidate 2600.5-2608.5") &&
+                 strstr(line, "dropped (convulsive: duration 8.0 s < min_duration_s 20; "
+                              "hpd: emg 1.00 > max_emg_fraction 0.3)");
         saw_f |= strstr(line, "candidate 24") != NULL;
+        saw_i |= strstr(line, "stimulation at 3000.0 s: afterdischarge to 3020.5 s (17.5 s): "
+                              "evoked, score ") != NULL;
     }
+    CHECK(saw_a);
     CHECK(saw_b);
     CHECK(saw_g);
     CHECK(!saw_f);
+    CHECK(saw_i);
     fclose(explain);
 
+    /* confidence coefficients from the preset: without the per-channel
+     * weight the two-channel convulsive event loses 0.6 of its logit, the
+     * one-channel HPD none; the evoked offset moves the afterdischarge */
+    events w = run(NULL, "[confidence]\nchannel_weight = 0\nevoked_offset = 1.5\n");
+    CHECK_INT(w.n, e.n);
+    for (int i = 0; i < e.n && i < w.n; i++) {
+        double shift = !strcmp(e.v[i].type, "convulsive") ? -0.6
+                       : !strcmp(e.v[i].type, "evoked") ? 1.0 : 0;
+        CHECK_NEAR(log(w.v[i].score / (1 - w.v[i].score)),
+                   log(e.v[i].score / (1 - e.v[i].score)) + shift, 0, 1e-9);
+        CHECK(w.v[i].start_us == e.v[i].start_us && w.v[i].end_us == e.v[i].end_us);
+    }
+
     /* the same stream gives the same events without --explain */
-    events again = run(NULL);
+    events again = run(NULL, "");
     CHECK(again.n == e.n && memcmp(again.v, e.v, (size_t)e.n * sizeof e.v[0]) == 0);
 
     /* bad parameters */
