@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
 #define ICTUS_US_PER_S INT64_C(1000000)
@@ -35,5 +36,8 @@ bool ictus_walltime_parse(const char *s, int64_t *t_us);
 
 /* Seconds as a double, for the edges (CSV, reports). */
 static inline double ictus_us_to_s(int64_t us) { return (double)us / 1e6; }
+
+/* A duration setting in seconds as whole µs, rounded to the nearest. */
+static inline int64_t ictus_s_to_us(double s) { return (int64_t)llround(s * 1e6); }
 
 #endif

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "base/vec.h"
+#include "base/walltime.h"
 
 struct ictus_candidates {
     const ictus_detector_params *p;
-    const ictus_window_time *t;
+    const ictus_grid *grid;
     int n;                     /* analysed channels */
     int *primary;              /* [n] */
     ictus_candidate_fn fn;
@@ -43,12 +44,12 @@ static void candidate_free(ictus_candidate *c)
 }
 
 ictus_candidates *ictus_candidates_create(const ictus_detector_params *p,
-                                          const ictus_window_time *t, int n, const int *primary,
+                                          const ictus_grid *grid, int n, const int *primary,
                                           ictus_candidate_fn fn, void *ctx)
 {
     ictus_candidates *cs = ictus_xcalloc(1, sizeof *cs);
     cs->p = p;
-    cs->t = t;
+    cs->grid = grid;
     cs->n = n;
     cs->primary = ictus_xcalloc((size_t)n, sizeof(int));
     memcpy(cs->primary, primary, (size_t)n * sizeof(int));
@@ -109,7 +110,8 @@ static int measure(const ictus_candidates *cs, const ictus_candidate *c, ictus_e
     }
     double nw = (double)(c->n_windows ? c->n_windows : 1);
     *m = (ictus_event_measures){
-        .duration_s = ictus_wt_duration_s(cs->t, c->k_first, c->k_last),
+        .duration_s = ictus_us_to_s(ictus_grid_tile_end_us(cs->grid, c->k_last) -
+                                    ictus_grid_tile_start_us(cs->grid, c->k_first)),
         .artefact_fraction = c->n_windows ? (double)c->n_artefact / (double)c->n_windows : 0,
         .n_involved = n_involved,
         .primary_involved = primary_involved,
@@ -190,7 +192,7 @@ void ictus_candidates_window(ictus_candidates *cs, int64_t k, const ictus_chan_w
         cs->cand.k_last = k;
         cs->quiet = 0;
         accumulate(cs, w, ratio);
-    } else if (ictus_wt_windows_cover(cs->t, ++cs->quiet, p->merge_gap_s)) {
+    } else if (++cs->quiet * cs->grid->hop_us >= ictus_s_to_us(p->merge_gap_s)) {
         ictus_candidates_close(cs);
     }
 }
@@ -229,7 +231,8 @@ void ictus_candidates_postictal(ictus_candidates *cs, int64_t k, const ictus_cha
 {
     for (int i = 0; i < cs->n_pending;) {
         ictus_candidate *c = &cs->pending[i];
-        bool done = flush || ictus_wt_after(cs->t, k, c->k_last, cs->p->postictal_window_s);
+        bool done = flush || ictus_grid_tile_start_us(cs->grid, k) - ictus_grid_tile_end_us(cs->grid, c->k_last) >=
+                                ictus_s_to_us(cs->p->postictal_window_s);
         if (!done && k > c->k_last && w)
             add_postictal(cs, c, w, base_ll);
         if (done) {
@@ -248,9 +251,9 @@ int64_t ictus_candidates_open_start_us(const ictus_candidates *cs)
 {
     int64_t limit = INT64_MAX;
     if (cs->active)
-        limit = ictus_wt_event_start_us(cs->t, cs->cand.k_first);
+        limit = ictus_grid_tile_start_us(cs->grid, cs->cand.k_first);
     for (int i = 0; i < cs->n_pending; i++) {
-        int64_t s = ictus_wt_event_start_us(cs->t, cs->pending[i].k_first);
+        int64_t s = ictus_grid_tile_start_us(cs->grid, cs->pending[i].k_first);
         if (s < limit)
             limit = s;
     }

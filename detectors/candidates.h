@@ -20,7 +20,7 @@
 
 #include "detectors/detector_params.h"
 #include "detectors/typing.h"
-#include "detectors/window_time.h"
+#include "base/grid.h"
 #include "pipeline/features/features.h"
 
 /* What the detector keeps of one window of one channel. */
@@ -67,7 +67,7 @@ typedef struct ictus_candidates ictus_candidates;
 /* n analysed channels; primary[i] is 1 for a primary channel (copied).
  * p and t must outlive the assembler. */
 ictus_candidates *ictus_candidates_create(const ictus_detector_params *p,
-                                          const ictus_window_time *t, int n, const int *primary,
+                                          const ictus_grid *grid, int n, const int *primary,
                                           ictus_candidate_fn fn, void *ctx);
 void ictus_candidates_destroy(ictus_candidates *cs); /* NULL is a no-op */
 

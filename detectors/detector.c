@@ -10,12 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/walltime.h"
 #include "base/vec.h"
 #include "detectors/baseline.h"
 #include "detectors/candidates.h"
 #include "detectors/evoked.h"
 #include "detectors/typing.h"
-#include "detectors/window_time.h"
 
 struct ictus_detector {
     ictus_detector_params p;
@@ -25,7 +25,7 @@ struct ictus_detector {
     int *primary;            /* [n] 1 when a primary channel */
     ictus_event_fn fn;
     void *ctx;
-    ictus_window_time t;
+    ictus_grid grid;
     FILE *explain;
 
     int64_t lookahead;       /* windows */
@@ -101,8 +101,8 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
                          int strongest)
 {
     ictus_detector *d = ctx;
-    int64_t start_us = ictus_wt_event_start_us(&d->t, c->k_first);
-    int64_t end_us = ictus_wt_event_end_us(&d->t, c->k_last);
+    int64_t start_us = ictus_grid_tile_start_us(&d->grid, c->k_first);
+    int64_t end_us = ictus_grid_tile_end_us(&d->grid, c->k_last);
     ictus_typing ty;
     ictus_type_event(&d->p, m, &ty);
     if (ty.rule >= 0)
@@ -174,13 +174,17 @@ ictus_status ictus_detector_create(const ictus_detector_params *p, const ictus_s
     *out = NULL;
     if (n_channels < 1)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: no channel to detect on", info->path);
+    ictus_grid grid;
+    ictus_status st = ictus_grid_init(&grid, set->hop_s, set->win_s, err);
+    if (st != ICTUS_OK)
+        return st;
     ictus_detector *d = ictus_xcalloc(1, sizeof *d);
+    d->grid = grid;
     d->p = *p;
     d->info = info;
     d->n = n_channels;
     d->fn = fn;
     d->ctx = ctx;
-    d->t = (ictus_window_time){.hop_s = set->hop_s, .win_s = set->win_s};
     d->source_channel = ictus_xcalloc((size_t)d->n, sizeof(int));
     d->primary = ictus_xcalloc((size_t)d->n, sizeof(int));
     int n_primary = 0;
@@ -199,13 +203,13 @@ ictus_status ictus_detector_create(const ictus_detector_params *p, const ictus_s
     for (int i = 0; i < d->n; i++)
         d->base[i] = ictus_baseline_create(capacity);
 
-    d->lookahead = ictus_wt_windows_in_min(&d->t, p->lookahead_min);
+    d->lookahead = ictus_grid_windows_for_us(&d->grid, ictus_s_to_us(p->lookahead_min * 60));
     d->fifo_cap = (int)d->lookahead + 2;
     d->fifo_k = ictus_xcalloc((size_t)d->fifo_cap, sizeof(int64_t));
     d->fifo = ictus_xcalloc((size_t)d->fifo_cap * (size_t)d->n, sizeof(ictus_chan_win));
     d->last_decided = -1;
-    d->cands = ictus_candidates_create(&d->p, &d->t, d->n, d->primary, on_candidate, d);
-    d->evoked = ictus_evoked_create(&d->p, &d->t, info, stim_us, n_stim);
+    d->cands = ictus_candidates_create(&d->p, &d->grid, d->n, d->primary, on_candidate, d);
+    d->evoked = ictus_evoked_create(&d->p, &d->grid, info, stim_us, n_stim);
     *out = d;
     return ICTUS_OK;
 }
@@ -309,7 +313,7 @@ void ictus_detector_push_window(ictus_detector *d, const ictus_window_frames *wi
         if (ictus_baseline_minutes(b) >= d->p.min_baseline_min &&
             v > ictus_baseline_quantile(b, d->p.baseline_quantile) + log(d->p.on_ratio))
             continue;
-        ictus_baseline_add(b, ictus_wt_minute(&d->t, k), v);
+        ictus_baseline_add(b, ictus_grid_centre_minute(&d->grid, k), v);
     }
     d->fifo_n++;
     while (d->fifo_n > 0 && d->fifo_k[d->fifo_head] + d->lookahead <= k) {

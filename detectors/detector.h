@@ -38,9 +38,9 @@
  *
  * Modules: candidates.c assembles candidates and measures them (3), typing.c
  * is the pure rule check and confidence model (4, 6), evoked.c the
- * stimulation state machine (5), window_time.c every window-to-time
- * conversion; this file keeps the baselines and the delay line (1, 2) and
- * hands windows and results between them.
+ * stimulation state machine (5); every window-to-time conversion is the
+ * window grid's (base/grid.h).  This file keeps the baselines and the delay
+ * line (1, 2) and hands windows and results between them.
  *
  * Lifecycle: ictus_detector_create() → ictus_detector_push_window() for
  * every window in increasing order (as ictus_analyzer_run delivers them) →

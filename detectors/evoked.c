@@ -6,12 +6,13 @@
 #include <strings.h>
 
 #include "base/status.h"
+#include "base/walltime.h"
 
 enum { IDLE, BLANKING, AFTERDISCHARGE };
 
 struct ictus_evoked {
     const ictus_detector_params *p;
-    const ictus_window_time *t;
+    const ictus_grid *grid;
     int64_t *stim_us;  /* sorted onsets */
     int n_stim, next_stim;
     int state;
@@ -37,13 +38,13 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-ictus_evoked *ictus_evoked_create(const ictus_detector_params *p, const ictus_window_time *t,
+ictus_evoked *ictus_evoked_create(const ictus_detector_params *p, const ictus_grid *grid,
                                   const ictus_recording_info *info, const int64_t *stim_us,
                                   int n_stim)
 {
     ictus_evoked *ev = ictus_xcalloc(1, sizeof *ev);
     ev->p = p;
-    ev->t = t;
+    ev->grid = grid;
     ev->stim_us = ictus_xcalloc((size_t)(n_stim + info->n_annotations + 1), sizeof(int64_t));
     for (int i = 0; i < n_stim; i++)
         ev->stim_us[ev->n_stim++] = stim_us[i];
@@ -65,8 +66,8 @@ void ictus_evoked_destroy(ictus_evoked *ev)
 
 bool ictus_evoked_blanked(const ictus_evoked *ev, int64_t k)
 {
-    int64_t t0 = ictus_wt_window_start_us(ev->t, k), t1 = t0 + ictus_wt_window_us(ev->t);
-    int64_t span = ictus_wt_us(ev->p->stim_duration_s + ev->p->blank_s);
+    int64_t t0 = ictus_grid_start_us(ev->grid, k), t1 = ictus_grid_end_us(ev->grid, k);
+    int64_t span = ictus_s_to_us(ev->p->stim_duration_s + ev->p->blank_s);
     for (int i = 0; i < ev->n_stim; i++) {
         if (ev->stim_us[i] >= t1)
             break;
@@ -80,8 +81,8 @@ bool ictus_evoked_blanked(const ictus_evoked *ev, int64_t k)
 static void end_stimulation(ictus_evoked *ev, ictus_afterdischarge *done)
 {
     done->stim_us = ev->ad_stim_us;
-    done->start_us = ev->ad_stim_us + ictus_wt_us(ev->p->stim_duration_s);
-    done->end_us = ev->ad_last_k >= 0 ? ictus_wt_event_end_us(ev->t, ev->ad_last_k) : -1;
+    done->start_us = ev->ad_stim_us + ictus_s_to_us(ev->p->stim_duration_s);
+    done->end_us = ev->ad_last_k >= 0 ? ictus_grid_tile_end_us(ev->grid, ev->ad_last_k) : -1;
     ev->state = IDLE;
 }
 
@@ -89,7 +90,7 @@ bool ictus_evoked_window(ictus_evoked *ev, int64_t k, double primary_ratio,
                          ictus_afterdischarge *done, bool *ended)
 {
     const ictus_detector_params *p = ev->p;
-    int64_t t0 = ictus_wt_window_start_us(ev->t, k), win_us = ictus_wt_window_us(ev->t);
+    int64_t t0 = ictus_grid_start_us(ev->grid, k), win_us = ev->grid->win_us;
     *ended = false;
     if (ev->state == IDLE) {
         while (ev->next_stim < ev->n_stim && ev->stim_us[ev->next_stim] + win_us <= t0)
@@ -102,19 +103,19 @@ bool ictus_evoked_window(ictus_evoked *ev, int64_t k, double primary_ratio,
         ev->ad_below = 0;
     }
     if (ev->state == BLANKING) {
-        if (t0 < ev->ad_stim_us + ictus_wt_us(p->stim_duration_s + p->blank_s))
+        if (t0 < ev->ad_stim_us + ictus_s_to_us(p->stim_duration_s + p->blank_s))
             return true;
         ev->state = AFTERDISCHARGE;
     }
     if (primary_ratio >= p->end_ratio) {
         ev->ad_last_k = k;
         ev->ad_below = 0;
-    } else if (ictus_wt_windows_cover(ev->t, ++ev->ad_below, p->end_hold_s)) {
+    } else if (++ev->ad_below * ev->grid->hop_us >= ictus_s_to_us(p->end_hold_s)) {
         end_stimulation(ev, done);
         *ended = true;
         return true;
     }
-    if (ictus_wt_starts_beyond(ev->t, k, ev->ad_stim_us, p->evoked_max_s)) {
+    if (ictus_grid_start_us(ev->grid, k) - ev->ad_stim_us > ictus_s_to_us(p->evoked_max_s)) {
         end_stimulation(ev, done);
         *ended = true;
     }

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "detectors/detector_params.h"
-#include "detectors/window_time.h"
+#include "base/grid.h"
 #include "pipeline/source/source.h"
 
 /* One stimulation's outcome. */
@@ -32,7 +32,7 @@ typedef struct ictus_evoked ictus_evoked;
 /* Stimulations: stim_us (µs from the recording start, copied) plus, when
  * [evoked] is enabled, the annotations of `info` whose text contains
  * stim_pattern (case-insensitive).  p and t must outlive the machine. */
-ictus_evoked *ictus_evoked_create(const ictus_detector_params *p, const ictus_window_time *t,
+ictus_evoked *ictus_evoked_create(const ictus_detector_params *p, const ictus_grid *grid,
                                   const ictus_recording_info *info, const int64_t *stim_us,
                                   int n_stim);
 void ictus_evoked_destroy(ictus_evoked *ev); /* NULL is a no-op */
