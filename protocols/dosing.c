@@ -8,6 +8,7 @@
 
 #include "protocols/manifest.h"
 #include "protocols/study.h"
+#include "base/vec.h"
 
 const char *const ictus_dosing_columns[] = {"animal", "period", "drug", "dose_mg_kg", "start",
                                             "end"};
@@ -153,10 +154,10 @@ void ictus_dosing_load(ictus_study *study, const ictus_csv *t)
     }
     for (int a = 0; a < study->n_animals; a++) {
         ictus_animal *animal = &study->animals[a];
+        int cap = animal->n_periods;
         for (int i = 0; i < n_kept; i++)
             if (kept[i].animal == a) {
-                animal->periods = ictus_xrealloc(animal->periods, (size_t)(animal->n_periods + 1) *
-                                                                      sizeof(ictus_period));
+                ICTUS_GROW(animal->periods, animal->n_periods + 1, cap);
                 animal->periods[animal->n_periods++] = kept[i].period;
             }
         if (animal->n_periods)

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "base/path.h"
+#include "base/vec.h"
 #include "base/walltime.h"
 
 /* ------------------------------------------------------------------------
@@ -18,10 +20,7 @@
 
 static void add_line(ictus_problems *p, char *line)
 {
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 16;
-        p->lines = ictus_xrealloc(p->lines, (size_t)p->cap * sizeof *p->lines);
-    }
+    ICTUS_GROW(p->lines, p->n + 1, p->cap);
     p->lines[p->n++] = line;
 }
 
@@ -61,9 +60,7 @@ ictus_status ictus_manifest_read(const char *dir, const char *name, bool require
                                  ictus_csv **out, ictus_problems *problems, ictus_error *err)
 {
     *out = NULL;
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *path = ictus_xmalloc(n);
-    snprintf(path, n, "%s/%s", dir, name);
+    char *path = ictus_path_join_alloc(dir, name);
     struct stat st;
     if (stat(path, &st) != 0 && errno == ENOENT) {
         ictus_status result = required ? ictus_fail(err, ICTUS_ERR_IO,
