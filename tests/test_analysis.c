@@ -54,12 +54,14 @@
 #include <sys/stat.h>
 
 #include "base/csvtable.h"
+#include "base/path.h"
 #include "base/walltime.h"
 #include "protocols/analysis.h"
 #include "protocols/cross_cohort.h"
 #include "protocols/stats.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
+#include "tests/support_tmp.h"
 
 #define H_US (INT64_C(3600) * ICTUS_US_PER_S)
 #define DAY_US (24 * H_US)
@@ -901,7 +903,7 @@ static void test_cohort1(const char *dir)
 
 static void test_missing_store(void)
 {
-    char *dir = support_study_tmpdir();
+    char *dir = support_tmpdir("study");
     support_study_write(dir, "study.ini", ini1);
     support_study_write(dir, "animals.csv", "animal\nm1\n");
     ictus_study *study;
@@ -912,7 +914,7 @@ static void test_missing_store(void)
     char *db = path_in(dir, "ictus.db");
     CHECK(access(db, F_OK) != 0); /* not created */
     free(db);
-    support_study_rmdir(dir);
+    support_tmpdir_remove(dir);
 }
 
 /* ------------------------------------------------------------------------
@@ -937,7 +939,7 @@ static const ictus_cohort_row *cohort_row(const ictus_compare_result *res, const
 
 static void test_compare(const char *dir1)
 {
-    char *dir2 = support_study_tmpdir();
+    char *dir2 = support_tmpdir("study");
     CHECK(make_cohort2(dir2, ""));
     ictus_study *s1 = NULL, *s2 = NULL;
     ictus_analysis *a1 = load(dir1, &s1, NULL, 0), *a2 = load(dir2, &s2, NULL, 0);
@@ -1026,7 +1028,7 @@ done:
     ictus_analysis_destroy(a2);
     ictus_study_destroy(s1);
     ictus_study_destroy(s2);
-    support_study_rmdir(dir2);
+    support_tmpdir_remove(dir2);
 }
 
 /* Reviews: an event marked not_seizure stops counting; "confirmed" counts only
@@ -1073,12 +1075,12 @@ static void test_reviews(const char *dir)
 int main(void)
 {
     t0_us = ictus_walltime_from_civil(2026, 1, 5, 0, 0, 0, 0);
-    char *dir = support_study_tmpdir();
+    char *dir = support_tmpdir("study");
     CHECK(make_cohort1(dir));
     test_cohort1(dir);
     test_missing_store();
     test_compare(dir);
     test_reviews(dir);
-    support_study_rmdir(dir);
+    support_tmpdir_remove(dir);
     return check_done("test_analysis");
 }

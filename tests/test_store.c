@@ -45,27 +45,24 @@
 
 #include "base/walltime.h"
 #include "tests/check.h"
+#include "base/path.h"
+#include "base/readfile.h"
+#include "base/vec.h"
+#include "tests/support_tmp.h"
 
-static char tmp_dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char paths[8][256];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 256, "%s/%s", tmp_dir, name);
-    return p;
-}
+static char *tmp_dir;
 
 /* Remove a database and its WAL side files. */
 static void remove_db(const char *path)
 {
-    char side[300];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char file[ICTUS_PATH_MAX];
+        ictus_error err;
+        if (CHECK_MSG(ictus_path_format(file, sizeof file, &err, "%s%s", path, suffixes[i]) ==
+                          ICTUS_OK, "%s", err.msg))
+            unlink(file);
+    }
 }
 
 static ictus_store *open_ok(const char *path)
@@ -95,10 +92,7 @@ typedef struct {
 static void sb_add(strbuf *b, const char *s)
 {
     size_t n = strlen(s);
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->text = realloc(b->text, b->cap);
-    }
+    ICTUS_GROW(b->text, b->len + n + 1, b->cap);
     memcpy(b->text + b->len, s, n + 1);
     b->len += n;
 }
@@ -302,7 +296,7 @@ static void expect_open_error(const char *path, ictus_status want, const char *f
 
 static void test_schema_and_open_errors(void)
 {
-    const char *path = tmp_path("new.db");
+    const char *path = support_path(tmp_dir, "new.db");
     remove_db(path);
     check_fresh_schema(path);
 
@@ -316,37 +310,37 @@ static void test_schema_and_open_errors(void)
     ictus_store_close(s);
 
     /* A 0-byte file and a version-0 SQLite file with no tables are migrated. */
-    const char *empty = tmp_path("empty.db");
+    const char *empty = support_path(tmp_dir, "empty.db");
     remove_db(empty);
     FILE *f = fopen(empty, "wb");
     fclose(f);
     check_fresh_schema(empty);
-    const char *v0 = tmp_path("v0.db");
+    const char *v0 = support_path(tmp_dir, "v0.db");
     make_sqlite(v0, "CREATE TABLE t (x); DROP TABLE t;");
     check_fresh_schema(v0);
 
     /* A newer schema is refused and left untouched. */
-    const char *newer = tmp_path("newer.db");
+    const char *newer = support_path(tmp_dir, "newer.db");
     char sql[128];
     snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = 99;", 0x69637473);
     make_sqlite(newer, sql);
     expect_open_error(newer, ICTUS_ERR_DB, "newer ictus (schema version 99");
 
-    const char *foreign = tmp_path("foreign.db");
+    const char *foreign = support_path(tmp_dir, "foreign.db");
     make_sqlite(foreign, "CREATE TABLE customers (name TEXT);");
     expect_open_error(foreign, ICTUS_ERR_FORMAT, "another program");
-    const char *foreign_uv = tmp_path("foreign_uv.db");
+    const char *foreign_uv = support_path(tmp_dir, "foreign_uv.db");
     make_sqlite(foreign_uv, "PRAGMA user_version = 3;");
     expect_open_error(foreign_uv, ICTUS_ERR_FORMAT, "another program");
 
-    const char *text = tmp_path("notes.db");
+    const char *text = support_path(tmp_dir, "notes.db");
     f = fopen(text, "wb");
     for (int i = 0; i < 200; i++)
         fputs("this is not a database. ", f);
     fclose(f);
     expect_open_error(text, ICTUS_ERR_FORMAT, "not an SQLite database");
 
-    const char *edf = tmp_path("recording.edf");
+    const char *edf = support_path(tmp_dir, "recording.edf");
     f = fopen(edf, "wb");
     fputs("0       ", f);
     for (int i = 0; i < 248; i++)
@@ -354,20 +348,14 @@ static void test_schema_and_open_errors(void)
     fclose(f);
     expect_open_error(edf, ICTUS_ERR_FORMAT, "not an SQLite database");
 
-    char missing_dir[300];
-    snprintf(missing_dir, sizeof missing_dir, "%s/no/such/dir/ictus.db", tmp_dir);
-    expect_open_error(missing_dir, ICTUS_ERR_IO, "cannot open");
+    expect_open_error(support_path(tmp_dir, "no/such/dir/ictus.db"), ICTUS_ERR_IO, "cannot open");
     expect_open_error(tmp_dir, ICTUS_ERR_IO, "cannot open");
-    char through_file[300];
-    snprintf(through_file, sizeof through_file, "%s/ictus.db", text);
-    expect_open_error(through_file, ICTUS_ERR_IO, "cannot open");
+    expect_open_error(support_path(text, "ictus.db"), ICTUS_ERR_IO, "cannot open");
     /* A directory the process may not write to (permissions do not bind root). */
     if (geteuid() != 0) {
-        const char *locked = tmp_path("locked");
+        const char *locked = support_path(tmp_dir, "locked");
         mkdir(locked, 0555);
-        char inside[300];
-        snprintf(inside, sizeof inside, "%s/ictus.db", locked);
-        expect_open_error(inside, ICTUS_ERR_IO, "cannot open or create");
+        expect_open_error(support_path(locked, "ictus.db"), ICTUS_ERR_IO, "cannot open or create");
         rmdir(locked);
     }
     remove(edf);
@@ -391,7 +379,7 @@ static int64_t count_events_of(ictus_store *s, const char *path, const char *ani
 
 static void test_put_replace_idempotent(void)
 {
-    const char *path = tmp_path("put.db");
+    const char *path = support_path(tmp_dir, "put.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "ihka-mouse@1");
@@ -482,7 +470,7 @@ static void test_put_replace_idempotent(void)
 
 static void test_failures_keep_results(void)
 {
-    const char *path = tmp_path("fail.db");
+    const char *path = support_path(tmp_dir, "fail.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "ihka-mouse@1");
@@ -626,7 +614,7 @@ static void check_integrity(ictus_store *s)
 
 static void test_crash_safety(void)
 {
-    const char *path = tmp_path("crash.db");
+    const char *path = support_path(tmp_dir, "crash.db");
     static results a, b, c, c_old;
     /* a: old results of day1 (40 events); b: new ones (30 events); c: another
      * recording (grouped case). */
@@ -679,7 +667,7 @@ static void test_crash_safety(void)
 
 static void test_groups(void)
 {
-    const char *path = tmp_path("group.db");
+    const char *path = support_path(tmp_dir, "group.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "p@1");
@@ -747,7 +735,7 @@ static double uniform(void)
 
 static void test_analysable(void)
 {
-    const char *path = tmp_path("analysable.db");
+    const char *path = support_path(tmp_dir, "analysable.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "p@1");
@@ -839,19 +827,14 @@ static event_list query_events(ictus_store *s, const char *animal, int64_t t0, i
 
 static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return strdup("");
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return strdup(buf);
+    char *text;
+    size_t n;
+    return ictus_read_file(path, &text, &n, NULL) == ICTUS_OK ? text : strdup("");
 }
 
 static void test_events_reviews_export(void)
 {
-    const char *path = tmp_path("events.db");
+    const char *path = support_path(tmp_dir, "events.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "ihka-mouse@1");
@@ -898,7 +881,7 @@ static void test_events_reviews_export(void)
     CHECK_INT(count_rows(s, "reviews"), 1);
 
     /* Export: exact and repeatable. */
-    const char *csv = tmp_path("events.csv");
+    const char *csv = support_path(tmp_dir, "events.csv");
     OK(ictus_store_export_events(s, csv, &err_));
     char *first = read_text(csv);
     OK(ictus_store_export_events(s, csv, &err_));
@@ -917,9 +900,8 @@ static void test_events_reviews_export(void)
     for (const char *p = first; *p; p++)
         lines += *p == '\n';
     CHECK_INT(lines, 1 + 8);
-    char bad_out[300];
-    snprintf(bad_out, sizeof bad_out, "%s/missing/events.csv", tmp_dir);
-    CHECK(ictus_store_export_events(s, bad_out, &err) == ICTUS_ERR_IO);
+    CHECK(ictus_store_export_events(s, support_path(tmp_dir, "missing/events.csv"), &err) ==
+          ICTUS_ERR_IO);
     free(first);
     free(second);
     remove(csv);
@@ -940,7 +922,7 @@ static void test_events_reviews_export(void)
 
 static void test_injection(void)
 {
-    const char *path = tmp_path("inject.db");
+    const char *path = support_path(tmp_dir, "inject.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "p'); DROP TABLE runs; --");
@@ -1008,7 +990,7 @@ static ictus_status collect_channel(void *ctx, int idx, const ictus_store_channe
 
 static void test_runs_touch_channels(void)
 {
-    const char *path = tmp_path("touch.db");
+    const char *path = support_path(tmp_dir, "touch.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     if (!s)
@@ -1051,11 +1033,7 @@ static void test_runs_touch_channels(void)
 
 int main(void)
 {
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/test_store.XXXXXX");
-    if (!mkdtemp(tmp_dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    tmp_dir = support_tmpdir("store");
     test_schema_and_open_errors();
     test_put_replace_idempotent();
     test_failures_keep_results();
@@ -1065,12 +1043,6 @@ int main(void)
     test_events_reviews_export();
     test_injection();
     test_runs_touch_channels();
-    static const char *const dbs[] = {"new.db",   "empty.db", "v0.db",     "newer.db",
-                                      "foreign.db", "foreign_uv.db", "put.db", "fail.db",
-                                      "crash.db", "group.db", "analysable.db", "events.db",
-                                      "inject.db", "touch.db"};
-    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
-        remove_db(tmp_path(dbs[i]));
-    rmdir(tmp_dir);
+    support_tmpdir_remove(tmp_dir);
     return check_done("test_store");
 }

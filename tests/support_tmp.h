@@ -1,0 +1,23 @@
+/* support_tmp.h: scratch directories under /tmp for the test programs, and paths inside them.
+ *
+ * Every test that writes files makes its own directory here and removes it,
+ * with everything in it, at the end.  Paths are joined with base/path.h, so
+ * they are never cut short.  Linked into every test program.  Not
+ * thread-safe: call from the test's main thread.
+ */
+#ifndef ICTUS_SUPPORT_TMP_H
+#define ICTUS_SUPPORT_TMP_H
+
+/* A new, empty directory /tmp/ictus-NAME-XXXXXX (a malloc'd path); aborts
+ * the program when it cannot be made. */
+char *support_tmpdir(const char *name);
+
+/* Remove `dir` with everything in it (recursively) and free the path;
+ * NULL is a no-op. */
+void support_tmpdir_remove(char *dir);
+
+/* DIR/NAME, owned here and valid until the program exits, so that a test
+ * can write `unlink(support_path(dir, "a.csv"))`. */
+const char *support_path(const char *dir, const char *name);
+
+#endif
