@@ -1,4 +1,4 @@
-/* support_tmp.h: scratch directories under /tmp for the test programs, and paths inside them.
+/* support_tmp.h: scratch directories under /tmp for the test programs, and paths joined for them.
  *
  * Every test that writes files makes its own directory here and removes it,
  * with everything in it, at the end.  Paths are joined with base/path.h, so
@@ -16,8 +16,9 @@ char *support_tmpdir(const char *name);
  * NULL is a no-op. */
 void support_tmpdir_remove(char *dir);
 
-/* DIR/NAME, owned here and valid until the program exits, so that a test
- * can write `unlink(support_path(dir, "a.csv"))`. */
+/* DIR/NAME (a scratch directory's file, a fixture...), owned here and
+ * valid until the program exits, so that a test can write
+ * `unlink(support_path(dir, "a.csv"))`; never cut short. */
 const char *support_path(const char *dir, const char *name);
 
 #endif

@@ -55,6 +55,8 @@
 
 #include "base/csvtable.h"
 #include "base/path.h"
+#include "base/readfile.h"
+#include "base/vec.h"
 #include "base/walltime.h"
 #include "protocols/analysis.h"
 #include "protocols/cross_cohort.h"
@@ -76,17 +78,23 @@ static int64_t day(double d) { return t0_us + (int64_t)llround(d * (double)DAY_U
  * ---------------------------------------------------------------------- */
 
 typedef struct {
-    support_event ev[512];
-    int n;
+    support_event *ev;
+    int n, cap;
 } event_list;
+
+static void add_event(event_list *l, support_event e)
+{
+    ICTUS_GROW(l->ev, l->n + 1, l->cap);
+    l->ev[l->n++] = e;
+}
 
 /* n seizures evenly spaced in [d0, d1) days, 30 s each. */
 static void spaced(event_list *l, double d0, double d1, int n, const char *type)
 {
     for (int i = 0; i < n; i++)
-        l->ev[l->n++] = (support_event){
-            day(d0) + (int64_t)llround((i + 0.5) * (double)(day(d1) - day(d0)) / n),
-            30 * ICTUS_US_PER_S, type};
+        add_event(l, (support_event){
+                         day(d0) + (int64_t)llround((i + 0.5) * (double)(day(d1) - day(d0)) / n),
+                         30 * ICTUS_US_PER_S, type});
 }
 
 /* The standard schedule's seizures: baseline, CBZ, washout, LEV, vehicle. */
@@ -110,7 +118,7 @@ static void slice(const event_list *l, double d0, double d1, event_list *out)
     out->n = 0;
     for (int i = 0; i < l->n; i++)
         if (l->ev[i].start_us >= day(d0) && l->ev[i].start_us < day(d1))
-            out->ev[out->n++] = l->ev[i];
+            add_event(out, l->ev[i]);
 }
 
 /* "2026-01-DDT00:00" of day d. */
@@ -187,62 +195,63 @@ static bool make_cohort1(const char *dir)
     support_store s;
     if (!ok || !support_store_open(&s, dir))
         return false;
-    event_list l;
-    l = (event_list){0};
+    event_list l = {0};
     standard(&l, 8, 4, 3, 8, 8);
     spaced(&l, 0, 4, 4, "convulsive");
     spaced(&l, 9, 13, 4, "convulsive");
     spaced(&l, 13, 17, 4, "convulsive");
     ok = put(&s, "r1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 40, 3, 0, 40, 40);
     ok = ok && put(&s, "s1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 0, 0, 4, 8);
     ok = ok && put(&s, "f1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     const double u1_hours[] = {2, 4, 6, 8, 10, 50, 70, 90}; /* longest ISI 40 h */
     for (int i = 0; i < 8; i++)
-        l.ev[l.n++] = (support_event){day(0) + (int64_t)(u1_hours[i] * (double)H_US),
-                                      30 * ICTUS_US_PER_S, "hpd"};
+        add_event(&l, (support_event){day(0) + (int64_t)(u1_hours[i] * (double)H_US),
+                                      30 * ICTUS_US_PER_S, "hpd"});
     standard(&l, 0, 0, 0, 8, 8);
     ok = ok && put(&s, "u1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 6, 0, 7, 8);
     ok = ok && put(&s, "n1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 12, 0, 8, 8);
     ok = ok && put(&s, "w1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 2, 1, 0, 1, 2);
     ok = ok && put(&s, "sp", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 0, 2, 0, 2, 0);
     ok = ok && put(&s, "z0", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 0, 4, 0, 8, 8);
     ok = ok && put(&s, "nb", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 0, 0, 0, 0);
     ok = ok && put(&s, "nr", 0, 4, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 8, 0, 8, 0);
     spaced(&l, 13, 15, 4, "hpd");
     ok = ok && put(&s, "ia", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 4, 3, 8, 8);
-    event_list part;
+    event_list part = {0};
     slice(&l, 0, 10, &part);
     ok = ok && put(&s, "ov", 0, 10, &part);
     slice(&l, 6, 17, &part);
     ok = ok && put(&s, "ov", 6, 17, &part);
-    l = (event_list){0};
+    l.n = 0;
     spaced(&l, 0, 4, 8, "hpd");
     spaced(&l, 4, 8, 8, "hpd");
     spaced(&l, 9, 13, 4, "hpd");
     spaced(&l, 14, 18, 2, "hpd");
     spaced(&l, 18, 22, 4, "hpd");
     ok = ok && put(&s, "co", 0, 22, &l);
+    free(l.ev);
+    free(part.ev);
     support_store_close(&s);
     return ok;
 }
@@ -274,6 +283,7 @@ static bool make_cohort2(const char *dir, const char *analysis_section)
         spaced(&l, 4, 8, cbz[i], "hpd");
         spaced(&l, 8, 12, veh[i], "hpd");
         ok = ok && put(&s, animals[i], 0, 12, &l);
+        free(l.ev);
     }
     support_store_close(&s);
     return ok;
@@ -662,24 +672,11 @@ static void check_statistics(const ictus_analysis *an)
  * Files
  * ---------------------------------------------------------------------- */
 
-static char *path_in(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = calloc(1 << 20, 1);
-    size_t n = fread(text, 1, (1 << 20) - 1, f);
-    text[n] = '\0';
-    fclose(f);
-    return text;
+    char *text;
+    size_t n;
+    return ictus_read_file(path, &text, &n, NULL) == ICTUS_OK ? text : NULL;
 }
 
 /* The row of table t whose columns names[i] equal values[i] (i < n), or -1. */
@@ -705,7 +702,7 @@ static const char *field(const ictus_csv *t, int row, const char *name)
 
 static ictus_csv *read_csv(const char *out, const char *name)
 {
-    char *p = path_in(out, name);
+    char *p = ictus_path_join_alloc(out, name);
     ictus_csv *t = NULL;
     ictus_error err = {0};
     CHECK_MSG(ictus_csv_read(p, &t, &err) == ICTUS_OK, "%s", err.msg);
@@ -715,7 +712,7 @@ static ictus_csv *read_csv(const char *out, const char *name)
 
 static void check_files(const ictus_analysis *an, const char *dir)
 {
-    char *out = path_in(dir, "out");
+    char *out = ictus_path_join_alloc(dir, "out");
     ictus_error err = {0};
     CHECK_MSG(ictus_analysis_write(an, out, &err) == ICTUS_OK, "%s", err.msg);
     /* Exactly the four files: no temporary file left behind. */
@@ -729,19 +726,27 @@ static void check_files(const ictus_analysis *an, const char *dir)
     CHECK_INT(n_files, 4);
 
     /* The hash is that of the analysis.* lines of analysis-settings.txt. */
-    char *settings_path = path_in(out, "analysis-settings.txt");
+    char *settings_path = ictus_path_join_alloc(out, "analysis-settings.txt");
     char *text = read_text(settings_path);
     CHECK(text != NULL);
-    char lines[4096] = "", hex[ICTUS_HASH_HEX_SIZE];
+    char *lines = NULL, hex[ICTUS_HASH_HEX_SIZE];
+    size_t len = 0, cap = 0;
+    ICTUS_GROW(lines, 1, cap);
+    lines[0] = '\0';
     for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
         if (strncmp(line, "analysis.", 9) == 0) {
-            strcat(lines, line);
-            strcat(lines, "\n");
+            size_t n = strlen(line);
+            ICTUS_GROW(lines, len + n + 2, cap);
+            memcpy(lines + len, line, n);
+            len += n;
+            lines[len++] = '\n';
+            lines[len] = '\0';
         }
-    ictus_hash128_format(ictus_hash_bytes(lines, strlen(lines)), hex);
+    ictus_hash128_format(ictus_hash_bytes(lines, len), hex);
     CHECK_STR(hex, an->settings_hash);
     CHECK(strstr(lines, "analysis.responder_pct=50\n") != NULL);
     CHECK(strstr(lines, "analysis.baseline=all\n") != NULL);
+    free(lines);
     free(text);
     free(settings_path);
 
@@ -839,7 +844,7 @@ static ictus_analysis *load(const char *dir, ictus_study **study, const char *co
 
 static void test_cohort1(const char *dir)
 {
-    char *db = path_in(dir, "ictus.db");
+    char *db = ictus_path_join_alloc(dir, "ictus.db");
     struct stat before, after;
     CHECK(stat(db, &before) == 0);
     ictus_study *study = NULL;
@@ -911,7 +916,7 @@ static void test_missing_store(void)
     ictus_error err = {0};
     CHECK(ictus_analysis_load(dir, NULL, &study, &an, &err) == ICTUS_ERR_IO);
     CHECK(strstr(err.msg, "ictus.db: missing") != NULL);
-    char *db = path_in(dir, "ictus.db");
+    char *db = ictus_path_join_alloc(dir, "ictus.db");
     CHECK(access(db, F_OK) != 0); /* not created */
     free(db);
     support_tmpdir_remove(dir);
@@ -990,7 +995,7 @@ static void test_compare(const char *dir1)
         CHECK_STR(r->cohorts, "cohort1");
         CHECK_INT(r->n_animals, 12);
     }
-    char *out = path_in(dir2, "compare");
+    char *out = ictus_path_join_alloc(dir2, "compare");
     CHECK_MSG(ictus_compare_write(res, out, &err) == ICTUS_OK, "%s", err.msg);
     ictus_csv *t = read_csv(out, "comparison.csv");
     if (t) {
@@ -1035,7 +1040,7 @@ done:
  * confirmed events.  r1's first baseline seizures: hpd 06:00 and convulsive 12:00. */
 static void test_reviews(const char *dir)
 {
-    char *db = path_in(dir, "ictus.db");
+    char *db = ictus_path_join_alloc(dir, "ictus.db");
     ictus_store *store = NULL;
     ictus_error err = {0};
     CHECK(ictus_store_open(db, &store, &err) == ICTUS_OK);

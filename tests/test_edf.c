@@ -314,17 +314,15 @@ static void test_every_file_listed(void)
     static const char *const dirs[] = {"edfio", "mne", "pyedflib", "wfdb"};
     int found = 0;
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        char dir[256];
-        snprintf(dir, sizeof dir, DATA "%s", dirs[i]);
+        const char *dir = support_path(DATA, dirs[i]);
         DIR *dp = opendir(dir);
         if (!CHECK_MSG(dp != NULL, "cannot list %s", dir))
             continue;
         for (struct dirent *de; (de = readdir(dp)) != NULL;) {
-            size_t n = strlen(de->d_name);
-            if (n < 4 || (strcmp(de->d_name + n - 4, ".edf") && strcmp(de->d_name + n - 4, ".bdf")))
+            if (!ictus_path_has_suffix(de->d_name, ".edf") &&
+                !ictus_path_has_suffix(de->d_name, ".bdf"))
                 continue;
-            char name[300];
-            snprintf(name, sizeof name, "%s/%s", dirs[i], de->d_name);
+            const char *name = support_path(dirs[i], de->d_name);
             bool listed = false;
             for (int k = 0; k < N_CONFORMANCE; k++)
                 listed |= strcmp(conformance[k].name, name) == 0;
@@ -339,8 +337,7 @@ static void test_every_file_listed(void)
 static void test_conformance(void)
 {
     for (int k = 0; k < N_CONFORMANCE; k++) {
-        char path[256];
-        snprintf(path, sizeof path, DATA "%s", conformance[k].name);
+        const char *path = support_path(DATA, conformance[k].name);
         ictus_source *src = open_ok(path, NULL);
         if (!src)
             continue;
@@ -518,8 +515,7 @@ static void test_refused_by_edflib(void)
 
 static FILE *open_fixture(const char *name)
 {
-    char path[256];
-    snprintf(path, sizeof path, "tests/fixtures/%s", name);
+    const char *path = support_path("tests/fixtures", name);
     FILE *f = fopen(path, "r");
     CHECK_MSG(f != NULL, "cannot open %s (run from the project root)", path);
     return f;

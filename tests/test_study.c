@@ -31,23 +31,20 @@
 
 #include "base/walltime.h"
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
-static char dir[64];
+static char *dir;
 
 static void write_file(const char *name, const char *text)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
+    FILE *f = fopen(support_path(dir, name), "wb");
     fputs(text, f);
     fclose(f);
 }
 
 static void remove_file(const char *name)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    unlink(path);
+    unlink(support_path(dir, name));
 }
 
 static const char valid_ini[] =
@@ -585,21 +582,13 @@ static void test_fatal_and_optional(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/test_study.XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    dir = support_tmpdir("study");
     test_valid_study();
     test_dosing_rules();
     test_recording_rules();
     test_animal_and_label_rules();
     test_encodings();
     test_fatal_and_optional();
-    static const char *const files[] = {"study.ini", "animals.csv", "recordings.csv", "dosing.csv",
-                                        "annotations.csv"};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        remove_file(files[i]);
-    rmdir(dir);
+    support_tmpdir_remove(dir);
     return check_done("test_study");
 }
