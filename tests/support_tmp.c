@@ -54,10 +54,27 @@ static void free_paths(void)
     n_paths = cap_paths = 0;
 }
 
-const char *support_path(const char *dir, const char *name)
+/* Keep `path` until exit; returns it. */
+static const char *keep(char *path)
 {
     if (!paths)
         atexit(free_paths);
     ICTUS_GROW(paths, n_paths + 1, cap_paths);
-    return paths[n_paths++] = ictus_path_join_alloc(dir, name);
+    return paths[n_paths++] = path;
+}
+
+const char *support_path(const char *dir, const char *name)
+{
+    return keep(ictus_path_join_alloc(dir, name));
+}
+
+const char *support_long_path(const char *dir, size_t length)
+{
+    size_t n = strlen(dir);
+    char *p = ictus_xmalloc((n > length ? n : length) + 1);
+    memcpy(p, dir, n);
+    for (; n + 2 <= length; n += 2)
+        memcpy(p + n, "/.", 2);
+    p[n] = '\0';
+    return keep(p);
 }

@@ -8,6 +8,8 @@
 #ifndef ICTUS_SUPPORT_TMP_H
 #define ICTUS_SUPPORT_TMP_H
 
+#include <stddef.h>
+
 /* A new, empty directory /tmp/ictus-NAME-XXXXXX (a malloc'd path); aborts
  * the program when it cannot be made. */
 char *support_tmpdir(const char *name);
@@ -20,5 +22,10 @@ void support_tmpdir_remove(char *dir);
  * valid until the program exits, so that a test can write
  * `unlink(support_path(dir, "a.csv"))`; never cut short. */
 const char *support_path(const char *dir, const char *name);
+
+/* DIR followed by "/." pairs up to `length` bytes (length or length - 1;
+ * at least DIR): the same directory under a path that long, for tests of
+ * paths that do not fit ICTUS_PATH_MAX.  Owned here like support_path()'s. */
+const char *support_long_path(const char *dir, size_t length);
 
 #endif

@@ -710,20 +710,25 @@ static ictus_csv *read_csv(const char *out, const char *name)
     return t;
 }
 
+/* Entries of directory `dir` other than "." and "..". */
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
 static void check_files(const ictus_analysis *an, const char *dir)
 {
     char *out = ictus_path_join_alloc(dir, "out");
     ictus_error err = {0};
     CHECK_MSG(ictus_analysis_write(an, out, &err) == ICTUS_OK, "%s", err.msg);
     /* Exactly the four files: no temporary file left behind. */
-    DIR *d = opendir(out);
-    int n_files = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        if (e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")))
-            n_files++;
-    if (d)
-        closedir(d);
-    CHECK_INT(n_files, 4);
+    CHECK_INT(count_files(out), 4);
 
     /* The hash is that of the analysis.* lines of analysis-settings.txt. */
     char *settings_path = ictus_path_join_alloc(out, "analysis-settings.txt");
@@ -904,6 +909,20 @@ static void test_cohort1(const char *dir)
     ictus_analysis_summary_clear(&sum);
     CHECK_INT(sum.problems.n, 0);
     free(db);
+
+    /* The same study under a path so long that its manifests fit but the
+     * output files' temporary paths do not: refused naming the path, and
+     * out/ keeps the files of the run above (before, they were written
+     * under temporary names cut short). */
+    const char *long_dir = support_long_path(dir, ICTUS_PATH_MAX - 1 - strlen("/annotations.csv"));
+    char *out = ictus_path_join_alloc(dir, "out");
+    int n_before = count_files(out);
+    CHECK_INT(ictus_analysis_run(long_dir, NULL, &sum, &err), ICTUS_ERR_USAGE);
+    CHECK_MSG(strncmp(err.msg, dir, strlen(dir)) == 0, "%s", err.msg);
+    CHECK_MSG(strstr(err.msg, "path longer than 4095 bytes") != NULL, "%s", err.msg);
+    CHECK_INT(count_files(out), n_before);
+    ictus_analysis_summary_clear(&sum);
+    free(out);
 }
 
 static void test_missing_store(void)
