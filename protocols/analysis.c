@@ -11,6 +11,7 @@
 #include "base/outfile.h"
 #include "base/params.h"
 #include "base/path.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
 
@@ -207,7 +208,6 @@ static void recording_list_clear(recording_list *l)
 static const char *recordings_over(ictus_analysis *an, const recording_list *l,
                                    const char *animal, int64_t t0, int64_t t1, int *n_recordings)
 {
-    size_t size = 1;
     const char **distinct = ictus_xmalloc((l->n ? l->n : 1) * sizeof *distinct);
     int n_distinct = 0;
     *n_recordings = 0;
@@ -219,17 +219,15 @@ static const char *recordings_over(ictus_analysis *an, const recording_list *l,
         bool seen = false;
         for (int j = 0; j < n_distinct && !seen; j++)
             seen = strcmp(distinct[j], r->preset) == 0;
-        if (!seen) {
+        if (!seen)
             distinct[n_distinct++] = r->preset;
-            size += strlen(r->preset) + 1;
-        }
     }
-    char *presets = ictus_xcalloc(size, 1);
+    ictus_strbuf joined = {0};
     for (int j = 0; j < n_distinct; j++) {
-        if (j)
-            strcat(presets, "|");
-        strcat(presets, distinct[j]);
+        ictus_strbuf_add(&joined, j ? "|" : "");
+        ictus_strbuf_add(&joined, distinct[j]);
     }
+    char *presets = ictus_strbuf_take(&joined);
     free(distinct);
     ICTUS_GROW(an->preset_texts_, an->n_preset_texts_ + 1, an->cap_preset_texts_);
     an->preset_texts_[an->n_preset_texts_++] = presets;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/outfile.h"
+#include "base/strbuf.h"
 #include "protocols/stats.h"
 
 /* The pooled outcomes of every cohort, with one type numbering. */
@@ -89,7 +90,7 @@ static void fill_from_outcomes(ictus_cohort_row *row, const pool *p, int type,
 {
     bool *in_cohort = ictus_xcalloc((size_t)n_cohorts, sizeof *in_cohort);
     double *pct = ictus_xmalloc((p->n ? p->n : 1) * sizeof *pct);
-    size_t n_pct = 0, size = 1;
+    size_t n_pct = 0;
     for (size_t i = 0; i < p->n; i++) {
         const ictus_outcome *o = &p->o[i];
         if (o->type != type || !ictus_condition_same(o->condition, row->condition))
@@ -99,18 +100,13 @@ static void fill_from_outcomes(ictus_cohort_row *row, const pool *p, int type,
         if (isfinite(o->response.pct_change))
             pct[n_pct++] = o->response.pct_change;
     }
+    ictus_strbuf cohorts = {0};
     for (int k = 0; k < n_cohorts; k++)
         if (in_cohort[k]) {
-            size += strlen(an[k]->study->name) + 1;
+            ictus_strbuf_join(&cohorts, "|", an[k]->study->name);
             row->n_cohorts++;
         }
-    row->cohorts = ictus_xcalloc(size, 1);
-    for (int k = 0; k < n_cohorts; k++)
-        if (in_cohort[k]) {
-            if (*row->cohorts)
-                strcat(row->cohorts, "|");
-            strcat(row->cohorts, an[k]->study->name);
-        }
+    row->cohorts = ictus_strbuf_take(&cohorts);
     row->median_pct_change = NAN;
     ictus_error err;
     if (n_pct && ictus_stats_median(pct, n_pct, &row->median_pct_change, &err) != ICTUS_OK)

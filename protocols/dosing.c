@@ -8,6 +8,7 @@
 
 #include "protocols/manifest.h"
 #include "protocols/study.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 
 const char *const ictus_dosing_columns[] = {"animal", "period", "drug", "dose_mg_kg", "start",
@@ -54,13 +55,14 @@ static const char *row_drug(ictus_study *study, ictus_manifest_row *r, int col, 
         *target_mg_kg = known->target_dose_mg_kg;
         return known->name;
     }
-    char list[512] = "";
+    ictus_strbuf list = {0};
     for (int i = 0; i < study->n_drugs; i++) {
-        strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
-        strncat(list, study->drugs[i].name, sizeof list - strlen(list) - 1);
+        ictus_strbuf_add(&list, i ? ", " : "");
+        ictus_strbuf_add(&list, study->drugs[i].name);
     }
     ictus_manifest_problem(r, col, "unknown drug \"%s\" (study.ini [drugs] lists: %s)", drug,
-                           list);
+                           ictus_strbuf_text(&list));
+    ictus_strbuf_free(&list);
     return drug;
 }
 

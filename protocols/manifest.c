@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/path.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
 
@@ -178,14 +179,15 @@ int ictus_manifest_choice(ictus_manifest_row *r, int col, const char *const *nam
                 return i;
     if (!*s && if_empty >= 0)
         return if_empty;
-    char list[512] = "";
+    ictus_strbuf list = {0};
     for (int i = 0; i < n; i++) {
-        strncat(list, i == 0 ? "" : i == n - 1 ? " or " : ", ", sizeof list - strlen(list) - 1);
-        strncat(list, names[i], sizeof list - strlen(list) - 1);
+        ictus_strbuf_add(&list, i == 0 ? "" : i == n - 1 ? " or " : ", ");
+        ictus_strbuf_add(&list, names[i]);
     }
     if (*s)
-        ictus_manifest_problem(r, col, "expected %s, got \"%s\"", list, s);
+        ictus_manifest_problem(r, col, "expected %s, got \"%s\"", ictus_strbuf_text(&list), s);
     else
-        ictus_manifest_problem(r, col, "expected %s, got an empty field", list);
+        ictus_manifest_problem(r, col, "expected %s, got an empty field", ictus_strbuf_text(&list));
+    ictus_strbuf_free(&list);
     return -1;
 }

@@ -56,6 +56,7 @@
 #include "base/csvtable.h"
 #include "base/path.h"
 #include "base/readfile.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "protocols/analysis.h"
@@ -734,20 +735,12 @@ static void check_files(const ictus_analysis *an, const char *dir)
     char *settings_path = ictus_path_join_alloc(out, "analysis-settings.txt");
     char *text = read_text(settings_path);
     CHECK(text != NULL);
-    char *lines = NULL, hex[ICTUS_HASH_HEX_SIZE];
-    size_t len = 0, cap = 0;
-    ICTUS_GROW(lines, 1, cap);
-    lines[0] = '\0';
+    ictus_strbuf analysis_lines = {0};
     for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
-        if (strncmp(line, "analysis.", 9) == 0) {
-            size_t n = strlen(line);
-            ICTUS_GROW(lines, len + n + 2, cap);
-            memcpy(lines + len, line, n);
-            len += n;
-            lines[len++] = '\n';
-            lines[len] = '\0';
-        }
-    ictus_hash128_format(ictus_hash_bytes(lines, len), hex);
+        if (strncmp(line, "analysis.", 9) == 0)
+            ictus_strbuf_addf(&analysis_lines, "%s\n", line);
+    char *lines = ictus_strbuf_take(&analysis_lines), hex[ICTUS_HASH_HEX_SIZE];
+    ictus_hash128_format(ictus_hash_bytes(lines, strlen(lines)), hex);
     CHECK_STR(hex, an->settings_hash);
     CHECK(strstr(lines, "analysis.responder_pct=50\n") != NULL);
     CHECK(strstr(lines, "analysis.baseline=all\n") != NULL);

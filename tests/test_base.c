@@ -1,8 +1,9 @@
 /* test_base.c: the base layer's growable array (base/vec.h), checked path
- * joins (base/path.h) and whole-file reads (base/readfile.h): growth keeps
- * contents and never shrinks, a path that does not fit is an error and never
- * a cut-short path (also for an output file, base/outfile.h), a file is read
- * whole whatever its length. */
+ * joins (base/path.h), growable strings (base/strbuf.h) and whole-file reads
+ * (base/readfile.h): growth keeps contents and never shrinks, a path that
+ * does not fit is an error and never a cut-short path (also for an output
+ * file, base/outfile.h), text and files come back whole whatever their
+ * length. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "base/outfile.h"
 #include "base/path.h"
 #include "base/readfile.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "tests/check.h"
 #include "tests/support_tmp.h"
@@ -160,11 +162,38 @@ static void test_outfile_long_path(const char *dir)
     free(sub);
 }
 
+/* Text of any length comes back whole; join puts separators only between
+ * parts; take hands over "" for an empty buffer and empties it. */
+static void test_strbuf(void)
+{
+    ictus_strbuf b = {0};
+    CHECK_STR(ictus_strbuf_text(&b), "");
+    char *empty = ictus_strbuf_take(&b);
+    CHECK_STR(empty, "");
+    free(empty);
+    ictus_strbuf_join(&b, "|", "a");
+    ictus_strbuf_join(&b, "|", "b");
+    ictus_strbuf_addf(&b, ",%d,%s", 42, "c");
+    CHECK_STR(ictus_strbuf_text(&b), "a|b,42,c");
+    CHECK_INT(b.len, 8);
+    ictus_strbuf_free(&b);
+    CHECK(b.text == NULL && b.len == 0);
+    for (int i = 0; i < 5000; i++)
+        ictus_strbuf_addf(&b, "%04d", i);
+    CHECK_INT(b.len, 20000);
+    CHECK_INT(strlen(b.text), 20000);
+    CHECK(strncmp(b.text + 4 * 4321, "4321", 4) == 0);
+    char *text = ictus_strbuf_take(&b);
+    CHECK(b.text == NULL && b.len == 0 && b.cap == 0);
+    free(text);
+}
+
 int main(void)
 {
     char *dir = support_tmpdir("base");
     test_grow();
     test_path();
+    test_strbuf();
     test_read_file(dir);
     test_outfile_long_path(dir);
     support_tmpdir_remove(dir);

@@ -47,6 +47,7 @@
 #include "tests/check.h"
 #include "base/path.h"
 #include "base/readfile.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "tests/support_tmp.h"
 
@@ -84,20 +85,7 @@ static ictus_store *open_ok(const char *path)
  * Canonical dump: every table, without surrogate ids, in a fixed order.
  * ---------------------------------------------------------------------- */
 
-typedef struct {
-    char *text;
-    size_t len, cap;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    ICTUS_GROW(b->text, b->len + n + 1, b->cap);
-    memcpy(b->text + b->len, s, n + 1);
-    b->len += n;
-}
-
-static void dump_query(sqlite3 *db, const char *sql, strbuf *b)
+static void dump_query(sqlite3 *db, const char *sql, ictus_strbuf *b)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -107,10 +95,10 @@ static void dump_query(sqlite3 *db, const char *sql, strbuf *b)
     while (sqlite3_step(st) == SQLITE_ROW) {
         for (int c = 0; c < sqlite3_column_count(st); c++) {
             const unsigned char *t = sqlite3_column_text(st, c);
-            sb_add(b, c ? "|" : "");
-            sb_add(b, t ? (const char *)t : "NULL");
+            ictus_strbuf_add(b, c ? "|" : "");
+            ictus_strbuf_add(b, t ? (const char *)t : "NULL");
         }
-        sb_add(b, "\n");
+        ictus_strbuf_add(b, "\n");
     }
     sqlite3_finalize(st);
 }
@@ -135,13 +123,12 @@ static char *dump(ictus_store *s)
         "SELECT path, animal, channel, start_us, end_us, verdict, racine, reviewer, "
         "reviewed_unix_us, note FROM reviews ORDER BY 1, 2, 3, 4",
     };
-    strbuf b = {0};
-    sb_add(&b, "");
+    ictus_strbuf b = {0};
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
-        sb_add(&b, "--\n");
+        ictus_strbuf_add(&b, "--\n");
         dump_query(ictus_store_db(s), queries[i], &b);
     }
-    return b.text;
+    return ictus_strbuf_take(&b);
 }
 
 static int64_t count_rows(ictus_store *s, const char *table)
