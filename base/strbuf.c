@@ -1,7 +1,6 @@
 /* strbuf.c: a growable string. */
 #include "base/strbuf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +15,11 @@ void ictus_strbuf_add(ictus_strbuf *b, const char *s)
     b->len += n;
 }
 
-void ictus_strbuf_addf(ictus_strbuf *b, const char *fmt, ...)
+void ictus_strbuf_vaddf(ictus_strbuf *b, const char *fmt, va_list ap)
 {
-    va_list ap, again;
-    va_start(ap, fmt);
+    va_list again;
     va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     if (n > 0) {
         ICTUS_GROW(b->text, b->len + (size_t)n + 1, b->cap);
         vsnprintf(b->text + b->len, (size_t)n + 1, fmt, again);
@@ -31,6 +28,14 @@ void ictus_strbuf_addf(ictus_strbuf *b, const char *fmt, ...)
         ictus_strbuf_add(b, "");
     }
     va_end(again);
+}
+
+void ictus_strbuf_addf(ictus_strbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ictus_strbuf_vaddf(b, fmt, ap);
+    va_end(ap);
 }
 
 void ictus_strbuf_join(ictus_strbuf *b, const char *sep, const char *s)

@@ -11,6 +11,7 @@
 #ifndef ICTUS_STRBUF_H
 #define ICTUS_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct {
@@ -24,6 +25,10 @@ void ictus_strbuf_add(ictus_strbuf *b, const char *s);
 
 /* Append printf-style text. */
 void ictus_strbuf_addf(ictus_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ictus_strbuf_addf() with a va_list (`ap` is used up, as by vprintf). */
+void ictus_strbuf_vaddf(ictus_strbuf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Append `s`, preceded by `sep` unless the buffer is empty: joins a list. */
 void ictus_strbuf_join(ictus_strbuf *b, const char *sep, const char *s);

@@ -186,10 +186,12 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
                                         ictus_xstrdup(slash ? slash + 1 : rec->path),
                                         rec->start_us, rec->start_us + rec->duration_us,
                                         ictus_xstrdup(rec->preset)};
-    char hash[ICTUS_HASH_HEX_SIZE], text[512];
-    snprintf(text, sizeof text, "%s params=%s", rec->preset,
-             ictus_hash128_format(rec->params_hash, hash));
-    add_detection(l->an, text);
+    char hash[ICTUS_HASH_HEX_SIZE];
+    ictus_strbuf text = {0};
+    ictus_strbuf_addf(&text, "%s params=%s", rec->preset,
+                      ictus_hash128_format(rec->params_hash, hash));
+    add_detection(l->an, ictus_strbuf_text(&text));
+    ictus_strbuf_free(&text);
     return ICTUS_OK;
 }
 
@@ -791,14 +793,12 @@ static void write_comparisons(ictus_out *o, const void *ctx)
 static void write_settings(ictus_out *o, const void *ctx)
 {
     const ictus_analysis *an = ctx;
-    char line[1024];
-    snprintf(line, sizeof line,
-             "version=%s\nstudy=%s\nsettings_hash=%s\nevents_read=%lld\nevents_excluded=%lld\n"
-             "events_unknown_animal=%lld\nseizures=%lld\n",
-             ICTUS_VERSION, an->study->name, an->settings_hash, (long long)an->n_events,
-             (long long)an->n_events_excluded, (long long)an->n_events_unknown_animal,
-             (long long)an->n_seizures);
-    ictus_out_str(o, line);
+    ictus_out_printf(o,
+                     "version=%s\nstudy=%s\nsettings_hash=%s\nevents_read=%lld\n"
+                     "events_excluded=%lld\nevents_unknown_animal=%lld\nseizures=%lld\n",
+                     ICTUS_VERSION, an->study->name, an->settings_hash, (long long)an->n_events,
+                     (long long)an->n_events_excluded, (long long)an->n_events_unknown_animal,
+                     (long long)an->n_seizures);
     if (an->events_csv) {
         ictus_out_str(o, "events_file=");
         ictus_out_str(o, an->events_csv);

@@ -27,13 +27,9 @@ static void add_line(ictus_problems *p, char *line)
 
 static char *vformat(const char *fmt, va_list ap)
 {
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    char *s = ictus_xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, again);
-    va_end(again);
-    return s;
+    ictus_strbuf text = {0};
+    ictus_strbuf_vaddf(&text, fmt, ap);
+    return ictus_strbuf_take(&text);
 }
 
 void ictus_problems_add(ictus_problems *p, const char *fmt, ...)
