@@ -12,6 +12,7 @@
 #include "tests/check.h"
 #include "pipeline/source/source.h"
 #include "pipeline/features/spectrum.h"
+#include "base/csvtable.h"
 #include "base/path.h"
 #include "base/readfile.h"
 #include "base/walltime.h"
@@ -45,58 +46,33 @@ static int same_file(const char *a, const char *b)
     return same;
 }
 
-/* A CSV file of our own writing (no quotes): rows of fields. */
+/* A CSV file the generator wrote, read with base/csvtable.h; rows are
+ * numbered as in the file, row 0 being the header. */
 typedef struct {
-    int n_rows, n_cols;
-    char *text;
-    char **field; /* [row * n_cols + col]; row 0 is the header */
+    ictus_csv *csv;
+    int n_rows; /* the header and the data rows */
 } table;
 
 static bool table_read(const char *path, table *t)
 {
-    size_t size;
-    memset(t, 0, sizeof *t);
-    t->text = read_all(path, &size);
-    if (!t->text)
-        return false;
-    int lines = 0;
-    for (size_t i = 0; i < size; i++)
-        lines += t->text[i] == '\n';
-    char *header_end = strchr(t->text, '\n');
-    for (char *p = t->text; p < header_end; p++)
-        t->n_cols += *p == ',';
-    t->n_cols++;
-    t->field = calloc((size_t)lines * (size_t)t->n_cols, sizeof *t->field);
-    char *line = t->text;
-    for (int r = 0; r < lines; r++) {
-        char *end = strchr(line, '\n');
-        *end = '\0';
-        char *f = line;
-        for (int c = 0; c < t->n_cols && f; c++) {
-            char *comma = strchr(f, ',');
-            if (comma)
-                *comma = '\0';
-            t->field[r * t->n_cols + c] = f;
-            f = comma ? comma + 1 : NULL;
-        }
-        line = end + 1;
-    }
-    t->n_rows = lines;
-    return true;
+    ictus_error err;
+    bool ok = ictus_csv_read(path, &t->csv, &err) == ICTUS_OK;
+    if (!ok)
+        fprintf(stderr, "%s\n", err.msg);
+    t->n_rows = ok ? 1 + ictus_csv_rows(t->csv) : 0;
+    return ok;
 }
 
+/* Field `column` of data row `row` >= 1; NULL when the column is absent. */
 static const char *cell(const table *t, int row, const char *column)
 {
-    for (int c = 0; c < t->n_cols; c++)
-        if (t->field[c] && !strcmp(t->field[c], column))
-            return t->field[row * t->n_cols + c] ? t->field[row * t->n_cols + c] : "";
-    return NULL;
+    int col = ictus_csv_column(t->csv, column);
+    return col < 0 ? NULL : ictus_csv_field(t->csv, row - 1, col);
 }
 
 static void table_free(table *t)
 {
-    free(t->text);
-    free(t->field);
+    ictus_csv_destroy(t->csv);
 }
 
 static ictus_synth_study study_settings(const char *model, int animals, int days, double hours,
