@@ -134,23 +134,22 @@ static const char *date(int d)
     return b;
 }
 
-static void add_row(char *dosing, size_t size, const char *animal, const char *kind,
+static void add_row(ictus_strbuf *dosing, const char *animal, const char *kind,
                     const char *drug, const char *dose, const char *route, int d0, int d1,
                     const char *tolerated)
 {
-    size_t len = strlen(dosing);
-    snprintf(dosing + len, size - len, "%s,%s,%s,%s,%s,%s,%s,%s,\n", animal, kind, drug, dose,
-             route, date(d0), date(d1), tolerated);
+    ictus_strbuf_addf(dosing, "%s,%s,%s,%s,%s,%s,%s,%s,\n", animal, kind, drug, dose, route,
+                      date(d0), date(d1), tolerated);
 }
 
-static void standard_rows(char *dosing, size_t size, const char *animal, bool baseline)
+static void standard_rows(ictus_strbuf *dosing, const char *animal, bool baseline)
 {
     if (baseline)
-        add_row(dosing, size, animal, "baseline", "", "", "", 0, 4, "");
-    add_row(dosing, size, animal, "treatment", "carbamazepine", "20", "ip", 4, 8, "yes");
-    add_row(dosing, size, animal, "washout", "carbamazepine", "", "", 8, 9, "");
-    add_row(dosing, size, animal, "treatment", "levetiracetam", "50", "po", 9, 13, "yes");
-    add_row(dosing, size, animal, "vehicle", "saline", "", "ip", 13, 17, "");
+        add_row(dosing, animal, "baseline", "", "", "", 0, 4, "");
+    add_row(dosing, animal, "treatment", "carbamazepine", "20", "ip", 4, 8, "yes");
+    add_row(dosing, animal, "washout", "carbamazepine", "", "", 8, 9, "");
+    add_row(dosing, animal, "treatment", "levetiracetam", "50", "po", 9, 13, "yes");
+    add_row(dosing, animal, "vehicle", "saline", "", "ip", 13, 17, "");
 }
 
 static const char ini1[] = "[study]\nname = cohort1\npreset = ihka-mouse\nmains_hz = 50\n"
@@ -159,31 +158,31 @@ static const char ini1[] = "[study]\nname = cohort1\npreset = ihka-mouse\nmains_
 
 static bool make_cohort1(const char *dir)
 {
-    static char dosing[16384];
-    dosing[0] = '\0';
-    strcat(dosing, "animal,period,drug,dose_mg_kg,route,start,end,tolerated,plasma_level\n");
-    add_row(dosing, sizeof dosing, "r1", "baseline", "", "", "", 0, 4, "");
-    add_row(dosing, sizeof dosing, "zz", "baseline", "", "", "", 0, 4, ""); /* line 3 */
-    add_row(dosing, sizeof dosing, "r1", "treatment", "carbamazepine", "20", "ip", 4, 8, "yes");
-    add_row(dosing, sizeof dosing, "r1", "washout", "carbamazepine", "", "", 8, 9, "");
-    add_row(dosing, sizeof dosing, "r1", "treatment", "levetiracetam", "50", "po", 9, 13, "yes");
-    add_row(dosing, sizeof dosing, "r1", "vehicle", "saline", "", "ip", 13, 17, "");
+    ictus_strbuf dosing = {0};
+    ictus_strbuf_add(&dosing, "animal,period,drug,dose_mg_kg,route,start,end,tolerated,"
+                              "plasma_level\n");
+    add_row(&dosing, "r1", "baseline", "", "", "", 0, 4, "");
+    add_row(&dosing, "zz", "baseline", "", "", "", 0, 4, ""); /* line 3 */
+    add_row(&dosing, "r1", "treatment", "carbamazepine", "20", "ip", 4, 8, "yes");
+    add_row(&dosing, "r1", "washout", "carbamazepine", "", "", 8, 9, "");
+    add_row(&dosing, "r1", "treatment", "levetiracetam", "50", "po", 9, 13, "yes");
+    add_row(&dosing, "r1", "vehicle", "saline", "", "ip", 13, 17, "");
     const char *standard_animals[] = {"s1", "f1", "u1", "n1", "w1", "sp", "z0", "nr", "ov"};
     for (size_t i = 0; i < sizeof standard_animals / sizeof *standard_animals; i++)
-        standard_rows(dosing, sizeof dosing, standard_animals[i], true);
-    standard_rows(dosing, sizeof dosing, "nb", false);
-    add_row(dosing, sizeof dosing, "ia", "baseline", "", "", "", 0, 4, "");
-    add_row(dosing, sizeof dosing, "ia", "treatment", "carbamazepine", "10", "ip", 4, 8, "yes");
-    add_row(dosing, sizeof dosing, "ia", "washout", "", "", "", 8, 9, "");
-    add_row(dosing, sizeof dosing, "ia", "treatment", "levetiracetam", "50", "po", 9, 13, "no");
-    add_row(dosing, sizeof dosing, "ia", "treatment", "valproate", "300", "ip", 13, 15, "yes");
-    add_row(dosing, sizeof dosing, "co", "baseline", "", "", "", 0, 4, "");
-    add_row(dosing, sizeof dosing, "co", "vehicle", "saline", "", "ip", 4, 8, "");
-    add_row(dosing, sizeof dosing, "co", "washout", "", "", "", 8, 9, "");
-    add_row(dosing, sizeof dosing, "co", "treatment", "carbamazepine", "20", "ip", 9, 13, "yes");
-    add_row(dosing, sizeof dosing, "co", "washout", "", "", "", 13, 14, "");
-    add_row(dosing, sizeof dosing, "co", "treatment", "Carbamazepine", "40", "ip", 14, 18, "yes");
-    add_row(dosing, sizeof dosing, "co", "treatment", "carbamazepine", "20", "IP", 18, 22, "yes");
+        standard_rows(&dosing, standard_animals[i], true);
+    standard_rows(&dosing, "nb", false);
+    add_row(&dosing, "ia", "baseline", "", "", "", 0, 4, "");
+    add_row(&dosing, "ia", "treatment", "carbamazepine", "10", "ip", 4, 8, "yes");
+    add_row(&dosing, "ia", "washout", "", "", "", 8, 9, "");
+    add_row(&dosing, "ia", "treatment", "levetiracetam", "50", "po", 9, 13, "no");
+    add_row(&dosing, "ia", "treatment", "valproate", "300", "ip", 13, 15, "yes");
+    add_row(&dosing, "co", "baseline", "", "", "", 0, 4, "");
+    add_row(&dosing, "co", "vehicle", "saline", "", "ip", 4, 8, "");
+    add_row(&dosing, "co", "washout", "", "", "", 8, 9, "");
+    add_row(&dosing, "co", "treatment", "carbamazepine", "20", "ip", 9, 13, "yes");
+    add_row(&dosing, "co", "washout", "", "", "", 13, 14, "");
+    add_row(&dosing, "co", "treatment", "Carbamazepine", "40", "ip", 14, 18, "yes");
+    add_row(&dosing, "co", "treatment", "carbamazepine", "20", "IP", 18, 22, "yes");
     bool ok = support_study_write(dir, "study.ini", ini1) &&
               support_study_write(dir, "animals.csv",
                                   "animal,model,sex,strain,birth_date,group,notes\n"
@@ -192,7 +191,8 @@ static bool make_cohort1(const char *dir)
                                   "sp,IHKA,M,,,A,\nz0,IHKA,M,,,B,\nnb,IHKA,M,,,A,\n"
                                   "nr,IHKA,M,,,B,\nia,IHKA,M,,,A,\nov,IHKA,M,,,B,\n"
                                   "co,IHKA,M,,,A,\nnp,IHKA,F,,,B,no dosing rows\n") &&
-              support_study_write(dir, "dosing.csv", dosing);
+              support_study_write(dir, "dosing.csv", ictus_strbuf_text(&dosing));
+    ictus_strbuf_free(&dosing);
     support_store s;
     if (!ok || !support_store_open(&s, dir))
         return false;
@@ -259,22 +259,27 @@ static bool make_cohort1(const char *dir)
 
 static bool make_cohort2(const char *dir, const char *analysis_section)
 {
-    char ini[512], dosing[4096] = "animal,period,drug,dose_mg_kg,route,start,end,tolerated,"
-                                  "plasma_level\n";
-    snprintf(ini, sizeof ini, "[study]\nname = cohort2\npreset = ihka-mouse\nmains_hz = 60\n"
-                              "[drugs]\ncarbamazepine = 20\n%s", analysis_section);
+    ictus_strbuf ini = {0}, dosing = {0};
+    ictus_strbuf_addf(&ini, "[study]\nname = cohort2\npreset = ihka-mouse\nmains_hz = 60\n"
+                            "[drugs]\ncarbamazepine = 20\n%s", analysis_section);
+    ictus_strbuf_add(&dosing, "animal,period,drug,dose_mg_kg,route,start,end,tolerated,"
+                              "plasma_level\n");
     const char *animals[] = {"c2a", "c2b", "c2c"};
     for (int i = 0; i < 3; i++) {
-        add_row(dosing, sizeof dosing, animals[i], "baseline", "", "", "", 0, 4, "");
+        add_row(&dosing, animals[i], "baseline", "", "", "", 0, 4, "");
         if (i < 2)
-            add_row(dosing, sizeof dosing, animals[i], "treatment", "CARBAMAZEPINE", "20", "ip",
+            add_row(&dosing, animals[i], "treatment", "CARBAMAZEPINE", "20", "ip",
                     4, 8, "yes");
-        add_row(dosing, sizeof dosing, animals[i], "vehicle", "saline", "", "ip", 8, 12, "");
+        add_row(&dosing, animals[i], "vehicle", "saline", "", "ip", 8, 12, "");
     }
+    bool written =
+        support_study_write(dir, "study.ini", ictus_strbuf_text(&ini)) &&
+        support_study_write(dir, "animals.csv", "animal,group\nc2a,A\nc2b,A\nc2c,B\n") &&
+        support_study_write(dir, "dosing.csv", ictus_strbuf_text(&dosing));
+    ictus_strbuf_free(&ini);
+    ictus_strbuf_free(&dosing);
     support_store s;
-    if (!support_study_write(dir, "study.ini", ini) ||
-        !support_study_write(dir, "animals.csv", "animal,group\nc2a,A\nc2b,A\nc2c,B\n") ||
-        !support_study_write(dir, "dosing.csv", dosing) || !support_store_open(&s, dir))
+    if (!written || !support_store_open(&s, dir))
         return false;
     const int cbz[3] = {2, 8, 0}, veh[3] = {8, 6, 4};
     bool ok = true;

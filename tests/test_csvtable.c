@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "tests/check.h"
 #include "tests/support_tmp.h"
 
@@ -125,15 +126,13 @@ static void test_quoting(void)
 {
     static const char *const newlines[] = {"\n", "\r\n"};
     for (int k = 0; k < 2; k++) {
-        char text[1024] = "";
-        for (int i = 0; i < N_QUOTING_LINES; i++) {
-            strcat(text, quoting_lines[i]);
-            if (i + 1 < N_QUOTING_LINES)
-                strcat(text, newlines[k]);
-        }
-        ictus_csv *t = read_ok(write_file(k ? "crlf.csv" : "lf.csv", text, -1));
+        ictus_strbuf text = {0};
+        for (int i = 0; i < N_QUOTING_LINES; i++)
+            ictus_strbuf_join(&text, newlines[k], quoting_lines[i]);
+        ictus_csv *t = read_ok(write_file(k ? "crlf.csv" : "lf.csv", ictus_strbuf_text(&text), -1));
         check_quoting_table(t, newlines[k]);
         ictus_csv_destroy(t);
+        ictus_strbuf_free(&text);
     }
 }
 
