@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/readfile.h"
+#include "base/vec.h"
+
 typedef struct {
     char *section;
     char *key;
@@ -45,10 +48,7 @@ void ictus_config_destroy(ictus_config *cfg)
 static void add_entry(ictus_config *cfg, const char *section, const char *key, const char *value,
                       const char *origin, int line)
 {
-    if (cfg->n == cfg->cap) {
-        cfg->cap = cfg->cap ? 2 * cfg->cap : 32;
-        cfg->entries = ictus_xrealloc(cfg->entries, (size_t)cfg->cap * sizeof(entry));
-    }
+    ICTUS_GROW(cfg->entries, cfg->n + 1, cfg->cap);
     cfg->entries[cfg->n++] = (entry){ictus_xstrdup(section), ictus_xstrdup(key),
                                      ictus_xstrdup(value), ictus_xstrdup(origin), line, false};
 }
@@ -136,24 +136,12 @@ ictus_status ictus_config_parse(ictus_config *cfg, const char *text, const char 
 
 ictus_status ictus_config_load(ictus_config *cfg, const char *path, ictus_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = ictus_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            buf = ictus_xrealloc(buf, cap *= 2);
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    buf[n] = '\0';
-    ictus_status st;
-    if (failed)
-        st = ictus_fail(err, ICTUS_ERR_IO, "%s: read error", path);
-    else if (memchr(buf, '\0', n))
+    char *buf;
+    size_t n;
+    ictus_status st = ictus_read_file(path, &buf, &n, err);
+    if (st != ICTUS_OK)
+        return st;
+    if (memchr(buf, '\0', n))
         st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: not a text file (contains NUL bytes)", path);
     else
         st = ictus_config_parse(cfg, buf, path, err);

@@ -12,8 +12,11 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/strbuf.h"
 
 #define OUT_CHUNK ((size_t)1 << 20)
 #define POW_LIM 308
@@ -239,6 +242,17 @@ void ictus_out_char(ictus_out *o, char c)
     o->len++;
     if (o->len >= OUT_CHUNK)
         flush_buf(o);
+}
+
+void ictus_out_printf(ictus_out *o, const char *fmt, ...)
+{
+    ictus_strbuf text = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    ictus_strbuf_vaddf(&text, fmt, ap);
+    va_end(ap);
+    ictus_out_raw(o, ictus_strbuf_text(&text), text.len);
+    ictus_strbuf_free(&text);
 }
 
 void ictus_out_field(ictus_out *o, const char *s)

@@ -40,6 +40,8 @@ void ictus_out_raw(ictus_out *o, const char *s, size_t n);
 void ictus_out_str(ictus_out *o, const char *s);        /* as is, no quoting */
 void ictus_out_field(ictus_out *o, const char *s);      /* RFC 4180: quoted when it holds , " CR LF */
 void ictus_out_char(ictus_out *o, char c);
+void ictus_out_printf(ictus_out *o, const char *fmt, ...)  /* as is, never cut short */
+    __attribute__((format(printf, 2, 3)));
 void ictus_out_int(ictus_out *o, int64_t v);
 /* Like printf("%.<sig>g"), 1 <= sig <= 17; NaN writes nothing (an empty
  * field), infinities write "inf" / "-inf". */

@@ -25,6 +25,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/readfile.h"
+#include "base/vec.h"
+
 typedef struct {
     int line;       /* 1-based line where the row starts */
     int n_fields;
@@ -42,31 +45,8 @@ struct ictus_csv {
 };
 
 /* ------------------------------------------------------------------------
- * Reading the file and checking its encoding
+ * Checking the file's encoding
  * ---------------------------------------------------------------------- */
-
-static ictus_status read_file(const char *path, char **buf, size_t *len, ictus_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 65536, n = 0, got;
-    char *b = ictus_xmalloc(cap);
-    while ((got = fread(b + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap)
-            b = ictus_xrealloc(b, cap *= 2);
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(b);
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: read error", path);
-    }
-    *buf = b;
-    *len = n;
-    return ICTUS_OK;
-}
 
 /* 1-based line and character column of byte `at` of s. */
 static void locate(const char *s, size_t at, int *line, int *column)
@@ -167,13 +147,8 @@ typedef struct {
 static void on_field(void *field, size_t len, void *data)
 {
     ictus_csv *t = ((builder *)data)->t;
-    if (t->text_len + len + 1 > t->text_cap) {
-        while (t->text_len + len + 1 > t->text_cap)
-            t->text_cap *= 2;
-        t->text = ictus_xrealloc(t->text, t->text_cap);
-    }
-    if (t->n_fields == t->fields_cap)
-        t->field_at = ictus_xrealloc(t->field_at, (t->fields_cap *= 2) * sizeof *t->field_at);
+    ICTUS_GROW(t->text, t->text_len + len + 1, t->text_cap);
+    ICTUS_GROW(t->field_at, t->n_fields + 1, t->fields_cap);
     t->field_at[t->n_fields++] = t->text_len;
     memcpy(t->text + t->text_len, field, len);
     t->text_len += len;
@@ -184,8 +159,7 @@ static void on_row_end(int terminator, void *data)
 {
     builder *b = data;
     ictus_csv *t = b->t;
-    if (t->n_rows == t->rows_cap)
-        t->rows = ictus_xrealloc(t->rows, (size_t)(t->rows_cap *= 2) * sizeof *t->rows);
+    ICTUS_GROW(t->rows, t->n_rows + 1, t->rows_cap);
     t->rows[t->n_rows++] = (csv_row){
         .line = b->row_line ? b->row_line : b->line,
         .n_fields = (int)(t->n_fields - b->row_first),
@@ -284,7 +258,7 @@ ictus_status ictus_csv_read(const char *path, ictus_csv **out, ictus_error *err)
     *out = NULL;
     char *buf = NULL;
     size_t len = 0, skip = 0;
-    ictus_status st = read_file(path, &buf, &len, err);
+    ictus_status st = ictus_read_file(path, &buf, &len, err);
     if (st != ICTUS_OK)
         return st;
     st = check_encoding(path, buf, len, &skip, err);
@@ -294,12 +268,7 @@ ictus_status ictus_csv_read(const char *path, ictus_csv **out, ictus_error *err)
     }
     ictus_csv *t = ictus_xcalloc(1, sizeof *t);
     t->path = ictus_xstrdup(path);
-    t->text_cap = len + 1;
-    t->text = ictus_xmalloc(t->text_cap);
-    t->fields_cap = 64;
-    t->field_at = ictus_xmalloc(t->fields_cap * sizeof *t->field_at);
-    t->rows_cap = 16;
-    t->rows = ictus_xmalloc((size_t)t->rows_cap * sizeof *t->rows);
+    ICTUS_GROW(t->text, len + 1, t->text_cap);
     st = parse(t, buf + skip, len - skip, err);
     free(buf);
     if (st == ICTUS_OK)

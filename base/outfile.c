@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/path.h"
+
 ictus_status ictus_outfile_mkdir(const char *dir, ictus_error *err)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
@@ -19,16 +21,21 @@ ictus_status ictus_outfile_mkdir(const char *dir, ictus_error *err)
 ictus_status ictus_outfile_write(const char *dir, const char *name, ictus_outfile_fill fill,
                                  const void *ctx, ictus_error *err)
 {
-    char path[4096], tmp[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", dir, name, (long)getpid());
+    char path[ICTUS_PATH_MAX], tmp_name[ICTUS_PATH_MAX], tmp[ICTUS_PATH_MAX];
+    ictus_status st = ictus_path_join(path, sizeof path, dir, name, err);
+    if (st == ICTUS_OK)
+        st = ictus_path_format(tmp_name, sizeof tmp_name, err, ".%s.tmp-%ld", name, (long)getpid());
+    if (st == ICTUS_OK)
+        st = ictus_path_join(tmp, sizeof tmp, dir, tmp_name, err);
+    if (st != ICTUS_OK)
+        return st;
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
     ictus_out o;
     ictus_out_init(&o, f, tmp);
     fill(&o, ctx);
-    ictus_status st = ictus_out_close(&o, err);
+    st = ictus_out_close(&o, err);
     if (st == ICTUS_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
         st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
     if (fclose(f) != 0 && st == ICTUS_OK)

@@ -25,7 +25,8 @@ ictus_status ictus_outfile_mkdir(const char *dir, ictus_error *err);
 
 /* Write DIR/NAME atomically with fill(o, ctx).  ICTUS_ERR_IO naming the
  * file on failure; the temporary file is then removed and DIR/NAME is left
- * as it was. */
+ * as it was.  ICTUS_ERR_USAGE, before anything is written, when a path does
+ * not fit in ICTUS_PATH_MAX (base/path.h). */
 ictus_status ictus_outfile_write(const char *dir, const char *name, ictus_outfile_fill fill,
                                  const void *ctx, ictus_error *err);
 

@@ -10,6 +10,9 @@
 
 #include "base/outfile.h"
 #include "base/params.h"
+#include "base/path.h"
+#include "base/strbuf.h"
+#include "base/vec.h"
 #include "base/walltime.h"
 
 #define S_PER_HOUR 3600.0
@@ -102,10 +105,7 @@ static int type_index(event_reader *r, const char *type)
     for (int i = 0; i < r->n_names; i++)
         if (strcmp(r->names[i], type) == 0)
             return i;
-    if (r->n_names == r->cap_names) {
-        r->cap_names = r->cap_names ? 2 * r->cap_names : 8;
-        r->names = ictus_xrealloc(r->names, (size_t)r->cap_names * sizeof *r->names);
-    }
+    ICTUS_GROW(r->names, r->n_names + 1, r->cap_names);
     snprintf(r->names[r->n_names], ICTUS_TYPE_MAX, "%s", type);
     return r->n_names++;
 }
@@ -122,10 +122,7 @@ static void add_seizure(event_reader *r, const char *animal, int64_t start_us, i
         return;
     }
     seizure_list *list = &r->per_animal[r->last - an->study->animals];
-    if (list->n == list->cap) {
-        list->cap = list->cap ? 2 * list->cap : 64;
-        list->items = ictus_xrealloc(list->items, list->cap * sizeof *list->items);
-    }
+    ICTUS_GROW(list->items, list->n + 1, list->cap);
     list->items[list->n++] = (ictus_seizure){start_us, end_us, type_index(r, type)};
 }
 
@@ -174,8 +171,7 @@ static void add_detection(ictus_analysis *an, const char *text)
     for (int i = 0; i < an->n_detection; i++)
         if (strcmp(an->detection[i], text) == 0)
             return;
-    an->detection = ictus_xrealloc(an->detection, (size_t)(an->n_detection + 1) *
-                                                      sizeof *an->detection);
+    ICTUS_GROW(an->detection, an->n_detection + 1, an->cap_detection_);
     an->detection[an->n_detection++] = ictus_xstrdup(text);
 }
 
@@ -184,19 +180,18 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
     recording_list *l = ctx;
     if (!rec->has_results)
         return ICTUS_OK;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 64;
-        l->items = ictus_xrealloc(l->items, l->cap * sizeof *l->items);
-    }
+    ICTUS_GROW(l->items, l->n + 1, l->cap);
     const char *slash = strrchr(rec->path, '/');
     l->items[l->n++] = (recording_span){ictus_xstrdup(rec->animal),
                                         ictus_xstrdup(slash ? slash + 1 : rec->path),
                                         rec->start_us, rec->start_us + rec->duration_us,
                                         ictus_xstrdup(rec->preset)};
-    char hash[ICTUS_HASH_HEX_SIZE], text[512];
-    snprintf(text, sizeof text, "%s params=%s", rec->preset,
-             ictus_hash128_format(rec->params_hash, hash));
-    add_detection(l->an, text);
+    char hash[ICTUS_HASH_HEX_SIZE];
+    ictus_strbuf text = {0};
+    ictus_strbuf_addf(&text, "%s params=%s", rec->preset,
+                      ictus_hash128_format(rec->params_hash, hash));
+    add_detection(l->an, ictus_strbuf_text(&text));
+    ictus_strbuf_free(&text);
     return ICTUS_OK;
 }
 
@@ -215,7 +210,6 @@ static void recording_list_clear(recording_list *l)
 static const char *recordings_over(ictus_analysis *an, const recording_list *l,
                                    const char *animal, int64_t t0, int64_t t1, int *n_recordings)
 {
-    size_t size = 1;
     const char **distinct = ictus_xmalloc((l->n ? l->n : 1) * sizeof *distinct);
     int n_distinct = 0;
     *n_recordings = 0;
@@ -227,20 +221,17 @@ static const char *recordings_over(ictus_analysis *an, const recording_list *l,
         bool seen = false;
         for (int j = 0; j < n_distinct && !seen; j++)
             seen = strcmp(distinct[j], r->preset) == 0;
-        if (!seen) {
+        if (!seen)
             distinct[n_distinct++] = r->preset;
-            size += strlen(r->preset) + 1;
-        }
     }
-    char *presets = ictus_xcalloc(size, 1);
+    ictus_strbuf joined = {0};
     for (int j = 0; j < n_distinct; j++) {
-        if (j)
-            strcat(presets, "|");
-        strcat(presets, distinct[j]);
+        ictus_strbuf_add(&joined, j ? "|" : "");
+        ictus_strbuf_add(&joined, distinct[j]);
     }
+    char *presets = ictus_strbuf_take(&joined);
     free(distinct);
-    an->preset_texts_ = ictus_xrealloc(an->preset_texts_, (an->n_preset_texts_ + 1) *
-                                                              sizeof *an->preset_texts_);
+    ICTUS_GROW(an->preset_texts_, an->n_preset_texts_ + 1, an->cap_preset_texts_);
     an->preset_texts_[an->n_preset_texts_++] = presets;
     return presets;
 }
@@ -409,14 +400,6 @@ static int pick_masked(const ictus_timeline *tls, const bool *mask, int n_period
     return n;
 }
 
-static void *grow(void *items, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return items;
-    *cap = *cap ? 2 * *cap : 64;
-    return ictus_xrealloc(items, *cap * size);
-}
-
 static void add_period_rows(ictus_analysis *an, int a, const ictus_timeline *tls,
                             const recording_list *recs, size_t *cap)
 {
@@ -434,7 +417,7 @@ static void add_period_rows(ictus_analysis *an, int a, const ictus_timeline *tls
         const ictus_timeline *own = &tls[p];
         for (int t = 0; t < an->n_types; t++) {
             int type = t == 0 ? ICTUS_ALL_TYPES : t;
-            an->periods = grow(an->periods, an->n_periods, cap, sizeof *an->periods);
+            ICTUS_GROW(an->periods, an->n_periods + 1, *cap);
             ictus_period_result *r = &an->periods[an->n_periods++];
             *r = (ictus_period_result){.animal = a, .period = p, .type = t,
                                        .has_reference = n_ref > 0, .pct_change = NAN,
@@ -499,7 +482,7 @@ static void add_outcomes(ictus_analysis *an, int a, const ictus_timeline *tls, s
         int n_ref = pick_masked(tls, cond->reference, animal->n_periods, ref);
         for (int t = 0; t < an->n_types; t++) {
             int type = t == 0 ? ICTUS_ALL_TYPES : t;
-            an->outcomes = grow(an->outcomes, an->n_outcomes, cap, sizeof *an->outcomes);
+            ICTUS_GROW(an->outcomes, an->n_outcomes + 1, *cap);
             ictus_outcome *o = &an->outcomes[an->n_outcomes++];
             *o = (ictus_outcome){.animal = a, .animal_id = animal->id, .group = animal->group,
                                  .condition = cond, .type = t, .has_reference = n_ref > 0};
@@ -810,14 +793,12 @@ static void write_comparisons(ictus_out *o, const void *ctx)
 static void write_settings(ictus_out *o, const void *ctx)
 {
     const ictus_analysis *an = ctx;
-    char line[1024];
-    snprintf(line, sizeof line,
-             "version=%s\nstudy=%s\nsettings_hash=%s\nevents_read=%lld\nevents_excluded=%lld\n"
-             "events_unknown_animal=%lld\nseizures=%lld\n",
-             ICTUS_VERSION, an->study->name, an->settings_hash, (long long)an->n_events,
-             (long long)an->n_events_excluded, (long long)an->n_events_unknown_animal,
-             (long long)an->n_seizures);
-    ictus_out_str(o, line);
+    ictus_out_printf(o,
+                     "version=%s\nstudy=%s\nsettings_hash=%s\nevents_read=%lld\n"
+                     "events_excluded=%lld\nevents_unknown_animal=%lld\nseizures=%lld\n",
+                     ICTUS_VERSION, an->study->name, an->settings_hash, (long long)an->n_events,
+                     (long long)an->n_events_excluded, (long long)an->n_events_unknown_animal,
+                     (long long)an->n_seizures);
     if (an->events_csv) {
         ictus_out_str(o, "events_file=");
         ictus_out_str(o, an->events_csv);
@@ -878,8 +859,9 @@ ictus_status ictus_analysis_load_from(const char *study_dir, const ictus_analysi
     }
     if (st == ICTUS_OK)
         st = ictus_analysis_settings_apply(&set, (*study)->config, err);
-    char db[4096];
-    snprintf(db, sizeof db, "%s/ictus.db", study_dir);
+    char db[ICTUS_PATH_MAX];
+    if (st == ICTUS_OK)
+        st = ictus_path_join(db, sizeof db, study_dir, "ictus.db", err);
     if (st == ICTUS_OK && access(db, F_OK) != 0)
         st = ictus_fail(err, ICTUS_ERR_IO, "%s: missing: no results yet (run `ictus run %s` "
                         "first)", db, study_dir);
@@ -912,8 +894,9 @@ ictus_status ictus_analysis_run(const char *study_dir, const ictus_analysis_opti
     if (st != ICTUS_OK)
         return st;
     copy_problems(&summary->problems, &study->problems);
-    snprintf(summary->out_dir, sizeof summary->out_dir, "%s/out", study_dir);
-    st = ictus_analysis_write(an, summary->out_dir, err);
+    st = ictus_path_join(summary->out_dir, sizeof summary->out_dir, study_dir, "out", err);
+    if (st == ICTUS_OK)
+        st = ictus_analysis_write(an, summary->out_dir, err);
     summary->n_animals = study->n_animals;
     summary->n_types = an->n_types - 1;
     summary->n_seizures = an->n_seizures;

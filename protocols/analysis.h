@@ -165,6 +165,7 @@
 #include "protocols/periods.h"
 #include "pipeline/event.h"
 #include "base/filehash.h"
+#include "base/path.h"
 #include "store/store.h"
 #include "protocols/response.h"
 #include "protocols/study.h"
@@ -233,8 +234,9 @@ typedef struct ictus_analysis {
     int n_detection;
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
     /* private */
+    int cap_detection_;
     char **preset_texts_;
-    size_t n_preset_texts_;
+    size_t n_preset_texts_, cap_preset_texts_;
 } ictus_analysis;
 
 /* Analyse `study` with the events and analysable time of `store` under
@@ -267,7 +269,8 @@ void ictus_analysis_destroy(ictus_analysis *an);
  * exist), each through a temporary file in the same directory that is
  * flushed, synced and renamed over the old file: a reader sees the old file
  * or the new one, never a part.  ICTUS_ERR_IO naming the file on failure
- * (the temporary file is removed). */
+ * (the temporary file is removed); ICTUS_ERR_USAGE naming the path when
+ * out_dir/FILE is longer than ICTUS_PATH_MAX allows. */
 ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
                                   ictus_error *err);
 
@@ -284,7 +287,8 @@ typedef struct {
  * the study's problems are in (*study)->problems.  Errors: those of
  * ictus_study_load() and ictus_analysis_compute(); ICTUS_ERR_CONFIG for a
  * bad setting; ICTUS_ERR_IO when ictus.db does not exist (nothing has been
- * detected yet: run `ictus run` first).  `opt` may be NULL. */
+ * detected yet: run `ictus run` first); ICTUS_ERR_USAGE when its path is
+ * longer than ICTUS_PATH_MAX allows.  `opt` may be NULL. */
 ictus_status ictus_analysis_load(const char *study_dir, const ictus_analysis_options *opt,
                                  ictus_study **study, ictus_analysis **an, ictus_error *err);
 
@@ -301,7 +305,7 @@ typedef struct {
     int n_types;               /* seizure types found (without "all") */
     int64_t n_seizures;        /* seizures counted (after filtering and merging) */
     size_t n_period_rows, n_responder_rows, n_comparison_rows;
-    char out_dir[4096];        /* where the files went */
+    char out_dir[ICTUS_PATH_MAX]; /* where the files went */
 } ictus_analysis_summary;
 
 /* The whole analysis of `study_dir`: ictus_analysis_load(), then

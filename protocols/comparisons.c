@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "protocols/stats.h"
+#include "base/vec.h"
 
 #define S_PER_HOUR 3600.0
 
@@ -63,10 +64,7 @@ typedef struct {
 /* A new row with the prototype's type and condition, everything else empty. */
 static ictus_comparison *add_row(row_list *l, ictus_test test, ictus_versus versus)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 64;
-        l->rows = ictus_xrealloc(l->rows, l->cap * sizeof *l->rows);
-    }
+    ICTUS_GROW(l->rows, l->n + 1, l->cap);
     ictus_comparison *r = &l->rows[l->n++];
     *r = l->proto;
     r->test = test;

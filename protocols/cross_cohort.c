@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/outfile.h"
+#include "base/strbuf.h"
 #include "protocols/stats.h"
 
 /* The pooled outcomes of every cohort, with one type numbering. */
@@ -89,7 +90,7 @@ static void fill_from_outcomes(ictus_cohort_row *row, const pool *p, int type,
 {
     bool *in_cohort = ictus_xcalloc((size_t)n_cohorts, sizeof *in_cohort);
     double *pct = ictus_xmalloc((p->n ? p->n : 1) * sizeof *pct);
-    size_t n_pct = 0, size = 1;
+    size_t n_pct = 0;
     for (size_t i = 0; i < p->n; i++) {
         const ictus_outcome *o = &p->o[i];
         if (o->type != type || !ictus_condition_same(o->condition, row->condition))
@@ -99,18 +100,13 @@ static void fill_from_outcomes(ictus_cohort_row *row, const pool *p, int type,
         if (isfinite(o->response.pct_change))
             pct[n_pct++] = o->response.pct_change;
     }
+    ictus_strbuf cohorts = {0};
     for (int k = 0; k < n_cohorts; k++)
         if (in_cohort[k]) {
-            size += strlen(an[k]->study->name) + 1;
+            ictus_strbuf_join(&cohorts, "|", an[k]->study->name);
             row->n_cohorts++;
         }
-    row->cohorts = ictus_xcalloc(size, 1);
-    for (int k = 0; k < n_cohorts; k++)
-        if (in_cohort[k]) {
-            if (*row->cohorts)
-                strcat(row->cohorts, "|");
-            strcat(row->cohorts, an[k]->study->name);
-        }
+    row->cohorts = ictus_strbuf_take(&cohorts);
     row->median_pct_change = NAN;
     ictus_error err;
     if (n_pct && ictus_stats_median(pct, n_pct, &row->median_pct_change, &err) != ICTUS_OK)
@@ -247,15 +243,11 @@ static void write_csv(ictus_out *o, const void *ctx)
 static void write_settings(ictus_out *o, const void *ctx)
 {
     const ictus_compare_result *res = ctx;
-    char line[8192];
-    snprintf(line, sizeof line, "version=%s\nsettings_hash=%s\n", ICTUS_VERSION,
-             res->settings_hash);
-    ictus_out_str(o, line);
+    ictus_out_printf(o, "version=%s\nsettings_hash=%s\n", ICTUS_VERSION, res->settings_hash);
     for (int k = 0; k < res->n_cohorts; k++) {
         const ictus_analysis *an = res->analyses[k];
-        snprintf(line, sizeof line, "cohort=%s dir=%s settings_hash=%s\n", an->study->name,
-                 res->dirs[k], an->settings_hash);
-        ictus_out_str(o, line);
+        ictus_out_printf(o, "cohort=%s dir=%s settings_hash=%s\n", an->study->name, res->dirs[k],
+                         an->settings_hash);
     }
     for (int k = 0; k < res->n_cohorts; k++) {
         bool first = true;
@@ -263,8 +255,7 @@ static void write_settings(ictus_out *o, const void *ctx)
             first = strcmp(res->analyses[j]->settings_hash, res->analyses[k]->settings_hash) != 0;
         if (!first)
             continue;
-        snprintf(line, sizeof line, "[%s]\n", res->analyses[k]->settings_hash);
-        ictus_out_str(o, line);
+        ictus_out_printf(o, "[%s]\n", res->analyses[k]->settings_hash);
         ictus_out_str(o, res->analyses[k]->settings_text);
     }
 }
@@ -307,12 +298,13 @@ void ictus_compare_print(const ictus_compare_result *res, FILE *f)
     for (int i = 0; i < res->n_rows; i++) {
         const ictus_cohort_row *r = &res->rows[i];
         const ictus_condition *c = r->condition;
-        char exposure[128], resp[64], sf[64], fp[16], mp[16], med[16];
+        char resp[64], sf[64], fp[16], mp[16], med[16];
+        ictus_strbuf exposure = {0};
         if (c->kind == ICTUS_PERIOD_TREATMENT)
-            snprintf(exposure, sizeof exposure, "%s %g mg/kg%s%s", c->drug, c->dose_mg_kg,
-                     *c->route ? " " : "", c->route);
+            ictus_strbuf_addf(&exposure, "%s %g mg/kg%s%s", c->drug, c->dose_mg_kg,
+                              *c->route ? " " : "", c->route);
         else
-            snprintf(exposure, sizeof exposure, "vehicle");
+            ictus_strbuf_add(&exposure, "vehicle");
         proportion_text(resp, sizeof resp, r->responders, r->n_determined, r->responder_ci_lo,
                         r->responder_ci_hi);
         proportion_text(sf, sizeof sf, r->seizure_free, r->n_determined, r->seizure_free_ci_lo,
@@ -323,8 +315,10 @@ void ictus_compare_print(const ictus_compare_result *res, FILE *f)
             snprintf(med, sizeof med, "-");
         else
             snprintf(med, sizeof med, "%+.1f", r->median_pct_change);
-        fprintf(f, "%-12s %-30s %3d %4lld  %-24s %-24s %8s  %-9s %-9s\n", r->type, exposure,
-                r->n_cohorts, (long long)r->n_animals, resp, sf, med, fp, mp);
+        fprintf(f, "%-12s %-30s %3d %4lld  %-24s %-24s %8s  %-9s %-9s\n", r->type,
+                ictus_strbuf_text(&exposure), r->n_cohorts, (long long)r->n_animals, resp, sf, med,
+                fp, mp);
+        ictus_strbuf_free(&exposure);
     }
     fprintf(f, "(%.0f%% Clopper-Pearson intervals; Fisher and Mann-Whitney vs the vehicle "
                "animals; per-type rows and full figures in comparison.csv)\n",

@@ -8,6 +8,8 @@
 
 #include "protocols/manifest.h"
 #include "protocols/study.h"
+#include "base/strbuf.h"
+#include "base/vec.h"
 
 const char *const ictus_dosing_columns[] = {"animal", "period", "drug", "dose_mg_kg", "start",
                                             "end"};
@@ -53,13 +55,14 @@ static const char *row_drug(ictus_study *study, ictus_manifest_row *r, int col, 
         *target_mg_kg = known->target_dose_mg_kg;
         return known->name;
     }
-    char list[512] = "";
+    ictus_strbuf list = {0};
     for (int i = 0; i < study->n_drugs; i++) {
-        strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
-        strncat(list, study->drugs[i].name, sizeof list - strlen(list) - 1);
+        ictus_strbuf_add(&list, i ? ", " : "");
+        ictus_strbuf_add(&list, study->drugs[i].name);
     }
     ictus_manifest_problem(r, col, "unknown drug \"%s\" (study.ini [drugs] lists: %s)", drug,
-                           list);
+                           ictus_strbuf_text(&list));
+    ictus_strbuf_free(&list);
     return drug;
 }
 
@@ -153,10 +156,10 @@ void ictus_dosing_load(ictus_study *study, const ictus_csv *t)
     }
     for (int a = 0; a < study->n_animals; a++) {
         ictus_animal *animal = &study->animals[a];
+        int cap = animal->n_periods;
         for (int i = 0; i < n_kept; i++)
             if (kept[i].animal == a) {
-                animal->periods = ictus_xrealloc(animal->periods, (size_t)(animal->n_periods + 1) *
-                                                                      sizeof(ictus_period));
+                ICTUS_GROW(animal->periods, animal->n_periods + 1, cap);
                 animal->periods[animal->n_periods++] = kept[i].period;
             }
         if (animal->n_periods)

@@ -10,6 +10,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "base/path.h"
+#include "base/strbuf.h"
+#include "base/vec.h"
 #include "base/walltime.h"
 
 /* ------------------------------------------------------------------------
@@ -18,22 +21,15 @@
 
 static void add_line(ictus_problems *p, char *line)
 {
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 16;
-        p->lines = ictus_xrealloc(p->lines, (size_t)p->cap * sizeof *p->lines);
-    }
+    ICTUS_GROW(p->lines, p->n + 1, p->cap);
     p->lines[p->n++] = line;
 }
 
 static char *vformat(const char *fmt, va_list ap)
 {
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    char *s = ictus_xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, again);
-    va_end(again);
-    return s;
+    ictus_strbuf text = {0};
+    ictus_strbuf_vaddf(&text, fmt, ap);
+    return ictus_strbuf_take(&text);
 }
 
 void ictus_problems_add(ictus_problems *p, const char *fmt, ...)
@@ -61,9 +57,7 @@ ictus_status ictus_manifest_read(const char *dir, const char *name, bool require
                                  ictus_csv **out, ictus_problems *problems, ictus_error *err)
 {
     *out = NULL;
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *path = ictus_xmalloc(n);
-    snprintf(path, n, "%s/%s", dir, name);
+    char *path = ictus_path_join_alloc(dir, name);
     struct stat st;
     if (stat(path, &st) != 0 && errno == ENOENT) {
         ictus_status result = required ? ictus_fail(err, ICTUS_ERR_IO,
@@ -181,14 +175,15 @@ int ictus_manifest_choice(ictus_manifest_row *r, int col, const char *const *nam
                 return i;
     if (!*s && if_empty >= 0)
         return if_empty;
-    char list[512] = "";
+    ictus_strbuf list = {0};
     for (int i = 0; i < n; i++) {
-        strncat(list, i == 0 ? "" : i == n - 1 ? " or " : ", ", sizeof list - strlen(list) - 1);
-        strncat(list, names[i], sizeof list - strlen(list) - 1);
+        ictus_strbuf_add(&list, i == 0 ? "" : i == n - 1 ? " or " : ", ");
+        ictus_strbuf_add(&list, names[i]);
     }
     if (*s)
-        ictus_manifest_problem(r, col, "expected %s, got \"%s\"", list, s);
+        ictus_manifest_problem(r, col, "expected %s, got \"%s\"", ictus_strbuf_text(&list), s);
     else
-        ictus_manifest_problem(r, col, "expected %s, got an empty field", list);
+        ictus_manifest_problem(r, col, "expected %s, got an empty field", ictus_strbuf_text(&list));
+    ictus_strbuf_free(&list);
     return -1;
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/strbuf.h"
+
 const char *const ictus_baseline_rule_names[] = {"all", "preceding", NULL};
 
 int ictus_period_reference(const ictus_animal *animal, int period, ictus_baseline_rule rule,
@@ -108,10 +110,7 @@ static void add_period(const ictus_animal *animal, ictus_baseline_rule rule, ict
 /* "saline|methylcellulose": the distinct vehicle names in time order. */
 static char *vehicle_names(const ictus_animal *animal)
 {
-    size_t size = 1;
-    for (int i = 0; i < animal->n_periods; i++)
-        size += strlen(animal->periods[i].drug) + 1;
-    char *names = ictus_xcalloc(size, 1);
+    ictus_strbuf names = {0};
     for (int i = 0; i < animal->n_periods; i++) {
         const ictus_period *p = &animal->periods[i];
         bool seen = false;
@@ -120,11 +119,9 @@ static char *vehicle_names(const ictus_animal *animal)
                    strcasecmp(animal->periods[j].drug, p->drug) == 0;
         if (p->kind != ICTUS_PERIOD_VEHICLE || !*p->drug || seen)
             continue;
-        if (*names)
-            strcat(names, "|");
-        strcat(names, p->drug);
+        ictus_strbuf_join(&names, "|", p->drug);
     }
-    return names;
+    return ictus_strbuf_take(&names);
 }
 
 static int by_first_start(const void *a, const void *b)

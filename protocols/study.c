@@ -11,17 +11,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/path.h"
+#include "base/vec.h"
+
 /* ------------------------------------------------------------------------
  * Strings and lookups
  * ---------------------------------------------------------------------- */
 
 const char *ictus_study_keep(ictus_study *study, const char *text)
 {
-    if (study->n_strings_ == study->cap_strings_) {
-        study->cap_strings_ = study->cap_strings_ ? 2 * study->cap_strings_ : 64;
-        study->strings_ = ictus_xrealloc(study->strings_,
-                                         (size_t)study->cap_strings_ * sizeof *study->strings_);
-    }
+    ICTUS_GROW(study->strings_, study->n_strings_ + 1, study->cap_strings_);
     return study->strings_[study->n_strings_++] = ictus_xstrdup(text);
 }
 
@@ -68,15 +67,6 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Grow an array of `size`-byte items to hold n + 1 of them. */
-static void *grow(void *items, int n, int *cap, size_t size)
-{
-    if (n < *cap)
-        return items;
-    *cap = *cap ? 2 * *cap : 16;
-    return ictus_xrealloc(items, (size_t)*cap * size);
-}
-
 /* ------------------------------------------------------------------------
  * study.ini
  * ---------------------------------------------------------------------- */
@@ -115,7 +105,7 @@ static ictus_status read_drugs(ictus_study *study, ictus_error *err)
             known->target_dose_mg_kg = target;
             continue;
         }
-        study->drugs = grow(study->drugs, study->n_drugs, &cap, sizeof *study->drugs);
+        ICTUS_GROW(study->drugs, study->n_drugs + 1, cap);
         study->drugs[study->n_drugs++] = (ictus_drug){ictus_study_keep(study, key), target};
     }
     return ICTUS_OK;
@@ -123,9 +113,7 @@ static ictus_status read_drugs(ictus_study *study, ictus_error *err)
 
 static ictus_status read_settings(ictus_study *study, ictus_error *err)
 {
-    size_t n = strlen(study->dir) + sizeof "/study.ini";
-    char *path = ictus_xmalloc(n);
-    snprintf(path, n, "%s/study.ini", study->dir);
+    char *path = ictus_path_join_alloc(study->dir, "study.ini");
     ictus_status st = ictus_config_load(study->config, path, err);
     ictus_config *cfg = study->config;
     const char *name = st == ICTUS_OK ? ictus_config_get(cfg, "study", "name") : NULL;
@@ -192,7 +180,7 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
         ictus_manifest_time(&r, c_birth, false, &birth_us);
         if (r.n_bad)
             continue;
-        study->animals = grow(study->animals, study->n_animals, &cap, sizeof *study->animals);
+        ICTUS_GROW(study->animals, study->n_animals + 1, cap);
         study->animals[study->n_animals++] = (ictus_animal){
             .id = ictus_study_keep(study, id),
             .model = ictus_study_keep(study, ictus_manifest_text(&r, c_model, NULL)),
@@ -277,7 +265,7 @@ static bool parse_channel_map(ictus_manifest_row *r, int col, const char *text,
                 ictus_manifest_problem(r, col, "channel %ld is mapped twice in \"%s\"", number,
                                        text);
         }
-        *out = grow(*out, *n, &cap, sizeof **out);
+        ICTUS_GROW(*out, *n + 1, cap);
         ictus_channel_label *cl = &(*out)[(*n)++];
         memcpy(cl->label, label, strlen(label) + 1);
         cl->channel = (int)number;
@@ -354,11 +342,8 @@ static void read_recordings(ictus_study *study)
             free(map);
             continue;
         }
-        size_t n = strlen(file) + sizeof "recordings/";
-        char *path = ictus_xmalloc(n);
-        snprintf(path, n, "recordings/%s", file);
-        study->recordings = grow(study->recordings, study->n_recordings, &cap,
-                                 sizeof *study->recordings);
+        char *path = ictus_path_join_alloc("recordings", file);
+        ICTUS_GROW(study->recordings, study->n_recordings + 1, cap);
         study->recordings[study->n_recordings++] = (ictus_recording_entry){
             .file = ictus_study_keep(study, file),
             .path = ictus_study_keep(study, path),
@@ -500,7 +485,7 @@ static void read_labels(ictus_study *study)
         lab.animal = ictus_study_keep(study, lab.animal);
         lab.type = ictus_study_keep(study, lab.type);
         lab.scorer = ictus_study_keep(study, lab.scorer);
-        study->labels = grow(study->labels, study->n_labels, &cap, sizeof *study->labels);
+        ICTUS_GROW(study->labels, study->n_labels + 1, cap);
         study->labels[study->n_labels++] = lab;
     }
     ictus_csv_destroy(t);

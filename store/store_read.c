@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/csvout.h"
+#include "base/vec.h"
 
 /* ------------------------------------------------------------------------
  * Reading recordings
@@ -300,8 +301,7 @@ ictus_status ictus_store_analysable_s(ictus_store *s, const char *animal, const 
     series_span *spans = NULL;
     int n = 0, cap = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap)
-            spans = ictus_xrealloc(spans, (size_t)(cap = cap ? 2 * cap : 8) * sizeof *spans);
+        ICTUS_GROW(spans, n + 1, cap);
         series_stretches(st, t0_us, t1_us, &spans[n++]);
     }
     if (rc != SQLITE_DONE)

@@ -19,6 +19,7 @@
 #include "base/status.h"
 #include "base/walltime.h"
 #include "synth/waves.h"
+#include "base/vec.h"
 
 /* ---------------------------------------------------------------- hypnogram */
 
@@ -52,8 +53,7 @@ void ictus_synth_hypnogram_plan(ictus_synth_hypnogram *h, uint64_t key, int64_t 
     memset(h, 0, sizeof *h);
     h->n_samples = n_samples;
     h->fs_hz = fs_hz;
-    int cap = 64;
-    h->bouts = ictus_xmalloc((size_t)cap * sizeof *h->bouts);
+    int cap = 0;
     int light = ictus_synth_is_light(start_us);
     double u = ictus_synth_rng_uniform(&r);
     ictus_synth_state s = u < (light ? 0.35 : 0.65)   ? ICTUS_SYNTH_WAKE
@@ -61,10 +61,7 @@ void ictus_synth_hypnogram_plan(ictus_synth_hypnogram *h, uint64_t key, int64_t 
                                                       : ICTUS_SYNTH_REM;
     int64_t i = 0;
     while (i < n_samples) {
-        if (h->n == cap) {
-            cap *= 2;
-            h->bouts = ictus_xrealloc(h->bouts, (size_t)cap * sizeof *h->bouts);
-        }
+        ICTUS_GROW(h->bouts, h->n + 1, cap);
         light = ictus_synth_is_light(start_us + (int64_t)((double)i / fs_hz * 1e6));
         ictus_synth_bout *b = &h->bouts[h->n++];
         b->start = i;

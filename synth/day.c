@@ -20,6 +20,7 @@
 #include "synth/artefacts.h"
 #include "base/status.h"
 #include "synth/seizures.h"
+#include "base/vec.h"
 
 #define CHUNK 1024
 /* How much of the hippocampal depth leads' signal muscle activity reaches
@@ -246,10 +247,7 @@ static void activate(ictus_synth_day *d, int64_t end)
         const ictus_synth_kind_desc *k = &ictus_synth_kinds[e->kind];
         if (!k->render || e->end <= e->start)
             continue;
-        if (d->n_active == d->cap_active) {
-            d->cap_active = d->cap_active ? 2 * d->cap_active : 16;
-            d->active = ictus_xrealloc(d->active, (size_t)d->cap_active * sizeof *d->active);
-        }
+        ICTUS_GROW(d->active, d->n_active + 1, d->cap_active);
         active_voice *a = &d->active[d->n_active++];
         memset(a, 0, sizeof *a);
         a->event = d->next_event;

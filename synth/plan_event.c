@@ -8,6 +8,7 @@
 #include "synth/background.h"
 #include "base/status.h"
 #include "synth/seizures.h"
+#include "base/vec.h"
 
 const ictus_synth_kind_desc ictus_synth_kinds[ICTUS_SYNTH_N_KINDS] = {
     [ICTUS_SYNTH_HPD] = {"hpd", "hpd", ICTUS_SYNTH_SEIZURE, 1, NULL, ictus_synth_render_hpd},
@@ -45,10 +46,7 @@ const ictus_synth_kind_desc ictus_synth_kinds[ICTUS_SYNTH_N_KINDS] = {
 ictus_synth_event *ictus_synth_events_add(ictus_synth_events *list, ictus_synth_kind kind,
                                           int64_t start, int64_t end)
 {
-    if (list->n == list->cap) {
-        list->cap = list->cap ? 2 * list->cap : 256;
-        list->items = ictus_xrealloc(list->items, (size_t)list->cap * sizeof *list->items);
-    }
+    ICTUS_GROW(list->items, list->n + 1, list->cap);
     ictus_synth_event *ev = &list->items[list->n++];
     memset(ev, 0, sizeof *ev);
     ev->kind = kind;

@@ -13,6 +13,7 @@
 
 #include "synth/day.h"
 #include "synth/drug_plan.h"
+#include "base/path.h"
 #include "base/walltime.h"
 #include "synth/seizures.h"
 
@@ -161,10 +162,11 @@ static ictus_status make_file(jobs *q, int job, ictus_error *err)
     for (int e = 0; e < ev->n; e++)
         if (ictus_synth_kinds[ev->items[e].kind].cls != ICTUS_SYNTH_BACKGROUND)
             out->rows[out->n++] = ev->items[e];
-    char name[64], path[4096];
+    char name[64], path[ICTUS_PATH_MAX];
     ictus_synth_study_file_name(s, a, file, name, sizeof name);
-    snprintf(path, sizeof path, "%s/recordings/%s", q->dir, name);
-    ictus_status st = ictus_synth_recording_write(d, s->format, path, err);
+    ictus_status st = ictus_path_format(path, sizeof path, err, "%s/recordings/%s", q->dir, name);
+    if (st == ICTUS_OK)
+        st = ictus_synth_recording_write(d, s->format, path, err);
     ictus_synth_day_destroy(d);
     return st;
 }
@@ -212,8 +214,11 @@ static ictus_status run_jobs(jobs *q, ictus_error *err)
 
 static ictus_status open_out(const char *dir, const char *name, FILE **f, ictus_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    *f = NULL;
+    char path[ICTUS_PATH_MAX];
+    ictus_status st = ictus_path_join(path, sizeof path, dir, name, err);
+    if (st != ICTUS_OK)
+        return st;
     *f = fopen(path, "w");
     if (!*f)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
@@ -403,8 +408,9 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         if (st == ICTUS_OK)
             study.rate = ictus_synth_dosing_rate(dosing);
     }
-    char sub[4096];
-    snprintf(sub, sizeof sub, "%s/recordings", dir);
+    char sub[ICTUS_PATH_MAX];
+    if (st == ICTUS_OK)
+        st = ictus_path_join(sub, sizeof sub, dir, "recordings", err);
     if (st == ICTUS_OK)
         st = make_dir(dir, err);
     if (st == ICTUS_OK)

@@ -77,8 +77,9 @@ int ictus_synth_protocol_files(const ictus_synth_protocol *p, double hours);
 ictus_status ictus_synth_study_check(const ictus_synth_study *s, ictus_error *err);
 
 /* Write the study into `dir` (created if missing; files of the same names
- * are replaced).  Errors: ICTUS_ERR_USAGE for bad settings, ICTUS_ERR_IO
- * naming the file that could not be written. */
+ * are replaced).  Errors: ICTUS_ERR_USAGE for bad settings or a path
+ * longer than ICTUS_PATH_MAX allows (base/path.h), ICTUS_ERR_IO naming the
+ * file that could not be written. */
 ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir,
                                      ictus_error *err);
 

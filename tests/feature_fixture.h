@@ -26,7 +26,7 @@ typedef struct {
 typedef struct {
     ictus_settings settings;          /* the defaults with the fixture's `settings` line applied */
     feature_case *cases;
-    int n_cases;
+    int n_cases, cap_cases;
 } feature_fixture;
 
 /* Load `path` into fx; on failure print why (file, line) to stderr and

@@ -1,7 +1,6 @@
 /* support_edf.c: test-only helpers for the EDF reader and writer tests. */
 #include "tests/support_edf.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,43 +9,8 @@
 
 #include "pipeline/source/edf_header.h"
 #include "pipeline/source/edf_lock.h"
+#include "base/readfile.h"
 #include "base/status.h"
-
-char *support_edf_tmpdir(void)
-{
-    char *dir = ictus_xstrdup("/tmp/ictus-edf-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        abort();
-    }
-    return dir;
-}
-
-void support_edf_rmdir(char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char *p = support_edf_path(dir, e->d_name);
-            unlink(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-    free(dir);
-}
-
-char *support_edf_path(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = ictus_xmalloc(n);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
 
 bool support_edf_write_file(const char *path, const void *bytes, size_t n)
 {
@@ -59,16 +23,8 @@ bool support_edf_write_file(const char *path, const void *bytes, size_t n)
 
 unsigned char *support_edf_read_file(const char *path, size_t *n)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *bytes = ictus_xmalloc((size_t)size + 1);
-    *n = fread(bytes, 1, (size_t)size, f);
-    fclose(f);
-    return bytes;
+    char *bytes;
+    return ictus_read_file(path, &bytes, n, NULL) == ICTUS_OK ? (unsigned char *)bytes : NULL;
 }
 
 void support_edf_put(unsigned char *bytes, int64_t at, int width, const char *text)

@@ -1,6 +1,6 @@
 /* support_edf.h: test-only helpers for the EDF reader and writer tests.
  *
- * Scratch directories, whole-file I/O, a small in-memory EDF/EDF+ image to
+ * Whole-file I/O, a small in-memory EDF/EDF+ image to
  * corrupt field by field, an independent decoder of raw samples, and EDFlib
  * (the reference) opened behind edf_lock.h.  Linked into every test program;
  * only the EDF tests use it.
@@ -13,14 +13,6 @@
 #include <stdint.h>
 
 #include <edflib.h>
-
-/* A fresh directory under /tmp (malloc'd path); support_edf_rmdir() removes
- * it with the files in it and frees the path. */
-char *support_edf_tmpdir(void);
-void support_edf_rmdir(char *dir);
-
-/* "DIR/NAME" in a malloc'd string. */
-char *support_edf_path(const char *dir, const char *name);
 
 /* Whole files.  read returns a malloc'd buffer (NULL when unreadable). */
 bool support_edf_write_file(const char *path, const void *bytes, size_t n);

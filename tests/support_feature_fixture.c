@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/status.h"
+#include "base/vec.h"
 
 typedef struct {
     const char *path;
@@ -125,7 +126,7 @@ bool feature_fixture_load(const char *path, feature_fixture *fx)
             ok = parse_columns(&p);
             have_columns = ok;
         } else if (strcmp(tag, "case") == 0 && !c) {
-            fx->cases = ictus_xrealloc(fx->cases, (size_t)(fx->n_cases + 1) * sizeof *fx->cases);
+            ICTUS_GROW(fx->cases, fx->n_cases + 1, fx->cap_cases);
             c = &fx->cases[fx->n_cases++];
             memset(c, 0, sizeof *c);
             ok = parse_case(&p, c);

@@ -1,8 +1,6 @@
-/* support_study.c: scratch study directories and a store filled through its public API. */
-#define _XOPEN_SOURCE 700 /* nftw() with FTW_DEPTH */
+/* support_study.c: study files and a store filled through its public API. */
 #include "tests/support_study.h"
 
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,42 +9,25 @@
 #include <unistd.h>
 
 #include "base/filehash.h"
-
-char *support_study_tmpdir(void)
-{
-    char *dir = strdup("/tmp/ictus-study-XXXXXX");
-    if (!dir || !mkdtemp(dir)) {
-        perror("mkdtemp");
-        abort();
-    }
-    return dir;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-void support_study_rmdir(char *dir)
-{
-    if (!dir)
-        return;
-    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
-}
+#include "base/path.h"
 
 bool support_study_write(const char *dir, const char *name, const char *text)
 {
-    char path[4096];
+    char path[ICTUS_PATH_MAX];
+    ictus_error err;
     const char *slash = strchr(name, '/');
     if (slash) {
-        snprintf(path, sizeof path, "%s/%.*s", dir, (int)(slash - name), name);
+        if (ictus_path_format(path, sizeof path, &err, "%s/%.*s", dir, (int)(slash - name),
+                              name) != ICTUS_OK) {
+            fprintf(stderr, "support_study_write: %s\n", err.msg);
+            return false;
+        }
         mkdir(path, 0777);
     }
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (ictus_path_join(path, sizeof path, dir, name, &err) != ICTUS_OK) {
+        fprintf(stderr, "support_study_write: %s\n", err.msg);
+        return false;
+    }
     FILE *f = fopen(path, "wb");
     if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
         fprintf(stderr, "support_study_write: %s: cannot write\n", path);
@@ -57,12 +38,12 @@ bool support_study_write(const char *dir, const char *name, const char *text)
 
 bool support_store_open(support_store *s, const char *dir)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/ictus.db", dir);
+    char path[ICTUS_PATH_MAX];
     *s = (support_store){0};
     ictus_error err = {0};
     ictus_store_run_info info = {1767600000000000, "test", "host", 1, "test@1", "[test]\n"};
-    if (ictus_store_open(path, &s->store, &err) != ICTUS_OK ||
+    if (ictus_path_join(path, sizeof path, dir, "ictus.db", &err) != ICTUS_OK ||
+        ictus_store_open(path, &s->store, &err) != ICTUS_OK ||
         ictus_store_run_start(s->store, &info, &s->run_id, &err) != ICTUS_OK) {
         fprintf(stderr, "support_store_open: %s\n", err.msg);
         ictus_store_close(s->store);
@@ -97,8 +78,15 @@ bool support_store_recording(support_store *s, const char *animal, int64_t start
         snprintf(e->type, sizeof e->type, "%s", ev[i].type);
         e->score = 0.9;
     }
-    char path[256];
-    snprintf(path, sizeof path, "recordings/%s/%d.edf", animal, ++s->n_recordings);
+    char path[ICTUS_PATH_MAX];
+    ictus_error err = {0};
+    if (ictus_path_format(path, sizeof path, &err, "recordings/%s/%d.edf", animal,
+                          ++s->n_recordings) != ICTUS_OK) {
+        fprintf(stderr, "support_store_recording: %s\n", err.msg);
+        free(units);
+        free(events);
+        return false;
+    }
     ictus_hash128 hash = {(uint64_t)s->n_recordings, 77};
     ictus_store_series series = {ICTUS_STORE_ALL_CHANNELS, n_buckets, analysable_us, NULL};
     ictus_store_results res = {
@@ -113,7 +101,6 @@ bool support_store_recording(support_store *s, const char *animal, int64_t start
         .n_series = 1,
         .series = &series,
     };
-    ictus_error err = {0};
     bool ok = ictus_store_put_recording(s->store, &res, &err) == ICTUS_OK;
     if (!ok)
         fprintf(stderr, "support_store_recording: %s\n", err.msg);

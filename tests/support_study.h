@@ -16,11 +16,6 @@
 
 #include "store/store.h"
 
-/* A fresh directory under /tmp (malloc'd path); support_study_rmdir()
- * removes it with everything in it (recursively) and frees the path. */
-char *support_study_tmpdir(void);
-void support_study_rmdir(char *dir);
-
 /* Write DIR/NAME (creating DIR/NAME's directory when it is a subdirectory
  * of DIR, one level) with `text`.  Returns false on an I/O error. */
 bool support_study_write(const char *dir, const char *name, const char *text);

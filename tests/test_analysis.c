@@ -54,12 +54,17 @@
 #include <sys/stat.h>
 
 #include "base/csvtable.h"
+#include "base/path.h"
+#include "base/readfile.h"
+#include "base/strbuf.h"
+#include "base/vec.h"
 #include "base/walltime.h"
 #include "protocols/analysis.h"
 #include "protocols/cross_cohort.h"
 #include "protocols/stats.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
+#include "tests/support_tmp.h"
 
 #define H_US (INT64_C(3600) * ICTUS_US_PER_S)
 #define DAY_US (24 * H_US)
@@ -74,17 +79,23 @@ static int64_t day(double d) { return t0_us + (int64_t)llround(d * (double)DAY_U
  * ---------------------------------------------------------------------- */
 
 typedef struct {
-    support_event ev[512];
-    int n;
+    support_event *ev;
+    int n, cap;
 } event_list;
+
+static void add_event(event_list *l, support_event e)
+{
+    ICTUS_GROW(l->ev, l->n + 1, l->cap);
+    l->ev[l->n++] = e;
+}
 
 /* n seizures evenly spaced in [d0, d1) days, 30 s each. */
 static void spaced(event_list *l, double d0, double d1, int n, const char *type)
 {
     for (int i = 0; i < n; i++)
-        l->ev[l->n++] = (support_event){
-            day(d0) + (int64_t)llround((i + 0.5) * (double)(day(d1) - day(d0)) / n),
-            30 * ICTUS_US_PER_S, type};
+        add_event(l, (support_event){
+                         day(d0) + (int64_t)llround((i + 0.5) * (double)(day(d1) - day(d0)) / n),
+                         30 * ICTUS_US_PER_S, type});
 }
 
 /* The standard schedule's seizures: baseline, CBZ, washout, LEV, vehicle. */
@@ -108,7 +119,7 @@ static void slice(const event_list *l, double d0, double d1, event_list *out)
     out->n = 0;
     for (int i = 0; i < l->n; i++)
         if (l->ev[i].start_us >= day(d0) && l->ev[i].start_us < day(d1))
-            out->ev[out->n++] = l->ev[i];
+            add_event(out, l->ev[i]);
 }
 
 /* "2026-01-DDT00:00" of day d. */
@@ -123,23 +134,22 @@ static const char *date(int d)
     return b;
 }
 
-static void add_row(char *dosing, size_t size, const char *animal, const char *kind,
+static void add_row(ictus_strbuf *dosing, const char *animal, const char *kind,
                     const char *drug, const char *dose, const char *route, int d0, int d1,
                     const char *tolerated)
 {
-    size_t len = strlen(dosing);
-    snprintf(dosing + len, size - len, "%s,%s,%s,%s,%s,%s,%s,%s,\n", animal, kind, drug, dose,
-             route, date(d0), date(d1), tolerated);
+    ictus_strbuf_addf(dosing, "%s,%s,%s,%s,%s,%s,%s,%s,\n", animal, kind, drug, dose, route,
+                      date(d0), date(d1), tolerated);
 }
 
-static void standard_rows(char *dosing, size_t size, const char *animal, bool baseline)
+static void standard_rows(ictus_strbuf *dosing, const char *animal, bool baseline)
 {
     if (baseline)
-        add_row(dosing, size, animal, "baseline", "", "", "", 0, 4, "");
-    add_row(dosing, size, animal, "treatment", "carbamazepine", "20", "ip", 4, 8, "yes");
-    add_row(dosing, size, animal, "washout", "carbamazepine", "", "", 8, 9, "");
-    add_row(dosing, size, animal, "treatment", "levetiracetam", "50", "po", 9, 13, "yes");
-    add_row(dosing, size, animal, "vehicle", "saline", "", "ip", 13, 17, "");
+        add_row(dosing, animal, "baseline", "", "", "", 0, 4, "");
+    add_row(dosing, animal, "treatment", "carbamazepine", "20", "ip", 4, 8, "yes");
+    add_row(dosing, animal, "washout", "carbamazepine", "", "", 8, 9, "");
+    add_row(dosing, animal, "treatment", "levetiracetam", "50", "po", 9, 13, "yes");
+    add_row(dosing, animal, "vehicle", "saline", "", "ip", 13, 17, "");
 }
 
 static const char ini1[] = "[study]\nname = cohort1\npreset = ihka-mouse\nmains_hz = 50\n"
@@ -148,31 +158,31 @@ static const char ini1[] = "[study]\nname = cohort1\npreset = ihka-mouse\nmains_
 
 static bool make_cohort1(const char *dir)
 {
-    static char dosing[16384];
-    dosing[0] = '\0';
-    strcat(dosing, "animal,period,drug,dose_mg_kg,route,start,end,tolerated,plasma_level\n");
-    add_row(dosing, sizeof dosing, "r1", "baseline", "", "", "", 0, 4, "");
-    add_row(dosing, sizeof dosing, "zz", "baseline", "", "", "", 0, 4, ""); /* line 3 */
-    add_row(dosing, sizeof dosing, "r1", "treatment", "carbamazepine", "20", "ip", 4, 8, "yes");
-    add_row(dosing, sizeof dosing, "r1", "washout", "carbamazepine", "", "", 8, 9, "");
-    add_row(dosing, sizeof dosing, "r1", "treatment", "levetiracetam", "50", "po", 9, 13, "yes");
-    add_row(dosing, sizeof dosing, "r1", "vehicle", "saline", "", "ip", 13, 17, "");
+    ictus_strbuf dosing = {0};
+    ictus_strbuf_add(&dosing, "animal,period,drug,dose_mg_kg,route,start,end,tolerated,"
+                              "plasma_level\n");
+    add_row(&dosing, "r1", "baseline", "", "", "", 0, 4, "");
+    add_row(&dosing, "zz", "baseline", "", "", "", 0, 4, ""); /* line 3 */
+    add_row(&dosing, "r1", "treatment", "carbamazepine", "20", "ip", 4, 8, "yes");
+    add_row(&dosing, "r1", "washout", "carbamazepine", "", "", 8, 9, "");
+    add_row(&dosing, "r1", "treatment", "levetiracetam", "50", "po", 9, 13, "yes");
+    add_row(&dosing, "r1", "vehicle", "saline", "", "ip", 13, 17, "");
     const char *standard_animals[] = {"s1", "f1", "u1", "n1", "w1", "sp", "z0", "nr", "ov"};
     for (size_t i = 0; i < sizeof standard_animals / sizeof *standard_animals; i++)
-        standard_rows(dosing, sizeof dosing, standard_animals[i], true);
-    standard_rows(dosing, sizeof dosing, "nb", false);
-    add_row(dosing, sizeof dosing, "ia", "baseline", "", "", "", 0, 4, "");
-    add_row(dosing, sizeof dosing, "ia", "treatment", "carbamazepine", "10", "ip", 4, 8, "yes");
-    add_row(dosing, sizeof dosing, "ia", "washout", "", "", "", 8, 9, "");
-    add_row(dosing, sizeof dosing, "ia", "treatment", "levetiracetam", "50", "po", 9, 13, "no");
-    add_row(dosing, sizeof dosing, "ia", "treatment", "valproate", "300", "ip", 13, 15, "yes");
-    add_row(dosing, sizeof dosing, "co", "baseline", "", "", "", 0, 4, "");
-    add_row(dosing, sizeof dosing, "co", "vehicle", "saline", "", "ip", 4, 8, "");
-    add_row(dosing, sizeof dosing, "co", "washout", "", "", "", 8, 9, "");
-    add_row(dosing, sizeof dosing, "co", "treatment", "carbamazepine", "20", "ip", 9, 13, "yes");
-    add_row(dosing, sizeof dosing, "co", "washout", "", "", "", 13, 14, "");
-    add_row(dosing, sizeof dosing, "co", "treatment", "Carbamazepine", "40", "ip", 14, 18, "yes");
-    add_row(dosing, sizeof dosing, "co", "treatment", "carbamazepine", "20", "IP", 18, 22, "yes");
+        standard_rows(&dosing, standard_animals[i], true);
+    standard_rows(&dosing, "nb", false);
+    add_row(&dosing, "ia", "baseline", "", "", "", 0, 4, "");
+    add_row(&dosing, "ia", "treatment", "carbamazepine", "10", "ip", 4, 8, "yes");
+    add_row(&dosing, "ia", "washout", "", "", "", 8, 9, "");
+    add_row(&dosing, "ia", "treatment", "levetiracetam", "50", "po", 9, 13, "no");
+    add_row(&dosing, "ia", "treatment", "valproate", "300", "ip", 13, 15, "yes");
+    add_row(&dosing, "co", "baseline", "", "", "", 0, 4, "");
+    add_row(&dosing, "co", "vehicle", "saline", "", "ip", 4, 8, "");
+    add_row(&dosing, "co", "washout", "", "", "", 8, 9, "");
+    add_row(&dosing, "co", "treatment", "carbamazepine", "20", "ip", 9, 13, "yes");
+    add_row(&dosing, "co", "washout", "", "", "", 13, 14, "");
+    add_row(&dosing, "co", "treatment", "Carbamazepine", "40", "ip", 14, 18, "yes");
+    add_row(&dosing, "co", "treatment", "carbamazepine", "20", "IP", 18, 22, "yes");
     bool ok = support_study_write(dir, "study.ini", ini1) &&
               support_study_write(dir, "animals.csv",
                                   "animal,model,sex,strain,birth_date,group,notes\n"
@@ -181,88 +191,95 @@ static bool make_cohort1(const char *dir)
                                   "sp,IHKA,M,,,A,\nz0,IHKA,M,,,B,\nnb,IHKA,M,,,A,\n"
                                   "nr,IHKA,M,,,B,\nia,IHKA,M,,,A,\nov,IHKA,M,,,B,\n"
                                   "co,IHKA,M,,,A,\nnp,IHKA,F,,,B,no dosing rows\n") &&
-              support_study_write(dir, "dosing.csv", dosing);
+              support_study_write(dir, "dosing.csv", ictus_strbuf_text(&dosing));
+    ictus_strbuf_free(&dosing);
     support_store s;
     if (!ok || !support_store_open(&s, dir))
         return false;
-    event_list l;
-    l = (event_list){0};
+    event_list l = {0};
     standard(&l, 8, 4, 3, 8, 8);
     spaced(&l, 0, 4, 4, "convulsive");
     spaced(&l, 9, 13, 4, "convulsive");
     spaced(&l, 13, 17, 4, "convulsive");
     ok = put(&s, "r1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 40, 3, 0, 40, 40);
     ok = ok && put(&s, "s1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 0, 0, 4, 8);
     ok = ok && put(&s, "f1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     const double u1_hours[] = {2, 4, 6, 8, 10, 50, 70, 90}; /* longest ISI 40 h */
     for (int i = 0; i < 8; i++)
-        l.ev[l.n++] = (support_event){day(0) + (int64_t)(u1_hours[i] * (double)H_US),
-                                      30 * ICTUS_US_PER_S, "hpd"};
+        add_event(&l, (support_event){day(0) + (int64_t)(u1_hours[i] * (double)H_US),
+                                      30 * ICTUS_US_PER_S, "hpd"});
     standard(&l, 0, 0, 0, 8, 8);
     ok = ok && put(&s, "u1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 6, 0, 7, 8);
     ok = ok && put(&s, "n1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 12, 0, 8, 8);
     ok = ok && put(&s, "w1", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 2, 1, 0, 1, 2);
     ok = ok && put(&s, "sp", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 0, 2, 0, 2, 0);
     ok = ok && put(&s, "z0", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 0, 4, 0, 8, 8);
     ok = ok && put(&s, "nb", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 0, 0, 0, 0);
     ok = ok && put(&s, "nr", 0, 4, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 8, 0, 8, 0);
     spaced(&l, 13, 15, 4, "hpd");
     ok = ok && put(&s, "ia", 0, 17, &l);
-    l = (event_list){0};
+    l.n = 0;
     standard(&l, 8, 4, 3, 8, 8);
-    event_list part;
+    event_list part = {0};
     slice(&l, 0, 10, &part);
     ok = ok && put(&s, "ov", 0, 10, &part);
     slice(&l, 6, 17, &part);
     ok = ok && put(&s, "ov", 6, 17, &part);
-    l = (event_list){0};
+    l.n = 0;
     spaced(&l, 0, 4, 8, "hpd");
     spaced(&l, 4, 8, 8, "hpd");
     spaced(&l, 9, 13, 4, "hpd");
     spaced(&l, 14, 18, 2, "hpd");
     spaced(&l, 18, 22, 4, "hpd");
     ok = ok && put(&s, "co", 0, 22, &l);
+    free(l.ev);
+    free(part.ev);
     support_store_close(&s);
     return ok;
 }
 
 static bool make_cohort2(const char *dir, const char *analysis_section)
 {
-    char ini[512], dosing[4096] = "animal,period,drug,dose_mg_kg,route,start,end,tolerated,"
-                                  "plasma_level\n";
-    snprintf(ini, sizeof ini, "[study]\nname = cohort2\npreset = ihka-mouse\nmains_hz = 60\n"
-                              "[drugs]\ncarbamazepine = 20\n%s", analysis_section);
+    ictus_strbuf ini = {0}, dosing = {0};
+    ictus_strbuf_addf(&ini, "[study]\nname = cohort2\npreset = ihka-mouse\nmains_hz = 60\n"
+                            "[drugs]\ncarbamazepine = 20\n%s", analysis_section);
+    ictus_strbuf_add(&dosing, "animal,period,drug,dose_mg_kg,route,start,end,tolerated,"
+                              "plasma_level\n");
     const char *animals[] = {"c2a", "c2b", "c2c"};
     for (int i = 0; i < 3; i++) {
-        add_row(dosing, sizeof dosing, animals[i], "baseline", "", "", "", 0, 4, "");
+        add_row(&dosing, animals[i], "baseline", "", "", "", 0, 4, "");
         if (i < 2)
-            add_row(dosing, sizeof dosing, animals[i], "treatment", "CARBAMAZEPINE", "20", "ip",
+            add_row(&dosing, animals[i], "treatment", "CARBAMAZEPINE", "20", "ip",
                     4, 8, "yes");
-        add_row(dosing, sizeof dosing, animals[i], "vehicle", "saline", "", "ip", 8, 12, "");
+        add_row(&dosing, animals[i], "vehicle", "saline", "", "ip", 8, 12, "");
     }
+    bool written =
+        support_study_write(dir, "study.ini", ictus_strbuf_text(&ini)) &&
+        support_study_write(dir, "animals.csv", "animal,group\nc2a,A\nc2b,A\nc2c,B\n") &&
+        support_study_write(dir, "dosing.csv", ictus_strbuf_text(&dosing));
+    ictus_strbuf_free(&ini);
+    ictus_strbuf_free(&dosing);
     support_store s;
-    if (!support_study_write(dir, "study.ini", ini) ||
-        !support_study_write(dir, "animals.csv", "animal,group\nc2a,A\nc2b,A\nc2c,B\n") ||
-        !support_study_write(dir, "dosing.csv", dosing) || !support_store_open(&s, dir))
+    if (!written || !support_store_open(&s, dir))
         return false;
     const int cbz[3] = {2, 8, 0}, veh[3] = {8, 6, 4};
     bool ok = true;
@@ -272,6 +289,7 @@ static bool make_cohort2(const char *dir, const char *analysis_section)
         spaced(&l, 4, 8, cbz[i], "hpd");
         spaced(&l, 8, 12, veh[i], "hpd");
         ok = ok && put(&s, animals[i], 0, 12, &l);
+        free(l.ev);
     }
     support_store_close(&s);
     return ok;
@@ -660,24 +678,11 @@ static void check_statistics(const ictus_analysis *an)
  * Files
  * ---------------------------------------------------------------------- */
 
-static char *path_in(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = calloc(1 << 20, 1);
-    size_t n = fread(text, 1, (1 << 20) - 1, f);
-    text[n] = '\0';
-    fclose(f);
-    return text;
+    char *text;
+    size_t n;
+    return ictus_read_file(path, &text, &n, NULL) == ICTUS_OK ? text : NULL;
 }
 
 /* The row of table t whose columns names[i] equal values[i] (i < n), or -1. */
@@ -703,7 +708,7 @@ static const char *field(const ictus_csv *t, int row, const char *name)
 
 static ictus_csv *read_csv(const char *out, const char *name)
 {
-    char *p = path_in(out, name);
+    char *p = ictus_path_join_alloc(out, name);
     ictus_csv *t = NULL;
     ictus_error err = {0};
     CHECK_MSG(ictus_csv_read(p, &t, &err) == ICTUS_OK, "%s", err.msg);
@@ -711,35 +716,40 @@ static ictus_csv *read_csv(const char *out, const char *name)
     return t;
 }
 
+/* Entries of directory `dir` other than "." and "..". */
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
 static void check_files(const ictus_analysis *an, const char *dir)
 {
-    char *out = path_in(dir, "out");
+    char *out = ictus_path_join_alloc(dir, "out");
     ictus_error err = {0};
     CHECK_MSG(ictus_analysis_write(an, out, &err) == ICTUS_OK, "%s", err.msg);
     /* Exactly the four files: no temporary file left behind. */
-    DIR *d = opendir(out);
-    int n_files = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        if (e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")))
-            n_files++;
-    if (d)
-        closedir(d);
-    CHECK_INT(n_files, 4);
+    CHECK_INT(count_files(out), 4);
 
     /* The hash is that of the analysis.* lines of analysis-settings.txt. */
-    char *settings_path = path_in(out, "analysis-settings.txt");
+    char *settings_path = ictus_path_join_alloc(out, "analysis-settings.txt");
     char *text = read_text(settings_path);
     CHECK(text != NULL);
-    char lines[4096] = "", hex[ICTUS_HASH_HEX_SIZE];
+    ictus_strbuf analysis_lines = {0};
     for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
-        if (strncmp(line, "analysis.", 9) == 0) {
-            strcat(lines, line);
-            strcat(lines, "\n");
-        }
+        if (strncmp(line, "analysis.", 9) == 0)
+            ictus_strbuf_addf(&analysis_lines, "%s\n", line);
+    char *lines = ictus_strbuf_take(&analysis_lines), hex[ICTUS_HASH_HEX_SIZE];
     ictus_hash128_format(ictus_hash_bytes(lines, strlen(lines)), hex);
     CHECK_STR(hex, an->settings_hash);
     CHECK(strstr(lines, "analysis.responder_pct=50\n") != NULL);
     CHECK(strstr(lines, "analysis.baseline=all\n") != NULL);
+    free(lines);
     free(text);
     free(settings_path);
 
@@ -837,7 +847,7 @@ static ictus_analysis *load(const char *dir, ictus_study **study, const char *co
 
 static void test_cohort1(const char *dir)
 {
-    char *db = path_in(dir, "ictus.db");
+    char *db = ictus_path_join_alloc(dir, "ictus.db");
     struct stat before, after;
     CHECK(stat(db, &before) == 0);
     ictus_study *study = NULL;
@@ -897,11 +907,25 @@ static void test_cohort1(const char *dir)
     ictus_analysis_summary_clear(&sum);
     CHECK_INT(sum.problems.n, 0);
     free(db);
+
+    /* The same study under a path so long that its manifests fit but the
+     * output files' temporary paths do not: refused naming the path, and
+     * out/ keeps the files of the run above (before, they were written
+     * under temporary names cut short). */
+    const char *long_dir = support_long_path(dir, ICTUS_PATH_MAX - 1 - strlen("/annotations.csv"));
+    char *out = ictus_path_join_alloc(dir, "out");
+    int n_before = count_files(out);
+    CHECK_INT(ictus_analysis_run(long_dir, NULL, &sum, &err), ICTUS_ERR_USAGE);
+    CHECK_MSG(strncmp(err.msg, dir, strlen(dir)) == 0, "%s", err.msg);
+    CHECK_MSG(strstr(err.msg, "path longer than 4095 bytes") != NULL, "%s", err.msg);
+    CHECK_INT(count_files(out), n_before);
+    ictus_analysis_summary_clear(&sum);
+    free(out);
 }
 
 static void test_missing_store(void)
 {
-    char *dir = support_study_tmpdir();
+    char *dir = support_tmpdir("study");
     support_study_write(dir, "study.ini", ini1);
     support_study_write(dir, "animals.csv", "animal\nm1\n");
     ictus_study *study;
@@ -909,10 +933,10 @@ static void test_missing_store(void)
     ictus_error err = {0};
     CHECK(ictus_analysis_load(dir, NULL, &study, &an, &err) == ICTUS_ERR_IO);
     CHECK(strstr(err.msg, "ictus.db: missing") != NULL);
-    char *db = path_in(dir, "ictus.db");
+    char *db = ictus_path_join_alloc(dir, "ictus.db");
     CHECK(access(db, F_OK) != 0); /* not created */
     free(db);
-    support_study_rmdir(dir);
+    support_tmpdir_remove(dir);
 }
 
 /* ------------------------------------------------------------------------
@@ -937,7 +961,7 @@ static const ictus_cohort_row *cohort_row(const ictus_compare_result *res, const
 
 static void test_compare(const char *dir1)
 {
-    char *dir2 = support_study_tmpdir();
+    char *dir2 = support_tmpdir("study");
     CHECK(make_cohort2(dir2, ""));
     ictus_study *s1 = NULL, *s2 = NULL;
     ictus_analysis *a1 = load(dir1, &s1, NULL, 0), *a2 = load(dir2, &s2, NULL, 0);
@@ -988,7 +1012,7 @@ static void test_compare(const char *dir1)
         CHECK_STR(r->cohorts, "cohort1");
         CHECK_INT(r->n_animals, 12);
     }
-    char *out = path_in(dir2, "compare");
+    char *out = ictus_path_join_alloc(dir2, "compare");
     CHECK_MSG(ictus_compare_write(res, out, &err) == ICTUS_OK, "%s", err.msg);
     ictus_csv *t = read_csv(out, "comparison.csv");
     if (t) {
@@ -1026,14 +1050,14 @@ done:
     ictus_analysis_destroy(a2);
     ictus_study_destroy(s1);
     ictus_study_destroy(s2);
-    support_study_rmdir(dir2);
+    support_tmpdir_remove(dir2);
 }
 
 /* Reviews: an event marked not_seizure stops counting; "confirmed" counts only
  * confirmed events.  r1's first baseline seizures: hpd 06:00 and convulsive 12:00. */
 static void test_reviews(const char *dir)
 {
-    char *db = path_in(dir, "ictus.db");
+    char *db = ictus_path_join_alloc(dir, "ictus.db");
     ictus_store *store = NULL;
     ictus_error err = {0};
     CHECK(ictus_store_open(db, &store, &err) == ICTUS_OK);
@@ -1073,12 +1097,12 @@ static void test_reviews(const char *dir)
 int main(void)
 {
     t0_us = ictus_walltime_from_civil(2026, 1, 5, 0, 0, 0, 0);
-    char *dir = support_study_tmpdir();
+    char *dir = support_tmpdir("study");
     CHECK(make_cohort1(dir));
     test_cohort1(dir);
     test_missing_store();
     test_compare(dir);
     test_reviews(dir);
-    support_study_rmdir(dir);
+    support_tmpdir_remove(dir);
     return check_done("test_analysis");
 }

@@ -11,6 +11,7 @@
 #include "tests/check.h"
 #include "pipeline/source/edfwrite.h"
 #include "base/walltime.h"
+#include "base/vec.h"
 
 #define PATH_D "build/test_analyzer_d.edf"
 
@@ -26,10 +27,7 @@ typedef struct {
 static void collect(void *ctx, const ictus_frame *f)
 {
     frames *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 1024;
-        l->v = realloc(l->v, (size_t)l->cap * sizeof *f);
-    }
+    ICTUS_GROW(l->v, l->n + 1, l->cap);
     l->v[l->n++] = *f;
 }
 

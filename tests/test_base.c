@@ -1,13 +1,22 @@
-/* test_base.c: the base layer's growable array (base/vec.h) and checked path
- * joins (base/path.h): growth keeps contents and never shrinks, a path that
- * does not fit is an error and never a cut-short path. */
+/* test_base.c: the base layer's growable array (base/vec.h), checked path
+ * joins (base/path.h), growable strings (base/strbuf.h) and whole-file reads
+ * (base/readfile.h): growth keeps contents and never shrinks, a path that
+ * does not fit is an error and never a cut-short path (also for an output
+ * file, base/outfile.h), text and files come back whole whatever their
+ * length. */
+#include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/outfile.h"
 #include "base/path.h"
+#include "base/readfile.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
 static void test_grow(void)
 {
@@ -78,9 +87,115 @@ static void test_path(void)
     CHECK(!ictus_path_has_suffix("a.edf.part", ".edf"));
 }
 
+/* Files of every length around the read size come back byte for byte;
+ * a missing file is an I/O error naming it. */
+static void test_read_file(const char *dir)
+{
+    const size_t sizes[] = {0, 1, 65535, 65536, 65537, 300001};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        unsigned char *want = malloc(n ? n : 1);
+        for (size_t i = 0; i < n; i++)
+            want[i] = (unsigned char)(i * 7 + i / 251);
+        const char *path = support_path(dir, "read.bin");
+        FILE *f = fopen(path, "wb");
+        CHECK(f && fwrite(want, 1, n, f) == n);
+        if (f)
+            fclose(f);
+        char *got = NULL;
+        size_t got_n = 1;
+        ictus_error err;
+        CHECK_MSG(ictus_read_file(path, &got, &got_n, &err) == ICTUS_OK, "%s", err.msg);
+        CHECK_INT(got_n, n);
+        CHECK_MSG(got && memcmp(got, want, n) == 0 && got[n] == '\0', "%zu bytes differ", n);
+        free(got);
+        free(want);
+    }
+    const char *missing = support_path(dir, "no-such-file");
+    char *got = (char *)"x";
+    size_t got_n = 1;
+    ictus_error err;
+    CHECK_INT(ictus_read_file(missing, &got, &got_n, &err), ICTUS_ERR_IO);
+    CHECK(got == NULL && got_n == 0);
+    CHECK(strstr(err.msg, missing) == err.msg);
+}
+
+static void fill_one_line(ictus_out *o, const void *ctx)
+{
+    ictus_out_str(o, ctx);
+}
+
+static int count_entries(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* An output file whose path (or whose temporary file's path) would not fit
+ * is refused with a message naming the path, and nothing is written;
+ * before, the path was cut short and a file of another name written. */
+static void test_outfile_long_path(const char *dir)
+{
+    char *sub = ictus_path_join_alloc(dir, "out");
+    CHECK_INT(ictus_outfile_mkdir(sub, NULL), ICTUS_OK);
+    ictus_error err;
+    CHECK_INT(ictus_outfile_write(sub, "fits.csv", fill_one_line, "a\n", &err), ICTUS_OK);
+    CHECK_INT(count_entries(sub), 1);
+    /* the directory fits; DIR/periods.csv does not */
+    const char *long_dir = support_long_path(sub, ICTUS_PATH_MAX - 8);
+    CHECK_INT(ictus_outfile_mkdir(long_dir, NULL), ICTUS_OK);
+    CHECK_INT(ictus_outfile_write(long_dir, "periods.csv", fill_one_line, "b\n", &err),
+              ICTUS_ERR_USAGE);
+    CHECK_MSG(strncmp(err.msg, sub, strlen(sub)) == 0, "%s", err.msg);
+    CHECK(strstr(err.msg, "path longer than 4095 bytes") != NULL);
+    /* DIR/periods.csv fits; its temporary file DIR/.periods.csv.tmp-PID does not */
+    long_dir = support_long_path(sub, ICTUS_PATH_MAX - 1 - strlen("/periods.csv"));
+    CHECK_INT(ictus_outfile_write(long_dir, "periods.csv", fill_one_line, "c\n", &err),
+              ICTUS_ERR_USAGE);
+    CHECK(strstr(err.msg, "path longer than 4095 bytes") != NULL);
+    CHECK_INT(count_entries(sub), 1);
+    free(sub);
+}
+
+/* Text of any length comes back whole; join puts separators only between
+ * parts; take hands over "" for an empty buffer and empties it. */
+static void test_strbuf(void)
+{
+    ictus_strbuf b = {0};
+    CHECK_STR(ictus_strbuf_text(&b), "");
+    char *empty = ictus_strbuf_take(&b);
+    CHECK_STR(empty, "");
+    free(empty);
+    ictus_strbuf_join(&b, "|", "a");
+    ictus_strbuf_join(&b, "|", "b");
+    ictus_strbuf_addf(&b, ",%d,%s", 42, "c");
+    CHECK_STR(ictus_strbuf_text(&b), "a|b,42,c");
+    CHECK_INT(b.len, 8);
+    ictus_strbuf_free(&b);
+    CHECK(b.text == NULL && b.len == 0);
+    for (int i = 0; i < 5000; i++)
+        ictus_strbuf_addf(&b, "%04d", i);
+    CHECK_INT(b.len, 20000);
+    CHECK_INT(strlen(b.text), 20000);
+    CHECK(strncmp(b.text + 4 * 4321, "4321", 4) == 0);
+    char *text = ictus_strbuf_take(&b);
+    CHECK(b.text == NULL && b.len == 0 && b.cap == 0);
+    free(text);
+}
+
 int main(void)
 {
+    char *dir = support_tmpdir("base");
     test_grow();
     test_path();
+    test_strbuf();
+    test_read_file(dir);
+    test_outfile_long_path(dir);
+    support_tmpdir_remove(dir);
     return check_done("test_base");
 }

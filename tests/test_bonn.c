@@ -9,12 +9,14 @@
  * its edge more precisely than that). */
 #include <dirent.h>
 #include <stdlib.h>
-#include <strings.h>
+#include <string.h>
 
 #include "tests/check.h"
 #include "detectors/recording_detection.h"
 #include "detectors/score.h"
 #include "base/config.h"
+#include "base/path.h"
+#include "base/vec.h"
 #include "base/walltime.h"
 
 #define N_SAMPLES 4097
@@ -23,30 +25,33 @@
 #define EDF_PATH "build/bonn-cde.edf"
 
 typedef struct {
-    char path[512];
-    char set; /* 'C', 'D' or 'E' */
+    char *path; /* DIR/NAME.txt, owned */
+    char set;   /* 'C', 'D' or 'E' */
 } segment;
+
+typedef struct {
+    segment *items;
+    int n, cap;
+} segment_list;
 
 static int by_path(const void *a, const void *b)
 {
     return strcmp(((const segment *)a)->path, ((const segment *)b)->path);
 }
 
-static int list_set(const char *dir, char set, segment *out, int n)
+static void list_set(const char *dir, char set, segment_list *l)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return n;
+        return;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcasecmp(e->d_name + len - 4, ".txt") != 0)
+        if (!ictus_path_has_suffix(e->d_name, ".txt"))
             continue;
-        snprintf(out[n].path, sizeof out[n].path, "%s/%s", dir, e->d_name);
-        out[n++].set = set;
+        ICTUS_GROW(l->items, l->n + 1, l->cap);
+        l->items[l->n++] = (segment){ictus_path_join_alloc(dir, e->d_name), set};
     }
     closedir(d);
-    return n;
 }
 
 static bool read_segment(const char *path, float *x)
@@ -134,11 +139,12 @@ int main(void)
         check_skip("../shared/data is absent: the Bonn check needs it");
         return check_done("test_bonn");
     }
-    static segment seg[400];
-    int n = 0;
-    n = list_set("../shared/data/bonn-eeg/C_N", 'C', seg, n);
-    n = list_set("../shared/data/bonn-eeg/D_F", 'D', seg, n);
-    n = list_set("../shared/data/bonn-eeg/E_S", 'E', seg, n);
+    segment_list list = {0};
+    list_set("../shared/data/bonn-eeg/C_N", 'C', &list);
+    list_set("../shared/data/bonn-eeg/D_F", 'D', &list);
+    list_set("../shared/data/bonn-eeg/E_S", 'E', &list);
+    segment *seg = list.items;
+    int n = list.n;
     CHECK_INT(n, 300);
     qsort(seg, (size_t)n, sizeof seg[0], by_path);
     /* a fixed shuffle (Fisher-Yates, xorshift64); ICTUS_BONN_SEED tries others */
@@ -168,10 +174,11 @@ int main(void)
         return check_done("test_bonn");
 
     /* E sensitivity by SzCORE event scoring without merging or tolerance */
-    ictus_interval ref[300], hyp[4096];
+    ictus_interval *ref = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *ref);
+    ictus_interval *hyp = ictus_xmalloc((size_t)(det->n_events ? det->n_events : 1) * sizeof *hyp);
     int n_ref = 0, n_hyp = 0, cd_total = 0, cd_overlapped = 0;
     double seg_s = N_SAMPLES / FS_HZ;
-    for (int i = 0; i < det->n_events && n_hyp < 4096; i++)
+    for (int i = 0; i < det->n_events; i++)
         hyp[n_hyp++] = (ictus_interval){det->events[i].start_us / 1e6, det->events[i].end_us / 1e6};
     for (int i = 0; i < n; i++) {
         double a = i * seg_s, b = (i + 1) * seg_s;
@@ -198,6 +205,11 @@ int main(void)
            (long long)c.ref, OVERLAP_S, cd_overlapped, cd_total, cd_fraction);
     CHECK_MSG(m.sensitivity >= 0.95, "E sensitivity %.3f below 0.95", m.sensitivity);
     CHECK_MSG(cd_fraction <= 0.05, "%.3f of C/D segments overlapped, above 0.05", cd_fraction);
+    free(ref);
+    free(hyp);
+    for (int i = 0; i < n; i++)
+        free(seg[i].path);
+    free(seg);
     ictus_detection_destroy(det);
     ictus_source_close(src);
     ictus_preset_free(&preset);

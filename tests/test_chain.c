@@ -6,6 +6,7 @@
 
 #include "tests/check.h"
 #include "pipeline/source/source.h"
+#include "base/vec.h"
 
 typedef struct {
     ictus_frame *frames;
@@ -15,10 +16,7 @@ typedef struct {
 static void collect(void *ctx, const ictus_frame *frame)
 {
     frame_list *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 256;
-        l->frames = realloc(l->frames, (size_t)l->cap * sizeof(ictus_frame));
-    }
+    ICTUS_GROW(l->frames, l->n + 1, l->cap);
     l->frames[l->n++] = *frame;
 }
 

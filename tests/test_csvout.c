@@ -1,10 +1,11 @@
 /* test_csvout.c: the hand-written number formatting agrees with printf, and
- * RFC 4180 quoting round-trips. */
+ * RFC 4180 quoting round-trips, printf-style text is written whole. */
 #include "base/csvout.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "base/readfile.h"
 #include "tests/check.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -146,11 +147,33 @@ static void check_writer_quotes_and_reports(void)
     }
 }
 
+/* printf-style text of any length is written whole. */
+static void check_writer_printf(void)
+{
+    const char *path = "build/test_csvout_printf.txt";
+    char long_name[6000];
+    memset(long_name, 'n', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    ictus_out o;
+    ictus_error err;
+    CHECK(ictus_out_open(&o, path, &err) == ICTUS_OK);
+    ictus_out_printf(&o, "study=%s\nseizures=%d\n", long_name, 7);
+    CHECK(ictus_out_close(&o, &err) == ICTUS_OK);
+    char *text;
+    size_t n;
+    CHECK_MSG(ictus_read_file(path, &text, &n, &err) == ICTUS_OK, "%s", err.msg);
+    CHECK_INT(n, strlen("study=") + strlen(long_name) + strlen("\nseizures=7\n"));
+    CHECK(text && strncmp(text + n - 12, "\nseizures=7\n", 12) == 0);
+    free(text);
+    remove(path);
+}
+
 int main(void)
 {
     check_double_matches_printf();
     check_double_special_values();
     check_fixed_matches_printf();
     check_writer_quotes_and_reports();
+    check_writer_printf();
     return check_done("test_csvout");
 }

@@ -20,29 +20,21 @@
  */
 #include "base/csvtable.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
-static char tmp_dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char paths[4][256];
-    static int next;
-    char *p = paths[next++ % 4];
-    snprintf(p, 256, "%s/%s", tmp_dir, name);
-    return p;
-}
+static char *tmp_dir;
 
 /* Write `len` bytes (strlen when len < 0) to a temporary file; return its path. */
 static const char *write_file(const char *name, const char *bytes, long len)
 {
-    const char *path = tmp_path(name);
+    const char *path = support_path(tmp_dir, name);
     FILE *f = fopen(path, "wb");
     fwrite(bytes, 1, len < 0 ? strlen(bytes) : (size_t)len, f);
     fclose(f);
@@ -134,15 +126,13 @@ static void test_quoting(void)
 {
     static const char *const newlines[] = {"\n", "\r\n"};
     for (int k = 0; k < 2; k++) {
-        char text[1024] = "";
-        for (int i = 0; i < N_QUOTING_LINES; i++) {
-            strcat(text, quoting_lines[i]);
-            if (i + 1 < N_QUOTING_LINES)
-                strcat(text, newlines[k]);
-        }
-        ictus_csv *t = read_ok(write_file(k ? "crlf.csv" : "lf.csv", text, -1));
+        ictus_strbuf text = {0};
+        for (int i = 0; i < N_QUOTING_LINES; i++)
+            ictus_strbuf_join(&text, newlines[k], quoting_lines[i]);
+        ictus_csv *t = read_ok(write_file(k ? "crlf.csv" : "lf.csv", ictus_strbuf_text(&text), -1));
         check_quoting_table(t, newlines[k]);
         ictus_csv_destroy(t);
+        ictus_strbuf_free(&text);
     }
 }
 
@@ -229,7 +219,7 @@ static void test_structure_errors(void)
 
     ictus_csv *t = NULL;
     ictus_error err = {0};
-    const char *missing = tmp_path("no-such-file.csv");
+    const char *missing = support_path(tmp_dir, "no-such-file.csv");
     CHECK_INT(ictus_csv_read(missing, &t, &err), ICTUS_ERR_IO);
     CHECK(t == NULL);
     CHECK(strncmp(err.msg, missing, strlen(missing)) == 0 && strstr(err.msg, "cannot open") != NULL);
@@ -307,7 +297,7 @@ static void test_helpers(void)
 static void test_large(void)
 {
     enum { ROWS = 100000 };
-    const char *path = tmp_path("large.csv");
+    const char *path = support_path(tmp_dir, "large.csv");
     FILE *f = fopen(path, "w");
     fputs("recording,animal,channel,start_s,end_s,notes\n", f);
     int line = 2;
@@ -348,11 +338,7 @@ static void test_large(void)
 
 int main(void)
 {
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/ictus-test-csvtable-XXXXXX");
-    if (!mkdtemp(tmp_dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    tmp_dir = support_tmpdir("csvtable");
     test_quoting();
     test_ragged_rows();
     test_encoding();
@@ -360,12 +346,6 @@ int main(void)
     test_helpers();
     test_large();
 
-    DIR *d = opendir(tmp_dir);
-    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
-        if (e->d_name[0] != '.')
-            unlink(tmp_path(e->d_name));
-    if (d)
-        closedir(d);
-    rmdir(tmp_dir);
+    support_tmpdir_remove(tmp_dir);
     return check_done("test_csvtable");
 }

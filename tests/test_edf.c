@@ -31,8 +31,10 @@
 #include "pipeline/source/edf_header.h"
 #include "pipeline/source/edf_tal.h"
 #include "pipeline/source/source.h"
+#include "base/path.h"
 #include "base/walltime.h"
 #include "tests/support_edf.h"
+#include "tests/support_tmp.h"
 
 #define DATA "../shared/data/edf-conformance/"
 
@@ -312,17 +314,15 @@ static void test_every_file_listed(void)
     static const char *const dirs[] = {"edfio", "mne", "pyedflib", "wfdb"};
     int found = 0;
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        char dir[256];
-        snprintf(dir, sizeof dir, DATA "%s", dirs[i]);
+        const char *dir = support_path(DATA, dirs[i]);
         DIR *dp = opendir(dir);
         if (!CHECK_MSG(dp != NULL, "cannot list %s", dir))
             continue;
         for (struct dirent *de; (de = readdir(dp)) != NULL;) {
-            size_t n = strlen(de->d_name);
-            if (n < 4 || (strcmp(de->d_name + n - 4, ".edf") && strcmp(de->d_name + n - 4, ".bdf")))
+            if (!ictus_path_has_suffix(de->d_name, ".edf") &&
+                !ictus_path_has_suffix(de->d_name, ".bdf"))
                 continue;
-            char name[300];
-            snprintf(name, sizeof name, "%s/%s", dirs[i], de->d_name);
+            const char *name = support_path(dirs[i], de->d_name);
             bool listed = false;
             for (int k = 0; k < N_CONFORMANCE; k++)
                 listed |= strcmp(conformance[k].name, name) == 0;
@@ -337,8 +337,7 @@ static void test_every_file_listed(void)
 static void test_conformance(void)
 {
     for (int k = 0; k < N_CONFORMANCE; k++) {
-        char path[256];
-        snprintf(path, sizeof path, DATA "%s", conformance[k].name);
+        const char *path = support_path(DATA, conformance[k].name);
         ictus_source *src = open_ok(path, NULL);
         if (!src)
             continue;
@@ -441,7 +440,7 @@ static char *patched_copy(const char *dir, const char *name, const char *path, i
     size_t size;
     unsigned char *file = support_edf_read_file(path, &size);
     memcpy(file + at, bytes, n);
-    char *out = support_edf_path(dir, name);
+    char *out = ictus_path_join_alloc(dir, name);
     CHECK(support_edf_write_file(out, file, size));
     free(file);
     return out;
@@ -449,7 +448,7 @@ static char *patched_copy(const char *dir, const char *name, const char *path, i
 
 static void test_refused_by_edflib(void)
 {
-    char *dir = support_edf_tmpdir();
+    char *dir = support_tmpdir("edf");
 
     /* mne/test.bdf: BioSemi writes the number of records right-aligned */
     const char *bdf = DATA "mne/test.bdf";
@@ -509,15 +508,14 @@ static void test_refused_by_edflib(void)
         free_samples(&d);
         ictus_source_close(src);
     }
-    support_edf_rmdir(dir);
+    support_tmpdir_remove(dir);
 }
 
 /* ---------------------------------------------------------------- published references */
 
 static FILE *open_fixture(const char *name)
 {
-    char path[256];
-    snprintf(path, sizeof path, "tests/fixtures/%s", name);
+    const char *path = support_path("tests/fixtures", name);
     FILE *f = fopen(path, "r");
     CHECK_MSG(f != NULL, "cannot open %s (run from the project root)", path);
     return f;
@@ -728,7 +726,7 @@ static void test_streaming(void)
 static void expect_error(const char *dir, const char *name, const void *bytes, size_t size,
                          const ictus_source_options *opt, ictus_status status, ...)
 {
-    char *path = support_edf_path(dir, name);
+    char *path = ictus_path_join_alloc(dir, name);
     CHECK(support_edf_write_file(path, bytes, size));
     ictus_source *src = NULL;
     ictus_error err = {0};
@@ -756,7 +754,7 @@ static void put_signal(support_edf_image *img, ictus_edf_field f, int s, const c
 
 static void test_corrupt_header(void)
 {
-    char *dir = support_edf_tmpdir();
+    char *dir = support_tmpdir("edf");
     support_edf_image base = support_edf_make(2, 10, 4, "", 0);
     support_edf_image img = base;
     img.bytes = malloc(base.size);
@@ -847,7 +845,7 @@ static void test_corrupt_header(void)
                  NULL);
     expect_error(dir, "empty.edf", "", 0, NULL, ICTUS_ERR_FORMAT, "empty file", NULL);
     {   /* a directory where a recording was expected */
-        char *sub = support_edf_path(dir, "folder.edf");
+        char *sub = ictus_path_join_alloc(dir, "folder.edf");
         CHECK(mkdir(sub, 0700) == 0);
         ictus_source *src = NULL;
         ictus_error err = {0};
@@ -866,14 +864,14 @@ static void test_corrupt_header(void)
 #undef RESET
     free(img.bytes);
     free(base.bytes);
-    support_edf_rmdir(dir);
+    support_tmpdir_remove(dir);
 }
 
 /* Still being written, cut short, trailing bytes: errors, or with
  * allow_partial the complete records and a warning. */
 static void test_partial(void)
 {
-    char *dir = support_edf_tmpdir();
+    char *dir = support_tmpdir("edf");
     support_edf_image img = support_edf_make(2, 10, 4, "EDF+C", 60);
     ictus_source_options partial = {0};
     partial.allow_partial = true;
@@ -902,7 +900,7 @@ static void test_partial(void)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         support_edf_put(img.bytes, ICTUS_EDF_AT_N_RECORDS, 8, cases[k].n_records);
-        char *path = support_edf_path(dir, cases[k].name);
+        char *path = ictus_path_join_alloc(dir, cases[k].name);
         CHECK(support_edf_write_file(path, img.bytes, cases[k].size));
         /* trailing bytes are read without allow_partial too */
         ictus_source *src = open_ok(path, k == 2 ? NULL : &partial);
@@ -923,13 +921,13 @@ static void test_partial(void)
         free(path);
     }
     free(img.bytes);
-    support_edf_rmdir(dir);
+    support_tmpdir_remove(dir);
 }
 
 /* Timeline faults of EDF+C/D and malformed TALs, each naming the record. */
 static void test_corrupt_annotations(void)
 {
-    char *dir = support_edf_tmpdir();
+    char *dir = support_tmpdir("edf");
     support_edf_image img = support_edf_make(1, 4, 5, "EDF+D", 60);
     support_edf_image fresh = support_edf_make(1, 4, 5, "EDF+D", 60);
 #define RESET() memcpy(img.bytes, fresh.bytes, img.size)
@@ -975,14 +973,14 @@ static void test_corrupt_annotations(void)
 #undef RESET
     free(img.bytes);
     free(fresh.bytes);
-    support_edf_rmdir(dir);
+    support_tmpdir_remove(dir);
 }
 
 /* ---------------------------------------------------------------- small files, known content */
 
 static void test_known_content(void)
 {
-    char *dir = support_edf_tmpdir();
+    char *dir = support_tmpdir("edf");
     support_edf_image img = support_edf_make(3, 8, 3, "EDF+C", 120);
     /* signal 1 in mV, signal 2 in V, with digital extremes in record 1 */
     put_signal(&img, ICTUS_EDF_UNIT, 1, "mV");
@@ -998,7 +996,7 @@ static void test_known_content(void)
     support_edf_set_tal(&img, 2, tal2, sizeof tal2);
     /* a Latin-1 label */
     put_signal(&img, ICTUS_EDF_LABEL, 0, "Hipp\xe9");
-    char *path = support_edf_path(dir, "known.edf");
+    char *path = ictus_path_join_alloc(dir, "known.edf");
     CHECK(support_edf_write_file(path, img.bytes, img.size));
     ictus_source *src = open_ok(path, NULL);
     if (src) {
@@ -1053,7 +1051,7 @@ static void test_known_content(void)
         support_edf_image y = support_edf_make(1, 4, 1, "", 0);
         support_edf_put(y.bytes, ICTUS_EDF_AT_DATE, 8, years[k].date);
         support_edf_put(y.bytes, ICTUS_EDF_AT_RECORDING, 80, years[k].recording);
-        char *ypath = support_edf_path(dir, "year.edf");
+        char *ypath = ictus_path_join_alloc(dir, "year.edf");
         CHECK(support_edf_write_file(ypath, y.bytes, y.size));
         ictus_source *ysrc = open_ok(ypath, NULL);
         if (ysrc) {
@@ -1069,7 +1067,7 @@ static void test_known_content(void)
     /* big records: the default block stops at 4 MiB (6 records of 640 000
      * bytes) before 8 s */
     support_edf_image big = support_edf_make(8, 40000, 20, "", 0);
-    path = support_edf_path(dir, "big.edf");
+    path = ictus_path_join_alloc(dir, "big.edf");
     CHECK(support_edf_write_file(path, big.bytes, big.size));
     src = open_ok(path, NULL);
     if (src) {
@@ -1084,7 +1082,7 @@ static void test_known_content(void)
 
     /* zero records: opens, nothing to read, no segments */
     support_edf_image empty = support_edf_make(2, 8, 0, "", 0);
-    path = support_edf_path(dir, "no_records.edf");
+    path = ictus_path_join_alloc(dir, "no_records.edf");
     CHECK(support_edf_write_file(path, empty.bytes, empty.size));
     src = open_ok(path, NULL);
     if (src) {
@@ -1101,7 +1099,7 @@ static void test_known_content(void)
     free(path);
     free(empty.bytes);
     free(img.bytes);
-    support_edf_rmdir(dir);
+    support_tmpdir_remove(dir);
 }
 
 int main(void)

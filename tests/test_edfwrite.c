@@ -26,8 +26,10 @@
 #include "pipeline/source/edf_tal.h"
 #include "pipeline/source/edfwrite.h"
 #include "pipeline/source/source.h"
+#include "base/path.h"
 #include "base/walltime.h"
 #include "tests/support_edf.h"
+#include "tests/support_tmp.h"
 
 static uint64_t rng = 77;
 static double uniform(void)
@@ -112,7 +114,7 @@ static void annotate_all(const char *path, ictus_edfwriter *w)
 static void test_continuous(ictus_format format, const char *dir)
 {
     bool bdf = format == ICTUS_FORMAT_BDFPLUS_C;
-    char *path = support_edf_path(dir, bdf ? "c.bdf" : "c.edf");
+    char *path = ictus_path_join_alloc(dir, bdf ? "c.bdf" : "c.edf");
     recording r = {0};
     r.ch[0] = (ictus_edf_channel_spec){"HPC", "uV", 1000, -3276.8, 3276.7, -32768, 32767};
     r.ch[1] = (ictus_edf_channel_spec){"CTX", "mV", 250, -5, 5, -2048, 2047};
@@ -294,7 +296,7 @@ static stream read_stream(const char *path, int block_records, const recording *
 static void test_discontinuous(ictus_format format, const char *dir)
 {
     bool bdf = format == ICTUS_FORMAT_BDFPLUS_D;
-    char *path = support_edf_path(dir, bdf ? "d.bdf" : "d.edf");
+    char *path = ictus_path_join_alloc(dir, bdf ? "d.bdf" : "d.edf");
     recording r = {0};
     r.ch[0] = (ictus_edf_channel_spec){"HPC", "uV", 1000, -3276.8, 3276.7, -32768, 32767};
     r.ch[1] = (ictus_edf_channel_spec){"EMG", "uV", 256, -1000, 1000, -2000, 2000};
@@ -425,7 +427,7 @@ done:
 
 static void test_being_written(ictus_format format, const char *dir)
 {
-    char *path = support_edf_path(dir, "live.edf");
+    char *path = ictus_path_join_alloc(dir, "live.edf");
     ictus_edf_channel_spec ch = {"HPC", "uV", 1000, -3276.8, 3276.7, -32768, 32767};
     ictus_edf_layout layout = {format, 0, 1000000, 1, &ch, NULL, NULL, 0};
     ictus_walltime_parse("2023-01-01T00:00:00", &layout.start_us);
@@ -477,7 +479,7 @@ static void expect_create_error(const char *path, const ictus_edf_layout *l, ict
 
 static void test_misuse(const char *dir)
 {
-    char *path = support_edf_path(dir, "bad.edf");
+    char *path = ictus_path_join_alloc(dir, "bad.edf");
     ictus_edf_channel_spec ch = {"HPC", "uV", 1000, -3276.8, 3276.7, -32768, 32767};
     ictus_edf_layout good = {ICTUS_FORMAT_EDFPLUS_C, 0, 1000000, 1, &ch, NULL, NULL, 0};
     ictus_walltime_parse("2023-01-01T00:00:00", &good.start_us);
@@ -508,7 +510,7 @@ static void test_misuse(const char *dir)
     expect_create_error(path, &l, ICTUS_ERR_CONFIG, "two different numbers");
     l = good, c = ch, c.label = "a label far too long", l.channels = &c;
     expect_create_error(path, &l, ICTUS_ERR_CONFIG, "at most 16 and 8 bytes");
-    char *nowhere = support_edf_path(dir, "no/such/dir.edf");
+    char *nowhere = ictus_path_join_alloc(dir, "no/such/dir.edf");
     l = good;
     expect_create_error(nowhere, &l, ICTUS_ERR_IO, "EDFlib cannot create it");
     l.format = ICTUS_FORMAT_EDFPLUS_D;
@@ -554,7 +556,7 @@ static void test_misuse(const char *dir)
 
 int main(void)
 {
-    char *dir = support_edf_tmpdir();
+    char *dir = support_tmpdir("edf");
     test_continuous(ICTUS_FORMAT_EDFPLUS_C, dir);
     test_continuous(ICTUS_FORMAT_BDFPLUS_C, dir);
     test_discontinuous(ICTUS_FORMAT_EDFPLUS_D, dir);
@@ -562,6 +564,6 @@ int main(void)
     test_being_written(ICTUS_FORMAT_EDFPLUS_C, dir);
     test_being_written(ICTUS_FORMAT_EDFPLUS_D, dir);
     test_misuse(dir);
-    support_edf_rmdir(dir);
+    support_tmpdir_remove(dir);
     return check_done("test_edfwrite");
 }

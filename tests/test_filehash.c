@@ -24,17 +24,9 @@
 #include <unistd.h>
 
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
-static char tmp_dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char paths[4][256];
-    static int next;
-    char *p = paths[next++ % 4];
-    snprintf(p, 256, "%s/%s", tmp_dir, name);
-    return p;
-}
+static char *tmp_dir;
 
 /* The bytes of the known-answer files: the high byte of an LCG. */
 static unsigned char *lcg_bytes(size_t n)
@@ -90,7 +82,7 @@ static void test_known_answers_and_read_sizes(void)
     for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
         size_t n = known[k].size;
         unsigned char *b = lcg_bytes(n);
-        const char *path = tmp_path("known.bin");
+        const char *path = support_path(tmp_dir, "known.bin");
         write_bytes(path, b, n);
         char hex[ICTUS_HASH_HEX_SIZE];
         for (size_t r = 0; r < sizeof read_sizes / sizeof read_sizes[0]; r++) {
@@ -108,7 +100,7 @@ static void test_one_byte_changes(void)
 {
     const size_t n = 300000;
     unsigned char *b = lcg_bytes(n);
-    const char *path = tmp_path("flip.bin");
+    const char *path = support_path(tmp_dir, "flip.bin");
     write_bytes(path, b, n);
     ictus_hash128 orig = hash_file(path, 0);
     const size_t at[] = {0, n / 2, n - 1};
@@ -143,7 +135,7 @@ static void test_hex(void)
 
 static void test_identity(void)
 {
-    const char *path = tmp_path("ident.bin"), *other = tmp_path("ident.new");
+    const char *path = support_path(tmp_dir, "ident.bin"), *other = support_path(tmp_dir, "ident.new");
     unsigned char *b = lcg_bytes(1000);
     write_bytes(path, b, 1000);
     ictus_file_identity a, a2, c;
@@ -162,7 +154,7 @@ static void test_identity(void)
      * even with identical content and size.  The old file keeps a second
      * link so that its inode cannot be reused for the new one. */
     write_bytes(other, b, 1000);
-    CHECK(link(path, tmp_path("ident.keep")) == 0);
+    CHECK(link(path, support_path(tmp_dir, "ident.keep")) == 0);
     CHECK(rename(other, path) == 0);
     CHECK(ictus_file_identity_get(path, &c, &err) == ICTUS_OK);
     CHECK(!ictus_file_identity_same(&a, &c));
@@ -181,7 +173,7 @@ static void test_errors(void)
     ictus_error err = {0};
     ictus_hash128 h;
     ictus_file_identity id;
-    const char *missing = tmp_path("no-such-file.edf");
+    const char *missing = support_path(tmp_dir, "no-such-file.edf");
     CHECK(ictus_file_hash(missing, 0, &h, NULL, &err) == ICTUS_ERR_IO);
     CHECK_MSG(strstr(err.msg, missing) == err.msg, "%s", err.msg);
     CHECK(ictus_file_identity_get(missing, &id, &err) == ICTUS_ERR_IO);
@@ -203,7 +195,7 @@ static void print_throughput(void)
 {
     const size_t n = (size_t)128 << 20;
     unsigned char *b = lcg_bytes(n);
-    const char *path = tmp_path("big.bin");
+    const char *path = support_path(tmp_dir, "big.bin");
     write_bytes(path, b, n);
     free(b);
     hash_file(path, 0); /* into the page cache */
@@ -219,27 +211,15 @@ static void print_throughput(void)
     unlink(path);
 }
 
-static void remove_tmp(void)
-{
-    static const char *const names[] = {"known.bin", "flip.bin", "ident.bin", "ident.keep"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        unlink(tmp_path(names[i]));
-    rmdir(tmp_dir);
-}
-
 int main(void)
 {
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/test_filehash.XXXXXX");
-    if (!mkdtemp(tmp_dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    tmp_dir = support_tmpdir("filehash");
     test_known_answers_and_read_sizes();
     test_one_byte_changes();
     test_hex();
     test_identity();
     test_errors();
     print_throughput();
-    remove_tmp();
+    support_tmpdir_remove(tmp_dir);
     return check_done("test_filehash");
 }

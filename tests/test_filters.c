@@ -31,6 +31,7 @@
 #include <stdlib.h>
 
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 #include "pipeline/dsp/firdesign.h"
 #include "pipeline/dsp/iirdesign.h"
 #include "pipeline/source/source.h"
@@ -85,8 +86,7 @@ static uint8_t *make_flags(size_t n)
 /* Open tests/fixtures/NAME and skip its '#' header lines. */
 static FILE *open_fixture(const char *name)
 {
-    char path[256];
-    snprintf(path, sizeof path, "tests/fixtures/%s", name);
+    const char *path = support_path("tests/fixtures", name);
     FILE *f = fopen(path, "r");
     if (!f) {
         fprintf(stderr, "%s: cannot open (run from the project root)\n", path);

@@ -35,7 +35,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/path.h"
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
 #define CONFORMANCE_DIR "../shared/data/wav-conformance/scipy_io_tests"
 #define FIXTURE "tests/fixtures/sndfile_conformance.txt"
@@ -45,16 +47,7 @@
  * Helpers: temporary files, whole-recording reads
  * ---------------------------------------------------------------------- */
 
-static char tmp_dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char paths[8][256];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 256, "%s/%s", tmp_dir, name);
-    return p;
-}
+static char *tmp_dir;
 
 /* All samples of a recording, channel-major: x[c * n + i]. */
 typedef struct {
@@ -278,8 +271,7 @@ static void compare_with_reference(const char *name, const recording *r, const r
 
 static void test_conformance_case(const conformance_case *k)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", CONFORMANCE_DIR, k->name);
+    const char *path = support_path(CONFORMANCE_DIR, k->name);
     ictus_source_options opt = {.full_scale_uv = 1.0};
     ictus_source *src;
     ictus_error err = {0};
@@ -316,8 +308,7 @@ static void test_conformance_case(const conformance_case *k)
 static void test_conformance_partial(void)
 {
     const char *name = "test-44100Hz-le-1ch-4bytes-early-eof.wav";
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", CONFORMANCE_DIR, name);
+    const char *path = support_path(CONFORMANCE_DIR, name);
     ictus_source_options opt = {.full_scale_uv = 1.0, .allow_partial = true};
     ictus_source *src;
     ictus_error err = {0};
@@ -429,7 +420,7 @@ static const roundtrip_case roundtrips[] = {
 static void test_roundtrip(const roundtrip_case *k)
 {
     const int64_t frames = 70001; /* more than one default block */
-    const char *path = tmp_path(k->name);
+    const char *path = support_path(tmp_dir, k->name);
     int32_t *v = make_signal(k->n_channels, frames, k->bits, k->fs_hz);
     write_int(path, k->format, k->fs_hz, k->n_channels, frames, v);
     free(v);
@@ -490,7 +481,7 @@ static void test_roundtrip(const roundtrip_case *k)
 
 static void test_float_missing(void)
 {
-    const char *path = tmp_path("float.wav");
+    const char *path = support_path(tmp_dir, "float.wav");
     float v[] = {0.5f, NAN, 1.5f, -INFINITY, INFINITY, -2.0f, 0.25f, -NAN, 1.0f, -1.0f};
     SF_INFO si = {.samplerate = 1000, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
     SNDFILE *sf = sf_open(path, SFM_WRITE, &si);
@@ -524,7 +515,7 @@ static void test_float_missing(void)
 
 static void test_options(void)
 {
-    const char *path = tmp_path("opts.wav");
+    const char *path = support_path(tmp_dir, "opts.wav");
     int32_t *v = make_signal(3, 100, 16, 1000);
     write_int(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1000, 3, 100, v);
     free(v);
@@ -583,7 +574,7 @@ static bool same_recording(const recording *a, const recording *b)
 
 static void test_streaming(void)
 {
-    const char *path = tmp_path("stream.flac");
+    const char *path = support_path(tmp_dir, "stream.flac");
     const int64_t frames = 5003;
     int32_t *v = make_signal(3, frames, 24, 2500);
     write_int(path, SF_FORMAT_FLAC | SF_FORMAT_PCM_24, 2500, 3, frames, v);
@@ -655,10 +646,11 @@ static void test_truncated(const truncation_case *k)
 {
     const int nc = 2, fs_hz = 1000;
     const int64_t frames = 20000;
-    char whole_name[64], cut_name[64];
-    snprintf(whole_name, sizeof whole_name, "whole-%s", k->name);
-    snprintf(cut_name, sizeof cut_name, "%s", k->name);
-    const char *whole = tmp_path(whole_name), *cut = tmp_path(cut_name);
+    char whole_name[ICTUS_PATH_MAX];
+    ictus_error err;
+    CHECK_MSG(ictus_path_format(whole_name, sizeof whole_name, &err, "whole-%s", k->name) ==
+                  ICTUS_OK, "%s", err.msg);
+    const char *whole = support_path(tmp_dir, whole_name), *cut = support_path(tmp_dir, k->name);
     int32_t *v = make_signal(nc, frames, k->bits, fs_hz);
     write_int(whole, k->format, fs_hz, nc, frames, v);
     free(v);
@@ -671,7 +663,7 @@ static void test_truncated(const truncation_case *k)
     }
 
     ictus_source *src;
-    ictus_error err = {0};
+    err = (ictus_error){0};
     CHECK_MSG(ictus_source_open(cut, NULL, &src, &err) == ICTUS_ERR_TRUNCATED, "%s: %s", k->name, err.msg);
     ictus_source_close(src);
     check_message(&err, cut, "truncated: the data ends at frame");
@@ -708,7 +700,7 @@ static void test_truncated(const truncation_case *k)
 static void test_unfinished(uint32_t placeholder, int64_t frames_found)
 {
     const int64_t frames = 3000;
-    const char *whole = tmp_path("whole-unfinished.wav"), *path = tmp_path("unfinished.wav");
+    const char *whole = support_path(tmp_dir, "whole-unfinished.wav"), *path = support_path(tmp_dir, "unfinished.wav");
     int32_t *v = make_signal(1, frames, 16, 1000);
     write_int(whole, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1000, 1, frames, v);
     free(v);
@@ -742,7 +734,7 @@ static void test_degenerate(void)
     ictus_error err = {0};
     ictus_source *src;
 
-    const char *empty = tmp_path("empty.wav");
+    const char *empty = support_path(tmp_dir, "empty.wav");
     write_int(empty, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1000, 2, 0, NULL);
     CHECK_MSG(ictus_source_open(empty, NULL, &src, &err) == ICTUS_OK, "%s", err.msg);
     if (src) {
@@ -757,7 +749,7 @@ static void test_degenerate(void)
         ictus_source_close(src);
     }
 
-    const char *one = tmp_path("one.wav");
+    const char *one = support_path(tmp_dir, "one.wav");
     int32_t frame[2] = {INT32_MIN, 1234 << 16};
     write_int(one, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1000, 2, 1, frame);
     recording r;
@@ -769,7 +761,7 @@ static void test_degenerate(void)
     }
     recording_free(&r);
 
-    const char *text = tmp_path("notes.txt");
+    const char *text = support_path(tmp_dir, "notes.txt");
     FILE *f = fopen(text, "w");
     fputs("animal,model\nA1,kainate\n", f);
     fclose(f);
@@ -781,11 +773,7 @@ static void test_degenerate(void)
 
 int main(void)
 {
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/ictus-test-sndfile-XXXXXX");
-    if (!mkdtemp(tmp_dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    tmp_dir = support_tmpdir("sndfile");
     if (check_have_shared_data())
         test_conformance();
     else
@@ -801,12 +789,6 @@ int main(void)
     test_unfinished(0, 0);
     test_degenerate();
 
-    DIR *d = opendir(tmp_dir);
-    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
-        if (e->d_name[0] != '.')
-            unlink(tmp_path(e->d_name));
-    if (d)
-        closedir(d);
-    rmdir(tmp_dir);
+    support_tmpdir_remove(tmp_dir);
     return check_done("test_sndfile");
 }

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
 static const char *write_file(const char *name, const char *text)
 {
-    static char path[256];
-    snprintf(path, sizeof path, "build/%s", name);
+    const char *path = support_path("build", name);
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);

@@ -45,27 +45,25 @@
 
 #include "base/walltime.h"
 #include "tests/check.h"
+#include "base/path.h"
+#include "base/readfile.h"
+#include "base/strbuf.h"
+#include "base/vec.h"
+#include "tests/support_tmp.h"
 
-static char tmp_dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char paths[8][256];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 256, "%s/%s", tmp_dir, name);
-    return p;
-}
+static char *tmp_dir;
 
 /* Remove a database and its WAL side files. */
 static void remove_db(const char *path)
 {
-    char side[300];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char file[ICTUS_PATH_MAX];
+        ictus_error err;
+        if (CHECK_MSG(ictus_path_format(file, sizeof file, &err, "%s%s", path, suffixes[i]) ==
+                          ICTUS_OK, "%s", err.msg))
+            unlink(file);
+    }
 }
 
 static ictus_store *open_ok(const char *path)
@@ -87,23 +85,7 @@ static ictus_store *open_ok(const char *path)
  * Canonical dump: every table, without surrogate ids, in a fixed order.
  * ---------------------------------------------------------------------- */
 
-typedef struct {
-    char *text;
-    size_t len, cap;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->text = realloc(b->text, b->cap);
-    }
-    memcpy(b->text + b->len, s, n + 1);
-    b->len += n;
-}
-
-static void dump_query(sqlite3 *db, const char *sql, strbuf *b)
+static void dump_query(sqlite3 *db, const char *sql, ictus_strbuf *b)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -113,10 +95,10 @@ static void dump_query(sqlite3 *db, const char *sql, strbuf *b)
     while (sqlite3_step(st) == SQLITE_ROW) {
         for (int c = 0; c < sqlite3_column_count(st); c++) {
             const unsigned char *t = sqlite3_column_text(st, c);
-            sb_add(b, c ? "|" : "");
-            sb_add(b, t ? (const char *)t : "NULL");
+            ictus_strbuf_add(b, c ? "|" : "");
+            ictus_strbuf_add(b, t ? (const char *)t : "NULL");
         }
-        sb_add(b, "\n");
+        ictus_strbuf_add(b, "\n");
     }
     sqlite3_finalize(st);
 }
@@ -141,13 +123,12 @@ static char *dump(ictus_store *s)
         "SELECT path, animal, channel, start_us, end_us, verdict, racine, reviewer, "
         "reviewed_unix_us, note FROM reviews ORDER BY 1, 2, 3, 4",
     };
-    strbuf b = {0};
-    sb_add(&b, "");
+    ictus_strbuf b = {0};
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
-        sb_add(&b, "--\n");
+        ictus_strbuf_add(&b, "--\n");
         dump_query(ictus_store_db(s), queries[i], &b);
     }
-    return b.text;
+    return ictus_strbuf_take(&b);
 }
 
 static int64_t count_rows(ictus_store *s, const char *table)
@@ -302,7 +283,7 @@ static void expect_open_error(const char *path, ictus_status want, const char *f
 
 static void test_schema_and_open_errors(void)
 {
-    const char *path = tmp_path("new.db");
+    const char *path = support_path(tmp_dir, "new.db");
     remove_db(path);
     check_fresh_schema(path);
 
@@ -316,37 +297,37 @@ static void test_schema_and_open_errors(void)
     ictus_store_close(s);
 
     /* A 0-byte file and a version-0 SQLite file with no tables are migrated. */
-    const char *empty = tmp_path("empty.db");
+    const char *empty = support_path(tmp_dir, "empty.db");
     remove_db(empty);
     FILE *f = fopen(empty, "wb");
     fclose(f);
     check_fresh_schema(empty);
-    const char *v0 = tmp_path("v0.db");
+    const char *v0 = support_path(tmp_dir, "v0.db");
     make_sqlite(v0, "CREATE TABLE t (x); DROP TABLE t;");
     check_fresh_schema(v0);
 
     /* A newer schema is refused and left untouched. */
-    const char *newer = tmp_path("newer.db");
+    const char *newer = support_path(tmp_dir, "newer.db");
     char sql[128];
     snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = 99;", 0x69637473);
     make_sqlite(newer, sql);
     expect_open_error(newer, ICTUS_ERR_DB, "newer ictus (schema version 99");
 
-    const char *foreign = tmp_path("foreign.db");
+    const char *foreign = support_path(tmp_dir, "foreign.db");
     make_sqlite(foreign, "CREATE TABLE customers (name TEXT);");
     expect_open_error(foreign, ICTUS_ERR_FORMAT, "another program");
-    const char *foreign_uv = tmp_path("foreign_uv.db");
+    const char *foreign_uv = support_path(tmp_dir, "foreign_uv.db");
     make_sqlite(foreign_uv, "PRAGMA user_version = 3;");
     expect_open_error(foreign_uv, ICTUS_ERR_FORMAT, "another program");
 
-    const char *text = tmp_path("notes.db");
+    const char *text = support_path(tmp_dir, "notes.db");
     f = fopen(text, "wb");
     for (int i = 0; i < 200; i++)
         fputs("this is not a database. ", f);
     fclose(f);
     expect_open_error(text, ICTUS_ERR_FORMAT, "not an SQLite database");
 
-    const char *edf = tmp_path("recording.edf");
+    const char *edf = support_path(tmp_dir, "recording.edf");
     f = fopen(edf, "wb");
     fputs("0       ", f);
     for (int i = 0; i < 248; i++)
@@ -354,20 +335,14 @@ static void test_schema_and_open_errors(void)
     fclose(f);
     expect_open_error(edf, ICTUS_ERR_FORMAT, "not an SQLite database");
 
-    char missing_dir[300];
-    snprintf(missing_dir, sizeof missing_dir, "%s/no/such/dir/ictus.db", tmp_dir);
-    expect_open_error(missing_dir, ICTUS_ERR_IO, "cannot open");
+    expect_open_error(support_path(tmp_dir, "no/such/dir/ictus.db"), ICTUS_ERR_IO, "cannot open");
     expect_open_error(tmp_dir, ICTUS_ERR_IO, "cannot open");
-    char through_file[300];
-    snprintf(through_file, sizeof through_file, "%s/ictus.db", text);
-    expect_open_error(through_file, ICTUS_ERR_IO, "cannot open");
+    expect_open_error(support_path(text, "ictus.db"), ICTUS_ERR_IO, "cannot open");
     /* A directory the process may not write to (permissions do not bind root). */
     if (geteuid() != 0) {
-        const char *locked = tmp_path("locked");
+        const char *locked = support_path(tmp_dir, "locked");
         mkdir(locked, 0555);
-        char inside[300];
-        snprintf(inside, sizeof inside, "%s/ictus.db", locked);
-        expect_open_error(inside, ICTUS_ERR_IO, "cannot open or create");
+        expect_open_error(support_path(locked, "ictus.db"), ICTUS_ERR_IO, "cannot open or create");
         rmdir(locked);
     }
     remove(edf);
@@ -391,7 +366,7 @@ static int64_t count_events_of(ictus_store *s, const char *path, const char *ani
 
 static void test_put_replace_idempotent(void)
 {
-    const char *path = tmp_path("put.db");
+    const char *path = support_path(tmp_dir, "put.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "ihka-mouse@1");
@@ -487,7 +462,7 @@ static void test_put_replace_idempotent(void)
 
 static void test_failures_keep_results(void)
 {
-    const char *path = tmp_path("fail.db");
+    const char *path = support_path(tmp_dir, "fail.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "ihka-mouse@1");
@@ -631,7 +606,7 @@ static void check_integrity(ictus_store *s)
 
 static void test_crash_safety(void)
 {
-    const char *path = tmp_path("crash.db");
+    const char *path = support_path(tmp_dir, "crash.db");
     static results a, b, c, c_old;
     /* a: old results of day1 (40 events); b: new ones (30 events); c: another
      * recording (grouped case). */
@@ -684,7 +659,7 @@ static void test_crash_safety(void)
 
 static void test_groups(void)
 {
-    const char *path = tmp_path("group.db");
+    const char *path = support_path(tmp_dir, "group.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "p@1");
@@ -755,7 +730,7 @@ static double uniform(void)
 
 static void test_analysable(void)
 {
-    const char *path = tmp_path("analysable.db");
+    const char *path = support_path(tmp_dir, "analysable.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "p@1");
@@ -869,19 +844,14 @@ static event_list query_events(ictus_store *s, const char *animal, int64_t t0, i
 
 static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return strdup("");
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return strdup(buf);
+    char *text;
+    size_t n;
+    return ictus_read_file(path, &text, &n, NULL) == ICTUS_OK ? text : strdup("");
 }
 
 static void test_events_reviews_export(void)
 {
-    const char *path = tmp_path("events.db");
+    const char *path = support_path(tmp_dir, "events.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "ihka-mouse@1");
@@ -928,7 +898,7 @@ static void test_events_reviews_export(void)
     CHECK_INT(count_rows(s, "reviews"), 1);
 
     /* Export: exact and repeatable. */
-    const char *csv = tmp_path("events.csv");
+    const char *csv = support_path(tmp_dir, "events.csv");
     OK(ictus_store_export_events(s, csv, &err_));
     char *first = read_text(csv);
     OK(ictus_store_export_events(s, csv, &err_));
@@ -947,9 +917,8 @@ static void test_events_reviews_export(void)
     for (const char *p = first; *p; p++)
         lines += *p == '\n';
     CHECK_INT(lines, 1 + 8);
-    char bad_out[300];
-    snprintf(bad_out, sizeof bad_out, "%s/missing/events.csv", tmp_dir);
-    CHECK(ictus_store_export_events(s, bad_out, &err) == ICTUS_ERR_IO);
+    CHECK(ictus_store_export_events(s, support_path(tmp_dir, "missing/events.csv"), &err) ==
+          ICTUS_ERR_IO);
     free(first);
     free(second);
     remove(csv);
@@ -970,7 +939,7 @@ static void test_events_reviews_export(void)
 
 static void test_injection(void)
 {
-    const char *path = tmp_path("inject.db");
+    const char *path = support_path(tmp_dir, "inject.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     int64_t run = start_run(s, "p'); DROP TABLE runs; --");
@@ -1038,7 +1007,7 @@ static ictus_status collect_channel(void *ctx, int idx, const ictus_store_channe
 
 static void test_runs_touch_channels(void)
 {
-    const char *path = tmp_path("touch.db");
+    const char *path = support_path(tmp_dir, "touch.db");
     remove_db(path);
     ictus_store *s = open_ok(path);
     if (!s)
@@ -1081,11 +1050,7 @@ static void test_runs_touch_channels(void)
 
 int main(void)
 {
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/test_store.XXXXXX");
-    if (!mkdtemp(tmp_dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    tmp_dir = support_tmpdir("store");
     test_schema_and_open_errors();
     test_put_replace_idempotent();
     test_failures_keep_results();
@@ -1095,12 +1060,6 @@ int main(void)
     test_events_reviews_export();
     test_injection();
     test_runs_touch_channels();
-    static const char *const dbs[] = {"new.db",   "empty.db", "v0.db",     "newer.db",
-                                      "foreign.db", "foreign_uv.db", "put.db", "fail.db",
-                                      "crash.db", "group.db", "analysable.db", "events.db",
-                                      "inject.db", "touch.db"};
-    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
-        remove_db(tmp_path(dbs[i]));
-    rmdir(tmp_dir);
+    support_tmpdir_remove(tmp_dir);
     return check_done("test_store");
 }

@@ -29,25 +29,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "base/walltime.h"
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
-static char dir[64];
+static char *dir;
 
 static void write_file(const char *name, const char *text)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
+    FILE *f = fopen(support_path(dir, name), "wb");
     fputs(text, f);
     fclose(f);
 }
 
 static void remove_file(const char *name)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    unlink(path);
+    unlink(support_path(dir, name));
 }
 
 static const char valid_ini[] =
@@ -583,23 +581,43 @@ static void test_fatal_and_optional(void)
     ictus_study_destroy(s);
 }
 
+/* A [drugs] list longer than any fixed buffer is named whole in the
+ * problem (it was cut at 511 bytes). */
+static void test_long_drug_list(void)
+{
+    write_valid_study();
+    ictus_strbuf ini = {0}, want = {0};
+    ictus_strbuf_add(&ini, "[study]\npreset = ihka-mouse\nmains_hz = 50\n[drugs]\n");
+    ictus_strbuf_add(&want, "unknown drug \"carbamazepine\" (study.ini [drugs] lists: ");
+    for (int i = 0; i < 40; i++) {
+        ictus_strbuf_addf(&ini, "compound-%02d-of-a-long-series = 10\n", i);
+        ictus_strbuf_addf(&want, "%scompound-%02d-of-a-long-series", i ? ", " : "", i);
+    }
+    ictus_strbuf_add(&want, ")");
+    CHECK(want.len > 1024);
+    write_file("study.ini", ictus_strbuf_text(&ini));
+    write_file("dosing.csv", "animal,period,drug,dose_mg_kg,route,start,end,tolerated,"
+                             "plasma_level\n"
+                             "m1,treatment,carbamazepine,20,ip,2026-01-15T08:00,2026-01-29T08:00,,\n");
+    ictus_study *s = load_ok();
+    CHECK(s && s->n_drugs == 40);
+    CHECK_MSG(s && s->problems.n == 1 && strstr(s->problems.lines[0], ictus_strbuf_text(&want)),
+              "%s", s && s->problems.n ? s->problems.lines[0] : "no problem");
+    ictus_study_destroy(s);
+    ictus_strbuf_free(&ini);
+    ictus_strbuf_free(&want);
+}
+
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/test_study.XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    dir = support_tmpdir("study");
     test_valid_study();
     test_dosing_rules();
     test_recording_rules();
     test_animal_and_label_rules();
     test_encodings();
     test_fatal_and_optional();
-    static const char *const files[] = {"study.ini", "animals.csv", "recordings.csv", "dosing.csv",
-                                        "annotations.csv"};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        remove_file(files[i]);
-    rmdir(dir);
+    test_long_drug_list();
+    support_tmpdir_remove(dir);
     return check_done("test_study");
 }

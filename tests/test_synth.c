@@ -3,8 +3,7 @@
  * rates, the rate multiplier, the signal's spectral and amplitude facts
  * (DOMAIN §4, §4b) measured on generated samples, EDF+/FLAC read back
  * through ictus_source_open(), and the drug protocol's truth (dosing.h). */
-#define _XOPEN_SOURCE 700 /* nftw() */
-#include <ftw.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,9 @@
 #include "tests/check.h"
 #include "pipeline/source/source.h"
 #include "pipeline/features/spectrum.h"
+#include "base/csvtable.h"
+#include "base/path.h"
+#include "base/readfile.h"
 #include "base/walltime.h"
 #include "protocols/analysis.h"
 #include "protocols/study.h"
@@ -20,99 +22,57 @@
 #include "synth/seizures.h"
 #include "synth/recording.h"
 #include "synth/study_writer.h"
+#include "tests/support_tmp.h"
 
 /* ---------------------------------------------------------------- helpers */
 
-static char tmp_root[] = "/tmp/test_synth_XXXXXX";
+static char *tmp_root;
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+static char *read_all(const char *path, size_t *size)
 {
-    return remove(path);
-}
-
-static char *read_all(const char *path, long *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    *size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)*size + 1);
-    if (fread(buf, 1, (size_t)*size, f) != (size_t)*size) {
-        free(buf);
-        buf = NULL;
-    } else {
-        buf[*size] = '\0';
-    }
-    fclose(f);
-    return buf;
+    char *bytes;
+    return ictus_read_file(path, &bytes, size, NULL) == ICTUS_OK ? bytes : NULL;
 }
 
 /* 1 when both files exist and hold the same bytes, 0 when they differ,
  * -1 when one is missing. */
 static int same_file(const char *a, const char *b)
 {
-    long na, nb;
+    size_t na, nb;
     char *x = read_all(a, &na), *y = read_all(b, &nb);
-    int same = !x || !y ? -1 : na == nb && memcmp(x, y, (size_t)na) == 0;
+    int same = !x || !y ? -1 : na == nb && memcmp(x, y, na) == 0;
     free(x);
     free(y);
     return same;
 }
 
-/* A CSV file of our own writing (no quotes): rows of fields. */
+/* A CSV file the generator wrote, read with base/csvtable.h; rows are
+ * numbered as in the file, row 0 being the header. */
 typedef struct {
-    int n_rows, n_cols;
-    char *text;
-    char **field; /* [row * n_cols + col]; row 0 is the header */
+    ictus_csv *csv;
+    int n_rows; /* the header and the data rows */
 } table;
 
 static bool table_read(const char *path, table *t)
 {
-    long size;
-    memset(t, 0, sizeof *t);
-    t->text = read_all(path, &size);
-    if (!t->text)
-        return false;
-    int lines = 0;
-    for (long i = 0; i < size; i++)
-        lines += t->text[i] == '\n';
-    char *header_end = strchr(t->text, '\n');
-    for (char *p = t->text; p < header_end; p++)
-        t->n_cols += *p == ',';
-    t->n_cols++;
-    t->field = calloc((size_t)lines * (size_t)t->n_cols, sizeof *t->field);
-    char *line = t->text;
-    for (int r = 0; r < lines; r++) {
-        char *end = strchr(line, '\n');
-        *end = '\0';
-        char *f = line;
-        for (int c = 0; c < t->n_cols && f; c++) {
-            char *comma = strchr(f, ',');
-            if (comma)
-                *comma = '\0';
-            t->field[r * t->n_cols + c] = f;
-            f = comma ? comma + 1 : NULL;
-        }
-        line = end + 1;
-    }
-    t->n_rows = lines;
-    return true;
+    ictus_error err;
+    bool ok = ictus_csv_read(path, &t->csv, &err) == ICTUS_OK;
+    if (!ok)
+        fprintf(stderr, "%s\n", err.msg);
+    t->n_rows = ok ? 1 + ictus_csv_rows(t->csv) : 0;
+    return ok;
 }
 
+/* Field `column` of data row `row` >= 1; NULL when the column is absent. */
 static const char *cell(const table *t, int row, const char *column)
 {
-    for (int c = 0; c < t->n_cols; c++)
-        if (t->field[c] && !strcmp(t->field[c], column))
-            return t->field[row * t->n_cols + c] ? t->field[row * t->n_cols + c] : "";
-    return NULL;
+    int col = ictus_csv_column(t->csv, column);
+    return col < 0 ? NULL : ictus_csv_field(t->csv, row - 1, col);
 }
 
 static void table_free(table *t)
 {
-    free(t->text);
-    free(t->field);
+    ictus_csv_destroy(t->csv);
 }
 
 static ictus_synth_study study_settings(const char *model, int animals, int days, double hours,
@@ -124,11 +84,6 @@ static ictus_synth_study study_settings(const char *model, int animals, int days
                            .n_threads = 1,
                            .start_us = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0)};
     return s;
-}
-
-static void make_dir_path(char *out, size_t size, const char *name)
-{
-    snprintf(out, size, "%s/%s", tmp_root, name);
 }
 
 /* ---------------------------------------------------------------- streaming */
@@ -184,22 +139,21 @@ static const char *const tables[] = {"study.ini", "animals.csv", "recordings.csv
 static void compare_studies(const char *a, const char *b, bool same)
 {
     table rec;
-    char path[4096], other[4096];
-    snprintf(path, sizeof path, "%s/recordings.csv", a);
+    const char *path = support_path(a, "recordings.csv"), *other;
     if (!CHECK(table_read(path, &rec)))
         return;
     int n_same = 0, n_files = 0;
     for (int r = 1; r < rec.n_rows; r++) {
-        snprintf(path, sizeof path, "%s/recordings/%s", a, cell(&rec, r, "file"));
-        snprintf(other, sizeof other, "%s/recordings/%s", b, cell(&rec, r, "file"));
+        path = support_path(support_path(a, "recordings"), cell(&rec, r, "file"));
+        other = support_path(support_path(b, "recordings"), cell(&rec, r, "file"));
         n_same += same_file(path, other) == 1;
         n_files++;
     }
     if (same) {
         CHECK_INT(n_same, n_files);
         for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
-            snprintf(path, sizeof path, "%s/%s", a, tables[t]);
-            snprintf(other, sizeof other, "%s/%s", b, tables[t]);
+            path = support_path(a, tables[t]);
+            other = support_path(b, tables[t]);
             CHECK_MSG(same_file(path, other) == 1, "%s differs", tables[t]);
         }
     } else {
@@ -211,10 +165,8 @@ static void compare_studies(const char *a, const char *b, bool same)
 
 static void test_determinism(void)
 {
-    char d1[256], d2[256], d3[256];
-    make_dir_path(d1, sizeof d1, "ihka");
-    make_dir_path(d2, sizeof d2, "ihka_threads");
-    make_dir_path(d3, sizeof d3, "ihka_seed");
+    const char *d1 = support_path(tmp_root, "ihka"), *d2 = support_path(tmp_root, "ihka_threads"),
+               *d3 = support_path(tmp_root, "ihka_seed");
     ictus_synth_study s = study_settings("ihka-mouse", 2, 2, 0.5, 250);
     s.gaps = true;
     ictus_error err = {0};
@@ -256,10 +208,9 @@ static void check_study(const char *dir, const char *model, int n_animals, int n
     CHECK_INT(study->n_recordings, n_animals * n_files);
 
     table truth, art;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/truth.csv", dir);
+    const char *path = support_path(dir, "truth.csv");
     CHECK(table_read(path, &truth));
-    snprintf(path, sizeof path, "%s/artefacts.csv", dir);
+    path = support_path(dir, "artefacts.csv");
     CHECK(table_read(path, &art));
     static const char *const types[] = {"hpd", "convulsive", "evoked", NULL};
     static const char *const kinds[] = {"grooming", "chewing", "movement", "pop", "dropout",
@@ -268,7 +219,7 @@ static void check_study(const char *dir, const char *model, int n_animals, int n
     int rows_seen = 0, gaps_seen = 0;
     for (int r = 0; r < study->n_recordings; r++) {
         const ictus_recording_entry *e = &study->recordings[r];
-        snprintf(path, sizeof path, "%s/%s", dir, e->path);
+        path = support_path(dir, e->path);
         ictus_source *src;
         if (!CHECK_MSG(ictus_source_open(path, NULL, &src, &err) == ICTUS_OK, "%s", err.msg))
             continue;
@@ -344,20 +295,18 @@ static void check_study(const char *dir, const char *model, int n_animals, int n
 
 static void test_study_directory(void)
 {
-    char dir[256];
-    make_dir_path(dir, sizeof dir, "ihka");
+    const char *dir = support_path(tmp_root, "ihka");
     check_study(dir, "ihka-mouse", 2, 2, 1800);
     /* every third file (animal-major) has gaps: files 0 and 3 of 4 */
     ictus_source *src;
     ictus_error err = {0};
-    char path[4096];
-    snprintf(path, sizeof path, "%s/recordings/M01_20260105_080000.edf", dir);
+    const char *path = support_path(dir, "recordings/M01_20260105_080000.edf");
     if (CHECK(ictus_source_open(path, NULL, &src, &err) == ICTUS_OK)) {
         CHECK_INT(ictus_source_info(src)->format, ICTUS_FORMAT_EDFPLUS_D);
         CHECK(ictus_source_info(src)->n_segments > 1);
         ictus_source_close(src);
     }
-    snprintf(path, sizeof path, "%s/recordings/M01_20260105_083000.edf", dir);
+    path = support_path(dir, "recordings/M01_20260105_083000.edf");
     if (CHECK(ictus_source_open(path, NULL, &src, &err) == ICTUS_OK)) {
         CHECK_INT(ictus_source_info(src)->format, ICTUS_FORMAT_EDFPLUS_C);
         ictus_source_close(src);
@@ -373,8 +322,8 @@ static void test_study_directory(void)
  * at the digital limits, and seizures never do. */
 static void test_kindling(void)
 {
-    char dir[256], path[4096];
-    make_dir_path(dir, sizeof dir, "kindling");
+    const char *dir, *path;
+    dir = support_path(tmp_root, "kindling");
     ictus_synth_study s = study_settings("6hz-kindling-mouse", 3, 2, 0.5, 250);
     s.start_us = ictus_walltime_from_civil(2026, 1, 5, 9, 50, 0, 0);
     s.n_threads = 2;
@@ -384,10 +333,10 @@ static void test_kindling(void)
     check_study(dir, "6hz-kindling-mouse", 3, 2, 1800);
 
     table stim, truth;
-    snprintf(path, sizeof path, "%s/stimulations.csv", dir);
+    path = support_path(dir, "stimulations.csv");
     if (!CHECK(table_read(path, &stim)))
         return;
-    snprintf(path, sizeof path, "%s/truth.csv", dir);
+    path = support_path(dir, "truth.csv");
     CHECK(table_read(path, &truth));
     /* files 09:50-10:20 hold the 10:00 stimulations; 10:20-10:50 none */
     CHECK_INT(stim.n_rows - 1, 3);
@@ -410,7 +359,7 @@ static void test_kindling(void)
         CHECK_INT(evoked, racine > 0);
 
         /* the file: annotation, samples, clipping */
-        snprintf(path, sizeof path, "%s/recordings/%s", dir, cell(&stim, r, "recording"));
+        path = support_path(support_path(dir, "recordings"), cell(&stim, r, "recording"));
         ictus_source *src;
         if (!CHECK(ictus_source_open(path, NULL, &src, &err) == ICTUS_OK))
             continue;
@@ -470,8 +419,7 @@ static void test_kindling(void)
  * stimulus and nowhere a seizure is. */
 static void test_clipping(void)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/clip.edf", tmp_root);
+    const char *path = support_path(tmp_root, "clip.edf");
     ictus_synth_study s = study_settings("6hz-kindling-mouse", 1, 1, 0.25, 250);
     s.start_us = ictus_walltime_from_civil(2026, 1, 5, 9, 55, 0, 0);
     ictus_synth_animal a;
@@ -522,8 +470,8 @@ static void test_clipping(void)
 
 static void test_flac(void)
 {
-    char dir[256], path[4096];
-    make_dir_path(dir, sizeof dir, "flac");
+    const char *dir, *path;
+    dir = support_path(tmp_root, "flac");
     ictus_synth_study s = study_settings("dravet-mouse", 1, 2, 0.05, 250);
     s.n_channels = 3;
     s.format = ICTUS_SYNTH_FLAC;
@@ -532,13 +480,13 @@ static void test_flac(void)
         return;
     check_study(dir, "dravet-mouse", 1, 2, 180);
     table rec;
-    snprintf(path, sizeof path, "%s/recordings.csv", dir);
+    path = support_path(dir, "recordings.csv");
     if (!CHECK(table_read(path, &rec)))
         return;
     CHECK_STR(cell(&rec, 1, "file"), "M01_20260105_080000.flac");
     CHECK_STR(cell(&rec, 1, "channels"), "HPC=1;CTX=2;HPC2=3");
     CHECK_STR(cell(&rec, 2, "start_time"), "2026-01-05T08:03:00");
-    snprintf(path, sizeof path, "%s/recordings/%s", dir, cell(&rec, 2, "file"));
+    path = support_path(support_path(dir, "recordings"), cell(&rec, 2, "file"));
     ictus_source *src;
     if (CHECK(ictus_source_open(path, NULL, &src, &err) == ICTUS_OK)) {
         ictus_synth_animal a;
@@ -755,8 +703,7 @@ typedef struct {
 static void count_truth(const char *dir, const ictus_study *study, truth_counts *tc)
 {
     table truth;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/truth.csv", dir);
+    const char *path = support_path(dir, "truth.csv");
     if (!CHECK(table_read(path, &truth)))
         return;
     int64_t *last = calloc((size_t)study->n_animals, sizeof *last);
@@ -817,8 +764,7 @@ static void check_responses(const char *dir, int n_animals, double base_h, doubl
     truth_counts *tc = calloc((size_t)n_animals, sizeof *tc);
     count_truth(dir, study, tc);
     table resp;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/responses.csv", dir);
+    const char *path = support_path(dir, "responses.csv");
     if (!CHECK(table_read(path, &resp)))
         goto done;
     CHECK_INT(resp.n_rows - 1, 2 * n_animals);
@@ -878,8 +824,7 @@ done:
  * threads, while the effects were planned on one) says. */
 static void test_protocol(void)
 {
-    char dir[256];
-    make_dir_path(dir, sizeof dir, "protocol");
+    const char *dir = support_path(tmp_root, "protocol");
     ictus_synth_protocol p = {.baseline_s = 2 * 3600, .drug_s = 3 * 3600, .washout_s = 3600,
                               .min_rate_per_24h = 80};
     CHECK_INT(ictus_synth_protocol_files(&p, 1), 9);
@@ -912,7 +857,7 @@ static void test_protocol(void)
     bad = s;
     bad.protocol = &tiny;
     bad.n_days = 3;
-    make_dir_path(dir, sizeof dir, "protocol_tiny");
+    dir = support_path(tmp_root, "protocol_tiny");
     CHECK_INT(ictus_synth_study_write(&bad, dir, &err), ICTUS_ERR_USAGE);
     CHECK_MSG(strstr(err.msg, "animal M0") != NULL, "%s", err.msg);
     struct stat st;
@@ -1345,20 +1290,44 @@ static void test_settings(void)
     CHECK(ictus_synth_model_find("no-such-model") == NULL);
 
     /* degenerate but valid: one channel, one-second files, 100 Hz */
-    char dir[256];
-    make_dir_path(dir, sizeof dir, "tiny");
+    const char *dir = support_path(tmp_root, "tiny");
     s = study_settings("convulsive-rat", 2, 3, 1.0 / 3600, 100);
     s.n_channels = 1;
     if (CHECK_MSG(ictus_synth_study_write(&s, dir, &err) == ICTUS_OK, "%s", err.msg))
         check_study(dir, "convulsive-rat", 2, 3, 1);
 }
 
+/* An output directory whose files' paths would not fit ICTUS_PATH_MAX is
+ * refused with a message naming the path; before, the recordings were
+ * written under names cut short. */
+static void test_long_dir(void)
+{
+    const char *dir = support_path(tmp_root, "long");
+    CHECK(mkdir(dir, 0777) == 0);
+    ictus_synth_study s = study_settings("convulsive-rat", 1, 1, 1.0 / 3600, 100);
+    s.n_channels = 1;
+    ictus_error err = {0};
+    /* DIR/recordings fits; DIR/recordings/M01_20260105_080000.edf does not */
+    const char *long_dir = support_long_path(dir, ICTUS_PATH_MAX - 1 - strlen("/recordings/M01"));
+    CHECK_INT(ictus_synth_study_write(&s, long_dir, &err), ICTUS_ERR_USAGE);
+    CHECK_MSG(strncmp(err.msg, dir, strlen(dir)) == 0, "%s", err.msg);
+    CHECK_MSG(strstr(err.msg, "path longer than 4095 bytes") != NULL, "%s", err.msg);
+    DIR *d = opendir(support_path(dir, "recordings"));
+    int n_files = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        n_files += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    CHECK_INT(n_files, 0);
+    /* DIR/recordings does not fit either: nothing is made */
+    long_dir = support_long_path(dir, ICTUS_PATH_MAX - 4);
+    CHECK_INT(ictus_synth_study_write(&s, long_dir, &err), ICTUS_ERR_USAGE);
+    CHECK_MSG(strstr(err.msg, "path longer than 4095 bytes") != NULL, "%s", err.msg);
+}
+
 int main(void)
 {
-    if (!mkdtemp(tmp_root)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    tmp_root = support_tmpdir("synth");
     test_block_invariance();
     test_animals_and_drift();
     test_hypnogram();
@@ -1375,6 +1344,7 @@ int main(void)
     test_signal("dravet-mouse", ICTUS_SYNTH_GTCS, 2, 8);
     test_signal("convulsive-rat", ICTUS_SYNTH_CONVULSIVE, 2, 6);
     test_settings();
-    nftw(tmp_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_long_dir();
+    support_tmpdir_remove(tmp_root);
     return check_done("test_synth");
 }

@@ -31,6 +31,7 @@
 #include "pipeline/source/edf_header.h"
 #include "pipeline/source/edf_lock.h"
 #include "pipeline/source/edf_tal.h"
+#include "base/vec.h"
 
 /* Default block: about this much time, and at most this many bytes. */
 #define BLOCK_TICKS (64 * ICTUS_EDF_TICKS_PER_S)
@@ -175,10 +176,7 @@ static void collect(void *ctx, int64_t onset_ticks, int64_t duration_ticks, cons
                     size_t len)
 {
     annotation_list *list = ctx;
-    if (list->n == list->cap) {
-        list->cap = list->cap ? 2 * list->cap : 64;
-        list->items = ictus_xrealloc(list->items, (size_t)list->cap * sizeof *list->items);
-    }
+    ICTUS_GROW(list->items, list->n + 1, list->cap);
     found_annotation *a = &list->items[list->n];
     a->onset_ticks = onset_ticks;
     a->duration_ticks = duration_ticks;

@@ -19,6 +19,7 @@
 #include "pipeline/source/edf_lock.h"
 #include "pipeline/source/edf_tal.h"
 #include "base/walltime.h"
+#include "base/vec.h"
 
 /* Room in the annotation signal of each EDF+D record: the time-keeping TAL
  * ("+" 12 digits "." 7 digits, 0x14 0x14 0x00) and, per annotation, onset,
@@ -534,11 +535,7 @@ static ictus_status own_write(ictus_edfwriter *w, int64_t offset_us, const float
     unsigned char *tal = record + w->annotation_at;
     memset(tal, 0, (size_t)w->annotation_bytes);
     timekeeping_tal(w, offset_us, tal);
-    if (w->n_records == w->records_cap) {
-        w->records_cap = w->records_cap ? 2 * w->records_cap : 1024;
-        w->record_start_us = ictus_xrealloc(w->record_start_us,
-                                            (size_t)w->records_cap * sizeof *w->record_start_us);
-    }
+    ICTUS_GROW(w->record_start_us, w->n_records + 1, w->records_cap);
     w->record_start_us[w->n_records] = offset_us;
     w->buffered++;
     return w->buffered < w->buffer_records ? ICTUS_OK : own_flush(w, err);
@@ -548,10 +545,7 @@ static ictus_status own_write(ictus_edfwriter *w, int64_t offset_us, const float
 static void own_annotate(ictus_edfwriter *w, int64_t onset_us, int64_t duration_us,
                          const char *text)
 {
-    if (w->n_annotations == w->pending_cap) {
-        w->pending_cap = w->pending_cap ? 2 * w->pending_cap : 64;
-        w->pending = ictus_xrealloc(w->pending, (size_t)w->pending_cap * sizeof *w->pending);
-    }
+    ICTUS_GROW(w->pending, w->n_annotations + 1, w->pending_cap);
     pending_annotation *a = &w->pending[w->n_annotations];
     a->onset_us = onset_us;
     a->duration_us = duration_us;

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/path.h"
+
 static const ictus_reader *const readers[] = {&ictus_reader_edf, &ictus_reader_sndfile};
 
 ictus_status ictus_source_open(const char *path, const ictus_source_options *opt,
@@ -36,9 +38,9 @@ ictus_status ictus_source_open(const char *path, const ictus_source_options *opt
             reader = readers[i];
     /* A file named .edf/.bdf that is not one: say so, rather than what the
      * sound-file fallback makes of it. */
-    const char *dot = strrchr(path, '.');
-    if (reader != &ictus_reader_edf && dot &&
-        (strcasecmp(dot, ".edf") == 0 || strcasecmp(dot, ".bdf") == 0 || strcasecmp(dot, ".rec") == 0))
+    if (reader != &ictus_reader_edf &&
+        (ictus_path_has_suffix(path, ".edf") || ictus_path_has_suffix(path, ".bdf") ||
+         ictus_path_has_suffix(path, ".rec")))
         return ictus_fail(err, ICTUS_ERR_FORMAT,
                           "%s: not an EDF or BDF file: it does not start with \"0       \" (EDF) "
                           "or \"\\xffBIOSEMI\" (BDF)", path);
