@@ -83,7 +83,7 @@ bool support_store_recording(support_store *s, const char *animal, int64_t start
     if (ictus_path_format(path, sizeof path, &err, "recordings/%s/%d.edf", animal,
                           ++s->n_recordings) != ICTUS_OK) {
         fprintf(stderr, "support_store_recording: %s\n", err.msg);
-        free(units);
+        free(analysable_us);
         free(events);
         return false;
     }

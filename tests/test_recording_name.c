@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "check.h"
+#include "tests/check.h"
 #include "pipeline/source/recording_name.h"
 
 static void test_recording_names(void)

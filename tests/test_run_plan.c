@@ -12,10 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check.h"
+#include "tests/check.h"
 #include "nightly/plan.h"
 #include "protocols/study.h"
-#include "support_study.h"
+#include "tests/support_study.h"
+#include "tests/support_tmp.h"
 
 /* Drop table `table` of DIR/ictus.db through a connection of its own. */
 static bool drop_table(const char *dir, const char *table)
@@ -32,10 +33,9 @@ static bool drop_table(const char *dir, const char *table)
 
 static void test_store_error_keeps_its_message(void)
 {
-    char *dir = support_study_tmpdir();
+    char *dir = support_tmpdir("run_plan");
     support_store s;
-    char rec_dir[4096];
-    snprintf(rec_dir, sizeof rec_dir, "%s/recordings", dir);
+    const char *rec_dir = support_path(dir, "recordings");
     bool ok = support_study_write(dir, "study.ini",
                                   "[study]\nname = plan\npreset = ihka-mouse\nmains_hz = 50\n") &&
               support_study_write(dir, "animals.csv", "animal\nm1\n") &&
@@ -63,7 +63,7 @@ static void test_store_error_keeps_its_message(void)
         run_plan_free(&plan);
     ictus_study_destroy(study);
     support_store_close(&s);
-    support_study_rmdir(dir);
+    support_tmpdir_remove(dir);
 }
 
 int main(void)
