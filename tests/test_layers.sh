@@ -50,10 +50,14 @@ allowed() { # FLOOR
 cd "$(dirname "$0")/.."
 bad=0
 files=0
-for f in $(git ls-files '*.c' '*.h' | grep -v '^tests/'); do
+for f in $(git ls-files '*.c' '*.h'); do
     files=$((files + 1))
     from=$(floor_of "$f")
-    [ "$from" != unknown ] || { echo "FAIL $f: in no floor"; bad=$((bad + 1)); continue; }
+    if [ "$from" = unknown ] && [[ $f != tests/* ]]; then
+        echo "FAIL $f: in no floor"
+        bad=$((bad + 1))
+        continue
+    fi
     while read -r inc; do
         [ -n "$inc" ] || continue
         if [ ! -f "$inc" ]; then
@@ -62,7 +66,7 @@ for f in $(git ls-files '*.c' '*.h' | grep -v '^tests/'); do
             continue
         fi
         to=$(floor_of "$inc")
-        if [ "$to" != "$from" ] && ! [[ " $(allowed "$from") " == *" $to "* ]]; then
+        if [[ $f != tests/* ]] && [ "$to" != "$from" ] && ! [[ " $(allowed "$from") " == *" $to "* ]]; then
             echo "FAIL $f ($from) includes $inc ($to): $from may build on: $(allowed "$from")"
             bad=$((bad + 1))
         fi
