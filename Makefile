@@ -59,8 +59,9 @@ TEST_SRC := $(wildcard tests/test_*.c)
 SUPPORT_SRC := $(wildcard tests/support_*.c)
 BENCH_SRC := $(wildcard tests/bench_*.c)
 
-# The tests, by name: test_NAME (a program) and test_NAME.sh (a shell test).
-TESTS := $(TEST_SRC:tests/%.c=%) $(notdir $(wildcard tests/test_*.sh))
+# The tests, by name: test_NAME.sh (a shell test) and test_NAME (a program);
+# the shell tests first, for make -j starts the longest ones first.
+TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # Tests that take more than ~15 s (ASan build, 2 cores): make check-all only.
 # test_validate.sh: issue 3's validation, 53 s; test_drugs.sh: two drug
 # studies end to end, 30 s.
