@@ -25,6 +25,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # When the run began, for the wall time make check prints at its end.
 CHECK_START := $(shell date +%s.%N)
 
+# The goals that test or demo install the missing packages first (at parse
+# time, before anything is built); every goal that builds then checks them.
 GOALS := $(or $(MAKECMDGOALS),all)
 INSTALL_GOALS := demo check check-all check-tsan
 ifneq ($(filter $(INSTALL_GOALS),$(GOALS)),)
