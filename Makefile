@@ -1,7 +1,7 @@
 # ictus: build, test, benchmark, demo, install.
 #   make              build build/release/ictus (installs nothing)
 #   make check        unit tests + fast end-to-end tests, ASan + UBSan, in
-#                     parallel under -j (~2 min from clean on 2 cores)
+#                     parallel under -j (~2 min from clean on 2 cores: README)
 #   make check-all    every test, the slow end-to-end and validation ones too
 #   make check-tsan   the threaded tests under ThreadSanitizer (build/tsan)
 #   make check T=test_edf            one test (or several: T="test_edf test_run.sh")
