@@ -79,7 +79,8 @@ ifneq ($(filter-out $(TESTS),$(T)),)
 endif
 
 # Configurations: release (optimised), san (ASan + UBSan, for make check),
-# tsan (ThreadSanitizer; it cannot be combined with ASan).
+# tsan (ThreadSanitizer; it cannot be combined with ASan; no suppressions:
+# glibc, SQLite and FFTW raise no report in the threaded tests).
 release_CFLAGS := -O2 -g
 san_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 san_LDFLAGS := -fsanitize=address,undefined
