@@ -1,24 +1,55 @@
 # ictus: build, test, benchmark, demo, install.
-#   make            build build/release/ictus
-#   make check      build with AddressSanitizer + UBSan and run every test
-#   make bench      the performance figures (release build)
-#   make demo       generate the demo study and run the nightly job on it
-#   make install PREFIX=/usr/local
+#   make              build build/release/ictus (installs nothing)
+#   make check        unit tests + fast end-to-end tests, ASan + UBSan, in
+#                     parallel under -j (~2 min from clean on 2 cores: README)
+#   make check-all    every test, the slow end-to-end and validation ones too
+#   make check-tsan   the threaded tests under ThreadSanitizer (build/tsan)
+#   make check T=test_edf            one test (or several: T="test_edf test_run.sh")
+#   make bench        the performance figures (release build)
+#   make demo         generate the demo study and run the nightly job on it
+#   make install PREFIX=/usr/local   (installs nothing but ictus and its presets)
+#   make deps         install the missing Debian packages (.ci/packages)
+# Only deps, demo, check, check-all and check-tsan install missing packages;
+# every other goal that builds stops naming the packages it cannot find.
 # Sources are found by wildcard: a new module is a new .c file, a new test
-# is a new tests/test_*.c (or tests/test_*.sh) file.
+# is a new tests/test_*.c (or tests/test_*.sh) file, run by make check unless
+# it is listed in SLOW_TESTS below (then by make check-all only).
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := sndfile fftw3 sqlite3 gsl cairo libxxhash
+PKGS := sndfile fftw3 sqlite3 gsl libxxhash
+# EDFlib and libcsv ship no pkg-config file: their headers are looked for.
+HEADERS := edflib.h csv.h
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+# When the run began, for the wall time make check prints at its end.
+CHECK_START := $(shell date +%s.%N)
+
+# The goals that test or demo install the missing packages first (at parse
+# time, before anything is built); every goal that builds then checks them.
+GOALS := $(or $(MAKECMDGOALS),all)
+INSTALL_GOALS := demo check check-all check-tsan
+ifneq ($(filter $(INSTALL_GOALS),$(GOALS)),)
+    ifneq ($(shell .ci/install-deps >&2 && echo ok),ok)
+        $(error .ci/install-deps failed: the packages of .ci/packages could not be installed)
+    endif
+endif
+ifneq ($(filter-out deps clean fixtures,$(GOALS)),)
+    PKG_MISSING := $(shell for p in $(PKGS); do pkg-config --exists $$p || echo $$p; done)
+    HEADER_MISSING := $(strip $(foreach h,$(HEADERS),$(if $(shell $(CC) -E -include $(h) -x c /dev/null \
+        >/dev/null 2>&1 && echo ok),,$(h))))
+    ifneq ($(PKG_MISSING)$(HEADER_MISSING),)
+        $(error missing (pkg-config packages, headers): $(strip $(PKG_MISSING) $(HEADER_MISSING)); \
+            `make deps` installs them (.ci/packages))
+    endif
+    PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+    PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+endif
+LIBS = -ledf -lcsv $(PKG_LIBS) -lm -pthread
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(WARN) \
     -DICTUS_VERSION='"$(VERSION)"' -DICTUS_DATADIR='"$(PREFIX)/share/ictus"' -MMD -MP
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# EDFlib and libcsv ship no pkg-config file.
-LIBS = -ledf -lcsv $(PKG_LIBS) -lm -pthread
 
 # `make V=1` shows the compiler command lines.
 Q := $(if $(V),,@)
@@ -30,16 +61,43 @@ TEST_SRC := $(wildcard tests/test_*.c)
 SUPPORT_SRC := $(wildcard tests/support_*.c)
 BENCH_SRC := $(wildcard tests/bench_*.c)
 
-# Two configurations: release (optimised) and san (ASan + UBSan, for tests).
+# The tests, by name: test_NAME.sh (a shell test) and test_NAME (a program);
+# the shell tests first, for make -j starts the longest ones first.
+TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
+# Tests that take more than ~15 s (ASan build, 2 cores): make check-all only.
+# test_validate.sh: issue 3's validation, 53 s; test_drugs.sh: two drug
+# studies end to end, 30 s.
+SLOW_TESTS := test_validate.sh test_drugs.sh
+FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
+# The tests that run threads: the analyzer's workers, synth's pool, and
+# `ictus synth -j 2` / `ictus run -j 2` end to end.
+TSAN_TESTS := test_analyzer test_synth test_threads.sh
+
+# T="test_a test_b.sh" narrows any check goal to those tests.
+ifneq ($(filter-out $(TESTS),$(T)),)
+    $(error unknown test(s) $(filter-out $(TESTS),$(T)); the tests are: $(TESTS))
+endif
+
+# Configurations: release (optimised), san (ASan + UBSan, for make check),
+# tsan (ThreadSanitizer; it cannot be combined with ASan; no suppressions:
+# glibc, SQLite and FFTW raise no report in the threaded tests).
 release_CFLAGS := -O2 -g
 san_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 san_LDFLAGS := -fsanitize=address,undefined
+san_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+tsan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+tsan_LDFLAGS := -fsanitize=thread
+tsan_ENV := TSAN_OPTIONS=second_deadlock_stack=1
 
-.PHONY: all check check-release valgrind validate bench demo install deps clean fixtures
+.PHONY: all check check-all check-tsan check-release valgrind validate bench demo install deps clean \
+    fixtures FORCE
 all: build/release/ictus
 
+# Per configuration: objects, the library, ictus, the test programs, and
+# build/CONFIG/results/TEST.result, one test's run (always run again: the
+# tests read data make does not track).
 define config_rules
-build/$(1)/%.o: %.c | deps
+build/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(PKG_CFLAGS) -I. -c $$< -o $$@
 
@@ -53,20 +111,29 @@ build/$(1)/ictus: $$(CLI_SRC:%.c=build/$(1)/%.o) build/$(1)/libictus.a
 build/$(1)/tests/%: build/$(1)/tests/%.o $$(SUPPORT_SRC:%.c=build/$(1)/%.o) build/$(1)/libictus.a
 	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
 
+build/$(1)/results/%.sh.result: tests/%.sh tests/shcheck.sh build/$(1)/ictus FORCE
+	$$(Q)$$($(1)_ENV) tests/run.sh build/$(1) $$*.sh
+
+build/$(1)/results/%.result: build/$(1)/tests/% FORCE
+	$$(Q)$$($(1)_ENV) tests/run.sh build/$(1) $$*
+
 $(1)_TESTS := $$(TEST_SRC:tests/%.c=build/$(1)/tests/%)
 endef
-$(eval $(call config_rules,release))
-$(eval $(call config_rules,san))
+$(foreach c,release san tsan,$(eval $(call config_rules,$(c))))
 
 .SECONDARY:
+FORCE:
 
+# check_rule GOAL CONFIG TESTS: GOAL runs TESTS (or T) in CONFIG, then reports.
 # The tests run from the project root so that ../shared/data resolves.
-check: build/san/ictus $(san_TESTS)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	    tests/run.sh build/san
-
-check-release: build/release/ictus $(release_TESTS)
-	@tests/run.sh build/release
+define check_rule
+$(1): $$(patsubst %,build/$(2)/results/%.result,$$(or $$(T),$(3)))
+	@tests/report.sh build/$(2) "make $(1)" $$(CHECK_START) $$(or $$(T),$(3))
+endef
+$(eval $(call check_rule,check,san,$(FAST_TESTS)))
+$(eval $(call check_rule,check-all,san,$(TESTS)))
+$(eval $(call check_rule,check-tsan,tsan,$(TSAN_TESTS)))
+$(eval $(call check_rule,check-release,release,$(FAST_TESTS)))
 
 valgrind: build/release/ictus $(release_TESTS)
 	@ICTUS_VALGRIND=1 tests/valgrind.sh build/release
@@ -90,10 +157,9 @@ install: build/release/ictus
 	install -m 755 build/release/ictus $(DESTDIR)$(PREFIX)/bin/ictus
 	install -m 644 detectors/presets/*.ini $(DESTDIR)$(PREFIX)/share/ictus/presets/
 
-# Install the Debian packages the build needs when any is missing.
+# Install the Debian packages of .ci/packages that are missing.
 deps:
-	@pkg-config --exists $(PKGS) && [ -f /usr/include/edflib.h ] && [ -f /usr/include/csv.h ] \
-	    || .ci/install-deps
+	@.ci/install-deps
 
 clean:
 	rm -rf build

@@ -2,7 +2,7 @@
  *
  * Each CHECK counts one assertion; a failure prints the file, line, the
  * expression and the values.  check_done() prints `NAME: P passed, F failed`
- * (tests/run.sh sums these lines) and returns the exit status.
+ * (tests/run.sh reads it, tests/report.sh sums) and returns the exit status.
  * Tests that need ../shared/data call check_skip() when it is absent.
  */
 #ifndef ICTUS_CHECK_H

@@ -1,42 +1,42 @@
 #!/usr/bin/env bash
-# run.sh: run every test program and shell test, sum their counts.
-# Usage: tests/run.sh BUILD_DIR   (run from the project root)
-# Each test prints `NAME: P passed, F failed`; a test that exits non-zero or
-# prints no such line counts as one failure.  Ends with `N passed, N failed`
-# and exits non-zero when anything failed.
+# run.sh: run one test (a test program or a shell test) and write down its
+# result for tests/report.sh; the make rule of one test (make check).
+# Usage: tests/run.sh BUILD_DIR TEST   (run from the project root)
+#   TEST is test_NAME (the program BUILD_DIR/tests/test_NAME) or test_NAME.sh
+#   (the script tests/test_NAME.sh, run with ICTUS=BUILD_DIR/ictus).
+# Writes BUILD_DIR/results/TEST.log (everything the test printed) and
+# BUILD_DIR/results/TEST.result, one line `PASSED FAILED EXIT WALL_S CPU_S`:
+# the counts of the test's last `NAME: P passed, F failed` line (a test that
+# exits non-zero or prints no such line counts one failure more than it says,
+# at least one).  Prints nothing and exits 0 even when the test fails, so that
+# `make -j` runs every test; tests/report.sh judges.
 set -u
-build=${1:?usage: tests/run.sh BUILD_DIR}
+build=${1:?usage: tests/run.sh BUILD_DIR TEST}
+name=${2:?usage: tests/run.sh BUILD_DIR TEST}
+case "$name" in
+*.sh) prog=tests/$name ;;
+*) prog=$build/tests/$name ;;
+esac
 export ICTUS="$build/ictus"
-total_pass=0
-total_fail=0
-for t in "$build"/tests/test_* tests/test_*.sh; do
-    [ -e "$t" ] || continue
-    case "$t" in *.c|*.o|*.d) continue ;; esac
-    name=$(basename "$t")
-    start=$(date +%s.%N)
-    out=$("$t" 2>&1)
-    rc=$?
-    secs=$(echo "$(date +%s.%N) - $start" | bc)
-    line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-    if [ -n "$line" ]; then
-        p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1/')
-        f=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\2/')
-    else
-        p=0
-        f=0
-    fi
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-        f=1
-    fi
-    total_pass=$((total_pass + p))
-    total_fail=$((total_fail + f))
-    if [ "$f" -ne 0 ]; then
-        printf '%s\n' "$out" | grep -v '^ok ' | tail -n 40
-        printf 'FAILED %-28s %5d passed %4d failed (exit %d, %.1f s)\n' "$name" "$p" "$f" "$rc" "$secs"
-    else
-        printf '%s\n' "$out" | grep '^SKIP' || true
-        printf 'ok     %-28s %5d passed (%.1f s)\n' "$name" "$p" "$secs"
-    fi
-done
-echo "$total_pass passed, $total_fail failed"
-[ "$total_fail" -eq 0 ]
+mkdir -p "$build/results"
+log=$build/results/$name.log
+result=$build/results/$name.result
+rm -f "$result"
+
+# The test's wall time and the CPU time of it and its children, in seconds.
+TIMEFORMAT='%R %U %S'
+times=$( { time "$prog" >"$log" 2>&1; } 2>&1 )
+rc=$?
+read -r wall user sys <<<"$times"
+
+line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+p=0
+f=0
+if [ -n "$line" ]; then
+    p=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1/' <<<"$line")
+    f=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\2/' <<<"$line")
+fi
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1
+fi
+echo "$p $f $rc $wall $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" >"$result"

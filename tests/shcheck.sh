@@ -1,7 +1,8 @@
 # shcheck.sh: the assertion helpers of the shell tests (sourced, not run).
 # Sets up $ICTUS (absolute), a scratch directory $W removed on exit, and
 # counts checks; check_done NAME prints `NAME: P passed, F failed` (what
-# tests/run.sh sums) and returns non-zero when anything failed.
+# tests/run.sh reads, tests/report.sh sums) and returns non-zero when
+# anything failed.
 ICTUS=${ICTUS:-build/release/ictus}
 ICTUS=$(cd "$(dirname "$ICTUS")" && pwd)/$(basename "$ICTUS")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}

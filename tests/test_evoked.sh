@@ -7,7 +7,7 @@
 # gives the same events.
 . "$(dirname "$0")/shcheck.sh"
 S=$W/kindling
-"$ICTUS" synth --model 6hz-kindling-mouse --animals 2 --days 1 --hours 12 --fs 250 --seed 61 \
+"$ICTUS" synth --model 6hz-kindling-mouse --animals 2 --days 1 --hours 9 --fs 250 --seed 61 \
     -o "$S" >/dev/null 2>&1
 ok "synth makes a kindling study"
 n_truth=$(($(wc -l <"$S/truth.csv") - 1))
