@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/csvtable.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "pipeline/source/recording_name.h"
@@ -35,16 +36,13 @@ static void note(ictus_score_inputs *in, bool problem, const char *fmt, ...)
 
 static void note(ictus_score_inputs *in, bool problem, const char *fmt, ...)
 {
+    ictus_strbuf text = {0};
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *text = ictus_xmalloc((size_t)(n > 0 ? n : 0) + 1);
-    va_start(ap, fmt);
-    vsnprintf(text, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    ictus_strbuf_vaddf(&text, fmt, ap);
     va_end(ap);
     ICTUS_GROW(in->notes, in->n_notes + 1, in->cap_notes);
-    in->notes[in->n_notes++] = (ictus_score_note){text, problem};
+    in->notes[in->n_notes++] = (ictus_score_note){ictus_strbuf_take(&text), problem};
     in->problems |= problem;
 }
 

@@ -14,6 +14,7 @@
 
 #include "base/csvout.h"
 #include "base/path.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "nightly/commit.h"
 #include "nightly/lock.h"
@@ -52,16 +53,13 @@ static void report(const run_reporter *rep, const char *fmt, ...)
 
 static void report(const run_reporter *rep, const char *fmt, ...)
 {
+    ictus_strbuf text = {0};
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    ictus_strbuf_vaddf(&text, fmt, ap);
     va_end(ap);
-    char *text = ictus_xmalloc((size_t)(n > 0 ? n : 0) + 1);
-    va_start(ap, fmt);
-    vsnprintf(text, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-    va_end(ap);
-    rep->log(rep->ctx, text);
-    free(text);
+    rep->log(rep->ctx, ictus_strbuf_text(&text));
+    ictus_strbuf_free(&text);
 }
 
 /* ------------------------------------------------------------------------
