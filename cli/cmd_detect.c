@@ -57,11 +57,13 @@ static bool detect_one(const detect_job *job, const char *path, ictus_out *out)
     if (!ok) {
         cli_print_error(&err);
     } else {
-        char who[128];
-        if (job->animal)
-            snprintf(who, sizeof who, "%s", job->animal);
-        else
-            ictus_recording_default_animal(ictus_source_info(src), who, sizeof who);
+        char header_animal[128];
+        const char *who = job->animal;
+        if (!who) {
+            ictus_recording_default_animal(ictus_source_info(src), header_animal,
+                                           sizeof header_animal);
+            who = header_animal;
+        }
         for (int e = 0; e < det->n_events; e++)
             ictus_events_csv_write(out, path, who, job->preset->id, &det->events[e]);
         ictus_detection_destroy(det);

@@ -96,9 +96,11 @@ static ictus_status record_study_problems(const ictus_study *study, run_committe
         const char *file = strncmp(line, study->dir, dir_len) == 0 && line[dir_len] == '/'
                                ? line + dir_len + 1
                                : line;
-        char path[256];
-        snprintf(path, sizeof path, "%.*s", (int)strcspn(file, ":"), file);
-        ictus_status st = run_commit_problem(c, path, ICTUS_PROBLEM_FAILED, line, err);
+        ictus_strbuf path = {0};
+        ictus_strbuf_addf(&path, "%.*s", (int)strcspn(file, ":"), file);
+        ictus_status st =
+            run_commit_problem(c, ictus_strbuf_text(&path), ICTUS_PROBLEM_FAILED, line, err);
+        ictus_strbuf_free(&path);
         if (st != ICTUS_OK)
             return st;
     }
@@ -206,7 +208,7 @@ static void describe_outcome(const run_outcome *out, char *buf, size_t size)
         snprintf(buf, size, "FAILED");
         return;
     case RUN_OUT_DUPLICATE:
-        snprintf(buf, size, "FAILED: same content as %s", out->duplicate_of);
+        snprintf(buf, size, "FAILED: same content as %s", out->duplicate_of->path);
         return;
     case RUN_OUT_RESULTS:
         break;
