@@ -111,6 +111,42 @@ static void add_postictal(ictus_synth_events *out, const ictus_synth_event *sz, 
     ev->p[2] = (float)tau;
 }
 
+/* Where the shape parameters of a convulsive seizure are drawn from:
+ * uniform ranges [lo, hi). */
+typedef struct {
+    double f0_hz[2], f1_hz[2];  /* spike-train frequency at the start and the end */
+    double onset_s[2];          /* the fast (or tonic) phase before it */
+    double muscle_uv[2];        /* muscle activity, µV RMS of a median animal */
+    double fast_hz[2];          /* fast-activity frequency */
+    double ctx_weight[2];       /* weight on the cortex (hippocampus: 1) */
+    double amp_uv[2];           /* spike-train amplitude of a median animal */
+} convulsive_shape;
+
+static const convulsive_shape convulsive_ranges = {
+    {6, 9}, {1.5, 3}, {2, 5}, {30, 60}, {15, 25}, {0.7, 1.1}, {700, 1100}};
+static const convulsive_shape gtcs_ranges = {
+    {6, 12}, {2, 4}, {2, 5}, {50, 100}, {20, 35}, {0.8, 1.2}, {600, 1000}};
+
+/* Draw a convulsive seizure's frequencies, phases, weights and amplitude
+ * (p[] as shape() says) from `ranges`. */
+static void shape_convulsive(const ictus_synth_day_spec *spec, ictus_synth_event *ev,
+                             ictus_synth_rng *r, const convulsive_shape *ranges)
+{
+    const ictus_synth_animal *a = spec->animal;
+    double level = a->model->level;
+    ev->f0_hz = (float)ictus_synth_rng_range(r, ranges->f0_hz[0], ranges->f0_hz[1]);
+    ev->f1_hz = (float)ictus_synth_rng_range(r, ranges->f1_hz[0], ranges->f1_hz[1]);
+    ev->p[2] = (float)ictus_synth_rng_range(r, ranges->onset_s[0], ranges->onset_s[1]);
+    ev->p[3] =
+        (float)(level * ictus_synth_rng_range(r, ranges->muscle_uv[0], ranges->muscle_uv[1]));
+    ev->p[4] = (float)ictus_synth_rng_range(r, ranges->fast_hz[0], ranges->fast_hz[1]);
+    ictus_synth_site_weights(a, r, 1.0,
+                             ictus_synth_rng_range(r, ranges->ctx_weight[0], ranges->ctx_weight[1]),
+                             0.3, ev->weight);
+    ev->amp_uv = no_clip(spec, ev->weight,
+                         level * ictus_synth_rng_range(r, ranges->amp_uv[0], ranges->amp_uv[1]));
+}
+
 /* Shape parameters of a spontaneous or evoked seizure; p[] holds:
  * 0 spike SD (s), 1 slow-wave height, 2 onset (tonic/fast) phase (s),
  * 3 muscle activity (µV RMS), 4 fast-activity frequency (Hz), 5 polyspike. */
@@ -131,24 +167,12 @@ static void shape(const ictus_synth_day_spec *spec, ictus_synth_event *ev, ictus
         ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 450, 700));
         break;
     case ICTUS_SYNTH_CONVULSIVE:
-        ev->f0_hz = (float)ictus_synth_rng_range(r, 6, 9);
-        ev->f1_hz = (float)ictus_synth_rng_range(r, 1.5, 3);
-        ev->p[2] = (float)ictus_synth_rng_range(r, 2, 5);
-        ev->p[3] = (float)(level * ictus_synth_rng_range(r, 30, 60));
-        ev->p[4] = (float)ictus_synth_rng_range(r, 15, 25);
-        ictus_synth_site_weights(a, r, 1.0, ictus_synth_rng_range(r, 0.7, 1.1), 0.3, ev->weight);
-        ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 700, 1100));
+        shape_convulsive(spec, ev, r, &convulsive_ranges);
         ev->racine = ictus_synth_rng_chance(r, 0.6) ? 5 : 4;
         add_postictal(out, ev, r, spec->fs_hz, 0.06, 0.18);
         break;
     case ICTUS_SYNTH_GTCS:
-        ev->f0_hz = (float)ictus_synth_rng_range(r, 6, 12);
-        ev->f1_hz = (float)ictus_synth_rng_range(r, 2, 4);
-        ev->p[2] = (float)ictus_synth_rng_range(r, 2, 5);
-        ev->p[3] = (float)(level * ictus_synth_rng_range(r, 50, 100));
-        ev->p[4] = (float)ictus_synth_rng_range(r, 20, 35);
-        ictus_synth_site_weights(a, r, 1.0, ictus_synth_rng_range(r, 0.8, 1.2), 0.3, ev->weight);
-        ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 600, 1000));
+        shape_convulsive(spec, ev, r, &gtcs_ranges);
         ev->racine = 5;
         add_postictal(out, ev, r, spec->fs_hz, 0.05, 0.15);
         break;
