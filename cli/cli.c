@@ -260,6 +260,52 @@ void cli_analysis_options_free(cli_analysis_options *ao)
     ao->channel_list = NULL;
 }
 
+void cli_recording_args_init(cli_recording_args *ra)
+{
+    memset(ra, 0, sizeof *ra);
+    cli_settings_init(&ra->cs);
+    cli_source_options_init(&ra->so);
+    cli_analysis_options_init(&ra->ao);
+    ra->output = "-";
+}
+
+bool cli_recording_args_option(cli_recording_args *ra, int opt, const char *arg,
+                               ictus_error *err)
+{
+    if (cli_settings_option(&ra->cs, opt, arg) || cli_source_option(&ra->so, opt, arg, err) ||
+        cli_analysis_option(&ra->ao, opt, arg, err))
+        return true;
+    if (opt == 'o')
+        ra->output = arg;
+    else if (opt == OPT_HELP)
+        ra->help = true;
+    else
+        return false;
+    return true;
+}
+
+bool cli_recording_args_ready(const cli_recording_args *ra, int first, int argc,
+                              const char *usage, ictus_status *st, ictus_error *err)
+{
+    *st = ICTUS_OK;
+    if (ra->help)
+        fputs(usage, stdout);
+    else if (ra->bad || err->status || first >= argc)
+        *st = cli_bad_command_line(err);
+    else
+        return true;
+    return false;
+}
+
+ictus_status cli_recording_args_finish(cli_recording_args *ra, ictus_status st, bool problems,
+                                       ictus_error *err)
+{
+    cli_settings_free(&ra->cs);
+    cli_source_options_free(&ra->so);
+    cli_analysis_options_free(&ra->ao);
+    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
+}
+
 int cli_cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

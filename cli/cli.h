@@ -144,6 +144,36 @@ void cli_analysis_options_init(cli_analysis_options *ao);
 bool cli_analysis_option(cli_analysis_options *ao, int opt, const char *arg, ictus_error *err);
 void cli_analysis_options_free(cli_analysis_options *ao);
 
+/* The command line of the verbs that analyse recordings (features,
+ * detect): settings, source and analysis options, -o and --help, then
+ * RECORDING...  The verb's getopt loop hands every option to
+ * cli_recording_args_option() first and takes its own options after. */
+typedef struct {
+    cli_settings cs;
+    cli_source_options so;
+    cli_analysis_options ao;
+    const char *output;  /* -o, not owned; default "-" (stdout) */
+    bool help;           /* --help */
+    bool bad;            /* an option getopt or the verb rejected */
+} cli_recording_args;
+
+void cli_recording_args_init(cli_recording_args *ra);
+/* Take a shared option: settings, source or analysis options, -o, --help;
+ * false when `opt` is none of them.  A bad value is recorded in err with
+ * cli_usage_error(). */
+bool cli_recording_args_option(cli_recording_args *ra, int opt, const char *arg,
+                               ictus_error *err);
+/* After the options: true when the verb should work on argv[first..argc)
+ * (first: getopt's optind).  Otherwise *st is what the verb ends with: ICTUS_OK
+ * after printing `usage` on stdout for --help, ICTUS_ERR_USAGE for a wrong
+ * command line (no recording named included). */
+bool cli_recording_args_ready(const cli_recording_args *ra, int first, int argc,
+                              const char *usage, ictus_status *st, ictus_error *err);
+/* Free ra and return the verb's status: `st`, or when it is ICTUS_OK and the
+ * work printed problems, cli_problems_reported(). */
+ictus_status cli_recording_args_finish(cli_recording_args *ra, ictus_status st, bool problems,
+                                       ictus_error *err);
+
 /* Number of online CPUs (at least 1). */
 int cli_cpu_count(void);
 

@@ -57,11 +57,13 @@ static bool detect_one(const detect_job *job, const char *path, ictus_out *out)
     if (!ok) {
         cli_print_error(&err);
     } else {
-        char who[128];
-        if (job->animal)
-            snprintf(who, sizeof who, "%s", job->animal);
-        else
-            ictus_recording_default_animal(ictus_source_info(src), who, sizeof who);
+        char header_animal[128];
+        const char *who = job->animal;
+        if (!who) {
+            ictus_recording_default_animal(ictus_source_info(src), header_animal,
+                                           sizeof header_animal);
+            who = header_animal;
+        }
         for (int e = 0; e < det->n_events; e++)
             ictus_events_csv_write(out, path, who, job->preset->id, &det->events[e]);
         ictus_detection_destroy(det);
@@ -119,24 +121,15 @@ static ictus_status run_detect(int argc, char **argv, ictus_error *err)
         CLI_ANALYSIS_LONGOPTS,
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
-    cli_settings cs;
-    cli_source_options so;
-    cli_analysis_options ao;
-    cli_settings_init(&cs);
-    cli_source_options_init(&so);
-    cli_analysis_options_init(&ao);
-    const char *output = "-", *explain_path = NULL, *stim_path = NULL;
-    detect_job job = {.so = &so, .ao = &ao};
-    bool bad = false, help = false;
+    cli_recording_args ra;
+    cli_recording_args_init(&ra);
+    const char *explain_path = NULL, *stim_path = NULL;
+    detect_job job = {.so = &ra.so, .ao = &ra.ao};
     int opt;
     while ((opt = getopt_long(argc, argv, "o:p:c:j:h", longopts, NULL)) != -1) {
-        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, err) ||
-            cli_analysis_option(&ao, opt, optarg, err))
+        if (cli_recording_args_option(&ra, opt, optarg, err))
             continue;
         switch (opt) {
-        case 'o':
-            output = optarg;
-            break;
         case OPT_ANIMAL:
             job.animal = optarg;
             break;
@@ -146,26 +139,16 @@ static ictus_status run_detect(int argc, char **argv, ictus_error *err)
         case OPT_STIMULATIONS:
             stim_path = optarg;
             break;
-        case OPT_HELP:
-            help = true;
-            break;
         default:
-            bad = true;
+            ra.bad = true;
         }
     }
-    ictus_status st = ICTUS_OK;
+    ictus_status st;
     bool problems = false;
-    if (help)
-        fputs(usage_text, stdout);
-    else if (bad || err->status || optind >= argc)
-        st = cli_bad_command_line(err);
-    else
-        st = detect_all(argv, optind, argc, &cs, &job, output, stim_path, explain_path,
+    if (cli_recording_args_ready(&ra, optind, argc, usage_text, &st, err))
+        st = detect_all(argv, optind, argc, &ra.cs, &job, ra.output, stim_path, explain_path,
                         &problems, err);
-    cli_settings_free(&cs);
-    cli_source_options_free(&so);
-    cli_analysis_options_free(&ao);
-    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
+    return cli_recording_args_finish(&ra, st, problems, err);
 }
 
 const cli_verb cli_verb_detect = {

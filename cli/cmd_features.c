@@ -123,49 +123,27 @@ static ictus_status run_features(int argc, char **argv, ictus_error *err)
         CLI_ANALYSIS_LONGOPTS,
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
-    cli_settings cs;
-    cli_source_options so;
-    cli_analysis_options ao;
-    cli_settings_init(&cs);
-    cli_source_options_init(&so);
-    cli_analysis_options_init(&ao);
-    const char *output = "-";
-    bool null_format = false, bad = false, help = false;
+    cli_recording_args ra;
+    cli_recording_args_init(&ra);
+    bool null_format = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:f:p:c:j:h", longopts, NULL)) != -1) {
-        if (cli_settings_option(&cs, opt, optarg) || cli_source_option(&so, opt, optarg, err) ||
-            cli_analysis_option(&ao, opt, optarg, err))
+        if (cli_recording_args_option(&ra, opt, optarg, err))
             continue;
-        switch (opt) {
-        case 'o':
-            output = optarg;
-            break;
-        case 'f':
-            if (!strcmp(optarg, "null"))
-                null_format = true;
-            else if (strcmp(optarg, "csv") != 0)
-                cli_usage_error(err, "--format '%s': expected csv or null", optarg);
-            break;
-        case OPT_HELP:
-            help = true;
-            break;
-        default:
-            bad = true;
-        }
+        if (opt != 'f')
+            ra.bad = true;
+        else if (!strcmp(optarg, "null"))
+            null_format = true;
+        else if (strcmp(optarg, "csv") != 0)
+            cli_usage_error(err, "--format '%s': expected csv or null", optarg);
     }
-    ictus_status st = ICTUS_OK;
+    ictus_status st;
     bool problems = false;
-    if (help)
-        fputs(usage_text, stdout);
-    else if (bad || err->status || optind >= argc)
-        st = cli_bad_command_line(err);
-    else if ((st = cli_settings_load(&cs, ictus_settings_sections, err)) == ICTUS_OK)
-        st = write_features(argv, optind, argc, null_format ? NULL : output, &cs, &so, &ao,
-                            &problems, err);
-    cli_settings_free(&cs);
-    cli_source_options_free(&so);
-    cli_analysis_options_free(&ao);
-    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
+    if (cli_recording_args_ready(&ra, optind, argc, usage_text, &st, err) &&
+        (st = cli_settings_load(&ra.cs, ictus_settings_sections, err)) == ICTUS_OK)
+        st = write_features(argv, optind, argc, null_format ? NULL : ra.output, &ra.cs, &ra.so,
+                            &ra.ao, &problems, err);
+    return cli_recording_args_finish(&ra, st, problems, err);
 }
 
 const cli_verb cli_verb_features = {

@@ -63,8 +63,10 @@ ictus_status ictus_preset_find(const char *name, char *path, size_t size, ictus_
     } else {
         char dirs[N_PRESET_DIRS][ICTUS_PATH_MAX];
         char file[ICTUS_PATH_MAX];
-        int n = preset_dirs(dirs);
-        snprintf(file, sizeof file, "%s.ini", name);
+        /* a name too long for a file name is no preset */
+        int n = ictus_path_format(file, sizeof file, &ignored, "%s.ini", name) == ICTUS_OK
+                    ? preset_dirs(dirs)
+                    : 0;
         for (int i = 0; i < n; i++)
             if (ictus_path_join(path, size, dirs[i], file, &ignored) == ICTUS_OK &&
                 readable(path))

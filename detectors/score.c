@@ -4,6 +4,7 @@
 #include "detectors/score.h"
 
 #include "base/params.h"
+#include "base/vec.h"
 
 #include <assert.h>
 #include <math.h>
@@ -78,10 +79,7 @@ typedef struct {
 
 static void list_push(interval_list *l, double start_s, double end_s)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 16;
-        l->v = ictus_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
+    ICTUS_GROW(l->v, l->n + 1, l->cap);
     l->v[l->n++] = (ictus_interval){start_s, end_s};
 }
 
@@ -222,10 +220,7 @@ static void sweep_push(bin_sweep *s, int64_t lo, int64_t hi)
         s->r[s->n - 1].hi = hi;
         return;
     }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 16;
-        s->r = ictus_xrealloc(s->r, s->cap * sizeof *s->r);
-    }
+    ICTUS_GROW(s->r, s->n + 1, s->cap);
     s->r[s->n++] = (bin_range){lo, hi};
 }
 
@@ -380,10 +375,7 @@ void ictus_score_table_add(ictus_score_table *t, const char *animal, const ictus
     while (i < t->n && strcmp(t->rows[i].animal, animal) != 0)
         i++;
     if (i == t->n) {
-        if (t->n == t->cap) {
-            t->cap = t->cap ? 2 * t->cap : 8;
-            t->rows = ictus_xrealloc(t->rows, t->cap * sizeof *t->rows);
-        }
+        ICTUS_GROW(t->rows, t->n + 1, t->cap);
         t->rows[t->n++] = (table_row){ictus_xstrdup(animal), {0}};
     }
     ictus_score_counts_add(&t->rows[i].counts, c);

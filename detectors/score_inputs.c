@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/csvtable.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "pipeline/source/recording_name.h"
@@ -35,16 +36,13 @@ static void note(ictus_score_inputs *in, bool problem, const char *fmt, ...)
 
 static void note(ictus_score_inputs *in, bool problem, const char *fmt, ...)
 {
+    ictus_strbuf text = {0};
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *text = ictus_xmalloc((size_t)(n > 0 ? n : 0) + 1);
-    va_start(ap, fmt);
-    vsnprintf(text, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    ictus_strbuf_vaddf(&text, fmt, ap);
     va_end(ap);
     ICTUS_GROW(in->notes, in->n_notes + 1, in->cap_notes);
-    in->notes[in->n_notes++] = (ictus_score_note){text, problem};
+    in->notes[in->n_notes++] = (ictus_score_note){ictus_strbuf_take(&text), problem};
     in->problems |= problem;
 }
 
@@ -66,7 +64,7 @@ static ictus_score_recording *find_recording(ictus_score_inputs *in, const char 
     ICTUS_GROW(in->recs, in->n_recs + 1, in->cap_recs);
     ictus_score_recording *r = &in->recs[in->n_recs++];
     memset(r, 0, sizeof *r);
-    snprintf(r->name, sizeof r->name, "%s", name);
+    r->name = ictus_xstrdup(name);
     return r;
 }
 
@@ -150,8 +148,11 @@ static bool read_header(ictus_score_recording *r, const search_dirs *dirs, ictus
             const ictus_recording_info *info = ictus_source_info(src);
             r->start_us = info->start_us;
             r->duration_us = info->duration_us;
-            if (!r->animal[0])
-                ictus_recording_default_animal(info, r->animal, sizeof r->animal);
+            if (!r->animal) {
+                char animal[256];
+                ictus_recording_default_animal(info, animal, sizeof animal);
+                r->animal = ictus_xstrdup(animal);
+            }
             memcpy(r->path, candidates[i], sizeof r->path);
             ictus_source_close(src);
             r->header = ICTUS_SCORE_HEADER_READ;
@@ -228,8 +229,10 @@ static void read_side(ictus_score_inputs *in, const ictus_csv *t, bool truth, co
                 continue;
             }
             r = find_recording(in, ictus_csv_field(t, row, c_rec), true);
+            ictus_error too_long; /* a path that does not fit stays unknown: looked for by name */
             if (!truth && !r->path[0])
-                snprintf(r->path, sizeof r->path, "%s", ictus_csv_field(t, row, c_rec));
+                ictus_path_join(r->path, sizeof r->path, NULL, ictus_csv_field(t, row, c_rec),
+                                &too_long);
         } else {
             int64_t t0, t1;
             if (!ictus_walltime_parse(ictus_csv_field(t, row, c_iso_s), &t0) ||
@@ -251,7 +254,7 @@ static void read_side(ictus_score_inputs *in, const ictus_csv *t, bool truth, co
                 const char *animal = ictus_csv_field(t, row, c_animal);
                 for (int i = 0; i < in->n_recs && !r; i++) {
                     const ictus_score_recording *c = &in->recs[i];
-                    if (c->header == ICTUS_SCORE_HEADER_READ && strcmp(c->animal, animal) == 0 &&
+                    if (c->header == ICTUS_SCORE_HEADER_READ && c->animal && strcmp(c->animal, animal) == 0 &&
                         t0 >= c->start_us && t0 < c->start_us + c->duration_us)
                         r = &in->recs[i];
                 }
@@ -269,8 +272,8 @@ static void read_side(ictus_score_inputs *in, const ictus_csv *t, bool truth, co
                  ictus_csv_where(t, row, c_e >= 0 ? c_e : c_iso_e, where, sizeof where), b, a);
             continue;
         }
-        if (c_animal >= 0 && !r->animal[0])
-            snprintf(r->animal, sizeof r->animal, "%s", ictus_csv_field(t, row, c_animal));
+        if (c_animal >= 0 && !r->animal && *ictus_csv_field(t, row, c_animal))
+            r->animal = ictus_xstrdup(ictus_csv_field(t, row, c_animal));
         if (truth)
             add_interval(&r->ref, &r->n_ref, &r->cap_ref, a, b);
         else
@@ -319,8 +322,8 @@ ictus_status ictus_score_inputs_load(const ictus_score_sources *src, ictus_score
             ictus_score_recording *r = &in->recs[i];
             locate(in, r, &dirs, strict);
             in->problems |= left_out(r, strict);
-            if (!r->animal[0])
-                snprintf(r->animal, sizeof r->animal, "%s", r->name);
+            if (!r->animal)
+                r->animal = ictus_xstrdup(r->name);
         }
     }
     ictus_csv_destroy(truth);
@@ -371,6 +374,8 @@ void ictus_score_inputs_destroy(ictus_score_inputs *in)
     if (!in)
         return;
     for (int i = 0; i < in->n_recs; i++) {
+        free(in->recs[i].name);
+        free(in->recs[i].animal);
         free(in->recs[i].ref);
         free(in->recs[i].hyp);
     }

@@ -44,9 +44,9 @@ typedef enum {
 
 /* One recording being scored. */
 typedef struct {
-    char name[256];               /* file name without directories: the key */
+    char *name;                   /* file name without directories: the key (owned) */
     char path[ICTUS_PATH_MAX];    /* where it can be read, "" when not found */
-    char animal[256];
+    char *animal;                 /* owned; NULL until known (always known after the load) */
     int64_t start_us, duration_us; /* from the header, when read */
     ictus_score_header header;
     ictus_interval *ref, *hyp;    /* truth and detections, seconds from its start */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/csvtable.h"
+#include "base/vec.h"
 
 typedef struct {
     char *name;      /* file name without directories */
@@ -64,10 +65,7 @@ ictus_status ictus_stimlist_load(const char *path, ictus_stimlist **out, ictus_e
             r = &l->rec[l->n++];
             r->name = ictus_xstrdup(name);
         }
-        if (r->n == r->cap) {
-            r->cap = r->cap ? 2 * r->cap : 4;
-            r->us = ictus_xrealloc(r->us, (size_t)r->cap * sizeof *r->us);
-        }
+        ICTUS_GROW(r->us, r->n + 1, r->cap);
         r->us[r->n++] = llround(start_s * 1e6);
     }
     ictus_csv_destroy(t);

@@ -14,6 +14,7 @@
 
 #include "base/csvout.h"
 #include "base/path.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "nightly/commit.h"
 #include "nightly/lock.h"
@@ -52,16 +53,13 @@ static void report(const run_reporter *rep, const char *fmt, ...)
 
 static void report(const run_reporter *rep, const char *fmt, ...)
 {
+    ictus_strbuf text = {0};
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    ictus_strbuf_vaddf(&text, fmt, ap);
     va_end(ap);
-    char *text = ictus_xmalloc((size_t)(n > 0 ? n : 0) + 1);
-    va_start(ap, fmt);
-    vsnprintf(text, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-    va_end(ap);
-    rep->log(rep->ctx, text);
-    free(text);
+    rep->log(rep->ctx, ictus_strbuf_text(&text));
+    ictus_strbuf_free(&text);
 }
 
 /* ------------------------------------------------------------------------
@@ -98,9 +96,11 @@ static ictus_status record_study_problems(const ictus_study *study, run_committe
         const char *file = strncmp(line, study->dir, dir_len) == 0 && line[dir_len] == '/'
                                ? line + dir_len + 1
                                : line;
-        char path[256];
-        snprintf(path, sizeof path, "%.*s", (int)strcspn(file, ":"), file);
-        ictus_status st = run_commit_problem(c, path, ICTUS_PROBLEM_FAILED, line, err);
+        ictus_strbuf path = {0};
+        ictus_strbuf_addf(&path, "%.*s", (int)strcspn(file, ":"), file);
+        ictus_status st =
+            run_commit_problem(c, ictus_strbuf_text(&path), ICTUS_PROBLEM_FAILED, line, err);
+        ictus_strbuf_free(&path);
         if (st != ICTUS_OK)
             return st;
     }
@@ -208,7 +208,7 @@ static void describe_outcome(const run_outcome *out, char *buf, size_t size)
         snprintf(buf, size, "FAILED");
         return;
     case RUN_OUT_DUPLICATE:
-        snprintf(buf, size, "FAILED: same content as %s", out->duplicate_of);
+        snprintf(buf, size, "FAILED: same content as %s", out->duplicate_of->path);
         return;
     case RUN_OUT_RESULTS:
         break;

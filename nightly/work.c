@@ -99,6 +99,12 @@ static void check_animal(const run_work_context *ctx, const run_file *f,
                          const ictus_recording_entry *entry, const ictus_recording_info *info,
                          run_animal *a)
 {
+    if (entry && strlen(entry->animal) >= sizeof a->animal) {
+        snprintf(a->error, sizeof a->error,
+                 "%s: recordings.csv line %d: the animal id is longer than %zu characters",
+                 f->path, entry->line, sizeof a->animal - 1);
+        return;
+    }
     if (!ictus_study_animal(ctx->study, a->animal)) {
         snprintf(a->error, sizeof a->error,
                  "%s: unknown animal \"%s\" (from the EDF header's patient field): add it to "
@@ -277,7 +283,7 @@ void run_work_file(const run_work_context *ctx, const run_file *f, run_outcome *
     const run_file *first = run_plan_known_holder(ctx->plan, out->hash, f);
     if (first && run_file_counts_before(first, f)) {
         out->kind = RUN_OUT_DUPLICATE;
-        snprintf(out->duplicate_of, sizeof out->duplicate_of, "%s", first->path);
+        out->duplicate_of = first;
         read_header_animal(f, out);
         return;
     }

@@ -67,7 +67,7 @@ typedef struct {
     ictus_hash128 hash;
     ictus_file_identity identity;  /* when the file was read (plan's identity when not read) */
     char message[1024];            /* INCOMPLETE, FAILED, DUPLICATE: the one-line reason */
-    char duplicate_of[512];        /* DUPLICATE: the path with the same content */
+    const run_file *duplicate_of;  /* DUPLICATE: the file with the same content (the plan's) */
     char header_animal[128];       /* DUPLICATE without recordings.csv rows: the header's
                                       animal ("" when unknown) */
     int n_animals;

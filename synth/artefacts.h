@@ -45,23 +45,10 @@ void ictus_synth_artefacts_plan(const ictus_synth_day_spec *spec, const ictus_sy
 void ictus_synth_gaps_plan(const ictus_synth_day_spec *spec, const ictus_synth_events *avoid,
                            ictus_synth_kind avoid_kind, ictus_synth_events *out);
 
-/* Renderers and voice set-up (event.h). */
-void ictus_synth_start_muscle(const ictus_synth_event *ev, ictus_synth_voice *v, double fs_hz);
-void ictus_synth_render_muscle(const ictus_synth_event *ev, ictus_synth_voice *v,
-                               const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_movement(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                 const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_pop(const ictus_synth_event *ev, ictus_synth_voice *v,
-                            const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_dropout(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_clipping(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                 const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_mains(const ictus_synth_event *ev, ictus_synth_voice *v,
-                              const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_hvs(const ictus_synth_event *ev, ictus_synth_voice *v,
-                            const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_stimulus(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                 const ictus_synth_canvas *cv, int64_t from, int64_t to);
+/* Renderers and voice set-up (plan_event.h). */
+ictus_synth_start_fn ictus_synth_start_muscle;
+ictus_synth_render_fn ictus_synth_render_muscle, ictus_synth_render_movement,
+    ictus_synth_render_pop, ictus_synth_render_dropout, ictus_synth_render_clipping,
+    ictus_synth_render_mains, ictus_synth_render_hvs, ictus_synth_render_stimulus;
 
 #endif

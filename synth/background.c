@@ -320,6 +320,29 @@ void ictus_synth_site_weights(const ictus_synth_animal *a, ictus_synth_rng *r, d
     }
 }
 
+/* Where the next event of a Poisson process within one bout goes. */
+typedef struct {
+    int64_t start;  /* the bout's first sample */
+    double end_s;   /* its length (s) */
+    double fs_hz;
+    double t_s;     /* the last event's start, s after the bout's; 0 at first */
+} bout_clock;
+
+/* Append the process's next event of `kind`, mean_s after the last on
+ * average and lasting [dur_min_s, dur_max_s) s; NULL when it would not end
+ * within the bout. */
+static ictus_synth_event *next_in_bout(ictus_synth_events *out, ictus_synth_kind kind,
+                                       ictus_synth_rng *r, bout_clock *c, double mean_s,
+                                       double dur_min_s, double dur_max_s)
+{
+    c->t_s += ictus_synth_rng_exp(r, mean_s);
+    double dur = ictus_synth_rng_range(r, dur_min_s, dur_max_s);
+    if (c->t_s + dur > c->end_s)
+        return NULL;
+    int64_t i = c->start + (int64_t)(c->t_s * c->fs_hz);
+    return ictus_synth_events_add(out, kind, i, i + (int64_t)(dur * c->fs_hz));
+}
+
 /* NREM spindles: 10-15 Hz waxing-waning, 0.5-1.5 s, ~8 per minute of
  * NREM, strongest on cortex.  Interictal spikes: the model's rate per
  * state, strongest on the hippocampus, 4-8x the background there. */
@@ -332,14 +355,10 @@ void ictus_synth_background_plan(const ictus_synth_animal *a, const ictus_synth_
         const ictus_synth_bout *bout = &h->bouts[b];
         double end_s = (double)((b + 1 < h->n ? h->bouts[b + 1].start : h->n_samples) -
                                 bout->start) / fs;
+        bout_clock clock = {bout->start, end_s, fs, 0};
+        ictus_synth_event *ev;
         if (bout->state == ICTUS_SYNTH_NREM) {
-            for (double t = ictus_synth_rng_exp(&r, 7.5);; t += ictus_synth_rng_exp(&r, 7.5)) {
-                double dur = ictus_synth_rng_range(&r, 0.5, 1.5);
-                if (t + dur > end_s)
-                    break;
-                int64_t i = bout->start + (int64_t)(t * fs);
-                ictus_synth_event *ev =
-                    ictus_synth_events_add(out, ICTUS_SYNTH_SPINDLE, i, i + (int64_t)(dur * fs));
+            while ((ev = next_in_bout(out, ICTUS_SYNTH_SPINDLE, &r, &clock, 7.5, 0.5, 1.5))) {
                 ev->amp_uv = (float)(level * ictus_synth_rng_range(&r, 50, 90));
                 ev->f0_hz = (float)ictus_synth_rng_range(&r, 10, 15);
                 ev->p[0] = (float)ictus_synth_rng_uniform(&r);
@@ -349,13 +368,8 @@ void ictus_synth_background_plan(const ictus_synth_animal *a, const ictus_synth_
         double per_s = a->model->spikes_per_min[bout->state] / 60.0;
         if (per_s <= 0)
             continue;
-        for (double t = ictus_synth_rng_exp(&r, 1 / per_s);; t += ictus_synth_rng_exp(&r, 1 / per_s)) {
-            double dur = ictus_synth_rng_range(&r, 0.2, 0.35);
-            if (t + dur > end_s)
-                break;
-            int64_t i = bout->start + (int64_t)(t * fs);
-            ictus_synth_event *ev =
-                ictus_synth_events_add(out, ICTUS_SYNTH_SPIKE, i, i + (int64_t)(dur * fs));
+        clock.t_s = 0;
+        while ((ev = next_in_bout(out, ICTUS_SYNTH_SPIKE, &r, &clock, 1 / per_s, 0.2, 0.35))) {
             ev->amp_uv = (float)(level * ictus_synth_rng_range(&r, 250, 500));
             ev->p[0] = (float)ictus_synth_rng_range(&r, 0.008, 0.014); /* spike SD, s */
             ev->p[1] = (float)ictus_synth_rng_range(&r, 0.2, 0.45);    /* slow wave */

@@ -76,10 +76,7 @@ void ictus_synth_background_plan(const ictus_synth_animal *a, const ictus_synth_
 void ictus_synth_site_weights(const ictus_synth_animal *a, ictus_synth_rng *r, double hpc,
                               double ctx, double spread, float *weight);
 
-/* Renderers (event.h). */
-void ictus_synth_render_spindle(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_spike(const ictus_synth_event *ev, ictus_synth_voice *v,
-                              const ictus_synth_canvas *cv, int64_t from, int64_t to);
+/* Renderers (plan_event.h). */
+ictus_synth_render_fn ictus_synth_render_spindle, ictus_synth_render_spike;
 
 #endif

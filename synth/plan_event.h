@@ -91,22 +91,23 @@ typedef struct {
     const float *muscle;       /* [c] how strongly each lead picks up muscle activity */
 } ictus_synth_canvas;
 
-/* Draw event `ev` into samples [from, to) of the chunk (day indices,
- * within both the event and the chunk); called in time order. */
-typedef void (*ictus_synth_render_fn)(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                      const ictus_synth_canvas *cv, int64_t from, int64_t to);
+/* A renderer: draw event `ev` into samples [from, to) of the chunk (day
+ * indices, within both the event and the chunk); called in time order.  A
+ * function type, so that the renderers are declared by name with it. */
+typedef void ictus_synth_render_fn(const ictus_synth_event *ev, ictus_synth_voice *v,
+                                   const ictus_synth_canvas *cv, int64_t from, int64_t to);
 
-/* Prepare the voice (filters) when the event becomes active; may be NULL. */
-typedef void (*ictus_synth_start_fn)(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                     double fs_hz);
+/* Prepare the voice (filters) when the event becomes active. */
+typedef void ictus_synth_start_fn(const ictus_synth_event *ev, ictus_synth_voice *v,
+                                  double fs_hz);
 
 typedef struct {
     const char *name;          /* written in truth.csv / artefacts.csv */
     const char *truth_type;    /* seizures: the truth `type` (hpd, convulsive, evoked); else NULL */
     ictus_synth_class cls;
     int pass;                  /* 0: modulators (gains, keep) first; 1: additive */
-    ictus_synth_start_fn start;
-    ictus_synth_render_fn render;  /* NULL: nothing to draw */
+    ictus_synth_start_fn *start;    /* NULL: nothing to prepare */
+    ictus_synth_render_fn *render;  /* NULL: nothing to draw */
 } ictus_synth_kind_desc;
 
 /* The descriptors, indexed by ictus_synth_kind. */

@@ -111,6 +111,42 @@ static void add_postictal(ictus_synth_events *out, const ictus_synth_event *sz, 
     ev->p[2] = (float)tau;
 }
 
+/* Where the shape parameters of a convulsive seizure are drawn from:
+ * uniform ranges [lo, hi). */
+typedef struct {
+    double f0_hz[2], f1_hz[2];  /* spike-train frequency at the start and the end */
+    double onset_s[2];          /* the fast (or tonic) phase before it */
+    double muscle_uv[2];        /* muscle activity, µV RMS of a median animal */
+    double fast_hz[2];          /* fast-activity frequency */
+    double ctx_weight[2];       /* weight on the cortex (hippocampus: 1) */
+    double amp_uv[2];           /* spike-train amplitude of a median animal */
+} convulsive_shape;
+
+static const convulsive_shape convulsive_ranges = {
+    {6, 9}, {1.5, 3}, {2, 5}, {30, 60}, {15, 25}, {0.7, 1.1}, {700, 1100}};
+static const convulsive_shape gtcs_ranges = {
+    {6, 12}, {2, 4}, {2, 5}, {50, 100}, {20, 35}, {0.8, 1.2}, {600, 1000}};
+
+/* Draw a convulsive seizure's frequencies, phases, weights and amplitude
+ * (p[] as shape() says) from `ranges`. */
+static void shape_convulsive(const ictus_synth_day_spec *spec, ictus_synth_event *ev,
+                             ictus_synth_rng *r, const convulsive_shape *ranges)
+{
+    const ictus_synth_animal *a = spec->animal;
+    double level = a->model->level;
+    ev->f0_hz = (float)ictus_synth_rng_range(r, ranges->f0_hz[0], ranges->f0_hz[1]);
+    ev->f1_hz = (float)ictus_synth_rng_range(r, ranges->f1_hz[0], ranges->f1_hz[1]);
+    ev->p[2] = (float)ictus_synth_rng_range(r, ranges->onset_s[0], ranges->onset_s[1]);
+    ev->p[3] =
+        (float)(level * ictus_synth_rng_range(r, ranges->muscle_uv[0], ranges->muscle_uv[1]));
+    ev->p[4] = (float)ictus_synth_rng_range(r, ranges->fast_hz[0], ranges->fast_hz[1]);
+    ictus_synth_site_weights(a, r, 1.0,
+                             ictus_synth_rng_range(r, ranges->ctx_weight[0], ranges->ctx_weight[1]),
+                             0.3, ev->weight);
+    ev->amp_uv = no_clip(spec, ev->weight,
+                         level * ictus_synth_rng_range(r, ranges->amp_uv[0], ranges->amp_uv[1]));
+}
+
 /* Shape parameters of a spontaneous or evoked seizure; p[] holds:
  * 0 spike SD (s), 1 slow-wave height, 2 onset (tonic/fast) phase (s),
  * 3 muscle activity (µV RMS), 4 fast-activity frequency (Hz), 5 polyspike. */
@@ -131,24 +167,12 @@ static void shape(const ictus_synth_day_spec *spec, ictus_synth_event *ev, ictus
         ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 450, 700));
         break;
     case ICTUS_SYNTH_CONVULSIVE:
-        ev->f0_hz = (float)ictus_synth_rng_range(r, 6, 9);
-        ev->f1_hz = (float)ictus_synth_rng_range(r, 1.5, 3);
-        ev->p[2] = (float)ictus_synth_rng_range(r, 2, 5);
-        ev->p[3] = (float)(level * ictus_synth_rng_range(r, 30, 60));
-        ev->p[4] = (float)ictus_synth_rng_range(r, 15, 25);
-        ictus_synth_site_weights(a, r, 1.0, ictus_synth_rng_range(r, 0.7, 1.1), 0.3, ev->weight);
-        ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 700, 1100));
+        shape_convulsive(spec, ev, r, &convulsive_ranges);
         ev->racine = ictus_synth_rng_chance(r, 0.6) ? 5 : 4;
         add_postictal(out, ev, r, spec->fs_hz, 0.06, 0.18);
         break;
     case ICTUS_SYNTH_GTCS:
-        ev->f0_hz = (float)ictus_synth_rng_range(r, 6, 12);
-        ev->f1_hz = (float)ictus_synth_rng_range(r, 2, 4);
-        ev->p[2] = (float)ictus_synth_rng_range(r, 2, 5);
-        ev->p[3] = (float)(level * ictus_synth_rng_range(r, 50, 100));
-        ev->p[4] = (float)ictus_synth_rng_range(r, 20, 35);
-        ictus_synth_site_weights(a, r, 1.0, ictus_synth_rng_range(r, 0.8, 1.2), 0.3, ev->weight);
-        ev->amp_uv = no_clip(spec, ev->weight, level * ictus_synth_rng_range(r, 600, 1000));
+        shape_convulsive(spec, ev, r, &gtcs_ranges);
         ev->racine = 5;
         add_postictal(out, ev, r, spec->fs_hz, 0.05, 0.15);
         break;
@@ -305,86 +329,114 @@ static inline float muscle(const ictus_synth_event *ev, ictus_synth_voice *v, do
                                                       ictus_synth_rng_noise(&v->rng));
 }
 
-void ictus_synth_render_hpd(const ictus_synth_event *ev, ictus_synth_voice *v,
-                            const ictus_synth_canvas *cv, int64_t from, int64_t to)
+/* A seizure's spike train at t s of an event lasting dur_s, whose train
+ * starts at onset_s: the amplitude (µV), and the frequency in *f_hz. */
+typedef double (*train_law)(const ictus_synth_event *ev, double t, double dur_s, double onset_s,
+                            double *f_hz);
+
+/* Render a seizure: before onset_s, low-amplitude fast activity at
+ * fast_level of amp_uv (rising over fast_rise_s); from onset_s on, the spike
+ * train of `law`; muscle activity from muscle_from_s on (INFINITY: none). */
+static void render_train(const ictus_synth_event *ev, ictus_synth_voice *v,
+                         const ictus_synth_canvas *cv, int64_t from, int64_t to, train_law law,
+                         double onset_s, double fast_level, double fast_rise_s,
+                         double muscle_from_s)
 {
     const double fs = cv->fs_hz, dur = ictus_synth_event_duration(ev, fs);
     const ictus_synth_spike_shape shape = ictus_synth_event_spike(ev);
     for (int64_t i = from; i < to; i++) {
-        double t = ictus_synth_event_time(ev, i, fs), u = t / dur;
-        double f = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * u;
-        /* grows over the first fifth, fades a little over the last */
-        double amp = ev->amp_uv * (0.5 + 0.5 * ictus_synth_smoothstep(u / 0.2)) *
-                     (1 - 0.3 * ictus_synth_smoothstep((u - 0.8) / 0.2)) *
-                     ictus_synth_envelope(t, dur, 0.2, 0.2);
-        float x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
-        put(cv, ev, (int)(i - cv->i0), x, 0);
+        double t = ictus_synth_event_time(ev, i, fs);
+        float x;
+        if (t < onset_s) {
+            double e = fast_level * ev->amp_uv * ictus_synth_smoothstep(t / fast_rise_s);
+            x = (float)e * ictus_synth_biquad(v->coef[0], v->z[0], ictus_synth_rng_noise(&v->rng));
+        } else {
+            double f, amp = law(ev, t, dur, onset_s, &f);
+            x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
+        }
+        put(cv, ev, (int)(i - cv->i0), x, muscle(ev, v, t, muscle_from_s, dur));
     }
 }
 
+/* f0 sweeping to f1; grows over the first fifth, fades a little over the last. */
+static double hpd_law(const ictus_synth_event *ev, double t, double dur_s, double onset_s,
+                      double *f_hz)
+{
+    (void)onset_s;
+    double u = t / dur_s;
+    *f_hz = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * u;
+    return ev->amp_uv * (0.5 + 0.5 * ictus_synth_smoothstep(u / 0.2)) *
+           (1 - 0.3 * ictus_synth_smoothstep((u - 0.8) / 0.2)) *
+           ictus_synth_envelope(t, dur_s, 0.2, 0.2);
+}
+
+/* Spike-wave: frequency rises over 15 %, then slows to f1. */
+static double convulsive_law(const ictus_synth_event *ev, double t, double dur_s,
+                             double onset_s, double *f_hz)
+{
+    double u = (t - onset_s) / (dur_s - onset_s);
+    *f_hz = u < 0.15 ? 4 + (ev->f0_hz - 4) * u / 0.15
+                     : ev->f0_hz + (ev->f1_hz - ev->f0_hz) * (u - 0.15) / 0.85;
+    return ev->amp_uv * (0.4 + 0.6 * ictus_synth_smoothstep(u / 0.3)) * (1 - 0.2 * u) *
+           ictus_synth_envelope(t, dur_s, 0, 0.5);
+}
+
+/* Clonic: f0 slowing to f1, full amplitude within a fifth, abrupt end. */
+static double clonic_law(const ictus_synth_event *ev, double t, double dur_s, double onset_s,
+                         double *f_hz)
+{
+    double u = (t - onset_s) / (dur_s - onset_s);
+    *f_hz = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * pow(u, 0.7);
+    return ev->amp_uv * (0.5 + 0.5 * ictus_synth_smoothstep(u / 0.2)) *
+           ictus_synth_envelope(t, dur_s, 0, 0.15);
+}
+
+/* f0 sweeping to f1; fades to 60 % over the last 15 %, then stops (below
+ * 2x baseline). */
+static double afterdischarge_law(const ictus_synth_event *ev, double t, double dur_s,
+                                 double onset_s, double *f_hz)
+{
+    (void)onset_s;
+    double u = t / dur_s;
+    *f_hz = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * u;
+    return ev->amp_uv * (1 - 0.4 * ictus_synth_smoothstep((u - 0.85) / 0.15)) *
+           ictus_synth_envelope(t, dur_s, 0.3, 0.1);
+}
+
+/* Fast-activity levels (fraction of amp_uv) and rise times (s) of the
+ * seizures that start with it; the others start with their spike train. */
+#define CONVULSIVE_FAST_LEVEL 0.06
+#define CONVULSIVE_FAST_RISE_S 0.5
+#define TONIC_FAST_LEVEL 0.08
+#define TONIC_FAST_RISE_S 0.3
+
+void ictus_synth_render_hpd(const ictus_synth_event *ev, ictus_synth_voice *v,
+                            const ictus_synth_canvas *cv, int64_t from, int64_t to)
+{
+    render_train(ev, v, cv, from, to, hpd_law, 0, 0, 1, INFINITY);
+}
+
+/* p[2]: onset (s) of the spike-wave after the fast activity. */
 void ictus_synth_render_convulsive(const ictus_synth_event *ev, ictus_synth_voice *v,
                                    const ictus_synth_canvas *cv, int64_t from, int64_t to)
 {
-    const double fs = cv->fs_hz, dur = ictus_synth_event_duration(ev, fs), onset = ev->p[2];
-    const ictus_synth_spike_shape shape = ictus_synth_event_spike(ev);
-    for (int64_t i = from; i < to; i++) {
-        double t = ictus_synth_event_time(ev, i, fs);
-        float x;
-        if (t < onset) {
-            /* low-amplitude fast activity */
-            double e = 0.06 * ev->amp_uv * ictus_synth_smoothstep(t / 0.5);
-            x = (float)e * ictus_synth_biquad(v->coef[0], v->z[0], ictus_synth_rng_noise(&v->rng));
-        } else {
-            /* spike-wave: frequency rises over 15 %, then slows to f1 */
-            double u = (t - onset) / (dur - onset);
-            double f = u < 0.15 ? 4 + (ev->f0_hz - 4) * u / 0.15
-                                : ev->f0_hz + (ev->f1_hz - ev->f0_hz) * (u - 0.15) / 0.85;
-            double amp = ev->amp_uv * (0.4 + 0.6 * ictus_synth_smoothstep(u / 0.3)) *
-                         (1 - 0.2 * u) * ictus_synth_envelope(t, dur, 0, 0.5);
-            x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
-        }
-        put(cv, ev, (int)(i - cv->i0), x, muscle(ev, v, t, onset * 0.5, dur));
-    }
+    render_train(ev, v, cv, from, to, convulsive_law, ev->p[2], CONVULSIVE_FAST_LEVEL,
+                 CONVULSIVE_FAST_RISE_S, ev->p[2] * 0.5);
 }
 
+/* p[2]: length (s) of the tonic phase (fast activity under strong muscle
+ * activity) before the clonic one. */
 void ictus_synth_render_gtcs(const ictus_synth_event *ev, ictus_synth_voice *v,
                              const ictus_synth_canvas *cv, int64_t from, int64_t to)
 {
-    const double fs = cv->fs_hz, dur = ictus_synth_event_duration(ev, fs), tonic = ev->p[2];
-    const ictus_synth_spike_shape shape = ictus_synth_event_spike(ev);
-    for (int64_t i = from; i < to; i++) {
-        double t = ictus_synth_event_time(ev, i, fs);
-        float x;
-        if (t < tonic) {
-            /* tonic: low-amplitude fast activity under strong muscle activity */
-            double e = 0.08 * ev->amp_uv * ictus_synth_smoothstep(t / 0.3);
-            x = (float)e * ictus_synth_biquad(v->coef[0], v->z[0], ictus_synth_rng_noise(&v->rng));
-        } else {
-            /* clonic: f0 slowing to f1, full amplitude within a fifth, abrupt end */
-            double u = (t - tonic) / (dur - tonic);
-            double f = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * pow(u, 0.7);
-            double amp = ev->amp_uv * (0.5 + 0.5 * ictus_synth_smoothstep(u / 0.2)) *
-                         ictus_synth_envelope(t, dur, 0, 0.15);
-            x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
-        }
-        put(cv, ev, (int)(i - cv->i0), x, muscle(ev, v, t, 0, dur));
-    }
+    render_train(ev, v, cv, from, to, clonic_law, ev->p[2], TONIC_FAST_LEVEL, TONIC_FAST_RISE_S,
+                 0);
 }
 
 void ictus_synth_render_afterdischarge(const ictus_synth_event *ev, ictus_synth_voice *v,
                                        const ictus_synth_canvas *cv, int64_t from, int64_t to)
 {
-    const double fs = cv->fs_hz, dur = ictus_synth_event_duration(ev, fs);
-    const ictus_synth_spike_shape shape = ictus_synth_event_spike(ev);
-    for (int64_t i = from; i < to; i++) {
-        double t = ictus_synth_event_time(ev, i, fs), u = t / dur;
-        double f = ev->f0_hz + (ev->f1_hz - ev->f0_hz) * u;
-        /* fades to 60 % over the last 15 %, then stops (below 2x baseline) */
-        double amp = ev->amp_uv * (1 - 0.4 * ictus_synth_smoothstep((u - 0.85) / 0.15)) *
-                     ictus_synth_envelope(t, dur, 0.3, 0.1);
-        float x = (float)amp * ictus_synth_train_step(v, f, fs, SPIKE_JITTER, &shape);
-        put(cv, ev, (int)(i - cv->i0), x, muscle(ev, v, t, 1.0, dur));
-    }
+    render_train(ev, v, cv, from, to, afterdischarge_law, 0, 0, 1, 1.0);
 }
 
 /* p[0] depth (background factor), p[1] plateau (s), p[2] recovery tau (s). */

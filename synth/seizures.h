@@ -45,18 +45,10 @@
  * afterdischarges, to `out`.  Events lie within [0, n_samples). */
 void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_events *out);
 
-/* Renderers and the voice set-up they share (event.h). */
-void ictus_synth_start_seizure(const ictus_synth_event *ev, ictus_synth_voice *v, double fs_hz);
-void ictus_synth_render_hpd(const ictus_synth_event *ev, ictus_synth_voice *v,
-                            const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_convulsive(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                   const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_gtcs(const ictus_synth_event *ev, ictus_synth_voice *v,
-                             const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_afterdischarge(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                       const ictus_synth_canvas *cv, int64_t from, int64_t to);
-void ictus_synth_render_postictal(const ictus_synth_event *ev, ictus_synth_voice *v,
-                                  const ictus_synth_canvas *cv, int64_t from, int64_t to);
+/* Renderers and the voice set-up they share (plan_event.h). */
+ictus_synth_start_fn ictus_synth_start_seizure;
+ictus_synth_render_fn ictus_synth_render_hpd, ictus_synth_render_convulsive,
+    ictus_synth_render_gtcs, ictus_synth_render_afterdischarge, ictus_synth_render_postictal;
 
 /* The 6 Hz stimulation's annotation text and parameters. */
 #define ICTUS_SYNTH_STIM_TEXT "stim 6Hz 44mA"

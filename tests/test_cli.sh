@@ -2,7 +2,7 @@
 # test_cli.sh: the verbs' one error convention and the defects it fixed:
 # every failure is one `ictus: ...` line on stderr (a usage error followed by
 # the verb's usage text) with the documented exit status; no option list is
-# cut short silently; `score` reads no uninitialised error record after a bad
+# cut short silently, nor a name the user gives; `score` reads no uninitialised error record after a bad
 # --set; a store error while planning a run is reported with its message;
 # `score --recordings` and `run` agree on which files are recordings.
 . "$(dirname "$0")/shcheck.sh"
@@ -54,6 +54,19 @@ eq "detect without a preset: exit 2" "$?" 2
 eq "detect without a preset: one line" "$(lines "$W/err")" 1
 grep -q '^ictus: choose a detection preset .*; presets in .*ihka-mouse' "$W/err"
 ok "detect without a preset: the line lists the presets"
+"$ICTUS" features 2>"$W/err"
+eq "features without a recording: exit 2" "$?" 2
+grep -q '^usage: ictus features' "$W/err"
+ok "features without a recording: the usage text"
+"$ICTUS" features --help >"$W/out" 2>"$W/err"
+eq "features --help: exit 0" "$?" 0
+grep -q '^usage: ictus features' "$W/out"
+ok "features --help: the usage text on stdout"
+"$ICTUS" detect --preset ihka-mouse --no-such-option "$W/none.edf" 2>"$W/err"
+eq "detect with an unknown option: exit 2" "$?" 2
+"$ICTUS" detect --preset "$(printf 'p%.0s' $(seq 1 5000))" "$W/none.edf" 2>"$W/err"
+eq "detect with a preset name too long for a file: exit 2" "$?" 2
+eq "detect with a preset name too long for a file: one line" "$(lines "$W/err")" 1
 "$ICTUS" nonsense 2>"$W/err"
 eq "unknown verb: exit 2" "$?" 2
 # Problems met file by file: each its line, exit 1, nothing more.
@@ -75,6 +88,14 @@ cp "$rec" "$W/recs/.partial.edf"
 eq "score --recordings: exit 0" "$?" 0
 grep -q ', 2 recordings$' "$W/out"
 ok "score --recordings: A.Edf and B.rec are recordings, .partial.edf is not"
+
+# An animal name longer than any fixed buffer stays whole in score's table.
+long_animal=$(printf 'a%.0s' $(seq 1 300))
+printf 'recording,start_s,end_s,animal\nX.edf,10,20,%s\n' "$long_animal" >"$W/long.csv"
+"$ICTUS" score --truth "$W/long.csv" --pred "$W/long.csv" >"$W/out" 2>/dev/null
+eq "score with a 300-character animal: exit 0" "$?" 0
+grep -q "  $long_animal " "$W/out"
+ok "score with a 300-character animal: the whole name in the table"
 
 # A store error while planning is reported with its message.
 "$ICTUS" run "$S" --settle 0 >/dev/null 2>&1
