@@ -1,8 +1,9 @@
 /* store_impl.h: what store.c and store_read.c share behind ictus_store (internal).
  *
  * store.c owns the schema, the statement table and the writes;
- * store_read.c the queries.  Statements are prepared on first use by
- * ictus_store_stmt() and always reset after use.
+ * store_read.c the queries.  Both run every statement through
+ * ictus_store_query_rows(), which prepares it on first use, binds its
+ * arguments and always resets it after use.
  */
 #ifndef ICTUS_STORE_IMPL_H
 #define ICTUS_STORE_IMPL_H
@@ -54,9 +55,9 @@ ictus_status ictus_store_db_fail(ictus_store *s, int rc, const char *what, ictus
 typedef struct {
     enum { STORE_ARG_NULL, STORE_ARG_INT, STORE_ARG_REAL, STORE_ARG_TEXT, STORE_ARG_HASH,
            STORE_ARG_BLOB } kind;
-    int64_t i;                 /* INT; the byte count of a BLOB */
-    double real;               /* REAL */
-    const void *p;             /* TEXT (NULL: SQL NULL), HASH (NULL: SQL NULL), BLOB bytes */
+    int64_t i;      /* INT; the byte count of a BLOB */
+    double real;    /* REAL */
+    const void *p;  /* TEXT (NULL: SQL NULL), HASH (NULL: SQL NULL), BLOB bytes */
 } ictus_store_arg;
 
 #define STORE_NULL ((ictus_store_arg){.kind = STORE_ARG_NULL})
