@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -191,28 +192,47 @@ const char *ictus_config_get(ictus_config *cfg, const char *section, const char 
     return e ? e->value : NULL;
 }
 
-static ictus_status bad_value(ictus_error *err, const entry *e, const char *expected)
+/* Fail with "ORIGIN:LINE: [SECTION] KEY = 'VALUE': expected ..." (a file's
+ * entry) or "ORIGIN: SECTION.KEY = 'VALUE': expected ..." (a --set), the
+ * expectation written printf-style. */
+__attribute__((format(printf, 3, 4)))
+static ictus_status bad_value(ictus_error *err, const entry *e, const char *expected, ...)
 {
+    char text[128];
+    va_list ap;
+    va_start(ap, expected);
+    vsnprintf(text, sizeof text, expected, ap);
+    va_end(ap);
     if (e->line > 0)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: [%s] %s = '%s': expected %s", e->origin,
-                          e->line, e->section, e->key, e->value, expected);
+                          e->line, e->section, e->key, e->value, text);
     return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: %s.%s = '%s': expected %s", e->origin,
-                      e->section, e->key, e->value, expected);
+                      e->section, e->key, e->value, text);
+}
+
+/* Read `text` whole as one number: a base-10 integer (strtoll) into *i when
+ * i is given, else any number strtod() reads into *d.  False when anything
+ * but the number is in the text, or it overflows. */
+static bool read_number(const char *text, double *d, int64_t *i)
+{
+    char *end;
+    errno = 0;
+    if (i)
+        *i = strtoll(text, &end, 10);
+    else
+        *d = strtod(text, &end);
+    return end != text && *end == '\0' && errno != ERANGE;
 }
 
 ictus_status ictus_config_get_double(ictus_config *cfg, const char *section, const char *key,
                                      double min, double max, double *out, ictus_error *err)
 {
     entry *e = find(cfg, section, key);
+    double v;
     if (!e)
         return ICTUS_OK;
-    char *end;
-    errno = 0;
-    double v = strtod(e->value, &end);
-    char expected[96];
-    snprintf(expected, sizeof expected, "a number in [%g, %g]", min, max);
-    if (end == e->value || *end != '\0' || errno == ERANGE || !isfinite(v) || v < min || v > max)
-        return bad_value(err, e, expected);
+    if (!read_number(e->value, &v, NULL) || !isfinite(v) || v < min || v > max)
+        return bad_value(err, e, "a number in [%g, %g]", min, max);
     *out = v;
     return ICTUS_OK;
 }
@@ -221,15 +241,11 @@ ictus_status ictus_config_get_int(ictus_config *cfg, const char *section, const 
                                   int64_t min, int64_t max, int64_t *out, ictus_error *err)
 {
     entry *e = find(cfg, section, key);
+    int64_t v;
     if (!e)
         return ICTUS_OK;
-    char *end;
-    errno = 0;
-    long long v = strtoll(e->value, &end, 10);
-    char expected[96];
-    snprintf(expected, sizeof expected, "an integer in [%" PRId64 ", %" PRId64 "]", min, max);
-    if (end == e->value || *end != '\0' || errno == ERANGE || v < min || v > max)
-        return bad_value(err, e, expected);
+    if (!read_number(e->value, NULL, &v) || v < min || v > max)
+        return bad_value(err, e, "an integer in [%" PRId64 ", %" PRId64 "]", min, max);
     *out = v;
     return ICTUS_OK;
 }
@@ -256,11 +272,8 @@ ictus_status ictus_config_get_string(ictus_config *cfg, const char *section, con
     entry *e = find(cfg, section, key);
     if (!e)
         return ICTUS_OK;
-    if (strlen(e->value) >= size) {
-        char expected[64];
-        snprintf(expected, sizeof expected, "at most %zu characters", size - 1);
-        return bad_value(err, e, expected);
-    }
+    if (strlen(e->value) >= size)
+        return bad_value(err, e, "at most %zu characters", size - 1);
     strcpy(out, e->value);
     return ICTUS_OK;
 }

@@ -619,10 +619,29 @@ void ictus_analysis_destroy(ictus_analysis *an)
 
 static const char *const tolerated_names[] = {"unknown", "yes", "no"};
 
+/* ",TIME": a wall-clock time column. */
 static void time_field(ictus_out *o, int64_t t_us)
 {
     char buf[32];
+    ictus_out_char(o, ',');
     ictus_out_str(o, ictus_walltime_format(t_us, buf, sizeof buf));
+}
+
+/* The baseline_analysable_h, baseline_count and baseline_rate_per_24h
+ * columns: the reference measures, or empty without a reference. */
+static void reference_fields(ictus_out *o, bool has_reference, const ictus_measures *ref)
+{
+    ictus_outfile_number(o, has_reference ? ref->analysable_s / S_PER_HOUR : NAN);
+    ictus_outfile_count(o, has_reference ? ref->count : -1);
+    ictus_outfile_number(o, has_reference ? ref->rate_per_24h : NAN);
+}
+
+void ictus_analysis_exposure_fields(ictus_out *o, const ictus_condition *c)
+{
+    ictus_outfile_text(o, ictus_period_kind_name(c->kind));
+    ictus_outfile_text(o, c->kind == ICTUS_PERIOD_TREATMENT ? c->drug : "");
+    ictus_outfile_number(o, c->dose_mg_kg);
+    ictus_outfile_text(o, c->route);
 }
 
 static void write_periods(ictus_out *o, const void *ctx)
@@ -653,9 +672,7 @@ static void write_periods(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, p->dose_mg_kg);
         ictus_outfile_text(o, p->route);
         ictus_outfile_text(o, tolerated_names[p->tolerated]);
-        ictus_out_char(o, ',');
         time_field(o, p->start_us);
-        ictus_out_char(o, ',');
         time_field(o, p->end_us);
         ictus_outfile_text(o, an->types[r->type]);
         ictus_outfile_number(o, m->span_s / S_PER_HOUR);
@@ -674,9 +691,7 @@ static void write_periods(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, m->median_isi_s / S_PER_HOUR);
         ictus_outfile_number(o, m->isi_cv);
         ictus_outfile_number(o, m->cluster_share);
-        ictus_outfile_number(o, r->has_reference ? r->ref.analysable_s / S_PER_HOUR : NAN);
-        ictus_outfile_count(o, r->has_reference ? r->ref.count : -1);
-        ictus_outfile_number(o, r->has_reference ? r->ref.rate_per_24h : NAN);
+        reference_fields(o, r->has_reference, &r->ref);
         ictus_outfile_number(o, r->pct_change);
         ictus_outfile_text(o, an->settings_hash);
         for (int h = 0; h < 24; h++)
@@ -721,18 +736,14 @@ static void write_responders(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, c->target_dose_mg_kg);
         ictus_outfile_text(o, tolerated_names[c->tolerated]);
         lines_field(o, animal, c);
-        ictus_out_char(o, ',');
         time_field(o, c->first_start_us);
-        ictus_out_char(o, ',');
         time_field(o, c->last_end_us);
         ictus_outfile_text(o, an->types[r->type]);
         ictus_outfile_number(o, r->m.span_s / S_PER_DAY);
         ictus_outfile_number(o, r->m.analysable_s / S_PER_HOUR);
         ictus_outfile_count(o, r->m.count);
         ictus_outfile_number(o, r->m.rate_per_24h);
-        ictus_outfile_number(o, r->has_reference ? r->ref.analysable_s / S_PER_HOUR : NAN);
-        ictus_outfile_count(o, r->has_reference ? r->ref.count : -1);
-        ictus_outfile_number(o, r->has_reference ? r->ref.rate_per_24h : NAN);
+        reference_fields(o, r->has_reference, &r->ref);
         ictus_outfile_number(o, r->has_reference ? r->ref.longest_isi_s / S_PER_HOUR : NAN);
         ictus_outfile_number(o, r->response.pct_change);
         ictus_outfile_number(o, r->response.seizure_free_needed_s / S_PER_HOUR);
@@ -759,12 +770,8 @@ static void write_comparisons(ictus_out *o, const void *ctx)
     for (size_t i = 0; i < an->n_comparisons; i++) {
         const ictus_comparison *r = &an->comparisons[i];
         const ictus_condition *c = r->condition;
-        bool treatment = c->kind == ICTUS_PERIOD_TREATMENT;
         ictus_out_field(o, an->types[r->type]);
-        ictus_outfile_text(o, ictus_period_kind_name(c->kind));
-        ictus_outfile_text(o, treatment ? c->drug : "");
-        ictus_outfile_number(o, c->dose_mg_kg);
-        ictus_outfile_text(o, c->route);
+        ictus_analysis_exposure_fields(o, c);
         ictus_outfile_text(o, ictus_test_name(r->test));
         ictus_outfile_text(o, ictus_versus_name(r->versus));
         ictus_outfile_text(o, r->group_a);

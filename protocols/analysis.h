@@ -164,6 +164,7 @@
 #include "protocols/measures.h"
 #include "protocols/periods.h"
 #include "pipeline/event.h"
+#include "base/csvout.h"
 #include "base/filehash.h"
 #include "base/path.h"
 #include "store/store.h"
@@ -263,6 +264,11 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
 
 /* Free; NULL is a no-op. */
 void ictus_analysis_destroy(ictus_analysis *an);
+
+/* Write the columns kind, drug, dose_mg_kg and route of an exposure, each
+ * after a comma (the drug empty but for a treatment): comparisons.csv and
+ * the cross-cohort comparison.csv name exposures alike. */
+void ictus_analysis_exposure_fields(ictus_out *o, const ictus_condition *c);
 
 /* Write periods.csv, responders.csv, comparisons.csv and
  * analysis-settings.txt into `out_dir` (created when absent; its parent must

@@ -59,6 +59,8 @@ typedef struct {
     size_t n, cap;
     const ictus_test_options *opt;
     ictus_comparison proto;   /* type and condition of the rows being made */
+    const ictus_outcome *const *veh; /* the vehicle outcomes of that type, [n_veh] */
+    size_t n_veh;
 } row_list;
 
 /* A new row with the prototype's type and condition, everything else empty. */
@@ -123,6 +125,19 @@ typedef struct {
     int64_t kx, ky;
     double ex_s, ey_s;
 } pairs;
+
+/* Room for `cap` pairs; pairs_free() frees it. */
+static pairs pairs_make(size_t cap)
+{
+    return (pairs){.x = ictus_xmalloc(cap * sizeof(double)),
+                   .y = ictus_xmalloc(cap * sizeof(double))};
+}
+
+static void pairs_free(pairs *p)
+{
+    free(p->x);
+    free(p->y);
+}
 
 static ictus_status wilcoxon(row_list *l, ictus_versus versus, const pairs *p, ictus_error *err)
 {
@@ -254,6 +269,29 @@ static bool determined(const ictus_outcome *o)
     return o->response.cls != ICTUS_CLASS_UNDETERMINED;
 }
 
+/* Animals with a determined response class, and how many of them responded
+ * or were seizure-free. */
+typedef struct {
+    int64_t n_det, k_resp, k_free;
+} class_counts;
+
+static void count_class(class_counts *c, const ictus_outcome *o)
+{
+    if (!determined(o))
+        return;
+    c->n_det++;
+    c->k_resp += ictus_class_is_response(o->response.cls);
+    c->k_free += o->response.cls == ICTUS_CLASS_SEIZURE_FREE;
+}
+
+/* Append o's compared value to v[*n] when it is finite. */
+static void add_compared(double *v, size_t *n, const ictus_outcome *o)
+{
+    double x = compared_value(o);
+    if (isfinite(x))
+        v[(*n)++] = x;
+}
+
 /* Add the pair (o, against) when both have analysable time. */
 static void add_pair(pairs *p, const ictus_measures *m, const ictus_measures *ref)
 {
@@ -313,13 +351,10 @@ static ictus_status group_tests(row_list *l, const ictus_outcome *const *g, size
         for (size_t j = i + 1; j < n_groups && st == ICTUS_OK; j++) {
             size_t na = 0, nb = 0;
             for (size_t k = 0; k < n; k++) {
-                double v = compared_value(g[k]);
-                if (!isfinite(v))
-                    continue;
                 if (strcmp(g[k]->group, groups[i]) == 0)
-                    a[na++] = v;
+                    add_compared(a, &na, g[k]);
                 else if (strcmp(g[k]->group, groups[j]) == 0)
-                    b[nb++] = v;
+                    add_compared(b, &nb, g[k]);
             }
             st = mann_whitney(l, ICTUS_VERSUS_GROUP, a, na, b, nb, err);
             l->rows[l->n - 1].group_a = groups[i];
@@ -331,46 +366,37 @@ static ictus_status group_tests(row_list *l, const ictus_outcome *const *g, size
     return st;
 }
 
-/* Everything versus the vehicle outcomes veh[0..n_veh) of the same type. */
+/* Everything versus the vehicle outcomes of the same type (l->veh). */
 static ictus_status vehicle_tests(row_list *l, const ictus_outcome *const *g, size_t n,
-                                  const ictus_outcome *const *veh, size_t n_veh,
                                   ictus_error *err)
 {
+    const ictus_outcome *const *veh = l->veh;
+    size_t n_veh = l->n_veh;
     size_t cap = (n > n_veh ? n : n_veh) + 1;
-    pairs p = {.x = ictus_xmalloc(cap * sizeof(double)), .y = ictus_xmalloc(cap * sizeof(double))};
+    pairs p = pairs_make(cap);
     double *a = ictus_xmalloc(cap * sizeof *a), *b = ictus_xmalloc(cap * sizeof *b);
-    int64_t k_resp = 0, k_free = 0, n_det = 0, kv_resp = 0, kv_free = 0, nv_det = 0;
+    class_counts c = {0}, cv = {0};
     size_t na = 0, nb = 0;
     for (size_t i = 0; i < n; i++) {
         const ictus_outcome *v = vehicle_of(g[i], veh, n_veh);
         if (v)
             add_pair(&p, &g[i]->m, &v->m);
-        if (determined(g[i])) {
-            n_det++;
-            k_resp += ictus_class_is_response(g[i]->response.cls);
-            k_free += g[i]->response.cls == ICTUS_CLASS_SEIZURE_FREE;
-        }
-        if (isfinite(compared_value(g[i])))
-            a[na++] = compared_value(g[i]);
+        count_class(&c, g[i]);
+        add_compared(a, &na, g[i]);
     }
     for (size_t i = 0; i < n_veh; i++) {
-        if (determined(veh[i])) {
-            nv_det++;
-            kv_resp += ictus_class_is_response(veh[i]->response.cls);
-            kv_free += veh[i]->response.cls == ICTUS_CLASS_SEIZURE_FREE;
-        }
-        if (isfinite(compared_value(veh[i])))
-            b[nb++] = compared_value(veh[i]);
+        count_class(&cv, veh[i]);
+        add_compared(b, &nb, veh[i]);
     }
     ictus_status st = paired_tests(l, ICTUS_VERSUS_VEHICLE, &p, err);
     if (st == ICTUS_OK)
-        st = fisher(l, ICTUS_TEST_FISHER_RESPONDERS, k_resp, n_det, kv_resp, nv_det, err);
+        st = fisher(l, ICTUS_TEST_FISHER_RESPONDERS, c.k_resp, c.n_det, cv.k_resp, cv.n_det, err);
     if (st == ICTUS_OK)
-        st = fisher(l, ICTUS_TEST_FISHER_SEIZURE_FREE, k_free, n_det, kv_free, nv_det, err);
+        st = fisher(l, ICTUS_TEST_FISHER_SEIZURE_FREE, c.k_free, c.n_det, cv.k_free, cv.n_det,
+                    err);
     if (st == ICTUS_OK)
         st = mann_whitney(l, ICTUS_VERSUS_VEHICLE, a, na, b, nb, err);
-    free(p.x);
-    free(p.y);
+    pairs_free(&p);
     free(a);
     free(b);
     return st;
@@ -378,33 +404,27 @@ static ictus_status vehicle_tests(row_list *l, const ictus_outcome *const *g, si
 
 /* The tests of one exposure: outcomes g[0..n) of one type and condition. */
 static ictus_status exposure_tests(row_list *l, const ictus_outcome *const *g, size_t n,
-                                   const ictus_outcome *const *veh, size_t n_veh,
                                    ictus_error *err)
 {
     ictus_period_kind kind = g[0]->condition->kind;
     ictus_status st = ICTUS_OK;
     if (kind != ICTUS_PERIOD_BASELINE) {
-        int64_t k_resp = 0, k_free = 0, n_det = 0;
-        pairs p = {.x = ictus_xmalloc(n * sizeof(double)), .y = ictus_xmalloc(n * sizeof(double))};
+        class_counts c = {0};
+        pairs p = pairs_make(n);
         for (size_t i = 0; i < n; i++) {
-            if (determined(g[i])) {
-                n_det++;
-                k_resp += ictus_class_is_response(g[i]->response.cls);
-                k_free += g[i]->response.cls == ICTUS_CLASS_SEIZURE_FREE;
-            }
+            count_class(&c, g[i]);
             if (g[i]->has_reference)
                 add_pair(&p, &g[i]->m, &g[i]->ref);
         }
-        st = proportion(l, ICTUS_TEST_RESPONDER_RATE, k_resp, n_det, err);
+        st = proportion(l, ICTUS_TEST_RESPONDER_RATE, c.k_resp, c.n_det, err);
         if (st == ICTUS_OK)
-            st = proportion(l, ICTUS_TEST_SEIZURE_FREE_RATE, k_free, n_det, err);
+            st = proportion(l, ICTUS_TEST_SEIZURE_FREE_RATE, c.k_free, c.n_det, err);
         if (st == ICTUS_OK)
             st = paired_tests(l, ICTUS_VERSUS_BASELINE, &p, err);
-        free(p.x);
-        free(p.y);
+        pairs_free(&p);
     }
-    if (st == ICTUS_OK && kind == ICTUS_PERIOD_TREATMENT && n_veh > 0)
-        st = vehicle_tests(l, g, n, veh, n_veh, err);
+    if (st == ICTUS_OK && kind == ICTUS_PERIOD_TREATMENT && l->n_veh > 0)
+        st = vehicle_tests(l, g, n, err);
     if (st == ICTUS_OK)
         st = group_tests(l, g, n, err);
     return st;
@@ -441,7 +461,9 @@ ictus_status ictus_comparisons_compute(const ictus_outcome *o, size_t n, int n_t
                  last < m && ictus_condition_same(exposure, of_type[last]->condition); last++)
                 ;
             l.proto = (ictus_comparison){.type = t, .condition = of_type[first]->condition};
-            st = exposure_tests(&l, of_type + first, last - first, veh, n_veh, err);
+            l.veh = veh;
+            l.n_veh = n_veh;
+            st = exposure_tests(&l, of_type + first, last - first, err);
         }
     }
     free(of_type);

@@ -209,13 +209,8 @@ static void write_csv(ictus_out *o, const void *ctx)
                      "ci_level,settings_hash\n");
     for (int i = 0; i < res->n_rows; i++) {
         const ictus_cohort_row *r = &res->rows[i];
-        const ictus_condition *c = r->condition;
-        bool treatment = c->kind == ICTUS_PERIOD_TREATMENT;
         ictus_out_field(o, r->type);
-        ictus_outfile_text(o, ictus_period_kind_name(c->kind));
-        ictus_outfile_text(o, treatment ? c->drug : "");
-        ictus_outfile_number(o, c->dose_mg_kg);
-        ictus_outfile_text(o, c->route);
+        ictus_analysis_exposure_fields(o, r->condition);
         ictus_outfile_text(o, r->cohorts);
         ictus_outfile_count(o, r->n_animals);
         ictus_outfile_count(o, r->n_determined);

@@ -119,6 +119,19 @@ void ictus_manifest_row_begin(ictus_manifest_row *r, const ictus_csv *t, int row
                                "unquoted field? quote it)", have, want);
 }
 
+ictus_manifest_row ictus_manifest_rows(const ictus_csv *t, ictus_problems *problems)
+{
+    return (ictus_manifest_row){t, -1, problems, 0};
+}
+
+bool ictus_manifest_next(ictus_manifest_row *r)
+{
+    if (r->row + 1 >= ictus_csv_rows(r->t))
+        return false;
+    ictus_manifest_row_begin(r, r->t, r->row + 1, r->problems);
+    return true;
+}
+
 const char *ictus_manifest_text(ictus_manifest_row *r, int col, const char *expected)
 {
     const char *s = ictus_csv_field(r->t, r->row, col);

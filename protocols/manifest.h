@@ -10,7 +10,8 @@
  * (FILE is the path the table was read from).
  *
  * Lifecycle of a row check:
- *   1. ictus_manifest_row_begin() (checks the row is not wider than the header);
+ *   1. ictus_manifest_row_begin(), or ictus_manifest_next() when walking
+ *      the rows (checks the row is not wider than the header);
  *   2. the field readers, each adding a problem when the field is wrong;
  *   3. the row is good when r.n_bad is still 0.
  * Thread safety: none needed; a reader works on its own table and list.
@@ -67,6 +68,13 @@ typedef struct {
  * trailing fields read as empty. */
 void ictus_manifest_row_begin(ictus_manifest_row *r, const ictus_csv *t, int row,
                               ictus_problems *problems);
+
+/* Walk the data rows of t, beginning the check of each in turn:
+ *   for (ictus_manifest_row r = ictus_manifest_rows(t, problems); ictus_manifest_next(&r);)
+ * ictus_manifest_rows() is before the first row; ictus_manifest_next()
+ * moves to the next (ictus_manifest_row_begin()) and is false after the last. */
+ictus_manifest_row ictus_manifest_rows(const ictus_csv *t, ictus_problems *problems);
+bool ictus_manifest_next(ictus_manifest_row *r);
 
 /* Add the problem "FILE:LINE:COL (NAME): <message>" for field `col` (>= 0)
  * of the row and count it in r->n_bad. */

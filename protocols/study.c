@@ -167,9 +167,8 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
         c_birth = ictus_csv_column(t, "birth_date"), c_group = ictus_csv_column(t, "group"),
         c_notes = ictus_csv_column(t, "notes");
     int cap = 0;
-    for (int row = 0; row < ictus_csv_rows(t); row++) {
-        ictus_manifest_row r;
-        ictus_manifest_row_begin(&r, t, row, &study->problems);
+    for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
+         ictus_manifest_next(&r);) {
         const char *id = ictus_manifest_text(&r, c_animal, "an animal id");
         const ictus_animal *dup = *id ? ictus_study_animal(study, id) : NULL;
         if (dup)
@@ -189,7 +188,7 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
             .group = ictus_study_keep(study, ictus_manifest_text(&r, c_group, NULL)),
             .notes = ictus_study_keep(study, ictus_manifest_text(&r, c_notes, NULL)),
             .birth_us = birth_us,
-            .line = ictus_csv_line(t, row),
+            .line = ictus_csv_line(t, r.row),
         };
     }
     ictus_csv_destroy(t);
@@ -323,9 +322,8 @@ static void read_recordings(ictus_study *study)
         c_channels = ictus_csv_column(t, "channels"), c_start = ictus_csv_column(t, "start_time"),
         c_video = ictus_csv_column(t, "video");
     int cap = 0;
-    for (int row = 0; row < ictus_csv_rows(t); row++) {
-        ictus_manifest_row r;
-        ictus_manifest_row_begin(&r, t, row, &study->problems);
+    for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
+         ictus_manifest_next(&r);) {
         const char *file = ictus_manifest_text(&r, c_file, "a file inside recordings/");
         if (*file && !inside_recordings(file))
             ictus_manifest_problem(&r, c_file, "expected a path inside recordings/ (relative, "
@@ -352,7 +350,7 @@ static void read_recordings(ictus_study *study)
             .channels = map,
             .start_us = start_us,
             .video = ictus_study_keep(study, ictus_manifest_text(&r, c_video, NULL)),
-            .line = ictus_csv_line(t, row),
+            .line = ictus_csv_line(t, r.row),
         };
         free(path);
     }
@@ -449,10 +447,9 @@ static void read_labels(ictus_study *study)
     }
     study->has_labels = true;
     int cap = 0;
-    for (int row = 0; row < ictus_csv_rows(t); row++) {
-        ictus_manifest_row r;
-        ictus_manifest_row_begin(&r, t, row, &study->problems);
-        ictus_expert_label lab = {.wall_clock = c.wall_clock, .line = ictus_csv_line(t, row)};
+    for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
+         ictus_manifest_next(&r);) {
+        ictus_expert_label lab = {.wall_clock = c.wall_clock, .line = ictus_csv_line(t, r.row)};
         const char *recording = base_name(ictus_manifest_text(&r, c.recording, NULL));
         lab.animal = known_animal(study, &r, c.animal, false);
         if (!*recording && !*lab.animal)
@@ -470,7 +467,7 @@ static void read_labels(ictus_study *study)
         if (ictus_manifest_number(&r, c.racine, false, 0, "a Racine stage 0..5", &racine) &&
             !isnan(racine) && (racine > 5 || racine != floor(racine)))
             ictus_manifest_problem(&r, c.racine, "expected a Racine stage 0..5, got \"%s\"",
-                                   ictus_csv_field(t, row, c.racine));
+                                   ictus_csv_field(t, r.row, c.racine));
         lab.racine = isnan(racine) ? -1 : (int)racine;
         lab.recording = recording;
         lab.type = ictus_manifest_text(&r, c.type, NULL);

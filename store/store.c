@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strbuf.h"
 #include "pipeline/features/features.h"
 
 /* PRAGMA application_id of an ictus database: "icts". */
@@ -277,8 +278,8 @@ static ictus_status exec(ictus_store *s, const char *sql, const char *what, ictu
 }
 
 /* The statement `id`, prepared on first use, reset and with no bindings. */
-ictus_status ictus_store_stmt(ictus_store *s, ictus_store_query id, sqlite3_stmt **out,
-                              ictus_error *err)
+static ictus_status prepared(ictus_store *s, ictus_store_query id, sqlite3_stmt **out,
+                             ictus_error *err)
 {
     if (!s->stmts[id]) {
         int rc = sqlite3_prepare_v3(s->db, query_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -292,30 +293,61 @@ ictus_status ictus_store_stmt(ictus_store *s, ictus_store_query id, sqlite3_stmt
     return ICTUS_OK;
 }
 
-/* Step a statement that returns no rows (or whose rows are ignored) to the end, then reset it. */
-ictus_status ictus_store_step_done(ictus_store *s, sqlite3_stmt *st, const char *what,
-                                   ictus_error *err)
+/* Bind args[0..n) to ?1..?n of st (whose bindings are cleared: NULL). */
+static void bind_args(sqlite3_stmt *st, const ictus_store_arg *args, int n)
 {
+    for (int i = 0; i < n; i++) {
+        const ictus_store_arg *a = &args[i];
+        char hex[ICTUS_HASH_HEX_SIZE];
+        switch (a->kind) {
+        case STORE_ARG_NULL:
+            break;
+        case STORE_ARG_INT:
+            sqlite3_bind_int64(st, i + 1, a->i);
+            break;
+        case STORE_ARG_REAL:
+            sqlite3_bind_double(st, i + 1, a->real);
+            break;
+        case STORE_ARG_TEXT:
+            sqlite3_bind_text(st, i + 1, a->p, -1, SQLITE_TRANSIENT);
+            break;
+        case STORE_ARG_HASH:
+            if (a->p)
+                sqlite3_bind_text(st, i + 1,
+                                  ictus_hash128_format(*(const ictus_hash128 *)a->p, hex), -1,
+                                  SQLITE_TRANSIENT);
+            break;
+        case STORE_ARG_BLOB:
+            sqlite3_bind_blob64(st, i + 1, a->p, (sqlite3_uint64)a->i, SQLITE_TRANSIENT);
+            break;
+        }
+    }
+}
+
+ictus_status ictus_store_query_rows(ictus_store *s, ictus_store_query id,
+                                    const ictus_store_arg *args, int n_args,
+                                    ictus_store_row_fn fn, void *ctx, const char *what,
+                                    ictus_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    ictus_status result = prepared(s, id, &st, err);
+    if (result != ICTUS_OK)
+        return result;
+    bind_args(st, args, n_args);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        ;
-    ictus_status result = rc == SQLITE_DONE ? ICTUS_OK : ictus_store_db_fail(s, rc, what, err);
+        if (fn && (result = fn(ctx, st, err)) != ICTUS_OK)
+            break;
+    if (result == ICTUS_OK && rc != SQLITE_DONE)
+        result = ictus_store_db_fail(s, rc, what, err);
     sqlite3_reset(st);
     return result;
 }
 
-void ictus_store_bind_text(sqlite3_stmt *st, int i, const char *text)
+ictus_status ictus_store_exec(ictus_store *s, ictus_store_query id, const ictus_store_arg *args,
+                              int n_args, const char *what, ictus_error *err)
 {
-    sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
-}
-
-void ictus_store_bind_hash(sqlite3_stmt *st, int i, const ictus_hash128 *h)
-{
-    char hex[ICTUS_HASH_HEX_SIZE];
-    if (h)
-        ictus_store_bind_text(st, i, ictus_hash128_format(*h, hex));
-    else
-        sqlite3_bind_null(st, i);
+    return ictus_store_query_rows(s, id, args, n_args, NULL, NULL, what, err);
 }
 
 /* Column `i` as text, "" when NULL. */
@@ -558,19 +590,13 @@ const char *ictus_verdict_name(ictus_verdict v)
 ictus_status ictus_store_run_start(ictus_store *s, const ictus_store_run_info *info,
                                    int64_t *run_id, ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_RUN_START, &st, err);
-    if (result != ICTUS_OK)
-        return result;
     ictus_hash128 h = ictus_hash_bytes(info->params_text, strlen(info->params_text));
-    sqlite3_bind_int64(st, 1, info->started_unix_us);
-    ictus_store_bind_text(st, 2, info->version);
-    ictus_store_bind_text(st, 3, info->host);
-    sqlite3_bind_int64(st, 4, info->pid);
-    ictus_store_bind_text(st, 5, info->preset);
-    ictus_store_bind_text(st, 6, info->params_text);
-    ictus_store_bind_hash(st, 7, &h);
-    result = ictus_store_step_done(s, st, "cannot record the run", err);
+    const ictus_store_arg args[] = {
+        STORE_INT(info->started_unix_us), STORE_TEXT(info->version), STORE_TEXT(info->host),
+        STORE_INT(info->pid), STORE_TEXT(info->preset), STORE_TEXT(info->params_text),
+        STORE_HASH(&h)};
+    ictus_status result =
+        ictus_store_exec(s, Q_RUN_START, args, STORE_N_ARGS(args), "cannot record the run", err);
     if (result == ICTUS_OK)
         *run_id = sqlite3_last_insert_rowid(s->db);
     return result;
@@ -580,18 +606,13 @@ ictus_status ictus_store_run_finish(ictus_store *s, int64_t run_id, const ictus_
                                     ictus_error *err)
 {
     assert(end->status != ICTUS_RUN_RUNNING);
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_RUN_FINISH, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_int64(st, 2, end->ended_unix_us);
-    ictus_store_bind_text(st, 3, ictus_run_status_name(end->status));
-    const int64_t counts[] = {end->files_new,    end->files_changed,    end->files_skipped,
-                              end->files_failed, end->files_incomplete, end->events_found};
-    for (int i = 0; i < (int)(sizeof counts / sizeof counts[0]); i++)
-        sqlite3_bind_int64(st, 4 + i, counts[i]);
-    result = ictus_store_step_done(s, st, "cannot record the end of the run", err);
+    const ictus_store_arg args[] = {
+        STORE_INT(run_id), STORE_INT(end->ended_unix_us),
+        STORE_TEXT(ictus_run_status_name(end->status)), STORE_INT(end->files_new),
+        STORE_INT(end->files_changed), STORE_INT(end->files_skipped), STORE_INT(end->files_failed),
+        STORE_INT(end->files_incomplete), STORE_INT(end->events_found)};
+    ictus_status result = ictus_store_exec(s, Q_RUN_FINISH, args, STORE_N_ARGS(args),
+                                           "cannot record the end of the run", err);
     if (result == ICTUS_OK && sqlite3_changes(s->db) != 1)
         result = ictus_fail(err, ICTUS_ERR_DB, "%s: no run %" PRId64 " to finish", s->path, run_id);
     return result;
@@ -601,41 +622,40 @@ ictus_status ictus_store_run_problem(ictus_store *s, int64_t run_id, const char 
                                      ictus_problem_kind kind, const char *message,
                                      ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_RUN_PROBLEM, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    sqlite3_bind_int64(st, 1, run_id);
-    ictus_store_bind_text(st, 2, path);
-    ictus_store_bind_text(st, 3, ictus_problem_kind_name(kind));
-    ictus_store_bind_text(st, 4, message);
-    return ictus_store_step_done(s, st, "cannot record a problem of the run", err);
+    const ictus_store_arg args[] = {
+        STORE_INT(run_id), STORE_TEXT(path), STORE_TEXT(ictus_problem_kind_name(kind)),
+        STORE_TEXT(message)};
+    return ictus_store_exec(s, Q_RUN_PROBLEM, args, STORE_N_ARGS(args),
+                            "cannot record a problem of the run", err);
+}
+
+/* read_run()'s context: where the last run goes, and whether there is one. */
+typedef struct {
+    ictus_store_run_row *out;
+    bool found;
+} run_found;
+
+static ictus_status read_run(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    run_found *r = ctx;
+    r->out->id = sqlite3_column_int64(st, 0);
+    r->out->started_unix_us = sqlite3_column_int64(st, 1);
+    snprintf(r->out->host, sizeof r->out->host, "%s", ictus_store_column_text(st, 2));
+    r->out->pid = sqlite3_column_int64(st, 3);
+    int status = ictus_store_name_index(run_status_names, ICTUS_N_RUN_STATUS,
+                                        ictus_store_column_text(st, 4));
+    r->out->status = status < 0 ? ICTUS_RUN_FAILED : (ictus_run_status)status;
+    r->found = true;
+    return ICTUS_OK;
 }
 
 ictus_status ictus_store_last_run(ictus_store *s, ictus_store_run_row *out, bool *found,
                                   ictus_error *err)
 {
-    *found = false;
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_LAST_RUN, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        out->started_unix_us = sqlite3_column_int64(st, 1);
-        snprintf(out->host, sizeof out->host, "%s", ictus_store_column_text(st, 2));
-        out->pid = sqlite3_column_int64(st, 3);
-        const char *status = ictus_store_column_text(st, 4);
-        out->status = ICTUS_RUN_FAILED;
-        for (int i = 0; i < ICTUS_N_RUN_STATUS; i++)
-            if (strcmp(status, ictus_run_status_name((ictus_run_status)i)) == 0)
-                out->status = (ictus_run_status)i;
-        *found = true;
-    } else if (rc != SQLITE_DONE) {
-        result = ictus_store_db_fail(s, rc, "cannot read the runs", err);
-    }
-    sqlite3_reset(st);
+    run_found r = {out, false};
+    ictus_status result =
+        ictus_store_query_rows(s, Q_LAST_RUN, NULL, 0, read_run, &r, "cannot read the runs", err);
+    *found = r.found;
     return result;
 }
 
@@ -725,114 +745,78 @@ static ictus_status insert_series(ictus_store *s, int64_t rec_id, const ictus_st
                                   ictus_error *err)
 {
     static_assert(ICTUS_STORE_N_ARTEFACT_KINDS == ICTUS_N_ART, "one count per artefact flag");
-    char kinds[64] = "";
-    for (int k = 0; k < ICTUS_N_ART; k++) {
-        strcat(kinds, k ? "|" : "");
-        strcat(kinds, ictus_artefact_names[k]);
-    }
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_INSERT_SERIES, &st, err);
-    if (result != ICTUS_OK)
-        return result;
+    ictus_strbuf kinds = {0};
+    for (int k = 0; k < ICTUS_N_ART; k++)
+        ictus_strbuf_join(&kinds, "|", ictus_artefact_names[k]);
     unsigned char *units = units_blob(ser->analysable_us, ser->n_buckets);
     unsigned char *windows = u16_blob(ser->artefact_windows, ser->n_buckets * ICTUS_N_ART);
-    sqlite3_bind_int64(st, 1, rec_id);
-    ictus_store_bind_text(st, 2, ser->channel);
-    sqlite3_bind_int64(st, 3, ICTUS_STORE_BUCKET_US);
-    sqlite3_bind_int64(st, 4, ICTUS_STORE_ANALYSABLE_UNIT_US);
-    sqlite3_bind_int64(st, 5, ser->n_buckets);
-    sqlite3_bind_blob64(st, 6, units, (sqlite3_uint64)ser->n_buckets * 2, free);
-    ictus_store_bind_text(st, 7, kinds);
-    sqlite3_bind_blob64(st, 8, windows, (sqlite3_uint64)ser->n_buckets * ICTUS_N_ART * 2, free);
-    return ictus_store_step_done(s, st, "cannot store analysable time", err);
+    const ictus_store_arg args[] = {
+        STORE_INT(rec_id), STORE_TEXT(ser->channel), STORE_INT(ICTUS_STORE_BUCKET_US),
+        STORE_INT(ICTUS_STORE_ANALYSABLE_UNIT_US), STORE_INT(ser->n_buckets),
+        STORE_BLOB(units, ser->n_buckets * 2), STORE_TEXT(ictus_strbuf_text(&kinds)),
+        STORE_BLOB(windows, ser->n_buckets * ICTUS_N_ART * 2)};
+    ictus_status result = ictus_store_exec(s, Q_INSERT_SERIES, args, STORE_N_ARGS(args),
+                                           "cannot store analysable time", err);
+    free(units);
+    free(windows);
+    ictus_strbuf_free(&kinds);
+    return result;
 }
 
 static ictus_status insert_event(ictus_store *s, int64_t rec_id, const ictus_store_results *res,
                                  const ictus_event *e, ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_INSERT_EVENT, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    sqlite3_bind_int64(st, 1, rec_id);
-    ictus_store_bind_text(st, 2, res->file.animal);
-    ictus_store_bind_text(st, 3, e->channel);
-    sqlite3_bind_int64(st, 4, e->start_us);
-    sqlite3_bind_int64(st, 5, e->end_us);
-    sqlite3_bind_int64(st, 6, e->wall_start_us);
-    ictus_store_bind_text(st, 7, e->type);
-    sqlite3_bind_double(st, 8, e->score);
-    ictus_store_bind_text(st, 9, res->preset);
-    return ictus_store_step_done(s, st, "cannot store an event", err);
+    const ictus_store_arg args[] = {
+        STORE_INT(rec_id), STORE_TEXT(res->file.animal), STORE_TEXT(e->channel),
+        STORE_INT(e->start_us), STORE_INT(e->end_us), STORE_INT(e->wall_start_us),
+        STORE_TEXT(e->type), STORE_REAL(e->score), STORE_TEXT(res->preset)};
+    return ictus_store_exec(s, Q_INSERT_EVENT, args, STORE_N_ARGS(args), "cannot store an event",
+                            err);
 }
 
 static ictus_status insert_channel(ictus_store *s, int64_t rec_id, int idx,
                                    const ictus_store_channel *ch, ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_INSERT_CHANNEL, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    sqlite3_bind_int64(st, 1, rec_id);
-    sqlite3_bind_int(st, 2, idx);
-    ictus_store_bind_text(st, 3, ch->label);
-    sqlite3_bind_double(st, 4, ch->fs_hz);
-    ictus_store_bind_text(st, 5, ch->unit);
-    ictus_store_bind_text(st, 6, ch->role);
-    sqlite3_bind_int(st, 7, ch->analysed);
-    return ictus_store_step_done(s, st, "cannot store a channel", err);
+    const ictus_store_arg args[] = {
+        STORE_INT(rec_id), STORE_INT(idx), STORE_TEXT(ch->label), STORE_REAL(ch->fs_hz),
+        STORE_TEXT(ch->unit), STORE_TEXT(ch->role), STORE_INT(ch->analysed)};
+    return ictus_store_exec(s, Q_INSERT_CHANNEL, args, STORE_N_ARGS(args), "cannot store a channel",
+                            err);
+}
+
+/* The id a RETURNING row holds in its first column, into ctx (an int64_t). */
+static ictus_status read_id(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    *(int64_t *)ctx = sqlite3_column_int64(st, 0);
+    return ICTUS_OK;
 }
 
 /* Insert or update the recording row; *rec_id is its id. */
 static ictus_status upsert_results_row(ictus_store *s, const ictus_store_results *res,
                                        int64_t *rec_id, ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_REC_UPSERT_RESULTS, &st, err);
-    if (result != ICTUS_OK)
-        return result;
     const ictus_store_file *f = &res->file;
-    ictus_store_bind_text(st, 1, f->path);
-    ictus_store_bind_text(st, 2, f->animal);
-    sqlite3_bind_int64(st, 3, f->identity.size_bytes);
-    sqlite3_bind_int64(st, 4, f->identity.mtime_ns);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->identity.inode);
-    ictus_store_bind_hash(st, 6, f->content_hash);
-    sqlite3_bind_int64(st, 7, f->run_id);
-    ictus_store_bind_text(st, 8, res->format);
-    sqlite3_bind_int(st, 9, res->n_channels);
-    sqlite3_bind_int64(st, 10, res->start_us);
-    sqlite3_bind_int64(st, 11, res->duration_us);
-    sqlite3_bind_int64(st, 12, res->n_gaps);
-    sqlite3_bind_int64(st, 13, res->gap_us);
-    ictus_store_bind_text(st, 14, res->preset);
-    ictus_store_bind_hash(st, 15, &res->params_hash);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *rec_id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
-    if (rc != SQLITE_DONE)
-        result = ictus_store_db_fail(s, rc, "cannot store the recording", err);
-    sqlite3_reset(st);
-    return result;
+    const ictus_store_arg args[] = {
+        STORE_TEXT(f->path), STORE_TEXT(f->animal), STORE_INT(f->identity.size_bytes),
+        STORE_INT(f->identity.mtime_ns), STORE_INT((int64_t)f->identity.inode),
+        STORE_HASH(f->content_hash), STORE_INT(f->run_id), STORE_TEXT(res->format),
+        STORE_INT(res->n_channels), STORE_INT(res->start_us), STORE_INT(res->duration_us),
+        STORE_INT(res->n_gaps), STORE_INT(res->gap_us), STORE_TEXT(res->preset),
+        STORE_HASH(&res->params_hash)};
+    return ictus_store_query_rows(s, Q_REC_UPSERT_RESULTS, args, STORE_N_ARGS(args), read_id,
+                                  rec_id, "cannot store the recording", err);
 }
 
 static ictus_status delete_results(ictus_store *s, int64_t rec_id, ictus_error *err)
 {
     static const ictus_store_query deletes[] = {Q_DELETE_CHANNELS, Q_DELETE_EVENTS,
                                                 Q_DELETE_SERIES};
-    for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++) {
-        sqlite3_stmt *st;
-        ictus_status result = ictus_store_stmt(s, deletes[i], &st, err);
-        if (result != ICTUS_OK)
-            return result;
-        sqlite3_bind_int64(st, 1, rec_id);
-        result = ictus_store_step_done(s, st, "cannot delete old results", err);
-        if (result != ICTUS_OK)
-            return result;
-    }
-    return ICTUS_OK;
+    const ictus_store_arg args[] = {STORE_INT(rec_id)};
+    ictus_status result = ICTUS_OK;
+    for (size_t i = 0; i < sizeof deletes / sizeof deletes[0] && result == ICTUS_OK; i++)
+        result = ictus_store_exec(s, deletes[i], args, STORE_N_ARGS(args),
+                                  "cannot delete old results", err);
+    return result;
 }
 
 ictus_status ictus_store_put_recording(ictus_store *s, const ictus_store_results *res,
@@ -864,33 +848,21 @@ ictus_status ictus_store_put_failure(ictus_store *s, const ictus_store_file *fil
                                      ictus_error *err)
 {
     assert(status != ICTUS_REC_OK);
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_REC_UPSERT_FAILURE, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    ictus_store_bind_text(st, 1, file->path);
-    ictus_store_bind_text(st, 2, file->animal);
-    ictus_store_bind_text(st, 3, ictus_rec_status_name(status));
-    ictus_store_bind_text(st, 4, message);
-    sqlite3_bind_int64(st, 5, file->identity.size_bytes);
-    sqlite3_bind_int64(st, 6, file->identity.mtime_ns);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)file->identity.inode);
-    ictus_store_bind_hash(st, 8, file->content_hash);
-    sqlite3_bind_int64(st, 9, file->run_id);
-    return ictus_store_step_done(s, st, "cannot record the failure", err);
+    const ictus_store_arg args[] = {
+        STORE_TEXT(file->path), STORE_TEXT(file->animal), STORE_TEXT(ictus_rec_status_name(status)),
+        STORE_TEXT(message), STORE_INT(file->identity.size_bytes),
+        STORE_INT(file->identity.mtime_ns), STORE_INT((int64_t)file->identity.inode),
+        STORE_HASH(file->content_hash), STORE_INT(file->run_id)};
+    return ictus_store_exec(s, Q_REC_UPSERT_FAILURE, args, STORE_N_ARGS(args),
+                            "cannot record the failure", err);
 }
 
 ictus_status ictus_store_delete_recording(ictus_store *s, const char *path, const char *animal,
                                           bool *deleted, ictus_error *err)
 {
-    *deleted = false;
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_DELETE_RECORDING, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    ictus_store_bind_text(st, 1, path);
-    ictus_store_bind_text(st, 2, animal);
-    result = ictus_store_step_done(s, st, "cannot delete the recording", err);
+    const ictus_store_arg args[] = {STORE_TEXT(path), STORE_TEXT(animal)};
+    ictus_status result = ictus_store_exec(s, Q_DELETE_RECORDING, args, STORE_N_ARGS(args),
+                                           "cannot delete the recording", err);
     *deleted = result == ICTUS_OK && sqlite3_changes(s->db) > 0;
     return result;
 }
@@ -905,61 +877,52 @@ ictus_status ictus_store_put_review(ictus_store *s, const ictus_store_review *re
                           "Racine stage 0..5 (or none), got %" PRId64 " us and %d",
                           review->path, review->animal, review->channel, review->start_us,
                           review->end_us, review->racine);
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_PUT_REVIEW, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    ictus_store_bind_text(st, 1, review->path);
-    ictus_store_bind_text(st, 2, review->animal);
-    ictus_store_bind_text(st, 3, review->channel);
-    sqlite3_bind_int64(st, 4, review->start_us);
-    sqlite3_bind_int64(st, 5, review->end_us);
-    ictus_store_bind_text(st, 6, ictus_verdict_name(review->verdict));
-    if (review->racine >= 0)
-        sqlite3_bind_int(st, 7, review->racine);
-    ictus_store_bind_text(st, 8, review->reviewer);
-    sqlite3_bind_int64(st, 9, review->reviewed_unix_us);
-    ictus_store_bind_text(st, 10, review->note);
-    return ictus_store_step_done(s, st, "cannot store the review", err);
+    const ictus_store_arg args[] = {
+        STORE_TEXT(review->path), STORE_TEXT(review->animal), STORE_TEXT(review->channel),
+        STORE_INT(review->start_us), STORE_INT(review->end_us),
+        STORE_TEXT(ictus_verdict_name(review->verdict)),
+        review->racine >= 0 ? STORE_INT(review->racine) : STORE_NULL, STORE_TEXT(review->reviewer),
+        STORE_INT(review->reviewed_unix_us), STORE_TEXT(review->note)};
+    return ictus_store_exec(s, Q_PUT_REVIEW, args, STORE_N_ARGS(args), "cannot store the review",
+                            err);
 }
 
 ictus_status ictus_store_touch_recording(ictus_store *s, const char *path,
                                          const ictus_file_identity *identity, int64_t run_id,
                                          ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_TOUCH_RECORDING, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    ictus_store_bind_text(st, 1, path);
-    sqlite3_bind_int64(st, 2, identity->size_bytes);
-    sqlite3_bind_int64(st, 3, identity->mtime_ns);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)identity->inode);
-    sqlite3_bind_int64(st, 5, run_id);
-    return ictus_store_step_done(s, st, "cannot record a file's new identity", err);
+    const ictus_store_arg args[] = {
+        STORE_TEXT(path), STORE_INT(identity->size_bytes), STORE_INT(identity->mtime_ns),
+        STORE_INT((int64_t)identity->inode), STORE_INT(run_id)};
+    return ictus_store_exec(s, Q_TOUCH_RECORDING, args, STORE_N_ARGS(args),
+                            "cannot record a file's new identity", err);
+}
+
+/* The caller's channel callback and its context: pass_channel()'s context. */
+typedef struct {
+    ictus_store_channel_fn fn;
+    void *ctx;
+} channel_visit;
+
+/* A row of Q_EACH_CHANNEL, handed to the caller's callback. */
+static ictus_status pass_channel(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const channel_visit *v = ctx;
+    ictus_store_channel ch = {
+        .label = ictus_store_column_text(st, 1),
+        .fs_hz = sqlite3_column_double(st, 2),
+        .unit = ictus_store_column_text(st, 3),
+        .role = ictus_store_column_text(st, 4),
+        .analysed = sqlite3_column_int(st, 5) != 0,
+    };
+    return v->fn(v->ctx, sqlite3_column_int(st, 0), &ch, err);
 }
 
 ictus_status ictus_store_each_channel(ictus_store *s, int64_t recording_id,
                                       ictus_store_channel_fn fn, void *ctx, ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_EACH_CHANNEL, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    sqlite3_bind_int64(st, 1, recording_id);
-    int rc;
-    while (result == ICTUS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ictus_store_channel ch = {
-            .label = ictus_store_column_text(st, 1),
-            .fs_hz = sqlite3_column_double(st, 2),
-            .unit = ictus_store_column_text(st, 3),
-            .role = ictus_store_column_text(st, 4),
-            .analysed = sqlite3_column_int(st, 5) != 0,
-        };
-        result = fn(ctx, sqlite3_column_int(st, 0), &ch, err);
-    }
-    if (result == ICTUS_OK && rc != SQLITE_DONE)
-        result = ictus_store_db_fail(s, rc, "cannot read the channels", err);
-    sqlite3_reset(st);
-    return result;
+    const ictus_store_arg args[] = {STORE_INT(recording_id)};
+    channel_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_EACH_CHANNEL, args, STORE_N_ARGS(args), pass_channel, &v,
+                                  "cannot read the channels", err);
 }

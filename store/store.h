@@ -408,7 +408,9 @@ typedef struct {
 
 /* Call fn for each matching event, ordered by animal, wall-clock start,
  * recording path, channel, type (deterministic).  A status other than
- * ICTUS_OK from fn stops the walk and is returned. */
+ * ICTUS_OK from fn stops the walk and is returned.  An event whose channel
+ * or type is longer than ictus_event holds (a database ictus did not write)
+ * stops the walk with ICTUS_ERR_DB naming its recording. */
 typedef ictus_status (*ictus_store_event_fn)(void *ctx, const ictus_store_event_row *row,
                                              ictus_error *err);
 ictus_status ictus_store_each_event(ictus_store *s, const ictus_store_event_query *q,

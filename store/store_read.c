@@ -31,7 +31,7 @@ static bool column_hash(sqlite3_stmt *st, int i, ictus_hash128 *out)
            ictus_hash128_parse(ictus_store_column_text(st, i), out);
 }
 
-/* Fill rec from a row of RECORDING_COLUMNS. */
+/* Fill rec from a row of RECORDING_COLUMNS (store.c). */
 static ictus_status read_recording(ictus_store *s, sqlite3_stmt *st, ictus_store_recording *rec,
                                    ictus_error *err)
 {
@@ -68,94 +68,119 @@ static ictus_status read_recording(ictus_store *s, sqlite3_stmt *st, ictus_store
     return ICTUS_OK;
 }
 
+/* A query's row of recordings: the store, and the caller's recording (find)
+ * or callback (each). */
+typedef struct {
+    ictus_store *s;
+    ictus_store_recording *rec;  /* find: filled in */
+    bool found;                  /* find: rec was filled in */
+    ictus_store_recording_fn fn; /* each: called with every recording */
+    void *ctx;
+} recording_visit;
+
+static ictus_status found_recording(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    recording_visit *v = ctx;
+    ictus_status result = read_recording(v->s, st, v->rec, err);
+    v->found = result == ICTUS_OK;
+    return result;
+}
+
+static ictus_status pass_recording(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    recording_visit *v = ctx;
+    ictus_store_recording rec;
+    ictus_status result = read_recording(v->s, st, &rec, err);
+    if (result == ICTUS_OK)
+        result = v->fn(v->ctx, &rec, err);
+    ictus_store_recording_clear(&rec);
+    return result;
+}
+
 ictus_status ictus_store_find_recording(ictus_store *s, const char *path, const char *animal,
                                         ictus_store_recording *rec, bool *found, ictus_error *err)
 {
-    *found = false;
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_FIND_RECORDING, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    ictus_store_bind_text(st, 1, path);
-    if (animal)
-        ictus_store_bind_text(st, 2, animal);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        result = read_recording(s, st, rec, err);
-        *found = result == ICTUS_OK;
-    } else if (rc != SQLITE_DONE) {
-        result = ictus_store_db_fail(s, rc, "cannot look the recording up", err);
-    }
-    sqlite3_reset(st);
+    const ictus_store_arg args[] = {STORE_TEXT(path), STORE_TEXT(animal)};
+    recording_visit v = {.s = s, .rec = rec};
+    ictus_status result = ictus_store_query_rows(s, Q_FIND_RECORDING, args, STORE_N_ARGS(args),
+                                                 found_recording, &v,
+                                                 "cannot look the recording up", err);
+    *found = v.found;
     return result;
 }
 
 ictus_status ictus_store_each_recording(ictus_store *s, ictus_store_recording_fn fn, void *ctx,
                                         ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_EACH_RECORDING, &st, err);
-    int rc = SQLITE_DONE;
-    while (result == ICTUS_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ictus_store_recording rec;
-        result = read_recording(s, st, &rec, err);
-        if (result == ICTUS_OK)
-            result = fn(ctx, &rec, err);
-        ictus_store_recording_clear(&rec);
-    }
-    if (result == ICTUS_OK && rc != SQLITE_DONE)
-        result = ictus_store_db_fail(s, rc, "cannot list the recordings", err);
-    sqlite3_reset(st);
-    return result;
+    recording_visit v = {.s = s, .fn = fn, .ctx = ctx};
+    return ictus_store_query_rows(s, Q_EACH_RECORDING, NULL, 0, pass_recording, &v,
+                                  "cannot list the recordings", err);
 }
 
 /* ------------------------------------------------------------------------
  * Events
  * ---------------------------------------------------------------------- */
 
-/* Copy text into a fixed field of an ictus_event, truncating. */
-static void copy_field(char *dst, size_t size, const char *src)
+/* Copy column `col` of an event row into the fixed field dst[size] of its
+ * ictus_event.  ictus writes no longer name (the event had it in the same
+ * field), so a longer one is a database ictus did not write: an error that
+ * names the recording, rather than a name silently cut short. */
+static ictus_status copy_field(ictus_store *s, sqlite3_stmt *st, int col, const char *what,
+                               char *dst, size_t size, ictus_error *err)
 {
-    snprintf(dst, size, "%s", src);
+    const char *text = ictus_store_column_text(st, col);
+    size_t len = strlen(text);
+    if (len >= size)
+        return ictus_fail(err, ICTUS_ERR_DB,
+                          "%s: recording %s (%s): an event's %s \"%s\" is %zu bytes long: "
+                          "expected at most %zu", s->path, ictus_store_column_text(st, 6),
+                          ictus_store_column_text(st, 7), what, text, len, size - 1);
+    memcpy(dst, text, len + 1);
+    return ICTUS_OK;
+}
+
+/* The store and the caller's callback: pass_event()'s context. */
+typedef struct {
+    ictus_store *s;
+    ictus_store_event_fn fn;
+    void *ctx;
+} event_visit;
+
+/* A row of Q_EACH_EVENT, handed to the caller's callback. */
+static ictus_status pass_event(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const event_visit *v = ctx;
+    ictus_store_event_row row = {
+        .event = {.start_us = sqlite3_column_int64(st, 0),
+                  .end_us = sqlite3_column_int64(st, 1),
+                  .wall_start_us = sqlite3_column_int64(st, 2),
+                  .score = sqlite3_column_double(st, 5)},
+        .path = ictus_store_column_text(st, 6),
+        .animal = ictus_store_column_text(st, 7),
+        .preset = ictus_store_column_text(st, 8),
+        .recording_id = sqlite3_column_int64(st, 9),
+        .racine = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 11),
+    };
+    ictus_status result = copy_field(v->s, st, 3, "channel", row.event.channel,
+                                     sizeof row.event.channel, err);
+    if (result == ICTUS_OK)
+        result = copy_field(v->s, st, 4, "type", row.event.type, sizeof row.event.type, err);
+    if (result != ICTUS_OK)
+        return result;
+    int verdict = ictus_store_name_index(ictus_store_verdict_names, ICTUS_N_VERDICTS,
+                                         ictus_store_column_text(st, 10));
+    row.verdict = verdict < 0 ? ICTUS_VERDICT_NONE : (ictus_verdict)verdict;
+    return v->fn(v->ctx, &row, err);
 }
 
 ictus_status ictus_store_each_event(ictus_store *s, const ictus_store_event_query *q,
                                     ictus_store_event_fn fn, void *ctx, ictus_error *err)
 {
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_EACH_EVENT, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    if (q->animal)
-        ictus_store_bind_text(st, 1, q->animal);
-    sqlite3_bind_int64(st, 2, q->t0_us);
-    sqlite3_bind_int64(st, 3, q->t1_us);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ictus_store_event_row row = {
-            .event = {.start_us = sqlite3_column_int64(st, 0),
-                      .end_us = sqlite3_column_int64(st, 1),
-                      .wall_start_us = sqlite3_column_int64(st, 2),
-                      .score = sqlite3_column_double(st, 5)},
-            .path = ictus_store_column_text(st, 6),
-            .animal = ictus_store_column_text(st, 7),
-            .preset = ictus_store_column_text(st, 8),
-            .recording_id = sqlite3_column_int64(st, 9),
-            .racine = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 11),
-        };
-        copy_field(row.event.channel, sizeof row.event.channel, ictus_store_column_text(st, 3));
-        copy_field(row.event.type, sizeof row.event.type, ictus_store_column_text(st, 4));
-        int v = ictus_store_name_index(ictus_store_verdict_names, ICTUS_N_VERDICTS,
-                                       ictus_store_column_text(st, 10));
-        row.verdict = v < 0 ? ICTUS_VERDICT_NONE : (ictus_verdict)v;
-        result = fn(ctx, &row, err);
-        if (result != ICTUS_OK)
-            break;
-    }
-    if (result == ICTUS_OK && rc != SQLITE_DONE)
-        result = ictus_store_db_fail(s, rc, "cannot read the events", err);
-    sqlite3_reset(st);
-    return result;
+    const ictus_store_arg args[] = {
+        STORE_TEXT(q->animal), STORE_INT(q->t0_us), STORE_INT(q->t1_us)};
+    event_visit v = {s, fn, ctx};
+    return ictus_store_query_rows(s, Q_EACH_EVENT, args, STORE_N_ARGS(args), pass_event, &v,
+                                  "cannot read the events", err);
 }
 
 static ictus_status write_event_row(void *ctx, const ictus_store_event_row *row, ictus_error *err)
@@ -241,6 +266,21 @@ static void series_stretches(sqlite3_stmt *st, int64_t t0, int64_t t1, series_sp
     }
 }
 
+/* The series of a range, one per row of Q_SERIES_FOR_RANGE: add_span()'s context. */
+typedef struct {
+    int64_t t0_us, t1_us;
+    series_span *spans;
+    int n, cap;
+} span_list;
+
+static ictus_status add_span(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    span_list *l = ctx;
+    ICTUS_GROW(l->spans, l->n + 1, l->cap);
+    series_stretches(st, l->t0_us, l->t1_us, &l->spans[l->n++]);
+    return ICTUS_OK;
+}
+
 static int cmp_int64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -290,23 +330,14 @@ ictus_status ictus_store_analysable_s(ictus_store *s, const char *animal, const 
     *seconds = 0;
     if (t1_us <= t0_us)
         return ICTUS_OK;
-    sqlite3_stmt *st;
-    ictus_status result = ictus_store_stmt(s, Q_SERIES_FOR_RANGE, &st, err);
-    if (result != ICTUS_OK)
-        return result;
-    ictus_store_bind_text(st, 1, animal);
-    ictus_store_bind_text(st, 2, channel);
-    sqlite3_bind_int64(st, 3, t0_us);
-    sqlite3_bind_int64(st, 4, t1_us);
-    series_span *spans = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ICTUS_GROW(spans, n + 1, cap);
-        series_stretches(st, t0_us, t1_us, &spans[n++]);
-    }
-    if (rc != SQLITE_DONE)
-        result = ictus_store_db_fail(s, rc, "cannot read analysable time", err);
-    sqlite3_reset(st);
+    const ictus_store_arg args[] = {
+        STORE_TEXT(animal), STORE_TEXT(channel), STORE_INT(t0_us), STORE_INT(t1_us)};
+    span_list l = {.t0_us = t0_us, .t1_us = t1_us};
+    ictus_status result = ictus_store_query_rows(s, Q_SERIES_FOR_RANGE, args, STORE_N_ARGS(args),
+                                                 add_span, &l, "cannot read analysable time",
+                                                 err);
+    series_span *spans = l.spans;
+    int n = l.n;
     /* Spans come ordered by start; each group of spans chained by overlaps
      * is resolved together, the rest (the usual case) are single. */
     double total_us = 0;

@@ -31,6 +31,9 @@
  *     (foreign-key cascade) and keeps its reviews;
  *   - SQL injection attempts in path, animal, labels, types, messages are
  *     stored and read back verbatim and harm nothing;
+ *   - event channel and type names of the longest length read back whole; a
+ *     longer one in the database is an error naming the recording, never cut
+ *     short; every artefact kind is listed with the analysable time;
  *   - runs: start/finish/problems columns; finishing an unknown run fails.
  */
 #include "store/store.h"
@@ -991,6 +994,51 @@ static void test_injection(void)
     ictus_store_close(s);
 }
 
+/* An event's channel and type fill their fixed ictus_event fields (63 and
+ * 23 bytes) and read back whole; a longer name in the database (written by
+ * something else) is an error naming the recording, never a name cut short.
+ * The analysable rows list every artefact kind. */
+static void test_long_event_names(void)
+{
+    const char *path = support_path(tmp_dir, "names.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "ihka-mouse@1");
+    static results r;
+    make_results(&r, "recordings/m3/long.edf", "m3", run, 1, 1);
+    memset(r.events[0].channel, 'c', sizeof r.events[0].channel - 1);
+    memset(r.events[0].type, 't', sizeof r.events[0].type - 1);
+    put_ok(s, &r);
+    event_list l = query_events(s, "m3", ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX);
+    CHECK_INT(l.n, 1);
+    char want[256];
+    snprintf(want, sizeof want, "m3|recordings/m3/long.edf|%s|1000000|%s||-1", r.events[0].channel,
+             r.events[0].type);
+    CHECK_STR(l.lines[0], want);
+    char *kinds = pragma_text(s, "SELECT DISTINCT artefact_kinds FROM analysable");
+    CHECK_STR(kinds, "clip|flat|extreme|emg|gap");
+    free(kinds);
+
+    static const char *const longer[] = {
+        "UPDATE events SET channel = channel || 'c'",
+        "UPDATE events SET channel = 'HPC', type = type || 't'",
+    };
+    for (int i = 0; i < 2; i++) {
+        CHECK(sqlite3_exec(ictus_store_db(s), longer[i], NULL, NULL, NULL) == SQLITE_OK);
+        ictus_store_event_query q = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+        event_list none = {0};
+        ictus_error err = {0};
+        CHECK(ictus_store_each_event(s, &q, collect_event, &none, &err) == ICTUS_ERR_DB);
+        CHECK_INT(none.n, 0);
+        CHECK_MSG(strstr(err.msg, "recordings/m3/long.edf (m3)") != NULL &&
+                      strstr(err.msg, i ? "event's type" : "event's channel") != NULL &&
+                      strstr(err.msg, i ? "24 bytes long: expected at most 23"
+                                        : "64 bytes long: expected at most 63") != NULL,
+                  "%s", err.msg);
+    }
+    ictus_store_close(s);
+}
+
 /* ------------------------------------------------------------------------
  * Runs, touching identities, channels
  * ---------------------------------------------------------------------- */
@@ -1059,6 +1107,7 @@ int main(void)
     test_analysable();
     test_events_reviews_export();
     test_injection();
+    test_long_event_names();
     test_runs_touch_channels();
     support_tmpdir_remove(tmp_dir);
     return check_done("test_store");

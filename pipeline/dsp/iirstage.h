@@ -3,7 +3,8 @@
  *
  * Such a stage's private state is an ictus_iir_stage: its start() designs
  * the sections, calls ictus_iir_stage_init() (or sets st->bypass), and its
- * descriptor uses the functions below for everything else.  Samples pass
+ * descriptor, ICTUS_IIR_STAGE_DESC(), uses the functions below for
+ * everything else.  Samples pass
  * one for one and flags unchanged, so no drain and no bounds are needed.
  * Consecutive such stages fuse into one cascade (stage.h, fuse).
  */
@@ -33,5 +34,14 @@ void ictus_iir_stage_stop(ictus_stage *st);
 void ictus_iir_stage_describe(const ictus_stage *st, char *buf, size_t size);
 /* Append next's sections to st's cascade (both ictus_iir_stage). */
 bool ictus_iir_stage_fuse(ictus_stage *st, ictus_stage *next);
+
+/* The descriptor of such a stage: its name and start(), the rest above. */
+#define ICTUS_IIR_STAGE_DESC(name_, start_)                                                        \
+    {                                                                                              \
+        .name = (name_), .priv_size = sizeof(ictus_iir_stage), .start = (start_),                  \
+        .reset = ictus_iir_stage_reset, .process = ictus_iir_stage_process,                        \
+        .stop = ictus_iir_stage_stop, .describe = ictus_iir_stage_describe,                        \
+        .fuse = ictus_iir_stage_fuse,                                                              \
+    }
 
 #endif

@@ -44,13 +44,4 @@ static ictus_status start(ictus_stage *st, const ictus_settings *set, double fs_
     return ICTUS_OK;
 }
 
-const ictus_stage_desc ictus_stage_notch = {
-    .name = "notch",
-    .priv_size = sizeof(ictus_iir_stage),
-    .start = start,
-    .reset = ictus_iir_stage_reset,
-    .process = ictus_iir_stage_process,
-    .stop = ictus_iir_stage_stop,
-    .describe = ictus_iir_stage_describe,
-    .fuse = ictus_iir_stage_fuse,
-};
+const ictus_stage_desc ictus_stage_notch = ICTUS_IIR_STAGE_DESC("notch", start);

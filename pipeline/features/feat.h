@@ -19,4 +19,15 @@ extern const ictus_feature_desc ictus_feat_entropy;    /* spectral_entropy */
 extern const ictus_feature_desc ictus_feat_edge;       /* sef90, peak_freq */
 extern const ictus_feature_desc ictus_feat_artefact;   /* artefact bits: clip, flat, extreme, emg */
 
+/* The private state of a feature over the bins of the [features] total band
+ * (entropy, edge): bins k_lo .. k_hi-1 of the window's PSD. */
+typedef struct {
+    int k_lo, k_hi;
+} ictus_total_band;
+
+/* The start() of such a feature: finds the bins for windows of n samples at
+ * fs_hz (ictus_spectrum_band_bins()); never fails. */
+ictus_status ictus_total_band_start(ictus_feature *f, const ictus_settings *set, int n,
+                                    double fs_hz, ictus_error *err);
+
 #endif

@@ -9,23 +9,10 @@
 
 #include "pipeline/features/feat.h"
 #include "pipeline/features/featloop.h"
-#include "pipeline/features/spectrum.h"
-
-typedef struct {
-    int k_lo, k_hi; /* the total band's bins */
-} edge_state;
-
-static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, double fs_hz,
-                          ictus_error *err)
-{
-    edge_state *s = f->priv;
-    ictus_spectrum_band_bins(n, fs_hz, set->total.lo_hz, set->total.hi_hz, &s->k_lo, &s->k_hi);
-    return ICTUS_OK;
-}
 
 static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
 {
-    const edge_state *s = f->priv;
+    const ictus_total_band *s = f->priv;
     const double *psd = w->psd;
     double total, peak = -1;
     ICTUS_SUM4(total, k, s->k_lo, s->k_hi, psd[k]);
@@ -53,5 +40,7 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     frame->v[ICTUS_F_PEAK_FREQ] = k_peak * w->df_hz;
 }
 
-const ictus_feature_desc ictus_feat_edge = {
-    .name = "edge", .priv_size = sizeof(edge_state), .start = start, .compute = compute};
+const ictus_feature_desc ictus_feat_edge = {.name = "edge",
+                                        .priv_size = sizeof(ictus_total_band),
+                                        .start = ictus_total_band_start,
+                                        .compute = compute};

@@ -5,19 +5,6 @@
 
 #include "pipeline/features/feat.h"
 #include "pipeline/features/featloop.h"
-#include "pipeline/features/spectrum.h"
-
-typedef struct {
-    int k_lo, k_hi; /* the total band's bins */
-} entropy_state;
-
-static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, double fs_hz,
-                          ictus_error *err)
-{
-    entropy_state *s = f->priv;
-    ictus_spectrum_band_bins(n, fs_hz, set->total.lo_hz, set->total.hi_hz, &s->k_lo, &s->k_hi);
-    return ICTUS_OK;
-}
 
 /* p ln p, 0 for p = 0. */
 static inline double p_log_p(double p)
@@ -27,7 +14,7 @@ static inline double p_log_p(double p)
 
 static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
 {
-    const entropy_state *s = f->priv;
+    const ictus_total_band *s = f->priv;
     const double *psd = w->psd;
     const int n_bins = s->k_hi - s->k_lo;
     double total;
@@ -42,6 +29,7 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     frame->v[ICTUS_F_SPECTRAL_ENTROPY] = -sum / log(n_bins);
 }
 
-const ictus_feature_desc ictus_feat_entropy = {
-    .name = "entropy", .priv_size = sizeof(entropy_state), .start = start,
-    .compute = compute};
+const ictus_feature_desc ictus_feat_entropy = {.name = "entropy",
+                                           .priv_size = sizeof(ictus_total_band),
+                                           .start = ictus_total_band_start,
+                                           .compute = compute};

@@ -1,10 +1,11 @@
-/* features.c: feature column names, artefact names and the feature registry. */
+/* features.c: feature and artefact names, the feature registry, the total band's bins. */
 #include "pipeline/features/features.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "pipeline/features/feat.h"
+#include "pipeline/features/spectrum.h"
 
 const char *const ictus_feature_names[ICTUS_N_FEATURES] = {
     [ICTUS_F_LINE_LENGTH] = "line_length",
@@ -45,6 +46,14 @@ char *ictus_artefact_format(uint32_t flags, char *buf, size_t size)
         len += (size_t)n;
     }
     return buf;
+}
+
+ictus_status ictus_total_band_start(ictus_feature *f, const ictus_settings *set, int n,
+                                    double fs_hz, ictus_error *err)
+{
+    ictus_total_band *b = f->priv;
+    ictus_spectrum_band_bins(n, fs_hz, set->total.lo_hz, set->total.hi_hz, &b->k_lo, &b->k_hi);
+    return ICTUS_OK;
 }
 
 /* The order compute() is called in; artefact flags last (they read power_emg

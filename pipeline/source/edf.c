@@ -546,22 +546,25 @@ static inline void decode24_run(const unsigned char *restrict in, int n, const c
     }
 }
 
-static void decode16(const unsigned char *in, int64_t n, const channel_codec *k, float *out,
-                     uint8_t *flags)
+/* Decode n samples of `bytes` bytes each: 2 (EDF) or 3 (BDF). */
+static inline void decode_run(const unsigned char *in, int bytes, int n, const channel_codec *k,
+                              float *out, uint8_t *flags)
 {
-    int64_t i = 0;
-    for (; i + DECODE_RUN <= n; i += DECODE_RUN)
-        decode16_run(in + 2 * i, DECODE_RUN, k, out + i, flags + i);
-    decode16_run(in + 2 * i, (int)(n - i), k, out + i, flags + i);
+    if (bytes == 2)
+        decode16_run(in, n, k, out, flags);
+    else
+        decode24_run(in, n, k, out, flags);
 }
 
-static void decode24(const unsigned char *in, int64_t n, const channel_codec *k, float *out,
-                     uint8_t *flags)
+/* decode_run() over n samples: runs of DECODE_RUN, then the rest.  Called
+ * with a constant `bytes`, so that each width inlines into a loop of its own. */
+static inline void decode(const unsigned char *in, int bytes, int64_t n, const channel_codec *k,
+                          float *out, uint8_t *flags)
 {
     int64_t i = 0;
     for (; i + DECODE_RUN <= n; i += DECODE_RUN)
-        decode24_run(in + 3 * i, DECODE_RUN, k, out + i, flags + i);
-    decode24_run(in + 3 * i, (int)(n - i), k, out + i, flags + i);
+        decode_run(in + bytes * i, bytes, DECODE_RUN, k, out + i, flags + i);
+    decode_run(in + bytes * i, bytes, (int)(n - i), k, out + i, flags + i);
 }
 
 /* ---------------------------------------------------------------- read, rewind, close */
@@ -592,10 +595,12 @@ static ictus_status read_edf(ictus_source *src, ictus_block *blk, ictus_error *e
         assert(k * spr <= blk->capacity);
         for (int64_t r = 0; r < k; r++) {
             const unsigned char *in = p->buf + r * h->record_bytes + codec->record_offset;
+            float *out = blk->samples[c] + r * spr;
+            uint8_t *flags = blk->flags[c] + r * spr;
             if (h->bytes_per_sample == 2)
-                decode16(in, spr, codec, blk->samples[c] + r * spr, blk->flags[c] + r * spr);
+                decode(in, 2, spr, codec, out, flags);
             else
-                decode24(in, spr, codec, blk->samples[c] + r * spr, blk->flags[c] + r * spr);
+                decode(in, 3, spr, codec, out, flags);
         }
         blk->n[c] = k * spr;
         blk->first_index[c] = mul_div_round(start, spr, h->record_ticks);
