@@ -38,8 +38,13 @@ static const ictus_param detector_fields[] = {
 };
 #define N_DETECTOR_FIELDS (sizeof detector_fields / sizeof detector_fields[0])
 
-/* Keys added after presets were first fingerprinted: described only where
- * they differ from their default (see describe_changed). */
+/* Keys added after presets were first fingerprinted (numbers that were
+ * literals in the code up to 0.1.0; the [confidence] weights below too):
+ * described only where they differ from their default (describe_changed),
+ * so that upgrading leaves every stored parameter hash valid: the results
+ * it marks are the same.  The default of a key here must therefore never
+ * change (that would change results under an unchanged hash): add a new key
+ * instead. */
 static const ictus_param detector_late_fields[] = {
     DD("involved_fraction", involved_fraction, 0, 1),
     ICTUS_PARAM_I("detector", "involved_min_windows", ictus_detector_params, involved_min_windows,
@@ -51,6 +56,7 @@ static const ictus_param detector_late_fields[] = {
 
 #define CD(key, member, lo, hi)                                                                    \
     ICTUS_PARAM_D("confidence", key, ictus_detector_params, confidence.member, lo, hi)
+/* Described like the late keys above, for the same reason. */
 static const ictus_param confidence_fields[] = {
     CD("peak_weight", peak_weight, 0, 100),
     CD("duration_weight", duration_weight, 0, 100),
