@@ -17,7 +17,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := sndfile fftw3 sqlite3 gsl libxxhash
+PKGS := sndfile fftw3 sqlite3 gsl libxxhash libmicrohttpd jansson
 # EDFlib and libcsv ship no pkg-config file: their headers are looked for.
 HEADERS := edflib.h csv.h
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -54,7 +54,8 @@ BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(WARN
 # `make V=1` shows the compiler command lines.
 Q := $(if $(V),,@)
 
-LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors protocols synth nightly
+LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors protocols synth \
+    nightly review
 LIB_SRC := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -101,7 +102,12 @@ build/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(PKG_CFLAGS) -I. -c $$< -o $$@
 
-build/$(1)/libictus.a: $$(LIB_SRC:%.c=build/$(1)/%.o)
+# The review page (review/page.html), embedded as a C string built by awk.
+build/$(1)/review/page_html.o: build/gen/review/page_html.c
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -I. -c $$< -o $$@
+
+build/$(1)/libictus.a: $$(LIB_SRC:%.c=build/$(1)/%.o) build/$(1)/review/page_html.o
 	@rm -f $$@
 	$$(Q)ar rcs $$@ $$^
 
@@ -123,6 +129,15 @@ $(foreach c,release san tsan,$(eval $(call config_rules,$(c))))
 
 .SECONDARY:
 FORCE:
+
+# review/page.html as `const char ictus_review_page_html[]` (review/page.h),
+# its bytes in decimal (od), NUL-terminated.
+build/gen/review/page_html.c: review/page.html
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* page_html.c: generated from review/page.html by the Makefile. */'; \
+	    echo '#include "review/page.h"'; echo 'const char ictus_review_page_html[] = {'; \
+	    od -An -v -tu1 $< | sed 's/[[:space:]][[:space:]]*/,/g; s/^,//; s/,$$//; s/$$/,/'; \
+	    echo '0};'; } >$@.tmp && mv $@.tmp $@
 
 # check_rule GOAL CONFIG TESTS: GOAL runs TESTS (or T) in CONFIG, then reports.
 # The tests run from the project root so that ../shared/data resolves.

@@ -1,0 +1,61 @@
+/* api.h: the review API: JSON answers over a study's database (ictus.db).
+ *
+ * Each call opens the database for itself and closes it before returning, so
+ * the server's threads share no connection and `ictus run` may write the study
+ * at the same time (WAL; a busy writer is waited for up to the store's busy
+ * timeout).  Every string taken from the database or the request is escaped
+ * by jansson.  The calls never print; each returns an HTTP status and a
+ * JSON text: the answer, or {"error": MESSAGE} for a failure.
+ */
+#ifndef ICTUS_REVIEW_API_H
+#define ICTUS_REVIEW_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Whether an event has a review. */
+typedef enum {
+    ICTUS_REVIEWED_ANY = 0,
+    ICTUS_REVIEWED_YES,
+    ICTUS_REVIEWED_NO,
+} ictus_reviewed_filter;
+
+/* Which events GET /api/events lists, and in what order. */
+typedef struct {
+    const char *animal;          /* NULL: every animal */
+    const char *type;            /* NULL: every type */
+    ictus_reviewed_filter reviewed;
+    double min_score, max_score; /* score in [min_score, max_score]; 0 and 1: every event */
+    bool by_time;                /* order by wall-clock start; else by score, lowest first */
+} ictus_review_filter;
+
+/* Filter `f` from the request's query arguments (any may be NULL: absent):
+ * animal, type, reviewed=yes|no, min_score, max_score (numbers in [0, 1]),
+ * sort=score|time.  False, with a message in msg (size msg_size), for a bad
+ * value. */
+bool ictus_review_filter_parse(ictus_review_filter *f, const char *animal, const char *type,
+                               const char *reviewed, const char *min_score,
+                               const char *max_score, const char *sort, char *msg,
+                               size_t msg_size);
+
+/* GET /api/events: {"events": [...], "total": N, "unreviewed": N, "animals": [...],
+ * "types": [...]}.  Each event: recording (path), animal, channel, type, start
+ * (ISO wall time), start_s, end_s, duration_s (s from the recording start),
+ * score, verdict ("" when not reviewed), racine (-1 when not scored).  total
+ * and unreviewed count the listed events; animals and types are every one in
+ * the database, for the filters.  Sets *json (owned by the caller, free()). */
+int ictus_review_api_events(const char *db_path, const ictus_review_filter *f, char **json);
+
+/* POST /api/review: store the decision the JSON `body` (len bytes) carries:
+ * {recording, animal, channel, start_s, end_s, verdict: seizure|not_seizure|unsure,
+ *  type (optional: the corrected type), racine (optional, -1..5), note (optional),
+ *  reviewer}.  The event must be a stored one (same recording, animal, channel
+ * and start, to the µs).  The store has no column for a corrected type yet: it
+ * is kept at the head of the note as "type=TYPE" (then "; " and the note, if
+ * any).  now_unix_us is the review's time (µs since the Unix epoch).  200 {"ok": true}; 400 for bad JSON or fields; 404 for no such event;
+ * 503 when the database is busy; 500 otherwise.  Sets *json (caller frees). */
+int ictus_review_api_post_review(const char *db_path, const char *body, size_t len,
+                                 int64_t now_unix_us, char **json);
+
+#endif

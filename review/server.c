@@ -1,0 +1,315 @@
+/* server.c: `ictus serve`'s HTTP server: token, routing, request bodies, the embedded page. */
+#include "review/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "base/path.h"
+#include "base/vec.h"
+#include "review/api.h"
+#include "review/page.h"
+#include "store/store.h"
+
+/* HTTP statuses the server answers with itself. */
+enum {
+    HTTP_BAD_REQUEST = 400,
+    HTTP_FORBIDDEN = 403,
+    HTTP_NOT_FOUND = 404,
+    HTTP_METHOD_NOT_ALLOWED = 405,
+    HTTP_TOO_LARGE = 413,
+};
+
+/* Connections served at once; more wait in the listen queue. */
+#define CONNECTION_LIMIT 64
+
+struct ictus_review_server {
+    struct MHD_Daemon *daemon;
+    char *db_path;
+    char token[ICTUS_REVIEW_TOKEN_LEN + 1];
+    int port;
+};
+
+/* One request's state across libmicrohttpd's calls: its route and its body. */
+typedef enum { ROUTE_PAGE, ROUTE_EVENTS, ROUTE_REVIEW } route;
+
+typedef struct {
+    route route;
+    bool answered;     /* a response is queued: ignore the rest of the body */
+    bool too_large;    /* the body went past ICTUS_REVIEW_BODY_MAX */
+    char *body;
+    size_t n, cap;
+} request;
+
+/* Equal to the token, in a time that does not depend on where they differ. */
+static bool token_matches(const char *token, const char *given)
+{
+    if (!given)
+        return false;
+    size_t n = strlen(given);
+    unsigned diff = n != ICTUS_REVIEW_TOKEN_LEN;
+    for (size_t i = 0; i < ICTUS_REVIEW_TOKEN_LEN; i++)
+        diff |= (unsigned char)token[i] ^ (unsigned char)(i < n ? given[i] : 0);
+    return diff == 0;
+}
+
+/* Queue `text` (copied) as the answer with `status` and `type`, with the
+ * headers every answer has: nothing cached, no type sniffing, no referrer
+ * (the page's URL holds the token), no framing. */
+static enum MHD_Result reply(struct MHD_Connection *c, request *r, unsigned status,
+                             const char *type, const char *text, size_t len)
+{
+    r->answered = true;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (r->route == ROUTE_PAGE && status == MHD_HTTP_OK)
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; script-src 'unsafe-inline'; "
+                                "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; "
+                                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    if (status == HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+                                r->route == ROUTE_REVIEW ? "POST" : "GET");
+    enum MHD_Result res = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return res;
+}
+
+static enum MHD_Result reply_json(struct MHD_Connection *c, request *r, unsigned status,
+                                  char *json)
+{
+    enum MHD_Result res = reply(c, r, status, "application/json; charset=utf-8", json,
+                                strlen(json));
+    free(json);
+    return res;
+}
+
+/* {"error": MESSAGE}; `message` is one of the server's own (no quotes to escape). */
+static enum MHD_Result reply_error(struct MHD_Connection *c, request *r, unsigned status,
+                                   const char *message)
+{
+    char json[256];
+    snprintf(json, sizeof json, "{\"error\":\"%s\"}", message);
+    return reply(c, r, status, "application/json; charset=utf-8", json, strlen(json));
+}
+
+static const char *arg(struct MHD_Connection *c, const char *key)
+{
+    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static enum MHD_Result answer_events(struct MHD_Connection *c, request *r,
+                                     const ictus_review_server *srv)
+{
+    ictus_review_filter f;
+    char msg[128];
+    if (!ictus_review_filter_parse(&f, arg(c, "animal"), arg(c, "type"), arg(c, "reviewed"),
+                                   arg(c, "min_score"), arg(c, "max_score"), arg(c, "sort"), msg,
+                                   sizeof msg))
+        return reply_error(c, r, HTTP_BAD_REQUEST, msg);
+    char *json;
+    unsigned status = (unsigned)ictus_review_api_events(srv->db_path, &f, &json);
+    return reply_json(c, r, status, json);
+}
+
+static enum MHD_Result answer_review(struct MHD_Connection *c, request *r,
+                                     const ictus_review_server *srv)
+{
+    if (r->too_large)
+        return reply_error(c, r, HTTP_TOO_LARGE, "request body too large");
+    struct timeval now;
+    gettimeofday(&now, NULL);
+    char *json;
+    unsigned status = (unsigned)ictus_review_api_post_review(
+        srv->db_path, r->body ? r->body : "", r->n,
+        (int64_t)now.tv_sec * 1000000 + now.tv_usec, &json);
+    return reply_json(c, r, status, json);
+}
+
+/* The route of (url, method), or an answer already queued (404, 405). */
+static bool find_route(struct MHD_Connection *c, request *r, const char *url, const char *method,
+                       enum MHD_Result *res)
+{
+    static const struct {
+        const char *path, *method;
+        route route;
+    } routes[] = {{"/", "GET", ROUTE_PAGE},
+                  {"/api/events", "GET", ROUTE_EVENTS},
+                  {"/api/review", "POST", ROUTE_REVIEW}};
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (strcmp(url, routes[i].path))
+            continue;
+        r->route = routes[i].route;
+        if (!strcmp(method, routes[i].method))
+            return true;
+        *res = reply_error(c, r, HTTP_METHOD_NOT_ALLOWED, "method not allowed");
+        return false;
+    }
+    *res = reply_error(c, r, HTTP_NOT_FOUND, "not found");
+    return false;
+}
+
+/* The first call of a request: token, route, and a body announced too large. */
+static enum MHD_Result start_request(struct MHD_Connection *c, request *r,
+                                     const ictus_review_server *srv, const char *url,
+                                     const char *method)
+{
+    const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Ictus-Token");
+    if (!given)
+        given = arg(c, "token");
+    if (!token_matches(srv->token, given))
+        return reply_error(c, r, HTTP_FORBIDDEN, "a valid token is required");
+    enum MHD_Result res;
+    if (!find_route(c, r, url, method, &res))
+        return res;
+    const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (r->route == ROUTE_REVIEW && length && strtoull(length, NULL, 10) > ICTUS_REVIEW_BODY_MAX)
+        return reply_error(c, r, HTTP_TOO_LARGE, "request body too large");
+    if (r->route == ROUTE_PAGE)
+        return reply(c, r, MHD_HTTP_OK, "text/html; charset=utf-8", ictus_review_page_html,
+                     strlen(ictus_review_page_html));
+    return MHD_YES;  /* the rest when the body is in */
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
+    const ictus_review_server *srv = cls;
+    request *r = *con_cls;
+    if (!r) {
+        r = ictus_xcalloc(1, sizeof *r);
+        *con_cls = r;
+        return start_request(c, r, srv, url, method);
+    }
+    if (r->answered) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        if (r->n + n > ICTUS_REVIEW_BODY_MAX) {
+            r->too_large = true;
+        } else if (!r->too_large) {
+            ICTUS_GROW(r->body, r->n + n, r->cap);
+            memcpy(r->body + r->n, upload_data, n);
+            r->n += n;
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return r->route == ROUTE_EVENTS ? answer_events(c, r, srv) : answer_review(c, r, srv);
+}
+
+static void request_done(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    request *r = *con_cls;
+    if (r)
+        free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+/* Fill token with ICTUS_REVIEW_TOKEN_LEN hex digits from /dev/urandom. */
+static ictus_status make_token(char *token, ictus_error *err)
+{
+    unsigned char bytes[ICTUS_REVIEW_TOKEN_LEN / 2];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd < 0 ? -1 : read(fd, bytes, sizeof bytes);
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    if (got != (ssize_t)sizeof bytes)
+        return ictus_fail(err, ICTUS_ERR_IO, "/dev/urandom: cannot read the token's bytes: %s",
+                          got < 0 ? strerror(saved) : "short read");
+    for (size_t i = 0; i < sizeof bytes; i++)
+        snprintf(token + 2 * i, 3, "%02x", bytes[i]);
+    return ICTUS_OK;
+}
+
+/* The study's database exists and is an ictus store. */
+static ictus_status check_study(const char *db_path, ictus_error *err)
+{
+    if (access(db_path, F_OK) != 0)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: no such file: `ictus run` makes it",
+                          db_path);
+    ictus_store *s;
+    if (ictus_store_open(db_path, &s, err) != ICTUS_OK)
+        return err->status == ICTUS_ERR_BUSY ? err->status
+                                             : (err->status = ICTUS_ERR_CONFIG);
+    ictus_store_close(s);
+    return ICTUS_OK;
+}
+
+ictus_status ictus_review_server_start(const ictus_review_server_options *o,
+                                       ictus_review_server **out, ictus_error *err)
+{
+    struct sockaddr_in in4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
+    struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)o->port)};
+    bool v6 = strchr(o->bind_addr, ':') != NULL;
+    if (o->port < 0 || o->port > 65535)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "port %d: expected 0..65535", o->port);
+    if ((v6 ? inet_pton(AF_INET6, o->bind_addr, &in6.sin6_addr)
+            : inet_pton(AF_INET, o->bind_addr, &in4.sin_addr)) != 1)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "%s: not an IPv4 or IPv6 address", o->bind_addr);
+    ictus_review_server *srv = ictus_xcalloc(1, sizeof *srv);
+    srv->db_path = ictus_path_join_alloc(o->study_dir, "ictus.db");
+    if (check_study(srv->db_path, err) != ICTUS_OK || make_token(srv->token, err) != ICTUS_OK) {
+        ictus_review_server_stop(srv);
+        return err->status;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (v6 ? MHD_USE_IPv6 : 0);
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)o->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR,
+        v6 ? (struct sockaddr *)&in6 : (struct sockaddr *)&in4, MHD_OPTION_NOTIFY_COMPLETED,
+        request_done, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ICTUS_REVIEW_IDLE_S, MHD_OPTION_END);
+    if (!srv->daemon) {
+        ictus_fail(err, ICTUS_ERR_IO, "cannot listen on %s port %d (in use?)", o->bind_addr,
+                   o->port);
+        ictus_review_server_stop(srv);
+        return err->status;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon,
+                                                           MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : o->port;
+    *out = srv;
+    return ICTUS_OK;
+}
+
+int ictus_review_server_port(const ictus_review_server *s)
+{
+    return s->port;
+}
+
+const char *ictus_review_server_token(const ictus_review_server *s)
+{
+    return s->token;
+}
+
+void ictus_review_server_stop(ictus_review_server *s)
+{
+    if (!s)
+        return;
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    free(s->db_path);
+    free(s);
+}

@@ -1,0 +1,57 @@
+/* server.h: `ictus serve`'s HTTP server: the review page and its API, behind a token.
+ *
+ * One server serves one study.  Every request must carry the server's token
+ * (query argument `token=` or header `X-Ictus-Token`, compared in constant
+ * time), else 403.  Routes, and nothing else (no file is ever served: a path
+ * is only ever compared with these, so no path can reach the file system):
+ *   GET  /             the review page (review/page.h)
+ *   GET  /api/events   the event list (review/api.h)
+ *   POST /api/review   one decision, a JSON body of at most
+ *                      ICTUS_REVIEW_BODY_MAX bytes (else 413)
+ * Another method on a route is 405, another path 404.  A bad request, a
+ * client that disconnects or stalls (closed after ICTUS_REVIEW_IDLE_S) never
+ * stops the server.  The server's thread (libmicrohttpd's) does the work;
+ * it never prints.
+ */
+#ifndef ICTUS_REVIEW_SERVER_H
+#define ICTUS_REVIEW_SERVER_H
+
+#include "base/status.h"
+
+/* The default port (README: "Reviewing events"). */
+#define ICTUS_REVIEW_DEFAULT_PORT 8470
+/* The largest request body accepted: a decision is a few hundred bytes. */
+#define ICTUS_REVIEW_BODY_MAX (64 * 1024)
+/* Seconds a connection may stay idle before it is closed. */
+#define ICTUS_REVIEW_IDLE_S 30
+/* Hex digits of the token (128 random bits from /dev/urandom). */
+#define ICTUS_REVIEW_TOKEN_LEN 32
+
+typedef struct {
+    const char *study_dir;  /* holds ictus.db (written by `ictus run`) */
+    const char *bind_addr;  /* an IPv4 or IPv6 address literal, e.g. "127.0.0.1" */
+    int port;               /* 0..65535; 0: any free port */
+} ictus_review_server_options;
+
+typedef struct ictus_review_server ictus_review_server;
+
+/* Check the study (STUDY_DIR/ictus.db must exist and be an ictus store:
+ * ICTUS_ERR_CONFIG otherwise), make a token, and start serving in a thread
+ * of the server's own.  ICTUS_ERR_USAGE for an address that is no address
+ * literal; ICTUS_ERR_IO when the address cannot be bound (a port in use) or
+ * no random bytes can be read.  *out is owned by the caller
+ * (ictus_review_server_stop()).  Signals are left alone: a caller that waits
+ * for them blocks them first, so that the server's thread inherits the mask. */
+ictus_status ictus_review_server_start(const ictus_review_server_options *o,
+                                       ictus_review_server **out, ictus_error *err);
+
+/* The port it listens on (the one chosen when o->port was 0). */
+int ictus_review_server_port(const ictus_review_server *s);
+
+/* The token, ICTUS_REVIEW_TOKEN_LEN hex digits; owned by the server. */
+const char *ictus_review_server_token(const ictus_review_server *s);
+
+/* Stop serving (requests under way are finished or cut) and free; NULL is a no-op. */
+void ictus_review_server_stop(ictus_review_server *s);
+
+#endif
