@@ -20,7 +20,7 @@ check_includes() {
         if (p ~ /^pipeline\/features\//) return "features"
         if (p ~ /^pipeline\/(settings|event)\./) return "types"
         if (p ~ /^pipeline\/[^\/]*$/) return "engine"
-        if (p ~ /^(store|detectors|protocols|synth|nightly|cli|tests)\//) { split(p, s, "/"); return s[1] }
+        if (p ~ /^(store|detectors|protocols|synth|nightly|review|cli|tests)\//) { split(p, s, "/"); return s[1] }
         return "unknown"
     }
     BEGIN {
@@ -36,7 +36,8 @@ check_includes() {
         may["protocols"] = "base source types dsp features engine store detectors"
         may["synth"] = "base source types dsp features engine protocols"
         may["nightly"] = "base source types dsp features engine store detectors protocols"
-        may["cli"] = "base source types dsp features engine store detectors protocols synth nightly"
+        may["review"] = "base source types dsp features engine store detectors protocols"
+        may["cli"] = "base source types dsp features engine store detectors protocols synth nightly review"
     }
     {
         f = $1; inc = $2; from = floor_of(f)
