@@ -15,6 +15,7 @@
 
 #include "base/path.h"
 #include "base/vec.h"
+#include "base/walltime.h"
 #include "review/api.h"
 #include "review/page.h"
 #include "store/store.h"
@@ -137,7 +138,7 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, request *r,
     char *json;
     unsigned status = (unsigned)ictus_review_api_post_review(
         srv->db_path, r->body ? r->body : "", r->n,
-        (int64_t)now.tv_sec * 1000000 + now.tv_usec, &json);
+        (int64_t)now.tv_sec * ICTUS_US_PER_S + now.tv_usec, &json);
     return reply_json(c, r, status, json);
 }
 

@@ -41,6 +41,12 @@ ok "the study has at least 4 events to review (it has $n_csv)"
 # --- The command line ----------------------------------------------------------
 "$ICTUS" serve >/dev/null 2>&1
 eq "no study named: exit" "$?" 2
+"$ICTUS" serve --help >"$W/out"
+eq "serve --help: exit" "$?" 0
+grep -q "^usage: ictus serve" "$W/out"
+ok "serve --help: the usage text"
+"$ICTUS" serve --port abc "$S" >/dev/null 2>&1
+eq "--port abc: exit" "$?" 2
 "$ICTUS" serve --port 70000 "$S" >/dev/null 2>&1
 eq "--port 70000: exit" "$?" 2
 "$ICTUS" serve --bind localhost:1 "$S" >/dev/null 2>&1
