@@ -9,8 +9,7 @@
 #     is taken from the query or the X-Ictus-Token header;
 #   - GET / is the embedded page: no outside resource, no referrer sent, a
 #     content security policy that allows connections to itself only, the
-#     token not written into it, its script valid (node --check, when node
-#     is installed);
+#     token not written into it, its script valid (node --check);
 #   - GET /api/events lists exactly the events of out/events.csv, lowest
 #     score first (or by time), filters by animal, type, score and review
 #     state, and refuses bad filter values (400);
@@ -20,12 +19,15 @@
 #     400, an event not stored 404, an oversized body 413, a wrong method
 #     405, traversal-style and file paths 404, a client that disconnects
 #     mid-body; the server answers normally after all of them;
+#   - the page's own script, run by node against the server with a stand-in
+#     DOM: it lists the queue with its counts, j/k move, u and r store their
+#     verdicts with the reviewer's name and move on, no data goes in as HTML;
 #   - `ictus run` works on the study while it is served, the reviews kept;
 #   - `ictus analyze` with [analysis] events = confirmed counts exactly the
 #     confirmed events; with the default, all but the rejected one;
 #   - SIGTERM stops the server with exit 0 and nothing on stderr (ASan: no
 #     leak from the server's threads).
-# Needs: $ICTUS, curl, sqlite3, python3 (JSON), optionally node.
+# Needs: $ICTUS, curl, sqlite3, python3 (JSON), node (the page's script).
 set -u
 . "$(dirname "$0")/shcheck.sh"
 
@@ -117,11 +119,9 @@ grep -q "$tok" "$W/page"
 eq "the token is not written into the page" "$?" 1
 grep -q innerHTML "$W/page"
 eq "the page never uses innerHTML" "$?" 1
-if command -v node >/dev/null; then
-    sed -n '/^<script>$/,/^<\/script>$/p' "$W/page" | sed '1d;$d' >"$W/page.js"
-    node --check "$W/page.js"
-    ok "the page's script parses (node --check)"
-fi
+sed -n '/^<script>$/,/^<\/script>$/p' "$W/page" | sed '1d;$d' >"$W/page.js"
+node --check "$W/page.js"
+ok "the page's script parses (node --check)"
 
 # --- The event list -------------------------------------------------------------
 eq "GET /api/events" "$(code /api/events "${H[@]}")" 200
@@ -255,6 +255,18 @@ eq "analyze with events = confirmed: the confirmed only" \
 eq "... as analysis-settings.txt records" \
     "$(grep -E '^(analysis.events|events_excluded|seizures)=' "$S/out/analysis-settings.txt" | sort | tr '\n' ' ')" \
     "analysis.events=confirmed events_excluded=$((n_csv - 2)) seizures=2 "
+
+# --- The page's keys, against this server (tests/review_page.js: a stand-in DOM) ----
+# The queue now: 2 confirmed, 2 rejected, 1 unreviewed (the last, highest score).
+node tests/review_page.js "$W/page.js" "$base" "$tok" kjjjjukr >"$W/keys" 2>&1
+eq "the page: counts, the row selected after each key, counts, no HTML from data" \
+    "$(tr '\n' ' ' <"$W/keys")" \
+    "$n_csv events, 1 left to review 0 1 2 3 4 4 3 4 $n_csv events, 0 left to review texts-only "
+eq "u stored the last event as unsure, r the 4th as rejected, by the page's reviewer" \
+    "$(q "SELECT verdict, reviewer FROM reviews WHERE reviewer = 'page' ORDER BY verdict")" \
+    "not_seizure|page
+unsure|page"
+eq "reviews in all" "$(q "SELECT count(*) FROM reviews")" 5
 
 # --- Stop -------------------------------------------------------------------------
 kill -TERM "$pid"

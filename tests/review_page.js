@@ -1,0 +1,66 @@
+// review_page.js: runs the review page's script against a live `ictus serve`, with a minimal
+// stand-in for the browser's DOM (no browser needed), and presses keys as a reviewer would.
+// Usage: node tests/review_page.js PAGE.js BASE_URL TOKEN KEYS
+//   KEYS: the keys pressed in order, e.g. "cjr" (each waits for the page's request to end).
+// Prints, one per line: the counts text after loading, after each key the selected row's
+// index, and at the end the counts text, then "texts-only" when no element ever got HTML.
+"use strict";
+const fs = require("fs");
+const [script, base, token, keys] = process.argv.slice(2);
+
+let htmlUsed = false;
+function element(tag) {
+  const el = {
+    tagName: tag.toUpperCase(), value: "", className: "", children: [], options: [],
+    listeners: {}, textContent: "",
+    appendChild(child) { (this.tagName === "SELECT" ? this.options : this.children).push(child); },
+    remove(i) { this.options.splice(i, 1); },
+    replaceChildren() { this.children = []; },
+    addEventListener(type, fn) { this.listeners[type] = fn; },
+    scrollIntoView() {}, blur() {},
+  };
+  Object.defineProperty(el, "innerHTML", { set() { htmlUsed = true; } });
+  return el;
+}
+const byId = {};
+const document = {
+  listeners: {},
+  getElementById(id) {
+    if (!byId[id]) {
+      byId[id] = element(id.startsWith("f-") || id === "racine" ? "select" : "input");
+      if (byId[id].tagName === "SELECT") byId[id].options.push(element("option"));
+    }
+    return byId[id];
+  },
+  createElement: element,
+  addEventListener(type, fn) { this.listeners[type] = fn; },
+};
+document.getElementById("racine").value = "-1";
+document.getElementById("f-sort").value = "score";
+const store = {};
+const sandbox = {
+  document, location: { search: "?token=" + token },
+  localStorage: { getItem: (k) => store[k] || null, setItem: (k, v) => { store[k] = v; } },
+  URLSearchParams, fetch: (path, opts) => fetch(base + path, opts), console,
+};
+let pending = Promise.resolve();
+const realFetch = sandbox.fetch;
+sandbox.fetch = (path, opts) => (pending = realFetch(path, opts));
+
+const settle = async () => { for (let i = 0; i < 20; i++) { await pending; await new Promise((r) => setTimeout(r, 10)); } };
+const selected = () => byId.rows.children.findIndex((tr) => tr.className.startsWith("sel"));
+
+(async () => {
+  new Function(...Object.keys(sandbox), fs.readFileSync(script, "utf8"))(...Object.values(sandbox));
+  await settle();
+  console.log(byId.counts.textContent);
+  byId.reviewer.value = "page";
+  for (const key of keys) {
+    document.listeners.keydown({ key, target: { tagName: "BODY" }, preventDefault() {} });
+    await settle();
+    console.log(selected());
+  }
+  console.log(byId.counts.textContent);
+  if (byId.status.textContent) console.log("status: " + byId.status.textContent);
+  if (!htmlUsed) console.log("texts-only");
+})();
