@@ -105,13 +105,32 @@ static ictus_status reopen(ictus_source *src, ictus_error *err)
     return open_handle(src->info.path, &s->sf, &si, err);
 }
 
-static ictus_status seek_start(ictus_source *src, ictus_error *err)
+static int64_t read_frames(snd_state *s, int64_t n);
+
+/* Make `frame` (0..n_frames) the next frame read() delivers: sf_seek(), or
+ * when the decoder cannot go there, a fresh handle read forward to it. */
+static ictus_status seek_frame(ictus_source *src, int64_t frame, ictus_error *err)
 {
     snd_state *s = src->priv;
-    s->pos = 0;
-    if (sf_seek(s->sf, 0, SEEK_SET) == 0)
+    s->pos = frame;
+    if (sf_seek(s->sf, frame, SEEK_SET) == frame)
         return ICTUS_OK;
-    return reopen(src, err);
+    ictus_status st = reopen(src, err);
+    for (int64_t done = 0; st == ICTUS_OK && done < frame;) {
+        int64_t want = frame - done < s->chunk_frames ? frame - done : s->chunk_frames;
+        int64_t got = read_frames(s, want);
+        if (got < want)
+            return ictus_fail(err, ICTUS_ERR_TRUNCATED, "%s: cannot reach frame %lld: the data "
+                              "ends at frame %lld", src->info.path, (long long)frame,
+                              (long long)(done + got));
+        done += got;
+    }
+    return st;
+}
+
+static ictus_status seek_start(ictus_source *src, ictus_error *err)
+{
+    return seek_frame(src, 0, err);
 }
 
 /* Read up to `n` <= chunk_frames frames into the interleaved buffer;
@@ -391,6 +410,18 @@ static ictus_status rewind_snd(ictus_source *src, ictus_error *err)
     return seek_start(src, err);
 }
 
+/* The first frame at or after offset_us: frame i is at i * 1e6 / fs_hz µs. */
+static ictus_status seek_snd(ictus_source *src, int64_t offset_us, ictus_error *err)
+{
+    snd_state *s = src->priv;
+    int64_t frame = 0;
+    if (offset_us > 0) {
+        __extension__ typedef __int128 i128;
+        frame = (int64_t)(((i128)offset_us * s->fs_hz + 999999) / 1000000);
+    }
+    return seek_frame(src, frame < s->n_frames ? frame : s->n_frames, err);
+}
+
 static void close_snd(ictus_source *src)
 {
     snd_state *s = src->priv;
@@ -403,5 +434,12 @@ static void close_snd(ictus_source *src)
 }
 
 const ictus_reader ictus_reader_sndfile = {
-    "sndfile", sizeof(snd_state), probe, open_snd, read_snd, rewind_snd, close_snd,
+    .name = "sndfile",
+    .priv_size = sizeof(snd_state),
+    .probe = probe,
+    .open = open_snd,
+    .read = read_snd,
+    .rewind = rewind_snd,
+    .seek = seek_snd,
+    .close = close_snd,
 };
