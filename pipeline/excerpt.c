@@ -1,4 +1,4 @@
-/* excerpt.c: read a window of a recording and reduce each channel to (min, max) screen columns. */
+/* excerpt.c: read a window of a recording as (min, max) screen columns per channel, or as a spectrogram. */
 #include "pipeline/excerpt.h"
 
 #include <math.h>
@@ -7,22 +7,35 @@
 #include <string.h>
 
 #include "pipeline/dsp/stage.h"
+#include "pipeline/features/spectrum.h"
 
 /* The stages an excerpt runs when filtered: the chain's, without decimation. */
 static const ictus_stage_desc *const filter_stages[] = {&ictus_stage_highpass, &ictus_stage_notch};
 enum { N_FILTER_STAGES = sizeof filter_stages / sizeof filter_stages[0] };
 
-/* One channel while reading. */
-typedef struct {
+/* One channel while reading: samples [lead, end) pass through the stages
+ * into a sink, which either reduces them to columns (excerpts) or keeps
+ * them (spectrograms). */
+typedef struct channel_state channel_state;
+typedef void sink_fn(channel_state *cs, const float *x, const uint8_t *flags, int64_t first,
+                     int64_t n);
+struct channel_state {
     int source_channel;
     double fs_hz;
-    int64_t *bounds;        /* [width + 1]: first sample index of each column; bounds[width] ends */
-    int64_t lead;           /* first sample index read (bounds[0], or earlier for the filters) */
-    int64_t next;           /* index after the last sample reduced, -1 before the first */
-    int column;             /* column of the last sample reduced */
+    int64_t lead;           /* first sample index read (the window's, or earlier for the filters) */
+    int64_t end;            /* index after the last sample read */
+    int64_t next;           /* index after the last sample taken, -1 before the first */
     ictus_stage stages[N_FILTER_STAGES];
     int n_stages;           /* started, not bypassed */
-} channel_state;
+    sink_fn *sink;
+    /* excerpts */
+    ictus_excerpt_channel *out;
+    int width;
+    int64_t *bounds;        /* [width + 1]: first sample index of each column; bounds[width] ends */
+    int column;             /* column of the last sample reduced */
+    /* spectrograms: samples lead..end-1, NaN where none was read */
+    float *dense;
+};
 
 /* The first sample index of a channel at fs_hz at or after t_us µs:
  * ceil(t_us * fs_hz / 1e6), exact for whole-number rates. */
@@ -119,9 +132,11 @@ static void filter(channel_state *cs, const float *in, const uint8_t *in_flags, 
 }
 
 /* Fold samples x[0..n) with indices first.. into the columns. */
-static void reduce(channel_state *cs, ictus_excerpt_channel *ch, int width, const float *x,
-                   const uint8_t *flags, int64_t first, int64_t n)
+static void reduce(channel_state *cs, const float *x, const uint8_t *flags, int64_t first,
+                   int64_t n)
 {
+    ictus_excerpt_channel *ch = cs->out;
+    int width = cs->width;
     int64_t from = cs->bounds[0] > first ? cs->bounds[0] - first : 0;
     int j = cs->column;
     for (int64_t k = from; k < n; k++) {
@@ -142,13 +157,22 @@ static void reduce(channel_state *cs, ictus_excerpt_channel *ch, int width, cons
     cs->column = j;
 }
 
-/* Take the part of block channel c that the excerpt needs. */
-static void take(channel_state *cs, ictus_excerpt_channel *ch, int width, const ictus_block *blk,
-                 int c, float *buf, uint8_t *buf_flags, float *tmp, uint8_t *tmp_flags)
+/* Keep samples x[0..n) with indices first.. (all within [lead, end)). */
+static void keep(channel_state *cs, const float *x, const uint8_t *flags, int64_t first,
+                 int64_t n)
+{
+    float *to = cs->dense + (first - cs->lead);
+    for (int64_t k = 0; k < n; k++)
+        to[k] = flags[k] & ICTUS_SAMPLE_MISSING ? NAN : x[k];
+}
+
+/* Take the part of block channel c in [lead, end) through the stages into the sink. */
+static void take(channel_state *cs, const ictus_block *blk, int c, float *buf, uint8_t *buf_flags,
+                 float *tmp, uint8_t *tmp_flags)
 {
     int64_t f = blk->first_index[c];
     int64_t s = f > cs->lead ? f : cs->lead;
-    int64_t e = f + blk->n[c] < cs->bounds[width] ? f + blk->n[c] : cs->bounds[width];
+    int64_t e = f + blk->n[c] < cs->end ? f + blk->n[c] : cs->end;
     if (s >= e)
         return;
     const float *x = blk->samples[c] + (s - f);
@@ -163,7 +187,7 @@ static void take(channel_state *cs, ictus_excerpt_channel *ch, int width, const 
         x = buf;
         xf = buf_flags;
     }
-    reduce(cs, ch, width, x, xf, s, e - s);
+    cs->sink(cs, x, xf, s, e - s);
     cs->next = e;
 }
 
@@ -194,6 +218,50 @@ static ictus_excerpt *new_excerpt(const ictus_recording_info *info,
     return ex;
 }
 
+/* Read blocks from the one holding from_us until one starts at or after
+ * to_us, handing each channel's [lead, end) to its sink (filtered when the
+ * channel has stages). */
+static ictus_status stream(ictus_source *src, channel_state *cs, int n, int64_t from_us,
+                           int64_t to_us, ictus_error *err)
+{
+    const ictus_recording_info *info = ictus_source_info(src);
+    if (n == 0 || to_us <= 0 || from_us >= info->duration_us)
+        return ICTUS_OK;
+    ictus_block *blk = ictus_block_create(src);
+    float *buf = ictus_xmalloc((size_t)blk->capacity * sizeof *buf);
+    float *tmp = ictus_xmalloc((size_t)blk->capacity * sizeof *tmp);
+    uint8_t *buf_flags = ictus_xmalloc((size_t)blk->capacity);
+    uint8_t *tmp_flags = ictus_xmalloc((size_t)blk->capacity);
+    ictus_status st = ictus_source_seek(src, from_us, err);
+    while (st == ICTUS_OK) {
+        st = ictus_source_read(src, blk, err);
+        bool empty = true;
+        for (int c = 0; c < blk->n_channels; c++)
+            empty = empty && blk->n[c] == 0;
+        if (st != ICTUS_OK || empty || blk->start_us >= to_us)
+            break;
+        for (int c = 0; c < n; c++)
+            take(&cs[c], blk, cs[c].source_channel, buf, buf_flags, tmp, tmp_flags);
+    }
+    ictus_block_destroy(blk);
+    free(buf);
+    free(tmp);
+    free(buf_flags);
+    free(tmp_flags);
+    return st;
+}
+
+/* Set up channel `k` of the source for reading [from_us, ...) with `filters` (or none). */
+static ictus_status init_channel(channel_state *cs, const ictus_recording_info *info, int k,
+                                 int64_t from_us, const ictus_settings *filters, ictus_error *err)
+{
+    cs->source_channel = k;
+    cs->fs_hz = info->channels[k].fs_hz;
+    cs->lead = first_index_at(from_us, cs->fs_hz);
+    cs->next = -1;
+    return filters ? start_stages(cs, filters, err) : ICTUS_OK;
+}
+
 ictus_status ictus_excerpt_read(ictus_source *src, const ictus_excerpt_request *req,
                                 ictus_excerpt **out, ictus_error *err)
 {
@@ -209,54 +277,26 @@ ictus_status ictus_excerpt_read(ictus_source *src, const ictus_excerpt_request *
     int64_t read_from = req->filters ? req->t0_us - ICTUS_EXCERPT_LEAD_US : req->t0_us;
     int64_t span = req->t1_us - req->t0_us;
     for (int c = 0; c < n && st == ICTUS_OK; c++) {
-        cs[c].source_channel = req->channels ? req->channels[c] : c;
-        cs[c].fs_hz = info->channels[cs[c].source_channel].fs_hz;
+        st = init_channel(&cs[c], info, req->channels ? req->channels[c] : c, read_from,
+                          req->filters, err);
+        cs[c].sink = reduce;
+        cs[c].out = &ex->channels[c];
+        cs[c].width = width;
         cs[c].bounds = ictus_xmalloc((size_t)(width + 1) * sizeof(int64_t));
         for (int j = 0; j <= width; j++) {
             __extension__ typedef __int128 i128;
             int64_t t = req->t0_us + (int64_t)((i128)span * j / width);
             cs[c].bounds[j] = first_index_at(t, cs[c].fs_hz);
         }
-        cs[c].lead = first_index_at(read_from, cs[c].fs_hz);
-        cs[c].next = -1;
-        if (req->filters)
-            st = start_stages(&cs[c], req->filters, err);
+        cs[c].end = cs[c].bounds[width];
     }
-
-    ictus_block *blk = NULL;
-    float *buf = NULL, *tmp = NULL;
-    uint8_t *buf_flags = NULL, *tmp_flags = NULL;
-    if (st == ICTUS_OK && n > 0 && req->t1_us > 0 && req->t0_us < info->duration_us) {
-        blk = ictus_block_create(src);
-        if (req->filters) {
-            buf = ictus_xmalloc((size_t)blk->capacity * sizeof *buf);
-            tmp = ictus_xmalloc((size_t)blk->capacity * sizeof *tmp);
-            buf_flags = ictus_xmalloc((size_t)blk->capacity);
-            tmp_flags = ictus_xmalloc((size_t)blk->capacity);
-        }
-        st = ictus_source_seek(src, read_from, err);
-        while (st == ICTUS_OK) {
-            st = ictus_source_read(src, blk, err);
-            bool empty = true;
-            for (int c = 0; c < blk->n_channels; c++)
-                empty = empty && blk->n[c] == 0;
-            if (st != ICTUS_OK || empty || blk->start_us >= req->t1_us)
-                break;
-            for (int c = 0; c < n; c++)
-                take(&cs[c], &ex->channels[c], width, blk, cs[c].source_channel, buf, buf_flags,
-                     tmp, tmp_flags);
-        }
-    }
+    if (st == ICTUS_OK)
+        st = stream(src, cs, n, read_from, req->t1_us, err);
     for (int c = 0; c < n; c++) {
         stop_stages(&cs[c]);
         free(cs[c].bounds);
     }
     free(cs);
-    ictus_block_destroy(blk);
-    free(buf);
-    free(tmp);
-    free(buf_flags);
-    free(tmp_flags);
     if (st != ICTUS_OK) {
         ictus_excerpt_free(ex);
         return st;
@@ -289,4 +329,127 @@ void ictus_excerpt_free(ictus_excerpt *ex)
     }
     free(ex->channels);
     free(ex);
+}
+
+/* ---------------------------------------------------------------- spectrograms */
+
+static ictus_status check_spectrogram(const ictus_recording_info *info,
+                                      const ictus_spectrogram_request *req, ictus_error *err)
+{
+    enum { MIN_FFT = 16, MAX_FFT = 65536 };
+    if (!(req->t0_us < req->t1_us))
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram window [%lld, %lld) us is empty",
+                          info->path, (long long)req->t0_us, (long long)req->t1_us);
+    if (req->n_times < 1 || req->n_times > ICTUS_EXCERPT_MAX_WIDTH)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram of %d columns: expected 1..%d",
+                          info->path, req->n_times, ICTUS_EXCERPT_MAX_WIDTH);
+    if (req->n_fft < MIN_FFT || req->n_fft > MAX_FFT)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram n_fft %d: expected %d..%d",
+                          info->path, req->n_fft, MIN_FFT, MAX_FFT);
+    if (req->channel < 0 || req->channel >= info->n_channels)
+        return ictus_fail(err, ICTUS_ERR_CONFIG,
+                          "%s: spectrogram channel %d: the recording has channels 0..%d",
+                          info->path, req->channel, info->n_channels - 1);
+    if (!(req->max_hz >= 0))
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram max_hz %g: expected >= 0",
+                          info->path, req->max_hz);
+    return ICTUS_OK;
+}
+
+/* One row: the PSD of x[0..n) in dB, or NaN when a sample is missing. */
+static void spectrogram_row(ictus_spectrum *sp, const float *x, int n, double *work, double *psd,
+                            float *row, int n_freq)
+{
+    double sum = 0;
+    for (int k = 0; k < n; k++) {
+        if (isnan(x[k])) {
+            for (int f = 0; f < n_freq; f++)
+                row[f] = NAN;
+            return;
+        }
+        work[k] = x[k];
+        sum += x[k];
+    }
+    ictus_spectrum_psd(sp, work, sum / n, psd);
+    double floor_psd = pow(10, ICTUS_SPECTROGRAM_FLOOR_DB / 10);
+    for (int f = 0; f < n_freq; f++)
+        row[f] = (float)(10 * log10(psd[f] > floor_psd ? psd[f] : floor_psd));
+}
+
+ictus_status ictus_spectrogram_read(ictus_source *src, const ictus_spectrogram_request *req,
+                                    ictus_spectrogram **out, ictus_error *err)
+{
+    *out = NULL;
+    const ictus_recording_info *info = ictus_source_info(src);
+    ictus_status st = check_spectrogram(info, req, err);
+    if (st != ICTUS_OK)
+        return st;
+    const ictus_channel_info *ci = &info->channels[req->channel];
+    int n_fft = req->n_fft, n_times = req->n_times;
+    int64_t span = req->t1_us - req->t0_us;
+    /* Each row's first sample; the read covers them all plus the lead-in. */
+    int64_t *first = ictus_xmalloc((size_t)n_times * sizeof *first);
+    for (int j = 0; j < n_times; j++) {
+        __extension__ typedef __int128 i128;
+        int64_t middle = req->t0_us + (int64_t)((i128)span * (2 * j + 1) / (2 * n_times));
+        first[j] = first_index_at(middle, ci->fs_hz) - n_fft / 2;
+    }
+    int64_t half_us = (int64_t)ceil((n_fft / 2 + 1) * 1e6 / ci->fs_hz);
+    int64_t from_us = req->t0_us - half_us - (req->filters ? ICTUS_EXCERPT_LEAD_US : 0);
+    channel_state cs = {0};
+    st = init_channel(&cs, info, req->channel, from_us, req->filters, err);
+    cs.sink = keep;
+    cs.end = first[n_times - 1] + n_fft;
+    if (st == ICTUS_OK && cs.end - cs.lead > ICTUS_SPECTROGRAM_MAX_SAMPLES)
+        st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram of %lld samples: at most %lld",
+                        info->path, (long long)(cs.end - cs.lead),
+                        (long long)ICTUS_SPECTROGRAM_MAX_SAMPLES);
+    if (st == ICTUS_OK) {
+        cs.dense = ictus_xmalloc((size_t)(cs.end - cs.lead) * sizeof(float));
+        for (int64_t k = 0; k < cs.end - cs.lead; k++)
+            cs.dense[k] = NAN;
+        st = stream(src, &cs, 1, from_us, req->t1_us + half_us, err);
+    }
+    stop_stages(&cs);
+    if (st != ICTUS_OK) {
+        free(cs.dense);
+        free(first);
+        return st;
+    }
+
+    ictus_spectrum *sp = ictus_spectrum_create(n_fft, ci->fs_hz, ICTUS_WINDOW_HANN);
+    int n_bins = ictus_spectrum_n_freq(sp);
+    double df = ictus_spectrum_df_hz(sp);
+    int n_freq = n_bins;
+    if (req->max_hz > 0 && (int)floor(req->max_hz / df) + 1 < n_bins)
+        n_freq = (int)floor(req->max_hz / df) + 1;
+    ictus_spectrogram *sg = ictus_xcalloc(1, sizeof *sg);
+    snprintf(sg->label, sizeof sg->label, "%s", ci->label);
+    sg->fs_hz = ci->fs_hz;
+    sg->t0_us = req->t0_us;
+    sg->t1_us = req->t1_us;
+    sg->n_times = n_times;
+    sg->n_freq = n_freq;
+    sg->df_hz = df;
+    sg->db = ictus_xmalloc((size_t)n_times * (size_t)n_freq * sizeof(float));
+    double *work = ictus_xmalloc((size_t)n_fft * sizeof *work);
+    double *psd = ictus_xmalloc((size_t)n_bins * sizeof *psd);
+    for (int j = 0; j < n_times; j++)
+        spectrogram_row(sp, cs.dense + (first[j] - cs.lead), n_fft, work, psd,
+                        sg->db + (size_t)j * (size_t)n_freq, n_freq);
+    ictus_spectrum_destroy(sp);
+    free(work);
+    free(psd);
+    free(cs.dense);
+    free(first);
+    *out = sg;
+    return ICTUS_OK;
+}
+
+void ictus_spectrogram_free(ictus_spectrogram *sg)
+{
+    if (!sg)
+        return;
+    free(sg->db);
+    free(sg);
 }

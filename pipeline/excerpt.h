@@ -20,8 +20,12 @@
  * the recording's start, or after a gap, where the stages reset as in the
  * analysis chain) so that the filters have settled inside the window.
  *
+ * Spectrograms (below): one channel of the same window as a time ×
+ * frequency power matrix in dB.
+ *
  * Lifecycle: ictus_excerpt_read() (an open source) or ictus_excerpt_file()
- * (a path) → read the result → ictus_excerpt_free().
+ * (a path) → read the result → ictus_excerpt_free(); likewise
+ * ictus_spectrogram_read() → ictus_spectrogram_free().
  * Thread safety: as the source (one thread per source); excerpts are plain data.
  */
 #ifndef ICTUS_EXCERPT_H
@@ -86,5 +90,53 @@ ictus_status ictus_excerpt_file(const char *path, const ictus_source_options *op
                                 ictus_error *err);
 
 void ictus_excerpt_free(ictus_excerpt *ex); /* NULL is a no-op */
+
+/* ---- spectrograms ------------------------------------------------------
+ * One channel of the window as a power matrix: for each of n_times columns
+ * (spans as for excerpts), the PSD (pipeline/features/spectrum.h: Hann
+ * window, mean removed, µV²/Hz) of the n_fft samples centred on the
+ * column's middle instant: from sample m - n_fft/2, m the first sample at or
+ * after it.  Samples are read (and filtered) as for excerpts. */
+
+/* A PSD value of 0 (or below this level) is reported as this level, in dB
+ * re 1 µV²/Hz, so that every number in the matrix is finite. */
+#define ICTUS_SPECTROGRAM_FLOOR_DB (-120.0)
+
+/* Most samples one spectrogram reads (64 MiB of floats): a window of about
+ * 4.6 h at 1 kHz. */
+#define ICTUS_SPECTROGRAM_MAX_SAMPLES (INT64_C(16) << 20)
+
+typedef struct {
+    int64_t t0_us, t1_us;     /* as for excerpts */
+    int channel;              /* 0-based channel of the source */
+    int n_times;              /* columns, 1..ICTUS_EXCERPT_MAX_WIDTH */
+    int n_fft;                /* samples per PSD, 16..65536 */
+    double max_hz;            /* keep bins at or below this frequency; 0: up to Nyquist */
+    const ictus_settings *filters; /* as for excerpts */
+} ictus_spectrogram_request;
+
+typedef struct {
+    char label[ICTUS_LABEL_MAX];
+    double fs_hz;
+    int64_t t0_us, t1_us;     /* the window, as requested */
+    int n_times;              /* rows of db */
+    int n_freq;               /* columns of db: bins 0..n_freq-1 */
+    double df_hz;             /* bin k is the frequency k * df_hz = k * fs_hz / n_fft */
+    float *db;                /* [n_times * n_freq], row t at db + t * n_freq: 10 log10 of the
+                                 PSD in µV²/Hz, at least ICTUS_SPECTROGRAM_FLOOR_DB; a row is
+                                 NaN when its samples are not all there (a gap, a missing
+                                 sample, before the start or past the end) */
+} ictus_spectrogram;
+
+/* Compute the spectrogram `req` asks for from `src` (sought; afterwards its
+ * position is unspecified).  *out is caller-owned (free with
+ * ictus_spectrogram_free()); NULL on error.  Errors: ICTUS_ERR_CONFIG for a
+ * bad request (window, n_times, n_fft, channel, max_hz < 0, more than
+ * ICTUS_SPECTROGRAM_MAX_SAMPLES to read, filter settings the stages refuse);
+ * the source's read errors. */
+ictus_status ictus_spectrogram_read(ictus_source *src, const ictus_spectrogram_request *req,
+                                    ictus_spectrogram **out, ictus_error *err);
+
+void ictus_spectrogram_free(ictus_spectrogram *sg); /* NULL is a no-op */
 
 #endif

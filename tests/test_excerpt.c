@@ -13,6 +13,10 @@
  *   - filters on equals the high-pass and notch stages run by hand over the
  *     same samples from the lead-in (reset at the gap), and differs from off;
  *   - the same through a channel view;
+ *   - spectrograms: every row equals the PSD (spectrum.h) of the full
+ *     read's samples around the row's middle, in dB, rows touching the gap
+ *     or the ends are NaN, filters on uses the filtered samples; a 123 Hz
+ *     sine peaks at 123 Hz; max_hz cuts the bins;
  *   - bad requests are refused.
  */
 #include <math.h>
@@ -21,16 +25,18 @@
 #include <string.h>
 
 #include "pipeline/dsp/stage.h"
+#include "pipeline/features/spectrum.h"
 #include "pipeline/excerpt.h"
 #include "pipeline/source/edfwrite.h"
 #include "pipeline/source/source_view.h"
 #include "tests/check.h"
 #include "tests/support_tmp.h"
 
-/* The EDF+D fixture: 1 s records at 0..9 s and 15..24 s (a 5 s gap). */
-#define RECORDS 20
+/* The EDF+D fixture: 1 s records at 0..9 s and 15..44 s (a 5 s gap). */
+#define RECORDS 40
 #define GAP_AT 10
 #define GAP_S 5
+#define END_US INT64_C(45000000)
 static const double edf_rates[] = {200, 50};
 
 /* One channel read whole: each sample's index, value and flags. */
@@ -248,6 +254,64 @@ static void check_seek(ictus_source *src, const full_channel *full, int64_t t, c
     ictus_block_destroy(blk);
 }
 
+/* Spectrogram `req` from src equals the PSD of the full read's samples
+ * (`values`, NULL: raw) by hand.  Returns the rows that are not NaN. */
+static int check_spectrogram(ictus_source *src, const full_channel *full,
+                             const ictus_spectrogram_request *req, const float *values,
+                             const char *what)
+{
+    __extension__ typedef __int128 i128;
+    ictus_spectrogram *sg;
+    ictus_error err;
+    ictus_status st = ictus_spectrogram_read(src, req, &sg, &err);
+    CHECK_MSG(st == ICTUS_OK, "%s: %s", what, err.msg);
+    if (st != ICTUS_OK)
+        return -1;
+    const full_channel *f = &full[req->channel];
+    const float *v = values ? values : f->value;
+    int n = req->n_fft;
+    ictus_spectrum *sp = ictus_spectrum_create(n, f->fs_hz, ICTUS_WINDOW_HANN);
+    CHECK_INT(sg->n_times, req->n_times);
+    CHECK(sg->df_hz == f->fs_hz / n);
+    double *x = malloc((size_t)n * sizeof *x), *psd = malloc((size_t)(n / 2 + 1) * sizeof *psd);
+    int rows = 0, bad = 0;
+    for (int j = 0; j < req->n_times; j++) {
+        int64_t middle = req->t0_us + (int64_t)((i128)(req->t1_us - req->t0_us) * (2 * j + 1) /
+                                                (2 * req->n_times));
+        int64_t m = 0; /* the first index at or after the middle, by search */
+        while (!at_or_after(m, f->fs_hz, middle))
+            m++;
+        while (m > 0 && at_or_after(m - 1, f->fs_hz, middle))
+            m--;
+        int64_t lo = m - n / 2, k = 0, have = 0;
+        while (k < f->n && f->index[k] < lo)
+            k++;
+        double sum = 0;
+        for (; k < f->n && f->index[k] < lo + n && f->index[k] == lo + have; k++, have++) {
+            x[have] = v[k];
+            sum += v[k];
+        }
+        const float *row = sg->db + (size_t)j * (size_t)sg->n_freq;
+        if (have < n) {
+            for (int b = 0; b < sg->n_freq; b++)
+                bad += !isnan(row[b]);
+            continue;
+        }
+        rows++;
+        ictus_spectrum_psd(sp, x, sum / n, psd);
+        for (int b = 0; b < sg->n_freq; b++) {
+            double p = psd[b] > 1e-12 ? psd[b] : 1e-12;
+            bad += row[b] != (float)(10 * log10(p));
+        }
+    }
+    CHECK_MSG(bad == 0, "%s: %d spectrogram values differ from the PSD by hand", what, bad);
+    ictus_spectrum_destroy(sp);
+    free(x);
+    free(psd);
+    ictus_spectrogram_free(sg);
+    return rows;
+}
+
 static void random_excerpts(ictus_source *src, const full_channel *full, int64_t lo_us,
                             int64_t hi_us, int rounds, const char *what)
 {
@@ -343,17 +407,17 @@ static void test_edf(const char *dir)
         CHECK_INT(full[1].n, RECORDS * 50);
 
         int64_t seeks[] = {-5000000, 0, 1, 2500000, 9999999, 10000000, 12000000, 15000000,
-                           24999999, 25000000, 99000000};
+                           END_US - 1, END_US, 99000000};
         for (size_t i = 0; i < sizeof seeks / sizeof seeks[0]; i++)
             check_seek(src, full, seeks[i], "EDF+D");
 
-        random_excerpts(src, full, -3000000, 27000000, 60, "EDF+D");
+        random_excerpts(src, full, -3000000, END_US + 2000000, 60, "EDF+D");
         struct { int64_t t0, t1; int width; const char *what; } fixed[] = {
             {8000000, 17000000, 900, "straddling the gap"},
             {9500000, 15500000, 7, "straddling the gap, 7 columns"},
             {-5000000, -1000000, 50, "before the start"},
-            {23000000, 30000000, 70, "past the end"},
-            {0, 25000000, 1, "everything in 1 column"},
+            {END_US - 2000000, END_US + 5000000, 70, "past the end"},
+            {0, END_US, 1, "everything in 1 column"},
             {3000000, 3000001, 5, "1 us in 5 columns"},
         };
         for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
@@ -374,8 +438,13 @@ static void test_edf(const char *dir)
 
         ictus_settings set;
         ictus_settings_default(&set);
-        int64_t t0 = 12000000, t1 = 22000000; /* the lead-in reaches into the gap and before */
+        /* Filters: the lead-in starts inside the data (from 20 s for a window at
+         * 30 s), and one reaches back into the gap (from 2 s for 12 s). */
+        int64_t t0 = 30000000, t1 = 40000000;
         float **filtered = filter_by_hand(full, 2, &set, t0);
+        float **from_gap = filter_by_hand(full, 2, &set, 12000000);
+        ictus_excerpt_request gap_on = {12000000, 22000000, 200, NULL, 0, &set};
+        check_excerpt(src, full, &gap_on, from_gap, "filters on, lead-in from the gap");
         ictus_excerpt_request on = {t0, t1, 333, NULL, 0, &set};
         check_excerpt(src, full, &on, filtered, "filters on");
         ictus_excerpt *raw, *fil;
@@ -391,9 +460,29 @@ static void test_edf(const char *dir)
                   on.width);
         ictus_excerpt_free(raw);
         ictus_excerpt_free(fil);
-        free(filtered[0]);
-        free(filtered[1]);
+
+        /* Spectrograms: 1 s rows of 128 samples at 200 Hz across the gap (rows
+         * 8 and 9 reach past 10 s, rows 10..14 lie in the gap, 15 reaches
+         * back into it), and filtered. */
+        ictus_spectrogram_request sr = {7500000, 17500000, 0, 10, 128, 0, NULL};
+        CHECK_INT(check_spectrogram(src, full, &sr, NULL, "spectrogram across the gap"), 4);
+        sr = (ictus_spectrogram_request){-2000000, END_US + 1000000, 1, 57, 16, 0, NULL};
+        check_spectrogram(src, full, &sr, NULL, "spectrogram of the 50 Hz channel");
+        /* Its lead-in starts half a PSD (33 samples at 200 Hz) earlier. */
+        float **sg_filtered = filter_by_hand(full, 2, &set, t0 - 165000);
+        sr = (ictus_spectrogram_request){t0, t1, 0, 40, 64, 0, &set};
+        CHECK_INT(check_spectrogram(src, full, &sr, sg_filtered[0], "filtered spectrogram"), 40);
+        /* 10 s of lead-in settle the filters: 165 ms more changes no float. */
+        CHECK(check_spectrogram(src, full, &sr, filtered[0], "filtered, settled") == 40);
+        free(sg_filtered[0]);
+        free(sg_filtered[1]);
+        free(sg_filtered);
+        for (int c = 0; c < 2; c++) {
+            free(filtered[c]);
+            free(from_gap[c]);
+        }
         free(filtered);
+        free(from_gap);
 
         /* Bad requests. */
         ictus_excerpt *ex;
@@ -405,6 +494,16 @@ static void test_edf(const char *dir)
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             CHECK(ictus_excerpt_read(src, &bad[i], &ex, &err) == ICTUS_ERR_CONFIG);
             CHECK(ex == NULL);
+        }
+        ictus_spectrogram *sg;
+        ictus_spectrogram_request bad_sg[] = {
+            {5, 5, 0, 10, 64, 0, NULL},     {0, 10, 0, 0, 64, 0, NULL},
+            {0, 10, 0, 10, 8, 0, NULL},     {0, 10, 2, 10, 64, 0, NULL},
+            {0, 10, 0, 10, 64, -1, NULL},   {0, INT64_C(200000000000), 0, 10, 64, 0, NULL},
+        };
+        for (size_t i = 0; i < sizeof bad_sg / sizeof bad_sg[0]; i++) {
+            CHECK(ictus_spectrogram_read(src, &bad_sg[i], &sg, &err) == ICTUS_ERR_CONFIG);
+            CHECK(sg == NULL);
         }
         free_full(full, 2);
         ictus_source_close(src);
@@ -421,7 +520,7 @@ static void test_edf(const char *dir)
     read_full(view, full);
     check_seek(view, full, 12000000, "view");
     check_seek(view, full, 16500000, "view");
-    random_excerpts(view, full, -1000000, 26000000, 10, "view");
+    random_excerpts(view, full, -1000000, END_US + 1000000, 10, "view");
     free_full(full, 1);
     ictus_source_close(view);
 }
@@ -456,11 +555,46 @@ static void test_wav(const char *dir)
     CHECK(ictus_excerpt_file(support_path(dir, "none.wav"), NULL, &req, &ex, &err) == ICTUS_ERR_IO);
 }
 
+/* A 123 Hz sine peaks at 123 Hz; max_hz keeps the bins up to it. */
+static void test_sine(const char *dir)
+{
+    const char *path = support_path(dir, "sine.wav");
+    enum { FS = 1000, FRAMES = 10000 };
+    SF_INFO si = {.samplerate = FS, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &si);
+    CHECK(sf != NULL);
+    if (!sf)
+        return;
+    static short v[FRAMES];
+    for (int i = 0; i < FRAMES; i++)
+        v[i] = (short)lround(10000 * sin(2 * M_PI * 123.0 * i / FS));
+    CHECK_INT(sf_writef_short(sf, v, FRAMES), FRAMES);
+    sf_close(sf);
+    ictus_source *src;
+    ictus_error err;
+    CHECK(ictus_source_open(path, NULL, &src, &err) == ICTUS_OK);
+    ictus_spectrogram *sg;
+    ictus_spectrogram_request req = {1000000, 9000000, 0, 8, 500, 200, NULL};
+    CHECK(ictus_spectrogram_read(src, &req, &sg, &err) == ICTUS_OK);
+    CHECK(sg->df_hz == 2.0);
+    CHECK_INT(sg->n_freq, 101); /* 0, 2, ..., 200 Hz */
+    for (int j = 0; j < sg->n_times; j++) {
+        int peak = 0;
+        for (int b = 1; b < sg->n_freq; b++)
+            peak = sg->db[j * sg->n_freq + b] > sg->db[j * sg->n_freq + peak] ? b : peak;
+        CHECK_MSG(fabs(peak * sg->df_hz - 123) <= sg->df_hz, "row %d peaks at %g Hz", j,
+                  peak * sg->df_hz);
+    }
+    ictus_spectrogram_free(sg);
+    ictus_source_close(src);
+}
+
 int main(void)
 {
     char *dir = support_tmpdir("excerpt");
     test_edf(dir);
     test_wav(dir);
+    test_sine(dir);
     support_tmpdir_remove(dir);
     return check_done("test_excerpt");
 }
