@@ -66,6 +66,8 @@ exc=$("$excerpt" "$day" "$repeat")
 printf '%-52s %8s ms  (target < 200 ms; filters on %s ms; the open alone %s ms)\n' \
     "review excerpt: open, +-30 s x 4 ch, 1200 columns" "$(echo "$exc" | field raw_ms)" \
     "$(echo "$exc" | field filtered_ms)" "$(echo "$exc" | field open_ms)"
+printf '%-52s %8s ms  (600 PSDs of 512 samples, filtered)\n' \
+    "review spectrogram: open, +-30 s of 1 ch" "$(echo "$exc" | field spectrogram_ms)"
 
 printf '\n== detection (issue 3): %s\n' "$(basename "$day")"
 printf '%-52s %8s s   (%.2fx features --format null, target <= 1.2x)\n' \
