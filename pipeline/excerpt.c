@@ -52,24 +52,39 @@ static int64_t first_index_at(int64_t t_us, double fs_hz)
     return (int64_t)ceill((long double)t_us * fs_hz / 1e6L);
 }
 
+/* The window and column count every request shares; `what` names the product. */
+static ictus_status check_window(const ictus_recording_info *info, const char *what, int64_t t0_us,
+                                 int64_t t1_us, int columns, ictus_error *err)
+{
+    if (!(t0_us < t1_us))
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: %s window [%lld, %lld) us is empty",
+                          info->path, what, (long long)t0_us, (long long)t1_us);
+    if (columns < 1 || columns > ICTUS_EXCERPT_MAX_WIDTH)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: %s of %d columns: expected 1..%d",
+                          info->path, what, columns, ICTUS_EXCERPT_MAX_WIDTH);
+    return ICTUS_OK;
+}
+
+/* A channel index the request names. */
+static ictus_status check_channel(const ictus_recording_info *info, const char *what, int channel,
+                                  ictus_error *err)
+{
+    if (channel < 0 || channel >= info->n_channels)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: %s channel %d: the recording has channels "
+                          "0..%d", info->path, what, channel, info->n_channels - 1);
+    return ICTUS_OK;
+}
+
 static ictus_status check_request(const ictus_recording_info *info,
                                   const ictus_excerpt_request *req, ictus_error *err)
 {
-    if (!(req->t0_us < req->t1_us))
-        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: excerpt window [%lld, %lld) us is empty",
-                          info->path, (long long)req->t0_us, (long long)req->t1_us);
-    if (req->width < 1 || req->width > ICTUS_EXCERPT_MAX_WIDTH)
-        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: excerpt width %d: expected 1..%d columns",
-                          info->path, req->width, ICTUS_EXCERPT_MAX_WIDTH);
-    if (req->channels && req->n_channels < 1)
-        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: excerpt of %d channels", info->path,
-                          req->n_channels);
-    for (int c = 0; req->channels && c < req->n_channels; c++)
-        if (req->channels[c] < 0 || req->channels[c] >= info->n_channels)
-            return ictus_fail(err, ICTUS_ERR_CONFIG,
-                              "%s: excerpt channel %d: the recording has channels 0..%d",
-                              info->path, req->channels[c], info->n_channels - 1);
-    return ICTUS_OK;
+    ictus_status st = check_window(info, "excerpt", req->t0_us, req->t1_us, req->width, err);
+    if (st == ICTUS_OK && req->channels && req->n_channels < 1)
+        st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: excerpt of %d channels", info->path,
+                        req->n_channels);
+    for (int c = 0; st == ICTUS_OK && req->channels && c < req->n_channels; c++)
+        st = check_channel(info, "excerpt", req->channels[c], err);
+    return st;
 }
 
 static void stop_stages(channel_state *cs)
@@ -337,23 +352,16 @@ static ictus_status check_spectrogram(const ictus_recording_info *info,
                                       const ictus_spectrogram_request *req, ictus_error *err)
 {
     enum { MIN_FFT = 16, MAX_FFT = 65536 };
-    if (!(req->t0_us < req->t1_us))
-        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram window [%lld, %lld) us is empty",
-                          info->path, (long long)req->t0_us, (long long)req->t1_us);
-    if (req->n_times < 1 || req->n_times > ICTUS_EXCERPT_MAX_WIDTH)
-        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram of %d columns: expected 1..%d",
-                          info->path, req->n_times, ICTUS_EXCERPT_MAX_WIDTH);
-    if (req->n_fft < MIN_FFT || req->n_fft > MAX_FFT)
-        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram n_fft %d: expected %d..%d",
-                          info->path, req->n_fft, MIN_FFT, MAX_FFT);
-    if (req->channel < 0 || req->channel >= info->n_channels)
-        return ictus_fail(err, ICTUS_ERR_CONFIG,
-                          "%s: spectrogram channel %d: the recording has channels 0..%d",
-                          info->path, req->channel, info->n_channels - 1);
-    if (!(req->max_hz >= 0))
-        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram max_hz %g: expected >= 0",
-                          info->path, req->max_hz);
-    return ICTUS_OK;
+    ictus_status st = check_window(info, "spectrogram", req->t0_us, req->t1_us, req->n_times, err);
+    if (st == ICTUS_OK)
+        st = check_channel(info, "spectrogram", req->channel, err);
+    if (st == ICTUS_OK && (req->n_fft < MIN_FFT || req->n_fft > MAX_FFT))
+        st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram n_fft %d: expected %d..%d",
+                        info->path, req->n_fft, MIN_FFT, MAX_FFT);
+    if (st == ICTUS_OK && !(req->max_hz >= 0))
+        st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: spectrogram max_hz %g: expected >= 0",
+                        info->path, req->max_hz);
+    return st;
 }
 
 /* One row: the PSD of x[0..n) in dB, or NaN when a sample is missing. */

@@ -105,7 +105,21 @@ static ictus_status reopen(ictus_source *src, ictus_error *err)
     return open_handle(src->info.path, &s->sf, &si, err);
 }
 
-static int64_t read_frames(snd_state *s, int64_t n);
+/* Read up to `n` <= chunk_frames frames into the interleaved buffer;
+ * returns the count, fewer only at the end of the data or on an error. */
+static int64_t read_frames(snd_state *s, int64_t n)
+{
+    int64_t got = 0;
+    while (got < n) {
+        sf_count_t r = s->integer
+            ? sf_readf_int(s->sf, s->ibuf + got * s->n_channels, n - got)
+            : sf_readf_float(s->sf, s->fbuf + got * s->n_channels, n - got);
+        if (r <= 0)
+            break;
+        got += r;
+    }
+    return got;
+}
 
 /* Make `frame` (0..n_frames) the next frame read() delivers: sf_seek(), or
  * when the decoder cannot go there, a fresh handle read forward to it. */
@@ -131,22 +145,6 @@ static ictus_status seek_frame(ictus_source *src, int64_t frame, ictus_error *er
 static ictus_status seek_start(ictus_source *src, ictus_error *err)
 {
     return seek_frame(src, 0, err);
-}
-
-/* Read up to `n` <= chunk_frames frames into the interleaved buffer;
- * returns the count, fewer only at the end of the data or on an error. */
-static int64_t read_frames(snd_state *s, int64_t n)
-{
-    int64_t got = 0;
-    while (got < n) {
-        sf_count_t r = s->integer
-            ? sf_readf_int(s->sf, s->ibuf + got * s->n_channels, n - got)
-            : sf_readf_float(s->sf, s->fbuf + got * s->n_channels, n - got);
-        if (r <= 0)
-            break;
-        got += r;
-    }
-    return got;
 }
 
 /* ------------------------------------------------------------------------
