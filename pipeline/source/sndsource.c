@@ -122,7 +122,8 @@ static int64_t read_frames(snd_state *s, int64_t n)
 }
 
 /* Make `frame` (0..n_frames) the next frame read() delivers: sf_seek(), or
- * when the decoder cannot go there, a fresh handle read forward to it. */
+ * after a failed one, which leaves the decoder unable to go anywhere, a
+ * fresh handle (already at frame 0) sought again. */
 static ictus_status seek_frame(ictus_source *src, int64_t frame, ictus_error *err)
 {
     snd_state *s = src->priv;
@@ -130,15 +131,9 @@ static ictus_status seek_frame(ictus_source *src, int64_t frame, ictus_error *er
     if (sf_seek(s->sf, frame, SEEK_SET) == frame)
         return ICTUS_OK;
     ictus_status st = reopen(src, err);
-    for (int64_t done = 0; st == ICTUS_OK && done < frame;) {
-        int64_t want = frame - done < s->chunk_frames ? frame - done : s->chunk_frames;
-        int64_t got = read_frames(s, want);
-        if (got < want)
-            return ictus_fail(err, ICTUS_ERR_TRUNCATED, "%s: cannot reach frame %lld: the data "
-                              "ends at frame %lld", src->info.path, (long long)frame,
-                              (long long)(done + got));
-        done += got;
-    }
+    if (st == ICTUS_OK && frame > 0 && sf_seek(s->sf, frame, SEEK_SET) != frame)
+        st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot seek to frame %lld: %s", src->info.path,
+                        (long long)frame, sf_strerror(s->sf));
     return st;
 }
 
