@@ -162,14 +162,14 @@ ictus_status ictus_source_read(ictus_source *src, ictus_block *blk, ictus_error 
 ictus_status ictus_source_rewind(ictus_source *src, ictus_error *err);
 
 /* Go to `offset_us` from info.start_us without reading what comes before:
- * the next read delivers the block that holds the first data at or after
- * it (EDF/BDF: from the start of the data record that holds it, so the
- * block may begin up to one record earlier; sound files: from the frame at
- * or after it), and the blocks after it as usual.  An offset before the
+ * the next read delivers, and the blocks after it continue from, for
+ * EDF/BDF the first data record that ends after offset_us (so the block may
+ * begin up to one record before it; after an EDF+D gap, the next segment),
+ * for sound files the first frame at or after it.  An offset before the
  * start goes to the start; one at or past the end leaves nothing to read.
- * EDF: a jump to the record (a division, or a binary search of EDF+D record
- * starts); sound files: sf_seek(), or when the decoder cannot seek (a cut
- * short FLAC), reading forward from the start. */
+ * Cost: EDF, a division or a binary search of the EDF+D record starts;
+ * sound files, sf_seek() (after a failed one, a fresh libsndfile handle
+ * sought again). */
 ictus_status ictus_source_seek(ictus_source *src, int64_t offset_us, ictus_error *err);
 
 /* Name of a format ("EDF+D", "BDF", "FLAC", ...). */
