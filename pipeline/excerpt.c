@@ -1,6 +1,7 @@
-/* excerpt.c: read a window of a recording as (min, max) screen columns per channel, or as a spectrogram. */
+/* excerpt.c: a window of a recording as (min, max) screen columns per channel, or a spectrogram. */
 #include "pipeline/excerpt.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,16 +88,22 @@ static ictus_status check_request(const ictus_recording_info *info,
     return st;
 }
 
+static void stop_stage(ictus_stage *st)
+{
+    if (st->desc->stop)
+        st->desc->stop(st);
+    free(st->priv);
+}
+
 static void stop_stages(channel_state *cs)
 {
-    for (int k = 0; k < cs->n_stages; k++) {
-        if (cs->stages[k].desc->stop)
-            cs->stages[k].desc->stop(&cs->stages[k]);
-        free(cs->stages[k].priv);
-    }
+    for (int k = 0; k < cs->n_stages; k++)
+        stop_stage(&cs->stages[k]);
     cs->n_stages = 0;
 }
 
+/* Start the filter stages at the channel's rate, as the chain does (a
+ * bypassed one is stopped at once). */
 static ictus_status start_stages(channel_state *cs, const ictus_settings *set, ictus_error *err)
 {
     for (int k = 0; k < N_FILTER_STAGES; k++) {
@@ -104,25 +111,20 @@ static ictus_status start_stages(channel_state *cs, const ictus_settings *set, i
         *st = (ictus_stage){.desc = filter_stages[k], .fs_in_hz = cs->fs_hz};
         st->priv = ictus_xcalloc(1, st->desc->priv_size ? st->desc->priv_size : 1);
         ictus_status status = st->desc->start(st, set, cs->fs_hz, &st->fs_out_hz, err);
-        if (status == ICTUS_OK && st->fs_out_hz != cs->fs_hz)
-            status = ictus_fail(err, ICTUS_ERR_CONFIG, "excerpt: stage %s changes the rate",
-                                st->desc->name);
-        if (status != ICTUS_OK || st->bypass) {
-            if (st->desc->stop && status == ICTUS_OK)
-                st->desc->stop(st);
-            free(st->priv);
-            if (status != ICTUS_OK)
-                return status;
-            continue;
-        }
-        cs->n_stages++;
+        assert(status != ICTUS_OK || st->bypass || st->fs_out_hz == cs->fs_hz);
+        if (status != ICTUS_OK || st->bypass)
+            stop_stage(st);
+        if (status != ICTUS_OK)
+            return status;
+        if (!st->bypass)
+            cs->n_stages++;
     }
     return ICTUS_OK;
 }
 
-/* Run n samples through the channel's n_stages >= 1 stages (one output per input: the
- * high-pass and notch are IIR stages) into out/out_flags; `tmp`, `tmp_flags`
- * are scratch of n. */
+/* Run n samples through the channel's n_stages >= 1 stages (one output
+ * per input: the high-pass and notch are IIR stages) into out/out_flags;
+ * `tmp`, `tmp_flags` are scratch of n. */
 static void filter(channel_state *cs, const float *in, const uint8_t *in_flags, size_t n,
                    float *out, uint8_t *out_flags, float *tmp, uint8_t *tmp_flags)
 {
@@ -139,6 +141,7 @@ static void filter(channel_state *cs, const float *in, const uint8_t *in_flags, 
             size_t n_in = n - done, n_out = n - done;
             cs->stages[k].desc->process(&cs->stages[k], x + done, xf + done, &n_in, y + done,
                                         yf + done, &n_out);
+            assert(n_in > 0 && n_out == n_in);
             done += n_in;
         }
         x = y;

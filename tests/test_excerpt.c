@@ -61,8 +61,9 @@ static void write_edfd(const char *path)
     for (int c = 0; c < 2; c++)
         ch[c] = (ictus_edf_channel_spec){c ? "CTX" : "HPC", "uV", edf_rates[c], -1000, 1000,
                                          -32767, 32767};
-    ictus_edf_layout layout = {.format = ICTUS_FORMAT_EDFPLUS_D, .start_us = INT64_C(1600000000000000),
-                               .record_us = 1000000, .n_channels = 2, .channels = ch};
+    ictus_edf_layout layout = {.format = ICTUS_FORMAT_EDFPLUS_D,
+                               .start_us = INT64_C(1600000000000000), .record_us = 1000000,
+                               .n_channels = 2, .channels = ch};
     ictus_edfwriter *w;
     ictus_error err;
     CHECK(ictus_edfwriter_create(path, &layout, &w, &err) == ICTUS_OK);
@@ -192,7 +193,8 @@ static int64_t check_excerpt(ictus_source *src, const full_channel *full,
         return -1;
     const ictus_recording_info *info = ictus_source_info(src);
     int64_t filled = 0;
-    float *mn = malloc((size_t)req->width * sizeof *mn), *mx = malloc((size_t)req->width * sizeof *mx);
+    float *mn = malloc((size_t)req->width * sizeof *mn);
+    float *mx = malloc((size_t)req->width * sizeof *mx);
     CHECK_INT(ex->n_channels, req->channels ? req->n_channels : info->n_channels);
     CHECK_INT(ex->width, req->width);
     for (int c = 0; c < ex->n_channels; c++) {
