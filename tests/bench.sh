@@ -7,6 +7,7 @@ build=${1:?usage: tests/bench.sh BUILD_DIR}
 ictus=$build/ictus
 exec_=$build/tests/bench_exec
 floor=$build/tests/bench_floor
+excerpt=$build/tests/bench_excerpt
 work=${ICTUS_BENCH_DIR:-build/bench}
 mkdir -p "$work"
 repeat=${ICTUS_BENCH_REPEAT:-5}
@@ -59,6 +60,14 @@ printf '%-52s %8s s   (CSV adds %.2f s, target <= 1 s)\n' \
 printf '%-52s %8s MiB (target <= 64 MiB)\n' "peak RSS, 24 h" "$nul_rss"
 printf '%-52s %8s MiB (72 h took %s s: %.2f s per animal-day)\n' "peak RSS, 72 h" "$nul72_rss" \
     "$nul72_s" "$(echo "$nul72_s / 3" | bc -l)"
+
+# The review UI (issue 10): one event's signal, opened from scratch each time.
+exc=$("$excerpt" "$day" "$repeat")
+printf '%-52s %8s ms  (target < 200 ms; filters on %s ms; the open alone %s ms)\n' \
+    "review excerpt: open, +-30 s x 4 ch, 1200 columns" "$(echo "$exc" | field raw_ms)" \
+    "$(echo "$exc" | field filtered_ms)" "$(echo "$exc" | field open_ms)"
+printf '%-52s %8s ms  (600 PSDs of 512 samples, filtered)\n' \
+    "review spectrogram: open, +-30 s of 1 ch" "$(echo "$exc" | field spectrogram_ms)"
 
 printf '\n== detection (issue 3): %s\n' "$(basename "$day")"
 printf '%-52s %8s s   (%.2fx features --format null, target <= 1.2x)\n' \

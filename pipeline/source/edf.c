@@ -12,6 +12,7 @@
  *          values beyond the header's digital range (which declares them
  *          impossible) are clamped to it, as EDFlib does, and all values at
  *          the range's ends are flagged ICTUS_SAMPLE_CLIP.
+ * seek():  to the first record that ends after the time, without reading.
  * Data records are numbered from 0 in messages, as signals are.
  * Times inside are 100 ns ticks (edf_tal.h) from the first record's start.
  */
@@ -617,6 +618,34 @@ static ictus_status rewind_edf(ictus_source *src, ictus_error *err)
     return ICTUS_OK;
 }
 
+/* The first record that ends after offset_us: a division, or a binary search
+ * of the EDF+D record starts. */
+static ictus_status seek_edf(ictus_source *src, int64_t offset_us, ictus_error *err)
+{
+    edf_priv *p = src->priv;
+    int64_t ticks = offset_us * (ICTUS_EDF_TICKS_PER_S / 1000000);
+    int64_t duration = p->hdr.record_ticks;
+    if (ticks <= 0 || duration <= 0) {
+        p->next_record = 0;
+        return ICTUS_OK;
+    }
+    int64_t lo = 0, hi = p->n_records; /* the answer is in [lo, hi] */
+    if (!p->record_start) {
+        lo = ticks / duration;
+        hi = lo < p->n_records ? lo : p->n_records;
+        lo = hi;
+    }
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (record_start(p, mid) + duration > ticks)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    p->next_record = lo;
+    return ICTUS_OK;
+}
+
 static void close_edf(ictus_source *src)
 {
     edf_priv *p = src->priv;
@@ -641,5 +670,6 @@ const ictus_reader ictus_reader_edf = {
     .open = open_edf,
     .read = read_edf,
     .rewind = rewind_edf,
+    .seek = seek_edf,
     .close = close_edf,
 };

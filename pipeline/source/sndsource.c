@@ -105,15 +105,6 @@ static ictus_status reopen(ictus_source *src, ictus_error *err)
     return open_handle(src->info.path, &s->sf, &si, err);
 }
 
-static ictus_status seek_start(ictus_source *src, ictus_error *err)
-{
-    snd_state *s = src->priv;
-    s->pos = 0;
-    if (sf_seek(s->sf, 0, SEEK_SET) == 0)
-        return ICTUS_OK;
-    return reopen(src, err);
-}
-
 /* Read up to `n` <= chunk_frames frames into the interleaved buffer;
  * returns the count, fewer only at the end of the data or on an error. */
 static int64_t read_frames(snd_state *s, int64_t n)
@@ -128,6 +119,27 @@ static int64_t read_frames(snd_state *s, int64_t n)
         got += r;
     }
     return got;
+}
+
+/* Make `frame` (0..n_frames) the next frame read() delivers: sf_seek(), or
+ * after a failed one, which leaves the decoder unable to go anywhere, a
+ * fresh handle (already at frame 0) sought again. */
+static ictus_status seek_frame(ictus_source *src, int64_t frame, ictus_error *err)
+{
+    snd_state *s = src->priv;
+    s->pos = frame;
+    if (sf_seek(s->sf, frame, SEEK_SET) == frame)
+        return ICTUS_OK;
+    ictus_status st = reopen(src, err);
+    if (st == ICTUS_OK && frame > 0 && sf_seek(s->sf, frame, SEEK_SET) != frame)
+        st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot seek to frame %lld: %s", src->info.path,
+                        (long long)frame, sf_strerror(s->sf));
+    return st;
+}
+
+static ictus_status seek_start(ictus_source *src, ictus_error *err)
+{
+    return seek_frame(src, 0, err);
 }
 
 /* ------------------------------------------------------------------------
@@ -391,6 +403,18 @@ static ictus_status rewind_snd(ictus_source *src, ictus_error *err)
     return seek_start(src, err);
 }
 
+/* The first frame at or after offset_us: frame i is at i * 1e6 / fs_hz µs. */
+static ictus_status seek_snd(ictus_source *src, int64_t offset_us, ictus_error *err)
+{
+    snd_state *s = src->priv;
+    int64_t frame = 0;
+    if (offset_us > 0) {
+        __extension__ typedef __int128 i128;
+        frame = (int64_t)(((i128)offset_us * s->fs_hz + 999999) / 1000000);
+    }
+    return seek_frame(src, frame < s->n_frames ? frame : s->n_frames, err);
+}
+
 static void close_snd(ictus_source *src)
 {
     snd_state *s = src->priv;
@@ -403,5 +427,12 @@ static void close_snd(ictus_source *src)
 }
 
 const ictus_reader ictus_reader_sndfile = {
-    "sndfile", sizeof(snd_state), probe, open_snd, read_snd, rewind_snd, close_snd,
+    .name = "sndfile",
+    .priv_size = sizeof(snd_state),
+    .probe = probe,
+    .open = open_snd,
+    .read = read_snd,
+    .rewind = rewind_snd,
+    .seek = seek_snd,
+    .close = close_snd,
 };

@@ -85,6 +85,11 @@ ictus_status ictus_source_rewind(ictus_source *src, ictus_error *err)
     return src->reader->rewind(src, err);
 }
 
+ictus_status ictus_source_seek(ictus_source *src, int64_t offset_us, ictus_error *err)
+{
+    return src->reader->seek(src, offset_us, err);
+}
+
 ictus_block *ictus_block_create(const ictus_source *src)
 {
     int nc = src->info.n_channels;

@@ -13,7 +13,8 @@
  *   2. ictus_source_info() describes the recording; valid until destroy;
  *   3. ictus_block_create() makes a caller-owned block buffer;
  *   4. ictus_source_read() fills it with the next block until it reports
- *      an empty block (the end) or an error;
+ *      an empty block (the end) or an error; ictus_source_seek() jumps to
+ *      a time, ictus_source_rewind() back to the start;
  *   5. ictus_block_destroy(), ictus_source_close().
  *
  * Timeline: every channel c has a virtual sample index i = 0, 1, 2, ... at
@@ -159,6 +160,17 @@ ictus_status ictus_source_read(ictus_source *src, ictus_block *blk, ictus_error 
 
 /* Start reading again from the beginning. */
 ictus_status ictus_source_rewind(ictus_source *src, ictus_error *err);
+
+/* Go to `offset_us` from info.start_us without reading what comes before:
+ * the next read delivers, and the blocks after it continue from, for
+ * EDF/BDF the first data record that ends after offset_us (so the block may
+ * begin up to one record before it; after an EDF+D gap, the next segment),
+ * for sound files the first frame at or after it.  An offset before the
+ * start goes to the start; one at or past the end leaves nothing to read.
+ * Cost: EDF, a division or a binary search of the EDF+D record starts;
+ * sound files, sf_seek() (after a failed one, a fresh libsndfile handle
+ * sought again). */
+ictus_status ictus_source_seek(ictus_source *src, int64_t offset_us, ictus_error *err);
 
 /* Name of a format ("EDF+D", "BDF", "FLAC", ...). */
 const char *ictus_format_name(ictus_format f);

@@ -22,6 +22,8 @@ typedef struct {
     /* fill blk with the next block; every blk->n[c] == 0 at the end */
     ictus_status (*read)(ictus_source *src, ictus_block *blk, ictus_error *err);
     ictus_status (*rewind)(ictus_source *src, ictus_error *err);
+    /* go to offset_us from info.start_us, as ictus_source_seek() says */
+    ictus_status (*seek)(ictus_source *src, int64_t offset_us, ictus_error *err);
     /* release everything open() made (also after a failed open) */
     void (*close)(ictus_source *src);
 } ictus_reader;

@@ -40,6 +40,12 @@ static ictus_status view_rewind(ictus_source *src, ictus_error *err)
     return ictus_source_rewind(p->inner, err);
 }
 
+static ictus_status view_seek(ictus_source *src, int64_t offset_us, ictus_error *err)
+{
+    view_priv *p = src->priv;
+    return ictus_source_seek(p->inner, offset_us, err);
+}
+
 static void view_close(ictus_source *src)
 {
     view_priv *p = src->priv;
@@ -61,6 +67,7 @@ static const ictus_reader view_reader = {
     .probe = view_probe,
     .read = view_read,
     .rewind = view_rewind,
+    .seek = view_seek,
     .close = view_close,
 };
 
