@@ -34,6 +34,12 @@ ifneq ($(filter $(INSTALL_GOALS),$(GOALS)),)
         $(error .ci/install-deps failed: the packages of .ci/packages could not be installed)
     endif
 endif
+# check and check-all also install the browser test's node packages (tests/browser).
+ifneq ($(filter check check-all,$(GOALS)),)
+    ifneq ($(shell tests/browser/install.sh >&2 && echo ok),ok)
+        $(error tests/browser/install.sh failed: the browser test's node packages could not be installed)
+    endif
+endif
 ifneq ($(filter-out deps clean fixtures,$(GOALS)),)
     PKG_MISSING := $(shell for p in $(PKGS); do pkg-config --exists $$p || echo $$p; done)
     HEADER_MISSING := $(strip $(foreach h,$(HEADERS),$(if $(shell $(CC) -E -include $(h) -x c /dev/null \
