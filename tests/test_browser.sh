@@ -25,7 +25,8 @@ if [ ! -x "$chromium" ] || ! command -v node >/dev/null; then
 fi
 here=$(cd "$(dirname "$0")" && pwd)
 [ -d "$here/browser/node_modules/puppeteer-core" ]
-ok "puppeteer-core is installed (cd tests/browser && npm ci)" || { check_done test_browser.sh; exit; }
+ok "puppeteer-core is installed (tests/browser/install.sh)"
+[ -d "$here/browser/node_modules/puppeteer-core" ] || { check_done test_browser.sh; exit 1; }
 shot=$(dirname "$ICTUS")/results/review.png
 mkdir -p "$(dirname "$shot")"
 rm -f "$shot"

@@ -7,8 +7,9 @@
 const puppeteer = require("puppeteer-core");
 
 const [url, shot] = process.argv.slice(2);
-// How long one step (a page load, a stored decision) may take, in milliseconds.
-const STEP_MS = 5000;
+// How long one step (a page load, a stored decision) may take, in milliseconds: generous,
+// for a loaded machine running the server under ASan; a passing run takes far less.
+const STEP_MS = 15000;
 // The columns of the queue's table (page.html): score and verdict.
 const SCORE_COL = 6;
 const VERDICT_COL = 7;
@@ -43,7 +44,7 @@ async function main() {
   if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true, // the new headless mode (--headless=new)
+    headless: true, // puppeteer passes --headless=new
     args: args,
   });
   try {
