@@ -6,7 +6,8 @@
  *   - the answer's channels are the recording seen through recordings.csv's
  *     map (labels HPC, CTX, in that order) and every column's min and max
  *     equals pipeline/excerpt.h's reading of those file channels, raw and
- *     with the study preset's filters; columns before the start are null;
+ *     with the study preset's filters; columns before the start and in an
+ *     EDF+D gap are null;
  *   - its start is the wall time of t0, its width the one asked for;
  *   - bad arguments (width 0 or 4001, t1 <= t0, a window over 600 s,
  *     filters=maybe, no recording, no animal, a number with trailing text)
@@ -36,6 +37,10 @@
 /* The test recording: two channels at SAMPLES Hz for N_RECORDS 1-s records. */
 #define SAMPLES 200
 #define N_RECORDS 60
+/* The gap: records GAP_AT.. start GAP_S s late; TAL_BYTES per record for the time-keeping. */
+#define GAP_AT 30
+#define GAP_S 10
+#define TAL_BYTES 32
 
 /* The answer's status, its document in *doc (caller decrefs, NULL when not JSON). */
 static int signal(const char *dir, const char *recording, const char *animal, const char *t0,
@@ -131,7 +136,13 @@ int main(void)
 
     CHECK_INT(mkdir(support_path(dir, "recordings"), 0700), 0);
     CHECK_INT(mkdir(support_path(dir, "recordings/m1"), 0700), 0);
-    support_edf_image img = support_edf_make(2, SAMPLES, N_RECORDS, "", 0);
+    /* EDF+D: records from GAP_AT on start GAP_S later (a telemetry gap). */
+    support_edf_image img = support_edf_make(2, SAMPLES, N_RECORDS, "EDF+D", TAL_BYTES);
+    for (int r = GAP_AT; r < N_RECORDS; r++) {
+        char tal[TAL_BYTES];
+        int n = snprintf(tal, sizeof tal, "+%d\x14\x14", r + GAP_S);
+        support_edf_set_tal(&img, r, tal, (size_t)n + 1);
+    }
     char edf[ICTUS_PATH_MAX], outside[ICTUS_PATH_MAX];
     snprintf(edf, sizeof edf, "%s/recordings/m1/1.edf", dir);
     CHECK(support_edf_write_file(edf, img.bytes, img.size));
@@ -155,6 +166,14 @@ int main(void)
     CHECK(json_is_null(json_array_get(json_object_get(json_array_get(ch, 0), "min"), 0)));
     static const int file_ch[] = {1, 0};
     check_columns(doc, edf, file_ch, 2, INT64_C(-5000000), INT64_C(25500000), 333, NULL);
+    json_decref(doc);
+
+    /* Across the gap [30 s, 40 s): its columns null, the rest as excerpt.h. */
+    CHECK_INT(signal(dir, "recordings/m1/1.edf", "m1", "20", "50", "300", "off", &doc), 200);
+    json_t *min0 = json_object_get(json_array_get(json_object_get(doc, "channels"), 0), "min");
+    CHECK(json_is_null(json_array_get(min0, 150)) && json_is_null(json_array_get(min0, 199)));
+    CHECK(json_is_number(json_array_get(min0, 99)) && json_is_number(json_array_get(min0, 200)));
+    check_columns(doc, edf, file_ch, 2, INT64_C(20000000), INT64_C(50000000), 300, NULL);
     json_decref(doc);
 
     /* Filters on: the study preset's high-pass and notch. */
