@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "pipeline/source/recording_name.h"
-#include "pipeline/source/source_view.h"
+#include "protocols/recording_view.h"
 
 static double now_s(void)
 {
@@ -152,24 +152,8 @@ static void detect_animal(const run_work_context *ctx, const run_file *f,
     describe_channels(a, info, entry);
     int n_file = info->n_channels;
     int *file_channel = ictus_xcalloc((size_t)n_file + 1, sizeof(int));
-    for (int c = 0; c < n_file; c++)
-        file_channel[c] = c;
-    ictus_status st = ICTUS_OK;
     ictus_error err;
-    if (entry && (entry->n_channels > 0 || entry->start_us != ICTUS_TIME_UNKNOWN)) {
-        int n_view = entry->n_channels ? entry->n_channels : n_file;
-        const char **labels = ictus_xcalloc((size_t)n_view, sizeof *labels);
-        for (int i = 0; i < n_view; i++) {
-            if (entry->n_channels)
-                file_channel[i] = entry->channels[i].channel - 1;
-            labels[i] = entry->n_channels ? entry->channels[i].label
-                                          : info->channels[i].label;
-        }
-        int64_t start_us = entry->start_us != ICTUS_TIME_UNKNOWN ? entry->start_us
-                                                                 : info->start_us;
-        st = ictus_source_view_open(src, file_channel, labels, n_view, start_us, &src, &err);
-        free(labels);
-    }
+    ictus_status st = ictus_recording_view(entry, &src, file_channel, &err);
     ictus_detect_options opt = {.n_threads = ctx->analyzer_threads};
     if (ctx->stims)
         opt.stim_us = ictus_stimlist_for(ctx->stims, f->path, &opt.n_stim);
@@ -208,9 +192,7 @@ static void detect_file(const run_work_context *ctx, const run_file *f, run_outc
     out->kind = RUN_OUT_RESULTS;
     for (int i = 0; i < n; i++) {
         const ictus_recording_entry *entry = f->n_entries ? f->entries[i] : NULL;
-        ictus_source_options opt = {.full_scale_uv = ctx->study->full_scale_uv};
-        if (entry && entry->start_us != ICTUS_TIME_UNKNOWN)
-            opt.start_us = entry->start_us;
+        ictus_source_options opt = ictus_recording_source_options(ctx->study, entry);
         ictus_source *src;
         ictus_error err;
         ictus_status st = ictus_source_open(f->disk_path, &opt, &src, &err);

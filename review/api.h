@@ -58,4 +58,28 @@ int ictus_review_api_events(const char *db_path, const ictus_review_filter *f, c
 int ictus_review_api_post_review(const char *db_path, const char *body, size_t len,
                                  int64_t now_unix_us, char **json);
 
+/* Limits of GET /api/signal: columns (a canvas a few thousand pixels wide)
+ * and the window's length in seconds. */
+#define ICTUS_REVIEW_SIGNAL_MAX_WIDTH 4000
+#define ICTUS_REVIEW_SIGNAL_MAX_S 600.0
+
+/* GET /api/signal: every channel of a stored recording in the window
+ * [t0_s, t1_s) (s from the recording's start), min/max-decimated to `width`
+ * columns (pipeline/excerpt.h): {"start": ISO wall time of t0, "t0_s",
+ * "t1_s", "width", "filters": bool, "channels": [{label, unit, fs_hz, min:
+ * [...], max: [...]}]}, null in a gap column.  The arguments are the
+ * request's strings (NULL: absent): recording (a path the store holds for
+ * `animal`, relative to study_dir), animal, t0_s, t1_s, width
+ * (1..ICTUS_REVIEW_SIGNAL_MAX_WIDTH), filters (on|off, default off: on
+ * applies the high-pass and notch of the study's preset,
+ * protocols/study_preset.h).  The file is read as the nightly job reads it
+ * (protocols/recording_view.h), so that its labels are the events'.  400
+ * for a bad argument or a window longer than ICTUS_REVIEW_SIGNAL_MAX_S; 404
+ * for a recording the store does not hold, a stored one now missing (the
+ * error names it) or one whose real path leaves the study directory; 503
+ * busy; 500 otherwise.  Sets *json (caller frees). */
+int ictus_review_api_signal(const char *study_dir, const char *recording, const char *animal,
+                            const char *t0_s, const char *t1_s, const char *width,
+                            const char *filters, char **json);
+
 #endif

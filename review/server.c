@@ -34,13 +34,14 @@ enum {
 
 struct ictus_review_server {
     struct MHD_Daemon *daemon;
+    char *study_dir;
     char *db_path;
     char token[ICTUS_REVIEW_TOKEN_LEN + 1];
     int port;
 };
 
 /* One request's state across libmicrohttpd's calls: its route and its body. */
-typedef enum { ROUTE_PAGE, ROUTE_EVENTS, ROUTE_REVIEW } route;
+typedef enum { ROUTE_PAGE, ROUTE_EVENTS, ROUTE_SIGNAL, ROUTE_REVIEW } route;
 
 typedef struct {
     route route;
@@ -128,6 +129,16 @@ static enum MHD_Result answer_events(struct MHD_Connection *c, request *r,
     return reply_json(c, r, status, json);
 }
 
+static enum MHD_Result answer_signal(struct MHD_Connection *c, request *r,
+                                     const ictus_review_server *srv)
+{
+    char *json;
+    unsigned status = (unsigned)ictus_review_api_signal(
+        srv->study_dir, arg(c, "recording"), arg(c, "animal"), arg(c, "t0_s"), arg(c, "t1_s"),
+        arg(c, "width"), arg(c, "filters"), &json);
+    return reply_json(c, r, status, json);
+}
+
 static enum MHD_Result answer_review(struct MHD_Connection *c, request *r,
                                      const ictus_review_server *srv)
 {
@@ -151,6 +162,7 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
         route route;
     } routes[] = {{"/", "GET", ROUTE_PAGE},
                   {"/api/events", "GET", ROUTE_EVENTS},
+                  {"/api/signal", "GET", ROUTE_SIGNAL},
                   {"/api/review", "POST", ROUTE_REVIEW}};
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(url, routes[i].path))
@@ -215,7 +227,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *upload_data_size = 0;
         return MHD_YES;
     }
-    return r->route == ROUTE_EVENTS ? answer_events(c, r, srv) : answer_review(c, r, srv);
+    return r->route == ROUTE_EVENTS   ? answer_events(c, r, srv)
+           : r->route == ROUTE_SIGNAL ? answer_signal(c, r, srv)
+                                      : answer_review(c, r, srv);
 }
 
 static void request_done(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -271,6 +285,7 @@ ictus_status ictus_review_server_start(const ictus_review_server_options *o,
             : inet_pton(AF_INET, o->bind_addr, &in4.sin_addr)) != 1)
         return ictus_fail(err, ICTUS_ERR_USAGE, "%s: not an IPv4 or IPv6 address", o->bind_addr);
     ictus_review_server *srv = ictus_xcalloc(1, sizeof *srv);
+    srv->study_dir = ictus_xstrdup(o->study_dir);
     srv->db_path = ictus_path_join_alloc(o->study_dir, "ictus.db");
     if (check_study(srv->db_path, err) != ICTUS_OK || make_token(srv->token, err) != ICTUS_OK) {
         ictus_review_server_stop(srv);
@@ -311,6 +326,7 @@ void ictus_review_server_stop(ictus_review_server *s)
         return;
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    free(s->study_dir);
     free(s->db_path);
     free(s);
 }

@@ -6,6 +6,7 @@
  * is only ever compared with these, so no path can reach the file system):
  *   GET  /             the review page (review/page.h)
  *   GET  /api/events   the event list (review/api.h)
+ *   GET  /api/signal   a window of a stored recording's channels (review/api.h)
  *   POST /api/review   one decision, a JSON body of at most
  *                      ICTUS_REVIEW_BODY_MAX bytes (else 413)
  * Another method on a route is 405, another path 404.  A bad request, a

@@ -3,7 +3,10 @@
 // Usage: node tests/review_page.js PAGE.js BASE_URL TOKEN KEYS
 //   KEYS: the keys pressed in order, e.g. "cjr" (each waits for the page's request to end).
 // Prints, one per line: the counts text after loading, after each key the selected row's
-// index, and at the end the counts text, then "texts-only" when no element ever got HTML.
+// index, and at the end the counts text, then "texts-only" when no element ever got HTML,
+// then the event view of the last selected event: "signal RECORDING ANIMAL T0 T1 WIDTH" (the
+// last /api/signal request) and "drawn LABELS|... traces N edges X0,X1" (the canvas calls:
+// labels written, vertical trace segments, the x of the two edge lines).
 "use strict";
 const fs = require("fs");
 const [script, base, token, keys] = process.argv.slice(2);
@@ -22,6 +25,21 @@ function element(tag) {
   Object.defineProperty(el, "innerHTML", { set() { htmlUsed = true; } });
   return el;
 }
+// A 2D context that records what is drawn: texts, and each line with the stroke colour
+// current when it was stroked.
+const drawn = { texts: [], lines: [] };
+function context2d() {
+  let path = [];
+  return {
+    strokeStyle: "", fillStyle: "", font: "", textBaseline: "",
+    clearRect() { drawn.texts = []; drawn.lines = []; },
+    fillText(text) { drawn.texts.push(text); },
+    beginPath() { path = []; },
+    moveTo(x, y) { path.push({ x0: x, y0: y }); },
+    lineTo(x, y) { Object.assign(path[path.length - 1], { x1: x, y1: y }); },
+    stroke() { for (const l of path) drawn.lines.push(Object.assign({ colour: this.strokeStyle }, l)); },
+  };
+}
 const byId = {};
 const document = {
   listeners: {},
@@ -36,6 +54,10 @@ const document = {
   addEventListener(type, fn) { this.listeners[type] = fn; },
 };
 document.getElementById("racine").value = "-1";
+document.getElementById("context").value = "30";
+const canvas = document.getElementById("signal");
+Object.assign(canvas, { width: 1070, height: 360, clientWidth: 0, getContext: context2d });
+let lastSignal = "";
 document.getElementById("f-sort").value = "score";
 const store = {};
 const sandbox = {
@@ -45,9 +67,12 @@ const sandbox = {
 };
 let pending = Promise.resolve();
 const realFetch = sandbox.fetch;
-sandbox.fetch = (path, opts) => (pending = realFetch(path, opts));
+sandbox.fetch = (path, opts) => {
+  if (path.startsWith("/api/signal?")) lastSignal = path;
+  return (pending = realFetch(path, opts));
+};
 
-const settle = async () => { for (let i = 0; i < 20; i++) { await pending; await new Promise((r) => setTimeout(r, 10)); } };
+const settle = async () => { for (let i = 0; i < 20; i++) { await pending.catch(() => {}); await new Promise((r) => setTimeout(r, 10)); } };
 const selected = () => byId.rows.children.findIndex((tr) => tr.className.startsWith("sel"));
 
 (async () => {
@@ -63,4 +88,11 @@ const selected = () => byId.rows.children.findIndex((tr) => tr.className.startsW
   console.log(byId.counts.textContent);
   if (byId.status.textContent) console.log("status: " + byId.status.textContent);
   if (!htmlUsed) console.log("texts-only");
+  const q = new URLSearchParams(lastSignal.slice(lastSignal.indexOf("?")));
+  console.log(["signal", q.get("recording"), q.get("animal"), q.get("t0_s"), q.get("t1_s"),
+               q.get("width")].join(" "));
+  const edges = drawn.lines.filter((l) => l.colour === "#d00000" && l.x0 === l.x1);
+  const traces = drawn.lines.filter((l) => l.colour === "#222222" && l.x0 === l.x1 && l.y0 < canvas.height - 20);
+  console.log("drawn " + drawn.texts.filter((t) => !t.endsWith(" s")).join("|") + " traces " +
+              traces.length + " edges " + edges.map((l) => l.x0.toFixed(1)).join(","));
 })();

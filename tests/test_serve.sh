@@ -13,6 +13,10 @@
 #   - GET /api/events lists exactly the events of out/events.csv, lowest
 #     score first (or by time), filters by animal, type, score and review
 #     state, and refuses bad filter values (400);
+#   - GET /api/signal: every channel of an event's recording +-30 s, the
+#     width asked for, the event's channel among the labels; token required,
+#     400 for a width over 4000, 404 for a path the store does not hold,
+#     405 for POST (test_review_signal.c checks the values);
 #   - POST /api/review stores verdict, Racine stage, reviewer and note (the
 #     corrected type at the note's head) in ictus.db, strings verbatim;
 #   - hostile requests: bad JSON 400 with a JSON error, missing or bad fields
@@ -22,6 +26,9 @@
 #   - the page's own script, run by node against the server with a stand-in
 #     DOM: it lists the queue with its counts, j/k move, u and r store their
 #     verdicts with the reviewer's name and move on, no data goes in as HTML;
+#     the event view fetches the selected event's signal (+-30 s, as many
+#     columns as the canvas has beside the labels) and draws each channel's
+#     label, a vertical line per column and the event's edges where they fall;
 #   - `ictus run` works on the study while it is served, the reviews kept;
 #   - `ictus analyze` with [analysis] events = confirmed counts exactly the
 #     confirmed events; with the default, all but the rejected one;
@@ -159,6 +166,19 @@ eq "max_score=abc" "$(code "/api/events?max_score=abc" "${H[@]}")" 400
 eq "sort=size" "$(code "/api/events?sort=size" "${H[@]}")" 400
 eq "the 400 says why" "$(jq "d['error']")" "sort: expected score or time"
 
+# --- The signal around an event (test_review_signal.c checks the columns) ----------
+read -r rec1 start1 end1 ch1 <<<"$(sed -n 1p "$W/queue")"
+sig="/api/signal?recording=$rec1&animal=M01&t0_s=$(python3 -c "print($start1 - 30)")&t1_s=$(python3 -c "print($end1 + 30)")&width=800"
+eq "GET /api/signal without token" "$(code "$sig")" 403
+eq "GET /api/signal of the first event, +-30 s" "$(code "$sig" "${H[@]}")" 200
+eq "every channel, 800 columns each" \
+    "$(jq "len(d['channels']) > 0 and all(len(c['min']) == len(c['max']) == 800 for c in d['channels'])")" True
+eq "the event's channel is among the labels" "$(jq "'$ch1' in [c['label'] for c in d['channels']]")" True
+eq "filters=on" "$(code "$sig&filters=on" "${H[@]}")" 200
+eq "width=4001" "$(code "${sig/width=800/width=4001}" "${H[@]}")" 400
+eq "a recording the store does not hold" "$(code "${sig/recording=$rec1/recording=../../etc/passwd}" "${H[@]}")" 404
+eq "POST /api/signal" "$(code "$sig" "${H[@]}" -d x)" 405
+
 # --- Decisions ------------------------------------------------------------------
 # review N VERDICT [EXTRA JSON]: decide the queue's Nth event (lowest score first).
 review() {
@@ -261,7 +281,20 @@ eq "... as analysis-settings.txt records" \
 node tests/review_page.js "$W/page.js" "$base" "$tok" kjjjjukr >"$W/keys" 2>&1
 eq "the page: counts, the row selected after each key, counts, no HTML from data" \
     "$(tr '\n' ' ' <"$W/keys")" \
-    "$n_csv events, 1 left to review 0 1 2 3 4 4 3 4 $n_csv events, 0 left to review texts-only "
+    "$n_csv events, 1 left to review 0 1 2 3 4 4 3 4 $n_csv events, 0 left to review texts-only $(
+    sed -n 12,13p "$W/keys" | tr '\n' ' ')"
+read -r rec5 start5 end5 ch5 <<<"$(sed -n 5p "$W/queue")"
+eq "the event view fetched the selected (5th) event +-30 s, 1000 columns (the canvas less labels)" \
+    "$(sed -n 12p "$W/keys" | python3 -c "import sys; w = sys.stdin.read().split(); print(w[1], w[2],
+        abs(float(w[3]) - ($start5 - 30)) < 1e-6, abs(float(w[4]) - ($end5 + 30)) < 1e-6, w[5])")" \
+    "$rec5 M01 True True 1000"
+read -r _ labels _ traces _ edges <<<"$(sed -n 13p "$W/keys")"
+code "${sig/recording=$rec1/recording=$rec5}" "${H[@]}" >/dev/null
+eq "the canvas holds each channel's label" "$labels" "$(jq "'|'.join(c['label'] for c in d['channels'])")"
+[ "$traces" -ge 1000 ]
+ok "the traces are drawn, a vertical line per column ($traces)"
+eq "the event's edges at 30 s and 30 s + its duration into the window of 1000 px after the labels" \
+    "$edges" "$(python3 -c "w = $end5 - $start5 + 60; print('%.1f,%.1f' % (70 + 30 / w * 1000, 70 + (w - 30) / w * 1000))")"
 eq "u stored the last event as unsure, r the 4th as rejected, by the page's reviewer" \
     "$(q "SELECT verdict, reviewer FROM reviews WHERE reviewer = 'page' ORDER BY verdict")" \
     "not_seizure|page

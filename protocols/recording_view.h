@@ -1,0 +1,31 @@
+/* recording_view.h: a study's recording as the nightly job reads it: recordings.csv's
+ * start time and channel map applied.
+ *
+ * A recordings.csv row may give the start time a file lacks and a channel
+ * map ("HPC=1;CTX=2"); the detector, and every reader that must show the
+ * same labels as the stored events (the review server), see the file through
+ * a view (pipeline/source/source_view.h) with the map's channels under its
+ * labels and the row's start time.
+ */
+#ifndef ICTUS_RECORDING_VIEW_H
+#define ICTUS_RECORDING_VIEW_H
+
+#include "pipeline/source/source.h"
+#include "protocols/study.h"
+#include "base/status.h"
+
+/* The options to open a recording of `study` with: the study's full scale,
+ * and the start time of `entry` (NULL: no recordings.csv row) when it gives one. */
+ictus_source_options ictus_recording_source_options(const ictus_study *study,
+                                                    const ictus_recording_entry *entry);
+
+/* Show the open source *src through entry's channel map and start time (a
+ * view that takes *src and replaces it; left as it is when the row has
+ * neither, or entry is NULL).  file_channel[0..n_file) (n_file: the file's
+ * channel count) is set to the file's 0-based channel of each channel the
+ * reader sees.  Every mapped channel must exist in the file (the caller
+ * checks).  On error *src is the view's leftover, which the caller closes. */
+ictus_status ictus_recording_view(const ictus_recording_entry *entry, ictus_source **src,
+                                  int *file_channel, ictus_error *err);
+
+#endif
