@@ -96,6 +96,10 @@ eq "a second server on the same port: exit" "$?" 1
 eq "GET / without token" "$(code /)" 403
 eq "GET /api/events without token" "$(code /api/events)" 403
 eq "POST /api/review without token" "$(code /api/review -d '{}')" 403
+eq "GET /favicon.ico without token: no content (the browser's own request)" \
+    "$(code /favicon.ico)" 204
+eq "... and nothing in it" "$(curl -s "$base/favicon.ico" | wc -c)" 0
+eq "POST /favicon.ico without token" "$(code /favicon.ico -d x)" 403
 wrong=$(tr 0-9a-f 1-9a-f0 <<<"$tok")
 eq "GET /api/events with a wrong token of the right length" "$(code "/api/events?token=$wrong")" 403
 eq "... with the token cut short" "$(code "/api/events?token=${tok:0:31}")" 403
