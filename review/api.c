@@ -19,15 +19,6 @@
 #include "protocols/study_preset.h"
 #include "store/store.h"
 
-/* HTTP statuses the API answers with. */
-enum {
-    HTTP_OK = 200,
-    HTTP_BAD_REQUEST = 400,
-    HTTP_NOT_FOUND = 404,
-    HTTP_SERVER_ERROR = 500,
-    HTTP_UNAVAILABLE = 503,
-};
-
 /* Longest ISO wall time ictus_walltime_format() writes, with its NUL. */
 #define ISO_TIME_SIZE 32
 
@@ -38,7 +29,7 @@ static int answer(json_t *root, int status, char **json)
     json_decref(root);
     *json = ictus_xstrdup(text ? text : "{\"error\":\"out of memory\"}");
     free(text);
-    return text ? status : HTTP_SERVER_ERROR;
+    return text ? status : ICTUS_HTTP_SERVER_ERROR;
 }
 
 static int answer_error(int status, const char *message, char **json)
@@ -49,7 +40,7 @@ static int answer_error(int status, const char *message, char **json)
 /* The HTTP status of a store failure. */
 static int store_status(ictus_status st)
 {
-    return st == ICTUS_ERR_BUSY ? HTTP_UNAVAILABLE : HTTP_SERVER_ERROR;
+    return st == ICTUS_ERR_BUSY ? ICTUS_HTTP_UNAVAILABLE : ICTUS_HTTP_SERVER_ERROR;
 }
 
 /* Parse a score bound in [0, 1]. */
@@ -215,7 +206,7 @@ int ictus_review_api_events(const char *db_path, const ictus_review_filter *f, c
                                   (json_int_t)w.n, "unreviewed", (json_int_t)unreviewed,
                                   "animals", sorted_keys(w.animals), "types",
                                   sorted_keys(w.types)),
-                        HTTP_OK, json);
+                        ICTUS_HTTP_OK, json);
     }
     for (size_t i = 0; i < w.n; i++) {
         free(w.events[i].path);
@@ -260,7 +251,7 @@ int ictus_review_api_post_review(const char *db_path, const char *body, size_t l
         char msg[256];
         snprintf(msg, sizeof msg, "bad JSON at line %d, column %d: %s", jerr.line, jerr.column,
                  jerr.text);
-        return answer_error(HTTP_BAD_REQUEST, msg, json);
+        return answer_error(ICTUS_HTTP_BAD_REQUEST, msg, json);
     }
     const char *recording, *animal, *channel, *verdict_name, *type = NULL, *note = "",
                                                              *reviewer = "";
@@ -274,7 +265,7 @@ int ictus_review_api_post_review(const char *db_path, const char *body, size_t l
         char msg[256];
         snprintf(msg, sizeof msg, "bad review: %s", jerr.text);
         json_decref(root);
-        return answer_error(HTTP_BAD_REQUEST, msg, json);
+        return answer_error(ICTUS_HTTP_BAD_REQUEST, msg, json);
     }
     ictus_verdict verdict = verdict_of(verdict_name);
     const char *bad = verdict == ICTUS_VERDICT_NONE ? "verdict: expected seizure, not_seizure "
@@ -287,7 +278,7 @@ int ictus_review_api_post_review(const char *db_path, const char *body, size_t l
                           : NULL;
     if (bad) {
         json_decref(root);
-        return answer_error(HTTP_BAD_REQUEST, bad, json);
+        return answer_error(ICTUS_HTTP_BAD_REQUEST, bad, json);
     }
     char *full_note = NULL;
     if (type) {
@@ -318,13 +309,13 @@ int ictus_review_api_post_review(const char *db_path, const char *body, size_t l
         if (st != ICTUS_OK)
             status = answer_error(store_status(st), err.msg, json);
         else if (!q.found)
-            status = answer_error(HTTP_NOT_FOUND, "no such event", json);
+            status = answer_error(ICTUS_HTTP_NOT_FOUND, "no such event", json);
         else if (ictus_store_put_review(s, &review, &err) != ICTUS_OK)
-            status = answer_error(err.status == ICTUS_ERR_DATA ? HTTP_BAD_REQUEST
+            status = answer_error(err.status == ICTUS_ERR_DATA ? ICTUS_HTTP_BAD_REQUEST
                                                                : store_status(err.status),
                                   err.msg, json);
         else
-            status = answer(json_pack("{s:b}", "ok", 1), HTTP_OK, json);
+            status = answer(json_pack("{s:b}", "ok", 1), ICTUS_HTTP_OK, json);
         ictus_store_close(s);
     }
     free(full_note);
@@ -393,17 +384,17 @@ static int resolve_recording(const char *study_dir, const char *recording, char 
     if (!realpath(study_dir, root) ||
         ictus_path_join(joined, sizeof joined, study_dir, recording, &err) != ICTUS_OK) {
         snprintf(msg, msg_size, "%s: cannot resolve the path", recording);
-        return HTTP_SERVER_ERROR;
+        return ICTUS_HTTP_SERVER_ERROR;
     }
     if (!realpath(joined, real)) {
         snprintf(msg, msg_size, "%s: %s", recording,
                  errno == ENOENT ? "the recording is missing" : "cannot resolve the path");
-        return HTTP_NOT_FOUND;
+        return ICTUS_HTTP_NOT_FOUND;
     }
     size_t n = strlen(root);
     if (strncmp(real, root, n) || real[n] != '/') {
         snprintf(msg, msg_size, "%s: the recording is outside the study directory", recording);
-        return HTTP_NOT_FOUND;
+        return ICTUS_HTTP_NOT_FOUND;
     }
     return 0;
 }
@@ -445,7 +436,7 @@ static int read_signal(const ictus_study *study, const signal_args *a, const cha
     ictus_study_preset sp = {0};
     ictus_error err = {0};
     if (a->filters && ictus_study_preset_load(study, &sp, &err) != ICTUS_OK)
-        return answer_error(HTTP_SERVER_ERROR, err.msg, json);
+        return answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
     ictus_source_options opt = ictus_recording_source_options(study, entry);
     ictus_source *src = NULL;
     ictus_status st = ictus_source_open(real, &opt, &src, &err);
@@ -471,8 +462,8 @@ static int read_signal(const ictus_study *study, const signal_args *a, const cha
                                            .filters = a->filters ? &sp.preset.settings : NULL};
         st = ictus_excerpt_read(src, &req, &ex, &err);
     }
-    int status = st == ICTUS_OK ? answer(excerpt_json(ex, a), HTTP_OK, json)
-                                : answer_error(HTTP_SERVER_ERROR, err.msg, json);
+    int status = st == ICTUS_OK ? answer(excerpt_json(ex, a), ICTUS_HTTP_OK, json)
+                                : answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
     ictus_excerpt_free(ex);
     ictus_source_close(src);
     free(file_channel);
@@ -487,11 +478,11 @@ int ictus_review_api_signal(const char *study_dir, const char *recording, const 
     signal_args a;
     const char *bad = parse_signal_args(&a, recording, animal, t0_s, t1_s, width, filters);
     if (bad)
-        return answer_error(HTTP_BAD_REQUEST, bad, json);
+        return answer_error(ICTUS_HTTP_BAD_REQUEST, bad, json);
     char db_path[ICTUS_PATH_MAX];
     ictus_error err = {0};
     if (ictus_path_join(db_path, sizeof db_path, study_dir, "ictus.db", &err) != ICTUS_OK)
-        return answer_error(HTTP_SERVER_ERROR, err.msg, json);
+        return answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
     ictus_store *s;
     if (ictus_store_open(db_path, &s, &err) != ICTUS_OK)
         return answer_error(store_status(err.status), err.msg, json);
@@ -503,14 +494,14 @@ int ictus_review_api_signal(const char *study_dir, const char *recording, const 
     if (st != ICTUS_OK)
         return answer_error(store_status(st), err.msg, json);
     if (!found)
-        return answer_error(HTTP_NOT_FOUND, "no such recording", json);
+        return answer_error(ICTUS_HTTP_NOT_FOUND, "no such recording", json);
     char real[ICTUS_PATH_MAX], msg[ICTUS_PATH_MAX + 64];
     int status = resolve_recording(study_dir, recording, real, msg, sizeof msg);
     if (status)
         return answer_error(status, msg, json);
     ictus_study *study;
     if (ictus_study_load(study_dir, &study, &err) != ICTUS_OK)
-        return answer_error(HTTP_SERVER_ERROR, err.msg, json);
+        return answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
     status = read_signal(study, &a, real, json);
     ictus_study_destroy(study);
     return status;

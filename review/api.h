@@ -14,6 +14,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The HTTP statuses the review server and its API answer with. */
+enum {
+    ICTUS_HTTP_OK = 200,
+    ICTUS_HTTP_NO_CONTENT = 204,
+    ICTUS_HTTP_BAD_REQUEST = 400,
+    ICTUS_HTTP_FORBIDDEN = 403,
+    ICTUS_HTTP_NOT_FOUND = 404,
+    ICTUS_HTTP_METHOD_NOT_ALLOWED = 405,
+    ICTUS_HTTP_TOO_LARGE = 413,
+    ICTUS_HTTP_SERVER_ERROR = 500,
+    ICTUS_HTTP_UNAVAILABLE = 503,
+};
+
 /* Whether an event has a review. */
 typedef enum {
     ICTUS_REVIEWED_ANY = 0,

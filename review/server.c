@@ -20,16 +20,6 @@
 #include "review/page.h"
 #include "store/store.h"
 
-/* HTTP statuses the server answers with itself. */
-enum {
-    HTTP_NO_CONTENT = 204,
-    HTTP_BAD_REQUEST = 400,
-    HTTP_FORBIDDEN = 403,
-    HTTP_NOT_FOUND = 404,
-    HTTP_METHOD_NOT_ALLOWED = 405,
-    HTTP_TOO_LARGE = 413,
-};
-
 /* Connections served at once; more wait in the listen queue. */
 #define CONNECTION_LIMIT 64
 
@@ -85,7 +75,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, request *r, unsigned stat
                                 "default-src 'none'; script-src 'unsafe-inline'; "
                                 "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; "
                                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-    if (status == HTTP_METHOD_NOT_ALLOWED)
+    if (status == ICTUS_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
                                 r->route == ROUTE_REVIEW ? "POST" : "GET");
     enum MHD_Result res = MHD_queue_response(c, status, resp);
@@ -124,7 +114,7 @@ static enum MHD_Result answer_events(struct MHD_Connection *c, request *r,
     if (!ictus_review_filter_parse(&f, arg(c, "animal"), arg(c, "type"), arg(c, "reviewed"),
                                    arg(c, "min_score"), arg(c, "max_score"), arg(c, "sort"), msg,
                                    sizeof msg))
-        return reply_error(c, r, HTTP_BAD_REQUEST, msg);
+        return reply_error(c, r, ICTUS_HTTP_BAD_REQUEST, msg);
     char *json;
     unsigned status = (unsigned)ictus_review_api_events(srv->db_path, &f, &json);
     return reply_json(c, r, status, json);
@@ -144,7 +134,7 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, request *r,
                                      const ictus_review_server *srv)
 {
     if (r->too_large)
-        return reply_error(c, r, HTTP_TOO_LARGE, "request body too large");
+        return reply_error(c, r, ICTUS_HTTP_TOO_LARGE, "request body too large");
     struct timeval now;
     gettimeofday(&now, NULL);
     char *json;
@@ -171,10 +161,10 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
         r->route = routes[i].route;
         if (!strcmp(method, routes[i].method))
             return true;
-        *res = reply_error(c, r, HTTP_METHOD_NOT_ALLOWED, "method not allowed");
+        *res = reply_error(c, r, ICTUS_HTTP_METHOD_NOT_ALLOWED, "method not allowed");
         return false;
     }
-    *res = reply_error(c, r, HTTP_NOT_FOUND, "not found");
+    *res = reply_error(c, r, ICTUS_HTTP_NOT_FOUND, "not found");
     return false;
 }
 
@@ -187,19 +177,19 @@ static enum MHD_Result start_request(struct MHD_Connection *c, request *r,
      * one answer given without it is "no content", which reveals nothing
      * and keeps a 403 out of every page load's console. */
     if (!strcmp(url, "/favicon.ico") && !strcmp(method, "GET"))
-        return reply(c, r, HTTP_NO_CONTENT, "text/plain", "", 0);
+        return reply(c, r, ICTUS_HTTP_NO_CONTENT, "text/plain", "", 0);
     const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Ictus-Token");
     if (!given)
         given = arg(c, "token");
     if (!token_matches(srv->token, given))
-        return reply_error(c, r, HTTP_FORBIDDEN, "a valid token is required");
+        return reply_error(c, r, ICTUS_HTTP_FORBIDDEN, "a valid token is required");
     enum MHD_Result res;
     if (!find_route(c, r, url, method, &res))
         return res;
     const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (r->route == ROUTE_REVIEW && length && strtoull(length, NULL, 10) > ICTUS_REVIEW_BODY_MAX)
-        return reply_error(c, r, HTTP_TOO_LARGE, "request body too large");
+        return reply_error(c, r, ICTUS_HTTP_TOO_LARGE, "request body too large");
     if (r->route == ROUTE_PAGE)
         return reply(c, r, MHD_HTTP_OK, "text/html; charset=utf-8", ictus_review_page_html,
                      strlen(ictus_review_page_html));

@@ -26,3 +26,13 @@ check_done() { # NAME
     echo "$1: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
 }
+serve_start() { # ARGS...: `ictus serve ARGS...` in the background; sets pid and line (its
+    # URL line, "" when none came within 10 s); stderr in $W/serve.err
+    "$ICTUS" serve "$@" >"$W/url" 2>"$W/serve.err" &
+    pid=$!
+    for _ in $(seq 100); do
+        [ -s "$W/url" ] && break
+        sleep 0.1
+    done
+    line=$(head -1 "$W/url")
+}

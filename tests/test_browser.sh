@@ -40,13 +40,7 @@ n_csv=$(($(wc -l <"$S/out/events.csv") - 1))
 [ "$n_csv" -ge 5 ]
 ok "the study has at least 5 events (it has $n_csv)"
 
-"$ICTUS" serve "$S" --port 0 >"$W/url" 2>"$W/serve.err" &
-pid=$!
-for _ in $(seq 100); do
-    [ -s "$W/url" ] && break
-    sleep 0.1
-done
-line=$(head -1 "$W/url")
+serve_start "$S" --port 0
 url=${line#ictus serve: }
 [[ "$url" =~ ^http://127\.0\.0\.1:[0-9]+/\?token=[0-9a-f]{32}$ ]]
 ok "the URL line: '$line'"

@@ -67,13 +67,7 @@ grep -q "ictus.db: no such file" "$W/err"
 ok "the message names the missing database"
 
 # --- Start --------------------------------------------------------------------
-"$ICTUS" serve "$S" --port 0 >"$W/url" 2>"$W/serve.err" &
-pid=$!
-for _ in $(seq 100); do
-    [ -s "$W/url" ] && break
-    sleep 0.1
-done
-line=$(head -1 "$W/url")
+serve_start "$S" --port 0
 [[ "$line" =~ ^ictus\ serve:\ http://127\.0\.0\.1:([0-9]+)/\?token=([0-9a-f]{32})$ ]]
 ok "the URL line: '$line'"
 port=${BASH_REMATCH[1]}
