@@ -6,6 +6,7 @@
  * of each, in ms, and of the open alone (part of all), e.g. "raw_ms=58.1
  * filtered_ms=59.4 open_ms=55.0 spectrogram_ms=70.2 columns=1200 channels=4". */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -25,19 +26,30 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Open `path` and find the benchmark's event, BEFORE_END_US before its end;
+ * false (the error printed) when it cannot be opened. */
+static bool open_at_event(const char *path, ictus_source **src, int64_t *event_us)
+{
+    ictus_error err;
+    if (ictus_source_open(path, NULL, src, &err) != ICTUS_OK) {
+        fprintf(stderr, "bench_excerpt: %s\n", err.msg);
+        return false;
+    }
+    *event_us = ictus_source_info(*src)->duration_us - BEFORE_END_US;
+    return true;
+}
+
 /* One open + excerpt + close; returns its time in ms (and the open's in
  * *open_ms), or -1 on error. */
 static double one(const char *path, const ictus_settings *filters, int *n_channels, double *open_ms)
 {
     double t = now_ms();
     ictus_source *src;
-    ictus_error err;
-    if (ictus_source_open(path, NULL, &src, &err) != ICTUS_OK) {
-        fprintf(stderr, "bench_excerpt: %s\n", err.msg);
+    int64_t event;
+    if (!open_at_event(path, &src, &event))
         return -1;
-    }
     *open_ms = now_ms() - t;
-    int64_t event = ictus_source_info(src)->duration_us - BEFORE_END_US;
+    ictus_error err;
     ictus_excerpt_request req = {.t0_us = event - CONTEXT_US, .t1_us = event + CONTEXT_US,
                                  .width = COLUMNS, .filters = filters};
     ictus_excerpt *ex;
@@ -66,12 +78,10 @@ static double one_spectrogram(const char *path, const ictus_settings *filters)
     enum { SPECTRO_ROWS = 600, SPECTRO_FFT = 512 };
     double t = now_ms();
     ictus_source *src;
-    ictus_error err;
-    if (ictus_source_open(path, NULL, &src, &err) != ICTUS_OK) {
-        fprintf(stderr, "bench_excerpt: %s\n", err.msg);
+    int64_t event;
+    if (!open_at_event(path, &src, &event))
         return -1;
-    }
-    int64_t event = ictus_source_info(src)->duration_us - BEFORE_END_US;
+    ictus_error err;
     ictus_spectrogram_request req = {event - CONTEXT_US, event + CONTEXT_US, 0, SPECTRO_ROWS,
                                      SPECTRO_FFT, 0, filters};
     ictus_spectrogram *sg;

@@ -11,6 +11,7 @@
 
 #include "base/path.h"
 #include "base/status.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 
 /* The paths support_path() handed out, freed at exit. */
@@ -19,9 +20,9 @@ static size_t n_paths, cap_paths;
 
 char *support_tmpdir(const char *name)
 {
-    size_t n = sizeof "/tmp/ictus--XXXXXX" + strlen(name);
-    char *dir = ictus_xmalloc(n);
-    snprintf(dir, n, "/tmp/ictus-%s-XXXXXX", name);
+    ictus_strbuf template = {0};
+    ictus_strbuf_addf(&template, "/tmp/ictus-%s-XXXXXX", name);
+    char *dir = ictus_strbuf_take(&template);
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         abort();
