@@ -2,7 +2,8 @@
 # install.sh: install the browser test's node packages (puppeteer-core, pinned by
 # package-lock.json) into tests/browser/node_modules when missing, first npm itself
 # (Debian's package) when node has none.  Run by make check, make check-all and .ci/run;
-# chromium and nodejs come from .ci/packages.  Does nothing without node (the test skips).
+# chromium and nodejs come from .ci/packages.  Does nothing without node (the test then
+# skips on a developer's machine, and fails under CI).
 set -eu
 cd "$(dirname "$0")"
 command -v node >/dev/null || exit 0
