@@ -93,6 +93,8 @@ const selected = () => byId.rows.children.findIndex((tr) => tr.className.startsW
                q.get("width")].join(" "));
   const edges = drawn.lines.filter((l) => l.colour === "#d00000" && l.x0 === l.x1);
   const traces = drawn.lines.filter((l) => l.colour === "#222222" && l.x0 === l.x1 && l.y0 < canvas.height - 20);
-  console.log("drawn " + drawn.texts.filter((t) => !t.endsWith(" s")).join("|") + " traces " +
-              traces.length + " edges " + edges.map((l) => l.x0.toFixed(1)).join(","));
+  const scale = (t) => t.startsWith("\u00b1");
+  console.log("drawn " + drawn.texts.filter((t) => !t.endsWith(" s") && !scale(t)).join("|") +
+              " traces " + traces.length + " edges " + edges.map((l) => l.x0.toFixed(1)).join(",") +
+              " scales " + drawn.texts.filter(scale).join("|").replace(/ /g, "_"));
 })();

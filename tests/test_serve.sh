@@ -286,9 +286,15 @@ eq "the event view fetched the selected (5th) event +-30 s, 1000 columns (the ca
     "$(sed -n 12p "$W/keys" | python3 -c "import sys; w = sys.stdin.read().split(); print(w[1], w[2],
         abs(float(w[3]) - ($start5 - 30)) < 1e-6, abs(float(w[4]) - ($end5 + 30)) < 1e-6, w[5])")" \
     "$rec5 M01 True True 1000"
-read -r _ labels _ traces _ edges <<<"$(sed -n 13p "$W/keys")"
+read -r _ labels _ traces _ edges _ scales <<<"$(sed -n 13p "$W/keys")"
 code "${sig/recording=$rec1/recording=$rec5}" "${H[@]}" >/dev/null
 eq "the canvas holds each channel's label" "$labels" "$(jq "'|'.join(c['label'] for c in d['channels'])")"
+read -r _ _ _ t0_5 t1_5 w5 <<<"$(sed -n 12p "$W/keys")"
+code "/api/signal?recording=$rec5&animal=M01&t0_s=$t0_5&t1_s=$t1_5&width=$w5" "${H[@]}" >/dev/null
+eq "... and its scale: half a row in µV (gain 1), to 3 digits" "$scales" "$(jq "'|'.join(
+    '\u00b1%g_\u00b5V' % float('%.3g' % ((max(v for v in c['max'] if v is not None) -
+                                          min(v for v in c['min'] if v is not None)) / 2))
+    for c in d['channels'])")"
 [ "$traces" -ge 1000 ]
 ok "the traces are drawn, a vertical line per column ($traces)"
 eq "the event's edges at 30 s and 30 s + its duration into the window of 1000 px after the labels" \
