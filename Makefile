@@ -138,12 +138,16 @@ FORCE:
 
 # review/page.html as `const char ictus_review_page_html[]` (review/page.h),
 # its bytes in decimal (od), NUL-terminated.
-build/gen/review/page_html.c: review/page.html
+# A line "//@include review/page/NAME.js" of the page is replaced by that file,
+# so that each part of the page's script has a file of its own.
+build/gen/review/page_html.c: review/page.html $(wildcard review/page/*.js)
 	@mkdir -p $(dir $@)
+	$(Q)awk '/^\/\/@include / { while ((getline l < $$2) > 0) print l; close($$2); next } { print }' \
+	    review/page.html >$@.html
 	$(Q){ echo '/* page_html.c: generated from review/page.html by the Makefile. */'; \
 	    echo '#include "review/page.h"'; echo 'const char ictus_review_page_html[] = {'; \
-	    od -An -v -tu1 $< | sed 's/[[:space:]][[:space:]]*/,/g; s/^,//; s/,$$//; s/$$/,/'; \
-	    echo '0};'; } >$@.tmp && mv $@.tmp $@
+	    od -An -v -tu1 $@.html | sed 's/[[:space:]][[:space:]]*/,/g; s/^,//; s/,$$//; s/$$/,/'; \
+	    echo '0};'; } >$@.tmp && mv $@.tmp $@ && rm -f $@.html
 
 # check_rule GOAL CONFIG TESTS: GOAL runs TESTS (or T) in CONFIG, then reports.
 # The tests run from the project root so that ../shared/data resolves.

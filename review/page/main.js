@@ -1,0 +1,250 @@
+// main.js: the review page's queue and event view (included into review/page.html by the Makefile).
+"use strict";
+const token = new URLSearchParams(location.search).get("token") || "";
+const $ = (id) => document.getElementById(id);
+let events = [];
+let sel = 0;
+
+// The event view: every channel of the selected event's recording around it.
+const LABEL_W = 70;           // px left of the traces, for the channel labels
+const AXIS_H = 20;            // px below the traces, for the time axis
+const MAX_COLUMNS = 4000;     // the server's limit of columns
+const MAX_WINDOW_S = 600;     // the server's limit of the window
+const DEBOUNCE_MS = 150;      // wait for the selection to rest before fetching
+const EDGE_COLOUR = "#d00000";
+const TRACE_COLOUR = "#222222";
+const GAIN_STEP = 1.5;
+let shownKey = null;          // the event the view shows or is fetching
+let signal = null;            // { event, data } last drawn
+let signalSeq = 0;            // answers to older requests are dropped
+let signalTimer = null;
+let signalAbort = null;
+let gain = 1;
+
+function setStatus(text) { $("status").textContent = text; }
+
+function cell(tr, text, cls) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (cls) td.className = cls;
+  tr.appendChild(td);
+}
+
+function fillSelect(select, values) {
+  const keep = select.value;
+  while (select.options.length > 1) select.remove(1);
+  for (const v of values) {
+    const o = document.createElement("option");
+    o.value = v;
+    o.textContent = v;
+    select.appendChild(o);
+  }
+  select.value = values.includes(keep) ? keep : "";
+}
+
+function showCounts() {
+  const left = events.filter((e) => e.verdict === "").length;
+  $("counts").textContent = events.length + " events, " + left + " left to review";
+}
+
+function render() {
+  const body = $("rows");
+  body.replaceChildren();
+  events.forEach((e, i) => {
+    const tr = document.createElement("tr");
+    tr.className = (i === sel ? "sel " : "") + e.verdict;
+    cell(tr, String(i + 1), "num");
+    cell(tr, e.animal);
+    cell(tr, e.channel);
+    cell(tr, e.type);
+    cell(tr, e.start);
+    cell(tr, e.duration_s.toFixed(1), "num");
+    cell(tr, e.score.toFixed(3), "num");
+    cell(tr, e.verdict === "" ? "-" : e.verdict + (e.racine >= 0 ? " (R" + e.racine + ")" : ""),
+         "verdict");
+    cell(tr, e.recording);
+    tr.addEventListener("click", () => { sel = i; render(); });
+    body.appendChild(tr);
+  });
+  showCounts();
+  const row = body.children[sel];
+  if (row) row.scrollIntoView({ block: "nearest" });
+  const e = events[sel];
+  const key = e ? [e.recording, e.animal, e.channel, e.start_s].join("|") : "";
+  if (key !== shownKey) {
+    shownKey = key;
+    requestSignal();
+  }
+}
+
+function requestSignal() {
+  clearTimeout(signalTimer);
+  signalTimer = setTimeout(fetchSignal, DEBOUNCE_MS);
+}
+
+async function fetchSignal() {
+  const e = events[sel];
+  if (signalAbort) signalAbort.abort();
+  signalAbort = null;
+  const seq = ++signalSeq;
+  if (!e) { signal = null; draw(); return; }
+  const canvas = $("signal");
+  if (canvas.clientWidth > 0) canvas.width = canvas.clientWidth;
+  const context = Number($("context").value);
+  const t0 = e.start_s - context;
+  const t1 = Math.min(e.end_s + context, t0 + MAX_WINDOW_S);
+  const q = new URLSearchParams({
+    recording: e.recording, animal: e.animal, t0_s: String(t0), t1_s: String(t1),
+    width: String(Math.max(1, Math.min(MAX_COLUMNS, canvas.width - LABEL_W))),
+    filters: $("filters").checked ? "on" : "off" });
+  signalAbort = new AbortController();
+  $("view-status").textContent = "loading...";
+  try {
+    const data = await api("/api/signal?" + q.toString(), { signal: signalAbort.signal });
+    if (seq !== signalSeq) return;
+    signal = { event: e, data: data };
+    $("view-status").textContent = "";
+    draw();
+  } catch (err) {
+    if (seq === signalSeq) $("view-status").textContent = "cannot load the signal: " + err.message;
+  }
+}
+
+// The extremes of a channel's finite columns, or null when all are gaps.
+function extent(ch) {
+  let lo = Infinity, hi = -Infinity;
+  ch.min.forEach((v, j) => { if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, ch.max[j]); } });
+  return lo <= hi ? { lo: lo, hi: hi } : null;
+}
+
+// A tick spacing in s that puts at most about 10 ticks in span_s.
+function tickStep(span_s) {
+  for (const s of [1, 2, 5, 10, 20, 30, 60, 120]) if (span_s / s <= 10) return s;
+  return 300;
+}
+
+function draw() {
+  const canvas = $("signal");
+  const g = canvas.getContext("2d");
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  if (!signal) return;
+  const d = signal.data, e = signal.event;
+  const plotH = canvas.height - AXIS_H;
+  const rowH = plotH / Math.max(d.channels.length, 1);
+  const xOf = (t) => LABEL_W + (t - d.t0_s) / (d.t1_s - d.t0_s) * d.width;
+  g.font = "12px sans-serif";
+  g.textBaseline = "middle";
+  d.channels.forEach((ch, c) => {
+    const mid = rowH * (c + 0.5);
+    g.fillStyle = TRACE_COLOUR;
+    g.fillText(ch.label, 4, mid);
+    const ext = extent(ch);
+    if (!ext) return;
+    // Each channel fills its row; its scale says what half a row is, so that
+    // amplitudes can be read and compared between channels and events.
+    if (ext.hi > ext.lo)
+      g.fillText("\u00b1" + Number(((ext.hi - ext.lo) / 2 / gain).toPrecision(3)) + " " +
+                 (ch.unit === "uV" ? "\u00b5V" : ch.unit), 4, mid + 14);
+    const centre = (ext.lo + ext.hi) / 2;
+    const scale = ext.hi > ext.lo ? gain * (rowH / 2) / ((ext.hi - ext.lo) / 2) : 0;
+    const yOf = (v) => mid - (v - centre) * scale;
+    g.strokeStyle = TRACE_COLOUR;
+    g.beginPath();
+    for (let j = 0; j < d.width; j++) {
+      if (ch.min[j] === null) continue;  // a gap: nothing drawn
+      const x = LABEL_W + j + 0.5;
+      g.moveTo(x, yOf(ch.max[j]));
+      g.lineTo(x, yOf(ch.min[j]) + 1);
+    }
+    g.stroke();
+  });
+  g.strokeStyle = EDGE_COLOUR;
+  g.beginPath();
+  for (const t of [e.start_s, e.end_s]) {
+    g.moveTo(xOf(t), 0);
+    g.lineTo(xOf(t), plotH);
+  }
+  g.stroke();
+  const step = tickStep(d.t1_s - d.t0_s);
+  g.fillStyle = TRACE_COLOUR;
+  g.strokeStyle = TRACE_COLOUR;
+  g.beginPath();
+  for (let k = Math.ceil((d.t0_s - e.start_s) / step); e.start_s + k * step <= d.t1_s; k++) {
+    const x = xOf(e.start_s + k * step);
+    g.moveTo(x, plotH);
+    g.lineTo(x, plotH + 4);
+    g.fillText((k * step) + " s", x + 2, plotH + AXIS_H / 2 + 2);
+  }
+  g.stroke();
+}
+
+async function api(path, options) {
+  const opts = Object.assign({ headers: {} }, options || {});
+  opts.headers["X-Ictus-Token"] = token;
+  const resp = await fetch(path, opts);
+  const data = await resp.json();
+  if (!resp.ok) throw new Error(data.error || resp.statusText);
+  return data;
+}
+
+async function load() {
+  const q = new URLSearchParams();
+  for (const [key, id] of [["animal", "f-animal"], ["type", "f-type"],
+                           ["reviewed", "f-reviewed"], ["sort", "f-sort"]])
+    if ($(id).value) q.set(key, $(id).value);
+  try {
+    const data = await api("/api/events?" + q.toString());
+    events = data.events;
+    fillSelect($("f-animal"), data.animals);
+    fillSelect($("f-type"), data.types);
+    sel = Math.min(sel, Math.max(events.length - 1, 0));
+    setStatus("");
+    render();
+  } catch (err) {
+    setStatus("cannot load the events: " + err.message);
+  }
+}
+
+async function decide(verdict) {
+  const e = events[sel];
+  if (!e) return;
+  const review = { recording: e.recording, animal: e.animal, channel: e.channel,
+                   start_s: e.start_s, end_s: e.end_s, verdict: verdict,
+                   racine: Number($("racine").value), reviewer: $("reviewer").value };
+  if ($("ctype").value.trim()) review.type = $("ctype").value.trim();
+  try {
+    await api("/api/review", { method: "POST", body: JSON.stringify(review),
+                               headers: { "Content-Type": "application/json" } });
+    e.verdict = verdict;
+    e.racine = review.racine;
+    $("ctype").value = "";
+    $("racine").value = "-1";
+    sel = Math.min(sel + 1, events.length - 1);
+    setStatus("");
+    render();
+  } catch (err) {
+    setStatus("not stored: " + err.message);
+  }
+}
+
+document.addEventListener("keydown", (ev) => {
+  if (ev.target.tagName === "INPUT" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const verdicts = { c: "seizure", r: "not_seizure", u: "unsure" };
+  if (ev.key === "j") { sel = Math.min(sel + 1, events.length - 1); render(); }
+  else if (ev.key === "k") { sel = Math.max(sel - 1, 0); render(); }
+  else if (verdicts[ev.key]) decide(verdicts[ev.key]);
+  else if (ev.key === "+" || ev.key === "-") {
+    gain = ev.key === "+" ? gain * GAIN_STEP : gain / GAIN_STEP;
+    draw();
+  }
+  else return;
+  ev.preventDefault();
+});
+for (const id of ["f-animal", "f-type", "f-reviewed", "f-sort"])
+  $(id).addEventListener("change", () => { sel = 0; $(id).blur(); load(); });
+for (const id of ["context", "filters"])
+  $(id).addEventListener("change", () => { $(id).blur(); requestSignal(); });
+$("reviewer").value = localStorage.getItem("ictus-reviewer") || "";
+$("reviewer").addEventListener("change", () =>
+  localStorage.setItem("ictus-reviewer", $("reviewer").value));
+load();
