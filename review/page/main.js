@@ -1,18 +1,15 @@
-// main.js: the review page's queue and event view (included into review/page.html by the Makefile).
-"use strict";
+// main.js: the review page's queue and event view (included into review/page.html by the Makefile,
+// after trace.js, which draws the traces).
 const token = new URLSearchParams(location.search).get("token") || "";
 const $ = (id) => document.getElementById(id);
 let events = [];
 let sel = 0;
 
 // The event view: every channel of the selected event's recording around it.
-const LABEL_W = 70;           // px left of the traces, for the channel labels
-const AXIS_H = 20;            // px below the traces, for the time axis
 const MAX_COLUMNS = 4000;     // the server's limit of columns
 const MAX_WINDOW_S = 600;     // the server's limit of the window
 const DEBOUNCE_MS = 150;      // wait for the selection to rest before fetching
 const EDGE_COLOUR = "#d00000";
-const TRACE_COLOUR = "#222222";
 const GAIN_STEP = 1.5;
 let shownKey = null;          // the event the view shows or is fetching
 let signal = null;            // { event, data } last drawn
@@ -20,6 +17,7 @@ let signalSeq = 0;            // answers to older requests are dropped
 let signalTimer = null;
 let signalAbort = null;
 let gain = 1;
+let geometry = null;          // where the last drawn signal is on the canvas (trace.js)
 
 function setStatus(text) { $("status").textContent = text; }
 
@@ -95,7 +93,7 @@ async function fetchSignal() {
   const t1 = Math.min(e.end_s + context, t0 + MAX_WINDOW_S);
   const q = new URLSearchParams({
     recording: e.recording, animal: e.animal, t0_s: String(t0), t1_s: String(t1),
-    width: String(Math.max(1, Math.min(MAX_COLUMNS, canvas.width - LABEL_W))),
+    width: String(Math.max(1, Math.min(MAX_COLUMNS, canvas.width - TRACE_LABEL_W))),
     filters: $("filters").checked ? "on" : "off" });
   signalAbort = new AbortController();
   $("view-status").textContent = "loading...";
@@ -110,72 +108,17 @@ async function fetchSignal() {
   }
 }
 
-// The extremes of a channel's finite columns, or null when all are gaps.
-function extent(ch) {
-  let lo = Infinity, hi = -Infinity;
-  ch.min.forEach((v, j) => { if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, ch.max[j]); } });
-  return lo <= hi ? { lo: lo, hi: hi } : null;
-}
-
-// A tick spacing in s that puts at most about 10 ticks in span_s.
-function tickStep(span_s) {
-  for (const s of [1, 2, 5, 10, 20, 30, 60, 120]) if (span_s / s <= 10) return s;
-  return 300;
-}
-
 function draw() {
   const canvas = $("signal");
-  const g = canvas.getContext("2d");
-  g.clearRect(0, 0, canvas.width, canvas.height);
-  if (!signal) return;
-  const d = signal.data, e = signal.event;
-  const plotH = canvas.height - AXIS_H;
-  const rowH = plotH / Math.max(d.channels.length, 1);
-  const xOf = (t) => LABEL_W + (t - d.t0_s) / (d.t1_s - d.t0_s) * d.width;
-  g.font = "12px sans-serif";
-  g.textBaseline = "middle";
-  d.channels.forEach((ch, c) => {
-    const mid = rowH * (c + 0.5);
-    g.fillStyle = TRACE_COLOUR;
-    g.fillText(ch.label, 4, mid);
-    const ext = extent(ch);
-    if (!ext) return;
-    // Each channel fills its row; its scale says what half a row is, so that
-    // amplitudes can be read and compared between channels and events.
-    if (ext.hi > ext.lo)
-      g.fillText("\u00b1" + Number(((ext.hi - ext.lo) / 2 / gain).toPrecision(3)) + " " +
-                 (ch.unit === "uV" ? "\u00b5V" : ch.unit), 4, mid + 14);
-    const centre = (ext.lo + ext.hi) / 2;
-    const scale = ext.hi > ext.lo ? gain * (rowH / 2) / ((ext.hi - ext.lo) / 2) : 0;
-    const yOf = (v) => mid - (v - centre) * scale;
-    g.strokeStyle = TRACE_COLOUR;
-    g.beginPath();
-    for (let j = 0; j < d.width; j++) {
-      if (ch.min[j] === null) continue;  // a gap: nothing drawn
-      const x = LABEL_W + j + 0.5;
-      g.moveTo(x, yOf(ch.max[j]));
-      g.lineTo(x, yOf(ch.min[j]) + 1);
-    }
-    g.stroke();
-  });
-  g.strokeStyle = EDGE_COLOUR;
-  g.beginPath();
-  for (const t of [e.start_s, e.end_s]) {
-    g.moveTo(xOf(t), 0);
-    g.lineTo(xOf(t), plotH);
+  if (!signal) {
+    canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+    geometry = null;
+    return;
   }
-  g.stroke();
-  const step = tickStep(d.t1_s - d.t0_s);
-  g.fillStyle = TRACE_COLOUR;
-  g.strokeStyle = TRACE_COLOUR;
-  g.beginPath();
-  for (let k = Math.ceil((d.t0_s - e.start_s) / step); e.start_s + k * step <= d.t1_s; k++) {
-    const x = xOf(e.start_s + k * step);
-    g.moveTo(x, plotH);
-    g.lineTo(x, plotH + 4);
-    g.fillText((k * step) + " s", x + 2, plotH + AXIS_H / 2 + 2);
-  }
-  g.stroke();
+  const e = signal.event;
+  geometry = drawTraces(canvas, signal.data, {
+    gain: gain, origin_s: e.start_s,
+    marks: [{ t_s: e.start_s, colour: EDGE_COLOUR }, { t_s: e.end_s, colour: EDGE_COLOUR }] });
 }
 
 async function api(path, options) {
