@@ -11,6 +11,8 @@ const MAX_WINDOW_S = 600;     // the server's limit of the window
 const DEBOUNCE_MS = 150;      // wait for the selection to rest before fetching
 const EDGE_COLOUR = "#d00000";
 const GAIN_STEP = 1.5;
+// What the queue's "entry" column says of each kind of entry.
+const KIND_TEXT = { detected: "", added: "added", orphan: "reviewed, not re-detected" };
 let shownKey = null;          // the event the view shows or is fetching
 let signal = null;            // { event, data } last drawn
 let signalSeq = 0;            // answers to older requests are dropped
@@ -18,6 +20,7 @@ let signalTimer = null;
 let signalAbort = null;
 let gain = 1;
 let geometry = null;          // where the last drawn signal is on the canvas (trace.js)
+let types = [];               // the study's event types (the preset's and those stored)
 
 function setStatus(text) { $("status").textContent = text; }
 
@@ -40,9 +43,22 @@ function fillSelect(select, values) {
   select.value = values.includes(keep) ? keep : "";
 }
 
+// The counts of what is listed and what is left, by kind of entry.
 function showCounts() {
   const left = events.filter((e) => e.verdict === "").length;
-  $("counts").textContent = events.length + " events, " + left + " left to review";
+  const added = events.filter((e) => e.kind === "added").length;
+  const orphans = events.filter((e) => e.kind === "orphan").length;
+  $("counts").textContent = events.length + " events, " + left + " left to review" +
+    (added ? ", " + added + " added" : "") + (orphans ? ", " + orphans + " not re-detected" : "");
+}
+
+// What the verdict cell says: the verdict, the Racine stage, the corrected type and edges.
+function verdictText(e) {
+  if (e.verdict === "") return "-";
+  let text = e.verdict + (e.racine >= 0 ? " (R" + e.racine + ")" : "");
+  if (e.ctype) text += " as " + e.ctype;
+  if (e.cstart_s !== null) text += " edges";
+  return text;
 }
 
 function render() {
@@ -50,29 +66,36 @@ function render() {
   body.replaceChildren();
   events.forEach((e, i) => {
     const tr = document.createElement("tr");
-    tr.className = (i === sel ? "sel " : "") + e.verdict;
+    tr.className = (i === sel ? "sel " : "") + e.verdict + " " + e.kind;
     cell(tr, String(i + 1), "num");
     cell(tr, e.animal);
     cell(tr, e.channel);
     cell(tr, e.type);
-    cell(tr, e.start);
+    cell(tr, e.start || "-");
     cell(tr, e.duration_s.toFixed(1), "num");
-    cell(tr, e.score.toFixed(3), "num");
-    cell(tr, e.verdict === "" ? "-" : e.verdict + (e.racine >= 0 ? " (R" + e.racine + ")" : ""),
-         "verdict");
-    cell(tr, e.recording);
-    tr.addEventListener("click", () => { sel = i; render(); });
+    cell(tr, e.score === null ? "-" : e.score.toFixed(3), "num");
+    cell(tr, verdictText(e), "verdict");
+    cell(tr, KIND_TEXT[e.kind], "kind");
+    cell(tr, e.recording || "(blind)");
+    tr.addEventListener("click", () => { select(i); });
     body.appendChild(tr);
   });
   showCounts();
   const row = body.children[sel];
   if (row) row.scrollIntoView({ block: "nearest" });
   const e = events[sel];
-  const key = e ? [e.recording, e.animal, e.channel, e.start_s].join("|") : "";
+  const key = e ? e.id : "";
   if (key !== shownKey) {
     shownKey = key;
     requestSignal();
+    showDecision();
   }
+}
+
+// Select the queue's row i (clamped) and show it.
+function select(i) {
+  sel = Math.max(0, Math.min(i, events.length - 1));
+  render();
 }
 
 function requestSignal() {
@@ -92,7 +115,7 @@ async function fetchSignal() {
   const t0 = e.start_s - context;
   const t1 = Math.min(e.end_s + context, t0 + MAX_WINDOW_S);
   const q = new URLSearchParams({
-    recording: e.recording, animal: e.animal, t0_s: String(t0), t1_s: String(t1),
+    event: e.id, t0_s: String(t0), t1_s: String(t1),
     width: String(Math.max(1, Math.min(MAX_COLUMNS, canvas.width - TRACE_LABEL_W))),
     filters: $("filters").checked ? "on" : "off" });
   signalAbort = new AbortController();
@@ -116,9 +139,8 @@ function draw() {
     return;
   }
   const e = signal.event;
-  geometry = drawTraces(canvas, signal.data, {
-    gain: gain, origin_s: e.start_s,
-    marks: [{ t_s: e.start_s, colour: EDGE_COLOUR }, { t_s: e.end_s, colour: EDGE_COLOUR }] });
+  geometry = drawTraces(canvas, signal.data, { gain: gain, origin_s: e.start_s, marks: edgeMarks(e) });
+  drawOverlay(canvas, geometry, e);
 }
 
 async function api(path, options) {
@@ -130,17 +152,29 @@ async function api(path, options) {
   return data;
 }
 
+// The queue's filters: query argument and the element that sets it.
+const FILTERS = [["animal", "f-animal"], ["type", "f-type"], ["day", "f-day"],
+                 ["period", "f-period"], ["reviewed", "f-reviewed"], ["sort", "f-sort"],
+                 ["min_score", "f-min"], ["max_score", "f-max"]];
+
+// Load the queue; keep the selected event selected when it is still listed.
 async function load() {
   const q = new URLSearchParams();
-  for (const [key, id] of [["animal", "f-animal"], ["type", "f-type"],
-                           ["reviewed", "f-reviewed"], ["sort", "f-sort"]])
+  for (const [key, id] of FILTERS)
     if ($(id).value) q.set(key, $(id).value);
+  if (blindReviewer()) q.set("blind", blindReviewer());
+  const keep = events[sel] ? events[sel].id : null;
   try {
     const data = await api("/api/events?" + q.toString());
     events = data.events;
+    types = data.types;
     fillSelect($("f-animal"), data.animals);
     fillSelect($("f-type"), data.types);
-    sel = Math.min(sel, Math.max(events.length - 1, 0));
+    fillSelect($("f-day"), data.days);
+    fillSelect($("f-period"), data.periods);
+    const at = events.findIndex((e) => e.id === keep);
+    sel = at >= 0 ? at : Math.min(sel, Math.max(events.length - 1, 0));
+    shownKey = null;
     setStatus("");
     render();
   } catch (err) {
@@ -148,46 +182,34 @@ async function load() {
   }
 }
 
-async function decide(verdict) {
-  const e = events[sel];
-  if (!e) return;
-  const review = { recording: e.recording, animal: e.animal, channel: e.channel,
-                   start_s: e.start_s, end_s: e.end_s, verdict: verdict,
-                   racine: Number($("racine").value), reviewer: $("reviewer").value };
-  if ($("ctype").value.trim()) review.type = $("ctype").value.trim();
-  try {
-    await api("/api/review", { method: "POST", body: JSON.stringify(review),
-                               headers: { "Content-Type": "application/json" } });
-    e.verdict = verdict;
-    e.racine = review.racine;
-    $("ctype").value = "";
-    $("racine").value = "-1";
-    sel = Math.min(sel + 1, events.length - 1);
-    setStatus("");
-    render();
-  } catch (err) {
-    setStatus("not stored: " + err.message);
+// The index of the next unreviewed event after the selected one (wrapping), or -1.
+function nextUnreviewed() {
+  for (let k = 1; k <= events.length; k++) {
+    const i = (sel + k) % events.length;
+    if (events[i].verdict === "") return i;
   }
+  return -1;
 }
 
 document.addEventListener("keydown", (ev) => {
-  if (ev.target.tagName === "INPUT" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-  const verdicts = { c: "seizure", r: "not_seizure", u: "unsure" };
-  if (ev.key === "j") { sel = Math.min(sel + 1, events.length - 1); render(); }
-  else if (ev.key === "k") { sel = Math.max(sel - 1, 0); render(); }
-  else if (verdicts[ev.key]) decide(verdicts[ev.key]);
+  if (ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA" || ev.ctrlKey ||
+      ev.metaKey || ev.altKey) return;
+  if (ev.key === "j" || ev.key === "ArrowDown") select(sel + 1);
+  else if (ev.key === "k" || ev.key === "ArrowUp") select(sel - 1);
+  else if (ev.key === " ") { const i = nextUnreviewed(); if (i >= 0) select(i); }
   else if (ev.key === "+" || ev.key === "-") {
     gain = ev.key === "+" ? gain * GAIN_STEP : gain / GAIN_STEP;
     draw();
   }
-  else return;
+  else if (!decisionKey(ev.key)) return;
   ev.preventDefault();
 });
-for (const id of ["f-animal", "f-type", "f-reviewed", "f-sort"])
+for (const [, id] of FILTERS)
   $(id).addEventListener("change", () => { sel = 0; $(id).blur(); load(); });
 for (const id of ["context", "filters"])
   $(id).addEventListener("change", () => { $(id).blur(); requestSignal(); });
 $("reviewer").value = localStorage.getItem("ictus-reviewer") || "";
-$("reviewer").addEventListener("change", () =>
-  localStorage.setItem("ictus-reviewer", $("reviewer").value));
-load();
+$("reviewer").addEventListener("change", () => {
+  localStorage.setItem("ictus-reviewer", $("reviewer").value);
+  if (blindReviewer()) load();
+});

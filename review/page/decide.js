@@ -1,0 +1,263 @@
+// decide.js: the review page's decisions: verdict keys, Racine stage, corrected type, note, edges
+// dragged on the trace, missed events added by a drag, and the selected event's history
+// (included into review/page.html by the Makefile, after main.js).
+//
+// A decision is stored whole (verdict, type, edges, Racine stage, note) as one POST /api/review,
+// which appends it to the event's history.  A verdict key (c, r, u) stores and moves on.  A change
+// to the other fields (a digit, t, e, n, an edge dragged) of an event that has a verdict is stored
+// at once with that verdict; on an event without one it is pending (shown in orange) and goes with
+// the verdict key.  Escape drops what is pending.
+const PENDING_COLOUR = "#ff8800";   // edges or a range not stored yet
+const DETECTED_COLOUR = "#f0a8a8";  // the detector's edges when a reviewer corrected them
+const ADDED_FILL = "rgba(0, 150, 0, 0.18)";
+const GRAB_PX = 6;                  // an edge is grabbed within this many px of its line
+const MIN_ADD_PX = 3;               // a drag shorter than this adds nothing
+let pending = {};                   // event id -> { racine, ctype, cstart_s, cend_s, note }
+let drag = null;                    // { edge: "start"|"end" } or { add: true, row, x0, x1 }
+let addMode = false;                // the next drag on the trace adds a missed event
+
+function reviewer() { return $("reviewer").value.trim(); }
+
+// The decision an event shows: its stored one with what is pending over it.
+function decision(e) {
+  const d = { racine: e.racine, ctype: e.ctype, cstart_s: e.cstart_s, cend_s: e.cend_s,
+              note: e.note };
+  return Object.assign(d, pending[e.id] || {});
+}
+
+// The edges an event has now: corrected (stored or pending) or detected.
+function edges(e) {
+  const d = decision(e);
+  return d.cstart_s === null ? { start_s: e.start_s, end_s: e.end_s }
+                             : { start_s: d.cstart_s, end_s: d.cend_s };
+}
+
+// The vertical lines of the event view: the edges, red when stored, orange when pending, with
+// the detector's own in pale red when they were corrected.
+function edgeMarks(e) {
+  const d = decision(e);
+  const p = pending[e.id] || {};
+  if (d.cstart_s === null)
+    return [{ t_s: e.start_s, colour: EDGE_COLOUR }, { t_s: e.end_s, colour: EDGE_COLOUR }];
+  const colour = p.cstart_s !== undefined ? PENDING_COLOUR : EDGE_COLOUR;
+  const marks = [{ t_s: d.cstart_s, colour: colour }, { t_s: d.cend_s, colour: colour }];
+  if (e.kind !== "added")
+    marks.unshift({ t_s: e.start_s, colour: DETECTED_COLOUR }, { t_s: e.end_s, colour: DETECTED_COLOUR });
+  return marks;
+}
+
+// Over the traces: the events added on this recording (shaded on their channel's row) and the
+// range being dragged to add one.
+function drawOverlay(canvas, geo, e) {
+  const g = canvas.getContext("2d");
+  const labels = signal.data.channels.map((ch) => ch.label);
+  const shade = (x0, x1, row, fill) => {
+    g.fillStyle = fill;
+    g.fillRect(Math.min(x0, x1), row * geo.rowH, Math.abs(x1 - x0), geo.rowH);
+  };
+  for (const a of events) {
+    const row = labels.indexOf(a.channel);
+    if (a.kind !== "added" || a.rec !== e.rec || row < 0) continue;
+    const ed = edges(a);
+    shade(geo.xOf(ed.start_s), geo.xOf(ed.end_s), row, ADDED_FILL);
+  }
+  if (drag && drag.add) shade(drag.x0, drag.x1, drag.row, "rgba(255, 136, 0, 0.3)");
+}
+
+// Store the decision `verdict` (with what is pending) of event e; true when stored.
+async function post(e, verdict) {
+  const d = decision(e);
+  const review = { event: e.id, verdict: verdict, racine: d.racine, note: d.note,
+                   reviewer: reviewer() };
+  if (d.ctype) review.type = d.ctype;
+  if (d.cstart_s !== null) { review.corrected_start_s = d.cstart_s; review.corrected_end_s = d.cend_s; }
+  try {
+    await api("/api/review", { method: "POST", body: JSON.stringify(review),
+                               headers: { "Content-Type": "application/json" } });
+  } catch (err) {
+    setStatus("not stored: " + err.message);
+    return false;
+  }
+  Object.assign(e, d, { verdict: verdict });
+  delete pending[e.id];
+  setStatus("");
+  return true;
+}
+
+// A verdict key: store and move to the next event.
+async function decide(verdict) {
+  const e = events[sel];
+  if (!e) return;
+  if (await post(e, verdict)) {
+    if (events[sel] === e) sel = Math.min(sel + 1, events.length - 1);
+    render();
+    showDecision();
+  }
+}
+
+// Change some fields of the selected event's decision: stored at once when it has a verdict,
+// else pending until the verdict key.
+async function change(fields) {
+  const e = events[sel];
+  if (!e) return;
+  pending[e.id] = Object.assign(pending[e.id] || {}, fields);
+  if (e.verdict !== "") {
+    await post(e, e.verdict);
+    render();
+  }
+  showDecision();
+  draw();
+}
+
+// The type after (step 1) or before (step -1) the event's current one among the study's types.
+function cycleType(e, step) {
+  const now = decision(e).ctype || e.type;
+  const i = types.indexOf(now);
+  return types[((i < 0 ? 0 : i + step) + types.length) % types.length];
+}
+
+// Keys of this module (main.js passes every key it does not use); true when used.
+function decisionKey(key) {
+  const verdicts = { c: "seizure", r: "not_seizure", u: "unsure" };
+  const e = events[sel];
+  if (verdicts[key]) decide(verdicts[key]);
+  else if (/^[0-5]$/.test(key)) change({ racine: Number(key) });
+  else if (key === "x") change({ racine: -1 });
+  else if ((key === "t" || key === "T") && e && types.length) {
+    const t = cycleType(e, key === "t" ? 1 : -1);
+    change({ ctype: t === e.type ? "" : t });
+  }
+  else if (key === "e") change({ cstart_s: null, cend_s: null });
+  else if (key === "n" && e) {
+    const note = prompt("note for this event", decision(e).note);
+    if (note !== null) change({ note: note });
+  }
+  else if (key === "a") { addMode = !addMode; showDecision(); }
+  else if (key === "Escape") {
+    if (e) delete pending[e.id];
+    addMode = false;
+    showDecision();
+    draw();
+  }
+  else return false;
+  return true;
+}
+
+// The selected event's decision under the trace: stored, pending, and its history.
+function showDecision() {
+  const e = events[sel];
+  const d = e ? decision(e) : null;
+  const p = e ? pending[e.id] || {} : {};
+  const parts = [];
+  if (e) {
+    const ed = edges(e);
+    parts.push("type " + (d.ctype || e.type) + (d.ctype ? " (detected " + e.type + ")" : ""),
+               "edges " + ed.start_s.toFixed(2) + "-" + ed.end_s.toFixed(2) + " s" +
+               (d.cstart_s !== null ? " (detected " + e.start_s.toFixed(2) + "-" +
+                e.end_s.toFixed(2) + ")" : ""),
+               "Racine " + (d.racine >= 0 ? d.racine : "-"));
+    if (d.note) parts.push("note: " + d.note);
+  }
+  $("decision").textContent = parts.join(" \u00b7 ");
+  $("pending").textContent = (Object.keys(p).length ? "pending (stored with the verdict): " +
+    Object.keys(p).join(", ") : "") + (addMode ? " ADD MODE: drag on a channel to add a missed seizure" : "");
+  loadHistory(e);
+}
+
+let historySeq = 0;
+async function loadHistory(e) {
+  const seq = ++historySeq;
+  const list = $("history");
+  if (!e) { list.replaceChildren(); return; }
+  const q = new URLSearchParams({ event: e.id });
+  if (blindReviewer()) q.set("blind", blindReviewer());
+  try {
+    const data = await api("/api/history?" + q.toString());
+    if (seq !== historySeq) return;
+    list.replaceChildren();
+    for (const h of data.history) {
+      const li = document.createElement("li");
+      li.textContent = h.time + " " + (h.reviewer || "(no name)") + ": " + h.verdict +
+        (h.racine >= 0 ? " R" + h.racine : "") + (h.type ? " as " + h.type : "") +
+        (h.corrected_start_s !== null ? " edges " + h.corrected_start_s.toFixed(2) + "-" +
+         h.corrected_end_s.toFixed(2) : "") + (h.note ? " \u2014 " + h.note : "");
+      list.appendChild(li);
+    }
+  } catch (err) {
+    if (seq === historySeq) $("view-status").textContent = "cannot load the history: " + err.message;
+  }
+}
+
+// Store an added event: a seizure the detector missed on `channel` over [start_s, end_s) of the
+// shown event's recording; then reload the queue, where it is listed as "added".
+async function addEvent(e, channel, start_s, end_s) {
+  const review = { added: true, event: e.id, channel: channel, start_s: start_s, end_s: end_s,
+                   verdict: "seizure", type: decision(e).ctype || e.type, racine: -1,
+                   note: "", reviewer: reviewer() };
+  try {
+    await api("/api/review", { method: "POST", body: JSON.stringify(review),
+                               headers: { "Content-Type": "application/json" } });
+  } catch (err) {
+    setStatus("not stored: " + err.message);
+    return;
+  }
+  addMode = false;
+  await load();
+}
+
+// The canvas x of a mouse event, snapped to the middle of its pixel column.
+function canvasX(ev) {
+  const canvas = $("signal");
+  const r = canvas.getBoundingClientRect();
+  const x = (ev.clientX - r.left) * canvas.width / r.width;
+  return Math.floor(x) + 0.5;
+}
+function canvasY(ev) {
+  const canvas = $("signal");
+  const r = canvas.getBoundingClientRect();
+  return (ev.clientY - r.top) * canvas.height / r.height;
+}
+
+$("signal").addEventListener("mousedown", (ev) => {
+  const e = signal && signal.event;
+  if (!e || !geometry || e !== events[sel]) return;
+  const x = canvasX(ev), y = canvasY(ev);
+  if (x < geometry.left || geometry.rowOf(y) < 0) return;
+  const ed = edges(e);
+  if (ev.shiftKey || addMode)
+    drag = { add: true, row: geometry.rowOf(y), x0: x, x1: x };
+  else if (Math.abs(x - geometry.xOf(ed.start_s)) <= GRAB_PX) drag = { edge: "start" };
+  else if (Math.abs(x - geometry.xOf(ed.end_s)) <= GRAB_PX) drag = { edge: "end" };
+  else return;
+  ev.preventDefault();
+});
+window.addEventListener("mousemove", (ev) => {
+  if (!drag || !signal) return;
+  const e = signal.event;
+  const x = Math.max(geometry.left, Math.min(canvasX(ev), geometry.left + geometry.width));
+  if (drag.add) drag.x1 = x;
+  else {
+    const ed = edges(e);
+    const t = geometry.tOf(x);
+    // An edge stays on its side of the other one (a column apart at least).
+    const col_s = geometry.tOf(geometry.left + 1) - geometry.tOf(geometry.left);
+    if (drag.edge === "start") ed.start_s = Math.min(t, ed.end_s - col_s);
+    else ed.end_s = Math.max(t, ed.start_s + col_s);
+    pending[e.id] = Object.assign(pending[e.id] || {}, { cstart_s: ed.start_s, cend_s: ed.end_s });
+  }
+  draw();
+});
+window.addEventListener("mouseup", () => {
+  if (!drag || !signal) { drag = null; return; }
+  const d = drag, e = signal.event;
+  drag = null;
+  if (d.add) {
+    draw();
+    if (Math.abs(d.x1 - d.x0) >= MIN_ADD_PX)
+      addEvent(e, signal.data.channels[d.row].label, geometry.tOf(Math.min(d.x0, d.x1)),
+               geometry.tOf(Math.max(d.x0, d.x1)));
+    return;
+  }
+  const p = pending[e.id];
+  change({ cstart_s: p.cstart_s, cend_s: p.cend_s });
+});
