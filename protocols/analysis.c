@@ -345,7 +345,7 @@ static ictus_status read_seizures(ictus_analysis *an, ictus_store *store, const 
     if (events_csv) {
         st = read_csv_events(&r, events_csv, recs, err);
     } else {
-        ictus_store_event_query q = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+        ictus_store_event_query q = {.t0_us = ICTUS_STORE_TIME_MIN, .t1_us = ICTUS_STORE_TIME_MAX};
         st = ictus_store_each_event(store, &q, read_event, &r, err);
     }
     an->n_types = r.n_names + 1;

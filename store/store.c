@@ -137,6 +137,60 @@ static const char *const migrations[ICTUS_STORE_SCHEMA_VERSION] = {
     "    UNIQUE (path, animal, channel, start_us)\n"
     ");\n"
     "CREATE INDEX reviews_by_recording ON reviews(path, animal, start_us);\n",
+    /* 2: decisions with history.  reviews becomes append-only (no unique
+     * key; the old rows kept), with the recording's content hash when
+     * reviewed (hex, as recordings.results_hash, so the two compare; NULL for
+     * the rows migrated), the corrected type (the review API's former
+     * "type=X; note" prefix of the note moves into it), corrected edges, and
+     * events reviewers added.  Per-reviewer blinding keys and an audit log. */
+    "CREATE TABLE reviews_v2 (\n"
+    "    id               INTEGER PRIMARY KEY,\n"
+    "    path             TEXT NOT NULL,\n"
+    "    animal           TEXT NOT NULL,\n"
+    "    channel          TEXT NOT NULL,\n"
+    "    start_us         INTEGER NOT NULL,\n"
+    "    end_us           INTEGER NOT NULL,\n"
+    "    content_hash     TEXT,\n"
+    "    verdict          TEXT NOT NULL CHECK (verdict IN ('seizure', 'not_seizure', 'unsure')),\n"
+    "    type             TEXT NOT NULL DEFAULT '',\n"
+    "    fixed_start_us   INTEGER,\n"
+    "    fixed_end_us     INTEGER,\n"
+    "    added            INTEGER NOT NULL DEFAULT 0 CHECK (added IN (0, 1)),\n"
+    "    racine           INTEGER CHECK (racine BETWEEN 0 AND 5),\n"
+    "    reviewer         TEXT NOT NULL,\n"
+    "    reviewed_unix_us INTEGER NOT NULL,\n"
+    "    note             TEXT NOT NULL DEFAULT '',\n"
+    "    CHECK ((fixed_start_us IS NULL) = (fixed_end_us IS NULL)),\n"
+    "    CHECK (fixed_end_us > fixed_start_us)\n"
+    ");\n"
+    "INSERT INTO reviews_v2 (id, path, animal, channel, start_us, end_us, verdict, type, racine,\n"
+    "    reviewer, reviewed_unix_us, note)\n"
+    "SELECT id, path, animal, channel, start_us, end_us, verdict,\n"
+    "    CASE WHEN substr(note, 1, 5) <> 'type=' THEN ''\n"
+    "         WHEN instr(note, '; ') > 0 THEN substr(note, 6, instr(note, '; ') - 6)\n"
+    "         ELSE substr(note, 6) END,\n"
+    "    racine, reviewer, reviewed_unix_us,\n"
+    "    CASE WHEN substr(note, 1, 5) <> 'type=' THEN note\n"
+    "         WHEN instr(note, '; ') > 0 THEN substr(note, instr(note, '; ') + 2)\n"
+    "         ELSE '' END\n"
+    "FROM reviews;\n"
+    "DROP TABLE reviews;\n"
+    "ALTER TABLE reviews_v2 RENAME TO reviews;\n"
+    "CREATE INDEX reviews_by_path ON reviews(path, animal, start_us);\n"
+    "CREATE INDEX reviews_by_hash ON reviews(content_hash, animal, start_us);\n"
+    "CREATE INDEX recordings_by_results_hash ON recordings(results_hash);\n"
+    "CREATE TABLE reviewer_keys (\n"
+    "    reviewer        TEXT PRIMARY KEY,\n"
+    "    key             BLOB NOT NULL CHECK (length(key) = 16),\n"
+    "    created_unix_us INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE review_audit (\n"
+    "    id         INTEGER PRIMARY KEY,\n"
+    "    reviewer   TEXT NOT NULL,\n"
+    "    action     TEXT NOT NULL,\n"
+    "    detail     TEXT NOT NULL DEFAULT '',\n"
+    "    at_unix_us INTEGER NOT NULL\n"
+    ");\n",
 };
 
 /* ------------------------------------------------------------------------
@@ -150,6 +204,34 @@ static const char *const migrations[ICTUS_STORE_SCHEMA_VERSION] = {
     "r.content_hash, r.first_run_id, r.last_run_id, r.results_hash, r.format, r.n_channels, "      \
     "r.start_us, r.duration_us, r.n_gaps, r.gap_us, r.preset, r.params_hash, r.results_run_id, "   \
     "(SELECT count(*) FROM events e WHERE e.recording_id = r.id) "
+
+/* The start of a subquery for the reviews w matching event e of recording r
+ * (store.h, "Matching"), to be completed with further conditions. */
+#define CURRENT_REVIEW                                                                             \
+    "SELECT w.id FROM reviews w WHERE w.animal = e.animal "                                        \
+    "    AND (w.path = r.path OR w.content_hash = r.results_hash) "                                \
+    "    AND w.start_us < e.end_us AND w.end_us > e.start_us AND "
+
+/* The columns every decision query returns (reviews w, recordings r), in the
+ * order read_decision() (store_read.c) reads them. */
+#define DECISION_COLUMNS                                                                           \
+    "w.id, w.path, w.animal, w.channel, w.start_us, w.end_us, w.verdict, w.racine, w.reviewer, "   \
+    "w.reviewed_unix_us, w.note, w.type, w.fixed_start_us, w.fixed_end_us, w.added, "              \
+    "w.content_hash, r.id, r.path, r.start_us "
+
+/* The stored recording a review w belongs to: same animal, its path (first)
+ * or its content hash. */
+#define DECISION_RECORDING                                                                         \
+    "LEFT JOIN recordings r ON r.id = (SELECT q.id FROM recordings q "                             \
+    "    WHERE q.animal = w.animal AND (q.path = w.path OR q.results_hash = w.content_hash) "      \
+    "    ORDER BY q.path = w.path DESC, q.id LIMIT 1) "
+
+/* w is the newest review (added or not: `added`) of its key: path, animal,
+ * channel and edges as reviewed. */
+#define NEWEST_OF_KEY(added)                                                                       \
+    "w.id = (SELECT x.id FROM reviews x WHERE x.added = " #added " AND x.path = w.path "           \
+    "    AND x.animal = w.animal AND x.channel = w.channel AND x.start_us = w.start_us "           \
+    "    AND x.end_us = w.end_us ORDER BY x.reviewed_unix_us DESC, x.id DESC LIMIT 1) "
 
 static const char *const query_sql[N_QUERIES] = {
     [Q_RUN_START] =
@@ -204,23 +286,50 @@ static const char *const query_sql[N_QUERIES] = {
     [Q_EACH_RECORDING] =
         "SELECT " RECORDING_COLUMNS "FROM recordings r ORDER BY r.animal, r.path",
     [Q_PUT_REVIEW] =
-        "INSERT INTO reviews (path, animal, channel, start_us, end_us, verdict, racine, "
-        "    reviewer, reviewed_unix_us, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-        "ON CONFLICT (path, animal, channel, start_us) DO UPDATE SET end_us = excluded.end_us, "
-        "    verdict = excluded.verdict, racine = excluded.racine, "
-        "    reviewer = excluded.reviewer, reviewed_unix_us = excluded.reviewed_unix_us, "
-        "    note = excluded.note",
+        "INSERT INTO reviews (path, animal, channel, start_us, end_us, content_hash, verdict, "
+        "    type, fixed_start_us, fixed_end_us, added, racine, reviewer, reviewed_unix_us, note) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, "
+        "    (SELECT results_hash FROM recordings WHERE path = ?1 AND animal = ?2), "
+        "    ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     [Q_EACH_EVENT] =
         "SELECT e.start_us, e.end_us, e.wall_start_us, e.channel, e.type, e.score, r.path, "
-        "    e.animal, e.preset, e.recording_id, v.verdict, v.racine "
+        "    e.animal, e.preset, e.recording_id, v.verdict, v.racine, v.id, v.reviewer, "
+        "    v.reviewed_unix_us, v.note, v.type, v.fixed_start_us, v.fixed_end_us "
         "FROM events e JOIN recordings r ON r.id = e.recording_id "
-        "LEFT JOIN reviews v ON v.id = (SELECT w.id FROM reviews w "
-        "    WHERE w.path = r.path AND w.animal = e.animal "
-        "    AND w.start_us < e.end_us AND w.end_us > e.start_us "
-        "    ORDER BY w.reviewed_unix_us DESC, w.id DESC LIMIT 1) "
+        "LEFT JOIN reviews v ON v.id = (" CURRENT_REVIEW "w.added = 0 "
+        "    AND (?4 IS NULL OR w.reviewer = ?4) ORDER BY w.reviewed_unix_us DESC, w.id DESC "
+        "    LIMIT 1) "
         "WHERE (?1 IS NULL OR e.animal = ?1) AND e.wall_start_us >= ?2 AND e.wall_start_us < ?3 "
         "ORDER BY e.animal, e.wall_start_us, r.path, e.channel, e.type, e.start_us, e.end_us, "
         "    e.score",
+    [Q_REVIEW_HISTORY] =
+        "SELECT " DECISION_COLUMNS "FROM reviews w " DECISION_RECORDING
+        "WHERE w.animal = ?2 AND w.added = ?5 AND (w.path = ?1 OR w.content_hash = "
+        "    (SELECT results_hash FROM recordings WHERE path = ?1 AND animal = ?2)) "
+        "    AND (CASE WHEN ?5 THEN w.path = ?1 AND w.start_us = ?3 AND w.end_us = ?4 "
+        "         ELSE w.start_us < ?4 AND w.end_us > ?3 END) "
+        "ORDER BY w.reviewed_unix_us DESC, w.id DESC",
+    [Q_EACH_ADDED] =
+        "SELECT " DECISION_COLUMNS "FROM reviews w " DECISION_RECORDING
+        "WHERE w.added = 1 AND (?1 IS NULL OR w.animal = ?1) AND " NEWEST_OF_KEY(1)
+        "ORDER BY w.animal, w.path, w.start_us, w.end_us, w.channel",
+    [Q_EACH_ORPHAN] =
+        "SELECT " DECISION_COLUMNS "FROM reviews w " DECISION_RECORDING
+        "WHERE w.added = 0 AND (?1 IS NULL OR w.animal = ?1) AND " NEWEST_OF_KEY(0)
+        "    AND NOT EXISTS (SELECT 1 FROM recordings q JOIN events e ON e.recording_id = q.id "
+        "        WHERE q.animal = w.animal AND (q.path = w.path OR q.results_hash = w.content_hash) "
+        "        AND e.start_us < w.end_us AND e.end_us > w.start_us) "
+        "ORDER BY w.animal, w.path, w.start_us, w.end_us, w.channel",
+    [Q_KEY_CREATE] =
+        "INSERT INTO reviewer_keys (reviewer, key, created_unix_us) "
+        "VALUES (?1, randomblob(16), strftime('%s', 'now') * 1000000) "
+        "ON CONFLICT (reviewer) DO NOTHING",
+    [Q_KEY_READ] = "SELECT key FROM reviewer_keys WHERE reviewer = ?1",
+    [Q_AUDIT_APPEND] =
+        "INSERT INTO review_audit (reviewer, action, detail, at_unix_us) VALUES (?1, ?2, ?3, ?4)",
+    [Q_EACH_AUDIT] =
+        "SELECT id, reviewer, action, detail, at_unix_us FROM review_audit "
+        "WHERE ?1 IS NULL OR reviewer = ?1 ORDER BY at_unix_us, id",
     [Q_SERIES_FOR_RANGE] =
         "SELECT r.start_us, r.duration_us, a.bucket_us, a.unit_us, a.n_buckets, "
         "    a.analysable_units "
@@ -587,6 +696,12 @@ const char *ictus_verdict_name(ictus_verdict v)
     return ictus_store_verdict_names[v];
 }
 
+ictus_verdict ictus_verdict_parse(const char *name)
+{
+    int v = ictus_store_name_index(ictus_store_verdict_names, ICTUS_N_VERDICTS, name);
+    return v < 0 ? ICTUS_VERDICT_NONE : (ictus_verdict)v;
+}
+
 ictus_status ictus_store_run_start(ictus_store *s, const ictus_store_run_info *info,
                                    int64_t *run_id, ictus_error *err)
 {
@@ -871,20 +986,71 @@ ictus_status ictus_store_put_review(ictus_store *s, const ictus_store_review *re
                                     ictus_error *err)
 {
     assert(review->verdict > ICTUS_VERDICT_NONE && review->verdict < ICTUS_N_VERDICTS);
-    if (review->racine < -1 || review->racine > 5 || review->end_us <= review->start_us)
+    const char *type = review->type ? review->type : "";
+    if (review->racine < -1 || review->racine > 5 || review->end_us <= review->start_us ||
+        (review->has_fixed_edges && review->fixed_end_us <= review->fixed_start_us) ||
+        strlen(type) >= ICTUS_TYPE_MAX)
         return ictus_fail(err, ICTUS_ERR_DATA,
-                          "%s (%s): review of %s at %" PRId64 " us: expected end > start and a "
-                          "Racine stage 0..5 (or none), got %" PRId64 " us and %d",
+                          "%s (%s): review of %s at %" PRId64 " us: expected end > start "
+                          "(got %" PRId64 " us), corrected edges with end > start, a Racine "
+                          "stage 0..5 or none (got %d) and a type of at most %d bytes",
                           review->path, review->animal, review->channel, review->start_us,
-                          review->end_us, review->racine);
+                          review->end_us, review->racine, ICTUS_TYPE_MAX - 1);
     const ictus_store_arg args[] = {
         STORE_TEXT(review->path), STORE_TEXT(review->animal), STORE_TEXT(review->channel),
         STORE_INT(review->start_us), STORE_INT(review->end_us),
-        STORE_TEXT(ictus_verdict_name(review->verdict)),
+        STORE_TEXT(ictus_verdict_name(review->verdict)), STORE_TEXT(type),
+        review->has_fixed_edges ? STORE_INT(review->fixed_start_us) : STORE_NULL,
+        review->has_fixed_edges ? STORE_INT(review->fixed_end_us) : STORE_NULL,
+        STORE_INT(review->added),
         review->racine >= 0 ? STORE_INT(review->racine) : STORE_NULL, STORE_TEXT(review->reviewer),
-        STORE_INT(review->reviewed_unix_us), STORE_TEXT(review->note)};
-    return ictus_store_exec(s, Q_PUT_REVIEW, args, STORE_N_ARGS(args), "cannot store the review",
-                            err);
+        STORE_INT(review->reviewed_unix_us), STORE_TEXT(review->note ? review->note : "")};
+    /* BEGIN IMMEDIATE: the insert reads the recording's hash, and a read
+     * that turned into a write could fail at once on a busy database
+     * instead of waiting for the busy timeout. */
+    bool nested;
+    ictus_status st = write_begin(s, &nested, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_exec(s, Q_PUT_REVIEW, args, STORE_N_ARGS(args),
+                              "cannot store the review", err);
+    return write_end(s, nested, st, err);
+}
+
+/* ------------------------------------------------------------------------
+ * Blinding keys and the audit log
+ * ---------------------------------------------------------------------- */
+
+/* The key column of Q_KEY_READ into ctx (uint8_t[ICTUS_STORE_KEY_BYTES]). */
+static ictus_status read_key(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    if (sqlite3_column_bytes(st, 0) == ICTUS_STORE_KEY_BYTES)
+        memcpy(ctx, sqlite3_column_blob(st, 0), ICTUS_STORE_KEY_BYTES);
+    return ICTUS_OK;
+}
+
+ictus_status ictus_store_reviewer_key(ictus_store *s, const char *reviewer,
+                                      uint8_t key[ICTUS_STORE_KEY_BYTES], ictus_error *err)
+{
+    memset(key, 0, ICTUS_STORE_KEY_BYTES);
+    const ictus_store_arg args[] = {STORE_TEXT(reviewer)};
+    bool nested;
+    ictus_status st = write_begin(s, &nested, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_exec(s, Q_KEY_CREATE, args, STORE_N_ARGS(args),
+                              "cannot create the reviewer's key", err);
+    if (st == ICTUS_OK)
+        st = ictus_store_query_rows(s, Q_KEY_READ, args, STORE_N_ARGS(args), read_key, key,
+                                    "cannot read the reviewer's key", err);
+    return write_end(s, nested, st, err);
+}
+
+ictus_status ictus_store_audit_append(ictus_store *s, const char *reviewer, const char *action,
+                                      const char *detail, int64_t at_unix_us, ictus_error *err)
+{
+    const ictus_store_arg args[] = {STORE_TEXT(reviewer), STORE_TEXT(action),
+                                    STORE_TEXT(detail ? detail : ""), STORE_INT(at_unix_us)};
+    return ictus_store_exec(s, Q_AUDIT_APPEND, args, STORE_N_ARGS(args),
+                            "cannot append to the audit log", err);
 }
 
 ictus_status ictus_store_touch_recording(ictus_store *s, const char *path,

@@ -1,7 +1,7 @@
 /* store.h: the results store, STUDY_DIR/ictus.db (SQLite), the single source of truth.
  *
  * What it holds (schema version ICTUS_STORE_SCHEMA_VERSION; the tables and
- * columns are listed in store.c, migration 1):
+ * columns are listed in store.c, migrations 1 and 2):
  *   - runs: one row per nightly job (version, host, pid, preset and its full
  *     parameter text, counts, status), and the per-file problems of each run;
  *   - recordings: one row per (file, animal): a file holding several animals
@@ -9,9 +9,11 @@
  *     Each row keeps the file's identity and content hash, its status
  *     (ok | failed | incomplete | stale), and the results it produced: its
  *     channels, its events and its analysable time;
- *   - reviews: what a reviewer said about an event (verdict, Racine stage),
- *     keyed by recording, animal, channel and time, not by event row, so that
- *     reprocessing a recording (which replaces its events) keeps them.
+ *   - reviews: what reviewers decided about events (verdict, corrected type
+ *     and edges, Racine stage), append-only with history, keyed by recording
+ *     (path and content hash), animal, channel and time, not by event row, so
+ *     that reprocessing a recording (which replaces its events) keeps them;
+ *     events reviewers added; blinding keys and an audit log (migration 2).
  * Every stored event can be traced to its file (path + content hash), the
  * preset and the hash of its parameter text (whose full text is in the run
  * that produced it), and the program version of that run.
@@ -55,7 +57,7 @@
 
 /* The schema version this program writes (PRAGMA user_version).  A database
  * with a newer version is refused; an older one is migrated on open. */
-#define ICTUS_STORE_SCHEMA_VERSION 1
+#define ICTUS_STORE_SCHEMA_VERSION 2
 
 /* Analysable time is kept in the window grid's buckets from the recording
  * start (base/grid.h: 60 s, the last one cut at the recording's end). */
@@ -353,7 +355,28 @@ ictus_status ictus_store_each_recording(ictus_store *s, ictus_store_recording_fn
                                         ictus_error *err);
 
 /* ------------------------------------------------------------------------
- * Reviews
+ * Reviews: decisions, with history
+ *
+ * The reviews table is append-only: every decision is a new row, and a
+ * changed decision keeps the earlier ones (the event's history).  A review
+ * names its event by recording (path, and the recording's content hash when
+ * reviewed), animal, channel and the event's edges as detected when reviewed
+ * (start_us/end_us, µs from the recording start), not by event row, so that
+ * re-detection (which replaces a recording's events) keeps it.
+ *
+ * Matching: a (non-added) review belongs to a stored event of recording row
+ * r when (review.content_hash = r.results_hash OR review.path = r.path), the
+ * animal is the same and their times overlap (review start < event end and
+ * review end > event start); the channel is not compared.  So a re-detected
+ * event with shifted edges keeps its review, and so does a renamed or moved
+ * file (same content hash).
+ * An event's current decision is the newest matching review over all
+ * reviewers (reviewed_unix_us, then row id); a reviewer's own current
+ * decision is their newest one.
+ * Added events (a reviewer's event the detector missed, `added` true) never
+ * match detected events; they are their own events, named by recording,
+ * animal, channel and start_us/end_us exactly (their edges when added; a later
+ * correction of their edges goes into fixed_start_us/fixed_end_us).
  * ---------------------------------------------------------------------- */
 
 /* What a reviewer decided about an event. */
@@ -368,42 +391,142 @@ typedef enum {
 /* Name stored in reviews.verdict ("", "seizure", "not_seizure", "unsure"). */
 const char *ictus_verdict_name(ictus_verdict v);
 
+/* The verdict named `name` ("seizure", "not_seizure", "unsure"); NONE for
+ * any other text. */
+ictus_verdict ictus_verdict_parse(const char *name);
+
+/* One decision.  The fields after `note` may be left zero (a positional
+ * initializer of the first ten is a decision as detected). */
 typedef struct {
     const char *path, *animal;   /* the recording */
     const char *channel;         /* the event's channel */
-    int64_t start_us, end_us;    /* the event reviewed, µs from the recording start */
+    int64_t start_us, end_us;    /* the event as detected when reviewed (added: its edges),
+                                    µs from the recording start, end > start */
     ictus_verdict verdict;       /* not NONE */
     int racine;                  /* Racine stage 0..5 from video, -1 when not scored */
     const char *reviewer;
-    int64_t reviewed_unix_us;    /* real time of the review */
+    int64_t reviewed_unix_us;    /* real time of the review, µs since the Unix epoch */
     const char *note;            /* "" when none */
+    const char *type;            /* corrected type (< ICTUS_TYPE_MAX bytes); NULL or "": as
+                                    detected */
+    bool has_fixed_edges;        /* corrected edges below (else: as detected) */
+    int64_t fixed_start_us, fixed_end_us; /* µs from the recording start, end > start */
+    bool added;                  /* an event the detector missed, added by the reviewer */
 } ictus_store_review;
 
-/* Insert or replace the review of (path, animal, channel, start_us).  Reviews
- * do not reference event rows: an event shows the newest review of its
- * recording and animal whose time overlaps it (see ictus_store_event_row). */
+/* Append a decision (never replaces one).  Its content_hash becomes the
+ * stored results_hash of recording (path, animal) when there is one (NULL
+ * otherwise).  Errors: ICTUS_ERR_DATA (naming the recording and the event)
+ * for end <= start, corrected edges with end <= start, a Racine stage
+ * outside -1..5, a type too long; ICTUS_ERR_BUSY when another writer holds
+ * the database beyond the busy timeout (nothing stored: the caller retries
+ * or reports it); ICTUS_ERR_DB otherwise.  One short transaction. */
 ictus_status ictus_store_put_review(ictus_store *s, const ictus_store_review *review,
                                     ictus_error *err);
+
+/* A stored decision with where it stands.  Strings are valid during the
+ * callback only. */
+typedef struct {
+    int64_t id;                     /* reviews.id */
+    ictus_store_review review;      /* type "" when none; note "" when none */
+    bool has_content_hash;
+    ictus_hash128 content_hash;     /* the recording's content when reviewed */
+    /* The stored recording the decision belongs to (same animal, path or
+     * content hash; the path first): recording_id 0 when none. */
+    int64_t recording_id;
+    const char *recording_path;     /* its current path ("" when none) */
+    int64_t recording_start_us;     /* its wall-clock start (naive local µs) */
+} ictus_store_decision;
+
+typedef ictus_status (*ictus_store_decision_fn)(void *ctx, const ictus_store_decision *d,
+                                                ictus_error *err);
+
+/* Every decision about one event, newest first: for a detected event
+ * (added false) the reviews matching the event [start_us, end_us) of
+ * recording (path, animal) as above (by path or by the recording's stored
+ * content hash); for an added event (added true) the added reviews with
+ * exactly that recording path, animal and edges.  A status other than
+ * ICTUS_OK from fn stops the walk and is returned. */
+ictus_status ictus_store_review_history(ictus_store *s, const char *path, const char *animal,
+                                        int64_t start_us, int64_t end_us, bool added,
+                                        ictus_store_decision_fn fn, void *ctx, ictus_error *err);
+
+/* The current decision of every added event (animal NULL: of every animal),
+ * ordered by animal, recording path, start.  Whatever its verdict (a
+ * rejected added event is listed with verdict not_seizure). */
+ictus_status ictus_store_each_added(ictus_store *s, const char *animal,
+                                    ictus_store_decision_fn fn, void *ctx, ictus_error *err);
+
+/* "Reviewed, not re-detected": the newest decision of each reviewed event
+ * (path, animal, channel, start_us, end_us as reviewed) that matches no stored
+ * event any more, added events excluded; animal NULL: every animal.  Ordered
+ * by animal, path, start. */
+ictus_status ictus_store_each_orphan(ictus_store *s, const char *animal,
+                                     ictus_store_decision_fn fn, void *ctx, ictus_error *err);
+
+/* ------------------------------------------------------------------------
+ * Blinding keys and the review audit log
+ * ---------------------------------------------------------------------- */
+
+#define ICTUS_STORE_KEY_BYTES 16
+
+/* The blinding key of `reviewer` (random bytes, created and stored on first
+ * use, the same ever after) into key[ICTUS_STORE_KEY_BYTES]. */
+ictus_status ictus_store_reviewer_key(ictus_store *s, const char *reviewer,
+                                      uint8_t key[ICTUS_STORE_KEY_BYTES], ictus_error *err);
+
+/* Append a line to the audit log: `reviewer` did `action` (e.g. "unblind")
+ * with `detail` ("" when none) at at_unix_us (µs since the Unix epoch). */
+ictus_status ictus_store_audit_append(ictus_store *s, const char *reviewer, const char *action,
+                                      const char *detail, int64_t at_unix_us, ictus_error *err);
+
+/* One audit line; strings valid during the callback. */
+typedef struct {
+    int64_t id;
+    const char *reviewer, *action, *detail;
+    int64_t at_unix_us;
+} ictus_store_audit_row;
+
+typedef ictus_status (*ictus_store_audit_fn)(void *ctx, const ictus_store_audit_row *row,
+                                             ictus_error *err);
+
+/* Every audit line (reviewer NULL: of every reviewer), oldest first. */
+ictus_status ictus_store_each_audit(ictus_store *s, const char *reviewer,
+                                    ictus_store_audit_fn fn, void *ctx, ictus_error *err);
 
 /* ------------------------------------------------------------------------
  * Queries
  * ---------------------------------------------------------------------- */
 
-/* One stored event with where it comes from; the strings are valid during
- * the callback only. */
+/* One stored event with where it comes from and its current decision; the
+ * strings are valid during the callback only. */
 typedef struct {
-    ictus_event event;
+    ictus_event event;           /* as detected */
     const char *path, *animal, *preset;
     int64_t recording_id;
-    ictus_verdict verdict;       /* of the newest overlapping review; NONE when none */
-    int racine;                  /* from that review; -1 when none or not scored */
+    ictus_verdict verdict;       /* of the current decision (above); NONE when none */
+    int racine;                  /* from it; -1 when none or not scored */
+    int64_t review_id;           /* reviews.id of the current decision; 0 when none */
+    const char *reviewer;        /* its reviewer ("" when none) */
+    int64_t reviewed_unix_us;    /* its time (0 when none) */
+    const char *note;            /* its note ("" when none) */
+    const char *fixed_type;      /* the corrected type ("" when none) */
+    bool has_fixed_edges;        /* corrected edges (µs from the recording start) */
+    int64_t fixed_start_us, fixed_end_us;
 } ictus_store_event_row;
 
+/* The event as it counts: the corrected type and edges when the current
+ * decision has them (wall_start_us moved with the start), else as detected. */
+ictus_event ictus_store_event_effective(const ictus_store_event_row *row);
+
 /* Which events: animal NULL means every animal; wall-clock start in
- * [t0_us, t1_us) (ICTUS_STORE_TIME_MIN / _MAX for no limit). */
+ * [t0_us, t1_us) (ICTUS_STORE_TIME_MIN / _MAX for no limit); reviewer NULL:
+ * the current decision is the newest of every reviewer, else the newest of
+ * that reviewer only (for agreement between reviewers). */
 typedef struct {
     const char *animal;
     int64_t t0_us, t1_us;
+    const char *reviewer;
 } ictus_store_event_query;
 
 /* Call fn for each matching event, ordered by animal, wall-clock start,

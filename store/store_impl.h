@@ -35,6 +35,13 @@ typedef enum {
     Q_TOUCH_RECORDING,
     Q_EACH_CHANNEL,
     Q_LAST_RUN,
+    Q_REVIEW_HISTORY,
+    Q_EACH_ADDED,
+    Q_EACH_ORPHAN,
+    Q_KEY_CREATE,
+    Q_KEY_READ,
+    Q_AUDIT_APPEND,
+    Q_EACH_AUDIT,
     N_QUERIES
 } ictus_store_query;
 

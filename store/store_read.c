@@ -3,6 +3,7 @@
 #include "store/store_impl.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,29 +160,151 @@ static ictus_status pass_event(void *ctx, sqlite3_stmt *st, ictus_error *err)
         .animal = ictus_store_column_text(st, 7),
         .preset = ictus_store_column_text(st, 8),
         .recording_id = sqlite3_column_int64(st, 9),
+        .verdict = ictus_verdict_parse(ictus_store_column_text(st, 10)),
         .racine = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 11),
+        .review_id = sqlite3_column_int64(st, 12),
+        .reviewer = ictus_store_column_text(st, 13),
+        .reviewed_unix_us = sqlite3_column_int64(st, 14),
+        .note = ictus_store_column_text(st, 15),
+        .fixed_type = ictus_store_column_text(st, 16),
+        .has_fixed_edges = sqlite3_column_type(st, 17) != SQLITE_NULL,
+        .fixed_start_us = sqlite3_column_int64(st, 17),
+        .fixed_end_us = sqlite3_column_int64(st, 18),
     };
     ictus_status result = copy_field(v->s, st, 3, "channel", row.event.channel,
                                      sizeof row.event.channel, err);
     if (result == ICTUS_OK)
         result = copy_field(v->s, st, 4, "type", row.event.type, sizeof row.event.type, err);
-    if (result != ICTUS_OK)
-        return result;
-    int verdict = ictus_store_name_index(ictus_store_verdict_names, ICTUS_N_VERDICTS,
-                                         ictus_store_column_text(st, 10));
-    row.verdict = verdict < 0 ? ICTUS_VERDICT_NONE : (ictus_verdict)verdict;
-    return v->fn(v->ctx, &row, err);
+    if (result == ICTUS_OK && strlen(row.fixed_type) >= ICTUS_TYPE_MAX)
+        result = ictus_fail(err, ICTUS_ERR_DB, "%s: review %" PRId64 ": its type \"%s\" is "
+                            "longer than %d bytes", v->s->path, row.review_id, row.fixed_type,
+                            ICTUS_TYPE_MAX - 1);
+    return result == ICTUS_OK ? v->fn(v->ctx, &row, err) : result;
+}
+
+ictus_event ictus_store_event_effective(const ictus_store_event_row *row)
+{
+    ictus_event e = row->event;
+    if (row->fixed_type[0])
+        snprintf(e.type, sizeof e.type, "%s", row->fixed_type);
+    if (row->has_fixed_edges) {
+        e.wall_start_us += row->fixed_start_us - e.start_us;
+        e.start_us = row->fixed_start_us;
+        e.end_us = row->fixed_end_us;
+    }
+    return e;
 }
 
 ictus_status ictus_store_each_event(ictus_store *s, const ictus_store_event_query *q,
                                     ictus_store_event_fn fn, void *ctx, ictus_error *err)
 {
     const ictus_store_arg args[] = {
-        STORE_TEXT(q->animal), STORE_INT(q->t0_us), STORE_INT(q->t1_us)};
+        STORE_TEXT(q->animal), STORE_INT(q->t0_us), STORE_INT(q->t1_us), STORE_TEXT(q->reviewer)};
     event_visit v = {s, fn, ctx};
     return ictus_store_query_rows(s, Q_EACH_EVENT, args, STORE_N_ARGS(args), pass_event, &v,
                                   "cannot read the events", err);
 }
+
+/* ------------------------------------------------------------------------
+ * Decisions: history, added events, reviewed events not re-detected
+ * ---------------------------------------------------------------------- */
+
+/* The caller's decision callback and its context: pass_decision()'s context. */
+typedef struct {
+    ictus_store_decision_fn fn;
+    void *ctx;
+} decision_visit;
+
+/* A row of DECISION_COLUMNS (store.c), handed to the caller's callback. */
+static ictus_status pass_decision(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const decision_visit *v = ctx;
+    ictus_store_decision d = {
+        .id = sqlite3_column_int64(st, 0),
+        .review = {.path = ictus_store_column_text(st, 1),
+                   .animal = ictus_store_column_text(st, 2),
+                   .channel = ictus_store_column_text(st, 3),
+                   .start_us = sqlite3_column_int64(st, 4),
+                   .end_us = sqlite3_column_int64(st, 5),
+                   .verdict = ictus_verdict_parse(ictus_store_column_text(st, 6)),
+                   .racine = sqlite3_column_type(st, 7) == SQLITE_NULL
+                                 ? -1 : sqlite3_column_int(st, 7),
+                   .reviewer = ictus_store_column_text(st, 8),
+                   .reviewed_unix_us = sqlite3_column_int64(st, 9),
+                   .note = ictus_store_column_text(st, 10),
+                   .type = ictus_store_column_text(st, 11),
+                   .has_fixed_edges = sqlite3_column_type(st, 12) != SQLITE_NULL,
+                   .fixed_start_us = sqlite3_column_int64(st, 12),
+                   .fixed_end_us = sqlite3_column_int64(st, 13),
+                   .added = sqlite3_column_int(st, 14) != 0},
+        .recording_id = sqlite3_column_int64(st, 16),
+        .recording_path = ictus_store_column_text(st, 17),
+        .recording_start_us = sqlite3_column_int64(st, 18),
+    };
+    d.has_content_hash = column_hash(st, 15, &d.content_hash);
+    return v->fn(v->ctx, &d, err);
+}
+
+ictus_status ictus_store_review_history(ictus_store *s, const char *path, const char *animal,
+                                        int64_t start_us, int64_t end_us, bool added,
+                                        ictus_store_decision_fn fn, void *ctx, ictus_error *err)
+{
+    const ictus_store_arg args[] = {STORE_TEXT(path), STORE_TEXT(animal), STORE_INT(start_us),
+                                    STORE_INT(end_us), STORE_INT(added)};
+    decision_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_REVIEW_HISTORY, args, STORE_N_ARGS(args), pass_decision,
+                                  &v, "cannot read the event's history", err);
+}
+
+ictus_status ictus_store_each_added(ictus_store *s, const char *animal,
+                                    ictus_store_decision_fn fn, void *ctx, ictus_error *err)
+{
+    const ictus_store_arg args[] = {STORE_TEXT(animal)};
+    decision_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_EACH_ADDED, args, STORE_N_ARGS(args), pass_decision, &v,
+                                  "cannot read the added events", err);
+}
+
+ictus_status ictus_store_each_orphan(ictus_store *s, const char *animal,
+                                     ictus_store_decision_fn fn, void *ctx, ictus_error *err)
+{
+    const ictus_store_arg args[] = {STORE_TEXT(animal)};
+    decision_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_EACH_ORPHAN, args, STORE_N_ARGS(args), pass_decision, &v,
+                                  "cannot read the reviewed events not re-detected", err);
+}
+
+/* ------------------------------------------------------------------------
+ * The audit log
+ * ---------------------------------------------------------------------- */
+
+/* The caller's audit callback and its context: pass_audit()'s context. */
+typedef struct {
+    ictus_store_audit_fn fn;
+    void *ctx;
+} audit_visit;
+
+static ictus_status pass_audit(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const audit_visit *v = ctx;
+    ictus_store_audit_row row = {sqlite3_column_int64(st, 0), ictus_store_column_text(st, 1),
+                                 ictus_store_column_text(st, 2), ictus_store_column_text(st, 3),
+                                 sqlite3_column_int64(st, 4)};
+    return v->fn(v->ctx, &row, err);
+}
+
+ictus_status ictus_store_each_audit(ictus_store *s, const char *reviewer,
+                                    ictus_store_audit_fn fn, void *ctx, ictus_error *err)
+{
+    const ictus_store_arg args[] = {STORE_TEXT(reviewer)};
+    audit_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_EACH_AUDIT, args, STORE_N_ARGS(args), pass_audit, &v,
+                                  "cannot read the audit log", err);
+}
+
+/* ------------------------------------------------------------------------
+ * Export
+ * ---------------------------------------------------------------------- */
 
 static ictus_status write_event_row(void *ctx, const ictus_store_event_row *row, ictus_error *err)
 {
@@ -204,7 +327,7 @@ ictus_status ictus_store_export_events(ictus_store *s, const char *out_path, ict
         return st;
     }
     ictus_events_csv_write_header(&out);
-    const ictus_store_event_query all = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+    const ictus_store_event_query all = {.t0_us = ICTUS_STORE_TIME_MIN, .t1_us = ICTUS_STORE_TIME_MAX};
     st = ictus_store_each_event(s, &all, write_event_row, &out, err);
     ictus_error close_err;
     ictus_status close_st = ictus_out_close(&out, &close_err);

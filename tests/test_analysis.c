@@ -1061,9 +1061,12 @@ static void test_reviews(const char *dir)
     ictus_store *store = NULL;
     ictus_error err = {0};
     CHECK(ictus_store_open(db, &store, &err) == ICTUS_OK);
-    ictus_store_review rejected = {"recordings/r1/1.edf", "r1", "*", 6 * H_US,
-                                   6 * H_US + 30 * ICTUS_US_PER_S, ICTUS_VERDICT_NOT_SEIZURE, -1,
-                                   "tester", 1767600000000000, ""};
+    ictus_store_review rejected = {.path = "recordings/r1/1.edf", .animal = "r1", .channel = "*",
+                                   .start_us = 6 * H_US,
+                                   .end_us = 6 * H_US + 30 * ICTUS_US_PER_S,
+                                   .verdict = ICTUS_VERDICT_NOT_SEIZURE, .racine = -1,
+                                   .reviewer = "tester", .reviewed_unix_us = 1767600000000000,
+                                   .note = ""};
     ictus_store_review confirmed = rejected;
     confirmed.start_us = 12 * H_US;
     confirmed.end_us = confirmed.start_us + 30 * ICTUS_US_PER_S;

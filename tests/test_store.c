@@ -840,7 +840,7 @@ static ictus_status stop_at_second(void *ctx, const ictus_store_event_row *row, 
 static event_list query_events(ictus_store *s, const char *animal, int64_t t0, int64_t t1)
 {
     event_list l = {0};
-    ictus_store_event_query q = {animal, t0, t1};
+    ictus_store_event_query q = {.animal = animal, .t0_us = t0, .t1_us = t1};
     OK(ictus_store_each_event(s, &q, collect_event, &l, &err_));
     return l;
 }
@@ -881,15 +881,16 @@ static void test_events_reviews_export(void)
                                      T_10H + 22 * ICTUS_US_PER_S); /* [start, end) */
     CHECK_INT(window.n, 1);
     int stopped = 0;
-    ictus_store_event_query q_all = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+    ictus_store_event_query q_all = {.t0_us = ICTUS_STORE_TIME_MIN, .t1_us = ICTUS_STORE_TIME_MAX};
     ictus_error err;
     CHECK(ictus_store_each_event(s, &q_all, stop_at_second, &stopped, &err) == ICTUS_ERR_DATA);
     CHECK_INT(stopped, 2);
 
     /* A review follows its event through reprocessing that shifts it by 1 s. */
-    ictus_store_review rv = {"recordings/m1/d1.edf", "m1", "HPC", 2 * ICTUS_US_PER_S,
-                             7 * ICTUS_US_PER_S, ICTUS_VERDICT_SEIZURE, 4, "anna",
-                             1767700000000000, "rearing"};
+    ictus_store_review rv = {.path = "recordings/m1/d1.edf", .animal = "m1", .channel = "HPC",
+                             .start_us = 2 * ICTUS_US_PER_S, .end_us = 7 * ICTUS_US_PER_S,
+                             .verdict = ICTUS_VERDICT_SEIZURE, .racine = 4, .reviewer = "anna",
+                             .reviewed_unix_us = 1767700000000000, .note = "rearing"};
     OK(ictus_store_put_review(s, &rv, &err_));
     rv.racine = 7;
     CHECK(ictus_store_put_review(s, &rv, &err) == ICTUS_ERR_DATA);
@@ -1025,7 +1026,7 @@ static void test_long_event_names(void)
     };
     for (int i = 0; i < 2; i++) {
         CHECK(sqlite3_exec(ictus_store_db(s), longer[i], NULL, NULL, NULL) == SQLITE_OK);
-        ictus_store_event_query q = {NULL, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX};
+        ictus_store_event_query q = {.t0_us = ICTUS_STORE_TIME_MIN, .t1_us = ICTUS_STORE_TIME_MAX};
         event_list none = {0};
         ictus_error err = {0};
         CHECK(ictus_store_each_event(s, &q, collect_event, &none, &err) == ICTUS_ERR_DB);
