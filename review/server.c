@@ -17,6 +17,7 @@
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "review/api.h"
+#include "review/blind.h"
 #include "review/page.h"
 #include "store/store.h"
 
@@ -29,10 +30,24 @@ struct ictus_review_server {
     char *db_path;
     char token[ICTUS_REVIEW_TOKEN_LEN + 1];
     int port;
+    ictus_review_ctx ctx;  /* what the API's calls need (paths, the handles' secret) */
 };
 
 /* One request's state across libmicrohttpd's calls: its route and its body. */
-typedef enum { ROUTE_PAGE, ROUTE_EVENTS, ROUTE_SIGNAL, ROUTE_REVIEW } route;
+typedef enum {
+    ROUTE_PAGE,
+    ROUTE_EVENTS,
+    ROUTE_SIGNAL,
+    ROUTE_REVIEW,
+    ROUTE_HISTORY,
+    ROUTE_UNBLIND,
+} route;
+
+/* The routes that take a body (POST). */
+static bool posts(route r)
+{
+    return r == ROUTE_REVIEW || r == ROUTE_UNBLIND;
+}
 
 typedef struct {
     route route;
@@ -77,7 +92,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, request *r, unsigned stat
                                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     if (status == ICTUS_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-                                r->route == ROUTE_REVIEW ? "POST" : "GET");
+                                posts(r->route) ? "POST" : "GET");
     enum MHD_Result res = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     return res;
@@ -111,36 +126,63 @@ static enum MHD_Result answer_events(struct MHD_Connection *c, request *r,
 {
     ictus_review_filter f;
     char msg[128];
-    if (!ictus_review_filter_parse(&f, arg(c, "animal"), arg(c, "type"), arg(c, "reviewed"),
-                                   arg(c, "min_score"), arg(c, "max_score"), arg(c, "sort"), msg,
+    if (!ictus_review_filter_parse(&f, arg(c, "animal"), arg(c, "type"), arg(c, "day"),
+                                   arg(c, "period"), arg(c, "reviewed"), arg(c, "min_score"),
+                                   arg(c, "max_score"), arg(c, "sort"), arg(c, "blind"), msg,
                                    sizeof msg))
         return reply_error(c, r, ICTUS_HTTP_BAD_REQUEST, msg);
     char *json;
-    unsigned status = (unsigned)ictus_review_api_events(srv->db_path, &f, &json);
+    unsigned status = (unsigned)ictus_review_api_events(&srv->ctx, &f, &json);
     return reply_json(c, r, status, json);
 }
 
+/* The signal of a recording named by path and animal, or by the handle of
+ * one of its entries (event=ID: what a blinded page has; with blind=, the
+ * answer leaves out the wall-clock start). */
 static enum MHD_Result answer_signal(struct MHD_Connection *c, request *r,
                                      const ictus_review_server *srv)
 {
-    char *json;
-    unsigned status = (unsigned)ictus_review_api_signal(
-        srv->study_dir, arg(c, "recording"), arg(c, "animal"), arg(c, "t0_s"), arg(c, "t1_s"),
-        arg(c, "width"), arg(c, "filters"), &json);
+    char *json, *path = NULL, *animal = NULL;
+    const char *event = arg(c, "event");
+    unsigned status = ICTUS_HTTP_OK;
+    if (event)
+        status = (unsigned)ictus_review_api_resolve(&srv->ctx, event, &path, &animal, &json);
+    if (status == ICTUS_HTTP_OK) {
+        status = (unsigned)ictus_review_api_signal(
+            srv->study_dir, event ? path : arg(c, "recording"), event ? animal : arg(c, "animal"),
+            arg(c, "t0_s"), arg(c, "t1_s"), arg(c, "width"), arg(c, "filters"), &json);
+        if (arg(c, "blind"))
+            status = (unsigned)ictus_review_blind_signal((int)status, &json);
+    }
+    free(path);
+    free(animal);
     return reply_json(c, r, status, json);
 }
 
-static enum MHD_Result answer_review(struct MHD_Connection *c, request *r,
-                                     const ictus_review_server *srv)
+static enum MHD_Result answer_history(struct MHD_Connection *c, request *r,
+                                      const ictus_review_server *srv)
+{
+    char *json;
+    unsigned status = (unsigned)ictus_review_api_history(&srv->ctx, arg(c, "event"),
+                                                         arg(c, "blind"), &json);
+    return reply_json(c, r, status, json);
+}
+
+/* A POST route's answer: the body checked for size, the call given the time. */
+static enum MHD_Result answer_post(struct MHD_Connection *c, request *r,
+                                   const ictus_review_server *srv)
 {
     if (r->too_large)
         return reply_error(c, r, ICTUS_HTTP_TOO_LARGE, "request body too large");
     struct timeval now;
     gettimeofday(&now, NULL);
+    int64_t now_us = (int64_t)now.tv_sec * ICTUS_US_PER_S + now.tv_usec;
     char *json;
-    unsigned status = (unsigned)ictus_review_api_post_review(
-        srv->db_path, r->body ? r->body : "", r->n,
-        (int64_t)now.tv_sec * ICTUS_US_PER_S + now.tv_usec, &json);
+    const char *body = r->body ? r->body : "";
+    unsigned status =
+        (unsigned)(r->route == ROUTE_REVIEW
+                       ? ictus_review_api_post_review(&srv->ctx, body, r->n, now_us, &json)
+                       : ictus_review_api_unblind(&srv->ctx, body, r->n, now_us, &json));
     return reply_json(c, r, status, json);
 }
 
@@ -154,7 +196,9 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
     } routes[] = {{"/", "GET", ROUTE_PAGE},
                   {"/api/events", "GET", ROUTE_EVENTS},
                   {"/api/signal", "GET", ROUTE_SIGNAL},
-                  {"/api/review", "POST", ROUTE_REVIEW}};
+                  {"/api/review", "POST", ROUTE_REVIEW},
+                  {"/api/history", "GET", ROUTE_HISTORY},
+                  {"/api/unblind", "POST", ROUTE_UNBLIND}};
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(url, routes[i].path))
             continue;
@@ -188,7 +232,7 @@ static enum MHD_Result start_request(struct MHD_Connection *c, request *r,
         return res;
     const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (r->route == ROUTE_REVIEW && length && strtoull(length, NULL, 10) > ICTUS_REVIEW_BODY_MAX)
+    if (posts(r->route) && length && strtoull(length, NULL, 10) > ICTUS_REVIEW_BODY_MAX)
         return reply_error(c, r, ICTUS_HTTP_TOO_LARGE, "request body too large");
     if (r->route == ROUTE_PAGE)
         return reply(c, r, MHD_HTTP_OK, "text/html; charset=utf-8", ictus_review_page_html,
@@ -223,9 +267,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *upload_data_size = 0;
         return MHD_YES;
     }
-    return r->route == ROUTE_EVENTS   ? answer_events(c, r, srv)
-           : r->route == ROUTE_SIGNAL ? answer_signal(c, r, srv)
-                                      : answer_review(c, r, srv);
+    return r->route == ROUTE_EVENTS    ? answer_events(c, r, srv)
+           : r->route == ROUTE_SIGNAL  ? answer_signal(c, r, srv)
+           : r->route == ROUTE_HISTORY ? answer_history(c, r, srv)
+                                       : answer_post(c, r, srv);
 }
 
 static void request_done(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -287,6 +332,8 @@ ictus_status ictus_review_server_start(const ictus_review_server_options *o,
         ictus_review_server_stop(srv);
         return err->status;
     }
+    srv->ctx = (ictus_review_ctx){.study_dir = srv->study_dir, .db_path = srv->db_path,
+                                  .secret = ictus_review_secret(srv->token)};
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (v6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)o->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR,
