@@ -222,9 +222,10 @@ static const char *const migrations[ICTUS_STORE_SCHEMA_VERSION] = {
 /* The stored recording a review w belongs to: same animal, its path (first)
  * or its content hash. */
 #define DECISION_RECORDING                                                                         \
-    "LEFT JOIN recordings r ON r.id = (SELECT q.id FROM recordings q "                             \
-    "    WHERE q.animal = w.animal AND (q.path = w.path OR q.results_hash = w.content_hash) "      \
-    "    ORDER BY q.path = w.path DESC, q.id LIMIT 1) "
+    "LEFT JOIN recordings r ON r.id = coalesce("                                                   \
+    "    (SELECT q.id FROM recordings q WHERE q.path = w.path AND q.animal = w.animal), "          \
+    "    (SELECT min(q.id) FROM recordings q "                                                     \
+    "        WHERE q.results_hash = w.content_hash AND q.animal = w.animal)) "
 
 /* w is the newest review (added or not: `added`) of its key: path, animal,
  * channel and edges as reviewed. */

@@ -34,7 +34,19 @@
  *   - event channel and type names of the longest length read back whole; a
  *     longer one in the database is an error naming the recording, never cut
  *     short; every artefact kind is listed with the analysable time;
- *   - runs: start/finish/problems columns; finishing an unknown run fails.
+ *   - runs: start/finish/problems columns; finishing an unknown run fails;
+ *   - decisions (schema 2): a version-1 database (tests/fixtures/store_v1.sql)
+ *     migrates with its reviews kept and the "type=X; note" prefix moved into
+ *     the type column; a changed decision keeps the earlier one (history,
+ *     newest first; the current decision is the newest over all reviewers, a
+ *     reviewer's own is their newest); corrected type and edges make the
+ *     effective event; reviews follow a renamed file by content hash and a
+ *     re-detected event with shifted edges by overlap; a review whose event
+ *     is no longer detected is an orphan; added events are walked with their
+ *     current verdict and never decide a detected event; the event query
+ *     uses the reviews' indexes (EXPLAIN QUERY PLAN); a busy database gives
+ *     ICTUS_ERR_BUSY and stores nothing; blinding keys are stable per
+ *     reviewer; the audit log reads back in order.
  */
 #include "store/store.h"
 
@@ -1097,6 +1109,319 @@ static void test_runs_touch_channels(void)
     ictus_store_close(s);
 }
 
+/* ------------------------------------------------------------------------
+ * Decisions: migration, history, matching, added events, keys, audit
+ * ---------------------------------------------------------------------- */
+
+/* "reviewer:verdict:type" of one decision per line, in walk order. */
+static ictus_status list_decision(void *ctx, const ictus_store_decision *d, ictus_error *err)
+{
+    ictus_strbuf *b = ctx;
+    ictus_strbuf_addf(b, "%s:%s:%s:%lld:%s:%lld\n", d->review.reviewer,
+                      ictus_verdict_name(d->review.verdict), d->review.type,
+                      (long long)d->review.start_us, d->recording_path,
+                      (long long)(d->recording_id ? d->recording_start_us : -1));
+    return ICTUS_OK;
+}
+
+/* The current decision of every event: "channel start verdict reviewer type note". */
+static ictus_status list_event_decision(void *ctx, const ictus_store_event_row *row,
+                                        ictus_error *err)
+{
+    ictus_strbuf *b = ctx;
+    ictus_event e = ictus_store_event_effective(row);
+    ictus_strbuf_addf(b, "%s %lld %s %s %s %s %lld..%lld\n", row->path,
+                      (long long)(row->event.start_us / ICTUS_US_PER_S),
+                      ictus_verdict_name(row->verdict), row->reviewer, e.type, row->note,
+                      (long long)(e.start_us / ICTUS_US_PER_S),
+                      (long long)(e.end_us / ICTUS_US_PER_S));
+    return ICTUS_OK;
+}
+
+static char *event_decisions(ictus_store *s, const char *reviewer)
+{
+    ictus_strbuf b = {0};
+    ictus_store_event_query q = {.t0_us = ICTUS_STORE_TIME_MIN, .t1_us = ICTUS_STORE_TIME_MAX,
+                                 .reviewer = reviewer};
+    OK(ictus_store_each_event(s, &q, list_event_decision, &b, &err_));
+    return ictus_strbuf_take(&b);
+}
+
+static void test_migration_from_v1(void)
+{
+    const char *path = support_path(tmp_dir, "v1.db");
+    char *sql = read_text("tests/fixtures/store_v1.sql");
+    CHECK(strstr(sql, "PRAGMA user_version = 1;") != NULL);
+    make_sqlite(path, sql);
+    free(sql);
+    ictus_store *s = open_ok(path);
+    CHECK_INT(ictus_store_schema_version(s), ICTUS_STORE_SCHEMA_VERSION);
+    CHECK_INT(count_rows(s, "reviews"), 3);
+    char *got = pragma_text(s, "SELECT group_concat(reviewer || ':' || verdict || ':' || type || "
+                               "':' || note || ':' || ifnull(content_hash, 'NULL') || ':' || "
+                               "added, '|') FROM (SELECT * FROM reviews ORDER BY id)");
+    CHECK_STR(got, "anna:not_seizure::chewing:NULL:0|"
+                   "anna:seizure:convulsive:forelimb clonus; rearing:NULL:0|"
+                   "bob:unsure:hpd::NULL:0");
+    free(got);
+    char *events = event_decisions(s, NULL);
+    CHECK_STR(events, "recordings/m1/d1.edf 10 not_seizure anna hpd chewing 10..20\n"
+                      "recordings/m1/d1.edf 100 seizure anna convulsive forelimb clonus; rearing "
+                      "100..130\n"
+                      "recordings/m1/d1.edf 200 unsure bob hpd  200..210\n");
+    free(events);
+    /* Appending works on the migrated table (no unique key left). */
+    ictus_store_review again = {.path = "recordings/m1/d1.edf", .animal = "m1", .channel = "HPC",
+                                .start_us = 10 * ICTUS_US_PER_S, .end_us = 20 * ICTUS_US_PER_S,
+                                .verdict = ICTUS_VERDICT_SEIZURE, .racine = -1,
+                                .reviewer = "anna", .reviewed_unix_us = 1767800000000000};
+    OK(ictus_store_put_review(s, &again, &err_));
+    CHECK_INT(count_rows(s, "reviews"), 4);
+    check_integrity(s);
+    ictus_store_close(s);
+    remove_db(path);
+}
+
+/* The plan of the event query (the statement the store prepared) uses the
+ * reviews' indexes: no full scan of reviews per event. */
+static void check_event_query_plan(ictus_store *s)
+{
+    sqlite3 *db = ictus_store_db(s);
+    const char *event_sql = NULL;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st))
+        if (strstr(sqlite3_sql(st), "FROM events e JOIN recordings r"))
+            event_sql = sqlite3_sql(st);
+    if (!CHECK(event_sql != NULL))
+        return;
+    ictus_strbuf sql = {0}, plan = {0};
+    ictus_strbuf_addf(&sql, "EXPLAIN QUERY PLAN %s", event_sql);
+    sqlite3_stmt *st;
+    CHECK(sqlite3_prepare_v2(db, ictus_strbuf_text(&sql), -1, &st, NULL) == SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        ictus_strbuf_addf(&plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    const char *text = ictus_strbuf_text(&plan);
+    CHECK_MSG(strstr(text, "reviews_by_path") && strstr(text, "reviews_by_hash") &&
+                  !strstr(text, "SCAN w"), "plan:\n%s", text);
+    ictus_strbuf_free(&sql);
+    ictus_strbuf_free(&plan);
+}
+
+static void test_decisions(void)
+{
+    const char *path = support_path(tmp_dir, "decisions.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "ihka-mouse@1");
+    static results a;
+    make_results(&a, "recordings/m1/d1.edf", "m1", run, 3, 2); /* events at 2, 22, 42 s */
+    put_ok(s, &a);
+
+    /* History: anna confirms, bob rejects later, anna corrects type and edges last. */
+    ictus_store_review rv = {.path = "recordings/m1/d1.edf", .animal = "m1", .channel = "HPC",
+                             .start_us = 2 * ICTUS_US_PER_S, .end_us = 7 * ICTUS_US_PER_S,
+                             .verdict = ICTUS_VERDICT_SEIZURE, .racine = 3, .reviewer = "anna",
+                             .reviewed_unix_us = 1767700000000000, .note = "first"};
+    OK(ictus_store_put_review(s, &rv, &err_));
+    rv.verdict = ICTUS_VERDICT_NOT_SEIZURE;
+    rv.reviewer = "bob";
+    rv.reviewed_unix_us += 1000;
+    rv.note = "";
+    OK(ictus_store_put_review(s, &rv, &err_));
+    char *now = event_decisions(s, NULL);
+    CHECK_MSG(strncmp(now, "recordings/m1/d1.edf 2 not_seizure bob hpd  2..7\n", 49) == 0, "%s",
+              now);
+    free(now);
+    rv.verdict = ICTUS_VERDICT_SEIZURE;
+    rv.reviewer = "anna";
+    rv.reviewed_unix_us += 1000;
+    rv.type = "convulsive";
+    rv.has_fixed_edges = true;
+    rv.fixed_start_us = 1 * ICTUS_US_PER_S;
+    rv.fixed_end_us = 9 * ICTUS_US_PER_S;
+    OK(ictus_store_put_review(s, &rv, &err_));
+    CHECK_INT(count_rows(s, "reviews"), 3);
+    now = event_decisions(s, NULL);
+    CHECK_MSG(strncmp(now, "recordings/m1/d1.edf 2 seizure anna convulsive  1..9\n", 53) == 0,
+              "%s", now);
+    free(now);
+    char *bobs = event_decisions(s, "bob");
+    CHECK_MSG(strncmp(bobs, "recordings/m1/d1.edf 2 not_seizure bob hpd  2..7\n"
+                            "recordings/m1/d1.edf 22 ", 73) == 0, "%s", bobs);
+    CHECK_MSG(strstr(bobs, "22  ") != NULL, "bob did not review the second event: %s", bobs);
+    free(bobs);
+    ictus_strbuf hist = {0};
+    OK(ictus_store_review_history(s, "recordings/m1/d1.edf", "m1", 2 * ICTUS_US_PER_S,
+                                  7 * ICTUS_US_PER_S, false, list_decision, &hist, &err_));
+    CHECK_STR(ictus_strbuf_text(&hist),
+              "anna:seizure:convulsive:2000000:recordings/m1/d1.edf:1767607200000000\n"
+              "bob:not_seizure::2000000:recordings/m1/d1.edf:1767607200000000\n"
+              "anna:seizure::2000000:recordings/m1/d1.edf:1767607200000000\n");
+    ictus_strbuf_free(&hist);
+    ictus_error err;
+    rv.fixed_end_us = rv.fixed_start_us;
+    CHECK(ictus_store_put_review(s, &rv, &err) == ICTUS_ERR_DATA);
+    rv.has_fixed_edges = false;
+    rv.type = "a type name far too long for an event";
+    CHECK(ictus_store_put_review(s, &rv, &err) == ICTUS_ERR_DATA);
+    CHECK_INT(count_rows(s, "reviews"), 3);
+    check_event_query_plan(s);
+
+    /* Renamed file: same content hash, new path; the reviews follow it. */
+    bool deleted;
+    OK(ictus_store_delete_recording(s, "recordings/m1/d1.edf", "m1", &deleted, &err_));
+    make_results(&a, "archive/m1-day1.edf", "m1", run, 3, 2);
+    put_ok(s, &a);
+    now = event_decisions(s, NULL);
+    CHECK_MSG(strncmp(now, "archive/m1-day1.edf 2 seizure anna convulsive  1..9\n", 52) == 0,
+              "%s", now);
+    free(now);
+    ictus_strbuf orphans = {0};
+    OK(ictus_store_each_orphan(s, NULL, list_decision, &orphans, &err_));
+    CHECK_STR(ictus_strbuf_text(&orphans), "");
+
+    /* Re-detected with other content and shifted edges: matched by path and overlap. */
+    make_results(&a, "archive/m1-day1.edf", "m1", run, 3, 4); /* events at 4, 24, 44 s */
+    ictus_store_review on_new = {.path = "archive/m1-day1.edf", .animal = "m1", .channel = "*",
+                                 .start_us = 24 * ICTUS_US_PER_S, .end_us = 30 * ICTUS_US_PER_S,
+                                 .verdict = ICTUS_VERDICT_UNSURE, .racine = -1,
+                                 .reviewer = "carl", .reviewed_unix_us = 1767700100000000};
+    put_ok(s, &a);
+    OK(ictus_store_put_review(s, &on_new, &err_));
+    now = event_decisions(s, NULL);
+    CHECK_MSG(strstr(now, "archive/m1-day1.edf 24 unsure carl hpd  24..30\n") != NULL, "%s", now);
+    free(now);
+    /* The first review (hash 2, old path) no longer matches by path: its
+     * start 2..7 s overlaps the event at 4..9 s of the renamed path?  No:
+     * the review's path is recordings/m1/d1.edf and the content changed. */
+    OK(ictus_store_each_orphan(s, NULL, list_decision, &orphans, &err_));
+    CHECK_STR(ictus_strbuf_text(&orphans),
+              "anna:seizure:convulsive:2000000::-1\n");
+    ictus_strbuf_free(&orphans);
+
+    /* Re-detected with no events: carl's review becomes an orphan, kept. */
+    make_results(&a, "archive/m1-day1.edf", "m1", run, 0, 4);
+    put_ok(s, &a);
+    ictus_strbuf gone = {0};
+    OK(ictus_store_each_orphan(s, "m1", list_decision, &gone, &err_));
+    CHECK_STR(ictus_strbuf_text(&gone),
+              "carl:unsure::24000000:archive/m1-day1.edf:1767607200000000\n"
+              "anna:seizure:convulsive:2000000::-1\n");
+    ictus_strbuf_free(&gone);
+    ictus_store_close(s);
+    remove_db(path);
+}
+
+static void test_added_events(void)
+{
+    const char *path = support_path(tmp_dir, "added.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    int64_t run = start_run(s, "ihka-mouse@1");
+    static results a;
+    make_results(&a, "recordings/m1/d1.edf", "m1", run, 2, 2); /* events at 2, 22 s */
+    put_ok(s, &a);
+    ictus_store_review add = {.path = "recordings/m1/d1.edf", .animal = "m1", .channel = "HPC",
+                              .start_us = 3 * ICTUS_US_PER_S, .end_us = 6 * ICTUS_US_PER_S,
+                              .verdict = ICTUS_VERDICT_SEIZURE, .racine = 2, .reviewer = "anna",
+                              .reviewed_unix_us = 1767700000000000, .type = "convulsive",
+                              .added = true};
+    OK(ictus_store_put_review(s, &add, &err_));
+    add.start_us = 300 * ICTUS_US_PER_S;
+    add.end_us = 320 * ICTUS_US_PER_S;
+    OK(ictus_store_put_review(s, &add, &err_));
+    /* An added event never decides the detected event it overlaps. */
+    char *now = event_decisions(s, NULL);
+    CHECK_MSG(strncmp(now, "recordings/m1/d1.edf 2   hpd ", 29) == 0, "%s", now);
+    free(now);
+    ictus_strbuf added = {0};
+    OK(ictus_store_each_added(s, NULL, list_decision, &added, &err_));
+    CHECK_STR(ictus_strbuf_text(&added),
+              "anna:seizure:convulsive:3000000:recordings/m1/d1.edf:1767607200000000\n"
+              "anna:seizure:convulsive:300000000:recordings/m1/d1.edf:1767607200000000\n");
+    ictus_strbuf_free(&added);
+    /* bob rejects the second one: it stays listed with its new verdict. */
+    add.reviewer = "bob";
+    add.verdict = ICTUS_VERDICT_NOT_SEIZURE;
+    add.reviewed_unix_us += 1000;
+    OK(ictus_store_put_review(s, &add, &err_));
+    OK(ictus_store_each_added(s, "m1", list_decision, &added, &err_));
+    CHECK_STR(ictus_strbuf_text(&added),
+              "anna:seizure:convulsive:3000000:recordings/m1/d1.edf:1767607200000000\n"
+              "bob:not_seizure:convulsive:300000000:recordings/m1/d1.edf:1767607200000000\n");
+    ictus_strbuf_free(&added);
+    ictus_strbuf hist = {0};
+    OK(ictus_store_review_history(s, "recordings/m1/d1.edf", "m1", 300 * ICTUS_US_PER_S,
+                                  320 * ICTUS_US_PER_S, true, list_decision, &hist, &err_));
+    CHECK_STR(ictus_strbuf_text(&hist),
+              "bob:not_seizure:convulsive:300000000:recordings/m1/d1.edf:1767607200000000\n"
+              "anna:seizure:convulsive:300000000:recordings/m1/d1.edf:1767607200000000\n");
+    ictus_strbuf_free(&hist);
+    ictus_strbuf orphans = {0};
+    OK(ictus_store_each_orphan(s, NULL, list_decision, &orphans, &err_));
+    CHECK_STR(ictus_strbuf_text(&orphans), "");
+    ictus_strbuf_free(&orphans);
+    OK(ictus_store_each_added(s, "m2", list_decision, &added, &err_));
+    CHECK_STR(ictus_strbuf_text(&added), "");
+    ictus_strbuf_free(&added);
+    ictus_store_close(s);
+    remove_db(path);
+}
+
+static ictus_status list_audit(void *ctx, const ictus_store_audit_row *row, ictus_error *err)
+{
+    ictus_strbuf_addf(ctx, "%s %s %s %lld\n", row->reviewer, row->action, row->detail,
+                      (long long)row->at_unix_us);
+    return ICTUS_OK;
+}
+
+static void test_keys_audit_busy(void)
+{
+    const char *path = support_path(tmp_dir, "keys.db");
+    remove_db(path);
+    ictus_store *s = open_ok(path);
+    uint8_t k1[ICTUS_STORE_KEY_BYTES], k2[ICTUS_STORE_KEY_BYTES], k3[ICTUS_STORE_KEY_BYTES];
+    static const uint8_t zero[ICTUS_STORE_KEY_BYTES];
+    OK(ictus_store_reviewer_key(s, "anna", k1, &err_));
+    OK(ictus_store_reviewer_key(s, "bob", k2, &err_));
+    OK(ictus_store_reviewer_key(s, "anna", k3, &err_));
+    CHECK(memcmp(k1, k3, sizeof k1) == 0);
+    CHECK(memcmp(k1, k2, sizeof k1) != 0);
+    CHECK(memcmp(k1, zero, sizeof k1) != 0);
+    CHECK_INT(count_rows(s, "reviewer_keys"), 2);
+    OK(ictus_store_audit_append(s, "anna", "unblind", "animal m1", 20, &err_));
+    OK(ictus_store_audit_append(s, "bob", "blind", "", 10, &err_));
+    OK(ictus_store_audit_append(s, "anna", "export", "'; DROP TABLE reviews; --", 30, &err_));
+    ictus_strbuf log = {0};
+    OK(ictus_store_each_audit(s, NULL, list_audit, &log, &err_));
+    CHECK_STR(ictus_strbuf_text(&log), "bob blind  10\nanna unblind animal m1 20\n"
+                                       "anna export '; DROP TABLE reviews; -- 30\n");
+    ictus_strbuf_free(&log);
+    OK(ictus_store_each_audit(s, "bob", list_audit, &log, &err_));
+    CHECK_STR(ictus_strbuf_text(&log), "bob blind  10\n");
+    ictus_strbuf_free(&log);
+
+    /* Another connection holds the write lock: the review waits the busy
+     * timeout (shortened here), then ICTUS_ERR_BUSY, and nothing is stored. */
+    sqlite3 *other;
+    CHECK(sqlite3_open(path, &other) == SQLITE_OK);
+    CHECK(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_busy_timeout(ictus_store_db(s), 50);
+    ictus_store_review rv = {.path = "x.edf", .animal = "m1", .channel = "HPC", .start_us = 0,
+                             .end_us = 1, .verdict = ICTUS_VERDICT_SEIZURE, .racine = -1,
+                             .reviewer = "anna", .reviewed_unix_us = 1};
+    ictus_error err = {0};
+    CHECK(ictus_store_put_review(s, &rv, &err) == ICTUS_ERR_BUSY);
+    CHECK_MSG(strstr(err.msg, path) != NULL, "%s", err.msg);
+    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(other);
+    CHECK_INT(count_rows(s, "reviews"), 0);
+    OK(ictus_store_put_review(s, &rv, &err_));
+    CHECK_INT(count_rows(s, "reviews"), 1);
+    ictus_store_close(s);
+    remove_db(path);
+}
+
 int main(void)
 {
     tmp_dir = support_tmpdir("store");
@@ -1110,6 +1435,10 @@ int main(void)
     test_injection();
     test_long_event_names();
     test_runs_touch_channels();
+    test_migration_from_v1();
+    test_decisions();
+    test_added_events();
+    test_keys_audit_busy();
     support_tmpdir_remove(tmp_dir);
     return check_done("test_store");
 }
