@@ -60,6 +60,8 @@ function drawOverlay(canvas, geo, e) {
     if (a.kind !== "added" || a.rec !== e.rec || row < 0) continue;
     const ed = edges(a);
     shade(geo.xOf(ed.start_s), geo.xOf(ed.end_s), row, ADDED_FILL);
+    g.fillStyle = "#060";
+    g.fillText("added " + (a.ctype || a.type), geo.xOf(ed.start_s) + 2, row * geo.rowH + 10);
   }
   if (drag && drag.add) shade(drag.x0, drag.x1, drag.row, "rgba(255, 136, 0, 0.3)");
 }

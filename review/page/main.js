@@ -118,6 +118,7 @@ async function fetchSignal() {
     event: e.id, t0_s: String(t0), t1_s: String(t1),
     width: String(Math.max(1, Math.min(MAX_COLUMNS, canvas.width - TRACE_LABEL_W))),
     filters: $("filters").checked ? "on" : "off" });
+  if (blindReviewer()) q.set("blind", blindReviewer());
   signalAbort = new AbortController();
   $("view-status").textContent = "loading...";
   try {

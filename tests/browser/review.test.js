@@ -1,5 +1,7 @@
 // review.test.js: the review page of `ictus serve` in headless Chromium (puppeteer-core), as a
-// person uses it: the queue, the keys, a reload, a filter, a screenshot (tests/test_browser.sh).
+// person uses it: the queue, the decision keys (verdicts, a Racine digit, a type change), an
+// edge dragged, a missed event added by a drag, a reload, the history, a filter, blinded review,
+// a screenshot of the event view (tests/test_browser.sh).
 // Usage: node review.test.js URL SCREENSHOT.png
 //   URL is the server's URL line (with its token).  Prints one `name: value` line per
 //   observation for the shell test to judge; exits 1 only when the browser cannot be driven.
@@ -10,9 +12,12 @@ const [url, shot] = process.argv.slice(2);
 // How long one step (a page load, a stored decision) may take, in milliseconds: generous,
 // for a loaded machine running the server under ASan; a passing run takes far less.
 const STEP_MS = 15000;
-// The columns of the queue's table (page.html): score and verdict.
+// The columns of the queue's table (page.html).
+const ANIMAL_COL = 1;
 const SCORE_COL = 6;
 const VERDICT_COL = 7;
+const KIND_COL = 8;
+const RECORDING_COL = 9;
 
 function say(name, value) { console.log(name + ": " + value); }
 
@@ -24,8 +29,8 @@ async function rows(page) {
   })));
 }
 async function selected(page) { return (await rows(page)).findIndex((r) => r.sel); }
-async function verdicts(page) {
-  return (await rows(page)).map((r) => r.cells[VERDICT_COL]).join(" ");
+async function column(page, col) {
+  return (await rows(page)).map((r) => r.cells[col]).join("|");
 }
 // Waits until row I's verdict cell reads TEXT.
 async function waitVerdict(page, i, text) {
@@ -34,9 +39,33 @@ async function waitVerdict(page, i, text) {
     return tr && tr.cells[col].textContent === text;
   }, { timeout: STEP_MS }, i, VERDICT_COL, text);
 }
-async function waitRows(page) {
-  await page.waitForFunction(() => document.querySelectorAll("#rows tr").length > 0,
+async function waitRows(page, n) {
+  await page.waitForFunction((n) => document.querySelectorAll("#rows tr").length === n ||
+                             (n < 0 && document.querySelectorAll("#rows tr").length > 0),
+                             { timeout: STEP_MS }, n);
+}
+// Waits until the event view shows the selected event's signal.
+async function waitSignal(page) {
+  await page.waitForFunction(() => signal && geometry && signal.event === events[sel],
                              { timeout: STEP_MS });
+}
+// The page's client coordinates of canvas x (px of the canvas) in row `row`'s middle.
+async function at(page, x, row) {
+  return page.evaluate((x, row) => {
+    const c = document.getElementById("signal");
+    const r = c.getBoundingClientRect();
+    return { x: r.left + x * r.width / c.width,
+             y: r.top + (row + 0.5) * geometry.rowH * r.height / c.height };
+  }, x, row);
+}
+async function dragOnCanvas(page, x0, x1, row, shift) {
+  const a = await at(page, x0, row), b = await at(page, x1, row);
+  if (shift) await page.keyboard.down("Shift");
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  for (let k = 1; k <= 5; k++) await page.mouse.move(a.x + (b.x - a.x) * k / 5, b.y);
+  await page.mouse.up();
+  if (shift) await page.keyboard.up("Shift");
 }
 
 async function main() {
@@ -49,7 +78,7 @@ async function main() {
   });
   try {
     const page = await browser.newPage();
-    await page.setViewport({ width: 1200, height: 700 });
+    await page.setViewport({ width: 1200, height: 900 });
     // Every console error counts, the browser's own token-less request for
     // /favicon.ico included (the server answers it 204, with nothing).
     const errors = [];
@@ -58,9 +87,15 @@ async function main() {
       errors.push("console: " + m.text() + " (" + (m.location().url || "") + ")");
     });
     page.on("pageerror", (e) => errors.push("pageerror: " + e.message));
+    // Every API answer's text while blinded, to look for real names in it.
+    let blindAnswers = null;
+    page.on("response", async (r) => {
+      if (blindAnswers && r.url().includes("/api/")) blindAnswers.push(await r.text());
+    });
+    page.on("dialog", (d) => d.accept());
 
     await page.goto(url, { waitUntil: "networkidle0", timeout: STEP_MS });
-    await waitRows(page);
+    await waitRows(page, -1);
     const first = await rows(page);
     say("rows", first.length);
     const scores = first.map((r) => Number(r.cells[SCORE_COL]));
@@ -78,29 +113,88 @@ async function main() {
     moves.push(await selected(page));
     say("selected at start, after j, after k", moves.join(" "));
 
+    // Row 0: Racine 3 and a type change, pending until c stores them with the verdict.
+    await waitSignal(page);
+    await page.keyboard.press("3");
+    await page.keyboard.press("t");
+    say("pending", await page.$eval("#pending", (e) => e.textContent));
     await page.keyboard.press("c");
-    await waitVerdict(page, 0, "seizure");
+    await waitVerdict(page, 0, "seizure (R3) as convulsive");
     say("after c, selected", await selected(page));
     await page.keyboard.press("r");
     await waitVerdict(page, 1, "not_seizure");
     await page.keyboard.press("j");
     await page.keyboard.press("u");
     await waitVerdict(page, 3, "unsure");
-    const shown = await verdicts(page);
-    say("verdicts", shown);
+
+    // Row 4: drag its end edge 40 px to the right (pending), then confirm.
+    await waitSignal(page);
+    const edge = await page.evaluate(() => ({ x: geometry.xOf(events[sel].end_s),
+                                              id: events[sel].id }));
+    await dragOnCanvas(page, edge.x, edge.x + 40, 0, false);
+    const dragged = await page.evaluate(() => decision(events[sel]).cend_s - events[sel].end_s);
+    say("edge dragged by (s)", dragged.toFixed(3));
+    say("edge colour while pending", await page.evaluate(() => edgeMarks(events[sel])
+      .map((m) => m.colour).join(" ")));
+    // Before the verdict, a missed seizure in the same view: shift+drag over 100 px of the
+    // second channel, 20 s or so before the event.
+    await dragOnCanvas(page, 200, 300, 1, true);
+    await waitRows(page, first.length + 1);
     say("counts after", await page.$eval("#counts", (e) => e.textContent));
+    say("selected after adding", await selected(page));
+    await page.keyboard.press("c");
+    await waitVerdict(page, 4, "seizure edges");
 
     await page.reload({ waitUntil: "networkidle0", timeout: STEP_MS });
-    await waitRows(page);
-    say("verdicts after reload", await verdicts(page));
+    await waitRows(page, first.length + 1);
+    say("verdicts after reload", await column(page, VERDICT_COL));
+    say("entries after reload", await column(page, KIND_COL));
     say("reviewer after reload", await page.$eval("#reviewer", (e) => e.value));
-    await page.screenshot({ path: shot, fullPage: true });
-
+    // The corrected edge after the reload: row 4's view shows it, the detector's pale.
+    const i4 = (await rows(page)).findIndex((r) => r.cells[0] === "5");
+    await page.$$eval("#rows tr", (trs, i) => trs[i].click(), i4);
+    await waitSignal(page);
+    say("corrected edge after reload (s)", await page.evaluate(() =>
+      (events[sel].cend_s - events[sel].end_s).toFixed(3) + " " +
+      edgeMarks(events[sel]).map((m) => m.colour).join(" ")));
+    await page.$eval("#view", (e) => e.scrollIntoView());
+    await (await page.$("#view")).screenshot({ path: shot });
+    // Row 0 again: a Racine 5, stored at once (decided), two decisions in its history.
+    await page.$$eval("#rows tr", (trs) => trs[0].click());
+    await waitSignal(page);
+    await page.keyboard.press("5");
+    await waitVerdict(page, 0, "seizure (R5) as convulsive");
+    await page.waitForFunction(() => document.querySelectorAll("#history li").length === 2,
+                               { timeout: STEP_MS });
+    say("history", await page.$$eval("#history li", (lis) => lis.map((li) =>
+      li.textContent.replace(/^\S+ /, "")).join(" | ")));
+    say("decision", await page.$eval("#decision", (e) => e.textContent));
     await page.select("#f-reviewed", "no");
     await page.waitForFunction((n) => document.querySelectorAll("#rows tr").length === n,
-                               { timeout: STEP_MS }, first.length - 3);
+                               { timeout: STEP_MS }, first.length - 4);
     say("rows unreviewed", (await rows(page)).length);
-    say("verdicts unreviewed", [...new Set((await verdicts(page)).split(" "))].join(" "));
+    say("verdicts unreviewed", [...new Set((await column(page, VERDICT_COL)).split("|"))].join(" "));
+    await page.select("#f-reviewed", "");
+    await waitRows(page, first.length + 1);
+    await page.waitForNetworkIdle({ timeout: STEP_MS });
+
+    // Blinded: pseudonyms, no recording, and no real name in any answer.
+    blindAnswers = [];
+    await page.click("#blind");
+    await page.waitForFunction(() => events.length > 0 && !events[0].recording,
+                               { timeout: STEP_MS });
+    await waitSignal(page);
+    await page.keyboard.press("j");
+    await waitSignal(page);
+    say("blind animals", [...new Set((await column(page, ANIMAL_COL)).split("|"))]
+      .map((a) => /^A-[0-9a-f]{8}$/.test(a)).join(" "));
+    say("blind recordings", [...new Set((await column(page, RECORDING_COL)).split("|"))].join(" "));
+    const seen = blindAnswers.join("\n");
+    say("blind answers", blindAnswers.length);
+    if (process.env.DUMP) console.error(seen);
+    say("blind answers name an animal or recording",
+        /M0[12]|recordings\/|\.edf|2026-01-0/.test(seen));
+    blindAnswers = null;
 
     say("errors", errors.length);
     for (const e of errors) say("error", e);
