@@ -22,7 +22,15 @@
  * Settings
  * ---------------------------------------------------------------------- */
 
-static const char *const event_filter_names[] = {"detected", "confirmed", NULL};
+static const char *const event_filter_names[] = {"detected", "confirmed", "confirmed_or_score",
+                                                 NULL};
+/* What each filter counts, for analysis-settings.txt (events_counted=). */
+static const char *const event_filter_rules[] = {
+    "detected events not reviewed as not_seizure, and added events confirmed",
+    "detected events reviewed as seizure, and added events confirmed",
+    "detected events reviewed as seizure or unreviewed with score >= min_score, and added "
+    "events confirmed",
+};
 
 #define A "analysis"
 #define S ictus_analysis_settings
@@ -42,15 +50,23 @@ static const ictus_param settings_table[] = {
     ICTUS_PARAM_D(A, "ci_level", S, ci_level, 0.5, 0.9999),
     ICTUS_PARAM_I(A, "exact_max_n", S, exact_max_n, 0, 200),
 };
+/* Used by events = confirmed_or_score only, and described only then, so
+ * that the settings text (and settings_hash) of the other modes stays as it
+ * was before the setting existed. */
+static const ictus_param score_table[] = {
+    ICTUS_PARAM_D(A, "min_score", S, min_score, 0, 1),
+};
 #undef A
 #undef S
 #define N_SETTINGS (sizeof settings_table / sizeof settings_table[0])
+#define N_SCORE_SETTINGS (sizeof score_table / sizeof score_table[0])
 
 void ictus_analysis_settings_default(ictus_analysis_settings *s)
 {
     *s = (ictus_analysis_settings){
         .baseline = ICTUS_BASELINE_ALL,
         .events = ICTUS_EVENTS_DETECTED,
+        .min_score = 0.5,
         .cluster_gap_min = 60,
         .ci_level = 0.95,
         .exact_max_n = 50,
@@ -64,6 +80,8 @@ ictus_status ictus_analysis_settings_apply(ictus_analysis_settings *s, ictus_con
     static const char *const own[] = {"analysis", NULL};
     ictus_status st = ictus_params_apply(settings_table, N_SETTINGS, s, cfg, err);
     if (st == ICTUS_OK)
+        st = ictus_params_apply(score_table, N_SCORE_SETTINGS, s, cfg, err);
+    if (st == ICTUS_OK)
         st = ictus_config_check_used(cfg, own, err);
     if (st == ICTUS_OK && s->rules.strict_pct < s->rules.responder_pct)
         st = ictus_fail(err, ICTUS_ERR_CONFIG, "settings: [analysis] strict_pct = %g is below "
@@ -74,11 +92,14 @@ ictus_status ictus_analysis_settings_apply(ictus_analysis_settings *s, ictus_con
 
 char *ictus_analysis_settings_text(const ictus_analysis_settings *s)
 {
+    size_t n_score = s->events == ICTUS_EVENTS_CONFIRMED_OR_SCORE ? N_SCORE_SETTINGS : 0;
     size_t len = 0;
     ictus_params_describe(settings_table, N_SETTINGS, s, NULL, 0, &len);
+    ictus_params_describe(score_table, n_score, s, NULL, 0, &len);
     char *text = ictus_xmalloc(len + 1);
     size_t written = 0;
     ictus_params_describe(settings_table, N_SETTINGS, s, text, len + 1, &written);
+    ictus_params_describe(score_table, n_score, s, text, len + 1, &written);
     return text;
 }
 
@@ -91,10 +112,35 @@ typedef struct {
     size_t n, cap;
 } seizure_list;
 
+/* What a stored event was for the review columns of periods.csv. */
+typedef enum {
+    TALLY_UNREVIEWED = 0, /* detected, no decision */
+    TALLY_REVIEWED,       /* detected, with a current decision */
+    TALLY_ADDED,          /* added by a reviewer, counted */
+} tally_kind;
+
+/* One event of an animal as periods.csv's review columns count it. */
+typedef struct {
+    int64_t start_us;     /* wall clock, as it counts (corrected) */
+    int type;             /* as ictus_seizure.type */
+    tally_kind kind;
+} tally_item;
+
+typedef struct {
+    tally_item *items;
+    size_t n, cap;
+} tally_list;
+
+/* The events of one animal: those counted, and every one for the review columns. */
+typedef struct {
+    seizure_list seizures;
+    tally_list tallies;
+} animal_events;
+
 /* What reading the events collects. */
 typedef struct {
     ictus_analysis *an;
-    seizure_list *per_animal;       /* [study->n_animals] */
+    animal_events *per_animal;      /* [study->n_animals] */
     const ictus_animal *last;       /* the animal of the previous row (rows come by animal) */
     char (*names)[ICTUS_TYPE_MAX];  /* type names in order of first appearance */
     int n_names, cap_names;
@@ -110,20 +156,53 @@ static int type_index(event_reader *r, const char *type)
     return r->n_names++;
 }
 
-/* Count one seizure of `animal` (its id as written) from start_us to end_us. */
-static void add_seizure(event_reader *r, const char *animal, int64_t start_us, int64_t end_us,
-                        const char *type)
+/* The events of `animal` (its id as written); NULL (counted in
+ * n_events_unknown_animal) for an animal not in animals.csv. */
+static animal_events *events_of(event_reader *r, const char *animal)
 {
     ictus_analysis *an = r->an;
     if (!r->last || strcmp(r->last->id, animal) != 0)
         r->last = ictus_study_animal(an->study, animal);
     if (!r->last) {
         an->n_events_unknown_animal++;
-        return;
+        return NULL;
     }
-    seizure_list *list = &r->per_animal[r->last - an->study->animals];
-    ICTUS_GROW(list->items, list->n + 1, list->cap);
-    list->items[list->n++] = (ictus_seizure){start_us, end_us, type_index(r, type)};
+    return &r->per_animal[r->last - an->study->animals];
+}
+
+/* Note one event of `animal` from start_us to end_us for the review
+ * columns (kind) and, when `counted`, as a seizure. */
+static void add_event(event_reader *r, const char *animal, int64_t start_us, int64_t end_us,
+                      const char *type, tally_kind kind, bool counted)
+{
+    animal_events *ev = events_of(r, animal);
+    if (!ev || (kind == TALLY_ADDED && !counted))
+        return;
+    int t = type_index(r, type);
+    ICTUS_GROW(ev->tallies.items, ev->tallies.n + 1, ev->tallies.cap);
+    ev->tallies.items[ev->tallies.n++] = (tally_item){start_us, t, kind};
+    if (counted) {
+        ICTUS_GROW(ev->seizures.items, ev->seizures.n + 1, ev->seizures.cap);
+        ev->seizures.items[ev->seizures.n++] = (ictus_seizure){start_us, end_us, t};
+    }
+}
+
+/* Whether a detected event with this current verdict and score counts
+ * under the settings (analysis.h, "Which events count"). */
+static bool detected_counts(const ictus_analysis_settings *set, ictus_verdict verdict,
+                            double score)
+{
+    switch ((ictus_event_filter)set->events) {
+    case ICTUS_EVENTS_CONFIRMED:
+        return verdict == ICTUS_VERDICT_SEIZURE;
+    case ICTUS_EVENTS_CONFIRMED_OR_SCORE:
+        return verdict == ICTUS_VERDICT_SEIZURE ||
+               (verdict == ICTUS_VERDICT_NONE && score >= set->min_score);
+    case ICTUS_EVENTS_DETECTED:
+    case ICTUS_N_EVENT_FILTERS:
+        break;
+    }
+    return verdict != ICTUS_VERDICT_NOT_SEIZURE;
 }
 
 static ictus_status read_event(void *ctx, const ictus_store_event_row *row, ictus_error *err)
@@ -131,16 +210,31 @@ static ictus_status read_event(void *ctx, const ictus_store_event_row *row, ictu
     event_reader *r = ctx;
     ictus_analysis *an = r->an;
     an->n_events++;
-    bool counted = an->settings.events == ICTUS_EVENTS_CONFIRMED
-                       ? row->verdict == ICTUS_VERDICT_SEIZURE
-                       : row->verdict != ICTUS_VERDICT_NOT_SEIZURE;
-    if (!counted) {
-        an->n_events_excluded++;
+    an->n_by_verdict[row->verdict]++;
+    bool counted = detected_counts(&an->settings, row->verdict, row->event.score);
+    an->n_events_excluded += !counted;
+    ictus_event e = ictus_store_event_effective(row);
+    add_event(r, row->animal, e.wall_start_us, e.wall_start_us + (e.end_us - e.start_us), e.type,
+              row->verdict == ICTUS_VERDICT_NONE ? TALLY_UNREVIEWED : TALLY_REVIEWED, counted);
+    return ICTUS_OK;
+}
+
+/* An added event: counted, in every mode, when its current verdict is seizure. */
+static ictus_status read_added(void *ctx, const ictus_store_decision *d, ictus_error *err)
+{
+    event_reader *r = ctx;
+    ictus_analysis *an = r->an;
+    const ictus_store_review *v = &d->review;
+    bool counted = v->verdict == ICTUS_VERDICT_SEIZURE;
+    if (!d->recording_id) {
+        an->n_added_unplaced++;
         return ICTUS_OK;
     }
-    const ictus_event *e = &row->event;
-    add_seizure(r, row->animal, e->wall_start_us, e->wall_start_us + (e->end_us - e->start_us),
-                e->type);
+    *(counted ? &an->n_added_counted : &an->n_added_excluded) += 1;
+    int64_t start = v->has_fixed_edges ? v->fixed_start_us : v->start_us;
+    int64_t end = v->has_fixed_edges ? v->fixed_end_us : v->end_us;
+    add_event(r, v->animal, d->recording_start_us + start, d->recording_start_us + end,
+              v->type[0] ? v->type : ICTUS_ANALYSIS_DEFAULT_TYPE, TALLY_ADDED, counted);
     return ICTUS_OK;
 }
 
@@ -327,7 +421,8 @@ static ictus_status read_csv_events(event_reader *r, const char *path,
         if (st != ICTUS_OK)
             break;
         r->an->n_events++;
-        add_seizure(r, animal, start_us, end_us, *type ? type : "seizure");
+        add_event(r, animal, start_us, end_us, *type ? type : ICTUS_ANALYSIS_DEFAULT_TYPE,
+                  TALLY_UNREVIEWED, true);
     }
     ictus_csv_destroy(t);
     return st;
@@ -337,7 +432,7 @@ static ictus_status read_csv_events(event_reader *r, const char *path,
  * NULL) into per_animal[], then number the types by name from 1 (0 is
  * "all") and merge each animal's overlapping seizures. */
 static ictus_status read_seizures(ictus_analysis *an, ictus_store *store, const char *events_csv,
-                                  const recording_list *recs, seizure_list *per_animal,
+                                  const recording_list *recs, animal_events *per_animal,
                                   ictus_error *err)
 {
     event_reader r = {.an = an, .per_animal = per_animal};
@@ -347,6 +442,8 @@ static ictus_status read_seizures(ictus_analysis *an, ictus_store *store, const 
     } else {
         ictus_store_event_query q = {.t0_us = ICTUS_STORE_TIME_MIN, .t1_us = ICTUS_STORE_TIME_MAX};
         st = ictus_store_each_event(store, &q, read_event, &r, err);
+        if (st == ICTUS_OK)
+            st = ictus_store_each_added(store, NULL, read_added, &r, err);
     }
     an->n_types = r.n_names + 1;
     an->types = ictus_xcalloc((size_t)an->n_types, sizeof *an->types);
@@ -360,11 +457,14 @@ static ictus_status read_seizures(ictus_analysis *an, ictus_store *store, const 
             if (strcmp(r.names[i], an->types[j]) == 0)
                 renumber[i] = j;
     for (int a = 0; a < an->study->n_animals; a++) {
-        seizure_list *list = &per_animal[a];
+        seizure_list *list = &per_animal[a].seizures;
         for (size_t i = 0; i < list->n; i++)
             list->items[i].type = renumber[list->items[i].type];
         list->n = ictus_seizures_merge(list->items, list->n);
         an->n_seizures += (int64_t)list->n;
+        tally_list *tallies = &per_animal[a].tallies;
+        for (size_t i = 0; i < tallies->n; i++)
+            tallies->items[i].type = renumber[tallies->items[i].type];
     }
     free(renumber);
     free(r.names);
@@ -400,8 +500,23 @@ static int pick_masked(const ictus_timeline *tls, const bool *mask, int n_period
     return n;
 }
 
+/* The review columns of a period row: the events of type t (0: all) that
+ * start in [t0, t1). */
+static void tally_period(const tally_list *l, int t, int64_t t0, int64_t t1,
+                         ictus_period_result *r)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const tally_item *e = &l->items[i];
+        if (e->start_us < t0 || e->start_us >= t1 || (t != 0 && e->type != t))
+            continue;
+        r->n_detected += e->kind != TALLY_ADDED;
+        r->n_reviewed += e->kind == TALLY_REVIEWED;
+        r->n_added += e->kind == TALLY_ADDED;
+    }
+}
+
 static void add_period_rows(ictus_analysis *an, int a, const ictus_timeline *tls,
-                            const recording_list *recs, size_t *cap)
+                            const tally_list *tallies, const recording_list *recs, size_t *cap)
 {
     const ictus_animal *animal = &an->study->animals[a];
     const ictus_timeline **picked = ictus_xmalloc((size_t)animal->n_periods * sizeof *picked);
@@ -423,6 +538,7 @@ static void add_period_rows(ictus_analysis *an, int a, const ictus_timeline *tls
                                        .has_reference = n_ref > 0, .pct_change = NAN,
                                        .n_recordings = n_recordings, .presets = presets};
             ictus_measures_compute(&own, 1, type, gap_s, &r->m);
+            tally_period(tallies, t, period->start_us, period->end_us, r);
             if (n_ref > 0) {
                 ictus_measures_compute(picked, n_ref, type, gap_s, &r->ref);
                 r->pct_change = ictus_pct_change(r->m.rate_per_24h, r->ref.rate_per_24h);
@@ -504,7 +620,7 @@ static void add_outcomes(ictus_analysis *an, int a, const ictus_timeline *tls, s
 }
 
 static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a,
-                                   const seizure_list *seizures, const recording_list *recs,
+                                   const animal_events *events, const recording_list *recs,
                                    size_t *cap_periods, size_t *cap_outcomes, ictus_error *err)
 {
     const ictus_animal *animal = &an->study->animals[a];
@@ -514,10 +630,11 @@ static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a
     store_time when = {store, animal->id};
     ictus_status st = ICTUS_OK;
     for (int p = 0; p < animal->n_periods && st == ICTUS_OK; p++)
-        st = ictus_timeline_build(seizures->items, seizures->n, animal->periods[p].start_us,
-                                  animal->periods[p].end_us, store_analysable, &when, &tls[p], err);
+        st = ictus_timeline_build(events->seizures.items, events->seizures.n,
+                                  animal->periods[p].start_us, animal->periods[p].end_us,
+                                  store_analysable, &when, &tls[p], err);
     if (st == ICTUS_OK) {
-        add_period_rows(an, a, tls, recs, cap_periods);
+        add_period_rows(an, a, tls, &events->tallies, recs, cap_periods);
         add_outcomes(an, a, tls, cap_outcomes);
     }
     for (int p = 0; p < animal->n_periods; p++)
@@ -565,23 +682,25 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     an->events_csv = events_csv ? ictus_xstrdup(events_csv) : NULL;
     an->plans = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
                               sizeof *an->plans);
-    seizure_list *seizures = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
-                                           sizeof *seizures);
+    animal_events *events = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
+                                          sizeof *events);
     recording_list recs = {.an = an};
     ictus_status st = ictus_store_each_recording(store, read_recording, &recs, err);
     if (st == ICTUS_OK)
-        st = read_seizures(an, store, events_csv, &recs, seizures, err);
+        st = read_seizures(an, store, events_csv, &recs, events, err);
     size_t cap_periods = 0, cap_outcomes = 0;
     for (int a = 0; a < study->n_animals && st == ICTUS_OK; a++)
-        st = analyse_animal(an, store, a, &seizures[a], &recs, &cap_periods, &cap_outcomes, err);
+        st = analyse_animal(an, store, a, &events[a], &recs, &cap_periods, &cap_outcomes, err);
     if (st == ICTUS_OK) {
         ictus_test_options opt = {set->ci_level, set->exact_max_n};
         st = ictus_comparisons_compute(an->outcomes, an->n_outcomes, an->n_types, &opt,
                                        &an->comparisons, &an->n_comparisons, err);
     }
-    for (int a = 0; a < study->n_animals; a++)
-        free(seizures[a].items);
-    free(seizures);
+    for (int a = 0; a < study->n_animals; a++) {
+        free(events[a].seizures.items);
+        free(events[a].tallies.items);
+    }
+    free(events);
     recording_list_clear(&recs);
     if (st != ICTUS_OK) {
         ictus_analysis_destroy(an);
@@ -657,7 +776,7 @@ static void write_periods(ictus_out *o, const void *ctx)
         snprintf(name, sizeof name, ",count_h%02d", h);
         ictus_out_str(o, name);
     }
-    ictus_out_char(o, '\n');
+    ictus_out_str(o, ",n_detected,n_reviewed,review_coverage,n_added\n");
     for (size_t i = 0; i < an->n_periods; i++) {
         const ictus_period_result *r = &an->periods[i];
         const ictus_animal *animal = &an->study->animals[r->animal];
@@ -696,6 +815,11 @@ static void write_periods(ictus_out *o, const void *ctx)
         ictus_outfile_text(o, an->settings_hash);
         for (int h = 0; h < 24; h++)
             ictus_outfile_count(o, m->count_by_hour[h]);
+        ictus_outfile_count(o, r->n_detected);
+        ictus_outfile_count(o, r->n_reviewed);
+        ictus_outfile_number(o, r->n_detected ? (double)r->n_reviewed / (double)r->n_detected
+                                              : NAN);
+        ictus_outfile_count(o, r->n_added);
         ictus_out_char(o, '\n');
     }
 }
@@ -806,6 +930,18 @@ static void write_settings(ictus_out *o, const void *ctx)
                      ICTUS_VERSION, an->study->name, an->settings_hash, (long long)an->n_events,
                      (long long)an->n_events_excluded, (long long)an->n_events_unknown_animal,
                      (long long)an->n_seizures);
+    ictus_out_printf(o,
+                     "events_counted=%s\nevents_unreviewed=%lld\nevents_reviewed_seizure=%lld\n"
+                     "events_reviewed_not_seizure=%lld\nevents_reviewed_unsure=%lld\n"
+                     "added_counted=%lld\nadded_excluded=%lld\nadded_unplaced=%lld\n",
+                     an->events_csv ? "every row of the events file"
+                                    : event_filter_rules[an->settings.events],
+                     (long long)an->n_by_verdict[ICTUS_VERDICT_NONE],
+                     (long long)an->n_by_verdict[ICTUS_VERDICT_SEIZURE],
+                     (long long)an->n_by_verdict[ICTUS_VERDICT_NOT_SEIZURE],
+                     (long long)an->n_by_verdict[ICTUS_VERDICT_UNSURE],
+                     (long long)an->n_added_counted, (long long)an->n_added_excluded,
+                     (long long)an->n_added_unplaced);
     if (an->events_csv) {
         ictus_out_str(o, "events_file=");
         ictus_out_str(o, an->events_csv);

@@ -13,12 +13,22 @@
  * measures.h (counts, rates, ISIs), response.h (classes, adequate trials,
  * course, drug resistance), comparisons.h (the tests).
  *
- * Which events count: every stored event of an animal of animals.csv
- * (events of other animals are counted in n_events_unknown_animal and
- * ignored), except those a reviewer marked not_seizure ([analysis] events =
- * detected), or only those a reviewer confirmed (events = confirmed).
- * Events of one animal that overlap in time (overlapping recordings) count
- * once.  Event types are the study's own (hpd, convulsive, ...); every
+ * Which events count (store.h, "Reviews": each event's current decision is
+ * the newest over all reviewers), for animals of animals.csv (events of
+ * other animals are counted in n_events_unknown_animal and ignored):
+ *   events = detected            every stored event except those whose
+ *                                current verdict is not_seizure (unsure and
+ *                                unreviewed events count);
+ *   events = confirmed           only events whose verdict is seizure;
+ *   events = confirmed_or_score  events whose verdict is seizure, and
+ *                                unreviewed events with score ≥ min_score
+ *                                (unsure ones do not count).
+ * In every mode, events a reviewer added (the detector missed them) count
+ * when their current verdict is seizure (type "seizure" when they name
+ * none); rejected events never count.  A decision's corrected type and
+ * edges are those counted (type rows, durations, onsets).  Events of one
+ * animal that overlap in time (overlapping recordings, an added event over
+ * a detected one) count once.  Event types are the study's own (hpd, convulsive, ...); every
  * animal gets a row for every type found in the study, plus "all".
  * An events file can stand in for the stored events (the _from() variants;
  * `ictus analyze --events FILE`, e.g. a synthetic study's truth.csv or an
@@ -33,7 +43,12 @@
  * Settings ([analysis] in study.ini; every key optional; an unknown key is
  * an error).  Defaults from DOMAIN.md §6 where it gives one:
  *   baseline              all | preceding  reference baseline (periods.h)   all
- *   events                detected | confirmed  which events count          detected
+ *   events                detected | confirmed | confirmed_or_score
+ *                         which events count (above)                        detected
+ *   min_score             score from which an unreviewed event counts
+ *                         (confirmed_or_score only; [0, 1]; written to
+ *                         analysis-settings.txt only in that mode, so the
+ *                         other modes' settings_hash does not change)      0.5
  *   responder_pct         % reduction of a responder (≥)                   50
  *   strict_pct            % reduction of a strict responder (>)            90
  *   worsening_pct         % increase of a worsening (≥)                     50
@@ -52,7 +67,11 @@
  * lines (32 hex digits) is the `settings_hash` column of every CSV row, so a
  * row can be matched to the settings that made it (CSV files carry no
  * comment lines).  analysis-settings.txt also names the program version, the
- * study, the event filter's counts, the events file when one stood in for
+ * study, the event filter's counts (events_counted= says what counted;
+ * events_unreviewed, events_reviewed_seizure / _not_seizure / _unsure: the
+ * stored events read by current verdict; added_counted, added_excluded,
+ * added_unplaced: added events counted, not counted, and whose recording is
+ * no longer stored), the events file when one stood in for
  * the store's events (events_file=PATH) and every detection preset and
  * parameter hash of the recordings the events came from.
  *
@@ -94,6 +113,13 @@
  *   pct_change             (rate − baseline rate) / baseline rate × 100
  *   settings_hash
  *   count_h00 … count_h23  seizure onsets by local hour of day
+ *   n_detected             stored (detected) events of the type starting in the
+ *                          period, whatever their verdict (before the filter;
+ *                          overlaps not merged; corrected type and start)
+ *   n_reviewed             of those, the ones with a current decision
+ *   review_coverage        n_reviewed / n_detected (empty when n_detected = 0)
+ *   n_added                reviewer-added events of the type counted in it
+ *                          (events-file rows: n_detected, never reviewed)
  *
  * responders.csv (rows by animal, condition in order of first start, type):
  *   animal, group
@@ -171,16 +197,22 @@
 #include "protocols/response.h"
 #include "protocols/study.h"
 
-/* Which stored events count as seizures. */
+/* Which stored events count as seizures (added events confirmed as seizure
+ * count in every mode; events rejected as not_seizure in none). */
 typedef enum {
-    ICTUS_EVENTS_DETECTED = 0, /* every event except those reviewed as not_seizure */
-    ICTUS_EVENTS_CONFIRMED,    /* only events reviewed as seizure */
+    ICTUS_EVENTS_DETECTED = 0,        /* every event except those reviewed as not_seizure */
+    ICTUS_EVENTS_CONFIRMED,           /* only events reviewed as seizure */
+    ICTUS_EVENTS_CONFIRMED_OR_SCORE,  /* reviewed as seizure, or unreviewed with score ≥ min_score */
     ICTUS_N_EVENT_FILTERS
 } ictus_event_filter;
+
+/* The type of an added event or an events-file row that names none. */
+#define ICTUS_ANALYSIS_DEFAULT_TYPE "seizure"
 
 typedef struct {
     int baseline;                /* ictus_baseline_rule */
     int events;                  /* ictus_event_filter */
+    double min_score;            /* [0, 1]: events = confirmed_or_score only */
     ictus_response_rules rules;
     double cluster_gap_min;      /* > 0 */
     double ci_level;             /* (0, 1) */
@@ -210,6 +242,9 @@ typedef struct {
     double pct_change;        /* NaN for baseline periods and when undefined */
     int n_recordings;         /* stored recordings of the animal overlapping the period */
     const char *presets;      /* their presets joined by "|"; owned by the analysis */
+    int64_t n_detected;       /* stored events (of the type) starting in it, any verdict */
+    int64_t n_reviewed;       /* of those, with a current decision */
+    int64_t n_added;          /* reviewer-added events (of the type) counted in it */
 } ictus_period_result;
 
 typedef struct ictus_analysis {
@@ -230,6 +265,11 @@ typedef struct ictus_analysis {
     char *events_csv;              /* the events file the seizures came from; NULL: the store */
     int64_t n_events;              /* stored events (or events-file rows) read */
     int64_t n_events_excluded;     /* left out by the event filter */
+    int64_t n_by_verdict[ICTUS_N_VERDICTS]; /* stored events read, by current verdict
+                                              (NONE: unreviewed) */
+    int64_t n_added_counted;       /* reviewer-added events confirmed as seizure */
+    int64_t n_added_excluded;      /* reviewer-added events with another verdict */
+    int64_t n_added_unplaced;      /* added events whose recording is no longer stored */
     int64_t n_events_unknown_animal; /* of animals not in animals.csv */
     int64_t n_seizures;            /* seizures after merging overlaps */
     int n_detection;

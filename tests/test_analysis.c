@@ -756,7 +756,9 @@ static void check_files(const ictus_analysis *an, const char *dir)
     ictus_csv *t = read_csv(out, "periods.csv");
     if (t) {
         CHECK_STR(ictus_csv_column_name(t, 0), "animal");
-        CHECK_INT(ictus_csv_columns(t), 33 + 24);
+        CHECK_INT(ictus_csv_columns(t), 33 + 24 + 4);
+        CHECK_STR(ictus_csv_column_name(t, 57), "n_detected");
+        CHECK_STR(ictus_csv_column_name(t, 60), "n_added");
         CHECK_STR(ictus_csv_column_name(t, 33), "count_h00");
         CHECK_INT(ictus_csv_rows(t), (int)an->n_periods);
         const char *names[] = {"animal", "period", "type"}, *values[] = {"r1", "2", "all"};
@@ -772,10 +774,16 @@ static void check_files(const ictus_analysis *an, const char *dir)
         CHECK_STR(field(t, row, "pct_change"), "-66.66667");
         CHECK_STR(field(t, row, "count_h12"), "4");
         CHECK_STR(field(t, row, "settings_hash"), an->settings_hash);
+        CHECK_STR(field(t, row, "n_detected"), "4");
+        CHECK_STR(field(t, row, "n_reviewed"), "0");
+        CHECK_STR(field(t, row, "review_coverage"), "0");
+        CHECK_STR(field(t, row, "n_added"), "0");
         const char *nr_values[] = {"nr", "2", "all"};
         row = find_row(t, names, nr_values, 3);
         CHECK_STR(field(t, row, "rate_per_24h"), "");
         CHECK_STR(field(t, row, "analysable_h"), "0");
+        CHECK_STR(field(t, row, "n_detected"), "0");
+        CHECK_STR(field(t, row, "review_coverage"), "");
         ictus_csv_destroy(t);
     }
     if ((t = read_csv(out, "responders.csv"))) {
@@ -1054,13 +1062,46 @@ done:
 }
 
 /* Reviews: an event marked not_seizure stops counting; "confirmed" counts only
- * confirmed events.  r1's first baseline seizures: hpd 06:00 and convulsive 12:00. */
-static void test_reviews(const char *dir)
+ * confirmed events; "confirmed_or_score" also unreviewed ones at or above
+ * min_score; unsure counts only under "detected"; a corrected type and edges
+ * are what counts; an added event confirmed counts in every mode, a rejected
+ * one in none.  r1's baseline (days 0-4) has 12 seizures: hpd at 06:00,
+ * 18:00, ... and convulsive at 12:00, 36:00, ... (score 0.9). */
+static void put_reviews(const char *dir, const ictus_store_review *reviews, int n)
 {
     char *db = ictus_path_join_alloc(dir, "ictus.db");
     ictus_store *store = NULL;
     ictus_error err = {0};
     CHECK(ictus_store_open(db, &store, &err) == ICTUS_OK);
+    for (int i = 0; i < n; i++)
+        CHECK_MSG(ictus_store_put_review(store, &reviews[i], &err) == ICTUS_OK, "%s", err.msg);
+    ictus_store_close(store);
+    free(db);
+}
+
+/* r1's baseline row of `type` under the analysis.* `setting` (NULL: defaults):
+ * its count; -1 when the analysis failed. */
+static int64_t baseline_count(const char *dir, const char *setting, const char *type,
+                              ictus_period_result *row)
+{
+    ictus_study *study;
+    const char *set[] = {setting};
+    ictus_analysis *an = load(dir, &study, setting ? set : NULL, setting ? 1 : 0);
+    if (!an)
+        return -1;
+    const ictus_period_result *r = period_row(an, "r1", 1, type);
+    int64_t count = r ? r->m.count : -1;
+    if (r && row)
+        *row = *r;
+    CHECK_MSG((strstr(an->settings_text, "min_score") != NULL) ==
+                  (setting && strstr(setting, "confirmed_or_score")), "%s", an->settings_text);
+    ictus_analysis_destroy(an);
+    ictus_study_destroy(study);
+    return count;
+}
+
+static void test_reviews(const char *dir)
+{
     ictus_store_review rejected = {.path = "recordings/r1/1.edf", .animal = "r1", .channel = "*",
                                    .start_us = 6 * H_US,
                                    .end_us = 6 * H_US + 30 * ICTUS_US_PER_S,
@@ -1071,10 +1112,7 @@ static void test_reviews(const char *dir)
     confirmed.start_us = 12 * H_US;
     confirmed.end_us = confirmed.start_us + 30 * ICTUS_US_PER_S;
     confirmed.verdict = ICTUS_VERDICT_SEIZURE;
-    CHECK_MSG(ictus_store_put_review(store, &rejected, &err) == ICTUS_OK &&
-                  ictus_store_put_review(store, &confirmed, &err) == ICTUS_OK, "%s", err.msg);
-    ictus_store_close(store);
-    free(db);
+    put_reviews(dir, (ictus_store_review[]){rejected, confirmed}, 2);
     ictus_study *study;
     ictus_analysis *an = load(dir, &study, NULL, 0);
     if (an) {
@@ -1092,6 +1130,66 @@ static void test_reviews(const char *dir)
         if (r)
             CHECK_INT(r->m.count, 1);
         CHECK_INT(an->n_seizures, 1);
+        ictus_analysis_destroy(an);
+        ictus_study_destroy(study);
+    }
+
+    /* A second reviewer corrects the confirmed one (type and edges: 60 s);
+     * an unsure at 18:00; two added events, one rejected. */
+    ictus_store_review fixed = confirmed, unsure = rejected, added = rejected;
+    fixed.reviewer = "second";
+    fixed.reviewed_unix_us += 1000;
+    fixed.type = "myoclonic";
+    fixed.has_fixed_edges = true;
+    fixed.fixed_start_us = 12 * H_US - 10 * ICTUS_US_PER_S;
+    fixed.fixed_end_us = 12 * H_US + 50 * ICTUS_US_PER_S;
+    unsure.start_us = 18 * H_US;
+    unsure.end_us = unsure.start_us + 30 * ICTUS_US_PER_S;
+    unsure.verdict = ICTUS_VERDICT_UNSURE;
+    added.start_us = 20 * H_US;
+    added.end_us = added.start_us + 40 * ICTUS_US_PER_S;
+    added.verdict = ICTUS_VERDICT_SEIZURE;
+    added.added = true;
+    ictus_store_review added_rejected = added;
+    added_rejected.start_us = 21 * H_US;
+    added_rejected.end_us = added_rejected.start_us + 40 * ICTUS_US_PER_S;
+    added_rejected.verdict = ICTUS_VERDICT_NOT_SEIZURE;
+    put_reviews(dir, (ictus_store_review[]){fixed, unsure, added, added_rejected}, 4);
+    if ((an = load(dir, &study, NULL, 0))) {
+        CHECK_INT(an->n_by_verdict[ICTUS_VERDICT_SEIZURE], 1);
+        CHECK_INT(an->n_by_verdict[ICTUS_VERDICT_NOT_SEIZURE], 1);
+        CHECK_INT(an->n_by_verdict[ICTUS_VERDICT_UNSURE], 1);
+        CHECK_INT(an->n_by_verdict[ICTUS_VERDICT_NONE], an->n_events - 3);
+        CHECK_INT(an->n_added_counted, 1);
+        CHECK_INT(an->n_added_excluded, 1);
+        ictus_analysis_destroy(an);
+        ictus_study_destroy(study);
+    }
+    ictus_period_result row = {0};
+    /* detected: 12 − rejected + added. */
+    CHECK_INT(baseline_count(dir, NULL, "all", &row), 12);
+    CHECK_INT(row.n_detected, 12);
+    CHECK_INT(row.n_reviewed, 3);
+    CHECK_INT(row.n_added, 1);
+    CHECK_INT(baseline_count(dir, NULL, "myoclonic", &row), 1);
+    CHECK_NEAR(row.m.seizure_s, 60, 0, 1e-9);
+    CHECK_INT(row.n_detected, 1);
+    CHECK_INT(baseline_count(dir, NULL, "convulsive", &row), 3);
+    CHECK_INT(baseline_count(dir, NULL, "seizure", &row), 1);
+    CHECK_INT(row.n_added, 1);
+    CHECK_INT(row.n_detected, 0);
+    /* confirmed: the corrected one and the added one. */
+    CHECK_INT(baseline_count(dir, "analysis.events=confirmed", "all", &row), 2);
+    CHECK_INT(row.n_detected, 12);
+    /* confirmed_or_score: the confirmed, the 9 unreviewed at 0.9, the added. */
+    CHECK_INT(baseline_count(dir, "analysis.events=confirmed_or_score", "all", NULL), 11);
+    CHECK_INT(baseline_count(dir, "analysis.min_score=0.95", "all", NULL), 12);
+    const char *strict[] = {"analysis.events=confirmed_or_score", "analysis.min_score=0.95"};
+    if ((an = load(dir, &study, strict, 2))) {
+        const ictus_period_result *r = period_row(an, "r1", 1, "all");
+        if (r)
+            CHECK_INT(r->m.count, 2);
+        CHECK(strstr(an->settings_text, "analysis.min_score=0.95\n") != NULL);
         ictus_analysis_destroy(an);
         ictus_study_destroy(study);
     }
