@@ -41,6 +41,7 @@ typedef enum {
     ROUTE_REVIEW,
     ROUTE_HISTORY,
     ROUTE_UNBLIND,
+    ROUTE_AGREEMENT,
 } route;
 
 /* The routes that take a body (POST). */
@@ -168,6 +169,15 @@ static enum MHD_Result answer_history(struct MHD_Connection *c, request *r,
     return reply_json(c, r, status, json);
 }
 
+static enum MHD_Result answer_agreement(struct MHD_Connection *c, request *r,
+                                        const ictus_review_server *srv)
+{
+    char *json;
+    unsigned status = (unsigned)ictus_review_api_agreement(&srv->ctx, arg(c, "a"), arg(c, "b"),
+                                                           &json);
+    return reply_json(c, r, status, json);
+}
+
 /* A POST route's answer: the body checked for size, the call given the time. */
 static enum MHD_Result answer_post(struct MHD_Connection *c, request *r,
                                    const ictus_review_server *srv)
@@ -198,7 +208,8 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
                   {"/api/signal", "GET", ROUTE_SIGNAL},
                   {"/api/review", "POST", ROUTE_REVIEW},
                   {"/api/history", "GET", ROUTE_HISTORY},
-                  {"/api/unblind", "POST", ROUTE_UNBLIND}};
+                  {"/api/unblind", "POST", ROUTE_UNBLIND},
+                  {"/api/agreement", "GET", ROUTE_AGREEMENT}};
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(url, routes[i].path))
             continue;
@@ -270,6 +281,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return r->route == ROUTE_EVENTS    ? answer_events(c, r, srv)
            : r->route == ROUTE_SIGNAL  ? answer_signal(c, r, srv)
            : r->route == ROUTE_HISTORY ? answer_history(c, r, srv)
+           : r->route == ROUTE_AGREEMENT ? answer_agreement(c, r, srv)
                                        : answer_post(c, r, srv);
 }
 
