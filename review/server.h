@@ -6,9 +6,16 @@
  * is only ever compared with these, so no path can reach the file system):
  *   GET  /             the review page (review/page.h)
  *   GET  /api/events   the event list (review/api.h)
- *   GET  /api/signal   a window of a stored recording's channels (review/api.h)
- *   POST /api/review   one decision, a JSON body of at most
- *                      ICTUS_REVIEW_BODY_MAX bytes (else 413)
+ *   GET  /api/signal   a window of a stored recording's channels, named by
+ *                      recording and animal or by an entry's handle (event=ID;
+ *                      with blind=REVIEWER the answer has no wall-clock start)
+ *   GET  /api/history  every decision of one entry, newest first
+ *   GET  /api/agreement  two reviewers' Cohen's kappa and disagreements
+ *   POST /api/review   one decision (appended to the event's history)
+ *   POST /api/unblind  a reviewer's pseudonyms, logged in the store's audit log
+ *                      (POST bodies: JSON of at most ICTUS_REVIEW_BODY_MAX bytes,
+ *                      else 413)
+ * Every call is review/api.h's.
  * Another method on a route is 405, another path 404.  A bad request, a
  * client that disconnects or stalls (closed after ICTUS_REVIEW_IDLE_S) never
  * stops the server.  The server's thread (libmicrohttpd's) does the work;
