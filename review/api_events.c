@@ -352,7 +352,8 @@ static const char *parse_body(json_t *root, review_body *b, char *msg, size_t si
     if (b->racine < -1 || b->racine > 5)
         return "racine: expected -1 (none) or 0..5";
     if (b->type && (!*b->type || strlen(b->type) >= ICTUS_TYPE_MAX))
-        return "type: expected a type name of 1 to 23 bytes";
+        return snprintf(msg, size, "type: expected a type name of 1 to %d bytes",
+                        ICTUS_TYPE_MAX - 1), msg;
     if (fixed && (!isfinite(b->cstart_s) || !isfinite(b->cend_s) || !(b->cend_s > b->cstart_s)))
         return "corrected_start_s, corrected_end_s: expected both, end after start";
     if (b->event ? named : !(b->recording && b->animal))
@@ -361,7 +362,8 @@ static const char *parse_body(json_t *root, review_body *b, char *msg, size_t si
         (!b->channel || isnan(b->start_s) || isnan(b->end_s) || !(b->end_s > b->start_s)))
         return "channel, start_s, end_s: expected a channel and end_s > start_s";
     if (b->channel && (!*b->channel || strlen(b->channel) >= ICTUS_LABEL_MAX))
-        return "channel: expected a label of 1 to 31 bytes";
+        return snprintf(msg, size, "channel: expected a label of 1 to %d bytes",
+                        ICTUS_LABEL_MAX - 1), msg;
     if (b->added && fixed)
         return "an added event takes its edges as start_s and end_s";
     if (!b->added && b->event && (b->channel || !isnan(b->start_s) || !isnan(b->end_s)))

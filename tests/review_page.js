@@ -4,8 +4,8 @@
 //   KEYS: the keys pressed in order, e.g. "cjr" (each waits for the page's request to end).
 // Prints, one per line: the counts text after loading, after each key the selected row's
 // index, and at the end the counts text, then "texts-only" when no element ever got HTML,
-// then the event view of the last selected event: "signal RECORDING ANIMAL T0 T1 WIDTH" (the
-// last /api/signal request) and "drawn LABELS|... traces N edges X0,X1" (the canvas calls:
+// then the event view of the last selected event: "signal EVENT T0 T1 WIDTH" (the last
+// /api/signal request: the event's handle, the window, the columns) and "drawn LABELS|... traces N edges X0,X1" (the canvas calls:
 // labels written, vertical trace segments, the x of the two edge lines).
 "use strict";
 const fs = require("fs");
@@ -21,6 +21,7 @@ function element(tag) {
     replaceChildren() { this.children = []; },
     addEventListener(type, fn) { this.listeners[type] = fn; },
     scrollIntoView() {}, blur() {},
+    getBoundingClientRect() { return { left: 0, top: 0, width: this.width, height: this.height }; },
   };
   Object.defineProperty(el, "innerHTML", { set() { htmlUsed = true; } });
   return el;
@@ -33,6 +34,7 @@ function context2d() {
   return {
     strokeStyle: "", fillStyle: "", font: "", textBaseline: "",
     clearRect() { drawn.texts = []; drawn.lines = []; },
+    fillRect() {},
     fillText(text) { drawn.texts.push(text); },
     beginPath() { path = []; },
     moveTo(x, y) { path.push({ x0: x, y0: y }); },
@@ -45,7 +47,7 @@ const document = {
   listeners: {},
   getElementById(id) {
     if (!byId[id]) {
-      byId[id] = element(id.startsWith("f-") || id === "racine" ? "select" : "input");
+      byId[id] = element(id.startsWith("f-") && !/^f-(min|max)$/.test(id) ? "select" : "input");
       if (byId[id].tagName === "SELECT") byId[id].options.push(element("option"));
     }
     return byId[id];
@@ -53,7 +55,6 @@ const document = {
   createElement: element,
   addEventListener(type, fn) { this.listeners[type] = fn; },
 };
-document.getElementById("racine").value = "-1";
 document.getElementById("context").value = "30";
 const canvas = document.getElementById("signal");
 Object.assign(canvas, { width: 1070, height: 360, clientWidth: 0, getContext: context2d });
@@ -62,6 +63,7 @@ document.getElementById("f-sort").value = "score";
 const store = {};
 const sandbox = {
   document, location: { search: "?token=" + token },
+  window: { addEventListener() {} }, prompt: () => null, confirm: () => false,
   localStorage: { getItem: (k) => store[k] || null, setItem: (k, v) => { store[k] = v; } },
   URLSearchParams, fetch: (path, opts) => fetch(base + path, opts), console,
 };
@@ -89,8 +91,7 @@ const selected = () => byId.rows.children.findIndex((tr) => tr.className.startsW
   if (byId.status.textContent) console.log("status: " + byId.status.textContent);
   if (!htmlUsed) console.log("texts-only");
   const q = new URLSearchParams(lastSignal.slice(lastSignal.indexOf("?")));
-  console.log(["signal", q.get("recording"), q.get("animal"), q.get("t0_s"), q.get("t1_s"),
-               q.get("width")].join(" "));
+  console.log(["signal", q.get("event"), q.get("t0_s"), q.get("t1_s"), q.get("width")].join(" "));
   const edges = drawn.lines.filter((l) => l.colour === "#d00000" && l.x0 === l.x1);
   const traces = drawn.lines.filter((l) => l.colour === "#222222" && l.x0 === l.x1 && l.y0 < canvas.height - 20);
   const scale = (t) => t.startsWith("\u00b1");

@@ -139,9 +139,15 @@ diff "$W/csv.txt" "$W/api.txt"
 ok "the listed events are those of out/events.csv (recording, animal, channel, edges, start, type)"
 eq "lowest score first" "$(jq "[e['score'] for e in d['events']] == sorted(e['score'] for e in d['events'])")" True
 eq "every event unreviewed" "$(jq "set((e['verdict'], e['racine']) for e in d['events'])")" "{('', -1)}"
-eq "animals and types for the filters" "$(jq "d['animals'], d['types']")" "['M01'] ['hpd']"
-jq "'\n'.join('%s %.3f %.3f %s' % (e['recording'], e['start_s'], e['end_s'], e['channel'])
-    for e in d['events'])" >"$W/queue"
+eq "animals and types for the filters (the preset's types too)" "$(jq "d['animals'], d['types']")" \
+    "['M01'] ['convulsive', 'hpd']"
+eq "days and periods for the filters (no dosing.csv: no period)" "$(jq "d['days'], d['periods']")" \
+    "['2026-01-05'] []"
+eq "every entry a detected event with a handle" \
+    "$(jq "set((e['kind'], len(e['id'])) for e in d['events']), len(set(e['id'] for e in d['events']))")" \
+    "{('detected', 16)} $n_csv"
+jq "'\n'.join('%s %.3f %.3f %s %s' % (e['recording'], e['start_s'], e['end_s'], e['channel'],
+    e['id']) for e in d['events'])" >"$W/queue"
 scores=$(jq "' '.join(repr(e['score']) for e in d['events'])")
 code "/api/events?sort=time" "${H[@]}" >/dev/null
 eq "sort=time: earliest first" "$(jq "[e['start'] for e in d['events']] == sorted(e['start'] for e in d['events'])")" True
@@ -165,7 +171,7 @@ eq "sort=size" "$(code "/api/events?sort=size" "${H[@]}")" 400
 eq "the 400 says why" "$(jq "d['error']")" "sort: expected score or time"
 
 # --- The signal around an event (test_review_signal.c checks the columns) ----------
-read -r rec1 start1 end1 ch1 <<<"$(sed -n 1p "$W/queue")"
+read -r rec1 start1 end1 ch1 _ <<<"$(sed -n 1p "$W/queue")"
 sig="/api/signal?recording=$rec1&animal=M01&t0_s=$(python3 -c "print($start1 - 30)")&t1_s=$(python3 -c "print($end1 + 30)")&width=800"
 eq "GET /api/signal without token" "$(code "$sig")" 403
 eq "GET /api/signal of the first event, +-30 s" "$(code "$sig" "${H[@]}")" 200
@@ -181,13 +187,13 @@ eq "POST /api/signal" "$(code "$sig" "${H[@]}" -d x)" 405
 # review N VERDICT [EXTRA JSON]: decide the queue's Nth event (lowest score first).
 review() {
     local rec start end ch
-    read -r rec start end ch <<<"$(sed -n "$1p" "$W/queue")"
+    read -r rec start end ch _ <<<"$(sed -n "$1p" "$W/queue")"
     code /api/review "${H[@]}" -H "Content-Type: application/json" -d "{\"recording\": \"$rec\",
         \"animal\": \"M01\", \"channel\": \"$ch\", \"start_s\": $start, \"end_s\": $end,
         \"verdict\": \"$2\", \"reviewer\": \"tech\"${3:-}}"
 }
 eq "confirm the 1st" "$(review 1 seizure)" 200
-eq "the answer" "$(jq "d")" "{'ok': True}"
+eq "the answer: ok and the event's handle" "$(jq "d['ok'], d['id']")" "True $(sed -n 1p "$W/queue" | cut -d' ' -f5)"
 eq "confirm the 2nd, Racine 4" "$(review 2 seizure ', "racine": 4')" 200
 eq "reject the 3rd" "$(review 3 not_seizure ', "note": "chewing <b>\"x\"</b> \\"')" 200
 eq "unsure on the 4th, type corrected" \
@@ -200,18 +206,42 @@ eq "the Racine stage" "$(q "SELECT racine FROM reviews WHERE racine IS NOT NULL"
 eq "the reviewer" "$(q "SELECT DISTINCT reviewer FROM reviews")" tech
 eq "a note with markup and quotes, verbatim" "$(q "SELECT note FROM reviews WHERE verdict = 'not_seizure'")" \
     'chewing <b>"x"</b> \'
-eq "the corrected type heads the note" "$(q "SELECT note FROM reviews WHERE verdict = 'unsure'")" \
-    "type=convulsive; looked clonic"
+eq "the corrected type in its column, the note as written" \
+    "$(q "SELECT type, note FROM reviews WHERE verdict = 'unsure'")" "convulsive|looked clonic"
 code /api/events "${H[@]}" >/dev/null
 eq "after the decisions: total, unreviewed" "$(jq "d['total'], d['unreviewed']")" "$n_csv $((n_csv - 4))"
-eq "the note's event" "$(jq "d['events'][2]['verdict']")" not_seizure
+eq "the note's event" "$(jq "d['events'][2]['verdict'], d['events'][2]['note']")" \
+    'not_seizure chewing <b>"x"</b> \'
+eq "the corrected type listed" "$(jq "d['events'][3]['type'], d['events'][3]['ctype']")" "hpd convulsive"
+code "/api/events?type=convulsive" "${H[@]}" >/dev/null
+eq "type=convulsive: the type as it counts" "$(jq "d['total']")" 1
 code "/api/events?reviewed=no" "${H[@]}" >/dev/null
 eq "reviewed=no" "$(jq "d['total']")" $((n_csv - 4))
 code "/api/events?reviewed=yes" "${H[@]}" >/dev/null
 eq "reviewed=yes" "$(jq "d['total'], d['unreviewed']")" "4 0"
-eq "a changed decision replaces the earlier one (reject the 4th)" "$(review 4 not_seizure)" 200
-eq "... still 4 reviews" "$(q "SELECT count(*) FROM reviews")" 4
-eq "... the 4th now rejected" "$(q "SELECT count(*) FROM reviews WHERE verdict = 'not_seizure'")" 2
+id4=$(sed -n 4p "$W/queue" | cut -d' ' -f5)
+decide() { # ID VERDICT [EXTRA JSON]: a decision by the event's handle
+    code /api/review "${H[@]}" -d "{\"event\": \"$1\", \"verdict\": \"$2\", \"reviewer\": \"tech\"${3:-}}"
+}
+eq "a changed decision, by handle, with corrected edges (reject the 4th)" \
+    "$(decide "$id4" not_seizure ', "corrected_start_s": 1.5, "corrected_end_s": 9.25')" 200
+eq "... kept beside the earlier one (5 rows)" "$(q "SELECT count(*) FROM reviews")" 5
+eq "... the corrected edges in µs" \
+    "$(q "SELECT fixed_start_us, fixed_end_us FROM reviews WHERE fixed_start_us IS NOT NULL")" \
+    "1500000|9250000"
+code "/api/events?reviewed=yes" "${H[@]}" >/dev/null
+eq "... the 4th now rejected, with its edges" \
+    "$(jq "[(e['verdict'], e['cstart_s'], e['cend_s'], e['duration_s']) for e in d['events'] if e['id'] == '$id4']")" \
+    "[('not_seizure', 1.5, 9.25, 7.75)]"
+eq "GET /api/history of the 4th" "$(code "/api/history?event=$id4" "${H[@]}")" 200
+eq "... both decisions, newest first" \
+    "$(jq "[(h['verdict'], h['type'], h['corrected_start_s'], h['reviewer'], h['note']) for h in d['history']]")" \
+    "[('not_seizure', '', 1.5, 'tech', ''), ('unsure', 'convulsive', None, 'tech', 'looked clonic')]"
+eq "... each with its time (UTC)" "$(jq "all(h['time'].endswith('Z') for h in d['history'])")" True
+eq "history without an event" "$(code /api/history "${H[@]}")" 400
+eq "history of an unknown handle" "$(code "/api/history?event=0123456789abcdef" "${H[@]}")" 404
+eq "history of a path" "$(code "/api/history?event=../../etc/passwd" "${H[@]}")" 404
+eq "POST /api/history" "$(code /api/history "${H[@]}" -d x)" 405
 
 # --- Hostile requests -------------------------------------------------------------
 eq "bad JSON" "$(code /api/review "${H[@]}" -d '{"recording": ')" 400
@@ -231,6 +261,26 @@ eq "a string where a number goes" \
 eq "an event not stored" \
     "$(code /api/review "${H[@]}" -d '{"recording": "../study.ini", "animal": "M01",
         "channel": "HPC", "start_s": 1, "end_s": 2, "verdict": "seizure"}')" 404
+eq "a handle and a recording both" "$(code /api/review "${H[@]}" -d "{\"event\": \"$id4\",
+    \"recording\": \"$rec1\", \"animal\": \"M01\", \"verdict\": \"seizure\"}")" 400
+eq "a handle and edges both" "$(decide "$id4" seizure ', "start_s": 1, "end_s": 2')" 400
+eq "an unknown handle" "$(decide 0123456789abcdef seizure)" 404
+eq "a path for a handle" "$(decide ../../etc/passwd seizure)" 404
+eq "a handle of the wrong type" "$(code /api/review "${H[@]}" -d '{"event": 5, "verdict": "seizure"}')" 400
+eq "one corrected edge only" "$(decide "$id4" seizure ', "corrected_start_s": 1')" 400
+eq "corrected edges reversed" "$(decide "$id4" seizure ', "corrected_start_s": 9, "corrected_end_s": 1')" 400
+eq "corrected edges not numbers" "$(decide "$id4" seizure ', "corrected_start_s": "a", "corrected_end_s": 1')" 400
+eq "added without a channel" "$(decide "$id4" seizure ', "added": true, "start_s": 1, "end_s": 2')" 400
+eq "added with corrected edges" "$(decide "$id4" seizure ', "added": true, "channel": "HPC",
+    "start_s": 1, "end_s": 2, "corrected_start_s": 1, "corrected_end_s": 2')" 400
+eq "added: not a boolean" "$(decide "$id4" seizure ', "added": "yes", "channel": "HPC", "start_s": 1, "end_s": 2')" 400
+eq "added to a recording the store does not hold" "$(code /api/review "${H[@]}" -d '{"added": true,
+    "recording": "../../etc/passwd", "animal": "M01", "channel": "HPC", "start_s": 1, "end_s": 2,
+    "verdict": "seizure"}')" 404
+eq "added with a channel label too long" "$(decide "$id4" seizure ', "added": true,
+    "channel": "'"$(printf 'a%.0s' $(seq 64))"'", "start_s": 1, "end_s": 2')" 400
+eq "a verdict of another JSON type" "$(decide "$id4" seizure ', "verdict": 1')" 400
+eq "nesting" "$(code /api/review "${H[@]}" -d "$(printf '%.0s[' $(seq 5000))")" 400
 head -c 70000 /dev/zero | tr '\0' ' ' >"$W/big"
 eq "a 70 kB body" "$(code /api/review "${H[@]}" --data-binary @"$W/big")" 413
 eq "a 70 kB body, chunked (no length announced)" \
@@ -253,12 +303,12 @@ printf 'NOT HTTP AT ALL\r\n\r\n' >&3
 exec 3>&-
 eq "the server still answers" "$(code /api/events "${H[@]}")" 200
 eq "with every event" "$(jq "d['total']")" "$n_csv"
-eq "no decision was stored by the bad requests" "$(q "SELECT count(*) FROM reviews")" 4
+eq "no decision was stored by the bad requests" "$(q "SELECT count(*) FROM reviews")" 5
 
 # --- `ictus run` while served, then the analysis ------------------------------------
 "$ICTUS" run "$S" --settle 0 >/dev/null 2>&1
 eq "ictus run while the study is served: exit" "$?" 0
-eq "the reviews kept" "$(q "SELECT count(*) FROM reviews")" 4
+eq "the reviews kept" "$(q "SELECT count(*) FROM reviews")" 5
 eq "the database is sound" "$(q "PRAGMA integrity_check")" ok
 
 "$ICTUS" analyze "$S" >"$W/an" 2>&1
@@ -281,16 +331,21 @@ eq "the page: counts, the row selected after each key, counts, no HTML from data
     "$(tr '\n' ' ' <"$W/keys")" \
     "$n_csv events, 1 left to review 0 1 2 3 4 4 3 4 $n_csv events, 0 left to review texts-only $(
     sed -n 12,13p "$W/keys" | tr '\n' ' ')"
-read -r rec5 start5 end5 ch5 <<<"$(sed -n 5p "$W/queue")"
-eq "the event view fetched the selected (5th) event +-30 s, 1000 columns (the canvas less labels)" \
-    "$(sed -n 12p "$W/keys" | python3 -c "import sys; w = sys.stdin.read().split(); print(w[1], w[2],
-        abs(float(w[3]) - ($start5 - 30)) < 1e-6, abs(float(w[4]) - ($end5 + 30)) < 1e-6, w[5])")" \
-    "$rec5 M01 True True 1000"
+read -r rec5 start5 end5 ch5 _ <<<"$(sed -n 5p "$W/queue")"
+id5=$(sed -n 5p "$W/queue" | cut -d' ' -f5)
+eq "the event view fetched the selected (5th) event by its handle +-30 s, 1000 columns (the canvas less labels)" \
+    "$(sed -n 12p "$W/keys" | python3 -c "import sys; w = sys.stdin.read().split(); print(w[1],
+        abs(float(w[2]) - ($start5 - 30)) < 1e-6, abs(float(w[3]) - ($end5 + 30)) < 1e-6, w[4])")" \
+    "$id5 True True 1000"
 read -r _ labels _ traces _ edges _ scales <<<"$(sed -n 13p "$W/keys")"
 code "${sig/recording=$rec1/recording=$rec5}" "${H[@]}" >/dev/null
 eq "the canvas holds each channel's label" "$labels" "$(jq "'|'.join(c['label'] for c in d['channels'])")"
-read -r _ _ _ t0_5 t1_5 w5 <<<"$(sed -n 12p "$W/keys")"
+read -r _ _ t0_5 t1_5 w5 <<<"$(sed -n 12p "$W/keys")"
+code "/api/signal?event=$id5&t0_s=$t0_5&t1_s=$t1_5&width=$w5" "${H[@]}" >/dev/null
+cp "$W/body" "$W/by-handle"
 code "/api/signal?recording=$rec5&animal=M01&t0_s=$t0_5&t1_s=$t1_5&width=$w5" "${H[@]}" >/dev/null
+cmp -s "$W/body" "$W/by-handle"
+ok "the signal by handle is the signal by recording and animal"
 eq "... and its scale: half a row in µV (gain 1), to 3 digits" "$scales" "$(jq "'|'.join(
     '\u00b1%g_\u00b5V' % float('%.3g' % ((max(v for v in c['max'] if v is not None) -
                                           min(v for v in c['min'] if v is not None)) / 2))
@@ -303,7 +358,125 @@ eq "u stored the last event as unsure, r the 4th as rejected, by the page's revi
     "$(q "SELECT verdict, reviewer FROM reviews WHERE reviewer = 'page' ORDER BY verdict")" \
     "not_seizure|page
 unsure|page"
-eq "reviews in all" "$(q "SELECT count(*) FROM reviews")" 5
+eq "reviews in all" "$(q "SELECT count(*) FROM reviews")" 7
+
+# --- Added events -----------------------------------------------------------------
+# (study.ini has [analysis] events = confirmed now: 2 confirmed events counted.)
+eq "add a missed seizure (by recording and animal)" "$(code /api/review "${H[@]}" -d "{\"added\": true,
+    \"recording\": \"$rec1\", \"animal\": \"M01\", \"channel\": \"CTX\", \"start_s\": 100,
+    \"end_s\": 130.5, \"verdict\": \"seizure\", \"type\": \"hpd\", \"reviewer\": \"tech\"}")" 200
+added_id=$(jq "d['id']")
+code /api/events "${H[@]}" >/dev/null
+eq "listed as added, without a score" \
+    "$(jq "[(e['kind'], e['channel'], e['start_s'], e['end_s'], e['score'], e['verdict']) for e in d['events'] if e['id'] == '$added_id']")" \
+    "[('added', 'CTX', 100.0, 130.5, None, 'seizure')]"
+eq "... counted" "$(jq "d['total'], d['added'], d['unreviewed']")" "$((n_csv + 1)) 1 0"
+eq "stored as added" "$(q "SELECT added, channel, start_us, end_us, type FROM reviews WHERE added = 1")" \
+    "1|CTX|100000000|130500000|hpd"
+"$ICTUS" analyze "$S" >"$W/an" 2>&1
+eq "analyze counts it (events = confirmed)" "$(grep -o '[0-9]* seizures of' "$W/an")" "3 seizures of"
+eq "reject the added event, by its handle" "$(decide "$added_id" not_seizure)" 200
+eq "... still one added entry, now rejected" \
+    "$(code /api/events "${H[@]}" >/dev/null; jq "[(e['kind'], e['verdict'], e['type']) for e in d['events'] if e['kind'] == 'added']")" \
+    "[('added', 'not_seizure', 'hpd')]"
+"$ICTUS" analyze "$S" >"$W/an" 2>&1
+eq "analyze no longer counts it" "$(grep -o '[0-9]* seizures of' "$W/an")" "2 seizures of"
+
+# --- Reviewed, not re-detected --------------------------------------------------------
+# A detector that keeps no event (min_duration_s 3600 s): every reviewed event's decision stays,
+# listed as "not re-detected"; the old detector back, each finds its event again.
+n_reviewed=$(code "/api/events?reviewed=yes" "${H[@]}" >/dev/null; jq "d['total'] - d['added']")
+cp "$S/study.ini" "$W/study.ini"
+printf '[detector]\nmin_duration_s = 3600\n' >>"$S/study.ini"
+"$ICTUS" run "$S" --settle 0 >/dev/null 2>&1
+eq "a re-run that finds no event: exit" "$?" 0
+code /api/events "${H[@]}" >/dev/null
+eq "the reviewed events listed as not re-detected, the added one kept" \
+    "$(jq "d['total'], d['orphans'], d['added'], sorted(set(e['kind'] for e in d['events']))")" \
+    "$((n_reviewed + 1)) $n_reviewed 1 ['added', 'orphan']"
+orphan_id=$(jq "[e['id'] for e in d['events'] if e['kind'] == 'orphan'][0]")
+eq "a decision on a not re-detected entry" "$(decide "$orphan_id" unsure)" 200
+eq "... its history has it" "$(code "/api/history?event=$orphan_id" "${H[@]}" >/dev/null; jq "d['history'][0]['verdict']")" unsure
+cp "$W/study.ini" "$S/study.ini"
+"$ICTUS" run "$S" --settle 0 >/dev/null 2>&1
+code /api/events "${H[@]}" >/dev/null
+eq "re-detected: every event back, the decisions with them" "$(jq "d['total'], d['orphans'], d['total'] - d['unreviewed']")" \
+    "$((n_csv + 1)) 0 $((n_reviewed + 1))"
+
+# --- Blinded review ----------------------------------------------------------------
+eq "GET /api/events?blind=ann" "$(code "/api/events?blind=ann" "${H[@]}")" 200
+cp "$W/body" "$W/blind1"
+grep -Eq "M01|recordings/|\.edf|2026-01-05" "$W/blind1"
+eq "blinded: no animal ID, recording or date in the answer" "$?" 1
+eq "... pseudonyms, no recording, start, day or period" \
+    "$(jq "sorted(set(e['animal'] for e in d['events']))[0][:2], len(d['animals']),
+    [k for k in ('recording', 'start', 'day', 'period') if any(k in e for e in d['events'])]")" "A- 1 []"
+eq "... every detected event (the added one is another reviewer's), none decided by ann" \
+    "$(jq "d['total'], d['unreviewed'], d['added']")" "$n_csv $n_csv 0"
+ann=$(jq "d['animals'][0]")
+blind_order=$(jq "' '.join(e['id'] for e in d['events'])")
+code "/api/events?blind=ann" "${H[@]}" >/dev/null
+eq "... the same pseudonym and order each time" "$(jq "d['animals'][0], ' '.join(e['id'] for e in d['events'])")" \
+    "$ann $blind_order"
+code "/api/events" "${H[@]}" >/dev/null
+[ "$blind_order" != "$(jq "' '.join(e['id'] for e in d['events'][:-1])")" ]
+ok "... shuffled (not the score order)"
+code "/api/events?blind=bob" "${H[@]}" >/dev/null
+[ "$(jq "d['animals'][0]")" != "$ann" ] && [ "$(jq "' '.join(e['id'] for e in d['events'])")" != "$blind_order" ]
+ok "another reviewer: another pseudonym and order"
+code "/api/events?blind=ann&animal=$ann" "${H[@]}" >/dev/null
+eq "... the animal filter takes the pseudonym" "$(jq "d['total']")" "$n_csv"
+bid=$(echo "$blind_order" | cut -d' ' -f1)
+read -r _ bstart _ <<<"$(code /api/events "${H[@]}" >/dev/null; jq "[(e['id'], e['start_s']) for e in d['events'] if e['id'] == '$bid'][0]" | tr -d "(),'")"
+eq "the blinded signal, by handle" "$(code "/api/signal?event=$bid&blind=ann&t0_s=$bstart&t1_s=$(python3 -c "print($bstart + 20)")&width=100" "${H[@]}")" 200
+grep -Eq "M01|recordings/|\.edf|2026-01-05" "$W/body"
+eq "... names nothing either (no start)" "$?" 1
+eq "... holds the channels" "$(jq "len(d['channels']), 'start' in d")" "2 False"
+eq "a decision by handle, by ann" "$(code /api/review "${H[@]}" -d "{\"event\": \"$bid\", \"verdict\": \"seizure\", \"reviewer\": \"ann\"}")" 200
+grep -q "M01\|recordings/" "$W/body"
+eq "... its answer names nothing" "$?" 1
+code "/api/events?blind=ann" "${H[@]}" >/dev/null
+eq "ann sees her decision" "$(jq "[e['verdict'] for e in d['events'] if e['id'] == '$bid']")" "['seizure']"
+code "/api/events?blind=bob" "${H[@]}" >/dev/null
+eq "bob does not" "$(jq "[e['verdict'] for e in d['events'] if e['id'] == '$bid']")" "['']"
+code "/api/history?event=$bid&blind=ann" "${H[@]}" >/dev/null
+eq "ann's blinded history: her decision only" "$(jq "[h['reviewer'] for h in d['history']]")" "['ann']"
+grep -Eq "M01|recordings/|\.edf" "$W/body"
+eq "... naming nothing" "$?" 1
+eq "no unblinding logged yet" "$(q "SELECT count(*) FROM review_audit")" 0
+eq "POST /api/unblind ann" "$(code /api/unblind "${H[@]}" -d '{"reviewer": "ann"}')" 200
+eq "... the mapping" "$(jq "d['reviewer'], [(m['pseudonym'], m['animal']) for m in d['animals']]")" \
+    "ann [('$ann', 'M01')]"
+eq "... logged in the audit log" "$(q "SELECT reviewer, action FROM review_audit")" "ann|unblind"
+eq "unblind: no reviewer" "$(code /api/unblind "${H[@]}" -d '{}')" 400
+eq "unblind: an empty name" "$(code /api/unblind "${H[@]}" -d '{"reviewer": ""}')" 400
+eq "unblind: an unknown field" "$(code /api/unblind "${H[@]}" -d '{"reviewer": "ann", "all": true}')" 400
+eq "unblind: bad JSON" "$(code /api/unblind "${H[@]}" -d '{"reviewer": ')" 400
+eq "unblind: GET" "$(code "/api/unblind?reviewer=ann" "${H[@]}")" 405
+eq "unblind without the token" "$(code /api/unblind -d '{"reviewer": "ann"}')" 403
+eq "unblind: a 70 kB body" "$(code /api/unblind "${H[@]}" --data-binary @"$W/big")" 413
+eq "... none of them logged" "$(q "SELECT count(*) FROM review_audit")" 1
+
+# --- Two reviewers --------------------------------------------------------------------
+# ann: seizure on the blinded event (above) and on another; bob: seizure, then not_seizure.
+bid2=$(echo "$blind_order" | cut -d' ' -f2)
+for d in "$bid2 seizure ann" "$bid seizure bob" "$bid2 not_seizure bob"; do
+    read -r e v r <<<"$d"
+    code /api/review "${H[@]}" -d "{\"event\": \"$e\", \"verdict\": \"$v\", \"reviewer\": \"$r\"}" >/dev/null
+done
+eq "GET /api/agreement?a=ann&b=bob" "$(code "/api/agreement?a=ann&b=bob" "${H[@]}")" 200
+eq "... all: 2 events, 50 % agreement, kappa 0 (ann said seizure to both)" \
+    "$(jq "[(t['type'], t['n'], t['agreement'], t['kappa']) for t in d['types']][0]")" "('all', 2, 0.5, 0.0)"
+eq "... the disagreement to adjudicate, by handle" \
+    "$(jq "[(x['id'], x['a'], x['b']) for x in d['disagreements']]")" "[('$bid2', 'seizure', 'not_seizure')]"
+eq "agreement without b" "$(code "/api/agreement?a=ann" "${H[@]}")" 400
+eq "agreement of one reviewer with herself" "$(code "/api/agreement?a=ann&b=ann" "${H[@]}")" 400
+eq "agreement: POST" "$(code "/api/agreement?a=ann&b=bob" "${H[@]}" -d x)" 405
+eq "an adjudicating decision is a newer decision" "$(decide "$bid2" not_seizure)" 200
+code "/api/events" "${H[@]}" >/dev/null
+eq "... the event's current verdict" "$(jq "[(e['verdict'], e['reviewer']) for e in d['events'] if e['id'] == '$bid2']")" \
+    "[('not_seizure', 'tech')]"
+eq "the server still answers, the database sound" "$(code /api/events "${H[@]}") $(q "PRAGMA integrity_check")" "200 ok"
 
 # --- Stop -------------------------------------------------------------------------
 kill -TERM "$pid"
