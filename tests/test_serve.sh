@@ -17,12 +17,15 @@
 #     width asked for, the event's channel among the labels; token required,
 #     400 for a width over 4000, 404 for a path the store does not hold,
 #     405 for POST (test_review_signal.c checks the values);
-#   - POST /api/review stores verdict, Racine stage, reviewer and note (the
-#     corrected type at the note's head) in ictus.db, strings verbatim;
-#   - hostile requests: bad JSON 400 with a JSON error, missing or bad fields
-#     400, an event not stored 404, an oversized body 413, a wrong method
-#     405, traversal-style and file paths 404, a client that disconnects
-#     mid-body; the server answers normally after all of them;
+#   - POST /api/review appends decisions (verdict, Racine stage, reviewer, note verbatim, the
+#     corrected type in its column, corrected edges in µs), named in full or by the event's
+#     handle; a changed decision keeps the earlier one, and GET /api/history lists both,
+#     newest first; the list shows the current decision and filters by the type as it counts;
+#   - hostile requests: bad JSON 400 with a JSON error, missing, unknown or mistyped fields,
+#     a handle and a recording both, one corrected edge, reversed edges, too deep nesting, a
+#     label too long: 400; an event not stored, an unknown handle, a path as a handle: 404; an
+#     oversized body 413, a wrong method 405, traversal-style and file paths 404, a client
+#     that disconnects mid-body; the server answers normally after all of them;
 #   - the page's own script, run by node against the server with a stand-in
 #     DOM: it lists the queue with its counts, j/k move, u and r store their
 #     verdicts with the reviewer's name and move on, no data goes in as HTML;
@@ -32,6 +35,18 @@
 #   - `ictus run` works on the study while it is served, the reviews kept;
 #   - `ictus analyze` with [analysis] events = confirmed counts exactly the
 #     confirmed events; with the default, all but the rejected one;
+#   - an added event (a missed seizure) is listed as added, without a score, and counted
+#     by `ictus analyze` until it is rejected;
+#   - a re-run that no longer finds the reviewed events lists their decisions as "not
+#     re-detected" (they can still be decided); a re-run that finds them again brings
+#     every decision back with its event;
+#   - blinded (blind=REVIEWER): pseudonyms, no animal ID, recording path or date in the
+#     list, the signal (by handle) or the history; the same pseudonym and shuffled order
+#     each time, another for another reviewer; the reviewer's own decisions only;
+#     POST /api/unblind answers the mapping and is logged in the audit log (bad bodies are
+#     refused and not logged);
+#   - two reviewers: GET /api/agreement gives percent agreement and Cohen's kappa per type
+#     and the disagreements by handle; an adjudicating decision is a newer decision;
 #   - SIGTERM stops the server with exit 0 and nothing on stderr (ASan: no
 #     leak from the server's threads).
 # Needs: $ICTUS, curl, sqlite3, python3 (JSON), node (the page's script).
