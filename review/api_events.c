@@ -242,8 +242,7 @@ static int list_json(const ictus_review_queue *q, const ictus_review_filter *f,
     listed *ls = ictus_xcalloc(q->n ? q->n : 1, sizeof *ls);
     json_t *animals = json_object(), *types = json_object(), *days = json_object(),
            *periods = json_object();
-    if (!f->blind)
-        add_preset_types(study, types);
+    add_preset_types(study, types);
     size_t n = 0;
     for (size_t i = 0; i < q->n; i++) {
         listed l;

@@ -19,6 +19,9 @@
 #   - the filter "unreviewed" hides the reviewed events;
 #   - blinded: the rows show pseudonyms and no recording, and no answer the page receives
 #     names an animal, a recording or its date;
+#   - unblinding from the page shows the mapping and is logged in the audit log;
+#   - a second reviewer decides two events; the agreement panel shows percent agreement and
+#     Cohen's kappa (all, per type) and lists the disagreement, whose click selects its event;
 #   - no console error and no page error in the whole session (Chromium's own
 #     token-less request for /favicon.ico gets an empty 204);
 #   - a screenshot of the event view (corrected edge, added event): a non-empty PNG, kept as
@@ -78,7 +81,7 @@ url=${line#ictus serve: }
 ok "the URL line: '$line'"
 
 CHROMIUM=$chromium node "$here/browser/review.test.js" "$url" "$shot" >"$W/seen" 2>&1
-ok "the browser session ran: $(tail -n 3 "$W/seen")"
+eq "the browser session ran to its end: exit (the last lines: $(tail -n 3 "$W/seen" | tr '\n' ' '))" "$?" 0
 seen() { sed -n "s/^$1: //p" "$W/seen"; }
 eq "rows in the queue" "$(seen rows)" "$n_csv"
 eq "lowest score first" "$(seen "lowest score first")" true
@@ -111,12 +114,20 @@ eq "blinded: no recording" "$(seen "blind recordings")" "(blind)"
 ok "blinded: the answers were looked at ($(seen "blind answers"))"
 eq "blinded: no answer names an animal, a recording or its date" \
     "$(seen "blind answers name an animal or recording")" false
+eq "unblinded from the page: the mapping shown" "$(seen unblinded)" "A-x = M01, A-x = M02"
+eq "a second reviewer: agreement with the first, all and per type (n, %, kappa)" "$(seen agreement)" \
+    "all 2 50.0 % 0.000 | hpd 2 50.0 % 0.000"
+eq "... one disagreement listed" "$(seen disagreements)" 1
+eq "... a click on it selects its event (the 2nd)" "$(seen "adjudicate: jumped to row")" 1
 eq "no console or page error (the browser's own /favicon.ico request included)" "$(seen errors)" 0
 seen error
 
 q() { sqlite3 "$S/ictus.db" "$1"; }
-eq "decisions stored (history rows)" "$(q "SELECT count(*) FROM reviews")" 6
-eq "by the reviewer typed in" "$(q "SELECT DISTINCT reviewer FROM reviews")" browser
+eq "decisions stored (history rows)" "$(q "SELECT count(*) FROM reviews")" 8
+eq "by the reviewers typed in" "$(q "SELECT reviewer, count(*) FROM reviews GROUP BY reviewer")" \
+    "browser|6
+second|2"
+eq "the unblinding logged" "$(q "SELECT reviewer, action FROM review_audit")" "browser|unblind"
 # The queue's 1st, 2nd, 4th and 5th events by score with their decisions, from the server's
 # list, against the newest decision of each in ictus.db.
 tok=${url#*token=}
@@ -130,11 +141,11 @@ for i, v in ((0, 'seizure|5|convulsive'), (1, 'not_seizure|-1|'), (3, 'unsure|-1
     print('%s|%s|%d|%s' % (e['animal'], e['channel'], round(e['start_s'] * 1e6), v))" | sort >"$W/want"
 q "SELECT animal, channel, start_us, verdict, coalesce(racine, -1), type FROM reviews r
    WHERE added = 0 AND id = (SELECT max(id) FROM reviews x WHERE x.start_us = r.start_us
-   AND x.animal = r.animal)" | sort >"$W/got"
+   AND x.animal = r.animal AND x.reviewer = 'browser')" | sort >"$W/got"
 diff "$W/want" "$W/got"
 ok "the decisions are of the events the keys were pressed on"
 eq "the 1st event's history: Racine 3 then 5" \
-    "$(q "SELECT group_concat(racine, ' ') FROM (SELECT racine FROM reviews WHERE type = 'convulsive' ORDER BY id)")" "3 5"
+    "$(q "SELECT group_concat(racine, ' ') FROM (SELECT racine FROM reviews WHERE type = 'convulsive' AND reviewer = 'browser' ORDER BY id)")" "3 5"
 read -r moved_us start_kept <<<"$(q "SELECT fixed_end_us - end_us, fixed_start_us = start_us
     FROM reviews WHERE fixed_end_us IS NOT NULL" | tr '|' ' ')"
 eq "the corrected edges: the start kept" "$start_kept" 1

@@ -73,28 +73,31 @@ async function post(e, verdict) {
                    reviewer: reviewer() };
   if (d.ctype) review.type = d.ctype;
   if (d.cstart_s !== null) { review.corrected_start_s = d.cstart_s; review.corrected_end_s = d.cend_s; }
+  delete pending[e.id];
   try {
     await api("/api/review", { method: "POST", body: JSON.stringify(review),
                                headers: { "Content-Type": "application/json" } });
   } catch (err) {
+    // Not stored: what was pending is pending again.
+    pending[e.id] = Object.assign(d, pending[e.id] || {});
     setStatus("not stored: " + err.message);
     return false;
   }
-  Object.assign(e, d, { verdict: verdict });
-  delete pending[e.id];
+  Object.assign(e, d, { verdict: verdict, reviewer: review.reviewer });
   setStatus("");
   return true;
 }
 
-// A verdict key: store and move to the next event.
+// A verdict key: store, and move to the next event at once (the next key is for it, even
+// while this one's answer is on its way; the row shows the verdict when it is stored).
 async function decide(verdict) {
   const e = events[sel];
   if (!e) return;
-  if (await post(e, verdict)) {
-    if (events[sel] === e) sel = Math.min(sel + 1, events.length - 1);
-    render();
-    showDecision();
-  }
+  const stored = post(e, verdict);
+  select(sel + 1);
+  await stored;
+  render();
+  showDecision();
 }
 
 // Change some fields of the selected event's decision: stored at once when it has a verdict,

@@ -176,7 +176,7 @@ async function main() {
     say("verdicts unreviewed", [...new Set((await column(page, VERDICT_COL)).split("|"))].join(" "));
     await page.select("#f-reviewed", "");
     await waitRows(page, first.length + 1);
-    await page.waitForNetworkIdle({ timeout: STEP_MS });
+    await waitSignal(page);
 
     // Blinded: pseudonyms, no recording, and no real name in any answer.
     blindAnswers = [];
@@ -196,8 +196,47 @@ async function main() {
         /M0[12]|recordings\/|\.edf|2026-01-0/.test(seen));
     blindAnswers = null;
 
+    // Unblinding from the page: the mapping shown, the queue named again.
+    await page.click("#unblind");
+    await page.waitForFunction(() => document.querySelectorAll("#unblinded li").length === 2 &&
+                               events.length > 0 && events[0].recording, { timeout: STEP_MS });
+    say("unblinded", await page.$$eval("#unblinded li", (lis) => lis.map((li) =>
+      li.textContent.replace(/^A-[0-9a-f]{8} = /, "A-x = ")).sort().join(", ")));
+    await waitSignal(page);
+
+    // A second reviewer on the first two rows (by score): agrees on the 1st, not on the 2nd.
+    await page.$eval("#f-sort", (e) => e.value = "score");
+    await page.$eval("#reviewer", (e) => { e.value = ""; });
+    await page.type("#reviewer", "second");
+    await page.$eval("#reviewer", (e) => e.blur());
+    await page.$$eval("#rows tr", (trs) => trs[0].click());
+    await page.keyboard.press("c");
+    await waitVerdict(page, 0, "seizure (R5) as convulsive");
+    await page.keyboard.press("c");
+    await waitVerdict(page, 1, "seizure");
+    await page.type("#rev-a", "browser");
+    await page.type("#rev-b", "second");
+    await page.click("#agree");
+    await page.waitForFunction(() => document.querySelectorAll("#kappa tr").length > 0,
+                               { timeout: STEP_MS });
+    say("agreement", await page.$$eval("#kappa tr", (trs) => trs.map((tr) =>
+      Array.from(tr.cells, (td) => td.textContent).join(" ")).join(" | ")));
+    say("disagreements", await page.$$eval("#disagreements li", (lis) => lis.length));
+    await page.$$eval("#rows tr", (trs) => trs[5].click());
+    await page.$eval("#disagreements li", (li) => li.click());
+    await page.waitForFunction(() => sel === 1, { timeout: STEP_MS });
+    say("adjudicate: jumped to row", await selected(page));
+
     say("errors", errors.length);
     for (const e of errors) say("error", e);
+  } catch (err) {
+    // Where it stopped: the page's state, for the log.
+    const page = (await browser.pages()).pop();
+    if (page)
+      say("state at the failure", await page.evaluate(() => "selected " + sel + ", status '" +
+        document.getElementById("status").textContent + "', decisions " +
+        events.map((e) => e.verdict + "/" + e.reviewer).join(" ")).catch((e) => e.message));
+    throw err;
   } finally {
     await browser.close();
   }
