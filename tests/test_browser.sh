@@ -32,6 +32,9 @@
 # .ci/run is run), which installs both, their absence is a failure, never a skip.
 set -u
 . "$(dirname "$0")/shcheck.sh"
+# The interpreter itself, found once: a version manager's python3 is a script that costs a
+# fraction of a second per call, and this test calls it for every JSON answer.
+python3=$(python3 -c 'import sys; print(sys.executable)')
 
 chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$chromium" ] || ! command -v node >/dev/null; then
@@ -68,7 +71,7 @@ n_csv=$(($(wc -l <"$S/out/events.csv") - 1))
 ok "the study has at least 6 events (it has $n_csv)"
 
 counts() { # TYPE: animal,kind,count of periods.csv's rows of that type, sorted
-    python3 -c "
+    "$python3" -c "
 import csv
 for r in sorted(csv.DictReader(open('$S/out/periods.csv')), key=lambda r: (r['animal'], r['kind'])):
     if r['type'] == '$1': print(r['animal'], r['kind'], r['count'])"
@@ -132,7 +135,7 @@ eq "the unblinding logged" "$(q "SELECT reviewer, action FROM review_audit")" "b
 # list, against the newest decision of each in ictus.db.
 tok=${url#*token=}
 curl -s -H "X-Ictus-Token: $tok" "${url%%\?*}api/events" >"$W/events.json"
-python3 -c "
+"$python3" -c "
 import json
 d = json.load(open('$W/events.json'))
 for i, v in ((0, 'seizure|5|convulsive'), (1, 'not_seizure|-1|'), (3, 'unsure|-1|'),
@@ -149,7 +152,7 @@ eq "the 1st event's history: Racine 3 then 5" \
 read -r moved_us start_kept <<<"$(q "SELECT fixed_end_us - end_us, fixed_start_us = start_us
     FROM reviews WHERE fixed_end_us IS NOT NULL" | tr '|' ' ')"
 eq "the corrected edges: the start kept" "$start_kept" 1
-python3 -c "import sys; sys.exit(abs($moved_us / 1e6 - $(seen "edge dragged by (s)")) > 0.001)"
+"$python3" -c "import sys; sys.exit(abs($moved_us / 1e6 - $(seen "edge dragged by (s)")) > 0.001)"
 ok "the corrected edges: the end moved by the drag, the start kept"
 eq "the added event: a seizure on the second channel, 100 columns long, typed hpd" \
     "$(q "SELECT verdict, channel, type, end_us > start_us FROM reviews WHERE added = 1")" "seizure|CTX|hpd|1"
@@ -158,7 +161,7 @@ eq "the added event: a seizure on the second channel, 100 columns long, typed hp
 # expected FILTER: the count per animal and period kind the decisions give (detected: every
 # event but the rejected, with the added; confirmed: the confirmed and the added).
 expected() { # FILTER [TYPE]
-    python3 -c "
+    "$python3" -c "
 import json, collections
 d = json.load(open('$W/events.json'))
 n = collections.Counter()
@@ -172,7 +175,7 @@ for e in d['events']:
 for (a, k), c in sorted(n.items()): print(a, k, c)"
 }
 eq "before the review, periods.csv counts every detected event" "$(cat "$W/before")" \
-    "$(python3 -c "
+    "$("$python3" -c "
 import json, collections
 d = json.load(open('$W/events.json'))
 n = collections.Counter((e['animal'], e['period'].split()[0]) for e in d['events'] if e['kind'] == 'detected')

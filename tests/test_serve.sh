@@ -52,6 +52,9 @@
 # Needs: $ICTUS, curl, sqlite3, python3 (JSON), node (the page's script).
 set -u
 . "$(dirname "$0")/shcheck.sh"
+# The interpreter itself, found once: a version manager's python3 is a script that costs a
+# fraction of a second per call, and this test calls it for every JSON answer.
+python3=$(python3 -c 'import sys; print(sys.executable)')
 
 S=$W/study
 "$ICTUS" synth --model ihka-mouse --animals 1 --days 1 --hours 2 --fs 250 --seed 3 -o "$S" \
@@ -96,7 +99,7 @@ code() {
     curl -s -o "$W/body" -w '%{http_code}' --path-as-is "$@" "$base$url"
 }
 # JSON query over $W/body: jq EXPRESSION (Python, `d` is the document).
-jq() { python3 -c "import json,sys; d=json.load(open('$W/body')); print($1)"; }
+jq() { "$python3" -c "import json,sys; d=json.load(open('$W/body')); print($1)"; }
 
 "$ICTUS" serve "$S" --port "$port" >/dev/null 2>"$W/err2"
 eq "a second server on the same port: exit" "$?" 1
@@ -187,7 +190,7 @@ eq "the 400 says why" "$(jq "d['error']")" "sort: expected score or time"
 
 # --- The signal around an event (test_review_signal.c checks the columns) ----------
 read -r rec1 start1 end1 ch1 _ <<<"$(sed -n 1p "$W/queue")"
-sig="/api/signal?recording=$rec1&animal=M01&t0_s=$(python3 -c "print($start1 - 30)")&t1_s=$(python3 -c "print($end1 + 30)")&width=800"
+sig="/api/signal?recording=$rec1&animal=M01&t0_s=$("$python3" -c "print($start1 - 30)")&t1_s=$("$python3" -c "print($end1 + 30)")&width=800"
 eq "GET /api/signal without token" "$(code "$sig")" 403
 eq "GET /api/signal of the first event, +-30 s" "$(code "$sig" "${H[@]}")" 200
 eq "every channel, 800 columns each" \
@@ -349,7 +352,7 @@ eq "the page: counts, the row selected after each key, counts, no HTML from data
 read -r rec5 start5 end5 ch5 _ <<<"$(sed -n 5p "$W/queue")"
 id5=$(sed -n 5p "$W/queue" | cut -d' ' -f5)
 eq "the event view fetched the selected (5th) event by its handle +-30 s, 1000 columns (the canvas less labels)" \
-    "$(sed -n 12p "$W/keys" | python3 -c "import sys; w = sys.stdin.read().split(); print(w[1],
+    "$(sed -n 12p "$W/keys" | "$python3" -c "import sys; w = sys.stdin.read().split(); print(w[1],
         abs(float(w[2]) - ($start5 - 30)) < 1e-6, abs(float(w[3]) - ($end5 + 30)) < 1e-6, w[4])")" \
     "$id5 True True 1000"
 read -r _ labels _ traces _ edges _ scales <<<"$(sed -n 13p "$W/keys")"
@@ -368,7 +371,7 @@ eq "... and its scale: half a row in µV (gain 1), to 3 digits" "$scales" "$(jq 
 [ "$traces" -ge 1000 ]
 ok "the traces are drawn, a vertical line per column ($traces)"
 eq "the event's edges at 30 s and 30 s + its duration into the window of 1000 px after the labels" \
-    "$edges" "$(python3 -c "w = $end5 - $start5 + 60; print('%.1f,%.1f' % (70 + 30 / w * 1000, 70 + (w - 30) / w * 1000))")"
+    "$edges" "$("$python3" -c "w = $end5 - $start5 + 60; print('%.1f,%.1f' % (70 + 30 / w * 1000, 70 + (w - 30) / w * 1000))")"
 eq "u stored the last event as unsure, r the 4th as rejected, by the page's reviewer" \
     "$(q "SELECT verdict, reviewer FROM reviews WHERE reviewer = 'page' ORDER BY verdict")" \
     "not_seizure|page
@@ -443,7 +446,7 @@ code "/api/events?blind=ann&animal=$ann" "${H[@]}" >/dev/null
 eq "... the animal filter takes the pseudonym" "$(jq "d['total']")" "$n_csv"
 bid=$(echo "$blind_order" | cut -d' ' -f1)
 read -r _ bstart _ <<<"$(code /api/events "${H[@]}" >/dev/null; jq "[(e['id'], e['start_s']) for e in d['events'] if e['id'] == '$bid'][0]" | tr -d "(),'")"
-eq "the blinded signal, by handle" "$(code "/api/signal?event=$bid&blind=ann&t0_s=$bstart&t1_s=$(python3 -c "print($bstart + 20)")&width=100" "${H[@]}")" 200
+eq "the blinded signal, by handle" "$(code "/api/signal?event=$bid&blind=ann&t0_s=$bstart&t1_s=$("$python3" -c "print($bstart + 20)")&width=100" "${H[@]}")" 200
 grep -Eq "M01|recordings/|\.edf|2026-01-05" "$W/body"
 eq "... names nothing either (no start)" "$?" 1
 eq "... holds the channels" "$(jq "len(d['channels']), 'start' in d")" "2 False"
