@@ -376,7 +376,15 @@ eq "u stored the last event as unsure, r the 4th as rejected, by the page's revi
     "$(q "SELECT verdict, reviewer FROM reviews WHERE reviewer = 'page' ORDER BY verdict")" \
     "not_seizure|page
 unsure|page"
-eq "reviews in all" "$(q "SELECT count(*) FROM reviews")" 7
+# On a decided event (the 1st), t, 3 and x are each stored at once: the next type, Racine 3,
+# no Racine (each a decision of its own, the verdict kept).
+node tests/review_page.js "$W/page.js" "$base" "$tok" t3x >"$W/keys2" 2>&1
+eq "t, 3, x on the 1st event: the selection stays" "$(sed -n 2,4p "$W/keys2" | tr '\n' ' ')" "0 0 0 "
+eq "... three decisions, each stored at once" \
+    "$(q "SELECT verdict, type, coalesce(racine, '-') FROM reviews WHERE reviewer = 'page'
+          AND start_us = $("$python3" -c "print(round($start1 * 1e6))") ORDER BY id" | tr '\n' ' ')" \
+    "seizure|convulsive|- seizure|convulsive|3 seizure|convulsive|- "
+eq "reviews in all" "$(q "SELECT count(*) FROM reviews")" 10
 
 # --- Added events -----------------------------------------------------------------
 # (study.ini has [analysis] events = confirmed now: 2 confirmed events counted.)
