@@ -209,8 +209,8 @@ code "/api/events?reviewed=no" "${H[@]}" >/dev/null
 eq "reviewed=no" "$(jq "d['total']")" $((n_csv - 4))
 code "/api/events?reviewed=yes" "${H[@]}" >/dev/null
 eq "reviewed=yes" "$(jq "d['total'], d['unreviewed']")" "4 0"
-eq "a changed decision replaces the earlier one (reject the 4th)" "$(review 4 not_seizure)" 200
-eq "... still 4 reviews" "$(q "SELECT count(*) FROM reviews")" 4
+eq "a changed decision (reject the 4th)" "$(review 4 not_seizure)" 200
+eq "... keeps the earlier one (history): 5 decisions" "$(q "SELECT count(*) FROM reviews")" 5
 eq "... the 4th now rejected" "$(q "SELECT count(*) FROM reviews WHERE verdict = 'not_seizure'")" 2
 
 # --- Hostile requests -------------------------------------------------------------
@@ -253,12 +253,12 @@ printf 'NOT HTTP AT ALL\r\n\r\n' >&3
 exec 3>&-
 eq "the server still answers" "$(code /api/events "${H[@]}")" 200
 eq "with every event" "$(jq "d['total']")" "$n_csv"
-eq "no decision was stored by the bad requests" "$(q "SELECT count(*) FROM reviews")" 4
+eq "no decision was stored by the bad requests" "$(q "SELECT count(*) FROM reviews")" 5
 
 # --- `ictus run` while served, then the analysis ------------------------------------
 "$ICTUS" run "$S" --settle 0 >/dev/null 2>&1
 eq "ictus run while the study is served: exit" "$?" 0
-eq "the reviews kept" "$(q "SELECT count(*) FROM reviews")" 4
+eq "the reviews kept" "$(q "SELECT count(*) FROM reviews")" 5
 eq "the database is sound" "$(q "PRAGMA integrity_check")" ok
 
 "$ICTUS" analyze "$S" >"$W/an" 2>&1
@@ -303,7 +303,7 @@ eq "u stored the last event as unsure, r the 4th as rejected, by the page's revi
     "$(q "SELECT verdict, reviewer FROM reviews WHERE reviewer = 'page' ORDER BY verdict")" \
     "not_seizure|page
 unsure|page"
-eq "reviews in all" "$(q "SELECT count(*) FROM reviews")" 5
+eq "decisions in all (history kept)" "$(q "SELECT count(*) FROM reviews")" 7
 
 # --- Stop -------------------------------------------------------------------------
 kill -TERM "$pid"
