@@ -77,7 +77,7 @@ with open(log, "w") as out:
             stats["other"][str(code)] = stats["other"].get(str(code), 0) + 1
             continue
         stats["lists"] += 1
-        events = json.loads(data)["events"]
+        events = [e for e in json.loads(data)["events"] if e.get("kind", "detected") == "detected"]
         if stats["first_total"] < 0:
             stats["first_total"] = len(events)
         if not events:
