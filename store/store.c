@@ -1032,10 +1032,16 @@ static ictus_status read_key(void *ctx, sqlite3_stmt *st, ictus_error *err)
 ictus_status ictus_store_reviewer_key(ictus_store *s, const char *reviewer,
                                       uint8_t key[ICTUS_STORE_KEY_BYTES], ictus_error *err)
 {
+    static const uint8_t none[ICTUS_STORE_KEY_BYTES];
     memset(key, 0, ICTUS_STORE_KEY_BYTES);
     const ictus_store_arg args[] = {STORE_TEXT(reviewer)};
+    /* Read first: the write lock only for the first use. */
+    ictus_status st = ictus_store_query_rows(s, Q_KEY_READ, args, STORE_N_ARGS(args), read_key,
+                                             key, "cannot read the reviewer's key", err);
+    if (st != ICTUS_OK || memcmp(key, none, sizeof none) != 0)
+        return st;
     bool nested;
-    ictus_status st = write_begin(s, &nested, err);
+    st = write_begin(s, &nested, err);
     if (st == ICTUS_OK)
         st = ictus_store_exec(s, Q_KEY_CREATE, args, STORE_N_ARGS(args),
                               "cannot create the reviewer's key", err);
@@ -1050,8 +1056,12 @@ ictus_status ictus_store_audit_append(ictus_store *s, const char *reviewer, cons
 {
     const ictus_store_arg args[] = {STORE_TEXT(reviewer), STORE_TEXT(action),
                                     STORE_TEXT(detail ? detail : ""), STORE_INT(at_unix_us)};
-    return ictus_store_exec(s, Q_AUDIT_APPEND, args, STORE_N_ARGS(args),
-                            "cannot append to the audit log", err);
+    bool nested;
+    ictus_status st = write_begin(s, &nested, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_exec(s, Q_AUDIT_APPEND, args, STORE_N_ARGS(args),
+                              "cannot append to the audit log", err);
+    return write_end(s, nested, st, err);
 }
 
 ictus_status ictus_store_touch_recording(ictus_store *s, const char *path,

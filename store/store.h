@@ -395,8 +395,8 @@ const char *ictus_verdict_name(ictus_verdict v);
  * any other text. */
 ictus_verdict ictus_verdict_parse(const char *name);
 
-/* One decision.  The fields after `note` may be left zero (a positional
- * initializer of the first ten is a decision as detected). */
+/* One decision.  The fields after `note` left zero (designated
+ * initializers) make a decision on the event as detected. */
 typedef struct {
     const char *path, *animal;   /* the recording */
     const char *channel;         /* the event's channel */
@@ -445,8 +445,10 @@ typedef ictus_status (*ictus_store_decision_fn)(void *ctx, const ictus_store_dec
  * (added false) the reviews matching the event [start_us, end_us) of
  * recording (path, animal) as above (by path or by the recording's stored
  * content hash); for an added event (added true) the added reviews with
- * exactly that recording path, animal and edges.  A status other than
- * ICTUS_OK from fn stops the walk and is returned. */
+ * exactly that path (as the added event's decision holds it:
+ * ictus_store_decision.review.path, which a renamed recording does not
+ * change), animal and edges, on any channel.  A status other than ICTUS_OK
+ * from fn stops the walk and is returned. */
 ictus_status ictus_store_review_history(ictus_store *s, const char *path, const char *animal,
                                         int64_t start_us, int64_t end_us, bool added,
                                         ictus_store_decision_fn fn, void *ctx, ictus_error *err);

@@ -1291,9 +1291,10 @@ static void test_decisions(void)
     now = event_decisions(s, NULL);
     CHECK_MSG(strstr(now, "archive/m1-day1.edf 24 unsure carl hpd  24..30\n") != NULL, "%s", now);
     free(now);
-    /* The first review (hash 2, old path) no longer matches by path: its
-     * start 2..7 s overlaps the event at 4..9 s of the renamed path?  No:
-     * the review's path is recordings/m1/d1.edf and the content changed. */
+    /* anna's and bob's reviews (old path, content hash 2) match nothing now:
+     * neither the path nor the content is that of any stored recording, even
+     * though 2..7 s overlaps the new event at 4..9 s.  The newest of them is
+     * listed, with no recording. */
     OK(ictus_store_each_orphan(s, NULL, list_decision, &orphans, &err_));
     CHECK_STR(ictus_strbuf_text(&orphans),
               "anna:seizure:convulsive:2000000::-1\n");
