@@ -183,10 +183,11 @@ async function load() {
   }
 }
 
-// The index of the next unreviewed event after the selected one (wrapping), or -1.
-function nextUnreviewed() {
+// The index of the next (step 1) or previous (step -1) unreviewed event from the selected one,
+// wrapping around, or -1 when none is left.
+function nextUnreviewed(step) {
   for (let k = 1; k <= events.length; k++) {
-    const i = (sel + k) % events.length;
+    const i = ((sel + step * k) % events.length + events.length) % events.length;
     if (events[i].verdict === "") return i;
   }
   return -1;
@@ -195,9 +196,12 @@ function nextUnreviewed() {
 document.addEventListener("keydown", (ev) => {
   if (ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA" || ev.ctrlKey ||
       ev.metaKey || ev.altKey) return;
-  if (ev.key === "j" || ev.key === "ArrowDown") select(sel + 1);
-  else if (ev.key === "k" || ev.key === "ArrowUp") select(sel - 1);
-  else if (ev.key === " ") { const i = nextUnreviewed(); if (i >= 0) select(i); }
+  if (ev.key === "j") select(sel + 1);
+  else if (ev.key === "k") select(sel - 1);
+  else if (ev.key === "J" || ev.key === "K") {
+    const i = nextUnreviewed(ev.key === "J" ? 1 : -1);
+    if (i >= 0) select(i);
+  }
   else if (ev.key === "+" || ev.key === "-") {
     gain = ev.key === "+" ? gain * GAIN_STEP : gain / GAIN_STEP;
     draw();
