@@ -150,6 +150,13 @@ async function main() {
     say("verdicts after reload", await column(page, VERDICT_COL));
     say("entries after reload", await column(page, KIND_COL));
     say("reviewer after reload", await page.$eval("#reviewer", (e) => e.value));
+    await page.$$eval("#rows tr", (trs) => trs[0].click());
+    const jumps = [];
+    for (const key of ["J", "J", "K"]) {
+      await page.keyboard.press(key);
+      jumps.push(await selected(page));
+    }
+    say("J J K from the 1st row", jumps.join(" "));
     // The corrected edge after the reload: row 4's view shows it, the detector's pale.
     const i4 = (await rows(page)).findIndex((r) => r.cells[0] === "5");
     await page.$$eval("#rows tr", (trs, i) => trs[i].click(), i4);
