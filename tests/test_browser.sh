@@ -17,7 +17,8 @@
 #   - `ictus analyze` counts change accordingly per animal and period in out/periods.csv:
 #     the rejected event no longer counted, the added one counted, the corrected type counted
 #     as such; with [analysis] events = confirmed, the confirmed and added ones only;
-#   - the filter "unreviewed" hides the reviewed events;
+#   - the filter "unreviewed" hides the reviewed events; the API's day and period filters list
+#     the events of that day and dosing period;
 #   - blinded: the rows show pseudonyms and no recording, and no answer the page receives
 #     names an animal, a recording or its date;
 #   - unblinding from the page shows the mapping and is logged in the audit log;
@@ -144,6 +145,17 @@ for i, v in ((0, 'seizure|5|convulsive'), (1, 'not_seizure|-1|'), (3, 'unsure|-1
              (4, 'seizure|-1|')):
     e = d['events'][i]
     print('%s|%s|%d|%s' % (e['animal'], e['channel'], round(e['start_s'] * 1e6), v))" | sort >"$W/want"
+# The queue's day and period filters, against the periods the list gives each event.
+api() { curl -s -H "X-Ictus-Token: $tok" "${url%%\?*}api/$1"; }
+count() { "$python3" -c "import json, sys; print(json.load(sys.stdin)['total'])"; }
+eq "the periods for the filter" "$("$python3" -c "import json; print(json.load(open('$W/events.json'))['periods'])")" \
+    "['baseline', 'treatment vpa 200 mg/kg']"
+eq "period=baseline lists the baseline hour's events" "$(api "events?period=baseline" | count)" \
+    "$("$python3" -c "import json; print(sum(e['period'] == 'baseline' for e in json.load(open('$W/events.json'))['events']))")"
+eq "period=treatment vpa 200 mg/kg" "$(api "events?period=treatment%20vpa%20200%20mg%2Fkg" | count)" \
+    "$("$python3" -c "import json; print(sum(e['period'].startswith('treatment') for e in json.load(open('$W/events.json'))['events']))")"
+eq "day=2026-01-05: every entry; day=2026-01-06: none" \
+    "$(api "events?day=2026-01-05" | count) $(api "events?day=2026-01-06" | count)" "$((n_csv + 1)) 0"
 q "SELECT animal, channel, start_us, verdict, coalesce(racine, -1), type FROM reviews r
    WHERE added = 0 AND id = (SELECT max(id) FROM reviews x WHERE x.start_us = r.start_us
    AND x.animal = r.animal AND x.reviewer = 'browser')" | sort >"$W/got"
