@@ -237,7 +237,7 @@ $("signal").addEventListener("mousedown", (ev) => {
   ev.preventDefault();
 });
 window.addEventListener("mousemove", (ev) => {
-  if (!drag || !signal) return;
+  if (!drag || !signal || !geometry) return;
   const e = signal.event;
   const x = Math.max(geometry.left, Math.min(canvasX(ev), geometry.left + geometry.width));
   if (drag.add) drag.x1 = x;
@@ -249,6 +249,7 @@ window.addEventListener("mousemove", (ev) => {
     if (drag.edge === "start") ed.start_s = Math.min(t, ed.end_s - col_s);
     else ed.end_s = Math.max(t, ed.start_s + col_s);
     pending[e.id] = Object.assign(pending[e.id] || {}, { cstart_s: ed.start_s, cend_s: ed.end_s });
+    drag.moved = true;
   }
   draw();
 });
@@ -263,6 +264,7 @@ window.addEventListener("mouseup", () => {
                geometry.tOf(Math.max(d.x0, d.x1)));
     return;
   }
+  if (!d.moved || e !== events[sel]) return;  // a click on an edge changes nothing
   const p = pending[e.id];
   change({ cstart_s: p.cstart_s, cend_s: p.cend_s });
 });

@@ -77,9 +77,7 @@ $("agree").addEventListener("click", async () => {
 // Select the event with this handle, clearing the filters when it is not listed.
 async function jumpTo(id) {
   if (events.findIndex((e) => e.id === id) < 0) {
-    for (const [, el] of FILTERS) if ($(el).tagName === "SELECT" && el !== "f-sort") $(el).value = "";
-    $("f-min").value = "";
-    $("f-max").value = "";
+    for (const [, el] of FILTERS) if (el !== "f-sort") $(el).value = "";
     await load();
   }
   const i = events.findIndex((e) => e.id === id);
