@@ -70,7 +70,7 @@ function render() {
     cell(tr, String(i + 1), "num");
     cell(tr, e.animal);
     cell(tr, e.channel);
-    cell(tr, e.type);
+    cell(tr, e.type || "-");
     cell(tr, e.start || "-");
     cell(tr, e.duration_s.toFixed(1), "num");
     cell(tr, e.score === null ? "-" : e.score.toFixed(3), "num");
