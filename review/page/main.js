@@ -202,6 +202,7 @@ document.addEventListener("keydown", (ev) => {
     const i = nextUnreviewed(ev.key === "J" ? 1 : -1);
     if (i >= 0) select(i);
   }
+  else if (ev.key === "g") load();  // new events after a run of `ictus run`
   else if (ev.key === "+" || ev.key === "-") {
     gain = ev.key === "+" ? gain * GAIN_STEP : gain / GAIN_STEP;
     draw();
