@@ -4,9 +4,9 @@
 #
 # Proves, on a small synthetic study of two animals, each with a baseline and a treatment period:
 #   - the queue shows every event of out/events.csv, lowest score first, with its counts;
-#   - j and k move the selection, J and K to the next / previous unreviewed event; a Racine
-#     digit and t (the next type) wait, pending, for the verdict key; c, r and u store their
-#     verdicts and the rows show them;
+#   - j and k move the selection, J and K to the next / previous unreviewed event, g reloads
+#     the queue keeping the selection; a Racine digit and t (the next type) wait, pending, for
+#     the verdict key; c, r and u store their verdicts and the rows show them;
 #   - an event's end edge dragged 40 px is pending (orange) until c stores it, then red with the
 #     detector's edge pale beside it; shift+drag on a channel adds a missed seizure, listed as
 #     "added";
@@ -108,6 +108,7 @@ eq "after a reload, every decision still shown" "$(seen "verdicts after reload")
 eq "... the added event last, marked" "$(seen "entries after reload")" "$(printf '|%.0s' $(seq "$n_csv"))added"
 eq "the reviewer's name kept" "$(seen "reviewer after reload")" browser
 eq "J, J, K: the next, next, previous unreviewed rows (3rd, 6th, 3rd)" "$(seen "J J K from the 1st row")" "2 5 2"
+eq "g: the queue reloaded, the same event selected" "$(seen "g: reloaded, the same event selected")" "true 2"
 eq "the corrected edge after the reload, red, the detector's pale" \
     "$(seen "corrected edge after reload (s)")" "$(seen "edge dragged by (s)") #f0a8a8 #f0a8a8 #d00000 #d00000"
 eq "a digit on a decided event: stored at once, both decisions in its history" "$(seen history)" \

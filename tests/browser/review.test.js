@@ -157,6 +157,12 @@ async function main() {
       jumps.push(await selected(page));
     }
     say("J J K from the 1st row", jumps.join(" "));
+    // g reloads the queue (a new list from the server), the selected event kept.
+    const before = await page.evaluate(() => { window.oldEvents = events; return events[sel].id; });
+    await page.keyboard.press("g");
+    await page.waitForFunction(() => events !== window.oldEvents, { timeout: STEP_MS });
+    say("g: reloaded, the same event selected",
+        await page.evaluate((id) => events[sel].id === id, before) + " " + await selected(page));
     // The corrected edge after the reload: row 4's view shows it, the detector's pale.
     const i4 = (await rows(page)).findIndex((r) => r.cells[0] === "5");
     await page.$$eval("#rows tr", (trs, i) => trs[i].click(), i4);
