@@ -12,6 +12,8 @@ const DETECTED_COLOUR = "#f0a8a8";  // the detector's edges when a reviewer corr
 const ADDED_FILL = "rgba(0, 150, 0, 0.18)";
 const GRAB_PX = 6;                  // an edge is grabbed within this many px of its line
 const MIN_ADD_PX = 3;               // a drag shorter than this adds nothing
+const BUSY_ATTEMPTS = 5;            // a decision answered 503 (busy) is sent this often at most,
+const BUSY_WAIT_MS = 1000;          // ... this long apart
 let pending = {};                   // event id -> { racine, ctype, cstart_s, cend_s, note }
 let drag = null;                    // { edge: "start"|"end" } or { add: true, row, x0, x1 }
 let addMode = false;                // the next drag on the trace adds a missed event
@@ -75,8 +77,18 @@ async function post(e, verdict) {
   if (d.cstart_s !== null) { review.corrected_start_s = d.cstart_s; review.corrected_end_s = d.cend_s; }
   delete pending[e.id];
   try {
-    await api("/api/review", { method: "POST", body: JSON.stringify(review),
-                               headers: { "Content-Type": "application/json" } });
+    // 503: the database stayed locked (a run committing) beyond the server's wait; try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await api("/api/review", { method: "POST", body: JSON.stringify(review),
+                                   headers: { "Content-Type": "application/json" } });
+        break;
+      } catch (err) {
+        if (err.status !== 503 || attempt === BUSY_ATTEMPTS) throw err;
+        setStatus("the database is busy: trying again");
+        await new Promise((r) => setTimeout(r, BUSY_WAIT_MS));
+      }
+    }
   } catch (err) {
     // Not stored: what was pending is pending again.
     pending[e.id] = Object.assign(d, pending[e.id] || {});

@@ -149,7 +149,7 @@ async function api(path, options) {
   opts.headers["X-Ictus-Token"] = token;
   const resp = await fetch(path, opts);
   const data = await resp.json();
-  if (!resp.ok) throw new Error(data.error || resp.statusText);
+  if (!resp.ok) throw Object.assign(new Error(data.error || resp.statusText), { status: resp.status });
   return data;
 }
 
