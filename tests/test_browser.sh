@@ -113,6 +113,8 @@ eq "the corrected edge after the reload, red, the detector's pale" \
     "$(seen "corrected edge after reload (s)")" "$(seen "edge dragged by (s)") #f0a8a8 #f0a8a8 #d00000 #d00000"
 eq "a digit on a decided event: stored at once, both decisions in its history" "$(seen history)" \
     "browser: seizure R5 as convulsive | browser: seizure R3 as convulsive"
+[[ "$(seen decision)" =~ ^seizure\ by\ browser\ ·\ type\ convulsive\ \(detected\ hpd\)\ ·\ edges\ [0-9.]+-[0-9.]+\ s\ ·\ Racine\ 5$ ]]
+ok "the decision under the trace: verdict, reviewer, type, edges, Racine ($(seen decision))"
 eq "reviewed=no: the unreviewed only" "$(seen "rows unreviewed")" $((n_csv - 4))
 eq "... none of them with a verdict" "$(seen "verdicts unreviewed")" "-"
 eq "blinded: pseudonyms" "$(seen "blind animals")" "true true"

@@ -168,7 +168,8 @@ function showDecision() {
   const parts = [];
   if (e) {
     const ed = edges(e);
-    parts.push("type " + (d.ctype || e.type) + (d.ctype ? " (detected " + e.type + ")" : ""),
+    parts.push(e.verdict === "" ? "not reviewed" : e.verdict + " by " + (e.reviewer || "(no name)"),
+               "type " + (d.ctype || e.type) + (d.ctype ? " (detected " + e.type + ")" : ""),
                "edges " + ed.start_s.toFixed(2) + "-" + ed.end_s.toFixed(2) + " s" +
                (d.cstart_s !== null ? " (detected " + e.start_s.toFixed(2) + "-" +
                 e.end_s.toFixed(2) + ")" : ""),
