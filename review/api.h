@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "review/recording_cache.h"
+
 /* The HTTP statuses the review server and its API answer with. */
 enum {
     ICTUS_HTTP_OK = 200,
@@ -90,9 +92,11 @@ int ictus_review_api_post_review(const char *db_path, const char *body, size_t l
  * for a bad argument or a window longer than ICTUS_REVIEW_SIGNAL_MAX_S; 404
  * for a recording the store does not hold, a stored one now missing (the
  * error names it) or one whose real path leaves the study directory; 503
- * busy; 500 otherwise.  Sets *json (caller frees). */
-int ictus_review_api_signal(const char *study_dir, const char *recording, const char *animal,
-                            const char *t0_s, const char *t1_s, const char *width,
-                            const char *filters, char **json);
+ * busy; 500 otherwise.  The file is borrowed from `cache` (kept open
+ * across requests, review/recording_cache.h).  Sets *json (caller frees). */
+int ictus_review_api_signal(ictus_recording_cache *cache, const char *study_dir,
+                            const char *recording, const char *animal, const char *t0_s,
+                            const char *t1_s, const char *width, const char *filters,
+                            char **json);
 
 #endif

@@ -20,13 +20,16 @@
 #include "review/page.h"
 #include "store/store.h"
 
-/* Connections served at once; more wait in the listen queue. */
+/* Connections served at once, each on its own thread; more wait in the listen queue. */
 #define CONNECTION_LIMIT 64
+/* Recordings kept open across requests (review/recording_cache.h). */
+#define OPEN_RECORDINGS 8
 
 struct ictus_review_server {
     struct MHD_Daemon *daemon;
     char *study_dir;
     char *db_path;
+    ictus_recording_cache *recordings;
     char token[ICTUS_REVIEW_TOKEN_LEN + 1];
     int port;
 };
@@ -125,7 +128,7 @@ static enum MHD_Result answer_signal(struct MHD_Connection *c, request *r,
 {
     char *json;
     unsigned status = (unsigned)ictus_review_api_signal(
-        srv->study_dir, arg(c, "recording"), arg(c, "animal"), arg(c, "t0_s"), arg(c, "t1_s"),
+        srv->recordings, srv->study_dir, arg(c, "recording"), arg(c, "animal"), arg(c, "t0_s"), arg(c, "t1_s"),
         arg(c, "width"), arg(c, "filters"), &json);
     return reply_json(c, r, status, json);
 }
@@ -283,11 +286,15 @@ ictus_status ictus_review_server_start(const ictus_review_server_options *o,
     ictus_review_server *srv = ictus_xcalloc(1, sizeof *srv);
     srv->study_dir = ictus_xstrdup(o->study_dir);
     srv->db_path = ictus_path_join_alloc(o->study_dir, "ictus.db");
+    srv->recordings = ictus_recording_cache_create(OPEN_RECORDINGS);
     if (check_study(srv->db_path, err) != ICTUS_OK || make_token(srv->token, err) != ICTUS_OK) {
         ictus_review_server_stop(srv);
         return err->status;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (v6 ? MHD_USE_IPv6 : 0);
+    /* A thread per connection: a long answer (a recording's overview) never
+     * holds up the event view's. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_AUTO | (v6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)o->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR,
         v6 ? (struct sockaddr *)&in6 : (struct sockaddr *)&in4, MHD_OPTION_NOTIFY_COMPLETED,
@@ -322,6 +329,7 @@ void ictus_review_server_stop(ictus_review_server *s)
         return;
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    ictus_recording_cache_destroy(s->recordings);
     free(s->study_dir);
     free(s->db_path);
     free(s);

@@ -1,0 +1,135 @@
+/* api_recording.c: a stored recording of the study, found, checked and opened for a request. */
+#include "review/api_recording.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+#include "protocols/recording_view.h"
+#include "review/api.h"
+#include "review/api_json.h"
+#include "store/store.h"
+
+int ictus_review_resolve(const char *study_dir, const char *relative, const char *what,
+                         char *real, char *msg, size_t msg_size)
+{
+    char root[ICTUS_PATH_MAX], joined[ICTUS_PATH_MAX];
+    ictus_error err;
+    if (!realpath(study_dir, root) ||
+        ictus_path_join(joined, sizeof joined, study_dir, relative, &err) != ICTUS_OK) {
+        snprintf(msg, msg_size, "%s: cannot resolve the path", relative);
+        return ICTUS_HTTP_SERVER_ERROR;
+    }
+    if (!realpath(joined, real)) {
+        if (errno == ENOENT)
+            snprintf(msg, msg_size, "%s: the %s is missing", relative, what);
+        else
+            snprintf(msg, msg_size, "%s: cannot resolve the path", relative);
+        return ICTUS_HTTP_NOT_FOUND;
+    }
+    size_t n = strlen(root);
+    if (strncmp(real, root, n) || real[n] != '/') {
+        snprintf(msg, msg_size, "%s: the %s is outside the study directory", relative, what);
+        return ICTUS_HTTP_NOT_FOUND;
+    }
+    return 0;
+}
+
+/* What the opener needs: the study and the row. */
+typedef struct {
+    const ictus_study *study;
+    const ictus_recording_entry *entry;
+    const char *recording;
+} open_ctx;
+
+/* Open the file as the nightly job does: recordings.csv's start, map and the study's full scale. */
+static ictus_status open_viewed(void *ctx, const char *real, ictus_source **src, ictus_error *err)
+{
+    const open_ctx *o = ctx;
+    ictus_source_options opt = ictus_recording_source_options(o->study, o->entry);
+    ictus_status st = ictus_source_open(real, &opt, src, err);
+    if (st != ICTUS_OK)
+        return st;
+    int n_file = ictus_source_info(*src)->n_channels;
+    for (int m = 0; o->entry && m < o->entry->n_channels; m++)
+        if (o->entry->channels[m].channel > n_file)
+            st = ictus_fail(err, ICTUS_ERR_CONFIG,
+                            "%s: recordings.csv line %d maps a channel the file lacks",
+                            o->recording, o->entry->line);
+    int *file_channel = ictus_xcalloc((size_t)n_file + 1, sizeof *file_channel);
+    if (st == ICTUS_OK)
+        st = ictus_recording_view(o->entry, src, file_channel, err);
+    free(file_channel);
+    if (st != ICTUS_OK) {
+        ictus_source_close(*src);
+        *src = NULL;
+    }
+    return st;
+}
+
+/* The cache's key: everything besides the file that shapes the source. */
+static char *source_key(const ictus_study *study, const ictus_recording_entry *entry,
+                        const char *animal)
+{
+    ictus_strbuf key = {0};
+    ictus_strbuf_addf(&key, "%s|%.17g", animal, study->full_scale_uv);
+    if (entry) {
+        ictus_strbuf_addf(&key, "|%lld", (long long)entry->start_us);
+        for (int m = 0; m < entry->n_channels; m++)
+            ictus_strbuf_addf(&key, "|%s=%d", entry->channels[m].label,
+                                entry->channels[m].channel);
+    }
+    return ictus_strbuf_take(&key);
+}
+
+int ictus_review_recording_open(ictus_recording_cache *cache, const char *study_dir,
+                                const char *recording, const char *animal,
+                                ictus_served_recording *out, char **json)
+{
+    *out = (ictus_served_recording){0};
+    char db_path[ICTUS_PATH_MAX];
+    ictus_error err = {0};
+    if (ictus_path_join(db_path, sizeof db_path, study_dir, "ictus.db", &err) != ICTUS_OK)
+        return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
+    ictus_store *s;
+    if (ictus_store_open(db_path, &s, &err) != ICTUS_OK)
+        return ictus_review_answer_error(ictus_review_store_status(err.status), err.msg, json);
+    ictus_store_recording rec = {0};
+    bool found = false;
+    ictus_status st = ictus_store_find_recording(s, recording, animal, &rec, &found, &err);
+    ictus_store_recording_clear(&rec);
+    ictus_store_close(s);
+    if (st != ICTUS_OK)
+        return ictus_review_answer_error(ictus_review_store_status(st), err.msg, json);
+    if (!found)
+        return ictus_review_answer_error(ICTUS_HTTP_NOT_FOUND, "no such recording", json);
+    char msg[ICTUS_PATH_MAX + 64];
+    int status = ictus_review_resolve(study_dir, recording, "recording", out->real, msg,
+                                      sizeof msg);
+    if (status)
+        return ictus_review_answer_error(status, msg, json);
+    if (ictus_study_load(study_dir, &out->study, &err) != ICTUS_OK)
+        return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
+    size_t n_prefix = strlen(ICTUS_REVIEW_RECORDINGS_PREFIX);
+    out->entry = strncmp(recording, ICTUS_REVIEW_RECORDINGS_PREFIX, n_prefix)
+                     ? NULL
+                     : ictus_study_recording(out->study, recording + n_prefix, animal);
+    open_ctx ctx = {out->study, out->entry, recording};
+    char *key = source_key(out->study, out->entry, animal);
+    st = ictus_recording_cache_borrow(cache, out->real, key, open_viewed, &ctx, &out->src, &err);
+    free(key);
+    if (st != ICTUS_OK) {
+        ictus_review_recording_close(cache, out);
+        return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
+    }
+    return 0;
+}
+
+void ictus_review_recording_close(ictus_recording_cache *cache, ictus_served_recording *served)
+{
+    ictus_recording_cache_give_back(cache, served->src);
+    ictus_study_destroy(served->study);
+    *served = (ictus_served_recording){0};
+}

@@ -1,0 +1,46 @@
+/* api_recording.h: the review API's way to a stored recording: checked against the store,
+ * resolved inside the study, and opened as the nightly job opens it, through the server's
+ * cache of open recordings (internal to review/).
+ *
+ * Lifecycle: ictus_review_recording_open() → read served.src (one thread:
+ * the borrower's) → ictus_review_recording_close(), also after an error. */
+#ifndef ICTUS_REVIEW_API_RECORDING_H
+#define ICTUS_REVIEW_API_RECORDING_H
+
+#include "base/path.h"
+#include "pipeline/source/source.h"
+#include "protocols/study.h"
+#include "review/recording_cache.h"
+
+/* The directory under the study that recordings.csv's file names are relative to. */
+#define ICTUS_REVIEW_RECORDINGS_PREFIX "recordings/"
+
+typedef struct {
+    ictus_study *study;                  /* loaded for this request */
+    const ictus_recording_entry *entry;  /* the recording's recordings.csv row, or NULL */
+    ictus_source *src;                   /* borrowed from the cache: recordings.csv's channel
+                                            map and start time applied (recording_view.h) */
+    char real[ICTUS_PATH_MAX];           /* the file's real path */
+} ictus_served_recording;
+
+/* The real path of `relative` (a path under study_dir) into
+ * real[ICTUS_PATH_MAX]: 0, or the HTTP status with a message naming
+ * `relative` in msg: 404 when it is missing ("RELATIVE: the WHAT is
+ * missing") or its real path (symbolic links followed) leaves the study's
+ * real directory; 500 when a path cannot be made. */
+int ictus_review_resolve(const char *study_dir, const char *relative, const char *what,
+                         char *real, char *msg, size_t msg_size);
+
+/* Open `recording` (a path relative to study_dir that the store holds for
+ * `animal`) into *out: 0, or the HTTP status with *json set to the error
+ * (caller frees): 404 for a recording the store does not hold, a stored one
+ * now missing (named) or outside the study; 503 busy; 500 otherwise (a file
+ * that cannot be read, a channel map naming a channel the file lacks). */
+int ictus_review_recording_open(ictus_recording_cache *cache, const char *study_dir,
+                                const char *recording, const char *animal,
+                                ictus_served_recording *out, char **json);
+
+/* Give the source back and free the study; a zeroed *served is a no-op. */
+void ictus_review_recording_close(ictus_recording_cache *cache, ictus_served_recording *served);
+
+#endif
