@@ -15,7 +15,9 @@
  *   - a path the store does not hold (also with another animal, or written
  *     with "..") is 404; a stored recording whose file is gone is 404 with
  *     an error naming it; a stored path that is a symlink out of the study
- *     directory is 404 and its target is never read.
+ *     directory is 404 and its target is never read;
+ *   - the file rewritten after it was served (kept open in the cache) is
+ *     read anew; deleted, it is 404 naming it.
  */
 #include <jansson.h>
 #include <math.h>
@@ -218,6 +220,23 @@ int main(void)
     check_not_found(dir, "/etc/passwd", "m1", "no such recording");
     check_not_found(dir, "recordings/m1/2.edf", "m1", "recordings/m1/2.edf: the recording is missing");
     check_not_found(dir, "recordings/m1/3.edf", "m1", "outside the study");
+
+    /* The file rewritten while served (a plain EDF of 65 s, no gap): the
+     * cached source is not used, the answer is the new file's; then deleted:
+     * 404 naming it. */
+    CHECK_INT(signal(dir, "recordings/m1/1.edf", "m1", "66", "70", "4", "off", &doc), 200);
+    min0 = json_object_get(json_array_get(json_object_get(doc, "channels"), 0), "min");
+    CHECK(json_is_number(json_array_get(min0, 0)));
+    json_decref(doc);
+    img = support_edf_make(2, SAMPLES, 65, "", 0);
+    CHECK(support_edf_write_file(edf, img.bytes, img.size));
+    free(img.bytes);
+    CHECK_INT(signal(dir, "recordings/m1/1.edf", "m1", "66", "70", "4", "off", &doc), 200);
+    min0 = json_object_get(json_array_get(json_object_get(doc, "channels"), 0), "min");
+    CHECK(json_is_null(json_array_get(min0, 0)));
+    json_decref(doc);
+    CHECK_INT(unlink(edf), 0);
+    check_not_found(dir, "recordings/m1/1.edf", "m1", "recordings/m1/1.edf: the recording is missing");
 
     unlink(outside);
     ictus_recording_cache_destroy(cache);
