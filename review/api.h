@@ -99,4 +99,58 @@ int ictus_review_api_signal(ictus_recording_cache *cache, const char *study_dir,
                             const char *t1_s, const char *width, const char *filters,
                             char **json);
 
+/* ========================================================================
+ * Seeing the data: spectrogram, features, recordings, overview, video
+ * (review/api_signal.c, api_features.c, api_media.c, api_overview.c).
+ * Each call takes the request's query arguments through `q`, reads the
+ * recording through the server's cache (recording_cache.h) and answers as
+ * the calls above: 400 for a bad argument (the message names it), 404 for
+ * a recording the store does not hold or a file now missing (named), 503
+ * busy, 500 otherwise.  The recording arguments are those of GET
+ * /api/signal: recording (a path relative to the study that the store holds
+ * for the animal) and animal.
+ * ======================================================================== */
+
+/* A request's query arguments: get(ctx, key) is the value of `key`, NULL
+ * when absent (owned by the request; valid during the call). */
+typedef struct {
+    const char *(*get)(void *ctx, const char *key);
+    void *ctx;
+} ictus_review_query;
+
+/* Limits of GET /api/spectrogram: frequency bins and the FFT's length. */
+#define ICTUS_REVIEW_SPECTROGRAM_MAX_BINS 512
+
+/* GET /api/spectrogram: one channel of a window as a time x frequency power
+ * matrix (pipeline/excerpt.h's spectrogram).  Arguments: recording, animal,
+ * t0_s, t1_s, width (time columns, 1..ICTUS_REVIEW_SIGNAL_MAX_WIDTH),
+ * filters (on|off) as for /api/signal; channel (a label of the recording as
+ * served, e.g. the event's channel); max_hz (optional: keep bins at or
+ * below, default: up to Nyquist); n_fft (optional, 16..65536: samples per
+ * PSD; default the power of two nearest half a second of samples).  At most
+ * ICTUS_REVIEW_SPECTROGRAM_MAX_BINS bins (else 400).  Answer: {"label",
+ * "fs_hz", "t0_s", "t1_s", "width", "n_freq", "df_hz", "n_fft", "db_lo",
+ * "db_hi", "db": [width * n_freq whole dB re 1 uV^2/Hz, time-major: column
+ * t's bins at t * n_freq ..; null where the column's samples are not all
+ * there]}; db_lo and db_hi are the 2nd and 99.5th percentiles of the
+ * finite values (a display range; equal when there are none). */
+int ictus_review_api_spectrogram(ictus_recording_cache *cache, const char *study_dir,
+                                 const ictus_review_query *q, char **json);
+
+/* GET /api/features: the detector's per-window features (pipeline/features,
+ * the columns of features.csv) of every analysed channel over the window
+ * [t0_s, t1_s) (recording, animal, t0_s, t1_s as for /api/signal): the
+ * study preset's chains run from ICTUS_REVIEW_FEATURES_LEAD_WINDOWS
+ * windows (plus the filters' settling) before t0_s, so that the running
+ * baselines the spike and artefact columns use are those of the nightly
+ * run.  Answer: {"preset", "hop_s", "win_s", "features": [names],
+ * "windows": [start_s of each window k on the recording's grid whose start
+ * is in the window], "channels": [{"label", "artefact": ["clip|emg", ...
+ * per window], "values": [[value per feature, null when not computable]
+ * per window]}], "detector": {on_ratio, off_ratio, min_spike_rate,
+ * sustain_spike_rate}}.  A window a channel has no frame for (a gap) has
+ * artefact "gap" and every value null. */
+int ictus_review_api_features(ictus_recording_cache *cache, const char *study_dir,
+                              const ictus_review_query *q, char **json);
+
 #endif

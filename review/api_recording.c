@@ -12,6 +12,22 @@
 #include "review/api_json.h"
 #include "store/store.h"
 
+const char *ictus_review_window_parse(ictus_review_window *w, const char *recording,
+                                      const char *animal, const char *t0_s, const char *t1_s)
+{
+    *w = (ictus_review_window){.recording = recording, .animal = animal};
+    if (!recording || !*recording)
+        return "recording: expected a recording's path";
+    if (!animal || !*animal)
+        return "animal: expected an animal id";
+    if (!ictus_review_parse_number(t0_s, &w->t0_s) || !ictus_review_parse_number(t1_s, &w->t1_s) ||
+        !(w->t1_s > w->t0_s))
+        return "t0_s, t1_s: expected numbers with t1_s > t0_s";
+    if (w->t1_s - w->t0_s > ICTUS_REVIEW_SIGNAL_MAX_S)
+        return "t0_s, t1_s: the window is longer than 600 s";
+    return NULL;
+}
+
 int ictus_review_resolve(const char *study_dir, const char *relative, const char *what,
                          char *real, char *msg, size_t msg_size)
 {

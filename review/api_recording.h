@@ -23,6 +23,18 @@ typedef struct {
     char real[ICTUS_PATH_MAX];           /* the file's real path */
 } ictus_served_recording;
 
+/* A recording and a window of it, as a request names them. */
+typedef struct {
+    const char *recording, *animal;  /* the request's strings */
+    double t0_s, t1_s;               /* s from the recording's start; t1_s > t0_s */
+} ictus_review_window;
+
+/* Check the request's recording, animal, t0_s and t1_s (a window of at most
+ * ICTUS_REVIEW_SIGNAL_MAX_S) into *w: NULL when good, else what is wrong (a
+ * static text naming the argument). */
+const char *ictus_review_window_parse(ictus_review_window *w, const char *recording,
+                                      const char *animal, const char *t0_s, const char *t1_s);
+
 /* The real path of `relative` (a path under study_dir) into
  * real[ICTUS_PATH_MAX]: 0, or the HTTP status with a message naming
  * `relative` in msg: 404 when it is missing ("RELATIVE: the WHAT is

@@ -35,10 +35,15 @@ struct ictus_review_server {
 };
 
 /* One request's state across libmicrohttpd's calls: its route and its body. */
-typedef enum { ROUTE_PAGE, ROUTE_EVENTS, ROUTE_SIGNAL, ROUTE_REVIEW } route;
+typedef enum { ROUTE_PAGE, ROUTE_EVENTS, ROUTE_SIGNAL, ROUTE_REVIEW, ROUTE_QUERY } route;
+
+/* A GET answered from the query arguments alone (review/api.h, "Seeing the data"). */
+typedef int query_call(ictus_recording_cache *cache, const char *study_dir,
+                       const ictus_review_query *q, char **json);
 
 typedef struct {
     route route;
+    query_call *call;  /* ROUTE_QUERY's */
     bool answered;     /* a response is queued: ignore the rest of the body */
     bool too_large;    /* the body went past ICTUS_REVIEW_BODY_MAX */
     char *body;
@@ -133,6 +138,20 @@ static enum MHD_Result answer_signal(struct MHD_Connection *c, request *r,
     return reply_json(c, r, status, json);
 }
 
+static const char *query_arg(void *ctx, const char *key)
+{
+    return arg(ctx, key);
+}
+
+static enum MHD_Result answer_query(struct MHD_Connection *c, request *r,
+                                    const ictus_review_server *srv)
+{
+    const ictus_review_query q = {query_arg, c};
+    char *json;
+    unsigned status = (unsigned)r->call(srv->recordings, srv->study_dir, &q, &json);
+    return reply_json(c, r, status, json);
+}
+
 static enum MHD_Result answer_review(struct MHD_Connection *c, request *r,
                                      const ictus_review_server *srv)
 {
@@ -154,14 +173,18 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
     static const struct {
         const char *path, *method;
         route route;
-    } routes[] = {{"/", "GET", ROUTE_PAGE},
-                  {"/api/events", "GET", ROUTE_EVENTS},
-                  {"/api/signal", "GET", ROUTE_SIGNAL},
-                  {"/api/review", "POST", ROUTE_REVIEW}};
+        query_call *call;
+    } routes[] = {{"/", "GET", ROUTE_PAGE, NULL},
+                  {"/api/events", "GET", ROUTE_EVENTS, NULL},
+                  {"/api/signal", "GET", ROUTE_SIGNAL, NULL},
+                  {"/api/review", "POST", ROUTE_REVIEW, NULL},
+                  {"/api/spectrogram", "GET", ROUTE_QUERY, ictus_review_api_spectrogram},
+                  {"/api/features", "GET", ROUTE_QUERY, ictus_review_api_features}};
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(url, routes[i].path))
             continue;
         r->route = routes[i].route;
+        r->call = routes[i].call;
         if (!strcmp(method, routes[i].method))
             return true;
         *res = reply_error(c, r, ICTUS_HTTP_METHOD_NOT_ALLOWED, "method not allowed");
@@ -228,6 +251,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     return r->route == ROUTE_EVENTS   ? answer_events(c, r, srv)
            : r->route == ROUTE_SIGNAL ? answer_signal(c, r, srv)
+           : r->route == ROUTE_QUERY  ? answer_query(c, r, srv)
                                       : answer_review(c, r, srv);
 }
 
