@@ -12,10 +12,12 @@ const fs = require("fs");
 const [script, base, token, keys] = process.argv.slice(2);
 
 let htmlUsed = false;
+// The 2D context of every canvas but #signal's: draws nothing, records nothing.
+const quiet = new Proxy({}, { get: () => () => {}, set: () => true });
 function element(tag) {
   const el = {
     tagName: tag.toUpperCase(), value: "", className: "", children: [], options: [],
-    listeners: {}, textContent: "",
+    listeners: {}, textContent: "", width: 1200, height: 100, getContext: () => quiet,
     appendChild(child) { (this.tagName === "SELECT" ? this.options : this.children).push(child); },
     remove(i) { this.options.splice(i, 1); },
     replaceChildren() { this.children = []; },

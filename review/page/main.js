@@ -102,6 +102,7 @@ async function fetchSignal() {
     if (seq !== signalSeq) return;
     signal = { event: e, data: data };
     $("view-status").textContent = "";
+    detailShow(e, data);
     draw();
   } catch (err) {
     if (seq === signalSeq) $("view-status").textContent = "cannot load the signal: " + err.message;
@@ -113,12 +114,18 @@ function draw() {
   if (!signal) {
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
     geometry = null;
+    detailClear();
     return;
   }
+  geometry = drawTraces(canvas, signal.data,
+                        { gain: gain, origin_s: signal.event.start_s, marks: viewMarks() });
+  detailDraw();
+}
+
+// The vertical lines of the event view: the event's edges.
+function viewMarks() {
   const e = signal.event;
-  geometry = drawTraces(canvas, signal.data, {
-    gain: gain, origin_s: e.start_s,
-    marks: [{ t_s: e.start_s, colour: EDGE_COLOUR }, { t_s: e.end_s, colour: EDGE_COLOUR }] });
+  return [{ t_s: e.start_s, colour: EDGE_COLOUR }, { t_s: e.end_s, colour: EDGE_COLOUR }];
 }
 
 async function api(path, options) {
