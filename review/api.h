@@ -14,7 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "review/recording_cache.h"
+
+/* The server's caches of what it made from recording files, kept across
+ * requests (review/recording_cache.h): open recordings (8) and overviews
+ * (256).  Thread-safe; create once per server, destroy when it stops. */
+typedef struct ictus_review_cache ictus_review_cache;
+ictus_review_cache *ictus_review_cache_create(void);
+void ictus_review_cache_destroy(ictus_review_cache *cache); /* NULL is a no-op */
 
 /* The HTTP statuses the review server and its API answer with. */
 enum {
@@ -93,8 +99,8 @@ int ictus_review_api_post_review(const char *db_path, const char *body, size_t l
  * for a recording the store does not hold, a stored one now missing (the
  * error names it) or one whose real path leaves the study directory; 503
  * busy; 500 otherwise.  The file is borrowed from `cache` (kept open
- * across requests, review/recording_cache.h).  Sets *json (caller frees). */
-int ictus_review_api_signal(ictus_recording_cache *cache, const char *study_dir,
+ * across requests).  Sets *json (caller frees). */
+int ictus_review_api_signal(ictus_review_cache *cache, const char *study_dir,
                             const char *recording, const char *animal, const char *t0_s,
                             const char *t1_s, const char *width, const char *filters,
                             char **json);
@@ -134,7 +140,7 @@ typedef struct {
  * t's bins at t * n_freq ..; null where the column's samples are not all
  * there]}; db_lo and db_hi are the 2nd and 99.5th percentiles of the
  * finite values (a display range; equal when there are none). */
-int ictus_review_api_spectrogram(ictus_recording_cache *cache, const char *study_dir,
+int ictus_review_api_spectrogram(ictus_review_cache *cache, const char *study_dir,
                                  const ictus_review_query *q, char **json);
 
 /* GET /api/features: the detector's per-window features (pipeline/features,
@@ -150,7 +156,57 @@ int ictus_review_api_spectrogram(ictus_recording_cache *cache, const char *study
  * per window]}], "detector": {on_ratio, off_ratio, min_spike_rate,
  * sustain_spike_rate}}.  A window a channel has no frame for (a gap) has
  * artefact "gap" and every value null. */
-int ictus_review_api_features(ictus_recording_cache *cache, const char *study_dir,
+int ictus_review_api_features(ictus_review_cache *cache, const char *study_dir,
                               const ictus_review_query *q, char **json);
+
+/* GET /api/overview: a whole recording (recording, animal as for
+ * /api/signal) minute by minute, for the overview strip: {"recording",
+ * "animal", "start" (ISO wall time of its first sample), "start_wall_s" (that
+ * time in s since 1970-01-01T00:00, naive local), "duration_s", "bucket_s"
+ * (60: the store's buckets), "channels": [{"label", "line_length": [mean
+ * line length in uV/s of each minute's samples, null when it has none]}],
+ * "analysable": [share of each minute the store counts analysable for the
+ * animal, 0..1; null when the store holds no series], "artefact_windows":
+ * [windows flagged with any artefact whose centre is in the minute],
+ * "events": [{start_s, end_s, channel, type, score, verdict}] of this
+ * recording and animal, "compute_ms": the time the line lengths took (0:
+ * computed for an earlier request, kept in the cache until the file
+ * changes)}.  The file is read once, from start to end. */
+int ictus_review_api_overview(ictus_review_cache *cache, const char *study_dir,
+                              const ictus_review_query *q, char **json);
+
+/* GET /api/recordings: every recording the store holds results for, by
+ * animal then start: {"recordings": [{"recording", "animal", "start" (ISO),
+ * "start_wall_s" (naive local s since 1970-01-01T00:00), "duration_s",
+ * "channels": [labels], "video" (recordings.csv's video file, "" when none),
+ * "video_offset_s"}], "animals": [ids]}.  Takes no argument. */
+int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir,
+                                const ictus_review_query *q, char **json);
+
+/* The video of a recording, for GET /api/video (the server sends its bytes).
+ *
+ * recordings.csv's `video` column names it: a path relative to
+ * STUDY_DIR/recordings/ (as `file` is), optionally followed by "@" and the
+ * recording's time in seconds at the video's first frame, e.g.
+ * "M01/day1.mp4@12.5" (the video starts 12.5 s into the recording) or
+ * "day1.webm@-3" (3 s before it); without "@OFFSET" the offset is 0.  Only
+ * that file is ever opened: the row of (recording, animal) must exist and the
+ * store must hold the recording for the animal; the video path may not be
+ * absolute nor hold "..", and its real path (symbolic links followed) must
+ * lie inside the study directory.
+ *
+ * Arguments: recording, animal.  On success 0, *fd open for reading (the
+ * caller closes it), *size_bytes its size and *mime its MIME type (by
+ * extension: mp4 m4v mov webm ogv ogg mkv avi; else
+ * application/octet-stream).  Otherwise the HTTP status with *json the
+ * error (caller frees): 400 bad arguments; 404 no such recording, no video
+ * for it, the video missing (named) or outside the study; 500 unreadable. */
+int ictus_review_video_open(const char *study_dir, const ictus_review_query *q, int *fd,
+                            int64_t *size_bytes, const char **mime, char **json);
+
+/* Split recordings.csv's video text into its file (into file[size]) and
+ * offset (*offset_s): the text after the last "@" when it is a number, else
+ * 0 with the whole text the file.  False when there is no video (""). */
+bool ictus_review_video_split(const char *video, char *file, size_t size, double *offset_s);
 
 #endif

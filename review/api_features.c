@@ -156,7 +156,7 @@ static int read_features(const ictus_served_recording *rec, const ictus_review_w
     return status;
 }
 
-int ictus_review_api_features(ictus_recording_cache *cache, const char *study_dir,
+int ictus_review_api_features(ictus_review_cache *cache, const char *study_dir,
                               const ictus_review_query *q, char **json)
 {
     ictus_review_window w;

@@ -53,6 +53,32 @@ int ictus_review_resolve(const char *study_dir, const char *relative, const char
     return 0;
 }
 
+/* Sources kept open; overviews kept (a few tens of kB each: a day of minutes per channel). */
+#define OPEN_SOURCES 8
+#define KEPT_OVERVIEWS 256
+
+static void close_source(void *src)
+{
+    ictus_source_close(src);
+}
+
+ictus_review_cache *ictus_review_cache_create(void)
+{
+    ictus_review_cache *cache = ictus_xcalloc(1, sizeof *cache);
+    cache->sources = ictus_recording_cache_create(OPEN_SOURCES, close_source);
+    cache->overviews = ictus_recording_cache_create(KEPT_OVERVIEWS, ictus_review_overview_free);
+    return cache;
+}
+
+void ictus_review_cache_destroy(ictus_review_cache *cache)
+{
+    if (!cache)
+        return;
+    ictus_recording_cache_destroy(cache->sources);
+    ictus_recording_cache_destroy(cache->overviews);
+    free(cache);
+}
+
 /* What the opener needs: the study and the row. */
 typedef struct {
     const ictus_study *study;
@@ -61,14 +87,15 @@ typedef struct {
 } open_ctx;
 
 /* Open the file as the nightly job does: recordings.csv's start, map and the study's full scale. */
-static ictus_status open_viewed(void *ctx, const char *real, ictus_source **src, ictus_error *err)
+static ictus_status open_viewed(void *ctx, const char *real, void **item, ictus_error *err)
 {
     const open_ctx *o = ctx;
     ictus_source_options opt = ictus_recording_source_options(o->study, o->entry);
-    ictus_status st = ictus_source_open(real, &opt, src, err);
+    ictus_source *src;
+    ictus_status st = ictus_source_open(real, &opt, &src, err);
     if (st != ICTUS_OK)
         return st;
-    int n_file = ictus_source_info(*src)->n_channels;
+    int n_file = ictus_source_info(src)->n_channels;
     for (int m = 0; o->entry && m < o->entry->n_channels; m++)
         if (o->entry->channels[m].channel > n_file)
             st = ictus_fail(err, ICTUS_ERR_CONFIG,
@@ -76,13 +103,14 @@ static ictus_status open_viewed(void *ctx, const char *real, ictus_source **src,
                             o->recording, o->entry->line);
     int *file_channel = ictus_xcalloc((size_t)n_file + 1, sizeof *file_channel);
     if (st == ICTUS_OK)
-        st = ictus_recording_view(o->entry, src, file_channel, err);
+        st = ictus_recording_view(o->entry, &src, file_channel, err);
     free(file_channel);
     if (st != ICTUS_OK) {
-        ictus_source_close(*src);
-        *src = NULL;
+        ictus_source_close(src);
+        return st;
     }
-    return st;
+    *item = src;
+    return ICTUS_OK;
 }
 
 /* The cache's key: everything besides the file that shapes the source. */
@@ -100,7 +128,7 @@ static char *source_key(const ictus_study *study, const ictus_recording_entry *e
     return ictus_strbuf_take(&key);
 }
 
-int ictus_review_recording_open(ictus_recording_cache *cache, const char *study_dir,
+int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir,
                                 const char *recording, const char *animal,
                                 ictus_served_recording *out, char **json)
 {
@@ -115,6 +143,7 @@ int ictus_review_recording_open(ictus_recording_cache *cache, const char *study_
     ictus_store_recording rec = {0};
     bool found = false;
     ictus_status st = ictus_store_find_recording(s, recording, animal, &rec, &found, &err);
+    out->recording_id = rec.id;
     ictus_store_recording_clear(&rec);
     ictus_store_close(s);
     if (st != ICTUS_OK)
@@ -133,9 +162,11 @@ int ictus_review_recording_open(ictus_recording_cache *cache, const char *study_
                      ? NULL
                      : ictus_study_recording(out->study, recording + n_prefix, animal);
     open_ctx ctx = {out->study, out->entry, recording};
-    char *key = source_key(out->study, out->entry, animal);
-    st = ictus_recording_cache_borrow(cache, out->real, key, open_viewed, &ctx, &out->src, &err);
-    free(key);
+    out->key = source_key(out->study, out->entry, animal);
+    void *src = NULL;
+    st = ictus_recording_cache_borrow(cache->sources, out->real, out->key, open_viewed, &ctx,
+                                      &src, &err);
+    out->src = src;
     if (st != ICTUS_OK) {
         ictus_review_recording_close(cache, out);
         return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
@@ -143,9 +174,10 @@ int ictus_review_recording_open(ictus_recording_cache *cache, const char *study_
     return 0;
 }
 
-void ictus_review_recording_close(ictus_recording_cache *cache, ictus_served_recording *served)
+void ictus_review_recording_close(ictus_review_cache *cache, ictus_served_recording *served)
 {
-    ictus_recording_cache_give_back(cache, served->src);
+    ictus_recording_cache_give_back(cache->sources, served->src);
     ictus_study_destroy(served->study);
+    free(served->key);
     *served = (ictus_served_recording){0};
 }

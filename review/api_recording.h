@@ -10,7 +10,17 @@
 #include "base/path.h"
 #include "pipeline/source/source.h"
 #include "protocols/study.h"
+#include "review/api.h"
 #include "review/recording_cache.h"
+
+/* What ictus_review_cache (api.h) is: two caches of recording_cache.h. */
+struct ictus_review_cache {
+    ictus_recording_cache *sources;    /* ictus_source *, as ictus_review_recording_open() opens */
+    ictus_recording_cache *overviews;  /* api_overview.c's */
+};
+
+/* Free an overview (api_overview.c), for cache->overviews. */
+void ictus_review_overview_free(void *overview);
 
 /* The directory under the study that recordings.csv's file names are relative to. */
 #define ICTUS_REVIEW_RECORDINGS_PREFIX "recordings/"
@@ -21,6 +31,8 @@ typedef struct {
     ictus_source *src;                   /* borrowed from the cache: recordings.csv's channel
                                             map and start time applied (recording_view.h) */
     char real[ICTUS_PATH_MAX];           /* the file's real path */
+    char *key;                           /* the caches' key for it (recording_cache.h) */
+    int64_t recording_id;                /* its row in the store */
 } ictus_served_recording;
 
 /* A recording and a window of it, as a request names them. */
@@ -48,11 +60,11 @@ int ictus_review_resolve(const char *study_dir, const char *relative, const char
  * (caller frees): 404 for a recording the store does not hold, a stored one
  * now missing (named) or outside the study; 503 busy; 500 otherwise (a file
  * that cannot be read, a channel map naming a channel the file lacks). */
-int ictus_review_recording_open(ictus_recording_cache *cache, const char *study_dir,
+int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir,
                                 const char *recording, const char *animal,
                                 ictus_served_recording *out, char **json);
 
 /* Give the source back and free the study; a zeroed *served is a no-op. */
-void ictus_review_recording_close(ictus_recording_cache *cache, ictus_served_recording *served);
+void ictus_review_recording_close(ictus_review_cache *cache, ictus_served_recording *served);
 
 #endif

@@ -90,7 +90,7 @@ static int read_signal(const ictus_served_recording *rec, const signal_args *a, 
     return status;
 }
 
-int ictus_review_api_signal(ictus_recording_cache *cache, const char *study_dir,
+int ictus_review_api_signal(ictus_review_cache *cache, const char *study_dir,
                             const char *recording, const char *animal, const char *t0_s,
                             const char *t1_s, const char *width, const char *filters,
                             char **json)
@@ -187,7 +187,7 @@ static int read_spectrogram(const ictus_served_recording *rec, const signal_args
     return status;
 }
 
-int ictus_review_api_spectrogram(ictus_recording_cache *cache, const char *study_dir,
+int ictus_review_api_spectrogram(ictus_review_cache *cache, const char *study_dir,
                                  const ictus_review_query *q, char **json)
 {
     signal_args a;

@@ -22,23 +22,28 @@
 
 /* Connections served at once, each on its own thread; more wait in the listen queue. */
 #define CONNECTION_LIMIT 64
-/* Recordings kept open across requests (review/recording_cache.h). */
-#define OPEN_RECORDINGS 8
 
 struct ictus_review_server {
     struct MHD_Daemon *daemon;
     char *study_dir;
     char *db_path;
-    ictus_recording_cache *recordings;
+    ictus_review_cache *cache;     /* open recordings, overviews (review/api.h) */
     char token[ICTUS_REVIEW_TOKEN_LEN + 1];
     int port;
 };
 
 /* One request's state across libmicrohttpd's calls: its route and its body. */
-typedef enum { ROUTE_PAGE, ROUTE_EVENTS, ROUTE_SIGNAL, ROUTE_REVIEW, ROUTE_QUERY } route;
+typedef enum {
+    ROUTE_PAGE,
+    ROUTE_EVENTS,
+    ROUTE_SIGNAL,
+    ROUTE_REVIEW,
+    ROUTE_QUERY,
+    ROUTE_VIDEO
+} route;
 
 /* A GET answered from the query arguments alone (review/api.h, "Seeing the data"). */
-typedef int query_call(ictus_recording_cache *cache, const char *study_dir,
+typedef int query_call(ictus_review_cache *cache, const char *study_dir,
                        const ictus_review_query *q, char **json);
 
 typedef struct {
@@ -133,7 +138,7 @@ static enum MHD_Result answer_signal(struct MHD_Connection *c, request *r,
 {
     char *json;
     unsigned status = (unsigned)ictus_review_api_signal(
-        srv->recordings, srv->study_dir, arg(c, "recording"), arg(c, "animal"), arg(c, "t0_s"), arg(c, "t1_s"),
+        srv->cache, srv->study_dir, arg(c, "recording"), arg(c, "animal"), arg(c, "t0_s"), arg(c, "t1_s"),
         arg(c, "width"), arg(c, "filters"), &json);
     return reply_json(c, r, status, json);
 }
@@ -148,8 +153,106 @@ static enum MHD_Result answer_query(struct MHD_Connection *c, request *r,
 {
     const ictus_review_query q = {query_arg, c};
     char *json;
-    unsigned status = (unsigned)r->call(srv->recordings, srv->study_dir, &q, &json);
+    unsigned status = (unsigned)r->call(srv->cache, srv->study_dir, &q, &json);
     return reply_json(c, r, status, json);
+}
+
+/* A Range header's one range "bytes=FIRST-LAST", "bytes=FIRST-" or
+ * "bytes=-SUFFIX" within a file of `size` bytes, as [*first, *last]: 1;
+ * no Range header, or several ranges (the whole file is sent, as RFC 9110
+ * allows): 0; anything else, or a range starting at or past the end: -1
+ * (416). */
+static int parse_range(const char *h, int64_t size, int64_t *first, int64_t *last)
+{
+    if (!h)
+        return 0;
+    if (strncmp(h, "bytes=", 6))
+        return -1;
+    const char *p = h + 6;
+    if (strchr(p, ','))
+        return 0;
+    char *end;
+    errno = 0;
+    if (*p == '-') {
+        if (p[1] < '0' || p[1] > '9')
+            return -1;
+        long long suffix = strtoll(p + 1, &end, 10);
+        if (*end || errno || suffix <= 0 || size == 0)
+            return -1;
+        *first = suffix < size ? size - suffix : 0;
+        *last = size - 1;
+        return 1;
+    }
+    if (*p < '0' || *p > '9')
+        return -1;
+    long long a = strtoll(p, &end, 10);
+    if (errno || *end != '-')
+        return -1;
+    long long b = size - 1;
+    if (end[1]) {
+        if (end[1] < '0' || end[1] > '9')
+            return -1;
+        b = strtoll(end + 1, &end, 10);
+        if (*end || errno || b < a)
+            return -1;
+    }
+    if (a >= size)
+        return -1;
+    *first = a;
+    *last = b < size - 1 ? b : size - 1;
+    return 1;
+}
+
+/* GET /api/video: the file, whole (200) or the one range asked for (206). */
+static enum MHD_Result answer_video(struct MHD_Connection *c, request *r,
+                                    const ictus_review_server *srv)
+{
+    r->answered = true;
+    ictus_review_query q = {query_arg, c};
+    int fd;
+    int64_t size;
+    const char *mime;
+    char *json;
+    int status = ictus_review_video_open(srv->study_dir, &q, &fd, &size, &mime, &json);
+    if (status)
+        return reply_json(c, r, (unsigned)status, json);
+    int64_t first = 0, last = size - 1;
+    int ranged = parse_range(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE),
+                             size, &first, &last);
+    char content_range[96];
+    if (ranged < 0) {
+        close(fd);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"",
+                                                                    MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return MHD_NO;
+        snprintf(content_range, sizeof content_range, "bytes */%lld", (long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
+        enum MHD_Result res = MHD_queue_response(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp);
+        MHD_destroy_response(resp);
+        return res;
+    }
+    /* The response owns fd from here (closed when it is destroyed). */
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(
+        (uint64_t)(last - first + 1), fd, (uint64_t)first);
+    if (!resp) {
+        close(fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (ranged) {
+        snprintf(content_range, sizeof content_range, "bytes %lld-%lld/%lld", (long long)first,
+                 (long long)last, (long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
+    }
+    enum MHD_Result res =
+        MHD_queue_response(c, ranged ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return res;
 }
 
 static enum MHD_Result answer_review(struct MHD_Connection *c, request *r,
@@ -179,7 +282,10 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
                   {"/api/signal", "GET", ROUTE_SIGNAL, NULL},
                   {"/api/review", "POST", ROUTE_REVIEW, NULL},
                   {"/api/spectrogram", "GET", ROUTE_QUERY, ictus_review_api_spectrogram},
-                  {"/api/features", "GET", ROUTE_QUERY, ictus_review_api_features}};
+                  {"/api/features", "GET", ROUTE_QUERY, ictus_review_api_features},
+                  {"/api/overview", "GET", ROUTE_QUERY, ictus_review_api_overview},
+                  {"/api/recordings", "GET", ROUTE_QUERY, ictus_review_api_recordings},
+                  {"/api/video", "GET", ROUTE_VIDEO, NULL}};
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(url, routes[i].path))
             continue;
@@ -252,6 +358,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return r->route == ROUTE_EVENTS   ? answer_events(c, r, srv)
            : r->route == ROUTE_SIGNAL ? answer_signal(c, r, srv)
            : r->route == ROUTE_QUERY  ? answer_query(c, r, srv)
+           : r->route == ROUTE_VIDEO  ? answer_video(c, r, srv)
                                       : answer_review(c, r, srv);
 }
 
@@ -310,7 +417,7 @@ ictus_status ictus_review_server_start(const ictus_review_server_options *o,
     ictus_review_server *srv = ictus_xcalloc(1, sizeof *srv);
     srv->study_dir = ictus_xstrdup(o->study_dir);
     srv->db_path = ictus_path_join_alloc(o->study_dir, "ictus.db");
-    srv->recordings = ictus_recording_cache_create(OPEN_RECORDINGS);
+    srv->cache = ictus_review_cache_create();
     if (check_study(srv->db_path, err) != ICTUS_OK || make_token(srv->token, err) != ICTUS_OK) {
         ictus_review_server_stop(srv);
         return err->status;
@@ -353,7 +460,7 @@ void ictus_review_server_stop(ictus_review_server *s)
         return;
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
-    ictus_recording_cache_destroy(s->recordings);
+    ictus_review_cache_destroy(s->cache);
     free(s->study_dir);
     free(s->db_path);
     free(s);

@@ -1,6 +1,7 @@
 /* test_recording_cache.c: the review server's open recordings (review/recording_cache.h).
  *
- * Proves, on small EDF files in a scratch directory:
+ * Proves, with open sources as the items, on small EDF files in a scratch
+ * directory:
  *   - a second borrow of the same (path, key) reuses the open source (no
  *     open), another key opens another;
  *   - two borrows at once of one (path, key) get two different sources;
@@ -27,10 +28,19 @@
 #include "tests/support_edf.h"
 #include "tests/support_tmp.h"
 
-static ictus_status open_plain(void *ctx, const char *path, ictus_source **out, ictus_error *err)
+static ictus_status open_plain(void *ctx, const char *path, void **item, ictus_error *err)
 {
     (void)ctx;
-    return ictus_source_open(path, NULL, out, err);
+    ictus_source *src;
+    ictus_status st = ictus_source_open(path, NULL, &src, err);
+    if (st == ICTUS_OK)
+        *item = src;
+    return st;
+}
+
+static void close_source(void *src)
+{
+    ictus_source_close(src);
 }
 
 /* Write an EDF of `records` 1-s records (2 channels, 10 Hz) at dir/name; its real path into real. */
@@ -55,7 +65,7 @@ static int open_fds(void)
 
 static ictus_source *borrow(ictus_recording_cache *c, const char *path, const char *key)
 {
-    ictus_source *src;
+    void *src = NULL;
     ictus_error err = {0};
     CHECK_MSG(ictus_recording_cache_borrow(c, path, key, open_plain, NULL, &src, &err) == ICTUS_OK,
               "borrow %s: %s", path, err.msg);
@@ -69,12 +79,12 @@ typedef struct {
     ictus_recording_cache *cache;
     const char *paths[3];
     atomic_int in_use[64];     /* by slot: sources seen, marked while borrowed */
-    ictus_source *seen[64];
+    void *seen[64];
     atomic_int n_seen, shared, wrong;
     pthread_mutex_t lock;
 } shared_state;
 
-static int slot_of(shared_state *s, ictus_source *src)
+static int slot_of(shared_state *s, void *src)
 {
     pthread_mutex_lock(&s->lock);
     int n = atomic_load(&s->n_seen), i = 0;
@@ -99,7 +109,7 @@ static void *worker(void *arg)
     int index = ((worker_arg *)arg)->index;
     for (int r = 0; r < ROUNDS; r++) {
         const char *path = s->paths[(r + index) % 3];
-        ictus_source *src;
+        void *src;
         ictus_error err;
         if (ictus_recording_cache_borrow(s->cache, path, "k", open_plain, NULL, &src, &err) !=
             ICTUS_OK) {
@@ -124,55 +134,55 @@ int main(void)
     write_edf(dir, "a.edf", 3, a);
     write_edf(dir, "b.edf", 4, b);
     write_edf(dir, "c.edf", 5, c);
-    ictus_recording_cache *cache = ictus_recording_cache_create(2);
+    ictus_recording_cache *cache = ictus_recording_cache_create(2, close_source);
 
     /* Reuse, and keys. */
     ictus_source *s1 = borrow(cache, a, "k");
     ictus_recording_cache_give_back(cache, s1);
     ictus_source *s2 = borrow(cache, a, "k");
     CHECK(s1 == s2);
-    CHECK_INT(ictus_recording_cache_opens(cache), 1);
+    CHECK_INT(ictus_recording_cache_made(cache), 1);
     ictus_source *s3 = borrow(cache, a, "other key");
     CHECK(s3 != s2);
-    CHECK_INT(ictus_recording_cache_opens(cache), 2);
+    CHECK_INT(ictus_recording_cache_made(cache), 2);
     /* Borrowed at once: two sources. */
     ictus_source *s4 = borrow(cache, a, "k");
     CHECK(s4 != s2 && s4 != s3);
-    CHECK_INT(ictus_recording_cache_opens(cache), 3);
+    CHECK_INT(ictus_recording_cache_made(cache), 3);
     ictus_recording_cache_give_back(cache, s2);
     ictus_recording_cache_give_back(cache, s3);
     ictus_recording_cache_give_back(cache, s4);
 
     /* Rewritten with another size: reopened, reading the new file. */
     write_edf(dir, "a.edf", 6, a);
-    long before = ictus_recording_cache_opens(cache);
+    long before = ictus_recording_cache_made(cache);
     s1 = borrow(cache, a, "k");
-    CHECK_INT(ictus_recording_cache_opens(cache), before + 1);
+    CHECK_INT(ictus_recording_cache_made(cache), before + 1);
     CHECK_INT(s1 ? ictus_source_info(s1)->n_records : -1, 6);
     ictus_recording_cache_give_back(cache, s1);
     /* Only touched (same size, a later mtime): reopened. */
     struct timespec later[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = 2000000000}};
     CHECK_INT(utimensat(AT_FDCWD, a, later, 0), 0);
-    before = ictus_recording_cache_opens(cache);
+    before = ictus_recording_cache_made(cache);
     ictus_recording_cache_give_back(cache, borrow(cache, a, "k"));
-    CHECK_INT(ictus_recording_cache_opens(cache), before + 1);
+    CHECK_INT(ictus_recording_cache_made(cache), before + 1);
     /* Unchanged since: reused. */
     ictus_recording_cache_give_back(cache, borrow(cache, a, "k"));
-    CHECK_INT(ictus_recording_cache_opens(cache), before + 1);
+    CHECK_INT(ictus_recording_cache_made(cache), before + 1);
 
     /* Capacity 2: a, b, c in turn leaves b and c; a is opened again, c is not. */
     ictus_recording_cache_give_back(cache, borrow(cache, b, "k"));
     ictus_recording_cache_give_back(cache, borrow(cache, c, "k"));
-    before = ictus_recording_cache_opens(cache);
+    before = ictus_recording_cache_made(cache);
     ictus_recording_cache_give_back(cache, borrow(cache, c, "k"));
-    CHECK_INT(ictus_recording_cache_opens(cache), before);
+    CHECK_INT(ictus_recording_cache_made(cache), before);
     ictus_recording_cache_give_back(cache, borrow(cache, a, "k"));
-    CHECK_INT(ictus_recording_cache_opens(cache), before + 1);
+    CHECK_INT(ictus_recording_cache_made(cache), before + 1);
 
     /* Deleted: an error naming it, and c's descriptor let go (a and c are cached now). */
     int fds = open_fds();
     CHECK_INT(unlink(c), 0);
-    ictus_source *gone;
+    void *gone;
     ictus_error err = {0};
     CHECK_INT(ictus_recording_cache_borrow(cache, c, "k", open_plain, NULL, &gone, &err),
               ICTUS_ERR_IO);
@@ -185,7 +195,7 @@ int main(void)
     /* Threads: never a source shared, always the file asked for. */
     write_edf(dir, "c.edf", 5, c);
     static shared_state s;
-    s.cache = ictus_recording_cache_create(2);
+    s.cache = ictus_recording_cache_create(2, close_source);
     s.paths[0] = a;
     s.paths[1] = b;
     s.paths[2] = c;
@@ -200,8 +210,8 @@ int main(void)
         pthread_join(t[i], NULL);
     CHECK_INT(atomic_load(&s.shared), 0);
     CHECK_INT(atomic_load(&s.wrong), 0);
-    CHECK_MSG(ictus_recording_cache_opens(s.cache) < N_THREADS * ROUNDS,
-              "sources reused across threads (%ld opens)", ictus_recording_cache_opens(s.cache));
+    CHECK_MSG(ictus_recording_cache_made(s.cache) < N_THREADS * ROUNDS,
+              "sources reused across threads (%ld opens)", ictus_recording_cache_made(s.cache));
     ictus_recording_cache_destroy(s.cache);
     pthread_mutex_destroy(&s.lock);
 

@@ -45,7 +45,7 @@
 #define TAL_BYTES 32
 
 /* The server's cache of open recordings, as the server holds one. */
-static ictus_recording_cache *cache;
+static ictus_review_cache *cache;
 
 /* The answer's status, its document in *doc (caller decrefs, NULL when not JSON). */
 static int signal(const char *dir, const char *recording, const char *animal, const char *t0,
@@ -128,7 +128,7 @@ int main(void)
     /* The presets of the source tree (the tests run from its root). */
     setenv("ICTUS_PRESET_DIR", "detectors/presets", 1);
     char *dir = support_tmpdir("signal");
-    cache = ictus_recording_cache_create(2);
+    cache = ictus_review_cache_create();
     CHECK(support_study_write(dir, "study.ini", "[study]\nname = t\npreset = ihka-mouse\nmains_hz = 50\n"));
     CHECK(support_study_write(dir, "animals.csv", "animal\nm1\n"));
     CHECK(support_study_write(dir, "recordings.csv",
@@ -188,7 +188,7 @@ int main(void)
     ictus_error err = {0};
     CHECK_MSG(ictus_study_load(dir, &study, &err) == ICTUS_OK, "study: %s", err.msg);
     if (!study) {
-        ictus_recording_cache_destroy(cache);
+        ictus_review_cache_destroy(cache);
         support_tmpdir_remove(dir);
         return check_done("test_review_signal");
     }
@@ -239,7 +239,7 @@ int main(void)
     check_not_found(dir, "recordings/m1/1.edf", "m1", "recordings/m1/1.edf: the recording is missing");
 
     unlink(outside);
-    ictus_recording_cache_destroy(cache);
+    ictus_review_cache_destroy(cache);
     support_tmpdir_remove(dir);
     return check_done("test_review_signal");
 }
