@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "base/path.h"
+#include "pipeline/source/source.h"
 #include "review/recording_cache.h"
 #include "tests/check.h"
 #include "tests/support_edf.h"
