@@ -87,6 +87,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, request *r, unsigned stat
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'none'; script-src 'unsafe-inline'; "
                                 "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; "
+                                "media-src 'self'; "
                                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     if (status == ICTUS_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,

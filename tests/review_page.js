@@ -22,7 +22,7 @@ function element(tag) {
     remove(i) { this.options.splice(i, 1); },
     replaceChildren() { this.children = []; },
     addEventListener(type, fn) { this.listeners[type] = fn; },
-    scrollIntoView() {}, blur() {},
+    scrollIntoView() {}, blur() {}, removeAttribute() {},
   };
   Object.defineProperty(el, "innerHTML", { set() { htmlUsed = true; } });
   return el;

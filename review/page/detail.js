@@ -21,6 +21,7 @@ let detailSeq = 0;
 function detailShow(e, data) {
   const seq = ++detailSeq;
   detail = { event: e, data: data, spectro: null, features: null };
+  mediaEvent(e);
   for (const id of ["spectrogram", "featureplot"]) $(id).width = $("signal").width;
   const labels = data.channels.map((c) => c.label);
   const select = $("sg-channel");

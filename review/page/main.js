@@ -122,10 +122,11 @@ function draw() {
   detailDraw();
 }
 
-// The vertical lines of the event view: the event's edges.
+// The vertical lines of the event view: the event's edges, the video's cursor (media.js).
 function viewMarks() {
   const e = signal.event;
-  return [{ t_s: e.start_s, colour: EDGE_COLOUR }, { t_s: e.end_s, colour: EDGE_COLOUR }];
+  return [{ t_s: e.start_s, colour: EDGE_COLOUR }, { t_s: e.end_s, colour: EDGE_COLOUR }]
+    .concat(mediaMarks(eventPlayer));
 }
 
 async function api(path, options) {
@@ -179,6 +180,7 @@ async function decide(verdict) {
 
 document.addEventListener("keydown", (ev) => {
   if (ev.target.tagName === "INPUT" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (seeingKey(ev)) { ev.preventDefault(); return; }  // browse.js: browsing, video
   const verdicts = { c: "seizure", r: "not_seizure", u: "unsure" };
   if (ev.key === "j") { sel = Math.min(sel + 1, events.length - 1); render(); }
   else if (ev.key === "k") { sel = Math.max(sel - 1, 0); render(); }

@@ -131,14 +131,14 @@ function drawSpectrogram(canvas, sg, geo, marks) {
   g.font = "11px sans-serif";
   g.textBaseline = "middle";
   g.fillStyle = TRACE_COLOUR;
-  g.fillText(sg.label, 4, h / 2);
+  g.fillText(sg.label, 4, 8);
   const top_hz = (sg.n_freq - 0.5) * sg.df_hz;
   const step = [5, 10, 20, 25, 50, 100, 200, 500, 1000].find((s) => top_hz / s <= 5) || 2000;
   g.strokeStyle = TRACE_COLOUR;
   g.beginPath();
   for (let f = 0; f <= top_hz; f += step) {
     const y = h - (f / sg.df_hz + 0.5) * rowH;
-    if (y < 6) break;  // its label would be cut
+    if (y < 18) break;  // its label would run into the channel's
     g.moveTo(geo.left - 4, y);
     g.lineTo(geo.left, y);
     g.fillText(f + " Hz", 30, y);
