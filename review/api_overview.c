@@ -36,18 +36,68 @@ void ictus_review_overview_free(void *item)
     free(ov);
 }
 
-/* One channel while streaming: its previous sample and the next minute's first index. */
+/* One channel while streaming: where its previous sample was, and its minute. */
 typedef struct {
     double fs_hz;
-    int64_t prev_index;   /* -1: none (start, after a gap or a missing sample) */
+    int64_t next_index;     /* index after the previous sample; -1: none to difference with */
     float prev;
-    int64_t minute;       /* the minute of the samples being summed */
-    int64_t next_minute_at; /* first sample index of minute + 1 */
+    int64_t minute;         /* the minute being summed */
+    int64_t minute_start, minute_end; /* its sample indices [start, end) */
 } ll_state;
 
+/* The first sample index at or after the start of `minute`. */
 static int64_t first_index_of_minute(int64_t minute, double fs_hz)
 {
     return (int64_t)ceil((double)minute * ((double)ICTUS_GRID_BUCKET_US / 1e6) * fs_hz);
+}
+
+/* Make sample index i's minute the state's. */
+static void find_minute(ll_state *s, int64_t i)
+{
+    s->minute = (int64_t)floor((double)i / s->fs_hz * 1e6 / (double)ICTUS_GRID_BUCKET_US);
+    while (s->minute > 0 && first_index_of_minute(s->minute, s->fs_hz) > i)
+        s->minute--;
+    while (first_index_of_minute(s->minute + 1, s->fs_hz) <= i)
+        s->minute++;
+    s->minute_start = first_index_of_minute(s->minute, s->fs_hz);
+    s->minute_end = first_index_of_minute(s->minute + 1, s->fs_hz);
+}
+
+/* Add samples x[0..n) (indices first..) of channel c to the sums, a minute at a time. */
+static void add_samples(overview *ov, int c, ll_state *s, const float *x, const uint8_t *flags,
+                        int64_t first, int64_t n)
+{
+    if (s->next_index != first)
+        s->next_index = -1;  /* a gap: nothing to difference with */
+    for (int64_t k = 0; k < n;) {
+        int64_t i = first + k;
+        if (i < s->minute_start || i >= s->minute_end)
+            find_minute(s, i);
+        int64_t run_end = s->minute_end - first < n ? s->minute_end - first : n;
+        double sum = 0;
+        int64_t count = 0;
+        bool have_prev = s->next_index >= 0;
+        float prev = s->prev;
+        for (; k < run_end; k++) {
+            if (flags[k] & ICTUS_SAMPLE_MISSING) {
+                have_prev = false;
+                continue;
+            }
+            if (have_prev) {
+                sum += fabsf(x[k] - prev);
+                count++;
+            }
+            prev = x[k];
+            have_prev = true;
+        }
+        s->prev = prev;
+        s->next_index = have_prev ? first + k : -1;
+        if (s->minute < ov->n_minutes) {
+            size_t cell = (size_t)c * (size_t)ov->n_minutes + (size_t)s->minute;
+            ov->sum[cell] += sum;
+            ov->count[cell] += count;
+        }
+    }
 }
 
 static double now_ms(void)
@@ -74,41 +124,16 @@ static ictus_status make_overview(void *ctx, const char *real, void **item, ictu
     ll_state *ls = ictus_xcalloc((size_t)nc + 1, sizeof *ls);
     for (int c = 0; c < nc; c++) {
         memcpy(ov->labels[c], info->channels[c].label, ICTUS_LABEL_MAX);
-        ls[c] = (ll_state){.fs_hz = info->channels[c].fs_hz, .prev_index = -1,
-                           .next_minute_at = first_index_of_minute(1, info->channels[c].fs_hz)};
+        ls[c] = (ll_state){.fs_hz = info->channels[c].fs_hz, .next_index = -1, .minute_end = -1};
     }
     ictus_block *blk = ictus_block_create(src);
     ictus_status st = ictus_source_rewind(src, err);
     while (st == ICTUS_OK && (st = ictus_source_read(src, blk, err)) == ICTUS_OK) {
         bool empty = true;
         for (int c = 0; c < nc; c++) {
-            ll_state *s = &ls[c];
-            const float *x = blk->samples[c];
-            const uint8_t *flags = blk->flags[c];
             empty = empty && blk->n[c] == 0;
-            for (int64_t k = 0; k < blk->n[c]; k++) {
-                int64_t i = blk->first_index[c] + k;
-                if (i >= s->next_minute_at) {
-                    s->minute = (int64_t)floor((double)i / s->fs_hz * 1e6 /
-                                               (double)ICTUS_GRID_BUCKET_US);
-                    while (first_index_of_minute(s->minute, s->fs_hz) > i)
-                        s->minute--;
-                    while (first_index_of_minute(s->minute + 1, s->fs_hz) <= i)
-                        s->minute++;
-                    s->next_minute_at = first_index_of_minute(s->minute + 1, s->fs_hz);
-                }
-                if (flags[k] & ICTUS_SAMPLE_MISSING) {
-                    s->prev_index = -1;
-                    continue;
-                }
-                if (s->prev_index == i - 1 && s->minute < ov->n_minutes) {
-                    size_t cell = (size_t)c * (size_t)ov->n_minutes + (size_t)s->minute;
-                    ov->sum[cell] += fabsf(x[k] - s->prev);
-                    ov->count[cell]++;
-                }
-                s->prev = x[k];
-                s->prev_index = i;
-            }
+            add_samples(ov, c, &ls[c], blk->samples[c], blk->flags[c], blk->first_index[c],
+                        blk->n[c]);
         }
         if (empty)
             break;
