@@ -19,10 +19,9 @@
  *                          (200) or one byte range (Range: bytes=A-B, A-, -N:
  *                          206 with Content-Range; 416 with the unsatisfied
  *                          Content-Range of RFC 9110 for a range past the
- *                          end or malformed; several
- *                          ranges: the whole file), sent from the file
- *                          descriptor, so multi-GB files stream without
- *                          being read into memory
+ *                          end or malformed; several ranges: the whole
+ *                          file), sent from the file descriptor, so that
+ *                          multi-GB files stream without being read in
  * (review/api.h documents each answer.)  Another method on a route is 405,
  * another path 404.  A bad request, a client that disconnects or stalls
  * (closed after ICTUS_REVIEW_IDLE_S) never stops the server.  Each
