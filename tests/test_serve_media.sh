@@ -12,6 +12,7 @@
 #     with "bytes */SIZE"; the token also from the query (as a <video> element sends it);
 #     a video named with "..", a symlink out of the study, a missing video (named), a
 #     recording without one, or a recording path the store does not hold: 404; POST 405;
+#     ranges past 4 GiB of a 5 GiB (sparse) video;
 #   - GET /api/overview: one value per minute and channel, equal to the mean absolute
 #     difference of the file's samples times the rate (decoded here from the EDF bytes
 #     independently) to 1e-6; the store's analysable share (0..1) and the recording's
@@ -120,6 +121,19 @@ ok "... saying why: $(cat "$W/body")"
 eq "video missing: 404" "$(code "${base}api/video?recording=$rec4&animal=M02")" 404
 grep -q "recordings/gone.webm: the video is missing" "$W/body"
 ok "... naming it: $(cat "$W/body")"
+# A 5 GiB video (sparse: no disk used): ranges past 4 GiB, sent from the file descriptor.
+truncate -s 5G "$S/recordings/gone.webm"
+curl -s -D "$W/h" -o "$W/body" -H "X-Ictus-Token: $tok" -H "Range: bytes=5000000000-5000000099" \
+    "${base}api/video?recording=$rec4&animal=M02"
+grep -q "^HTTP/1.1 206" "$W/h" &&
+    grep -qi "^content-range: bytes 5000000000-5000000099/5368709120" "$W/h"
+ok "video of 5 GiB: a range past 4 GiB, 206 with its Content-Range"
+eq "... its 100 bytes, zeros" "$(od -v -An -tx1 "$W/body" | tr -d ' \n' | tr -d 0 | wc -c)/$(stat -c %s "$W/body")" 0/100
+curl -s -D "$W/h" -o /dev/null -H "X-Ictus-Token: $tok" -H "Range: bytes=-10" \
+    "${base}api/video?recording=$rec4&animal=M02"
+grep -qi "^content-range: bytes 5368709110-5368709119/5368709120" "$W/h"
+ok "video of 5 GiB: its last 10 bytes"
+rm "$S/recordings/gone.webm"
 eq "video of a recording of another animal: 404" \
     "$(code "${base}api/video?recording=$rec1&animal=M02")" 404
 eq "video of a path the store does not hold: 404" \
