@@ -225,6 +225,11 @@ function drawStrip() {
   g.fillText("artefact", 4, yMarks + STRIP_MARK_H / 2);
   g.fillText("events", 4, yMarks + STRIP_MARK_H * 1.5);
   const minW = (canvas.width - STRIP_LABEL_W) / (DAY_S / 60);
+  // Minutes of the recordings outside the day fall outside the clip.
+  g.save();
+  g.beginPath();
+  g.rect(STRIP_LABEL_W, 0, canvas.width - STRIP_LABEL_W, canvas.height);
+  g.clip();
   labels.forEach((label, c) => {
     // Each channel's minutes against its median over the day: a line length twice the
     // median or more is the top of the scale.
@@ -238,7 +243,6 @@ function drawStrip() {
       ch.line_length.forEach((v, k) => {
         if (v === null || !m) return;
         const x = stripX(canvas, recs[i].start_wall_s + k * ov.bucket_s);
-        if (x + minW < STRIP_LABEL_W || x > canvas.width) return;
         g.fillStyle = spectroColour(Math.log2(v / m) / 2 + 0.5);
         g.fillRect(x, c * STRIP_ROW_H, Math.ceil(minW), STRIP_ROW_H - 1);
       });
@@ -260,6 +264,7 @@ function drawStrip() {
                  Math.max(2, stripX(canvas, recs[i].start_wall_s + e.end_s) - x0), STRIP_MARK_H - 2);
     }
   });
+  g.restore();
   // Hours, and where the browse view is.
   g.fillStyle = TRACE_COLOUR;
   g.strokeStyle = "#bbbbbb";
