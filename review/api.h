@@ -16,8 +16,8 @@
 
 
 /* The server's caches of what it made from recording files, kept across
- * requests (review/recording_cache.h): open recordings (8) and overviews
- * (256).  Thread-safe; create once per server, destroy when it stops. */
+ * requests (review/recording_cache.h): open recordings (8), overviews (256)
+ * and explanations (64).  Thread-safe; create once per server, destroy when it stops. */
 typedef struct ictus_review_cache ictus_review_cache;
 ictus_review_cache *ictus_review_cache_create(void);
 void ictus_review_cache_destroy(ictus_review_cache *cache); /* NULL is a no-op */
@@ -174,6 +174,21 @@ int ictus_review_api_features(ictus_review_cache *cache, const char *study_dir,
  * changes)}.  The file is read once, from start to end. */
 int ictus_review_api_overview(ictus_review_cache *cache, const char *study_dir,
                               const ictus_review_query *q, char **json);
+
+/* GET /api/explain: why the detector kept or dropped what it saw in a
+ * window (recording, animal, t0_s, t1_s as for /api/signal, but of any
+ * length): the whole
+ * recording is run through the study's detection as the nightly job runs
+ * it (detectors/recording_detection.h, the study's preset and
+ * stimulations, from the file's start: the baselines are the nightly
+ * run's), with its explanation of every candidate event (`ictus detect
+ * --explain`); the result is kept per file identity and preset, like an
+ * overview.  Answer: {"preset", "candidates": [{"start_s", "end_s", "text"}
+ * of every candidate overlapping the window, in order; text is the
+ * explanation's line: its measures, and the type and score it got or why it
+ * was dropped], "compute_ms" (0 when kept from an earlier request)}. */
+int ictus_review_api_explain(ictus_review_cache *cache, const char *study_dir,
+                             const ictus_review_query *q, char **json);
 
 /* GET /api/recordings: every recording the store holds results for, by
  * animal then start: {"recordings": [{"recording", "animal", "start" (ISO),

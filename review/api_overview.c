@@ -243,7 +243,7 @@ int ictus_review_api_overview(ictus_review_cache *cache, const char *study_dir,
     /* The window's arguments are not the overview's: it is the whole recording. */
     ictus_review_window w;
     const char *bad = ictus_review_window_parse(&w, q->get(q->ctx, "recording"),
-                                                q->get(q->ctx, "animal"), "0", "1");
+                                                q->get(q->ctx, "animal"), "0", "1", false);
     if (bad)
         return ictus_review_answer_error(ICTUS_HTTP_BAD_REQUEST, bad, json);
     ictus_served_recording rec;

@@ -13,7 +13,8 @@
 #include "store/store.h"
 
 const char *ictus_review_window_parse(ictus_review_window *w, const char *recording,
-                                      const char *animal, const char *t0_s, const char *t1_s)
+                                      const char *animal, const char *t0_s, const char *t1_s,
+                                      bool limited)
 {
     *w = (ictus_review_window){.recording = recording, .animal = animal};
     if (!recording || !*recording)
@@ -23,7 +24,7 @@ const char *ictus_review_window_parse(ictus_review_window *w, const char *record
     if (!ictus_review_parse_number(t0_s, &w->t0_s) || !ictus_review_parse_number(t1_s, &w->t1_s) ||
         !(w->t1_s > w->t0_s))
         return "t0_s, t1_s: expected numbers with t1_s > t0_s";
-    if (w->t1_s - w->t0_s > ICTUS_REVIEW_SIGNAL_MAX_S)
+    if (limited && w->t1_s - w->t0_s > ICTUS_REVIEW_SIGNAL_MAX_S)
         return "t0_s, t1_s: the window is longer than 600 s";
     return NULL;
 }
@@ -53,9 +54,11 @@ int ictus_review_resolve(const char *study_dir, const char *relative, const char
     return 0;
 }
 
-/* Sources kept open; overviews kept (a few tens of kB each: a day of minutes per channel). */
+/* Sources kept open; overviews (a few tens of kB each: a day of minutes per
+ * channel) and explanations (a line per candidate event) kept. */
 #define OPEN_SOURCES 8
 #define KEPT_OVERVIEWS 256
+#define KEPT_EXPLANATIONS 64
 
 static void close_source(void *src)
 {
@@ -67,6 +70,8 @@ ictus_review_cache *ictus_review_cache_create(void)
     ictus_review_cache *cache = ictus_xcalloc(1, sizeof *cache);
     cache->sources = ictus_recording_cache_create(OPEN_SOURCES, close_source);
     cache->overviews = ictus_recording_cache_create(KEPT_OVERVIEWS, ictus_review_overview_free);
+    cache->explanations =
+        ictus_recording_cache_create(KEPT_EXPLANATIONS, ictus_review_explanation_free);
     return cache;
 }
 
@@ -76,6 +81,7 @@ void ictus_review_cache_destroy(ictus_review_cache *cache)
         return;
     ictus_recording_cache_destroy(cache->sources);
     ictus_recording_cache_destroy(cache->overviews);
+    ictus_recording_cache_destroy(cache->explanations);
     free(cache);
 }
 

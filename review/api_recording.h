@@ -17,10 +17,12 @@
 struct ictus_review_cache {
     ictus_recording_cache *sources;    /* ictus_source *, as ictus_review_recording_open() opens */
     ictus_recording_cache *overviews;  /* api_overview.c's */
+    ictus_recording_cache *explanations; /* api_explain.c's */
 };
 
-/* Free an overview (api_overview.c), for cache->overviews. */
+/* Free an overview (api_overview.c), an explanation (api_explain.c): the caches' items. */
 void ictus_review_overview_free(void *overview);
+void ictus_review_explanation_free(void *explanation);
 
 /* The directory under the study that recordings.csv's file names are relative to. */
 #define ICTUS_REVIEW_RECORDINGS_PREFIX "recordings/"
@@ -41,11 +43,12 @@ typedef struct {
     double t0_s, t1_s;               /* s from the recording's start; t1_s > t0_s */
 } ictus_review_window;
 
-/* Check the request's recording, animal, t0_s and t1_s (a window of at most
- * ICTUS_REVIEW_SIGNAL_MAX_S) into *w: NULL when good, else what is wrong (a
- * static text naming the argument). */
+/* Check the request's recording, animal, t0_s and t1_s (with `limited`, a
+ * window of at most ICTUS_REVIEW_SIGNAL_MAX_S) into *w: NULL when good, else
+ * what is wrong (a static text naming the argument). */
 const char *ictus_review_window_parse(ictus_review_window *w, const char *recording,
-                                      const char *animal, const char *t0_s, const char *t1_s);
+                                      const char *animal, const char *t0_s, const char *t1_s,
+                                      bool limited);
 
 /* The real path of `relative` (a path under study_dir) into
  * real[ICTUS_PATH_MAX]: 0, or the HTTP status with a message naming

@@ -30,7 +30,7 @@ static const char *parse_signal_args(signal_args *a, const char *recording, cons
                                      const char *filters)
 {
     *a = (signal_args){0};
-    const char *bad = ictus_review_window_parse(&a->w, recording, animal, t0_s, t1_s);
+    const char *bad = ictus_review_window_parse(&a->w, recording, animal, t0_s, t1_s, true);
     if (bad)
         return bad;
     char *end;

@@ -285,6 +285,7 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
                   {"/api/spectrogram", "GET", ROUTE_QUERY, ictus_review_api_spectrogram},
                   {"/api/features", "GET", ROUTE_QUERY, ictus_review_api_features},
                   {"/api/overview", "GET", ROUTE_QUERY, ictus_review_api_overview},
+                  {"/api/explain", "GET", ROUTE_QUERY, ictus_review_api_explain},
                   {"/api/recordings", "GET", ROUTE_QUERY, ictus_review_api_recordings},
                   {"/api/video", "GET", ROUTE_VIDEO, NULL}};
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {

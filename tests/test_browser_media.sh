@@ -7,7 +7,8 @@
 # recordings.csv as FILE@OFFSET with the offset putting the event 6 s after its first frame):
 #   - the event view draws the spectrogram of the event's channel at half the traces'
 #     columns, the features of every window of the view (the first at t0) and their
-#     summary (8 rows);
+#     summary (8 rows), and the detector's account of the event (its candidate line, typed
+#     and scored, first and in bold);
 #   - the video is served and seeked to 5 s before the event (1 s into the file); the EEG
 #     cursor is there; space plays it, space pauses it, and the cursor follows it;
 #   - b opens browse mode centred on the event, the queue and event view hidden; ] and
@@ -80,6 +81,8 @@ eq "the features: one window per second of the view (hop 1 s)" "$(seen "feature 
     "$(python3 -c "import math; print(math.ceil($end + 30) - math.ceil($start - 30))")"
 eq "the features: the first window at t0" "$(seen "first window at t0")" true
 eq "the summary: a header and 7 rows" "$(seen "summary rows")" 8
+eq "the detector's account: the event's candidate line, its type and score" \
+    "$(seen "why: the event's candidate, typed and scored")" true
 eq "the video: served by /api/video" "$(seen "video src")" /api/video
 eq "the video: seeked to 1 s (5 s before the event)" "$(seen "video at")" 1.00
 eq "the cursor: 5 s before the event" "$(seen "cursor at event start minus")" 5.00

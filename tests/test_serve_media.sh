@@ -22,7 +22,10 @@
 #     400 for an unknown channel, widths 0 and 4001, n_fft 8, too many bins;
 #   - GET /api/features: every value equal to `ictus features` (the study's preset) on the
 #     same windows to 1e-4 (the CSV's 6 digits), the same artefact flags;
-#   - hostile input: bad numbers 400, a window over 600 s 400; a recording deleted while
+#   - GET /api/explain: the lines of `ictus detect --explain` for the recording, those of
+#     the candidates in the window only, computed once then kept;
+#   - hostile input: bad numbers 400, an empty window 400, a window over 600 s 400 (but for
+#     the explanation, a filter of the whole recording's); a recording deleted while
 #     served: its signal, spectrogram, features and overview are 404 naming it, and the
 #     server goes on answering for the others; every route without the token 403;
 #   - SIGTERM: exit 0, nothing on stderr.
@@ -230,11 +233,29 @@ eq "features: the 60 windows starting in [600, 660)" "$n_win" 60
 ok "features: $n_val values equal to ictus features' (worst relative $worst)"
 eq "features: the same artefact flags" "$n_flags" 0
 
+# --- GET /api/explain ------------------------------------------------------------------
+eq "explain: 200" "$(code "${base}api/explain?$q1&t0_s=0&t1_s=3600")" 200
+[ "$(json "int(d['compute_ms'] > 0)")" = 1 ]
+ok "explain: the detection ran ($(json "d['compute_ms']") ms)"
+json "'\n'.join(c['text'] for c in d['candidates'])" >"$W/why"
+"$ICTUS" detect -p ihka-mouse "$S/recordings/$(basename "$rec1")" --explain "$W/explain.txt" \
+    -o /dev/null
+grep "^candidate" "$W/explain.txt" >"$W/want"
+[ -s "$W/want" ] && diff "$W/want" "$W/why" >/dev/null
+ok "explain: every candidate's line as ictus detect --explain writes it ($(wc -l <"$W/want"))"
+first=$(head -n 1 "$W/want" | sed -E 's/^candidate ([0-9.]+)-([0-9.]+) s.*/\1 \2/')
+code "${base}api/explain?$q1&t0_s=${first% *}&t1_s=${first#* }" >/dev/null
+eq "explain: a window holds its candidates only; kept (compute_ms 0)" \
+    "$(json "len(d['candidates']), d['compute_ms']")" "1 0.0"
+eq "explain: ... that candidate's line" "$(json "d['candidates'][0]['text']")" "$(head -n 1 "$W/want")"
+
 # --- Hostile input ---------------------------------------------------------------------
-for route in signal spectrogram features; do
+for route in signal spectrogram features explain; do
     eq "$route: t0_s=abc: 400" "$(code "${base}api/$route?$q1&t0_s=abc&t1_s=10&width=10&channel=HPC")" 400
-    eq "$route: a window over 600 s: 400" \
-        "$(code "${base}api/$route?$q1&t0_s=0&t1_s=601&width=10&channel=HPC")" 400
+    eq "$route: t1_s <= t0_s: 400" "$(code "${base}api/$route?$q1&t0_s=10&t1_s=10&width=10&channel=HPC")" 400
+    [ "$route" = explain ] ||
+        eq "$route: a window over 600 s: 400" \
+            "$(code "${base}api/$route?$q1&t0_s=0&t1_s=601&width=10&channel=HPC")" 400
     eq "$route: no token: 403" \
         "$(curl -s -o /dev/null -w '%{http_code}' "${base}api/$route?$q1&t0_s=0&t1_s=10&width=10")" 403
 done
@@ -249,7 +270,7 @@ q4="recording=$rec4&animal=M02"
 eq "before: the signal of the 4th recording" "$(code "${base}api/signal?$q4&t0_s=0&t1_s=10&width=10")" 200
 rm "$S/recordings/$(basename "$rec4")"
 for route in "signal?$q4&t0_s=0&t1_s=10&width=10" "spectrogram?$q4&t0_s=0&t1_s=10&width=10&channel=HPC" \
-             "features?$q4&t0_s=0&t1_s=10" "overview?$q4"; do
+             "features?$q4&t0_s=0&t1_s=10" "overview?$q4" "explain?$q4&t0_s=0&t1_s=10"; do
     eq "deleted: ${route%%\?*}: 404" "$(code "${base}api/$route")" 404
     grep -q "$rec4: the recording is missing" "$W/body"
     ok "... naming it: $(cat "$W/body")"

@@ -39,6 +39,11 @@ function detailShow(e, data) {
   const base = { recording: e.recording, animal: e.animal, t0_s: String(data.t0_s),
                  t1_s: String(data.t1_s) };
   requestSpectrogram();
+  $("why").replaceChildren(para("the detector's account: running the detection over the " +
+                                "recording (once per recording)...", ""));
+  api("/api/explain?" + new URLSearchParams(base).toString())
+    .then((x) => { if (seq === detailSeq) showWhy(e, x); })
+    .catch((err) => { if (seq === detailSeq) $("why").replaceChildren(para("explanation: " + err.message, "")); });
   api("/api/features?" + new URLSearchParams(base).toString())
     .then((f) => { if (seq === detailSeq) { detail.features = f; detailDraw(); } })
     .catch((err) => { if (seq === detailSeq) $("detail-status").textContent = "features: " + err.message; });
@@ -67,6 +72,26 @@ function detailClear() {
     c.getContext("2d").clearRect(0, 0, c.width, c.height);
   }
   $("explain").replaceChildren();
+  $("why").replaceChildren();
+}
+
+function para(text, cls) {
+  const p = document.createElement("p");
+  p.textContent = text;
+  if (cls) p.className = cls;
+  return p;
+}
+
+// The detector's account of the candidates in view (GET /api/explain), the event's first.
+function showWhy(e, x) {
+  const near = (c) => Math.abs(c.start_s - e.start_s) < 1e-3 && Math.abs(c.end_s - e.end_s) < 1e-3;
+  const items = x.candidates.filter(near).concat(x.candidates.filter((c) => !near(c)));
+  const out = [para("The detector (" + x.preset + ") on what it saw here:", "")];
+  if (!x.candidates.some(near))
+    out.push(para("This event is not among today's candidates (the file or the preset " +
+                  "changed since the run, or it was added by hand).", "this"));
+  for (const c of items) out.push(para(c.text, near(c) ? "this" : ""));
+  $("why").replaceChildren(...out);
 }
 
 // The features of channel `label` (null when not analysed) as { t: centres, v: values }.

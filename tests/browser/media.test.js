@@ -72,8 +72,9 @@ async function main() {
     await page.goto(url, { waitUntil: "networkidle0", timeout: STEP_MS });
     await page.select("#f-sort", "time");
     // The event view: traces, then the spectrogram and the features, each its own request.
-    await until(() => detail.spectro && detail.features && geometry && events.length &&
-                      detail.event === events[sel]);
+    await until(() => events.length > 1 && events.every((e, i) => i === 0 || events[i - 1].start <= e.start) &&
+                      events.some((e, i) => i > 0 && events[i - 1].score > e.score) &&
+                      detail.spectro && detail.features && geometry && detail.event === events[sel]);
     const ev = await page.evaluate(() => ({
       start: events[sel].start_s, end: events[sel].end_s, channel: events[sel].channel,
       sg: [detail.spectro.label, detail.spectro.width, detail.spectro.n_freq].join(" "),
@@ -85,6 +86,12 @@ async function main() {
     say("feature windows", ev.windows);
     say("first window at t0", (await page.evaluate(() => detail.features.windows[0])) === Math.ceil(ev.t0));
     say("summary rows", ev.rows);
+    // The detector's account, the event's own line first and in bold.
+    await until(() => $("why").querySelector("p.this"));
+    const why = await page.$eval("#why p.this", (p) => p.textContent);
+    say("why: the event's candidate, typed and scored",
+        why.startsWith("candidate " + ev.start.toFixed(1) + "-" + ev.end.toFixed(1) + " s") &&
+        why.includes(": " + (await page.evaluate(() => events[sel].type)) + ", score "));
 
     // The video: seeked to 5 s before the event, the cursor where the video is.
     await until(() => !$("video").hidden && $("video").readyState >= 1 &&
