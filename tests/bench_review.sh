@@ -75,11 +75,18 @@ stats=$(stats)
 printf '%-52s %8s ms  (worst %s ms; every feature of 4 ch, 10 min lead-in)\n' \
     "review GET /api/features, median" "${stats% *}" "${stats#* }"
 
-# The overview strip: the whole file streamed once, then kept.
+# What is computed over the whole file once, then kept: the overview strip, the explanation.
 rec=$(python3 -c "import json, sys; e = json.load(open('$out/events.json'))['events'][0]; print('recording=' + e['recording'] + '&animal=' + e['animal'])")
-first=$(get -o "$out/overview.json" -w '%{time_total}' "${base}api/overview?$rec")
-compute=$(python3 -c "import json; print('%.0f' % json.load(open('$out/overview.json'))['compute_ms'])")
-again=$(get -o /dev/null -w '%{time_total}' "${base}api/overview?$rec")
-printf '%-52s %8.0f ms  (line length of 1440 minutes x 4 ch: %s ms; kept: %.1f ms after)\n' \
-    "review GET /api/overview, 24 h at 1 kHz, first" "$(awk -v t="$first" 'BEGIN { print t * 1000 }')" \
-    "$compute" "$(awk -v t="$again" 'BEGIN { print t * 1000 }')"
+once() { # ROUTE QUERY LABEL WHAT: the first answer's time, its compute_ms, the second's time
+    local first compute again
+    first=$(get -o "$out/once.json" -w '%{time_total}' "${base}api/$1?$rec$2")
+    compute=$(python3 -c "import json; print('%.0f' % json.load(open('$out/once.json'))['compute_ms'])")
+    again=$(get -o /dev/null -w '%{time_total}' "${base}api/$1?$rec$2")
+    printf '%-52s %8.0f ms  (%s: %s ms; kept: %.1f ms after)\n' "$3" \
+        "$(awk -v t="$first" 'BEGIN { print t * 1000 }')" "$4" "$compute" \
+        "$(awk -v t="$again" 'BEGIN { print t * 1000 }')"
+}
+once overview "" "review GET /api/overview, 24 h at 1 kHz, first" \
+    "line length of 1440 minutes x 4 ch"
+once explain "&t0_s=0&t1_s=600" "review GET /api/explain, 24 h at 1 kHz, first" \
+    "the detection of 24 h"
