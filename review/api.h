@@ -206,16 +206,17 @@ int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir
  * "M01/day1.mp4@12.5" (the video starts 12.5 s into the recording) or
  * "day1.webm@-3" (3 s before it); without "@OFFSET" the offset is 0.  Only
  * that file is ever opened: the row of (recording, animal) must exist and the
- * store must hold the recording for the animal; the video path may not be
- * absolute nor hold "..", and its real path (symbolic links followed) must
- * lie inside the study directory.
+ * store must hold the recording for the animal, and the video's real path
+ * (STUDY_DIR/recordings/FILE, ".." and symbolic links followed) must lie
+ * inside the study's real recordings/ directory (so never the database, nor
+ * anything outside the study).
  *
  * Arguments: recording, animal.  On success 0, *fd open for reading (the
  * caller closes it), *size_bytes its size and *mime its MIME type (by
  * extension: mp4 m4v mov webm ogv ogg mkv avi; else
  * application/octet-stream).  Otherwise the HTTP status with *json the
  * error (caller frees): 400 bad arguments; 404 no such recording, no video
- * for it, the video missing (named) or outside the study; 500 unreadable. */
+ * for it, the video missing (named) or outside recordings/; 500 unreadable. */
 int ictus_review_video_open(const char *study_dir, const ictus_review_query *q, int *fd,
                             int64_t *size_bytes, const char **mime, char **json);
 

@@ -7,11 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/strbuf.h"
 #include "base/vec.h"
-#include "base/walltime.h"
 #include "detectors/recording_detection.h"
 #include "protocols/study_preset.h"
 
@@ -47,13 +45,6 @@ typedef struct {
     const char *recording;
 } explain_ctx;
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Keep the "candidate A-B s ..." lines of the detector's text. */
 static void parse_candidates(explanation *x, char *text)
 {
@@ -72,7 +63,7 @@ static ictus_status make_explanation(void *ctx, const char *real, void **item, i
 {
     (void)real;
     const explain_ctx *c = ctx;
-    double t0 = now_ms();
+    double t0 = ictus_review_now_ms();
     char *text = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
@@ -91,7 +82,7 @@ static ictus_status make_explanation(void *ctx, const char *real, void **item, i
     if (st == ICTUS_OK) {
         explanation *x = ictus_xcalloc(1, sizeof *x);
         parse_candidates(x, text);
-        x->compute_ms = now_ms() - t0;
+        x->compute_ms = ictus_review_now_ms() - t0;
         *item = x;
     }
     free(text);

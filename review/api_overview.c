@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/grid.h"
 #include "base/path.h"
@@ -100,19 +99,12 @@ static void add_samples(overview *ov, int c, ll_state *s, const float *x, const 
     }
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Stream the source (the served recording's) from its start: the cache's make function. */
 static ictus_status make_overview(void *ctx, const char *real, void **item, ictus_error *err)
 {
     (void)real;
     ictus_source *src = ctx;
-    double t0 = now_ms();
+    double t0 = ictus_review_now_ms();
     const ictus_recording_info *info = ictus_source_info(src);
     overview *ov = ictus_xcalloc(1, sizeof *ov);
     int nc = ov->n_channels = info->n_channels;
@@ -150,7 +142,7 @@ static ictus_status make_overview(void *ctx, const char *real, void **item, ictu
         ictus_review_overview_free(ov);
         return st;
     }
-    ov->compute_ms = now_ms() - t0;
+    ov->compute_ms = ictus_review_now_ms() - t0;
     *item = ov;
     return ICTUS_OK;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/strbuf.h"
 #include "protocols/recording_view.h"
@@ -29,12 +30,13 @@ const char *ictus_review_window_parse(ictus_review_window *w, const char *record
     return NULL;
 }
 
-int ictus_review_resolve(const char *study_dir, const char *relative, const char *what,
-                         char *real, char *msg, size_t msg_size)
+int ictus_review_resolve(const char *study_dir, const char *within, const char *relative,
+                         const char *what, char *real, char *msg, size_t msg_size)
 {
-    char root[ICTUS_PATH_MAX], joined[ICTUS_PATH_MAX];
+    char dir[ICTUS_PATH_MAX], root[ICTUS_PATH_MAX], joined[ICTUS_PATH_MAX];
     ictus_error err;
-    if (!realpath(study_dir, root) ||
+    if (ictus_path_join(dir, sizeof dir, study_dir, within, &err) != ICTUS_OK ||
+        !realpath(dir, root) ||
         ictus_path_join(joined, sizeof joined, study_dir, relative, &err) != ICTUS_OK) {
         snprintf(msg, msg_size, "%s: cannot resolve the path", relative);
         return ICTUS_HTTP_SERVER_ERROR;
@@ -48,7 +50,8 @@ int ictus_review_resolve(const char *study_dir, const char *relative, const char
     }
     size_t n = strlen(root);
     if (strncmp(real, root, n) || real[n] != '/') {
-        snprintf(msg, msg_size, "%s: the %s is outside the study directory", relative, what);
+        snprintf(msg, msg_size, "%s: the %s is outside the study%s%s", relative, what,
+                 *within ? "'s " : " directory", within);
         return ICTUS_HTTP_NOT_FOUND;
     }
     return 0;
@@ -83,6 +86,13 @@ void ictus_review_cache_destroy(ictus_review_cache *cache)
     ictus_recording_cache_destroy(cache->overviews);
     ictus_recording_cache_destroy(cache->explanations);
     free(cache);
+}
+
+double ictus_review_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* What the opener needs: the study and the row. */
@@ -157,7 +167,7 @@ int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir
     if (!found)
         return ictus_review_answer_error(ICTUS_HTTP_NOT_FOUND, "no such recording", json);
     char msg[ICTUS_PATH_MAX + 64];
-    int status = ictus_review_resolve(study_dir, recording, "recording", out->real, msg,
+    int status = ictus_review_resolve(study_dir, "", recording, "recording", out->real, msg,
                                       sizeof msg);
     if (status)
         return ictus_review_answer_error(status, msg, json);

@@ -20,6 +20,9 @@ struct ictus_review_cache {
     ictus_recording_cache *explanations; /* api_explain.c's */
 };
 
+/* A monotonic clock in ms, for the compute_ms of what is made once per file. */
+double ictus_review_now_ms(void);
+
 /* Free an overview (api_overview.c), an explanation (api_explain.c): the caches' items. */
 void ictus_review_overview_free(void *overview);
 void ictus_review_explanation_free(void *explanation);
@@ -50,13 +53,14 @@ const char *ictus_review_window_parse(ictus_review_window *w, const char *record
                                       const char *animal, const char *t0_s, const char *t1_s,
                                       bool limited);
 
-/* The real path of `relative` (a path under study_dir) into
+/* The real path of `relative` (a path relative to study_dir) into
  * real[ICTUS_PATH_MAX]: 0, or the HTTP status with a message naming
  * `relative` in msg: 404 when it is missing ("RELATIVE: the WHAT is
- * missing") or its real path (symbolic links followed) leaves the study's
- * real directory; 500 when a path cannot be made. */
-int ictus_review_resolve(const char *study_dir, const char *relative, const char *what,
-                         char *real, char *msg, size_t msg_size);
+ * missing") or its real path (symbolic links followed) is not inside the
+ * real directory study_dir/`within` ("" for the study itself, e.g.
+ * "recordings"); 500 when a path cannot be made. */
+int ictus_review_resolve(const char *study_dir, const char *within, const char *relative,
+                         const char *what, char *real, char *msg, size_t msg_size);
 
 /* Open `recording` (a path relative to study_dir that the store holds for
  * `animal`) into *out: 0, or the HTTP status with *json set to the error

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "base/status.h"
-#include "base/vec.h"
 #include "base/walltime.h"
 #include "pipeline/excerpt.h"
 #include "protocols/study_preset.h"

@@ -10,7 +10,9 @@
 #     first bytes, a middle range, a suffix range and an open range (206, Content-Range,
 #     the file's bytes exactly); a range past the end, a reversed or malformed one: 416
 #     with "bytes */SIZE"; the token also from the query (as a <video> element sends it);
-#     a video named with "..", a symlink out of the study, a missing video (named), a
+#     a video named with ".." out of the study, a symlink out of the study, the study's
+#     database named as a video (inside the study, not in recordings/), a missing video
+#     (named), a
 #     recording without one, or a recording path the store does not hold: 404; POST 405;
 #     ranges past 4 GiB of a 5 GiB (sparse) video;
 #   - GET /api/overview: one value per minute and channel, equal to the mean absolute
@@ -115,11 +117,16 @@ eq "video: the token from the query" \
     "$(curl -s -o /dev/null -w '%{http_code}' "$v&token=$tok" -H "Range: bytes=0-9")" 206
 eq "video: no token: 403" "$(curl -s -o /dev/null -w '%{http_code}' "$v")" 403
 eq "video named with '..': 404" "$(code "${base}api/video?recording=$rec2&animal=M01")" 404
-grep -q "not a path inside recordings/" "$W/body"
+grep -q "recordings/../../outside.webm: the video is outside the study's recordings" "$W/body"
 ok "... saying why: $(cat "$W/body")"
 eq "video a symlink out of the study: 404" \
     "$(code "${base}api/video?recording=$rec3&animal=M02")" 404
-grep -q "outside the study directory" "$W/body"
+grep -q "recordings/link.webm: the video is outside the study's recordings" "$W/body"
+ok "... saying why: $(cat "$W/body")"
+sed -i 's|,link.webm$|,../ictus.db|' "$S/recordings.csv"
+eq "video named as the study's database (inside the study, outside recordings/): 404" \
+    "$(code "${base}api/video?recording=$rec3&animal=M02")" 404
+grep -q "the video is outside the study's recordings" "$W/body"
 ok "... saying why: $(cat "$W/body")"
 eq "video missing: 404" "$(code "${base}api/video?recording=$rec4&animal=M02")" 404
 grep -q "recordings/gone.webm: the video is missing" "$W/body"
