@@ -124,8 +124,10 @@ typedef struct {
     void *ctx;
 } ictus_review_query;
 
-/* Limits of GET /api/spectrogram: frequency bins and the FFT's length. */
+/* Limits of GET /api/spectrogram: frequency bins, and columns x n_fft (the
+ * samples transformed: 4000 columns of 8192, a second or so of work). */
 #define ICTUS_REVIEW_SPECTROGRAM_MAX_BINS 512
+#define ICTUS_REVIEW_SPECTROGRAM_MAX_WORK (INT64_C(1) << 25)
 
 /* GET /api/spectrogram: one channel of a window as a time x frequency power
  * matrix (pipeline/excerpt.h's spectrogram).  Arguments: recording, animal,
@@ -134,7 +136,8 @@ typedef struct {
  * served, e.g. the event's channel); max_hz (optional: keep bins at or
  * below, default: up to Nyquist); n_fft (optional, 16..65536: samples per
  * PSD; default the power of two nearest half a second of samples).  At most
- * ICTUS_REVIEW_SPECTROGRAM_MAX_BINS bins (else 400).  Answer: {"label",
+ * ICTUS_REVIEW_SPECTROGRAM_MAX_BINS bins and width x n_fft at most
+ * ICTUS_REVIEW_SPECTROGRAM_MAX_WORK (else 400).  Answer: {"label",
  * "fs_hz", "t0_s", "t1_s", "width", "n_freq", "df_hz", "n_fft", "db_lo",
  * "db_hi", "db": [width * n_freq whole dB re 1 uV^2/Hz, time-major: column
  * t's bins at t * n_freq ..; null where the column's samples are not all

@@ -165,6 +165,10 @@ static int read_spectrogram(const ictus_served_recording *rec, const signal_args
     if (floor(top_hz / (fs_hz / n_fft)) + 1 > ICTUS_REVIEW_SPECTROGRAM_MAX_BINS)
         return ictus_review_answer_error(ICTUS_HTTP_BAD_REQUEST,
                                          "n_fft, max_hz: more than 512 frequency bins", json);
+    if ((int64_t)a->width * n_fft > ICTUS_REVIEW_SPECTROGRAM_MAX_WORK)
+        return ictus_review_answer_error(ICTUS_HTTP_BAD_REQUEST,
+                                         "width, n_fft: more than 2^25 samples to transform",
+                                         json);
     ictus_study_preset sp = {0};
     ictus_error err = {0};
     if (a->filters && ictus_study_preset_load(rec->study, &sp, &err) != ICTUS_OK)

@@ -21,7 +21,8 @@
 #     events (as in out/events.csv); the line lengths computed once (compute_ms > 0) then
 #     kept (0);
 #   - GET /api/spectrogram: width x bins whole dB for the channel asked, bins up to max_hz;
-#     400 for an unknown channel, widths 0 and 4001, n_fft 8, too many bins;
+#     400 for an unknown channel, widths 0 and 4001, n_fft 8, too many bins, too much work
+#     (4000 columns of 16384 samples);
 #   - GET /api/features: every value equal to `ictus features` (the study's preset) on the
 #     same windows to 1e-4 (the CSV's 6 digits), the same artefact flags;
 #   - GET /api/explain: the lines of `ictus detect --explain` for the recording, those of
@@ -210,7 +211,8 @@ eq "spectrogram: the channel, columns, bins up to 60 Hz" \
 [ "$(json "int(all(isinstance(v, int) for v in d['db']) and d['db_lo'] < d['db_hi'])")" = 1 ]
 ok "spectrogram: whole dB, a display range"
 for bad in "width=100&channel=XX" "width=0&channel=HPC" "width=4001&channel=HPC" \
-           "width=10&channel=HPC&n_fft=8" "width=10&channel=HPC&n_fft=4096"; do
+           "width=10&channel=HPC&n_fft=8" "width=10&channel=HPC&n_fft=4096" \
+           "width=4000&channel=HPC&n_fft=16384&max_hz=1"; do
     eq "spectrogram $bad: 400" "$(code "$sg&$bad")" 400
 done
 
