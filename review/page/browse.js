@@ -20,6 +20,7 @@ const eventPlayer = mediaPlayer("video", () => draw());
 async function loadRecordings() {
   try {
     recordings = (await api("/api/recordings")).recordings;
+    if (signal) mediaEvent(signal.event);  // an event shown before the list came: its video
   } catch (err) {
     $("b-status").textContent = "cannot list the recordings: " + err.message;
   }
