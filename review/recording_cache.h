@@ -14,7 +14,9 @@
  * the item was made.  A borrow first drops every idle item whose file no
  * longer has that identity (changed, replaced or deleted), so nothing made
  * from a file changed since is ever lent out, and a deleted file's
- * descriptor is let go at the next borrow.
+ * descriptor is let go at the next borrow.  An item whose file changed
+ * while it was being made is lent to that borrower only: its identity from
+ * before no longer matches at the next borrow.
  *
  * Lifecycle:
  *   1. ictus_recording_cache_create(), with the function that frees an item;

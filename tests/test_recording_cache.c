@@ -6,7 +6,8 @@
  *     open), another key opens another;
  *   - two borrows at once of one (path, key) get two different sources;
  *   - a file rewritten (other size), or only touched (other mtime), is
- *     reopened, and the new source reads the new file; a deleted file is
+ *     reopened, and the new source reads the new file; one changed while it
+ *     was being opened is lent but not kept; a deleted file is
  *     ICTUS_ERR_IO naming it, and its descriptor is let go at that borrow;
  *   - at most `capacity` sources stay open: the least recently used goes
  *     first (borrowing it again opens it), the most recent stays;
@@ -37,6 +38,14 @@ static ictus_status open_plain(void *ctx, const char *path, void **item, ictus_e
     if (st == ICTUS_OK)
         *item = src;
     return st;
+}
+
+/* Opens, and changes the file's modification time meanwhile (a writer at work). */
+static ictus_status open_while_touched(void *ctx, const char *path, void **item, ictus_error *err)
+{
+    struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = *(long *)ctx}};
+    utimensat(AT_FDCWD, path, times, 0);
+    return open_plain(NULL, path, item, err);
 }
 
 static void close_source(void *src)
@@ -169,6 +178,19 @@ int main(void)
     CHECK_INT(ictus_recording_cache_made(cache), before + 1);
     /* Unchanged since: reused. */
     ictus_recording_cache_give_back(cache, borrow(cache, a, "k"));
+    CHECK_INT(ictus_recording_cache_made(cache), before + 1);
+
+    /* Changed while being opened: lent, not kept (the next borrow opens again). */
+    long when = 2100000000;
+    void *item;
+    ictus_error terr = {0};
+    CHECK_INT(ictus_recording_cache_borrow(cache, a, "w", open_while_touched, &when, &item, &terr),
+              ICTUS_OK);
+    ictus_recording_cache_give_back(cache, item);
+    before = ictus_recording_cache_made(cache);
+    ictus_recording_cache_give_back(cache, borrow(cache, a, "w"));
+    CHECK_INT(ictus_recording_cache_made(cache), before + 1);
+    ictus_recording_cache_give_back(cache, borrow(cache, a, "w"));
     CHECK_INT(ictus_recording_cache_made(cache), before + 1);
 
     /* Capacity 2: a, b, c in turn leaves b and c; a is opened again, c is not. */
