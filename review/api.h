@@ -259,7 +259,11 @@ int ictus_review_api_explain(ictus_review_cache *cache, const char *study_dir,
  * animal then start: {"recordings": [{"recording", "animal", "start" (ISO),
  * "start_wall_s" (naive local s since 1970-01-01T00:00), "duration_s",
  * "channels": [labels], "video" (recordings.csv's video file, "" when none),
- * "video_offset_s"}], "animals": [ids]}.  Takes no argument. */
+ * "video_offset_s"}], "animals": [ids]}.  Optional arguments: recording and
+ * animal (each keeps only the recordings it names; the server's event=ID
+ * gives both), blind (any value: each entry has only duration_s, channels,
+ * video ("(blinded)" when there is one, else "") and video_offset_s, and
+ * "animals" is empty). */
 int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir,
                                 const ictus_review_query *q, char **json);
 

@@ -72,7 +72,8 @@ int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir
                                 const ictus_review_query *q, char **json)
 {
     (void)cache;
-    (void)q;
+    const char *only_path = q->get(q->ctx, "recording"), *only_animal = q->get(q->ctx, "animal");
+    const bool blind = q->get(q->ctx, "blind") != NULL;
     char db_path[ICTUS_PATH_MAX];
     ictus_error err = {0};
     if (ictus_path_join(db_path, sizeof db_path, study_dir, "ictus.db", &err) != ICTUS_OK)
@@ -90,6 +91,9 @@ int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir
     json_t *recordings = json_array(), *animals = json_array();
     for (int i = 0; i < l.n && st == ICTUS_OK; i++) {
         const ictus_store_recording *r = &l.rows[i];
+        if ((only_path && strcmp(r->path, only_path)) ||
+            (only_animal && strcmp(r->animal, only_animal)))
+            continue;
         json_t *labels = json_array();
         st = ictus_store_each_channel(s, r->id, add_label, labels, &err);
         char start[ICTUS_ISO_TIME_SIZE], file[ICTUS_PATH_MAX] = "";
@@ -97,13 +101,22 @@ int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir
         const ictus_recording_entry *e = entry_of(study, r->path, r->animal);
         double offset_s = 0;
         ictus_review_video_split(e ? e->video : "", file, sizeof file, &offset_s);
+        if (blind) {  /* no name, path, file name or date */
+            json_array_append_new(recordings,
+                                  json_pack("{s:f, s:o, s:s, s:f}", "duration_s",
+                                            ictus_us_to_s(r->duration_us), "channels", labels,
+                                            "video", *file ? "(blinded)" : "", "video_offset_s",
+                                            offset_s));
+            continue;
+        }
         json_array_append_new(recordings,
                               json_pack("{s:s, s:s, s:s, s:f, s:f, s:o, s:s, s:f}", "recording",
                                         r->path, "animal", r->animal, "start", start,
                                         "start_wall_s", ictus_us_to_s(r->start_us), "duration_s",
                                         ictus_us_to_s(r->duration_us), "channels", labels,
                                         "video", file, "video_offset_s", offset_s));
-        if (i == 0 || strcmp(r->animal, l.rows[i - 1].animal))
+        if (json_array_size(animals) == 0 ||
+            strcmp(r->animal, json_string_value(json_array_get(animals, json_array_size(animals) - 1))))
             json_array_append_new(animals, json_string(r->animal));
     }
     for (int i = 0; i < l.n; i++)

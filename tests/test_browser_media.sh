@@ -15,6 +15,8 @@
 #     PageDown go a page on, [ and ArrowLeft a page back; the readout and the signal's
 #     window follow; c does nothing there; a click on the overview strip 30 min into the
 #     recording centres the page there; b again shows the queue, no verdict stored;
+#   - blinded: the event's video asked for by the event's handle (no recording), seeked to
+#     the same time;
 #   - no console or page error; screenshots of both views (BUILD_DIR/results/media-*.png).
 # Needs: $ICTUS, chromium, node with tests/browser/node_modules, curl, python3.  Skips as
 # test_browser.sh does when chromium or node is absent (never under CI).
@@ -98,6 +100,8 @@ eq "browse: the signal's window is the page" "$(seen "the signal's window")" "0 
 eq "browse: a click on the strip at 30 min centres the page there (to a pixel)" \
     "$(seen "after a click on the strip at 30 min, the page's middle within a pixel")" true
 eq "b again: the queue" "$(seen "b again: the queue")" true
+eq "blinded: the event's video by its handle, seeked as before" "$(seen "blind video")" \
+    "/api/video true false 1.00"
 n=$(($(wc -l <"$S/out/events.csv") - 1))
 eq "no verdict stored from browse mode" "$(seen verdicts)" "$(printf -- '- %.0s' $(seq "$n") | sed 's/ $//')"
 eq "no console or page error" "$(seen errors)" 0

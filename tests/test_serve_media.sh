@@ -31,6 +31,9 @@
 #     the explanation, a filter of the whole recording's); a recording deleted while
 #     served: its signal, spectrogram, features and overview are 404 naming it, and the
 #     server goes on answering for the others; every route without the token 403;
+#   - blinded (event=HANDLE&blind=R): the spectrogram, features, explanation, the event's
+#     recording (video offset only) and video by an entry's handle, naming no animal, path,
+#     file or date, equal to the answers by path; an error names nothing either;
 #   - SIGTERM: exit 0, nothing on stderr.
 # Needs: $ICTUS, curl, python3.
 set -u
@@ -286,6 +289,37 @@ for route in "signal?$q4&t0_s=0&t1_s=10&width=10" "spectrogram?$q4&t0_s=0&t1_s=1
 done
 eq "after: another recording's signal" "$(code "${base}api/signal?$q1&t0_s=0&t1_s=10&width=10")" 200
 eq "after: the recordings" "$(code "${base}api/recordings")" 200
+
+# --- blinded: the event view's routes by an entry's handle, naming nothing -------------
+names='M01|M02|recordings/|\.edf|\.webm|2026-'
+code "${base}api/events" >/dev/null
+read -r bid bt0 bid4 <<<"$(json "' '.join([[e['id'], str(e['start_s'])] for e in d['events'] if e['recording'] == '$rec1'][0] + [([e['id'] for e in d['events'] if e['recording'] == '$rec4'] + ['none'])[0]])")"
+code "${base}api/events?blind=zoe" >/dev/null
+eq "blinded: the handle is in zoe's queue" "$(json "'$bid' in [e['id'] for e in d['events']]")" True
+bq="event=$bid&blind=zoe&t0_s=$bt0&t1_s=$(python3 -c "print($bt0 + 20)")"
+for route in "spectrogram?$bq&width=50&channel=HPC" "features?$bq" "explain?$bq" \
+             "recordings?event=$bid&blind=zoe"; do
+    eq "blinded ${route%%\?*} by handle: 200" "$(code "${base}api/$route")" 200
+    grep -Eq "$names" "$W/body"
+    eq "... names no animal, path, file or date" "$?" 1
+done
+eq "blinded recordings: the event's only, its video blinded, the offset" \
+    "$(json "len(d['recordings']), d['recordings'][0]['video'], d['recordings'][0]['video_offset_s'], d['animals']")" \
+    "1 (blinded) 2.5 []"
+code "${base}api/spectrogram?$q1&t0_s=$bt0&t1_s=$(python3 -c "print($bt0 + 20)")&width=50&channel=HPC" >/dev/null
+cp "$W/body" "$W/sg-path"
+code "${base}api/spectrogram?$bq&width=50&channel=HPC" >/dev/null
+cmp -s "$W/body" "$W/sg-path"
+ok "the spectrogram by handle is the recording's"
+curl -s -D "$W/h" -o "$W/body" -H "Range: bytes=10-19" "${base}api/video?event=$bid&blind=zoe&token=$tok"
+grep -q "^HTTP/1.1 206" "$W/h" && cmp -s "$W/body" <(head -c 20 "$S/recordings/M01.webm" | tail -c 10)
+ok "blinded video by handle: 206, the video's bytes"
+grep -Eq "$names" "$W/h"
+eq "... its headers name nothing" "$?" 1
+eq "video: an unknown handle: 404" "$(code "${base}api/video?event=0123456789abcdef&blind=zoe")" 404
+eq "blinded, the deleted recording's event: 404" "$(code "${base}api/features?event=$bid4&blind=zoe&t0_s=0&t1_s=10")" 404
+grep -Eq "$names" "$W/body"
+eq "... the error names nothing" "$?" 1
 
 kill -TERM "$pid"
 wait "$pid"

@@ -30,9 +30,23 @@ function recordingOf(path, animal) {
   return recordings.find((r) => r.recording === path && r.animal === animal) || null;
 }
 
-// The event view's video: the event's recording, from a little before it.
-function mediaEvent(e) {
-  mediaShow(eventPlayer, recordingOf(e.recording, e.animal), e.start_s - VIDEO_LEAD_S);
+// The event view's video: the event's recording, from a little before it.  Blinded, the page
+// has no recording list: it asks for the event's recording's video by the event's handle (an
+// answer without names; the video named by the handle too, media.js).
+async function mediaEvent(e) {
+  if (!blindReviewer()) {
+    mediaShow(eventPlayer, recordingOf(e.recording, e.animal), e.start_s - VIDEO_LEAD_S);
+    return;
+  }
+  let rec = null;
+  try {
+    const q = new URLSearchParams({ event: e.id, blind: blindReviewer() });
+    const list = (await api("/api/recordings?" + q.toString())).recordings;
+    if (list.length) rec = Object.assign(list[0], { recording: e.rec, animal: "", event: e.id });
+  } catch (err) {
+    $("detail-status").textContent = "video: " + err.message;
+  }
+  if (signal && signal.event === e) mediaShow(eventPlayer, rec, e.start_s - VIDEO_LEAD_S);
 }
 
 function pad2(n) { return String(n).padStart(2, "0"); }
@@ -93,6 +107,10 @@ function browseAt(rec, t_s) {
 }
 
 function browseOn(on) {
+  if (on && blindReviewer()) {  // the strip and the pages show animals, dates, recordings
+    setStatus("browsing is off while blinded (it shows animals and dates)");
+    return;
+  }
   browse.on = on;
   $("browse").hidden = !on;
   $("queue").hidden = on;

@@ -17,6 +17,14 @@ const BANDS = ["delta", "theta", "alpha", "beta", "gamma"];
 let detail = { event: null, data: null, spectro: null, features: null };
 let detailSeq = 0;
 
+// The query arguments of a request about event e: its handle (what a blinded page has; the
+// server finds the recording), blind=REVIEWER while blinded, and `args`.
+function eventArgs(e, args) {
+  const q = Object.assign({ event: e.id }, args);
+  if (blindReviewer()) q.blind = blindReviewer();
+  return q;
+}
+
 // A new signal answer for event e: ask for its spectrogram and features.
 function detailShow(e, data) {
   const seq = ++detailSeq;
@@ -36,8 +44,7 @@ function detailShow(e, data) {
   }
   select.value = keep;
   $("explain").replaceChildren();
-  const base = { recording: e.recording, animal: e.animal, t0_s: String(data.t0_s),
-                 t1_s: String(data.t1_s) };
+  const base = eventArgs(e, { t0_s: String(data.t0_s), t1_s: String(data.t1_s) });
   requestSpectrogram();
   $("why").replaceChildren(para("the detector's account: running the detection over the " +
                                 "recording (once per recording)...", ""));
@@ -52,11 +59,11 @@ function detailShow(e, data) {
 function requestSpectrogram() {
   const seq = detailSeq, e = detail.event, data = detail.data;
   if (!e) return;
-  const q = new URLSearchParams({
-    recording: e.recording, animal: e.animal, t0_s: String(data.t0_s), t1_s: String(data.t1_s),
+  const q = new URLSearchParams(eventArgs(e, {
+    t0_s: String(data.t0_s), t1_s: String(data.t1_s),
     channel: $("sg-channel").value, max_hz: String(SPECTRO_MAX_HZ),
     width: String(Math.max(1, Math.min(MAX_COLUMNS, Math.round(data.width / SPECTRO_COL_PX)))),
-    filters: data.filters ? "on" : "off" });
+    filters: data.filters ? "on" : "off" }));
   detail.spectro = null;
   $("detail-status").textContent = "";
   api("/api/spectrogram?" + q.toString())

@@ -16,10 +16,12 @@ function mediaPlayer(id, onTime) {
   return p;
 }
 
-// The URL of a recording's video (the token in the query: a <video> sends no headers).
+// The URL of a recording's video (the token in the query: a <video> sends no headers); by an
+// event's handle when rec has one (blinded).
 function mediaUrl(rec) {
-  return "/api/video?" + new URLSearchParams({ recording: rec.recording, animal: rec.animal,
-                                               token: token }).toString();
+  const q = rec.event ? { event: rec.event, blind: blindReviewer() }
+                      : { recording: rec.recording, animal: rec.animal };
+  return "/api/video?" + new URLSearchParams(Object.assign(q, { token: token })).toString();
 }
 
 // Show rec's video (or none: rec null or without video) at recording time t_s.

@@ -152,6 +152,20 @@ async function main() {
     await until(() => !$("queue").hidden);
     say("b again: the queue", await page.evaluate(() => $("browse").hidden && !$("view").hidden));
     say("verdicts", await page.$$eval("#rows tr", (trs) => trs.map((tr) => tr.cells[7].textContent).join(" ")));
+    // Blinded: the same event's video, asked for by its handle, seeked as before.
+    const id = await page.evaluate(() => events[sel].id);
+    await page.type("#reviewer", "zoe");
+    await page.click("#blind");
+    await until(() => events.length > 0 && !events[0].recording);
+    await page.evaluate((h) => select(events.findIndex((e) => e.id === h)), id);
+    await until(() => signal && signal.event === events[sel] && !$("video").hidden &&
+                      $("video").src.includes("event=") && $("video").readyState >= 1 &&
+                      Math.abs(mediaTime(eventPlayer) - (events[sel].start_s - VIDEO_LEAD_S)) < 0.1);
+    say("blind video", await page.evaluate(() => {
+      const u = new URL($("video").src);
+      return [u.pathname, u.searchParams.get("event") === events[sel].id,
+              u.searchParams.has("recording"), $("video").currentTime.toFixed(2)].join(" ");
+    }));
     say("errors", errors.length);
     for (const e of errors) say("error", e);
   } finally {

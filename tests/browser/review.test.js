@@ -89,8 +89,12 @@ async function main() {
     page.on("pageerror", (e) => errors.push("pageerror: " + e.message));
     // Every API answer's text while blinded, to look for real names in it.
     let blindAnswers = null;
+    const blindRoutes = new Set();
     page.on("response", async (r) => {
-      if (blindAnswers && r.url().includes("/api/")) blindAnswers.push(await r.text());
+      if (blindAnswers && r.url().includes("/api/")) {
+        blindRoutes.add(new URL(r.url()).pathname);
+        blindAnswers.push(await r.text());
+      }
     });
     page.on("dialog", (d) => d.accept());
 
@@ -199,6 +203,17 @@ async function main() {
     await waitSignal(page);
     await page.keyboard.press("j");
     await waitSignal(page);
+    // The event view's panels, asked for by the event's handle.
+    await page.waitForFunction(() => detail.event === events[sel] && detail.spectro &&
+                               detail.features && $("why").querySelector("p.this"),
+                               { timeout: STEP_MS });
+    say("blind routes", [...blindRoutes].sort().join(" "));
+    // Browsing shows animals and dates: neither b nor the button turns it on.
+    await page.keyboard.press("b");
+    say("blind: b", await page.evaluate(() => browse.on + " " + $("browse").hidden + " " +
+                                        $("status").textContent));
+    await page.click("#b-toggle");
+    say("blind: the browse button", await page.evaluate(() => browse.on + " " + $("view").hidden));
     say("blind animals", [...new Set((await column(page, ANIMAL_COL)).split("|"))]
       .map((a) => /^A-[0-9a-f]{8}$/.test(a)).join(" "));
     say("blind recordings", [...new Set((await column(page, RECORDING_COL)).split("|"))].join(" "));
