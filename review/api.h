@@ -233,10 +233,12 @@ int ictus_review_api_features(ictus_review_cache *cache, const char *study_dir,
  * "analysable": [share of each minute the store counts analysable for the
  * animal, 0..1; null when the store holds no series], "artefact_windows":
  * [windows flagged with any artefact whose centre is in the minute],
- * "events": [{start_s, end_s, channel, type, score, verdict}] of this
- * recording and animal, "compute_ms": the time the line lengths took (0:
- * computed for an earlier request, kept in the cache until the file
- * changes)}.  The file is read once, from start to end. */
+ * "events": [{start_s, end_s, channel, type, score, verdict, added}] of
+ * this recording and animal: the detected events with their current
+ * decision's verdict, type and edges (as they count), then the events
+ * reviewers added (added true, score null, type "" when the decision has
+ * none); "compute_ms": the time the line lengths took (0: computed for an
+ * earlier request, kept in the cache until the file changes)}.  The file is read once, from start to end. */
 int ictus_review_api_overview(ictus_review_cache *cache, const char *study_dir,
                               const ictus_review_query *q, char **json);
 

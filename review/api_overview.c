@@ -153,18 +153,41 @@ typedef struct {
     json_t *events;
 } event_list;
 
+/* One event of the strip: edges (µs from the recording start) as they count. */
+static void append_event(json_t *events, int64_t start_us, int64_t end_us, const char *channel,
+                         const char *type, json_t *score, ictus_verdict verdict, bool added)
+{
+    json_array_append_new(events,
+                          json_pack("{s:f, s:f, s:s, s:s, s:o, s:s, s:b}", "start_s",
+                                    ictus_us_to_s(start_us), "end_s", ictus_us_to_s(end_us),
+                                    "channel", channel, "type", type, "score", score, "verdict",
+                                    ictus_verdict_name(verdict), "added", added));
+}
+
+/* A detected event of the recording, with its current decision's edges and type. */
 static ictus_status add_event(void *ctx, const ictus_store_event_row *row, ictus_error *err)
 {
     (void)err;
     event_list *l = ctx;
     if (row->recording_id != l->recording_id)
         return ICTUS_OK;
-    json_array_append_new(l->events,
-                          json_pack("{s:f, s:f, s:s, s:s, s:f, s:s}", "start_s",
-                                    ictus_us_to_s(row->event.start_us), "end_s",
-                                    ictus_us_to_s(row->event.end_us), "channel", row->event.channel,
-                                    "type", row->event.type, "score", row->event.score, "verdict",
-                                    ictus_verdict_name(row->verdict)));
+    const ictus_event e = ictus_store_event_effective(row);
+    append_event(l->events, e.start_us, e.end_us, e.channel, e.type, json_real(row->event.score),
+                 row->verdict, false);
+    return ICTUS_OK;
+}
+
+/* An event a reviewer added to the recording (no score), its current decision's. */
+static ictus_status add_added(void *ctx, const ictus_store_decision *d, ictus_error *err)
+{
+    (void)err;
+    event_list *l = ctx;
+    const ictus_store_review *r = &d->review;
+    if (d->recording_id != l->recording_id)
+        return ICTUS_OK;
+    append_event(l->events, r->has_fixed_edges ? r->fixed_start_us : r->start_us,
+                 r->has_fixed_edges ? r->fixed_end_us : r->end_us, r->channel,
+                 r->type ? r->type : "", json_null(), r->verdict, true);
     return ICTUS_OK;
 }
 
@@ -199,6 +222,8 @@ static ictus_status store_part(const char *study_dir, const ictus_served_recordi
     const ictus_store_event_query q = {animal, ICTUS_STORE_TIME_MIN, ICTUS_STORE_TIME_MAX, NULL};
     if (st == ICTUS_OK)
         st = ictus_store_each_event(s, &q, add_event, &l, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_each_added(s, animal, add_added, &l, err);
     json_object_set_new(answer, "analysable", analysable);
     json_object_set_new(answer, "artefact_windows", artefacts);
     json_object_set_new(answer, "events", l.events);

@@ -18,7 +18,8 @@
 #   - GET /api/overview: one value per minute and channel, equal to the mean absolute
 #     difference of the file's samples times the rate (decoded here from the EDF bytes
 #     independently) to 1e-6; the store's analysable share (0..1) and the recording's
-#     events (as in out/events.csv); the line lengths computed once (compute_ms > 0) then
+#     events (as in out/events.csv; after a decision with corrected edges, those edges and
+#     its verdict; an event a reviewer added, marked added); the line lengths computed once (compute_ms > 0) then
 #     kept (0);
 #   - GET /api/spectrogram: width x bins whole dB for the channel asked, bins up to max_hz;
 #     400 for an unknown channel, widths 0 and 4001, n_fft 8, too many bins, too much work
@@ -204,6 +205,19 @@ code "${base}api/overview?$q1" >/dev/null
 eq "overview again: kept, not computed" "$(json "d['compute_ms']")" 0.0
 eq "overview: the same values" "$(json "d['channels'][0]['line_length'][7]")" \
     "$(python3 -c "import json; print(json.load(open('$W/overview.json'))['channels'][0]['line_length'][7])")"
+# The events as they count: a decision with corrected edges, and an event a reviewer added.
+read -r ech es ee <<<"$(json "' '.join(str(x) for x in [d['events'][0][k] for k in ('channel', 'start_s', 'end_s')])")"
+eq "a decision moving the first event's edges by 1 s" "$(code "${base}api/review" -d \
+    "{\"recording\": \"$rec1\", \"animal\": \"M01\", \"channel\": \"$ech\", \"start_s\": $es, \"end_s\": $ee, \"verdict\": \"seizure\", \"corrected_start_s\": $(python3 -c "print($es + 1)"), \"corrected_end_s\": $(python3 -c "print($ee + 1)"), \"reviewer\": \"t\"}")" 200
+eq "an event added on CTX at 100-130 s" "$(code "${base}api/review" -d \
+    "{\"added\": true, \"recording\": \"$rec1\", \"animal\": \"M01\", \"channel\": \"CTX\", \"start_s\": 100, \"end_s\": 130, \"verdict\": \"seizure\", \"type\": \"hpd\", \"reviewer\": \"t\"}")" 200
+code "${base}api/overview?$q1" >/dev/null
+eq "overview: the decided event with its verdict and corrected edges" \
+    "$(json "d['events'][0]['verdict'], d['events'][0]['start_s'] - $es, d['events'][0]['end_s'] - $ee, d['events'][0]['added']")" \
+    "seizure 1.0 1.0 False"
+eq "overview: the added event too, last (no score)" \
+    "$(json "len(d['events']), [(e['channel'], e['start_s'], e['end_s'], e['verdict'], e['score']) for e in d['events'] if e['added']]")" \
+    "$((want + 1)) [('CTX', 100.0, 130.0, 'seizure', None)]"
 
 # --- GET /api/spectrogram -----------------------------------------------------------------
 sg="${base}api/spectrogram?$q1&t0_s=100&t1_s=160&filters=on"

@@ -279,8 +279,12 @@ function drawStrip() {
     for (const e of ov.events) {
       const x0 = stripX(canvas, recs[i].start_wall_s + e.start_s);
       g.fillStyle = VERDICT_COLOURS[e.verdict] || EDGE_COLOUR;
-      g.fillRect(x0, yMarks + STRIP_MARK_H + 1,
-                 Math.max(2, stripX(canvas, recs[i].start_wall_s + e.end_s) - x0), STRIP_MARK_H - 2);
+      const w = Math.max(2, stripX(canvas, recs[i].start_wall_s + e.end_s) - x0);
+      g.fillRect(x0, yMarks + STRIP_MARK_H + 1, w, STRIP_MARK_H - 2);
+      if (e.added) {  // a reviewer's: framed
+        g.strokeStyle = TRACE_COLOUR;
+        g.strokeRect(x0 - 0.5, yMarks + STRIP_MARK_H + 0.5, w + 1, STRIP_MARK_H - 1);
+      }
     }
   });
   g.restore();
