@@ -14,7 +14,9 @@
 #   - b opens browse mode centred on the event, the queue and event view hidden; ] and
 #     PageDown go a page on, [ and ArrowLeft a page back; the readout and the signal's
 #     window follow; c does nothing there; a click on the overview strip 30 min into the
-#     recording centres the page there; b again shows the queue, no verdict stored;
+#     recording centres the page there; shift+drag on CTX adds a missed seizure to the
+#     browsed recording (in the queue as added, in the strip's events); b again shows the
+#     queue, no verdict stored on a detected event;
 #   - blinded: the event's video asked for by the event's handle (no recording), seeked to
 #     the same time;
 #   - no console or page error; screenshots of both views (BUILD_DIR/results/media-*.png).
@@ -99,6 +101,8 @@ ok "browse: the readout, date, times and place: $(seen "the readout")"
 eq "browse: the signal's window is the page" "$(seen "the signal's window")" "0 30"
 eq "browse: a click on the strip at 30 min centres the page there (to a pixel)" \
     "$(seen "after a click on the strip at 30 min, the page's middle within a pixel")" true
+eq "browse: shift+drag on CTX added a missed seizure there, in the queue and the strip" \
+    "$(seen "added from browse")" "true true CTX seizure true true true"
 eq "b again: the queue" "$(seen "b again: the queue")" true
 eq "blinded: the event's video by its handle, seeked as before" "$(seen "blind video")" \
     "/api/video true false 1.00"

@@ -1,6 +1,7 @@
 // browse.js: whole-recording browsing as in EDFbrowser, and the 24 h overview strip per
 // animal and day (GET /api/recordings, /api/overview, /api/signal); the keys b (browse
-// mode on / off), [ ] PageUp PageDown arrows (page), Home End, space (video), + - (gain)
+// mode on / off), [ ] PageUp PageDown arrows (page), Home End, space (video), + - (gain);
+// shift+drag adds a missed seizure (decide.js)
 // (included into review/page.html by the Makefile, after main.js and media.js).
 const DAY_S = 86400;
 const STRIP_ROW_H = 14;       // px per channel row of the overview strip
@@ -115,6 +116,7 @@ function browseOn(on) {
   $("browse").hidden = !on;
   $("queue").hidden = on;
   $("view").hidden = on;
+  $("agreement").hidden = on;
   $("b-toggle").textContent = on ? "back to the queue (b)" : "browse recordings (b)";
   if (!on) { browsePlayer.el.pause(); return; }
   eventPlayer.el.pause();
@@ -165,11 +167,17 @@ function showBrowseTime() {
     pad2(Math.floor(into) % 60) + " into it)";
 }
 
+// The overview of the browsed recording when it has come, else null.
+function shownOverview() {
+  const ov = overviews.get(browse.rec.recording + "|" + browse.rec.animal);
+  return ov && !(ov instanceof Promise) ? ov : null;
+}
+
 // The marks of the browse view: the recording's events' edges, and the video's cursor.
 function browseMarks() {
-  const ov = overviews.get(browse.rec.recording + "|" + browse.rec.animal);
+  const ov = shownOverview();
   const marks = [];
-  if (ov && !(ov instanceof Promise))
+  if (ov)
     for (const e of ov.events)
       if (e.end_s >= browse.t_s && e.start_s <= browse.t_s + browse.page_s)
         marks.push({ t_s: e.start_s, colour: VERDICT_COLOURS[e.verdict] || EDGE_COLOUR },
@@ -180,9 +188,17 @@ function browseMarks() {
 function browseDraw() {
   if (!browse.data) return;
   const start = browse.rec.start_wall_s;
-  browse.geo = drawTraces($("b-signal"), browse.data, {
+  const canvas = $("b-signal");
+  browse.geo = drawTraces(canvas, browse.data, {
     gain: browse.gain, marks: browseMarks(), origin_s: -(start % 60),
     tickLabel: (offset_s, t_s) => clock(start + t_s) });
+  // The events reviewers added, shaded on their channel's row (decide.js), and a range being
+  // dragged to add one.
+  const labels = browse.data.channels.map((c) => c.label), ov = shownOverview();
+  for (const e of ov ? ov.events : [])
+    if (e.added && labels.includes(e.channel))
+      drawAdded(canvas, browse.geo, labels.indexOf(e.channel), e.start_s, e.end_s, e.type);
+  drawDragged(canvas, browse.geo);
   drawStrip();
 }
 
@@ -341,6 +357,17 @@ function seeingKey(ev) {
 
 $("b-toggle").addEventListener("click", () => { $("b-toggle").blur(); browseOn(!browse.on); });
 $("overview").addEventListener("click", stripClick);
+// Shift+drag on a channel adds a missed seizure to the browsed recording (decide.js), as in the
+// event view; the strip is asked for again to show it.
+$("b-signal").addEventListener("mousedown", (ev) => {
+  const rec = browse.rec;
+  if (!browse.geo || !browse.data) return;
+  startAdd(ev, $("b-signal"), browse.geo, browse.data, browseDraw, async (channel, t0, t1) => {
+    if (!(await addEvent({ recording: rec.recording, animal: rec.animal }, channel, t0, t1))) return;
+    overviews.delete(rec.recording + "|" + rec.animal);
+    loadStrip();
+  });
+});
 $("b-page").addEventListener("change", () => {
   $("b-page").blur();
   browse.page_s = Number($("b-page").value);

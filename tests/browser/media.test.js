@@ -147,11 +147,34 @@ async function main() {
     const pixel_s = await page.evaluate(() => DAY_S / ($("overview").clientWidth - STRIP_LABEL_W));
     say("after a click on the strip at 30 min, the page's middle within a pixel",
         Math.abs(middle - 1800) <= pixel_s);
+    // Shift+drag on CTX from 5 to 12 s into the page: a missed seizure added to the recording.
+    const drag = await page.evaluate(() => {
+      const c = $("b-signal"), r = c.getBoundingClientRect(), geo = browse.geo;
+      const px = (x, y) => ({ x: r.left + x * r.width / c.width, y: r.top + y * r.height / c.height });
+      const y = 1.5 * geo.rowH;
+      return { a: px(geo.xOf(browse.t_s + 5), y), b: px(geo.xOf(browse.t_s + 12), y), t_s: browse.t_s };
+    });
+    await page.keyboard.down("Shift");
+    await page.mouse.move(drag.a.x, drag.a.y);
+    await page.mouse.down();
+    await page.mouse.move(drag.b.x, drag.b.y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up("Shift");
+    await until(() => events.some((e) => e.kind === "added") && shownOverview() &&
+                      shownOverview().events.some((e) => e.added));
+    say("added from browse", await page.evaluate((t) => {
+      const a = events.find((e) => e.kind === "added");
+      const o = shownOverview().events.find((e) => e.added);
+      return [a.recording === browse.rec.recording, a.animal === browse.rec.animal, a.channel,
+              a.verdict, Math.abs(a.start_s - (t + 5)) < 0.1, Math.abs(a.end_s - (t + 12)) < 0.1,
+              o.start_s === a.start_s && o.end_s === a.end_s].join(" ");
+    }, drag.t_s));
     await page.screenshot({ path: browseShot, fullPage: true });
     await page.keyboard.press("b");
     await until(() => !$("queue").hidden);
     say("b again: the queue", await page.evaluate(() => $("browse").hidden && !$("view").hidden));
-    say("verdicts", await page.$$eval("#rows tr", (trs) => trs.map((tr) => tr.cells[7].textContent).join(" ")));
+    say("verdicts", await page.$$eval("#rows tr", (trs) => trs.filter((tr) => tr.cells[8].textContent === "")
+      .map((tr) => tr.cells[7].textContent).join(" ")));
     // Blinded: the same event's video, asked for by its handle, seeked as before.
     const id = await page.evaluate(() => events[sel].id);
     await page.type("#reviewer", "zoe");
