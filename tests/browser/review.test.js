@@ -174,6 +174,10 @@ async function main() {
     say("corrected edge after reload (s)", await page.evaluate(() =>
       (events[sel].cend_s - events[sel].end_s).toFixed(3) + " " +
       edgeMarks(events[sel]).map((m) => m.colour).join(" ")));
+    // The screenshot once the event view's panels (spectrogram, features, account) are drawn.
+    await page.waitForFunction(() => detail.event === events[sel] && detail.spectro &&
+                               detail.features && $("why").querySelector("p.this"),
+                               { timeout: STEP_MS });
     await page.$eval("#view", (e) => e.scrollIntoView());
     await (await page.$("#view")).screenshot({ path: shot });
     // Row 0 again: a Racine 5, stored at once (decided), two decisions in its history.
