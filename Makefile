@@ -78,7 +78,7 @@ SLOW_TESTS := test_validate.sh test_drugs.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool, and
 # `ictus synth -j 2` / `ictus run -j 2` end to end.
-TSAN_TESTS := test_analyzer test_synth test_threads.sh
+TSAN_TESTS := test_analyzer test_synth test_threads.sh test_recording_cache
 
 # T="test_a test_b.sh" narrows any check goal to those tests.
 ifneq ($(filter-out $(TESTS),$(T)),)

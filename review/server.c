@@ -21,13 +21,14 @@
 #include "review/page.h"
 #include "store/store.h"
 
-/* Connections served at once; more wait in the listen queue. */
+/* Connections served at once, each on its own thread; more wait in the listen queue. */
 #define CONNECTION_LIMIT 64
 
 struct ictus_review_server {
     struct MHD_Daemon *daemon;
     char *study_dir;
     char *db_path;
+    ictus_review_cache *cache;     /* open recordings, overviews (review/api.h) */
     char token[ICTUS_REVIEW_TOKEN_LEN + 1];
     int port;
     ictus_review_ctx ctx;  /* what the API's calls need (paths, the handles' secret) */
@@ -42,6 +43,8 @@ typedef enum {
     ROUTE_HISTORY,
     ROUTE_UNBLIND,
     ROUTE_AGREEMENT,
+    ROUTE_QUERY,
+    ROUTE_VIDEO
 } route;
 
 /* The routes that take a body (POST). */
@@ -50,8 +53,13 @@ static bool posts(route r)
     return r == ROUTE_REVIEW || r == ROUTE_UNBLIND;
 }
 
+/* A GET answered from the query arguments alone (review/api.h, "Seeing the data"). */
+typedef int query_call(ictus_review_cache *cache, const char *study_dir,
+                       const ictus_review_query *q, char **json);
+
 typedef struct {
     route route;
+    query_call *call;  /* ROUTE_QUERY's */
     bool answered;     /* a response is queued: ignore the rest of the body */
     bool too_large;    /* the body went past ICTUS_REVIEW_BODY_MAX */
     char *body;
@@ -90,6 +98,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, request *r, unsigned stat
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'none'; script-src 'unsafe-inline'; "
                                 "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; "
+                                "media-src 'self'; "
                                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     if (status == ICTUS_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
@@ -137,27 +146,183 @@ static enum MHD_Result answer_events(struct MHD_Connection *c, request *r,
     return reply_json(c, r, status, json);
 }
 
+/* A GET's query arguments, with recording and animal those of the entry
+ * whose handle `event=` names when given (so that a blinded page, which has
+ * only handles, asks for an event's signal, spectrogram, features,
+ * explanation and video like an unblinded one).  path and animal are the
+ * resolved ones (freed by the answer), NULL without event=. */
+typedef struct {
+    struct MHD_Connection *c;
+    char *path, *animal;
+} query_args;
+
+static const char *query_arg(void *ctx, const char *key)
+{
+    const query_args *a = ctx;
+    if (a->path && !strcmp(key, "recording"))
+        return a->path;
+    if (a->animal && !strcmp(key, "animal"))
+        return a->animal;
+    return arg(a->c, key);
+}
+
+/* Resolve `event=` of the request into a->path and a->animal: 200 (also
+ * without event=), else the API's status with its error answer in *json. */
+static unsigned resolve_event(const ictus_review_server *srv, query_args *a, char **json)
+{
+    const char *event = arg(a->c, "event");
+    if (!event)
+        return ICTUS_HTTP_OK;
+    return (unsigned)ictus_review_api_resolve(&srv->ctx, event, &a->path, &a->animal, json);
+}
+
+/* The answer of a query route: a->path and a->animal freed; blinded
+ * (blind=), an error names no file, animal or date (the API's messages do). */
+static enum MHD_Result reply_query(request *r, query_args *a, unsigned status, char *json)
+{
+    free(a->path);
+    free(a->animal);
+    if (status == ICTUS_HTTP_OK || !arg(a->c, "blind"))
+        return reply_json(a->c, r, status, json);
+    free(json);
+    return reply_error(a->c, r, status, "the entry's recording cannot be read (blinded)");
+}
+
 /* The signal of a recording named by path and animal, or by the handle of
  * one of its entries (event=ID: what a blinded page has; with blind=, the
  * answer leaves out the wall-clock start). */
 static enum MHD_Result answer_signal(struct MHD_Connection *c, request *r,
                                      const ictus_review_server *srv)
 {
-    char *json, *path = NULL, *animal = NULL;
-    const char *event = arg(c, "event");
-    unsigned status = ICTUS_HTTP_OK;
-    if (event)
-        status = (unsigned)ictus_review_api_resolve(&srv->ctx, event, &path, &animal, &json);
+    char *json;
+    query_args a = {c, NULL, NULL};
+    unsigned status = resolve_event(srv, &a, &json);
     if (status == ICTUS_HTTP_OK) {
         status = (unsigned)ictus_review_api_signal(
-            srv->study_dir, event ? path : arg(c, "recording"), event ? animal : arg(c, "animal"),
+            srv->cache, srv->study_dir, query_arg(&a, "recording"), query_arg(&a, "animal"),
             arg(c, "t0_s"), arg(c, "t1_s"), arg(c, "width"), arg(c, "filters"), &json);
         if (arg(c, "blind"))
             status = (unsigned)ictus_review_blind_signal((int)status, &json);
     }
-    free(path);
-    free(animal);
-    return reply_json(c, r, status, json);
+    return reply_query(r, &a, status, json);
+}
+
+
+static enum MHD_Result answer_query(struct MHD_Connection *c, request *r,
+                                    const ictus_review_server *srv)
+{
+    char *json;
+    query_args a = {c, NULL, NULL};
+    unsigned status = resolve_event(srv, &a, &json);
+    if (status == ICTUS_HTTP_OK) {
+        const ictus_review_query q = {query_arg, &a};
+        status = (unsigned)r->call(srv->cache, srv->study_dir, &q, &json);
+    }
+    return reply_query(r, &a, status, json);
+}
+
+/* A Range header's one range "bytes=FIRST-LAST", "bytes=FIRST-" or
+ * "bytes=-SUFFIX" within a file of `size` bytes, as [*first, *last]: 1;
+ * no Range header, or several ranges (the whole file is sent, as RFC 9110
+ * allows): 0; anything else, or a range starting at or past the end: -1
+ * (416). */
+static int parse_range(const char *h, int64_t size, int64_t *first, int64_t *last)
+{
+    if (!h)
+        return 0;
+    if (strncmp(h, "bytes=", 6))
+        return -1;
+    const char *p = h + 6;
+    if (strchr(p, ','))
+        return 0;
+    char *end;
+    errno = 0;
+    if (*p == '-') {
+        if (p[1] < '0' || p[1] > '9')
+            return -1;
+        long long suffix = strtoll(p + 1, &end, 10);
+        if (*end || errno || suffix <= 0 || size == 0)
+            return -1;
+        *first = suffix < size ? size - suffix : 0;
+        *last = size - 1;
+        return 1;
+    }
+    if (*p < '0' || *p > '9')
+        return -1;
+    long long a = strtoll(p, &end, 10);
+    if (errno || *end != '-')
+        return -1;
+    long long b = size - 1;
+    if (end[1]) {
+        if (end[1] < '0' || end[1] > '9')
+            return -1;
+        b = strtoll(end + 1, &end, 10);
+        if (*end || errno || b < a)
+            return -1;
+    }
+    if (a >= size)
+        return -1;
+    *first = a;
+    *last = b < size - 1 ? b : size - 1;
+    return 1;
+}
+
+/* GET /api/video: the file, whole (200) or the one range asked for (206). */
+static enum MHD_Result answer_video(struct MHD_Connection *c, request *r,
+                                    const ictus_review_server *srv)
+{
+    r->answered = true;
+    int fd;
+    int64_t size;
+    const char *mime;
+    char *json;
+    query_args a = {c, NULL, NULL};
+    int status = (int)resolve_event(srv, &a, &json);
+    if (status == ICTUS_HTTP_OK) {
+        const ictus_review_query q = {query_arg, &a};
+        status = ictus_review_video_open(srv->study_dir, &q, &fd, &size, &mime, &json);
+    }
+    if (status)
+        return reply_query(r, &a, (unsigned)status, json);
+    free(a.path);
+    free(a.animal);
+    int64_t first = 0, last = size - 1;
+    int ranged = parse_range(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE),
+                             size, &first, &last);
+    char content_range[96];
+    if (ranged < 0) {
+        close(fd);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"",
+                                                                    MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return MHD_NO;
+        snprintf(content_range, sizeof content_range, "bytes */%lld", (long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
+        enum MHD_Result res = MHD_queue_response(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp);
+        MHD_destroy_response(resp);
+        return res;
+    }
+    /* The response owns fd from here (closed when it is destroyed). */
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(
+        (uint64_t)(last - first + 1), fd, (uint64_t)first);
+    if (!resp) {
+        close(fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (ranged) {
+        snprintf(content_range, sizeof content_range, "bytes %lld-%lld/%lld", (long long)first,
+                 (long long)last, (long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
+    }
+    enum MHD_Result res =
+        MHD_queue_response(c, ranged ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return res;
 }
 
 static enum MHD_Result answer_history(struct MHD_Connection *c, request *r,
@@ -203,17 +368,25 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
     static const struct {
         const char *path, *method;
         route route;
-    } routes[] = {{"/", "GET", ROUTE_PAGE},
-                  {"/api/events", "GET", ROUTE_EVENTS},
-                  {"/api/signal", "GET", ROUTE_SIGNAL},
-                  {"/api/review", "POST", ROUTE_REVIEW},
-                  {"/api/history", "GET", ROUTE_HISTORY},
-                  {"/api/unblind", "POST", ROUTE_UNBLIND},
-                  {"/api/agreement", "GET", ROUTE_AGREEMENT}};
+        query_call *call;
+    } routes[] = {{"/", "GET", ROUTE_PAGE, NULL},
+                  {"/api/events", "GET", ROUTE_EVENTS, NULL},
+                  {"/api/signal", "GET", ROUTE_SIGNAL, NULL},
+                  {"/api/review", "POST", ROUTE_REVIEW, NULL},
+                  {"/api/history", "GET", ROUTE_HISTORY, NULL},
+                  {"/api/unblind", "POST", ROUTE_UNBLIND, NULL},
+                  {"/api/agreement", "GET", ROUTE_AGREEMENT, NULL},
+                  {"/api/spectrogram", "GET", ROUTE_QUERY, ictus_review_api_spectrogram},
+                  {"/api/features", "GET", ROUTE_QUERY, ictus_review_api_features},
+                  {"/api/overview", "GET", ROUTE_QUERY, ictus_review_api_overview},
+                  {"/api/explain", "GET", ROUTE_QUERY, ictus_review_api_explain},
+                  {"/api/recordings", "GET", ROUTE_QUERY, ictus_review_api_recordings},
+                  {"/api/video", "GET", ROUTE_VIDEO, NULL}};
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(url, routes[i].path))
             continue;
         r->route = routes[i].route;
+        r->call = routes[i].call;
         if (!strcmp(method, routes[i].method))
             return true;
         *res = reply_error(c, r, ICTUS_HTTP_METHOD_NOT_ALLOWED, "method not allowed");
@@ -278,11 +451,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *upload_data_size = 0;
         return MHD_YES;
     }
-    return r->route == ROUTE_EVENTS    ? answer_events(c, r, srv)
-           : r->route == ROUTE_SIGNAL  ? answer_signal(c, r, srv)
-           : r->route == ROUTE_HISTORY ? answer_history(c, r, srv)
+    return r->route == ROUTE_EVENTS      ? answer_events(c, r, srv)
+           : r->route == ROUTE_SIGNAL    ? answer_signal(c, r, srv)
+           : r->route == ROUTE_HISTORY   ? answer_history(c, r, srv)
            : r->route == ROUTE_AGREEMENT ? answer_agreement(c, r, srv)
-                                       : answer_post(c, r, srv);
+           : r->route == ROUTE_QUERY     ? answer_query(c, r, srv)
+           : r->route == ROUTE_VIDEO     ? answer_video(c, r, srv)
+                                         : answer_post(c, r, srv);
 }
 
 static void request_done(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -340,13 +515,17 @@ ictus_status ictus_review_server_start(const ictus_review_server_options *o,
     ictus_review_server *srv = ictus_xcalloc(1, sizeof *srv);
     srv->study_dir = ictus_xstrdup(o->study_dir);
     srv->db_path = ictus_path_join_alloc(o->study_dir, "ictus.db");
+    srv->cache = ictus_review_cache_create();
     if (check_study(srv->db_path, err) != ICTUS_OK || make_token(srv->token, err) != ICTUS_OK) {
         ictus_review_server_stop(srv);
         return err->status;
     }
     srv->ctx = (ictus_review_ctx){.study_dir = srv->study_dir, .db_path = srv->db_path,
                                   .secret = ictus_review_secret(srv->token)};
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (v6 ? MHD_USE_IPv6 : 0);
+    /* A thread per connection: a long answer (a recording's overview) never
+     * holds up the event view's. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_AUTO | (v6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)o->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR,
         v6 ? (struct sockaddr *)&in6 : (struct sockaddr *)&in4, MHD_OPTION_NOTIFY_COMPLETED,
@@ -381,6 +560,7 @@ void ictus_review_server_stop(ictus_review_server *s)
         return;
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    ictus_review_cache_destroy(s->cache);
     free(s->study_dir);
     free(s->db_path);
     free(s);

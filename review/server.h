@@ -15,11 +15,29 @@
  *   POST /api/unblind  a reviewer's pseudonyms, logged in the store's audit log
  *                      (POST bodies: JSON of at most ICTUS_REVIEW_BODY_MAX bytes,
  *                      else 413)
- * Every call is review/api.h's.
- * Another method on a route is 405, another path 404.  A bad request, a
- * client that disconnects or stalls (closed after ICTUS_REVIEW_IDLE_S) never
- * stops the server.  The server's thread (libmicrohttpd's) does the work;
- * it never prints.
+ *   GET  /api/spectrogram  one channel of a window, time x frequency in dB
+ *   GET  /api/features     the detector's per-window features over a window
+ *   GET  /api/explain      the detector's account of the candidates in a window
+ *   GET  /api/recordings   every stored recording: start, duration, channels, video
+ *   GET  /api/overview     a whole recording minute by minute: line length per
+ *                          channel, analysable share, artefacts, events
+ *   GET  /api/video        a recording's video (recordings.csv `video`, the one
+ *                          file named there, inside the study): the whole file
+ *                          (200) or one byte range (Range: bytes=A-B, A-, -N:
+ *                          206 with Content-Range; 416 with the unsatisfied
+ *                          Content-Range of RFC 9110 for a range past the
+ *                          end or malformed; several ranges: the whole
+ *                          file), sent from the file descriptor, so that
+ *                          multi-GB files stream without being read in
+ * The signal, spectrogram, features, explain and video routes take an entry's
+ * handle (event=ID) instead of recording and animal; with blind=REVIEWER an
+ * error of theirs names no file.  Every call is review/api.h's.  Another
+ * method on a route is 405, another path 404.  A bad request, a client that
+ * disconnects or stalls (closed after ICTUS_REVIEW_IDLE_S) never stops the
+ * server.  Each connection has a thread of its own (libmicrohttpd's), so
+ * that a long answer (an overview streams a whole file) holds up no other;
+ * the threads share the server's cache of open recordings and overviews
+ * (api.h); they never print.
  */
 #ifndef ICTUS_REVIEW_SERVER_H
 #define ICTUS_REVIEW_SERVER_H

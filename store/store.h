@@ -555,4 +555,31 @@ ictus_status ictus_store_analysable_s(ictus_store *s, const char *animal, const 
  * ictus_store_each_event().  The recording column is the stored path. */
 ictus_status ictus_store_export_events(ictus_store *s, const char *out_path, ictus_error *err);
 
+/* ========================================================================
+ * A recording's analysable time per bucket (store_series.c), as stored by
+ * ictus_store_put_recording(): for the review server's overview strip.
+ * ====================================================================== */
+
+/* One stored series, decoded.  Owned by the struct (free with
+ * ictus_store_bucket_series_clear()). */
+typedef struct {
+    int64_t bucket_us;           /* the buckets' length, from the recording start */
+    int64_t n_buckets;
+    int64_t *analysable_us;      /* [n_buckets]: analysable µs of each bucket (to the stored
+                                    ICTUS_STORE_ANALYSABLE_UNIT_US) */
+    uint16_t *artefact_windows;  /* [n_buckets][ICTUS_STORE_N_ARTEFACT_KINDS]: windows flagged
+                                    with each kind whose centre falls in the bucket */
+} ictus_store_bucket_series;
+
+/* The series of recording row `recording_id` (ictus_store_recording.id)
+ * for `channel` (a label, or "*" for the animal).  *found says whether
+ * there is one; when it is, *out is filled (caller clears).  A row whose
+ * blobs are shorter than its bucket count says is ICTUS_ERR_DB. */
+ictus_status ictus_store_get_series(ictus_store *s, int64_t recording_id, const char *channel,
+                                    ictus_store_bucket_series *out, bool *found,
+                                    ictus_error *err);
+
+/* Free what get_series filled and zero it; a zeroed struct is a no-op. */
+void ictus_store_bucket_series_clear(ictus_store_bucket_series *b);
+
 #endif

@@ -12,15 +12,17 @@ const fs = require("fs");
 const [script, base, token, keys] = process.argv.slice(2);
 
 let htmlUsed = false;
+// The 2D context of every canvas but #signal's: draws nothing, records nothing.
+const quiet = new Proxy({}, { get: () => () => {}, set: () => true });
 function element(tag) {
   const el = {
     tagName: tag.toUpperCase(), value: "", className: "", children: [], options: [],
-    listeners: {}, textContent: "",
+    listeners: {}, textContent: "", width: 1200, height: 100, getContext: () => quiet,
     appendChild(child) { (this.tagName === "SELECT" ? this.options : this.children).push(child); },
     remove(i) { this.options.splice(i, 1); },
     replaceChildren() { this.children = []; },
     addEventListener(type, fn) { this.listeners[type] = fn; },
-    scrollIntoView() {}, blur() {},
+    scrollIntoView() {}, blur() {}, removeAttribute() {},
     getBoundingClientRect() { return { left: 0, top: 0, width: this.width, height: this.height }; },
   };
   Object.defineProperty(el, "innerHTML", { set() { htmlUsed = true; } });

@@ -21,6 +21,9 @@
 #     the events of that day and dosing period;
 #   - blinded: the rows show pseudonyms and no recording, and no answer the page receives
 #     names an animal, a recording or its date;
+#   - blinded, the event view's spectrogram, features and explanation are asked for by the
+#     event's handle, and its recording's video offset (their answers are among those looked
+#     at); b and the browse button do not browse (a status says why);
 #   - unblinding from the page shows the mapping and is logged in the audit log;
 #   - a second reviewer decides two events; the agreement panel shows percent agreement and
 #     Cohen's kappa (all, per type) and lists the disagreement, whose click selects its event;
@@ -123,6 +126,11 @@ eq "blinded: no recording" "$(seen "blind recordings")" "(blind)"
 ok "blinded: the answers were looked at ($(seen "blind answers"))"
 eq "blinded: no answer names an animal, a recording or its date" \
     "$(seen "blind answers name an animal or recording")" false
+eq "blinded: the event view's panels asked for (by handle)" "$(seen "blind routes")" \
+    "/api/events /api/explain /api/features /api/history /api/recordings /api/signal /api/spectrogram"
+eq "blinded: b does not browse, says why" "$(seen "blind: b")" \
+    "false true browsing is off while blinded (it shows animals and dates)"
+eq "blinded: nor does the browse button" "$(seen "blind: the browse button")" "false false"
 eq "unblinded from the page: the mapping shown" "$(seen unblinded)" "A-x = M01, A-x = M02"
 eq "a second reviewer: agreement with the first, all and per type (n, %, kappa)" "$(seen agreement)" \
     "all 2 50.0 % 0.000 | hpd 2 50.0 % 0.000"

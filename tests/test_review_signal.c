@@ -15,7 +15,9 @@
  *   - a path the store does not hold (also with another animal, or written
  *     with "..") is 404; a stored recording whose file is gone is 404 with
  *     an error naming it; a stored path that is a symlink out of the study
- *     directory is 404 and its target is never read.
+ *     directory is 404 and its target is never read;
+ *   - the file rewritten after it was served (kept open in the cache) is
+ *     read anew; deleted, it is 404 naming it.
  */
 #include <jansson.h>
 #include <math.h>
@@ -42,12 +44,15 @@
 #define GAP_S 10
 #define TAL_BYTES 32
 
+/* The server's cache of open recordings, as the server holds one. */
+static ictus_review_cache *cache;
+
 /* The answer's status, its document in *doc (caller decrefs, NULL when not JSON). */
 static int signal(const char *dir, const char *recording, const char *animal, const char *t0,
                   const char *t1, const char *width, const char *filters, json_t **doc)
 {
     char *text;
-    int status = ictus_review_api_signal(dir, recording, animal, t0, t1, width, filters, &text);
+    int status = ictus_review_api_signal(cache, dir, recording, animal, t0, t1, width, filters, &text);
     *doc = json_loads(text, 0, NULL);
     free(text);
     return status;
@@ -123,6 +128,7 @@ int main(void)
     /* The presets of the source tree (the tests run from its root). */
     setenv("ICTUS_PRESET_DIR", "detectors/presets", 1);
     char *dir = support_tmpdir("signal");
+    cache = ictus_review_cache_create();
     CHECK(support_study_write(dir, "study.ini", "[study]\nname = t\npreset = ihka-mouse\nmains_hz = 50\n"));
     CHECK(support_study_write(dir, "animals.csv", "animal\nm1\n"));
     CHECK(support_study_write(dir, "recordings.csv",
@@ -182,6 +188,7 @@ int main(void)
     ictus_error err = {0};
     CHECK_MSG(ictus_study_load(dir, &study, &err) == ICTUS_OK, "study: %s", err.msg);
     if (!study) {
+        ictus_review_cache_destroy(cache);
         support_tmpdir_remove(dir);
         return check_done("test_review_signal");
     }
@@ -214,7 +221,25 @@ int main(void)
     check_not_found(dir, "recordings/m1/2.edf", "m1", "recordings/m1/2.edf: the recording is missing");
     check_not_found(dir, "recordings/m1/3.edf", "m1", "outside the study");
 
+    /* The file rewritten while served (a plain EDF of 65 s, no gap): the
+     * cached source is not used, the answer is the new file's; then deleted:
+     * 404 naming it. */
+    CHECK_INT(signal(dir, "recordings/m1/1.edf", "m1", "66", "70", "4", "off", &doc), 200);
+    min0 = json_object_get(json_array_get(json_object_get(doc, "channels"), 0), "min");
+    CHECK(json_is_number(json_array_get(min0, 0)));
+    json_decref(doc);
+    img = support_edf_make(2, SAMPLES, 65, "", 0);
+    CHECK(support_edf_write_file(edf, img.bytes, img.size));
+    free(img.bytes);
+    CHECK_INT(signal(dir, "recordings/m1/1.edf", "m1", "66", "70", "4", "off", &doc), 200);
+    min0 = json_object_get(json_array_get(json_object_get(doc, "channels"), 0), "min");
+    CHECK(json_is_null(json_array_get(min0, 0)));
+    json_decref(doc);
+    CHECK_INT(unlink(edf), 0);
+    check_not_found(dir, "recordings/m1/1.edf", "m1", "recordings/m1/1.edf: the recording is missing");
+
     unlink(outside);
+    ictus_review_cache_destroy(cache);
     support_tmpdir_remove(dir);
     return check_done("test_review_signal");
 }

@@ -15,8 +15,9 @@ const MIN_ADD_PX = 3;               // a drag shorter than this adds nothing
 const BUSY_ATTEMPTS = 5;            // a decision answered 503 (busy) is sent this often at most,
 const BUSY_WAIT_MS = 1000;          // ... this long apart
 let pending = {};                   // event id -> { racine, ctype, cstart_s, cend_s, note }
-let drag = null;                    // { edge: "start"|"end" } or { add: true, row, x0, x1 }
-let addMode = false;                // the next drag on the trace adds a missed event
+let drag = null;                    // { edge: "start"|"end" } or an added range being dragged:
+                                    // { add: true, canvas, geo, row, x0, x1, redraw, done }
+let addMode = false;                // the next drag on a trace adds a missed event
 
 function reviewer() { return $("reviewer").value.trim(); }
 
@@ -48,24 +49,38 @@ function edgeMarks(e) {
   return marks;
 }
 
-// Over the traces: the events added on this recording (shaded on their channel's row) and the
-// range being dragged to add one.
-function drawOverlay(canvas, geo, e) {
+// Shade [x0, x1) of a channel's row of traces drawn with geometry geo.
+function shadeRow(canvas, geo, x0, x1, row, fill) {
   const g = canvas.getContext("2d");
+  g.fillStyle = fill;
+  g.fillRect(Math.min(x0, x1), row * geo.rowH, Math.abs(x1 - x0), geo.rowH);
+}
+
+// An added event [start_s, end_s) of `type` on a channel's row: shaded green, labelled.
+function drawAdded(canvas, geo, row, start_s, end_s, type) {
+  shadeRow(canvas, geo, geo.xOf(start_s), geo.xOf(end_s), row, ADDED_FILL);
+  const g = canvas.getContext("2d");
+  g.fillStyle = "#060";
+  g.fillText("added " + type, geo.xOf(start_s) + 2, row * geo.rowH + 10);
+}
+
+// The range being dragged on `canvas` to add a missed event, if any.
+function drawDragged(canvas, geo) {
+  if (drag && drag.add && drag.canvas === canvas)
+    shadeRow(canvas, geo, drag.x0, drag.x1, drag.row, "rgba(255, 136, 0, 0.3)");
+}
+
+// Over the event view's traces: the events added on this recording (shaded on their channel's
+// row) and the range being dragged to add one.
+function drawOverlay(canvas, geo, e) {
   const labels = signal.data.channels.map((ch) => ch.label);
-  const shade = (x0, x1, row, fill) => {
-    g.fillStyle = fill;
-    g.fillRect(Math.min(x0, x1), row * geo.rowH, Math.abs(x1 - x0), geo.rowH);
-  };
   for (const a of events) {
     const row = labels.indexOf(a.channel);
     if (a.kind !== "added" || a.rec !== e.rec || row < 0) continue;
     const ed = edges(a);
-    shade(geo.xOf(ed.start_s), geo.xOf(ed.end_s), row, ADDED_FILL);
-    g.fillStyle = "#060";
-    g.fillText("added " + (a.ctype || a.type), geo.xOf(ed.start_s) + 2, row * geo.rowH + 10);
+    drawAdded(canvas, geo, row, ed.start_s, ed.end_s, a.ctype || a.type);
   }
-  if (drag && drag.add) shade(drag.x0, drag.x1, drag.row, "rgba(255, 136, 0, 0.3)");
+  drawDragged(canvas, geo);
 }
 
 // Store the decision `verdict` (with what is pending) of event e; true when stored.
@@ -206,77 +221,95 @@ async function loadHistory(e) {
   }
 }
 
-// Store an added event: a seizure the detector missed on `channel` over [start_s, end_s) of the
-// shown event's recording; then reload the queue, where it is listed as "added".
-async function addEvent(e, channel, start_s, end_s) {
-  const review = { added: true, event: e.id, channel: channel, start_s: start_s, end_s: end_s,
-                   verdict: "seizure", type: decision(e).ctype || e.type, racine: -1,
-                   note: "", reviewer: reviewer() };
+// Store an added event: a seizure the detector missed on `channel` over [start_s, end_s) of a
+// recording, named by `where` ({ event: the handle of any entry of it } or { recording, animal
+// }), of the type the queue's selected event shows; then reload the queue, where it is listed
+// as "added".  True when stored.
+async function addEvent(where, channel, start_s, end_s) {
+  const e = events[sel];
+  const review = Object.assign({ added: true, channel: channel, start_s: start_s, end_s: end_s,
+                                 verdict: "seizure", type: e ? decision(e).ctype || e.type : types[0],
+                                 racine: -1, note: "", reviewer: reviewer() }, where);
   try {
     await api("/api/review", { method: "POST", body: JSON.stringify(review),
                                headers: { "Content-Type": "application/json" } });
   } catch (err) {
     setStatus("not stored: " + err.message);
-    return;
+    return false;
   }
   addMode = false;
   await load();
+  return true;
 }
 
 // The canvas x of a mouse event, snapped to the middle of its pixel column.
-function canvasX(ev) {
-  const canvas = $("signal");
+function canvasX(ev, canvas) {
   const r = canvas.getBoundingClientRect();
   const x = (ev.clientX - r.left) * canvas.width / r.width;
   return Math.floor(x) + 0.5;
 }
-function canvasY(ev) {
-  const canvas = $("signal");
+function canvasY(ev, canvas) {
   const r = canvas.getBoundingClientRect();
   return (ev.clientY - r.top) * canvas.height / r.height;
+}
+
+// A mouse press on traces drawn on `canvas` with geometry geo: with shift (or in add mode), the
+// start of a drag adding a missed event on the channel's row; when released, a range of
+// MIN_ADD_PX or more is given to done(channel, start_s, end_s); redraw() draws the traces and
+// the range (drawDragged) while dragged.  True when it started one.
+function startAdd(ev, canvas, geo, data, redraw, done) {
+  const x = canvasX(ev, canvas), row = geo.rowOf(canvasY(ev, canvas));
+  if (!(ev.shiftKey || addMode) || x < geo.left || row < 0) return false;
+  drag = { add: true, canvas: canvas, geo: geo, row: row, x0: x, x1: x, redraw: redraw,
+           done: (t0, t1) => done(data.channels[row].label, t0, t1) };
+  ev.preventDefault();
+  return true;
 }
 
 $("signal").addEventListener("mousedown", (ev) => {
   const e = signal && signal.event;
   if (!e || !geometry || e !== events[sel]) return;
-  const x = canvasX(ev), y = canvasY(ev);
-  if (x < geometry.left || geometry.rowOf(y) < 0) return;
+  if (startAdd(ev, $("signal"), geometry, signal.data, draw,
+               (channel, t0, t1) => addEvent({ event: e.id }, channel, t0, t1))) return;
+  const x = canvasX(ev, $("signal"));
+  if (x < geometry.left || geometry.rowOf(canvasY(ev, $("signal"))) < 0) return;
   const ed = edges(e);
-  if (ev.shiftKey || addMode)
-    drag = { add: true, row: geometry.rowOf(y), x0: x, x1: x };
-  else if (Math.abs(x - geometry.xOf(ed.start_s)) <= GRAB_PX) drag = { edge: "start" };
+  if (Math.abs(x - geometry.xOf(ed.start_s)) <= GRAB_PX) drag = { edge: "start" };
   else if (Math.abs(x - geometry.xOf(ed.end_s)) <= GRAB_PX) drag = { edge: "end" };
   else return;
   ev.preventDefault();
 });
 window.addEventListener("mousemove", (ev) => {
+  if (drag && drag.add) {
+    const geo = drag.geo;
+    drag.x1 = Math.max(geo.left, Math.min(canvasX(ev, drag.canvas), geo.left + geo.width));
+    drag.redraw();
+    return;
+  }
   if (!drag || !signal || !geometry) return;
   const e = signal.event;
-  const x = Math.max(geometry.left, Math.min(canvasX(ev), geometry.left + geometry.width));
-  if (drag.add) drag.x1 = x;
-  else {
-    const ed = edges(e);
-    const t = geometry.tOf(x);
-    // An edge stays on its side of the other one (a column apart at least).
-    const col_s = geometry.tOf(geometry.left + 1) - geometry.tOf(geometry.left);
-    if (drag.edge === "start") ed.start_s = Math.min(t, ed.end_s - col_s);
-    else ed.end_s = Math.max(t, ed.start_s + col_s);
-    pending[e.id] = Object.assign(pending[e.id] || {}, { cstart_s: ed.start_s, cend_s: ed.end_s });
-    drag.moved = true;
-  }
+  const x = Math.max(geometry.left, Math.min(canvasX(ev, $("signal")), geometry.left + geometry.width));
+  const ed = edges(e);
+  const t = geometry.tOf(x);
+  // An edge stays on its side of the other one (a column apart at least).
+  const col_s = geometry.tOf(geometry.left + 1) - geometry.tOf(geometry.left);
+  if (drag.edge === "start") ed.start_s = Math.min(t, ed.end_s - col_s);
+  else ed.end_s = Math.max(t, ed.start_s + col_s);
+  pending[e.id] = Object.assign(pending[e.id] || {}, { cstart_s: ed.start_s, cend_s: ed.end_s });
+  drag.moved = true;
   draw();
 });
 window.addEventListener("mouseup", () => {
-  if (!drag || !signal) { drag = null; return; }
-  const d = drag, e = signal.event;
+  const d = drag;
   drag = null;
-  if (d.add) {
-    draw();
+  if (d && d.add) {
+    d.redraw();
     if (Math.abs(d.x1 - d.x0) >= MIN_ADD_PX)
-      addEvent(e, signal.data.channels[d.row].label, geometry.tOf(Math.min(d.x0, d.x1)),
-               geometry.tOf(Math.max(d.x0, d.x1)));
+      d.done(d.geo.tOf(Math.min(d.x0, d.x1)), d.geo.tOf(Math.max(d.x0, d.x1)));
     return;
   }
+  if (!d || !signal) return;
+  const e = signal.event;
   if (!d.moved || e !== events[sel]) return;  // a click on an edge changes nothing
   const p = pending[e.id];
   change({ cstart_s: p.cstart_s, cend_s: p.cend_s });

@@ -126,6 +126,7 @@ async function fetchSignal() {
     if (seq !== signalSeq) return;
     signal = { event: e, data: data };
     $("view-status").textContent = "";
+    detailShow(e, data);
     draw();
   } catch (err) {
     if (seq === signalSeq) $("view-status").textContent = "cannot load the signal: " + err.message;
@@ -137,11 +138,19 @@ function draw() {
   if (!signal) {
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
     geometry = null;
+    detailClear();
     return;
   }
-  const e = signal.event;
-  geometry = drawTraces(canvas, signal.data, { gain: gain, origin_s: e.start_s, marks: edgeMarks(e) });
-  drawOverlay(canvas, geometry, e);
+  geometry = drawTraces(canvas, signal.data,
+                        { gain: gain, origin_s: signal.event.start_s, marks: viewMarks() });
+  drawOverlay(canvas, geometry, signal.event);
+  detailDraw();
+}
+
+// The vertical lines of the event view: the event's edges (decide.js), the video's cursor
+// (media.js).
+function viewMarks() {
+  return edgeMarks(signal.event).concat(mediaMarks(eventPlayer));
 }
 
 async function api(path, options) {
@@ -196,6 +205,7 @@ function nextUnreviewed(step) {
 document.addEventListener("keydown", (ev) => {
   if (ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA" || ev.ctrlKey ||
       ev.metaKey || ev.altKey) return;
+  if (seeingKey(ev)) { ev.preventDefault(); return; }  // browse.js: browsing, video
   if (ev.key === "j") select(sel + 1);
   else if (ev.key === "k") select(sel - 1);
   else if (ev.key === "J" || ev.key === "K") {

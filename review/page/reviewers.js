@@ -15,6 +15,7 @@ $("blind").addEventListener("change", () => {
     setStatus("blinded review needs the reviewer's name");
     return;
   }
+  if (browse.on) browseOn(false);  // browse.js: browsing shows what blinding hides
   sel = 0;
   events = [];
   load();

@@ -43,6 +43,17 @@ function traceGeometry(canvas, data) {
   };
 }
 
+// Vertical lines at marks [{ t_s, colour }] from y = 0 to y = bottom, one path each.
+function drawMarks(g, geo, marks, bottom) {
+  for (const m of marks) {
+    g.strokeStyle = m.colour;
+    g.beginPath();
+    g.moveTo(geo.xOf(m.t_s), 0);
+    g.lineTo(geo.xOf(m.t_s), bottom);
+    g.stroke();
+  }
+}
+
 function drawTraces(canvas, data, opts) {
   const o = Object.assign({ gain: 1, marks: [], origin_s: data.t0_s,
                             tickLabel: (offset_s) => offset_s + " s" }, opts || {});
@@ -75,13 +86,7 @@ function drawTraces(canvas, data, opts) {
     }
     g.stroke();
   });
-  for (const m of o.marks) {
-    g.strokeStyle = m.colour;
-    g.beginPath();
-    g.moveTo(geo.xOf(m.t_s), 0);
-    g.lineTo(geo.xOf(m.t_s), geo.plotH);
-    g.stroke();
-  }
+  drawMarks(g, geo, o.marks, geo.plotH);
   const step = traceTickStep(data.t1_s - data.t0_s);
   g.fillStyle = TRACE_COLOUR;
   g.strokeStyle = TRACE_COLOUR;
@@ -94,4 +99,50 @@ function drawTraces(canvas, data, opts) {
   }
   g.stroke();
   return geo;
+}
+
+// drawSpectrogram(canvas, sg, geo, marks): an /api/spectrogram answer on canvas, its time
+// columns spread over geo's x range (the traces' geometry, so that both line up), low
+// frequencies at the bottom, a frequency axis in the label column, and marks as in drawTraces.
+const SPECTRO_STOPS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const SPECTRO_GAP = "#dddddd";
+
+// The colour of v in [0, 1] on a viridis-like scale.
+function spectroColour(v) {
+  const x = Math.min(Math.max(v, 0), 1) * (SPECTRO_STOPS.length - 1);
+  const i = Math.min(Math.floor(x), SPECTRO_STOPS.length - 2), f = x - i;
+  const c = SPECTRO_STOPS[i].map((a, k) => Math.round(a + (SPECTRO_STOPS[i + 1][k] - a) * f));
+  return "rgb(" + c.join(",") + ")";
+}
+
+function drawSpectrogram(canvas, sg, geo, marks) {
+  const g = canvas.getContext("2d");
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  const h = canvas.height - 4;
+  const colW = geo.width / sg.width, rowH = h / sg.n_freq;
+  const range = sg.db_hi > sg.db_lo ? sg.db_hi - sg.db_lo : 1;
+  for (let t = 0; t < sg.width; t++) {
+    for (let f = 0; f < sg.n_freq; f++) {
+      const v = sg.db[t * sg.n_freq + f];
+      g.fillStyle = v === null ? SPECTRO_GAP : spectroColour((v - sg.db_lo) / range);
+      g.fillRect(geo.left + t * colW, h - (f + 1) * rowH, Math.ceil(colW), Math.ceil(rowH));
+    }
+  }
+  g.font = "11px sans-serif";
+  g.textBaseline = "middle";
+  g.fillStyle = TRACE_COLOUR;
+  g.fillText(sg.label, 4, 8);
+  const top_hz = (sg.n_freq - 0.5) * sg.df_hz;
+  const step = [5, 10, 20, 25, 50, 100, 200, 500, 1000].find((s) => top_hz / s <= 5) || 2000;
+  g.strokeStyle = TRACE_COLOUR;
+  g.beginPath();
+  for (let f = 0; f <= top_hz; f += step) {
+    const y = h - (f / sg.df_hz + 0.5) * rowH;
+    if (y < 18) break;  // its label would run into the channel's
+    g.moveTo(geo.left - 4, y);
+    g.lineTo(geo.left, y);
+    g.fillText(f + " Hz", 30, y);
+  }
+  g.stroke();
+  drawMarks(g, geo, marks || [], h);
 }

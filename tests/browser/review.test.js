@@ -89,8 +89,12 @@ async function main() {
     page.on("pageerror", (e) => errors.push("pageerror: " + e.message));
     // Every API answer's text while blinded, to look for real names in it.
     let blindAnswers = null;
+    const blindRoutes = new Set();
     page.on("response", async (r) => {
-      if (blindAnswers && r.url().includes("/api/")) blindAnswers.push(await r.text());
+      if (blindAnswers && r.url().includes("/api/")) {
+        blindRoutes.add(new URL(r.url()).pathname);
+        blindAnswers.push(await r.text());
+      }
     });
     page.on("dialog", (d) => d.accept());
 
@@ -170,6 +174,10 @@ async function main() {
     say("corrected edge after reload (s)", await page.evaluate(() =>
       (events[sel].cend_s - events[sel].end_s).toFixed(3) + " " +
       edgeMarks(events[sel]).map((m) => m.colour).join(" ")));
+    // The screenshot once the event view's panels (spectrogram, features, account) are drawn.
+    await page.waitForFunction(() => detail.event === events[sel] && detail.spectro &&
+                               detail.features && $("why").querySelector("p.this"),
+                               { timeout: STEP_MS });
     await page.$eval("#view", (e) => e.scrollIntoView());
     await (await page.$("#view")).screenshot({ path: shot });
     // Row 0 again: a Racine 5, stored at once (decided), two decisions in its history.
@@ -199,6 +207,17 @@ async function main() {
     await waitSignal(page);
     await page.keyboard.press("j");
     await waitSignal(page);
+    // The event view's panels, asked for by the event's handle.
+    await page.waitForFunction(() => detail.event === events[sel] && detail.spectro &&
+                               detail.features && $("why").querySelector("p.this"),
+                               { timeout: STEP_MS });
+    say("blind routes", [...blindRoutes].sort().join(" "));
+    // Browsing shows animals and dates: neither b nor the button turns it on.
+    await page.keyboard.press("b");
+    say("blind: b", await page.evaluate(() => browse.on + " " + $("browse").hidden + " " +
+                                        $("status").textContent));
+    await page.click("#b-toggle");
+    say("blind: the browse button", await page.evaluate(() => browse.on + " " + $("view").hidden));
     say("blind animals", [...new Set((await column(page, ANIMAL_COL)).split("|"))]
       .map((a) => /^A-[0-9a-f]{8}$/.test(a)).join(" "));
     say("blind recordings", [...new Set((await column(page, RECORDING_COL)).split("|"))].join(" "));
