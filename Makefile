@@ -73,12 +73,16 @@ BENCH_SRC := $(wildcard tests/bench_*.c)
 TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # Tests that take more than ~15 s (ASan build, 2 cores): make check-all only.
 # test_validate.sh: issue 3's validation, 53 s; test_drugs.sh: two drug
-# studies end to end, 30 s.
-SLOW_TESTS := test_validate.sh test_drugs.sh
+# studies end to end, 30 s; test_grid.sh: `ictus run` under 18 window
+# settings, 36 s; test_browser_media.sh: the review page's panels, browse mode
+# and video in Chromium, 19 s (test_browser.sh, the decisions, stays in check).
+SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
-# The tests that run threads: the analyzer's workers, synth's pool, and
-# `ictus synth -j 2` / `ictus run -j 2` end to end.
-TSAN_TESTS := test_analyzer test_synth test_threads.sh test_recording_cache
+# The tests that run threads: the analyzer's workers, synth's pool,
+# `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
+# (a thread per connection, its cache of open recordings, run while serving).
+TSAN_TESTS := test_analyzer test_synth test_threads.sh test_recording_cache test_serve.sh \
+              test_serve_media.sh test_review_concurrency.sh
 
 # T="test_a test_b.sh" narrows any check goal to those tests.
 ifneq ($(filter-out $(TESTS),$(T)),)
