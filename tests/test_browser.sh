@@ -100,6 +100,8 @@ eq "3 and t on an undecided event: pending" "$(seen pending)" \
 eq "c moves to the next row" "$(seen "after c, selected")" 1
 eq "the end edge dragged 40 px: 40 columns of the window" "$(seen "edge dragged by (s)")" \
     "$(seen "edge dragged by (s)" | awk '$1 > 2 && $1 < 4.5 {print}')"
+eq "a click on the 2nd channel's label, + +, a click, -: its gain alone 1.5², then all / 1.5" \
+    "$(seen "channel gains")" "0.667 1.500 picked 0"
 eq "... pending: orange, the detector's pale" "$(seen "edge colour while pending")" \
     "#f0a8a8 #f0a8a8 #ff8800 #ff8800"
 eq "shift+drag added an event" "$(seen "counts after")" \

@@ -13,7 +13,7 @@ const VERDICT_COLOURS = { seizure: "#060", not_seizure: "#888", unsure: "#a60", 
 
 let recordings = [];          // /api/recordings' list
 const overviews = new Map();  // recording|animal -> /api/overview answer (or a promise of it)
-const browse = { on: false, rec: null, t_s: 0, page_s: 30, gain: 1, data: null, seq: 0,
+const browse = { on: false, rec: null, t_s: 0, page_s: 30, gains: newGains(), data: null, seq: 0,
                  day0: 0, geo: null };
 const browsePlayer = mediaPlayer("b-video", () => browseDraw());
 const eventPlayer = mediaPlayer("video", () => draw());
@@ -190,7 +190,7 @@ function browseDraw() {
   const start = browse.rec.start_wall_s;
   const canvas = $("b-signal");
   browse.geo = drawTraces(canvas, browse.data, {
-    gain: browse.gain, marks: browseMarks(), origin_s: -(start % 60),
+    gains: browse.gains, marks: browseMarks(), origin_s: -(start % 60),
     tickLabel: (offset_s, t_s) => clock(start + t_s) });
   // The events reviewers added, shaded on their channel's row (decide.js), and a range being
   // dragged to add one.
@@ -349,7 +349,7 @@ function seeingKey(ev) {
   else if (ev.key === "Home") browseAt(browse.rec, 0);
   else if (ev.key === "End") browseAt(browse.rec, browse.rec.duration_s);
   else if (ev.key === "+" || ev.key === "-") {
-    browse.gain = ev.key === "+" ? browse.gain * GAIN_STEP : browse.gain / GAIN_STEP;
+    gainStep(browse.gains, ev.key === "+" ? GAIN_STEP : 1 / GAIN_STEP);
     browseDraw();
   }
   return true;
@@ -362,6 +362,8 @@ $("overview").addEventListener("click", stripClick);
 $("b-signal").addEventListener("mousedown", (ev) => {
   const rec = browse.rec;
   if (!browse.geo || !browse.data) return;
+  if (gainPick(browse.gains, browse.geo, browse.data, canvasX(ev, $("b-signal")),
+               canvasY(ev, $("b-signal")))) { browseDraw(); return; }
   startAdd(ev, $("b-signal"), browse.geo, browse.data, browseDraw, async (channel, t0, t1) => {
     if (!(await addEvent({ recording: rec.recording, animal: rec.animal }, channel, t0, t1))) return;
     overviews.delete(rec.recording + "|" + rec.animal);

@@ -267,6 +267,11 @@ function startAdd(ev, canvas, geo, data, redraw, done) {
 }
 
 $("signal").addEventListener("mousedown", (ev) => {
+  const c = $("signal");
+  if (geometry && gainPick(gains, geometry, signal.data, canvasX(ev, c), canvasY(ev, c))) {
+    draw();
+    return;
+  }
   const e = signal && signal.event;
   if (!e || !geometry || e !== events[sel]) return;
   if (startAdd(ev, $("signal"), geometry, signal.data, draw,

@@ -18,7 +18,7 @@ let signal = null;            // { event, data } last drawn
 let signalSeq = 0;            // answers to older requests are dropped
 let signalTimer = null;
 let signalAbort = null;
-let gain = 1;
+const gains = newGains();  // the event view's (trace.js): + - and a click on a label
 let geometry = null;          // where the last drawn signal is on the canvas (trace.js)
 let types = [];               // the study's event types (the preset's and those stored)
 
@@ -142,7 +142,7 @@ function draw() {
     return;
   }
   geometry = drawTraces(canvas, signal.data,
-                        { gain: gain, origin_s: signal.event.start_s, marks: viewMarks() });
+                        { gains: gains, origin_s: signal.event.start_s, marks: viewMarks() });
   drawOverlay(canvas, geometry, signal.event);
   detailDraw();
 }
@@ -214,7 +214,7 @@ document.addEventListener("keydown", (ev) => {
   }
   else if (ev.key === "g") load();  // new events after a run of `ictus run`
   else if (ev.key === "+" || ev.key === "-") {
-    gain = ev.key === "+" ? gain * GAIN_STEP : gain / GAIN_STEP;
+    gainStep(gains, ev.key === "+" ? GAIN_STEP : 1 / GAIN_STEP);
     draw();
   }
   else if (!decisionKey(ev.key)) return;

@@ -5,7 +5,7 @@
 //   canvas: the <canvas>; its whole area is cleared and redrawn.
 //   data:   an /api/signal answer: { t0_s, t1_s, width, channels: [{ label, unit, min, max }] }
 //           with min/max of `width` columns each (null: a gap, nothing drawn).
-//   opts:   { gain: 1,            amplitude factor; each channel fills its row at gain 1
+//   opts:   { gains: newGains(),  amplitude factors (below); each channel fills its row at 1
 //             marks: [{ t_s, colour }],   vertical lines across every row (edges, cursors)
 //             origin_s: t0_s,     the time labelled "0 s" on the axis (ticks fall on it)
 //             tickLabel: (offset_s, t_s) => offset_s + " s" }   the text of a tick
@@ -16,6 +16,28 @@
 const TRACE_LABEL_W = 70;     // px left of the traces, for the channel labels
 const TRACE_AXIS_H = 20;      // px below the traces, for the time axis
 const TRACE_COLOUR = "#222222";
+const PICKED_COLOUR = "#1f5fbf";  // the label of a channel picked for its own gain
+
+// A view's gains: `all` for every channel, `per` (by label) on top of it for single channels,
+// and the channels `picked` (a click on a label picks or lets go) whose gain + and - change;
+// with none picked they change `all`.
+function newGains() { return { all: 1, per: {}, picked: new Set() }; }
+
+function gainOf(gains, label) { return gains.all * (gains.per[label] || 1); }
+
+function gainStep(gains, factor) {
+  if (!gains.picked.size) gains.all *= factor;
+  for (const label of gains.picked) gains.per[label] = (gains.per[label] || 1) * factor;
+}
+
+// A click at canvas (x, y) on a channel's label picks it or lets it go; true when it was one.
+function gainPick(gains, geo, data, x, y) {
+  const row = geo.rowOf(y);
+  if (x >= geo.left || row < 0 || row >= data.channels.length) return false;
+  const label = data.channels[row].label;
+  if (!gains.picked.delete(label)) gains.picked.add(label);
+  return true;
+}
 
 // The extremes of a channel's finite columns, or null when all are gaps.
 function traceExtent(ch) {
@@ -55,7 +77,7 @@ function drawMarks(g, geo, marks, bottom) {
 }
 
 function drawTraces(canvas, data, opts) {
-  const o = Object.assign({ gain: 1, marks: [], origin_s: data.t0_s,
+  const o = Object.assign({ gains: newGains(), marks: [], origin_s: data.t0_s,
                             tickLabel: (offset_s) => offset_s + " s" }, opts || {});
   const geo = traceGeometry(canvas, data);
   const g = canvas.getContext("2d");
@@ -64,17 +86,19 @@ function drawTraces(canvas, data, opts) {
   g.textBaseline = "middle";
   data.channels.forEach((ch, c) => {
     const mid = geo.rowH * (c + 0.5);
-    g.fillStyle = TRACE_COLOUR;
+    const gain = gainOf(o.gains, ch.label);
+    g.fillStyle = o.gains.picked.has(ch.label) ? PICKED_COLOUR : TRACE_COLOUR;
     g.fillText(ch.label, 4, mid);
+    g.fillStyle = TRACE_COLOUR;
     const ext = traceExtent(ch);
     if (!ext) return;
     // Each channel fills its row; its scale says what half a row is, so that
     // amplitudes can be read and compared between channels and events.
     if (ext.hi > ext.lo)
-      g.fillText("\u00b1" + Number(((ext.hi - ext.lo) / 2 / o.gain).toPrecision(3)) + " " +
+      g.fillText("\u00b1" + Number(((ext.hi - ext.lo) / 2 / gain).toPrecision(3)) + " " +
                  (ch.unit === "uV" ? "\u00b5V" : ch.unit), 4, mid + 14);
     const centre = (ext.lo + ext.hi) / 2;
-    const scale = ext.hi > ext.lo ? o.gain * (geo.rowH / 2) / ((ext.hi - ext.lo) / 2) : 0;
+    const scale = ext.hi > ext.lo ? gain * (geo.rowH / 2) / ((ext.hi - ext.lo) / 2) : 0;
     const yOf = (v) => mid - (v - centre) * scale;
     g.strokeStyle = TRACE_COLOUR;
     g.beginPath();

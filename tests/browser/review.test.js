@@ -146,6 +146,16 @@ async function main() {
     await waitRows(page, first.length + 1);
     say("counts after", await page.$eval("#counts", (e) => e.textContent));
     say("selected after adding", await selected(page));
+    // A click on the second channel's label picks it: + + then scale it alone; a second click
+    // lets it go, and - scales every channel.
+    const label = await at(page, 20, 1);
+    await page.mouse.click(label.x, label.y);
+    await page.keyboard.press("+");
+    await page.keyboard.press("+");
+    await page.mouse.click(label.x, label.y);
+    await page.keyboard.press("-");
+    say("channel gains", await page.evaluate(() => signal.data.channels.map((c) =>
+      gainOf(gains, c.label).toFixed(3)).join(" ") + " picked " + gains.picked.size));
     await page.keyboard.press("c");
     await waitVerdict(page, 4, "seizure edges");
 
