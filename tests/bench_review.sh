@@ -17,8 +17,9 @@ url=$(sed 's/^ictus serve: //' "$out/url")
 base=${url%%\?*} tok=${url#*token=}
 get() { curl -s -H "X-Ictus-Token: $tok" "$@"; }
 
-# The events' windows as the page asks for them: +-30 s around each, in 1200 columns
-# (as bench_excerpt reads its floor).
+# The events' windows as the page asks for them: by the event's handle (the server finds its
+# recording in the queue), +-30 s around each, in 1200 columns (as bench_excerpt reads its
+# floor).
 get "${base}api/events?sort=time" >"$out/events.json"
 # ROUTE EXTRA: the URLs of ROUTE for the first 40 events, with the query's EXTRA.
 urls() {
@@ -26,7 +27,7 @@ urls() {
 import json, sys, urllib.parse
 d = json.load(open(sys.argv[1]))
 for e in d["events"][:40]:
-    q = urllib.parse.urlencode({"recording": e["recording"], "animal": e["animal"],
+    q = urllib.parse.urlencode({"event": e["id"],
                                 "t0_s": e["start_s"] - 30, "t1_s": e["end_s"] + 30})
     print(sys.argv[2] + "api/" + sys.argv[3] + "?" + q + sys.argv[4])
 PY
