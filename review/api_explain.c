@@ -106,13 +106,8 @@ int ictus_review_api_explain(ictus_review_cache *cache, const char *study_dir,
                              const ictus_review_query *q, char **json)
 {
     ictus_review_window w;
-    const char *bad = ictus_review_window_parse(&w, q->get(q->ctx, "recording"),
-                                                q->get(q->ctx, "animal"), q->get(q->ctx, "t0_s"),
-                                                q->get(q->ctx, "t1_s"), false);
-    if (bad)
-        return ictus_review_answer_error(ICTUS_HTTP_BAD_REQUEST, bad, json);
     ictus_served_recording rec;
-    int status = ictus_review_recording_open(cache, study_dir, w.recording, w.animal, &rec, json);
+    int status = ictus_review_window_open(cache, study_dir, q, false, false, &w, &rec, json);
     if (status)
         return status;
     ictus_study_preset sp = {0};

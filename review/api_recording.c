@@ -197,3 +197,15 @@ void ictus_review_recording_close(ictus_review_cache *cache, ictus_served_record
     free(served->key);
     *served = (ictus_served_recording){0};
 }
+
+int ictus_review_window_open(ictus_review_cache *cache, const char *study_dir,
+                             const ictus_review_query *q, bool limited, bool whole,
+                             ictus_review_window *w, ictus_served_recording *out, char **json)
+{
+    const char *bad = ictus_review_window_parse(
+        w, q->get(q->ctx, "recording"), q->get(q->ctx, "animal"),
+        whole ? "0" : q->get(q->ctx, "t0_s"), whole ? "1" : q->get(q->ctx, "t1_s"), limited);
+    if (bad)
+        return ictus_review_answer_error(ICTUS_HTTP_BAD_REQUEST, bad, json);
+    return ictus_review_recording_open(cache, study_dir, w->recording, w->animal, out, json);
+}

@@ -71,6 +71,15 @@ int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir
                                 const char *recording, const char *animal,
                                 ictus_served_recording *out, char **json);
 
+/* The request's window (query arguments recording, animal, t0_s, t1_s;
+ * `whole`: the whole recording, t0_s and t1_s not read) checked into *w and
+ * its recording opened into *out, for the routes that read a window of a
+ * recording: 0, or the HTTP status with *json set (400 for a bad argument,
+ * else as ictus_review_recording_open()). */
+int ictus_review_window_open(ictus_review_cache *cache, const char *study_dir,
+                             const ictus_review_query *q, bool limited, bool whole,
+                             ictus_review_window *w, ictus_served_recording *out, char **json);
+
 /* Give the source back and free the study; a zeroed *served is a no-op. */
 void ictus_review_recording_close(ictus_review_cache *cache, ictus_served_recording *served);
 
