@@ -165,27 +165,6 @@ static const char *mime_of(const char *path)
     return "application/octet-stream";
 }
 
-/* The store holds (recording, animal): 0, or the status with *json set. */
-static int check_stored(const char *study_dir, const char *recording, const char *animal,
-                        char **json)
-{
-    char db_path[ICTUS_PATH_MAX];
-    ictus_error err = {0};
-    if (ictus_path_join(db_path, sizeof db_path, study_dir, "ictus.db", &err) != ICTUS_OK)
-        return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
-    ictus_store *s;
-    if (ictus_store_open(db_path, &s, &err) != ICTUS_OK)
-        return ictus_review_answer_error(ictus_review_store_status(err.status), err.msg, json);
-    ictus_store_recording rec = {0};
-    bool found = false;
-    ictus_status st = ictus_store_find_recording(s, recording, animal, &rec, &found, &err);
-    ictus_store_recording_clear(&rec);
-    ictus_store_close(s);
-    if (st != ICTUS_OK)
-        return ictus_review_answer_error(ictus_review_store_status(st), err.msg, json);
-    return found ? 0 : ictus_review_answer_error(ICTUS_HTTP_NOT_FOUND, "no such recording", json);
-}
-
 int ictus_review_video_open(const char *study_dir, const ictus_review_query *q, int *fd,
                             int64_t *size_bytes, const char **mime, char **json)
 {
@@ -195,7 +174,8 @@ int ictus_review_video_open(const char *study_dir, const ictus_review_query *q, 
         return ictus_review_answer_error(ICTUS_HTTP_BAD_REQUEST,
                                          "recording, animal: expected a recording and its animal",
                                          json);
-    int status = check_stored(study_dir, recording, animal, json);
+    int64_t recording_id;
+    int status = ictus_review_stored(study_dir, recording, animal, &recording_id, json);
     if (status)
         return status;
     ictus_study *study;

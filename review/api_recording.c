@@ -144,11 +144,9 @@ static char *source_key(const ictus_study *study, const ictus_recording_entry *e
     return ictus_strbuf_take(&key);
 }
 
-int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir,
-                                const char *recording, const char *animal,
-                                ictus_served_recording *out, char **json)
+int ictus_review_stored(const char *study_dir, const char *recording, const char *animal,
+                        int64_t *recording_id, char **json)
 {
-    *out = (ictus_served_recording){0};
     char db_path[ICTUS_PATH_MAX];
     ictus_error err = {0};
     if (ictus_path_join(db_path, sizeof db_path, study_dir, "ictus.db", &err) != ICTUS_OK)
@@ -159,16 +157,26 @@ int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir
     ictus_store_recording rec = {0};
     bool found = false;
     ictus_status st = ictus_store_find_recording(s, recording, animal, &rec, &found, &err);
-    out->recording_id = rec.id;
+    *recording_id = rec.id;
     ictus_store_recording_clear(&rec);
     ictus_store_close(s);
     if (st != ICTUS_OK)
         return ictus_review_answer_error(ictus_review_store_status(st), err.msg, json);
-    if (!found)
-        return ictus_review_answer_error(ICTUS_HTTP_NOT_FOUND, "no such recording", json);
+    return found ? 0 : ictus_review_answer_error(ICTUS_HTTP_NOT_FOUND, "no such recording", json);
+}
+
+int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir,
+                                const char *recording, const char *animal,
+                                ictus_served_recording *out, char **json)
+{
+    *out = (ictus_served_recording){0};
+    int status = ictus_review_stored(study_dir, recording, animal, &out->recording_id, json);
+    if (status)
+        return status;
+    ictus_error err = {0};
     char msg[ICTUS_PATH_MAX + 64];
-    int status = ictus_review_resolve(study_dir, "", recording, "recording", out->real, msg,
-                                      sizeof msg);
+    status = ictus_review_resolve(study_dir, "", recording, "recording", out->real, msg,
+                                  sizeof msg);
     if (status)
         return ictus_review_answer_error(status, msg, json);
     if (ictus_study_load(study_dir, &out->study, &err) != ICTUS_OK)
@@ -180,8 +188,8 @@ int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir
     open_ctx ctx = {out->study, out->entry, recording};
     out->key = source_key(out->study, out->entry, animal);
     void *src = NULL;
-    st = ictus_recording_cache_borrow(cache->sources, out->real, out->key, open_viewed, &ctx,
-                                      &src, &err);
+    ictus_status st = ictus_recording_cache_borrow(cache->sources, out->real, out->key,
+                                                   open_viewed, &ctx, &src, &err);
     out->src = src;
     if (st != ICTUS_OK) {
         ictus_review_recording_close(cache, out);

@@ -62,6 +62,12 @@ const char *ictus_review_window_parse(ictus_review_window *w, const char *record
 int ictus_review_resolve(const char *study_dir, const char *within, const char *relative,
                          const char *what, char *real, char *msg, size_t msg_size);
 
+/* Whether the store holds `recording` for `animal`: 0 with *recording_id
+ * its row, or the HTTP status with *json set (404 when it does not, 503
+ * busy, 500 otherwise). */
+int ictus_review_stored(const char *study_dir, const char *recording, const char *animal,
+                        int64_t *recording_id, char **json);
+
 /* Open `recording` (a path relative to study_dir that the store holds for
  * `animal`) into *out: 0, or the HTTP status with *json set to the error
  * (caller frees): 404 for a recording the store does not hold, a stored one
