@@ -21,7 +21,7 @@ static const char usage_text[] =
     "study's annotations.csv format (recording,animal,channel,start_s,end_s,start,end,type,\n"
     "racine,scorer, then verdict,note,reviewed_at,origin):\n"
     "  export     write every current decision, added events and decisions whose event is\n"
-    "             no longer detected to FILE (default STUDY_DIR/out/review.csv; -: stdout)\n"
+    "             no longer detected to FILE (default STUDY_DIR/out/decisions.csv; -: stdout)\n"
     "  import     read FILE (that format, or a truth file: start_s,end_s with recording, or\n"
     "             start,end date-times with animal; no verdict = seizure) and store each row\n"
     "             as a decision on the stored event it overlaps, else as an added event;\n"
@@ -68,7 +68,7 @@ static ictus_status do_export(ictus_store *s, const char *dir, const char *out_o
                               ictus_error *err)
 {
     char *path;
-    ictus_status st = output_path(dir, out_option, "review.csv", &path, err);
+    ictus_status st = output_path(dir, out_option, "decisions.csv", &path, err);
     int64_t n = 0;
     if (st == ICTUS_OK)
         st = ictus_review_csv_export(s, path, &n, err);

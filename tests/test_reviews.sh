@@ -56,7 +56,7 @@ ok "a study without ictus.db: says so"
 # --- Nothing decided yet ----------------------------------------------------------
 "$ICTUS" reviews "$S" export >/dev/null
 eq "export, nothing decided: exit" "$?" 0
-eq "export, nothing decided: the header only" "$(cat "$S/out/review.csv")" \
+eq "export, nothing decided: the header only" "$(cat "$S/out/decisions.csv")" \
     "recording,animal,channel,start_s,end_s,start,end,type,racine,scorer,verdict,note,reviewed_at,origin"
 
 # --- Import labels ---------------------------------------------------------------
@@ -111,17 +111,17 @@ eq "ictus.db: Racine and the labelled seizure" \
 # --- Export, round trip -----------------------------------------------------------
 "$ICTUS" reviews "$S" export >"$W/out"
 eq "export: exit" "$?" 0
-grep -q "review.csv: 5 decisions" "$W/out"
+grep -q "decisions.csv: 5 decisions" "$W/out"
 ok "export: 5 decisions ($(cat "$W/out"))"
-grep -q ",convulsive,,anna,seizure,\"clonus, rearing\",.*Z,detected$" "$S/out/review.csv"
+grep -q ",convulsive,,anna,seizure,\"clonus, rearing\",.*Z,detected$" "$S/out/decisions.csv"
 ok "export: the corrected event, its note quoted"
 grep -q "^recordings/$file1,.*,$added_start,$added_end,.*,4,anna,seizure,missed,.*,added$" \
-    "$S/out/review.csv"
+    "$S/out/decisions.csv"
 ok "export: the added event"
-"$ICTUS" reviews "$W/copy" import "$S/out/review.csv" --reviewer someone >/dev/null
+"$ICTUS" reviews "$W/copy" import "$S/out/decisions.csv" --reviewer someone >/dev/null
 eq "import the export into a copy: exit" "$?" 0
 "$ICTUS" reviews "$W/copy" export -o "$W/copy.csv" >/dev/null
-cmp -s "$W/copy.csv" "$S/out/review.csv"
+cmp -s "$W/copy.csv" "$S/out/decisions.csv"
 ok "round trip: the copy's export is the same file"
 eq "round trip: the copy's added event" \
     "$(sqlite3 "$W/copy/ictus.db" "SELECT count(*) FROM reviews WHERE added = 1")" 1
