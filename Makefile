@@ -17,7 +17,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := sndfile fftw3 sqlite3 gsl libxxhash libmicrohttpd jansson
+PKGS := sndfile fftw3 sqlite3 gsl libxxhash libmicrohttpd jansson cairo
 # EDFlib and libcsv ship no pkg-config file: their headers are looked for.
 HEADERS := edflib.h csv.h
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -61,7 +61,7 @@ BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(WARN
 Q := $(if $(V),,@)
 
 LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors protocols synth \
-    nightly review
+    report nightly review
 LIB_SRC := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)

@@ -20,7 +20,7 @@ check_includes() {
         if (p ~ /^pipeline\/features\//) return "features"
         if (p ~ /^pipeline\/(settings|event)\./) return "types"
         if (p ~ /^pipeline\/[^\/]*$/) return "engine"
-        if (p ~ /^(store|detectors|protocols|synth|nightly|review|cli|tests)\//) { split(p, s, "/"); return s[1] }
+        if (p ~ /^(store|detectors|protocols|synth|report|nightly|review|cli|tests)\//) { split(p, s, "/"); return s[1] }
         return "unknown"
     }
     BEGIN {
@@ -35,9 +35,10 @@ check_includes() {
         may["detectors"] = "base source types dsp features engine"
         may["protocols"] = "base source types dsp features engine store detectors"
         may["synth"] = "base source types dsp features engine protocols"
-        may["nightly"] = "base source types dsp features engine store detectors protocols"
+        may["report"] = "base source types dsp features engine store detectors protocols"
+        may["nightly"] = "base source types dsp features engine store detectors protocols report"
         may["review"] = "base source types dsp features engine store detectors protocols"
-        may["cli"] = "base source types dsp features engine store detectors protocols synth nightly review"
+        may["cli"] = "base source types dsp features engine store detectors protocols synth report nightly review"
     }
     {
         f = $1; inc = $2; from = floor_of(f)
