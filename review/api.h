@@ -291,9 +291,4 @@ int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir
 int ictus_review_video_open(const char *study_dir, const ictus_review_query *q, int *fd,
                             int64_t *size_bytes, const char **mime, char **json);
 
-/* Split recordings.csv's video text into its file (into file[size]) and
- * offset (*offset_s): the text after the last "@" when it is a number, else
- * 0 with the whole text the file.  False when there is no video (""). */
-bool ictus_review_video_split(const char *video, char *file, size_t size, double *offset_s);
-
 #endif

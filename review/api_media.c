@@ -16,6 +16,7 @@
 #include "base/path.h"
 #include "base/vec.h"
 #include "base/walltime.h"
+#include "protocols/video.h"
 #include "store/store.h"
 
 /* ---- GET /api/recordings ------------------------------------------------ */
@@ -100,7 +101,7 @@ int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir
         ictus_walltime_format(r->start_us, start, sizeof start);
         const ictus_recording_entry *e = entry_of(study, r->path, r->animal);
         double offset_s = 0;
-        ictus_review_video_split(e ? e->video : "", file, sizeof file, &offset_s);
+        ictus_video_split(e ? e->video : "", file, sizeof file, &offset_s);
         if (blind) {  /* no name, path, file name or date */
             json_array_append_new(recordings,
                                   json_pack("{s:f, s:o, s:s, s:f}", "duration_s",
@@ -135,20 +136,6 @@ int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir
 }
 
 /* ---- GET /api/video ----------------------------------------------------- */
-
-bool ictus_review_video_split(const char *video, char *file, size_t size, double *offset_s)
-{
-    *offset_s = 0;
-    snprintf(file, size, "%s", video);
-    if (!*video)
-        return false;
-    char *at = strrchr(file, '@');
-    if (at && ictus_review_parse_number(at + 1, offset_s))
-        *at = '\0';
-    else
-        *offset_s = 0;
-    return true;
-}
 
 static const char *mime_of(const char *path)
 {
@@ -185,7 +172,7 @@ int ictus_review_video_open(const char *study_dir, const ictus_review_query *q, 
     const ictus_recording_entry *e = entry_of(study, recording, animal);
     char file[ICTUS_PATH_MAX], relative[ICTUS_PATH_MAX + 16], real[ICTUS_PATH_MAX];
     double offset_s;
-    bool has = e && ictus_review_video_split(e->video, file, sizeof file, &offset_s);
+    bool has = e && ictus_video_split(e->video, file, sizeof file, &offset_s);
     ictus_study_destroy(study);
     if (!has)
         return ictus_review_answer_error(ICTUS_HTTP_NOT_FOUND,
