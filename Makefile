@@ -136,6 +136,8 @@ build/$(1)/results/%.result: build/$(1)/tests/% FORCE
 $(1)_TESTS := $$(TEST_SRC:tests/%.c=build/$(1)/tests/%)
 endef
 $(foreach c,release san tsan,$(eval $(call config_rules,$(c))))
+# test_exports makes its synthetic study with the program ($$ICTUS, tests/run.sh).
+$(foreach c,release san tsan,$(eval build/$(c)/results/test_exports.result: build/$(c)/ictus))
 
 .SECONDARY:
 FORCE:
