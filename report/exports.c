@@ -1,11 +1,14 @@
 /* exports.c: EDF+ annotation files and review.csv from a study's store and recordings.csv. */
 #include "report/exports.h"
 
+#include <dirent.h>
 #include <edflib.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/csvout.h"
@@ -23,6 +26,8 @@
 
 /* recordings.csv's files and videos are inside this folder of the study. */
 #define RECORDINGS_PREFIX "recordings/"
+/* The end of an annotation file's name. */
+#define ANNOTATION_SUFFIX "_events.edf"
 
 static const ictus_param settings_table[] = {
     ICTUS_PARAM_D("report", "video_padding_s", ictus_exports_options, video_padding_s, 0, 3600),
@@ -314,7 +319,7 @@ static ictus_status annotation_path(const char *dir, const rec_info *rec, char *
             if (*p == '/')
                 *p = '_';
     }
-    int n = snprintf(path, size, "%s/%s%s_events.edf", dir, file, animal);
+    int n = snprintf(path, size, "%s/%s%s" ANNOTATION_SUFFIX, dir, file, animal);
     if (n < 0 || (size_t)n >= size)
         return ictus_fail(err, ICTUS_ERR_USAGE, "%s/%s: the path is too long", dir, file);
     /* Every folder of `file` is made under dir; ".." would leave it. */
@@ -357,7 +362,9 @@ static ictus_status write_annotations(const char *path, ev_row *const *rows, siz
                            rec->path, rec->animal,
                            ictus_walltime_format(rec->start_us, when, sizeof when));
     }
-    bool failed = false;
+    /* EDFlib writes header text as printable ASCII (others become '.') and
+     * cuts it to its field. */
+    bool failed = edf_set_patientcode(h, rec->animal) != 0 || edf_set_equipment(h, "ictus") != 0;
     for (size_t i = 0; i < n && !*skipped && !failed; i++) {
         char text[ICTUS_EDF_ANNOTATION_TEXT_MAX + 1];
         annotation_text(rows[i], text);
@@ -383,6 +390,59 @@ static ictus_status write_annotations(const char *path, ev_row *const *rows, siz
     return ICTUS_OK;
 }
 
+/* The files this export wrote, by identity (so that a path spelt another
+ * way still matches). */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+
+typedef struct {
+    file_id *ids;
+    size_t n, cap;
+} file_set;
+
+static int cmp_file_id(const void *a, const void *b)
+{
+    const file_id *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* Remove the files *_events.edf under dir (in its folders too) that are not
+ * in `written`: those of recordings that have no events any more. */
+static ictus_status remove_stale(const char *dir, const file_set *written, ictus_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot read the directory: %s", dir,
+                          strerror(errno));
+    ictus_status st = ICTUS_OK;
+    size_t n_suffix = strlen(ANNOTATION_SUFFIX);
+    for (struct dirent *e; st == ICTUS_OK && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *path = ictus_path_join_alloc(dir, e->d_name);
+        struct stat sb;
+        if (lstat(path, &sb) != 0)
+            st = ictus_fail(err, ICTUS_ERR_IO, "%s: %s", path, strerror(errno));
+        else if (S_ISDIR(sb.st_mode))
+            st = remove_stale(path, written, err);
+        else if (S_ISREG(sb.st_mode) && len > n_suffix &&
+                 !strcmp(e->d_name + len - n_suffix, ANNOTATION_SUFFIX) &&
+                 !bsearch(&(file_id){sb.st_dev, sb.st_ino}, written->ids, written->n,
+                          sizeof *written->ids, cmp_file_id) &&
+                 unlink(path) != 0)
+            st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot remove the stale file: %s", path,
+                            strerror(errno));
+        free(path);
+    }
+    closedir(d);
+    return st;
+}
+
 static ictus_status write_annotation_files(const char *out_dir, const collection *c,
                                            ictus_exports_summary *sum, ictus_error *err)
 {
@@ -390,12 +450,14 @@ static ictus_status write_annotation_files(const char *out_dir, const collection
     ictus_status st = ictus_path_join(dir, sizeof dir, out_dir, "annotations", err);
     if (st == ICTUS_OK)
         st = ictus_outfile_mkdir(dir, err);
-    if (st != ICTUS_OK || c->n_rows == 0)
+    if (st != ICTUS_OK)
         return st;
-    ev_row **order = ictus_xmalloc(c->n_rows * sizeof *order);
+    ev_row **order = ictus_xmalloc((c->n_rows ? c->n_rows : 1) * sizeof *order);
     for (size_t i = 0; i < c->n_rows; i++)
         order[i] = &c->rows[i];
-    qsort(order, c->n_rows, sizeof *order, row_by_recording_start);
+    if (c->n_rows)
+        qsort(order, c->n_rows, sizeof *order, row_by_recording_start);
+    file_set written = {0};
     for (size_t i = 0, end; i < c->n_rows && st == ICTUS_OK; i = end) {
         for (end = i + 1; end < c->n_rows && order[end]->rec == order[i]->rec; end++)
             ;
@@ -407,10 +469,21 @@ static ictus_status write_annotation_files(const char *out_dir, const collection
                                "recordings/", order[i]->rec->path, order[i]->rec->animal);
         else if (st == ICTUS_OK)
             st = write_annotations(path, order + i, end - i, &sum->problems, &skipped, err);
-        if (st == ICTUS_OK && !unsafe && !skipped)
+        struct stat sb;
+        if (st == ICTUS_OK && !unsafe && !skipped && stat(path, &sb) != 0)
+            st = ictus_fail(err, ICTUS_ERR_IO, "%s: %s", path, strerror(errno));
+        else if (st == ICTUS_OK && !unsafe && !skipped) {
+            ICTUS_GROW(written.ids, written.n + 1, written.cap);
+            written.ids[written.n++] = (file_id){sb.st_dev, sb.st_ino};
             sum->n_annotation_files++;
+        }
     }
     free(order);
+    if (written.n)
+        qsort(written.ids, written.n, sizeof *written.ids, cmp_file_id);
+    if (st == ICTUS_OK)
+        st = remove_stale(dir, &written, err);
+    free(written.ids);
     return st;
 }
 

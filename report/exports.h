@@ -12,7 +12,11 @@
  *   recording's time line.  <file> is recordings.csv's file (its folders
  *   kept under annotations/), followed by "_ANIMAL" when the store holds
  *   the file for more than one animal (a file shared by several animals'
- *   channels).  A recording without events gets no file.
+ *   channels).  A recording without events gets no file, and a file
+ *   *_events.edf under annotations/ that this export did not write (a
+ *   recording that no longer has events) is removed.  The header's patient
+ *   code is the animal (EDFlib keeps printable ASCII, others become '.'),
+ *   the equipment "ictus".
  *   Each annotation: onset = the event's start from the recording start,
  *   duration = its length, text "TYPE SCORE[ VERDICT]" ("hpd 0.873",
  *   "hpd 0.873 seizure", "hpd 0.873 not_seizure"; an added event has

@@ -13,6 +13,8 @@
  *     a long type is cut so that the text keeps its score and verdict
  *     (40 bytes); a recording without events gets no file; seeks are
  *     clamped at 0; recordings without a video have empty video columns;
+ *     a stale *_events.edf of an earlier export is removed, other files kept;
+ *     the header's patient code is the animal;
  *   - [report] video_padding_s: a bad value is an error, and a misspelt
  *     key stays an error for the section's owner (ictus_config_check_used).
  */
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/config.h"
@@ -208,6 +211,13 @@ static void test_reviews_and_names(void)
         CHECK_MSG(ictus_store_put_review(s.store, &reviews[i], &err) == ICTUS_OK, "%s", err.msg);
     support_store_close(&s);
 
+    /* A file of an earlier export whose recording has no events now, and a
+     * file of the user's. */
+    static const char *const folders[] = {"out", "out/annotations", "out/annotations/" ANIMAL};
+    for (int i = 0; i < 3; i++)
+        CHECK(mkdir(support_path(dir, folders[i]), 0777) == 0);
+    CHECK(support_study_write(dir, "out/annotations/" ANIMAL "/2.edf_events.edf", "old"));
+    CHECK(support_study_write(dir, "out/annotations/mine.txt", "keep"));
     ictus_exports_summary sum;
     CHECK_MSG(ictus_report_exports(dir, NULL, NULL, &sum, &err) == ICTUS_OK, "%s", err.msg);
     CHECK_INT(sum.n_events, 4);
@@ -268,12 +278,15 @@ static void test_reviews_and_names(void)
     free(a.a);
     a = read_annotations(support_path(dir, "out/annotations/M02/3.edf_events.edf"));
     CHECK_INT(a.n, 1);
+    CHECK_STR(a.hdr.patientcode, "M02");
+    CHECK_STR(a.hdr.equipment, "ictus");
     if (a.n == 1) {
         CHECK_STR(a.a[0].annotation, "a_very_long_type_name_ 0.900 not_seizure");
         CHECK_INT((long long)strlen(a.a[0].annotation), 40);
     }
     free(a.a);
     CHECK(access(support_path(dir, "out/annotations/" ANIMAL "/2.edf_events.edf"), F_OK) != 0);
+    CHECK(access(support_path(dir, "out/annotations/mine.txt"), F_OK) == 0);
     support_tmpdir_remove(dir);
 }
 
