@@ -130,6 +130,9 @@ build/$(1)/tests/%: build/$(1)/tests/%.o $$(SUPPORT_SRC:%.c=build/$(1)/%.o) buil
 build/$(1)/results/%.sh.result: tests/%.sh tests/shcheck.sh build/$(1)/ictus FORCE
 	$$(Q)$$($(1)_ENV) tests/run.sh build/$(1) $$*.sh
 
+# test_report.sh drives the report through the test program test_report.
+build/$(1)/results/test_report.sh.result: build/$(1)/tests/test_report
+
 build/$(1)/results/%.result: build/$(1)/tests/% FORCE
 	$$(Q)$$($(1)_ENV) tests/run.sh build/$(1) $$*
 
