@@ -855,7 +855,7 @@ static void heat_draw(cairo_t *cr, double w, double h, const void *ctx)
         }
         animal_label(cr, c, a, LEFT - 6, y + HEAT_ROW - 4);
     }
-    ictus_plot_x_axis(cr, &ax, TOP + c->study->n_animals * HEAT_ROW, 10, NULL,
+    ictus_plot_x_axis(cr, &ax, TOP + c->study->n_animals * HEAT_ROW, d->n_days < 10 ? d->n_days : 10, NULL,
                       "day of the study (0: the first day)");
     for (int k = 0; k <= 4; k++) {
         double f = k / 4.0;

@@ -1,14 +1,16 @@
 /* test_report.c: the report's figures carry the analysis's numbers (report/report.h).
  *
- * Without arguments: makes a small synthetic drug study with $ICTUS (synth,
- * run), writes its report with ictus_report_write() and proves that
+ * Without arguments: the figures' SVGs get prefixed ids (two SVGs inlined in
+ * one page cannot clash) and a missing study is an error naming it.
+ * `test_report --check STUDY_DIR` (tests/test_report.sh, on a small drug
+ * study: 4 animals, baseline / asm-a / washout / asm-b, detected by `ictus
+ * run`) writes its report with ictus_report_write() and proves that
  *   - index.html and report.pdf exist, every section id is in the HTML;
  *   - the numbers in the figures' JSON blocks are those of the CSVs the
  *     analysis wrote: per drug, each animal's baseline and treatment rates
  *     and class (responders.csv, type all); per animal and period, count,
  *     analysable hours and rate (periods.csv, type all); the circadian
  *     counts of the baseline periods (periods.csv count_h00..h23, summed);
- *   - a missing study is an error naming it, and writes nothing.
  * With arguments, `test_report STUDY_DIR [OUT_DIR]` is a driver: it writes
  * that study's report and prints where (tests/test_report.sh uses it until
  * the `ictus report` verb exists).
@@ -21,6 +23,7 @@
 
 #include "base/csvtable.h"
 #include "base/readfile.h"
+#include "report/plot.h"
 #include "report/report.h"
 #include "tests/check.h"
 
@@ -145,7 +148,7 @@ static void check_periods(const char *html, const ictus_csv *per, int *n_checked
     json_t *g = json_array_get(doc, 0);
     CHECK_STR(json_string_value(json_object_get(g, "group")), "baseline");
     for (int h = 0; h < 24; h++) {
-        char col[16];
+        char col[32];
         snprintf(col, sizeof col, "count_h%02d", h);
         long long sum = 0;
         for (int r = 0; r < ictus_csv_rows(per); r++)
@@ -158,27 +161,10 @@ static void check_periods(const char *html, const ictus_csv *per, int *n_checked
     json_decref(doc);
 }
 
-int main(int argc, char **argv)
+/* The report of STUDY_DIR (detected by `ictus run`) against its CSVs. */
+static int check_study(const char *study)
 {
-    if (argc > 1)
-        return drive(argv[1], argc > 2 ? argv[2] : NULL);
-    const char *ictus = getenv("ICTUS");
-    if (!ictus) {
-        check_skip("ICTUS is not set (tests/run.sh sets it)");
-        return check_done("test_report");
-    }
-    char dir[] = "/tmp/test_report.XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "'%s' synth --model ihka-mouse --animals 4 --protocol asm --hours 2 --min-rate 80 "
-             "--baseline 4h --drug 6h --washout 2h --fs 250 --seed 2026 -o %s/S >/dev/null && "
-             "'%s' run %s/S --settle 0 >/dev/null 2>&1",
-             ictus, dir, ictus, dir);
-    CHECK_INT(system(cmd), 0);
-
-    char study[256], path[512];
-    snprintf(study, sizeof study, "%s/S", dir);
+    char path[4096];
     ictus_report_summary sum;
     ictus_error err = {0};
     CHECK_INT(ictus_report_write(study, NULL, &sum, &err), ICTUS_OK);
@@ -186,7 +172,7 @@ int main(int argc, char **argv)
     CHECK_STR(sum.html_path, path);
     CHECK(sum.html_bytes > 1000 && sum.pdf_bytes > 1000);
     CHECK_INT(sum.n_animals, 4);
-    CHECK(sum.n_figures >= 8); /* 6 single figures + a paired figure per drug (2) */
+    CHECK_INT(sum.n_figures, 8); /* 6 single figures + a paired figure per drug (2) */
 
     char *html = NULL;
     size_t n = 0;
@@ -212,13 +198,44 @@ int main(int argc, char **argv)
     ictus_csv_destroy(resp);
     ictus_csv_destroy(per);
     free(html);
+    return check_done("test_report --check");
+}
 
-    /* A directory that is no study: an error naming it; nothing written. */
-    snprintf(path, sizeof path, "%s/none", dir);
-    CHECK(ictus_report_write(path, NULL, &sum, &err) != ICTUS_OK);
-    CHECK(strstr(err.msg, "none") != NULL);
+/* A figure for the SVG test: one glyph, one clip (cairo gives both ids). */
+static void tiny_figure(cairo_t *cr, double w, double h, const void *ctx)
+{
+    cairo_rectangle(cr, 0, 0, w / 2, h / 2);
+    cairo_clip(cr);
+    ictus_plot_text(cr, 10, 20, 10, 0, false, ctx);
+}
 
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK_INT(system(cmd), 0);
+int main(int argc, char **argv)
+{
+    if (argc > 2 && strcmp(argv[1], "--check") == 0)
+        return check_study(argv[2]);
+    if (argc > 1)
+        return drive(argv[1], argc > 2 ? argv[2] : NULL);
+
+    /* Two SVGs of one page do not share ids: every id and reference is prefixed. */
+    ictus_strbuf svg = {0};
+    ictus_error err = {0};
+    CHECK_INT(ictus_plot_svg(tiny_figure, "A<&>", 100, 50, "f1-", &svg, &err), ICTUS_OK);
+    const char *t = ictus_strbuf_text(&svg);
+    CHECK(strncmp(t, "<svg", 4) == 0);
+    int ids = 0, refs = 0;
+    for (const char *p = t; (p = strstr(p, "id=\"")); p++, ids++)
+        CHECK(strncmp(p + 4, "f1-", 3) == 0);
+    for (const char *p = t; (p = strstr(p, "href=\"#")); p++, refs++)
+        CHECK(strncmp(p + 7, "f1-", 3) == 0);
+    for (const char *p = t; (p = strstr(p, "url(#")); p++, refs++)
+        CHECK(strncmp(p + 5, "f1-", 3) == 0);
+    CHECK(ids > 0 && refs > 0);
+    CHECK(strstr(t, "<&>") == NULL);
+    ictus_strbuf_free(&svg);
+
+    /* A directory that is no study: an error naming it. */
+    ictus_report_summary sum;
+    CHECK(ictus_report_write("/nonexistent/study-none", NULL, &sum, &err) != ICTUS_OK);
+    CHECK(strstr(err.msg, "study-none") != NULL);
     return check_done("test_report");
 }

@@ -4,6 +4,8 @@
 # Proves, on a small synthetic drug study (4 animals, baseline / asm-a / washout / asm-b) and on
 # the same kind of study whose animal IDs, drug names and study name are hostile (<script>,
 # quotes, &, non-ASCII, a 200-character ID):
+#   - the numbers in the figures' JSON blocks are the analysis's CSVs' (test_report --check:
+#     responders.csv rates and classes, periods.csv counts, hours, rates, hourly counts);
 #   - index.html opens from file:// in headless Chromium with no console or page error, no
 #     dialog (no smuggled script ran) and no request but the page itself (self-contained); every
 #     section (summary, raster, rates, drugs, circadian, quality) and every figure is there, each
@@ -28,8 +30,8 @@ mkdir -p "$build/results"
 
 # make_study DIR: the small drug study, detected.
 make_study() {
-    "$ICTUS" synth --model ihka-mouse --animals 4 --protocol asm --hours 2 --min-rate 80 \
-        --baseline 4h --drug 6h --washout 2h --fs 250 --seed 2026 -o "$1" >/dev/null
+    "$ICTUS" synth --model ihka-mouse --animals 4 --protocol asm --hours 1 --min-rate 80 \
+        --baseline 2h --drug 2h --washout 1h --fs 200 --channels 1 --seed 2026 -o "$1" >/dev/null
 }
 
 make_study "$W/S"
@@ -39,6 +41,8 @@ ok "ictus run on the drug study"
 ok "the report is written: $(cat "$W/drive.out")"
 [ -s "$W/S/out/report/index.html" ] && [ -s "$W/S/out/report/report.pdf" ]
 ok "index.html and report.pdf in out/report"
+"$driver" --check "$W/S" >"$W/check.out" 2>&1
+ok "the figures' numbers are the CSVs' (test_report --check): $(grep -v '^$' "$W/check.out" | tail -3 | tr '\n' ' ')"
 
 # The hostile study: every name the report shows, rewritten before the run.
 make_study "$W/H"
