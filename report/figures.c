@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -455,7 +456,11 @@ static bool outcome_of(const ictus_report_ctx *c, size_t i)
            ictus_condition_same(o->condition, c->exposures[c->exposure]);
 }
 
-static double paired_height(const ictus_report_ctx *c) { return 340; }
+/* Tall enough for a label per animal beside the treatment points. */
+static double paired_height(const ictus_report_ctx *c)
+{
+    return fmax(340, TOP + BOTTOM + 9.0 * c->study->n_animals + 60);
+}
 
 static void paired_draw(cairo_t *cr, double w, double h, const void *ctx)
 {
@@ -488,6 +493,9 @@ static void paired_draw(cairo_t *cr, double w, double h, const void *ctx)
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     ictus_plot_text(cr, 66, ictus_plot_map(&ay, floor_v) + 3, LABEL_PT, 1, false, "0");
+    /* Labels already placed (their baselines): a new one moves down until it overlaps none. */
+    double *placed = ictus_xcalloc(c->an->n_outcomes + 1, sizeof *placed);
+    size_t n_placed = 0;
     for (size_t i = 0; i < c->an->n_outcomes; i++) {
         if (!outcome_of(c, i))
             continue;
@@ -516,8 +524,22 @@ static void paired_draw(cairo_t *cr, double w, double h, const void *ctx)
                  o->course == ICTUS_COURSE_REMISSION  ? " remission"
                  : o->course == ICTUS_COURSE_RELAPSE ? " relapse"
                                                      : "");
-        ictus_plot_text(cr, x1 + 8, yt + 3, 8, 0, false, label);
+        double ly = yt + 3;
+        for (size_t k = 0; k < n_placed; k++)
+            if (fabs(placed[k] - ly) < 9) {
+                ly = placed[k] + 9;
+                k = (size_t)-1; /* look again from the first */
+            }
+        placed[n_placed++] = ly;
+        if (fabs(ly - (yt + 3)) > 1) { /* a leader from the point to its moved label */
+            cairo_set_line_width(cr, 0.5);
+            cairo_move_to(cr, x1 + 3, yt);
+            cairo_line_to(cr, x1 + 7, ly - 3);
+            cairo_stroke(cr);
+        }
+        ictus_plot_text(cr, x1 + 8, ly, 8, 0, false, label);
     }
+    free(placed);
     ictus_plot_y_axis(cr, &ay, 70, 4, NULL, "seizures per analysable 24 h (log)");
     cairo_set_source_rgb(cr, 0, 0, 0);
     ictus_plot_text(cr, x0, h - BOTTOM + 16, LABEL_PT, 0.5, false, "baseline");
