@@ -39,7 +39,9 @@ static int class_colour(ictus_response_class cls)
 
 /* ---- JSON ----------------------------------------------------------------- */
 
-void ictus_report_json_string(ictus_strbuf *b, const char *s)
+/* A JSON string of s (UTF-8 passed through; ", \, control characters and
+ * <, >, & escaped as \uXXXX so that the text cannot close a <script>). */
+static void json_string(ictus_strbuf *b, const char *s)
 {
     ictus_strbuf_add(b, "\"");
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -53,7 +55,8 @@ void ictus_report_json_string(ictus_strbuf *b, const char *s)
     ictus_strbuf_add(b, "\"");
 }
 
-void ictus_report_json_number(ictus_strbuf *b, double v)
+/* A JSON number (17 significant digits), or null for NaN and infinities. */
+static void json_number(ictus_strbuf *b, double v)
 {
     if (isfinite(v))
         ictus_strbuf_addf(b, "%.17g", v);
@@ -64,13 +67,13 @@ void ictus_report_json_number(ictus_strbuf *b, double v)
 static void json_key_string(ictus_strbuf *b, const char *key, const char *v)
 {
     ictus_strbuf_addf(b, "\"%s\":", key);
-    ictus_report_json_string(b, v);
+    json_string(b, v);
 }
 
 static void json_key_number(ictus_strbuf *b, const char *key, double v)
 {
     ictus_strbuf_addf(b, "\"%s\":", key);
-    ictus_report_json_number(b, v);
+    json_number(b, v);
 }
 
 /* ---- shared pieces -------------------------------------------------------- */
@@ -285,7 +288,7 @@ static void raster_data(ictus_strbuf *b, const ictus_report_ctx *c)
             size_t n = 0;
             for (size_t i = 0; i < c->d->n_seizures[a]; i++)
                 n += c->d->seizures[a][i].type == t;
-            ictus_report_json_string(b, c->an->types[t]);
+            json_string(b, c->an->types[t]);
             ictus_strbuf_addf(b, ":%zu%s", n, t + 1 < c->an->n_types ? "," : "");
         }
         ictus_strbuf_add(b, "}}");
@@ -439,7 +442,7 @@ static void rates_data(ictus_strbuf *b, const ictus_report_ctx *c)
         for (int k = 0; k < n; k++) {
             if (k)
                 ictus_strbuf_add(b, ",");
-            ictus_report_json_number(b, rate_at(c, a, k, &n));
+            json_number(b, rate_at(c, a, k, &n));
         }
         ictus_strbuf_add(b, "]}");
     }
@@ -906,7 +909,7 @@ static void heat_data(ictus_strbuf *b, const ictus_report_ctx *c)
         for (int k = 0; k < d->n_days; k++) {
             if (k)
                 ictus_strbuf_add(b, ",");
-            ictus_report_json_number(b, d->day_analysable_s[(size_t)a * d->n_days + k] / 3600);
+            json_number(b, d->day_analysable_s[(size_t)a * d->n_days + k] / 3600);
         }
         ictus_strbuf_add(b, "]}");
     }

@@ -49,12 +49,6 @@ extern const int ictus_report_n_figures;
 /* The palette index of treatment drug i (ctx->drugs). */
 int ictus_report_drug_colour(int i);
 
-/* A JSON string of s (UTF-8 passed through; ", \, control characters and
- * <, >, & escaped as \uXXXX so that the text cannot close a <script>). */
-void ictus_report_json_string(ictus_strbuf *b, const char *s);
-/* A JSON number (17 significant digits), or null for NaN and infinities. */
-void ictus_report_json_number(ictus_strbuf *b, double v);
-
 /* The exposure's label: "asm-a 30 mg/kg ip", "vehicle (saline)", "baseline". */
 void ictus_report_exposure_label(const ictus_condition *c, char *buf, size_t size);
 

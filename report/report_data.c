@@ -37,7 +37,6 @@ static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ic
         .path = ictus_xstrdup(rec->path),
         .animal = ictus_xstrdup(rec->animal),
         .error = ictus_xstrdup(rec->error ? rec->error : ""),
-        .preset = ictus_xstrdup(rec->preset ? rec->preset : ""),
         .status = rec->status,
         .has_results = rec->has_results,
         .start_us = rec->start_us,
@@ -231,7 +230,6 @@ void ictus_report_data_clear(ictus_report_data *d)
         free(d->recordings[r].path);
         free(d->recordings[r].animal);
         free(d->recordings[r].error);
-        free(d->recordings[r].preset);
     }
     free(d->recordings);
     memset(d, 0, sizeof *d);

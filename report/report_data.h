@@ -27,7 +27,7 @@
 /* One recording row of the store (strings owned by the data). */
 typedef struct {
     int64_t id;                     /* the store's recording row */
-    char *path, *animal, *error, *preset;
+    char *path, *animal, *error;
     ictus_rec_status status;
     bool has_results;
     int64_t start_us, duration_us, n_events;
