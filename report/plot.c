@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairo-svg.h>
@@ -111,6 +112,39 @@ void ictus_plot_text(cairo_t *cr, double x, double y, double size_pt, double anc
     cairo_move_to(cr, -anchor * ext.x_advance, 0);
     cairo_show_text(cr, text);
     cairo_restore(cr);
+}
+
+double ictus_plot_paragraph(cairo_t *cr, double x, double y, double width_pt, double size_pt,
+                            const char *text)
+{
+    cairo_save(cr);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size_pt);
+    ictus_strbuf line = {0};
+    for (const char *p = text + strspn(text, " "); *p; p += strspn(p, " ")) {
+        size_t n = strcspn(p, " "), kept = line.len;
+        ictus_strbuf_addf(&line, "%s%.*s", kept ? " " : "", (int)n, p);
+        cairo_text_extents_t ext;
+        cairo_text_extents(cr, ictus_strbuf_text(&line), &ext);
+        if (ext.x_advance > width_pt && kept) { /* the word goes to the next line */
+            char *full = ictus_strbuf_take(&line);
+            full[kept] = '\0';
+            cairo_move_to(cr, x, y);
+            cairo_show_text(cr, full);
+            free(full);
+            y += size_pt * 1.3;
+            ictus_strbuf_addf(&line, "%.*s", (int)n, p);
+        }
+        p += n;
+    }
+    if (line.len) {
+        cairo_move_to(cr, x, y);
+        cairo_show_text(cr, ictus_strbuf_text(&line));
+        y += size_pt * 1.3;
+    }
+    ictus_strbuf_free(&line);
+    cairo_restore(cr);
+    return y;
 }
 
 /* Tick values of a linear axis: a 1-2-5 step giving about n ticks. */

@@ -58,6 +58,11 @@ double ictus_plot_map(const ictus_plot_axis *a, double v);
 void ictus_plot_text(cairo_t *cr, double x, double y, double size_pt, double anchor,
                      bool rotate, const char *text);
 
+/* Text wrapped at spaces into lines at most width_pt wide, the first
+ * baseline at y; returns the y below the last line. */
+double ictus_plot_paragraph(cairo_t *cr, double x, double y, double width_pt, double size_pt,
+                            const char *text);
+
 /* Draw the x axis along the bottom of the box (x from ax->p0 to p1 at pixel
  * row y_px) with ticks and labels.  Linear: about n_ticks "nice" ticks
  * labelled with `fmt` (printf for a double) or, when `labels` is non-NULL,

@@ -163,8 +163,8 @@ static void summary_items(const ictus_report_ctx *c, items *l)
     size_t n_ok = 0;
     for (size_t r = 0; r < d->n_recordings; r++)
         n_ok += d->recordings[r].status == ICTUS_REC_OK;
-    add_item(l, "recording days", "%d calendar days from %s; %zu recordings stored (%zu ok)",
-             d->n_days, day0, d->n_recordings, n_ok);
+    add_item(l, "recording days", "%d calendar day%s from %s; %zu recordings stored (%zu ok)",
+             d->n_days, d->n_days == 1 ? "" : "s", day0, d->n_recordings, n_ok);
     add_item(l, "analysable time", "%.1f h of %.1f h recorded (%.1f %%)", an_s / 3600,
              rec_s / 3600, rec_s > 0 ? 100 * an_s / rec_s : 0.0);
     add_item(l, "seizures counted", "%lld (events = %s)", (long long)c->an->n_seizures,
@@ -452,7 +452,8 @@ static ictus_status html_build(ictus_report_ctx *c, const items *summary, ictus_
 
 /* ---- PDF ------------------------------------------------------------------------- */
 
-static const double PAGE_MARGIN = 36, HEAD = 56;
+/* PDF page layout, points: margins, the heading above a figure, room for its caption below. */
+static const double PAGE_MARGIN = 36, HEAD = 56, CAPTION = 60;
 
 static void pdf_heading(cairo_t *cr, const char *section_title, const char *title)
 {
@@ -488,7 +489,8 @@ static ictus_status pdf_write(ictus_report_ctx *c, const items *summary, const c
         for (int e = 0; e < reps; e++) {
             c->exposure = e;
             double fh = f->height(c);
-            cairo_pdf_surface_set_size(s, f->width + 2 * PAGE_MARGIN, fh + HEAD + 2 * PAGE_MARGIN);
+            cairo_pdf_surface_set_size(s, f->width + 2 * PAGE_MARGIN,
+                                       fh + HEAD + CAPTION + 2 * PAGE_MARGIN);
             char title[256];
             if (f->per_exposure) {
                 char lab[160];
@@ -502,6 +504,9 @@ static ictus_status pdf_write(ictus_report_ctx *c, const items *summary, const c
             cairo_translate(cr, PAGE_MARGIN, PAGE_MARGIN + HEAD);
             f->draw(cr, f->width, fh, c);
             cairo_restore(cr);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            ictus_plot_paragraph(cr, PAGE_MARGIN, PAGE_MARGIN + HEAD + fh + 16, f->width, 9,
+                                 f->caption);
             cairo_show_page(cr);
         }
     }
