@@ -111,17 +111,21 @@ static int drug_index(const ictus_report_ctx *c, const char *drug)
     return 0;
 }
 
-/* The study's time axis in days from d->t0_us onto [LEFT, w - RIGHT]. */
+/* The time axes' unit: days, or hours in studies shorter than three days. */
+static double time_unit_s(const ictus_report_ctx *c) { return c->d->n_days >= 3 ? DAY_S : 3600; }
+
+/* The study's time axis in time units from d->t0_us onto [LEFT, w - RIGHT]. */
 static ictus_plot_axis time_axis(const ictus_report_ctx *c, double w)
 {
-    return (ictus_plot_axis){(double)(c->d->start_us - c->d->t0_us) / 1e6 / DAY_S,
-                             (double)(c->d->t1_us - c->d->t0_us) / 1e6 / DAY_S, false, LEFT,
+    double u = time_unit_s(c);
+    return (ictus_plot_axis){(double)(c->d->start_us - c->d->t0_us) / 1e6 / u,
+                             (double)(c->d->t1_us - c->d->t0_us) / 1e6 / u, false, LEFT,
                              w - RIGHT};
 }
 
 static double time_x(const ictus_report_ctx *c, const ictus_plot_axis *ax, int64_t t_us)
 {
-    return ictus_plot_map(ax, (double)(t_us - c->d->t0_us) / 1e6 / DAY_S);
+    return ictus_plot_map(ax, (double)(t_us - c->d->t0_us) / 1e6 / time_unit_s(c));
 }
 
 static void time_title(const ictus_report_ctx *c, char *buf, size_t size)
@@ -129,7 +133,8 @@ static void time_title(const ictus_report_ctx *c, char *buf, size_t size)
     char day[32];
     ictus_walltime_format(c->d->t0_us, day, sizeof day);
     day[10] = '\0';
-    snprintf(buf, size, "days since %s 00:00 (local time)", day);
+    snprintf(buf, size, "%s since %s 00:00 (local time)",
+             time_unit_s(c) == DAY_S ? "days" : "hours", day);
 }
 
 /* Shade an animal's periods over the row [y, y + h): treatments in their
