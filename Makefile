@@ -95,7 +95,8 @@ endif
 release_CFLAGS := -O2 -g
 san_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 san_LDFLAGS := -fsanitize=address,undefined
-san_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+san_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 tsan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 tsan_LDFLAGS := -fsanitize=thread
 tsan_ENV := TSAN_OPTIONS=second_deadlock_stack=1
@@ -129,6 +130,9 @@ build/$(1)/tests/%: build/$(1)/tests/%.o $$(SUPPORT_SRC:%.c=build/$(1)/%.o) buil
 
 build/$(1)/results/%.sh.result: tests/%.sh tests/shcheck.sh build/$(1)/ictus FORCE
 	$$(Q)$$($(1)_ENV) tests/run.sh build/$(1) $$*.sh
+
+# test_report.sh drives the report through the test program test_report.
+build/$(1)/results/test_report.sh.result: build/$(1)/tests/test_report
 
 build/$(1)/results/%.result: build/$(1)/tests/% FORCE
 	$$(Q)$$($(1)_ENV) tests/run.sh build/$(1) $$*

@@ -113,3 +113,10 @@ printf '%-52s %8s s   %.2f animal-days/s   (store + bookkeeping add %.1f %%, tar
 printf '%-52s %8s s   %.2f animal-days/s   (speed-up %.2fx, target >= 1.8x)\n' \
     "ictus run -j 2" "$r2" "$(echo "$days / $r2" | bc -l)" "$(echo "$r1 / $r2" | bc -l)"
 printf '%-52s %8s s   (nothing new: every file skipped)\n' "ictus run -j 2, second night" "$again"
+
+# The cohort report (issue 11) of 32 animals x 60 days, its store filled directly (bench_report.c).
+printf '\n== the cohort report (issue 11)\n'
+rep=$("$build/tests/bench_report" "$work")
+printf '%-52s %8s s   (target <= 10 s; HTML %s MiB, target <= 20 MiB; PDF %s KiB)\n' \
+    "report, 32 animals x 60 days, 24 events/day" "$(echo "$rep" | field report_s)" \
+    "$(echo "$rep" | field html_mb)" "$(echo "$rep" | field pdf_kb)"

@@ -1,0 +1,66 @@
+/* report_data.h: what the report reads from the store beside the analysis, binned for drawing.
+ *
+ * The analysis (protocols/analysis.h) holds every rate, class and test; the
+ * figures also need time lines it does not keep: each animal's counted
+ * seizures (start, end, type), its recorded and analysable time in bins
+ * across the whole study, per calendar day, and its artefact windows; and
+ * the recordings with their status.  ictus_report_data_read() reads them once.
+ *
+ * Bins: the study's span [t0_us, t1_us) (from midnight of the first day of
+ * any period or recording to the end of the last) cut into n_bins bins of
+ * bin_us, a whole number of the store's 60 s buckets chosen so that
+ * n_bins ≤ ICTUS_REPORT_MAX_BINS (decimation: no figure is wider than that
+ * in pixels), and into n_days calendar days from t0_us.
+ *
+ * Lifecycle: ictus_report_data_read() → read the fields → ictus_report_data_clear().
+ */
+#ifndef ICTUS_REPORT_DATA_H
+#define ICTUS_REPORT_DATA_H
+
+#include <stdint.h>
+
+#include "protocols/analysis.h"
+#include "store/store.h"
+
+#define ICTUS_REPORT_MAX_BINS 1200
+
+/* One recording row of the store (strings owned by the data). */
+typedef struct {
+    int64_t id;                     /* the store's recording row */
+    char *path, *animal, *error;
+    ictus_rec_status status;
+    bool has_results;
+    int64_t start_us, duration_us, n_events;
+    int64_t last_run_id, results_run_id, first_run_id;
+} ictus_report_recording;
+
+typedef struct {
+    int n_animals;                  /* study->n_animals */
+    int64_t t0_us, t1_us;           /* the span; t0 at midnight before start_us */
+    int64_t start_us;               /* the first instant of any period or recording */
+    int64_t bin_us;
+    int n_bins, n_days;
+    ictus_seizure **seizures;       /* [animal][n_seizures[animal]]: counted events by start;
+                                       type indexes an->types (≥ 1) */
+    size_t *n_seizures;
+    double *recorded_s;             /* [animal * n_bins + bin] */
+    double *analysable_s;           /* [animal * n_bins + bin] */
+    double *day_recorded_s;         /* [animal * n_days + day] */
+    double *day_analysable_s;       /* [animal * n_days + day] */
+    int64_t *artefacts;             /* [animal * ICTUS_STORE_N_ARTEFACT_KINDS + kind]:
+                                       windows flagged with each kind */
+    size_t n_recordings;
+    ictus_report_recording *recordings; /* by animal then path */
+    bool has_run;
+    ictus_store_run_row last_run;   /* the newest run */
+} ictus_report_data;
+
+/* Read what `an` (of `study`) does not hold from `store` into *d (overwritten).
+ * Errors: those of the store's queries (ICTUS_ERR_DB, ICTUS_ERR_BUSY). */
+ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analysis *an,
+                                    ictus_store *store, ictus_report_data *d, ictus_error *err);
+
+/* Free and zero; a zeroed struct is a no-op. */
+void ictus_report_data_clear(ictus_report_data *d);
+
+#endif

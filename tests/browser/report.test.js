@@ -1,0 +1,68 @@
+"use strict";
+// report.test.js: the report's index.html in headless Chromium (tests/test_report.sh).
+// Usage: node report.test.js FILE_URL SCREENSHOT
+// Prints `name: value` lines the shell test compares: console errors, dialogs (a script
+// smuggled in through a name would raise one), sections, figures with an SVG and a JSON
+// block, whether a header click sorts a table; saves a full-page screenshot.
+const puppeteer = require("puppeteer-core");
+
+const [url, shot] = process.argv.slice(2);
+function say(name, value) { console.log(name + ": " + value); }
+
+async function main() {
+  const args = ["--disable-gpu", "--allow-file-access-from-files"];
+  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: args,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1100, height: 900 });
+    const errors = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push("console: " + m.text());
+    });
+    page.on("pageerror", (e) => errors.push("pageerror: " + e.message));
+    let dialogs = 0;
+    page.on("dialog", async (d) => { dialogs++; await d.dismiss(); });
+    // Nothing may be fetched but the page itself: it is self-contained.
+    const fetched = [];
+    page.on("request", (r) => { if (r.url() !== url) fetched.push(r.url()); });
+    await page.goto(url, { waitUntil: "load", timeout: 30000 });
+
+    say("sections", await page.$$eval("section[id]", (s) => s.map((x) => x.id).join(",")));
+    const figs = await page.$$eval("figure[id]", (fs) => fs.map((f) => {
+      const svg = f.querySelector("svg");
+      const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };
+      const data = document.getElementById("data-" + f.id.slice(4));
+      let parsed = false;
+      try { parsed = data !== null && JSON.parse(data.textContent) !== null; } catch (e) { parsed = false; }
+      return { id: f.id, drawn: svg !== null && box.width > 100 && box.height > 100, parsed };
+    }));
+    say("figures", figs.map((f) => f.id).join(","));
+    say("figures drawn", figs.filter((f) => f.drawn).length + "/" + figs.length);
+    say("figures with data", figs.filter((f) => f.parsed).length + "/" + figs.length);
+    // Click "change (%)" in the responders table: the column becomes ascending.
+    const sorted = await page.evaluate(() => {
+      const table = document.getElementById("responders");
+      const th = Array.from(table.tHead.rows[0].cells).find((c) => c.textContent === "change (%)");
+      th.click();
+      const v = Array.from(table.tBodies[0].rows, (r) => parseFloat(r.cells[th.cellIndex].textContent))
+        .filter((x) => !isNaN(x));
+      return v.length > 1 && v.every((x, i) => i === 0 || v[i - 1] <= x);
+    });
+    say("sorts", sorted);
+    say("animals", await page.$$eval("#animals tbody tr", (r) => r.map((x) => x.cells[0].textContent).join("|")));
+    await page.screenshot({ path: shot, fullPage: true });
+    say("dialogs", dialogs);
+    say("fetched", fetched.length);
+    say("errors", errors.length);
+    for (const e of errors) console.log("  " + e);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((err) => { console.error("report.test.js: " + err.message); process.exit(1); });

@@ -1,0 +1,241 @@
+/* test_report.c: the report's figures carry the analysis's numbers (report/report.h).
+ *
+ * Without arguments: the figures' SVGs get prefixed ids (two SVGs inlined in
+ * one page cannot clash) and a missing study is an error naming it.
+ * `test_report --check STUDY_DIR` (tests/test_report.sh, on a small drug
+ * study: 4 animals, baseline / asm-a / washout / asm-b, detected by `ictus
+ * run`) writes its report with ictus_report_write() and proves that
+ *   - index.html and report.pdf exist, every section id is in the HTML;
+ *   - the numbers in the figures' JSON blocks are those of the CSVs the
+ *     analysis wrote: per drug, each animal's baseline and treatment rates
+ *     and class (responders.csv, type all); per animal and period, count,
+ *     analysable hours and rate (periods.csv, type all); the circadian
+ *     counts of the baseline periods (periods.csv count_h00..h23, summed);
+ * With arguments, `test_report STUDY_DIR [OUT_DIR]` is a driver: it writes
+ * that study's report and prints where (tests/test_report.sh uses it until
+ * the `ictus report` verb exists).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/csvtable.h"
+#include "base/readfile.h"
+#include "report/plot.h"
+#include "report/report.h"
+#include "tests/check.h"
+
+static int drive(const char *study, const char *out_dir)
+{
+    ictus_report_options opt = {.out_dir = out_dir};
+    ictus_report_summary sum;
+    ictus_error err = {0};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ictus_status st = ictus_report_write(study, &opt, &sum, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (st != ICTUS_OK) {
+        fprintf(stderr, "report: %s\n", err.msg);
+        return 2;
+    }
+    printf("report: %s (%lld bytes), %s (%lld bytes), %d figures, %.2f s\n", sum.html_path,
+           (long long)sum.html_bytes, sum.pdf_path, (long long)sum.pdf_bytes, sum.n_figures,
+           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    return 0;
+}
+
+/* The JSON block data-ID of the page (NULL when absent); caller decrefs. */
+static json_t *block(const char *html, const char *id)
+{
+    char open[128];
+    snprintf(open, sizeof open, "<script type=\"application/json\" id=\"data-%s\">", id);
+    const char *p = strstr(html, open);
+    if (!p)
+        return NULL;
+    p += strlen(open);
+    const char *e = strstr(p, "</script>");
+    return e ? json_loadb(p, (size_t)(e - p), 0, NULL) : NULL;
+}
+
+/* The row of t whose named columns hold the given values (pairs of name,
+ * value, NULL-terminated), or -1. */
+static int find_row(const ictus_csv *t, ...)
+{
+    for (int r = 0; r < ictus_csv_rows(t); r++) {
+        va_list ap;
+        va_start(ap, t);
+        bool ok = true;
+        for (const char *name = va_arg(ap, const char *); name && ok;
+             name = va_arg(ap, const char *))
+            ok = strcmp(ictus_csv_field(t, r, ictus_csv_column(t, name)), va_arg(ap, const char *)) == 0;
+        va_end(ap);
+        if (ok)
+            return r;
+    }
+    return -1;
+}
+
+/* A CSV number (empty: NaN) against a JSON number (null: NaN); the CSV has 7 digits. */
+static void check_number(const ictus_csv *t, int row, const char *col, json_t *v)
+{
+    const char *f = ictus_csv_field(t, row, ictus_csv_column(t, col));
+    if (!f[0] || json_is_null(v)) {
+        CHECK_MSG(!f[0] && json_is_null(v), "%s row %d %s: csv '%s', json %s", ictus_csv_path(t),
+                  row, col, f, json_is_null(v) ? "null" : "a number");
+        return;
+    }
+    CHECK_NEAR(atof(f), json_number_value(v), 1e-6, 1e-9);
+}
+
+static void check_paired(const char *html, const ictus_csv *resp, int *n_checked)
+{
+    char id[32];
+    json_t *doc;
+    for (int e = 1; snprintf(id, sizeof id, "paired-%d", e), (doc = block(html, id)); e++) {
+        const char *drug = json_string_value(json_object_get(doc, "drug"));
+        const char *cond = json_string_value(json_object_get(doc, "condition"));
+        size_t i;
+        json_t *a;
+        json_array_foreach(json_object_get(doc, "animals"), i, a) {
+            const char *animal = json_string_value(json_object_get(a, "animal"));
+            int r = find_row(resp, "animal", animal, "condition", cond, "drug", drug, "type", "all",
+                             NULL);
+            CHECK_MSG(r >= 0, "responders.csv has %s %s %s", animal, cond, drug);
+            if (r < 0)
+                continue;
+            check_number(resp, r, "baseline_rate_per_24h", json_object_get(a, "baseline_rate_per_24h"));
+            check_number(resp, r, "rate_per_24h", json_object_get(a, "rate_per_24h"));
+            check_number(resp, r, "pct_change", json_object_get(a, "pct_change"));
+            CHECK_STR(json_string_value(json_object_get(a, "class")),
+                      ictus_csv_field(resp, r, ictus_csv_column(resp, "class")));
+            CHECK_STR(json_string_value(json_object_get(a, "drug_resistance")),
+                      ictus_csv_field(resp, r, ictus_csv_column(resp, "drug_resistance")));
+            (*n_checked)++;
+        }
+        json_decref(doc);
+    }
+}
+
+static void check_periods(const char *html, const ictus_csv *per, int *n_checked)
+{
+    json_t *doc = block(html, "rates");
+    CHECK(doc != NULL);
+    size_t i, j;
+    json_t *a, *p;
+    json_array_foreach(json_object_get(doc, "animals"), i, a) {
+        const char *animal = json_string_value(json_object_get(a, "animal"));
+        json_array_foreach(json_object_get(a, "periods"), j, p) {
+            char period[16];
+            snprintf(period, sizeof period, "%lld",
+                     (long long)json_integer_value(json_object_get(p, "period")));
+            int r = find_row(per, "animal", animal, "period", period, "type", "all", NULL);
+            CHECK_MSG(r >= 0, "periods.csv has %s period %s", animal, period);
+            if (r < 0)
+                continue;
+            CHECK_INT(json_integer_value(json_object_get(p, "count")),
+                      atoll(ictus_csv_field(per, r, ictus_csv_column(per, "count"))));
+            check_number(per, r, "analysable_h", json_object_get(p, "analysable_h"));
+            check_number(per, r, "rate_per_24h", json_object_get(p, "rate_per_24h"));
+            (*n_checked)++;
+        }
+    }
+    json_decref(doc);
+    /* The circadian group "baseline": periods.csv's baseline rows, type all, summed. */
+    doc = block(html, "circadian");
+    CHECK(doc != NULL);
+    json_t *g = json_array_get(doc, 0);
+    CHECK_STR(json_string_value(json_object_get(g, "group")), "baseline");
+    for (int h = 0; h < 24; h++) {
+        char col[32];
+        snprintf(col, sizeof col, "count_h%02d", h);
+        long long sum = 0;
+        for (int r = 0; r < ictus_csv_rows(per); r++)
+            if (strcmp(ictus_csv_field(per, r, ictus_csv_column(per, "kind")), "baseline") == 0 &&
+                strcmp(ictus_csv_field(per, r, ictus_csv_column(per, "type")), "all") == 0)
+                sum += atoll(ictus_csv_field(per, r, ictus_csv_column(per, col)));
+        CHECK_INT(json_integer_value(json_array_get(json_object_get(g, "count_by_hour"), (size_t)h)),
+                  sum);
+    }
+    json_decref(doc);
+}
+
+/* The report of STUDY_DIR (detected by `ictus run`) against its CSVs. */
+static int check_study(const char *study)
+{
+    char path[4096];
+    ictus_report_summary sum;
+    ictus_error err = {0};
+    CHECK_INT(ictus_report_write(study, NULL, &sum, &err), ICTUS_OK);
+    snprintf(path, sizeof path, "%s/out/report/index.html", study);
+    CHECK_STR(sum.html_path, path);
+    CHECK(sum.html_bytes > 1000 && sum.pdf_bytes > 1000);
+    CHECK_INT(sum.n_animals, 4);
+    CHECK_INT(sum.n_figures, 8); /* 6 single figures + a paired figure per drug (2) */
+
+    char *html = NULL;
+    size_t n = 0;
+    CHECK_INT(ictus_read_file(path, &html, &n, &err), ICTUS_OK);
+    static const char *const sections[] = {"summary", "raster", "rates", "drugs", "circadian", "quality"};
+    for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
+        char id[64];
+        snprintf(id, sizeof id, "<section id=\"%s\">", sections[s]);
+        CHECK_MSG(html && strstr(html, id), "section %s", sections[s]);
+    }
+    ictus_csv *resp = NULL, *per = NULL;
+    snprintf(path, sizeof path, "%s/out/responders.csv", study);
+    CHECK_INT(ictus_csv_read(path, &resp, &err), ICTUS_OK);
+    snprintf(path, sizeof path, "%s/out/periods.csv", study);
+    CHECK_INT(ictus_csv_read(path, &per, &err), ICTUS_OK);
+    int n_paired = 0, n_periods = 0;
+    if (html && resp && per) {
+        check_paired(html, resp, &n_paired);
+        check_periods(html, per, &n_periods);
+    }
+    CHECK_INT(n_paired, 8);   /* 4 animals × 2 drugs */
+    CHECK_INT(n_periods, 16); /* 4 animals × (baseline, asm-a, washout, asm-b) */
+    ictus_csv_destroy(resp);
+    ictus_csv_destroy(per);
+    free(html);
+    return check_done("test_report --check");
+}
+
+/* A figure for the SVG test: one glyph, one clip (cairo gives both ids). */
+static void tiny_figure(cairo_t *cr, double w, double h, const void *ctx)
+{
+    cairo_rectangle(cr, 0, 0, w / 2, h / 2);
+    cairo_clip(cr);
+    ictus_plot_text(cr, 10, 20, 10, 0, false, ctx);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && strcmp(argv[1], "--check") == 0)
+        return check_study(argv[2]);
+    if (argc > 1)
+        return drive(argv[1], argc > 2 ? argv[2] : NULL);
+
+    /* Two SVGs of one page do not share ids: every id and reference is prefixed. */
+    ictus_strbuf svg = {0};
+    ictus_error err = {0};
+    CHECK_INT(ictus_plot_svg(tiny_figure, "A<&>", 100, 50, "f1-", &svg, &err), ICTUS_OK);
+    const char *t = ictus_strbuf_text(&svg);
+    CHECK(strncmp(t, "<svg", 4) == 0);
+    int ids = 0, refs = 0;
+    for (const char *p = t; (p = strstr(p, "id=\"")); p++, ids++)
+        CHECK(strncmp(p + 4, "f1-", 3) == 0);
+    for (const char *p = t; (p = strstr(p, "href=\"#")); p++, refs++)
+        CHECK(strncmp(p + 7, "f1-", 3) == 0);
+    for (const char *p = t; (p = strstr(p, "url(#")); p++, refs++)
+        CHECK(strncmp(p + 5, "f1-", 3) == 0);
+    CHECK(ids > 0 && refs > 0);
+    CHECK(strstr(t, "<&>") == NULL);
+    ictus_strbuf_free(&svg);
+
+    /* A directory that is no study: an error naming it. */
+    ictus_report_summary sum;
+    CHECK(ictus_report_write("/nonexistent/study-none", NULL, &sum, &err) != ICTUS_OK);
+    CHECK(strstr(err.msg, "study-none") != NULL);
+    return check_done("test_report");
+}
