@@ -22,6 +22,8 @@
 #include "nightly/pool.h"
 #include "nightly/work.h"
 #include "protocols/analysis.h"
+#include "report/exports.h"
+#include "report/report.h"
 #include "protocols/study.h"
 #include "protocols/study_preset.h"
 #include "store/store.h"
@@ -115,6 +117,7 @@ typedef struct {
     const ictus_study *study;
     ictus_store *store;
     const char *out_dir;       /* STUDY_DIR/out, created */
+    const run_reporter *rep;   /* for what a step skipped (one line each) */
 } run_step_context;
 
 /* out/events.csv: every stored event (the export writes a temporary file
@@ -145,21 +148,46 @@ static ictus_status step_analysis(const run_step_context *ctx, ictus_error *err)
     return st;
 }
 
+/* out/report/index.html and report.pdf, out/review.csv and out/annotations/:
+ * the cohort report and the exports for review elsewhere (report/report.h,
+ * report/exports.h), under study.ini [report] (an unknown key fails the
+ * step).  A recording the exports skip is named through the reporter. */
+static ictus_status step_report(const run_step_context *ctx, ictus_error *err)
+{
+    ictus_exports_options eo;
+    ictus_exports_options_default(&eo);
+    static const char *const own[] = {"report", NULL};
+    ictus_status st = ictus_exports_options_apply(&eo, ctx->study->config, err);
+    if (st == ICTUS_OK)
+        st = ictus_config_check_used(ctx->study->config, own, err);
+    if (st == ICTUS_OK)
+        st = ictus_report_write(ctx->study->dir, NULL, NULL, err);
+    ictus_exports_summary sum;
+    if (st == ICTUS_OK)
+        st = ictus_report_exports(ctx->study->dir, ctx->out_dir, &eo, &sum, err);
+    if (st == ICTUS_OK) {
+        for (int i = 0; i < sum.problems.n; i++)
+            ctx->rep->note(ctx->rep->ctx, sum.problems.lines[i]);
+        ictus_problems_clear(&sum.problems);
+    }
+    return st;
+}
+
 /* The steps that run after detection, in order, at the end of every run,
  * also when no file changed (an output lost or damaged is rebuilt).  Each
  * reads only the database and writes under out/ atomically (temporary file
- * + rename).  The report (report/index.html, report.pdf, issue 6) is added
- * here. */
+ * + rename). */
 static const struct {
     const char *output;
     ictus_status (*run)(const run_step_context *ctx, ictus_error *err);
 } final_steps[] = {
     {"out/events.csv", step_events},
     {"out/periods.csv, responders.csv, comparisons.csv", step_analysis},
+    {"out/report/, review.csv, annotations/", step_report},
 };
 
 static ictus_status run_final_steps(const ictus_study *study, ictus_store *store,
-                                    ictus_error *err)
+                                    const run_reporter *rep, ictus_error *err)
 {
     char out_dir[ICTUS_PATH_MAX];
     ictus_status path_st = ictus_path_join(out_dir, sizeof out_dir, study->dir, "out", err);
@@ -167,7 +195,7 @@ static ictus_status run_final_steps(const ictus_study *study, ictus_store *store
         return path_st;
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", out_dir, strerror(errno));
-    run_step_context ctx = {study, store, out_dir};
+    run_step_context ctx = {study, store, out_dir, rep};
     for (size_t i = 0; i < sizeof final_steps / sizeof final_steps[0]; i++) {
         ictus_status st = final_steps[i].run(&ctx, err);
         if (st != ICTUS_OK)
@@ -401,7 +429,8 @@ static void report_summary(const run_reporter *rep, const ictus_study *study,
     }
     if (plan->scan_warning[0])
         report(rep, "  warning: %s\n", plan->scan_warning);
-    report(rep, "  results: %s/ictus.db, %s/out/events.csv\n", study->dir, study->dir);
+    report(rep, "  results: %s/ictus.db, %s/out/events.csv, report %s/out/report/index.html\n",
+           study->dir, study->dir, study->dir);
 }
 
 /* ------------------------------------------------------------------------
@@ -474,7 +503,7 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
     }
     double t_steps = now_s();
     if (st == ICTUS_OK)
-        st = run_final_steps(study, store, err);
+        st = run_final_steps(study, store, rep, err);
     times.steps_s = now_s() - t_steps;
 
     run_commit_counts k = run_commit_get_counts(c);
