@@ -432,8 +432,9 @@ static ictus_status remove_stale(const char *dir, const file_set *written, ictus
             st = remove_stale(path, written, err);
         else if (S_ISREG(sb.st_mode) && len > n_suffix &&
                  !strcmp(e->d_name + len - n_suffix, ANNOTATION_SUFFIX) &&
-                 !bsearch(&(file_id){sb.st_dev, sb.st_ino}, written->ids, written->n,
-                          sizeof *written->ids, cmp_file_id) &&
+                 (written->n == 0 || /* bsearch must not be given a NULL array */
+                  !bsearch(&(file_id){sb.st_dev, sb.st_ino}, written->ids, written->n,
+                           sizeof *written->ids, cmp_file_id)) &&
                  unlink(path) != 0)
             st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot remove the stale file: %s", path,
                             strerror(errno));
