@@ -11,9 +11,6 @@
  *     and class (responders.csv, type all); per animal and period, count,
  *     analysable hours and rate (periods.csv, type all); the circadian
  *     counts of the baseline periods (periods.csv count_h00..h23, summed);
- * With arguments, `test_report STUDY_DIR [OUT_DIR]` is a driver: it writes
- * that study's report and prints where (tests/test_report.sh uses it until
- * the `ictus report` verb exists).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -26,25 +23,6 @@
 #include "report/plot.h"
 #include "report/report.h"
 #include "tests/check.h"
-
-static int drive(const char *study, const char *out_dir)
-{
-    ictus_report_options opt = {.out_dir = out_dir};
-    ictus_report_summary sum;
-    ictus_error err = {0};
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    ictus_status st = ictus_report_write(study, &opt, &sum, &err);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (st != ICTUS_OK) {
-        fprintf(stderr, "report: %s\n", err.msg);
-        return 2;
-    }
-    printf("report: %s (%lld bytes), %s (%lld bytes), %d figures, %.2f s\n", sum.html_path,
-           (long long)sum.html_bytes, sum.pdf_path, (long long)sum.pdf_bytes, sum.n_figures,
-           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-    return 0;
-}
 
 /* The JSON block data-ID of the page (NULL when absent); caller decrefs. */
 static json_t *block(const char *html, const char *id)
@@ -213,8 +191,6 @@ int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "--check") == 0)
         return check_study(argv[2]);
-    if (argc > 1)
-        return drive(argv[1], argc > 2 ? argv[2] : NULL);
 
     /* Two SVGs of one page do not share ids: every id and reference is prefixed. */
     ictus_strbuf svg = {0};

@@ -18,8 +18,7 @@
 #     heading and the figure titles;
 #   - a full-page screenshot of each is kept in BUILD_DIR/results/report.png and
 #     report-hostile.png.
-# The report is written by the test program test_report (its driver mode) until the
-# `ictus report` verb exists.  Needs chromium, node (tests/browser), pdftoppm, pdftotext,
+# The report is written by `ictus report` (`ictus run` writes it too).  Needs chromium, node (tests/browser), pdftoppm, pdftotext,
 # python3; skips the browser part where chromium or node is absent (not under CI).
 set -u
 . "$(dirname "$0")/shcheck.sh"
@@ -37,7 +36,7 @@ make_study() {
 make_study "$W/S"
 "$ICTUS" run "$W/S" --settle 0 >/dev/null 2>&1
 ok "ictus run on the drug study"
-"$driver" "$W/S" >"$W/drive.out" 2>&1
+"$ICTUS" report "$W/S" >"$W/drive.out" 2>&1
 ok "the report is written: $(cat "$W/drive.out")"
 [ -s "$W/S/out/report/index.html" ] && [ -s "$W/S/out/report/report.pdf" ]
 ok "index.html and report.pdf in out/report"
@@ -74,7 +73,7 @@ EOF
 ok "hostile names written into animals.csv, recordings.csv, dosing.csv, study.ini"
 "$ICTUS" run "$W/H" --settle 0 >"$W/hrun.out" 2>&1
 ok "ictus run on the hostile study: $(tail -1 "$W/hrun.out")"
-"$driver" "$W/H" "$W/Hreport" >"$W/hdrive.out" 2>&1
+"$ICTUS" report "$W/H" -o "$W/Hreport" >"$W/hdrive.out" 2>&1
 ok "the hostile study's report is written: $(cat "$W/hdrive.out")"
 html=$W/Hreport/index.html
 for bad in '<script>alert' '<b>' '<i>' '<img' 'alert(2)</script>'; do
