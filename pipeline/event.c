@@ -12,8 +12,8 @@ void ictus_events_csv_write_header(ictus_out *o)
     ictus_out_char(o, '\n');
 }
 
-void ictus_events_csv_write(ictus_out *o, const char *recording, const char *animal,
-                            const char *preset, const ictus_event *e)
+void ictus_events_csv_write_place(ictus_out *o, const char *recording, const char *animal,
+                                  const ictus_event *e)
 {
     char when[32];
     ictus_out_field(o, recording);
@@ -31,6 +31,12 @@ void ictus_events_csv_write(ictus_out *o, const char *recording, const char *ani
     ictus_out_str(o, ictus_walltime_format(e->wall_start_us, when, sizeof when));
     ictus_out_char(o, ',');
     ictus_out_field(o, e->type);
+}
+
+void ictus_events_csv_write(ictus_out *o, const char *recording, const char *animal,
+                            const char *preset, const ictus_event *e)
+{
+    ictus_events_csv_write_place(o, recording, animal, e);
     ictus_out_char(o, ',');
     ictus_out_fixed(o, e->score, 3);
     ictus_out_char(o, ',');

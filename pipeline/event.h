@@ -30,6 +30,12 @@ extern const char ictus_events_csv_header[];
 /* Write the header line. */
 void ictus_events_csv_write_header(ictus_out *o);
 
+/* The first eight fields of an events.csv row (recording .. type), without
+ * the comma after type: what other CSVs that begin like events.csv share
+ * (report/exports.c's review.csv). */
+void ictus_events_csv_write_place(ictus_out *o, const char *recording, const char *animal,
+                                  const ictus_event *e);
+
 /* Write one events.csv row: recording path as given, animal, the event,
  * and the preset as "name@version". */
 void ictus_events_csv_write(ictus_out *o, const char *recording, const char *animal,

@@ -252,18 +252,7 @@ static void fill_review_csv(ictus_out *o, const void *ctx)
     for (size_t i = 0; i < c->n_rows; i++) {
         const ev_row *row = &c->rows[i];
         const ictus_event *e = &row->e;
-        char when[32];
-        ictus_out_field(o, row->rec->path);
-        ictus_outfile_text(o, row->rec->animal);
-        ictus_outfile_text(o, e->channel);
-        ictus_out_char(o, ',');
-        ictus_out_fixed(o, ictus_us_to_s(e->start_us), 3);
-        ictus_out_char(o, ',');
-        ictus_out_fixed(o, ictus_us_to_s(e->end_us), 3);
-        ictus_out_char(o, ',');
-        ictus_out_fixed(o, ictus_us_to_s(e->end_us - e->start_us), 3);
-        ictus_outfile_text(o, ictus_walltime_format(e->wall_start_us, when, sizeof when));
-        ictus_outfile_text(o, e->type);
+        ictus_events_csv_write_place(o, row->rec->path, row->rec->animal, e);
         ictus_out_char(o, ',');
         if (!row->added)
             ictus_out_fixed(o, e->score, 3);
