@@ -14,6 +14,7 @@
  *   - four threads borrowing three files 200 times each never share a
  *     source and always get the file they asked for.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -85,11 +86,15 @@ static ictus_source *borrow(ictus_recording_cache *c, const char *path, const ch
 /* ---- threads ---- */
 #define N_THREADS 4
 #define ROUNDS 200
+/* A slot for every source the threads could ever be lent (each borrow may open
+ * one: under ASan freed memory is not reused soon, so each has an address of
+ * its own), so that two sources never share a slot. */
+#define N_SLOTS (N_THREADS * ROUNDS)
 typedef struct {
     ictus_recording_cache *cache;
     const char *paths[3];
-    atomic_int in_use[64];     /* by slot: sources seen, marked while borrowed */
-    void *seen[64];
+    atomic_int in_use[N_SLOTS]; /* by slot: sources seen, marked while borrowed */
+    void *seen[N_SLOTS];
     atomic_int n_seen, shared, wrong;
     pthread_mutex_t lock;
 } shared_state;
@@ -100,12 +105,13 @@ static int slot_of(shared_state *s, void *src)
     int n = atomic_load(&s->n_seen), i = 0;
     while (i < n && s->seen[i] != src)
         i++;
-    if (i == n && n < 64) {
+    assert(i < N_SLOTS); /* at most one source per borrow */
+    if (i == n) {
         s->seen[n] = src;
         atomic_store(&s->n_seen, n + 1);
     }
     pthread_mutex_unlock(&s->lock);
-    return i < 64 ? i : 63;
+    return i;
 }
 
 typedef struct {
