@@ -253,10 +253,7 @@ static ictus_status stream(ictus_source *src, channel_state *cs, int n, int64_t 
     ictus_status st = ictus_source_seek(src, from_us, err);
     while (st == ICTUS_OK) {
         st = ictus_source_read(src, blk, err);
-        bool empty = true;
-        for (int c = 0; c < blk->n_channels; c++)
-            empty = empty && blk->n[c] == 0;
-        if (st != ICTUS_OK || empty || blk->start_us >= to_us)
+        if (st != ICTUS_OK || ictus_block_empty(blk) || blk->start_us >= to_us)
             break;
         for (int c = 0; c < n; c++)
             take(&cs[c], blk, cs[c].source_channel, buf, buf_flags, tmp, tmp_flags);

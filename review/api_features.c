@@ -41,10 +41,7 @@ static ictus_status run_chains(ictus_source *src, feature_channel *fc, int n, in
     ictus_status st = ictus_source_seek(src, from_us, err);
     while (st == ICTUS_OK) {
         st = ictus_source_read(src, blk, err);
-        bool empty = true;
-        for (int c = 0; c < blk->n_channels; c++)
-            empty = empty && blk->n[c] == 0;
-        if (st != ICTUS_OK || empty || blk->start_us >= to_us)
+        if (st != ICTUS_OK || ictus_block_empty(blk) || blk->start_us >= to_us)
             break;
         for (int i = 0; i < n; i++) {
             int c = fc[i].source_channel;

@@ -120,16 +120,11 @@ static ictus_status make_overview(void *ctx, const char *real, void **item, ictu
     }
     ictus_block *blk = ictus_block_create(src);
     ictus_status st = ictus_source_rewind(src, err);
-    while (st == ICTUS_OK && (st = ictus_source_read(src, blk, err)) == ICTUS_OK) {
-        bool empty = true;
-        for (int c = 0; c < nc; c++) {
-            empty = empty && blk->n[c] == 0;
+    while (st == ICTUS_OK && (st = ictus_source_read(src, blk, err)) == ICTUS_OK &&
+           !ictus_block_empty(blk))
+        for (int c = 0; c < nc; c++)
             add_samples(ov, c, &ls[c], blk->samples[c], blk->flags[c], blk->first_index[c],
                         blk->n[c]);
-        }
-        if (empty)
-            break;
-    }
     ictus_block_destroy(blk);
     for (int c = 0; c < nc; c++)
         for (int64_t m = 0; m < ov->n_minutes; m++) {

@@ -122,6 +122,14 @@ void ictus_block_destroy(ictus_block *blk)
     free(blk);
 }
 
+bool ictus_block_empty(const ictus_block *blk)
+{
+    for (int c = 0; c < blk->n_channels; c++)
+        if (blk->n[c] > 0)
+            return false;
+    return true;
+}
+
 const char *ictus_format_name(ictus_format f)
 {
     switch (f) {

@@ -153,6 +153,10 @@ typedef struct {
 ictus_block *ictus_block_create(const ictus_source *src);
 void ictus_block_destroy(ictus_block *blk); /* NULL is a no-op */
 
+/* Whether `blk` holds no sample on any channel: what ictus_source_read()
+ * delivers at the end of the recording. */
+bool ictus_block_empty(const ictus_block *blk);
+
 /* Read the next block into `blk`.  Returns ICTUS_OK with every blk->n[c] == 0
  * at the end of the recording.  A short or corrupt record is an error
  * (ICTUS_ERR_TRUNCATED / ICTUS_ERR_FORMAT) naming the file and record. */
