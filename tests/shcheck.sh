@@ -36,3 +36,23 @@ serve_start() { # ARGS...: `ictus serve ARGS...` in the background; sets pid and
     done
     line=$(head -1 "$W/url")
 }
+
+browser_ready() { # NAME: 0 when chromium, node and tests/browser's puppeteer-core are there
+    # (sets chromium and here).  Without chromium or node: a failed check under CI (CI set, as
+    # .ci/run does: it installs both), else "SKIP" (a developer's machine, where the other tests
+    # still tell something); without puppeteer-core (make check installs it): a failed check.
+    # 1 then: the caller ends with check_done.
+    chromium=${CHROMIUM:-/usr/bin/chromium}
+    here=$(cd "$(dirname "$0")" && pwd)
+    if [ ! -x "$chromium" ] || ! command -v node >/dev/null; then
+        if [ -n "${CI:-}" ]; then
+            eq "chromium ($chromium) and node installed, as CI needs them" missing present
+        else
+            echo "SKIP: $1 needs chromium ($chromium) and node"
+        fi
+        return 1
+    fi
+    [ -d "$here/browser/node_modules/puppeteer-core" ]
+    ok "puppeteer-core is installed (tests/browser/install.sh)"
+    [ -d "$here/browser/node_modules/puppeteer-core" ]
+}

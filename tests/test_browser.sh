@@ -41,21 +41,7 @@ set -u
 # fraction of a second per call, and this test calls it for every JSON answer.
 python3=$(python3 -c 'import sys; print(sys.executable)')
 
-chromium=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$chromium" ] || ! command -v node >/dev/null; then
-    if [ -n "${CI:-}" ]; then
-        eq "chromium ($chromium) and node installed, as CI needs them" missing present
-        check_done test_browser.sh
-        exit
-    fi
-    echo "SKIP: test_browser.sh needs chromium ($chromium) and node"
-    check_done test_browser.sh
-    exit
-fi
-here=$(cd "$(dirname "$0")" && pwd)
-[ -d "$here/browser/node_modules/puppeteer-core" ]
-ok "puppeteer-core is installed (tests/browser/install.sh)"
-[ -d "$here/browser/node_modules/puppeteer-core" ] || { check_done test_browser.sh; exit 1; }
+browser_ready test_browser.sh || { check_done test_browser.sh; exit; }
 shot=$(dirname "$ICTUS")/results/review.png
 mkdir -p "$(dirname "$shot")"
 rm -f "$shot"

@@ -25,21 +25,7 @@
 set -u
 . "$(dirname "$0")/shcheck.sh"
 
-chromium=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$chromium" ] || ! command -v node >/dev/null; then
-    if [ -n "${CI:-}" ]; then
-        eq "chromium ($chromium) and node installed, as CI needs them" missing present
-        check_done test_browser_media.sh
-        exit
-    fi
-    echo "SKIP: test_browser_media.sh needs chromium ($chromium) and node"
-    check_done test_browser_media.sh
-    exit
-fi
-here=$(cd "$(dirname "$0")" && pwd)
-[ -d "$here/browser/node_modules/puppeteer-core" ]
-ok "puppeteer-core is installed (tests/browser/install.sh)"
-[ -d "$here/browser/node_modules/puppeteer-core" ] || { check_done test_browser_media.sh; exit 1; }
+browser_ready test_browser_media.sh || { check_done test_browser_media.sh; exit; }
 results=$(dirname "$ICTUS")/results
 mkdir -p "$results"
 shot_event=$results/media-event.png

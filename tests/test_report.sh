@@ -18,8 +18,9 @@
 #     heading and the figure titles;
 #   - a full-page screenshot of each is kept in BUILD_DIR/results/report.png and
 #     report-hostile.png.
-# The report is written by `ictus report` (`ictus run` writes it too).  Needs chromium, node (tests/browser), pdftoppm, pdftotext,
-# python3; skips the browser part where chromium or node is absent (not under CI).
+# The report is written by `ictus report` (`ictus run` writes it too).  Needs chromium, node
+# (tests/browser), pdftoppm, pdftotext, python3; skips the browser part where chromium or node
+# is absent (a failure under CI: shcheck.sh's browser_ready).
 set -u
 . "$(dirname "$0")/shcheck.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -128,17 +129,7 @@ pdftotext "$W/Hreport/report.pdf" - >/dev/null 2>&1
 ok "the hostile study's PDF reads"
 
 # The browser.
-chromium=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$chromium" ] || ! command -v node >/dev/null || \
-    [ ! -d "$here/browser/node_modules/puppeteer-core" ]; then
-    if [ -n "${CI:-}" ]; then
-        eq "chromium, node and puppeteer-core installed, as CI needs them" missing present
-    else
-        echo "SKIP: the browser part needs chromium ($chromium), node and tests/browser/node_modules"
-    fi
-    check_done test_report.sh
-    exit
-fi
+browser_ready test_report.sh || { check_done test_report.sh; exit; }
 for s in S:report H:report-hostile; do
     dir=${s%%:*}
     name=${s#*:}
