@@ -118,6 +118,7 @@ typedef struct {
     ictus_store *store;
     const char *out_dir;       /* STUDY_DIR/out, created */
     const run_reporter *rep;   /* for what a step skipped (one line each) */
+    ictus_analysis **an;       /* the analysis step's, for the report; freed by the caller */
 } run_step_context;
 
 /* out/events.csv: every stored event (the export writes a temporary file
@@ -139,12 +140,10 @@ static ictus_status step_analysis(const run_step_context *ctx, ictus_error *err)
     ictus_analysis_settings set;
     ictus_analysis_settings_default(&set);
     ictus_status st = ictus_analysis_settings_apply(&set, ctx->study->config, err);
-    ictus_analysis *an = NULL;
     if (st == ICTUS_OK)
-        st = ictus_analysis_compute(ctx->study, ctx->store, &set, &an, err);
+        st = ictus_analysis_compute(ctx->study, ctx->store, &set, ctx->an, err);
     if (st == ICTUS_OK)
-        st = ictus_analysis_write(an, ctx->out_dir, err);
-    ictus_analysis_destroy(an);
+        st = ictus_analysis_write(*ctx->an, ctx->out_dir, err);
     return st;
 }
 
@@ -161,7 +160,7 @@ static ictus_status step_report(const run_step_context *ctx, ictus_error *err)
     if (st == ICTUS_OK)
         st = ictus_config_check_used(ctx->study->config, own, err);
     if (st == ICTUS_OK)
-        st = ictus_report_write(ctx->study->dir, NULL, NULL, err);
+        st = ictus_report_write_analysis(ctx->study, *ctx->an, ctx->store, NULL, NULL, err);
     ictus_exports_summary sum;
     if (st == ICTUS_OK)
         st = ictus_report_exports(ctx->study->dir, ctx->out_dir, &eo, &sum, err);
@@ -195,13 +194,13 @@ static ictus_status run_final_steps(const ictus_study *study, ictus_store *store
         return path_st;
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", out_dir, strerror(errno));
-    run_step_context ctx = {study, store, out_dir, rep};
-    for (size_t i = 0; i < sizeof final_steps / sizeof final_steps[0]; i++) {
-        ictus_status st = final_steps[i].run(&ctx, err);
-        if (st != ICTUS_OK)
-            return st;
-    }
-    return ICTUS_OK;
+    ictus_analysis *an = NULL;
+    run_step_context ctx = {study, store, out_dir, rep, &an};
+    ictus_status st = ICTUS_OK;
+    for (size_t i = 0; st == ICTUS_OK && i < sizeof final_steps / sizeof final_steps[0]; i++)
+        st = final_steps[i].run(&ctx, err);
+    ictus_analysis_destroy(an);
+    return st;
 }
 
 /* ------------------------------------------------------------------------

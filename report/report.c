@@ -631,28 +631,42 @@ ictus_status ictus_report_write(const char *study_dir, const ictus_report_option
     ictus_status st = ictus_analysis_load(study_dir, NULL, &study, &an, err);
     if (st != ICTUS_OK)
         return st;
-    char dir[ICTUS_PATH_MAX], db[ICTUS_PATH_MAX];
+    char db[ICTUS_PATH_MAX];
+    st = ictus_path_join(db, sizeof db, study_dir, "ictus.db", err);
+    ictus_store *store = NULL;
+    if (st == ICTUS_OK)
+        st = ictus_store_open(db, &store, err);
+    if (st == ICTUS_OK)
+        st = ictus_report_write_analysis(study, an, store, opt, out, err);
+    ictus_store_close(store);
+    ictus_analysis_destroy(an);
+    ictus_study_destroy(study);
+    return st;
+}
+
+ictus_status ictus_report_write_analysis(const ictus_study *study, const ictus_analysis *an,
+                                         ictus_store *store, const ictus_report_options *opt,
+                                         ictus_report_summary *out, ictus_error *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    char dir[ICTUS_PATH_MAX];
+    ictus_status st;
     const char *given = opt && opt->out_dir && opt->out_dir[0] ? opt->out_dir : NULL;
     if (given) {
         st = ictus_path_format(dir, sizeof dir, err, "%s", given);
     } else {
-        st = ictus_path_join(dir, sizeof dir, study_dir, "out", err);
+        st = ictus_path_join(dir, sizeof dir, study->dir, "out", err);
         if (st == ICTUS_OK)
             st = ictus_outfile_mkdir(dir, err);
         if (st == ICTUS_OK)
-            st = ictus_path_join(dir, sizeof dir, study_dir, "out/report", err);
+            st = ictus_path_join(dir, sizeof dir, study->dir, "out/report", err);
     }
     if (st == ICTUS_OK)
         st = ictus_outfile_mkdir(dir, err);
-    if (st == ICTUS_OK)
-        st = ictus_path_join(db, sizeof db, study_dir, "ictus.db", err);
-    ictus_store *store = NULL;
-    if (st == ICTUS_OK)
-        st = ictus_store_open(db, &store, err);
     ictus_report_data data = {0};
     if (st == ICTUS_OK)
         st = ictus_report_data_read(study, an, store, &data, err);
-    ictus_store_close(store);
     if (st == ICTUS_OK) {
         ictus_report_ctx c = {.study = study, .an = an, .d = &data};
         build_lists(&c);
@@ -661,7 +675,5 @@ ictus_status ictus_report_write(const char *study_dir, const ictus_report_option
         free(c.exposures);
     }
     ictus_report_data_clear(&data);
-    ictus_analysis_destroy(an);
-    ictus_study_destroy(study);
     return st;
 }

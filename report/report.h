@@ -37,6 +37,9 @@
 
 #include "base/path.h"
 #include "base/status.h"
+#include "protocols/analysis.h"
+#include "protocols/study.h"
+#include "store/store.h"
 
 typedef struct {
     const char *out_dir;  /* where the files go; NULL or "": STUDY_DIR/out/report (created,
@@ -64,5 +67,13 @@ typedef struct {
  * report and counted in out->n_problems.  Prints nothing. */
 ictus_status ictus_report_write(const char *study_dir, const ictus_report_options *opt,
                                 ictus_report_summary *out, ictus_error *err);
+
+/* The same from a study, its analysis and its store already open (the
+ * nightly job's, which has just computed the analysis: it is not computed
+ * again).  The store is only read; the errors are those above but the
+ * loading's. */
+ictus_status ictus_report_write_analysis(const ictus_study *study, const ictus_analysis *an,
+                                         ictus_store *store, const ictus_report_options *opt,
+                                         ictus_report_summary *out, ictus_error *err);
 
 #endif
