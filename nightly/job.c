@@ -119,6 +119,7 @@ typedef struct {
     const char *out_dir;       /* STUDY_DIR/out, created */
     const run_reporter *rep;   /* for what a step skipped (one line each) */
     ictus_analysis **an;       /* the analysis step's, for the report; freed by the caller */
+    const ictus_store_run_end *run_so_far; /* this run's counts: the report's "what changed" */
 } run_step_context;
 
 /* out/events.csv: every stored event (the export writes a temporary file
@@ -160,7 +161,10 @@ static ictus_status step_report(const run_step_context *ctx, ictus_error *err)
     if (st == ICTUS_OK)
         st = ictus_config_check_used(ctx->study->config, own, err);
     if (st == ICTUS_OK)
-        st = ictus_report_write_analysis(ctx->study, *ctx->an, ctx->store, NULL, NULL, err);
+    {
+        ictus_report_options ro = {.this_run = ctx->run_so_far};
+        st = ictus_report_write_analysis(ctx->study, *ctx->an, ctx->store, &ro, NULL, err);
+    }
     ictus_exports_summary sum;
     if (st == ICTUS_OK)
         st = ictus_report_exports(ctx->study->dir, ctx->out_dir, &eo, &sum, err);
@@ -186,7 +190,8 @@ static const struct {
 };
 
 static ictus_status run_final_steps(const ictus_study *study, ictus_store *store,
-                                    const run_reporter *rep, ictus_error *err)
+                                    const run_reporter *rep, const ictus_store_run_end *so_far,
+                                    ictus_error *err)
 {
     char out_dir[ICTUS_PATH_MAX];
     ictus_status path_st = ictus_path_join(out_dir, sizeof out_dir, study->dir, "out", err);
@@ -195,7 +200,7 @@ static ictus_status run_final_steps(const ictus_study *study, ictus_store *store
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", out_dir, strerror(errno));
     ictus_analysis *an = NULL;
-    run_step_context ctx = {study, store, out_dir, rep, &an};
+    run_step_context ctx = {study, store, out_dir, rep, &an, so_far};
     ictus_status st = ICTUS_OK;
     for (size_t i = 0; st == ICTUS_OK && i < sizeof final_steps / sizeof final_steps[0]; i++)
         st = final_steps[i].run(&ctx, err);
@@ -501,8 +506,10 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
         }
     }
     double t_steps = now_s();
-    if (st == ICTUS_OK)
-        st = run_final_steps(study, store, rep, err);
+    if (st == ICTUS_OK) {
+        run_commit_counts so_far = run_commit_get_counts(c);
+        st = run_final_steps(study, store, rep, &so_far.end, err);
+    }
     times.steps_s = now_s() - t_steps;
 
     run_commit_counts k = run_commit_get_counts(c);

@@ -29,6 +29,7 @@ typedef struct {
     const ictus_condition **exposures; /* distinct treatment and vehicle conditions
                                           (ictus_condition_cmp order) */
     int exposure;                /* the exposure a per-exposure figure draws */
+    const ictus_store_run_end *this_run; /* ictus_report_options.this_run */
 } ictus_report_ctx;
 
 typedef struct {

@@ -16,7 +16,9 @@
 #include "base/outfile.h"
 #include "base/strbuf.h"
 #include "base/walltime.h"
+#include "report/changes.h"
 #include "report/figures.h"
+#include "report/table.h"
 
 /* The sections, in order: HTML ids and titles (the PDF's page headings too). */
 typedef struct {
@@ -34,53 +36,9 @@ static const section SECTIONS[] = {
 
 /* ---- HTML text -------------------------------------------------------------- */
 
-/* Append s with &, <, >, " and ' as entities: safe in text and quoted attributes. */
 static void esc(ictus_strbuf *b, const char *s)
 {
-    const char *run = s;
-    for (; *s; s++) {
-        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-        if (!e)
-            continue;
-        ictus_strbuf_addf(b, "%.*s%s", (int)(s - run), run, e);
-        run = s + 1;
-    }
-    ictus_strbuf_add(b, run);
-}
-
-static void num(char *buf, size_t size, double v)
-{
-    if (isfinite(v))
-        snprintf(buf, size, "%.4g", v);
-    else
-        buf[0] = '\0';
-}
-
-/* A sortable table: open with its column headers (units in them). */
-static void table_open(ictus_strbuf *b, const char *id, const char *const *headers, int n)
-{
-    ictus_strbuf_addf(b, "<table class=\"sortable\" id=\"%s\"><thead><tr>", id);
-    for (int i = 0; i < n; i++) {
-        ictus_strbuf_add(b, "<th>");
-        esc(b, headers[i]);
-        ictus_strbuf_add(b, "</th>");
-    }
-    ictus_strbuf_add(b, "</tr></thead><tbody>\n");
-}
-
-static void cell_text(ictus_strbuf *b, const char *s)
-{
-    ictus_strbuf_add(b, "<td>");
-    esc(b, s);
-    ictus_strbuf_add(b, "</td>");
-}
-
-static void cell_num(ictus_strbuf *b, double v)
-{
-    char buf[32];
-    num(buf, sizeof buf, v);
-    ictus_strbuf_addf(b, "<td class=\"n\">%s</td>", buf);
+    ictus_report_html_escape(b, s);
 }
 
 /* ---- the summary: one list of (key, value) for the HTML and the PDF ----------- */
@@ -182,22 +140,6 @@ static void summary_items(const ictus_report_ctx *c, items *l)
     char when[64];
     utc_text((int64_t)time(NULL) * 1000000, when, sizeof when);
     add_item(l, "report written", "%s", when);
-    if (d->has_run) {
-        utc_text(d->last_run.started_unix_us, when, sizeof when);
-        size_t n_new = 0, n_again = 0, n_failed = 0;
-        for (size_t r = 0; r < d->n_recordings; r++) {
-            const ictus_report_recording *rec = &d->recordings[r];
-            if (rec->has_results && rec->results_run_id == d->last_run.id)
-                *(rec->first_run_id == d->last_run.id ? &n_new : &n_again) += 1;
-            else if (rec->last_run_id == d->last_run.id && rec->status != ICTUS_REC_OK)
-                n_failed++;
-        }
-        add_item(l, "last run", "#%lld, %s, %s", (long long)d->last_run.id, when,
-                 ictus_run_status_name(d->last_run.status));
-        add_item(l, "changed in the last run",
-                 "%zu recordings new, %zu processed again, %zu failed or incomplete", n_new,
-                 n_again, n_failed);
-    }
 }
 
 /* ---- HTML -------------------------------------------------------------------- */
@@ -279,7 +221,155 @@ static ictus_status html_figures(ictus_strbuf *b, const char *sec, ictus_report_
     return ICTUS_OK;
 }
 
-static void html_summary(ictus_strbuf *b, const ictus_report_ctx *c, const items *l)
+/* ---- the tables: built once, written to the HTML and to the PDF ------------------ */
+
+enum { T_ANIMALS, T_RESPONDERS, T_TESTS, T_ARTEFACTS, T_FAILED, N_TABLES };
+
+/* Each table's section (its place in the HTML and the PDF). */
+static const char *const TABLE_SECTION[N_TABLES] = {"summary", "drugs", "drugs", "quality",
+                                                    "quality"};
+
+static double animal_analysable_s(const ictus_report_data *d, int a)
+{
+    double s = 0;
+    for (int k = 0; k < d->n_days; k++)
+        s += d->day_analysable_s[(size_t)a * d->n_days + k];
+    return s;
+}
+
+static void animals_table(const ictus_report_ctx *c, ictus_report_table *t)
+{
+    static const char *const heads[] = {"animal", "model", "sex", "strain", "group",
+                                        "periods", "seizures counted", "analysable (h)"};
+    ictus_report_table_init(t, "animals", "Animals", heads, 8);
+    for (int a = 0; a < c->study->n_animals; a++) {
+        const ictus_animal *an = &c->study->animals[a];
+        ictus_report_table_text(t, an->id);
+        ictus_report_table_text(t, an->model);
+        ictus_report_table_text(t, an->sex);
+        ictus_report_table_text(t, an->strain);
+        ictus_report_table_text(t, an->group);
+        ictus_report_table_num(t, an->n_periods);
+        ictus_report_table_num(t, (double)c->d->n_seizures[a]);
+        ictus_report_table_num(t, animal_analysable_s(c->d, a) / 3600);
+    }
+}
+
+static void responders_table(const ictus_report_ctx *c, ictus_report_table *t)
+{
+    static const char *const heads[] = {
+        "animal", "exposure", "baseline (/24 h)", "rate (/24 h)", "change (%)",
+        "analysable (h)", "class", "undetermined why", "trial", "course", "drug resistance"};
+    ictus_report_table_init(t, "responders", "Each animal's response (all seizure types)", heads,
+                            11);
+    for (size_t i = 0; i < c->an->n_outcomes; i++) {
+        const ictus_outcome *o = &c->an->outcomes[i];
+        if (o->type != 0 || o->condition->kind == ICTUS_PERIOD_BASELINE)
+            continue;
+        char lab[160], trial[96];
+        ictus_report_exposure_label(o->condition, lab, sizeof lab);
+        ictus_trial_reasons(o->trial, trial, sizeof trial);
+        ictus_report_table_text(t, o->animal_id);
+        ictus_report_table_text(t, lab);
+        ictus_report_table_num(t, o->ref.rate_per_24h);
+        ictus_report_table_num(t, o->m.rate_per_24h);
+        ictus_report_table_num(t, o->response.pct_change);
+        ictus_report_table_num(t, o->m.analysable_s / 3600);
+        ictus_report_table_text(t, ictus_class_name(o->response.cls));
+        ictus_report_table_text(t, ictus_why_name(o->response.why));
+        ictus_report_table_text(t, o->condition->kind != ICTUS_PERIOD_TREATMENT ? ""
+                                   : o->trial ? trial : "adequate");
+        ictus_report_table_text(t, ictus_course_name(o->course));
+        ictus_report_table_text(t, ictus_resistance_name(o->resistance));
+    }
+}
+
+static void tests_table(const ictus_report_ctx *c, ictus_report_table *t)
+{
+    static const char *const th[] = {"exposure", "test", "versus", "n", "k", "estimate of",
+                                     "estimate", "CI low", "CI high", "statistic", "p", "note"};
+    ictus_report_table_init(t, "tests", "Statistical tests (all seizure types)", th, 12);
+    for (size_t i = 0; i < c->an->n_comparisons; i++) {
+        const ictus_comparison *k = &c->an->comparisons[i];
+        if (k->type != 0)
+            continue;
+        char lab[160];
+        ictus_report_exposure_label(k->condition, lab, sizeof lab);
+        ictus_report_table_text(t, lab);
+        ictus_report_table_text(t, ictus_test_name(k->test));
+        ictus_report_table_text(t, ictus_versus_name(k->versus));
+        ictus_report_table_num(t, (double)k->n);
+        ictus_report_table_num(t, (double)k->k);
+        ictus_report_table_text(t, ictus_comparison_estimate_of(k->test, k->condition->kind));
+        ictus_report_table_num(t, k->estimate);
+        ictus_report_table_num(t, k->ci_lo);
+        ictus_report_table_num(t, k->ci_hi);
+        ictus_report_table_num(t, k->statistic);
+        ictus_report_table_num(t, k->p);
+        ictus_report_table_text(t, k->note);
+    }
+}
+
+static void artefacts_table(const ictus_report_ctx *c, ictus_report_table *t)
+{
+    const ictus_report_data *d = c->d;
+    static const char *const heads[] = {"animal", "recorded (h)", "analysable (h)",
+                                        "not analysable (%)", "clip (windows)", "flat (windows)",
+                                        "extreme (windows)", "emg (windows)", "gap (windows)"};
+    ictus_report_table_init(t, "artefacts", "Recorded and analysable time, artefacts", heads,
+                            4 + ICTUS_STORE_N_ARTEFACT_KINDS);
+    for (int a = 0; a < c->study->n_animals; a++) {
+        double rec = 0, an = animal_analysable_s(d, a);
+        for (int k = 0; k < d->n_days; k++)
+            rec += d->day_recorded_s[(size_t)a * d->n_days + k];
+        ictus_report_table_text(t, c->study->animals[a].id);
+        ictus_report_table_num(t, rec / 3600);
+        ictus_report_table_num(t, an / 3600);
+        ictus_report_table_num(t, rec > 0 ? 100 * (1 - an / rec) : NAN);
+        for (int k = 0; k < ICTUS_STORE_N_ARTEFACT_KINDS; k++)
+            ictus_report_table_num(t,
+                (double)d->artefacts[(size_t)a * ICTUS_STORE_N_ARTEFACT_KINDS + k]);
+    }
+}
+
+static void failed_table(const ictus_report_ctx *c, ictus_report_table *t)
+{
+    static const char *const fh[] = {"recording", "animal", "status", "why",
+                                     "results kept (events)"};
+    ictus_report_table_init(t, "failed", "Recordings that failed", fh, 5);
+    for (size_t r = 0; r < c->d->n_recordings; r++) {
+        const ictus_report_recording *rec = &c->d->recordings[r];
+        if (rec->status == ICTUS_REC_OK)
+            continue;
+        ictus_report_table_text(t, rec->path);
+        ictus_report_table_text(t, rec->animal);
+        ictus_report_table_text(t, ictus_rec_status_name(rec->status));
+        ictus_report_table_text(t, rec->error);
+        ictus_report_table_num(t, rec->has_results ? (double)rec->n_events : NAN);
+    }
+}
+
+static void tables_build(const ictus_report_ctx *c, ictus_report_table *t)
+{
+    animals_table(c, &t[T_ANIMALS]);
+    responders_table(c, &t[T_RESPONDERS]);
+    tests_table(c, &t[T_TESTS]);
+    artefacts_table(c, &t[T_ARTEFACTS]);
+    failed_table(c, &t[T_FAILED]);
+}
+
+/* The text the report puts before a table (HTML paragraph, PDF line), or NULL. */
+static void table_preamble(const ictus_report_ctx *c, int i, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (i == T_TESTS)
+        snprintf(buf, size, "Two-sided; intervals at %g %%; rank tests exact up to %d values "
+                            "(comparisons.csv holds every type).",
+                 100 * c->an->settings.ci_level, c->an->settings.exact_max_n);
+}
+
+/* The summary's key–value list and what changed. */
+static void html_summary(ictus_strbuf *b, const items *l, const ictus_report_changes *ch)
 {
     ictus_strbuf_add(b, "<dl>");
     for (int i = 0; i < l->n; i++) {
@@ -289,141 +379,49 @@ static void html_summary(ictus_strbuf *b, const ictus_report_ctx *c, const items
         esc(b, l->items[i].value);
         ictus_strbuf_add(b, "</dd>");
     }
-    ictus_strbuf_add(b, "</dl>\n<h3>Animals</h3>\n");
-    static const char *const heads[] = {"animal", "model", "sex", "strain", "group",
-                                        "periods", "seizures counted", "analysable (h)"};
-    table_open(b, "animals", heads, 8);
-    for (int a = 0; a < c->study->n_animals; a++) {
-        const ictus_animal *an = &c->study->animals[a];
-        double s = 0;
-        for (int k = 0; k < c->d->n_days; k++)
-            s += c->d->day_analysable_s[(size_t)a * c->d->n_days + k];
-        ictus_strbuf_add(b, "<tr>");
-        cell_text(b, an->id);
-        cell_text(b, an->model);
-        cell_text(b, an->sex);
-        cell_text(b, an->strain);
-        cell_text(b, an->group);
-        cell_num(b, an->n_periods);
-        cell_num(b, (double)c->d->n_seizures[a]);
-        cell_num(b, s / 3600);
-        ictus_strbuf_add(b, "</tr>\n");
-    }
-    ictus_strbuf_add(b, "</tbody></table>\n<h3>Analysis settings</h3><pre>");
-    esc(b, c->an->settings_text);
-    ictus_strbuf_add(b, "</pre>\n");
-}
-
-static void html_drug_tables(ictus_strbuf *b, const ictus_report_ctx *c)
-{
-    ictus_strbuf_add(b, "<h3>Each animal's response (all seizure types)</h3>\n");
-    static const char *const heads[] = {
-        "animal", "exposure", "baseline (/24 h)", "rate (/24 h)", "change (%)",
-        "analysable (h)", "class", "undetermined why", "trial", "course", "drug resistance"};
-    table_open(b, "responders", heads, 11);
-    for (size_t i = 0; i < c->an->n_outcomes; i++) {
-        const ictus_outcome *o = &c->an->outcomes[i];
-        if (o->type != 0 || o->condition->kind == ICTUS_PERIOD_BASELINE)
-            continue;
-        char lab[160], trial[96];
-        ictus_report_exposure_label(o->condition, lab, sizeof lab);
-        ictus_trial_reasons(o->trial, trial, sizeof trial);
-        ictus_strbuf_add(b, "<tr>");
-        cell_text(b, o->animal_id);
-        cell_text(b, lab);
-        cell_num(b, o->ref.rate_per_24h);
-        cell_num(b, o->m.rate_per_24h);
-        cell_num(b, o->response.pct_change);
-        cell_num(b, o->m.analysable_s / 3600);
-        cell_text(b, ictus_class_name(o->response.cls));
-        cell_text(b, ictus_why_name(o->response.why));
-        cell_text(b, o->condition->kind != ICTUS_PERIOD_TREATMENT ? ""
-                     : o->trial ? trial : "adequate");
-        cell_text(b, ictus_course_name(o->course));
-        cell_text(b, ictus_resistance_name(o->resistance));
-        ictus_strbuf_add(b, "</tr>\n");
-    }
-    ictus_strbuf_add(b, "</tbody></table>\n<h3>Statistical tests (all seizure types)</h3>\n");
-    ictus_strbuf_addf(b, "<p>Two-sided; intervals at %g %%; rank tests exact up to %d values "
-                         "(comparisons.csv holds every type).</p>\n",
-                      100 * c->an->settings.ci_level, c->an->settings.exact_max_n);
-    static const char *const th[] = {"exposure", "test", "versus", "n", "k", "estimate of",
-                                     "estimate", "CI low", "CI high", "statistic", "p", "note"};
-    table_open(b, "tests", th, 12);
-    for (size_t i = 0; i < c->an->n_comparisons; i++) {
-        const ictus_comparison *k = &c->an->comparisons[i];
-        if (k->type != 0)
-            continue;
-        char lab[160];
-        ictus_report_exposure_label(k->condition, lab, sizeof lab);
-        ictus_strbuf_add(b, "<tr>");
-        cell_text(b, lab);
-        cell_text(b, ictus_test_name(k->test));
-        cell_text(b, ictus_versus_name(k->versus));
-        cell_num(b, (double)k->n);
-        cell_num(b, (double)k->k);
-        cell_text(b, ictus_comparison_estimate_of(k->test, k->condition->kind));
-        cell_num(b, k->estimate);
-        cell_num(b, k->ci_lo);
-        cell_num(b, k->ci_hi);
-        cell_num(b, k->statistic);
-        cell_num(b, k->p);
-        cell_text(b, k->note);
-        ictus_strbuf_add(b, "</tr>\n");
-    }
-    ictus_strbuf_add(b, "</tbody></table>\n");
-}
-
-static void html_quality_tables(ictus_strbuf *b, const ictus_report_ctx *c)
-{
-    const ictus_report_data *d = c->d;
-    ictus_strbuf_add(b, "<h3>Recorded and analysable time, artefacts</h3>\n");
-    static const char *const heads[] = {"animal", "recorded (h)", "analysable (h)",
-                                        "not analysable (%)", "clip (windows)", "flat (windows)",
-                                        "extreme (windows)", "emg (windows)", "gap (windows)"};
-    table_open(b, "artefacts", heads, 4 + ICTUS_STORE_N_ARTEFACT_KINDS);
-    for (int a = 0; a < c->study->n_animals; a++) {
-        double rec = 0, an = 0;
-        for (int k = 0; k < d->n_days; k++) {
-            rec += d->day_recorded_s[(size_t)a * d->n_days + k];
-            an += d->day_analysable_s[(size_t)a * d->n_days + k];
-        }
-        ictus_strbuf_add(b, "<tr>");
-        cell_text(b, c->study->animals[a].id);
-        cell_num(b, rec / 3600);
-        cell_num(b, an / 3600);
-        cell_num(b, rec > 0 ? 100 * (1 - an / rec) : NAN);
-        for (int k = 0; k < ICTUS_STORE_N_ARTEFACT_KINDS; k++)
-            cell_num(b, (double)d->artefacts[(size_t)a * ICTUS_STORE_N_ARTEFACT_KINDS + k]);
-        ictus_strbuf_add(b, "</tr>\n");
-    }
-    ictus_strbuf_add(b, "</tbody></table>\n<h3>Recordings that failed</h3>\n");
-    static const char *const fh[] = {"recording", "animal", "status", "why",
-                                     "results kept (events)"};
-    table_open(b, "failed", fh, 5);
-    for (size_t r = 0; r < d->n_recordings; r++) {
-        const ictus_report_recording *rec = &d->recordings[r];
-        if (rec->status == ICTUS_REC_OK)
-            continue;
-        ictus_strbuf_add(b, "<tr>");
-        cell_text(b, rec->path);
-        cell_text(b, rec->animal);
-        cell_text(b, ictus_rec_status_name(rec->status));
-        cell_text(b, rec->error);
-        cell_num(b, rec->has_results ? (double)rec->n_events : NAN);
-        ictus_strbuf_add(b, "</tr>\n");
-    }
-    ictus_strbuf_add(b, "</tbody></table>\n<h3>Manifest problems</h3>\n<ul id=\"problems\">");
-    for (int i = 0; i < c->study->problems.n; i++) {
+    ictus_strbuf_add(b, "</dl>\n<h3>What changed since the last run</h3>\n<ul id=\"changes\">");
+    for (int i = 0; i < ch->n; i++) {
         ictus_strbuf_add(b, "<li>");
-        esc(b, c->study->problems.lines[i]);
+        esc(b, ch->lines[i]);
         ictus_strbuf_add(b, "</li>");
     }
-    ictus_strbuf_addf(b, "</ul>%s\n", c->study->problems.n ? "" : "<p>None.</p>");
+    ictus_strbuf_add(b, "</ul>\n");
 }
 
-static ictus_status html_build(ictus_report_ctx *c, const items *summary, ictus_strbuf *b,
-                               int *n_figures, ictus_error *err)
+/* The section's tables (and, for the summary, the settings; for quality, the problems). */
+static void html_tables(ictus_strbuf *b, const ictus_report_ctx *c, const char *sec,
+                        const ictus_report_table *t)
+{
+    for (int i = 0; i < N_TABLES; i++) {
+        if (strcmp(TABLE_SECTION[i], sec) != 0)
+            continue;
+        char pre[256];
+        table_preamble(c, i, pre, sizeof pre);
+        if (pre[0]) {
+            ictus_strbuf_add(b, "<p>");
+            esc(b, pre);
+            ictus_strbuf_add(b, "</p>\n");
+        }
+        ictus_report_table_html(&t[i], b);
+    }
+    if (strcmp(sec, "summary") == 0) {
+        ictus_strbuf_add(b, "<h3>Analysis settings</h3><pre>");
+        esc(b, c->an->settings_text);
+        ictus_strbuf_add(b, "</pre>\n");
+    } else if (strcmp(sec, "quality") == 0) {
+        ictus_strbuf_add(b, "<h3>Manifest problems</h3>\n<ul id=\"problems\">");
+        for (int i = 0; i < c->study->problems.n; i++) {
+            ictus_strbuf_add(b, "<li>");
+            esc(b, c->study->problems.lines[i]);
+            ictus_strbuf_add(b, "</li>");
+        }
+        ictus_strbuf_addf(b, "</ul>%s\n", c->study->problems.n ? "" : "<p>None.</p>");
+    }
+}
+
+static ictus_status html_build(ictus_report_ctx *c, const items *summary,
+                               const ictus_report_changes *ch, const ictus_report_table *tables,
+                               ictus_strbuf *b, int *n_figures, ictus_error *err)
 {
     ictus_strbuf_add(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                         "<title>ictus report: ");
@@ -438,12 +436,9 @@ static ictus_status html_build(ictus_report_ctx *c, const items *summary, ictus_
     for (int s = 0; s < N_SECTIONS && st == ICTUS_OK; s++) {
         ictus_strbuf_addf(b, "<section id=\"%s\"><h2>%s</h2>\n", SECTIONS[s].id, SECTIONS[s].title);
         if (strcmp(SECTIONS[s].id, "summary") == 0)
-            html_summary(b, c, summary);
+            html_summary(b, summary, ch);
         st = html_figures(b, SECTIONS[s].id, c, n_figures, err);
-        if (strcmp(SECTIONS[s].id, "drugs") == 0)
-            html_drug_tables(b, c);
-        else if (strcmp(SECTIONS[s].id, "quality") == 0)
-            html_quality_tables(b, c);
+        html_tables(b, c, SECTIONS[s].id, tables);
         ictus_strbuf_add(b, "</section>\n");
     }
     ictus_strbuf_addf(b, "<script>\n%s</script>\n</body></html>\n", SCRIPT);
@@ -470,26 +465,68 @@ static const char *section_title(const char *id)
     return id;
 }
 
-static ictus_status pdf_write(ictus_report_ctx *c, const items *summary, const char *path,
-                              ictus_error *err)
+/* Lines of text from p->y on (each cut to 1000 bytes), new pages as they fill. */
+static void pdf_line(ictus_report_pdf *p, double size_pt, const char *text)
 {
-    double w = 900 + 2 * PAGE_MARGIN, h = 842;
-    cairo_surface_t *s = cairo_pdf_surface_create(path, w, h);
-    cairo_t *cr = cairo_create(s);
-    pdf_heading(cr, SECTIONS[0].title, c->study->name);
+    if (p->y > p->height - p->margin)
+        ictus_report_pdf_page(p, p->height);
+    cairo_set_source_rgb(p->cr, 0, 0, 0);
+    ictus_plot_text(p->cr, p->margin, p->y, size_pt, 0, false, text);
+    p->y += size_pt * 1.5;
+}
+
+/* Each line of text (split at newlines). */
+static void pdf_text_lines(ictus_report_pdf *p, double size_pt, const char *text)
+{
+    while (*text) {
+        const char *eol = strchr(text, '\n');
+        size_t n = eol ? (size_t)(eol - text) : strlen(text);
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), text);
+        pdf_line(p, size_pt, line);
+        text += n + (eol != NULL);
+    }
+}
+
+/* The summary page(s): the key–value list, what changed, the summary's tables, the settings. */
+static void pdf_summary(ictus_report_pdf *p, const ictus_report_ctx *c, const items *summary,
+                        const ictus_report_changes *ch, const ictus_report_table *tables)
+{
+    pdf_heading(p->cr, SECTIONS[0].title, c->study->name);
+    p->y = PAGE_MARGIN + HEAD;
     for (int i = 0; i < summary->n; i++) {
         char line[1024];
         snprintf(line, sizeof line, "%s: %s", summary->items[i].key, summary->items[i].value);
-        ictus_plot_text(cr, PAGE_MARGIN, PAGE_MARGIN + HEAD + 16.0 * i, 10, 0, false, line);
+        pdf_line(p, 10, line);
     }
-    cairo_show_page(cr);
+    p->y += 8;
+    pdf_line(p, 11, "What changed since the last run");
+    for (int i = 0; i < ch->n; i++) {
+        char line[1024];
+        snprintf(line, sizeof line, "\xE2\x80\xA2 %s", ch->lines[i]);
+        pdf_line(p, 9, line);
+    }
+    p->y += 8;
+    for (int i = 0; i < N_TABLES; i++)
+        if (strcmp(TABLE_SECTION[i], "summary") == 0)
+            ictus_report_table_pdf(&tables[i], p);
+    pdf_line(p, 11, "Analysis settings");
+    pdf_text_lines(p, 8, c->an->settings_text);
+}
+
+/* One page per figure of section `sec` (per-exposure ones once per exposure). */
+static void pdf_figures(ictus_report_pdf *p, ictus_report_ctx *c, const char *sec)
+{
     for (int i = 0; i < ictus_report_n_figures; i++) {
         const ictus_report_figure *f = &ictus_report_figures[i];
+        if (strcmp(f->section, sec) != 0)
+            continue;
         int reps = f->per_exposure ? c->n_exposures : 1;
         for (int e = 0; e < reps; e++) {
             c->exposure = e;
             double fh = f->height(c);
-            cairo_pdf_surface_set_size(s, f->width + 2 * PAGE_MARGIN,
+            cairo_show_page(p->cr);
+            cairo_pdf_surface_set_size(p->surface, f->width + 2 * PAGE_MARGIN,
                                        fh + HEAD + CAPTION + 2 * PAGE_MARGIN);
             char title[256];
             if (f->per_exposure) {
@@ -499,23 +536,67 @@ static ictus_status pdf_write(ictus_report_ctx *c, const items *summary, const c
             } else {
                 snprintf(title, sizeof title, "%s", f->title);
             }
-            pdf_heading(cr, section_title(f->section), title);
-            cairo_save(cr);
-            cairo_translate(cr, PAGE_MARGIN, PAGE_MARGIN + HEAD);
-            f->draw(cr, f->width, fh, c);
-            cairo_restore(cr);
-            cairo_set_source_rgb(cr, 0, 0, 0);
-            ictus_plot_paragraph(cr, PAGE_MARGIN, PAGE_MARGIN + HEAD + fh + 16, f->width, 9,
+            pdf_heading(p->cr, section_title(f->section), title);
+            cairo_save(p->cr);
+            cairo_translate(p->cr, PAGE_MARGIN, PAGE_MARGIN + HEAD);
+            f->draw(p->cr, f->width, fh, c);
+            cairo_restore(p->cr);
+            cairo_set_source_rgb(p->cr, 0, 0, 0);
+            ictus_plot_paragraph(p->cr, PAGE_MARGIN, PAGE_MARGIN + HEAD + fh + 16, f->width, 9,
                                  f->caption);
-            cairo_show_page(cr);
         }
     }
-    cairo_status_t cs = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
+}
+
+/* The section's tables on pages of their own (quality: and the manifest problems). */
+static void pdf_tables(ictus_report_pdf *p, const ictus_report_ctx *c, const char *sec,
+                       const ictus_report_table *tables)
+{
+    bool any = strcmp(sec, "quality") == 0;
+    for (int i = 0; i < N_TABLES; i++)
+        any |= strcmp(TABLE_SECTION[i], sec) == 0;
+    if (!any)
+        return;
+    p->width = 900 + 2 * PAGE_MARGIN;
+    p->heading = section_title(sec);
+    ictus_report_pdf_page(p, 842);
+    for (int i = 0; i < N_TABLES; i++) {
+        if (strcmp(TABLE_SECTION[i], sec) != 0)
+            continue;
+        char pre[256];
+        table_preamble(c, i, pre, sizeof pre);
+        if (pre[0])
+            pdf_line(p, 9, pre);
+        ictus_report_table_pdf(&tables[i], p);
+    }
+    if (strcmp(sec, "quality") == 0) {
+        pdf_line(p, 10, "Manifest problems");
+        for (int i = 0; i < c->study->problems.n; i++)
+            pdf_line(p, 8, c->study->problems.lines[i]);
+        if (c->study->problems.n == 0)
+            pdf_line(p, 8, "None.");
+    }
+}
+
+static ictus_status pdf_write(ictus_report_ctx *c, const items *summary,
+                              const ictus_report_changes *ch, const ictus_report_table *tables,
+                              const char *path, ictus_error *err)
+{
+    ictus_report_pdf p = {.width = 900 + 2 * PAGE_MARGIN, .height = 842, .margin = PAGE_MARGIN,
+                          .heading = SECTIONS[0].title};
+    p.surface = cairo_pdf_surface_create(path, p.width, p.height);
+    p.cr = cairo_create(p.surface);
+    pdf_summary(&p, c, summary, ch, tables);
+    for (int s = 1; s < N_SECTIONS; s++) {
+        pdf_figures(&p, c, SECTIONS[s].id);
+        pdf_tables(&p, c, SECTIONS[s].id, tables);
+    }
+    cairo_status_t cs = cairo_status(p.cr);
+    cairo_destroy(p.cr);
+    cairo_surface_finish(p.surface);
     if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(s);
-    cairo_surface_destroy(s);
+        cs = cairo_surface_status(p.surface);
+    cairo_surface_destroy(p.surface);
     if (cs != CAIRO_STATUS_SUCCESS)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot write the PDF: %s", path,
                           cairo_status_to_string(cs));
@@ -588,10 +669,17 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
 {
     items summary = {0};
     summary_items(c, &summary);
+    ictus_report_table tables[N_TABLES];
+    tables_build(c, tables);
+    ictus_report_changes changes = {0};
+    char html_path[ICTUS_PATH_MAX], pdf_path[ICTUS_PATH_MAX], tmp[ICTUS_PATH_MAX];
+    ictus_status st = ictus_path_join(tmp, sizeof tmp, dir, "state.csv", err);
+    if (st == ICTUS_OK)
+        ictus_report_changes_build(c, tmp, &changes);
     ictus_strbuf html = {0};
     int n_figures = 0;
-    char html_path[ICTUS_PATH_MAX], pdf_path[ICTUS_PATH_MAX], tmp[ICTUS_PATH_MAX];
-    ictus_status st = html_build(c, &summary, &html, &n_figures, err);
+    if (st == ICTUS_OK)
+        st = html_build(c, &summary, &changes, tables, &html, &n_figures, err);
     if (st == ICTUS_OK)
         st = ictus_path_join(html_path, sizeof html_path, dir, "index.html", err);
     if (st == ICTUS_OK)
@@ -601,12 +689,15 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
     if (st == ICTUS_OK)
         st = write_html_file(html_path, ictus_strbuf_text(&html), err);
     if (st == ICTUS_OK) {
-        st = pdf_write(c, &summary, tmp, err);
+        st = pdf_write(c, &summary, &changes, tables, tmp, err);
         if (st == ICTUS_OK && rename(tmp, pdf_path) != 0)
             st = ictus_fail(err, ICTUS_ERR_IO, "%s: %s", pdf_path, strerror(errno));
         if (st != ICTUS_OK)
             remove(tmp);
     }
+    /* Last: the state the next report compares with (a report not written leaves the old). */
+    if (st == ICTUS_OK)
+        st = ictus_report_state_write(c, dir, err);
     if (st == ICTUS_OK && out) {
         snprintf(out->html_path, sizeof out->html_path, "%s", html_path);
         snprintf(out->pdf_path, sizeof out->pdf_path, "%s", pdf_path);
@@ -617,6 +708,9 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
         out->n_problems = c->study->problems.n;
     }
     ictus_strbuf_free(&html);
+    ictus_report_changes_clear(&changes);
+    for (int i = 0; i < N_TABLES; i++)
+        ictus_report_table_clear(&tables[i]);
     items_clear(&summary);
     return st;
 }
@@ -668,7 +762,8 @@ ictus_status ictus_report_write_analysis(const ictus_study *study, const ictus_a
     if (st == ICTUS_OK)
         st = ictus_report_data_read(study, an, store, &data, err);
     if (st == ICTUS_OK) {
-        ictus_report_ctx c = {.study = study, .an = an, .d = &data};
+        ictus_report_ctx c = {.study = study, .an = an, .d = &data,
+                              .this_run = opt ? opt->this_run : NULL};
         build_lists(&c);
         st = write_files(&c, dir, out, err);
         free(c.drugs);

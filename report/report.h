@@ -44,6 +44,9 @@
 typedef struct {
     const char *out_dir;  /* where the files go; NULL or "": STUDY_DIR/out/report (created,
                              with out/, when absent); otherwise its parent must exist */
+    const ictus_store_run_end *this_run; /* NULL, or the counts so far of the run this report
+                                            ends (the nightly job's last step: its row in the
+                                            store still says running) */
 } ictus_report_options;
 
 /* What ictus_report_write() wrote. */

@@ -161,6 +161,8 @@ ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analys
     d->n_recordings = recs.n;
     if (st == ICTUS_OK)
         st = ictus_store_last_run(store, &d->last_run, &d->has_run, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_recent_runs(store, 2, d->runs, &d->n_runs, err);
     if (st != ICTUS_OK)
         return st;
 
@@ -226,6 +228,8 @@ void ictus_report_data_clear(ictus_report_data *d)
     free(d->day_recorded_s);
     free(d->day_analysable_s);
     free(d->artefacts);
+    for (int i = 0; i < d->n_runs; i++)
+        ictus_store_run_detail_clear(&d->runs[i]);
     for (size_t r = 0; r < d->n_recordings; r++) {
         free(d->recordings[r].path);
         free(d->recordings[r].animal);

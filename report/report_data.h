@@ -53,6 +53,8 @@ typedef struct {
     ictus_report_recording *recordings; /* by animal then path */
     bool has_run;
     ictus_store_run_row last_run;   /* the newest run */
+    int n_runs;                     /* 0..2 */
+    ictus_store_run_detail runs[2]; /* the newest run and the one before it */
 } ictus_report_data;
 
 /* Read what `an` (of `study`) does not hold from `store` into *d (overwritten).

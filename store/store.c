@@ -346,6 +346,10 @@ static const char *const query_sql[N_QUERIES] = {
         "ORDER BY idx",
     [Q_LAST_RUN] =
         "SELECT id, started_unix_us, host, pid, status FROM runs ORDER BY id DESC LIMIT 1",
+    [Q_RECENT_RUNS] =
+        "SELECT id, started_unix_us, host, pid, status, ended_unix_us, version, preset, "
+        "params_text, files_new, files_changed, files_skipped, files_failed, files_incomplete, "
+        "events_found FROM runs ORDER BY id DESC LIMIT ?1",
 };
 
 
@@ -773,6 +777,58 @@ ictus_status ictus_store_last_run(ictus_store *s, ictus_store_run_row *out, bool
         ictus_store_query_rows(s, Q_LAST_RUN, NULL, 0, read_run, &r, "cannot read the runs", err);
     *found = r.found;
     return result;
+}
+
+/* ictus_store_recent_runs()'s context: where the next row goes. */
+typedef struct {
+    ictus_store_run_detail *out;
+    int n, max;
+} runs_read;
+
+static ictus_status read_run_detail(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    runs_read *r = ctx;
+    if (r->n == r->max)
+        return ICTUS_OK;
+    ictus_store_run_detail *d = &r->out[r->n];
+    run_found one = {&d->row, false};
+    ictus_status result = read_run(&one, st, err);
+    if (result != ICTUS_OK)
+        return result;
+    d->ended_unix_us = sqlite3_column_int64(st, 5);
+    snprintf(d->version, sizeof d->version, "%s", ictus_store_column_text(st, 6));
+    snprintf(d->preset, sizeof d->preset, "%s", ictus_store_column_text(st, 7));
+    d->params_text = ictus_xstrdup(ictus_store_column_text(st, 8));
+    d->end = (ictus_store_run_end){
+        .ended_unix_us = d->ended_unix_us, .status = d->row.status,
+        .files_new = sqlite3_column_int64(st, 9), .files_changed = sqlite3_column_int64(st, 10),
+        .files_skipped = sqlite3_column_int64(st, 11), .files_failed = sqlite3_column_int64(st, 12),
+        .files_incomplete = sqlite3_column_int64(st, 13),
+        .events_found = sqlite3_column_int64(st, 14)};
+    r->n++;
+    return ICTUS_OK;
+}
+
+ictus_status ictus_store_recent_runs(ictus_store *s, int max, ictus_store_run_detail *out, int *n,
+                                     ictus_error *err)
+{
+    runs_read r = {out, 0, max};
+    const ictus_store_arg args[] = {STORE_INT(max)};
+    ictus_status result = ictus_store_query_rows(s, Q_RECENT_RUNS, args, STORE_N_ARGS(args),
+                                                 read_run_detail, &r, "cannot read the runs", err);
+    if (result != ICTUS_OK) {
+        for (int i = 0; i < r.n; i++)
+            ictus_store_run_detail_clear(&out[i]);
+        r.n = 0;
+    }
+    *n = r.n;
+    return result;
+}
+
+void ictus_store_run_detail_clear(ictus_store_run_detail *d)
+{
+    free(d->params_text);
+    memset(d, 0, sizeof *d);
 }
 
 /* ------------------------------------------------------------------------

@@ -173,6 +173,24 @@ typedef struct {
 ictus_status ictus_store_last_run(ictus_store *s, ictus_store_run_row *out, bool *found,
                                   ictus_error *err);
 
+/* A run as the runs table holds it: what the report's "what changed" compares. */
+typedef struct {
+    ictus_store_run_row row;
+    int64_t ended_unix_us;      /* 0 while running (or interrupted) */
+    char version[64];           /* the program version that ran it */
+    char preset[128];           /* "name@version" */
+    char *params_text;          /* owned: every section.key=value line of its parameters */
+    ictus_store_run_end end;    /* its counts (zero while running) */
+} ictus_store_run_detail;
+
+/* The newest `max` runs (max ≥ 1), newest first, into out[0..*n).  Free
+ * each with ictus_store_run_detail_clear(). */
+ictus_status ictus_store_recent_runs(ictus_store *s, int max, ictus_store_run_detail *out, int *n,
+                                     ictus_error *err);
+
+/* Free what a detail owns and zero it; a zeroed detail is a no-op. */
+void ictus_store_run_detail_clear(ictus_store_run_detail *d);
+
 /* Kinds of per-file problems (run_problems.kind). */
 typedef enum {
     ICTUS_PROBLEM_FAILED = 0, /* the file (or manifest row) was rejected */

@@ -35,6 +35,7 @@ typedef enum {
     Q_TOUCH_RECORDING,
     Q_EACH_CHANNEL,
     Q_LAST_RUN,
+    Q_RECENT_RUNS,
     Q_REVIEW_HISTORY,
     Q_EACH_ADDED,
     Q_EACH_ORPHAN,

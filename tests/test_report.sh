@@ -15,7 +15,8 @@
 #     no "<b>", no raw quote breaking an attribute), and its <script> elements are only the
 #     JSON blocks and the sort script;
 #   - report.pdf converts with pdftoppm (page 1 to a PNG) and pdftotext shows every section
-#     heading and the figure titles;
+#     heading, the figure titles, what changed and the tables' titles (the tables are in the PDF
+#     too);
 #   - a full-page screenshot of each is kept in BUILD_DIR/results/report.png and
 #     report-hostile.png.
 # The report is written by `ictus report` (`ictus run` writes it too).  Needs chromium, node
@@ -121,7 +122,9 @@ pdftotext "$W/S/out/report/report.pdf" "$W/pdf.txt"
 ok "pdftotext reads report.pdf"
 for heading in "1. Study summary" "2. Seizures over the study" "3. Seizure rate per animal" \
     "4. Drugs and response" "5. Time of day and intervals" "6. Data quality" \
-    "Baseline vs exposure" "Responder and seizure-free rates"; do
+    "Baseline vs exposure" "Responder and seizure-free rates" "What changed since the last run" \
+    "Animals" "Each animal's response (all seizure types)" "Statistical tests (all seizure types)" \
+    "Recorded and analysable time, artefacts" "Recordings that failed" "Manifest problems"; do
     grep -qF "$heading" "$W/pdf.txt"
     ok "the PDF shows '$heading'"
 done

@@ -9,6 +9,9 @@
 #   - `ictus report STUDY` writes them again (exit 0, its summary line), and `-o DIR` writes
 #     them into DIR instead;
 #   - study.ini [report] video_padding_s moves review.csv's video seek time by its value;
+#   - the summary's "what changed": the first run's counts, a report written again (counts and
+#     classes as before), a run after a detector parameter changed (files processed again, the
+#     parameter named old → new, in the HTML and the PDF);
 #   - a misspelt [report] key is an error naming it (exit 2 from report, run fails the step);
 #   - usage: --help exits 0, no study exits 2.
 # Needs: $ICTUS, python3.
@@ -87,6 +90,34 @@ a = [float(x) for x in sys.argv[2].split()]
 sys.exit(not (len(a) == len(b) and all(abs(y - x - 3) < 1e-9 or (x == 0 and y <= 3) for x, y in zip(b, a))))
 PY
 ok "video_padding_s = 2: every seek 3 s later ($after)"
+
+# What changed since the last run (report/changes.h): the run's counts, the detection
+# parameters against the run before, the counts and classes against the last report.
+changes() { python3 -c "
+import re, sys, html
+m = re.search(r'<ul id=\"changes\">(.*?)</ul>', open(sys.argv[1], encoding='utf-8').read())
+print('\n'.join(html.unescape(x) for x in re.findall(r'<li>(.*?)</li>', m.group(1))))" "$1"; }
+changes "$S/out/report/index.html" >"$W/changes"
+grep -q "^run #1 (.*): 2 recordings new, 0 processed again, 0 unchanged, 0 failed, 0 still being written; $n_events events found$" "$W/changes"
+ok "what changed: the first run's counts: '$(head -1 "$W/changes")'"
+grep -qx "the first run of the study: nothing to compare it with" "$W/changes"
+ok "... and that it is the first run"
+grep -qx "seizure counts and response classes as in the last report" "$W/changes"
+ok "... a report written again: counts and classes as in the last one"
+[ -s "$S/out/report/state.csv" ] && head -1 "$S/out/report/state.csv" | grep -qx "kind,animal,exposure,value"
+ok "state.csv keeps what the next report compares with"
+printf '[detector]\nmin_duration_s = 7\n' >"$W/det.ini"
+cat "$W/det.ini" >>"$S/study.ini"
+"$ICTUS" run "$S" --settle 0 >/dev/null 2>&1
+eq "a run with a changed detector parameter exits 0" "$?" 0
+changes "$S/out/report/index.html" >"$W/changes2"
+grep -q "^run #2 (.*; this report is its last step): 0 recordings new, 2 processed again" "$W/changes2"
+ok "what changed: run #2 processed both recordings again: '$(head -1 "$W/changes2")'"
+grep -qx "parameter detector.min_duration_s: [0-9.]* → 7" "$W/changes2"
+ok "... and names the changed parameter: '$(grep parameter "$W/changes2")'"
+pdftotext "$S/out/report/report.pdf" - 2>/dev/null | grep -q "parameter detector.min_duration_s: .* → 7"
+ok "... the PDF's summary page says the same"
+sed -i '/^\[detector\]$/,$d' "$S/study.ini"
 
 sed -i 's/^video_padding_s = 2$/video_pading_s = 2/' "$S/study.ini"
 "$ICTUS" report "$S" >/dev/null 2>"$W/err"
