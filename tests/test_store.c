@@ -1085,6 +1085,28 @@ static void test_runs_touch_channels(void)
     OK(ictus_store_run_finish(s, run1, &end, &err_));
     OK(ictus_store_last_run(s, &row, &found, &err_));
     CHECK(found && row.status == ICTUS_RUN_PROBLEMS);
+    /* The recent runs, newest first, with what the report compares. */
+    ictus_store_run_detail runs[3] = {0};
+    int n_runs = -1;
+    end.files_new = 7;
+    end.events_found = 11;
+    OK(ictus_store_run_finish(s, run1, &end, &err_));
+    int64_t run_b = start_run(s, "ihka-mouse@2");
+    OK(ictus_store_recent_runs(s, 3, runs, &n_runs, &err_));
+    CHECK(n_runs == 2 && runs[0].row.id == run_b && runs[1].row.id == run1);
+    CHECK(runs[0].row.status == ICTUS_RUN_RUNNING && runs[0].ended_unix_us == 0);
+    CHECK_STR(runs[0].preset, "ihka-mouse@2");
+    CHECK_STR(runs[1].preset, "ihka-mouse@1");
+    CHECK_STR(runs[1].version, "0.1.0");
+    CHECK_STR(runs[1].params_text, "[signal]\nmains_hz=50\n");
+    CHECK(runs[1].end.files_new == 7 && runs[1].end.events_found == 11 &&
+          runs[1].end.status == ICTUS_RUN_PROBLEMS && runs[1].ended_unix_us == 1767600001000000);
+    for (int i = 0; i < n_runs; i++)
+        ictus_store_run_detail_clear(&runs[i]);
+    OK(ictus_store_recent_runs(s, 1, runs, &n_runs, &err_));
+    CHECK(n_runs == 1 && runs[0].row.id == run_b);
+    ictus_store_run_detail_clear(&runs[0]);
+    CHECK(runs[0].params_text == NULL);
 
     static results r;
     make_results(&r, "recordings/a.edf", "M01", run1, 4, 3);
