@@ -78,9 +78,10 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # and video in Chromium, 19 s (test_browser.sh, the decisions, stays in check);
 # test_report.sh: two studies' reports in Chromium and pdftotext, 24 s;
 # test_review_concurrency.sh: four runs while decisions are posted, 15 s;
-# test_evoked.sh: the evoked presets end to end, 22 s.
+# test_evoked.sh: the evoked presets end to end, 22 s; test_demo_report.sh: make-demo.sh on
+# the demo's design in 1 h files and its report in Chromium, 26 s.
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
-    test_review_concurrency.sh test_evoked.sh
+    test_review_concurrency.sh test_evoked.sh test_demo_report.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
@@ -135,8 +136,10 @@ build/$(1)/tests/%: build/$(1)/tests/%.o $$(SUPPORT_SRC:%.c=build/$(1)/%.o) buil
 build/$(1)/results/%.sh.result: tests/%.sh tests/shcheck.sh build/$(1)/ictus FORCE
 	$$(Q)$$($(1)_ENV) tests/run.sh build/$(1) $$*.sh
 
-# test_report.sh checks the report's numbers with the test program test_report.
-build/$(1)/results/test_report.sh.result: build/$(1)/tests/test_report
+# test_report.sh and test_demo_report.sh check the report's numbers with the test program
+# test_report.
+build/$(1)/results/test_report.sh.result build/$(1)/results/test_demo_report.sh.result: \
+    build/$(1)/tests/test_report
 
 build/$(1)/results/%.result: build/$(1)/tests/% FORCE
 	$$(Q)$$($(1)_ENV) tests/run.sh build/$(1) $$*

@@ -7,9 +7,16 @@
 # The study (about 7.2 GB) lives in data-samples/study/, which git ignores;
 # delete that directory to generate it again.  See data-samples/README.md.
 set -eu
+#
+# Two settings, for tests (tests/test_demo_report.sh) and for a quick look:
+#   ICTUS_DEMO_DIR    where the study goes (default data-samples/study)
+#   ICTUS_DEMO_HOURS  the length of each file and of the study's "day" (default 24): the
+#                     same design with every period scaled by HOURS/24 (1: 8 animals x 10
+#                     files of 1 h, about 300 MB)
 ictus=${1:?usage: data-samples/make-demo.sh ICTUS}
 here=$(cd "$(dirname "$0")" && pwd)
-study=$here/study
+study=${ICTUS_DEMO_DIR:-$here/study}
+hours=${ICTUS_DEMO_HOURS:-24}
 
 # 8 IHKA mice, a drug study of 10 days in 24 h EDF+ files, 2 channels (HPC,
 # CTX) at 250 Hz: baseline 3 days, asm-a 3 days, washout 1 day, asm-b 3 days;
@@ -18,9 +25,19 @@ study=$here/study
 # older demo), is started again from scratch.
 generate=(synth --model ihka-mouse --animals 8 --protocol asm --baseline 3d --drug 3d
           --washout 1d --hours 24 --fs 250 --channels 2 --seed 2026)
+if [ "$hours" != 24 ]; then
+    case $hours in
+    [1-9] | 1[0-9] | 2[0-3]) ;;
+    *) echo "make-demo.sh: ICTUS_DEMO_HOURS=$hours: expected a whole number of hours, 1 to 24" >&2
+       exit 2 ;;
+    esac
+    generate=(synth --model ihka-mouse --animals 8 --protocol asm --baseline "$((3 * hours))h"
+              --drug "$((3 * hours))h" --washout "${hours}h" --hours "$hours" --fs 250
+              --channels 2 --seed 2026)
+fi
 if [ "$(cat "$study/.complete" 2>/dev/null)" != "${generate[*]}" ]; then
     rm -rf "$study"
-    echo "generating the demo study in $study (8 animals x 10 days, about 7.2 GB)..."
+    echo "generating the demo study in $study (8 animals x 10 files of $hours h, about $((300 * hours)) MB)..."
     "$ictus" "${generate[@]}" -o "$study"
     echo "${generate[*]}" >"$study/.complete"
 fi
@@ -39,6 +56,8 @@ The demo study: $study
   results: $study/ictus.db (SQLite: runs, recordings, events, analysable time)
            $study/out/events.csv
            $study/out/periods.csv, responders.csv, comparisons.csv, analysis-settings.txt
+  report:  $study/out/report/index.html (open it in a browser) and report.pdf
+           $study/out/review.csv, out/annotations/ (EDF+ annotations for EDFbrowser)
 Run it again (\`make demo\` or \`$ictus run $study\`): unchanged files are skipped.
 
 Responses to each drug, all seizure types together (out/responders.csv), beside
