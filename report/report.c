@@ -17,6 +17,7 @@
 #include "base/strbuf.h"
 #include "base/walltime.h"
 #include "report/figures.h"
+#include "report/html.h"
 
 /* The sections, in order: HTML ids and titles (the PDF's page headings too). */
 typedef struct {
@@ -32,56 +33,18 @@ static const section SECTIONS[] = {
 };
 #define N_SECTIONS ((int)(sizeof SECTIONS / sizeof SECTIONS[0]))
 
-/* ---- HTML text -------------------------------------------------------------- */
+/* ---- HTML text (html.h; the short names read as before) ------------------------ */
 
-/* Append s with &, <, >, " and ' as entities: safe in text and quoted attributes. */
-static void esc(ictus_strbuf *b, const char *s)
-{
-    const char *run = s;
-    for (; *s; s++) {
-        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-        if (!e)
-            continue;
-        ictus_strbuf_addf(b, "%.*s%s", (int)(s - run), run, e);
-        run = s + 1;
-    }
-    ictus_strbuf_add(b, run);
-}
+static void esc(ictus_strbuf *b, const char *s) { ictus_html_esc(b, s); }
 
-static void num(char *buf, size_t size, double v)
-{
-    if (isfinite(v))
-        snprintf(buf, size, "%.4g", v);
-    else
-        buf[0] = '\0';
-}
-
-/* A sortable table: open with its column headers (units in them). */
 static void table_open(ictus_strbuf *b, const char *id, const char *const *headers, int n)
 {
-    ictus_strbuf_addf(b, "<table class=\"sortable\" id=\"%s\"><thead><tr>", id);
-    for (int i = 0; i < n; i++) {
-        ictus_strbuf_add(b, "<th>");
-        esc(b, headers[i]);
-        ictus_strbuf_add(b, "</th>");
-    }
-    ictus_strbuf_add(b, "</tr></thead><tbody>\n");
+    ictus_html_table_open(b, id, headers, n);
 }
 
-static void cell_text(ictus_strbuf *b, const char *s)
-{
-    ictus_strbuf_add(b, "<td>");
-    esc(b, s);
-    ictus_strbuf_add(b, "</td>");
-}
+static void cell_text(ictus_strbuf *b, const char *s) { ictus_html_cell_text(b, s); }
 
-static void cell_num(ictus_strbuf *b, double v)
-{
-    char buf[32];
-    num(buf, sizeof buf, v);
-    ictus_strbuf_addf(b, "<td class=\"n\">%s</td>", buf);
-}
+static void cell_num(ictus_strbuf *b, double v) { ictus_html_cell_num(b, v); }
 
 /* ---- the summary: one list of (key, value) for the HTML and the PDF ----------- */
 
@@ -202,55 +165,25 @@ static void summary_items(const ictus_report_ctx *c, items *l)
 
 /* ---- HTML -------------------------------------------------------------------- */
 
-static const char STYLE[] =
-    "body{font-family:sans-serif;max-width:1000px;margin:0 auto;padding:0 16px;color:#111}"
-    "nav a{margin-right:12px}h2{border-bottom:1px solid #999;margin-top:40px}"
-    "table{border-collapse:collapse;margin:8px 0;font-size:13px}"
-    "th,td{border:1px solid #bbb;padding:2px 6px;text-align:left;max-width:360px;"
-    "overflow-wrap:anywhere}th{background:#eee;cursor:pointer}td.n{text-align:right}"
-    "figure{margin:16px 0}figcaption{font-size:13px;color:#333;max-width:900px}"
-    "svg{max-width:100%;height:auto}dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}"
-    "dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}pre{font-size:12px;white-space:pre-wrap}";
-
-/* Sorts a table by the clicked column: numbers as numbers, then text. */
-static const char SCRIPT[] =
-    "document.querySelectorAll('table.sortable th').forEach(function (th) {\n"
-    "  th.addEventListener('click', function () {\n"
-    "    var body = th.closest('table').tBodies[0], i = th.cellIndex;\n"
-    "    var dir = th.dataset.dir === 'asc' ? -1 : 1;\n"
-    "    th.dataset.dir = dir === 1 ? 'asc' : 'desc';\n"
-    "    Array.from(body.rows).sort(function (a, b) {\n"
-    "      var x = a.cells[i].textContent, y = b.cells[i].textContent;\n"
-    "      var nx = parseFloat(x), ny = parseFloat(y);\n"
-    "      if (!isNaN(nx) && !isNaN(ny)) return dir * (nx - ny);\n"
-    "      return dir * x.localeCompare(y);\n"
-    "    }).forEach(function (r) { body.appendChild(r); });\n"
-    "  });\n"
-    "});\n";
+static const char *const STYLE = ictus_html_style, *const SCRIPT = ictus_html_script;
 
 static ictus_status html_figure(ictus_strbuf *b, const ictus_report_figure *f,
                                 const ictus_report_ctx *c, const char *id, ictus_error *err)
 {
-    ictus_strbuf_addf(b, "<figure id=\"fig-%s\"><h3>", id);
-    esc(b, f->title);
+    ictus_strbuf title = {0};
+    ictus_strbuf_add(&title, f->title);
     if (f->per_exposure) {
         char lab[160];
         ictus_report_exposure_label(c->exposures[c->exposure], lab, sizeof lab);
-        ictus_strbuf_add(b, ": ");
-        esc(b, lab);
+        ictus_strbuf_addf(&title, ": %s", lab);
     }
-    ictus_strbuf_add(b, "</h3>\n");
-    char prefix[80];
-    snprintf(prefix, sizeof prefix, "%s-", id);
-    ictus_status st = ictus_plot_svg(f->draw, c, f->width, f->height(c), prefix, b, err);
+    ictus_status st = ictus_html_figure(b, id, ictus_strbuf_text(&title), f->caption, f->draw, c,
+                                        f->width, f->height(c), err);
+    ictus_strbuf_free(&title);
     if (st != ICTUS_OK)
         return st;
-    ictus_strbuf_add(b, "<figcaption>");
-    esc(b, f->caption);
-    ictus_strbuf_addf(b, "</figcaption></figure>\n<script type=\"application/json\" id=\"data-%s\">",
-                      id);
     f->data(b, c);
-    ictus_strbuf_add(b, "</script>\n");
+    ictus_html_figure_end(b);
     return ICTUS_OK;
 }
 
@@ -457,9 +390,7 @@ static const double PAGE_MARGIN = 36, HEAD = 56, CAPTION = 60;
 
 static void pdf_heading(cairo_t *cr, const char *section_title, const char *title)
 {
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    ictus_plot_text(cr, PAGE_MARGIN, PAGE_MARGIN, 16, 0, false, section_title);
-    ictus_plot_text(cr, PAGE_MARGIN, PAGE_MARGIN + 18, 11, 0, false, title);
+    ictus_html_pdf_heading(cr, PAGE_MARGIN, section_title, title);
 }
 
 static const char *section_title(const char *id)
@@ -555,28 +486,6 @@ static void build_lists(ictus_report_ctx *c)
     }
 }
 
-static ictus_status write_html_file(const char *path, const char *text, ictus_error *err)
-{
-    char tmp[ICTUS_PATH_MAX];
-    ictus_status st = ictus_path_format(tmp, sizeof tmp, err, "%s.tmp-%ld", path, (long)getpid());
-    if (st != ICTUS_OK)
-        return st;
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: %s", tmp, strerror(errno));
-    size_t n = strlen(text);
-    bool ok = fwrite(text, 1, n, f) == n;
-    ok = fflush(f) == 0 && ok;
-    ok = fsync(fileno(f)) == 0 && ok;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: %s", path, strerror(e));
-    }
-    return ICTUS_OK;
-}
-
 static int64_t file_size(const char *path)
 {
     struct stat sb;
@@ -599,7 +508,7 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
     if (st == ICTUS_OK)
         st = ictus_path_format(tmp, sizeof tmp, err, "%s.tmp-%ld", pdf_path, (long)getpid());
     if (st == ICTUS_OK)
-        st = write_html_file(html_path, ictus_strbuf_text(&html), err);
+        st = ictus_html_write_file(html_path, ictus_strbuf_text(&html), err);
     if (st == ICTUS_OK) {
         st = pdf_write(c, &summary, tmp, err);
         if (st == ICTUS_OK && rename(tmp, pdf_path) != 0)
