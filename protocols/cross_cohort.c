@@ -159,6 +159,7 @@ static void fill_intervals(ictus_cohort_row *row, const pool *p, int type, doubl
         mc.ci = (ictus_interval){NAN, NAN};
     row->median_pct_ci_lo = mc.ci.lo;
     row->median_pct_ci_hi = mc.ci.hi;
+    row->n_pct_change = (int64_t)n_pct;
     free(pct);
 
     size_t n = 0, n_veh = 0;
@@ -289,7 +290,7 @@ static void write_csv(ictus_out *o, const void *ctx)
                      "responder_rate,responder_ci_lo,responder_ci_hi,seizure_free,"
                      "seizure_free_rate,seizure_free_ci_lo,seizure_free_ci_hi,median_pct_change,"
                      "n_vehicle,vehicle_responders,fisher_odds_ratio,fisher_p,mwu_u,mwu_p,"
-                     "ci_level,settings_hash,median_pct_ci_lo,median_pct_ci_hi,n_rate_ratio,"
+                     "ci_level,settings_hash,median_pct_ci_lo,median_pct_ci_hi,n_pct_change,n_rate_ratio,"
                      "rate_ratio,rate_ratio_ci_lo,rate_ratio_ci_hi,rate_ratio_vs_vehicle,"
                      "rate_ratio_vs_vehicle_ci_lo,rate_ratio_vs_vehicle_ci_hi,"
                      "rate_ratio_vs_vehicle_p\n");
@@ -319,6 +320,7 @@ static void write_csv(ictus_out *o, const void *ctx)
         ictus_outfile_text(o, res->settings_hash);
         ictus_outfile_number(o, r->median_pct_ci_lo);
         ictus_outfile_number(o, r->median_pct_ci_hi);
+        ictus_outfile_count(o, r->n_pct_change);
         ictus_outfile_count(o, r->n_rate_ratio);
         ictus_outfile_number(o, r->rate_ratio);
         ictus_outfile_number(o, r->rate_ratio_ci_lo);

@@ -37,6 +37,8 @@
  *                           when the animals with a finite % change are too
  *                           few to reach ci_level at all (fewer than 6 at
  *                           0.95, 5 at 0.9, 8 at 0.99)
+ *   n_pct_change            animals with a finite % change: the sample of
+ *                           median_pct_change and of the Mann–Whitney test
  *   n_rate_ratio            animals with a per-animal rate ratio: those with a
  *                           reference baseline and analysable time on both
  *                           sides (whatever their class)
@@ -87,6 +89,7 @@ typedef struct {
     double fisher_odds_ratio, fisher_p;
     double mwu_u, mwu_p;
     double median_pct_ci_lo, median_pct_ci_hi;    /* NaN: too few animals */
+    int64_t n_pct_change;             /* animals with a finite % change */
     int64_t n_rate_ratio;             /* animals with a rate ratio */
     double rate_ratio, rate_ratio_ci_lo, rate_ratio_ci_hi; /* geometric mean, t interval */
     double rate_ratio_vs_vehicle;     /* NaN for vehicle rows and without vehicle animals */

@@ -1027,6 +1027,7 @@ static void check_compare_intervals(const ictus_compare_result *res,
     ictus_median_ci_result mc;
     CHECK(ictus_stats_median_ci(pct, n_pct, 0.95, &mc, &err) == ICTUS_OK);
     CHECK(n_pct >= 6 && mc.rank_lo >= 1);
+    CHECK_INT(r->n_pct_change, (int64_t)n_pct);
     CHECK_NEAR(r->median_pct_ci_lo, mc.ci.lo, 0, 0);
     CHECK_NEAR(r->median_pct_ci_hi, mc.ci.hi, 0, 0);
     CHECK(r->median_pct_ci_lo <= r->median_pct_change &&
@@ -1102,7 +1103,7 @@ static void test_compare(const char *dir1)
     ictus_csv *t = read_csv(out, "comparison.csv");
     if (t) {
         CHECK_INT(ictus_csv_rows(t), 18);
-        CHECK_INT(ictus_csv_columns(t), 35);
+        CHECK_INT(ictus_csv_columns(t), 36);
         const char *names[] = {"type", "drug", "dose_mg_kg"}, *values[] = {"all", "carbamazepine",
                                                                              "20"};
         int row = find_row(t, names, values, 3);
