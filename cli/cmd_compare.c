@@ -21,7 +21,8 @@ static const char usage_text[] =
     "  -o, --output DIR           where to write (required; created when absent)\n"
     "  --set analysis.KEY=VALUE   override a setting of every study's [analysis] (repeatable)\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or the studies' analysis\n"
-    "settings differ (listed on stderr); 2 bad usage, settings or study.\n";
+    "settings differ (listed on stderr), or a file could not be written (named; a report\n"
+    "that cannot be written leaves comparison.csv written); 2 bad usage, settings or study.\n";
 
 /* The report into OUT_DIR/report (comparison.csv is written already). */
 static ictus_status write_report(const ictus_compare_result *res, const char *out_dir,

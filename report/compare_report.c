@@ -142,7 +142,7 @@ typedef struct {
     bool number;               /* right-aligned */
 } column;
 static const column COLUMNS[N_COLUMNS] = {
-    {"exposure", "exposure", 130, false},
+    {"exposure", "exposure", 120, false},
     {"dose (mg/kg)", "mg/kg", 40, true},
     {"animals (n)", "animals", 42, true},
     {"determined (n)", "determ.", 42, true},
@@ -150,12 +150,12 @@ static const column COLUMNS[N_COLUMNS] = {
     {"responders (% [CI %])", "resp. %", 78, true},
     {"seizure-free (n)", "SF", 30, true},
     {"seizure-free (% [CI %])", "SF %", 78, true},
-    {"median change (% [CI %])", "median %", 112, true},
+    {"median change (% [CI %])", "median %", 104, true},
     {"rate ratio to baseline [CI]", "RR baseline", 100, true},
     {"rate ratio to vehicle [CI]", "RR vehicle", 100, true},
     {"Fisher p (responders vs vehicle)", "Fisher p", 50, true},
     {"Mann-Whitney p (% change vs vehicle)", "MWU p", 50, true},
-    {"cohorts", NULL, 0, false},
+    {"cohorts (n)", "cohorts", 40, true},
 };
 
 /* The cells of a row; the exposure (column 0) is left empty: label_alloc() has it whole. */
@@ -182,7 +182,7 @@ static void row_cells(const ictus_cohort_row *r, char cells[N_COLUMNS][CELL])
                   r->rate_ratio_vs_vehicle_ci_lo, r->rate_ratio_vs_vehicle_ci_hi);
     estimate_text(cells[11], CELL, "%.3g", r->fisher_p, NAN, NAN);
     estimate_text(cells[12], CELL, "%.3g", r->mwu_p, NAN, NAN);
-    cells[13][0] = '\0'; /* the HTML writes r->cohorts whole */
+    snprintf(cells[13], CELL, "%d", r->n_cohorts);
 }
 
 /* ---- forest plots ---------------------------------------------------------------- */
@@ -584,15 +584,18 @@ static void html_tables(ictus_strbuf *b, const ctx *c)
             char cells[N_COLUMNS][CELL];
             row_cells(r, cells);
             char *lab = label_alloc(r->condition);
-            ictus_strbuf_add(b, "<tr>");
-            ictus_html_cell_text(b, lab);
+            /* The exposure; its cohorts' names in the tooltip (section 1 lists them). */
+            ictus_strbuf_add(b, "<tr><td title=\"cohorts: ");
+            ictus_html_esc(b, r->cohorts);
+            ictus_strbuf_add(b, "\">");
+            ictus_html_esc(b, lab);
+            ictus_strbuf_add(b, "</td>");
             free(lab);
-            for (int k = 1; k + 1 < N_COLUMNS; k++) {
+            for (int k = 1; k < N_COLUMNS; k++) {
                 ictus_strbuf_add(b, COLUMNS[k].number ? "<td class=\"n\">" : "<td>");
                 ictus_html_esc(b, cells[k]);
                 ictus_strbuf_add(b, "</td>");
             }
-            ictus_html_cell_text(b, r->cohorts);
             ictus_strbuf_add(b, "</tr>\n");
         }
         ictus_strbuf_add(b, "</tbody></table></div>\n");
@@ -624,9 +627,9 @@ static ictus_status html_build(ctx *c, ictus_strbuf *b, int *n_figures, ictus_er
 {
     ictus_strbuf_add(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                         "<title>ictus cross-cohort comparison</title>\n<style>");
-    /* The wide drug × dose tables: headers wrap at words, numbers with their intervals do not. */
-    ictus_strbuf_addf(b, "%sbody{max-width:1200px}.wide th{overflow-wrap:normal}"
-                         ".wide td.n{white-space:nowrap}</style></head>\n<body>\n"
+    /* The wide drug × dose tables: cells wrap at spaces only. */
+    ictus_strbuf_addf(b, "%sbody{max-width:1200px}.wide table{font-size:12px}"
+                         ".wide th,.wide td{overflow-wrap:normal}</style></head>\n<body>\n"
                          "<h1>Cross-cohort comparison: ",
                       ictus_html_style);
     for (int k = 0; k < c->res->n_cohorts; k++) {
