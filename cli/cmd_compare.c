@@ -4,21 +4,42 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "base/path.h"
 #include "protocols/cross_cohort.h"
+#include "report/compare_report.h"
 
 static const char usage_text[] =
     "usage: ictus compare [options] STUDY_DIR... -o DIR\n"
     "Compare drugs across cohorts (screening programs): analyse each study as `ictus analyze`\n"
     "does, pool the animals, and write per seizure type, drug and dose the responder and\n"
-    "seizure-free rates (Clopper-Pearson intervals), the median % change, and Fisher's and\n"
-    "Mann-Whitney's tests against the vehicle animals to DIR/comparison.csv (and\n"
-    "DIR/comparison-settings.txt); a table goes to standard output.\n"
+    "seizure-free rates (Clopper-Pearson intervals), the median % change (order-statistic\n"
+    "interval), rate ratios to the animals' baselines and to the vehicle (t intervals), and\n"
+    "Fisher's and Mann-Whitney's tests against the vehicle animals to DIR/comparison.csv (and\n"
+    "DIR/comparison-settings.txt); a table goes to standard output.  Last, the report:\n"
+    "DIR/report/index.html (one self-contained file: cohorts, the drug x dose table, forest\n"
+    "plots) and DIR/report/report.pdf.\n"
     "  -o, --output DIR           where to write (required; created when absent)\n"
     "  --set analysis.KEY=VALUE   override a setting of every study's [analysis] (repeatable)\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or the studies' analysis\n"
-    "settings differ (listed on stderr); 2 bad usage, settings or study.\n";
+    "settings differ (listed on stderr), or a file could not be written (named; a report\n"
+    "that cannot be written leaves comparison.csv written); 2 bad usage, settings or study.\n";
 
-/* Load every study, compare, write to out_dir and print the table. */
+/* The report into OUT_DIR/report (comparison.csv is written already). */
+static ictus_status write_report(const ictus_compare_result *res, const char *out_dir,
+                                 ictus_error *err)
+{
+    char dir[ICTUS_PATH_MAX];
+    ictus_compare_report_summary rs;
+    if (ictus_path_join(dir, sizeof dir, out_dir, "report", err) != ICTUS_OK ||
+        ictus_compare_report_write(res, dir, &rs, err) != ICTUS_OK)
+        return cli_work_failure(err);
+    printf("report: %s (%lld bytes), %s (%lld bytes): %d seizure types, %d figures\n",
+           rs.html_path, (long long)rs.html_bytes, rs.pdf_path, (long long)rs.pdf_bytes,
+           rs.n_types, rs.n_figures);
+    return ICTUS_OK;
+}
+
+/* Load every study, compare, write to out_dir, print the table and write the report. */
 static ictus_status compare(const char *const *dirs, int n, const ictus_analysis_options *aopt,
                             const char *out_dir, ictus_error *err)
 {
@@ -49,8 +70,10 @@ static ictus_status compare(const char *const *dirs, int n, const ictus_analysis
     }
     if (res && ictus_compare_write(res, out_dir, err) != ICTUS_OK)
         st = cli_work_failure(err);
-    else if (res)
+    else if (res) {
         ictus_compare_print(res, stdout);
+        st = write_report(res, out_dir, err);
+    }
     ictus_compare_destroy(res);
     for (int i = 0; i < loaded; i++) {
         ictus_analysis_destroy(analyses[i]);

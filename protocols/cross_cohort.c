@@ -115,6 +115,89 @@ static void fill_from_outcomes(ictus_cohort_row *row, const pool *p, int type,
     free(in_cohort);
 }
 
+/* ln of the outcome's rate ratio to its reference baseline, Haldane's +0.5
+ * on both counts; false when the ratio cannot be formed (no reference, or
+ * either side without analysable time). */
+static bool log_rate_ratio(const ictus_outcome *o, double *out)
+{
+    if (!o->has_reference || !(o->ref.analysable_s > 0) || !(o->m.analysable_s > 0))
+        return false;
+    *out = log(((double)o->m.count + ICTUS_COMPARE_HALDANE) / o->m.analysable_s) -
+           log(((double)o->ref.count + ICTUS_COMPARE_HALDANE) / o->ref.analysable_s);
+    return true;
+}
+
+/* The ln rate ratios of the outcomes of `type` whose condition is `cond`
+ * (NULL: every vehicle outcome) into a new array; *n their number. */
+static double *log_rate_ratios(const pool *p, int type, const ictus_condition *cond, size_t *n)
+{
+    double *v = ictus_xmalloc((p->n ? p->n : 1) * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const ictus_outcome *o = &p->o[i];
+        bool of = cond ? ictus_condition_same(o->condition, cond)
+                       : o->condition->kind == ICTUS_PERIOD_VEHICLE;
+        if (o->type == type && of && log_rate_ratio(o, &v[*n]))
+            (*n)++;
+    }
+    return v;
+}
+
+/* The median's interval and the rate ratios (cross_cohort.h).  A statistic
+ * that cannot be computed (too few animals) stays NaN. */
+static void fill_intervals(ictus_cohort_row *row, const pool *p, int type, double level)
+{
+    ictus_error err;
+    double *pct = ictus_xmalloc((p->n ? p->n : 1) * sizeof *pct);
+    size_t n_pct = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->o[i].type == type && ictus_condition_same(p->o[i].condition, row->condition) &&
+            isfinite(p->o[i].response.pct_change))
+            pct[n_pct++] = p->o[i].response.pct_change;
+    ictus_median_ci_result mc = {.ci = {NAN, NAN}};
+    if (n_pct && ictus_stats_median_ci(pct, n_pct, level, &mc, &err) != ICTUS_OK)
+        mc.ci = (ictus_interval){NAN, NAN};
+    row->median_pct_ci_lo = mc.ci.lo;
+    row->median_pct_ci_hi = mc.ci.hi;
+    row->n_pct_change = (int64_t)n_pct;
+    free(pct);
+
+    size_t n = 0, n_veh = 0;
+    double *lr = log_rate_ratios(p, type, row->condition, &n);
+    row->n_rate_ratio = (int64_t)n;
+    row->rate_ratio = row->rate_ratio_ci_lo = row->rate_ratio_ci_hi = NAN;
+    row->rate_ratio_vs_vehicle = row->rate_ratio_vs_vehicle_ci_lo = NAN;
+    row->rate_ratio_vs_vehicle_ci_hi = row->rate_ratio_vs_vehicle_p = NAN;
+    ictus_t_result t;
+    if (n == 1)
+        row->rate_ratio = exp(lr[0]);
+    else if (n >= 2 && ictus_stats_mean_t(lr, n, level, &t, &err) == ICTUS_OK) {
+        row->rate_ratio = exp(t.estimate);
+        row->rate_ratio_ci_lo = exp(t.ci.lo);
+        row->rate_ratio_ci_hi = exp(t.ci.hi);
+    }
+    double *veh = row->condition->kind == ICTUS_PERIOD_TREATMENT
+                      ? log_rate_ratios(p, type, NULL, &n_veh)
+                      : NULL;
+    if (n >= 1 && n_veh >= 1) {
+        double mean = 0, mean_veh = 0;
+        for (size_t i = 0; i < n; i++)
+            mean += lr[i] / (double)n;
+        for (size_t i = 0; i < n_veh; i++)
+            mean_veh += veh[i] / (double)n_veh;
+        row->rate_ratio_vs_vehicle = exp(mean - mean_veh);
+        if (n >= 2 && n_veh >= 2 && ictus_stats_welch_t(lr, n, veh, n_veh, level, &t, &err) ==
+                                        ICTUS_OK) {
+            row->rate_ratio_vs_vehicle = exp(t.estimate);
+            row->rate_ratio_vs_vehicle_ci_lo = exp(t.ci.lo);
+            row->rate_ratio_vs_vehicle_ci_hi = exp(t.ci.hi);
+            row->rate_ratio_vs_vehicle_p = t.p;
+        }
+    }
+    free(veh);
+    free(lr);
+}
+
 /* The figures taken from the comparisons of the pooled outcomes. */
 static void fill_from_tests(ictus_cohort_row *row, const ictus_comparison *c, size_t n, int type)
 {
@@ -178,6 +261,7 @@ ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *
         row->condition = tests[i].condition;
         fill_from_outcomes(row, &p, tests[i].type, an, n);
         fill_from_tests(row, tests, n_tests, tests[i].type);
+        fill_intervals(row, &p, tests[i].type, res->ci_level);
     }
     free(tests);
     pool_clear(&p);
@@ -206,7 +290,10 @@ static void write_csv(ictus_out *o, const void *ctx)
                      "responder_rate,responder_ci_lo,responder_ci_hi,seizure_free,"
                      "seizure_free_rate,seizure_free_ci_lo,seizure_free_ci_hi,median_pct_change,"
                      "n_vehicle,vehicle_responders,fisher_odds_ratio,fisher_p,mwu_u,mwu_p,"
-                     "ci_level,settings_hash\n");
+                     "ci_level,settings_hash,median_pct_ci_lo,median_pct_ci_hi,n_pct_change,n_rate_ratio,"
+                     "rate_ratio,rate_ratio_ci_lo,rate_ratio_ci_hi,rate_ratio_vs_vehicle,"
+                     "rate_ratio_vs_vehicle_ci_lo,rate_ratio_vs_vehicle_ci_hi,"
+                     "rate_ratio_vs_vehicle_p\n");
     for (int i = 0; i < res->n_rows; i++) {
         const ictus_cohort_row *r = &res->rows[i];
         ictus_out_field(o, r->type);
@@ -231,6 +318,17 @@ static void write_csv(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, r->mwu_p);
         ictus_outfile_number(o, res->ci_level);
         ictus_outfile_text(o, res->settings_hash);
+        ictus_outfile_number(o, r->median_pct_ci_lo);
+        ictus_outfile_number(o, r->median_pct_ci_hi);
+        ictus_outfile_count(o, r->n_pct_change);
+        ictus_outfile_count(o, r->n_rate_ratio);
+        ictus_outfile_number(o, r->rate_ratio);
+        ictus_outfile_number(o, r->rate_ratio_ci_lo);
+        ictus_outfile_number(o, r->rate_ratio_ci_hi);
+        ictus_outfile_number(o, r->rate_ratio_vs_vehicle);
+        ictus_outfile_number(o, r->rate_ratio_vs_vehicle_ci_lo);
+        ictus_outfile_number(o, r->rate_ratio_vs_vehicle_ci_hi);
+        ictus_outfile_number(o, r->rate_ratio_vs_vehicle_p);
         ictus_out_char(o, '\n');
     }
 }

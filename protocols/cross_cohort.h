@@ -28,6 +28,35 @@
  *   settings_hash           the cohorts' analysis settings hash, or "mixed"
  *                           when they differ (then classes were made under
  *                           different rules: the caller warns)
+ * Appended after settings_hash (intervals at ci_level, two-sided; an empty
+ * field where the statistic cannot be computed):
+ *   median_pct_ci_lo, median_pct_ci_hi
+ *                           distribution-free interval of median_pct_change
+ *                           from order statistics (ictus_stats_median_ci():
+ *                           binomial coverage, exact and ≥ ci_level); empty
+ *                           when the animals with a finite % change are too
+ *                           few to reach ci_level at all (fewer than 6 at
+ *                           0.95, 5 at 0.9, 8 at 0.99)
+ *   n_pct_change            animals with a finite % change: the sample of
+ *                           median_pct_change and of the Mann–Whitney test
+ *   n_rate_ratio            animals with a per-animal rate ratio: those with a
+ *                           reference baseline and analysable time on both
+ *                           sides (whatever their class)
+ *   rate_ratio, rate_ratio_ci_lo, rate_ratio_ci_hi
+ *                           each animal's rate under the exposure over its own
+ *                           reference baseline rate, each count + 0.5
+ *                           (Haldane: a seizure-free side stays finite),
+ *                           rate = (count + 0.5) / analysable time; pooled as
+ *                           the geometric mean with a one-sample t interval on
+ *                           the log scale (ictus_stats_mean_t(), exp of its
+ *                           ends); one animal: the ratio without interval
+ *   rate_ratio_vs_vehicle, rate_ratio_vs_vehicle_ci_lo, _ci_hi, _p
+ *                           treatments: the ratio of the geometric mean rate
+ *                           ratio (above) to the vehicle animals' (all cohorts,
+ *                           this type), with Welch's t interval and test on the
+ *                           log ratios (ictus_stats_welch_t()); empty without
+ *                           vehicle animals; the interval and p need at least
+ *                           2 animals on each side
  * Vehicle rows leave the "vs the vehicle" columns empty.  DIR/
  * comparison-settings.txt names each cohort (directory, study name,
  * settings hash) and the settings text of each distinct hash.
@@ -59,7 +88,16 @@ typedef struct {
     int64_t n_vehicle, vehicle_responders; /* -1 for vehicle rows and without vehicle */
     double fisher_odds_ratio, fisher_p;
     double mwu_u, mwu_p;
+    double median_pct_ci_lo, median_pct_ci_hi;    /* NaN: too few animals */
+    int64_t n_pct_change;             /* animals with a finite % change */
+    int64_t n_rate_ratio;             /* animals with a rate ratio */
+    double rate_ratio, rate_ratio_ci_lo, rate_ratio_ci_hi; /* geometric mean, t interval */
+    double rate_ratio_vs_vehicle;     /* NaN for vehicle rows and without vehicle animals */
+    double rate_ratio_vs_vehicle_ci_lo, rate_ratio_vs_vehicle_ci_hi, rate_ratio_vs_vehicle_p;
 } ictus_cohort_row;
+
+/* The count added to each side of a per-animal rate ratio (Haldane). */
+#define ICTUS_COMPARE_HALDANE 0.5
 
 typedef struct {
     int n_rows;

@@ -630,6 +630,102 @@ ictus_status ictus_stats_clopper_pearson(int64_t k, int64_t n, double level,
     return ICTUS_OK;
 }
 
+/* ---- t intervals ----------------------------------------------------------------------- */
+
+/* estimate / se: ±inf when se = 0, NaN when also the estimate is 0. */
+static double t_statistic(double estimate, double se)
+{
+    return se > 0 ? estimate / se : estimate == 0 ? NAN : copysign(INFINITY, estimate);
+}
+
+/* The quantiles of t(df) bounding an interval at `level`: ±q two-sided,
+ * (−inf, q] (LESS) or [q, +inf) (GREATER).  GSL's match the closed-form t
+ * CDFs to ~1e-15; SciPy 1.10's stdtrit is off by up to ~2e-9. */
+static ictus_status t_bounds(const char *fn, double level, double df, ictus_alternative alt,
+                             double *q_lo, double *q_hi, ictus_error *err)
+{
+    *q_lo = -INFINITY;
+    *q_hi = INFINITY;
+    if (alt == ICTUS_ALT_TWO_SIDED) {
+        *q_hi = gsl_cdf_tdist_Qinv((1 - level) / 2, df);
+        *q_lo = -*q_hi;
+    } else if (alt == ICTUS_ALT_LESS) {
+        *q_hi = gsl_cdf_tdist_Pinv(level, df);
+    } else {
+        *q_lo = gsl_cdf_tdist_Pinv(1 - level, df);
+    }
+    if (isnan(*q_lo) || isnan(*q_hi))
+        return ictus_fail(err, ICTUS_ERR_DATA, "%s: level %g, %g df: GSL's t quantile failed",
+                          fn, level, df);
+    return ICTUS_OK;
+}
+
+/* A two-sided t result of estimate, se and df (df > 0). */
+static ictus_status t_result(const char *fn, double estimate, double se, double df, double level,
+                             ictus_t_result *res, ictus_error *err)
+{
+    double q_lo, q_hi;
+    ictus_status st = t_bounds(fn, level, df, ICTUS_ALT_TWO_SIDED, &q_lo, &q_hi, err);
+    if (st != ICTUS_OK)
+        return st;
+    double t = t_statistic(estimate, se);
+    *res = (ictus_t_result){
+        .estimate = estimate,
+        .se = se,
+        .df = df,
+        .ci = {q_lo * se + estimate, q_hi * se + estimate},
+        .t = t,
+        .p = t_p(t, df, ICTUS_ALT_TWO_SIDED),
+    };
+    return ICTUS_OK;
+}
+
+ictus_status ictus_stats_mean_t(const double *x, size_t n, double level, ictus_t_result *res,
+                                ictus_error *err)
+{
+    const char *fn = "mean_t";
+    stats_init();
+    if (n < 2)
+        return ictus_fail(err, ICTUS_ERR_DATA, "%s: %zu values; expected at least 2", fn, n);
+    ictus_status st = check_finite(fn, "x", x, n, err);
+    if (st == ICTUS_OK)
+        st = check_level(fn, level, err);
+    if (st != ICTUS_OK)
+        return st;
+    double mean = gsl_stats_mean(x, 1, n);
+    double se = sqrt(gsl_stats_variance_m(x, 1, n, mean) / (double)n);
+    return t_result(fn, mean, se, (double)(n - 1), level, res, err);
+}
+
+ictus_status ictus_stats_welch_t(const double *x, size_t n1, const double *y, size_t n2,
+                                 double level, ictus_t_result *res, ictus_error *err)
+{
+    const char *fn = "welch_t";
+    stats_init();
+    if (n1 < 2 || n2 < 2)
+        return ictus_fail(err, ICTUS_ERR_DATA, "%s: samples of %zu and %zu values; expected at "
+                          "least 2 each", fn, n1, n2);
+    ictus_status st = check_finite(fn, "x", x, n1, err);
+    if (st == ICTUS_OK)
+        st = check_finite(fn, "y", y, n2, err);
+    if (st == ICTUS_OK)
+        st = check_level(fn, level, err);
+    if (st != ICTUS_OK)
+        return st;
+    double m1 = gsl_stats_mean(x, 1, n1), m2 = gsl_stats_mean(y, 1, n2);
+    double v1 = gsl_stats_variance_m(x, 1, n1, m1) / (double)n1;
+    double v2 = gsl_stats_variance_m(y, 1, n2, m2) / (double)n2;
+    double se = sqrt(v1 + v2), diff = m1 - m2;
+    if (!(se > 0)) {
+        *res = (ictus_t_result){.estimate = diff, .se = 0, .df = NAN, .ci = {NAN, NAN},
+                                .t = t_statistic(diff, 0), .p = NAN};
+        return ICTUS_OK;
+    }
+    double df = (v1 + v2) * (v1 + v2) /
+                (v1 * v1 / (double)(n1 - 1) + v2 * v2 / (double)(n2 - 1));
+    return t_result(fn, diff, se, df, level, res, err);
+}
+
 /* ---- Paired t-test on log rates ----------------------------------------------------- */
 
 ictus_status ictus_stats_paired_log_ttest(const double *a, const double *b, size_t n,
@@ -664,21 +760,11 @@ ictus_status ictus_stats_paired_log_ttest(const double *a, const double *b, size
     free(d);
 
     double df = (double)(n - 1);
-    double t = se > 0 ? mean / se : mean == 0 ? NAN : copysign(INFINITY, mean);
-    /* Quantiles of t(df) bounding the interval.  GSL's match the closed-form
-     * t CDFs to ~1e-15; SciPy 1.10's stdtrit is off by up to ~2e-9. */
-    double q_lo = -INFINITY, q_hi = INFINITY;
-    if (alt == ICTUS_ALT_TWO_SIDED) {
-        q_hi = gsl_cdf_tdist_Qinv((1 - level) / 2, df);
-        q_lo = -q_hi;
-    } else if (alt == ICTUS_ALT_LESS) {
-        q_hi = gsl_cdf_tdist_Pinv(level, df);
-    } else {
-        q_lo = gsl_cdf_tdist_Pinv(1 - level, df);
-    }
-    if (isnan(q_lo) || isnan(q_hi))
-        return ictus_fail(err, ICTUS_ERR_DATA, "%s: level %g, %g df: GSL's t quantile failed",
-                          fn, level, df);
+    double t = t_statistic(mean, se);
+    double q_lo, q_hi;
+    st = t_bounds(fn, level, df, alt, &q_lo, &q_hi, err);
+    if (st != ICTUS_OK)
+        return st;
     *res = (ictus_log_ttest_result){
         .offset = offset,
         .n = n,
@@ -794,6 +880,43 @@ ictus_status ictus_stats_quantiles(const double *x, size_t n, const double *prob
         return st;
     for (size_t i = 0; i < n_probs; i++)
         out[i] = gsl_stats_quantile_from_sorted_data(s, 1, n, probs[i]);
+    free(s);
+    return ICTUS_OK;
+}
+
+/* ---- Median interval from order statistics ------------------------------------------------ */
+
+/* 1 − 2·P(B ≤ l − 1), B ~ Binomial(n, ½): the coverage of [x(l), x(n+1−l)]. */
+static double order_coverage(size_t l, size_t n)
+{
+    return 1 - 2 * gsl_cdf_binomial_P((unsigned)(l - 1), 0.5, (unsigned)n);
+}
+
+ictus_status ictus_stats_median_ci(const double *x, size_t n, double level,
+                                   ictus_median_ci_result *res, ictus_error *err)
+{
+    const char *fn = "median_ci";
+    stats_init();
+    ictus_status st = check_level(fn, level, err);
+    if (st == ICTUS_OK && n > UINT_MAX)
+        st = ictus_fail(err, ICTUS_ERR_DATA, "%s: %zu values; expected at most %u", fn, n,
+                        UINT_MAX);
+    double *s = NULL;
+    if (st == ICTUS_OK)
+        st = sorted_copy(fn, x, n, &s, err);
+    if (st != ICTUS_OK)
+        return st;
+    /* The coverage falls as l grows; l ≤ (n + 1)/2 keeps x(l) ≤ x(n+1−l). */
+    *res = (ictus_median_ci_result){.ci = {NAN, NAN}, .coverage = order_coverage(1, n)};
+    if (res->coverage >= level) {
+        size_t l = 1;
+        while (l + 1 <= (n + 1) / 2 && order_coverage(l + 1, n) >= level)
+            l++;
+        res->rank_lo = l;
+        res->rank_hi = n + 1 - l;
+        res->coverage = order_coverage(l, n);
+        res->ci = (ictus_interval){s[l - 1], s[n - l]};
+    }
     free(s);
     return ICTUS_OK;
 }

@@ -3,7 +3,10 @@
  * DOMAIN.md §6: Wilcoxon signed-rank on paired per-animal rates, Fisher's
  * exact test on responder / seizure-free proportions, Mann–Whitney U between
  * groups, Clopper–Pearson intervals for proportions, a paired t-test on log
- * rates, and the exact conditional rate ratio of two Poisson counts.
+ * rates, and the exact conditional rate ratio of two Poisson counts; for
+ * the cross-cohort view (cross_cohort.h), intervals of a location: the
+ * distribution-free interval of a median from order statistics, the t
+ * interval of a mean and Welch's interval of a difference of means.
  *
  * Reference: each function reproduces the SciPy 1.10 function named beside
  * it, in SciPy's defaults, to 1e-6 relative (p-values, statistics) and 1e-9
@@ -242,6 +245,55 @@ typedef struct {
 ictus_status ictus_stats_rate_ratio(int64_t k1, double e1, int64_t k2, double e2, double level,
                                     ictus_alternative alt, ictus_rate_ratio_result *res,
                                     ictus_error *err);
+
+/* ---- Intervals of a location -------------------------------------------- */
+
+typedef struct {
+    ictus_interval ci;        /* [x(rank_lo), x(rank_hi)] of the sorted sample; NaN ends
+                                 when n is too small to reach the level */
+    size_t rank_lo, rank_hi;  /* 1-based ranks of the ends, rank_hi = n + 1 − rank_lo;
+                                 0 when too small */
+    double coverage;          /* the interval's exact coverage (≥ level); when too small,
+                                 that of [x(1), x(n)], the widest (< level) */
+} ictus_median_ci_result;
+
+/* Distribution-free confidence interval of the median of x[0..n) from order
+ * statistics (e.g. Conover, Practical Nonparametric Statistics, §3.2): for
+ * any continuous distribution, [x(l), x(n+1−l)] holds the median with
+ * probability P(l ≤ B ≤ n − l), B ~ Binomial(n, ½), i.e. 1 − 2·P(B ≤ l − 1)
+ * (scipy.stats.binom.cdf).  l is the largest rank whose coverage is still ≥
+ * level, so the coverage is exact and at least the level (with ties, the
+ * closed interval covers at least as often).  Two-sided.  When even
+ * [x(1), x(n)] falls short (1 − 2^(1−n) < level: n < 6 at 0.95, n < 8 at
+ * 0.99) there is no interval: NaN ends, ranks 0, and ICTUS_OK.  n ≥ 1. */
+ictus_status ictus_stats_median_ci(const double *x, size_t n, double level,
+                                   ictus_median_ci_result *res, ictus_error *err);
+
+/* A t statistic, its interval and p-value (two-sided). */
+typedef struct {
+    double estimate;          /* the mean, or the difference of the means */
+    double se;                /* its standard error */
+    double df;                /* degrees of freedom */
+    ictus_interval ci;        /* estimate ± t(df, (1 + level)/2)·se */
+    double t;                 /* estimate / se: ±inf when se = 0, NaN when also estimate = 0 */
+    double p;                 /* two-sided, against 0; NaN when t is */
+} ictus_t_result;
+
+/* One-sample t interval of the mean of x[0..n) and the test of mean 0, as
+ * scipy.stats.ttest_1samp(x, 0) with its confidence_interval(level):
+ * se = sd/√n (sd with n − 1), df = n − 1.  With no spread (se = 0) the
+ * interval is [mean, mean].  n ≥ 2. */
+ictus_status ictus_stats_mean_t(const double *x, size_t n, double level, ictus_t_result *res,
+                                ictus_error *err);
+
+/* Welch's interval of mean(x) − mean(y) for independent samples x[0..n1)
+ * and y[0..n2) with unequal variances, and its test of 0, as
+ * scipy.stats.ttest_ind(x, y, equal_var=False): se = √(s1²/n1 + s2²/n2),
+ * df by Welch–Satterthwaite, (s1²/n1 + s2²/n2)² / ((s1²/n1)²/(n1 − 1) +
+ * (s2²/n2)²/(n2 − 1)).  When both samples have no spread (se = 0) df, the
+ * interval and p are NaN (SciPy's df is 0/0 too).  n1, n2 ≥ 2. */
+ictus_status ictus_stats_welch_t(const double *x, size_t n1, const double *y, size_t n2,
+                                 double level, ictus_t_result *res, ictus_error *err);
 
 /* ---- Descriptive ---------------------------------------------------------- */
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/walltime.h"
+#include "report/html.h"
 
 static const double DAY_S = 86400;
 static const double LABEL_PT = 9;
@@ -37,43 +38,20 @@ static int class_colour(ictus_response_class cls)
     }
 }
 
-/* ---- JSON ----------------------------------------------------------------- */
+/* ---- JSON (html.h; the short names read as before) ----------------------------- */
 
-/* A JSON string of s (UTF-8 passed through; ", \, control characters and
- * <, >, & escaped as \uXXXX so that the text cannot close a <script>). */
-static void json_string(ictus_strbuf *b, const char *s)
-{
-    ictus_strbuf_add(b, "\"");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            ictus_strbuf_addf(b, "\\%c", *p);
-        else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
-            ictus_strbuf_addf(b, "\\u%04x", *p);
-        else
-            ictus_strbuf_addf(b, "%c", *p);
-    }
-    ictus_strbuf_add(b, "\"");
-}
+static void json_string(ictus_strbuf *b, const char *s) { ictus_json_string(b, s); }
 
-/* A JSON number (17 significant digits), or null for NaN and infinities. */
-static void json_number(ictus_strbuf *b, double v)
-{
-    if (isfinite(v))
-        ictus_strbuf_addf(b, "%.17g", v);
-    else
-        ictus_strbuf_add(b, "null");
-}
+static void json_number(ictus_strbuf *b, double v) { ictus_json_number(b, v); }
 
 static void json_key_string(ictus_strbuf *b, const char *key, const char *v)
 {
-    ictus_strbuf_addf(b, "\"%s\":", key);
-    json_string(b, v);
+    ictus_json_key_string(b, key, v);
 }
 
 static void json_key_number(ictus_strbuf *b, const char *key, double v)
 {
-    ictus_strbuf_addf(b, "\"%s\":", key);
-    json_number(b, v);
+    ictus_json_key_number(b, key, v);
 }
 
 /* ---- shared pieces -------------------------------------------------------- */

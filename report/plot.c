@@ -252,3 +252,60 @@ double ictus_plot_legend(cairo_t *cr, double x, double y, int colour, bool line,
     cairo_restore(cr);
     return x + 15 + ext.x_advance + 12;
 }
+
+void ictus_plot_marker(cairo_t *cr, int shape, double x, double y, double r, bool filled)
+{
+    cairo_save(cr);
+    cairo_new_path(cr);
+    switch (((shape % 5) + 5) % 5) {
+    case 0:
+        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+        break;
+    case 1:
+        cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, 1.8 * r, 1.8 * r);
+        break;
+    case 2:
+        cairo_move_to(cr, x, y - 1.3 * r);
+        cairo_line_to(cr, x + 1.3 * r, y);
+        cairo_line_to(cr, x, y + 1.3 * r);
+        cairo_line_to(cr, x - 1.3 * r, y);
+        cairo_close_path(cr);
+        break;
+    case 3:
+        cairo_move_to(cr, x, y - 1.2 * r);
+        cairo_line_to(cr, x + 1.1 * r, y + 0.8 * r);
+        cairo_line_to(cr, x - 1.1 * r, y + 0.8 * r);
+        cairo_close_path(cr);
+        break;
+    default:
+        cairo_move_to(cr, x, y + 1.2 * r);
+        cairo_line_to(cr, x + 1.1 * r, y - 0.8 * r);
+        cairo_line_to(cr, x - 1.1 * r, y - 0.8 * r);
+        cairo_close_path(cr);
+        break;
+    }
+    if (filled) {
+        cairo_fill(cr);
+    } else {
+        cairo_save(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill_preserve(cr);
+        cairo_restore(cr);
+        cairo_set_line_width(cr, 1.2);
+        cairo_stroke(cr);
+    }
+    cairo_restore(cr);
+}
+
+void ictus_plot_cut(const char *s, int max_chars, char *buf, size_t size)
+{
+    size_t i = 0;
+    int chars = 0;
+    while (s[i] && chars < max_chars) {
+        i++;
+        while ((s[i] & 0xC0) == 0x80)
+            i++;
+        chars++;
+    }
+    snprintf(buf, size, "%.*s%s", (int)i, s, s[i] ? "\xE2\x80\xA6" : "");
+}

@@ -81,4 +81,14 @@ void ictus_plot_y_axis(cairo_t *cr, const ictus_plot_axis *ay, double x_px, int 
 double ictus_plot_legend(cairo_t *cr, double x, double y, int colour, bool line,
                          const char *label);
 
+/* A marker at (x, y) of radius about r in the current colour: shape 0
+ * circle, 1 square, 2 diamond, 3 triangle up, 4 triangle down (taken modulo
+ * 5); hollow (white inside, outlined) when not filled.  Series told apart in
+ * greyscale differ in shape. */
+void ictus_plot_marker(cairo_t *cr, int shape, double x, double y, double r, bool filled);
+
+/* The first max_chars characters of UTF-8 s (cut at a character boundary)
+ * into buf, with "…" when cut (buf: at least 4·max_chars + 4 bytes). */
+void ictus_plot_cut(const char *s, int max_chars, char *buf, size_t size);
+
 #endif

@@ -18,6 +18,7 @@
 #include "base/walltime.h"
 #include "report/changes.h"
 #include "report/figures.h"
+#include "report/html.h"
 #include "report/table.h"
 
 /* The sections, in order: HTML ids and titles (the PDF's page headings too). */
@@ -34,12 +35,9 @@ static const section SECTIONS[] = {
 };
 #define N_SECTIONS ((int)(sizeof SECTIONS / sizeof SECTIONS[0]))
 
-/* ---- HTML text -------------------------------------------------------------- */
+/* ---- HTML text (html.h; the short names read as before) ------------------------ */
 
-static void esc(ictus_strbuf *b, const char *s)
-{
-    ictus_report_html_escape(b, s);
-}
+static void esc(ictus_strbuf *b, const char *s) { ictus_html_esc(b, s); }
 
 /* ---- the summary: one list of (key, value) for the HTML and the PDF ----------- */
 
@@ -144,55 +142,23 @@ static void summary_items(const ictus_report_ctx *c, items *l)
 
 /* ---- HTML -------------------------------------------------------------------- */
 
-static const char STYLE[] =
-    "body{font-family:sans-serif;max-width:1000px;margin:0 auto;padding:0 16px;color:#111}"
-    "nav a{margin-right:12px}h2{border-bottom:1px solid #999;margin-top:40px}"
-    "table{border-collapse:collapse;margin:8px 0;font-size:13px}"
-    "th,td{border:1px solid #bbb;padding:2px 6px;text-align:left;max-width:360px;"
-    "overflow-wrap:anywhere}th{background:#eee;cursor:pointer}td.n{text-align:right}"
-    "figure{margin:16px 0}figcaption{font-size:13px;color:#333;max-width:900px}"
-    "svg{max-width:100%;height:auto}dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}"
-    "dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}pre{font-size:12px;white-space:pre-wrap}";
-
-/* Sorts a table by the clicked column: numbers as numbers, then text. */
-static const char SCRIPT[] =
-    "document.querySelectorAll('table.sortable th').forEach(function (th) {\n"
-    "  th.addEventListener('click', function () {\n"
-    "    var body = th.closest('table').tBodies[0], i = th.cellIndex;\n"
-    "    var dir = th.dataset.dir === 'asc' ? -1 : 1;\n"
-    "    th.dataset.dir = dir === 1 ? 'asc' : 'desc';\n"
-    "    Array.from(body.rows).sort(function (a, b) {\n"
-    "      var x = a.cells[i].textContent, y = b.cells[i].textContent;\n"
-    "      var nx = parseFloat(x), ny = parseFloat(y);\n"
-    "      if (!isNaN(nx) && !isNaN(ny)) return dir * (nx - ny);\n"
-    "      return dir * x.localeCompare(y);\n"
-    "    }).forEach(function (r) { body.appendChild(r); });\n"
-    "  });\n"
-    "});\n";
-
 static ictus_status html_figure(ictus_strbuf *b, const ictus_report_figure *f,
                                 const ictus_report_ctx *c, const char *id, ictus_error *err)
 {
-    ictus_strbuf_addf(b, "<figure id=\"fig-%s\"><h3>", id);
-    esc(b, f->title);
+    ictus_strbuf title = {0};
+    ictus_strbuf_add(&title, f->title);
     if (f->per_exposure) {
         char lab[160];
         ictus_report_exposure_label(c->exposures[c->exposure], lab, sizeof lab);
-        ictus_strbuf_add(b, ": ");
-        esc(b, lab);
+        ictus_strbuf_addf(&title, ": %s", lab);
     }
-    ictus_strbuf_add(b, "</h3>\n");
-    char prefix[80];
-    snprintf(prefix, sizeof prefix, "%s-", id);
-    ictus_status st = ictus_plot_svg(f->draw, c, f->width, f->height(c), prefix, b, err);
+    ictus_status st = ictus_html_figure(b, id, ictus_strbuf_text(&title), f->caption, f->draw, c,
+                                        f->width, f->height(c), err);
+    ictus_strbuf_free(&title);
     if (st != ICTUS_OK)
         return st;
-    ictus_strbuf_add(b, "<figcaption>");
-    esc(b, f->caption);
-    ictus_strbuf_addf(b, "</figcaption></figure>\n<script type=\"application/json\" id=\"data-%s\">",
-                      id);
     f->data(b, c);
-    ictus_strbuf_add(b, "</script>\n");
+    ictus_html_figure_end(b);
     return ICTUS_OK;
 }
 
@@ -426,7 +392,8 @@ static ictus_status html_build(ictus_report_ctx *c, const items *summary,
     ictus_strbuf_add(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                         "<title>ictus report: ");
     esc(b, c->study->name);
-    ictus_strbuf_addf(b, "</title>\n<style>%s</style></head>\n<body>\n<h1>Cohort report: ", STYLE);
+    ictus_strbuf_addf(b, "</title>\n<style>%s</style></head>\n<body>\n<h1>Cohort report: ",
+                      ictus_html_style);
     esc(b, c->study->name);
     ictus_strbuf_add(b, "</h1>\n<nav>");
     for (int s = 0; s < N_SECTIONS; s++)
@@ -441,7 +408,7 @@ static ictus_status html_build(ictus_report_ctx *c, const items *summary,
         html_tables(b, c, SECTIONS[s].id, tables);
         ictus_strbuf_add(b, "</section>\n");
     }
-    ictus_strbuf_addf(b, "<script>\n%s</script>\n</body></html>\n", SCRIPT);
+    ictus_strbuf_addf(b, "<script>\n%s</script>\n</body></html>\n", ictus_html_script);
     return st;
 }
 
@@ -452,9 +419,7 @@ static const double PAGE_MARGIN = 36, HEAD = 56, CAPTION = 60;
 
 static void pdf_heading(cairo_t *cr, const char *section_title, const char *title)
 {
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    ictus_plot_text(cr, PAGE_MARGIN, PAGE_MARGIN, 16, 0, false, section_title);
-    ictus_plot_text(cr, PAGE_MARGIN, PAGE_MARGIN + 18, 11, 0, false, title);
+    ictus_html_pdf_heading(cr, PAGE_MARGIN, section_title, title);
 }
 
 static const char *section_title(const char *id)
@@ -591,16 +556,7 @@ static ictus_status pdf_write(ictus_report_ctx *c, const items *summary,
         pdf_figures(&p, c, SECTIONS[s].id);
         pdf_tables(&p, c, SECTIONS[s].id, tables);
     }
-    cairo_status_t cs = cairo_status(p.cr);
-    cairo_destroy(p.cr);
-    cairo_surface_finish(p.surface);
-    if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(p.surface);
-    cairo_surface_destroy(p.surface);
-    if (cs != CAIRO_STATUS_SUCCESS)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot write the PDF: %s", path,
-                          cairo_status_to_string(cs));
-    return ICTUS_OK;
+    return ictus_html_pdf_finish(p.surface, p.cr, path, err);
 }
 
 /* ---- the whole report ------------------------------------------------------------ */
@@ -636,28 +592,6 @@ static void build_lists(ictus_report_ctx *c)
     }
 }
 
-static ictus_status write_html_file(const char *path, const char *text, ictus_error *err)
-{
-    char tmp[ICTUS_PATH_MAX];
-    ictus_status st = ictus_path_format(tmp, sizeof tmp, err, "%s.tmp-%ld", path, (long)getpid());
-    if (st != ICTUS_OK)
-        return st;
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: %s", tmp, strerror(errno));
-    size_t n = strlen(text);
-    bool ok = fwrite(text, 1, n, f) == n;
-    ok = fflush(f) == 0 && ok;
-    ok = fsync(fileno(f)) == 0 && ok;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: %s", path, strerror(e));
-    }
-    return ICTUS_OK;
-}
-
 static int64_t file_size(const char *path)
 {
     struct stat sb;
@@ -687,7 +621,7 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
     if (st == ICTUS_OK)
         st = ictus_path_format(tmp, sizeof tmp, err, "%s.tmp-%ld", pdf_path, (long)getpid());
     if (st == ICTUS_OK)
-        st = write_html_file(html_path, ictus_strbuf_text(&html), err);
+        st = ictus_html_write_file(html_path, ictus_strbuf_text(&html), err);
     if (st == ICTUS_OK) {
         st = pdf_write(c, &summary, &changes, tables, tmp, err);
         if (st == ICTUS_OK && rename(tmp, pdf_path) != 0)

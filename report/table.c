@@ -8,21 +8,8 @@
 
 #include <cairo-pdf.h>
 
+#include "report/html.h"
 #include "report/plot.h"
-
-void ictus_report_html_escape(ictus_strbuf *b, const char *s)
-{
-    const char *run = s;
-    for (; *s; s++) {
-        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-        if (!e)
-            continue;
-        ictus_strbuf_addf(b, "%.*s%s", (int)(s - run), run, e);
-        run = s + 1;
-    }
-    ictus_strbuf_add(b, run);
-}
 
 void ictus_report_table_init(ictus_report_table *t, const char *id, const char *title,
                              const char *const *headers, int n_cols)
@@ -46,9 +33,8 @@ void ictus_report_table_text(ictus_report_table *t, const char *s)
 
 void ictus_report_table_num(ictus_report_table *t, double v)
 {
-    char buf[32] = "";
-    if (isfinite(v))
-        snprintf(buf, sizeof buf, "%.4g", v);
+    char buf[32];
+    ictus_html_num(buf, sizeof buf, v);
     add_cell(t, ictus_xstrdup(buf), true);
 }
 
@@ -70,19 +56,17 @@ void ictus_report_table_clear(ictus_report_table *t)
 void ictus_report_table_html(const ictus_report_table *t, ictus_strbuf *b)
 {
     ictus_strbuf_add(b, "<h3>");
-    ictus_report_html_escape(b, t->title);
-    ictus_strbuf_addf(b, "</h3>\n<table class=\"sortable\" id=\"%s\"><thead><tr>", t->id);
-    for (int c = 0; c < t->n_cols; c++) {
-        ictus_strbuf_add(b, "<th>");
-        ictus_report_html_escape(b, t->headers[c]);
-        ictus_strbuf_add(b, "</th>");
-    }
-    ictus_strbuf_add(b, "</tr></thead><tbody>\n");
+    ictus_html_esc(b, t->title);
+    ictus_strbuf_add(b, "</h3>\n");
+    ictus_html_table_open(b, t->id, t->headers, t->n_cols);
     for (int i = 0; i < t->n_cells; i++) {
         if (i % t->n_cols == 0)
             ictus_strbuf_add(b, "<tr>");
-        ictus_strbuf_add(b, t->cells[i].numeric ? "<td class=\"n\">" : "<td>");
-        ictus_report_html_escape(b, t->cells[i].text);
+        if (t->cells[i].numeric)
+            ictus_strbuf_add(b, "<td class=\"n\">");
+        else
+            ictus_strbuf_add(b, "<td>");
+        ictus_html_esc(b, t->cells[i].text);
         ictus_strbuf_add(b, "</td>");
         if (i % t->n_cols == t->n_cols - 1 || i == t->n_cells - 1)
             ictus_strbuf_add(b, "</tr>\n");

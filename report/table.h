@@ -64,8 +64,4 @@ void ictus_report_pdf_page(ictus_report_pdf *p, double height);
  * as they fill. */
 void ictus_report_table_pdf(const ictus_report_table *t, ictus_report_pdf *p);
 
-/* Append HTML-escaped s to b: &, <, >, " and ' as entities (safe in text and
- * quoted attributes). */
-void ictus_report_html_escape(ictus_strbuf *b, const char *s);
-
 #endif

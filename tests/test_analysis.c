@@ -45,12 +45,15 @@
  * is not modified; reviews filter events (not_seizure left out; "confirmed"
  * keeps only confirmed ones); ictus_analysis_run() fills its summary; compare pools the
  * cohorts (counts, median % change, Fisher and Mann–Whitney against direct
- * calls) and flags mixed settings.
+ * calls; the median's interval and the rate ratios against stats.h called on
+ * the outcomes collected apart, cohort 2's vehicle ratios by hand) and flags
+ * mixed settings.
  */
 #include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "base/csvtable.h"
@@ -967,6 +970,80 @@ static const ictus_cohort_row *cohort_row(const ictus_compare_result *res, const
     return NULL;
 }
 
+/* The ln rate ratios (Haldane +0.5) and finite % changes of the type-"all"
+ * outcomes of drug at dose (NULL: the vehicle) in an[0..n), collected here
+ * apart from cross_cohort.c's pooling. */
+static void expected_ratios(const ictus_analysis *const *an, int n, const char *drug, double dose,
+                            double *lr, size_t *n_lr, double *pct, size_t *n_pct)
+{
+    *n_lr = *n_pct = 0;
+    for (int k = 0; k < n; k++)
+        for (size_t i = 0; i < an[k]->n_outcomes; i++) {
+            const ictus_outcome *o = &an[k]->outcomes[i];
+            const ictus_condition *c = o->condition;
+            if (o->type != 0 || (drug ? c->kind != ICTUS_PERIOD_TREATMENT ||
+                                            strcasecmp(c->drug, drug) != 0 || c->dose_mg_kg != dose
+                                      : c->kind != ICTUS_PERIOD_VEHICLE))
+                continue;
+            if (isfinite(o->response.pct_change))
+                pct[(*n_pct)++] = o->response.pct_change;
+            if (o->has_reference && o->ref.analysable_s > 0 && o->m.analysable_s > 0)
+                lr[(*n_lr)++] = log((o->m.count + 0.5) / o->m.analysable_s *
+                                    o->ref.analysable_s / (o->ref.count + 0.5));
+        }
+}
+
+/* The intervals of comparison.csv's appended columns for CBZ 20 (type all). */
+static void check_compare_intervals(const ictus_compare_result *res,
+                                    const ictus_analysis *const *an)
+{
+    double lr[64], pct[64], veh[64], vpct[64];
+    size_t n_lr, n_pct, n_veh, n_vpct;
+    expected_ratios(an, 2, "carbamazepine", 20, lr, &n_lr, pct, &n_pct);
+    expected_ratios(an, 2, NULL, 0, veh, &n_veh, vpct, &n_vpct);
+    const ictus_cohort_row *r = cohort_row(res, "all", "carbamazepine", 20);
+    const ictus_cohort_row *v = cohort_row(res, "all", NULL, 0);
+    if (!r || !v)
+        return;
+    /* nb (no baseline) and nr (no data) have no ratio: 14 animals, 12 ratios. */
+    CHECK_INT(r->n_animals, 14);
+    CHECK_INT(r->n_rate_ratio, 12);
+    CHECK_INT((int64_t)n_lr, 12);
+    ictus_error err;
+    ictus_t_result t;
+    CHECK(ictus_stats_mean_t(lr, n_lr, 0.95, &t, &err) == ICTUS_OK);
+    CHECK_NEAR(r->rate_ratio, exp(t.estimate), REL, 0);
+    CHECK_NEAR(r->rate_ratio_ci_lo, exp(t.ci.lo), REL, 0);
+    CHECK_NEAR(r->rate_ratio_ci_hi, exp(t.ci.hi), REL, 0);
+    CHECK(r->rate_ratio_ci_lo < r->rate_ratio && r->rate_ratio < r->rate_ratio_ci_hi);
+    CHECK(ictus_stats_welch_t(lr, n_lr, veh, n_veh, 0.95, &t, &err) == ICTUS_OK);
+    CHECK_NEAR(r->rate_ratio_vs_vehicle, exp(t.estimate), REL, 0);
+    CHECK_NEAR(r->rate_ratio_vs_vehicle_ci_lo, exp(t.ci.lo), REL, 0);
+    CHECK_NEAR(r->rate_ratio_vs_vehicle_ci_hi, exp(t.ci.hi), REL, 0);
+    CHECK_NEAR(r->rate_ratio_vs_vehicle_p, t.p, REL, 0);
+    CHECK_INT(v->n_rate_ratio, (int64_t)n_veh);
+    CHECK(isnan(v->rate_ratio_vs_vehicle) && isnan(v->rate_ratio_vs_vehicle_p));
+    /* The median's interval: ends are two of the % changes, symmetric in rank. */
+    ictus_median_ci_result mc;
+    CHECK(ictus_stats_median_ci(pct, n_pct, 0.95, &mc, &err) == ICTUS_OK);
+    CHECK(n_pct >= 6 && mc.rank_lo >= 1);
+    CHECK_INT(r->n_pct_change, (int64_t)n_pct);
+    CHECK_NEAR(r->median_pct_ci_lo, mc.ci.lo, 0, 0);
+    CHECK_NEAR(r->median_pct_ci_hi, mc.ci.hi, 0, 0);
+    CHECK(r->median_pct_ci_lo <= r->median_pct_change &&
+          r->median_pct_change <= r->median_pct_ci_hi);
+    /* Cohort 2's vehicle animals by hand: each 4 days against 4 days of
+     * baseline with 8 seizures; vehicle 8, 6, 4: ratios 8.5, 6.5, 4.5 over 8.5. */
+    const ictus_analysis *c2[] = {an[1]};
+    expected_ratios(c2, 1, NULL, 0, veh, &n_veh, vpct, &n_vpct);
+    CHECK_INT((int64_t)n_veh, 3);
+    if (n_veh == 3) {
+        CHECK_NEAR(veh[0], 0, 0, 1e-12);
+        CHECK_NEAR(veh[1], log(6.5 / 8.5), 1e-12, 0);
+        CHECK_NEAR(veh[2], log(4.5 / 8.5), 1e-12, 0);
+    }
+}
+
 static void test_compare(const char *dir1)
 {
     char *dir2 = support_tmpdir("study");
@@ -1020,18 +1097,28 @@ static void test_compare(const char *dir1)
         CHECK_STR(r->cohorts, "cohort1");
         CHECK_INT(r->n_animals, 12);
     }
+    check_compare_intervals(res, an);
     char *out = ictus_path_join_alloc(dir2, "compare");
     CHECK_MSG(ictus_compare_write(res, out, &err) == ICTUS_OK, "%s", err.msg);
     ictus_csv *t = read_csv(out, "comparison.csv");
     if (t) {
         CHECK_INT(ictus_csv_rows(t), 18);
-        CHECK_INT(ictus_csv_columns(t), 25);
+        CHECK_INT(ictus_csv_columns(t), 36);
         const char *names[] = {"type", "drug", "dose_mg_kg"}, *values[] = {"all", "carbamazepine",
                                                                              "20"};
         int row = find_row(t, names, values, 3);
         CHECK_STR(field(t, row, "responders"), "6");
         CHECK_STR(field(t, row, "median_pct_change"), "-50");
         CHECK_STR(field(t, row, "settings_hash"), a1->settings_hash);
+        CHECK_STR(field(t, row, "n_rate_ratio"), "12");
+        const ictus_cohort_row *r20 = cohort_row(res, "all", "carbamazepine", 20);
+        char want[32];
+        snprintf(want, sizeof want, "%.7g", r20 ? r20->rate_ratio_vs_vehicle_ci_hi : NAN);
+        CHECK_STR(field(t, row, "rate_ratio_vs_vehicle_ci_hi"), want);
+        names[1] = "kind";
+        values[1] = "vehicle";
+        row = find_row(t, names, values, 2);
+        CHECK_STR(field(t, row, "rate_ratio_vs_vehicle"), "");
         ictus_csv_destroy(t);
     }
     FILE *null = fopen("/dev/null", "w");

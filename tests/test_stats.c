@@ -131,7 +131,9 @@ static ictus_pvalue_method tok_method(tokens *tk)
 static tracker t_wilcoxon = {"wilcoxon", 0, 0}, t_mwu = {"mannwhitneyu", 0, 0},
                t_fisher = {"fisher_exact", 0, 0}, t_binom = {"binom_test", 0, 0},
                t_cp = {"clopper_pearson", 0, 0}, t_logt = {"paired_log_ttest", 0, 0},
-               t_rr = {"rate_ratio", 0, 0}, t_desc = {"median/quantiles", 0, 0};
+               t_rr = {"rate_ratio", 0, 0}, t_desc = {"median/quantiles", 0, 0},
+               t_mci = {"median_ci", 0, 0}, t_meant = {"mean_t", 0, 0},
+               t_welch = {"welch_t", 0, 0};
 
 static void case_wilcoxon(tokens *tk)
 {
@@ -284,6 +286,78 @@ static void case_rate_ratio(tokens *tk)
     near(&t_rr, "p", res.p, tok_double(tk), P_REL, P_ABS);
 }
 
+static void case_median_ci(tokens *tk)
+{
+    double level = tok_double(tk);
+    size_t n = (size_t)tok_int(tk);
+    double x[128];
+    tok_doubles(tk, x, n);
+    ictus_median_ci_result res;
+    ictus_error err;
+    t_mci.cases++;
+    if (!CHECK_MSG(ictus_stats_median_ci(x, n, level, &res, &err) == ICTUS_OK,
+                   "%s:%d: median_ci: %s", FIXTURE, line_no, err.msg))
+        return;
+    /* The ends are sample values: exact. */
+    near(&t_mci, "lo", res.ci.lo, tok_double(tk), 0, 0);
+    near(&t_mci, "hi", res.ci.hi, tok_double(tk), 0, 0);
+    long long rank = tok_int(tk);
+    CHECK_MSG(res.rank_lo == (size_t)rank && res.rank_hi == (rank ? n + 1 - (size_t)rank : 0),
+              "%s:%d: median_ci ranks %zu, %zu; SciPy %lld", FIXTURE, line_no, res.rank_lo,
+              res.rank_hi, rank);
+    near(&t_mci, "coverage", res.coverage, tok_double(tk), P_REL, P_ABS);
+    CHECK(rank == 0 ? res.coverage < level : res.coverage >= level);
+}
+
+static void case_mean_t(tokens *tk)
+{
+    double level = tok_double(tk);
+    size_t n = (size_t)tok_int(tk);
+    double x[128];
+    tok_doubles(tk, x, n);
+    ictus_t_result res;
+    ictus_error err;
+    t_meant.cases++;
+    if (!CHECK_MSG(ictus_stats_mean_t(x, n, level, &res, &err) == ICTUS_OK, "%s:%d: mean_t: %s",
+                   FIXTURE, line_no, err.msg))
+        return;
+    double mean = tok_double(tk);
+    near(&t_meant, "mean", res.estimate, mean, P_REL, P_ABS);
+    near(&t_meant, "se", res.se, tok_double(tk), P_REL, P_ABS);
+    near(&t_meant, "df", res.df, tok_double(tk), 0, 0);
+    near_end(&t_meant, "ci lo", res.ci.lo, tok_double(tk), mean, CI_REL);
+    near_end(&t_meant, "ci hi", res.ci.hi, tok_double(tk), mean, CI_REL);
+    tracker stdtrit = {"mean_t (SciPy's stdtrit)", 0, 0};
+    near_end(&stdtrit, "ci lo", res.ci.lo, tok_double(tk), mean, STDTRIT_REL);
+    near_end(&stdtrit, "ci hi", res.ci.hi, tok_double(tk), mean, STDTRIT_REL);
+    near(&t_meant, "t", res.t, tok_double(tk), P_REL, P_ABS);
+    near(&t_meant, "p", res.p, tok_double(tk), P_REL, P_ABS);
+}
+
+static void case_welch(tokens *tk)
+{
+    double level = tok_double(tk);
+    size_t n1 = (size_t)tok_int(tk), n2 = (size_t)tok_int(tk);
+    double x[64], y[64];
+    tok_doubles(tk, x, n1);
+    tok_doubles(tk, y, n2);
+    ictus_t_result res;
+    ictus_error err;
+    t_welch.cases++;
+    if (!CHECK_MSG(ictus_stats_welch_t(x, n1, y, n2, level, &res, &err) == ICTUS_OK,
+                   "%s:%d: welch_t: %s", FIXTURE, line_no, err.msg))
+        return;
+    double diff = tok_double(tk);
+    near(&t_welch, "difference", res.estimate, diff, P_REL, P_ABS);
+    near(&t_welch, "se", res.se, tok_double(tk), P_REL, P_ABS);
+    near(&t_welch, "df", res.df, tok_double(tk), P_REL, 0);
+    /* The generator's quantile is polished SciPy (about 1e-12 relative at a fractional df). */
+    near_end(&t_welch, "ci lo", res.ci.lo, tok_double(tk), diff, CI_REL);
+    near_end(&t_welch, "ci hi", res.ci.hi, tok_double(tk), diff, CI_REL);
+    near(&t_welch, "t", res.t, tok_double(tk), P_REL, P_ABS);
+    near(&t_welch, "p", res.p, tok_double(tk), P_REL, P_ABS);
+}
+
 static void case_descriptive(tokens *tk, bool quantile)
 {
     size_t n = (size_t)tok_int(tk);
@@ -330,6 +404,12 @@ static void fixture_test(void)
             case_logt(&tk);
         else if (!strcmp(kind, "rateratio"))
             case_rate_ratio(&tk);
+        else if (!strcmp(kind, "medianci"))
+            case_median_ci(&tk);
+        else if (!strcmp(kind, "meant"))
+            case_mean_t(&tk);
+        else if (!strcmp(kind, "welch"))
+            case_welch(&tk);
         else if (!strcmp(kind, "median") || !strcmp(kind, "quantile"))
             case_descriptive(&tk, kind[0] == 'q');
         else
@@ -338,7 +418,7 @@ static void fixture_test(void)
     free(line);
     fclose(f);
     const tracker *all[] = {&t_wilcoxon, &t_mwu, &t_fisher, &t_binom,
-                            &t_cp, &t_logt, &t_rr, &t_desc};
+                            &t_cp, &t_logt, &t_rr, &t_desc, &t_mci, &t_meant, &t_welch};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         CHECK_MSG(all[i]->cases > 0, "%s: no %s cases", FIXTURE, all[i]->name);
         printf("%-18s %5d SciPy cases, worst relative deviation %.3g\n", all[i]->name,
@@ -554,6 +634,44 @@ static void descriptive_by_hand(void)
     CHECK_NEAR(q[1], 10, 0, 0);
 }
 
+/* The order-statistic interval of a median and the t intervals at their edges. */
+static void location_by_hand(void)
+{
+    ictus_error err;
+    ictus_median_ci_result mc;
+    /* n = 6: [x(1), x(6)] misses the median only when all six fall on one
+     * side, 2/64: coverage 62/64 = 0.96875 ≥ 0.95; [x(2), x(5)] covers
+     * 1 − 2·7/64 = 0.78125 < 0.95. */
+    const double x6[] = {-20, -80, 10, -50, -60, -30};
+    CHECK(ictus_stats_median_ci(x6, 6, 0.95, &mc, &err) == ICTUS_OK);
+    CHECK(mc.rank_lo == 1 && mc.rank_hi == 6);
+    CHECK_NEAR(mc.coverage, 62.0 / 64, 1e-15, 0);
+    CHECK(mc.ci.lo == -80 && mc.ci.hi == 10);
+    /* n = 5: at most 1 − 2/32 = 0.9375: no 95 % interval. */
+    CHECK(ictus_stats_median_ci(x6, 5, 0.95, &mc, &err) == ICTUS_OK);
+    CHECK(mc.rank_lo == 0 && isnan(mc.ci.lo) && isnan(mc.ci.hi));
+    CHECK_NEAR(mc.coverage, 30.0 / 32, 1e-15, 0);
+    /* ... but a 90 % one. */
+    CHECK(ictus_stats_median_ci(x6, 5, 0.9, &mc, &err) == ICTUS_OK);
+    CHECK(mc.rank_lo == 1 && mc.ci.lo == -80 && mc.ci.hi == 10);
+    CHECK(x6[0] == -20); /* the input is not sorted in place */
+
+    /* x = 1, 3: mean 2, sd √2, se 1, df 1: t(1) 97.5 % = tan(0.475π) = 12.7062. */
+    ictus_t_result t;
+    const double x2[] = {1, 3};
+    CHECK(ictus_stats_mean_t(x2, 2, 0.95, &t, &err) == ICTUS_OK);
+    CHECK_NEAR(t.ci.hi, 2 + tan(0.475 * M_PI), 1e-12, 0);
+    CHECK_NEAR(t.t, 2, 1e-15, 0);
+    /* Welch with equal sizes and spreads: df = 2(n − 1); both constant: NaN. */
+    const double y2[] = {5, 7}, c2[] = {4, 4}, d2[] = {6, 6};
+    CHECK(ictus_stats_welch_t(x2, 2, y2, 2, 0.95, &t, &err) == ICTUS_OK);
+    CHECK_NEAR(t.df, 2, 1e-15, 0);
+    CHECK_NEAR(t.estimate, -4, 0, 0);
+    CHECK_NEAR(t.se, sqrt(2), 1e-15, 0);
+    CHECK(ictus_stats_welch_t(c2, 2, d2, 2, 0.95, &t, &err) == ICTUS_OK);
+    CHECK(isnan(t.df) && isnan(t.ci.lo) && isnan(t.p) && t.t == -INFINITY);
+}
+
 /* ---- Properties ------------------------------------------------------------------ */
 
 /* Swapping the two samples turns "less" into "greater" with the same p
@@ -678,6 +796,16 @@ static void invalid_input_test(void)
     fails(ictus_stats_median(nan_x, 3, &v, &err), &err, "median NaN");
     const double bad_q = 1.5;
     fails(ictus_stats_quantiles(x, 3, &bad_q, 1, out, &err), &err, "quantile 1.5");
+    ictus_median_ci_result mc;
+    ictus_t_result t;
+    fails(ictus_stats_median_ci(x, 0, 0.95, &mc, &err), &err, "median_ci n = 0");
+    fails(ictus_stats_median_ci(x, 3, 1, &mc, &err), &err, "median_ci level 1");
+    fails(ictus_stats_median_ci(nan_x, 3, 0.9, &mc, &err), &err, "median_ci NaN");
+    fails(ictus_stats_mean_t(x, 1, 0.95, &t, &err), &err, "mean_t n = 1");
+    fails(ictus_stats_mean_t(nan_x, 3, 0.95, &t, &err), &err, "mean_t NaN");
+    fails(ictus_stats_welch_t(x, 3, x, 1, 0.95, &t, &err), &err, "welch_t n2 = 1");
+    fails(ictus_stats_welch_t(x, 3, nan_x, 3, 0.95, &t, &err), &err, "welch_t NaN");
+    CHECK(strstr(err.msg, "y[1]") != NULL);
 }
 
 int main(void)
@@ -690,6 +818,7 @@ int main(void)
     rate_ratio_by_hand();
     log_ttest_by_hand();
     descriptive_by_hand();
+    location_by_hand();
     symmetry_test();
     thread_test();
     invalid_input_test();

@@ -1,0 +1,200 @@
+/* html.c: the reports' page kit: escaping, tables, JSON, figures, atomic files, PDF headings. */
+#include "report/html.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/path.h"
+
+/* ---- page style and script ---------------------------------------------------- */
+
+const char ictus_html_style[] =
+    "body{font-family:sans-serif;max-width:1000px;margin:0 auto;padding:0 16px;color:#111}"
+    "nav a{margin-right:12px}h2{border-bottom:1px solid #999;margin-top:40px}"
+    "table{border-collapse:collapse;margin:8px 0;font-size:13px}"
+    "th,td{border:1px solid #bbb;padding:2px 6px;text-align:left;max-width:360px;"
+    "overflow-wrap:anywhere}th{background:#eee;cursor:pointer}td.n{text-align:right}"
+    "figure{margin:16px 0}figcaption{font-size:13px;color:#333;max-width:900px}"
+    "svg{max-width:100%;height:auto}dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}"
+    "dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}pre{font-size:12px;white-space:pre-wrap}"
+    ".wide{overflow-x:auto}.warning{border:2px solid #d55e00;background:#fff3e6;padding:6px 10px}";
+
+/* Sorts a table by the clicked column: numbers as numbers, then text. */
+const char ictus_html_script[] =
+    "document.querySelectorAll('table.sortable th').forEach(function (th) {\n"
+    "  th.addEventListener('click', function () {\n"
+    "    var body = th.closest('table').tBodies[0], i = th.cellIndex;\n"
+    "    var dir = th.dataset.dir === 'asc' ? -1 : 1;\n"
+    "    th.dataset.dir = dir === 1 ? 'asc' : 'desc';\n"
+    "    Array.from(body.rows).sort(function (a, b) {\n"
+    "      var x = a.cells[i].textContent, y = b.cells[i].textContent;\n"
+    "      var nx = parseFloat(x), ny = parseFloat(y);\n"
+    "      if (!isNaN(nx) && !isNaN(ny)) return dir * (nx - ny);\n"
+    "      return dir * x.localeCompare(y);\n"
+    "    }).forEach(function (r) { body.appendChild(r); });\n"
+    "  });\n"
+    "});\n";
+
+/* ---- HTML text ------------------------------------------------------------------- */
+
+void ictus_html_esc(ictus_strbuf *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        if (!e)
+            continue;
+        ictus_strbuf_addf(b, "%.*s%s", (int)(s - run), run, e);
+        run = s + 1;
+    }
+    ictus_strbuf_add(b, run);
+}
+
+void ictus_html_num(char *buf, size_t size, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, size, "%.4g", v);
+    else
+        buf[0] = '\0';
+}
+
+void ictus_html_table_open(ictus_strbuf *b, const char *id, const char *const *headers, int n)
+{
+    ictus_strbuf_addf(b, "<table class=\"sortable\" id=\"%s\"><thead><tr>", id);
+    for (int i = 0; i < n; i++) {
+        ictus_strbuf_add(b, "<th>");
+        ictus_html_esc(b, headers[i]);
+        ictus_strbuf_add(b, "</th>");
+    }
+    ictus_strbuf_add(b, "</tr></thead><tbody>\n");
+}
+
+void ictus_html_cell_text(ictus_strbuf *b, const char *s)
+{
+    ictus_strbuf_add(b, "<td>");
+    ictus_html_esc(b, s);
+    ictus_strbuf_add(b, "</td>");
+}
+
+void ictus_html_cell_num(ictus_strbuf *b, double v)
+{
+    char buf[32];
+    ictus_html_num(buf, sizeof buf, v);
+    ictus_strbuf_addf(b, "<td class=\"n\">%s</td>", buf);
+}
+
+/* ---- JSON -------------------------------------------------------------------------- */
+
+void ictus_json_string(ictus_strbuf *b, const char *s)
+{
+    ictus_strbuf_add(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            ictus_strbuf_addf(b, "\\%c", *p);
+        else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
+            ictus_strbuf_addf(b, "\\u%04x", *p);
+        else
+            ictus_strbuf_addf(b, "%c", *p);
+    }
+    ictus_strbuf_add(b, "\"");
+}
+
+void ictus_json_number(ictus_strbuf *b, double v)
+{
+    if (isfinite(v))
+        ictus_strbuf_addf(b, "%.17g", v);
+    else
+        ictus_strbuf_add(b, "null");
+}
+
+void ictus_json_key_string(ictus_strbuf *b, const char *key, const char *v)
+{
+    ictus_strbuf_addf(b, "\"%s\":", key);
+    ictus_json_string(b, v);
+}
+
+void ictus_json_key_number(ictus_strbuf *b, const char *key, double v)
+{
+    ictus_strbuf_addf(b, "\"%s\":", key);
+    ictus_json_number(b, v);
+}
+
+/* ---- figures ------------------------------------------------------------------------ */
+
+ictus_status ictus_html_figure(ictus_strbuf *b, const char *id, const char *title,
+                               const char *caption, ictus_plot_draw_fn draw, const void *ctx,
+                               double width, double height, ictus_error *err)
+{
+    ictus_strbuf_addf(b, "<figure id=\"fig-%s\"><h3>", id);
+    ictus_html_esc(b, title);
+    ictus_strbuf_add(b, "</h3>\n");
+    char prefix[80];
+    snprintf(prefix, sizeof prefix, "%s-", id);
+    ictus_status st = ictus_plot_svg(draw, ctx, width, height, prefix, b, err);
+    if (st != ICTUS_OK)
+        return st;
+    ictus_strbuf_add(b, "<figcaption>");
+    ictus_html_esc(b, caption);
+    ictus_strbuf_addf(b, "</figcaption></figure>\n<script type=\"application/json\" id=\"data-%s\">",
+                      id);
+    return ICTUS_OK;
+}
+
+void ictus_html_figure_end(ictus_strbuf *b)
+{
+    ictus_strbuf_add(b, "</script>\n");
+}
+
+/* ---- files ----------------------------------------------------------------------------- */
+
+ictus_status ictus_html_write_file(const char *path, const char *text, ictus_error *err)
+{
+    char tmp[ICTUS_PATH_MAX];
+    ictus_status st = ictus_path_format(tmp, sizeof tmp, err, "%s.tmp-%ld", path, (long)getpid());
+    if (st != ICTUS_OK)
+        return st;
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: %s", tmp, strerror(errno));
+    size_t n = strlen(text);
+    bool ok = fwrite(text, 1, n, f) == n;
+    ok = fflush(f) == 0 && ok;
+    ok = fsync(fileno(f)) == 0 && ok;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: %s", path, strerror(e));
+    }
+    return ICTUS_OK;
+}
+
+/* ---- PDF pages --------------------------------------------------------------------------- */
+
+void ictus_html_pdf_heading(cairo_t *cr, double margin, const char *section_title,
+                            const char *title)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    ictus_plot_text(cr, margin, margin, 16, 0, false, section_title);
+    ictus_plot_text(cr, margin, margin + 18, 11, 0, false, title);
+}
+
+ictus_status ictus_html_pdf_finish(cairo_surface_t *s, cairo_t *cr, const char *path,
+                                   ictus_error *err)
+{
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (cs != CAIRO_STATUS_SUCCESS)
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot write the PDF: %s", path,
+                          cairo_status_to_string(cs));
+    return ICTUS_OK;
+}
