@@ -374,6 +374,13 @@ static void html_tables(ictus_strbuf *b, const ictus_report_ctx *c, const char *
         ictus_strbuf_add(b, "<h3>Analysis settings</h3><pre>");
         esc(b, c->an->settings_text);
         ictus_strbuf_add(b, "</pre>\n");
+        if (c->d->n_runs > 0) {
+            ictus_strbuf_add(b, "<h3>Detection parameters of the last run (");
+            esc(b, c->d->runs[0].preset);
+            ictus_strbuf_add(b, ")</h3><pre id=\"detection-parameters\">");
+            esc(b, c->d->runs[0].params_text);
+            ictus_strbuf_add(b, "</pre>\n");
+        }
     } else if (strcmp(sec, "quality") == 0) {
         ictus_strbuf_add(b, "<h3>Manifest problems</h3>\n<ul id=\"problems\">");
         for (int i = 0; i < c->study->problems.n; i++) {
@@ -477,6 +484,14 @@ static void pdf_summary(ictus_report_pdf *p, const ictus_report_ctx *c, const it
             ictus_report_table_pdf(&tables[i], p);
     pdf_line(p, 11, "Analysis settings");
     pdf_text_lines(p, 8, c->an->settings_text);
+    if (c->d->n_runs > 0) {
+        char title[256];
+        snprintf(title, sizeof title, "Detection parameters of the last run (%s)",
+                 c->d->runs[0].preset);
+        p->y += 8;
+        pdf_line(p, 11, title);
+        pdf_text_lines(p, 8, c->d->runs[0].params_text);
+    }
 }
 
 /* One page per figure of section `sec` (per-exposure ones once per exposure). */

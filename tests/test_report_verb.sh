@@ -117,6 +117,8 @@ grep -qx "parameter detector.min_duration_s: [0-9.]* → 7" "$W/changes2"
 ok "... and names the changed parameter: '$(grep parameter "$W/changes2")'"
 pdftotext "$S/out/report/report.pdf" - 2>/dev/null | grep -q "parameter detector.min_duration_s: .* → 7"
 ok "... the PDF's summary page says the same"
+grep -A200 '<pre id="detection-parameters">' "$S/out/report/index.html" | grep -qx "detector.min_duration_s=7"
+ok "the summary lists the last run's detection parameters"
 sed -i '/^\[detector\]$/,$d' "$S/study.ini"
 
 sed -i 's/^video_padding_s = 2$/video_pading_s = 2/' "$S/study.ini"
