@@ -64,6 +64,16 @@ static void json_number(ictus_strbuf *b, double v)
         ictus_strbuf_add(b, "null");
 }
 
+void ictus_report_json_string(ictus_strbuf *b, const char *s)
+{
+    json_string(b, s);
+}
+
+void ictus_report_json_number(ictus_strbuf *b, double v)
+{
+    json_number(b, v);
+}
+
 static void json_key_string(ictus_strbuf *b, const char *key, const char *v)
 {
     ictus_strbuf_addf(b, "\"%s\":", key);

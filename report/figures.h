@@ -29,6 +29,7 @@ typedef struct {
     const ictus_condition **exposures; /* distinct treatment and vehicle conditions
                                           (ictus_condition_cmp order) */
     int exposure;                /* the exposure a per-exposure figure draws */
+    const struct ictus_gallery *gallery; /* the event gallery (report/gallery.h) */
 } ictus_report_ctx;
 
 typedef struct {
@@ -51,5 +52,11 @@ int ictus_report_drug_colour(int i);
 
 /* The exposure's label: "asm-a 30 mg/kg ip", "vehicle (saline)", "baseline". */
 void ictus_report_exposure_label(const ictus_condition *c, char *buf, size_t size);
+
+/* The figures' JSON values: a string (", \ and control characters escaped,
+ * and <, >, & as \u00XX so that no text closes a <script>), a number
+ * (17 digits; null for NaN and infinities).  For the gallery's blocks. */
+void ictus_report_json_string(ictus_strbuf *b, const char *s);
+void ictus_report_json_number(ictus_strbuf *b, double v);
 
 #endif

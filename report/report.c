@@ -16,7 +16,9 @@
 #include "base/outfile.h"
 #include "base/strbuf.h"
 #include "base/walltime.h"
+#include "report/exports.h"
 #include "report/figures.h"
+#include "report/gallery.h"
 
 /* The sections, in order: HTML ids and titles (the PDF's page headings too). */
 typedef struct {
@@ -29,6 +31,7 @@ static const section SECTIONS[] = {
     {"drugs", "4. Drugs and response"},
     {"circadian", "5. Time of day and intervals"},
     {"quality", "6. Data quality"},
+    {"gallery", "7. Event gallery"},
 };
 #define N_SECTIONS ((int)(sizeof SECTIONS / sizeof SECTIONS[0]))
 
@@ -444,6 +447,10 @@ static ictus_status html_build(ictus_report_ctx *c, const items *summary, ictus_
             html_drug_tables(b, c);
         else if (strcmp(SECTIONS[s].id, "quality") == 0)
             html_quality_tables(b, c);
+        else if (strcmp(SECTIONS[s].id, "gallery") == 0 && st == ICTUS_OK) {
+            st = ictus_gallery_html(c->gallery, b, err);
+            *n_figures += ictus_gallery_n_figures(c->gallery);
+        }
         ictus_strbuf_add(b, "</section>\n");
     }
     ictus_strbuf_addf(b, "<script>\n%s</script>\n</body></html>\n", SCRIPT);
@@ -510,6 +517,8 @@ static ictus_status pdf_write(ictus_report_ctx *c, const items *summary, const c
             cairo_show_page(cr);
         }
     }
+    const ictus_gallery_pages pages = {PAGE_MARGIN, HEAD, section_title("gallery"), pdf_heading};
+    ictus_gallery_pdf(c->gallery, s, cr, &pages);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);
@@ -613,6 +622,7 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
         out->html_bytes = file_size(html_path);
         out->pdf_bytes = file_size(pdf_path);
         out->n_figures = n_figures;
+        out->n_gallery_cards = ictus_gallery_n_cards(c->gallery);
         out->n_animals = c->study->n_animals;
         out->n_problems = c->study->problems.n;
     }
@@ -664,16 +674,28 @@ ictus_status ictus_report_write_analysis(const ictus_study *study, const ictus_a
     }
     if (st == ICTUS_OK)
         st = ictus_outfile_mkdir(dir, err);
+    ictus_exports_options eo;
+    ictus_exports_options_default(&eo);
+    ictus_gallery_options go;
+    ictus_gallery_options_default(&go);
+    if (st == ICTUS_OK)
+        st = ictus_exports_options_apply(&eo, study->config, err);
+    if (st == ICTUS_OK)
+        st = ictus_gallery_options_apply(&go, study->config, err);
     ictus_report_data data = {0};
     if (st == ICTUS_OK)
         st = ictus_report_data_read(study, an, store, &data, err);
+    ictus_gallery *gallery = NULL;
+    if (st == ICTUS_OK)
+        st = ictus_gallery_build(study, an, store, &go, eo.video_padding_s, dir, &gallery, err);
     if (st == ICTUS_OK) {
-        ictus_report_ctx c = {.study = study, .an = an, .d = &data};
+        ictus_report_ctx c = {.study = study, .an = an, .d = &data, .gallery = gallery};
         build_lists(&c);
         st = write_files(&c, dir, out, err);
         free(c.drugs);
         free(c.exposures);
     }
+    ictus_gallery_destroy(gallery);
     ictus_report_data_clear(&data);
     return st;
 }
