@@ -29,7 +29,10 @@ async function main() {
     page.on("dialog", async (d) => { dialogs++; await d.dismiss(); });
     // Nothing may be fetched but the page itself: it is self-contained.
     const fetched = [];
-    page.on("request", (r) => { if (r.url() !== url) fetched.push(r.url()); });
+    // (data: URLs, the gallery's embedded images, are part of the page.)
+    page.on("request", (r) => {
+      if (r.url() !== url && !r.url().startsWith("data:")) fetched.push(r.url());
+    });
     await page.goto(url, { waitUntil: "load", timeout: 30000 });
 
     say("sections", await page.$$eval("section[id]", (s) => s.map((x) => x.id).join(",")));
@@ -58,6 +61,7 @@ async function main() {
     });
     say("gallery cards", gallery.n + "/" + gallery.drawn + "/" + gallery.linked);
     say("gallery data cards", gallery.data);
+    say("gallery figures", await page.$$eval('script[id^="data-gallery-"]', (s) => s.length));
     say("figures drawn", figs.filter((f) => f.drawn).length + "/" + figs.length);
     say("figures with data", figs.filter((f) => f.parsed).length + "/" + figs.length);
     // Click "change (%)" in the responders table: the column becomes ascending.
