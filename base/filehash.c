@@ -125,6 +125,22 @@ ictus_hash128 ictus_hash_bytes(const void *data, size_t n)
     return (ictus_hash128){h.high64, h.low64};
 }
 
+uint64_t ictus_hash_fields(uint64_t seed, const char *const *fields, int n, int64_t tail)
+{
+    XXH3_state_t *state = XXH3_createState();
+    if (!state) {
+        fprintf(stderr, "ictus: out of memory (XXH3 state)\n");
+        abort();
+    }
+    XXH3_64bits_reset_withSeed(state, seed);
+    for (int i = 0; i < n; i++)
+        XXH3_64bits_update(state, fields[i], strlen(fields[i]) + 1);
+    XXH3_64bits_update(state, &tail, sizeof tail);
+    uint64_t h = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    return h;
+}
+
 char *ictus_hash128_format(ictus_hash128 h, char *buf)
 {
     snprintf(buf, ICTUS_HASH_HEX_SIZE, "%016" PRIx64 "%016" PRIx64, h.hi, h.lo);

@@ -63,6 +63,12 @@ ictus_status ictus_file_hash(const char *path, size_t read_bytes, ictus_hash128 
 /* Hash `n` bytes in memory (e.g. a parameter text); data may be NULL when n is 0. */
 ictus_hash128 ictus_hash_bytes(const void *data, size_t n);
 
+/* XXH3-64, seeded with `seed`, of the texts fields[0..n) (each with its NUL,
+ * so that "ab"+"c" and "a"+"bc" differ) followed by the 8 bytes of `tail`
+ * (host order): the keyed identity hashes of events and animals
+ * (store.h's event reference, review/blind.h's handles and pseudonyms). */
+uint64_t ictus_hash_fields(uint64_t seed, const char *const *fields, int n, int64_t tail);
+
 /* Write the 32 hex digits and a NUL into buf (at least ICTUS_HASH_HEX_SIZE
  * bytes); returns buf. */
 char *ictus_hash128_format(ictus_hash128 h, char *buf);

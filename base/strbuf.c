@@ -64,3 +64,17 @@ void ictus_strbuf_free(ictus_strbuf *b)
     free(b->text);
     *b = (ictus_strbuf){0};
 }
+
+void ictus_strbuf_add_html(ictus_strbuf *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        if (!e)
+            continue;
+        ictus_strbuf_addf(b, "%.*s%s", (int)(s - run), run, e);
+        run = s + 1;
+    }
+    ictus_strbuf_add(b, run);
+}

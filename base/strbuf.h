@@ -26,6 +26,10 @@ void ictus_strbuf_add(ictus_strbuf *b, const char *s);
 /* Append printf-style text. */
 void ictus_strbuf_addf(ictus_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Append s with &, <, >, " and ' as HTML entities: safe in element text and
+ * in quoted attributes (the report's pages, the review server's token form). */
+void ictus_strbuf_add_html(ictus_strbuf *b, const char *s);
+
 /* ictus_strbuf_addf() with a va_list (`ap` is used up, as by vprintf). */
 void ictus_strbuf_vaddf(ictus_strbuf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "protocols/study.h"
 #include "report/exports.h"
+#include "report/gallery.h"
 #include "report/report.h"
 
 static const char usage_text[] =
@@ -19,7 +20,9 @@ static const char usage_text[] =
     "recording, its events as EDF+ annotations EDFbrowser opens beside it).  `ictus run` does\n"
     "this as its last step.  The database is only read.\n"
     "  -o, --output DIR   write the report and the exports there instead (created if missing)\n"
-    "Settings: study.ini [report] video_padding_s (s before an event to seek its video to; 5).\n"
+    "Settings: study.ini [report] video_padding_s (s before an event to seek its video to; 5),\n"
+    "gallery_per_type (events per animal and seizure type in the report's gallery, the lowest\n"
+    "and highest scores first; 4; 0: no gallery).\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or recordings skipped\n"
     "(listed on stderr); 2 bad usage, settings or study.\n";
 
@@ -31,7 +34,11 @@ static ictus_status report_settings(const char *dir, ictus_exports_options *eo, 
         return cli_config_failure(err);
     ictus_exports_options_default(eo);
     static const char *const own[] = {"report", NULL};
+    ictus_gallery_options go;
+    ictus_gallery_options_default(&go);
     ictus_status st = ictus_exports_options_apply(eo, study->config, err);
+    if (st == ICTUS_OK)
+        st = ictus_gallery_options_apply(&go, study->config, err);
     if (st == ICTUS_OK)
         st = ictus_config_check_used(study->config, own, err);
     ictus_study_destroy(study);
@@ -50,9 +57,9 @@ static ictus_status report(const char *dir, const char *out_option, ictus_error 
                        err->status == ICTUS_ERR_IO
                    ? cli_work_failure(err)
                    : cli_config_failure(err);
-    printf("report: %s (%lld bytes), %s (%lld bytes): %d animals, %d figures\n", rs.html_path,
-           (long long)rs.html_bytes, rs.pdf_path, (long long)rs.pdf_bytes, rs.n_animals,
-           rs.n_figures);
+    printf("report: %s (%lld bytes), %s (%lld bytes): %d animals, %d figures, %d events in the "
+           "gallery\n", rs.html_path, (long long)rs.html_bytes, rs.pdf_path,
+           (long long)rs.pdf_bytes, rs.n_animals, rs.n_figures, rs.n_gallery_cards);
     ictus_exports_summary es;
     if (ictus_report_exports(dir, out_option, &eo, &es, err) != ICTUS_OK)
         return cli_work_failure(err);

@@ -23,6 +23,7 @@
 #include "nightly/work.h"
 #include "protocols/analysis.h"
 #include "report/exports.h"
+#include "report/gallery.h"
 #include "report/report.h"
 #include "protocols/study.h"
 #include "protocols/study_preset.h"
@@ -157,7 +158,11 @@ static ictus_status step_report(const run_step_context *ctx, ictus_error *err)
     ictus_exports_options eo;
     ictus_exports_options_default(&eo);
     static const char *const own[] = {"report", NULL};
+    ictus_gallery_options go;
+    ictus_gallery_options_default(&go);
     ictus_status st = ictus_exports_options_apply(&eo, ctx->study->config, err);
+    if (st == ICTUS_OK)
+        st = ictus_gallery_options_apply(&go, ctx->study->config, err);
     if (st == ICTUS_OK)
         st = ictus_config_check_used(ctx->study->config, own, err);
     if (st == ICTUS_OK)

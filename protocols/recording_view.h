@@ -10,6 +10,9 @@
 #ifndef ICTUS_RECORDING_VIEW_H
 #define ICTUS_RECORDING_VIEW_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "pipeline/source/source.h"
 #include "protocols/study.h"
 #include "base/status.h"
@@ -27,5 +30,31 @@ ictus_source_options ictus_recording_source_options(const ictus_study *study,
  * checks).  On error *src is the view's leftover, which the caller closes. */
 ictus_status ictus_recording_view(const ictus_recording_entry *entry, ictus_source **src,
                                   int *file_channel, ictus_error *err);
+
+/* Open the file at `path` as the nightly job reads it into *out: with the
+ * options above, each channel of entry's map checked against the file, and
+ * the view applied (entry NULL: the file as it is).  `name` names the
+ * recording in errors (its path in the study).  *out is the caller's
+ * (ictus_source_close()); NULL on error.  Errors: the source's (a missing
+ * or unreadable file: ICTUS_ERR_IO; a malformed one: its status);
+ * ICTUS_ERR_CONFIG naming recordings.csv's line when the map names a
+ * channel the file lacks. */
+ictus_status ictus_recording_open(const ictus_study *study, const ictus_recording_entry *entry,
+                                  const char *path, const char *name, ictus_source **out,
+                                  ictus_error *err);
+
+/* recordings.csv's row of the recording the store holds as `stored_path`
+ * (a path in the study: "recordings/FILE") for `animal`, or NULL (no row,
+ * or a path outside recordings/). */
+const ictus_recording_entry *ictus_recording_entry_of(const ictus_study *study,
+                                                      const char *stored_path,
+                                                      const char *animal);
+
+/* The video of that recording (recordings.csv's `video`, protocols/video.h)
+ * as a path in the study ("recordings/videos/cage1.mp4") into video[size],
+ * and the recording's time at its first frame into *offset_s: true; false
+ * (video "", *offset_s 0) when the row gives none. */
+bool ictus_recording_video(const ictus_study *study, const char *stored_path,
+                           const char *animal, char *video, size_t size, double *offset_s);
 
 #endif

@@ -21,7 +21,7 @@
 #include "pipeline/source/edf_lock.h"
 #include "pipeline/source/edfwrite.h"
 #include "protocols/study.h"
-#include "protocols/video.h"
+#include "protocols/recording_view.h"
 #include "store/store.h"
 
 /* recordings.csv's files and videos are inside this folder of the study. */
@@ -111,17 +111,11 @@ static void describe_recordings(collection *c, const ictus_study *study)
     for (int i = 1; i < c->n_recs; i++)
         if (!strcmp(c->recs[i].path, c->recs[i - 1].path))
             c->recs[i].shared = c->recs[i - 1].shared = true;
-    size_t n_prefix = strlen(RECORDINGS_PREFIX);
     for (int i = 0; i < c->n_recs; i++) {
         rec_info *r = &c->recs[i];
-        const ictus_recording_entry *e =
-            strncmp(r->path, RECORDINGS_PREFIX, n_prefix)
-                ? NULL
-                : ictus_study_recording(study, r->path + n_prefix, r->animal);
-        char file[ICTUS_PATH_MAX];
-        r->video = e && ictus_video_split(e->video, file, sizeof file, &r->video_offset_s)
-                       ? ictus_path_join_alloc(RECORDINGS_PREFIX, file)
-                       : ictus_xstrdup("");
+        char video[ICTUS_PATH_MAX];
+        ictus_recording_video(study, r->path, r->animal, video, sizeof video, &r->video_offset_s);
+        r->video = ictus_xstrdup(video);
     }
     qsort(c->recs, (size_t)c->n_recs, sizeof *c->recs, rec_by_id);
 }
@@ -236,12 +230,17 @@ static const char review_csv_header[] =
     "recording,animal,channel,start_s,end_s,duration_s,start_time,type,score,verdict,racine,"
     "reviewer,note,origin,video,video_seek_s";
 
+double ictus_exports_video_seek_s(int64_t start_us, double video_offset_s, double padding_s)
+{
+    return fmax(0, ictus_us_to_s(start_us) - video_offset_s - padding_s);
+}
+
 /* Where to seek in the row's video (s), or NaN without one. */
 static double video_seek_s(const ev_row *row, double padding_s)
 {
     if (!*row->rec->video)
         return NAN;
-    return fmax(0, ictus_us_to_s(row->e.start_us) - row->rec->video_offset_s - padding_s);
+    return ictus_exports_video_seek_s(row->e.start_us, row->rec->video_offset_s, padding_s);
 }
 
 static void fill_review_csv(ictus_out *o, const void *ctx)

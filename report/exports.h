@@ -70,6 +70,13 @@ void ictus_exports_options_default(ictus_exports_options *opt);
 ictus_status ictus_exports_options_apply(ictus_exports_options *opt, ictus_config *cfg,
                                          ictus_error *err);
 
+/* Where to seek in a video for an event starting start_us (µs from the
+ * recording start): max(0, start - video_offset_s - padding_s), in s.
+ * video_offset_s: the recording's time at the video's first frame
+ * (protocols/recording_view.h ictus_recording_video()).  review.csv's
+ * video_seek_s and the report's gallery links. */
+double ictus_exports_video_seek_s(int64_t start_us, double video_offset_s, double padding_s);
+
 /* What an export wrote. */
 typedef struct {
     int64_t n_events;          /* rows of review.csv */

@@ -38,22 +38,6 @@ static int class_colour(ictus_response_class cls)
     }
 }
 
-/* ---- JSON (html.h; the short names read as before) ----------------------------- */
-
-static void json_string(ictus_strbuf *b, const char *s) { ictus_json_string(b, s); }
-
-static void json_number(ictus_strbuf *b, double v) { ictus_json_number(b, v); }
-
-static void json_key_string(ictus_strbuf *b, const char *key, const char *v)
-{
-    ictus_json_key_string(b, key, v);
-}
-
-static void json_key_number(ictus_strbuf *b, const char *key, double v)
-{
-    ictus_json_key_number(b, key, v);
-}
-
 /* ---- shared pieces -------------------------------------------------------- */
 
 void ictus_report_exposure_label(const ictus_condition *c, char *buf, size_t size)
@@ -265,13 +249,13 @@ static void raster_data(ictus_strbuf *b, const ictus_report_ctx *c)
     ictus_strbuf_add(b, "{\"animals\":[");
     for (int a = 0; a < c->study->n_animals; a++) {
         ictus_strbuf_add(b, a ? ",{" : "{");
-        json_key_string(b, "animal", c->study->animals[a].id);
+        ictus_json_key_string(b, "animal", c->study->animals[a].id);
         ictus_strbuf_addf(b, ",\"seizures\":%zu,\"by_type\":{", c->d->n_seizures[a]);
         for (int t = 1; t < c->an->n_types; t++) {
             size_t n = 0;
             for (size_t i = 0; i < c->d->n_seizures[a]; i++)
                 n += c->d->seizures[a][i].type == t;
-            json_string(b, c->an->types[t]);
+            ictus_json_string(b, c->an->types[t]);
             ictus_strbuf_addf(b, ":%zu%s", n, t + 1 < c->an->n_types ? "," : "");
         }
         ictus_strbuf_add(b, "}}");
@@ -401,7 +385,7 @@ static void rates_data(ictus_strbuf *b, const ictus_report_ctx *c)
     ictus_strbuf_addf(b, "{\"bin_s\":%lld,\"animals\":[", (long long)(rate_bin_us(c) / 1000000));
     for (int a = 0; a < c->study->n_animals; a++) {
         ictus_strbuf_add(b, a ? ",{" : "{");
-        json_key_string(b, "animal", c->study->animals[a].id);
+        ictus_json_key_string(b, "animal", c->study->animals[a].id);
         ictus_strbuf_add(b, ",\"periods\":[");
         bool first = true;
         for (size_t i = 0; i < c->an->n_periods; i++) {
@@ -412,11 +396,11 @@ static void rates_data(ictus_strbuf *b, const ictus_report_ctx *c)
             ictus_strbuf_addf(b, "%s{\"period\":%d,\"kind\":\"%s\",", first ? "" : ",",
                               r->period + 1, ictus_period_kind_name(p->kind));
             first = false;
-            json_key_string(b, "drug", p->drug);
+            ictus_json_key_string(b, "drug", p->drug);
             ictus_strbuf_addf(b, ",\"count\":%lld,", (long long)r->m.count);
-            json_key_number(b, "analysable_h", r->m.analysable_s / 3600);
+            ictus_json_key_number(b, "analysable_h", r->m.analysable_s / 3600);
             ictus_strbuf_add(b, ",");
-            json_key_number(b, "rate_per_24h", r->m.rate_per_24h);
+            ictus_json_key_number(b, "rate_per_24h", r->m.rate_per_24h);
             ictus_strbuf_add(b, "}");
         }
         ictus_strbuf_add(b, "],\"rate_per_24h\":[");
@@ -425,7 +409,7 @@ static void rates_data(ictus_strbuf *b, const ictus_report_ctx *c)
         for (int k = 0; k < n; k++) {
             if (k)
                 ictus_strbuf_add(b, ",");
-            json_number(b, rate_at(c, a, k, &n));
+            ictus_json_number(b, rate_at(c, a, k, &n));
         }
         ictus_strbuf_add(b, "]}");
     }
@@ -545,13 +529,13 @@ static void paired_data(ictus_strbuf *b, const ictus_report_ctx *c)
     char lab[128];
     ictus_report_exposure_label(c->exposures[c->exposure], lab, sizeof lab);
     ictus_strbuf_add(b, "{");
-    json_key_string(b, "exposure", lab);
+    ictus_json_key_string(b, "exposure", lab);
     ictus_strbuf_add(b, ",");
-    json_key_string(b, "drug", c->exposures[c->exposure]->drug);
+    ictus_json_key_string(b, "drug", c->exposures[c->exposure]->drug);
     ictus_strbuf_add(b, ",");
-    json_key_string(b, "condition", ictus_period_kind_name(c->exposures[c->exposure]->kind));
+    ictus_json_key_string(b, "condition", ictus_period_kind_name(c->exposures[c->exposure]->kind));
     ictus_strbuf_add(b, ",");
-    json_key_number(b, "dose_mg_kg", c->exposures[c->exposure]->dose_mg_kg);
+    ictus_json_key_number(b, "dose_mg_kg", c->exposures[c->exposure]->dose_mg_kg);
     ictus_strbuf_add(b, ",\"animals\":[");
     bool first = true;
     for (size_t i = 0; i < c->an->n_outcomes; i++) {
@@ -560,19 +544,19 @@ static void paired_data(ictus_strbuf *b, const ictus_report_ctx *c)
         const ictus_outcome *o = &c->an->outcomes[i];
         ictus_strbuf_add(b, first ? "{" : ",{");
         first = false;
-        json_key_string(b, "animal", o->animal_id);
+        ictus_json_key_string(b, "animal", o->animal_id);
         ictus_strbuf_add(b, ",");
-        json_key_number(b, "baseline_rate_per_24h", o->ref.rate_per_24h);
+        ictus_json_key_number(b, "baseline_rate_per_24h", o->ref.rate_per_24h);
         ictus_strbuf_add(b, ",");
-        json_key_number(b, "rate_per_24h", o->m.rate_per_24h);
+        ictus_json_key_number(b, "rate_per_24h", o->m.rate_per_24h);
         ictus_strbuf_add(b, ",");
-        json_key_number(b, "pct_change", o->response.pct_change);
+        ictus_json_key_number(b, "pct_change", o->response.pct_change);
         ictus_strbuf_add(b, ",");
-        json_key_string(b, "class", ictus_class_name(o->response.cls));
+        ictus_json_key_string(b, "class", ictus_class_name(o->response.cls));
         ictus_strbuf_add(b, ",");
-        json_key_string(b, "drug_resistance", ictus_resistance_name(o->resistance));
+        ictus_json_key_string(b, "drug_resistance", ictus_resistance_name(o->resistance));
         ictus_strbuf_add(b, ",");
-        json_key_string(b, "course", ictus_course_name(o->course));
+        ictus_json_key_string(b, "course", ictus_course_name(o->course));
         ictus_strbuf_add(b, "}");
     }
     ictus_strbuf_add(b, "]}");
@@ -642,16 +626,16 @@ static void proportions_data(ictus_strbuf *b, const ictus_report_ctx *c)
         char lab[128];
         ictus_report_exposure_label(c->exposures[e], lab, sizeof lab);
         ictus_strbuf_add(b, e ? ",{" : "{");
-        json_key_string(b, "exposure", lab);
+        ictus_json_key_string(b, "exposure", lab);
         for (int k = 0; k < 2; k++) {
             const ictus_comparison *p = proportion(c, e, tests[k]);
             ictus_strbuf_addf(b, ",\"%s\":{\"n\":%lld,\"k\":%lld,", ictus_test_name(tests[k]),
                               (long long)(p ? p->n : 0), (long long)(p ? p->k : 0));
-            json_key_number(b, "estimate", p ? p->estimate : NAN);
+            ictus_json_key_number(b, "estimate", p ? p->estimate : NAN);
             ictus_strbuf_add(b, ",");
-            json_key_number(b, "ci_lo", p ? p->ci_lo : NAN);
+            ictus_json_key_number(b, "ci_lo", p ? p->ci_lo : NAN);
             ictus_strbuf_add(b, ",");
-            json_key_number(b, "ci_hi", p ? p->ci_hi : NAN);
+            ictus_json_key_number(b, "ci_hi", p ? p->ci_hi : NAN);
             ictus_strbuf_add(b, "}");
         }
         ictus_strbuf_add(b, "}");
@@ -749,7 +733,7 @@ static void circadian_data(ictus_strbuf *b, const ictus_report_ctx *c)
     ictus_strbuf_add(b, "[");
     for (int g = 0; circadian_group(c, g, hours, label, sizeof label); g++) {
         ictus_strbuf_add(b, g ? ",{" : "{");
-        json_key_string(b, "group", label);
+        ictus_json_key_string(b, "group", label);
         ictus_strbuf_add(b, ",\"count_by_hour\":[");
         for (int k = 0; k < 24; k++)
             ictus_strbuf_addf(b, "%s%lld", k ? "," : "", (long long)hours[k]);
@@ -887,12 +871,12 @@ static void heat_data(ictus_strbuf *b, const ictus_report_ctx *c)
     ictus_strbuf_addf(b, "{\"days\":%d,\"animals\":[", d->n_days);
     for (int a = 0; a < c->study->n_animals; a++) {
         ictus_strbuf_add(b, a ? ",{" : "{");
-        json_key_string(b, "animal", c->study->animals[a].id);
+        ictus_json_key_string(b, "animal", c->study->animals[a].id);
         ictus_strbuf_add(b, ",\"analysable_h\":[");
         for (int k = 0; k < d->n_days; k++) {
             if (k)
                 ictus_strbuf_add(b, ",");
-            json_number(b, d->day_analysable_s[(size_t)a * d->n_days + k] / 3600);
+            ictus_json_number(b, d->day_analysable_s[(size_t)a * d->n_days + k] / 3600);
         }
         ictus_strbuf_add(b, "]}");
     }

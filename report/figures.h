@@ -30,6 +30,7 @@ typedef struct {
                                           (ictus_condition_cmp order) */
     int exposure;                /* the exposure a per-exposure figure draws */
     const ictus_store_run_end *this_run; /* ictus_report_options.this_run */
+    const struct ictus_gallery *gallery; /* the event gallery (report/gallery.h) */
 } ictus_report_ctx;
 
 typedef struct {
@@ -52,5 +53,6 @@ int ictus_report_drug_colour(int i);
 
 /* The exposure's label: "asm-a 30 mg/kg ip", "vehicle (saline)", "baseline". */
 void ictus_report_exposure_label(const ictus_condition *c, char *buf, size_t size);
+
 
 #endif

@@ -43,16 +43,7 @@ const char ictus_html_script[] =
 
 void ictus_html_esc(ictus_strbuf *b, const char *s)
 {
-    const char *run = s;
-    for (; *s; s++) {
-        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-        if (!e)
-            continue;
-        ictus_strbuf_addf(b, "%.*s%s", (int)(s - run), run, e);
-        run = s + 1;
-    }
-    ictus_strbuf_add(b, run);
+    ictus_strbuf_add_html(b, s);
 }
 
 void ictus_html_num(char *buf, size_t size, double v)

@@ -17,7 +17,9 @@
 #include "base/strbuf.h"
 #include "base/walltime.h"
 #include "report/changes.h"
+#include "report/exports.h"
 #include "report/figures.h"
+#include "report/gallery.h"
 #include "report/html.h"
 #include "report/table.h"
 
@@ -32,6 +34,7 @@ static const section SECTIONS[] = {
     {"drugs", "4. Drugs and response"},
     {"circadian", "5. Time of day and intervals"},
     {"quality", "6. Data quality"},
+    {"gallery", "7. Event gallery"},
 };
 #define N_SECTIONS ((int)(sizeof SECTIONS / sizeof SECTIONS[0]))
 
@@ -413,6 +416,10 @@ static ictus_status html_build(ictus_report_ctx *c, const items *summary,
             html_summary(b, summary, ch);
         st = html_figures(b, SECTIONS[s].id, c, n_figures, err);
         html_tables(b, c, SECTIONS[s].id, tables);
+        if (strcmp(SECTIONS[s].id, "gallery") == 0 && st == ICTUS_OK) {
+            st = ictus_gallery_html(c->gallery, b, err);
+            *n_figures += ictus_gallery_n_figures(c->gallery);
+        }
         ictus_strbuf_add(b, "</section>\n");
     }
     ictus_strbuf_addf(b, "<script>\n%s</script>\n</body></html>\n", ictus_html_script);
@@ -570,6 +577,10 @@ static ictus_status pdf_write(ictus_report_ctx *c, const items *summary,
     for (int s = 1; s < N_SECTIONS; s++) {
         pdf_figures(&p, c, SECTIONS[s].id);
         pdf_tables(&p, c, SECTIONS[s].id, tables);
+        if (strcmp(SECTIONS[s].id, "gallery") == 0) {
+            const ictus_gallery_pages pages = {PAGE_MARGIN, HEAD, SECTIONS[s].title, pdf_heading};
+            ictus_gallery_pdf(c->gallery, p.surface, p.cr, &pages);
+        }
     }
     return ictus_html_pdf_finish(p.surface, p.cr, path, err);
 }
@@ -653,6 +664,7 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
         out->html_bytes = file_size(html_path);
         out->pdf_bytes = file_size(pdf_path);
         out->n_figures = n_figures;
+        out->n_gallery_cards = ictus_gallery_n_cards(c->gallery);
         out->n_animals = c->study->n_animals;
         out->n_problems = c->study->problems.n;
     }
@@ -707,17 +719,29 @@ ictus_status ictus_report_write_analysis(const ictus_study *study, const ictus_a
     }
     if (st == ICTUS_OK)
         st = ictus_outfile_mkdir(dir, err);
+    ictus_exports_options eo;
+    ictus_exports_options_default(&eo);
+    ictus_gallery_options go;
+    ictus_gallery_options_default(&go);
+    if (st == ICTUS_OK)
+        st = ictus_exports_options_apply(&eo, study->config, err);
+    if (st == ICTUS_OK)
+        st = ictus_gallery_options_apply(&go, study->config, err);
     ictus_report_data data = {0};
     if (st == ICTUS_OK)
         st = ictus_report_data_read(study, an, store, &data, err);
+    ictus_gallery *gallery = NULL;
+    if (st == ICTUS_OK)
+        st = ictus_gallery_build(study, an, store, &go, eo.video_padding_s, dir, &gallery, err);
     if (st == ICTUS_OK) {
         ictus_report_ctx c = {.study = study, .an = an, .d = &data,
-                              .this_run = opt ? opt->this_run : NULL};
+                              .this_run = opt ? opt->this_run : NULL, .gallery = gallery};
         build_lists(&c);
         st = write_files(&c, dir, out, err);
         free(c.drugs);
         free(c.exposures);
     }
+    ictus_gallery_destroy(gallery);
     ictus_report_data_clear(&data);
     return st;
 }

@@ -10,7 +10,8 @@
  * recordings and their failures.  It writes:
  *   index.html  one self-contained page (no CDN, fonts or external scripts):
  *               sections with ids summary, raster, rates, drugs, circadian,
- *               quality, problems; every figure an inline SVG drawn by cairo,
+ *               quality, gallery (report/gallery.h: a sample of events, each
+ *               drawn from its recording); every figure an inline SVG drawn by cairo,
  *               followed by <script type="application/json"
  *               id="data-FIGURE"> holding the numbers plotted (the test
  *               compares them with the CSVs); tables sortable by a click on
@@ -26,6 +27,10 @@
  * type and edges; rejected ones never), reviewer-added events not included.
  * Every rate in a table, the paired plots, the circadian counts and the
  * classes are the analysis's own.
+ *
+ * Settings: study.ini [report] video_padding_s (report/exports.h) and
+ * gallery_per_type (report/gallery.h), read here from study->config
+ * (marked used; the callers check the section for unknown keys).
  *
  * Thread safety: one call at a time per study (it opens its own store
  * handle); the call itself is single-threaded.
@@ -57,6 +62,7 @@ typedef struct {
     int n_animals;                    /* animals of animals.csv in the report */
     int n_figures;                    /* figures drawn (each in both files) */
     int n_problems;                   /* the study's manifest problems, listed in the report */
+    int n_gallery_cards;              /* events drawn in the gallery (report/gallery.h) */
 } ictus_report_summary;
 
 /* Write the report of the study in `study_dir` (above).  `opt` may be NULL

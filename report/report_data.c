@@ -58,9 +58,7 @@ typedef struct {
     size_t *n, *cap;
 } event_ctx;
 
-/* Whether a stored event counts under the analysis's `events` setting
- * (analysis.h, "Which events count"). */
-static bool counts(const ictus_analysis_settings *s, const ictus_store_event_row *row)
+bool ictus_report_event_counts(const ictus_analysis_settings *s, const ictus_store_event_row *row)
 {
     switch (s->events) {
     case ICTUS_EVENTS_CONFIRMED:
@@ -77,7 +75,7 @@ static ictus_status on_event(void *ctx, const ictus_store_event_row *row, ictus_
 {
     event_ctx *c = ctx;
     const ictus_animal *a = ictus_study_animal(c->study, row->animal);
-    if (!a || !counts(&c->an->settings, row))
+    if (!a || !ictus_report_event_counts(&c->an->settings, row))
         return ICTUS_OK;
     ictus_event e = ictus_store_event_effective(row);
     int type = 0;

@@ -57,6 +57,12 @@ typedef struct {
     ictus_store_run_detail runs[2]; /* the newest run and the one before it */
 } ictus_report_data;
 
+/* Whether a stored event counts under the analysis's `events` setting
+ * (protocols/analysis.h, "Which events count"): the raster's and the
+ * gallery's events. */
+bool ictus_report_event_counts(const ictus_analysis_settings *s,
+                               const ictus_store_event_row *row);
+
 /* Read what `an` (of `study`) does not hold from `store` into *d (overwritten).
  * Errors: those of the store's queries (ICTUS_ERR_DB, ICTUS_ERR_BUSY). */
 ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analysis *an,

@@ -27,6 +27,7 @@ enum {
     ICTUS_HTTP_OK = 200,
     ICTUS_HTTP_NO_CONTENT = 204,
     ICTUS_HTTP_BAD_REQUEST = 400,
+    ICTUS_HTTP_UNAUTHORIZED = 401,
     ICTUS_HTTP_FORBIDDEN = 403,
     ICTUS_HTTP_NOT_FOUND = 404,
     ICTUS_HTTP_METHOD_NOT_ALLOWED = 405,
@@ -121,6 +122,13 @@ int ictus_review_api_history(const ictus_review_ctx *ctx, const char *event, con
  * else 400/404/503/500 with *json set to the error (caller frees). */
 int ictus_review_api_resolve(const ictus_review_ctx *ctx, const char *event, char **path,
                              char **animal, char **json);
+
+/* GET /api/locate?ref=REF: the handle of the stored event whose stable
+ * reference (store.h ictus_store_event_ref(), key 0: what the report's
+ * gallery links to as /?event=REF) is `ref`: 200 {"id": HANDLE}; 400 for a
+ * ref not 16 lower-case hex digits; 404 when no stored event has it.  Sets
+ * *json (caller frees). */
+int ictus_review_api_locate(const ictus_review_ctx *ctx, const char *ref, char **json);
 
 /* Blinded: the signal answer *json without its wall-clock start (the date
  * could name the period).  Returns `status`, replacing *json. */

@@ -560,3 +560,31 @@ int ictus_review_api_resolve(const ictus_review_ctx *ctx, const char *event, cha
     ictus_review_queue_clear(&q);
     return status;
 }
+
+int ictus_review_api_locate(const ictus_review_ctx *ctx, const char *ref, char **json)
+{
+    if (!ref || strlen(ref) != ICTUS_STORE_EVENT_REF_SIZE - 1 ||
+        strspn(ref, "0123456789abcdef") != ICTUS_STORE_EVENT_REF_SIZE - 1)
+        return ictus_review_answer_error(ICTUS_HTTP_BAD_REQUEST,
+                                         "ref: expected an event's reference (16 hex digits)",
+                                         json);
+    ictus_review_queue q;
+    int status = open_queue(ctx, NULL, NULL, &q, json);
+    if (status)
+        return status;
+    const ictus_review_entry *found = NULL;
+    for (size_t i = 0; i < q.n && !found; i++) {
+        const ictus_review_entry *e = &q.entries[i];
+        char r[ICTUS_STORE_EVENT_REF_SIZE];
+        ictus_store_event_ref(0, e->path, e->animal, e->channel, e->start_us, r);
+        if (e->kind == ICTUS_ENTRY_DETECTED && !strcmp(r, ref))
+            found = e;
+    }
+    status = found ? ictus_review_answer(json_pack("{s:s}", "id", found->id), ICTUS_HTTP_OK, json)
+                   : ictus_review_answer_error(ICTUS_HTTP_NOT_FOUND,
+                                               "no stored event has that reference (detected "
+                                               "again at another time since the report?)",
+                                               json);
+    ictus_review_queue_clear(&q);
+    return status;
+}

@@ -16,6 +16,7 @@
 #include "base/path.h"
 #include "base/vec.h"
 #include "base/walltime.h"
+#include "protocols/recording_view.h"
 #include "protocols/video.h"
 #include "store/store.h"
 
@@ -59,16 +60,6 @@ static int by_animal_then_start(const void *a, const void *b)
     return c ? c : (x->start_us > y->start_us) - (x->start_us < y->start_us);
 }
 
-/* The recordings.csv row of a stored recording, or NULL. */
-static const ictus_recording_entry *entry_of(const ictus_study *study, const char *recording,
-                                             const char *animal)
-{
-    size_t n = strlen(ICTUS_REVIEW_RECORDINGS_PREFIX);
-    return strncmp(recording, ICTUS_REVIEW_RECORDINGS_PREFIX, n)
-               ? NULL
-               : ictus_study_recording(study, recording + n, animal);
-}
-
 int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir,
                                 const ictus_review_query *q, char **json)
 {
@@ -99,7 +90,7 @@ int ictus_review_api_recordings(ictus_review_cache *cache, const char *study_dir
         st = ictus_store_each_channel(s, r->id, add_label, labels, &err);
         char start[ICTUS_ISO_TIME_SIZE], file[ICTUS_PATH_MAX] = "";
         ictus_walltime_format(r->start_us, start, sizeof start);
-        const ictus_recording_entry *e = entry_of(study, r->path, r->animal);
+        const ictus_recording_entry *e = ictus_recording_entry_of(study, r->path, r->animal);
         double offset_s = 0;
         ictus_video_split(e ? e->video : "", file, sizeof file, &offset_s);
         if (blind) {  /* no name, path, file name or date */
@@ -169,7 +160,7 @@ int ictus_review_video_open(const char *study_dir, const ictus_review_query *q, 
     ictus_error err = {0};
     if (ictus_study_load(study_dir, &study, &err) != ICTUS_OK)
         return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
-    const ictus_recording_entry *e = entry_of(study, recording, animal);
+    const ictus_recording_entry *e = ictus_recording_entry_of(study, recording, animal);
     char file[ICTUS_PATH_MAX], relative[ICTUS_PATH_MAX + 16], real[ICTUS_PATH_MAX];
     double offset_s;
     bool has = e && ictus_video_split(e->video, file, sizeof file, &offset_s);

@@ -102,31 +102,14 @@ typedef struct {
     const char *recording;
 } open_ctx;
 
-/* Open the file as the nightly job does: recordings.csv's start, map and the study's full scale. */
+/* Open the file as the nightly job does (protocols/recording_view.h). */
 static ictus_status open_viewed(void *ctx, const char *real, void **item, ictus_error *err)
 {
     const open_ctx *o = ctx;
-    ictus_source_options opt = ictus_recording_source_options(o->study, o->entry);
     ictus_source *src;
-    ictus_status st = ictus_source_open(real, &opt, &src, err);
-    if (st != ICTUS_OK)
-        return st;
-    int n_file = ictus_source_info(src)->n_channels;
-    for (int m = 0; o->entry && m < o->entry->n_channels; m++)
-        if (o->entry->channels[m].channel > n_file)
-            st = ictus_fail(err, ICTUS_ERR_CONFIG,
-                            "%s: recordings.csv line %d maps a channel the file lacks",
-                            o->recording, o->entry->line);
-    int *file_channel = ictus_xcalloc((size_t)n_file + 1, sizeof *file_channel);
-    if (st == ICTUS_OK)
-        st = ictus_recording_view(o->entry, &src, file_channel, err);
-    free(file_channel);
-    if (st != ICTUS_OK) {
-        ictus_source_close(src);
-        return st;
-    }
+    ictus_status st = ictus_recording_open(o->study, o->entry, real, o->recording, &src, err);
     *item = src;
-    return ICTUS_OK;
+    return st;
 }
 
 /* The cache's key: everything besides the file that shapes the source. */
@@ -181,10 +164,7 @@ int ictus_review_recording_open(ictus_review_cache *cache, const char *study_dir
         return ictus_review_answer_error(status, msg, json);
     if (ictus_study_load(study_dir, &out->study, &err) != ICTUS_OK)
         return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
-    size_t n_prefix = strlen(ICTUS_REVIEW_RECORDINGS_PREFIX);
-    out->entry = strncmp(recording, ICTUS_REVIEW_RECORDINGS_PREFIX, n_prefix)
-                     ? NULL
-                     : ictus_study_recording(out->study, recording + n_prefix, animal);
+    out->entry = ictus_recording_entry_of(out->study, recording, animal);
     open_ctx ctx = {out->study, out->entry, recording};
     out->key = source_key(out->study, out->entry, animal);
     void *src = NULL;

@@ -3,7 +3,9 @@
  * The page never needs a recording's path or an animal's ID to show and
  * decide an event: every event it lists carries a handle, 16 hex digits of a
  * keyed hash of the event's identity (recording path, animal, channel, start
- * in µs), which the server resolves by walking the study's events
+ * in µs: store.h's ictus_store_event_ref() with the server's secret as key,
+ * where the report's stable references have key 0), which the server
+ * resolves by walking the study's events
  * (review/api_events.c).  The key is the server's own secret (made from its
  * token), so handles change with each start of `ictus serve` and cannot be
  * turned back into names by anyone who has not the secret.

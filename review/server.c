@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/path.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "review/api.h"
@@ -43,6 +44,7 @@ typedef enum {
     ROUTE_HISTORY,
     ROUTE_UNBLIND,
     ROUTE_AGREEMENT,
+    ROUTE_LOCATE,
     ROUTE_QUERY,
     ROUTE_VIDEO
 } route;
@@ -100,6 +102,14 @@ static enum MHD_Result reply(struct MHD_Connection *c, request *r, unsigned stat
                                 "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; "
                                 "media-src 'self'; "
                                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    if (r->route == ROUTE_PAGE && status == ICTUS_HTTP_UNAUTHORIZED) {
+        /* The token form: no script at all, and its one form goes back here. */
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; base-uri 'none'; form-action 'self'; "
+                                "frame-ancestors 'none'");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "X-Ictus-Token realm=\"ictus serve\"");
+    }
     if (status == ICTUS_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
                                 posts(r->route) ? "POST" : "GET");
@@ -343,6 +353,41 @@ static enum MHD_Result answer_agreement(struct MHD_Connection *c, request *r,
     return reply_json(c, r, status, json);
 }
 
+static enum MHD_Result answer_locate(struct MHD_Connection *c, request *r,
+                                     const ictus_review_server *srv)
+{
+    char *json;
+    unsigned status = (unsigned)ictus_review_api_locate(&srv->ctx, arg(c, "ref"), &json);
+    return reply_json(c, r, status, json);
+}
+
+/* The page asked for without a valid token (a link from the report names an
+ * event but cannot hold the token): 401 with a form asking for the token
+ * `ictus serve` printed, which asks for the page again with it, keeping the
+ * event.  Nothing of the study is in it; the event is escaped. */
+static enum MHD_Result reply_token_form(struct MHD_Connection *c, request *r)
+{
+    ictus_strbuf b = {0};
+    ictus_strbuf_add(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                         "<title>ictus serve: token</title></head><body>\n"
+                         "<form method=\"get\" action=\"/\"><p>This page needs the token "
+                         "that <code>ictus serve</code> printed with its address (the "
+                         "<code>token=</code> part).</p>\n<p><label>token <input "
+                         "name=\"token\" size=\"40\" autocomplete=\"off\" autofocus "
+                         "required></label>");
+    const char *event = arg(c, "event");
+    if (event && *event) {
+        ictus_strbuf_add(&b, "<input type=\"hidden\" name=\"event\" value=\"");
+        ictus_strbuf_add_html(&b, event);
+        ictus_strbuf_add(&b, "\">");
+    }
+    ictus_strbuf_add(&b, " <button>open</button></p></form>\n</body></html>\n");
+    enum MHD_Result res = reply(c, r, ICTUS_HTTP_UNAUTHORIZED, "text/html; charset=utf-8",
+                                ictus_strbuf_text(&b), b.len);
+    ictus_strbuf_free(&b);
+    return res;
+}
+
 /* A POST route's answer: the body checked for size, the call given the time. */
 static enum MHD_Result answer_post(struct MHD_Connection *c, request *r,
                                    const ictus_review_server *srv)
@@ -376,6 +421,7 @@ static bool find_route(struct MHD_Connection *c, request *r, const char *url, co
                   {"/api/history", "GET", ROUTE_HISTORY, NULL},
                   {"/api/unblind", "POST", ROUTE_UNBLIND, NULL},
                   {"/api/agreement", "GET", ROUTE_AGREEMENT, NULL},
+                  {"/api/locate", "GET", ROUTE_LOCATE, NULL},
                   {"/api/spectrogram", "GET", ROUTE_QUERY, ictus_review_api_spectrogram},
                   {"/api/features", "GET", ROUTE_QUERY, ictus_review_api_features},
                   {"/api/overview", "GET", ROUTE_QUERY, ictus_review_api_overview},
@@ -409,6 +455,10 @@ static enum MHD_Result start_request(struct MHD_Connection *c, request *r,
     const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Ictus-Token");
     if (!given)
         given = arg(c, "token");
+    if (!token_matches(srv->token, given) && !strcmp(url, "/") && !strcmp(method, "GET")) {
+        r->route = ROUTE_PAGE;
+        return reply_token_form(c, r);
+    }
     if (!token_matches(srv->token, given))
         return reply_error(c, r, ICTUS_HTTP_FORBIDDEN, "a valid token is required");
     enum MHD_Result res;
@@ -455,6 +505,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
            : r->route == ROUTE_SIGNAL    ? answer_signal(c, r, srv)
            : r->route == ROUTE_HISTORY   ? answer_history(c, r, srv)
            : r->route == ROUTE_AGREEMENT ? answer_agreement(c, r, srv)
+           : r->route == ROUTE_LOCATE    ? answer_locate(c, r, srv)
            : r->route == ROUTE_QUERY     ? answer_query(c, r, srv)
            : r->route == ROUTE_VIDEO     ? answer_video(c, r, srv)
                                          : answer_post(c, r, srv);

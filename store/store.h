@@ -539,6 +539,21 @@ typedef struct {
  * decision has them (wall_start_us moved with the start), else as detected. */
 ictus_event ictus_store_event_effective(const ictus_store_event_row *row);
 
+/* Bytes of an event reference: 16 hex digits and the NUL. */
+#define ICTUS_STORE_EVENT_REF_SIZE 17
+
+/* The reference of an event into ref (ICTUS_STORE_EVENT_REF_SIZE bytes): 16
+ * lower-case hex digits of ictus_hash_fields(key, {path, animal, channel},
+ * start_us) (base/filehash.h) over the event's identity as reviews name it:
+ * the recording's stored path, the animal, the channel and the start as
+ * detected (µs from the recording start).  key 0 gives the event's stable
+ * reference, the same in every run that detects the event at the same
+ * start: what the report's gallery links to (`ictus serve`'s
+ * /?event=REF); the review server's handles are the same with its secret
+ * as key (review/blind.h), so that they cannot be told without it. */
+void ictus_store_event_ref(uint64_t key, const char *path, const char *animal,
+                           const char *channel, int64_t start_us, char *ref);
+
 /* Which events: animal NULL means every animal; wall-clock start in
  * [t0_us, t1_us) (ICTUS_STORE_TIME_MIN / _MAX for no limit); reviewer NULL:
  * the current decision is the newest of every reviewer, else the newest of

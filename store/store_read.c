@@ -195,6 +195,14 @@ ictus_event ictus_store_event_effective(const ictus_store_event_row *row)
     return e;
 }
 
+void ictus_store_event_ref(uint64_t key, const char *path, const char *animal,
+                           const char *channel, int64_t start_us, char *ref)
+{
+    const char *fields[] = {path, animal, channel};
+    snprintf(ref, ICTUS_STORE_EVENT_REF_SIZE, "%016" PRIx64,
+             ictus_hash_fields(key, fields, 3, start_us));
+}
+
 ictus_status ictus_store_each_event(ictus_store *s, const ictus_store_event_query *q,
                                     ictus_store_event_fn fn, void *ctx, ictus_error *err)
 {

@@ -9,9 +9,9 @@
 #   - the script exits 0, generates the study, runs the nightly job and names the report;
 #   - out/report/index.html opens from file:// in headless Chromium with no console or page
 #     error, no request but the page itself; every section (summary, raster, rates, drugs,
-#     circadian, quality) is there, every figure is an SVG drawn larger than 100 px with a JSON
-#     block that parses, and there is a paired figure for each of the two drugs; a screenshot
-#     is kept in BUILD_DIR/results/demo-report.png;
+#     circadian, quality, gallery) is there, every figure is an SVG drawn larger than 100 px
+#     with a JSON block that parses, there is a paired figure for each of the two drugs and a
+#     gallery; a screenshot is kept in BUILD_DIR/results/demo-report.png;
 #   - the figures' numbers are the CSVs' (test_report --check);
 #   - report.pdf converts page by page with pdftoppm and pdftotext shows every section.
 # Needs chromium, node (tests/browser), pdftoppm, pdftotext (skips the browser part where they
@@ -46,7 +46,7 @@ ok "pdftoppm converts every page"
 eq "a PNG per page" "$(find "$W" -maxdepth 1 -name 'page-*.png' | wc -l)" "$n_pages"
 pdftotext "$pdf" "$W/pdf.txt"
 for heading in "1. Study summary" "2. Seizures over the study" "3. Seizure rate per animal" \
-    "4. Drugs and response" "5. Time of day and intervals" "6. Data quality"; do
+    "4. Drugs and response" "5. Time of day and intervals" "6. Data quality" "7. Event gallery"; do
     grep -qF "$heading" "$W/pdf.txt"
     ok "the PDF shows '$heading'"
 done
@@ -56,10 +56,10 @@ shot=$build/results/demo-report.png
 CHROMIUM=$chromium node "$here/browser/report.test.js" "file://$html" "$shot" >"$W/seen" 2>&1
 ok "report.test.js ran: $(tail -3 "$W/seen" | tr '\n' ' ')"
 seen() { sed -n "s/^$1: //p" "$W/seen"; }
-eq "sections" "$(seen sections)" "summary,raster,rates,drugs,circadian,quality"
+eq "sections" "$(seen sections)" "summary,raster,rates,drugs,circadian,quality,gallery"
 figures=$(seen figures)
 for fig in fig-raster fig-rates fig-paired-1 fig-paired-2 fig-proportions fig-circadian fig-isi \
-    fig-quality; do
+    fig-quality fig-gallery-1; do
     case ",$figures," in *",$fig,"*) true ;; *) false ;; esac
     ok "figure $fig is there"
 done

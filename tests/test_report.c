@@ -11,8 +11,14 @@
  *     and class (responders.csv, type all); per animal and period, count,
  *     analysable hours and rate (periods.csv, type all); the circadian
  *     counts of the baseline periods (periods.csv count_h00..h23, summed);
+ *   - the gallery's cards (data-gallery-N) are events of events.csv (recording,
+ *     animal, channel, start, type, score), each with the reference its identity
+ *     gives (store.h) and the review view's link to it; per animal and type
+ *     they are min(4, n) of its events, the lowest score, the highest, the
+ *     second lowest...; each drew every channel of its recording.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +26,11 @@
 
 #include "base/csvtable.h"
 #include "base/readfile.h"
+#include "report/gallery.h"
 #include "report/plot.h"
 #include "report/report.h"
+#include "review/server.h"
+#include "store/store.h"
 #include "tests/check.h"
 
 /* The JSON block data-ID of the page (NULL when absent); caller decrefs. */
@@ -139,6 +148,82 @@ static void check_periods(const char *html, const ictus_csv *per, int *n_checked
     json_decref(doc);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The scores of events.csv's events of (animal, type), ascending, into s[]; their number. */
+static int scores_of(const ictus_csv *ev, const char *animal, const char *type, double *s, int max)
+{
+    int n = 0;
+    for (int r = 0; r < ictus_csv_rows(ev) && n < max; r++)
+        if (!strcmp(ictus_csv_field(ev, r, ictus_csv_column(ev, "animal")), animal) &&
+            !strcmp(ictus_csv_field(ev, r, ictus_csv_column(ev, "type")), type))
+            s[n++] = atof(ictus_csv_field(ev, r, ictus_csv_column(ev, "score")));
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    return n;
+}
+
+/* One card against events.csv: the event is there, with its type and score. */
+static void check_card(json_t *k, const ictus_csv *ev)
+{
+    const char *rec = json_string_value(json_object_get(k, "recording"));
+    const char *animal = json_string_value(json_object_get(k, "animal"));
+    const char *channel = json_string_value(json_object_get(k, "channel"));
+    double start_s = json_number_value(json_object_get(k, "start_s"));
+    char start_text[32], ref[ICTUS_STORE_EVENT_REF_SIZE], url[128];
+    snprintf(start_text, sizeof start_text, "%.3f", start_s);
+    int r = find_row(ev, "recording", rec, "animal", animal, "channel", channel, "start_s",
+                     start_text, NULL);
+    CHECK_MSG(r >= 0, "events.csv has %s %s %s at %s s", rec, animal, channel, start_text);
+    if (r < 0)
+        return;
+    CHECK_STR(json_string_value(json_object_get(k, "type")),
+              ictus_csv_field(ev, r, ictus_csv_column(ev, "type")));
+    CHECK_STR(json_string_value(json_object_get(k, "start")),
+              ictus_csv_field(ev, r, ictus_csv_column(ev, "start_time")));
+    CHECK_NEAR(json_number_value(json_object_get(k, "score")),
+               atof(ictus_csv_field(ev, r, ictus_csv_column(ev, "score"))), 0, 5e-4);
+    ictus_store_event_ref(0, rec, animal, channel, llround(start_s * 1e6), ref);
+    CHECK_STR(json_string_value(json_object_get(k, "ref")), ref);
+    snprintf(url, sizeof url, "%s?event=%s", ICTUS_GALLERY_REVIEW_URL, ref);
+    CHECK_STR(json_string_value(json_object_get(k, "review")), url);
+    CHECK(json_is_null(json_object_get(k, "error")));
+    CHECK(json_array_size(json_object_get(k, "channels")) >= 1);
+}
+
+/* The gallery's cards: events of events.csv, chosen from both ends of the scores. */
+static void check_gallery(const char *html, const ictus_csv *ev, int *n_cards)
+{
+    char id[32];
+    json_t *doc;
+    for (int g = 1; snprintf(id, sizeof id, "gallery-%d", g), (doc = block(html, id)); g++) {
+        const char *animal = json_string_value(json_object_get(doc, "animal"));
+        json_t *cards = json_object_get(doc, "cards");
+        size_t i = 0;
+        while (i < json_array_size(cards)) {
+            const char *type = json_string_value(json_object_get(json_array_get(cards, i), "type"));
+            double s[4096];
+            int n = scores_of(ev, animal, type, s, 4096), lo = 0, hi = n - 1, k = 0;
+            for (; i < json_array_size(cards); i++, k++) {
+                json_t *card = json_array_get(cards, i);
+                if (strcmp(json_string_value(json_object_get(card, "type")), type))
+                    break;
+                CHECK_STR(json_string_value(json_object_get(card, "animal")), animal);
+                check_card(card, ev);
+                CHECK_MSG(lo <= hi, "%s %s: more cards than events", animal, type);
+                double want = k % 2 == 0 ? s[lo++] : s[hi--];
+                CHECK_NEAR(json_number_value(json_object_get(card, "score")), want, 0, 5e-4);
+                (*n_cards)++;
+            }
+            CHECK_INT(k, n < 4 ? n : 4);
+        }
+        json_decref(doc);
+    }
+}
+
 /* The report of STUDY_DIR (detected by `ictus run`) against its CSVs. */
 static int check_study(const char *study)
 {
@@ -150,12 +235,15 @@ static int check_study(const char *study)
     CHECK_STR(sum.html_path, path);
     CHECK(sum.html_bytes > 1000 && sum.pdf_bytes > 1000);
     CHECK_INT(sum.n_animals, 4);
-    CHECK_INT(sum.n_figures, 8); /* 6 single figures + a paired figure per drug (2) */
+    /* 6 single figures + a paired figure per drug (2) + the gallery's, one per animal (4) */
+    CHECK_INT(sum.n_figures, 12);
+    CHECK(sum.n_gallery_cards > 0);
 
     char *html = NULL;
     size_t n = 0;
     CHECK_INT(ictus_read_file(path, &html, &n, &err), ICTUS_OK);
-    static const char *const sections[] = {"summary", "raster", "rates", "drugs", "circadian", "quality"};
+    static const char *const sections[] = {"summary", "raster", "rates", "drugs",
+                                           "circadian", "quality", "gallery"};
     for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
         char id[64];
         snprintf(id, sizeof id, "<section id=\"%s\">", sections[s]);
@@ -171,6 +259,14 @@ static int check_study(const char *study)
         check_paired(html, resp, &n_paired);
         check_periods(html, per, &n_periods);
     }
+    ictus_csv *ev = NULL;
+    snprintf(path, sizeof path, "%s/out/events.csv", study);
+    CHECK_INT(ictus_csv_read(path, &ev, &err), ICTUS_OK);
+    int n_cards = 0;
+    if (html && ev)
+        check_gallery(html, ev, &n_cards);
+    CHECK_INT(n_cards, sum.n_gallery_cards);
+    ictus_csv_destroy(ev);
     CHECK_INT(n_paired, 8);   /* 4 animals × 2 drugs */
     CHECK_INT(n_periods, 16); /* 4 animals × (baseline, asm-a, washout, asm-b) */
     ictus_csv_destroy(resp);
@@ -208,6 +304,11 @@ int main(int argc, char **argv)
     CHECK(ids > 0 && refs > 0);
     CHECK(strstr(t, "<&>") == NULL);
     ictus_strbuf_free(&svg);
+
+    /* The gallery links to `ictus serve` on its default port. */
+    char port[32];
+    snprintf(port, sizeof port, ":%d/", ICTUS_REVIEW_DEFAULT_PORT);
+    CHECK(strstr(ICTUS_GALLERY_REVIEW_URL, port) != NULL);
 
     /* A directory that is no study: an error naming it. */
     ictus_report_summary sum;

@@ -8,12 +8,18 @@
 #     responders.csv rates and classes, periods.csv counts, hours, rates, hourly counts);
 #   - index.html opens from file:// in headless Chromium with no console or page error, no
 #     dialog (no smuggled script ran) and no request but the page itself (self-contained); every
-#     section (summary, raster, rates, drugs, circadian, quality) and every figure is there, each
+#     section (summary, raster, rates, drugs, circadian, quality, gallery) and every figure is there, each
 #     figure an SVG drawn larger than 100 px with a JSON block that parses; a click on a table
 #     header sorts the column; the animals table shows the hostile IDs as text, unchanged;
 #   - the hostile study's HTML holds no unescaped markup from the names (no "<script>alert",
 #     no "<b>", no raw quote breaking an attribute), and its <script> elements are only the
 #     JSON blocks and the sort script;
+#   - the gallery: its cards are events.csv's, chosen from both ends of the scores
+#     (test_report --check); a deleted recording gives cards saying why and the report is still
+#     written; video links seek where review.csv does, relative to the report in out/report,
+#     file:// URLs elsewhere (-o), the file name percent-encoded; [report] gallery_per_type = 0
+#     leaves it out, 101 is refused (exit 2); in the browser a card per data block entry, each
+#     drawn, each with its review link;
 #   - report.pdf converts with pdftoppm (page 1 to a PNG) and pdftotext shows every section
 #     heading, the figure titles, what changed and the tables' titles (the tables are in the PDF
 #     too);
@@ -44,6 +50,72 @@ ok "the report is written: $(cat "$W/drive.out")"
 ok "index.html and report.pdf in out/report"
 "$driver" --check "$W/S" >"$W/check.out" 2>&1
 ok "the figures' numbers are the CSVs' (test_report --check): $(grep -v '^$' "$W/check.out" | tail -3 | tr '\n' ' ')"
+
+# The gallery when a recording is gone, with a video, with -o elsewhere; its setting.
+cp -r "$W/S" "$W/G"
+gone=$(python3 - "$W/G/out/report/index.html" <<'EOF'
+import json, re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<script type="application/json" id="data-gallery-1">(.*?)</script>', h, re.S)
+print(json.loads(m.group(1))["cards"][0]["recording"])
+EOF
+)
+[ -f "$W/G/$gone" ]
+ok "a recording of the gallery: $gone"
+rm "$W/G/$gone"
+python3 - "$W/G" "${gone#recordings/}" <<'EOF'
+import csv, io, sys
+d, gone = sys.argv[1], sys.argv[2]
+rows = list(csv.reader(open(f"{d}/recordings.csv", newline="", encoding="utf-8")))
+head = rows[0]
+for r in rows[1:]:
+    if r[head.index("file")] != gone:
+        r[head.index("video")] = "cam 1 #&.mp4@12.5"
+out = io.StringIO()
+csv.writer(out, lineterminator="\n").writerows(rows)
+open(f"{d}/recordings.csv", "w", encoding="utf-8").write(out.getvalue())
+EOF
+"$ICTUS" report "$W/G" >"$W/gdrive.out" 2>&1
+ok "a recording deleted: the report is written all the same: $(head -1 "$W/gdrive.out")"
+"$ICTUS" report "$W/G" -o "$W/Greport" >/dev/null 2>&1
+ok "... also elsewhere (-o)"
+python3 - "$W/G" "$gone" "$W/Greport" <<'EOF'
+import csv, json, re, sys, os
+d, gone, other = sys.argv[1], sys.argv[2], sys.argv[3]
+def cards(path):
+    h = open(path, encoding="utf-8").read()
+    out = []
+    for m in re.finditer(r'<script type="application/json" id="data-gallery-\d+">(.*?)</script>', h, re.S):
+        out += json.loads(m.group(1))["cards"]
+    return h, out
+h, cs = cards(f"{d}/out/report/index.html")
+bad = [c for c in cs if c["recording"] == gone]
+assert bad and all(c["error"] and os.path.basename(gone) in c["error"] for c in bad), bad[:1]
+assert "The recording cannot be read: " in h
+good = [c for c in cs if c["recording"] != gone]
+assert good and all(c["error"] is None for c in good)
+seek = {(r["recording"], r["animal"], r["channel"], r["start_s"]): r["video_seek_s"]
+        for r in csv.DictReader(open(f"{d}/out/review.csv", encoding="utf-8"))}
+for c in good:
+    want = seek[(c["recording"], c["animal"], c["channel"], "%.3f" % c["start_s"])]
+    assert c["video"] == "../../recordings/cam%201%20%23%26.mp4#t=" + want, (c["video"], want)
+    assert abs(c["video_seek_s"] - max(0, c["start_s"] - 12.5 - 5)) < 1e-9
+assert 'href="../../recordings/cam%201%20%23%26.mp4#t=' in h
+h2, cs2 = cards(f"{other}/index.html")
+real = os.path.realpath(d)
+assert all(c["video"].startswith("file://" + real + "/recordings/cam%201%20%23%26.mp4#t=")
+           for c in cs2 if c["video"])
+EOF
+ok "the deleted recording's cards say why; the others link to the video where review.csv seeks (relative; file:// with -o)"
+printf '[report]\ngallery_per_type = 0\n' >>"$W/G/study.ini"
+"$ICTUS" report "$W/G" -o "$W/G0" >/dev/null 2>&1
+! grep -q 'id="fig-gallery-' "$W/G0/index.html" && grep -q 'No events to show' "$W/G0/index.html"
+ok "[report] gallery_per_type = 0: no gallery"
+sed -i 's/^gallery_per_type = 0$/gallery_per_type = 101/' "$W/G/study.ini"
+"$ICTUS" report "$W/G" -o "$W/G0" >"$W/g101" 2>&1
+eq "gallery_per_type = 101: exit" "$?" 2
+grep -q "gallery_per_type" "$W/g101"
+ok "... naming the setting: $(head -1 "$W/g101")"
 
 # The hostile study: every name the report shows, rewritten before the run.
 make_study "$W/H"
@@ -124,7 +196,8 @@ for heading in "1. Study summary" "2. Seizures over the study" "3. Seizure rate 
     "4. Drugs and response" "5. Time of day and intervals" "6. Data quality" \
     "Baseline vs exposure" "Responder and seizure-free rates" "What changed since the last run" \
     "Animals" "Each animal's response (all seizure types)" "Statistical tests (all seizure types)" \
-    "Recorded and analysable time, artefacts" "Recordings that failed" "Manifest problems"; do
+    "Recorded and analysable time, artefacts" "Recordings that failed" "Manifest problems" \
+    "7. Event gallery" "Events of M01" "review view" "time from start (s)"; do
     grep -qF "$heading" "$W/pdf.txt"
     ok "the PDF shows '$heading'"
 done
@@ -142,11 +215,19 @@ for s in S:report H:report-hostile; do
     CHROMIUM=$chromium node "$here/browser/report.test.js" "file://$file" "$shot" >"$W/seen" 2>&1
     ok "$name: report.test.js ran: $(tail -3 "$W/seen" | tr '\n' ' ')"
     seen() { sed -n "s/^$1: //p" "$W/seen"; }
-    eq "$name: sections" "$(seen sections)" "summary,raster,rates,drugs,circadian,quality"
+    eq "$name: sections" "$(seen sections)" "summary,raster,rates,drugs,circadian,quality,gallery"
+    ng=$(seen 'gallery figures')
+    [ "$dir" = H ] || eq "$name: a gallery figure per animal" "$ng" 4
+    gallery_figs=$(seq -f ",fig-gallery-%g" 1 "$ng" | tr -d '\n')
     eq "$name: figures" "$(seen figures)" \
-        "fig-raster,fig-rates,fig-paired-1,fig-paired-2,fig-proportions,fig-circadian,fig-isi,fig-quality"
-    eq "$name: every figure drawn" "$(seen 'figures drawn')" "8/8"
-    eq "$name: every figure's numbers parse" "$(seen 'figures with data')" "8/8"
+        "fig-raster,fig-rates,fig-paired-1,fig-paired-2,fig-proportions,fig-circadian,fig-isi,fig-quality$gallery_figs"
+    eq "$name: every figure drawn" "$(seen 'figures drawn')" "$((8 + ng))/$((8 + ng))"
+    eq "$name: every figure's numbers parse" "$(seen 'figures with data')" "$((8 + ng))/$((8 + ng))"
+    n=$(seen 'gallery data cards')
+    [ "$n" -gt 0 ]
+    ok "$name: the gallery's data blocks list $n cards"
+    eq "$name: a card per entry, each drawn and linked to the review view" \
+        "$(seen 'gallery cards')" "$n/$n/$n"
     eq "$name: a header click sorts" "$(seen sorts)" "true"
     eq "$name: no dialog (no script from a name ran)" "$(seen dialogs)" "0"
     eq "$name: nothing fetched but the page" "$(seen fetched)" "0"

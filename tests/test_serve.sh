@@ -5,7 +5,9 @@
 # Proves:
 #   - a wrong command line, a study without ictus.db, a port in use: exit 2,
 #     2, 1; a started server prints one URL line with a 32-hex-digit token;
-#   - every request without the token, or with a wrong one, is 403; the token
+#   - every request without the token, or with a wrong one, is 403 (the page: 401, a form
+#     asking for the token that keeps a link's event=REF, escaped, under a CSP; /api/locate
+#     turns the report gallery's REF into the event's handle); the token
 #     is taken from the query or the X-Ictus-Token header;
 #   - GET / is the embedded page: no outside resource, no referrer sent, a
 #     content security policy that allows connections to itself only, the
@@ -105,7 +107,7 @@ jq() { "$python3" -c "import json,sys; d=json.load(open('$W/body')); print($1)";
 eq "a second server on the same port: exit" "$?" 1
 
 # --- The token ----------------------------------------------------------------
-eq "GET / without token" "$(code /)" 403
+eq "GET / without token: 401, the form asking for it" "$(code /)" 401
 eq "GET /api/events without token" "$(code /api/events)" 403
 eq "POST /api/review without token" "$(code /api/review -d '{}')" 403
 eq "GET /favicon.ico without token: no content (the browser's own request)" \
@@ -121,6 +123,44 @@ eq "unknown paths without token are 403 too" "$(code /nothing)" 403
 eq "the 403 body is a JSON error" "$(jq "d['error']")" "a valid token is required"
 eq "GET /api/events with the header" "$(code /api/events -H "X-Ictus-Token: $tok")" 200
 H=(-H "X-Ictus-Token: $tok")
+
+# --- A link from the report's gallery: /?event=REF (the event's stable reference) ------
+ref=$("$python3" - "$S/out/report/index.html" <<'EOF2'
+import json, re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<script type="application/json" id="data-gallery-1">(.*?)</script>', h, re.S)
+print(json.loads(m.group(1))["cards"][0]["ref"] if m else "")
+EOF2
+)
+[[ "$ref" =~ ^[0-9a-f]{16}$ ]]
+ok "the report's gallery links to an event by its reference ($ref)"
+curl -s -D "$W/headers" -o "$W/form" --path-as-is "$base/?event=$ref"
+grep -q "^HTTP/1.1 401" "$W/headers"
+ok "the link without the token: 401"
+grep -i "^Content-Security-Policy:" "$W/headers" | grep -q "default-src 'none';.*form-action 'self'"
+ok "... with a content security policy (no script; its form goes back to the server)"
+grep -qi "^WWW-Authenticate:" "$W/headers"
+ok "... and a WWW-Authenticate header"
+grep -q '<form method="get" action="/">' "$W/form" && grep -q 'name="token"' "$W/form"
+ok "the 401 page is a form asking for the token"
+grep -q "<input type=\"hidden\" name=\"event\" value=\"$ref\">" "$W/form"
+ok "... that sends the event again"
+grep -qi "<script\|M01\|recordings/\|ihka" "$W/form"
+eq "... and shows nothing of the study, and runs no script" "$?" 1
+code '/?event=%22%3E%3Cscript%3Ealert(1)%3C/script%3E' >/dev/null
+grep -q '<script>alert' "$W/body"
+eq "a hostile event= is escaped in the form" "$?" 1
+grep -q '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;' "$W/body"
+ok "... as entities"
+eq "GET / with the token and event=: the page" "$(code "/?token=$tok&event=$ref")" 200
+eq "GET /api/locate without token" "$(code "/api/locate?ref=$ref")" 403
+eq "GET /api/locate?ref=REF" "$(code "/api/locate?ref=$ref" "${H[@]}")" 200
+handle=$(jq "d['id']")
+code /api/events "${H[@]}" >/dev/null
+eq "... answers the handle of a listed event" \
+    "$(jq "sum(1 for e in d['events'] if e['id'] == '$handle')")" 1
+eq "GET /api/locate with a bad ref" "$(code "/api/locate?ref=xyz" "${H[@]}")" 400
+eq "GET /api/locate with no such event" "$(code "/api/locate?ref=0000000000000000" "${H[@]}")" 404
 
 # --- The page -------------------------------------------------------------------
 curl -s -D "$W/headers" -o "$W/page" "$base/?token=$tok"

@@ -1,6 +1,9 @@
 // main.js: the review page's queue and event view (included into review/page.html by the Makefile,
 // after trace.js, which draws the traces).
 const token = new URLSearchParams(location.search).get("token") || "";
+// The event a link names (the report's gallery: ?event=REF, its stable reference), selected
+// once when the queue first loads.
+let wantedRef = new URLSearchParams(location.search).get("event");
 const $ = (id) => document.getElementById(id);
 let events = [];
 let sel = 0;
@@ -186,9 +189,24 @@ async function load() {
     sel = at >= 0 ? at : Math.min(sel, Math.max(events.length - 1, 0));
     shownKey = null;
     setStatus("");
+    if (wantedRef) await selectWanted();
     render();
   } catch (err) {
     setStatus("cannot load the events: " + err.message);
+  }
+}
+
+// Select the event the page's link names (wantedRef), or say why it cannot be.
+async function selectWanted() {
+  const ref = wantedRef;
+  wantedRef = null;
+  try {
+    const found = await api("/api/locate?ref=" + encodeURIComponent(ref));
+    const at = events.findIndex((e) => e.id === found.id);
+    if (at >= 0) sel = at;
+    else setStatus("the linked event is not in the list (filters?)");
+  } catch (err) {
+    setStatus("the linked event: " + err.message);
   }
 }
 

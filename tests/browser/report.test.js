@@ -29,7 +29,10 @@ async function main() {
     page.on("dialog", async (d) => { dialogs++; await d.dismiss(); });
     // Nothing may be fetched but the page itself: it is self-contained.
     const fetched = [];
-    page.on("request", (r) => { if (r.url() !== url) fetched.push(r.url()); });
+    // (data: URLs, the gallery's embedded images, are part of the page.)
+    page.on("request", (r) => {
+      if (r.url() !== url && !r.url().startsWith("data:")) fetched.push(r.url());
+    });
     await page.goto(url, { waitUntil: "load", timeout: 30000 });
 
     say("sections", await page.$$eval("section[id]", (s) => s.map((x) => x.id).join(",")));
@@ -42,6 +45,23 @@ async function main() {
       return { id: f.id, drawn: svg !== null && box.width > 100 && box.height > 100, parsed };
     }));
     say("figures", figs.map((f) => f.id).join(","));
+    // The gallery: cards drawn (an SVG) with their review link, against the data blocks' cards.
+    const gallery = await page.evaluate(() => {
+      const cards = Array.from(document.querySelectorAll("#gallery .card"));
+      const drawn = cards.filter((c) => c.querySelector("svg") !== null).length;
+      const linked = cards.filter((c) => {
+        const a = c.querySelector("a.review");
+        return a !== null && a.href.startsWith("http://127.0.0.1:8470/?event=");
+      }).length;
+      let data = 0;
+      document.querySelectorAll('script[id^="data-gallery-"]').forEach((s) => {
+        data += JSON.parse(s.textContent).cards.length;
+      });
+      return { n: cards.length, drawn, linked, data };
+    });
+    say("gallery cards", gallery.n + "/" + gallery.drawn + "/" + gallery.linked);
+    say("gallery data cards", gallery.data);
+    say("gallery figures", await page.$$eval('script[id^="data-gallery-"]', (s) => s.length));
     say("figures drawn", figs.filter((f) => f.drawn).length + "/" + figs.length);
     say("figures with data", figs.filter((f) => f.parsed).length + "/" + figs.length);
     // Click "change (%)" in the responders table: the column becomes ascending.
