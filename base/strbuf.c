@@ -15,6 +15,14 @@ void ictus_strbuf_add(ictus_strbuf *b, const char *s)
     b->len += n;
 }
 
+void ictus_strbuf_addn(ictus_strbuf *b, const char *s, size_t n)
+{
+    ICTUS_GROW(b->text, b->len + n + 1, b->cap);
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+    b->text[b->len] = '\0';
+}
+
 void ictus_strbuf_vaddf(ictus_strbuf *b, const char *fmt, va_list ap)
 {
     va_list again;

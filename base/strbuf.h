@@ -22,6 +22,8 @@ typedef struct {
 
 /* Append `s`. */
 void ictus_strbuf_add(ictus_strbuf *b, const char *s);
+/* Append the n bytes at s (no NUL among them). */
+void ictus_strbuf_addn(ictus_strbuf *b, const char *s, size_t n);
 
 /* Append printf-style text. */
 void ictus_strbuf_addf(ictus_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -494,12 +494,20 @@ static void paired_draw(cairo_t *cr, double w, double h, const void *ctx)
                  o->course == ICTUS_COURSE_REMISSION  ? " remission"
                  : o->course == ICTUS_COURSE_RELAPSE ? " relapse"
                                                      : "");
+        /* Each pass moves the label below every label it overlaps; n_placed + 1
+         * passes end it (a pass that moves it clears at least one label for
+         * good), also where the arithmetic cannot move it (a huge or
+         * non-finite y: then it stays where it is). */
         double ly = yt + 3;
-        for (size_t k = 0; k < n_placed; k++)
-            if (fabs(placed[k] - ly) < 9) {
-                ly = placed[k] + 9;
-                k = (size_t)-1; /* look again from the first */
-            }
+        bool moved = true;
+        for (size_t pass = 0; moved && pass <= n_placed; pass++) {
+            moved = false;
+            for (size_t k = 0; k < n_placed; k++)
+                if (fabs(placed[k] - ly) < 9 && placed[k] + 9 > ly) {
+                    ly = placed[k] + 9;
+                    moved = true;
+                }
+        }
         placed[n_placed++] = ly;
         if (fabs(ly - (yt + 3)) > 1) { /* a leader from the point to its moved label */
             cairo_set_line_width(cr, 0.5);

@@ -494,8 +494,12 @@ static void envelope(cairo_t *cr, const card *k, int c, const lane_scale *ls, do
     cairo_stroke(cr);
 }
 
-/* Pixels per point of the traces' image in the HTML (sharp on high-density screens). */
-#define TRACE_IMAGE_SCALE 2
+/* Pixels per point of the traces' image in the HTML: across, one per column
+ * (the excerpt's resolution: more adds nothing); down, two (amplitudes
+ * sharp on high-density screens).  Encoding the PNG is most of the HTML's
+ * cost (tests/bench_report.c: 2 × 2 took 6.4 s, 1 × 2 5.2 s, 1 × 1 4.6 s). */
+#define TRACE_IMAGE_SCALE_X 1
+#define TRACE_IMAGE_SCALE_Y 2
 
 /* The event's span shaded behind the traces, and every envelope, in the
  * box [x0, x0 + COLUMNS] × [y0, y0 + lanes] of cr. */
@@ -523,18 +527,18 @@ static void draw_traces(cairo_t *cr, const card *k, bool raster, double xa, doub
         ls[c] = scale_of(&k->ex->channels[c], k->ex->width);
     if (raster) {
         cairo_surface_t *img = cairo_image_surface_create(
-            CAIRO_FORMAT_RGB24, ICTUS_GALLERY_COLUMNS * TRACE_IMAGE_SCALE,
-            (int)(n * LANE) * TRACE_IMAGE_SCALE);
+            CAIRO_FORMAT_RGB24, ICTUS_GALLERY_COLUMNS * TRACE_IMAGE_SCALE_X,
+            (int)(n * LANE) * TRACE_IMAGE_SCALE_Y);
         cairo_t *ci = cairo_create(img);
         cairo_set_antialias(ci, CAIRO_ANTIALIAS_NONE); /* two colours and the shade: a small PNG */
         cairo_set_source_rgb(ci, 1, 1, 1);
         cairo_paint(ci);
-        cairo_scale(ci, TRACE_IMAGE_SCALE, TRACE_IMAGE_SCALE);
+        cairo_scale(ci, TRACE_IMAGE_SCALE_X, TRACE_IMAGE_SCALE_Y);
         traces(ci, k, ls, 0, 0, xa - LEFT, xe - LEFT);
         cairo_destroy(ci);
         cairo_save(cr);
         cairo_translate(cr, LEFT, TOP);
-        cairo_scale(cr, 1.0 / TRACE_IMAGE_SCALE, 1.0 / TRACE_IMAGE_SCALE);
+        cairo_scale(cr, 1.0 / TRACE_IMAGE_SCALE_X, 1.0 / TRACE_IMAGE_SCALE_Y);
         cairo_set_source_surface(cr, img, 0, 0);
         cairo_paint(cr);
         cairo_restore(cr);
@@ -607,7 +611,8 @@ static void draw_spectrogram(cairo_t *cr, const card *k, double y0)
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (int i = 0; i <= 2; i++) {
         char text[32];
-        snprintf(text, sizeof text, "%.0f dB", k->db_lo + i * (k->db_hi - k->db_lo) / 2);
+        double db = round(k->db_lo + i * (k->db_hi - k->db_lo) / 2);
+        snprintf(text, sizeof text, "%.0f dB", db == 0 ? 0.0 : db); /* never "-0" */
         ictus_plot_text(cr, xb + bw + 4, y0 + SPEC_H - i * SPEC_H / 2 + (i == 0 ? 0 : i == 2 ? 8 : 3),
                         TEXT_PT, 0, false, text);
     }

@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/filehash.h"
 #include "base/path.h"
 
 /* ---- page style and script ---------------------------------------------------- */
@@ -188,4 +191,153 @@ ictus_status ictus_html_pdf_finish(cairo_surface_t *s, cairo_t *cr, const char *
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot write the PDF: %s", path,
                           cairo_status_to_string(cs));
     return ICTUS_OK;
+}
+
+/* ---- shared glyph outlines ------------------------------------------------------------- */
+
+/* A glyph outline of the page: where its element and body lie, and its shared index. */
+typedef struct {
+    size_t start, end;          /* the whole <symbol ...>...</symbol> element */
+    size_t id, id_len;          /* its id attribute's value */
+    size_t body, body_len;      /* what lies between the tags (one path) */
+    size_t shared;              /* the index of the first symbol with the same body */
+} glyph_symbol;
+
+/* An open-addressing table of symbol indices (SIZE_MAX: empty), keyed by
+ * their body (bodies) or their id (ids). */
+typedef struct {
+    size_t *slot;
+    size_t cap;                 /* a power of two, over twice the entries */
+} glyph_table;
+
+static uint64_t text_hash(const char *s, size_t n)
+{
+    ictus_hash128 h = ictus_hash_bytes(s, n);
+    return h.lo;
+}
+
+/* The slot where the key text[k, k + n) is, or the empty slot where it goes;
+ * a stored symbol's key is its body (by_body) or its id. */
+static size_t *table_find(const glyph_table *t, const glyph_symbol *syms, const char *text,
+                          size_t k, size_t n, bool by_body)
+{
+    size_t i = (size_t)text_hash(text + k, n) & (t->cap - 1);
+    for (;; i = (i + 1) & (t->cap - 1)) {
+        size_t j = t->slot[i];
+        if (j == SIZE_MAX)
+            return &t->slot[i];
+        size_t o = by_body ? syms[j].body : syms[j].id;
+        size_t on = by_body ? syms[j].body_len : syms[j].id_len;
+        if (on == n && memcmp(text + o, text + k, n) == 0)
+            return &t->slot[i];
+    }
+}
+
+static const char SYMBOL_OPEN[] = "<symbol overflow=\"visible\" id=\"";
+
+/* Every glyph symbol of the page, in order. */
+static glyph_symbol *find_symbols(const char *text, size_t *n_out)
+{
+    glyph_symbol *syms = NULL;
+    size_t n = 0, cap = 0;
+    for (const char *p = strstr(text, SYMBOL_OPEN); p; p = strstr(p, SYMBOL_OPEN)) {
+        const char *id = p + sizeof SYMBOL_OPEN - 1, *id_end = strchr(id, '"');
+        const char *body = id_end ? strchr(id_end, '>') : NULL;
+        const char *close = body ? strstr(body, "</symbol>") : NULL;
+        if (!close)
+            break;
+        body++;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            syms = ictus_xrealloc(syms, cap * sizeof *syms);
+        }
+        syms[n++] = (glyph_symbol){(size_t)(p - text), (size_t)(close + 9 - text),
+                                   (size_t)(id - text), (size_t)(id_end - id),
+                                   (size_t)(body - text), (size_t)(close - body), 0};
+        p = close;
+    }
+    *n_out = n;
+    return syms;
+}
+
+void ictus_html_share_glyphs(ictus_strbuf *page)
+{
+    const char *text = ictus_strbuf_text(page);
+    const char *body_tag = strstr(text, "<body>");
+    size_t n = 0;
+    glyph_symbol *syms = find_symbols(text, &n);
+    if (n == 0 || !body_tag) {
+        free(syms);
+        return;
+    }
+    glyph_table bodies = {NULL, 1}, ids = {NULL, 1};
+    while (bodies.cap < 2 * n + 2)
+        bodies.cap *= 2;
+    ids.cap = bodies.cap;
+    bodies.slot = ictus_xmalloc(bodies.cap * sizeof *bodies.slot);
+    ids.slot = ictus_xmalloc(ids.cap * sizeof *ids.slot);
+    memset(bodies.slot, 0xff, bodies.cap * sizeof *bodies.slot);
+    memset(ids.slot, 0xff, ids.cap * sizeof *ids.slot);
+    for (size_t i = 0; i < n; i++) {
+        size_t *b = table_find(&bodies, syms, text, syms[i].body, syms[i].body_len, true);
+        if (*b == SIZE_MAX)
+            *b = i;
+        syms[i].shared = *b;
+        size_t *d = table_find(&ids, syms, text, syms[i].id, syms[i].id_len, false);
+        if (*d == SIZE_MAX)
+            *d = i;
+    }
+
+    /* The page again: the shared outlines after <body>, the symbols left out, each
+     * href="#ID" of a symbol pointing at its shared outline. */
+    ictus_strbuf out = {0};
+    size_t at = (size_t)(strchr(body_tag, '>') + 1 - text);
+    ictus_strbuf_addn(&out, text, at);
+    ictus_strbuf_add(&out, "\n<svg width=\"0\" height=\"0\" style=\"position:absolute\" "
+                           "aria-hidden=\"true\"><defs>");
+    for (size_t i = 0; i < n; i++)
+        if (syms[i].shared == i)
+        {
+            ictus_strbuf_addf(&out, "<symbol overflow=\"visible\" id=\"shared-glyph-%zu\">", i);
+            ictus_strbuf_addn(&out, text + syms[i].body, syms[i].body_len);
+            ictus_strbuf_add(&out, "</symbol>");
+        }
+    ictus_strbuf_add(&out, "</defs></svg>");
+    static const char HREF[] = "href=\"#";
+    size_t len = page->len, next_sym = 0;
+    const char *h = strstr(text + at, HREF);
+    size_t href = h ? (size_t)(h - text) : len;
+    while (at < len) {
+        while (next_sym < n && syms[next_sym].start < at)
+            next_sym++;
+        if (href < at) {
+            h = strstr(text + at, HREF);
+            href = h ? (size_t)(h - text) : len;
+        }
+        size_t sym = next_sym < n ? syms[next_sym].start : len;
+        if (sym < href) { /* a symbol: left out */
+            ictus_strbuf_addn(&out, text + at, sym - at);
+            at = syms[next_sym].end;
+            continue;
+        }
+        if (href == len) {
+            ictus_strbuf_addn(&out, text + at, len - at);
+            break;
+        }
+        size_t id = href + sizeof HREF - 1;
+        const char *id_end = strchr(text + id, '"');
+        size_t id_len = id_end ? (size_t)(id_end - text) - id : 0;
+        size_t *d = id_len ? table_find(&ids, syms, text, id, id_len, false) : NULL;
+        ictus_strbuf_addn(&out, text + at, id - at);
+        at = id;
+        if (d && *d != SIZE_MAX) {
+            ictus_strbuf_addf(&out, "shared-glyph-%zu", syms[*d].shared);
+            at += id_len;
+        }
+    }
+    free(bodies.slot);
+    free(ids.slot);
+    free(syms);
+    ictus_strbuf_free(page);
+    *page = out;
 }

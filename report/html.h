@@ -81,4 +81,14 @@ void ictus_html_pdf_heading(cairo_t *cr, double margin, const char *section_titl
 ictus_status ictus_html_pdf_finish(cairo_surface_t *s, cairo_t *cr, const char *path,
                                    ictus_error *err);
 
+/* Share the glyph outlines of a whole page (`page`, after its <body>): cairo
+ * writes into every SVG its own copy of each glyph it draws, as <symbol
+ * overflow="visible" id="ID"> (about half of a report's bytes).  Each
+ * distinct outline is moved, once, into a hidden SVG at the top of the
+ * body (ids "shared-glyph-N") and every href="#ID" of a symbol points
+ * there; the page's other ids and references are left alone.  Text from
+ * input cannot contain such markup (it is escaped), so only cairo's
+ * symbols match.  A page without symbols or <body> is left as it is. */
+void ictus_html_share_glyphs(ictus_strbuf *page);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -624,6 +625,78 @@ static int64_t file_size(const char *path)
     return stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
 }
 
+/* The PDF, drawn by a child process while this one builds the HTML: the two
+ * cost about the same (the gallery's traces are most of both), and a report
+ * is written at the end of every nightly run.  A process rather than a
+ * thread: cairo, fontconfig and FreeType keep process-wide caches whose
+ * locking across threads we cannot check (ThreadSanitizer sees into none of
+ * them); a forked child shares nothing with its parent.  The child only
+ * draws and writes the temporary file; it reports its status and error
+ * through a pipe and leaves with _exit() (no atexit handlers, no buffers of
+ * the parent flushed twice).  Without fork() (it failed) the PDF is drawn
+ * here, after the HTML. */
+typedef struct {
+    ictus_report_ctx c;
+    const items *summary;
+    const ictus_report_changes *changes;
+    const ictus_report_table *tables;
+    char path[ICTUS_PATH_MAX];      /* the temporary file */
+    pid_t child;                    /* > 0 while the child draws */
+    int from_child;                 /* the pipe's read end */
+} pdf_job;
+
+static ictus_status pdf_draw(pdf_job *j, ictus_error *err)
+{
+    return pdf_write(&j->c, j->summary, j->changes, j->tables, j->path, err);
+}
+
+/* Start the child; false when it cannot be (the caller draws the PDF itself). */
+static bool pdf_start(pdf_job *j)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return false;
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return false;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        ictus_error e = {0};
+        e.status = pdf_draw(j, &e);
+        ssize_t n = write(fds[1], &e, sizeof e);
+        _exit(n == (ssize_t)sizeof e && e.status == ICTUS_OK ? 0 : 1);
+    }
+    close(fds[1]);
+    j->child = pid;
+    j->from_child = fds[0];
+    return true;
+}
+
+/* Wait for the child: its status, and its error in *err. */
+static ictus_status pdf_finish(pdf_job *j, ictus_error *err)
+{
+    ictus_error e = {0};
+    ssize_t n;
+    do
+        n = read(j->from_child, &e, sizeof e);
+    while (n < 0 && errno == EINTR);
+    close(j->from_child);
+    int ws = 0;
+    while (waitpid(j->child, &ws, 0) < 0 && errno == EINTR)
+        ;
+    j->child = 0;
+    if (n != (ssize_t)sizeof e)
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: the process drawing the PDF ended without "
+                                             "a word (wait status %d)", j->path, ws);
+    if (e.status != ICTUS_OK)
+        *err = e;
+    return e.status;
+}
+
 static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_report_summary *out,
                                 ictus_error *err)
 {
@@ -632,29 +705,41 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
     ictus_report_table tables[N_TABLES];
     tables_build(c, tables);
     ictus_report_changes changes = {0};
-    char html_path[ICTUS_PATH_MAX], pdf_path[ICTUS_PATH_MAX], tmp[ICTUS_PATH_MAX];
-    ictus_status st = ictus_path_join(tmp, sizeof tmp, dir, "state.csv", err);
-    if (st == ICTUS_OK)
-        ictus_report_changes_build(c, tmp, &changes);
-    ictus_strbuf html = {0};
-    int n_figures = 0;
-    if (st == ICTUS_OK)
-        st = html_build(c, &summary, &changes, tables, &html, &n_figures, err);
+    char html_path[ICTUS_PATH_MAX], pdf_path[ICTUS_PATH_MAX], state[ICTUS_PATH_MAX];
+    pdf_job job = {.c = *c, .summary = &summary, .changes = &changes, .tables = tables};
+    ictus_status st = ictus_path_join(state, sizeof state, dir, "state.csv", err);
     if (st == ICTUS_OK)
         st = ictus_path_join(html_path, sizeof html_path, dir, "index.html", err);
     if (st == ICTUS_OK)
         st = ictus_path_join(pdf_path, sizeof pdf_path, dir, "report.pdf", err);
     if (st == ICTUS_OK)
-        st = ictus_path_format(tmp, sizeof tmp, err, "%s.tmp-%ld", pdf_path, (long)getpid());
+        st = ictus_path_format(job.path, sizeof job.path, err, "%s.tmp-%ld", pdf_path,
+                               (long)getpid());
+    if (st == ICTUS_OK)
+        ictus_report_changes_build(c, state, &changes);
+    bool forked = st == ICTUS_OK && pdf_start(&job);
+    ictus_strbuf html = {0};
+    int n_figures = 0;
+    if (st == ICTUS_OK)
+        st = html_build(c, &summary, &changes, tables, &html, &n_figures, err);
+    if (st == ICTUS_OK)
+        ictus_html_share_glyphs(&html);
     if (st == ICTUS_OK)
         st = ictus_html_write_file(html_path, ictus_strbuf_text(&html), err);
-    if (st == ICTUS_OK) {
-        st = pdf_write(c, &summary, &changes, tables, tmp, err);
-        if (st == ICTUS_OK && rename(tmp, pdf_path) != 0)
-            st = ictus_fail(err, ICTUS_ERR_IO, "%s: %s", pdf_path, strerror(errno));
-        if (st != ICTUS_OK)
-            remove(tmp);
+    if (forked) {
+        ictus_error pdf_err;
+        ictus_status pdf_st = pdf_finish(&job, &pdf_err);
+        if (st == ICTUS_OK && pdf_st != ICTUS_OK) {
+            *err = pdf_err;
+            st = pdf_st;
+        }
+    } else if (st == ICTUS_OK) {
+        st = pdf_draw(&job, err);
     }
+    if (st == ICTUS_OK && rename(job.path, pdf_path) != 0)
+        st = ictus_fail(err, ICTUS_ERR_IO, "%s: %s", pdf_path, strerror(errno));
+    if (st != ICTUS_OK && job.path[0])
+        remove(job.path);
     /* Last: the state the next report compares with (a report not written leaves the old). */
     if (st == ICTUS_OK)
         st = ictus_report_state_write(c, dir, err);

@@ -186,6 +186,17 @@ static void test_strbuf(void)
     char *text = ictus_strbuf_take(&b);
     CHECK(b.text == NULL && b.len == 0 && b.cap == 0);
     free(text);
+    ictus_strbuf_addn(&b, "abcdef", 3);
+    ictus_strbuf_addn(&b, "xyz", 0);
+    CHECK_STR(ictus_strbuf_text(&b), "abc");
+    CHECK_INT(b.len, 3);
+    ictus_strbuf_add_html(&b, "<a href=\"x\">Tom's & Jerry's</a>");
+    CHECK_STR(ictus_strbuf_text(&b),
+              "abc&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; Jerry&#39;s&lt;/a&gt;");
+    ictus_strbuf_free(&b);
+    ictus_strbuf_add_html(&b, "plain ✓");
+    CHECK_STR(ictus_strbuf_text(&b), "plain ✓");
+    ictus_strbuf_free(&b);
 }
 
 int main(void)

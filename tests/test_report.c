@@ -1,7 +1,9 @@
 /* test_report.c: the report's figures carry the analysis's numbers (report/report.h).
  *
  * Without arguments: the figures' SVGs get prefixed ids (two SVGs inlined in
- * one page cannot clash) and a missing study is an error naming it.
+ * one page cannot clash), a page's glyph outlines are shared (one copy of
+ * each, every reference pointing at it) and a missing study is an error
+ * naming it.
  * `test_report --check STUDY_DIR` (tests/test_report.sh, on a small drug
  * study: 4 animals, baseline / asm-a / washout / asm-b, detected by `ictus
  * run`) writes its report with ictus_report_write() and proves that
@@ -27,6 +29,7 @@
 #include "base/csvtable.h"
 #include "base/readfile.h"
 #include "report/gallery.h"
+#include "report/html.h"
 #include "report/plot.h"
 #include "report/report.h"
 #include "review/server.h"
@@ -304,6 +307,54 @@ int main(int argc, char **argv)
     CHECK(ids > 0 && refs > 0);
     CHECK(strstr(t, "<&>") == NULL);
     ictus_strbuf_free(&svg);
+
+    /* Glyph outlines shared across a page: two figures drawing the same text
+     * carry one copy of each outline at the top of the body, referenced by
+     * both; the figures' other ids and references are left alone. */
+    ictus_strbuf page = {0}, one = {0};
+    ictus_strbuf_add(&page, "<html><body>\n<p>before</p>");
+    for (int f = 0; f < 2; f++) {
+        char prefix[8];
+        snprintf(prefix, sizeof prefix, "g%d-", f);
+        ictus_strbuf_free(&one);
+        CHECK_INT(ictus_plot_svg(tiny_figure, f ? "ab" : "ba", 100, 50, prefix, &one, &err),
+                  ICTUS_OK);
+        ictus_strbuf_add(&page, ictus_strbuf_text(&one));
+    }
+    ictus_strbuf_add(&page, "<a href=\"#g0-keep\">x</a></body></html>");
+    int before = 0, uses = 0;
+    for (const char *p = ictus_strbuf_text(&page); (p = strstr(p, "<symbol")); p++)
+        before++;
+    for (const char *p = ictus_strbuf_text(&page); (p = strstr(p, "<use")); p++)
+        uses++;
+    ictus_html_share_glyphs(&page);
+    const char *sh = ictus_strbuf_text(&page);
+    int after = 0, shared_refs = 0;
+    for (const char *p = sh; (p = strstr(p, "<symbol")); p++) {
+        after++;
+        CHECK(strncmp(p, "<symbol overflow=\"visible\" id=\"shared-glyph-", 44) == 0);
+    }
+    /* "ba" and "ab": the same two glyphs in each figure (plus any cairo adds, once). */
+    CHECK(before >= 4 && after >= 2 && after * 2 <= before);
+    for (const char *p = sh; (p = strstr(p, "href=\"#shared-glyph-")); p++) {
+        shared_refs++;
+        char id[64];
+        sscanf(p + 7, "%63[^\"]", id);
+        char want[96];
+        snprintf(want, sizeof want, "id=\"%s\"", id);
+        CHECK(strstr(sh, want) != NULL); /* every reference names a shared outline */
+    }
+    CHECK_INT(shared_refs, uses);
+    CHECK(strstr(sh, "href=\"#g0-glyph") == NULL && strstr(sh, "href=\"#g1-glyph") == NULL);
+    CHECK(strstr(sh, "<a href=\"#g0-keep\">x</a>") != NULL);
+    CHECK(strstr(sh, "<body>\n<svg width=\"0\" height=\"0\"") != NULL);
+    CHECK(strstr(sh, "<p>before</p>") != NULL && strstr(sh, "id=\"g1-surface") != NULL);
+    ictus_strbuf_free(&one);
+    ictus_strbuf_free(&page);
+    ictus_strbuf_add(&page, "<body><p>no figures</p></body>");
+    ictus_html_share_glyphs(&page);
+    CHECK_STR(ictus_strbuf_text(&page), "<body><p>no figures</p></body>");
+    ictus_strbuf_free(&page);
 
     /* The gallery links to `ictus serve` on its default port. */
     char port[32];
