@@ -114,9 +114,16 @@ printf '%-52s %8s s   %.2f animal-days/s   (speed-up %.2fx, target >= 1.8x)\n' \
     "ictus run -j 2" "$r2" "$(echo "$days / $r2" | bc -l)" "$(echo "$r1 / $r2" | bc -l)"
 printf '%-52s %8s s   (nothing new: every file skipped)\n' "ictus run -j 2, second night" "$again"
 
-# The cohort report (issue 11) of 32 animals x 60 days, its store filled directly (bench_report.c).
+# The cohort report (issue 11) of 32 animals x 60 days, its store filled directly, with a gallery
+# of 256 events read from real recordings (bench_report.c); best of three, the slowest beside it.
 printf '\n== the cohort report (issue 11)\n'
-rep=$("$build/tests/bench_report" "$work")
-printf '%-52s %8s s   (target <= 10 s; HTML %s MiB, target <= 20 MiB; PDF %s KiB)\n' \
-    "report, 32 animals x 60 days, 24 events/day" "$(echo "$rep" | field report_s)" \
-    "$(echo "$rep" | field html_mb)" "$(echo "$rep" | field pdf_kb)"
+best=1e9; worst=0
+for _ in 1 2 3; do
+    rep=$("$build/tests/bench_report" "$work")
+    best=$(min "$best" "$(echo "$rep" | field report_s)")
+    worst=$(max "$worst" "$(echo "$rep" | field report_s)")
+done
+printf '%-52s %8s s   (slowest %s s; target <= 10 s; HTML %s MiB, target <= 20 MiB; PDF %s KiB; %s gallery cards)\n' \
+    "report, 32 animals x 60 days, 24 events/day" "$best" "$worst" \
+    "$(echo "$rep" | field html_mb)" "$(echo "$rep" | field pdf_kb)" \
+    "$(echo "$rep" | field gallery_cards)"
