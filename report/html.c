@@ -24,7 +24,8 @@ const char ictus_html_style[] =
     "figure{margin:16px 0}figcaption{font-size:13px;color:#333;max-width:900px}"
     "svg{max-width:100%;height:auto}dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}"
     "dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}pre{font-size:12px;white-space:pre-wrap}"
-    ".wide{overflow-x:auto}.warning{border:2px solid #d55e00;background:#fff3e6;padding:6px 10px}";
+    ".wide{overflow-x:auto}.warning{border:2px solid #d55e00;background:#fff3e6;padding:6px 10px}"
+    "summary{font-weight:bold;font-size:1.17em;margin:18px 0 8px;cursor:pointer}";
 
 /* Sorts a table by the clicked column: numbers as numbers, then text. */
 const char ictus_html_script[] =
