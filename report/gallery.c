@@ -307,25 +307,65 @@ static ictus_status read_card(card *k, ictus_source *src, const ictus_settings *
     return st;
 }
 
-static void open_and_read(card *k, const ictus_study *study, const ictus_settings *filters)
+static ictus_status open_recording(const card *k, const ictus_study *study, ictus_source **src,
+                                   ictus_error *err)
 {
-    ictus_error err = {0};
     char path[ICTUS_PATH_MAX];
-    ictus_source *src = NULL;
-    ictus_status st = ictus_path_join(path, sizeof path, study->dir, k->path, &err);
+    ictus_status st = ictus_path_join(path, sizeof path, study->dir, k->path, err);
     if (st == ICTUS_OK)
         st = ictus_recording_open(study, ictus_recording_entry_of(study, k->path, k->animal),
-                                  path, k->path, &src, &err);
-    if (st == ICTUS_OK)
-        st = read_card(k, src, filters, &err);
-    ictus_source_close(src);
-    if (st != ICTUS_OK) {
-        k->error = ictus_xstrdup(err.msg);
-        ictus_excerpt_free(k->ex);
-        ictus_spectrogram_free(k->sg);
-        k->ex = NULL;
-        k->sg = NULL;
+                                  path, k->path, src, err);
+    return st;
+}
+
+static void card_failed(card *k, const ictus_error *err)
+{
+    k->error = ictus_xstrdup(err->msg);
+    ictus_excerpt_free(k->ex);
+    ictus_spectrogram_free(k->sg);
+    k->ex = NULL;
+    k->sg = NULL;
+}
+
+/* Recording (path, then animal) order of the cards, for read_cards(). */
+static const card *order_cards;
+static int by_recording(const void *a, const void *b)
+{
+    const card *x = &order_cards[*(const size_t *)a], *y = &order_cards[*(const size_t *)b];
+    int c = strcmp(x->path, y->path);
+    return c ? c : strcmp(x->animal, y->animal);
+}
+
+/* Read every card from its recording, each recording opened once (opening a
+ * day-long EDF+ file costs tens of ms: its annotations are read). */
+static void read_cards(ictus_gallery *g, const ictus_study *study, const ictus_settings *filters)
+{
+    size_t *order = ictus_xcalloc(g->n_cards + 1, sizeof *order);
+    for (size_t i = 0; i < g->n_cards; i++)
+        order[i] = i;
+    order_cards = g->cards;
+    qsort(order, g->n_cards, sizeof *order, by_recording);
+    ictus_source *src = NULL;
+    ictus_error open_err = {0};
+    const card *opened = NULL; /* the card whose recording src (or open_err) is */
+    for (size_t i = 0; i < g->n_cards; i++) {
+        card *k = &g->cards[order[i]];
+        if (!opened || strcmp(opened->path, k->path) != 0 ||
+            strcmp(opened->animal, k->animal) != 0) {
+            ictus_source_close(src);
+            src = NULL;
+            open_err = (ictus_error){0};
+            open_recording(k, study, &src, &open_err);
+            opened = k;
+        }
+        ictus_error err = {0};
+        if (!src)
+            card_failed(k, &open_err);
+        else if (read_card(k, src, filters, &err) != ICTUS_OK)
+            card_failed(k, &err);
     }
+    ictus_source_close(src);
+    free(order);
 }
 
 ictus_status ictus_gallery_build(const ictus_study *study, const ictus_analysis *an,
@@ -366,8 +406,8 @@ ictus_status ictus_gallery_build(const ictus_study *study, const ictus_analysis 
         card *k = &g->cards[i];
         k->unfiltered = !filtered;
         card_links(k, study, &lb, video_padding_s);
-        open_and_read(k, study, filtered ? &sp.preset.settings : NULL);
     }
+    read_cards(g, study, filtered ? &sp.preset.settings : NULL);
     ictus_study_preset_free(&sp);
     *out = g;
     return ICTUS_OK;
