@@ -101,15 +101,9 @@ typedef struct {
 static ictus_status on_event(void *ctx, const ictus_store_event_row *row, ictus_error *err)
 {
     candidates *c = ctx;
-    const ictus_animal *a = ictus_study_animal(c->study, row->animal);
-    if (!a || !ictus_report_event_counts(&c->an->settings, row))
-        return ICTUS_OK;
-    ictus_event e = ictus_store_event_effective(row);
-    int type = 0;
-    for (int t = 1; t < c->an->n_types && !type; t++)
-        if (strcmp(c->an->types[t], e.type) == 0)
-            type = t;
-    if (!type)
+    int animal, type;
+    ictus_event e;
+    if (!ictus_report_counted_event(c->study, c->an, row, &animal, &type, &e))
         return ICTUS_OK;
     ICTUS_GROW(c->all, c->n + 1, c->cap);
     card *k = &c->all[c->n];

@@ -71,20 +71,31 @@ bool ictus_report_event_counts(const ictus_analysis_settings *s, const ictus_sto
     }
 }
 
+bool ictus_report_counted_event(const ictus_study *study, const ictus_analysis *an,
+                                const ictus_store_event_row *row, int *animal, int *type,
+                                ictus_event *e)
+{
+    const ictus_animal *a = ictus_study_animal(study, row->animal);
+    if (!a || !ictus_report_event_counts(&an->settings, row))
+        return false;
+    *e = ictus_store_event_effective(row);
+    *animal = (int)(a - study->animals);
+    for (int t = 1; t < an->n_types; t++)
+        if (strcmp(an->types[t], e->type) == 0) {
+            *type = t;
+            return true;
+        }
+    return false;
+}
+
 static ictus_status on_event(void *ctx, const ictus_store_event_row *row, ictus_error *err)
 {
     event_ctx *c = ctx;
-    const ictus_animal *a = ictus_study_animal(c->study, row->animal);
-    if (!a || !ictus_report_event_counts(&c->an->settings, row))
+    int animal, type;
+    ictus_event e;
+    if (!ictus_report_counted_event(c->study, c->an, row, &animal, &type, &e))
         return ICTUS_OK;
-    ictus_event e = ictus_store_event_effective(row);
-    int type = 0;
-    for (int t = 1; t < c->an->n_types && !type; t++)
-        if (strcmp(c->an->types[t], e.type) == 0)
-            type = t;
-    if (!type)
-        return ICTUS_OK;
-    size_t i = (size_t)(a - c->study->animals);
+    size_t i = (size_t)animal;
     if (c->n[i] == c->cap[i]) {
         c->cap[i] = c->cap[i] ? 2 * c->cap[i] : 64;
         c->sz[i] = ictus_xrealloc(c->sz[i], c->cap[i] * sizeof *c->sz[i]);

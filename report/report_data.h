@@ -63,6 +63,15 @@ typedef struct {
 bool ictus_report_event_counts(const ictus_analysis_settings *s,
                                const ictus_store_event_row *row);
 
+/* A stored event as the report counts it: true when it counts (above), its
+ * animal is in the study and its effective type (the current decision's)
+ * is one of an->types; then *animal is its index in study->animals, *type
+ * the type's index in an->types (≥ 1) and *e the effective event
+ * (ictus_store_event_effective()). */
+bool ictus_report_counted_event(const ictus_study *study, const ictus_analysis *an,
+                                const ictus_store_event_row *row, int *animal, int *type,
+                                ictus_event *e);
+
 /* Read what `an` (of `study`) does not hold from `store` into *d (overwritten).
  * Errors: those of the store's queries (ICTUS_ERR_DB, ICTUS_ERR_BUSY). */
 ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analysis *an,
