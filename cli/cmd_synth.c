@@ -31,6 +31,12 @@ static const char usage_text[] =
     "  --gaps              make every third file EDF+D with telemetry gaps\n"
     "  --mains HZ          mains frequency of the hum, 50 (default) or 60\n"
     "  -j, --jobs N        files generated in parallel (default: all cores)\n"
+    "  --negatives K       hard negatives: usual (default) or wide: also randomised\n"
+    "                      morphology families (harmonic grooming/chewing with muscle\n"
+    "                      bursts, interictal spike bursts, strong theta, movement,\n"
+    "                      spindles and high-voltage spindles, pops, clipping), each\n"
+    "                      row of artefacts.csv with the parameters drawn (a column\n"
+    "                      params); the usual files are unchanged by the option\n"
     "Drug study (dosing.csv, study.ini [drugs], responses.csv: the true class of every\n"
     "animal under each drug; data-samples/README.md):\n"
     "  --protocol asm      baseline, asm-a, washout, asm-b, with planned per-animal effects;\n"
@@ -41,7 +47,7 @@ static const char usage_text[] =
     "                      type) to R in every period (default 0: rates as drawn)\n";
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
-       OPT_WASHOUT, OPT_MIN_RATE };
+       OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -115,6 +121,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"drug", required_argument, NULL, OPT_DRUG},
         {"washout", required_argument, NULL, OPT_WASHOUT},
         {"min-rate", required_argument, NULL, OPT_MIN_RATE},
+        {"negatives", required_argument, NULL, OPT_NEGATIVES},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -162,6 +169,15 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
             break;
         case OPT_DRUG: ok &= parse_duration("drug", optarg, &protocol.drug_s, err); break;
         case OPT_WASHOUT: ok &= parse_duration("washout", optarg, &protocol.washout_s, err); break;
+        case OPT_NEGATIVES:
+            if (!strcmp(optarg, "wide") || !strcmp(optarg, "usual")) {
+                s.negatives = !strcmp(optarg, "wide") ? ICTUS_SYNTH_NEGATIVES_WIDE
+                                                      : ICTUS_SYNTH_NEGATIVES_USUAL;
+            } else {
+                cli_usage_error(err, "--negatives '%s': expected usual or wide", optarg);
+                ok = false;
+            }
+            break;
         case OPT_MIN_RATE:
             ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h, err);
             break;

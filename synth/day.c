@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "synth/artefacts.h"
+#include "synth/families.h"
 #include "base/status.h"
 #include "synth/seizures.h"
 #include "base/vec.h"
@@ -97,6 +98,7 @@ static void plan(ictus_synth_day *d)
     ictus_synth_events gaps = {0};
     ictus_synth_gaps_plan(spec, &d->events, ICTUS_SYNTH_STIMULUS, &gaps);
     ictus_synth_artefacts_plan(spec, &d->hyp, &d->events);
+    ictus_synth_families_plan(spec, &d->hyp, &d->events);
     ictus_synth_events_sort(&d->events);
     drop_in_gaps(&d->events, &gaps);
     for (int g = 0; g < gaps.n; g++)

@@ -125,6 +125,10 @@ typedef struct {
     ictus_synth_draw_fn draw;    /* NULL: always draw 0 */
 } ictus_synth_rate;
 
+/* Which hard negatives a study has: the usual ones (artefacts.h), or those
+ * and the wide morphology families (families.h). */
+typedef enum { ICTUS_SYNTH_NEGATIVES_USUAL, ICTUS_SYNTH_NEGATIVES_WIDE } ictus_synth_negatives;
+
 /* One recording file of one animal: what planning and rendering it need. */
 typedef struct {
     const ictus_synth_animal *animal;
@@ -138,6 +142,7 @@ typedef struct {
     bool gaps;                   /* plan telemetry gaps (EDF+D) */
     ictus_synth_rate rate;
     uint64_t seizure_draw;       /* the realisation of its seizures (0: the usual one) */
+    ictus_synth_negatives negatives; /* the hard negatives planned */
 } ictus_synth_day_spec;
 
 /* The multiplier at t_us (1 without a function; negative values count as 0). */
@@ -154,6 +159,7 @@ enum {
     ICTUS_SYNTH_STREAM_SPIKES,
     ICTUS_SYNTH_STREAM_STIMULI,
     ICTUS_SYNTH_STREAM_GAPS,
+    ICTUS_SYNTH_STREAM_FAMILIES,
 };
 
 #endif

@@ -7,6 +7,7 @@
 #include "synth/artefacts.h"
 #include "synth/background.h"
 #include "base/status.h"
+#include "synth/families.h"
 #include "synth/seizures.h"
 #include "base/vec.h"
 
@@ -41,6 +42,22 @@ const ictus_synth_kind_desc ictus_synth_kinds[ICTUS_SYNTH_N_KINDS] = {
                            ictus_synth_render_spike},
     [ICTUS_SYNTH_SPINDLE] = {"spindle", NULL, ICTUS_SYNTH_BACKGROUND, 1, NULL,
                              ictus_synth_render_spindle},
+    [ICTUS_SYNTH_GROOM_WIDE] = {"grooming_wide", NULL, ICTUS_SYNTH_ARTEFACT, 1,
+                                ictus_synth_start_muscle, ictus_synth_render_groom_wide},
+    [ICTUS_SYNTH_SPIKE_BURST] = {"spike_burst", NULL, ICTUS_SYNTH_ARTEFACT, 1, NULL,
+                                 ictus_synth_render_hvs},
+    [ICTUS_SYNTH_THETA_WIDE] = {"theta_wide", NULL, ICTUS_SYNTH_ARTEFACT, 1, NULL,
+                                ictus_synth_render_theta_wide},
+    [ICTUS_SYNTH_MOVEMENT_WIDE] = {"movement_wide", NULL, ICTUS_SYNTH_ARTEFACT, 1, NULL,
+                                   ictus_synth_render_movement_wide},
+    [ICTUS_SYNTH_SPINDLE_WIDE] = {"spindle_wide", NULL, ICTUS_SYNTH_ARTEFACT, 1, NULL,
+                                  ictus_synth_render_spindle_wide},
+    [ICTUS_SYNTH_HVS_WIDE] = {"hvs_wide", NULL, ICTUS_SYNTH_ARTEFACT, 1, NULL,
+                              ictus_synth_render_hvs},
+    [ICTUS_SYNTH_POP_WIDE] = {"pop_wide", NULL, ICTUS_SYNTH_ARTEFACT, 1, NULL,
+                              ictus_synth_render_pop},
+    [ICTUS_SYNTH_CLIPPING_WIDE] = {"clipping_wide", NULL, ICTUS_SYNTH_ARTEFACT, 1, NULL,
+                                   ictus_synth_render_clipping},
 };
 
 ictus_synth_event *ictus_synth_events_add(ictus_synth_events *list, ictus_synth_kind kind,

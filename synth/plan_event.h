@@ -46,6 +46,16 @@ typedef enum {
     ICTUS_SYNTH_POSTICTAL,     /* post-ictal depression of the background */
     ICTUS_SYNTH_SPIKE,         /* interictal spike */
     ICTUS_SYNTH_SPINDLE,       /* NREM sleep spindle */
+    /* hard negatives of `--negatives wide` (artefacts.csv; families.h), last
+       so that the usual kinds keep their order */
+    ICTUS_SYNTH_GROOM_WIDE,    /* spiky harmonic rhythm with stroke-locked muscle bursts */
+    ICTUS_SYNTH_SPIKE_BURST,   /* a 1-6 s burst of interictal spike-waves */
+    ICTUS_SYNTH_THETA_WIDE,    /* a strong REM/exploratory theta episode */
+    ICTUS_SYNTH_MOVEMENT_WIDE, /* deflections with a plateau */
+    ICTUS_SYNTH_SPINDLE_WIDE,  /* a spindle of random frequency and shape */
+    ICTUS_SYNTH_HVS_WIDE,      /* a high-voltage spindle of random frequency and shape */
+    ICTUS_SYNTH_POP_WIDE,      /* an electrode pop of random size and decay */
+    ICTUS_SYNTH_CLIPPING_WIDE, /* saturation of random length and level */
     ICTUS_SYNTH_N_KINDS
 } ictus_synth_kind;
 

@@ -13,6 +13,7 @@
 
 #include "synth/day.h"
 #include "synth/drug_plan.h"
+#include "synth/families.h"
 #include "base/path.h"
 #include "base/walltime.h"
 #include "synth/seizures.h"
@@ -112,6 +113,7 @@ void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_an
         .gaps = s->gaps && (a->index * s->n_days + file) % 3 == 0,
         .rate = s->rate,
         .seizure_draw = s->rate.draw ? s->rate.draw(s->rate.ctx, a->index, file) : 0,
+        .negatives = s->negatives,
     };
 }
 
@@ -252,6 +254,8 @@ static void write_ini(const ictus_synth_study *s, FILE *f)
             s->model->name, s->n_animals, s->n_days, (unsigned long long)s->seed, s->fs_hz,
             s->n_channels, s->hours, start, ictus_synth_format_ext(s->format),
             s->gaps ? "yes" : "no", s->mains_hz);
+    if (s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE)
+        fprintf(f, "# negatives=wide: the hard-negative families of synth/families.h too\n");
     fprintf(f, "[study]\n");
     if (s->name)
         fprintf(f, "name = %s\n", s->name);
@@ -310,7 +314,11 @@ static void write_rows(const ictus_synth_study *s, const ictus_synth_animal *ani
         [ARTEFACTS] = "recording,animal,start_s,end_s,kind,channel\n",
         [STIMULATIONS] = "recording,animal,start_s,end_s,start_time,frequency_hz,current_ma,racine\n",
     };
-    fputs(headers[which], f);
+    const bool wide = s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE;
+    if (which == ARTEFACTS && wide)
+        fputs("recording,animal,start_s,end_s,kind,channel,params\n", f);
+    else
+        fputs(headers[which], f);
     for (int job = 0; job < s->n_animals * s->n_days; job++) {
         const ictus_synth_animal *a = &animals[job / s->n_days];
         char name[64];
@@ -327,8 +335,14 @@ static void write_rows(const ictus_synth_study *s, const ictus_synth_animal *ani
                     fprintf(f, "%d", ev->racine);
                 fputc('\n', f);
             } else if (which == ARTEFACTS && k->cls == ICTUS_SYNTH_ARTEFACT) {
-                fprintf(f, "%s,%s,%.3f,%.3f,%s,%s\n", name, a->id, start_s, end_s, k->name,
+                fprintf(f, "%s,%s,%.3f,%.3f,%s,%s", name, a->id, start_s, end_s, k->name,
                         ev->channel >= 0 ? a->label[ev->channel] : "*");
+                if (wide) {
+                    char params[512];
+                    ictus_synth_family_params(ev, a->n_channels, params, sizeof params);
+                    fprintf(f, ",%s", params);
+                }
+                fputc('\n', f);
             } else if (which == STIMULATIONS && ev->kind == ICTUS_SYNTH_STIMULUS) {
                 char at[32];
                 ictus_synth_format_time(spec.start_us + (int64_t)llround(start_s * 1e6), at,

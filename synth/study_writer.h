@@ -13,7 +13,10 @@
  *                     convulsive and evoked seizures, else empty);
  * DIR/artefacts.csv   recording,animal,start_s,end_s,kind,channel: every hard
  *                     negative (artefacts.h), gaps and stimulus artefacts
- *                     included; channel is a label or "*" for all;
+ *                     included; channel is a label or "*" for all; with
+ *                     wide negatives (families.h) a last column `params`,
+ *                     the parameters drawn for each family row
+ *                     ("name=value;...", empty for the usual kinds);
  * DIR/stimulations.csv (6 Hz model) recording,animal,start_s,end_s,
  *                     start_time,frequency_hz,current_ma,racine;
  * with a drug protocol (below, dosing.h) also study.ini [drugs] (and
@@ -67,6 +70,7 @@ typedef struct {
     const char *name;            /* [study] name, or NULL for "synthetic-<model>-s<seed>" */
     const ictus_synth_protocol *protocol; /* a drug study (NULL: none); then n_days must be
                                     ictus_synth_protocol_files() and `rate` unset */
+    ictus_synth_negatives negatives; /* the usual hard negatives (0) or the wide families too */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,

@@ -1,0 +1,71 @@
+/* families.h: `--negatives wide`: hard negatives drawn from randomised
+ * morphology families far wider than artefacts.h's, so that training and
+ * validation data are not one generator's habits (issue 12).
+ *
+ * Planned per file, only when spec->negatives is ICTUS_SYNTH_NEGATIVES_WIDE,
+ * from a stream of their own (ICTUS_SYNTH_STREAM_FAMILIES), in addition to
+ * the usual hard negatives: the default output is untouched.  Each family,
+ * its rate and the ranges its parameters are drawn from (durations
+ * log-uniform, the rest uniform; µV of a median mouse, times the model's
+ * level):
+ *   grooming_wide  10 per hour of wake, 2-30 s: a spiky rhythm of 3-12 Hz
+ *                  (2-6 harmonics, amplitudes decay^k times 0.5-1, decay
+ *                  0.4-0.9, random phases), 40-200 µV, with broadband
+ *                  (~100 Hz) muscle bursts of 20-100 µV RMS locked to each
+ *                  stroke (burst = floor 0-0.3 + stroke^1-6); every lead
+ *                  weighted 0.1-1 whatever its site;
+ *   spike_burst    3 per hour, any state, 1-6 s: a train of interictal
+ *                  spike-waves at 1.5-6 Hz drifting by up to +-30 %,
+ *                  200-600 µV, spike SD 6-15 ms, slow wave 0.1-0.5,
+ *                  polyspike 0-0.6 (a third of bursts), HPC 0.6-1, CTX
+ *                  0.1-0.6;
+ *   theta_wide     4 per hour of wake, 10 per hour of REM, 5-60 s: 6-10 Hz
+ *                  theta of 80-250 µV, 2nd harmonic 0-0.5 (asymmetric
+ *                  waves), HPC 0.7-1, CTX 0.1-0.5;
+ *   movement_wide  4 per hour of wake, 1-10 s: deflections of 0.2-4 Hz,
+ *                  100-800 µV, plus a plateau (offset) of 0-1 times that,
+ *                  each lead +-0.3-1;
+ *   spindle_wide   20 per hour of NREM, 4 per hour of wake, 0.5-3 s:
+ *                  7-16 Hz chirping by up to +-2 Hz, 50-250 µV, envelope
+ *                  sin^1-4, 2nd harmonic 0-0.6, any lead 0.2-1;
+ *   hvs_wide       3 per hour of wake, 1-10 s: spike-wave of 5-12 Hz
+ *                  drifting down by 0-2 Hz, 100-400 µV, spike SD 4-12 ms,
+ *                  slow wave 0.1-0.5, polyspike 0-0.5, any lead 0.3-1;
+ *   pop_wide       1 per hour, any state: a step of 0.2-3 mV (either sign)
+ *                  on one lead decaying with tau 0.02-1.5 s (the event
+ *                  lasts 5 tau);
+ *   clipping_wide  0.3 per hour, 0.05-5 s: beyond full scale (1.05-2x) on
+ *                  every lead or on one.
+ * Every family's rows go to artefacts.csv with their parameters
+ * (ictus_synth_family_params).
+ * Thread safety: no shared state.
+ */
+#ifndef ICTUS_SYNTH_FAMILIES_H
+#define ICTUS_SYNTH_FAMILIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "synth/background.h"
+#include "synth/model.h"
+#include "synth/plan_event.h"
+
+/* Append the file's wide hard negatives to `out` (nothing unless
+ * spec->negatives is ICTUS_SYNTH_NEGATIVES_WIDE). */
+void ictus_synth_families_plan(const ictus_synth_day_spec *spec, const ictus_synth_hypnogram *h,
+                               ictus_synth_events *out);
+
+/* Whether `kind` is one of the wide families. */
+bool ictus_synth_is_family(ictus_synth_kind kind);
+
+/* The parameters drawn for a family event as "name=value;..." (no commas)
+ * into buf; "" for other kinds.  Lead weights as w=W1/W2/... in channel
+ * order. */
+void ictus_synth_family_params(const ictus_synth_event *ev, int n_channels, char *buf,
+                               size_t size);
+
+/* Renderers (plan_event.h). */
+ictus_synth_render_fn ictus_synth_render_groom_wide, ictus_synth_render_theta_wide,
+    ictus_synth_render_movement_wide, ictus_synth_render_spindle_wide;
+
+#endif
