@@ -69,8 +69,8 @@ static void shape(const ictus_synth_day_spec *spec, ictus_synth_event *ev, ictus
     switch (ev->kind) {
     case ICTUS_SYNTH_GROOM_WIDE:
         ev->f0_hz = (float)ictus_synth_rng_range(r, 3, 12);
-        ev->amp_uv = (float)(level * ictus_synth_rng_range(r, 40, 200));
-        ev->p[0] = (float)(level * ictus_synth_rng_range(r, 20, 100)); /* muscle RMS */
+        ev->amp_uv = (float)(level * ictus_synth_rng_range(r, 40, 400));
+        ev->p[0] = (float)(ev->amp_uv * ictus_synth_rng_range(r, 0.05, 0.6)); /* muscle RMS */
         ev->p[1] = (float)(2 + ictus_synth_rng_u64(r) % 5);            /* harmonics 2..6 */
         ev->p[2] = (float)ictus_synth_rng_range(r, 0.4, 0.9);          /* their decay */
         ev->p[3] = (float)ictus_synth_rng_range(r, 1, 6);              /* burst exponent */

@@ -10,10 +10,10 @@
  * level):
  *   grooming_wide  10 per hour of wake, 2-30 s: a spiky rhythm of 3-12 Hz
  *                  (2-6 harmonics, amplitudes decay^k times 0.5-1, decay
- *                  0.4-0.9, random phases), 40-200 µV, with broadband
- *                  (~100 Hz) muscle bursts of 20-100 µV RMS locked to each
- *                  stroke (burst = floor 0-0.3 + stroke^1-6); every lead
- *                  weighted 0.1-1 whatever its site;
+ *                  0.4-0.9, random phases), 40-400 µV, with broadband
+ *                  (~100 Hz) muscle bursts of 0.05-0.6 times that (RMS)
+ *                  locked to each stroke (burst = floor 0-0.3 +
+ *                  stroke^1-6); every lead weighted 0.1-1 whatever its site;
  *   spike_burst    3 per hour, any state, 1-6 s: a train of interictal
  *                  spike-waves at 1.5-6 Hz drifting by up to +-30 %,
  *                  200-600 µV, spike SD 6-15 ms, slow wave 0.1-0.5,

@@ -86,7 +86,8 @@ bad=$(awk -F, 'NR > 1 && $7 != "" {
     if ($5 == "grooming_wide")
         e = d < 1.99 || d > 30.01 || p["f0_hz"] < 3 || p["f0_hz"] > 12 || p["harmonics"] < 2 ||
             p["harmonics"] > 6 || p["decay"] < 0.4 || p["decay"] > 0.9 || p["amp_uv"] < 40 ||
-            p["amp_uv"] > 200 || p["muscle_uv"] < 20 || p["muscle_uv"] > 100 ||
+            p["amp_uv"] > 400 || p["muscle_uv"] < 0.0499 * p["amp_uv"] ||
+            p["muscle_uv"] > 0.6001 * p["amp_uv"] ||
             p["burst_exp"] < 1 || p["burst_exp"] > 6 || p["burst_floor"] < 0 || p["burst_floor"] > 0.3
     else if ($5 == "spike_burst")
         e = d < 0.99 || d > 6.01 || p["f0_hz"] < 1.5 || p["f0_hz"] > 6 ||
