@@ -103,7 +103,7 @@ void ictus_detector_params_default(ictus_detector_params *p)
         .min_duration_s = 5,
         .merge_gap_s = 3,
         .edge_margin_s = 2,
-        .edge_gap_s = 1,
+        .edge_gap_s = 0.5,
         .max_artefact_fraction = 0.5,
         .postictal_window_s = 60,
         .postictal_ratio = 0.5,

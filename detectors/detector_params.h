@@ -80,7 +80,7 @@ typedef struct {
                                   window grid's when they are placed in the sub-window envelope
                                   (2 s; 0: events keep the grid's edges) ... */
     double edge_gap_s;         /* edge_gap_s: ... where the event runs on over quiet stretches
-                                  up to this long between active bins (1 s) */
+                                  up to this long between active bins (0.5 s) */
     double max_artefact_fraction; /* max_artefact_fraction: drop events with more artefact windows (0.5) */
     double postictal_window_s; /* postictal_window_s: where suppression is looked for (60 s) */
     double postictal_ratio;    /* postictal_ratio: LL / baseline counted as suppressed (0.5) */
