@@ -8,6 +8,11 @@
 #include "base/vec.h"
 #include "base/walltime.h"
 
+/* The most windows an edge may move (edge_margin_s is cut there), and the
+ * most bins the two edge searches lay out together. */
+#define MAX_MARGIN 64
+#define MAX_EDGE_BINS ((3 * MAX_MARGIN + 3) * ICTUS_SUB_BINS)
+
 struct ictus_candidates {
     const ictus_detector_params *p;
     const ictus_grid *grid;
@@ -22,11 +27,26 @@ struct ictus_candidates {
     ictus_candidate *pending;  /* closed, waiting for post-ictal data */
     int n_pending;
     size_t cap_pending;
+
+    /* edges (candidates.h) */
+    int margin;                /* windows an edge may move: ceil(edge_margin_s / hop) */
+    int gap_bins;              /* bins of edge_gap_s */
+    int tail_size;             /* slots of a candidate's tail ring */
+    int64_t *hist_k;           /* [margin + 1] the last windows' active bins, slot k % size */
+    uint16_t *hist;
+    int64_t mask_k;            /* the window whose mask ictus_candidates_window() found */
+    uint16_t mask;
 };
 
-static void candidate_init(ictus_candidate *c, int n)
+static void candidate_init(const ictus_candidates *cs, ictus_candidate *c)
 {
+    int n = cs->n;
     memset(c, 0, sizeof *c);
+    c->head = ictus_xcalloc((size_t)cs->margin + 2, sizeof(uint16_t));
+    c->tail = ictus_xcalloc((size_t)cs->tail_size, sizeof(uint16_t));
+    c->tail_k = ictus_xcalloc((size_t)cs->tail_size, sizeof(int64_t));
+    for (int i = 0; i < cs->tail_size; i++)
+        c->tail_k[i] = -1;
     c->n_high = ictus_xcalloc((size_t)n, sizeof(int));
     c->sum_ratio = ictus_xcalloc((size_t)n, sizeof(double));
     c->peak_ratio = ictus_xcalloc((size_t)n, sizeof(double));
@@ -41,6 +61,9 @@ static void candidate_free(ictus_candidate *c)
     free(c->peak_ratio);
     free(c->sum_spikes);
     free(c->n_emg);
+    free(c->head);
+    free(c->tail);
+    free(c->tail_k);
 }
 
 ictus_candidates *ictus_candidates_create(const ictus_detector_params *p,
@@ -55,7 +78,18 @@ ictus_candidates *ictus_candidates_create(const ictus_detector_params *p,
     memcpy(cs->primary, primary, (size_t)n * sizeof(int));
     cs->fn = fn;
     cs->ctx = ctx;
-    candidate_init(&cs->cand, n);
+    cs->margin = (int)ictus_grid_windows_for_us(grid, ictus_s_to_us(p->edge_margin_s));
+    if (cs->margin > MAX_MARGIN)
+        cs->margin = MAX_MARGIN;
+    cs->gap_bins = (int)llround(p->edge_gap_s * 1e6 * ICTUS_SUB_BINS / (double)grid->hop_us);
+    cs->tail_size = (int)ictus_grid_windows_for_us(grid, ictus_s_to_us(p->merge_gap_s)) +
+                    cs->margin + 4;
+    cs->hist_k = ictus_xcalloc((size_t)cs->margin + 1, sizeof(int64_t));
+    cs->hist = ictus_xcalloc((size_t)cs->margin + 1, sizeof(uint16_t));
+    for (int i = 0; i <= cs->margin; i++)
+        cs->hist_k[i] = -1;
+    cs->mask_k = -1;
+    candidate_init(cs, &cs->cand);
     return cs;
 }
 
@@ -68,6 +102,8 @@ void ictus_candidates_destroy(ictus_candidates *cs)
     candidate_free(&cs->cand);
     free(cs->pending);
     free(cs->primary);
+    free(cs->hist_k);
+    free(cs->hist);
     free(cs);
 }
 
@@ -110,8 +146,7 @@ static int measure(const ictus_candidates *cs, const ictus_candidate *c, ictus_e
     }
     double nw = (double)(c->n_windows ? c->n_windows : 1);
     *m = (ictus_event_measures){
-        .duration_s = ictus_us_to_s(ictus_grid_tile_end_us(cs->grid, c->k_last) -
-                                    ictus_grid_tile_start_us(cs->grid, c->k_first)),
+        .duration_s = ictus_us_to_s(c->end_us - c->start_us),
         .artefact_fraction = c->n_windows ? (double)c->n_artefact / (double)c->n_windows : 0,
         .n_involved = n_involved,
         .primary_involved = primary_involved,
@@ -123,6 +158,142 @@ static int measure(const ictus_candidates *cs, const ictus_candidate *c, ictus_e
         .postictal_min = c->post_n ? c->post_min : NAN,
     };
     return strongest;
+}
+
+/* ------------------------------------------------------------------------
+ * Edges
+ * ------------------------------------------------------------------------ */
+
+/* Shortest run of bins that are active by line length alone: half a tile
+ * (a low-voltage fast onset is continuous; a lone loud bin is not one). */
+#define LL_RUN_BINS (ICTUS_SUB_BINS / 2)
+
+/* The bins of one window (bit b: bin b of its tile) that are active: with a
+ * spike and line length >= off_ratio x the channel's baseline (low byte),
+ * or with line length >= on_ratio x baseline (high byte), on some clean
+ * channel.  base[i] is channel i's baseline line length, or when base is
+ * NULL w[i].ll / ratio[i] (NaN or <= 0: unknown, the channel is skipped). */
+static uint16_t active_bins(const ictus_candidates *cs, const ictus_chan_win *w,
+                            const double *base, const double *ratio)
+{
+    unsigned mask = 0;
+    for (int i = 0; i < cs->n; i++) {
+        double bl = base ? base[i] : w[i].ll / ratio[i];
+        if (!w[i].present || (w[i].artefact & ICTUS_DEAD_FLAGS) || !(bl > 0) || !isfinite(bl))
+            continue;
+        double on = cs->p->on_ratio * bl, off = cs->p->off_ratio * bl;
+        for (int b = 0; b < ICTUS_SUB_BINS; b++) {
+            if (w[i].sub_spikes[b] > 0 && w[i].sub_ll[b] >= off)
+                mask |= 1u << b;
+            if (w[i].sub_ll[b] >= on)
+                mask |= 1u << (b + ICTUS_SUB_BINS);
+        }
+    }
+    return (uint16_t)mask;
+}
+
+/* Record window k's active bins in c, where its edges will look for them. */
+static void note_bins(const ictus_candidates *cs, ictus_candidate *c, int64_t k, uint16_t mask)
+{
+    int64_t h = k - (c->k_first - cs->margin);
+    if (h >= 0 && h < cs->margin + 2)
+        c->head[h] = mask;
+    int slot = (int)(k % cs->tail_size);
+    c->tail_k[slot] = k;
+    c->tail[slot] = mask;
+}
+
+/* Bin b of window k: its start and end, µs. */
+static int64_t bin_start_us(const ictus_candidates *cs, int64_t k, int b)
+{
+    return ictus_grid_tile_start_us(cs->grid, k) + b * cs->grid->hop_us / ICTUS_SUB_BINS;
+}
+
+static int64_t bin_end_us(const ictus_candidates *cs, int64_t k, int b)
+{
+    return ictus_grid_tile_start_us(cs->grid, k) + (b + 1) * cs->grid->hop_us / ICTUS_SUB_BINS;
+}
+
+/* Lay out the bins of windows k0 .. k0 + n_win - 1 (masks[j] of window
+ * k0 + j) as act[]: a bin is active with a spike, or inside a run of at
+ * least LL_RUN_BINS bins active by line length. */
+static int lay_out(const uint16_t *masks, int n_win, bool *act)
+{
+    int n = n_win * ICTUS_SUB_BINS, run = 0;
+    for (int g = 0; g <= n; g++) {
+        bool ll = g < n && (masks[g / ICTUS_SUB_BINS] >> (ICTUS_SUB_BINS + g % ICTUS_SUB_BINS) & 1);
+        if (g < n)
+            act[g] = masks[g / ICTUS_SUB_BINS] >> (g % ICTUS_SUB_BINS) & 1;
+        if (ll) {
+            run++;
+            continue;
+        }
+        if (run >= LL_RUN_BINS)
+            for (int j = g - run; j < g; j++)
+                act[j] = true;
+        run = 0;
+    }
+    return n;
+}
+
+/* The edge in the laid-out bins of windows k0 ..: the first (forward
+ * false: the last) active bin overlapping [lo, hi), moved back (forward)
+ * over active bins at most gap_bins apart.  Its index, or -1 when none. */
+static int find_edge(const ictus_candidates *cs, const bool *act, int n, int64_t k0, int64_t lo,
+                     int64_t hi, bool forward)
+{
+    int a = -1, step = forward ? 1 : -1;
+    for (int i = 0; i < n && a < 0; i++) {
+        int g = forward ? n - 1 - i : i;
+        int64_t k = k0 + g / ICTUS_SUB_BINS;
+        int b = g % ICTUS_SUB_BINS;
+        if (act[g] && bin_end_us(cs, k, b) > lo && bin_start_us(cs, k, b) < hi)
+            a = g;
+    }
+    if (a < 0)
+        return -1;
+    for (int g = a + step; g >= 0 && g < n && abs(g - a) - 1 <= cs->gap_bins; g += step)
+        if (act[g])
+            a = g;
+    return a;
+}
+
+/* Set c's edges: in the bins when both are found there and in order, else
+ * (or with edge_margin_s 0) the grid's tiles. */
+static void place_edges(const ictus_candidates *cs, ictus_candidate *c)
+{
+    const ictus_grid *grid = cs->grid;
+    c->start_us = ictus_grid_tile_start_us(grid, c->k_first);
+    c->end_us = ictus_grid_tile_end_us(grid, c->k_last);
+    if (cs->margin == 0)
+        return;
+    uint16_t masks[2 * MAX_MARGIN + 2];
+    bool act[MAX_EDGE_BINS];
+    /* onset: windows k_first - margin .. k_first + 1 (those before 0 are quiet) */
+    int64_t k0 = c->k_first - cs->margin;
+    for (int j = 0; j < cs->margin + 2; j++)
+        masks[j] = k0 + j >= 0 ? c->head[j] : 0;
+    int n = lay_out(masks, cs->margin + 2, act);
+    int on = find_edge(cs, act, n, k0, ictus_grid_start_us(grid, c->k_first),
+                       ictus_grid_end_us(grid, c->k_first), false);
+    /* end: windows k_last - margin .. k_last + margin (unseen ones are quiet) */
+    int64_t k1 = c->k_last - cs->margin;
+    for (int j = 0; j < 2 * cs->margin + 1; j++) {
+        int64_t k = k1 + j;
+        int slot = (int)(((k % cs->tail_size) + cs->tail_size) % cs->tail_size);
+        masks[j] = k >= 0 && c->tail_k[slot] == k ? c->tail[slot] : 0;
+    }
+    int m = lay_out(masks, 2 * cs->margin + 1, act + n);
+    int end = find_edge(cs, act + n, m, k1, ictus_grid_start_us(grid, c->k_last),
+                        ictus_grid_end_us(grid, c->k_last), true);
+    if (on < 0 || end < 0)
+        return;
+    int64_t start_us = bin_start_us(cs, k0 + on / ICTUS_SUB_BINS, on % ICTUS_SUB_BINS);
+    int64_t end_us = bin_end_us(cs, k1 + end / ICTUS_SUB_BINS, end % ICTUS_SUB_BINS);
+    if (end_us > start_us) {
+        c->start_us = start_us;
+        c->end_us = end_us;
+    }
 }
 
 /* ------------------------------------------------------------------------
@@ -138,7 +309,7 @@ void ictus_candidates_close(ictus_candidates *cs)
     ictus_candidate *c = &cs->pending[cs->n_pending++];
     *c = cs->cand;
     c->post_min = INFINITY;
-    candidate_init(&cs->cand, cs->n);
+    candidate_init(cs, &cs->cand);
 }
 
 static void accumulate(ictus_candidates *cs, const ictus_chan_win *w, const double *ratio)
@@ -169,6 +340,11 @@ void ictus_candidates_window(ictus_candidates *cs, int64_t k, const ictus_chan_w
 {
     const ictus_detector_params *p = cs->p;
     bool ictal = false, sustain = false;
+    cs->mask_k = k;
+    cs->mask = active_bins(cs, w, NULL, ratio);
+    int h = (int)(k % (cs->margin + 1));
+    cs->hist_k[h] = k;
+    cs->hist[h] = cs->mask;
     for (int i = 0; i < cs->n; i++) {
         if (!w[i].present || !isfinite(ratio[i]))
             continue;
@@ -185,9 +361,15 @@ void ictus_candidates_window(ictus_candidates *cs, int64_t k, const ictus_chan_w
         cs->active = 1;
         cs->cand.k_first = cs->cand.k_last = k;
         cs->quiet = 0;
+        for (int64_t j = k - cs->margin; j <= k; j++) {
+            int hj = (int)(j % (cs->margin + 1));
+            if (j >= 0 && cs->hist_k[hj] == j)
+                note_bins(cs, &cs->cand, j, cs->hist[hj]);
+        }
         accumulate(cs, w, ratio);
         return;
     }
+    note_bins(cs, &cs->cand, k, cs->mask);
     if (sustain) {
         cs->cand.k_last = k;
         cs->quiet = 0;
@@ -235,7 +417,10 @@ void ictus_candidates_postictal(ictus_candidates *cs, int64_t k, const ictus_cha
                                 ictus_s_to_us(cs->p->postictal_window_s);
         if (!done && k > c->k_last && w)
             add_postictal(cs, c, w, base_ll);
+        if (!done && w && k <= c->k_last + cs->margin + 1)
+            note_bins(cs, c, k, k == cs->mask_k ? cs->mask : active_bins(cs, w, base_ll, NULL));
         if (done) {
+            place_edges(cs, c);
             ictus_event_measures m;
             int strongest = measure(cs, c, &m);
             cs->fn(cs->ctx, c, &m, strongest);
@@ -257,5 +442,6 @@ int64_t ictus_candidates_open_start_us(const ictus_candidates *cs)
         if (s < limit)
             limit = s;
     }
-    return limit;
+    /* an onset may move back by up to margin windows */
+    return limit == INT64_MAX ? limit : limit - cs->margin * cs->grid->hop_us;
 }

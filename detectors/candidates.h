@@ -11,6 +11,19 @@
  * ictus_candidates_close() and ictus_candidates_postictal(flush) →
  * ictus_candidates_destroy().  A candidate whose post-ictal window is
  * complete goes to the callback with its measures.  One thread at a time.
+ *
+ * Edges.  The hysteresis works on windows; the event's edges are then placed
+ * in the windows' sub-window envelope (ictus_frame sub_ll, sub_spikes).  A
+ * bin is active when, on some clean channel, it holds a spike and its line
+ * length is at least off_ratio x the channel's baseline, or when it is in a
+ * run of at least half a tile of bins at on_ratio x or more (a low-voltage
+ * fast onset; a lone loud bin is not one).  The
+ * onset is the first active bin inside the first ictal window's span, moved
+ * back over earlier active bins no more than edge_gap_s apart; the end, the
+ * last active bin inside the last sustaining window's span, moved forward
+ * likewise; neither moves more than edge_margin_s (in whole windows) past the
+ * grid's edge.  So a 3 s spike burst lasts 3 s, not the 5 s or more of the
+ * windows that saw it.  Memory: a few windows' bit masks per candidate.
  */
 #ifndef ICTUS_CANDIDATES_H
 #define ICTUS_CANDIDATES_H
@@ -29,6 +42,8 @@ typedef struct {
     int present;       /* 1 when the channel has a frame for the window */
     float ll;          /* line length, µV/s */
     float spike_rate;  /* spikes/s */
+    float sub_ll[ICTUS_SUB_BINS];       /* the frame's sub-window envelope (features.h) */
+    uint8_t sub_spikes[ICTUS_SUB_BINS];
 } ictus_chan_win;
 
 /* Artefacts that make a window no evidence for or against anything. */
@@ -54,6 +69,12 @@ typedef struct {
     double post_ring[ICTUS_MAX_SMOOTH];
     int post_n;               /* windows seen after the end */
     double post_min;          /* lowest moving average, +inf before any */
+    /* edges: the active bins (one bit per bin of a window's tile) around
+     * the grid's edges, and the edges placed in them at hand-over */
+    uint16_t *head;           /* [margin + 2]: windows k_first - margin .. k_first + 1 */
+    int64_t *tail_k;          /* [tail ring]: which window each slot holds, -1: none */
+    uint16_t *tail;           /* [tail ring]: the last windows seen, slot k % size */
+    int64_t start_us, end_us; /* the event's edges, set before the callback */
 } ictus_candidate;
 
 /* Receives a candidate whose post-ictal window is complete, with its
@@ -87,7 +108,8 @@ void ictus_candidates_close(ictus_candidates *cs);
 void ictus_candidates_postictal(ictus_candidates *cs, int64_t k, const ictus_chan_win *w,
                                 const double *base_ll, bool flush);
 
-/* Start (µs) of the earliest candidate still open or waiting; INT64_MAX when none. */
+/* The earliest start (µs) a candidate still open or waiting may get (its
+ * grid start less edge_margin_s in whole windows); INT64_MAX when none. */
 int64_t ictus_candidates_open_start_us(const ictus_candidates *cs);
 
 #endif

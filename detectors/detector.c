@@ -101,8 +101,7 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
                          int strongest)
 {
     ictus_detector *d = ctx;
-    int64_t start_us = ictus_grid_tile_start_us(&d->grid, c->k_first);
-    int64_t end_us = ictus_grid_tile_end_us(&d->grid, c->k_last);
+    int64_t start_us = c->start_us, end_us = c->end_us;
     ictus_typing ty;
     ictus_type_event(&d->p, m, &ty);
     if (ty.rule >= 0)
@@ -300,10 +299,14 @@ void ictus_detector_push_window(ictus_detector *d, const ictus_window_frames *wi
     bool blank = ictus_evoked_blanked(d->evoked, k);
     for (int i = 0; i < d->n; i++) {
         const ictus_frame *f = &win->frames[i];
-        cur[i] = win->present[i] ? (ictus_chan_win){.present = 1, .artefact = f->artefact,
-                                                    .ll = (float)f->v[ICTUS_F_LINE_LENGTH],
-                                                    .spike_rate = (float)f->v[ICTUS_F_SPIKE_RATE]}
-                                 : (ictus_chan_win){0};
+        cur[i] = (ictus_chan_win){0};
+        if (win->present[i]) {
+            cur[i] = (ictus_chan_win){.present = 1, .artefact = f->artefact,
+                                      .ll = (float)f->v[ICTUS_F_LINE_LENGTH],
+                                      .spike_rate = (float)f->v[ICTUS_F_SPIKE_RATE]};
+            memcpy(cur[i].sub_ll, f->sub_ll, sizeof cur[i].sub_ll);
+            memcpy(cur[i].sub_spikes, f->sub_spikes, sizeof cur[i].sub_spikes);
+        }
         const ictus_chan_win *c = &cur[i];
         if (!c->present || (c->artefact & ICTUS_DIRTY_FLAGS) || blank || !(c->ll > 0))
             continue;

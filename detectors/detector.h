@@ -20,8 +20,14 @@
  *  3. Events.  Hysteresis over windows: an event starts at an ictal window on
  *     any channel, continues while any channel keeps line length >= off_ratio
  *     x baseline with some spiking (sustain_spike_rate), and ends after
- *     merge_gap_s without; it must last min_duration_s and be mostly free of
- *     artefact windows.
+ *     merge_gap_s without.  Its edges are then placed at the analysis rate's
+ *     sub-window bins (candidates.h): the onset at the first active bin (a
+ *     spike, or a run of high line length) of the first ictal window, the
+ *     end at the last of the last sustaining window, each extended over
+ *     active bins no more than edge_gap_s apart and moved at most
+ *     edge_margin_s from the grid's edge.  duration_s and every duration
+ *     rule use these edges; the event must last min_duration_s and be
+ *     mostly free of artefact windows.
  *  4. Typing.  The event type rules [type.NAME] are tried in the order of
  *     `types`; the first whose duration, channel spread, peak and mean line
  *     length ratio, mean spike rate and post-ictal suppression (line length < postictal_ratio x baseline within

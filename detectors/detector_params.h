@@ -76,6 +76,11 @@ typedef struct {
                                   going, beside off_ratio (0.5) */
     double min_duration_s;     /* min_duration_s: shortest event of any type (5 s) */
     double merge_gap_s;        /* merge_gap_s: quiet stretch that ends an event (3 s) */
+    double edge_margin_s;      /* edge_margin_s: how far an event's edges may move from the
+                                  window grid's when they are placed in the sub-window envelope
+                                  (2 s; 0: events keep the grid's edges) ... */
+    double edge_gap_s;         /* edge_gap_s: ... where the event runs on over quiet stretches
+                                  up to this long between active bins (0.5 s) */
     double max_artefact_fraction; /* max_artefact_fraction: drop events with more artefact windows (0.5) */
     double postictal_window_s; /* postictal_window_s: where suppression is looked for (60 s) */
     double postictal_ratio;    /* postictal_ratio: LL / baseline counted as suppressed (0.5) */

@@ -67,6 +67,7 @@ const ictus_feature_desc *const ictus_feature_registry[] = {
     &ictus_feat_bands,
     &ictus_feat_entropy,
     &ictus_feat_edge,
+    &ictus_feat_subbins,
     &ictus_feat_artefact,
 };
 const int ictus_feature_registry_count =

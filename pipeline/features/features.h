@@ -66,6 +66,10 @@ extern const char *const ictus_artefact_names[ICTUS_N_ART]; /* "clip", "flat", .
 /* Write the flags as `clip|emg` (empty when 0) into buf; returns buf. */
 char *ictus_artefact_format(uint32_t flags, char *buf, size_t size);
 
+/* Bins of a window's tile (the central hop it stands for, base/grid.h) in
+ * the sub-window envelope: 8, so 0.125 s at the default 1 s hop. */
+#define ICTUS_SUB_BINS 8
+
 /* One analysis window of one channel: the engine's output and the
  * detectors' input. */
 typedef struct {
@@ -73,6 +77,12 @@ typedef struct {
     int64_t window;       /* k: the window starts k * hop_s after the recording start */
     uint32_t artefact;    /* ICTUS_ART_* */
     double v[ICTUS_N_FEATURES]; /* NaN where not computable (and all NaN in a gap window) */
+    /* The sub-window envelope (feat_subbins.c; not a features.csv column):
+     * the window's tile cut into ICTUS_SUB_BINS equal bins, consecutive
+     * windows' bins tiling time; 0 in a gap window.  The detector finds
+     * event edges in it, finer than the window grid. */
+    float sub_ll[ICTUS_SUB_BINS];       /* line length of each bin, µV/s */
+    uint8_t sub_spikes[ICTUS_SUB_BINS]; /* spikes (as spike_rate counts them) in each bin, <= 255 */
 } ictus_frame;
 
 /* Receives each frame; the frame is only valid during the call. */
