@@ -80,9 +80,11 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # test_review_concurrency.sh: four runs while decisions are posted, 15 s;
 # test_evoked.sh: the evoked presets end to end, 22 s; test_demo_report.sh: make-demo.sh on
 # the demo's design in 1 h files and its report in Chromium, 26 s; test_compare_report.sh: two
-# studies compared, the cross-cohort report in Chromium and pdftotext, 45 s.
+# studies compared, the cross-cohort report in Chromium and pdftotext, 45 s;
+# test_serve_media.sh: the videos' range requests and paths, 30 s (also in check-tsan).
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
-    test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh
+    test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh \
+    test_serve_media.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
