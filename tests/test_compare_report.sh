@@ -136,30 +136,7 @@ done
 n_json=$(grep -o '<script type="application/json"' "$html" | wc -l)
 n_script=$(grep -o '<script' "$html" | wc -l)
 eq "every <script> is a JSON block or the sort script" "$n_script" "$((n_json + 1))"
-python3 - "$html" <<'EOF'
-import sys, html.parser
-class P(html.parser.HTMLParser):
-    VOID = {"meta", "br", "img", "input", "link", "hr"}
-    def __init__(self):
-        super().__init__()
-        self.stack, self.bad = [], []
-    def handle_starttag(self, tag, attrs):
-        if tag not in self.VOID:
-            self.stack.append(tag)
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        if not self.stack or self.stack[-1] != tag:
-            self.bad.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'} at {self.getpos()}")
-        else:
-            self.stack.pop()
-p = P()
-p.feed(open(sys.argv[1], encoding="utf-8").read())
-p.close()
-if p.bad or p.stack:
-    print(p.bad[:5], p.stack[:5])
-    sys.exit(1)
-EOF
+python3 "$here/html_nesting.py" "$html"
 ok "the HTML parses with every element closed in order"
 
 # The PDF.
