@@ -110,7 +110,8 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
     FILE *f = d->explain;
     if (!f)
         return;
-    fprintf(f, "candidate %.1f-%.1f s (%.1f s), artefact share %.2f, peak ratio %.2f, "
+    /* Edges to the millisecond (events.csv's precision): they lie on 1/8 of a hop. */
+    fprintf(f, "candidate %.3f-%.3f s (%.1f s), artefact share %.2f, peak ratio %.2f, "
             "mean ratio %.2f, high %.2f, spikes %.2f/s, emg %.2f, channels",
             start_us / 1e6, end_us / 1e6, m->duration_s, m->artefact_fraction, m->peak_ratio,
             m->mean_ratio, m->high_fraction, m->spike_rate, m->emg_fraction);

@@ -167,12 +167,12 @@ int main(void)
     char line[1024];
     bool saw_a = false, saw_b = false, saw_g = false, saw_f = false, saw_i = false;
     while (fgets(line, sizeof line, explain)) {
-        saw_a |= strstr(line, "candidate 1000.5-1020.5") &&
+        saw_a |= strstr(line, "candidate 1000.500-1020.500") &&
                  strstr(line, ": hpd, score ") &&
                  strstr(line, "(not convulsive: channels 1 < min_channels 2)");
-        saw_b |= strstr(line, "candidate 1200.5-1203.5") &&
+        saw_b |= strstr(line, "candidate 1200.500-1203.500") &&
                  strstr(line, "dropped (duration 3.0 s < [detector] min_duration_s 5)");
-        saw_g |= strstr(line, "candidate 2600.5-2608.5") &&
+        saw_g |= strstr(line, "candidate 2600.500-2608.500") &&
                  strstr(line, "dropped (convulsive: duration 8.0 s < min_duration_s 20; "
                               "hpd: emg 1.00 > max_emg_fraction 0.3)");
         saw_f |= strstr(line, "candidate 24") != NULL;

@@ -12,8 +12,10 @@
 #     `ictus features` with the same settings (clean windows x hop; for the
 #     animal, windows clean on both channels), to the store's 1 ms rounding
 #     per bucket (well within one hop);
-#   - every event in out/events.csv starts and ends on a tile edge of the
-#     grid (k hop + (win - hop) / 2) inside the recording;
+#   - every event in out/events.csv starts and ends on an edge of the grid's
+#     sub-window bins (k hop / 8 + (win - hop) / 2: the detector places edges
+#     at 1/8 of a hop inside the window grid, detectors/candidates.h) inside the
+#     recording;
 # and that the matrix found events at all.
 # Needs: $ICTUS (the binary under test), sqlite3.
 set -u
@@ -55,16 +57,19 @@ expected_analysable() { # FEATURES_CSV HOP
         }' "$1"
 }
 
-# Events of events.csv off the grid's tile edges or outside the recording, one per line.
+# Events of events.csv off the grid's sub-window bin edges (hop / 8) or outside the
+# recording, one per line.
 off_grid_events() { # EVENTS_CSV HOP WIN
     awk -F, -v hop="$2" -v win="$3" -v dur="$DURATION_S" 'NR > 1 {
             off = (win - hop) / 2
-            ks = (($4 - off) / hop); ke = (($5 - off) / hop)
+            bin = hop / 8
+            ks = (($4 - off) / bin); ke = (($5 - off) / bin)
             rs = int(ks + 0.5); re = int(ke + 0.5)
-            d1 = rs * hop + off - $4; d2 = re * hop + off - $5
+            d1 = rs * bin + off - $4; d2 = re * bin + off - $5
             if (d1 < 0) d1 = -d1
             if (d2 < 0) d2 = -d2
-            if (d1 > 0.0005 || d2 > 0.0005 || rs < 0 || re <= rs || $5 > dur + 0.0005)
+            # events.csv has milliseconds: a bin edge is at most 0.5 ms from its text
+            if (d1 > 0.00051 || d2 > 0.00051 || rs < 0 || re <= rs || $5 > dur + 0.0005)
                 print
         }' "$1"
 }
@@ -98,7 +103,7 @@ for setting in 0.1/0.1 0.1/0.5 0.1/2 0.25/0.25 0.25/2 0.3/0.3 0.3/1.2 0.5/0.5 0.
 
     n=$(($(wc -l <"$S/out/events.csv") - 1))
     n_events=$((n_events + n))
-    eq "hop $hop win $win: every event on the grid's tile edges, inside the recording" \
+    eq "hop $hop win $win: every event on the grid's bin edges, inside the recording" \
         "$(off_grid_events "$S/out/events.csv" "$hop" "$win")" ""
 done
 [ "$n_events" -ge 30 ]
