@@ -144,21 +144,29 @@ static void summary_items(const ictus_report_ctx *c, items *l)
     add_item(l, "report written", "%s", when);
 }
 
+/* A figure's title, with its exposure's label when it is drawn per exposure
+ * (the HTML's <h3> and the PDF page's heading). */
+static void figure_title(const ictus_report_figure *f, const ictus_report_ctx *c, char *buf,
+                         size_t size)
+{
+    if (f->per_exposure) {
+        char lab[160];
+        ictus_report_exposure_label(c->exposures[c->exposure], lab, sizeof lab);
+        snprintf(buf, size, "%s: %s", f->title, lab);
+    } else {
+        snprintf(buf, size, "%s", f->title);
+    }
+}
+
 /* ---- HTML -------------------------------------------------------------------- */
 
 static ictus_status html_figure(ictus_strbuf *b, const ictus_report_figure *f,
                                 const ictus_report_ctx *c, const char *id, ictus_error *err)
 {
-    ictus_strbuf title = {0};
-    ictus_strbuf_add(&title, f->title);
-    if (f->per_exposure) {
-        char lab[160];
-        ictus_report_exposure_label(c->exposures[c->exposure], lab, sizeof lab);
-        ictus_strbuf_addf(&title, ": %s", lab);
-    }
-    ictus_status st = ictus_html_figure(b, id, ictus_strbuf_text(&title), f->caption, f->draw, c,
-                                        f->width, f->height(c), err);
-    ictus_strbuf_free(&title);
+    char title[256];
+    figure_title(f, c, title, sizeof title);
+    ictus_status st = ictus_html_figure(b, id, title, f->caption, f->draw, c, f->width,
+                                        f->height(c), err);
     if (st != ICTUS_OK)
         return st;
     f->data(b, c);
@@ -518,13 +526,7 @@ static void pdf_figures(ictus_report_pdf *p, ictus_report_ctx *c, const char *se
             cairo_pdf_surface_set_size(p->surface, f->width + 2 * PAGE_MARGIN,
                                        fh + HEAD + CAPTION + 2 * PAGE_MARGIN);
             char title[256];
-            if (f->per_exposure) {
-                char lab[160];
-                ictus_report_exposure_label(c->exposures[e], lab, sizeof lab);
-                snprintf(title, sizeof title, "%s: %s", f->title, lab);
-            } else {
-                snprintf(title, sizeof title, "%s", f->title);
-            }
+            figure_title(f, c, title, sizeof title);
             pdf_heading(p->cr, section_title(f->section), title);
             cairo_save(p->cr);
             cairo_translate(p->cr, PAGE_MARGIN, PAGE_MARGIN + HEAD);

@@ -7,18 +7,12 @@
 //   observation for the shell test to judge; exits 1 only when the browser cannot be driven.
 "use strict";
 const fs = require("fs");
-const puppeteer = require("puppeteer-core");
+const { launch } = require("./common.js");
 
 const STEP_MS = 15000;        // one step's limit (a loaded machine, the server under ASan)
 function say(name, value) { console.log(name + ": " + value); }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function launch() {
-  const args = ["--disable-gpu"];
-  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
-  return puppeteer.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-                            headless: true, args: args });
-}
 
 // A 3 s, 160x120 WebM of changing colours with the frame number, recorded by the browser.
 async function makeVideo(out) {

@@ -4,36 +4,16 @@
 // Prints `name: value` lines the shell test compares: console errors, dialogs (a script
 // smuggled in through a name would raise one), sections, figures with an SVG and a JSON
 // block, whether a header click sorts a table; saves a full-page screenshot.
-const puppeteer = require("puppeteer-core");
+const { launch, openSelfContained } = require("./common.js");
 
 const [url, shot] = process.argv.slice(2);
 function say(name, value) { console.log(name + ": " + value); }
 
 async function main() {
-  const args = ["--disable-gpu", "--allow-file-access-from-files"];
-  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: args,
-  });
+  const browser = await launch(["--allow-file-access-from-files"]);
   try {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1100, height: 900 });
-    const errors = [];
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push("console: " + m.text());
-    });
-    page.on("pageerror", (e) => errors.push("pageerror: " + e.message));
-    let dialogs = 0;
-    page.on("dialog", async (d) => { dialogs++; await d.dismiss(); });
-    // Nothing may be fetched but the page itself: it is self-contained.
-    const fetched = [];
-    // (data: URLs, the gallery's embedded images, are part of the page.)
-    page.on("request", (r) => {
-      if (r.url() !== url && !r.url().startsWith("data:")) fetched.push(r.url());
-    });
-    await page.goto(url, { waitUntil: "load", timeout: 30000 });
+    const seen = await openSelfContained(browser, url, { width: 1100, height: 900 });
+    const page = seen.page, errors = seen.errors, fetched = seen.fetched;
 
     say("sections", await page.$$eval("section[id]", (s) => s.map((x) => x.id).join(",")));
     const figs = await page.$$eval("figure[id]", (fs) => fs.map((f) => {
@@ -76,7 +56,7 @@ async function main() {
     say("sorts", sorted);
     say("animals", await page.$$eval("#animals tbody tr", (r) => r.map((x) => x.cells[0].textContent).join("|")));
     await page.screenshot({ path: shot, fullPage: true });
-    say("dialogs", dialogs);
+    say("dialogs", seen.dialogs);
     say("fetched", fetched.length);
     say("errors", errors.length);
     for (const e of errors) console.log("  " + e);

@@ -6,7 +6,7 @@
 //   URL is the server's URL line (with its token).  Prints one `name: value` line per
 //   observation for the shell test to judge; exits 1 only when the browser cannot be driven.
 "use strict";
-const puppeteer = require("puppeteer-core");
+const { launch } = require("./common.js");
 
 const [url, shot] = process.argv.slice(2);
 // How long one step (a page load, a stored decision) may take, in milliseconds: generous,
@@ -69,13 +69,7 @@ async function dragOnCanvas(page, x0, x1, row, shift) {
 }
 
 async function main() {
-  const args = ["--disable-gpu"];
-  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true, // puppeteer passes --headless=new
-    args: args,
-  });
+  const browser = await launch(); // puppeteer passes --headless=new
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 1200, height: 900 });
