@@ -17,7 +17,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := sndfile fftw3 sqlite3 gsl libxxhash libmicrohttpd jansson cairo
+PKGS := sndfile fftw3 sqlite3 gsl libxxhash libmicrohttpd jansson cairo xgboost
 # EDFlib and libcsv ship no pkg-config file: their headers are looked for.
 HEADERS := edflib.h csv.h
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -60,7 +60,8 @@ BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(WARN
 # `make V=1` shows the compiler command lines.
 Q := $(if $(V),,@)
 
-LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors protocols synth \
+LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors detectors/learned \
+    protocols synth \
     report nightly review
 LIB_SRC := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
 CLI_SRC := $(wildcard cli/*.c)

@@ -36,6 +36,8 @@ struct ictus_candidates {
     uint16_t *hist;
     int64_t mask_k;            /* the window whose mask ictus_candidates_window() found */
     uint16_t mask;
+
+    ictus_cand_context *context; /* the windows before a candidate, for its features */
 };
 
 static void candidate_init(const ictus_candidates *cs, ictus_candidate *c)
@@ -52,6 +54,7 @@ static void candidate_init(const ictus_candidates *cs, ictus_candidate *c)
     c->peak_ratio = ictus_xcalloc((size_t)n, sizeof(double));
     c->sum_spikes = ictus_xcalloc((size_t)n, sizeof(double));
     c->n_emg = ictus_xcalloc((size_t)n, sizeof(int));
+    c->feat = ictus_cand_accum_create(n);
 }
 
 static void candidate_free(ictus_candidate *c)
@@ -64,6 +67,7 @@ static void candidate_free(ictus_candidate *c)
     free(c->head);
     free(c->tail);
     free(c->tail_k);
+    ictus_cand_accum_destroy(c->feat);
 }
 
 ictus_candidates *ictus_candidates_create(const ictus_detector_params *p,
@@ -89,6 +93,8 @@ ictus_candidates *ictus_candidates_create(const ictus_detector_params *p,
     for (int i = 0; i <= cs->margin; i++)
         cs->hist_k[i] = -1;
     cs->mask_k = -1;
+    cs->context = ictus_cand_context_create(
+        n, (int)ictus_grid_windows_for_us(grid, ictus_s_to_us(ICTUS_CF_CONTEXT_S)));
     candidate_init(cs, &cs->cand);
     return cs;
 }
@@ -104,6 +110,7 @@ void ictus_candidates_destroy(ictus_candidates *cs)
     free(cs->primary);
     free(cs->hist_k);
     free(cs->hist);
+    ictus_cand_context_destroy(cs->context);
     free(cs);
 }
 
@@ -333,6 +340,7 @@ static void accumulate(ictus_candidates *cs, const ictus_chan_win *w, const doub
     }
     if (!any_clean)
         c->n_artefact++;
+    ictus_cand_accum_window(c->feat, w, ratio);
 }
 
 void ictus_candidates_window(ictus_candidates *cs, int64_t k, const ictus_chan_win *w,
@@ -356,9 +364,12 @@ void ictus_candidates_window(ictus_candidates *cs, int64_t k, const ictus_chan_w
             sustain = true;
     }
     if (!cs->active) {
-        if (!ictal)
+        if (!ictal) {
+            ictus_cand_context_push(cs->context, k, w, ratio);
             return;
+        }
         cs->active = 1;
+        ictus_cand_accum_begin(cs->cand.feat, cs->context, k);
         cs->cand.k_first = cs->cand.k_last = k;
         cs->quiet = 0;
         for (int64_t j = k - cs->margin; j <= k; j++) {
@@ -367,8 +378,10 @@ void ictus_candidates_window(ictus_candidates *cs, int64_t k, const ictus_chan_w
                 note_bins(cs, &cs->cand, j, cs->hist[hj]);
         }
         accumulate(cs, w, ratio);
+        ictus_cand_context_push(cs->context, k, w, ratio);
         return;
     }
+    ictus_cand_context_push(cs->context, k, w, ratio);
     note_bins(cs, &cs->cand, k, cs->mask);
     if (sustain) {
         cs->cand.k_last = k;

@@ -31,28 +31,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "detectors/chan_win.h"
 #include "detectors/detector_params.h"
+#include "detectors/learned/cand_features.h"
 #include "detectors/typing.h"
 #include "base/grid.h"
 #include "pipeline/features/features.h"
 
-/* What the detector keeps of one window of one channel. */
-typedef struct {
-    uint32_t artefact; /* ICTUS_ART_* */
-    int present;       /* 1 when the channel has a frame for the window */
-    float ll;          /* line length, µV/s */
-    float spike_rate;  /* spikes/s */
-    float sub_ll[ICTUS_SUB_BINS];       /* the frame's sub-window envelope (features.h) */
-    uint8_t sub_spikes[ICTUS_SUB_BINS];
-} ictus_chan_win;
-
-/* Artefacts that make a window no evidence for or against anything. */
-#define ICTUS_DEAD_FLAGS (ICTUS_ART_GAP | ICTUS_ART_FLAT)
-/* Artefacts that keep a window from starting an event.  `extreme` is not
- * one of them: the strongest seizures exceed 25 baseline SDs too (Bonn set
- * E does), and the electrode pops it catches are too short to last
- * min_duration_s.  Nor is `emg` (see detector.h). */
-#define ICTUS_DIRTY_FLAGS (ICTUS_DEAD_FLAGS | ICTUS_ART_CLIP)
 
 /* A spontaneous event being built, or waiting for its post-ictal window.
  * Per-channel arrays have one entry per analysed channel. */
@@ -75,6 +60,7 @@ typedef struct {
     int64_t *tail_k;          /* [tail ring]: which window each slot holds, -1: none */
     uint16_t *tail;           /* [tail ring]: the last windows seen, slot k % size */
     int64_t start_us, end_us; /* the event's edges, set before the callback */
+    ictus_cand_accum *feat;   /* what the learned stage's features are made of */
 } ictus_candidate;
 
 /* Receives a candidate whose post-ictal window is complete, with its

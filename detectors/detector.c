@@ -15,6 +15,8 @@
 #include "detectors/baseline.h"
 #include "detectors/candidates.h"
 #include "detectors/evoked.h"
+#include "detectors/learned/cand_features.h"
+#include "detectors/learned/second_stage.h"
 #include "detectors/typing.h"
 
 struct ictus_detector {
@@ -27,6 +29,8 @@ struct ictus_detector {
     void *ctx;
     ictus_grid grid;
     FILE *explain;
+    ictus_candidate_sink sink;
+    void *sink_ctx;
 
     int64_t lookahead;       /* windows */
     ictus_baseline **base;   /* [n] ln LL */
@@ -102,11 +106,30 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
 {
     ictus_detector *d = ctx;
     int64_t start_us = c->start_us, end_us = c->end_us;
-    ictus_typing ty;
+    ictus_typing ty, gate;
     ictus_type_event(&d->p, m, &ty);
-    if (ty.rule >= 0)
+    bool admitted = ictus_candidate_admitted(&d->p, m, &gate);
+    float x[ICTUS_CF_N];
+    if (admitted && (d->p.classifier || d->sink))
+        ictus_cand_features(c->feat, m, strongest, d->primary, ty.rule, ty.confidence, x);
+    if (admitted && d->sink)
+        d->sink(d->sink_ctx, start_us, end_us, x, ty.rule);
+    int rule = ty.rule;
+    double score = ty.confidence;
+    ictus_verdict v = {.rule = -1};
+    if (d->p.classifier) {
+        rule = -1;
+        ictus_error err;
+        if (admitted && ictus_second_stage_decide(&d->p, m, x, &v, &err) != ICTUS_OK)
+            /* cannot happen with a model that loaded; say so and keep the rules' verdict */
+            fprintf(stderr, "ictus: %s: %s\n", d->info->path, err.msg);
+        else if (admitted)
+            rule = v.rule;
+        score = v.score;
+    }
+    if (rule >= 0)
         hold_event(d, start_us, end_us, m->n_involved == 1 ? label(d, strongest) : "*",
-                   d->p.type[ty.rule].name, ty.confidence);
+                   d->p.type[rule].name, score);
     FILE *f = d->explain;
     if (!f)
         return;
@@ -118,13 +141,17 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
     for (int i = 0; i < d->n; i++)
         fprintf(f, " %s:%d/%lld", label(d, i), c->n_high[i], (long long)c->n_windows);
     fprintf(f, " (%d involved), post-ictal min ratio %.2f", m->n_involved, m->postictal_min);
+    const char *who = d->p.classifier ? "rules" : NULL;
     if (ty.rule < 0)
-        fprintf(f, ": dropped (%s)\n", ty.reason);
+        fprintf(f, ": %s%sdropped (%s)\n", who ? who : "", who ? " " : "", ty.reason);
     else if (ty.reason[0])
-        fprintf(f, ": %s, score %.3f (not %s)\n", d->p.type[ty.rule].name, ty.confidence,
-                ty.reason);
+        fprintf(f, ": %s%s%s, score %.3f (not %s)\n", who ? who : "", who ? " " : "",
+                d->p.type[ty.rule].name, ty.confidence, ty.reason);
     else
-        fprintf(f, ": %s, score %.3f\n", d->p.type[ty.rule].name, ty.confidence);
+        fprintf(f, ": %s%s%s, score %.3f\n", who ? who : "", who ? " " : "",
+                d->p.type[ty.rule].name, ty.confidence);
+    if (d->p.classifier && admitted)
+        ictus_second_stage_explain(&d->p, x, &v, f);
 }
 
 /* A stimulation is over: type its afterdischarge, explain it, emit it. */
@@ -237,6 +264,12 @@ void ictus_detector_explain(ictus_detector *d, FILE *f)
     d->explain = f;
 }
 
+void ictus_detector_candidates(ictus_detector *d, ictus_candidate_sink fn, void *ctx)
+{
+    d->sink = fn;
+    d->sink_ctx = ctx;
+}
+
 /* ------------------------------------------------------------------------
  * The delay line
  * ------------------------------------------------------------------------ */
@@ -305,6 +338,8 @@ void ictus_detector_push_window(ictus_detector *d, const ictus_window_frames *wi
             cur[i] = (ictus_chan_win){.present = 1, .artefact = f->artefact,
                                       .ll = (float)f->v[ICTUS_F_LINE_LENGTH],
                                       .spike_rate = (float)f->v[ICTUS_F_SPIKE_RATE]};
+            for (int j = 0; j < ICTUS_N_FEATURES; j++)
+                cur[i].v[j] = (float)f->v[j];
             memcpy(cur[i].sub_ll, f->sub_ll, sizeof cur[i].sub_ll);
             memcpy(cur[i].sub_spikes, f->sub_spikes, sizeof cur[i].sub_spikes);
         }

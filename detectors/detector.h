@@ -37,7 +37,12 @@
  *     (an EDF+ annotation matching stim_pattern, or a list the caller gives),
  *     the stimulus artefact is blanked and the afterdischarge lasts until the
  *     line length stays below end_ratio x baseline for end_hold_s.
- *  6. Confidence: a logistic score of how far the event exceeds its
+ *  6. Learned second stage ([classifier] model, learned/second_stage.h):
+ *     with a model, the rules only propose: every candidate that passes
+ *     min_duration_s and max_artefact_fraction gets a feature vector and
+ *     the model names its type (within the types' duration limits) and its
+ *     score, a calibrated probability; the type rules' verdict is a feature.
+ *  7. Confidence without a model: a logistic score of how far the event exceeds its
  *     thresholds (peak ratio, duration, spread, post-ictal suppression) minus
  *     its artefact share, weighted by [confidence]; 0.5 means "just meets the
  *     rules".
@@ -89,6 +94,17 @@ void ictus_detector_destroy(ictus_detector *d); /* NULL is a no-op */
  * rule tried failed ("emg 0.91 > max_emg_fraction 0.3", typing.h), and one
  * line per stimulation; for tuning presets. */
 void ictus_detector_explain(ictus_detector *d, FILE *f);
+
+/* Receives every spontaneous candidate that passes the detector-wide
+ * limits (typing.h ictus_candidate_admitted), whatever the rules and the
+ * model then decide: its edges (µs from the recording start), its feature
+ * vector x[ICTUS_CF_N] (learned/cand_features.h) and the rule that names it
+ * (-1: none).  What `ictus train` learns from. */
+typedef void (*ictus_candidate_sink)(void *ctx, int64_t start_us, int64_t end_us,
+                                     const float *x, int rule);
+
+/* Send every admitted candidate to fn (NULL: none). */
+void ictus_detector_candidates(ictus_detector *d, ictus_candidate_sink fn, void *ctx);
 
 /* Feed window k: w->n_channels must equal the detector's n_channels, with
  * channel i the one of channels[i] at creation (the analyzer's order). */

@@ -73,6 +73,14 @@ static const ictus_param confidence_fields[] = {
 #undef ED
 #define N_CONFIDENCE_FIELDS (sizeof confidence_fields / sizeof confidence_fields[0])
 
+/* [classifier]: described only when a model is named, so that the rules
+ * alone keep every earlier preset's text and hash. */
+static const ictus_param classifier_fields[] = {
+    ICTUS_PARAM_S("classifier", "model", ictus_detector_params, model),
+    ICTUS_PARAM_D("classifier", "min_score", ictus_detector_params, min_score, 0, 1),
+};
+#define N_CLASSIFIER_FIELDS (sizeof classifier_fields / sizeof classifier_fields[0])
+
 /* [type.NAME] keys, relative to one ictus_type_rule. */
 static const ictus_param type_fields[] = {
     ICTUS_PARAM_D("", "min_duration_s", ictus_type_rule, min_duration_s, 0, 86400),
@@ -123,6 +131,7 @@ void ictus_detector_params_default(ictus_detector_params *p)
         .confidence = {.peak_weight = 1.2, .duration_weight = 0.8, .channel_weight = 0.6,
                        .postictal_weight = 0.8, .artefact_weight = 4, .evoked_duration_weight = 0.8,
                        .evoked_offset = 0.5},
+        .min_score = 0.5,
     };
 }
 
@@ -143,6 +152,8 @@ ictus_status ictus_detector_params_apply(ictus_detector_params *p, ictus_config 
         st = ictus_params_apply(detector_late_fields, N_DETECTOR_LATE_FIELDS, p, cfg, err);
     if (st == ICTUS_OK)
         st = ictus_params_apply(confidence_fields, N_CONFIDENCE_FIELDS, p, cfg, err);
+    if (st == ICTUS_OK)
+        st = ictus_params_apply(classifier_fields, N_CLASSIFIER_FIELDS, p, cfg, err);
     if (st != ICTUS_OK)
         return st;
     if (p->off_ratio > p->on_ratio)
@@ -198,6 +209,8 @@ void ictus_detector_params_describe(const ictus_detector_params *p, char *buf, s
     ictus_params_describe(detector_fields, N_DETECTOR_FIELDS, p, buf, size, len);
     describe_changed(detector_late_fields, N_DETECTOR_LATE_FIELDS, p, buf, size, len);
     describe_changed(confidence_fields, N_CONFIDENCE_FIELDS, p, buf, size, len);
+    if (p->model[0])
+        ictus_params_describe(classifier_fields, N_CLASSIFIER_FIELDS, p, buf, size, len);
     for (int t = 0; t < p->n_types; t++) {
         char section[ICTUS_TYPE_MAX + 8];
         snprintf(section, sizeof section, "type.%s", p->type[t].name);
@@ -219,6 +232,8 @@ void ictus_detector_sections(const ictus_detector_params *p, const char **sectio
         sections[n++] = "evoked";
     if (n < max - 1)
         sections[n++] = "confidence";
+    if (n < max - 1)
+        sections[n++] = "classifier";
     for (int t = 0; t < p->n_types && n < max - 1; t++) {
         snprintf(names[t], sizeof names[t], "type.%s", p->type[t].name);
         sections[n++] = names[t];

@@ -107,6 +107,13 @@ typedef struct {
     /* [confidence] */
     ictus_confidence_params confidence;
 
+    /* [classifier]: the learned second stage (detectors/learned/) */
+    char model[256];           /* model: the model file (a name looked up beside the presets,
+                                  or a path); empty: the rules alone decide */
+    double min_score;          /* min_score: the calibrated probability an event needs (0.5) */
+    const struct ictus_model *classifier; /* the loaded model (preset.h loads and owns it),
+                                  NULL with the rules alone; not a setting */
+
     int n_types;
     ictus_type_rule type[ICTUS_MAX_TYPES];
 } ictus_detector_params;

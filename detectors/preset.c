@@ -7,6 +7,10 @@
 #include <string.h>
 
 #include "base/params.h"
+#include "base/path.h"
+#include "detectors/learned/cand_features.h"
+#include "detectors/learned/model.h"
+#include "detectors/preset_find.h"
 
 static const ictus_param preset_fields[] = {
     ICTUS_PARAM_S("preset", "name", ictus_preset, name),
@@ -24,6 +28,41 @@ static uint64_t fnv1a64(const char *s)
         h *= 0x100000001b3ull;
     }
     return h;
+}
+
+/* Load p's model and check that it fits: the program's feature vector in
+ * order, class 0 "none", every other class one of the preset's types. */
+static ictus_status load_model(ictus_preset *p, ictus_error *err)
+{
+    char path[ICTUS_PATH_MAX];
+    ictus_status st = ictus_preset_find_file(p->detector.model, path, sizeof path, err);
+    if (st == ICTUS_OK)
+        st = ictus_model_load(path, &p->classifier, err);
+    if (st != ICTUS_OK)
+        return ictus_fail(err, st, "[classifier] model = %s: %s", p->detector.model, err->msg);
+    const ictus_model *m = p->classifier;
+    if (ictus_model_n_features(m) != ICTUS_CF_N)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: the model has %d features, this program "
+                          "computes %d: train it again (ictus train)", path,
+                          ictus_model_n_features(m), ICTUS_CF_N);
+    for (int j = 0; j < ICTUS_CF_N; j++)
+        if (strcmp(ictus_model_feature_name(m, j), ictus_cand_feature_names[j]) != 0)
+            return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: feature %d is '%s', this program's is "
+                              "'%s': train it again (ictus train)", path, j + 1,
+                              ictus_model_feature_name(m, j), ictus_cand_feature_names[j]);
+    if (strcmp(ictus_model_class_name(m, 0), "none") != 0)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: class 0 is '%s', not 'none'", path,
+                          ictus_model_class_name(m, 0));
+    for (int c = 1; c < ictus_model_n_classes(m); c++) {
+        bool known = false;
+        for (int t = 0; t < p->detector.n_types; t++)
+            known |= strcmp(p->detector.type[t].name, ictus_model_class_name(m, c)) == 0;
+        if (!known)
+            return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: class '%s' is not in [detector] types "
+                              "= %s", path, ictus_model_class_name(m, c), p->detector.types);
+    }
+    p->detector.classifier = m;
+    return ICTUS_OK;
 }
 
 ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictus_error *err)
@@ -65,12 +104,21 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
         }
     }
     snprintf(out->id, sizeof out->id, "%s@%d", out->name, out->version);
+    if (out->detector.model[0] && (st = load_model(out, err)) != ICTUS_OK) {
+        ictus_preset_free(out);
+        return st;
+    }
+    char model_line[64] = "";
+    if (out->classifier)
+        snprintf(model_line, sizeof model_line, "classifier.model_hash=%s\n",
+                 ictus_model_hash(out->classifier));
 
     size_t len = 0;
     ictus_params_describe(preset_fields, N_PRESET_FIELDS, out, NULL, 0, &len);
     len += ictus_settings_describe(&out->settings, NULL, 0);
     ictus_detector_params_describe(&out->detector, NULL, 0, &len);
     len += ictus_score_params_describe(&out->score, NULL, 0);
+    len += strlen(model_line);
     size_t size = len + 1, used = 0;
     out->parameters = ictus_xmalloc(size);
     out->parameters[0] = '\0';
@@ -78,6 +126,7 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
     used += ictus_settings_describe(&out->settings, out->parameters + used, size - used);
     ictus_detector_params_describe(&out->detector, out->parameters, size, &used);
     used += ictus_score_params_describe(&out->score, out->parameters + used, size - used);
+    snprintf(out->parameters + used, size - used, "%s", model_line);
     snprintf(out->hash, sizeof out->hash, "%016" PRIx64, fnv1a64(out->parameters));
     return ICTUS_OK;
 }
@@ -86,4 +135,7 @@ void ictus_preset_free(ictus_preset *p)
 {
     free(p->parameters);
     p->parameters = NULL;
+    ictus_model_free(p->classifier);
+    p->classifier = NULL;
+    p->detector.classifier = NULL;
 }

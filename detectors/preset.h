@@ -7,7 +7,10 @@
  * [detector] [evoked] [type.NAME] rules and the scorer's [score]
  * tolerances.  Every output records `id` (name@version) and `parameters`
  * (the canonical text of every effective value), and `hash` fingerprints
- * that text, so that a changed parameter is detected (Twele et al. 2016:
+ * that text, so that a changed parameter is detected; with a learned
+ * second stage ([classifier] model, detectors/learned/model.h) the text
+ * also holds `classifier.model_hash=`, the model file's own hash, so that
+ * a new model makes results stale too (Twele et al. 2016:
  * small changes to the event definition change the study's conclusion).
  */
 #ifndef ICTUS_PRESET_H
@@ -29,11 +32,15 @@ typedef struct {
     ictus_score_params score;
     char *parameters;       /* every effective setting, `section.key=value` lines; owned */
     char hash[17];          /* 64-bit FNV-1a of parameters, hex */
+    struct ictus_model *classifier; /* [classifier] model, loaded (detector.classifier points to
+                                  it); NULL with the rules alone; owned */
 } ictus_preset;
 
 /* Build a preset from `cfg` (which already holds the preset file and any
- * overrides).  Fails with ICTUS_ERR_CONFIG on a bad value or on any entry
- * in a section the preset owns that nothing reads (a typo). */
+ * overrides), loading its model when [classifier] names one.  Fails with
+ * ICTUS_ERR_CONFIG on a bad value, on any entry in a section the preset
+ * owns that nothing reads (a typo), or on a model that cannot be loaded or
+ * whose features or classes do not fit the program and the preset's types. */
 ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictus_error *err);
 
 /* Free what ictus_preset_from_config() allocated. */

@@ -54,6 +54,18 @@ static int preset_dirs(char dirs[N_PRESET_DIRS][ICTUS_PATH_MAX])
     return n;
 }
 
+/* Look `file` (a name without '/') up in the preset directories. */
+static bool find_in_dirs(const char *file, char *path, size_t size)
+{
+    ictus_error ignored;
+    char dirs[N_PRESET_DIRS][ICTUS_PATH_MAX];
+    int n = preset_dirs(dirs);
+    for (int i = 0; i < n; i++)
+        if (ictus_path_join(path, size, dirs[i], file, &ignored) == ICTUS_OK && readable(path))
+            return true;
+    return false;
+}
+
 ictus_status ictus_preset_find(const char *name, char *path, size_t size, ictus_error *err)
 {
     ictus_error ignored;
@@ -61,19 +73,27 @@ ictus_status ictus_preset_find(const char *name, char *path, size_t size, ictus_
         if (ictus_path_join(path, size, NULL, name, &ignored) == ICTUS_OK && readable(path))
             return ICTUS_OK;
     } else {
-        char dirs[N_PRESET_DIRS][ICTUS_PATH_MAX];
         char file[ICTUS_PATH_MAX];
         /* a name too long for a file name is no preset */
-        int n = ictus_path_format(file, sizeof file, &ignored, "%s.ini", name) == ICTUS_OK
-                    ? preset_dirs(dirs)
-                    : 0;
-        for (int i = 0; i < n; i++)
-            if (ictus_path_join(path, size, dirs[i], file, &ignored) == ICTUS_OK &&
-                readable(path))
-                return ICTUS_OK;
+        if (ictus_path_format(file, sizeof file, &ignored, "%s.ini", name) == ICTUS_OK &&
+            find_in_dirs(file, path, size))
+            return ICTUS_OK;
     }
     return ictus_fail(err, ICTUS_ERR_CONFIG, "no such preset (looked in $ICTUS_PRESET_DIR, "
                                              "detectors/presets, share/ictus/presets)");
+}
+
+ictus_status ictus_preset_find_file(const char *name, char *path, size_t size, ictus_error *err)
+{
+    ictus_error ignored;
+    if (strchr(name, '/')) {
+        if (ictus_path_join(path, size, NULL, name, &ignored) == ICTUS_OK && readable(path))
+            return ICTUS_OK;
+    } else if (find_in_dirs(name, path, size)) {
+        return ICTUS_OK;
+    }
+    return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: no such file (looked in $ICTUS_PRESET_DIR, "
+                      "detectors/presets, share/ictus/presets)", name);
 }
 
 void ictus_preset_list(char *out, size_t size)

@@ -22,6 +22,11 @@
  * file is found. */
 ictus_status ictus_preset_find(const char *name, char *path, size_t size, ictus_error *err);
 
+/* Find a preset's data file (a classifier model, [classifier] model): a
+ * name containing '/' is a path, any other is looked up in the preset
+ * directories in the order above.  The error names the file. */
+ictus_status ictus_preset_find_file(const char *name, char *path, size_t size, ictus_error *err);
+
 /* The presets there are, for a message: "; presets in DIR: a b c" for each
  * preset directory that can be listed, appended to out[size] (which holds a
  * string; cut to fit). */

@@ -64,6 +64,7 @@ ictus_status ictus_detect(ictus_source *src, const ictus_preset *preset,
                                &s.detector, err);
     if (st == ICTUS_OK) {
         ictus_detector_explain(s.detector, opt->explain);
+        ictus_detector_candidates(s.detector, opt->candidates, opt->candidates_ctx);
         st = ictus_analyzer_run(an, on_window, &s, err);
     }
     if (st == ICTUS_OK)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "detectors/detector.h"
 #include "detectors/preset.h"
 #include "pipeline/event.h"
 #include "pipeline/qc.h"
@@ -33,6 +34,9 @@ typedef struct {
     const int64_t *stim_us;       /* extra stimulation onsets (µs from the recording start) */
     int n_stim;
     FILE *explain;                /* NULL, or where to explain each candidate (detector.h) */
+    ictus_candidate_sink candidates; /* NULL, or where every admitted candidate goes with its
+                                        features (detector.h; ictus train) */
+    void *candidates_ctx;
 } ictus_detect_options;
 
 /* Detect seizures in `src` (read from its current position to the end).

@@ -84,20 +84,34 @@ static double confidence(const ictus_detector_params *p, const ictus_type_rule *
     return logistic(z);
 }
 
-void ictus_type_event(const ictus_detector_params *p, const ictus_event_measures *m,
-                      ictus_typing *out)
+bool ictus_candidate_admitted(const ictus_detector_params *p, const ictus_event_measures *m,
+                              ictus_typing *out)
 {
     *out = (ictus_typing){.rule = -1};
     if (m->duration_s < p->min_duration_s) {
         add_reason(out, "duration %.1f s < [detector] min_duration_s %g", m->duration_s,
                    p->min_duration_s);
-        return;
+        return false;
     }
     if (m->artefact_fraction > p->max_artefact_fraction) {
         add_reason(out, "artefact share %.2f > max_artefact_fraction %g", m->artefact_fraction,
                    p->max_artefact_fraction);
-        return;
+        return false;
     }
+    return true;
+}
+
+bool ictus_type_duration_fits(const ictus_type_rule *r, double duration_s)
+{
+    return duration_s >= r->min_duration_s &&
+           !(r->max_duration_s > 0 && duration_s > r->max_duration_s);
+}
+
+void ictus_type_event(const ictus_detector_params *p, const ictus_event_measures *m,
+                      ictus_typing *out)
+{
+    if (!ictus_candidate_admitted(p, m, out))
+        return;
     for (int t = 0; t < p->n_types; t++) {
         const ictus_type_rule *r = &p->type[t];
         char why[160];

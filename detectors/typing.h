@@ -42,6 +42,16 @@ typedef struct {
                                       before the one that took it (may be empty) */
 } ictus_typing;
 
+/* Whether a spontaneous candidate passes the detector-wide limits
+ * ([detector] min_duration_s and max_artefact_fraction) that come before
+ * any type rule; when not, *out says why (rule -1). */
+bool ictus_candidate_admitted(const ictus_detector_params *p, const ictus_event_measures *m,
+                              ictus_typing *out);
+
+/* Whether duration_s lies within rule r's min_duration_s and max_duration_s
+ * (the part of a type's definition the learned stage keeps). */
+bool ictus_type_duration_fits(const ictus_type_rule *r, double duration_s);
+
 /* Type one spontaneous candidate. */
 void ictus_type_event(const ictus_detector_params *p, const ictus_event_measures *m,
                       ictus_typing *out);

@@ -436,16 +436,18 @@ static bool same_label(const ictus_expert_label *a, const ictus_expert_label *b)
            strcmp(a->type, b->type) == 0 && strcmp(a->scorer, b->scorer) == 0;
 }
 
-static void read_labels(ictus_study *study)
+bool ictus_study_read_labels(ictus_study *study, const char *name, ictus_expert_label **labels,
+                             int *n_labels)
 {
+    *labels = NULL;
+    *n_labels = 0;
     ictus_csv *t;
-    ictus_manifest_read(study->dir, "annotations.csv", false, NULL, 0, &t, &study->problems, NULL);
+    ictus_manifest_read(study->dir, name, false, NULL, 0, &t, &study->problems, NULL);
     label_columns c;
     if (!t || !label_columns_find(study, t, &c)) {
         ictus_csv_destroy(t);
-        return;
+        return false;
     }
-    study->has_labels = true;
     int cap = 0;
     for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
          ictus_manifest_next(&r);) {
@@ -472,20 +474,27 @@ static void read_labels(ictus_study *study)
         lab.recording = recording;
         lab.type = ictus_manifest_text(&r, c.type, NULL);
         lab.scorer = ictus_manifest_text(&r, c.scorer, NULL);
-        for (int i = 0; i < study->n_labels && !r.n_bad; i++)
-            if (same_label(&study->labels[i], &lab))
+        for (int i = 0; i < *n_labels && !r.n_bad; i++)
+            if (same_label(&(*labels)[i], &lab))
                 ictus_manifest_problem(&r, c.start, "the same label is already given at line %d",
-                                       study->labels[i].line);
+                                       (*labels)[i].line);
         if (r.n_bad)
             continue;
         lab.recording = ictus_study_keep(study, lab.recording);
         lab.animal = ictus_study_keep(study, lab.animal);
         lab.type = ictus_study_keep(study, lab.type);
         lab.scorer = ictus_study_keep(study, lab.scorer);
-        ICTUS_GROW(study->labels, study->n_labels + 1, cap);
-        study->labels[study->n_labels++] = lab;
+        ICTUS_GROW(*labels, *n_labels + 1, cap);
+        (*labels)[(*n_labels)++] = lab;
     }
     ictus_csv_destroy(t);
+    return true;
+}
+
+static void read_labels(ictus_study *study)
+{
+    study->has_labels =
+        ictus_study_read_labels(study, "annotations.csv", &study->labels, &study->n_labels);
 }
 
 /* ------------------------------------------------------------------------

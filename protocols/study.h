@@ -164,6 +164,14 @@ const ictus_recording_entry *ictus_study_recording(const ictus_study *study, con
 /* The [drugs] entry named `name` (ignoring case), or NULL. */
 const ictus_drug *ictus_study_drug(const ictus_study *study, const char *name);
 
+/* Read another file of labels in annotations.csv's format from the study
+ * directory (e.g. a synthetic study's truth.csv), with the same checks, its
+ * problems added to study->problems.  *labels is the caller's to free (its
+ * strings are the study's).  False (nothing read) when the file is missing
+ * or unusable. */
+bool ictus_study_read_labels(ictus_study *study, const char *name, ictus_expert_label **labels,
+                             int *n_labels);
+
 /* Keep a copy of `text` for the study's lifetime (for the readers). */
 const char *ictus_study_keep(ictus_study *study, const char *text);
 

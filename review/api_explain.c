@@ -45,12 +45,21 @@ typedef struct {
     const char *recording;
 } explain_ctx;
 
-/* Keep the "candidate A-B s ..." lines of the detector's text. */
+/* Keep the "candidate A-B s ..." lines of the detector's text, each with
+ * the indented lines that follow it (the learned stage's verdict). */
 static void parse_candidates(explanation *x, char *text)
 {
     char *rest = NULL;
     for (char *line = strtok_r(text, "\n", &rest); line; line = strtok_r(NULL, "\n", &rest)) {
         double a, b;
+        if (line[0] == ' ' && x->n > 0) {
+            char **t = &x->items[x->n - 1].text;
+            size_t len = strlen(*t), add = strlen(line);
+            *t = ictus_xrealloc(*t, len + add + 2);
+            (*t)[len] = '\n';
+            memcpy(*t + len + 1, line, add + 1);
+            continue;
+        }
         if (sscanf(line, "candidate %lf-%lf s", &a, &b) != 2)
             continue;
         ICTUS_GROW(x->items, x->n + 1, x->cap);
