@@ -156,6 +156,8 @@ static ictus_status train(train_args *a, int n_studies, char **studies, bool *pr
     ictus_model_free(eval);
     ictus_train_set_destroy(set);
     ictus_preset_free(&preset);
+    if (st == ICTUS_ERR_CONFIG)
+        return cli_config_failure(err);
     return st == ICTUS_OK ? ICTUS_OK : cli_work_failure(err);
 }
 

@@ -38,8 +38,11 @@ static ictus_status load_model(ictus_preset *p, ictus_error *err)
     ictus_status st = ictus_preset_find_file(p->detector.model, path, sizeof path, err);
     if (st == ICTUS_OK)
         st = ictus_model_load(path, &p->classifier, err);
-    if (st != ICTUS_OK)
-        return ictus_fail(err, st, "[classifier] model = %s: %s", p->detector.model, err->msg);
+    if (st != ICTUS_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return ictus_fail(err, st, "[classifier] model = %s: %s", p->detector.model, why);
+    }
     const ictus_model *m = p->classifier;
     if (ictus_model_n_features(m) != ICTUS_CF_N)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: the model has %d features, this program "
