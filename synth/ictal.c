@@ -205,23 +205,23 @@ void ictus_synth_ictal_params(const ictus_synth_event *ev, int n_channels, char 
         if (n >= 0 && (size_t)n < size)                                                 \
             n += snprintf(buf + n, size - (size_t)n, __VA_ARGS__);                      \
     } while (0)
-    PUT("onset=%s;onset_s=%.3g;f0_hz=%.3g;f1_hz=%.3g;start_hz=%.3g;rise_u=%.3g;curve=%.3g;"
-        "isi_cv=%.3g;jitter=%.3g;amp_rms=%.3g;amp_uv=%.4g;spike_sd_s=%.3g;wave=%.3g;poly=%.3g;"
-        "polarity=%+.0f;fade=%.3g;fall_s=%.3g",
+    PUT("onset=%s;onset_s=%.4g;f0_hz=%.4g;f1_hz=%.4g;start_hz=%.4g;rise_u=%.4g;curve=%.4g;"
+        "isi_cv=%.4g;jitter=%.4g;amp_rms=%.4g;amp_uv=%.4g;spike_sd_s=%.4g;wave=%.4g;poly=%.4g;"
+        "polarity=%+.0f;fade=%.4g;fall_s=%.4g",
         onsets[ic->onset], ev->p[2], ev->f0_hz, ev->f1_hz, ic->start_hz, ic->rise_u, ic->curve,
         ic->isi_cv, ic->jitter, ic->amp_rms, ev->amp_uv, ev->p[0], ev->p[1], ev->p[5],
         ic->polarity, ic->fade, ic->fall_s);
     if (ev->p[4] > 0)
-        PUT(";fast_hz=%.3g;fast_level=%.3g", ev->p[4], ic->fast_level);
+        PUT(";fast_hz=%.4g;fast_level=%.4g", ev->p[4], ic->fast_level);
     if (ic->sentinel > 0)
-        PUT(";sentinel=%.3g", ic->sentinel);
+        PUT(";sentinel=%.4g", ic->sentinel);
     if (ev->p[3] > 0)
-        PUT(";muscle_uv=%.4g;muscle_from_s=%.3g", ev->p[3], ic->muscle_from_s);
+        PUT(";muscle_uv=%.4g;muscle_from_s=%.4g", ev->p[3], ic->muscle_from_s);
     for (int c = 0; c < n_channels; c++)
-        PUT("%s%.3g", c ? "/" : ";w=", ev->weight[c]);
+        PUT("%s%.4g", c ? "/" : ";w=", ev->weight[c]);
     if (ic->onset == ICTUS_SYNTH_ONSET_FOCAL)
         for (int c = 0; c < n_channels; c++)
-            PUT("%s%.3g", c ? "/" : ";w0=", ic->w0[c]);
+            PUT("%s%.4g", c ? "/" : ";w0=", ic->w0[c]);
 #undef PUT
 }
 

@@ -6,10 +6,13 @@
  * convulsive seizure (and a Dravet GTCS) involves both leads and is
  * followed by post-ictal depression.
  *
- * Occurrence is seizures.h's (the same point processes and stream), with
- * durations log-uniform instead: HPD 5-90 s of spike train after its onset
- * phase, convulsive and GTCS 20-150 s in all.  Each seizure draws a family
- * of its type (uniformly), then its parameters, from the seizure stream.
+ * Occurrence is seizures.h's: the same point processes and draws, so the
+ * seizures start where the usual ones would (unless a longer one before
+ * pushes them later, or they no longer fit in the file).  From a stream of
+ * their own (ICTUS_SYNTH_STREAM_ICTAL) each seizure draws a family of its
+ * type (uniformly), its duration, log-uniform instead (HPD 5-90 s of spike
+ * train after its onset phase, convulsive and GTCS 20-150 s in all), then
+ * its parameters.
  *
  * The families (onset phase, then the spike train):
  *   hpd_spike_onset    the train starts at once (rising over the fall time);
@@ -95,7 +98,8 @@ const char *ictus_synth_ictal_name(ictus_synth_ictal_family f);
 
 /* Draw the family of a seizure of `kind` (HPD, CONVULSIVE or GTCS), its
  * duration (s, onset phase included) and the onset phase's length (s),
- * from r: seizures.c's occurrence planning with `--seizures wide`. */
+ * from r (the wide stream): seizures.c's occurrence planning with
+ * `--seizures wide`. */
 ictus_synth_ictal_family ictus_synth_ictal_draw(ictus_synth_kind kind, ictus_synth_rng *r,
                                                 double *dur_s, double *onset_s);
 

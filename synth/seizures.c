@@ -30,7 +30,7 @@ static const double stim_times_s[2] = {10 * 3600.0, 16 * 3600.0};
  * exponential since the previous onset (time rescaling), each followed by
  * the rest of its cluster. */
 static void plan_process(const ictus_synth_day_spec *spec, int k, ictus_synth_rng *r,
-                         ictus_synth_events *out)
+                         ictus_synth_rng *wide, ictus_synth_events *out)
 {
     const ictus_synth_seizure_spec *s = &spec->animal->model->seizures[k];
     double day_sd = s->day_log_sd;
@@ -51,13 +51,12 @@ static void plan_process(const ictus_synth_day_spec *spec, int k, ictus_synth_rn
             int n = 1 + ictus_synth_rng_poisson(r, s->cluster_mean - 1);
             double at = t;
             for (int j = 0; j < n; j++) {
-                double dur, onset = 0;
+                double onset = 0;
+                double dur = ictus_synth_rng_lognormal_in(r, s->dur_median_s, s->dur_log_sd,
+                                                          s->dur_min_s, s->dur_max_s);
                 int family = 0;
-                if (spec->seizures == ICTUS_SYNTH_SEIZURES_WIDE)
-                    family = 1 + (int)ictus_synth_ictal_draw(s->kind, r, &dur, &onset);
-                else
-                    dur = ictus_synth_rng_lognormal_in(r, s->dur_median_s, s->dur_log_sd,
-                                                       s->dur_min_s, s->dur_max_s);
+                if (wide) /* the usual duration drawn all the same: the same onsets */
+                    family = 1 + (int)ictus_synth_ictal_draw(s->kind, wide, &dur, &onset);
                 int64_t i = (int64_t)(at * spec->fs_hz);
                 ictus_synth_event *ev =
                     ictus_synth_events_add(out, s->kind, i, i + (int64_t)(dur * spec->fs_hz));
@@ -329,12 +328,18 @@ void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_eve
                                                              (uint64_t)spec->file,
                                                              ICTUS_SYNTH_STREAM_SEIZURES,
                                                              spec->seizure_draw));
+    /* wide seizures: family, duration and shape from a stream of their own */
+    bool wide = spec->seizures == ICTUS_SYNTH_SEIZURES_WIDE;
+    ictus_synth_rng w = ictus_synth_rng_make(ictus_synth_key(a->key, (uint64_t)a->index,
+                                                             (uint64_t)spec->file,
+                                                             ICTUS_SYNTH_STREAM_ICTAL,
+                                                             spec->seizure_draw));
     ictus_synth_events seizures = {0};
     for (int k = 0; k < a->model->n_seizures; k++)
-        plan_process(spec, k, &r, &seizures);
+        plan_process(spec, k, &r, wide ? &w : NULL, &seizures);
     separate(&seizures, spec->n_samples, spec->fs_hz);
-    if (spec->seizures == ICTUS_SYNTH_SEIZURES_WIDE) {
-        plan_wide(spec, &seizures, &r, out);
+    if (wide) {
+        plan_wide(spec, &seizures, &w, out);
         ictus_synth_events_free(&seizures);
         return;
     }
