@@ -83,16 +83,20 @@ static float no_clip(const ictus_synth_day_spec *spec, const ictus_synth_event *
     return (float)(peak > limit ? amp * limit / peak : amp);
 }
 
+/* HPD spike rates stay within DOMAIN §4's 1-6 Hz (the train's mean rate;
+ * irregular intervals vary around it). */
+#define HPD_MAX_HZ 6.0
+
 /* HPD: f0, its evolution, shape, leads (ictal.h). */
 static void shape_hpd(const ictus_synth_day_spec *spec, ictus_synth_event *ev, ictus_synth_rng *r)
 {
     ictus_synth_ictal *ic = &ev->ictal;
     bool irregular = ic->family - 1 == ICTUS_SYNTH_HPD_IRREGULAR;
-    ev->f0_hz = (float)ictus_synth_rng_range(r, 1.5, 8);
+    ev->f0_hz = (float)ictus_synth_rng_range(r, 1.5, HPD_MAX_HZ);
     int evolution = (int)(ictus_synth_rng_u64(r) % 3);
     static const double lo[3] = {0.85, 0.3, 1.3}, hi[3] = {1.15, 0.7, 2.0};
     double f1 = ev->f0_hz * ictus_synth_rng_range(r, lo[evolution], hi[evolution]);
-    ev->f1_hz = (float)fmin(fmax(f1, 1), 12);
+    ev->f1_hz = (float)fmin(fmax(f1, 1), HPD_MAX_HZ);
     ic->curve = (float)exp(ictus_synth_rng_range(r, log(0.5), log(2)));
     ic->start_hz = ev->f0_hz;
     ic->isi_cv = (float)(irregular ? ictus_synth_rng_range(r, 0.25, 0.6) : ictus_synth_rng_range(r, 0, 0.1));

@@ -134,8 +134,8 @@ in_range() { # LEVEL FILE
         e += (p["fast_hz"] != "") != (on == "lvf" || on == "tonic")
         e += (p["sentinel"] != "") != (on == "sentinel") || (p["w0"] != "") != (on == "focal")
         if (f ~ /^hpd/) {
-            e += $5 != "hpd" || out(d - o, 5, 90) || out(p["f0_hz"], 1.5, 8) || out(p["f1_hz"], 1, 12)
-            e += out(p["f1_hz"] / p["f0_hz"], 0.3, 2) && p["f1_hz"] != 1 && p["f1_hz"] != 12
+            e += $5 != "hpd" || out(d - o, 5, 90) || out(p["f0_hz"], 1.5, 6) || out(p["f1_hz"], 1, 6)
+            e += out(p["f1_hz"] / p["f0_hz"], 0.3, 2) && p["f1_hz"] != 1 && p["f1_hz"] != 6
             e += out(p["isi_cv"], f == "hpd_irregular" ? 0.25 : 0, f == "hpd_irregular" ? 0.6 : 0.1)
             e += out(p["jitter"], f == "hpd_irregular" ? 0.2 : 0.05, f == "hpd_irregular" ? 0.35 : 0.2)
             e += out(p["amp_rms"], 3, 12) || out(p["wave"], 0, 0.8) || out(p["fade"], 0, 0.6)
