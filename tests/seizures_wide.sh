@@ -11,7 +11,8 @@
 # (pooled event TP/FP/FN and F1), then every truth seizure counts as found
 # when a detection of its type overlaps it widened by the scorer's window
 # (5 s each side): found / missed per family, and for HPDs per amplitude
-# (amp_rms, background RMS) and spike-train length.  The sums match score's
+# (amp_rms, background RMS), spike-train length, rate evolution (f1/f0
+# below 0.8, above 1.2, else steady) and spike width.  The sums match score's
 # TP/FN unless merging or splitting changes the count.
 # Work in ${ICTUS_SEIZWIDE_DIR:-build/seizwide-SEED}.
 set -u
@@ -64,7 +65,10 @@ for sz in usual wide; do
             a = p["amp_rms"] < 5 ? "amp_rms 3-5" : p["amp_rms"] < 8 ? "amp_rms 5-8" : "amp_rms 8-12"
             d = $4 - $3 - p["onset_s"]
             l = d < 10 ? "train 5-10 s" : d < 20 ? "train 10-20 s" : d < 40 ? "train 20-40 s" : "train 40-90 s"
-            n[a]++; hit[a] += found; n[l]++; hit[l] += found
+            q = p["f1_hz"] / p["f0_hz"]
+            v = q < 0.8 ? "rate slowing" : q > 1.2 ? "rate accelerating" : "rate steady"
+            w = p["spike_sd_s"] < 0.008 ? "spike_sd 4-8 ms" : p["spike_sd_s"] < 0.014 ? "spike_sd 8-14 ms" : "spike_sd 14-20 ms"
+            n[a]++; hit[a] += found; n[l]++; hit[l] += found; n[v]++; hit[v] += found; n[w]++; hit[w] += found
         }
         END {
             printf "  found / missed per family (a detection of its type within 5 s):\n"
