@@ -75,8 +75,8 @@ bad "--families with --without-families" "give one of them" --seizures wide \
 synth --model ihka-mouse -n 1 --hours 12 -s 4096 --seizures wide --negatives wide -o "$W/ihka"
 ok "synth --seizures wide --negatives wide makes an IHKA study"
 synth --model ihka-mouse -n 1 --hours 12 -s 4096 -o "$W/ihka_usual"
-synth --model convulsive-rat -n 2 --hours 24 -s 4093 --seizures wide -o "$W/rat"
-synth --model dravet-mouse -n 2 --hours 24 -s 4085 --seizures wide -o "$W/dravet"
+synth --model convulsive-rat -n 1 --hours 24 -s 5000 --seizures wide -o "$W/rat"
+synth --model dravet-mouse -n 1 --hours 24 -s 5002 --seizures wide -o "$W/dravet"
 ok "and rat and Dravet studies"
 for s in ihka rat dravet; do
     T=$W/$s/truth.csv
