@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "base/walltime.h"
+#include "synth/families.h"
 #include "synth/study_writer.h"
 
 static const char usage_text[] =
@@ -37,6 +38,15 @@ static const char usage_text[] =
     "                      spindles and high-voltage spindles, pops, clipping), each\n"
     "                      row of artefacts.csv with the parameters drawn (a column\n"
     "                      params); the usual files are unchanged by the option\n"
+    "  --seizures K        seizure morphologies: usual (default) or wide: randomised\n"
+    "                      families of every spontaneous seizure type (onset pattern,\n"
+    "                      spike rate and its evolution, spike shape, amplitude, leads,\n"
+    "                      duration, muscle; synth/ictal.h), each seizure's family and\n"
+    "                      parameters in seizures.csv (truth.csv as always)\n"
+    "  --families LIST     keep only these wide families (comma-separated names, a\n"
+    "                      trailing * for a prefix: 'grooming_wide,hpd_*'); the rest\n"
+    "                      are drawn, then left out, so the kept ones do not change\n"
+    "  --without-families LIST   leave these wide families out (drawn, then dropped)\n"
     "Drug study (dosing.csv, study.ini [drugs], responses.csv: the true class of every\n"
     "animal under each drug; data-samples/README.md):\n"
     "  --protocol asm      baseline, asm-a, washout, asm-b, with planned per-animal effects;\n"
@@ -47,7 +57,8 @@ static const char usage_text[] =
     "                      type) to R in every period (default 0: rates as drawn)\n";
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
-       OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES };
+       OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
+       OPT_WITHOUT_FAMILIES };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -106,6 +117,38 @@ static bool parse_seed(const char *arg, uint64_t *out, ictus_error *err)
     return true;
 }
 
+/* s->families_off from --families (keep only) or --without-families
+ * (leave out); each named family must belong to a group made wide. */
+static bool select_families(ictus_synth_study *s, const char *families, const char *without,
+                            ictus_error *err)
+{
+    if (families && without) {
+        cli_usage_error(err, "--families and --without-families: give one of them");
+        return false;
+    }
+    const char *opt = families ? "families" : "without-families";
+    uint64_t set;
+    if (ictus_synth_families_parse(families ? families : without, &set, err) != ICTUS_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        cli_usage_error(err, "--%s: %s", opt, why);
+        return false;
+    }
+    for (int f = 0; f < ICTUS_SYNTH_N_FAMILIES; f++) {
+        bool negative = f < ICTUS_SYNTH_N_NEGATIVE_FAMILIES;
+        bool wide = negative ? s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE
+                             : s->seizures == ICTUS_SYNTH_SEIZURES_WIDE;
+        if ((set >> f & 1) && !wide) {
+            cli_usage_error(err, "--%s: %s needs %s wide", opt, ictus_synth_family_name(f),
+                            negative ? "--negatives" : "--seizures");
+            return false;
+        }
+    }
+    uint64_t all = (UINT64_C(1) << ICTUS_SYNTH_N_FAMILIES) - 1;
+    s->families_off = families ? all & ~set : set;
+    return true;
+}
+
 static ictus_status run_synth(int argc, char **argv, ictus_error *err)
 {
     static const struct option longopts[] = {
@@ -122,6 +165,9 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"washout", required_argument, NULL, OPT_WASHOUT},
         {"min-rate", required_argument, NULL, OPT_MIN_RATE},
         {"negatives", required_argument, NULL, OPT_NEGATIVES},
+        {"seizures", required_argument, NULL, OPT_SEIZURES},
+        {"families", required_argument, NULL, OPT_FAMILIES},
+        {"without-families", required_argument, NULL, OPT_WITHOUT_FAMILIES},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -131,7 +177,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                            .hours = 24, .format = ICTUS_SYNTH_EDF, .mains_hz = 50,
                            .n_threads = cli_cpu_count(),
                            .start_us = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0)};
-    const char *dir = NULL;
+    const char *dir = NULL, *families = NULL, *without = NULL;
     bool ok = true;
     int opt;
     while ((opt = getopt_long(argc, argv, "m:o:n:d:s:f:j:h", longopts, NULL)) != -1) {
@@ -178,6 +224,17 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                 ok = false;
             }
             break;
+        case OPT_SEIZURES:
+            if (!strcmp(optarg, "wide") || !strcmp(optarg, "usual")) {
+                s.seizures = !strcmp(optarg, "wide") ? ICTUS_SYNTH_SEIZURES_WIDE
+                                                     : ICTUS_SYNTH_SEIZURES_USUAL;
+            } else {
+                cli_usage_error(err, "--seizures '%s': expected usual or wide", optarg);
+                ok = false;
+            }
+            break;
+        case OPT_FAMILIES: families = optarg; break;
+        case OPT_WITHOUT_FAMILIES: without = optarg; break;
         case OPT_MIN_RATE:
             ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h, err);
             break;
@@ -214,6 +271,8 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                         "--days and --protocol: the protocol's periods set the number of files");
         ok = false;
     }
+    if (ok && (families || without))
+        ok = select_families(&s, families, without, err);
     if (!ok)
         return cli_bad_command_line(err);
     /* (not whole files: n_days stays, and the check says what is wrong) */

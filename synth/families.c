@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "synth/waves.h"
 
@@ -33,6 +34,59 @@ static const family families[] = {
 bool ictus_synth_is_family(ictus_synth_kind kind)
 {
     return kind >= ICTUS_SYNTH_GROOM_WIDE && kind <= ICTUS_SYNTH_CLIPPING_WIDE;
+}
+
+const char *ictus_synth_family_name(int f)
+{
+    if (f >= 0 && f < ICTUS_SYNTH_N_NEGATIVE_FAMILIES)
+        return ictus_synth_kinds[ICTUS_SYNTH_GROOM_WIDE + f].name;
+    if (f >= ICTUS_SYNTH_N_NEGATIVE_FAMILIES && f < ICTUS_SYNTH_N_FAMILIES)
+        return ictus_synth_ictal_name((ictus_synth_ictal_family)(f - ICTUS_SYNTH_N_NEGATIVE_FAMILIES));
+    return "";
+}
+
+int ictus_synth_family_of(const ictus_synth_event *ev)
+{
+    if (ictus_synth_is_family(ev->kind))
+        return (int)(ev->kind - ICTUS_SYNTH_GROOM_WIDE);
+    if (ev->ictal.family > 0)
+        return ICTUS_SYNTH_N_NEGATIVE_FAMILIES + ev->ictal.family - 1;
+    return -1;
+}
+
+bool ictus_synth_family_kept(const ictus_synth_day_spec *spec, int f)
+{
+    return f < 0 || !(spec->families_off >> f & 1);
+}
+
+ictus_status ictus_synth_families_parse(const char *list, uint64_t *set, ictus_error *err)
+{
+    *set = 0;
+    const char *p = list;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        bool prefix = n > 0 && p[n - 1] == '*';
+        size_t len = prefix ? n - 1 : n;
+        bool found = false;
+        for (int f = 0; f < ICTUS_SYNTH_N_FAMILIES; f++) {
+            const char *name = ictus_synth_family_name(f);
+            if (strncmp(name, p, len) == 0 && (prefix || name[len] == 0)) {
+                *set |= UINT64_C(1) << f;
+                found = true;
+            }
+        }
+        if (!found)
+            return ictus_fail(err, ICTUS_ERR_USAGE, "'%.*s' is no wide family (%s)", (int)n, p,
+                              "grooming_wide, spike_burst, theta_wide, movement_wide, "
+                              "spindle_wide, hvs_wide, pop_wide, clipping_wide, hpd_spike_onset, "
+                              "hpd_lvf, hpd_sentinel, hpd_buildup, hpd_irregular, "
+                              "conv_spike_onset, conv_lvf, conv_tonic_clonic, conv_secondary, "
+                              "gtcs_tonic_clonic, gtcs_clonic, gtcs_lvf; a trailing * matches "
+                              "a prefix");
+        if (p[n] == 0)
+            return ICTUS_OK;
+        p += n + 1;
+    }
 }
 
 static double log_uniform(ictus_synth_rng *r, double lo, double hi)
@@ -172,7 +226,7 @@ void ictus_synth_families_plan(const ictus_synth_day_spec *spec, const ictus_syn
     const double fs = spec->fs_hz;
     ictus_synth_rng r = ictus_synth_rng_make(ictus_synth_key(
         a->key, (uint64_t)a->index, (uint64_t)spec->file, ICTUS_SYNTH_STREAM_FAMILIES, 0));
-    const int n_fam = (int)(sizeof families / sizeof families[0]);
+    const int n_fam = (int)(sizeof families / sizeof families[0]), first = out->n;
     for (int b = 0; b < h->n; b++) {
         const ictus_synth_bout *bout = &h->bouts[b];
         int64_t from = bout->start, to = b + 1 < h->n ? h->bouts[b + 1].start : h->n_samples;
@@ -193,6 +247,12 @@ void ictus_synth_families_plan(const ictus_synth_day_spec *spec, const ictus_syn
     for (int f = 0; f < n_fam; f++)
         if (families[f].anytime_per_h > 0)
             add_anytime(spec, &families[f], &r, out);
+    /* draw-then-drop: the families left out were drawn like the others */
+    int kept = first;
+    for (int e = first; e < out->n; e++)
+        if (ictus_synth_family_kept(spec, ictus_synth_family_of(&out->items[e])))
+            out->items[kept++] = out->items[e];
+    out->n = kept;
 }
 
 void ictus_synth_family_params(const ictus_synth_event *ev, int n_channels, char *buf,

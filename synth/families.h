@@ -38,6 +38,12 @@
  *                  every lead or on one.
  * Every family's rows go to artefacts.csv with their parameters
  * (ictus_synth_family_params).
+ *
+ * Holding families out (spec->families_off): every wide family, these
+ * eight and the seizure families of `--seizures wide` (ictal.h), has a
+ * number; a family left out is still drawn, then dropped (draw-then-drop),
+ * so the other families' events and parameters are the same whatever is
+ * left out.
  * Thread safety: no shared state.
  */
 #ifndef ICTUS_SYNTH_FAMILIES_H
@@ -46,7 +52,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/status.h"
 #include "synth/background.h"
+#include "synth/ictal.h"
 #include "synth/model.h"
 #include "synth/plan_event.h"
 
@@ -57,6 +65,26 @@ void ictus_synth_families_plan(const ictus_synth_day_spec *spec, const ictus_syn
 
 /* Whether `kind` is one of the wide families. */
 bool ictus_synth_is_family(ictus_synth_kind kind);
+
+/* The wide families, numbered 0.. for spec->families_off: the eight
+ * hard-negative ones in the order of ictus_synth_kind (grooming_wide ..
+ * clipping_wide), then the seizure families in ictal.h's order. */
+#define ICTUS_SYNTH_N_NEGATIVE_FAMILIES 8
+#define ICTUS_SYNTH_N_FAMILIES (ICTUS_SYNTH_N_NEGATIVE_FAMILIES + ICTUS_SYNTH_N_ICTAL_FAMILIES)
+
+/* Family f's name ("grooming_wide", "hpd_lvf", ...). */
+const char *ictus_synth_family_name(int f);
+
+/* The family number of event `ev`, or -1 when it is of none. */
+int ictus_synth_family_of(const ictus_synth_event *ev);
+
+/* Whether family f (-1: none, always kept) is kept by spec->families_off. */
+bool ictus_synth_family_kept(const ictus_synth_day_spec *spec, int f);
+
+/* The set (bit f = family f) named by `list`: comma-separated family
+ * names, each possibly ending in '*' for every family with that prefix
+ * ("hpd_*").  ICTUS_ERR_USAGE naming an entry that matches no family. */
+ictus_status ictus_synth_families_parse(const char *list, uint64_t *set, ictus_error *err);
 
 /* The parameters drawn for a family event as "name=value;..." (no commas)
  * into buf; "" for other kinds.  Lead weights as w=W1/W2/... in channel

@@ -129,6 +129,10 @@ typedef struct {
  * and the wide morphology families (families.h). */
 typedef enum { ICTUS_SYNTH_NEGATIVES_USUAL, ICTUS_SYNTH_NEGATIVES_WIDE } ictus_synth_negatives;
 
+/* Which seizure morphologies: the usual ones (seizures.h), or the wide
+ * randomised families (ictal.h). */
+typedef enum { ICTUS_SYNTH_SEIZURES_USUAL, ICTUS_SYNTH_SEIZURES_WIDE } ictus_synth_seizures;
+
 /* One recording file of one animal: what planning and rendering it need. */
 typedef struct {
     const ictus_synth_animal *animal;
@@ -143,6 +147,8 @@ typedef struct {
     ictus_synth_rate rate;
     uint64_t seizure_draw;       /* the realisation of its seizures (0: the usual one) */
     ictus_synth_negatives negatives; /* the hard negatives planned */
+    ictus_synth_seizures seizures;   /* the seizure morphologies */
+    uint64_t families_off;       /* wide families left out: bit i = family i (families.h) */
 } ictus_synth_day_spec;
 
 /* The multiplier at t_us (1 without a function; negative values count as 0). */
@@ -160,6 +166,7 @@ enum {
     ICTUS_SYNTH_STREAM_STIMULI,
     ICTUS_SYNTH_STREAM_GAPS,
     ICTUS_SYNTH_STREAM_FAMILIES,
+    ICTUS_SYNTH_STREAM_ICTAL,
 };
 
 #endif

@@ -65,6 +65,25 @@ typedef enum {
     ICTUS_SYNTH_BACKGROUND,    /* part of the background, written nowhere */
 } ictus_synth_class;
 
+/* How a seizure of `--seizures wide` (ictal.h) evolves beyond p[]: all
+ * zero for every other event (the usual morphologies). */
+typedef struct {
+    int family;                /* ictus_synth_ictal_family + 1, 0: not a wide seizure */
+    int onset;                 /* ictus_synth_onset: the pattern of the onset phase */
+    float sentinel;            /* sentinel spike height (times amp_uv) */
+    float fast_level;          /* low-voltage fast / tonic activity (times amp_uv) */
+    float rise_u, start_hz;    /* the train's rate rises from start_hz to f0 over rise_u */
+    float curve;               /* then goes f0 -> f1 as u^curve (u: share of the train) */
+    float isi_cv;              /* irregularity of the inter-spike intervals (log SD) */
+    float jitter;              /* spike-to-spike amplitude jitter */
+    float polarity;            /* +1 or -1: the spikes' sign */
+    float amp_rms;             /* amplitude drawn, in background RMS (70 µV of a median mouse) */
+    float muscle_from_s;       /* muscle activity from here on */
+    float fade;                /* amplitude lost over the last quarter */
+    float fall_s;              /* the end's fall time */
+    float w0[ICTUS_SYNTH_MAX_CHANNELS]; /* focal onset: the weights at the start */
+} ictus_synth_ictal;
+
 /* One event on a day's timeline. */
 typedef struct {
     int64_t start, end;        /* sample indices [start, end) from the day's first sample */
@@ -76,6 +95,7 @@ typedef struct {
     uint64_t seed;             /* key of the renderer's noise stream */
     int racine;                /* Racine stage 1..5, or 0 when not scored */
     int channel;               /* the channel it concerns, or -1 for several */
+    ictus_synth_ictal ictal;   /* wide seizures only */
 } ictus_synth_event;
 
 /* The running state of one active event. */
@@ -83,6 +103,7 @@ typedef struct {
     ictus_synth_rng rng;
     double phase;              /* spike-train phase, cycles */
     float spike_amp;           /* amplitude factor of the current spike */
+    float rate;                /* rate factor of the current inter-spike interval (0: 1) */
     float coef[2][5];          /* two biquads: b0, b1, b2, a1, a2 */
     float z[2][2];             /* their state */
 } ictus_synth_voice;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "synth/background.h"
+#include "synth/families.h"
+#include "synth/ictal.h"
 #include "base/status.h"
 #include "base/walltime.h"
 #include "synth/waves.h"
@@ -28,7 +30,7 @@ static const double stim_times_s[2] = {10 * 3600.0, 16 * 3600.0};
  * exponential since the previous onset (time rescaling), each followed by
  * the rest of its cluster. */
 static void plan_process(const ictus_synth_day_spec *spec, int k, ictus_synth_rng *r,
-                         ictus_synth_events *out)
+                         ictus_synth_rng *wide, ictus_synth_events *out)
 {
     const ictus_synth_seizure_spec *s = &spec->animal->model->seizures[k];
     double day_sd = s->day_log_sd;
@@ -49,10 +51,17 @@ static void plan_process(const ictus_synth_day_spec *spec, int k, ictus_synth_rn
             int n = 1 + ictus_synth_rng_poisson(r, s->cluster_mean - 1);
             double at = t;
             for (int j = 0; j < n; j++) {
+                double onset = 0;
                 double dur = ictus_synth_rng_lognormal_in(r, s->dur_median_s, s->dur_log_sd,
                                                           s->dur_min_s, s->dur_max_s);
+                int family = 0;
+                if (wide) /* the usual duration drawn all the same: the same onsets */
+                    family = 1 + (int)ictus_synth_ictal_draw(s->kind, wide, &dur, &onset);
                 int64_t i = (int64_t)(at * spec->fs_hz);
-                ictus_synth_events_add(out, s->kind, i, i + (int64_t)(dur * spec->fs_hz));
+                ictus_synth_event *ev =
+                    ictus_synth_events_add(out, s->kind, i, i + (int64_t)(dur * spec->fs_hz));
+                ev->ictal.family = family;
+                ev->p[2] = (float)onset;
                 at += dur + ictus_synth_rng_exp(r, s->cluster_gap_s);
             }
         }
@@ -276,6 +285,38 @@ static void plan_kindling(const ictus_synth_day_spec *spec, ictus_synth_events *
         }
 }
 
+/* `--seizures wide`: shape every seizure (and its post-ictal depression)
+ * from the seizure stream, then leave out those of families left out:
+ * draw-then-drop, so that the others get the same draws whatever is left
+ * out. */
+static void plan_wide(const ictus_synth_day_spec *spec, const ictus_synth_events *seizures,
+                      ictus_synth_rng *r, ictus_synth_events *out)
+{
+    ictus_synth_events all = {0};
+    for (int e = 0; e < seizures->n; e++) {
+        ictus_synth_event ev = seizures->items[e];
+        ictus_synth_events tail = {0};
+        ictus_synth_ictal_shape(spec, &ev, r, &tail);
+        *ictus_synth_events_add(&all, ev.kind, 0, 0) = ev;
+        for (int k = 0; k < tail.n; k++)
+            *ictus_synth_events_add(&all, tail.items[k].kind, 0, 0) = tail.items[k];
+        ictus_synth_events_free(&tail);
+    }
+    int64_t dropped_end = -1;
+    for (int e = 0; e < all.n; e++) {
+        const ictus_synth_event *ev = &all.items[e];
+        if (ev->kind == ICTUS_SYNTH_POSTICTAL && ev->start == dropped_end)
+            continue;
+        if (ev->kind != ICTUS_SYNTH_POSTICTAL &&
+            !ictus_synth_family_kept(spec, ictus_synth_family_of(ev))) {
+            dropped_end = ev->end;
+            continue;
+        }
+        *ictus_synth_events_add(out, ev->kind, 0, 0) = *ev;
+    }
+    ictus_synth_events_free(&all);
+}
+
 void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_events *out)
 {
     const ictus_synth_animal *a = spec->animal;
@@ -287,10 +328,21 @@ void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_eve
                                                              (uint64_t)spec->file,
                                                              ICTUS_SYNTH_STREAM_SEIZURES,
                                                              spec->seizure_draw));
+    /* wide seizures: family, duration and shape from a stream of their own */
+    bool wide = spec->seizures == ICTUS_SYNTH_SEIZURES_WIDE;
+    ictus_synth_rng w = ictus_synth_rng_make(ictus_synth_key(a->key, (uint64_t)a->index,
+                                                             (uint64_t)spec->file,
+                                                             ICTUS_SYNTH_STREAM_ICTAL,
+                                                             spec->seizure_draw));
     ictus_synth_events seizures = {0};
     for (int k = 0; k < a->model->n_seizures; k++)
-        plan_process(spec, k, &r, &seizures);
+        plan_process(spec, k, &r, wide ? &w : NULL, &seizures);
     separate(&seizures, spec->n_samples, spec->fs_hz);
+    if (wide) {
+        plan_wide(spec, &seizures, &w, out);
+        ictus_synth_events_free(&seizures);
+        return;
+    }
     for (int e = 0; e < seizures.n; e++) {
         ictus_synth_event *ev = ictus_synth_events_add(out, seizures.items[e].kind,
                                                        seizures.items[e].start,
@@ -413,6 +465,10 @@ static double afterdischarge_law(const ictus_synth_event *ev, double t, double d
 void ictus_synth_render_hpd(const ictus_synth_event *ev, ictus_synth_voice *v,
                             const ictus_synth_canvas *cv, int64_t from, int64_t to)
 {
+    if (ev->ictal.family) {
+        ictus_synth_render_ictal(ev, v, cv, from, to);
+        return;
+    }
     render_train(ev, v, cv, from, to, hpd_law, 0, 0, 1, INFINITY);
 }
 
@@ -420,6 +476,10 @@ void ictus_synth_render_hpd(const ictus_synth_event *ev, ictus_synth_voice *v,
 void ictus_synth_render_convulsive(const ictus_synth_event *ev, ictus_synth_voice *v,
                                    const ictus_synth_canvas *cv, int64_t from, int64_t to)
 {
+    if (ev->ictal.family) {
+        ictus_synth_render_ictal(ev, v, cv, from, to);
+        return;
+    }
     render_train(ev, v, cv, from, to, convulsive_law, ev->p[2], CONVULSIVE_FAST_LEVEL,
                  CONVULSIVE_FAST_RISE_S, ev->p[2] * 0.5);
 }
@@ -429,6 +489,10 @@ void ictus_synth_render_convulsive(const ictus_synth_event *ev, ictus_synth_voic
 void ictus_synth_render_gtcs(const ictus_synth_event *ev, ictus_synth_voice *v,
                              const ictus_synth_canvas *cv, int64_t from, int64_t to)
 {
+    if (ev->ictal.family) {
+        ictus_synth_render_ictal(ev, v, cv, from, to);
+        return;
+    }
     render_train(ev, v, cv, from, to, clonic_law, ev->p[2], TONIC_FAST_LEVEL, TONIC_FAST_RISE_S,
                  0);
 }

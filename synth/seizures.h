@@ -33,6 +33,10 @@
  * 40-60 %), stays there for 30-180 s and recovers exponentially (tau
  * 60-240 s), so that line length falls below half its baseline within the
  * first minute whatever the state the seizure came from.
+ * With spec->seizures ICTUS_SYNTH_SEIZURES_WIDE the spontaneous seizures
+ * take their durations and morphologies from the wide families instead
+ * (ictal.h; the occurrence is the same process); afterdischarges are
+ * unchanged.
  */
 #ifndef ICTUS_SYNTH_SEIZURES_H
 #define ICTUS_SYNTH_SEIZURES_H

@@ -114,6 +114,8 @@ void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_an
         .rate = s->rate,
         .seizure_draw = s->rate.draw ? s->rate.draw(s->rate.ctx, a->index, file) : 0,
         .negatives = s->negatives,
+        .seizures = s->seizures,
+        .families_off = s->families_off,
     };
 }
 
@@ -256,6 +258,15 @@ static void write_ini(const ictus_synth_study *s, FILE *f)
             s->gaps ? "yes" : "no", s->mains_hz);
     if (s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE)
         fprintf(f, "# negatives=wide: the hard-negative families of synth/families.h too\n");
+    if (s->seizures == ICTUS_SYNTH_SEIZURES_WIDE)
+        fprintf(f, "# seizures=wide: the seizure families of synth/ictal.h (seizures.csv)\n");
+    if (s->families_off) {
+        fprintf(f, "# families left out:");
+        for (int k = 0; k < ICTUS_SYNTH_N_FAMILIES; k++)
+            if (s->families_off >> k & 1)
+                fprintf(f, " %s", ictus_synth_family_name(k));
+        fputc('\n', f);
+    }
     fprintf(f, "[study]\n");
     if (s->name)
         fprintf(f, "name = %s\n", s->name);
@@ -304,7 +315,7 @@ static void write_recordings(const ictus_synth_study *s, const ictus_synth_anima
 }
 
 /* The truth rows (seizures), hard negatives or stimulations of every file. */
-typedef enum { TRUTH, ARTEFACTS, STIMULATIONS } table;
+typedef enum { TRUTH, ARTEFACTS, STIMULATIONS, SEIZURES } table;
 
 static void write_rows(const ictus_synth_study *s, const ictus_synth_animal *animals,
                        const file_rows *files, table which, FILE *f)
@@ -313,6 +324,7 @@ static void write_rows(const ictus_synth_study *s, const ictus_synth_animal *ani
         [TRUTH] = "recording,animal,start_s,end_s,type,racine\n",
         [ARTEFACTS] = "recording,animal,start_s,end_s,kind,channel\n",
         [STIMULATIONS] = "recording,animal,start_s,end_s,start_time,frequency_hz,current_ma,racine\n",
+        [SEIZURES] = "recording,animal,start_s,end_s,type,family,params\n",
     };
     const bool wide = s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE;
     if (which == ARTEFACTS && wide)
@@ -329,7 +341,13 @@ static void write_rows(const ictus_synth_study *s, const ictus_synth_animal *ani
             const ictus_synth_event *ev = &files[job].rows[r];
             const ictus_synth_kind_desc *k = &ictus_synth_kinds[ev->kind];
             double start_s = (double)ev->start / s->fs_hz, end_s = (double)ev->end / s->fs_hz;
-            if (which == TRUTH && k->cls == ICTUS_SYNTH_SEIZURE) {
+            if (which == SEIZURES && k->cls == ICTUS_SYNTH_SEIZURE) {
+                char params[1024];
+                ictus_synth_ictal_params(ev, a->n_channels, params, sizeof params);
+                int fam = ictus_synth_family_of(ev);
+                fprintf(f, "%s,%s,%.3f,%.3f,%s,%s,%s\n", name, a->id, start_s, end_s,
+                        k->truth_type, fam >= 0 ? ictus_synth_family_name(fam) : "usual", params);
+            } else if (which == TRUTH && k->cls == ICTUS_SYNTH_SEIZURE) {
                 fprintf(f, "%s,%s,%.3f,%.3f,%s,", name, a->id, start_s, end_s, k->truth_type);
                 if (ev->racine > 0)
                     fprintf(f, "%d", ev->racine);
@@ -367,7 +385,7 @@ static ictus_status make_dir(const char *path, ictus_error *err)
 /* The study's tables, in the order they are written. */
 typedef enum {
     T_INI, T_ANIMALS, T_RECORDINGS, T_TRUTH, T_ARTEFACTS, T_STIMULATIONS, T_DOSING, T_RESPONSES,
-    N_TABLES
+    T_SEIZURES, N_TABLES
 } table_id;
 
 static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_dosing *dosing,
@@ -376,11 +394,12 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
 {
     static const char *const names[N_TABLES] = {
         "study.ini", "animals.csv", "recordings.csv", "truth.csv", "artefacts.csv",
-        "stimulations.csv", "dosing.csv", "responses.csv"};
+        "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv"};
     ictus_status st = ICTUS_OK;
     for (int t = 0; t < N_TABLES && st == ICTUS_OK; t++) {
         if ((t == T_STIMULATIONS && !s->model->kindling) ||
-            ((t == T_DOSING || t == T_RESPONSES) && !dosing))
+            ((t == T_DOSING || t == T_RESPONSES) && !dosing) ||
+            (t == T_SEIZURES && s->seizures != ICTUS_SYNTH_SEIZURES_WIDE))
             continue;
         FILE *f;
         st = open_out(dir, names[t], &f, err);
@@ -398,6 +417,7 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
         case T_ARTEFACTS: write_rows(s, animals, files, ARTEFACTS, f); break;
         case T_STIMULATIONS: write_rows(s, animals, files, STIMULATIONS, f); break;
         case T_DOSING: ictus_synth_dosing_write_periods(dosing, f); break;
+        case T_SEIZURES: write_rows(s, animals, files, SEIZURES, f); break;
         default: ictus_synth_dosing_write_responses(dosing, f); break;
         }
         st = close_out(dir, names[t], f, err);

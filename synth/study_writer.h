@@ -17,6 +17,11 @@
  *                     wide negatives (families.h) a last column `params`,
  *                     the parameters drawn for each family row
  *                     ("name=value;...", empty for the usual kinds);
+ * DIR/seizures.csv   (only with wide seizures, ictal.h) recording,animal,
+ *                     start_s,end_s,type,family,params: one row per truth.csv
+ *                     row, in the same order: the seizure's family
+ *                     ("usual" for afterdischarges) and the parameters
+ *                     drawn ("name=value;...;w=lead weights");
  * DIR/stimulations.csv (6 Hz model) recording,animal,start_s,end_s,
  *                     start_time,frequency_hz,current_ma,racine;
  * with a drug protocol (below, dosing.h) also study.ini [drugs] (and
@@ -71,6 +76,8 @@ typedef struct {
     const ictus_synth_protocol *protocol; /* a drug study (NULL: none); then n_days must be
                                     ictus_synth_protocol_files() and `rate` unset */
     ictus_synth_negatives negatives; /* the usual hard negatives (0) or the wide families too */
+    ictus_synth_seizures seizures; /* the usual seizure morphologies (0) or the wide families */
+    uint64_t families_off;       /* wide families left out (families.h), 0: none */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
