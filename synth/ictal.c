@@ -101,7 +101,9 @@ static void shape_hpd(const ictus_synth_day_spec *spec, ictus_synth_event *ev, i
     ic->start_hz = ev->f0_hz;
     ic->isi_cv = (float)(irregular ? ictus_synth_rng_range(r, 0.25, 0.6) : ictus_synth_rng_range(r, 0, 0.1));
     ic->jitter = (float)(irregular ? ictus_synth_rng_range(r, 0.2, 0.35) : ictus_synth_rng_range(r, 0.05, 0.2));
-    ic->amp_rms = (float)ictus_synth_rng_range(r, 3, 12);
+    /* at least 5x the background RMS: twice its typical excursion (about 2.5 RMS), DOMAIN
+     * §4's "rhythmic spike trains >= 2-3x baseline amplitude"; quieter trains are no HPD */
+    ic->amp_rms = (float)ictus_synth_rng_range(r, 5, 12);
     ev->p[0] = (float)ictus_synth_rng_range(r, 0.004, 0.020);
     ev->p[1] = (float)ictus_synth_rng_range(r, 0, 0.8);
     ev->p[5] = (float)(ictus_synth_rng_chance(r, 0.5) ? ictus_synth_rng_range(r, 0, 0.8) : 0);

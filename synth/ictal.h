@@ -28,8 +28,8 @@
  *                      jitter 0.2-0.35 (others 0.05-0.2);
  *   every HPD: f0 1.5-6 Hz, then steady (f1 = f0 x 0.85-1.15), slowing
  *     (x 0.3-0.7) or accelerating (x 1.3-2), each a third, f1 kept in
- *     1-6 Hz (DOMAIN §4's rates), along u^0.5-2; peak 3-12x the background RMS (70 µV of a median
- *     mouse: 210-840 µV); spike SD 4-20 ms, slow wave 0-0.8, polyspike
+ *     1-6 Hz (DOMAIN §4's rates), along u^0.5-2; peak 5-12x the background RMS (70 µV of a median
+ *     mouse: 350-840 µV); spike SD 4-20 ms, slow wave 0-0.8, polyspike
  *     0-0.8 in half of them, polarity either sign; HPC 1, CTX 0.05-0.8
  *     (further leads x0.6-1); the last quarter fades by
  *     0-60 %, the end falls in 0.1-1 s; no muscle;

@@ -138,7 +138,7 @@ in_range() { # LEVEL FILE
             e += out(p["f1_hz"] / p["f0_hz"], 0.3, 2) && p["f1_hz"] != 1 && p["f1_hz"] != 6
             e += out(p["isi_cv"], f == "hpd_irregular" ? 0.25 : 0, f == "hpd_irregular" ? 0.6 : 0.1)
             e += out(p["jitter"], f == "hpd_irregular" ? 0.2 : 0.05, f == "hpd_irregular" ? 0.35 : 0.2)
-            e += out(p["amp_rms"], 3, 12) || out(p["wave"], 0, 0.8) || out(p["fade"], 0, 0.6)
+            e += out(p["amp_rms"], 5, 12) || out(p["wave"], 0, 0.8) || out(p["fade"], 0, 0.6)
             e += out(p["fall_s"], 0.1, 1) || p["muscle_uv"] != "" || w[1] != 1 || out(w[2], 0.05, 0.8)
             if (on == "lvf") e += out(o, 1, 8) || out(p["fast_hz"], 15, 40) || out(p["fast_level"], 0.05, 0.3)
             else if (on == "sentinel") e += out(o, 0.5, 3) || out(p["sentinel"], 1.2, 3)
