@@ -31,14 +31,16 @@ static const char usage_text[] =
     "  --rounds N, --depth N, --eta X   boosting rounds (300), tree depth (4), rate (0.08)\n"
     "  --model-version N     the version written in the model (default 1)\n"
     "  --evaluate MODEL      train nothing: score MODEL on the studies beside the rules\n"
+    "  --candidates FILE     write every candidate (label, out-of-fold probabilities,\n"
+    "                        features) as CSV\n"
     "  -j, --jobs N          worker threads per recording (default 2)\n";
 
 enum { OPT_FROM = 2000, OPT_FOLDS, OPT_SEED, OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_EVALUATE,
-       OPT_MODEL_VERSION };
+       OPT_MODEL_VERSION, OPT_CANDIDATES };
 
 typedef struct {
     cli_settings cs;
-    const char *output, *evaluate;
+    const char *output, *evaluate, *candidates;
     ictus_training_options topt;
     ictus_model_train_params tp;
     int folds, model_version;
@@ -145,6 +147,8 @@ static ictus_status train(train_args *a, int n_studies, char **studies, bool *pr
     }
     if (st == ICTUS_OK)
         ictus_train_report_print(set, &r, stdout);
+    if (st == ICTUS_OK && a->candidates)
+        st = ictus_train_set_write_csv(set, &p, a->candidates, err);
     if (st == ICTUS_OK && a->output && !a->evaluate) {
         st = ictus_train_final(set, &p, &a->tp, &model, err);
         if (st == ICTUS_OK)
@@ -181,6 +185,7 @@ static ictus_status run_train(int argc, char **argv, ictus_error *err)
         {"depth", required_argument, NULL, OPT_DEPTH}, {"eta", required_argument, NULL, OPT_ETA},
         {"evaluate", required_argument, NULL, OPT_EVALUATE},
         {"model-version", required_argument, NULL, OPT_MODEL_VERSION},
+        {"candidates", required_argument, NULL, OPT_CANDIDATES},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
@@ -231,6 +236,9 @@ static ictus_status run_train(int argc, char **argv, ictus_error *err)
             break;
         case OPT_EVALUATE:
             a.evaluate = optarg;
+            break;
+        case OPT_CANDIDATES:
+            a.candidates = optarg;
             break;
         case OPT_MODEL_VERSION:
             bad |= !parse_int(optarg, 1, 1000000, &a.model_version) &&

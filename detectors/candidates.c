@@ -54,7 +54,7 @@ static void candidate_init(const ictus_candidates *cs, ictus_candidate *c)
     c->peak_ratio = ictus_xcalloc((size_t)n, sizeof(double));
     c->sum_spikes = ictus_xcalloc((size_t)n, sizeof(double));
     c->n_emg = ictus_xcalloc((size_t)n, sizeof(int));
-    c->feat = ictus_cand_accum_create(n);
+    c->feat = ictus_cand_accum_create(n, cs->grid->hop_us / 1e6);
 }
 
 static void candidate_free(ictus_candidate *c)

@@ -131,8 +131,11 @@ ictus_status ictus_training_add_study(ictus_train_set *set, const char *dir,
             const ictus_recording_info *info = ictus_source_info(src);
             char name[ICTUS_PATH_MAX];
             snprintf(name, sizeof name, "%s/%s", dir, entry->path);
-            sc.rec = ictus_train_set_recording(set, entry->animal, name,
-                                               info->duration_us / 1e6, false);
+            /* animals are told apart by study too: M01 of two studies is two mice */
+            char animal[ICTUS_PATH_MAX];
+            snprintf(animal, sizeof animal, "%s/%s", base_name(dir), entry->animal);
+            sc.rec = ictus_train_set_recording(set, animal, name, info->duration_us / 1e6,
+                                               false);
             int n = add_labels(set, sc.rec, entry, info->start_us, info->duration_us, labels,
                                n_labels);
             ictus_detect_options dopt = {.n_threads = o->threads, .candidates = on_candidate,

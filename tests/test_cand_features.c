@@ -33,7 +33,7 @@ static ictus_chan_win window(double spikes, double rms, double rel_theta, double
 static void two_channels(void)
 {
     ictus_cand_context *cx = ictus_cand_context_create(2, 30);
-    ictus_cand_accum *a = ictus_cand_accum_create(2);
+    ictus_cand_accum *a = ictus_cand_accum_create(2, 1.0);
     int primary[2] = {1, 0};
     for (int k = 0; k < 20; k++) {
         ictus_chan_win w[2] = {window(0, 50, 0.6, 5, 0), window(0, 40, 0.3, 5, 0)};
@@ -93,7 +93,7 @@ static void two_channels(void)
 static void one_channel(void)
 {
     ictus_cand_context *cx = ictus_cand_context_create(1, 30);
-    ictus_cand_accum *a = ictus_cand_accum_create(1);
+    ictus_cand_accum *a = ictus_cand_accum_create(1, 1.0);
     int primary[1] = {1};
     ictus_cand_accum_begin(a, cx, 0); /* nothing before: the context is empty */
     for (int k = 0; k < 5; k++) {

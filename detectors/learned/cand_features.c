@@ -24,6 +24,8 @@ const char *const ictus_cand_feature_names[ICTUS_CF_N] = {
     "emg_share_max",
     "pre_log_ratio", "pre_rel_theta", "pre_rel_delta",
     "pre_emg_share", "pre_spike_rate",
+    "rms_vs_pre", "spike_periodicity", "ll_periodicity",
+    "period_s",
 };
 
 /* What one window of one channel contributes, derived from its values. */
@@ -74,7 +76,7 @@ static bool window_values(const ictus_chan_win *w, double r, double *q)
  * ------------------------------------------------------------------------ */
 
 /* What the context keeps of a window, per channel. */
-enum { C_RATIO, C_REL_THETA, C_REL_DELTA, C_EMG_SHARE, C_SPIKES, C_EMG_POWER, N_C };
+enum { C_RATIO, C_REL_THETA, C_REL_DELTA, C_EMG_SHARE, C_SPIKES, C_EMG_POWER, C_RMS, N_C };
 
 struct ictus_cand_context {
     int n, size;
@@ -122,6 +124,7 @@ void ictus_cand_context_push(ictus_cand_context *cx, int64_t k, const ictus_chan
         c[C_EMG_SHARE] = (float)q[Q_EMG_SHARE];
         c[C_SPIKES] = (float)q[Q_SPIKES];
         c[C_EMG_POWER] = (float)q[Q_EMG_POWER];
+        c[C_RMS] = (float)q[Q_RMS];
     }
 }
 
@@ -129,7 +132,50 @@ void ictus_cand_context_push(ictus_cand_context *cx, int64_t k, const ictus_chan
  * The accumulator
  * ------------------------------------------------------------------------ */
 
+/* The periodicity of a sub-window series: lags of 1..MAX_LAG bins. */
+#define MAX_LAG 8
+#define MIN_LAG 2
+
+/* Running sums for the autocorrelation of one series of bins. */
 typedef struct {
+    double hist[MAX_LAG]; /* the last MAX_LAG values, slot i % MAX_LAG */
+    double sum, sum_sq, lag[MAX_LAG + 1]; /* lag[L]: sum of x_t x_{t-L} */
+    int64_t n;
+} acf;
+
+static void acf_add(acf *a, double x)
+{
+    for (int L = 1; L <= MAX_LAG && L <= a->n; L++)
+        a->lag[L] += x * a->hist[(a->n - L) % MAX_LAG];
+    a->hist[a->n % MAX_LAG] = x;
+    a->sum += x;
+    a->sum_sq += x * x;
+    a->n++;
+}
+
+/* The highest normalised autocorrelation over lags MIN_LAG..MAX_LAG, and its
+ * lag; NaN when the series is constant or too short. */
+static double acf_peak(const acf *a, int *lag)
+{
+    *lag = 0;
+    if (a->n < 4 * MAX_LAG)
+        return NAN;
+    double mean = a->sum / a->n, var = a->sum_sq / a->n - mean * mean;
+    if (!(var > 1e-12 * (mean * mean + 1e-30)))
+        return NAN;
+    double best = -INFINITY;
+    for (int L = MIN_LAG; L <= MAX_LAG; L++) {
+        double r = (a->lag[L] / (a->n - L) - mean * mean) / var;
+        if (r > best) {
+            best = r;
+            *lag = L;
+        }
+    }
+    return best;
+}
+
+typedef struct {
+    acf spikes_acf, ll_acf; /* the sub-window spike counts and line length */
     double sum[N_Q];
     int cnt[N_Q];
     double spikes_sq, spikes_peak;
@@ -142,14 +188,16 @@ typedef struct {
 
 struct ictus_cand_accum {
     int n;
+    double bin_s;         /* a sub-window bin, s */
     channel_acc *ch;      /* [n] */
     int n_seen;           /* windows accumulated (with or without values) */
 };
 
-ictus_cand_accum *ictus_cand_accum_create(int n)
+ictus_cand_accum *ictus_cand_accum_create(int n, double hop_s)
 {
     ictus_cand_accum *a = ictus_xcalloc(1, sizeof *a);
     a->n = n;
+    a->bin_s = hop_s / ICTUS_SUB_BINS;
     a->ch = ictus_xcalloc((size_t)n, sizeof(channel_acc));
     for (int i = 0; i < n; i++) {
         for (int j = 0; j < N_C; j++)
@@ -217,6 +265,10 @@ void ictus_cand_accum_window(ictus_cand_accum *a, const ictus_chan_win *w, const
             c->end[c->n_windows % PHASE][j] = phase[j];
         }
         c->n_windows++;
+        for (int b = 0; b < ICTUS_SUB_BINS; b++) {
+            acf_add(&c->spikes_acf, w[i].sub_spikes[b]);
+            acf_add(&c->ll_acf, w[i].sub_ll[b]);
+        }
     }
 }
 
@@ -357,6 +409,13 @@ void ictus_cand_features(const ictus_cand_accum *a, const ictus_event_measures *
     f[ICTUS_CF_PRE_REL_DELTA] = b->pre[C_REL_DELTA];
     f[ICTUS_CF_PRE_EMG_SHARE] = b->pre[C_EMG_SHARE];
     f[ICTUS_CF_PRE_SPIKE_RATE] = b->pre[C_SPIKES];
+
+    f[ICTUS_CF_RMS_VS_PRE] = log_ratio(mean_of(s, Q_RMS), s->pre[C_RMS]);
+    int lag_spikes, lag_ll;
+    f[ICTUS_CF_SPIKE_PERIODICITY] = acf_peak(&s->spikes_acf, &lag_spikes);
+    f[ICTUS_CF_LL_PERIODICITY] = acf_peak(&s->ll_acf, &lag_ll);
+    if (lag_ll > 0)
+        f[ICTUS_CF_PERIOD_S] = lag_ll * a->bin_s;
 
     for (int j = 0; j < ICTUS_CF_N; j++)
         x[j] = isfinite(f[j]) ? (float)f[j] : NAN;

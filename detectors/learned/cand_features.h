@@ -10,12 +10,14 @@
  * (typing.h) become ICTUS_CF_N numbers, named in ictus_cand_feature_names:
  * what kind of rhythm it is (spike rate, its regularity over windows and
  * sub-window bins, its evolution start → peak → end, spikes per cycle of the
- * dominant frequency), its waveform (spectral entropy, SEF90, band shares,
+ * dominant frequency, the periodicity of the sub-window spike counts and
+ * line length: the highest autocorrelation at a lag of 2-8 bins, i.e. a
+ * rhythm of 0.5-4 cycles per hop, and that lag), its waveform (spectral entropy, SEF90, band shares,
  * Hjorth mobility and complexity, Teager energy and line length per unit
  * RMS: spiky harmonics versus sine-like theta), muscle (the EMG band's
  * share, against the minute before), which lead carries it (primary versus
- * the strongest other lead, in baseline ratios and in raw RMS), the state
- * before it (theta, delta, line length, EMG, spikes of the 30 s before),
+ * the strongest other lead, in baseline ratios and in raw RMS), its RMS
+ * against the 30 s before, the state before it (theta, delta, line length, EMG, spikes of the 30 s before),
  * post-ictal suppression, and the rules' own verdict.  A value that cannot
  * be computed (one channel: no "other" lead; no window before) is NaN, which
  * the model treats as missing.
@@ -58,6 +60,8 @@ enum {
     ICTUS_CF_EMG_SHARE_MAX,
     ICTUS_CF_PRE_LOG_RATIO, ICTUS_CF_PRE_REL_THETA, ICTUS_CF_PRE_REL_DELTA,
     ICTUS_CF_PRE_EMG_SHARE, ICTUS_CF_PRE_SPIKE_RATE,
+    ICTUS_CF_RMS_VS_PRE, ICTUS_CF_SPIKE_PERIODICITY, ICTUS_CF_LL_PERIODICITY,
+    ICTUS_CF_PERIOD_S,
     ICTUS_CF_N
 };
 
@@ -78,7 +82,8 @@ void ictus_cand_context_destroy(ictus_cand_context *cx); /* NULL is a no-op */
 void ictus_cand_context_push(ictus_cand_context *cx, int64_t k, const ictus_chan_win *w,
                              const double *ratio);
 
-ictus_cand_accum *ictus_cand_accum_create(int n);
+/* n channels; windows hop_s apart (their sub-window bins are hop_s / ICTUS_SUB_BINS). */
+ictus_cand_accum *ictus_cand_accum_create(int n, double hop_s);
 void ictus_cand_accum_destroy(ictus_cand_accum *a); /* NULL is a no-op */
 
 /* The candidate starts at window k_first: summarise the context's windows

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/csvout.h"
 #include "base/vec.h"
 #include "detectors/learned/cand_features.h"
 #include "detectors/learned/second_stage.h"
@@ -456,6 +457,52 @@ ictus_status ictus_train_final(ictus_train_set *s, const ictus_detector_params *
     if (st == ICTUS_OK && s->oof)
         calibrate_on(s, p, *out, -1);
     return st;
+}
+
+ictus_status ictus_train_set_write_csv(const ictus_train_set *s, const ictus_detector_params *p,
+                                       const char *path, ictus_error *err)
+{
+    ictus_out o = {0};
+    ictus_status st = ictus_out_open(&o, path, err);
+    if (st != ICTUS_OK)
+        return st;
+    ictus_out_str(&o, "recording,animal,start_s,end_s,rule,label,fold");
+    for (int c = 0; c < s->n_classes; c++)
+        ictus_out_printf(&o, ",p_%s", s->classes[c]);
+    for (int j = 0; j < ICTUS_CF_N; j++)
+        ictus_out_printf(&o, ",%s", ictus_cand_feature_names[j]);
+    ictus_out_char(&o, '\n');
+    for (size_t i = 0; i < s->n; i++) {
+        const candidate *c = &s->cands[i];
+        const recording *r = &s->recs[c->rec];
+        ictus_out_field(&o, r->name);
+        ictus_out_char(&o, ',');
+        ictus_out_field(&o, s->animals[r->animal]);
+        ictus_out_char(&o, ',');
+        ictus_out_fixed(&o, c->start_s, 3);
+        ictus_out_char(&o, ',');
+        ictus_out_fixed(&o, c->end_s, 3);
+        ictus_out_char(&o, ',');
+        ictus_out_field(&o, c->rule >= 0 ? p->type[c->rule].name : "");
+        ictus_out_char(&o, ',');
+        ictus_out_field(&o, c->label >= 0 ? s->classes[c->label] : "");
+        ictus_out_char(&o, ',');
+        if (s->oof)
+            ictus_out_int(&o, s->fold[i]);
+        for (int k = 0; k < s->n_classes; k++) {
+            ictus_out_char(&o, ',');
+            if (s->oof)
+                ictus_out_double(&o, s->oof[i * s->n_classes + k], 6);
+        }
+        for (int j = 0; j < ICTUS_CF_N; j++) {
+            ictus_out_char(&o, ',');
+            float v = s->x[i * ICTUS_CF_N + j];
+            if (isfinite(v))
+                ictus_out_double(&o, v, 7);
+        }
+        ictus_out_char(&o, '\n');
+    }
+    return ictus_out_close(&o, err);
 }
 
 /* ------------------------------------------------------------------------

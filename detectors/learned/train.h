@@ -39,6 +39,7 @@
 #include "detectors/detector_params.h"
 #include "detectors/learned/model.h"
 #include "detectors/score.h"
+#include "base/status.h"
 
 typedef struct ictus_train_set ictus_train_set;
 
@@ -107,6 +108,14 @@ ictus_status ictus_train_evaluate(const ictus_train_set *s, const ictus_detector
 ictus_status ictus_train_final(ictus_train_set *s, const ictus_detector_params *p,
                                const ictus_model_train_params *tp, ictus_model **out,
                                ictus_error *err);
+
+/* Write every candidate as a CSV row (recording, animal, start_s, end_s,
+ * rule, label: the class name or empty when left out, fold and the
+ * out-of-fold probability of each class after a cross-validation, empty
+ * before, then every feature): what the model learned from, for a look in
+ * any other tool. */
+ictus_status ictus_train_set_write_csv(const ictus_train_set *s, const ictus_detector_params *p,
+                                       const char *path, ictus_error *err);
 
 /* Print the report as a table (types named by the set's classes). */
 void ictus_train_report_print(const ictus_train_set *s, const ictus_train_report *r, FILE *f);
