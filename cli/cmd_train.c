@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "detectors/learned/model.h"
@@ -30,17 +29,18 @@ static const char usage_text[] =
     "  --seed S              the deal and the boosting (default 1): same data, same model\n"
     "  --rounds N, --depth N, --eta X   boosting rounds (300), tree depth (4), rate (0.08)\n"
     "  --model-version N     the version written in the model (default 1)\n"
+    "  --note TEXT           a note kept in the model (what it was trained on, why)\n"
     "  --evaluate MODEL      train nothing: score MODEL on the studies beside the rules\n"
     "  --candidates FILE     write every candidate (label, out-of-fold probabilities,\n"
     "                        features) as CSV\n"
     "  -j, --jobs N          worker threads per recording (default 2)\n";
 
 enum { OPT_FROM = 2000, OPT_FOLDS, OPT_SEED, OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_EVALUATE,
-       OPT_MODEL_VERSION, OPT_CANDIDATES };
+       OPT_MODEL_VERSION, OPT_CANDIDATES, OPT_NOTE };
 
 typedef struct {
     cli_settings cs;
-    const char *output, *evaluate, *candidates;
+    const char *output, *evaluate, *candidates, *note;
     ictus_training_options topt;
     ictus_model_train_params tp;
     int folds, model_version;
@@ -91,10 +91,8 @@ static ictus_status save_model(const train_args *a, ictus_model *m, const ictus_
     snprintf(text, sizeof text, "%d", a->model_version);
     ictus_model_set_meta(m, "version", text);
     ictus_model_set_meta(m, "program", ICTUS_VERSION);
-    time_t now = time(NULL);
-    struct tm tm;
-    strftime(text, sizeof text, "%Y-%m-%d", gmtime_r(&now, &tm));
-    ictus_model_set_meta(m, "trained", text);
+    if (a->note)
+        ictus_model_set_meta(m, "note", a->note);
     size_t len = 0;
     text[0] = '\0';
     for (int i = 0; i < n_studies && len < sizeof text; i++)
@@ -186,6 +184,7 @@ static ictus_status run_train(int argc, char **argv, ictus_error *err)
         {"evaluate", required_argument, NULL, OPT_EVALUATE},
         {"model-version", required_argument, NULL, OPT_MODEL_VERSION},
         {"candidates", required_argument, NULL, OPT_CANDIDATES},
+        {"note", required_argument, NULL, OPT_NOTE},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
@@ -239,6 +238,9 @@ static ictus_status run_train(int argc, char **argv, ictus_error *err)
             break;
         case OPT_CANDIDATES:
             a.candidates = optarg;
+            break;
+        case OPT_NOTE:
+            a.note = optarg;
             break;
         case OPT_MODEL_VERSION:
             bad |= !parse_int(optarg, 1, 1000000, &a.model_version) &&
