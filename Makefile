@@ -17,7 +17,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := sndfile fftw3 sqlite3 gsl libxxhash libmicrohttpd jansson cairo
+PKGS := sndfile fftw3 sqlite3 gsl libxxhash libmicrohttpd jansson cairo xgboost
 # EDFlib and libcsv ship no pkg-config file: their headers are looked for.
 HEADERS := edflib.h csv.h
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -51,7 +51,8 @@ ifneq ($(filter-out deps clean fixtures,$(GOALS)),)
     PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
     PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 endif
-LIBS = -ledf -lcsv $(PKG_LIBS) -lm -pthread
+# libgomp: detectors/learned/model.c sets XGBoost's OpenMP threads (omp.h).
+LIBS = -ledf -lcsv $(PKG_LIBS) -lgomp -lm -pthread
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(WARN) \
@@ -60,8 +61,8 @@ BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(WARN
 # `make V=1` shows the compiler command lines.
 Q := $(if $(V),,@)
 
-LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors protocols synth \
-    report nightly review
+LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors \
+    detectors/learned protocols synth report nightly review
 LIB_SRC := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
