@@ -350,7 +350,7 @@ static bool rows_problem(const int *y, const float *weight, size_t n, int n_clas
 static ictus_status set_train_params(BoosterHandle b, const ictus_model_train_params *tp,
                                      int n_classes, ictus_error *err)
 {
-    char v[10][32];
+    char v[9][32];
     snprintf(v[0], sizeof v[0], "%d", n_classes);
     snprintf(v[1], sizeof v[1], "%d", tp->max_depth);
     snprintf(v[2], sizeof v[2], "%.17g", tp->eta);
