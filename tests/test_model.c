@@ -231,7 +231,8 @@ static void test_files(ictus_model *a, const char *dir)
     char *bytes = file_bytes(pa, &n), hex[17];
     fnv_hex(bytes, n, hex);
     CHECK_STR(ictus_model_hash(a), hex);
-    CHECK(n > 0 && bytes[n - 1] == '\n' && strncmp(bytes, "{\"format\":\"ictus-model\",\n", 25) == 0);
+    CHECK(n > 0 && bytes[n - 1] == '\n' &&
+          strncmp(bytes, "{\"format\":\"ictus-model\",\n", 25) == 0);
     free(bytes);
 
     /* Meta and calibration change the hash, and survive the round trip. */

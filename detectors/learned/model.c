@@ -537,7 +537,8 @@ static ictus_status read_booster(ictus_model *m, json_t *booster, const char *pa
 {
     const char *objective = NULL;
     if (json_unpack(booster, "{s:{s:{s:s}}}", "learner", "objective", "name", &objective) != 0)
-        return bad_file(err, path, "\"booster\" is not an XGBoost model (no learner.objective.name)");
+        return bad_file(err, path,
+                        "\"booster\" is not an XGBoost model (no learner.objective.name)");
     if (strcmp(objective, "multi:softprob") != 0)
         return bad_file(err, path, "\"booster\": objective %s, not multi:softprob", objective);
     m->booster_json = json_incref(booster);
