@@ -51,7 +51,8 @@ ifneq ($(filter-out deps clean fixtures,$(GOALS)),)
     PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
     PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 endif
-LIBS = -ledf -lcsv $(PKG_LIBS) -lm -pthread
+# libgomp: detectors/learned/model.c sets XGBoost's OpenMP threads (omp.h).
+LIBS = -ledf -lcsv $(PKG_LIBS) -lgomp -lm -pthread
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(WARN) \
@@ -60,9 +61,8 @@ BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(WARN
 # `make V=1` shows the compiler command lines.
 Q := $(if $(V),,@)
 
-LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors detectors/learned \
-    protocols synth \
-    report nightly review
+LIB_DIRS := base pipeline pipeline/source pipeline/dsp pipeline/features store detectors \
+    detectors/learned protocols synth report nightly review
 LIB_SRC := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -90,9 +90,10 @@ FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
 # (a thread per connection, its cache of open recordings, run while serving),
-# the nightly job's report step (it forks the process drawing the PDF).
+# the nightly job's report step (it forks the process drawing the PDF), the
+# learned stage's classifier (two threads predicting; XGBoost's OpenMP).
 TSAN_TESTS := test_analyzer test_synth test_threads.sh test_recording_cache test_serve.sh \
-              test_serve_media.sh test_review_concurrency.sh test_report_verb.sh
+              test_serve_media.sh test_review_concurrency.sh test_report_verb.sh test_model
 
 # T="test_a test_b.sh" narrows any check goal to those tests.
 ifneq ($(filter-out $(TESTS),$(T)),)
