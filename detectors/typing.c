@@ -101,10 +101,24 @@ bool ictus_candidate_admitted(const ictus_detector_params *p, const ictus_event_
     return true;
 }
 
-bool ictus_type_duration_fits(const ictus_type_rule *r, double duration_s)
+bool ictus_type_definition_fits(const ictus_type_rule *r, double duration_s,
+                                double emg_fraction, bool primary_involved, char *why,
+                                size_t size)
 {
-    return duration_s >= r->min_duration_s &&
-           !(r->max_duration_s > 0 && duration_s > r->max_duration_s);
+    if (duration_s < r->min_duration_s)
+        snprintf(why, size, "duration %.1f s < min_duration_s %g", duration_s,
+                 r->min_duration_s);
+    else if (r->max_duration_s > 0 && duration_s > r->max_duration_s)
+        snprintf(why, size, "duration %.1f s > max_duration_s %g", duration_s,
+                 r->max_duration_s);
+    else if (emg_fraction > r->max_emg_fraction)
+        snprintf(why, size, "emg %.2f > max_emg_fraction %g", emg_fraction,
+                 r->max_emg_fraction);
+    else if (r->primary && !primary_involved)
+        snprintf(why, size, "no primary channel involved (primary)");
+    else
+        return true;
+    return false;
 }
 
 void ictus_type_event(const ictus_detector_params *p, const ictus_event_measures *m,

@@ -14,6 +14,7 @@
 #define ICTUS_TYPING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "detectors/detector_params.h"
 
@@ -48,9 +49,14 @@ typedef struct {
 bool ictus_candidate_admitted(const ictus_detector_params *p, const ictus_event_measures *m,
                               ictus_typing *out);
 
-/* Whether duration_s lies within rule r's min_duration_s and max_duration_s
- * (the part of a type's definition the learned stage keeps). */
-bool ictus_type_duration_fits(const ictus_type_rule *r, double duration_s);
+/* Whether an event fits the part of type r's definition the learned stage
+ * keeps as a rule: its duration within min_duration_s and max_duration_s,
+ * its share of windows flagged `emg` within max_emg_fraction (an HPD is
+ * electrographic: no muscle), a primary channel involved when r says
+ * `primary`.  On failure, why (like the type rules' reasons) into why[size]. */
+bool ictus_type_definition_fits(const ictus_type_rule *r, double duration_s,
+                                double emg_fraction, bool primary_involved, char *why,
+                                size_t size);
 
 /* Type one spontaneous candidate. */
 void ictus_type_event(const ictus_detector_params *p, const ictus_event_measures *m,

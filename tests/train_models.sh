@@ -33,5 +33,6 @@ done
 note="tests/train_models.sh: ictus synth --model $model, 8 studies (seeds 2001-2008) of 4 animals"
 note="$note x 24 h at 250/500/1000 Hz, --negatives wide, --seizures usual and wide alternately"
 "$ictus" train -p "$preset" --set classifier.model= "${studies[@]}" --model-version "$version" \
-    --note "$note" -o "$root/detectors/presets/$preset.model.json" 2> >(grep -v '^train: ' >&2)
+    --note "$note" -o "$root/detectors/presets/$preset.model.json" \
+    ${ICTUS_TRAIN_CANDIDATES:+--candidates "$ICTUS_TRAIN_CANDIDATES"} 2> >(grep -v '^train: ' >&2)
 rm -rf "$work"

@@ -10,24 +10,34 @@
 #define N_DECIDING 4
 
 void ictus_second_stage_choose(const ictus_detector_params *p, const ictus_model *m,
-                               const double *prob, double duration_s, ictus_verdict *v)
+                               const double *prob, const float *x, ictus_verdict *v)
 {
     *v = (ictus_verdict){.rule = -1, .cls = -1, .n_classes = ictus_model_n_classes(m)};
     memcpy(v->prob, prob, (size_t)v->n_classes * sizeof(double));
     int best_rule = -1;
+    char why[224] = "";
     for (int c = 1; c < v->n_classes; c++) {
         const char *name = ictus_model_class_name(m, c);
-        for (int t = 0; t < p->n_types; t++)
-            if (strcmp(p->type[t].name, name) == 0 &&
-                ictus_type_duration_fits(&p->type[t], duration_s) &&
-                (v->cls < 0 || prob[c] > prob[v->cls])) {
+        for (int t = 0; t < p->n_types; t++) {
+            if (strcmp(p->type[t].name, name) != 0)
+                continue;
+            char not_this[96];
+            if (!ictus_type_definition_fits(&p->type[t], x[ICTUS_CF_DURATION],
+                                            x[ICTUS_CF_EMG_FRACTION],
+                                            x[ICTUS_CF_PRIMARY_INVOLVED] > 0.5, not_this,
+                                            sizeof not_this)) {
+                snprintf(why + strlen(why), sizeof why - strlen(why), "%s%s: %s",
+                         why[0] ? "; " : "", name, not_this);
+                continue;
+            }
+            if (v->cls < 0 || prob[c] > prob[v->cls]) {
                 v->cls = c;
                 best_rule = t;
             }
+        }
     }
     if (v->cls < 0) {
-        snprintf(v->reason, sizeof v->reason, "duration %.1f s fits no type the model knows",
-                 duration_s);
+        snprintf(v->reason, sizeof v->reason, "fits no type the model knows (%s)", why);
         return;
     }
     v->p_raw = prob[v->cls];
@@ -44,13 +54,14 @@ ictus_status ictus_second_stage_decide(const ictus_detector_params *p,
                                        const ictus_event_measures *m, const float *x,
                                        ictus_verdict *v, ictus_error *err)
 {
+    (void)m;
     double prob[ICTUS_MODEL_MAX_CLASSES];
     ictus_status st = ictus_model_predict(p->classifier, x, 1, prob, err);
     if (st != ICTUS_OK) {
         *v = (ictus_verdict){.rule = -1, .cls = -1};
         return st;
     }
-    ictus_second_stage_choose(p, p->classifier, prob, m->duration_s, v);
+    ictus_second_stage_choose(p, p->classifier, prob, x, v);
     return ICTUS_OK;
 }
 

@@ -4,13 +4,15 @@
  * A candidate that passes the detector-wide limits ([detector]
  * min_duration_s, max_artefact_fraction) gets its feature vector
  * (cand_features.h) and the model's class probabilities (model.h: "none"
- * and the preset's types).  Of the type classes whose [type.NAME] duration
- * limits the candidate meets (the part of a type's definition that stays a
- * rule: a 10 s event is no convulsive seizure however it looks), the most
- * probable names it; its score is that probability calibrated, i.e. the
+ * and the preset's types).  Of the type classes whose definition the
+ * candidate meets (the part of a [type.NAME] rule that stays a rule:
+ * duration, max_emg_fraction, primary; typing.h ictus_type_definition_fits:
+ * a 10 s event is no convulsive seizure and a muscle burst no HPD however
+ * they look, and no model trained without some artefact can learn that),
+ * the most probable names it; its score is that probability calibrated, i.e. the
  * probability that the event is a true seizure of that type, and the event
  * is kept when the score reaches [classifier] min_score.  The other type
- * rules (ratios, spikes, EMG, channels, post-ictal) no longer decide: the
+ * limits (ratios, spikes, channels, post-ictal) no longer decide: the
  * rules' verdict is one of the features.
  *
  * Pure apart from the model (thread safety: model.h).
@@ -31,7 +33,7 @@ typedef struct {
     double score;    /* calibrated: the probability it is a true seizure of that type */
     int n_classes;
     double prob[ICTUS_MODEL_MAX_CLASSES]; /* every class's raw probability */
-    char reason[160];/* dropped: why */
+    char reason[288];/* dropped: why */
 } ictus_verdict;
 
 /* The verdict on a candidate with measures m (which passed
@@ -41,10 +43,10 @@ ictus_status ictus_second_stage_decide(const ictus_detector_params *p,
                                        ictus_verdict *v, ictus_error *err);
 
 /* The verdict from class probabilities already computed (prob[] of m's
- * classes) for a candidate duration_s long: what decide() does after
+ * classes) for a candidate with features x: what decide() does after
  * predicting; m gives the class names and the calibration. */
 void ictus_second_stage_choose(const ictus_detector_params *p, const ictus_model *m,
-                               const double *prob, double duration_s, ictus_verdict *v);
+                               const double *prob, const float *x, ictus_verdict *v);
 
 /* For --explain: one line with the probabilities, the score and the
  * features that decided most (SHAP contributions to the chosen class, or

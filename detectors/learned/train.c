@@ -339,8 +339,8 @@ static void calibrate_on(const ictus_train_set *s, const ictus_detector_params *
         if (s->cands[i].label < 0 || (skip >= 0 && s->fold[i] == skip))
             continue;
         ictus_verdict v;
-        ictus_second_stage_choose(p, m, s->oof + i * s->n_classes,
-                                  s->cands[i].end_s - s->cands[i].start_s, &v);
+        ictus_second_stage_choose(p, m, s->oof + i * s->n_classes, s->x + i * ICTUS_CF_N,
+                                  &v);
         if (v.cls < 0)
             continue;
         pr[n] = v.p_raw;
@@ -392,7 +392,7 @@ ictus_status ictus_train_cross_validate(ictus_train_set *s, const ictus_detector
         for (size_t i = 0; i < s->n; i++) {
             ictus_verdict v;
             ictus_second_stage_choose(p, models[s->fold[i]], s->oof + i * s->n_classes,
-                                      s->cands[i].end_s - s->cands[i].start_s, &v);
+                                      s->x + i * ICTUS_CF_N, &v);
             event_cls[i] = v.rule >= 0 ? v.cls : 0;
             if (v.cls >= 0 && s->cands[i].label >= 0) {
                 score[n_scored] = v.score;
@@ -412,12 +412,16 @@ ictus_status ictus_train_cross_validate(ictus_train_set *s, const ictus_detector
     return st;
 }
 
-ictus_status ictus_train_evaluate(const ictus_train_set *s, const ictus_detector_params *p,
+ictus_status ictus_train_evaluate(ictus_train_set *s, const ictus_detector_params *p,
                                   const ictus_score_params *sp, ictus_train_report *out,
                                   ictus_error *err)
 {
     memset(out, 0, sizeof *out);
     const ictus_model *m = p->classifier;
+    free(s->oof);
+    free(s->fold);
+    s->oof = ictus_xcalloc(s->n * (size_t)s->n_classes + 1, sizeof(double));
+    s->fold = ictus_xcalloc(s->n + 1, sizeof(int));
     int *event_cls = ictus_xcalloc(s->n + 1, sizeof(int));
     double *score = ictus_xcalloc(s->n + 1, sizeof(double));
     int *correct = ictus_xcalloc(s->n + 1, sizeof(int));
@@ -428,8 +432,12 @@ ictus_status ictus_train_evaluate(const ictus_train_set *s, const ictus_detector
         st = ictus_model_predict(m, s->x + i * ICTUS_CF_N, 1, prob, err);
         if (st != ICTUS_OK)
             break;
+        for (int c = 0; c < s->n_classes; c++) { /* by name: the model's order may differ */
+            int k = ictus_model_class_index(m, s->classes[c]);
+            s->oof[i * s->n_classes + c] = k >= 0 ? prob[k] : 0;
+        }
         ictus_verdict v;
-        ictus_second_stage_choose(p, m, prob, s->cands[i].end_s - s->cands[i].start_s, &v);
+        ictus_second_stage_choose(p, m, prob, s->x + i * ICTUS_CF_N, &v);
         /* the model's class names index the set's classes by name */
         event_cls[i] = v.rule >= 0 ? class_of(s, ictus_model_class_name(m, v.cls)) : 0;
         if (v.cls >= 0 && s->cands[i].label >= 0) {

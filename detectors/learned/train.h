@@ -97,8 +97,9 @@ ictus_status ictus_train_cross_validate(ictus_train_set *s, const ictus_detector
                                         const ictus_model_train_params *tp, int folds,
                                         ictus_train_report *out, ictus_error *err);
 
-/* Score a trained model (p->classifier) on the set, beside the rules. */
-ictus_status ictus_train_evaluate(const ictus_train_set *s, const ictus_detector_params *p,
+/* Score a trained model (p->classifier) on the set, beside the rules; its
+ * probabilities are kept as the candidates' (ictus_train_set_write_csv). */
+ictus_status ictus_train_evaluate(ictus_train_set *s, const ictus_detector_params *p,
                                   const ictus_score_params *sp, ictus_train_report *out,
                                   ictus_error *err);
 
