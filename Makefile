@@ -82,10 +82,12 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # test_evoked.sh: the evoked presets end to end, 22 s; test_demo_report.sh: make-demo.sh on
 # the demo's design in 1 h files and its report in Chromium, 26 s; test_compare_report.sh: two
 # studies compared, the cross-cohort report in Chromium and pdftotext, 45 s;
-# test_serve_media.sh: the videos' range requests and paths, 30 s (also in check-tsan).
+# test_serve_media.sh: the videos' range requests and paths, 30 s (also in check-tsan);
+# test_synth_families.sh, test_synth_seizwide.sh: synth's wide families and their holdout, and
+# the default's bytes, 15 s together.
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
     test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh \
-    test_serve_media.sh
+    test_serve_media.sh test_synth_families.sh test_synth_seizwide.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
@@ -112,7 +114,7 @@ tsan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 tsan_LDFLAGS := -fsanitize=thread
 tsan_ENV := TSAN_OPTIONS=second_deadlock_stack=1
 
-.PHONY: all check check-all check-tsan check-release valgrind validate bench demo install deps clean \
+.PHONY: all check check-all check-tsan check-release valgrind validate models bench demo install deps clean \
     fixtures FORCE
 all: build/release/ictus
 
@@ -186,9 +188,14 @@ $(eval $(call check_rule,check-release,release,$(FAST_TESTS)))
 valgrind: build/release/ictus $(release_TESTS)
 	@ICTUS_VALGRIND=1 tests/valgrind.sh build/release
 
-# Issue 3's validation on unseen seeds: 4 models x 4 animals x 2 days (~2 min).
+# Issue 3's validation on unseen seeds: 4 models x 4 animals x 2 days (~2 min); issue 12's
+# of the learned stage on unseen seeds and families (~3 min).
 validate: build/release/ictus
-	@tests/validate.sh build/release/ictus
+	@tests/validate.sh build/release/ictus && tests/validate_learned.sh build/release/ictus
+
+# The shipped model of the learned stage, trained from scratch (~2 min; tests/train_models.sh).
+models: build/release/ictus
+	@tests/train_models.sh build/release/ictus ihka-mouse
 
 bench: build/release/ictus $(BENCH_SRC:tests/%.c=build/release/tests/%)
 	@tests/bench.sh build/release
@@ -203,7 +210,8 @@ fixtures:
 install: build/release/ictus
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ictus/presets
 	install -m 755 build/release/ictus $(DESTDIR)$(PREFIX)/bin/ictus
-	install -m 644 detectors/presets/*.ini $(DESTDIR)$(PREFIX)/share/ictus/presets/
+	install -m 644 detectors/presets/*.ini detectors/presets/*.model.json \
+	    $(DESTDIR)$(PREFIX)/share/ictus/presets/
 
 # Install the Debian packages of .ci/packages that are missing.
 deps:

@@ -192,6 +192,12 @@ const char *ictus_config_get(ictus_config *cfg, const char *section, const char 
     return e ? e->value : NULL;
 }
 
+const char *ictus_config_origin(const ictus_config *cfg, const char *section, const char *key)
+{
+    entry *e = find((ictus_config *)cfg, section, key);
+    return e && e->line > 0 ? e->origin : NULL;
+}
+
 /* Fail with "ORIGIN:LINE: [SECTION] KEY = 'VALUE': expected ..." (a file's
  * entry) or "ORIGIN: SECTION.KEY = 'VALUE': expected ..." (a --set), the
  * expectation written printf-style. */

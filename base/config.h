@@ -58,6 +58,12 @@ ictus_status ictus_config_get_string(ictus_config *cfg, const char *section, con
 ictus_status ictus_config_check_used(const ictus_config *cfg, const char *const *sections,
                                      ictus_error *err);
 
+/* The file that set the effective entry of section.key (as given to
+ * ictus_config_load), or NULL when it came from the command line or is not
+ * there; does not mark it used.  For values naming other files, which are
+ * looked for beside the file that named them. */
+const char *ictus_config_origin(const ictus_config *cfg, const char *section, const char *key);
+
 /* Number of entries, and entry i (for provenance dumps); the strings belong
  * to the config. */
 int ictus_config_count(const ictus_config *cfg);

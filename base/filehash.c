@@ -172,3 +172,12 @@ bool ictus_hash128_parse(const char *hex, ictus_hash128 *out)
     *out = (ictus_hash128){half[0], half[1]};
     return true;
 }
+
+uint64_t ictus_fnv1a64(const void *bytes, size_t n)
+{
+    const unsigned char *b = bytes;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+    return h;
+}

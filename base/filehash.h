@@ -24,6 +24,10 @@
 
 #include "base/status.h"
 
+/* 64-bit FNV-1a of n bytes: the fingerprint of short texts (a preset's
+ * parameter text, a model file, a name), printed as 16 hex digits. */
+uint64_t ictus_fnv1a64(const void *bytes, size_t n);
+
 /* A 128-bit hash: hi holds the first 16 hex digits, lo the last 16. */
 typedef struct {
     uint64_t hi, lo;

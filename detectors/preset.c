@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/filehash.h"
 #include "base/params.h"
 #include "base/path.h"
 #include "detectors/learned/cand_features.h"
@@ -20,22 +22,25 @@ static const ictus_param preset_fields[] = {
 };
 #define N_PRESET_FIELDS (sizeof preset_fields / sizeof preset_fields[0])
 
-static uint64_t fnv1a64(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 /* Load p's model and check that it fits: the program's feature vector in
  * order, class 0 "none", every other class one of the preset's types. */
-static ictus_status load_model(ictus_preset *p, ictus_error *err)
+static ictus_status load_model(ictus_preset *p, const ictus_config *cfg, ictus_error *err)
 {
     char path[ICTUS_PATH_MAX];
-    ictus_status st = ictus_preset_find_file(p->detector.model, path, sizeof path, err);
+    ictus_status st = ICTUS_ERR_CONFIG;
+    /* a bare name is looked for first beside the file that named it */
+    const char *origin = ictus_config_origin(cfg, "classifier", "model");
+    const char *slash = origin ? strrchr(origin, '/') : NULL;
+    if (!strchr(p->detector.model, '/') && origin) {
+        ictus_error ignored;
+        if (ictus_path_format(path, sizeof path, &ignored, "%.*s%s",
+                              slash ? (int)(slash - origin + 1) : 0, origin,
+                              p->detector.model) == ICTUS_OK &&
+            access(path, R_OK) == 0)
+            st = ICTUS_OK;
+    }
+    if (st != ICTUS_OK)
+        st = ictus_preset_find_file(p->detector.model, path, sizeof path, err);
     if (st == ICTUS_OK)
         st = ictus_model_load(path, &p->classifier, err);
     if (st != ICTUS_OK) {
@@ -107,7 +112,7 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
         }
     }
     snprintf(out->id, sizeof out->id, "%s@%d", out->name, out->version);
-    if (out->detector.model[0] && (st = load_model(out, err)) != ICTUS_OK) {
+    if (out->detector.model[0] && (st = load_model(out, cfg, err)) != ICTUS_OK) {
         ictus_preset_free(out);
         return st;
     }
@@ -130,7 +135,7 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
     ictus_detector_params_describe(&out->detector, out->parameters, size, &used);
     used += ictus_score_params_describe(&out->score, out->parameters + used, size - used);
     snprintf(out->parameters + used, size - used, "%s", model_line);
-    snprintf(out->hash, sizeof out->hash, "%016" PRIx64, fnv1a64(out->parameters));
+    snprintf(out->hash, sizeof out->hash, "%016" PRIx64, ictus_fnv1a64(out->parameters, strlen(out->parameters)));
     return ICTUS_OK;
 }
 

@@ -24,7 +24,8 @@ ictus_status ictus_preset_find(const char *name, char *path, size_t size, ictus_
 
 /* Find a preset's data file (a classifier model, [classifier] model): a
  * name containing '/' is a path, any other is looked up in the preset
- * directories in the order above.  The error names the file. */
+ * directories in the order above (preset.c looks beside the file that named
+ * it first).  The error names the file. */
 ictus_status ictus_preset_find_file(const char *name, char *path, size_t size, ictus_error *err);
 
 /* The presets there are, for a message: "; presets in DIR: a b c" for each

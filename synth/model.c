@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/filehash.h"
 #include "synth/rng.h"
 
 /* ---------------------------------------------------------------- the models */
@@ -112,10 +113,7 @@ const char *ictus_synth_model_names(void)
 /* FNV-1a of the model name: animals of different models differ for one seed. */
 static uint64_t name_hash(const char *s)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-    return h;
+    return ictus_fnv1a64(s, strlen(s));
 }
 
 void ictus_synth_animal_make(const ictus_synth_model *model, uint64_t seed, int index,

@@ -124,6 +124,33 @@ static void one_channel(void)
     ictus_cand_context_destroy(cx);
 }
 
+/* A spike every 4th sub-window bin (2 Hz at a 1 s hop): the spike counts'
+ * periodicity is 1 at a lag of 4 bins, and the line length's period 0.5 s. */
+static void periodicity(void)
+{
+    ictus_cand_context *cx = ictus_cand_context_create(1, 30);
+    ictus_cand_accum *a = ictus_cand_accum_create(1, 1.0);
+    int primary[1] = {1};
+    ictus_cand_accum_begin(a, cx, 0);
+    for (int k = 0; k < 12; k++) {
+        ictus_chan_win w = window(2, 100, 0.2, 1, 0);
+        for (int b = 0; b < ICTUS_SUB_BINS; b++) {
+            w.sub_spikes[b] = b % 4 == 0;
+            w.sub_ll[b] = b % 4 == 0 ? 900.0f : 100.0f;
+        }
+        double r = 3;
+        ictus_cand_accum_window(a, &w, &r);
+    }
+    ictus_event_measures m = {.duration_s = 12, .peak_ratio = 3, .mean_ratio = 3, .n_involved = 1};
+    float x[ICTUS_CF_N];
+    ictus_cand_features(a, &m, 0, primary, -1, 0, x);
+    CHECK_NEAR(x[ICTUS_CF_SPIKE_PERIODICITY], 1, 0, 1e-3);
+    CHECK_NEAR(x[ICTUS_CF_LL_PERIODICITY], 1, 0, 1e-3);
+    CHECK_NEAR(x[ICTUS_CF_PERIOD_S], 0.5, 0, 1e-6);
+    ictus_cand_accum_destroy(a);
+    ictus_cand_context_destroy(cx);
+}
+
 static void names(void)
 {
     for (int i = 0; i < ICTUS_CF_N; i++) {
@@ -139,6 +166,7 @@ int main(void)
 {
     two_channels();
     one_channel();
+    periodicity();
     names();
     return check_done("test_cand_features");
 }

@@ -150,8 +150,10 @@ int main(void)
     }
     ictus_detection_destroy(det);
 
-    /* with a 2 s minimum the burst is reported, 3 s long */
-    det = detect(path, "[detector]\nmin_duration_s = 2\n[type.hpd]\nmin_duration_s = 2\n", NULL);
+    /* with a 2 s minimum the burst is reported, 3 s long (by the rules alone: the
+     * learned stage rightly calls a 3 s burst no HPD) */
+    det = detect(path, "[detector]\nmin_duration_s = 2\n[type.hpd]\nmin_duration_s = 2\n"
+                       "[classifier]\nmodel =\n", NULL);
     const ictus_event *burst = det ? event_of(det, 0) : NULL;
     CHECK(burst != NULL);
     if (burst) {
@@ -162,7 +164,7 @@ int main(void)
 
     /* edge_margin_s = 0: the grid's tiles */
     det = detect(path, "[detector]\nmin_duration_s = 2\nedge_margin_s = 0\n[type.hpd]\n"
-                       "min_duration_s = 2\n", NULL);
+                       "min_duration_s = 2\n[classifier]\nmodel =\n", NULL);
     burst = det ? event_of(det, 0) : NULL;
     CHECK(burst != NULL);
     if (burst) {

@@ -21,7 +21,7 @@ S=$W/study
     -o "$S" >/dev/null
 ok "synth makes the study"
 
-"$ICTUS" train "$S" --rounds 30 -o "$W/m.json" >"$W/train.out" 2>"$W/train.err"
+"$ICTUS" train "$S" --rounds 20 -o "$W/m.json" >"$W/train.out" 2>"$W/train.err"
 ok "ictus train exits 0"
 grep -q "^cross-validation by animal:" "$W/train.out"
 ok "train cross-validates by animal"
@@ -39,10 +39,10 @@ m = json.load(open(sys.argv[1]))
 assert m["format"] == "ictus-model", m["format"]
 assert m["classes"] == ["none", "convulsive", "hpd"], m["classes"]
 assert m["features"][0] == "duration_s" and len(m["features"]) > 40
-assert m["meta"]["preset"] == "ihka-mouse@1" and "cross_validation" in m["meta"], m["meta"]
+assert m["meta"]["preset"] == "ihka-mouse@2" and "cross_validation" in m["meta"], m["meta"]
 PY
 ok "the model file names its features, classes and provenance"
-"$ICTUS" train "$S" --rounds 30 -o "$W/m2.json" >/dev/null 2>&1 && cmp -s "$W/m.json" "$W/m2.json"
+"$ICTUS" train "$S" --rounds 20 -o "$W/m2.json" >/dev/null 2>&1 && cmp -s "$W/m.json" "$W/m2.json"
 ok "the same data and seed give the same model bytes"
 
 # --- the model in the detector

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <xgboost/c_api.h>
 
+#include "base/filehash.h"
 #include "base/outfile.h"
 #include "base/path.h"
 #include "base/readfile.h"
@@ -70,10 +71,7 @@ struct ictus_model {
 /* 64-bit FNV-1a of n bytes, as 16 hex digits. */
 static void fnv1a64_hex(const char *bytes, size_t n, char hex[17])
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)bytes[i]) * UINT64_C(0x100000001b3);
-    snprintf(hex, 17, "%016llx", (unsigned long long)h);
+    snprintf(hex, 17, "%016llx", (unsigned long long)ictus_fnv1a64(bytes, n));
 }
 
 /* A failure inside XGBoost: its own message after ours. */
