@@ -23,8 +23,9 @@ static const char usage_text[] =
     "                        [classifier] model = FILE); without -o: measure only\n"
     "  -p, --preset P        the preset whose rules propose (default: the first study's)\n"
     "  -c, --config FILE     settings overrides;  --set SECTION.KEY=VALUE\n"
-    "  --from L              labels: truth (STUDY/truth.csv), annotations (annotations.csv)\n"
-    "                        or auto (default: truth.csv when there is one)\n"
+    "  --from L              labels: truth (STUDY/truth.csv), annotations (annotations.csv),\n"
+    "                        reviews (the decisions in ictus.db) or auto (default: the\n"
+    "                        first of these the study has)\n"
     "  --folds K             cross-validation folds, dealt by animal (default 5)\n"
     "  --seed S              the deal and the boosting (default 1): same data, same model\n"
     "  --rounds N, --depth N, --eta X   boosting rounds (300), tree depth (4), rate (0.08)\n"
@@ -207,9 +208,11 @@ static ictus_status run_train(int argc, char **argv, ictus_error *err)
                 a.topt.labels = ICTUS_LABELS_TRUTH;
             else if (!strcmp(optarg, "annotations"))
                 a.topt.labels = ICTUS_LABELS_ANNOTATIONS;
+            else if (!strcmp(optarg, "reviews"))
+                a.topt.labels = ICTUS_LABELS_REVIEWS;
             else
-                bad = cli_usage_error(err, "--from '%s': expected auto, truth or annotations",
-                                      optarg) != ICTUS_OK;
+                bad = cli_usage_error(err, "--from '%s': expected auto, truth, annotations or "
+                                      "reviews", optarg) != ICTUS_OK;
             break;
         case OPT_FOLDS:
             bad |= !parse_int(optarg, 2, 100, &a.folds) &&

@@ -119,13 +119,17 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
     ictus_verdict v = {.rule = -1};
     if (d->p.classifier) {
         rule = -1;
+        score = 0;
         ictus_error err;
-        if (admitted && ictus_second_stage_decide(&d->p, m, x, &v, &err) != ICTUS_OK)
+        if (admitted && ictus_second_stage_decide(&d->p, m, x, &v, &err) == ICTUS_OK) {
+            rule = v.rule;
+            score = v.score;
+        } else if (admitted) {
             /* cannot happen with a model that loaded; say so and keep the rules' verdict */
             fprintf(stderr, "ictus: %s: %s\n", d->info->path, err.msg);
-        else if (admitted)
-            rule = v.rule;
-        score = v.score;
+            rule = ty.rule;
+            score = ty.confidence;
+        }
     }
     if (rule >= 0)
         hold_event(d, start_us, end_us, m->n_involved == 1 ? label(d, strongest) : "*",
@@ -141,17 +145,23 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
     for (int i = 0; i < d->n; i++)
         fprintf(f, " %s:%d/%lld", label(d, i), c->n_high[i], (long long)c->n_windows);
     fprintf(f, " (%d involved), post-ictal min ratio %.2f", m->n_involved, m->postictal_min);
-    const char *who = d->p.classifier ? "rules" : NULL;
-    if (ty.rule < 0)
-        fprintf(f, ": %s%sdropped (%s)\n", who ? who : "", who ? " " : "", ty.reason);
-    else if (ty.reason[0])
-        fprintf(f, ": %s%s%s, score %.3f (not %s)\n", who ? who : "", who ? " " : "",
-                d->p.type[ty.rule].name, ty.confidence, ty.reason);
+    /* the verdict that counts on the line; with a model, the rules' below it */
+    bool learned = d->p.classifier && admitted;
+    if (rule >= 0)
+        fprintf(f, ": %s, score %.3f", d->p.type[rule].name, score);
     else
-        fprintf(f, ": %s%s%s, score %.3f\n", who ? who : "", who ? " " : "",
-                d->p.type[ty.rule].name, ty.confidence);
-    if (d->p.classifier && admitted)
-        ictus_second_stage_explain(&d->p, x, &v, f);
+        fprintf(f, ": dropped (%s)", learned ? v.reason : ty.reason);
+    if (!learned && rule >= 0 && ty.reason[0])
+        fprintf(f, " (not %s)", ty.reason);
+    fputc('\n', f);
+    if (!learned)
+        return;
+    if (ty.rule < 0)
+        fprintf(f, "  rules: dropped (%s)\n", ty.reason);
+    else
+        fprintf(f, "  rules: %s, score %.3f%s%s%s\n", d->p.type[ty.rule].name, ty.confidence,
+                ty.reason[0] ? " (not " : "", ty.reason, ty.reason[0] ? ")" : "");
+    ictus_second_stage_explain(&d->p, x, &v, f);
 }
 
 /* A stimulation is over: type its afterdischarge, explain it, emit it. */

@@ -11,11 +11,14 @@
  *                writes it: every seizure);
  *   annotations  STUDY/annotations.csv: every seizure of the recordings it
  *                names (a recording it does not name is left out);
- *   reviews      the decisions stored in STUDY/ictus.db: confirmed events
- *                are seizures of their (corrected) type, added events too,
- *                rejected ones are not; a candidate nobody reviewed is
- *                unknown, not a negative (partial labels: no event-level
- *                figures for those recordings).
+ *   reviews      the current decisions stored in STUDY/ictus.db (what
+ *                `ictus reviews export` writes): confirmed events are
+ *                seizures of their (corrected) type and edges, added events
+ *                too, rejected ones are not; unsure ones are left out; only
+ *                reviewed recordings are used, and a candidate nobody
+ *                reviewed is unknown, not a negative (partial labels: the
+ *                figures are the calibration and the candidates', no
+ *                event-level table for those recordings).
  * A label's time is seconds from its recording's start, or a naive local
  * time matched to the animal's recordings.
  *

@@ -48,7 +48,7 @@ python3 - "$S/recordings.csv" "$(basename "$rec")" "$start" <<'PY'
 import sys
 p, name, start = sys.argv[1], sys.argv[2], float(sys.argv[3])
 rows = open(p).read().splitlines()
-out = [rows[0]] + [r.rstrip(",") + ("," + "ev.webm@%g" % (start - 6) if r.startswith(name + ",") else ",")
+out = [rows[0]] + [r.rstrip(",") + ("," + "ev.webm@%.3f" % (start - 6) if r.startswith(name + ",") else ",")
                    for r in rows[1:]]
 open(p, "w").write("\n".join(out) + "\n")
 PY

@@ -8,6 +8,7 @@
 #   - a preset with [classifier] model uses it: --explain shows the model's
 #     probabilities, deciding features and feature values; the model's hash
 #     joins the parameter hash; the rules alone are unchanged without one;
+#   - reviews stored in ictus.db are labels too (--from reviews);
 #   - --evaluate scores a model on a study; broken model files, a model
 #     whose features or classes do not fit, and a study without labels are
 #     refused with a message naming the file; an unreadable recording is a
@@ -104,6 +105,38 @@ ok "the message names the missing model"
 eq "no annotations.csv: exit 2" "$?" 2
 grep -q "no labels to train on: expected annotations.csv" "$W/err"
 ok "the message says which labels are missing"
+# --- reviews as labels: the rules alone run nightly, a reviewer confirms the events that are
+# seizures (with truth's type) and rejects the others; train learns from those decisions only
+printf '\n[classifier]\nmodel =\n' >>"$S/study.ini"
+"$ICTUS" run "$S" --settle 0 >/dev/null 2>&1
+ok "ictus run with the rules alone"
+python3 - "$S" >"$W/decisions.csv" <<'PY'
+import csv, sys
+s = sys.argv[1]
+truth = list(csv.DictReader(open(s + "/truth.csv")))
+print("recording,animal,start_s,end_s,type,verdict")
+for e in csv.DictReader(open(s + "/out/events.csv")):
+    rec = e["recording"].split("/")[-1]
+    a, b = float(e["start_s"]), float(e["end_s"])
+    hit = [t for t in truth if t["recording"] == rec and float(t["start_s"]) < b and float(t["end_s"]) > a]
+    print("%s,%s,%.3f,%.3f,%s,%s" % (e["recording"], e["animal"], a, b,
+          hit[0]["type"] if hit else e["type"], "seizure" if hit else "not_seizure"))
+PY
+"$ICTUS" reviews "$S" import "$W/decisions.csv" --reviewer tester >/dev/null 2>&1
+ok "the decisions are imported"
+n_dec=$(($(wc -l <"$W/decisions.csv") - 1))
+mv "$S/truth.csv" "$W/truth.csv"
+"$ICTUS" train "$S" --from reviews --rounds 10 >"$W/rev.out" 2>"$W/rev.err"
+ok "train --from reviews: $(tail -2 "$W/rev.err")"
+eq "every decision is a label" "$(awk '/review decisions/ { n += $(NF - 2) } END { print n }' \
+    "$W/rev.err")" "$n_dec"
+grep -q "^labelled candidates: learned TP [0-9]* FP [0-9]* FN [0-9]* F1 [0-9.]*; rules alone" \
+    "$W/rev.out"
+ok "the candidates' figures"
+grep -q "partial labels" "$W/rev.out"
+ok "the report says the reviews' labels are partial"
+mv "$W/truth.csv" "$S/truth.csv"
+
 rm "$(ls "$S"/recordings/*.edf | tail -1)"
 "$ICTUS" train "$S" --rounds 10 >"$W/out" 2>"$W/err"
 eq "an unreadable recording: exit 1" "$?" 1

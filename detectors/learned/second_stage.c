@@ -41,7 +41,8 @@ void ictus_second_stage_choose(const ictus_detector_params *p, const ictus_model
         return;
     }
     v->p_raw = prob[v->cls];
-    v->score = ictus_model_calibrate(m, v->p_raw);
+    v->score = (1 - ICTUS_SCORE_TIE_BREAK) * ictus_model_calibrate(m, v->p_raw) +
+               ICTUS_SCORE_TIE_BREAK * v->p_raw;
     if (v->score < p->min_score) {
         snprintf(v->reason, sizeof v->reason, "%s score %.3f < min_score %g (none %.3f)",
                  p->type[best_rule].name, v->score, p->min_score, prob[0]);

@@ -26,11 +26,19 @@
 #include "detectors/learned/model.h"
 #include "detectors/typing.h"
 
+/* The isotonic map is a staircase: many events would share a score (1.000
+ * for every sure one).  The score keeps this much of the raw probability,
+ * so that it orders events as the model does (a reviewer working from the
+ * lowest score up meets them in the model's order) and moves the
+ * calibration by at most this much. */
+#define ICTUS_SCORE_TIE_BREAK 1e-3
+
 typedef struct {
     int rule;        /* index into p->type of the type it is given; -1: dropped */
     int cls;         /* the model's class behind it (the best type class that fits), -1: none */
     double p_raw;    /* the model's probability of that class */
-    double score;    /* calibrated: the probability it is a true seizure of that type */
+    double score;    /* calibrated: the probability it is a true seizure of that type (with
+                        ICTUS_SCORE_TIE_BREAK of the raw one) */
     int n_classes;
     double prob[ICTUS_MODEL_MAX_CLASSES]; /* every class's raw probability */
     char reason[288];/* dropped: why */

@@ -274,6 +274,20 @@ static int rules_class(const ictus_train_set *s, const ictus_detector_params *p,
     return rule >= 0 ? class_of(s, p->type[rule].name) : 0;
 }
 
+static void count_candidates(const ictus_train_set *s, const int *event_cls,
+                             ictus_candidate_counts *out)
+{
+    *out = (ictus_candidate_counts){0};
+    for (size_t i = 0; i < s->n; i++) {
+        int label = s->cands[i].label, got = event_cls[i];
+        if (label < 0)
+            continue;
+        out->tp += label > 0 && got == label;
+        out->fp += got > 0 && got != label;
+        out->fn += label > 0 && got != label;
+    }
+}
+
 /* Score both ways; event_cls: the model's classes per candidate. */
 static void score_both(const ictus_train_set *s, const ictus_detector_params *p,
                        const ictus_score_params *sp, const int *event_cls,
@@ -285,6 +299,8 @@ static void score_both(const ictus_train_set *s, const ictus_detector_params *p,
         if (rules[i] < 0)
             rules[i] = s->n_classes; /* a type the classes lack: an event of its own kind */
     }
+    count_candidates(s, event_cls, &out->model_candidates);
+    count_candidates(s, rules, &out->rules_candidates);
     ictus_score_params szcore;
     ictus_score_params_default(&szcore);
     score_events(s, event_cls, sp, &out->model);
@@ -538,8 +554,25 @@ static void print_scores(const ictus_train_set *s, const char *title, const ictu
             m->min_animal, r->min_animal_f1, r->min_animal);
 }
 
+static double f1_of(const ictus_candidate_counts *c)
+{
+    int64_t d = 2 * c->tp + c->fp + c->fn;
+    return d ? 2.0 * (double)c->tp / (double)d : NAN;
+}
+
 void ictus_train_report_print(const ictus_train_set *s, const ictus_train_report *r, FILE *f)
 {
+    const ictus_candidate_counts *m = &r->model_candidates, *k = &r->rules_candidates;
+    fprintf(f, "labelled candidates: learned TP %lld FP %lld FN %lld F1 %.3f; rules alone TP "
+            "%lld FP %lld FN %lld F1 %.3f\n", (long long)m->tp, (long long)m->fp,
+            (long long)m->fn, f1_of(m), (long long)k->tp, (long long)k->fp, (long long)k->fn,
+            f1_of(k));
+    bool partial = false;
+    for (int i = 0; i < s->n_recs; i++)
+        partial |= s->recs[i].partial;
+    if (partial)
+        fprintf(f, "(reviewed recordings have partial labels: they count above, not in the "
+                "event tables)\n");
     fprintf(f, "%-15s %36s   %34s\n", "", "learned", "rules alone");
     print_scores(s, "the preset's tolerances:", &r->model, &r->rules, f);
     print_scores(s, "SzCORE defaults:", &r->model_szcore, &r->rules_szcore, f);

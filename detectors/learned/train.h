@@ -81,7 +81,15 @@ typedef struct {
     char min_animal[64];    /* that animal */
 } ictus_train_scores;
 
+/* The labelled candidates' own figures: a candidate the decision made an
+ * event of its label's type is a TP, an event of another type (or of a
+ * none) an FP, a seizure it missed an FN. */
 typedef struct {
+    int64_t tp, fp, fn;
+} ictus_candidate_counts;
+
+typedef struct {
+    ictus_candidate_counts model_candidates, rules_candidates;
     ictus_train_scores model, rules;  /* scored with the preset's tolerances */
     ictus_train_scores model_szcore, rules_szcore; /* ... and with SzCORE's defaults */
     double ece;             /* expected calibration error of the candidates' scores (10 bins) */
