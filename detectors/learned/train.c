@@ -204,17 +204,28 @@ static ictus_status train_on(const ictus_train_set *s, const ictus_model_train_p
 {
     float *x = ictus_xcalloc(s->n * ICTUS_CF_N + 1, sizeof(float));
     int *y = ictus_xcalloc(s->n + 1, sizeof(int));
-    size_t n = 0;
+    float *w = ictus_xcalloc(s->n + 1, sizeof(float));
+    size_t n = 0, count[ICTUS_MODEL_MAX_CLASSES] = {0};
     for (size_t i = 0; i < s->n; i++) {
         if (s->cands[i].label < 0 || (skip >= 0 && s->fold[i] == skip))
             continue;
         memcpy(x + n * ICTUS_CF_N, s->x + i * ICTUS_CF_N, ICTUS_CF_N * sizeof(float));
         y[n++] = s->cands[i].label;
+        count[s->cands[i].label]++;
     }
-    ictus_status st = ictus_model_train(tp, x, y, NULL, n, ICTUS_CF_N, ictus_cand_feature_names,
+    /* Seizures are rare among candidates (convulsive ones rarest): each class
+     * weighs sqrt(candidates of none / its own), so that a few dozen
+     * convulsive seizures still shape the trees; the calibration, fitted
+     * afterwards on what the model says, undoes the shift in probability. */
+    for (size_t i = 0; i < n; i++)
+        w[i] = y[i] > 0 && count[y[i]] > 0 && count[0] > count[y[i]]
+                   ? (float)sqrt((double)count[0] / (double)count[y[i]])
+                   : 1.0f;
+    ictus_status st = ictus_model_train(tp, x, y, w, n, ICTUS_CF_N, ictus_cand_feature_names,
                                         s->n_classes, (const char *const *)s->classes, out, err);
     free(x);
     free(y);
+    free(w);
     return st;
 }
 
