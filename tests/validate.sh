@@ -17,17 +17,7 @@ fs=${6:-500}
 work=${ICTUS_VALIDATE_DIR:-build/validate-$seed}
 rm -rf "$work"
 mkdir -p "$work"
-pass=0
-fail=0
-check() { # NAME VALUE OP TARGET
-    if [ "$2" != nan ] && awk -v v="$2" -v t="$4" "BEGIN { exit !(v + 0 $3 t + 0) }"; then
-        pass=$((pass + 1))
-        printf '  ok   %-44s %8s %s %s\n' "$1" "$2" "$3" "$4"
-    else
-        fail=$((fail + 1))
-        printf '  FAIL %-44s %8s %s %s\n' "$1" "$2" "$3" "$4"
-    fi
-}
+. "$(dirname "$0")/validate_common.sh"
 pooled() { # ARGS... -> "F1 FP/24h" of the pooled event-scoring row
     "$ictus" score "$@" | awk '/^event scoring/{e=1} e && /pooled/ {print $9, $10; exit}'
 }

@@ -321,6 +321,19 @@ static void score_both(const ictus_train_set *s, const ictus_detector_params *p,
     free(rules);
 }
 
+/* The report of one way of deciding: the calibration error of the n scored
+ * candidates' scores against whether their class was right, and the events
+ * (event_cls per candidate) scored beside the rules'. */
+static void finish_report(const ictus_train_set *s, const ictus_detector_params *p,
+                          const ictus_score_params *sp, const int *event_cls,
+                          const double *score, const int *correct, size_t n,
+                          ictus_train_report *out)
+{
+    out->ece = ictus_calibration_error(score, correct, n, ECE_BINS);
+    out->n_scored = (int64_t)n;
+    score_both(s, p, sp, event_cls, out);
+}
+
 /* ------------------------------------------------------------------------
  * Cross-validation
  * ------------------------------------------------------------------------ */
@@ -426,9 +439,7 @@ ictus_status ictus_train_cross_validate(ictus_train_set *s, const ictus_detector
                 correct[n_scored++] = v.cls == s->cands[i].label;
             }
         }
-        out->ece = ictus_calibration_error(score, correct, n_scored, ECE_BINS);
-        out->n_scored = (int64_t)n_scored;
-        score_both(s, p, sp, event_cls, out);
+        finish_report(s, p, sp, event_cls, score, correct, n_scored, out);
         free(event_cls);
         free(score);
         free(correct);
@@ -473,11 +484,8 @@ ictus_status ictus_train_evaluate(ictus_train_set *s, const ictus_detector_param
                                   s->cands[i].label;
         }
     }
-    if (st == ICTUS_OK) {
-        out->ece = ictus_calibration_error(score, correct, n_scored, ECE_BINS);
-        out->n_scored = (int64_t)n_scored;
-        score_both(s, p, sp, event_cls, out);
-    }
+    if (st == ICTUS_OK)
+        finish_report(s, p, sp, event_cls, score, correct, n_scored, out);
     free(event_cls);
     free(score);
     free(correct);
