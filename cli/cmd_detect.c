@@ -83,6 +83,9 @@ static ictus_status detect_all(char **argv, int first, int argc, cli_settings *c
     ictus_out out = {0};
     bool out_open = false;
     ictus_status st = cli_preset_load(cs, &preset, err);
+    const struct ictus_model *model;
+    if (st == ICTUS_OK && ictus_preset_model(&preset, &model, err) != ICTUS_OK)
+        st = cli_config_failure(err); /* the model once, not an error for every recording */
     if (st == ICTUS_OK) {
         st = ictus_out_open(&out, output, err) == ICTUS_OK ? ICTUS_OK : cli_work_failure(err);
         out_open = st == ICTUS_OK;

@@ -2,6 +2,7 @@
 #include "detectors/preset.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "base/filehash.h"
 #include "base/params.h"
 #include "base/path.h"
+#include "base/readfile.h"
 #include "detectors/learned/cand_features.h"
 #include "detectors/learned/model.h"
 #include "detectors/preset_find.h"
@@ -22,9 +24,22 @@ static const ictus_param preset_fields[] = {
 };
 #define N_PRESET_FIELDS (sizeof preset_fields / sizeof preset_fields[0])
 
-/* Load p's model and check that it fits: the program's feature vector in
- * order, class 0 "none", every other class one of the preset's types. */
-static ictus_status load_model(ictus_preset *p, const ictus_config *cfg, ictus_error *err)
+/* The model of a preset, loaded the first time detection needs it: every
+ * verb reads the preset (its types, its parameter hash), few of them detect,
+ * and parsing a model costs more than everything else a preset does. */
+struct ictus_preset_model {
+    pthread_mutex_t lock;
+    char path[ICTUS_PATH_MAX];
+    bool tried;
+    ictus_status st;
+    ictus_error err;
+    ictus_model *model;
+};
+
+/* Find p's model file and fingerprint its bytes (no parse): the hash joins
+ * the parameter text as ictus_model_hash() would give it. */
+static ictus_status find_model(ictus_preset *p, const ictus_config *cfg, char hash[17],
+                               ictus_error *err)
 {
     char path[ICTUS_PATH_MAX];
     ictus_status st = ICTUS_ERR_CONFIG;
@@ -41,14 +56,35 @@ static ictus_status load_model(ictus_preset *p, const ictus_config *cfg, ictus_e
     }
     if (st != ICTUS_OK)
         st = ictus_preset_find_file(p->detector.model, path, sizeof path, err);
+    char *bytes = NULL;
+    size_t n = 0;
     if (st == ICTUS_OK)
-        st = ictus_model_load(path, &p->classifier, err);
+        st = ictus_read_file(path, &bytes, &n, err);
     if (st != ICTUS_OK) {
         char why[sizeof err->msg];
         snprintf(why, sizeof why, "%s", err->msg);
         return ictus_fail(err, st, "[classifier] model = %s: %s", p->detector.model, why);
     }
-    const ictus_model *m = p->classifier;
+    snprintf(hash, 17, "%016" PRIx64, ictus_fnv1a64(bytes, n));
+    free(bytes);
+    p->lazy_model = ictus_xcalloc(1, sizeof *p->lazy_model);
+    pthread_mutex_init(&p->lazy_model->lock, NULL);
+    snprintf(p->lazy_model->path, sizeof p->lazy_model->path, "%s", path);
+    return ICTUS_OK;
+}
+
+/* Load the model at path and check that it fits p: the program's feature
+ * vector in order, class 0 "none", every other class one of p's types. */
+static ictus_status load_model(const ictus_preset *p, const char *path, ictus_model **out,
+                               ictus_error *err)
+{
+    ictus_status st = ictus_model_load(path, out, err);
+    if (st != ICTUS_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return ictus_fail(err, st, "[classifier] model = %s: %s", p->detector.model, why);
+    }
+    const ictus_model *m = *out;
     if (ictus_model_n_features(m) != ICTUS_CF_N)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: the model has %d features, this program "
                           "computes %d: train it again (ictus train)", path,
@@ -69,7 +105,31 @@ static ictus_status load_model(ictus_preset *p, const ictus_config *cfg, ictus_e
             return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: class '%s' is not in [detector] types "
                               "= %s", path, ictus_model_class_name(m, c), p->detector.types);
     }
-    p->detector.classifier = m;
+    return ICTUS_OK;
+}
+
+ictus_status ictus_preset_model(const ictus_preset *p, const struct ictus_model **out,
+                                ictus_error *err)
+{
+    *out = NULL;
+    struct ictus_preset_model *lm = p->lazy_model;
+    if (!lm)
+        return ICTUS_OK;
+    pthread_mutex_lock(&lm->lock);
+    if (!lm->tried) {
+        lm->tried = true;
+        lm->st = load_model(p, lm->path, &lm->model, &lm->err);
+        if (lm->st != ICTUS_OK) {
+            ictus_model_free(lm->model);
+            lm->model = NULL;
+        }
+    }
+    pthread_mutex_unlock(&lm->lock);
+    if (lm->st != ICTUS_OK) {
+        *err = lm->err;
+        return lm->st;
+    }
+    *out = lm->model;
     return ICTUS_OK;
 }
 
@@ -112,14 +172,13 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
         }
     }
     snprintf(out->id, sizeof out->id, "%s@%d", out->name, out->version);
-    if (out->detector.model[0] && (st = load_model(out, cfg, err)) != ICTUS_OK) {
+    char model_hash[17], model_line[64] = "";
+    if (out->detector.model[0] && (st = find_model(out, cfg, model_hash, err)) != ICTUS_OK) {
         ictus_preset_free(out);
         return st;
     }
-    char model_line[64] = "";
-    if (out->classifier)
-        snprintf(model_line, sizeof model_line, "classifier.model_hash=%s\n",
-                 ictus_model_hash(out->classifier));
+    if (out->lazy_model)
+        snprintf(model_line, sizeof model_line, "classifier.model_hash=%s\n", model_hash);
 
     size_t len = 0;
     ictus_params_describe(preset_fields, N_PRESET_FIELDS, out, NULL, 0, &len);
@@ -143,7 +202,10 @@ void ictus_preset_free(ictus_preset *p)
 {
     free(p->parameters);
     p->parameters = NULL;
-    ictus_model_free(p->classifier);
-    p->classifier = NULL;
-    p->detector.classifier = NULL;
+    if (p->lazy_model) {
+        ictus_model_free(p->lazy_model->model);
+        pthread_mutex_destroy(&p->lazy_model->lock);
+        free(p->lazy_model);
+        p->lazy_model = NULL;
+    }
 }

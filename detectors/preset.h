@@ -32,16 +32,26 @@ typedef struct {
     ictus_score_params score;
     char *parameters;       /* every effective setting, `section.key=value` lines; owned */
     char hash[17];          /* 64-bit FNV-1a of parameters, hex */
-    struct ictus_model *classifier; /* [classifier] model, loaded (detector.classifier points to
-                                  it); NULL with the rules alone; owned */
+    struct ictus_preset_model *lazy_model; /* [classifier] model: found and fingerprinted,
+                                  loaded by ictus_preset_model(); NULL with the rules alone */
 } ictus_preset;
 
 /* Build a preset from `cfg` (which already holds the preset file and any
- * overrides), loading its model when [classifier] names one.  Fails with
+ * overrides), finding its model when [classifier] names one.  Fails with
  * ICTUS_ERR_CONFIG on a bad value, on any entry in a section the preset
- * owns that nothing reads (a typo), or on a model that cannot be loaded or
- * whose features or classes do not fit the program and the preset's types. */
+ * owns that nothing reads (a typo), or on a model file that cannot be
+ * found or read (ictus_preset_model() parses and checks it). */
 ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictus_error *err);
+
+/* The preset's model ([classifier] model), loaded and checked the first time
+ * it is asked for (every verb reads presets, few detect; the parameter
+ * hash is made from the file's bytes without parsing it); *out NULL with
+ * the rules alone.  Thread-safe: concurrent callers load it once and share
+ * it (model.h: a loaded model is read-only).  Errors (ICTUS_ERR_CONFIG or
+ * the model's: a file that is no model, other features, a class the preset
+ * lacks) name the file, and come back the same on every call. */
+ictus_status ictus_preset_model(const ictus_preset *p, const struct ictus_model **out,
+                                ictus_error *err);
 
 /* Free what ictus_preset_from_config() allocated. */
 void ictus_preset_free(ictus_preset *p);

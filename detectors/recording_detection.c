@@ -59,9 +59,11 @@ ictus_status ictus_detect(ictus_source *src, const ictus_preset *preset,
     free(labels);
 
     run_state s = {.result = r};
-    st = ictus_detector_create(&preset->detector, &preset->settings, info, r->channels,
-                               r->n_channels, opt->stim_us, opt->n_stim, on_event, &s,
-                               &s.detector, err);
+    ictus_detector_params params = preset->detector;
+    st = ictus_preset_model(preset, &params.classifier, err);
+    if (st == ICTUS_OK)
+        st = ictus_detector_create(&params, &preset->settings, info, r->channels, r->n_channels,
+                                   opt->stim_us, opt->n_stim, on_event, &s, &s.detector, err);
     if (st == ICTUS_OK) {
         ictus_detector_explain(s.detector, opt->explain);
         ictus_detector_candidates(s.detector, opt->candidates, opt->candidates_ctx);

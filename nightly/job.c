@@ -500,6 +500,12 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
         if (have_timings)
             ictus_out_str(&timings, "path,outcome,bytes,recorded_s,hash_s,detect_s,store_s\n");
     }
+    if (st == ICTUS_OK && plan.n_to_read > 0) {
+        /* a model that cannot be used stops the run once, before any file is read, rather
+         * than failing every file (a night with nothing new never loads it) */
+        const struct ictus_model *model;
+        st = ictus_preset_model(preset, &model, err);
+    }
     if (st == ICTUS_OK)
         st = detect_and_store(o, rep, study, sp, &plan, c, have_timings ? &timings : NULL,
                               &times, err);

@@ -101,6 +101,13 @@ ok "the message names the class"
 eq "a missing model: exit 2" "$?" 2
 grep -q "no-such-model.json: no such file" "$W/err"
 ok "the message names the missing model"
+cp -r "$S" "$W/broken"
+printf '\n[classifier]\nmodel = %s\n' "$W/bad.json" >>"$W/broken/study.ini"
+"$ICTUS" run "$W/broken" --settle 0 >"$W/out" 2>"$W/err"
+eq "a night with a broken model: stopped (exit 1)" "$?" 1
+grep -q "STOPPED" "$W/out" && grep -q "bad.json: not a model file" "$W/err"
+ok "once, before any file is read, naming the model: $(tail -1 "$W/err")"
+rm -rf "$W/broken"
 "$ICTUS" train "$S" --from annotations 2>"$W/err" >/dev/null
 eq "no annotations.csv: exit 2" "$?" 2
 grep -q "no labels to train on: expected annotations.csv" "$W/err"
