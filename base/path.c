@@ -52,3 +52,9 @@ bool ictus_path_has_suffix(const char *name, const char *suffix)
     size_t n = strlen(name), s = strlen(suffix);
     return n >= s && strcasecmp(name + n - s, suffix) == 0;
 }
+
+const char *ictus_path_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}

@@ -35,4 +35,8 @@ char *ictus_path_join_alloc(const char *dir, const char *name);
 /* True when `name` ends with `suffix`, ignoring ASCII case (".EDF" is ".edf"). */
 bool ictus_path_has_suffix(const char *name, const char *suffix);
 
+/* The file name of `path`: what follows its last '/' (all of it when none);
+ * points into path. */
+const char *ictus_path_base(const char *path);
+
 #endif

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/csvtable.h"
+#include "base/path.h"
 #include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
@@ -46,16 +47,10 @@ static void note(ictus_score_inputs *in, bool problem, const char *fmt, ...)
     in->problems |= problem;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 static ictus_score_recording *find_recording(ictus_score_inputs *in, const char *path,
                                              bool create)
 {
-    const char *name = base_name(path);
+    const char *name = ictus_path_base(path);
     for (int i = 0; i < in->n_recs; i++)
         if (strcmp(in->recs[i].name, name) == 0)
             return &in->recs[i];

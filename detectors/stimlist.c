@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/csvtable.h"
+#include "base/path.h"
 #include "base/vec.h"
 
 typedef struct {
@@ -19,12 +20,6 @@ struct ictus_stimlist {
     int n;
     int64_t *none;   /* returned for recordings without stimulations */
 };
-
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
 
 static recording_stims *find(const ictus_stimlist *l, const char *name)
 {
@@ -59,7 +54,7 @@ ictus_status ictus_stimlist_load(const char *path, ictus_stimlist **out, ictus_e
                             ictus_csv_where(t, row, c_start, where, sizeof where), start_s);
             break;
         }
-        const char *name = base_name(ictus_csv_field(t, row, c_rec));
+        const char *name = ictus_path_base(ictus_csv_field(t, row, c_rec));
         recording_stims *r = find(l, name);
         if (!r) {
             r = &l->rec[l->n++];
@@ -91,7 +86,7 @@ void ictus_stimlist_destroy(ictus_stimlist *l)
 
 const int64_t *ictus_stimlist_for(const ictus_stimlist *l, const char *path, int *n)
 {
-    const recording_stims *r = find(l, base_name(path));
+    const recording_stims *r = find(l, ictus_path_base(path));
     *n = r ? r->n : 0;
     return r ? r->us : l->none;
 }

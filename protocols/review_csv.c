@@ -9,6 +9,7 @@
 
 #include "base/csvout.h"
 #include "base/csvtable.h"
+#include "base/path.h"
 #include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
@@ -197,12 +198,6 @@ static void stored_clear(stored *d)
     free(d->events);
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* The stored recording named `name` (its path, else its file name) of
  * `animal` ("": any), or NULL. */
 static const stored_recording *recording_named(const stored *d, const char *name,
@@ -212,7 +207,7 @@ static const stored_recording *recording_named(const stored *d, const char *name
         for (size_t i = 0; i < d->n_recs; i++) {
             const stored_recording *r = &d->recs[i];
             if ((!*animal || !strcmp(r->animal, animal)) &&
-                !strcmp(by_base ? base_name(r->path) : r->path, by_base ? base_name(name) : name))
+                !strcmp(by_base ? ictus_path_base(r->path) : r->path, by_base ? ictus_path_base(name) : name))
                 return r;
         }
     return NULL;

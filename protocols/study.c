@@ -60,13 +60,6 @@ const ictus_drug *ictus_study_drug(const ictus_study *study, const char *name)
     return NULL;
 }
 
-/* The part of a path after its last '/'. */
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* ------------------------------------------------------------------------
  * study.ini
  * ---------------------------------------------------------------------- */
@@ -78,7 +71,7 @@ static const char *dir_name(ictus_study *study, const char *dir)
     size_t n = strlen(copy);
     while (n > 1 && copy[n - 1] == '/')
         copy[--n] = '\0';
-    const char *name = ictus_study_keep(study, base_name(copy));
+    const char *name = ictus_study_keep(study, ictus_path_base(copy));
     free(copy);
     return name;
 }
@@ -368,7 +361,7 @@ static bool known_recording(const ictus_study *study, const char *name)
     if (!study->has_recordings)
         return true;
     for (int i = 0; i < study->n_recordings; i++)
-        if (strcmp(base_name(study->recordings[i].file), name) == 0)
+        if (strcmp(ictus_path_base(study->recordings[i].file), name) == 0)
             return true;
     return false;
 }
@@ -452,7 +445,7 @@ bool ictus_study_read_labels(ictus_study *study, const char *name, ictus_expert_
     for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
          ictus_manifest_next(&r);) {
         ictus_expert_label lab = {.wall_clock = c.wall_clock, .line = ictus_csv_line(t, r.row)};
-        const char *recording = base_name(ictus_manifest_text(&r, c.recording, NULL));
+        const char *recording = ictus_path_base(ictus_manifest_text(&r, c.recording, NULL));
         lab.animal = known_animal(study, &r, c.animal, false);
         if (!*recording && !*lab.animal)
             ictus_manifest_problem(&r, c.recording >= 0 ? c.recording : c.animal,

@@ -28,12 +28,6 @@ static void on_candidate(void *ctx, int64_t start_us, int64_t end_us, const floa
     s->n++;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* Add the labels of recording `rec` (entry's file and animal, starting at
  * start_us wall clock, duration_us long) from labels[]. */
 static int add_labels(ictus_train_set *set, int rec, const ictus_recording_entry *entry,
@@ -41,7 +35,7 @@ static int add_labels(ictus_train_set *set, int rec, const ictus_recording_entry
                       int n_labels)
 {
     int n = 0;
-    const char *name = base_name(entry->file);
+    const char *name = ictus_path_base(entry->file);
     for (int i = 0; i < n_labels; i++) {
         const ictus_expert_label *l = &labels[i];
         if (*l->animal && strcmp(l->animal, entry->animal) != 0)
@@ -126,7 +120,7 @@ static ictus_status read_reviews(const char *dir, review_label **out, int *n_out
             continue;
         ICTUS_GROW(*out, *n_out + 1, cap);
         (*out)[(*n_out)++] = (review_label){
-            .recording = ictus_xstrdup(base_name(ictus_csv_field(t, r, c_rec))),
+            .recording = ictus_xstrdup(ictus_path_base(ictus_csv_field(t, r, c_rec))),
             .animal = ictus_xstrdup(ictus_csv_field(t, r, c_animal)),
             .type = ictus_xstrdup(ictus_csv_field(t, r, c_type)),
             .start_s = strtod(ictus_csv_field(t, r, c_start), NULL),
@@ -148,7 +142,7 @@ static int add_reviews(ictus_train_set *set, int rec, const ictus_recording_entr
     int n = 0;
     for (int i = 0; i < n_reviews; i++) {
         const review_label *r = &reviews[i];
-        if (strcmp(r->recording, base_name(entry->file)) != 0 ||
+        if (strcmp(r->recording, ictus_path_base(entry->file)) != 0 ||
             strcmp(r->animal, entry->animal) != 0)
             continue;
         if (r->seizure)
@@ -164,7 +158,7 @@ static bool reviewed(const ictus_recording_entry *entry, const review_label *rev
                      int n_reviews)
 {
     for (int i = 0; i < n_reviews; i++)
-        if (strcmp(reviews[i].recording, base_name(entry->file)) == 0 &&
+        if (strcmp(reviews[i].recording, ictus_path_base(entry->file)) == 0 &&
             strcmp(reviews[i].animal, entry->animal) == 0)
             return true;
     return false;
@@ -176,7 +170,7 @@ static bool names_recording(const ictus_recording_entry *entry, const ictus_expe
                             int n_labels)
 {
     for (int i = 0; i < n_labels; i++) {
-        if (*labels[i].recording && strcmp(labels[i].recording, base_name(entry->file)) == 0)
+        if (*labels[i].recording && strcmp(labels[i].recording, ictus_path_base(entry->file)) == 0)
             return true;
         if (!*labels[i].recording && strcmp(labels[i].animal, entry->animal) == 0)
             return true;
@@ -254,7 +248,7 @@ ictus_status ictus_training_add_study(ictus_train_set *set, const char *dir,
             snprintf(name, sizeof name, "%s/%s", dir, entry->path);
             /* animals are told apart by study too: M01 of two studies is two mice */
             char animal[ICTUS_PATH_MAX];
-            snprintf(animal, sizeof animal, "%s/%s", base_name(dir), entry->animal);
+            snprintf(animal, sizeof animal, "%s/%s", ictus_path_base(dir), entry->animal);
             sc.rec = ictus_train_set_recording(set, animal, name, info->duration_us / 1e6,
                                                reviews != NULL);
             int n = reviews ? add_reviews(set, sc.rec, entry, reviews, n_reviews)

@@ -51,6 +51,9 @@ struct ictus_train_set {
     float *x;                /* [n * ICTUS_CF_N] */
     size_t n, cap, cap_x;
     double *oof;             /* [n * n_classes]: out-of-fold probabilities, NULL before CV */
+    size_t *by_rec;          /* [n]: candidate indices grouped by recording (set by label) */
+    size_t *rec_start;       /* [n_recs + 1]: recording r's are by_rec[rec_start[r] ..
+                                rec_start[r + 1]) */
     int *fold;               /* [n] */
 };
 
@@ -82,6 +85,8 @@ void ictus_train_set_destroy(ictus_train_set *s)
     free(s->x);
     free(s->oof);
     free(s->fold);
+    free(s->by_rec);
+    free(s->rec_start);
     free(s);
 }
 
@@ -140,8 +145,28 @@ static double overlap(double a0, double a1, double b0, double b1)
     return hi > lo ? hi - lo : 0;
 }
 
+/* Group the candidates by recording (a counting sort, in their order), so
+ * that scoring reads each recording's candidates only. */
+static void group_by_recording(ictus_train_set *s)
+{
+    free(s->by_rec);
+    free(s->rec_start);
+    s->by_rec = ictus_xcalloc(s->n + 1, sizeof(size_t));
+    s->rec_start = ictus_xcalloc((size_t)s->n_recs + 1, sizeof(size_t));
+    for (size_t i = 0; i < s->n; i++)
+        s->rec_start[s->cands[i].rec + 1]++;
+    for (int r = 0; r < s->n_recs; r++)
+        s->rec_start[r + 1] += s->rec_start[r];
+    size_t *next = ictus_xcalloc((size_t)s->n_recs + 1, sizeof(size_t));
+    memcpy(next, s->rec_start, (size_t)s->n_recs * sizeof(size_t));
+    for (size_t i = 0; i < s->n; i++)
+        s->by_rec[next[s->cands[i].rec]++] = i;
+    free(next);
+}
+
 void ictus_train_set_label(ictus_train_set *s)
 {
+    group_by_recording(s);
     for (size_t i = 0; i < s->n; i++) {
         candidate *c = &s->cands[i];
         const recording *r = &s->recs[c->rec];
@@ -180,10 +205,11 @@ void ictus_train_set_summary(const ictus_train_set *s, ictus_train_summary *out)
         out->n_truth += s->recs[r].n_truth;
         for (int e = 0; e < s->recs[r].n_truth; e++) {
             bool proposed = false;
-            for (size_t i = 0; i < s->n && !proposed; i++)
-                proposed = s->cands[i].rec == r &&
-                           overlap(s->cands[i].start_s, s->cands[i].end_s,
-                                   s->recs[r].truth[e].start_s, s->recs[r].truth[e].end_s) > 0;
+            for (size_t j = s->rec_start[r]; j < s->rec_start[r + 1] && !proposed; j++) {
+                const candidate *c = &s->cands[s->by_rec[j]];
+                proposed = overlap(c->start_s, c->end_s, s->recs[r].truth[e].start_s,
+                                   s->recs[r].truth[e].end_s) > 0;
+            }
             out->n_truth_unproposed += !proposed;
         }
     }
@@ -252,11 +278,13 @@ static void score_events(const ictus_train_set *s, const int *event_cls,
                     ICTUS_GROW(ref, n_ref + 1, cap_ref);
                     ref[n_ref++] = (ictus_interval){rec->truth[e].start_s, rec->truth[e].end_s};
                 }
-            for (size_t i = 0; i < s->n; i++)
-                if (s->cands[i].rec == r && event_cls[i] > 0 && (c == 0 || event_cls[i] == c)) {
+            for (size_t j = s->rec_start[r]; j < s->rec_start[r + 1]; j++) {
+                size_t i = s->by_rec[j];
+                if (event_cls[i] > 0 && (c == 0 || event_cls[i] == c)) {
                     ICTUS_GROW(hyp, n_hyp + 1, cap_hyp);
                     hyp[n_hyp++] = (ictus_interval){s->cands[i].start_s, s->cands[i].end_s};
                 }
+            }
             if (rec->partial)
                 continue; /* partial labels: no event-level figures */
             ictus_score_counts k;

@@ -61,7 +61,8 @@ void ictus_train_set_negative(ictus_train_set *s, int rec, double start_s, doubl
 void ictus_train_set_candidate(ictus_train_set *s, int rec, double start_s, double end_s,
                                const float *x, int rule);
 
-/* Label every candidate (above).  Call once, after everything is added. */
+/* Label every candidate (above).  Call once, after everything is added, and
+ * before anything below. */
 void ictus_train_set_label(ictus_train_set *s);
 
 /* Counts for a summary line. */
