@@ -8,10 +8,8 @@
 #include "base/vec.h"
 #include "base/walltime.h"
 
-/* The most windows an edge may move (edge_margin_s is cut there), and the
- * most bins the two edge searches lay out together. */
+/* The most windows an edge may move (edge_margin_s is cut there). */
 #define MAX_MARGIN 64
-#define MAX_EDGE_BINS ((3 * MAX_MARGIN + 3) * ICTUS_SUB_BINS)
 
 struct ictus_candidates {
     const ictus_detector_params *p;
@@ -32,10 +30,10 @@ struct ictus_candidates {
     int margin;                /* windows an edge may move: ceil(edge_margin_s / hop) */
     int gap_bins;              /* bins of edge_gap_s */
     int tail_size;             /* slots of a candidate's tail ring */
-    int64_t *hist_k;           /* [margin + 1] the last windows' active bins, slot k % size */
-    uint16_t *hist;
-    int64_t mask_k;            /* the window whose mask ictus_candidates_window() found */
-    uint16_t mask;
+    int64_t *hist_k;           /* [margin + 1] the last windows' bins, slot k % size */
+    ictus_win_bins *hist;
+    int64_t bins_k;            /* the window whose bins ictus_candidates_window() found */
+    ictus_win_bins bins;
 
     ictus_cand_context *context; /* the windows before a candidate, for its features */
 };
@@ -44,8 +42,8 @@ static void candidate_init(const ictus_candidates *cs, ictus_candidate *c)
 {
     int n = cs->n;
     memset(c, 0, sizeof *c);
-    c->head = ictus_xcalloc((size_t)cs->margin + 2, sizeof(uint16_t));
-    c->tail = ictus_xcalloc((size_t)cs->tail_size, sizeof(uint16_t));
+    c->head = ictus_xcalloc((size_t)cs->margin + 2, sizeof(ictus_win_bins));
+    c->tail = ictus_xcalloc((size_t)cs->tail_size, sizeof(ictus_win_bins));
     c->tail_k = ictus_xcalloc((size_t)cs->tail_size, sizeof(int64_t));
     for (int i = 0; i < cs->tail_size; i++)
         c->tail_k[i] = -1;
@@ -89,10 +87,10 @@ ictus_candidates *ictus_candidates_create(const ictus_detector_params *p,
     cs->tail_size = (int)ictus_grid_windows_for_us(grid, ictus_s_to_us(p->merge_gap_s)) +
                     cs->margin + 4;
     cs->hist_k = ictus_xcalloc((size_t)cs->margin + 1, sizeof(int64_t));
-    cs->hist = ictus_xcalloc((size_t)cs->margin + 1, sizeof(uint16_t));
+    cs->hist = ictus_xcalloc((size_t)cs->margin + 1, sizeof(ictus_win_bins));
     for (int i = 0; i <= cs->margin; i++)
         cs->hist_k[i] = -1;
-    cs->mask_k = -1;
+    cs->bins_k = -1;
     cs->context = ictus_cand_context_create(
         n, (int)ictus_grid_windows_for_us(grid, ictus_s_to_us(ICTUS_CF_CONTEXT_S)));
     candidate_init(cs, &cs->cand);
@@ -175,39 +173,50 @@ static int measure(const ictus_candidates *cs, const ictus_candidate *c, ictus_e
  * (a low-voltage fast onset is continuous; a lone loud bin is not one). */
 #define LL_RUN_BINS (ICTUS_SUB_BINS / 2)
 
-/* The bins of one window (bit b: bin b of its tile) that are active: with a
- * spike and line length >= off_ratio x the channel's baseline (low byte),
- * or with line length >= on_ratio x baseline (high byte), on some clean
- * channel.  base[i] is channel i's baseline line length, or when base is
- * NULL w[i].ll / ratio[i] (NaN or <= 0: unknown, the channel is skipped). */
-static uint16_t active_bins(const ictus_candidates *cs, const ictus_chan_win *w,
-                            const double *base, const double *ratio)
+/* The bins of one window (candidates.h, ictus_win_bins) into *out, on the
+ * clean channels.  base[i] is channel i's baseline line length, or when
+ * base is NULL w[i].ll / ratio[i] (NaN or <= 0: unknown, the channel is
+ * skipped). */
+static void window_bins(const ictus_candidates *cs, const ictus_chan_win *w, const double *base,
+                        const double *ratio, ictus_win_bins *out)
 {
     unsigned mask = 0;
+    *out = (ictus_win_bins){0};
     for (int i = 0; i < cs->n; i++) {
         double bl = base ? base[i] : w[i].ll / ratio[i];
         if (!w[i].present || (w[i].artefact & ICTUS_DEAD_FLAGS) || !(bl > 0) || !isfinite(bl))
             continue;
         double on = cs->p->on_ratio * bl, off = cs->p->off_ratio * bl;
         for (int b = 0; b < ICTUS_SUB_BINS; b++) {
-            if (w[i].sub_spikes[b] > 0 && w[i].sub_ll[b] >= off)
-                mask |= 1u << b;
-            if (w[i].sub_ll[b] >= on)
-                mask |= 1u << (b + ICTUS_SUB_BINS);
+            for (int kind = 0; kind < ICTUS_SUB_KINDS; kind++) {
+                int32_t t0 = w[i].sub_on_us[kind][b], t1 = w[i].sub_off_us[kind][b];
+                bool active = kind == ICTUS_SUB_SPIKE
+                                  ? w[i].sub_spikes[b] > 0 && t1 > t0 && w[i].sub_ll[b] >= off
+                                  : w[i].sub_ll[b] >= on;
+                if (!active)
+                    continue;
+                unsigned bit = 1u << (b + kind * ICTUS_SUB_BINS);
+                if (!(mask & bit) || t0 < out->on_us[kind][b])
+                    out->on_us[kind][b] = t0;
+                if (!(mask & bit) || t1 > out->off_us[kind][b])
+                    out->off_us[kind][b] = t1;
+                mask |= bit;
+            }
         }
     }
-    return (uint16_t)mask;
+    out->mask = (uint16_t)mask;
 }
 
-/* Record window k's active bins in c, where its edges will look for them. */
-static void note_bins(const ictus_candidates *cs, ictus_candidate *c, int64_t k, uint16_t mask)
+/* Record window k's bins in c, where its edges will look for them. */
+static void note_bins(const ictus_candidates *cs, ictus_candidate *c, int64_t k,
+                      const ictus_win_bins *bins)
 {
     int64_t h = k - (c->k_first - cs->margin);
     if (h >= 0 && h < cs->margin + 2)
-        c->head[h] = mask;
+        c->head[h] = *bins;
     int slot = (int)(k % cs->tail_size);
     c->tail_k[slot] = k;
-    c->tail[slot] = mask;
+    c->tail[slot] = *bins;
 }
 
 /* Bin b of window k: its start and end, µs. */
@@ -221,23 +230,27 @@ static int64_t bin_end_us(const ictus_candidates *cs, int64_t k, int b)
     return ictus_grid_tile_start_us(cs->grid, k) + (b + 1) * cs->grid->hop_us / ICTUS_SUB_BINS;
 }
 
-/* Lay out the bins of windows k0 .. k0 + n_win - 1 (masks[j] of window
- * k0 + j) as act[]: a bin is active with a spike, or inside a run of at
- * least LL_RUN_BINS bins active by line length. */
-static int lay_out(const uint16_t *masks, int n_win, bool *act)
+/* How a laid-out bin is active (bits). */
+enum { BY_SPIKE = 1, BY_LL = 2 };
+
+/* Lay out the bins of windows k0 .. k0 + n_win - 1 (wins[j] of window
+ * k0 + j) as act[]: a bin is active BY_SPIKE with a spike, BY_LL inside a
+ * run of at least LL_RUN_BINS bins at on_ratio. */
+static int lay_out(const ictus_win_bins *const *wins, int n_win, uint8_t *act)
 {
     int n = n_win * ICTUS_SUB_BINS, run = 0;
     for (int g = 0; g <= n; g++) {
-        bool ll = g < n && (masks[g / ICTUS_SUB_BINS] >> (ICTUS_SUB_BINS + g % ICTUS_SUB_BINS) & 1);
+        unsigned mask = g < n ? wins[g / ICTUS_SUB_BINS]->mask : 0;
+        bool ll = mask >> (ICTUS_SUB_BINS + g % ICTUS_SUB_BINS) & 1;
         if (g < n)
-            act[g] = masks[g / ICTUS_SUB_BINS] >> (g % ICTUS_SUB_BINS) & 1;
+            act[g] = (mask >> (g % ICTUS_SUB_BINS) & 1) ? BY_SPIKE : 0;
         if (ll) {
             run++;
             continue;
         }
         if (run >= LL_RUN_BINS)
             for (int j = g - run; j < g; j++)
-                act[j] = true;
+                act[j] |= BY_LL;
         run = 0;
     }
     return n;
@@ -246,7 +259,7 @@ static int lay_out(const uint16_t *masks, int n_win, bool *act)
 /* The edge in the laid-out bins of windows k0 ..: the first (forward
  * false: the last) active bin overlapping [lo, hi), moved back (forward)
  * over active bins at most gap_bins apart.  Its index, or -1 when none. */
-static int find_edge(const ictus_candidates *cs, const bool *act, int n, int64_t k0, int64_t lo,
+static int find_edge(const ictus_candidates *cs, const uint8_t *act, int n, int64_t k0, int64_t lo,
                      int64_t hi, bool forward)
 {
     int a = -1, step = forward ? 1 : -1;
@@ -265,38 +278,61 @@ static int find_edge(const ictus_candidates *cs, const bool *act, int n, int64_t
     return a;
 }
 
+/* Where laid-out bin g (of windows k0 .., wins[]) begins (end false) or
+ * ends (end true) at the analysis rate: the earliest start (latest end)
+ * over the kinds of activity that make it active, µs. */
+static int64_t bin_edge_us(const ictus_candidates *cs, const ictus_win_bins *const *wins,
+                           const uint8_t *act, int64_t k0, int g, bool end)
+{
+    const ictus_win_bins *w = wins[g / ICTUS_SUB_BINS];
+    int b = g % ICTUS_SUB_BINS;
+    int64_t t = end ? INT64_MIN : INT64_MAX;
+    for (int kind = 0; kind < ICTUS_SUB_KINDS; kind++) {
+        if (!(act[g] & (kind == ICTUS_SUB_SPIKE ? BY_SPIKE : BY_LL)))
+            continue;
+        int64_t v = end ? w->off_us[kind][b] : w->on_us[kind][b];
+        t = end ? (v > t ? v : t) : (v < t ? v : t);
+    }
+    return ictus_grid_tile_start_us(cs->grid, k0 + g / ICTUS_SUB_BINS) + t;
+}
+
 /* Set c's edges: in the bins when both are found there and in order, else
  * (or with edge_margin_s 0) the grid's tiles. */
 static void place_edges(const ictus_candidates *cs, ictus_candidate *c)
 {
+    static const ictus_win_bins quiet; /* a window before the recording or not seen */
     const ictus_grid *grid = cs->grid;
     c->start_us = ictus_grid_tile_start_us(grid, c->k_first);
     c->end_us = ictus_grid_tile_end_us(grid, c->k_last);
     if (cs->margin == 0)
         return;
-    uint16_t masks[2 * MAX_MARGIN + 2];
-    bool act[MAX_EDGE_BINS];
+    const ictus_win_bins *head[MAX_MARGIN + 2], *tail[2 * MAX_MARGIN + 1];
+    uint8_t act_on[(MAX_MARGIN + 2) * ICTUS_SUB_BINS], act_end[(2 * MAX_MARGIN + 1) * ICTUS_SUB_BINS];
     /* onset: windows k_first - margin .. k_first + 1 (those before 0 are quiet) */
     int64_t k0 = c->k_first - cs->margin;
     for (int j = 0; j < cs->margin + 2; j++)
-        masks[j] = k0 + j >= 0 ? c->head[j] : 0;
-    int n = lay_out(masks, cs->margin + 2, act);
-    int on = find_edge(cs, act, n, k0, ictus_grid_start_us(grid, c->k_first),
+        head[j] = k0 + j >= 0 ? &c->head[j] : &quiet;
+    int n = lay_out(head, cs->margin + 2, act_on);
+    int on = find_edge(cs, act_on, n, k0, ictus_grid_start_us(grid, c->k_first),
                        ictus_grid_end_us(grid, c->k_first), false);
     /* end: windows k_last - margin .. k_last + margin (unseen ones are quiet) */
     int64_t k1 = c->k_last - cs->margin;
     for (int j = 0; j < 2 * cs->margin + 1; j++) {
         int64_t k = k1 + j;
         int slot = (int)(((k % cs->tail_size) + cs->tail_size) % cs->tail_size);
-        masks[j] = k >= 0 && c->tail_k[slot] == k ? c->tail[slot] : 0;
+        tail[j] = k >= 0 && c->tail_k[slot] == k ? &c->tail[slot] : &quiet;
     }
-    int m = lay_out(masks, 2 * cs->margin + 1, act + n);
-    int end = find_edge(cs, act + n, m, k1, ictus_grid_start_us(grid, c->k_last),
+    int m = lay_out(tail, 2 * cs->margin + 1, act_end);
+    int end = find_edge(cs, act_end, m, k1, ictus_grid_start_us(grid, c->k_last),
                         ictus_grid_end_us(grid, c->k_last), true);
     if (on < 0 || end < 0)
         return;
-    int64_t start_us = bin_start_us(cs, k0 + on / ICTUS_SUB_BINS, on % ICTUS_SUB_BINS);
-    int64_t end_us = bin_end_us(cs, k1 + end / ICTUS_SUB_BINS, end % ICTUS_SUB_BINS);
+    int64_t start_us = bin_edge_us(cs, head, act_on, k0, on, false);
+    int64_t end_us = bin_edge_us(cs, tail, act_end, k1, end, true);
+    /* never before what ictus_candidates_open_start_us() promised */
+    int64_t earliest = ictus_grid_tile_start_us(grid, k0 > 0 ? k0 : 0);
+    if (start_us < earliest)
+        start_us = earliest;
     if (end_us > start_us) {
         c->start_us = start_us;
         c->end_us = end_us;
@@ -348,11 +384,11 @@ void ictus_candidates_window(ictus_candidates *cs, int64_t k, const ictus_chan_w
 {
     const ictus_detector_params *p = cs->p;
     bool ictal = false, sustain = false;
-    cs->mask_k = k;
-    cs->mask = active_bins(cs, w, NULL, ratio);
+    cs->bins_k = k;
+    window_bins(cs, w, NULL, ratio, &cs->bins);
     int h = (int)(k % (cs->margin + 1));
     cs->hist_k[h] = k;
-    cs->hist[h] = cs->mask;
+    cs->hist[h] = cs->bins;
     for (int i = 0; i < cs->n; i++) {
         if (!w[i].present || !isfinite(ratio[i]))
             continue;
@@ -375,14 +411,14 @@ void ictus_candidates_window(ictus_candidates *cs, int64_t k, const ictus_chan_w
         for (int64_t j = k - cs->margin; j <= k; j++) {
             int hj = (int)(j % (cs->margin + 1));
             if (j >= 0 && cs->hist_k[hj] == j)
-                note_bins(cs, &cs->cand, j, cs->hist[hj]);
+                note_bins(cs, &cs->cand, j, &cs->hist[hj]);
         }
         accumulate(cs, w, ratio);
         ictus_cand_context_push(cs->context, k, w, ratio);
         return;
     }
     ictus_cand_context_push(cs->context, k, w, ratio);
-    note_bins(cs, &cs->cand, k, cs->mask);
+    note_bins(cs, &cs->cand, k, &cs->bins);
     if (sustain) {
         cs->cand.k_last = k;
         cs->quiet = 0;
@@ -430,8 +466,12 @@ void ictus_candidates_postictal(ictus_candidates *cs, int64_t k, const ictus_cha
                                 ictus_s_to_us(cs->p->postictal_window_s);
         if (!done && k > c->k_last && w)
             add_postictal(cs, c, w, base_ll);
-        if (!done && w && k <= c->k_last + cs->margin + 1)
-            note_bins(cs, c, k, k == cs->mask_k ? cs->mask : active_bins(cs, w, base_ll, NULL));
+        if (!done && w && k <= c->k_last + cs->margin + 1) {
+            ictus_win_bins bins;
+            if (k != cs->bins_k)
+                window_bins(cs, w, base_ll, NULL, &bins);
+            note_bins(cs, c, k, k == cs->bins_k ? &cs->bins : &bins);
+        }
         if (done) {
             place_edges(cs, c);
             ictus_event_measures m;

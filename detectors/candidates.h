@@ -39,6 +39,19 @@
 #include "pipeline/features/features.h"
 
 
+/* One window's bins as the edges see them: mask bit b when bin b of its
+ * tile has a spike and line length >= off_ratio x baseline on some clean
+ * channel, bit ICTUS_SUB_BINS + b when its line length is >= on_ratio x
+ * baseline on one; and where the bin's activity begins (the earliest over
+ * those channels) and ends (the latest), µs from the tile's start:
+ * [ICTUS_SUB_SPIKE] over the channels with the spike, [ICTUS_SUB_LL] over
+ * those at on_ratio (ictus_frame sub_on_us, sub_off_us). */
+typedef struct {
+    uint16_t mask;
+    int32_t on_us[ICTUS_SUB_KINDS][ICTUS_SUB_BINS];
+    int32_t off_us[ICTUS_SUB_KINDS][ICTUS_SUB_BINS];
+} ictus_win_bins;
+
 /* A spontaneous event being built, or waiting for its post-ictal window.
  * Per-channel arrays have one entry per analysed channel. */
 typedef struct {
@@ -54,11 +67,11 @@ typedef struct {
     double post_ring[ICTUS_MAX_SMOOTH];
     int post_n;               /* windows seen after the end */
     double post_min;          /* lowest moving average, +inf before any */
-    /* edges: the active bins (one bit per bin of a window's tile) around
-     * the grid's edges, and the edges placed in them at hand-over */
-    uint16_t *head;           /* [margin + 2]: windows k_first - margin .. k_first + 1 */
+    /* edges: the windows' bins around the grid's edges, and the edges
+     * placed in them at hand-over */
+    ictus_win_bins *head;     /* [margin + 2]: windows k_first - margin .. k_first + 1 */
     int64_t *tail_k;          /* [tail ring]: which window each slot holds, -1: none */
-    uint16_t *tail;           /* [tail ring]: the last windows seen, slot k % size */
+    ictus_win_bins *tail;     /* [tail ring]: the last windows seen, slot k % size */
     int64_t start_us, end_us; /* the event's edges, set before the callback */
     ictus_cand_accum *feat;   /* what the learned stage's features are made of */
 } ictus_candidate;

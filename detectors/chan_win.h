@@ -17,6 +17,8 @@ typedef struct {
     float spike_rate;  /* spikes/s */
     float sub_ll[ICTUS_SUB_BINS];       /* the frame's sub-window envelope (features.h) */
     uint8_t sub_spikes[ICTUS_SUB_BINS];
+    int32_t sub_on_us[ICTUS_SUB_KINDS][ICTUS_SUB_BINS];  /* where each bin's activity begins */
+    int32_t sub_off_us[ICTUS_SUB_KINDS][ICTUS_SUB_BINS]; /* and ends, µs from the tile's start */
     float v[ICTUS_N_FEATURES];          /* every feature of the frame (NaN where not
                                            computable), for the learned stage */
 } ictus_chan_win;

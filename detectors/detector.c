@@ -138,7 +138,7 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
     if (!f)
         return;
     /* Edges to the millisecond (events.csv's precision): they lie on 1/8 of a hop. */
-    fprintf(f, "candidate %.3f-%.3f s (%.1f s), artefact share %.2f, peak ratio %.2f, "
+    fprintf(f, "candidate %.3f-%.3f s (%.3f s), artefact share %.2f, peak ratio %.2f, "
             "mean ratio %.2f, high %.2f, spikes %.2f/s, emg %.2f, channels",
             start_us / 1e6, end_us / 1e6, m->duration_s, m->artefact_fraction, m->peak_ratio,
             m->mean_ratio, m->high_fraction, m->spike_rate, m->emg_fraction);
@@ -352,6 +352,8 @@ void ictus_detector_push_window(ictus_detector *d, const ictus_window_frames *wi
                 cur[i].v[j] = (float)f->v[j];
             memcpy(cur[i].sub_ll, f->sub_ll, sizeof cur[i].sub_ll);
             memcpy(cur[i].sub_spikes, f->sub_spikes, sizeof cur[i].sub_spikes);
+            memcpy(cur[i].sub_on_us, f->sub_on_us, sizeof cur[i].sub_on_us);
+            memcpy(cur[i].sub_off_us, f->sub_off_us, sizeof cur[i].sub_off_us);
         }
         const ictus_chan_win *c = &cur[i];
         if (!c->present || (c->artefact & ICTUS_DIRTY_FLAGS) || blank || !(c->ll > 0))

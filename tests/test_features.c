@@ -16,6 +16,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tests/check.h"
 #include "tests/feature_fixture.h"
@@ -354,6 +355,88 @@ static void test_artefact_emg(void)
     CHECK_INT(fr.artefact, ICTUS_ART_GAP | ICTUS_ART_EMG);
 }
 
+/* ------------------------------------------------ the sub-window envelope */
+
+/* A triangle of height h (signed) and half-width half samples, peak at p, added to x. */
+static void add_triangle(double *x, int n, int p, double h, int half)
+{
+    for (int i = p - half; i <= p + half; i++)
+        if (i >= 0 && i < n)
+            x[i] += h * (1 - (double)abs(i - p) / half);
+}
+
+/* Sample i of window 0 (2 s at 250 Hz, tile from sample 125): µs from the tile's start. */
+#define TILE_US(i) ((int32_t)((i) * 4000 - 500000))
+
+/* feat_subbins.c on a hand-built window: 500 samples at 250 Hz, the
+ * default 2 s window and 1 s hop, so the tile is samples 125 .. 374 and
+ * bin b holds 125 + floor(250 b / 8) ..: bin 0 125..155, bin 1 156..186,
+ * bin 4 250..280, bin 6 312..342, bin 7 343..374.  σ = 10 µV, so the spike
+ * threshold is 40 µV and a spike's edges lie where it falls below 20 µV
+ * from its local level. */
+static void test_subbins(void)
+{
+    ictus_settings set;
+    ictus_settings_default(&set);
+    CHECK(set.spike_k == 4 && set.win_s == 2 && set.hop_s == 1);
+    enum { N = 500 };
+    double x[N] = {0};
+    add_triangle(x, N, 140, 110, 5);  /* bin 0: 22 µV at 136 and 144, 0 at 135 and 145 */
+    add_triangle(x, N, 152, -110, 5); /* bin 0, 12 samples on: its end (157) in bin 1 */
+    for (int i = 240; i < 300; i++)   /* bin 4: a spike on a -30 µV shelf */
+        x[i] -= 30;
+    add_triangle(x, N, 260, -60, 5);
+    for (int i = 325; i <= 360; i++)  /* bins 6-7: 30 µV at Nyquist, samples 325 .. 360 */
+        x[i] = i % 2 ? 30 : -30;
+    feature_bank bank;
+    bank_start(&bank, &set, N, 250);
+    ictus_window w = make_window(x, N, 250, NULL, 10);
+    double psd[N / 2 + 1] = {0};
+    w.psd = psd;
+    ictus_frame fr = {.window = 0};
+    bank_compute(&bank, &w, &fr);
+    bank_stop(&bank);
+
+    const int32_t(*on)[ICTUS_SUB_BINS] = fr.sub_on_us, (*off)[ICTUS_SUB_BINS] = fr.sub_off_us;
+    CHECK_INT(fr.sub_spikes[0], 2);
+    CHECK_INT(on[ICTUS_SUB_SPIKE][0], TILE_US(135)); /* the first spike's foot */
+    CHECK_INT(off[ICTUS_SUB_SPIKE][0], TILE_US(157)); /* the last one's, in the next bin */
+    CHECK_INT(fr.sub_spikes[1], 0);
+    CHECK_INT(on[ICTUS_SUB_SPIKE][1], 0);
+    CHECK_INT(off[ICTUS_SUB_SPIKE][1], 0);
+    /* measured from the local level (-30 µV): 12 µV below it at 256 and
+     * 264; from 0 the walk would run on along the shelf to 239 and 300 */
+    CHECK_INT(fr.sub_spikes[4], 1);
+    CHECK_INT(on[ICTUS_SUB_SPIKE][4], TILE_US(256));
+    CHECK_INT(off[ICTUS_SUB_SPIKE][4], TILE_US(264));
+    /* no spikes in the fast activity (30 µV < 40) */
+    CHECK_INT(fr.sub_spikes[6] + fr.sub_spikes[7], 0);
+    /* line length: bin 6 has |dx| 30 at 325 and 60 at 326 .. 342, mean 35 x
+     * 30 / 31; the 7-sample envelope first reaches it at 326 (9 x 30 / 7).
+     * Bin 7 is active from its start to 360, the last sample of the fast
+     * activity: the envelope there is 9 x 30 / 7, at 361 only 7 x 30 / 7,
+     * below the bin's mean 37 x 30 / 32. */
+    CHECK_NEAR(fr.sub_ll[6], 35.0 * 30 / 31 * 250, 1e-6, 0);
+    CHECK_INT(on[ICTUS_SUB_LL][6], TILE_US(326));
+    CHECK_INT(off[ICTUS_SUB_LL][6], TILE_US(343));
+    CHECK_INT(on[ICTUS_SUB_LL][7], TILE_US(343));
+    CHECK_INT(off[ICTUS_SUB_LL][7], TILE_US(361));
+    /* a bin's line-length edges never leave it */
+    for (int b = 0; b < ICTUS_SUB_BINS; b++) {
+        int lo = 125 + 250 * b / 8, hi = 125 + 250 * (b + 1) / 8;
+        CHECK(on[ICTUS_SUB_LL][b] >= TILE_US(lo) && on[ICTUS_SUB_LL][b] < off[ICTUS_SUB_LL][b] &&
+              off[ICTUS_SUB_LL][b] <= TILE_US(hi));
+    }
+
+    /* window 3: the same samples, the times moved on by 3 hops exactly */
+    bank_start(&bank, &set, N, 250);
+    ictus_frame fr3 = {.window = 3};
+    bank_compute(&bank, &w, &fr3);
+    bank_stop(&bank);
+    CHECK(memcmp(fr3.sub_on_us, fr.sub_on_us, sizeof fr.sub_on_us) == 0);
+    CHECK(memcmp(fr3.sub_off_us, fr.sub_off_us, sizeof fr.sub_off_us) == 0);
+}
+
 int main(void)
 {
     test_fixture();
@@ -362,5 +445,6 @@ int main(void)
     test_artefact_clip_flat();
     test_artefact_extreme();
     test_artefact_emg();
+    test_subbins();
     return check_done("test_features");
 }

@@ -17,7 +17,7 @@ extern const ictus_feature_desc ictus_feat_spikes;     /* spike_rate */
 extern const ictus_feature_desc ictus_feat_bands;      /* power_*, rel_*, power_emg */
 extern const ictus_feature_desc ictus_feat_entropy;    /* spectral_entropy */
 extern const ictus_feature_desc ictus_feat_edge;       /* sef90, peak_freq */
-extern const ictus_feature_desc ictus_feat_subbins;    /* sub_ll, sub_spikes (no column) */
+extern const ictus_feature_desc ictus_feat_subbins;    /* sub_* (no column) */
 extern const ictus_feature_desc ictus_feat_artefact;   /* artefact bits: clip, flat, extreme, emg */
 
 /* The private state of a feature over the bins of the [features] total band

@@ -1,6 +1,7 @@
 /* feat_subbins.c: the sub-window envelope of a window (frame->sub_ll,
- * frame->sub_spikes), from which the detector places event edges finer than
- * the window grid.
+ * frame->sub_spikes) and where each bin's activity begins and ends at the
+ * analysis rate (frame->sub_on_us, frame->sub_off_us), from which the
+ * detector places event edges to the sample.
  *
  * The window's tile (samples o .. o + L − 1 with o = lround((win_s − hop_s)
  * / 2 · fs) and L = lround(hop_s · fs), cut at the window's end) is cut into
@@ -10,14 +11,183 @@
  * counts the bin's spikes as feat_spikes.c defines them (|x| a local
  * maximum above spike_k · σ, the same σ, the refractory period counted from
  * the last spike in the tile), capped at 255.  Consecutive windows' tiles
- * meet, so their bins tile time.  Stateless, like every feature.
+ * meet, so their bins tile time.
+ *
+ * Edges of a bin's activity, as times (µs from the tile's start, grid.h:
+ * sample i of window k lies at (first_sample(k) + i) / fs; they may fall
+ * outside the bin, never outside the window):
+ *   [ICTUS_SUB_SPIKE] for a bin with spikes, sub_on_us is where its first
+ *     spike starts: walking back from the peak, the first sample with |x|
+ *     below ICTUS_SPIKE_EDGE_FRACTION of the spike threshold; sub_off_us is
+ *     where its last spike (its complex) ends: walking forward from the
+ *     peak, the first sample below that level.  Either walk stops after
+ *     ICTUS_SPIKE_EDGE_MAX_S (a wave that never comes down is no spike's)
+ *     and at the window's edge; the forward walk may run into the next
+ *     bins' samples and past the tile.  0 and 0 for a bin without spikes.
+ *   [ICTUS_SUB_LL] for every bin, where its line length begins and ends: an
+ *     envelope e[i], the mean of |x[j] − x[j−1]| over the 2h + 1 samples j
+ *     centred on i (h = max(1, bin length / 8), cut at the window's edges),
+ *     first reaches the bin's own mean |x[n] − x[n−1]| (sub_on_us) and last
+ *     holds it (sub_off_us: the sample after).  The level is the bin's own,
+ *     not the detector's on_ratio (the feature stage knows no baseline of
+ *     line length): in a bin where a low-voltage fast onset starts midway
+ *     the envelope crosses it there; in a bin wholly inside one it crosses
+ *     near the bin's edges.  The detector reads these only for bins it
+ *     finds active by line length.
+ * Stateless, like every feature (the start-up state is the grid and a
+ * buffer for the envelope).
  */
 #include <math.h>
+#include <stdlib.h>
 
+#include "base/grid.h"
 #include "pipeline/features/feat.h"
+
+typedef struct {
+    ictus_grid grid;
+    double *env;     /* [n]: the line-length envelope of the current window */
+    double *scratch; /* [n]: for the local medians */
+    int *peaks;      /* [n]: the spikes of the current bin */
+} subbins_state;
+
+static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, double fs_hz,
+                          ictus_error *err)
+{
+    (void)fs_hz;
+    subbins_state *s = f->priv;
+    ictus_status st = ictus_grid_init(&s->grid, set->hop_s, set->win_s, err);
+    if (st != ICTUS_OK)
+        return st;
+    s->env = ictus_xcalloc((size_t)n, sizeof(double));
+    s->scratch = ictus_xcalloc((size_t)n, sizeof(double));
+    s->peaks = ictus_xcalloc((size_t)n, sizeof(int));
+    return ICTUS_OK;
+}
+
+static void stop(ictus_feature *f)
+{
+    subbins_state *s = f->priv;
+    free(s->env);
+    free(s->scratch);
+    free(s->peaks);
+    s->env = s->scratch = NULL;
+    s->peaks = NULL;
+}
+
+/* Sample i of window k (frame->window), µs from the window's tile start. */
+static int32_t sample_us(const subbins_state *s, const ictus_window *w, int64_t k, int i)
+{
+    int64_t a = ictus_grid_first_sample(&s->grid, w->fs_hz, k);
+    return (int32_t)(llround((double)(a + i) / w->fs_hz * 1e6) -
+                     ictus_grid_tile_start_us(&s->grid, k));
+}
+
+/* The median of x[lo .. hi) (upper median for an even count), with
+ * scratch[] as room: Hoare's selection. */
+static double median(const double *x, int lo, int hi, double *scratch)
+{
+    int m = hi - lo, want = m / 2;
+    for (int i = 0; i < m; i++)
+        scratch[i] = x[lo + i];
+    int l = 0, r = m - 1;
+    while (l < r) {
+        double pivot = scratch[(l + r) / 2];
+        int i = l, j = r;
+        while (i <= j) {
+            while (scratch[i] < pivot)
+                i++;
+            while (scratch[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = scratch[i];
+                scratch[i++] = scratch[j];
+                scratch[j--] = t;
+            }
+        }
+        if (want <= j)
+            r = j;
+        else if (want >= i)
+            l = i;
+        else
+            break;
+    }
+    return scratch[want];
+}
+
+/* A spike peaking at p, measured from the local level: ref is the median
+ * of x within max_walk samples of p (the background between a train's
+ * spikes, which the high-pass moves away from 0).  Whether |x[p] − ref|
+ * still exceeds the spike threshold, and where the spike starts (step −1)
+ * or ends (step +1): the first sample past p where x − ref, on the peak's
+ * side, is below level, at most max_walk samples on, inside the window. */
+typedef struct {
+    double x_ref, sign;
+} spike_ref;
+
+static spike_ref spike_reference(const double *x, int n, int p, int max_walk, double *scratch)
+{
+    int lo = p - max_walk > 0 ? p - max_walk : 0, hi = p + max_walk + 1 < n ? p + max_walk + 1 : n;
+    double ref = median(x, lo, hi, scratch);
+    return (spike_ref){ref, x[p] < ref ? -1 : 1};
+}
+
+static int spike_edge(const double *x, int n, int p, spike_ref r, int step, double level,
+                      int max_walk)
+{
+    int i = p;
+    while (i + step >= 0 && i + step < n && abs(i - p) < max_walk &&
+           r.sign * (x[i] - r.x_ref) >= level)
+        i += step;
+    return i;
+}
+
+/* The envelope of |x[j] − x[j−1]| over [lo − h, hi + h) cut at 1 .. n − 1,
+ * into env[lo .. hi). */
+static void envelope(const double *x, int n, int lo, int hi, int h, double *env)
+{
+    int a = lo - h > 1 ? lo - h : 1, b = lo + h + 1 < n ? lo + h + 1 : n; /* [a, b) */
+    double sum = 0;
+    for (int j = a; j < b; j++)
+        sum += fabs(x[j] - x[j - 1]);
+    for (int i = lo; i < hi; i++) {
+        env[i] = sum / (b - a);
+        if (i - h >= 1) {
+            sum -= fabs(x[i - h] - x[i - h - 1]);
+            a = i - h + 1;
+        }
+        if (i + h + 1 < n) {
+            sum += fabs(x[i + h + 1] - x[i + h]);
+            b = i + h + 2;
+        }
+    }
+}
+
+/* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
+ * from the first and the last of them that stand at least level from
+ * their local level; none such: 0 and 0. */
+static void spike_edges(const subbins_state *s, const ictus_window *w, ictus_frame *frame, int b,
+                        int count, double level, int max_walk)
+{
+    for (int e = 0; e < 2; e++) {
+        for (int j = 0; j < count; j++) {
+            int p = s->peaks[e ? count - 1 - j : j];
+            spike_ref r = spike_reference(w->x, w->n, p, max_walk, s->scratch);
+            if (!(fabs(w->x[p] - r.x_ref) >= level))
+                continue;
+            int edge = spike_edge(w->x, w->n, p, r, e ? +1 : -1, level, max_walk);
+            int32_t us = sample_us(s, w, frame->window, edge);
+            if (e)
+                frame->sub_off_us[ICTUS_SUB_SPIKE][b] = us;
+            else
+                frame->sub_on_us[ICTUS_SUB_SPIKE][b] = us;
+            break;
+        }
+    }
+}
 
 static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
 {
+    const subbins_state *s = f->priv;
     const double *x = w->x;
     const int n = w->n;
     const ictus_settings *set = f->set;
@@ -38,6 +208,10 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     }
     const double threshold = sigma > 0 ? f->set->spike_k * sigma : INFINITY;
     const double refractory = f->set->spike_refractory_s * w->fs_hz;
+    const double level = ICTUS_SPIKE_EDGE_FRACTION * threshold;
+    const int max_walk = (int)lround(ICTUS_SPIKE_EDGE_MAX_S * w->fs_hz);
+    const int h = len / ICTUS_SUB_BINS / 8 > 1 ? len / ICTUS_SUB_BINS / 8 : 1;
+    envelope(x, n, o, o + len, h, s->env);
     int last = -1;
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
@@ -49,13 +223,30 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
             ll += fabs(x[i] - x[i - 1]);
             if (a > threshold && a >= fabs(x[i - 1]) && a > fabs(x[i + 1]) &&
                 (last < 0 || i - last >= refractory)) {
-                spikes++;
+                s->peaks[spikes++] = i;
                 last = i;
             }
         }
         frame->sub_ll[b] = (float)(ll * w->fs_hz / (hi - lo));
         frame->sub_spikes[b] = (uint8_t)(spikes < 255 ? spikes : 255);
+        spike_edges(s, w, frame, b, spikes, level, max_walk);
+        double mean = ll / (hi - lo);
+        int on = lo, off = hi; /* no crossing (cannot happen with h < bin length): the bin */
+        for (int i = lo; i < hi; i++)
+            if (s->env[i] >= mean) {
+                on = i;
+                break;
+            }
+        for (int i = hi - 1; i >= lo; i--)
+            if (s->env[i] >= mean) {
+                off = i + 1;
+                break;
+            }
+        frame->sub_on_us[ICTUS_SUB_LL][b] = sample_us(s, w, frame->window, on);
+        frame->sub_off_us[ICTUS_SUB_LL][b] = sample_us(s, w, frame->window, off);
     }
 }
 
-const ictus_feature_desc ictus_feat_subbins = {.name = "subbins", .compute = compute};
+const ictus_feature_desc ictus_feat_subbins = {
+    .name = "subbins", .priv_size = sizeof(subbins_state), .start = start, .compute = compute,
+    .stop = stop};

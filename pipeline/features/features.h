@@ -69,6 +69,13 @@ char *ictus_artefact_format(uint32_t flags, char *buf, size_t size);
 /* Bins of a window's tile (the central hop it stands for, base/grid.h) in
  * the sub-window envelope: 8, so 0.125 s at the default 1 s hop. */
 #define ICTUS_SUB_BINS 8
+/* The two kinds of a bin's activity edges (ictus_frame sub_on_us, sub_off_us). */
+enum { ICTUS_SUB_SPIKE, ICTUS_SUB_LL, ICTUS_SUB_KINDS };
+/* A spike starts and ends where |x| falls below this fraction of the spike
+ * threshold (spike_k baseline SDs), at most ICTUS_SPIKE_EDGE_MAX_S from its
+ * peak (feat_subbins.c). */
+#define ICTUS_SPIKE_EDGE_FRACTION 0.5
+#define ICTUS_SPIKE_EDGE_MAX_S 0.1
 
 /* One analysis window of one channel: the engine's output and the
  * detectors' input. */
@@ -83,6 +90,12 @@ typedef struct {
      * event edges in it, finer than the window grid. */
     float sub_ll[ICTUS_SUB_BINS];       /* line length of each bin, µV/s */
     uint8_t sub_spikes[ICTUS_SUB_BINS]; /* spikes (as spike_rate counts them) in each bin, <= 255 */
+    /* Where each bin's activity begins and ends at the analysis rate, µs
+     * from the tile's start (may lie outside the bin): [ICTUS_SUB_SPIKE]
+     * its first spike's start and its last spike's end (0 without spikes),
+     * [ICTUS_SUB_LL] where its line length rises and falls (feat_subbins.c). */
+    int32_t sub_on_us[ICTUS_SUB_KINDS][ICTUS_SUB_BINS];
+    int32_t sub_off_us[ICTUS_SUB_KINDS][ICTUS_SUB_BINS];
 } ictus_frame;
 
 /* Receives each frame; the frame is only valid during the call. */
