@@ -12,18 +12,29 @@
  * ictus_candidates_destroy().  A candidate whose post-ictal window is
  * complete goes to the callback with its measures.  One thread at a time.
  *
- * Edges.  The hysteresis works on windows; the event's edges are then placed
- * in the windows' sub-window envelope (ictus_frame sub_ll, sub_spikes).  A
- * bin is active when, on some clean channel, it holds a spike and its line
- * length is at least off_ratio x the channel's baseline, or when it is in a
- * run of at least half a tile of bins at on_ratio x or more (a low-voltage
- * fast onset; a lone loud bin is not one).  The
- * onset is the first active bin inside the first ictal window's span, moved
- * back over earlier active bins no more than edge_gap_s apart; the end, the
- * last active bin inside the last sustaining window's span, moved forward
- * likewise; neither moves more than edge_margin_s (in whole windows) past the
- * grid's edge.  So a 3 s spike burst lasts 3 s, not the 5 s or more of the
- * windows that saw it.  Memory: a few windows' bit masks per candidate.
+ * Edges.  The hysteresis works on windows; the event's edges are then
+ * found at the analysis rate, in two steps.  First a bin of the windows'
+ * sub-window envelope (ictus_frame sub_ll, sub_spikes): a bin is active when,
+ * on some clean channel, it holds a spike (one standing at least half the
+ * spike threshold above its local level) and its line length is at least
+ * off_ratio x the channel's baseline, or when it is in a run of at least
+ * half a tile of bins at on_ratio x or more (a low-voltage fast onset; a
+ * lone loud bin is not one).  The onset bin is the first active bin inside
+ * the first ictal window's span, moved back over earlier active bins no
+ * more than edge_gap_s apart; the end bin, the last active bin inside the
+ * last sustaining window's span, moved forward likewise; neither moves more
+ * than edge_margin_s (in whole windows) past the grid's edge.  Then the
+ * sample (ictus_frame sub_on_us, sub_off_us; feat_subbins.c): the onset is
+ * the earliest start, over the channels that make the onset bin active, of
+ * that bin's first spike (where it rises from its local level) or, when the
+ * bin is active by a run of line length, of its fast activity (where a
+ * short line-length envelope reaches the bin's mean); the end, the latest
+ * end of the end bin's last spike complex or fast activity.  So a 3 s spike
+ * burst lasts 3 s (first spike's start to last spike's end), not the 5 s or
+ * more of the windows that saw it.  No active bin at either edge (frames
+ * without an envelope), edges out of order, or edge_margin_s 0: the grid's
+ * tiles.  Memory: a few windows' bins (a mask and 32 offsets each) per
+ * candidate.
  */
 #ifndef ICTUS_CANDIDATES_H
 #define ICTUS_CANDIDATES_H

@@ -137,7 +137,8 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
     FILE *f = d->explain;
     if (!f)
         return;
-    /* Edges to the millisecond (events.csv's precision): they lie on 1/8 of a hop. */
+    /* Edges and duration to the millisecond (events.csv's precision): they
+     * lie on analysis-rate samples (candidates.h). */
     fprintf(f, "candidate %.3f-%.3f s (%.3f s), artefact share %.2f, peak ratio %.2f, "
             "mean ratio %.2f, high %.2f, spikes %.2f/s, emg %.2f, channels",
             start_us / 1e6, end_us / 1e6, m->duration_s, m->artefact_fraction, m->peak_ratio,
@@ -295,6 +296,30 @@ static double primary_ratio(const ictus_detector *d, const ictus_chan_win *w, co
     return best;
 }
 
+/* The earliest start (us[0]) and latest end (us[1]) of a spike complex
+ * inside window k's tile on the clean primary channels (µs from the
+ * recording start, ictus_frame sub_on_us, sub_off_us), -1 when none. */
+static void primary_spikes_us(const ictus_detector *d, int64_t k, const ictus_chan_win *w,
+                              int64_t us[2])
+{
+    int64_t tile = ictus_grid_tile_start_us(&d->grid, k);
+    us[0] = us[1] = -1;
+    for (int i = 0; i < d->n; i++) {
+        if (!d->primary[i] || !w[i].present || (w[i].artefact & ICTUS_DEAD_FLAGS))
+            continue;
+        for (int b = 0; b < ICTUS_SUB_BINS; b++) {
+            int64_t on = tile + w[i].sub_on_us[ICTUS_SUB_SPIKE][b];
+            int64_t off = tile + w[i].sub_off_us[ICTUS_SUB_SPIKE][b];
+            if (w[i].sub_spikes[b] == 0 || off <= on)
+                continue;
+            if (us[0] < 0 || on < us[0])
+                us[0] = on;
+            if (off > us[1])
+                us[1] = off;
+        }
+    }
+}
+
 static void decide(ictus_detector *d, int64_t k, const ictus_chan_win *w)
 {
     double ratio[64];
@@ -308,7 +333,9 @@ static void decide(ictus_detector *d, int64_t k, const ictus_chan_win *w)
     if (d->p.evoked) {
         ictus_afterdischarge ad;
         bool ended;
-        stim = ictus_evoked_window(d->evoked, k, primary_ratio(d, w, r), &ad, &ended);
+        int64_t spikes_us[2];
+        primary_spikes_us(d, k, w, spikes_us);
+        stim = ictus_evoked_window(d->evoked, k, primary_ratio(d, w, r), spikes_us, &ad, &ended);
         if (ended)
             on_stimulation(d, &ad);
     }

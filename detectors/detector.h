@@ -20,14 +20,18 @@
  *  3. Events.  Hysteresis over windows: an event starts at an ictal window on
  *     any channel, continues while any channel keeps line length >= off_ratio
  *     x baseline with some spiking (sustain_spike_rate), and ends after
- *     merge_gap_s without.  Its edges are then placed at the analysis rate's
- *     sub-window bins (candidates.h): the onset at the first active bin (a
+ *     merge_gap_s without.  Its edges are then found at the analysis rate
+ *     (candidates.h): the onset bin is the first active sub-window bin (a
  *     spike, or a run of high line length) of the first ictal window, the
- *     end at the last of the last sustaining window, each extended over
+ *     end bin the last of the last sustaining window, each extended over
  *     active bins no more than edge_gap_s apart and moved at most
- *     edge_margin_s from the grid's edge.  duration_s and every duration
- *     rule use these edges; the event must last min_duration_s and be
- *     mostly free of artefact windows.
+ *     edge_margin_s from the grid's edge; inside those bins the onset is the
+ *     sample where the first spike starts (or the low-voltage fast activity
+ *     rises), the end the sample where the last spike's complex ends (or
+ *     the fast activity falls), over the channels that make the bin active.
+ *     duration_s and every duration rule use these edges (a 3 s spike burst
+ *     is 3 s long); the event must last min_duration_s and be mostly free
+ *     of artefact windows.
  *  4. Typing.  The event type rules [type.NAME] are tried in the order of
  *     `types`; the first whose duration, channel spread, peak and mean line
  *     length ratio, mean spike rate and post-ictal suppression (line length < postictal_ratio x baseline within

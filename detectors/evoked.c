@@ -18,6 +18,7 @@ struct ictus_evoked {
     int state;
     int64_t ad_stim_us; /* onset of the current stimulation */
     int64_t ad_last_k;  /* last window at end_ratio or more, -1 if none */
+    int64_t ad_end_us;  /* where the afterdischarge ends so far, -1 before ad_last_k */
     int64_t ad_below;   /* consecutive windows below */
 };
 
@@ -82,12 +83,12 @@ static void end_stimulation(ictus_evoked *ev, ictus_afterdischarge *done)
 {
     done->stim_us = ev->ad_stim_us;
     done->start_us = ev->ad_stim_us + ictus_s_to_us(ev->p->stim_duration_s);
-    done->end_us = ev->ad_last_k >= 0 ? ictus_grid_tile_end_us(ev->grid, ev->ad_last_k) : -1;
+    done->end_us = ev->ad_last_k < 0 ? -1 : ev->ad_end_us;
     ev->state = IDLE;
 }
 
 bool ictus_evoked_window(ictus_evoked *ev, int64_t k, double primary_ratio,
-                         ictus_afterdischarge *done, bool *ended)
+                         const int64_t spike_us[2], ictus_afterdischarge *done, bool *ended)
 {
     const ictus_detector_params *p = ev->p;
     int64_t t0 = ictus_grid_start_us(ev->grid, k), win_us = ev->grid->win_us;
@@ -100,6 +101,7 @@ bool ictus_evoked_window(ictus_evoked *ev, int64_t k, double primary_ratio,
         ev->ad_stim_us = ev->stim_us[ev->next_stim++];
         ev->state = BLANKING;
         ev->ad_last_k = -1;
+        ev->ad_end_us = -1;
         ev->ad_below = 0;
     }
     if (ev->state == BLANKING) {
@@ -108,9 +110,18 @@ bool ictus_evoked_window(ictus_evoked *ev, int64_t k, double primary_ratio,
         ev->state = AFTERDISCHARGE;
     }
     if (primary_ratio >= p->end_ratio) {
+        int64_t end = spike_us[1] >= 0 ? spike_us[1] : ictus_grid_tile_end_us(ev->grid, k);
+        if (ev->ad_last_k < 0 || end > ev->ad_end_us)
+            ev->ad_end_us = end;
         ev->ad_last_k = k;
         ev->ad_below = 0;
-    } else if (++ev->ad_below * ev->grid->hop_us >= ictus_s_to_us(p->end_hold_s)) {
+    } else if (ev->ad_last_k >= 0 && spike_us[0] >= 0 &&
+               spike_us[0] - ev->ad_end_us <= ictus_s_to_us(p->edge_gap_s) &&
+               spike_us[1] > ev->ad_end_us) {
+        ev->ad_end_us = spike_us[1]; /* its spikes go on below end_ratio */
+    }
+    if (primary_ratio < p->end_ratio &&
+        ++ev->ad_below * ev->grid->hop_us >= ictus_s_to_us(p->end_hold_s)) {
         end_stimulation(ev, done);
         *ended = true;
         return true;

@@ -16,28 +16,37 @@
  * Edges of a bin's activity, as times (µs from the tile's start, grid.h:
  * sample i of window k lies at (first_sample(k) + i) / fs; they may fall
  * outside the bin, never outside the window):
- *   [ICTUS_SUB_SPIKE] for a bin with spikes, sub_on_us is where its first
- *     spike starts: walking back from the peak, the first sample with |x|
- *     below ICTUS_SPIKE_EDGE_FRACTION of the spike threshold; sub_off_us is
- *     where its last spike (its complex) ends: walking forward from the
- *     peak, the first sample below that level.  Either walk stops after
- *     ICTUS_SPIKE_EDGE_MAX_S (a wave that never comes down is no spike's)
- *     and at the window's edge; the forward walk may run into the next
- *     bins' samples and past the tile.  0 and 0 for a bin without spikes.
- *   [ICTUS_SUB_LL] for every bin, where its line length begins and ends: an
+ *   [ICTUS_SUB_SPIKE] A spike is measured from its local level, the median
+ *     of x within ICTUS_SPIKE_EDGE_MAX_S of its peak (the background between
+ *     a train's spikes, which the high-pass moves away from 0), on its
+ *     peak's side of it; level = ICTUS_SPIKE_EDGE_FRACTION x the spike
+ *     threshold.  For the bin's first spike that stands at least level
+ *     from its local level, sub_on_us is where it starts: walking back from
+ *     the peak, the first sample less than level from the local level; for
+ *     its last such spike, sub_off_us is where the complex ends: walking
+ *     forward likewise.  Either walk stops after ICTUS_SPIKE_EDGE_MAX_S (a
+ *     wave that never comes down is no spike's) and at the window's edge;
+ *     the forward walk may run into the next bins' samples and past the
+ *     tile.  0 and 0 for a bin without such a spike (sub_spikes still counts
+ *     every spike as feat_spikes.c does).  On a triangular spike on a flat
+ *     background this is the triangle's feet.
+ *   [ICTUS_SUB_LL] For every bin, where its line length begins and ends: an
  *     envelope e[i], the mean of |x[j] − x[j−1]| over the 2h + 1 samples j
  *     centred on i (h = max(1, bin length / 8), cut at the window's edges),
  *     first reaches the bin's own mean |x[n] − x[n−1]| (sub_on_us) and last
- *     holds it (sub_off_us: the sample after).  The level is the bin's own,
- *     not the detector's on_ratio (the feature stage knows no baseline of
- *     line length): in a bin where a low-voltage fast onset starts midway
- *     the envelope crosses it there; in a bin wholly inside one it crosses
- *     near the bin's edges.  The detector reads these only for bins it
- *     finds active by line length.
- * Stateless, like every feature (the start-up state is the grid and a
- * buffer for the envelope).
+ *     holds it (sub_off_us: the sample after); always inside the bin.  The
+ *     level is the bin's own, not the detector's on_ratio (the feature
+ *     stage knows no baseline of line length): in a bin where a low-voltage
+ *     fast onset starts midway the envelope crosses it there; in a bin
+ *     wholly inside one it crosses near the bin's edges.  The detector reads
+ *     these only for bins it finds active by line length.
+ * Stateless, like every feature (the start-up state is the grid and
+ * scratch buffers).  Cost: one pass over the tile for the envelope, and a
+ * median of 2 x ICTUS_SPIKE_EDGE_MAX_S of samples for at most two spikes
+ * per bin with spikes.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "base/grid.h"
@@ -45,7 +54,7 @@
 
 typedef struct {
     ictus_grid grid;
-    double *env;     /* [n]: the line-length envelope of the current window */
+    double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j (the window's j0) */
     double *scratch; /* [n]: for the local medians */
     int *peaks;      /* [n]: the spikes of the current bin */
 } subbins_state;
@@ -58,7 +67,7 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
     ictus_status st = ictus_grid_init(&s->grid, set->hop_s, set->win_s, err);
     if (st != ICTUS_OK)
         return st;
-    s->env = ictus_xcalloc((size_t)n, sizeof(double));
+    s->cum = ictus_xcalloc((size_t)n, sizeof(double));
     s->scratch = ictus_xcalloc((size_t)n, sizeof(double));
     s->peaks = ictus_xcalloc((size_t)n, sizeof(int));
     return ICTUS_OK;
@@ -67,19 +76,30 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
 static void stop(ictus_feature *f)
 {
     subbins_state *s = f->priv;
-    free(s->env);
+    free(s->cum);
     free(s->scratch);
     free(s->peaks);
-    s->env = s->scratch = NULL;
+    s->cum = s->scratch = NULL;
     s->peaks = NULL;
 }
 
-/* Sample i of window k (frame->window), µs from the window's tile start. */
-static int32_t sample_us(const subbins_state *s, const ictus_window *w, int64_t k, int i)
+/* Where window k's samples lie: sample i at (first + i) / fs_hz s, times
+ * counted from tile_us. */
+typedef struct {
+    int64_t first, tile_us;
+    double fs_hz;
+} sample_clock;
+
+static sample_clock window_clock(const subbins_state *s, const ictus_window *w, int64_t k)
 {
-    int64_t a = ictus_grid_first_sample(&s->grid, w->fs_hz, k);
-    return (int32_t)(llround((double)(a + i) / w->fs_hz * 1e6) -
-                     ictus_grid_tile_start_us(&s->grid, k));
+    return (sample_clock){ictus_grid_first_sample(&s->grid, w->fs_hz, k),
+                          ictus_grid_tile_start_us(&s->grid, k), w->fs_hz};
+}
+
+/* Sample i, µs from the window's tile start. */
+static int32_t sample_us(const sample_clock *c, int i)
+{
+    return (int32_t)(llround((double)(c->first + i) / c->fs_hz * 1e6) - c->tile_us);
 }
 
 /* The median of x[lo .. hi) (upper median for an even count), with
@@ -141,32 +161,25 @@ static int spike_edge(const double *x, int n, int p, spike_ref r, int step, doub
     return i;
 }
 
-/* The envelope of |x[j] − x[j−1]| over [lo − h, hi + h) cut at 1 .. n − 1,
- * into env[lo .. hi). */
-static void envelope(const double *x, int n, int lo, int hi, int h, double *env)
+/* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[]. */
+static double dx_sum(const double *cum, int j0, int a, int b)
 {
-    int a = lo - h > 1 ? lo - h : 1, b = lo + h + 1 < n ? lo + h + 1 : n; /* [a, b) */
-    double sum = 0;
-    for (int j = a; j < b; j++)
-        sum += fabs(x[j] - x[j - 1]);
-    for (int i = lo; i < hi; i++) {
-        env[i] = sum / (b - a);
-        if (i - h >= 1) {
-            sum -= fabs(x[i - h] - x[i - h - 1]);
-            a = i - h + 1;
-        }
-        if (i + h + 1 < n) {
-            sum += fabs(x[i + h + 1] - x[i + h]);
-            b = i + h + 2;
-        }
-    }
+    return (b > j0 ? cum[b - 1] : 0) - (a > j0 ? cum[a - 1] : 0);
+}
+
+/* Whether the envelope at i (the mean |x[j] − x[j−1]| over j in [i − h,
+ * i + h] cut at 1 .. n − 1) reaches mean. */
+static bool envelope_reaches(const double *cum, int j0, int n, int i, int h, double mean)
+{
+    int a = i - h > 1 ? i - h : 1, b = i + h + 1 < n ? i + h + 1 : n;
+    return dx_sum(cum, j0, a, b) >= mean * (b - a);
 }
 
 /* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
  * from the first and the last of them that stand at least level from
  * their local level; none such: 0 and 0. */
-static void spike_edges(const subbins_state *s, const ictus_window *w, ictus_frame *frame, int b,
-                        int count, double level, int max_walk)
+static void spike_edges(const subbins_state *s, const ictus_window *w, const sample_clock *clock,
+                        ictus_frame *frame, int b, int count, double level, int max_walk)
 {
     for (int e = 0; e < 2; e++) {
         for (int j = 0; j < count; j++) {
@@ -175,7 +188,7 @@ static void spike_edges(const subbins_state *s, const ictus_window *w, ictus_fra
             if (!(fabs(w->x[p] - r.x_ref) >= level))
                 continue;
             int edge = spike_edge(w->x, w->n, p, r, e ? +1 : -1, level, max_walk);
-            int32_t us = sample_us(s, w, frame->window, edge);
+            int32_t us = sample_us(clock, edge);
             if (e)
                 frame->sub_off_us[ICTUS_SUB_SPIKE][b] = us;
             else
@@ -211,16 +224,22 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     const double level = ICTUS_SPIKE_EDGE_FRACTION * threshold;
     const int max_walk = (int)lround(ICTUS_SPIKE_EDGE_MAX_S * w->fs_hz);
     const int h = len / ICTUS_SUB_BINS / 8 > 1 ? len / ICTUS_SUB_BINS / 8 : 1;
-    envelope(x, n, o, o + len, h, s->env);
+    /* cumulative |x[j] − x[j−1]| over the tile and h samples either side */
+    const int j0 = o - h > 1 ? o - h : 1, j1 = o + len + h + 1 < n ? o + len + h + 1 : n;
+    double sum = 0;
+    for (int j = j0; j < j1; j++) {
+        sum += fabs(x[j] - x[j - 1]);
+        s->cum[j] = sum;
+    }
+    const sample_clock clock = window_clock(s, w, frame->window);
     int last = -1;
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
         int hi = o + (int)((int64_t)(b + 1) * len / ICTUS_SUB_BINS);
-        double ll = 0;
+        double ll = dx_sum(s->cum, j0, lo, hi);
         int spikes = 0;
         for (int i = lo; i < hi; i++) {
             double a = fabs(x[i]);
-            ll += fabs(x[i] - x[i - 1]);
             if (a > threshold && a >= fabs(x[i - 1]) && a > fabs(x[i + 1]) &&
                 (last < 0 || i - last >= refractory)) {
                 s->peaks[spikes++] = i;
@@ -229,21 +248,21 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         }
         frame->sub_ll[b] = (float)(ll * w->fs_hz / (hi - lo));
         frame->sub_spikes[b] = (uint8_t)(spikes < 255 ? spikes : 255);
-        spike_edges(s, w, frame, b, spikes, level, max_walk);
+        spike_edges(s, w, &clock, frame, b, spikes, level, max_walk);
         double mean = ll / (hi - lo);
-        int on = lo, off = hi; /* no crossing (cannot happen with h < bin length): the bin */
+        int on = lo, off = hi; /* no crossing: the bin's own edges */
         for (int i = lo; i < hi; i++)
-            if (s->env[i] >= mean) {
+            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
                 on = i;
                 break;
             }
         for (int i = hi - 1; i >= lo; i--)
-            if (s->env[i] >= mean) {
+            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
                 off = i + 1;
                 break;
             }
-        frame->sub_on_us[ICTUS_SUB_LL][b] = sample_us(s, w, frame->window, on);
-        frame->sub_off_us[ICTUS_SUB_LL][b] = sample_us(s, w, frame->window, off);
+        frame->sub_on_us[ICTUS_SUB_LL][b] = sample_us(&clock, on);
+        frame->sub_off_us[ICTUS_SUB_LL][b] = sample_us(&clock, off);
     }
 }
 
