@@ -1,33 +1,27 @@
-/* test_edges.c: event edges come from the sub-window envelope, not the
- * window grid.  A 40 min EDF recording of one hippocampal channel (smooth
- * background noise) holds a 3 s spike train at 1200 s and a 20 s one (an
- * HPD) at 1800 s; the whole chain (features → detector, the ihka-mouse
- * preset) must measure the burst as 3 s long (±0.5 s), so that the
- * preset's min_duration_s = 5 drops it, and place the HPD's edges within
- * 0.25 s of its first spike's start and its last spike's end.  With
- * edge_margin_s = 0 the edges fall back to the window grid's tiles (k + 0.5
- * s at the default 2 s window and 1 s hop). */
 /* test_edges.c: event edges are found at the analysis rate, not on the
  * window grid.  A 45 min EDF recording of one hippocampal channel (smooth
  * background noise), written at 250 Hz and again at 1000 Hz (decimated to
- * the 250 Hz analysis rate), holds three spike trains of 40 ms triangular
- * spikes at 5 Hz: a 16-spike burst at 1200 s, a 101-spike HPD at 1800 s
- * and, at 2100 s, a 51-spike one preceded by 1.2 s of low-voltage fast
- * activity (a 40 Hz sine, 120 µV).  A spike starts and ends where |x| falls
- * below half the spike threshold (feat_subbins.c), which on a triangle is
- * its foot, so the truth is: a train starts at its first spike's start (its
- * peak less 20 ms; the LVF train at the LVF's first sample) and ends at its
- * last spike's end.  The whole chain (features → detector, the ihka-mouse
- * preset) must
+ * the 250 Hz analysis rate), holds three trains of 40 ms triangular spikes
+ * at 5 Hz, alternately up and down (so the high-pass has no offset to take
+ * out): a 16-spike burst at 1200 s, a 101-spike HPD at 1800 s and, at 2100
+ * s, a 51-spike one preceded by 1.2 s of low-voltage fast activity (a 40 Hz
+ * sine, 120 µV).  A spike starts and ends where it comes within half the
+ * spike threshold of its local level (feat_subbins.c), which on a triangle
+ * is its foot, so the truth is: a train starts at its first spike's start
+ * (its peak less 20 ms; the LVF train at the LVF's first sample) and ends
+ * at its last spike's end.  The whole chain (features → detector, the
+ * ihka-mouse preset) must
  *   - measure the burst as (16 − 1) / 5 Hz + 2 x 20 ms = 3.04 s within
  *     EDGE_TOL_S (two analysis samples and a little), so that the preset's
- *     min_duration_s = 5 drops it, and report it that long when the
- *     minimum is 2 s;
- *   - place the HPD's onset and end within EDGE_TOL_S of the truth;
- *   - place the LVF train's onset within LVF_TOL_S of the LVF's start
- *     (the line-length envelope is a 28 ms running mean);
+ *     min_duration_s = 5 drops it, and, by the rules alone with a 2 s
+ *     minimum, report it that long;
+ *   - there, place the HPD's onset and end within EDGE_TOL_S of the truth,
+ *     and the LVF train's onset within LVF_TOL_S of the LVF's start (the
+ *     line-length envelope is a 28 ms running mean) and its end within
+ *     EDGE_TOL_S;
  *   - with edge_margin_s = 0, fall back to the window grid's tiles (k + 0.5
  *     s at the default 2 s window and 1 s hop).
+ * The old edges (bins of 1/8 s) fail every tolerance here.
  */
 #include "detectors/recording_detection.h"
 
