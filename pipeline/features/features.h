@@ -92,7 +92,8 @@ typedef struct {
     uint8_t sub_spikes[ICTUS_SUB_BINS]; /* spikes (as spike_rate counts them) in each bin, <= 255 */
     /* Where each bin's activity begins and ends at the analysis rate, µs
      * from the tile's start (may lie outside the bin): [ICTUS_SUB_SPIKE]
-     * its first spike's start and its last spike's end (0 without spikes),
+     * its first spike's start and its last spike's end (0 and 0 without a
+     * spike standing half the threshold from its local level),
      * [ICTUS_SUB_LL] where its line length rises and falls (feat_subbins.c). */
     int32_t sub_on_us[ICTUS_SUB_KINDS][ICTUS_SUB_BINS];
     int32_t sub_off_us[ICTUS_SUB_KINDS][ICTUS_SUB_BINS];
