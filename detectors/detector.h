@@ -40,7 +40,8 @@
  *  5. Evoked seizures ([evoked], 6 Hz kindling): after each stimulation
  *     (an EDF+ annotation matching stim_pattern, or a list the caller gives),
  *     the stimulus artefact is blanked and the afterdischarge lasts until the
- *     line length stays below end_ratio x baseline for end_hold_s.
+ *     line length stays below end_ratio x baseline for end_hold_s; it ends
+ *     at the sample where its last spike complex ends (evoked.h).
  *  6. Learned second stage ([classifier] model, learned/second_stage.h):
  *     with a model, the rules only propose: every candidate that passes
  *     min_duration_s and max_artefact_fraction gets a feature vector and
