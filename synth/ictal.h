@@ -98,9 +98,11 @@ const char *ictus_synth_ictal_name(ictus_synth_ictal_family f);
 
 /* Draw the family of a seizure of `kind` (HPD, CONVULSIVE or GTCS), its
  * duration (s, onset phase included) and the onset phase's length (s),
- * from r (the wide stream): seizures.c's occurrence planning with
+ * from r (the wide stream; the duration within spec->ranges' sub-range if
+ * it has one, ranges.h): seizures.c's occurrence planning with
  * `--seizures wide`. */
-ictus_synth_ictal_family ictus_synth_ictal_draw(ictus_synth_kind kind, ictus_synth_rng *r,
+ictus_synth_ictal_family ictus_synth_ictal_draw(const ictus_synth_day_spec *spec,
+                                                ictus_synth_kind kind, ictus_synth_rng *r,
                                                 double *dur_s, double *onset_s);
 
 /* Draw the rest of the shape of wide seizure `ev` (its family and p[2]

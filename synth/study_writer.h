@@ -78,6 +78,7 @@ typedef struct {
     ictus_synth_negatives negatives; /* the usual hard negatives (0) or the wide families too */
     ictus_synth_seizures seizures; /* the usual seizure morphologies (0) or the wide families */
     uint64_t families_off;       /* wide families left out (families.h), 0: none */
+    const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
