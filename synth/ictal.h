@@ -55,7 +55,9 @@
  *   every GTCS: as convulsive, but f0 6-14 Hz slowing to 1.5-4 Hz and an
  *     abrupt end (no fade, fall 0.05-0.3 s).
  * The amplitude is capped so that no spike clips (as seizures.h does): the
- * params' amp_rms is the draw, amp_uv what is rendered.
+ * params' amp_rms is the draw, amp_uv what is rendered.  The durations,
+ * f0 and amp_rms are drawn from ranges.c's table, where `--family-range`
+ * can restrict them to a sub-range (ranges.h).
  * Thread safety: no shared state.
  */
 #ifndef ICTUS_SYNTH_ICTAL_H

@@ -5,7 +5,9 @@
  *      (files shorter than 24 h: <animal>_<YYYYMMDD>_<HHMMSS>), consecutive
  *      from the study start;
  * DIR/study.ini       [study] name, preset (= the model), mains_hz, and the
- *                     generator's settings as comments (provenance);
+ *                     generator's settings as comments (provenance: wide
+ *                     negatives and seizures, the families left out, the
+ *                     families' parameter ranges);
  * DIR/animals.csv     animal,model,sex,strain,birth_date,group,notes;
  * DIR/recordings.csv  file,animal,channels,start_time,video;
  * DIR/truth.csv       recording,animal,start_s,end_s,type,racine: every
