@@ -58,12 +58,13 @@ seed_range=$((seed0 + 11))    # 5.
 train_seeds="2001 2002 2003 2004" # the holdouts' training studies
 # The bounds of 4. and 5., chosen from development runs on seeds 8801-8852
 # (README "Validation"): convulsive recall on the held-out convulsive family
-# (measured 0.89-1.00 over 3-9 seizures), HPD recall on the held-out HPD
-# range (measured 0.41-0.45, against 0.74-0.85 for the same training over
-# the whole range: the model does not extrapolate in spike rate, and the
-# bound only guards against getting worse; it is no target met).
+# (measured 0.89-1.00 over 3-10 seizures), HPD recall on the held-out HPD
+# range (measured 0.36 with this study at 250 Hz, 0.41-0.45 at 500 Hz,
+# against 0.74-0.85 for the same training over the whole range: the model
+# does not extrapolate in spike rate, and the bound only guards against
+# getting worse; it is no target met).
 RECALL_CONV=0.75
-RECALL_HPD_RANGE=0.35
+RECALL_HPD_RANGE=0.3
 rm -rf "$work"
 mkdir -p "$work"
 . "$(dirname "$0")/validate_common.sh"
