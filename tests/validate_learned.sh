@@ -20,7 +20,7 @@
 #   4. a negative and a seizure family left out together (spike_burst and
 #      conv_lvf; trained on 2 mice x 24 h per seed): false positives per
 #      animal-day on spike bursts as in 2., convulsive recall on conv_lvf
-#      (16 mice x 24 h at 250 Hz: ~7 such seizures);
+#      (16 mice x 24 h at 250 Hz: 9-10 such seizures in development runs);
 #   5. parameter ranges held out (synth --family-range): a model trained on
 #      grooming_wide strokes of 3-7 Hz and HPDs starting at 1.5-3.5 Hz
 #      (2 mice x 24 h per seed, every study with the wide seizures), tested
