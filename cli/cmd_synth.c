@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "base/walltime.h"
 #include "synth/families.h"
+#include "synth/ranges.h"
 #include "synth/study_writer.h"
 
 static const char usage_text[] =
@@ -47,6 +48,14 @@ static const char usage_text[] =
     "                      trailing * for a prefix: 'grooming_wide,hpd_*'); the rest\n"
     "                      are drawn, then left out, so the kept ones do not change\n"
     "  --without-families LIST   leave these wide families out (drawn, then dropped)\n"
+    "  --family-range FAMILY.PARAM=LO:HI   draw a wide family's parameter in [LO, HI]\n"
+    "                      only, a part of its range (repeatable; a trailing * on FAMILY\n"
+    "                      for a prefix): 'grooming_wide.f0_hz=3:7', 'hpd_*.f0_hz=1.5:3.5'.\n"
+    "                      The same draws mapped onto the sub-range: the other\n"
+    "                      parameters and families do not change.  PARAM: dur_s (pop_wide:\n"
+    "                      tau_s), f0_hz, amp_uv and grooming_wide's muscle_ratio for the\n"
+    "                      negative families; f0_hz, amp_rms and train_s (HPD) or dur_s\n"
+    "                      for the seizure families (synth/ranges.h)\n"
     "Drug study (dosing.csv, study.ini [drugs], responses.csv: the true class of every\n"
     "animal under each drug; data-samples/README.md):\n"
     "  --protocol asm      baseline, asm-a, washout, asm-b, with planned per-animal effects;\n"
@@ -58,7 +67,7 @@ static const char usage_text[] =
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
-       OPT_WITHOUT_FAMILIES };
+       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -117,6 +126,24 @@ static bool parse_seed(const char *arg, uint64_t *out, ictus_error *err)
     return true;
 }
 
+/* Whether every family of `set` belongs to a group made wide (the message,
+ * naming option --opt, in err if not). */
+static bool check_wide(const ictus_synth_study *s, const char *opt, uint64_t set,
+                       ictus_error *err)
+{
+    for (int f = 0; f < ICTUS_SYNTH_N_FAMILIES; f++) {
+        bool negative = f < ICTUS_SYNTH_N_NEGATIVE_FAMILIES;
+        bool wide = negative ? s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE
+                             : s->seizures == ICTUS_SYNTH_SEIZURES_WIDE;
+        if ((set >> f & 1) && !wide) {
+            cli_usage_error(err, "--%s: %s needs %s wide", opt, ictus_synth_family_name(f),
+                            negative ? "--negatives" : "--seizures");
+            return false;
+        }
+    }
+    return true;
+}
+
 /* s->families_off from --families (keep only) or --without-families
  * (leave out); each named family must belong to a group made wide. */
 static bool select_families(ictus_synth_study *s, const char *families, const char *without,
@@ -131,19 +158,12 @@ static bool select_families(ictus_synth_study *s, const char *families, const ch
     if (ictus_synth_families_parse(families ? families : without, &set, err) != ICTUS_OK) {
         char why[sizeof err->msg];
         snprintf(why, sizeof why, "%s", err->msg);
+        err->status = ICTUS_OK; /* the message again, naming the option */
         cli_usage_error(err, "--%s: %s", opt, why);
         return false;
     }
-    for (int f = 0; f < ICTUS_SYNTH_N_FAMILIES; f++) {
-        bool negative = f < ICTUS_SYNTH_N_NEGATIVE_FAMILIES;
-        bool wide = negative ? s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE
-                             : s->seizures == ICTUS_SYNTH_SEIZURES_WIDE;
-        if ((set >> f & 1) && !wide) {
-            cli_usage_error(err, "--%s: %s needs %s wide", opt, ictus_synth_family_name(f),
-                            negative ? "--negatives" : "--seizures");
-            return false;
-        }
-    }
+    if (!check_wide(s, opt, set, err))
+        return false;
     uint64_t all = (UINT64_C(1) << ICTUS_SYNTH_N_FAMILIES) - 1;
     s->families_off = families ? all & ~set : set;
     return true;
@@ -168,6 +188,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"seizures", required_argument, NULL, OPT_SEIZURES},
         {"families", required_argument, NULL, OPT_FAMILIES},
         {"without-families", required_argument, NULL, OPT_WITHOUT_FAMILIES},
+        {"family-range", required_argument, NULL, OPT_FAMILY_RANGE},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -178,6 +199,8 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                            .n_threads = cli_cpu_count(),
                            .start_us = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0)};
     const char *dir = NULL, *families = NULL, *without = NULL;
+    ictus_synth_ranges ranges = {0};
+    uint64_t ranged = 0; /* the families --family-range restricts */
     bool ok = true;
     int opt;
     while ((opt = getopt_long(argc, argv, "m:o:n:d:s:f:j:h", longopts, NULL)) != -1) {
@@ -235,6 +258,16 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
             break;
         case OPT_FAMILIES: families = optarg; break;
         case OPT_WITHOUT_FAMILIES: without = optarg; break;
+        case OPT_FAMILY_RANGE:
+            if (ictus_synth_ranges_add(&ranges, optarg, &ranged, err) != ICTUS_OK) {
+                char why[sizeof err->msg];
+                snprintf(why, sizeof why, "%s", err->msg);
+                err->status = ICTUS_OK; /* the message again, naming the option */
+                cli_usage_error(err, "--family-range %s", why);
+                ok = false;
+            }
+            s.ranges = &ranges;
+            break;
         case OPT_MIN_RATE:
             ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h, err);
             break;
@@ -273,6 +306,8 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
     }
     if (ok && (families || without))
         ok = select_families(&s, families, without, err);
+    if (ok && ranged)
+        ok = check_wide(&s, "family-range", ranged, err);
     if (!ok)
         return cli_bad_command_line(err);
     /* (not whole files: n_days stays, and the check says what is wrong) */

@@ -6,29 +6,29 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "synth/ranges.h"
 #include "synth/waves.h"
 
 /* ---------------------------------------------------------------- planning */
 
-/* A family: its kind, where it happens (events per hour of wake, NREM,
- * REM; `anytime` per hour of the file instead) and its durations
- * (log-uniform in [lo_s, hi_s]). */
+/* A family: its kind and where it happens (events per hour of wake, NREM,
+ * REM; `anytime` per hour of the file instead).  Its durations, and the
+ * ranges of its main parameters, are ranges.c's (log-uniform durations). */
 typedef struct {
     ictus_synth_kind kind;
     double per_h[3];
     double anytime_per_h;
-    double lo_s, hi_s;
 } family;
 
 static const family families[] = {
-    {ICTUS_SYNTH_GROOM_WIDE, {10, 0, 0}, 0, 2, 30},
-    {ICTUS_SYNTH_SPIKE_BURST, {0, 0, 0}, 3, 1, 6},
-    {ICTUS_SYNTH_THETA_WIDE, {4, 0, 10}, 0, 5, 60},
-    {ICTUS_SYNTH_MOVEMENT_WIDE, {4, 0, 0}, 0, 1, 10},
-    {ICTUS_SYNTH_SPINDLE_WIDE, {4, 20, 0}, 0, 0.5, 3},
-    {ICTUS_SYNTH_HVS_WIDE, {3, 0, 0}, 0, 1, 10},
-    {ICTUS_SYNTH_POP_WIDE, {0, 0, 0}, 1, 0, 0},   /* duration: 5 tau */
-    {ICTUS_SYNTH_CLIPPING_WIDE, {0, 0, 0}, 0.3, 0.05, 5},
+    {ICTUS_SYNTH_GROOM_WIDE, {10, 0, 0}, 0},
+    {ICTUS_SYNTH_SPIKE_BURST, {0, 0, 0}, 3},
+    {ICTUS_SYNTH_THETA_WIDE, {4, 0, 10}, 0},
+    {ICTUS_SYNTH_MOVEMENT_WIDE, {4, 0, 0}, 0},
+    {ICTUS_SYNTH_SPINDLE_WIDE, {4, 20, 0}, 0},
+    {ICTUS_SYNTH_HVS_WIDE, {3, 0, 0}, 0},
+    {ICTUS_SYNTH_POP_WIDE, {0, 0, 0}, 1},   /* duration: 5 tau */
+    {ICTUS_SYNTH_CLIPPING_WIDE, {0, 0, 0}, 0.3},
 };
 
 bool ictus_synth_is_family(ictus_synth_kind kind)
@@ -89,9 +89,12 @@ ictus_status ictus_synth_families_parse(const char *list, uint64_t *set, ictus_e
     }
 }
 
-static double log_uniform(ictus_synth_rng *r, double lo, double hi)
+/* Event ev's family parameter p (ranges.h: its range, or the sub-range
+ * --family-range gives it). */
+static double param(const ictus_synth_day_spec *spec, const ictus_synth_event *ev,
+                    ictus_synth_param p, ictus_synth_rng *r)
 {
-    return exp(ictus_synth_rng_range(r, log(lo), log(hi)));
+    return ictus_synth_param_draw(spec, (int)(ev->kind - ICTUS_SYNTH_GROOM_WIDE), p, r, NULL);
 }
 
 /* Every lead weighted in [lo, hi] whatever its site, with a random sign
@@ -122,9 +125,9 @@ static void shape(const ictus_synth_day_spec *spec, ictus_synth_event *ev, ictus
     ev->seed = ictus_synth_rng_u64(r);
     switch (ev->kind) {
     case ICTUS_SYNTH_GROOM_WIDE:
-        ev->f0_hz = (float)ictus_synth_rng_range(r, 3, 12);
-        ev->amp_uv = (float)(level * ictus_synth_rng_range(r, 40, 400));
-        ev->p[0] = (float)(ev->amp_uv * ictus_synth_rng_range(r, 0.05, 0.6)); /* muscle RMS */
+        ev->f0_hz = (float)param(spec, ev, ICTUS_SYNTH_PARAM_F0, r);
+        ev->amp_uv = (float)(level * param(spec, ev, ICTUS_SYNTH_PARAM_AMP, r));
+        ev->p[0] = (float)(ev->amp_uv * param(spec, ev, ICTUS_SYNTH_PARAM_MUSCLE, r)); /* RMS */
         ev->p[1] = (float)(2 + ictus_synth_rng_u64(r) % 5);            /* harmonics 2..6 */
         ev->p[2] = (float)ictus_synth_rng_range(r, 0.4, 0.9);          /* their decay */
         ev->p[3] = (float)ictus_synth_rng_range(r, 1, 6);              /* burst exponent */
@@ -134,11 +137,10 @@ static void shape(const ictus_synth_day_spec *spec, ictus_synth_event *ev, ictus
     case ICTUS_SYNTH_SPIKE_BURST:
     case ICTUS_SYNTH_HVS_WIDE: {
         bool burst = ev->kind == ICTUS_SYNTH_SPIKE_BURST;
-        ev->f0_hz = (float)(burst ? ictus_synth_rng_range(r, 1.5, 6) : ictus_synth_rng_range(r, 5, 12));
+        ev->f0_hz = (float)param(spec, ev, ICTUS_SYNTH_PARAM_F0, r);
         ev->f1_hz = (float)(burst ? ev->f0_hz * ictus_synth_rng_range(r, 0.7, 1.3)
                                   : ev->f0_hz - ictus_synth_rng_range(r, 0, 2));
-        ev->amp_uv = (float)(level * (burst ? ictus_synth_rng_range(r, 200, 600)
-                                            : ictus_synth_rng_range(r, 100, 400)));
+        ev->amp_uv = (float)(level * param(spec, ev, ICTUS_SYNTH_PARAM_AMP, r));
         ev->p[0] = (float)(burst ? ictus_synth_rng_range(r, 0.006, 0.015)
                                  : ictus_synth_rng_range(r, 0.004, 0.012)); /* spike SD, s */
         ev->p[1] = (float)ictus_synth_rng_range(r, 0.1, 0.5);                /* slow wave */
@@ -151,23 +153,23 @@ static void shape(const ictus_synth_day_spec *spec, ictus_synth_event *ev, ictus
         break;
     }
     case ICTUS_SYNTH_THETA_WIDE:
-        ev->f0_hz = (float)ictus_synth_rng_range(r, 6, 10);
-        ev->amp_uv = (float)(level * ictus_synth_rng_range(r, 80, 250));
+        ev->f0_hz = (float)param(spec, ev, ICTUS_SYNTH_PARAM_F0, r);
+        ev->amp_uv = (float)(level * param(spec, ev, ICTUS_SYNTH_PARAM_AMP, r));
         ev->p[0] = (float)ictus_synth_rng_range(r, 0, 0.5); /* 2nd harmonic */
         ev->p[1] = (float)ictus_synth_rng_uniform(r);       /* its phase, cycles */
         by_site(a, r, 0.7, 1, 0.1, 0.5, ev->weight);
         break;
     case ICTUS_SYNTH_MOVEMENT_WIDE:
-        ev->f0_hz = (float)ictus_synth_rng_range(r, 0.2, 4);
-        ev->amp_uv = (float)(level * ictus_synth_rng_range(r, 100, 800));
+        ev->f0_hz = (float)param(spec, ev, ICTUS_SYNTH_PARAM_F0, r);
+        ev->amp_uv = (float)(level * param(spec, ev, ICTUS_SYNTH_PARAM_AMP, r));
         ev->p[0] = (float)ictus_synth_rng_range(r, 0, 1);   /* plateau */
         ev->p[1] = (float)ictus_synth_rng_uniform(r);       /* phase, cycles */
         any_lead(a, r, 0.3, 1, true, ev->weight);
         break;
     case ICTUS_SYNTH_SPINDLE_WIDE:
-        ev->f0_hz = (float)ictus_synth_rng_range(r, 7, 16);
+        ev->f0_hz = (float)param(spec, ev, ICTUS_SYNTH_PARAM_F0, r);
         ev->f1_hz = (float)(ev->f0_hz + ictus_synth_rng_range(r, -2, 2));
-        ev->amp_uv = (float)(level * ictus_synth_rng_range(r, 50, 250));
+        ev->amp_uv = (float)(level * param(spec, ev, ICTUS_SYNTH_PARAM_AMP, r));
         ev->p[0] = (float)ictus_synth_rng_range(r, 1, 4);   /* envelope exponent */
         ev->p[1] = (float)ictus_synth_rng_range(r, 0, 0.6); /* 2nd harmonic */
         ev->p[2] = (float)ictus_synth_rng_uniform(r);       /* phase, cycles */
@@ -186,11 +188,15 @@ static void add_anytime(const ictus_synth_day_spec *spec, const family *fam, ict
 {
     const ictus_synth_animal *a = spec->animal;
     const double fs = spec->fs_hz, total_s = (double)spec->n_samples / fs;
+    const int f = (int)(fam->kind - ICTUS_SYNTH_GROOM_WIDE);
     int n = ictus_synth_rng_poisson(r, fam->anytime_per_h * total_s / 3600);
     for (int k = 0; k < n; k++) {
-        double tau = fam->kind == ICTUS_SYNTH_POP_WIDE ? log_uniform(r, 0.02, 1.5) : 0;
-        double dur = fam->kind == ICTUS_SYNTH_POP_WIDE ? 5 * tau : log_uniform(r, fam->lo_s, fam->hi_s);
-        if (dur >= total_s)
+        /* a pop's duration is 5 tau; the whole range's draw decides, as
+           without --family-range, whether the event is made */
+        double full, x = ictus_synth_param_draw(spec, f, ICTUS_SYNTH_PARAM_DUR, r, &full);
+        double tau = fam->kind == ICTUS_SYNTH_POP_WIDE ? x : 0;
+        double dur = fam->kind == ICTUS_SYNTH_POP_WIDE ? 5 * x : x;
+        if ((fam->kind == ICTUS_SYNTH_POP_WIDE ? 5 * full : full) >= total_s)
             continue;
         int64_t i = (int64_t)(ictus_synth_rng_range(r, 0, total_s - dur) * fs);
         ictus_synth_event *ev = ictus_synth_events_add(out, fam->kind, i, i + (int64_t)(dur * fs));
@@ -214,6 +220,8 @@ static void add_anytime(const ictus_synth_day_spec *spec, const family *fam, ict
                                                                  : -1.0f;
             ev->channel = one;
         }
+        if (dur >= total_s) /* a restricted duration that does not fit: drawn, then left out */
+            out->n--;
     }
 }
 
@@ -236,11 +244,16 @@ void ictus_synth_families_plan(const ictus_synth_day_spec *spec, const ictus_syn
             const family *fam = &families[f];
             int n = ictus_synth_rng_poisson(&r, fam->per_h[bout->state] * span_s / 3600);
             for (int k = 0; k < n; k++) {
-                double dur = log_uniform(&r, fam->lo_s, fam->hi_s);
-                if (dur >= span_s)
+                /* whether the event is made: the whole range's draw decides, as
+                   without --family-range; a restricted duration that does not fit
+                   in the bout is drawn like the others, then left out */
+                double full, dur = ictus_synth_param_draw(spec, f, ICTUS_SYNTH_PARAM_DUR, &r, &full);
+                if (full >= span_s)
                     continue;
                 int64_t i = from + (int64_t)(ictus_synth_rng_range(&r, 0, span_s - dur) * fs);
                 shape(spec, ictus_synth_events_add(out, fam->kind, i, i + (int64_t)(dur * fs)), &r);
+                if (dur >= span_s)
+                    out->n--;
             }
         }
     }

@@ -37,7 +37,9 @@
  *   clipping_wide  0.3 per hour, 0.05-5 s: beyond full scale (1.05-2x) on
  *                  every lead or on one.
  * Every family's rows go to artefacts.csv with their parameters
- * (ictus_synth_family_params).
+ * (ictus_synth_family_params).  The ranges of the durations, rates and
+ * amplitudes above are drawn from ranges.c's table, where `--family-range`
+ * can restrict them to a sub-range (ranges.h).
  *
  * Holding families out (spec->families_off): every wide family, these
  * eight and the seizure families of `--seizures wide` (ictal.h), has a

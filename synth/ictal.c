@@ -7,6 +7,8 @@
 #include <stdio.h>
 
 #include "synth/background.h"
+#include "synth/families.h"
+#include "synth/ranges.h"
 #include "synth/waves.h"
 
 /* The background RMS the amplitudes are drawn in: HPC of a median mouse in
@@ -41,14 +43,19 @@ const char *ictus_synth_ictal_name(ictus_synth_ictal_family f)
     return f >= 0 && f < ICTUS_SYNTH_N_ICTAL_FAMILIES ? families[f].name : "";
 }
 
-static double log_uniform(ictus_synth_rng *r, double lo, double hi)
+/* Wide seizure ev's parameter p (ranges.h: its range, or the sub-range
+ * --family-range gives it). */
+static double param(const ictus_synth_day_spec *spec, const ictus_synth_event *ev,
+                    ictus_synth_param p, ictus_synth_rng *r)
 {
-    return exp(ictus_synth_rng_range(r, log(lo), log(hi)));
+    return ictus_synth_param_draw(spec, ICTUS_SYNTH_N_NEGATIVE_FAMILIES + ev->ictal.family - 1, p,
+                                  r, NULL);
 }
 
 /* ---------------------------------------------------------------- drawing */
 
-ictus_synth_ictal_family ictus_synth_ictal_draw(ictus_synth_kind kind, ictus_synth_rng *r,
+ictus_synth_ictal_family ictus_synth_ictal_draw(const ictus_synth_day_spec *spec,
+                                                ictus_synth_kind kind, ictus_synth_rng *r,
                                                 double *dur_s, double *onset_s)
 {
     int first = ICTUS_SYNTH_N_ICTAL_FAMILIES, n = 0;
@@ -60,10 +67,12 @@ ictus_synth_ictal_family ictus_synth_ictal_draw(ictus_synth_kind kind, ictus_syn
     int f = first + (int)(ictus_synth_rng_u64(r) % (uint64_t)n);
     const ictal_family *fam = &families[f];
     *onset_s = fam->onset_s[1] > 0 ? ictus_synth_rng_range(r, fam->onset_s[0], fam->onset_s[1]) : 0;
-    if (kind == ICTUS_SYNTH_HPD)
-        *dur_s = *onset_s + log_uniform(r, 5, 90);
+    double dur = ictus_synth_param_draw(spec, ICTUS_SYNTH_N_NEGATIVE_FAMILIES + f,
+                                        ICTUS_SYNTH_PARAM_DUR, r, NULL);
+    if (kind == ICTUS_SYNTH_HPD) /* the spike train after the onset phase */
+        *dur_s = *onset_s + dur;
     else /* the onset phase within the seizure, leaving >= 15 s of train */
-        *dur_s = fmax(log_uniform(r, 20, 150), *onset_s + 15);
+        *dur_s = fmax(dur, *onset_s + 15);
     return (ictus_synth_ictal_family)f;
 }
 
@@ -92,7 +101,7 @@ static void shape_hpd(const ictus_synth_day_spec *spec, ictus_synth_event *ev, i
 {
     ictus_synth_ictal *ic = &ev->ictal;
     bool irregular = ic->family - 1 == ICTUS_SYNTH_HPD_IRREGULAR;
-    ev->f0_hz = (float)ictus_synth_rng_range(r, 1.5, HPD_MAX_HZ);
+    ev->f0_hz = (float)param(spec, ev, ICTUS_SYNTH_PARAM_F0, r); /* 1.5-6 Hz */
     int evolution = (int)(ictus_synth_rng_u64(r) % 3);
     static const double lo[3] = {0.85, 0.3, 1.3}, hi[3] = {1.15, 0.7, 2.0};
     double f1 = ev->f0_hz * ictus_synth_rng_range(r, lo[evolution], hi[evolution]);
@@ -103,7 +112,7 @@ static void shape_hpd(const ictus_synth_day_spec *spec, ictus_synth_event *ev, i
     ic->jitter = (float)(irregular ? ictus_synth_rng_range(r, 0.2, 0.35) : ictus_synth_rng_range(r, 0.05, 0.2));
     /* at least 5x the background RMS: twice its typical excursion (about 2.5 RMS), DOMAIN
      * §4's "rhythmic spike trains >= 2-3x baseline amplitude"; quieter trains are no HPD */
-    ic->amp_rms = (float)ictus_synth_rng_range(r, 5, 12);
+    ic->amp_rms = (float)param(spec, ev, ICTUS_SYNTH_PARAM_AMP, r);
     ev->p[0] = (float)ictus_synth_rng_range(r, 0.004, 0.020);
     ev->p[1] = (float)ictus_synth_rng_range(r, 0, 0.8);
     ev->p[5] = (float)(ictus_synth_rng_chance(r, 0.5) ? ictus_synth_rng_range(r, 0, 0.8) : 0);
@@ -129,7 +138,7 @@ static void shape_convulsive(const ictus_synth_day_spec *spec, ictus_synth_event
     ictus_synth_ictal *ic = &ev->ictal;
     const double level = spec->animal->model->level, dur = (double)(ev->end - ev->start) / spec->fs_hz;
     bool gtcs = ev->kind == ICTUS_SYNTH_GTCS;
-    ev->f0_hz = (float)(gtcs ? ictus_synth_rng_range(r, 6, 14) : ictus_synth_rng_range(r, 4, 12));
+    ev->f0_hz = (float)param(spec, ev, ICTUS_SYNTH_PARAM_F0, r);
     ev->f1_hz = (float)(ictus_synth_rng_chance(r, 0.2) ? ev->f0_hz * ictus_synth_rng_range(r, 0.8, 1.2)
                         : gtcs ? ictus_synth_rng_range(r, 1.5, 4) : ictus_synth_rng_range(r, 1, 4));
     ic->curve = (float)exp(ictus_synth_rng_range(r, log(0.5), log(2)));
@@ -138,7 +147,7 @@ static void shape_convulsive(const ictus_synth_day_spec *spec, ictus_synth_event
     ic->start_hz = (float)(clonic ? ev->f0_hz : ictus_synth_rng_range(r, 3, 5));
     ic->isi_cv = (float)ictus_synth_rng_range(r, 0, 0.1);
     ic->jitter = (float)ictus_synth_rng_range(r, 0.05, 0.2);
-    ic->amp_rms = (float)ictus_synth_rng_range(r, 5, 16);
+    ic->amp_rms = (float)param(spec, ev, ICTUS_SYNTH_PARAM_AMP, r);
     ev->p[0] = (float)ictus_synth_rng_range(r, 0.004, 0.015);
     ev->p[1] = (float)ictus_synth_rng_range(r, 0.1, 0.8);
     ev->p[5] = (float)(ictus_synth_rng_chance(r, 0.5) ? ictus_synth_rng_range(r, 0, 0.8) : 0);

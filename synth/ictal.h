@@ -55,7 +55,9 @@
  *   every GTCS: as convulsive, but f0 6-14 Hz slowing to 1.5-4 Hz and an
  *     abrupt end (no fade, fall 0.05-0.3 s).
  * The amplitude is capped so that no spike clips (as seizures.h does): the
- * params' amp_rms is the draw, amp_uv what is rendered.
+ * params' amp_rms is the draw, amp_uv what is rendered.  The durations,
+ * f0 and amp_rms are drawn from ranges.c's table, where `--family-range`
+ * can restrict them to a sub-range (ranges.h).
  * Thread safety: no shared state.
  */
 #ifndef ICTUS_SYNTH_ICTAL_H
@@ -98,9 +100,11 @@ const char *ictus_synth_ictal_name(ictus_synth_ictal_family f);
 
 /* Draw the family of a seizure of `kind` (HPD, CONVULSIVE or GTCS), its
  * duration (s, onset phase included) and the onset phase's length (s),
- * from r (the wide stream): seizures.c's occurrence planning with
+ * from r (the wide stream; the duration within spec->ranges' sub-range if
+ * it has one, ranges.h): seizures.c's occurrence planning with
  * `--seizures wide`. */
-ictus_synth_ictal_family ictus_synth_ictal_draw(ictus_synth_kind kind, ictus_synth_rng *r,
+ictus_synth_ictal_family ictus_synth_ictal_draw(const ictus_synth_day_spec *spec,
+                                                ictus_synth_kind kind, ictus_synth_rng *r,
                                                 double *dur_s, double *onset_s);
 
 /* Draw the rest of the shape of wide seizure `ev` (its family and p[2]

@@ -133,6 +133,9 @@ typedef enum { ICTUS_SYNTH_NEGATIVES_USUAL, ICTUS_SYNTH_NEGATIVES_WIDE } ictus_s
  * randomised families (ictal.h). */
 typedef enum { ICTUS_SYNTH_SEIZURES_USUAL, ICTUS_SYNTH_SEIZURES_WIDE } ictus_synth_seizures;
 
+/* Sub-ranges of the wide families' parameters (`--family-range`, ranges.h). */
+typedef struct ictus_synth_ranges ictus_synth_ranges;
+
 /* One recording file of one animal: what planning and rendering it need. */
 typedef struct {
     const ictus_synth_animal *animal;
@@ -149,6 +152,7 @@ typedef struct {
     ictus_synth_negatives negatives; /* the hard negatives planned */
     ictus_synth_seizures seizures;   /* the seizure morphologies */
     uint64_t families_off;       /* wide families left out: bit i = family i (families.h) */
+    const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
 } ictus_synth_day_spec;
 
 /* The multiplier at t_us (1 without a function; negative values count as 0). */

@@ -56,7 +56,7 @@ static void plan_process(const ictus_synth_day_spec *spec, int k, ictus_synth_rn
                                                           s->dur_min_s, s->dur_max_s);
                 int family = 0;
                 if (wide) /* the usual duration drawn all the same: the same onsets */
-                    family = 1 + (int)ictus_synth_ictal_draw(s->kind, wide, &dur, &onset);
+                    family = 1 + (int)ictus_synth_ictal_draw(spec, s->kind, wide, &dur, &onset);
                 int64_t i = (int64_t)(at * spec->fs_hz);
                 ictus_synth_event *ev =
                     ictus_synth_events_add(out, s->kind, i, i + (int64_t)(dur * spec->fs_hz));

@@ -14,6 +14,7 @@
 #include "synth/day.h"
 #include "synth/drug_plan.h"
 #include "synth/families.h"
+#include "synth/ranges.h"
 #include "base/path.h"
 #include "base/walltime.h"
 #include "synth/seizures.h"
@@ -116,6 +117,7 @@ void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_an
         .negatives = s->negatives,
         .seizures = s->seizures,
         .families_off = s->families_off,
+        .ranges = s->ranges,
     };
 }
 
@@ -266,6 +268,12 @@ static void write_ini(const ictus_synth_study *s, FILE *f)
             if (s->families_off >> k & 1)
                 fprintf(f, " %s", ictus_synth_family_name(k));
         fputc('\n', f);
+    }
+    if (s->ranges) {
+        char ranges[4096];
+        ictus_synth_ranges_format(s->ranges, ranges, sizeof ranges);
+        if (ranges[0])
+            fprintf(f, "# family ranges: %s\n", ranges);
     }
     fprintf(f, "[study]\n");
     if (s->name)

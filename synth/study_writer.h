@@ -5,7 +5,9 @@
  *      (files shorter than 24 h: <animal>_<YYYYMMDD>_<HHMMSS>), consecutive
  *      from the study start;
  * DIR/study.ini       [study] name, preset (= the model), mains_hz, and the
- *                     generator's settings as comments (provenance);
+ *                     generator's settings as comments (provenance: wide
+ *                     negatives and seizures, the families left out, the
+ *                     families' parameter ranges);
  * DIR/animals.csv     animal,model,sex,strain,birth_date,group,notes;
  * DIR/recordings.csv  file,animal,channels,start_time,video;
  * DIR/truth.csv       recording,animal,start_s,end_s,type,racine: every
@@ -78,6 +80,7 @@ typedef struct {
     ictus_synth_negatives negatives; /* the usual hard negatives (0) or the wide families too */
     ictus_synth_seizures seizures; /* the usual seizure morphologies (0) or the wide families */
     uint64_t families_off;       /* wide families left out (families.h), 0: none */
+    const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
