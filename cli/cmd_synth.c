@@ -56,6 +56,9 @@ static const char usage_text[] =
     "                      tau_s), f0_hz, amp_uv and grooming_wide's muscle_ratio for the\n"
     "                      negative families; f0_hz, amp_rms and train_s (HPD) or dur_s\n"
     "                      for the seizure families (synth/ranges.h)\n"
+    "  --rate TYPE=R       the median rate of spontaneous seizures of TYPE per 24 h\n"
+    "                      (e.g. convulsive=10; the model's range of animals' rates is\n"
+    "                      scaled alike): training data with more of a rare type\n"
     "Drug study (dosing.csv, study.ini [drugs], responses.csv: the true class of every\n"
     "animal under each drug; data-samples/README.md):\n"
     "  --protocol asm      baseline, asm-a, washout, asm-b, with planned per-animal effects;\n"
@@ -67,7 +70,7 @@ static const char usage_text[] =
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
-       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE };
+       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -169,6 +172,39 @@ static bool select_families(ictus_synth_study *s, const char *families, const ch
     return true;
 }
 
+/* --rate TYPE=R: *copy becomes s->model with the median rate of TYPE (one of
+ * the model's spontaneous seizure types) set to R and its animals' range
+ * scaled alike; the name, hence every random stream, stays the model's. */
+static bool set_rate(ictus_synth_study *s, ictus_synth_model *copy, const char *arg,
+                     ictus_error *err)
+{
+    const char *eq = strchr(arg, '=');
+    char *end = NULL;
+    double r = eq ? strtod(eq + 1, &end) : 0;
+    if (!eq || eq == arg || end == eq + 1 || *end || !(r > 0 && r <= 1000)) {
+        cli_usage_error(err, "--rate '%s': expected TYPE=R, R seizures per 24 h in (0, 1000]",
+                        arg);
+        return false;
+    }
+    if (s->model != copy)
+        *copy = *s->model;
+    for (int k = 0; k < copy->n_seizures; k++) {
+        ictus_synth_seizure_spec *spec = &copy->seizures[k];
+        const char *name = ictus_synth_kinds[spec->kind].name;
+        if (strlen(name) == (size_t)(eq - arg) && !strncmp(name, arg, (size_t)(eq - arg))) {
+            double f = r / spec->per_day;
+            spec->per_day = r;
+            spec->per_day_min *= f;
+            spec->per_day_max *= f;
+            s->model = copy;
+            return true;
+        }
+    }
+    cli_usage_error(err, "--rate '%s': %s has no spontaneous seizures of type '%.*s'", arg,
+                    copy->name, (int)(eq - arg), arg);
+    return false;
+}
+
 static ictus_status run_synth(int argc, char **argv, ictus_error *err)
 {
     static const struct option longopts[] = {
@@ -189,6 +225,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"families", required_argument, NULL, OPT_FAMILIES},
         {"without-families", required_argument, NULL, OPT_WITHOUT_FAMILIES},
         {"family-range", required_argument, NULL, OPT_FAMILY_RANGE},
+        {"rate", required_argument, NULL, OPT_RATE},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -198,9 +235,11 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                            .hours = 24, .format = ICTUS_SYNTH_EDF, .mains_hz = 50,
                            .n_threads = cli_cpu_count(),
                            .start_us = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0)};
-    const char *dir = NULL, *families = NULL, *without = NULL;
+    const char *dir = NULL, *families = NULL, *without = NULL, *rates[8];
     ictus_synth_ranges ranges = {0};
     uint64_t ranged = 0; /* the families --family-range restricts */
+    int n_rates = 0;
+    ictus_synth_model custom;
     bool ok = true;
     int opt;
     while ((opt = getopt_long(argc, argv, "m:o:n:d:s:f:j:h", longopts, NULL)) != -1) {
@@ -268,6 +307,14 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
             }
             s.ranges = &ranges;
             break;
+        case OPT_RATE:
+            if (n_rates < (int)(sizeof rates / sizeof rates[0])) {
+                rates[n_rates++] = optarg;
+            } else {
+                cli_usage_error(err, "--rate: at most %d", (int)(sizeof rates / sizeof rates[0]));
+                ok = false;
+            }
+            break;
         case OPT_MIN_RATE:
             ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h, err);
             break;
@@ -308,6 +355,8 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         ok = select_families(&s, families, without, err);
     if (ok && ranged)
         ok = check_wide(&s, "family-range", ranged, err);
+    for (int i = 0; ok && i < n_rates; i++) /* after --model, wherever it was given */
+        ok = set_rate(&s, &custom, rates[i], err);
     if (!ok)
         return cli_bad_command_line(err);
     /* (not whole files: n_days stays, and the check says what is wrong) */

@@ -70,11 +70,23 @@ bad "a negative family without --negatives wide" "theta_wide needs --negatives w
     --seizures wide --families 'theta_wide,hpd_*'
 bad "--families with --without-families" "give one of them" --seizures wide \
     --families hpd_lvf --without-families hpd_buildup
+bad "--rate of a type the model lacks" "ihka-mouse has no spontaneous seizures of type 'gtcs'" \
+    --rate gtcs=3
+bad "--rate without a number" "expected TYPE=R" --rate convulsive=
+bad "--rate 0" "expected TYPE=R" --rate convulsive=0
 
 # --- wide seizures: a mouse (HPD), rats (convulsive), Dravet mice (GTCS)
 synth --model ihka-mouse -n 1 --hours 12 -s 4096 --seizures wide --negatives wide -o "$W/ihka"
 ok "synth --seizures wide --negatives wide makes an IHKA study"
 synth --model ihka-mouse -n 1 --hours 12 -s 4096 -o "$W/ihka_usual"
+synth --model ihka-mouse -n 1 --hours 12 -s 4096 --rate convulsive=20 -o "$W/ihka_rate"
+n_usual=$(grep -c ",convulsive," "$W/ihka_usual/truth.csv")
+n_rate=$(grep -c ",convulsive," "$W/ihka_rate/truth.csv")
+[ "$n_rate" -ge $((n_usual + 4)) ]
+ok "--rate convulsive=20 makes more convulsive seizures ($n_rate, against $n_usual)"
+rate=$(grep -o "convulsive [0-9.]*/day" "$W/ihka_rate/animals.csv" | tr -dc '0-9.')
+awk -v r="$rate" 'BEGIN { exit !(r >= 5 && r <= 50) }' # the model's 0.5-5 a day, x 10
+ok "animals.csv notes the animal's rate, in the range scaled alike ($rate a day)"
 synth --model convulsive-rat -n 1 --hours 24 -s 5000 --seizures wide -o "$W/rat"
 synth --model dravet-mouse -n 1 --hours 24 -s 5002 --seizures wide -o "$W/dravet"
 ok "and rat and Dravet studies"
