@@ -14,6 +14,8 @@
 # segments 1-50 as 5 pseudo-animals (build/release/tests/bonn_study, `make
 # build/release/tests/bonn_study`), cross-validated, then the model trained
 # on them scored on the held-out segments 51-100 beside the rules alone.
+# ICTUS_TRAIN_CANDIDATES=FILE writes `ictus train --candidates` (the last
+# preset's, when several are named); ICTUS_TRAIN_ARGS adds options to it.
 # Usage: tests/train_models.sh ICTUS [PRESET...]
 set -eu
 ictus=${1:?usage: tests/train_models.sh ICTUS [PRESET...]}
@@ -59,7 +61,8 @@ train() { # PRESET
     done
     # The rules propose with the preset's own settings; no model while training one.  ihka-mouse:
     # 150 rounds at a rate of 0.15: the cross-validated figures of 300 at 0.08 (HPD F1 0.946
-    # against 0.948) at half the size, so a preset loads in 0.05 s instead of 0.14.
+    # against 0.948) at half the size, so a preset loads in 0.05 s instead of 0.14.  dravet-mouse
+    # and convulsive-rat: 100 rounds (two classes, ~3,000 candidates: models of 116 and 138 KB).
     note="tests/train_models.sh: ictus synth --model $model, 12 studies (seeds $seed0-$((seed0 + 11)))"
     note="$note of 4 animals x 24 h at 250/500/1000 Hz, --negatives wide, --seizures usual and wide"
     note="$note alternately"
