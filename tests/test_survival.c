@@ -47,8 +47,10 @@ static void near(tracker *t, const char *what, double got, double want, double r
     } else {
         double dev = fabs(got - want);
         ok = dev <= abs + rel * fabs(want);
-        if (want != 0 && dev / fabs(want) > t->worst_rel)
-            t->worst_rel = dev / fabs(want);
+        /* Relative to |want|, or to abs/rel where the absolute tolerance rules. */
+        double scale = rel > 0 ? fmax(fabs(want), abs / rel) : fabs(want);
+        if (scale > 0 && dev / scale > t->worst_rel)
+            t->worst_rel = dev / scale;
     }
     CHECK_MSG(ok, "%s:%d: %s %s: got %.17g, statsmodels %.17g", FIXTURE, line_no, t->name, what,
               got, want);
