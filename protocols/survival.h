@@ -124,8 +124,10 @@ typedef struct {
  * each group's events O_g and expected events E_g = Σ d·n_g/N.
  * Refused (ICTUS_ERR_DATA, saying why): fewer than two groups; an empty
  * group; no event at all; V singular (a group at risk at no event time where
- * another group is too: there is nothing to compare it with) — statsmodels
- * raises there too. */
+ * another group is too: there is nothing to compare it with), judged by a
+ * Cholesky pivot below 1e-10 of V's largest diagonal entry — statsmodels
+ * raises there too, or, when rounding hides the singularity, returns a
+ * chi-square made of rounding errors. */
 ictus_status ictus_logrank(const double *time, const bool *event, const size_t *group, size_t n,
                            size_t n_groups, double *observed, double *expected,
                            ictus_logrank_result *res, ictus_error *err);
