@@ -212,7 +212,8 @@ bench: build/release/ictus $(BENCH_SRC:tests/%.c=build/release/tests/%)
 demo: build/release/ictus
 	@data-samples/make-demo.sh build/release/ictus
 
-# Regenerate the SciPy reference fixtures (committed; needs python3-scipy).
+# Regenerate the SciPy reference fixtures (committed; needs python3-scipy, and
+# python3-statsmodels for gen_dose_response.py and gen_survival.py).
 fixtures:
 	for g in tests/fixtures/gen_*.py; do /usr/bin/python3 $$g || exit 1; done
 
