@@ -1,7 +1,7 @@
 /* gsl_quiet.h: GSL's error handler off, once per process.
  *
  * GSL's default error handler aborts the process.  The statistics modules
- * (dose_response.c, survival.c) validate their input so that GSL is only
+ * (stats.c, dose_response.c, survival.c) validate their input so that GSL is only
  * called inside its domain and check the results that can fail (a
  * decomposition, a root bracket); they call ictus_gsl_quiet() first, which
  * switches the handler off for the whole process, once (pthread_once), so

@@ -7,11 +7,11 @@
  * and SciPy's rule for two-sided p-values of unimodal discrete tests.
  */
 #include "protocols/stats.h"
+#include "protocols/gsl_quiet.h"
 
 #include <assert.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -33,18 +33,11 @@
 #define BETA_QUANTILE_REL_TOL 1e-15
 #define BETA_QUANTILE_MAX_ITER 500
 
-/* ---- GSL error handler ---------------------------------------------------- */
-
-static pthread_once_t gsl_handler_once = PTHREAD_ONCE_INIT;
-
-static void gsl_handler_off(void)
-{
-    gsl_set_error_handler_off();
-}
+/* ---- GSL error handler (gsl_quiet.h) -------------------------------------- */
 
 static void stats_init(void)
 {
-    pthread_once(&gsl_handler_once, gsl_handler_off);
+    ictus_gsl_quiet();
 }
 
 /* ---- Input checks ---------------------------------------------------------- */
