@@ -17,7 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${ICTUS_TRAIN_DIR:-build/train-models}
 wide_args=() # extra synth options of the studies with the wide seizure families
 case $preset in
-    ihka-mouse) model=ihka-mouse; version=2; wide_args=(--rate convulsive=8) ;;
+    ihka-mouse) model=ihka-mouse; version=3; wide_args=(--rate convulsive=8) ;;
     *) echo "train_models.sh: no recipe for $preset" >&2; exit 2 ;;
 esac
 rm -rf "$work"
