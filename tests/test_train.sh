@@ -40,7 +40,7 @@ m = json.load(open(sys.argv[1]))
 assert m["format"] == "ictus-model", m["format"]
 assert m["classes"] == ["none", "convulsive", "hpd"], m["classes"]
 assert m["features"][0] == "duration_s" and len(m["features"]) > 40
-assert m["meta"]["preset"] == "ihka-mouse@3" and "cross_validation" in m["meta"], m["meta"]
+assert m["meta"]["preset"] == "ihka-mouse@4" and "cross_validation" in m["meta"], m["meta"]
 PY
 ok "the model file names its features, classes and provenance"
 "$ICTUS" train "$S" --rounds 20 -o "$W/m2.json" >/dev/null 2>&1 && cmp -s "$W/m.json" "$W/m2.json"

@@ -50,7 +50,7 @@ train() { # PRESET
     local preset=$1 model version seed0=2001 rounds=150 eta=0.15
     local wide_args=() # extra synth options of the studies with the wide seizure families
     case $preset in
-        ihka-mouse) model=ihka-mouse; version=2; wide_args=(--rate convulsive=8) ;;
+        ihka-mouse) model=ihka-mouse; version=3; wide_args=(--rate convulsive=8) ;;
         dravet-mouse) model=dravet-mouse; version=2; seed0=2101; rounds=100; wide_args=(--rate gtcs=6) ;;
         convulsive-rat) model=convulsive-rat; version=1; seed0=2121; rounds=100 ;;
         human-ieeg) bonn 3.5 2.5 && bonn 3 2.5 && bonn 2.5 2; return ;;
