@@ -152,9 +152,15 @@ ictus_status ictus_config_load(ictus_config *cfg, const char *path, ictus_error 
 
 ictus_status ictus_config_set(ictus_config *cfg, const char *assignment, ictus_error *err)
 {
-    const char *dot = strchr(assignment, '.');
+    /* The key is after the last dot before '=': sections may hold dots
+     * (`type.hpd.max_emg_fraction=0.3` is key max_emg_fraction of [type.hpd]),
+     * keys never do. */
     const char *eq = strchr(assignment, '=');
-    if (!dot || !eq || dot > eq)
+    const char *dot = NULL;
+    for (const char *c = assignment; eq && c < eq; c++)
+        if (*c == '.')
+            dot = c;
+    if (!dot || !eq)
         return ictus_fail(err, ICTUS_ERR_USAGE, "bad setting '%s': expected section.key=value",
                           assignment);
     char section[128], key[128];

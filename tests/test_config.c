@@ -36,6 +36,17 @@ static void check_parse_and_get(void)
     CHECK_NEAR(v, 60, 0, 0);
     CHECK(ictus_config_set(cfg, "mains_hz=60", &err) == ICTUS_ERR_USAGE);
     CHECK(ictus_config_set(cfg, ".x=1", &err) == ICTUS_ERR_USAGE);
+    CHECK(ictus_config_set(cfg, "type.hpd.=1", &err) == ICTUS_ERR_USAGE);
+    /* a section with a dot: the key is after the last dot before '=' */
+    CHECK(ictus_config_set(cfg, "type.hpd.max_emg_fraction=0.3", &err) == ICTUS_OK);
+    v = 1;
+    CHECK(ictus_config_get_double(cfg, "type.hpd", "max_emg_fraction", 0, 1, &v, &err) ==
+          ICTUS_OK);
+    CHECK_NEAR(v, 0.3, 0, 0);
+    CHECK(ictus_config_get(cfg, "type", "hpd.max_emg_fraction") == NULL);
+    CHECK(ictus_config_set(cfg, "signal.label=a.b", &err) == ICTUS_OK); /* dots in the value */
+    CHECK(ictus_config_get(cfg, "signal", "label") != NULL &&
+          strcmp(ictus_config_get(cfg, "signal", "label"), "a.b") == 0);
     ictus_config_destroy(cfg);
     ictus_config_destroy(NULL);
 }
