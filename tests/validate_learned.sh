@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # validate_learned.sh: issue 12's validation of the learned second stage
-# (ihka-mouse@2: the rules propose, detectors/presets/ihka-mouse.model.json
+# (ihka-mouse@4: the rules propose, detectors/presets/ihka-mouse.model.json
 # decides) on what the model was never trained on:
 #   1. seeds: 8 new studies (seeds $seed0 to $seed0 + 7, 8141-8148 unless
 #      ICTUS_VALIDATE_SEED0 says otherwise; training used 2001-2012; the
@@ -116,10 +116,12 @@ studies=$(for s in $seeds_new; do echo "$work/s$s"; done)
     >"$work/model.txt" 2>/dev/null
 "$ictus" train --evaluate detectors/presets/ihka-mouse.model.json -p ihka-mouse \
     --set detector.on_ratio=2.5 --set detector.off_ratio=1.6 --set type.hpd.max_emg_fraction=0.3 \
+    --set type.convulsive.min_duration_s=20 --set type.convulsive.max_duration_s=180 \
     $studies >"$work/rules_v1.txt" \
     2>/dev/null
 sed -n '1,/^calibration/p' "$work/model.txt"
-echo "(the rules alone as ihka-mouse@1 had them: on_ratio 2.5, off_ratio 1.6, HPD max_emg_fraction 0.3)"
+echo "(the rules alone as ihka-mouse@1 had them: on_ratio 2.5, off_ratio 1.6, HPD max_emg_fraction 0.3,"
+echo " convulsive 20-180 s)"
 sed -n '/^the preset/,/^calibration/p' "$work/rules_v1.txt" | cut -c1-15,53-
 for tol in "the preset's tolerances:" "SzCORE defaults:"; do
     t=${tol%:}
