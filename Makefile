@@ -192,7 +192,7 @@ valgrind: build/release/ictus $(release_TESTS)
 	@ICTUS_VALGRIND=1 tests/valgrind.sh build/release
 
 # Issue 3's validation on unseen seeds: 4 models x 4 animals x 2 days (~2 min); issue 12's
-# of the learned stage on unseen seeds and families (~3 min), and of the dravet-mouse and
+# of the learned stage on unseen seeds, families and parameter ranges (~7 min), and of the dravet-mouse and
 # convulsive-rat models on the seeds PRESET_SEEDS (never trained or tuned on).
 PRESET_SEEDS ?= 8161 8162 8163 8164
 validate: build/release/ictus
@@ -201,7 +201,7 @@ validate: build/release/ictus
 	    tests/validate_presets.sh build/release/ictus $(PRESET_SEEDS) || s=1; exit $$s
 
 # The shipped models of the learned stage (ihka-mouse, dravet-mouse, convulsive-rat), trained
-# from scratch (~3 min each; tests/train_models.sh).  `tests/train_models.sh
+# from scratch (3-6 min each on 2 cores; tests/train_models.sh).  `tests/train_models.sh
 # build/release/ictus human-ieeg` measures the Bonn halves (no model ships for human-ieeg).
 models: build/release/ictus build/release/tests/bonn_study
 	@tests/train_models.sh build/release/ictus
