@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "tests/check.h"
+#include "tests/support_tokens.h"
 #include "protocols/dose_response.h"
 
 #define FIXTURE "tests/fixtures/dose_response.txt"
@@ -63,33 +64,7 @@ static void near(tracker *t, const char *what, double got, double want, double r
 
 /* ---- Fixture tokens ------------------------------------------------------------ */
 
-typedef struct {
-    char *v[1024];
-    size_t n, i;
-} tokens;
-
-static void split(char *line, tokens *tk)
-{
-    tk->n = tk->i = 0;
-    for (char *save, *s = strtok_r(line, " \n", &save); s && tk->n < 1024;
-         s = strtok_r(NULL, " \n", &save))
-        tk->v[tk->n++] = s;
-}
-
-static const char *tok(tokens *tk)
-{
-    return tk->i < tk->n ? tk->v[tk->i++] : "";
-}
-
-static double tok_double(tokens *tk)
-{
-    return strtod(tok(tk), NULL);
-}
-
-static long long tok_int(tokens *tk)
-{
-    return strtoll(tok(tk), NULL, 10);
-}
+/* tokens, tok(), tok_double(), tok_int(): tests/support_tokens.h */
 
 static ictus_dose_link tok_link(tokens *tk)
 {
@@ -218,7 +193,7 @@ static void run_fixture(void)
         line_no++;
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        split(line, &tk);
+        tokens_split(line, &tk);
         const char *kind = tok(&tk);
         if (!strcmp(kind, "fit"))
             case_fit(&tk);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "tests/check.h"
+#include "tests/support_tokens.h"
 #include "protocols/stats.h"
 
 #define FIXTURE "tests/fixtures/stats.txt"
@@ -76,33 +77,7 @@ static void near_end(tracker *t, const char *what, double got, double want, doub
 
 /* ---- Fixture tokens -------------------------------------------------------- */
 
-typedef struct {
-    char *v[4096];
-    size_t n, i;
-} tokens;
-
-static void split(char *line, tokens *tk)
-{
-    tk->n = tk->i = 0;
-    for (char *save, *s = strtok_r(line, " \n", &save); s && tk->n < 4096;
-         s = strtok_r(NULL, " \n", &save))
-        tk->v[tk->n++] = s;
-}
-
-static const char *tok(tokens *tk)
-{
-    return tk->i < tk->n ? tk->v[tk->i++] : "";
-}
-
-static double tok_double(tokens *tk)
-{
-    return strtod(tok(tk), NULL);
-}
-
-static long long tok_int(tokens *tk)
-{
-    return strtoll(tok(tk), NULL, 10);
-}
+/* tokens, tok(), tok_double(), tok_int(): tests/support_tokens.h */
 
 static void tok_doubles(tokens *tk, double *out, size_t n)
 {
@@ -388,7 +363,7 @@ static void fixture_test(void)
     for (line_no = 1; getline(&line, &cap, f) > 0; line_no++) {
         if (line[0] == '#')
             continue;
-        split(line, &tk);
+        tokens_split(line, &tk);
         const char *kind = tok(&tk);
         if (!strcmp(kind, "wilcoxon"))
             case_wilcoxon(&tk);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tests/check.h"
+#include "tests/support_tokens.h"
 #include "protocols/survival.h"
 
 #define FIXTURE "tests/fixtures/survival.txt"
@@ -58,33 +59,7 @@ static void near(tracker *t, const char *what, double got, double want, double r
 
 /* ---- Fixture tokens ------------------------------------------------------------ */
 
-typedef struct {
-    char *v[4096];
-    size_t n, i;
-} tokens;
-
-static void split(char *line, tokens *tk)
-{
-    tk->n = tk->i = 0;
-    for (char *save, *s = strtok_r(line, " \n", &save); s && tk->n < 4096;
-         s = strtok_r(NULL, " \n", &save))
-        tk->v[tk->n++] = s;
-}
-
-static const char *tok(tokens *tk)
-{
-    return tk->i < tk->n ? tk->v[tk->i++] : "";
-}
-
-static double tok_double(tokens *tk)
-{
-    return strtod(tok(tk), NULL);
-}
-
-static long long tok_int(tokens *tk)
-{
-    return strtoll(tok(tk), NULL, 10);
-}
+/* tokens, tok(), tok_double(), tok_int(): tests/support_tokens.h */
 
 static ictus_km_transform transform_named(const char *s)
 {
@@ -179,7 +154,7 @@ static void run_fixture(void)
         line_no++;
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        split(line, &tk);
+        tokens_split(line, &tk);
         const char *kind = tok(&tk);
         if (!strcmp(kind, "km"))
             case_km(&tk);

@@ -68,12 +68,6 @@ RECALL_HPD_RANGE=0.3
 rm -rf "$work"
 mkdir -p "$work"
 . "$(dirname "$0")/validate_common.sh"
-field() { # FILE SECTION ROW COLUMN: a number of `ictus train`'s tables
-    awk -v sec="$2" -v row="$3" -v col="$4" '
-        index($0, sec) == 1 { in_sec = 1; next }
-        /^[A-Za-z]/ { in_sec = 0 }
-        in_sec && $1 == row { print $col; exit }' "$1"
-}
 synth() { # SEED FS SEIZURES EXTRA...: 4 mice x 24 h (EXTRA may say --animals)
     local seed=$1 fs=$2 seizures=$3
     shift 3

@@ -22,12 +22,6 @@ work=${ICTUS_VALIDATE_DIR:-build/validate-presets}
 [ -n "${ICTUS_VALIDATE_REUSE:-}" ] || rm -rf "$work"
 mkdir -p "$work"
 . "$(dirname "$0")/validate_common.sh"
-field() { # FILE SECTION ROW COLUMN: a number of `ictus train`'s tables
-    awk -v sec="$2" -v row="$3" -v col="$4" '
-        index($0, sec) == 1 { in_sec = 1; next }
-        /^[A-Za-z]/ { in_sec = 0 }
-        in_sec && $1 == row { print $col; exit }' "$1"
-}
 
 for preset in dravet-mouse convulsive-rat; do
     echo "== $preset@$(sed -n 's/^version = //p' "detectors/presets/$preset.ini"), seeds $*" \
