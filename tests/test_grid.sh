@@ -12,10 +12,12 @@
 #     `ictus features` with the same settings (clean windows x hop; for the
 #     animal, windows clean on both channels), to the store's 1 ms rounding
 #     per bucket (well within one hop);
-#   - every event in out/events.csv starts and ends on an edge of the grid's
-#     sub-window bins (k hop / 8 + (win - hop) / 2: the detector places edges
-#     at 1/8 of a hop inside the window grid, detectors/candidates.h) inside the
-#     recording;
+#   - every event in out/events.csv starts and ends on a sample of the
+#     analysis rate (250 Hz here: the detector places edges on samples,
+#     detectors/candidates.h; the grid's first sample is the recording's
+#     first) or, where it falls back (no sample-exact edge in the bin, edges
+#     out of order), on an edge of the grid's sub-window bins (k hop / 8 +
+#     (win - hop) / 2), in order, inside the recording;
 # and that the matrix found events at all.
 # Needs: $ICTUS (the binary under test), sqlite3.
 set -u
@@ -57,21 +59,23 @@ expected_analysable() { # FEATURES_CSV HOP
         }' "$1"
 }
 
-# Events of events.csv off the grid's sub-window bin edges (hop / 8) or outside the
-# recording, one per line.
-off_grid_events() { # EVENTS_CSV HOP WIN
-    awk -F, -v hop="$2" -v win="$3" -v dur="$DURATION_S" 'NR > 1 {
-            off = (win - hop) / 2
-            bin = hop / 8
-            ks = (($4 - off) / bin); ke = (($5 - off) / bin)
-            rs = int(ks + 0.5); re = int(ke + 0.5)
-            d1 = rs * bin + off - $4; d2 = re * bin + off - $5
-            if (d1 < 0) d1 = -d1
-            if (d2 < 0) d2 = -d2
-            # events.csv has milliseconds: a bin edge is at most 0.5 ms from its text
-            if (d1 > 0.00051 || d2 > 0.00051 || rs < 0 || re <= rs || $5 > dur + 0.0005)
-                print
-        }' "$1"
+# Events of events.csv off both the analysis rate's samples (FS Hz, counted from
+# the recording's start) and the grid's sub-window bin edges (hop / 8), out of
+# order or outside the recording, one per line.
+off_grid_events() { # EVENTS_CSV FS HOP WIN
+    awk -F, -v fs="$2" -v hop="$3" -v win="$4" -v dur="$DURATION_S" '
+        # the distance of t from the nearest point o + k step, k >= 0 (-1 when k < 0)
+        function off(t, o, step,    k, d) {
+            k = int((t - o) / step + 0.5); d = k * step + o - t
+            if (k < 0) return -1
+            return d < 0 ? -d : d
+        }
+        # on a sample or a bin edge: events.csv has milliseconds, so at most 0.5 ms away
+        function placed(t,    a, b) {
+            a = off(t, 0, 1 / fs); b = off(t, (win - hop) / 2, hop / 8)
+            return (a >= 0 && a <= 0.00051) || (b >= 0 && b <= 0.00051)
+        }
+        NR > 1 && (!placed($4) || !placed($5) || $5 <= $4 || $4 < 0 || $5 > dur + 0.0005)' "$1"
 }
 
 n_events=0
@@ -103,8 +107,8 @@ for setting in 0.1/0.1 0.1/0.5 0.1/2 0.25/0.25 0.25/2 0.3/0.3 0.3/1.2 0.5/0.5 0.
 
     n=$(($(wc -l <"$S/out/events.csv") - 1))
     n_events=$((n_events + n))
-    eq "hop $hop win $win: every event on the grid's bin edges, inside the recording" \
-        "$(off_grid_events "$S/out/events.csv" "$hop" "$win")" ""
+    eq "hop $hop win $win: every event on an analysis sample or a bin edge, in order, inside the recording" \
+        "$(off_grid_events "$S/out/events.csv" 250 "$hop" "$win")" ""
 done
 [ "$n_events" -ge 30 ]
 ok "the matrix found events to check ($n_events)"
