@@ -1,7 +1,10 @@
 /* outfile.c: atomic output files: write a temporary file, sync it, rename it over the old one. */
 #include "base/outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,11 +13,46 @@
 
 #include "base/path.h"
 
+/* The writer's process id when `name` is a temporary file (NAME.tmp-PID),
+ * else 0. */
+static long tmp_writer(const char *name)
+{
+    const char *tag = strstr(name, ".tmp-");
+    if (!tag)
+        return 0;
+    for (const char *next; (next = strstr(tag + 1, ".tmp-"));)
+        tag = next;
+    char *end;
+    long pid = strtol(tag + 5, &end, 10);
+    return *end == '\0' && end != tag + 5 && pid > 0 ? pid : 0;
+}
+
+/* Remove the temporary files in `dir` whose writer is no longer alive (a
+ * run killed with -9 leaves its half-written files behind).  A writer on
+ * another host sharing the directory would look dead here; ictus writes a
+ * study's out/ from one host (the study lock is taken there). */
+static void sweep_dead_tmp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        long pid = tmp_writer(e->d_name);
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+}
+
 ictus_status ictus_outfile_mkdir(const char *dir, ictus_error *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create the directory: %s", dir,
-                          strerror(errno));
+    if (mkdir(dir, 0777) != 0) {
+        if (errno != EEXIST)
+            return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create the directory: %s", dir,
+                              strerror(errno));
+        sweep_dead_tmp(dir);
+    }
     return ICTUS_OK;
 }
 

@@ -19,8 +19,9 @@
 /* Writes the content of the file to `o`; ctx is the caller's. */
 typedef void (*ictus_outfile_fill)(ictus_out *o, const void *ctx);
 
-/* Create directory `dir` when absent (its parent must exist).
- * ICTUS_ERR_IO naming it on failure. */
+/* Create directory `dir` when absent (its parent must exist); when present,
+ * remove the temporary files (NAME.tmp-PID) that writers killed before their
+ * rename left in it.  ICTUS_ERR_IO naming it on failure. */
 ictus_status ictus_outfile_mkdir(const char *dir, ictus_error *err);
 
 /* Write DIR/NAME atomically with fill(o, ctx).  ICTUS_ERR_IO naming the

@@ -1,12 +1,17 @@
 /* report.c: the report: the study summary, tables and figures into index.html and report.pdf. */
 #include "report/report.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -653,6 +658,51 @@ static ictus_status pdf_draw(pdf_job *j, ictus_error *err)
     return pdf_write(&j->c, j->summary, j->changes, j->tables, j->path, err);
 }
 
+/* Make the drawing child hold nothing of its parent's and die with it.  The
+ * child inherits every descriptor, among them the study lock's (flock() locks
+ * belong to the open file, which the child then shares): a run killed with -9
+ * while its child drew would leave the study locked until the drawing ended,
+ * and the next run would be refused.  So the child closes every descriptor but
+ * its pipe and stderr (it needs none: cairo opens its own file), and asks to
+ * be killed when its parent dies (Linux), in case that already happened. */
+static void child_detach(pid_t parent, int keep_fd)
+{
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);
+#else
+    (void)parent;
+#endif
+    DIR *d = opendir("/proc/self/fd");
+    if (d) {
+        /* Under valgrind the descriptors at and above the limit are its own. */
+        long max = sysconf(_SC_OPEN_MAX);
+        int own = dirfd(d);
+        int fds[1024];
+        int n = 0;
+        for (struct dirent *e; (e = readdir(d)) && n < 1024;) {
+            char *end;
+            long fd = strtol(e->d_name, &end, 10);
+            if (*end == '\0' && end != e->d_name && fd > STDERR_FILENO && fd != keep_fd &&
+                fd != own && (max < 0 || fd < max))
+                fds[n++] = (int)fd;
+        }
+        closedir(d);
+        for (int i = 0; i < n; i++)
+            close(fds[i]);
+        if (n < 1024)
+            return;
+    }
+    /* No /proc, or more descriptors than listed: close them all by number. */
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536)
+        max = 65536;
+    for (int fd = STDERR_FILENO + 1; fd < max; fd++)
+        if (fd != keep_fd)
+            close(fd);
+}
+
 /* Start the child; false when it cannot be (the caller draws the PDF itself). */
 static bool pdf_start(pdf_job *j)
 {
@@ -660,6 +710,7 @@ static bool pdf_start(pdf_job *j)
     if (pipe(fds) != 0)
         return false;
     fflush(NULL); /* nothing buffered is written twice */
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -668,6 +719,7 @@ static bool pdf_start(pdf_job *j)
     }
     if (pid == 0) {
         close(fds[0]);
+        child_detach(parent, fds[1]);
         ictus_error e = {0};
         e.status = pdf_draw(j, &e);
         ssize_t n = write(fds[1], &e, sizeof e);

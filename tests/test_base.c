@@ -3,12 +3,14 @@
  * (base/readfile.h): growth keeps contents and never shrinks, a path that
  * does not fit is an error and never a cut-short path (also for an output
  * file, base/outfile.h), text and files come back whole whatever their
- * length. */
+ * length; the temporary files of a writer that died are swept, no other. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base/outfile.h"
 #include "base/path.h"
@@ -162,6 +164,58 @@ static void test_outfile_long_path(const char *dir)
     free(sub);
 }
 
+static bool exists_in(const char *dir, const char *name)
+{
+    char *p = ictus_path_join_alloc(dir, name);
+    bool yes = access(p, F_OK) == 0;
+    free(p);
+    return yes;
+}
+
+static void touch_in(const char *dir, const char *name)
+{
+    char *p = ictus_path_join_alloc(dir, name);
+    FILE *f = fopen(p, "w");
+    CHECK_MSG(f != NULL, "%s", p);
+    if (f)
+        fclose(f);
+    free(p);
+}
+
+/* A run killed with -9 leaves NAME.tmp-PID files in out/: the next
+ * ictus_outfile_mkdir on that directory removes those whose writer is dead,
+ * and keeps those of live writers and every other file. */
+static void test_outfile_sweep(const char *dir)
+{
+    char *sub = ictus_path_join_alloc(dir, "sweep");
+    CHECK_INT(ictus_outfile_mkdir(sub, NULL), ICTUS_OK);
+    pid_t dead = fork(); /* a process id that is surely no one's once reaped */
+    if (dead == 0)
+        _exit(0);
+    CHECK(dead > 0);
+    waitpid(dead, NULL, 0);
+    char name[4][96];
+    snprintf(name[0], sizeof name[0], ".events.csv.tmp-%ld", (long)dead);
+    snprintf(name[1], sizeof name[1], "report.pdf.tmp-%ld", (long)dead);
+    snprintf(name[2], sizeof name[2], ".periods.csv.tmp-%ld", (long)getpid());
+    snprintf(name[3], sizeof name[3], "notes.tmp-%ld.csv", (long)dead);
+    for (int i = 0; i < 4; i++)
+        touch_in(sub, name[i]);
+    touch_in(sub, "events.csv");
+    touch_in(sub, "x.tmp-");
+    touch_in(sub, "y.tmp-12ab");
+    CHECK_INT(count_entries(sub), 7);
+    CHECK_INT(ictus_outfile_mkdir(sub, NULL), ICTUS_OK);
+    CHECK_MSG(!exists_in(sub, name[0]), "%s swept", name[0]);
+    CHECK_MSG(!exists_in(sub, name[1]), "%s swept", name[1]);
+    CHECK_MSG(exists_in(sub, name[2]), "%s (a live writer's) kept", name[2]);
+    CHECK_MSG(exists_in(sub, name[3]), "%s (not a temporary name) kept", name[3]);
+    CHECK(exists_in(sub, "events.csv"));
+    CHECK(exists_in(sub, "x.tmp-") && exists_in(sub, "y.tmp-12ab"));
+    CHECK_INT(count_entries(sub), 5);
+    free(sub);
+}
+
 /* Text of any length comes back whole; join puts separators only between
  * parts; take hands over "" for an empty buffer and empties it. */
 static void test_strbuf(void)
@@ -207,6 +261,7 @@ int main(void)
     test_strbuf();
     test_read_file(dir);
     test_outfile_long_path(dir);
+    test_outfile_sweep(dir);
     support_tmpdir_remove(dir);
     return check_done("test_base");
 }

@@ -388,6 +388,44 @@ ok "after kills: out/events.csv identical to an uninterrupted run's"
     grep -q 'the previous run .* was interrupted' "$W/out"
 ok "after kills: the run says when the previous one was interrupted"
 
+# ------------------------------------------------------------------ killed while the PDF is drawn
+# The report's PDF is drawn by a forked child.  A run killed with -9 then must
+# not leave the study locked by that child: the next run starts at once.  The
+# kill lands when the child's temporary PDF appears (polled every millisecond).
+P=$W/killpdf
+cp -r "$W/oneday" "$P"
+seen=0
+held=0
+for i in $(seq 1 6); do
+    rm -rf "$P/ictus.db" "$P/ictus.db-wal" "$P/ictus.db-shm" "$P/out"
+    "$ICTUS" run "$P" --settle 0 -j 2 >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 1 20000); do
+        compgen -G "$P/out/report/report.pdf.tmp-*" >/dev/null && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.001
+    done
+    if compgen -G "$P/out/report/report.pdf.tmp-*" >/dev/null; then
+        seen=$((seen + 1))
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        flock -n "$P/ictus.lock" true || held=$((held + 1))
+    else
+        wait "$pid" 2>/dev/null
+    fi
+done
+[ "$seen" -ge 2 ]
+ok "kill -9 while the PDF is drawn: the kill landed then ($seen of 6 runs)"
+eq "kill -9 while the PDF is drawn: the study lock is free at once (runs it stayed held)" \
+    "$held" 0
+sleep 0.5
+! pgrep -f -- "run $P " >/dev/null
+ok "kill -9 while the PDF is drawn: no drawing process outlives its run"
+run "$P" --settle 0 -j 2
+eq "kill -9 while the PDF is drawn: the next run exits 0" "$rc" 0
+[ -z "$(compgen -G "$P/out/report/report.pdf.tmp-*")" ]
+ok "kill -9 while the PDF is drawn: the next run leaves no temporary PDF behind"
+
 # ------------------------------------------------------------------ the study lock
 L=$W/lock
 cp -r "$W/pristine" "$L"
