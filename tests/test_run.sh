@@ -431,7 +431,11 @@ L=$W/lock
 cp -r "$W/pristine" "$L"
 : >"$L/ictus.lock"
 holder_line='pid 4242 on host labpc, running since 2026-01-05 02:00:00 (ictus test)'
-flock -x "$L/ictus.lock" -c "echo '$holder_line' >'$L/ictus.lock'; sleep 2" &
+# The holder keeps the lock until the test removes $W/hold (never on a timer:
+# under load the runs below can take seconds to start).
+: >"$W/hold"
+flock -x "$L/ictus.lock" -c "echo '$holder_line' >'$L/ictus.lock'
+    for _ in \$(seq 1 1200); do [ -e '$W/hold' ] || break; sleep 0.05; done" &
 holder=$!
 for _ in $(seq 1 100); do grep -q 4242 "$L/ictus.lock" && break; sleep 0.02; done
 run "$L" --settle 0
@@ -440,11 +444,18 @@ grep -q 'pid 4242 on host labpc' "$W/err"
 ok "locked study: it names the holder (pid, host, start)"
 [ ! -e "$L/ictus.db" ]
 ok "locked study: it touched nothing"
-run "$L" --settle 0 --wait
-eq "locked study, --wait: runs once the holder is gone" "$rc" 0
+"$ICTUS" run "$L" --settle 0 --wait >"$W/out" 2>"$W/err" &
+waiter=$!
+for _ in $(seq 1 1200); do grep -q 'waiting for the run of' "$W/err" && break; sleep 0.05; done
 grep -q 'waiting for the run of pid 4242' "$W/err"
 ok "locked study, --wait: it said whom it waited for"
+[ ! -e "$L/ictus.db" ] && kill -0 "$waiter" 2>/dev/null
+ok "locked study, --wait: it waits while the holder holds the lock"
+rm -f "$W/hold"
 wait "$holder"
+wait "$waiter"
+rc=$?
+eq "locked study, --wait: runs once the holder is gone" "$rc" 0
 C=$W/concurrent
 cp -r "$W/oneday" "$C"
 "$ICTUS" run "$C" --settle 0 -j 1 >"$W/c1" 2>"$W/c1e" &
