@@ -9,6 +9,9 @@
  *   STUDY/out/responders.csv         one row per animal × condition × seizure type
  *   STUDY/out/comparisons.csv        one row per statistical test
  *   STUDY/out/analysis-settings.txt  the settings used and where the events came from
+ *   STUDY/out/disease_modification.csv  one row per animal × exposure × seizure type,
+ *                                    only for studies with intervention or followup
+ *                                    periods (disease_mod.h)
  * Definitions: periods.h (periods, conditions, reference baselines),
  * measures.h (counts, rates, ISIs), response.h (classes, adequate trials,
  * course, drug resistance), comparisons.h (the tests).
@@ -187,6 +190,7 @@
 #include <stdint.h>
 
 #include "protocols/comparisons.h"
+#include "protocols/disease_mod.h"
 #include "protocols/measures.h"
 #include "protocols/periods.h"
 #include "pipeline/event.h"
@@ -217,6 +221,7 @@ typedef struct {
     double cluster_gap_min;      /* > 0 */
     double ci_level;             /* (0, 1) */
     int exact_max_n;             /* ≥ 0 */
+    ictus_dm_settings dm;        /* [disease_modification] (disease_mod.h); not in settings_text */
 } ictus_analysis_settings;
 
 /* The defaults listed above. */
@@ -262,6 +267,8 @@ typedef struct ictus_analysis {
                                       (they are not written to responders.csv) */
     size_t n_comparisons;
     ictus_comparison *comparisons; /* comparisons.csv order */
+    ictus_dm *dm;                  /* disease_modification.csv; NULL when the study has no
+                                      intervention or followup period (disease_mod.h) */
     char *events_csv;              /* the events file the seizures came from; NULL: the store */
     int64_t n_events;              /* stored events (or events-file rows) read */
     int64_t n_events_excluded;     /* left out by the event filter */
