@@ -1030,9 +1030,10 @@ ictus_status ictus_analysis_load_from(const char *study_dir, const ictus_analysi
     ictus_analysis_settings set;
     ictus_analysis_settings_default(&set);
     for (int i = 0; opt && i < opt->n_assignments && st == ICTUS_OK; i++) {
-        if (strncmp(opt->assignments[i], "analysis.", 9) != 0)
-            st = ictus_fail(err, ICTUS_ERR_USAGE, "--set %s: expected analysis.KEY=VALUE",
-                            opt->assignments[i]);
+        if (strncmp(opt->assignments[i], "analysis.", 9) != 0 &&
+            strncmp(opt->assignments[i], "disease_modification.", 21) != 0)
+            st = ictus_fail(err, ICTUS_ERR_USAGE, "--set %s: expected analysis.KEY=VALUE or "
+                            "disease_modification.KEY=VALUE", opt->assignments[i]);
         else
             st = ictus_config_set((*study)->config, opt->assignments[i], err);
     }

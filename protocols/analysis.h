@@ -317,8 +317,9 @@ void ictus_analysis_destroy(ictus_analysis *an);
  * the cross-cohort comparison.csv name exposures alike. */
 void ictus_analysis_exposure_fields(ictus_out *o, const ictus_condition *c);
 
-/* Write periods.csv, responders.csv, comparisons.csv and
- * analysis-settings.txt into `out_dir` (created when absent; its parent must
+/* Write periods.csv, responders.csv, comparisons.csv,
+ * analysis-settings.txt and, when an->dm, disease_modification.csv (else a
+ * stale one is removed) into `out_dir` (created when absent; its parent must
  * exist), each through a temporary file in the same directory that is
  * flushed, synced and renamed over the old file: a reader sees the old file
  * or the new one, never a part.  ICTUS_ERR_IO naming the file on failure
@@ -329,7 +330,8 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
 
 /* Options of ictus_analysis_load() / _run(). */
 typedef struct {
-    const char *const *assignments; /* "analysis.KEY=VALUE" overrides applied after
+    const char *const *assignments; /* "analysis.KEY=VALUE" (or "disease_modification.KEY=VALUE")
+                                       overrides applied after
                                        study.ini (NULL when none) */
     int n_assignments;
 } ictus_analysis_options;

@@ -37,8 +37,9 @@
  * of the analysis.* and disease_modification.* lines of
  * analysis-settings.txt; a study without intervention or followup gets no
  * file (a stale one is removed) and no disease_modification line; an unknown
- * [disease_modification] key is refused; an intervention without what it
- * was is a dosing.csv problem.
+ * [disease_modification] key is refused, and --set
+ * disease_modification.effect_pct=90 turns dm into no_effect; an
+ * intervention without what it was is a dosing.csv problem.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -340,6 +341,30 @@ static void test_study(const char *dir)
     free(out);
 }
 
+/* --set disease_modification.effect_pct=90: dm's −85.7 % is no effect any more. */
+static void test_override(const char *dir)
+{
+    const char *set[] = {"disease_modification.effect_pct=90"};
+    ictus_analysis_options opt = {set, 1};
+    ictus_study *study = NULL;
+    ictus_analysis *an = NULL;
+    ictus_error err = {0};
+    CHECK_MSG(ictus_analysis_load(dir, &opt, &study, &an, &err) == ICTUS_OK, "%s", err.msg);
+    int seen = 0;
+    for (size_t i = 0; an && an->dm && i < an->dm->n_rows; i++) {
+        const ictus_dm_row *r = &an->dm->rows[i];
+        if (strcmp(study->animals[r->animal].id, "dm") || r->type != 0)
+            continue;
+        seen++;
+        CHECK_INT(r->cls, ICTUS_DM_NO_EFFECT);
+        CHECK(r->effect_during == 0 && r->effect_after == 0);
+    }
+    CHECK_INT(seen, 1);
+    CHECK(an && an->dm && strstr(an->dm->settings_text, "disease_modification.effect_pct=90\n"));
+    ictus_analysis_destroy(an);
+    ictus_study_destroy(study);
+}
+
 /* Without intervention or followup rows: no file (a stale one removed), no settings lines. */
 static void test_unused(const char *dir)
 {
@@ -391,6 +416,7 @@ int main(void)
     char *dir = support_tmpdir("dm");
     CHECK(make_study(dir, ini, true));
     test_study(dir);
+    test_override(dir);
     support_tmpdir_remove(dir);
     dir = support_tmpdir("dm-unused");
     test_unused(dir);
