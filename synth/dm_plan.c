@@ -1,4 +1,4 @@
-/* dm_plan.c: the disease-modification study's schedule, per-animal effects and truth (dm_plan.h). */
+/* dm_plan.c: the disease-modification study: schedule, per-animal effects, truth (dm_plan.h). */
 #include "synth/dm_plan.h"
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* test_disease_mod.c: disease modification vs symptomatic effect (protocols/disease_mod.c) end to end.
+/* test_disease_mod.c: disease modification vs symptomatic effect (disease_mod.c) end to end.
  *
  * A study is written by the test (study.ini with [disease_modification]
  * recovery_days = 2, animals.csv, dosing.csv) and its seizures and
@@ -390,7 +390,8 @@ static void test_unused(const char *dir)
 static void test_refusals(const char *dir)
 {
     CHECK(support_study_write(dir, "study.ini", "[study]\nname = dm\npreset = ihka-mouse\n"
-                                                "mains_hz = 50\n[disease_modification]\neffect = 50\n"));
+                                                "mains_hz = 50\n"
+                                                "[disease_modification]\neffect = 50\n"));
     ictus_study *study = NULL;
     ictus_analysis *an = NULL;
     ictus_error err = {0};
