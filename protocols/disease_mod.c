@@ -306,7 +306,7 @@ static ictus_status add_exposure(ictus_dm *dm, int a, const animal_data *d, expo
             r->latency_h = (double)(when - e->start_us) / US_PER_S / S_PER_HOUR;
             r->withdrawal_latency_h = (double)(when - e->withdrawal_us) / US_PER_S / S_PER_HOUR;
         } else {
-            r->why = ICTUS_DM_WHY_NO_BASELINE;
+            r->why = r->has_reference ? ICTUS_DM_WHY_LOW_BASELINE : ICTUS_DM_WHY_NO_BASELINE;
         }
     }
     free(m);

@@ -39,8 +39,9 @@
  *   latent    no seizure of the type in any of the animal's periods before
  *             the exposure's start (treated before seizure onset), so no
  *             baseline rate exists; the exposure is judged by onset;
- *   (neither: seizures before the start but no reference baseline:
- *             undetermined, no_baseline.)
+ *   (neither: seizures before the start, none in the reference baseline:
+ *             undetermined, low_baseline; or no reference baseline at all:
+ *             no_baseline.)
  *
  * Class, baseline design, decided in this order:
  *   1. undetermined (`why`): low_baseline (baseline rate <

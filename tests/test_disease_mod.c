@@ -20,6 +20,9 @@
  *   tv  intervention "AAV-NPY" 7–37, 56 in 9–37 (0 %): no_effect
  *   nb  vehicle 0–7 with 14 seizures, drug-a 7–14, followup 14–28: seizures
  *       before the start and no baseline: undetermined no_baseline
+ *   zb  baseline 0–7 without seizures, vehicle 7–10 with 3, drug-a 10–17,
+ *       followup 17–30: seizures before the start, none at baseline:
+ *       undetermined low_baseline
  * Latent design (no baseline; controls c1–c4 get saline 0–14 and followup
  * 14–60, first seizures at days 5.5, 7.5, 9.5 and none: Kaplan–Meier median
  * 9.5 days = 228 h (S falls to 0.5 at 7.5 days, below it only at 9.5),
@@ -122,6 +125,8 @@ static const animal_spec animals[] = {
     {"tx", "baseline::0:7;intervention:MGE transplant:7:37", "0:7:14;7:9:6;9:37:7"},
     {"tv", "baseline::0:7;intervention:AAV-NPY:7:37", "0:7:14;9:37:56"},
     {"nb", "vehicle:saline:0:7;treatment:drug-a:7:14;followup::14:28", "0:7:14;7:14:2;14:28:4"},
+    {"zb", "baseline::0:7;vehicle:saline:7:10;treatment:drug-a:10:17;followup::17:30",
+     "7:10:3;10:17:1;17:30:2"},
     {"c1", "vehicle:saline:0:14;followup::14:60", "5:6:1;10:60:20"},
     {"c2", "vehicle:saline:0:14;followup::14:60", "7:8:1;10:60:20"},
     {"c3", "vehicle:saline:0:14;followup::14:60", "9:10:1;10:60:20"},
@@ -250,6 +255,8 @@ static void check_baseline_design(void)
     expect("tv", "no_effect", "");
     expect("nb", "undetermined", "no_baseline");
     CHECK_STR(get("nb", "design"), "");
+    expect("zb", "undetermined", "low_baseline");
+    CHECK_STR(get("zb", "baseline_count"), "0");
 }
 
 static void check_latent_design(void)
@@ -290,8 +297,8 @@ static void check_types(void)
             if (c != ct)
                 CHECK_STR(ictus_csv_field(table, h, c), ictus_csv_field(table, r, c));
     }
-    CHECK_INT(n_all, 14);
-    CHECK_INT(ictus_csv_rows(table), 28);
+    CHECK_INT(n_all, 15);
+    CHECK_INT(ictus_csv_rows(table), 30);
 }
 
 static void check_hash(const char *out)
