@@ -14,7 +14,8 @@ static const char usage_text[] =
     "(dosing.csv) and write STUDY_DIR/out/periods.csv, responders.csv, comparisons.csv and\n"
     "analysis-settings.txt.  Rates are per analysable 24 h; definitions and settings: the\n"
     "README (Analysis) and study.ini [analysis].  The database is only read.\n"
-    "  --set analysis.KEY=VALUE   override a setting of study.ini [analysis] (repeatable)\n"
+    "  --set analysis.KEY=VALUE   override a setting of study.ini [analysis] (repeatable;\n"
+    "                             also disease_modification.KEY=VALUE)\n"
     "  --events FILE              count the seizures of FILE instead of the stored events\n"
     "                             (a truth file: start_s,end_s,recording or start,end,animal;\n"
     "                             optional type); analysable time still from ictus.db\n"
@@ -65,6 +66,8 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
         printf("wrote %s: periods.csv (%zu rows), responders.csv (%zu rows), comparisons.csv "
                "(%zu rows), analysis-settings.txt (settings hash %s)\n",
                out_dir, an->n_periods, n_responders, an->n_comparisons, an->settings_hash);
+        if (an->dm)
+            printf("wrote %s: disease_modification.csv (%zu rows)\n", out_dir, an->dm->n_rows);
         int with_periods = 0;
         for (int i = 0; i < study->n_animals; i++)
             with_periods += study->animals[i].n_periods > 0;

@@ -63,6 +63,10 @@ static const char usage_text[] =
     "animal under each drug; data-samples/README.md):\n"
     "  --protocol asm      baseline, asm-a, washout, asm-b, with planned per-animal effects;\n"
     "                      the periods set the number of files (no --days)\n"
+    "  --protocol dm       disease modification: baseline, dmt-a (or a one-time\n"
+    "                      cell-transplant intervention), washout, follow-up as long as\n"
+    "                      --drug; effects that persist, stop at withdrawal or do nothing;\n"
+    "                      true classes in disease_modification_truth.csv (synth/dm_plan.h)\n"
     "  --baseline T, --drug T, --washout T   period lengths, e.g. 7d or 12h, each a whole\n"
     "                      number of files (defaults 7d, 7d, 2d; --washout 0 for none)\n"
     "  --min-rate R        lift animals with fewer than R seizures per 24 h (first seizure\n"
@@ -266,10 +270,12 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         case 'j': ok &= parse_int("jobs", optarg, &s.n_threads, err); break;
         case OPT_GAPS: s.gaps = true; break;
         case OPT_PROTOCOL:
-            if (strcmp(optarg, "asm") != 0) {
-                cli_usage_error(err, "--protocol '%s': expected asm", optarg);
+            if (strcmp(optarg, "asm") != 0 && strcmp(optarg, "dm") != 0) {
+                cli_usage_error(err, "--protocol '%s': expected asm or dm", optarg);
                 ok = false;
             }
+            protocol.design = !strcmp(optarg, "dm") ? ICTUS_SYNTH_DESIGN_DM
+                                                    : ICTUS_SYNTH_DESIGN_ASM;
             s.protocol = &protocol;
             break;
         case OPT_BASELINE:
@@ -370,7 +376,10 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
     printf("%s: %d animals x %d files of %g h (%s, %g Hz, %d channels), seed %" PRIu64 "\n", dir,
            s.n_animals, s.n_days, s.hours, ictus_synth_format_ext(s.format), s.fs_hz,
            s.n_channels, s.seed);
-    if (s.protocol)
+    if (s.protocol && protocol.design == ICTUS_SYNTH_DESIGN_DM)
+        printf("%s: disease-modification study: dosing.csv, true classes in "
+               "disease_modification_truth.csv\n", dir);
+    else if (s.protocol)
         printf("%s: drug study: dosing.csv, study.ini [drugs], true responses in responses.csv\n",
                dir);
     return ICTUS_OK;

@@ -2,6 +2,7 @@
 #include "protocols/analysis.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ void ictus_analysis_settings_default(ictus_analysis_settings *s)
         .exact_max_n = 50,
     };
     ictus_response_rules_default(&s->rules);
+    ictus_dm_settings_default(&s->dm);
 }
 
 ictus_status ictus_analysis_settings_apply(ictus_analysis_settings *s, ictus_config *cfg,
@@ -83,6 +85,8 @@ ictus_status ictus_analysis_settings_apply(ictus_analysis_settings *s, ictus_con
         st = ictus_params_apply(score_table, N_SCORE_SETTINGS, s, cfg, err);
     if (st == ICTUS_OK)
         st = ictus_config_check_used(cfg, own, err);
+    if (st == ICTUS_OK)
+        st = ictus_dm_settings_apply(&s->dm, cfg, err);
     if (st == ICTUS_OK && s->rules.strict_pct < s->rules.responder_pct)
         st = ictus_fail(err, ICTUS_ERR_CONFIG, "settings: [analysis] strict_pct = %g is below "
                         "responder_pct = %g: a strict responder must also be a responder",
@@ -636,6 +640,9 @@ static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a
     if (st == ICTUS_OK) {
         add_period_rows(an, a, tls, &events->tallies, recs, cap_periods);
         add_outcomes(an, a, tls, cap_outcomes);
+        if (an->dm)
+            st = ictus_dm_add_animal(an->dm, a, &an->plans[a], events->seizures.items,
+                                     events->seizures.n, store_analysable, &when, err);
     }
     for (int p = 0; p < animal->n_periods; p++)
         ictus_timeline_clear(&tls[p]);
@@ -689,8 +696,13 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     if (st == ICTUS_OK)
         st = read_seizures(an, store, events_csv, &recs, events, err);
     size_t cap_periods = 0, cap_outcomes = 0;
+    if (st == ICTUS_OK && ictus_dm_used(study))
+        an->dm = ictus_dm_create(study, &set->dm, (ictus_baseline_rule)set->baseline,
+                                 set->cluster_gap_min * 60, an->n_types, an->settings_text);
     for (int a = 0; a < study->n_animals && st == ICTUS_OK; a++)
         st = analyse_animal(an, store, a, &events[a], &recs, &cap_periods, &cap_outcomes, err);
+    if (st == ICTUS_OK && an->dm)
+        st = ictus_dm_finish(an->dm, err);
     if (st == ICTUS_OK) {
         ictus_test_options opt = {set->ci_level, set->exact_max_n};
         st = ictus_comparisons_compute(an->outcomes, an->n_outcomes, an->n_types, &opt,
@@ -723,6 +735,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
     free(an->periods);
     free(an->outcomes);
     free(an->comparisons);
+    ictus_dm_destroy(an->dm);
     for (int i = 0; i < an->n_detection; i++)
         free(an->detection[i]);
     free(an->detection);
@@ -953,6 +966,24 @@ static void write_settings(ictus_out *o, const void *ctx)
         ictus_out_char(o, '\n');
     }
     ictus_out_str(o, an->settings_text);
+    if (an->dm)
+        ictus_out_str(o, an->dm->settings_text);
+}
+
+static void write_disease_modification(ictus_out *o, const void *ctx)
+{
+    const ictus_analysis *an = ctx;
+    ictus_dm_write_csv(o, an->dm, (const char (*)[ICTUS_TYPE_MAX])an->types);
+}
+
+/* Remove DIR/NAME, a table this analysis does not write, when a previous one left it. */
+static ictus_status remove_stale(const char *dir, const char *name, ictus_error *err)
+{
+    char path[ICTUS_PATH_MAX];
+    ictus_status st = ictus_path_join(path, sizeof path, dir, name, err);
+    if (st == ICTUS_OK && unlink(path) != 0 && errno != ENOENT)
+        st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot remove: %s", path, strerror(errno));
+    return st;
 }
 
 ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
@@ -970,6 +1001,11 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
     ictus_status st = ictus_outfile_mkdir(out_dir, err);
     for (size_t i = 0; i < sizeof files / sizeof files[0] && st == ICTUS_OK; i++)
         st = ictus_outfile_write(out_dir, files[i].name, files[i].fill, an, err);
+    if (st == ICTUS_OK && an->dm)
+        st = ictus_outfile_write(out_dir, "disease_modification.csv", write_disease_modification,
+                                 an, err);
+    else if (st == ICTUS_OK)
+        st = remove_stale(out_dir, "disease_modification.csv", err);
     return st;
 }
 
@@ -994,9 +1030,10 @@ ictus_status ictus_analysis_load_from(const char *study_dir, const ictus_analysi
     ictus_analysis_settings set;
     ictus_analysis_settings_default(&set);
     for (int i = 0; opt && i < opt->n_assignments && st == ICTUS_OK; i++) {
-        if (strncmp(opt->assignments[i], "analysis.", 9) != 0)
-            st = ictus_fail(err, ICTUS_ERR_USAGE, "--set %s: expected analysis.KEY=VALUE",
-                            opt->assignments[i]);
+        if (strncmp(opt->assignments[i], "analysis.", 9) != 0 &&
+            strncmp(opt->assignments[i], "disease_modification.", 21) != 0)
+            st = ictus_fail(err, ICTUS_ERR_USAGE, "--set %s: expected analysis.KEY=VALUE or "
+                            "disease_modification.KEY=VALUE", opt->assignments[i]);
         else
             st = ictus_config_set((*study)->config, opt->assignments[i], err);
     }

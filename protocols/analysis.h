@@ -9,6 +9,9 @@
  *   STUDY/out/responders.csv         one row per animal × condition × seizure type
  *   STUDY/out/comparisons.csv        one row per statistical test
  *   STUDY/out/analysis-settings.txt  the settings used and where the events came from
+ *   STUDY/out/disease_modification.csv  one row per animal × exposure × seizure type,
+ *                                    only for studies with intervention or followup
+ *                                    periods (disease_mod.h)
  * Definitions: periods.h (periods, conditions, reference baselines),
  * measures.h (counts, rates, ISIs), response.h (classes, adequate trials,
  * course, drug resistance), comparisons.h (the tests).
@@ -187,6 +190,7 @@
 #include <stdint.h>
 
 #include "protocols/comparisons.h"
+#include "protocols/disease_mod.h"
 #include "protocols/measures.h"
 #include "protocols/periods.h"
 #include "pipeline/event.h"
@@ -217,6 +221,7 @@ typedef struct {
     double cluster_gap_min;      /* > 0 */
     double ci_level;             /* (0, 1) */
     int exact_max_n;             /* ≥ 0 */
+    ictus_dm_settings dm;        /* [disease_modification] (disease_mod.h); not in settings_text */
 } ictus_analysis_settings;
 
 /* The defaults listed above. */
@@ -262,6 +267,8 @@ typedef struct ictus_analysis {
                                       (they are not written to responders.csv) */
     size_t n_comparisons;
     ictus_comparison *comparisons; /* comparisons.csv order */
+    ictus_dm *dm;                  /* disease_modification.csv; NULL when the study has no
+                                      intervention or followup period (disease_mod.h) */
     char *events_csv;              /* the events file the seizures came from; NULL: the store */
     int64_t n_events;              /* stored events (or events-file rows) read */
     int64_t n_events_excluded;     /* left out by the event filter */
@@ -310,8 +317,9 @@ void ictus_analysis_destroy(ictus_analysis *an);
  * the cross-cohort comparison.csv name exposures alike. */
 void ictus_analysis_exposure_fields(ictus_out *o, const ictus_condition *c);
 
-/* Write periods.csv, responders.csv, comparisons.csv and
- * analysis-settings.txt into `out_dir` (created when absent; its parent must
+/* Write periods.csv, responders.csv, comparisons.csv,
+ * analysis-settings.txt and, when an->dm, disease_modification.csv (else a
+ * stale one is removed) into `out_dir` (created when absent; its parent must
  * exist), each through a temporary file in the same directory that is
  * flushed, synced and renamed over the old file: a reader sees the old file
  * or the new one, never a part.  ICTUS_ERR_IO naming the file on failure
@@ -322,7 +330,8 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
 
 /* Options of ictus_analysis_load() / _run(). */
 typedef struct {
-    const char *const *assignments; /* "analysis.KEY=VALUE" overrides applied after
+    const char *const *assignments; /* "analysis.KEY=VALUE" (or "disease_modification.KEY=VALUE")
+                                       overrides applied after
                                        study.ini (NULL when none) */
     int n_assignments;
 } ictus_analysis_options;

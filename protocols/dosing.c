@@ -16,7 +16,8 @@ const char *const ictus_dosing_columns[] = {"animal", "period", "drug", "dose_mg
 const int ictus_dosing_n_columns = 6;
 
 static const char *const kind_names[ICTUS_N_PERIOD_KINDS] = {"baseline", "treatment", "vehicle",
-                                                             "washout"};
+                                                             "washout", "intervention",
+                                                             "followup"};
 static const char *const tolerated_names[] = {"unknown", "yes", "no"};
 
 const char *ictus_period_kind_name(ictus_period_kind kind)
@@ -35,14 +36,16 @@ typedef struct {
     int animal, period, drug, dose, route, start, end, tolerated, plasma;
 } dosing_columns;
 
-/* The drug of a row: required for treatment, absent for baseline, checked
+/* The drug of a row: required for treatment and intervention, absent for baseline, checked
  * against [drugs] for treatment and washout.  Returns the spelling to keep
  * and sets *target_mg_kg. */
 static const char *row_drug(ictus_study *study, ictus_manifest_row *r, int col, int kind,
                             double *target_mg_kg)
 {
     const char *drug = ictus_manifest_text(r, col, kind == ICTUS_PERIOD_TREATMENT
-                                                       ? "the drug of the treatment" : NULL);
+                                                       ? "the drug of the treatment"
+                                                   : kind == ICTUS_PERIOD_INTERVENTION
+                                                       ? "what the intervention was" : NULL);
     *target_mg_kg = NAN;
     if (kind == ICTUS_PERIOD_BASELINE && *drug)
         ictus_manifest_problem(r, col, "a baseline period is drug-free: expected an empty "

@@ -8,7 +8,13 @@
  * tolerated and plasma_level may be absent.  Rules for a row (each broken
  * rule is a problem naming FILE:LINE:COLUMN; the row is then dropped):
  *   - animal: listed in animals.csv;
- *   - period: baseline | treatment | vehicle | washout (any case);
+ *   - period: baseline | treatment | vehicle | washout | intervention |
+ *     followup (any case).  intervention: a one-time procedure (a cell
+ *     transplant, a viral vector, surgery, a single dose) given at `start`,
+ *     and its follow-up up to `end`; followup: drug-free observation after
+ *     a treatment or an intervention has ended.  Both belong to no
+ *     condition (periods.h) and are compared only by disease_mod.h;
+ *     studies that use neither load and analyse as before;
  *   - drug: required for treatment; must be empty for baseline; for vehicle
  *     it names the vehicle (free text); for washout it may name the drug
  *     washed out.  When study.ini has a [drugs] section, a treatment's or
@@ -37,10 +43,12 @@ typedef enum {
     ICTUS_PERIOD_TREATMENT,     /* a drug at a dose */
     ICTUS_PERIOD_VEHICLE,       /* the vehicle alone */
     ICTUS_PERIOD_WASHOUT,       /* excluded from comparisons */
+    ICTUS_PERIOD_INTERVENTION,  /* a one-time procedure at start, followed up to end */
+    ICTUS_PERIOD_FOLLOWUP,      /* drug-free, after a treatment or intervention */
     ICTUS_N_PERIOD_KINDS
 } ictus_period_kind;
 
-/* "baseline", "treatment", "vehicle", "washout". */
+/* "baseline", "treatment", "vehicle", "washout", "intervention", "followup". */
 const char *ictus_period_kind_name(ictus_period_kind kind);
 
 typedef enum {

@@ -142,7 +142,8 @@ void ictus_plan_build(const ictus_animal *animal, ictus_baseline_rule rule, ictu
     bool *scratch = ictus_xmalloc((size_t)animal->n_periods * sizeof *scratch);
     for (int i = 0; i < animal->n_periods; i++) {
         const ictus_period *p = &animal->periods[i];
-        if (p->kind == ICTUS_PERIOD_WASHOUT)
+        if (p->kind == ICTUS_PERIOD_WASHOUT || p->kind == ICTUS_PERIOD_INTERVENTION ||
+            p->kind == ICTUS_PERIOD_FOLLOWUP)
             continue;
         ictus_condition key = key_of(p);
         if (key.kind == ICTUS_PERIOD_VEHICLE)

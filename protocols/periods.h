@@ -15,8 +15,10 @@
  *       vehicle    all its vehicle periods, whatever the vehicle (one per
  *                  animal): "drug vs vehicle" compares with the animal's
  *                  vehicle exposure as a whole.
- *     Washout periods belong to no condition: they are excluded from every
- *     comparison (they still get their own row in periods.csv).
+ *     Washout, intervention and followup periods belong to no condition:
+ *     they are excluded from every comparison here (they still get their
+ *     own row in periods.csv; disease_mod.h compares interventions and
+ *     followups).
  *
  * The reference baseline of a period (the B of % change = (T − B)/B × 100)
  * follows the rule ICTUS_BASELINE_* (setting [analysis] baseline):
@@ -51,7 +53,7 @@ extern const char *const ictus_baseline_rule_names[];
 
 /* One condition of one animal. */
 typedef struct {
-    ictus_period_kind kind;     /* BASELINE, TREATMENT or VEHICLE (never WASHOUT) */
+    ictus_period_kind kind;     /* BASELINE, TREATMENT or VEHICLE (never WASHOUT, ...) */
     const char *drug;           /* treatment: the drug; vehicle: its distinct names joined
                                    by "|" ("" when unnamed); baseline: "" */
     double dose_mg_kg;          /* treatment: the dose; otherwise NAN */

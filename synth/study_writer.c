@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "synth/day.h"
+#include "synth/dm_plan.h"
 #include "synth/drug_plan.h"
 #include "synth/families.h"
 #include "synth/ranges.h"
@@ -393,20 +394,23 @@ static ictus_status make_dir(const char *path, ictus_error *err)
 /* The study's tables, in the order they are written. */
 typedef enum {
     T_INI, T_ANIMALS, T_RECORDINGS, T_TRUTH, T_ARTEFACTS, T_STIMULATIONS, T_DOSING, T_RESPONSES,
-    T_SEIZURES, N_TABLES
+    T_SEIZURES, T_DM_TRUTH, N_TABLES
 } table_id;
 
 static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_dosing *dosing,
-                                 const char *dir, const ictus_synth_animal *animals,
-                                 const file_rows *files, ictus_error *err)
+                                 const ictus_synth_dm *dm, const char *dir,
+                                 const ictus_synth_animal *animals, const file_rows *files,
+                                 ictus_error *err)
 {
     static const char *const names[N_TABLES] = {
         "study.ini", "animals.csv", "recordings.csv", "truth.csv", "artefacts.csv",
-        "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv"};
+        "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv",
+        "disease_modification_truth.csv"};
     ictus_status st = ICTUS_OK;
     for (int t = 0; t < N_TABLES && st == ICTUS_OK; t++) {
         if ((t == T_STIMULATIONS && !s->model->kindling) ||
-            ((t == T_DOSING || t == T_RESPONSES) && !dosing) ||
+            (t == T_DOSING && !dosing && !dm) || (t == T_RESPONSES && !dosing) ||
+            (t == T_DM_TRUTH && !dm) ||
             (t == T_SEIZURES && s->seizures != ICTUS_SYNTH_SEIZURES_WIDE))
             continue;
         FILE *f;
@@ -418,14 +422,22 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
             write_ini(s, f);
             if (dosing)
                 ictus_synth_dosing_write_ini(dosing, f);
+            if (dm)
+                ictus_synth_dm_write_ini(dm, f);
             break;
         case T_ANIMALS: write_animals(s, animals, f); break;
         case T_RECORDINGS: write_recordings(s, animals, f); break;
         case T_TRUTH: write_rows(s, animals, files, TRUTH, f); break;
         case T_ARTEFACTS: write_rows(s, animals, files, ARTEFACTS, f); break;
         case T_STIMULATIONS: write_rows(s, animals, files, STIMULATIONS, f); break;
-        case T_DOSING: ictus_synth_dosing_write_periods(dosing, f); break;
+        case T_DOSING:
+            if (dm)
+                ictus_synth_dm_write_periods(dm, f);
+            else
+                ictus_synth_dosing_write_periods(dosing, f);
+            break;
         case T_SEIZURES: write_rows(s, animals, files, SEIZURES, f); break;
+        case T_DM_TRUTH: ictus_synth_dm_write_truth(dm, f); break;
         default: ictus_synth_dosing_write_responses(dosing, f); break;
         }
         st = close_out(dir, names[t], f, err);
@@ -445,7 +457,12 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
     /* A drug study plans its effects first: they set the seizure rates. */
     ictus_synth_study study = *s;
     ictus_synth_dosing *dosing = NULL;
-    if (s->protocol) {
+    ictus_synth_dm *dm = NULL;
+    if (s->protocol && s->protocol->design == ICTUS_SYNTH_DESIGN_DM) {
+        st = ictus_synth_dm_plan(s, animals, &dm, err);
+        if (st == ICTUS_OK)
+            study.rate = ictus_synth_dm_rate(dm);
+    } else if (s->protocol) {
         st = ictus_synth_dosing_plan(s, animals, &dosing, err);
         if (st == ICTUS_OK)
             study.rate = ictus_synth_dosing_rate(dosing);
@@ -459,6 +476,7 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         st = make_dir(sub, err);
     if (st != ICTUS_OK) {
         ictus_synth_dosing_destroy(dosing);
+        ictus_synth_dm_destroy(dm);
         free(animals);
         return st;
     }
@@ -468,11 +486,12 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
     q.files = ictus_xcalloc((size_t)q.total, sizeof *q.files);
     st = run_jobs(&q, err);
     if (st == ICTUS_OK)
-        st = write_tables(&study, dosing, dir, animals, q.files, err);
+        st = write_tables(&study, dosing, dm, dir, animals, q.files, err);
     for (int j = 0; j < q.total; j++)
         free(q.files[j].rows);
     free(q.files);
     ictus_synth_dosing_destroy(dosing);
+    ictus_synth_dm_destroy(dm);
     free(animals);
     pthread_mutex_destroy(&q.lock);
     return st;

@@ -30,7 +30,9 @@
  * [analysis] when the periods are shorter than its defaults assume),
  * DIR/dosing.csv      the periods of every animal, and
  * DIR/responses.csv   the response class, course and drug resistance the
- *                     analysis must find from a perfect detector's events.
+ *                     analysis must find from a perfect detector's events
+ *                     (design DM: DIR/disease_modification_truth.csv, the
+ *                     class of every animal, dm_plan.h).
  * Times in the CSVs: seconds from the start of the recording file (ms
  * precision); `recording` is the file's name without directories.
  *
@@ -49,15 +51,24 @@
 #include "base/status.h"
 #include "synth/recording.h"
 
+/* The design of a drug study. */
+typedef enum {
+    ICTUS_SYNTH_DESIGN_ASM = 0,  /* baseline, drug A, washout, drug B (drug_plan.h) */
+    ICTUS_SYNTH_DESIGN_DM,       /* baseline, treatment or intervention, washout, follow-up
+                                    (dm_plan.h; the follow-up lasts drug_s) */
+} ictus_synth_design;
+
 /* A drug study (dosing.h): every animal goes through baseline, drug A,
  * washout, drug B, in that order from the study's start, each period a
- * whole number of files; the files cover exactly these periods. */
+ * whole number of files; the files cover exactly these periods (design
+ * DM: the second drug block is the follow-up). */
 typedef struct {
     int64_t baseline_s;          /* > 0 */
     int64_t drug_s;              /* each drug's block, > 0 */
     int64_t washout_s;           /* >= 0 (0: no washout) */
     double min_rate_per_24h;     /* >= 0: animals whose first seizure process is rarer are
                                     scaled up to this rate in every period (0: none) */
+    ictus_synth_design design;
 } ictus_synth_protocol;
 
 typedef struct {

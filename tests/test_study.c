@@ -277,7 +277,8 @@ static void test_dosing_rules(void)
     snprintf(text, sizeof text, "%s%s%s", head, good,
              "m1,treatmnet,carbamazepine,20,ip,2026-01-15T08:00,2026-01-29T08:00,,\n");
     s = expect_one("dosing.csv", text, "@/dosing.csv:4:2 (period): expected baseline, treatment, "
-                                       "vehicle or washout, got \"treatmnet\"");
+                                       "vehicle, washout, intervention or followup, got "
+                                       "\"treatmnet\"");
     CHECK(s && periods_of(s, "m1") == 1 && periods_of(s, "m2") == 1);
     ictus_study_destroy(s);
 
