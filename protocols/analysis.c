@@ -14,6 +14,7 @@
 #include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
+#include "protocols/hyperthermia.h"
 
 #define S_PER_HOUR 3600.0
 #define S_PER_DAY 86400.0
@@ -659,6 +660,23 @@ static bool settings_in_range(const ictus_analysis_settings *s)
            s->cluster_gap_min > 0 && s->ci_level > 0 && s->ci_level < 1 && s->exact_max_n >= 0;
 }
 
+/* The hyperthermia sessions (hyperthermia.h) with each animal's counted seizures. */
+static ictus_status hyperthermia_of(ictus_analysis *an, ictus_store *store,
+                                    const animal_events *events, ictus_error *err)
+{
+    int n = an->study->n_animals ? an->study->n_animals : 1;
+    const ictus_seizure **sz = ictus_xcalloc((size_t)n, sizeof *sz);
+    size_t *n_sz = ictus_xcalloc((size_t)n, sizeof *n_sz);
+    for (int a = 0; a < an->study->n_animals; a++) {
+        sz[a] = events[a].seizures.items;
+        n_sz[a] = events[a].seizures.n;
+    }
+    ictus_status st = ictus_hyperthermia_compute(an, store, sz, n_sz, &an->hyperthermia, err);
+    free(sz);
+    free(n_sz);
+    return st;
+}
+
 ictus_status ictus_analysis_compute(const ictus_study *study, ictus_store *store,
                                     const ictus_analysis_settings *set, ictus_analysis **out,
                                     ictus_error *err)
@@ -696,6 +714,8 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
         st = ictus_comparisons_compute(an->outcomes, an->n_outcomes, an->n_types, &opt,
                                        &an->comparisons, &an->n_comparisons, err);
     }
+    if (st == ICTUS_OK)
+        st = hyperthermia_of(an, store, events, err);
     for (int a = 0; a < study->n_animals; a++) {
         free(events[a].seizures.items);
         free(events[a].tallies.items);
@@ -723,6 +743,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
     free(an->periods);
     free(an->outcomes);
     free(an->comparisons);
+    ictus_hyperthermia_destroy(an->hyperthermia);
     for (int i = 0; i < an->n_detection; i++)
         free(an->detection[i]);
     free(an->detection);
@@ -953,6 +974,7 @@ static void write_settings(ictus_out *o, const void *ctx)
         ictus_out_char(o, '\n');
     }
     ictus_out_str(o, an->settings_text);
+    ictus_hyperthermia_write_settings(o, an->hyperthermia);
 }
 
 ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
@@ -970,6 +992,8 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
     ictus_status st = ictus_outfile_mkdir(out_dir, err);
     for (size_t i = 0; i < sizeof files / sizeof files[0] && st == ICTUS_OK; i++)
         st = ictus_outfile_write(out_dir, files[i].name, files[i].fill, an, err);
+    if (st == ICTUS_OK)
+        st = ictus_hyperthermia_write(an, out_dir, err);
     return st;
 }
 

@@ -9,6 +9,9 @@
  *   STUDY/out/responders.csv         one row per animal × condition × seizure type
  *   STUDY/out/comparisons.csv        one row per statistical test
  *   STUDY/out/analysis-settings.txt  the settings used and where the events came from
+ *   STUDY/out/hyperthermia.csv, hyperthermia_comparisons.csv   seizure thresholds of
+ *                                    hyperthermia sessions (hyperthermia.h; only
+ *                                    for studies that have some)
  * Definitions: periods.h (periods, conditions, reference baselines),
  * measures.h (counts, rates, ISIs), response.h (classes, adequate trials,
  * course, drug resistance), comparisons.h (the tests).
@@ -272,6 +275,7 @@ typedef struct ictus_analysis {
     int64_t n_added_unplaced;      /* added events whose recording is no longer stored */
     int64_t n_events_unknown_animal; /* of animals not in animals.csv */
     int64_t n_seizures;            /* seizures after merging overlaps */
+    struct ictus_hyperthermia *hyperthermia; /* hyperthermia sessions (hyperthermia.h) */
     int n_detection;
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
     /* private */
