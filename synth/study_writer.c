@@ -18,6 +18,7 @@
 #include "base/path.h"
 #include "base/walltime.h"
 #include "synth/seizures.h"
+#include "synth/thermo_plan.h"
 
 /* ---------------------------------------------------------------- settings */
 
@@ -94,6 +95,9 @@ ictus_status ictus_synth_study_check(const ictus_synth_study *s, ictus_error *er
         return ictus_fail(err, ICTUS_ERR_USAGE, "threads %d: expected at least 1", s->n_threads);
     if (year < 1985 || last_year > 2084)
         return ictus_fail(err, ICTUS_ERR_USAGE, "the recordings must lie in 1985..2084 (EDF dates)");
+    if (s->protocol && s->hyperthermia)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "a drug protocol and hyperthermia sessions: "
+                          "give one of them");
     return s->protocol ? check_protocol(s, err) : ICTUS_OK;
 }
 
@@ -118,6 +122,7 @@ void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_an
         .seizures = s->seizures,
         .families_off = s->families_off,
         .ranges = s->ranges,
+        .thermo = s->thermo ? ictus_synth_thermo_session_of(s->thermo, a->index, file) : NULL,
     };
 }
 
@@ -318,6 +323,8 @@ static void write_recordings(const ictus_synth_study *s, const ictus_synth_anima
             fprintf(f, "%s,%s,", name, a->id);
             for (int c = 0; c < a->n_channels; c++)
                 fprintf(f, "%s%s=%d", c ? ";" : "", a->label[c], c + 1);
+            if (s->thermo) /* the temperature channel, after the leads */
+                fprintf(f, ";%s=%d", ICTUS_SYNTH_THERMO_LABEL, a->n_channels + 1);
             fprintf(f, ",%s,\n", start);
         }
 }
@@ -393,7 +400,7 @@ static ictus_status make_dir(const char *path, ictus_error *err)
 /* The study's tables, in the order they are written. */
 typedef enum {
     T_INI, T_ANIMALS, T_RECORDINGS, T_TRUTH, T_ARTEFACTS, T_STIMULATIONS, T_DOSING, T_RESPONSES,
-    T_SEIZURES, N_TABLES
+    T_SEIZURES, T_HYPERTHERMIA, N_TABLES
 } table_id;
 
 static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_dosing *dosing,
@@ -402,11 +409,13 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
 {
     static const char *const names[N_TABLES] = {
         "study.ini", "animals.csv", "recordings.csv", "truth.csv", "artefacts.csv",
-        "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv"};
+        "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv",
+        "hyperthermia_truth.csv"};
     ictus_status st = ICTUS_OK;
     for (int t = 0; t < N_TABLES && st == ICTUS_OK; t++) {
         if ((t == T_STIMULATIONS && !s->model->kindling) ||
-            ((t == T_DOSING || t == T_RESPONSES) && !dosing) ||
+            (t == T_DOSING && !dosing && !s->thermo) || (t == T_RESPONSES && !dosing) ||
+            (t == T_HYPERTHERMIA && !s->thermo) ||
             (t == T_SEIZURES && s->seizures != ICTUS_SYNTH_SEIZURES_WIDE))
             continue;
         FILE *f;
@@ -418,13 +427,21 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
             write_ini(s, f);
             if (dosing)
                 ictus_synth_dosing_write_ini(dosing, f);
+            if (s->thermo)
+                ictus_synth_thermo_write_ini(f);
             break;
         case T_ANIMALS: write_animals(s, animals, f); break;
         case T_RECORDINGS: write_recordings(s, animals, f); break;
         case T_TRUTH: write_rows(s, animals, files, TRUTH, f); break;
         case T_ARTEFACTS: write_rows(s, animals, files, ARTEFACTS, f); break;
         case T_STIMULATIONS: write_rows(s, animals, files, STIMULATIONS, f); break;
-        case T_DOSING: ictus_synth_dosing_write_periods(dosing, f); break;
+        case T_DOSING:
+            if (dosing)
+                ictus_synth_dosing_write_periods(dosing, f);
+            else
+                ictus_synth_thermo_write_dosing(s->thermo, f);
+            break;
+        case T_HYPERTHERMIA: ictus_synth_thermo_write_truth(s->thermo, f); break;
         case T_SEIZURES: write_rows(s, animals, files, SEIZURES, f); break;
         default: ictus_synth_dosing_write_responses(dosing, f); break;
         }
@@ -450,6 +467,11 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         if (st == ICTUS_OK)
             study.rate = ictus_synth_dosing_rate(dosing);
     }
+    ictus_synth_thermo *thermo = NULL;
+    if (st == ICTUS_OK && s->hyperthermia) {
+        st = ictus_synth_thermo_plan(s, animals, &thermo, err);
+        study.thermo = thermo;
+    }
     char sub[ICTUS_PATH_MAX];
     if (st == ICTUS_OK)
         st = ictus_path_join(sub, sizeof sub, dir, "recordings", err);
@@ -459,6 +481,7 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         st = make_dir(sub, err);
     if (st != ICTUS_OK) {
         ictus_synth_dosing_destroy(dosing);
+        ictus_synth_thermo_destroy(thermo);
         free(animals);
         return st;
     }
@@ -473,6 +496,7 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         free(q.files[j].rows);
     free(q.files);
     ictus_synth_dosing_destroy(dosing);
+    ictus_synth_thermo_destroy(thermo);
     free(animals);
     pthread_mutex_destroy(&q.lock);
     return st;
