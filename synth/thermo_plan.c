@@ -13,7 +13,7 @@
 #define STEP_C 0.5
 #define STEP_S 120.0
 #define TOP_C 42.5
-#define TOP_HOLD_S 300.0
+#define TOP_HOLD_S 120.0
 #define TAU_S 30.0
 #define COOL_TO_C 37.0
 #define COOL_TAU_S 600.0

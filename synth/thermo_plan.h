@@ -4,7 +4,7 @@
  * Every file of an animal is one induction session (--hours, default 0.75 h
  * from the CLI): the core temperature starts at the animal's own 36.8-37.4
  * °C, holds 120 s, then the heat lamp's set point rises +0.5 °C every 120 s
- * up to 42.5 °C and holds there 300 s; the core follows the set point with
+ * up to 42.5 °C and holds there 120 s; the core follows the set point with
  * a first-order lag (tau 30 s), so the trace is a smooth staircase, never
  * falling while heated.  The animal seizes (a GTCS, the model's first
  * seizure kind, with its usual shape and post-ictal suppression) when the

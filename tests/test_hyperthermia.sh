@@ -2,7 +2,7 @@
 # test_hyperthermia.sh: hyperthermia-induced seizure thresholds end to end
 # (protocols/hyperthermia.h, synth/thermo_plan.h).
 #
-# A synthetic Dravet study of hyperthermia sessions (seed 9050, 6 animals,
+# A synthetic Dravet study of hyperthermia sessions (seed 9050, 4 animals,
 # vehicle and stiripentol crossed over; the generator was tuned on 9045 only)
 # goes through `ictus run`; then:
 #   - the temperature channel TEMP (degC, 1 Hz) is stored but not analysed:
@@ -12,7 +12,7 @@
 #     detected seizures, and again from the truth events (`analyze --events`);
 #     a censored session is censored, at its maximum temperature;
 #   - hyperthermia_comparisons.csv compares stiripentol with the vehicle
-#     (paired Wilcoxon over the 6 animals);
+#     (paired Wilcoxon over the 4 animals);
 #   - study.ini [hyperthermia] with an unknown key is refused; with
 #     temperature_label naming no channel the files are header-only;
 #   - a study without temperature gets neither file, and a stale one is
@@ -20,10 +20,10 @@
 . "$(dirname "$0")/shcheck.sh"
 
 S=$W/ht
-"$ICTUS" synth --model dravet-mouse --protocol hyperthermia -n 6 -s 9050 -j 2 -o "$S" \
+"$ICTUS" synth --model dravet-mouse --protocol hyperthermia -n 4 --hours 0.5 -s 9050 -j 2 -o "$S" \
     >"$W/synth.out" 2>&1
 ok "synth --protocol hyperthermia"
-eq "sessions planned" "$(tail -n +2 "$S/hyperthermia_truth.csv" | wc -l)" 12
+eq "sessions planned" "$(tail -n +2 "$S/hyperthermia_truth.csv" | wc -l)" 8
 grep -q ';TEMP=3,' "$S/recordings.csv"
 ok "recordings.csv maps the temperature channel"
 "$ICTUS" run "$S" --settle 0 -j 2 >"$W/run.out" 2>&1
@@ -32,7 +32,7 @@ ok "ictus run"
 # The temperature channel: stored with its unit, never analysed.
 eq "TEMP analysed" "$(sqlite3 "$S/ictus.db" "SELECT DISTINCT unit || ':' || analysed FROM \
     channels WHERE label = 'TEMP'")" "degC:0"
-eq "channels analysed" "$(sqlite3 "$S/ictus.db" "SELECT count(*) FROM channels WHERE analysed")" 24
+eq "channels analysed" "$(sqlite3 "$S/ictus.db" "SELECT count(*) FROM channels WHERE analysed")" 16
 
 # Every planned threshold within 0.25 °C (censored: the maximum reached).
 recovered() { # WHAT: check out/hyperthermia.csv against hyperthermia_truth.csv
@@ -64,8 +64,8 @@ recovered "detected"
 cat "$W/cmp.out"
 awk -F, 'NR > 1 && $5 == "wilcoxon" && $6 == "vehicle" {print $2, $9}' \
     "$S/out/hyperthermia_comparisons.csv" >"$W/wil"
-eq "stiripentol vs vehicle, paired" "$(cat "$W/wil")" "stiripentol 6"
-grep -q '^hyperthermia_sessions=12$' "$S/out/analysis-settings.txt"
+eq "stiripentol vs vehicle, paired" "$(cat "$W/wil")" "stiripentol 4"
+grep -q '^hyperthermia_sessions=8$' "$S/out/analysis-settings.txt"
 ok "analysis-settings.txt counts the sessions"
 
 "$ICTUS" analyze "$S" --events "$S/truth.csv" >"$W/an.out" 2>&1
