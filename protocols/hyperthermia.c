@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/csvtable.h"
 #include "base/outfile.h"
 #include "base/params.h"
 #include "base/path.h"
@@ -26,6 +27,8 @@
  * ---------------------------------------------------------------------- */
 
 #define SECTION "hyperthermia"
+/* The study's table of temperature readings (hyperthermia.h). */
+#define TEMPERATURES_CSV "temperatures.csv"
 #define S ictus_hyperthermia_settings
 static const ictus_param settings_table[] = {
     ICTUS_PARAM_S(SECTION, "temperature_label", S, temperature_label),
@@ -591,6 +594,140 @@ static bool make_session(const ictus_analysis *an, ictus_hyperthermia *h, const 
     return true;
 }
 
+/* ------------------------------------------------------------------------
+ * Sessions from temperatures.csv
+ * ---------------------------------------------------------------------- */
+
+/* One reading of temperatures.csv. */
+typedef struct {
+    int animal;
+    const char *session;
+    int64_t t_us;
+    double c;
+} reading;
+
+static int by_session_time(const void *a, const void *b)
+{
+    const reading *x = a, *y = b;
+    if (x->animal != y->animal)
+        return x->animal < y->animal ? -1 : 1;
+    int d = strcmp(x->session, y->session);
+    if (d)
+        return d;
+    return (x->t_us > y->t_us) - (x->t_us < y->t_us);
+}
+
+/* The readings of temperatures.csv (t) into r[]; ICTUS_ERR_DATA naming the
+ * field of the first bad row. */
+static ictus_status read_readings(const ictus_analysis *an, const ictus_csv *t, reading *r,
+                                  ictus_error *err)
+{
+    static const char *const need[] = {"animal", "session", "time", "temperature_c"};
+    ictus_status st = ictus_csv_require(t, need, 4, err);
+    int col[4];
+    for (int k = 0; k < 4; k++)
+        col[k] = ictus_csv_column(t, need[k]);
+    char where[512];
+    for (int row = 0; row < ictus_csv_rows(t) && st == ICTUS_OK; row++) {
+        const ictus_animal *animal = ictus_study_animal(an->study, ictus_csv_field(t, row, col[0]));
+        r[row].session = ictus_csv_field(t, row, col[1]);
+        if (!animal)
+            st = ictus_fail(err, ICTUS_ERR_DATA, "%s: not an animal of animals.csv",
+                            ictus_csv_where(t, row, col[0], where, sizeof where));
+        else if (!ictus_walltime_parse(ictus_csv_field(t, row, col[2]), &r[row].t_us))
+            st = ictus_fail(err, ICTUS_ERR_DATA, "%s: expected a date-time "
+                            "YYYY-MM-DDTHH:MM:SS[.fff], got \"%s\"",
+                            ictus_csv_where(t, row, col[2], where, sizeof where),
+                            ictus_csv_field(t, row, col[2]));
+        else
+            st = ictus_csv_double(t, row, col[3], &r[row].c, err);
+        if (st == ICTUS_OK)
+            r[row].animal = (int)(animal - an->study->animals);
+    }
+    return st;
+}
+
+/* A session of readings r[0..n) (one animal and session, in time order):
+ * false (nothing kept) when its temperature does not rise enough. */
+static bool manifest_session(const ictus_analysis *an, ictus_hyperthermia *h, const reading *r,
+                             size_t n, const ictus_seizure *const *seizures,
+                             const size_t *n_seizures, ictus_hyperthermia_session *s)
+{
+    int a = r[0].animal;
+    *s = (ictus_hyperthermia_session){.animal = a, .start_us = r[0].t_us,
+                                      .end_us = r[n - 1].t_us,
+                                      .recording = ictus_xstrdup(TEMPERATURES_CSV)};
+    snprintf(s->channel, sizeof s->channel, "%s", r[0].session);
+    size_t cap = n_seizures[a] ? n_seizures[a] : 1;
+    s->onset_us = ictus_xmalloc(cap * sizeof *s->onset_us);
+    s->onset_type = ictus_xmalloc(cap * sizeof *s->onset_type);
+    s->onset_c = ictus_xmalloc(cap * sizeof *s->onset_c);
+    for (size_t i = 0; i < n_seizures[a]; i++) {
+        const ictus_seizure *z = &seizures[a][i];
+        if (z->start_us >= s->start_us && z->start_us <= s->end_us) {
+            s->onset_us[s->n_seizures] = z->start_us;
+            s->onset_type[s->n_seizures++] = z->type;
+        }
+    }
+    const ictus_animal *animal = &an->study->animals[a];
+    s->period = ictus_animal_period_at(animal, s->start_us);
+    if (s->period)
+        s->condition = condition_of(an, a, (int)(s->period - animal->periods));
+    /* the lab's readings, however far apart: no gap limit */
+    ictus_hyperthermia_settings set = h->settings;
+    set.max_gap_s = 1e9;
+    s->trace = (ictus_temperature_trace){.start_c = NAN, .max_c = NAN};
+    for (size_t i = 0; i < s->n_seizures; i++)
+        s->onset_c[i] = NAN;
+    trace_pass p = {.set = &set, .onset_us = s->onset_us, .n = s->n_seizures,
+                    .onset_c = s->onset_c, .trace = &s->trace};
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].c >= set.valid_min_c && r[i].c <= set.valid_max_c)
+            take_sample(&p, r[i].t_us, r[i].c);
+        else
+            s->trace.n_invalid++;
+    }
+    if (!(s->trace.max_c - s->trace.start_c >= h->settings.min_rise_c)) {
+        h->n_flat++;
+        session_free(s);
+        return false;
+    }
+    settle_session(s);
+    return true;
+}
+
+/* The sessions of STUDY/temperatures.csv, when it exists. */
+static ictus_status manifest_sessions(const ictus_analysis *an, ictus_hyperthermia *h,
+                                      const ictus_seizure *const *seizures,
+                                      const size_t *n_seizures, size_t *cap, ictus_error *err)
+{
+    char path[ICTUS_PATH_MAX];
+    ictus_status st = ictus_path_join(path, sizeof path, an->study->dir, TEMPERATURES_CSV, err);
+    if (st != ICTUS_OK || access(path, F_OK) != 0)
+        return st;
+    ictus_csv *t;
+    st = ictus_csv_read(path, &t, err);
+    if (st != ICTUS_OK)
+        return st;
+    size_t n = (size_t)ictus_csv_rows(t);
+    reading *r = ictus_xcalloc(n ? n : 1, sizeof *r);
+    st = read_readings(an, t, r, err);
+    if (st == ICTUS_OK)
+        qsort(r, n, sizeof *r, by_session_time);
+    for (size_t i = 0, j; st == ICTUS_OK && i < n; i = j) {
+        for (j = i + 1; j < n && r[j].animal == r[i].animal &&
+                        strcmp(r[j].session, r[i].session) == 0;)
+            j++;
+        ICTUS_GROW(h->sessions, h->n_sessions + 1, *cap);
+        if (manifest_session(an, h, r + i, j - i, seizures, n_seizures,
+                             &h->sessions[h->n_sessions]))
+            h->n_sessions++;
+    }
+    free(r);
+    ictus_csv_destroy(t);
+    return st;
+}
+
 /* The exposures of the sessions (NULL condition: "none" first, then in
  * ictus_condition_cmp() order) and one value per animal and exposure. */
 static ictus_status compare_sessions(const ictus_analysis *an, ictus_hyperthermia *h,
@@ -699,6 +836,8 @@ ictus_status ictus_hyperthermia_compute(const ictus_analysis *an, ictus_store *s
             h->n_sessions++;
     }
     candidates_clear(&cands);
+    if (st == ICTUS_OK)
+        st = manifest_sessions(an, h, seizures, n_seizures, &cap, err);
     h->settings_text = settings_text(&h->settings);
     ictus_strbuf all = {0};
     ictus_strbuf_add(&all, an->settings_text);

@@ -28,6 +28,18 @@
  * detector analyses only channels in a voltage unit (or without a unit;
  * pipeline/analyzer.h), so temperature never reaches it.
  *
+ * Sessions from a temperature log.  A lab that reads a rectal probe by hand
+ * (or logs its controller apart from the EEG) gives STUDY/temperatures.csv
+ * (optional): columns animal, session, time, temperature_c, one row per
+ * reading (time a naive local date-time; session any label, e.g. "1" or
+ * "veh").  The readings of one animal and session, in time order, are one
+ * session from the first reading to the last (recording "temperatures.csv",
+ * channel the session's label), read like a channel except that no gap
+ * limit applies (readings every 2 min are normal); min_rise_c and the valid
+ * range apply.  A row naming an animal not in animals.csv, or whose time or
+ * temperature does not parse, stops the analysis (ICTUS_ERR_DATA naming
+ * temperatures.csv:LINE:COLUMN).
+ *
  * When the temperature at onset is computed: at analysis time, from the
  * recording, not at detection time.  The onset that counts is the one the
  * analysis counts (a reviewer's corrected edges, an added event, an events
@@ -49,10 +61,11 @@
  * reviews, overlaps merged), whatever its type, of the session's animal,
  * starting within the recording.
  *
- * hyperthermia.csv (rows in stored recording order: animal, then path):
+ * hyperthermia.csv (rows: recordings in the store's order, then the log's
+ * sessions by animal (animals.csv order), session and time):
  *   animal, group          animals.csv
- *   recording              the file name (no directories)
- *   channel                the temperature channel's label
+ *   recording              the file name (no directories); "temperatures.csv"
+ *   channel                the temperature channel's label; the log's session
  *   start, end             the recording's span (naive local date-times)
  *   kind, drug, dose_mg_kg, route   the dosing.csv period holding the start
  *                          (empty: none); comparisons.csv's exposure fields

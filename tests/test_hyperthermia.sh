@@ -72,6 +72,35 @@ ok "analysis-settings.txt counts the sessions"
 ok "analyze --events truth.csv"
 recovered "truth events"
 
+# A temperature log instead of a channel: M01's first session read by hand
+# every minute, 37 °C + 0.2 °C/min (interpolation is exact on a line); M02's
+# log stays at 37 °C (no rise: no session).
+python3 - "$S/out/hyperthermia.csv" "$S/temperatures.csv" >"$W/expect" <<'EOF'
+import csv, sys
+rows = {r["recording"]: r for r in csv.DictReader(open(sys.argv[1]))}
+first = rows["M01_20260105_080000.edf"]
+with open(sys.argv[2], "w") as f:
+    f.write("animal,session,time,temperature_c\n")
+    for k in range(30):
+        f.write("M01,s1,2026-01-05T08:%02d:00,%.1f\n" % (k, 37 + 0.2 * k))
+        f.write("M02,s1,2026-01-05T08:%02d:00,37.0\n" % k)
+print("%.4f" % (37 + 0.2 * float(first["first_onset_s"]) / 60))
+EOF
+"$ICTUS" analyze "$S" >"$W/an.out" 2>&1
+ok "analyze with temperatures.csv"
+# (first_onset_s has 7 digits: 0.1 s is 0.0003 °C here)
+awk -F, -v want="$(cat "$W/expect")" '$3 == "temperatures.csv" {
+    d = $18 - want; printf "%s %s %s %s\n", $1, $4, (d < 0 ? -d : d) < 0.002, $19}' \
+    "$S/out/hyperthermia.csv" >"$W/got"
+eq "temperatures.csv: M01's session, threshold $(cat "$W/expect") C" "$(cat "$W/got")" "M01 s1 1 no"
+grep -q '^hyperthermia_flat=1$' "$S/out/analysis-settings.txt"
+ok "M02's flat log is no session"
+printf 'M99,s1,2026-01-05T08:00:00,37.0\n' >>"$S/temperatures.csv"
+"$ICTUS" analyze "$S" >"$W/an.out" 2>&1
+test $? -ne 0 && grep -q "temperatures.csv:62" "$W/an.out"
+ok "an unknown animal in temperatures.csv is refused, naming its line"
+rm "$S/temperatures.csv"
+
 # Settings.
 cp "$S/study.ini" "$W/study.ini"
 printf 'no_such_key = 1\n' >>"$S/study.ini"
