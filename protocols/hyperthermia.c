@@ -728,6 +728,13 @@ static ictus_status manifest_sessions(const ictus_analysis *an, ictus_hypertherm
     return st;
 }
 
+/* Whether a session enters the statistics: a threshold, and not in a
+ * washout period (washouts are never compared: periods.h). */
+static bool compared(const ictus_hyperthermia_session *s)
+{
+    return !isnan(s->threshold_c) && (s->condition || !s->period);
+}
+
 /* The exposures of the sessions (NULL condition: "none" first, then in
  * ictus_condition_cmp() order) and one value per animal and exposure. */
 static ictus_status compare_sessions(const ictus_analysis *an, ictus_hyperthermia *h,
@@ -740,7 +747,7 @@ static ictus_status compare_sessions(const ictus_analysis *an, ictus_hyperthermi
     bool none = false;
     for (size_t i = 0; i < n; i++) {
         const ictus_hyperthermia_session *s = &h->sessions[i];
-        if (isnan(s->threshold_c))
+        if (!compared(s))
             continue;
         if (!s->condition) {
             none = true;
@@ -773,7 +780,7 @@ static ictus_status compare_sessions(const ictus_analysis *an, ictus_hyperthermi
     size_t nv = 0;
     for (size_t i = 0; i < n; i++) {
         const ictus_hyperthermia_session *s = &h->sessions[i];
-        if (isnan(s->threshold_c))
+        if (!compared(s))
             continue;
         int e = 0;
         while (e < n_ex && !(s->condition ? has[e] && ictus_condition_same(&ex[e], s->condition)

@@ -89,7 +89,9 @@
  *
  * hyperthermia_comparisons.csv.  Per animal and exposure (the conditions of
  * periods.h: baseline, vehicle, each treatment at drug, dose, route;
- * sessions outside any condition have the exposure "none": empty fields),
+ * sessions outside any dosing.csv period have the exposure "none": empty
+ * fields; sessions in a washout period and sessions without a threshold
+ * (a note) are left out),
  * the animal's threshold is the mean over its sessions under it; it is
  * censored when one of them is.  Censored thresholds enter every statistic
  * at their censoring value (max_c), a lower bound: the rank tests then rank
