@@ -70,7 +70,13 @@ static const char usage_text[] =
     "  --baseline T, --drug T, --washout T   period lengths, e.g. 7d or 12h, each a whole\n"
     "                      number of files (defaults 7d, 7d, 2d; --washout 0 for none)\n"
     "  --min-rate R        lift animals with fewer than R seizures per 24 h (first seizure\n"
-    "                      type) to R in every period (default 0: rates as drawn)\n";
+    "                      type) to R in every period (default 0: rates as drawn)\n"
+    "Hyperthermia sessions (Dravet; synth/thermo_plan.h):\n"
+    "  --protocol hyperthermia   every file (--hours, default 0.75) an induction: a\n"
+    "                      temperature channel TEMP (degC) ramped +0.5 C every 2 min to\n"
+    "                      42.5 C, a seizure at each animal's planned threshold,\n"
+    "                      vehicle and stiripentol sessions alternating (dosing.csv),\n"
+    "                      the planned thresholds in hyperthermia_truth.csv\n";
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
@@ -234,7 +240,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
                                      .washout_s = 2 * 86400};
-    bool days_given = false;
+    bool days_given = false, hours_given = false;
     ictus_synth_study s = {.n_animals = 4, .n_days = 2, .seed = 1, .fs_hz = 500, .n_channels = 2,
                            .hours = 24, .format = ICTUS_SYNTH_EDF, .mains_hz = 50,
                            .n_threads = cli_cpu_count(),
@@ -265,13 +271,20 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         case 's': ok &= parse_seed(optarg, &s.seed, err); break;
         case OPT_FS: ok &= parse_double("fs", optarg, &s.fs_hz, err); break;
         case OPT_CHANNELS: ok &= parse_int("channels", optarg, &s.n_channels, err); break;
-        case OPT_HOURS: ok &= parse_double("hours", optarg, &s.hours, err); break;
+        case OPT_HOURS:
+            ok &= parse_double("hours", optarg, &s.hours, err);
+            hours_given = true;
+            break;
         case OPT_MAINS: ok &= parse_double("mains", optarg, &s.mains_hz, err); break;
         case 'j': ok &= parse_int("jobs", optarg, &s.n_threads, err); break;
         case OPT_GAPS: s.gaps = true; break;
         case OPT_PROTOCOL:
+            if (strcmp(optarg, "hyperthermia") == 0) {
+                s.hyperthermia = true;
+                break;
+            }
             if (strcmp(optarg, "asm") != 0 && strcmp(optarg, "dm") != 0) {
-                cli_usage_error(err, "--protocol '%s': expected asm or dm", optarg);
+                cli_usage_error(err, "--protocol '%s': expected asm, dm or hyperthermia", optarg);
                 ok = false;
             }
             protocol.design = !strcmp(optarg, "dm") ? ICTUS_SYNTH_DESIGN_DM
@@ -357,6 +370,8 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                         "--days and --protocol: the protocol's periods set the number of files");
         ok = false;
     }
+    if (ok && s.hyperthermia && !hours_given)
+        s.hours = 0.75; /* a session: the ramp, the seizure and the cooling */
     if (ok && (families || without))
         ok = select_families(&s, families, without, err);
     if (ok && ranged)
@@ -382,6 +397,9 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
     else if (s.protocol)
         printf("%s: drug study: dosing.csv, study.ini [drugs], true responses in responses.csv\n",
                dir);
+    if (s.hyperthermia)
+        printf("%s: hyperthermia sessions: TEMP channel, dosing.csv, planned thresholds in "
+               "hyperthermia_truth.csv\n", dir);
     return ICTUS_OK;
 }
 

@@ -15,6 +15,7 @@
 #include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
+#include "protocols/hyperthermia.h"
 
 #define S_PER_HOUR 3600.0
 #define S_PER_DAY 86400.0
@@ -666,6 +667,23 @@ static bool settings_in_range(const ictus_analysis_settings *s)
            s->cluster_gap_min > 0 && s->ci_level > 0 && s->ci_level < 1 && s->exact_max_n >= 0;
 }
 
+/* The hyperthermia sessions (hyperthermia.h) with each animal's counted seizures. */
+static ictus_status hyperthermia_of(ictus_analysis *an, ictus_store *store,
+                                    const animal_events *events, ictus_error *err)
+{
+    int n = an->study->n_animals ? an->study->n_animals : 1;
+    const ictus_seizure **sz = ictus_xcalloc((size_t)n, sizeof *sz);
+    size_t *n_sz = ictus_xcalloc((size_t)n, sizeof *n_sz);
+    for (int a = 0; a < an->study->n_animals; a++) {
+        sz[a] = events[a].seizures.items;
+        n_sz[a] = events[a].seizures.n;
+    }
+    ictus_status st = ictus_hyperthermia_compute(an, store, sz, n_sz, &an->hyperthermia, err);
+    free(sz);
+    free(n_sz);
+    return st;
+}
+
 ictus_status ictus_analysis_compute(const ictus_study *study, ictus_store *store,
                                     const ictus_analysis_settings *set, ictus_analysis **out,
                                     ictus_error *err)
@@ -708,6 +726,8 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
         st = ictus_comparisons_compute(an->outcomes, an->n_outcomes, an->n_types, &opt,
                                        &an->comparisons, &an->n_comparisons, err);
     }
+    if (st == ICTUS_OK)
+        st = hyperthermia_of(an, store, events, err);
     for (int a = 0; a < study->n_animals; a++) {
         free(events[a].seizures.items);
         free(events[a].tallies.items);
@@ -736,6 +756,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
     free(an->outcomes);
     free(an->comparisons);
     ictus_dm_destroy(an->dm);
+    ictus_hyperthermia_destroy(an->hyperthermia);
     for (int i = 0; i < an->n_detection; i++)
         free(an->detection[i]);
     free(an->detection);
@@ -968,6 +989,7 @@ static void write_settings(ictus_out *o, const void *ctx)
     ictus_out_str(o, an->settings_text);
     if (an->dm)
         ictus_out_str(o, an->dm->settings_text);
+    ictus_hyperthermia_write_settings(o, an->hyperthermia);
 }
 
 static void write_disease_modification(ictus_out *o, const void *ctx)
@@ -1006,6 +1028,8 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
                                  an, err);
     else if (st == ICTUS_OK)
         st = remove_stale(out_dir, "disease_modification.csv", err);
+    if (st == ICTUS_OK)
+        st = ictus_hyperthermia_write(an, out_dir, err);
     return st;
 }
 

@@ -12,6 +12,9 @@
  *   STUDY/out/disease_modification.csv  one row per animal × exposure × seizure type,
  *                                    only for studies with intervention or followup
  *                                    periods (disease_mod.h)
+ *   STUDY/out/hyperthermia.csv, hyperthermia_comparisons.csv   seizure thresholds of
+ *                                    hyperthermia sessions (hyperthermia.h; only
+ *                                    for studies that have some)
  * Definitions: periods.h (periods, conditions, reference baselines),
  * measures.h (counts, rates, ISIs), response.h (classes, adequate trials,
  * course, drug resistance), comparisons.h (the tests).
@@ -279,6 +282,7 @@ typedef struct ictus_analysis {
     int64_t n_added_unplaced;      /* added events whose recording is no longer stored */
     int64_t n_events_unknown_animal; /* of animals not in animals.csv */
     int64_t n_seizures;            /* seizures after merging overlaps */
+    struct ictus_hyperthermia *hyperthermia; /* hyperthermia sessions (hyperthermia.h) */
     int n_detection;
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
     /* private */

@@ -153,6 +153,9 @@ typedef struct {
     ictus_synth_seizures seizures;   /* the seizure morphologies */
     uint64_t families_off;       /* wide families left out: bit i = family i (families.h) */
     const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
+    const struct ictus_synth_thermo_session *thermo; /* a hyperthermia session: its planned
+                                    seizure only, and a temperature channel (thermo_plan.h);
+                                    NULL: none */
 } ictus_synth_day_spec;
 
 /* The multiplier at t_us (1 without a function; negative values count as 0). */

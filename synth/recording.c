@@ -10,6 +10,7 @@
 
 #include "pipeline/source/edfwrite.h"
 #include "synth/seizures.h"
+#include "synth/thermo_plan.h"
 
 const char *ictus_synth_format_ext(ictus_synth_format f)
 {
@@ -51,18 +52,25 @@ static ictus_status write_edf(ictus_synth_day *d, const char *path, ictus_error 
     for (int e = 0; e < ev->n; e++)
         gaps |= ev->items[e].kind == ICTUS_SYNTH_GAP;
 
-    ictus_edf_channel_spec channels[ICTUS_SYNTH_MAX_CHANNELS];
+    ictus_edf_channel_spec channels[ICTUS_SYNTH_MAX_CHANNELS + 1];
     for (int c = 0; c < nc; c++)
         channels[c] = (ictus_edf_channel_spec){
             .label = a->label[c], .unit = "uV", .fs_hz = spec->fs_hz,
             .phys_min = -ICTUS_SYNTH_EDF_FULL_SCALE_UV,
             .phys_max = ICTUS_SYNTH_EDF_FULL_SCALE_UV * 32767.0 / 32768.0,
             .dig_min = -32768, .dig_max = 32767};
+    /* a hyperthermia session: the temperature channel after the leads */
+    const int n_temp = spec->thermo ? (int)ICTUS_SYNTH_THERMO_FS : 0;
+    if (spec->thermo)
+        channels[nc] = (ictus_edf_channel_spec){
+            .label = ICTUS_SYNTH_THERMO_LABEL, .unit = ICTUS_SYNTH_THERMO_UNIT,
+            .fs_hz = ICTUS_SYNTH_THERMO_FS, .phys_min = ICTUS_SYNTH_THERMO_MIN_C,
+            .phys_max = ICTUS_SYNTH_THERMO_MAX_C, .dig_min = -32768, .dig_max = 32767};
     char recording[48];
     snprintf(recording, sizeof recording, "ictus-synth seed=%llu", (unsigned long long)a->seed);
     ictus_edf_layout layout = {
         .format = gaps ? ICTUS_FORMAT_EDFPLUS_D : ICTUS_FORMAT_EDFPLUS_C,
-        .start_us = spec->start_us, .record_us = 1000000, .n_channels = nc,
+        .start_us = spec->start_us, .record_us = 1000000, .n_channels = nc + (n_temp > 0),
         .channels = channels, .patient = a->id, .recording = recording,
         .annotations_per_record = 1};
     ictus_edfwriter *w;
@@ -71,15 +79,19 @@ static ictus_status write_edf(ictus_synth_day *d, const char *path, ictus_error 
         return st;
     st = annotate_stimulations(d, w, err);
 
-    float *mem = ictus_xmalloc((size_t)nc * (size_t)spr * sizeof *mem);
-    float *rec[ICTUS_SYNTH_MAX_CHANNELS];
+    float *mem = ictus_xmalloc(((size_t)nc * (size_t)spr + (size_t)n_temp) * sizeof *mem);
+    float *rec[ICTUS_SYNTH_MAX_CHANNELS + 1];
     for (int c = 0; c < nc; c++)
         rec[c] = mem + (size_t)c * (size_t)spr;
+    rec[nc] = mem + (size_t)nc * (size_t)spr;
     int gap = 0; /* events are sorted: walk the gaps in step with the records */
     int64_t n_records = spec->n_samples / spr;
     for (int64_t r = 0; r < n_records && st == ICTUS_OK; r++) {
         int64_t i = r * spr;
         ictus_synth_day_generate(d, rec, spr);
+        for (int k = 0; k < n_temp; k++)
+            rec[nc][k] = (float)ictus_synth_thermo_sample(spec->thermo, r * n_temp + k,
+                                                          ICTUS_SYNTH_THERMO_FS);
         while (gap < ev->n && (ev->items[gap].kind != ICTUS_SYNTH_GAP || ev->items[gap].end <= i))
             gap++;
         if (gap < ev->n && ev->items[gap].start <= i)

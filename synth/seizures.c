@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "base/walltime.h"
 #include "synth/waves.h"
+#include "synth/thermo_plan.h"
 
 /* Grid of the time rescaling: the rate is constant within a minute. */
 #define GRID_S 60.0
@@ -317,6 +318,23 @@ static void plan_wide(const ictus_synth_day_spec *spec, const ictus_synth_events
     ictus_synth_events_free(&all);
 }
 
+/* A hyperthermia session (thermo_plan.h): only its induced seizure, of the
+ * model's first kind, when the core reaches the planned threshold. */
+static void plan_induced(const ictus_synth_day_spec *spec, ictus_synth_rng *r,
+                         ictus_synth_events *out)
+{
+    if (!spec->thermo->seizes)
+        return;
+    const ictus_synth_seizure_spec *s = &spec->animal->model->seizures[0];
+    double dur = ictus_synth_rng_lognormal_in(r, s->dur_median_s, s->dur_log_sd, s->dur_min_s,
+                                              s->dur_max_s);
+    int64_t i = (int64_t)(spec->thermo->onset_s * spec->fs_hz);
+    int64_t end = i + (int64_t)(dur * spec->fs_hz);
+    if (end > spec->n_samples)
+        return;
+    shape(spec, ictus_synth_events_add(out, s->kind, i, end), r, out);
+}
+
 void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_events *out)
 {
     const ictus_synth_animal *a = spec->animal;
@@ -328,6 +346,10 @@ void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_eve
                                                              (uint64_t)spec->file,
                                                              ICTUS_SYNTH_STREAM_SEIZURES,
                                                              spec->seizure_draw));
+    if (spec->thermo) {
+        plan_induced(spec, &r, out);
+        return;
+    }
     /* wide seizures: family, duration and shape from a stream of their own */
     bool wide = spec->seizures == ICTUS_SYNTH_SEIZURES_WIDE;
     ictus_synth_rng w = ictus_synth_rng_make(ictus_synth_key(a->key, (uint64_t)a->index,

@@ -19,6 +19,7 @@
 #include "base/path.h"
 #include "base/walltime.h"
 #include "synth/seizures.h"
+#include "synth/thermo_plan.h"
 
 /* ---------------------------------------------------------------- settings */
 
@@ -95,6 +96,9 @@ ictus_status ictus_synth_study_check(const ictus_synth_study *s, ictus_error *er
         return ictus_fail(err, ICTUS_ERR_USAGE, "threads %d: expected at least 1", s->n_threads);
     if (year < 1985 || last_year > 2084)
         return ictus_fail(err, ICTUS_ERR_USAGE, "the recordings must lie in 1985..2084 (EDF dates)");
+    if (s->protocol && s->hyperthermia)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "a drug protocol and hyperthermia sessions: "
+                          "give one of them");
     return s->protocol ? check_protocol(s, err) : ICTUS_OK;
 }
 
@@ -119,6 +123,7 @@ void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_an
         .seizures = s->seizures,
         .families_off = s->families_off,
         .ranges = s->ranges,
+        .thermo = s->thermo ? ictus_synth_thermo_session_of(s->thermo, a->index, file) : NULL,
     };
 }
 
@@ -319,6 +324,8 @@ static void write_recordings(const ictus_synth_study *s, const ictus_synth_anima
             fprintf(f, "%s,%s,", name, a->id);
             for (int c = 0; c < a->n_channels; c++)
                 fprintf(f, "%s%s=%d", c ? ";" : "", a->label[c], c + 1);
+            if (s->thermo) /* the temperature channel, after the leads */
+                fprintf(f, ";%s=%d", ICTUS_SYNTH_THERMO_LABEL, a->n_channels + 1);
             fprintf(f, ",%s,\n", start);
         }
 }
@@ -394,7 +401,7 @@ static ictus_status make_dir(const char *path, ictus_error *err)
 /* The study's tables, in the order they are written. */
 typedef enum {
     T_INI, T_ANIMALS, T_RECORDINGS, T_TRUTH, T_ARTEFACTS, T_STIMULATIONS, T_DOSING, T_RESPONSES,
-    T_SEIZURES, T_DM_TRUTH, N_TABLES
+    T_SEIZURES, T_DM_TRUTH, T_HYPERTHERMIA, N_TABLES
 } table_id;
 
 static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_dosing *dosing,
@@ -405,12 +412,12 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
     static const char *const names[N_TABLES] = {
         "study.ini", "animals.csv", "recordings.csv", "truth.csv", "artefacts.csv",
         "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv",
-        "disease_modification_truth.csv"};
+        "disease_modification_truth.csv", "hyperthermia_truth.csv"};
     ictus_status st = ICTUS_OK;
     for (int t = 0; t < N_TABLES && st == ICTUS_OK; t++) {
         if ((t == T_STIMULATIONS && !s->model->kindling) ||
-            (t == T_DOSING && !dosing && !dm) || (t == T_RESPONSES && !dosing) ||
-            (t == T_DM_TRUTH && !dm) ||
+            (t == T_DOSING && !dosing && !dm && !s->thermo) || (t == T_RESPONSES && !dosing) ||
+            (t == T_DM_TRUTH && !dm) || (t == T_HYPERTHERMIA && !s->thermo) ||
             (t == T_SEIZURES && s->seizures != ICTUS_SYNTH_SEIZURES_WIDE))
             continue;
         FILE *f;
@@ -424,6 +431,8 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
                 ictus_synth_dosing_write_ini(dosing, f);
             if (dm)
                 ictus_synth_dm_write_ini(dm, f);
+            if (s->thermo)
+                ictus_synth_thermo_write_ini(f);
             break;
         case T_ANIMALS: write_animals(s, animals, f); break;
         case T_RECORDINGS: write_recordings(s, animals, f); break;
@@ -433,9 +442,12 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
         case T_DOSING:
             if (dm)
                 ictus_synth_dm_write_periods(dm, f);
-            else
+            else if (dosing)
                 ictus_synth_dosing_write_periods(dosing, f);
+            else
+                ictus_synth_thermo_write_dosing(s->thermo, f);
             break;
+        case T_HYPERTHERMIA: ictus_synth_thermo_write_truth(s->thermo, f); break;
         case T_SEIZURES: write_rows(s, animals, files, SEIZURES, f); break;
         case T_DM_TRUTH: ictus_synth_dm_write_truth(dm, f); break;
         default: ictus_synth_dosing_write_responses(dosing, f); break;
@@ -467,6 +479,11 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         if (st == ICTUS_OK)
             study.rate = ictus_synth_dosing_rate(dosing);
     }
+    ictus_synth_thermo *thermo = NULL;
+    if (st == ICTUS_OK && s->hyperthermia) {
+        st = ictus_synth_thermo_plan(s, animals, &thermo, err);
+        study.thermo = thermo;
+    }
     char sub[ICTUS_PATH_MAX];
     if (st == ICTUS_OK)
         st = ictus_path_join(sub, sizeof sub, dir, "recordings", err);
@@ -477,6 +494,7 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
     if (st != ICTUS_OK) {
         ictus_synth_dosing_destroy(dosing);
         ictus_synth_dm_destroy(dm);
+        ictus_synth_thermo_destroy(thermo);
         free(animals);
         return st;
     }
@@ -492,6 +510,7 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
     free(q.files);
     ictus_synth_dosing_destroy(dosing);
     ictus_synth_dm_destroy(dm);
+    ictus_synth_thermo_destroy(thermo);
     free(animals);
     pthread_mutex_destroy(&q.lock);
     return st;

@@ -32,7 +32,10 @@
  * DIR/responses.csv   the response class, course and drug resistance the
  *                     analysis must find from a perfect detector's events
  *                     (design DM: DIR/disease_modification_truth.csv, the
- *                     class of every animal, dm_plan.h).
+ *                     class of every animal, dm_plan.h);
+ * with hyperthermia sessions (thermo_plan.h) a temperature channel TEMP in
+ * every file, study.ini [drugs] and [hyperthermia], dosing.csv and
+ * DIR/hyperthermia_truth.csv  the planned threshold of every session.
  * Times in the CSVs: seconds from the start of the recording file (ms
  * precision); `recording` is the file's name without directories.
  *
@@ -92,6 +95,9 @@ typedef struct {
     ictus_synth_seizures seizures; /* the usual seizure morphologies (0) or the wide families */
     uint64_t families_off;       /* wide families left out (families.h), 0: none */
     const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
+    bool hyperthermia;           /* every file a hyperthermia session (thermo_plan.h); not with
+                                    a drug protocol */
+    const struct ictus_synth_thermo *thermo; /* its plan: set by ictus_synth_study_write() */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
