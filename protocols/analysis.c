@@ -14,6 +14,7 @@
 #include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
+#include "protocols/kindling.h"
 
 #define S_PER_HOUR 3600.0
 #define S_PER_DAY 86400.0
@@ -696,6 +697,9 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
         st = ictus_comparisons_compute(an->outcomes, an->n_outcomes, an->n_types, &opt,
                                        &an->comparisons, &an->n_comparisons, err);
     }
+    if (st == ICTUS_OK)
+        st = ictus_kindling_compute(study, store, set->ci_level, an->settings_text, &an->kindling,
+                                    err);
     for (int a = 0; a < study->n_animals; a++) {
         free(events[a].seizures.items);
         free(events[a].tallies.items);
@@ -723,6 +727,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
     free(an->periods);
     free(an->outcomes);
     free(an->comparisons);
+    ictus_kindling_destroy(an->kindling);
     for (int i = 0; i < an->n_detection; i++)
         free(an->detection[i]);
     free(an->detection);
@@ -953,6 +958,9 @@ static void write_settings(ictus_out *o, const void *ctx)
         ictus_out_char(o, '\n');
     }
     ictus_out_str(o, an->settings_text);
+    if (an->kindling)
+        ictus_out_printf(o, "kindling_skipped=%d\n%s", an->kindling->n_skipped,
+                         an->kindling->settings_text);
 }
 
 ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
@@ -970,6 +978,8 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
     ictus_status st = ictus_outfile_mkdir(out_dir, err);
     for (size_t i = 0; i < sizeof files / sizeof files[0] && st == ICTUS_OK; i++)
         st = ictus_outfile_write(out_dir, files[i].name, files[i].fill, an, err);
+    if (st == ICTUS_OK && an->kindling)
+        st = ictus_kindling_write(an->kindling, out_dir, err);
     return st;
 }
 

@@ -274,6 +274,7 @@ typedef struct ictus_analysis {
     int64_t n_seizures;            /* seizures after merging overlaps */
     int n_detection;
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
+    struct ictus_kindling *kindling; /* kindling.h; NULL without stimulations.csv */
     /* private */
     int cap_detection_;
     char **preset_texts_;
