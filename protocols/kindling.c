@@ -414,8 +414,41 @@ static ictus_dr_row *add_row(ictus_kindling *k, int *cap, const char *drug, cons
     return row;
 }
 
-/* The dose rows and the two fits of one drug and outcome; fits[link] point
- * to the fit rows. */
+void ictus_kindling_fit(const ictus_dose_group *groups, int n, int n_animals,
+                        ictus_dose_link link, double ci_level, ictus_dr_row *row)
+{
+    row->fit = true;
+    row->link = link;
+    row->n_doses = n;
+    row->n_animals = n_animals;
+    ictus_error err = {0};
+    ictus_status st = n == 0 ? ictus_fail(&err, ICTUS_ERR_DATA, "no animal tested")
+                             : ictus_dose_response_fit(groups, (size_t)n, link, &row->f, &err);
+    if (st == ICTUS_OK)
+        st = ictus_dose_response_ed(groups, (size_t)n, &row->f, 0.5, ci_level, &row->ed, &err);
+    row->ok = st == ICTUS_OK;
+    if (!row->ok)
+        snprintf(row->refused, sizeof row->refused, "%s", err.msg);
+}
+
+void ictus_kindling_pi(const ictus_dr_row *ed, const ictus_dr_row *td, double ci_level,
+                       ictus_dr_row *row)
+{
+    row->fit = true;
+    row->link = ed->link;
+    row->ok = false;
+    if (!ed->ok || !td->ok) {
+        snprintf(row->refused, sizeof row->refused, "%s", !ed->ok ? "no ED50" : "no TD50");
+        return;
+    }
+    ictus_error err = {0};
+    row->ok = ictus_dose_response_pi(&td->f, &ed->f, ci_level, &row->pi, &err) == ICTUS_OK;
+    if (!row->ok)
+        snprintf(row->refused, sizeof row->refused, "%s", err.msg);
+}
+
+/* The dose rows and the two fits of one drug and outcome; fit_rows[link]
+ * are the fit rows' indices. */
 static void fit_outcome(ictus_kindling *k, int *cap, const char *drug, const char *outcome,
                         const unit_list *units, int fit_rows[2])
 {
@@ -428,20 +461,7 @@ static void fit_outcome(ictus_kindling *k, int *cap, const char *drug, const cha
     for (int link = 0; link < 2; link++) {
         fit_rows[link] = k->n_rows;
         ictus_dr_row *row = add_row(k, cap, drug, outcome);
-        row->fit = true;
-        row->link = (ictus_dose_link)link;
-        row->n_doses = n;
-        row->n_animals = n_animals;
-        ictus_error err = {0};
-        ictus_status st = n == 0 ? ictus_fail(&err, ICTUS_ERR_DATA, "no animal tested")
-                                 : ictus_dose_response_fit(groups, (size_t)n, row->link, &row->f,
-                                                           &err);
-        if (st == ICTUS_OK)
-            st = ictus_dose_response_ed(groups, (size_t)n, &row->f, 0.5, k->ci_level, &row->ed,
-                                        &err);
-        row->ok = st == ICTUS_OK;
-        if (!row->ok)
-            snprintf(row->refused, sizeof row->refused, "%s", err.msg);
+        ictus_kindling_fit(groups, n, n_animals, (ictus_dose_link)link, k->ci_level, row);
     }
     free(groups);
 }
@@ -499,17 +519,7 @@ static void dose_response(ictus_kindling *k)
         fit_outcome(k, &cap, drugs[d], "toxicity", &tox, td);
         for (int link = 0; link < 2; link++) {
             ictus_dr_row *row = add_row(k, &cap, drugs[d], "pi");
-            const ictus_dr_row *e = &k->rows[ed[link]], *t = &k->rows[td[link]];
-            row->fit = true;
-            row->link = (ictus_dose_link)link;
-            if (!e->ok || !t->ok) {
-                snprintf(row->refused, sizeof row->refused, "%s", !e->ok ? "no ED50" : "no TD50");
-                continue;
-            }
-            ictus_error err = {0};
-            row->ok = ictus_dose_response_pi(&t->f, &e->f, k->ci_level, &row->pi, &err) == ICTUS_OK;
-            if (!row->ok)
-                snprintf(row->refused, sizeof row->refused, "%s", err.msg);
+            ictus_kindling_pi(&k->rows[ed[link]], &k->rows[td[link]], k->ci_level, row);
         }
     }
     free(drugs);

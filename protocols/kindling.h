@@ -223,6 +223,17 @@ ictus_status ictus_kindling_compute(const ictus_study *study, ictus_store *store
  * base/outfile.h). */
 ictus_status ictus_kindling_write(const ictus_kindling *k, const char *out_dir, ictus_error *err);
 
+/* The fit row (ED50 or TD50 at ci_level) of groups[0..n) from n_animals
+ * animals into *row (its drug and outcome are the caller's): ok, or
+ * refused with dose_response.c's reason ("no animal tested" when n = 0). */
+void ictus_kindling_fit(const ictus_dose_group *groups, int n, int n_animals,
+                        ictus_dose_link link, double ci_level, ictus_dr_row *row);
+
+/* The PI row of an ED50 and a TD50 fit row (the same link) into *row:
+ * refused "no ED50" / "no TD50" when either is. */
+void ictus_kindling_pi(const ictus_dr_row *ed, const ictus_dr_row *td, double ci_level,
+                       ictus_dr_row *row);
+
 /* Free; NULL is a no-op. */
 void ictus_kindling_destroy(ictus_kindling *k);
 

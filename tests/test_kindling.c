@@ -15,6 +15,7 @@
 #include "base/walltime.h"
 #include "protocols/analysis.h"
 #include "protocols/kindling.h"
+#include "protocols/kindling_compare.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
 #include "tests/support_tmp.h"
@@ -344,6 +345,60 @@ static void test_files(const char *dir)
     free(out);
 }
 
+/* Two cohorts (the same study twice): each cohort's row is its own fit;
+ * the pooled fit of doubled counts has the same ED50 and a standard error
+ * smaller by √2 (the likelihood doubles). */
+static void test_compare(const char *dir)
+{
+    ictus_study *st[2] = {NULL, NULL};
+    ictus_analysis *an[2] = {NULL, NULL};
+    ictus_error err = {0};
+    for (int i = 0; i < 2; i++)
+        CHECK_MSG(ictus_analysis_load(dir, NULL, &st[i], &an[i], &err) == ICTUS_OK, "%s",
+                  err.msg);
+    ictus_kindling_cmp *c = NULL;
+    if (an[0] && an[1])
+        ictus_kindling_compare((const ictus_analysis *const *)an, 2, &c);
+    if (CHECK(c)) {
+        int n = ictus_kindling_compare_rows(c);
+        CHECK_INT(n, 2 * 2 * 3); /* dz, flat × probit, logit × 2 cohorts + pooled */
+        ictus_kindling_cmp_view one, pooled, flat;
+        ictus_kindling_compare_row(c, 0, &one);
+        ictus_kindling_compare_row(c, 2, &pooled);
+        ictus_kindling_compare_row(c, 6, &flat);
+        CHECK_STR(one.drug, "dz");
+        CHECK_STR(one.link, "probit");
+        CHECK_STR(pooled.cohort, "pooled");
+        const ictus_dr_row *ref = row_of(an[0]->kindling, "dz", "protection", true, 0, 0);
+        if (CHECK(one.ed50.ok && pooled.ed50.ok && ref)) {
+            CHECK_NEAR(one.ed50.estimate, ref->ed.ed, 1e-12, 0);
+            CHECK_NEAR(one.ed50.fieller_lo, ref->ed.fieller.lo, 1e-12, 0);
+            CHECK_NEAR(pooled.ed50.estimate, ref->ed.ed, 1e-7, 0);
+            CHECK_NEAR(pooled.ed50.se_log10 * sqrt(2), ref->ed.se_log10, 1e-6, 0);
+            CHECK_INT(pooled.ed50.n_animals, 2 * N_D * 3);
+        }
+        CHECK(pooled.pi_ok && one.td50.ok);
+        CHECK_STR(flat.drug, "flat");
+        CHECK(!flat.ed50.ok && strstr(flat.ed50.refused, "only one dose"));
+        char *out = ictus_path_join_alloc(dir, "cmp");
+        CHECK_MSG(ictus_kindling_compare_write(c, out, &err) == ICTUS_OK, "%s", err.msg);
+        char *path = ictus_path_join_alloc(out, "kindling_comparison.csv");
+        ictus_csv *t = NULL;
+        if (CHECK(ictus_csv_read(path, &t, &err) == ICTUS_OK)) {
+            CHECK_INT(ictus_csv_rows(t), n);
+            CHECK_STR(ictus_csv_field(t, 2, ictus_csv_column(t, "cohort")), "pooled");
+        }
+        ictus_csv_destroy(t);
+        free(path);
+        free(out);
+    }
+    ictus_kindling_compare_destroy(c);
+    for (int i = 0; i < 2; i++) {
+        ictus_analysis_destroy(an[i]);
+        ictus_study_destroy(st[i]);
+    }
+}
+
 static ictus_kindling *analyse(const char *dir, ictus_study **study, ictus_analysis **an)
 {
     ictus_error err = {0};
@@ -367,6 +422,7 @@ int main(void)
             test_stims(k);
             test_dose_response(k);
             test_files(dir);
+            test_compare(dir);
         }
         ictus_analysis_destroy(an);
         ictus_study_destroy(study);
