@@ -673,7 +673,7 @@ static void write_dr(ictus_out *o, const void *ctx)
     const ictus_kindling *k = ctx;
     ictus_out_str(o, "drug,outcome,row,link,dose_mg_kg,n,r,estimate_of,estimate,ci_level,"
                      "fieller_lo,fieller_hi,profile_lo,profile_hi,ci_lo,ci_hi,se_log10,"
-                     "intercept,slope,slope_se,chi2,df,gof_p,n_doses,n_animals,refused,"
+                     "intercept,slope,slope_se,chi2,df,gof_p,n_doses,n_tested,refused,"
                      "settings_hash\n");
     for (int i = 0; i < k->n_rows; i++) {
         const ictus_dr_row *r = &k->rows[i];

@@ -92,7 +92,8 @@
  *   se_log10               delta-method SE of log10 ED50/TD50/PI
  *   intercept, slope, slope_se   per log10 mg/kg
  *   chi2, df, gof_p        Pearson chi-square goodness of fit
- *   n_doses, n_animals     of the fit
+ *   n_doses, n_tested      of the fit: doses, and animals tested summed over doses
+ *                          (in a crossover an animal counts once per dose)
  *   refused                why no fit exists (dose_response.c's reason), else empty
  *   settings_hash
  *

@@ -213,9 +213,9 @@ static void fit_fields(ictus_out *o, const ictus_dr_row *r)
 static void write_rows(ictus_out *o, const void *ctx)
 {
     const ictus_kindling_cmp *c = ctx;
-    ictus_out_str(o, "cohort,drug,link,ed50_n_doses,ed50_n_animals,ed50,ed50_fieller_lo,"
+    ictus_out_str(o, "cohort,drug,link,ed50_n_doses,ed50_n_tested,ed50,ed50_fieller_lo,"
                      "ed50_fieller_hi,ed50_profile_lo,ed50_profile_hi,ed50_refused,td50_n_doses,"
-                     "td50_n_animals,td50,td50_fieller_lo,td50_fieller_hi,td50_profile_lo,"
+                     "td50_n_tested,td50,td50_fieller_lo,td50_fieller_hi,td50_profile_lo,"
                      "td50_profile_hi,td50_refused,pi,pi_ci_lo,pi_ci_hi,pi_refused,ci_level,"
                      "settings_hash\n");
     for (int i = 0; i < c->n_rows; i++) {

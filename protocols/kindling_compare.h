@@ -13,9 +13,9 @@
  * kindling_comparison.csv columns:
  *   cohort                  the study's name, or "pooled"
  *   drug, link
- *   ed50_n_doses, ed50_n_animals, ed50, ed50_fieller_lo, ed50_fieller_hi,
+ *   ed50_n_doses, ed50_n_tested, ed50, ed50_fieller_lo, ed50_fieller_hi,
  *   ed50_profile_lo, ed50_profile_hi, ed50_refused
- *   td50_n_doses, td50_n_animals, td50, td50_fieller_lo, td50_fieller_hi,
+ *   td50_n_doses, td50_n_tested, td50, td50_fieller_lo, td50_fieller_hi,
  *   td50_profile_lo, td50_profile_hi, td50_refused
  *   pi, pi_ci_lo, pi_ci_hi, pi_refused
  *   ci_level                the first cohort's [analysis] ci_level

@@ -393,20 +393,22 @@ static ictus_status make_dir(const char *path, ictus_error *err)
 /* The study's tables, in the order they are written. */
 typedef enum {
     T_INI, T_ANIMALS, T_RECORDINGS, T_TRUTH, T_ARTEFACTS, T_STIMULATIONS, T_DOSING, T_RESPONSES,
-    T_SEIZURES, N_TABLES
+    T_SEIZURES, T_DOSE_PLAN, N_TABLES
 } table_id;
 
 static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_dosing *dosing,
-                                 const char *dir, const ictus_synth_animal *animals,
-                                 const file_rows *files, ictus_error *err)
+                                 const ictus_synth_kindling *kplan, const char *dir,
+                                 const ictus_synth_animal *animals, const file_rows *files,
+                                 ictus_error *err)
 {
     static const char *const names[N_TABLES] = {
         "study.ini", "animals.csv", "recordings.csv", "truth.csv", "artefacts.csv",
-        "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv"};
+        "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv", "dose_plan.csv"};
     ictus_status st = ICTUS_OK;
     for (int t = 0; t < N_TABLES && st == ICTUS_OK; t++) {
         if ((t == T_STIMULATIONS && !s->model->kindling) ||
-            ((t == T_DOSING || t == T_RESPONSES) && !dosing) ||
+            (t == T_DOSING && !dosing && !kplan) || (t == T_RESPONSES && !dosing) ||
+            (t == T_DOSE_PLAN && !kplan) ||
             (t == T_SEIZURES && s->seizures != ICTUS_SYNTH_SEIZURES_WIDE))
             continue;
         FILE *f;
@@ -418,13 +420,21 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
             write_ini(s, f);
             if (dosing)
                 ictus_synth_dosing_write_ini(dosing, f);
+            if (kplan)
+                ictus_synth_kindling_write_ini(kplan, f);
             break;
         case T_ANIMALS: write_animals(s, animals, f); break;
         case T_RECORDINGS: write_recordings(s, animals, f); break;
         case T_TRUTH: write_rows(s, animals, files, TRUTH, f); break;
         case T_ARTEFACTS: write_rows(s, animals, files, ARTEFACTS, f); break;
         case T_STIMULATIONS: write_rows(s, animals, files, STIMULATIONS, f); break;
-        case T_DOSING: ictus_synth_dosing_write_periods(dosing, f); break;
+        case T_DOSING:
+            if (kplan)
+                ictus_synth_kindling_write_periods(kplan, f);
+            else
+                ictus_synth_dosing_write_periods(dosing, f);
+            break;
+        case T_DOSE_PLAN: ictus_synth_kindling_write_truth(kplan, f); break;
         case T_SEIZURES: write_rows(s, animals, files, SEIZURES, f); break;
         default: ictus_synth_dosing_write_responses(dosing, f); break;
         }
@@ -450,6 +460,14 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         if (st == ICTUS_OK)
             study.rate = ictus_synth_dosing_rate(dosing);
     }
+    ictus_synth_kindling *kplan = NULL;
+    if (st == ICTUS_OK && s->kindling_doses) {
+        int64_t end_us = s->start_us + (int64_t)s->n_days * file_seconds(s) * ICTUS_US_PER_S;
+        st = ictus_synth_kindling_plan(s->kindling_doses, s->model, s->protocol != NULL, s->seed,
+                                       s->start_us, end_us, animals, s->n_animals, &kplan, err);
+        if (st == ICTUS_OK)
+            study.rate = ictus_synth_kindling_rate(kplan);
+    }
     char sub[ICTUS_PATH_MAX];
     if (st == ICTUS_OK)
         st = ictus_path_join(sub, sizeof sub, dir, "recordings", err);
@@ -459,6 +477,7 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         st = make_dir(sub, err);
     if (st != ICTUS_OK) {
         ictus_synth_dosing_destroy(dosing);
+        ictus_synth_kindling_destroy(kplan);
         free(animals);
         return st;
     }
@@ -468,11 +487,12 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
     q.files = ictus_xcalloc((size_t)q.total, sizeof *q.files);
     st = run_jobs(&q, err);
     if (st == ICTUS_OK)
-        st = write_tables(&study, dosing, dir, animals, q.files, err);
+        st = write_tables(&study, dosing, kplan, dir, animals, q.files, err);
     for (int j = 0; j < q.total; j++)
         free(q.files[j].rows);
     free(q.files);
     ictus_synth_dosing_destroy(dosing);
+    ictus_synth_kindling_destroy(kplan);
     free(animals);
     pthread_mutex_destroy(&q.lock);
     return st;

@@ -45,6 +45,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "synth/kindling_plan.h"
 #include "synth/model.h"
 #include "base/status.h"
 #include "synth/recording.h"
@@ -81,6 +82,8 @@ typedef struct {
     ictus_synth_seizures seizures; /* the usual seizure morphologies (0) or the wide families */
     uint64_t families_off;       /* wide families left out (families.h), 0: none */
     const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
+    const ictus_synth_kindling_doses *kindling_doses; /* 6 Hz drug sessions with a planned
+                                    ED50 (kindling_plan.h: dosing.csv, dose_plan.csv); NULL: none */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
