@@ -11,11 +11,13 @@
 
 #include "base/csvtable.h"
 #include "base/path.h"
+#include "base/readfile.h"
 #include "base/strbuf.h"
 #include "base/walltime.h"
 #include "protocols/analysis.h"
 #include "protocols/kindling.h"
 #include "protocols/kindling_compare.h"
+#include "report/report.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
 #include "tests/support_tmp.h"
@@ -40,6 +42,8 @@ static const char *date(int d)
 }
 
 #define N_D 12
+/* A drug tested at one dose only (its fit is refused), its name markup. */
+#define FLAT "fl<at>&"
 static const double doses[3] = {10, 30, 100};
 static const int protected_below[3] = {2, 6, 11}, toxic_below[3] = {0, 3, 8};
 
@@ -79,7 +83,7 @@ static bool make_study(const char *dir)
         /* one dose of "flat" only: the fit is refused */
         ictus_strbuf_addf(&stims, "%d.edf,D%02d,%lld,%d\n", i + 3, i + 1, (long long)stim_s(6),
                           i % 2 ? 1 : 4);
-        ictus_strbuf_addf(&dosing, "D%02d,treatment,flat,50,ip,%s,%s,yes\n", i + 1, date(6),
+        ictus_strbuf_addf(&dosing, "D%02d,treatment," FLAT ",50,ip,%s,%s,yes\n", i + 1, date(6),
                           date(7));
     }
     ictus_strbuf_add(&stims, "9.edf,nobody,7200,3\n"); /* not in animals.csv: skipped */
@@ -262,13 +266,13 @@ static void test_dose_response(const ictus_kindling *k)
         const ictus_dr_row *td = row_of(k, "dz", "toxicity", true, link, 0);
         if (CHECK(pi && pi->ok))
             CHECK_NEAR(pi->pi.pi, td->ed.ed / ed->ed.ed, 1e-9, 0);
-        const ictus_dr_row *flat = row_of(k, "flat", "protection", true, link, 0);
+        const ictus_dr_row *flat = row_of(k, FLAT, "protection", true, link, 0);
         if (CHECK(flat)) {
             CHECK(!flat->ok);
             CHECK_MSG(strstr(flat->refused, "only one dose") != NULL, "refused: %s",
                       flat->refused);
         }
-        const ictus_dr_row *fpi = row_of(k, "flat", "pi", true, link, 0);
+        const ictus_dr_row *fpi = row_of(k, FLAT, "pi", true, link, 0);
         CHECK(fpi && !fpi->ok && strcmp(fpi->refused, "no ED50") == 0);
     }
 }
@@ -319,7 +323,7 @@ static void test_files(const char *dir)
         int c_of = ictus_csv_column(t, "estimate_of"), c_est = ictus_csv_column(t, "estimate");
         bool refused_row = false, ed50_row = false;
         for (int r = 0; r < ictus_csv_rows(t); r++) {
-            if (strcmp(ictus_csv_field(t, r, c_drug), "flat") == 0 &&
+            if (strcmp(ictus_csv_field(t, r, c_drug), FLAT) == 0 &&
                 strstr(ictus_csv_field(t, r, c_ref), "only one dose"))
                 refused_row = true;
             if (strcmp(ictus_csv_field(t, r, c_drug), "dz") == 0 &&
@@ -378,7 +382,7 @@ static void test_compare(const char *dir)
             CHECK_INT(pooled.ed50.n_animals, 2 * N_D * 3);
         }
         CHECK(pooled.pi_ok && one.td50.ok);
-        CHECK_STR(flat.drug, "flat");
+        CHECK_STR(flat.drug, FLAT);
         CHECK(!flat.ed50.ok && strstr(flat.ed50.refused, "only one dose"));
         char *out = ictus_path_join_alloc(dir, "cmp");
         CHECK_MSG(ictus_kindling_compare_write(c, out, &err) == ICTUS_OK, "%s", err.msg);
@@ -397,6 +401,34 @@ static void test_compare(const char *dir)
         ictus_analysis_destroy(an[i]);
         ictus_study_destroy(st[i]);
     }
+}
+
+/* The report's dose-response figure: present with its numbers, the drug
+ * names escaped; absent (want false) for a study without dose rows. */
+static void test_report(const char *dir, bool want)
+{
+    char *out = ictus_path_join_alloc(dir, "report");
+    ictus_report_options opt = {.out_dir = out};
+    ictus_report_summary sum;
+    ictus_error err = {0};
+    if (!CHECK_MSG(ictus_report_write(dir, &opt, &sum, &err) == ICTUS_OK, "%s", err.msg)) {
+        free(out);
+        return;
+    }
+    char *html = NULL;
+    size_t len = 0;
+    if (CHECK(ictus_read_file(sum.html_path, &html, &len, &err) == ICTUS_OK)) {
+        CHECK_INT(strstr(html, "id=\"fig-dose-response\"") != NULL, want);
+        if (want) {
+            const char *data = strstr(html, "id=\"data-dose-response\">");
+            CHECK(data && strstr(data, "{\"dose_mg_kg\":30,\"n\":12,\"r\":6}"));
+            CHECK(data && strstr(data, "\"estimate\":27.6335"));
+            CHECK(strstr(html, "fl\\u003cat\\u003e\\u0026") != NULL);
+            CHECK(strstr(html, FLAT) == NULL);
+        }
+    }
+    free(html);
+    free(out);
 }
 
 static ictus_kindling *analyse(const char *dir, ictus_study **study, ictus_analysis **an)
@@ -423,6 +455,7 @@ int main(void)
             test_dose_response(k);
             test_files(dir);
             test_compare(dir);
+            test_report(dir, true);
         }
         ictus_analysis_destroy(an);
         ictus_study_destroy(study);
@@ -471,6 +504,7 @@ int main(void)
         CHECK(an && !k);
         ictus_analysis_destroy(an);
         ictus_study_destroy(study);
+        test_report(dir, false);
         path = ictus_path_join_alloc(dir, "out/analysis-settings.txt");
         char text[8192] = {0};
         f = fopen(path, "r");
