@@ -17,6 +17,7 @@
 #include "protocols/analysis.h"
 #include "protocols/kindling.h"
 #include "protocols/kindling_compare.h"
+#include "report/kindling_table.h"
 #include "report/report.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
@@ -397,6 +398,16 @@ static void test_compare(const char *dir)
         free(out);
     }
     ictus_kindling_compare_destroy(c);
+    /* the cross-cohort report's table: every row, names escaped */
+    ictus_strbuf html = {0};
+    if (an[0] && an[1]) {
+        CHECK_INT(ictus_kindling_html_table(&html, (const ictus_analysis *const *)an, 2), 12);
+        const char *t = ictus_strbuf_text(&html);
+        CHECK(strstr(t, "id=\"table-kindling\"") && strstr(t, "<td>pooled</td>"));
+        CHECK(strstr(t, "fl&lt;at&gt;&amp;") && !strstr(t, FLAT));
+        CHECK(strstr(t, "no fit: ") != NULL);
+    }
+    ictus_strbuf_free(&html);
     for (int i = 0; i < 2; i++) {
         ictus_analysis_destroy(an[i]);
         ictus_study_destroy(st[i]);

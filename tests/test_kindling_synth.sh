@@ -81,4 +81,8 @@ within $ED50 "$(field ed50_fieller_lo cohort pooled link probit <"$C")" \
 ok "pooled probit ED50 $p: the planned $ED50 within its Fieller interval"
 grep -q "ED50 mg/kg" "$W/out"
 ok "ictus compare prints the ED50/TD50/PI table"
+grep -q 'id="table-kindling"' "$W/cmp/report/index.html"
+ok "the cross-cohort report has the ED50/TD50/PI table"
+grep -q 'id="fig-dose-response"' "$W/k9011/out/report/index.html"
+ok "each cohort's report has the dose-response figure"
 check_done test_kindling_synth.sh
