@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "base/path.h"
 #include "protocols/cross_cohort.h"
+#include "protocols/kindling_compare.h"
 #include "report/compare_report.h"
 
 static const char usage_text[] =
@@ -17,7 +18,8 @@ static const char usage_text[] =
     "Fisher's and Mann-Whitney's tests against the vehicle animals to DIR/comparison.csv (and\n"
     "DIR/comparison-settings.txt); a table goes to standard output.  Last, the report:\n"
     "DIR/report/index.html (one self-contained file: cohorts, the drug x dose table, forest\n"
-    "plots) and DIR/report/report.pdf.\n"
+    "plots) and DIR/report/report.pdf.  Kindling cohorts (stimulations.csv) also get\n"
+    "DIR/kindling_comparison.csv: per drug and cohort, and pooled, the ED50, TD50 and PI.\n"
     "  -o, --output DIR           where to write (required; created when absent)\n"
     "  --set analysis.KEY=VALUE   override a setting of every study's [analysis] (repeatable)\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or the studies' analysis\n"
@@ -37,6 +39,22 @@ static ictus_status write_report(const ictus_compare_result *res, const char *ou
            rs.html_path, (long long)rs.html_bytes, rs.pdf_path, (long long)rs.pdf_bytes,
            rs.n_types, rs.n_figures);
     return ICTUS_OK;
+}
+
+/* Kindling cohorts: OUT_DIR/kindling_comparison.csv and its table
+ * (protocols/kindling_compare.h); nothing without stimulations.csv. */
+static ictus_status write_kindling(const ictus_analysis *const *an, int n, const char *out_dir,
+                                   ictus_error *err)
+{
+    ictus_kindling_cmp *kc = NULL;
+    ictus_kindling_compare(an, n, &kc);
+    ictus_status st = kc ? ictus_kindling_compare_write(kc, out_dir, err) : ICTUS_OK;
+    if (st != ICTUS_OK)
+        st = cli_work_failure(err);
+    else if (kc)
+        ictus_kindling_compare_print(kc, stdout);
+    ictus_kindling_compare_destroy(kc);
+    return st;
 }
 
 /* Load every study, compare, write to out_dir, print the table and write the report. */
@@ -72,7 +90,9 @@ static ictus_status compare(const char *const *dirs, int n, const ictus_analysis
         st = cli_work_failure(err);
     else if (res) {
         ictus_compare_print(res, stdout);
-        st = write_report(res, out_dir, err);
+        st = write_kindling((const ictus_analysis *const *)analyses, n, out_dir, err);
+        if (st == ICTUS_OK)
+            st = write_report(res, out_dir, err);
     }
     ictus_compare_destroy(res);
     for (int i = 0; i < loaded; i++) {

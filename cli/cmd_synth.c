@@ -80,7 +80,8 @@ static const char usage_text[] =
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
-       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE };
+       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE, OPT_KINDLING_DOSES, OPT_ED50, OPT_TD50,
+       OPT_PROBIT_SLOPE };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -215,6 +216,26 @@ static bool set_rate(ictus_synth_study *s, ictus_synth_model *copy, const char *
     return false;
 }
 
+/* --kindling-doses: "3,10,30" into d->doses (checked by the plan). */
+static bool parse_doses(const char *arg, ictus_synth_kindling_doses *d, ictus_error *err)
+{
+    d->n_doses = 0;
+    const char *p = arg;
+    while (*p) {
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (end == p || errno || (*end && *end != ',') || d->n_doses == ICTUS_SYNTH_MAX_DOSES) {
+            cli_usage_error(err, "--kindling-doses '%s': expected up to %d doses in mg/kg, "
+                            "comma-separated", arg, ICTUS_SYNTH_MAX_DOSES);
+            return false;
+        }
+        d->doses[d->n_doses++] = v;
+        p = *end ? end + 1 : end;
+    }
+    return true;
+}
+
 static ictus_status run_synth(int argc, char **argv, ictus_error *err)
 {
     static const struct option longopts[] = {
@@ -236,6 +257,9 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"without-families", required_argument, NULL, OPT_WITHOUT_FAMILIES},
         {"family-range", required_argument, NULL, OPT_FAMILY_RANGE},
         {"rate", required_argument, NULL, OPT_RATE},
+        {"kindling-doses", required_argument, NULL, OPT_KINDLING_DOSES},
+        {"ed50", required_argument, NULL, OPT_ED50}, {"td50", required_argument, NULL, OPT_TD50},
+        {"probit-slope", required_argument, NULL, OPT_PROBIT_SLOPE},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -247,6 +271,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                            .start_us = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0)};
     const char *dir = NULL, *families = NULL, *without = NULL, *rates[8];
     ictus_synth_ranges ranges = {0};
+    ictus_synth_kindling_doses kdoses = {.ed50 = 15, .td50 = 60, .slope = 3};
     uint64_t ranged = 0; /* the families --family-range restricts */
     int n_rates = 0;
     ictus_synth_model custom;
@@ -334,6 +359,15 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                 ok = false;
             }
             break;
+        case OPT_KINDLING_DOSES:
+            ok &= parse_doses(optarg, &kdoses, err);
+            s.kindling_doses = &kdoses;
+            break;
+        case OPT_ED50: ok &= parse_double("ed50", optarg, &kdoses.ed50, err); break;
+        case OPT_TD50: ok &= parse_double("td50", optarg, &kdoses.td50, err); break;
+        case OPT_PROBIT_SLOPE:
+            ok &= parse_double("probit-slope", optarg, &kdoses.slope, err);
+            break;
         case OPT_MIN_RATE:
             ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h, err);
             break;
@@ -400,6 +434,9 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
     if (s.hyperthermia)
         printf("%s: hyperthermia sessions: TEMP channel, dosing.csv, planned thresholds in "
                "hyperthermia_truth.csv\n", dir);
+    if (s.kindling_doses)
+        printf("%s: kindling drug sessions: dosing.csv, planned ED50/TD50 in dose_plan.csv\n",
+               dir);
     return ICTUS_OK;
 }
 

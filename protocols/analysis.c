@@ -16,6 +16,7 @@
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "protocols/hyperthermia.h"
+#include "protocols/kindling.h"
 
 #define S_PER_HOUR 3600.0
 #define S_PER_DAY 86400.0
@@ -728,6 +729,9 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     }
     if (st == ICTUS_OK)
         st = hyperthermia_of(an, store, events, err);
+    if (st == ICTUS_OK)
+        st = ictus_kindling_compute(study, store, set->ci_level, an->settings_text, &an->kindling,
+                                    err);
     for (int a = 0; a < study->n_animals; a++) {
         free(events[a].seizures.items);
         free(events[a].tallies.items);
@@ -757,6 +761,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
     free(an->comparisons);
     ictus_dm_destroy(an->dm);
     ictus_hyperthermia_destroy(an->hyperthermia);
+    ictus_kindling_destroy(an->kindling);
     for (int i = 0; i < an->n_detection; i++)
         free(an->detection[i]);
     free(an->detection);
@@ -990,6 +995,9 @@ static void write_settings(ictus_out *o, const void *ctx)
     if (an->dm)
         ictus_out_str(o, an->dm->settings_text);
     ictus_hyperthermia_write_settings(o, an->hyperthermia);
+    if (an->kindling)
+        ictus_out_printf(o, "kindling_skipped=%d\n%s", an->kindling->n_skipped,
+                         an->kindling->settings_text);
 }
 
 static void write_disease_modification(ictus_out *o, const void *ctx)
@@ -1030,6 +1038,8 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
         st = remove_stale(out_dir, "disease_modification.csv", err);
     if (st == ICTUS_OK)
         st = ictus_hyperthermia_write(an, out_dir, err);
+    if (st == ICTUS_OK && an->kindling)
+        st = ictus_kindling_write(an->kindling, out_dir, err);
     return st;
 }
 

@@ -285,6 +285,7 @@ typedef struct ictus_analysis {
     struct ictus_hyperthermia *hyperthermia; /* hyperthermia sessions (hyperthermia.h) */
     int n_detection;
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
+    struct ictus_kindling *kindling; /* kindling.h; NULL without stimulations.csv */
     /* private */
     int cap_detection_;
     char **preset_texts_;

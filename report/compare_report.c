@@ -17,6 +17,7 @@
 #include "base/strbuf.h"
 #include "report/figures.h"
 #include "report/html.h"
+#include "report/kindling_table.h"
 #include "report/plot.h"
 
 /* The sections, in order: HTML ids and titles (the PDF's page headings too). */
@@ -647,8 +648,10 @@ static ictus_status html_build(ctx *c, ictus_strbuf *b, int *n_figures, ictus_er
                           SECTIONS[s].title);
         if (strcmp(SECTIONS[s].id, "cohorts") == 0)
             html_cohorts(b, c);
-        else if (strcmp(SECTIONS[s].id, "table") == 0)
+        else if (strcmp(SECTIONS[s].id, "table") == 0) {
             html_tables(b, c);
+            ictus_kindling_html_table(b, c->res->analyses, c->res->n_cohorts);
+        }
         for (int f = 0; f < N_OF(FORESTS) && st == ICTUS_OK; f++)
             if (strcmp(FORESTS[f].section, SECTIONS[s].id) == 0)
                 st = html_forests(b, &FORESTS[f], c, n_figures, err);

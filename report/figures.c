@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/walltime.h"
+#include "report/dose_figure.h"
 #include "report/html.h"
 
 static const double DAY_S = 86400;
@@ -915,6 +916,12 @@ const ictus_report_figure ictus_report_figures[] = {
      "(square) under each exposure, with the exact (Clopper-Pearson) interval at the analysis's "
      "confidence level.",
      false, 900, proportions_height, proportions_draw, proportions_data},
+    {"dose-response", "drugs", "Dose-response (6 Hz kindling)",
+     "Per drug, the share of fully kindled animals protected (Racine stage below the setting) at "
+     "each dose tested (circles, r/n), the fitted probit curve and the ED50 (dashed drop line, "
+     "its Fieller interval as a bar at 50 %); the share not tolerating the dose (squares) with the "
+     "TD50 curve (dashed).  Log dose axis; the numbers of dose_response.csv.",
+     false, 900, ictus_report_dose_height, ictus_report_dose_draw, ictus_report_dose_data},
     {"circadian", "circadian", "Seizures by hour of day",
      "Share of each group's seizures starting in each local hour (all animals' periods of that "
      "exposure pooled; washouts left out).",

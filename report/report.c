@@ -24,6 +24,7 @@
 #include "base/walltime.h"
 #include "report/changes.h"
 #include "report/exports.h"
+#include "report/dose_figure.h"
 #include "report/figures.h"
 #include "report/gallery.h"
 #include "report/html.h"
@@ -185,7 +186,7 @@ static ictus_status html_figures(ictus_strbuf *b, const char *sec, ictus_report_
 {
     for (int i = 0; i < ictus_report_n_figures; i++) {
         const ictus_report_figure *f = &ictus_report_figures[i];
-        if (strcmp(f->section, sec) != 0)
+        if (strcmp(f->section, sec) != 0 || !ictus_report_figure_wanted(f, c))
             continue;
         int reps = f->per_exposure ? c->n_exposures : 1;
         for (int e = 0; e < reps; e++) {
@@ -521,7 +522,7 @@ static void pdf_figures(ictus_report_pdf *p, ictus_report_ctx *c, const char *se
 {
     for (int i = 0; i < ictus_report_n_figures; i++) {
         const ictus_report_figure *f = &ictus_report_figures[i];
-        if (strcmp(f->section, sec) != 0)
+        if (strcmp(f->section, sec) != 0 || !ictus_report_figure_wanted(f, c))
             continue;
         int reps = f->per_exposure ? c->n_exposures : 1;
         for (int e = 0; e < reps; e++) {

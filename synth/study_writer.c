@@ -401,23 +401,25 @@ static ictus_status make_dir(const char *path, ictus_error *err)
 /* The study's tables, in the order they are written. */
 typedef enum {
     T_INI, T_ANIMALS, T_RECORDINGS, T_TRUTH, T_ARTEFACTS, T_STIMULATIONS, T_DOSING, T_RESPONSES,
-    T_SEIZURES, T_DM_TRUTH, T_HYPERTHERMIA, N_TABLES
+    T_SEIZURES, T_DM_TRUTH, T_HYPERTHERMIA, T_DOSE_PLAN, N_TABLES
 } table_id;
 
 static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_dosing *dosing,
-                                 const ictus_synth_dm *dm, const char *dir,
+                                 const ictus_synth_dm *dm, const ictus_synth_kindling *kplan,
+                                 const char *dir,
                                  const ictus_synth_animal *animals, const file_rows *files,
                                  ictus_error *err)
 {
     static const char *const names[N_TABLES] = {
         "study.ini", "animals.csv", "recordings.csv", "truth.csv", "artefacts.csv",
         "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv",
-        "disease_modification_truth.csv", "hyperthermia_truth.csv"};
+        "disease_modification_truth.csv", "hyperthermia_truth.csv", "dose_plan.csv"};
     ictus_status st = ICTUS_OK;
     for (int t = 0; t < N_TABLES && st == ICTUS_OK; t++) {
         if ((t == T_STIMULATIONS && !s->model->kindling) ||
-            (t == T_DOSING && !dosing && !dm && !s->thermo) || (t == T_RESPONSES && !dosing) ||
-            (t == T_DM_TRUTH && !dm) || (t == T_HYPERTHERMIA && !s->thermo) ||
+            (t == T_DOSING && !dosing && !dm && !s->thermo && !kplan) ||
+            (t == T_RESPONSES && !dosing) || (t == T_DM_TRUTH && !dm) ||
+            (t == T_HYPERTHERMIA && !s->thermo) || (t == T_DOSE_PLAN && !kplan) ||
             (t == T_SEIZURES && s->seizures != ICTUS_SYNTH_SEIZURES_WIDE))
             continue;
         FILE *f;
@@ -433,6 +435,8 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
                 ictus_synth_dm_write_ini(dm, f);
             if (s->thermo)
                 ictus_synth_thermo_write_ini(f);
+            if (kplan)
+                ictus_synth_kindling_write_ini(kplan, f);
             break;
         case T_ANIMALS: write_animals(s, animals, f); break;
         case T_RECORDINGS: write_recordings(s, animals, f); break;
@@ -442,12 +446,15 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
         case T_DOSING:
             if (dm)
                 ictus_synth_dm_write_periods(dm, f);
+            else if (kplan)
+                ictus_synth_kindling_write_periods(kplan, f);
             else if (dosing)
                 ictus_synth_dosing_write_periods(dosing, f);
             else
                 ictus_synth_thermo_write_dosing(s->thermo, f);
             break;
         case T_HYPERTHERMIA: ictus_synth_thermo_write_truth(s->thermo, f); break;
+        case T_DOSE_PLAN: ictus_synth_kindling_write_truth(kplan, f); break;
         case T_SEIZURES: write_rows(s, animals, files, SEIZURES, f); break;
         case T_DM_TRUTH: ictus_synth_dm_write_truth(dm, f); break;
         default: ictus_synth_dosing_write_responses(dosing, f); break;
@@ -484,6 +491,14 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         st = ictus_synth_thermo_plan(s, animals, &thermo, err);
         study.thermo = thermo;
     }
+    ictus_synth_kindling *kplan = NULL;
+    if (st == ICTUS_OK && s->kindling_doses) {
+        int64_t end_us = s->start_us + (int64_t)s->n_days * file_seconds(s) * ICTUS_US_PER_S;
+        st = ictus_synth_kindling_plan(s->kindling_doses, s->model, s->protocol != NULL, s->seed,
+                                       s->start_us, end_us, animals, s->n_animals, &kplan, err);
+        if (st == ICTUS_OK)
+            study.rate = ictus_synth_kindling_rate(kplan);
+    }
     char sub[ICTUS_PATH_MAX];
     if (st == ICTUS_OK)
         st = ictus_path_join(sub, sizeof sub, dir, "recordings", err);
@@ -495,6 +510,7 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         ictus_synth_dosing_destroy(dosing);
         ictus_synth_dm_destroy(dm);
         ictus_synth_thermo_destroy(thermo);
+        ictus_synth_kindling_destroy(kplan);
         free(animals);
         return st;
     }
@@ -504,13 +520,14 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
     q.files = ictus_xcalloc((size_t)q.total, sizeof *q.files);
     st = run_jobs(&q, err);
     if (st == ICTUS_OK)
-        st = write_tables(&study, dosing, dm, dir, animals, q.files, err);
+        st = write_tables(&study, dosing, dm, kplan, dir, animals, q.files, err);
     for (int j = 0; j < q.total; j++)
         free(q.files[j].rows);
     free(q.files);
     ictus_synth_dosing_destroy(dosing);
     ictus_synth_dm_destroy(dm);
     ictus_synth_thermo_destroy(thermo);
+    ictus_synth_kindling_destroy(kplan);
     free(animals);
     pthread_mutex_destroy(&q.lock);
     return st;

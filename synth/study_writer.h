@@ -50,6 +50,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "synth/kindling_plan.h"
 #include "synth/model.h"
 #include "base/status.h"
 #include "synth/recording.h"
@@ -98,6 +99,8 @@ typedef struct {
     bool hyperthermia;           /* every file a hyperthermia session (thermo_plan.h); not with
                                     a drug protocol */
     const struct ictus_synth_thermo *thermo; /* its plan: set by ictus_synth_study_write() */
+    const ictus_synth_kindling_doses *kindling_doses; /* 6 Hz drug sessions with a planned
+                                    ED50 (kindling_plan.h: dosing.csv, dose_plan.csv); NULL: none */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
