@@ -9,6 +9,7 @@
  *   STUDY/out/responders.csv         one row per animal × condition × seizure type
  *   STUDY/out/comparisons.csv        one row per statistical test
  *   STUDY/out/analysis-settings.txt  the settings used and where the events came from
+ * and the time-to-event and survival files of protocols/survival_outcomes.h.
  * Definitions: periods.h (periods, conditions, reference baselines),
  * measures.h (counts, rates, ISIs), response.h (classes, adequate trials,
  * course, drug resistance), comparisons.h (the tests).
@@ -274,6 +275,7 @@ typedef struct ictus_analysis {
     int64_t n_seizures;            /* seizures after merging overlaps */
     int n_detection;
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
+    struct ictus_survival_outcomes *survival; /* time to event, survival (survival_outcomes.h) */
     /* private */
     int cap_detection_;
     char **preset_texts_;
