@@ -66,11 +66,14 @@ static const char usage_text[] =
     "  --baseline T, --drug T, --washout T   period lengths, e.g. 7d or 12h, each a whole\n"
     "                      number of files (defaults 7d, 7d, 2d; --washout 0 for none)\n"
     "  --min-rate R        lift animals with fewer than R seizures per 24 h (first seizure\n"
-    "                      type) to R in every period (default 0: rates as drawn)\n";
+    "                      type) to R in every period (default 0: rates as drawn)\n"
+    "  --deaths            animals die (synth/deaths.h): some SUDEP minutes after a GTCS,\n"
+    "                      some of other causes; animals.csv death, death_cause, the plan\n"
+    "                      in deaths.csv; recording stops at death\n";
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
-       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE };
+       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE, OPT_DEATHS };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -226,6 +229,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"without-families", required_argument, NULL, OPT_WITHOUT_FAMILIES},
         {"family-range", required_argument, NULL, OPT_FAMILY_RANGE},
         {"rate", required_argument, NULL, OPT_RATE},
+        {"deaths", no_argument, NULL, OPT_DEATHS},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -265,6 +269,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         case OPT_MAINS: ok &= parse_double("mains", optarg, &s.mains_hz, err); break;
         case 'j': ok &= parse_int("jobs", optarg, &s.n_threads, err); break;
         case OPT_GAPS: s.gaps = true; break;
+        case OPT_DEATHS: s.deaths = true; break;
         case OPT_PROTOCOL:
             if (strcmp(optarg, "asm") != 0) {
                 cli_usage_error(err, "--protocol '%s': expected asm", optarg);

@@ -7,6 +7,7 @@
  * Thread safety: reentrant (its own source).
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "base/path.h"
@@ -62,19 +63,46 @@ static double bins_median(const window_bins *w, double fs)
     return med;
 }
 
-/* Add sample differences of block channel c falling in window w. */
-static void bins_add(window_bins *w, const ictus_block *blk, int c, double fs)
+/* One channel's moving average over n samples, across blocks. */
+typedef struct {
+    double *ring;
+    int n, filled, at;
+    double sum, prev;
+    int64_t next_index;   /* the sample index expected next (a gap restarts it) */
+} smoother;
+
+/* Add |Δy| of the smoothed samples of block channel c to the bins of
+ * pre and post that hold them. */
+static void bins_add(smoother *sm, window_bins *pre, window_bins *post, const ictus_block *blk,
+                     int c, double fs)
 {
-    for (int64_t i = 1; i < blk->n[c]; i++) {
+    if (blk->first_index[c] != sm->next_index)
+        sm->filled = sm->at = 0, sm->sum = 0;
+    for (int64_t i = 0; i < blk->n[c]; i++) {
+        double x = blk->samples[c][i];
+        if (sm->filled == sm->n)
+            sm->sum -= sm->ring[sm->at];
+        else
+            sm->filled++;
+        sm->ring[sm->at] = x;
+        sm->sum += x;
+        sm->at = (sm->at + 1) % sm->n;
+        double y = sm->sum / sm->filled, dy = fabs(y - sm->prev);
+        bool full = sm->filled == sm->n && i > 0;
+        sm->prev = y;
+        if (!full)
+            continue;
         int64_t t_us = (int64_t)((double)(blk->first_index[c] + i) * 1e6 / fs);
+        window_bins *w = t_us >= post->t0_us ? post : pre;
         if (t_us < w->t0_us)
             continue;
-        int b = (int)((t_us - w->t0_us) / BIN_US);
+        int64_t b = (t_us - w->t0_us) / BIN_US;
         if (b >= w->n_bins)
-            break;
-        w->ll[b] += fabs((double)blk->samples[c][i] - (double)blk->samples[c][i - 1]);
+            continue;
+        w->ll[b] += dy;
         w->n[b]++;
     }
+    sm->next_index = blk->first_index[c] + blk->n[c];
 }
 
 double ictus_postictal_ratio(const ictus_study *study, const char *stored_path,
@@ -98,9 +126,14 @@ double ictus_postictal_ratio(const ictus_study *study, const char *stored_path,
     const ictus_recording_info *info = ictus_source_info(src);
     int nc = info->n_channels;
     window_bins *pre = ictus_xcalloc((size_t)nc + 1, sizeof *pre), *post = ictus_xcalloc((size_t)nc + 1, sizeof *post);
+    smoother *sm = ictus_xcalloc((size_t)nc + 1, sizeof *sm);
     for (int c = 0; c < nc; c++) {
         bins_init(&pre[c], pre0, on);
         bins_init(&post[c], off, post1);
+        double fs = info->channels[c].fs_hz;
+        sm[c].n = study->mains_hz > 0 && fs > 2 * study->mains_hz ? (int)lround(fs / study->mains_hz)
+                                                                  : 1;
+        sm[c].ring = ictus_xcalloc((size_t)sm[c].n, sizeof *sm[c].ring);
     }
     ictus_block *blk = ictus_block_create(src);
     bool ok = ictus_source_seek(src, pre0, &err) == ICTUS_OK;
@@ -111,8 +144,7 @@ double ictus_postictal_ratio(const ictus_study *study, const char *stored_path,
         bool past = true;
         for (int c = 0; c < nc; c++) {
             double fs = info->channels[c].fs_hz;
-            bins_add(&pre[c], blk, c, fs);
-            bins_add(&post[c], blk, c, fs);
+            bins_add(&sm[c], &pre[c], &post[c], blk, c, fs);
             past = past && (double)(blk->first_index[c] + blk->n[c]) * 1e6 / fs >= (double)post1;
         }
         if (past)
@@ -130,7 +162,9 @@ double ictus_postictal_ratio(const ictus_study *study, const char *stored_path,
     for (int c = 0; c < nc; c++) {
         bins_free(&pre[c]);
         bins_free(&post[c]);
+        free(sm[c].ring);
     }
+    free(sm);
     free(pre);
     free(post);
     ictus_block_destroy(blk);

@@ -8,7 +8,9 @@
  *                     generator's settings as comments (provenance: wide
  *                     negatives and seizures, the families left out, the
  *                     families' parameter ranges);
- * DIR/animals.csv     animal,model,sex,strain,birth_date,group,notes;
+ * DIR/animals.csv     animal,model,sex,strain,birth_date,group,notes (with deaths
+ *                     also death,death_cause);
+ * DIR/deaths.csv      (with deaths only) the planned deaths (deaths.h);
  * DIR/recordings.csv  file,animal,channels,start_time,video;
  * DIR/truth.csv       recording,animal,start_s,end_s,type,racine: every
  *                     seizure (type hpd | convulsive | evoked; racine for
@@ -81,6 +83,8 @@ typedef struct {
     ictus_synth_seizures seizures; /* the usual seizure morphologies (0) or the wide families */
     uint64_t families_off;       /* wide families left out (families.h), 0: none */
     const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
+    bool deaths;                 /* plan deaths (deaths.h): animals.csv death, death_cause,
+                                    deaths.csv; recording stops at death */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
