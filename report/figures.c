@@ -9,6 +9,7 @@
 
 #include "base/walltime.h"
 #include "report/html.h"
+#include "report/km_figures.h"
 
 static const double DAY_S = 86400;
 static const double LABEL_PT = 9;
@@ -915,6 +916,18 @@ const ictus_report_figure ictus_report_figures[] = {
      "(square) under each exposure, with the exact (Clopper-Pearson) interval at the analysis's "
      "confidence level.",
      false, 900, proportions_height, proportions_draw, proportions_data},
+    {"km", "drugs", "Time to first seizure (Kaplan-Meier)",
+     "Share of animals without a seizure (any type) since the start of each exposure, on its "
+     "calendar clock; an animal leaves the curve (censored) at the end of its blocks, at death "
+     "or at a recording gap (time_to_event.csv; the log-rank tests in time_to_event_groups.csv).",
+     false, 900, ictus_report_km_height, ictus_report_km_draw, ictus_report_km_data},
+    {"survival", "drugs", "Survival per group (Kaplan-Meier)",
+     "Share of each animals.csv group alive since birth (or the first recording when a birth date "
+     "is missing), from animals.csv's death column; animals alive are censored at their last "
+     "recording. Probable SUDEP: a death within the set time after a detected GTCS with "
+     "post-ictal suppression (survival.csv).",
+     false, 900, ictus_report_survival_height, ictus_report_survival_draw,
+     ictus_report_survival_data},
     {"circadian", "circadian", "Seizures by hour of day",
      "Share of each group's seizures starting in each local hour (all animals' periods of that "
      "exposure pooled; washouts left out).",

@@ -27,6 +27,7 @@
 #include "report/figures.h"
 #include "report/gallery.h"
 #include "report/html.h"
+#include "report/km_figures.h"
 #include "report/table.h"
 
 /* The sections, in order: HTML ids and titles (the PDF's page headings too). */
@@ -185,7 +186,7 @@ static ictus_status html_figures(ictus_strbuf *b, const char *sec, ictus_report_
 {
     for (int i = 0; i < ictus_report_n_figures; i++) {
         const ictus_report_figure *f = &ictus_report_figures[i];
-        if (strcmp(f->section, sec) != 0)
+        if (strcmp(f->section, sec) != 0 || !ictus_report_figure_shown(f->id, c))
             continue;
         int reps = f->per_exposure ? c->n_exposures : 1;
         for (int e = 0; e < reps; e++) {
@@ -521,7 +522,7 @@ static void pdf_figures(ictus_report_pdf *p, ictus_report_ctx *c, const char *se
 {
     for (int i = 0; i < ictus_report_n_figures; i++) {
         const ictus_report_figure *f = &ictus_report_figures[i];
-        if (strcmp(f->section, sec) != 0)
+        if (strcmp(f->section, sec) != 0 || !ictus_report_figure_shown(f->id, c))
             continue;
         int reps = f->per_exposure ? c->n_exposures : 1;
         for (int e = 0; e < reps; e++) {
