@@ -23,7 +23,10 @@
  *   a6  no baseline: baseline_count has no target
  * Proves: the per-animal times, events and censoring above; the group
  * Kaplan–Meier estimates and log-rank tests are those of survival.h called
- * directly on the rows (survival.h itself is checked against statsmodels);
+ * directly on the rows, and the medians, their intervals and the log-rank
+ * tests (time to first seizure, vehicle vs CBZ; survival, wt vs het) are
+ * statsmodels' on the hand-derived rows (tests/fixtures/time_to_event.txt,
+ * gen_time_to_event.py) to 1e-6 relative (p: or 1e-12 absolute);
  * survival.csv's origin (birth), times, deaths and SUDEP reasons; the CSV
  * files' columns; a study without `death` gets no survival files; a study
  * whose animals.csv lacks the columns loads as before (death unknown); a
@@ -31,6 +34,7 @@
  */
 #include <dirent.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -291,6 +295,81 @@ static void check_survival(const ictus_survival_outcomes *so)
     CHECK(so->survival_test.done); /* wt: no death, het: 3 */
 }
 
+/* ---- statsmodels (tests/fixtures/time_to_event.txt) ---------------------- */
+
+#define FIXTURE "tests/fixtures/time_to_event.txt"
+
+static bool same(double got, double want)
+{
+    if (isnan(want) || isinf(want))
+        return isnan(want) ? isnan(got) : isinf(got) || isnan(got);
+    return fabs(got - want) <= 1e-6 * fabs(want) + 1e-12;
+}
+
+static void check_median(const char *name, const ictus_km *km,
+                         const ictus_km_quantile_result *m, const char *line)
+{
+    char nm[64];
+    int n, ev;
+    double med, lo, hi;
+    if (sscanf(line, "median %63s %d %d %lf %lf %lf", nm, &n, &ev, &med, &lo, &hi) != 6 ||
+        strcmp(nm, name) != 0)
+        return;
+    CHECK_MSG((int)km->n_animals == n && (int)km->n_events == ev, "%s: n %zu events %zu", name,
+              km->n_animals, km->n_events);
+    CHECK_MSG(same(m->time, med) && same(m->ci.lo, lo) && same(m->ci.hi, hi),
+              "%s: median %g [%g, %g], statsmodels %g [%g, %g]", name, m->time, m->ci.lo,
+              m->ci.hi, med, lo, hi);
+}
+
+static void check_logrank(const char *name, const ictus_logrank_row *t, const char *line)
+{
+    char nm[64];
+    double chi2, p;
+    if (sscanf(line, "logrank %63s %lf %lf", nm, &chi2, &p) != 3 || strcmp(nm, name) != 0)
+        return;
+    CHECK_MSG(t && t->done && same(t->r.chi2, chi2) && same(t->r.p, p),
+              "%s: chi2 %g p %g, statsmodels %g %g", name, t ? t->r.chi2 : NAN,
+              t ? t->r.p : NAN, chi2, p);
+}
+
+static void check_statsmodels(const ictus_survival_outcomes *so)
+{
+    FILE *f = fopen(FIXTURE, "r");
+    CHECK_MSG(f != NULL, "%s: cannot open", FIXTURE);
+    if (!f)
+        return;
+    const ictus_tte_group *veh = NULL, *cbz = NULL;
+    for (size_t g = 0; g < so->n_groups; g++) {
+        const ictus_tte_group *G = &so->groups[g];
+        if (G->type == 0 && G->endpoint == ICTUS_TTE_FIRST)
+            *(G->condition->kind == ICTUS_PERIOD_VEHICLE ? &veh : &cbz) = G;
+    }
+    const ictus_logrank_row *pair = NULL;
+    for (size_t i = 0; i < so->n_tests; i++)
+        if (so->tests[i].type == 0 && so->tests[i].endpoint == ICTUS_TTE_FIRST &&
+            so->tests[i].group >= 0)
+            pair = &so->tests[i];
+    CHECK(veh && cbz && pair);
+    char line[512];
+    int n = 0;
+    while (veh && cbz && fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        n++;
+        check_median("vehicle_first", &veh->km, &veh->median, line);
+        check_median("cbz_first", &cbz->km, &cbz->median, line);
+        check_logrank("cbz_vs_vehicle_first", pair, line);
+        check_median("survival_wt", &so->survival_groups[0].km, &so->survival_groups[0].median,
+                     line);
+        check_median("survival_het", &so->survival_groups[1].km, &so->survival_groups[1].median,
+                     line);
+        check_logrank("survival_groups", &so->survival_test, line);
+    }
+    CHECK_INT(n, 6);
+    fclose(f);
+}
+
 static int column(const ictus_csv *t, const char *name)
 {
     int c = ictus_csv_column(t, name);
@@ -352,6 +431,7 @@ static void test_study(const char *dir)
         check_rows(an->survival);
         check_groups(an->survival);
         check_survival(an->survival);
+        check_statsmodels(an->survival);
     }
     char *out = ictus_path_join_alloc(dir, "out");
     CHECK_MSG(ictus_analysis_write(an, out, &err) == ICTUS_OK, "%s", err.msg);
