@@ -3,7 +3,7 @@
 # after a GTCS) and deaths of other causes (synth/deaths.h), `ictus run`
 # detects and analyses (protocols/survival_outcomes.h):
 #   - the recording of a dead animal stops at its death (recordings.csv
-#     lists no later file; the death file ends at the death);
+#     lists no later file; the death file's records end at the death);
 #   - on seeds the rule was not tuned on (9017, 9018; tuned on 9016), every
 #     planned SUDEP is flagged probable_sudep = 1 and every other death 0,
 #     each with its planned death time, and no live animal has a death;
@@ -24,6 +24,16 @@ for seed in 9017 9018; do
     # No recording starts after its animal's death.
     eq "seed $seed: no recording after a death" "$(awk -F, 'NR == FNR { if (FNR > 1) d[$1] = $2; next }
         FNR > 1 && ($2 in d) && $4 >= d[$2] { print $1 }' "$S/deaths.csv" "$S/recordings.csv")" ""
+    # The death file (the animal's last) ends at the death: its start plus its
+    # records of 1 s (EDF header bytes 236-243).
+    while IFS=, read -r animal death _; do
+        [ "$animal" = animal ] && continue
+        last=$(awk -F, -v a="$animal" '$2 == a { f = $1; t = $4 } END { print f, t }' \
+            "$S/recordings.csv")
+        n=$(dd if="$S/recordings/${last%% *}" bs=1 skip=236 count=8 2>/dev/null | tr -d ' ')
+        end=$(date -d "${last#* } UTC + $n seconds" -u +%Y-%m-%dT%H:%M:%S)
+        eq "seed $seed: $animal's recording ends at its death" "$end" "$death"
+    done <"$S/deaths.csv"
     "$ICTUS" run "$S" -j 2 --settle 0 >/dev/null 2>&1
     ok "seed $seed: ictus run"
     [ -s "$S/out/survival.csv" ]
