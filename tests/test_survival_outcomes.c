@@ -27,7 +27,8 @@
  * tests (time to first seizure, vehicle vs CBZ; survival, wt vs het) are
  * statsmodels' on the hand-derived rows (tests/fixtures/time_to_event.txt,
  * gen_time_to_event.py) to 1e-6 relative (p: or 1e-12 absolute);
- * survival.csv's origin (birth), times, deaths and SUDEP reasons; the CSV
+ * survival.csv's origin (birth; the first recording with origin = start),
+ * times, deaths and SUDEP reasons; the CSV
  * files' columns; a study without `death` gets no survival files; a study
  * whose animals.csv lacks the columns loads as before (death unknown); a
  * death_cause without a death is a problem; a bad [survival] key is refused.
@@ -441,6 +442,28 @@ static void test_study(const char *dir)
     ictus_study_destroy(study);
 }
 
+/* [survival] origin = start: from each animal's first recording. */
+static void test_origin_start(const char *dir)
+{
+    CHECK(support_study_write(dir, "study.ini",
+                              "[study]\nname = surv\npreset = ihka-mouse\nmains_hz = 50\n"
+                              "[survival]\nmax_gap_min = 10\norigin = start\n"));
+    ictus_study *study = NULL;
+    ictus_analysis *an = NULL;
+    ictus_error err = {0};
+    CHECK_MSG(ictus_analysis_load(dir, NULL, &study, &an, &err) == ICTUS_OK, "%s", err.msg);
+    if (!an)
+        return;
+    const ictus_survival_row *r = an->survival->survival;
+    CHECK(r[2].origin_us == at(0, 0) && r[2].died);
+    CHECK_NEAR(r[2].time_d, 6, REL, 0);
+    CHECK(r[5].origin_us == at(4, 0) && !r[5].died);
+    CHECK_NEAR(r[5].time_d, 8, REL, 0);
+    CHECK(strstr(an->survival->settings_text, "survival.origin=start") != NULL);
+    ictus_analysis_destroy(an);
+    ictus_study_destroy(study);
+}
+
 /* Without death columns: no survival files; a cause without a death is a
  * problem; an unknown [survival] key is an error. */
 static void test_variants(const char *dir)
@@ -487,6 +510,7 @@ int main(void)
     char *dir = support_tmpdir("survival");
     CHECK(make_study(dir));
     test_study(dir);
+    test_origin_start(dir);
     test_variants(dir);
     support_tmpdir_remove(dir);
     return check_done("test_survival_outcomes");
