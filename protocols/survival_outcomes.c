@@ -375,7 +375,8 @@ static ictus_status add_groups(ictus_survival_outcomes *so, ictus_error *err)
         so->groups[so->n_groups++] = (ictus_tte_group){.condition = r->condition, .type = r->type,
                                                         .endpoint = r->endpoint};
     }
-    qsort(so->groups, so->n_groups, sizeof *so->groups, by_group_order);
+    if (so->n_groups)
+        qsort(so->groups, so->n_groups, sizeof *so->groups, by_group_order);
     double *t = ictus_xmalloc((so->n_rows ? so->n_rows : 1) * sizeof *t);
     bool *ev = ictus_xmalloc((so->n_rows ? so->n_rows : 1) * sizeof *ev);
     ictus_status st = ICTUS_OK;
