@@ -653,25 +653,47 @@ static void test_fields(ictus_out *o, const ictus_logrank_row *t)
     ictus_outfile_text(o, t->note);
 }
 
+/* The time_h (or time_d) … surv_ci_hi columns of step j of km; empty when j < 0. */
+static void step_fields(ictus_out *o, const ictus_km *km, int j)
+{
+    if (j < 0) {
+        ictus_out_str(o, ",,,,,,,");
+        return;
+    }
+    ictus_outfile_number(o, km->time[j]);
+    ictus_outfile_count(o, km->n_risk[j]);
+    ictus_outfile_count(o, km->n_dead[j]);
+    ictus_outfile_number(o, km->surv[j]);
+    ictus_outfile_number(o, km->se[j]);
+    ictus_outfile_number(o, km->ci[j].lo);
+    ictus_outfile_number(o, km->ci[j].hi);
+}
+
 static void write_groups(ictus_out *o, const void *ctx)
 {
     const ictus_survival_outcomes *so = ctx;
     const ictus_analysis *an = so->an;
     double level = an->settings.ci_level;
     ictus_out_str(o, "row,type,endpoint,kind,drug,dose_mg_kg,route,versus,n_animals,n_events,"
-                     "median_h,median_ci_lo_h,median_ci_hi_h,ci_level,chi2,df,p,note,"
-                     "settings_hash\n");
+                     "median_h,median_ci_lo_h,median_ci_hi_h,ci_level,chi2,df,p,note,time_h,"
+                     "n_risk,n_died,surv,surv_se,surv_ci_lo,surv_ci_hi,settings_hash\n");
     for (size_t g = 0; g < so->n_groups; g++) {
         const ictus_tte_group *G = &so->groups[g];
-        ictus_out_str(o, "group");
-        ictus_outfile_text(o, an->types[G->type]);
-        ictus_outfile_text(o, ictus_tte_endpoint_names[G->endpoint]);
-        ictus_analysis_exposure_fields(o, G->condition);
-        ictus_outfile_text(o, "");
-        median_fields(o, &G->km, &G->median, level);
-        ictus_out_str(o, ",,,,");
-        ictus_outfile_text(o, so->settings_hash);
-        ictus_out_char(o, '\n');
+        for (int j = -1; j < (int)G->km.n_times; j++) {
+            ictus_out_str(o, j < 0 ? "group" : "km");
+            ictus_outfile_text(o, an->types[G->type]);
+            ictus_outfile_text(o, ictus_tte_endpoint_names[G->endpoint]);
+            ictus_analysis_exposure_fields(o, G->condition);
+            ictus_outfile_text(o, "");
+            if (j < 0)
+                median_fields(o, &G->km, &G->median, level);
+            else
+                ictus_out_str(o, ",,,,,"), ictus_outfile_number(o, level);
+            ictus_out_str(o, ",,,,");
+            step_fields(o, &G->km, j);
+            ictus_outfile_text(o, so->settings_hash);
+            ictus_out_char(o, '\n');
+        }
     }
     for (size_t i = 0; i < so->n_tests; i++) {
         const ictus_logrank_row *t = &so->tests[i];
@@ -688,6 +710,7 @@ static void write_groups(ictus_out *o, const void *ctx)
         }
         ictus_out_str(o, ",,,,,,");
         test_fields(o, t);
+        step_fields(o, NULL, -1);
         ictus_outfile_text(o, so->settings_hash);
         ictus_out_char(o, '\n');
     }
@@ -729,24 +752,33 @@ static void write_survival_groups(ictus_out *o, const void *ctx)
     const ictus_survival_outcomes *so = ctx;
     double level = so->an->settings.ci_level;
     ictus_out_str(o, "row,group,n_animals,n_deaths,n_sudep,median_d,median_ci_lo_d,"
-                     "median_ci_hi_d,ci_level,chi2,df,p,note,settings_hash\n");
+                     "median_ci_hi_d,ci_level,chi2,df,p,note,time_d,n_risk,n_died,surv,surv_se,"
+                     "surv_ci_lo,surv_ci_hi,settings_hash\n");
     for (size_t g = 0; g < so->n_survival_groups; g++) {
         const ictus_survival_group *G = &so->survival_groups[g];
-        ictus_out_str(o, "group");
-        ictus_outfile_text(o, G->name);
-        ictus_outfile_count(o, (int64_t)G->km.n_animals);
-        ictus_outfile_count(o, (int64_t)G->km.n_events);
-        ictus_outfile_count(o, G->n_sudep);
-        ictus_outfile_number(o, G->median.time);
-        ictus_outfile_number(o, G->median.ci.lo);
-        ictus_outfile_number(o, isinf(G->median.ci.hi) ? NAN : G->median.ci.hi);
-        ictus_outfile_number(o, level);
-        ictus_out_str(o, ",,,,");
-        ictus_outfile_text(o, so->settings_hash);
-        ictus_out_char(o, '\n');
+        for (int j = -1; j < (int)G->km.n_times; j++) {
+            ictus_out_str(o, j < 0 ? "group" : "km");
+            ictus_outfile_text(o, G->name);
+            if (j < 0) {
+                ictus_outfile_count(o, (int64_t)G->km.n_animals);
+                ictus_outfile_count(o, (int64_t)G->km.n_events);
+                ictus_outfile_count(o, G->n_sudep);
+                ictus_outfile_number(o, G->median.time);
+                ictus_outfile_number(o, G->median.ci.lo);
+                ictus_outfile_number(o, isinf(G->median.ci.hi) ? NAN : G->median.ci.hi);
+            } else {
+                ictus_out_str(o, ",,,,,,");
+            }
+            ictus_outfile_number(o, level);
+            ictus_out_str(o, ",,,,");
+            step_fields(o, &G->km, j);
+            ictus_outfile_text(o, so->settings_hash);
+            ictus_out_char(o, '\n');
+        }
     }
     ictus_out_str(o, "logrank,all,,,,,,,");
     test_fields(o, &so->survival_test);
+    step_fields(o, NULL, -1);
     ictus_outfile_text(o, so->settings_hash);
     ictus_out_char(o, '\n');
 }

@@ -71,8 +71,9 @@
  * Rows: animals in animals.csv order, conditions in order of first start,
  * type, endpoint.
  *
- * time_to_event_groups.csv:
- *   row                   group | logrank
+ * time_to_event_groups.csv (each group row followed by its km rows, then
+ * the logrank rows):
+ *   row                   group | km (one step of the group's estimate) | logrank
  *   type, endpoint
  *   kind, drug, dose_mg_kg, route   the group (logrank: the first group, or
  *                         kind "all" for the test over all groups)
@@ -85,6 +86,11 @@
  *   ci_level
  *   chi2, df, p           the log-rank test (logrank rows)
  *   note                  why a test could not be done, or the pairing caveat
+ *   time_h, n_risk, n_died, surv, surv_se, surv_ci_lo, surv_ci_hi
+ *                         km rows: an event time, the animals at risk just
+ *                         before it and the events at it, S after it, its
+ *                         Greenwood standard error and pointwise interval
+ *                         (log-log, ci_level; survival.h)
  *   settings_hash
  *
  * ---- Survival and SUDEP --------------------------------------------------
@@ -124,12 +130,13 @@
  *   sudep_why             sudep | no_gtcs | gtcs_too_early | no_eeg_after |
  *                         not_suppressed (empty when alive)
  *   settings_hash
- * survival_groups.csv:
- *   row                   group | logrank
+ * survival_groups.csv (each group row followed by its km rows):
+ *   row                   group | km | logrank
  *   group                 the group ("all" on the logrank row)
  *   n_animals, n_deaths, n_sudep
  *   median_d, median_ci_lo_d, median_ci_hi_d, ci_level
  *   chi2, df, p, note     (logrank row)
+ *   time_d, n_risk, n_died, surv, surv_se, surv_ci_lo, surv_ci_hi   (km rows, as above)
  *   settings_hash
  *
  * Settings ([survival] in study.ini; every key optional; unknown keys are

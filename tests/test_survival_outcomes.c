@@ -378,7 +378,16 @@ static int column(const ictus_csv *t, const char *name)
     return c;
 }
 
-static void check_files(const char *out)
+/* Rows of t whose first field is `row`. */
+static int rows_of(const ictus_csv *t, const char *row)
+{
+    int n = 0;
+    for (int r = 0; r < ictus_csv_rows(t); r++)
+        n += strcmp(ictus_csv_field(t, r, 0), row) == 0;
+    return n;
+}
+
+static void check_files(const ictus_survival_outcomes *so, const char *out)
 {
     char *path = ictus_path_join_alloc(out, "survival.csv");
     ictus_csv *t = NULL;
@@ -411,8 +420,35 @@ static void check_files(const char *out)
     path = ictus_path_join_alloc(out, "time_to_event_groups.csv");
     CHECK_MSG(ictus_csv_read(path, &t, &err) == ICTUS_OK, "%s", err.msg);
     if (t) {
-        CHECK_INT(ictus_csv_columns(t), 19);
+        CHECK_INT(ictus_csv_columns(t), 26);
         CHECK_STR(ictus_csv_field(t, 0, 0), "group");
+        size_t steps = 0;
+        for (size_t g = 0; g < so->n_groups; g++)
+            steps += so->groups[g].km.n_times;
+        CHECK_INT(rows_of(t, "km"), (int)steps);
+        CHECK_INT(rows_of(t, "group"), (int)so->n_groups);
+        CHECK_INT(rows_of(t, "logrank"), (int)so->n_tests);
+        /* The first group's first step. */
+        const ictus_km *km = &so->groups[0].km;
+        CHECK(km->n_times > 0 && strcmp(ictus_csv_field(t, 1, 0), "km") == 0);
+        if (km->n_times > 0) {
+            CHECK_NEAR(atof(ictus_csv_field(t, 1, column(t, "time_h"))), km->time[0], 1e-6, 0);
+            CHECK_NEAR(atof(ictus_csv_field(t, 1, column(t, "surv"))), km->surv[0], 1e-6, 0);
+            CHECK_NEAR(atof(ictus_csv_field(t, 1, column(t, "surv_ci_lo"))), km->ci[0].lo, 1e-6,
+                       0);
+            CHECK_INT(atoi(ictus_csv_field(t, 1, column(t, "n_risk"))), km->n_risk[0]);
+        }
+        ictus_csv_destroy(t);
+    }
+    free(path);
+    path = ictus_path_join_alloc(out, "survival_groups.csv");
+    CHECK_MSG(ictus_csv_read(path, &t, &err) == ICTUS_OK, "%s", err.msg);
+    if (t) {
+        CHECK_INT(ictus_csv_columns(t), 21);
+        CHECK_INT(rows_of(t, "group"), 2);
+        CHECK_INT(rows_of(t, "km"), 3); /* het: three deaths; wt: none */
+        CHECK_INT(rows_of(t, "logrank"), 1);
+        CHECK_STR(ictus_csv_field(t, 1, column(t, "n_sudep")), "0");
         ictus_csv_destroy(t);
     }
     free(path);
@@ -436,7 +472,7 @@ static void test_study(const char *dir)
     }
     char *out = ictus_path_join_alloc(dir, "out");
     CHECK_MSG(ictus_analysis_write(an, out, &err) == ICTUS_OK, "%s", err.msg);
-    check_files(out);
+    check_files(an->survival, out);
     free(out);
     ictus_analysis_destroy(an);
     ictus_study_destroy(study);
