@@ -76,12 +76,16 @@ static const char usage_text[] =
     "                      temperature channel TEMP (degC) ramped +0.5 C every 2 min to\n"
     "                      42.5 C, a seizure at each animal's planned threshold,\n"
     "                      vehicle and stiripentol sessions alternating (dosing.csv),\n"
-    "                      the planned thresholds in hyperthermia_truth.csv\n";
+    "                      the planned thresholds in hyperthermia_truth.csv\n"
+    "Deaths:\n"
+    "  --deaths            animals die (synth/deaths.h): some SUDEP minutes after a GTCS,\n"
+    "                      some of other causes; animals.csv death, death_cause, the plan\n"
+    "                      in deaths.csv; recording stops at death\n";
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
        OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE, OPT_KINDLING_DOSES, OPT_ED50, OPT_TD50,
-       OPT_PROBIT_SLOPE };
+       OPT_PROBIT_SLOPE, OPT_DEATHS };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -260,6 +264,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"kindling-doses", required_argument, NULL, OPT_KINDLING_DOSES},
         {"ed50", required_argument, NULL, OPT_ED50}, {"td50", required_argument, NULL, OPT_TD50},
         {"probit-slope", required_argument, NULL, OPT_PROBIT_SLOPE},
+        {"deaths", no_argument, NULL, OPT_DEATHS},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -303,6 +308,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         case OPT_MAINS: ok &= parse_double("mains", optarg, &s.mains_hz, err); break;
         case 'j': ok &= parse_int("jobs", optarg, &s.n_threads, err); break;
         case OPT_GAPS: s.gaps = true; break;
+        case OPT_DEATHS: s.deaths = true; break;
         case OPT_PROTOCOL:
             if (strcmp(optarg, "hyperthermia") == 0) {
                 s.hyperthermia = true;

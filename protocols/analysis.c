@@ -17,6 +17,7 @@
 #include "base/walltime.h"
 #include "protocols/hyperthermia.h"
 #include "protocols/kindling.h"
+#include "protocols/survival_outcomes.h"
 
 #define S_PER_HOUR 3600.0
 #define S_PER_DAY 86400.0
@@ -656,6 +657,24 @@ static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a
  * The whole study
  * ---------------------------------------------------------------------- */
 
+/* Time to event and survival (survival_outcomes.h) from each animal's counted seizures. */
+static ictus_status survival_outcomes(ictus_analysis *an, ictus_store *store,
+                                      const animal_events *events, ictus_error *err)
+{
+    int n = an->study->n_animals ? an->study->n_animals : 1;
+    const ictus_seizure **seizures = ictus_xcalloc((size_t)n, sizeof *seizures);
+    size_t *n_seizures = ictus_xcalloc((size_t)n, sizeof *n_seizures);
+    for (int a = 0; a < an->study->n_animals; a++) {
+        seizures[a] = events[a].seizures.items;
+        n_seizures[a] = events[a].seizures.n;
+    }
+    ictus_status st = ictus_survival_outcomes_compute(an, store, seizures, n_seizures,
+                                                      &an->survival, err);
+    free(seizures);
+    free(n_seizures);
+    return st;
+}
+
 /* Settings come through ictus_analysis_settings_apply(), which keeps them in range. */
 static bool settings_in_range(const ictus_analysis_settings *s)
 {
@@ -732,6 +751,8 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     if (st == ICTUS_OK)
         st = ictus_kindling_compute(study, store, set->ci_level, an->settings_text, &an->kindling,
                                     err);
+    if (st == ICTUS_OK)
+        st = survival_outcomes(an, store, events, err);
     for (int a = 0; a < study->n_animals; a++) {
         free(events[a].seizures.items);
         free(events[a].tallies.items);
@@ -768,6 +789,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
     for (size_t i = 0; i < an->n_preset_texts_; i++)
         free(an->preset_texts_[i]);
     free(an->preset_texts_);
+    ictus_survival_outcomes_destroy(an->survival);
     free(an);
 }
 
@@ -1040,6 +1062,8 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
         st = ictus_hyperthermia_write(an, out_dir, err);
     if (st == ICTUS_OK && an->kindling)
         st = ictus_kindling_write(an->kindling, out_dir, err);
+    if (st == ICTUS_OK && an->survival)
+        st = ictus_survival_outcomes_write(an->survival, out_dir, err);
     return st;
 }
 

@@ -15,6 +15,7 @@
  *   STUDY/out/hyperthermia.csv, hyperthermia_comparisons.csv   seizure thresholds of
  *                                    hyperthermia sessions (hyperthermia.h; only
  *                                    for studies that have some)
+ * and the time-to-event and survival files of protocols/survival_outcomes.h.
  * Definitions: periods.h (periods, conditions, reference baselines),
  * measures.h (counts, rates, ISIs), response.h (classes, adequate trials,
  * course, drug resistance), comparisons.h (the tests).
@@ -286,6 +287,7 @@ typedef struct ictus_analysis {
     int n_detection;
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
     struct ictus_kindling *kindling; /* kindling.h; NULL without stimulations.csv */
+    struct ictus_survival_outcomes *survival; /* time to event, survival (survival_outcomes.h) */
     /* private */
     int cap_detection_;
     char **preset_texts_;

@@ -159,6 +159,8 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
         c_sex = ictus_csv_column(t, "sex"), c_strain = ictus_csv_column(t, "strain"),
         c_birth = ictus_csv_column(t, "birth_date"), c_group = ictus_csv_column(t, "group"),
         c_notes = ictus_csv_column(t, "notes");
+    int c_death = ictus_csv_column(t, "death"), c_cause = ictus_csv_column(t, "death_cause");
+    study->has_deaths = c_death >= 0;
     int cap = 0;
     for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
          ictus_manifest_next(&r);) {
@@ -170,6 +172,10 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
         int sex = ictus_manifest_choice(&r, c_sex, sexes, 4, 4);
         int64_t birth_us;
         ictus_manifest_time(&r, c_birth, false, &birth_us);
+        int64_t death_us;
+        if (ictus_manifest_time(&r, c_death, false, &death_us) &&
+            death_us == ICTUS_TIME_UNKNOWN && *ictus_manifest_text(&r, c_cause, NULL))
+            ictus_manifest_problem(&r, c_cause, "a death_cause needs a death time");
         if (r.n_bad)
             continue;
         ICTUS_GROW(study->animals, study->n_animals + 1, cap);
@@ -181,6 +187,8 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
             .group = ictus_study_keep(study, ictus_manifest_text(&r, c_group, NULL)),
             .notes = ictus_study_keep(study, ictus_manifest_text(&r, c_notes, NULL)),
             .birth_us = birth_us,
+            .death_us = death_us,
+            .death_cause = ictus_study_keep(study, ictus_manifest_text(&r, c_cause, NULL)),
             .line = ictus_csv_line(t, r.row),
         };
     }

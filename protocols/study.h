@@ -19,7 +19,9 @@
  *                    There is no time zone anywhere: every time is naive local.
  *   animals.csv      required.  animal (required, unique), model, sex (M, F,
  *                    male, female or empty), strain, birth_date (YYYY-MM-DD
- *                    or empty), group, notes.
+ *                    or empty), group, notes; optional death (a date-time:
+ *                    the animal died then) and death_cause (free text; needs
+ *                    a death), read by protocols/survival_outcomes.h.
  *   recordings.csv   optional (EDF headers may carry the animal and start).
  *                    file, animal required; channels, start_time, video
  *                    optional.  file: a path inside recordings/ (no "..", not
@@ -66,6 +68,8 @@ typedef struct {
     const char *id;
     const char *model, *sex, *strain, *group, *notes; /* "" when not given; sex "M", "F" or "" */
     int64_t birth_us;          /* midnight of birth_date; ICTUS_TIME_UNKNOWN when not given */
+    int64_t death_us;          /* `death`; ICTUS_TIME_UNKNOWN when alive or not given */
+    const char *death_cause;   /* `death_cause` as written; "" when not given */
     int line;                  /* in animals.csv */
     int n_periods;
     ictus_period *periods;     /* ordered by start, not overlapping */
@@ -122,6 +126,7 @@ typedef struct ictus_study {
 
     int n_animals;
     ictus_animal *animals;     /* in file order */
+    bool has_deaths;           /* animals.csv has a `death` column */
 
     bool has_recordings;       /* recordings.csv exists and is usable */
     int n_recordings;

@@ -11,10 +11,8 @@
 #define DOSE_ID "dose-response"
 static const double LEFT = 70, RIGHT = 20, TOP = 40, BOTTOM = 48, LABEL_PT = 9;
 
-bool ictus_report_figure_wanted(const ictus_report_figure *f, const ictus_report_ctx *c)
+bool ictus_report_dose_shown(const ictus_report_ctx *c)
 {
-    if (strcmp(f->id, DOSE_ID) != 0)
-        return true;
     return c->an->kindling && c->an->kindling->n_rows > 0;
 }
 

@@ -19,9 +19,8 @@
 
 #include "report/figures.h"
 
-/* Whether figure f has anything to draw for this report: the dose–response
- * figure only with dose_response rows; every other figure always. */
-bool ictus_report_figure_wanted(const ictus_report_figure *f, const ictus_report_ctx *c);
+/* Whether the report has a dose–response figure: only with dose_response rows. */
+bool ictus_report_dose_shown(const ictus_report_ctx *c);
 
 double ictus_report_dose_height(const ictus_report_ctx *c);
 void ictus_report_dose_draw(cairo_t *cr, double w, double h, const void *ctx);

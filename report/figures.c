@@ -10,6 +10,7 @@
 #include "base/walltime.h"
 #include "report/dose_figure.h"
 #include "report/html.h"
+#include "report/km_figures.h"
 
 static const double DAY_S = 86400;
 static const double LABEL_PT = 9;
@@ -899,40 +900,54 @@ const ictus_report_figure ictus_report_figures[] = {
      "One row per animal; a tick per seizure onset (one band per type, colour by type); the "
      "background shades dosing periods by drug; grey where the time is not analysable (no "
      "recording, artefact, dropout): the darker, the less was analysable.",
-     false, 900, raster_height, raster_draw, raster_data},
+     false, 900, raster_height, raster_draw, raster_data, NULL},
     {"rates", "rates", "Seizure rate over time per animal",
      "Seizures per analysable 24 h in each calendar day (each hour in studies shorter than three "
      "days), with the dosing periods shaded; no point where less than a tenth of the day (hour) "
      "was analysable.  The dashed line across each period is the analysis's rate for the whole "
      "period (periods.csv).",
-     false, 900, rates_height, rates_draw, rates_data},
+     false, 900, rates_height, rates_draw, rates_data, NULL},
     {"paired", "drugs", "Baseline vs exposure, per animal",
      "Each line joins one animal's baseline rate to its rate under the exposure (all seizure "
      "types, per analysable 24 h, log scale; zero on the bottom line), coloured by its response "
      "class; drug-resistant animals, remissions and relapses are named beside the line.",
-     true, 720, paired_height, paired_draw, paired_data},
+     true, 720, paired_height, paired_draw, paired_data, NULL},
     {"proportions", "drugs", "Responder and seizure-free rates",
      "Share of animals with a determined class that responded (circle) or became seizure-free "
      "(square) under each exposure, with the exact (Clopper-Pearson) interval at the analysis's "
      "confidence level.",
-     false, 900, proportions_height, proportions_draw, proportions_data},
+     false, 900, proportions_height, proportions_draw, proportions_data, NULL},
     {"dose-response", "drugs", "Dose-response (6 Hz kindling)",
      "Per drug, the share of fully kindled animals protected (Racine stage below the setting) at "
      "each dose tested (circles, r/n), the fitted probit curve and the ED50 (dashed drop line, "
      "its Fieller interval as a bar at 50 %); the share not tolerating the dose (squares) with the "
      "TD50 curve (dashed).  Log dose axis; the numbers of dose_response.csv.",
-     false, 900, ictus_report_dose_height, ictus_report_dose_draw, ictus_report_dose_data},
+     false, 900, ictus_report_dose_height, ictus_report_dose_draw, ictus_report_dose_data,
+     ictus_report_dose_shown},
+    {"km", "drugs", "Time to first seizure (Kaplan-Meier)",
+     "Share of animals without a seizure (any type) since the start of each exposure, on its "
+     "calendar clock; an animal leaves the curve (censored) at the end of its blocks, at death "
+     "or at a recording gap (time_to_event.csv; the log-rank tests in time_to_event_groups.csv).",
+     false, 900, ictus_report_km_height, ictus_report_km_draw, ictus_report_km_data,
+     ictus_report_km_shown},
+    {"survival", "drugs", "Survival per group (Kaplan-Meier)",
+     "Share of each animals.csv group alive since birth (or the first recording when a birth date "
+     "is missing), from animals.csv's death column; animals alive are censored at their last "
+     "recording. Probable SUDEP: a death within the set time after a detected GTCS with "
+     "post-ictal suppression (survival.csv).",
+     false, 900, ictus_report_survival_height, ictus_report_survival_draw,
+     ictus_report_survival_data, ictus_report_survival_shown},
     {"circadian", "circadian", "Seizures by hour of day",
      "Share of each group's seizures starting in each local hour (all animals' periods of that "
      "exposure pooled; washouts left out).",
-     false, 900, circadian_height, circadian_draw, circadian_data},
+     false, 900, circadian_height, circadian_draw, circadian_data, NULL},
     {"isi", "circadian", "Inter-seizure intervals",
      "Histogram of the intervals between consecutive seizure onsets of each animal, on a log "
      "axis (calendar time: gaps in the recording lengthen them).",
-     false, 900, isi_height, isi_draw, isi_data},
+     false, 900, isi_height, isi_draw, isi_data, NULL},
     {"quality", "quality", "Analysable time per animal and day",
      "Analysable hours (recording present, no artefact, no dropout) per animal and calendar day; "
      "a crossed white cell had no recording at all.",
-     false, 900, heat_height, heat_draw, heat_data},
+     false, 900, heat_height, heat_draw, heat_data, NULL},
 };
 const int ictus_report_n_figures = N_OF(ictus_report_figures);

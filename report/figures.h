@@ -43,6 +43,7 @@ typedef struct {
     double (*height)(const ictus_report_ctx *c); /* points */
     ictus_plot_draw_fn draw;     /* ctx: const ictus_report_ctx * */
     void (*data)(ictus_strbuf *json, const ictus_report_ctx *c); /* one JSON value */
+    bool (*shown)(const ictus_report_ctx *c); /* whether this report has it; NULL: always */
 } ictus_report_figure;
 
 extern const ictus_report_figure ictus_report_figures[];

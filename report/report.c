@@ -28,6 +28,7 @@
 #include "report/figures.h"
 #include "report/gallery.h"
 #include "report/html.h"
+#include "report/km_figures.h"
 #include "report/table.h"
 
 /* The sections, in order: HTML ids and titles (the PDF's page headings too). */
@@ -186,7 +187,7 @@ static ictus_status html_figures(ictus_strbuf *b, const char *sec, ictus_report_
 {
     for (int i = 0; i < ictus_report_n_figures; i++) {
         const ictus_report_figure *f = &ictus_report_figures[i];
-        if (strcmp(f->section, sec) != 0 || !ictus_report_figure_wanted(f, c))
+        if (strcmp(f->section, sec) != 0 || (f->shown && !f->shown(c)))
             continue;
         int reps = f->per_exposure ? c->n_exposures : 1;
         for (int e = 0; e < reps; e++) {
@@ -522,7 +523,7 @@ static void pdf_figures(ictus_report_pdf *p, ictus_report_ctx *c, const char *se
 {
     for (int i = 0; i < ictus_report_n_figures; i++) {
         const ictus_report_figure *f = &ictus_report_figures[i];
-        if (strcmp(f->section, sec) != 0 || !ictus_report_figure_wanted(f, c))
+        if (strcmp(f->section, sec) != 0 || (f->shown && !f->shown(c)))
             continue;
         int reps = f->per_exposure ? c->n_exposures : 1;
         for (int e = 0; e < reps; e++) {

@@ -143,6 +143,8 @@ typedef struct {
     int64_t start_us;            /* naive wall clock of the first sample */
     int64_t elapsed_s;           /* seconds from the animal's first recording start to start_us */
     int64_t n_samples;
+    int64_t stop_sample;         /* the writer stops here (the animal died: deaths.h); 0: at
+                                    n_samples.  Planning does not read it */
     double fs_hz;                /* a whole number of Hz, 100..20000 */
     double full_scale_uv;        /* the format's limit: larger values clip */
     double mains_hz;             /* 50 or 60 (a whole number of Hz) */

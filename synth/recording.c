@@ -85,7 +85,7 @@ static ictus_status write_edf(ictus_synth_day *d, const char *path, ictus_error 
         rec[c] = mem + (size_t)c * (size_t)spr;
     rec[nc] = mem + (size_t)nc * (size_t)spr;
     int gap = 0; /* events are sorted: walk the gaps in step with the records */
-    int64_t n_records = spec->n_samples / spr;
+    int64_t n_records = (spec->stop_sample ? spec->stop_sample : spec->n_samples) / spr;
     for (int64_t r = 0; r < n_records && st == ICTUS_OK; r++) {
         int64_t i = r * spr;
         ictus_synth_day_generate(d, rec, spr);
@@ -154,8 +154,9 @@ static ictus_status write_flac(ictus_synth_day *d, const char *path, ictus_error
     float *blk[ICTUS_SYNTH_MAX_CHANNELS];
     for (int c = 0; c < nc; c++)
         blk[c] = mem + (size_t)c * FLAC_FRAMES;
-    for (int64_t i = 0; i < spec->n_samples && st == ICTUS_OK; i += FLAC_FRAMES) {
-        int n = spec->n_samples - i < FLAC_FRAMES ? (int)(spec->n_samples - i) : FLAC_FRAMES;
+    int64_t n_samples = spec->stop_sample ? spec->stop_sample : spec->n_samples;
+    for (int64_t i = 0; i < n_samples && st == ICTUS_OK; i += FLAC_FRAMES) {
+        int n = n_samples - i < FLAC_FRAMES ? (int)(n_samples - i) : FLAC_FRAMES;
         ictus_synth_day_generate(d, blk, n);
         interleave((const float *const *)blk, nc, n, pcm);
         if (sf_writef_short(sf, pcm, n) != n)

@@ -13,6 +13,7 @@
 
 #include "synth/day.h"
 #include "synth/dm_plan.h"
+#include "synth/deaths.h"
 #include "synth/drug_plan.h"
 #include "synth/families.h"
 #include "synth/ranges.h"
@@ -153,6 +154,7 @@ typedef struct {
     const ictus_synth_study *s;
     const char *dir;
     const ictus_synth_animal *animals;
+    const ictus_synth_death *deaths; /* [animal] (NULL: no deaths) */
     file_rows *files;            /* [animal * n_days + file] */
     int next, total;
     pthread_mutex_t lock;
@@ -165,15 +167,25 @@ static ictus_status make_file(jobs *q, int job, ictus_error *err)
     const ictus_synth_study *s = q->s;
     const ictus_synth_animal *a = &q->animals[job / s->n_days];
     int file = job % s->n_days;
+    const ictus_synth_death *death = q->deaths ? &q->deaths[a->index] : NULL;
+    if (death && death->dies && file > death->file)
+        return ICTUS_OK; /* dead: no more recordings */
     ictus_synth_day_spec spec;
     ictus_synth_study_day_spec(s, a, file, &spec);
+    if (death && death->dies && file == death->file)
+        spec.stop_sample = death->stop_sample;
     ictus_synth_day *d = ictus_synth_day_create(&spec);
     const ictus_synth_events *ev = ictus_synth_day_events(d);
     file_rows *out = &q->files[job];
     out->rows = ictus_xmalloc((size_t)(ev->n ? ev->n : 1) * sizeof *out->rows);
     for (int e = 0; e < ev->n; e++)
-        if (ictus_synth_kinds[ev->items[e].kind].cls != ICTUS_SYNTH_BACKGROUND)
-            out->rows[out->n++] = ev->items[e];
+        if (ictus_synth_kinds[ev->items[e].kind].cls != ICTUS_SYNTH_BACKGROUND &&
+            (!spec.stop_sample || ev->items[e].start < spec.stop_sample)) {
+            out->rows[out->n] = ev->items[e];
+            if (spec.stop_sample && out->rows[out->n].end > spec.stop_sample)
+                out->rows[out->n].end = spec.stop_sample;
+            out->n++;
+        }
     char name[64], path[ICTUS_PATH_MAX];
     ictus_synth_study_file_name(s, a, file, name, sizeof name);
     ictus_status st = ictus_path_format(path, sizeof path, err, "%s/recordings/%s", q->dir, name);
@@ -289,10 +301,18 @@ static void write_ini(const ictus_synth_study *s, FILE *f)
     fprintf(f, "preset = %s\nmains_hz = %g\n", s->model->name, s->mains_hz);
 }
 
-static void write_animals(const ictus_synth_study *s, const ictus_synth_animal *animals, FILE *f)
+/* Whether file `file` of animal `a` exists (it was not after its death). */
+static bool file_made(const ictus_synth_death *deaths, const ictus_synth_animal *a, int file)
+{
+    return !deaths || !deaths[a->index].dies || file <= deaths[a->index].file;
+}
+
+static void write_animals(const ictus_synth_study *s, const ictus_synth_animal *animals,
+                          const ictus_synth_death *deaths, FILE *f)
 {
     const ictus_synth_model *m = s->model;
-    fprintf(f, "animal,model,sex,strain,birth_date,group,notes\n");
+    fprintf(f, "animal,model,sex,strain,birth_date,group,notes%s\n",
+            deaths ? ",death,death_cause" : "");
     for (int i = 0; i < s->n_animals; i++) {
         const ictus_synth_animal *a = &animals[i];
         int y, mo, d;
@@ -306,16 +326,26 @@ static void write_animals(const ictus_synth_study *s, const ictus_synth_animal *
         if (m->kindling)
             fprintf(f, "; kindled after %.0f stimulations; %d before the recording",
                     a->stims_to_kindle, a->prior_stims);
+        if (deaths && deaths[i].dies) {
+            char at[32];
+            ictus_synth_format_time(deaths[i].death_us, at, sizeof at);
+            fprintf(f, ",%s,%s", at, deaths[i].sudep ? "found dead" : "euthanised at humane endpoint");
+        } else if (deaths) {
+            fprintf(f, ",,");
+        }
         fprintf(f, "\n");
     }
 }
 
-static void write_recordings(const ictus_synth_study *s, const ictus_synth_animal *animals, FILE *f)
+static void write_recordings(const ictus_synth_study *s, const ictus_synth_animal *animals,
+                             const ictus_synth_death *deaths, FILE *f)
 {
     fprintf(f, "file,animal,channels,start_time,video\n");
     for (int i = 0; i < s->n_animals; i++)
         for (int file = 0; file < s->n_days; file++) {
             const ictus_synth_animal *a = &animals[i];
+            if (!file_made(deaths, a, file))
+                continue;
             char name[64], start[32];
             ictus_synth_day_spec spec;
             ictus_synth_study_day_spec(s, a, file, &spec);
@@ -390,6 +420,13 @@ static void write_rows(const ictus_synth_study *s, const ictus_synth_animal *ani
 
 /* ---------------------------------------------------------------- the study */
 
+/* ictus_synth_study_day_spec() for deaths.h. */
+static void study_spec(const void *ctx, const ictus_synth_animal *a, int file,
+                       ictus_synth_day_spec *spec)
+{
+    ictus_synth_study_day_spec(ctx, a, file, spec);
+}
+
 static ictus_status make_dir(const char *path, ictus_error *err)
 {
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
@@ -401,26 +438,47 @@ static ictus_status make_dir(const char *path, ictus_error *err)
 /* The study's tables, in the order they are written. */
 typedef enum {
     T_INI, T_ANIMALS, T_RECORDINGS, T_TRUTH, T_ARTEFACTS, T_STIMULATIONS, T_DOSING, T_RESPONSES,
-    T_SEIZURES, T_DM_TRUTH, T_HYPERTHERMIA, T_DOSE_PLAN, N_TABLES
+    T_SEIZURES, T_DM_TRUTH, T_HYPERTHERMIA, T_DOSE_PLAN, T_DEATHS, N_TABLES
 } table_id;
+
+/* deaths.csv: the planned deaths (deaths.h). */
+static void write_deaths(const ictus_synth_study *s, const ictus_synth_animal *animals,
+                         const ictus_synth_death *deaths, FILE *f)
+{
+    fprintf(f, "animal,death,planned_cause,gtcs_start,gtcs_end\n");
+    for (int i = 0; i < s->n_animals; i++) {
+        const ictus_synth_death *d = &deaths[i];
+        if (!d->dies)
+            continue;
+        char at[32], g0[32] = "", g1[32] = "";
+        ictus_synth_format_time(d->death_us, at, sizeof at);
+        if (d->sudep) {
+            ictus_synth_format_time(d->gtcs_start_us, g0, sizeof g0);
+            ictus_synth_format_time(d->gtcs_end_us, g1, sizeof g1);
+        }
+        fprintf(f, "%s,%s,%s,%s,%s\n", animals[i].id, at, d->sudep ? "sudep" : "other", g0, g1);
+    }
+}
 
 static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_dosing *dosing,
                                  const ictus_synth_dm *dm, const ictus_synth_kindling *kplan,
-                                 const char *dir,
-                                 const ictus_synth_animal *animals, const file_rows *files,
+                                 const char *dir, const ictus_synth_animal *animals,
+                                 const ictus_synth_death *deaths, const file_rows *files,
                                  ictus_error *err)
 {
     static const char *const names[N_TABLES] = {
         "study.ini", "animals.csv", "recordings.csv", "truth.csv", "artefacts.csv",
         "stimulations.csv", "dosing.csv", "responses.csv", "seizures.csv",
-        "disease_modification_truth.csv", "hyperthermia_truth.csv", "dose_plan.csv"};
+        "disease_modification_truth.csv", "hyperthermia_truth.csv", "dose_plan.csv",
+        "deaths.csv"};
     ictus_status st = ICTUS_OK;
     for (int t = 0; t < N_TABLES && st == ICTUS_OK; t++) {
         if ((t == T_STIMULATIONS && !s->model->kindling) ||
             (t == T_DOSING && !dosing && !dm && !s->thermo && !kplan) ||
             (t == T_RESPONSES && !dosing) || (t == T_DM_TRUTH && !dm) ||
             (t == T_HYPERTHERMIA && !s->thermo) || (t == T_DOSE_PLAN && !kplan) ||
-            (t == T_SEIZURES && s->seizures != ICTUS_SYNTH_SEIZURES_WIDE))
+            (t == T_SEIZURES && s->seizures != ICTUS_SYNTH_SEIZURES_WIDE) ||
+            (t == T_DEATHS && !deaths))
             continue;
         FILE *f;
         st = open_out(dir, names[t], &f, err);
@@ -438,8 +496,9 @@ static ictus_status write_tables(const ictus_synth_study *s, const ictus_synth_d
             if (kplan)
                 ictus_synth_kindling_write_ini(kplan, f);
             break;
-        case T_ANIMALS: write_animals(s, animals, f); break;
-        case T_RECORDINGS: write_recordings(s, animals, f); break;
+        case T_ANIMALS: write_animals(s, animals, deaths, f); break;
+        case T_RECORDINGS: write_recordings(s, animals, deaths, f); break;
+        case T_DEATHS: write_deaths(s, animals, deaths, f); break;
         case T_TRUTH: write_rows(s, animals, files, TRUTH, f); break;
         case T_ARTEFACTS: write_rows(s, animals, files, ARTEFACTS, f); break;
         case T_STIMULATIONS: write_rows(s, animals, files, STIMULATIONS, f); break;
@@ -499,6 +558,12 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         if (st == ICTUS_OK)
             study.rate = ictus_synth_kindling_rate(kplan);
     }
+    ictus_synth_death *deaths = NULL;
+    if (st == ICTUS_OK && s->deaths) {
+        deaths = ictus_xcalloc((size_t)s->n_animals, sizeof *deaths);
+        for (int i = 0; i < s->n_animals; i++)
+            ictus_synth_death_plan(&animals[i], s->n_days, study_spec, &study, &deaths[i]);
+    }
     char sub[ICTUS_PATH_MAX];
     if (st == ICTUS_OK)
         st = ictus_path_join(sub, sizeof sub, dir, "recordings", err);
@@ -511,16 +576,17 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
         ictus_synth_dm_destroy(dm);
         ictus_synth_thermo_destroy(thermo);
         ictus_synth_kindling_destroy(kplan);
+        free(deaths);
         free(animals);
         return st;
     }
-    jobs q = {.s = &study, .dir = dir, .animals = animals, .total = s->n_animals * s->n_days,
-              .st = ICTUS_OK};
+    jobs q = {.s = &study, .dir = dir, .animals = animals, .deaths = deaths,
+              .total = s->n_animals * s->n_days, .st = ICTUS_OK};
     pthread_mutex_init(&q.lock, NULL);
     q.files = ictus_xcalloc((size_t)q.total, sizeof *q.files);
     st = run_jobs(&q, err);
     if (st == ICTUS_OK)
-        st = write_tables(&study, dosing, dm, kplan, dir, animals, q.files, err);
+        st = write_tables(&study, dosing, dm, kplan, dir, animals, deaths, q.files, err);
     for (int j = 0; j < q.total; j++)
         free(q.files[j].rows);
     free(q.files);
@@ -528,6 +594,7 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
     ictus_synth_dm_destroy(dm);
     ictus_synth_thermo_destroy(thermo);
     ictus_synth_kindling_destroy(kplan);
+    free(deaths);
     free(animals);
     pthread_mutex_destroy(&q.lock);
     return st;

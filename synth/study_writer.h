@@ -8,7 +8,9 @@
  *                     generator's settings as comments (provenance: wide
  *                     negatives and seizures, the families left out, the
  *                     families' parameter ranges);
- * DIR/animals.csv     animal,model,sex,strain,birth_date,group,notes;
+ * DIR/animals.csv     animal,model,sex,strain,birth_date,group,notes (with deaths
+ *                     also death,death_cause);
+ * DIR/deaths.csv      (with deaths only) the planned deaths (deaths.h);
  * DIR/recordings.csv  file,animal,channels,start_time,video;
  * DIR/truth.csv       recording,animal,start_s,end_s,type,racine: every
  *                     seizure (type hpd | convulsive | evoked; racine for
@@ -101,6 +103,8 @@ typedef struct {
     const struct ictus_synth_thermo *thermo; /* its plan: set by ictus_synth_study_write() */
     const ictus_synth_kindling_doses *kindling_doses; /* 6 Hz drug sessions with a planned
                                     ED50 (kindling_plan.h: dosing.csv, dose_plan.csv); NULL: none */
+    bool deaths;                 /* plan deaths (deaths.h): animals.csv death, death_cause,
+                                    deaths.csv; recording stops at death */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,

@@ -195,9 +195,9 @@ for s in S:report H:report-hostile; do
     [ "$dir" = H ] || eq "$name: a gallery figure per animal" "$ng" 4
     gallery_figs=$(seq -f ",fig-gallery-%g" 1 "$ng" | tr -d '\n')
     eq "$name: figures" "$(seen figures)" \
-        "fig-raster,fig-rates,fig-paired-1,fig-paired-2,fig-proportions,fig-circadian,fig-isi,fig-quality$gallery_figs"
-    eq "$name: every figure drawn" "$(seen 'figures drawn')" "$((8 + ng))/$((8 + ng))"
-    eq "$name: every figure's numbers parse" "$(seen 'figures with data')" "$((8 + ng))/$((8 + ng))"
+        "fig-raster,fig-rates,fig-paired-1,fig-paired-2,fig-proportions,fig-km,fig-circadian,fig-isi,fig-quality$gallery_figs"
+    eq "$name: every figure drawn" "$(seen 'figures drawn')" "$((9 + ng))/$((9 + ng))"
+    eq "$name: every figure's numbers parse" "$(seen 'figures with data')" "$((9 + ng))/$((9 + ng))"
     n=$(seen 'gallery data cards')
     [ "$n" -gt 0 ]
     ok "$name: the gallery's data blocks list $n cards"

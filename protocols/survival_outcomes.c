@@ -1,0 +1,805 @@
+/* survival_outcomes.c: time to event per animal × condition, survival and probable SUDEP. */
+#include "protocols/survival_outcomes.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/params.h"
+#include "base/outfile.h"
+#include "base/strbuf.h"
+#include "base/vec.h"
+#include "base/walltime.h"
+#include "protocols/analysis.h"
+
+#define US_PER_S 1000000.0
+#define US_PER_H 3600e6
+#define US_PER_DAY 86400e6
+
+const char *const ictus_tte_endpoint_names[] = {"first", "baseline_count", NULL};
+const char *const ictus_sudep_why_names[] = {"",         "sudep",          "no_gtcs",
+                                             "gtcs_too_early", "no_eeg_after", "not_suppressed",
+                                             NULL};
+static const char *const origin_names[] = {"auto", "birth", "start", NULL};
+static const char *const censor_names[] = {"", "block_end", "death", "gap"};
+
+/* ------------------------------------------------------------------------
+ * Settings
+ * ---------------------------------------------------------------------- */
+
+#define V "survival"
+#define S ictus_survival_settings
+static const ictus_param settings_table[] = {
+    ICTUS_PARAM_D(V, "max_gap_min", S, max_gap_min, 0, 1e6),
+    ICTUS_PARAM_D(V, "sudep_window_min", S, sudep_window_min, 0, 1e6),
+    ICTUS_PARAM_S(V, "gtcs_types", S, gtcs_types),
+    ICTUS_PARAM_D(V, "postictal_s", S, postictal_s, 5, 3600),
+    ICTUS_PARAM_D(V, "pre_s", S, pre_s, 5, 86400),
+    ICTUS_PARAM_D(V, "suppression_ratio", S, suppression_ratio, 0, 100),
+    ICTUS_PARAM_E(V, "origin", S, origin, origin_names),
+};
+#undef V
+#undef S
+#define N_SETTINGS (sizeof settings_table / sizeof settings_table[0])
+
+void ictus_survival_settings_default(ictus_survival_settings *s)
+{
+    *s = (ictus_survival_settings){.max_gap_min = 10, .sudep_window_min = 60,
+                                   .gtcs_types = "convulsive", .postictal_s = 60, .pre_s = 300,
+                                   .suppression_ratio = 0.5, .origin = ICTUS_ORIGIN_AUTO};
+}
+
+ictus_status ictus_survival_settings_apply(ictus_survival_settings *s, ictus_config *cfg,
+                                           ictus_error *err)
+{
+    static const char *const own[] = {"survival", NULL};
+    ictus_status st = ictus_params_apply(settings_table, N_SETTINGS, s, cfg, err);
+    if (st == ICTUS_OK)
+        st = ictus_config_check_used(cfg, own, err);
+    return st;
+}
+
+static char *settings_text(const ictus_survival_settings *s)
+{
+    size_t len = 0;
+    ictus_params_describe(settings_table, N_SETTINGS, s, NULL, 0, &len);
+    char *text = ictus_xmalloc(len + 1);
+    size_t written = 0;
+    ictus_params_describe(settings_table, N_SETTINGS, s, text, len + 1, &written);
+    return text;
+}
+
+/* Whether `type` is one of the "|"-separated names of `list`. */
+static bool type_listed(const char *list, const char *type)
+{
+    size_t n = strlen(type);
+    for (const char *p = list; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, type, n) == 0)
+            return true;
+        p += len + (bar != NULL);
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Recording coverage
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    char *animal, *path;
+    int64_t start_us, end_us;
+} stored_span;
+
+typedef struct {
+    stored_span *items;
+    size_t n, cap;
+} span_list;
+
+static ictus_status read_span(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+{
+    span_list *l = ctx;
+    if (!rec->has_results)
+        return ICTUS_OK;
+    ICTUS_GROW(l->items, l->n + 1, l->cap);
+    l->items[l->n++] = (stored_span){ictus_xstrdup(rec->animal), ictus_xstrdup(rec->path),
+                                     rec->start_us, rec->start_us + rec->duration_us};
+    return ICTUS_OK;
+}
+
+static void span_list_clear(span_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].animal);
+        free(l->items[i].path);
+    }
+    free(l->items);
+}
+
+typedef struct {
+    int64_t start_us, end_us;
+} interval;
+
+static int by_start(const void *a, const void *b)
+{
+    const interval *x = a, *y = b;
+    return (x->start_us > y->start_us) - (x->start_us < y->start_us);
+}
+
+/* The animal's recorded intervals, sorted, with gaps shorter than gap_us
+ * closed; returns how many (out is the caller's to free). */
+static size_t coverage_of(const span_list *l, const char *animal, int64_t gap_us, interval **out)
+{
+    interval *iv = ictus_xmalloc((l->n ? l->n : 1) * sizeof *iv);
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].animal, animal) == 0)
+            iv[n++] = (interval){l->items[i].start_us, l->items[i].end_us};
+    qsort(iv, n, sizeof *iv, by_start);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && iv[i].start_us - iv[m - 1].end_us < gap_us) {
+            if (iv[i].end_us > iv[m - 1].end_us)
+                iv[m - 1].end_us = iv[i].end_us;
+        } else {
+            iv[m++] = iv[i];
+        }
+    }
+    *out = iv;
+    return m;
+}
+
+/* The first instant of [t0, t1) that no interval covers, or t1. */
+static int64_t first_uncovered(const interval *iv, size_t n, int64_t t0, int64_t t1)
+{
+    int64_t t = t0;
+    for (size_t i = 0; i < n && t < t1; i++) {
+        if (iv[i].end_us <= t)
+            continue;
+        if (iv[i].start_us > t)
+            return t;
+        t = iv[i].end_us;
+    }
+    return t < t1 ? t : t1;
+}
+
+/* ------------------------------------------------------------------------
+ * Time to event, per animal
+ * ---------------------------------------------------------------------- */
+
+/* The time to the target-th onset of type t (0: any) on the clock of
+ * condition c, into *row. */
+static void clock_row(const ictus_animal *animal, const ictus_condition *c, const interval *iv,
+                      size_t n_iv, const ictus_seizure *sz, size_t n_sz, int t, int64_t target,
+                      ictus_tte_row *row)
+{
+    int64_t elapsed = 0, seen = 0;
+    for (int i = 0; i < c->n_periods; i++) {
+        const ictus_period *p = &animal->periods[c->periods[i]];
+        int64_t end = p->end_us;
+        ictus_censor why = ICTUS_CENSOR_BLOCK_END;
+        if (animal->death_us != ICTUS_TIME_UNKNOWN && animal->death_us < end) {
+            end = animal->death_us > p->start_us ? animal->death_us : p->start_us;
+            why = ICTUS_CENSOR_DEATH;
+        }
+        int64_t covered = first_uncovered(iv, n_iv, p->start_us, end);
+        if (covered < end) {
+            end = covered;
+            why = ICTUS_CENSOR_GAP;
+        }
+        for (size_t k = 0; k < n_sz; k++) {
+            if (sz[k].start_us < p->start_us || sz[k].start_us >= end || (t && sz[k].type != t))
+                continue;
+            if (++seen == target) {
+                row->event = true;
+                row->censor = ICTUS_CENSOR_NONE;
+                row->at_us = sz[k].start_us;
+                row->time_h = (double)(elapsed + sz[k].start_us - p->start_us) / US_PER_H;
+                return;
+            }
+        }
+        elapsed += end - p->start_us;
+        bool last = i == c->n_periods - 1;
+        if (why != ICTUS_CENSOR_BLOCK_END || last) {
+            row->event = false;
+            row->censor = why;
+            row->at_us = end;
+            row->time_h = (double)elapsed / US_PER_H;
+            return;
+        }
+    }
+}
+
+/* The outcome of animal a, condition c, type t (its reference baseline). */
+static const ictus_outcome *outcome_of(const ictus_analysis *an, int a, const ictus_condition *c,
+                                       int t)
+{
+    for (size_t i = 0; i < an->n_outcomes; i++) {
+        const ictus_outcome *o = &an->outcomes[i];
+        if (o->animal == a && o->condition == c && o->type == t)
+            return o;
+    }
+    return NULL;
+}
+
+static void add_rows(ictus_survival_outcomes *so, int a, const interval *iv, size_t n_iv,
+                     const ictus_seizure *sz, size_t n_sz, size_t *cap)
+{
+    const ictus_analysis *an = so->an;
+    const ictus_animal *animal = &an->study->animals[a];
+    const ictus_plan *plan = &an->plans[a];
+    for (int ci = 0; ci < plan->n_conditions; ci++) {
+        const ictus_condition *c = &plan->conditions[ci];
+        if (c->kind == ICTUS_PERIOD_BASELINE)
+            continue;
+        for (int t = 0; t < an->n_types; t++)
+            for (int e = 0; e < ICTUS_N_TTE_ENDPOINTS; e++) {
+                ICTUS_GROW(so->rows, so->n_rows + 1, *cap);
+                ictus_tte_row *row = &so->rows[so->n_rows++];
+                *row = (ictus_tte_row){.animal = a, .condition = c, .type = t, .endpoint = e,
+                                       .target = 1, .expected = NAN, .time_h = NAN,
+                                       .at_us = ICTUS_TIME_UNKNOWN};
+                if (e == ICTUS_TTE_BASELINE_COUNT) {
+                    const ictus_outcome *o = outcome_of(an, a, c, t);
+                    row->target = 0;
+                    if (o && o->has_reference && o->ref.analysable_s > 0) {
+                        row->expected = (double)o->ref.count * (double)c->span_us / US_PER_S /
+                                        o->ref.analysable_s;
+                        row->target = (int64_t)floor(row->expected + 0.5);
+                    }
+                    if (row->target < 1) {
+                        row->target = 0;
+                        continue;
+                    }
+                }
+                clock_row(animal, c, iv, n_iv, sz, n_sz, t, row->target, row);
+            }
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Time to event, per group, and the log-rank tests
+ * ---------------------------------------------------------------------- */
+
+/* The group of exposure c, type t, endpoint e, or -1. */
+static int group_of(const ictus_survival_outcomes *so, const ictus_condition *c, int t, int e)
+{
+    for (size_t g = 0; g < so->n_groups; g++)
+        if (so->groups[g].type == t && (int)so->groups[g].endpoint == e &&
+            ictus_condition_same(so->groups[g].condition, c))
+            return (int)g;
+    return -1;
+}
+
+static int by_group_order(const void *a, const void *b)
+{
+    const ictus_tte_group *x = a, *y = b;
+    if (x->type != y->type)
+        return x->type - y->type;
+    if (x->endpoint != y->endpoint)
+        return (int)x->endpoint - (int)y->endpoint;
+    return ictus_condition_cmp(x->condition, y->condition);
+}
+
+/* Times and events of the rows of group g (with a time) into t/ev; their
+ * group numbers (index in members[]) into grp when not NULL. */
+static size_t group_rows(const ictus_survival_outcomes *so, size_t g, double *t, bool *ev)
+{
+    const ictus_tte_group *G = &so->groups[g];
+    size_t n = 0;
+    for (size_t i = 0; i < so->n_rows; i++) {
+        const ictus_tte_row *r = &so->rows[i];
+        if (r->type != G->type || r->endpoint != G->endpoint || isnan(r->time_h) ||
+            !ictus_condition_same(r->condition, G->condition))
+            continue;
+        t[n] = r->time_h;
+        ev[n++] = r->event;
+    }
+    return n;
+}
+
+/* A log-rank test over groups gs[0..k): fills *row (done, or a note). */
+static void logrank_of(const ictus_survival_outcomes *so, const size_t *gs, size_t k,
+                       ictus_logrank_row *row)
+{
+    size_t cap = so->n_rows ? so->n_rows : 1;
+    double *t = ictus_xmalloc(cap * sizeof *t);
+    bool *ev = ictus_xmalloc(cap * sizeof *ev);
+    size_t *grp = ictus_xmalloc(cap * sizeof *grp);
+    size_t n = 0;
+    for (size_t j = 0; j < k; j++) {
+        size_t m = group_rows(so, gs[j], t + n, ev + n);
+        for (size_t i = 0; i < m; i++)
+            grp[n + i] = j;
+        n += m;
+    }
+    ictus_error err = {0};
+    row->done = ictus_logrank(t, ev, grp, n, k, NULL, NULL, &row->r, &err) == ICTUS_OK;
+    if (!row->done)
+        snprintf(row->note, sizeof row->note, "%.150s", err.msg);
+    free(t);
+    free(ev);
+    free(grp);
+}
+
+static void add_tests(ictus_survival_outcomes *so)
+{
+    size_t *gs = ictus_xmalloc((so->n_groups ? so->n_groups : 1) * sizeof *gs);
+    size_t cap = 0;
+    for (size_t g0 = 0; g0 < so->n_groups;) {
+        const ictus_tte_group *first = &so->groups[g0];
+        size_t g1 = g0, vehicle = SIZE_MAX;
+        while (g1 < so->n_groups && so->groups[g1].type == first->type &&
+               so->groups[g1].endpoint == first->endpoint) {
+            if (so->groups[g1].condition->kind == ICTUS_PERIOD_VEHICLE)
+                vehicle = g1;
+            g1++;
+        }
+        if (g1 - g0 >= 2) {
+            ICTUS_GROW(so->tests, so->n_tests + 1, cap);
+            ictus_logrank_row *row = &so->tests[so->n_tests++];
+            *row = (ictus_logrank_row){.type = first->type, .endpoint = first->endpoint,
+                                       .group = -1, .versus = -1};
+            for (size_t g = g0; g < g1; g++)
+                gs[g - g0] = g;
+            logrank_of(so, gs, g1 - g0, row);
+        }
+        for (size_t g = g0; g < g1 && vehicle != SIZE_MAX; g++) {
+            if (g == vehicle)
+                continue;
+            ICTUS_GROW(so->tests, so->n_tests + 1, cap);
+            ictus_logrank_row *row = &so->tests[so->n_tests++];
+            *row = (ictus_logrank_row){.type = first->type, .endpoint = first->endpoint,
+                                       .group = (int)g, .versus = (int)vehicle};
+            size_t pair[2] = {vehicle, g};
+            logrank_of(so, pair, 2, row);
+            if (row->done)
+                snprintf(row->note, sizeof row->note, "groups share animals when the design is "
+                         "within-animal; the log-rank test assumes independent groups");
+        }
+        g0 = g1;
+    }
+    free(gs);
+}
+
+static ictus_status add_groups(ictus_survival_outcomes *so, ictus_error *err)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < so->n_rows; i++) {
+        const ictus_tte_row *r = &so->rows[i];
+        if (group_of(so, r->condition, r->type, (int)r->endpoint) >= 0)
+            continue;
+        ICTUS_GROW(so->groups, so->n_groups + 1, cap);
+        so->groups[so->n_groups++] = (ictus_tte_group){.condition = r->condition, .type = r->type,
+                                                        .endpoint = r->endpoint};
+    }
+    if (so->n_groups)
+        qsort(so->groups, so->n_groups, sizeof *so->groups, by_group_order);
+    double *t = ictus_xmalloc((so->n_rows ? so->n_rows : 1) * sizeof *t);
+    bool *ev = ictus_xmalloc((so->n_rows ? so->n_rows : 1) * sizeof *ev);
+    ictus_status st = ICTUS_OK;
+    double level = so->an->settings.ci_level;
+    for (size_t g = 0; g < so->n_groups && st == ICTUS_OK; g++) {
+        ictus_tte_group *G = &so->groups[g];
+        G->median = (ictus_km_quantile_result){.p = 0.5, .time = NAN, .ci = {NAN, NAN}};
+        size_t n = group_rows(so, g, t, ev);
+        if (n == 0)
+            continue;
+        st = ictus_km_estimate(t, ev, n, ICTUS_KM_LOGLOG, level, &G->km, err);
+        if (st == ICTUS_OK)
+            st = ictus_km_quantile(&G->km, 0.5, &G->median, err);
+    }
+    free(t);
+    free(ev);
+    if (st == ICTUS_OK)
+        add_tests(so);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * Survival and probable SUDEP
+ * ---------------------------------------------------------------------- */
+
+static void judge_death(ictus_survival_outcomes *so, const span_list *spans, int a,
+                        const ictus_seizure *sz, size_t n_sz, ictus_survival_row *row)
+{
+    const ictus_analysis *an = so->an;
+    const ictus_animal *animal = &an->study->animals[a];
+    const ictus_survival_settings *set = &so->settings;
+    const ictus_seizure *gtcs = NULL;
+    for (size_t k = 0; k < n_sz; k++)
+        if (sz[k].end_us <= animal->death_us && type_listed(set->gtcs_types, an->types[sz[k].type]))
+            gtcs = &sz[k];
+    if (!gtcs) {
+        row->why = ICTUS_SUDEP_NO_GTCS;
+        return;
+    }
+    row->gtcs_start_us = gtcs->start_us;
+    row->gtcs_end_us = gtcs->end_us;
+    if ((double)(animal->death_us - gtcs->end_us) > set->sudep_window_min * 60 * US_PER_S) {
+        row->why = ICTUS_SUDEP_GTCS_TOO_EARLY;
+        return;
+    }
+    for (size_t i = 0; i < spans->n && isnan(row->suppression_ratio); i++) {
+        const stored_span *r = &spans->items[i];
+        if (strcmp(r->animal, animal->id) != 0 || gtcs->end_us < r->start_us ||
+            gtcs->end_us >= r->end_us)
+            continue;
+        row->suppression_ratio = ictus_postictal_ratio(an->study, r->path, r->animal, r->start_us,
+                                                       r->end_us - r->start_us, gtcs->start_us,
+                                                       gtcs->end_us, set);
+    }
+    if (isnan(row->suppression_ratio))
+        row->why = ICTUS_SUDEP_NO_EEG_AFTER;
+    else if (row->suppression_ratio > set->suppression_ratio)
+        row->why = ICTUS_SUDEP_NOT_SUPPRESSED;
+    else
+        row->why = ICTUS_SUDEP_YES;
+    row->probable_sudep = row->why == ICTUS_SUDEP_YES;
+}
+
+static int survival_group(ictus_survival_outcomes *so, const char *name, size_t *cap)
+{
+    for (size_t g = 0; g < so->n_survival_groups; g++)
+        if (strcmp(so->survival_groups[g].name, name) == 0)
+            return (int)g;
+    ICTUS_GROW(so->survival_groups, so->n_survival_groups + 1, *cap);
+    so->survival_groups[so->n_survival_groups] = (ictus_survival_group){
+        .name = name, .median = {.p = 0.5, .time = NAN, .ci = {NAN, NAN}}};
+    return (int)so->n_survival_groups++;
+}
+
+static ictus_status add_survival(ictus_survival_outcomes *so, const span_list *spans,
+                                 const ictus_seizure *const *seizures, const size_t *n_seizures,
+                                 ictus_error *err)
+{
+    const ictus_study *study = so->an->study;
+    int n = study->n_animals;
+    so->survival = ictus_xcalloc((size_t)(n ? n : 1), sizeof *so->survival);
+    bool all_born = n > 0;
+    for (int a = 0; a < n; a++)
+        all_born = all_born && study->animals[a].birth_us != ICTUS_TIME_UNKNOWN;
+    bool from_birth = so->settings.origin == ICTUS_ORIGIN_BIRTH ||
+                      (so->settings.origin == ICTUS_ORIGIN_AUTO && all_born);
+    size_t cap = 0;
+    for (int a = 0; a < n; a++) {
+        const ictus_animal *animal = &study->animals[a];
+        ictus_survival_row *row = &so->survival[a];
+        *row = (ictus_survival_row){.animal = a, .origin_us = ICTUS_TIME_UNKNOWN,
+                                    .end_us = ICTUS_TIME_UNKNOWN, .time_d = NAN,
+                                    .gtcs_start_us = ICTUS_TIME_UNKNOWN,
+                                    .gtcs_end_us = ICTUS_TIME_UNKNOWN,
+                                    .suppression_ratio = NAN};
+        row->group = survival_group(so, animal->group, &cap);
+        int64_t first = INT64_MAX, last = INT64_MIN;
+        for (size_t i = 0; i < spans->n; i++)
+            if (strcmp(spans->items[i].animal, animal->id) == 0) {
+                first = spans->items[i].start_us < first ? spans->items[i].start_us : first;
+                last = spans->items[i].end_us > last ? spans->items[i].end_us : last;
+            }
+        row->origin_us = from_birth ? animal->birth_us : first == INT64_MAX ? ICTUS_TIME_UNKNOWN
+                                                                            : first;
+        row->died = animal->death_us != ICTUS_TIME_UNKNOWN;
+        row->end_us = row->died ? animal->death_us : last == INT64_MIN ? ICTUS_TIME_UNKNOWN : last;
+        if (row->died)
+            judge_death(so, spans, a, seizures[a], n_seizures[a], row);
+        so->survival_groups[row->group].n_sudep += row->probable_sudep;
+        row->included = row->origin_us != ICTUS_TIME_UNKNOWN &&
+                        row->end_us != ICTUS_TIME_UNKNOWN && row->end_us >= row->origin_us;
+        if (row->included)
+            row->time_d = (double)(row->end_us - row->origin_us) / US_PER_DAY;
+    }
+    double *t = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *t);
+    bool *ev = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *ev);
+    size_t *grp = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *grp);
+    ictus_status st = ICTUS_OK;
+    size_t n_all = 0;
+    for (size_t g = 0; g < so->n_survival_groups && st == ICTUS_OK; g++) {
+        size_t m = 0;
+        for (int a = 0; a < n; a++)
+            if (so->survival[a].included && so->survival[a].group == (int)g) {
+                t[n_all + m] = so->survival[a].time_d;
+                ev[n_all + m] = so->survival[a].died;
+                grp[n_all + m] = g;
+                m++;
+            }
+        ictus_survival_group *G = &so->survival_groups[g];
+        if (m)
+            st = ictus_km_estimate(t + n_all, ev + n_all, m, ICTUS_KM_LOGLOG,
+                                   so->an->settings.ci_level, &G->km, err);
+        if (m && st == ICTUS_OK)
+            st = ictus_km_quantile(&G->km, 0.5, &G->median, err);
+        n_all += m;
+    }
+    ictus_logrank_row *lr = &so->survival_test;
+    *lr = (ictus_logrank_row){.group = -1, .versus = -1};
+    if (st == ICTUS_OK) {
+        ictus_error lerr = {0};
+        lr->done = ictus_logrank(t, ev, grp, n_all, so->n_survival_groups, NULL, NULL, &lr->r,
+                                 &lerr) == ICTUS_OK;
+        if (!lr->done)
+            snprintf(lr->note, sizeof lr->note, "%.150s", lerr.msg);
+    }
+    free(t);
+    free(ev);
+    free(grp);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * The whole
+ * ---------------------------------------------------------------------- */
+
+ictus_status ictus_survival_outcomes_compute(const ictus_analysis *an, ictus_store *store,
+                                             const ictus_seizure *const *seizures,
+                                             const size_t *n_seizures,
+                                             ictus_survival_outcomes **out, ictus_error *err)
+{
+    *out = NULL;
+    ictus_survival_outcomes *so = ictus_xcalloc(1, sizeof *so);
+    so->an = an;
+    ictus_survival_settings_default(&so->settings);
+    ictus_status st = ictus_survival_settings_apply(&so->settings, an->study->config, err);
+    if (st != ICTUS_OK) {
+        free(so);
+        return st;
+    }
+    so->settings_text = settings_text(&so->settings);
+    ictus_strbuf both = {0};
+    ictus_strbuf_add(&both, an->settings_text);
+    ictus_strbuf_add(&both, so->settings_text);
+    ictus_hash128_format(ictus_hash_bytes(ictus_strbuf_text(&both), strlen(ictus_strbuf_text(&both))),
+                         so->settings_hash);
+    ictus_strbuf_free(&both);
+    span_list spans = {0};
+    st = ictus_store_each_recording(store, read_span, &spans, err);
+    size_t cap = 0;
+    int64_t gap_us = (int64_t)(so->settings.max_gap_min * 60 * US_PER_S);
+    for (int a = 0; a < an->study->n_animals && st == ICTUS_OK; a++) {
+        interval *iv;
+        size_t n_iv = coverage_of(&spans, an->study->animals[a].id, gap_us, &iv);
+        add_rows(so, a, iv, n_iv, seizures[a], n_seizures[a], &cap);
+        free(iv);
+    }
+    if (st == ICTUS_OK)
+        st = add_groups(so, err);
+    so->has_survival = an->study->has_deaths;
+    if (st == ICTUS_OK && so->has_survival)
+        st = add_survival(so, &spans, seizures, n_seizures, err);
+    span_list_clear(&spans);
+    if (st != ICTUS_OK) {
+        ictus_survival_outcomes_destroy(so);
+        return st;
+    }
+    *out = so;
+    return ICTUS_OK;
+}
+
+void ictus_survival_outcomes_destroy(ictus_survival_outcomes *so)
+{
+    if (!so)
+        return;
+    for (size_t g = 0; g < so->n_groups; g++)
+        ictus_km_free(&so->groups[g].km);
+    for (size_t g = 0; g < so->n_survival_groups; g++)
+        ictus_km_free(&so->survival_groups[g].km);
+    free(so->groups);
+    free(so->survival_groups);
+    free(so->survival);
+    free(so->rows);
+    free(so->tests);
+    free(so->settings_text);
+    free(so);
+}
+
+/* ------------------------------------------------------------------------
+ * Writing
+ * ---------------------------------------------------------------------- */
+
+static void time_field(ictus_out *o, int64_t t_us)
+{
+    ictus_out_char(o, ',');
+    if (t_us == ICTUS_TIME_UNKNOWN)
+        return;
+    char buf[32];
+    ictus_out_str(o, ictus_walltime_format(t_us, buf, sizeof buf));
+}
+
+static void write_rows(ictus_out *o, const void *ctx)
+{
+    const ictus_survival_outcomes *so = ctx;
+    const ictus_analysis *an = so->an;
+    ictus_out_str(o, "animal,group,kind,drug,dose_mg_kg,route,type,endpoint,target,expected,"
+                     "origin,time_h,event,censored_by,at,settings_hash\n");
+    for (size_t i = 0; i < so->n_rows; i++) {
+        const ictus_tte_row *r = &so->rows[i];
+        const ictus_animal *animal = &an->study->animals[r->animal];
+        ictus_out_field(o, animal->id);
+        ictus_outfile_text(o, animal->group);
+        ictus_analysis_exposure_fields(o, r->condition);
+        ictus_outfile_text(o, an->types[r->type]);
+        ictus_outfile_text(o, ictus_tte_endpoint_names[r->endpoint]);
+        ictus_outfile_count(o, r->target ? r->target : -1);
+        ictus_outfile_number(o, r->expected);
+        time_field(o, r->condition->first_start_us);
+        ictus_outfile_number(o, r->time_h);
+        ictus_outfile_count(o, isnan(r->time_h) ? -1 : r->event);
+        ictus_outfile_text(o, censor_names[r->censor]);
+        time_field(o, r->at_us);
+        ictus_outfile_text(o, so->settings_hash);
+        ictus_out_char(o, '\n');
+    }
+}
+
+/* The median columns and ci_level of a Kaplan–Meier summary. */
+static void median_fields(ictus_out *o, const ictus_km *km, const ictus_km_quantile_result *m,
+                          double level)
+{
+    ictus_outfile_count(o, (int64_t)km->n_animals);
+    ictus_outfile_count(o, (int64_t)km->n_events);
+    ictus_outfile_number(o, m->time);
+    ictus_outfile_number(o, m->ci.lo);
+    ictus_outfile_number(o, isinf(m->ci.hi) ? NAN : m->ci.hi);
+    ictus_outfile_number(o, level);
+}
+
+static void test_fields(ictus_out *o, const ictus_logrank_row *t)
+{
+    ictus_outfile_number(o, t->done ? t->r.chi2 : NAN);
+    ictus_outfile_number(o, t->done ? t->r.df : NAN);
+    ictus_outfile_number(o, t->done ? t->r.p : NAN);
+    ictus_outfile_text(o, t->note);
+}
+
+/* The time_h (or time_d) … surv_ci_hi columns of step j of km; empty when j < 0. */
+static void step_fields(ictus_out *o, const ictus_km *km, int j)
+{
+    if (j < 0) {
+        ictus_out_str(o, ",,,,,,,");
+        return;
+    }
+    ictus_outfile_number(o, km->time[j]);
+    ictus_outfile_count(o, km->n_risk[j]);
+    ictus_outfile_count(o, km->n_dead[j]);
+    ictus_outfile_number(o, km->surv[j]);
+    ictus_outfile_number(o, km->se[j]);
+    ictus_outfile_number(o, km->ci[j].lo);
+    ictus_outfile_number(o, km->ci[j].hi);
+}
+
+static void write_groups(ictus_out *o, const void *ctx)
+{
+    const ictus_survival_outcomes *so = ctx;
+    const ictus_analysis *an = so->an;
+    double level = an->settings.ci_level;
+    ictus_out_str(o, "row,type,endpoint,kind,drug,dose_mg_kg,route,versus,n_animals,n_events,"
+                     "median_h,median_ci_lo_h,median_ci_hi_h,ci_level,chi2,df,p,note,time_h,"
+                     "n_risk,n_died,surv,surv_se,surv_ci_lo,surv_ci_hi,settings_hash\n");
+    for (size_t g = 0; g < so->n_groups; g++) {
+        const ictus_tte_group *G = &so->groups[g];
+        for (int j = -1; j < (int)G->km.n_times; j++) {
+            ictus_out_str(o, j < 0 ? "group" : "km");
+            ictus_outfile_text(o, an->types[G->type]);
+            ictus_outfile_text(o, ictus_tte_endpoint_names[G->endpoint]);
+            ictus_analysis_exposure_fields(o, G->condition);
+            ictus_outfile_text(o, "");
+            if (j < 0)
+                median_fields(o, &G->km, &G->median, level);
+            else
+                ictus_out_str(o, ",,,,,"), ictus_outfile_number(o, level);
+            ictus_out_str(o, ",,,,");
+            step_fields(o, &G->km, j);
+            ictus_outfile_text(o, so->settings_hash);
+            ictus_out_char(o, '\n');
+        }
+    }
+    for (size_t i = 0; i < so->n_tests; i++) {
+        const ictus_logrank_row *t = &so->tests[i];
+        ictus_out_str(o, "logrank");
+        ictus_outfile_text(o, an->types[t->type]);
+        ictus_outfile_text(o, ictus_tte_endpoint_names[t->endpoint]);
+        if (t->group < 0) {
+            ictus_out_str(o, ",all,,,");
+            ictus_outfile_text(o, "all");
+        } else {
+            const ictus_condition *v = so->groups[t->versus].condition;
+            ictus_analysis_exposure_fields(o, so->groups[t->group].condition);
+            ictus_outfile_text(o, *v->drug ? v->drug : "vehicle");
+        }
+        ictus_out_str(o, ",,,,,,");
+        test_fields(o, t);
+        step_fields(o, NULL, -1);
+        ictus_outfile_text(o, so->settings_hash);
+        ictus_out_char(o, '\n');
+    }
+}
+
+static void write_survival(ictus_out *o, const void *ctx)
+{
+    const ictus_survival_outcomes *so = ctx;
+    const ictus_study *study = so->an->study;
+    ictus_out_str(o, "animal,group,sex,origin,end,time_d,died,death_cause,probable_sudep,"
+                     "gtcs_start,gtcs_end,gtcs_to_death_min,suppression_ratio,sudep_why,"
+                     "settings_hash\n");
+    for (int a = 0; a < study->n_animals; a++) {
+        const ictus_survival_row *r = &so->survival[a];
+        const ictus_animal *animal = &study->animals[a];
+        ictus_out_field(o, animal->id);
+        ictus_outfile_text(o, animal->group);
+        ictus_outfile_text(o, animal->sex);
+        time_field(o, r->origin_us);
+        time_field(o, r->end_us);
+        ictus_outfile_number(o, r->time_d);
+        ictus_outfile_count(o, r->died);
+        ictus_outfile_text(o, animal->death_cause);
+        ictus_outfile_count(o, r->died ? r->probable_sudep : -1);
+        time_field(o, r->gtcs_start_us);
+        time_field(o, r->gtcs_end_us);
+        ictus_outfile_number(o, r->gtcs_end_us == ICTUS_TIME_UNKNOWN
+                                    ? NAN
+                                    : (double)(animal->death_us - r->gtcs_end_us) / 60e6);
+        ictus_outfile_number(o, r->suppression_ratio);
+        ictus_outfile_text(o, ictus_sudep_why_names[r->why]);
+        ictus_outfile_text(o, so->settings_hash);
+        ictus_out_char(o, '\n');
+    }
+}
+
+static void write_survival_groups(ictus_out *o, const void *ctx)
+{
+    const ictus_survival_outcomes *so = ctx;
+    double level = so->an->settings.ci_level;
+    ictus_out_str(o, "row,group,n_animals,n_deaths,n_sudep,median_d,median_ci_lo_d,"
+                     "median_ci_hi_d,ci_level,chi2,df,p,note,time_d,n_risk,n_died,surv,surv_se,"
+                     "surv_ci_lo,surv_ci_hi,settings_hash\n");
+    for (size_t g = 0; g < so->n_survival_groups; g++) {
+        const ictus_survival_group *G = &so->survival_groups[g];
+        for (int j = -1; j < (int)G->km.n_times; j++) {
+            ictus_out_str(o, j < 0 ? "group" : "km");
+            ictus_outfile_text(o, G->name);
+            if (j < 0) {
+                ictus_outfile_count(o, (int64_t)G->km.n_animals);
+                ictus_outfile_count(o, (int64_t)G->km.n_events);
+                ictus_outfile_count(o, G->n_sudep);
+                ictus_outfile_number(o, G->median.time);
+                ictus_outfile_number(o, G->median.ci.lo);
+                ictus_outfile_number(o, isinf(G->median.ci.hi) ? NAN : G->median.ci.hi);
+            } else {
+                ictus_out_str(o, ",,,,,,");
+            }
+            ictus_outfile_number(o, level);
+            ictus_out_str(o, ",,,,");
+            step_fields(o, &G->km, j);
+            ictus_outfile_text(o, so->settings_hash);
+            ictus_out_char(o, '\n');
+        }
+    }
+    ictus_out_str(o, "logrank,all,,,,,,,");
+    test_fields(o, &so->survival_test);
+    step_fields(o, NULL, -1);
+    ictus_outfile_text(o, so->settings_hash);
+    ictus_out_char(o, '\n');
+}
+
+static void write_settings(ictus_out *o, const void *ctx)
+{
+    const ictus_survival_outcomes *so = ctx;
+    ictus_out_str(o, so->settings_text);
+}
+
+ictus_status ictus_survival_outcomes_write(const ictus_survival_outcomes *so, const char *out_dir,
+                                           ictus_error *err)
+{
+    ictus_status st = ictus_outfile_write(out_dir, "time_to_event.csv", write_rows, so, err);
+    if (st == ICTUS_OK)
+        st = ictus_outfile_write(out_dir, "time_to_event_groups.csv", write_groups, so, err);
+    if (st == ICTUS_OK && so->has_survival)
+        st = ictus_outfile_write(out_dir, "survival.csv", write_survival, so, err);
+    if (st == ICTUS_OK && so->has_survival)
+        st = ictus_outfile_write(out_dir, "survival_groups.csv", write_survival_groups, so, err);
+    if (st == ICTUS_OK)
+        st = ictus_outfile_write(out_dir, "survival-settings.txt", write_settings, so, err);
+    return st;
+}
