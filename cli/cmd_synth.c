@@ -70,7 +70,7 @@ static const char usage_text[] =
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
-       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE };
+       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE, OPT_SE };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -226,6 +226,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"without-families", required_argument, NULL, OPT_WITHOUT_FAMILIES},
         {"family-range", required_argument, NULL, OPT_FAMILY_RANGE},
         {"rate", required_argument, NULL, OPT_RATE},
+        {"status-epilepticus", required_argument, NULL, OPT_SE},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -315,6 +316,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
                 ok = false;
             }
             break;
+        case OPT_SE: ok &= parse_int("status-epilepticus", optarg, &s.n_se, err); break;
         case OPT_MIN_RATE:
             ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h, err);
             break;

@@ -153,6 +153,7 @@ typedef struct {
     ictus_synth_seizures seizures;   /* the seizure morphologies */
     uint64_t families_off;       /* wide families left out: bit i = family i (families.h) */
     const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
+    int n_se;                    /* status epilepticus episodes in the file (status_epilepticus.h) */
 } ictus_synth_day_spec;
 
 /* The multiplier at t_us (1 without a function; negative values count as 0). */
@@ -171,6 +172,7 @@ enum {
     ICTUS_SYNTH_STREAM_GAPS,
     ICTUS_SYNTH_STREAM_FAMILIES,
     ICTUS_SYNTH_STREAM_ICTAL,
+    ICTUS_SYNTH_STREAM_SE,
 };
 
 #endif

@@ -18,6 +18,7 @@
 #include "base/path.h"
 #include "base/walltime.h"
 #include "synth/seizures.h"
+#include "synth/status_epilepticus.h"
 
 /* ---------------------------------------------------------------- settings */
 
@@ -94,6 +95,12 @@ ictus_status ictus_synth_study_check(const ictus_synth_study *s, ictus_error *er
         return ictus_fail(err, ICTUS_ERR_USAGE, "threads %d: expected at least 1", s->n_threads);
     if (year < 1985 || last_year > 2084)
         return ictus_fail(err, ICTUS_ERR_USAGE, "the recordings must lie in 1985..2084 (EDF dates)");
+    if (s->n_se < 0 || s->n_se > 1000)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "status epilepticus: %d episodes per animal: "
+                          "expected 0..1000", s->n_se);
+    if (s->n_se > 0 && s->model->n_seizures == 0)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "status epilepticus needs spontaneous seizures: "
+                          "model %s has none", s->model->name);
     return s->protocol ? check_protocol(s, err) : ICTUS_OK;
 }
 
@@ -118,6 +125,7 @@ void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_an
         .seizures = s->seizures,
         .families_off = s->families_off,
         .ranges = s->ranges,
+        .n_se = ictus_synth_se_in_file(s->n_se, s->n_days, file),
     };
 }
 
@@ -260,6 +268,9 @@ static void write_ini(const ictus_synth_study *s, FILE *f)
             s->gaps ? "yes" : "no", s->mains_hz);
     if (s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE)
         fprintf(f, "# negatives=wide: the hard-negative families of synth/families.h too\n");
+    if (s->n_se > 0)
+        fprintf(f, "# status_epilepticus=%d episodes per animal (synth/status_epilepticus.h)\n",
+                s->n_se);
     if (s->seizures == ICTUS_SYNTH_SEIZURES_WIDE)
         fprintf(f, "# seizures=wide: the seizure families of synth/ictal.h (seizures.csv)\n");
     if (s->families_off) {

@@ -11,8 +11,9 @@
  * DIR/animals.csv     animal,model,sex,strain,birth_date,group,notes;
  * DIR/recordings.csv  file,animal,channels,start_time,video;
  * DIR/truth.csv       recording,animal,start_s,end_s,type,racine: every
- *                     seizure (type hpd | convulsive | evoked; racine for
- *                     convulsive and evoked seizures, else empty);
+ *                     seizure (type hpd | convulsive | evoked |
+ *                     status_epilepticus, one row per whole episode; racine
+ *                     for convulsive and evoked seizures, else empty);
  * DIR/artefacts.csv   recording,animal,start_s,end_s,kind,channel: every hard
  *                     negative (artefacts.h), gaps and stimulus artefacts
  *                     included; channel is a label or "*" for all; with
@@ -81,6 +82,7 @@ typedef struct {
     ictus_synth_seizures seizures; /* the usual seizure morphologies (0) or the wide families */
     uint64_t families_off;       /* wide families left out (families.h), 0: none */
     const ictus_synth_ranges *ranges; /* their parameters' sub-ranges (ranges.h), NULL: none */
+    int n_se;                    /* status epilepticus episodes per animal (status_epilepticus.h) */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
