@@ -2,7 +2,8 @@
  * (detectors/status_epilepticus.h) on made-up windows and segments:
  *   - a continuous focal run of 700 s with one accepted HPD in it: one
  *     status_epilepticus event from the HPD's start to the run's end, the
- *     HPD not reported beside it; 500 s: the HPD alone, unchanged;
+ *     HPD not reported beside it; 500 s: the HPD alone, unchanged; one
+ *     still going at the end of the recording ends there;
  *   - convulsive seizures (the type's share) are held to 300 s, HPDs to 600 s;
  *   - seizures with quiet stretches shorter than max_gap_s between them stay
  *     one episode; a stretch back at baseline longer than that splits it;
@@ -126,6 +127,15 @@ static void focal_run(void)
     CHECK_STR(k.type[0], "hpd");
     CHECK_INT(k.start[0], S(1000));
     CHECK_INT(k.end[0], S(1300));
+
+    /* still going when the recording ends: the episode to the last window */
+    k = (sink){0};
+    se = ictus_se_create(&p, HOP_US, collect, &k);
+    record(se, 1000, 1800, NULL, 0, s, 1, 1800);
+    ictus_se_destroy(se);
+    CHECK_INT(k.n, 1);
+    CHECK_STR(k.type[0], ICTUS_SE_TYPE);
+    CHECK_INT(k.end[0], S(1800));
 }
 
 static void convulsive_threshold(void)
