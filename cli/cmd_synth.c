@@ -77,6 +77,11 @@ static const char usage_text[] =
     "                      42.5 C, a seizure at each animal's planned threshold,\n"
     "                      vehicle and stiripentol sessions alternating (dosing.csv),\n"
     "                      the planned thresholds in hyperthermia_truth.csv\n"
+    "Status epilepticus (synth/status_epilepticus.h):\n"
+    "  --status-epilepticus N   N episodes per animal (truth.csv type status_epilepticus,\n"
+    "                      the whole episode): 12-25 min of continuous HPD-like discharge\n"
+    "                      in ihka-mouse, 6-12 min of recurrent convulsive seizures without\n"
+    "                      return to baseline in the rat and Dravet models (files >= 1.5 h)\n"
     "Deaths:\n"
     "  --deaths            animals die (synth/deaths.h): some SUDEP minutes after a GTCS,\n"
     "                      some of other causes; animals.csv death, death_cause, the plan\n"
@@ -85,7 +90,7 @@ static const char usage_text[] =
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
        OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE, OPT_KINDLING_DOSES, OPT_ED50, OPT_TD50,
-       OPT_PROBIT_SLOPE, OPT_DEATHS };
+       OPT_PROBIT_SLOPE, OPT_DEATHS, OPT_SE };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -265,6 +270,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"ed50", required_argument, NULL, OPT_ED50}, {"td50", required_argument, NULL, OPT_TD50},
         {"probit-slope", required_argument, NULL, OPT_PROBIT_SLOPE},
         {"deaths", no_argument, NULL, OPT_DEATHS},
+        {"status-epilepticus", required_argument, NULL, OPT_SE},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -374,6 +380,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         case OPT_PROBIT_SLOPE:
             ok &= parse_double("probit-slope", optarg, &kdoses.slope, err);
             break;
+        case OPT_SE: ok &= parse_int("status-epilepticus", optarg, &s.n_se, err); break;
         case OPT_MIN_RATE:
             ok &= parse_double("min-rate", optarg, &protocol.min_rate_per_24h, err);
             break;

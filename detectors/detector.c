@@ -17,6 +17,7 @@
 #include "detectors/evoked.h"
 #include "detectors/learned/cand_features.h"
 #include "detectors/learned/second_stage.h"
+#include "detectors/status_epilepticus.h"
 #include "detectors/typing.h"
 
 struct ictus_detector {
@@ -44,6 +45,7 @@ struct ictus_detector {
 
     ictus_candidates *cands;
     ictus_evoked *evoked;
+    ictus_se *se;            /* status epilepticus episodes; NULL when the preset has none */
 
     /* events finished but held back so that they come out in start order */
     ictus_event *ready;
@@ -80,6 +82,9 @@ static void release_events(ictus_detector *d, bool all)
         int64_t stim = ictus_evoked_open_start_us(d->evoked);
         if (stim < limit)
             limit = stim;
+        int64_t se = d->se ? ictus_se_open_start_us(d->se) : INT64_MAX;
+        if (se < limit)
+            limit = se;
     }
     int n = 0;
     while (n < d->n_ready && d->ready[n].start_us <= limit)
@@ -97,6 +102,41 @@ static void release_events(ictus_detector *d, bool all)
 static const char *label(const ictus_detector *d, int i)
 {
     return d->info->channels[d->source_channel[i]].label;
+}
+
+/* What status_epilepticus.c lets through, held for ordering. */
+static void on_se_event(void *ctx, int64_t start_us, int64_t end_us, const char *channel,
+                        const char *type, double score)
+{
+    hold_event(ctx, start_us, end_us, channel, type, score);
+}
+
+/* A typed candidate: held at once, or handed to the status epilepticus
+ * episodes (status_epilepticus.h) as a seizure (rule >= 0) or, when no rule
+ * took it, as a candidate long enough for status epilepticus that some rule
+ * fits once its length limit is lifted; the rest is dropped. */
+static void offer_candidate(ictus_detector *d, const ictus_candidate *c,
+                            const ictus_event_measures *m, int strongest, bool admitted,
+                            int rule, double score)
+{
+    const char *channel = m->n_involved == 1 ? label(d, strongest) : "*";
+    if (!d->se) {
+        if (rule >= 0)
+            hold_event(d, c->start_us, c->end_us, channel, d->p.type[rule].name, score);
+        return;
+    }
+    ictus_se_segment s = {.start_us = c->start_us, .end_us = c->end_us, .score = score,
+                          .seizure = rule >= 0};
+    if (rule < 0) {
+        if (!admitted || m->duration_s < ictus_se_min_long_s(&d->p))
+            return;
+        rule = ictus_type_unbounded(&d->p, m, &s.score);
+        if (rule < 0)
+            return;
+    }
+    snprintf(s.channel, sizeof s.channel, "%s", channel);
+    snprintf(s.type, sizeof s.type, "%s", d->p.type[rule].name);
+    ictus_se_add(d->se, &s);
 }
 
 /* A spontaneous candidate with its post-ictal window complete: type it,
@@ -131,9 +171,7 @@ static void on_candidate(void *ctx, const ictus_candidate *c, const ictus_event_
             score = ty.confidence;
         }
     }
-    if (rule >= 0)
-        hold_event(d, start_us, end_us, m->n_involved == 1 ? label(d, strongest) : "*",
-                   d->p.type[rule].name, score);
+    offer_candidate(d, c, m, strongest, admitted, rule, score);
     FILE *f = d->explain;
     if (!f)
         return;
@@ -248,6 +286,8 @@ ictus_status ictus_detector_create(const ictus_detector_params *p, const ictus_s
     d->last_decided = -1;
     d->cands = ictus_candidates_create(&d->p, &d->grid, d->n, d->primary, on_candidate, d);
     d->evoked = ictus_evoked_create(&d->p, &d->grid, info, stim_us, n_stim);
+    if (p->spontaneous && ictus_se_enabled(p))
+        d->se = ictus_se_create(&d->p, d->grid.hop_us, on_se_event, d);
     *out = d;
     return ICTUS_OK;
 }
@@ -260,6 +300,7 @@ void ictus_detector_destroy(ictus_detector *d)
         ictus_baseline_destroy(d->base[i]);
     ictus_candidates_destroy(d->cands);
     ictus_evoked_destroy(d->evoked);
+    ictus_se_destroy(d->se);
     free(d->base);
     free(d->base_ll);
     free(d->source_channel);
@@ -273,6 +314,8 @@ void ictus_detector_destroy(ictus_detector *d)
 void ictus_detector_explain(ictus_detector *d, FILE *f)
 {
     d->explain = f;
+    if (d->se)
+        ictus_se_explain(d->se, f);
 }
 
 void ictus_detector_candidates(ictus_detector *d, ictus_candidate_sink fn, void *ctx)
@@ -320,6 +363,17 @@ static void primary_spikes_us(const ictus_detector *d, int64_t k, const ictus_ch
     }
 }
 
+/* The highest LL ratio of the clean channels (NaN when none). */
+static double clean_max_ratio(const ictus_detector *d, const ictus_chan_win *w, const double *ratio)
+{
+    double best = NAN;
+    for (int i = 0; i < d->n; i++)
+        if (w[i].present && !(w[i].artefact & ICTUS_DEAD_FLAGS) && isfinite(ratio[i]) &&
+            !(ratio[i] <= best))
+            best = ratio[i];
+    return best;
+}
+
 static void decide(ictus_detector *d, int64_t k, const ictus_chan_win *w)
 {
     double ratio[64];
@@ -339,12 +393,25 @@ static void decide(ictus_detector *d, int64_t k, const ictus_chan_win *w)
         if (ended)
             on_stimulation(d, &ad);
     }
-    if (stim || k != d->last_decided + 1)
+    if (stim || k != d->last_decided + 1) {
         ictus_candidates_close(d->cands); /* a stimulation or missing windows end an event */
+        if (d->se)
+            ictus_se_break(d->se);
+    }
     if (!stim && d->p.spontaneous)
         ictus_candidates_window(d->cands, k, w, r);
+    if (!stim && d->se)
+        ictus_se_window(d->se, ictus_grid_tile_start_us(&d->grid, k),
+                        ictus_grid_tile_end_us(&d->grid, k), clean_max_ratio(d, w, r));
     ictus_candidates_postictal(d->cands, k, w, d->base_ll, false);
     d->last_decided = k;
+    if (d->se) {
+        /* no candidate not yet handed over starts before this */
+        int64_t horizon = ictus_grid_tile_start_us(&d->grid, k + 1) -
+                          ictus_s_to_us(d->p.edge_margin_s) - d->grid.hop_us;
+        int64_t open = ictus_candidates_open_start_us(d->cands);
+        ictus_se_advance(d->se, open < horizon ? open : horizon);
+    }
     release_events(d, false);
     if (r != ratio)
         free(r);
@@ -415,5 +482,7 @@ void ictus_detector_finish(ictus_detector *d)
     if (ictus_evoked_finish(d->evoked, &ad))
         on_stimulation(d, &ad);
     ictus_candidates_postictal(d->cands, d->last_decided + 1, NULL, NULL, true);
+    if (d->se)
+        ictus_se_flush(d->se);
     release_events(d, true);
 }

@@ -69,6 +69,19 @@ static const ictus_param confidence_fields[] = {
     CD("evoked_offset", evoked_offset, -100, 100),
 };
 #undef CD
+
+#define SD(key, member, lo, hi)                                                                    \
+    ICTUS_PARAM_D("status_epilepticus", key, ictus_detector_params, member, lo, hi)
+/* [status_epilepticus]: described like the late keys above, so that the
+ * presets that keep the defaults keep their text and hash. */
+static const ictus_param se_fields[] = {
+    SD("convulsive_min_s", se_convulsive_min_s, 0, 864000),
+    SD("focal_min_s", se_focal_min_s, 0, 864000),
+    SD("max_gap_s", se_max_gap_s, 0, 86400),
+    SD("return_ratio", se_return_ratio, 0.1, 1000),
+};
+#define N_SE_FIELDS (sizeof se_fields / sizeof se_fields[0])
+#undef SD
 #undef DD
 #undef ED
 #define N_CONFIDENCE_FIELDS (sizeof confidence_fields / sizeof confidence_fields[0])
@@ -132,6 +145,10 @@ void ictus_detector_params_default(ictus_detector_params *p)
                        .postictal_weight = 0.8, .artefact_weight = 4, .evoked_duration_weight = 0.8,
                        .evoked_offset = 0.5},
         .min_score = 0.5,
+        .se_convulsive_min_s = 300,
+        .se_focal_min_s = 600,
+        .se_max_gap_s = 60,
+        .se_return_ratio = 2.5,
     };
 }
 
@@ -154,6 +171,8 @@ ictus_status ictus_detector_params_apply(ictus_detector_params *p, ictus_config 
         st = ictus_params_apply(confidence_fields, N_CONFIDENCE_FIELDS, p, cfg, err);
     if (st == ICTUS_OK)
         st = ictus_params_apply(classifier_fields, N_CLASSIFIER_FIELDS, p, cfg, err);
+    if (st == ICTUS_OK)
+        st = ictus_params_apply(se_fields, N_SE_FIELDS, p, cfg, err);
     if (st != ICTUS_OK)
         return st;
     if (p->off_ratio > p->on_ratio)
@@ -209,6 +228,7 @@ void ictus_detector_params_describe(const ictus_detector_params *p, char *buf, s
     ictus_params_describe(detector_fields, N_DETECTOR_FIELDS, p, buf, size, len);
     describe_changed(detector_late_fields, N_DETECTOR_LATE_FIELDS, p, buf, size, len);
     describe_changed(confidence_fields, N_CONFIDENCE_FIELDS, p, buf, size, len);
+    describe_changed(se_fields, N_SE_FIELDS, p, buf, size, len);
     if (p->model[0])
         ictus_params_describe(classifier_fields, N_CLASSIFIER_FIELDS, p, buf, size, len);
     for (int t = 0; t < p->n_types; t++) {
@@ -234,6 +254,8 @@ void ictus_detector_sections(const ictus_detector_params *p, const char **sectio
         sections[n++] = "confidence";
     if (n < max - 1)
         sections[n++] = "classifier";
+    if (n < max - 1)
+        sections[n++] = "status_epilepticus";
     for (int t = 0; t < p->n_types && n < max - 1; t++) {
         snprintf(names[t], sizeof names[t], "type.%s", p->type[t].name);
         sections[n++] = names[t];

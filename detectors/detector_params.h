@@ -107,6 +107,17 @@ typedef struct {
     /* [confidence] */
     ictus_confidence_params confidence;
 
+    /* [status_epilepticus] (status_epilepticus.h says how they are used) */
+    double se_convulsive_min_s; /* convulsive_min_s: an episode of mostly convulsive seizure
+                                  activity this long is status epilepticus (300 s: ILAE 2015
+                                  t1 for tonic-clonic SE; 0: never) */
+    double se_focal_min_s;     /* focal_min_s: any other episode this long (600 s: ILAE t1 for
+                                  focal SE with impaired awareness; 0: never) */
+    double se_max_gap_s;       /* max_gap_s: activity back to baseline on average for this
+                                  long ends an episode (60 s) ... */
+    double se_return_ratio;    /* return_ratio: ... i.e. the mean LL / baseline of the most
+                                  active clean channel over max_gap_s below this (2.5) */
+
     /* [classifier]: the learned second stage (detectors/learned/) */
     char model[256];           /* model: the model file (a name looked up beside the presets,
                                   or a path); empty: the rules alone decide */

@@ -139,6 +139,23 @@ void ictus_type_event(const ictus_detector_params *p, const ictus_event_measures
     }
 }
 
+int ictus_type_unbounded(const ictus_detector_params *p, const ictus_event_measures *m,
+                         double *conf)
+{
+    *conf = 0;
+    for (int t = 0; t < p->n_types; t++) {
+        ictus_type_rule r = p->type[t];
+        r.max_duration_s = 0;
+        r.postictal = false;
+        char why[160];
+        if (!rule_fails(p, &r, m, why, sizeof why)) {
+            *conf = confidence(p, &r, m);
+            return t;
+        }
+    }
+    return -1;
+}
+
 void ictus_type_afterdischarge(const ictus_detector_params *p, double duration_s,
                                ictus_typing *out)
 {

@@ -62,6 +62,15 @@ bool ictus_type_definition_fits(const ictus_type_rule *r, double duration_s,
 void ictus_type_event(const ictus_detector_params *p, const ictus_event_measures *m,
                       ictus_typing *out);
 
+/* The first type rule (index into p->type, in the order of `types`) whose
+ * limits m meets when its max_duration_s and its post-ictal requirement are
+ * lifted, -1 when none, with the confidence that rule gives m: what a
+ * candidate too long for every rule (status epilepticus,
+ * status_epilepticus.h) looks like; the post-ictal window of a long episode
+ * may hold its next seizure. */
+int ictus_type_unbounded(const ictus_detector_params *p, const ictus_event_measures *m,
+                         double *confidence);
+
 /* Whether a rule's post-ictal requirement counts as met for these measures. */
 bool ictus_postictal_seen(const ictus_detector_params *p, const ictus_event_measures *m);
 

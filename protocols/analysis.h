@@ -98,7 +98,11 @@
  *                          shown but never compared)
  *   drug, dose_mg_kg, route, tolerated   as in dosing.csv (tolerated yes|no|unknown)
  *   start, end             the period [start, end)
- *   type                   all, or one seizure type
+ *   type                   all, or one seizure type (status_epilepticus: an episode of
+ *                          status epilepticus, one event over its whole length,
+ *                          detectors/status_epilepticus.h: its count, seizure_s and
+ *                          burden are the SE count, duration and burden, and "all"
+ *                          counts it once, not as its seizures)
  *   span_h                 calendar hours of the period
  *   analysable_h           analysable hours in it (denominator of every rate)
  *   n_recordings           stored recordings of the animal overlapping it

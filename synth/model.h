@@ -158,6 +158,7 @@ typedef struct {
     const struct ictus_synth_thermo_session *thermo; /* a hyperthermia session: its planned
                                     seizure only, and a temperature channel (thermo_plan.h);
                                     NULL: none */
+    int n_se;                    /* status epilepticus episodes in the file (status_epilepticus.h) */
 } ictus_synth_day_spec;
 
 /* The multiplier at t_us (1 without a function; negative values count as 0). */
@@ -176,6 +177,7 @@ enum {
     ICTUS_SYNTH_STREAM_GAPS,
     ICTUS_SYNTH_STREAM_FAMILIES,
     ICTUS_SYNTH_STREAM_ICTAL,
+    ICTUS_SYNTH_STREAM_SE,
 };
 
 #endif

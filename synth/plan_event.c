@@ -9,6 +9,7 @@
 #include "base/status.h"
 #include "synth/families.h"
 #include "synth/seizures.h"
+#include "synth/status_epilepticus.h"
 #include "base/vec.h"
 
 const ictus_synth_kind_desc ictus_synth_kinds[ICTUS_SYNTH_N_KINDS] = {
@@ -58,6 +59,8 @@ const ictus_synth_kind_desc ictus_synth_kinds[ICTUS_SYNTH_N_KINDS] = {
                               ictus_synth_render_pop},
     [ICTUS_SYNTH_CLIPPING_WIDE] = {"clipping_wide", NULL, ICTUS_SYNTH_ARTEFACT, 1, NULL,
                                    ictus_synth_render_clipping},
+    [ICTUS_SYNTH_SE] = {"status_epilepticus", ICTUS_SYNTH_SE_TYPE, ICTUS_SYNTH_SEIZURE, 1,
+                        ictus_synth_start_se, ictus_synth_render_se},
 };
 
 ictus_synth_event *ictus_synth_events_add(ictus_synth_events *list, ictus_synth_kind kind,

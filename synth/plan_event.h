@@ -56,6 +56,8 @@ typedef enum {
     ICTUS_SYNTH_HVS_WIDE,      /* a high-voltage spindle of random frequency and shape */
     ICTUS_SYNTH_POP_WIDE,      /* an electrode pop of random size and decay */
     ICTUS_SYNTH_CLIPPING_WIDE, /* saturation of random length and level */
+    /* `--status-epilepticus` (truth.csv; status_epilepticus.h), last for the same reason */
+    ICTUS_SYNTH_SE,            /* a status epilepticus episode (type "status_epilepticus") */
     ICTUS_SYNTH_N_KINDS
 } ictus_synth_kind;
 

@@ -8,6 +8,7 @@
 #include "synth/background.h"
 #include "synth/families.h"
 #include "synth/ictal.h"
+#include "synth/status_epilepticus.h"
 #include "base/status.h"
 #include "base/walltime.h"
 #include "synth/waves.h"
@@ -93,6 +94,14 @@ static void separate(ictus_synth_events *list, int64_t n_samples, double fs_hz)
 }
 
 /* ---------------------------------------------------------------- shapes */
+
+static float no_clip(const ictus_synth_day_spec *spec, const float *weight, double amp);
+
+float ictus_synth_seizure_amp_cap(const ictus_synth_day_spec *spec, const float *weight,
+                                  double amp)
+{
+    return no_clip(spec, weight, amp);
+}
 
 /* Cap `amp` so that the largest spike (with a polyspike overlapping it:
  * x1.3) on the most sensitive channel stays within 70 % of full scale even
@@ -360,6 +369,8 @@ void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_eve
     for (int k = 0; k < a->model->n_seizures; k++)
         plan_process(spec, k, &r, wide ? &w : NULL, &seizures);
     separate(&seizures, spec->n_samples, spec->fs_hz);
+    if (spec->n_se > 0)
+        ictus_synth_se_plan(spec, &seizures, out);
     if (wide) {
         plan_wide(spec, &seizures, &w, out);
         ictus_synth_events_free(&seizures);

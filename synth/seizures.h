@@ -49,6 +49,11 @@
  * afterdischarges, to `out`.  Events lie within [0, n_samples). */
 void ictus_synth_seizures_plan(const ictus_synth_day_spec *spec, ictus_synth_events *out);
 
+/* amp (µV of a median animal) capped so that a spike train with these lead
+ * weights stays within 70 % of full scale at the largest gain drift. */
+float ictus_synth_seizure_amp_cap(const ictus_synth_day_spec *spec, const float *weight,
+                                  double amp);
+
 /* Renderers and the voice set-up they share (plan_event.h). */
 ictus_synth_start_fn ictus_synth_start_seizure;
 ictus_synth_render_fn ictus_synth_render_hpd, ictus_synth_render_convulsive,

@@ -21,6 +21,7 @@
 #include "base/walltime.h"
 #include "synth/seizures.h"
 #include "synth/thermo_plan.h"
+#include "synth/status_epilepticus.h"
 
 /* ---------------------------------------------------------------- settings */
 
@@ -100,6 +101,12 @@ ictus_status ictus_synth_study_check(const ictus_synth_study *s, ictus_error *er
     if (s->protocol && s->hyperthermia)
         return ictus_fail(err, ICTUS_ERR_USAGE, "a drug protocol and hyperthermia sessions: "
                           "give one of them");
+    if (s->n_se < 0 || s->n_se > 1000)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "status epilepticus: %d episodes per animal: "
+                          "expected 0..1000", s->n_se);
+    if (s->n_se > 0 && s->model->n_seizures == 0)
+        return ictus_fail(err, ICTUS_ERR_USAGE, "status epilepticus needs spontaneous seizures: "
+                          "model %s has none", s->model->name);
     return s->protocol ? check_protocol(s, err) : ICTUS_OK;
 }
 
@@ -125,6 +132,7 @@ void ictus_synth_study_day_spec(const ictus_synth_study *s, const ictus_synth_an
         .families_off = s->families_off,
         .ranges = s->ranges,
         .thermo = s->thermo ? ictus_synth_thermo_session_of(s->thermo, a->index, file) : NULL,
+        .n_se = ictus_synth_se_in_file(s->n_se, s->n_days, file),
     };
 }
 
@@ -278,6 +286,9 @@ static void write_ini(const ictus_synth_study *s, FILE *f)
             s->gaps ? "yes" : "no", s->mains_hz);
     if (s->negatives == ICTUS_SYNTH_NEGATIVES_WIDE)
         fprintf(f, "# negatives=wide: the hard-negative families of synth/families.h too\n");
+    if (s->n_se > 0)
+        fprintf(f, "# status_epilepticus=%d episodes per animal (synth/status_epilepticus.h)\n",
+                s->n_se);
     if (s->seizures == ICTUS_SYNTH_SEIZURES_WIDE)
         fprintf(f, "# seizures=wide: the seizure families of synth/ictal.h (seizures.csv)\n");
     if (s->families_off) {

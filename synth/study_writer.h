@@ -13,8 +13,9 @@
  * DIR/deaths.csv      (with deaths only) the planned deaths (deaths.h);
  * DIR/recordings.csv  file,animal,channels,start_time,video;
  * DIR/truth.csv       recording,animal,start_s,end_s,type,racine: every
- *                     seizure (type hpd | convulsive | evoked; racine for
- *                     convulsive and evoked seizures, else empty);
+ *                     seizure (type hpd | convulsive | evoked |
+ *                     status_epilepticus, one row per whole episode; racine
+ *                     for convulsive and evoked seizures, else empty);
  * DIR/artefacts.csv   recording,animal,start_s,end_s,kind,channel: every hard
  *                     negative (artefacts.h), gaps and stimulus artefacts
  *                     included; channel is a label or "*" for all; with
@@ -105,6 +106,7 @@ typedef struct {
                                     ED50 (kindling_plan.h: dosing.csv, dose_plan.csv); NULL: none */
     bool deaths;                 /* plan deaths (deaths.h): animals.csv death, death_cause,
                                     deaths.csv; recording stops at death */
+    int n_se;                    /* status epilepticus episodes per animal (status_epilepticus.h) */
 } ictus_synth_study;
 
 /* The files per animal that cover protocol `p` with files of `hours` h,
