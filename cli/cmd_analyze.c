@@ -19,6 +19,10 @@ static const char usage_text[] =
     "                             (a truth file: start_s,end_s,recording or start,end,animal;\n"
     "                             optional type); analysable time still from ictus.db\n"
     "  -o, --output DIR           write there instead of STUDY_DIR/out (created if missing)\n"
+    "  --by KEYS                  also every test within each stratum of KEYS (sex, strain,\n"
+    "                             group, age_group; comma-separated keys are crossed) and\n"
+    "                             the treatment x stratum interaction (a stratum column is\n"
+    "                             appended); the same as --set analysis.by=KEYS\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or events belong to no\n"
     "animal (listed on stderr); 2 bad usage, settings, study or events file.\n";
 
@@ -81,16 +85,17 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
 
 static ictus_status run_analyze(int argc, char **argv, ictus_error *err)
 {
-    enum { OPT_EVENTS = 1200 };
+    enum { OPT_EVENTS = 1200, OPT_BY };
     static const struct option longopts[] = {
         {"set", required_argument, NULL, OPT_SET},
         {"events", required_argument, NULL, OPT_EVENTS},
+        {"by", required_argument, NULL, OPT_BY},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *events_csv = NULL, *out_option = NULL;
-    cli_args assignments = {0};
+    cli_args assignments = {0}, by = {0};
     bool bad = false, help = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
@@ -100,6 +105,8 @@ static ictus_status run_analyze(int argc, char **argv, ictus_error *err)
             cli_args_add(&assignments, optarg);
         else if (opt == OPT_EVENTS)
             events_csv = optarg;
+        else if (opt == OPT_BY)
+            cli_args_add(&assignments, cli_by_assignment(&by, optarg));
         else if (opt == 'o')
             out_option = optarg;
         else
@@ -115,6 +122,7 @@ static ictus_status run_analyze(int argc, char **argv, ictus_error *err)
         st = analyze(argv[optind], &aopt, events_csv, out_option, err);
     }
     cli_args_free(&assignments);
+    cli_by_free(&by);
     return st;
 }
 

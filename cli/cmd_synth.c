@@ -66,11 +66,14 @@ static const char usage_text[] =
     "  --baseline T, --drug T, --washout T   period lengths, e.g. 7d or 12h, each a whole\n"
     "                      number of files (defaults 7d, 7d, 2d; --washout 0 for none)\n"
     "  --min-rate R        lift animals with fewer than R seizures per 24 h (first seizure\n"
-    "                      type) to R in every period (default 0: rates as drawn)\n";
+    "                      type) to R in every period (default 0: rates as drawn)\n"
+    "  --responder-sex F|M both drugs work in that sex only (responders), not in the other\n"
+    "                      (non-responders); sexes alternate F, M, ... (responses.csv role\n"
+    "                      sex_responder / sex_unaffected)\n";
 
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
-       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE };
+       OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE, OPT_RESPONDER_SEX };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -226,6 +229,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"without-families", required_argument, NULL, OPT_WITHOUT_FAMILIES},
         {"family-range", required_argument, NULL, OPT_FAMILY_RANGE},
         {"rate", required_argument, NULL, OPT_RATE},
+        {"responder-sex", required_argument, NULL, OPT_RESPONDER_SEX},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -277,6 +281,13 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
             break;
         case OPT_DRUG: ok &= parse_duration("drug", optarg, &protocol.drug_s, err); break;
         case OPT_WASHOUT: ok &= parse_duration("washout", optarg, &protocol.washout_s, err); break;
+        case OPT_RESPONDER_SEX:
+            if (strcmp(optarg, "F") != 0 && strcmp(optarg, "M") != 0) {
+                cli_usage_error(err, "--responder-sex '%s': expected F or M", optarg);
+                ok = false;
+            }
+            protocol.responder_sex = optarg[0];
+            break;
         case OPT_NEGATIVES:
             if (!strcmp(optarg, "wide") || !strcmp(optarg, "usual")) {
                 s.negatives = !strcmp(optarg, "wide") ? ICTUS_SYNTH_NEGATIVES_WIDE
@@ -349,6 +360,10 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
     if (ok && s.protocol && days_given) {
         cli_usage_error(err,
                         "--days and --protocol: the protocol's periods set the number of files");
+        ok = false;
+    }
+    if (ok && protocol.responder_sex && !s.protocol) {
+        cli_usage_error(err, "--responder-sex needs --protocol asm");
         ok = false;
     }
     if (ok && (families || without))

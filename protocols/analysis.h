@@ -62,6 +62,7 @@
  *   cluster_gap_min       ISIs shorter than this are "clustered" (min)      60
  *   ci_level              confidence level of every interval                0.95
  *   exact_max_n           rank tests exact up to this many ranked values    50
+ *   by, age_groups_days   results by stratum (strata.h: not in settings_hash)  none
  * The values used are written as `analysis.KEY=VALUE` lines (sorted as
  * above) to out/analysis-settings.txt; the XXH3-128 hash of exactly those
  * lines (32 hex digits) is the `settings_hash` column of every CSV row, so a
@@ -195,6 +196,7 @@
 #include "base/path.h"
 #include "store/store.h"
 #include "protocols/response.h"
+#include "protocols/strata.h"
 #include "protocols/study.h"
 
 /* Which stored events count as seizures (added events confirmed as seizure
@@ -217,6 +219,7 @@ typedef struct {
     double cluster_gap_min;      /* > 0 */
     double ci_level;             /* (0, 1) */
     int exact_max_n;             /* ≥ 0 */
+    ictus_strata_settings strata; /* strata.h; not in the settings text */
 } ictus_analysis_settings;
 
 /* The defaults listed above. */
@@ -245,6 +248,7 @@ typedef struct {
     int64_t n_detected;       /* stored events (of the type) starting in it, any verdict */
     int64_t n_reviewed;       /* of those, with a current decision */
     int64_t n_added;          /* reviewer-added events (of the type) counted in it */
+    const char *stratum;      /* strata.h label at the period's start; NULL: none */
 } ictus_period_result;
 
 typedef struct ictus_analysis {
@@ -262,6 +266,8 @@ typedef struct ictus_analysis {
                                       (they are not written to responders.csv) */
     size_t n_comparisons;
     ictus_comparison *comparisons; /* comparisons.csv order */
+    size_t n_stratum_comparisons;  /* strata.h: 0 when not stratified */
+    ictus_comparison *stratum_comparisons; /* within each stratum, then across */
     char *events_csv;              /* the events file the seizures came from; NULL: the store */
     int64_t n_events;              /* stored events (or events-file rows) read */
     int64_t n_events_excluded;     /* left out by the event filter */
@@ -275,6 +281,8 @@ typedef struct ictus_analysis {
     int n_detection;
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
     /* private */
+    ictus_strata_labels stratum_labels_;
+    char strata_by_[64];
     int cap_detection_;
     char **preset_texts_;
     size_t n_preset_texts_, cap_preset_texts_;

@@ -58,6 +58,9 @@ typedef struct {
     int64_t washout_s;           /* >= 0 (0: no washout) */
     double min_rate_per_24h;     /* >= 0: animals whose first seizure process is rarer are
                                     scaled up to this rate in every period (0: none) */
+    char responder_sex;          /* 'F' or 'M': both drugs work in that sex only (drug_plan.h,
+                                    sex-specific roles; sexes alternate F, M, ...); 0: the
+                                    usual roles */
 } ictus_synth_protocol;
 
 typedef struct {
