@@ -708,10 +708,10 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
         ictus_test_options opt = {set->ci_level, set->exact_max_n};
         st = ictus_comparisons_compute(an->outcomes, an->n_outcomes, an->n_types, &opt,
                                        &an->comparisons, &an->n_comparisons, err);
-        ictus_strata_by_text(&set->strata, an->strata_by_, sizeof an->strata_by_);
+        ictus_strata_by_text(&set->strata, an->strata_by, sizeof an->strata_by);
         if (st == ICTUS_OK && set->strata.n_keys > 0)
             st = ictus_strata_comparisons(an->outcomes, an->n_outcomes, an->n_types, &opt,
-                                          an->strata_by_, &an->stratum_comparisons,
+                                          an->strata_by, &an->stratum_comparisons,
                                           &an->n_stratum_comparisons, err);
     }
     for (int a = 0; a < study->n_animals; a++) {

@@ -268,6 +268,7 @@ typedef struct ictus_analysis {
     ictus_comparison *comparisons; /* comparisons.csv order */
     size_t n_stratum_comparisons;  /* strata.h: 0 when not stratified */
     ictus_comparison *stratum_comparisons; /* within each stratum, then across */
+    char strata_by[64];            /* strata.h keys joined by ","; "" when not stratified */
     char *events_csv;              /* the events file the seizures came from; NULL: the store */
     int64_t n_events;              /* stored events (or events-file rows) read */
     int64_t n_events_excluded;     /* left out by the event filter */
@@ -282,7 +283,6 @@ typedef struct ictus_analysis {
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
     /* private */
     ictus_strata_labels stratum_labels_;
-    char strata_by_[64];
     int cap_detection_;
     char **preset_texts_;
     size_t n_preset_texts_, cap_preset_texts_;

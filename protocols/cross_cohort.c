@@ -7,6 +7,7 @@
 
 #include "base/outfile.h"
 #include "base/strbuf.h"
+#include "base/vec.h"
 #include "protocols/stats.h"
 
 /* The pooled outcomes of every cohort, with one type numbering. */
@@ -227,6 +228,66 @@ static void fill_from_tests(ictus_cohort_row *row, const ictus_comparison *c, si
     row->mwu_p = mwu ? mwu->p : NAN;
 }
 
+/* The rows of the outcomes of stratum `label` alone (strata.h), appended to
+ * res->stratum_rows. */
+static ictus_status stratum_rows(ictus_compare_result *res, size_t *cap, const pool *p,
+                                 const char *label, const ictus_analysis *const *an, int n,
+                                 const ictus_test_options *opt, ictus_error *err)
+{
+    pool sub = {.o = ictus_xmalloc((p->n ? p->n : 1) * sizeof *sub.o),
+                .cohort = ictus_xmalloc((p->n ? p->n : 1) * sizeof *sub.cohort),
+                .types = p->types, .n_types = p->n_types};
+    for (size_t i = 0; i < p->n; i++)
+        if (p->o[i].stratum && strcmp(p->o[i].stratum, label) == 0) {
+            sub.o[sub.n] = p->o[i];
+            sub.cohort[sub.n++] = p->cohort[i];
+        }
+    ictus_comparison *tests = NULL;
+    size_t n_tests = 0;
+    ictus_status st = ictus_comparisons_compute(sub.o, sub.n, sub.n_types, opt, &tests, &n_tests,
+                                                err);
+    for (size_t i = 0; i < n_tests && st == ICTUS_OK; i++) {
+        if (tests[i].test != ICTUS_TEST_RESPONDER_RATE)
+            continue;
+        ICTUS_GROW(res->stratum_rows, (size_t)res->n_stratum_rows + 1, *cap);
+        ictus_cohort_row *row = &res->stratum_rows[res->n_stratum_rows++];
+        *row = (ictus_cohort_row){.type = sub.types[tests[i].type],
+                                  .condition = tests[i].condition, .stratum = label};
+        fill_from_outcomes(row, &sub, tests[i].type, an, n);
+        fill_from_tests(row, tests, n_tests, tests[i].type);
+        fill_intervals(row, &sub, tests[i].type, res->ci_level);
+    }
+    free(tests);
+    free(sub.o);
+    free(sub.cohort);
+    return st;
+}
+
+/* Every stratum's rows, when the cohorts are stratified (all by the same keys). */
+static ictus_status strata_rows(ictus_compare_result *res, const pool *p,
+                                const ictus_analysis *const *an, int n,
+                                const ictus_test_options *opt, ictus_error *err)
+{
+    for (int k = 1; k < n; k++)
+        if (strcmp(an[k]->strata_by, an[0]->strata_by) != 0)
+            return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: [analysis] by = %s, but %s: by = %s: "
+                              "the cohorts must be stratified alike (or use --by)",
+                              an[k]->study->name, an[k]->strata_by, an[0]->study->name,
+                              an[0]->strata_by);
+    res->stratified = an[0]->settings.strata.n_keys > 0;
+    if (!res->stratified)
+        return ICTUS_OK;
+    size_t n_labels, cap = 0;
+    const char **labels = ictus_strata_of(p->o, p->n, &n_labels);
+    /* Equal labels of different cohorts are different pointers: each once. */
+    ictus_status st = ICTUS_OK;
+    for (size_t i = 0; i < n_labels && st == ICTUS_OK; i++)
+        if (i == 0 || strcmp(labels[i], labels[i - 1]) != 0)
+            st = stratum_rows(res, &cap, p, labels[i], an, n, opt, err);
+    free(labels);
+    return st;
+}
+
 ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *const *dirs, int n,
                                    ictus_compare_result **out, ictus_error *err)
 {
@@ -264,7 +325,12 @@ ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *
         fill_intervals(row, &p, tests[i].type, res->ci_level);
     }
     free(tests);
+    st = strata_rows(res, &p, an, n, &opt, err);
     pool_clear(&p);
+    if (st != ICTUS_OK) {
+        ictus_compare_destroy(res);
+        return st;
+    }
     *out = res;
     return ICTUS_OK;
 }
@@ -276,6 +342,9 @@ void ictus_compare_destroy(ictus_compare_result *res)
     for (int i = 0; i < res->n_rows; i++)
         free(res->rows[i].cohorts);
     free(res->rows);
+    for (int i = 0; i < res->n_stratum_rows; i++)
+        free(res->stratum_rows[i].cohorts);
+    free(res->stratum_rows);
     free(res);
 }
 
@@ -293,9 +362,11 @@ static void write_csv(ictus_out *o, const void *ctx)
                      "ci_level,settings_hash,median_pct_ci_lo,median_pct_ci_hi,n_pct_change,n_rate_ratio,"
                      "rate_ratio,rate_ratio_ci_lo,rate_ratio_ci_hi,rate_ratio_vs_vehicle,"
                      "rate_ratio_vs_vehicle_ci_lo,rate_ratio_vs_vehicle_ci_hi,"
-                     "rate_ratio_vs_vehicle_p\n");
-    for (int i = 0; i < res->n_rows; i++) {
-        const ictus_cohort_row *r = &res->rows[i];
+                     "rate_ratio_vs_vehicle_p");
+    ictus_out_str(o, res->stratified ? ",stratum\n" : "\n");
+    for (int i = 0; i < res->n_rows + res->n_stratum_rows; i++) {
+        const ictus_cohort_row *r = i < res->n_rows ? &res->rows[i]
+                                                    : &res->stratum_rows[i - res->n_rows];
         ictus_out_field(o, r->type);
         ictus_analysis_exposure_fields(o, r->condition);
         ictus_outfile_text(o, r->cohorts);
@@ -329,6 +400,8 @@ static void write_csv(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_ci_lo);
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_ci_hi);
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_p);
+        if (res->stratified)
+            ictus_outfile_text(o, r->stratum ? r->stratum : "all");
         ictus_out_char(o, '\n');
     }
 }
@@ -416,4 +489,7 @@ void ictus_compare_print(const ictus_compare_result *res, FILE *f)
     fprintf(f, "(%.0f%% Clopper-Pearson intervals; Fisher and Mann-Whitney vs the vehicle "
                "animals; per-type rows and full figures in comparison.csv)\n",
             100 * res->ci_level);
+    if (res->stratified)
+        fprintf(f, "(and %d rows within strata of %s in comparison.csv, column stratum)\n",
+                res->n_stratum_rows, res->analyses[0]->strata_by);
 }
