@@ -87,10 +87,12 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # the default's bytes, 15 s together; test_train.sh: `ictus train` and the learned stage end to
 # end, 19 s (make check keeps test_model and test_cand_features); test_threads.sh and
 # test_report_verb.sh, 11 s and 22 s, also run in check-tsan.
+# test_strata.sh: a sex-specific drug study synthesised, run and analysed by stratum, ~60 s
+# (make check keeps test_strata).
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
     test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh \
     test_serve_media.sh test_synth_families.sh test_synth_seizwide.sh test_train.sh \
-    test_threads.sh test_report_verb.sh
+    test_threads.sh test_report_verb.sh test_strata.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
