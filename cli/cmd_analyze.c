@@ -68,7 +68,8 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
                (long long)an->n_events_excluded);
         printf("wrote %s: periods.csv (%zu rows), responders.csv (%zu rows), comparisons.csv "
                "(%zu rows), analysis-settings.txt (settings hash %s)\n",
-               out_dir, an->n_periods, n_responders, an->n_comparisons, an->settings_hash);
+               out_dir, an->n_periods, n_responders,
+               an->n_comparisons + an->n_stratum_comparisons, an->settings_hash);
         int with_periods = 0;
         for (int i = 0; i < study->n_animals; i++)
             with_periods += study->animals[i].n_periods > 0;

@@ -1090,7 +1090,7 @@ ictus_status ictus_analysis_run(const char *study_dir, const ictus_analysis_opti
     summary->n_period_rows = an->n_periods;
     for (size_t i = 0; i < an->n_outcomes; i++)
         summary->n_responder_rows += an->outcomes[i].condition->kind != ICTUS_PERIOD_BASELINE;
-    summary->n_comparison_rows = an->n_comparisons;
+    summary->n_comparison_rows = an->n_comparisons + an->n_stratum_comparisons;
     ictus_analysis_destroy(an);
     ictus_study_destroy(study);
     return st;

@@ -121,6 +121,8 @@
  *   review_coverage        n_reviewed / n_detected (empty when n_detected = 0)
  *   n_added                reviewer-added events of the type counted in it
  *                          (events-file rows: n_detected, never reviewed)
+ *   stratum                only with [analysis] by (strata.h): the row's stratum
+ *                          label at the period's start, empty when none
  *
  * responders.csv (rows by animal, condition in order of first start, type):
  *   animal, group
@@ -149,6 +151,8 @@
  *   drug_resistance        resistant | not_resistant | undetermined (the animal,
  *                          this type; the same on each of its rows)
  *   settings_hash
+ *   stratum                only with [analysis] by (strata.h): the label at the
+ *                          condition's first start, empty when none
  *
  * comparisons.csv (rows by type, exposure, test; comparisons.h):
  *   type
@@ -156,7 +160,7 @@
  *   test                   responder_rate | seizure_free_rate | wilcoxon |
  *                          log_ttest | rate_ratio | fisher_responders |
  *                          fisher_seizure_free | mann_whitney
- *   versus                 baseline | vehicle | group | empty
+ *   versus                 baseline | vehicle | group | stratum | empty
  *   group_a, group_b       versus group: the two animals.csv groups
  *   n, k                   animals (pairs) of the exposure; successes (proportions,
  *                          Fisher)
@@ -172,6 +176,10 @@
  *   p                      two-sided p-value
  *   note                   why p is missing, or the log offset used
  *   settings_hash
+ *   stratum                only with [analysis] by (strata.h): "all" on the
+ *                          pooled rows, then the rows within each stratum (its
+ *                          label), then the interaction rows (versus stratum;
+ *                          the `by` keys)
  *
  * Lifecycle: ictus_analysis_settings_default() → ..._apply() →
  * ictus_analysis_compute() → read the tables / ictus_analysis_write() →
