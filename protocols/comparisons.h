@@ -29,6 +29,8 @@
  * vehicle; "versus group" rows for every pair of distinct non-empty groups
  * among the exposure's animals.  Baselines get only the group rows; vehicles
  * get everything but the "versus vehicle" rows.
+ * (ictus_comparisons_compute() never makes "versus stratum" rows: strata.h
+ * adds them, the treatment × stratum interaction, with the same Mann–Whitney.)
  *
  * Which animals: paired tests use the animals that have both sides with
  * analysable time > 0 (whatever their class or trial adequacy);
