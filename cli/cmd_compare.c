@@ -64,7 +64,8 @@ static ictus_status compare(const char *const *dirs, int n, const ictus_analysis
     ictus_compare_result *res = NULL;
     if (st == ICTUS_OK && ictus_compare_compute((const ictus_analysis *const *)analyses, dirs, n,
                                                 &res, err) != ICTUS_OK)
-        st = cli_work_failure(err);
+        st = err->status == ICTUS_ERR_CONFIG ? cli_config_failure(err) /* strata differ */
+                                             : cli_work_failure(err);
     if (res && res->mixed_settings) {
         cli_printf_error("the studies' [analysis] settings differ (see "
                          "%s/comparison-settings.txt): their response classes follow different "

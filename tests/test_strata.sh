@@ -6,7 +6,8 @@
 # by = sex (the nightly path), then `ictus analyze --by` and `ictus compare
 # --by`.
 #
-# Study: 8 IHKA mice (0.5 h EDF+ files, 250 Hz, 2 channels), seed 9075,
+# Study: 8 IHKA mice (0.5 h EDF+ files, 250 Hz, 2 channels), seed 9075
+# (STRATA_SEED overrides it: the test holds on other seeds),
 # baseline 1 h, asm-a 1 h, asm-b 1 h, no washout, rates lifted to 200 per
 # 24 h.  Proves:
 #   - the plan: every F animal is sex_responder, every M one sex_unaffected;
@@ -30,7 +31,8 @@
 #     setting named);
 #   - `ictus compare --by sex` of the study and a copy of it: a stratum
 #     column, the pooled rows byte for byte the unstratified compare's, and
-#     sex=F / sex=M rows with 8/8 and 0/8 responders per drug;
+#     sex=F / sex=M rows with 8/8 and 0/8 responders per drug; cohorts
+#     stratified by different keys are refused (exit 2, naming both);
 #   - synth refuses --responder-sex without --protocol and with a value
 #     other than F or M (exit 2).
 # Needs: $ICTUS (the binary under test), awk, cmp, date.
@@ -39,7 +41,7 @@ set -u
 
 S=$W/study
 "$ICTUS" synth --model ihka-mouse --animals 8 --protocol asm --hours 0.5 --min-rate 200 \
-    --baseline 1h --drug 1h --washout 0 --responder-sex F --fs 250 --channels 2 -j 2 -s 9075 \
+    --baseline 1h --drug 1h --washout 0 --responder-sex F --fs 250 --channels 2 -j 2 -s "${STRATA_SEED:-9075}" \
     -o "$S" >"$W/synth.out" 2>&1
 ok "synth makes the sex-specific drug study"
 printf '\n[analysis]\nby = sex\n' >>"$S/study.ini"
@@ -160,6 +162,13 @@ got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
                    $h["n_determined"] }' "$W/cmp/comparison.csv" | tr '\n' ',')
 eq "compare: responders per drug and stratum" "$got" \
     "asm-a all 8/16,asm-b all 8/16,asm-a sex=F 8/8,asm-b sex=F 8/8,asm-a sex=M 0/8,asm-b sex=M 0/8,"
+
+cp -a "$W/copy" "$W/by-group"
+printf 'by = group\n' >>"$W/by-group/study.ini"
+"$ICTUS" compare "$S" "$W/by-group" -o "$W/cmp2" >"$W/out" 2>&1
+eq "compare: cohorts stratified differently refused" "$?" 2
+grep -q "by = group.*by = sex\|by = sex.*by = group" "$W/out"
+ok "the refusal names both keys"
 
 "$ICTUS" synth --model ihka-mouse --responder-sex F -o "$W/x" >"$W/out" 2>&1
 eq "synth --responder-sex without --protocol" "$?" 2
