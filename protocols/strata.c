@@ -8,7 +8,6 @@
 
 #include "base/strbuf.h"
 #include "base/vec.h"
-#include "protocols/stats.h"
 
 #define US_PER_DAY 86400e6
 
@@ -216,30 +215,19 @@ static int by_text(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Distinct labels of the outcomes list[0..n) (pointers), sorted, into out[]. */
-static size_t distinct_labels(const ictus_outcome *const *list, size_t n, const char **out)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = list[i]->stratum;
-        bool seen = !s;
-        for (size_t j = 0; j < m && !seen; j++)
-            seen = strcmp(out[j], s) == 0;
-        if (!seen)
-            out[m++] = s;
-    }
-    qsort(out, m, sizeof *out, by_text);
-    return m;
-}
-
 const char **ictus_strata_of(const ictus_outcome *o, size_t n, size_t *n_out)
 {
-    const ictus_outcome **list = ictus_xmalloc((n ? n : 1) * sizeof *list);
     const char **labels = ictus_xmalloc((n ? n : 1) * sizeof *labels);
-    for (size_t i = 0; i < n; i++)
-        list[i] = &o[i];
-    *n_out = distinct_labels(list, n, labels);
-    free(list);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool seen = !o[i].stratum;
+        for (size_t j = 0; j < m && !seen; j++)
+            seen = strcmp(labels[j], o[i].stratum) == 0;
+        if (!seen)
+            labels[m++] = o[i].stratum;
+    }
+    qsort(labels, m, sizeof *labels, by_text);
+    *n_out = m;
     return labels;
 }
 
@@ -276,98 +264,30 @@ static ictus_status within(row_list *l, const ictus_outcome *o, size_t n, int n_
     return st;
 }
 
-static double median_or_nan(const double *v, size_t n)
-{
-    double m = NAN;
-    ictus_error err;
-    if (n && ictus_stats_median(v, n, &m, &err) != ICTUS_OK)
-        return NAN;
-    return m;
-}
-
-/* The finite % changes of the outcomes g[0..n) labelled `label` into v. */
-static size_t pct_changes(const ictus_outcome *const *g, size_t n, const char *label, double *v)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (g[i]->stratum && strcmp(g[i]->stratum, label) == 0 &&
-            isfinite(g[i]->response.pct_change))
-            v[m++] = g[i]->response.pct_change;
-    return m;
-}
-
-/* The interaction rows of one treatment: outcomes g[0..n) of one type and condition. */
-static ictus_status across_strata(row_list *l, const ictus_outcome *const *g, size_t n,
-                                  const ictus_test_options *opt, const char *across,
-                                  ictus_error *err)
-{
-    const char **labels = ictus_xmalloc((n ? n : 1) * sizeof *labels);
-    size_t n_labels = distinct_labels(g, n, labels);
-    double *a = ictus_xmalloc((n ? n : 1) * sizeof *a), *b = ictus_xmalloc((n ? n : 1) * sizeof *b);
-    ictus_status st = ICTUS_OK;
-    for (size_t i = 0; i < n_labels && st == ICTUS_OK; i++)
-        for (size_t j = i + 1; j < n_labels && st == ICTUS_OK; j++) {
-            size_t na = pct_changes(g, n, labels[i], a), nb = pct_changes(g, n, labels[j], b);
-            ICTUS_GROW(l->rows, l->n + 1, l->cap);
-            ictus_comparison *r = &l->rows[l->n++];
-            *r = (ictus_comparison){.type = g[0]->type, .condition = g[0]->condition,
-                                    .test = ICTUS_TEST_MANN_WHITNEY,
-                                    .versus = ICTUS_VERSUS_STRATUM, .group_a = labels[i],
-                                    .group_b = labels[j], .n = (int64_t)na, .k = 0,
-                                    .n_ref = (int64_t)nb, .k_ref = -1, .count = -1,
-                                    .ref_count = -1, .analysable_h = NAN,
-                                    .ref_analysable_h = NAN, .estimate = NAN, .ci_lo = NAN,
-                                    .ci_hi = NAN, .statistic = NAN, .p = NAN, .stratum = across};
-            if (na == 0 || nb == 0) {
-                snprintf(r->note, sizeof r->note, "no value on one side");
-                continue;
-            }
-            r->estimate = median_or_nan(a, na) - median_or_nan(b, nb);
-            ictus_mwu_options o = {.method = na + nb <= (size_t)opt->exact_max_n
-                                                 ? ICTUS_PMETHOD_EXACT
-                                                 : ICTUS_PMETHOD_APPROX,
-                                   .continuity = true};
-            ictus_mwu_result res;
-            st = ictus_stats_mannwhitneyu(a, na, b, nb, &o, &res, err);
-            r->statistic = res.u1;
-            r->p = res.p;
-        }
-    free(a);
-    free(b);
-    free(labels);
-    return st;
-}
-
-static int by_condition_then_animal(const void *a, const void *b)
-{
-    const ictus_outcome *x = *(const ictus_outcome *const *)a;
-    const ictus_outcome *y = *(const ictus_outcome *const *)b;
-    int d = ictus_condition_cmp(x->condition, y->condition);
-    return d ? d : (x->animal > y->animal) - (x->animal < y->animal);
-}
-
-/* The interaction rows of every treatment, by type then exposure. */
+/* The interaction rows: comparisons.h's "versus group" Mann–Whitney test of
+ * the treatments' % changes, with each outcome's stratum as its group (the
+ * same pairs, order, exact/approximate rule and notes). */
 static ictus_status interactions(row_list *l, const ictus_outcome *o, size_t n, int n_types,
                                  const ictus_test_options *opt, const char *across,
                                  ictus_error *err)
 {
-    const ictus_outcome **of_type = ictus_xmalloc((n ? n : 1) * sizeof *of_type);
-    ictus_status st = ICTUS_OK;
-    for (int t = 0; t < n_types && st == ICTUS_OK; t++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (o[i].type == t && o[i].condition->kind == ICTUS_PERIOD_TREATMENT)
-                of_type[m++] = &o[i];
-        qsort(of_type, m, sizeof *of_type, by_condition_then_animal);
-        for (size_t first = 0, last; first < m && st == ICTUS_OK; first = last) {
-            for (last = first + 1; last < m && ictus_condition_same(of_type[first]->condition,
-                                                                    of_type[last]->condition);
-                 last++)
-                ;
-            st = across_strata(l, of_type + first, last - first, opt, across, err);
+    ictus_outcome *as_groups = ictus_xmalloc((n ? n : 1) * sizeof *as_groups);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (o[i].stratum && o[i].condition->kind == ICTUS_PERIOD_TREATMENT) {
+            as_groups[m] = o[i];
+            as_groups[m++].group = o[i].stratum;
         }
-    }
-    free(of_type);
+    ictus_comparison *rows = NULL;
+    size_t n_rows = 0;
+    ictus_status st = ictus_comparisons_compute(as_groups, m, n_types, opt, &rows, &n_rows, err);
+    for (size_t i = 0; i < n_rows && st == ICTUS_OK; i++)
+        if (rows[i].versus == ICTUS_VERSUS_GROUP) {
+            rows[i].versus = ICTUS_VERSUS_STRATUM;
+            append(l, &rows[i], 1, across);
+        }
+    free(rows);
+    free(as_groups);
     return st;
 }
 

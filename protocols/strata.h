@@ -38,10 +38,14 @@
  * between the animals of stratum a and those of stratum b: each animal is
  * one observation, whatever its number of seizures, and the % change is
  * the effect measure every responder class is made of; its estimate is
- * median(a) − median(b) in percentage points.  Exact or normal p as
- * comparisons.h's Mann–Whitney (exact_max_n, ties included; continuity
- * correction), two-sided.  Checked against scipy.stats.mannwhitneyu /
- * permutation_test by tests/fixtures/gen_strata.py.
+ * median(a) − median(b) in percentage points.  It is comparisons.h's
+ * "versus group" Mann–Whitney with the strata as the groups: exact p up to
+ * exact_max_n ranked values (ties included), else the normal approximation
+ * with tie correction and continuity correction; two-sided.  Checked
+ * against scipy.stats.mannwhitneyu / permutation_test by
+ * tests/fixtures/gen_strata.py.  (A Poisson rate-ratio interaction would
+ * weigh animals by their seizure counts and ignore the between-animal
+ * spread, as comparisons.h's rate_ratio does; the rank test does not.)
  *
  * comparisons.csv gains a last column `stratum` when `by` is given: "all"
  * on the pooled rows (byte for byte those of an unstratified analysis
