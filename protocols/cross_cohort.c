@@ -228,6 +228,32 @@ static void fill_from_tests(ictus_cohort_row *row, const ictus_comparison *c, si
     row->mwu_p = mwu ? mwu->p : NAN;
 }
 
+/* The rows of the pooled outcomes p, appended to rows[*n_rows] (capacity
+ * *cap) with `stratum`: the responder_rate rows list every (type, exposure)
+ * but baselines, in order. */
+static ictus_status add_rows(ictus_cohort_row **rows, int *n_rows, size_t *cap, const pool *p,
+                             const char *stratum, const ictus_analysis *const *an, int n,
+                             const ictus_test_options *opt, ictus_error *err)
+{
+    ictus_comparison *tests = NULL;
+    size_t n_tests = 0;
+    ictus_status st = ictus_comparisons_compute(p->o, p->n, p->n_types, opt, &tests, &n_tests,
+                                                err);
+    for (size_t i = 0; i < n_tests && st == ICTUS_OK; i++) {
+        if (tests[i].test != ICTUS_TEST_RESPONDER_RATE)
+            continue;
+        ICTUS_GROW(*rows, (size_t)*n_rows + 1, *cap);
+        ictus_cohort_row *row = &(*rows)[(*n_rows)++];
+        *row = (ictus_cohort_row){.type = p->types[tests[i].type],
+                                  .condition = tests[i].condition, .stratum = stratum};
+        fill_from_outcomes(row, p, tests[i].type, an, n);
+        fill_from_tests(row, tests, n_tests, tests[i].type);
+        fill_intervals(row, p, tests[i].type, opt->ci_level);
+    }
+    free(tests);
+    return st;
+}
+
 /* The rows of the outcomes of stratum `label` alone (strata.h), appended to
  * res->stratum_rows. */
 static ictus_status stratum_rows(ictus_compare_result *res, size_t *cap, const pool *p,
@@ -242,22 +268,8 @@ static ictus_status stratum_rows(ictus_compare_result *res, size_t *cap, const p
             sub.o[sub.n] = p->o[i];
             sub.cohort[sub.n++] = p->cohort[i];
         }
-    ictus_comparison *tests = NULL;
-    size_t n_tests = 0;
-    ictus_status st = ictus_comparisons_compute(sub.o, sub.n, sub.n_types, opt, &tests, &n_tests,
-                                                err);
-    for (size_t i = 0; i < n_tests && st == ICTUS_OK; i++) {
-        if (tests[i].test != ICTUS_TEST_RESPONDER_RATE)
-            continue;
-        ICTUS_GROW(res->stratum_rows, (size_t)res->n_stratum_rows + 1, *cap);
-        ictus_cohort_row *row = &res->stratum_rows[res->n_stratum_rows++];
-        *row = (ictus_cohort_row){.type = sub.types[tests[i].type],
-                                  .condition = tests[i].condition, .stratum = label};
-        fill_from_outcomes(row, &sub, tests[i].type, an, n);
-        fill_from_tests(row, tests, n_tests, tests[i].type);
-        fill_intervals(row, &sub, tests[i].type, res->ci_level);
-    }
-    free(tests);
+    ictus_status st = add_rows(&res->stratum_rows, &res->n_stratum_rows, cap, &sub, label, an,
+                               n, opt, err);
     free(sub.o);
     free(sub.cohort);
     return st;
@@ -295,13 +307,6 @@ ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *
     pool p = {0};
     pool_build(&p, an, n);
     ictus_test_options opt = {an[0]->settings.ci_level, an[0]->settings.exact_max_n};
-    ictus_comparison *tests = NULL;
-    size_t n_tests = 0;
-    ictus_status st = ictus_comparisons_compute(p.o, p.n, p.n_types, &opt, &tests, &n_tests, err);
-    if (st != ICTUS_OK) {
-        pool_clear(&p);
-        return st;
-    }
     ictus_compare_result *res = ictus_xcalloc(1, sizeof *res);
     res->ci_level = opt.ci_level;
     res->n_cohorts = n;
@@ -312,20 +317,10 @@ ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *
                               strcmp(an[k]->settings_hash, an[0]->settings_hash) != 0;
     snprintf(res->settings_hash, sizeof res->settings_hash, "%s",
              res->mixed_settings ? "mixed" : an[0]->settings_hash);
-    /* The responder_rate rows list every (type, exposure) but baselines, in order. */
-    res->rows = ictus_xcalloc(n_tests ? n_tests : 1, sizeof *res->rows);
-    for (size_t i = 0; i < n_tests; i++) {
-        if (tests[i].test != ICTUS_TEST_RESPONDER_RATE)
-            continue;
-        ictus_cohort_row *row = &res->rows[res->n_rows++];
-        row->type = p.types[tests[i].type];
-        row->condition = tests[i].condition;
-        fill_from_outcomes(row, &p, tests[i].type, an, n);
-        fill_from_tests(row, tests, n_tests, tests[i].type);
-        fill_intervals(row, &p, tests[i].type, res->ci_level);
-    }
-    free(tests);
-    st = strata_rows(res, &p, an, n, &opt, err);
+    size_t cap = 0;
+    ictus_status st = add_rows(&res->rows, &res->n_rows, &cap, &p, NULL, an, n, &opt, err);
+    if (st == ICTUS_OK)
+        st = strata_rows(res, &p, an, n, &opt, err);
     pool_clear(&p);
     if (st != ICTUS_OK) {
         ictus_compare_destroy(res);
