@@ -35,6 +35,29 @@ static ictus_status load_failure(ictus_error *err)
                                                                         : cli_config_failure(err);
 }
 
+/* One line on the strata of a stratified analysis (strata.h). */
+static void print_strata(const ictus_analysis *an)
+{
+    size_t n_labels, n_within = 0;
+    const char **labels = ictus_strata_of(an->outcomes, an->n_outcomes, &n_labels);
+    for (size_t i = 0; i < an->n_stratum_comparisons; i++)
+        n_within += an->stratum_comparisons[i].versus != ICTUS_VERSUS_STRATUM;
+    int without = 0;
+    for (int a = 0; a < an->study->n_animals; a++) {
+        bool none = false;
+        for (size_t i = 0; i < an->n_outcomes && !none; i++)
+            none = an->outcomes[i].animal == a && !an->outcomes[i].stratum;
+        without += none;
+    }
+    printf("strata by %s: %zu (", an->strata_by, n_labels);
+    for (size_t i = 0; i < n_labels; i++)
+        printf("%s%s", i ? ", " : "", labels[i]);
+    printf("); %zu comparisons within them, %zu interaction rows (versus stratum); %d animal%s "
+           "without a stratum for some condition\n",
+           n_within, an->n_stratum_comparisons - n_within, without, without == 1 ? "" : "s");
+    free(labels);
+}
+
 /* Report the analysis of `dir` and write it to out_dir. */
 static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
                             const char *events_csv, const char *out_option, ictus_error *err)
@@ -70,6 +93,8 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
                "(%zu rows), analysis-settings.txt (settings hash %s)\n",
                out_dir, an->n_periods, n_responders,
                an->n_comparisons + an->n_stratum_comparisons, an->settings_hash);
+        if (an->settings.strata.n_keys)
+            print_strata(an);
         int with_periods = 0;
         for (int i = 0; i < study->n_animals; i++)
             with_periods += study->animals[i].n_periods > 0;

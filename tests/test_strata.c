@@ -18,8 +18,9 @@
  *     for byte the unstratified files, the same settings_hash; within sex=F
  *     (the drug works) 3/3 responders, within sex=M 0/3, the interaction
  *     exact p = 0.1 (3 against 3, separated); an animal without sex has an
- *     empty stratum and is in no stratum's rows; by age_group labels each
- *     outcome by the animal's age at its condition's start.
+ *     empty stratum and is in no stratum's rows; a label from input is
+ *     escaped in the CSV files; by age_group labels each outcome by the
+ *     animal's age at its condition's start.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -290,7 +291,7 @@ static bool make_study(const char *dir)
                                   "[drugs]\ncbz = 20\n") &&
               support_study_write(dir, "animals.csv",
                                   "animal,model,sex,strain,birth_date,group,notes\n"
-                                  "f1,IHKA,F,,2025-11-06,A,\nf2,IHKA,F,,2025-11-06,B,\n"
+                                  "f1,IHKA,F,,2025-11-06,A,\nf2,IHKA,F,,2025-11-06,\"B,\"\"2\"\"\",\n"
                                   "f3,IHKA,female,,2025-11-06,A,\nm1,IHKA,M,,2025-10-07,B,\n"
                                   "m2,IHKA,male,,2025-10-07,A,\nm3,IHKA,M,,2025-10-07,B,\n"
                                   "x1,IHKA,,,,A,\n") &&
@@ -424,6 +425,25 @@ static void test_study(void)
     free(set1);
     free(out0);
     free(out1);
+    ictus_analysis_destroy(a1);
+    ictus_study_destroy(s1);
+    a1 = NULL;
+    s1 = NULL;
+
+    /* A label from input is escaped: f2's group is B,"2". */
+    const char *by_group[] = {"analysis.by=group"};
+    ictus_analysis_options group_opt = {by_group, 1};
+    CHECK_MSG(ictus_analysis_load(dir, &group_opt, &s1, &a1, &err) == ICTUS_OK, "%s", err.msg);
+    char *out2 = ictus_path_join_alloc(dir, "out2");
+    if (a1 && CHECK(ictus_analysis_write(a1, out2, &err) == ICTUS_OK)) {
+        char *t = slurp(support_path(out2, "responders.csv"));
+        CHECK(t && strstr(t, "\nf2,\"B,\"\"2\"\"\",") && strstr(t, ",\"group=B,\"\"2\"\"\"\n"));
+        free(t);
+        t = slurp(support_path(out2, "comparisons.csv"));
+        CHECK(t && strstr(t, ",\"group=B,\"\"2\"\"\"\n"));
+        free(t);
+    }
+    free(out2);
     ictus_analysis_destroy(a1);
     ictus_study_destroy(s1);
     a1 = NULL;

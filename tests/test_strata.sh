@@ -121,8 +121,10 @@ eq "analysis-settings.txt: only strata.by added" "$(grep '^[<>]' "$W/settings.di
     "> strata.by=sex"
 
 # Crossed keys; age groups.
-"$ICTUS" analyze "$S" --by sex,group -o "$W/sg" >/dev/null 2>&1
+"$ICTUS" analyze "$S" --by sex,group -o "$W/sg" >"$W/sg.out" 2>&1
 ok "analyze --by sex,group"
+grep -q '^strata by sex,group: 2 (sex=F;group=synthetic, sex=M;group=synthetic); ' "$W/sg.out"
+ok "analyze names the strata"
 eq "crossed labels" "$(awk -F, 'NR > 1 { print $NF }' "$W/sg/responders.csv" | sort -u |
     tr '\n' ' ')" "sex=F;group=synthetic sex=M;group=synthetic "
 "$ICTUS" analyze "$S" --by age_group --set analysis.age_groups_days=0,60,90.36,200 -o "$W/age" \
