@@ -254,8 +254,57 @@ static ictus_status add_rows(ictus_cohort_row **rows, int *n_rows, size_t *cap, 
     return st;
 }
 
+/* The finite % changes of the outcomes of p of `type` and `cond` whose
+ * stratum is `label` (in_label) or another stratum (!in_label), into v. */
+static size_t stratum_pct(const pool *p, int type, const ictus_condition *cond,
+                          const char *label, bool in_label, double *v)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const ictus_outcome *o = &p->o[i];
+        if (o->type == type && o->stratum && ictus_condition_same(o->condition, cond) &&
+            (strcmp(o->stratum, label) == 0) == in_label && isfinite(o->response.pct_change))
+            v[m++] = o->response.pct_change;
+    }
+    return m;
+}
+
+/* A treatment's row within a stratum: its interaction with the stratum
+ * (cross_cohort.h), from the outcomes of every stratum p.  Errors: those of
+ * ictus_stats_mannwhitneyu() (a bug). */
+static ictus_status fill_interaction(ictus_cohort_row *row, const pool *p, int type,
+                                     const ictus_test_options *opt, ictus_error *err)
+{
+    row->interaction_n_rest = -1;
+    row->interaction_u = row->interaction_p = row->interaction_estimate = NAN;
+    if (row->condition->kind != ICTUS_PERIOD_TREATMENT)
+        return ICTUS_OK;
+    double *a = ictus_xmalloc((p->n ? p->n : 1) * sizeof *a);
+    double *b = ictus_xmalloc((p->n ? p->n : 1) * sizeof *b);
+    size_t na = stratum_pct(p, type, row->condition, row->stratum, true, a);
+    size_t nb = stratum_pct(p, type, row->condition, row->stratum, false, b);
+    row->interaction_n_rest = (int64_t)nb;
+    ictus_status st = ICTUS_OK;
+    double ma, mb;
+    if (na && nb && ictus_stats_median(a, na, &ma, err) == ICTUS_OK &&
+        ictus_stats_median(b, nb, &mb, err) == ICTUS_OK) {
+        ictus_mwu_options o = {.method = na + nb <= (size_t)opt->exact_max_n
+                                             ? ICTUS_PMETHOD_EXACT
+                                             : ICTUS_PMETHOD_APPROX,
+                               .continuity = true};
+        ictus_mwu_result res;
+        st = ictus_stats_mannwhitneyu(a, na, b, nb, &o, &res, err);
+        row->interaction_estimate = ma - mb;
+        row->interaction_u = res.u1;
+        row->interaction_p = res.p;
+    }
+    free(a);
+    free(b);
+    return st;
+}
+
 /* The rows of the outcomes of stratum `label` alone (strata.h), appended to
- * res->stratum_rows. */
+ * res->stratum_rows; the treatments' with their interaction. */
 static ictus_status stratum_rows(ictus_compare_result *res, size_t *cap, const pool *p,
                                  const char *label, const ictus_analysis *const *an, int n,
                                  const ictus_test_options *opt, ictus_error *err)
@@ -268,8 +317,16 @@ static ictus_status stratum_rows(ictus_compare_result *res, size_t *cap, const p
             sub.o[sub.n] = p->o[i];
             sub.cohort[sub.n++] = p->cohort[i];
         }
+    int first = res->n_stratum_rows;
     ictus_status st = add_rows(&res->stratum_rows, &res->n_stratum_rows, cap, &sub, label, an,
                                n, opt, err);
+    for (int i = first; i < res->n_stratum_rows && st == ICTUS_OK; i++) {
+        ictus_cohort_row *row = &res->stratum_rows[i];
+        int type = 0;
+        while (strcmp(p->types[type], row->type) != 0)
+            type++;
+        st = fill_interaction(row, p, type, opt, err);
+    }
     free(sub.o);
     free(sub.cohort);
     return st;
@@ -358,7 +415,9 @@ static void write_csv(ictus_out *o, const void *ctx)
                      "rate_ratio,rate_ratio_ci_lo,rate_ratio_ci_hi,rate_ratio_vs_vehicle,"
                      "rate_ratio_vs_vehicle_ci_lo,rate_ratio_vs_vehicle_ci_hi,"
                      "rate_ratio_vs_vehicle_p");
-    ictus_out_str(o, res->stratified ? ",stratum\n" : "\n");
+    ictus_out_str(o, res->stratified ? ",stratum,interaction_n_rest,interaction_u,interaction_p,"
+                                       "interaction_estimate\n"
+                                     : "\n");
     for (int i = 0; i < res->n_rows + res->n_stratum_rows; i++) {
         const ictus_cohort_row *r = i < res->n_rows ? &res->rows[i]
                                                     : &res->stratum_rows[i - res->n_rows];
@@ -395,8 +454,14 @@ static void write_csv(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_ci_lo);
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_ci_hi);
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_p);
-        if (res->stratified)
+        if (res->stratified) {
+            bool inter = r->stratum && r->condition->kind == ICTUS_PERIOD_TREATMENT;
             ictus_outfile_text(o, r->stratum ? r->stratum : "all");
+            ictus_outfile_count(o, inter ? r->interaction_n_rest : -1);
+            ictus_outfile_number(o, inter ? r->interaction_u : NAN);
+            ictus_outfile_number(o, inter ? r->interaction_p : NAN);
+            ictus_outfile_number(o, inter ? r->interaction_estimate : NAN);
+        }
         ictus_out_char(o, '\n');
     }
 }

@@ -62,6 +62,18 @@
  * --by KEYS`; every cohort must have the same keys): a last column
  *   stratum                 "all" on the pooled rows (those of an
  *                           unstratified comparison), else the stratum label
+ *   interaction_n_rest, interaction_u, interaction_p, interaction_estimate
+ *                           treatments within a stratum: does the effect
+ *                           differ there?  The Mann–Whitney U test of the %
+ *                           changes of this stratum's animals (n_pct_change)
+ *                           against those of the animals of every other
+ *                           stratum (interaction_n_rest), this stratum first
+ *                           (U1), two-sided, exact up to exact_max_n values
+ *                           (ties included) else normal with continuity
+ *                           correction; estimate median(this) − median(rest),
+ *                           percentage points.  With two strata it is
+ *                           comparisons.csv's interaction row (strata.h).
+ *                           Empty on the pooled and vehicle rows.
  * and, after the pooled rows, the same rows computed on the animals of each
  * stratum alone (labels by name; an animal's outcomes are in the stratum of
  * their label, the cohorts pooled as above).  DIR/
@@ -102,6 +114,8 @@ typedef struct {
     double rate_ratio_vs_vehicle;     /* NaN for vehicle rows and without vehicle animals */
     double rate_ratio_vs_vehicle_ci_lo, rate_ratio_vs_vehicle_ci_hi, rate_ratio_vs_vehicle_p;
     const char *stratum;              /* strata.h label; NULL on the pooled rows; borrowed */
+    int64_t interaction_n_rest;       /* treatments within a stratum; -1 otherwise */
+    double interaction_u, interaction_p, interaction_estimate; /* NaN: none */
 } ictus_cohort_row;
 
 /* The count added to each side of a per-animal rate ratio (Haldane). */

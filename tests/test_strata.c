@@ -13,6 +13,8 @@
  *     or negative or not numbers) name [analysis]; the strata lines;
  *   - labels: sex, group, crossed, age groups at a time (edges inclusive
  *     below), missing values give no label;
+ *   - compare --by sex of that study with itself: the interaction columns of
+ *     the F and M rows against the fixture (6 against 6 with ties, exact);
  *   - a small study analysed with and without by = sex: the pooled rows,
  *     periods.csv and responders.csv (the stratum column removed) are byte
  *     for byte the unstratified files, the same settings_hash; within sex=F
@@ -32,6 +34,7 @@
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "protocols/analysis.h"
+#include "protocols/cross_cohort.h"
 #include "protocols/strata.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
@@ -173,7 +176,22 @@ static void test_fixture(void)
             cases++;
         }
     fclose(f);
-    CHECK_INT(cases, 8);
+    CHECK_INT(cases, 9);
+}
+
+/* The "pair NAME 0 1 ..." line of the fixture: U1, p, estimate. */
+static bool fixture_pair(const char *name, double *u, double *p, double *est)
+{
+    FILE *f = fopen("tests/fixtures/strata.txt", "r");
+    char line[4096], want[96];
+    snprintf(want, sizeof want, "pair %s 0 1 ", name);
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strncmp(line, want, strlen(want)) == 0 &&
+                sscanf(line + strlen(want), "%*d %*d %lf %lf %lf", u, p, est) == 3;
+    if (f)
+        fclose(f);
+    return found;
 }
 
 /* ------------------------------------------------------------------------
@@ -402,6 +420,31 @@ static void test_study(void)
         CHECK(strcmp(a1->stratum_comparisons[i].stratum, "sex=F") == 0 ||
               strcmp(a1->stratum_comparisons[i].stratum, "sex=M") == 0 ||
               strcmp(a1->stratum_comparisons[i].stratum, "sex") == 0);
+
+    /* compare --by sex of the study with itself: the F rows' interaction (F against M). */
+    const ictus_analysis *twice[] = {a1, a1};
+    const char *dirs[] = {dir, dir};
+    ictus_compare_result *res = NULL;
+    double u, pv, est;
+    CHECK(fixture_pair("compare_rest", &u, &pv, &est));
+    CHECK(ictus_compare_compute(twice, dirs, 2, &res, &err) == ICTUS_OK);
+    int n_checked = 0;
+    for (int i = 0; res && i < res->n_stratum_rows; i++) {
+        const ictus_cohort_row *r = &res->stratum_rows[i];
+        if (strcmp(r->type, "all") != 0 || r->condition->kind != ICTUS_PERIOD_TREATMENT)
+            continue;
+        bool f = strcmp(r->stratum, "sex=F") == 0;
+        CHECK_INT(r->n_pct_change, 6);
+        CHECK_INT(r->interaction_n_rest, 6);
+        CHECK_NEAR(r->interaction_u, f ? u : 36 - u, 1e-12, 1e-12);
+        CHECK_P(r->interaction_p, pv);
+        CHECK_NEAR(r->interaction_estimate, f ? est : -est, 1e-12, 1e-12);
+        CHECK_INT(r->responders, f ? 6 : 0);
+        n_checked++;
+    }
+    CHECK_INT(n_checked, 2);
+    CHECK(res && res->stratified && res->n_rows == 4); /* all, hpd x cbz, vehicle */
+    ictus_compare_destroy(res);
 
     char *out0 = ictus_path_join_alloc(dir, "out0"), *out1 = ictus_path_join_alloc(dir, "out1");
     CHECK(ictus_analysis_write(a0, out0, &err) == ICTUS_OK);

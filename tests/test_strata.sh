@@ -31,7 +31,9 @@
 #     setting named);
 #   - `ictus compare --by sex` of the study and a copy of it: a stratum
 #     column, the pooled rows byte for byte the unstratified compare's, and
-#     sex=F / sex=M rows with 8/8 and 0/8 responders per drug; cohorts
+#     sex=F / sex=M rows with 8/8 and 0/8 responders per drug, each with its
+#     interaction against the other sex (exact p = 2/12870, the F-minus-M
+#     median below -30 points); cohorts
 #     stratified by different keys are refused (exit 2, naming both);
 #   - synth refuses --responder-sex without --protocol and with a value
 #     other than F or M (exit 2).
@@ -156,14 +158,23 @@ cp -a "$S" "$W/copy"
 ok "compare --by sex"
 "$ICTUS" compare "$S" "$W/copy" --set analysis.by= -o "$W/cmp0" >"$W/cmp0.out" 2>&1
 ok "compare without strata"
-awk -F, 'NR == 1 || $NF == "all"' "$W/cmp/comparison.csv" | sed 's/,[^,]*$//' |
-    cmp -s - "$W/cmp0/comparison.csv"
+awk -F, 'NR == 1 || $(NF - 4) == "all"' "$W/cmp/comparison.csv" |
+    awk -F, -v OFS=, '{ NF -= 5; print }' | cmp -s - "$W/cmp0/comparison.csv"
 ok "comparison.csv: the stratum-all rows are the unstratified file"
 got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
                $1 == "all" { print $h["drug"] " " $h["stratum"] " " $h["responders"] "/" \
                    $h["n_determined"] }' "$W/cmp/comparison.csv" | tr '\n' ',')
 eq "compare: responders per drug and stratum" "$got" \
     "asm-a all 8/16,asm-b all 8/16,asm-a sex=F 8/8,asm-b sex=F 8/8,asm-a sex=M 0/8,asm-b sex=M 0/8,"
+got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+               $1 == "all" && $h["stratum"] != "all" {
+                   p = $h["interaction_p"]
+                   print $h["drug"] " " $h["stratum"] " " $h["interaction_n_rest"] " " \
+                       (p != "" && (p - 2 / 12870) ^ 2 < 1e-16 ? "p=2/12870" : "p=" p) " " \
+                       ($h["interaction_estimate"] * ($h["stratum"] == "sex=F" ? 1 : -1) < -30)
+               }' "$W/cmp/comparison.csv" | tr '\n' ',')
+eq "compare: the interaction of each stratum with the other (8 against 8, separated)" "$got" \
+    "asm-a sex=F 8 p=2/12870 1,asm-b sex=F 8 p=2/12870 1,asm-a sex=M 8 p=2/12870 1,asm-b sex=M 8 p=2/12870 1,"
 
 cp -a "$W/copy" "$W/by-group"
 printf 'by = group\n' >>"$W/by-group/study.ini"
