@@ -91,12 +91,14 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # test_kindling_synth.sh: two kindling cohorts with drug sessions synthesised, run and
 # compared, ~75 s of CPU (release); test_sudep.sh: two Dravet studies with deaths made, run
 # and their SUDEP flags checked, 34 s (release build); test_se_synth.sh: three status
-# epilepticus studies synthesised, run and analysed, 20 s (release) to 86 s (ASan, loaded).
+# epilepticus studies synthesised, run and analysed, 20 s (release) to 86 s (ASan, loaded);
+# test_strata.sh: a sex-specific drug study synthesised, run and analysed by stratum, ~60 s
+# (make check keeps test_strata).
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
     test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh \
     test_serve_media.sh test_synth_families.sh test_synth_seizwide.sh test_train.sh \
     test_threads.sh test_report_verb.sh \
-    test_synth_dm.sh test_kindling_synth.sh test_sudep.sh test_se_synth.sh
+    test_synth_dm.sh test_kindling_synth.sh test_sudep.sh test_se_synth.sh test_strata.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server

@@ -94,6 +94,22 @@ void cli_args_add(cli_args *l, const char *arg)
     l->items[l->n++] = arg;
 }
 
+const char *cli_by_assignment(cli_args *kept, const char *keys)
+{
+    size_t n = strlen("analysis.by=") + strlen(keys) + 1;
+    char *text = ictus_xmalloc(n);
+    snprintf(text, n, "analysis.by=%s", keys);
+    cli_args_add(kept, text);
+    return text;
+}
+
+void cli_by_free(cli_args *kept)
+{
+    for (int i = 0; i < kept->n; i++)
+        free((char *)kept->items[i]);
+    cli_args_free(kept);
+}
+
 void cli_args_free(cli_args *l)
 {
     free(l->items);

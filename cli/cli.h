@@ -94,6 +94,11 @@ void cli_args_free(cli_args *l);
  * (grown as needed; pointers into s); returns how many. */
 int cli_split_list(char *s, cli_args *items);
 
+/* `--by KEYS` (analyze, compare): the assignment "analysis.by=KEYS", a new
+ * string kept in *kept until cli_by_free() frees them all. */
+const char *cli_by_assignment(cli_args *kept, const char *keys);
+void cli_by_free(cli_args *kept);
+
 /* The settings a verb runs with: defaults, then the preset file, then
  * --config files, then --set assignments, later ones winning. */
 typedef struct {

@@ -20,6 +20,10 @@ static const char usage_text[] =
     "                             (a truth file: start_s,end_s,recording or start,end,animal;\n"
     "                             optional type); analysable time still from ictus.db\n"
     "  -o, --output DIR           write there instead of STUDY_DIR/out (created if missing)\n"
+    "  --by KEYS                  also every test within each stratum of KEYS (sex, strain,\n"
+    "                             group, age_group; comma-separated keys are crossed) and\n"
+    "                             the treatment x stratum interaction (a stratum column is\n"
+    "                             appended); the same as --set analysis.by=KEYS\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or events belong to no\n"
     "animal (listed on stderr); 2 bad usage, settings, study or events file.\n";
 
@@ -30,6 +34,29 @@ static ictus_status load_failure(ictus_error *err)
 {
     return err->status == ICTUS_ERR_DB || err->status == ICTUS_ERR_BUSY ? cli_work_failure(err)
                                                                         : cli_config_failure(err);
+}
+
+/* One line on the strata of a stratified analysis (strata.h). */
+static void print_strata(const ictus_analysis *an)
+{
+    size_t n_labels, n_within = 0;
+    const char **labels = ictus_strata_of(an->outcomes, an->n_outcomes, &n_labels);
+    for (size_t i = 0; i < an->n_stratum_comparisons; i++)
+        n_within += an->stratum_comparisons[i].versus != ICTUS_VERSUS_STRATUM;
+    int without = 0;
+    for (int a = 0; a < an->study->n_animals; a++) {
+        bool none = false;
+        for (size_t i = 0; i < an->n_outcomes && !none; i++)
+            none = an->outcomes[i].animal == a && !an->outcomes[i].stratum;
+        without += none;
+    }
+    printf("strata by %s: %zu (", an->strata_by, n_labels);
+    for (size_t i = 0; i < n_labels; i++)
+        printf("%s%s", i ? ", " : "", labels[i]);
+    printf("); %zu comparisons within them, %zu interaction rows (versus stratum); %d animal%s "
+           "without a stratum for some condition\n",
+           n_within, an->n_stratum_comparisons - n_within, without, without == 1 ? "" : "s");
+    free(labels);
 }
 
 /* Report the analysis of `dir` and write it to out_dir. */
@@ -65,9 +92,12 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
                (long long)an->n_events_excluded);
         printf("wrote %s: periods.csv (%zu rows), responders.csv (%zu rows), comparisons.csv "
                "(%zu rows), analysis-settings.txt (settings hash %s)\n",
-               out_dir, an->n_periods, n_responders, an->n_comparisons, an->settings_hash);
+               out_dir, an->n_periods, n_responders,
+               an->n_comparisons + an->n_stratum_comparisons, an->settings_hash);
         if (an->dm)
             printf("wrote %s: disease_modification.csv (%zu rows)\n", out_dir, an->dm->n_rows);
+        if (an->settings.strata.n_keys)
+            print_strata(an);
         int with_periods = 0;
         for (int i = 0; i < study->n_animals; i++)
             with_periods += study->animals[i].n_periods > 0;
@@ -84,16 +114,17 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
 
 static ictus_status run_analyze(int argc, char **argv, ictus_error *err)
 {
-    enum { OPT_EVENTS = 1200 };
+    enum { OPT_EVENTS = 1200, OPT_BY };
     static const struct option longopts[] = {
         {"set", required_argument, NULL, OPT_SET},
         {"events", required_argument, NULL, OPT_EVENTS},
+        {"by", required_argument, NULL, OPT_BY},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *events_csv = NULL, *out_option = NULL;
-    cli_args assignments = {0};
+    cli_args assignments = {0}, by = {0};
     bool bad = false, help = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
@@ -103,6 +134,8 @@ static ictus_status run_analyze(int argc, char **argv, ictus_error *err)
             cli_args_add(&assignments, optarg);
         else if (opt == OPT_EVENTS)
             events_csv = optarg;
+        else if (opt == OPT_BY)
+            cli_args_add(&assignments, cli_by_assignment(&by, optarg));
         else if (opt == 'o')
             out_option = optarg;
         else
@@ -118,6 +151,7 @@ static ictus_status run_analyze(int argc, char **argv, ictus_error *err)
         st = analyze(argv[optind], &aopt, events_csv, out_option, err);
     }
     cli_args_free(&assignments);
+    cli_by_free(&by);
     return st;
 }
 

@@ -22,6 +22,9 @@ static const char usage_text[] =
     "DIR/kindling_comparison.csv: per drug and cohort, and pooled, the ED50, TD50 and PI.\n"
     "  -o, --output DIR           where to write (required; created when absent)\n"
     "  --set analysis.KEY=VALUE   override a setting of every study's [analysis] (repeatable)\n"
+    "  --by KEYS                  also the rows within each stratum of KEYS (sex, strain,\n"
+    "                             group, age_group; comma-separated keys are crossed), a\n"
+    "                             stratum column appended; the same as --set analysis.by=KEYS\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or the studies' analysis\n"
     "settings differ (listed on stderr), or a file could not be written (named; a report\n"
     "that cannot be written leaves comparison.csv written); 2 bad usage, settings or study.\n";
@@ -79,7 +82,8 @@ static ictus_status compare(const char *const *dirs, int n, const ictus_analysis
     ictus_compare_result *res = NULL;
     if (st == ICTUS_OK && ictus_compare_compute((const ictus_analysis *const *)analyses, dirs, n,
                                                 &res, err) != ICTUS_OK)
-        st = cli_work_failure(err);
+        st = err->status == ICTUS_ERR_CONFIG ? cli_config_failure(err) /* strata differ */
+                                             : cli_work_failure(err);
     if (res && res->mixed_settings) {
         cli_printf_error("the studies' [analysis] settings differ (see "
                          "%s/comparison-settings.txt): their response classes follow different "
@@ -106,14 +110,16 @@ static ictus_status compare(const char *const *dirs, int n, const ictus_analysis
 
 static ictus_status run_compare(int argc, char **argv, ictus_error *err)
 {
+    enum { OPT_BY = 1200 };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"set", required_argument, NULL, OPT_SET},
+        {"by", required_argument, NULL, OPT_BY},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *out_dir = NULL;
-    cli_args assignments = {0};
+    cli_args assignments = {0}, by = {0};
     bool bad = false, help = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
@@ -123,6 +129,8 @@ static ictus_status run_compare(int argc, char **argv, ictus_error *err)
             out_dir = optarg;
         else if (opt == OPT_SET)
             cli_args_add(&assignments, optarg);
+        else if (opt == OPT_BY)
+            cli_args_add(&assignments, cli_by_assignment(&by, optarg));
         else
             bad = true;
     }
@@ -136,6 +144,7 @@ static ictus_status run_compare(int argc, char **argv, ictus_error *err)
         st = compare((const char *const *)argv + optind, argc - optind, &aopt, out_dir, err);
     }
     cli_args_free(&assignments);
+    cli_by_free(&by);
     return st;
 }
 

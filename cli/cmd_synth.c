@@ -71,6 +71,9 @@ static const char usage_text[] =
     "                      number of files (defaults 7d, 7d, 2d; --washout 0 for none)\n"
     "  --min-rate R        lift animals with fewer than R seizures per 24 h (first seizure\n"
     "                      type) to R in every period (default 0: rates as drawn)\n"
+    "  --responder-sex F|M both drugs work in that sex only (responders), not in the other\n"
+    "                      (non-responders); sexes alternate F, M, ... (responses.csv role\n"
+    "                      sex_responder / sex_unaffected)\n"
     "Hyperthermia sessions (Dravet; synth/thermo_plan.h):\n"
     "  --protocol hyperthermia   every file (--hours, default 0.75) an induction: a\n"
     "                      temperature channel TEMP (degC) ramped +0.5 C every 2 min to\n"
@@ -90,7 +93,7 @@ static const char usage_text[] =
 enum { OPT_FS = 1100, OPT_HOURS, OPT_GAPS, OPT_MAINS, OPT_PROTOCOL, OPT_BASELINE, OPT_DRUG,
        OPT_WASHOUT, OPT_MIN_RATE, OPT_NEGATIVES, OPT_SEIZURES, OPT_FAMILIES,
        OPT_WITHOUT_FAMILIES, OPT_FAMILY_RANGE, OPT_RATE, OPT_KINDLING_DOSES, OPT_ED50, OPT_TD50,
-       OPT_PROBIT_SLOPE, OPT_DEATHS, OPT_SE };
+       OPT_PROBIT_SLOPE, OPT_DEATHS, OPT_SE, OPT_RESPONDER_SEX };
 
 /* A number that is the whole argument; false (the message recorded in err
  * with cli_usage_error()) otherwise. */
@@ -271,6 +274,7 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
         {"probit-slope", required_argument, NULL, OPT_PROBIT_SLOPE},
         {"deaths", no_argument, NULL, OPT_DEATHS},
         {"status-epilepticus", required_argument, NULL, OPT_SE},
+        {"responder-sex", required_argument, NULL, OPT_RESPONDER_SEX},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     ictus_synth_protocol protocol = {.baseline_s = 7 * 86400, .drug_s = 7 * 86400,
@@ -333,6 +337,13 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
             break;
         case OPT_DRUG: ok &= parse_duration("drug", optarg, &protocol.drug_s, err); break;
         case OPT_WASHOUT: ok &= parse_duration("washout", optarg, &protocol.washout_s, err); break;
+        case OPT_RESPONDER_SEX:
+            if (strcmp(optarg, "F") != 0 && strcmp(optarg, "M") != 0) {
+                cli_usage_error(err, "--responder-sex '%s': expected F or M", optarg);
+                ok = false;
+            }
+            protocol.responder_sex = optarg[0];
+            break;
         case OPT_NEGATIVES:
             if (!strcmp(optarg, "wide") || !strcmp(optarg, "usual")) {
                 s.negatives = !strcmp(optarg, "wide") ? ICTUS_SYNTH_NEGATIVES_WIDE
@@ -419,6 +430,10 @@ static ictus_status run_synth(int argc, char **argv, ictus_error *err)
     }
     if (ok && s.hyperthermia && !hours_given)
         s.hours = 0.75; /* a session: the ramp, the seizure and the cooling */
+    if (ok && protocol.responder_sex && !s.protocol) {
+        cli_usage_error(err, "--responder-sex needs --protocol asm");
+        ok = false;
+    }
     if (ok && (families || without))
         ok = select_families(&s, families, without, err);
     if (ok && ranged)

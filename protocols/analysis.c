@@ -87,6 +87,8 @@ ictus_status ictus_analysis_settings_apply(ictus_analysis_settings *s, ictus_con
     if (st == ICTUS_OK)
         st = ictus_params_apply(score_table, N_SCORE_SETTINGS, s, cfg, err);
     if (st == ICTUS_OK)
+        st = ictus_strata_settings_apply(&s->strata, cfg, err);
+    if (st == ICTUS_OK)
         st = ictus_config_check_used(cfg, own, err);
     if (st == ICTUS_OK)
         st = ictus_dm_settings_apply(&s->dm, cfg, err);
@@ -522,6 +524,15 @@ static void tally_period(const tally_list *l, int t, int64_t t0, int64_t t1,
     }
 }
 
+/* The kept strata.h label of `animal` at t_us, or NULL. */
+static const char *stratum_at(ictus_analysis *an, const ictus_animal *animal, int64_t t_us)
+{
+    char label[ICTUS_STRATUM_LABEL_MAX];
+    if (!ictus_strata_label(&an->settings.strata, animal, t_us, label, sizeof label))
+        return NULL;
+    return ictus_strata_labels_keep(&an->stratum_labels_, label);
+}
+
 static void add_period_rows(ictus_analysis *an, int a, const ictus_timeline *tls,
                             const tally_list *tallies, const recording_list *recs, size_t *cap)
 {
@@ -546,6 +557,7 @@ static void add_period_rows(ictus_analysis *an, int a, const ictus_timeline *tls
                                        .n_recordings = n_recordings, .presets = presets};
             ictus_measures_compute(&own, 1, type, gap_s, &r->m);
             tally_period(tallies, t, period->start_us, period->end_us, r);
+            r->stratum = stratum_at(an, animal, period->start_us);
             if (n_ref > 0) {
                 ictus_measures_compute(picked, n_ref, type, gap_s, &r->ref);
                 r->pct_change = ictus_pct_change(r->m.rate_per_24h, r->ref.rate_per_24h);
@@ -609,6 +621,7 @@ static void add_outcomes(ictus_analysis *an, int a, const ictus_timeline *tls, s
             ictus_outcome *o = &an->outcomes[an->n_outcomes++];
             *o = (ictus_outcome){.animal = a, .animal_id = animal->id, .group = animal->group,
                                  .condition = cond, .type = t, .has_reference = n_ref > 0};
+            o->stratum = stratum_at(an, animal, cond->first_start_us);
             ictus_measures_compute(own, cond->n_periods, type, gap_s, &o->m);
             if (n_ref > 0)
                 ictus_measures_compute(ref, n_ref, type, gap_s, &o->ref);
@@ -745,6 +758,11 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
         ictus_test_options opt = {set->ci_level, set->exact_max_n};
         st = ictus_comparisons_compute(an->outcomes, an->n_outcomes, an->n_types, &opt,
                                        &an->comparisons, &an->n_comparisons, err);
+        ictus_strata_by_text(&set->strata, an->strata_by, sizeof an->strata_by);
+        if (st == ICTUS_OK && set->strata.n_keys > 0)
+            st = ictus_strata_comparisons(an->outcomes, an->n_outcomes, an->n_types, &opt,
+                                          an->strata_by, &an->stratum_comparisons,
+                                          &an->n_stratum_comparisons, err);
     }
     if (st == ICTUS_OK)
         st = hyperthermia_of(an, store, events, err);
@@ -783,6 +801,8 @@ void ictus_analysis_destroy(ictus_analysis *an)
     ictus_dm_destroy(an->dm);
     ictus_hyperthermia_destroy(an->hyperthermia);
     ictus_kindling_destroy(an->kindling);
+    free(an->stratum_comparisons);
+    ictus_strata_labels_clear(&an->stratum_labels_);
     for (int i = 0; i < an->n_detection; i++)
         free(an->detection[i]);
     free(an->detection);
@@ -824,6 +844,19 @@ void ictus_analysis_exposure_fields(ictus_out *o, const ictus_condition *c)
     ictus_outfile_text(o, c->route);
 }
 
+/* The last column of a stratified analysis (strata.h): its name and the
+ * header's newline; nothing more when not stratified. */
+static void stratum_header(ictus_out *o, const ictus_analysis *an)
+{
+    ictus_out_str(o, an->settings.strata.n_keys ? ",stratum\n" : "\n");
+}
+
+static void stratum_field(ictus_out *o, const ictus_analysis *an, const char *label)
+{
+    if (an->settings.strata.n_keys)
+        ictus_outfile_text(o, label);
+}
+
 static void write_periods(ictus_out *o, const void *ctx)
 {
     const ictus_analysis *an = ctx;
@@ -837,7 +870,8 @@ static void write_periods(ictus_out *o, const void *ctx)
         snprintf(name, sizeof name, ",count_h%02d", h);
         ictus_out_str(o, name);
     }
-    ictus_out_str(o, ",n_detected,n_reviewed,review_coverage,n_added\n");
+    ictus_out_str(o, ",n_detected,n_reviewed,review_coverage,n_added");
+    stratum_header(o, an);
     for (size_t i = 0; i < an->n_periods; i++) {
         const ictus_period_result *r = &an->periods[i];
         const ictus_animal *animal = &an->study->animals[r->animal];
@@ -881,6 +915,7 @@ static void write_periods(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, r->n_detected ? (double)r->n_reviewed / (double)r->n_detected
                                               : NAN);
         ictus_outfile_count(o, r->n_added);
+        stratum_field(o, an, r->stratum ? r->stratum : "");
         ictus_out_char(o, '\n');
     }
 }
@@ -904,7 +939,8 @@ static void write_responders(ictus_out *o, const void *ctx)
                      "baseline_analysable_h,baseline_count,baseline_rate_per_24h,"
                      "baseline_longest_isi_h,pct_change,seizure_free_needed_h,class,"
                      "undetermined_why,trial,inadequate_why,course,failed_drugs,drug_resistance,"
-                     "settings_hash\n");
+                     "settings_hash");
+    stratum_header(o, an);
     for (size_t i = 0; i < an->n_outcomes; i++) {
         const ictus_outcome *r = &an->outcomes[i];
         const ictus_condition *c = r->condition;
@@ -942,6 +978,7 @@ static void write_responders(ictus_out *o, const void *ctx)
         ictus_outfile_count(o, r->n_failed_drugs);
         ictus_outfile_text(o, ictus_resistance_name(r->resistance));
         ictus_outfile_text(o, an->settings_hash);
+        stratum_field(o, an, r->stratum ? r->stratum : "");
         ictus_out_char(o, '\n');
     }
 }
@@ -951,9 +988,12 @@ static void write_comparisons(ictus_out *o, const void *ctx)
     const ictus_analysis *an = ctx;
     ictus_out_str(o, "type,kind,drug,dose_mg_kg,route,test,versus,group_a,group_b,n,k,n_ref,k_ref,"
                      "count,ref_count,analysable_h,ref_analysable_h,estimate_of,estimate,ci_level,"
-                     "ci_lo,ci_hi,statistic,p,note,settings_hash\n");
-    for (size_t i = 0; i < an->n_comparisons; i++) {
-        const ictus_comparison *r = &an->comparisons[i];
+                     "ci_lo,ci_hi,statistic,p,note,settings_hash");
+    stratum_header(o, an);
+    for (size_t i = 0; i < an->n_comparisons + an->n_stratum_comparisons; i++) {
+        const ictus_comparison *r = i < an->n_comparisons
+                                        ? &an->comparisons[i]
+                                        : &an->stratum_comparisons[i - an->n_comparisons];
         const ictus_condition *c = r->condition;
         ictus_out_field(o, an->types[r->type]);
         ictus_analysis_exposure_fields(o, c);
@@ -978,6 +1018,7 @@ static void write_comparisons(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, r->p);
         ictus_outfile_text(o, r->note);
         ictus_outfile_text(o, an->settings_hash);
+        stratum_field(o, an, r->stratum ? r->stratum : "all");
         ictus_out_char(o, '\n');
     }
 }
@@ -1013,6 +1054,9 @@ static void write_settings(ictus_out *o, const void *ctx)
         ictus_out_str(o, an->detection[i]);
         ictus_out_char(o, '\n');
     }
+    char *strata = ictus_strata_settings_text(&an->settings.strata);
+    ictus_out_str(o, strata);
+    free(strata);
     ictus_out_str(o, an->settings_text);
     if (an->dm)
         ictus_out_str(o, an->dm->settings_text);
@@ -1141,7 +1185,7 @@ ictus_status ictus_analysis_run(const char *study_dir, const ictus_analysis_opti
     summary->n_period_rows = an->n_periods;
     for (size_t i = 0; i < an->n_outcomes; i++)
         summary->n_responder_rows += an->outcomes[i].condition->kind != ICTUS_PERIOD_BASELINE;
-    summary->n_comparison_rows = an->n_comparisons;
+    summary->n_comparison_rows = an->n_comparisons + an->n_stratum_comparisons;
     ictus_analysis_destroy(an);
     ictus_study_destroy(study);
     return st;

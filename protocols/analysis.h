@@ -69,6 +69,7 @@
  *   cluster_gap_min       ISIs shorter than this are "clustered" (min)      60
  *   ci_level              confidence level of every interval                0.95
  *   exact_max_n           rank tests exact up to this many ranked values    50
+ *   by, age_groups_days   results by stratum (strata.h: not in settings_hash)  none
  * The values used are written as `analysis.KEY=VALUE` lines (sorted as
  * above) to out/analysis-settings.txt; the XXH3-128 hash of exactly those
  * lines (32 hex digits) is the `settings_hash` column of every CSV row, so a
@@ -131,6 +132,8 @@
  *   review_coverage        n_reviewed / n_detected (empty when n_detected = 0)
  *   n_added                reviewer-added events of the type counted in it
  *                          (events-file rows: n_detected, never reviewed)
+ *   stratum                only with [analysis] by (strata.h): the row's stratum
+ *                          label at the period's start, empty when none
  *
  * responders.csv (rows by animal, condition in order of first start, type):
  *   animal, group
@@ -159,6 +162,8 @@
  *   drug_resistance        resistant | not_resistant | undetermined (the animal,
  *                          this type; the same on each of its rows)
  *   settings_hash
+ *   stratum                only with [analysis] by (strata.h): the label at the
+ *                          condition's first start, empty when none
  *
  * comparisons.csv (rows by type, exposure, test; comparisons.h):
  *   type
@@ -166,7 +171,7 @@
  *   test                   responder_rate | seizure_free_rate | wilcoxon |
  *                          log_ttest | rate_ratio | fisher_responders |
  *                          fisher_seizure_free | mann_whitney
- *   versus                 baseline | vehicle | group | empty
+ *   versus                 baseline | vehicle | group | stratum | empty
  *   group_a, group_b       versus group: the two animals.csv groups
  *   n, k                   animals (pairs) of the exposure; successes (proportions,
  *                          Fisher)
@@ -182,6 +187,10 @@
  *   p                      two-sided p-value
  *   note                   why p is missing, or the log offset used
  *   settings_hash
+ *   stratum                only with [analysis] by (strata.h): "all" on the
+ *                          pooled rows, then the rows within each stratum (its
+ *                          label), then the interaction rows (versus stratum;
+ *                          the `by` keys)
  *
  * Lifecycle: ictus_analysis_settings_default() → ..._apply() →
  * ictus_analysis_compute() → read the tables / ictus_analysis_write() →
@@ -207,6 +216,7 @@
 #include "base/path.h"
 #include "store/store.h"
 #include "protocols/response.h"
+#include "protocols/strata.h"
 #include "protocols/study.h"
 
 /* Which stored events count as seizures (added events confirmed as seizure
@@ -230,6 +240,7 @@ typedef struct {
     double ci_level;             /* (0, 1) */
     int exact_max_n;             /* ≥ 0 */
     ictus_dm_settings dm;        /* [disease_modification] (disease_mod.h); not in settings_text */
+    ictus_strata_settings strata; /* strata.h; not in the settings text */
 } ictus_analysis_settings;
 
 /* The defaults listed above. */
@@ -258,6 +269,7 @@ typedef struct {
     int64_t n_detected;       /* stored events (of the type) starting in it, any verdict */
     int64_t n_reviewed;       /* of those, with a current decision */
     int64_t n_added;          /* reviewer-added events (of the type) counted in it */
+    const char *stratum;      /* strata.h label at the period's start; NULL: none */
 } ictus_period_result;
 
 typedef struct ictus_analysis {
@@ -277,6 +289,9 @@ typedef struct ictus_analysis {
     ictus_comparison *comparisons; /* comparisons.csv order */
     ictus_dm *dm;                  /* disease_modification.csv; NULL when the study has no
                                       intervention or followup period (disease_mod.h) */
+    size_t n_stratum_comparisons;  /* strata.h: 0 when not stratified */
+    ictus_comparison *stratum_comparisons; /* within each stratum, then across */
+    char strata_by[64];            /* strata.h keys joined by ","; "" when not stratified */
     char *events_csv;              /* the events file the seizures came from; NULL: the store */
     int64_t n_events;              /* stored events (or events-file rows) read */
     int64_t n_events_excluded;     /* left out by the event filter */
@@ -293,6 +308,7 @@ typedef struct ictus_analysis {
     struct ictus_kindling *kindling; /* kindling.h; NULL without stimulations.csv */
     struct ictus_survival_outcomes *survival; /* time to event, survival (survival_outcomes.h) */
     /* private */
+    ictus_strata_labels stratum_labels_;
     int cap_detection_;
     char **preset_texts_;
     size_t n_preset_texts_, cap_preset_texts_;

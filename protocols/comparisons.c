@@ -15,7 +15,8 @@ static const char *const test_names[ICTUS_N_TESTS] = {
     "responder_rate", "seizure_free_rate", "wilcoxon", "log_ttest", "rate_ratio",
     "fisher_responders", "fisher_seizure_free", "mann_whitney",
 };
-static const char *const versus_names[ICTUS_N_VERSUS] = {"", "baseline", "vehicle", "group"};
+static const char *const versus_names[ICTUS_N_VERSUS] = {"", "baseline", "vehicle", "group",
+                                                                 "stratum"};
 
 const char *ictus_test_name(ictus_test test)
 {

@@ -29,6 +29,8 @@
  * vehicle; "versus group" rows for every pair of distinct non-empty groups
  * among the exposure's animals.  Baselines get only the group rows; vehicles
  * get everything but the "versus vehicle" rows.
+ * (ictus_comparisons_compute() never makes "versus stratum" rows: strata.h
+ * adds them, the treatment × stratum interaction, with the same Mann–Whitney.)
  *
  * Which animals: paired tests use the animals that have both sides with
  * analysable time > 0 (whatever their class or trial adequacy);
@@ -72,6 +74,8 @@ typedef struct {
     ictus_course course;          /* treatments only */
     ictus_resistance resistance;  /* the animal's, for this type */
     int n_failed_drugs;           /* the animal's, for this type */
+    const char *stratum;          /* its stratum label (strata.h); NULL: none, or not
+                                     stratified */
 } ictus_outcome;
 
 typedef enum {
@@ -91,13 +95,14 @@ typedef enum {
     ICTUS_VERSUS_BASELINE,
     ICTUS_VERSUS_VEHICLE,
     ICTUS_VERSUS_GROUP,
+    ICTUS_VERSUS_STRATUM,         /* strata.h: the interaction rows */
     ICTUS_N_VERSUS
 } ictus_versus;
 
 /* "responder_rate", "seizure_free_rate", "wilcoxon", "log_ttest",
  * "rate_ratio", "fisher_responders", "fisher_seizure_free", "mann_whitney". */
 const char *ictus_test_name(ictus_test test);
-/* "", "baseline", "vehicle", "group". */
+/* "", "baseline", "vehicle", "group", "stratum". */
 const char *ictus_versus_name(ictus_versus versus);
 /* What the estimate is: "proportion", "median_difference_per_24h",
  * "geometric_mean_ratio", "rate_ratio", "odds_ratio",
@@ -122,6 +127,7 @@ typedef struct {
                                          NaN: none */
     double p;                         /* two-sided; NaN when not computed */
     char note[96];                    /* why p is missing, or the log offset */
+    const char *stratum;              /* strata.h: NULL on the pooled rows; borrowed */
 } ictus_comparison;
 
 typedef struct {

@@ -7,6 +7,7 @@
 
 #include "base/outfile.h"
 #include "base/strbuf.h"
+#include "base/vec.h"
 #include "protocols/stats.h"
 
 /* The pooled outcomes of every cohort, with one type numbering. */
@@ -227,6 +228,135 @@ static void fill_from_tests(ictus_cohort_row *row, const ictus_comparison *c, si
     row->mwu_p = mwu ? mwu->p : NAN;
 }
 
+/* The rows of the pooled outcomes p, appended to rows[*n_rows] (capacity
+ * *cap) with `stratum`: the responder_rate rows list every (type, exposure)
+ * but baselines, in order. */
+static ictus_status add_rows(ictus_cohort_row **rows, int *n_rows, size_t *cap, const pool *p,
+                             const char *stratum, const ictus_analysis *const *an, int n,
+                             const ictus_test_options *opt, ictus_error *err)
+{
+    ictus_comparison *tests = NULL;
+    size_t n_tests = 0;
+    ictus_status st = ictus_comparisons_compute(p->o, p->n, p->n_types, opt, &tests, &n_tests,
+                                                err);
+    for (size_t i = 0; i < n_tests && st == ICTUS_OK; i++) {
+        if (tests[i].test != ICTUS_TEST_RESPONDER_RATE)
+            continue;
+        ICTUS_GROW(*rows, (size_t)*n_rows + 1, *cap);
+        ictus_cohort_row *row = &(*rows)[(*n_rows)++];
+        *row = (ictus_cohort_row){.type = p->types[tests[i].type],
+                                  .condition = tests[i].condition, .stratum = stratum};
+        fill_from_outcomes(row, p, tests[i].type, an, n);
+        fill_from_tests(row, tests, n_tests, tests[i].type);
+        fill_intervals(row, p, tests[i].type, opt->ci_level);
+    }
+    free(tests);
+    return st;
+}
+
+/* The finite % changes of the outcomes of p of `type` and `cond` whose
+ * stratum is `label` (in_label) or another stratum (!in_label), into v. */
+static size_t stratum_pct(const pool *p, int type, const ictus_condition *cond,
+                          const char *label, bool in_label, double *v)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const ictus_outcome *o = &p->o[i];
+        if (o->type == type && o->stratum && ictus_condition_same(o->condition, cond) &&
+            (strcmp(o->stratum, label) == 0) == in_label && isfinite(o->response.pct_change))
+            v[m++] = o->response.pct_change;
+    }
+    return m;
+}
+
+/* A treatment's row within a stratum: its interaction with the stratum
+ * (cross_cohort.h), from the outcomes of every stratum p.  Errors: those of
+ * ictus_stats_mannwhitneyu() (a bug). */
+static ictus_status fill_interaction(ictus_cohort_row *row, const pool *p, int type,
+                                     const ictus_test_options *opt, ictus_error *err)
+{
+    row->interaction_n_rest = -1;
+    row->interaction_u = row->interaction_p = row->interaction_estimate = NAN;
+    if (row->condition->kind != ICTUS_PERIOD_TREATMENT)
+        return ICTUS_OK;
+    double *a = ictus_xmalloc((p->n ? p->n : 1) * sizeof *a);
+    double *b = ictus_xmalloc((p->n ? p->n : 1) * sizeof *b);
+    size_t na = stratum_pct(p, type, row->condition, row->stratum, true, a);
+    size_t nb = stratum_pct(p, type, row->condition, row->stratum, false, b);
+    row->interaction_n_rest = (int64_t)nb;
+    ictus_status st = ICTUS_OK;
+    double ma, mb;
+    if (na && nb && ictus_stats_median(a, na, &ma, err) == ICTUS_OK &&
+        ictus_stats_median(b, nb, &mb, err) == ICTUS_OK) {
+        ictus_mwu_options o = {.method = na + nb <= (size_t)opt->exact_max_n
+                                             ? ICTUS_PMETHOD_EXACT
+                                             : ICTUS_PMETHOD_APPROX,
+                               .continuity = true};
+        ictus_mwu_result res;
+        st = ictus_stats_mannwhitneyu(a, na, b, nb, &o, &res, err);
+        row->interaction_estimate = ma - mb;
+        row->interaction_u = res.u1;
+        row->interaction_p = res.p;
+    }
+    free(a);
+    free(b);
+    return st;
+}
+
+/* The rows of the outcomes of stratum `label` alone (strata.h), appended to
+ * res->stratum_rows; the treatments' with their interaction. */
+static ictus_status stratum_rows(ictus_compare_result *res, size_t *cap, const pool *p,
+                                 const char *label, const ictus_analysis *const *an, int n,
+                                 const ictus_test_options *opt, ictus_error *err)
+{
+    pool sub = {.o = ictus_xmalloc((p->n ? p->n : 1) * sizeof *sub.o),
+                .cohort = ictus_xmalloc((p->n ? p->n : 1) * sizeof *sub.cohort),
+                .types = p->types, .n_types = p->n_types};
+    for (size_t i = 0; i < p->n; i++)
+        if (p->o[i].stratum && strcmp(p->o[i].stratum, label) == 0) {
+            sub.o[sub.n] = p->o[i];
+            sub.cohort[sub.n++] = p->cohort[i];
+        }
+    int first = res->n_stratum_rows;
+    ictus_status st = add_rows(&res->stratum_rows, &res->n_stratum_rows, cap, &sub, label, an,
+                               n, opt, err);
+    for (int i = first; i < res->n_stratum_rows && st == ICTUS_OK; i++) {
+        ictus_cohort_row *row = &res->stratum_rows[i];
+        int type = 0;
+        while (strcmp(p->types[type], row->type) != 0)
+            type++;
+        st = fill_interaction(row, p, type, opt, err);
+    }
+    free(sub.o);
+    free(sub.cohort);
+    return st;
+}
+
+/* Every stratum's rows, when the cohorts are stratified (all by the same keys). */
+static ictus_status strata_rows(ictus_compare_result *res, const pool *p,
+                                const ictus_analysis *const *an, int n,
+                                const ictus_test_options *opt, ictus_error *err)
+{
+    for (int k = 1; k < n; k++)
+        if (strcmp(an[k]->strata_by, an[0]->strata_by) != 0)
+            return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: [analysis] by = %s, but %s: by = %s: "
+                              "the cohorts must be stratified alike (or use --by)",
+                              an[k]->study->name, an[k]->strata_by, an[0]->study->name,
+                              an[0]->strata_by);
+    res->stratified = an[0]->settings.strata.n_keys > 0;
+    if (!res->stratified)
+        return ICTUS_OK;
+    size_t n_labels, cap = 0;
+    const char **labels = ictus_strata_of(p->o, p->n, &n_labels);
+    /* Equal labels of different cohorts are different pointers: each once. */
+    ictus_status st = ICTUS_OK;
+    for (size_t i = 0; i < n_labels && st == ICTUS_OK; i++)
+        if (i == 0 || strcmp(labels[i], labels[i - 1]) != 0)
+            st = stratum_rows(res, &cap, p, labels[i], an, n, opt, err);
+    free(labels);
+    return st;
+}
+
 ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *const *dirs, int n,
                                    ictus_compare_result **out, ictus_error *err)
 {
@@ -234,13 +364,6 @@ ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *
     pool p = {0};
     pool_build(&p, an, n);
     ictus_test_options opt = {an[0]->settings.ci_level, an[0]->settings.exact_max_n};
-    ictus_comparison *tests = NULL;
-    size_t n_tests = 0;
-    ictus_status st = ictus_comparisons_compute(p.o, p.n, p.n_types, &opt, &tests, &n_tests, err);
-    if (st != ICTUS_OK) {
-        pool_clear(&p);
-        return st;
-    }
     ictus_compare_result *res = ictus_xcalloc(1, sizeof *res);
     res->ci_level = opt.ci_level;
     res->n_cohorts = n;
@@ -251,20 +374,15 @@ ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *
                               strcmp(an[k]->settings_hash, an[0]->settings_hash) != 0;
     snprintf(res->settings_hash, sizeof res->settings_hash, "%s",
              res->mixed_settings ? "mixed" : an[0]->settings_hash);
-    /* The responder_rate rows list every (type, exposure) but baselines, in order. */
-    res->rows = ictus_xcalloc(n_tests ? n_tests : 1, sizeof *res->rows);
-    for (size_t i = 0; i < n_tests; i++) {
-        if (tests[i].test != ICTUS_TEST_RESPONDER_RATE)
-            continue;
-        ictus_cohort_row *row = &res->rows[res->n_rows++];
-        row->type = p.types[tests[i].type];
-        row->condition = tests[i].condition;
-        fill_from_outcomes(row, &p, tests[i].type, an, n);
-        fill_from_tests(row, tests, n_tests, tests[i].type);
-        fill_intervals(row, &p, tests[i].type, res->ci_level);
-    }
-    free(tests);
+    size_t cap = 0;
+    ictus_status st = add_rows(&res->rows, &res->n_rows, &cap, &p, NULL, an, n, &opt, err);
+    if (st == ICTUS_OK)
+        st = strata_rows(res, &p, an, n, &opt, err);
     pool_clear(&p);
+    if (st != ICTUS_OK) {
+        ictus_compare_destroy(res);
+        return st;
+    }
     *out = res;
     return ICTUS_OK;
 }
@@ -276,6 +394,9 @@ void ictus_compare_destroy(ictus_compare_result *res)
     for (int i = 0; i < res->n_rows; i++)
         free(res->rows[i].cohorts);
     free(res->rows);
+    for (int i = 0; i < res->n_stratum_rows; i++)
+        free(res->stratum_rows[i].cohorts);
+    free(res->stratum_rows);
     free(res);
 }
 
@@ -293,9 +414,13 @@ static void write_csv(ictus_out *o, const void *ctx)
                      "ci_level,settings_hash,median_pct_ci_lo,median_pct_ci_hi,n_pct_change,n_rate_ratio,"
                      "rate_ratio,rate_ratio_ci_lo,rate_ratio_ci_hi,rate_ratio_vs_vehicle,"
                      "rate_ratio_vs_vehicle_ci_lo,rate_ratio_vs_vehicle_ci_hi,"
-                     "rate_ratio_vs_vehicle_p\n");
-    for (int i = 0; i < res->n_rows; i++) {
-        const ictus_cohort_row *r = &res->rows[i];
+                     "rate_ratio_vs_vehicle_p");
+    ictus_out_str(o, res->stratified ? ",stratum,interaction_n_rest,interaction_u,interaction_p,"
+                                       "interaction_estimate\n"
+                                     : "\n");
+    for (int i = 0; i < res->n_rows + res->n_stratum_rows; i++) {
+        const ictus_cohort_row *r = i < res->n_rows ? &res->rows[i]
+                                                    : &res->stratum_rows[i - res->n_rows];
         ictus_out_field(o, r->type);
         ictus_analysis_exposure_fields(o, r->condition);
         ictus_outfile_text(o, r->cohorts);
@@ -329,6 +454,14 @@ static void write_csv(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_ci_lo);
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_ci_hi);
         ictus_outfile_number(o, r->rate_ratio_vs_vehicle_p);
+        if (res->stratified) {
+            bool inter = r->stratum && r->condition->kind == ICTUS_PERIOD_TREATMENT;
+            ictus_outfile_text(o, r->stratum ? r->stratum : "all");
+            ictus_outfile_count(o, inter ? r->interaction_n_rest : -1);
+            ictus_outfile_number(o, inter ? r->interaction_u : NAN);
+            ictus_outfile_number(o, inter ? r->interaction_p : NAN);
+            ictus_outfile_number(o, inter ? r->interaction_estimate : NAN);
+        }
         ictus_out_char(o, '\n');
     }
 }
@@ -416,4 +549,7 @@ void ictus_compare_print(const ictus_compare_result *res, FILE *f)
     fprintf(f, "(%.0f%% Clopper-Pearson intervals; Fisher and Mann-Whitney vs the vehicle "
                "animals; per-type rows and full figures in comparison.csv)\n",
             100 * res->ci_level);
+    if (res->stratified)
+        fprintf(f, "(and %d rows within strata of %s in comparison.csv, column stratum)\n",
+                res->n_stratum_rows, res->analyses[0]->strata_by);
 }

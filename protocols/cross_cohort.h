@@ -57,7 +57,26 @@
  *                           log ratios (ictus_stats_welch_t()); empty without
  *                           vehicle animals; the interval and p need at least
  *                           2 animals on each side
- * Vehicle rows leave the "vs the vehicle" columns empty.  DIR/
+ * Vehicle rows leave the "vs the vehicle" columns empty.
+ * Stratified (strata.h: the first cohort's [analysis] by, or `ictus compare
+ * --by KEYS`; every cohort must have the same keys): a last column
+ *   stratum                 "all" on the pooled rows (those of an
+ *                           unstratified comparison), else the stratum label
+ *   interaction_n_rest, interaction_u, interaction_p, interaction_estimate
+ *                           treatments within a stratum: does the effect
+ *                           differ there?  The Mann–Whitney U test of the %
+ *                           changes of this stratum's animals (n_pct_change)
+ *                           against those of the animals of every other
+ *                           stratum (interaction_n_rest), this stratum first
+ *                           (U1), two-sided, exact up to exact_max_n values
+ *                           (ties included) else normal with continuity
+ *                           correction; estimate median(this) − median(rest),
+ *                           percentage points.  With two strata it is
+ *                           comparisons.csv's interaction row (strata.h).
+ *                           Empty on the pooled and vehicle rows.
+ * and, after the pooled rows, the same rows computed on the animals of each
+ * stratum alone (labels by name; an animal's outcomes are in the stratum of
+ * their label, the cohorts pooled as above).  DIR/
  * comparison-settings.txt names each cohort (directory, study name,
  * settings hash) and the settings text of each distinct hash.
  *
@@ -94,6 +113,9 @@ typedef struct {
     double rate_ratio, rate_ratio_ci_lo, rate_ratio_ci_hi; /* geometric mean, t interval */
     double rate_ratio_vs_vehicle;     /* NaN for vehicle rows and without vehicle animals */
     double rate_ratio_vs_vehicle_ci_lo, rate_ratio_vs_vehicle_ci_hi, rate_ratio_vs_vehicle_p;
+    const char *stratum;              /* strata.h label; NULL on the pooled rows; borrowed */
+    int64_t interaction_n_rest;       /* treatments within a stratum; -1 otherwise */
+    double interaction_u, interaction_p, interaction_estimate; /* NaN: none */
 } ictus_cohort_row;
 
 /* The count added to each side of a per-animal rate ratio (Haldane). */
@@ -101,7 +123,10 @@ typedef struct {
 
 typedef struct {
     int n_rows;
-    ictus_cohort_row *rows;
+    ictus_cohort_row *rows;           /* the pooled rows */
+    bool stratified;                  /* strata.h: the rows below and a stratum column */
+    int n_stratum_rows;
+    ictus_cohort_row *stratum_rows;   /* within each stratum, by label */
     double ci_level;
     bool mixed_settings;              /* the cohorts' settings differ */
     char settings_hash[ICTUS_HASH_HEX_SIZE]; /* the common hash, or "mixed" */
@@ -113,7 +138,8 @@ typedef struct {
 /* Pool the analyses an[0..n) (n ≥ 1; dirs[i] is where an[i]'s study was
  * read, for provenance) and compare.  The tests use the first analysis'
  * ci_level and exact_max_n.  On success *out is new (caller destroys).
- * Errors: those of ictus_comparisons_compute(). */
+ * Errors: those of ictus_comparisons_compute(); ICTUS_ERR_CONFIG when the
+ * cohorts are stratified by different keys. */
 ictus_status ictus_compare_compute(const ictus_analysis *const *an, const char *const *dirs, int n,
                                    ictus_compare_result **out, ictus_error *err);
 

@@ -53,6 +53,13 @@ static const role roles[] = {
 };
 #define N_ROLES (int)(sizeof roles / sizeof roles[0])
 
+/* --responder-sex: both drugs work in one sex only (the planned stratum
+ * effect of strata.h's tests); the other sex does not respond to either. */
+static const role sex_roles[2] = {
+    {"sex_responder", {ICTUS_CLASS_RESPONDER, ICTUS_CLASS_RESPONDER}, {"", ""}, false},
+    {"sex_unaffected", {ICTUS_CLASS_NON_RESPONDER, ICTUS_CLASS_NON_RESPONDER}, {"", ""}, true},
+};
+
 /* What a drug does to the rate for each class: the realised ratio of the
  * block to the baseline aimed at (in the middle of the class's band,
  * dosing.h), and the range its multiplier is kept in, so that a responder
@@ -243,6 +250,12 @@ static int by_isi(const void *x, const void *y)
 static void assign_roles(ictus_synth_dosing *d)
 {
     int n = d->s->n_animals;
+    char sex = d->s->protocol->responder_sex;
+    if (sex) {
+        for (int i = 0; i < n; i++)
+            d->plans[i].role = &sex_roles[d->animals[i].sex != sex];
+        return;
+    }
     candidate *queue = ictus_xmalloc((size_t)n * sizeof *queue);
     bool *taken = ictus_xcalloc((size_t)n, sizeof *taken);
     for (int i = 0; i < n; i++)

@@ -28,7 +28,12 @@
  *     late_remission  responder       seizure_free    -, remission         no
  *     partial         responder       non_responder   -, -                 no
  * so 8 animals show each once (the course and resistance follow from the
- * classes under analysis.h's definitions).  The roles with a seizure-free
+ * classes under analysis.h's definitions).  With protocol->responder_sex
+ * (`--responder-sex F|M`: a drug effect in one sex only, for strata.h) the
+ * animals' sexes alternate F, M, F, ... and the roles go by sex instead:
+ *     sex_responder   responder       responder       -, -                 no
+ *     sex_unaffected  non_responder   non_responder   -, -                 yes
+ * (animals of responder_sex, then the others).  The roles with a seizure-free
  * block go to the animals with the shortest longest baseline ISI.
  *
  * Unambiguous classes: the truth is counted on the realised plan of every

@@ -541,8 +541,11 @@ ictus_status ictus_synth_study_write(const ictus_synth_study *s, const char *dir
     if (st != ICTUS_OK)
         return st;
     ictus_synth_animal *animals = ictus_xcalloc((size_t)s->n_animals, sizeof *animals);
-    for (int i = 0; i < s->n_animals; i++)
+    for (int i = 0; i < s->n_animals; i++) {
         ictus_synth_animal_make(s->model, s->seed, i, s->n_channels, &animals[i]);
+        if (s->protocol && s->protocol->responder_sex) /* a balanced design by sex */
+            animals[i].sex = i % 2 ? 'M' : 'F';
+    }
     /* A drug study plans its effects first: they set the seizure rates. */
     ictus_synth_study study = *s;
     ictus_synth_dosing *dosing = NULL;

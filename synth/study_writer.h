@@ -76,6 +76,9 @@ typedef struct {
     double min_rate_per_24h;     /* >= 0: animals whose first seizure process is rarer are
                                     scaled up to this rate in every period (0: none) */
     ictus_synth_design design;
+    char responder_sex;          /* 'F' or 'M': both drugs work in that sex only (drug_plan.h,
+                                    sex-specific roles; sexes alternate F, M, ...); 0: the
+                                    usual roles */
 } ictus_synth_protocol;
 
 typedef struct {
