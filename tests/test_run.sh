@@ -396,7 +396,7 @@ P=$W/killpdf
 cp -r "$W/oneday" "$P"
 seen=0
 held=0
-for i in $(seq 1 6); do
+for i in $(seq 1 3); do
     rm -rf "$P/ictus.db" "$P/ictus.db-wal" "$P/ictus.db-shm" "$P/out"
     "$ICTUS" run "$P" --settle 0 -j 2 >/dev/null 2>&1 &
     pid=$!
@@ -414,8 +414,8 @@ for i in $(seq 1 6); do
         wait "$pid" 2>/dev/null
     fi
 done
-[ "$seen" -ge 2 ]
-ok "kill -9 while the PDF is drawn: the kill landed then ($seen of 6 runs)"
+[ "$seen" -ge 1 ]
+ok "kill -9 while the PDF is drawn: the kill landed then ($seen of 3 runs)"
 eq "kill -9 while the PDF is drawn: the study lock is free at once (runs it stayed held)" \
     "$held" 0
 sleep 0.5
