@@ -25,9 +25,7 @@
 #   - one file holding two animals (channel maps in recordings.csv): each
 #     animal gets its own channels under the map's labels; swapping the maps
 #     swaps the animals' events exactly;
-#   - SIGKILL at random moments (25 times), then a normal run: the database
-#     passes integrity_check and its canonical dump and out/events.csv equal
-#     those of an uninterrupted run;
+#   - (SIGKILL at random moments: test_run_kill.sh, in check-all;)
 #   - the study lock: with a holder, a second run exits 2 naming the holder's
 #     pid, --wait waits for it and then runs; two runs started together end
 #     in the same database as one run.
@@ -336,95 +334,10 @@ events_of "$M" recordings/both.edf A1 >"$W/a1_swapped"
 cmp -s "$W/a1" "$W/a2_swapped" && cmp -s "$W/a2" "$W/a1_swapped"
 ok "swapped channel maps: the animals' events swap exactly"
 
-# ------------------------------------------------------------------ killed at random moments
-# On the first day alone (3 files, 2 jobs): the runs killed are half as long,
-# and kills still land in every stage of them.
+# A study of the first day alone (3 files), for the concurrency test below.
 cp -r "$W/pristine" "$W/oneday"
 rm "$W/oneday"/recordings/*_090000.edf
 grep -v '_090000\.edf' "$W/pristine/recordings.csv" >"$W/oneday/recordings.csv"
-K=$W/kill
-cp -r "$W/oneday" "$K"
-start=$(date +%s%N)
-run "$K" --settle 0 -j 2
-eq "uninterrupted reference run: exit 0" "$rc" 0
-# A whole run's time: from its start to the moment it recorded its end (what follows, the
-# process's exit, is no part of the run: under ASan the leak check at exit takes a while).
-ms=$(($(q "$K" "SELECT ended_unix_us FROM runs ORDER BY id DESC LIMIT 1") / 1000 - start / 1000000))
-dump "$K" >"$W/dump_ref"
-dump "$K" noidentity >"$W/dump_ref_copy"
-cp "$K/out/events.csv" "$W/events_ref.csv"
-rm -rf "$K/ictus.db" "$K/ictus.db-wal" "$K/ictus.db-shm" "$K/out"
-# Each run is killed after a random delay within a whole run's time.  Runs
-# after a kill have less left to do, so whenever a kill comes too late (the
-# run had finished) the database is thrown away and the work starts over:
-# most kills land inside a run, at every stage (plan, detection, storing).
-RANDOM=4242
-mid_run=0
-for i in $(seq 1 25); do
-    "$ICTUS" run "$K" --settle 0 -j 2 >/dev/null 2>&1 &
-    pid=$!
-    delay=$((RANDOM % (ms + 1)))
-    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-    kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    last=$(q "$K" "SELECT status FROM runs ORDER BY id DESC LIMIT 1" 2>/dev/null)
-    if [ "$last" = running ]; then
-        mid_run=$((mid_run + 1))
-    elif [ "$i" -lt 25 ]; then
-        rm -rf "$K/ictus.db" "$K/ictus.db-wal" "$K/ictus.db-shm" "$K/out"
-    fi
-done
-[ "$mid_run" -ge 10 ]
-ok "kill -9: most kills landed inside a run ($mid_run of 25; a run takes $ms ms)"
-eq "after kills: integrity_check" "$(q "$K" "PRAGMA integrity_check")" ok
-run "$K" --settle 0 -j 2
-eq "after kills: a normal run exits 0" "$rc" 0
-dump "$K" >"$W/dump_kill"
-cmp -s "$W/dump_ref" "$W/dump_kill"
-ok "after kills: result tables identical to an uninterrupted run"
-cmp -s "$W/events_ref.csv" "$K/out/events.csv"
-ok "after kills: out/events.csv identical to an uninterrupted run's"
-[ "$(q "$K" "SELECT status FROM runs ORDER BY id DESC LIMIT 1 OFFSET 1")" != running ] ||
-    grep -q 'the previous run .* was interrupted' "$W/out"
-ok "after kills: the run says when the previous one was interrupted"
-
-# ------------------------------------------------------------------ killed while the PDF is drawn
-# The report's PDF is drawn by a forked child.  A run killed with -9 then must
-# not leave the study locked by that child: the next run starts at once.  The
-# kill lands when the child's temporary PDF appears (polled every millisecond).
-P=$W/killpdf
-cp -r "$W/oneday" "$P"
-seen=0
-held=0
-for i in $(seq 1 3); do
-    rm -rf "$P/ictus.db" "$P/ictus.db-wal" "$P/ictus.db-shm" "$P/out"
-    "$ICTUS" run "$P" --settle 0 -j 2 >/dev/null 2>&1 &
-    pid=$!
-    for _ in $(seq 1 20000); do
-        compgen -G "$P/out/report/report.pdf.tmp-*" >/dev/null && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.001
-    done
-    if compgen -G "$P/out/report/report.pdf.tmp-*" >/dev/null; then
-        seen=$((seen + 1))
-        kill -9 "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-        flock -n "$P/ictus.lock" true || held=$((held + 1))
-    else
-        wait "$pid" 2>/dev/null
-    fi
-done
-[ "$seen" -ge 1 ]
-ok "kill -9 while the PDF is drawn: the kill landed then ($seen of 3 runs)"
-eq "kill -9 while the PDF is drawn: the study lock is free at once (runs it stayed held)" \
-    "$held" 0
-sleep 0.5
-! pgrep -f -- "run $P " >/dev/null
-ok "kill -9 while the PDF is drawn: no drawing process outlives its run"
-run "$P" --settle 0 -j 2
-eq "kill -9 while the PDF is drawn: the next run exits 0" "$rc" 0
-[ -z "$(compgen -G "$P/out/report/report.pdf.tmp-*")" ]
-ok "kill -9 while the PDF is drawn: the next run leaves no temporary PDF behind"
 
 # ------------------------------------------------------------------ the study lock
 L=$W/lock
