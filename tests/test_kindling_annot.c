@@ -91,9 +91,6 @@ static ictus_kindling *analyse(const char *dir, ictus_study **study, ictus_analy
 {
     ictus_error err = {0};
     char *out = ictus_path_join_alloc(dir, "out");
-    char *csv = ictus_path_join_alloc(out, "kindling.csv");
-    unlink(csv);
-    free(csv);
     if (CHECK_MSG(ictus_analysis_load(dir, NULL, study, an, &err) == ICTUS_OK, "%s", err.msg))
         CHECK_MSG(ictus_analysis_write(*an, out, &err) == ICTUS_OK, "%s", err.msg);
     free(out);
@@ -203,19 +200,20 @@ static void test_csv_wins(const char *dir)
     free(path);
 }
 
-/* No kindling: neither file, analysis-settings.txt without it. */
-static void test_none(const char *dir, const char *ini)
+/* No kindling: neither file (the previous analysis's are removed),
+ * analysis-settings.txt without it. */
+static void test_none(const char *dir, const char *ini, bool previous)
 {
     CHECK(support_study_write(dir, "study.ini", ini));
     char *out = ictus_path_join_alloc(dir, "out");
     char *dr = ictus_path_join_alloc(out, "dose_response.csv");
-    unlink(dr);
     ictus_study *study = NULL;
     ictus_analysis *an = NULL;
+    char *csv = ictus_path_join_alloc(out, "kindling.csv");
+    CHECK(access(csv, F_OK) == (previous ? 0 : -1)); /* the previous analysis's */
     CHECK(!analyse(dir, &study, &an) && an);
     ictus_analysis_destroy(an);
     ictus_study_destroy(study);
-    char *csv = ictus_path_join_alloc(out, "kindling.csv");
     CHECK(access(csv, F_OK) != 0);
     CHECK(access(dr, F_OK) != 0);
     CHECK(strstr(read_text(out, "analysis-settings.txt"), "kindling") == NULL);
@@ -250,9 +248,10 @@ int main(void)
         test_csv_wins(dir);
         /* a pattern that matches nothing */
         test_none(dir, "[study]\nname = annot\npreset = 6hz-kindling-mouse\nmains_hz = 50\n"
-                       "[evoked]\nstim_pattern = zap\n");
+                       "[evoked]\nstim_pattern = zap\n",
+                  true);
         /* a preset that is not evoked: annotations are not looked at */
-        test_none(dir, "[study]\nname = annot\npreset = ihka-mouse\nmains_hz = 50\n");
+        test_none(dir, "[study]\nname = annot\npreset = ihka-mouse\nmains_hz = 50\n", false);
     }
     support_tmpdir_remove(dir);
     return check_done("test_kindling_annot");
