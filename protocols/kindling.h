@@ -9,8 +9,9 @@
  * (below), and writes two more files into STUDY/out:
  *   kindling.csv        one row per stimulation
  *   dose_response.csv   per drug: one row per dose tested, the fits, the PI
- * A study without stimulations gets neither file (and its other outputs and
- * analysis-settings.txt are unchanged); a kindling study without drug
+ * A study without stimulations gets neither file (a previous analysis's are
+ * removed; its other outputs and analysis-settings.txt are unchanged); a
+ * kindling study without drug
  * sessions gets a header-only dose_response.csv.
  *
  * Stimulations: stimulations.csv (detectors/stimlist.h: `recording` and
