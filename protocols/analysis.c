@@ -1106,6 +1106,10 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
         st = ictus_hyperthermia_write(an, out_dir, err);
     if (st == ICTUS_OK && an->kindling)
         st = ictus_kindling_write(an->kindling, out_dir, err);
+    else if (st == ICTUS_OK)
+        st = remove_stale(out_dir, "kindling.csv", err);
+    if (st == ICTUS_OK && !an->kindling)
+        st = remove_stale(out_dir, "dose_response.csv", err);
     if (st == ICTUS_OK && an->survival)
         st = ictus_survival_outcomes_write(an->survival, out_dir, err);
     return st;

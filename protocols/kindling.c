@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/csvtable.h"
@@ -14,6 +15,8 @@
 #include "base/path.h"
 #include "base/vec.h"
 #include "base/walltime.h"
+#include "pipeline/source/source.h"
+#include "protocols/kindling_pattern.h"
 
 /* ------------------------------------------------------------------------
  * Settings
@@ -53,6 +56,11 @@ const char *ictus_kindling_phase_name(ictus_kindling_phase p)
     return names[p];
 }
 
+const char *ictus_stim_source_name(ictus_stim_source s)
+{
+    return s == ICTUS_STIM_EDF_ANNOTATION ? "edf_annotation" : "stimulations_csv";
+}
+
 const char *ictus_racine_source_name(ictus_racine_source s)
 {
     static const char *const names[] = {"", "review", "annotation", "stimulations"};
@@ -71,7 +79,7 @@ static const char *keep(ictus_kindling *k, const char *text)
 
 /* A stored recording: its file name, animal and start. */
 typedef struct {
-    char *name, *path, *animal;
+    char *name, *path, *animal, *format;
     int64_t start_us;
     bool has_results;
 } stored_rec;
@@ -87,7 +95,8 @@ static ictus_status read_rec(void *ctx, const ictus_store_recording *rec, ictus_
     ICTUS_GROW(l->items, l->n + 1, l->cap);
     l->items[l->n++] = (stored_rec){ictus_xstrdup(ictus_path_base(rec->path)),
                                     ictus_xstrdup(rec->path), ictus_xstrdup(rec->animal),
-                                    rec->start_us, rec->has_results};
+                                    ictus_xstrdup(rec->format ? rec->format : ""), rec->start_us,
+                                    rec->has_results};
     return ICTUS_OK;
 }
 
@@ -164,9 +173,113 @@ static ictus_status read_stims(ictus_kindling *k, const ictus_csv *t, const rec_
             .recording = keep(k, name), .start_s = start_s, .stim_us = stim_us, .wall_us = wall,
             .detected = rec && rec->has_results, .ad_start_us = -1, .ad_end_us = -1,
             .racine = racine, .source = racine >= 0 ? ICTUS_RACINE_STIMULATIONS : ICTUS_RACINE_NONE,
-            .protected_ = -1, .excluded_why = ""};
+            .stim_source = ICTUS_STIM_CSV, .protected_ = -1, .excluded_why = ""};
     }
     return ICTUS_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Stimulations from EDF+ annotations (no stimulations.csv)
+ * ---------------------------------------------------------------------- */
+
+/* Whether `text` contains `pattern`, case-insensitive (as detectors/evoked.c
+ * finds stimulations). */
+static bool contains_ci(const char *text, const char *pattern)
+{
+    size_t n = strlen(pattern);
+    if (n == 0)
+        return false;
+    for (const char *s = text; *s; s++)
+        if (strncasecmp(s, pattern, n) == 0)
+            return true;
+    return false;
+}
+
+static bool is_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The stage 0..5 a digit at `d` gives when no digit or letter follows it, else -1. */
+static int stage_at(const char *d)
+{
+    return *d >= '0' && *d <= '5' && !is_alnum(d[1]) ? *d - '0' : -1;
+}
+
+int ictus_kindling_racine_of_text(const char *text)
+{
+    for (const char *s = text; *s; s++) {
+        bool word_start = s == text || !is_alnum(s[-1]);
+        if (!word_start)
+            continue;
+        if (strncasecmp(s, "racine", 6) == 0) {
+            const char *d = s + 6;
+            while (*d == ' ' || *d == ':' || *d == '=')
+                d++;
+            if (stage_at(d) >= 0)
+                return stage_at(d);
+        }
+        if ((*s == 'R' || *s == 'r') && stage_at(s + 1) >= 0)
+            return stage_at(s + 1);
+    }
+    return -1;
+}
+
+/* Whether a stored format name is EDF+ or BDF+ (the formats with annotations). */
+static bool has_annotations(const char *format)
+{
+    return format && (strncmp(format, "EDF+", 4) == 0 || strncmp(format, "BDF+", 4) == 0);
+}
+
+/* The stimulations of one stored recording: its annotations containing
+ * `pattern`.  A file that cannot be opened counts in n_skipped. */
+static ictus_status annotation_stims(ictus_kindling *k, const stored_rec *rec, const char *pattern,
+                                     int *cap, ictus_error *err)
+{
+    const ictus_animal *animal = ictus_study_animal(k->study, rec->animal);
+    char path[ICTUS_PATH_MAX];
+    ictus_status st = ictus_path_join(path, sizeof path, k->study->dir, rec->path, err);
+    if (st != ICTUS_OK)
+        return st;
+    ictus_source_options opt = {.allow_partial = true};
+    ictus_source *src = NULL;
+    ictus_error why = {0};
+    if (ictus_source_open(path, &opt, &src, &why) != ICTUS_OK) {
+        k->n_skipped++;
+        return ICTUS_OK;
+    }
+    const ictus_recording_info *info = ictus_source_info(src);
+    for (int i = 0; i < info->n_annotations; i++) {
+        const ictus_annotation *a = &info->annotations[i];
+        if (!contains_ci(a->text, pattern) || a->onset_us < 0)
+            continue;
+        if (!animal) {
+            k->n_skipped++;
+            continue;
+        }
+        int racine = ictus_kindling_racine_of_text(a->text);
+        ICTUS_GROW(k->stims, k->n_stims + 1, *cap);
+        k->stims[k->n_stims++] = (ictus_stim_result){
+            .animal = (int)(animal - k->study->animals), .line = 0,
+            .recording = keep(k, rec->name), .start_s = (double)a->onset_us / 1e6,
+            .stim_us = a->onset_us, .wall_us = rec->start_us + a->onset_us,
+            .detected = rec->has_results, .ad_start_us = -1, .ad_end_us = -1,
+            .racine = racine, .source = racine >= 0 ? ICTUS_RACINE_STIMULATIONS : ICTUS_RACINE_NONE,
+            .stim_source = ICTUS_STIM_EDF_ANNOTATION, .protected_ = -1, .excluded_why = ""};
+    }
+    ictus_source_close(src);
+    return ICTUS_OK;
+}
+
+static ictus_status read_annotation_stims(ictus_kindling *k, const rec_list *recs,
+                                          const char *pattern, ictus_error *err)
+{
+    int cap = 0;
+    ictus_status st = ICTUS_OK;
+    for (int i = 0; i < recs->n && st == ICTUS_OK; i++)
+        if (has_annotations(recs->items[i].format))
+            st = annotation_stims(k, &recs->items[i], pattern, &cap, err);
+    return st;
 }
 
 /* Animal order, then time (unplaced ones by recording and start), then line. */
@@ -535,32 +648,47 @@ static void dose_response(ictus_kindling *k)
  * Compute
  * ---------------------------------------------------------------------- */
 
+/* k->settings_text (the [kindling] settings, and for stimulations from
+ * annotations where they came from and the pattern) and the hash of the
+ * analysis settings text followed by it. */
+static void settings_text(ictus_kindling *k, const char *pattern, const char *analysis_text)
+{
+    size_t len = 0;
+    ictus_params_describe(settings_table, N_SETTINGS, &k->settings, NULL, 0, &len);
+    size_t more = pattern ? strlen(pattern) + 96 : 0;
+    k->settings_text = ictus_xcalloc(len + more + 1, 1);
+    size_t written = 0;
+    ictus_params_describe(settings_table, N_SETTINGS, &k->settings, k->settings_text, len + 1,
+                          &written);
+    if (pattern)
+        snprintf(k->settings_text + len, more + 1,
+                 "kindling.stim_source=edf_annotation\nkindling.stim_pattern=%s\n", pattern);
+    len = strlen(k->settings_text);
+    size_t n_a = strlen(analysis_text);
+    char *all = ictus_xcalloc(n_a + len + 1, 1);
+    memcpy(all, analysis_text, n_a);
+    memcpy(all + n_a, k->settings_text, len);
+    ictus_hash128_format(ictus_hash_bytes(all, n_a + len), k->settings_hash);
+    free(all);
+}
+
 ictus_status ictus_kindling_compute(const ictus_study *study, ictus_store *store, double ci_level,
                                     const char *analysis_settings_text, ictus_kindling **out,
                                     ictus_error *err)
 {
     *out = NULL;
-    char path[ICTUS_PATH_MAX];
+    char path[ICTUS_PATH_MAX], pattern[64] = "";
     ictus_status st = ictus_path_join(path, sizeof path, study->dir, "stimulations.csv", err);
-    if (st != ICTUS_OK || access(path, F_OK) != 0)
+    if (st != ICTUS_OK)
         return st;
+    bool from_csv = access(path, F_OK) == 0;
+    if (!from_csv && (!store || !ictus_kindling_stim_pattern(study, pattern, sizeof pattern)))
+        return ICTUS_OK;
     ictus_kindling *k = ictus_xcalloc(1, sizeof *k);
     k->study = study;
     k->ci_level = ci_level;
     ictus_kindling_settings_default(&k->settings);
     st = ictus_kindling_settings_apply(&k->settings, study->config, err);
-    size_t len = 0;
-    ictus_params_describe(settings_table, N_SETTINGS, &k->settings, NULL, 0, &len);
-    k->settings_text = ictus_xcalloc(len + 1, 1);
-    size_t written = 0;
-    ictus_params_describe(settings_table, N_SETTINGS, &k->settings, k->settings_text, len + 1,
-                          &written);
-    size_t n_a = strlen(analysis_settings_text);
-    char *all = ictus_xcalloc(n_a + len + 1, 1);
-    memcpy(all, analysis_settings_text, n_a);
-    memcpy(all + n_a, k->settings_text, len);
-    ictus_hash128_format(ictus_hash_bytes(all, n_a + len), k->settings_hash);
-    free(all);
     k->stims_to_kindled = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
                                         sizeof *k->stims_to_kindled);
 
@@ -568,17 +696,26 @@ ictus_status ictus_kindling_compute(const ictus_study *study, ictus_store *store
     if (st == ICTUS_OK && store)
         st = ictus_store_each_recording(store, read_rec, &recs, err);
     ictus_csv *t = NULL;
-    if (st == ICTUS_OK)
+    if (st == ICTUS_OK && from_csv)
         st = ictus_csv_read(path, &t, err);
-    if (st == ICTUS_OK)
+    if (st == ICTUS_OK && from_csv)
         st = read_stims(k, t, &recs, err);
+    if (st == ICTUS_OK && !from_csv)
+        st = read_annotation_stims(k, &recs, pattern, err);
     ictus_csv_destroy(t);
     for (int i = 0; i < recs.n; i++) {
         free(recs.items[i].name);
         free(recs.items[i].path);
         free(recs.items[i].animal);
+        free(recs.items[i].format);
     }
     free(recs.items);
+    if (st == ICTUS_OK && !from_csv && k->n_stims == 0) {
+        /* no stimulation annotated: not a kindling study after all */
+        ictus_kindling_destroy(k);
+        return ICTUS_OK;
+    }
+    settings_text(k, from_csv ? NULL : pattern, analysis_settings_text);
     if (st == ICTUS_OK && store) {
         ictus_store_event_query q = {.t0_us = ICTUS_STORE_TIME_MIN, .t1_us = ICTUS_STORE_TIME_MAX};
         st = ictus_store_each_event(store, &q, read_event, k, err);
@@ -624,7 +761,7 @@ static void write_stims(ictus_out *o, const void *ctx)
     ictus_out_str(o, "animal,group,number,recording,start_s,start,line,phase,drug,dose_mg_kg,"
                      "tolerated,detected,afterdischarge,ad_start_s,ad_end_s,ad_duration_s,"
                      "verdict,racine,racine_source,acquisition_number,run,kindled,"
-                     "stims_to_kindled,protected,excluded_why,settings_hash\n");
+                     "stims_to_kindled,protected,excluded_why,settings_hash,stim_source\n");
     for (int i = 0; i < k->n_stims; i++) {
         const ictus_stim_result *s = &k->stims[i];
         const ictus_animal *a = &k->study->animals[s->animal];
@@ -638,7 +775,7 @@ static void write_stims(ictus_out *o, const void *ctx)
         ictus_outfile_text(o, s->wall_us == ICTUS_TIME_UNKNOWN
                                   ? ""
                                   : ictus_walltime_format(s->wall_us, buf, sizeof buf));
-        ictus_outfile_count(o, s->line);
+        ictus_outfile_count(o, s->line > 0 ? s->line : -1);
         ictus_outfile_text(o, ictus_kindling_phase_name(s->phase));
         ictus_outfile_text(o, test ? s->period->drug : "");
         ictus_outfile_number(o, test ? s->period->dose_mg_kg : NAN);
@@ -662,6 +799,7 @@ static void write_stims(ictus_out *o, const void *ctx)
         ictus_outfile_text(o, s->protected_ < 0 ? "" : s->protected_ ? "yes" : "no");
         ictus_outfile_text(o, s->excluded_why);
         ictus_outfile_text(o, k->settings_hash);
+        ictus_outfile_text(o, ictus_stim_source_name(s->stim_source));
         ictus_out_char(o, '\n');
     }
 }

@@ -5,11 +5,13 @@
  * every drug (ED50, TD50, PI; protocols/dose_response.h).
  *
  * DOMAIN.md §4 and §8.  The analysis (analysis.h) computes it when the study
- * has STUDY/stimulations.csv and writes two more files into STUDY/out:
+ * has stimulations, from STUDY/stimulations.csv or else from EDF+ annotations
+ * (below), and writes two more files into STUDY/out:
  *   kindling.csv        one row per stimulation
  *   dose_response.csv   per drug: one row per dose tested, the fits, the PI
- * A study without stimulations.csv gets neither file (and its other outputs
- * and analysis-settings.txt are unchanged); a kindling study without drug
+ * A study without stimulations gets neither file (a previous analysis's are
+ * removed; its other outputs and analysis-settings.txt are unchanged); a
+ * kindling study without drug
  * sessions gets a header-only dose_response.csv.
  *
  * Stimulations: stimulations.csv (detectors/stimlist.h: `recording` and
@@ -19,6 +21,26 @@
  * row's `start_time` column (naive local; synth writes it).  Rows whose
  * animal is not in animals.csv, or that cannot be placed, are counted in
  * n_skipped and listed in analysis-settings.txt (kindling_skipped=).
+ *
+ * Stimulations from EDF+ annotations: a study without stimulations.csv
+ * whose preset (protocols/study_preset.h, composed with study.ini) enables
+ * [evoked] with a non-empty stim_pattern takes, as the evoked detector does
+ * (detectors/evoked.c), every annotation whose text contains stim_pattern
+ * (case-insensitive) of every stored recording of format EDF+ or BDF+
+ * (store.h; its path relative to the study directory) as a stimulation of
+ * that recording's animal at the annotation's onset (start_s; onsets before
+ * the recording start are ignored; wall clock = the stored start + onset).
+ * Only the header and the annotation signal's bytes of each file are read
+ * (pipeline/source/source.h, ictus_source_open with allow_partial).  A file
+ * that cannot be opened (moved, unreadable) and an annotation of a
+ * recording whose animal is not in animals.csv count in n_skipped.  A
+ * stage in the annotation text (ictus_kindling_racine_of_text: "Racine 3",
+ * "racine: 3", "R3") is the stimulation's own stage (racine_source
+ * `stimulations`, as the list's racine column).  No matching annotation: no
+ * kindling (NULL, no files).  Studies whose preset is not evoked, or cannot
+ * be composed, never open their recordings here.  analysis-settings.txt then
+ * also gets kindling.stim_source=edf_annotation and
+ * kindling.stim_pattern=PATTERN (hashed with the rest).
  *
  * The afterdischarge of a stimulation: the stored events of the animal's
  * recording of that file name (the evoked preset's, any type) whose start as
@@ -59,7 +81,7 @@
  *   number                 1-based among the animal's stimulations
  *   recording, start_s     as in stimulations.csv (file name)
  *   start                  naive local time (empty when it cannot be placed)
- *   line                   its line in stimulations.csv
+ *   line                   its line in stimulations.csv (empty: from an annotation)
  *   phase                  acquisition | drug | vehicle | washout
  *   drug, dose_mg_kg, tolerated   the period's (drug and vehicle tests)
  *   detected               yes when the recording has stored results, else no
@@ -74,6 +96,7 @@
  *   protected              yes | no for tests of kindled animals with a stage, else empty
  *   excluded_why           a test left out: not_kindled | no_stage
  *   settings_hash
+ *   stim_source            stimulations_csv | edf_annotation: where the stimulation came from
  *
  * dose_response.csv (rows by drug name; per drug and outcome protection
  * then toxicity: the dose rows, then the probit and the logit fits; then
@@ -145,10 +168,16 @@ typedef enum {
     ICTUS_RACINE_STIMULATIONS
 } ictus_racine_source;
 
+/* Where a stimulation came from. */
+typedef enum {
+    ICTUS_STIM_CSV = 0,        /* stimulations.csv */
+    ICTUS_STIM_EDF_ANNOTATION  /* an EDF+/BDF+ annotation matching [evoked] stim_pattern */
+} ictus_stim_source;
+
 /* One stimulation (kindling.csv row). */
 typedef struct {
     int animal;                /* index into study->animals */
-    int line;                  /* in stimulations.csv */
+    int line;                  /* in stimulations.csv; 0: from an annotation */
     const char *recording;     /* file name; owned by the kindling */
     double start_s;
     int64_t stim_us;           /* start_s in µs */
@@ -167,6 +196,7 @@ typedef struct {
     bool kindled;
     int protected_;            /* -1: not a scored test of a kindled animal; 0, 1 */
     const char *excluded_why;  /* "" when not excluded */
+    ictus_stim_source stim_source;
 } ictus_stim_result;
 
 /* One row of dose_response.csv. */
@@ -195,7 +225,8 @@ typedef struct ictus_kindling {
     int *stims_to_kindled;     /* [study->n_animals]; 0: never */
     int n_rows;
     ictus_dr_row *rows;
-    int n_skipped;             /* stimulations.csv rows not used */
+    int n_skipped;             /* stimulations.csv rows not used (from annotations: files not
+                                  opened, annotations of animals not in animals.csv) */
     /* private */
     char **strings_;
     int n_strings_, cap_strings_;
@@ -210,8 +241,9 @@ ictus_status ictus_kindling_settings_apply(ictus_kindling_settings *s, ictus_con
                                            ictus_error *err);
 
 /* Score the study's stimulations against `store` (NULL: nothing detected,
- * no review).  *out is NULL (and ICTUS_OK) when the study has no
- * stimulations.csv.  `analysis_settings_text` is the analysis's settings
+ * no review; no stimulations from annotations).  *out is NULL (and
+ * ICTUS_OK) when the study has no stimulations (neither stimulations.csv nor
+ * a matching annotation).  `analysis_settings_text` is the analysis's settings
  * text (the hash covers it).  Errors: those of reading stimulations.csv
  * (ICTUS_ERR_IO, ICTUS_ERR_FORMAT for missing columns, ICTUS_ERR_DATA naming
  * FILE:LINE:COLUMN for a start_s or racine that is not valid), the store's,
@@ -240,6 +272,13 @@ void ictus_kindling_destroy(ictus_kindling *k);
 
 /* "acquisition", "drug", "vehicle", "washout". */
 const char *ictus_kindling_phase_name(ictus_kindling_phase p);
+/* "stimulations_csv", "edf_annotation". */
+const char *ictus_stim_source_name(ictus_stim_source s);
+/* The Racine stage an annotation text carries, or -1: the first word
+ * "racine" (any case) followed by optional spaces, ':' or '=' and a digit
+ * 0..5, or a word "R0".."R5" ("r3" too); the digit must end the word
+ * ("R35", "Racine 6", "PR3" carry none). */
+int ictus_kindling_racine_of_text(const char *text);
 /* "", "review", "annotation", "stimulations". */
 const char *ictus_racine_source_name(ictus_racine_source s);
 
