@@ -398,6 +398,40 @@ static ictus_status add_groups(ictus_survival_outcomes *so, ictus_error *err)
     return st;
 }
 
+/* The groups and tests within each stratum (strata.h): add_groups() on the
+ * rows of that stratum alone.  A row's stratum is its animal's label at the
+ * condition's first start (as the outcomes compared in comparisons.csv). */
+static ictus_status add_tte_strata(ictus_survival_outcomes *so, ictus_error *err)
+{
+    const ictus_analysis *an = so->an;
+    for (size_t i = 0; i < so->n_rows; i++) {
+        ictus_tte_row *r = &so->rows[i];
+        char label[ICTUS_STRATUM_LABEL_MAX];
+        if (ictus_strata_label(&an->settings.strata, &an->study->animals[r->animal],
+                               r->condition->first_start_us, label, sizeof label))
+            r->stratum = ictus_strata_labels_keep(&so->tte_labels_, label);
+    }
+    const char **labels = ictus_strata_labels_sorted(&so->tte_labels_);
+    so->n_tte_strata = so->tte_labels_.n;
+    so->tte_strata = ictus_xcalloc(so->n_tte_strata ? so->n_tte_strata : 1,
+                                   sizeof *so->tte_strata);
+    ictus_status st = ICTUS_OK;
+    for (size_t k = 0; k < so->n_tte_strata && st == ICTUS_OK; k++) {
+        ictus_survival_outcomes sub = {.an = an};
+        sub.rows = ictus_xmalloc((so->n_rows ? so->n_rows : 1) * sizeof *sub.rows);
+        for (size_t i = 0; i < so->n_rows; i++)
+            if (so->rows[i].stratum == labels[k]) /* kept: one pointer per text */
+                sub.rows[sub.n_rows++] = so->rows[i];
+        st = add_groups(&sub, err);
+        so->tte_strata[k] = (ictus_tte_stratum){.label = labels[k], .n_groups = sub.n_groups,
+                                                .groups = sub.groups, .n_tests = sub.n_tests,
+                                                .tests = sub.tests};
+        free(sub.rows);
+    }
+    free(labels);
+    return st;
+}
+
 /* ------------------------------------------------------------------------
  * Survival and probable SUDEP
  * ---------------------------------------------------------------------- */
@@ -565,6 +599,8 @@ ictus_status ictus_survival_outcomes_compute(const ictus_analysis *an, ictus_sto
     }
     if (st == ICTUS_OK)
         st = add_groups(so, err);
+    if (st == ICTUS_OK && an->settings.strata.n_keys > 0)
+        st = add_tte_strata(so, err);
     so->has_survival = an->study->has_deaths;
     if (st == ICTUS_OK && so->has_survival)
         st = add_survival(so, &spans, seizures, n_seizures, err);
@@ -583,6 +619,21 @@ void ictus_survival_outcomes_destroy(ictus_survival_outcomes *so)
         return;
     for (size_t g = 0; g < so->n_groups; g++)
         ictus_km_free(&so->groups[g].km);
+    for (size_t k = 0; k < so->n_tte_strata; k++) {
+        for (size_t g = 0; g < so->tte_strata[k].n_groups; g++)
+            ictus_km_free(&so->tte_strata[k].groups[g].km);
+        free(so->tte_strata[k].groups);
+        free(so->tte_strata[k].tests);
+    }
+    free(so->tte_strata);
+    for (size_t k = 0; k < so->n_survival_strata; k++) {
+        for (size_t g = 0; g < so->survival_strata[k].n_groups; g++)
+            ictus_km_free(&so->survival_strata[k].groups[g].km);
+        free(so->survival_strata[k].groups);
+    }
+    free(so->survival_strata);
+    ictus_strata_labels_clear(&so->tte_labels_);
+    ictus_strata_labels_clear(&so->survival_labels_);
     for (size_t g = 0; g < so->n_survival_groups; g++)
         ictus_km_free(&so->survival_groups[g].km);
     free(so->groups);
@@ -669,16 +720,26 @@ static void step_fields(ictus_out *o, const ictus_km *km, int j)
     ictus_outfile_number(o, km->ci[j].hi);
 }
 
-static void write_groups(ictus_out *o, const void *ctx)
+/* The end of a row: settings_hash, and the stratum column when stratified
+ * (label NULL: not stratified). */
+static void row_end(ictus_out *o, const ictus_survival_outcomes *so, const char *label)
 {
-    const ictus_survival_outcomes *so = ctx;
+    ictus_outfile_text(o, so->settings_hash);
+    if (label)
+        ictus_outfile_text(o, label);
+    ictus_out_char(o, '\n');
+}
+
+/* The group, km and logrank rows of groups G[0..n_groups) and tests
+ * T[0..n_tests) (the pooled ones, or one stratum's). */
+static void write_group_rows(ictus_out *o, const ictus_survival_outcomes *so,
+                             const ictus_tte_group *groups, size_t n_groups,
+                             const ictus_logrank_row *tests, size_t n_tests, const char *label)
+{
     const ictus_analysis *an = so->an;
     double level = an->settings.ci_level;
-    ictus_out_str(o, "row,type,endpoint,kind,drug,dose_mg_kg,route,versus,n_animals,n_events,"
-                     "median_h,median_ci_lo_h,median_ci_hi_h,ci_level,chi2,df,p,note,time_h,"
-                     "n_risk,n_died,surv,surv_se,surv_ci_lo,surv_ci_hi,settings_hash\n");
-    for (size_t g = 0; g < so->n_groups; g++) {
-        const ictus_tte_group *G = &so->groups[g];
+    for (size_t g = 0; g < n_groups; g++) {
+        const ictus_tte_group *G = &groups[g];
         for (int j = -1; j < (int)G->km.n_times; j++) {
             ictus_out_str(o, j < 0 ? "group" : "km");
             ictus_outfile_text(o, an->types[G->type]);
@@ -691,12 +752,11 @@ static void write_groups(ictus_out *o, const void *ctx)
                 ictus_out_str(o, ",,,,,"), ictus_outfile_number(o, level);
             ictus_out_str(o, ",,,,");
             step_fields(o, &G->km, j);
-            ictus_outfile_text(o, so->settings_hash);
-            ictus_out_char(o, '\n');
+            row_end(o, so, label);
         }
     }
-    for (size_t i = 0; i < so->n_tests; i++) {
-        const ictus_logrank_row *t = &so->tests[i];
+    for (size_t i = 0; i < n_tests; i++) {
+        const ictus_logrank_row *t = &tests[i];
         ictus_out_str(o, "logrank");
         ictus_outfile_text(o, an->types[t->type]);
         ictus_outfile_text(o, ictus_tte_endpoint_names[t->endpoint]);
@@ -704,15 +764,30 @@ static void write_groups(ictus_out *o, const void *ctx)
             ictus_out_str(o, ",all,,,");
             ictus_outfile_text(o, "all");
         } else {
-            const ictus_condition *v = so->groups[t->versus].condition;
-            ictus_analysis_exposure_fields(o, so->groups[t->group].condition);
+            const ictus_condition *v = groups[t->versus].condition;
+            ictus_analysis_exposure_fields(o, groups[t->group].condition);
             ictus_outfile_text(o, *v->drug ? v->drug : "vehicle");
         }
         ictus_out_str(o, ",,,,,,");
         test_fields(o, t);
         step_fields(o, NULL, -1);
-        ictus_outfile_text(o, so->settings_hash);
-        ictus_out_char(o, '\n');
+        row_end(o, so, label);
+    }
+}
+
+static void write_groups(ictus_out *o, const void *ctx)
+{
+    const ictus_survival_outcomes *so = ctx;
+    bool stratified = so->an->settings.strata.n_keys > 0;
+    ictus_out_str(o, "row,type,endpoint,kind,drug,dose_mg_kg,route,versus,n_animals,n_events,"
+                     "median_h,median_ci_lo_h,median_ci_hi_h,ci_level,chi2,df,p,note,time_h,"
+                     "n_risk,n_died,surv,surv_se,surv_ci_lo,surv_ci_hi,settings_hash");
+    ictus_out_str(o, stratified ? ",stratum\n" : "\n");
+    write_group_rows(o, so, so->groups, so->n_groups, so->tests, so->n_tests,
+                     stratified ? "all" : NULL);
+    for (size_t k = 0; k < so->n_tte_strata; k++) {
+        const ictus_tte_stratum *S = &so->tte_strata[k];
+        write_group_rows(o, so, S->groups, S->n_groups, S->tests, S->n_tests, S->label);
     }
 }
 
