@@ -146,6 +146,15 @@
  *   chi2, df, p, note     (logrank row)
  *   time_d, n_risk, n_died, surv, surv_se, surv_ci_lo, surv_ci_hi   (km rows, as above)
  *   settings_hash
+ * By stratum ([analysis] by, strata.h; only then): survival_groups.csv gets
+ * a last column `stratum`: "all" on the pooled rows (byte for byte those of
+ * an unstratified analysis), then, by label, each stratum's group, km and
+ * logrank rows: the same computation on that stratum's animals alone
+ * (groups in order of first appearance among them).  An animal's label is
+ * taken at its first stored recording (its age then, for age_group);
+ * animals without one are in the pooled rows only.  With by = group each
+ * stratum holds one group, so its log-rank row says why there is no test.
+ * survival.csv is not stratified.
  *
  * Settings ([survival] in study.ini; every key optional; unknown keys are
  * errors), written as survival.KEY=VALUE to survival-settings.txt:

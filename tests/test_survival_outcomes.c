@@ -793,6 +793,62 @@ static void check_tte_stratum(const ictus_survival_outcomes *so, const ictus_tte
     CHECK(n_pair > 0);
 }
 
+/* The survival groups and log-rank test of stratum S, computed here again
+ * from the survival rows of that sex alone. */
+static void check_survival_stratum(const ictus_survival_outcomes *so,
+                                   const ictus_survival_stratum *S)
+{
+    const ictus_study *study = so->an->study;
+    const char *names[8];
+    size_t k = 0;
+    int sudep[8] = {0};
+    double t[16];
+    bool ev[16];
+    size_t grp[16], n = 0;
+    for (int a = 0; a < study->n_animals; a++) {
+        if (!in_stratum(study, a, S->label))
+            continue;
+        size_t g = 0;
+        while (g < k && strcmp(names[g], study->animals[a].group) != 0)
+            g++;
+        if (g == k && k < 8)
+            names[k++] = study->animals[a].group;
+        sudep[g] += so->survival[a].probable_sudep;
+    }
+    CHECK_INT(S->n_groups, k);
+    for (size_t g = 0; g < k && g < S->n_groups; g++) {
+        CHECK_STR(S->groups[g].name, names[g]);
+        CHECK_INT(S->groups[g].n_sudep, sudep[g]);
+        size_t m = 0;
+        for (int a = 0; a < study->n_animals; a++)
+            if (in_stratum(study, a, S->label) && so->survival[a].included &&
+                strcmp(study->animals[a].group, names[g]) == 0) {
+                t[n + m] = so->survival[a].time_d;
+                ev[n + m] = so->survival[a].died;
+                grp[n + m++] = g;
+            }
+        CHECK_INT(S->groups[g].km.n_animals, m);
+        ictus_km km = {0};
+        ictus_error err = {0};
+        if (m && ictus_km_estimate(t + n, ev + n, m, ICTUS_KM_LOGLOG, 0.95, &km, &err) == ICTUS_OK) {
+            CHECK_INT(S->groups[g].km.n_times, km.n_times);
+            for (size_t j = 0; j < km.n_times && j < S->groups[g].km.n_times; j++)
+                CHECK_NEAR(S->groups[g].km.surv[j], km.surv[j], REL, 0);
+            ictus_km_free(&km);
+        }
+        n += m;
+    }
+    ictus_logrank_result want;
+    ictus_error err = {0};
+    bool done = ictus_logrank(t, ev, grp, n, k, NULL, NULL, &want, &err) == ICTUS_OK;
+    CHECK_INT(S->test.done, done);
+    CHECK(done); /* each sex has a wt and a het animal */
+    if (done && S->test.done) {
+        CHECK_NEAR(S->test.r.chi2, want.chi2, REL, 0);
+        CHECK_NEAR(S->test.r.p, want.p, REL, 1e-300);
+    }
+}
+
 static const char *const animals_by_sex =
     "animal,group,sex,birth_date,death,death_cause\n"
     "a1,wt,F,2025-11-05,,\n"
@@ -836,6 +892,19 @@ static void test_by_sex(const char *dir)
         CHECK(b && strstr(b, ",sex=F\n") && strstr(b, ",sex=M\n"));
         free(a);
         free(b);
+        CHECK_INT(so->n_survival_strata, 2);
+        want = 0;
+        for (size_t k = 0; k < so->n_survival_strata; k++) {
+            check_survival_stratum(so, &so->survival_strata[k]);
+            want += 1;
+            for (size_t g = 0; g < so->survival_strata[k].n_groups; g++)
+                want += 1 + so->survival_strata[k].groups[g].km.n_times;
+        }
+        a = slurp(support_path(dir, "out-plain/survival_groups.csv"));
+        b = slurp(support_path(dir, "out-sex/survival_groups.csv"));
+        CHECK_INT(pooled_then_strata(a, b, "survival_groups.csv"), (int)want);
+        free(a);
+        free(b);
         /* time_to_event.csv is not stratified (one row per animal). */
         a = slurp(support_path(dir, "out-plain/time_to_event.csv"));
         b = slurp(support_path(dir, "out-sex/time_to_event.csv"));
@@ -869,6 +938,10 @@ static void test_by_group_escaped(const char *dir)
         char *b = slurp(support_path(dir, "out-group/time_to_event_groups.csv"));
         CHECK(b && strstr(b, ",\"group=w,\"\"t\"\"\"\n") && strstr(b, ",group=het\n"));
         free(b);
+        b = slurp(support_path(dir, "out-group/survival_groups.csv"));
+        CHECK(b && strstr(b, "\ngroup,\"w,\"\"t\"\"\",3,0,0,") &&
+              strstr(b, ",\"group=w,\"\"t\"\"\"\n"));
+        free(b);
         ictus_csv *t = NULL;
         ictus_error err = {0};
         CHECK_MSG(ictus_csv_read(support_path(dir, "out-group/time_to_event_groups.csv"), &t,
@@ -894,6 +967,7 @@ int main(void)
     CHECK(make_study(dir));
     test_study(dir);
     char *plain = slurp(support_path(dir, "out/time_to_event_groups.csv"));
+    char *plain_surv = slurp(support_path(dir, "out/survival_groups.csv"));
     test_origin_start(dir);
     test_postictal(dir);
     test_variants(dir);
@@ -905,6 +979,10 @@ int main(void)
     char *again = slurp(support_path(dir, "out-again/time_to_event_groups.csv"));
     CHECK(plain && again && strcmp(plain, again) == 0);
     free(plain);
+    free(again);
+    again = slurp(support_path(dir, "out-again/survival_groups.csv"));
+    CHECK(plain_surv && again && strcmp(plain_surv, again) == 0);
+    free(plain_surv);
     free(again);
     ictus_analysis_destroy(an);
     ictus_study_destroy(s0);
