@@ -736,9 +736,12 @@ static bool compared(const ictus_hyperthermia_session *s)
 }
 
 /* The exposures of the sessions (NULL condition: "none" first, then in
- * ictus_condition_cmp() order) and one value per animal and exposure. */
-static ictus_status compare_sessions(const ictus_analysis *an, ictus_hyperthermia *h,
-                                     ictus_error *err)
+ * ictus_condition_cmp() order) and one value per animal and exposure, and
+ * their statistics into *out / *n_out; with `only`, of the sessions of that
+ * stratum alone (a kept label: compared by pointer). */
+static ictus_status compare_sessions(const ictus_analysis *an, const ictus_hyperthermia *h,
+                                     const char *only, ictus_ht_comparison **out,
+                                     size_t *n_out, ictus_error *err)
 {
     size_t n = h->n_sessions;
     ictus_condition *ex = ictus_xcalloc(n + 1, sizeof *ex);
@@ -747,7 +750,7 @@ static ictus_status compare_sessions(const ictus_analysis *an, ictus_hyperthermi
     bool none = false;
     for (size_t i = 0; i < n; i++) {
         const ictus_hyperthermia_session *s = &h->sessions[i];
-        if (!compared(s))
+        if (!compared(s) || (only && s->stratum != only))
             continue;
         if (!s->condition) {
             none = true;
@@ -780,7 +783,7 @@ static ictus_status compare_sessions(const ictus_analysis *an, ictus_hyperthermi
     size_t nv = 0;
     for (size_t i = 0; i < n; i++) {
         const ictus_hyperthermia_session *s = &h->sessions[i];
-        if (!compared(s))
+        if (!compared(s) || (only && s->stratum != only))
             continue;
         int e = 0;
         while (e < n_ex && !(s->condition ? has[e] && ictus_condition_same(&ex[e], s->condition)
@@ -800,12 +803,36 @@ static ictus_status compare_sessions(const ictus_analysis *an, ictus_hyperthermi
     for (size_t k = 0; k < nv; k++)
         v[k].threshold_c /= count[k];
     ictus_status st = ictus_hyperthermia_compare(v, nv, ex, has, n_ex, an->settings.ci_level,
-                                                 an->settings.exact_max_n, &h->comparisons,
-                                                 &h->n_comparisons, err);
+                                                 an->settings.exact_max_n, out, n_out, err);
     free(v);
     free(count);
     free(ex);
     free(has);
+    return st;
+}
+
+/* The comparisons within each stratum (strata.h): a session's stratum is
+ * its animal's label at the session's start. */
+static ictus_status compare_strata(const ictus_analysis *an, ictus_hyperthermia *h,
+                                   ictus_error *err)
+{
+    for (size_t i = 0; i < h->n_sessions; i++) {
+        ictus_hyperthermia_session *s = &h->sessions[i];
+        char label[ICTUS_STRATUM_LABEL_MAX];
+        if (ictus_strata_label(&an->settings.strata, &an->study->animals[s->animal],
+                               s->start_us, label, sizeof label))
+            s->stratum = ictus_strata_labels_keep(&h->labels_, label);
+    }
+    const char **labels = ictus_strata_labels_sorted(&h->labels_);
+    h->n_strata = h->labels_.n;
+    h->strata = ictus_xcalloc(h->n_strata ? h->n_strata : 1, sizeof *h->strata);
+    ictus_status st = ICTUS_OK;
+    for (size_t k = 0; k < h->n_strata && st == ICTUS_OK; k++) {
+        h->strata[k].label = labels[k];
+        st = compare_sessions(an, h, labels[k], &h->strata[k].comparisons,
+                              &h->strata[k].n_comparisons, err);
+    }
+    free(labels);
     return st;
 }
 
@@ -853,7 +880,9 @@ ictus_status ictus_hyperthermia_compute(const ictus_analysis *an, ictus_store *s
                          h->settings_hash);
     ictus_strbuf_free(&all);
     if (st == ICTUS_OK)
-        st = compare_sessions(an, h, err);
+        st = compare_sessions(an, h, NULL, &h->comparisons, &h->n_comparisons, err);
+    if (st == ICTUS_OK && an->settings.strata.n_keys > 0)
+        st = compare_strata(an, h, err);
     if (st != ICTUS_OK) {
         ictus_hyperthermia_destroy(h);
         return st;
@@ -870,6 +899,10 @@ void ictus_hyperthermia_destroy(ictus_hyperthermia *h)
         session_free(&h->sessions[i]);
     free(h->sessions);
     free(h->comparisons);
+    for (size_t k = 0; k < h->n_strata; k++)
+        free(h->strata[k].comparisons);
+    free(h->strata);
+    ictus_strata_labels_clear(&h->labels_);
     free(h->settings_text);
     free(h);
 }
@@ -955,15 +988,14 @@ static void write_sessions(ictus_out *o, const void *ctx)
 
 static const char *const test_names[] = {"threshold", "wilcoxon", "mann_whitney"};
 
-static void write_comparisons(ictus_out *o, const void *ctx)
+/* The rows of comparisons r[0..n), each ending with `label` as the
+ * stratum column (NULL: not stratified, no column). */
+static void write_comparison_rows(ictus_out *o, const ictus_analysis *an,
+                                  const ictus_ht_comparison *rows, size_t n, const char *label)
 {
-    const ictus_analysis *an = ctx;
     const ictus_hyperthermia *h = an->hyperthermia;
-    ictus_out_str(o, "kind,drug,dose_mg_kg,route,test,versus,group_a,group_b,n,n_censored,n_ref,"
-                     "n_ref_censored,estimate_of,estimate,ci_level,ci_lo,ci_hi,statistic,p,note,"
-                     "settings_hash\n");
-    for (size_t i = 0; i < h->n_comparisons; i++) {
-        const ictus_ht_comparison *r = &h->comparisons[i];
+    for (size_t i = 0; i < n; i++) {
+        const ictus_ht_comparison *r = &rows[i];
         if (r->has_condition) {
             ictus_out_str(o, ictus_period_kind_name(r->condition.kind));
             ictus_outfile_text(o, r->condition.kind == ICTUS_PERIOD_TREATMENT ? r->condition.drug
@@ -991,8 +1023,25 @@ static void write_comparisons(ictus_out *o, const void *ctx)
         ictus_outfile_number(o, r->p);
         ictus_outfile_text(o, r->note);
         ictus_outfile_text(o, h->settings_hash);
+        if (label)
+            ictus_outfile_text(o, label);
         ictus_out_char(o, '\n');
     }
+}
+
+static void write_comparisons(ictus_out *o, const void *ctx)
+{
+    const ictus_analysis *an = ctx;
+    const ictus_hyperthermia *h = an->hyperthermia;
+    bool stratified = an->settings.strata.n_keys > 0;
+    ictus_out_str(o, "kind,drug,dose_mg_kg,route,test,versus,group_a,group_b,n,n_censored,n_ref,"
+                     "n_ref_censored,estimate_of,estimate,ci_level,ci_lo,ci_hi,statistic,p,note,"
+                     "settings_hash");
+    ictus_out_str(o, stratified ? ",stratum\n" : "\n");
+    write_comparison_rows(o, an, h->comparisons, h->n_comparisons, stratified ? "all" : NULL);
+    for (size_t k = 0; k < h->n_strata; k++)
+        write_comparison_rows(o, an, h->strata[k].comparisons, h->strata[k].n_comparisons,
+                              h->strata[k].label);
 }
 
 static const char *const file_names[] = {"hyperthermia.csv", "hyperthermia_comparisons.csv"};

@@ -120,6 +120,14 @@
  *   estimate_of            median_threshold_c | median_difference_c
  *   estimate, ci_level, ci_lo, ci_hi, statistic (Wilcoxon: SciPy's; U1), p
  *   note, settings_hash
+ *   stratum                only with [analysis] by (strata.h): "all" on the
+ *                          pooled rows (byte for byte those of an
+ *                          unstratified analysis), then, by label, every
+ *                          row above computed on the sessions of that
+ *                          stratum's animals alone (an animal's label at
+ *                          the session's start; sessions of animals without
+ *                          one are in the pooled rows only).  hyperthermia.csv
+ *                          is not stratified.
  *
  * Files: written when some session exists or study.ini has a
  * [hyperthermia] section (then possibly header-only); otherwise neither is
@@ -152,6 +160,7 @@
 #include "pipeline/source/source.h"
 #include "protocols/measures.h"
 #include "protocols/periods.h"
+#include "protocols/strata.h"
 #include "store/store.h"
 
 struct ictus_analysis;
@@ -206,6 +215,7 @@ typedef struct {
     double threshold_c;        /* NaN: not known */
     bool censored;
     char note[200];
+    const char *stratum;       /* strata.h label at the session's start; NULL: none */
 } ictus_hyperthermia_session;
 
 typedef enum {
@@ -254,6 +264,15 @@ typedef struct ictus_hyperthermia {
     size_t n_comparisons;
     ictus_ht_comparison *comparisons;
     int64_t n_flat;              /* recordings with a temperature channel but no rise */
+    /* Only with [analysis] by (strata.h), by label: the comparisons of each
+     * stratum's sessions alone. */
+    size_t n_strata;
+    struct ictus_ht_stratum {
+        const char *label;
+        size_t n_comparisons;
+        ictus_ht_comparison *comparisons;
+    } *strata;
+    ictus_strata_labels labels_;
 } ictus_hyperthermia;
 
 /* Find and measure the sessions of the analysis `an` (its study, plans,

@@ -215,6 +215,15 @@ static int by_text(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+const char **ictus_strata_labels_sorted(const ictus_strata_labels *l)
+{
+    const char **labels = ictus_xmalloc((l->n ? l->n : 1) * sizeof *labels);
+    for (size_t i = 0; i < l->n; i++)
+        labels[i] = l->items[i];
+    qsort(labels, l->n, sizeof *labels, by_text);
+    return labels;
+}
+
 const char **ictus_strata_of(const ictus_outcome *o, size_t n, size_t *n_out)
 {
     const char **labels = ictus_xmalloc((n ? n : 1) * sizeof *labels);

@@ -121,6 +121,10 @@ typedef struct {
 /* The kept copy of `text` (the same pointer for equal texts). */
 const char *ictus_strata_labels_keep(ictus_strata_labels *l, const char *text);
 
+/* The labels of *l sorted by name, in a new array of l->n (caller frees the
+ * array, not the labels). */
+const char **ictus_strata_labels_sorted(const ictus_strata_labels *l);
+
 /* Free every label and zero *l. */
 void ictus_strata_labels_clear(ictus_strata_labels *l);
 

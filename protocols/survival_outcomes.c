@@ -398,6 +398,40 @@ static ictus_status add_groups(ictus_survival_outcomes *so, ictus_error *err)
     return st;
 }
 
+/* The groups and tests within each stratum (strata.h): add_groups() on the
+ * rows of that stratum alone.  A row's stratum is its animal's label at the
+ * condition's first start (as the outcomes compared in comparisons.csv). */
+static ictus_status add_tte_strata(ictus_survival_outcomes *so, ictus_error *err)
+{
+    const ictus_analysis *an = so->an;
+    for (size_t i = 0; i < so->n_rows; i++) {
+        ictus_tte_row *r = &so->rows[i];
+        char label[ICTUS_STRATUM_LABEL_MAX];
+        if (ictus_strata_label(&an->settings.strata, &an->study->animals[r->animal],
+                               r->condition->first_start_us, label, sizeof label))
+            r->stratum = ictus_strata_labels_keep(&so->tte_labels_, label);
+    }
+    const char **labels = ictus_strata_labels_sorted(&so->tte_labels_);
+    so->n_tte_strata = so->tte_labels_.n;
+    so->tte_strata = ictus_xcalloc(so->n_tte_strata ? so->n_tte_strata : 1,
+                                   sizeof *so->tte_strata);
+    ictus_status st = ICTUS_OK;
+    for (size_t k = 0; k < so->n_tte_strata && st == ICTUS_OK; k++) {
+        ictus_survival_outcomes sub = {.an = an};
+        sub.rows = ictus_xmalloc((so->n_rows ? so->n_rows : 1) * sizeof *sub.rows);
+        for (size_t i = 0; i < so->n_rows; i++)
+            if (so->rows[i].stratum == labels[k]) /* kept: one pointer per text */
+                sub.rows[sub.n_rows++] = so->rows[i];
+        st = add_groups(&sub, err);
+        so->tte_strata[k] = (ictus_tte_stratum){.label = labels[k], .n_groups = sub.n_groups,
+                                                .groups = sub.groups, .n_tests = sub.n_tests,
+                                                .tests = sub.tests};
+        free(sub.rows);
+    }
+    free(labels);
+    return st;
+}
+
 /* ------------------------------------------------------------------------
  * Survival and probable SUDEP
  * ---------------------------------------------------------------------- */
@@ -440,15 +474,88 @@ static void judge_death(ictus_survival_outcomes *so, const span_list *spans, int
     row->probable_sudep = row->why == ICTUS_SUDEP_YES;
 }
 
-static int survival_group(ictus_survival_outcomes *so, const char *name, size_t *cap)
+/* The index of group `name` in groups[0..*n), appended when new. */
+static int survival_group(ictus_survival_group **groups, size_t *n, const char *name, size_t *cap)
 {
-    for (size_t g = 0; g < so->n_survival_groups; g++)
-        if (strcmp(so->survival_groups[g].name, name) == 0)
+    for (size_t g = 0; g < *n; g++)
+        if (strcmp((*groups)[g].name, name) == 0)
             return (int)g;
-    ICTUS_GROW(so->survival_groups, so->n_survival_groups + 1, *cap);
-    so->survival_groups[so->n_survival_groups] = (ictus_survival_group){
-        .name = name, .median = {.p = 0.5, .time = NAN, .ci = {NAN, NAN}}};
-    return (int)so->n_survival_groups++;
+    ICTUS_GROW(*groups, *n + 1, *cap);
+    (*groups)[*n] = (ictus_survival_group){.name = name,
+                                           .median = {.p = 0.5, .time = NAN, .ci = {NAN, NAN}}};
+    return (int)(*n)++;
+}
+
+/* The Kaplan–Meier estimate of each group G[0..k) over the included
+ * animals a with gi[a] = the group (-1: left out), and the log-rank test
+ * across the groups into *lr. */
+static ictus_status survival_km(const ictus_survival_outcomes *so, const int *gi,
+                                ictus_survival_group *G, size_t k, ictus_logrank_row *lr,
+                                ictus_error *err)
+{
+    int n = so->an->study->n_animals;
+    double *t = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *t);
+    bool *ev = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *ev);
+    size_t *grp = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *grp);
+    ictus_status st = ICTUS_OK;
+    size_t n_all = 0;
+    for (size_t g = 0; g < k && st == ICTUS_OK; g++) {
+        size_t m = 0;
+        for (int a = 0; a < n; a++)
+            if (so->survival[a].included && gi[a] == (int)g) {
+                t[n_all + m] = so->survival[a].time_d;
+                ev[n_all + m] = so->survival[a].died;
+                grp[n_all + m] = g;
+                m++;
+            }
+        if (m)
+            st = ictus_km_estimate(t + n_all, ev + n_all, m, ICTUS_KM_LOGLOG,
+                                   so->an->settings.ci_level, &G[g].km, err);
+        if (m && st == ICTUS_OK)
+            st = ictus_km_quantile(&G[g].km, 0.5, &G[g].median, err);
+        n_all += m;
+    }
+    *lr = (ictus_logrank_row){.group = -1, .versus = -1};
+    if (st == ICTUS_OK) {
+        ictus_error lerr = {0};
+        lr->done = ictus_logrank(t, ev, grp, n_all, k, NULL, NULL, &lr->r, &lerr) == ICTUS_OK;
+        if (!lr->done)
+            snprintf(lr->note, sizeof lr->note, "%.150s", lerr.msg);
+    }
+    free(t);
+    free(ev);
+    free(grp);
+    return st;
+}
+
+/* The groups and log-rank test within each stratum (strata.h): those of
+ * the pooled survival on the stratum's animals alone (groups in order of
+ * first appearance among them). */
+static ictus_status add_survival_strata(ictus_survival_outcomes *so, ictus_error *err)
+{
+    const ictus_study *study = so->an->study;
+    const char **labels = ictus_strata_labels_sorted(&so->survival_labels_);
+    so->n_survival_strata = so->survival_labels_.n;
+    so->survival_strata = ictus_xcalloc(so->n_survival_strata ? so->n_survival_strata : 1,
+                                        sizeof *so->survival_strata);
+    int *gi = ictus_xmalloc((size_t)(study->n_animals ? study->n_animals : 1) * sizeof *gi);
+    ictus_status st = ICTUS_OK;
+    for (size_t k = 0; k < so->n_survival_strata && st == ICTUS_OK; k++) {
+        ictus_survival_stratum *S = &so->survival_strata[k];
+        S->label = labels[k];
+        size_t cap = 0;
+        for (int a = 0; a < study->n_animals; a++) {
+            gi[a] = -1;
+            if (so->survival[a].stratum != labels[k]) /* kept: one pointer per text */
+                continue;
+            gi[a] = survival_group(&S->groups, &S->n_groups, study->animals[a].group, &cap);
+            S->groups[gi[a]].n_sudep += so->survival[a].probable_sudep;
+        }
+        st = survival_km(so, gi, S->groups, S->n_groups, &S->test, err);
+    }
+    free(gi);
+    free(labels);
+    return st;
 }
 
 static ictus_status add_survival(ictus_survival_outcomes *so, const span_list *spans,
@@ -472,13 +579,19 @@ static ictus_status add_survival(ictus_survival_outcomes *so, const span_list *s
                                     .gtcs_start_us = ICTUS_TIME_UNKNOWN,
                                     .gtcs_end_us = ICTUS_TIME_UNKNOWN,
                                     .suppression_ratio = NAN};
-        row->group = survival_group(so, animal->group, &cap);
+        row->group = survival_group(&so->survival_groups, &so->n_survival_groups, animal->group,
+                                    &cap);
         int64_t first = INT64_MAX, last = INT64_MIN;
         for (size_t i = 0; i < spans->n; i++)
             if (strcmp(spans->items[i].animal, animal->id) == 0) {
                 first = spans->items[i].start_us < first ? spans->items[i].start_us : first;
                 last = spans->items[i].end_us > last ? spans->items[i].end_us : last;
             }
+        char label[ICTUS_STRATUM_LABEL_MAX];
+        if (ictus_strata_label(&so->an->settings.strata, animal,
+                               first == INT64_MAX ? ICTUS_TIME_UNKNOWN : first, label,
+                               sizeof label))
+            row->stratum = ictus_strata_labels_keep(&so->survival_labels_, label);
         row->origin_us = from_birth ? animal->birth_us : first == INT64_MAX ? ICTUS_TIME_UNKNOWN
                                                                             : first;
         row->died = animal->death_us != ICTUS_TIME_UNKNOWN;
@@ -491,40 +604,14 @@ static ictus_status add_survival(ictus_survival_outcomes *so, const span_list *s
         if (row->included)
             row->time_d = (double)(row->end_us - row->origin_us) / US_PER_DAY;
     }
-    double *t = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *t);
-    bool *ev = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *ev);
-    size_t *grp = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *grp);
-    ictus_status st = ICTUS_OK;
-    size_t n_all = 0;
-    for (size_t g = 0; g < so->n_survival_groups && st == ICTUS_OK; g++) {
-        size_t m = 0;
-        for (int a = 0; a < n; a++)
-            if (so->survival[a].included && so->survival[a].group == (int)g) {
-                t[n_all + m] = so->survival[a].time_d;
-                ev[n_all + m] = so->survival[a].died;
-                grp[n_all + m] = g;
-                m++;
-            }
-        ictus_survival_group *G = &so->survival_groups[g];
-        if (m)
-            st = ictus_km_estimate(t + n_all, ev + n_all, m, ICTUS_KM_LOGLOG,
-                                   so->an->settings.ci_level, &G->km, err);
-        if (m && st == ICTUS_OK)
-            st = ictus_km_quantile(&G->km, 0.5, &G->median, err);
-        n_all += m;
-    }
-    ictus_logrank_row *lr = &so->survival_test;
-    *lr = (ictus_logrank_row){.group = -1, .versus = -1};
-    if (st == ICTUS_OK) {
-        ictus_error lerr = {0};
-        lr->done = ictus_logrank(t, ev, grp, n_all, so->n_survival_groups, NULL, NULL, &lr->r,
-                                 &lerr) == ICTUS_OK;
-        if (!lr->done)
-            snprintf(lr->note, sizeof lr->note, "%.150s", lerr.msg);
-    }
-    free(t);
-    free(ev);
-    free(grp);
+    int *gi = ictus_xmalloc((size_t)(n ? n : 1) * sizeof *gi);
+    for (int a = 0; a < n; a++)
+        gi[a] = so->survival[a].group;
+    ictus_status st = survival_km(so, gi, so->survival_groups, so->n_survival_groups,
+                                  &so->survival_test, err);
+    free(gi);
+    if (st == ICTUS_OK && so->an->settings.strata.n_keys > 0)
+        st = add_survival_strata(so, err);
     return st;
 }
 
@@ -565,6 +652,8 @@ ictus_status ictus_survival_outcomes_compute(const ictus_analysis *an, ictus_sto
     }
     if (st == ICTUS_OK)
         st = add_groups(so, err);
+    if (st == ICTUS_OK && an->settings.strata.n_keys > 0)
+        st = add_tte_strata(so, err);
     so->has_survival = an->study->has_deaths;
     if (st == ICTUS_OK && so->has_survival)
         st = add_survival(so, &spans, seizures, n_seizures, err);
@@ -583,6 +672,21 @@ void ictus_survival_outcomes_destroy(ictus_survival_outcomes *so)
         return;
     for (size_t g = 0; g < so->n_groups; g++)
         ictus_km_free(&so->groups[g].km);
+    for (size_t k = 0; k < so->n_tte_strata; k++) {
+        for (size_t g = 0; g < so->tte_strata[k].n_groups; g++)
+            ictus_km_free(&so->tte_strata[k].groups[g].km);
+        free(so->tte_strata[k].groups);
+        free(so->tte_strata[k].tests);
+    }
+    free(so->tte_strata);
+    for (size_t k = 0; k < so->n_survival_strata; k++) {
+        for (size_t g = 0; g < so->survival_strata[k].n_groups; g++)
+            ictus_km_free(&so->survival_strata[k].groups[g].km);
+        free(so->survival_strata[k].groups);
+    }
+    free(so->survival_strata);
+    ictus_strata_labels_clear(&so->tte_labels_);
+    ictus_strata_labels_clear(&so->survival_labels_);
     for (size_t g = 0; g < so->n_survival_groups; g++)
         ictus_km_free(&so->survival_groups[g].km);
     free(so->groups);
@@ -669,16 +773,26 @@ static void step_fields(ictus_out *o, const ictus_km *km, int j)
     ictus_outfile_number(o, km->ci[j].hi);
 }
 
-static void write_groups(ictus_out *o, const void *ctx)
+/* The end of a row: settings_hash, and the stratum column when stratified
+ * (label NULL: not stratified). */
+static void row_end(ictus_out *o, const ictus_survival_outcomes *so, const char *label)
 {
-    const ictus_survival_outcomes *so = ctx;
+    ictus_outfile_text(o, so->settings_hash);
+    if (label)
+        ictus_outfile_text(o, label);
+    ictus_out_char(o, '\n');
+}
+
+/* The group, km and logrank rows of groups G[0..n_groups) and tests
+ * T[0..n_tests) (the pooled ones, or one stratum's). */
+static void write_group_rows(ictus_out *o, const ictus_survival_outcomes *so,
+                             const ictus_tte_group *groups, size_t n_groups,
+                             const ictus_logrank_row *tests, size_t n_tests, const char *label)
+{
     const ictus_analysis *an = so->an;
     double level = an->settings.ci_level;
-    ictus_out_str(o, "row,type,endpoint,kind,drug,dose_mg_kg,route,versus,n_animals,n_events,"
-                     "median_h,median_ci_lo_h,median_ci_hi_h,ci_level,chi2,df,p,note,time_h,"
-                     "n_risk,n_died,surv,surv_se,surv_ci_lo,surv_ci_hi,settings_hash\n");
-    for (size_t g = 0; g < so->n_groups; g++) {
-        const ictus_tte_group *G = &so->groups[g];
+    for (size_t g = 0; g < n_groups; g++) {
+        const ictus_tte_group *G = &groups[g];
         for (int j = -1; j < (int)G->km.n_times; j++) {
             ictus_out_str(o, j < 0 ? "group" : "km");
             ictus_outfile_text(o, an->types[G->type]);
@@ -691,12 +805,11 @@ static void write_groups(ictus_out *o, const void *ctx)
                 ictus_out_str(o, ",,,,,"), ictus_outfile_number(o, level);
             ictus_out_str(o, ",,,,");
             step_fields(o, &G->km, j);
-            ictus_outfile_text(o, so->settings_hash);
-            ictus_out_char(o, '\n');
+            row_end(o, so, label);
         }
     }
-    for (size_t i = 0; i < so->n_tests; i++) {
-        const ictus_logrank_row *t = &so->tests[i];
+    for (size_t i = 0; i < n_tests; i++) {
+        const ictus_logrank_row *t = &tests[i];
         ictus_out_str(o, "logrank");
         ictus_outfile_text(o, an->types[t->type]);
         ictus_outfile_text(o, ictus_tte_endpoint_names[t->endpoint]);
@@ -704,15 +817,30 @@ static void write_groups(ictus_out *o, const void *ctx)
             ictus_out_str(o, ",all,,,");
             ictus_outfile_text(o, "all");
         } else {
-            const ictus_condition *v = so->groups[t->versus].condition;
-            ictus_analysis_exposure_fields(o, so->groups[t->group].condition);
+            const ictus_condition *v = groups[t->versus].condition;
+            ictus_analysis_exposure_fields(o, groups[t->group].condition);
             ictus_outfile_text(o, *v->drug ? v->drug : "vehicle");
         }
         ictus_out_str(o, ",,,,,,");
         test_fields(o, t);
         step_fields(o, NULL, -1);
-        ictus_outfile_text(o, so->settings_hash);
-        ictus_out_char(o, '\n');
+        row_end(o, so, label);
+    }
+}
+
+static void write_groups(ictus_out *o, const void *ctx)
+{
+    const ictus_survival_outcomes *so = ctx;
+    bool stratified = so->an->settings.strata.n_keys > 0;
+    ictus_out_str(o, "row,type,endpoint,kind,drug,dose_mg_kg,route,versus,n_animals,n_events,"
+                     "median_h,median_ci_lo_h,median_ci_hi_h,ci_level,chi2,df,p,note,time_h,"
+                     "n_risk,n_died,surv,surv_se,surv_ci_lo,surv_ci_hi,settings_hash");
+    ictus_out_str(o, stratified ? ",stratum\n" : "\n");
+    write_group_rows(o, so, so->groups, so->n_groups, so->tests, so->n_tests,
+                     stratified ? "all" : NULL);
+    for (size_t k = 0; k < so->n_tte_strata; k++) {
+        const ictus_tte_stratum *S = &so->tte_strata[k];
+        write_group_rows(o, so, S->groups, S->n_groups, S->tests, S->n_tests, S->label);
     }
 }
 
@@ -747,15 +875,15 @@ static void write_survival(ictus_out *o, const void *ctx)
     }
 }
 
-static void write_survival_groups(ictus_out *o, const void *ctx)
+/* The group, km and logrank rows of survival groups G[0..k) and test *t
+ * (the pooled ones, or one stratum's). */
+static void write_survival_group_rows(ictus_out *o, const ictus_survival_outcomes *so,
+                                      const ictus_survival_group *groups, size_t k,
+                                      const ictus_logrank_row *test, const char *label)
 {
-    const ictus_survival_outcomes *so = ctx;
     double level = so->an->settings.ci_level;
-    ictus_out_str(o, "row,group,n_animals,n_deaths,n_sudep,median_d,median_ci_lo_d,"
-                     "median_ci_hi_d,ci_level,chi2,df,p,note,time_d,n_risk,n_died,surv,surv_se,"
-                     "surv_ci_lo,surv_ci_hi,settings_hash\n");
-    for (size_t g = 0; g < so->n_survival_groups; g++) {
-        const ictus_survival_group *G = &so->survival_groups[g];
+    for (size_t g = 0; g < k; g++) {
+        const ictus_survival_group *G = &groups[g];
         for (int j = -1; j < (int)G->km.n_times; j++) {
             ictus_out_str(o, j < 0 ? "group" : "km");
             ictus_outfile_text(o, G->name);
@@ -772,15 +900,29 @@ static void write_survival_groups(ictus_out *o, const void *ctx)
             ictus_outfile_number(o, level);
             ictus_out_str(o, ",,,,");
             step_fields(o, &G->km, j);
-            ictus_outfile_text(o, so->settings_hash);
-            ictus_out_char(o, '\n');
+            row_end(o, so, label);
         }
     }
     ictus_out_str(o, "logrank,all,,,,,,,");
-    test_fields(o, &so->survival_test);
+    test_fields(o, test);
     step_fields(o, NULL, -1);
-    ictus_outfile_text(o, so->settings_hash);
-    ictus_out_char(o, '\n');
+    row_end(o, so, label);
+}
+
+static void write_survival_groups(ictus_out *o, const void *ctx)
+{
+    const ictus_survival_outcomes *so = ctx;
+    bool stratified = so->an->settings.strata.n_keys > 0;
+    ictus_out_str(o, "row,group,n_animals,n_deaths,n_sudep,median_d,median_ci_lo_d,"
+                     "median_ci_hi_d,ci_level,chi2,df,p,note,time_d,n_risk,n_died,surv,surv_se,"
+                     "surv_ci_lo,surv_ci_hi,settings_hash");
+    ictus_out_str(o, stratified ? ",stratum\n" : "\n");
+    write_survival_group_rows(o, so, so->survival_groups, so->n_survival_groups,
+                              &so->survival_test, stratified ? "all" : NULL);
+    for (size_t k = 0; k < so->n_survival_strata; k++) {
+        const ictus_survival_stratum *S = &so->survival_strata[k];
+        write_survival_group_rows(o, so, S->groups, S->n_groups, &S->test, S->label);
+    }
 }
 
 static void write_settings(ictus_out *o, const void *ctx)

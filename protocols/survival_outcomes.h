@@ -93,6 +93,14 @@
  *                         (log-log, ci_level; survival.h)
  *   settings_hash
  *
+ * By stratum ([analysis] by, strata.h; only then): time_to_event_groups.csv
+ * gets a last column `stratum`: "all" on the pooled rows (byte for byte the
+ * rows of an unstratified analysis), then, by label, each stratum's group,
+ * km and logrank rows: the same computation on the rows of that stratum's
+ * animals alone (an animal's label at the condition's first start, as for
+ * the outcomes of comparisons.csv; rows of animals without a label are in
+ * the pooled rows only).  time_to_event.csv is not stratified.
+ *
  * ---- Survival and SUDEP --------------------------------------------------
  * A death is a probable SUDEP when a detected GTCS (a counted seizure of a
  * type in [survival] gtcs_types, default convulsive: DESIGN.md's convulsive
@@ -138,6 +146,15 @@
  *   chi2, df, p, note     (logrank row)
  *   time_d, n_risk, n_died, surv, surv_se, surv_ci_lo, surv_ci_hi   (km rows, as above)
  *   settings_hash
+ * By stratum ([analysis] by, strata.h; only then): survival_groups.csv gets
+ * a last column `stratum`: "all" on the pooled rows (byte for byte those of
+ * an unstratified analysis), then, by label, each stratum's group, km and
+ * logrank rows: the same computation on that stratum's animals alone
+ * (groups in order of first appearance among them).  An animal's label is
+ * taken at its first stored recording (its age then, for age_group);
+ * animals without one are in the pooled rows only.  With by = group each
+ * stratum holds one group, so its log-rank row says why there is no test.
+ * survival.csv is not stratified.
  *
  * Settings ([survival] in study.ini; every key optional; unknown keys are
  * errors), written as survival.KEY=VALUE to survival-settings.txt:
@@ -166,6 +183,7 @@
 #include "base/status.h"
 #include "protocols/measures.h"
 #include "protocols/periods.h"
+#include "protocols/strata.h"
 #include "protocols/survival.h"
 #include "store/store.h"
 
@@ -208,6 +226,7 @@ typedef struct {
     bool event;
     ictus_censor censor;
     int64_t at_us;            /* event or censoring time; ICTUS_TIME_UNKNOWN when no target */
+    const char *stratum;      /* strata.h label at the condition's first start; NULL: none */
 } ictus_tte_row;
 
 /* One exposure × type × endpoint. */
@@ -248,6 +267,7 @@ typedef struct {
     int64_t gtcs_start_us, gtcs_end_us; /* ICTUS_TIME_UNKNOWN when none */
     double suppression_ratio;           /* NaN when not measured */
     int group;                /* index into groups */
+    const char *stratum;      /* strata.h label at the first recording; NULL: none */
 } ictus_survival_row;
 
 typedef struct {
@@ -256,6 +276,23 @@ typedef struct {
     ictus_km_quantile_result median;
     int n_sudep;
 } ictus_survival_group;
+
+/* The groups and tests of one stratum (strata.h), computed as the pooled
+ * ones on that stratum's rows alone. */
+typedef struct {
+    const char *label;
+    size_t n_groups;
+    ictus_tte_group *groups;
+    size_t n_tests;
+    ictus_logrank_row *tests;
+} ictus_tte_stratum;
+
+typedef struct {
+    const char *label;
+    size_t n_groups;
+    ictus_survival_group *groups;
+    ictus_logrank_row test;
+} ictus_survival_stratum;
 
 typedef struct ictus_survival_outcomes {
     const struct ictus_analysis *an;   /* borrowed */
@@ -273,6 +310,12 @@ typedef struct ictus_survival_outcomes {
     size_t n_survival_groups;
     ictus_survival_group *survival_groups;
     ictus_logrank_row survival_test;
+    /* Only with [analysis] by (strata.h), by label: */
+    size_t n_tte_strata;
+    ictus_tte_stratum *tte_strata;
+    size_t n_survival_strata;
+    ictus_survival_stratum *survival_strata;
+    ictus_strata_labels tte_labels_, survival_labels_;
 } ictus_survival_outcomes;
 
 /* Everything above for analysis `an` (its plans, outcomes and types

@@ -112,19 +112,21 @@ static void rows(ictus_strbuf *dosing, const char *animal, bool with_baseline, b
         ictus_strbuf_addf(dosing, "%s,vehicle,saline,,ip,%s,%s\n", animal, date(8), date(12));
 }
 
+static const char *const original_animals =
+    "animal,group,birth_date,death,death_cause\n"
+    "a1,wt,2025-11-05,,\n"
+    "a2,wt,2025-11-05,,\n"
+    "a3,het,2025-11-05,2026-01-11T00:00,found dead\n"
+    "a4,het,2025-11-05,2026-01-12T00:00,found dead\n"
+    "a5,het,2025-11-05,2026-01-16T00:00,\"euthanised, \"\"weight\"\"\"\n"
+    "a6,wt,2025-11-05,,\n";
+
 static bool make_study(const char *dir)
 {
     bool ok = support_study_write(dir, "study.ini",
                                   "[study]\nname = surv\npreset = ihka-mouse\nmains_hz = 50\n"
                                   "[survival]\nmax_gap_min = 10\n");
-    ok = ok && support_study_write(dir, "animals.csv",
-                                   "animal,group,birth_date,death,death_cause\n"
-                                   "a1,wt,2025-11-05,,\n"
-                                   "a2,wt,2025-11-05,,\n"
-                                   "a3,het,2025-11-05,2026-01-11T00:00,found dead\n"
-                                   "a4,het,2025-11-05,2026-01-12T00:00,found dead\n"
-                                   "a5,het,2025-11-05,2026-01-16T00:00,\"euthanised, \"\"weight\"\"\"\n"
-                                   "a6,wt,2025-11-05,,\n");
+    ok = ok && support_study_write(dir, "animals.csv", original_animals);
     ictus_strbuf dosing = {0};
     ictus_strbuf_add(&dosing, "animal,period,drug,dose_mg_kg,route,start,end\n");
     rows(&dosing, "a1", true, true);
@@ -631,15 +633,359 @@ static void test_variants(const char *dir)
     CHECK_MSG(strstr(err.msg, "sudep_windw_min") != NULL, "%s", err.msg);
 }
 
+/* ---- results by stratum (strata.h) -------------------------------------- */
+
+/* The whole file `path` as a new string (NULL when unreadable). */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    ictus_strbuf b = {0};
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        ictus_strbuf_addn(&b, buf, n);
+    fclose(f);
+    return ictus_strbuf_take(&b);
+}
+
+/* The study analysed with `analysis` as its [analysis] section and the
+ * given animals.csv, written into dir/out_name; NULL on failure. */
+static ictus_analysis *analysed(const char *dir, const char *analysis, const char *animals,
+                                const char *out_name, ictus_study **study)
+{
+    char ini[512];
+    snprintf(ini, sizeof ini, "[study]\nname = surv\npreset = ihka-mouse\nmains_hz = 50\n"
+                              "[survival]\nmax_gap_min = 10\n%s", analysis);
+    CHECK(support_study_write(dir, "study.ini", ini));
+    CHECK(support_study_write(dir, "animals.csv", animals));
+    ictus_analysis *an = NULL;
+    ictus_error err = {0};
+    *study = NULL;
+    CHECK_MSG(ictus_analysis_load(dir, NULL, study, &an, &err) == ICTUS_OK, "%s", err.msg);
+    if (!an)
+        return NULL;
+    char out[1024];
+    snprintf(out, sizeof out, "%s/%s", dir, out_name);
+    mkdir(out, 0777);
+    CHECK_MSG(ictus_analysis_write(an, out, &err) == ICTUS_OK, "%s", err.msg);
+    return an;
+}
+
+/* The stratified file's first lines are the unstratified file's, each with
+ * ",all" appended (the header with ",stratum"); returns the number of
+ * lines after them, and checks that each ends with a label. */
+static int pooled_then_strata(const char *plain, const char *by, const char *name)
+{
+    CHECK_MSG(plain && by, "%s unreadable", name);
+    if (!plain || !by)
+        return -1;
+    const char *p = plain, *b = by;
+    bool header = true;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t n = (size_t)(eol - p);
+        const char *tail = header ? ",stratum\n" : ",all\n";
+        CHECK_MSG(strncmp(b, p, n) == 0 && strncmp(b + n, tail, strlen(tail)) == 0,
+                  "%s: pooled line differs: %.*s", name, (int)n, p);
+        if (strncmp(b, p, n) != 0)
+            return -1;
+        b += n + strlen(tail);
+        p = eol + 1;
+        header = false;
+    }
+    int rest = 0;
+    for (; *b; b = strchr(b, '\n') + 1)
+        rest++;
+    return rest;
+}
+
+/* The sex of a stratum label "sex=F". */
+static bool in_stratum(const ictus_study *study, int animal, const char *label)
+{
+    return strcmp(study->animals[animal].sex, label + strlen("sex=")) == 0;
+}
+
+/* Every time-to-event group and log-rank test of stratum S, computed here
+ * again from the rows of that sex alone with survival.h. */
+static void check_tte_stratum(const ictus_survival_outcomes *so, const ictus_tte_stratum *S)
+{
+    const ictus_study *study = so->an->study;
+    /* The groups: distinct exposure × type × endpoint among the stratum's rows. */
+    size_t n_groups = 0;
+    for (size_t i = 0; i < so->n_rows; i++) {
+        const ictus_tte_row *r = &so->rows[i];
+        bool seen = !in_stratum(study, r->animal, S->label);
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = in_stratum(study, so->rows[j].animal, S->label) &&
+                   so->rows[j].type == r->type && so->rows[j].endpoint == r->endpoint &&
+                   ictus_condition_same(so->rows[j].condition, r->condition);
+        n_groups += !seen;
+    }
+    CHECK_INT(S->n_groups, n_groups);
+    for (size_t g = 0; g < S->n_groups; g++) {
+        const ictus_tte_group *G = &S->groups[g];
+        double t[16];
+        bool ev[16];
+        size_t n = 0;
+        for (size_t i = 0; i < so->n_rows && n < 16; i++) {
+            const ictus_tte_row *r = &so->rows[i];
+            if (in_stratum(study, r->animal, S->label) && r->type == G->type &&
+                r->endpoint == G->endpoint && !isnan(r->time_h) &&
+                ictus_condition_same(r->condition, G->condition)) {
+                t[n] = r->time_h;
+                ev[n++] = r->event;
+            }
+        }
+        CHECK_INT(G->km.n_animals, n);
+        ictus_km km = {0};
+        ictus_error err = {0};
+        if (n == 0 || ictus_km_estimate(t, ev, n, ICTUS_KM_LOGLOG, 0.95, &km, &err) != ICTUS_OK)
+            continue;
+        CHECK_INT(km.n_times, G->km.n_times);
+        for (size_t j = 0; j < km.n_times && j < G->km.n_times; j++) {
+            CHECK_NEAR(G->km.surv[j], km.surv[j], REL, 0);
+            CHECK_INT(G->km.n_risk[j], km.n_risk[j]);
+        }
+        ictus_km_quantile_result q;
+        CHECK(ictus_km_quantile(&km, 0.5, &q, &err) == ICTUS_OK);
+        CHECK(isnan(q.time) ? isnan(G->median.time) : q.time == G->median.time);
+        CHECK(isnan(q.ci.lo) ? isnan(G->median.ci.lo) : q.ci.lo == G->median.ci.lo);
+        ictus_km_free(&km);
+    }
+    /* Each treatment vs vehicle test, and the overall ones, from the rows. */
+    size_t n_pair = 0;
+    for (size_t i = 0; i < S->n_tests; i++) {
+        const ictus_logrank_row *lr = &S->tests[i];
+        double t[32];
+        bool ev[32];
+        size_t grp[32], n = 0, k = 0;
+        const ictus_condition *cs[8];
+        for (size_t j = 0; j < so->n_rows && n < 32; j++) {
+            const ictus_tte_row *r = &so->rows[j];
+            if (!in_stratum(study, r->animal, S->label) || r->type != lr->type ||
+                r->endpoint != lr->endpoint || isnan(r->time_h))
+                continue;
+            if (lr->group >= 0 &&
+                !ictus_condition_same(r->condition, S->groups[lr->group].condition) &&
+                !ictus_condition_same(r->condition, S->groups[lr->versus].condition))
+                continue;
+            size_t c = 0;
+            while (c < k && !ictus_condition_same(cs[c], r->condition))
+                c++;
+            if (c == k && k < 8)
+                cs[k++] = r->condition;
+            t[n] = r->time_h;
+            ev[n] = r->event;
+            grp[n++] = c;
+        }
+        ictus_logrank_result want;
+        ictus_error err = {0};
+        bool done = ictus_logrank(t, ev, grp, n, k, NULL, NULL, &want, &err) == ICTUS_OK;
+        CHECK_INT(lr->done, done);
+        if (done && lr->done) {
+            CHECK_NEAR(lr->r.chi2, want.chi2, REL, 0);
+            CHECK_NEAR(lr->r.p, want.p, REL, 1e-300);
+        }
+        n_pair += lr->group >= 0 && lr->done;
+    }
+    CHECK(n_pair > 0);
+}
+
+/* The survival groups and log-rank test of stratum S, computed here again
+ * from the survival rows of that sex alone. */
+static void check_survival_stratum(const ictus_survival_outcomes *so,
+                                   const ictus_survival_stratum *S)
+{
+    const ictus_study *study = so->an->study;
+    const char *names[8];
+    size_t k = 0;
+    int sudep[8] = {0};
+    double t[16];
+    bool ev[16];
+    size_t grp[16], n = 0;
+    for (int a = 0; a < study->n_animals; a++) {
+        if (!in_stratum(study, a, S->label))
+            continue;
+        size_t g = 0;
+        while (g < k && strcmp(names[g], study->animals[a].group) != 0)
+            g++;
+        if (g == k && k < 8)
+            names[k++] = study->animals[a].group;
+        sudep[g] += so->survival[a].probable_sudep;
+    }
+    CHECK_INT(S->n_groups, k);
+    for (size_t g = 0; g < k && g < S->n_groups; g++) {
+        CHECK_STR(S->groups[g].name, names[g]);
+        CHECK_INT(S->groups[g].n_sudep, sudep[g]);
+        size_t m = 0;
+        for (int a = 0; a < study->n_animals; a++)
+            if (in_stratum(study, a, S->label) && so->survival[a].included &&
+                strcmp(study->animals[a].group, names[g]) == 0) {
+                t[n + m] = so->survival[a].time_d;
+                ev[n + m] = so->survival[a].died;
+                grp[n + m++] = g;
+            }
+        CHECK_INT(S->groups[g].km.n_animals, m);
+        ictus_km km = {0};
+        ictus_error err = {0};
+        if (m && ictus_km_estimate(t + n, ev + n, m, ICTUS_KM_LOGLOG, 0.95, &km, &err) == ICTUS_OK) {
+            CHECK_INT(S->groups[g].km.n_times, km.n_times);
+            for (size_t j = 0; j < km.n_times && j < S->groups[g].km.n_times; j++)
+                CHECK_NEAR(S->groups[g].km.surv[j], km.surv[j], REL, 0);
+            ictus_km_free(&km);
+        }
+        n += m;
+    }
+    ictus_logrank_result want;
+    ictus_error err = {0};
+    bool done = ictus_logrank(t, ev, grp, n, k, NULL, NULL, &want, &err) == ICTUS_OK;
+    CHECK_INT(S->test.done, done);
+    CHECK(done); /* each sex has a wt and a het animal */
+    if (done && S->test.done) {
+        CHECK_NEAR(S->test.r.chi2, want.chi2, REL, 0);
+        CHECK_NEAR(S->test.r.p, want.p, REL, 1e-300);
+    }
+}
+
+static const char *const animals_by_sex =
+    "animal,group,sex,birth_date,death,death_cause\n"
+    "a1,wt,F,2025-11-05,,\n"
+    "a2,wt,M,2025-11-05,,\n"
+    "a3,het,F,2025-11-05,2026-01-11T00:00,found dead\n"
+    "a4,het,M,2025-11-05,2026-01-12T00:00,found dead\n"
+    "a5,het,F,2025-11-05,2026-01-16T00:00,\"euthanised, \"\"weight\"\"\"\n"
+    "a6,wt,M,2025-11-05,,\n";
+
+/* [analysis] by = sex: the pooled rows are today's with ",all"; each
+ * stratum's rows are the pooled computation on its animals alone; without
+ * `by` the files are byte-identical to an analysis before strata. */
+static void test_by_sex(const char *dir)
+{
+    ictus_study *s0 = NULL, *s1 = NULL;
+    ictus_analysis *plain = analysed(dir, "", animals_by_sex, "out-plain", &s0);
+    ictus_analysis *by = analysed(dir, "[analysis]\nby = sex\n", animals_by_sex, "out-sex", &s1);
+    CHECK(plain && by);
+    if (plain && by) {
+        const ictus_survival_outcomes *so = by->survival;
+        CHECK_INT(plain->survival->n_tte_strata, 0);
+        CHECK_INT(so->n_tte_strata, 2);
+        if (so->n_tte_strata == 2) {
+            CHECK_STR(so->tte_strata[0].label, "sex=F");
+            CHECK_STR(so->tte_strata[1].label, "sex=M");
+            for (size_t k = 0; k < 2; k++)
+                check_tte_stratum(so, &so->tte_strata[k]);
+        }
+        /* The pooled numbers do not move. */
+        CHECK_INT(so->n_groups, plain->survival->n_groups);
+        CHECK_INT(so->n_tests, plain->survival->n_tests);
+        char *a = slurp(support_path(dir, "out-plain/time_to_event_groups.csv"));
+        char *b = slurp(support_path(dir, "out-sex/time_to_event_groups.csv"));
+        size_t want = 0;
+        for (size_t k = 0; k < so->n_tte_strata; k++) {
+            want += so->tte_strata[k].n_tests;
+            for (size_t g = 0; g < so->tte_strata[k].n_groups; g++)
+                want += 1 + so->tte_strata[k].groups[g].km.n_times;
+        }
+        CHECK_INT(pooled_then_strata(a, b, "time_to_event_groups.csv"), (int)want);
+        CHECK(b && strstr(b, ",sex=F\n") && strstr(b, ",sex=M\n"));
+        free(a);
+        free(b);
+        CHECK_INT(so->n_survival_strata, 2);
+        want = 0;
+        for (size_t k = 0; k < so->n_survival_strata; k++) {
+            check_survival_stratum(so, &so->survival_strata[k]);
+            want += 1;
+            for (size_t g = 0; g < so->survival_strata[k].n_groups; g++)
+                want += 1 + so->survival_strata[k].groups[g].km.n_times;
+        }
+        a = slurp(support_path(dir, "out-plain/survival_groups.csv"));
+        b = slurp(support_path(dir, "out-sex/survival_groups.csv"));
+        CHECK_INT(pooled_then_strata(a, b, "survival_groups.csv"), (int)want);
+        free(a);
+        free(b);
+        /* time_to_event.csv is not stratified (one row per animal). */
+        a = slurp(support_path(dir, "out-plain/time_to_event.csv"));
+        b = slurp(support_path(dir, "out-sex/time_to_event.csv"));
+        CHECK(a && b && strcmp(a, b) == 0);
+        free(a);
+        free(b);
+    }
+    ictus_analysis_destroy(plain);
+    ictus_analysis_destroy(by);
+    ictus_study_destroy(s0);
+    ictus_study_destroy(s1);
+}
+
+/* Without `by`, the files are byte-identical to those of test_study (the
+ * original animals.csv, before any stratum existed), and a label from
+ * input is escaped: group `w,"t"` → the field "group=w,""t""". */
+static void test_by_group_escaped(const char *dir)
+{
+    static const char *const animals =
+        "animal,group,birth_date,death,death_cause\n"
+        "a1,\"w,\"\"t\"\"\",2025-11-05,,\n"
+        "a2,\"w,\"\"t\"\"\",2025-11-05,,\n"
+        "a3,het,2025-11-05,2026-01-11T00:00,found dead\n"
+        "a4,het,2025-11-05,2026-01-12T00:00,found dead\n"
+        "a5,het,2025-11-05,2026-01-16T00:00,\"euthanised, \"\"weight\"\"\"\n"
+        "a6,\"w,\"\"t\"\"\",2025-11-05,,\n";
+    ictus_study *s0 = NULL;
+    ictus_analysis *an = analysed(dir, "[analysis]\nby = group\n", animals, "out-group", &s0);
+    CHECK(an != NULL);
+    if (an) {
+        char *b = slurp(support_path(dir, "out-group/time_to_event_groups.csv"));
+        CHECK(b && strstr(b, ",\"group=w,\"\"t\"\"\"\n") && strstr(b, ",group=het\n"));
+        free(b);
+        b = slurp(support_path(dir, "out-group/survival_groups.csv"));
+        CHECK(b && strstr(b, "\ngroup,\"w,\"\"t\"\"\",3,0,0,") &&
+              strstr(b, ",\"group=w,\"\"t\"\"\"\n"));
+        free(b);
+        ictus_csv *t = NULL;
+        ictus_error err = {0};
+        CHECK_MSG(ictus_csv_read(support_path(dir, "out-group/time_to_event_groups.csv"), &t,
+                                 &err) == ICTUS_OK, "%s", err.msg);
+        if (t) {
+            int c = column(t, "stratum");
+            CHECK_INT(c, 26);
+            int n_quoted = 0;
+            for (int r = 0; r < ictus_csv_rows(t); r++)
+                n_quoted += strcmp(ictus_csv_field(t, r, c), "group=w,\"t\"") == 0;
+            CHECK(n_quoted > 0);
+            ictus_csv_destroy(t);
+        }
+    }
+    ictus_analysis_destroy(an);
+    ictus_study_destroy(s0);
+}
+
 int main(void)
 {
     t0_us = ictus_walltime_from_civil(2026, 1, 5, 0, 0, 0, 0);
     char *dir = support_tmpdir("survival");
     CHECK(make_study(dir));
     test_study(dir);
+    char *plain = slurp(support_path(dir, "out/time_to_event_groups.csv"));
+    char *plain_surv = slurp(support_path(dir, "out/survival_groups.csv"));
     test_origin_start(dir);
     test_postictal(dir);
     test_variants(dir);
+    test_by_sex(dir);
+    test_by_group_escaped(dir);
+    /* The original study again, no `by`: today's bytes. */
+    ictus_study *s0 = NULL;
+    ictus_analysis *an = analysed(dir, "", original_animals, "out-again", &s0);
+    char *again = slurp(support_path(dir, "out-again/time_to_event_groups.csv"));
+    CHECK(plain && again && strcmp(plain, again) == 0);
+    free(plain);
+    free(again);
+    again = slurp(support_path(dir, "out-again/survival_groups.csv"));
+    CHECK(plain_surv && again && strcmp(plain_surv, again) == 0);
+    free(plain_surv);
+    free(again);
+    ictus_analysis_destroy(an);
+    ictus_study_destroy(s0);
     support_tmpdir_remove(dir);
     return check_done("test_survival_outcomes");
 }
