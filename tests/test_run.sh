@@ -334,10 +334,15 @@ events_of "$M" recordings/both.edf A1 >"$W/a1_swapped"
 cmp -s "$W/a1" "$W/a2_swapped" && cmp -s "$W/a2" "$W/a1_swapped"
 ok "swapped channel maps: the animals' events swap exactly"
 
-# A study of the first day alone (3 files), for the concurrency test below.
+# A study of the first day alone (3 files), for the concurrency test below, and
+# the database of one uninterrupted run of it.
 cp -r "$W/pristine" "$W/oneday"
 rm "$W/oneday"/recordings/*_090000.edf
 grep -v '_090000\.edf' "$W/pristine/recordings.csv" >"$W/oneday/recordings.csv"
+cp -r "$W/oneday" "$W/oneday_ref"
+run "$W/oneday_ref" --settle 0 -j 2
+eq "the first day alone: an uninterrupted run exits 0" "$rc" 0
+dump "$W/oneday_ref" noidentity >"$W/dump_ref_copy"
 
 # ------------------------------------------------------------------ the study lock
 L=$W/lock
