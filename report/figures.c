@@ -939,11 +939,11 @@ const ictus_report_figure ictus_report_figures[] = {
      false, 900, ictus_report_survival_height, ictus_report_survival_draw,
      ictus_report_survival_data, ictus_report_survival_shown},
     {"hyperthermia", "drugs", "Hyperthermia seizure thresholds",
-     "Each session's core temperature at the onset of its first seizure (filled circle; a hollow "
-     "triangle: no seizure up to the ramp's maximum, censored there), per exposure (the dosing.csv "
-     "period holding the session's start; washouts left out), one point per session in animal "
-     "order; the line is the median of the animals' thresholds with its distribution-free "
-     "interval as a bar, censored ones at their maximum (hyperthermia.csv, "
+     "Each session's core temperature at the onset of its first seizure (filled circle; a "
+     "hollow triangle: no seizure up to the ramp's maximum, censored there), per exposure (the "
+     "dosing.csv period holding the session's start; washouts left out), one point per session "
+     "in animal order; the line is the median of the animals' thresholds with its "
+     "distribution-free interval as a bar, censored ones at their maximum (hyperthermia.csv, "
      "hyperthermia_comparisons.csv).",
      false, 900, ictus_report_thermo_height, ictus_report_thermo_draw, ictus_report_thermo_data,
      ictus_report_thermo_shown},

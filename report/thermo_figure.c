@@ -130,7 +130,8 @@ void ictus_report_thermo_draw(cairo_t *cr, double w, double h, const void *ctx)
     const ictus_report_ctx *c = ctx;
     const ictus_hyperthermia *ht = c->an->hyperthermia;
     cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
+    cairo_rectangle(cr, 0, 0, w, h); /* not cairo_paint: the PDF page's heading is above */
+    cairo_fill(cr);
     const ictus_condition *ex[MAX_EXPOSURES];
     int n = exposures_of(ht, ex);
     if (n == 0)
@@ -171,7 +172,7 @@ void ictus_report_thermo_draw(cairo_t *cr, double w, double h, const void *ctx)
                 cairo_stroke(cr);
             }
             char t[32];
-            snprintf(t, sizeof t, "%.2f", md->estimate);
+            snprintf(t, sizeof t, "%.2f \xC2\xB0" "C", md->estimate);
             ictus_plot_text(cr, cx + half + 9, y + 3, LABEL_PT - 1, 0, false, t);
         }
         char lab[160], cut[200], count[64];

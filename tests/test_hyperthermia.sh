@@ -19,7 +19,7 @@
 #     removed;
 #   - the report `ictus run` wrote has the hyperthermia figure (report/thermo_figure.h)
 #     whose data block holds every session of hyperthermia.csv (threshold, censoring,
-#     maximum, seizures); the plain study's report has none.
+#     maximum, seizures) and report.pdf its page; the plain study's report has none.
 . "$(dirname "$0")/shcheck.sh"
 
 S=$W/ht
@@ -82,6 +82,8 @@ for name, r in rows.items():
 print(len(rows), "sessions")
 EOF
 ok "the report's hyperthermia figure holds hyperthermia.csv's numbers ($(cat "$W/fig.out"))"
+pdftotext "$S/out/report/report.pdf" - 2>/dev/null | grep -q "^Hyperthermia seizure thresholds$"
+ok "report.pdf has the figure's page, headed by its title"
 awk -F, 'NR > 1 && $5 == "wilcoxon" && $6 == "vehicle" {print $2, $9}' \
     "$S/out/hyperthermia_comparisons.csv" >"$W/wil"
 eq "stiripentol vs vehicle, paired" "$(cat "$W/wil")" "stiripentol 4"

@@ -267,6 +267,9 @@ static int check_study(const char *study)
         snprintf(id, sizeof id, "<section id=\"%s\">", sections[s]);
         CHECK_MSG(html && strstr(html, id), "section %s", sections[s]);
     }
+    /* no temperature, no intervention or follow-up: neither new outcome is shown */
+    CHECK(html && !strstr(html, "fig-hyperthermia") &&
+          !strstr(html, "id=\"disease-modification\""));
     ictus_csv *resp = NULL, *per = NULL;
     snprintf(path, sizeof path, "%s/out/responders.csv", study);
     CHECK_INT(ictus_csv_read(path, &resp, &err), ICTUS_OK);
