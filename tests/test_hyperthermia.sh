@@ -19,7 +19,8 @@
 #     removed;
 #   - the report `ictus run` wrote has the hyperthermia figure (report/thermo_figure.h)
 #     whose data block holds every session of hyperthermia.csv (threshold, censoring,
-#     maximum, seizures) and report.pdf its page; the plain study's report has none.
+#     maximum, seizures) and report.pdf its page; the plain study's report has none
+#     (nor the disease-modification table, report/dm_table.h).
 . "$(dirname "$0")/shcheck.sh"
 
 S=$W/ht
@@ -143,8 +144,8 @@ ok "plain synth"
 "$ICTUS" run "$P" --settle 0 >"$W/run2.out" 2>&1
 ok "plain run"
 grep -q 'id="fig-raster"' "$P/out/report/index.html" && ! grep -q 'id="fig-hyperthermia"' \
-    "$P/out/report/index.html"
-ok "the plain study's report has no hyperthermia figure"
+    "$P/out/report/index.html" && ! grep -q 'id="disease-modification"' "$P/out/report/index.html"
+ok "the plain study's report has no hyperthermia figure, no disease-modification table"
 test ! -e "$P/out/hyperthermia.csv" && test ! -e "$P/out/hyperthermia_comparisons.csv"
 ok "no hyperthermia files without temperature"
 ! grep -q hyperthermia "$P/out/analysis-settings.txt"
