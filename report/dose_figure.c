@@ -153,7 +153,8 @@ void ictus_report_dose_draw(cairo_t *cr, double w, double h, const void *ctx)
     const ictus_report_ctx *c = ctx;
     const ictus_kindling *k = c->an->kindling;
     cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
+    cairo_rectangle(cr, 0, 0, w, h); /* not cairo_paint: the PDF page's heading is above */
+    cairo_fill(cr);
     if (!k)
         return;
     const char *drugs[MAX_DRUGS];

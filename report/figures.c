@@ -11,6 +11,7 @@
 #include "report/dose_figure.h"
 #include "report/html.h"
 #include "report/km_figures.h"
+#include "report/thermo_figure.h"
 
 static const double DAY_S = 86400;
 static const double LABEL_PT = 9;
@@ -937,6 +938,15 @@ const ictus_report_figure ictus_report_figures[] = {
      "post-ictal suppression (survival.csv).",
      false, 900, ictus_report_survival_height, ictus_report_survival_draw,
      ictus_report_survival_data, ictus_report_survival_shown},
+    {"hyperthermia", "drugs", "Hyperthermia seizure thresholds",
+     "Each session's core temperature at the onset of its first seizure (filled circle; a "
+     "hollow triangle: no seizure up to the ramp's maximum, censored there), per exposure (the "
+     "dosing.csv period holding the session's start; washouts left out), one point per session "
+     "in animal order; the line is the median of the animals' thresholds with its "
+     "distribution-free interval as a bar, censored ones at their maximum (hyperthermia.csv, "
+     "hyperthermia_comparisons.csv).",
+     false, 900, ictus_report_thermo_height, ictus_report_thermo_draw, ictus_report_thermo_data,
+     ictus_report_thermo_shown},
     {"circadian", "circadian", "Seizures by hour of day",
      "Share of each group's seizures starting in each local hour (all animals' periods of that "
      "exposure pooled; washouts left out).",

@@ -24,6 +24,7 @@
 #include "base/walltime.h"
 #include "report/changes.h"
 #include "report/exports.h"
+#include "report/dm_table.h"
 #include "report/dose_figure.h"
 #include "report/figures.h"
 #include "report/gallery.h"
@@ -208,11 +209,17 @@ static ictus_status html_figures(ictus_strbuf *b, const char *sec, ictus_report_
 
 /* ---- the tables: built once, written to the HTML and to the PDF ------------------ */
 
-enum { T_ANIMALS, T_RESPONDERS, T_TESTS, T_ARTEFACTS, T_FAILED, N_TABLES };
+enum { T_ANIMALS, T_RESPONDERS, T_TESTS, T_ARTEFACTS, T_FAILED, T_DM, N_TABLES };
 
 /* Each table's section (its place in the HTML and the PDF). */
 static const char *const TABLE_SECTION[N_TABLES] = {"summary", "drugs", "drugs", "quality",
-                                                    "quality"};
+                                                    "quality", "drugs"};
+
+/* Whether the report has table i (disease modification: only with its CSV). */
+static bool table_shown(const ictus_report_ctx *c, int i)
+{
+    return i != T_DM || c->an->dm != NULL;
+}
 
 static double animal_analysable_s(const ictus_report_data *d, int a)
 {
@@ -341,6 +348,7 @@ static void tables_build(const ictus_report_ctx *c, ictus_report_table *t)
     tests_table(c, &t[T_TESTS]);
     artefacts_table(c, &t[T_ARTEFACTS]);
     failed_table(c, &t[T_FAILED]);
+    ictus_report_dm_table(c, &t[T_DM]);
 }
 
 /* The text the report puts before a table (HTML paragraph, PDF line), or NULL. */
@@ -351,6 +359,8 @@ static void table_preamble(const ictus_report_ctx *c, int i, char *buf, size_t s
         snprintf(buf, size, "Two-sided; intervals at %g %%; rank tests exact up to %d values "
                             "(comparisons.csv holds every type).",
                  100 * c->an->settings.ci_level, c->an->settings.exact_max_n);
+    else if (i == T_DM)
+        ictus_report_dm_preamble(c, buf, size);
 }
 
 /* The summary's key–value list and what changed. */
@@ -378,9 +388,9 @@ static void html_tables(ictus_strbuf *b, const ictus_report_ctx *c, const char *
                         const ictus_report_table *t)
 {
     for (int i = 0; i < N_TABLES; i++) {
-        if (strcmp(TABLE_SECTION[i], sec) != 0)
+        if (strcmp(TABLE_SECTION[i], sec) != 0 || !table_shown(c, i))
             continue;
-        char pre[256];
+        char pre[512];
         table_preamble(c, i, pre, sizeof pre);
         if (pre[0]) {
             ictus_strbuf_add(b, "<p>");
@@ -559,12 +569,17 @@ static void pdf_tables(ictus_report_pdf *p, const ictus_report_ctx *c, const cha
     p->heading = section_title(sec);
     ictus_report_pdf_page(p, 842);
     for (int i = 0; i < N_TABLES; i++) {
-        if (strcmp(TABLE_SECTION[i], sec) != 0)
+        if (strcmp(TABLE_SECTION[i], sec) != 0 || !table_shown(c, i))
             continue;
-        char pre[256];
+        char pre[512];
         table_preamble(c, i, pre, sizeof pre);
-        if (pre[0])
+        if (pre[0] && i == T_DM) {
+            cairo_set_source_rgb(p->cr, 0, 0, 0);
+            p->y = ictus_plot_paragraph(p->cr, p->margin, p->y, p->width - 2 * p->margin, 9,
+                                        pre) + 4;
+        } else if (pre[0]) {
             pdf_line(p, 9, pre);
+        }
         ictus_report_table_pdf(&tables[i], p);
     }
     if (strcmp(sec, "quality") == 0) {

@@ -57,6 +57,7 @@
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "protocols/analysis.h"
+#include "report/report.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
 #include "tests/support_tmp.h"
@@ -348,6 +349,40 @@ static void test_study(const char *dir)
     free(out);
 }
 
+/* The report shows the table (report/dm_table.h): one row per type-all row of
+ * disease_modification.csv, its class and % changes (test_hyperthermia.sh: a
+ * study without the file has none). */
+static void test_report(const char *dir, bool want)
+{
+    char ini_report[1024]; /* no event gallery: its cards are not what is tested here */
+    snprintf(ini_report, sizeof ini_report, "%s[report]\ngallery_per_type = 0\n", ini);
+    CHECK(support_study_write(dir, "study.ini", ini_report));
+    char *out = ictus_path_join_alloc(dir, "report");
+    ictus_report_options opt = {.out_dir = out};
+    ictus_report_summary sum;
+    ictus_error err = {0};
+    char *html = NULL;
+    size_t n = 0;
+    if (CHECK_MSG(ictus_report_write(dir, &opt, &sum, &err) == ICTUS_OK, "%s", err.msg) &&
+        CHECK(ictus_read_file(sum.html_path, &html, &n, &err) == ICTUS_OK)) {
+        const char *t = strstr(html, "<table class=\"sortable\" id=\"disease-modification\"");
+        CHECK_INT(t != NULL, want);
+        const char *end = t ? strstr(t, "</table>") : NULL;
+        int rows = 0;
+        for (const char *p = t; p && (p = strstr(p + 1, "<tr>")) && p < end;)
+            rows++;
+        if (want) {
+            CHECK_INT(rows - 1, (int)N_ANIMALS - 4); /* a header; no row for the 4 controls */
+            CHECK(strstr(t, "<td>intervention: MGE transplant</td>") != NULL);
+            CHECK(strstr(t, ">-85.71<") != NULL); /* dm's follow-up change */
+            CHECK(strstr(t, "<td>no_followup</td>") != NULL);
+        }
+    }
+    free(html);
+    free(out);
+    CHECK(support_study_write(dir, "study.ini", ini));
+}
+
 /* --set disease_modification.effect_pct=90: dm's −85.7 % is no effect any more. */
 static void test_override(const char *dir)
 {
@@ -424,6 +459,7 @@ int main(void)
     char *dir = support_tmpdir("dm");
     CHECK(make_study(dir, ini, true));
     test_study(dir);
+    test_report(dir, true);
     test_override(dir);
     support_tmpdir_remove(dir);
     dir = support_tmpdir("dm-unused");

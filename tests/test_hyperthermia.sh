@@ -16,7 +16,11 @@
 #   - study.ini [hyperthermia] with an unknown key is refused; with
 #     temperature_label naming no channel the files are header-only;
 #   - a study without temperature gets neither file, and a stale one is
-#     removed.
+#     removed;
+#   - the report `ictus run` wrote has the hyperthermia figure (report/thermo_figure.h)
+#     whose data block holds every session of hyperthermia.csv (threshold, censoring,
+#     maximum, seizures) and report.pdf its page; the plain study's report has none
+#     (nor the disease-modification table, report/dm_table.h).
 . "$(dirname "$0")/shcheck.sh"
 
 S=$W/ht
@@ -62,6 +66,25 @@ EOF
 }
 recovered "detected"
 cat "$W/cmp.out"
+python3 - "$S/out/report/index.html" "$S/out/hyperthermia.csv" >"$W/fig.out" 2>&1 <<'EOF'
+import csv, json, re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<script type="application/json" id="data-hyperthermia">(.*?)</script>', h, re.S)
+assert m and 'id="fig-hyperthermia"' in h, "no hyperthermia figure"
+drawn = {s["recording"]: s for e in json.loads(m.group(1)) for s in e["sessions"]}
+rows = {r["recording"]: r for r in csv.DictReader(open(sys.argv[2]))}
+assert set(drawn) == set(rows), (sorted(drawn), sorted(rows))
+for name, r in rows.items():
+    s = drawn[name]
+    assert s["animal"] == r["animal"] and s["censored"] == (r["censored"] == "yes"), name
+    assert int(r["n_seizures"]) == s["n_seizures"], name
+    for k in ("threshold_c", "max_c"):
+        assert abs(s[k] - float(r[k])) <= 1e-6 * abs(float(r[k])), (name, k, s[k], r[k])
+print(len(rows), "sessions")
+EOF
+ok "the report's hyperthermia figure holds hyperthermia.csv's numbers ($(cat "$W/fig.out"))"
+pdftotext "$S/out/report/report.pdf" - 2>/dev/null | grep -q "^Hyperthermia seizure thresholds$"
+ok "report.pdf has the figure's page, headed by its title"
 awk -F, 'NR > 1 && $5 == "wilcoxon" && $6 == "vehicle" {print $2, $9}' \
     "$S/out/hyperthermia_comparisons.csv" >"$W/wil"
 eq "stiripentol vs vehicle, paired" "$(cat "$W/wil")" "stiripentol 4"
@@ -120,6 +143,9 @@ P=$W/plain
 ok "plain synth"
 "$ICTUS" run "$P" --settle 0 >"$W/run2.out" 2>&1
 ok "plain run"
+grep -q 'id="fig-raster"' "$P/out/report/index.html" && ! grep -q 'id="fig-hyperthermia"' \
+    "$P/out/report/index.html" && ! grep -q 'id="disease-modification"' "$P/out/report/index.html"
+ok "the plain study's report has no hyperthermia figure, no disease-modification table"
 test ! -e "$P/out/hyperthermia.csv" && test ! -e "$P/out/hyperthermia_comparisons.csv"
 ok "no hyperthermia files without temperature"
 ! grep -q hyperthermia "$P/out/analysis-settings.txt"

@@ -18,6 +18,16 @@
  *     gives (store.h) and the review view's link to it; per animal and type
  *     they are min(4, n) of its events, the lowest score, the highest, the
  *     second lowest...; each drew every channel of its recording.
+ * Also without arguments, on an analysis made up in memory with hostile
+ * animal IDs, drug and intervention names (test_new_outcomes): the
+ * hyperthermia figure is shown exactly when a session outside a washout
+ * exists; its data block lists the exposures ("none" first, then
+ * ictus_condition_cmp order) with every session's threshold, censoring and
+ * maximum and the exposure's median and CI from its `threshold` comparison;
+ * the names come out JSON-escaped and never as raw markup in the SVG; the
+ * disease-modification table has the type-all rows only, with their %
+ * changes, class and reason, every name HTML-escaped.  test_hyperthermia.sh
+ * checks the figure of a real report against hyperthermia.csv.
  */
 #include <jansson.h>
 #include <math.h>
@@ -28,6 +38,10 @@
 
 #include "base/csvtable.h"
 #include "base/readfile.h"
+#include "protocols/disease_mod.h"
+#include "protocols/hyperthermia.h"
+#include "report/dm_table.h"
+#include "report/figures.h"
 #include "report/gallery.h"
 #include "report/html.h"
 #include "report/plot.h"
@@ -253,6 +267,9 @@ static int check_study(const char *study)
         snprintf(id, sizeof id, "<section id=\"%s\">", sections[s]);
         CHECK_MSG(html && strstr(html, id), "section %s", sections[s]);
     }
+    /* no temperature, no intervention or follow-up: neither new outcome is shown */
+    CHECK(html && !strstr(html, "fig-hyperthermia") &&
+          !strstr(html, "id=\"disease-modification\""));
     ictus_csv *resp = NULL, *per = NULL;
     snprintf(path, sizeof path, "%s/out/responders.csv", study);
     CHECK_INT(ictus_csv_read(path, &resp, &err), ICTUS_OK);
@@ -280,6 +297,163 @@ static int check_study(const char *study)
 }
 
 /* A figure for the SVG test: one glyph, one clip (cairo gives both ids). */
+/* ---- hyperthermia figure and disease-modification table, from an analysis made up here ---- */
+
+#define EVIL_A "<script>alert(\"a\")</script>"
+#define EVIL_B "M\"02' & <b>bold</b>"
+#define EVIL_DRUG "st<i>p</i>&amp;"
+#define EVIL_DONE "<img src=x onerror=alert(1)>"
+
+static const ictus_report_figure *figure_named(const char *id)
+{
+    for (int i = 0; i < ictus_report_n_figures; i++)
+        if (strcmp(ictus_report_figures[i].id, id) == 0)
+            return &ictus_report_figures[i];
+    return NULL;
+}
+
+static ictus_hyperthermia_session session(int animal, const ictus_period *p,
+                                          const ictus_condition *c, double thr, bool censored,
+                                          double max_c)
+{
+    ictus_hyperthermia_session s = {.animal = animal, .recording = (char *)"R<1>.edf",
+                                    .period = p, .condition = c, .threshold_c = thr,
+                                    .censored = censored, .n_seizures = censored ? 0 : 1};
+    s.trace.max_c = max_c;
+    return s;
+}
+
+/* The exposure of data block entry e: its label, sessions and median. */
+static void check_exposure(json_t *doc, int e, const char *label, const double *thr,
+                           const bool *cens, int n, double median)
+{
+    json_t *x = json_array_get(doc, (size_t)e);
+    if (!CHECK_MSG(x, "exposure %d", e))
+        return;
+    CHECK_STR(json_string_value(json_object_get(x, "exposure")), label);
+    json_t *m = json_object_get(x, "median_c");
+    if (isnan(median))
+        CHECK(json_is_null(m));
+    else
+        CHECK_NEAR(json_number_value(m), median, 0, 1e-12);
+    json_t *ss = json_object_get(x, "sessions");
+    CHECK_INT((int)json_array_size(ss), n);
+    for (int i = 0; i < n && i < (int)json_array_size(ss); i++) {
+        json_t *se = json_array_get(ss, (size_t)i);
+        CHECK_NEAR(json_number_value(json_object_get(se, "threshold_c")), thr[i], 0, 1e-12);
+        CHECK_INT(json_is_true(json_object_get(se, "censored")), cens[i]);
+        CHECK_STR(json_string_value(json_object_get(se, "recording")), "R<1>.edf");
+    }
+}
+
+static void test_new_outcomes(void)
+{
+    ictus_period pa[2] = {{.kind = ICTUS_PERIOD_INTERVENTION, .drug = EVIL_DONE, .line = 2},
+                          {.kind = ICTUS_PERIOD_WASHOUT, .drug = "", .line = 3}};
+    ictus_animal animals[2] = {{.id = EVIL_A, .n_periods = 2, .periods = pa},
+                               {.id = EVIL_B}};
+    ictus_study study = {.n_animals = 2, .animals = animals};
+    ictus_condition veh = {.kind = ICTUS_PERIOD_VEHICLE, .drug = "sal<ine>", .dose_mg_kg = NAN,
+                           .route = ""};
+    ictus_condition tr = {.kind = ICTUS_PERIOD_TREATMENT, .drug = EVIL_DRUG, .dose_mg_kg = 100,
+                          .route = "ip"};
+    ictus_hyperthermia_session ss[5] = {
+        session(0, &pa[0], &tr, 41.25, false, 41.5),
+        session(1, &pa[0], &veh, 42.5, true, 42.5),
+        session(0, &pa[0], &veh, 40.5, false, 40.9),
+        session(1, NULL, NULL, 39.75, false, 40.0),
+        session(0, &pa[1], NULL, 38.0, false, 39.0), /* a washout: left out */
+    };
+    ictus_ht_comparison cmp[2] = {
+        {.has_condition = true, .condition = veh, .test = ICTUS_HT_THRESHOLD, .estimate = 41.5,
+         .ci_lo = 40.5, .ci_hi = 42.5},
+        {.has_condition = true, .condition = veh, .test = ICTUS_HT_WILCOXON, .estimate = 7},
+    };
+    ictus_hyperthermia ht = {.n_sessions = 5, .sessions = ss, .n_comparisons = 2,
+                             .comparisons = cmp};
+    ictus_analysis an = {0};
+    ictus_report_ctx c = {.study = &study, .an = &an};
+    const ictus_report_figure *f = figure_named("hyperthermia");
+    if (!CHECK(f && f->shown))
+        return;
+    CHECK_STR(f->section, "drugs");
+    CHECK(!f->shown(&c));                         /* no hyperthermia */
+    an.hyperthermia = &ht;
+    ht.n_sessions = 0;
+    CHECK(!f->shown(&c));                         /* no session */
+    ht.sessions = &ss[4];
+    ht.n_sessions = 1;
+    CHECK(!f->shown(&c));                         /* a washout session only */
+    ht.sessions = ss;
+    ht.n_sessions = 5;
+    CHECK(f->shown(&c));
+
+    ictus_strbuf b = {0};
+    f->data(&b, &c);
+    const char *text = ictus_strbuf_text(&b);
+    CHECK(strstr(text, "<") == NULL && strstr(text, ">") == NULL);
+    CHECK(strstr(text, "\\u003cscript\\u003e") != NULL);
+    json_t *doc = json_loads(text, 0, NULL);
+    if (CHECK_MSG(json_is_array(doc), "%s", text)) {
+        CHECK_INT((int)json_array_size(doc), 3);
+        bool veh_first = ictus_condition_cmp(&veh, &tr) < 0;
+        const double none_thr[] = {39.75}, veh_thr[] = {42.5, 40.5}, tr_thr[] = {41.25};
+        const bool none_c[] = {false}, veh_c[] = {true, false}, tr_c[] = {false};
+        check_exposure(doc, 0, "no dosing period", none_thr, none_c, 1, NAN);
+        check_exposure(doc, veh_first ? 1 : 2, "vehicle (sal<ine>)", veh_thr, veh_c, 2, 41.5);
+        check_exposure(doc, veh_first ? 2 : 1, EVIL_DRUG " 100 mg/kg ip", tr_thr, tr_c, 1, NAN);
+        json_t *v = json_array_get(doc, veh_first ? 1 : 2);
+        CHECK_NEAR(json_number_value(json_object_get(v, "ci_lo")), 40.5, 0, 1e-12);
+        CHECK_NEAR(json_number_value(json_object_get(v, "ci_hi")), 42.5, 0, 1e-12);
+        json_t *s0 = json_array_get(json_object_get(v, "sessions"), 0);
+        CHECK_STR(json_string_value(json_object_get(s0, "animal")), EVIL_B);
+        CHECK_NEAR(json_number_value(json_object_get(s0, "max_c")), 42.5, 0, 1e-12);
+        CHECK_INT(json_integer_value(json_object_get(s0, "n_seizures")), 0);
+    }
+    json_decref(doc);
+    ictus_strbuf_free(&b);
+    ictus_error err = {0};
+    CHECK_INT(ictus_plot_svg(f->draw, &c, f->width, f->height(&c), "h-", &b, &err), ICTUS_OK);
+    CHECK(strstr(ictus_strbuf_text(&b), "<i>") == NULL &&
+          strstr(ictus_strbuf_text(&b), "<ine>") == NULL);
+    ictus_strbuf_free(&b);
+
+    /* The disease-modification table: type all rows only, names escaped. */
+    ictus_dm_row rows[3] = {
+        {.animal = 0, .kind = ICTUS_PERIOD_INTERVENTION, .period = 0, .type = 0,
+         .design = ICTUS_DM_DESIGN_BASELINE, .has_after = true, .after_days = 16,
+         .during_pct = NAN, .after_pct = -74.25, .cls = ICTUS_DM_DISEASE_MODIFYING},
+        {.animal = 0, .kind = ICTUS_PERIOD_INTERVENTION, .period = 0, .type = 1,
+         .during_pct = NAN, .after_pct = -1, .cls = ICTUS_DM_UNDETERMINED,
+         .why = ICTUS_DM_WHY_LOW_BASELINE},
+        {.animal = 1, .kind = ICTUS_PERIOD_TREATMENT, .condition = &tr, .type = 0,
+         .design = ICTUS_DM_DESIGN_BASELINE, .has_after = false, .during_pct = -70.5,
+         .after_pct = NAN, .cls = ICTUS_DM_UNDETERMINED, .why = ICTUS_DM_WHY_NO_FOLLOWUP},
+    };
+    ictus_dm dm = {.settings = {.effect_pct = 50, .onset_factor = 1.5}, .n_rows = 3,
+                   .rows = rows};
+    an.dm = &dm;
+    ictus_report_table t;
+    ictus_report_dm_table(&c, &t);
+    CHECK_INT(ictus_report_table_rows(&t), 2);
+    ictus_report_table_html(&t, &b);
+    const char *h = ictus_strbuf_text(&b);
+    CHECK(strstr(h, "id=\"disease-modification\"") != NULL);
+    CHECK(strstr(h, "&lt;script&gt;alert(&quot;a&quot;)&lt;/script&gt;") != NULL);
+    CHECK(strstr(h, "intervention: &lt;img src=x onerror=alert(1)&gt;") != NULL);
+    CHECK(strstr(h, "st&lt;i&gt;p&lt;/i&gt;&amp;amp; 100 mg/kg ip") != NULL);
+    CHECK(strstr(h, "<script") == NULL && strstr(h, "<img") == NULL && strstr(h, "<b>") == NULL);
+    CHECK(strstr(h, ">-74.25<") != NULL && strstr(h, ">-70.5<") != NULL);
+    CHECK(strstr(h, ">16<") != NULL);
+    CHECK(strstr(h, ">disease_modifying<") != NULL && strstr(h, ">no_followup<") != NULL);
+    CHECK(strstr(h, "low_baseline") == NULL);        /* the type-1 row is not shown */
+    ictus_strbuf_free(&b);
+    ictus_report_table_clear(&t);
+    char pre[512];
+    ictus_report_dm_preamble(&c, pre, sizeof pre);
+    CHECK(strstr(pre, "50 %") != NULL && strstr(pre, "1.5 x") != NULL);
+}
+
 static void tiny_figure(cairo_t *cr, double w, double h, const void *ctx)
 {
     cairo_rectangle(cr, 0, 0, w / 2, h / 2);
@@ -356,6 +530,8 @@ int main(int argc, char **argv)
     ictus_html_share_glyphs(&page);
     CHECK_STR(ictus_strbuf_text(&page), "<body><p>no figures</p></body>");
     ictus_strbuf_free(&page);
+
+    test_new_outcomes();
 
     /* The gallery links to `ictus serve` on its default port. */
     char port[32];

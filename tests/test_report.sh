@@ -23,8 +23,10 @@
 #   - report.pdf converts with pdftoppm (page 1 to a PNG) and pdftotext shows every section
 #     heading, the figure titles, what changed and the tables' titles (the tables are in the PDF
 #     too);
-#   - a full-page screenshot of each is kept in BUILD_DIR/results/report.png and
-#     report-hostile.png.
+#   - a hyperthermia study's report (report/thermo_figure.h) shows the threshold figure in the
+#     browser, drawn, with a JSON block that parses, and no error;
+#   - a full-page screenshot of each is kept in BUILD_DIR/results/report.png,
+#     report-hostile.png and report-hyperthermia.png.
 # The report is written by `ictus report` (`ictus run` writes it too).  Needs chromium, node
 # (tests/browser), pdftoppm, pdftotext, python3; skips the browser part where chromium or node
 # is absent (a failure under CI: shcheck.sh's browser_ready).
@@ -213,4 +215,20 @@ done
 animals=$(sed -n 's/^animals: //p' "$W/seen")
 expected=$(python3 -c 'print("|".join(["<script>alert(\"id\")</script>", "M\"02'"'"' & <b>bold</b>", "Мышь-03 ✓ &amp; ok", "Ä" + "x" * 190 + "<i>é</i>"]))')
 eq "the hostile IDs are shown as text, unchanged" "$animals" "$expected"
+
+# A hyperthermia study (2 animals, vehicle and stiripentol crossed over): its report draws the
+# threshold figure in the browser, with its numbers, and nothing else goes wrong.
+"$ICTUS" synth --model dravet-mouse --protocol hyperthermia -n 2 --hours 0.5 -s 9050 -j 2 \
+    -o "$W/T" >/dev/null 2>&1 && "$ICTUS" run "$W/T" --settle 0 -j 2 >/dev/null 2>&1
+ok "the hyperthermia study runs"
+shot=$build/results/report-hyperthermia.png
+CHROMIUM=$chromium node "$here/browser/report.test.js" "file://$W/T/out/report/index.html" \
+    "$shot" >"$W/seen" 2>&1
+ok "report-hyperthermia: report.test.js ran: $(tail -3 "$W/seen" | tr '\n' ' ')"
+case ",$(sed -n 's/^figures: //p' "$W/seen")," in *,fig-hyperthermia,*) true ;; *) false ;; esac
+ok "report-hyperthermia: the threshold figure is on the page"
+nf=$(sed -n 's/^figures drawn: //p' "$W/seen")
+eq "report-hyperthermia: every figure drawn and its numbers parse" \
+    "$nf $(sed -n 's/^figures with data: //p' "$W/seen")" "$nf ${nf#*/}/${nf#*/}"
+eq "report-hyperthermia: no console or page error" "$(sed -n 's/^errors: //p' "$W/seen")" "0"
 check_done test_report.sh
