@@ -87,3 +87,12 @@ void ictus_params_describe(const ictus_param *table, size_t n, const void *base,
     if (size > 0 && *len >= size)
         buf[size - 1] = '\0';
 }
+
+char *ictus_params_text(const ictus_param *table, size_t n, const void *base)
+{
+    size_t len = 0, written = 0;
+    ictus_params_describe(table, n, base, NULL, 0, &len);
+    char *text = ictus_xmalloc(len + 1);
+    ictus_params_describe(table, n, base, text, len + 1, &written);
+    return text;
+}

@@ -53,4 +53,7 @@ ictus_status ictus_params_apply(const ictus_param *table, size_t n, void *base, 
 void ictus_params_describe(const ictus_param *table, size_t n, const void *base, char *buf,
                            size_t size, size_t *len);
 
+/* The same lines for every parameter, in a new string (the caller frees it). */
+char *ictus_params_text(const ictus_param *table, size_t n, const void *base);
+
 #endif

@@ -81,15 +81,6 @@ static ictus_comparison *add_row(row_list *l, ictus_test test, ictus_versus vers
     return r;
 }
 
-static double median_or_nan(const double *v, size_t n)
-{
-    double m = NAN;
-    ictus_error err;
-    if (n && ictus_stats_median(v, n, &m, &err) != ICTUS_OK)
-        return NAN;
-    return m;
-}
-
 static ictus_pvalue_method method_for(const row_list *l, size_t n_ranked)
 {
     return n_ranked <= (size_t)l->opt->exact_max_n ? ICTUS_PMETHOD_EXACT : ICTUS_PMETHOD_APPROX;
@@ -150,7 +141,7 @@ static ictus_status wilcoxon(row_list *l, ictus_versus versus, const pairs *p, i
     size_t nonzero = 0;
     for (size_t i = 0; i < p->n; i++)
         nonzero += (d[i] = p->x[i] - p->y[i]) != 0;
-    r->estimate = median_or_nan(d, p->n);
+    r->estimate = ictus_stats_median_or_nan(d, p->n);
     free(d);
     if (nonzero == 0) {
         snprintf(r->note, sizeof r->note, p->n ? "every difference is 0" : "no pair");
@@ -245,7 +236,7 @@ static ictus_status mann_whitney(row_list *l, ictus_versus versus, const double 
         snprintf(r->note, sizeof r->note, "no value on one side");
         return ICTUS_OK;
     }
-    r->estimate = median_or_nan(a, na) - median_or_nan(b, nb);
+    r->estimate = ictus_stats_median_or_nan(a, na) - ictus_stats_median_or_nan(b, nb);
     ictus_mwu_options o = {.method = method_for(l, na + nb), .continuity = true};
     ictus_mwu_result res;
     ictus_status st = ictus_stats_mannwhitneyu(a, na, b, nb, &o, &res, err);

@@ -57,11 +57,7 @@ ictus_status ictus_dm_settings_apply(ictus_dm_settings *s, ictus_config *cfg, ic
 
 char *ictus_dm_settings_text(const ictus_dm_settings *s)
 {
-    size_t len = 0, written = 0;
-    ictus_params_describe(settings_table, N_SETTINGS, s, NULL, 0, &len);
-    char *text = ictus_xmalloc(len + 1);
-    ictus_params_describe(settings_table, N_SETTINGS, s, text, len + 1, &written);
-    return text;
+    return ictus_params_text(settings_table, N_SETTINGS, s);
 }
 
 static const char *const class_names[ICTUS_N_DM_CLASSES] = {

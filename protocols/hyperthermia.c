@@ -67,12 +67,7 @@ ictus_status ictus_hyperthermia_settings_apply(ictus_hyperthermia_settings *s, i
 
 static char *settings_text(const ictus_hyperthermia_settings *s)
 {
-    size_t len = 0;
-    ictus_params_describe(settings_table, N_SETTINGS, s, NULL, 0, &len);
-    char *text = ictus_xmalloc(len + 1);
-    size_t written = 0;
-    ictus_params_describe(settings_table, N_SETTINGS, s, text, len + 1, &written);
-    return text;
+    return ictus_params_text(settings_table, N_SETTINGS, s);
 }
 
 /* ------------------------------------------------------------------------
@@ -199,15 +194,6 @@ static ictus_ht_comparison *add_row(row_list *l, int e, ictus_ht_test test, int 
     return r;
 }
 
-static double median_or_nan(const double *v, size_t n)
-{
-    double m = NAN;
-    ictus_error err;
-    if (n && ictus_stats_median(v, n, &m, &err) != ICTUS_OK)
-        return NAN;
-    return m;
-}
-
 static ictus_pvalue_method method_for(const row_list *l, size_t n_ranked)
 {
     return n_ranked <= (size_t)l->exact_max_n ? ICTUS_PMETHOD_EXACT : ICTUS_PMETHOD_APPROX;
@@ -251,7 +237,7 @@ static ictus_status threshold_row(row_list *l, int e, const ictus_ht_value *v, s
         }
     r->n = (int64_t)m;
     ictus_status st = ICTUS_OK;
-    r->estimate = median_or_nan(x, m);
+    r->estimate = ictus_stats_median_or_nan(x, m);
     if (m) {
         ictus_median_ci_result ci;
         st = ictus_stats_median_ci(x, m, l->ci_level, &ci, err);
@@ -289,7 +275,7 @@ static ictus_status wilcoxon_row(row_list *l, int e, int ref, int versus, const 
         m++;
     }
     r->n = (int64_t)m;
-    r->estimate = median_or_nan(d, m);
+    r->estimate = ictus_stats_median_or_nan(d, m);
     ictus_status st = ICTUS_OK;
     if (nonzero == 0) {
         snprintf(r->note, sizeof r->note, m ? "every difference is 0" : "no pair");
@@ -316,7 +302,7 @@ static ictus_status mann_whitney_row(row_list *l, ictus_ht_comparison *r, const 
         snprintf(r->note, sizeof r->note, "no animal on one side");
         return ICTUS_OK;
     }
-    r->estimate = median_or_nan(a, na) - median_or_nan(b, nb);
+    r->estimate = ictus_stats_median_or_nan(a, na) - ictus_stats_median_or_nan(b, nb);
     ictus_mwu_options o = {.method = method_for(l, na + nb), .continuity = true};
     ictus_mwu_result res;
     ictus_status st = ictus_stats_mannwhitneyu(a, na, b, nb, &o, &res, err);

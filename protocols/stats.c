@@ -913,3 +913,12 @@ ictus_status ictus_stats_median_ci(const double *x, size_t n, double level,
     free(s);
     return ICTUS_OK;
 }
+
+double ictus_stats_median_or_nan(const double *x, size_t n)
+{
+    double m = NAN;
+    ictus_error err;
+    if (n && ictus_stats_median(x, n, &m, &err) != ICTUS_OK)
+        return NAN;
+    return m;
+}

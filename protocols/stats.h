@@ -300,6 +300,8 @@ ictus_status ictus_stats_welch_t(const double *x, size_t n1, const double *y, si
 /* Median of x[0..n) (mean of the middle two when n is even), as
  * numpy.median.  n ≥ 1. */
 ictus_status ictus_stats_median(const double *x, size_t n, double *median, ictus_error *err);
+/* The median of x[0..n), NaN when n = 0 or a value is not finite. */
+double ictus_stats_median_or_nan(const double *x, size_t n);
 
 /* Quantiles of x[0..n) at probabilities probs[0..n_probs) in [0, 1], by
  * linear interpolation between order statistics (numpy.quantile's default,

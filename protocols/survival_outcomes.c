@@ -62,12 +62,7 @@ ictus_status ictus_survival_settings_apply(ictus_survival_settings *s, ictus_con
 
 static char *settings_text(const ictus_survival_settings *s)
 {
-    size_t len = 0;
-    ictus_params_describe(settings_table, N_SETTINGS, s, NULL, 0, &len);
-    char *text = ictus_xmalloc(len + 1);
-    size_t written = 0;
-    ictus_params_describe(settings_table, N_SETTINGS, s, text, len + 1, &written);
-    return text;
+    return ictus_params_text(settings_table, N_SETTINGS, s);
 }
 
 /* Whether `type` is one of the "|"-separated names of `list`. */
