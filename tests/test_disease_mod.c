@@ -2,7 +2,8 @@
  *
  * A study is written by the test (study.ini with [disease_modification]
  * recovery_days = 2, animals.csv, dosing.csv) and its seizures and
- * analysable time (the whole recording) put into STUDY/ictus.db; then
+ * analysable time (60 daily recordings, wholly analysable) put into
+ * STUDY/ictus.db; then
  * ictus_analysis_run() writes out/disease_modification.csv, read back here.
  * n seizures in [d0, d1) days start at (i + ½)·(d1 − d0)/n, 30 s long, type
  * hpd; days from 2026-01-05.  Every answer is worked out below.
@@ -86,6 +87,12 @@ static void spaced(event_list *l, double d0, double d1, int n)
     }
 }
 
+static int by_start(const void *a, const void *b)
+{
+    int64_t x = ((const support_event *)a)->start_us, y = ((const support_event *)b)->start_us;
+    return (x > y) - (x < y);
+}
+
 /* "2026-01-DDT00:00" of day d. */
 static const char *date(int d)
 {
@@ -167,7 +174,16 @@ static bool make_study(const char *dir, const char *ini, bool interventions)
             spaced(&ev, d0, d1, n);
             p += used;
         }
-        ok = support_store_recording(&s, sp->id, day(0), day(60) - day(0), 1.0, ev.ev, ev.n);
+        /* daily files, as a lab records: each day's seizures in its own file */
+        qsort(ev.ev, (size_t)ev.n, sizeof *ev.ev, by_start);
+        for (int d = 0, first = 0; d < 60 && ok; d++) {
+            int last = first;
+            while (last < ev.n && ev.ev[last].start_us < day(d + 1))
+                last++;
+            ok = support_store_recording(&s, sp->id, day(d), day(d + 1) - day(d), 1.0,
+                                         ev.ev + first, last - first);
+            first = last;
+        }
         free(ev.ev);
     }
     if (ok)
