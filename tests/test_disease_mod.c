@@ -175,7 +175,8 @@ static bool make_study(const char *dir, const char *ini, bool interventions)
             p += used;
         }
         /* daily files, as a lab records: each day's seizures in its own file */
-        qsort(ev.ev, (size_t)ev.n, sizeof *ev.ev, by_start);
+        if (ev.n)
+            qsort(ev.ev, (size_t)ev.n, sizeof *ev.ev, by_start);
         for (int d = 0, first = 0; d < 60 && ok; d++) {
             int last = first;
             while (last < ev.n && ev.ev[last].start_us < day(d + 1))
