@@ -11,7 +11,7 @@ const { launch } = require("./common.js");
 const [url, shot] = process.argv.slice(2);
 // How long one step (a page load, a stored decision) may take, in milliseconds: generous,
 // for a loaded machine running the server under ASan; a passing run takes far less.
-const STEP_MS = 15000;
+const STEP_MS = 30000;
 // The columns of the queue's table (page.html).
 const ANIMAL_COL = 1;
 const SCORE_COL = 6;
