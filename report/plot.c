@@ -169,10 +169,17 @@ static void tick_label(const ictus_plot_axis *a, double v, ictus_plot_label_fn l
 #define EACH_TICK(a, n, v, body)                                                                   \
     do {                                                                                           \
         if ((a)->log) {                                                                            \
-            for (double v = pow(10, ceil(log10((a)->lo) - 1e-9)); v <= (a)->hi * (1 + 1e-9);      \
-                 v *= 10) {                                                                        \
-                body;                                                                              \
-            }                                                                                      \
+            /* powers of ten; 1-2-5 within them when the axis spans under two */                  \
+            bool fine_ = (a)->hi < (a)->lo * 100;                                                  \
+            for (double d_ = pow(10, floor(log10((a)->lo) + 1e-9)); d_ <= (a)->hi * (1 + 1e-9);   \
+                 d_ *= 10)                                                                         \
+                for (int m_ = 1; m_ <= 5; m_ += m_ == 1 ? 1 : 3) {                                 \
+                    double v = d_ * m_;                                                            \
+                    if ((m_ > 1 && !fine_) || v < (a)->lo * (1 - 1e-9) ||                          \
+                        v > (a)->hi * (1 + 1e-9))                                                  \
+                        continue;                                                                  \
+                    body;                                                                          \
+                }                                                                                  \
         } else {                                                                                   \
             double step_ = nice_step((a)->lo, (a)->hi, (n));                                       \
             for (double v = ceil((a)->lo / step_ - 1e-9) * step_; v <= (a)->hi + step_ * 1e-9;    \
