@@ -37,6 +37,19 @@ if [ "$hours" != 24 ]; then
 fi
 if [ "$(cat "$study/.complete" 2>/dev/null)" != "${generate[*]}" ]; then
     rm -rf "$study"
+    # Say so before writing gigabytes, not when the disk is full half-way: the
+    # study needs about 300 MB per hour of its day (7.2 GB at 24 h), plus 10 %
+    # for the database and out/.
+    need_mb=$((330 * hours))
+    mkdir -p "$(dirname "$study")"
+    free_mb=$(df -Pm "$(dirname "$study")" | awk 'NR == 2 { print $4 }')
+    if [ -n "$free_mb" ] && [ "$free_mb" -lt "$need_mb" ]; then
+        echo "make-demo.sh: the demo study needs about $need_mb MB free in $(dirname "$study")," \
+             "which has $free_mb MB; free some space, or put it elsewhere" \
+             "(ICTUS_DEMO_DIR=/big/disk/study make demo), or make a 1 h version of" \
+             "about 330 MB (ICTUS_DEMO_HOURS=1 make demo)" >&2
+        exit 2
+    fi
     echo "generating the demo study in $study (8 animals x 10 files of $hours h, about $((300 * hours)) MB)..."
     "$ictus" "${generate[@]}" -o "$study"
     echo "${generate[*]}" >"$study/.complete"
