@@ -13,7 +13,9 @@
 
 static const char usage_text[] =
     "usage: ictus detect --preset P [options] RECORDING... -o events.csv\n"
-    "Detect seizures (DESIGN.md, events.csv).  Every row names the preset and version.\n"
+    "Detect seizures; one CSV row per event: recording,animal,channel,start_s,end_s,\n"
+    "duration_s,start_time,type,score,preset (channel * = several channels,\n"
+    "start_time the recording's local wall clock; man ictus, EVENTS.CSV).\n"
     "  -o, --output FILE     where to write (default: standard output)\n"
     "  -p, --preset P        detection preset (ihka-mouse, dravet-mouse, 6hz-kindling-mouse,\n"
     "                        convulsive-rat, ...; a name in detectors/presets, or a path)\n"

@@ -15,7 +15,9 @@
 
 static const char usage_text[] =
     "usage: ictus features [options] RECORDING... -o features.csv\n"
-    "Compute the per-window features of each recording (DESIGN.md, features.csv).\n"
+    "Compute the features of each recording: one CSV row per channel and window (2 s\n"
+    "every 1 s by default): recording,channel,start_s,artefact, then one column per\n"
+    "feature (their units and definitions: man ictus, FEATURES.CSV).\n"
     "  -o, --output FILE     where to write (default: standard output)\n"
     "  -f, --format F        csv (default) or null (compute everything, write nothing)\n"
     "  -p, --preset P        settings preset (a name in detectors/presets, or a path)\n"
