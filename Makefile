@@ -7,7 +7,7 @@
 #   make check T=test_edf            one test (or several: T="test_edf test_run.sh")
 #   make bench        the performance figures (release build)
 #   make demo         generate the demo study and run the nightly job on it
-#   make install PREFIX=/usr/local   (installs nothing but ictus and its presets)
+#   make install PREFIX=/usr/local   (ictus, its presets, man page, study template, docs)
 #   make deps         install the missing Debian packages (.ci/packages)
 # Only deps, demo, check, check-all and check-tsan install missing packages;
 # every other goal that builds stops naming the packages it cannot find.
@@ -229,11 +229,25 @@ demo: build/release/ictus
 fixtures:
 	for g in tests/fixtures/gen_*.py; do /usr/bin/python3 $$g || exit 1; done
 
-install: build/release/ictus
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ictus/presets
+# The man page: docs/ictus.1.in with every verb's --help put in (docs/mkman.sh).
+build/ictus.1: build/release/ictus docs/ictus.1.in docs/mkman.sh
+	$(Q)docs/mkman.sh build/release/ictus >$@.tmp && mv $@.tmp $@
+
+# What a lab needs and has no source tree for: the program, its presets, the
+# man page, an empty study to copy, the README (the full manual) and the
+# nightly job's crontab and systemd examples.
+install: build/release/ictus build/ictus.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ictus/presets \
+	    $(DESTDIR)$(PREFIX)/share/ictus/study-template/recordings \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/ictus/nightly
 	install -m 755 build/release/ictus $(DESTDIR)$(PREFIX)/bin/ictus
 	install -m 644 detectors/presets/*.ini detectors/presets/*.model.json \
 	    $(DESTDIR)$(PREFIX)/share/ictus/presets/
+	install -m 644 build/ictus.1 $(DESTDIR)$(PREFIX)/share/man/man1/ictus.1
+	install -m 644 docs/study-template/* $(DESTDIR)$(PREFIX)/share/ictus/study-template/
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/ictus/README.md
+	install -m 644 docs/nightly/* $(DESTDIR)$(PREFIX)/share/doc/ictus/nightly/
+	chmod 755 $(DESTDIR)$(PREFIX)/share/doc/ictus/nightly/*.sh
 
 # Install the Debian packages of .ci/packages that are missing.
 deps:
