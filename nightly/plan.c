@@ -167,18 +167,23 @@ static ictus_status roles_match(ictus_store *store, int64_t rec_id,
 
 /* The line of the first recordings.csv row naming the study's file `path`
  * ("recordings/A2.edf"), or 0.  A row names it as written relative to
- * recordings/ ("A2.edf") or, the usual slip, with the folder
- * ("recordings/A2.edf"), which the study rejects: either way the file must
- * not be analysed without its row. */
+ * recordings/ ("A2.edf") or, the usual slips the study rejects, with the
+ * folder ("recordings/A2.edf") or as an absolute path ending in
+ * "/recordings/A2.edf": either way the file must not be analysed without
+ * its row. */
 static int listed_line(const ictus_csv *t, const char *path)
 {
     int c_file = t ? ictus_csv_column(t, "file") : -1;
     if (c_file < 0)
         return 0;
     const char *file = path + strlen("recordings/");
+    size_t n_path = strlen(path);
     for (int row = 0; row < ictus_csv_rows(t); row++) {
         const char *field = ictus_csv_field(t, row, c_file);
-        if (strcmp(field, file) == 0 || strcmp(field, path) == 0)
+        size_t n = strlen(field);
+        if (strcmp(field, file) == 0 || strcmp(field, path) == 0 ||
+            (field[0] == '/' && n > n_path && field[n - n_path - 1] == '/' &&
+             strcmp(field + n - n_path, path) == 0))
             return ictus_csv_line(t, row);
     }
     return 0;

@@ -16,8 +16,9 @@
  *     when the study directory has a space);
  *   - recordings.csv: "recordings/A2.edf" is rejected with the fix when only
  *     recordings/A2.edf exists, accepted when recordings/recordings/A2.edf
- *     does; the file named only by the rejected row is marked for the run
- *     as named by a rejected row (so it is not analysed without its row).
+ *     does; the file named only by the rejected row (so written, or as an
+ *     absolute path) is marked for the run as named by a rejected row (so
+ *     it is not analysed without its row).
  */
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -217,8 +218,9 @@ static void test_recordings_folder_prefix(void)
                   "the problem: %s", study->problems.lines[0]);
     support_store s;
     CHECK(support_store_open(&s, dir));
-    run_plan_input in = {.study = study, .preset_id = "test@1", .params_hash = {1, 2},
+    run_plan_input in = {.preset_id = "test@1", .params_hash = {1, 2},
                          .now_unix_us = INT64_C(1800000000000000), .settle_s = 0};
+    in.study = study;
     run_plan plan;
     CHECK_INT(run_plan_make(&in, s.store, &plan, &err), ICTUS_OK);
     CHECK_INT(plan.n_files, 1);
@@ -230,7 +232,25 @@ static void test_recordings_folder_prefix(void)
     support_store_close(&s);
     ictus_study_destroy(study);
 
+    /* An absolute path: rejected, and its file is named by the rejected row too. */
+    char csv[8192];
+    snprintf(csv, sizeof csv, "file,animal,channels\n%s/recordings/A2.edf,m1,HPC=1\n", dir);
+    CHECK(support_study_write(dir, "recordings.csv", csv));
+    CHECK_INT(ictus_study_load(dir, &study, &err), ICTUS_OK);
+    CHECK_INT(study->n_recordings, 0);
+    CHECK(support_store_open(&s, dir));
+    in.study = study;
+    CHECK_INT(run_plan_make(&in, s.store, &plan, &err), ICTUS_OK);
+    CHECK_INT(plan.n_files, 1);
+    if (plan.n_files == 1)
+        CHECK_INT(plan.files[0].rejected_line, 2);
+    run_plan_free(&plan);
+    support_store_close(&s);
+    ictus_study_destroy(study);
+
     /* recordings/recordings/A2.edf exists: the path is what it says. */
+    CHECK(support_study_write(dir, "recordings.csv",
+                              "file,animal,channels\nrecordings/A2.edf,m1,HPC=1\n"));
     CHECK(support_study_write(rec_dir, "recordings/A2.edf", "x"));
     CHECK_INT(ictus_study_load(dir, &study, &err), ICTUS_OK);
     CHECK_INT(study->problems.n, 0);
