@@ -100,7 +100,9 @@ static ictus_status forget_locked(const char *dir, char **paths, int n_paths, bo
             n++;
     }
     if (st == ICTUS_OK) {
-        print_items(items, n, drop_reviews, false);
+        if (!yes)
+            print_items(items, n, drop_reviews, false);
+        fflush(stdout);
         if (!yes && !isatty(STDIN_FILENO))
             st = ictus_fail(err, ICTUS_ERR_CONFIG, "forget: not confirmed (standard input is "
                             "not a terminal): add --yes to forget without asking");

@@ -27,6 +27,7 @@ typedef struct {
     ictus_strbuf status;         /* its rows' status words, comma-separated */
     ictus_strbuf suggestions;    /* stale or failed paths, for an unknown one */
     int n_suggestions;
+    bool more;                   /* stale or failed paths beyond the suggestions */
 } stored_walk;
 
 /* Whether `item` is one of the items of the ", "-separated `list`. */
@@ -49,11 +50,14 @@ static ictus_status walk_row(void *ctx, const ictus_store_recording *rec, ictus_
     if (w->path && strcmp(rec->path, w->path) == 0 &&
         !in_list(&w->status, ictus_rec_status_name(rec->status)))
         ictus_strbuf_join(&w->status, ", ", ictus_rec_status_name(rec->status));
-    if (rec->status != ICTUS_REC_OK && w->n_suggestions < FORGET_MAX_SUGGESTIONS &&
-        !in_list(&w->suggestions, rec->path)) {
-        ictus_strbuf_join(&w->suggestions, ", ", rec->path);
-        w->n_suggestions++;
+    if (rec->status == ICTUS_REC_OK || in_list(&w->suggestions, rec->path))
+        return ICTUS_OK;
+    if (w->n_suggestions == FORGET_MAX_SUGGESTIONS) {
+        w->more = true;
+        return ICTUS_OK;
     }
+    ictus_strbuf_join(&w->suggestions, ", ", rec->path);
+    w->n_suggestions++;
     return ICTUS_OK;
 }
 
@@ -83,7 +87,7 @@ static ictus_status unknown_path(ictus_store *store, const char *given, ictus_er
                         "%s: no such recording in the study's database (give the path as "
                         "`ictus run` prints it, e.g. recordings/A2.edf)%s%s%s", given,
                         *list ? "; stale or failed ones there: " : "", list,
-                        w.n_suggestions == FORGET_MAX_SUGGESTIONS ? ", ..." : "");
+                        w.more ? ", ..." : "");
     }
     ictus_strbuf_free(&w.status);
     ictus_strbuf_free(&w.suggestions);
