@@ -40,7 +40,7 @@ typedef struct {
 
 extern const cli_verb cli_verb_info, cli_verb_features, cli_verb_detect, cli_verb_score,
     cli_verb_synth, cli_verb_run, cli_verb_analyze, cli_verb_report, cli_verb_compare,
-    cli_verb_serve, cli_verb_reviews, cli_verb_train;
+    cli_verb_serve, cli_verb_reviews, cli_verb_train, cli_verb_forget;
 
 /* The exit status of a verb that returned `st`: CLI_OK for ICTUS_OK;
  * CLI_USAGE for ICTUS_ERR_USAGE, ICTUS_ERR_CONFIG and ICTUS_ERR_BUSY (the

@@ -137,8 +137,13 @@ static ictus_status run_compare(int argc, char **argv, ictus_error *err)
     ictus_status st = ICTUS_OK;
     if (help) {
         fputs(usage_text, stdout);
-    } else if (bad || !out_dir || optind >= argc) {
+    } else if (bad) {
         st = cli_bad_command_line(err);
+    } else if (optind >= argc) {
+        st = cli_usage_error(err, "compare: which studies? give one or more STUDY_DIR");
+    } else if (!out_dir) {
+        st = cli_usage_error(err, "compare: give -o DIR, the folder for comparison.csv and the "
+                                  "report (created when absent)");
     } else {
         ictus_analysis_options aopt = {assignments.items, assignments.n};
         st = compare((const char *const *)argv + optind, argc - optind, &aopt, out_dir, err);

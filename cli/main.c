@@ -9,6 +9,7 @@ static const cli_verb *const verbs[] = {
     &cli_verb_info, &cli_verb_features, &cli_verb_detect, &cli_verb_score,
     &cli_verb_synth, &cli_verb_run, &cli_verb_analyze, &cli_verb_report, &cli_verb_compare,
     &cli_verb_serve, &cli_verb_reviews, &cli_verb_train,
+    &cli_verb_forget,
 };
 
 static void usage(FILE *f)

@@ -187,8 +187,32 @@ static void locate(ictus_score_inputs *in, ictus_score_recording *r, const searc
  * Reading a side
  * ---------------------------------------------------------------------- */
 
-/* Read a side (truth or pred) into the recordings.  Rows with problems are
- * noted and skipped. */
+/* The columns a side needs: start_s,end_s with recording, or start,end with
+ * recording or animal.  Checked for both sides before anything is read, so
+ * that a file of another layout is one error, not a score of nothing. */
+static ictus_status check_columns(const ictus_csv *t, ictus_error *err)
+{
+    bool has_s = ictus_csv_column(t, "start_s") >= 0 && ictus_csv_column(t, "end_s") >= 0;
+    bool has_iso = ictus_csv_column(t, "start") >= 0 && ictus_csv_column(t, "end") >= 0;
+    bool has_rec = ictus_csv_column(t, "recording") >= 0;
+    const char *needs = NULL;
+    if (!has_s && !has_iso)
+        needs = "columns start_s,end_s (seconds from the recording's start) or start,end (ISO "
+                "8601 times)";
+    else if (!has_rec && (!has_iso || ictus_csv_column(t, "animal") < 0))
+        needs = "a recording column (the file name), or animal with start,end ISO times";
+    if (!needs)
+        return ICTUS_OK;
+    char found[1024] = "";
+    for (int c = 0; c < ictus_csv_columns(t); c++)
+        snprintf(found + strlen(found), sizeof found - strlen(found), "%s%s", c ? "," : "",
+                 ictus_csv_column_name(t, c));
+    return ictus_fail(err, ICTUS_ERR_FORMAT, "%s: needs %s; its columns are: %s",
+                      ictus_csv_path(t), needs, found);
+}
+
+/* Read a side (truth or pred; its columns checked) into the recordings.
+ * Rows with problems are noted and skipped. */
 static void read_side(ictus_score_inputs *in, const ictus_csv *t, bool truth, const char *type,
                       const search_dirs *dirs, bool strict)
 {
@@ -197,15 +221,6 @@ static void read_side(ictus_score_inputs *in, const ictus_csv *t, bool truth, co
     int c_s = ictus_csv_column(t, "start_s"), c_e = ictus_csv_column(t, "end_s");
     int c_iso_s = ictus_csv_column(t, "start"), c_iso_e = ictus_csv_column(t, "end");
     char where[512];
-    if ((c_s < 0 || c_e < 0) && (c_iso_s < 0 || c_iso_e < 0)) {
-        note(in, true, "%s: needs columns start_s,end_s or start,end", ictus_csv_path(t));
-        return;
-    }
-    if (c_rec < 0 && (c_animal < 0 || c_iso_s < 0)) {
-        note(in, true, "%s: needs a recording column (or animal with start,end ISO times)",
-             ictus_csv_path(t));
-        return;
-    }
     for (int row = 0; row < ictus_csv_rows(t); row++) {
         if (type && c_type >= 0 && strcmp(ictus_csv_field(t, row, c_type), type) != 0)
             continue;
@@ -308,6 +323,10 @@ ictus_status ictus_score_inputs_load(const ictus_score_sources *src, ictus_score
     ictus_status st = ictus_csv_read(src->pred_path, &pred, err);
     if (st == ICTUS_OK)
         st = ictus_csv_read(src->truth_path, &truth, err);
+    if (st == ICTUS_OK)
+        st = check_columns(truth, err);
+    if (st == ICTUS_OK)
+        st = check_columns(pred, err);
     if (st == ICTUS_OK) {
         read_side(in, pred, false, src->type, &dirs, strict);
         for (int i = 0; i < in->n_recs; i++)

@@ -80,8 +80,10 @@ typedef struct {
 } ictus_score_sources;
 
 /* Read both CSVs and locate every recording into a new *out.  Fails only
- * when a CSV cannot be read at all (its status, err naming the file); then
- * *out is NULL. */
+ * when a CSV cannot be read at all (its status, err naming the file) or
+ * lacks the columns above (ICTUS_ERR_FORMAT: the file, what it needs and the
+ * columns it has), both checked before anything is scored; then *out is
+ * NULL. */
 ictus_status ictus_score_inputs_load(const ictus_score_sources *src, ictus_score_inputs **out,
                                      ictus_error *err);
 

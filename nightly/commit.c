@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strbuf.h"
 #include "base/vec.h"
 #include "pipeline/source/recording_name.h"
 
@@ -331,6 +332,45 @@ static ictus_status settle_holders(run_committer *c, const run_file *f, ictus_ha
  * The plan's own decisions
  * ---------------------------------------------------------------------- */
 
+/* `word` as one shell word: as it is when no shell treats any of its
+ * characters specially, else in single quotes. */
+static void add_shell_word(ictus_strbuf *b, const char *word)
+{
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789_./+-:@%,=";
+    if (*word && word[strspn(word, plain)] == '\0') {
+        ictus_strbuf_add(b, word);
+        return;
+    }
+    ictus_strbuf_add(b, "'");
+    for (const char *p = word; *p; p++)
+        if (*p == '\'')
+            ictus_strbuf_add(b, "'\\''");
+        else
+            ictus_strbuf_addn(b, p, 1);
+    ictus_strbuf_add(b, "'");
+}
+
+/* The problem a stale file gives every night, with the command that drops
+ * its results (`ictus forget`): `message` and " (to drop its results and
+ * this warning: ictus forget STUDY_DIR PATH)".  Only the problem carries it: the stored row's
+ * error stays the same whatever path the study was run with. */
+static ictus_status stale_problem(run_committer *c, const run_file *f, const char *message,
+                                  ictus_error *err)
+{
+    ictus_strbuf text = {0};
+    ictus_strbuf_addf(&text, "%s (to drop its results and this warning: ictus forget ",
+                      message);
+    add_shell_word(&text, c->plan->study_dir);
+    ictus_strbuf_add(&text, " ");
+    add_shell_word(&text, f->path);
+    ictus_strbuf_add(&text, ")");
+    ictus_status st = run_commit_problem(c, f->path, ICTUS_PROBLEM_WARNING,
+                                         ictus_strbuf_text(&text), err);
+    ictus_strbuf_free(&text);
+    return st;
+}
+
 static ictus_status commit_missing(run_committer *c, const run_file *f, ictus_error *err)
 {
     char message[512];
@@ -350,7 +390,9 @@ static ictus_status commit_missing(run_committer *c, const run_file *f, ictus_er
                              ICTUS_REC_STALE, message, true, err);
     else
         st = put_file_failure(c, f, &f->identity, NULL, ICTUS_REC_FAILED, message, true, err);
-    if (st == ICTUS_OK)
+    if (st == ICTUS_OK && !listed && f->n_stored > 0)
+        st = stale_problem(c, f, message, err);
+    else if (st == ICTUS_OK)
         st = run_commit_problem(c, f->path, listed ? ICTUS_PROBLEM_FAILED : ICTUS_PROBLEM_WARNING,
                                 message, err);
     return st;

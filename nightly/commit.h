@@ -20,7 +20,9 @@
  *   - a stored file that is gone with no copy left keeps its results,
  *     marked stale, so that a missing disk or a mistaken deletion does not
  *     erase weeks of results; the run lists it every night as a warning
- *     (a failure when recordings.csv still names it).
+ *     ending with the command that drops it on purpose (" (to drop its
+ *     results and this warning: ictus forget STUDY_DIR PATH)"), or as a failure when
+ *     recordings.csv still names it.
  *
  * Lifecycle: run_commit_create() → run_commit_plan() once → run_commit_file()
  * per outcome, in any order → read the counts → run_commit_destroy().

@@ -165,15 +165,27 @@ static ictus_status roles_match(ictus_store *store, int64_t rec_id,
  * recordings.csv: files named only in rejected rows
  * ---------------------------------------------------------------------- */
 
-/* The line of the first recordings.csv row naming `file`, or 0. */
-static int listed_line(const ictus_csv *t, const char *file)
+/* The line of the first recordings.csv row naming the study's file `path`
+ * ("recordings/A2.edf"), or 0.  A row names it as written relative to
+ * recordings/ ("A2.edf") or, the usual slips the study rejects, with the
+ * folder ("recordings/A2.edf") or as an absolute path ending in
+ * "/recordings/A2.edf": either way the file must not be analysed without
+ * its row. */
+static int listed_line(const ictus_csv *t, const char *path)
 {
     int c_file = t ? ictus_csv_column(t, "file") : -1;
     if (c_file < 0)
         return 0;
-    for (int row = 0; row < ictus_csv_rows(t); row++)
-        if (strcmp(ictus_csv_field(t, row, c_file), file) == 0)
+    const char *file = path + strlen("recordings/");
+    size_t n_path = strlen(path);
+    for (int row = 0; row < ictus_csv_rows(t); row++) {
+        const char *field = ictus_csv_field(t, row, c_file);
+        size_t n = strlen(field);
+        if (strcmp(field, file) == 0 || strcmp(field, path) == 0 ||
+            (field[0] == '/' && n > n_path && field[n - n_path - 1] == '/' &&
+             strcmp(field + n - n_path, path) == 0))
             return ictus_csv_line(t, row);
+    }
     return 0;
 }
 
@@ -371,6 +383,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
 {
     memset(plan, 0, sizeof *plan);
     const ictus_study *study = in->study;
+    plan->study_dir = study->dir;
     path_list found = {0}, paths = {0};
     char *rec_dir = ictus_path_join_alloc(study->dir, "recordings");
     struct stat st_dir;
@@ -438,7 +451,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
         f->exists = f->exists &&
                     ictus_file_identity_get(f->disk_path, &f->identity, &missing) == ICTUS_OK;
         if (f->exists && f->n_entries == 0)
-            f->rejected_line = listed_line(manifest, f->path + strlen("recordings/"));
+            f->rejected_line = listed_line(manifest, f->path);
         status = decide(in, store, f, err);
         if (f->action == RUN_CHECK || f->action == RUN_PROCESS) {
             plan->n_to_read++;

@@ -74,6 +74,7 @@ typedef struct {
     int n_to_read;                  /* files to check or process */
     int64_t bytes_to_read;          /* their total size */
     char scan_warning[512];         /* e.g. an unreadable sub-directory; "" when none */
+    const char *study_dir;          /* the study's directory, as given (the input's) */
 } run_plan;
 
 /* What the plan is compared against. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "base/path.h"
 #include "base/vec.h"
@@ -223,6 +224,33 @@ static bool inside_recordings(const char *file)
     return true;
 }
 
+/* A file written with the folder, "recordings/A2.edf", is the usual slip:
+ * recordings.csv's paths are relative to recordings/.  When the path read
+ * that way does not exist but would without the folder, the row is rejected
+ * with the fix, rather than taken either way: taking it silently would
+ * leave the lab believing the other reading, and a path that really is
+ * recordings/recordings/A2.edf (it exists) stays valid.  The file itself is
+ * then not analysed without its row (nightly/plan.h: named only in rejected
+ * rows). */
+static void check_folder_prefix(const ictus_study *study, ictus_manifest_row *r, int col,
+                                const char *file)
+{
+    static const char folder[] = "recordings/";
+    size_t n = strlen(folder);
+    if (strncmp(file, folder, n) != 0 || !file[n])
+        return;
+    char *rec_dir = ictus_path_join_alloc(study->dir, "recordings");
+    char *as_written = ictus_path_join_alloc(rec_dir, file);
+    char *meant = ictus_path_join_alloc(study->dir, file);
+    struct stat st;
+    if (stat(as_written, &st) != 0 && stat(meant, &st) == 0)
+        ictus_manifest_problem(r, col, "\"%s\": file paths are relative to recordings/ (there "
+                               "is no recordings/%s): write \"%s\"", file, file, file + n);
+    free(meant);
+    free(as_written);
+    free(rec_dir);
+}
+
 /* Parse "HPC=1;CTX=2" into a new array (*out, caller frees); false with a
  * problem on any error.  Empty text gives *n = 0. */
 static bool parse_channel_map(ictus_manifest_row *r, int col, const char *text,
@@ -329,6 +357,8 @@ static void read_recordings(ictus_study *study)
         if (*file && !inside_recordings(file))
             ictus_manifest_problem(&r, c_file, "expected a path inside recordings/ (relative, "
                                    "without \"..\"), got \"%s\"", file);
+        else if (*file)
+            check_folder_prefix(study, &r, c_file, file);
         const char *animal = known_animal(study, &r, c_animal, true);
         ictus_channel_label *map;
         int n_map;

@@ -25,7 +25,9 @@
  *   recordings.csv   optional (EDF headers may carry the animal and start).
  *                    file, animal required; channels, start_time, video
  *                    optional.  file: a path inside recordings/ (no "..", not
- *                    absolute).  channels: "HPC=1;CTX=2", labels for 1-based
+ *                    absolute), relative to recordings/: "A2.edf", not
+ *                    "recordings/A2.edf" (rejected, with the fix, when only
+ *                    the second reading exists).  channels: "HPC=1;CTX=2", labels for 1-based
  *                    channel numbers of the file (empty: every channel with
  *                    the file's labels).  A file holding several animals has
  *                    one row per animal, each with a channel map, no channel

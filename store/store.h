@@ -615,4 +615,34 @@ ictus_status ictus_store_get_series(ictus_store *s, int64_t recording_id, const 
 /* Free what get_series filled and zero it; a zeroed struct is a no-op. */
 void ictus_store_bucket_series_clear(ictus_store_bucket_series *b);
 
+/* ========================================================================
+ * Forgetting a recording on purpose (store_forget.c): `ictus forget`, for a
+ * recording taken out of the study whose rows the nightly job keeps (stale)
+ * so that a missing disk does not erase weeks of results.
+ * ====================================================================== */
+
+/* What the store holds about one path. */
+typedef struct {
+    int64_t rows;            /* recording rows of the path (one per animal) */
+    int64_t events;          /* their stored events */
+    int64_t reviews;         /* review decisions naming the path, history included */
+    bool reviews_deleted;    /* ictus_store_forget() deleted them (drop_reviews) */
+} ictus_store_forget_counts;
+
+/* Count what ictus_store_forget(s, path, ...) would find (reading only). */
+ictus_status ictus_store_forget_count(ictus_store *s, const char *path,
+                                      ictus_store_forget_counts *out, ictus_error *err);
+
+/* Delete every recording row of `path` (every animal) with its channels,
+ * events and analysable time; with drop_reviews also every review decision
+ * whose path is `path` (added events and history included; decisions made
+ * under another path stay, even with the same content).  Without it the
+ * decisions stay: they are human work, and they match the recording again
+ * if it comes back.  The runs' log (runs, run_problems) is history and
+ * stays.  *out: the counts found before deleting.  Call inside
+ * ictus_store_begin()/commit(), so that several paths go together or not
+ * at all. */
+ictus_status ictus_store_forget(ictus_store *s, const char *path, bool drop_reviews,
+                                ictus_store_forget_counts *out, ictus_error *err);
+
 #endif
