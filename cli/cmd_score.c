@@ -12,7 +12,11 @@
 
 static const char usage_text[] =
     "usage: ictus score --truth TRUTH.csv --pred EVENTS.csv [options]\n"
-    "Score detections against annotations, SzCORE style (timescoring defaults, DOMAIN.md §5).\n"
+    "Score detections against annotations, SzCORE style, with the timescoring defaults:\n"
+    "events closer than 90 s merged, longer than 300 s split; a reference event found\n"
+    "when a detection overlaps [start - 30 s, end + 60 s]; a detection false when it\n"
+    "overlaps no such window.  Also 1 s sample scoring.  Per animal, the mean over\n"
+    "animals and the pooled figure ([score] settings change the tolerances).\n"
     "  --truth FILE          reference events: start_s,end_s (or start,end as ISO times) and\n"
     "                        recording (matched by file name) or animal; optional type\n"
     "  --pred FILE           detections: events.csv from `ictus detect` or `ictus run`\n"
