@@ -15,6 +15,7 @@
 #include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
+#include "protocols/daily.h"
 #include "protocols/hyperthermia.h"
 #include "protocols/kindling.h"
 #include "protocols/survival_outcomes.h"
@@ -639,6 +640,27 @@ static void add_outcomes(ictus_analysis *an, int a, const ictus_timeline *tls, s
     free(ref);
 }
 
+/* The daily.csv rows of animal `a` over the days of its stored recordings
+ * (and of its seizures, when an events file gave them). */
+static ictus_status add_daily(ictus_analysis *an, int a, const animal_events *events,
+                              const recording_list *recs, store_time *when, ictus_error *err)
+{
+    const ictus_animal *animal = &an->study->animals[a];
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (size_t i = 0; i < recs->n; i++)
+        if (strcmp(recs->items[i].animal, animal->id) == 0) {
+            first = recs->items[i].start_us < first ? recs->items[i].start_us : first;
+            last = recs->items[i].end_us > last ? recs->items[i].end_us : last;
+        }
+    for (size_t i = 0; i < events->seizures.n; i++) {
+        int64_t t = events->seizures.items[i].start_us;
+        first = t < first ? t : first;
+        last = t + 1 > last ? t + 1 : last;
+    }
+    return ictus_daily_add_animal(an->daily, animal, a, an->n_types, events->seizures.items,
+                                  events->seizures.n, first, last, store_analysable, when, err);
+}
+
 static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a,
                                    const animal_events *events, const recording_list *recs,
                                    size_t *cap_periods, size_t *cap_outcomes, ictus_error *err)
@@ -656,7 +678,8 @@ static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a
     if (st == ICTUS_OK) {
         add_period_rows(an, a, tls, &events->tallies, recs, cap_periods);
         add_outcomes(an, a, tls, cap_outcomes);
-        if (an->dm)
+        st = add_daily(an, a, events, recs, &when, err);
+        if (st == ICTUS_OK && an->dm)
             st = ictus_dm_add_animal(an->dm, a, &an->plans[a], events->seizures.items,
                                      events->seizures.n, store_analysable, &when, err);
     }
@@ -750,6 +773,7 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     if (st == ICTUS_OK && ictus_dm_used(study))
         an->dm = ictus_dm_create(study, &set->dm, (ictus_baseline_rule)set->baseline,
                                  set->cluster_gap_min * 60, an->n_types, an->settings_text);
+    an->daily = ictus_daily_create();
     for (int a = 0; a < study->n_animals && st == ICTUS_OK; a++)
         st = analyse_animal(an, store, a, &events[a], &recs, &cap_periods, &cap_outcomes, err);
     if (st == ICTUS_OK && an->dm)
@@ -810,6 +834,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
         free(an->preset_texts_[i]);
     free(an->preset_texts_);
     ictus_survival_outcomes_destroy(an->survival);
+    ictus_daily_destroy(an->daily);
     free(an);
 }
 
@@ -1066,6 +1091,13 @@ static void write_settings(ictus_out *o, const void *ctx)
                          an->kindling->settings_text);
 }
 
+static void write_daily(ictus_out *o, const void *ctx)
+{
+    const ictus_analysis *an = ctx;
+    ictus_daily_write_csv(o, an->daily, an->study, (const char (*)[ICTUS_TYPE_MAX])an->types,
+                          an->settings_hash);
+}
+
 static void write_disease_modification(ictus_out *o, const void *ctx)
 {
     const ictus_analysis *an = ctx;
@@ -1093,6 +1125,7 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
         {"responders.csv", write_responders},
         {"comparisons.csv", write_comparisons},
         {"analysis-settings.txt", write_settings},
+        {"daily.csv", write_daily},
     };
     ictus_status st = ictus_outfile_mkdir(out_dir, err);
     for (size_t i = 0; i < sizeof files / sizeof files[0] && st == ICTUS_OK; i++)
