@@ -9,7 +9,7 @@
 #include "base/vec.h"
 #include "base/walltime.h"
 
-#define US_PER_DAY (INT64_C(86400) * ICTUS_US_PER_S)
+#define US_PER_DAY ICTUS_US_PER_DAY
 #define S_PER_HOUR 3600.0
 
 ictus_daily *ictus_daily_create(void)
@@ -29,8 +29,8 @@ void ictus_daily_destroy(ictus_daily *d)
  * Days and their parts
  * ---------------------------------------------------------------------- */
 
-/* 00:00 of the day holding t_us (naive clock: every day is 24 h). */
-static int64_t day_start(int64_t t_us)
+/* Naive clock: every day is 24 h. */
+int64_t ictus_daily_day_start(int64_t t_us)
 {
     int64_t q = t_us / US_PER_DAY;
     if (t_us % US_PER_DAY != 0 && t_us < 0)
@@ -67,36 +67,46 @@ static int day_cuts(const ictus_animal *animal, int64_t d0, int64_t d1, int64_t 
 }
 
 /* The rows of one part [t0, t1) of a day, unless it has neither analysable
- * time nor a seizure start. */
+ * time nor a seizure start.  sz[*next..n) are the seizures not yet placed
+ * (sorted by start): those starting before t1 are this part's.  Counting
+ * is periods.csv's (measures.h) without the intervals, so one question to
+ * the store per part is enough. */
 static ictus_status add_part(ictus_daily *d, const ictus_animal *animal, int a, int n_types,
-                             const ictus_seizure *sz, size_t n, int64_t t0, int64_t t1,
-                             ictus_analysable_fn fn, void *ctx, ictus_error *err)
+                             const ictus_seizure *sz, size_t n, size_t *next, int64_t t0,
+                             int64_t t1, ictus_analysable_fn fn, void *ctx, ictus_error *err)
 {
-    ictus_timeline tl;
-    ictus_status st = ictus_timeline_build(sz, n, t0, t1, fn, ctx, &tl, err);
-    if (st != ICTUS_OK)
+    while (*next < n && sz[*next].start_us < t0)
+        ++*next; /* before the first day: cannot happen, the days cover every start */
+    size_t first = *next;
+    while (*next < n && sz[*next].start_us < t1)
+        ++*next;
+    double analysable_s = 0;
+    ictus_status st = fn(ctx, t0, t1, &analysable_s, err);
+    if (st != ICTUS_OK || (analysable_s <= 0 && *next == first))
         return st;
-    const ictus_timeline *own = &tl;
     const ictus_period *period = ictus_animal_period_at(animal, t0);
-    if (tl.analysable_s > 0 || tl.n > 0) {
-        for (int t = 0; t < n_types; t++) {
-            ictus_measures m;
-            /* the cluster gap (60 s here) plays no part in counts and durations */
-            ictus_measures_compute(&own, 1, t == 0 ? ICTUS_ALL_TYPES : t, 60, &m);
-            ICTUS_GROW(d->rows, d->n_rows + 1, d->cap_rows_);
-            d->rows[d->n_rows++] = (ictus_daily_row){
-                .animal = a,
-                .period = period ? (int)(period - animal->periods) : -1,
-                .start_us = t0,
-                .end_us = t1,
-                .type = t,
-                .count = m.count,
-                .seizure_s = m.seizure_s,
-                .analysable_s = m.analysable_s,
-            };
+    size_t row0 = d->n_rows;
+    for (int t = 0; t < n_types; t++) {
+        ICTUS_GROW(d->rows, d->n_rows + 1, d->cap_rows_);
+        d->rows[d->n_rows++] = (ictus_daily_row){
+            .animal = a,
+            .period = period ? (int)(period - animal->periods) : -1,
+            .start_us = t0,
+            .end_us = t1,
+            .type = t,
+            .analysable_s = analysable_s,
+        };
+    }
+    for (size_t i = first; i < *next; i++) {
+        double seconds = ictus_us_to_s(sz[i].end_us - sz[i].start_us);
+        ictus_daily_row *all = &d->rows[row0], *own = &d->rows[row0 + (size_t)sz[i].type];
+        all->count++;
+        all->seizure_s += seconds;
+        if (own != all) {
+            own->count++;
+            own->seizure_s += seconds;
         }
     }
-    ictus_timeline_clear(&tl);
     return ICTUS_OK;
 }
 
@@ -107,10 +117,13 @@ ictus_status ictus_daily_add_animal(ictus_daily *d, const ictus_animal *animal, 
 {
     int64_t *cuts = ictus_xmalloc((size_t)(2 + 2 * animal->n_periods) * sizeof *cuts);
     ictus_status st = ICTUS_OK;
-    for (int64_t d0 = day_start(first_us); d0 < last_us && st == ICTUS_OK; d0 += US_PER_DAY) {
+    size_t next = 0;
+    for (int64_t d0 = ictus_daily_day_start(first_us); d0 < last_us && st == ICTUS_OK;
+         d0 += US_PER_DAY) {
         int n_cuts = day_cuts(animal, d0, d0 + US_PER_DAY, cuts);
         for (int i = 0; i + 1 < n_cuts && st == ICTUS_OK; i++)
-            st = add_part(d, animal, a, n_types, sz, n, cuts[i], cuts[i + 1], fn, ctx, err);
+            st = add_part(d, animal, a, n_types, sz, n, &next, cuts[i], cuts[i + 1], fn, ctx,
+                          err);
     }
     free(cuts);
     return st;

@@ -66,6 +66,10 @@ typedef struct ictus_daily {
     size_t cap_rows_;         /* private */
 } ictus_daily;
 
+/* A calendar day of the naive clock, and 00:00 of the day holding t_us. */
+#define ICTUS_US_PER_DAY (INT64_C(86400) * 1000000)
+int64_t ictus_daily_day_start(int64_t t_us);
+
 /* A new empty table (caller destroys). */
 ictus_daily *ictus_daily_create(void);
 
@@ -73,7 +77,8 @@ ictus_daily *ictus_daily_create(void);
  * calendar days that touch [first_us, last_us) (its stored recordings'
  * span; last_us ≤ first_us: no rows): its seizures sz[0..n) (sorted and
  * merged, ictus_seizures_merge(), types 1..n_types-1), analysable time from
- * fn/ctx (measures.h), n_types types with "all" as 0.  Errors: those of fn. */
+ * fn/ctx (measures.h; asked once per day part, with ends at midnights and
+ * period edges), n_types types with "all" as 0.  Errors: those of fn. */
 ictus_status ictus_daily_add_animal(ictus_daily *d, const ictus_animal *animal, int a,
                                     int n_types, const ictus_seizure *sz, size_t n,
                                     int64_t first_us, int64_t last_us, ictus_analysable_fn fn,

@@ -65,7 +65,8 @@ static ictus_study *load_study(char *dir)
     CHECK(support_study_write(dir, "dosing.csv",
                               "animal,period,drug,dose_mg_kg,route,start,end\n"
                               "m1,baseline,,,,2026-01-05,2026-01-06 8:00\n"
-                              "m1,treatment,carbamazepine,20,ip,2026-01-06 8:00,2026-01-08 8:00\n"));
+                              "m1,treatment,carbamazepine,20,ip,2026-01-06 8:00,"
+                              "2026-01-08 8:00\n"));
     ictus_study *s = NULL;
     ictus_error err = {0};
     CHECK_MSG(ictus_study_load(dir, &s, &err) == ICTUS_OK, "%s", err.msg);
