@@ -12,7 +12,10 @@
  *     whole duration; counts and seizure seconds per type are exact, and the
  *     parts' analysable hours add up to each period's analysable time;
  *   - the CSV: its header, RFC 4180 quoting of a group holding a comma and
- *     quotes, dates, times and numbers as written, the settings hash.
+ *     quotes, dates, times and numbers as written, the settings hash;
+ *   - the analysable-time cache (analysable_cache.h): each stretch between
+ *     cut points is asked once, a range between cut points is answered
+ *     without asking, equal to the direct answer; other ranges are asked.
  */
 #include "protocols/daily.h"
 
@@ -22,6 +25,7 @@
 #include <string.h>
 
 #include "base/walltime.h"
+#include "protocols/analysable_cache.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
 #include "tests/support_tmp.h"
@@ -52,6 +56,51 @@ static ictus_status fake_analysable(void *ctx, int64_t t0, int64_t t1, double *s
     const fake_store *f = ctx;
     *seconds = overlap_s(t0, t1, f->start, f->end) - overlap_s(t0, t1, f->gap0, f->gap1);
     return ICTUS_OK;
+}
+
+/* fake_analysable() counting its calls and the length asked. */
+typedef struct {
+    fake_store store;
+    int calls;
+    int64_t asked_us;
+} counting_store;
+
+static ictus_status counting_analysable(void *ctx, int64_t t0, int64_t t1, double *seconds,
+                                        ictus_error *err)
+{
+    counting_store *c = ctx;
+    c->calls++;
+    c->asked_us += t1 - t0;
+    return fake_analysable(&c->store, t0, t1, seconds, err);
+}
+
+static void test_cache(void)
+{
+    counting_store c = {{at("2026-01-05T06:00"), at("2026-01-08T00:00"), at("2026-01-07T10:00"),
+                         at("2026-01-07T12:00")}, 0, 0};
+    int64_t points[] = {at("2026-01-07"), at("2026-01-05"), at("2026-01-06T08:00"),
+                        at("2026-01-06"), at("2026-01-08"), at("2026-01-06")};
+    ictus_analysable_cache cache;
+    ictus_error err = {0};
+    CHECK(ictus_analysable_cache_build(&cache, points, 6, counting_analysable, &c, &err) ==
+          ICTUS_OK);
+    CHECK_INT(c.calls, 4); /* five distinct points, four stretches, each asked once */
+    CHECK_INT(c.asked_us, at("2026-01-08") - at("2026-01-05"));
+    double got, want;
+    const char *ranges[][2] = {{"2026-01-05", "2026-01-08"}, {"2026-01-06", "2026-01-06T08:00"},
+                               {"2026-01-06T08:00", "2026-01-08"}, {"2026-01-07", "2026-01-07"}};
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        CHECK(ictus_analysable_cached(&cache, at(ranges[i][0]), at(ranges[i][1]), &got, &err) ==
+              ICTUS_OK);
+        fake_analysable(&c.store, at(ranges[i][0]), at(ranges[i][1]), &want, &err);
+        CHECK_NEAR(got, want, 0, 1e-6);
+    }
+    CHECK_INT(c.calls, 4); /* all answered from the stretches */
+    CHECK(ictus_analysable_cached(&cache, at("2026-01-07T11:00"), at("2026-01-08"), &got, &err) ==
+          ICTUS_OK);
+    CHECK_INT(c.calls, 5); /* not a cut point: asked */
+    CHECK_NEAR(got, 12 * 3600.0, 0, 1e-6);
+    ictus_analysable_cache_clear(&cache);
 }
 
 static const char types[3][ICTUS_TYPE_MAX] = {"all", "convulsive", "hpd"};
@@ -187,6 +236,7 @@ static void test_csv(const ictus_study *s, const ictus_daily *d)
 
 int main(void)
 {
+    test_cache();
     char *dir = support_tmpdir("daily");
     ictus_study *s = load_study(dir);
     if (s) {
