@@ -90,47 +90,121 @@ static int days_in_month(int y, int m)
     return m == 2 && leap ? 29 : dm[m - 1];
 }
 
-bool ictus_walltime_parse(const char *s, int64_t *t_us)
+const char *const ictus_date_format_names[] = {"YYYY-MM-DD", "DD.MM.YYYY", "DD/MM/YYYY",
+                                               "MM/DD/YYYY", NULL};
+
+/* Read one or two digits; -1 when there is none. */
+static int read_1or2(const char **p)
 {
-    const char *p = s;
-    int y = read_digits(&p, 4);
-    if (y < 0 || *p++ != '-')
+    if (!isdigit((unsigned char)**p))
+        return -1;
+    return read_digits(p, isdigit((unsigned char)(*p)[1]) ? 2 : 1);
+}
+
+/* A lab date D{1,2} SEP D{1,2} SEP YYYY at *p: the two first numbers and the
+ * year, and the separator found; false when *p is not of that shape. */
+static bool read_lab_date(const char **p, int *first, int *second, int *year, char *sep)
+{
+    const char *q = *p;
+    *first = read_1or2(&q);
+    *sep = *q;
+    if (*first < 0 || (*sep != '.' && *sep != '/'))
         return false;
-    int mo = read_digits(&p, 2);
-    if (mo < 1 || mo > 12 || *p++ != '-')
+    q++;
+    *second = read_1or2(&q);
+    if (*second < 0 || *q++ != *sep)
         return false;
-    int d = read_digits(&p, 2);
-    if (d < 1 || d > days_in_month(y, mo))
+    *year = read_digits(&q, 4);
+    if (*year < 0 || isdigit((unsigned char)*q))
         return false;
-    int h = 0, mi = 0, sec = 0;
+    *p = q;
+    return true;
+}
+
+/* The date part at *p (advanced past it) into y, mo, d (range-checked). */
+static ictus_walltime_result read_date(const char **p, ictus_date_format format, int *y, int *mo,
+                                       int *d)
+{
+    const char *q = *p;
+    int a, b;
+    char sep;
+    if (read_lab_date(&q, &a, &b, y, &sep)) {
+        if (format == ICTUS_DATE_ISO)
+            return ICTUS_WALLTIME_NEEDS_FORMAT;
+        char want = format == ICTUS_DATE_DMY_DOT ? '.' : '/';
+        if (sep != want)
+            return ICTUS_WALLTIME_BAD;
+        *d = format == ICTUS_DATE_MDY_SLASH ? b : a;
+        *mo = format == ICTUS_DATE_MDY_SLASH ? a : b;
+    } else {
+        q = *p;
+        *y = read_digits(&q, 4);
+        if (*y < 0 || *q++ != '-')
+            return ICTUS_WALLTIME_BAD;
+        *mo = read_digits(&q, 2);
+        if (*mo < 0 || *q++ != '-')
+            return ICTUS_WALLTIME_BAD;
+        *d = read_digits(&q, 2);
+    }
+    if (*mo < 1 || *mo > 12 || *d < 1 || *d > days_in_month(*y, *mo))
+        return ICTUS_WALLTIME_BAD;
+    *p = q;
+    return ICTUS_WALLTIME_OK;
+}
+
+/* The time of day at p (H:MM or HH:MM, then [:SS[.fff...]]) to the end of
+ * the string, into *us_of_day; false on any error. */
+static bool read_time_of_day(const char *p, int64_t *us_of_day)
+{
+    int h = read_1or2(&p);
+    if (h < 0 || h > 23 || *p++ != ':')
+        return false;
+    int mi = read_digits(&p, 2);
+    if (mi < 0 || mi > 59)
+        return false;
+    int sec = 0;
     int64_t us = 0;
-    if (*p == 'T' || *p == ' ') {
+    if (*p == ':') {
         p++;
-        h = read_digits(&p, 2);
-        if (h < 0 || h > 23 || *p++ != ':')
+        sec = read_digits(&p, 2);
+        if (sec < 0 || sec > 59)
             return false;
-        mi = read_digits(&p, 2);
-        if (mi < 0 || mi > 59)
-            return false;
-        if (*p == ':') {
+        if (*p == '.') {
             p++;
-            sec = read_digits(&p, 2);
-            if (sec < 0 || sec > 59)
+            int64_t scale = 100000;
+            if (!isdigit((unsigned char)*p))
                 return false;
-            if (*p == '.') {
-                p++;
-                int64_t scale = 100000;
-                if (!isdigit((unsigned char)*p))
-                    return false;
-                for (; isdigit((unsigned char)*p); p++) {
-                    us += (*p - '0') * scale;
-                    scale /= 10;
-                }
+            for (; isdigit((unsigned char)*p); p++) {
+                us += (*p - '0') * scale;
+                scale /= 10;
             }
         }
     }
     if (*p != '\0')
         return false;
-    *t_us = ictus_walltime_from_civil(y, mo, d, h, mi, sec, us);
+    *us_of_day = ((int64_t)h * 3600 + mi * 60 + sec) * ICTUS_US_PER_S + us;
     return true;
+}
+
+ictus_walltime_result ictus_walltime_parse_as(const char *s, ictus_date_format format,
+                                              int64_t *t_us, bool *has_time)
+{
+    const char *p = s;
+    int y, mo, d;
+    ictus_walltime_result r = read_date(&p, format, &y, &mo, &d);
+    if (r != ICTUS_WALLTIME_OK)
+        return r;
+    int64_t us_of_day = 0;
+    bool timed = *p == 'T' || *p == ' ';
+    if (timed ? !read_time_of_day(p + 1, &us_of_day) : *p != '\0')
+        return ICTUS_WALLTIME_BAD;
+    *t_us = ictus_walltime_from_civil(y, mo, d, 0, 0, 0, 0) + us_of_day;
+    if (has_time)
+        *has_time = timed;
+    return ICTUS_WALLTIME_OK;
+}
+
+bool ictus_walltime_parse(const char *s, int64_t *t_us)
+{
+    return ictus_walltime_parse_as(s, ICTUS_DATE_ISO, t_us, NULL) == ICTUS_WALLTIME_OK;
 }

@@ -7,12 +7,16 @@
 #include "base/path.h"
 #include "cli/cli.h"
 #include "protocols/analysis.h"
+#include "protocols/daily.h"
 
 static const char usage_text[] =
     "usage: ictus analyze [options] STUDY_DIR\n"
     "Analyse the seizures stored in STUDY_DIR/ictus.db (by `ictus run`) per animal and period\n"
     "(dosing.csv) and write STUDY_DIR/out/periods.csv, responders.csv, comparisons.csv and\n"
-    "analysis-settings.txt.  Rates are per analysable 24 h; definitions and settings: the\n"
+    "analysis-settings.txt, and daily.csv: per animal, calendar day and seizure type the\n"
+    "count, seizure seconds and analysable hours (days without seizures included; a day\n"
+    "a period starts or ends in is one row per part, with that part's period and drug).\n"
+    "Rates are per analysable 24 h; definitions and settings: the\n"
     "README (Analysis) and study.ini [analysis].  The database is only read.\n"
     "  --set analysis.KEY=VALUE   override a setting of study.ini [analysis] (repeatable;\n"
     "                             also disease_modification.KEY=VALUE)\n"
@@ -94,6 +98,7 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
                "(%zu rows), analysis-settings.txt (settings hash %s)\n",
                out_dir, an->n_periods, n_responders,
                an->n_comparisons + an->n_stratum_comparisons, an->settings_hash);
+        printf("wrote %s: daily.csv (%zu rows)\n", out_dir, an->daily->n_rows);
         if (an->dm)
             printf("wrote %s: disease_modification.csv (%zu rows)\n", out_dir, an->dm->n_rows);
         if (an->settings.strata.n_keys)

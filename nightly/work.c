@@ -106,9 +106,14 @@ static void check_animal(const run_work_context *ctx, const run_file *f,
         return;
     }
     if (!ictus_study_animal(ctx->study, a->animal)) {
+        char from[64];
+        if (entry)
+            snprintf(from, sizeof from, "recordings.csv line %d", entry->line);
+        else
+            snprintf(from, sizeof from, "%s", ictus_recording_default_animal_source(info));
         snprintf(a->error, sizeof a->error,
-                 "%s: unknown animal \"%s\" (from the EDF header's patient field): add it to "
-                 "animals.csv, or name the animal in recordings.csv", f->path, a->animal);
+                 "%s: unknown animal \"%s\" (from %s): add it to animals.csv, or name the "
+                 "animal in recordings.csv", f->path, a->animal, from);
         return;
     }
     if (info->duration_us <= 0) {

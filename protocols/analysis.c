@@ -15,6 +15,8 @@
 #include "base/strbuf.h"
 #include "base/vec.h"
 #include "base/walltime.h"
+#include "protocols/analysable_cache.h"
+#include "protocols/daily.h"
 #include "protocols/hyperthermia.h"
 #include "protocols/kindling.h"
 #include "protocols/survival_outcomes.h"
@@ -639,6 +641,57 @@ static void add_outcomes(ictus_analysis *an, int a, const ictus_timeline *tls, s
     free(ref);
 }
 
+/* The span of animal a's stored recordings (and of its seizures, when an
+ * events file gave them) into [*first, *last); empty (first > last) when
+ * there is neither. */
+static void animal_span(const ictus_analysis *an, int a, const animal_events *events,
+                        const recording_list *recs, int64_t *first, int64_t *last)
+{
+    const ictus_animal *animal = &an->study->animals[a];
+    *first = INT64_MAX;
+    *last = INT64_MIN;
+    for (size_t i = 0; i < recs->n; i++)
+        if (strcmp(recs->items[i].animal, animal->id) == 0) {
+            *first = recs->items[i].start_us < *first ? recs->items[i].start_us : *first;
+            *last = recs->items[i].end_us > *last ? recs->items[i].end_us : *last;
+        }
+    for (size_t i = 0; i < events->seizures.n; i++) {
+        int64_t t = events->seizures.items[i].start_us;
+        *first = t < *first ? t : *first;
+        *last = t + 1 > *last ? t + 1 : *last;
+    }
+}
+
+/* The animal's analysable time asked of the store once per stretch between
+ * the points its period timelines and its daily.csv rows ask about: period
+ * edges, seizure onsets and the midnights of the days in [first, last). */
+static ictus_status cache_analysable(const ictus_animal *animal, const animal_events *events,
+                                     int64_t first, int64_t last, store_time *when,
+                                     ictus_analysable_cache *cache, ictus_error *err)
+{
+    int64_t *points = NULL;
+    size_t n = 0, cap = 0;
+    for (int p = 0; p < animal->n_periods; p++) {
+        ICTUS_GROW(points, n + 2, cap);
+        points[n++] = animal->periods[p].start_us;
+        points[n++] = animal->periods[p].end_us;
+    }
+    for (size_t i = 0; i < events->seizures.n; i++) {
+        ICTUS_GROW(points, n + 1, cap);
+        points[n++] = events->seizures.items[i].start_us;
+    }
+    for (int64_t d = first < last ? ictus_daily_day_start(first) : INT64_MAX; d < INT64_MAX;
+         d += ICTUS_US_PER_DAY) {
+        ICTUS_GROW(points, n + 1, cap);
+        points[n++] = d;
+        if (d >= last)
+            break;
+    }
+    ictus_status st = ictus_analysable_cache_build(cache, points, n, store_analysable, when, err);
+    free(points);
+    return st;
+}
+
 static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a,
                                    const animal_events *events, const recording_list *recs,
                                    size_t *cap_periods, size_t *cap_outcomes, ictus_error *err)
@@ -648,18 +701,25 @@ static ictus_status analyse_animal(ictus_analysis *an, ictus_store *store, int a
     ictus_timeline *tls = ictus_xcalloc((size_t)(animal->n_periods ? animal->n_periods : 1),
                                         sizeof *tls);
     store_time when = {store, animal->id};
-    ictus_status st = ICTUS_OK;
+    int64_t first, last;
+    animal_span(an, a, events, recs, &first, &last);
+    ictus_analysable_cache cache;
+    ictus_status st = cache_analysable(animal, events, first, last, &when, &cache, err);
     for (int p = 0; p < animal->n_periods && st == ICTUS_OK; p++)
         st = ictus_timeline_build(events->seizures.items, events->seizures.n,
                                   animal->periods[p].start_us, animal->periods[p].end_us,
-                                  store_analysable, &when, &tls[p], err);
+                                  ictus_analysable_cached, &cache, &tls[p], err);
     if (st == ICTUS_OK) {
         add_period_rows(an, a, tls, &events->tallies, recs, cap_periods);
         add_outcomes(an, a, tls, cap_outcomes);
-        if (an->dm)
+        st = ictus_daily_add_animal(an->daily, animal, a, an->n_types, events->seizures.items,
+                                    events->seizures.n, first, last, ictus_analysable_cached,
+                                    &cache, err);
+        if (st == ICTUS_OK && an->dm)
             st = ictus_dm_add_animal(an->dm, a, &an->plans[a], events->seizures.items,
                                      events->seizures.n, store_analysable, &when, err);
     }
+    ictus_analysable_cache_clear(&cache);
     for (int p = 0; p < animal->n_periods; p++)
         ictus_timeline_clear(&tls[p]);
     free(tls);
@@ -750,6 +810,7 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     if (st == ICTUS_OK && ictus_dm_used(study))
         an->dm = ictus_dm_create(study, &set->dm, (ictus_baseline_rule)set->baseline,
                                  set->cluster_gap_min * 60, an->n_types, an->settings_text);
+    an->daily = ictus_daily_create();
     for (int a = 0; a < study->n_animals && st == ICTUS_OK; a++)
         st = analyse_animal(an, store, a, &events[a], &recs, &cap_periods, &cap_outcomes, err);
     if (st == ICTUS_OK && an->dm)
@@ -810,6 +871,7 @@ void ictus_analysis_destroy(ictus_analysis *an)
         free(an->preset_texts_[i]);
     free(an->preset_texts_);
     ictus_survival_outcomes_destroy(an->survival);
+    ictus_daily_destroy(an->daily);
     free(an);
 }
 
@@ -1066,6 +1128,13 @@ static void write_settings(ictus_out *o, const void *ctx)
                          an->kindling->settings_text);
 }
 
+static void write_daily(ictus_out *o, const void *ctx)
+{
+    const ictus_analysis *an = ctx;
+    ictus_daily_write_csv(o, an->daily, an->study, (const char (*)[ICTUS_TYPE_MAX])an->types,
+                          an->settings_hash);
+}
+
 static void write_disease_modification(ictus_out *o, const void *ctx)
 {
     const ictus_analysis *an = ctx;
@@ -1093,6 +1162,7 @@ ictus_status ictus_analysis_write(const ictus_analysis *an, const char *out_dir,
         {"responders.csv", write_responders},
         {"comparisons.csv", write_comparisons},
         {"analysis-settings.txt", write_settings},
+        {"daily.csv", write_daily},
     };
     ictus_status st = ictus_outfile_mkdir(out_dir, err);
     for (size_t i = 0; i < sizeof files / sizeof files[0] && st == ICTUS_OK; i++)

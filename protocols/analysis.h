@@ -6,6 +6,8 @@
  * analysable time from STUDY/ictus.db (read only: nothing stored changes),
  * and writes, each atomically (a temporary file renamed over the old one):
  *   STUDY/out/periods.csv            one row per animal × period × seizure type
+ *   STUDY/out/daily.csv              one row per animal × calendar day × seizure type,
+ *                                    days without seizures included (daily.h)
  *   STUDY/out/responders.csv         one row per animal × condition × seizure type
  *   STUDY/out/comparisons.csv        one row per statistical test
  *   STUDY/out/analysis-settings.txt  the settings used and where the events came from
@@ -307,6 +309,7 @@ typedef struct ictus_analysis {
     char **detection;              /* distinct "PRESET params=HASH" of the recordings */
     struct ictus_kindling *kindling; /* kindling.h; NULL without stimulations.csv */
     struct ictus_survival_outcomes *survival; /* time to event, survival (survival_outcomes.h) */
+    struct ictus_daily *daily;     /* daily.csv (daily.h) */
     /* private */
     ictus_strata_labels stratum_labels_;
     int cap_detection_;
@@ -344,7 +347,7 @@ void ictus_analysis_destroy(ictus_analysis *an);
  * the cross-cohort comparison.csv name exposures alike. */
 void ictus_analysis_exposure_fields(ictus_out *o, const ictus_condition *c);
 
-/* Write periods.csv, responders.csv, comparisons.csv,
+/* Write periods.csv, daily.csv, responders.csv, comparisons.csv,
  * analysis-settings.txt and, when an->dm, disease_modification.csv (else a
  * stale one is removed) into `out_dir` (created when absent; its parent must
  * exist), each through a temporary file in the same directory that is

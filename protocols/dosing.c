@@ -75,6 +75,7 @@ static bool check_row(ictus_study *study, const ictus_csv *t, int row, const dos
 {
     ictus_manifest_row r;
     ictus_manifest_row_begin(&r, t, row, &study->problems);
+    r.date_format = study->date_format;
     ictus_period *p = &out->period;
     const char *animal = ictus_manifest_text(&r, c->animal, "an animal id");
     const ictus_animal *a = *animal ? ictus_study_animal(study, animal) : NULL;
@@ -109,7 +110,7 @@ static bool check_row(ictus_study *study, const ictus_csv *t, int row, const dos
 static bool check_against_kept(ictus_study *study, const ictus_csv *t, const dosing_columns *c,
                                const kept_row *kept, int n_kept, const kept_row *k)
 {
-    ictus_manifest_row r = {t, k->row, &study->problems, 0};
+    ictus_manifest_row r = {t, k->row, &study->problems, 0, study->date_format};
     const ictus_period *p = &k->period;
     for (int i = 0; i < n_kept && !r.n_bad; i++) {
         const ictus_period *q = &kept[i].period;

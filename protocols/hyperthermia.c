@@ -620,7 +620,8 @@ static ictus_status read_readings(const ictus_analysis *an, const ictus_csv *t, 
         if (!animal)
             st = ictus_fail(err, ICTUS_ERR_DATA, "%s: not an animal of animals.csv",
                             ictus_csv_where(t, row, col[0], where, sizeof where));
-        else if (!ictus_walltime_parse(ictus_csv_field(t, row, col[2]), &r[row].t_us))
+        else if (ictus_walltime_parse_as(ictus_csv_field(t, row, col[2]), an->study->date_format,
+                                         &r[row].t_us, NULL) != ICTUS_WALLTIME_OK)
             st = ictus_fail(err, ICTUS_ERR_DATA, "%s: expected a date-time "
                             "YYYY-MM-DDTHH:MM:SS[.fff], got \"%s\"",
                             ictus_csv_where(t, row, col[2], where, sizeof where),

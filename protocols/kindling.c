@@ -161,7 +161,9 @@ static ictus_status read_stims(ictus_kindling *k, const ictus_csv *t, const rec_
         int64_t wall = ICTUS_TIME_UNKNOWN;
         if (rec)
             wall = rec->start_us + stim_us;
-        else if (c_time >= 0 && !ictus_walltime_parse(ictus_csv_field(t, r, c_time), &wall))
+        else if (c_time >= 0 && ictus_walltime_parse_as(ictus_csv_field(t, r, c_time),
+                                                         k->study->date_format, &wall,
+                                                         NULL) != ICTUS_WALLTIME_OK)
             wall = ICTUS_TIME_UNKNOWN;
         if (!animal || !name[0]) {
             k->n_skipped++;

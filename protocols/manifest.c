@@ -111,7 +111,7 @@ void ictus_manifest_problem(ictus_manifest_row *r, int col, const char *fmt, ...
 void ictus_manifest_row_begin(ictus_manifest_row *r, const ictus_csv *t, int row,
                               ictus_problems *problems)
 {
-    *r = (ictus_manifest_row){t, row, problems, 0};
+    *r = (ictus_manifest_row){t, row, problems, 0, ICTUS_DATE_ISO};
     int have = ictus_csv_row_fields(t, row), want = ictus_csv_columns(t);
     if (have > want)
         ictus_manifest_problem(r, want,
@@ -121,14 +121,22 @@ void ictus_manifest_row_begin(ictus_manifest_row *r, const ictus_csv *t, int row
 
 ictus_manifest_row ictus_manifest_rows(const ictus_csv *t, ictus_problems *problems)
 {
-    return (ictus_manifest_row){t, -1, problems, 0};
+    return (ictus_manifest_row){t, -1, problems, 0, ICTUS_DATE_ISO};
+}
+
+ictus_manifest_row ictus_manifest_rows_dated(const ictus_csv *t, ictus_problems *problems,
+                                             ictus_date_format format)
+{
+    return (ictus_manifest_row){t, -1, problems, 0, format};
 }
 
 bool ictus_manifest_next(ictus_manifest_row *r)
 {
     if (r->row + 1 >= ictus_csv_rows(r->t))
         return false;
+    ictus_date_format format = r->date_format;
     ictus_manifest_row_begin(r, r->t, r->row + 1, r->problems);
+    r->date_format = format;
     return true;
 }
 
@@ -140,22 +148,61 @@ const char *ictus_manifest_text(ictus_manifest_row *r, int col, const char *expe
     return s;
 }
 
-bool ictus_manifest_time(ictus_manifest_row *r, int col, bool required, int64_t *out_us)
+/* The forms a date(-time) field of the row accepts, for its problems
+ * ("YYYY-MM-DD HH:MM[:SS], or the date alone for 00:00"); `timed`: a time
+ * of day may follow the date. */
+static const char *date_forms(const ictus_manifest_row *r, bool timed, char *buf, size_t size)
+{
+    const char *tod = timed ? " HH:MM[:SS]" : "";
+    if (r->date_format == ICTUS_DATE_ISO)
+        snprintf(buf, size, "YYYY-MM-DD%s", tod);
+    else
+        snprintf(buf, size, "%s%s or YYYY-MM-DD%s", ictus_date_format_names[r->date_format], tod,
+                 tod);
+    if (timed)
+        snprintf(buf + strlen(buf), size - strlen(buf), ", or the date alone for 00:00");
+    return buf;
+}
+
+/* Field `col` as a date(-time); `what` is "a date" or "a local date and
+ * time", `timed` whether a time of day is asked for. */
+static bool read_time_field(ictus_manifest_row *r, int col, bool required, const char *what,
+                            bool timed, int64_t *out_us)
 {
     const char *s = ictus_csv_field(r->t, r->row, col);
     *out_us = ICTUS_TIME_UNKNOWN;
+    char forms[128];
+    date_forms(r, timed, forms, sizeof forms);
     if (!*s) {
         if (required && col >= 0)
-            ictus_manifest_problem(r, col, "expected a local date and time "
-                                           "(YYYY-MM-DDTHH:MM[:SS]), got an empty field");
+            ictus_manifest_problem(r, col, "expected %s (%s), got an empty field", what, forms);
         return !required;
     }
-    if (!ictus_walltime_parse(s, out_us)) {
-        ictus_manifest_problem(r, col, "expected a local date and time (YYYY-MM-DDTHH:MM[:SS]), "
-                                       "got \"%s\"", s);
-        return false;
+    switch (ictus_walltime_parse_as(s, r->date_format, out_us, NULL)) {
+    case ICTUS_WALLTIME_OK:
+        return true;
+    case ICTUS_WALLTIME_NEEDS_FORMAT:
+        ictus_manifest_problem(r, col, "expected %s (%s), got \"%s\": for day.month.year or "
+                                       "month/day/year dates, say which in study.ini: [study] "
+                                       "date_format = DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY",
+                               what, forms, s);
+        break;
+    case ICTUS_WALLTIME_BAD:
+        ictus_manifest_problem(r, col, "expected %s (%s), got \"%s\"", what, forms, s);
+        break;
     }
-    return true;
+    *out_us = ICTUS_TIME_UNKNOWN;
+    return false;
+}
+
+bool ictus_manifest_time(ictus_manifest_row *r, int col, bool required, int64_t *out_us)
+{
+    return read_time_field(r, col, required, "a local date and time", true, out_us);
+}
+
+bool ictus_manifest_date(ictus_manifest_row *r, int col, bool required, int64_t *out_us)
+{
+    return read_time_field(r, col, required, "a date", false, out_us);
 }
 
 bool ictus_manifest_number(ictus_manifest_row *r, int col, bool required, double min,

@@ -24,6 +24,7 @@
 
 #include "base/csvtable.h"
 #include "base/status.h"
+#include "base/walltime.h"
 
 /* A time that was not given (optional empty field). */
 #define ICTUS_TIME_UNKNOWN INT64_MIN
@@ -60,6 +61,9 @@ typedef struct {
     int row;
     ictus_problems *problems;
     int n_bad;    /* problems added for this row */
+    ictus_date_format date_format; /* the lab date form accepted beside ISO dates (study.ini
+                                      [study] date_format); kept from row to row by
+                                      ictus_manifest_next(), ICTUS_DATE_ISO after _row_begin() */
 } ictus_manifest_row;
 
 /* Start checking data row `row`: a row with more fields than the header
@@ -76,6 +80,10 @@ void ictus_manifest_row_begin(ictus_manifest_row *r, const ictus_csv *t, int row
 ictus_manifest_row ictus_manifest_rows(const ictus_csv *t, ictus_problems *problems);
 bool ictus_manifest_next(ictus_manifest_row *r);
 
+/* ictus_manifest_rows() whose rows read dates with `format` (above). */
+ictus_manifest_row ictus_manifest_rows_dated(const ictus_csv *t, ictus_problems *problems,
+                                             ictus_date_format format);
+
 /* Add the problem "FILE:LINE:COL (NAME): <message>" for field `col` (>= 0)
  * of the row and count it in r->n_bad. */
 void ictus_manifest_problem(ictus_manifest_row *r, int col, const char *fmt, ...)
@@ -86,10 +94,17 @@ void ictus_manifest_problem(ictus_manifest_row *r, int col, const char *fmt, ...
  * "expected <expected>, got an empty field". */
 const char *ictus_manifest_text(ictus_manifest_row *r, int col, const char *expected);
 
-/* Field `col` as a naive local date-time (walltime.h syntax:
- * YYYY-MM-DD[THH:MM[:SS[.fff]]]) into *out_us.  Empty: a problem when
- * `required`, else *out_us = ICTUS_TIME_UNKNOWN.  Returns false on a problem. */
+/* Field `col` as a naive local date-time (walltime.h: YYYY-MM-DD, or the
+ * row's date_format, then optionally T or a space and H:MM[:SS[.fff]]; a
+ * date alone is 00:00 of that day) into *out_us.  Empty: a problem when
+ * `required`, else *out_us = ICTUS_TIME_UNKNOWN.  A D.M.YYYY or M/D/YYYY
+ * date without a date_format is a problem that says to set it.  Returns
+ * false on a problem. */
 bool ictus_manifest_time(ictus_manifest_row *r, int col, bool required, int64_t *out_us);
+
+/* The same for a field that is a calendar DATE (a birth date): the problem
+ * asks for a date, not a time (a date-time is still accepted, as written). */
+bool ictus_manifest_date(ictus_manifest_row *r, int col, bool required, int64_t *out_us);
 
 /* Field `col` as a finite number >= min into *out.  Empty: a problem when
  * `required`, else *out = NAN.  `what` names the quantity in the problem

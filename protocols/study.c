@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "base/path.h"
+#include "base/strbuf.h"
 #include "base/vec.h"
 
 /* ------------------------------------------------------------------------
@@ -105,6 +106,23 @@ static ictus_status read_drugs(ictus_study *study, ictus_error *err)
     return ICTUS_OK;
 }
 
+/* [study] date_format: one of ictus_date_format_names (ignoring case). */
+static ictus_status read_date_format(ictus_study *study, const char *path, ictus_error *err)
+{
+    const char *value = ictus_config_get(study->config, "study", "date_format");
+    study->date_format = ICTUS_DATE_ISO;
+    if (!value || !*value)
+        return ICTUS_OK;
+    for (int i = 0; ictus_date_format_names[i]; i++)
+        if (strcasecmp(value, ictus_date_format_names[i]) == 0) {
+            study->date_format = (ictus_date_format)i;
+            return ICTUS_OK;
+        }
+    return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: [study] date_format = %s: expected YYYY-MM-DD, "
+                      "DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY (how the CSV files write dates)",
+                      path, value);
+}
+
 static ictus_status read_settings(ictus_study *study, ictus_error *err)
 {
     char *path = ictus_path_join_alloc(study->dir, "study.ini");
@@ -130,6 +148,8 @@ static ictus_status read_settings(ictus_study *study, ictus_error *err)
         st = ictus_config_get_double(cfg, "study", "full_scale_uv", 1e-3, 1e12,
                                      &study->full_scale_uv, err);
     if (st == ICTUS_OK)
+        st = read_date_format(study, path, err);
+    if (st == ICTUS_OK)
         st = read_drugs(study, err);
     static const char *const own[] = {"study", "drugs", NULL};
     if (st == ICTUS_OK)
@@ -145,6 +165,19 @@ static ictus_status read_settings(ictus_study *study, ictus_error *err)
 /* ------------------------------------------------------------------------
  * animals.csv
  * ---------------------------------------------------------------------- */
+
+/* The field check of an animals.csv row just added a problem: the animal
+ * is kept with the field unknown, and the problem says so. */
+static void keep_despite(ictus_study *study, ictus_manifest_row *r, const char *field)
+{
+    ictus_problems *p = &study->problems;
+    ictus_strbuf text = {0};
+    ictus_strbuf_addf(&text, "%s (the animal is kept, its %s unknown)", p->lines[p->n - 1],
+                      field);
+    free(p->lines[p->n - 1]);
+    p->lines[p->n - 1] = ictus_strbuf_take(&text);
+    r->n_bad--;
+}
 
 static ictus_status read_animals(ictus_study *study, ictus_error *err)
 {
@@ -163,22 +196,35 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
     int c_death = ictus_csv_column(t, "death"), c_cause = ictus_csv_column(t, "death_cause");
     study->has_deaths = c_death >= 0;
     int cap = 0;
-    for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
+    for (ictus_manifest_row r = ictus_manifest_rows_dated(t, &study->problems,
+                                                          study->date_format);
          ictus_manifest_next(&r);) {
         const char *id = ictus_manifest_text(&r, c_animal, "an animal id");
         const ictus_animal *dup = *id ? ictus_study_animal(study, id) : NULL;
         if (dup)
             ictus_manifest_problem(&r, c_animal, "animal \"%s\" is already listed at line %d",
                                    id, dup->line);
-        int sex = ictus_manifest_choice(&r, c_sex, sexes, 4, 4);
-        int64_t birth_us;
-        ictus_manifest_time(&r, c_birth, false, &birth_us);
-        int64_t death_us;
-        if (ictus_manifest_time(&r, c_death, false, &death_us) &&
-            death_us == ICTUS_TIME_UNKNOWN && *ictus_manifest_text(&r, c_cause, NULL))
-            ictus_manifest_problem(&r, c_cause, "a death_cause needs a death time");
         if (r.n_bad)
-            continue;
+            continue; /* no usable id, or a row wider than its header (fields shifted) */
+        /* The other fields do not decide whether the animal is known. */
+        int sex = ictus_manifest_choice(&r, c_sex, sexes, 4, 4);
+        if (sex < 0) {
+            keep_despite(study, &r, "sex");
+            sex = 4;
+        }
+        int64_t birth_us;
+        if (!ictus_manifest_date(&r, c_birth, false, &birth_us))
+            keep_despite(study, &r, "birth_date");
+        int64_t death_us;
+        const char *cause = ictus_manifest_text(&r, c_cause, NULL);
+        if (!ictus_manifest_time(&r, c_death, false, &death_us)) {
+            keep_despite(study, &r, "death");
+            cause = "";
+        } else if (death_us == ICTUS_TIME_UNKNOWN && *cause) {
+            ictus_manifest_problem(&r, c_cause, "a death_cause needs a death time");
+            keep_despite(study, &r, "death_cause");
+            cause = "";
+        }
         ICTUS_GROW(study->animals, study->n_animals + 1, cap);
         study->animals[study->n_animals++] = (ictus_animal){
             .id = ictus_study_keep(study, id),
@@ -189,7 +235,7 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
             .notes = ictus_study_keep(study, ictus_manifest_text(&r, c_notes, NULL)),
             .birth_us = birth_us,
             .death_us = death_us,
-            .death_cause = ictus_study_keep(study, ictus_manifest_text(&r, c_cause, NULL)),
+            .death_cause = ictus_study_keep(study, cause),
             .line = ictus_csv_line(t, r.row),
         };
     }
@@ -351,7 +397,8 @@ static void read_recordings(ictus_study *study)
         c_channels = ictus_csv_column(t, "channels"), c_start = ictus_csv_column(t, "start_time"),
         c_video = ictus_csv_column(t, "video");
     int cap = 0;
-    for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
+    for (ictus_manifest_row r = ictus_manifest_rows_dated(t, &study->problems,
+                                                          study->date_format);
          ictus_manifest_next(&r);) {
         const char *file = ictus_manifest_text(&r, c_file, "a file inside recordings/");
         if (*file && !inside_recordings(file))
@@ -480,7 +527,8 @@ bool ictus_study_read_labels(ictus_study *study, const char *name, ictus_expert_
         return false;
     }
     int cap = 0;
-    for (ictus_manifest_row r = ictus_manifest_rows(t, &study->problems);
+    for (ictus_manifest_row r = ictus_manifest_rows_dated(t, &study->problems,
+                                                          study->date_format);
          ictus_manifest_next(&r);) {
         ictus_expert_label lab = {.wall_clock = c.wall_clock, .line = ictus_csv_line(t, r.row)};
         const char *recording = ictus_path_base(ictus_manifest_text(&r, c.recording, NULL));

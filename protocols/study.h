@@ -6,7 +6,12 @@
  *                    (required: 50, 60, or 0 for no notch), full_scale_uv
  *                    (optional: the µV of sample value 1.0 in sound files,
  *                    WAV/FLAC/..., which carry no unit; default 32768, i.e.
- *                    one 16-bit count is 1 µV; EDF/BDF use their headers).  [drugs]
+ *                    one 16-bit count is 1 µV; EDF/BDF use their headers),
+ *                    date_format (optional: YYYY-MM-DD, the default, or
+ *                    DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY: the form of the
+ *                    manifests' dates besides YYYY-MM-DD, which is always
+ *                    accepted; a D.M.YYYY or M/D/YYYY date without it is a
+ *                    problem, never guessed).  [drugs]
  *                    (optional): one key per drug label with its target dose
  *                    in mg/kg (the dose an adequate trial must reach, e.g. the
  *                    MTD), or an empty value when unknown:
@@ -17,11 +22,20 @@
  *                    Other sections ([detector], [analysis], ...) belong to
  *                    other floors: they read them from study->config.
  *                    There is no time zone anywhere: every time is naive local.
+ *                    Times in the CSVs: a date (as above), then optionally
+ *                    `T` or a space and H:MM or HH:MM[:SS[.fff]]; a date
+ *                    alone is 00:00 of that day (as a period's end too: the
+ *                    day itself is not in the period).
  *   animals.csv      required.  animal (required, unique), model, sex (M, F,
- *                    male, female or empty), strain, birth_date (YYYY-MM-DD
+ *                    male, female or empty), strain, birth_date (a date,
  *                    or empty), group, notes; optional death (a date-time:
  *                    the animal died then) and death_cause (free text; needs
  *                    a death), read by protocols/survival_outcomes.h.
+ *                    Only the animal id (and a row no wider than the header)
+ *                    decides whether the animal is known: a bad sex,
+ *                    birth_date, death or death_cause is a problem that
+ *                    names the field, and the animal is kept with that
+ *                    field unknown (empty), so its recordings are detected.
  *   recordings.csv   optional (EDF headers may carry the animal and start).
  *                    file, animal required; channels, start_time, video
  *                    optional.  file: a path inside recordings/ (no "..", not
@@ -43,7 +57,7 @@
  *
  * Problems: every broken rule in a CSV row is one line in study->problems,
  *   FILE:LINE:COLUMN (NAME): what is wrong
- * and the row is dropped; valid rows are kept.  An optional file that cannot
+ * and the row is dropped (animals.csv: see above); valid rows are kept.  An optional file that cannot
  * be used at all (wrong encoding, missing columns) is one problem and
  * contributes nothing.  Only a missing or unusable study.ini or animals.csv,
  * or a bad setting in [study] / [drugs], is fatal.
@@ -120,6 +134,7 @@ typedef struct ictus_study {
     const char *preset;
     double mains_hz;
     double full_scale_uv;      /* [study] full_scale_uv; 0 when not given (the reader's default) */
+    ictus_date_format date_format; /* [study] date_format: the lab date form of the manifests */
     ictus_config *config;      /* study.ini, for the sections other floors own */
 
     bool has_drug_list;        /* study.ini has a [drugs] section */

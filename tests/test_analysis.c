@@ -736,9 +736,9 @@ static void check_files(const ictus_analysis *an, const char *dir)
     char *out = ictus_path_join_alloc(dir, "out");
     ictus_error err = {0};
     CHECK_MSG(ictus_analysis_write(an, out, &err) == ICTUS_OK, "%s", err.msg);
-    /* Exactly the four files and survival_outcomes.h's three (time_to_event.csv,
+    /* Exactly the four files, daily.csv and survival_outcomes.h's three (time_to_event.csv,
      * time_to_event_groups.csv, survival-settings.txt): no temporary file left behind. */
-    CHECK_INT(count_files(out), 7);
+    CHECK_INT(count_files(out), 8);
 
     /* The hash is that of the analysis.* lines of analysis-settings.txt. */
     char *settings_path = ictus_path_join_alloc(out, "analysis-settings.txt");

@@ -304,7 +304,8 @@ static void test_dosing_rules(void)
     snprintf(text, sizeof text, "%s%s%s", head, good,
              "m1,treatment,carbamazepine,20,ip,2026-02-30T08:00,2026-03-10T08:00,,\n");
     s = expect_one("dosing.csv", text, "@/dosing.csv:4:6 (start): expected a local date and time "
-                                       "(YYYY-MM-DDTHH:MM[:SS]), got \"2026-02-30T08:00\"");
+                                       "(YYYY-MM-DD HH:MM[:SS], or the date alone for 00:00), "
+                                       "got \"2026-02-30T08:00\"");
     ictus_study_destroy(s);
 
     snprintf(text, sizeof text, "%s%s%s", head, good,
@@ -383,7 +384,7 @@ static void test_recording_rules(void)
          "\"..\"), got \"../other/day1.edf\""},
         {"m2/day1.edf,m2,,2026-01-05 25:00,\n",
          "@/recordings.csv:3:4 (start_time): expected a local date and time "
-         "(YYYY-MM-DDTHH:MM[:SS]), got \"2026-01-05 25:00\""},
+         "(YYYY-MM-DD HH:MM[:SS], or the date alone for 00:00), got \"2026-01-05 25:00\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(text, sizeof text, "%s%s%s", head, good, cases[i].row);
@@ -406,14 +407,16 @@ static void test_animal_and_label_rules(void)
     s = expect_one("animals.csv",
                    "animal,model,sex,strain,birth_date,group,notes\n"
                    "m1,IHKA,M,,,,\nm2,IHKA,F,,,,\nm3,IHKA,,,,,\nm4,IHKA,F,,2025-13-01,,\n",
-                   "@/animals.csv:5:5 (birth_date): expected a local date and time "
-                   "(YYYY-MM-DDTHH:MM[:SS]), got \"2025-13-01\"");
-    CHECK(s && s->n_animals == 3 && !ictus_study_animal(s, "m4"));
+                   "@/animals.csv:5:5 (birth_date): expected a date (YYYY-MM-DD), got "
+                   "\"2025-13-01\" (the animal is kept, its birth_date unknown)");
+    CHECK(s && s->n_animals == 4 && ictus_study_animal(s, "m4") &&
+          ictus_study_animal(s, "m4")->birth_us == ICTUS_TIME_UNKNOWN &&
+          strcmp(ictus_study_animal(s, "m4")->sex, "F") == 0);
     ictus_study_destroy(s);
     write_valid_study();
     write_file("animals.csv", "animal,sex\nm1,x\nm2,F\nm3,\n");
     s = load_ok();
-    CHECK(s && s->n_animals == 2);
+    CHECK(s && s->n_animals == 3 && strcmp(ictus_study_animal(s, "m1")->sex, "") == 0);
     CHECK(s && s->problems.n >= 1 &&
           strstr(s->problems.lines[0], "/animals.csv:2:2 (sex): expected M, F, male or female, "
                                        "got \"x\"") != NULL);
@@ -485,7 +488,7 @@ static void test_encodings(void)
                "m2,IHKA,F,,,B,\"a, b, and \"\"c\"\"\"\r\n"
                "m3,IHKA,X,,,A,\r\n");
     ictus_study *s = load_ok();
-    CHECK(s && s->n_animals == 2);
+    CHECK(s && s->n_animals == 3);
     if (s) {
         const ictus_animal *m1 = ictus_study_animal(s, "m1"), *m2 = ictus_study_animal(s, "m2");
         CHECK(m1 && strcmp(m1->strain, "C57BL/6J, Charles River") == 0 &&
@@ -493,7 +496,8 @@ static void test_encodings(void)
         CHECK(m2 && strcmp(m2->notes, "a, b, and \"c\"") == 0 && m2->line == 4);
         char want[256];
         snprintf(want, sizeof want,
-                 "%s/animals.csv:5:3 (sex): expected M, F, male or female, got \"X\"", dir);
+                 "%s/animals.csv:5:3 (sex): expected M, F, male or female, got \"X\" (the "
+                 "animal is kept, its sex unknown)", dir);
         CHECK(s->problems.n >= 1);
         if (s->problems.n >= 1)
             CHECK_STR(s->problems.lines[0], want);

@@ -26,13 +26,26 @@ void ictus_recording_stem(const char *path, char *out, size_t size)
     snprintf(out, size, "%.*s", len, base);
 }
 
+/* The patient field names the animal: its first word is neither empty nor "X". */
+static bool patient_names_animal(const ictus_recording_info *info, char *code, size_t size)
+{
+    snprintf(code, size, "%s", info->patient);
+    code[strcspn(code, " ")] = '\0';
+    return code[0] && strcmp(code, "X") != 0;
+}
+
 void ictus_recording_default_animal(const ictus_recording_info *info, char *out, size_t size)
 {
     char code[sizeof info->patient];
-    snprintf(code, sizeof code, "%s", info->patient);
-    code[strcspn(code, " ")] = '\0';
-    if (code[0] && strcmp(code, "X") != 0)
+    if (patient_names_animal(info, code, sizeof code))
         snprintf(out, size, "%s", code);
     else
         ictus_recording_stem(info->path, out, size);
+}
+
+const char *ictus_recording_default_animal_source(const ictus_recording_info *info)
+{
+    char code[sizeof info->patient];
+    return patient_names_animal(info, code, sizeof code) ? "the EDF header's patient field"
+                                                         : "the file name";
 }

@@ -30,4 +30,8 @@ void ictus_recording_stem(const char *path, char *out, size_t size);
  * unknown), else the stem of the file name.  Into out[size] (cut to fit). */
 void ictus_recording_default_animal(const ictus_recording_info *info, char *out, size_t size);
 
+/* Where ictus_recording_default_animal() took the animal from, for
+ * messages: "the EDF header's patient field" or "the file name". */
+const char *ictus_recording_default_animal_source(const ictus_recording_info *info);
+
 #endif
