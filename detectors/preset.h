@@ -53,6 +53,19 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
 ictus_status ictus_preset_model(const ictus_preset *p, const struct ictus_model **out,
                                 ictus_error *err);
 
+/* True when `section` is one a preset's settings live in ([signal],
+ * [detector], [type.NAME], [score], ...; not [preset]): what study.ini may
+ * override, for all presets or, as [PRESET.SECTION], for one. */
+bool ictus_preset_section(const char *section);
+
+/* When the preset names primary_channels and none of the analysed channels
+ * of `info` has such a label (vendor labels EEG1, EEG2 against HPC), the
+ * detector takes the first analysed channel as primary: a one-line warning
+ * saying so, which channel, and how to name the channels, into msg[size];
+ * "" otherwise. */
+void ictus_preset_primary_warning(const ictus_preset *p, const ictus_recording_info *info,
+                                  char *msg, size_t size);
+
 /* Free what ictus_preset_from_config() allocated. */
 void ictus_preset_free(ictus_preset *p);
 

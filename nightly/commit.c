@@ -435,6 +435,8 @@ static ictus_status store_results(run_committer *c, const run_outcome *out, ictu
                                           .identity = out->identity,
                                           .content_hash = &out->hash, .run_id = c->run_id};
             ictus_status st = ictus_store_put_recording(c->store, &res, err);
+            if (st == ICTUS_OK && a->warning[0])
+                st = run_commit_problem(c, f->path, ICTUS_PROBLEM_WARNING, a->warning, err);
             if (st == ICTUS_OK) {
                 tally(c, a->animal, a->res.n_events, a->res.duration_us);
                 continue;
