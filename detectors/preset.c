@@ -201,6 +201,13 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
     return ICTUS_OK;
 }
 
+void ictus_preset_mark_changed(ictus_preset *p, const ictus_preset *shipped)
+{
+    size_t len = strlen(p->id);
+    if (strcmp(p->hash, shipped->hash) != 0 && !strchr(p->id, '+'))
+        snprintf(p->id + len, sizeof p->id - len, "+%.6s", p->hash);
+}
+
 bool ictus_preset_section(const char *section)
 {
     if (strncmp(section, "type.", 5) == 0 && section[5])

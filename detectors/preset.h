@@ -5,7 +5,8 @@
  * A preset file holds [preset] (name, version, model, description), the
  * engine's [signal] [features] [artefact] settings, the detector's
  * [detector] [evoked] [type.NAME] rules and the scorer's [score]
- * tolerances.  Every output records `id` (name@version) and `parameters`
+ * tolerances.  Every output records `id` (name@version, with "+HHHHHH" when
+ * overrides changed the file's parameters: ictus_preset_mark_changed()) and `parameters`
  * (the canonical text of every effective value), and `hash` fingerprints
  * that text, so that a changed parameter is detected; with a learned
  * second stage ([classifier] model, detectors/learned/model.h) the text
@@ -52,6 +53,13 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
  * lacks) name the file, and come back the same on every call. */
 ictus_status ictus_preset_model(const ictus_preset *p, const struct ictus_model **out,
                                 ictus_error *err);
+
+/* Mark p as changed from the preset as shipped (`shipped`: built from the
+ * same preset file without overrides): when their parameter texts differ,
+ * p->id becomes "name@version+HHHHHH", HHHHHH the first six hex digits of
+ * p->hash, so that every output saying which preset made it also says that
+ * its parameters are not the file's (study.ini sections, --config, --set). */
+void ictus_preset_mark_changed(ictus_preset *p, const ictus_preset *shipped);
 
 /* True when `section` is one a preset's settings live in ([signal],
  * [detector], [type.NAME], [score], ...; not [preset]): what study.ini may

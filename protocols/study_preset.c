@@ -199,10 +199,8 @@ static ictus_status compose_settings(const ictus_study *study, const char *name,
         return st;
     ictus_preset shipped;
     st = build(study, preset_path, NULL, NULL, NULL, &shipped, err);
-    if (st == ICTUS_OK && strcmp(shipped.hash, preset->hash) != 0) {
-        size_t len = strlen(preset->id);
-        snprintf(preset->id + len, sizeof preset->id - len, "+%.6s", preset->hash);
-    }
+    if (st == ICTUS_OK)
+        ictus_preset_mark_changed(preset, &shipped);
     ictus_preset_free(&shipped);
     if (st != ICTUS_OK)
         ictus_preset_free(preset);
