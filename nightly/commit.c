@@ -363,8 +363,8 @@ static ictus_status mark_stale(run_committer *c, const run_file *f, ictus_error 
     for (int i = 0; i < f->n_stored && st == ICTUS_OK; i++) {
         const ictus_store_recording *r = &f->stored[i];
         char message[512];
-        snprintf(message, sizeof message, "%s: results made with preset %s: the study's preset "
-                 "or parameters changed", f->path, r->preset ? r->preset : "?");
+        snprintf(message, sizeof message, "%s: results made with preset %s: the animal's preset "
+                 "or its parameters changed", f->path, r->preset ? r->preset : "?");
         st = put_failure(c, f, r->animal, &r->identity,
                          r->has_content_hash ? &r->content_hash : NULL, ICTUS_REC_STALE, message,
                          true, err);
