@@ -208,19 +208,45 @@ void ictus_preset_mark_changed(ictus_preset *p, const ictus_preset *shipped)
         snprintf(p->id + len, sizeof p->id - len, "+%.6s", p->hash);
 }
 
+/* Call fn for each section a preset's settings live in, type.NAME last;
+ * true as soon as fn returns true. */
+static bool each_section(bool (*fn)(void *ctx, const char *section), void *ctx)
+{
+    const char *detector[16];
+    static const ictus_detector_params none; /* no types: their sections are type.NAME */
+    ictus_detector_sections(&none, detector, 16);
+    const char *const *lists[] = {ictus_settings_sections, detector, ictus_score_sections};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        for (const char *const *s = lists[i]; *s; s++)
+            if (fn(ctx, *s))
+                return true;
+    return fn(ctx, "type.NAME");
+}
+
+static bool same_section(void *ctx, const char *section)
+{
+    return strcmp(ctx, section) == 0;
+}
+
 bool ictus_preset_section(const char *section)
 {
     if (strncmp(section, "type.", 5) == 0 && section[5])
         return true;
-    const char *detector[16];
-    static const ictus_detector_params none; /* no types: their sections are type.* */
-    ictus_detector_sections(&none, detector, 16);
-    const char *const *lists[] = {ictus_settings_sections, ictus_score_sections, detector};
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-        for (const char *const *s = lists[i]; *s; s++)
-            if (strcmp(*s, section) == 0)
-                return true;
+    return each_section(same_section, (void *)section);
+}
+
+static bool add_section(void *ctx, const char *section)
+{
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, ICTUS_PRESET_SECTIONS_TEXT - len, "%s[%s]", len ? " " : "", section);
     return false;
+}
+
+void ictus_preset_sections_text(char out[ICTUS_PRESET_SECTIONS_TEXT])
+{
+    out[0] = '\0';
+    each_section(add_section, out);
 }
 
 void ictus_preset_primary_warning(const ictus_preset *p, const ictus_recording_info *info,

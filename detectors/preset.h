@@ -66,6 +66,10 @@ void ictus_preset_mark_changed(ictus_preset *p, const ictus_preset *shipped);
  * override, for all presets or, as [PRESET.SECTION], for one. */
 bool ictus_preset_section(const char *section);
 
+/* Those sections for a message: "[signal] [features] ... [type.NAME]". */
+#define ICTUS_PRESET_SECTIONS_TEXT 256
+void ictus_preset_sections_text(char out[ICTUS_PRESET_SECTIONS_TEXT]);
+
 /* When the preset names primary_channels and none of the analysed channels
  * of `info` has such a label (vendor labels EEG1, EEG2 against HPC), the
  * detector takes the first analysed channel as primary: a one-line warning

@@ -126,6 +126,16 @@ static ictus_status check_scopes(const ictus_config *ini, const char *ini_path,
         size_t len = scope_length(sec);
         if (len == 0) {
             *overrides |= ictus_preset_section(sec);
+            const char *dot = strchr(sec, '.');
+            char first[128];
+            snprintf(first, sizeof first, "%.*s", dot ? (int)(dot - sec) : 0, sec);
+            if (dot && !ictus_preset_section(sec) && preset_exists(first)) {
+                char known[ICTUS_PRESET_SECTIONS_TEXT];
+                ictus_preset_sections_text(known);
+                return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: [%s]: preset %s has no section "
+                                  "[%s] (a preset's sections: %s)", ini_path, sec, first, dot + 1,
+                                  known);
+            }
             continue;
         }
         char name[128];

@@ -18,7 +18,8 @@
  * A model that none of these match, or a preset that does not exist, is an
  * error naming the animal and its animals.csv line: never a silent fallback
  * to the default.  A [presets] key, or the NAME of a [NAME.SECTION], that is
- * no preset is an error with the closest preset name.
+ * no preset is an error with the closest preset name; a [NAME.SECTION] whose
+ * SECTION no preset has ([dravet-mouse.detectr]) is an error too.
  *
  * The composition of one preset, in order (later ones winning):
  *   1. the preset file (detectors/preset_find.h);

@@ -6,8 +6,9 @@
  *     [preset] models (case ignored), the default for animals without a
  *     model and for unknown ones;
  *   - a model no preset matches, a model [presets] lists under two presets,
- *     a [presets] key or [NAME.SECTION] naming no preset: errors naming the
- *     animal and its animals.csv line, or the section, with the closest name;
+ *     a [presets] key or [NAME.SECTION] naming no preset, a [NAME.SECTION]
+ *     naming no section: errors naming the animal and its animals.csv line, or
+ *     the section, with the closest name;
  *   - the id: +HHHHHH (the parameter hash's first six hex digits) when
  *     study.ini's sections change the parameters, for every preset
  *     ([detector]) or one ([dravet-mouse.detector], which wins over
@@ -131,6 +132,8 @@ static void test_errors(const char *dir)
     check_error(dir, "[dravet-mose.detector]\non_ratio = 3\n", "animal,model\nK1,IHKA\n",
                 "study.ini: [dravet-mose.detector]: no such preset \"dravet-mose\"; did you mean "
                 "\"dravet-mouse\"?");
+    check_error(dir, "[dravet-mouse.detectr]\non_ratio = 3\n", "animal,model\nK1,IHKA\n",
+                "study.ini: [dravet-mouse.detectr]: preset dravet-mouse has no section [detectr]");
     check_error(dir, "", "animal,model,preset\nK1,IHKA,ihka-mose\n",
                 "animals.csv line 2: animal \"K1\": preset \"ihka-mose\": no such preset; did you "
                 "mean \"ihka-mouse\"?");
