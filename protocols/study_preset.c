@@ -292,6 +292,12 @@ void ictus_study_preset_free(ictus_study_preset *sp)
     memset(sp, 0, sizeof *sp);
 }
 
+/* Name i of the set: 0 the default (NULL), i > 0 animal i - 1. */
+static const ictus_animal *animal_of(const ictus_study *study, int i)
+{
+    return i ? &study->animals[i - 1] : NULL;
+}
+
 ictus_status ictus_study_presets_load(const ictus_study *study, ictus_study_presets *out,
                                       ictus_error *err)
 {
@@ -300,12 +306,13 @@ ictus_status ictus_study_presets_load(const ictus_study *study, ictus_study_pres
     if (st != ICTUS_OK)
         return st;
     /* the names first: a wrong model fails before anything is composed */
-    int n_names = study->n_animals + 1;
-    char (*names)[ICTUS_PATH_MAX] = ictus_xcalloc((size_t)n_names, sizeof *names);
-    char (*places)[ICTUS_PATH_MAX + 256] = ictus_xcalloc((size_t)n_names, sizeof *places);
-    for (int i = 0; i < n_names && st == ICTUS_OK; i++)
-        st = preset_name(study, i ? &study->animals[i - 1] : NULL, names[i], sizeof names[i],
-                         places[i], sizeof places[i], err);
+    int n_names = study->n_animals + 1; /* the default, then each animal */
+    char **names = ictus_xcalloc((size_t)n_names, sizeof *names);
+    char name[ICTUS_PATH_MAX], place[ICTUS_PATH_MAX + 256];
+    for (int i = 0; i < n_names && st == ICTUS_OK; i++) {
+        st = preset_name(study, animal_of(study, i), name, sizeof name, place, sizeof place, err);
+        names[i] = st == ICTUS_OK ? ictus_xstrdup(name) : NULL;
+    }
     out->presets = ictus_xcalloc((size_t)n_names, sizeof *out->presets);
     out->of_animal = ictus_xcalloc((size_t)n_names, sizeof *out->of_animal);
     int *name_of = ictus_xcalloc((size_t)n_names, sizeof *name_of); /* presets[k]'s name */
@@ -314,16 +321,20 @@ ictus_status ictus_study_presets_load(const ictus_study *study, ictus_study_pres
         while (k < out->n && strcmp(names[name_of[k]], names[i]) != 0)
             k++;
         if (k == out->n) {
-            st = compose(study, names[i], places[i], &out->presets[k], err);
+            st = preset_name(study, animal_of(study, i), name, sizeof name, place, sizeof place,
+                             err);
+            if (st == ICTUS_OK)
+                st = compose(study, name, place, &out->presets[k], err);
             name_of[k] = i;
             out->n += st == ICTUS_OK;
         }
         if (i > 0)
             out->of_animal[i - 1] = k;
     }
-    free(name_of);
+    for (int i = 0; i < n_names; i++)
+        free(names[i]);
     free(names);
-    free(places);
+    free(name_of);
     if (st != ICTUS_OK)
         ictus_study_presets_free(out);
     return st;
