@@ -154,7 +154,8 @@ static void preset_names(name_list *l)
                 continue;
             bool seen = false;
             for (int k = 0; k < l->n && !seen; k++)
-                seen = strlen(l->names[k]) == len - 4 && strncmp(l->names[k], e->d_name, len - 4) == 0;
+                seen = strlen(l->names[k]) == len - 4 &&
+                       strncmp(l->names[k], e->d_name, len - 4) == 0;
             if (seen)
                 continue;
             ICTUS_GROW(l->names, l->n + 1, l->cap);
@@ -257,7 +258,8 @@ ictus_status ictus_preset_for_model(const char *model, char *name, size_t size, 
             if (ictus_config_load(cfg, path, &ignored) == ICTUS_OK) {
                 const char *models = ictus_config_get(cfg, "preset", "models");
                 const char *own = ictus_config_get(cfg, "preset", "model");
-                match = (models && ictus_preset_model_listed(model, models)) || (own && strcasecmp(model, own) == 0);
+                match = (models && ictus_preset_model_listed(model, models)) ||
+                        (own && strcasecmp(model, own) == 0);
             }
             ictus_config_destroy(cfg);
         }

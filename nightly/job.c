@@ -475,7 +475,8 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
     }
     run_times times = {0};
     run_plan plan;
-    run_plan_input in = {.study = study, .presets = ps, .now_unix_us = unix_now_us(), .settle_s = o->settle_s};
+    run_plan_input in = {.study = study, .presets = ps, .now_unix_us = unix_now_us(),
+                         .settle_s = o->settle_s};
     ictus_status st = run_plan_make(&in, store, &plan, err);
     if (st != ICTUS_OK) {
         ictus_store_run_end end = {.ended_unix_us = unix_now_us(), .status = ICTUS_RUN_FAILED};

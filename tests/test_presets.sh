@@ -54,7 +54,8 @@ ok "nothing ran"
 printf 'animal,model,preset\nK1,IHKA,\nD1,Dravet,dravet-mose\nR1,rat,\n' >"$S/animals.csv"
 run "$S" --settle 0
 eq "a preset column naming no preset: exit 2" "$rc" 2
-grep -q 'animals.csv line 3: animal "D1": preset "dravet-mose": no such preset; did you mean "dravet-mouse"?' "$W/err"
+grep -q 'animals.csv line 3: animal "D1": preset "dravet-mose": no such preset; did you mean '\
+'"dravet-mouse"?' "$W/err"
 ok "the error names the animal and suggests the preset: $(cat "$W/err")"
 printf 'animal,model\nK1,IHKA\nD1,Dravet\nR1,rat\nV1,\n' >"$S/animals.csv"
 
@@ -91,7 +92,8 @@ eq "overrides repeating the preset's values keep it" "$(preset_of --set detector
 
 # --- vendor labels against primary_channels
 "$ICTUS" info --preset ihka-mouse "$V" >"$W/info" 2>&1
-grep -q '^  warning     no channel label (EEG1, EEG2) matches preset ihka-mouse.s primary_channels (HPC): seizures are looked for on EEG1 (channel 1).*"HPC=1"' "$W/info"
+grep -q '^  warning     no channel label (EEG1, EEG2) matches preset ihka-mouse.s primary_channels '\
+'(HPC): seizures are looked for on EEG1 (channel 1).*"HPC=1"' "$W/info"
 ok "info --preset warns about vendor labels and says which channel is used"
 "$ICTUS" info --preset dravet-mouse "$V" >"$W/info" 2>&1
 grep -q 'primary_channels (CTX, HPC).*"CTX=1"' "$W/info"
