@@ -94,8 +94,8 @@ static ictus_status preset_name(const ictus_study *study, const ictus_animal *a,
     char known[1024] = "";
     ictus_preset_suggest(a->model, known, sizeof known);
     return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: model \"%s\" matches no preset: name its preset "
-                      "in study.ini [presets] (e.g. \"%s = %s\") or in a `preset` column of "
-                      "animals.csv%s", place, a->model, study->preset, a->model, known);
+                      "in study.ini [presets] (a line \"PRESET = %s\") or in a `preset` column "
+                      "of animals.csv%s", place, a->model, a->model, known);
 }
 
 /* ------------------------------------------------------------------------
