@@ -323,3 +323,17 @@ void ictus_config_entry(const ictus_config *cfg, int i, const char **section, co
     *key = cfg->entries[i].key;
     *value = cfg->entries[i].value;
 }
+
+int ictus_config_copy_scope(ictus_config *dst, const ictus_config *src, const char *scope)
+{
+    size_t len = strlen(scope);
+    int n = 0;
+    for (int i = 0; i < src->n; i++) {
+        const entry *e = &src->entries[i];
+        if (strncmp(e->section, scope, len) != 0 || e->section[len] != '.' || !e->section[len + 1])
+            continue;
+        add_entry(dst, e->section + len + 1, e->key, e->value, e->origin, e->line);
+        n++;
+    }
+    return n;
+}

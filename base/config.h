@@ -70,4 +70,10 @@ int ictus_config_count(const ictus_config *cfg);
 void ictus_config_entry(const ictus_config *cfg, int i, const char **section, const char **key,
                         const char **value);
 
+/* Append to `dst` every entry of `src` in a section named SCOPE.NAME, as
+ * section NAME, keeping the file and line it came from (study.ini's
+ * [ihka-mouse.detector] read as [detector] of preset ihka-mouse).  Reads
+ * src without marking anything used; returns how many entries were copied. */
+int ictus_config_copy_scope(ictus_config *dst, const ictus_config *src, const char *scope);
+
 #endif

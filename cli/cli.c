@@ -181,6 +181,28 @@ ictus_status cli_settings_load(cli_settings *cs, const char *const *sections, ic
     return st == ICTUS_OK ? ICTUS_OK : cli_config_failure(err);
 }
 
+/* The id of `preset`, composed from preset `name` and overrides, marked
+ * when they changed its parameters (ictus_preset_mark_changed()). */
+static ictus_status mark_overridden(const char *name, ictus_preset *preset, ictus_error *err)
+{
+    char path[ICTUS_PATH_MAX];
+    ictus_preset shipped;
+    ictus_config *cfg = ictus_config_create();
+    ictus_status st = ictus_preset_find(name, path, sizeof path, err);
+    if (st == ICTUS_OK)
+        st = ictus_config_load(cfg, path, err);
+    if (st == ICTUS_OK)
+        st = ictus_preset_from_config(cfg, &shipped, err);
+    ictus_config_destroy(cfg);
+    if (st != ICTUS_OK) {
+        ictus_preset_free(preset);
+        return st;
+    }
+    ictus_preset_mark_changed(preset, &shipped);
+    ictus_preset_free(&shipped);
+    return ICTUS_OK;
+}
+
 ictus_status cli_preset_load(cli_settings *cs, ictus_preset *preset, ictus_error *err)
 {
     if (!cs->preset && cs->config_files.n == 0) {
@@ -192,6 +214,8 @@ ictus_status cli_preset_load(cli_settings *cs, ictus_preset *preset, ictus_error
     ictus_status st = load_config(cs, err);
     if (st == ICTUS_OK)
         st = ictus_preset_from_config(cs->cfg, preset, err);
+    if (st == ICTUS_OK && cs->preset && (cs->config_files.n || cs->assignments.n))
+        st = mark_overridden(cs->preset, preset, err);
     return st == ICTUS_OK ? ICTUS_OK : cli_config_failure(err);
 }
 

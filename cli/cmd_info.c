@@ -1,11 +1,17 @@
 /* cmd_info.c: `ictus info RECORDING...`: describe recordings. */
 #include <getopt.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/path.h"
 #include "cli/cli.h"
+#include "pipeline/source/recording_name.h"
+#include "protocols/recording_view.h"
+#include "protocols/study_preset.h"
 #include "pipeline/analyzer.h"
 #include "pipeline/chain.h"
 #include "base/walltime.h"
@@ -14,8 +20,15 @@ static const char usage_text[] =
     "usage: ictus info [options] RECORDING...\n"
     "Print each recording's header: format, start (naive local time), duration, gaps,\n"
     "annotations, and per channel the label, rate, unit, ranges and the analysis chain.\n"
+    "Warns (a line `warning     no channel label ...`) when no channel label is one of\n"
+    "the preset's primary_channels (e.g. vendor labels EEG1, EEG2 against HPC): the\n"
+    "detector then takes the first analysed channel as primary; name the channels in\n"
+    "the study's recordings.csv (channels = \"HPC=1;CTX=2\").  The preset is --preset's,\n"
+    "else, for a file under a study's recordings/, its animal's preset in that study\n"
+    "(with the channel map of its recordings.csv row).\n"
     "  -a, --annotations     list every annotation\n"
-    "  -p, --preset P        settings used to describe the analysis chain\n"
+    "  -p, --preset P        settings used to describe the analysis chain, and the preset\n"
+    "                        whose primary channels are checked\n"
     "  -c, --config FILE     settings overrides;  --set SECTION.KEY=VALUE\n"
     "  --start T, --labels A,B, --full-scale-uv X   for sound files (WAV, FLAC, ...)\n";
 
@@ -95,6 +108,62 @@ static void describe(const ictus_recording_info *info, const ictus_settings *set
     }
 }
 
+/* ------------------------------------------------------------------------
+ * The primary-channel check
+ * ---------------------------------------------------------------------- */
+
+/* The study `path` lies in (a directory holding study.ini with the file
+ * under its recordings/) into dir[size], and the file's name in
+ * recordings.csv's terms into *file (pointing into dir's copy); false when
+ * it lies in none. */
+static bool study_of(const char *path, char *dir, size_t size, const char **file)
+{
+    if (!realpath(path, dir) || strlen(dir) + 16 > size)
+        return false;
+    for (char *cut = strstr(dir, "/recordings/"); cut; cut = strstr(cut + 1, "/recordings/")) {
+        char ini[ICTUS_PATH_MAX + 16];
+        snprintf(ini, sizeof ini, "%.*s/study.ini", (int)(cut - dir), dir);
+        if (access(ini, R_OK) == 0) {
+            *cut = '\0';
+            *file = cut + strlen("/recordings/");
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The warning of the preset of `path`'s animal in the study it lies in,
+ * with its recordings.csv channel map, into msg[size] ("" when none or no
+ * study). */
+static void study_primary_warning(const char *path, char *msg, size_t size)
+{
+    char dir[PATH_MAX + 16];
+    const char *file;
+    ictus_study *study;
+    ictus_error err;
+    msg[0] = '\0';
+    if (!study_of(path, dir, sizeof dir, &file) || ictus_study_load(dir, &study, &err) != ICTUS_OK)
+        return;
+    const ictus_recording_entry *entry = ictus_study_recording(study, file, NULL);
+    ictus_source *src;
+    if (ictus_recording_open(study, entry, path, path, &src, &err) == ICTUS_OK) {
+        char animal[128];
+        if (entry)
+            snprintf(animal, sizeof animal, "%s", entry->animal);
+        else
+            ictus_recording_default_animal(ictus_source_info(src), animal, sizeof animal);
+        ictus_study_preset sp;
+        if (ictus_study_preset_load_animal(study, animal, &sp, &err) == ICTUS_OK) {
+            ictus_preset_primary_warning(&sp.preset, ictus_source_info(src), msg, size);
+            ictus_study_preset_free(&sp);
+        } else {
+            snprintf(msg, size, "%s", err.msg);
+        }
+        ictus_source_close(src);
+    }
+    ictus_study_destroy(study);
+}
+
 static ictus_status run_info(int argc, char **argv, ictus_error *err)
 {
     static const struct option longopts[] = {
@@ -125,6 +194,12 @@ static ictus_status run_info(int argc, char **argv, ictus_error *err)
         st = cli_bad_command_line(err);
     else
         st = cli_settings_load(&cs, ictus_settings_sections, err);
+    ictus_preset preset = {0}; /* with --preset or --config: the one to check */
+    bool have_preset = false;
+    if (st == ICTUS_OK && !help && (cs.preset || cs.config_files.n)) {
+        st = ictus_preset_from_config(cs.cfg, &preset, err);
+        have_preset = st == ICTUS_OK;
+    }
     bool problems = false;
     for (int i = optind; st == ICTUS_OK && !help && i < argc; i++) {
         ictus_source *src;
@@ -135,8 +210,17 @@ static ictus_status run_info(int argc, char **argv, ictus_error *err)
             continue;
         }
         describe(ictus_source_info(src), &cs.set, all_annotations);
+        char warning[1024];
+        if (have_preset)
+            ictus_preset_primary_warning(&preset, ictus_source_info(src), warning,
+                                         sizeof warning);
+        else
+            study_primary_warning(argv[i], warning, sizeof warning);
+        if (warning[0])
+            printf("  warning     %s\n", warning);
         ictus_source_close(src);
     }
+    ictus_preset_free(&preset);
     cli_settings_free(&cs);
     cli_source_options_free(&so);
     return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;

@@ -231,10 +231,10 @@ static void on_stimulation(ictus_detector *d, const ictus_afterdischarge *ad)
  * Creation
  * ------------------------------------------------------------------------ */
 
-static bool label_matches(const char *label, const char *list)
+bool ictus_detector_primary_label(const ictus_detector_params *p, const char *label)
 {
-    char copy[sizeof ((ictus_detector_params *)0)->primary_channels];
-    snprintf(copy, sizeof copy, "%s", list);
+    char copy[sizeof p->primary_channels];
+    snprintf(copy, sizeof copy, "%s", p->primary_channels);
     for (char *save, *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
         if (strncasecmp(label, tok, strlen(tok)) == 0)
             return true;
@@ -266,8 +266,7 @@ ictus_status ictus_detector_create(const ictus_detector_params *p, const ictus_s
     int n_primary = 0;
     for (int i = 0; i < d->n; i++) {
         d->source_channel[i] = channels[i];
-        d->primary[i] = p->primary_channels[0] &&
-                        label_matches(info->channels[channels[i]].label, p->primary_channels);
+        d->primary[i] = ictus_detector_primary_label(p, info->channels[channels[i]].label);
         n_primary += d->primary[i];
     }
     if (n_primary == 0)

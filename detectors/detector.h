@@ -83,6 +83,11 @@ typedef struct ictus_detector ictus_detector;
 /* Receives each event; valid only during the call. */
 typedef void (*ictus_event_fn)(void *ctx, const ictus_event *e);
 
+/* True when channel label `label` is one of p's primary_channels (each a
+ * prefix, case ignored).  A detector with none of its channels primary
+ * takes its first analysed channel as primary. */
+bool ictus_detector_primary_label(const ictus_detector_params *p, const char *label);
+
 /* A detector for one recording.  channels[i] is the source channel index of
  * the i-th analysed channel (ictus_analyzer_channel_index); stim_us lists
  * stimulation onsets (µs from the recording start) in addition to those

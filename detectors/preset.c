@@ -15,6 +15,7 @@
 #include "detectors/learned/cand_features.h"
 #include "detectors/learned/model.h"
 #include "detectors/preset_find.h"
+#include "pipeline/analyzer.h"
 
 static const ictus_param preset_fields[] = {
     ICTUS_PARAM_S("preset", "name", ictus_preset, name),
@@ -147,6 +148,8 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
         (st = ictus_detector_params_apply(&out->detector, cfg, err)) != ICTUS_OK ||
         (st = ictus_score_params_apply(&out->score, cfg, err)) != ICTUS_OK)
         return st;
+    /* the animal models it is for (preset_find.h): read there, not a parameter */
+    ictus_config_get(cfg, "preset", "models");
     const char *sections[32];
     int n = 0;
     sections[n++] = "preset";
@@ -196,6 +199,84 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
     snprintf(out->parameters + used, size - used, "%s", model_line);
     snprintf(out->hash, sizeof out->hash, "%016" PRIx64, ictus_fnv1a64(out->parameters, strlen(out->parameters)));
     return ICTUS_OK;
+}
+
+void ictus_preset_mark_changed(ictus_preset *p, const ictus_preset *shipped)
+{
+    size_t len = strlen(p->id);
+    if (strcmp(p->hash, shipped->hash) != 0 && !strchr(p->id, '+'))
+        snprintf(p->id + len, sizeof p->id - len, "+%.6s", p->hash);
+}
+
+/* Call fn for each section a preset's settings live in, type.NAME last;
+ * true as soon as fn returns true. */
+static bool each_section(bool (*fn)(void *ctx, const char *section), void *ctx)
+{
+    const char *detector[16];
+    static const ictus_detector_params none; /* no types: their sections are type.NAME */
+    ictus_detector_sections(&none, detector, 16);
+    const char *const *lists[] = {ictus_settings_sections, detector, ictus_score_sections};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        for (const char *const *s = lists[i]; *s; s++)
+            if (fn(ctx, *s))
+                return true;
+    return fn(ctx, "type.NAME");
+}
+
+static bool same_section(void *ctx, const char *section)
+{
+    return strcmp(ctx, section) == 0;
+}
+
+bool ictus_preset_section(const char *section)
+{
+    if (strncmp(section, "type.", 5) == 0 && section[5])
+        return true;
+    return each_section(same_section, (void *)section);
+}
+
+static bool add_section(void *ctx, const char *section)
+{
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, ICTUS_PRESET_SECTIONS_TEXT - len, "%s[%s]", len ? " " : "", section);
+    return false;
+}
+
+void ictus_preset_sections_text(char out[ICTUS_PRESET_SECTIONS_TEXT])
+{
+    out[0] = '\0';
+    each_section(add_section, out);
+}
+
+void ictus_preset_primary_warning(const ictus_preset *p, const ictus_recording_info *info,
+                                  char *msg, size_t size)
+{
+    msg[0] = '\0';
+    const ictus_detector_params *d = &p->detector;
+    int first = -1;
+    for (int c = 0; c < info->n_channels; c++) {
+        if (!ictus_channel_analysable(&info->channels[c], &p->settings))
+            continue;
+        if (ictus_detector_primary_label(d, info->channels[c].label))
+            return;
+        if (first < 0)
+            first = c;
+    }
+    if (!d->primary_channels[0] || first < 0)
+        return;
+    size_t len = (size_t)snprintf(msg, size, "no channel label (");
+    for (int c = 0, n = 0; c < info->n_channels && len < size; c++)
+        if (ictus_channel_analysable(&info->channels[c], &p->settings))
+            len += (size_t)snprintf(msg + len, size - len, "%s%s", n++ ? ", " : "",
+                                    info->channels[c].label);
+    int first_len = (int)strcspn(d->primary_channels, ", ");
+    if (len < size)
+        snprintf(msg + len, size - len, ") matches preset %s's primary_channels (%s): seizures "
+                 "are looked for on %s (channel %d) as the primary channel; to choose, name the "
+                 "channels in recordings.csv's channels column, e.g. \"%.*s=%d\"", p->name,
+                 d->primary_channels, info->channels[first].label, first + 1, first_len,
+                 d->primary_channels, first + 1);
 }
 
 void ictus_preset_free(ictus_preset *p)

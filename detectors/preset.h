@@ -5,7 +5,8 @@
  * A preset file holds [preset] (name, version, model, description), the
  * engine's [signal] [features] [artefact] settings, the detector's
  * [detector] [evoked] [type.NAME] rules and the scorer's [score]
- * tolerances.  Every output records `id` (name@version) and `parameters`
+ * tolerances.  Every output records `id` (name@version, with "+HHHHHH" when
+ * overrides changed the file's parameters: ictus_preset_mark_changed()) and `parameters`
  * (the canonical text of every effective value), and `hash` fingerprints
  * that text, so that a changed parameter is detected; with a learned
  * second stage ([classifier] model, detectors/learned/model.h) the text
@@ -52,6 +53,30 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
  * lacks) name the file, and come back the same on every call. */
 ictus_status ictus_preset_model(const ictus_preset *p, const struct ictus_model **out,
                                 ictus_error *err);
+
+/* Mark p as changed from the preset as shipped (`shipped`: built from the
+ * same preset file without overrides): when their parameter texts differ,
+ * p->id becomes "name@version+HHHHHH", HHHHHH the first six hex digits of
+ * p->hash, so that every output saying which preset made it also says that
+ * its parameters are not the file's (study.ini sections, --config, --set). */
+void ictus_preset_mark_changed(ictus_preset *p, const ictus_preset *shipped);
+
+/* True when `section` is one a preset's settings live in ([signal],
+ * [detector], [type.NAME], [score], ...; not [preset]): what study.ini may
+ * override, for all presets or, as [PRESET.SECTION], for one. */
+bool ictus_preset_section(const char *section);
+
+/* Those sections for a message: "[signal] [features] ... [type.NAME]". */
+#define ICTUS_PRESET_SECTIONS_TEXT 256
+void ictus_preset_sections_text(char out[ICTUS_PRESET_SECTIONS_TEXT]);
+
+/* When the preset names primary_channels and none of the analysed channels
+ * of `info` has such a label (vendor labels EEG1, EEG2 against HPC), the
+ * detector takes the first analysed channel as primary: a one-line warning
+ * saying so, which channel, and how to name the channels, into msg[size];
+ * "" otherwise. */
+void ictus_preset_primary_warning(const ictus_preset *p, const ictus_recording_info *info,
+                                  char *msg, size_t size);
 
 /* Free what ictus_preset_from_config() allocated. */
 void ictus_preset_free(ictus_preset *p);

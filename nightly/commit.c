@@ -405,8 +405,8 @@ static ictus_status mark_stale(run_committer *c, const run_file *f, ictus_error 
     for (int i = 0; i < f->n_stored && st == ICTUS_OK; i++) {
         const ictus_store_recording *r = &f->stored[i];
         char message[512];
-        snprintf(message, sizeof message, "%s: results made with preset %s: the study's preset "
-                 "or parameters changed", f->path, r->preset ? r->preset : "?");
+        snprintf(message, sizeof message, "%s: results made with preset %s: the animal's preset "
+                 "or its parameters changed", f->path, r->preset ? r->preset : "?");
         st = put_failure(c, f, r->animal, &r->identity,
                          r->has_content_hash ? &r->content_hash : NULL, ICTUS_REC_STALE, message,
                          true, err);
@@ -477,6 +477,8 @@ static ictus_status store_results(run_committer *c, const run_outcome *out, ictu
                                           .identity = out->identity,
                                           .content_hash = &out->hash, .run_id = c->run_id};
             ictus_status st = ictus_store_put_recording(c->store, &res, err);
+            if (st == ICTUS_OK && a->warning[0])
+                st = run_commit_problem(c, f->path, ICTUS_PROBLEM_WARNING, a->warning, err);
             if (st == ICTUS_OK) {
                 tally(c, a->animal, a->res.n_events, a->res.duration_us);
                 continue;

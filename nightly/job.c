@@ -296,13 +296,14 @@ static void note_problems(run_progress *progress, const run_outcome *out)
     if (out->kind == RUN_OUT_FAILED || out->kind == RUN_OUT_INCOMPLETE)
         run_progress_note(progress, out->message);
     for (int i = 0; i < out->n_animals; i++)
-        if (out->animals[i].error[0])
-            run_progress_note(progress, out->animals[i].error);
+        if (out->animals[i].error[0] || out->animals[i].warning[0])
+            run_progress_note(progress, out->animals[i].error[0] ? out->animals[i].error
+                                                                 : out->animals[i].warning);
 }
 
 /* Detect the plan's files to read on `jobs` workers and store each outcome. */
 static ictus_status detect_and_store(const run_job_options *o, const run_reporter *rep,
-                                     const ictus_study *study, const ictus_study_preset *sp,
+                                     const ictus_study *study, const ictus_study_presets *ps,
                                      const run_plan *plan, run_committer *c, ictus_out *timings,
                                      run_times *times, ictus_error *err)
 {
@@ -313,8 +314,7 @@ static ictus_status detect_and_store(const run_job_options *o, const run_reporte
             files[n++] = &plan->files[i];
     qsort(files, (size_t)n, sizeof *files, cmp_size_desc);
     int workers = o->jobs < n ? o->jobs : n > 0 ? n : 1;
-    run_work_context ctx = {.study = study, .preset = &sp->preset, .stims = sp->stims,
-                            .plan = plan,
+    run_work_context ctx = {.study = study, .presets = ps, .plan = plan,
                             .analyzer_threads = o->jobs / workers > 1 ? o->jobs / workers : 1};
     run_progress *progress = run_progress_create(rep, n, plan->bytes_to_read);
     run_pool *pool = run_pool_start(&ctx, files, n, workers);
@@ -448,10 +448,9 @@ static void report_summary(const run_reporter *rep, const ictus_study *study,
 
 /* Steps 3 to 7 of the run (the study is loaded and locked). */
 static run_job_result run_study(const run_job_options *o, const run_reporter *rep,
-                                const ictus_study *study, const ictus_study_preset *sp,
+                                const ictus_study *study, const ictus_study_presets *ps,
                                 int64_t started_unix_us, ictus_error *err)
 {
-    const ictus_preset *preset = &sp->preset;
     double t_start = now_s();
     char db_path[ICTUS_PATH_MAX];
     ictus_store *store;
@@ -461,20 +460,23 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
     note_interrupted_run(store, rep);
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
+    ictus_strbuf ids = {0}, params = {0}; /* the presets of the study's animals */
+    ictus_study_presets_describe(ps, study, &ids, &params);
     ictus_store_run_info info = {.started_unix_us = started_unix_us, .version = o->version,
-                                 .host = host, .pid = getpid(), .preset = preset->id,
-                                 .params_text = preset->parameters};
+                                 .host = host, .pid = getpid(), .preset = ictus_strbuf_text(&ids),
+                                 .params_text = ictus_strbuf_text(&params)};
     int64_t run_id;
-    if (ictus_store_run_start(store, &info, &run_id, err) != ICTUS_OK) {
+    ictus_status run_st = ictus_store_run_start(store, &info, &run_id, err);
+    ictus_strbuf_free(&ids);
+    ictus_strbuf_free(&params);
+    if (run_st != ICTUS_OK) {
         ictus_store_close(store);
         return RUN_JOB_NOT_STARTED;
     }
     run_times times = {0};
     run_plan plan;
-    run_plan_input in = {.study = study, .preset_id = preset->id,
-                         .params_hash = ictus_hash_bytes(preset->parameters,
-                                                         strlen(preset->parameters)),
-                         .now_unix_us = unix_now_us(), .settle_s = o->settle_s};
+    run_plan_input in = {.study = study, .presets = ps, .now_unix_us = unix_now_us(),
+                         .settle_s = o->settle_s};
     ictus_status st = run_plan_make(&in, store, &plan, err);
     if (st != ICTUS_OK) {
         ictus_store_run_end end = {.ended_unix_us = unix_now_us(), .status = ICTUS_RUN_FAILED};
@@ -504,10 +506,11 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
         /* a model that cannot be used stops the run once, before any file is read, rather
          * than failing every file (a night with nothing new never loads it) */
         const struct ictus_model *model;
-        st = ictus_preset_model(preset, &model, err);
+        for (int i = 0; i < ps->n && st == ICTUS_OK; i++)
+            st = ictus_preset_model(&ps->presets[i].preset, &model, err);
     }
     if (st == ICTUS_OK)
-        st = detect_and_store(o, rep, study, sp, &plan, c, have_timings ? &timings : NULL,
+        st = detect_and_store(o, rep, study, ps, &plan, c, have_timings ? &timings : NULL,
                               &times, err);
     if (have_timings) {
         ictus_error close_err;
@@ -575,11 +578,11 @@ run_job_result run_job(const run_job_options *o, const run_reporter *rep, ictus_
         run_lock_release(lock);
         return RUN_JOB_NOT_STARTED;
     }
-    ictus_study_preset sp;
+    ictus_study_presets ps;
     run_job_result result = RUN_JOB_NOT_STARTED;
-    if (ictus_study_preset_load(study, &sp, err) == ICTUS_OK) {
-        result = run_study(o, rep, study, &sp, started_unix_us, err);
-        ictus_study_preset_free(&sp);
+    if (ictus_study_presets_load(study, &ps, err) == ICTUS_OK) {
+        result = run_study(o, rep, study, &ps, started_unix_us, err);
+        ictus_study_presets_free(&ps);
     }
     ictus_study_destroy(study);
     run_lock_release(lock);

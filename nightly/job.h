@@ -6,8 +6,9 @@
  *   1. check STUDY_DIR is a study (study.ini) and take the study lock
  *      (lock.h): a second run fails with ICTUS_ERR_BUSY naming the holder,
  *      or waits with `wait`;
- *   2. load the study (protocols/study.h) and compose its preset
- *      (protocols/study_preset.h);
+ *   2. load the study (protocols/study.h) and compose its animals' presets
+ *      (protocols/study_preset.h: one per animal; a model no preset matches
+ *      stops the run here);
  *   3. open STUDY_DIR/ictus.db and record the run (store/store.h);
  *   4. plan (plan.h): compare the files with the stored rows; store what
  *      the plan alone decides (run_commit_plan());

@@ -193,9 +193,20 @@ static int listed_line(const ictus_csv *t, const char *path)
  * Deciding
  * ---------------------------------------------------------------------- */
 
-static bool same_hash(const ictus_store_recording *r, ictus_hash128 h)
+ictus_hash128 run_preset_params_hash(const ictus_preset *preset)
 {
-    return r->has_results && ictus_hash128_equal(r->params_hash, h);
+    return ictus_hash_bytes(preset->parameters, strlen(preset->parameters));
+}
+
+/* Whether stored row r has results made with another preset or parameters
+ * than its animal's preset of tonight. */
+static bool stale_results(const run_plan_input *in, const ictus_store_recording *r)
+{
+    if (!r->has_results)
+        return false;
+    const ictus_preset *p = &ictus_study_presets_for(in->presets, in->study, r->animal)->preset;
+    return strcmp(r->preset, p->id) != 0 ||
+           !ictus_hash128_equal(r->params_hash, run_preset_params_hash(p));
 }
 
 /* Whether the stored rows agree with the manifest entries on animals,
@@ -241,9 +252,7 @@ static ictus_status decide(const run_plan_input *in, ictus_store *store, run_fil
 {
     for (int i = 0; i < f->n_stored; i++) {
         f->had_results |= f->stored[i].has_results;
-        f->stale_preset |= f->stored[i].has_results &&
-                           (strcmp(f->stored[i].preset, in->preset_id) != 0 ||
-                            !same_hash(&f->stored[i], in->params_hash));
+        f->stale_preset |= stale_results(in, &f->stored[i]);
     }
     if (!f->exists) {
         f->action = RUN_MISSING;

@@ -7,7 +7,9 @@
  * recordings.csv (any name).  Each file is compared with its stored rows
  * (one per animal) and given one action:
  *   unchanged  every row ok, same identity (size, mtime_ns, inode), same
- *              preset id and parameter hash, same recordings.csv animals,
+ *              preset id and parameter hash as its animal's preset
+ *              (protocols/study_preset.h: each animal may have its own;
+ *              an animal no longer listed: the default), same recordings.csv animals,
  *              channel map and start time: nothing to do, not even a hash;
  *   check      only the identity changed (touched, copied back, restored):
  *              hash it; the same content only updates the stored identity;
@@ -33,6 +35,7 @@
 #include "base/filehash.h"
 #include "store/store.h"
 #include "protocols/study.h"
+#include "protocols/study_preset.h"
 
 typedef enum {
     RUN_UNCHANGED = 0,
@@ -80,8 +83,7 @@ typedef struct {
 /* What the plan is compared against. */
 typedef struct {
     const ictus_study *study;
-    const char *preset_id;          /* "name@version" */
-    ictus_hash128 params_hash;      /* ictus_hash_bytes() of the preset's parameter text */
+    const ictus_study_presets *presets; /* every animal's preset, of `study` */
     int64_t now_unix_us;            /* real time, for the settle rule */
     double settle_s;                /* files modified less than this ago are left alone */
 } run_plan_input;
@@ -92,6 +94,10 @@ typedef struct {
 ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_plan *plan,
                            ictus_error *err);
 void run_plan_free(run_plan *plan);
+
+/* The hash of a preset's parameter text that results record and the plan
+ * compares (ictus_hash_bytes() of it). */
+ictus_hash128 run_preset_params_hash(const ictus_preset *preset);
 
 /* Of several files holding the same content, the one counted: a file that
  * recordings.csv lists before one it does not (a stray copy dropped into

@@ -68,7 +68,7 @@ static void describe_series(run_animal *a)
 
 /* Fill a->res from the detection and the recording as the detector saw it.
  * file_channel[i] is the file's channel of the view's channel i. */
-static void describe_results(const run_work_context *ctx, run_animal *a,
+static void describe_results(const ictus_preset *preset, run_animal *a,
                              const ictus_recording_info *seen, const int *file_channel)
 {
     for (int i = 0; i < a->det->n_channels; i++)
@@ -82,8 +82,8 @@ static void describe_results(const run_work_context *ctx, run_animal *a,
     a->res.duration_us = seen->duration_us;
     a->res.n_gaps = seen->n_segments > 1 ? seen->n_segments - 1 : 0;
     a->res.gap_us = seen->n_segments > 0 ? seen->duration_us - present_us : 0;
-    a->res.preset = ctx->preset->id;
-    a->res.params_hash = ictus_hash_bytes(ctx->preset->parameters, strlen(ctx->preset->parameters));
+    a->res.preset = preset->id;
+    a->res.params_hash = run_preset_params_hash(preset);
     a->res.n_events = a->det->n_events;
     a->res.events = a->det->events;
 }
@@ -137,6 +137,17 @@ static void check_animal(const run_work_context *ctx, const run_file *f,
         }
 }
 
+/* The preset's warning when no channel of the recording, as the detector
+ * saw it, is one of its primary channels. */
+static void primary_warning(const ictus_preset *preset, const run_file *f,
+                            const ictus_recording_info *seen, run_animal *a)
+{
+    char why[sizeof a->warning - 256];
+    ictus_preset_primary_warning(preset, seen, why, sizeof why);
+    if (why[0])
+        snprintf(a->warning, sizeof a->warning, "%s: animal %s: %s", f->path, a->animal, why);
+}
+
 /* Detect animal `a` (entry NULL: the file's own animal, from its header) in
  * the open source `src`, which this takes (and closes).  A recordings.csv row
  * with a channel map or a start time is detected through a view (pipeline/source/source_view.h)
@@ -159,14 +170,16 @@ static void detect_animal(const run_work_context *ctx, const run_file *f,
     int *file_channel = ictus_xcalloc((size_t)n_file + 1, sizeof(int));
     ictus_error err;
     ictus_status st = ictus_recording_view(entry, &src, file_channel, &err);
+    const ictus_study_preset *sp = ictus_study_presets_for(ctx->presets, ctx->study, a->animal);
     ictus_detect_options opt = {.n_threads = ctx->analyzer_threads};
-    if (ctx->stims)
-        opt.stim_us = ictus_stimlist_for(ctx->stims, f->path, &opt.n_stim);
+    if (sp->stims)
+        opt.stim_us = ictus_stimlist_for(sp->stims, f->path, &opt.n_stim);
     if (st == ICTUS_OK)
-        st = ictus_detect(src, ctx->preset, &opt, &a->det, &err);
-    if (st == ICTUS_OK)
-        describe_results(ctx, a, ictus_source_info(src), file_channel);
-    else
+        st = ictus_detect(src, &sp->preset, &opt, &a->det, &err);
+    if (st == ICTUS_OK) {
+        describe_results(&sp->preset, a, ictus_source_info(src), file_channel);
+        primary_warning(&sp->preset, f, ictus_source_info(src), a);
+    } else
         snprintf(a->error, sizeof a->error, "%s", err.msg);
     ictus_source_close(src);
     free(file_channel);

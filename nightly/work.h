@@ -20,6 +20,11 @@
  * the file's label otherwise; the role is the map's label for mapped
  * channels and "" otherwise (run_plan.h compares maps through it); analysed
  * says whether features and detection ran on it.
+ *
+ * Each animal is detected with its own preset (protocols/study_preset.h);
+ * when none of its channel labels is one of that preset's primary_channels,
+ * its results carry a warning saying which channel was taken instead
+ * (detectors/preset.h).
  */
 #ifndef ICTUS_RUN_WORK_H
 #define ICTUS_RUN_WORK_H
@@ -28,8 +33,7 @@
 #include <stdint.h>
 
 #include "detectors/recording_detection.h"
-#include "detectors/preset.h"
-#include "detectors/stimlist.h"
+#include "protocols/study_preset.h"
 #include "store/store.h"
 #include "nightly/plan.h"
 
@@ -52,6 +56,7 @@ typedef struct {
 typedef struct {
     char animal[128];
     char error[1024];              /* "" when it has results */
+    char warning[1024];            /* with results: what the run should say about them, or "" */
     ictus_detection *det;          /* owned; NULL on error */
     ictus_store_results res;       /* res.file is filled in by the committer */
     ictus_store_channel *channels; /* [res.n_channels], owned */
@@ -78,8 +83,7 @@ typedef struct {
 /* What every file of a run shares (read-only). */
 typedef struct {
     const ictus_study *study;
-    const ictus_preset *preset;
-    const ictus_stimlist *stims;   /* stimulations.csv of an evoked study, or NULL */
+    const ictus_study_presets *presets; /* every animal's preset (and stimulation list) */
     const run_plan *plan;
     int analyzer_threads;          /* threads inside one file's detection (>= 1) */
 } run_work_context;

@@ -194,6 +194,7 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
         c_birth = ictus_csv_column(t, "birth_date"), c_group = ictus_csv_column(t, "group"),
         c_notes = ictus_csv_column(t, "notes");
     int c_death = ictus_csv_column(t, "death"), c_cause = ictus_csv_column(t, "death_cause");
+    int c_preset = ictus_csv_column(t, "preset"); /* protocols/study_preset.h */
     study->has_deaths = c_death >= 0;
     int cap = 0;
     for (ictus_manifest_row r = ictus_manifest_rows_dated(t, &study->problems,
@@ -236,6 +237,7 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
             .birth_us = birth_us,
             .death_us = death_us,
             .death_cause = ictus_study_keep(study, cause),
+            .preset = ictus_study_keep(study, ictus_manifest_text(&r, c_preset, NULL)),
             .line = ictus_csv_line(t, r.row),
         };
     }

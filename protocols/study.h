@@ -30,7 +30,9 @@
  *                    male, female or empty), strain, birth_date (a date,
  *                    or empty), group, notes; optional death (a date-time:
  *                    the animal died then) and death_cause (free text; needs
- *                    a death), read by protocols/survival_outcomes.h.
+ *                    a death), read by protocols/survival_outcomes.h;
+ *                    optional preset.  model and preset choose the animal's
+ *                    detection preset (protocols/study_preset.h).
  *                    Only the animal id (and a row no wider than the header)
  *                    decides whether the animal is known: a bad sex,
  *                    birth_date, death or death_cause is a problem that
@@ -86,6 +88,8 @@ typedef struct {
     int64_t birth_us;          /* midnight of birth_date; ICTUS_TIME_UNKNOWN when not given */
     int64_t death_us;          /* `death`; ICTUS_TIME_UNKNOWN when alive or not given */
     const char *death_cause;   /* `death_cause` as written; "" when not given */
+    const char *preset;        /* `preset`: the animal's detection preset, "" when not
+                                  given (protocols/study_preset.h) */
     int line;                  /* in animals.csv */
     int n_periods;
     ictus_period *periods;     /* ordered by start, not overlapping */

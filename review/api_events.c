@@ -204,17 +204,18 @@ static json_t *entry_json(const listed *l, bool blind)
     return j;
 }
 
-/* Add the types the study's preset knows (its [type.NAME] rules) to `set`;
- * nothing when the study or its preset cannot be loaded. */
+/* Add the types the study's presets know (their [type.NAME] rules) to `set`;
+ * nothing when the study or its presets cannot be loaded. */
 static void add_preset_types(const ictus_study *study, json_t *set)
 {
-    ictus_study_preset sp = {0};
+    ictus_study_presets ps = {0};
     ictus_error err = {0};
-    if (!study || ictus_study_preset_load(study, &sp, &err) != ICTUS_OK)
+    if (!study || ictus_study_presets_load(study, &ps, &err) != ICTUS_OK)
         return;
-    for (int i = 0; i < sp.preset.detector.n_types; i++)
-        json_object_set_new(set, sp.preset.detector.type[i].name, json_true());
-    ictus_study_preset_free(&sp);
+    for (int k = 0; k < ps.n; k++)
+        for (int i = 0; i < ps.presets[k].preset.detector.n_types; i++)
+            json_object_set_new(set, ps.presets[k].preset.detector.type[i].name, json_true());
+    ictus_study_presets_free(&ps);
 }
 
 /* The day, period, pseudonym and rank of each entry. */

@@ -122,7 +122,7 @@ int ictus_review_api_explain(ictus_review_cache *cache, const char *study_dir,
     ictus_study_preset sp = {0};
     ictus_error err = {0};
     void *item = NULL;
-    ictus_status st = ictus_study_preset_load(rec.study, &sp, &err);
+    ictus_status st = ictus_study_preset_load_animal(rec.study, w.animal, &sp, &err);
     if (st == ICTUS_OK) {
         /* The preset's parameters shape the result as much as the file does. */
         ictus_strbuf key = {0};

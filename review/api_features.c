@@ -106,7 +106,7 @@ static int read_features(const ictus_served_recording *rec, const ictus_review_w
     ictus_study_preset sp = {0};
     ictus_error err = {0};
     ictus_grid grid;
-    if (ictus_study_preset_load(rec->study, &sp, &err) != ICTUS_OK)
+    if (ictus_study_preset_load_animal(rec->study, w->animal, &sp, &err) != ICTUS_OK)
         return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
     const ictus_settings *set = &sp.preset.settings;
     if (ictus_grid_init(&grid, set->hop_s, set->win_s, &err) != ICTUS_OK) {

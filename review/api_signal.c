@@ -74,7 +74,8 @@ static int read_signal(const ictus_served_recording *rec, const signal_args *a, 
 {
     ictus_study_preset sp = {0};
     ictus_error err = {0};
-    if (a->filters && ictus_study_preset_load(rec->study, &sp, &err) != ICTUS_OK)
+    if (a->filters &&
+        ictus_study_preset_load_animal(rec->study, a->w.animal, &sp, &err) != ICTUS_OK)
         return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
     const ictus_excerpt_request req = {.t0_us = ictus_s_to_us(a->w.t0_s),
                                        .t1_us = ictus_s_to_us(a->w.t1_s),
@@ -171,7 +172,8 @@ static int read_spectrogram(const ictus_served_recording *rec, const signal_args
                                          json);
     ictus_study_preset sp = {0};
     ictus_error err = {0};
-    if (a->filters && ictus_study_preset_load(rec->study, &sp, &err) != ICTUS_OK)
+    if (a->filters &&
+        ictus_study_preset_load_animal(rec->study, a->w.animal, &sp, &err) != ICTUS_OK)
         return ictus_review_answer_error(ICTUS_HTTP_SERVER_ERROR, err.msg, json);
     const ictus_spectrogram_request req = {.t0_us = ictus_s_to_us(a->w.t0_s),
                                            .t1_us = ictus_s_to_us(a->w.t1_s),

@@ -8,6 +8,7 @@
  * that `ictus run` printed an empty "ictus: " line).
  */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,12 +19,11 @@
 #include "tests/support_study.h"
 #include "tests/support_tmp.h"
 
-/* Drop table `table` of DIR/ictus.db through a connection of its own. */
-static bool drop_table(const char *dir, const char *table)
+/* Run `sql` on DIR/ictus.db through a connection of its own. */
+static bool exec_sql(const char *dir, const char *sql)
 {
-    char path[4096], sql[128];
+    char path[4096];
     snprintf(path, sizeof path, "%s/ictus.db", dir);
-    snprintf(sql, sizeof sql, "DROP TABLE %s", table);
     sqlite3 *db;
     bool ok = sqlite3_open(path, &db) == SQLITE_OK &&
               sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
@@ -49,9 +49,16 @@ static void test_store_error_keeps_its_message(void)
     ictus_study *study;
     ictus_error err = {0};
     CHECK_INT(ictus_study_load(dir, &study, &err), ICTUS_OK);
-    CHECK(drop_table(dir, "channels"));
-
-    run_plan_input in = {.study = study, .preset_id = "test@1", .params_hash = {1, 2},
+    ictus_study_presets presets;
+    CHECK_INT(ictus_study_presets_load(study, &presets, &err), ICTUS_OK);
+    /* results made with the study's preset: not stale, so the plan reads the channels */
+    const ictus_preset *p = &presets.presets[0].preset;
+    char hex[ICTUS_HASH_HEX_SIZE], sql[256];
+    snprintf(sql, sizeof sql, "UPDATE recordings SET preset = '%s', params_hash = '%s'", p->id,
+             ictus_hash128_format(run_preset_params_hash(p), hex));
+    CHECK(exec_sql(dir, sql));
+    CHECK(exec_sql(dir, "DROP TABLE channels"));
+    run_plan_input in = {.study = study, .presets = &presets,
                          .now_unix_us = INT64_C(1800000000000000), .settle_s = 0};
     run_plan plan;
     ictus_status st = run_plan_make(&in, s.store, &plan, &err);
@@ -61,6 +68,7 @@ static void test_store_error_keeps_its_message(void)
     CHECK_MSG(strstr(err.msg, "channels") != NULL, "the message names the table: '%s'", err.msg);
     if (st == ICTUS_OK)
         run_plan_free(&plan);
+    ictus_study_presets_free(&presets);
     ictus_study_destroy(study);
     support_store_close(&s);
     support_tmpdir_remove(dir);
@@ -68,6 +76,7 @@ static void test_store_error_keeps_its_message(void)
 
 int main(void)
 {
+    setenv("ICTUS_PRESET_DIR", "detectors/presets", 1); /* the tests run from the root */
     test_store_error_keeps_its_message();
     return check_done("test_run_plan");
 }
