@@ -48,6 +48,16 @@ extern const cli_verb cli_verb_info, cli_verb_features, cli_verb_detect, cli_ver
  * CLI_PROBLEMS for every other status (the work found problems). */
 int cli_exit_status(ictus_status st);
 
+/* A verb's own exit status beyond 0/1/2 (run: 3 finished with warnings,
+ * 130/143 interrupted by SIGINT/SIGTERM): the verb returns this, main
+ * exits with `code` (the message, if any, is printed as for any failure;
+ * err's status becomes ICTUS_ERR_DATA when it was ICTUS_OK). */
+ictus_status cli_exit_with(int code, ictus_error *err);
+
+/* What main exits with after a verb returned `st`: the code of
+ * cli_exit_with() when the verb chose one, else cli_exit_status(st). */
+int cli_exit_code(ictus_status st);
+
 /* Make err's failure (whatever its cause) count as bad configuration, exit
  * 2, keeping its message: for what the user named that stops the verb before
  * any work (its settings, the study, a stimulation list).  ICTUS_ERR_BUSY
