@@ -300,6 +300,8 @@ static int run_and_report(run_args *a, const run_alert_settings *as, run_output 
     run_job_summary sum;
     run_job_result result = run_job(&a->job, &rep, &sum, err);
     int code = exit_code_of(result, &sum);
+    if (result == RUN_JOB_NOT_STARTED && stop_signal) /* while waiting for the lock */
+        code = RUN_EXIT_SIGNAL_BASE + stop_signal;
     ictus_strbuf line = {0};
     if (result == RUN_JOB_INTERRUPTED) {
         ictus_strbuf_addf(&line, "run interrupted by %s; %d file%s done, %d left for the next run",

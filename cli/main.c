@@ -18,7 +18,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf(f, "  ictus %-9s %s\n", verbs[i]->name, verbs[i]->summary);
     fprintf(f, "\n`ictus VERB --help` describes a verb.  Exit status: 0 success, 1 problems "
-               "reported (e.g. files rejected), 2 bad usage or configuration.\n");
+               "reported (e.g. files rejected), 2 bad usage or configuration (run also: 3 "
+               "warnings only, 130/143 interrupted).\n");
 }
 
 /* Run `verb`, print its message (and its usage text after a usage error),

@@ -656,7 +656,7 @@ run_job_result run_job(const run_job_options *o, const run_reporter *rep, run_jo
     }
     int64_t started_unix_us = unix_now_us();
     run_lock *lock;
-    run_lock_notes notes = {lock_note, (void *)rep};
+    run_lock_notes notes = {lock_note, (void *)rep, o->stop_signal};
     if (run_lock_take(o->study_dir, o->wait, started_unix_us, o->version, &notes, &lock, err) !=
         ICTUS_OK)
         return RUN_JOB_NOT_STARTED;
