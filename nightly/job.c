@@ -499,6 +499,37 @@ static run_job_result finish_interrupted(ictus_store *store, int64_t run_id,
     return RUN_JOB_INTERRUPTED;
 }
 
+/* The run went to its end (st: what stopped it, if anything): record how
+ * it ended, report the summary. */
+static run_job_result finish_run(const run_job_options *o, const run_reporter *rep,
+                                 const ictus_study *study, ictus_store *store, int64_t run_id,
+                                 const run_plan *plan, const run_commit_counts *k,
+                                 const run_times *times, double wall_s, ictus_status st,
+                                 const run_final_out *final, const run_job_summary *sum,
+                                 ictus_error *err)
+{
+    bool problems = k->end.files_failed > 0 || study->problems.n > 0;
+    ictus_run_status status = st != ICTUS_OK ? ICTUS_RUN_FAILED
+                              : problems     ? ICTUS_RUN_PROBLEMS
+                                             : ICTUS_RUN_OK;
+    ictus_store_run_end end = k->end;
+    end.ended_unix_us = unix_now_us();
+    end.status = status;
+    ictus_error finish_err;
+    if (ictus_store_run_finish(store, run_id, &end, &finish_err) != ICTUS_OK) {
+        if (status == ICTUS_RUN_FAILED) /* err holds what stopped the run */
+            rep->note(rep->ctx, finish_err.msg);
+        else
+            *err = finish_err;
+        status = ICTUS_RUN_FAILED;
+    }
+    report_summary(rep, study, store, plan, k, times, wall_s, o->jobs, status, final);
+    return status == ICTUS_RUN_PROBLEMS ? RUN_JOB_PROBLEMS
+           : status != ICTUS_RUN_OK     ? RUN_JOB_STOPPED
+           : sum->warnings > 0          ? RUN_JOB_WARNINGS
+                                        : RUN_JOB_OK;
+}
+
 /* ------------------------------------------------------------------------
  * The job
  * ---------------------------------------------------------------------- */
@@ -600,40 +631,17 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
 
     run_commit_counts k = run_commit_get_counts(c);
     fill_summary(study, &plan, &k, &final, sum);
-    if (stop_requested(o)) {
-        sum->stop_signal = stop_requested(o);
-        run_job_result result = finish_interrupted(store, run_id, &k, rep);
-        ictus_strbuf_free(&final.table);
-        run_commit_destroy(c);
-        run_plan_free(&plan);
-        ictus_store_close(store);
-        return result;
-    }
-    bool problems = k.end.files_failed > 0 || study->problems.n > 0;
-    ictus_run_status status = st != ICTUS_OK ? ICTUS_RUN_FAILED
-                              : problems     ? ICTUS_RUN_PROBLEMS
-                                             : ICTUS_RUN_OK;
-    ictus_store_run_end end = k.end;
-    end.ended_unix_us = unix_now_us();
-    end.status = status;
-    ictus_error finish_err;
-    if (ictus_store_run_finish(store, run_id, &end, &finish_err) != ICTUS_OK) {
-        if (status == ICTUS_RUN_FAILED) /* err holds what stopped the run */
-            rep->note(rep->ctx, finish_err.msg);
-        else
-            *err = finish_err;
-        status = ICTUS_RUN_FAILED;
-    }
-    report_summary(rep, study, store, &plan, &k, &times, now_s() - t_start, o->jobs, status,
-                   &final);
+    sum->stop_signal = stop_requested(o);
+    run_job_result result =
+        sum->stop_signal
+            ? finish_interrupted(store, run_id, &k, rep)
+            : finish_run(o, rep, study, store, run_id, &plan, &k, &times, now_s() - t_start,
+                         st, &final, sum, err);
     ictus_strbuf_free(&final.table);
     run_commit_destroy(c);
     run_plan_free(&plan);
     ictus_store_close(store);
-    return status == ICTUS_RUN_PROBLEMS ? RUN_JOB_PROBLEMS
-           : status != ICTUS_RUN_OK     ? RUN_JOB_STOPPED
-           : sum->warnings > 0          ? RUN_JOB_WARNINGS
-                                        : RUN_JOB_OK;
+    return result;
 }
 
 static void lock_note(void *ctx, const char *line)
