@@ -68,7 +68,7 @@ static void print_strata(const ictus_analysis *an)
 static void print_response_table(const ictus_analysis *an)
 {
     ictus_strbuf table = {0};
-    ictus_response_table(an, "", &table, NULL);
+    ictus_response_table(an, "", 0, &table, NULL);
     char *text = ictus_strbuf_take(&table);
     fputs(text, stdout);
     free(text);

@@ -162,7 +162,8 @@ static ictus_status step_analysis(const run_step_context *ctx, ictus_error *err)
     if (st == ICTUS_OK)
         st = ictus_analysis_write(*ctx->an, ctx->out_dir, err);
     if (st == ICTUS_OK)
-        ictus_response_table(*ctx->an, "  ", &ctx->out->table, &ctx->out->classes);
+        ictus_response_table(*ctx->an, "  ", SUMMARY_MAX_ANIMALS, &ctx->out->table,
+                             &ctx->out->classes);
     return st;
 }
 

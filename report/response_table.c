@@ -129,8 +129,8 @@ static void add_row(ictus_strbuf *out, const char *indent, char **cells, const i
                           c + 1 < n ? "  " : "\n");
 }
 
-void ictus_response_table(const ictus_analysis *an, const char *indent, ictus_strbuf *out,
-                          ictus_response_table_counts *counts)
+void ictus_response_table(const ictus_analysis *an, const char *indent, int max_rows,
+                          ictus_strbuf *out, ictus_response_table_counts *counts)
 {
     ictus_response_table_counts k = {0};
     int why_count[ICTUS_N_WHY] = {0};
@@ -179,9 +179,20 @@ void ictus_response_table(const ictus_analysis *an, const char *indent, ictus_st
     if (cols.n > 0) {
         ictus_strbuf_addf(out, "%sseizures per analysable 24 h (all types) and response class:\n",
                           indent);
-        for (int r = 0; r <= n_animals; r++)
-            if (cells[r])
-                add_row(out, indent, cells[r], widths, n_cols);
+        int shown = 0, more = 0;
+        for (int r = 0; r <= n_animals; r++) {
+            if (!cells[r])
+                continue;
+            if (r > 0 && max_rows > 0 && shown >= max_rows) {
+                more++;
+                continue;
+            }
+            add_row(out, indent, cells[r], widths, n_cols);
+            shown += r > 0;
+        }
+        if (more)
+            ictus_strbuf_addf(out, "%s  ... and %d more animal%s\n", indent, more,
+                              more == 1 ? "" : "s");
     }
     if (k.n_undetermined > 0) {
         ictus_strbuf_addf(out, "%swarning: %d of %d response class%s undetermined; why:\n",

@@ -41,8 +41,9 @@ typedef struct {
 } ictus_response_table_counts;
 
 /* Append the table of `an` to *out (each line starting with `indent`) and
- * fill *counts (may be NULL). */
-void ictus_response_table(const ictus_analysis *an, const char *indent, ictus_strbuf *out,
-                          ictus_response_table_counts *counts);
+ * fill *counts (may be NULL).  At most `max_rows` animal rows (0: all), then
+ * "... and N more animals"; the counts and the warning cover every animal. */
+void ictus_response_table(const ictus_analysis *an, const char *indent, int max_rows,
+                          ictus_strbuf *out, ictus_response_table_counts *counts);
 
 #endif

@@ -14,7 +14,8 @@
  * in the cells) and the warning line naming each reason, what it means and
  * the setting deciding it with its value; the counts; a setting that
  * changes the class (min_analysable_h = 6) changes the table and the
- * warning; a study without periods gives no text at all.
+ * warning; at most N rows, then "... and K more", the counts whole; a study
+ * without periods gives no text at all.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -80,8 +81,10 @@ static bool make_study(const char *dir, bool with_dosing)
     return ok;
 }
 
-/* The table of the study in dir, with `set` applied ("analysis.K=V" or NULL). */
-static char *table_of(const char *dir, const char *set, ictus_response_table_counts *k)
+/* The table of the study in dir (at most max_rows animals), with `set`
+ * applied ("analysis.K=V" or NULL). */
+static char *table_of(const char *dir, const char *set, int max_rows,
+                      ictus_response_table_counts *k)
 {
     const char *const assignments[] = {set};
     ictus_analysis_options opt = {set ? assignments : NULL, set ? 1 : 0};
@@ -92,7 +95,7 @@ static char *table_of(const char *dir, const char *set, ictus_response_table_cou
         return ictus_xstrdup("");
     ictus_strbuf out = {0};
     ictus_strbuf_add(&out, ""); /* never NULL text, even when the table is empty */
-    ictus_response_table(an, "  ", &out, k);
+    ictus_response_table(an, "  ", max_rows, &out, k);
     ictus_analysis_destroy(an);
     ictus_study_destroy(study);
     return ictus_strbuf_take(&out);
@@ -103,7 +106,7 @@ static void test_drug_study(void)
     char *dir = support_tmpdir("response-table");
     CHECK(make_study(dir, true));
     ictus_response_table_counts k;
-    char *text = table_of(dir, NULL, &k);
+    char *text = table_of(dir, NULL, 0, &k);
     CHECK_STR(text,
               "  seizures per analysable 24 h (all types) and response class:\n"
               "    animal  baseline  valproate 100 mg/kg ip\n"
@@ -120,12 +123,23 @@ static void test_drug_study(void)
     free(text);
 
     /* the setting named decides: 12 h now suffice, a2 is a worsening (+100 %) */
-    text = table_of(dir, "analysis.min_analysable_h=6", &k);
+    text = table_of(dir, "analysis.min_analysable_h=6", 0, &k);
     CHECK_MSG(strstr(text, "    a2      2.00      4.00 worsening\n") != NULL, "%s", text);
     CHECK_MSG(strstr(text, "little_data") == NULL, "%s", text);
     CHECK_MSG(strstr(text, "  warning: 1 of 3 response classes undetermined; why:\n") != NULL,
               "%s", text);
     CHECK_INT(k.n_undetermined, 1);
+    free(text);
+
+    /* two rows at most: a3 left out of the table, not of the counts and the warning */
+    text = table_of(dir, NULL, 2, &k);
+    CHECK_MSG(strstr(text, "    a2      2.00      4.00 undetermined (little_data)\n"
+                           "    ... and 1 more animal\n"
+                           "  warning: 2 of 3 response classes undetermined; why:\n") != NULL,
+              "%s", text);
+    CHECK_MSG(strstr(text, "a3") == NULL && strstr(text, "baseline_seizure_free (1)") != NULL,
+              "%s", text);
+    CHECK_INT(k.n_undetermined, 2);
     free(text);
     support_tmpdir_remove(dir);
 }
@@ -135,7 +149,7 @@ static void test_no_periods(void)
     char *dir = support_tmpdir("response-table");
     CHECK(make_study(dir, false));
     ictus_response_table_counts k = {7, 7};
-    char *text = table_of(dir, NULL, &k);
+    char *text = table_of(dir, NULL, 0, &k);
     CHECK_STR(text, "");
     CHECK_INT(k.n_classes, 0);
     CHECK_INT(k.n_undetermined, 0);
