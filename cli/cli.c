@@ -30,6 +30,23 @@ int cli_exit_status(ictus_status st)
     return is_config_class(st) ? CLI_USAGE : CLI_PROBLEMS;
 }
 
+/* The exit status a verb chose with cli_exit_with() (-1: none).  One verb
+ * runs per process, on the main thread. */
+static int chosen_exit_code = -1;
+
+ictus_status cli_exit_with(int code, ictus_error *err)
+{
+    chosen_exit_code = code;
+    if (err->status == ICTUS_OK)
+        err->status = ICTUS_ERR_DATA;
+    return err->status;
+}
+
+int cli_exit_code(ictus_status st)
+{
+    return chosen_exit_code >= 0 ? chosen_exit_code : cli_exit_status(st);
+}
+
 ictus_status cli_config_failure(ictus_error *err)
 {
     if (err->status != ICTUS_ERR_BUSY)

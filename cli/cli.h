@@ -27,7 +27,7 @@ enum {
     CLI_OK = 0,        /* success */
     CLI_PROBLEMS = 1,  /* the work found problems it reported (e.g. some files rejected) */
     CLI_USAGE = 2,     /* bad usage or configuration, or (run) another run holds the study */
-};
+};                     /* run also: 3 warnings only, 128 + N stopped by signal N (cli_exit_with) */
 
 /* One verb: `ictus NAME ...`.  run() gets argc/argv starting at the verb's
  * name and an err cleared by the caller. */
@@ -47,6 +47,16 @@ extern const cli_verb cli_verb_info, cli_verb_features, cli_verb_detect, cli_ver
  * command line, the settings or the study is wrong, or the study is busy);
  * CLI_PROBLEMS for every other status (the work found problems). */
 int cli_exit_status(ictus_status st);
+
+/* A verb's own exit status beyond 0/1/2 (run: 3 finished with warnings,
+ * 130/143 interrupted by SIGINT/SIGTERM): the verb returns this, main
+ * exits with `code` (the message, if any, is printed as for any failure;
+ * err's status becomes ICTUS_ERR_DATA when it was ICTUS_OK). */
+ictus_status cli_exit_with(int code, ictus_error *err);
+
+/* What main exits with after a verb returned `st`: the code of
+ * cli_exit_with() when the verb chose one, else cli_exit_status(st). */
+int cli_exit_code(ictus_status st);
 
 /* Make err's failure (whatever its cause) count as bad configuration, exit
  * 2, keeping its message: for what the user named that stops the verb before

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "protocols/analysis.h"
 #include "protocols/daily.h"
+#include "report/response_table.h"
 
 static const char usage_text[] =
     "usage: ictus analyze [options] STUDY_DIR\n"
@@ -28,6 +29,9 @@ static const char usage_text[] =
     "                             group, age_group; comma-separated keys are crossed) and\n"
     "                             the treatment x stratum interaction (a stratum column is\n"
     "                             appended); the same as --set analysis.by=KEYS\n"
+    "The output ends with a table: per animal, seizures per analysable 24 h in each\n"
+    "period (baseline, each drug, vehicle; all seizure types) and the response class,\n"
+    "then a warning naming why classes are undetermined and the setting that decides.\n"
     "Exit status: 0 done; 1 done, but manifest rows were rejected or events belong to no\n"
     "animal (listed on stderr); 2 bad usage, settings, study or events file.\n";
 
@@ -61,6 +65,17 @@ static void print_strata(const ictus_analysis *an)
            "without a stratum for some condition\n",
            n_within, an->n_stratum_comparisons - n_within, without, without == 1 ? "" : "s");
     free(labels);
+}
+
+/* The human table of rates and classes, and why some are undetermined
+ * (report/response_table.h); nothing when no animal has periods. */
+static void print_response_table(const ictus_analysis *an)
+{
+    ictus_strbuf table = {0};
+    ictus_response_table(an, "", 0, &table, NULL);
+    char *text = ictus_strbuf_take(&table);
+    fputs(text, stdout);
+    free(text);
 }
 
 /* Report the analysis of `dir` and write it to out_dir. */
@@ -110,6 +125,7 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
             printf("note: no animal has periods: periods, responses and comparisons come from "
                    "%s/dosing.csv (baseline, treatment, vehicle, washout; see the README)\n",
                    dir);
+        print_response_table(an);
     }
     free(out_dir);
     ictus_analysis_destroy(an);

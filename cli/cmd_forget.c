@@ -167,7 +167,7 @@ static ictus_status run_forget(int argc, char **argv, ictus_error *err)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: not a study directory (no study.ini)",
                           dir);
     run_lock *lock;
-    run_lock_notes notes = {lock_note, NULL};
+    run_lock_notes notes = {.note = lock_note};
     if (run_lock_take(dir, false, unix_now_us(), ICTUS_VERSION, &notes, &lock, err) != ICTUS_OK)
         return cli_config_failure(err);
     ictus_status st = forget_locked(dir, argv + optind + 1, argc - optind - 1, yes, drop_reviews,

@@ -1,11 +1,20 @@
 /* cmd_run.c: `ictus run STUDY_DIR`: the nightly job (nightly/job.h) with the
- * log on stdout and problems and the progress bar on stderr. */
+ * log on stdout (or one line with --quiet) and in the log file, problems and
+ * the progress bar on stderr, Ctrl-C and SIGTERM handled, the alert command
+ * called (nightly/alert.h). */
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "cli/cli.h"
+#include "nightly/alert.h"
 #include "nightly/job.h"
 
 static const char usage_text[] =
@@ -13,7 +22,9 @@ static const char usage_text[] =
     "The nightly job: find the study's new and changed recordings (recordings/ and\n"
     "recordings.csv), detect seizures in parallel, store the results in\n"
     "STUDY_DIR/ictus.db and regenerate STUDY_DIR/out/.  Unchanged files are skipped;\n"
-    "files still being written are left for the next run.\n"
+    "files still being written are left for the next run.  The summary ends with a\n"
+    "table of seizures per analysable 24 h per animal and period and the response\n"
+    "classes, and a warning saying why classes are undetermined.\n"
     "Each animal is detected with its own preset: animals.csv's preset column, else\n"
     "its model (study.ini [presets] lines PRESET = MODEL, MODEL...; or a model that\n"
     "a preset knows: IHKA, Dravet, ...), else study.ini [study] preset; a model no\n"
@@ -24,29 +35,55 @@ static const char usage_text[] =
     "  --wait              wait for another run on the study to finish (default: exit 2)\n"
     "  --settle S          files modified less than S seconds ago are still being\n"
     "                      written (default 60)\n"
+    "  --log FILE          also append the log to FILE, every line with its date and\n"
+    "                      time (default: study.ini [run] log, relative to the study)\n"
+    "  -q, --quiet         print nothing when there was nothing new, else one line\n"
+    "                      (files, failures, events, warnings); problems still go to\n"
+    "                      stderr and the log file still gets everything\n"
     "  --timings FILE      write the time spent on each file (CSV) for benchmarks\n"
-    "Exit status: 0 every file went well, 1 some file or manifest row failed (listed\n"
-    "in the summary and in the database), 2 bad usage or configuration, or another\n"
-    "run holds the study.\n";
+    "study.ini [run]: log = FILE; on_failure = COMMAND (run by /bin/sh in the study\n"
+    "directory when the run fails, with the summary on its stdin and ICTUS_STUDY,\n"
+    "ICTUS_EXIT, ICTUS_LOG set; its own failure is reported, never changes the run);\n"
+    "alert_on = failure (default) | warnings; alert_timeout_s = S (default 60).\n"
+    "Ctrl-C or SIGTERM: the files being read are finished and stored, the run is\n"
+    "recorded as interrupted, and the next run does the rest (a second Ctrl-C stops\n"
+    "at once; the database stays consistent either way).\n"
+    "Exit status: 0 every file went well; 1 some file or manifest row failed (listed\n"
+    "in the summary and in the database) or an error stopped the run; 2 bad usage or\n"
+    "configuration, or another run holds the study; 3 every file went well, with\n"
+    "warnings (e.g. a recording gone from the study); 130 interrupted by SIGINT\n"
+    "(Ctrl-C), 143 by SIGTERM.\n";
 
-enum { OPT_WAIT = 1200, OPT_SETTLE, OPT_TIMINGS };
+enum { OPT_WAIT = 1200, OPT_SETTLE, OPT_TIMINGS, OPT_LOG };
 
-/* Parse the command line into *o; *help when --help was given. */
-static ictus_status parse_options(int argc, char **argv, run_job_options *o, bool *help,
+/* Exit statuses of run beyond cli.h's 0/1/2. */
+enum { RUN_EXIT_WARNINGS = 3, RUN_EXIT_SIGNAL_BASE = 128 };
+
+/* The command line. */
+typedef struct {
+    run_job_options job;
+    const char *log_path;  /* --log, NULL when not given */
+    bool quiet;
+} run_args;
+
+/* Parse the command line into *a; *help when --help was given. */
+static ictus_status parse_options(int argc, char **argv, run_args *a, bool *help,
                                   ictus_error *err)
 {
     static const struct option longopts[] = {
         {"jobs", required_argument, NULL, 'j'}, {"wait", no_argument, NULL, OPT_WAIT},
         {"settle", required_argument, NULL, OPT_SETTLE},
-        {"timings", required_argument, NULL, OPT_TIMINGS}, {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
+        {"timings", required_argument, NULL, OPT_TIMINGS},
+        {"log", required_argument, NULL, OPT_LOG}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
-    *o = (run_job_options){.jobs = cli_cpu_count(), .settle_s = RUN_DEFAULT_SETTLE_S,
-                           .version = ICTUS_VERSION};
+    run_job_options *o = &a->job;
+    *a = (run_args){.job = {.jobs = cli_cpu_count(), .settle_s = RUN_DEFAULT_SETTLE_S,
+                            .version = ICTUS_VERSION}};
     bool bad = false;
     int opt;
     char *end;
-    while ((opt = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
             o->jobs = (int)strtol(optarg, &end, 10);
@@ -63,6 +100,12 @@ static ictus_status parse_options(int argc, char **argv, run_job_options *o, boo
             break;
         case OPT_TIMINGS:
             o->timings_path = optarg;
+            break;
+        case OPT_LOG:
+            a->log_path = optarg;
+            break;
+        case 'q':
+            a->quiet = true;
             break;
         case OPT_HELP:
             *help = true;
@@ -82,17 +125,71 @@ static ictus_status parse_options(int argc, char **argv, run_job_options *o, boo
     return ICTUS_OK;
 }
 
-/* The reporter: the log on stdout (flushed: cron and the journal see each
- * line as it comes), notes and the progress line on stderr. */
-static void log_text(void *ctx, const char *text)
+/* ------------------------------------------------------------------------
+ * Where the words go: stdout (unless quiet), stderr, the log file, and a
+ * copy for the alert command
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+    bool quiet;
+    FILE *log;              /* the log file (appended), or NULL */
+    ictus_strbuf captured;  /* everything said, for the alert command's stdin */
+} run_output;
+
+/* The length of a "YYYY-MM-DD HH:MM:SS " the line starts with (the job's
+ * header and per-file lines carry their time), else 0. */
+static size_t own_time_length(const char *line)
 {
-    fputs(text, stdout);
-    fflush(stdout);
+    static const char pattern[] = "dddd-dd-dd dd:dd:dd ";
+    for (size_t i = 0; pattern[i]; i++)
+        if (pattern[i] == 'd' ? !(line[i] >= '0' && line[i] <= '9') : line[i] != pattern[i])
+            return 0;
+    return sizeof pattern - 1;
 }
 
+/* Append `text` (whole lines) to the log file, each line prefixed with the
+ * ISO 8601 local time, e.g. "2026-01-05T08:00:01+0100 " (instead of the
+ * time a line carries). */
+static void to_log_file(run_output *ro, const char *text)
+{
+    if (!ro->log)
+        return;
+    time_t t = time(NULL);
+    struct tm tm;
+    char when[40] = "";
+    if (localtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S%z", &tm);
+    for (const char *line = text; *line;) {
+        size_t n = strcspn(line, "\n"), skip = own_time_length(line);
+        fprintf(ro->log, "%s %.*s\n", when, (int)(n - skip), line + skip);
+        line += n + (line[n] == '\n');
+    }
+    fflush(ro->log);
+}
+
+/* The log: stdout (flushed: cron and the journal see each line as it
+ * comes) unless quiet, the log file, the copy. */
+static void log_text(void *ctx, const char *text)
+{
+    run_output *ro = ctx;
+    if (!ro->quiet) {
+        fputs(text, stdout);
+        fflush(stdout);
+    }
+    to_log_file(ro, text);
+    ictus_strbuf_add(&ro->captured, text);
+}
+
+/* A problem: stderr always, the log file, the copy. */
 static void note_line(void *ctx, const char *line)
 {
+    run_output *ro = ctx;
     fprintf(stderr, "ictus: %s\n", line);
+    ictus_strbuf text = {0};
+    ictus_strbuf_addf(&text, "ictus: %s\n", line);
+    to_log_file(ro, ictus_strbuf_text(&text));
+    ictus_strbuf_add(&ro->captured, ictus_strbuf_text(&text));
+    ictus_strbuf_free(&text);
 }
 
 static void bar_line(void *ctx, const char *line)
@@ -101,32 +198,171 @@ static void bar_line(void *ctx, const char *line)
     fflush(stderr);
 }
 
+/* ------------------------------------------------------------------------
+ * Signals
+ * ---------------------------------------------------------------------- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* SIGINT and SIGTERM ask the job to stop; the handler is reset by the
+ * first one, so that a second one stops the program at once. */
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * The verb
+ * ---------------------------------------------------------------------- */
+
+/* The one line of --quiet: "" (nothing) after a night with nothing new. */
+static void quiet_line(const char *study_dir, run_job_result result, const run_job_summary *sum,
+                       ictus_strbuf *out)
+{
+    if (result == RUN_JOB_OK && sum->files_to_read == 0)
+        return;
+    ictus_strbuf_addf(out, "ictus run %s: %d file%s processed, %" PRId64 " failed, %" PRId64
+                      " event%s, %d warning%s",
+                      study_dir, sum->files_done, sum->files_done == 1 ? "" : "s",
+                      sum->files_failed, sum->events_found, sum->events_found == 1 ? "" : "s",
+                      sum->warnings, sum->warnings == 1 ? "" : "s");
+    if (sum->n_undetermined)
+        ictus_strbuf_addf(out, ", %d of %d response classes undetermined", sum->n_undetermined,
+                          sum->n_classes);
+    if (result == RUN_JOB_STOPPED)
+        ictus_strbuf_add(out, "; STOPPED by an error");
+    ictus_strbuf_add(out, "\n");
+}
+
+/* The exit status of a run that ended with `result` (usage_text). */
+static int exit_code_of(run_job_result result, const run_job_summary *sum)
+{
+    switch (result) {
+    case RUN_JOB_OK:
+        return CLI_OK;
+    case RUN_JOB_WARNINGS:
+        return RUN_EXIT_WARNINGS;
+    case RUN_JOB_PROBLEMS:
+    case RUN_JOB_STOPPED:
+        return CLI_PROBLEMS;
+    case RUN_JOB_INTERRUPTED:
+        return RUN_EXIT_SIGNAL_BASE + sum->stop_signal;
+    case RUN_JOB_NOT_STARTED:
+        break;
+    }
+    return CLI_USAGE;
+}
+
+/* Call [run] on_failure when the run's exit status asks for it; its own
+ * failure is a note (stderr and the log), nothing more. */
+static void alert(const run_alert_settings *as, const char *study_dir, int code,
+                  run_output *ro)
+{
+    if (!as->on_failure || code == CLI_OK ||
+        (code == RUN_EXIT_WARNINGS && as->alert_on != RUN_ALERT_ON_WARNINGS))
+        return;
+    ictus_error err;
+    ictus_error_clear(&err);
+    if (run_alert_call(as, study_dir, code, as->log_path, ictus_strbuf_text(&ro->captured),
+                       &err) != ICTUS_OK)
+        note_line(ro, err.msg);
+}
+
+/* Open the log file: --log, else study.ini [run] log, else none. */
+static ictus_status open_log(const run_args *a, run_alert_settings *as, run_output *ro,
+                             ictus_error *err)
+{
+    if (a->log_path)
+        snprintf(as->log_path, sizeof as->log_path, "%s", a->log_path);
+    if (!as->log_path[0])
+        return ICTUS_OK;
+    ro->log = fopen(as->log_path, "a");
+    if (!ro->log)
+        return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: cannot open the log file: %s",
+                          as->log_path, strerror(errno));
+    return ICTUS_OK;
+}
+
+/* Run the job and account for it: the interrupt line, the quiet line, the
+ * alert; returns the exit status. */
+static int run_and_report(run_args *a, const run_alert_settings *as, run_output *ro,
+                          ictus_error *err)
+{
+    run_reporter rep = {.ctx = ro, .log = log_text, .note = note_line, .bar = bar_line,
+                        .tty = !ro->quiet && isatty(STDERR_FILENO)};
+    a->job.stop_signal = &stop_signal;
+    catch_stop_signals();
+    run_job_summary sum;
+    run_job_result result = run_job(&a->job, &rep, &sum, err);
+    int code = exit_code_of(result, &sum);
+    if (result == RUN_JOB_NOT_STARTED && stop_signal) /* while waiting for the lock */
+        code = RUN_EXIT_SIGNAL_BASE + stop_signal;
+    ictus_strbuf line = {0};
+    if (result == RUN_JOB_INTERRUPTED) {
+        ictus_strbuf_addf(&line, "run interrupted by %s; %d file%s done, %d left for the next run",
+                          sum.stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", sum.files_done,
+                          sum.files_done == 1 ? "" : "s", sum.files_to_read - sum.files_done);
+        note_line(ro, ictus_strbuf_text(&line));
+    } else if (result == RUN_JOB_NOT_STARTED || result == RUN_JOB_STOPPED) {
+        note_line(ro, err->msg[0] ? err->msg : ictus_strstatus(err->status));
+    }
+    if (ro->quiet && result != RUN_JOB_INTERRUPTED && result != RUN_JOB_NOT_STARTED) {
+        quiet_line(a->job.study_dir, result, &sum, &line);
+        fputs(ictus_strbuf_text(&line), stdout);
+        to_log_file(ro, ictus_strbuf_text(&line));
+    }
+    ictus_strbuf_free(&line);
+    alert(as, a->job.study_dir, code, ro);
+    return code;
+}
+
 static ictus_status run_run(int argc, char **argv, ictus_error *err)
 {
-    run_job_options o;
+    run_args a;
     bool help = false;
-    ictus_status st = parse_options(argc, argv, &o, &help, err);
+    ictus_status st = parse_options(argc, argv, &a, &help, err);
     if (help) {
         fputs(usage_text, stdout);
         return ICTUS_OK;
     }
     if (st != ICTUS_OK)
         return st;
-    run_reporter rep = {.log = log_text, .note = note_line, .bar = bar_line,
-                        .tty = isatty(STDERR_FILENO)};
-    switch (run_job(&o, &rep, err)) {
-    case RUN_JOB_OK:
-        return ICTUS_OK;
-    case RUN_JOB_PROBLEMS:
-        return cli_problems_reported(err);
-    case RUN_JOB_STOPPED:
-        return cli_work_failure(err);
-    case RUN_JOB_NOT_STARTED:
-        break;
+    run_alert_settings as = {0};
+    run_output ro = {.quiet = a.quiet};
+    char ini[ICTUS_PATH_MAX];
+    /* a directory without study.ini: the job says it is not a study */
+    st = ictus_path_join(ini, sizeof ini, a.job.study_dir, "study.ini", err);
+    if (st == ICTUS_OK && access(ini, F_OK) == 0)
+        st = run_alert_settings_read(a.job.study_dir, &as, err);
+    if (st == ICTUS_OK)
+        st = open_log(&a, &as, &ro, err);
+    if (st != ICTUS_OK) {
+        run_alert_settings_free(&as);
+        return cli_config_failure(err);
     }
-    return cli_config_failure(err);
+    int code = run_and_report(&a, &as, &ro, err);
+    if (ro.log)
+        fclose(ro.log);
+    ictus_strbuf_free(&ro.captured);
+    run_alert_settings_free(&as);
+    if (code == CLI_OK)
+        return ICTUS_OK;
+    ictus_error_clear(err); /* printed already (note_line) */
+    return cli_exit_with(code, err);
 }
 
 const cli_verb cli_verb_run = {
     "run", run_run,
-    "STUDY_DIR [-j N] [--wait]   the nightly job: new files -> detect, store, out/", usage_text};
+    "STUDY_DIR [-j N] [--wait] [-q]   the nightly job: new files -> detect, store, out/",
+    usage_text};

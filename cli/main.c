@@ -19,13 +19,18 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf(f, "  ictus %-9s %s\n", verbs[i]->name, verbs[i]->summary);
     fprintf(f, "\n`ictus VERB --help` describes a verb.  Exit status: 0 success, 1 problems "
-               "reported (e.g. files rejected), 2 bad usage or configuration.\n");
+               "reported (e.g. files rejected), 2 bad usage or configuration (run also: 3 "
+               "warnings only, 130/143 interrupted).\n");
 }
 
 /* Run `verb`, print its message (and its usage text after a usage error),
- * return the exit status (cli.h). */
+ * return the exit status (cli.h).  getopt names the program by argv[0] in
+ * its messages: "ictus: VERB" gives `ictus: run: unrecognized option '--x'`. */
 static int run_verb(const cli_verb *verb, int argc, char **argv)
 {
+    char name[64];
+    snprintf(name, sizeof name, "ictus: %s", verb->name);
+    argv[0] = name;
     ictus_error err;
     ictus_error_clear(&err);
     ictus_status st = verb->run(argc, argv, &err);
@@ -33,7 +38,7 @@ static int run_verb(const cli_verb *verb, int argc, char **argv)
         cli_print_error(&err);
     if (st == ICTUS_ERR_USAGE)
         fputs(verb->usage, stderr);
-    return cli_exit_status(st);
+    return cli_exit_code(st);
 }
 
 int main(int argc, char **argv)

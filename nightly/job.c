@@ -25,6 +25,7 @@
 #include "report/exports.h"
 #include "report/gallery.h"
 #include "report/report.h"
+#include "report/response_table.h"
 #include "protocols/study.h"
 #include "protocols/study_preset.h"
 #include "store/store.h"
@@ -65,6 +66,12 @@ static void report(const run_reporter *rep, const char *fmt, ...)
     ictus_strbuf_free(&text);
 }
 
+/* The caller asked the run to stop (SIGINT, SIGTERM): its signal, else 0. */
+static int stop_requested(const run_job_options *o)
+{
+    return o->stop_signal ? (int)*o->stop_signal : 0;
+}
+
 /* ------------------------------------------------------------------------
  * Setting up: the run row, the study's problems
  * ---------------------------------------------------------------------- */
@@ -77,7 +84,7 @@ static void note_interrupted_run(ictus_store *store, const run_reporter *rep)
     bool found;
     ictus_error err;
     if (ictus_store_last_run(store, &last, &found, &err) != ICTUS_OK || !found ||
-        last.status != ICTUS_RUN_RUNNING)
+        (last.status != ICTUS_RUN_RUNNING && last.status != ICTUS_RUN_INTERRUPTED))
         return;
     time_t t = (time_t)(last.started_unix_us / 1000000);
     struct tm tm;
@@ -114,6 +121,13 @@ static ictus_status record_study_problems(const ictus_study *study, run_committe
  * The final steps: outputs regenerated from the database
  * ---------------------------------------------------------------------- */
 
+/* What the final steps leave for the summary. */
+typedef struct {
+    ictus_strbuf table;                  /* the response table (response_table.h), or "" */
+    ictus_response_table_counts classes; /* what it showed */
+    int export_warnings;                 /* recordings the exports skipped */
+} run_final_out;
+
 typedef struct {
     const ictus_study *study;
     ictus_store *store;
@@ -121,6 +135,7 @@ typedef struct {
     const run_reporter *rep;   /* for what a step skipped (one line each) */
     ictus_analysis **an;       /* the analysis step's, for the report; freed by the caller */
     const ictus_store_run_end *run_so_far; /* this run's counts: the report's "what changed" */
+    run_final_out *out;        /* what the steps leave for the summary */
 } run_step_context;
 
 /* out/events.csv: every stored event (the export writes a temporary file
@@ -146,6 +161,9 @@ static ictus_status step_analysis(const run_step_context *ctx, ictus_error *err)
         st = ictus_analysis_compute(ctx->study, ctx->store, &set, ctx->an, err);
     if (st == ICTUS_OK)
         st = ictus_analysis_write(*ctx->an, ctx->out_dir, err);
+    if (st == ICTUS_OK)
+        ictus_response_table(*ctx->an, "  ", SUMMARY_MAX_ANIMALS, &ctx->out->table,
+                             &ctx->out->classes);
     return st;
 }
 
@@ -176,6 +194,7 @@ static ictus_status step_report(const run_step_context *ctx, ictus_error *err)
     if (st == ICTUS_OK) {
         for (int i = 0; i < sum.problems.n; i++)
             ctx->rep->note(ctx->rep->ctx, sum.problems.lines[i]);
+        ctx->out->export_warnings += sum.problems.n;
         ictus_problems_clear(&sum.problems);
     }
     return st;
@@ -194,8 +213,12 @@ static const struct {
     {"out/report/, review.csv, annotations/", step_report},
 };
 
-static ictus_status run_final_steps(const ictus_study *study, ictus_store *store,
-                                    const run_reporter *rep, const ictus_store_run_end *so_far,
+/* Run the final steps in order; a stop request (o->stop_signal) skips the
+ * steps not begun (each step's files are whole: out/ stays consistent per
+ * file).  *out is the caller's (zeroed; free its table). */
+static ictus_status run_final_steps(const run_job_options *o, const ictus_study *study,
+                                    ictus_store *store, const run_reporter *rep,
+                                    const ictus_store_run_end *so_far, run_final_out *out,
                                     ictus_error *err)
 {
     char out_dir[ICTUS_PATH_MAX];
@@ -205,9 +228,10 @@ static ictus_status run_final_steps(const ictus_study *study, ictus_store *store
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", out_dir, strerror(errno));
     ictus_analysis *an = NULL;
-    run_step_context ctx = {study, store, out_dir, rep, &an, so_far};
+    run_step_context ctx = {study, store, out_dir, rep, &an, so_far, out};
     ictus_status st = ICTUS_OK;
-    for (size_t i = 0; st == ICTUS_OK && i < sizeof final_steps / sizeof final_steps[0]; i++)
+    for (size_t i = 0; st == ICTUS_OK && !stop_requested(o) &&
+                       i < sizeof final_steps / sizeof final_steps[0]; i++)
         st = final_steps[i].run(&ctx, err);
     ictus_analysis_destroy(an);
     return st;
@@ -301,11 +325,14 @@ static void note_problems(run_progress *progress, const run_outcome *out)
                                                                  : out->animals[i].warning);
 }
 
-/* Detect the plan's files to read on `jobs` workers and store each outcome. */
+/* Detect the plan's files to read on `jobs` workers and store each outcome;
+ * *files_done counts the outcomes stored.  A stop request (o->stop_signal)
+ * hands out no more files: the outcomes of the files being worked on are
+ * still stored. */
 static ictus_status detect_and_store(const run_job_options *o, const run_reporter *rep,
                                      const ictus_study *study, const ictus_study_presets *ps,
                                      const run_plan *plan, run_committer *c, ictus_out *timings,
-                                     run_times *times, ictus_error *err)
+                                     run_times *times, int *files_done, ictus_error *err)
 {
     const run_file **files = ictus_xcalloc((size_t)plan->n_to_read + 1, sizeof *files);
     int n = 0;
@@ -319,8 +346,12 @@ static ictus_status detect_and_store(const run_job_options *o, const run_reporte
     run_progress *progress = run_progress_create(rep, n, plan->bytes_to_read);
     run_pool *pool = run_pool_start(&ctx, files, n, workers);
     ictus_status st = ICTUS_OK;
-    bool all_done = n == 0;
+    bool all_done = n == 0, cancelled = false;
     while (!all_done && st == ICTUS_OK) {
+        if (!cancelled && stop_requested(o)) {
+            run_pool_cancel(pool);
+            cancelled = true;
+        }
         run_outcome out;
         if (!run_pool_next(pool, 200, &out, &all_done)) {
             run_progress_tick(progress);
@@ -328,6 +359,7 @@ static ictus_status detect_and_store(const run_job_options *o, const run_reporte
         }
         double t0 = now_s();
         st = run_commit_file(c, &out, err);
+        *files_done += st == ICTUS_OK;
         double store_s = now_s() - t0;
         times->hash_s += out.hash_s;
         times->detect_s += out.detect_s;
@@ -387,7 +419,7 @@ static const run_animal_tally *find_tally(const run_commit_counts *k, const char
 static void report_summary(const run_reporter *rep, const ictus_study *study,
                            ictus_store *store, const run_plan *plan, const run_commit_counts *k,
                            const run_times *times, double wall_s, int jobs,
-                           ictus_run_status status)
+                           ictus_run_status status, const run_final_out *final)
 {
     const ictus_store_run_end *e = &k->end;
     report(rep, "\nictus run %s (%s): %s in %.1f s\n", study->dir, study->name,
@@ -440,16 +472,88 @@ static void report_summary(const run_reporter *rep, const ictus_study *study,
         report(rep, "  warning: %s\n", plan->scan_warning);
     report(rep, "  results: %s/ictus.db, %s/out/events.csv, report %s/out/report/index.html\n",
            study->dir, study->dir, study->dir);
+    if (ictus_strbuf_text(&final->table)[0])
+        report(rep, "%s", ictus_strbuf_text(&final->table));
+}
+
+/* "2026-01-05 08:00:00": now, local time, for the log's header line. */
+static void local_now(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    buf[0] = '\0';
+    if (localtime_r(&t, &tm))
+        strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* The run was stopped (o->stop_signal) after its last transaction: record
+ * it as interrupted; the caller prints the one line. */
+static run_job_result finish_interrupted(ictus_store *store, int64_t run_id,
+                                         const run_commit_counts *k, const run_reporter *rep)
+{
+    ictus_store_run_end end = k->end;
+    end.ended_unix_us = unix_now_us();
+    end.status = ICTUS_RUN_INTERRUPTED;
+    ictus_error finish_err;
+    if (ictus_store_run_finish(store, run_id, &end, &finish_err) != ICTUS_OK)
+        rep->note(rep->ctx, finish_err.msg);
+    return RUN_JOB_INTERRUPTED;
+}
+
+/* The run went to its end (st: what stopped it, if anything): record how
+ * it ended, report the summary. */
+static run_job_result finish_run(const run_job_options *o, const run_reporter *rep,
+                                 const ictus_study *study, ictus_store *store, int64_t run_id,
+                                 const run_plan *plan, const run_commit_counts *k,
+                                 const run_times *times, double wall_s, ictus_status st,
+                                 const run_final_out *final, const run_job_summary *sum,
+                                 ictus_error *err)
+{
+    bool problems = k->end.files_failed > 0 || study->problems.n > 0;
+    ictus_run_status status = st != ICTUS_OK ? ICTUS_RUN_FAILED
+                              : problems     ? ICTUS_RUN_PROBLEMS
+                                             : ICTUS_RUN_OK;
+    ictus_store_run_end end = k->end;
+    end.ended_unix_us = unix_now_us();
+    end.status = status;
+    ictus_error finish_err;
+    if (ictus_store_run_finish(store, run_id, &end, &finish_err) != ICTUS_OK) {
+        if (status == ICTUS_RUN_FAILED) /* err holds what stopped the run */
+            rep->note(rep->ctx, finish_err.msg);
+        else
+            *err = finish_err;
+        status = ICTUS_RUN_FAILED;
+    }
+    report_summary(rep, study, store, plan, k, times, wall_s, o->jobs, status, final);
+    return status == ICTUS_RUN_PROBLEMS ? RUN_JOB_PROBLEMS
+           : status != ICTUS_RUN_OK     ? RUN_JOB_STOPPED
+           : sum->warnings > 0          ? RUN_JOB_WARNINGS
+                                        : RUN_JOB_OK;
 }
 
 /* ------------------------------------------------------------------------
  * The job
  * ---------------------------------------------------------------------- */
 
+/* What the run did, for the caller's one-line account (job.h). */
+static void fill_summary(const ictus_study *study, const run_plan *plan,
+                         const run_commit_counts *k, const run_final_out *final,
+                         run_job_summary *sum)
+{
+    sum->files_to_read = plan->n_to_read;
+    sum->files_failed = k->end.files_failed + study->problems.n;
+    sum->events_found = k->end.events_found;
+    sum->warnings = final->export_warnings + (plan->scan_warning[0] != '\0');
+    for (int i = 0; i < k->n_problems; i++)
+        sum->warnings += k->problems[i].kind == ICTUS_PROBLEM_WARNING;
+    sum->n_classes = final->classes.n_classes;
+    sum->n_undetermined = final->classes.n_undetermined;
+}
+
 /* Steps 3 to 7 of the run (the study is loaded and locked). */
 static run_job_result run_study(const run_job_options *o, const run_reporter *rep,
                                 const ictus_study *study, const ictus_study_presets *ps,
-                                int64_t started_unix_us, ictus_error *err)
+                                int64_t started_unix_us, run_job_summary *sum, ictus_error *err)
 {
     double t_start = now_s();
     char db_path[ICTUS_PATH_MAX];
@@ -490,8 +594,10 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
     if (st == ICTUS_OK)
         st = run_commit_plan(c, err);
     times.plan_s = now_s() - t_start;
-    report(rep, "ictus run %s: %d files: %d to read (%.1f MB), %d unchanged; %d job%s\n",
-           study->dir, plan.n_files, plan.n_to_read, (double)plan.bytes_to_read / 1e6,
+    char when[32];
+    local_now(when, sizeof when);
+    report(rep, "%s ictus run %s: %d files: %d to read (%.1f MB), %d unchanged; %d job%s\n",
+           when, study->dir, plan.n_files, plan.n_to_read, (double)plan.bytes_to_read / 1e6,
            (int)run_commit_get_counts(c).end.files_skipped, o->jobs, o->jobs == 1 ? "" : "s");
 
     ictus_out timings = {0};
@@ -511,7 +617,7 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
     }
     if (st == ICTUS_OK)
         st = detect_and_store(o, rep, study, ps, &plan, c, have_timings ? &timings : NULL,
-                              &times, err);
+                              &times, &sum->files_done, err);
     if (have_timings) {
         ictus_error close_err;
         if (ictus_out_close(&timings, &close_err) != ICTUS_OK && st == ICTUS_OK) {
@@ -520,35 +626,26 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
         }
     }
     double t_steps = now_s();
-    if (st == ICTUS_OK) {
+    run_final_out final = {0};
+    if (st == ICTUS_OK && !stop_requested(o)) {
         run_commit_counts so_far = run_commit_get_counts(c);
-        st = run_final_steps(study, store, rep, &so_far.end, err);
+        st = run_final_steps(o, study, store, rep, &so_far.end, &final, err);
     }
     times.steps_s = now_s() - t_steps;
 
     run_commit_counts k = run_commit_get_counts(c);
-    bool problems = k.end.files_failed > 0 || study->problems.n > 0;
-    ictus_run_status status = st != ICTUS_OK ? ICTUS_RUN_FAILED
-                              : problems     ? ICTUS_RUN_PROBLEMS
-                                             : ICTUS_RUN_OK;
-    ictus_store_run_end end = k.end;
-    end.ended_unix_us = unix_now_us();
-    end.status = status;
-    ictus_error finish_err;
-    if (ictus_store_run_finish(store, run_id, &end, &finish_err) != ICTUS_OK) {
-        if (status == ICTUS_RUN_FAILED) /* err holds what stopped the run */
-            rep->note(rep->ctx, finish_err.msg);
-        else
-            *err = finish_err;
-        status = ICTUS_RUN_FAILED;
-    }
-    report_summary(rep, study, store, &plan, &k, &times, now_s() - t_start, o->jobs, status);
+    fill_summary(study, &plan, &k, &final, sum);
+    sum->stop_signal = stop_requested(o);
+    run_job_result result =
+        sum->stop_signal
+            ? finish_interrupted(store, run_id, &k, rep)
+            : finish_run(o, rep, study, store, run_id, &plan, &k, &times, now_s() - t_start,
+                         st, &final, sum, err);
+    ictus_strbuf_free(&final.table);
     run_commit_destroy(c);
     run_plan_free(&plan);
     ictus_store_close(store);
-    return status == ICTUS_RUN_OK         ? RUN_JOB_OK
-           : status == ICTUS_RUN_PROBLEMS ? RUN_JOB_PROBLEMS
-                                          : RUN_JOB_STOPPED;
+    return result;
 }
 
 static void lock_note(void *ctx, const char *line)
@@ -557,8 +654,10 @@ static void lock_note(void *ctx, const char *line)
     rep->note(rep->ctx, line);
 }
 
-run_job_result run_job(const run_job_options *o, const run_reporter *rep, ictus_error *err)
+run_job_result run_job(const run_job_options *o, const run_reporter *rep, run_job_summary *sum,
+                       ictus_error *err)
 {
+    memset(sum, 0, sizeof *sum);
     char ini[ICTUS_PATH_MAX];
     if (ictus_path_join(ini, sizeof ini, o->study_dir, "study.ini", err) != ICTUS_OK)
         return RUN_JOB_NOT_STARTED;
@@ -569,7 +668,7 @@ run_job_result run_job(const run_job_options *o, const run_reporter *rep, ictus_
     }
     int64_t started_unix_us = unix_now_us();
     run_lock *lock;
-    run_lock_notes notes = {lock_note, (void *)rep};
+    run_lock_notes notes = {lock_note, (void *)rep, o->stop_signal};
     if (run_lock_take(o->study_dir, o->wait, started_unix_us, o->version, &notes, &lock, err) !=
         ICTUS_OK)
         return RUN_JOB_NOT_STARTED;
@@ -581,7 +680,7 @@ run_job_result run_job(const run_job_options *o, const run_reporter *rep, ictus_
     ictus_study_presets ps;
     run_job_result result = RUN_JOB_NOT_STARTED;
     if (ictus_study_presets_load(study, &ps, err) == ICTUS_OK) {
-        result = run_study(o, rep, study, &ps, started_unix_us, err);
+        result = run_study(o, rep, study, &ps, started_unix_us, sum, err);
         ictus_study_presets_free(&ps);
     }
     ictus_study_destroy(study);

@@ -47,6 +47,9 @@ static void read_holder(int fd, char *buf, size_t size)
         snprintf(buf, size, "another process (it has not said who it is)");
 }
 
+/* How often a waiting run tries the lock again. */
+#define WAIT_POLL_US (100 * 1000)
+
 ictus_status run_lock_take(const char *study_dir, bool wait, int64_t started_unix_us,
                            const char *version, const run_lock_notes *notes, run_lock **out,
                            ictus_error *err)
@@ -80,9 +83,17 @@ ictus_status run_lock_take(const char *study_dir, bool wait, int64_t started_uni
         char note[1024];
         snprintf(note, sizeof note, "%s: waiting for the run of %s to finish", study_dir, holder);
         notes->note(notes->ctx, note);
+        /* polled, not a blocking flock(): a stop request (SIGINT under
+         * SA_RESTART) must end the wait */
         int rc;
-        while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
-            ;
+        while ((rc = flock(fd, LOCK_EX | LOCK_NB)) != 0 &&
+               (errno == EINTR || errno == EWOULDBLOCK) && !(notes->stop && *notes->stop))
+            usleep(WAIT_POLL_US);
+        if (rc != 0 && notes->stop && *notes->stop) {
+            close(fd);
+            return ictus_fail(err, ICTUS_ERR_BUSY, "%s: interrupted while waiting for the run "
+                              "of %s", study_dir, holder);
+        }
         if (rc != 0) {
             ictus_status st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot lock: %s", path,
                                          strerror(errno));

@@ -14,6 +14,7 @@
 #ifndef ICTUS_RUN_LOCK_H
 #define ICTUS_RUN_LOCK_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,6 +28,9 @@ typedef struct run_lock run_lock;
 typedef struct {
     void (*note)(void *ctx, const char *line);
     void *ctx;
+    /* While waiting: non-zero (a signal's number, set by a handler) gives
+     * up the wait with ICTUS_ERR_BUSY; NULL: wait on. */
+    const volatile sig_atomic_t *stop;
 } run_lock_notes;
 
 /* Take the lock of the study directory `study_dir`, creating ictus.lock when
@@ -34,7 +38,8 @@ typedef struct {
  * line.  When another process holds it: with wait false, fail at once with
  * ICTUS_ERR_BUSY and a message naming the holder ("pid 123 on host lab1,
  * running since 2026-01-05 02:00:01"); with wait true, hand `notes` one line
- * saying whom it waits for and block until the holder is gone.
+ * saying whom it waits for and block until the holder is gone (or
+ * notes->stop says to give up: ICTUS_ERR_BUSY, "interrupted while waiting").
  * ICTUS_ERR_IO when the file cannot be created or locked, ICTUS_ERR_USAGE
  * when its path is too long (base/path.h).  On success *out
  * is the caller's, to release. */

@@ -77,7 +77,9 @@ bool run_pool_next(run_pool *p, int timeout_ms, run_outcome *out, bool *all_done
     }
     pthread_mutex_lock(&p->mu);
     int rc = 0;
-    while (p->n_taken == p->n_finished && p->n_taken < p->n_files && rc != ETIMEDOUT)
+    /* once stopping, the files handed out are all there will be */
+    while (p->n_taken == p->n_finished && p->n_taken < (p->stopping ? p->next : p->n_files) &&
+           rc != ETIMEDOUT)
         rc = pthread_cond_timedwait(&p->done, &p->mu, &deadline);
     bool got = p->n_taken < p->n_finished;
     if (got) {
@@ -85,9 +87,16 @@ bool run_pool_next(run_pool *p, int timeout_ms, run_outcome *out, bool *all_done
         *out = p->outcomes[i];
         memset(&p->outcomes[i], 0, sizeof p->outcomes[i]);
     }
-    *all_done = p->n_taken == p->n_files;
+    *all_done = p->n_taken == (p->stopping ? p->next : p->n_files);
     pthread_mutex_unlock(&p->mu);
     return got;
+}
+
+void run_pool_cancel(run_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stopping = true;
+    pthread_mutex_unlock(&p->mu);
 }
 
 void run_pool_stop(run_pool *p)

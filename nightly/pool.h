@@ -7,7 +7,8 @@
  * two writers, and a worker never waits for the database.
  *
  * Lifecycle: run_pool_start() → run_pool_next() until it says all are done
- * (or the caller gives up) → run_pool_stop().  The files, the context and
+ * (or the caller gives up; run_pool_cancel() to finish early) →
+ * run_pool_stop().  The files, the context and
  * everything they point to must stay unchanged until run_pool_stop().
  */
 #ifndef ICTUS_RUN_POOL_H
@@ -27,6 +28,10 @@ run_pool *run_pool_start(const run_work_context *ctx, const run_file *const *fil
  * *out filled (the caller owns it: run_outcome_clear()); false when none
  * came in time or when every outcome has been handed out (*all_done). */
 bool run_pool_next(run_pool *p, int timeout_ms, run_outcome *out, bool *all_done);
+
+/* Hand out no more files (an interrupted run): run_pool_next() still hands
+ * over the outcomes of the files being worked on, then says all are done. */
+void run_pool_cancel(run_pool *p);
 
 /* Hand out no more files, wait for the files being worked on, drop the
  * outcomes not taken, join the threads and free; NULL is a no-op. */

@@ -191,6 +191,35 @@ static const char *const migrations[ICTUS_STORE_SCHEMA_VERSION] = {
     "    detail     TEXT NOT NULL DEFAULT '',\n"
     "    at_unix_us INTEGER NOT NULL\n"
     ");\n",
+    /* 3: a run stopped by SIGINT or SIGTERM is marked 'interrupted'.  SQLite
+     * cannot change a CHECK constraint in place: runs is rebuilt (foreign keys
+     * are off during migrations, ictus_store_open(), so the rows that refer
+     * to runs keep their ids). */
+    "CREATE TABLE runs_v3 (\n"
+    "    id               INTEGER PRIMARY KEY,\n"
+    "    started_unix_us  INTEGER NOT NULL,\n"
+    "    ended_unix_us    INTEGER,\n"
+    "    version          TEXT NOT NULL,\n"
+    "    host             TEXT NOT NULL,\n"
+    "    pid              INTEGER NOT NULL,\n"
+    "    preset           TEXT NOT NULL,\n"
+    "    params_text      TEXT NOT NULL,\n"
+    "    params_hash      TEXT NOT NULL,\n"
+    "    status           TEXT NOT NULL DEFAULT 'running'\n"
+    "                     CHECK (status IN ('running', 'ok', 'problems', 'failed',\n"
+    "                                       'interrupted')),\n"
+    "    files_new        INTEGER NOT NULL DEFAULT 0,\n"
+    "    files_changed    INTEGER NOT NULL DEFAULT 0,\n"
+    "    files_skipped    INTEGER NOT NULL DEFAULT 0,\n"
+    "    files_failed     INTEGER NOT NULL DEFAULT 0,\n"
+    "    files_incomplete INTEGER NOT NULL DEFAULT 0,\n"
+    "    events_found     INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "INSERT INTO runs_v3 SELECT id, started_unix_us, ended_unix_us, version, host, pid, preset,\n"
+    "    params_text, params_hash, status, files_new, files_changed, files_skipped, files_failed,\n"
+    "    files_incomplete, events_found FROM runs;\n"
+    "DROP TABLE runs;\n"
+    "ALTER TABLE runs_v3 RENAME TO runs;\n",
 };
 
 /* ------------------------------------------------------------------------
@@ -629,12 +658,17 @@ ictus_status ictus_store_open(const char *path, ictus_store **out, ictus_error *
     }
     /* WAL: readers never block the writer.  On a file system without shared
      * memory SQLite keeps its rollback journal, which is just as safe. */
+    /* Foreign keys are enforced once the schema is up to date: a migration
+     * that rebuilds a table (3) must not cascade its DROP (SQLite ignores the
+     * pragma inside a transaction, so it is set around them). */
     if (st == ICTUS_OK)
         st = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                     "PRAGMA foreign_keys = ON",
+                     "PRAGMA foreign_keys = OFF",
                   "cannot configure the database", err);
     if (st == ICTUS_OK)
         st = check_and_migrate(s, err);
+    if (st == ICTUS_OK)
+        st = exec(s, "PRAGMA foreign_keys = ON", "cannot configure the database", err);
     if (st != ICTUS_OK) {
         ictus_store_close(s);
         return st;
@@ -669,7 +703,7 @@ struct sqlite3 *ictus_store_db(ictus_store *s)
  * ---------------------------------------------------------------------- */
 
 static const char *const run_status_names[ICTUS_N_RUN_STATUS] = {"running", "ok", "problems",
-                                                                  "failed"};
+                                                                  "failed", "interrupted"};
 static const char *const problem_kind_names[ICTUS_N_PROBLEM_KINDS] = {"failed", "incomplete",
                                                                       "warning"};
 const char *const ictus_store_rec_status_names[ICTUS_N_REC_STATUS] = {"ok", "failed", "incomplete",

@@ -57,7 +57,7 @@
 
 /* The schema version this program writes (PRAGMA user_version).  A database
  * with a newer version is refused; an older one is migrated on open. */
-#define ICTUS_STORE_SCHEMA_VERSION 2
+#define ICTUS_STORE_SCHEMA_VERSION 3
 
 /* Analysable time is kept in the window grid's buckets from the recording
  * start (base/grid.h: 60 s, the last one cut at the recording's end). */
@@ -134,10 +134,12 @@ typedef enum {
     ICTUS_RUN_OK,          /* every file processed or skipped */
     ICTUS_RUN_PROBLEMS,    /* finished, but some files failed or input rows were rejected */
     ICTUS_RUN_FAILED,      /* stopped by an error */
+    ICTUS_RUN_INTERRUPTED, /* stopped by SIGINT or SIGTERM after its last transaction
+                              (schema version 3) */
     ICTUS_N_RUN_STATUS
 } ictus_run_status;
 
-/* Name stored in runs.status ("running", "ok", "problems", "failed"). */
+/* Name stored in runs.status ("running", "ok", "problems", "failed", "interrupted"). */
 const char *ictus_run_status_name(ictus_run_status st);
 
 typedef struct {

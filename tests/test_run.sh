@@ -232,7 +232,7 @@ ok "per-file problems: the other files' results untouched"
 rm "$S"/recordings/BAD_*
 grep -v BAD_map "$S/recordings.csv" >"$W/r.csv" && cp "$W/r.csv" "$S/recordings.csv"
 run "$S" --settle 0 -j 2
-eq "bad files removed: exit 0 (a vanished file is a warning)" "$rc" 0
+eq "bad files removed: exit 3 (a vanished file is a warning)" "$rc" 3
 eq "bad files removed: their failed rows are stale" \
     "$(q "$S" "SELECT count(*) FROM recordings WHERE path LIKE '%BAD_%' AND status = 'stale'")" 4
 
@@ -240,7 +240,7 @@ eq "bad files removed: their failed rows are stale" \
 printf '\n[detector]\non_ratio = 2.7\n' >>"$S/study.ini"
 old_hash=$(q "$S" "SELECT DISTINCT params_hash FROM recordings WHERE status = 'ok'")
 run "$S" --settle 0 -j 2
-eq "changed parameter: exit 0" "$rc" 0
+eq "changed parameter: exit 3 (the vanished BAD_ files still warn)" "$rc" 3
 eq "changed parameter: every file reprocessed" "$(last_run "$S" "files_changed, files_skipped")" \
     "11|0"
 new_hash=$(q "$S" "SELECT DISTINCT params_hash FROM recordings WHERE status = 'ok'")

@@ -35,6 +35,9 @@
  *     longer one in the database is an error naming the recording, never cut
  *     short; every artefact kind is listed with the analysable time;
  *   - runs: start/finish/problems columns; finishing an unknown run fails;
+ *   - schema 3: the version-1 database's runs row and the rows referring to
+ *     it survive the rebuild of runs; a run finishes as 'interrupted' and
+ *     reads back so; foreign keys are on again after the migrations;
  *   - decisions (schema 2): a version-1 database (tests/fixtures/store_v1.sql)
  *     migrates with its reviews kept and the "type=X; note" prefix moved into
  *     the type column; a changed decision keeps the earlier one (history,
@@ -1199,6 +1202,22 @@ static void test_migration_from_v1(void)
                                 .reviewer = "anna", .reviewed_unix_us = 1767800000000000};
     OK(ictus_store_put_review(s, &again, &err_));
     CHECK_INT(count_rows(s, "reviews"), 4);
+    /* Schema 3 rebuilt runs (a run can end 'interrupted'): its row and the
+     * rows referring to it are kept, and foreign keys are enforced again. */
+    CHECK_INT(count_rows(s, "runs"), 1);
+    CHECK_INT(count_rows(s, "recordings"), 1);
+    char *fk_on = pragma_text(s, "PRAGMA foreign_keys");
+    CHECK_STR(fk_on, "1");
+    free(fk_on);
+    int64_t run = start_run(s, "ihka-mouse@1");
+    ictus_store_run_end end = {.ended_unix_us = 1767800000000000,
+                               .status = ICTUS_RUN_INTERRUPTED};
+    OK(ictus_store_run_finish(s, run, &end, &err_));
+    ictus_store_run_row row;
+    bool found = false;
+    OK(ictus_store_last_run(s, &row, &found, &err_));
+    CHECK(found && row.id == run && row.status == ICTUS_RUN_INTERRUPTED);
+    CHECK_STR(ictus_run_status_name(row.status), "interrupted");
     check_integrity(s);
     ictus_store_close(s);
     remove_db(path);
