@@ -89,6 +89,8 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
     bool problems = study->problems.n > 0;
     for (int i = 0; i < study->problems.n; i++)
         cli_printf_error("%s", study->problems.lines[i]);
+    for (int i = 0; i < study->warnings.n; i++)
+        cli_printf_error("warning: %s", study->warnings.lines[i]);
     if (an->n_events_unknown_animal) {
         cli_printf_error("%s%s: %lld events belong to animals not in animals.csv: left out",
                          events_csv ? events_csv : dir, events_csv ? "" : "/ictus.db",

@@ -77,6 +77,8 @@ static ictus_status compare(const char *const *dirs, int n, const ictus_analysis
         }
         for (int i = 0; i < studies[loaded]->problems.n; i++)
             cli_printf_error("%s", studies[loaded]->problems.lines[i]);
+        for (int i = 0; i < studies[loaded]->warnings.n; i++)
+            cli_printf_error("warning: %s", studies[loaded]->warnings.lines[i]);
         problems |= studies[loaded]->problems.n > 0;
     }
     ictus_compare_result *res = NULL;

@@ -95,21 +95,25 @@ static void note_interrupted_run(ictus_store *store, const run_reporter *rep)
                 "interrupted; this run finishes its work\n", last.id, last.pid, last.host, when);
 }
 
-/* The study's manifest problems (rejected rows...) as problems of the run.
- * Each line starts with the file it is about: "DIR/recordings.csv:3:2 ...". */
+/* The study's manifest problems (rejected rows...) as failed problems of
+ * the run, its warnings (fields kept unknown) as warnings.  Each line starts
+ * with the file it is about: "DIR/recordings.csv:3:2 ...". */
 static ictus_status record_study_problems(const ictus_study *study, run_committer *c,
                                           ictus_error *err)
 {
     size_t dir_len = strlen(study->dir);
-    for (int i = 0; i < study->problems.n; i++) {
-        const char *line = study->problems.lines[i];
+    for (int i = 0; i < study->problems.n + study->warnings.n; i++) {
+        bool warning = i >= study->problems.n;
+        const char *line = warning ? study->warnings.lines[i - study->problems.n]
+                                   : study->problems.lines[i];
         const char *file = strncmp(line, study->dir, dir_len) == 0 && line[dir_len] == '/'
                                ? line + dir_len + 1
                                : line;
         ictus_strbuf path = {0};
         ictus_strbuf_addf(&path, "%.*s", (int)strcspn(file, ":"), file);
         ictus_status st =
-            run_commit_problem(c, ictus_strbuf_text(&path), ICTUS_PROBLEM_FAILED, line, err);
+            run_commit_problem(c, ictus_strbuf_text(&path),
+                               warning ? ICTUS_PROBLEM_WARNING : ICTUS_PROBLEM_FAILED, line, err);
         ictus_strbuf_free(&path);
         if (st != ICTUS_OK)
             return st;

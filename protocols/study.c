@@ -167,15 +167,15 @@ static ictus_status read_settings(ictus_study *study, ictus_error *err)
  * ---------------------------------------------------------------------- */
 
 /* The field check of an animals.csv row just added a problem: the animal
- * is kept with the field unknown, and the problem says so. */
+ * is kept with the field unknown, so the line moves to the study's
+ * warnings (a field the analysis can do without rejects nothing, and must
+ * not fail the night) and says so. */
 static void keep_despite(ictus_study *study, ictus_manifest_row *r, const char *field)
 {
     ictus_problems *p = &study->problems;
-    ictus_strbuf text = {0};
-    ictus_strbuf_addf(&text, "%s (the animal is kept, its %s unknown)", p->lines[p->n - 1],
-                      field);
-    free(p->lines[p->n - 1]);
-    p->lines[p->n - 1] = ictus_strbuf_take(&text);
+    char *line = p->lines[--p->n];
+    ictus_problems_add(&study->warnings, "%s (the animal is kept, its %s unknown)", line, field);
+    free(line);
     r->n_bad--;
 }
 
@@ -626,6 +626,7 @@ void ictus_study_destroy(ictus_study *study)
     free(study->drugs);
     ictus_config_destroy(study->config);
     ictus_problems_clear(&study->problems);
+    ictus_problems_clear(&study->warnings);
     for (int i = 0; i < study->n_strings_; i++)
         free(study->strings_[i]);
     free(study->strings_);

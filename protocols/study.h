@@ -59,7 +59,9 @@
  *
  * Problems: every broken rule in a CSV row is one line in study->problems,
  *   FILE:LINE:COLUMN (NAME): what is wrong
- * and the row is dropped (animals.csv: see above); valid rows are kept.  An optional file that cannot
+ * and the row is dropped; valid rows are kept.  A field of animals.csv the
+ * analysis can do without (see above) is a line in study->warnings instead,
+ * in the same form: the animal is kept and nothing fails.  An optional file that cannot
  * be used at all (wrong encoding, missing columns) is one problem and
  * contributes nothing.  Only a missing or unusable study.ini or animals.csv,
  * or a bad setting in [study] / [drugs], is fatal.
@@ -158,6 +160,9 @@ typedef struct ictus_study {
     ictus_expert_label *labels;
 
     ictus_problems problems;   /* one line per rejected row, field or file */
+    ictus_problems warnings;   /* one line per field kept unknown (animals.csv's sex,
+                                  birth_date, ...): nothing was rejected, detection
+                                  and the analysis go on without the field */
 
     /* private: every string the fields above point to */
     char **strings_;

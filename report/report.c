@@ -418,7 +418,13 @@ static void html_tables(ictus_strbuf *b, const ictus_report_ctx *c, const char *
             esc(b, c->study->problems.lines[i]);
             ictus_strbuf_add(b, "</li>");
         }
-        ictus_strbuf_addf(b, "</ul>%s\n", c->study->problems.n ? "" : "<p>None.</p>");
+        for (int i = 0; i < c->study->warnings.n; i++) {
+            ictus_strbuf_add(b, "<li class=\"warning\">warning: ");
+            esc(b, c->study->warnings.lines[i]);
+            ictus_strbuf_add(b, "</li>");
+        }
+        ictus_strbuf_addf(b, "</ul>%s\n",
+                          c->study->problems.n + c->study->warnings.n ? "" : "<p>None.</p>");
     }
 }
 
@@ -586,7 +592,12 @@ static void pdf_tables(ictus_report_pdf *p, const ictus_report_ctx *c, const cha
         pdf_line(p, 10, "Manifest problems");
         for (int i = 0; i < c->study->problems.n; i++)
             pdf_line(p, 8, c->study->problems.lines[i]);
-        if (c->study->problems.n == 0)
+        for (int i = 0; i < c->study->warnings.n; i++) {
+            char line[1200];
+            snprintf(line, sizeof line, "warning: %s", c->study->warnings.lines[i]);
+            pdf_line(p, 8, line);
+        }
+        if (c->study->problems.n + c->study->warnings.n == 0)
             pdf_line(p, 8, "None.");
     }
 }
