@@ -63,6 +63,8 @@ eq "cut short: processed as new" "$(last_run "$S" "files_new, files_failed")" "$
 promise="recordings/$f: truncated: the header promises 3600 data records (1 h), the file holds \
 1800 complete ones (30 min), up to 0:30:00 of the recording; analysed up to there"
 eq "one warning on stderr, as it happens" "$(grep -cF "ictus: warning: $promise" "$W/err")" 1
+eq "nothing else on stderr (the report's excerpts read the files too)" \
+    "$(grep -vc "^ictus: warning: recordings/.*: truncated: " "$W/err")" 0
 eq "one warning in the summary" "$(grep -cF "warning: $promise" "$W/out")" 1
 eq "one warning in run_problems" "$(q "$S" "SELECT kind, count(*) FROM run_problems WHERE
     run_id = (SELECT max(id) FROM runs) AND path = 'recordings/$f' GROUP BY kind")" "warning|1"
@@ -91,6 +93,8 @@ analysable_us=$(q "$S" "SELECT hex(a.analysable_units), a.unit_us FROM analysabl
         printf "%d", s * $2 }')
 [ "$analysable_us" -gt 0 ] && [ "$analysable_us" -le 1800000000 ]
 ok "the animal's analysable time is within the readable 1800 s ($analysable_us us)"
+grep -q "$f, channel HPC" "$S/out/report/index.html"
+ok "the report's gallery shows excerpts of the cut-short file (it reads the file too)"
 if [ "$have_real" = 1 ]; then
     eq "the real file: stored ok with its 300 complete records" \
         "$(q "$S" "SELECT status, duration_us FROM recordings WHERE path = 'recordings/real.edf'")" \
@@ -102,6 +106,9 @@ if [ "$have_real" = 1 ]; then
         JOIN recordings r ON r.id = e.recording_id WHERE r.path = 'recordings/real.edf'
         AND e.end_us > 300000000")" 0
 fi
+
+"$ICTUS" run --help | grep -q "holds less than its header promises"
+ok "run --help says what happens to a file cut short"
 
 # The rest runs `ictus run` four times more (~5 s of CPU each under ASan,
 # mostly drawing the report): test_run_truncated_growth.sh, in check-all.

@@ -16,7 +16,8 @@
  *    header's record count -1 (a writer that never finished it) the same
  *    records, and the message says the header was never finished;
  *  - a WAV cut inside a frame: the complete frames, the data size's promise
- *    in the message, the samples those of the whole file.
+ *    in the message, the samples those of the whole file; with its data size
+ *    left as a placeholder, the message says the header was never finished.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,8 +309,28 @@ static void test_wav(void)
         free_samples(&sp);
         ictus_source_close(part);
     }
-    ictus_source_close(whole);
     free(path);
+
+    /* the data size left as a placeholder (0xFFFFFFFF): a header never finished */
+    unsigned char *data = NULL;
+    for (size_t i = 12; i + 8 <= size && !data; i++)
+        if (memcmp(bytes + i, "data", 4) == 0)
+            data = bytes + i;
+    if (CHECK(data != NULL)) {
+        memset(data + 4, 0xff, 4);
+        path = cut_copy(dir, "unfinished.wav", bytes, (size_t)(data_at + 1000 * 4 + 2));
+        CHECK_INT(ictus_source_open(path, NULL, &strict, &err), ICTUS_ERR_INCOMPLETE);
+        part = open_ok(path, true);
+        if (part) {
+            CHECK_STR(ictus_source_info(part)->partial,
+                      "its header was never finished (its data size is a placeholder); the file "
+                      "holds 1000 complete frames (0.02268 s), up to 0:00:00.022 of the "
+                      "recording");
+            ictus_source_close(part);
+        }
+        free(path);
+    }
+    ictus_source_close(whole);
     free(bytes);
     support_tmpdir_remove(dir);
 }
