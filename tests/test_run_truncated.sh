@@ -23,7 +23,9 @@
 #   - a file whose header was never finished (-1 data records) is left for a
 #     later run while it changes (within --settle), and once it has not
 #     changed for --settle seconds is analysed to its last complete record,
-#     the warning saying its header was never finished.
+#     the warning saying its header was never finished;
+#   - a file cut inside its first record fails, saying it holds no complete
+#     record.
 # Needs: $ICTUS, sqlite3.
 set -u
 . "$(dirname "$0")/shcheck.sh"
@@ -153,4 +155,14 @@ ok "header -1: the warning says the header was never finished"
 eq "header -1: stored with its 1800 complete records" \
     "$(q "$S" "SELECT status, duration_us FROM recordings WHERE path = 'recordings/$f'")" \
     "ok|1800000000"
+
+# ------------------------------------------------------------------ not one complete record
+head -c $((1024 + rec / 2)) "$full" >"$S/recordings/M01_early.edf"
+echo "M01_early.edf,M01,HPC=1;CTX=2,2026-01-05T09:00:00," >>"$S/recordings.csv"
+touch -d '5 minutes ago' "$S/recordings/M01_early.edf"
+run "$S" -j 2
+eq "no complete record: a failure (exit 1)" "$(last_run "$S" "files_failed")|$rc" "1|1"
+grep -qF "recordings/M01_early.edf: the recording holds no data: truncated: the header promises \
+3600 data records (1 h), the file holds 0 complete ones (0 s)" "$W/err"
+ok "no complete record: the failure says why"
 check_done test_run_truncated_growth.sh
