@@ -1,6 +1,9 @@
 /* edf.c: the EDF/EDF+/BDF/BDF+ reader behind ictus_source.
  *
- * open():  the header (edf_header.c); the file size against it; for files
+ * open():  the header (edf_header.c); the file size against it (a file
+ *          holding less than the header promises is an error, or under
+ *          allow_partial read to its last complete record, a partial last
+ *          record dropped, and described in info.partial); for files
  *          with annotation signals, the annotation bytes of every record
  *          (pread() per record, or per run of small records): every TAL
  *          (edf_tal.c) and each record's start, checked against the

@@ -17,7 +17,8 @@
  *
  * A recording shorter than its header declares is an error (ICTUS_ERR_TRUNCATED;
  * ICTUS_ERR_INCOMPLETE when the header was never finished) unless
- * opt->allow_partial: libsndfile shortens such WAV/RF64/W64/AIFF files
+ * opt->allow_partial (then its complete frames are read and info.partial
+ * says so): libsndfile shortens such WAV/RF64/W64/AIFF files
  * silently, so sndheader.c reads the declared length; for FLAC and the rest,
  * open() checks that the last frame libsndfile promises can be decoded.  A
  * WAV block alignment that disagrees with the sample width is refused
