@@ -5,8 +5,9 @@
 # analysable time.
 #
 # Proves, on a synthetic 1-hour EDF+C (3600 records of 1 s; seed 9107: seizures
-# in both halves) cut inside record 1800, and on a real EDF+C of
-# ../shared/data (600 records of 1 s) cut inside record 300:
+# in both halves) cut inside record 1800, on a real EDF+C of ../shared/data
+# (600 records of 1 s) cut inside record 300, and (check-all) on the same
+# synthetic hour as FLAC cut at half its bytes:
 #   - the run processes them (not a failure: exit 0; the warnings-only exit
 #     status once the run has one), stores them ok with the duration of their
 #     complete records (1800 s, 300 s), and says once per file, on stderr as it
@@ -47,6 +48,18 @@ eq "the synthetic file: 3600 records of $rec bytes after a 1024-byte header" \
 head -c $((1024 + 1800 * rec + rec / 3)) "$full" >"$S/recordings/$f"
 { cat "$W/gen/animals.csv"; echo "R01,ihka-mouse,,,,,"; } >"$S/animals.csv"
 { cat "$W/gen/recordings.csv"; echo "real.edf,R01,HPC=4;CTX=5,,"; } >"$S/recordings.csv"
+# the same hour as FLAC, cut at half its bytes, for a second animal (check-all only: reading
+# and drawing it costs the run ~2 s of CPU under ASan)
+have_flac=0
+if [ "${TRUNCATED_ALL:-0}" = 1 ]; then
+    have_flac=1
+    "$ICTUS" synth --model ihka-mouse --animals 1 --days 1 --hours 1 --fs 250 --channels 2 \
+        --seed 9107 --format flac -o "$W/flac" >/dev/null 2>&1
+    flac=$W/flac/recordings/M01_20260105_080000.flac
+    head -c $(($(stat -c %s "$flac") / 2)) "$flac" >"$S/recordings/F01.flac"
+    echo "F01,ihka-mouse,,,,," >>"$S/animals.csv"
+    echo "F01.flac,F01,HPC=1;CTX=2,2026-01-05T08:00:00," >>"$S/recordings.csv"
+fi
 have_real=0
 if [ -f "$REAL" ]; then
     have_real=1
@@ -61,7 +74,7 @@ touch -d '5 minutes ago' "$S"/recordings/*
 # ------------------------------------------------------------------ cut short: analysed to its end
 run "$S" -j 2
 eq "cut short: not a failure (exit 0)" "$rc" 0
-eq "cut short: processed as new" "$(last_run "$S" "files_new, files_failed")" "$((1 + have_real))|0"
+eq "cut short: processed as new" "$(last_run "$S" "files_new, files_failed")" "$((1 + have_flac + have_real))|0"
 promise="recordings/$f: truncated: the header promises 3600 data records (1 h), the file holds \
 1800 complete ones (30 min), up to 0:30:00 of the recording; analysed up to there"
 eq "one warning on stderr, as it happens" "$(grep -cF "ictus: warning: $promise" "$W/err")" 1
@@ -95,6 +108,19 @@ analysable_us=$(q "$S" "SELECT hex(a.analysable_units), a.unit_us FROM analysabl
         printf "%d", s * $2 }')
 [ "$analysable_us" -gt 0 ] && [ "$analysable_us" -le 1800000000 ]
 ok "the animal's analysable time is within the readable 1800 s ($analysable_us us)"
+if [ "$have_flac" = 1 ]; then
+    flac_us=$(q "$S" "SELECT duration_us FROM recordings WHERE path = 'recordings/F01.flac'")
+    flac_frames=$((flac_us * 250 / 1000000))
+    [ "$flac_us" -gt 600000000 ] && [ "$flac_us" -lt 3000000000 ] &&
+        [ "$flac_frames" -eq $(((flac_us * 250 + 500000) / 1000000)) ]
+    ok "the FLAC: stored with a part of its hour ($flac_us us, $flac_frames frames)"
+    grep -qF "warning: recordings/F01.flac: truncated: the header promises 900000 frames (1 h), \
+the file holds $flac_frames complete ones" "$W/out"
+    ok "the FLAC: its warning says how many of its frames are read"
+    eq "the FLAC: no event after its readable end" "$(q "$S" "SELECT count(*) FROM events e
+        JOIN recordings r ON r.id = e.recording_id WHERE r.path = 'recordings/F01.flac'
+        AND e.end_us > $flac_us")" 0
+fi
 grep -q "$f, channel HPC" "$S/out/report/index.html"
 ok "the report's gallery shows excerpts of the cut-short file (it reads the file too)"
 if [ "$have_real" = 1 ]; then
