@@ -98,8 +98,8 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # test_hyperthermia.sh: Dravet hyperthermia sessions synthesised, run and their thresholds
 # recovered, ~18 s of CPU under ASan (make check keeps test_hyperthermia).
 # test_run_truncated_growth.sh: cut-short recordings (EDF, FLAC) over six runs (nothing new, grown,
-# header never finished, no complete record), ~25 s of CPU under ASan (make check keeps
-# test_run_truncated.sh, the first run without the FLAC).
+# header never finished, no complete record), 46 s (ASan, load 1.5; make check keeps
+# test_run_truncated.sh, the first run without the FLAC, 5 s).
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
     test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh \
     test_serve_media.sh test_synth_families.sh test_synth_seizwide.sh test_train.sh \
