@@ -562,6 +562,8 @@ static ictus_status commit_outcome(run_committer *c, const run_outcome *out, ict
         free(animals);
     } else {
         st = store_results(c, out, err);
+        if (st == ICTUS_OK && out->cut_short[0])
+            st = run_commit_problem(c, f->path, ICTUS_PROBLEM_WARNING, out->cut_short, err);
         const char **animals = ictus_xcalloc((size_t)out->n_animals, sizeof *animals);
         for (int k = 0; k < out->n_animals; k++)
             animals[k] = out->animals[k].animal;

@@ -327,6 +327,11 @@ static void note_problems(run_progress *progress, const run_outcome *out)
         if (out->animals[i].error[0] || out->animals[i].warning[0])
             run_progress_note(progress, out->animals[i].error[0] ? out->animals[i].error
                                                                  : out->animals[i].warning);
+    if (out->kind == RUN_OUT_RESULTS && out->cut_short[0]) {
+        char line[sizeof out->cut_short + 16];
+        snprintf(line, sizeof line, "warning: %s", out->cut_short);
+        run_progress_note(progress, line);
+    }
 }
 
 /* Detect the plan's files to read on `jobs` workers and store each outcome;

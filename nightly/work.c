@@ -117,7 +117,8 @@ static void check_animal(const run_work_context *ctx, const run_file *f,
         return;
     }
     if (info->duration_us <= 0) {
-        snprintf(a->error, sizeof a->error, "%s: the recording holds no data", f->path);
+        snprintf(a->error, sizeof a->error, "%s: the recording holds no data%s%s", f->path,
+                 info->partial[0] ? ": " : "", info->partial);
         return;
     }
     if (entry && entry->start_us == ICTUS_TIME_UNKNOWN && info->format == ICTUS_FORMAT_SNDFILE) {
@@ -201,6 +202,19 @@ static void drop_animals(run_outcome *out)
     out->n_animals = 0;
 }
 
+/* A file that holds less than its header promises (cut short, or its
+ * writer stopped) is read to its last complete record: the plan leaves
+ * files changed less than --settle seconds ago for a later run, so this one
+ * is not growing.  What is missing has no analysable time; if the file
+ * grows later, its new content hash has it processed again. */
+static void note_cut_short(const run_file *f, const ictus_recording_info *info, run_outcome *out)
+{
+    if (info->partial[0])
+        snprintf(out->cut_short, sizeof out->cut_short,
+                 "%s: %s; analysed up to there (the rest counts as not recorded), and again if "
+                 "the file grows", f->path, info->partial);
+}
+
 /* Open and detect every animal of the file; sets out->kind. */
 static void detect_file(const run_work_context *ctx, const run_file *f, run_outcome *out)
 {
@@ -220,6 +234,8 @@ static void detect_file(const run_work_context *ctx, const run_file *f, run_outc
             snprintf(out->message, sizeof out->message, "%s", err.msg);
             return;
         }
+        if (i == 0)
+            note_cut_short(f, ictus_source_info(src), out);
         detect_animal(ctx, f, entry, src, &out->animals[i]);
     }
 }

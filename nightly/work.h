@@ -75,6 +75,9 @@ typedef struct {
     const run_file *duplicate_of;  /* DUPLICATE: the file with the same content (the plan's) */
     char header_animal[128];       /* DUPLICATE without recordings.csv rows: the header's
                                       animal ("" when unknown) */
+    char cut_short[512];           /* RESULTS of a file holding less than its header promises
+                                      (source.h, info.partial), analysed to its last complete
+                                      record: the run's one warning about it; else "" */
     int n_animals;
     run_animal *animals;
     double hash_s, detect_s;       /* time spent hashing and reading + detecting */

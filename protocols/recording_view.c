@@ -12,7 +12,7 @@
 ictus_source_options ictus_recording_source_options(const ictus_study *study,
                                                     const ictus_recording_entry *entry)
 {
-    ictus_source_options opt = {.full_scale_uv = study->full_scale_uv};
+    ictus_source_options opt = {.full_scale_uv = study->full_scale_uv, .allow_partial = true};
     if (entry && entry->start_us != ICTUS_TIME_UNKNOWN)
         opt.start_us = entry->start_us;
     return opt;

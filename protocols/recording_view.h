@@ -18,7 +18,12 @@
 #include "base/status.h"
 
 /* The options to open a recording of `study` with: the study's full scale,
- * and the start time of `entry` (NULL: no recordings.csv row) when it gives one. */
+ * the start time of `entry` (NULL: no recordings.csv row) when it gives one,
+ * and allow_partial: a file that holds less than its header promises is
+ * read to its last complete record (info.partial says so).  The nightly job
+ * opens only files that have not changed for --settle seconds, so such a
+ * file was cut short (or its writer stopped): its readable part is analysed,
+ * and when it grows its new content is processed again. */
 ictus_source_options ictus_recording_source_options(const ictus_study *study,
                                                     const ictus_recording_entry *entry);
 

@@ -14,11 +14,12 @@
 #     exactly what `ictus detect` finds in the new content;
 #   - a file only touched (new mtime, same bytes) is hashed, not detected:
 #     results identical, identity updated;
-#   - a file still being written (EDF header with -1 records and a partial
-#     last record; or modified within --settle seconds) is skipped without
-#     failing the run and processed by the next run once complete;
+#   - a file still being written (modified within --settle seconds, e.g. an
+#     EDF header with -1 records and a partial last record) is skipped
+#     without failing the run and processed by the next run once complete
+#     (cut short and not growing: test_run_truncated.sh);
 #   - per-file problems (unknown animal, channel map beyond the file's
-#     channels, not a recording, truncated) are failures in the database and
+#     channels, not a recording, cut inside its header) are failures in the database and
 #     the summary, exit 1, and do not stop or change the other files;
 #   - a changed preset parameter (study.ini [detector]) reprocesses every
 #     file under the new parameter hash;
@@ -174,7 +175,7 @@ g=recordings/NEW_growing.edf
 src=$W/more/recordings/M02_20260105_090000.edf
 head -c $((1024 + 10 * 1024 + 300)) "$src" >"$S/$g" # header, 10 records and a part
 set_header "$S/$g" 236 8 -1
-run "$S" --settle 0 -j 2
+run "$S" -j 2
 eq "growing EDF (-1 records): not a failure" "$rc" 0
 eq "growing EDF: counted incomplete" "$(last_run "$S" "files_incomplete, files_failed")" "1|0"
 eq "growing EDF: stored as incomplete, without results" \
@@ -208,7 +209,7 @@ echo "BAD_map.edf,M02,HPC=1;CTX=5,," >>"$S/recordings.csv"
 bad_junk=recordings/BAD_junk.edf
 head -c 5000 /dev/urandom >"$S/$bad_junk"
 bad_cut=recordings/BAD_cut.edf
-head -c $((1024 + 20 * 1024 + 77)) "$W/more/recordings/M03_20260105_100000.edf" >"$S/$bad_cut"
+head -c 700 "$W/more/recordings/M03_20260105_100000.edf" >"$S/$bad_cut"
 touch -d '5 minutes ago' "$S"/recordings/BAD_*
 run "$S" --settle 0 -j 2
 eq "per-file problems: exit 1" "$rc" 1

@@ -18,7 +18,8 @@
  *     one block, with contiguous first_index and start_us; rewind restarts;
  *   - length: WAV, RF64, W64, AIFF and FLAC files cut short (and sought into) are
  *     ICTUS_ERR_TRUNCATED naming the frame where the data ends, and read up
- *     to there with a warning under allow_partial; an unfinished header
+ *     to there with a warning (and info.partial saying what the header
+ *     promised) under allow_partial; an unfinished header
  *     (data size 0 or 0xFFFFFFFF) is ICTUS_ERR_INCOMPLETE;
  *   - degenerate input: an empty recording, one frame, a non-sound file.
  * Tolerances: bit-exact where float32 holds the value exactly, otherwise
@@ -683,6 +684,11 @@ static void test_truncated(const truncation_case *k)
     char where[64];
     snprintf(where, sizeof where, "frame %lld of %lld", (long long)n, (long long)frames);
     CHECK_MSG(strstr(info->warning, where) != NULL, "%s: warning \"%s\"", k->name, info->warning);
+    char partial[128];
+    snprintf(partial, sizeof partial, "truncated: the header promises 20000 frames (20 s), the "
+             "file holds %lld complete ones", (long long)n);
+    CHECK_MSG(strstr(info->partial, partial) == info->partial, "%s: partial \"%s\"", k->name,
+              info->partial);
     CHECK_INT(info->duration_us, (n * 1000000 + fs_hz / 2) / fs_hz);
     recording r = {0};
     CHECK_INT(read_rest(src, &r, &err), ICTUS_OK);

@@ -1,6 +1,9 @@
 /* edf.c: the EDF/EDF+/BDF/BDF+ reader behind ictus_source.
  *
- * open():  the header (edf_header.c); the file size against it; for files
+ * open():  the header (edf_header.c); the file size against it (a file
+ *          holding less than the header promises is an error, or under
+ *          allow_partial read to its last complete record, a partial last
+ *          record dropped, and described in info.partial); for files
  *          with annotation signals, the annotation bytes of every record
  *          (pread() per record, or per run of small records): every TAL
  *          (edf_tal.c) and each record's start, checked against the
@@ -54,6 +57,7 @@ typedef struct {
     int fd;
     ictus_edf_header hdr;
     int64_t n_records;     /* complete data records that read() delivers */
+    bool partial;          /* fewer than the header promises (allow_partial) */
     int64_t first_ticks;   /* the first record's time-keeping onset from the header time */
     int64_t *record_start; /* EDF+D: each record's start in ticks from the first's; else NULL */
     channel_codec *codecs; /* one per data channel */
@@ -149,6 +153,7 @@ static ictus_status check_size(ictus_source *src, const ictus_source_options *op
                               "being written (%lld complete records and %lld bytes so far)",
                               path, (long long)complete, (long long)partial);
         p->n_records = complete;
+        p->partial = true;
         warn(&src->info, "still being written (header says -1 records): read its %lld complete "
              "records", (long long)complete);
     } else if (complete < h->n_records) {
@@ -160,6 +165,7 @@ static ictus_status check_size(ictus_source *src, const ictus_source_options *op
                               (long long)st.st_size,
                               (long long)(h->header_bytes + h->n_records * h->record_bytes));
         p->n_records = complete;
+        p->partial = true;
         warn(&src->info, "cut short: read %lld of the %lld data records the header announces",
              (long long)complete, (long long)h->n_records);
     } else {
@@ -490,6 +496,9 @@ static ictus_status open_edf(ictus_source *src, const ictus_source_options *opt,
     info->n_records = p->n_records;
     publish_annotations(src, &list);
     build_segments(src);
+    if (p->partial)
+        ictus_source_note_partial(info, h->n_records < 0 ? "-1 data records" : NULL,
+                                  h->n_records, p->n_records, "data records", info->record_s);
     describe_channels(src);
     if (!p->record_start)
         consult_edflib(src);

@@ -17,7 +17,8 @@
  *
  * A recording shorter than its header declares is an error (ICTUS_ERR_TRUNCATED;
  * ICTUS_ERR_INCOMPLETE when the header was never finished) unless
- * opt->allow_partial: libsndfile shortens such WAV/RF64/W64/AIFF files
+ * opt->allow_partial (then its complete frames are read and info.partial
+ * says so): libsndfile shortens such WAV/RF64/W64/AIFF files
  * silently, so sndheader.c reads the declared length; for FLAC and the rest,
  * open() checks that the last frame libsndfile promises can be decoded.  A
  * WAV block alignment that disagrees with the sample width is refused
@@ -55,6 +56,8 @@ typedef struct {
     int n_channels;
     int fs_hz;
     int64_t n_frames;     /* frames delivered (fewer than declared when partial) */
+    int64_t promised;     /* read in part: the frames declared (-1: header never finished);
+                             0 when the file is whole */
     int64_t pos;          /* next frame read() delivers */
     int64_t block_frames;
     int64_t chunk_frames; /* capacity of ibuf/fbuf in frames */
@@ -194,6 +197,7 @@ static ictus_status check_length(ictus_source *src, int64_t sf_frames, const ict
         snprintf(src->info.warning, sizeof src->info.warning,
                  "header never finished (file still being written?): read the %lld frames found",
                  (long long)available);
+        s->promised = -1;
         return ICTUS_OK;
     }
     int64_t declared = sf_frames;
@@ -210,6 +214,7 @@ static ictus_status check_length(ictus_source *src, int64_t sf_frames, const ict
     snprintf(src->info.warning, sizeof src->info.warning,
              "truncated: the data ends at frame %lld of %lld declared; read what is there",
              (long long)available, (long long)declared);
+    s->promised = declared;
     return ICTUS_OK;
 }
 
@@ -271,6 +276,9 @@ static ictus_status fill_info(ictus_source *src, const ictus_source_options *opt
     info->n_segments = s->n_frames > 0 ? 1 : 0;
     info->segments = ictus_xcalloc(1, sizeof *info->segments);
     info->segments[0] = (ictus_segment){0, info->duration_us};
+    if (s->promised)
+        ictus_source_note_partial(info, s->promised < 0 ? "its data size is a placeholder" : NULL,
+                                  s->promised, s->n_frames, "frames", 1.0 / fs_hz);
     return ICTUS_OK;
 }
 

@@ -144,6 +144,45 @@ const char *ictus_format_name(ictus_format f)
     return "unknown";
 }
 
+/* "24 h", "12.5 h", "30 min", "0.25 s": a length for a person. */
+static void say_length(double s, char *buf, size_t size)
+{
+    if (s >= 3600)
+        snprintf(buf, size, "%.4g h", s / 3600);
+    else if (s >= 60)
+        snprintf(buf, size, "%.4g min", s / 60);
+    else
+        snprintf(buf, size, "%.4g s", s);
+}
+
+/* "12:30:00" (hours past 24 go on counting), "0:00:05.350" below a whole second. */
+static void say_offset(int64_t us, char *buf, size_t size)
+{
+    int64_t s = us / 1000000, ms = (us % 1000000) / 1000;
+    int n = snprintf(buf, size, "%lld:%02d:%02d", (long long)(s / 3600), (int)(s / 60 % 60),
+                     (int)(s % 60));
+    if (ms && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ".%03d", (int)ms);
+}
+
+void ictus_source_note_partial(ictus_recording_info *info, const char *unfinished,
+                               int64_t promised, int64_t held, const char *units, double unit_s)
+{
+    char had[32], wanted[32], end[40];
+    say_length((double)held * unit_s, had, sizeof had);
+    say_length((double)promised * unit_s, wanted, sizeof wanted);
+    say_offset(info->duration_us, end, sizeof end);
+    if (unfinished)
+        snprintf(info->partial, sizeof info->partial,
+                 "its header was never finished (%s); the file holds %lld complete %s (%s), up "
+                 "to %s of the recording", unfinished, (long long)held, units, had, end);
+    else
+        snprintf(info->partial, sizeof info->partial,
+                 "truncated: the header promises %lld %s (%s), the file holds %lld complete ones "
+                 "(%s), up to %s of the recording", (long long)promised, units, wanted,
+                 (long long)held, had, end);
+}
+
 bool ictus_unit_to_uv(const char *unit, double *factor)
 {
     static const struct { const char *name; double f; } units[] = {

@@ -100,6 +100,14 @@ typedef struct {
     int n_segments;              /* contiguous stretches; 1 unless the file is EDF+D with gaps */
     ictus_segment *segments;
     char warning[256];           /* non-fatal remark (e.g. EDFlib rejects what we read); may be empty */
+    /* Non-empty only under opt->allow_partial, when the file holds less than
+     * its header promises (cut short, or a header never finished: EDF/BDF
+     * "-1" data records, a WAV data size left as a placeholder): what it
+     * promises and what is read, e.g. "truncated: the header promises 86400
+     * data records (24 h), the file holds 45000 complete ones (12.5 h)".  The
+     * source then delivers the complete records (frames) only, and
+     * duration_us, n_records, n_samples and the segments describe those. */
+    char partial[256];
 } ictus_recording_info;
 
 /* Options for opening; zero-initialise and set what you need. */
@@ -116,7 +124,7 @@ typedef struct {
     /* A file whose size does not match its header (still being written, or
      * cut short) is an error (ICTUS_ERR_INCOMPLETE / ICTUS_ERR_TRUNCATED)
      * unless this is set: then it is read up to its last complete record and
-     * info.warning says so. */
+     * info.warning and info.partial say so. */
     bool allow_partial;
     /* Sound files: the physical value in µV of digital full scale (sample
      * value 1.0 after libsndfile's normalisation).  0 means 32768, i.e. one

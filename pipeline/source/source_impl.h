@@ -38,6 +38,14 @@ struct ictus_source {
 extern const ictus_reader ictus_reader_edf;     /* edf.c: EDF, EDF+, BDF, BDF+ */
 extern const ictus_reader ictus_reader_sndfile; /* sndsource.c: libsndfile formats */
 
+/* Describe a file read in part in info->partial (source.h), once
+ * info->duration_us is known: `held` complete `units` ("data records",
+ * "frames") of `unit_s` seconds each are read of the `promised` its header
+ * announces; when the header was never finished, `unfinished` says how
+ * that shows ("-1 data records") and `promised` is not used. */
+void ictus_source_note_partial(ictus_recording_info *info, const char *unfinished,
+                               int64_t promised, int64_t held, const char *units, double unit_s);
+
 /* Unit string to a factor to µV: "uV", "µV", "mV", "V", "nV" (any case)
  * give 1, 1, 1e3, 1e6, 1e-3 and return true; anything else returns false
  * and sets *factor to 1. */
