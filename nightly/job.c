@@ -95,12 +95,21 @@ static void note_interrupted_run(ictus_store *store, const run_reporter *rep)
                 "interrupted; this run finishes its work\n", last.id, last.pid, last.host, when);
 }
 
-/* The study's manifest problems (rejected rows...) as failed problems of
- * the run, its warnings (fields kept unknown) as warnings.  Each line starts
- * with the file it is about: "DIR/recordings.csv:3:2 ...". */
-static ictus_status record_study_problems(const ictus_study *study, run_committer *c,
+/* The study's manifest problems (rejected rows...) and its animals whose
+ * preset cannot be had as failed problems of the run, its warnings (fields
+ * kept unknown) as warnings.  Each line starts with the file it is about:
+ * "DIR/recordings.csv:3:2 ...". */
+static ictus_status record_study_problems(const ictus_study *study,
+                                          const ictus_study_presets *ps, run_committer *c,
                                           ictus_error *err)
 {
+    for (int i = 0; i < ps->n_animals; i++)
+        if (ps->animal_error[i]) {
+            ictus_status st = run_commit_problem(c, "animals.csv", ICTUS_PROBLEM_FAILED,
+                                                 ps->animal_error[i], err);
+            if (st != ICTUS_OK)
+                return st;
+        }
     size_t dir_len = strlen(study->dir);
     for (int i = 0; i < study->problems.n + study->warnings.n; i++) {
         bool warning = i >= study->problems.n;
@@ -509,6 +518,15 @@ static run_job_result finish_interrupted(ictus_store *store, int64_t run_id,
     return RUN_JOB_INTERRUPTED;
 }
 
+/* The run's problems that failed something (not warnings). */
+static int n_failed_problems(const run_commit_counts *k)
+{
+    int n = 0;
+    for (int i = 0; i < k->n_problems; i++)
+        n += k->problems[i].kind == ICTUS_PROBLEM_FAILED;
+    return n;
+}
+
 /* The run went to its end (st: what stopped it, if anything): record how
  * it ended, report the summary. */
 static run_job_result finish_run(const run_job_options *o, const run_reporter *rep,
@@ -518,7 +536,7 @@ static run_job_result finish_run(const run_job_options *o, const run_reporter *r
                                  const run_final_out *final, const run_job_summary *sum,
                                  ictus_error *err)
 {
-    bool problems = k->end.files_failed > 0 || study->problems.n > 0;
+    bool problems = k->end.files_failed > 0 || study->problems.n > 0 || n_failed_problems(k) > 0;
     ictus_run_status status = st != ICTUS_OK ? ICTUS_RUN_FAILED
                               : problems     ? ICTUS_RUN_PROBLEMS
                                              : ICTUS_RUN_OK;
@@ -599,7 +617,7 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
         return RUN_JOB_STOPPED;
     }
     run_committer *c = run_commit_create(store, run_id, &plan);
-    st = record_study_problems(study, c, err);
+    st = record_study_problems(study, ps, c, err);
     if (st == ICTUS_OK)
         st = run_commit_plan(c, err);
     times.plan_s = now_s() - t_start;

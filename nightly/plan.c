@@ -204,7 +204,10 @@ static bool stale_results(const run_plan_input *in, const ictus_store_recording 
 {
     if (!r->has_results)
         return false;
-    const ictus_preset *p = &ictus_study_presets_for(in->presets, in->study, r->animal)->preset;
+    const ictus_study_preset *sp = ictus_study_presets_for(in->presets, in->study, r->animal);
+    if (!sp) /* its animal's preset is wrong tonight: processed, so that its file fails */
+        return true;
+    const ictus_preset *p = &sp->preset;
     return strcmp(r->preset, p->id) != 0 ||
            !ictus_hash128_equal(r->params_hash, run_preset_params_hash(p));
 }

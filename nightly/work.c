@@ -172,6 +172,16 @@ static void detect_animal(const run_work_context *ctx, const run_file *f,
     ictus_error err;
     ictus_status st = ictus_recording_view(entry, &src, file_channel, &err);
     const ictus_study_preset *sp = ictus_study_presets_for(ctx->presets, ctx->study, a->animal);
+    if (!sp) { /* its model matches no preset...: the run's problems say why, once */
+        const ictus_animal *an = ictus_study_animal(ctx->study, a->animal);
+        snprintf(a->error, sizeof a->error,
+                 "%s: animal \"%s\" has no detection preset (animals.csv line %d, above): not "
+                 "analysed until it has one",
+                 f->path, a->animal, an ? an->line : 0);
+        ictus_source_close(src);
+        free(file_channel);
+        return;
+    }
     ictus_detect_options opt = {.n_threads = ctx->analyzer_threads};
     if (sp->stims)
         opt.stim_us = ictus_stimlist_for(sp->stims, f->path, &opt.n_stim);

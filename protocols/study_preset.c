@@ -298,6 +298,15 @@ static const ictus_animal *animal_of(const ictus_study *study, int i)
     return i ? &study->animals[i - 1] : NULL;
 }
 
+/* Animal i - 1 of the set cannot have its preset: keep why (err's message)
+ * and go on with the others. */
+static void animal_fails(ictus_study_presets *out, int i, const ictus_error *err)
+{
+    out->of_animal[i - 1] = -1;
+    out->animal_error[i - 1] = ictus_xstrdup(err->msg);
+    out->n_animal_errors++;
+}
+
 ictus_status ictus_study_presets_load(const ictus_study *study, ictus_study_presets *out,
                                       ictus_error *err)
 {
@@ -305,36 +314,55 @@ ictus_status ictus_study_presets_load(const ictus_study *study, ictus_study_pres
     ictus_status st = check_presets_section(study, err);
     if (st != ICTUS_OK)
         return st;
-    /* the names first: a wrong model fails before anything is composed */
     int n_names = study->n_animals + 1; /* the default, then each animal */
-    char **names = ictus_xcalloc((size_t)n_names, sizeof *names);
+    out->presets = ictus_xcalloc((size_t)n_names, sizeof *out->presets);
+    out->of_animal = ictus_xcalloc((size_t)n_names, sizeof *out->of_animal);
+    out->animal_error = ictus_xcalloc((size_t)n_names, sizeof *out->animal_error);
+    out->n_animals = study->n_animals;
+    /* presets[k]'s name; failed[f] a name that could not be composed, and why */
+    char **name_of = ictus_xcalloc((size_t)n_names, sizeof *name_of);
+    char **failed = ictus_xcalloc((size_t)n_names, sizeof *failed);
+    ictus_error *failed_err = ictus_xcalloc((size_t)n_names, sizeof *failed_err);
+    int n_failed = 0;
     char name[ICTUS_PATH_MAX], place[ICTUS_PATH_MAX + 256];
     for (int i = 0; i < n_names && st == ICTUS_OK; i++) {
         st = preset_name(study, animal_of(study, i), name, sizeof name, place, sizeof place, err);
-        names[i] = st == ICTUS_OK ? ictus_xstrdup(name) : NULL;
-    }
-    out->presets = ictus_xcalloc((size_t)n_names, sizeof *out->presets);
-    out->of_animal = ictus_xcalloc((size_t)n_names, sizeof *out->of_animal);
-    int *name_of = ictus_xcalloc((size_t)n_names, sizeof *name_of); /* presets[k]'s name */
-    for (int i = 0; i < n_names && st == ICTUS_OK; i++) {
-        int k = 0;
-        while (k < out->n && strcmp(names[name_of[k]], names[i]) != 0)
+        if (st != ICTUS_OK) { /* i > 0: preset_name() of the default cannot fail */
+            animal_fails(out, i, err);
+            st = ICTUS_OK;
+            continue;
+        }
+        int k = 0, f = 0;
+        while (k < out->n && strcmp(name_of[k], name) != 0)
             k++;
+        while (f < n_failed && strcmp(failed[f], name) != 0)
+            f++;
+        if (f < n_failed) { /* the same wrong preset as an earlier animal's */
+            animal_fails(out, i, &failed_err[f]);
+            continue;
+        }
         if (k == out->n) {
-            st = preset_name(study, animal_of(study, i), name, sizeof name, place, sizeof place,
-                             err);
-            if (st == ICTUS_OK)
-                st = compose(study, name, place, &out->presets[k], err);
-            name_of[k] = i;
+            st = compose(study, name, place, &out->presets[k], err);
+            if (st != ICTUS_OK && i > 0) {
+                failed[n_failed] = ictus_xstrdup(name);
+                failed_err[n_failed++] = *err;
+                animal_fails(out, i, err);
+                st = ICTUS_OK;
+                continue;
+            }
+            name_of[k] = ictus_xstrdup(name);
             out->n += st == ICTUS_OK;
         }
         if (i > 0)
             out->of_animal[i - 1] = k;
     }
-    for (int i = 0; i < n_names; i++)
-        free(names[i]);
-    free(names);
+    for (int i = 0; i < n_names; i++) {
+        free(name_of[i]);
+        free(failed[i]);
+    }
     free(name_of);
+    free(failed);
+    free(failed_err);
     if (st != ICTUS_OK)
         ictus_study_presets_free(out);
     return st;
@@ -344,13 +372,24 @@ const ictus_study_preset *ictus_study_presets_for(const ictus_study_presets *ps,
                                                   const ictus_study *study, const char *animal)
 {
     const ictus_animal *a = animal ? ictus_study_animal(study, animal) : NULL;
-    return &ps->presets[a ? ps->of_animal[a - study->animals] : 0];
+    int k = a ? ps->of_animal[a - study->animals] : 0;
+    return k >= 0 ? &ps->presets[k] : NULL;
+}
+
+const char *ictus_study_presets_error(const ictus_study_presets *ps, const ictus_study *study,
+                                      const char *animal)
+{
+    const ictus_animal *a = animal ? ictus_study_animal(study, animal) : NULL;
+    return a ? ps->animal_error[a - study->animals] : NULL;
 }
 
 void ictus_study_presets_free(ictus_study_presets *ps)
 {
     for (int i = 0; i < ps->n; i++)
         ictus_study_preset_free(&ps->presets[i]);
+    for (int i = 0; ps->animal_error && i < ps->n_animals; i++)
+        free(ps->animal_error[i]);
+    free(ps->animal_error);
     free(ps->presets);
     free(ps->of_animal);
     memset(ps, 0, sizeof *ps);
@@ -359,7 +398,7 @@ void ictus_study_presets_free(ictus_study_presets *ps)
 /* Whether preset k is some animal's (the default also when there are none). */
 static bool in_use(const ictus_study_presets *ps, const ictus_study *study, int k)
 {
-    if (study->n_animals == 0)
+    if (study->n_animals == ps->n_animal_errors) /* no animal, or none with its preset */
         return k == 0;
     for (int i = 0; i < study->n_animals; i++)
         if (ps->of_animal[i] == k)

@@ -17,7 +17,8 @@
  *      [study] preset, the study's default.
  * A model that none of these match, or a preset that does not exist, is an
  * error naming the animal and its animals.csv line: never a silent fallback
- * to the default.  A [presets] key, or the NAME of a [NAME.SECTION], that is
+ * to the default.  It is that animal's error: its recordings fail (and are
+ * retried every night until it is fixed), the other animals are analysed.  A [presets] key, or the NAME of a [NAME.SECTION], that is
  * no preset is an error with the closest preset name; a [NAME.SECTION] whose
  * SECTION no preset has ([dravet-mouse.detectr]) is an error too.
  *
@@ -87,13 +88,23 @@ void ictus_study_preset_free(ictus_study_preset *sp);
 typedef struct {
     int n;                        /* >= 1 */
     ictus_study_preset *presets;  /* [0] the default, then the others in animals.csv order */
-    int *of_animal;               /* [study->n_animals]: each animal's index in presets */
+    int *of_animal;               /* [study->n_animals]: each animal's index in presets, -1
+                                     when its preset could not be had (animal_error) */
+    char **animal_error;          /* [study->n_animals]: why animal i has no preset (its model
+                                     matches none, its `preset` is no preset, or that preset
+                                     cannot be composed), else NULL */
+    int n_animal_errors;
+    int n_animals;                /* study->n_animals, the length of the two arrays */
 } ictus_study_presets;
 
 /* Compose the default preset and every animal's into *out (zeroed first).
- * Errors as ictus_study_preset_load_animal() for the first animal that
- * fails, and a [presets] key that is no preset; on error *out holds nothing
- * to free. */
+ * An animal whose preset cannot be had does not stop the others: the
+ * message (as ictus_study_preset_load_animal() gives it, naming the animal
+ * and its animals.csv line) goes to out->animal_error, and its recordings
+ * fail until it is fixed (the lab's other animals are analysed tonight).
+ * Errors: the default preset ([study] preset) cannot be composed, or a
+ * [presets] key or [NAME.SECTION] names no preset (the study's settings
+ * are wrong for everyone); on error *out holds nothing to free. */
 ictus_status ictus_study_presets_load(const ictus_study *study, ictus_study_presets *out,
                                       ictus_error *err);
 
@@ -101,6 +112,10 @@ ictus_status ictus_study_presets_load(const ictus_study *study, ictus_study_pres
  * must be the one loaded. */
 const ictus_study_preset *ictus_study_presets_for(const ictus_study_presets *ps,
                                                   const ictus_study *study, const char *animal);
+
+/* Why `animal` has no preset (ictus_study_presets_for() gave NULL), or NULL. */
+const char *ictus_study_presets_error(const ictus_study_presets *ps, const ictus_study *study,
+                                      const char *animal);
 
 /* Free the set; a zeroed struct is a no-op. */
 void ictus_study_presets_free(ictus_study_presets *ps);

@@ -30,6 +30,7 @@
 #include "nightly/forget.h"
 #include "nightly/plan.h"
 #include "protocols/study.h"
+#include "protocols/study_preset.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
 #include "tests/support_tmp.h"
@@ -163,7 +164,9 @@ static void test_stale_warning_says_forget(const char *name)
     ictus_study *study;
     ictus_error err = {0};
     CHECK_INT(ictus_study_load(dir, &study, &err), ICTUS_OK);
-    run_plan_input in = {.study = study, .preset_id = "test@1", .params_hash = {1, 2},
+    ictus_study_presets presets;
+    CHECK_INT(ictus_study_presets_load(study, &presets, &err), ICTUS_OK);
+    run_plan_input in = {.study = study, .presets = &presets,
                          .now_unix_us = INT64_C(1800000000000000), .settle_s = 0};
     run_plan plan;
     CHECK_INT(run_plan_make(&in, s.store, &plan, &err), ICTUS_OK);
@@ -191,6 +194,7 @@ static void test_stale_warning_says_forget(const char *name)
     ictus_store_recording_clear(&rec);
     run_commit_destroy(c);
     run_plan_free(&plan);
+    ictus_study_presets_free(&presets);
     ictus_study_destroy(study);
     support_store_close(&s);
     support_tmpdir_remove(dir);
@@ -218,8 +222,10 @@ static void test_recordings_folder_prefix(void)
                   "the problem: %s", study->problems.lines[0]);
     support_store s;
     CHECK(support_store_open(&s, dir));
-    run_plan_input in = {.preset_id = "test@1", .params_hash = {1, 2},
-                         .now_unix_us = INT64_C(1800000000000000), .settle_s = 0};
+    ictus_study_presets presets;
+    CHECK_INT(ictus_study_presets_load(study, &presets, &err), ICTUS_OK);
+    run_plan_input in = {.presets = &presets, .now_unix_us = INT64_C(1800000000000000),
+                         .settle_s = 0};
     in.study = study;
     run_plan plan;
     CHECK_INT(run_plan_make(&in, s.store, &plan, &err), ICTUS_OK);
@@ -230,6 +236,7 @@ static void test_recordings_folder_prefix(void)
     }
     run_plan_free(&plan);
     support_store_close(&s);
+    ictus_study_presets_free(&presets);
     ictus_study_destroy(study);
 
     /* An absolute path: rejected, and its file is named by the rejected row too. */
@@ -239,13 +246,16 @@ static void test_recordings_folder_prefix(void)
     CHECK_INT(ictus_study_load(dir, &study, &err), ICTUS_OK);
     CHECK_INT(study->n_recordings, 0);
     CHECK(support_store_open(&s, dir));
+    CHECK_INT(ictus_study_presets_load(study, &presets, &err), ICTUS_OK);
     in.study = study;
+    in.presets = &presets;
     CHECK_INT(run_plan_make(&in, s.store, &plan, &err), ICTUS_OK);
     CHECK_INT(plan.n_files, 1);
     if (plan.n_files == 1)
         CHECK_INT(plan.files[0].rejected_line, 2);
     run_plan_free(&plan);
     support_store_close(&s);
+    ictus_study_presets_free(&presets);
     ictus_study_destroy(study);
 
     /* recordings/recordings/A2.edf exists: the path is what it says. */
@@ -263,6 +273,7 @@ static void test_recordings_folder_prefix(void)
 
 int main(void)
 {
+    setenv("ICTUS_PRESET_DIR", "detectors/presets", 1); /* the tests run from the root */
     test_resolve_and_forget();
     test_stale_warning_says_forget("forget_stale");
     test_stale_warning_says_forget("forget stale"); /* a space: the command is quoted */

@@ -74,7 +74,7 @@ q "$S" "INSERT INTO reviews (path, animal, channel, start_us, end_us, verdict, r
           FROM events e JOIN recordings r ON r.id = e.recording_id
          WHERE r.path = 'recordings/$gone' ORDER BY e.start_us LIMIT 1"
 run "$S" --settle 0 -j 2
-eq "stale: warnings only, exit 0" "$rc" 0
+eq "stale: warnings only, exit 3" "$rc" 3
 grep -q "warning: recordings/$gone: no longer in recordings/ or recordings.csv (to drop its results and this warning: ictus forget $S recordings/$gone)" "$W/out"
 ok "stale: the warning says how to forget the recording"
 grep -q "warning: recordings/M01_day2.edf: no longer .*ictus forget $S recordings/M01_day2.edf)" "$W/out"

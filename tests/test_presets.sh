@@ -3,11 +3,11 @@
 # detected (protocols/study_preset.h), on a study of three animals (a
 # kainate mouse of model IHKA, a Dravet mouse of model Dravet, a rat of model
 # rat listed in study.ini [presets]) and one short recording with vendor
-# labels; the runs stop before reading any file (test_presets_run.sh runs
-# the mixed cohort):
-#   - a model no preset matches stops the run (exit 2) naming the animal and
-#     its animals.csv line, and saying how to name its preset; a `preset`
-#     column naming no preset too;
+# labels (test_presets_run.sh runs the mixed cohort):
+#   - a model no preset matches fails that animal (exit 1), naming it and
+#     its animals.csv line and saying how to name its preset, while the
+#     other animals' recordings are analysed; a `preset` column naming no
+#     preset too;
 #   - preset typos ([study] preset, [presets], [NAME.SECTION], animals.csv
 #     `preset`, --preset) get the closest preset name and the list;
 #   - an override gives the id +HHHHHH (detect --set), one repeating the
@@ -44,19 +44,21 @@ printf 'file,animal\nV1.edf,V1\n' >"$S/recordings.csv"
 # --- models without a preset, the preset column
 printf 'animal,model\nK1,IHKA\nD1,Dravet\nR1,rat\nP1,pilocarpine\nV1,\n' >"$S/animals.csv"
 run "$S" --settle 0
-eq "a model no preset matches: exit 2" "$rc" 2
-grep -q 'animals.csv line 5: animal "P1": model "pilocarpine" matches no preset' "$W/err"
-ok "the error names the animal and its line: $(cat "$W/err")"
-grep -q '\[presets\]' "$W/err" && grep -q '`preset` column' "$W/err"
+eq "a model no preset matches: exit 1 (that animal fails, the others go on)" "$rc" 1
+grep -q 'animals.csv line 5: animal "P1": model "pilocarpine" matches no preset' "$W/out"
+ok "the error names the animal and its line: $(grep 'animal "P1"' "$W/out")"
+grep 'animal "P1"' "$W/out" | grep -q '\[presets\]' && grep 'animal "P1"' "$W/out" | grep -q '`preset` column'
 ok "and says how to name its preset"
-[ ! -e "$S/ictus.db" ]
-ok "nothing ran"
+eq "the other animals' recording (V1) is analysed" \
+    "$(sqlite3 "$S/ictus.db" "SELECT count(*) FROM recordings WHERE animal = 'V1' AND status = 'ok'")" 1
+grep -q '^    failed: .*animal "P1": model "pilocarpine" matches no preset' "$W/out"
+ok "the run's summary lists the animal among the failures"
 printf 'animal,model,preset\nK1,IHKA,\nD1,Dravet,dravet-mose\nR1,rat,\n' >"$S/animals.csv"
 run "$S" --settle 0
-eq "a preset column naming no preset: exit 2" "$rc" 2
+eq "a preset column naming no preset: exit 1" "$rc" 1
 grep -q 'animals.csv line 3: animal "D1": preset "dravet-mose": no such preset; did you mean '\
-'"dravet-mouse"?' "$W/err"
-ok "the error names the animal and suggests the preset: $(cat "$W/err")"
+'"dravet-mouse"?' "$W/out"
+ok "the error names the animal and suggests the preset: $(grep 'animal "D1"' "$W/out")"
 printf 'animal,model\nK1,IHKA\nD1,Dravet\nR1,rat\nV1,\n' >"$S/animals.csv"
 
 # --- typos

@@ -52,7 +52,7 @@ printf 'file,animal\nK1.edf,K1\nD1.edf,D1\nR1.edf,R1\nV1.edf,V1\n' >"$S/recordin
 
 # --- each animal its preset
 run "$S" --settle 0 -j 2
-eq "the mixed study runs (exit 0)" "$rc" 0
+eq "the mixed study runs (exit 3: V1's primary channel is guessed, a warning)" "$rc" 3
 eq "each recording stored with its animal's preset" \
     "$(q "$S" "SELECT animal || '=' || preset FROM recordings ORDER BY animal" | tr '\n' ' ')" \
     "D1=dravet-mouse@2 K1=ihka-mouse@4 R1=convulsive-rat@2 V1=ihka-mouse@4 "

@@ -118,14 +118,50 @@ static void check_error(const char *dir, const char *ini, const char *animals, c
     ictus_study_destroy(study);
 }
 
+/* Loading succeeds, but `animal` has no preset, with a message holding
+ * `want`; the study's other animal K1 (IHKA) has its preset. */
+static void check_animal_error(const char *dir, const char *ini, const char *animals,
+                               const char *animal, const char *want)
+{
+    ictus_study *study;
+    ictus_study_presets ps;
+    ictus_error err = {0};
+    CHECK_INT(load(dir, ini, animals, &study, &ps, &err), ICTUS_OK);
+    if (!study || !ps.presets)
+        return;
+    CHECK_MSG(ictus_study_presets_for(&ps, study, animal) == NULL, "%s has no preset", animal);
+    const char *why = ictus_study_presets_error(&ps, study, animal);
+    CHECK_MSG(why && strstr(why, want) != NULL, "'%s' in '%s'", want, why ? why : "(none)");
+    CHECK_INT(ps.n_animal_errors, 1);
+    const ictus_study_preset *k1 = ictus_study_presets_for(&ps, study, "K1");
+    CHECK(k1 && strcmp(k1->preset.name, "ihka-mouse") == 0);
+    CHECK(ictus_study_presets_error(&ps, study, "K1") == NULL);
+    ictus_strbuf ids = {0}, params = {0};
+    ictus_study_presets_describe(&ps, study, &ids, &params);
+    CHECK_STR(ictus_strbuf_text(&ids), "ihka-mouse@4"); /* what the animals use */
+    ictus_strbuf_free(&ids);
+    ictus_strbuf_free(&params);
+    ictus_study_presets_free(&ps);
+    ictus_study_destroy(study);
+}
+
 static void test_errors(const char *dir)
 {
-    check_error(dir, "", "animal,model\nK1,IHKA\nP1,pilocarpine\n",
-                "animals.csv line 3: animal \"P1\": model \"pilocarpine\" matches no preset: "
-                "name its preset in study.ini [presets]");
-    check_error(dir, "[presets]\ndravet-mouse = WT\nihka-mouse = wt\n", "animal,model\nW1,WT\n",
-                "[presets] lists model \"WT\" (animal \"W1\", animals.csv line 2) under both "
-                "dravet-mouse and ihka-mouse");
+    /* one animal's preset: that animal fails, the others go on */
+    check_animal_error(dir, "", "animal,model\nK1,IHKA\nP1,pilocarpine\n", "P1",
+                       "animals.csv line 3: animal \"P1\": model \"pilocarpine\" matches no "
+                       "preset: name its preset in study.ini [presets]");
+    check_animal_error(dir, "[presets]\ndravet-mouse = WT\nihka-mouse = wt\n",
+                       "animal,model\nK1,IHKA\nW1,WT\n", "W1",
+                       "[presets] lists model \"WT\" (animal \"W1\", animals.csv line 3) under "
+                       "both dravet-mouse and ihka-mouse");
+    check_animal_error(dir, "", "animal,model,preset\nK1,IHKA,\nK2,IHKA,ihka-mose\n", "K2",
+                       "animals.csv line 3: animal \"K2\": preset \"ihka-mose\": no such preset; "
+                       "did you mean \"ihka-mouse\"?");
+    check_animal_error(dir, "[dravet-mouse.detector]\non_ratio = x\n",
+                       "animal,model\nK1,IHKA\nD1,Dravet\n", "D1",
+                       "study.ini:6: [detector] on_ratio = 'x'");
+    /* the study's settings: nothing runs */
     check_error(dir, "[presets]\ndravet-mose = WT\n", "animal,model\nK1,IHKA\n",
                 "study.ini: [presets]: no such preset \"dravet-mose\"; did you mean "
                 "\"dravet-mouse\"?");
@@ -134,11 +170,8 @@ static void test_errors(const char *dir)
                 "\"dravet-mouse\"?");
     check_error(dir, "[dravet-mouse.detectr]\non_ratio = 3\n", "animal,model\nK1,IHKA\n",
                 "study.ini: [dravet-mouse.detectr]: preset dravet-mouse has no section [detectr]");
-    check_error(dir, "", "animal,model,preset\nK1,IHKA,ihka-mose\n",
-                "animals.csv line 2: animal \"K1\": preset \"ihka-mose\": no such preset; did you "
-                "mean \"ihka-mouse\"?");
-    check_error(dir, "[dravet-mouse.detector]\non_ratio = x\n", "animal,model\nD1,Dravet\n",
-                "study.ini:6: [detector] on_ratio = 'x'");
+    check_error(dir, "preset = ihka-mose\n", "animal,model\nK1,IHKA\n",
+                "preset \"ihka-mose\": no such preset; did you mean \"ihka-mouse\"?");
 }
 
 static void test_ids(const char *dir)
