@@ -83,10 +83,10 @@ mkdir -p "$W/plain/recordings"
 template_run "$W/plain" "the study template"
 cp -r "$root/docs/study-template" "$W/all"
 mkdir -p "$W/all/recordings"
-n_keys=$(grep -cE '^# ?[a-z_]+ = ' "$W/all/study.ini")
+n_keys=$(grep -cE '^# ?[a-z_.-]+ = ' "$W/all/study.ini")
 [ "$n_keys" -ge 10 ]
 ok "the template's study.ini documents its keys commented out ($n_keys)"
-sed -i -E 's/^# ?([a-z_]+ = )/\1/' "$W/all/study.ini"
+sed -i -E 's/^# ?([a-z_.-]+ = )/\1/' "$W/all/study.ini"
 template_run "$W/all" "the template with every documented key on"
 
 check_done test_docs.sh
