@@ -105,14 +105,16 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # drug study, seven runs, ~30 s of CPU under ASan (make check keeps test_run_quiet.sh);
 # test_run_truncated_growth.sh: cut-short recordings (EDF, FLAC) over six runs (nothing new,
 # grown, header never finished, no complete record), 46 s (ASan, load 1.5; make check keeps
-# test_run_truncated.sh, the first run without the FLAC, 5 s).
+# test_run_truncated.sh, the first run without the FLAC, 5 s); test_serve.sh: the review
+# server over HTTP on a 2 h study, ~38 s under ASan (also in check-tsan; make check keeps
+# test_browser.sh, the decisions in Chromium).
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
     test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh \
     test_serve_media.sh test_synth_families.sh test_synth_seizwide.sh test_train.sh \
     test_threads.sh test_report_verb.sh \
     test_synth_dm.sh test_kindling_synth.sh test_sudep.sh test_se_synth.sh test_strata.sh \
     test_run_kill.sh test_hyperthermia.sh test_history.sh test_presets_run.sh test_run_ux.sh \
-    test_run_truncated_growth.sh
+    test_run_truncated_growth.sh test_serve.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server

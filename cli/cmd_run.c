@@ -185,16 +185,42 @@ static void log_text(void *ctx, const char *text)
     ictus_strbuf_add(&ro->captured, text);
 }
 
-/* A problem: stderr always, the log file, the copy. */
-static void note_line(void *ctx, const char *line)
+/* A line the user must see: stderr always, the log file, the copy. */
+static void say_line(run_output *ro, const char *line)
 {
-    run_output *ro = ctx;
     fprintf(stderr, "ictus: %s\n", line);
     ictus_strbuf text = {0};
     ictus_strbuf_addf(&text, "ictus: %s\n", line);
     to_log_file(ro, ictus_strbuf_text(&text));
     ictus_strbuf_add(&ro->captured, ictus_strbuf_text(&text));
     ictus_strbuf_free(&text);
+}
+
+/* A problem as the job meets it (a file failed, a wait): stderr, the log
+ * file, the copy.  With --quiet, the log file and the copy only: the
+ * summary's list of problems comes on stderr at the end (problem_line),
+ * once, beside the one line that counts them. */
+static void note_line(void *ctx, const char *line)
+{
+    run_output *ro = ctx;
+    if (!ro->quiet) {
+        say_line(ro, line);
+        return;
+    }
+    ictus_strbuf text = {0};
+    ictus_strbuf_addf(&text, "ictus: %s\n", line);
+    to_log_file(ro, ictus_strbuf_text(&text));
+    ictus_strbuf_add(&ro->captured, ictus_strbuf_text(&text));
+    ictus_strbuf_free(&text);
+}
+
+/* A problem of the summary: with --quiet, on stderr too (without --quiet
+ * the summary on stdout lists it already). */
+static void problem_line(void *ctx, const char *kind, const char *message)
+{
+    run_output *ro = ctx;
+    if (ro->quiet)
+        fprintf(stderr, "ictus: %s: %s\n", kind, message);
 }
 
 static void bar_line(void *ctx, const char *line)
@@ -281,7 +307,7 @@ static void alert(const run_alert_settings *as, const char *study_dir, int code,
     ictus_error_clear(&err);
     if (run_alert_call(as, study_dir, code, as->log_path, ictus_strbuf_text(&ro->captured),
                        &err) != ICTUS_OK)
-        note_line(ro, err.msg);
+        say_line(ro, err.msg);
 }
 
 /* Open the log file: --log, else study.ini [run] log, else none. */
@@ -305,6 +331,7 @@ static int run_and_report(run_args *a, const run_alert_settings *as, run_output 
                           ictus_error *err)
 {
     run_reporter rep = {.ctx = ro, .log = log_text, .note = note_line, .bar = bar_line,
+                        .problem = problem_line,
                         .tty = !ro->quiet && isatty(STDERR_FILENO)};
     a->job.stop_signal = &stop_signal;
     catch_stop_signals();
@@ -318,9 +345,9 @@ static int run_and_report(run_args *a, const run_alert_settings *as, run_output 
         ictus_strbuf_addf(&line, "run interrupted by %s; %d file%s done, %d left for the next run",
                           sum.stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", sum.files_done,
                           sum.files_done == 1 ? "" : "s", sum.files_to_read - sum.files_done);
-        note_line(ro, ictus_strbuf_text(&line));
+        say_line(ro, ictus_strbuf_text(&line));
     } else if (result == RUN_JOB_NOT_STARTED || result == RUN_JOB_STOPPED) {
-        note_line(ro, err->msg[0] ? err->msg : ictus_strstatus(err->status));
+        say_line(ro, err->msg[0] ? err->msg : ictus_strstatus(err->status));
     }
     if (ro->quiet && result != RUN_JOB_INTERRUPTED && result != RUN_JOB_NOT_STARTED) {
         quiet_line(a->job.study_dir, result, &sum, &line);

@@ -480,9 +480,13 @@ static void report_summary(const run_reporter *rep, const ictus_study *study,
     free(totals.rows);
     if (k->n_problems) {
         report(rep, "  problems (%d; also in the database, table run_problems):\n", k->n_problems);
-        for (int i = 0; i < k->n_problems && i < SUMMARY_MAX_PROBLEMS; i++)
+        for (int i = 0; i < k->n_problems && i < SUMMARY_MAX_PROBLEMS; i++) {
             report(rep, "    %s: %s\n", ictus_problem_kind_name(k->problems[i].kind),
                    k->problems[i].message);
+            if (rep->problem)
+                rep->problem(rep->ctx, ictus_problem_kind_name(k->problems[i].kind),
+                             k->problems[i].message);
+        }
         if (k->n_problems > SUMMARY_MAX_PROBLEMS)
             report(rep, "    ... and %d more\n", k->n_problems - SUMMARY_MAX_PROBLEMS);
     }

@@ -30,6 +30,10 @@ typedef struct {
     /* Redraw the progress line in place with `line` ("": clear it); only
      * called when tty is true. */
     void (*bar)(void *ctx, const char *line);
+    /* Optional (NULL: none): each problem of the summary's list ("failed",
+     * "warning", ...; its message), besides the log: a quiet run prints
+     * them, so that what its one line counts is said too. */
+    void (*problem)(void *ctx, const char *kind, const char *message);
     bool tty;        /* show a progress line instead of a log line per file */
 } run_reporter;
 

@@ -14,7 +14,9 @@
 #     table and the undetermined warning naming little_data and
 #     min_analysable_h;
 #   - a second --quiet run (nothing new) prints nothing at all and exits 0,
-#     and the log file still gets the run.
+#     and the log file still gets the run;
+#   - a quiet run with a recording gone (exit 3) or a listed file missing
+#     (exit 1) says on stderr what its one line counts, each problem once.
 # Needs: $ICTUS (the binary under test).
 set -u
 . "$(dirname "$0")/shcheck.sh"
@@ -63,5 +65,24 @@ eq "quiet night: nothing on stdout" "$(cat "$W/out")" ""
 eq "quiet night: nothing on stderr" "$(cat "$W/err")" ""
 grep -q ' 0 to read' "$log"
 ok "quiet night: the log still gets the run"
+
+# ------------------------------------------------------------------ quiet, with problems
+# The last file leaves the study (a warning every night until forgotten), and a row names a
+# file that is not there (a failure): the one line counts them, stderr says what they are,
+# each once.
+mv "$S/recordings/M01_20260105_100000.edf" "$W/"
+sed -i '/M01_20260105_100000/d' "$S/recordings.csv"
+"$ICTUS" run "$S" --settle 0 -j 2 --quiet >"$W/out" 2>"$W/err"
+eq "quiet, a recording gone: exit 3 (warnings only)" "$?" 3
+grep -Eq '^ictus run .*: 0 files processed, 0 failed, 0 events, 1 warning' "$W/out"
+ok "quiet, a recording gone: the line counts the warning: $(cat "$W/out")"
+eq "quiet, a recording gone: stderr says which, once" \
+    "$(grep -c '^ictus: warning: recordings/M01_20260105_100000.edf: no longer in recordings/ or recordings.csv (to drop its results and this warning: ictus forget ' "$W/err")" 1
+eq "quiet, a recording gone: nothing else on stderr" "$(grep -vc '^ictus: warning: ' "$W/err")" 0
+echo 'M01_20260106_080000.edf,M01,HPC=1;CTX=2,2026-01-06T08:00:00,' >>"$S/recordings.csv"
+"$ICTUS" run "$S" --settle 0 -j 2 --quiet >"$W/out" 2>"$W/err"
+eq "quiet, a listed file missing: exit 1" "$?" 1
+eq "quiet, a listed file missing: stderr names it, once" \
+    "$(grep -c '^ictus: failed: recordings/M01_20260106_080000.edf: listed in recordings.csv but not found$' "$W/err")" 1
 
 check_done test_run_quiet.sh
