@@ -241,24 +241,31 @@ demo: build/release/ictus
 fixtures:
 	for g in tests/fixtures/gen_*.py; do /usr/bin/python3 $$g || exit 1; done
 
+# The configuration make install installs (tests/test_install.sh installs the
+# ASan build it has, rather than building the release one).
+INSTALL_CONFIG ?= release
+
 # The man page: docs/ictus.1.in with every verb's --help put in (docs/mkman.sh).
-build/ictus.1: build/release/ictus docs/ictus.1.in docs/mkman.sh
-	$(Q)docs/mkman.sh build/release/ictus >$@.tmp && mv $@.tmp $@
+build/$(INSTALL_CONFIG)/ictus.1: build/$(INSTALL_CONFIG)/ictus docs/ictus.1.in docs/mkman.sh
+	$(Q)docs/mkman.sh build/$(INSTALL_CONFIG)/ictus >$@.tmp && mv $@.tmp $@
 
 # What a lab needs and has no source tree for: the program, its presets, the
 # man page, an empty study to copy, the README (the full manual) and the
-# nightly job's crontab and systemd examples.
-install: build/release/ictus build/ictus.1
+# nightly job's crontab and systemd examples (their /usr/local/ made PREFIX's).
+install: build/$(INSTALL_CONFIG)/ictus build/$(INSTALL_CONFIG)/ictus.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ictus/presets \
 	    $(DESTDIR)$(PREFIX)/share/ictus/study-template/recordings \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/ictus/nightly
-	install -m 755 build/release/ictus $(DESTDIR)$(PREFIX)/bin/ictus
+	install -m 755 build/$(INSTALL_CONFIG)/ictus $(DESTDIR)$(PREFIX)/bin/ictus
 	install -m 644 detectors/presets/*.ini detectors/presets/*.model.json \
 	    $(DESTDIR)$(PREFIX)/share/ictus/presets/
-	install -m 644 build/ictus.1 $(DESTDIR)$(PREFIX)/share/man/man1/ictus.1
+	install -m 644 build/$(INSTALL_CONFIG)/ictus.1 $(DESTDIR)$(PREFIX)/share/man/man1/ictus.1
 	install -m 644 docs/study-template/* $(DESTDIR)$(PREFIX)/share/ictus/study-template/
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/ictus/README.md
-	install -m 644 docs/nightly/* $(DESTDIR)$(PREFIX)/share/doc/ictus/nightly/
+	for f in docs/nightly/*; do \
+	    sed 's|/usr/local/|$(PREFIX)/|g' $$f >$(DESTDIR)$(PREFIX)/share/doc/ictus/nightly/$${f##*/} || exit 1; \
+	done
+	chmod 644 $(DESTDIR)$(PREFIX)/share/doc/ictus/nightly/*
 	chmod 755 $(DESTDIR)$(PREFIX)/share/doc/ictus/nightly/*.sh
 
 # Install the Debian packages of .ci/packages that are missing.
