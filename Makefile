@@ -100,12 +100,15 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # test_history.sh: recordings.csv's recordings/ slip, stale warnings and `ictus forget` end
 # to end over four runs of a small study, ~12 s of CPU under ASan (make check keeps
 # test_forget); test_presets_run.sh: a mixed cohort (kainate, Dravet, rat) run with a preset
-# per animal, ~12 s of CPU under ASan (make check keeps test_presets.sh);
+# per animal, ~12 s of CPU under ASan, and test_presets.sh: the preset errors, typos, +HASH ids
+# and the primary-channel warning through the verbs, ~7 s (make check keeps test_study_preset);
 # test_run_ux.sh: `ictus run`'s alert command, exit 3, Ctrl-C and analyze's table on a small
 # drug study, seven runs, ~30 s of CPU under ASan (make check keeps test_run_quiet.sh);
 # test_run_truncated_growth.sh: cut-short recordings (EDF, FLAC) over six runs (nothing new,
-# grown, header never finished, no complete record), 46 s (ASan, load 1.5; make check keeps
-# test_run_truncated.sh, the first run without the FLAC, 5 s); test_serve.sh: the review
+# grown, header never finished, no complete record), 46 s (ASan, load 1.5), and
+# test_run_truncated.sh, the first run without the FLAC, 5 s (make check keeps
+# test_truncated); test_manifest_daily.sh: lab dates, kept animals and daily.csv end to end,
+# ~5 s (make check keeps test_dates and test_daily); test_serve.sh: the review
 # server over HTTP on a 2 h study, ~38 s under ASan (also in check-tsan; make check keeps
 # test_browser.sh, the decisions in Chromium).
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
@@ -114,7 +117,8 @@ SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh 
     test_threads.sh test_report_verb.sh \
     test_synth_dm.sh test_kindling_synth.sh test_sudep.sh test_se_synth.sh test_strata.sh \
     test_run_kill.sh test_hyperthermia.sh test_history.sh test_presets_run.sh test_run_ux.sh \
-    test_run_truncated_growth.sh test_serve.sh
+    test_run_truncated_growth.sh test_serve.sh test_presets.sh test_run_truncated.sh \
+    test_manifest_daily.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server

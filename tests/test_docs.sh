@@ -32,13 +32,10 @@ fi
 verbs=$(awk '/^  ictus / { print $2 }' "$W/help")
 [ "$(wc -w <<<"$verbs")" -ge 12 ]
 ok "ictus --help lists the verbs ($(wc -w <<<"$verbs"))"
-for v in $verbs; do # each verb's --help once (ASan makes every start cost)
-    "$ICTUS" "$v" --help >"$W/help.$v"
-done
-for v in $verbs; do
-    first=$(head -n 1 "$W/help.$v")
-    grep -qxF -- "       $first" "$W/man.txt"
-    ok "the man page has \`ictus $v --help\` ($first)"
+"$ICTUS" run --help >"$W/help.run"
+for v in $verbs; do # (the man page holds every verb's --help: mkman.sh ran each once)
+    grep -qE "^       usage: ictus $v( |$)" "$W/man.txt"
+    ok "the man page has \`ictus $v --help\`"
 done
 for code in 0 1 2 3 130; do
     grep -qE "(^| )$code( |:|,)" "$W/help.run"
@@ -48,14 +45,11 @@ for code in 0 1 2 3 130; do
 done
 
 # --- nothing sends a user to the developers' files -----------------------------------------
-for v in $verbs; do
-    grep -E 'DESIGN|DOMAIN' "$W/help.$v" >"$W/cites"
-    eq "ictus $v --help cites no DESIGN.md/DOMAIN.md" "$(cat "$W/cites")" ""
-done
 grep -E 'DESIGN|DOMAIN' "$W/help" >"$W/cites"
 eq "ictus --help cites no DESIGN.md/DOMAIN.md" "$(cat "$W/cites")" ""
-grep -nE 'DESIGN\.md|DOMAIN\.md' "$W/ictus.1" "$root/README.md" >"$W/cites"
-eq "the man page and README.md cite no DESIGN.md/DOMAIN.md" "$(cat "$W/cites")" ""
+grep -nE 'DESIGN|DOMAIN' "$W/ictus.1" "$root/README.md" >"$W/cites"
+eq "no verb's --help (the man page has them all), nor README.md, cites DESIGN.md/DOMAIN.md" \
+    "$(cat "$W/cites")" ""
 
 # --- the nightly examples use real options ---------------------------------------------------
 for f in "$root"/docs/nightly/crontab.example "$root"/docs/nightly/*.service; do
