@@ -76,7 +76,7 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # test_validate.sh: issue 3's validation, 53 s; test_drugs.sh: two drug
 # studies end to end, 30 s; test_grid.sh: `ictus run` under 18 window
 # settings, 36 s; test_browser_media.sh: the review page's panels, browse mode
-# and video in Chromium, 19 s (test_browser.sh, the decisions, stays in check);
+# and video in Chromium, 19 s; test_browser.sh, the decisions in Chromium, 27 s;
 # test_report.sh: two studies' reports in Chromium and pdftotext, 24 s;
 # test_review_concurrency.sh: four runs while decisions are posted, 15 s;
 # test_evoked.sh: the evoked presets end to end, 22 s; test_demo_report.sh: make-demo.sh on
@@ -110,7 +110,9 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # test_truncated); test_manifest_daily.sh: lab dates, kept animals and daily.csv end to end,
 # ~5 s (make check keeps test_dates and test_daily); test_serve.sh: the review
 # server over HTTP on a 2 h study, ~38 s under ASan (also in check-tsan; make check keeps
-# test_browser.sh, the decisions in Chromium).
+# test_review_blind and test_review_signal, the API's pieces); test_synth: the generator's
+# planted seizures, artefacts and byte-identity across jobs, ~18 s (also in check-tsan; make
+# check keeps test_synth_ranges.sh).
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
     test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh \
     test_serve_media.sh test_synth_families.sh test_synth_seizwide.sh test_train.sh \
@@ -118,7 +120,7 @@ SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh 
     test_synth_dm.sh test_kindling_synth.sh test_sudep.sh test_se_synth.sh test_strata.sh \
     test_run_kill.sh test_hyperthermia.sh test_history.sh test_presets_run.sh test_run_ux.sh \
     test_run_truncated_growth.sh test_serve.sh test_presets.sh test_run_truncated.sh \
-    test_manifest_daily.sh
+    test_manifest_daily.sh test_browser.sh test_synth
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
