@@ -47,7 +47,7 @@ static const char usage_text[] =
     "                      stderr and the log file still gets everything\n"
     "  --timings FILE      write the time spent on each file (CSV) for benchmarks\n"
     "study.ini [run]: log = FILE; on_failure = COMMAND (run by /bin/sh in the study\n"
-    "directory when the run fails, with the summary on its stdin and ICTUS_STUDY,\n"
+    "directory when the run fails, with the run's log on its stdin and ICTUS_STUDY,\n"
     "ICTUS_EXIT, ICTUS_LOG set; its own failure is reported, never changes the run);\n"
     "alert_on = failure (default) | warnings; alert_timeout_s = S (default 60).\n"
     "Ctrl-C or SIGTERM: the files being read are finished and stored, the run is\n"
