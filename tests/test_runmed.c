@@ -4,9 +4,16 @@
  * W non-NaN values pushed (sorted copy; middle value, or the mean of the
  * two middle ones), for odd and even W including W = 1, on streams with
  * many ties, ±0 and NaNs (which are not pushed), across a reset.
+ *
+ * Then long random streams (ties, runs up and down, NaNs, resets at random
+ * moments) for W = 1, 2, 3, even and odd, 600 (the default) and 36000: the
+ * median is compared bit for bit with the sorted last W values (the sign of
+ * a zero median aside: -0 and +0 compare equal, so which one sorts to the
+ * middle is unspecified in the reference too).
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tests/check.h"
 #include "pipeline/dsp/runmed.h"
@@ -108,9 +115,92 @@ static void test_empty_nan_reset(void)
     ictus_runmed_destroy(NULL);
 }
 
+/* A value of a long stream, in one of four moods chosen by the caller:
+ * few distinct values, continuous values, a run up or a run down. */
+static double stream_value(unsigned *seed, int mood, int i)
+{
+    if (rand_r(seed) % 50 == 0)
+        return NAN;
+    switch (mood) {
+    case 0:
+        return rand_r(seed) % 4;
+    case 1:
+        return (double)rand_r(seed) / RAND_MAX - 0.5;
+    case 2:
+        return i % 1000 + 0.25 * (rand_r(seed) % 3);
+    default:
+        return -(i % 1000) - 0.25 * (rand_r(seed) % 3);
+    }
+}
+
+/* Whether the running median got equals the reference want, bit for bit
+ * (either zero for a zero; NaN for NaN). */
+static bool same_double(double got, double want)
+{
+    if (isnan(got) || isnan(want))
+        return isnan(got) && isnan(want);
+    if (got == 0 && want == 0)
+        return true;
+    return memcmp(&got, &want, sizeof got) == 0;
+}
+
+/* n_push values through a W = w median, its mood changing every few
+ * thousand pushes, reset on average every 3 w pushes (so after wrapping
+ * the ring) and at least once; the count is checked after every push, the
+ * median against a sort of the last w values after every `every`-th. */
+static void check_long_stream(int w, int n_push, int every, unsigned seed)
+{
+    ictus_runmed *rm = ictus_runmed_create(w);
+    double *history = ictus_xmalloc((size_t)n_push * sizeof *history);
+    double *scratch = ictus_xmalloc((size_t)w * sizeof *scratch);
+    int n = 0, compared = 0, bad_median = 0, bad_count = 0, resets = 0, mood = 0;
+    for (int i = 0; i < n_push; i++) {
+        if (i % 4096 == 0)
+            mood = rand_r(&seed) % 4;
+        if (rand_r(&seed) % (3 * w + 1) == 0 || (i == n_push / 2 && resets == 0)) {
+            ictus_runmed_reset(rm);
+            n = 0;
+            resets++;
+        }
+        double v = stream_value(&seed, mood, i);
+        ictus_runmed_push(rm, v);
+        if (!isnan(v))
+            history[n++] = v;
+        if (ictus_runmed_count(rm) != (n < w ? n : w))
+            bad_count++;
+        if (i % every == 0 || i == n_push - 1) {
+            compared++;
+            if (!same_double(ictus_runmed_median(rm), brute_median(history, n, w, scratch)))
+                bad_median++;
+        }
+    }
+    CHECK_MSG(bad_median == 0 && bad_count == 0,
+              "W=%d: %d of %d medians and %d of %d counts differ from a sort", w, bad_median,
+              compared, bad_count, n_push);
+    CHECK_MSG(resets >= 1 && compared > n_push / every - 1, "W=%d: %d resets, %d compared", w,
+              resets, compared);
+    free(history);
+    free(scratch);
+    ictus_runmed_destroy(rm);
+}
+
+static void test_long_streams(void)
+{
+    static const struct {
+        int w, n_push, every;
+    } runs[] = {
+        {1, 50000, 1},  {2, 50000, 1},   {3, 50000, 1},     {4, 50000, 1},
+        {7, 50000, 1},  {10, 50000, 1},  {33, 50000, 1},    {250, 30000, 3},
+        {600, 30000, 5}, {601, 30000, 5}, {36000, 120000, 1999},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
+        check_long_stream(runs[i].w, runs[i].n_push, runs[i].every, 9200 + (unsigned)i);
+}
+
 int main(void)
 {
     test_streams();
+    test_long_streams();
     test_empty_nan_reset();
     return check_done("test_runmed");
 }

@@ -1,19 +1,44 @@
-/* runmed.c: the running median of the last W values (sorted array + ring). */
+/* runmed.c: the running median of the last W values (two indexed heaps).
+ *
+ * The values held are split in two heaps: `lo`, a max-heap of the smaller
+ * half, and `hi`, a min-heap of the larger half, with every value of lo <=
+ * every value of hi and lo holding as many values as hi or one more.  The
+ * median is then lo's top (odd count) or the mean of both tops (even), the
+ * same values the sorted array of the last W values has at its middle.
+ *
+ * Each value is held with its ring slot (its arrival index modulo W), and
+ * pos[slot] says where it sits: index i of lo as i, of hi as -1 - i.  When W
+ * values are held, the push overwrites the oldest value in place (its slot
+ * is the next one round the ring) and sifts it, swapping it with the other
+ * heap's top when it crosses the middle: both heaps keep their sizes, so a
+ * push costs O(log W) and the median O(1).
+ */
 #include "pipeline/dsp/runmed.h"
 
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "base/status.h"
 
+typedef struct {
+    double v;
+    int slot; /* ring slot: 0..w-1 */
+} entry;
+
+typedef struct {
+    entry *e;
+    int n;
+    bool is_max; /* lo: the largest on top; hi: the smallest */
+} heap;
+
 struct ictus_runmed {
-    int w;           /* capacity */
-    int count;       /* values held */
-    int oldest;      /* ring index of the oldest value (when count == w) */
-    double *ring;    /* w values in arrival order */
-    double *sorted;  /* the count values held, ascending */
+    int w;      /* capacity */
+    int count;  /* values held */
+    int oldest; /* slot of the oldest value (when count == w) */
+    heap lo, hi;
+    int *pos;   /* per slot: index in lo (>= 0) or -1 - index in hi */
 };
 
 ictus_runmed *ictus_runmed_create(int w)
@@ -21,8 +46,13 @@ ictus_runmed *ictus_runmed_create(int w)
     assert(w >= 1);
     ictus_runmed *rm = ictus_xcalloc(1, sizeof *rm);
     rm->w = w;
-    rm->ring = ictus_xmalloc((size_t)w * sizeof *rm->ring);
-    rm->sorted = ictus_xmalloc((size_t)w * sizeof *rm->sorted);
+    /* A push before W values are held may leave one heap a value over half
+     * until it is rebalanced: room for w / 2 + 2 in each. */
+    size_t cap = (size_t)w / 2 + 2;
+    rm->lo.e = ictus_xmalloc(cap * sizeof *rm->lo.e);
+    rm->hi.e = ictus_xmalloc(cap * sizeof *rm->hi.e);
+    rm->lo.is_max = true;
+    rm->pos = ictus_xmalloc((size_t)w * sizeof *rm->pos);
     return rm;
 }
 
@@ -30,53 +60,142 @@ void ictus_runmed_destroy(ictus_runmed *rm)
 {
     if (!rm)
         return;
-    free(rm->ring);
-    free(rm->sorted);
+    free(rm->lo.e);
+    free(rm->hi.e);
+    free(rm->pos);
     free(rm);
 }
 
-/* The first index i in sorted[0..count-1] with sorted[i] >= v. */
-static int lower_bound(const double *sorted, int count, double v)
+/* Whether a belongs above b in h. */
+static inline bool above(const heap *h, double a, double b)
 {
-    int lo = 0, hi = count;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (sorted[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
+    return h->is_max ? a > b : a < b;
+}
+
+/* Put x at index i of h and record where its slot is. */
+static inline void place(ictus_runmed *rm, heap *h, int i, entry x)
+{
+    h->e[i] = x;
+    rm->pos[x.slot] = h == &rm->lo ? i : -1 - i;
+}
+
+/* Move the entry at index i of h up while it belongs above its parent;
+ * returns its new index. */
+static int sift_up(ictus_runmed *rm, heap *h, int i)
+{
+    entry x = h->e[i];
+    while (i > 0) {
+        int parent = (i - 1) / 2;
+        if (!above(h, x.v, h->e[parent].v))
+            break;
+        place(rm, h, i, h->e[parent]);
+        i = parent;
     }
-    return lo;
+    place(rm, h, i, x);
+    return i;
+}
+
+/* Move the entry at index i of h down while a child belongs above it. */
+static void sift_down(ictus_runmed *rm, heap *h, int i)
+{
+    entry x = h->e[i];
+    for (;;) {
+        int child = 2 * i + 1;
+        if (child >= h->n)
+            break;
+        if (child + 1 < h->n && above(h, h->e[child + 1].v, h->e[child].v))
+            child++;
+        if (!above(h, h->e[child].v, x.v))
+            break;
+        place(rm, h, i, h->e[child]);
+        i = child;
+    }
+    place(rm, h, i, x);
+}
+
+/* Restore h's order after the entry at index i changed. */
+static void fix(ictus_runmed *rm, heap *h, int i)
+{
+    if (sift_up(rm, h, i) == i)
+        sift_down(rm, h, i);
+}
+
+static void heap_push(ictus_runmed *rm, heap *h, entry x)
+{
+    h->e[h->n++] = x;
+    sift_up(rm, h, h->n - 1);
+}
+
+static entry heap_pop(ictus_runmed *rm, heap *h)
+{
+    entry top = h->e[0];
+    if (--h->n > 0) {
+        h->e[0] = h->e[h->n];
+        sift_down(rm, h, 0);
+    }
+    return top;
+}
+
+/* Fewer than w values held: add x to its half, then even the halves. */
+static void push_growing(ictus_runmed *rm, entry x)
+{
+    heap *lo = &rm->lo, *hi = &rm->hi;
+    heap_push(rm, lo->n == 0 || x.v <= lo->e[0].v ? lo : hi, x);
+    if (lo->n > hi->n + 1)
+        heap_push(rm, hi, heap_pop(rm, lo));
+    else if (hi->n > lo->n)
+        heap_push(rm, lo, heap_pop(rm, hi));
+}
+
+/* w values held: v replaces the value in slot s (the oldest). */
+static void push_replacing(ictus_runmed *rm, int s, double v)
+{
+    heap *lo = &rm->lo, *hi = &rm->hi;
+    int at = rm->pos[s];
+    if (at >= 0) { /* s is in lo */
+        if (hi->n > 0 && v > hi->e[0].v) { /* v belongs in hi: swap with its top */
+            place(rm, lo, at, hi->e[0]);
+            fix(rm, lo, at);
+            place(rm, hi, 0, (entry){v, s});
+            sift_down(rm, hi, 0);
+        } else {
+            lo->e[at].v = v;
+            fix(rm, lo, at);
+        }
+    } else { /* s is in hi, so lo is not empty */
+        at = -1 - at;
+        if (v < lo->e[0].v) { /* v belongs in lo: swap with its top */
+            place(rm, hi, at, lo->e[0]);
+            fix(rm, hi, at);
+            place(rm, lo, 0, (entry){v, s});
+            sift_down(rm, lo, 0);
+        } else {
+            hi->e[at].v = v;
+            fix(rm, hi, at);
+        }
+    }
 }
 
 void ictus_runmed_push(ictus_runmed *rm, double v)
 {
     if (isnan(v))
         return;
-    double *s = rm->sorted;
     if (rm->count == rm->w) {
-        int i = lower_bound(s, rm->count, rm->ring[rm->oldest]);
-        memmove(s + i, s + i + 1, (size_t)(rm->count - i - 1) * sizeof *s);
-        rm->count--;
-        rm->ring[rm->oldest] = v;
-        rm->oldest = (rm->oldest + 1) % rm->w;
+        push_replacing(rm, rm->oldest, v);
+        rm->oldest = rm->oldest + 1 == rm->w ? 0 : rm->oldest + 1;
     } else {
-        rm->ring[rm->count] = v;
+        push_growing(rm, (entry){v, rm->count});
+        rm->count++;
     }
-    int j = lower_bound(s, rm->count, v);
-    memmove(s + j + 1, s + j, (size_t)(rm->count - j) * sizeof *s);
-    s[j] = v;
-    rm->count++;
 }
 
 double ictus_runmed_median(const ictus_runmed *rm)
 {
-    const int c = rm->count;
-    if (c == 0)
+    if (rm->count == 0)
         return NAN;
-    if (c % 2)
-        return rm->sorted[c / 2];
-    return 0.5 * (rm->sorted[c / 2 - 1] + rm->sorted[c / 2]);
+    if (rm->count % 2)
+        return rm->lo.e[0].v;
+    return 0.5 * (rm->lo.e[0].v + rm->hi.e[0].v);
 }
 
 int ictus_runmed_count(const ictus_runmed *rm)
@@ -88,4 +207,6 @@ void ictus_runmed_reset(ictus_runmed *rm)
 {
     rm->count = 0;
     rm->oldest = 0;
+    rm->lo.n = 0;
+    rm->hi.n = 0;
 }
