@@ -69,6 +69,18 @@ printf '%-52s %8s MiB (target <= 64 MiB)\n' "peak RSS, 24 h" "$nul_rss"
 printf '%-52s %8s MiB (72 h took %s s: %.2f s per animal-day)\n' "peak RSS, 72 h" "$nul72_rss" \
     "$nul72_s" "$(echo "$nul72_s / 3" | bc -l)"
 
+# The running median (issue 15): push + median per second at the default W = 600, the indexed
+# heaps beside the sorted array they replaced (kept in bench_runmed), CPU time, best of five;
+# then the CPU (user + sys) of features --format null on one thread, best of $repeat.
+rmed=$("$build/tests/bench_runmed" 600)
+fcpu=$("$exec_" "$repeat" "$ictus" features --format null -j 1 "$day" | field cpu_s)
+printf '%-52s %8.0f /s  (sorted array %.0f /s: %.2fx; %s ns against %s ns)\n' \
+    "running median, push + median, W = 600" "$(echo "$rmed" | field new_per_s)" \
+    "$(echo "$rmed" | field old_per_s)" "$(echo "$rmed" | field speedup)" \
+    "$(echo "$rmed" | field new_ns)" "$(echo "$rmed" | field old_ns)"
+printf '%-52s %8s s   (user + sys, best of %s; floor read %s s wall)\n' \
+    "ictus features --format null -j 1 (24 h), CPU" "$fcpu" "$repeat" "$fl_s"
+
 # The review UI (issue 10): one event's signal, opened from scratch each time.
 exc=$("$excerpt" "$day" "$repeat")
 printf '%-52s %8s ms  (target < 200 ms; filters on %s ms; the open alone %s ms)\n' \
