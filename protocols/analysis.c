@@ -803,7 +803,12 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     animal_events *events = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
                                           sizeof *events);
     recording_list recs = {.an = an};
-    ictus_status st = ictus_store_each_recording(store, read_recording, &recs, err);
+    /* one read transaction for the analysis' many small queries (analysable
+     * time per stretch, channels per session): one snapshot, locks once */
+    bool in_read;
+    ictus_status st = ictus_store_read_begin(store, &in_read, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_each_recording(store, read_recording, &recs, err);
     if (st == ICTUS_OK)
         st = read_seizures(an, store, events_csv, &recs, events, err);
     size_t cap_periods = 0, cap_outcomes = 0;
@@ -838,6 +843,7 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     }
     free(events);
     recording_list_clear(&recs);
+    ictus_store_read_end(store, in_read);
     if (st != ICTUS_OK) {
         ictus_analysis_destroy(an);
         return st;

@@ -57,7 +57,7 @@
 
 /* The schema version this program writes (PRAGMA user_version).  A database
  * with a newer version is refused; an older one is migrated on open. */
-#define ICTUS_STORE_SCHEMA_VERSION 3
+#define ICTUS_STORE_SCHEMA_VERSION 4
 
 /* Analysable time is kept in the window grid's buckets from the recording
  * start (base/grid.h: 60 s, the last one cut at the recording's end). */
@@ -111,6 +111,16 @@ ictus_status ictus_store_begin(ictus_store *s, ictus_error *err);
 ictus_status ictus_store_commit(ictus_store *s, ictus_error *err);
 /* Roll it back; a no-op when none is open. */
 void ictus_store_rollback(ictus_store *s);
+
+/* Start a read transaction (BEGIN DEFERRED) unless a transaction is open:
+ * the queries until ictus_store_read_end() see one snapshot and take the
+ * database's locks once, not once per statement (a plan's or an analysis'
+ * thousands of small queries).  *began says whether this call started one;
+ * pass it to ictus_store_read_end(), which ends only a transaction this
+ * call began.  Writing inside it is allowed (it then needs the write lock,
+ * and can fail busy where BEGIN IMMEDIATE would have waited). */
+ictus_status ictus_store_read_begin(ictus_store *s, bool *began, ictus_error *err);
+void ictus_store_read_end(ictus_store *s, bool began);
 
 /* ------------------------------------------------------------------------
  * Runs
