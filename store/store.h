@@ -377,8 +377,9 @@ void ictus_store_recording_clear(ictus_store_recording *rec);
 ictus_status ictus_store_find_recording(ictus_store *s, const char *path, const char *animal,
                                         ictus_store_recording *rec, bool *found, ictus_error *err);
 
-/* Call fn for every recording, ordered by animal then path.  A status other
- * than ICTUS_OK from fn stops the walk and is returned. */
+/* Call fn for every recording, ordered by animal then path (byte order, as
+ * strcmp() orders them).  A status other than ICTUS_OK from fn stops the
+ * walk and is returned. */
 typedef ictus_status (*ictus_store_recording_fn)(void *ctx, const ictus_store_recording *rec,
                                                  ictus_error *err);
 ictus_status ictus_store_each_recording(ictus_store *s, ictus_store_recording_fn fn, void *ctx,
