@@ -411,6 +411,8 @@ static bool parse_channel_map(ictus_manifest_row *r, int col, const char *text,
         *n = 0;
         return false;
     }
+    if (*n > 0 && *n < cap) /* kept for the study's life, once per row: no spare room */
+        *out = ictus_xrealloc(*out, (size_t)*n * sizeof **out);
     return true;
 }
 
