@@ -22,15 +22,33 @@ typedef enum {
 } file_class;
 
 /* A file on disk whose content hash is known tonight, with the animals its
- * rows are keyed by.  Studies hold hundreds to a few thousand files, and
- * copies are rare: a linear search is enough. */
+ * rows are keyed by.  Studies hold up to hundreds of thousands of files:
+ * known files are found by plan file (known_of) and by hash (a hash table
+ * of chains, each in known order, so that every walk over the holders of a
+ * hash visits them as a walk over all known files would). */
 typedef struct {
     const run_file *file;
     ictus_hash128 hash;
     ictus_file_identity identity;
     int n_animals;
     char **animals;
+    int next_same_hash; /* the next known file with this hash (a larger index), or -1 */
 } known_file;
+
+/* A slot of the table of hashes: a hash seen tonight and the first known
+ * file holding it (-1: none any more; the slot stays the hash's). */
+typedef struct {
+    bool used;
+    ictus_hash128 hash;
+    int first;
+} hash_slot;
+
+/* A stored file gone from disk, by the content hash it had: the files a
+ * new holder of that hash may have been moved to (settle_holders()). */
+typedef struct {
+    ictus_hash128 hash;
+    int file; /* plan index */
+} missing_file;
 
 struct run_committer {
     ictus_store *store;
@@ -40,6 +58,11 @@ struct run_committer {
     bool *rows_deleted;         /* [plan->n_files]: a moved file's rows are gone */
     int n_known, cap_known;
     known_file *known;
+    int *known_of;              /* [plan->n_files]: index in known, or -1 */
+    hash_slot *slots;           /* n_slots, a power of two, at most half used */
+    int n_slots, n_slots_used;
+    missing_file *missing;      /* sorted by hash, then plan index */
+    int n_missing;
     int64_t events_found, recorded_us;
     int n_tallies, cap_tallies;
     run_animal_tally *tallies;
@@ -51,6 +74,20 @@ struct run_committer {
  * Lifecycle, counts, problems
  * ---------------------------------------------------------------------- */
 
+static int cmp_hash(ictus_hash128 x, ictus_hash128 y)
+{
+    if (x.hi != y.hi)
+        return x.hi < y.hi ? -1 : 1;
+    return x.lo < y.lo ? -1 : x.lo > y.lo;
+}
+
+static int cmp_missing(const void *a, const void *b)
+{
+    const missing_file *x = a, *y = b;
+    int c = cmp_hash(x->hash, y->hash);
+    return c ? c : (x->file > y->file) - (x->file < y->file);
+}
+
 run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_plan *plan)
 {
     run_committer *c = ictus_xcalloc(1, sizeof *c);
@@ -59,6 +96,17 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     c->plan = plan;
     c->cls = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->cls);
     c->rows_deleted = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->rows_deleted);
+    c->known_of = ictus_xmalloc(((size_t)plan->n_files + 1) * sizeof *c->known_of);
+    for (int i = 0; i < plan->n_files; i++)
+        c->known_of[i] = -1;
+    c->missing = ictus_xmalloc(((size_t)plan->n_files + 1) * sizeof *c->missing);
+    for (int i = 0; i < plan->n_files; i++) {
+        const run_file *m = &plan->files[i];
+        if (m->action == RUN_MISSING && m->n_stored > 0 && m->stored[0].has_content_hash)
+            c->missing[c->n_missing++] = (missing_file){m->stored[0].content_hash, i};
+    }
+    if (c->n_missing > 1)
+        qsort(c->missing, (size_t)c->n_missing, sizeof *c->missing, cmp_missing);
     return c;
 }
 
@@ -82,6 +130,9 @@ void run_commit_destroy(run_committer *c)
         free(c->problems[i].message);
     }
     free(c->known);
+    free(c->known_of);
+    free(c->slots);
+    free(c->missing);
     free(c->problems);
     free(c->tallies);
     free(c->cls);
@@ -222,23 +273,72 @@ static ictus_status delete_rows(run_committer *c, const char *path, const char *
 
 static known_file *known_find(run_committer *c, const run_file *f)
 {
-    for (int i = 0; i < c->n_known; i++)
-        if (c->known[i].file == f)
-            return &c->known[i];
-    return NULL;
+    int k = c->known_of[f - c->plan->files];
+    return k < 0 ? NULL : &c->known[k];
+}
+
+/* The slot of `hash`: its own, or the empty one where it goes. */
+static hash_slot *slot_of(const run_committer *c, ictus_hash128 hash)
+{
+    size_t mask = (size_t)c->n_slots - 1;
+    for (size_t i = (size_t)(hash.lo ^ hash.hi) & mask;; i = (i + 1) & mask)
+        if (!c->slots[i].used || ictus_hash128_equal(c->slots[i].hash, hash))
+            return &c->slots[i];
+}
+
+/* Put known file k into the chain of its hash, keeping the chain in index order. */
+static void chain_link(run_committer *c, int k)
+{
+    hash_slot *slot = slot_of(c, c->known[k].hash);
+    if (!slot->used) {
+        *slot = (hash_slot){.used = true, .hash = c->known[k].hash, .first = -1};
+        c->n_slots_used++;
+    }
+    int *link = &slot->first;
+    while (*link >= 0 && *link < k)
+        link = &c->known[*link].next_same_hash;
+    c->known[k].next_same_hash = *link;
+    *link = k;
+}
+
+static void chain_unlink(run_committer *c, int k)
+{
+    int *link = &slot_of(c, c->known[k].hash)->first;
+    while (*link != k)
+        link = &c->known[*link].next_same_hash;
+    *link = c->known[k].next_same_hash;
+}
+
+/* Room in the table for one more hash (at most half the slots used),
+ * rebuilt from the known files when it grows: true then (every known file
+ * is linked, by its hash of now). */
+static bool slots_reserve(run_committer *c)
+{
+    if (2 * (c->n_slots_used + 1) <= c->n_slots)
+        return false;
+    free(c->slots);
+    c->n_slots = c->n_slots ? 2 * c->n_slots : 64;
+    c->slots = ictus_xcalloc((size_t)c->n_slots, sizeof *c->slots);
+    c->n_slots_used = 0;
+    for (int k = 0; k < c->n_known; k++)
+        chain_link(c, k);
+    return true;
 }
 
 /* Remember that `f` holds `hash` tonight, with rows for animals[0..n). */
 static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
                       const ictus_file_identity *identity, const char *const *animals, int n)
 {
-    known_file *k = known_find(c, f);
-    if (!k) {
+    int *of = &c->known_of[f - c->plan->files];
+    if (*of < 0) {
         ICTUS_GROW(c->known, c->n_known + 1, c->cap_known);
-        k = &c->known[c->n_known++];
-        memset(k, 0, sizeof *k);
-        k->file = f;
+        *of = c->n_known++;
+        memset(&c->known[*of], 0, sizeof c->known[*of]);
+        c->known[*of].file = f;
+    } else {
+        chain_unlink(c, *of);
     }
+    known_file *k = &c->known[*of];
     known_clear(k);
     k->hash = hash;
     k->identity = *identity;
@@ -246,6 +346,17 @@ static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
     k->animals = ictus_xcalloc((size_t)(n ? n : 1), sizeof *k->animals);
     for (int i = 0; i < n; i++)
         k->animals[i] = ictus_xstrdup(animals[i]);
+    if (!slots_reserve(c)) /* a rebuild links k too */
+        chain_link(c, *of);
+}
+
+/* The first known file holding `hash` (then follow next_same_hash), or -1. */
+static int first_known(const run_committer *c, ictus_hash128 hash)
+{
+    if (!c->n_slots)
+        return -1;
+    const hash_slot *slot = slot_of(c, hash);
+    return slot->used ? slot->first : -1;
 }
 
 /* The file counted first (run_file_counts_before()) among the known
@@ -253,9 +364,8 @@ static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
 static const run_file *first_holder(run_committer *c, ictus_hash128 hash, const run_file *f)
 {
     const run_file *first = NULL;
-    for (int i = 0; i < c->n_known; i++)
-        if (c->known[i].file != f && ictus_hash128_equal(c->known[i].hash, hash) &&
-            (!first || run_file_counts_before(c->known[i].file, first)))
+    for (int i = first_known(c, hash); i >= 0; i = c->known[i].next_same_hash)
+        if (c->known[i].file != f && (!first || run_file_counts_before(c->known[i].file, first)))
             first = c->known[i].file;
     return first;
 }
@@ -316,15 +426,22 @@ static ictus_status settle_holders(run_committer *c, const run_file *f, ictus_ha
                                    ictus_error *err)
 {
     ictus_status st = ICTUS_OK;
-    for (int i = 0; i < c->n_known && st == ICTUS_OK; i++)
-        if (c->known[i].file != f && ictus_hash128_equal(c->known[i].hash, hash))
+    for (int i = first_known(c, hash); i >= 0 && st == ICTUS_OK; i = c->known[i].next_same_hash)
+        if (c->known[i].file != f)
             st = demote(c, &c->known[i], f, err);
-    for (int i = 0; i < c->plan->n_files && st == ICTUS_OK; i++) {
-        const run_file *m = &c->plan->files[i];
-        if (m->action == RUN_MISSING && !c->rows_deleted[i] && m->n_stored > 0 &&
-            m->stored[0].has_content_hash && ictus_hash128_equal(m->stored[0].content_hash, hash))
-            st = forget_moved(c, i, f, err);
+    /* the missing files of this hash, in plan order */
+    int lo = 0, hi = c->n_missing;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (cmp_hash(c->missing[mid].hash, hash) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    for (int j = lo; j < c->n_missing && ictus_hash128_equal(c->missing[j].hash, hash) &&
+                     st == ICTUS_OK; j++)
+        if (!c->rows_deleted[c->missing[j].file])
+            st = forget_moved(c, c->missing[j].file, f, err);
     return st;
 }
 

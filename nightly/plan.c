@@ -407,9 +407,15 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
                  "%.400s: no such directory: nothing to do", rec_dir);
     free(rec_dir);
 
+    /* One read transaction for the plan's queries (a listing, then a query
+     * of channels per stored file): one snapshot, the locks taken once. */
     stored_rows rows = {0};
-    ictus_status status = ictus_store_each_recording(store, keep_row, &rows, err);
+    bool in_read;
+    ictus_status status = ictus_store_read_begin(store, &in_read, err);
+    if (status == ICTUS_OK)
+        status = ictus_store_each_recording(store, keep_row, &rows, err);
     if (status != ICTUS_OK) {
+        ictus_store_read_end(store, in_read);
         for (int i = 0; i < rows.n; i++)
             ictus_store_recording_clear(&rows.rows[i]);
         free(rows.rows);
@@ -470,6 +476,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
             plan->bytes_to_read += f->identity.size_bytes;
         }
     }
+    ictus_store_read_end(store, in_read);
     ictus_csv_destroy(manifest);
     path_list_free(&found);
 

@@ -310,6 +310,25 @@ static void recording_list_clear(recording_list *l)
     free(l->items);
 }
 
+/* The recordings of `animal`: items[*lo, *hi).  The store lists them by
+ * animal (then path), in strcmp order: a binary search finds the run. */
+static void animal_recordings(const recording_list *l, const char *animal, size_t *lo,
+                              size_t *hi)
+{
+    size_t a = 0, b = l->n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (strcmp(l->items[mid].animal, animal) < 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = a;
+    for (b = a; b < l->n && strcmp(l->items[b].animal, animal) == 0; b++)
+        ;
+    *hi = b;
+}
+
 /* Count the recordings of `animal` overlapping [t0, t1) and join their
  * distinct presets into a new string kept by the analysis. */
 static const char *recordings_over(ictus_analysis *an, const recording_list *l,
@@ -318,9 +337,11 @@ static const char *recordings_over(ictus_analysis *an, const recording_list *l,
     const char **distinct = ictus_xmalloc((l->n ? l->n : 1) * sizeof *distinct);
     int n_distinct = 0;
     *n_recordings = 0;
-    for (size_t i = 0; i < l->n; i++) {
+    size_t lo, hi;
+    animal_recordings(l, animal, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
         const recording_span *r = &l->items[i];
-        if (strcmp(r->animal, animal) != 0 || r->end_us <= t0 || r->start_us >= t1)
+        if (r->end_us <= t0 || r->start_us >= t1)
             continue;
         ++*n_recordings;
         bool seen = false;
@@ -650,11 +671,12 @@ static void animal_span(const ictus_analysis *an, int a, const animal_events *ev
     const ictus_animal *animal = &an->study->animals[a];
     *first = INT64_MAX;
     *last = INT64_MIN;
-    for (size_t i = 0; i < recs->n; i++)
-        if (strcmp(recs->items[i].animal, animal->id) == 0) {
-            *first = recs->items[i].start_us < *first ? recs->items[i].start_us : *first;
-            *last = recs->items[i].end_us > *last ? recs->items[i].end_us : *last;
-        }
+    size_t lo, hi;
+    animal_recordings(recs, animal->id, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        *first = recs->items[i].start_us < *first ? recs->items[i].start_us : *first;
+        *last = recs->items[i].end_us > *last ? recs->items[i].end_us : *last;
+    }
     for (size_t i = 0; i < events->seizures.n; i++) {
         int64_t t = events->seizures.items[i].start_us;
         *first = t < *first ? t : *first;
@@ -803,7 +825,12 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     animal_events *events = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
                                           sizeof *events);
     recording_list recs = {.an = an};
-    ictus_status st = ictus_store_each_recording(store, read_recording, &recs, err);
+    /* one read transaction for the analysis' many small queries (analysable
+     * time per stretch, channels per session): one snapshot, locks once */
+    bool in_read;
+    ictus_status st = ictus_store_read_begin(store, &in_read, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_each_recording(store, read_recording, &recs, err);
     if (st == ICTUS_OK)
         st = read_seizures(an, store, events_csv, &recs, events, err);
     size_t cap_periods = 0, cap_outcomes = 0;
@@ -838,6 +865,7 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     }
     free(events);
     recording_list_clear(&recs);
+    ictus_store_read_end(store, in_read);
     if (st != ICTUS_OK) {
         ictus_analysis_destroy(an);
         return st;

@@ -26,7 +26,8 @@ const char *ictus_study_keep(ictus_study *study, const char *text)
     return study->strings_[study->n_strings_++] = ictus_xstrdup(text);
 }
 
-/* Studies have tens to hundreds of animals and recordings: linear lookups. */
+/* Studies have tens to hundreds of animals: a linear lookup.  Recordings
+ * (thousands to hundreds of thousands) have an index below. */
 const ictus_animal *ictus_study_animal(const ictus_study *study, const char *id)
 {
     for (int i = 0; i < study->n_animals; i++)
@@ -43,12 +44,70 @@ const ictus_period *ictus_animal_period_at(const ictus_animal *animal, int64_t t
     return NULL;
 }
 
+/* ------------------------------------------------------------------------
+ * The recordings by file name: a hash table of chains in file order
+ * ---------------------------------------------------------------------- */
+
+static uint64_t file_hash(const char *file)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (const unsigned char *c = (const unsigned char *)file; *c; c++)
+        h = (h ^ *c) * 1099511628211u;
+    return h;
+}
+
+/* The slot of `file`: the one holding its rows, or the empty one where they go. */
+static int file_slot(const ictus_study *study, const char *file)
+{
+    int mask = study->n_slots_ - 1;
+    for (int s = (int)(file_hash(file) & (uint64_t)mask);; s = (s + 1) & mask)
+        if (study->slot_first_[s] < 0 ||
+            strcmp(study->recordings[study->slot_first_[s]].file, file) == 0)
+            return s;
+}
+
+/* Add row i (the last of study->recordings) to the index. */
+static void file_index_add(ictus_study *study, int i)
+{
+    ICTUS_GROW(study->next_same_file_, i + 1, study->cap_next_);
+    study->next_same_file_[i] = -1;
+    int s = file_slot(study, study->recordings[i].file);
+    if (study->slot_first_[s] < 0)
+        study->slot_first_[s] = i;
+    else
+        study->next_same_file_[study->slot_last_[s]] = i;
+    study->slot_last_[s] = i;
+}
+
+/* Make room for one more row (at most half the slots used: every row may be
+ * a file of its own), rebuilding the table in row order when it grows. */
+static void file_index_reserve(ictus_study *study)
+{
+    if (2 * (study->n_recordings + 1) <= study->n_slots_)
+        return;
+    free(study->slot_first_);
+    free(study->slot_last_);
+    study->n_slots_ = study->n_slots_ ? 2 * study->n_slots_ : 64;
+    study->slot_first_ = ictus_xmalloc((size_t)study->n_slots_ * sizeof *study->slot_first_);
+    study->slot_last_ = ictus_xmalloc((size_t)study->n_slots_ * sizeof *study->slot_last_);
+    for (int s = 0; s < study->n_slots_; s++)
+        study->slot_first_[s] = study->slot_last_[s] = -1;
+    for (int i = 0; i < study->n_recordings; i++)
+        file_index_add(study, i);
+}
+
+/* The first row of `file`, or -1; the next ones follow next_same_file_. */
+static int file_first_row(const ictus_study *study, const char *file)
+{
+    return study->n_slots_ ? study->slot_first_[file_slot(study, file)] : -1;
+}
+
 const ictus_recording_entry *ictus_study_recording(const ictus_study *study, const char *file,
                                                    const char *animal)
 {
-    for (int i = 0; i < study->n_recordings; i++) {
+    for (int i = file_first_row(study, file); i >= 0; i = study->next_same_file_[i]) {
         const ictus_recording_entry *r = &study->recordings[i];
-        if (strcmp(r->file, file) == 0 && (!animal || strcmp(r->animal, animal) == 0))
+        if (!animal || strcmp(r->animal, animal) == 0)
             return r;
     }
     return NULL;
@@ -352,6 +411,8 @@ static bool parse_channel_map(ictus_manifest_row *r, int col, const char *text,
         *n = 0;
         return false;
     }
+    if (*n > 0 && *n < cap) /* kept for the study's life, once per row: no spare room */
+        *out = ictus_xrealloc(*out, (size_t)*n * sizeof **out);
     return true;
 }
 
@@ -361,10 +422,8 @@ static void check_file_rows(ictus_study *study, ictus_manifest_row *r, int c_fil
                             const char *file, const char *animal,
                             const ictus_channel_label *map, int n_map)
 {
-    for (int i = 0; i < study->n_recordings; i++) {
+    for (int i = file_first_row(study, file); i >= 0; i = study->next_same_file_[i]) {
         const ictus_recording_entry *e = &study->recordings[i];
-        if (strcmp(e->file, file) != 0)
-            continue;
         if (strcmp(e->animal, animal) == 0) {
             ictus_manifest_problem(r, c_file, "\"%s\" for animal \"%s\" is already listed at "
                                    "line %d", file, animal, e->line);
@@ -421,6 +480,7 @@ static void read_recordings(ictus_study *study)
             continue;
         }
         char *path = ictus_path_join_alloc("recordings", file);
+        file_index_reserve(study);
         ICTUS_GROW(study->recordings, study->n_recordings + 1, cap);
         study->recordings[study->n_recordings++] = (ictus_recording_entry){
             .file = ictus_study_keep(study, file),
@@ -433,6 +493,7 @@ static void read_recordings(ictus_study *study)
             .line = ictus_csv_line(t, r.row),
         };
         free(path);
+        file_index_add(study, study->n_recordings - 1);
     }
     ictus_csv_destroy(t);
 }
@@ -622,6 +683,9 @@ void ictus_study_destroy(ictus_study *study)
         free(study->recordings[i].channels);
     free(study->animals);
     free(study->recordings);
+    free(study->slot_first_);
+    free(study->slot_last_);
+    free(study->next_same_file_);
     free(study->labels);
     free(study->drugs);
     ictus_config_destroy(study->config);

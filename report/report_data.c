@@ -159,11 +159,10 @@ static ictus_status read_series(ictus_store *store, const ictus_report_recording
 
 /* ---- the whole read ------------------------------------------------------- */
 
-ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analysis *an,
-                                    ictus_store *store, ictus_report_data *d, ictus_error *err)
+/* ictus_report_data_read() inside its read transaction. */
+static ictus_status read_all(const ictus_study *study, const ictus_analysis *an,
+                             ictus_store *store, ictus_report_data *d, ictus_error *err)
 {
-    memset(d, 0, sizeof *d);
-    d->n_animals = study->n_animals;
     rec_list recs = {0};
     ictus_status st = ictus_store_each_recording(store, on_recording, &recs, err);
     d->recordings = recs.items;
@@ -222,6 +221,21 @@ ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analys
         if (a && rec->has_results)
             st = read_series(store, rec, (int)(a - study->animals), d, err);
     }
+    return st;
+}
+
+ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analysis *an,
+                                    ictus_store *store, ictus_report_data *d, ictus_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->n_animals = study->n_animals;
+    /* one read transaction for a query per recording: one snapshot, locks once */
+    bool in_read;
+    ictus_status st = ictus_store_read_begin(store, &in_read, err);
+    if (st != ICTUS_OK)
+        return st;
+    st = read_all(study, an, store, d, err);
+    ictus_store_read_end(store, in_read);
     return st;
 }
 

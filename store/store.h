@@ -57,7 +57,7 @@
 
 /* The schema version this program writes (PRAGMA user_version).  A database
  * with a newer version is refused; an older one is migrated on open. */
-#define ICTUS_STORE_SCHEMA_VERSION 3
+#define ICTUS_STORE_SCHEMA_VERSION 4
 
 /* Analysable time is kept in the window grid's buckets from the recording
  * start (base/grid.h: 60 s, the last one cut at the recording's end). */
@@ -111,6 +111,16 @@ ictus_status ictus_store_begin(ictus_store *s, ictus_error *err);
 ictus_status ictus_store_commit(ictus_store *s, ictus_error *err);
 /* Roll it back; a no-op when none is open. */
 void ictus_store_rollback(ictus_store *s);
+
+/* Start a read transaction (BEGIN DEFERRED) unless a transaction is open:
+ * the queries until ictus_store_read_end() see one snapshot and take the
+ * database's locks once, not once per statement (a plan's or an analysis'
+ * thousands of small queries).  *began says whether this call started one;
+ * pass it to ictus_store_read_end(), which ends only a transaction this
+ * call began.  Writing inside it is allowed (it then needs the write lock,
+ * and can fail busy where BEGIN IMMEDIATE would have waited). */
+ictus_status ictus_store_read_begin(ictus_store *s, bool *began, ictus_error *err);
+void ictus_store_read_end(ictus_store *s, bool began);
 
 /* ------------------------------------------------------------------------
  * Runs
@@ -367,8 +377,9 @@ void ictus_store_recording_clear(ictus_store_recording *rec);
 ictus_status ictus_store_find_recording(ictus_store *s, const char *path, const char *animal,
                                         ictus_store_recording *rec, bool *found, ictus_error *err);
 
-/* Call fn for every recording, ordered by animal then path.  A status other
- * than ICTUS_OK from fn stops the walk and is returned. */
+/* Call fn for every recording, ordered by animal then path (byte order, as
+ * strcmp() orders them).  A status other than ICTUS_OK from fn stops the
+ * walk and is returned. */
 typedef ictus_status (*ictus_store_recording_fn)(void *ctx, const ictus_store_recording *rec,
                                                  ictus_error *err);
 ictus_status ictus_store_each_recording(ictus_store *s, ictus_store_recording_fn fn, void *ctx,

@@ -32,6 +32,7 @@ typedef enum {
     Q_PUT_REVIEW,
     Q_EACH_EVENT,
     Q_SERIES_FOR_RANGE,
+    Q_GET_SERIES,
     Q_TOUCH_RECORDING,
     Q_EACH_CHANNEL,
     Q_LAST_RUN,

@@ -24,7 +24,9 @@
  *   - analysable time: partial buckets pro rata, gaps, the last short bucket,
  *     channels and animals apart, overlapping recordings counted once at the
  *     larger share, additivity over random split points, never more than
- *     the range;
+ *     the range; a range late in a run of short recordings counts a long one
+ *     begun far before it (schema 4's bound on the rows read), and so inside
+ *     a read transaction (ictus_store_read_begin/end: nested, a no-op);
  *   - events: filters by animal and time, deterministic order, the review of
  *     an event follows it through reprocessing; events.csv export is exact
  *     and identical on repetition; deleting a recording removes its rows
@@ -823,6 +825,39 @@ static void test_analysable(void)
                    1e-6);
         CHECK(whole <= t1 - t0 + 2e-6); /* the range is cut to whole µs */
     }
+
+    /* A range late in a long run of short recordings still counts a long one
+     * that began far before it (the query reads back as far as the animal's
+     * longest recording, schema 4), inside a read transaction or not. */
+    int64_t long_units[10];
+    for (int b = 0; b < 10; b++)
+        long_units[b] = S(60);
+    put_series(s, run, "recordings/long.wav", "m5", 0, 600, "*", long_units, 10);
+    for (int k = 0; k < 20; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "recordings/short%02d.wav", k);
+        put_series(s, run, name, "m5", 1000 + 60 * k, 60, "*", long_units, 1);
+    }
+    bool began = false, nested = true;
+    ictus_error err;
+    for (int pass = 0; pass < 2; pass++) {
+        CHECK_NEAR(analysable(s, "m5", "*", 500, 560), 60, 0, tol);
+        CHECK_NEAR(analysable(s, "m5", "*", 540, 1100), 60 + 100, 0, tol);
+        CHECK_NEAR(analysable(s, "m5", "*", 2150, 2300), 50, 0, tol);
+        CHECK_NEAR(analysable(s, "m5", "*", -10, 10000), 600 + 1200, 0, tol);
+        if (pass == 0) {
+            CHECK(ictus_store_read_begin(s, &began, &err) == ICTUS_OK && began);
+            CHECK(ictus_store_read_begin(s, &nested, &err) == ICTUS_OK && !nested);
+        }
+    }
+    ictus_store_read_end(s, nested); /* not the one that began: a no-op */
+    CHECK(!sqlite3_get_autocommit(ictus_store_db(s)));
+    ictus_store_read_end(s, began);
+    CHECK(sqlite3_get_autocommit(ictus_store_db(s)));
+    char *index = pragma_text(s, "SELECT count(*) FROM sqlite_schema "
+                                 "WHERE name = 'recordings_by_animal_duration'");
+    CHECK_STR(index, "1");
+    free(index);
     ictus_store_close(s);
 }
 

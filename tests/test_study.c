@@ -20,7 +20,9 @@
  *     encoding problem (the rest loads) and animals.csv a fatal error;
  *   - fatal errors: missing study.ini or animals.csv, missing preset or
  *     mains_hz, a bad mains_hz, an unknown [study] key, a bad [drugs] dose;
- *   - optional files may be absent.
+ *   - optional files may be absent;
+ *   - thousands of recordings.csv rows: every lookup finds its row, and a
+ *     duplicate far from its first row is still refused.
  */
 #include "protocols/study.h"
 
@@ -618,6 +620,54 @@ static void test_long_drug_list(void)
     ictus_strbuf_free(&want);
 }
 
+/* recordings.csv of thousands of rows (the index of study.c grows and is
+ * rebuilt several times): every file is found, with its first row when no
+ * animal is given and the animal's row otherwise; a duplicate far from its
+ * first row is still refused with that row's line; a file never listed is
+ * not found. */
+static void test_many_recordings(void)
+{
+    write_valid_study();
+    remove_file("dosing.csv");
+    remove_file("annotations.csv");
+    enum { N_FILES = 3000 };
+    ictus_strbuf csv = {0};
+    ictus_strbuf_add(&csv, "file,animal,channels,start_time,video\n");
+    for (int i = 0; i < N_FILES; i++) { /* every third file shared by m2 and m3 */
+        if (i % 3)
+            ictus_strbuf_addf(&csv, "d%04d.edf,m1,,,\n", i);
+        else
+            ictus_strbuf_addf(&csv, "d%04d.edf,m2,HPC=1,,\nd%04d.edf,m3,HPC=2,,\n", i, i);
+    }
+    ictus_strbuf_add(&csv, "d0004.edf,m1,,,\n"); /* lines 2-3: d0000, 4, 5, 6-7, 8: d0004 */
+    write_file("recordings.csv", ictus_strbuf_text(&csv));
+    ictus_study *s = load_ok();
+    int n_rows = N_FILES + (N_FILES + 2) / 3;
+    CHECK_INT(s ? s->n_recordings : -1, n_rows);
+    CHECK_MSG(s && s->problems.n == 1 &&
+                  strstr(s->problems.lines[0], "\"d0004.edf\" for animal \"m1\" is already "
+                                               "listed at line 8"),
+              "%s", s && s->problems.n ? s->problems.lines[0] : "no problem");
+    int wrong = 0;
+    for (int i = 0; s && i < N_FILES; i++) {
+        char file[32];
+        snprintf(file, sizeof file, "d%04d.edf", i);
+        const ictus_recording_entry *first = ictus_study_recording(s, file, NULL);
+        const char *want = i % 3 ? "m1" : "m2";
+        wrong += !first || strcmp(first->file, file) != 0 || strcmp(first->animal, want) != 0;
+        if (i % 3 == 0) {
+            const ictus_recording_entry *m3 = ictus_study_recording(s, file, "m3");
+            wrong += !m3 || m3 != first + 1 || strcmp(m3->animal, "m3") != 0;
+            wrong += ictus_study_recording(s, file, "m1") != NULL;
+        }
+    }
+    CHECK_INT(wrong, 0);
+    CHECK(s && ictus_study_recording(s, "d9999.edf", NULL) == NULL);
+    CHECK(s && ictus_study_recording(s, "", NULL) == NULL);
+    ictus_study_destroy(s);
+    ictus_strbuf_free(&csv);
+}
+
 int main(void)
 {
     dir = support_tmpdir("study");
@@ -628,6 +678,7 @@ int main(void)
     test_encodings();
     test_fatal_and_optional();
     test_long_drug_list();
+    test_many_recordings();
     support_tmpdir_remove(dir);
     return check_done("test_study");
 }
