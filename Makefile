@@ -112,7 +112,8 @@ TESTS := $(notdir $(wildcard tests/test_*.sh)) $(TEST_SRC:tests/%.c=%)
 # server over HTTP on a 2 h study, ~38 s under ASan (also in check-tsan; make check keeps
 # test_review_blind and test_review_signal, the API's pieces); test_synth: the generator's
 # planted seizures, artefacts and byte-identity across jobs, ~18 s (also in check-tsan; make
-# check keeps test_synth_ranges.sh).
+# check keeps test_synth_ranges.sh); test_reviews.sh: `ictus reviews` export, import and
+# agreement on a run study, 13-17 s (make check keeps test_agreement and test_review_blind).
 SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh test_report.sh \
     test_review_concurrency.sh test_evoked.sh test_demo_report.sh test_compare_report.sh \
     test_serve_media.sh test_synth_families.sh test_synth_seizwide.sh test_train.sh \
@@ -120,7 +121,7 @@ SLOW_TESTS := test_validate.sh test_drugs.sh test_grid.sh test_browser_media.sh 
     test_synth_dm.sh test_kindling_synth.sh test_sudep.sh test_se_synth.sh test_strata.sh \
     test_run_kill.sh test_hyperthermia.sh test_history.sh test_presets_run.sh test_run_ux.sh \
     test_run_truncated_growth.sh test_serve.sh test_presets.sh test_run_truncated.sh \
-    test_manifest_daily.sh test_browser.sh test_synth
+    test_manifest_daily.sh test_browser.sh test_synth test_reviews.sh
 FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # The tests that run threads: the analyzer's workers, synth's pool,
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
