@@ -593,9 +593,10 @@ static void pdf_tables(ictus_report_pdf *p, const ictus_report_ctx *c, const cha
         for (int i = 0; i < c->study->problems.n; i++)
             pdf_line(p, 8, c->study->problems.lines[i]);
         for (int i = 0; i < c->study->warnings.n; i++) {
-            char line[1200];
-            snprintf(line, sizeof line, "warning: %s", c->study->warnings.lines[i]);
-            pdf_line(p, 8, line);
+            ictus_strbuf line = {0}; /* a warning echoes input: no fixed-size copy */
+            ictus_strbuf_addf(&line, "warning: %s", c->study->warnings.lines[i]);
+            pdf_line(p, 8, ictus_strbuf_text(&line));
+            ictus_strbuf_free(&line);
         }
         if (c->study->problems.n + c->study->warnings.n == 0)
             pdf_line(p, 8, "None.");
