@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/simd.h"
 #include "pipeline/dsp/firdesign.h"
 #include "pipeline/dsp/stage.h"
 
@@ -65,12 +66,9 @@ typedef struct {
 
 /* out[j] = offset + sum_k taps[k] x[j stride + k], k < n_padded (a multiple
  * of LANES), for j < n_out.  The 8 partial sums map onto one AVX register
- * (the x86-64-v3 clone) or two SSE registers; -ffp-contract stays off in
- * ISO C mode, so both clones give the same bits.  Not under ThreadSanitizer:
- * it instruments the clones' resolver, which runs before it is initialised. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
+ * (the x86-64-v3 clone) or two SSE registers; both give the same bits
+ * (base/simd.h). */
+ICTUS_SIMD_CLONES
 static void fir_outputs(const float *restrict taps, size_t n_padded, const float *restrict x,
                         size_t stride, size_t n_out, float offset, float *restrict out)
 {
