@@ -177,6 +177,7 @@ static void emit_window(ictus_framer *fr, ictus_frame_fn fn, void *ctx)
         .baseline_emg_share = median_or_nan(fr->base_emg_share),
     };
     ictus_spectrum_psd(fr->spectrum, fr->x, w.mean, fr->psd);
+    w.psd_cum = ictus_spectrum_cumulate(fr->spectrum, fr->psd);
     for (int i = 0; i < ICTUS_N_FEATURES; i++)
         frame.v[i] = NAN;
     for (int i = 0; i < ictus_feature_registry_count; i++)

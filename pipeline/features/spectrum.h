@@ -43,6 +43,26 @@ double ictus_spectrum_df_hz(const ictus_spectrum *sp);
  * value the caller already has, so it is computed once per window). */
 void ictus_spectrum_psd(ictus_spectrum *sp, const double *x, double mean, double *psd);
 
+/* The cumulative PSD: cum[0] = 0 and cum[k + 1] = psd[0] + .. + psd[k],
+ * k = 0 .. n_freq-1 (cum holds n_freq + 1 values), so the power of bins
+ * k_lo .. k_hi-1 is (cum[k_hi] − cum[k_lo]) · df_hz: the band powers,
+ * the total, the entropy's normaliser and SEF90 (a binary search) all read
+ * this one array instead of each summing the bins again.
+ *
+ * Float order: blocks of four bins, each cum[k] the block's carry plus the
+ * block's own partial sum (a, a+b, (a+b)+c, (a+b)+(c+d)), so the carry is
+ * one dependent addition per four bins rather than per bin; the same order
+ * in every build.  cum is non-decreasing (psd >= 0, and rounding is
+ * monotonic), which the binary search needs.  A difference cum[k_hi] −
+ * cum[k_lo] carries an absolute round-off of a few ulps of cum[k_hi], the
+ * same order as the round-off the FFT leaves in every bin (~ε · Σ psd), so
+ * a band holding 1e-16 of the power is noise either way. */
+void ictus_psd_cumulate(const double *psd, int n_freq, double *cum);
+
+/* ictus_psd_cumulate() of psd (n_freq bins) into the object's own array of
+ * n_freq + 1 values, valid until the next call on sp; returns it. */
+const double *ictus_spectrum_cumulate(ictus_spectrum *sp, const double *psd);
+
 /* The bins k = k_lo .. k_hi-1 of a spectrum of n samples at fs_hz whose
  * frequency f_k = k · (fs / n) lies in [lo_hz, hi_hz), 0 <= k <= n/2.
  * Returns their count (0, with *k_lo = *k_hi, when none does). */
