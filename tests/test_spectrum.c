@@ -11,6 +11,11 @@
  * (veclog.h): within 1 ulp of glibc's log() on p in [DBL_MIN, 1] (the
  * spectral entropy's range) and beyond; the entropy's vectorised sum gives
  * the bits of its scalar definition.
+ * FFTW wisdom, each case in a child process (a process reads the cache
+ * once): a missing nested cache dir is made, the run plans with
+ * FFTW_ESTIMATE and a child writes the wisdom; the next process plans from
+ * it, and its PSD agrees with the estimated plan's to 1e-12 of the peak;
+ * an unusable dir (under a file) and ICTUS_CACHE_DIR= change nothing.
  */
 #include <float.h>
 #include <math.h>
@@ -19,7 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 #include "tests/feature_fixture.h"
 #include "pipeline/features/feat.h"
 #include "pipeline/features/spectrum.h"
@@ -383,8 +393,99 @@ static void test_entropy_order(void)
     CHECK_NEAR(fr.v[ICTUS_F_SPECTRAL_ENTROPY], (double)(-exact / logl(n)), 1e-14, 0);
 }
 
-int main(void)
+/* ----------------------------------------------------------- wisdom */
+
+/* The signal the wisdom cases transform. */
+static void wisdom_signal(double *x)
 {
+    unsigned seed = 41;
+    for (int i = 0; i < 500; i++)
+        x[i] = 20.0 * rand_r(&seed) / RAND_MAX + 15 * sin(0.3 * i);
+}
+
+/* `test_spectrum --wisdom-child DIR OUT`, a fresh process (a process reads
+ * the cache once): with ICTUS_CACHE_DIR=DIR, plan 500 points and write to
+ * OUT whether the plan is measured (one byte) and the 251 bins. */
+static int wisdom_child_main(const char *dir, const char *out)
+{
+    setenv("ICTUS_CACHE_DIR", dir, 1);
+    double x[500], psd[251];
+    wisdom_signal(x);
+    ictus_spectrum *sp = ictus_spectrum_create(500, 250, ICTUS_WINDOW_HANN);
+    char measured = ictus_spectrum_plan_measured(sp);
+    ictus_spectrum_psd(sp, x, 0.5, psd);
+    ictus_spectrum_destroy(sp);
+    ictus_spectrum_wisdom_wait();
+    FILE *f = fopen(out, "wb");
+    bool ok = f && fwrite(&measured, 1, 1, f) == 1 && fwrite(psd, sizeof psd, 1, f) == 1;
+    return f && fclose(f) == 0 && ok ? 0 : 1;
+}
+
+static const char *self_path;
+
+/* Run the child case for dir; check that its plan is measured (or not)
+ * and that its PSD agrees with ref to 1e-12 of each bin (or of the peak). */
+static void wisdom_child(const char *tmp, const char *dir, bool want_measured, const double *ref)
+{
+    const char *out = support_path(tmp, "child.out");
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(self_path, self_path, "--wisdom-child", dir, out, (char *)NULL);
+        _exit(127);
+    }
+    int ws = 0;
+    CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid);
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "cache %s: child failed (%d)", dir, ws);
+    char measured = 2;
+    double psd[251];
+    FILE *f = fopen(out, "rb");
+    CHECK(f && fread(&measured, 1, 1, f) == 1 && fread(psd, sizeof psd, 1, f) == 1);
+    if (f)
+        fclose(f);
+    CHECK_MSG(measured == want_measured, "cache '%s': plan measured %d, want %d", dir, measured,
+              want_measured);
+    compare_bins(dir, psd, ref, 251, 1e-12);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void test_wisdom(void)
+{
+    double x[500], ref[251];
+    wisdom_signal(x);
+    ictus_spectrum *sp = ictus_spectrum_create(500, 250, ICTUS_WINDOW_HANN); /* no cache */
+    CHECK(!ictus_spectrum_plan_measured(sp));
+    ictus_spectrum_psd(sp, x, 0.5, ref);
+    ictus_spectrum_destroy(sp);
+
+    char *tmp = support_tmpdir("wisdom");
+    char cache[512], file[600], plain[512], under[600];
+    snprintf(cache, sizeof cache, "%s/a/b/ictus", tmp);
+    snprintf(file, sizeof file, "%s/fftw-wisdom", cache);
+    snprintf(plain, sizeof plain, "%s/plain", tmp);
+    snprintf(under, sizeof under, "%s/ictus", plain);
+    wisdom_child(tmp, cache, false, ref); /* made the dir, measured in a child */
+    CHECK_MSG(exists(file), "no wisdom in %s", file);
+    wisdom_child(tmp, cache, true, ref); /* planned from it */
+
+    FILE *f = fopen(plain, "w");
+    CHECK(f && fclose(f) == 0);
+    wisdom_child(tmp, under, false, ref); /* cannot be made: skipped */
+    CHECK(!exists(under));
+    wisdom_child(tmp, "", false, ref); /* turned off */
+    support_tmpdir_remove(tmp);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--wisdom-child") == 0)
+        return wisdom_child_main(argv[2], argv[3]);
+    self_path = argv[0];
+    setenv("ICTUS_CACHE_DIR", "", 1); /* hermetic: never the user's wisdom */
     test_scipy_fixture();
     test_direct_dft();
     test_mean_removal_and_scale();
@@ -393,5 +494,6 @@ int main(void)
     test_cumulate();
     test_veclog();
     test_entropy_order();
+    test_wisdom();
     return check_done("test_spectrum");
 }

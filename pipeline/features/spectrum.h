@@ -17,11 +17,19 @@
  * planning, which is not thread-safe, runs under a process-wide mutex).
  * ictus_spectrum_psd() writes the object's own work arrays: one object per
  * thread; different objects may run concurrently.
- * Plans are made with FFTW_ESTIMATE, so the same input always gives the
- * same bits, whatever the machine's load.
+ * Plans: a measured plan (FFTW_MEASURE) from the FFTW wisdom kept in the
+ * cache dir ($ICTUS_CACHE_DIR, else $XDG_CACHE_HOME/ictus, else
+ * ~/.cache/ictus; ICTUS_CACHE_DIR= turns it off), else FFTW_ESTIMATE's
+ * while a child process measures that length for the next run
+ * (spectrum.c says why).  An object keeps its plan, so one object always
+ * gives the same bits; two plans may round differently (by ~1 ulp of the
+ * largest bins), so a run with wisdom may differ from one without in the
+ * last bits of a PSD.
  */
 #ifndef ICTUS_SPECTRUM_H
 #define ICTUS_SPECTRUM_H
+
+#include <stdbool.h>
 
 #include "pipeline/settings.h"
 
@@ -31,12 +39,19 @@ typedef struct ictus_spectrum ictus_spectrum;
  * (> 0) with the given window.  Never returns NULL (aborts on OOM). */
 ictus_spectrum *ictus_spectrum_create(int n, double fs_hz, ictus_window_kind kind);
 
+/* Wait until the measuring children this process started (if any) have
+ * written their wisdom, and reap them: for tests.  Thread-safe. */
+void ictus_spectrum_wisdom_wait(void);
+
 /* Free everything; NULL is a no-op. */
 void ictus_spectrum_destroy(ictus_spectrum *sp);
 
 /* The number of bins, n/2 + 1, and their spacing fs / n in Hz. */
 int ictus_spectrum_n_freq(const ictus_spectrum *sp);
 double ictus_spectrum_df_hz(const ictus_spectrum *sp);
+
+/* Whether the object's plan is a measured one from wisdom (else FFTW_ESTIMATE's). */
+bool ictus_spectrum_plan_measured(const ictus_spectrum *sp);
 
 /* The PSD of x[0..n-1] (µV) in µV²/Hz into psd[0..n_freq-1] (caller's
  * buffer).  `mean` is the mean of x, which is removed first (pass the
