@@ -4,6 +4,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,11 +179,11 @@ static void reset_all(ictus_chain *ch, int64_t first_index)
     ch->next_out = idx;
 }
 
-void ictus_chain_push(ictus_chain *ch, const float *x, const uint8_t *flags, size_t n,
-                      int64_t first_index, ictus_frame_fn fn, void *ctx)
+/* The start of a push of n samples from first_index: a gap drains and
+ * resets the stages. */
+static void begin_push(ictus_chain *ch, size_t n, int64_t first_index, ictus_frame_fn fn,
+                       void *ctx)
 {
-    if (n == 0)
-        return;
     assert(ch->next_in < 0 || first_index >= ch->next_in);
     if (ch->next_in < 0) {
         reset_all(ch, first_index);
@@ -191,10 +192,145 @@ void ictus_chain_push(ictus_chain *ch, const float *x, const uint8_t *flags, siz
         reset_all(ch, first_index);
     }
     ch->next_in = first_index + (int64_t)n;
+}
+
+void ictus_chain_push(ictus_chain *ch, const float *x, const uint8_t *flags, size_t n,
+                      int64_t first_index, ictus_frame_fn fn, void *ctx)
+{
+    if (n == 0)
+        return;
+    begin_push(ch, n, first_index, fn, ctx);
     for (size_t done = 0; done < n;) {
         size_t m = n - done < PIECE ? n - done : PIECE;
         run_from(ch, 0, x + done, flags + done, m, fn, ctx);
         done += m;
+    }
+}
+
+/* ===== Several chains at once ===== */
+
+/* The first stage that runs in lanes, if every chain of k runs the same
+ * stages (then they have the same rates too); -1 otherwise. */
+static int lanes_stage(ictus_chain *const *chains, int k)
+{
+    const ictus_chain *c0 = chains[0];
+    for (int c = 1; c < k; c++) {
+        if (chains[c]->n_stages != c0->n_stages)
+            return -1;
+        for (int i = 0; i < c0->n_stages; i++)
+            if (chains[c]->stages[i].desc != c0->stages[i].desc)
+                return -1;
+    }
+    for (int i = 0; i < c0->n_stages; i++)
+        if (c0->stages[i].desc->process_lanes)
+            return i;
+    return -1;
+}
+
+/* Run n samples through stages [from, to) of ch, as run_from() does, and
+ * stop there: *out, *out_flags, *n_out receive the last stage's output
+ * (the input itself when from == to). */
+static void run_until(ictus_chain *ch, int from, int to, const float *in,
+                      const uint8_t *in_flags, size_t n, const float **out,
+                      const uint8_t **out_flags, size_t *n_out)
+{
+    for (int i = from; i < to && n > 0; i++) {
+        int target = in == ch->buf[0] ? 1 : 0;
+        size_t n_in = n, n_made = ch->buf_cap;
+        ch->stages[i].desc->process(&ch->stages[i], in, in_flags, &n_in, ch->buf[target],
+                                    ch->flag_buf[target], &n_made);
+        assert(n_in == n);
+        in = ch->buf[target];
+        in_flags = ch->flag_buf[target];
+        n = n_made;
+    }
+    *out = in;
+    *out_flags = in_flags;
+    *n_out = n;
+}
+
+enum { MAX_LANES = 64 }; /* chains one push_lanes call runs side by side */
+
+void ictus_chain_push_lanes(ictus_chain *const *chains, int k, const float *const *x,
+                            const uint8_t *const *flags, const size_t *n,
+                            const int64_t *first_index, ictus_frame_fn fn, void *const *ctx)
+{
+    int g = k > 1 && k <= MAX_LANES ? lanes_stage(chains, k) : -1;
+    if (g < 0) {
+        for (int c = 0; c < k; c++)
+            ictus_chain_push(chains[c], x[c], flags[c], n[c], first_index[c], fn, ctx[c]);
+        return;
+    }
+    size_t done[MAX_LANES];
+    for (int c = 0; c < k; c++) {
+        done[c] = 0;
+        if (n[c] > 0)
+            begin_push(chains[c], n[c], first_index[c], fn, ctx[c]);
+    }
+    for (;;) {
+        /* A piece of each chain's input through the stages before g. */
+        ictus_stage *sts[MAX_LANES];
+        const float *in[MAX_LANES];
+        const uint8_t *in_flags[MAX_LANES];
+        float *out[MAX_LANES];
+        uint8_t *out_flags[MAX_LANES];
+        size_t got[MAX_LANES], common = SIZE_MAX;
+        int lanes = 0, active = 0;
+        for (int c = 0; c < k; c++) {
+            got[c] = 0;
+            if (done[c] >= n[c])
+                continue;
+            active++;
+            size_t m = n[c] - done[c] < PIECE ? n[c] - done[c] : PIECE;
+            run_until(chains[c], 0, g, x[c] + done[c], flags[c] + done[c], m, &in[c],
+                      &in_flags[c], &got[c]);
+            done[c] += m;
+            if (got[c] > 0 && got[c] < common)
+                common = got[c];
+        }
+        if (active == 0)
+            break;
+        /* Stage g side by side over the samples every chain has, then the
+         * rest of each chain's piece alone, then the stages after g. */
+        int idx[MAX_LANES];
+        for (int c = 0; c < k; c++) {
+            if (got[c] == 0)
+                continue;
+            ictus_chain *ch = chains[c];
+            int target = in[c] == ch->buf[0] ? 1 : 0;
+            out[c] = ch->buf[target];
+            out_flags[c] = ch->flag_buf[target];
+            idx[lanes] = c;
+            sts[lanes] = &ch->stages[g];
+            lanes++;
+        }
+        if (lanes > 0) {
+            const float *l_in[MAX_LANES];
+            const uint8_t *l_in_flags[MAX_LANES];
+            float *l_out[MAX_LANES];
+            uint8_t *l_out_flags[MAX_LANES];
+            for (int j = 0; j < lanes; j++) {
+                int c = idx[j];
+                l_in[j] = in[c];
+                l_in_flags[j] = in_flags[c];
+                l_out[j] = out[c];
+                l_out_flags[j] = out_flags[c];
+            }
+            sts[0]->desc->process_lanes(sts, lanes, l_in, l_in_flags, l_out, l_out_flags,
+                                        common);
+        }
+        for (int j = 0; j < lanes; j++) {
+            int c = idx[j];
+            ictus_chain *ch = chains[c];
+            if (got[c] > common) {
+                size_t n_in = got[c] - common, n_made = ch->buf_cap - common;
+                ch->stages[g].desc->process(&ch->stages[g], in[c] + common,
+                                            in_flags[c] + common, &n_in, out[c] + common,
+                                            out_flags[c] + common, &n_made);
+                assert(n_in == got[c] - common && n_made == n_in);
+            }
+            run_from(ch, g + 1, out[c], out_flags[c], got[c], fn, ctx[c]);
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "base/simd.h"
 #include "base/status.h"
 
 /* ===== Design ===== */
@@ -166,19 +167,24 @@ static inline ALWAYS_INLINE void run_cascade(section *sec, int n_sections, const
     }
 }
 
+/* Prime a cascade that was reset with the steady state of its first sample. */
+static void prime(ictus_iir *iir, float x)
+{
+    if (iir->primed)
+        return;
+    for (int s = 0; s < iir->n_sections; s++) {
+        iir->sec[s].z0 = iir->sec[s].zi0 * (double)x;
+        iir->sec[s].z1 = iir->sec[s].zi1 * (double)x;
+    }
+    iir->primed = true;
+}
+
 void ictus_iir_process(ictus_iir *iir, const float *in, float *out, size_t n)
 {
     if (n == 0)
         return;
     section *sec = iir->sec;
-    if (!iir->primed) {
-        double x0 = in[0];
-        for (int s = 0; s < iir->n_sections; s++) {
-            sec[s].z0 = sec[s].zi0 * x0;
-            sec[s].z1 = sec[s].zi1 * x0;
-        }
-        iir->primed = true;
-    }
+    prime(iir, in[0]);
     switch (iir->n_sections) {
     case 1: run_cascade(sec, 1, in, out, n); break;
     case 2: run_cascade(sec, 2, in, out, n); break;
@@ -186,4 +192,115 @@ void ictus_iir_process(ictus_iir *iir, const float *in, float *out, size_t n)
     case 4: run_cascade(sec, 4, in, out, n); break;
     default: run_cascade(sec, iir->n_sections, in, out, n); break;
     }
+}
+
+/* ===== Cascades side by side ===== */
+
+/* Section s of the cascades in lanes: lane l holds cascade l's coefficients
+ * and state. */
+#if defined(__GNUC__)
+typedef double vdouble4 __attribute__((vector_size(ICTUS_IIR_LANES * sizeof(double))));
+#define HAVE_VECTORS 1
+#else
+#define HAVE_VECTORS 0
+#endif
+
+#if HAVE_VECTORS
+typedef struct {
+    vdouble4 b0, b1, b2, a1, a2, z0, z1;
+} lane_section;
+
+/* run_cascade() with a vector for a double: the same operations in the
+ * same order in each lane (no FMA: -std=c11 keeps -ffp-contract=off), so
+ * lane l's outputs are bit for bit those of run_cascade() on cascade l.
+ * GCC's generic vectors: one AVX register in the x86-64-v3 clone, two SSE
+ * registers in the baseline (base/simd.h).  The 4 lanes' samples are
+ * gathered from and scattered to their arrays one by one. */
+static inline ALWAYS_INLINE void run_lanes(lane_section *sec, int n_sections,
+                                           const float *const *in, float *const *out,
+                                           size_t n)
+{
+    const float *in0 = in[0], *in1 = in[1], *in2 = in[2], *in3 = in[3];
+    float *out0 = out[0], *out1 = out[1], *out2 = out[2], *out3 = out[3];
+    for (size_t t = 0; t < n; t++) {
+        vdouble4 v = {in0[t], in1[t], in2[t], in3[t]};
+#pragma GCC unroll 4
+        for (int s = 0; s < n_sections; s++) {
+            lane_section *c = &sec[s];
+            vdouble4 y = c->b0 * v + c->z0;
+            c->z0 = (c->b1 * v + c->z1) - c->a1 * y;
+            c->z1 = c->b2 * v - c->a2 * y;
+            v = y;
+        }
+        out0[t] = (float)v[0];
+        out1[t] = (float)v[1];
+        out2[t] = (float)v[2];
+        out3[t] = (float)v[3];
+    }
+}
+
+ICTUS_SIMD_CLONES
+static void process_lanes(lane_section *sec, int n_sections, const float *const *in,
+                          float *const *out, size_t n)
+{
+    switch (n_sections) {
+    case 1: run_lanes(sec, 1, in, out, n); break;
+    case 2: run_lanes(sec, 2, in, out, n); break;
+    case 3: run_lanes(sec, 3, in, out, n); break;
+    case 4: run_lanes(sec, 4, in, out, n); break;
+    default: run_lanes(sec, n_sections, in, out, n); break;
+    }
+}
+#endif
+
+void ictus_iir_process_lanes(ictus_iir *const *iirs, int k, const float *const *in,
+                             float *const *out, size_t n)
+{
+    assert(k >= 1 && k <= ICTUS_IIR_LANES);
+    bool same = true;
+    for (int c = 1; c < k; c++)
+        same &= iirs[c]->n_sections == iirs[0]->n_sections;
+    if (!HAVE_VECTORS || k == 1 || !same || n == 0) {
+        for (int c = 0; c < k; c++)
+            ictus_iir_process(iirs[c], in[c], out[c], n);
+        return;
+    }
+#if HAVE_VECTORS
+    enum { MAX_SECTIONS = 32 }; /* ictus_butter_highpass: 32; notch: 64 harmonics */
+    int n_sections = iirs[0]->n_sections;
+    if (n_sections > MAX_SECTIONS) {
+        for (int c = 0; c < k; c++)
+            ictus_iir_process(iirs[c], in[c], out[c], n);
+        return;
+    }
+    lane_section sec[MAX_SECTIONS];
+    /* An unused lane repeats lane 0 (cascade, state and arrays): it writes
+     * the values lane 0 writes, and its state is not kept. */
+    const float *lane_in[ICTUS_IIR_LANES];
+    float *lane_out[ICTUS_IIR_LANES];
+    for (int c = 0; c < k; c++)
+        prime(iirs[c], in[c][0]);
+    for (int c = 0; c < ICTUS_IIR_LANES; c++) {
+        int from = c < k ? c : 0;
+        const ictus_iir *iir = iirs[from];
+        lane_in[c] = in[from];
+        lane_out[c] = out[from];
+        for (int s = 0; s < n_sections; s++) {
+            const section *q = &iir->sec[s];
+            sec[s].b0[c] = q->b0;
+            sec[s].b1[c] = q->b1;
+            sec[s].b2[c] = q->b2;
+            sec[s].a1[c] = q->a1;
+            sec[s].a2[c] = q->a2;
+            sec[s].z0[c] = q->z0;
+            sec[s].z1[c] = q->z1;
+        }
+    }
+    process_lanes(sec, n_sections, lane_in, lane_out, n);
+    for (int c = 0; c < k; c++)
+        for (int s = 0; s < n_sections; s++) {
+            iirs[c]->sec[s].z0 = sec[s].z0[c];
+            iirs[c]->sec[s].z1 = sec[s].z1[c];
+        }
+#endif
 }
