@@ -200,6 +200,7 @@ void ictus_iir_process(ictus_iir *iir, const float *in, float *out, size_t n)
  * and state. */
 #if defined(__GNUC__)
 typedef double vdouble4 __attribute__((vector_size(ICTUS_IIR_LANES * sizeof(double))));
+typedef float vfloat4 __attribute__((vector_size(ICTUS_IIR_LANES * sizeof(float))));
 #define HAVE_VECTORS 1
 #else
 #define HAVE_VECTORS 0
@@ -210,33 +211,83 @@ typedef struct {
     vdouble4 b0, b1, b2, a1, a2, z0, z1;
 } lane_section;
 
-/* run_cascade() with a vector for a double: the same operations in the
- * same order in each lane (no FMA: -std=c11 keeps -ffp-contract=off), so
- * lane l's outputs are bit for bit those of run_cascade() on cascade l.
- * GCC's generic vectors: one AVX register in the x86-64-v3 clone, two SSE
- * registers in the baseline (base/simd.h).  The 4 lanes' samples are
- * gathered from and scattered to their arrays one by one. */
+/* Section c of the cascades on the vector *v of their inputs: *y receives
+ * the outputs (run_cascade()'s arithmetic, lane by lane).  Vectors pass by
+ * pointer: by value, a 32-byte vector would change the baseline's ABI. */
+static inline ALWAYS_INLINE void lane_step(lane_section *c, const vdouble4 *v, vdouble4 *y)
+{
+    vdouble4 x = *v, r = c->b0 * x + c->z0;
+    c->z0 = (c->b1 * x + c->z1) - c->a1 * r;
+    c->z1 = c->b2 * x - c->a2 * r;
+    *y = r;
+}
+
+static inline ALWAYS_INLINE void lane_load(const float *const *in, size_t t, vdouble4 *v)
+{
+    vfloat4 x = {in[0][t], in[1][t], in[2][t], in[3][t]};
+    *v = __builtin_convertvector(x, vdouble4);
+}
+
+static inline ALWAYS_INLINE void lane_store(float *const *out, size_t t, const vdouble4 *y)
+{
+    vfloat4 f = __builtin_convertvector(*y, vfloat4);
+    out[0][t] = f[0];
+    out[1][t] = f[1];
+    out[2][t] = f[2];
+    out[3][t] = f[3];
+}
+
+/* run_cascade() with a vector for a double, in the lanes: the same
+ * operations in the same order in each lane (no FMA: -std=c11 keeps
+ * -ffp-contract=off), so lane l's outputs are bit for bit those of
+ * run_cascade() on cascade l, the conversions included (float to double is
+ * exact; double to float rounds each lane as a scalar cast does).  GCC's
+ * generic vectors: one AVX register in the x86-64-v3 clone, two SSE
+ * registers in the baseline (base/simd.h).
+ * Software-pipelined: step t runs section s on sample t - s, so the
+ * sections of one step are independent and the step's critical path is
+ * one section's recurrence (a multiply and two adds), not the chain of
+ * all sections (measured: the processor did not overlap consecutive
+ * steps' chains by itself).  Each sample still meets the sections in
+ * order with the same operations, so the bits do not change.  pipe[s]
+ * holds section s's output of the previous step, the input of section
+ * s + 1; the first n_sections - 1 and last n_sections - 1 steps run only
+ * the sections that have a sample. */
 static inline ALWAYS_INLINE void run_lanes(lane_section *sec, int n_sections,
                                            const float *const *in, float *const *out,
                                            size_t n)
 {
-    const float *in0 = in[0], *in1 = in[1], *in2 = in[2], *in3 = in[3];
-    float *out0 = out[0], *out1 = out[1], *out2 = out[2], *out3 = out[3];
-    for (size_t t = 0; t < n; t++) {
-        vdouble4 v = {in0[t], in1[t], in2[t], in3[t]};
-#pragma GCC unroll 4
-        for (int s = 0; s < n_sections; s++) {
-            lane_section *c = &sec[s];
-            vdouble4 y = c->b0 * v + c->z0;
-            c->z0 = (c->b1 * v + c->z1) - c->a1 * y;
-            c->z1 = c->b2 * v - c->a2 * y;
-            v = y;
+    enum { MAX_PIPE = 32 };
+    vdouble4 pipe[MAX_PIPE] = {{0}}, v;
+    const size_t last = (size_t)n_sections - 1;
+    size_t t = 0;
+    /* Filling: step t runs sections 0..t. */
+    for (; t < last && t < n + last; t++)
+        for (int s = (int)t; s >= 0; s--) {
+            if (t - (size_t)s >= n)
+                continue;
+            if (s == 0)
+                lane_load(in, t, &v);
+            lane_step(&sec[s], s == 0 ? &v : &pipe[s - 1], &pipe[s]);
+            if ((size_t)s == last)
+                lane_store(out, t - last, &pipe[s]);
         }
-        out0[t] = (float)v[0];
-        out1[t] = (float)v[1];
-        out2[t] = (float)v[2];
-        out3[t] = (float)v[3];
+    /* Full: every section has a sample. */
+    for (; t < n; t++) {
+#pragma GCC unroll 8
+        for (int s = n_sections - 1; s >= 1; s--)
+            lane_step(&sec[s], &pipe[s - 1], &pipe[s]);
+        lane_load(in, t, &v);
+        lane_step(&sec[0], &v, &pipe[0]);
+        lane_store(out, t - last, &pipe[last]);
     }
+    /* Draining: step t runs sections t - n + 1..last. */
+    for (; t < n + last; t++)
+        for (int s = n_sections - 1; s >= 1 && t - (size_t)s < n; s--) {
+            lane_step(&sec[s], &pipe[s - 1], &pipe[s]);
+            if ((size_t)s == last)
+                lane_store(out, t - last, &pipe[s]);
+        }
 }
 
 ICTUS_SIMD_CLONES
@@ -266,7 +317,7 @@ void ictus_iir_process_lanes(ictus_iir *const *iirs, int k, const float *const *
         return;
     }
 #if HAVE_VECTORS
-    enum { MAX_SECTIONS = 32 }; /* ictus_butter_highpass: 32; notch: 64 harmonics */
+    enum { MAX_SECTIONS = 32 }; /* run_lanes' pipe; a notch may have 64 harmonics */
     int n_sections = iirs[0]->n_sections;
     if (n_sections > MAX_SECTIONS) {
         for (int c = 0; c < k; c++)
