@@ -209,31 +209,36 @@ typedef int vint8 __attribute__((vector_size(LANES * sizeof(int))));
 typedef float vfloat8_at __attribute__((vector_size(LANES * sizeof(float)), aligned(4),
                                         may_alias));
 
-/* rows[r][l] = src[l][r] - offset for r, l < 8. */
+/* rows[r][l] = src[l][u + r] - offset for r, l < 8: three rounds of
+ * shuffles (pairs of floats, of pairs, of halves), each vector a named
+ * variable so that all 24 stay in registers (in arrays, GCC kept them on
+ * the stack). */
+#define LOAD_LANE(l) (*(const vfloat8_at *)(src[l] + u) - offset)
+#define SHUF(a, b, ...) __builtin_shuffle(a, b, (vint8){__VA_ARGS__})
 static inline ALWAYS_INLINE void transpose8(const float *const src[LANES], size_t u,
                                             float offset, vfloat8 *rows)
 {
-    vfloat8 r[LANES], t[LANES], s[LANES];
-    for (int l = 0; l < LANES; l++)
-        r[l] = *(const vfloat8_at *)(src[l] + u) - offset;
-    const vint8 lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
-    const vint8 lo2 = {0, 1, 8, 9, 4, 5, 12, 13}, hi2 = {2, 3, 10, 11, 6, 7, 14, 15};
-    const vint8 lo4 = {0, 1, 2, 3, 8, 9, 10, 11}, hi4 = {4, 5, 6, 7, 12, 13, 14, 15};
-    for (int k = 0; k < LANES; k += 2) {
-        t[k] = __builtin_shuffle(r[k], r[k + 1], lo);
-        t[k + 1] = __builtin_shuffle(r[k], r[k + 1], hi);
-    }
-    for (int k = 0; k < LANES; k += 4) {
-        s[k] = __builtin_shuffle(t[k], t[k + 2], lo2);
-        s[k + 1] = __builtin_shuffle(t[k], t[k + 2], hi2);
-        s[k + 2] = __builtin_shuffle(t[k + 1], t[k + 3], lo2);
-        s[k + 3] = __builtin_shuffle(t[k + 1], t[k + 3], hi2);
-    }
-    for (int k = 0; k < 4; k++) {
-        rows[k] = __builtin_shuffle(s[k], s[k + 4], lo4);
-        rows[k + 4] = __builtin_shuffle(s[k], s[k + 4], hi4);
-    }
+    vfloat8 r0 = LOAD_LANE(0), r1 = LOAD_LANE(1), r2 = LOAD_LANE(2), r3 = LOAD_LANE(3);
+    vfloat8 r4 = LOAD_LANE(4), r5 = LOAD_LANE(5), r6 = LOAD_LANE(6), r7 = LOAD_LANE(7);
+    vfloat8 t0 = SHUF(r0, r1, 0, 8, 1, 9, 4, 12, 5, 13), t1 = SHUF(r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);
+    vfloat8 t2 = SHUF(r2, r3, 0, 8, 1, 9, 4, 12, 5, 13), t3 = SHUF(r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);
+    vfloat8 t4 = SHUF(r4, r5, 0, 8, 1, 9, 4, 12, 5, 13), t5 = SHUF(r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);
+    vfloat8 t6 = SHUF(r6, r7, 0, 8, 1, 9, 4, 12, 5, 13), t7 = SHUF(r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);
+    vfloat8 s0 = SHUF(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13), s1 = SHUF(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+    vfloat8 s2 = SHUF(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13), s3 = SHUF(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+    vfloat8 s4 = SHUF(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13), s5 = SHUF(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
+    vfloat8 s6 = SHUF(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13), s7 = SHUF(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+    rows[0] = SHUF(s0, s4, 0, 1, 2, 3, 8, 9, 10, 11);
+    rows[1] = SHUF(s1, s5, 0, 1, 2, 3, 8, 9, 10, 11);
+    rows[2] = SHUF(s2, s6, 0, 1, 2, 3, 8, 9, 10, 11);
+    rows[3] = SHUF(s3, s7, 0, 1, 2, 3, 8, 9, 10, 11);
+    rows[4] = SHUF(s0, s4, 4, 5, 6, 7, 12, 13, 14, 15);
+    rows[5] = SHUF(s1, s5, 4, 5, 6, 7, 12, 13, 14, 15);
+    rows[6] = SHUF(s2, s6, 4, 5, 6, 7, 12, 13, 14, 15);
+    rows[7] = SHUF(s3, s7, 4, 5, 6, 7, 12, 13, 14, 15);
 }
+#undef LOAD_LANE
+#undef SHUF
 #define HAVE_TRANSPOSE8 1
 #else
 #define HAVE_TRANSPOSE8 0
