@@ -1,9 +1,12 @@
 /* chain.c: run one channel's samples through the registered stages and the
- * framer, handling gaps by draining and resetting the stages. */
+ * framer, handling gaps by draining and resetting the stages; or several
+ * channels at once (ictus_chain_push_lanes), each still its own chain, with
+ * the stage that has a process_lanes hook run across them. */
 #include "pipeline/chain.h"
 
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +254,58 @@ static void run_until(ictus_chain *ch, int from, int to, const float *in,
 
 enum { MAX_LANES = 64 }; /* chains one push_lanes call runs side by side */
 
+/* One chain's piece between the stages: its samples before stage g (in),
+ * where stage g writes (out, the other work buffer), and how many. */
+typedef struct {
+    const float *in;
+    const uint8_t *in_flags;
+    float *out;
+    uint8_t *out_flags;
+    size_t n;
+} lane_piece;
+
+/* Stage g of the k chains with a piece (n > 0): over the first `common`
+ * samples side by side (process_lanes), over the rest of each piece alone
+ * (a cascade's output does not depend on where its input is cut). */
+static void run_stage_lanes(ictus_chain *const *chains, int k, int g, lane_piece *pieces,
+                            size_t common)
+{
+    ictus_stage *sts[MAX_LANES];
+    const float *in[MAX_LANES];
+    const uint8_t *in_flags[MAX_LANES];
+    float *out[MAX_LANES];
+    uint8_t *out_flags[MAX_LANES];
+    int lanes = 0;
+    for (int c = 0; c < k; c++) {
+        lane_piece *p = &pieces[c];
+        if (p->n == 0)
+            continue;
+        ictus_chain *ch = chains[c];
+        int target = p->in == ch->buf[0] ? 1 : 0;
+        p->out = ch->buf[target];
+        p->out_flags = ch->flag_buf[target];
+        sts[lanes] = &ch->stages[g];
+        in[lanes] = p->in;
+        in_flags[lanes] = p->in_flags;
+        out[lanes] = p->out;
+        out_flags[lanes] = p->out_flags;
+        lanes++;
+    }
+    if (lanes == 0)
+        return;
+    sts[0]->desc->process_lanes(sts, lanes, in, in_flags, out, out_flags, common);
+    for (int c = 0; c < k; c++) {
+        lane_piece *p = &pieces[c];
+        if (p->n <= common)
+            continue;
+        ictus_stage *st = &chains[c]->stages[g];
+        size_t n_in = p->n - common, n_made = chains[c]->buf_cap - common;
+        st->desc->process(st, p->in + common, p->in_flags + common, &n_in, p->out + common,
+                          p->out_flags + common, &n_made);
+        assert(n_in == p->n - common && n_made == n_in);
+    }
+}
+
 void ictus_chain_push_lanes(ictus_chain *const *chains, int k, const float *const *x,
                             const uint8_t *const *flags, const size_t *n,
                             const int64_t *first_index, ictus_frame_fn fn, void *const *ctx)
@@ -268,69 +323,30 @@ void ictus_chain_push_lanes(ictus_chain *const *chains, int k, const float *cons
             begin_push(chains[c], n[c], first_index[c], fn, ctx[c]);
     }
     for (;;) {
-        /* A piece of each chain's input through the stages before g. */
-        ictus_stage *sts[MAX_LANES];
-        const float *in[MAX_LANES];
-        const uint8_t *in_flags[MAX_LANES];
-        float *out[MAX_LANES];
-        uint8_t *out_flags[MAX_LANES];
-        size_t got[MAX_LANES], common = SIZE_MAX;
-        int lanes = 0, active = 0;
+        /* A piece of each chain's input through the stages before g, stage g
+         * across the chains, then the stages after g and the framer. */
+        lane_piece pieces[MAX_LANES];
+        size_t common = SIZE_MAX;
+        bool any = false;
         for (int c = 0; c < k; c++) {
-            got[c] = 0;
+            pieces[c] = (lane_piece){0};
             if (done[c] >= n[c])
                 continue;
-            active++;
+            any = true;
             size_t m = n[c] - done[c] < PIECE ? n[c] - done[c] : PIECE;
-            run_until(chains[c], 0, g, x[c] + done[c], flags[c] + done[c], m, &in[c],
-                      &in_flags[c], &got[c]);
+            run_until(chains[c], 0, g, x[c] + done[c], flags[c] + done[c], m, &pieces[c].in,
+                      &pieces[c].in_flags, &pieces[c].n);
             done[c] += m;
-            if (got[c] > 0 && got[c] < common)
-                common = got[c];
+            if (pieces[c].n > 0 && pieces[c].n < common)
+                common = pieces[c].n;
         }
-        if (active == 0)
+        if (!any)
             break;
-        /* Stage g side by side over the samples every chain has, then the
-         * rest of each chain's piece alone, then the stages after g. */
-        int idx[MAX_LANES];
-        for (int c = 0; c < k; c++) {
-            if (got[c] == 0)
-                continue;
-            ictus_chain *ch = chains[c];
-            int target = in[c] == ch->buf[0] ? 1 : 0;
-            out[c] = ch->buf[target];
-            out_flags[c] = ch->flag_buf[target];
-            idx[lanes] = c;
-            sts[lanes] = &ch->stages[g];
-            lanes++;
-        }
-        if (lanes > 0) {
-            const float *l_in[MAX_LANES];
-            const uint8_t *l_in_flags[MAX_LANES];
-            float *l_out[MAX_LANES];
-            uint8_t *l_out_flags[MAX_LANES];
-            for (int j = 0; j < lanes; j++) {
-                int c = idx[j];
-                l_in[j] = in[c];
-                l_in_flags[j] = in_flags[c];
-                l_out[j] = out[c];
-                l_out_flags[j] = out_flags[c];
-            }
-            sts[0]->desc->process_lanes(sts, lanes, l_in, l_in_flags, l_out, l_out_flags,
-                                        common);
-        }
-        for (int j = 0; j < lanes; j++) {
-            int c = idx[j];
-            ictus_chain *ch = chains[c];
-            if (got[c] > common) {
-                size_t n_in = got[c] - common, n_made = ch->buf_cap - common;
-                ch->stages[g].desc->process(&ch->stages[g], in[c] + common,
-                                            in_flags[c] + common, &n_in, out[c] + common,
-                                            out_flags[c] + common, &n_made);
-                assert(n_in == got[c] - common && n_made == n_in);
-            }
-            run_from(ch, g + 1, out[c], out_flags[c], got[c], fn, ctx[c]);
-        }
+        run_stage_lanes(chains, k, g, pieces, common);
+        for (int c = 0; c < k; c++)
+            if (pieces[c].n > 0)
+                run_from(chains[c], g + 1, pieces[c].out, pieces[c].out_flags, pieces[c].n, fn,
+                         ctx[c]);
     }
 }
 

@@ -5,7 +5,21 @@
  * bilinear transform, then zpk2sos's 'nearest' pairing, which for a
  * high-pass (all zeros at z = 1) orders the conjugate pole pairs from the
  * farthest to the nearest to the unit circle and puts the gain in the
- * first section. */
+ * first section.
+ *
+ * Why the cascades run across channels: a channel's cascade is a serial
+ * recurrence (each section's output feeds its own state: a multiply and
+ * two adds of latency per sample), and the features must keep its bits, so
+ * its order of operations cannot change.  Software-pipelining the sections
+ * of one channel does not help the scalar loop (measured: the processor
+ * already overlaps them).  Independent channels are the parallelism that
+ * keeps the bits: ictus_iir_process_lanes() runs up to 4 cascades in the
+ * lanes of one vector, each lane doing its cascade's exact arithmetic.
+ * Chains stay per channel (stage.h); the chain offers the lanes when one
+ * thread runs several channels (chain.h, ictus_chain_push_lanes: the
+ * analyzer gives each thread a group of channels), so -j 1 runs all
+ * channels in lanes, -j 2 two groups, and -j >= channels runs them one
+ * by one as before, with the same output at every -j. */
 #include "pipeline/dsp/iirdesign.h"
 
 #include <assert.h>
