@@ -19,6 +19,8 @@ struct ictus_analyzer {
     ictus_source *src;
     const ictus_settings *set;
     int n;               /* analysed channels */
+    int n_groups;        /* tasks per block: channel groups [group_start[g], group_start[g + 1]) */
+    int *group_start;    /* [n_groups + 1] */
     int *source_index;   /* [n] channel index in the source */
     ictus_chain **chains;
     frame_queue *queues;
@@ -34,7 +36,7 @@ struct ictus_analyzer {
     pthread_cond_t work_ready, work_done;
     const ictus_block *block;  /* the block being processed */
     uint64_t generation;       /* bumped for each new block */
-    int next_task;             /* next channel to take */
+    int next_task;             /* next channel group to take */
     int tasks_done;
     int quit;
     int pool_started;
@@ -109,6 +111,13 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
      * share of the channels: n_threads - 1 workers keep n_threads cores busy. */
     int threads = opt->n_threads > an->n ? an->n : opt->n_threads;
     an->n_threads = threads > 1 ? threads - 1 : 0;
+    /* A task is a group of channels, one group per thread: a thread that
+     * owns several channels runs their IIR cascades side by side in SIMD
+     * lanes (ictus_chain_push_lanes); the frames are the same either way. */
+    an->n_groups = threads > 1 ? threads : 1;
+    an->group_start = ictus_xcalloc((size_t)an->n_groups + 1, sizeof(int));
+    for (int g = 0; g <= an->n_groups; g++)
+        an->group_start[g] = (int)((int64_t)an->n * g / an->n_groups);
     *out = an;
     return ICTUS_OK;
 }
@@ -128,25 +137,41 @@ const ictus_chain *ictus_analyzer_chain(const ictus_analyzer *an, int i)
     return an->chains[i];
 }
 
-/* Run channel i's chain over the current block. */
-static void process_channel(ictus_analyzer *an, const ictus_block *blk, int i)
+/* Run the chains of channel group g over the current block. */
+static void process_group(ictus_analyzer *an, const ictus_block *blk, int g)
 {
-    int c = an->source_index[i];
-    ictus_chain_push(an->chains[i], blk->samples[c], blk->flags[c], (size_t)blk->n[c],
-                     blk->first_index[c], queue_frame, &an->queues[i]);
+    enum { MAX_GROUP = 64 };
+    int first = an->group_start[g], k = an->group_start[g + 1] - first;
+    for (int i0 = first; i0 < first + k; i0 += MAX_GROUP) {
+        int m = first + k - i0 < MAX_GROUP ? first + k - i0 : MAX_GROUP;
+        const float *x[MAX_GROUP];
+        const uint8_t *flags[MAX_GROUP];
+        size_t n[MAX_GROUP];
+        int64_t first_index[MAX_GROUP];
+        void *ctx[MAX_GROUP];
+        for (int j = 0; j < m; j++) {
+            int c = an->source_index[i0 + j];
+            x[j] = blk->samples[c];
+            flags[j] = blk->flags[c];
+            n[j] = (size_t)blk->n[c];
+            first_index[j] = blk->first_index[c];
+            ctx[j] = &an->queues[i0 + j];
+        }
+        ictus_chain_push_lanes(an->chains + i0, m, x, flags, n, first_index, queue_frame, ctx);
+    }
 }
 
 /* Take channel tasks of the current block until none is left; called with
  * the lock held, returns with it held. */
 static void take_tasks(ictus_analyzer *an)
 {
-    while (an->next_task < an->n) {
-        int i = an->next_task++;
+    while (an->next_task < an->n_groups) {
+        int g = an->next_task++;
         const ictus_block *blk = an->block;
         pthread_mutex_unlock(&an->lock);
-        process_channel(an, blk, i);
+        process_group(an, blk, g);
         pthread_mutex_lock(&an->lock);
-        if (++an->tasks_done == an->n)
+        if (++an->tasks_done == an->n_groups)
             pthread_cond_signal(&an->work_done);
     }
 }
@@ -214,7 +239,7 @@ static void help_and_wait(ictus_analyzer *an)
 {
     pthread_mutex_lock(&an->lock);
     take_tasks(an);
-    while (an->tasks_done < an->n)
+    while (an->tasks_done < an->n_groups)
         pthread_cond_wait(&an->work_done, &an->lock);
     pthread_mutex_unlock(&an->lock);
 }
@@ -284,8 +309,8 @@ ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ct
             st = ictus_source_read(an->src, blk[1 - cur], err);
             help_and_wait(an);
         } else {
-            for (int i = 0; i < an->n; i++)
-                process_channel(an, blk[cur], i);
+            for (int g = 0; g < an->n_groups; g++)
+                process_group(an, blk[cur], g);
             st = ictus_source_read(an->src, blk[1 - cur], err);
         }
         merge(an, fn, ctx);
@@ -317,5 +342,6 @@ void ictus_analyzer_destroy(ictus_analyzer *an)
     free(an->present);
     free(an->artefact);
     free(an->source_index);
+    free(an->group_start);
     free(an);
 }

@@ -1,9 +1,13 @@
 /* chain.c: run one channel's samples through the registered stages and the
- * framer, handling gaps by draining and resetting the stages. */
+ * framer, handling gaps by draining and resetting the stages; or several
+ * channels at once (ictus_chain_push_lanes), each still its own chain, with
+ * the stage that has a process_lanes hook run across them. */
 #include "pipeline/chain.h"
 
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,11 +182,11 @@ static void reset_all(ictus_chain *ch, int64_t first_index)
     ch->next_out = idx;
 }
 
-void ictus_chain_push(ictus_chain *ch, const float *x, const uint8_t *flags, size_t n,
-                      int64_t first_index, ictus_frame_fn fn, void *ctx)
+/* The start of a push of n samples from first_index: a gap drains and
+ * resets the stages. */
+static void begin_push(ictus_chain *ch, size_t n, int64_t first_index, ictus_frame_fn fn,
+                       void *ctx)
 {
-    if (n == 0)
-        return;
     assert(ch->next_in < 0 || first_index >= ch->next_in);
     if (ch->next_in < 0) {
         reset_all(ch, first_index);
@@ -191,10 +195,158 @@ void ictus_chain_push(ictus_chain *ch, const float *x, const uint8_t *flags, siz
         reset_all(ch, first_index);
     }
     ch->next_in = first_index + (int64_t)n;
+}
+
+void ictus_chain_push(ictus_chain *ch, const float *x, const uint8_t *flags, size_t n,
+                      int64_t first_index, ictus_frame_fn fn, void *ctx)
+{
+    if (n == 0)
+        return;
+    begin_push(ch, n, first_index, fn, ctx);
     for (size_t done = 0; done < n;) {
         size_t m = n - done < PIECE ? n - done : PIECE;
         run_from(ch, 0, x + done, flags + done, m, fn, ctx);
         done += m;
+    }
+}
+
+/* ===== Several chains at once ===== */
+
+/* The first stage that runs in lanes, if every chain of k runs the same
+ * stages (then they have the same rates too); -1 otherwise. */
+static int lanes_stage(ictus_chain *const *chains, int k)
+{
+    const ictus_chain *c0 = chains[0];
+    for (int c = 1; c < k; c++) {
+        if (chains[c]->n_stages != c0->n_stages)
+            return -1;
+        for (int i = 0; i < c0->n_stages; i++)
+            if (chains[c]->stages[i].desc != c0->stages[i].desc)
+                return -1;
+    }
+    for (int i = 0; i < c0->n_stages; i++)
+        if (c0->stages[i].desc->process_lanes)
+            return i;
+    return -1;
+}
+
+/* Run n samples through stages [from, to) of ch, as run_from() does, and
+ * stop there: *out, *out_flags, *n_out receive the last stage's output
+ * (the input itself when from == to). */
+static void run_until(ictus_chain *ch, int from, int to, const float *in,
+                      const uint8_t *in_flags, size_t n, const float **out,
+                      const uint8_t **out_flags, size_t *n_out)
+{
+    for (int i = from; i < to && n > 0; i++) {
+        int target = in == ch->buf[0] ? 1 : 0;
+        size_t n_in = n, n_made = ch->buf_cap;
+        ch->stages[i].desc->process(&ch->stages[i], in, in_flags, &n_in, ch->buf[target],
+                                    ch->flag_buf[target], &n_made);
+        assert(n_in == n);
+        in = ch->buf[target];
+        in_flags = ch->flag_buf[target];
+        n = n_made;
+    }
+    *out = in;
+    *out_flags = in_flags;
+    *n_out = n;
+}
+
+enum { MAX_LANES = 64 }; /* chains one push_lanes call runs side by side */
+
+/* One chain's piece between the stages: its samples before stage g (in),
+ * where stage g writes (out, the other work buffer), and how many. */
+typedef struct {
+    const float *in;
+    const uint8_t *in_flags;
+    float *out;
+    uint8_t *out_flags;
+    size_t n;
+} lane_piece;
+
+/* Stage g of the k chains with a piece (n > 0): over the first `common`
+ * samples side by side (process_lanes), over the rest of each piece alone
+ * (a cascade's output does not depend on where its input is cut). */
+static void run_stage_lanes(ictus_chain *const *chains, int k, int g, lane_piece *pieces,
+                            size_t common)
+{
+    ictus_stage *sts[MAX_LANES];
+    const float *in[MAX_LANES];
+    const uint8_t *in_flags[MAX_LANES];
+    float *out[MAX_LANES];
+    uint8_t *out_flags[MAX_LANES];
+    int lanes = 0;
+    for (int c = 0; c < k; c++) {
+        lane_piece *p = &pieces[c];
+        if (p->n == 0)
+            continue;
+        ictus_chain *ch = chains[c];
+        int target = p->in == ch->buf[0] ? 1 : 0;
+        p->out = ch->buf[target];
+        p->out_flags = ch->flag_buf[target];
+        sts[lanes] = &ch->stages[g];
+        in[lanes] = p->in;
+        in_flags[lanes] = p->in_flags;
+        out[lanes] = p->out;
+        out_flags[lanes] = p->out_flags;
+        lanes++;
+    }
+    if (lanes == 0)
+        return;
+    sts[0]->desc->process_lanes(sts, lanes, in, in_flags, out, out_flags, common);
+    for (int c = 0; c < k; c++) {
+        lane_piece *p = &pieces[c];
+        if (p->n <= common)
+            continue;
+        ictus_stage *st = &chains[c]->stages[g];
+        size_t n_in = p->n - common, n_made = chains[c]->buf_cap - common;
+        st->desc->process(st, p->in + common, p->in_flags + common, &n_in, p->out + common,
+                          p->out_flags + common, &n_made);
+        assert(n_in == p->n - common && n_made == n_in);
+    }
+}
+
+void ictus_chain_push_lanes(ictus_chain *const *chains, int k, const float *const *x,
+                            const uint8_t *const *flags, const size_t *n,
+                            const int64_t *first_index, ictus_frame_fn fn, void *const *ctx)
+{
+    int g = k > 1 && k <= MAX_LANES ? lanes_stage(chains, k) : -1;
+    if (g < 0) {
+        for (int c = 0; c < k; c++)
+            ictus_chain_push(chains[c], x[c], flags[c], n[c], first_index[c], fn, ctx[c]);
+        return;
+    }
+    size_t done[MAX_LANES];
+    for (int c = 0; c < k; c++) {
+        done[c] = 0;
+        if (n[c] > 0)
+            begin_push(chains[c], n[c], first_index[c], fn, ctx[c]);
+    }
+    for (;;) {
+        /* A piece of each chain's input through the stages before g, stage g
+         * across the chains, then the stages after g and the framer. */
+        lane_piece pieces[MAX_LANES];
+        size_t common = SIZE_MAX;
+        bool any = false;
+        for (int c = 0; c < k; c++) {
+            pieces[c] = (lane_piece){0};
+            if (done[c] >= n[c])
+                continue;
+            any = true;
+            size_t m = n[c] - done[c] < PIECE ? n[c] - done[c] : PIECE;
+            run_until(chains[c], 0, g, x[c] + done[c], flags[c] + done[c], m, &pieces[c].in,
+                      &pieces[c].in_flags, &pieces[c].n);
+            done[c] += m;
+            if (pieces[c].n > 0 && pieces[c].n < common)
+                common = pieces[c].n;
+        }
+        if (!any)
+            break;
+        run_stage_lanes(chains, k, g, pieces, common);
+        for (int c = 0; c < k; c++)
+            if (pieces[c].n > 0)
+                run_from(chains[c], g + 1, pieces[c].out, pieces[c].out_flags, pieces[c].n, fn,
+                         ctx[c]);
     }
 }
 

@@ -39,6 +39,17 @@ void ictus_chain_destroy(ictus_chain *ch); /* NULL is a no-op */
 void ictus_chain_push(ictus_chain *ch, const float *x, const uint8_t *flags, size_t n,
                       int64_t first_index, ictus_frame_fn fn, void *ctx);
 
+/* ictus_chain_push() on each of k chains at once (chains[c] gets x[c],
+ * flags[c], n[c], first_index[c] and frames through fn with ctx[c]), with
+ * exactly the frames the k calls would give.  When the chains run the
+ * same stages, a stage with a process_lanes hook (the IIR cascade) runs
+ * the channels side by side in SIMD lanes over the samples they have in
+ * common; the rest goes channel by channel.  For the thread that owns
+ * several channels (the analyzer at -j 1 runs them all). */
+void ictus_chain_push_lanes(ictus_chain *const *chains, int k, const float *const *x,
+                            const uint8_t *const *flags, const size_t *n,
+                            const int64_t *first_index, ictus_frame_fn fn, void *const *ctx);
+
 /* End of the recording: drain the stages and emit the last whole windows
  * (a window cut short by the end of the recording is not emitted). */
 void ictus_chain_finish(ictus_chain *ch, ictus_frame_fn fn, void *ctx);

@@ -1,5 +1,7 @@
 /* test_chain.c: the chain and framer: window grid, gaps, invalid samples,
- * streaming invariance (random block sizes give bit-identical frames). */
+ * streaming invariance (random block sizes give bit-identical frames), and
+ * several chains pushed at once (ictus_chain_push_lanes) giving each
+ * chain's frames bit for bit. */
 #include "pipeline/chain.h"
 
 #include <stdlib.h>
@@ -194,6 +196,90 @@ static void check_noninteger_rate(void)
     check_grid_and_invariance(173.61);
 }
 
+/* ictus_chain_push_lanes() against ictus_chain_push() on each chain, bit
+ * for bit: channels at 1 kHz and 500 Hz (the same stages with different
+ * coefficients, side by side) and one at 250 Hz (other stages: channel by
+ * channel), pushes of different lengths per channel (0 included), a gap
+ * in some channels, flags. */
+static void check_push_lanes(void)
+{
+    enum { K = 6 };
+    static const double rates[K] = {1000, 1000, 500, 1000, 1000, 250};
+    ictus_settings set;
+    ictus_settings_default(&set);
+    for (int trial = 0; trial < 3; trial++) {
+        /* trial 0: four 1 kHz channels (the common case); 1: 1 kHz and
+         * 500 Hz side by side; 2: all six, the 250 Hz one among them. */
+        int k = trial == 0 ? 4 : trial == 1 ? 3 : K;
+        int chan[K];
+        for (int c = 0, j = 0; c < K && j < k; c++)
+            if (trial != 0 || rates[c] == 1000)
+                chan[j++] = c;
+        ictus_chain *lanes[K], *alone[K];
+        frame_list fl[K] = {{0}}, fa[K] = {{0}};
+        float *x[K];
+        uint8_t *flags[K];
+        int64_t len[K], pos[K];
+        ictus_error err;
+        for (int j = 0; j < k; j++) {
+            double fs = rates[chan[j]];
+            len[j] = (int64_t)(90 * fs);
+            pos[j] = 0;
+            x[j] = make_signal(len[j], fs);
+            flags[j] = calloc((size_t)len[j], 1);
+            for (int64_t i = 0; i < len[j]; i += 1 + (int64_t)(uniform() * 20000))
+                flags[j][i] = ICTUS_SAMPLE_CLIP;
+            CHECK(ictus_chain_create(&set, j, fs, &lanes[j], &err) == ICTUS_OK);
+            CHECK(ictus_chain_create(&set, j, fs, &alone[j], &err) == ICTUS_OK);
+        }
+        for (int step = 0;; step++) {
+            const float *px[K];
+            const uint8_t *pf[K];
+            size_t pn[K];
+            int64_t first[K];
+            void *ctx[K];
+            bool any = false;
+            for (int j = 0; j < k; j++) {
+                double fs = rates[chan[j]];
+                /* a second's block, sometimes less or nothing; channel 1
+                 * skips 7 s at step 30 (a gap) */
+                int64_t m = uniform() < 0.15 ? (int64_t)(uniform() * fs) : (int64_t)fs;
+                if (j == 1 && step == 30)
+                    pos[j] += (int64_t)(7 * fs);
+                if (pos[j] > len[j])
+                    pos[j] = len[j];
+                if (m > len[j] - pos[j])
+                    m = len[j] - pos[j];
+                px[j] = x[j] + pos[j];
+                pf[j] = flags[j] + pos[j];
+                pn[j] = (size_t)m;
+                first[j] = pos[j];
+                ctx[j] = &fl[j];
+                ictus_chain_push(alone[j], px[j], pf[j], pn[j], first[j], collect, &fa[j]);
+                pos[j] += m;
+                any |= m > 0;
+            }
+            if (!any)
+                break;
+            ictus_chain_push_lanes(lanes, k, px, pf, pn, first, collect, ctx);
+        }
+        for (int j = 0; j < k; j++) {
+            ictus_chain_finish(lanes[j], collect, &fl[j]);
+            ictus_chain_finish(alone[j], collect, &fa[j]);
+            CHECK(fa[j].n > 80);
+            CHECK_MSG(frames_identical(&fl[j], &fa[j]),
+                      "trial %d: channel %d (%g Hz) pushed in lanes differs (%d vs %d frames)",
+                      trial, j, rates[chan[j]], fl[j].n, fa[j].n);
+            ictus_chain_destroy(lanes[j]);
+            ictus_chain_destroy(alone[j]);
+            free(fl[j].frames);
+            free(fa[j].frames);
+            free(x[j]);
+            free(flags[j]);
+        }
+    }
+}
+
 int main(void)
 {
     check_grid_and_invariance(250);
@@ -203,5 +289,6 @@ int main(void)
     check_missing_sample();
     check_degenerate();
     check_noninteger_rate();
+    check_push_lanes();
     return check_done("test_chain");
 }

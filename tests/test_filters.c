@@ -22,7 +22,9 @@
  *   - stage outputs: the float decimator within 1e-6 x the RMS of the
  *     reference; the double IIR stages the reference rounded to float,
  *     within 2^-24 |ref| + 1e-9 x RMS;
- *   - block invariance, reset and NaN locality: bit-identical.
+ *   - block invariance, reset and NaN locality: bit-identical;
+ *   - cascades side by side in lanes (ictus_iir_process_lanes, the stages'
+ *     process_lanes): bit-identical to each cascade alone.
  * The stages are driven directly through their descriptors (the chain is
  * tested in test_chain.c).
  */
@@ -619,6 +621,150 @@ static void test_reset(void)
     }
 }
 
+/* ===== Cascades side by side ===== */
+
+/* ictus_iir_process_lanes() against each cascade alone, bit for bit: 1 to
+ * 4 lanes, cascades of 1 to 8 sections and of different designs side by
+ * side (a 1 kHz and a 250 Hz notch), lengths that differ (run one after
+ * the other), random cuts, resets of some lanes between calls, and an
+ * output array that is the input. */
+static void test_iir_lanes(void)
+{
+    enum { N = 5000, K = ICTUS_IIR_LANES };
+    ictus_biquad hp2[1], hp8[4], notch250[2], notch1k[2], mixed[3];
+    ictus_butter_highpass(2, 0.5, 250, hp2);
+    ictus_butter_highpass(8, 0.5, 250, hp8);
+    notch250[0] = ictus_iirnotch(50, 30, 250);
+    notch250[1] = ictus_iirnotch(100, 30, 250);
+    notch1k[0] = ictus_iirnotch(50, 30, 1000);
+    notch1k[1] = ictus_iirnotch(100, 30, 1000);
+    mixed[0] = hp2[0];
+    mixed[1] = notch250[0];
+    mixed[2] = notch250[1];
+    struct {
+        const ictus_biquad *sos;
+        int n;
+    } designs[] = {{hp2, 1}, {notch250, 2}, {notch1k, 2}, {mixed, 3}, {hp8, 4}};
+    enum { N_DESIGNS = sizeof designs / sizeof designs[0] };
+    for (int trial = 0; trial < 40; trial++) {
+        int k = 1 + (int)rand_below(K);
+        /* Mostly one design for all lanes (the recording's channels), some
+         * trials with lanes of different designs. */
+        int design[K];
+        int common = (int)rand_below(N_DESIGNS);
+        for (int c = 0; c < k; c++)
+            design[c] = trial % 4 == 3 ? (int)rand_below(N_DESIGNS) : common;
+        if (trial % 8 == 5 && k > 1)
+            design[k - 1] = design[0] == 3 ? 1 : 3; /* 3 sections beside 2 */
+        ictus_iir *lane[K], *alone[K];
+        float *x[K], *y_lane[K], *y_alone[K];
+        for (int c = 0; c < k; c++) {
+            lane[c] = ictus_iir_create(designs[design[c]].sos, designs[design[c]].n);
+            alone[c] = ictus_iir_create(designs[design[c]].sos, designs[design[c]].n);
+            x[c] = make_signal(N, 250, 1e4 * (rand_uniform() - 0.5));
+            y_lane[c] = ictus_xmalloc(N * sizeof(float));
+            y_alone[c] = ictus_xmalloc(N * sizeof(float));
+        }
+        bool in_place = trial % 5 == 2;
+        for (size_t pos = 0; pos < N;) {
+            size_t n = 1 + rand_below(trial % 2 ? 700 : 20);
+            if (n > N - pos)
+                n = N - pos;
+            if (rand_below(10) == 0) {
+                int c = (int)rand_below((size_t)k);
+                ictus_iir_reset(lane[c]);
+                ictus_iir_reset(alone[c]);
+            }
+            const float *in[K];
+            float *out[K];
+            for (int c = 0; c < k; c++) {
+                ictus_iir_process(alone[c], x[c] + pos, y_alone[c] + pos, n);
+                if (in_place)
+                    memcpy(y_lane[c] + pos, x[c] + pos, n * sizeof(float));
+                in[c] = in_place ? y_lane[c] + pos : x[c] + pos;
+                out[c] = y_lane[c] + pos;
+            }
+            ictus_iir_process_lanes(lane, k, in, out, n);
+            pos += n;
+        }
+        for (int c = 0; c < k; c++) {
+            CHECK_MSG(memcmp(y_lane[c], y_alone[c], N * sizeof(float)) == 0,
+                      "trial %d: lane %d of %d (design %d) differs from the cascade alone",
+                      trial, c, k, design[c]);
+            ictus_iir_destroy(lane[c]);
+            ictus_iir_destroy(alone[c]);
+            free(x[c]);
+            free(y_lane[c]);
+            free(y_alone[c]);
+        }
+    }
+}
+
+/* The stages' process_lanes hook (the fused high-pass and notch of 6
+ * channels: two batches of lanes) against process() on each: outputs,
+ * flags and the state they leave, bit for bit. */
+static void test_stage_lanes(void)
+{
+    enum { N = 4000, K = 6 };
+    static const char *kinds[] = {"highpass", "notch"};
+    for (int kind = 0; kind < 2; kind++) {
+        ictus_stage lanes_st[K], alone_st[K];
+        ictus_stage *sts[K];
+        float *x[K], *y1[K], *y2[K];
+        uint8_t *xf[K], *f1[K], *f2[K];
+        for (int c = 0; c < K; c++) {
+            ictus_settings set;
+            settings_for(&set, kinds[kind], kind ? 50 : 0.5, kind ? 30 : 4, kind ? 8 : 0);
+            ictus_error err;
+            CHECK(stage_open(&lanes_st[c], desc_for(kinds[kind]), &set, 250, &err) == ICTUS_OK);
+            CHECK(stage_open(&alone_st[c], desc_for(kinds[kind]), &set, 250, &err) == ICTUS_OK);
+            CHECK(lanes_st[c].desc->process_lanes != NULL);
+            int64_t idx;
+            lanes_st[c].desc->reset(&lanes_st[c], 0, &idx);
+            alone_st[c].desc->reset(&alone_st[c], 0, &idx);
+            sts[c] = &lanes_st[c];
+            x[c] = make_signal(N, 250, 300.0 * c);
+            xf[c] = make_flags(N);
+            y1[c] = ictus_xmalloc(N * sizeof(float));
+            y2[c] = ictus_xmalloc(N * sizeof(float));
+            f1[c] = ictus_xmalloc(N);
+            f2[c] = ictus_xmalloc(N);
+        }
+        for (size_t pos = 0; pos < N;) {
+            size_t n = 1 + rand_below(900);
+            if (n > N - pos)
+                n = N - pos;
+            const float *in[K];
+            const uint8_t *in_f[K];
+            float *out[K];
+            uint8_t *out_f[K];
+            for (int c = 0; c < K; c++) {
+                size_t n_in = n, n_out = n;
+                alone_st[c].desc->process(&alone_st[c], x[c] + pos, xf[c] + pos, &n_in,
+                                          y2[c] + pos, f2[c] + pos, &n_out);
+                in[c] = x[c] + pos;
+                in_f[c] = xf[c] + pos;
+                out[c] = y1[c] + pos;
+                out_f[c] = f1[c] + pos;
+            }
+            lanes_st[0].desc->process_lanes(sts, K, in, in_f, out, out_f, n);
+            pos += n;
+        }
+        for (int c = 0; c < K; c++) {
+            CHECK_MSG(memcmp(y1[c], y2[c], N * sizeof(float)) == 0 && memcmp(f1[c], f2[c], N) == 0,
+                      "%s: channel %d in lanes differs from process() alone", kinds[kind], c);
+            stage_close(&lanes_st[c]);
+            stage_close(&alone_st[c]);
+            free(x[c]);
+            free(y1[c]);
+            free(y2[c]);
+            free(xf[c]);
+            free(f1[c]);
+            free(f2[c]);
+        }
+    }
+}
+
 /* Degenerate input: empty and one-sample segments, all zeros, a step. */
 static void test_degenerate(void)
 {
@@ -870,6 +1016,8 @@ int main(void)
     test_stage_outputs();
     test_termination();
     test_reset();
+    test_iir_lanes();
+    test_stage_lanes();
     test_degenerate();
     test_large_offset();
     test_nan();

@@ -5,7 +5,21 @@
  * bilinear transform, then zpk2sos's 'nearest' pairing, which for a
  * high-pass (all zeros at z = 1) orders the conjugate pole pairs from the
  * farthest to the nearest to the unit circle and puts the gain in the
- * first section. */
+ * first section.
+ *
+ * Why the cascades run across channels: a channel's cascade is a serial
+ * recurrence (each section's output feeds its own state: a multiply and
+ * two adds of latency per sample), and the features must keep its bits, so
+ * its order of operations cannot change.  Software-pipelining the sections
+ * of one channel does not help the scalar loop (measured: the processor
+ * already overlaps them).  Independent channels are the parallelism that
+ * keeps the bits: ictus_iir_process_lanes() runs up to 4 cascades in the
+ * lanes of one vector, each lane doing its cascade's exact arithmetic.
+ * Chains stay per channel (stage.h); the chain offers the lanes when one
+ * thread runs several channels (chain.h, ictus_chain_push_lanes: the
+ * analyzer gives each thread a group of channels), so -j 1 runs all
+ * channels in lanes, -j 2 two groups, and -j >= channels runs them one
+ * by one as before, with the same output at every -j. */
 #include "pipeline/dsp/iirdesign.h"
 
 #include <assert.h>
@@ -14,6 +28,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "base/simd.h"
 #include "base/status.h"
 
 /* ===== Design ===== */
@@ -166,19 +181,24 @@ static inline ALWAYS_INLINE void run_cascade(section *sec, int n_sections, const
     }
 }
 
+/* Prime a cascade that was reset with the steady state of its first sample. */
+static void prime(ictus_iir *iir, float x)
+{
+    if (iir->primed)
+        return;
+    for (int s = 0; s < iir->n_sections; s++) {
+        iir->sec[s].z0 = iir->sec[s].zi0 * (double)x;
+        iir->sec[s].z1 = iir->sec[s].zi1 * (double)x;
+    }
+    iir->primed = true;
+}
+
 void ictus_iir_process(ictus_iir *iir, const float *in, float *out, size_t n)
 {
     if (n == 0)
         return;
     section *sec = iir->sec;
-    if (!iir->primed) {
-        double x0 = in[0];
-        for (int s = 0; s < iir->n_sections; s++) {
-            sec[s].z0 = sec[s].zi0 * x0;
-            sec[s].z1 = sec[s].zi1 * x0;
-        }
-        iir->primed = true;
-    }
+    prime(iir, in[0]);
     switch (iir->n_sections) {
     case 1: run_cascade(sec, 1, in, out, n); break;
     case 2: run_cascade(sec, 2, in, out, n); break;
@@ -186,4 +206,166 @@ void ictus_iir_process(ictus_iir *iir, const float *in, float *out, size_t n)
     case 4: run_cascade(sec, 4, in, out, n); break;
     default: run_cascade(sec, iir->n_sections, in, out, n); break;
     }
+}
+
+/* ===== Cascades side by side ===== */
+
+/* Section s of the cascades in lanes: lane l holds cascade l's coefficients
+ * and state. */
+#if defined(__GNUC__)
+typedef double vdouble4 __attribute__((vector_size(ICTUS_IIR_LANES * sizeof(double))));
+typedef float vfloat4 __attribute__((vector_size(ICTUS_IIR_LANES * sizeof(float))));
+#define HAVE_VECTORS 1
+#else
+#define HAVE_VECTORS 0
+#endif
+
+#if HAVE_VECTORS
+typedef struct {
+    vdouble4 b0, b1, b2, a1, a2, z0, z1;
+} lane_section;
+
+/* Section c of the cascades on the vector *v of their inputs: *y receives
+ * the outputs (run_cascade()'s arithmetic, lane by lane).  Vectors pass by
+ * pointer: by value, a 32-byte vector would change the baseline's ABI. */
+static inline ALWAYS_INLINE void lane_step(lane_section *c, const vdouble4 *v, vdouble4 *y)
+{
+    vdouble4 x = *v, r = c->b0 * x + c->z0;
+    c->z0 = (c->b1 * x + c->z1) - c->a1 * r;
+    c->z1 = c->b2 * x - c->a2 * r;
+    *y = r;
+}
+
+static inline ALWAYS_INLINE void lane_load(const float *const *in, size_t t, vdouble4 *v)
+{
+    vfloat4 x = {in[0][t], in[1][t], in[2][t], in[3][t]};
+    *v = __builtin_convertvector(x, vdouble4);
+}
+
+static inline ALWAYS_INLINE void lane_store(float *const *out, size_t t, const vdouble4 *y)
+{
+    vfloat4 f = __builtin_convertvector(*y, vfloat4);
+    out[0][t] = f[0];
+    out[1][t] = f[1];
+    out[2][t] = f[2];
+    out[3][t] = f[3];
+}
+
+/* run_cascade() with a vector for a double, in the lanes: the same
+ * operations in the same order in each lane (no FMA: -std=c11 keeps
+ * -ffp-contract=off), so lane l's outputs are bit for bit those of
+ * run_cascade() on cascade l, the conversions included (float to double is
+ * exact; double to float rounds each lane as a scalar cast does).  GCC's
+ * generic vectors: one AVX register in the x86-64-v3 clone, two SSE
+ * registers in the baseline (base/simd.h).
+ * Software-pipelined: step t runs section s on sample t - s, so the
+ * sections of one step are independent and the step's critical path is
+ * one section's recurrence (a multiply and two adds), not the chain of
+ * all sections (measured: the processor did not overlap consecutive
+ * steps' chains by itself).  Each sample still meets the sections in
+ * order with the same operations, so the bits do not change.  pipe[s]
+ * holds section s's output of the previous step, the input of section
+ * s + 1; the first n_sections - 1 and last n_sections - 1 steps run only
+ * the sections that have a sample. */
+static inline ALWAYS_INLINE void run_lanes(lane_section *sec, int n_sections,
+                                           const float *const *in, float *const *out,
+                                           size_t n)
+{
+    enum { MAX_PIPE = 32 };
+    vdouble4 pipe[MAX_PIPE] = {{0}}, v;
+    const size_t last = (size_t)n_sections - 1;
+    size_t t = 0;
+    /* Filling: step t runs sections 0..t. */
+    for (; t < last && t < n + last; t++)
+        for (int s = (int)t; s >= 0; s--) {
+            if (t - (size_t)s >= n)
+                continue;
+            if (s == 0)
+                lane_load(in, t, &v);
+            lane_step(&sec[s], s == 0 ? &v : &pipe[s - 1], &pipe[s]);
+            if ((size_t)s == last)
+                lane_store(out, t - last, &pipe[s]);
+        }
+    /* Full: every section has a sample. */
+    for (; t < n; t++) {
+#pragma GCC unroll 8
+        for (int s = n_sections - 1; s >= 1; s--)
+            lane_step(&sec[s], &pipe[s - 1], &pipe[s]);
+        lane_load(in, t, &v);
+        lane_step(&sec[0], &v, &pipe[0]);
+        lane_store(out, t - last, &pipe[last]);
+    }
+    /* Draining: step t runs sections t - n + 1..last. */
+    for (; t < n + last; t++)
+        for (int s = n_sections - 1; s >= 1 && t - (size_t)s < n; s--) {
+            lane_step(&sec[s], &pipe[s - 1], &pipe[s]);
+            if ((size_t)s == last)
+                lane_store(out, t - last, &pipe[s]);
+        }
+}
+
+ICTUS_SIMD_CLONES
+static void process_lanes(lane_section *sec, int n_sections, const float *const *in,
+                          float *const *out, size_t n)
+{
+    switch (n_sections) {
+    case 1: run_lanes(sec, 1, in, out, n); break;
+    case 2: run_lanes(sec, 2, in, out, n); break;
+    case 3: run_lanes(sec, 3, in, out, n); break;
+    case 4: run_lanes(sec, 4, in, out, n); break;
+    default: run_lanes(sec, n_sections, in, out, n); break;
+    }
+}
+#endif
+
+void ictus_iir_process_lanes(ictus_iir *const *iirs, int k, const float *const *in,
+                             float *const *out, size_t n)
+{
+    assert(k >= 1 && k <= ICTUS_IIR_LANES);
+    bool same = true;
+    for (int c = 1; c < k; c++)
+        same &= iirs[c]->n_sections == iirs[0]->n_sections;
+    if (!HAVE_VECTORS || k == 1 || !same || n == 0) {
+        for (int c = 0; c < k; c++)
+            ictus_iir_process(iirs[c], in[c], out[c], n);
+        return;
+    }
+#if HAVE_VECTORS
+    enum { MAX_SECTIONS = 32 }; /* run_lanes' pipe; a notch may have 64 harmonics */
+    int n_sections = iirs[0]->n_sections;
+    if (n_sections > MAX_SECTIONS) {
+        for (int c = 0; c < k; c++)
+            ictus_iir_process(iirs[c], in[c], out[c], n);
+        return;
+    }
+    lane_section sec[MAX_SECTIONS];
+    /* An unused lane repeats lane 0 (cascade, state and arrays): it writes
+     * the values lane 0 writes, and its state is not kept. */
+    const float *lane_in[ICTUS_IIR_LANES];
+    float *lane_out[ICTUS_IIR_LANES];
+    for (int c = 0; c < k; c++)
+        prime(iirs[c], in[c][0]);
+    for (int c = 0; c < ICTUS_IIR_LANES; c++) {
+        int from = c < k ? c : 0;
+        const ictus_iir *iir = iirs[from];
+        lane_in[c] = in[from];
+        lane_out[c] = out[from];
+        for (int s = 0; s < n_sections; s++) {
+            const section *q = &iir->sec[s];
+            sec[s].b0[c] = q->b0;
+            sec[s].b1[c] = q->b1;
+            sec[s].b2[c] = q->b2;
+            sec[s].a1[c] = q->a1;
+            sec[s].a2[c] = q->a2;
+            sec[s].z0[c] = q->z0;
+            sec[s].z1[c] = q->z1;
+        }
+    }
+    process_lanes(sec, n_sections, lane_in, lane_out, n);
+    for (int c = 0; c < k; c++)
+        for (int s = 0; s < n_sections; s++) {
+            iirs[c]->sec[s].z0 = sec[s].z0[c];
+            iirs[c]->sec[s].z1 = sec[s].z1[c];
+        }
+#endif
 }

@@ -13,6 +13,14 @@
  * state (the next sample primes it again); ictus_iir_destroy().
  * Thread safety: the design functions touch no global state; one cascade
  * must be used by one thread at a time.
+ *
+ * Speed: the cascade of one signal is a serial recurrence (each section's
+ * output feeds its own state, a multiply and two adds of latency per
+ * sample), so one signal cannot go faster than that chain of latencies
+ * without changing the order of the arithmetic, and with it the bits.
+ * Independent signals can: ictus_iir_process_lanes() runs up to 4
+ * cascades (the channels of a recording, which share coefficients) in the
+ * lanes of one vector, for the latency of one.
  */
 #ifndef ICTUS_IIRDESIGN_H
 #define ICTUS_IIRDESIGN_H
@@ -58,5 +66,17 @@ void ictus_iir_reset(ictus_iir *iir);
  * into calls.  A NaN or infinite input poisons the state until the next
  * reset. */
 void ictus_iir_process(ictus_iir *iir, const float *in, float *out, size_t n);
+
+/* The most cascades ictus_iir_process_lanes() runs at once. */
+enum { ICTUS_IIR_LANES = 4 };
+
+/* Filter n samples of each of k cascades (1 <= k <= ICTUS_IIR_LANES):
+ * in[c] into out[c] through iirs[c] (distinct cascades; in[c] and out[c]
+ * may be the same array), with exactly the result of ictus_iir_process()
+ * on each, bit for bit: the cascades run side by side in the lanes of a
+ * vector, each lane doing that cascade's arithmetic in the same order.
+ * Cascades of different lengths run one after the other. */
+void ictus_iir_process_lanes(ictus_iir *const *iirs, int k, const float *const *in,
+                             float *const *out, size_t n);
 
 #endif

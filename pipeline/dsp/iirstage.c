@@ -51,6 +51,21 @@ void ictus_iir_stage_process(ictus_stage *st, const float *in, const uint8_t *in
     *n_in = *n_out = n;
 }
 
+void ictus_iir_stage_process_lanes(ictus_stage *const *sts, int k, const float *const *in,
+                                   const uint8_t *const *in_flags, float *const *out,
+                                   uint8_t *const *out_flags, size_t n)
+{
+    for (int c0 = 0; c0 < k; c0 += ICTUS_IIR_LANES) {
+        int lanes = k - c0 < ICTUS_IIR_LANES ? k - c0 : ICTUS_IIR_LANES;
+        ictus_iir *iirs[ICTUS_IIR_LANES];
+        for (int c = 0; c < lanes; c++)
+            iirs[c] = ((ictus_iir_stage *)sts[c0 + c]->priv)->iir;
+        ictus_iir_process_lanes(iirs, lanes, in + c0, out + c0, n);
+    }
+    for (int c = 0; c < k; c++)
+        memcpy(out_flags[c], in_flags[c], n);
+}
+
 void ictus_iir_stage_stop(ictus_stage *st)
 {
     ictus_iir_stage *p = st->priv;

@@ -34,6 +34,11 @@ void ictus_iir_stage_stop(ictus_stage *st);
 void ictus_iir_stage_describe(const ictus_stage *st, char *buf, size_t size);
 /* Append next's sections to st's cascade (both ictus_iir_stage). */
 bool ictus_iir_stage_fuse(ictus_stage *st, ictus_stage *next);
+/* process() of k such stages at once, their cascades side by side
+ * (ictus_iir_process_lanes, ICTUS_IIR_LANES at a time). */
+void ictus_iir_stage_process_lanes(ictus_stage *const *sts, int k, const float *const *in,
+                                   const uint8_t *const *in_flags, float *const *out,
+                                   uint8_t *const *out_flags, size_t n);
 
 /* The descriptor of such a stage: its name and start(), the rest above. */
 #define ICTUS_IIR_STAGE_DESC(name_, start_)                                                        \
@@ -41,7 +46,7 @@ bool ictus_iir_stage_fuse(ictus_stage *st, ictus_stage *next);
         .name = (name_), .priv_size = sizeof(ictus_iir_stage), .start = (start_),                  \
         .reset = ictus_iir_stage_reset, .process = ictus_iir_stage_process,                        \
         .stop = ictus_iir_stage_stop, .describe = ictus_iir_stage_describe,                        \
-        .fuse = ictus_iir_stage_fuse,                                                              \
+        .fuse = ictus_iir_stage_fuse, .process_lanes = ictus_iir_stage_process_lanes,              \
     }
 
 #endif

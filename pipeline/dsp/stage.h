@@ -68,6 +68,17 @@ typedef struct {
      * the samples instead of two, and no rounding to float in between.)
      * NULL: never. */
     bool (*fuse)(ictus_stage *st, ictus_stage *next);
+    /* Run k >= 1 started instances of this stage (the same channel-wise
+     * stage of k chains, e.g. the channels of one recording) over n
+     * samples each at once: for each c, exactly what process() on sts[c]
+     * would do with n_in = n_out = n, outputs and state alike (only for
+     * stages that pass samples one for one).  The chain offers it when one
+     * thread runs several channels (chain.h, ictus_chain_push_lanes), so
+     * that a serial recurrence runs the channels side by side in SIMD
+     * lanes.  NULL: the chain calls process() on each. */
+    void (*process_lanes)(ictus_stage *const *sts, int k, const float *const *in,
+                          const uint8_t *const *in_flags, float *const *out,
+                          uint8_t *const *out_flags, size_t n);
 } ictus_stage_desc;
 
 struct ictus_stage {
