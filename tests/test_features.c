@@ -23,6 +23,7 @@
 #include "pipeline/features/feat.h"
 #include "pipeline/features/features.h"
 #include "pipeline/features/spectrum.h"
+#include "pipeline/features/timedomain.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -61,16 +62,23 @@ static void bank_stop(feature_bank *b)
     }
 }
 
-/* A window as the framer builds it, with no baseline for the EMG flag. */
+/* A window as the framer builds it (its mean, then its time-domain sums and
+ * spike candidates at spike_k σ), with no baseline for the EMG flag.  The
+ * sums' arrays are static: a window is valid until the next make_window(). */
+enum { MAX_N = 4096 };
 static ictus_window make_window(const double *x, int n, double fs_hz, const double *psd,
-                                double baseline_rms)
+                                double baseline_rms, double spike_k)
 {
-    double sum = 0;
-    for (int i = 0; i < n; i++)
-        sum += x[i];
-    return (ictus_window){.x = x, .n = n, .fs_hz = fs_hz, .mean = sum / n, .psd = psd,
-                          .n_freq = n / 2 + 1, .df_hz = fs_hz / n, .baseline_rms = baseline_rms,
-                          .baseline_emg_power = NAN, .baseline_emg_share = NAN};
+    static double abs_d[MAX_N];
+    static int peaks[MAX_N];
+    if (!CHECK(n <= MAX_N))
+        abort();
+    ictus_window w = {.x = x, .n = n, .fs_hz = fs_hz, .mean = ictus_widen_mean(x, n),
+                      .psd = psd, .n_freq = n / 2 + 1, .df_hz = fs_hz / n,
+                      .baseline_rms = baseline_rms, .baseline_emg_power = NAN,
+                      .baseline_emg_share = NAN};
+    ictus_window_time_domain(&w, spike_k, abs_d, peaks);
+    return w;
 }
 
 /* The absolute part of the tolerance: none on SciPy's PSD; on ours, bins
@@ -143,7 +151,8 @@ static void test_fixture(void)
         ictus_spectrum *sp = ictus_spectrum_create(c->n, c->fs_hz, c->window);
         double *psd = ictus_xmalloc((size_t)(c->n / 2 + 1) * sizeof *psd);
         for (int own = 0; own < 2; own++) {
-            ictus_window w = make_window(c->x, c->n, c->fs_hz, c->psd, c->baseline_rms);
+            ictus_window w = make_window(c->x, c->n, c->fs_hz, c->psd,
+                                           c->baseline_rms, set.spike_k);
             if (own) {
                 ictus_spectrum_psd(sp, c->x, w.mean, psd);
                 w.psd = psd;
@@ -181,7 +190,7 @@ static void test_constructed_spectra(void)
     /* DC is outside the band; the cumulative power reaches 0.9 · 10
      * exactly at 2 Hz, which is also the peak. */
     double edge[NF] = {50, 1, 8, 0, 0, 0, 0, 0, 0, 0, 1};
-    ictus_window w = make_window(x, N, N, edge, NAN);
+    ictus_window w = make_window(x, N, N, edge, NAN, set.spike_k);
     bank_compute(&bank, &w, &fr);
     CHECK(fr.v[ICTUS_F_SEF90] == 2);
     CHECK(fr.v[ICTUS_F_PEAK_FREQ] == 2);
@@ -220,7 +229,7 @@ static void test_registry_columns(void)
     ictus_settings set;
     ictus_settings_default(&set);
     ictus_spectrum *sp = ictus_spectrum_create(N, fs_hz, set.window);
-    ictus_window w = make_window(x, N, fs_hz, psd, 10);
+    ictus_window w = make_window(x, N, fs_hz, psd, 10, set.spike_k);
     ictus_spectrum_psd(sp, x, w.mean, psd);
     feature_bank bank;
     bank_start(&bank, &set, N, fs_hz);
@@ -265,7 +274,7 @@ static ictus_window alternating(double *x, double a)
 {
     for (int i = 0; i < AN; i++)
         x[i] = i % 2 ? -a : a;
-    return make_window(x, AN, 250, NULL, NAN);
+    return make_window(x, AN, 250, NULL, NAN, 4);
 }
 
 static void test_artefact_clip_flat(void)
@@ -294,8 +303,21 @@ static void test_artefact_clip_flat(void)
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
     for (int i = 0; i < AN; i++) /* a large offset is not variance */
         x[i] = 1000 + (i % 2 ? -0.4 : 0.4);
-    w = make_window(x, AN, 250, NULL, NAN);
+    w = make_window(x, AN, 250, NULL, NAN, 4);
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
+    /* nor does it hide variance: the SD is summed around the mean
+     * (timedomain.c), where Σx² − n·mean² at a 1e6 µV offset would lose
+     * ~1e-4 µV² of every µV² to cancellation and could flip the flag */
+    for (double offset = 1e3; offset <= 1e6; offset *= 1e3) {
+        for (int i = 0; i < AN; i++)
+            x[i] = offset + (i % 2 ? -0.5 : 0.5);
+        w = make_window(x, AN, 250, NULL, NAN, 4);
+        CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+        for (int i = 0; i < AN; i++)
+            x[i] = offset + (i % 2 ? -0.4999 : 0.4999);
+        w = make_window(x, AN, 250, NULL, NAN, 4);
+        CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
+    }
 }
 
 static void test_artefact_extreme(void)
@@ -303,20 +325,21 @@ static void test_artefact_extreme(void)
     ictus_settings set;
     ictus_settings_default(&set); /* extreme_sd 25: with baseline 10 µV, 250 µV */
     double x[AN];
-    ictus_window w = alternating(x, 10);
+    alternating(x, 10);
     x[100] = 250;
     x[101] = -250; /* the mean stays 0 */
-    w.baseline_rms = 10;
+    ictus_window w = make_window(x, AN, 250, NULL, 10, 4);
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
     x[100] = 250.001;
     x[101] = -250.001;
+    w = make_window(x, AN, 250, NULL, 10, 4);
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_EXTREME);
     x[100] = -250.001; /* a negative excursion counts the same */
     x[101] = 10;
-    w = make_window(x, AN, 250, NULL, 10); /* mean -0.48 µV: x[100] is 249.52 from it */
+    w = make_window(x, AN, 250, NULL, 10, 4); /* mean -0.48 µV: x[100] is 249.52 from it */
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
     x[100] = -250.6;
-    w = make_window(x, AN, 250, NULL, 10);
+    w = make_window(x, AN, 250, NULL, 10, 4);
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_EXTREME);
     w.baseline_rms = NAN; /* no baseline yet: never extreme */
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
@@ -390,7 +413,7 @@ static void test_subbins(void)
         x[i] = i % 2 ? 30 : -30;
     feature_bank bank;
     bank_start(&bank, &set, N, 250);
-    ictus_window w = make_window(x, N, 250, NULL, 10);
+    ictus_window w = make_window(x, N, 250, NULL, 10, set.spike_k);
     double psd[N / 2 + 1] = {0};
     w.psd = psd;
     ictus_frame fr = {.window = 0};

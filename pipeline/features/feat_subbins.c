@@ -41,12 +41,14 @@
  *     wholly inside one it crosses near the bin's edges.  The detector reads
  *     these only for bins it finds active by line length.
  * Stateless, like every feature (the start-up state is the grid and
- * scratch buffers).  Cost: one cumulative pass over the tile (line length
- * and envelope together; the envelope is evaluated only where the crossing
- * scans stop), and per bin with spikes a median over 2 x
- * ICTUS_SPIKE_EDGE_MAX_S of samples for its first and its last spike (more
- * only when a spike does not stand out from its level).  About 5 % more
- * instructions for the whole feature stage than the bins alone (edges.md).
+ * scratch buffers).  Cost: the framer's fused pass already holds |x[n] −
+ * x[n−1]| (w->abs_d) and the spike candidates (w->peaks, the same threshold
+ * as feat_spikes.c), so the bins sum abs_d over the tile (four partial
+ * sums per bin), count candidates under the refractory rule, evaluate the
+ * envelope only where the crossing scans stop (a sum of 2h + 1 abs_d), and,
+ * per bin with spikes, take a median over 2 x ICTUS_SPIKE_EDGE_MAX_S of
+ * samples for its first and its last spike (once when they are the same;
+ * more only when a spike does not stand out from its level).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -57,7 +59,6 @@
 
 typedef struct {
     ictus_grid grid;
-    double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j (the window's j0) */
     double *scratch; /* [n]: for the local medians */
     int *peaks;      /* [n]: the spikes of the current bin */
 } subbins_state;
@@ -70,7 +71,6 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
     ictus_status st = ictus_grid_init(&s->grid, set->hop_s, set->win_s, err);
     if (st != ICTUS_OK)
         return st;
-    s->cum = ictus_xcalloc((size_t)n, sizeof(double));
     s->scratch = ictus_xcalloc((size_t)n, sizeof(double));
     s->peaks = ictus_xcalloc((size_t)n, sizeof(int));
     return ICTUS_OK;
@@ -79,10 +79,9 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
 static void stop(ictus_feature *f)
 {
     subbins_state *s = f->priv;
-    free(s->cum);
     free(s->scratch);
     free(s->peaks);
-    s->cum = s->scratch = NULL;
+    s->scratch = NULL;
     s->peaks = NULL;
 }
 
@@ -164,18 +163,26 @@ static int spike_edge(const double *x, int n, int p, spike_ref r, int step, doub
     return i;
 }
 
-/* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[]. */
-static double dx_sum(const double *cum, int j0, int a, int b)
+/* Σ |x[j] − x[j−1]| over j in [a, b) (1 <= a <= b), from the framer's
+ * abs_d[], in four partial sums (a bin's sum is not one long chain). */
+static double dx_sum(const double *abs_d, int a, int b)
 {
-    return (b > j0 ? cum[b - 1] : 0) - (a > j0 ? cum[a - 1] : 0);
+    double s[4] = {0};
+    int j = a;
+    for (; j + 4 <= b; j += 4)
+        for (int l = 0; l < 4; l++)
+            s[l] += abs_d[j + l];
+    for (; j < b; j++)
+        s[0] += abs_d[j];
+    return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
 /* Whether the envelope at i (the mean |x[j] − x[j−1]| over j in [i − h,
  * i + h] cut at 1 .. n − 1) reaches mean. */
-static bool envelope_reaches(const double *cum, int j0, int n, int i, int h, double mean)
+static bool envelope_reaches(const double *abs_d, int n, int i, int h, double mean)
 {
     int a = i - h > 1 ? i - h : 1, b = i + h + 1 < n ? i + h + 1 : n;
-    return dx_sum(cum, j0, a, b) >= mean * (b - a);
+    return dx_sum(abs_d, a, b) >= mean * (b - a);
 }
 
 /* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
@@ -184,10 +191,16 @@ static bool envelope_reaches(const double *cum, int j0, int n, int i, int h, dou
 static void spike_edges(const subbins_state *s, const ictus_window *w, const sample_clock *clock,
                         ictus_frame *frame, int b, int count, double level, int max_walk)
 {
+    int p_ref = -1; /* the last spike whose local level was taken (a bin's first and last
+                       are often the same spike) */
+    spike_ref r = {0, 0};
     for (int e = 0; e < 2; e++) {
         for (int j = 0; j < count; j++) {
             int p = s->peaks[e ? count - 1 - j : j];
-            spike_ref r = spike_reference(w->x, w->n, p, max_walk, s->scratch);
+            if (p != p_ref) {
+                r = spike_reference(w->x, w->n, p, max_walk, s->scratch);
+                p_ref = p;
+            }
             if (!(fabs(w->x[p] - r.x_ref) >= level))
                 continue;
             int edge = spike_edge(w->x, w->n, p, r, e ? +1 : -1, level, max_walk);
@@ -204,7 +217,6 @@ static void spike_edges(const subbins_state *s, const ictus_window *w, const sam
 static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
 {
     const subbins_state *s = f->priv;
-    const double *x = w->x;
     const int n = w->n;
     const ictus_settings *set = f->set;
     int o = (int)lround((set->win_s - set->hop_s) / 2 * w->fs_hz);
@@ -215,36 +227,26 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         len = n - 1 - o; /* the last sample is no local maximum */
     if (len < ICTUS_SUB_BINS)
         return; /* too few samples to cut: the bins stay 0 */
-    double sigma = w->baseline_rms;
-    if (!(sigma > 0)) {
-        double sum = 0;
-        for (int i = 0; i < n; i++)
-            sum += x[i] * x[i];
-        sigma = sqrt(sum / n);
-    }
-    const double threshold = sigma > 0 ? f->set->spike_k * sigma : INFINITY;
+    const double threshold =
+        w->spike_sigma > 0 ? f->set->spike_k * w->spike_sigma : INFINITY;
     const double refractory = f->set->spike_refractory_s * w->fs_hz;
     const double level = ICTUS_SPIKE_EDGE_FRACTION * threshold;
     const int max_walk = (int)lround(ICTUS_SPIKE_EDGE_MAX_S * w->fs_hz);
     const int h = len / ICTUS_SUB_BINS / 8 > 1 ? len / ICTUS_SUB_BINS / 8 : 1;
-    /* cumulative |x[j] − x[j−1]| over the tile and h samples either side */
-    const int j0 = o - h > 1 ? o - h : 1, j1 = o + len + h + 1 < n ? o + len + h + 1 : n;
-    double sum = 0;
-    for (int j = j0; j < j1; j++) {
-        sum += fabs(x[j] - x[j - 1]);
-        s->cum[j] = sum;
-    }
     const sample_clock clock = window_clock(s, w, frame->window);
+    /* the framer's spike candidates (w->peaks, ascending), from the tile's start */
+    int next_peak = 0;
+    while (next_peak < w->n_peaks && w->peaks[next_peak] < o)
+        next_peak++;
     int last = -1;
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
         int hi = o + (int)((int64_t)(b + 1) * len / ICTUS_SUB_BINS);
-        double ll = dx_sum(s->cum, j0, lo, hi);
+        double ll = dx_sum(w->abs_d, lo, hi);
         int spikes = 0;
-        for (int i = lo; i < hi; i++) {
-            double a = fabs(x[i]);
-            if (a > threshold && a >= fabs(x[i - 1]) && a > fabs(x[i + 1]) &&
-                (last < 0 || i - last >= refractory)) {
+        for (; next_peak < w->n_peaks && w->peaks[next_peak] < hi; next_peak++) {
+            int i = w->peaks[next_peak];
+            if (last < 0 || i - last >= refractory) {
                 s->peaks[spikes++] = i;
                 last = i;
             }
@@ -255,12 +257,12 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         double mean = ll / (hi - lo);
         int on = lo, off = hi; /* no crossing: the bin's own edges */
         for (int i = lo; i < hi; i++)
-            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
+            if (envelope_reaches(w->abs_d, n, i, h, mean)) {
                 on = i;
                 break;
             }
         for (int i = hi - 1; i >= lo; i--)
-            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
+            if (envelope_reaches(w->abs_d, n, i, h, mean)) {
                 off = i + 1;
                 break;
             }
