@@ -43,12 +43,13 @@
  * Stateless, like every feature (the start-up state is the grid and
  * scratch buffers).  Cost: the framer's fused pass already holds |x[n] −
  * x[n−1]| (w->abs_d) and the spike candidates (w->peaks, the same threshold
- * as feat_spikes.c), so the bins sum abs_d over the tile (four partial
- * sums per bin), count candidates under the refractory rule, evaluate the
- * envelope only where the crossing scans stop (a sum of 2h + 1 abs_d), and,
- * per bin with spikes, take a median over 2 x ICTUS_SPIKE_EDGE_MAX_S of
- * samples for its first and its last spike (once when they are the same;
- * more only when a spike does not stand out from its level).
+ * as feat_spikes.c), so what is left is one cumulative sum of abs_d over
+ * the tile (prefix_sums(), four runs side by side) that gives each bin's
+ * line length and the envelope wherever the crossing scans stop, the
+ * candidates counted under the refractory rule, and, per bin with spikes,
+ * a median over 2 x ICTUS_SPIKE_EDGE_MAX_S of samples for its first and
+ * its last spike (once when they are the same; more only when a spike does
+ * not stand out from its level).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -60,6 +61,7 @@
 typedef struct {
     ictus_grid grid;
     double *scratch; /* [n]: for the local medians */
+    double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j (prefix_sums()) */
     int *peaks;      /* [n]: the spikes of the current bin */
 } subbins_state;
 
@@ -72,6 +74,7 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
     if (st != ICTUS_OK)
         return st;
     s->scratch = ictus_xcalloc((size_t)n, sizeof(double));
+    s->cum = ictus_xcalloc((size_t)n, sizeof(double));
     s->peaks = ictus_xcalloc((size_t)n, sizeof(int));
     return ICTUS_OK;
 }
@@ -80,8 +83,9 @@ static void stop(ictus_feature *f)
 {
     subbins_state *s = f->priv;
     free(s->scratch);
+    free(s->cum);
     free(s->peaks);
-    s->scratch = NULL;
+    s->scratch = s->cum = NULL;
     s->peaks = NULL;
 }
 
@@ -98,10 +102,22 @@ static sample_clock window_clock(const subbins_state *s, const ictus_window *w, 
                           ictus_grid_tile_start_us(&s->grid, k), w->fs_hz};
 }
 
+/* llround(v), inline for 0 <= v < 2^52 (sample times; elsewhere the
+ * library's): truncate, then up when the fraction, v − trunc(v), which is
+ * exact, is at least 1/2.  32 calls a window made the library call ~1 % of
+ * the feature stage. */
+static int64_t round_us(double v)
+{
+    if (!(v >= 0 && v < 0x1p52))
+        return llround(v);
+    int64_t t = (int64_t)v;
+    return t + (v - (double)t >= 0.5);
+}
+
 /* Sample i, µs from the window's tile start. */
 static int32_t sample_us(const sample_clock *c, int i)
 {
-    return (int32_t)(llround((double)(c->first + i) / c->fs_hz * 1e6) - c->tile_us);
+    return (int32_t)(round_us((double)(c->first + i) / c->fs_hz * 1e6) - c->tile_us);
 }
 
 /* The median of x[lo .. hi) (upper median for an even count), with
@@ -163,26 +179,45 @@ static int spike_edge(const double *x, int n, int p, spike_ref r, int step, doub
     return i;
 }
 
-/* Σ |x[j] − x[j−1]| over j in [a, b) (1 <= a <= b), from the framer's
- * abs_d[], in four partial sums (a bin's sum is not one long chain). */
-static double dx_sum(const double *abs_d, int a, int b)
+/* cum[j] = Σ abs_d[j0 .. j] for j in [j0, j1).  One running sum would be a
+ * chain of dependent additions (~4 cycles each); instead the range is cut
+ * into 4 runs summed side by side, and each run is then offset by the
+ * total of the runs before it.  The order depends on j0 and j1 alone. */
+static void prefix_sums(const double *restrict abs_d, int j0, int j1, double *restrict cum)
 {
-    double s[4] = {0};
-    int j = a;
-    for (; j + 4 <= b; j += 4)
-        for (int l = 0; l < 4; l++)
-            s[l] += abs_d[j + l];
-    for (; j < b; j++)
-        s[0] += abs_d[j];
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    const int q = (j1 - j0) / 4;
+    const double *a0 = abs_d + j0, *a1 = a0 + q, *a2 = a1 + q, *a3 = a2 + q;
+    double *c0 = cum + j0, *c1 = c0 + q, *c2 = c1 + q, *c3 = c2 + q;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0; /* in registers: the runs' four chains */
+    for (int t = 0; t < q; t++) {
+        c0[t] = s0 += a0[t];
+        c1[t] = s1 += a1[t];
+        c2[t] = s2 += a2[t];
+        c3[t] = s3 += a3[t];
+    }
+    for (int t = q; t < j1 - j0 - 3 * q; t++) /* the last run takes the rest */
+        c3[t] = s3 += a3[t];
+    const double off1 = s0, off2 = off1 + s1, off3 = off2 + s2;
+    for (int t = 0; t < q; t++) {
+        c1[t] += off1;
+        c2[t] += off2;
+    }
+    for (int t = 0; t < j1 - j0 - 3 * q; t++)
+        c3[t] += off3;
+}
+
+/* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[]. */
+static double dx_sum(const double *cum, int j0, int a, int b)
+{
+    return (b > j0 ? cum[b - 1] : 0) - (a > j0 ? cum[a - 1] : 0);
 }
 
 /* Whether the envelope at i (the mean |x[j] − x[j−1]| over j in [i − h,
  * i + h] cut at 1 .. n − 1) reaches mean. */
-static bool envelope_reaches(const double *abs_d, int n, int i, int h, double mean)
+static bool envelope_reaches(const double *cum, int j0, int n, int i, int h, double mean)
 {
     int a = i - h > 1 ? i - h : 1, b = i + h + 1 < n ? i + h + 1 : n;
-    return dx_sum(abs_d, a, b) >= mean * (b - a);
+    return dx_sum(cum, j0, a, b) >= mean * (b - a);
 }
 
 /* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
@@ -238,11 +273,14 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     int next_peak = 0;
     while (next_peak < w->n_peaks && w->peaks[next_peak] < o)
         next_peak++;
+    /* cumulative |x[j] − x[j−1]| over the tile and h samples either side */
+    const int j0 = o - h > 1 ? o - h : 1, j1 = o + len + h + 1 < n ? o + len + h + 1 : n;
+    prefix_sums(w->abs_d, j0, j1, s->cum);
     int last = -1;
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
         int hi = o + (int)((int64_t)(b + 1) * len / ICTUS_SUB_BINS);
-        double ll = dx_sum(w->abs_d, lo, hi);
+        double ll = dx_sum(s->cum, j0, lo, hi);
         int spikes = 0;
         for (; next_peak < w->n_peaks && w->peaks[next_peak] < hi; next_peak++) {
             int i = w->peaks[next_peak];
@@ -257,12 +295,12 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         double mean = ll / (hi - lo);
         int on = lo, off = hi; /* no crossing: the bin's own edges */
         for (int i = lo; i < hi; i++)
-            if (envelope_reaches(w->abs_d, n, i, h, mean)) {
+            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
                 on = i;
                 break;
             }
         for (int i = hi - 1; i >= lo; i--)
-            if (envelope_reaches(w->abs_d, n, i, h, mean)) {
+            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
                 off = i + 1;
                 break;
             }
