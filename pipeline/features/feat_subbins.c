@@ -90,34 +90,33 @@ static void stop(ictus_feature *f)
 }
 
 /* Where window k's samples lie: sample i at (first + i) / fs_hz s, times
- * counted from tile_us. */
+ * counted from tile_us.  us_per_sample is 1e6 / fs_hz when that is a whole
+ * number (250 Hz: 4000), else 0. */
 typedef struct {
-    int64_t first, tile_us;
+    int64_t first, tile_us, us_per_sample;
     double fs_hz;
 } sample_clock;
 
 static sample_clock window_clock(const subbins_state *s, const ictus_window *w, int64_t k)
 {
+    double us = 1e6 / w->fs_hz;
     return (sample_clock){ictus_grid_first_sample(&s->grid, w->fs_hz, k),
-                          ictus_grid_tile_start_us(&s->grid, k), w->fs_hz};
+                          ictus_grid_tile_start_us(&s->grid, k),
+                          us == floor(us) && us * w->fs_hz == 1e6 ? (int64_t)us : 0, w->fs_hz};
 }
 
-/* llround(v), inline for 0 <= v < 2^52 (sample times; elsewhere the
- * library's): truncate, then up when the fraction, v − trunc(v), which is
- * exact, is at least 1/2.  32 calls a window made the library call ~1 % of
- * the feature stage. */
-static int64_t round_us(double v)
-{
-    if (!(v >= 0 && v < 0x1p52))
-        return llround(v);
-    int64_t t = (int64_t)v;
-    return t + (v - (double)t >= 0.5);
-}
-
-/* Sample i, µs from the window's tile start. */
+/* Sample i, µs from the window's tile start: llround((first + i) / fs_hz ·
+ * 1e6).  When 1e6 / fs_hz is a whole number u, that is m·u exactly for m =
+ * first + i: the two roundings, and fs_hz's own (u·fs_hz is 1e6 to within
+ * its last bit), leave m·u·(1 + δ), |δ| <= 2^−51, which rounds to m·u while
+ * m·u < 2^50.  The integer product spares 32 divisions
+ * and library calls a window. */
 static int32_t sample_us(const sample_clock *c, int i)
 {
-    return (int32_t)(round_us((double)(c->first + i) / c->fs_hz * 1e6) - c->tile_us);
+    const int64_t m = c->first + i;
+    if (c->us_per_sample > 0 && m >= 0 && m < ((int64_t)1 << 50) / c->us_per_sample)
+        return (int32_t)(m * c->us_per_sample - c->tile_us);
+    return (int32_t)(llround((double)m / c->fs_hz * 1e6) - c->tile_us);
 }
 
 /* The median of x[lo .. hi) (upper median for an even count), with

@@ -132,8 +132,7 @@ static bool is_peak(const double *x, int i, double threshold)
 }
 
 /* The largest |x[i]| of a block of BLOCK samples. */
-ICTUS_SIMD_CLONES
-static double block_max(const double *restrict x)
+static inline double block_max(const double *restrict x)
 {
     double m[LANES] = {0};
     for (int j = 0; j < BLOCK; j += LANES)
@@ -145,7 +144,8 @@ static double block_max(const double *restrict x)
     return m01 > m23 ? m01 : m23;
 }
 
-static int find_peaks(const double *x, int n, double threshold, int *peaks)
+ICTUS_SIMD_CLONES
+static int find_peaks(const double *restrict x, int n, double threshold, int *restrict peaks)
 {
     int count = 0;
     for (int b = 1; b < n - 1; b += BLOCK) {
