@@ -120,35 +120,42 @@ static int32_t sample_us(const sample_clock *c, int i)
 }
 
 /* The median of x[lo .. hi) (upper median for an even count), with
- * scratch[] as room: Hoare's selection. */
+ * scratch[] as room: quickselect with Lomuto's partition written without a
+ * branch on the data (each element is swapped into place and the boundary
+ * moves by the comparison's 0 or 1): a sample against the pivot is a coin
+ * toss to the branch predictor, and the mispredictions were most of the
+ * time of a partition with branches.  Many equal values make it quadratic
+ * in hi − lo, which is at most 2 x ICTUS_SPIKE_EDGE_MAX_S of samples. */
 static double median(const double *x, int lo, int hi, double *scratch)
 {
-    int m = hi - lo, want = m / 2;
+    const int m = hi - lo, want = m / 2;
+    double *a = scratch;
     for (int i = 0; i < m; i++)
-        scratch[i] = x[lo + i];
+        a[i] = x[lo + i];
     int l = 0, r = m - 1;
     while (l < r) {
-        double pivot = scratch[(l + r) / 2];
-        int i = l, j = r;
-        while (i <= j) {
-            while (scratch[i] < pivot)
-                i++;
-            while (scratch[j] > pivot)
-                j--;
-            if (i <= j) {
-                double t = scratch[i];
-                scratch[i++] = scratch[j];
-                scratch[j--] = t;
-            }
+        const int mid = l + (r - l) / 2;
+        const double pivot = a[mid];
+        a[mid] = a[r];
+        a[r] = pivot;
+        int store = l; /* a[l .. store) < pivot <= a[store .. i) */
+        for (int i = l; i < r; i++) {
+            const double v = a[i];
+            const int below = v < pivot;
+            a[i] = a[store];
+            a[store] = v;
+            store += below;
         }
-        if (want <= j)
-            r = j;
-        else if (want >= i)
-            l = i;
+        a[r] = a[store];
+        a[store] = pivot; /* in its sorted place */
+        if (want == store)
+            return pivot;
+        if (want < store)
+            r = store - 1;
         else
-            break;
+            l = store + 1;
     }
-    return scratch[want];
+    return a[want];
 }
 
 /* A spike peaking at p, measured from the local level: ref is the median
