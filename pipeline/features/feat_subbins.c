@@ -61,7 +61,8 @@
 typedef struct {
     ictus_grid grid;
     double *scratch; /* [n]: for the local medians */
-    double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j (prefix_sums()) */
+    double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j, cum[j0 − 1] = 0
+                        (prefix_sums()) */
     int *peaks;      /* [n]: the spikes of the current bin */
 } subbins_state;
 
@@ -185,16 +186,19 @@ static int spike_edge(const double *x, int n, int p, spike_ref r, int step, doub
     return i;
 }
 
-/* cum[j] = Σ abs_d[j0 .. j] for j in [j0, j1).  One running sum would be a
- * chain of dependent additions (~4 cycles each); instead the range is cut
- * into 4 runs summed side by side, and each run is then offset by the
- * total of the runs before it.  The order depends on j0 and j1 alone. */
+/* cum[j] = Σ abs_d[j0 .. j] for j in [j0, j1), and cum[j0 − 1] = 0 (j0 >=
+ * 1), so that every sum over [a, b) is one difference.  One running sum
+ * would be a chain of dependent additions (~4 cycles each); instead the
+ * range is cut into 4 runs summed side by side, and each run is then offset
+ * by the total of the runs before it.  The order depends on j0 and j1
+ * alone. */
 static void prefix_sums(const double *restrict abs_d, int j0, int j1, double *restrict cum)
 {
     const int q = (j1 - j0) / 4;
     const double *a0 = abs_d + j0, *a1 = a0 + q, *a2 = a1 + q, *a3 = a2 + q;
     double *c0 = cum + j0, *c1 = c0 + q, *c2 = c1 + q, *c3 = c2 + q;
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0; /* in registers: the runs' four chains */
+    cum[j0 - 1] = 0;
     for (int t = 0; t < q; t++) {
         c0[t] = s0 += a0[t];
         c1[t] = s1 += a1[t];
@@ -212,18 +216,19 @@ static void prefix_sums(const double *restrict abs_d, int j0, int j1, double *re
         c3[t] += off3;
 }
 
-/* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[]. */
-static double dx_sum(const double *cum, int j0, int a, int b)
+/* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[] (whose
+ * cum[j0 − 1] is 0). */
+static double dx_sum(const double *cum, int a, int b)
 {
-    return (b > j0 ? cum[b - 1] : 0) - (a > j0 ? cum[a - 1] : 0);
+    return cum[b - 1] - cum[a - 1];
 }
 
 /* Whether the envelope at i (the mean |x[j] − x[j−1]| over j in [i − h,
  * i + h] cut at 1 .. n − 1) reaches mean. */
-static bool envelope_reaches(const double *cum, int j0, int n, int i, int h, double mean)
+static bool envelope_reaches(const double *cum, int n, int i, int h, double mean)
 {
     int a = i - h > 1 ? i - h : 1, b = i + h + 1 < n ? i + h + 1 : n;
-    return dx_sum(cum, j0, a, b) >= mean * (b - a);
+    return dx_sum(cum, a, b) >= mean * (b - a);
 }
 
 /* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
@@ -286,7 +291,7 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
         int hi = o + (int)((int64_t)(b + 1) * len / ICTUS_SUB_BINS);
-        double ll = dx_sum(s->cum, j0, lo, hi);
+        double ll = dx_sum(s->cum, lo, hi);
         int spikes = 0;
         for (; next_peak < w->n_peaks && w->peaks[next_peak] < hi; next_peak++) {
             int i = w->peaks[next_peak];
@@ -301,12 +306,12 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         double mean = ll / (hi - lo);
         int on = lo, off = hi; /* no crossing: the bin's own edges */
         for (int i = lo; i < hi; i++)
-            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
+            if (envelope_reaches(s->cum, n, i, h, mean)) {
                 on = i;
                 break;
             }
         for (int i = hi - 1; i >= lo; i--)
-            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
+            if (envelope_reaches(s->cum, n, i, h, mean)) {
                 off = i + 1;
                 break;
             }
