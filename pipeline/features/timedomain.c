@@ -20,8 +20,10 @@
  *
  * The spike candidates need the threshold spike_k·σ, and σ falls back to
  * the window's own RMS (Σx², from the fused pass) before a baseline exists,
- * so they take a second pass: blocks of BLOCK samples whose largest |x| is
- * above the threshold (rare: 4 σ) are scanned for local maxima.
+ * so they take a second pass, only when the fused pass's max |x| is above
+ * the threshold (4 σ: most windows have no such sample), and in it only
+ * blocks of BLOCK samples whose largest |x| is above it are scanned for
+ * local maxima.
  */
 #include "pipeline/features/timedomain.h"
 
@@ -64,8 +66,8 @@ double ictus_widen_mean(const double *x, int n)
 
 /* The partial sums: lane l of each. */
 typedef struct {
-    double sq[LANES], ss_x[LANES], max_dev[LANES], abs_d[LANES], ss_d[LANES], ss_dd[LANES],
-        teager[LANES];
+    double sq[LANES], ss_x[LANES], max_dev[LANES], max_abs[LANES], abs_d[LANES], ss_d[LANES],
+        ss_dd[LANES], teager[LANES];
 } lanes;
 
 /* What the pass needs to know before it starts. */
@@ -88,6 +90,7 @@ static inline void add_terms(lanes *restrict a, int l, const double *restrict x,
     a->sq[l] += v * v;
     a->ss_x[l] += dev * dev;
     a->max_dev[l] = ad > a->max_dev[l] ? ad : a->max_dev[l];
+    a->max_abs[l] = fabs(v) > a->max_abs[l] ? fabs(v) : a->max_abs[l];
     if (has.d) {
         double d = v - x[i - 1], e = d - c.mean_d;
         abs_d[i] = fabs(d);
@@ -122,6 +125,12 @@ static double combine(const double s[LANES])
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
+static double lane_max(const double m[LANES])
+{
+    double m01 = m[0] > m[1] ? m[0] : m[1], m23 = m[2] > m[3] ? m[2] : m[3];
+    return m01 > m23 ? m01 : m23;
+}
+
 /* ===== The spike candidates ===== */
 
 /* Whether i (1 <= i <= n − 2) is a candidate. */
@@ -140,8 +149,7 @@ static inline double block_max(const double *restrict x)
             double a = fabs(x[j + l]);
             m[l] = a > m[l] ? a : m[l];
         }
-    double m01 = m[0] > m[1] ? m[0] : m[1], m23 = m[2] > m[3] ? m[2] : m[3];
-    return m01 > m23 ? m01 : m23;
+    return lane_max(m);
 }
 
 ICTUS_SIMD_CLONES
@@ -181,15 +189,17 @@ void ictus_window_time_domain(ictus_window *w, double spike_k, double *abs_d, in
     }
     w->sum_sq = combine(a.sq);
     w->ss_x = combine(a.ss_x);
-    double m01 = a.max_dev[0] > a.max_dev[1] ? a.max_dev[0] : a.max_dev[1];
-    double m23 = a.max_dev[2] > a.max_dev[3] ? a.max_dev[2] : a.max_dev[3];
-    w->max_dev = m01 > m23 ? m01 : m23;
+    w->max_dev = lane_max(a.max_dev);
     w->sum_abs_d = combine(a.abs_d);
     w->ss_d = combine(a.ss_d);
     w->ss_dd = combine(a.ss_dd);
     w->sum_teager = combine(a.teager);
     w->abs_d = abs_d;
     w->spike_sigma = w->baseline_rms > 0 ? w->baseline_rms : sqrt(w->sum_sq / n);
-    w->n_peaks = w->spike_sigma > 0 ? find_peaks(x, n, spike_k * w->spike_sigma, peaks) : 0;
+    /* no sample above the threshold (most windows): no candidate to look for */
+    const double threshold = spike_k * w->spike_sigma;
+    w->n_peaks = w->spike_sigma > 0 && lane_max(a.max_abs) > threshold
+                     ? find_peaks(x, n, threshold, peaks)
+                     : 0;
     w->peaks = peaks;
 }
