@@ -18,6 +18,9 @@ case "$name" in
 *) prog=$build/tests/$name ;;
 esac
 export ICTUS="$build/ictus"
+# No FFTW wisdom cache (pipeline/features/spectrum.h): a test's FFT plans never depend on
+# what an earlier run measured, and no test reads or writes the user's ~/.cache.
+export ICTUS_CACHE_DIR=
 mkdir -p "$build/results"
 log=$build/results/$name.log
 result=$build/results/$name.result

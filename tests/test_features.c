@@ -8,12 +8,15 @@
  *   spike_rate                       1e-12 relative (a count over a duration);
  *   every other column               1e-9 relative (NaN where the reference is NaN).
  * Each window is run twice: on SciPy's PSD (the features alone) and on
- * ictus_spectrum's (the framer's path), where the spectral columns also
- * allow an absolute 1e-12 of power_total for bins at round-off level.
+ * ictus_spectrum's (the framer's path).  The spectral columns also allow
+ * the cumulative PSD's absolute round-off, 2 (n_freq/4 + 4) ε of the whole
+ * spectrum's power (abs_tolerance()), and on ictus_spectrum's PSD an
+ * absolute 1e-12 of power_total for bins at round-off level.
  * Properties: rel_* sum to 1 where the bands tile the total band; each
  * feature writes only its own columns and together they write them all;
  * artefact flags switch exactly at their thresholds.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +65,23 @@ static void bank_stop(feature_bank *b)
     }
 }
 
+/* Point w at psd (n_freq bins, or NULL) and at its cumulative PSD, as the
+ * framer does (ictus_psd_cumulate() into a buffer of the test's). */
+static double cum_buf[1024];
+static void set_psd(ictus_window *w, const double *psd)
+{
+    w->psd = psd;
+    w->psd_cum = NULL;
+    if (psd && CHECK(w->n_freq + 1 <= (int)(sizeof cum_buf / sizeof cum_buf[0]))) {
+        ictus_psd_cumulate(psd, w->n_freq, cum_buf);
+        w->psd_cum = cum_buf;
+    }
+}
+
 /* A window as the framer builds it (its mean, then its time-domain sums and
- * spike candidates at spike_k σ), with no baseline for the EMG flag.  The
- * sums' arrays are static: a window is valid until the next make_window(). */
+ * spike candidates at spike_k σ, and its PSD with the cumulative PSD), with
+ * no baseline for the EMG flag.  The sums' arrays are static: a window is
+ * valid until the next make_window(). */
 enum { MAX_N = 4096 };
 static ictus_window make_window(const double *x, int n, double fs_hz, const double *psd,
                                 double baseline_rms, double spike_k)
@@ -74,25 +91,41 @@ static ictus_window make_window(const double *x, int n, double fs_hz, const doub
     if (!CHECK(n <= MAX_N))
         abort();
     ictus_window w = {.x = x, .n = n, .fs_hz = fs_hz, .mean = ictus_widen_mean(x, n),
-                      .psd = psd, .n_freq = n / 2 + 1, .df_hz = fs_hz / n,
-                      .baseline_rms = baseline_rms, .baseline_emg_power = NAN,
-                      .baseline_emg_share = NAN};
+                      .n_freq = n / 2 + 1, .df_hz = fs_hz / n, .baseline_rms = baseline_rms,
+                      .baseline_emg_power = NAN, .baseline_emg_share = NAN};
     ictus_window_time_domain(&w, spike_k, abs_d, peaks);
+    set_psd(&w, psd);
     return w;
 }
 
-/* The absolute part of the tolerance: none on SciPy's PSD; on ours, bins
- * at round-off level (1e-27 of the peak beside a pure sine) differ in
- * relative terms, so powers may differ by 1e-12 of power_total and
- * fractions by 1e-12. */
+/* The absolute part of the tolerance of a spectral column.
+ *
+ * On both PSDs, the cumulative PSD's float order (spectrum.h): a band's
+ * power is cum[b] − cum[a], each prefix sum of k nonnegative bins formed
+ * with at most k/4 + 3 roundings (one carry per block of four, at most
+ * three inside a block), each within ε of the running total <= Σ psd; so
+ * the power is within cum_err = 2 (n_freq/4 + 4) ε Σ psd · df of the exact
+ * band sum, absolutely (for n = 500, 2.9e-14 of the whole spectrum's
+ * power), however small the band.  A fraction p / power_total is within
+ * 2 cum_err / power_total of it (numerator and denominator), and so is
+ * the entropy (its p_k are psd / total: a relative error δ of the total
+ * moves −Σ p ln p / ln K by at most δ (1 + ln K) / ln K <= 2δ).
+ * On ictus_spectrum's PSD also: bins at round-off level (1e-27 of the peak
+ * beside a pure sine) differ from SciPy's in relative terms, so powers may
+ * differ by 1e-12 of power_total and fractions by 1e-12. */
 static double abs_tolerance(int col, const feature_case *c, bool own_psd)
 {
-    if (!own_psd || col < ICTUS_F_POWER_TOTAL || col == ICTUS_F_SEF90 ||
-        col == ICTUS_F_PEAK_FREQ)
+    if (col < ICTUS_F_POWER_TOTAL || col == ICTUS_F_SEF90 || col == ICTUS_F_PEAK_FREQ)
         return 0;
+    const int n_freq = c->n / 2 + 1;
+    double sum_psd = 0;
+    for (int k = 0; k < n_freq; k++)
+        sum_psd += c->psd[k];
+    const double cum_err = 2.0 * (n_freq / 4 + 4) * DBL_EPSILON * sum_psd * (c->fs_hz / c->n);
+    const double total = c->v[ICTUS_F_POWER_TOTAL];
     if (col >= ICTUS_F_REL_DELTA && col <= ICTUS_F_SPECTRAL_ENTROPY)
-        return 1e-12;
-    return 1e-12 * fmax(c->v[ICTUS_F_POWER_TOTAL], 1);
+        return (total > 0 ? 2 * cum_err / total : 0) + (own_psd ? 1e-12 : 0);
+    return cum_err + (own_psd ? 1e-12 * fmax(total, 1) : 0);
 }
 
 /* ------------------------------------------------ agreement with SciPy */
@@ -155,7 +188,7 @@ static void test_fixture(void)
                                            c->baseline_rms, set.spike_k);
             if (own) {
                 ictus_spectrum_psd(sp, c->x, w.mean, psd);
-                w.psd = psd;
+                set_psd(&w, psd);
             }
             ictus_frame fr = {.channel = 0};
             bank_compute(&bank, &w, &fr);
@@ -197,16 +230,16 @@ static void test_constructed_spectra(void)
     CHECK(fr.v[ICTUS_F_POWER_TOTAL] == 10);
     /* A tie for the peak goes to the lower frequency. */
     double tie[NF] = {0, 0.5, 0.5, 4, 0.5, 0.5, 0.5, 4, 0.5, 0.5, 0.5};
-    w.psd = tie;
+    set_psd(&w, tie);
     bank_compute(&bank, &w, &fr);
     CHECK(fr.v[ICTUS_F_PEAK_FREQ] == 3);
     /* Flat spectrum: entropy 1; a single line: entropy 0. */
     double flat[NF] = {9, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
-    w.psd = flat;
+    set_psd(&w, flat);
     bank_compute(&bank, &w, &fr);
     CHECK_NEAR(fr.v[ICTUS_F_SPECTRAL_ENTROPY], 1.0, 1e-15, 0);
     double line[NF] = {9, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0};
-    w.psd = line;
+    set_psd(&w, line);
     bank_compute(&bank, &w, &fr);
     CHECK(fr.v[ICTUS_F_SPECTRAL_ENTROPY] == 0);
     CHECK(fr.v[ICTUS_F_SEF90] == 5);
@@ -229,8 +262,9 @@ static void test_registry_columns(void)
     ictus_settings set;
     ictus_settings_default(&set);
     ictus_spectrum *sp = ictus_spectrum_create(N, fs_hz, set.window);
-    ictus_window w = make_window(x, N, fs_hz, psd, 10, set.spike_k);
+    ictus_window w = make_window(x, N, fs_hz, NULL, 10, set.spike_k);
     ictus_spectrum_psd(sp, x, w.mean, psd);
+    set_psd(&w, psd);
     feature_bank bank;
     bank_start(&bank, &set, N, fs_hz);
     const double sentinel = -1.25e300;
@@ -481,7 +515,7 @@ static void test_subbins(void)
     bank_start(&bank, &set, N, 250);
     ictus_window w = make_window(x, N, 250, NULL, 10, set.spike_k);
     double psd[N / 2 + 1] = {0};
-    w.psd = psd;
+    set_psd(&w, psd);
     ictus_frame fr = {.window = 0};
     bank_compute(&bank, &w, &fr);
     bank_stop(&bank);

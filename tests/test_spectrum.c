@@ -6,14 +6,34 @@
  * relative (same floor) against a long-double DFT for every n in 2..64 and
  * every window; Parseval (Σ psd · df against the window-weighted variance)
  * to 1e-12 relative on all of these windows.
+ * The cumulative PSD: the order spectrum.h states, bit for bit, and within
+ * (k/4 + 4) ε of a long-double sum; never decreasing.  The vector log
+ * (veclog.h): within 1 ulp of glibc's log() on p in [DBL_MIN, 1] (the
+ * spectral entropy's range) and beyond; the entropy's vectorised sum gives
+ * the bits of its scalar definition.
+ * FFTW wisdom, each case in a child process (a process reads the cache
+ * once): a missing nested cache dir is made, the run plans with
+ * FFTW_ESTIMATE and a child writes the wisdom; the next process plans from
+ * it, and its PSD agrees with the estimated plan's to 1e-12 of the peak;
+ * an unusable dir (under a file) and ICTUS_CACHE_DIR= change nothing.
  */
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 #include "tests/feature_fixture.h"
+#include "pipeline/features/feat.h"
 #include "pipeline/features/spectrum.h"
+#include "pipeline/features/veclog.h"
 
 static const ictus_window_kind kinds[] = {ICTUS_WINDOW_HANN, ICTUS_WINDOW_HAMMING,
                                           ICTUS_WINDOW_RECT};
@@ -240,12 +260,240 @@ static void test_threads(void)
     }
 }
 
-int main(void)
+/* ------------------------------------------------ the cumulative PSD */
+
+/* cum as spectrum.h defines it, scalar. */
+static void ref_cumulate(const double *psd, int n_freq, double *cum)
 {
+    double carry = 0;
+    int k = 0;
+    cum[0] = 0;
+    for (; k + 4 <= n_freq; k += 4) {
+        double ab = psd[k] + psd[k + 1];
+        cum[k + 1] = carry + psd[k];
+        cum[k + 2] = carry + ab;
+        cum[k + 3] = carry + (ab + psd[k + 2]);
+        cum[k + 4] = carry + (ab + (psd[k + 2] + psd[k + 3]));
+        carry = cum[k + 4];
+    }
+    for (; k < n_freq; k++)
+        cum[k + 1] = cum[k] + psd[k];
+}
+
+static void test_cumulate(void)
+{
+    enum { MAX_F = 300 };
+    double psd[MAX_F], cum[MAX_F + 1], ref[MAX_F + 1];
+    unsigned seed = 17;
+    for (int n_freq = 1; n_freq <= MAX_F; n_freq += n_freq < 12 ? 1 : 37) {
+        for (int k = 0; k < n_freq; k++) /* over 12 decades, like a PSD */
+            psd[k] = pow(10.0, 6 - 12.0 * rand_r(&seed) / RAND_MAX);
+        ictus_psd_cumulate(psd, n_freq, cum);
+        ref_cumulate(psd, n_freq, ref);
+        CHECK_MSG(memcmp(cum, ref, (size_t)(n_freq + 1) * sizeof *cum) == 0,
+                  "n_freq %d: the cumulative PSD is not in the stated order", n_freq);
+        long double exact = 0;
+        bool monotone = true, within = true;
+        for (int k = 0; k < n_freq; k++) {
+            exact += psd[k];
+            monotone &= cum[k + 1] >= cum[k];
+            within &= fabsl(cum[k + 1] - exact) <= (k / 4 + 4) * DBL_EPSILON * exact;
+        }
+        CHECK_MSG(monotone, "n_freq %d: the cumulative PSD decreases", n_freq);
+        CHECK_MSG(within, "n_freq %d: the cumulative PSD is off its bound", n_freq);
+    }
+    /* ictus_spectrum_cumulate() is the same, into the object's array. */
+    ictus_spectrum *sp = ictus_spectrum_create(40, 100, ICTUS_WINDOW_HANN);
+    const double *own = ictus_spectrum_cumulate(sp, psd);
+    ictus_psd_cumulate(psd, 21, cum);
+    CHECK(memcmp(own, cum, 22 * sizeof *cum) == 0);
+    ictus_spectrum_destroy(sp);
+}
+
+/* ------------------------------------------------------ the vector log */
+
+/* |a − b| in units in the last place of b (b finite, not 0). */
+static double ulps(double a, double b)
+{
+    return fabs(a - b) / (nextafter(fabs(b), INFINITY) - fabs(b));
+}
+
+static void test_veclog(void)
+{
+    double worst = 0, worst_x = 0;
+    unsigned seed = 3;
+    int n = 0;
+    /* Log-uniform over [DBL_MIN, 1e3], then near 1 (where ln x -> 0),
+     * around the reduction's split at √½ · 2^k, and powers of two. */
+    for (int i = 0; i < 2000000; i++, n++) {
+        double x;
+        if (i < 1000000)
+            x = exp((log(DBL_MIN) + (log(1e3) - log(DBL_MIN)) * rand_r(&seed) / RAND_MAX));
+        else if (i < 1400000)
+            x = 1 + ldexp((double)rand_r(&seed) / RAND_MAX - 0.5, -(i % 50));
+        else if (i < 1900000)
+            x = ldexp(M_SQRT1_2 * (1 + ldexp((double)rand_r(&seed) / RAND_MAX - 0.5, -(i % 52))),
+                      i % 2000 - 1020);
+        else
+            x = ldexp(1.0, i % 2045 - 1022);
+        if (!(x >= DBL_MIN))
+            continue;
+        const double got = ictus_log_normal(x), want = log(x);
+        if (want == 0) {
+            CHECK_MSG(got == 0, "log(%a) = %a, want 0", x, got);
+            continue;
+        }
+        double e = ulps(got, want);
+        if (e > worst) {
+            worst = e;
+            worst_x = x;
+        }
+    }
+    CHECK_MSG(worst <= 1.0, "vector log: %.3g ulp from log() at %a", worst, worst_x);
+    printf("vector log: at most %.3g ulp from log() over %d arguments (worst at %a)\n", worst,
+           n, worst_x);
+}
+
+/* The entropy's sum in its stated order (feat_entropy.c), scalar: the
+ * feature, vectorised and dispatched to this machine's clone, gives the
+ * same bits. */
+static void test_entropy_order(void)
+{
+    enum { N = 500, NF = N / 2 + 1 };
+    double psd[NF], cum[NF + 1];
+    unsigned seed = 29;
+    for (int k = 0; k < NF; k++)
+        psd[k] = k % 17 == 3 ? 0 : pow(10.0, 3 - 9.0 * rand_r(&seed) / RAND_MAX);
+    psd[100] = 1e-320; /* subnormal p counts as 0 */
+    ictus_psd_cumulate(psd, NF, cum);
+    ictus_settings set;
+    ictus_settings_default(&set);
+    ictus_total_band band;
+    ictus_feature f = {.desc = &ictus_feat_entropy, .set = &set, .priv = &band};
+    ictus_error err;
+    CHECK(ictus_feat_entropy.start(&f, &set, N, 250, &err) == ICTUS_OK);
+    ictus_window w = {.n = N, .fs_hz = 250, .psd = psd, .n_freq = NF, .df_hz = 0.5,
+                      .psd_cum = cum};
+    ictus_frame fr = {.channel = 0};
+    ictus_feat_entropy.compute(&f, &w, &fr);
+    const double inv_total = 1.0 / (cum[band.k_hi] - cum[band.k_lo]);
+    const int n = band.k_hi - band.k_lo;
+    double s[4] = {0, 0, 0, 0};
+    long double exact = 0;
+    for (int i = 0; i < n; i++) {
+        double p = psd[band.k_lo + i] * inv_total;
+        double term = p >= DBL_MIN ? p * ictus_log_normal(p) : 0;
+        s[i < n - n % 4 ? i % 4 : 0] += term;
+        if (p > 0)
+            exact += (long double)p * logl(p);
+    }
+    const double want = -((s[0] + s[1]) + (s[2] + s[3])) / log(n);
+    CHECK_MSG(fr.v[ICTUS_F_SPECTRAL_ENTROPY] == want, "entropy %.17g, its scalar order %.17g",
+              fr.v[ICTUS_F_SPECTRAL_ENTROPY], want);
+    CHECK_NEAR(fr.v[ICTUS_F_SPECTRAL_ENTROPY], (double)(-exact / logl(n)), 1e-14, 0);
+}
+
+/* ----------------------------------------------------------- wisdom */
+
+/* The signal the wisdom cases transform. */
+static void wisdom_signal(double *x)
+{
+    unsigned seed = 41;
+    for (int i = 0; i < 500; i++)
+        x[i] = 20.0 * rand_r(&seed) / RAND_MAX + 15 * sin(0.3 * i);
+}
+
+/* `test_spectrum --wisdom-child DIR OUT`, a fresh process (a process reads
+ * the cache once): with ICTUS_CACHE_DIR=DIR, plan 500 points and write to
+ * OUT whether the plan is measured (one byte) and the 251 bins. */
+static int wisdom_child_main(const char *dir, const char *out)
+{
+    setenv("ICTUS_CACHE_DIR", dir, 1);
+    double x[500], psd[251];
+    wisdom_signal(x);
+    ictus_spectrum *sp = ictus_spectrum_create(500, 250, ICTUS_WINDOW_HANN);
+    char measured = ictus_spectrum_plan_measured(sp);
+    ictus_spectrum_psd(sp, x, 0.5, psd);
+    ictus_spectrum_destroy(sp);
+    ictus_spectrum_wisdom_wait();
+    FILE *f = fopen(out, "wb");
+    bool ok = f && fwrite(&measured, 1, 1, f) == 1 && fwrite(psd, sizeof psd, 1, f) == 1;
+    return f && fclose(f) == 0 && ok ? 0 : 1;
+}
+
+static const char *self_path;
+
+/* Run the child case for dir; check that its plan is measured (or not)
+ * and that its PSD agrees with ref to 1e-12 of each bin (or of the peak). */
+static void wisdom_child(const char *tmp, const char *dir, bool want_measured, const double *ref)
+{
+    const char *out = support_path(tmp, "child.out");
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(self_path, self_path, "--wisdom-child", dir, out, (char *)NULL);
+        _exit(127);
+    }
+    int ws = 0;
+    CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid);
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "cache %s: child failed (%d)", dir, ws);
+    char measured = 2;
+    double psd[251];
+    FILE *f = fopen(out, "rb");
+    CHECK(f && fread(&measured, 1, 1, f) == 1 && fread(psd, sizeof psd, 1, f) == 1);
+    if (f)
+        fclose(f);
+    CHECK_MSG(measured == want_measured, "cache '%s': plan measured %d, want %d", dir, measured,
+              want_measured);
+    compare_bins(dir, psd, ref, 251, 1e-12);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void test_wisdom(void)
+{
+    double x[500], ref[251];
+    wisdom_signal(x);
+    ictus_spectrum *sp = ictus_spectrum_create(500, 250, ICTUS_WINDOW_HANN); /* no cache */
+    CHECK(!ictus_spectrum_plan_measured(sp));
+    ictus_spectrum_psd(sp, x, 0.5, ref);
+    ictus_spectrum_destroy(sp);
+
+    char *tmp = support_tmpdir("wisdom");
+    char cache[512], file[600], plain[512], under[600];
+    snprintf(cache, sizeof cache, "%s/a/b/ictus", tmp);
+    snprintf(file, sizeof file, "%s/fftw-wisdom", cache);
+    snprintf(plain, sizeof plain, "%s/plain", tmp);
+    snprintf(under, sizeof under, "%s/ictus", plain);
+    wisdom_child(tmp, cache, false, ref); /* made the dir, measured in a child */
+    CHECK_MSG(exists(file), "no wisdom in %s", file);
+    wisdom_child(tmp, cache, true, ref); /* planned from it */
+
+    FILE *f = fopen(plain, "w");
+    CHECK(f && fclose(f) == 0);
+    wisdom_child(tmp, under, false, ref); /* cannot be made: skipped */
+    CHECK(!exists(under));
+    wisdom_child(tmp, "", false, ref); /* turned off */
+    support_tmpdir_remove(tmp);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--wisdom-child") == 0)
+        return wisdom_child_main(argv[2], argv[3]);
+    self_path = argv[0];
+    setenv("ICTUS_CACHE_DIR", "", 1); /* hermetic: never the user's wisdom */
     test_scipy_fixture();
     test_direct_dft();
     test_mean_removal_and_scale();
     test_band_bins();
     test_threads();
+    test_cumulate();
+    test_veclog();
+    test_entropy_order();
+    test_wisdom();
     return check_done("test_spectrum");
 }

@@ -4,6 +4,7 @@
 set -u
 build=${1:?usage: tests/valgrind.sh BUILD_DIR}
 supp="--suppressions=$(cd "$(dirname "$0")" && pwd)/valgrind.supp" # fontconfig's own leak
+export ICTUS_CACHE_DIR= # no FFTW wisdom cache, as tests/run.sh
 export ICTUS="valgrind --quiet $supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect $build/ictus"
 failed=0
 for t in "$build"/tests/test_*; do

@@ -138,6 +138,11 @@ typedef struct {
                              is a local maximum (>= |x[i−1]|, > |x[i+1]|) above
                              spike_k · spike_sigma; none when spike_sigma is not > 0 */
     int n_peaks;
+    /* The cumulative PSD, n_freq + 1 values: psd_cum[k] = psd[0] + ..
+     * + psd[k-1] (ictus_psd_cumulate(), spectrum.h), so the power of bins
+     * [a, b) is (psd_cum[b] − psd_cum[a]) · df_hz.  Computed once per
+     * window and read by the band powers, the entropy and SEF90. */
+    const double *psd_cum;
 } ictus_window;
 
 typedef struct ictus_feature ictus_feature;

@@ -195,6 +195,7 @@ static void emit_window(ictus_framer *fr, ictus_frame_fn fn, void *ctx)
     };
     ictus_window_time_domain(&w, fr->set->spike_k, fr->abs_d, fr->peaks);
     ictus_spectrum_psd(fr->spectrum, fr->x, w.mean, fr->psd);
+    w.psd_cum = ictus_spectrum_cumulate(fr->spectrum, fr->psd);
     for (int i = 0; i < ICTUS_N_FEATURES; i++)
         frame.v[i] = NAN;
     for (int i = 0; i < ictus_feature_registry_count; i++)
