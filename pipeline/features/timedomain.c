@@ -4,12 +4,13 @@
  * Why it is shaped this way: the features used to make ~9 scalar passes of
  * their own over each window (Σ(x − mean)² twice, Σx² up to three times).
  * Here every sum takes one pass: for each sample the kernel forms x − mean,
- * d, dd and the Teager term once and feeds seven accumulators.  A plain
- * summing loop is one chain of dependent additions, which the compiler may
- * not reorder (ISO C keeps floating-point order); each accumulator is
- * therefore an array of LANES independent partial sums, lane l taking the
- * indices ≡ l (mod LANES) of the main range, combined at the end as
- * (s0 + s1) + (s2 + s3).  GCC maps the lanes onto one AVX register (the
+ * d, dd and the Teager term once and feeds eight accumulators (six sums,
+ * max |x − mean| and max |x|).  A plain summing loop is one chain of
+ * dependent additions, which the compiler may not reorder (ISO C keeps
+ * floating-point order); each accumulator is therefore an array of LANES
+ * independent partial sums, lane l taking every LANES-th sample of the main
+ * range from its l-th (the tail and the edge samples go to lane 0),
+ * combined at the end as (s0 + s1) + (s2 + s3).  GCC maps the lanes onto one AVX register (the
  * x86-64-v3 clone) or two SSE2 registers: the same bits either way
  * (base/simd.h).  The order differs from a sequential sum by a few ulps.
  *
