@@ -26,6 +26,7 @@
 #include "pipeline/features/feat.h"
 #include "pipeline/features/features.h"
 #include "pipeline/features/spectrum.h"
+#include "pipeline/features/timedomain.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -77,16 +78,22 @@ static void set_psd(ictus_window *w, const double *psd)
     }
 }
 
-/* A window as the framer builds it, with no baseline for the EMG flag. */
+/* A window as the framer builds it (its mean, then its time-domain sums and
+ * spike candidates at spike_k σ, and its PSD with the cumulative PSD), with
+ * no baseline for the EMG flag.  The sums' arrays are static: a window is
+ * valid until the next make_window(). */
+enum { MAX_N = 4096 };
 static ictus_window make_window(const double *x, int n, double fs_hz, const double *psd,
-                                double baseline_rms)
+                                double baseline_rms, double spike_k)
 {
-    double sum = 0;
-    for (int i = 0; i < n; i++)
-        sum += x[i];
-    ictus_window w = {.x = x, .n = n, .fs_hz = fs_hz, .mean = sum / n, .n_freq = n / 2 + 1,
-                      .df_hz = fs_hz / n, .baseline_rms = baseline_rms,
+    static double abs_d[MAX_N];
+    static int peaks[MAX_N];
+    if (!CHECK(n <= MAX_N))
+        abort();
+    ictus_window w = {.x = x, .n = n, .fs_hz = fs_hz, .mean = ictus_widen_mean(x, n),
+                      .n_freq = n / 2 + 1, .df_hz = fs_hz / n, .baseline_rms = baseline_rms,
                       .baseline_emg_power = NAN, .baseline_emg_share = NAN};
+    ictus_window_time_domain(&w, spike_k, abs_d, peaks);
     set_psd(&w, psd);
     return w;
 }
@@ -177,7 +184,8 @@ static void test_fixture(void)
         ictus_spectrum *sp = ictus_spectrum_create(c->n, c->fs_hz, c->window);
         double *psd = ictus_xmalloc((size_t)(c->n / 2 + 1) * sizeof *psd);
         for (int own = 0; own < 2; own++) {
-            ictus_window w = make_window(c->x, c->n, c->fs_hz, c->psd, c->baseline_rms);
+            ictus_window w = make_window(c->x, c->n, c->fs_hz, c->psd,
+                                           c->baseline_rms, set.spike_k);
             if (own) {
                 ictus_spectrum_psd(sp, c->x, w.mean, psd);
                 set_psd(&w, psd);
@@ -215,7 +223,7 @@ static void test_constructed_spectra(void)
     /* DC is outside the band; the cumulative power reaches 0.9 · 10
      * exactly at 2 Hz, which is also the peak. */
     double edge[NF] = {50, 1, 8, 0, 0, 0, 0, 0, 0, 0, 1};
-    ictus_window w = make_window(x, N, N, edge, NAN);
+    ictus_window w = make_window(x, N, N, edge, NAN, set.spike_k);
     bank_compute(&bank, &w, &fr);
     CHECK(fr.v[ICTUS_F_SEF90] == 2);
     CHECK(fr.v[ICTUS_F_PEAK_FREQ] == 2);
@@ -254,7 +262,7 @@ static void test_registry_columns(void)
     ictus_settings set;
     ictus_settings_default(&set);
     ictus_spectrum *sp = ictus_spectrum_create(N, fs_hz, set.window);
-    ictus_window w = make_window(x, N, fs_hz, NULL, 10);
+    ictus_window w = make_window(x, N, fs_hz, NULL, 10, set.spike_k);
     ictus_spectrum_psd(sp, x, w.mean, psd);
     set_psd(&w, psd);
     feature_bank bank;
@@ -280,6 +288,72 @@ static void test_registry_columns(void)
     ictus_spectrum_destroy(sp);
 }
 
+/* --------------------------------------------------- time-domain sums */
+
+/* The fused pass (timedomain.c) against the sums written out one at a time
+ * in long double, for every window length 2 .. 41 (the vector loop's edges
+ * and tails), on noise with and without a DC offset, and spikes: each sum within 1e-12
+ * of its own scale (4-lane partial sums differ from a long double sum by a
+ * few ulps of the largest partial sum), max |x − mean| exactly (it is one
+ * of the values, up to the mean's rounding), |d| exactly, and the spike
+ * candidates exactly those of the plain definition. */
+static void test_time_domain_sums(void)
+{
+    double x[41];
+    unsigned seed = 12345;
+    for (int n = 2; n <= 41; n++) {
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            x[i] = (n % 2 ? 300 : 0) + ((int)((seed >> 8) % 2001) - 1000) / 100.0;
+            if (i == 3 || i == 37) /* at 0 offset, 17 .. 32 is a block skipped */
+                x[i] += i % 2 ? 80 : -80;
+        }
+        ictus_window w = make_window(x, n, 250, NULL, 5, 4);
+        long double sq = 0, ss_x = 0, ad = 0, ss_d = 0, ss_dd = 0, tk = 0, mean = 0;
+        double dev = 0;
+        for (int i = 0; i < n; i++)
+            mean += x[i];
+        mean /= n;
+        const long double md = ((long double)x[n - 1] - x[0]) / (n - 1);
+        const long double mdd =
+            n >= 3 ? (((long double)x[n - 1] - x[n - 2]) - ((long double)x[1] - x[0])) / (n - 2)
+                   : 0;
+        for (int i = 0; i < n; i++) {
+            sq += (long double)x[i] * x[i];
+            ss_x += (x[i] - mean) * (x[i] - mean);
+            dev = fmax(dev, fabs(x[i] - w.mean));
+            if (i >= 1) {
+                long double d = (long double)x[i] - x[i - 1];
+                ad += fabsl(d);
+                ss_d += (d - md) * (d - md);
+                CHECK(w.abs_d[i] == fabs(x[i] - x[i - 1]));
+            }
+            if (i >= 2) {
+                long double dd = ((long double)x[i] - x[i - 1]) - ((long double)x[i - 1] - x[i - 2]);
+                ss_dd += (dd - mdd) * (dd - mdd);
+            }
+            if (i >= 1 && i <= n - 2)
+                tk += (long double)x[i] * x[i] - (long double)x[i - 1] * x[i + 1];
+        }
+        CHECK_NEAR(w.mean, (double)mean, 1e-15, 0);
+        CHECK_NEAR(w.sum_sq, (double)sq, 1e-13, 0);
+        CHECK_NEAR(w.ss_x, (double)ss_x, 1e-12, 1e-12 * (double)sq);
+        CHECK(w.max_dev == dev);
+        CHECK_NEAR(w.sum_abs_d, (double)ad, 1e-13, 0);
+        CHECK_NEAR(w.ss_d, (double)ss_d, 1e-12, 1e-12 * (double)ad * ad);
+        CHECK_NEAR(w.ss_dd, (double)ss_dd, 1e-12, 1e-12 * (double)ad * ad);
+        CHECK_NEAR(w.sum_teager, (double)tk, 0, 1e-12 * (double)sq);
+        CHECK(w.spike_sigma == 5);
+        int count = 0;
+        for (int i = 1; i < n - 1; i++)
+            if (fabs(x[i]) > 20 && fabs(x[i]) >= fabs(x[i - 1]) && fabs(x[i]) > fabs(x[i + 1])) {
+                CHECK(count < w.n_peaks && w.peaks[count] == i);
+                count++;
+            }
+        CHECK_INT(w.n_peaks, count);
+    }
+}
+
 /* ----------------------------------------------------------- artefacts */
 
 static uint32_t artefact_flags(const ictus_settings *set, const ictus_window *w, double power_emg,
@@ -300,7 +374,7 @@ static ictus_window alternating(double *x, double a)
 {
     for (int i = 0; i < AN; i++)
         x[i] = i % 2 ? -a : a;
-    return make_window(x, AN, 250, NULL, NAN);
+    return make_window(x, AN, 250, NULL, NAN, 4);
 }
 
 static void test_artefact_clip_flat(void)
@@ -329,8 +403,21 @@ static void test_artefact_clip_flat(void)
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
     for (int i = 0; i < AN; i++) /* a large offset is not variance */
         x[i] = 1000 + (i % 2 ? -0.4 : 0.4);
-    w = make_window(x, AN, 250, NULL, NAN);
+    w = make_window(x, AN, 250, NULL, NAN, 4);
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
+    /* nor does it hide variance: the SD is summed around the mean
+     * (timedomain.c), where Σx² − n·mean² at a 1e6 µV offset would lose
+     * ~1e-4 µV² of every µV² to cancellation and could flip the flag */
+    for (double offset = 1e3; offset <= 1e6; offset *= 1e3) {
+        for (int i = 0; i < AN; i++)
+            x[i] = offset + (i % 2 ? -0.5 : 0.5);
+        w = make_window(x, AN, 250, NULL, NAN, 4);
+        CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
+        for (int i = 0; i < AN; i++)
+            x[i] = offset + (i % 2 ? -0.4999 : 0.4999);
+        w = make_window(x, AN, 250, NULL, NAN, 4);
+        CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_FLAT);
+    }
 }
 
 static void test_artefact_extreme(void)
@@ -338,20 +425,21 @@ static void test_artefact_extreme(void)
     ictus_settings set;
     ictus_settings_default(&set); /* extreme_sd 25: with baseline 10 µV, 250 µV */
     double x[AN];
-    ictus_window w = alternating(x, 10);
+    alternating(x, 10);
     x[100] = 250;
     x[101] = -250; /* the mean stays 0 */
-    w.baseline_rms = 10;
+    ictus_window w = make_window(x, AN, 250, NULL, 10, 4);
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
     x[100] = 250.001;
     x[101] = -250.001;
+    w = make_window(x, AN, 250, NULL, 10, 4);
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_EXTREME);
     x[100] = -250.001; /* a negative excursion counts the same */
     x[101] = 10;
-    w = make_window(x, AN, 250, NULL, 10); /* mean -0.48 µV: x[100] is 249.52 from it */
+    w = make_window(x, AN, 250, NULL, 10, 4); /* mean -0.48 µV: x[100] is 249.52 from it */
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
     x[100] = -250.6;
-    w = make_window(x, AN, 250, NULL, 10);
+    w = make_window(x, AN, 250, NULL, 10, 4);
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), ICTUS_ART_EXTREME);
     w.baseline_rms = NAN; /* no baseline yet: never extreme */
     CHECK_INT(artefact_flags(&set, &w, NAN, NAN), 0);
@@ -425,7 +513,7 @@ static void test_subbins(void)
         x[i] = i % 2 ? 30 : -30;
     feature_bank bank;
     bank_start(&bank, &set, N, 250);
-    ictus_window w = make_window(x, N, 250, NULL, 10);
+    ictus_window w = make_window(x, N, 250, NULL, 10, set.spike_k);
     double psd[N / 2 + 1] = {0};
     set_psd(&w, psd);
     ictus_frame fr = {.window = 0};
@@ -477,6 +565,7 @@ int main(void)
     test_fixture();
     test_constructed_spectra();
     test_registry_columns();
+    test_time_domain_sums();
     test_artefact_clip_flat();
     test_artefact_extreme();
     test_artefact_emg();

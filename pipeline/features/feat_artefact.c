@@ -9,34 +9,25 @@
  *   emg      power_emg / power_total > emg_rel_factor · baseline_emg_share
  *            and power_emg > emg_abs_factor · baseline_emg_power.
  * A flag that needs a baseline is never set while that baseline is NaN or
- * 0 (no reference yet, or nothing but flat windows before).
+ * 0 (no reference yet, or nothing but flat windows before).  The SD and
+ * max |x − mean| come from the framer's fused pass (w->ss_x, w->max_dev,
+ * timedomain.c), summed around the mean, so a DC offset cannot cancel the
+ * SD of a window into `flat`.
  */
 #include <math.h>
 
 #include "pipeline/features/feat.h"
-#include "pipeline/features/featloop.h"
 
 static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
 {
     const ictus_settings *set = f->set;
-    const double *x = w->x;
-    const double mean = w->mean;
     uint32_t flags = 0;
     if (w->n_clipped > 0 && w->n_clipped >= set->clip_fraction * w->n)
         flags |= ICTUS_ART_CLIP;
-    double ss;
-    ICTUS_SUM4(ss, i, 0, w->n, (x[i] - mean) * (x[i] - mean));
-    if (sqrt(ss / w->n) < set->flat_uv)
+    if (sqrt(w->ss_x / w->n) < set->flat_uv)
         flags |= ICTUS_ART_FLAT;
-    if (w->baseline_rms > 0) {
-        const double limit = set->extreme_sd * w->baseline_rms;
-        for (int i = 0; i < w->n; i++) {
-            if (fabs(x[i] - mean) > limit) {
-                flags |= ICTUS_ART_EXTREME;
-                break;
-            }
-        }
-    }
+    if (w->baseline_rms > 0 && w->max_dev > set->extreme_sd * w->baseline_rms)
+        flags |= ICTUS_ART_EXTREME;
     const double emg = frame->v[ICTUS_F_POWER_EMG];
     const double share = emg / frame->v[ICTUS_F_POWER_TOTAL];
     if (w->baseline_emg_share > 0 && w->baseline_emg_power > 0 &&

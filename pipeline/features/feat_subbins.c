@@ -41,12 +41,15 @@
  *     wholly inside one it crosses near the bin's edges.  The detector reads
  *     these only for bins it finds active by line length.
  * Stateless, like every feature (the start-up state is the grid and
- * scratch buffers).  Cost: one cumulative pass over the tile (line length
- * and envelope together; the envelope is evaluated only where the crossing
- * scans stop), and per bin with spikes a median over 2 x
- * ICTUS_SPIKE_EDGE_MAX_S of samples for its first and its last spike (more
- * only when a spike does not stand out from its level).  About 5 % more
- * instructions for the whole feature stage than the bins alone (edges.md).
+ * scratch buffers).  Cost: the framer's fused pass already holds |x[n] −
+ * x[n−1]| (w->abs_d) and the spike candidates (w->peaks, the same threshold
+ * as feat_spikes.c), so what is left is one cumulative sum of abs_d over
+ * the tile (prefix_sums(), four runs side by side) that gives each bin's
+ * line length and the envelope wherever the crossing scans stop, the
+ * candidates counted under the refractory rule, and, per bin with spikes,
+ * a median over 2 x ICTUS_SPIKE_EDGE_MAX_S of samples for its first and
+ * its last spike (once when they are the same; more only when a spike does
+ * not stand out from its level).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -57,8 +60,9 @@
 
 typedef struct {
     ictus_grid grid;
-    double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j (the window's j0) */
     double *scratch; /* [n]: for the local medians */
+    double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j, cum[j0 − 1] = 0
+                        (prefix_sums()) */
     int *peaks;      /* [n]: the spikes of the current bin */
 } subbins_state;
 
@@ -70,8 +74,8 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
     ictus_status st = ictus_grid_init(&s->grid, set->hop_s, set->win_s, err);
     if (st != ICTUS_OK)
         return st;
-    s->cum = ictus_xcalloc((size_t)n, sizeof(double));
     s->scratch = ictus_xcalloc((size_t)n, sizeof(double));
+    s->cum = ictus_xcalloc((size_t)n, sizeof(double));
     s->peaks = ictus_xcalloc((size_t)n, sizeof(int));
     return ICTUS_OK;
 }
@@ -79,62 +83,80 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
 static void stop(ictus_feature *f)
 {
     subbins_state *s = f->priv;
-    free(s->cum);
     free(s->scratch);
+    free(s->cum);
     free(s->peaks);
-    s->cum = s->scratch = NULL;
+    s->scratch = s->cum = NULL;
     s->peaks = NULL;
 }
 
 /* Where window k's samples lie: sample i at (first + i) / fs_hz s, times
- * counted from tile_us. */
+ * counted from tile_us.  us_per_sample is 1e6 / fs_hz when that is a whole
+ * number (250 Hz: 4000), else 0. */
 typedef struct {
-    int64_t first, tile_us;
+    int64_t first, tile_us, us_per_sample;
     double fs_hz;
 } sample_clock;
 
 static sample_clock window_clock(const subbins_state *s, const ictus_window *w, int64_t k)
 {
+    double us = 1e6 / w->fs_hz;
     return (sample_clock){ictus_grid_first_sample(&s->grid, w->fs_hz, k),
-                          ictus_grid_tile_start_us(&s->grid, k), w->fs_hz};
+                          ictus_grid_tile_start_us(&s->grid, k),
+                          us == floor(us) && us * w->fs_hz == 1e6 ? (int64_t)us : 0, w->fs_hz};
 }
 
-/* Sample i, µs from the window's tile start. */
+/* Sample i, µs from the window's tile start: llround((first + i) / fs_hz ·
+ * 1e6).  When 1e6 / fs_hz is a whole number u, that is m·u exactly for m =
+ * first + i: the two roundings, and fs_hz's own (u·fs_hz is 1e6 to within
+ * its last bit), leave m·u·(1 + δ), |δ| <= 2^−51, which rounds to m·u while
+ * m·u < 2^50.  The integer product spares 32 divisions
+ * and library calls a window. */
 static int32_t sample_us(const sample_clock *c, int i)
 {
-    return (int32_t)(llround((double)(c->first + i) / c->fs_hz * 1e6) - c->tile_us);
+    const int64_t m = c->first + i;
+    if (c->us_per_sample > 0 && m >= 0 && m < ((int64_t)1 << 50) / c->us_per_sample)
+        return (int32_t)(m * c->us_per_sample - c->tile_us);
+    return (int32_t)(llround((double)m / c->fs_hz * 1e6) - c->tile_us);
 }
 
 /* The median of x[lo .. hi) (upper median for an even count), with
- * scratch[] as room: Hoare's selection. */
+ * scratch[] as room: quickselect with Lomuto's partition written without a
+ * branch on the data (each element is swapped into place and the boundary
+ * moves by the comparison's 0 or 1): a sample against the pivot is a coin
+ * toss to the branch predictor, and the mispredictions were most of the
+ * time of a partition with branches.  Many equal values make it quadratic
+ * in hi − lo, which is at most 2 x ICTUS_SPIKE_EDGE_MAX_S of samples. */
 static double median(const double *x, int lo, int hi, double *scratch)
 {
-    int m = hi - lo, want = m / 2;
+    const int m = hi - lo, want = m / 2;
+    double *a = scratch;
     for (int i = 0; i < m; i++)
-        scratch[i] = x[lo + i];
+        a[i] = x[lo + i];
     int l = 0, r = m - 1;
     while (l < r) {
-        double pivot = scratch[(l + r) / 2];
-        int i = l, j = r;
-        while (i <= j) {
-            while (scratch[i] < pivot)
-                i++;
-            while (scratch[j] > pivot)
-                j--;
-            if (i <= j) {
-                double t = scratch[i];
-                scratch[i++] = scratch[j];
-                scratch[j--] = t;
-            }
+        const int mid = l + (r - l) / 2;
+        const double pivot = a[mid];
+        a[mid] = a[r];
+        a[r] = pivot;
+        int store = l; /* a[l .. store) < pivot <= a[store .. i) */
+        for (int i = l; i < r; i++) {
+            const double v = a[i];
+            const int below = v < pivot;
+            a[i] = a[store];
+            a[store] = v;
+            store += below;
         }
-        if (want <= j)
-            r = j;
-        else if (want >= i)
-            l = i;
+        a[r] = a[store];
+        a[store] = pivot; /* in its sorted place */
+        if (want == store)
+            return pivot;
+        if (want < store)
+            r = store - 1;
         else
-            break;
+            l = store + 1;
     }
-    return scratch[want];
+    return a[want];
 }
 
 /* A spike peaking at p, measured from the local level: ref is the median
@@ -164,18 +186,49 @@ static int spike_edge(const double *x, int n, int p, spike_ref r, int step, doub
     return i;
 }
 
-/* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[]. */
-static double dx_sum(const double *cum, int j0, int a, int b)
+/* cum[j] = Σ abs_d[j0 .. j] for j in [j0, j1), and cum[j0 − 1] = 0 (j0 >=
+ * 1), so that every sum over [a, b) is one difference.  One running sum
+ * would be a chain of dependent additions (~4 cycles each); instead the
+ * range is cut into 4 runs summed side by side, and each run is then offset
+ * by the total of the runs before it.  The order depends on j0 and j1
+ * alone. */
+static void prefix_sums(const double *restrict abs_d, int j0, int j1, double *restrict cum)
 {
-    return (b > j0 ? cum[b - 1] : 0) - (a > j0 ? cum[a - 1] : 0);
+    const int q = (j1 - j0) / 4;
+    const double *a0 = abs_d + j0, *a1 = a0 + q, *a2 = a1 + q, *a3 = a2 + q;
+    double *c0 = cum + j0, *c1 = c0 + q, *c2 = c1 + q, *c3 = c2 + q;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0; /* in registers: the runs' four chains */
+    cum[j0 - 1] = 0;
+    for (int t = 0; t < q; t++) {
+        c0[t] = s0 += a0[t];
+        c1[t] = s1 += a1[t];
+        c2[t] = s2 += a2[t];
+        c3[t] = s3 += a3[t];
+    }
+    for (int t = q; t < j1 - j0 - 3 * q; t++) /* the last run takes the rest */
+        c3[t] = s3 += a3[t];
+    const double off1 = s0, off2 = off1 + s1, off3 = off2 + s2;
+    for (int t = 0; t < q; t++) {
+        c1[t] += off1;
+        c2[t] += off2;
+    }
+    for (int t = 0; t < j1 - j0 - 3 * q; t++)
+        c3[t] += off3;
+}
+
+/* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[] (whose
+ * cum[j0 − 1] is 0). */
+static double dx_sum(const double *cum, int a, int b)
+{
+    return cum[b - 1] - cum[a - 1];
 }
 
 /* Whether the envelope at i (the mean |x[j] − x[j−1]| over j in [i − h,
  * i + h] cut at 1 .. n − 1) reaches mean. */
-static bool envelope_reaches(const double *cum, int j0, int n, int i, int h, double mean)
+static bool envelope_reaches(const double *cum, int n, int i, int h, double mean)
 {
     int a = i - h > 1 ? i - h : 1, b = i + h + 1 < n ? i + h + 1 : n;
-    return dx_sum(cum, j0, a, b) >= mean * (b - a);
+    return dx_sum(cum, a, b) >= mean * (b - a);
 }
 
 /* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
@@ -184,10 +237,16 @@ static bool envelope_reaches(const double *cum, int j0, int n, int i, int h, dou
 static void spike_edges(const subbins_state *s, const ictus_window *w, const sample_clock *clock,
                         ictus_frame *frame, int b, int count, double level, int max_walk)
 {
+    int p_ref = -1; /* the last spike whose local level was taken (a bin's first and last
+                       are often the same spike) */
+    spike_ref r = {0, 0};
     for (int e = 0; e < 2; e++) {
         for (int j = 0; j < count; j++) {
             int p = s->peaks[e ? count - 1 - j : j];
-            spike_ref r = spike_reference(w->x, w->n, p, max_walk, s->scratch);
+            if (p != p_ref) {
+                r = spike_reference(w->x, w->n, p, max_walk, s->scratch);
+                p_ref = p;
+            }
             if (!(fabs(w->x[p] - r.x_ref) >= level))
                 continue;
             int edge = spike_edge(w->x, w->n, p, r, e ? +1 : -1, level, max_walk);
@@ -204,7 +263,6 @@ static void spike_edges(const subbins_state *s, const ictus_window *w, const sam
 static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
 {
     const subbins_state *s = f->priv;
-    const double *x = w->x;
     const int n = w->n;
     const ictus_settings *set = f->set;
     int o = (int)lround((set->win_s - set->hop_s) / 2 * w->fs_hz);
@@ -215,36 +273,29 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         len = n - 1 - o; /* the last sample is no local maximum */
     if (len < ICTUS_SUB_BINS)
         return; /* too few samples to cut: the bins stay 0 */
-    double sigma = w->baseline_rms;
-    if (!(sigma > 0)) {
-        double sum = 0;
-        for (int i = 0; i < n; i++)
-            sum += x[i] * x[i];
-        sigma = sqrt(sum / n);
-    }
-    const double threshold = sigma > 0 ? f->set->spike_k * sigma : INFINITY;
+    const double threshold =
+        w->spike_sigma > 0 ? f->set->spike_k * w->spike_sigma : INFINITY;
     const double refractory = f->set->spike_refractory_s * w->fs_hz;
     const double level = ICTUS_SPIKE_EDGE_FRACTION * threshold;
     const int max_walk = (int)lround(ICTUS_SPIKE_EDGE_MAX_S * w->fs_hz);
     const int h = len / ICTUS_SUB_BINS / 8 > 1 ? len / ICTUS_SUB_BINS / 8 : 1;
+    const sample_clock clock = window_clock(s, w, frame->window);
+    /* the framer's spike candidates (w->peaks, ascending), from the tile's start */
+    int next_peak = 0;
+    while (next_peak < w->n_peaks && w->peaks[next_peak] < o)
+        next_peak++;
     /* cumulative |x[j] − x[j−1]| over the tile and h samples either side */
     const int j0 = o - h > 1 ? o - h : 1, j1 = o + len + h + 1 < n ? o + len + h + 1 : n;
-    double sum = 0;
-    for (int j = j0; j < j1; j++) {
-        sum += fabs(x[j] - x[j - 1]);
-        s->cum[j] = sum;
-    }
-    const sample_clock clock = window_clock(s, w, frame->window);
+    prefix_sums(w->abs_d, j0, j1, s->cum);
     int last = -1;
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
         int hi = o + (int)((int64_t)(b + 1) * len / ICTUS_SUB_BINS);
-        double ll = dx_sum(s->cum, j0, lo, hi);
+        double ll = dx_sum(s->cum, lo, hi);
         int spikes = 0;
-        for (int i = lo; i < hi; i++) {
-            double a = fabs(x[i]);
-            if (a > threshold && a >= fabs(x[i - 1]) && a > fabs(x[i + 1]) &&
-                (last < 0 || i - last >= refractory)) {
+        for (; next_peak < w->n_peaks && w->peaks[next_peak] < hi; next_peak++) {
+            int i = w->peaks[next_peak];
+            if (last < 0 || i - last >= refractory) {
                 s->peaks[spikes++] = i;
                 last = i;
             }
@@ -255,12 +306,12 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         double mean = ll / (hi - lo);
         int on = lo, off = hi; /* no crossing: the bin's own edges */
         for (int i = lo; i < hi; i++)
-            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
+            if (envelope_reaches(s->cum, n, i, h, mean)) {
                 on = i;
                 break;
             }
         for (int i = hi - 1; i >= lo; i--)
-            if (envelope_reaches(s->cum, j0, n, i, h, mean)) {
+            if (envelope_reaches(s->cum, n, i, h, mean)) {
                 off = i + 1;
                 break;
             }

@@ -121,6 +121,23 @@ typedef struct {
     double baseline_rms;
     double baseline_emg_power;
     double baseline_emg_share;
+    /* The time-domain sums (timedomain.c), computed once by the framer in
+     * one fused pass and shared by the time-domain features; with
+     * d[i] = x[i] − x[i−1] and dd[i] = d[i] − d[i−1]: */
+    double sum_sq;        /* Σ x², i = 0 .. n−1 (mean not removed) */
+    double ss_x;          /* Σ (x − mean)², i = 0 .. n−1 */
+    double max_dev;       /* max |x − mean| */
+    double sum_abs_d;     /* Σ |d[i]|, i = 1 .. n−1 */
+    double ss_d;          /* Σ (d − mean_d)², i = 1 .. n−1, mean_d = (x[n−1] − x[0]) / (n−1) */
+    double ss_dd;         /* Σ (dd − mean_dd)², i = 2 .. n−1, mean_dd = (d[n−1] − d[1]) / (n−2);
+                             0 when n < 3 */
+    double sum_teager;    /* Σ x[i]² − x[i−1]·x[i+1], i = 1 .. n−2; 0 when n < 3 */
+    const double *abs_d;  /* [n]: |d[i]|, abs_d[0] = 0 */
+    double spike_sigma;   /* the spikes' σ: baseline_rms when > 0, else √(sum_sq / n) */
+    const int *peaks;     /* the spike candidates, ascending: every i in 1 .. n−2 where |x[i]|
+                             is a local maximum (>= |x[i−1]|, > |x[i+1]|) above
+                             spike_k · spike_sigma; none when spike_sigma is not > 0 */
+    int n_peaks;
     /* The cumulative PSD, n_freq + 1 values: psd_cum[k] = psd[0] + ..
      * + psd[k-1] (ictus_psd_cumulate(), spectrum.h), so the power of bins
      * [a, b) is (psd_cum[b] − psd_cum[a]) · df_hz.  Computed once per

@@ -1,5 +1,6 @@
 /* framer.c: windows on the recording grid, shared per-window work (mean,
- * PSD, clip count, running baselines) and the feature registry calls. */
+ * time-domain sums, PSD, clip count, running baselines) and the feature
+ * registry calls. */
 #include "pipeline/features/framer.h"
 
 #include <assert.h>
@@ -12,6 +13,7 @@
 #include "pipeline/dsp/runmed.h"
 #include "pipeline/source/source.h"
 #include "pipeline/features/spectrum.h"
+#include "pipeline/features/timedomain.h"
 
 /* Ring slot flag: no sample exists at this index (a gap). */
 #define SLOT_ABSENT 0x80u
@@ -34,6 +36,8 @@ struct ictus_framer {
 
     /* per-window work arrays */
     double *x;
+    double *abs_d;         /* [n]: the window's |x[i] − x[i−1]| (timedomain.h) */
+    int *peaks;            /* [n]: its spike candidates */
     double *psd;
     ictus_spectrum *spectrum;
     ictus_feature *features;
@@ -72,6 +76,8 @@ ictus_status ictus_framer_create(const ictus_settings *set, int channel, double 
     fr->ring_flags = ictus_xmalloc((size_t)cap);
     memset(fr->ring_flags, SLOT_ABSENT, (size_t)cap);
     fr->x = ictus_xmalloc((size_t)n * sizeof(double));
+    fr->abs_d = ictus_xmalloc((size_t)n * sizeof(double));
+    fr->peaks = ictus_xmalloc((size_t)n * sizeof(int));
     fr->spectrum = ictus_spectrum_create(fr->n, fs_hz, set->window);
     fr->psd = ictus_xmalloc((size_t)ictus_spectrum_n_freq(fr->spectrum) * sizeof(double));
     fr->base_rms = ictus_runmed_create(set->baseline_windows);
@@ -113,6 +119,8 @@ void ictus_framer_destroy(ictus_framer *fr)
     ictus_spectrum_destroy(fr->spectrum);
     free(fr->psd);
     free(fr->x);
+    free(fr->abs_d);
+    free(fr->peaks);
     free(fr->ring);
     free(fr->ring_flags);
     free(fr);
@@ -121,6 +129,21 @@ void ictus_framer_destroy(ictus_framer *fr)
 static double median_or_nan(const ictus_runmed *rm)
 {
     return ictus_runmed_count(rm) > 0 ? ictus_runmed_median(rm) : NAN;
+}
+
+/* The OR of flags[0 .. n), 16 bytes at a time (flags are almost never set). */
+static uint8_t any_flag(const uint8_t *restrict flags, int n)
+{
+    uint8_t lanes[16] = {0}, any = 0;
+    int i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int l = 0; l < 16; l++)
+            lanes[l] |= flags[i + l];
+    for (; i < n; i++)
+        any |= flags[i];
+    for (int l = 0; l < 16; l++)
+        any |= lanes[l];
+    return any;
 }
 
 /* Compute and emit window next_k, which lies wholly below filled_to. */
@@ -134,16 +157,10 @@ static void emit_window(ictus_framer *fr, ictus_frame_fn fn, void *ctx)
     const float *piece[2] = {fr->ring + slot, fr->ring};
     const uint8_t *flag_piece[2] = {fr->ring_flags + slot, fr->ring_flags};
     int len[2] = {first, n - first};
-    double sum = 0.0;
     uint8_t any = 0;
     for (int p = 0, at = 0; p < 2; at += len[p], p++) {
-        double *x = fr->x + at;
-        for (int i = 0; i < len[p]; i++) {
-            x[i] = piece[p][i];
-            sum += x[i];
-        }
-        for (int i = 0; i < len[p]; i++)
-            any |= flag_piece[p][i];
+        ictus_widen(piece[p], len[p], fr->x + at);
+        any |= any_flag(flag_piece[p], len[p]);
     }
     int n_absent = 0, n_missing = 0, n_clipped = 0;
     for (int p = 0; any && p < 2; p++) /* flags are rare: count only when present */
@@ -167,7 +184,7 @@ static void emit_window(ictus_framer *fr, ictus_frame_fn fn, void *ctx)
         .x = fr->x,
         .n = n,
         .fs_hz = fr->fs_hz,
-        .mean = sum / n,
+        .mean = ictus_widen_mean(fr->x, n),
         .psd = fr->psd,
         .n_freq = ictus_spectrum_n_freq(fr->spectrum),
         .df_hz = ictus_spectrum_df_hz(fr->spectrum),
@@ -176,6 +193,7 @@ static void emit_window(ictus_framer *fr, ictus_frame_fn fn, void *ctx)
         .baseline_emg_power = median_or_nan(fr->base_emg_power),
         .baseline_emg_share = median_or_nan(fr->base_emg_share),
     };
+    ictus_window_time_domain(&w, fr->set->spike_k, fr->abs_d, fr->peaks);
     ictus_spectrum_psd(fr->spectrum, fr->x, w.mean, fr->psd);
     w.psd_cum = ictus_spectrum_cumulate(fr->spectrum, fr->psd);
     for (int i = 0; i < ICTUS_N_FEATURES; i++)
