@@ -9,10 +9,16 @@
 
 #include "base/vec.h"
 
-/* Frames a channel produced during the current block, waiting for the merge. */
+/* Frames a channel produced during the current block, waiting for the merge,
+ * and with a formatter their text: frame j's is text_len[j] bytes, after
+ * those of the frames before it, from text.buf + text_head for frame head. */
 typedef struct {
     ictus_frame *frames;
     size_t n, head, cap;
+    const ictus_analyzer *an;
+    ictus_out text;
+    size_t *text_len; /* [text_cap] */
+    size_t text_cap, text_head;
 } frame_queue;
 
 struct ictus_analyzer {
@@ -26,6 +32,10 @@ struct ictus_analyzer {
     ictus_frame *window;
     int *present;
     uint32_t *artefact;
+    const char **text;
+    size_t *text_len;
+    ictus_frame_format_fn format;
+    void *format_ctx;
 
     /* worker pool (n_threads > 1) */
     int n_threads;
@@ -48,6 +58,13 @@ bool ictus_channel_analysable(const ictus_channel_info *ci, const ictus_settings
 static void queue_frame(void *ctx, const ictus_frame *frame)
 {
     frame_queue *q = ctx;
+    const ictus_analyzer *an = q->an;
+    if (an->format) {
+        ICTUS_GROW(q->text_len, q->n + 1, q->text_cap);
+        size_t before = q->text.len;
+        an->format(an->format_ctx, frame, &q->text);
+        q->text_len[q->n] = q->text.len - before;
+    }
     ICTUS_GROW(q->frames, q->n + 1, q->cap);
     q->frames[q->n++] = *frame;
 }
@@ -94,6 +111,17 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
     an->window = ictus_xcalloc((size_t)an->n, sizeof(ictus_frame));
     an->present = ictus_xcalloc((size_t)an->n, sizeof(int));
     an->artefact = ictus_xcalloc((size_t)an->n, sizeof(uint32_t));
+    an->format = opt->format;
+    an->format_ctx = opt->format_ctx;
+    if (an->format) {
+        an->text = ictus_xcalloc((size_t)an->n, sizeof(char *));
+        an->text_len = ictus_xcalloc((size_t)an->n, sizeof(size_t));
+    }
+    for (int i = 0; i < an->n; i++) {
+        an->queues[i].an = an;
+        if (an->format)
+            ictus_out_init_mem(&an->queues[i].text);
+    }
     for (int i = 0; i < an->n; i++) {
         const ictus_channel_info *ci = &info->channels[an->source_index[i]];
         ictus_status st = ictus_chain_create(opt->set, an->source_index[i], ci->fs_hz,
@@ -242,13 +270,19 @@ static void merge(ictus_analyzer *an, ictus_window_fn fn, void *ctx)
             frame_queue *q = &an->queues[i];
             an->present[i] = q->head < q->n && q->frames[q->head].window == k;
             an->artefact[i] = 0;
-            if (an->present[i]) {
-                an->window[i] = q->frames[q->head++];
-                an->artefact[i] = an->window[i].artefact;
+            if (!an->present[i])
+                continue;
+            if (an->format) {
+                an->text[i] = q->text.buf + q->text_head;
+                an->text_len[i] = q->text_len[q->head];
+                q->text_head += an->text_len[i];
             }
+            an->window[i] = q->frames[q->head++];
+            an->artefact[i] = an->window[i].artefact;
         }
         ictus_window_frames w = {.window = k, .n_channels = an->n, .present = an->present,
-                                 .frames = an->window, .artefact = an->artefact};
+                                 .frames = an->window, .artefact = an->artefact,
+                                 .text = an->text, .text_len = an->text_len};
         fn(ctx, &w);
     }
     for (int i = 0; i < an->n; i++) {
@@ -256,6 +290,11 @@ static void merge(ictus_analyzer *an, ictus_window_fn fn, void *ctx)
         if (q->head == 0)
             continue;
         memmove(q->frames, q->frames + q->head, (q->n - q->head) * sizeof(ictus_frame));
+        if (an->format) {
+            memmove(q->text_len, q->text_len + q->head, (q->n - q->head) * sizeof(size_t));
+            ictus_out_consume(&q->text, q->text_head);
+            q->text_head = 0;
+        }
         q->n -= q->head;
         q->head = 0;
     }
@@ -309,13 +348,19 @@ void ictus_analyzer_destroy(ictus_analyzer *an)
     stop_pool(an);
     for (int i = 0; an->chains && i < an->n; i++)
         ictus_chain_destroy(an->chains[i]);
-    for (int i = 0; an->queues && i < an->n; i++)
+    for (int i = 0; an->queues && i < an->n; i++) {
         free(an->queues[i].frames);
+        free(an->queues[i].text_len);
+        ictus_error ignored; /* in memory: nothing to fail */
+        ictus_out_close(&an->queues[i].text, &ignored);
+    }
     free(an->chains);
     free(an->queues);
     free(an->window);
     free(an->present);
     free(an->artefact);
+    free(an->text);
+    free(an->text_len);
     free(an->source_index);
     free(an);
 }
