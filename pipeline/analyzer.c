@@ -1,4 +1,15 @@
-/* analyzer.c: the multi-threaded recording → windows of frames driver. */
+/* analyzer.c: the multi-threaded recording → windows of frames driver.
+ *
+ * Per block, on the calling thread:
+ *   1. hand block b to the workers (dispatch);
+ *   2. deliver the windows that were complete before block b (the callback:
+ *      writing CSV rows, detection) while the workers run the chains on b;
+ *   3. read and decode block b + 1, then take channels of b with the workers;
+ *   4. when every channel is done with b, move the frames the workers queued
+ *      (`work`) behind those still waiting (`ready`) and note up to which
+ *      window every channel has passed (`limit`).
+ * The callback thus never runs alone while the other cores wait, and it
+ * only ever touches `ready`, which the workers never do. */
 #include "pipeline/analyzer.h"
 
 #include <pthread.h>
@@ -9,9 +20,9 @@
 
 #include "base/vec.h"
 
-/* Frames a channel produced during the current block, waiting for the merge,
- * and with a formatter their text: frame j's is text_len[j] bytes, after
- * those of the frames before it, from text.buf + text_head for frame head. */
+/* Frames of a channel in order, and with a formatter their text: frame j's
+ * is text_len[j] bytes, after those of the frames before it, from
+ * text.buf + text_head for frame head. */
 typedef struct {
     ictus_frame *frames;
     size_t n, head, cap;
@@ -27,7 +38,9 @@ struct ictus_analyzer {
     int n;               /* analysed channels */
     int *source_index;   /* [n] channel index in the source */
     ictus_chain **chains;
-    frame_queue *queues;
+    frame_queue *work;   /* [n] what the chains produce during a block (the workers') */
+    frame_queue *ready;  /* [n] what waits for delivery (the calling thread's) */
+    int64_t limit;       /* every window below this is complete in `ready` */
     /* the window being delivered: [n] each */
     ictus_frame *window;
     int *present;
@@ -107,7 +120,8 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
                           info->path, opt->set->min_fs_hz);
     }
     an->chains = ictus_xcalloc((size_t)an->n, sizeof(ictus_chain *));
-    an->queues = ictus_xcalloc((size_t)an->n, sizeof(frame_queue));
+    an->work = ictus_xcalloc((size_t)an->n, sizeof(frame_queue));
+    an->ready = ictus_xcalloc((size_t)an->n, sizeof(frame_queue));
     an->window = ictus_xcalloc((size_t)an->n, sizeof(ictus_frame));
     an->present = ictus_xcalloc((size_t)an->n, sizeof(int));
     an->artefact = ictus_xcalloc((size_t)an->n, sizeof(uint32_t));
@@ -118,9 +132,11 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
         an->text_len = ictus_xcalloc((size_t)an->n, sizeof(size_t));
     }
     for (int i = 0; i < an->n; i++) {
-        an->queues[i].an = an;
-        if (an->format)
-            ictus_out_init_mem(&an->queues[i].text);
+        an->work[i].an = an;
+        if (an->format) {
+            ictus_out_init_mem(&an->work[i].text);
+            ictus_out_init_mem(&an->ready[i].text);
+        }
     }
     for (int i = 0; i < an->n; i++) {
         const ictus_channel_info *ci = &info->channels[an->source_index[i]];
@@ -161,7 +177,7 @@ static void process_channel(ictus_analyzer *an, const ictus_block *blk, int i)
 {
     int c = an->source_index[i];
     ictus_chain_push(an->chains[i], blk->samples[c], blk->flags[c], (size_t)blk->n[c],
-                     blk->first_index[c], queue_frame, &an->queues[i]);
+                     blk->first_index[c], queue_frame, &an->work[i]);
 }
 
 /* Take channel tasks of the current block until none is left; called with
@@ -247,27 +263,44 @@ static void help_and_wait(ictus_analyzer *an)
     pthread_mutex_unlock(&an->lock);
 }
 
-/* Deliver every window all channels have passed, in increasing order, each
- * with every channel's frame of it. */
-static void merge(ictus_analyzer *an, ictus_window_fn fn, void *ctx)
+/* After a block (no worker running): append each channel's new frames and
+ * their text to `ready`, and set `limit` from the chains' progress. */
+static void collect(ictus_analyzer *an)
 {
-    int64_t limit = INT64_MAX;
+    an->limit = INT64_MAX;
     for (int i = 0; i < an->n; i++) {
         int64_t p = ictus_chain_progress(an->chains[i]);
-        if (p < limit)
-            limit = p;
+        if (p < an->limit)
+            an->limit = p;
+        frame_queue *w = &an->work[i], *r = &an->ready[i];
+        ICTUS_GROW(r->frames, r->n + w->n, r->cap);
+        memcpy(r->frames + r->n, w->frames, w->n * sizeof(ictus_frame));
+        if (an->format) {
+            ICTUS_GROW(r->text_len, r->n + w->n, r->text_cap);
+            memcpy(r->text_len + r->n, w->text_len, w->n * sizeof(size_t));
+            ictus_out_raw(&r->text, w->text.buf, w->text.len);
+            ictus_out_consume(&w->text, w->text.len);
+        }
+        r->n += w->n;
+        w->n = 0;
     }
+}
+
+/* Deliver every window below `limit` waiting in `ready`, in increasing
+ * order, each with every channel's frame of it. */
+static void deliver(ictus_analyzer *an, ictus_window_fn fn, void *ctx)
+{
     for (;;) {
-        int64_t k = limit;
+        int64_t k = an->limit;
         for (int i = 0; i < an->n; i++) {
-            frame_queue *q = &an->queues[i];
+            frame_queue *q = &an->ready[i];
             if (q->head < q->n && q->frames[q->head].window < k)
                 k = q->frames[q->head].window;
         }
-        if (k == limit)
+        if (k == an->limit)
             break;
         for (int i = 0; i < an->n; i++) {
-            frame_queue *q = &an->queues[i];
+            frame_queue *q = &an->ready[i];
             an->present[i] = q->head < q->n && q->frames[q->head].window == k;
             an->artefact[i] = 0;
             if (!an->present[i])
@@ -286,7 +319,7 @@ static void merge(ictus_analyzer *an, ictus_window_fn fn, void *ctx)
         fn(ctx, &w);
     }
     for (int i = 0; i < an->n; i++) {
-        frame_queue *q = &an->queues[i];
+        frame_queue *q = &an->ready[i];
         if (q->head == 0)
             continue;
         memmove(q->frames, q->frames + q->head, (q->n - q->head) * sizeof(ictus_frame));
@@ -317,9 +350,12 @@ ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ct
         start_pool(an);
     ictus_status st = ictus_source_read(an->src, blk[0], err);
     int cur = 0;
+    an->limit = INT64_MIN;
     while (st == ICTUS_OK && !block_empty(blk[cur])) {
-        if (threaded) {
+        if (threaded)
             dispatch(an, blk[cur]);
+        deliver(an, fn, ctx); /* the windows complete before this block */
+        if (threaded) {
             st = ictus_source_read(an->src, blk[1 - cur], err);
             help_and_wait(an);
         } else {
@@ -327,15 +363,16 @@ ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ct
                 process_channel(an, blk[cur], i);
             st = ictus_source_read(an->src, blk[1 - cur], err);
         }
-        merge(an, fn, ctx);
+        collect(an);
         cur = 1 - cur;
     }
     stop_pool(an);
     if (st == ICTUS_OK) {
         for (int i = 0; i < an->n; i++)
-            ictus_chain_finish(an->chains[i], queue_frame, &an->queues[i]);
+            ictus_chain_finish(an->chains[i], queue_frame, &an->work[i]);
     }
-    merge(an, fn, ctx);
+    collect(an);
+    deliver(an, fn, ctx);
     ictus_block_destroy(blk[0]);
     ictus_block_destroy(blk[1]);
     return st;
@@ -348,14 +385,18 @@ void ictus_analyzer_destroy(ictus_analyzer *an)
     stop_pool(an);
     for (int i = 0; an->chains && i < an->n; i++)
         ictus_chain_destroy(an->chains[i]);
-    for (int i = 0; an->queues && i < an->n; i++) {
-        free(an->queues[i].frames);
-        free(an->queues[i].text_len);
-        ictus_error ignored; /* in memory: nothing to fail */
-        ictus_out_close(&an->queues[i].text, &ignored);
+    for (int i = 0; an->work && i < an->n; i++) {
+        frame_queue *queues[2] = {&an->work[i], &an->ready[i]};
+        for (int j = 0; j < 2; j++) {
+            free(queues[j]->frames);
+            free(queues[j]->text_len);
+            ictus_error ignored; /* in memory: nothing to fail */
+            ictus_out_close(&queues[j]->text, &ignored);
+        }
     }
     free(an->chains);
-    free(an->queues);
+    free(an->work);
+    free(an->ready);
     free(an->window);
     free(an->present);
     free(an->artefact);
