@@ -5,8 +5,10 @@
  * The calling thread reads and decodes the next block while the workers
  * run the chains on the current one (each channel's chain on one worker at
  * a time); the frames of each window are then gathered and handed to the
- * callback on the calling thread.  Memory is a few blocks plus each chain's fixed state, whatever
- * the recording's length.  The frames do not depend on the thread count.
+ * callback on the calling thread, while the workers run the next block (so
+ * the callback must not touch the chains).  Memory is a few blocks plus each
+ * chain's fixed state, whatever the recording's length.  The frames do not
+ * depend on the thread count.
  *
  * Text of frames: with options.format set, each frame is also turned into
  * text (e.g. its CSV row) as soon as it is made, on the thread that made
