@@ -273,6 +273,8 @@ static void collect(ictus_analyzer *an)
         if (p < an->limit)
             an->limit = p;
         frame_queue *w = &an->work[i], *r = &an->ready[i];
+        if (w->n == 0)
+            continue;
         ICTUS_GROW(r->frames, r->n + w->n, r->cap);
         memcpy(r->frames + r->n, w->frames, w->n * sizeof(ictus_frame));
         if (an->format) {
