@@ -20,7 +20,9 @@
 #include "base/strbuf.h"
 #include "base/vec.h"
 
-#define OUT_CHUNK ((size_t)1 << 20)
+/* Written out in chunks of this much: large enough that write(2) costs nothing per byte,
+ * small enough to stay in the cache it was formatted in. */
+#define OUT_CHUNK ((size_t)256 << 10)
 #define POW_LIM 308
 
 static double pow10_table[2 * POW_LIM + 1]; /* 10^k, k in [-POW_LIM, POW_LIM], correctly rounded */
@@ -186,7 +188,7 @@ ictus_status ictus_out_open(ictus_out *o, const char *path, ictus_error *err)
 
 void ictus_out_init_mem(ictus_out *o)
 {
-    *o = (ictus_out){.path = ictus_xstrdup("memory"), .cap = OUT_CHUNK / 16};
+    *o = (ictus_out){.path = ictus_xstrdup("memory"), .cap = 4096}; /* grows */
     o->buf = ictus_xmalloc(o->cap);
 }
 
