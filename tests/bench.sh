@@ -96,8 +96,8 @@ printf '%-52s %8s MiB (72 h took %s s: %.2f s per animal-day)\n' "peak RSS, feat
 if [ "$scipy_cpu" = n/a ]; then
     printf '%-52s %8s\n' "SciPy/NumPy reference, CPU" "n/a"
 else
-    printf '%-52s %8s s   (%.1fx the CPU of ictus features -j 1)\n' \
-        "SciPy/NumPy reference ($scipy), CPU" "$scipy_cpu" "$(echo "$scipy_cpu / $cpu1" | bc -l)"
+    printf '%-52s %8s s   (%.1fx the CPU of ictus features -j 1; %s)\n' \
+        "SciPy/NumPy reference, CPU" "$scipy_cpu" "$(echo "$scipy_cpu / $cpu1" | bc -l)" "$scipy"
 fi
 
 # The running median (issue 15): push + median per second at the default W = 600, the indexed
