@@ -43,13 +43,25 @@ static const uint64_t pow10_u64[20] = {
     10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
     100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
 
-/* Write the `n` decimal digits of v (zero-padded) at p. */
-static void put_digits(char *p, uint64_t v, int n)
+/* "00" "01" ... "99": two digits per division by 100. */
+static const char digit_pairs[201] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Write the `n` decimal digits of v (zero-padded) at p; v < 10^9 here
+ * (sig <= 9, decimals <= 9), so 32-bit divisions do. */
+static void put_digits(char *p, uint32_t v, int n)
 {
-    for (int i = n - 1; i >= 0; i--) {
-        p[i] = (char)('0' + v % 10);
-        v /= 10;
+    int i = n;
+    for (; i >= 2; i -= 2) {
+        memcpy(p + i - 2, digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
     }
+    if (i)
+        p[0] = (char)('0' + v % 10);
 }
 
 size_t ictus_format_double(char *buf, double v, int sig)
@@ -89,7 +101,7 @@ size_t ictus_format_double(char *buf, double v, int sig)
         e++;
     }
     char digits[20];
-    put_digits(digits, mi, sig);
+    put_digits(digits, (uint32_t)mi, sig);
     int nd = sig; /* strip trailing zeros (%g without '#') */
     while (nd > 1 && digits[nd - 1] == '0')
         nd--;
@@ -155,7 +167,7 @@ size_t ictus_format_fixed(char *buf, double v, int decimals)
         *p++ = tmp[--n];
     if (decimals > 0) {
         *p++ = '.';
-        put_digits(p, fp, decimals);
+        put_digits(p, (uint32_t)fp, decimals);
         p += decimals;
     }
     *p = '\0';
