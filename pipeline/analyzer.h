@@ -38,7 +38,9 @@ typedef void (*ictus_frame_format_fn)(void *ctx, const ictus_frame *frame, ictus
 
 typedef struct {
     const ictus_settings *set;   /* must outlive the analyzer */
-    int n_threads;               /* worker threads; <= 1 runs everything on the calling thread */
+    int n_threads;               /* worker threads running the chains (at most one per channel)
+                                    while the calling thread reads and delivers; <= 1 runs
+                                    everything on the calling thread */
     const char *const *channels; /* labels of the channels to analyse, or NULL for every channel
                                     ictus_channel_analysable() accepts */
     int n_channels;
