@@ -4,7 +4,8 @@
  *   1. hand block b to the workers (dispatch);
  *   2. deliver the windows that were complete before block b (the callback:
  *      writing CSV rows, detection) while the workers run the chains on b;
- *   3. read and decode block b + 1, then wait for the workers;
+ *   3. read and decode block b + 1, then wait for the workers (with one
+ *      thread there are none: it runs the chains on b itself first);
  *   4. when every channel is done with b, move the frames the workers queued
  *      (`work`) behind those still waiting (`ready`) and note up to which
  *      window every channel has passed (`limit`).
