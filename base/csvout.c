@@ -9,6 +9,7 @@
  * scaled mantissa's own rounding would differ from printf too often). */
 #include "base/csvout.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -17,8 +18,11 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "base/vec.h"
 
-#define OUT_CHUNK ((size_t)1 << 20)
+/* Written out in chunks of this much: large enough that write(2) costs nothing per byte,
+ * small enough to stay in the cache it was formatted in. */
+#define OUT_CHUNK ((size_t)256 << 10)
 #define POW_LIM 308
 
 static double pow10_table[2 * POW_LIM + 1]; /* 10^k, k in [-POW_LIM, POW_LIM], correctly rounded */
@@ -39,13 +43,25 @@ static const uint64_t pow10_u64[20] = {
     10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
     100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
 
-/* Write the `n` decimal digits of v (zero-padded) at p. */
-static void put_digits(char *p, uint64_t v, int n)
+/* "00" "01" ... "99": two digits per division by 100. */
+static const char digit_pairs[201] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Write the `n` decimal digits of v (zero-padded) at p; v < 10^9 here
+ * (sig <= 9, decimals <= 9), so 32-bit divisions do. */
+static void put_digits(char *p, uint32_t v, int n)
 {
-    for (int i = n - 1; i >= 0; i--) {
-        p[i] = (char)('0' + v % 10);
-        v /= 10;
+    int i = n;
+    for (; i >= 2; i -= 2) {
+        memcpy(p + i - 2, digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
     }
+    if (i)
+        p[0] = (char)('0' + v % 10);
 }
 
 size_t ictus_format_double(char *buf, double v, int sig)
@@ -61,9 +77,12 @@ size_t ictus_format_double(char *buf, double v, int sig)
     if (sig < 1)
         sig = 1;
     double a = fabs(v);
-    int e2;
-    frexp(a, &e2);
-    int e = (int)floor((e2 - 1) * 0.30102999566398120);
+    /* a's binary exponent from its bits (subnormals: -1023, and fall back below),
+     * then floor(e2 * log10(2)) as (e2 * 78913) >> 18, exact for |e2| < 1700 */
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    int e2 = (int)(bits >> 52) - 1023;
+    int e = (e2 * 78913) >> 18;
     if (sig > 9 || e < -POW_LIM + 20 || e > POW_LIM - 20)
         return (size_t)snprintf(buf, 32, "%.*g", sig, v);
     pthread_once(&pow10_once, init_pow10);
@@ -73,13 +92,16 @@ size_t ictus_format_double(char *buf, double v, int sig)
         e--;
     int shift = sig - 1 - e;
     double m = shift >= 0 ? a * pow10_table[shift + POW_LIM] : a / pow10_table[-shift + POW_LIM];
-    uint64_t mi = (uint64_t)llround(m);
+    /* llround(m) without the libm call: for 0.5 <= m < 10^9 < 2^51, m + 0.5 is
+     * exact below the next power of two and rounds to an even neighbour at or
+     * above it, never across an integer, so its truncation is llround(m) */
+    uint64_t mi = (uint64_t)(m + 0.5);
     if (mi >= pow10_u64[sig]) { /* rounded up to the next power of ten */
         mi /= 10;
         e++;
     }
     char digits[20];
-    put_digits(digits, mi, sig);
+    put_digits(digits, (uint32_t)mi, sig);
     int nd = sig; /* strip trailing zeros (%g without '#') */
     while (nd > 1 && digits[nd - 1] == '0')
         nd--;
@@ -145,7 +167,7 @@ size_t ictus_format_fixed(char *buf, double v, int decimals)
         *p++ = tmp[--n];
     if (decimals > 0) {
         *p++ = '.';
-        put_digits(p, fp, decimals);
+        put_digits(p, (uint32_t)fp, decimals);
         p += decimals;
     }
     *p = '\0';
@@ -176,8 +198,24 @@ ictus_status ictus_out_open(ictus_out *o, const char *path, ictus_error *err)
     return ICTUS_OK;
 }
 
+void ictus_out_init_mem(ictus_out *o)
+{
+    *o = (ictus_out){.path = ictus_xstrdup("memory"), .cap = 4096}; /* grows */
+    o->buf = ictus_xmalloc(o->cap);
+}
+
+void ictus_out_consume(ictus_out *o, size_t n)
+{
+    assert(!o->f && n <= o->len);
+    memmove(o->buf, o->buf + n, o->len - n);
+    o->len -= n;
+}
+
+/* Write the buffer out; in memory, keep it. */
 static void flush_buf(ictus_out *o)
 {
+    if (!o->f)
+        return;
     if (!o->failed && o->len && fwrite(o->buf, 1, o->len, o->f) != o->len) {
         o->failed = true;
         o->saved_errno = errno;
@@ -190,7 +228,7 @@ ictus_status ictus_out_close(ictus_out *o, ictus_error *err)
     if (!o->buf)
         return ICTUS_OK;
     flush_buf(o);
-    if (!o->failed && fflush(o->f) != 0) {
+    if (o->f && !o->failed && fflush(o->f) != 0) {
         o->failed = true;
         o->saved_errno = errno;
     }
@@ -207,17 +245,23 @@ ictus_status ictus_out_close(ictus_out *o, ictus_error *err)
     return st;
 }
 
-/* Make room for n more bytes (n <= 4096 for the small appenders). */
+/* Make room for n more bytes (to a file: n <= 4096, as for the small appenders). */
 static inline char *reserve(ictus_out *o, size_t n)
 {
-    if (o->len + n > o->cap)
-        flush_buf(o);
+    if (o->len + n > o->cap) {
+        if (o->f) {
+            flush_buf(o);
+        } else {
+            size_t need = o->len + n;
+            ICTUS_GROW(o->buf, need, o->cap);
+        }
+    }
     return o->buf + o->len;
 }
 
 void ictus_out_raw(ictus_out *o, const char *s, size_t n)
 {
-    if (n > 4096) {
+    if (n > 4096 && o->f) {
         flush_buf(o);
         if (!o->failed && fwrite(s, 1, n, o->f) != n) {
             o->failed = true;

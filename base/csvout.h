@@ -8,6 +8,11 @@
  * Lifecycle: ictus_out_open() (or ictus_out_init() on an open FILE) →
  * ictus_out_* appends → ictus_out_close() flushes, reports the first write
  * error with the file name, and frees.  One writer per thread.
+ *
+ * In memory (ictus_out_init_mem()): the same appenders grow a buffer that
+ * is never written anywhere; its owner reads buf[0, len) and drops what it
+ * has used with ictus_out_consume().  Rows are formatted so on the threads
+ * that compute them, and only copied on the thread that writes the file.
  */
 #ifndef ICTUS_CSVOUT_H
 #define ICTUS_CSVOUT_H
@@ -20,7 +25,7 @@
 #include "base/status.h"
 
 typedef struct {
-    FILE *f;
+    FILE *f;             /* NULL: in memory */
     bool owns_file;      /* opened by ictus_out_open(): closed by ictus_out_close() */
     bool failed;         /* a write failed; the rest is discarded */
     int saved_errno;
@@ -33,7 +38,12 @@ typedef struct {
 ictus_status ictus_out_open(ictus_out *o, const char *path, ictus_error *err);
 /* Write to an already open FILE (not closed by ictus_out_close()). */
 void ictus_out_init(ictus_out *o, FILE *f, const char *name);
-/* Flush, close what ictus_out_open() opened, free.  Returns the first error. */
+/* Append to memory: buf grows as needed (out of memory aborts). */
+void ictus_out_init_mem(ictus_out *o);
+/* In memory: drop the first n bytes (n <= len); the rest moves to buf[0]. */
+void ictus_out_consume(ictus_out *o, size_t n);
+/* Flush, close what ictus_out_open() opened, free.  Returns the first error
+ * (in memory: frees, ICTUS_OK). */
 ictus_status ictus_out_close(ictus_out *o, ictus_error *err);
 
 void ictus_out_raw(ictus_out *o, const char *s, size_t n);

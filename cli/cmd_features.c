@@ -26,26 +26,23 @@ static const char usage_text[] =
     "  -j, --jobs N          worker threads (default: all cores)\n"
     "  --start T, --labels A,B, --full-scale-uv X   for sound files (WAV, FLAC, ...)\n";
 
-/* What the window callback needs to write rows. */
+/* What formatting a row needs: read-only while the analyzer runs, for the
+ * analyzer formats each channel's rows on the thread that computed them. */
 typedef struct {
-    ictus_out *out;            /* NULL for --format null */
     const ictus_recording_info *info;
     ictus_grid grid;
-    long long frames;
-} row_writer;
+} row_format;
 
-static void write_row(row_writer *w, const ictus_frame *frame)
+/* One row of features.csv (ictus_frame_format_fn). */
+static void format_row(void *ctx, const ictus_frame *frame, ictus_out *o)
 {
-    w->frames++;
-    ictus_out *o = w->out;
-    if (!o)
-        return;
+    const row_format *rf = ctx;
     char flags[64];
-    ictus_out_field(o, w->info->path);
+    ictus_out_field(o, rf->info->path);
     ictus_out_char(o, ',');
-    ictus_out_field(o, w->info->channels[frame->channel].label);
+    ictus_out_field(o, rf->info->channels[frame->channel].label);
     ictus_out_char(o, ',');
-    ictus_out_fixed(o, ictus_us_to_s(ictus_grid_start_us(&w->grid, frame->window)), 3);
+    ictus_out_fixed(o, ictus_us_to_s(ictus_grid_start_us(&rf->grid, frame->window)), 3);
     ictus_out_char(o, ',');
     ictus_out_str(o, ictus_artefact_format(frame->artefact, flags, sizeof flags));
     for (int i = 0; i < ICTUS_N_FEATURES; i++) {
@@ -55,12 +52,19 @@ static void write_row(row_writer *w, const ictus_frame *frame)
     ictus_out_char(o, '\n');
 }
 
-/* One row per channel present in the window, in the analyzer's channel order. */
+/* Write the rows of the channels present in the window, formatted already,
+ * in the analyzer's channel order (the window callback; ctx: the file). */
 static void write_window(void *ctx, const ictus_window_frames *win)
 {
+    ictus_out *out = ctx;
     for (int i = 0; i < win->n_channels; i++)
         if (win->present[i])
-            write_row(ctx, &win->frames[i]);
+            ictus_out_raw(out, win->text[i], win->text_len[i]);
+}
+
+/* --format null: the frames are computed and dropped. */
+static void drop_window(void *ctx, const ictus_window_frames *win)
+{
 }
 
 static void write_header(ictus_out *o)
@@ -84,7 +88,7 @@ static ictus_status write_features(char **argv, int first, int argc, const char 
     ictus_grid grid;
     if (ictus_grid_init(&grid, cs->set.hop_s, cs->set.win_s, err) != ICTUS_OK)
         return err->status;
-    ictus_out out;
+    ictus_out out = {0};
     if (output) {
         if (ictus_out_open(&out, output, err) != ICTUS_OK)
             return cli_work_failure(err);
@@ -99,13 +103,14 @@ static ictus_status write_features(char **argv, int first, int argc, const char 
             *problems = true;
             continue;
         }
+        row_format rf = {.info = ictus_source_info(src), .grid = grid};
         ictus_analyzer_options aopt = {.set = &cs->set, .n_threads = ao->jobs,
                                        .channels = ao->channels.n ? ao->channels.items : NULL,
-                                       .n_channels = ao->channels.n};
-        row_writer w = {.out = output ? &out : NULL, .info = ictus_source_info(src),
-                        .grid = grid};
+                                       .n_channels = ao->channels.n,
+                                       .format = output ? format_row : NULL, .format_ctx = &rf};
         if (ictus_analyzer_create(src, &aopt, &an, &file_err) != ICTUS_OK ||
-            ictus_analyzer_run(an, write_window, &w, &file_err) != ICTUS_OK) {
+            ictus_analyzer_run(an, output ? write_window : drop_window, &out, &file_err) !=
+                ICTUS_OK) {
             cli_print_error(&file_err);
             *problems = true;
         }

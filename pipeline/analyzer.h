@@ -5,8 +5,16 @@
  * The calling thread reads and decodes the next block while the workers
  * run the chains on the current one (each channel's chain on one worker at
  * a time); the frames of each window are then gathered and handed to the
- * callback on the calling thread.  Memory is a few blocks plus each chain's fixed state, whatever
- * the recording's length.  The frames do not depend on the thread count.
+ * callback on the calling thread, while the workers run the next block (so
+ * the callback must not touch the chains).  Memory is a few blocks plus each
+ * chain's fixed state, whatever the recording's length.  The frames do not
+ * depend on the thread count.
+ *
+ * Text of frames: with options.format set, each frame is also turned into
+ * text (e.g. its CSV row) as soon as it is made, on the thread that made
+ * it, and handed to the window callback beside the frame.  Formatting is
+ * then shared by the workers instead of running alone on the calling
+ * thread between blocks, where every other core waits for it.
  *
  * Lifecycle: ictus_analyzer_create() (chains built, nothing read) →
  * ictus_analyzer_run() (once) → ictus_analyzer_destroy().
@@ -20,14 +28,24 @@
 #include "pipeline/chain.h"
 #include "pipeline/settings.h"
 #include "pipeline/source/source.h"
+#include "base/csvout.h"
 #include "base/status.h"
+
+/* Appends the text of `frame` to `out` (an in-memory writer of the
+ * frame's channel).  Called on worker threads, several at once for
+ * different channels: it must only read what ctx points to. */
+typedef void (*ictus_frame_format_fn)(void *ctx, const ictus_frame *frame, ictus_out *out);
 
 typedef struct {
     const ictus_settings *set;   /* must outlive the analyzer */
-    int n_threads;               /* worker threads; <= 1 runs everything on the calling thread */
+    int n_threads;               /* worker threads running the chains (at most one per channel)
+                                    while the calling thread reads and delivers; <= 1 runs
+                                    everything on the calling thread */
     const char *const *channels; /* labels of the channels to analyse, or NULL for every channel
                                     ictus_channel_analysable() accepts */
     int n_channels;
+    ictus_frame_format_fn format; /* or NULL: no text */
+    void *format_ctx;
 } ictus_analyzer_options;
 
 typedef struct ictus_analyzer ictus_analyzer;
@@ -59,6 +77,9 @@ typedef struct {
     const ictus_frame *frames; /* channel i's frame; meaningful only where present[i] */
     const uint32_t *artefact;  /* frames[i].artefact where present, 0 elsewhere (the flags
                                   alone, as the QC takes them) */
+    const char *const *text;   /* with options.format: frames[i]'s text, text_len[i] bytes
+                                  (not NUL-terminated) where present; else NULL */
+    const size_t *text_len;
 } ictus_window_frames;
 
 /* Receives each window that at least one channel has a frame for. */

@@ -2,7 +2,9 @@
  * cuts it into blocks nor on the number of worker threads; each window
  * carries every channel's frame of it exactly once, windows in increasing
  * order (checked against each channel's chain run alone); gaps of an EDF+D
- * file and mixed rates come out on one window grid. */
+ * file and mixed rates come out on one window grid.  With a formatter, each
+ * frame's text comes beside it (formatted on whichever thread), and without
+ * one there is none. */
 #include "pipeline/analyzer.h"
 
 #include <stdlib.h>
@@ -22,7 +24,36 @@ typedef struct {
     int64_t last_k;     /* window of the previous callback, -1 before any */
     bool window_order;  /* every callback's window above the previous one */
     bool consistent;    /* frames carry their window, channel and flags; none empty */
+    bool with_text;     /* the analyzer was given format_frame */
+    bool text_ok;       /* each present frame's text is format_frame's of it (or none) */
 } frames;
+
+/* A frame as text: its window, channel, artefact flags and every value, in full. */
+static void format_frame(void *ctx, const ictus_frame *f, ictus_out *o)
+{
+    ictus_out_int(o, f->window);
+    ictus_out_char(o, ',');
+    ictus_out_int(o, f->channel);
+    ictus_out_char(o, ',');
+    ictus_out_int(o, f->artefact);
+    for (int i = 0; i < ICTUS_N_FEATURES; i++) {
+        ictus_out_char(o, ',');
+        ictus_out_double(o, f->v[i], 17);
+    }
+    ictus_out_char(o, '\n');
+}
+
+/* Whether text[0, n) is format_frame's text of f. */
+static bool text_is(const char *text, size_t n, const ictus_frame *f)
+{
+    ictus_out want;
+    ictus_out_init_mem(&want);
+    format_frame(NULL, f, &want);
+    bool same = want.len == n && memcmp(want.buf, text, n) == 0;
+    ictus_error err;
+    ictus_out_close(&want, &err);
+    return same;
+}
 
 static void collect(void *ctx, const ictus_frame *f)
 {
@@ -48,8 +79,11 @@ static void collect_window(void *ctx, const ictus_window_frames *w)
         present++;
         l->consistent &= w->frames[i].window == w->window && w->frames[i].channel == i &&
                          w->artefact[i] == w->frames[i].artefact;
+        if (l->with_text)
+            l->text_ok &= w->text && text_is(w->text[i], w->text_len[i], &w->frames[i]);
         collect(l, &w->frames[i]);
     }
+    l->text_ok &= l->with_text || (!w->text && !w->text_len);
     l->consistent &= present > 0;
 }
 
@@ -111,9 +145,10 @@ static void write_recording(void)
     CHECK(ictus_edfwriter_close(w, &err) == ICTUS_OK);
 }
 
-static frames run(int block_records, int threads)
+static frames run(int block_records, int threads, bool with_text)
 {
-    frames l = {.last_k = -1, .window_order = true, .consistent = true};
+    frames l = {.last_k = -1, .window_order = true, .consistent = true, .with_text = with_text,
+                .text_ok = true};
     ictus_settings set;
     ictus_settings_default(&set);
     ictus_source_options opt = {.block_records = block_records};
@@ -124,7 +159,8 @@ static frames run(int block_records, int threads)
         CHECK_MSG(false, "%s", err.msg);
         return l;
     }
-    ictus_analyzer_options aopt = {.set = &set, .n_threads = threads};
+    ictus_analyzer_options aopt = {.set = &set, .n_threads = threads,
+                                   .format = with_text ? format_frame : NULL};
     CHECK(ictus_analyzer_create(src, &aopt, &an, &err) == ICTUS_OK);
     CHECK_INT(ictus_analyzer_channels(an), 2);
     CHECK(ictus_analyzer_run(an, collect_window, &l, &err) == ICTUS_OK);
@@ -136,9 +172,10 @@ static frames run(int block_records, int threads)
 int main(void)
 {
     write_recording();
-    frames ref = run(0, 1);
+    frames ref = run(0, 1, false);
     CHECK(ref.window_order);
     CHECK(ref.consistent);
+    CHECK_MSG(ref.text_ok, "no formatter, yet text");
     /* every channel's frames, each once: those of its chain run alone */
     for (int c = 0; c < 2; c++) {
         frames alone = channel_alone(c);
@@ -182,8 +219,10 @@ int main(void)
     for (int threads = 1; threads <= 3; threads++) {
         static const int blocks[] = {1, 7, 0, 64};
         for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
-            frames l = run(blocks[b], threads);
+            frames l = run(blocks[b], threads, b % 2 == 0);
             CHECK(l.window_order && l.consistent && l.windows == ref.windows);
+            CHECK_MSG(l.text_ok, "%d threads, %d records per block: a frame's text is not its own",
+                      threads, blocks[b]);
             CHECK_MSG(l.n == ref.n && memcmp(l.v, ref.v, (size_t)ref.n * sizeof *ref.v) == 0,
                       "%d threads, %d records per block: frames differ", threads, blocks[b]);
             free(l.v);

@@ -168,6 +168,32 @@ static void check_writer_printf(void)
     remove(path);
 }
 
+/* In memory: the appenders grow the buffer past the file writer's chunk (a
+ * long field, many small ones), nothing is lost, and consume keeps the rest. */
+static void check_writer_in_memory(void)
+{
+    ictus_out o;
+    ictus_out_init_mem(&o);
+    static char big[3 << 20];
+    memset(big, 'x', sizeof big - 1);
+    ictus_out_str(&o, "a,");
+    ictus_out_field(&o, big);
+    ictus_out_char(&o, '\n');
+    for (int i = 0; i < 200000; i++) {
+        ictus_out_double(&o, i * 0.5, 6);
+        ictus_out_char(&o, ';');
+    }
+    size_t first = 2 + strlen(big) + 1;
+    CHECK(o.len > first && memcmp(o.buf, "a,", 2) == 0 && o.buf[first - 1] == '\n' &&
+          memcmp(o.buf + first, "0;0.5;1;1.5;", 12) == 0);
+    size_t all = o.len;
+    ictus_out_consume(&o, first);
+    CHECK_INT(o.len, all - first);
+    CHECK(memcmp(o.buf, "0;0.5;1;", 8) == 0 && memcmp(o.buf + o.len - 9, ";99999.5;", 9) == 0);
+    ictus_error err;
+    CHECK(ictus_out_close(&o, &err) == ICTUS_OK);
+}
+
 int main(void)
 {
     check_double_matches_printf();
@@ -175,5 +201,6 @@ int main(void)
     check_fixed_matches_printf();
     check_writer_quotes_and_reports();
     check_writer_printf();
+    check_writer_in_memory();
     return check_done("test_csvout");
 }

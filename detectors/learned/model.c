@@ -1,5 +1,6 @@
-/* model.c: the learned stage's classifier (model.h): XGBoost for the trees,
- * jansson for the file, pool adjacent violators for the calibration.
+/* model.c: the learned stage's classifier (model.h): XGBoost for the trees
+ * (loaded on first use, xgb.h), jansson for the file, pool adjacent
+ * violators for the calibration.
  *
  * The booster is held twice: as the JSON value the file holds under
  * "booster" and as XGBoost's handle loaded from exactly that JSON's text.  A
@@ -28,7 +29,6 @@
 #include <assert.h>
 #include <jansson.h>
 #include <math.h>
-#include <omp.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -36,13 +36,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xgboost/c_api.h>
 
 #include "base/filehash.h"
 #include "base/outfile.h"
 #include "base/path.h"
 #include "base/readfile.h"
 #include "base/strbuf.h"
+#include "detectors/learned/xgb.h"
 
 #define MODEL_FORMAT "ictus-model"
 #define MODEL_FORMAT_VERSION 1
@@ -74,11 +74,19 @@ static void fnv1a64_hex(const char *bytes, size_t n, char hex[17])
     snprintf(hex, 17, "%016llx", (unsigned long long)ictus_fnv1a64(bytes, n));
 }
 
+/* XGBoost's functions (xgb.h): callable once load_booster() or grow(), the
+ * only ways to a booster, have loaded the library. */
+static const ictus_xgb_api *xgb(void)
+{
+    return ictus_xgb_loaded();
+}
+
 /* A failure inside XGBoost: its own message after ours. */
 static ictus_status xgb_fail(ictus_error *err, ictus_status st, const char *where,
                              const char *what)
 {
-    return ictus_fail(err, st, "%s: XGBoost could not %s: %s", where, what, XGBGetLastError());
+    return ictus_fail(err, st, "%s: XGBoost could not %s: %s", where, what,
+                      xgb()->GetLastError());
 }
 
 /* ICTUS_ERR_FORMAT, the message prefixed with the file's name. */
@@ -209,10 +217,10 @@ static void rehash(ictus_model *m)
  * setting is the calling thread's own). */
 static int load_one_thread(BoosterHandle b, const char *text)
 {
-    int omp_threads = omp_get_max_threads();
-    omp_set_num_threads(1);
-    int rc = XGBoosterLoadModelFromBuffer(b, text, strlen(text));
-    omp_set_num_threads(omp_threads);
+    int omp_threads = xgb()->omp_get_max_threads();
+    xgb()->omp_set_num_threads(1);
+    int rc = xgb()->BoosterLoadModelFromBuffer(b, text, strlen(text));
+    xgb()->omp_set_num_threads(omp_threads);
     return rc;
 }
 
@@ -221,14 +229,16 @@ static int load_one_thread(BoosterHandle b, const char *text)
 static ictus_status load_booster(ictus_model *m, const char *where, ictus_status st,
                                  ictus_error *err)
 {
+    if (!ictus_xgb(err))
+        return err->status;
     char *text = json_dumps(m->booster_json, MODEL_JSON_FLAGS);
     if (!text)
         return ictus_fail(err, st, "%s: the booster cannot be written as JSON", where);
     ictus_status ret = ICTUS_OK;
-    if (XGBoosterCreate(NULL, 0, &m->booster) != 0)
+    if (xgb()->BoosterCreate(NULL, 0, &m->booster) != 0)
         ret = xgb_fail(err, st, where, "create a booster");
-    else if (XGBoosterSetParam(m->booster, "verbosity", "0") != 0 ||
-             XGBoosterSetParam(m->booster, "nthread", "1") != 0)
+    else if (xgb()->BoosterSetParam(m->booster, "verbosity", "0") != 0 ||
+             xgb()->BoosterSetParam(m->booster, "nthread", "1") != 0)
         ret = xgb_fail(err, st, where, "set the booster's parameters");
     else if (load_one_thread(m->booster, text) != 0)
         ret = xgb_fail(err, st, where, "load the booster");
@@ -247,9 +257,9 @@ static ictus_status run_booster(const ictus_model *m, const float *x, size_t n, 
     bst_ulong len = 0;
     const float *res = NULL;
     ictus_status st = ICTUS_OK;
-    if (XGDMatrixCreateFromMat(x, (bst_ulong)n, (bst_ulong)m->n_features, NAN, &d) != 0)
+    if (xgb()->DMatrixCreateFromMat(x, (bst_ulong)n, (bst_ulong)m->n_features, NAN, &d) != 0)
         st = xgb_fail(err, ICTUS_ERR_DATA, "model", "take the rows");
-    else if (XGBoosterPredict(m->booster, d, option_mask, 0, 0, &len, &res) != 0)
+    else if (xgb()->BoosterPredict(m->booster, d, option_mask, 0, 0, &len, &res) != 0)
         st = xgb_fail(err, ICTUS_ERR_DATA, "model", "predict");
     else if ((size_t)len != n_out)
         st = ictus_fail(err, ICTUS_ERR_DATA, "model: XGBoost gave %llu values, not %zu",
@@ -258,7 +268,7 @@ static ictus_status run_booster(const ictus_model *m, const float *x, size_t n, 
         for (size_t i = 0; i < n_out; i++)
             out[i] = res[i];
     if (d)
-        XGDMatrixFree(d);
+        xgb()->DMatrixFree(d);
     pthread_mutex_unlock(lock);
     return st;
 }
@@ -291,7 +301,7 @@ void ictus_model_free(ictus_model *m)
     json_decref(m->meta);
     json_decref(m->booster_json);
     if (m->booster)
-        XGBoosterFree(m->booster);
+        xgb()->BoosterFree(m->booster);
     pthread_mutex_destroy(&m->lock);
     free(m);
 }
@@ -365,7 +375,7 @@ static ictus_status set_train_params(BoosterHandle b, const ictus_model_train_pa
         {"lambda", v[6]},        {"seed", v[7]},                  {"nthread", v[8]},
     };
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
-        if (XGBoosterSetParam(b, params[i][0], params[i][1]) != 0)
+        if (xgb()->BoosterSetParam(b, params[i][0], params[i][1]) != 0)
             return xgb_fail(err, ICTUS_ERR_DATA, "model training", "set its parameters");
     return ICTUS_OK;
 }
@@ -376,27 +386,29 @@ static ictus_status grow(const ictus_model_train_params *tp, const float *x, con
                          json_t **booster_json, ictus_error *err)
 {
     const char *where = "model training";
+    if (!ictus_xgb(err))
+        return err->status;
     float *labels = ictus_xmalloc(n * sizeof *labels);
     for (size_t i = 0; i < n; i++)
         labels[i] = (float)y[i];
     DMatrixHandle d = NULL;
     BoosterHandle b = NULL;
     ictus_status st = ICTUS_OK;
-    if (XGDMatrixCreateFromMat(x, (bst_ulong)n, (bst_ulong)n_features, NAN, &d) != 0 ||
-        XGDMatrixSetFloatInfo(d, "label", labels, (bst_ulong)n) != 0 ||
-        (weight && XGDMatrixSetFloatInfo(d, "weight", weight, (bst_ulong)n) != 0))
+    if (xgb()->DMatrixCreateFromMat(x, (bst_ulong)n, (bst_ulong)n_features, NAN, &d) != 0 ||
+        xgb()->DMatrixSetFloatInfo(d, "label", labels, (bst_ulong)n) != 0 ||
+        (weight && xgb()->DMatrixSetFloatInfo(d, "weight", weight, (bst_ulong)n) != 0))
         st = xgb_fail(err, ICTUS_ERR_DATA, where, "take the rows");
-    else if (XGBoosterCreate(&d, 1, &b) != 0)
+    else if (xgb()->BoosterCreate(&d, 1, &b) != 0)
         st = xgb_fail(err, ICTUS_ERR_DATA, where, "create a booster");
     else
         st = set_train_params(b, tp, n_classes, err);
     for (int r = 0; st == ICTUS_OK && r < tp->rounds; r++)
-        if (XGBoosterUpdateOneIter(b, r, d) != 0)
+        if (xgb()->BoosterUpdateOneIter(b, r, d) != 0)
             st = xgb_fail(err, ICTUS_ERR_DATA, where, "grow the trees");
     bst_ulong len = 0;
     const char *buf = NULL;
     if (st == ICTUS_OK &&
-        XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &len, &buf) != 0)
+        xgb()->BoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &len, &buf) != 0)
         st = xgb_fail(err, ICTUS_ERR_DATA, where, "save the booster");
     if (st == ICTUS_OK) {
         json_error_t jerr;
@@ -406,9 +418,9 @@ static ictus_status grow(const ictus_model_train_params *tp, const float *x, con
                             jerr.text);
     }
     if (b)
-        XGBoosterFree(b);
+        xgb()->BoosterFree(b);
     if (d)
-        XGDMatrixFree(d);
+        xgb()->DMatrixFree(d);
     free(labels);
     return st;
 }
@@ -546,7 +558,7 @@ static ictus_status read_booster(ictus_model *m, json_t *booster, const char *pa
     if (st != ICTUS_OK)
         return st;
     bst_ulong n_features = 0;
-    if (XGBoosterGetNumFeature(m->booster, &n_features) != 0)
+    if (xgb()->BoosterGetNumFeature(m->booster, &n_features) != 0)
         return xgb_fail(err, ICTUS_ERR_FORMAT, where, "count its features");
     if ((int)n_features != m->n_features)
         return bad_file(err, path, "the booster has %d features, \"features\" names %d",
@@ -558,14 +570,14 @@ static ictus_status read_booster(ictus_model *m, json_t *booster, const char *pa
     DMatrixHandle d = NULL;
     bst_ulong len = 0;
     const float *res;
-    if (XGDMatrixCreateFromMat(row, 1, n_features, NAN, &d) != 0 ||
-        XGBoosterPredict(m->booster, d, 0, 0, 0, &len, &res) != 0)
+    if (xgb()->DMatrixCreateFromMat(row, 1, n_features, NAN, &d) != 0 ||
+        xgb()->BoosterPredict(m->booster, d, 0, 0, 0, &len, &res) != 0)
         st = xgb_fail(err, ICTUS_ERR_FORMAT, where, "predict");
     else if ((int)len != m->n_classes)
         st = bad_file(err, path, "the booster has %d classes, \"classes\" names %d", (int)len,
                       m->n_classes);
     if (d)
-        XGDMatrixFree(d);
+        xgb()->DMatrixFree(d);
     return st;
 }
 
