@@ -491,7 +491,7 @@ static ictus_status stale_problem(run_committer *c, const run_file *f, const cha
 static ictus_status commit_missing(run_committer *c, const run_file *f, ictus_error *err)
 {
     char message[512];
-    snprintf(message, sizeof message, "%s: %s", f->path, f->reason);
+    snprintf(message, sizeof message, "%s: %s", f->path, run_file_reason(f));
     bool listed = f->n_entries > 0;
     set_class(c, f, listed ? CLS_FAILED : CLS_NONE);
     const run_file *holder = f->n_stored > 0 && f->stored[0].has_content_hash
@@ -552,7 +552,7 @@ ictus_status run_commit_plan(run_committer *c, ictus_error *err)
         }
         case RUN_SETTLING: {
             char message[512];
-            snprintf(message, sizeof message, "%s: %s", f->path, f->reason);
+            snprintf(message, sizeof message, "%s: %s", f->path, run_file_reason(f));
             set_class(c, f, CLS_INCOMPLETE);
             st = put_file_failure(c, f, &f->identity, NULL, ICTUS_REC_INCOMPLETE, message, true,
                                   err);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,9 @@
  * ---------------------------------------------------------------------- */
 
 typedef struct {
-    int n, cap;
+    int n, cap, cap_ids;
     char **items;
+    ictus_file_identity *ids;  /* the scan's: items[i]'s identity (NULL in other lists) */
 } path_list;
 
 static void path_list_add(path_list *l, const char *path)
@@ -33,11 +35,20 @@ static void path_list_add(path_list *l, const char *path)
     l->items[l->n++] = ictus_xstrdup(path);
 }
 
+/* Add a file found by the scan with the identity its one stat() gave. */
+static void path_list_add_found(path_list *l, const char *path, const struct stat *st)
+{
+    ICTUS_GROW(l->ids, l->n + 1, l->cap_ids);
+    ictus_file_identity_from_stat(st, &l->ids[l->n]);
+    path_list_add(l, path);
+}
+
 static void path_list_free(path_list *l)
 {
     for (int i = 0; i < l->n; i++)
         free(l->items[i]);
     free(l->items);
+    free(l->ids);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -57,9 +68,13 @@ static void scan_warn(char *warning, size_t warning_size, const char *msg)
         snprintf(warning, warning_size, "%.*s", (int)warning_size - 1, msg);
 }
 
-/* Add the recordings under STUDY/rel (rel: "recordings" or below) to `out`.
- * A sub-directory that cannot be read, or a path too long to build, is a
- * warning, not an error: the rest of the study still runs. */
+/* Add the recordings under STUDY/rel (rel: "recordings" or below) to `out`,
+ * each with its identity: the scan's stat() is the only one a file gets
+ * when it is unchanged (a quiet night's floor is a listing and a stat per
+ * file).  Entries the directory itself types (d_type) as directories or as
+ * regular files of other names are not stat()ed at all.  A sub-directory
+ * that cannot be read, or a path too long to build, is a warning, not an
+ * error: the rest of the study still runs. */
 static void scan_dir(const char *study_dir, const char *rel, int depth, path_list *out,
                      char *warning, size_t warning_size)
 {
@@ -80,10 +95,18 @@ static void scan_dir(const char *study_dir, const char *rel, int depth, path_lis
     while ((e = readdir(dir)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
+        bool is_recording = ictus_source_is_recording_name(e->d_name);
+        if (e->d_type == DT_REG && !is_recording)
+            continue;
         char child[ICTUS_PATH_MAX], child_disk[ICTUS_PATH_MAX];
         if (ictus_path_join(child, sizeof child, rel, e->d_name, &err) != ICTUS_OK ||
             ictus_path_join(child_disk, sizeof child_disk, study_dir, child, &err) != ICTUS_OK) {
             scan_warn(warning, warning_size, err.msg);
+            continue;
+        }
+        if (e->d_type == DT_DIR) {
+            if (depth < SCAN_MAX_DEPTH)
+                scan_dir(study_dir, child, depth + 1, out, warning, warning_size);
             continue;
         }
         struct stat st;
@@ -91,8 +114,8 @@ static void scan_dir(const char *study_dir, const char *rel, int depth, path_lis
             continue; /* gone meanwhile, or a dangling link */
         if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH)
             scan_dir(study_dir, child, depth + 1, out, warning, warning_size);
-        else if (S_ISREG(st.st_mode) && ictus_source_is_recording_name(e->d_name))
-            path_list_add(out, child);
+        else if (S_ISREG(st.st_mode) && is_recording)
+            path_list_add_found(out, child, &st);
     }
     closedir(dir);
 }
@@ -128,36 +151,85 @@ static int cmp_row(const void *a, const void *b)
     return c ? c : strcmp(x->animal, y->animal);
 }
 
-/* What roles_match() gathers from the stored channels. */
-typedef struct {
-    const ictus_recording_entry *entry;
-    int n_roles;
-    bool ok;
-} role_check;
-
-static ictus_status check_role(void *ctx, int idx, const ictus_store_channel *ch, ictus_error *err)
+/* The recordings.csv row of `f` for `animal` (the first), or NULL. */
+static const ictus_recording_entry *entry_of(const run_file *f, const char *animal)
 {
-    role_check *rc = ctx;
-    if (!ch->role[0])
+    for (int k = 0; k < f->n_entries; k++)
+        if (strcmp(f->entries[k]->animal, animal) == 0)
+            return f->entries[k];
+    return NULL;
+}
+
+/* A stored row, in the order of its id, and what its channels' roles show. */
+typedef struct {
+    int64_t id;
+    run_file *file;
+    int row;        /* in file->stored */
+    int n_roles;    /* its channels with a role */
+    bool ok;        /* each of them is a label of its map at that channel */
+} role_row;
+
+/* The store's channels with a role, walked beside the stored rows in id
+ * order (a merge join: one query for the study, not one per file). */
+typedef struct {
+    role_row *rows;
+    int n, cur;
+} role_walk;
+
+static int cmp_role_row(const void *a, const void *b)
+{
+    const role_row *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static ictus_status check_role(void *ctx, int64_t rec_id, int idx, const ictus_store_channel *ch,
+                               ictus_error *err)
+{
+    (void)err;
+    role_walk *w = ctx;
+    const char *role = ch->role;
+    if (!role[0])
         return ICTUS_OK;
-    rc->n_roles++;
-    int n_map = rc->entry ? rc->entry->n_channels : 0;
+    while (w->cur < w->n && w->rows[w->cur].id < rec_id)
+        w->cur++;
+    if (w->cur == w->n || w->rows[w->cur].id != rec_id)
+        return ICTUS_OK; /* not a row of the plan's snapshot: cannot happen */
+    role_row *r = &w->rows[w->cur];
+    const ictus_recording_entry *entry = entry_of(r->file, r->file->stored[r->row].animal);
+    r->n_roles++;
+    int n_map = entry ? entry->n_channels : 0;
     bool found = false;
     for (int i = 0; i < n_map && !found; i++)
-        found = rc->entry->channels[i].channel == idx + 1 &&
-                strcmp(rc->entry->channels[i].label, ch->role) == 0;
-    rc->ok &= found;
+        found = entry->channels[i].channel == idx + 1 &&
+                strcmp(entry->channels[i].label, role) == 0;
+    r->ok &= found;
     return ICTUS_OK;
 }
 
-/* True when the stored channels of row `rec_id` carry exactly the roles the
- * channel map of `entry` gives (entry NULL or without a map: no role at all). */
-static ictus_status roles_match(ictus_store *store, int64_t rec_id,
-                                const ictus_recording_entry *entry, bool *match, ictus_error *err)
+/* Set each file's map_differs: the first of its stored rows whose channels
+ * do not carry exactly the roles its recordings.csv row's channel map gives
+ * (no row or no map: no role at all). */
+static ictus_status compare_roles(ictus_store *store, run_plan *plan, ictus_error *err)
 {
-    role_check rc = {.entry = entry, .ok = true};
-    ictus_status st = ictus_store_each_channel(store, rec_id, check_role, &rc, err);
-    *match = st == ICTUS_OK && rc.ok && rc.n_roles == (entry ? entry->n_channels : 0);
+    role_walk w = {0};
+    for (int i = 0; i < plan->n_files; i++)
+        w.n += plan->files[i].n_stored;
+    w.rows = ictus_xmalloc(((size_t)w.n + 1) * sizeof *w.rows);
+    w.n = 0;
+    for (int i = 0; i < plan->n_files; i++)
+        for (int k = 0; k < plan->files[i].n_stored; k++)
+            w.rows[w.n++] = (role_row){plan->files[i].stored[k].id, &plan->files[i], k, 0, true};
+    if (w.n > 1)
+        qsort(w.rows, (size_t)w.n, sizeof *w.rows, cmp_role_row);
+    ictus_status st = ictus_store_each_channel_all(store, check_role, &w, err);
+    for (int j = 0; j < w.n && st == ICTUS_OK; j++) {
+        const role_row *r = &w.rows[j];
+        const ictus_recording_entry *entry = entry_of(r->file, r->file->stored[r->row].animal);
+        bool match = r->ok && r->n_roles == (entry ? entry->n_channels : 0);
+        if (!match && (r->file->map_differs == 0 || r->row + 1 < r->file->map_differs))
+            r->file->map_differs = r->row + 1;
+    }
+    free(w.rows);
     return st;
 }
 
@@ -213,45 +285,48 @@ static bool stale_results(const run_plan_input *in, const ictus_store_recording 
 }
 
 /* Whether the stored rows agree with the manifest entries on animals,
- * channel maps and start times; *why says what differs. */
-static ictus_status manifest_matches(ictus_store *store, const run_file *f, bool *match,
-                                     const char **why, ictus_error *err)
+ * channel maps (compare_roles()) and start times; *why says what differs. */
+static bool manifest_matches(const run_file *f, const char **why)
 {
-    *match = false;
     if (f->n_entries ? f->n_stored != f->n_entries : f->n_stored != 1) {
         *why = "recordings.csv changed: other animals for this file";
-        return ICTUS_OK;
+        return false;
     }
     for (int i = 0; i < f->n_stored; i++) {
         const ictus_store_recording *r = &f->stored[i];
-        const ictus_recording_entry *e = NULL;
-        for (int k = 0; k < f->n_entries && !e; k++)
-            if (strcmp(f->entries[k]->animal, r->animal) == 0)
-                e = f->entries[k];
+        const ictus_recording_entry *e = entry_of(f, r->animal);
         if (f->n_entries && !e) {
             *why = "recordings.csv changed: other animals for this file";
-            return ICTUS_OK;
+            return false;
         }
         if (e && e->start_us != ICTUS_TIME_UNKNOWN && e->start_us != r->start_us) {
             *why = "recordings.csv changed: another start time";
-            return ICTUS_OK;
+            return false;
         }
-        bool roles_ok;
-        ictus_status st = roles_match(store, r->id, e, &roles_ok, err);
-        if (st != ICTUS_OK)
-            return st;
-        if (!roles_ok) {
+        if (f->map_differs == i + 1) {
             *why = "recordings.csv changed: another channel map";
-            return ICTUS_OK;
+            return false;
         }
     }
-    *match = true;
-    return ICTUS_OK;
+    return true;
+}
+
+/* Set f->reason (NULL: none) to the formatted text. */
+static void set_reason(run_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_reason(run_file *f, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    free(f->reason);
+    f->reason = ictus_xstrdup(text);
 }
 
 /* Decide what to do with one file. */
-static ictus_status decide(const run_plan_input *in, ictus_store *store, run_file *f,
-                           ictus_error *err)
+static void decide(const run_plan_input *in, run_file *f)
 {
     for (int i = 0; i < f->n_stored; i++) {
         f->had_results |= f->stored[i].has_results;
@@ -259,16 +334,15 @@ static ictus_status decide(const run_plan_input *in, ictus_store *store, run_fil
     }
     if (!f->exists) {
         f->action = RUN_MISSING;
-        snprintf(f->reason, sizeof f->reason, "%s",
-                 f->n_entries ? "listed in recordings.csv but not found"
-                              : "no longer in recordings/ or recordings.csv");
-        return ICTUS_OK;
+        set_reason(f, "%s", f->n_entries ? "listed in recordings.csv but not found"
+                                         : "no longer in recordings/ or recordings.csv");
+        return;
     }
     f->action = RUN_PROCESS;
     if (f->n_stored == 0) {
-        snprintf(f->reason, sizeof f->reason, "new");
+        set_reason(f, "new");
     } else if (f->stale_preset) {
-        snprintf(f->reason, sizeof f->reason, "results made with another preset or parameters");
+        set_reason(f, "results made with another preset or parameters");
     } else {
         const ictus_store_recording *bad = NULL;
         bool same_identity = true;
@@ -277,38 +351,31 @@ static ictus_status decide(const run_plan_input *in, ictus_store *store, run_fil
                 bad = &f->stored[i];
             same_identity &= ictus_file_identity_same(&f->stored[i].identity, &f->identity);
         }
-        bool manifest_ok = false;
         const char *why = "";
-        if (!bad) {
-            ictus_status st = manifest_matches(store, f, &manifest_ok, &why, err);
-            if (st != ICTUS_OK)
-                return st;
-        }
+        bool manifest_ok = !bad && manifest_matches(f, &why);
         if (bad)
-            snprintf(f->reason, sizeof f->reason, "%s last time",
-                     bad->status == ICTUS_REC_INCOMPLETE ? "still being written"
-                     : bad->status == ICTUS_REC_STALE    ? "stale"
-                                                         : "failed");
+            set_reason(f, "%s last time",
+                       bad->status == ICTUS_REC_INCOMPLETE ? "still being written"
+                       : bad->status == ICTUS_REC_STALE    ? "stale"
+                                                           : "failed");
         else if (!manifest_ok)
-            snprintf(f->reason, sizeof f->reason, "%s", why);
+            set_reason(f, "%s", why);
         else if (same_identity)
             f->action = RUN_UNCHANGED;
         else {
             f->action = RUN_CHECK;
-            snprintf(f->reason, sizeof f->reason, "modified (%" PRId64 " -> %" PRId64 " bytes)",
-                     f->stored[0].identity.size_bytes, f->identity.size_bytes);
+            set_reason(f, "modified (%" PRId64 " -> %" PRId64 " bytes)",
+                       f->stored[0].identity.size_bytes, f->identity.size_bytes);
         }
     }
     if (f->action != RUN_UNCHANGED) {
         double age_s = (double)(in->now_unix_us - f->identity.mtime_ns / 1000) / 1e6;
         if (age_s > -in->settle_s && age_s < in->settle_s) {
             f->action = RUN_SETTLING;
-            snprintf(f->reason, sizeof f->reason,
-                     "modified %.0f s ago (less than %g s): still being written", age_s,
-                     in->settle_s);
+            set_reason(f, "modified %.0f s ago (less than %g s): still being written", age_s,
+                       in->settle_s);
         }
     }
-    return ICTUS_OK;
 }
 
 /* ------------------------------------------------------------------------
@@ -435,8 +502,14 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     }
     free(paths.items);
 
-    for (int i = 0; i < found.n; i++)
-        find_file(plan, found.items[i])->exists = true;
+    /* A found file has the scan's identity; a file only listed is stat()ed below. */
+    bool *scanned = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *scanned);
+    for (int i = 0; i < found.n; i++) {
+        run_file *f = find_file(plan, found.items[i]);
+        f->exists = true;
+        f->identity = found.ids[i];
+        scanned[f - plan->files] = true;
+    }
     for (int i = 0; i < study->n_recordings; i++) {
         run_file *f = find_file(plan, study->recordings[i].path);
         ICTUS_GROW(f->entries, f->n_entries + 1, f->cap_entries);
@@ -454,6 +527,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     }
     free(rows.rows);
 
+    status = compare_roles(store, plan, err);
     ictus_csv *manifest = NULL;
     if (study->has_recordings) {
         char *csv_path = ictus_path_join_alloc(study->dir, "recordings.csv");
@@ -463,14 +537,14 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     }
     for (int i = 0; i < plan->n_files && status == ICTUS_OK; i++) {
         run_file *f = &plan->files[i];
-        /* Found or listed; a listed file that is not there, or a found one
-         * that vanished since the scan, is missing (not an error of the plan). */
+        /* Found or listed; a listed file that is not there (or not a
+         * regular file) is missing (not an error of the plan). */
         ictus_error missing;
-        f->exists = f->exists &&
-                    ictus_file_identity_get(f->disk_path, &f->identity, &missing) == ICTUS_OK;
+        if (f->exists && !scanned[i])
+            f->exists = ictus_file_identity_get(f->disk_path, &f->identity, &missing) == ICTUS_OK;
         if (f->exists && f->n_entries == 0)
             f->rejected_line = listed_line(manifest, f->path);
-        status = decide(in, store, f, err);
+        decide(in, f);
         if (f->action == RUN_CHECK || f->action == RUN_PROCESS) {
             plan->n_to_read++;
             plan->bytes_to_read += f->identity.size_bytes;
@@ -479,6 +553,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     ictus_store_read_end(store, in_read);
     ictus_csv_destroy(manifest);
     path_list_free(&found);
+    free(scanned);
 
     for (int i = 0; i < plan->n_files; i++) {
         const run_file *f = &plan->files[i];
@@ -504,6 +579,7 @@ void run_plan_free(run_plan *plan)
         free(f->entries);
         free(f->path);
         free(f->disk_path);
+        free(f->reason);
     }
     free(plan->files);
     free(plan->known);

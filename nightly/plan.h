@@ -59,7 +59,10 @@ typedef struct {
     run_action action;
     bool had_results;               /* some stored row has results */
     bool stale_preset;              /* results made with another preset or parameters */
-    char reason[256];               /* why it is processed or missing, for the log */
+    int map_differs;                /* 1 + the first stored row whose channel roles
+                                       differ from its channel map; 0: none */
+    char *reason;                   /* why it is processed or missing, for the log
+                                       (NULL when unchanged: run_file_reason()) */
 } run_file;
 
 /* A content hash the store holds for a file that exists and is unchanged
@@ -98,6 +101,12 @@ void run_plan_free(run_plan *plan);
 /* The hash of a preset's parameter text that results record and the plan
  * compares (ictus_hash_bytes() of it). */
 ictus_hash128 run_preset_params_hash(const ictus_preset *preset);
+
+/* Why `f` is processed, settling or missing; "" when it is unchanged. */
+static inline const char *run_file_reason(const run_file *f)
+{
+    return f->reason ? f->reason : "";
+}
 
 /* Of several files holding the same content, the one counted: a file that
  * recordings.csv lists before one it does not (a stray copy dropped into

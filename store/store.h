@@ -342,6 +342,18 @@ typedef ictus_status (*ictus_store_channel_fn)(void *ctx, int idx, const ictus_s
 ictus_status ictus_store_each_channel(ictus_store *s, int64_t recording_id,
                                       ictus_store_channel_fn fn, void *ctx, ictus_error *err);
 
+/* Call fn for every stored channel of every recording row, ordered by
+ * recording row id, then channel (idx 0-based); the strings are valid
+ * during the call.  One query for the whole study, streamed (the nightly
+ * plan compares channel maps with it, the hyperthermia analysis looks for
+ * temperature channels): not a query per recording.  A status other than
+ * ICTUS_OK from fn stops the walk. */
+typedef ictus_status (*ictus_store_any_channel_fn)(void *ctx, int64_t recording_id, int idx,
+                                                   const ictus_store_channel *ch,
+                                                   ictus_error *err);
+ictus_status ictus_store_each_channel_all(ictus_store *s, ictus_store_any_channel_fn fn,
+                                          void *ctx, ictus_error *err);
+
 /* A recording row.  Every string is owned by the struct (free with
  * ictus_store_recording_clear()); in an ictus_store_each_recording() callback
  * the store frees them after the callback returns. */

@@ -35,6 +35,7 @@ typedef enum {
     Q_GET_SERIES,
     Q_TOUCH_RECORDING,
     Q_EACH_CHANNEL,
+    Q_EACH_CHANNEL_ALL,
     Q_LAST_RUN,
     Q_RECENT_RUNS,
     Q_REVIEW_HISTORY,
