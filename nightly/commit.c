@@ -119,24 +119,35 @@ static void known_clear(known_file *k)
     k->n_animals = 0;
 }
 
-void run_commit_destroy(run_committer *c)
+void run_commit_release_files(run_committer *c)
 {
-    if (!c)
-        return;
     for (int i = 0; i < c->n_known; i++)
         known_clear(&c->known[i]);
-    for (int i = 0; i < c->n_problems; i++) {
-        free(c->problems[i].path);
-        free(c->problems[i].message);
-    }
     free(c->known);
     free(c->known_of);
     free(c->slots);
     free(c->missing);
+    free(c->rows_deleted);
+    c->known = NULL;
+    c->known_of = NULL;
+    c->slots = NULL;
+    c->missing = NULL;
+    c->rows_deleted = NULL;
+    c->n_known = c->cap_known = c->n_slots = c->n_slots_used = c->n_missing = 0;
+}
+
+void run_commit_destroy(run_committer *c)
+{
+    if (!c)
+        return;
+    run_commit_release_files(c);
+    for (int i = 0; i < c->n_problems; i++) {
+        free(c->problems[i].path);
+        free(c->problems[i].message);
+    }
     free(c->problems);
     free(c->tallies);
     free(c->cls);
-    free(c->rows_deleted);
     free(c);
 }
 

@@ -656,6 +656,10 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
             st = close_err.status;
         }
     }
+    /* The files' rows and the committer's table of hashes are not needed
+     * any more: the outputs below do not hold them at the same time. */
+    run_commit_release_files(c);
+    run_plan_release_files(&plan);
     double t_steps = now_s();
     run_final_out final = {0};
     if (st == ICTUS_OK && !stop_requested(o)) {
