@@ -269,6 +269,8 @@ typedef struct {
     ictus_analysis *an;
     recording_span *items;
     size_t n, cap;
+    bool have_last;                /* the last recording's detection, already added: */
+    ictus_hash128 last_params;     /* its parameters' hash (its preset: the last item's) */
 } recording_list;
 
 static void add_detection(ictus_analysis *an, const char *text)
@@ -301,6 +303,12 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
                                       rec->start_us, rec->start_us + rec->duration_us,
                                       copy_like(rec->preset, prev ? prev->preset : NULL)};
     l->n++;
+    /* the same detection as the recording before (the usual case): already listed */
+    if (l->have_last && prev && strcmp(prev->preset, rec->preset) == 0 &&
+        ictus_hash128_equal(l->last_params, rec->params_hash))
+        return ICTUS_OK;
+    l->have_last = true;
+    l->last_params = rec->params_hash;
     char hash[ICTUS_HASH_HEX_SIZE];
     ictus_strbuf text = {0};
     ictus_strbuf_addf(&text, "%s params=%s", rec->preset,
