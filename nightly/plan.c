@@ -609,13 +609,11 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     }
 
     status = compare_roles(store, plan, err);
+    /* recordings.csv read again as text only when a file on disk has no
+     * valid row (rare): a study's whole manifest is not held beside the plan
+     * every night. */
     ictus_csv *manifest = NULL;
-    if (study->has_recordings) {
-        char *csv_path = ictus_path_join_alloc(study->dir, "recordings.csv");
-        ictus_error ignored;
-        ictus_csv_read(csv_path, &manifest, &ignored);
-        free(csv_path);
-    }
+    bool manifest_read = !study->has_recordings;
     for (int i = 0; i < plan->n_files && status == ICTUS_OK; i++) {
         run_file *f = &plan->files[i];
         /* Found or listed; a listed file that is not there (or not a
@@ -626,6 +624,13 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
             f->exists = ictus_path_join(disk_path, sizeof disk_path, study->dir, f->path,
                                         &missing) == ICTUS_OK &&
                         ictus_file_identity_get(disk_path, &f->identity, &missing) == ICTUS_OK;
+        if (f->exists && f->n_entries == 0 && !manifest_read) {
+            char *csv_path = ictus_path_join_alloc(study->dir, "recordings.csv");
+            ictus_error ignored;
+            ictus_csv_read(csv_path, &manifest, &ignored);
+            free(csv_path);
+            manifest_read = true;
+        }
         if (f->exists && f->n_entries == 0)
             f->rejected_line = listed_line(manifest, f->path);
         decide(in, f);
