@@ -387,6 +387,10 @@ static const char *const query_sql[N_QUERIES] = {
     [Q_EACH_CHANNEL_ALL] = /* the primary key's order: its index, no sort */
         "SELECT idx, label, fs_hz, unit, role, analysed, recording_id FROM channels "
         "ORDER BY recording_id, idx",
+    [Q_ANIMAL_TOTALS] = /* each_recording's counts, summed per animal in its order */
+        "SELECT r.animal, count(*), sum(r.status != 'ok'), "
+        "    sum((SELECT count(*) FROM events e WHERE e.recording_id = r.id)) "
+        "FROM recordings r GROUP BY r.animal ORDER BY r.animal",
     [Q_LAST_RUN] =
         "SELECT id, started_unix_us, host, pid, status FROM runs ORDER BY id DESC LIMIT 1",
     [Q_RECENT_RUNS] =
@@ -1244,6 +1248,27 @@ static ictus_status pass_any_channel(void *ctx, sqlite3_stmt *st, ictus_error *e
         .analysed = sqlite3_column_int(st, 5) != 0,
     };
     return v->fn(v->ctx, sqlite3_column_int64(st, 6), sqlite3_column_int(st, 0), &ch, err);
+}
+
+/* The caller's totals callback and its context: pass_totals()'s. */
+typedef struct {
+    ictus_store_totals_fn fn;
+    void *ctx;
+} totals_visit;
+
+static ictus_status pass_totals(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const totals_visit *v = ctx;
+    return v->fn(v->ctx, ictus_store_column_text(st, 0), sqlite3_column_int64(st, 1),
+                 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 2), err);
+}
+
+ictus_status ictus_store_animal_totals(ictus_store *s, ictus_store_totals_fn fn, void *ctx,
+                                       ictus_error *err)
+{
+    totals_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_ANIMAL_TOTALS, NULL, 0, pass_totals, &v,
+                                  "cannot count the recordings per animal", err);
 }
 
 ictus_status ictus_store_each_channel_all(ictus_store *s, ictus_store_any_channel_fn fn,

@@ -1104,6 +1104,17 @@ static ictus_status collect_channel(void *ctx, int idx, const ictus_store_channe
     return ICTUS_OK;
 }
 
+/* "ANIMAL:RECORDINGS:EVENTS:NOT_OK " per animal. */
+static ictus_status collect_totals(void *ctx, const char *animal, int64_t recordings,
+                                   int64_t events, int64_t not_ok, ictus_error *err)
+{
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, 256 - len, "%s:%lld:%lld:%lld ", animal, (long long)recordings,
+             (long long)events, (long long)not_ok);
+    return ICTUS_OK;
+}
+
 /* Every channel of every recording, as "rRECORDING_ID " then collect_channel()'s text. */
 static ictus_status collect_any_channel(void *ctx, int64_t rec_id, int idx,
                                         const ictus_store_channel *ch, ictus_error *err)
@@ -1194,6 +1205,13 @@ static void test_runs_touch_channels(void)
     OK(ictus_store_each_channel_all(s, collect_any_channel, all, &err_));
     CHECK_STR(all, each);
     CHECK(strstr(all, "2:EMG/EMG/500/mV/0 r") != NULL); /* rec's last channel, then rec2's */
+    /* The summary's totals per animal: rows, events, rows not ok. */
+    ictus_store_file failed = {.path = "recordings/1.edf", .animal = "M02",
+                               .identity = {1, 2, 3}, .run_id = run2};
+    OK(ictus_store_put_failure(s, &failed, ICTUS_REC_FAILED, "bad header", &err_));
+    char totals[256] = "";
+    OK(ictus_store_animal_totals(s, collect_totals, totals, &err_));
+    CHECK_STR(totals, "M01:1:4:0 M02:2:1:1 ");
     ictus_store_recording_clear(&rec2);
     ictus_store_recording_clear(&rec);
     char *after = dump(s);
