@@ -25,6 +25,11 @@ static ictus_file_identity identity_of(const struct stat *st)
     };
 }
 
+void ictus_file_identity_from_stat(const struct stat *st, ictus_file_identity *out)
+{
+    *out = identity_of(st);
+}
+
 static ictus_status not_regular(const char *path, ictus_error *err)
 {
     return ictus_fail(err, ICTUS_ERR_IO, "%s: not a regular file", path);

@@ -51,6 +51,12 @@ typedef struct {
  * file (a directory, a device). */
 ictus_status ictus_file_identity_get(const char *path, ictus_file_identity *out, ictus_error *err);
 
+/* The identity of what stat() gave in *st (the caller's stat of a regular
+ * file): for callers that stat anyway (a directory scan), so that a file
+ * is examined once. */
+struct stat;
+void ictus_file_identity_from_stat(const struct stat *st, ictus_file_identity *out);
+
 /* True when a and b have the same size, modification time and inode. */
 bool ictus_file_identity_same(const ictus_file_identity *a, const ictus_file_identity *b);
 

@@ -31,7 +31,7 @@ typedef struct {
     ictus_hash128 hash;
     ictus_file_identity identity;
     int n_animals;
-    char **animals;
+    char **animals;     /* NULL: the animals of file->stored (the plan's strings) */
     int next_same_hash; /* the next known file with this hash (a larger index), or -1 */
 } known_file;
 
@@ -97,6 +97,8 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     c->cls = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->cls);
     c->rows_deleted = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->rows_deleted);
     c->known_of = ictus_xmalloc(((size_t)plan->n_files + 1) * sizeof *c->known_of);
+    c->cap_known = plan->n_files + 1; /* no spare room to grow into: a plan file at most each */
+    c->known = ictus_xmalloc((size_t)c->cap_known * sizeof *c->known);
     for (int i = 0; i < plan->n_files; i++)
         c->known_of[i] = -1;
     c->missing = ictus_xmalloc(((size_t)plan->n_files + 1) * sizeof *c->missing);
@@ -110,33 +112,50 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     return c;
 }
 
+/* Animal i of known file k. */
+static const char *known_animal(const known_file *k, int i)
+{
+    return k->animals ? k->animals[i] : k->file->stored[i].animal;
+}
+
 static void known_clear(known_file *k)
 {
-    for (int i = 0; i < k->n_animals; i++)
+    for (int i = 0; k->animals && i < k->n_animals; i++)
         free(k->animals[i]);
     free(k->animals);
     k->animals = NULL;
     k->n_animals = 0;
 }
 
-void run_commit_destroy(run_committer *c)
+void run_commit_release_files(run_committer *c)
 {
-    if (!c)
-        return;
     for (int i = 0; i < c->n_known; i++)
         known_clear(&c->known[i]);
-    for (int i = 0; i < c->n_problems; i++) {
-        free(c->problems[i].path);
-        free(c->problems[i].message);
-    }
     free(c->known);
     free(c->known_of);
     free(c->slots);
     free(c->missing);
+    free(c->rows_deleted);
+    c->known = NULL;
+    c->known_of = NULL;
+    c->slots = NULL;
+    c->missing = NULL;
+    c->rows_deleted = NULL;
+    c->n_known = c->cap_known = c->n_slots = c->n_slots_used = c->n_missing = 0;
+}
+
+void run_commit_destroy(run_committer *c)
+{
+    if (!c)
+        return;
+    run_commit_release_files(c);
+    for (int i = 0; i < c->n_problems; i++) {
+        free(c->problems[i].path);
+        free(c->problems[i].message);
+    }
     free(c->problems);
     free(c->tallies);
     free(c->cls);
-    free(c->rows_deleted);
     free(c);
 }
 
@@ -325,13 +344,14 @@ static bool slots_reserve(run_committer *c)
     return true;
 }
 
-/* Remember that `f` holds `hash` tonight, with rows for animals[0..n). */
+/* Remember that `f` holds `hash` tonight, with rows for animals[0..n)
+ * (animals NULL: its stored rows' animals, n of them; not copied). */
 static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
                       const ictus_file_identity *identity, const char *const *animals, int n)
 {
     int *of = &c->known_of[f - c->plan->files];
     if (*of < 0) {
-        ICTUS_GROW(c->known, c->n_known + 1, c->cap_known);
+        ICTUS_GROW(c->known, c->n_known + 1, c->cap_known); /* reserved: at most a plan file each */
         *of = c->n_known++;
         memset(&c->known[*of], 0, sizeof c->known[*of]);
         c->known[*of].file = f;
@@ -343,9 +363,11 @@ static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
     k->hash = hash;
     k->identity = *identity;
     k->n_animals = n;
-    k->animals = ictus_xcalloc((size_t)(n ? n : 1), sizeof *k->animals);
-    for (int i = 0; i < n; i++)
-        k->animals[i] = ictus_xstrdup(animals[i]);
+    if (animals) {
+        k->animals = ictus_xcalloc((size_t)(n ? n : 1), sizeof *k->animals);
+        for (int i = 0; i < n; i++)
+            k->animals[i] = ictus_xstrdup(animals[i]);
+    }
     if (!slots_reserve(c)) /* a rebuild links k too */
         chain_link(c, *of);
 }
@@ -387,9 +409,9 @@ static ictus_status demote(run_committer *c, const known_file *copy, const run_f
     for (int i = 0; i < copy->file->n_stored && st == ICTUS_OK; i++)
         st = delete_rows(c, copy->file->path, copy->file->stored[i].animal, err);
     for (int i = 0; i < copy->n_animals && st == ICTUS_OK; i++) {
-        st = delete_rows(c, copy->file->path, copy->animals[i], err);
+        st = delete_rows(c, copy->file->path, known_animal(copy, i), err);
         if (st == ICTUS_OK)
-            st = put_failure(c, copy->file, copy->animals[i], &copy->identity, &copy->hash,
+            st = put_failure(c, copy->file, known_animal(copy, i), &copy->identity, &copy->hash,
                              ICTUS_REC_FAILED, message, false, err);
     }
     bool counted = c->cls[copy->file - c->plan->files] == CLS_FAILED;
@@ -491,7 +513,7 @@ static ictus_status stale_problem(run_committer *c, const run_file *f, const cha
 static ictus_status commit_missing(run_committer *c, const run_file *f, ictus_error *err)
 {
     char message[512];
-    snprintf(message, sizeof message, "%s: %s", f->path, f->reason);
+    snprintf(message, sizeof message, "%s: %s", f->path, run_file_reason(f));
     bool listed = f->n_entries > 0;
     set_class(c, f, listed ? CLS_FAILED : CLS_NONE);
     const run_file *holder = f->n_stored > 0 && f->stored[0].has_content_hash
@@ -543,16 +565,12 @@ ictus_status run_commit_plan(run_committer *c, ictus_error *err)
         switch (f->action) {
         case RUN_UNCHANGED: {
             set_class(c, f, CLS_SKIPPED);
-            const char **animals = ictus_xcalloc((size_t)f->n_stored, sizeof *animals);
-            for (int k = 0; k < f->n_stored; k++)
-                animals[k] = f->stored[k].animal;
-            known_set(c, f, f->stored[0].content_hash, &f->identity, animals, f->n_stored);
-            free(animals);
+            known_set(c, f, f->stored[0].content_hash, &f->identity, NULL, f->n_stored);
             break;
         }
         case RUN_SETTLING: {
             char message[512];
-            snprintf(message, sizeof message, "%s: %s", f->path, f->reason);
+            snprintf(message, sizeof message, "%s: %s", f->path, run_file_reason(f));
             set_class(c, f, CLS_INCOMPLETE);
             st = put_file_failure(c, f, &f->identity, NULL, ICTUS_REC_INCOMPLETE, message, true,
                                   err);
@@ -672,11 +690,7 @@ static ictus_status commit_outcome(run_committer *c, const run_outcome *out, ict
     if (out->kind == RUN_OUT_SAME) {
         set_class(c, f, CLS_SKIPPED);
         st = ictus_store_touch_recording(c->store, f->path, &out->identity, c->run_id, err);
-        const char **animals = ictus_xcalloc((size_t)f->n_stored, sizeof *animals);
-        for (int k = 0; k < f->n_stored; k++)
-            animals[k] = f->stored[k].animal;
-        known_set(c, f, out->hash, &out->identity, animals, f->n_stored);
-        free(animals);
+        known_set(c, f, out->hash, &out->identity, NULL, f->n_stored);
     } else {
         st = store_results(c, out, err);
         if (st == ICTUS_OK && out->cut_short[0])

@@ -25,7 +25,8 @@
  *     recordings.csv still names it.
  *
  * Lifecycle: run_commit_create() → run_commit_plan() once → run_commit_file()
- * per outcome, in any order → read the counts → run_commit_destroy().
+ * per outcome, in any order → run_commit_release_files() (optional) → read
+ * the counts → run_commit_destroy().
  * Not thread-safe: the main thread only.
  */
 #ifndef ICTUS_RUN_COMMIT_H
@@ -81,6 +82,12 @@ ictus_status run_commit_plan(run_committer *c, ictus_error *err);
 /* Store one worker outcome in one transaction.  Per-file problems are
  * recorded, not returned; an error is the store's (the run cannot go on). */
 ictus_status run_commit_file(run_committer *c, const run_outcome *out, ictus_error *err);
+
+/* Free what the committer keeps about each file (the known hashes, the
+ * missing files): after the last run_commit_file(), before the plan's
+ * files are released (run_plan_release_files()).  The counts and problems
+ * stay. */
+void run_commit_release_files(run_committer *c);
 
 /* The counts so far; valid until the next call on `c`. */
 run_commit_counts run_commit_get_counts(const run_committer *c);

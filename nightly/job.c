@@ -411,18 +411,16 @@ typedef struct {
     } *rows;
 } study_totals;
 
-static ictus_status add_total(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+static ictus_status add_total(void *ctx, const char *animal, int64_t recordings, int64_t events,
+                              int64_t not_ok, ictus_error *err)
 {
     study_totals *t = ctx;
-    if (t->n == 0 || strcmp(t->rows[t->n - 1].animal, rec->animal) != 0) {
-        ICTUS_GROW(t->rows, t->n + 1, t->cap);
-        t->rows[t->n].animal = ictus_xstrdup(rec->animal);
-        t->rows[t->n].events = t->rows[t->n].recordings = t->rows[t->n].not_ok = 0;
-        t->n++;
-    }
-    t->rows[t->n - 1].events += rec->n_events;
-    t->rows[t->n - 1].recordings++;
-    t->rows[t->n - 1].not_ok += rec->status != ICTUS_REC_OK;
+    ICTUS_GROW(t->rows, t->n + 1, t->cap);
+    t->rows[t->n].animal = ictus_xstrdup(animal);
+    t->rows[t->n].events = events;
+    t->rows[t->n].recordings = recordings;
+    t->rows[t->n].not_ok = not_ok;
+    t->n++;
     return ICTUS_OK;
 }
 
@@ -458,7 +456,7 @@ static void report_summary(const run_reporter *rep, const ictus_study *study,
            times->plan_s, times->steps_s);
     study_totals totals = {0};
     ictus_error err;
-    if (ictus_store_each_recording(store, add_total, &totals, &err) == ICTUS_OK && totals.n) {
+    if (ictus_store_animal_totals(store, add_total, &totals, &err) == ICTUS_OK && totals.n) {
         report(rep, "  events per animal (this run / whole study):\n");
         for (int i = 0; i < totals.n; i++) {
             if (i < SUMMARY_MAX_ANIMALS) {
@@ -656,6 +654,10 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
             st = close_err.status;
         }
     }
+    /* The files' rows and the committer's table of hashes are not needed
+     * any more: the outputs below do not hold them at the same time. */
+    run_commit_release_files(c);
+    run_plan_release_files(&plan);
     double t_steps = now_s();
     run_final_out final = {0};
     if (st == ICTUS_OK && !stop_requested(o)) {

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,30 +20,84 @@
 #define SCAN_MAX_DEPTH 16
 
 /* ------------------------------------------------------------------------
+ * The plan's strings
+ * ---------------------------------------------------------------------- */
+
+/* Strings are copied into chunks of this size (a longer one gets its own). */
+#define TEXT_CHUNK_BYTES (64 * 1024)
+
+/* The plan's strings (paths, the stored rows' texts) live in chunks freed
+ * together: a study's hundreds of thousands of paths without a malloc and
+ * its overhead each. */
+struct run_plan_text {
+    struct run_plan_text *next;
+    size_t used, cap;
+    char bytes[];
+};
+
+static char *plan_keep(run_plan *plan, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct run_plan_text *c = plan->text_;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > TEXT_CHUNK_BYTES ? n : TEXT_CHUNK_BYTES;
+        c = ictus_xmalloc(sizeof *c + cap);
+        *c = (struct run_plan_text){.next = plan->text_, .cap = cap};
+        plan->text_ = c;
+    }
+    char *p = c->bytes + c->used;
+    memcpy(p, s, n);
+    c->used += n;
+    return p;
+}
+
+/* ------------------------------------------------------------------------
  * Path lists
  * ---------------------------------------------------------------------- */
 
+/* A file found by the scan, with the identity its one stat() gave. */
+typedef struct {
+    const char *path;   /* the plan's */
+    ictus_file_identity identity;
+} found_file;
+
 typedef struct {
     int n, cap;
-    char **items;
-} path_list;
+    found_file *items;
+} found_list;
 
-static void path_list_add(path_list *l, const char *path)
+static int cmp_found(const void *a, const void *b)
 {
-    ICTUS_GROW(l->items, l->n + 1, l->cap);
-    l->items[l->n++] = ictus_xstrdup(path);
+    return strcmp(((const found_file *)a)->path, ((const found_file *)b)->path);
 }
 
-static void path_list_free(path_list *l)
+/* The found file of `path` (found sorted), or NULL. */
+static const found_file *found_find(const found_list *l, const char *path)
 {
-    for (int i = 0; i < l->n; i++)
-        free(l->items[i]);
-    free(l->items);
+    int lo = 0, hi = l->n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2, c = strcmp(l->items[mid].path, path);
+        if (c == 0)
+            return &l->items[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A path of the study and whether its string is the study's (not the plan's). */
+typedef struct {
+    const char *path;
+    bool borrowed;
+} study_path;
+
+static int cmp_study_path(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const study_path *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->borrowed > y->borrowed) - (x->borrowed < y->borrowed);
 }
 
 /* ------------------------------------------------------------------------
@@ -57,11 +112,16 @@ static void scan_warn(char *warning, size_t warning_size, const char *msg)
         snprintf(warning, warning_size, "%.*s", (int)warning_size - 1, msg);
 }
 
-/* Add the recordings under STUDY/rel (rel: "recordings" or below) to `out`.
- * A sub-directory that cannot be read, or a path too long to build, is a
- * warning, not an error: the rest of the study still runs. */
-static void scan_dir(const char *study_dir, const char *rel, int depth, path_list *out,
-                     char *warning, size_t warning_size)
+/* Add the recordings under STUDY/rel (rel: "recordings" or below) to `out`
+ * (strings kept by `plan`),
+ * each with its identity: the scan's stat() is the only one a file gets
+ * when it is unchanged (a quiet night's floor is a listing and a stat per
+ * file).  Entries the directory itself types (d_type) as directories or as
+ * regular files of other names are not stat()ed at all.  A sub-directory
+ * that cannot be read, or a path too long to build, is a warning, not an
+ * error: the rest of the study still runs. */
+static void scan_dir(run_plan *plan, const char *study_dir, const char *rel, int depth,
+                     found_list *out, char *warning, size_t warning_size)
 {
     char dir_path[ICTUS_PATH_MAX];
     ictus_error err;
@@ -80,19 +140,31 @@ static void scan_dir(const char *study_dir, const char *rel, int depth, path_lis
     while ((e = readdir(dir)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
+        bool is_recording = ictus_source_is_recording_name(e->d_name);
+        if (e->d_type == DT_REG && !is_recording)
+            continue;
         char child[ICTUS_PATH_MAX], child_disk[ICTUS_PATH_MAX];
         if (ictus_path_join(child, sizeof child, rel, e->d_name, &err) != ICTUS_OK ||
             ictus_path_join(child_disk, sizeof child_disk, study_dir, child, &err) != ICTUS_OK) {
             scan_warn(warning, warning_size, err.msg);
             continue;
         }
+        if (e->d_type == DT_DIR) {
+            if (depth < SCAN_MAX_DEPTH)
+                scan_dir(plan, study_dir, child, depth + 1, out, warning, warning_size);
+            continue;
+        }
         struct stat st;
         if (stat(child_disk, &st) != 0)
             continue; /* gone meanwhile, or a dangling link */
-        if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH)
-            scan_dir(study_dir, child, depth + 1, out, warning, warning_size);
-        else if (S_ISREG(st.st_mode) && ictus_source_is_recording_name(e->d_name))
-            path_list_add(out, child);
+        if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH) {
+            scan_dir(plan, study_dir, child, depth + 1, out, warning, warning_size);
+        } else if (S_ISREG(st.st_mode) && is_recording) {
+            ICTUS_GROW(out->items, out->n + 1, out->cap);
+            found_file *ff = &out->items[out->n++];
+            ff->path = plan_keep(plan, child);
+            ictus_file_identity_from_stat(&st, &ff->identity);
+        }
     }
     closedir(dir);
 }
@@ -104,20 +176,35 @@ static void scan_dir(const char *study_dir, const char *rel, int depth, path_lis
 typedef struct {
     int n, cap;
     ictus_store_recording *rows;
+    run_plan *plan;              /* keeps the strings */
+    const found_list *found;     /* sorted: a stored path found on disk is its string */
 } stored_rows;
 
-/* Keep a deep copy of each row (the store frees its strings after the callback). */
+/* `text` kept by the plan, or `prev` when it is the same text (the rows come
+ * by animal: the animal, the format, the preset and "" repeat). */
+static char *keep_like(run_plan *plan, const char *text, char *prev)
+{
+    if (!text)
+        return NULL;
+    return prev && strcmp(prev, text) == 0 ? prev : plan_keep(plan, text);
+}
+
+/* Keep a copy of each row (the store frees its strings after the
+ * callback), its strings the plan's (never freed one by one). */
 static ictus_status keep_row(void *ctx, const ictus_store_recording *rec, ictus_error *err)
 {
+    (void)err;
     stored_rows *s = ctx;
     ICTUS_GROW(s->rows, s->n + 1, s->cap);
     ictus_store_recording *r = &s->rows[s->n++];
+    const ictus_store_recording *prev = s->n > 1 ? r - 1 : NULL;
     *r = *rec;
-    r->path = ictus_xstrdup(rec->path);
-    r->animal = ictus_xstrdup(rec->animal);
-    r->error = ictus_xstrdup(rec->error);
-    r->format = rec->format ? ictus_xstrdup(rec->format) : NULL;
-    r->preset = rec->preset ? ictus_xstrdup(rec->preset) : NULL;
+    const found_file *ff = found_find(s->found, rec->path);
+    r->path = ff ? (char *)ff->path : plan_keep(s->plan, rec->path);
+    r->animal = keep_like(s->plan, rec->animal, prev ? prev->animal : NULL);
+    r->error = keep_like(s->plan, rec->error, prev ? prev->error : NULL);
+    r->format = keep_like(s->plan, rec->format, prev ? prev->format : NULL);
+    r->preset = keep_like(s->plan, rec->preset, prev ? prev->preset : NULL);
     return ICTUS_OK;
 }
 
@@ -128,36 +215,85 @@ static int cmp_row(const void *a, const void *b)
     return c ? c : strcmp(x->animal, y->animal);
 }
 
-/* What roles_match() gathers from the stored channels. */
-typedef struct {
-    const ictus_recording_entry *entry;
-    int n_roles;
-    bool ok;
-} role_check;
-
-static ictus_status check_role(void *ctx, int idx, const ictus_store_channel *ch, ictus_error *err)
+/* The recordings.csv row of `f` for `animal` (the first), or NULL. */
+static const ictus_recording_entry *entry_of(const run_file *f, const char *animal)
 {
-    role_check *rc = ctx;
-    if (!ch->role[0])
+    for (int k = 0; k < f->n_entries; k++)
+        if (strcmp(f->entries[k]->animal, animal) == 0)
+            return f->entries[k];
+    return NULL;
+}
+
+/* A stored row, in the order of its id, and what its channels' roles show. */
+typedef struct {
+    int64_t id;
+    run_file *file;
+    int row;        /* in file->stored */
+    int n_roles;    /* its channels with a role */
+    bool ok;        /* each of them is a label of its map at that channel */
+} role_row;
+
+/* The store's channels with a role, walked beside the stored rows in id
+ * order (a merge join: one query for the study, not one per file). */
+typedef struct {
+    role_row *rows;
+    int n, cur;
+} role_walk;
+
+static int cmp_role_row(const void *a, const void *b)
+{
+    const role_row *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static ictus_status check_role(void *ctx, int64_t rec_id, int idx, const ictus_store_channel *ch,
+                               ictus_error *err)
+{
+    (void)err;
+    role_walk *w = ctx;
+    const char *role = ch->role;
+    if (!role[0])
         return ICTUS_OK;
-    rc->n_roles++;
-    int n_map = rc->entry ? rc->entry->n_channels : 0;
+    while (w->cur < w->n && w->rows[w->cur].id < rec_id)
+        w->cur++;
+    if (w->cur == w->n || w->rows[w->cur].id != rec_id)
+        return ICTUS_OK; /* not a row of the plan's snapshot: cannot happen */
+    role_row *r = &w->rows[w->cur];
+    const ictus_recording_entry *entry = entry_of(r->file, r->file->stored[r->row].animal);
+    r->n_roles++;
+    int n_map = entry ? entry->n_channels : 0;
     bool found = false;
     for (int i = 0; i < n_map && !found; i++)
-        found = rc->entry->channels[i].channel == idx + 1 &&
-                strcmp(rc->entry->channels[i].label, ch->role) == 0;
-    rc->ok &= found;
+        found = entry->channels[i].channel == idx + 1 &&
+                strcmp(entry->channels[i].label, role) == 0;
+    r->ok &= found;
     return ICTUS_OK;
 }
 
-/* True when the stored channels of row `rec_id` carry exactly the roles the
- * channel map of `entry` gives (entry NULL or without a map: no role at all). */
-static ictus_status roles_match(ictus_store *store, int64_t rec_id,
-                                const ictus_recording_entry *entry, bool *match, ictus_error *err)
+/* Set each file's map_differs: the first of its stored rows whose channels
+ * do not carry exactly the roles its recordings.csv row's channel map gives
+ * (no row or no map: no role at all). */
+static ictus_status compare_roles(ictus_store *store, run_plan *plan, ictus_error *err)
 {
-    role_check rc = {.entry = entry, .ok = true};
-    ictus_status st = ictus_store_each_channel(store, rec_id, check_role, &rc, err);
-    *match = st == ICTUS_OK && rc.ok && rc.n_roles == (entry ? entry->n_channels : 0);
+    role_walk w = {0};
+    for (int i = 0; i < plan->n_files; i++)
+        w.n += plan->files[i].n_stored;
+    w.rows = ictus_xmalloc(((size_t)w.n + 1) * sizeof *w.rows);
+    w.n = 0;
+    for (int i = 0; i < plan->n_files; i++)
+        for (int k = 0; k < plan->files[i].n_stored; k++)
+            w.rows[w.n++] = (role_row){plan->files[i].stored[k].id, &plan->files[i], k, 0, true};
+    if (w.n > 1)
+        qsort(w.rows, (size_t)w.n, sizeof *w.rows, cmp_role_row);
+    ictus_status st = ictus_store_each_channel_all(store, check_role, &w, err);
+    for (int j = 0; j < w.n && st == ICTUS_OK; j++) {
+        const role_row *r = &w.rows[j];
+        const ictus_recording_entry *entry = entry_of(r->file, r->file->stored[r->row].animal);
+        bool match = r->ok && r->n_roles == (entry ? entry->n_channels : 0);
+        if (!match && (r->file->map_differs == 0 || r->row + 1 < r->file->map_differs))
+            r->file->map_differs = r->row + 1;
+    }
+    free(w.rows);
     return st;
 }
 
@@ -213,45 +349,48 @@ static bool stale_results(const run_plan_input *in, const ictus_store_recording 
 }
 
 /* Whether the stored rows agree with the manifest entries on animals,
- * channel maps and start times; *why says what differs. */
-static ictus_status manifest_matches(ictus_store *store, const run_file *f, bool *match,
-                                     const char **why, ictus_error *err)
+ * channel maps (compare_roles()) and start times; *why says what differs. */
+static bool manifest_matches(const run_file *f, const char **why)
 {
-    *match = false;
     if (f->n_entries ? f->n_stored != f->n_entries : f->n_stored != 1) {
         *why = "recordings.csv changed: other animals for this file";
-        return ICTUS_OK;
+        return false;
     }
     for (int i = 0; i < f->n_stored; i++) {
         const ictus_store_recording *r = &f->stored[i];
-        const ictus_recording_entry *e = NULL;
-        for (int k = 0; k < f->n_entries && !e; k++)
-            if (strcmp(f->entries[k]->animal, r->animal) == 0)
-                e = f->entries[k];
+        const ictus_recording_entry *e = entry_of(f, r->animal);
         if (f->n_entries && !e) {
             *why = "recordings.csv changed: other animals for this file";
-            return ICTUS_OK;
+            return false;
         }
         if (e && e->start_us != ICTUS_TIME_UNKNOWN && e->start_us != r->start_us) {
             *why = "recordings.csv changed: another start time";
-            return ICTUS_OK;
+            return false;
         }
-        bool roles_ok;
-        ictus_status st = roles_match(store, r->id, e, &roles_ok, err);
-        if (st != ICTUS_OK)
-            return st;
-        if (!roles_ok) {
+        if (f->map_differs == i + 1) {
             *why = "recordings.csv changed: another channel map";
-            return ICTUS_OK;
+            return false;
         }
     }
-    *match = true;
-    return ICTUS_OK;
+    return true;
+}
+
+/* Set f->reason (NULL: none) to the formatted text. */
+static void set_reason(run_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_reason(run_file *f, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    free(f->reason);
+    f->reason = ictus_xstrdup(text);
 }
 
 /* Decide what to do with one file. */
-static ictus_status decide(const run_plan_input *in, ictus_store *store, run_file *f,
-                           ictus_error *err)
+static void decide(const run_plan_input *in, run_file *f)
 {
     for (int i = 0; i < f->n_stored; i++) {
         f->had_results |= f->stored[i].has_results;
@@ -259,16 +398,15 @@ static ictus_status decide(const run_plan_input *in, ictus_store *store, run_fil
     }
     if (!f->exists) {
         f->action = RUN_MISSING;
-        snprintf(f->reason, sizeof f->reason, "%s",
-                 f->n_entries ? "listed in recordings.csv but not found"
-                              : "no longer in recordings/ or recordings.csv");
-        return ICTUS_OK;
+        set_reason(f, "%s", f->n_entries ? "listed in recordings.csv but not found"
+                                         : "no longer in recordings/ or recordings.csv");
+        return;
     }
     f->action = RUN_PROCESS;
     if (f->n_stored == 0) {
-        snprintf(f->reason, sizeof f->reason, "new");
+        set_reason(f, "new");
     } else if (f->stale_preset) {
-        snprintf(f->reason, sizeof f->reason, "results made with another preset or parameters");
+        set_reason(f, "results made with another preset or parameters");
     } else {
         const ictus_store_recording *bad = NULL;
         bool same_identity = true;
@@ -277,38 +415,31 @@ static ictus_status decide(const run_plan_input *in, ictus_store *store, run_fil
                 bad = &f->stored[i];
             same_identity &= ictus_file_identity_same(&f->stored[i].identity, &f->identity);
         }
-        bool manifest_ok = false;
         const char *why = "";
-        if (!bad) {
-            ictus_status st = manifest_matches(store, f, &manifest_ok, &why, err);
-            if (st != ICTUS_OK)
-                return st;
-        }
+        bool manifest_ok = !bad && manifest_matches(f, &why);
         if (bad)
-            snprintf(f->reason, sizeof f->reason, "%s last time",
-                     bad->status == ICTUS_REC_INCOMPLETE ? "still being written"
-                     : bad->status == ICTUS_REC_STALE    ? "stale"
-                                                         : "failed");
+            set_reason(f, "%s last time",
+                       bad->status == ICTUS_REC_INCOMPLETE ? "still being written"
+                       : bad->status == ICTUS_REC_STALE    ? "stale"
+                                                           : "failed");
         else if (!manifest_ok)
-            snprintf(f->reason, sizeof f->reason, "%s", why);
+            set_reason(f, "%s", why);
         else if (same_identity)
             f->action = RUN_UNCHANGED;
         else {
             f->action = RUN_CHECK;
-            snprintf(f->reason, sizeof f->reason, "modified (%" PRId64 " -> %" PRId64 " bytes)",
-                     f->stored[0].identity.size_bytes, f->identity.size_bytes);
+            set_reason(f, "modified (%" PRId64 " -> %" PRId64 " bytes)",
+                       f->stored[0].identity.size_bytes, f->identity.size_bytes);
         }
     }
     if (f->action != RUN_UNCHANGED) {
         double age_s = (double)(in->now_unix_us - f->identity.mtime_ns / 1000) / 1e6;
         if (age_s > -in->settle_s && age_s < in->settle_s) {
             f->action = RUN_SETTLING;
-            snprintf(f->reason, sizeof f->reason,
-                     "modified %.0f s ago (less than %g s): still being written", age_s,
-                     in->settle_s);
+            set_reason(f, "modified %.0f s ago (less than %g s): still being written", age_s,
+                       in->settle_s);
         }
     }
-    return ICTUS_OK;
 }
 
 /* ------------------------------------------------------------------------
@@ -368,26 +499,55 @@ const run_file *run_plan_known_holder(const run_plan *plan, ictus_hash128 hash,
     return first;
 }
 
-/* Every path of the study once, sorted: found on disk, listed, or stored. */
-static void all_paths(const ictus_study *study, const path_list *found, const stored_rows *rows,
-                      path_list *out)
+/* Make plan->files: every path of the study once, sorted (found on disk,
+ * listed, or stored), each a string of the plan. */
+static void all_paths(run_plan *plan, const ictus_study *study, const found_list *found,
+                      const stored_rows *rows)
 {
+    size_t n_all = (size_t)found->n + (size_t)study->n_recordings + (size_t)rows->n;
+    study_path *all = ictus_xmalloc((n_all + 1) * sizeof *all);
+    size_t n = 0;
     for (int i = 0; i < found->n; i++)
-        path_list_add(out, found->items[i]);
+        all[n++] = (study_path){found->items[i].path, false};
     for (int i = 0; i < study->n_recordings; i++)
-        path_list_add(out, study->recordings[i].path);
+        all[n++] = (study_path){study->recordings[i].path, true};
     for (int i = 0; i < rows->n; i++)
-        path_list_add(out, rows->rows[i].path);
-    if (out->n > 1)
-        qsort(out->items, (size_t)out->n, sizeof *out->items, cmp_str);
-    int n = 0;
-    for (int i = 0; i < out->n; i++) {
-        if (n > 0 && strcmp(out->items[n - 1], out->items[i]) == 0)
-            free(out->items[i]);
-        else
-            out->items[n++] = out->items[i];
+        all[n++] = (study_path){rows->rows[i].path, false};
+    if (n > 1)
+        qsort(all, n, sizeof *all, cmp_study_path);
+    size_t n_unique = 0;
+    for (size_t i = 0; i < n; i++) /* of equal paths, the plan's string comes first */
+        if (n_unique == 0 || strcmp(all[n_unique - 1].path, all[i].path) != 0)
+            all[n_unique++] = all[i];
+    plan->n_files = (int)n_unique;
+    plan->files = ictus_xcalloc(n_unique + 1, sizeof *plan->files);
+    for (size_t i = 0; i < n_unique; i++)
+        plan->files[i].path = all[i].borrowed ? plan_keep(plan, all[i].path) : all[i].path;
+    free(all);
+}
+
+/* Hand each file its recordings.csv rows: one array of pointers for the
+ * study, each file its slice, in manifest order. */
+static void hand_entries(run_plan *plan, const ictus_study *study)
+{
+    plan->entries_ = ictus_xmalloc(((size_t)study->n_recordings + 1) * sizeof *plan->entries_);
+    run_file **of = ictus_xmalloc(((size_t)study->n_recordings + 1) * sizeof *of);
+    for (int i = 0; i < study->n_recordings; i++) {
+        of[i] = find_file(plan, study->recordings[i].path);
+        of[i]->n_entries++;
     }
-    out->n = n;
+    size_t at = 0;
+    for (int i = 0; i < plan->n_files; i++) {
+        plan->files[i].entries = plan->entries_ + at;
+        at += (size_t)plan->files[i].n_entries;
+        plan->files[i].n_entries = 0;
+    }
+    for (int i = 0; i < study->n_recordings; i++) {
+        run_file *f = of[i];
+        f->entries[f->n_entries++] = &study->recordings[i];
+        f->exists = true; /* listed: taken whatever its name, when it is a regular file */
+    }
+    free(of);
 }
 
 ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_plan *plan,
@@ -396,11 +556,11 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     memset(plan, 0, sizeof *plan);
     const ictus_study *study = in->study;
     plan->study_dir = study->dir;
-    path_list found = {0}, paths = {0};
+    found_list found = {0};
     char *rec_dir = ictus_path_join_alloc(study->dir, "recordings");
     struct stat st_dir;
     if (stat(rec_dir, &st_dir) == 0)
-        scan_dir(study->dir, "recordings", 0, &found, plan->scan_warning,
+        scan_dir(plan, study->dir, "recordings", 0, &found, plan->scan_warning,
                  sizeof plan->scan_warning);
     else if (study->n_recordings == 0)
         snprintf(plan->scan_warning, sizeof plan->scan_warning,
@@ -409,68 +569,71 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
 
     /* One read transaction for the plan's queries (a listing, then a query
      * of channels per stored file): one snapshot, the locks taken once. */
-    stored_rows rows = {0};
+    if (found.n > 1)
+        qsort(found.items, (size_t)found.n, sizeof *found.items, cmp_found);
+    stored_rows rows = {.plan = plan, .found = &found};
     bool in_read;
     ictus_status status = ictus_store_read_begin(store, &in_read, err);
     if (status == ICTUS_OK)
         status = ictus_store_each_recording(store, keep_row, &rows, err);
     if (status != ICTUS_OK) {
         ictus_store_read_end(store, in_read);
-        for (int i = 0; i < rows.n; i++)
-            ictus_store_recording_clear(&rows.rows[i]);
         free(rows.rows);
-        path_list_free(&found);
+        free(found.items);
+        run_plan_free(plan);
         return status;
     }
     if (rows.n > 1)
         qsort(rows.rows, (size_t)rows.n, sizeof *rows.rows, cmp_row);
-    all_paths(study, &found, &rows, &paths);
+    if (rows.n > 0 && rows.n < rows.cap) /* kept until the plan is released: no spare room */
+        rows.rows = ictus_xrealloc(rows.rows, (size_t)rows.n * sizeof *rows.rows);
+    plan->stored_ = rows.rows;
+    all_paths(plan, study, &found, &rows);
 
-    plan->n_files = paths.n;
-    plan->files = ictus_xcalloc((size_t)(paths.n ? paths.n : 1), sizeof *plan->files);
-    for (int i = 0; i < paths.n; i++) {
-        run_file *f = &plan->files[i];
-        f->path = paths.items[i]; /* the plan takes the strings */
-        f->disk_path = ictus_path_join_alloc(study->dir, f->path);
+    /* A found file has the scan's identity; a file only listed is stat()ed below. */
+    bool *scanned = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *scanned);
+    for (int i = 0; i < found.n; i++) {
+        run_file *f = find_file(plan, found.items[i].path);
+        f->exists = true;
+        f->identity = found.items[i].identity;
+        scanned[f - plan->files] = true;
     }
-    free(paths.items);
-
-    for (int i = 0; i < found.n; i++)
-        find_file(plan, found.items[i])->exists = true;
-    for (int i = 0; i < study->n_recordings; i++) {
-        run_file *f = find_file(plan, study->recordings[i].path);
-        ICTUS_GROW(f->entries, f->n_entries + 1, f->cap_entries);
-        f->entries[f->n_entries++] = &study->recordings[i];
-        f->exists = true; /* listed: taken whatever its name, when it is a regular file */
-    }
-    /* Rows arrive sorted by path: hand each file its run of rows. */
+    hand_entries(plan, study);
+    /* Rows arrive sorted by path: hand each file its run of rows (a slice). */
     for (int i = 0, j; i < rows.n; i = j) {
         for (j = i; j < rows.n && strcmp(rows.rows[j].path, rows.rows[i].path) == 0; j++)
             ;
         run_file *f = find_file(plan, rows.rows[i].path);
         f->n_stored = j - i;
-        f->stored = ictus_xmalloc((size_t)f->n_stored * sizeof *f->stored);
-        memcpy(f->stored, rows.rows + i, (size_t)f->n_stored * sizeof *f->stored);
+        f->stored = rows.rows + i;
     }
-    free(rows.rows);
 
+    status = compare_roles(store, plan, err);
+    /* recordings.csv read again as text only when a file on disk has no
+     * valid row (rare): a study's whole manifest is not held beside the plan
+     * every night. */
     ictus_csv *manifest = NULL;
-    if (study->has_recordings) {
-        char *csv_path = ictus_path_join_alloc(study->dir, "recordings.csv");
-        ictus_error ignored;
-        ictus_csv_read(csv_path, &manifest, &ignored);
-        free(csv_path);
-    }
+    bool manifest_read = !study->has_recordings;
     for (int i = 0; i < plan->n_files && status == ICTUS_OK; i++) {
         run_file *f = &plan->files[i];
-        /* Found or listed; a listed file that is not there, or a found one
-         * that vanished since the scan, is missing (not an error of the plan). */
+        /* Found or listed; a listed file that is not there (or not a
+         * regular file) is missing (not an error of the plan). */
         ictus_error missing;
-        f->exists = f->exists &&
-                    ictus_file_identity_get(f->disk_path, &f->identity, &missing) == ICTUS_OK;
+        char disk_path[ICTUS_PATH_MAX];
+        if (f->exists && !scanned[i])
+            f->exists = ictus_path_join(disk_path, sizeof disk_path, study->dir, f->path,
+                                        &missing) == ICTUS_OK &&
+                        ictus_file_identity_get(disk_path, &f->identity, &missing) == ICTUS_OK;
+        if (f->exists && f->n_entries == 0 && !manifest_read) {
+            char *csv_path = ictus_path_join_alloc(study->dir, "recordings.csv");
+            ictus_error ignored;
+            ictus_csv_read(csv_path, &manifest, &ignored);
+            free(csv_path);
+            manifest_read = true;
+        }
         if (f->exists && f->n_entries == 0)
             f->rejected_line = listed_line(manifest, f->path);
-        status = decide(in, store, f, err);
+        decide(in, f);
         if (f->action == RUN_CHECK || f->action == RUN_PROCESS) {
             plan->n_to_read++;
             plan->bytes_to_read += f->identity.size_bytes;
@@ -478,7 +641,8 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     }
     ictus_store_read_end(store, in_read);
     ictus_csv_destroy(manifest);
-    path_list_free(&found);
+    free(found.items);
+    free(scanned);
 
     for (int i = 0; i < plan->n_files; i++) {
         const run_file *f = &plan->files[i];
@@ -494,18 +658,28 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     return status;
 }
 
+void run_plan_release_files(run_plan *plan)
+{
+    for (int i = 0; plan->files && i < plan->n_files; i++)
+        free(plan->files[i].reason);
+    free(plan->files);
+    plan->files = NULL;
+    free(plan->stored_);  /* the rows' strings are the plan's texts */
+    plan->stored_ = NULL;
+    free(plan->entries_);
+    plan->entries_ = NULL;
+    while (plan->text_) {
+        struct run_plan_text *next = plan->text_->next;
+        free(plan->text_);
+        plan->text_ = next;
+    }
+    free(plan->known);
+    plan->known = NULL;
+    plan->n_known = plan->cap_known = 0;
+}
+
 void run_plan_free(run_plan *plan)
 {
-    for (int i = 0; i < plan->n_files; i++) {
-        run_file *f = &plan->files[i];
-        for (int k = 0; k < f->n_stored; k++)
-            ictus_store_recording_clear(&f->stored[k]);
-        free(f->stored);
-        free(f->entries);
-        free(f->path);
-        free(f->disk_path);
-    }
-    free(plan->files);
-    free(plan->known);
+    run_plan_release_files(plan);
     memset(plan, 0, sizeof *plan);
 }

@@ -24,7 +24,8 @@
  * (run_work.h), so the map can be compared without opening the file.
  *
  * Lifecycle: run_plan_make() → read the files (the workers only read) →
- * run_plan_free().  Memory: one entry per file of the study.
+ * run_plan_release_files() (optional) → run_plan_free().  Memory: one
+ * entry per file of the study (about 0.5 KB with its stored row).
  */
 #ifndef ICTUS_RUN_PLAN_H
 #define ICTUS_RUN_PLAN_H
@@ -46,20 +47,24 @@ typedef enum {
 } run_action;
 
 typedef struct {
-    char *path;                     /* relative to the study: "recordings/m1/d1.edf" */
-    char *disk_path;                /* STUDY_DIR/path, for opening */
+    const char *path;               /* relative to the study: "recordings/m1/d1.edf"; on
+                                       disk STUDY_DIR/path (run_plan.study_dir) */
     bool exists;                    /* a regular file on disk that belongs to the study */
     ictus_file_identity identity;   /* when it exists */
     int n_entries;                  /* its valid recordings.csv rows (0: the EDF header decides) */
     const ictus_recording_entry **entries;
-    int cap_entries;
     int rejected_line;              /* > 0: recordings.csv names it only in rejected rows */
-    int n_stored;                   /* its rows in the store, in animal order */
+    int n_stored;                   /* its rows in the store, in animal order; their
+                                       strings are the plan's (never freed one by one:
+                                       not for ictus_store_recording_clear()) */
     ictus_store_recording *stored;
     run_action action;
     bool had_results;               /* some stored row has results */
     bool stale_preset;              /* results made with another preset or parameters */
-    char reason[256];               /* why it is processed or missing, for the log */
+    int map_differs;                /* 1 + the first stored row whose channel roles
+                                       differ from its channel map; 0: none */
+    char *reason;                   /* why it is processed or missing, for the log
+                                       (NULL when unchanged: run_file_reason()) */
 } run_file;
 
 /* A content hash the store holds for a file that exists and is unchanged
@@ -78,6 +83,10 @@ typedef struct {
     int64_t bytes_to_read;          /* their total size */
     char scan_warning[512];         /* e.g. an unreadable sub-directory; "" when none */
     const char *study_dir;          /* the study's directory, as given (the input's) */
+    /* private: what the files point into (run_plan_release_files() frees it) */
+    struct run_plan_text *text_;    /* the strings, in chunks */
+    ictus_store_recording *stored_; /* every stored row, by path: the files' slices */
+    const ictus_recording_entry **entries_; /* every recordings.csv row: the files' slices */
 } run_plan;
 
 /* What the plan is compared against. */
@@ -95,9 +104,22 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
                            ictus_error *err);
 void run_plan_free(run_plan *plan);
 
+/* Free the files of the plan (after the last use of plan->files: the
+ * workers and the committer are done), keeping its counts (n_files,
+ * n_to_read, bytes_to_read) and scan_warning for the summary: the outputs
+ * made after detection then do not share memory with every file's rows.
+ * run_plan_free() still frees the rest. */
+void run_plan_release_files(run_plan *plan);
+
 /* The hash of a preset's parameter text that results record and the plan
  * compares (ictus_hash_bytes() of it). */
 ictus_hash128 run_preset_params_hash(const ictus_preset *preset);
+
+/* Why `f` is processed, settling or missing; "" when it is unchanged. */
+static inline const char *run_file_reason(const run_file *f)
+{
+    return f->reason ? f->reason : "";
+}
 
 /* Of several files holding the same content, the one counted: a file that
  * recordings.csv lists before one it does not (a stray copy dropped into

@@ -4,7 +4,9 @@
  * first, so that one big file does not finish alone at the end) and run
  * run_work_file() on each with no lock held.  Outcomes come back to the one
  * thread that stores them, in the order they finish: the store never sees
- * two writers, and a worker never waits for the database.
+ * two writers, and a worker never waits for the database.  Memory: two
+ * outcome slots per worker, whatever the number of files; a worker waits
+ * for a free slot when the storing thread is behind.
  *
  * Lifecycle: run_pool_start() → run_pool_next() until it says all are done
  * (or the caller gives up; run_pool_cancel() to finish early) →

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/path.h"
 #include "pipeline/source/recording_name.h"
 #include "protocols/recording_view.h"
 
@@ -226,7 +227,8 @@ static void note_cut_short(const run_file *f, const ictus_recording_info *info, 
 }
 
 /* Open and detect every animal of the file; sets out->kind. */
-static void detect_file(const run_work_context *ctx, const run_file *f, run_outcome *out)
+static void detect_file(const run_work_context *ctx, const run_file *f, const char *disk_path,
+                        run_outcome *out)
 {
     int n = f->n_entries ? f->n_entries : 1;
     out->animals = ictus_xcalloc((size_t)n, sizeof *out->animals);
@@ -237,7 +239,7 @@ static void detect_file(const run_work_context *ctx, const run_file *f, run_outc
         ictus_source_options opt = ictus_recording_source_options(ctx->study, entry);
         ictus_source *src;
         ictus_error err;
-        ictus_status st = ictus_source_open(f->disk_path, &opt, &src, &err);
+        ictus_status st = ictus_source_open(disk_path, &opt, &src, &err);
         if (st != ICTUS_OK) { /* the file itself is bad: no animal has results */
             drop_animals(out);
             out->kind = st == ICTUS_ERR_INCOMPLETE ? RUN_OUT_INCOMPLETE : RUN_OUT_FAILED;
@@ -256,12 +258,12 @@ static void detect_file(const run_work_context *ctx, const run_file *f, run_outc
 
 /* The animal in the header of a file without recordings.csv rows, for the
  * failure rows of a file that is not detected (a copy); "" when unreadable. */
-static void read_header_animal(const run_file *f, run_outcome *out)
+static void read_header_animal(const run_file *f, const char *disk_path, run_outcome *out)
 {
     ictus_source_options opt = {.allow_partial = true};
     ictus_source *src;
     ictus_error err;
-    if (f->n_entries == 0 && ictus_source_open(f->disk_path, &opt, &src, &err) == ICTUS_OK) {
+    if (f->n_entries == 0 && ictus_source_open(disk_path, &opt, &src, &err) == ICTUS_OK) {
         ictus_recording_default_animal(ictus_source_info(src), out->header_animal,
                            sizeof out->header_animal);
         ictus_source_close(src);
@@ -283,7 +285,11 @@ void run_work_file(const run_work_context *ctx, const run_file *f, run_outcome *
     }
     double t0 = now_s();
     ictus_error err;
-    ictus_status st = ictus_file_hash(f->disk_path, 0, &out->hash, &out->identity, &err);
+    char disk_path[ICTUS_PATH_MAX]; /* STUDY_DIR/path, for opening */
+    ictus_status st = ictus_path_join(disk_path, sizeof disk_path, ctx->plan->study_dir, f->path,
+                                      &err);
+    if (st == ICTUS_OK)
+        st = ictus_file_hash(disk_path, 0, &out->hash, &out->identity, &err);
     out->hash_s = now_s() - t0;
     if (st != ICTUS_OK) {
         out->kind = st == ICTUS_ERR_INCOMPLETE ? RUN_OUT_INCOMPLETE : RUN_OUT_FAILED;
@@ -310,16 +316,16 @@ void run_work_file(const run_work_context *ctx, const run_file *f, run_outcome *
     if (first && run_file_counts_before(first, f)) {
         out->kind = RUN_OUT_DUPLICATE;
         out->duplicate_of = first;
-        read_header_animal(f, out);
+        read_header_animal(f, disk_path, out);
         return;
     }
     t0 = now_s();
-    detect_file(ctx, f, out);
+    detect_file(ctx, f, disk_path, out);
     out->detect_s = now_s() - t0;
     if (out->kind != RUN_OUT_RESULTS)
         return;
     ictus_file_identity after;
-    if (ictus_file_identity_get(f->disk_path, &after, &err) != ICTUS_OK ||
+    if (ictus_file_identity_get(disk_path, &after, &err) != ICTUS_OK ||
         !ictus_file_identity_same(&after, &out->identity)) {
         drop_animals(out);
         out->kind = RUN_OUT_INCOMPLETE;

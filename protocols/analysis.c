@@ -269,6 +269,8 @@ typedef struct {
     ictus_analysis *an;
     recording_span *items;
     size_t n, cap;
+    bool have_last;                /* the last recording's detection, already added: */
+    ictus_hash128 last_params;     /* its parameters' hash (its preset: the last item's) */
 } recording_list;
 
 static void add_detection(ictus_analysis *an, const char *text)
@@ -280,6 +282,14 @@ static void add_detection(ictus_analysis *an, const char *text)
     an->detection[an->n_detection++] = ictus_xstrdup(text);
 }
 
+/* `text` copied, or `prev` when it is the same text: the store lists
+ * recordings by animal, so a run of them shares its animal and preset
+ * strings (recording_list_clear() frees each run's once). */
+static char *copy_like(const char *text, char *prev)
+{
+    return prev && strcmp(prev, text) == 0 ? prev : ictus_xstrdup(text);
+}
+
 static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, ictus_error *err)
 {
     recording_list *l = ctx;
@@ -287,10 +297,18 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
         return ICTUS_OK;
     ICTUS_GROW(l->items, l->n + 1, l->cap);
     const char *slash = strrchr(rec->path, '/');
-    l->items[l->n++] = (recording_span){ictus_xstrdup(rec->animal),
-                                        ictus_xstrdup(slash ? slash + 1 : rec->path),
-                                        rec->start_us, rec->start_us + rec->duration_us,
-                                        ictus_xstrdup(rec->preset)};
+    const recording_span *prev = l->n ? &l->items[l->n - 1] : NULL;
+    l->items[l->n] = (recording_span){copy_like(rec->animal, prev ? prev->animal : NULL),
+                                      ictus_xstrdup(slash ? slash + 1 : rec->path),
+                                      rec->start_us, rec->start_us + rec->duration_us,
+                                      copy_like(rec->preset, prev ? prev->preset : NULL)};
+    l->n++;
+    /* the same detection as the recording before (the usual case): already listed */
+    if (l->have_last && prev && strcmp(prev->preset, rec->preset) == 0 &&
+        ictus_hash128_equal(l->last_params, rec->params_hash))
+        return ICTUS_OK;
+    l->have_last = true;
+    l->last_params = rec->params_hash;
     char hash[ICTUS_HASH_HEX_SIZE];
     ictus_strbuf text = {0};
     ictus_strbuf_addf(&text, "%s params=%s", rec->preset,
@@ -302,10 +320,12 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
 
 static void recording_list_clear(recording_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].animal);
+    for (size_t i = 0; i < l->n; i++) { /* consecutive items may share animal and preset */
+        if (i == 0 || l->items[i].animal != l->items[i - 1].animal)
+            free(l->items[i].animal);
         free(l->items[i].name);
-        free(l->items[i].preset);
+        if (i == 0 || l->items[i].preset != l->items[i - 1].preset)
+            free(l->items[i].preset);
     }
     free(l->items);
 }

@@ -429,16 +429,57 @@ typedef struct {
     int64_t start_us, end_us;
 } candidate;
 
+/* The recording rows with a channel that may be the temperature
+ * (channel_hit()), ascending: the only ones worth a channel query. */
+typedef struct {
+    const ictus_hyperthermia_settings *set;
+    int64_t *ids;
+    size_t n, cap;
+} hit_ids;
+
 typedef struct {
     candidate *items;
     size_t n, cap;
+    const hit_ids *hits;
 } candidate_list;
+
+/* Whether channel ch may be the temperature (what pick_channel() looks for). */
+static bool channel_hit(const ictus_hyperthermia_settings *set, const ictus_store_channel *ch)
+{
+    return set->temperature_label[0] ? strcmp(ch->label, set->temperature_label) == 0
+                                     : ictus_unit_is_celsius(ch->unit);
+}
+
+static ictus_status note_hit(void *ctx, int64_t rec_id, int idx, const ictus_store_channel *ch,
+                             ictus_error *err)
+{
+    (void)idx, (void)err;
+    hit_ids *h = ctx;
+    if (channel_hit(h->set, ch) && (h->n == 0 || h->ids[h->n - 1] != rec_id)) {
+        ICTUS_GROW(h->ids, h->n + 1, h->cap);
+        h->ids[h->n++] = rec_id;
+    }
+    return ICTUS_OK;
+}
+
+static bool is_hit(const hit_ids *h, int64_t id)
+{
+    size_t lo = 0, hi = h->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (h->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < h->n && h->ids[lo] == id;
+}
 
 static ictus_status collect_recording(void *ctx, const ictus_store_recording *rec,
                                       ictus_error *err)
 {
     candidate_list *l = ctx;
-    if (!rec->has_results)
+    if (!rec->has_results || !is_hit(l->hits, rec->id))
         return ICTUS_OK;
     ICTUS_GROW(l->items, l->n + 1, l->cap);
     l->items[l->n++] = (candidate){rec->id, ictus_xstrdup(rec->path), ictus_xstrdup(rec->animal),
@@ -462,9 +503,7 @@ static ictus_status pick_channel(void *ctx, int idx, const ictus_store_channel *
     p->mapped |= role;
     if (p->label[0] && (p->label_mapped || !role))
         return ICTUS_OK;
-    bool hit = p->set->temperature_label[0] ? strcmp(ch->label, p->set->temperature_label) == 0
-                                            : ictus_unit_is_celsius(ch->unit);
-    if (hit) {
+    if (channel_hit(p->set, ch)) {
         snprintf(p->label, sizeof p->label, "%s", ch->label);
         p->label_mapped = role;
     }
@@ -842,9 +881,16 @@ ictus_status ictus_hyperthermia_compute(const ictus_analysis *an, ictus_store *s
     ictus_hyperthermia_settings_default(&h->settings);
     ictus_status st = ictus_hyperthermia_settings_apply(&h->settings, an->study->config,
                                                         &h->has_section, err);
-    candidate_list cands = {0};
+    /* One walk over every stored channel first: a recording without a
+     * temperature-like channel cannot be a session, and most studies have
+     * none (no query per recording, no list of every recording). */
+    hit_ids hits = {.set = &h->settings};
+    candidate_list cands = {.hits = &hits};
     if (st == ICTUS_OK)
+        st = ictus_store_each_channel_all(store, note_hit, &hits, err);
+    if (st == ICTUS_OK && hits.n > 0)
         st = ictus_store_each_recording(store, collect_recording, &cands, err);
+    free(hits.ids);
     size_t cap = 0;
     for (size_t i = 0; i < cands.n && st == ICTUS_OK; i++) {
         channel_pick pick = {.set = &h->settings};

@@ -445,6 +445,38 @@ static void check_file_rows(ictus_study *study, ictus_manifest_row *r, int c_fil
     }
 }
 
+/* A row's strings, kept compact: studies hold up to hundreds of thousands
+ * of rows, most of them alike.  The animal is its animals.csv id's string
+ * when it has one; "" is not copied. */
+static const char *kept_animal(ictus_study *study, const char *animal)
+{
+    const ictus_animal *a = ictus_study_animal(study, animal);
+    return a ? a->id : ictus_study_keep(study, animal);
+}
+
+static const char *kept_text(ictus_study *study, const char *text)
+{
+    return text[0] ? ictus_study_keep(study, text) : "";
+}
+
+/* The channel map of a new row: the previous row's when they are the same
+ * (a lab's rows mostly repeat one map), then `map` is freed.  Only runs of
+ * consecutive rows share one (ictus_study_destroy() relies on it). */
+static ictus_channel_label *shared_map(ictus_study *study, ictus_channel_label *map, int n_map)
+{
+    if (study->n_recordings < 2 || n_map == 0)
+        return map;
+    const ictus_recording_entry *prev = &study->recordings[study->n_recordings - 2];
+    if (prev->n_channels != n_map)
+        return map;
+    for (int i = 0; i < n_map; i++)
+        if (prev->channels[i].channel != map[i].channel ||
+            strcmp(prev->channels[i].label, map[i].label) != 0)
+            return map;
+    free(map);
+    return prev->channels;
+}
+
 static void read_recordings(ictus_study *study)
 {
     static const char *const required[] = {"file", "animal"};
@@ -482,19 +514,26 @@ static void read_recordings(ictus_study *study)
         char *path = ictus_path_join_alloc("recordings", file);
         file_index_reserve(study);
         ICTUS_GROW(study->recordings, study->n_recordings + 1, cap);
-        study->recordings[study->n_recordings++] = (ictus_recording_entry){
-            .file = ictus_study_keep(study, file),
+        ictus_recording_entry *e = &study->recordings[study->n_recordings++];
+        *e = (ictus_recording_entry){
             .path = ictus_study_keep(study, path),
-            .animal = ictus_study_keep(study, animal),
+            .animal = kept_animal(study, animal),
             .n_channels = n_map,
-            .channels = map,
+            .channels = shared_map(study, map, n_map),
             .start_us = start_us,
-            .video = ictus_study_keep(study, ictus_manifest_text(&r, c_video, NULL)),
+            .video = kept_text(study, ictus_manifest_text(&r, c_video, NULL)),
             .line = ictus_csv_line(t, r.row),
         };
+        size_t n_dir = strlen("recordings/");
+        e->file = strncmp(e->path, "recordings/", n_dir) == 0 && strcmp(e->path + n_dir, file) == 0
+                      ? e->path + n_dir
+                      : ictus_study_keep(study, file);
         free(path);
         file_index_add(study, study->n_recordings - 1);
     }
+    if (study->n_recordings > 0 && study->n_recordings < cap) /* kept for the study's life */
+        study->recordings = ictus_xrealloc(study->recordings,
+                                           (size_t)study->n_recordings * sizeof *study->recordings);
     ictus_csv_destroy(t);
 }
 
@@ -679,8 +718,9 @@ void ictus_study_destroy(ictus_study *study)
         return;
     for (int i = 0; i < study->n_animals; i++)
         free(study->animals[i].periods);
-    for (int i = 0; i < study->n_recordings; i++)
-        free(study->recordings[i].channels);
+    for (int i = 0; i < study->n_recordings; i++) /* consecutive rows may share a map */
+        if (i == 0 || study->recordings[i].channels != study->recordings[i - 1].channels)
+            free(study->recordings[i].channels);
     free(study->animals);
     free(study->recordings);
     free(study->slot_first_);

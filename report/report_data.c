@@ -25,6 +25,14 @@ typedef struct {
     size_t n, cap;
 } rec_list;
 
+/* `text` copied, or `prev` when it is the same text: the store lists
+ * recordings by animal, so a run of rows shares its animal string and its
+ * error (mostly "").  ictus_report_data_free() frees each run's once. */
+static char *copy_like(const char *text, char *prev)
+{
+    return prev && strcmp(prev, text) == 0 ? prev : ictus_xstrdup(text);
+}
+
 static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ictus_error *err)
 {
     rec_list *l = ctx;
@@ -32,11 +40,12 @@ static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ic
         l->cap = l->cap ? 2 * l->cap : 16;
         l->items = ictus_xrealloc(l->items, l->cap * sizeof *l->items);
     }
-    l->items[l->n++] = (ictus_report_recording){
+    const ictus_report_recording *prev = l->n ? &l->items[l->n - 1] : NULL;
+    l->items[l->n] = (ictus_report_recording){
         .id = rec->id,
         .path = ictus_xstrdup(rec->path),
-        .animal = ictus_xstrdup(rec->animal),
-        .error = ictus_xstrdup(rec->error ? rec->error : ""),
+        .animal = copy_like(rec->animal, prev ? prev->animal : NULL),
+        .error = copy_like(rec->error ? rec->error : "", prev ? prev->error : NULL),
         .status = rec->status,
         .has_results = rec->has_results,
         .start_us = rec->start_us,
@@ -46,6 +55,7 @@ static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ic
         .results_run_id = rec->results_run_id,
         .first_run_id = rec->first_run_id,
     };
+    l->n++;
     return ICTUS_OK;
 }
 
@@ -255,8 +265,11 @@ void ictus_report_data_clear(ictus_report_data *d)
         ictus_store_run_detail_clear(&d->runs[i]);
     for (size_t r = 0; r < d->n_recordings; r++) {
         free(d->recordings[r].path);
-        free(d->recordings[r].animal);
-        free(d->recordings[r].error);
+        /* consecutive rows may share their animal and error (on_recording()) */
+        if (r == 0 || d->recordings[r].animal != d->recordings[r - 1].animal)
+            free(d->recordings[r].animal);
+        if (r == 0 || d->recordings[r].error != d->recordings[r - 1].error)
+            free(d->recordings[r].error);
     }
     free(d->recordings);
     memset(d, 0, sizeof *d);

@@ -24,7 +24,8 @@
 
 #define ICTUS_REPORT_MAX_BINS 1200
 
-/* One recording row of the store (strings owned by the data). */
+/* One recording row of the store (strings owned by the data; consecutive rows
+ * may share one animal or error string: free with ictus_report_data_free()). */
 typedef struct {
     int64_t id;                     /* the store's recording row */
     char *path, *animal, *error;

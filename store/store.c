@@ -384,6 +384,13 @@ static const char *const query_sql[N_QUERIES] = {
     [Q_EACH_CHANNEL] =
         "SELECT idx, label, fs_hz, unit, role, analysed FROM channels WHERE recording_id = ?1 "
         "ORDER BY idx",
+    [Q_EACH_CHANNEL_ALL] = /* the primary key's order: its index, no sort */
+        "SELECT idx, label, fs_hz, unit, role, analysed, recording_id FROM channels "
+        "ORDER BY recording_id, idx",
+    [Q_ANIMAL_TOTALS] = /* each_recording's counts, summed per animal in its order */
+        "SELECT r.animal, count(*), sum(r.status != 'ok'), "
+        "    sum((SELECT count(*) FROM events e WHERE e.recording_id = r.id)) "
+        "FROM recordings r GROUP BY r.animal ORDER BY r.animal",
     [Q_LAST_RUN] =
         "SELECT id, started_unix_us, host, pid, status FROM runs ORDER BY id DESC LIMIT 1",
     [Q_RECENT_RUNS] =
@@ -1220,5 +1227,54 @@ ictus_status ictus_store_each_channel(ictus_store *s, int64_t recording_id,
     const ictus_store_arg args[] = {STORE_INT(recording_id)};
     channel_visit v = {fn, ctx};
     return ictus_store_query_rows(s, Q_EACH_CHANNEL, args, STORE_N_ARGS(args), pass_channel, &v,
+                                  "cannot read the channels", err);
+}
+
+/* The caller's callback over every channel and its context: pass_any_channel()'s. */
+typedef struct {
+    ictus_store_any_channel_fn fn;
+    void *ctx;
+} any_channel_visit;
+
+/* A row of Q_EACH_CHANNEL_ALL (Q_EACH_CHANNEL's columns, then the row id). */
+static ictus_status pass_any_channel(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const any_channel_visit *v = ctx;
+    ictus_store_channel ch = {
+        .label = ictus_store_column_text(st, 1),
+        .fs_hz = sqlite3_column_double(st, 2),
+        .unit = ictus_store_column_text(st, 3),
+        .role = ictus_store_column_text(st, 4),
+        .analysed = sqlite3_column_int(st, 5) != 0,
+    };
+    return v->fn(v->ctx, sqlite3_column_int64(st, 6), sqlite3_column_int(st, 0), &ch, err);
+}
+
+/* The caller's totals callback and its context: pass_totals()'s. */
+typedef struct {
+    ictus_store_totals_fn fn;
+    void *ctx;
+} totals_visit;
+
+static ictus_status pass_totals(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const totals_visit *v = ctx;
+    return v->fn(v->ctx, ictus_store_column_text(st, 0), sqlite3_column_int64(st, 1),
+                 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 2), err);
+}
+
+ictus_status ictus_store_animal_totals(ictus_store *s, ictus_store_totals_fn fn, void *ctx,
+                                       ictus_error *err)
+{
+    totals_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_ANIMAL_TOTALS, NULL, 0, pass_totals, &v,
+                                  "cannot count the recordings per animal", err);
+}
+
+ictus_status ictus_store_each_channel_all(ictus_store *s, ictus_store_any_channel_fn fn,
+                                          void *ctx, ictus_error *err)
+{
+    any_channel_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_EACH_CHANNEL_ALL, NULL, 0, pass_any_channel, &v,
                                   "cannot read the channels", err);
 }

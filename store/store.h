@@ -342,6 +342,28 @@ typedef ictus_status (*ictus_store_channel_fn)(void *ctx, int idx, const ictus_s
 ictus_status ictus_store_each_channel(ictus_store *s, int64_t recording_id,
                                       ictus_store_channel_fn fn, void *ctx, ictus_error *err);
 
+/* Call fn for every stored channel of every recording row, ordered by
+ * recording row id, then channel (idx 0-based); the strings are valid
+ * during the call.  One query for the whole study, streamed (the nightly
+ * plan compares channel maps with it, the hyperthermia analysis looks for
+ * temperature channels): not a query per recording.  A status other than
+ * ICTUS_OK from fn stops the walk. */
+typedef ictus_status (*ictus_store_any_channel_fn)(void *ctx, int64_t recording_id, int idx,
+                                                   const ictus_store_channel *ch,
+                                                   ictus_error *err);
+ictus_status ictus_store_each_channel_all(ictus_store *s, ictus_store_any_channel_fn fn,
+                                          void *ctx, ictus_error *err);
+
+/* Call fn once per animal of the stored recording rows, in
+ * ictus_store_each_recording()'s animal order (byte order), with its
+ * number of rows, their events and the rows whose status is not ok: what
+ * summing each_recording()'s rows per animal gives, in one query (the
+ * nightly summary).  `animal` is valid during the call. */
+typedef ictus_status (*ictus_store_totals_fn)(void *ctx, const char *animal, int64_t recordings,
+                                              int64_t events, int64_t not_ok, ictus_error *err);
+ictus_status ictus_store_animal_totals(ictus_store *s, ictus_store_totals_fn fn, void *ctx,
+                                       ictus_error *err);
+
 /* A recording row.  Every string is owned by the struct (free with
  * ictus_store_recording_clear()); in an ictus_store_each_recording() callback
  * the store frees them after the callback returns. */

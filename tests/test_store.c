@@ -1104,6 +1104,27 @@ static ictus_status collect_channel(void *ctx, int idx, const ictus_store_channe
     return ICTUS_OK;
 }
 
+/* "ANIMAL:RECORDINGS:EVENTS:NOT_OK " per animal. */
+static ictus_status collect_totals(void *ctx, const char *animal, int64_t recordings,
+                                   int64_t events, int64_t not_ok, ictus_error *err)
+{
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, 256 - len, "%s:%lld:%lld:%lld ", animal, (long long)recordings,
+             (long long)events, (long long)not_ok);
+    return ICTUS_OK;
+}
+
+/* Every channel of every recording, as "rRECORDING_ID " then collect_channel()'s text. */
+static ictus_status collect_any_channel(void *ctx, int64_t rec_id, int idx,
+                                        const ictus_store_channel *ch, ictus_error *err)
+{
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, 512 - len, "r%lld ", (long long)rec_id);
+    return collect_channel(ctx, idx, ch, err);
+}
+
 static void test_runs_touch_channels(void)
 {
     const char *path = support_path(tmp_dir, "touch.db");
@@ -1161,6 +1182,37 @@ static void test_runs_touch_channels(void)
     char channels[256] = "";
     OK(ictus_store_each_channel(s, rec.id, collect_channel, channels, &err_));
     CHECK_STR(channels, "0:HPC/HPC/1000/uV/1 1:CTX/CTX/1000/uV/1 2:EMG/EMG/500/mV/0 ");
+    /* Every recording's channels in one walk: by recording id, then channel,
+     * the same rows as a query per recording. */
+    static results r2;
+    make_results(&r2, "recordings/0.edf", "M02", run2, 1, 2);
+    put_ok(s, &r2);
+    ictus_store_recording rec2 = {0};
+    OK(ictus_store_find_recording(s, "recordings/0.edf", "M02", &rec2, &found, &err_));
+    CHECK(found && rec2.id > rec.id);
+    char each[512] = "", all[512] = "";
+    const ictus_store_recording *in_order[] = {&rec, &rec2};
+    for (int k = 0; k < 2; k++) {
+        char one[256] = "";
+        OK(ictus_store_each_channel(s, in_order[k]->id, collect_channel, one, &err_));
+        for (const char *p = one; *p;) { /* "rID " before each channel */
+            size_t n = strcspn(p, " ") + 1, len = strlen(each);
+            snprintf(each + len, sizeof each - len, "r%lld %.*s", (long long)in_order[k]->id,
+                     (int)n, p);
+            p += n;
+        }
+    }
+    OK(ictus_store_each_channel_all(s, collect_any_channel, all, &err_));
+    CHECK_STR(all, each);
+    CHECK(strstr(all, "2:EMG/EMG/500/mV/0 r") != NULL); /* rec's last channel, then rec2's */
+    /* The summary's totals per animal: rows, events, rows not ok. */
+    ictus_store_file failed = {.path = "recordings/1.edf", .animal = "M02",
+                               .identity = {1, 2, 3}, .run_id = run2};
+    OK(ictus_store_put_failure(s, &failed, ICTUS_REC_FAILED, "bad header", &err_));
+    char totals[256] = "";
+    OK(ictus_store_animal_totals(s, collect_totals, totals, &err_));
+    CHECK_STR(totals, "M01:1:4:0 M02:2:1:1 ");
+    ictus_store_recording_clear(&rec2);
     ictus_store_recording_clear(&rec);
     char *after = dump(s);
     CHECK(strcmp(before, after) != 0); /* the identity changed, nothing else checked here */

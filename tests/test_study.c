@@ -634,8 +634,8 @@ static void test_many_recordings(void)
     ictus_strbuf csv = {0};
     ictus_strbuf_add(&csv, "file,animal,channels,start_time,video\n");
     for (int i = 0; i < N_FILES; i++) { /* every third file shared by m2 and m3 */
-        if (i % 3)
-            ictus_strbuf_addf(&csv, "d%04d.edf,m1,,,\n", i);
+        if (i % 3) /* runs of two rows with one map (kept once: no copy, freed once) */
+            ictus_strbuf_addf(&csv, "d%04d.edf,m1,%s,,\n", i, i < 1500 ? "HPC=1;CTX=2" : "");
         else
             ictus_strbuf_addf(&csv, "d%04d.edf,m2,HPC=1,,\nd%04d.edf,m3,HPC=2,,\n", i, i);
     }
@@ -655,6 +655,15 @@ static void test_many_recordings(void)
         const ictus_recording_entry *first = ictus_study_recording(s, file, NULL);
         const char *want = i % 3 ? "m1" : "m2";
         wrong += !first || strcmp(first->file, file) != 0 || strcmp(first->animal, want) != 0;
+        if (first && i % 3) /* m1's map, as written */
+            wrong += i < 1500 ? first->n_channels != 2 || first->channels[0].channel != 1 ||
+                                    strcmp(first->channels[0].label, "HPC") != 0 ||
+                                    first->channels[1].channel != 2 ||
+                                    strcmp(first->channels[1].label, "CTX") != 0
+                              : first->n_channels != 0;
+        else if (first) /* m2's, between m1's runs and m3's */
+            wrong += first->n_channels != 1 || first->channels[0].channel != 1 ||
+                     strcmp(first->channels[0].label, "HPC") != 0;
         if (i % 3 == 0) {
             const ictus_recording_entry *m3 = ictus_study_recording(s, file, "m3");
             wrong += !m3 || m3 != first + 1 || strcmp(m3->animal, "m3") != 0;
