@@ -48,13 +48,13 @@
  * signal; the history keeps the raw samples and the rows subtract x0.
  *
  * The input is read where it lies: emit() sees the stream as the history
- * (the samples earlier calls left, at most a window and a phase after the
- * last output) followed by process()'s input, and the transpose reads each
- * lane's span from whichever holds it; only the one 8-sample block that
- * crosses from the history into the input is assembled in a scratch
- * vector.  After an emit only what the next output's window needs is kept
- * (about a window of samples), so the input is not copied as a whole
- * (it used to be, 4 bytes in and out per sample plus its flag).  The
+ * (the samples earlier calls left) followed by process()'s input, and the
+ * transpose reads each lane's span from whichever holds it; only a lane's
+ * one 8-sample block that crosses from the history into the input is
+ * assembled in a scratch array.  After an emit only what the next output's
+ * window needs is kept (about a window of samples; more only when an emit
+ * was cut short by its output room), so the input is not copied as a
+ * whole (it used to be, 4 bytes in and out per sample plus its flag).  The
  * kernel's outputs, one vector of 8 lanes per step, are turned back into
  * runs of outputs by the same 8 x 8 transpose.
  *
