@@ -47,9 +47,20 @@
  * electrode offset of 1e5 µV does not eat the float precision of a 10 µV
  * signal; the history keeps the raw samples and the rows subtract x0.
  *
- * Flags are rare: emit() ORs the flags of a whole span 8 bytes at a time
- * and writes zeros when none is set; only a flagged span takes the byte
- * loop that ORs each output's M inputs.
+ * The input is read where it lies: emit() sees the stream as the history
+ * (the samples earlier calls left) followed by process()'s input, and the
+ * transpose reads each lane's span from whichever holds it; only a lane's
+ * one 8-sample block that crosses from the history into the input is
+ * assembled in a scratch array.  After an emit only what the next output's
+ * window needs is kept (about a window of samples; more only when an emit
+ * was cut short by its output room), so the input is not copied as a
+ * whole (it used to be, 4 bytes in and out per sample plus its flag).  The
+ * kernel's outputs, one vector of 8 lanes per step, are turned back into
+ * runs of outputs by the same 8 x 8 transpose.
+ *
+ * Flags are rare: emit() ORs the flags of a whole span 32 bytes at a time
+ * (a vectorised loop) and writes zeros when none is set; only a flagged
+ * span takes the byte loop that ORs each output's M inputs.
  */
 #include <assert.h>
 #include <math.h>
@@ -84,10 +95,11 @@ typedef struct {
     int q;           /* taps per phase: ceil(n_taps / m) rounded up to even */
     double atten_db; /* for describe() */
     float *taps;     /* [m][q]: taps[p q + k] = h[n_taps - 1 - (k m + p)], 0 past n_taps */
+    size_t max_out;  /* most outputs of one emit */
     size_t max_steps;/* most steps S of one emit (a multiple of STEPS) */
     float *rows;     /* [(max_steps + q) m][LANES], aligned: the transposed phase rows */
     float *y;        /* [max_steps][LANES], aligned: the kernel's outputs, transposed */
-    float *x;        /* [cap]: x[p] = input sample of index base + p */
+    float *x;        /* [cap]: the history, x[p] = input sample of index base + p */
     uint8_t *flags;  /* [cap]: the flags of the same samples */
     size_t cap, fill;
     int64_t base;    /* input index of x[0] */
@@ -179,40 +191,55 @@ static float *vectors_alloc(size_t n)
     return p;
 }
 
-/* Whether any of the n flag bytes at f is set, 8 bytes at a time. */
-static bool any_flag(const uint8_t *f, size_t n)
+/* Whether any of the n flag bytes at f is set: 32 bytes at a time into
+ * four words (GCC makes that one vector OR per 32 bytes), the rest by
+ * bytes. */
+ICTUS_SIMD_CLONES
+static bool any_flag(const uint8_t *restrict f, size_t n)
 {
-    uint64_t any = 0;
+    uint64_t any[4] = {0, 0, 0, 0};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t word;
-        memcpy(&word, f + i, sizeof word);
-        any |= word;
-    }
+    for (; i + 32 <= n; i += 32)
+        for (int w = 0; w < 4; w++) {
+            uint64_t word;
+            memcpy(&word, f + i + 8 * w, sizeof word);
+            any[w] |= word;
+        }
     for (; i < n; i++)
-        any |= f[i];
-    return any != 0;
+        any[0] |= f[i];
+    return (any[0] | any[1] | any[2] | any[3]) != 0;
 }
 
-/* ===== The history buffer ===== */
+/* ===== The stream: the history, then the input ===== */
 
-/* The transposed phase rows of n_steps steps whose first window starts at
- * x[w0]: with src_l = x + w0 + l n_steps m (lane l's span of the history),
- *     rows[u][l] = src_l[u] - offset   for u < (n_steps + q - 1) m,
- * which is T_p[t][l] at u = t m + p (the kernel reads phase p of step t
- * there), zero past the buffer's fill (what only dropped outputs or zero
- * taps read).  An 8 x 8 transpose: 8 floats of each lane's span in, 8
- * vectors of lanes out (transpose8() with GCC's vector shuffles, where
- * there are; element by element for the rest). */
+/* What emit() reads: stream sample v (v counted from the history's base)
+ * is x[v] for v < fill, else in[v - fill]; n_in is 0 in drain(). */
+typedef struct {
+    const float *in;
+    const uint8_t *in_flags;
+    size_t n_in;
+} stream;
+
+static float sample_at(const decimator *d, const stream *s, size_t v)
+{
+    return v < d->fill ? d->x[v] : s->in[v - d->fill];
+}
+
+static uint8_t flag_at(const decimator *d, const stream *s, size_t v)
+{
+    return v < d->fill ? d->flags[v] : s->in_flags[v - d->fill];
+}
+
+/* rows[r][l] = src[l][u + r] - offset for r, l < 8: an 8 x 8 transpose in three
+ * rounds of shuffles (pairs of floats, of pairs, of halves), each vector a
+ * named variable so that all 24 stay in registers (in arrays, GCC kept
+ * them on the stack).  Also turns the kernel's steps back into runs of
+ * outputs (offset 0, which GCC folds away). */
 #if defined(__GNUC__) && !defined(__clang__)
 typedef int vint8 __attribute__((vector_size(LANES * sizeof(int))));
 typedef float vfloat8_at __attribute__((vector_size(LANES * sizeof(float)), aligned(4),
                                         may_alias));
 
-/* rows[r][l] = src[l][u + r] - offset for r, l < 8: three rounds of
- * shuffles (pairs of floats, of pairs, of halves), each vector a named
- * variable so that all 24 stay in registers (in arrays, GCC kept them on
- * the stack). */
 #define LOAD_LANE(l) (*(const vfloat8_at *)(src[l] + u) - offset)
 #define SHUF(a, b, ...) __builtin_shuffle(a, b, (vint8){__VA_ARGS__})
 static inline ALWAYS_INLINE void transpose8(const float *const src[LANES], size_t u,
@@ -244,17 +271,25 @@ static inline ALWAYS_INLINE void transpose8(const float *const src[LANES], size_
 #define HAVE_TRANSPOSE8 0
 #endif
 
+/* The transposed phase rows of n_steps steps whose first window starts at
+ * stream sample w0: with lane l's span starting at first_l = w0 + l n_steps m,
+ *     rows[u][l] = stream[first_l + u] - offset   for u < (n_steps + q - 1) m,
+ * which is T_p[t][l] at u = t m + p (the kernel reads phase p of step t
+ * there), zero past the stream's end (what only dropped outputs or zero
+ * taps read).  Each lane reads its 8-sample blocks from the history or the
+ * input, where they lie; a block that crosses from one to the other (one
+ * per lane whose span holds the history's end: the spans overlap by q - 1
+ * steps) is assembled in `cross`. */
 ICTUS_SIMD_CLONES
-static void fill_rows(decimator *d, size_t w0, size_t n_steps)
+static void fill_rows(decimator *d, const stream *s, size_t w0, size_t n_steps)
 {
     const size_t m = (size_t)d->m, len = (n_steps + (size_t)d->q - 1) * m;
+    const size_t fill = d->fill, total = fill + s->n_in;
     const float offset = d->offset;
-    const float *src[LANES];
-    size_t avail[LANES], all_avail = len;
+    size_t first[LANES], avail[LANES], all_avail = len;
     for (size_t l = 0; l < LANES; l++) {
-        size_t first = w0 + l * n_steps * m;
-        src[l] = d->x + first;
-        avail[l] = first < d->fill ? d->fill - first : 0;
+        first[l] = w0 + l * n_steps * m;
+        avail[l] = first[l] < total ? total - first[l] : 0;
         if (avail[l] > len)
             avail[l] = len;
         if (avail[l] < all_avail)
@@ -262,41 +297,113 @@ static void fill_rows(decimator *d, size_t w0, size_t n_steps)
     }
     size_t u = 0;
 #if HAVE_TRANSPOSE8
-    for (; u + LANES <= all_avail; u += LANES)
-        transpose8(src, u, offset, (vfloat8 *)d->rows + u);
+    /* Blocks before `in_from`: some lane still reads the history. */
+    size_t in_from = 0;
+    for (size_t l = 0; l < LANES; l++)
+        if (first[l] < fill && fill - first[l] > in_from)
+            in_from = fill - first[l];
+    float cross[LANES][LANES];
+    for (; u + LANES <= all_avail && u < in_from; u += LANES) {
+        const float *src[LANES];
+        for (size_t l = 0; l < LANES; l++) {
+            size_t v = first[l] + u;
+            if (v + LANES <= fill) {
+                src[l] = d->x + v;
+            } else if (v >= fill) {
+                src[l] = s->in + (v - fill);
+            } else {
+                for (size_t r = 0; r < LANES; r++)
+                    cross[l][r] = sample_at(d, s, v + r);
+                src[l] = cross[l];
+            }
+        }
+        transpose8(src, 0, offset, (vfloat8 *)d->rows + u);
+    }
+    /* The rest: every lane reads the input, from fixed pointers. */
+    if (u + LANES <= all_avail) {
+        const float *src[LANES];
+        for (size_t l = 0; l < LANES; l++)
+            src[l] = s->in + (first[l] + u - fill);
+        const size_t u0 = u;
+        for (; u + LANES <= all_avail; u += LANES)
+            transpose8(src, u - u0, offset, (vfloat8 *)d->rows + u);
+    }
 #endif
     for (; u < len; u++)
         for (size_t l = 0; l < LANES; l++)
-            d->rows[u * LANES + l] = u < avail[l] ? src[l][u] - offset : 0;
+            d->rows[u * LANES + l] = u < avail[l] ? sample_at(d, s, first[l] + u) - offset : 0;
 }
 
-/* Compute the outputs that are ready (window and flags inside the buffer),
- * at most `room`; returns how many. */
-static size_t emit(decimator *d, float *out, uint8_t *out_flags, size_t room)
+/* out[l n_steps + i] = y[i][l] for the n outputs (j = l n_steps + i < n):
+ * the kernel's steps back into runs, 8 x 8 blocks by transpose8(). */
+ICTUS_SIMD_CLONES
+static void store_outputs(const float *restrict y, size_t n_steps, size_t n,
+                          float *restrict out)
 {
-    int64_t last_ready = d->base + (int64_t)d->fill - 1 - d->ahead;
+    size_t i = 0;
+#if HAVE_TRANSPOSE8
+    for (; i + LANES <= n_steps; i += LANES) {
+        const float *src[LANES];
+        for (size_t r = 0; r < LANES; r++)
+            src[r] = y + (i + r) * LANES;
+        vfloat8 runs[LANES];
+        transpose8(src, 0, 0.0f, runs);
+        for (size_t l = 0; l < LANES; l++) {
+            size_t j = l * n_steps + i;
+            if (j + LANES <= n)
+                memcpy(out + j, &runs[l], sizeof runs[l]);
+            else
+                for (size_t r = 0; r < LANES && j + r < n; r++)
+                    out[j + r] = runs[l][r];
+        }
+    }
+#endif
+    for (; i < n_steps; i++)
+        for (size_t l = 0; l < LANES; l++)
+            if (l * n_steps + i < n)
+                out[l * n_steps + i] = y[i * LANES + l];
+}
+
+/* Whether any flag of stream samples [v, v + n) is set. */
+static bool any_flag_in(const decimator *d, const stream *s, size_t v, size_t n)
+{
+    bool any = false;
+    if (v < d->fill) {
+        size_t k = d->fill - v < n ? d->fill - v : n;
+        any = any_flag(d->flags + v, k);
+        v += k;
+        n -= k;
+    }
+    return any || (n > 0 && any_flag(s->in_flags + (v - d->fill), n));
+}
+
+/* Compute the outputs that are ready (window and flags inside the stream),
+ * at most `room`; returns how many. */
+static size_t emit(decimator *d, const stream *s, float *out, uint8_t *out_flags, size_t room)
+{
+    int64_t last_ready = d->base + (int64_t)(d->fill + s->n_in) - 1 - d->ahead;
     if (last_ready < d->next || room == 0)
         return 0;
     size_t n = (size_t)((last_ready - d->next) / d->m) + 1;
     if (n > room)
         n = room;
+    if (n > d->max_out)
+        n = d->max_out;
     const size_t m = (size_t)d->m;
     size_t n_steps = (n + LANES - 1) / LANES;
     n_steps = (n_steps + STEPS - 1) / STEPS * STEPS;
     assert(n_steps <= d->max_steps);
-    fill_rows(d, (size_t)(d->next - d->delay - d->base), n_steps);
+    fill_rows(d, s, (size_t)(d->next - d->delay - d->base), n_steps);
     fir_steps(d->taps, m, (size_t)d->q, d->rows, n_steps, d->offset, d->y);
-    for (size_t l = 0, j = 0; l < LANES; l++)
-        for (size_t i = 0; i < n_steps && j < n; i++, j++)
-            out[j] = d->y[i * LANES + l];
-    const uint8_t *f = d->flags + (d->next - d->base);
-    if (!any_flag(f, n * m)) {
+    store_outputs(d->y, n_steps, n, out);
+    size_t v = (size_t)(d->next - d->base);
+    if (!any_flag_in(d, s, v, n * m)) {
         memset(out_flags, 0, n);
     } else {
-        for (size_t j = 0; j < n; j++, f += m) {
+        for (size_t j = 0; j < n; j++, v += m) {
             uint8_t any = 0;
             for (size_t k = 0; k < m; k++)
-                any |= f[k];
+                any |= flag_at(d, s, v + k);
             out_flags[j] = any;
         }
     }
@@ -304,19 +411,39 @@ static size_t emit(decimator *d, float *out, uint8_t *out_flags, size_t room)
     return n;
 }
 
-/* Drop the samples no future window reaches. */
-static void compact(decimator *d)
+/* After an emit: drop the history no future window reaches, pass over the
+ * input before the next window, and keep as much of the rest of the input
+ * (n samples at in) as the history holds; returns how many input samples
+ * that took (all of them unless an emit was cut short). */
+static size_t keep(decimator *d, const float *in, const uint8_t *in_flags, size_t n)
 {
-    int64_t keep_from = d->next - d->delay;
+    const int64_t keep_from = d->next - d->delay;
     size_t shift = keep_from > d->base ? (size_t)(keep_from - d->base) : 0;
     if (shift > d->fill)
         shift = d->fill;
-    if (shift == 0)
-        return;
-    memmove(d->x, d->x + shift, (d->fill - shift) * sizeof *d->x);
-    memmove(d->flags, d->flags + shift, d->fill - shift);
-    d->base += (int64_t)shift;
-    d->fill -= shift;
+    if (shift > 0) {
+        memmove(d->x, d->x + shift, (d->fill - shift) * sizeof *d->x);
+        memmove(d->flags, d->flags + shift, d->fill - shift);
+        d->base += (int64_t)shift;
+        d->fill -= shift;
+    }
+    if (n == 0)
+        return 0;
+    /* The history is empty when the next window starts past it. */
+    const int64_t in_start = d->base + (int64_t)d->fill;
+    size_t skip = keep_from > in_start ? (size_t)(keep_from - in_start) : 0;
+    if (skip > n)
+        skip = n;
+    d->base += (int64_t)skip;
+    size_t take = n - skip;
+    if (take > d->cap - d->fill)
+        take = d->cap - d->fill;
+    memcpy(d->x + d->fill, in + skip, take * sizeof *in);
+    memcpy(d->flags + d->fill, in_flags + skip, take);
+    d->fill += take;
+    if (skip + take > 0)
+        d->last = in[skip + take - 1];
+    return skip + take;
 }
 
 /* Append n copies of value (flags 0): the edge padding. */
@@ -379,9 +506,10 @@ static ictus_status start(ictus_stage *st, const ictus_settings *set, double fs_
     d->cap = CHUNK + 2 * (size_t)(d->n_padded + d->m);
     d->x = ictus_xmalloc(d->cap * sizeof *d->x);
     d->flags = ictus_xmalloc(d->cap);
-    /* One emit makes at most one output per m samples of the buffer. */
-    size_t max_out = d->cap / (size_t)d->m + 1;
-    d->max_steps = ((max_out + LANES - 1) / LANES + STEPS - 1) / STEPS * STEPS;
+    /* One emit makes at most one output per m samples of the history's
+     * capacity (more input is taken by the next emit). */
+    d->max_out = d->cap / (size_t)d->m + 1;
+    d->max_steps = ((d->max_out + LANES - 1) / LANES + STEPS - 1) / STEPS * STEPS;
     d->rows = vectors_alloc((size_t)d->m * (d->max_steps + (size_t)d->q) * LANES);
     d->y = vectors_alloc(d->max_steps * LANES);
     return ICTUS_OK;
@@ -411,20 +539,12 @@ static void process(ictus_stage *st, const float *in, const uint8_t *in_flags, s
         d->started = true;
     }
     while (d->started) {
-        size_t take = *n_in - consumed;
-        if (take > d->cap - d->fill)
-            take = d->cap - d->fill;
-        if (take > 0) {
-            memcpy(d->x + d->fill, in + consumed, take * sizeof *in);
-            memcpy(d->flags + d->fill, in_flags + consumed, take);
-            d->last = in[consumed + take - 1];
-        }
-        d->fill += take;
-        consumed += take;
-        size_t made = emit(d, out + produced, out_flags + produced, *n_out - produced);
+        stream s = {in + consumed, in_flags + consumed, *n_in - consumed};
+        size_t made = emit(d, &s, out + produced, out_flags + produced, *n_out - produced);
         produced += made;
-        compact(d);
-        if (take == 0 && made == 0)
+        size_t taken = keep(d, s.in, s.in_flags, s.n_in);
+        consumed += taken;
+        if (taken == 0 && made == 0)
             break;
     }
     *n_in = consumed;
@@ -435,6 +555,7 @@ static void drain(ictus_stage *st, float *out, uint8_t *out_flags, size_t *n_out
 {
     decimator *d = st->priv;
     size_t produced = 0;
+    const stream none = {NULL, NULL, 0};
     while (d->started) {
         /* Continue the last value exactly far enough for the last output's
          * window: then the last ready output is the last real sample's. */
@@ -442,9 +563,9 @@ static void drain(ictus_stage *st, float *out, uint8_t *out_flags, size_t *n_out
             pad(d, d->last, (size_t)d->ahead);
             d->padded = true;
         }
-        size_t made = emit(d, out + produced, out_flags + produced, *n_out - produced);
+        size_t made = emit(d, &none, out + produced, out_flags + produced, *n_out - produced);
         produced += made;
-        compact(d);
+        keep(d, NULL, NULL, 0);
         if (made == 0)
             break;
     }

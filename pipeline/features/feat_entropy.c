@@ -19,16 +19,19 @@
 
 /* p ln p for p >= DBL_MIN, else 0 (p >= 0).  The choice is made on the
  * operands' bits, not by a branch or a floating-point comparison (which
- * GCC will not if-convert under -ftrapping-math): mask is all ones when
- * p's exponent field is not 0, i.e. p is normal, by a shift and an add
- * that SSE2 has for 64-bit lanes; a masked-off lane computes 0 · ln 1. */
+ * GCC will not if-convert under -ftrapping-math): p >= 0 is normal exactly
+ * when its bits, as a signed integer, exceed those of the largest
+ * subnormal, one 64-bit compare (AVX2's vpcmpgtq; the SSE2 baseline
+ * builds it from 32-bit compares, same result) whose all-ones / zero lane
+ * selects p or 0 and p or 1 (a masked-off lane computes 0 · ln 1). */
 static inline double p_log_p(double p)
 {
     const uint64_t one = 0x3ff0000000000000u;
-    uint64_t bits;
+    const int64_t max_subnormal = 0x000fffffffffffff;
+    int64_t bits;
     memcpy(&bits, &p, sizeof bits);
-    const uint64_t mask = (uint64_t)0 - (((bits >> 52) + 2047) >> 11);
-    const uint64_t p_bits = bits & mask, q_bits = p_bits | (one & ~mask);
+    const uint64_t mask = bits > max_subnormal ? ~(uint64_t)0 : 0;
+    const uint64_t p_bits = (uint64_t)bits & mask, q_bits = p_bits | (one & ~mask);
     double p_or_0, p_or_1;
     memcpy(&p_or_0, &p_bits, sizeof p_or_0);
     memcpy(&p_or_1, &q_bits, sizeof p_or_1);
