@@ -53,9 +53,11 @@
  */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "base/grid.h"
+#include "base/simd.h"
 #include "pipeline/features/feat.h"
 
 typedef struct {
@@ -64,6 +66,8 @@ typedef struct {
     double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j, cum[j0 − 1] = 0
                         (prefix_sums()) */
     int *peaks;      /* [n]: the spikes of the current bin */
+    double *env;     /* [n]: the envelope's sum at each sample of the tile (envelope()) */
+    double *count;   /* [n]: and the number of samples it sums */
 } subbins_state;
 
 static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, double fs_hz,
@@ -77,6 +81,8 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
     s->scratch = ictus_xcalloc((size_t)n, sizeof(double));
     s->cum = ictus_xcalloc((size_t)n, sizeof(double));
     s->peaks = ictus_xcalloc((size_t)n, sizeof(int));
+    s->env = ictus_xcalloc((size_t)n, sizeof(double));
+    s->count = ictus_xcalloc((size_t)n, sizeof(double));
     return ICTUS_OK;
 }
 
@@ -86,24 +92,28 @@ static void stop(ictus_feature *f)
     free(s->scratch);
     free(s->cum);
     free(s->peaks);
-    s->scratch = s->cum = NULL;
+    free(s->env);
+    free(s->count);
+    s->scratch = s->cum = s->env = s->count = NULL;
     s->peaks = NULL;
-}
+    }
 
 /* Where window k's samples lie: sample i at (first + i) / fs_hz s, times
  * counted from tile_us.  us_per_sample is 1e6 / fs_hz when that is a whole
- * number (250 Hz: 4000), else 0. */
+ * number (250 Hz: 4000), else 0; m_limit is 2^50 / us_per_sample (see
+ * sample_us()), divided once a window rather than once a sample. */
 typedef struct {
-    int64_t first, tile_us, us_per_sample;
+    int64_t first, tile_us, us_per_sample, m_limit;
     double fs_hz;
 } sample_clock;
 
 static sample_clock window_clock(const subbins_state *s, const ictus_window *w, int64_t k)
 {
     double us = 1e6 / w->fs_hz;
+    int64_t whole = us == floor(us) && us * w->fs_hz == 1e6 ? (int64_t)us : 0;
     return (sample_clock){ictus_grid_first_sample(&s->grid, w->fs_hz, k),
-                          ictus_grid_tile_start_us(&s->grid, k),
-                          us == floor(us) && us * w->fs_hz == 1e6 ? (int64_t)us : 0, w->fs_hz};
+                          ictus_grid_tile_start_us(&s->grid, k), whole,
+                          whole > 0 ? ((int64_t)1 << 50) / whole : 0, w->fs_hz};
 }
 
 /* Sample i, µs from the window's tile start: llround((first + i) / fs_hz ·
@@ -115,7 +125,7 @@ static sample_clock window_clock(const subbins_state *s, const ictus_window *w, 
 static int32_t sample_us(const sample_clock *c, int i)
 {
     const int64_t m = c->first + i;
-    if (c->us_per_sample > 0 && m >= 0 && m < ((int64_t)1 << 50) / c->us_per_sample)
+    if (c->us_per_sample > 0 && m >= 0 && m < c->m_limit)
         return (int32_t)(m * c->us_per_sample - c->tile_us);
     return (int32_t)(llround((double)m / c->fs_hz * 1e6) - c->tile_us);
 }
@@ -186,6 +196,19 @@ static int spike_edge(const double *x, int n, int p, spike_ref r, int step, doub
     return i;
 }
 
+/* c[t] += offset for t in [0, n): eight at a time, so that the loop
+ * vectorises (a plain loop with a remainder does not at -O2). */
+ICTUS_SIMD_CLONES
+static void add_offset(double *restrict c, int n, double offset)
+{
+    int t = 0;
+    for (; t + 8 <= n; t += 8)
+        for (int l = 0; l < 8; l++)
+            c[t + l] += offset;
+    for (; t < n; t++)
+        c[t] += offset;
+}
+
 /* cum[j] = Σ abs_d[j0 .. j] for j in [j0, j1), and cum[j0 − 1] = 0 (j0 >=
  * 1), so that every sum over [a, b) is one difference.  One running sum
  * would be a chain of dependent additions (~4 cycles each); instead the
@@ -208,12 +231,9 @@ static void prefix_sums(const double *restrict abs_d, int j0, int j1, double *re
     for (int t = q; t < j1 - j0 - 3 * q; t++) /* the last run takes the rest */
         c3[t] = s3 += a3[t];
     const double off1 = s0, off2 = off1 + s1, off3 = off2 + s2;
-    for (int t = 0; t < q; t++) {
-        c1[t] += off1;
-        c2[t] += off2;
-    }
-    for (int t = 0; t < j1 - j0 - 3 * q; t++)
-        c3[t] += off3;
+    add_offset(c1, q, off1);
+    add_offset(c2, q, off2);
+    add_offset(c3, j1 - j0 - 3 * q, off3);
 }
 
 /* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[] (whose
@@ -223,12 +243,48 @@ static double dx_sum(const double *cum, int a, int b)
     return cum[b - 1] - cum[a - 1];
 }
 
-/* Whether the envelope at i (the mean |x[j] − x[j−1]| over j in [i − h,
- * i + h] cut at 1 .. n − 1) reaches mean. */
-static bool envelope_reaches(const double *cum, int n, int i, int h, double mean)
+/* The envelope over the tile [o, o + len): at sample i, the mean |x[j] −
+ * x[j−1]| over j in [i − h, i + h] cut at 1 .. n − 1, kept as its sum
+ * env[i] (one difference of cum[], as dx_sum()) and count[i], the number of
+ * such j.  Where the span is whole (i − h >= 1, i + h < n: all but the
+ * samples next to the window's edges) the count is 2h + 1 and eight samples
+ * are taken at a time; the rest one by one. */
+ICTUS_SIMD_CLONES
+static void envelope_whole(const double *restrict cum, int i0, int i1, int h,
+                           double *restrict env, double *restrict count)
+{
+    const double c = 2 * h + 1;
+    const double *up = cum + h, *down = cum - h - 1;
+    int i = i0;
+    for (; i + 8 <= i1; i += 8)
+        for (int l = 0; l < 8; l++) {
+            env[i + l] = up[i + l] - down[i + l];
+            count[i + l] = c;
+        }
+    for (; i < i1; i++) {
+        env[i] = up[i] - down[i];
+        count[i] = c;
+    }
+}
+
+static void envelope_cut(const double *cum, int n, int i, int h, double *env, double *count)
 {
     int a = i - h > 1 ? i - h : 1, b = i + h + 1 < n ? i + h + 1 : n;
-    return dx_sum(cum, a, b) >= mean * (b - a);
+    env[i] = dx_sum(cum, a, b);
+    count[i] = b - a;
+}
+
+static void envelope(const double *cum, int n, int o, int len, int h, double *env,
+                     double *count)
+{
+    int i0 = h + 1 > o ? h + 1 : o, i1 = n - h < o + len ? n - h : o + len;
+    if (i1 < i0)
+        i0 = i1 = o; /* no sample's span is whole */
+    for (int i = o; i < i0; i++)
+        envelope_cut(cum, n, i, h, env, count);
+    envelope_whole(cum, i0, i1, h, env, count);
+    for (int i = i1; i < o + len; i++)
+        envelope_cut(cum, n, i, h, env, count);
 }
 
 /* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
@@ -287,6 +343,7 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     /* cumulative |x[j] − x[j−1]| over the tile and h samples either side */
     const int j0 = o - h > 1 ? o - h : 1, j1 = o + len + h + 1 < n ? o + len + h + 1 : n;
     prefix_sums(w->abs_d, j0, j1, s->cum);
+    envelope(s->cum, n, o, len, h, s->env, s->count);
     int last = -1;
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
@@ -303,15 +360,15 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         frame->sub_ll[b] = (float)(ll * w->fs_hz / (hi - lo));
         frame->sub_spikes[b] = (uint8_t)(spikes < 255 ? spikes : 255);
         spike_edges(s, w, &clock, frame, b, spikes, level, max_walk);
-        double mean = ll / (hi - lo);
+        const double mean = ll / (hi - lo);
         int on = lo, off = hi; /* no crossing: the bin's own edges */
         for (int i = lo; i < hi; i++)
-            if (envelope_reaches(s->cum, n, i, h, mean)) {
+            if (s->env[i] >= mean * s->count[i]) {
                 on = i;
                 break;
             }
         for (int i = hi - 1; i >= lo; i--)
-            if (envelope_reaches(s->cum, n, i, h, mean)) {
+            if (s->env[i] >= mean * s->count[i]) {
                 off = i + 1;
                 break;
             }
