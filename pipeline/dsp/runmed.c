@@ -47,10 +47,11 @@ ictus_runmed *ictus_runmed_create(int w)
     ictus_runmed *rm = ictus_xcalloc(1, sizeof *rm);
     rm->w = w;
     /* A push before W values are held may leave one heap a value over half
-     * until it is rebalanced: room for w / 2 + 2 in each. */
-    size_t cap = (size_t)w / 2 + 2;
-    rm->lo.e = ictus_xmalloc(cap * sizeof *rm->lo.e);
-    rm->hi.e = ictus_xmalloc(cap * sizeof *rm->hi.e);
+     * until it is rebalanced: room for w / 2 + 2 in each, and one more that
+     * sift_down() may read past the last. */
+    size_t cap = (size_t)w / 2 + 3;
+    rm->lo.e = ictus_xcalloc(cap, sizeof *rm->lo.e);
+    rm->hi.e = ictus_xcalloc(cap, sizeof *rm->hi.e);
     rm->lo.is_max = true;
     rm->pos = ictus_xmalloc((size_t)w * sizeof *rm->pos);
     return rm;
@@ -95,28 +96,37 @@ static int sift_up(ictus_runmed *rm, heap *h, int i)
     return i;
 }
 
-/* Move the entry at index i of h down while a child belongs above it. */
+/* Move the entry at index i of h down while a child belongs above it.
+ * Which child is the larger (smaller) is a coin toss to the branch
+ * predictor, so it is picked without a branch: e[child + 1] is always
+ * readable (the arrays hold one entry more than a heap ever does, zeroed at
+ * create) and the comparison only counts when child + 1 < n. */
 static void sift_down(ictus_runmed *rm, heap *h, int i)
 {
     entry x = h->e[i];
+    const entry *e = h->e;
     for (;;) {
         int child = 2 * i + 1;
         if (child >= h->n)
             break;
-        if (child + 1 < h->n && above(h, h->e[child + 1].v, h->e[child].v))
-            child++;
-        if (!above(h, h->e[child].v, x.v))
+        child += (child + 1 < h->n) & above(h, e[child + 1].v, e[child].v);
+        if (!above(h, e[child].v, x.v))
             break;
-        place(rm, h, i, h->e[child]);
+        place(rm, h, i, e[child]);
         i = child;
     }
     place(rm, h, i, x);
 }
 
-/* Restore h's order after the entry at index i changed. */
-static void fix(ictus_runmed *rm, heap *h, int i)
+/* Restore h's order after the entry at index i changed from old to its
+ * value: a value that now belongs above the old one can only rise, any
+ * other only sink (the same moves as trying to rise first, without the
+ * comparison that would fail). */
+static void fix(ictus_runmed *rm, heap *h, int i, double old)
 {
-    if (sift_up(rm, h, i) == i)
+    if (above(h, h->e[i].v, old))
+        sift_up(rm, h, i);
+    else
         sift_down(rm, h, i);
 }
 
@@ -154,24 +164,26 @@ static void push_replacing(ictus_runmed *rm, int s, double v)
     int at = rm->pos[s];
     if (at >= 0) { /* s is in lo */
         if (hi->n > 0 && v > hi->e[0].v) { /* v belongs in hi: swap with its top */
-            place(rm, lo, at, hi->e[0]);
-            fix(rm, lo, at);
+            place(rm, lo, at, hi->e[0]); /* >= every value of lo: it can only rise */
+            sift_up(rm, lo, at);
             place(rm, hi, 0, (entry){v, s});
             sift_down(rm, hi, 0);
         } else {
+            double old = lo->e[at].v;
             lo->e[at].v = v;
-            fix(rm, lo, at);
+            fix(rm, lo, at, old);
         }
     } else { /* s is in hi, so lo is not empty */
         at = -1 - at;
         if (v < lo->e[0].v) { /* v belongs in lo: swap with its top */
-            place(rm, hi, at, lo->e[0]);
-            fix(rm, hi, at);
+            place(rm, hi, at, lo->e[0]); /* <= every value of hi: it can only rise */
+            sift_up(rm, hi, at);
             place(rm, lo, 0, (entry){v, s});
             sift_down(rm, lo, 0);
         } else {
+            double old = hi->e[at].v;
             hi->e[at].v = v;
-            fix(rm, hi, at);
+            fix(rm, hi, at, old);
         }
     }
 }
