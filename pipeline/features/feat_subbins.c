@@ -62,7 +62,7 @@
 
 typedef struct {
     ictus_grid grid;
-    double *scratch; /* [n]: for the local medians */
+    double *scratch; /* [2n]: for the local medians */
     double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j, cum[j0 − 1] = 0
                         (prefix_sums()) */
     int *peaks;      /* [n]: the spikes of the current bin */
@@ -78,7 +78,7 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
     ictus_status st = ictus_grid_init(&s->grid, set->hop_s, set->win_s, err);
     if (st != ICTUS_OK)
         return st;
-    s->scratch = ictus_xcalloc((size_t)n, sizeof(double));
+    s->scratch = ictus_xcalloc(2 * (size_t)n, sizeof(double));
     s->cum = ictus_xcalloc((size_t)n, sizeof(double));
     s->peaks = ictus_xcalloc((size_t)n, sizeof(int));
     s->env = ictus_xcalloc((size_t)n, sizeof(double));
@@ -100,10 +100,12 @@ static void stop(ictus_feature *f)
 
 /* Where window k's samples lie: sample i at (first + i) / fs_hz s, times
  * counted from tile_us.  us_per_sample is 1e6 / fs_hz when that is a whole
- * number (250 Hz: 4000), else 0; m_limit is 2^50 / us_per_sample (see
- * sample_us()), divided once a window rather than once a sample. */
+ * number (250 Hz: 4000), else 0; exact says whether every sample of the
+ * window takes the integer product (sample_us()), decided once a window,
+ * and base_us is then sample 0's time. */
 typedef struct {
-    int64_t first, tile_us, us_per_sample, m_limit;
+    int64_t first, tile_us, us_per_sample, base_us;
+    bool exact;
     double fs_hz;
 } sample_clock;
 
@@ -111,62 +113,68 @@ static sample_clock window_clock(const subbins_state *s, const ictus_window *w, 
 {
     double us = 1e6 / w->fs_hz;
     int64_t whole = us == floor(us) && us * w->fs_hz == 1e6 ? (int64_t)us : 0;
-    return (sample_clock){ictus_grid_first_sample(&s->grid, w->fs_hz, k),
-                          ictus_grid_tile_start_us(&s->grid, k), whole,
-                          whole > 0 ? ((int64_t)1 << 50) / whole : 0, w->fs_hz};
+    sample_clock c = {ictus_grid_first_sample(&s->grid, w->fs_hz, k),
+                      ictus_grid_tile_start_us(&s->grid, k), whole, 0, false, w->fs_hz};
+    c.exact = whole > 0 && c.first >= 0 && c.first + w->n <= ((int64_t)1 << 50) / whole;
+    if (c.exact)
+        c.base_us = c.first * whole - c.tile_us;
+    return c;
 }
 
-/* Sample i, µs from the window's tile start: llround((first + i) / fs_hz ·
- * 1e6).  When 1e6 / fs_hz is a whole number u, that is m·u exactly for m =
- * first + i: the two roundings, and fs_hz's own (u·fs_hz is 1e6 to within
- * its last bit), leave m·u·(1 + δ), |δ| <= 2^−51, which rounds to m·u while
- * m·u < 2^50.  The integer product spares 32 divisions
+/* Sample i (0 <= i < n), µs from the window's tile start: llround((first
+ * + i) / fs_hz · 1e6).  When 1e6 / fs_hz is a whole number u, that is m·u
+ * exactly for m = first + i: the two roundings, and fs_hz's own (u·fs_hz
+ * is 1e6 to within its last bit), leave m·u·(1 + δ), |δ| <= 2^−51, which
+ * rounds to m·u while m·u < 2^50.  The integer product spares 32 divisions
  * and library calls a window. */
-static int32_t sample_us(const sample_clock *c, int i)
+static inline int32_t sample_us(const sample_clock *c, int i)
 {
-    const int64_t m = c->first + i;
-    if (c->us_per_sample > 0 && m >= 0 && m < c->m_limit)
-        return (int32_t)(m * c->us_per_sample - c->tile_us);
-    return (int32_t)(llround((double)m / c->fs_hz * 1e6) - c->tile_us);
+    if (c->exact)
+        return (int32_t)(c->base_us + i * c->us_per_sample);
+    return (int32_t)(llround((double)(c->first + i) / c->fs_hz * 1e6) - c->tile_us);
 }
 
 /* The median of x[lo .. hi) (upper median for an even count), with
- * scratch[] as room: quickselect with Lomuto's partition written without a
- * branch on the data (each element is swapped into place and the boundary
- * moves by the comparison's 0 or 1): a sample against the pivot is a coin
- * toss to the branch predictor, and the mispredictions were most of the
- * time of a partition with branches.  Many equal values make it quadratic
- * in hi − lo, which is at most 2 x ICTUS_SPIKE_EDGE_MAX_S of samples. */
+ * scratch[] (2 (hi − lo) doubles) as room: quickselect.  Each pass splits
+ * its values around a pivot (the median of its first, middle and last: the
+ * middle of a spike's neighbourhood is the spike's peak, the worst pivot
+ * there is) into those below, written up from the front of the other half
+ * of scratch, and those above, written down from its back; the values equal
+ * to the pivot are dropped and counted, so equal values cannot make it
+ * quadratic and every pass shrinks.  A value is written to both ends and
+ * only the end it belongs to moves on (the other write lands in the gap and
+ * is overwritten), so the loop has no branch on the data: a sample against
+ * the pivot is a coin toss to the branch predictor.  The value found is the
+ * same as sorting's (only a zero's sign could differ, which no caller's
+ * arithmetic or comparison sees). */
 static double median(const double *x, int lo, int hi, double *scratch)
 {
-    const int m = hi - lo, want = m / 2;
-    double *a = scratch;
-    for (int i = 0; i < m; i++)
-        a[i] = x[lo + i];
-    int l = 0, r = m - 1;
-    while (l < r) {
-        const int mid = l + (r - l) / 2;
-        const double pivot = a[mid];
-        a[mid] = a[r];
-        a[r] = pivot;
-        int store = l; /* a[l .. store) < pivot <= a[store .. i) */
-        for (int i = l; i < r; i++) {
-            const double v = a[i];
-            const int below = v < pivot;
-            a[i] = a[store];
-            a[store] = v;
-            store += below;
+    int m = hi - lo, want = m / 2;
+    const double *src = x + lo;
+    double *dst = scratch;
+    for (;;) {
+        double a = src[0], b = src[m / 2], c = src[m - 1];
+        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        int below = 0, above = 0;
+        for (int i = 0; i < m; i++) {
+            const double v = src[i];
+            dst[below] = v;
+            dst[m - 1 - above] = v;
+            below += v < pivot;
+            above += v > pivot;
         }
-        a[r] = a[store];
-        a[store] = pivot; /* in its sorted place */
-        if (want == store)
+        if (want < below) {
+            src = dst;
+            m = below;
+        } else if (want < m - above) {
             return pivot;
-        if (want < store)
-            r = store - 1;
-        else
-            l = store + 1;
+        } else {
+            src = dst + (m - above);
+            want -= m - above;
+            m = above;
+        }
+        dst = dst == scratch ? scratch + (hi - lo) : scratch;
     }
-    return a[want];
 }
 
 /* A spike peaking at p, measured from the local level: ref is the median
@@ -274,7 +282,8 @@ static void envelope_cut(const double *cum, int n, int i, int h, double *env, do
     count[i] = b - a;
 }
 
-static void envelope(const double *cum, int n, int o, int len, int h, double *env,
+/* Returns whether every span of the tile is whole (count 2h + 1). */
+static bool envelope(const double *cum, int n, int o, int len, int h, double *env,
                      double *count)
 {
     int i0 = h + 1 > o ? h + 1 : o, i1 = n - h < o + len ? n - h : o + len;
@@ -285,6 +294,41 @@ static void envelope(const double *cum, int n, int o, int len, int h, double *en
     envelope_whole(cum, i0, i1, h, env, count);
     for (int i = i1; i < o + len; i++)
         envelope_cut(cum, n, i, h, env, count);
+    return i0 == o && i1 == o + len;
+}
+
+/* Where the envelope reaches mean in the bin [lo, hi): its first sample
+ * (*on) and the sample after its last (*off), lo and hi when it never
+ * does.  When every span is whole, mean · count[i] is the one product
+ * level = mean · (2h + 1), taken once. */
+static void envelope_edges(const double *env, const double *count, bool whole, int lo, int hi,
+                           double mean, double level, int *on, int *off)
+{
+    *on = lo;
+    *off = hi;
+    if (whole) {
+        for (int i = lo; i < hi; i++)
+            if (env[i] >= level) {
+                *on = i;
+                break;
+            }
+        for (int i = hi - 1; i >= lo; i--)
+            if (env[i] >= level) {
+                *off = i + 1;
+                break;
+            }
+        return;
+    }
+    for (int i = lo; i < hi; i++)
+        if (env[i] >= mean * count[i]) {
+            *on = i;
+            break;
+        }
+    for (int i = hi - 1; i >= lo; i--)
+        if (env[i] >= mean * count[i]) {
+            *off = i + 1;
+            break;
+        }
 }
 
 /* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
@@ -343,7 +387,7 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     /* cumulative |x[j] − x[j−1]| over the tile and h samples either side */
     const int j0 = o - h > 1 ? o - h : 1, j1 = o + len + h + 1 < n ? o + len + h + 1 : n;
     prefix_sums(w->abs_d, j0, j1, s->cum);
-    envelope(s->cum, n, o, len, h, s->env, s->count);
+    const bool whole = envelope(s->cum, n, o, len, h, s->env, s->count);
     int last = -1;
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
@@ -361,17 +405,8 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         frame->sub_spikes[b] = (uint8_t)(spikes < 255 ? spikes : 255);
         spike_edges(s, w, &clock, frame, b, spikes, level, max_walk);
         const double mean = ll / (hi - lo);
-        int on = lo, off = hi; /* no crossing: the bin's own edges */
-        for (int i = lo; i < hi; i++)
-            if (s->env[i] >= mean * s->count[i]) {
-                on = i;
-                break;
-            }
-        for (int i = hi - 1; i >= lo; i--)
-            if (s->env[i] >= mean * s->count[i]) {
-                off = i + 1;
-                break;
-            }
+        int on, off;
+        envelope_edges(s->env, s->count, whole, lo, hi, mean, mean * (2 * h + 1), &on, &off);
         frame->sub_on_us[ICTUS_SUB_LL][b] = sample_us(&clock, on);
         frame->sub_off_us[ICTUS_SUB_LL][b] = sample_us(&clock, off);
     }
