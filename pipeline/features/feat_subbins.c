@@ -44,12 +44,17 @@
  * scratch buffers).  Cost: the framer's fused pass already holds |x[n] −
  * x[n−1]| (w->abs_d) and the spike candidates (w->peaks, the same threshold
  * as feat_spikes.c), so what is left is one cumulative sum of abs_d over
- * the tile (prefix_sums(), four runs side by side) that gives each bin's
- * line length and the envelope wherever the crossing scans stop, the
- * candidates counted under the refractory rule, and, per bin with spikes,
- * a median over 2 x ICTUS_SPIKE_EDGE_MAX_S of samples for its first and
- * its last spike (once when they are the same; more only when a spike does
- * not stand out from its level).
+ * the tile (prefix_sums(), four runs side by side, the runs' offsets
+ * added in vector loops) that gives each bin's line length; the envelope's
+ * sums at every sample of the tile, one vector difference of that prefix
+ * (envelope()); per bin, its comparison with the bin's mean as bit masks
+ * (reach_masks()), whose lowest and highest set bits are the crossings; the
+ * candidates counted under the refractory rule; and, per bin with spikes, a
+ * median over 2 x ICTUS_SPIKE_EDGE_MAX_S of samples for its first and its
+ * last spike (once when they are the same; more only when a spike does not
+ * stand out from its level).  Every quantity is the same IEEE operation on
+ * the same operands as the sample-by-sample definition, in either clone
+ * (base/simd.h): the bits do not depend on the vector width.
  */
 #include <math.h>
 #include <stdbool.h>
