@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grid.h"
 #include "tests/check.h"
 #include "tests/feature_fixture.h"
 #include "pipeline/features/feat.h"
@@ -560,6 +561,157 @@ static void test_subbins(void)
     CHECK(memcmp(fr3.sub_off_us, fr.sub_off_us, sizeof fr.sub_off_us) == 0);
 }
 
+/* feat_subbins.c's definitions (the header comment), written plainly: a
+ * serial sum per bin and per envelope span, scans sample by sample, the
+ * local level by sorting.  On integer-valued samples every sum is exact in
+ * any order, so the features must match it bit for bit. */
+static int cmp_double(const void *a, const void *b)
+{
+    double u = *(const double *)a, v = *(const double *)b;
+    return (u > v) - (u < v);
+}
+
+static double plain_abs_d_sum(const double *x, int a, int b)
+{
+    double s = 0;
+    for (int j = a; j < b; j++)
+        s += fabs(x[j] - x[j - 1]);
+    return s;
+}
+
+static void plain_subbins(const ictus_settings *set, const ictus_window *w, ictus_frame *ref)
+{
+    const double *x = w->x, fs = w->fs_hz;
+    const int n = w->n;
+    int o = (int)lround((set->win_s - set->hop_s) / 2 * fs), len = (int)lround(set->hop_s * fs);
+    if (o < 1)
+        o = 1;
+    if (o + len > n - 1)
+        len = n - 1 - o;
+    ictus_grid grid;
+    ictus_error err;
+    CHECK(ictus_grid_init(&grid, set->hop_s, set->win_s, &err) == ICTUS_OK);
+    const int64_t first = ictus_grid_first_sample(&grid, fs, ref->window);
+    const int64_t tile_us = ictus_grid_tile_start_us(&grid, ref->window);
+#define PLAIN_US(i) ((int32_t)(llround((double)(first + (i)) / fs * 1e6) - tile_us))
+    const double threshold = w->spike_sigma > 0 ? set->spike_k * w->spike_sigma : INFINITY;
+    const double level = ICTUS_SPIKE_EDGE_FRACTION * threshold;
+    const int max_walk = (int)lround(ICTUS_SPIKE_EDGE_MAX_S * fs);
+    const int h = len / ICTUS_SUB_BINS / 8 > 1 ? len / ICTUS_SUB_BINS / 8 : 1;
+    int last = -1, next = 0;
+    while (next < w->n_peaks && w->peaks[next] < o)
+        next++;
+    for (int b = 0; b < ICTUS_SUB_BINS; b++) {
+        int lo = o + b * len / ICTUS_SUB_BINS, hi = o + (b + 1) * len / ICTUS_SUB_BINS;
+        double ll = plain_abs_d_sum(x, lo, hi), mean = ll / (hi - lo);
+        ref->sub_ll[b] = (float)(ll * fs / (hi - lo));
+        int spikes[MAX_N], count = 0;
+        for (; next < w->n_peaks && w->peaks[next] < hi; next++)
+            if (last < 0 || w->peaks[next] - last >= set->spike_refractory_s * fs)
+                spikes[count++] = last = w->peaks[next];
+        ref->sub_spikes[b] = (uint8_t)(count < 255 ? count : 255);
+        for (int e = 0; e < 2; e++)
+            for (int j = 0; j < count; j++) {
+                int p = spikes[e ? count - 1 - j : j];
+                int a = p - max_walk > 0 ? p - max_walk : 0, z = p + max_walk + 1 < n ? p + max_walk + 1 : n;
+                double sorted[MAX_N];
+                memcpy(sorted, x + a, (size_t)(z - a) * sizeof *sorted);
+                qsort(sorted, (size_t)(z - a), sizeof *sorted, cmp_double);
+                double x_ref = sorted[(z - a) / 2], sign = x[p] < x_ref ? -1 : 1;
+                if (!(fabs(x[p] - x_ref) >= level))
+                    continue;
+                int i = p, step = e ? 1 : -1;
+                while (i + step >= 0 && i + step < n && abs(i - p) < max_walk &&
+                       sign * (x[i] - x_ref) >= level)
+                    i += step;
+                if (e)
+                    ref->sub_off_us[ICTUS_SUB_SPIKE][b] = PLAIN_US(i);
+                else
+                    ref->sub_on_us[ICTUS_SUB_SPIKE][b] = PLAIN_US(i);
+                break;
+            }
+        int on = lo, off = hi;
+        for (int i = lo; i < hi; i++) {
+            int a = i - h > 1 ? i - h : 1, z = i + h + 1 < n ? i + h + 1 : n;
+            if (plain_abs_d_sum(x, a, z) >= mean * (z - a)) {
+                on = i;
+                break;
+            }
+        }
+        for (int i = hi - 1; i >= lo; i--) {
+            int a = i - h > 1 ? i - h : 1, z = i + h + 1 < n ? i + h + 1 : n;
+            if (plain_abs_d_sum(x, a, z) >= mean * (z - a)) {
+                off = i + 1;
+                break;
+            }
+        }
+        ref->sub_on_us[ICTUS_SUB_LL][b] = PLAIN_US(on);
+        ref->sub_off_us[ICTUS_SUB_LL][b] = PLAIN_US(off);
+    }
+#undef PLAIN_US
+}
+
+/* feat_subbins.c against plain_subbins() on integer-valued noise with
+ * spikes (many equal samples in the local levels' neighbourhoods): at 250
+ * Hz, at 1000 Hz (bins of 125 samples, more than one 64-bit mask word), and
+ * with the tile reaching the window's edges (win_s = hop_s: envelope spans
+ * cut at both ends), in windows 0 and 5. */
+static void test_subbins_plain(void)
+{
+    const struct {
+        double fs, win_s, hop_s;
+    } cases[] = {{250, 2, 1}, {1000, 2, 1}, {250, 1, 1}, {200, 4, 2}};
+    uint64_t seed = 9300;
+    int spikes_seen = 0, spike_edges_seen = 0;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (int trial = 0; trial < 40; trial++) {
+            ictus_settings set;
+            ictus_settings_default(&set);
+            set.win_s = cases[c].win_s;
+            set.hop_s = cases[c].hop_s;
+            const int n = (int)lround(set.win_s * cases[c].fs);
+            static double x[MAX_N], psd[MAX_N / 2 + 1];
+            double amp = trial % 4 == 0 ? 0 : 3 + trial % 7; /* 0: a flat window */
+            for (int i = 0; i < n; i++) {
+                seed = seed * 6364136223846793005u + 1442695040888963407u;
+                x[i] = round(amp * ((double)(seed >> 11) / 9007199254740992.0 - 0.5) * 4);
+            }
+            for (int k = 0; k < trial % 6; k++) { /* integer triangles, some in trains */
+                seed = seed * 6364136223846793005u + 1442695040888963407u;
+                int p = 3 + (int)((seed >> 33) % (uint64_t)(n - 6));
+                add_triangle(x, n, p, (seed >> 20) % 2 ? 120 : -90, 2 + (int)((seed >> 40) % 4));
+                if (k % 2)
+                    add_triangle(x, n, p + 9 < n - 3 ? p + 9 : p, 80, 3);
+            }
+            for (int i = 0; i < n; i++)
+                x[i] = round(x[i]);
+            feature_bank bank;
+            bank_start(&bank, &set, n, cases[c].fs);
+            ictus_window w = make_window(x, n, cases[c].fs, NULL, 10, set.spike_k);
+            memset(psd, 0, sizeof psd);
+            set_psd(&w, psd);
+            for (int k = 0; k < 2; k++) {
+                ictus_frame got = {.window = k ? 5 : 0}, want = {.window = got.window};
+                bank_compute(&bank, &w, &got);
+                plain_subbins(&set, &w, &want);
+                for (int b = 0; b < ICTUS_SUB_BINS; b++) {
+                    spikes_seen += got.sub_spikes[b];
+                    spike_edges_seen += got.sub_on_us[ICTUS_SUB_SPIKE][b] != 0;
+                }
+                CHECK_MSG(memcmp(got.sub_ll, want.sub_ll, sizeof got.sub_ll) == 0 &&
+                              memcmp(got.sub_spikes, want.sub_spikes, sizeof got.sub_spikes) == 0 &&
+                              memcmp(got.sub_on_us, want.sub_on_us, sizeof got.sub_on_us) == 0 &&
+                              memcmp(got.sub_off_us, want.sub_off_us, sizeof got.sub_off_us) == 0,
+                          "subbins at %g Hz, %g s windows, trial %d, window %lld: not the plain "
+                          "definition's", cases[c].fs, set.win_s, trial, (long long)got.window);
+            }
+            bank_stop(&bank);
+        }
+    /* the cases exercise what they are for */
+    CHECK(spikes_seen > 100);
+    CHECK(spike_edges_seen > 50);
+}
+
 int main(void)
 {
     test_fixture();
@@ -570,5 +722,6 @@ int main(void)
     test_artefact_extreme();
     test_artefact_emg();
     test_subbins();
+    test_subbins_plain();
     return check_done("test_features");
 }

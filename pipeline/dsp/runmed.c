@@ -95,7 +95,10 @@ static int sift_up(ictus_runmed *rm, heap *h, int i)
     return i;
 }
 
-/* Move the entry at index i of h down while a child belongs above it. */
+/* Move the entry at index i of h down while a child belongs above it.
+ * (Picking the child without a branch was measured slower: the next load's
+ * address then waits on the comparison, where a predicted branch runs
+ * ahead.) */
 static void sift_down(ictus_runmed *rm, heap *h, int i)
 {
     entry x = h->e[i];
@@ -113,10 +116,15 @@ static void sift_down(ictus_runmed *rm, heap *h, int i)
     place(rm, h, i, x);
 }
 
-/* Restore h's order after the entry at index i changed. */
-static void fix(ictus_runmed *rm, heap *h, int i)
+/* Restore h's order after the entry at index i changed from old to its
+ * value: a value that now belongs above the old one can only rise, any
+ * other only sink (the same moves as trying to rise first, without the
+ * comparison that would fail). */
+static void fix(ictus_runmed *rm, heap *h, int i, double old)
 {
-    if (sift_up(rm, h, i) == i)
+    if (above(h, h->e[i].v, old))
+        sift_up(rm, h, i);
+    else
         sift_down(rm, h, i);
 }
 
@@ -154,24 +162,26 @@ static void push_replacing(ictus_runmed *rm, int s, double v)
     int at = rm->pos[s];
     if (at >= 0) { /* s is in lo */
         if (hi->n > 0 && v > hi->e[0].v) { /* v belongs in hi: swap with its top */
-            place(rm, lo, at, hi->e[0]);
-            fix(rm, lo, at);
+            place(rm, lo, at, hi->e[0]); /* >= every value of lo: it can only rise */
+            sift_up(rm, lo, at);
             place(rm, hi, 0, (entry){v, s});
             sift_down(rm, hi, 0);
         } else {
+            double old = lo->e[at].v;
             lo->e[at].v = v;
-            fix(rm, lo, at);
+            fix(rm, lo, at, old);
         }
     } else { /* s is in hi, so lo is not empty */
         at = -1 - at;
         if (v < lo->e[0].v) { /* v belongs in lo: swap with its top */
-            place(rm, hi, at, lo->e[0]);
-            fix(rm, hi, at);
+            place(rm, hi, at, lo->e[0]); /* <= every value of hi: it can only rise */
+            sift_up(rm, hi, at);
             place(rm, lo, 0, (entry){v, s});
             sift_down(rm, lo, 0);
         } else {
+            double old = hi->e[at].v;
             hi->e[at].v = v;
-            fix(rm, hi, at);
+            fix(rm, hi, at, old);
         }
     }
 }

@@ -44,26 +44,36 @@
  * scratch buffers).  Cost: the framer's fused pass already holds |x[n] −
  * x[n−1]| (w->abs_d) and the spike candidates (w->peaks, the same threshold
  * as feat_spikes.c), so what is left is one cumulative sum of abs_d over
- * the tile (prefix_sums(), four runs side by side) that gives each bin's
- * line length and the envelope wherever the crossing scans stop, the
- * candidates counted under the refractory rule, and, per bin with spikes,
- * a median over 2 x ICTUS_SPIKE_EDGE_MAX_S of samples for its first and
- * its last spike (once when they are the same; more only when a spike does
- * not stand out from its level).
+ * the tile (prefix_sums(), four runs side by side, the runs' offsets
+ * added in vector loops) that gives each bin's line length; the envelope's
+ * sums at every sample of the tile, one vector difference of that prefix
+ * (envelope()); per bin, its comparison with the bin's mean as bit masks
+ * (reach_masks()), whose lowest and highest set bits are the crossings; the
+ * candidates counted under the refractory rule; and, per bin with spikes, a
+ * median over 2 x ICTUS_SPIKE_EDGE_MAX_S of samples for its first and its
+ * last spike (once when they are the same; more only when a spike does not
+ * stand out from its level).  Every quantity is the same IEEE operation on
+ * the same operands as the sample-by-sample definition, in either clone
+ * (base/simd.h): the bits do not depend on the vector width.
  */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "base/grid.h"
+#include "base/simd.h"
 #include "pipeline/features/feat.h"
 
 typedef struct {
     ictus_grid grid;
-    double *scratch; /* [n]: for the local medians */
+    double *scratch; /* [2n]: for the local medians */
     double *cum;     /* [n]: cum[j] = Σ |x[i] − x[i−1]| over i = j0 .. j, cum[j0 − 1] = 0
                         (prefix_sums()) */
     int *peaks;      /* [n]: the spikes of the current bin */
+    double *env;     /* [n]: the envelope's sum at each sample of the tile (envelope()) */
+    double *count;   /* [n]: and the number of samples it sums */
+    uint8_t *mask;   /* [n / 8 + 1]: whether it reaches the bin's mean, a bit a sample */
 } subbins_state;
 
 static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, double fs_hz,
@@ -74,9 +84,12 @@ static ictus_status start(ictus_feature *f, const ictus_settings *set, int n, do
     ictus_status st = ictus_grid_init(&s->grid, set->hop_s, set->win_s, err);
     if (st != ICTUS_OK)
         return st;
-    s->scratch = ictus_xcalloc((size_t)n, sizeof(double));
+    s->scratch = ictus_xcalloc(2 * (size_t)n, sizeof(double));
     s->cum = ictus_xcalloc((size_t)n, sizeof(double));
     s->peaks = ictus_xcalloc((size_t)n, sizeof(int));
+    s->env = ictus_xcalloc((size_t)n, sizeof(double));
+    s->count = ictus_xcalloc((size_t)n, sizeof(double));
+    s->mask = ictus_xcalloc((size_t)n / 8 + 1, 1);
     return ICTUS_OK;
 }
 
@@ -86,77 +99,91 @@ static void stop(ictus_feature *f)
     free(s->scratch);
     free(s->cum);
     free(s->peaks);
-    s->scratch = s->cum = NULL;
+    free(s->env);
+    free(s->count);
+    free(s->mask);
+    s->scratch = s->cum = s->env = s->count = NULL;
     s->peaks = NULL;
-}
+    s->mask = NULL;
+    }
 
 /* Where window k's samples lie: sample i at (first + i) / fs_hz s, times
  * counted from tile_us.  us_per_sample is 1e6 / fs_hz when that is a whole
- * number (250 Hz: 4000), else 0. */
+ * number (250 Hz: 4000), else 0; exact says whether every sample of the
+ * window takes the integer product (sample_us()), decided once a window,
+ * and base_us is then sample 0's time. */
 typedef struct {
-    int64_t first, tile_us, us_per_sample;
+    int64_t first, tile_us, us_per_sample, base_us;
+    bool exact;
     double fs_hz;
 } sample_clock;
 
 static sample_clock window_clock(const subbins_state *s, const ictus_window *w, int64_t k)
 {
     double us = 1e6 / w->fs_hz;
-    return (sample_clock){ictus_grid_first_sample(&s->grid, w->fs_hz, k),
-                          ictus_grid_tile_start_us(&s->grid, k),
-                          us == floor(us) && us * w->fs_hz == 1e6 ? (int64_t)us : 0, w->fs_hz};
+    int64_t whole = us == floor(us) && us * w->fs_hz == 1e6 ? (int64_t)us : 0;
+    sample_clock c = {ictus_grid_first_sample(&s->grid, w->fs_hz, k),
+                      ictus_grid_tile_start_us(&s->grid, k), whole, 0, false, w->fs_hz};
+    c.exact = whole > 0 && c.first >= 0 && c.first + w->n <= ((int64_t)1 << 50) / whole;
+    if (c.exact)
+        c.base_us = c.first * whole - c.tile_us;
+    return c;
 }
 
-/* Sample i, µs from the window's tile start: llround((first + i) / fs_hz ·
- * 1e6).  When 1e6 / fs_hz is a whole number u, that is m·u exactly for m =
- * first + i: the two roundings, and fs_hz's own (u·fs_hz is 1e6 to within
- * its last bit), leave m·u·(1 + δ), |δ| <= 2^−51, which rounds to m·u while
- * m·u < 2^50.  The integer product spares 32 divisions
+/* Sample i (0 <= i < n), µs from the window's tile start: llround((first
+ * + i) / fs_hz · 1e6).  When 1e6 / fs_hz is a whole number u, that is m·u
+ * exactly for m = first + i: the two roundings, and fs_hz's own (u·fs_hz
+ * is 1e6 to within its last bit), leave m·u·(1 + δ), |δ| <= 2^−51, which
+ * rounds to m·u while m·u < 2^50.  The integer product spares 32 divisions
  * and library calls a window. */
-static int32_t sample_us(const sample_clock *c, int i)
+static inline int32_t sample_us(const sample_clock *c, int i)
 {
-    const int64_t m = c->first + i;
-    if (c->us_per_sample > 0 && m >= 0 && m < ((int64_t)1 << 50) / c->us_per_sample)
-        return (int32_t)(m * c->us_per_sample - c->tile_us);
-    return (int32_t)(llround((double)m / c->fs_hz * 1e6) - c->tile_us);
+    if (c->exact)
+        return (int32_t)(c->base_us + i * c->us_per_sample);
+    return (int32_t)(llround((double)(c->first + i) / c->fs_hz * 1e6) - c->tile_us);
 }
 
 /* The median of x[lo .. hi) (upper median for an even count), with
- * scratch[] as room: quickselect with Lomuto's partition written without a
- * branch on the data (each element is swapped into place and the boundary
- * moves by the comparison's 0 or 1): a sample against the pivot is a coin
- * toss to the branch predictor, and the mispredictions were most of the
- * time of a partition with branches.  Many equal values make it quadratic
- * in hi − lo, which is at most 2 x ICTUS_SPIKE_EDGE_MAX_S of samples. */
+ * scratch[] (2 (hi − lo) doubles) as room: quickselect.  Each pass splits
+ * its values around a pivot (the median of its first, middle and last: the
+ * middle of a spike's neighbourhood is the spike's peak, the worst pivot
+ * there is) into those below, written up from the front of the other half
+ * of scratch, and those above, written down from its back; the values equal
+ * to the pivot are dropped and counted, so equal values cannot make it
+ * quadratic and every pass shrinks.  A value is written to both ends and
+ * only the end it belongs to moves on (the other write lands in the gap and
+ * is overwritten), so the loop has no branch on the data: a sample against
+ * the pivot is a coin toss to the branch predictor.  The value found is the
+ * same as sorting's (only a zero's sign could differ, which no caller's
+ * arithmetic or comparison sees). */
 static double median(const double *x, int lo, int hi, double *scratch)
 {
-    const int m = hi - lo, want = m / 2;
-    double *a = scratch;
-    for (int i = 0; i < m; i++)
-        a[i] = x[lo + i];
-    int l = 0, r = m - 1;
-    while (l < r) {
-        const int mid = l + (r - l) / 2;
-        const double pivot = a[mid];
-        a[mid] = a[r];
-        a[r] = pivot;
-        int store = l; /* a[l .. store) < pivot <= a[store .. i) */
-        for (int i = l; i < r; i++) {
-            const double v = a[i];
-            const int below = v < pivot;
-            a[i] = a[store];
-            a[store] = v;
-            store += below;
+    int m = hi - lo, want = m / 2;
+    const double *src = x + lo;
+    double *dst = scratch;
+    for (;;) {
+        double a = src[0], b = src[m / 2], c = src[m - 1];
+        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        int below = 0, above = 0;
+        for (int i = 0; i < m; i++) {
+            const double v = src[i];
+            dst[below] = v;
+            dst[m - 1 - above] = v;
+            below += v < pivot;
+            above += v > pivot;
         }
-        a[r] = a[store];
-        a[store] = pivot; /* in its sorted place */
-        if (want == store)
+        if (want < below) {
+            src = dst;
+            m = below;
+        } else if (want < m - above) {
             return pivot;
-        if (want < store)
-            r = store - 1;
-        else
-            l = store + 1;
+        } else {
+            src = dst + (m - above);
+            want -= m - above;
+            m = above;
+        }
+        dst = dst == scratch ? scratch + (hi - lo) : scratch;
     }
-    return a[want];
 }
 
 /* A spike peaking at p, measured from the local level: ref is the median
@@ -186,6 +213,19 @@ static int spike_edge(const double *x, int n, int p, spike_ref r, int step, doub
     return i;
 }
 
+/* c[t] += offset for t in [0, n): eight at a time, so that the loop
+ * vectorises (a plain loop with a remainder does not at -O2). */
+ICTUS_SIMD_CLONES
+static void add_offset(double *restrict c, int n, double offset)
+{
+    int t = 0;
+    for (; t + 8 <= n; t += 8)
+        for (int l = 0; l < 8; l++)
+            c[t + l] += offset;
+    for (; t < n; t++)
+        c[t] += offset;
+}
+
 /* cum[j] = Σ abs_d[j0 .. j] for j in [j0, j1), and cum[j0 − 1] = 0 (j0 >=
  * 1), so that every sum over [a, b) is one difference.  One running sum
  * would be a chain of dependent additions (~4 cycles each); instead the
@@ -208,12 +248,9 @@ static void prefix_sums(const double *restrict abs_d, int j0, int j1, double *re
     for (int t = q; t < j1 - j0 - 3 * q; t++) /* the last run takes the rest */
         c3[t] = s3 += a3[t];
     const double off1 = s0, off2 = off1 + s1, off3 = off2 + s2;
-    for (int t = 0; t < q; t++) {
-        c1[t] += off1;
-        c2[t] += off2;
-    }
-    for (int t = 0; t < j1 - j0 - 3 * q; t++)
-        c3[t] += off3;
+    add_offset(c1, q, off1);
+    add_offset(c2, q, off2);
+    add_offset(c3, j1 - j0 - 3 * q, off3);
 }
 
 /* Σ |x[j] − x[j−1]| over j in [a, b) (j0 <= a <= b), from cum[] (whose
@@ -223,12 +260,132 @@ static double dx_sum(const double *cum, int a, int b)
     return cum[b - 1] - cum[a - 1];
 }
 
-/* Whether the envelope at i (the mean |x[j] − x[j−1]| over j in [i − h,
- * i + h] cut at 1 .. n − 1) reaches mean. */
-static bool envelope_reaches(const double *cum, int n, int i, int h, double mean)
+/* The envelope over the tile [o, o + len): at sample i, the mean |x[j] −
+ * x[j−1]| over j in [i − h, i + h] cut at 1 .. n − 1, kept as its sum
+ * env[i] (one difference of cum[], as dx_sum()) and count[i], the number of
+ * such j.  Where the span is whole (i − h >= 1, i + h < n: all but the
+ * samples next to the window's edges) the count is 2h + 1 and eight samples
+ * are taken at a time; the rest one by one. */
+ICTUS_SIMD_CLONES
+static void envelope_whole(const double *restrict cum, int i0, int i1, int h,
+                           double *restrict env, double *restrict count)
+{
+    const double c = 2 * h + 1;
+    const double *up = cum + h, *down = cum - h - 1;
+    int i = i0;
+    for (; i + 8 <= i1; i += 8)
+        for (int l = 0; l < 8; l++) {
+            env[i + l] = up[i + l] - down[i + l];
+            count[i + l] = c;
+        }
+    for (; i < i1; i++) {
+        env[i] = up[i] - down[i];
+        count[i] = c;
+    }
+}
+
+static void envelope_cut(const double *cum, int n, int i, int h, double *env, double *count)
 {
     int a = i - h > 1 ? i - h : 1, b = i + h + 1 < n ? i + h + 1 : n;
-    return dx_sum(cum, a, b) >= mean * (b - a);
+    env[i] = dx_sum(cum, a, b);
+    count[i] = b - a;
+}
+
+static void envelope(const double *cum, int n, int o, int len, int h, double *env,
+                     double *count)
+{
+    int i0 = h + 1 > o ? h + 1 : o, i1 = n - h < o + len ? n - h : o + len;
+    if (i1 < i0)
+        i0 = i1 = o; /* no sample's span is whole */
+    for (int i = o; i < i0; i++)
+        envelope_cut(cum, n, i, h, env, count);
+    envelope_whole(cum, i0, i1, h, env, count);
+    for (int i = i1; i < o + len; i++)
+        envelope_cut(cum, n, i, h, env, count);
+}
+
+/* mask[k] bit l: whether the envelope at lo + 8k + l (< hi) reaches mean,
+ * env >= mean · count: the product and comparison a scan sample by sample
+ * makes, for the whole bin at once (eight vector compares a block, no
+ * branch on the data). */
+ICTUS_SIMD_CLONES
+static void reach_masks(const double *restrict env, const double *restrict count, int lo, int hi,
+                        double mean, uint8_t *restrict mask)
+{
+    const int n = hi - lo, full = n / 8;
+    const double *e = env + lo, *c = count + lo;
+    for (int k = 0; k < full; k++) {
+        unsigned m = 0;
+        for (int l = 0; l < 8; l++)
+            m |= (unsigned)(e[8 * k + l] >= mean * c[8 * k + l]) << l;
+        mask[k] = (uint8_t)m;
+    }
+    if (8 * full < n) {
+        unsigned m = 0;
+        for (int l = 0; 8 * full + l < n; l++)
+            m |= (unsigned)(e[8 * full + l] >= mean * c[8 * full + l]) << l;
+        mask[full] = (uint8_t)m;
+    }
+}
+
+/* Bits 8j .. 8j + 7 of the word are mask[k0 + j], for j < 8 and k0 + j < nb. */
+static uint64_t mask_word(const uint8_t *mask, int k0, int nb)
+{
+    uint64_t word = 0;
+    for (int k = k0; k < nb && k < k0 + 8; k++)
+        word |= (uint64_t)mask[k] << (8 * (k - k0));
+    return word;
+}
+
+static int lowest_bit(uint64_t word) /* word != 0 */
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(word);
+#else
+    int b = 0;
+    while (!(word >> b & 1))
+        b++;
+    return b;
+#endif
+}
+
+static int highest_bit(uint64_t word) /* word != 0 */
+{
+#if defined(__GNUC__)
+    return 63 - __builtin_clzll(word);
+#else
+    int b = 63;
+    while (!(word >> b & 1))
+        b--;
+    return b;
+#endif
+}
+
+/* Where the envelope reaches mean in the bin [lo, hi): its first sample
+ * (*on) and the sample after its last (*off), lo and hi when it never
+ * does.  A scan sample by sample mispredicted where it stopped, twice a
+ * bin; the masks are read 64 samples a word instead. */
+static void envelope_edges(const double *env, const double *count, int lo, int hi, double mean,
+                           uint8_t *mask, int *on, int *off)
+{
+    const int nb = (hi - lo + 7) / 8;
+    reach_masks(env, count, lo, hi, mean, mask);
+    *on = lo;
+    *off = hi;
+    for (int k0 = 0; k0 < nb; k0 += 8) {
+        uint64_t word = mask_word(mask, k0, nb);
+        if (word) {
+            *on = lo + 8 * k0 + lowest_bit(word);
+            break;
+        }
+    }
+    for (int k0 = (nb - 1) / 8 * 8; k0 >= 0; k0 -= 8) {
+        uint64_t word = mask_word(mask, k0, nb);
+        if (word) {
+            *off = lo + 8 * k0 + highest_bit(word) + 1;
+            break;
+        }
+    }
 }
 
 /* The spike edges of bin b, whose spikes peak at s->peaks[0 .. count):
@@ -287,6 +444,7 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
     /* cumulative |x[j] − x[j−1]| over the tile and h samples either side */
     const int j0 = o - h > 1 ? o - h : 1, j1 = o + len + h + 1 < n ? o + len + h + 1 : n;
     prefix_sums(w->abs_d, j0, j1, s->cum);
+    envelope(s->cum, n, o, len, h, s->env, s->count);
     int last = -1;
     for (int b = 0; b < ICTUS_SUB_BINS; b++) {
         int lo = o + (int)((int64_t)b * len / ICTUS_SUB_BINS);
@@ -303,18 +461,9 @@ static void compute(ictus_feature *f, const ictus_window *w, ictus_frame *frame)
         frame->sub_ll[b] = (float)(ll * w->fs_hz / (hi - lo));
         frame->sub_spikes[b] = (uint8_t)(spikes < 255 ? spikes : 255);
         spike_edges(s, w, &clock, frame, b, spikes, level, max_walk);
-        double mean = ll / (hi - lo);
-        int on = lo, off = hi; /* no crossing: the bin's own edges */
-        for (int i = lo; i < hi; i++)
-            if (envelope_reaches(s->cum, n, i, h, mean)) {
-                on = i;
-                break;
-            }
-        for (int i = hi - 1; i >= lo; i--)
-            if (envelope_reaches(s->cum, n, i, h, mean)) {
-                off = i + 1;
-                break;
-            }
+        const double mean = ll / (hi - lo);
+        int on, off;
+        envelope_edges(s->env, s->count, lo, hi, mean, s->mask, &on, &off);
         frame->sub_on_us[ICTUS_SUB_LL][b] = sample_us(&clock, on);
         frame->sub_off_us[ICTUS_SUB_LL][b] = sample_us(&clock, off);
     }
