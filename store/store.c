@@ -1207,17 +1207,23 @@ typedef struct {
     void *ctx;
 } channel_visit;
 
-/* A row of Q_EACH_CHANNEL, handed to the caller's callback. */
-static ictus_status pass_channel(void *ctx, sqlite3_stmt *st, ictus_error *err)
+/* Columns 1-5 of a Q_EACH_CHANNEL or Q_EACH_CHANNEL_ALL row (column 0 is the index). */
+static ictus_store_channel channel_of_row(sqlite3_stmt *st)
 {
-    const channel_visit *v = ctx;
-    ictus_store_channel ch = {
+    return (ictus_store_channel){
         .label = ictus_store_column_text(st, 1),
         .fs_hz = sqlite3_column_double(st, 2),
         .unit = ictus_store_column_text(st, 3),
         .role = ictus_store_column_text(st, 4),
         .analysed = sqlite3_column_int(st, 5) != 0,
     };
+}
+
+/* A row of Q_EACH_CHANNEL, handed to the caller's callback. */
+static ictus_status pass_channel(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const channel_visit *v = ctx;
+    ictus_store_channel ch = channel_of_row(st);
     return v->fn(v->ctx, sqlite3_column_int(st, 0), &ch, err);
 }
 
@@ -1240,13 +1246,7 @@ typedef struct {
 static ictus_status pass_any_channel(void *ctx, sqlite3_stmt *st, ictus_error *err)
 {
     const any_channel_visit *v = ctx;
-    ictus_store_channel ch = {
-        .label = ictus_store_column_text(st, 1),
-        .fs_hz = sqlite3_column_double(st, 2),
-        .unit = ictus_store_column_text(st, 3),
-        .role = ictus_store_column_text(st, 4),
-        .analysed = sqlite3_column_int(st, 5) != 0,
-    };
+    ictus_store_channel ch = channel_of_row(st);
     return v->fn(v->ctx, sqlite3_column_int64(st, 6), sqlite3_column_int(st, 0), &ch, err);
 }
 
