@@ -155,34 +155,41 @@ static void push_growing(ictus_runmed *rm, entry x)
         heap_push(rm, lo, heap_pop(rm, hi));
 }
 
+/* Slot s's entry, at `at` in `own`, takes the top of `other`, which lies
+ * beyond every value of `own` (so it can only rise there), and v takes the
+ * top's place in `other`. */
+static void trade_with_top(ictus_runmed *rm, heap *own, int at, heap *other, entry x)
+{
+    place(rm, own, at, other->e[0]);
+    sift_up(rm, own, at);
+    place(rm, other, 0, x);
+    sift_down(rm, other, 0);
+}
+
+/* The value at `at` in h becomes v, which stays on h's side. */
+static void replace_in(ictus_runmed *rm, heap *h, int at, double v)
+{
+    double old = h->e[at].v;
+    h->e[at].v = v;
+    fix(rm, h, at, old);
+}
+
 /* w values held: v replaces the value in slot s (the oldest). */
 static void push_replacing(ictus_runmed *rm, int s, double v)
 {
     heap *lo = &rm->lo, *hi = &rm->hi;
     int at = rm->pos[s];
     if (at >= 0) { /* s is in lo */
-        if (hi->n > 0 && v > hi->e[0].v) { /* v belongs in hi: swap with its top */
-            place(rm, lo, at, hi->e[0]); /* >= every value of lo: it can only rise */
-            sift_up(rm, lo, at);
-            place(rm, hi, 0, (entry){v, s});
-            sift_down(rm, hi, 0);
-        } else {
-            double old = lo->e[at].v;
-            lo->e[at].v = v;
-            fix(rm, lo, at, old);
-        }
+        if (hi->n > 0 && v > hi->e[0].v) /* v belongs in hi */
+            trade_with_top(rm, lo, at, hi, (entry){v, s});
+        else
+            replace_in(rm, lo, at, v);
     } else { /* s is in hi, so lo is not empty */
         at = -1 - at;
-        if (v < lo->e[0].v) { /* v belongs in lo: swap with its top */
-            place(rm, hi, at, lo->e[0]); /* <= every value of hi: it can only rise */
-            sift_up(rm, hi, at);
-            place(rm, lo, 0, (entry){v, s});
-            sift_down(rm, lo, 0);
-        } else {
-            double old = hi->e[at].v;
-            hi->e[at].v = v;
-            fix(rm, hi, at, old);
-        }
+        if (v < lo->e[0].v) /* v belongs in lo */
+            trade_with_top(rm, hi, at, lo, (entry){v, s});
+        else
+            replace_in(rm, hi, at, v);
     }
 }
 
