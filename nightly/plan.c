@@ -20,38 +20,6 @@
 #define SCAN_MAX_DEPTH 16
 
 /* ------------------------------------------------------------------------
- * The plan's strings
- * ---------------------------------------------------------------------- */
-
-/* Strings are copied into chunks of this size (a longer one gets its own). */
-#define TEXT_CHUNK_BYTES (64 * 1024)
-
-/* The plan's strings (paths, the stored rows' texts) live in chunks freed
- * together: a study's hundreds of thousands of paths without a malloc and
- * its overhead each. */
-struct run_plan_text {
-    struct run_plan_text *next;
-    size_t used, cap;
-    char bytes[];
-};
-
-static char *plan_keep(run_plan *plan, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    struct run_plan_text *c = plan->text_;
-    if (!c || c->cap - c->used < n) {
-        size_t cap = n > TEXT_CHUNK_BYTES ? n : TEXT_CHUNK_BYTES;
-        c = ictus_xmalloc(sizeof *c + cap);
-        *c = (struct run_plan_text){.next = plan->text_, .cap = cap};
-        plan->text_ = c;
-    }
-    char *p = c->bytes + c->used;
-    memcpy(p, s, n);
-    c->used += n;
-    return p;
-}
-
-/* ------------------------------------------------------------------------
  * Path lists
  * ---------------------------------------------------------------------- */
 
@@ -162,7 +130,7 @@ static void scan_dir(run_plan *plan, const char *study_dir, const char *rel, int
         } else if (S_ISREG(st.st_mode) && is_recording) {
             ICTUS_GROW(out->items, out->n + 1, out->cap);
             found_file *ff = &out->items[out->n++];
-            ff->path = plan_keep(plan, child);
+            ff->path = ictus_strpool_keep(&plan->text_, child);
             ictus_file_identity_from_stat(&st, &ff->identity);
         }
     }
@@ -180,15 +148,6 @@ typedef struct {
     const found_list *found;     /* sorted: a stored path found on disk is its string */
 } stored_rows;
 
-/* `text` kept by the plan, or `prev` when it is the same text (the rows come
- * by animal: the animal, the format, the preset and "" repeat). */
-static char *keep_like(run_plan *plan, const char *text, char *prev)
-{
-    if (!text)
-        return NULL;
-    return prev && strcmp(prev, text) == 0 ? prev : plan_keep(plan, text);
-}
-
 /* Keep a copy of each row (the store frees its strings after the
  * callback), its strings the plan's (never freed one by one). */
 static ictus_status keep_row(void *ctx, const ictus_store_recording *rec, ictus_error *err)
@@ -199,12 +158,13 @@ static ictus_status keep_row(void *ctx, const ictus_store_recording *rec, ictus_
     ictus_store_recording *r = &s->rows[s->n++];
     const ictus_store_recording *prev = s->n > 1 ? r - 1 : NULL;
     *r = *rec;
+    ictus_strpool *pool = &s->plan->text_; /* the rows come by animal: texts repeat */
     const found_file *ff = found_find(s->found, rec->path);
-    r->path = ff ? (char *)ff->path : plan_keep(s->plan, rec->path);
-    r->animal = keep_like(s->plan, rec->animal, prev ? prev->animal : NULL);
-    r->error = keep_like(s->plan, rec->error, prev ? prev->error : NULL);
-    r->format = keep_like(s->plan, rec->format, prev ? prev->format : NULL);
-    r->preset = keep_like(s->plan, rec->preset, prev ? prev->preset : NULL);
+    r->path = ff ? (char *)ff->path : ictus_strpool_keep(pool, rec->path);
+    r->animal = ictus_strpool_keep_like(pool, rec->animal, prev ? prev->animal : NULL);
+    r->error = ictus_strpool_keep_like(pool, rec->error, prev ? prev->error : NULL);
+    r->format = ictus_strpool_keep_like(pool, rec->format, prev ? prev->format : NULL);
+    r->preset = ictus_strpool_keep_like(pool, rec->preset, prev ? prev->preset : NULL);
     return ICTUS_OK;
 }
 
@@ -522,7 +482,8 @@ static void all_paths(run_plan *plan, const ictus_study *study, const found_list
     plan->n_files = (int)n_unique;
     plan->files = ictus_xcalloc(n_unique + 1, sizeof *plan->files);
     for (size_t i = 0; i < n_unique; i++)
-        plan->files[i].path = all[i].borrowed ? plan_keep(plan, all[i].path) : all[i].path;
+        plan->files[i].path =
+            all[i].borrowed ? ictus_strpool_keep(&plan->text_, all[i].path) : all[i].path;
     free(all);
 }
 
@@ -668,11 +629,7 @@ void run_plan_release_files(run_plan *plan)
     plan->stored_ = NULL;
     free(plan->entries_);
     plan->entries_ = NULL;
-    while (plan->text_) {
-        struct run_plan_text *next = plan->text_->next;
-        free(plan->text_);
-        plan->text_ = next;
-    }
+    ictus_strpool_free(&plan->text_);
     free(plan->known);
     plan->known = NULL;
     plan->n_known = plan->cap_known = 0;

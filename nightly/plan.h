@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "base/filehash.h"
+#include "base/strpool.h"
 #include "store/store.h"
 #include "protocols/study.h"
 #include "protocols/study_preset.h"
@@ -84,7 +85,7 @@ typedef struct {
     char scan_warning[512];         /* e.g. an unreadable sub-directory; "" when none */
     const char *study_dir;          /* the study's directory, as given (the input's) */
     /* private: what the files point into (run_plan_release_files() frees it) */
-    struct run_plan_text *text_;    /* the strings, in chunks */
+    ictus_strpool text_;            /* the strings */
     ictus_store_recording *stored_; /* every stored row, by path: the files' slices */
     const ictus_recording_entry **entries_; /* every recordings.csv row: the files' slices */
 } run_plan;

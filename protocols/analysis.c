@@ -13,6 +13,7 @@
 #include "base/params.h"
 #include "base/path.h"
 #include "base/strbuf.h"
+#include "base/strpool.h"
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "protocols/analysable_cache.h"
@@ -269,6 +270,7 @@ typedef struct {
     ictus_analysis *an;
     recording_span *items;
     size_t n, cap;
+    ictus_strpool text;            /* the items' strings */
     bool have_last;                /* the last recording's detection, already added: */
     ictus_hash128 last_params;     /* its parameters' hash (its preset: the last item's) */
 } recording_list;
@@ -282,14 +284,6 @@ static void add_detection(ictus_analysis *an, const char *text)
     an->detection[an->n_detection++] = ictus_xstrdup(text);
 }
 
-/* `text` copied, or `prev` when it is the same text: the store lists
- * recordings by animal, so a run of them shares its animal and preset
- * strings (recording_list_clear() frees each run's once). */
-static char *copy_like(const char *text, char *prev)
-{
-    return prev && strcmp(prev, text) == 0 ? prev : ictus_xstrdup(text);
-}
-
 static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, ictus_error *err)
 {
     recording_list *l = ctx;
@@ -298,10 +292,12 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
     ICTUS_GROW(l->items, l->n + 1, l->cap);
     const char *slash = strrchr(rec->path, '/');
     const recording_span *prev = l->n ? &l->items[l->n - 1] : NULL;
-    l->items[l->n] = (recording_span){copy_like(rec->animal, prev ? prev->animal : NULL),
-                                      ictus_xstrdup(slash ? slash + 1 : rec->path),
-                                      rec->start_us, rec->start_us + rec->duration_us,
-                                      copy_like(rec->preset, prev ? prev->preset : NULL)};
+    /* the store lists recordings by animal: a run of them shares its animal and preset */
+    l->items[l->n] = (recording_span){
+        ictus_strpool_keep_like(&l->text, rec->animal, prev ? prev->animal : NULL),
+        ictus_strpool_keep(&l->text, slash ? slash + 1 : rec->path), rec->start_us,
+        rec->start_us + rec->duration_us,
+        ictus_strpool_keep_like(&l->text, rec->preset, prev ? prev->preset : NULL)};
     l->n++;
     /* the same detection as the recording before (the usual case): already listed */
     if (l->have_last && prev && strcmp(prev->preset, rec->preset) == 0 &&
@@ -320,13 +316,7 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
 
 static void recording_list_clear(recording_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) { /* consecutive items may share animal and preset */
-        if (i == 0 || l->items[i].animal != l->items[i - 1].animal)
-            free(l->items[i].animal);
-        free(l->items[i].name);
-        if (i == 0 || l->items[i].preset != l->items[i - 1].preset)
-            free(l->items[i].preset);
-    }
+    ictus_strpool_free(&l->text);
     free(l->items);
 }
 

@@ -23,15 +23,8 @@ static void widen(int64_t *t0, int64_t *t1, int64_t a, int64_t b)
 typedef struct {
     ictus_report_recording *items;
     size_t n, cap;
+    ictus_strpool *text;
 } rec_list;
-
-/* `text` copied, or `prev` when it is the same text: the store lists
- * recordings by animal, so a run of rows shares its animal string and its
- * error (mostly "").  ictus_report_data_free() frees each run's once. */
-static char *copy_like(const char *text, char *prev)
-{
-    return prev && strcmp(prev, text) == 0 ? prev : ictus_xstrdup(text);
-}
 
 static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ictus_error *err)
 {
@@ -43,9 +36,12 @@ static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ic
     const ictus_report_recording *prev = l->n ? &l->items[l->n - 1] : NULL;
     l->items[l->n] = (ictus_report_recording){
         .id = rec->id,
-        .path = ictus_xstrdup(rec->path),
-        .animal = copy_like(rec->animal, prev ? prev->animal : NULL),
-        .error = copy_like(rec->error ? rec->error : "", prev ? prev->error : NULL),
+        /* the store lists recordings by animal: a run of rows shares its animal and its
+         * error (mostly "") */
+        .path = ictus_strpool_keep(l->text, rec->path),
+        .animal = ictus_strpool_keep_like(l->text, rec->animal, prev ? prev->animal : NULL),
+        .error = ictus_strpool_keep_like(l->text, rec->error ? rec->error : "",
+                                         prev ? prev->error : NULL),
         .status = rec->status,
         .has_results = rec->has_results,
         .start_us = rec->start_us,
@@ -173,7 +169,7 @@ static ictus_status read_series(ictus_store *store, const ictus_report_recording
 static ictus_status read_all(const ictus_study *study, const ictus_analysis *an,
                              ictus_store *store, ictus_report_data *d, ictus_error *err)
 {
-    rec_list recs = {0};
+    rec_list recs = {.text = &d->recording_text_};
     ictus_status st = ictus_store_each_recording(store, on_recording, &recs, err);
     d->recordings = recs.items;
     d->n_recordings = recs.n;
@@ -263,14 +259,7 @@ void ictus_report_data_clear(ictus_report_data *d)
     free(d->artefacts);
     for (int i = 0; i < d->n_runs; i++)
         ictus_store_run_detail_clear(&d->runs[i]);
-    for (size_t r = 0; r < d->n_recordings; r++) {
-        free(d->recordings[r].path);
-        /* consecutive rows may share their animal and error (on_recording()) */
-        if (r == 0 || d->recordings[r].animal != d->recordings[r - 1].animal)
-            free(d->recordings[r].animal);
-        if (r == 0 || d->recordings[r].error != d->recordings[r - 1].error)
-            free(d->recordings[r].error);
-    }
+    ictus_strpool_free(&d->recording_text_);
     free(d->recordings);
     memset(d, 0, sizeof *d);
 }

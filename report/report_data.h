@@ -19,13 +19,15 @@
 
 #include <stdint.h>
 
+#include "base/strpool.h"
 #include "protocols/analysis.h"
 #include "store/store.h"
 
 #define ICTUS_REPORT_MAX_BINS 1200
 
-/* One recording row of the store (strings owned by the data; consecutive rows
- * may share one animal or error string: free with ictus_report_data_free()). */
+/* One recording row of the store (its strings live in the data's pool, freed
+ * by ictus_report_data_clear(); consecutive rows may share one animal or error
+ * string). */
 typedef struct {
     int64_t id;                     /* the store's recording row */
     char *path, *animal, *error;
@@ -52,6 +54,7 @@ typedef struct {
                                        windows flagged with each kind */
     size_t n_recordings;
     ictus_report_recording *recordings; /* by animal then path */
+    ictus_strpool recording_text_;  /* private: the recordings' strings */
     bool has_run;
     ictus_store_run_row last_run;   /* the newest run */
     int n_runs;                     /* 0..2 */

@@ -16,6 +16,7 @@
 #include "base/path.h"
 #include "base/readfile.h"
 #include "base/strbuf.h"
+#include "base/strpool.h"
 #include "base/vec.h"
 #include "tests/check.h"
 #include "tests/support_tmp.h"
@@ -253,12 +254,49 @@ static void test_strbuf(void)
     ictus_strbuf_free(&b);
 }
 
+/* A pool keeps copies (short ones packed into a chunk, a long one alone),
+ * hands back the previous copy for the same text, and frees them all. */
+static void test_strpool(void)
+{
+    ictus_strpool pool = {0};
+    char src[16] = "M01";
+    char *a = ictus_strpool_keep(&pool, src);
+    src[0] = 'X'; /* a copy, not the caller's buffer */
+    CHECK_STR(a, "M01");
+    char *b = ictus_strpool_keep(&pool, "M02");
+    CHECK_STR(b, "M02");
+    CHECK(b == a + 4); /* packed after a's terminator */
+    CHECK(ictus_strpool_keep_like(&pool, "M02", b) == b);
+    char *c = ictus_strpool_keep_like(&pool, "M03", b);
+    CHECK(c != b);
+    CHECK_STR(c, "M03");
+    CHECK(ictus_strpool_keep_like(&pool, "M03", NULL) != c); /* no previous: a new copy */
+    CHECK(ictus_strpool_keep_like(&pool, NULL, c) == NULL);
+    size_t long_n = 200 * 1024;
+    char *big = malloc(long_n + 1);
+    memset(big, 'a', long_n);
+    big[long_n] = '\0';
+    char *kept = ictus_strpool_keep(&pool, big);
+    CHECK(strlen(kept) == long_n && kept[0] == 'a');
+    free(big);
+    char *last = NULL;
+    for (int i = 0; i < 20000; i++) /* many chunks */
+        last = ictus_strpool_keep(&pool, "recordings/M01_20260105.edf");
+    CHECK_STR(last, "recordings/M01_20260105.edf");
+    CHECK_STR(a, "M01"); /* earlier copies stay where they were */
+    ictus_strpool_free(&pool);
+    CHECK(pool.chunks_ == NULL);
+    CHECK_STR(ictus_strpool_keep(&pool, "again"), "again"); /* ready again */
+    ictus_strpool_free(&pool);
+}
+
 int main(void)
 {
     char *dir = support_tmpdir("base");
     test_grow();
     test_path();
     test_strbuf();
+    test_strpool();
     test_read_file(dir);
     test_outfile_long_path(dir);
     test_outfile_sweep(dir);

@@ -474,7 +474,7 @@ static void test_wisdom(void)
 
     FILE *f = fopen(plain, "w");
     CHECK(f && fclose(f) == 0);
-    wisdom_child(tmp, under, false, ref); /* cannot be made: skipped */
+    wisdom_child(tmp, under, false, ref); /* a file in the way of the dir: no cache, no error */
     CHECK(!exists(under));
     wisdom_child(tmp, "", false, ref); /* turned off */
     support_tmpdir_remove(tmp);
