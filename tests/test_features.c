@@ -333,7 +333,8 @@ static void test_time_domain_sums(void)
                 CHECK(w.abs_d[i] == fabs(x[i] - x[i - 1]));
             }
             if (i >= 2) {
-                long double dd = ((long double)x[i] - x[i - 1]) - ((long double)x[i - 1] - x[i - 2]);
+                long double dd =
+                    ((long double)x[i] - x[i - 1]) - ((long double)x[i - 1] - x[i - 2]);
                 ss_dd += (dd - mdd) * (dd - mdd);
             }
             if (i >= 1 && i <= n - 2)
@@ -616,7 +617,8 @@ static void plain_subbins(const ictus_settings *set, const ictus_window *w, ictu
         for (int e = 0; e < 2; e++)
             for (int j = 0; j < count; j++) {
                 int p = spikes[e ? count - 1 - j : j];
-                int a = p - max_walk > 0 ? p - max_walk : 0, z = p + max_walk + 1 < n ? p + max_walk + 1 : n;
+                int a = p - max_walk > 0 ? p - max_walk : 0;
+                int z = p + max_walk + 1 < n ? p + max_walk + 1 : n;
                 double sorted[MAX_N];
                 memcpy(sorted, x + a, (size_t)(z - a) * sizeof *sorted);
                 qsort(sorted, (size_t)(z - a), sizeof *sorted, cmp_double);
