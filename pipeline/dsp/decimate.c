@@ -31,7 +31,10 @@
  * other (the old kernel summed one output's 80 products into one 8-lane
  * accumulator: ten dependent vector adds and a horizontal sum per output;
  * lanes of contiguous outputs, the first version of this one, read their
- * vectors unaligned, half of them across a cache line: 1.6 x slower).
+ * vectors unaligned, half of them across a cache line: 1.6 x slower;
+ * keeping a tap pair's five rows in registers and rotating them, 4 loads
+ * per tap pair instead of 10, was no faster: the kernel is bound by its
+ * 16 multiplies and adds per tap pair, not its loads).
  * Each output keeps two partial sums, even and odd q, so that a lane's
  * chain of dependent adds is half as long (8 independent AVX accumulators);
  * y = x0 + (even + odd).  The order of the adds is the same for every

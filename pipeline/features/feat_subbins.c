@@ -155,7 +155,11 @@ static inline int32_t sample_us(const sample_clock *c, int i)
  * is overwritten), so the loop has no branch on the data: a sample against
  * the pivot is a coin toss to the branch predictor.  The value found is the
  * same as sorting's (only a zero's sign could differ, which no caller's
- * arithmetic or comparison sees). */
+ * arithmetic or comparison sees).  Measured slower on 51 values (a spike's
+ * neighbourhood at 250 Hz; CPU time, noise with a spike at the middle):
+ * a median-of-nine pivot that skips the middle sample (290 ns against
+ * 240), finishing at 8 values or fewer by counting ranks (275 ns),
+ * counting ranks throughout (980 ns); unrolling the pass by two, the same. */
 static double median(const double *x, int lo, int hi, double *scratch)
 {
     int m = hi - lo, want = m / 2;
