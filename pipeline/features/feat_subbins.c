@@ -54,7 +54,10 @@
  * last spike (once when they are the same; more only when a spike does not
  * stand out from its level).  Every quantity is the same IEEE operation on
  * the same operands as the sample-by-sample definition, in either clone
- * (base/simd.h): the bits do not depend on the vector width.
+ * (base/simd.h): the bits do not depend on the vector width.  (Taking the
+ * envelope's sums straight from cum[] inside reach_masks(), without the
+ * env[] / count[] pass, measured the same: perf counted 8.6-9.2 % of the
+ * samples in this file either way.)
  */
 #include <math.h>
 #include <stdbool.h>
