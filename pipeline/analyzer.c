@@ -4,29 +4,33 @@
  * and, per channel, the frames (and their text) the chains made from it,
  * and each chain's progress after it.
  *
- * With n_threads > 1 there are n_threads workers, each owning one channel
- * group (at most one channel per worker) for the whole run, and the
- * calling thread takes no channel.  The calling thread:
+ * With T > 1 threads (options.n_threads, at most one per channel), the
+ * channels form T groups and a task is one group over one block; a group's
+ * tasks run in block order, one at a time, on whichever thread takes them
+ * (next_task: the oldest block first).  T - 1 workers only run tasks.  The calling thread:
  *   1. reads and decodes blocks into the free slots and publishes them;
- *   2. waits until every group is done with the oldest published block,
- *      moves its frames behind those still waiting (`ready`) and notes up
- *      to which window every channel has passed (`limit`);
+ *   2. runs tasks until every group is done with the oldest block (or
+ *      waits, when no task is left to take), then moves that block's
+ *      frames behind those still waiting (`ready`) and notes up to which
+ *      window every channel has passed (`limit`);
  *   3. reads the next block into the slot just emptied, then delivers the
  *      windows below `limit` (the callback: writing CSV rows, detection).
- * A worker runs its group through the published blocks in order, at its
- * own pace: it waits only when it has caught up with the reading, never
- * for the other workers.  An earlier version ended every block with a
- * barrier: the worker that the reader (a third thread on 2 cores) had
- * preempted finished last while the other core idled, and every block
- * cost two wake-ups; with a ring a group can run a block ahead.
- * The callback only touches `ready`, which no worker touches; a worker
- * writes only the queues of the slot it processes, which the calling
- * thread reads only after every group is done with it.
+ * So T threads share T cores, and the reading and the callback are spread
+ * over them: while the calling thread reads, its group's next task goes to
+ * a worker that would otherwise wait.  Earlier versions had T workers with
+ * a group each and a reading thread (three threads on two cores: the
+ * scheduler kept the reader and one worker on one core, the other worker
+ * idled at every block's barrier), or a barrier per block with the calling
+ * thread taking its share of the groups after reading (65 % / 35 % of the
+ * CPU on 2 cores).
+ * The callback only touches `ready`, which no task touches; a task writes
+ * only its group's queues of its slot, which the calling thread reads only
+ * after every group is done with the slot.
  *
  * With one thread there is one slot and no worker: the calling thread
  * runs the chains on each block, collects it, reads the next and delivers.
  * The frames, their order and the windows delivered do not depend on the
- * thread count or the ring. */
+ * thread count, the groups or the ring. */
 #include "pipeline/analyzer.h"
 
 #include <pthread.h>
@@ -49,8 +53,8 @@ typedef struct {
     size_t text_cap, text_head;
 } frame_queue;
 
-/* MAX_SLOTS blocks with threads (2: the ring costs a block's memory, 1.3
- * MiB for 4 channels of 64 s at 1 kHz, per slot); 1 without. */
+/* MAX_SLOTS blocks with threads (2: each slot costs a block's memory, 1.3
+ * MiB for 4 channels of 64 s at 1 kHz); 1 without. */
 enum { MAX_SLOTS = 2 };
 
 /* A block and what the chains made from it. */
@@ -81,14 +85,14 @@ struct ictus_analyzer {
     ictus_frame_format_fn format;
     void *format_ctx;
 
-    /* worker pool (n_threads > 1) */
-    int n_threads;
+    /* worker pool (with threads) */
+    int n_workers;             /* the thread count - 1, or 0 */
     pthread_t *threads;
     pthread_mutex_t lock;
-    pthread_cond_t work_ready, work_done;
+    pthread_cond_t changed;  /* a block published, a task done, or quit */
     int64_t published;  /* blocks read; block b is in slot b % n_slots */
-    int64_t *done;      /* [n_groups] blocks group g has finished */
-    int next_group;     /* the group the next worker started takes */
+    int64_t *done;      /* [n_groups] blocks group g has finished: its next task is block done[g] */
+    bool *busy;         /* [n_groups] a thread runs group g's next task */
     int quit;
     int pool_started;
 };
@@ -173,19 +177,24 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
             return ictus_fail(err, st, "%s: channel '%s': %s", info->path, ci->label, msg);
         }
     }
-    /* n_threads workers run the chains while the calling thread reads and
-     * delivers (see the top of the file); one thread: all on the calling one */
+    /* n_threads - 1 workers and the calling thread run the chains (see the
+     * top of the file); one thread: all on the calling one */
     int threads = opt->n_threads > an->n ? an->n : opt->n_threads;
-    an->n_threads = threads > 1 ? threads : 0;
-    /* A task is a group of channels, one group per worker: a thread that
-     * owns several channels runs their IIR cascades side by side in SIMD
-     * lanes (ictus_chain_push_lanes); the frames are the same either way. */
+    an->n_workers = threads > 1 ? threads - 1 : 0;
+    /* A task is a group of channels over a block, one group per thread: a
+     * thread runs a group's IIR cascades side by side in SIMD lanes
+     * (ictus_chain_push_lanes; the frames are the same either way), and
+     * fewer lanes cost more CPU (4 channels at -j 1: 1.69 s in one group of
+     * 4 lanes, 1.88 s in 2 groups of 2, 1.95 s in 4 of 1).  Any thread takes
+     * any group's next block (next_task), so the groups move to whichever
+     * thread is free while the calling thread reads. */
     an->n_groups = threads > 1 ? threads : 1;
     an->group_start = ictus_xcalloc((size_t)an->n_groups + 1, sizeof(int));
     for (int g = 0; g <= an->n_groups; g++)
         an->group_start[g] = (int)((int64_t)an->n * g / an->n_groups);
     an->done = ictus_xcalloc((size_t)an->n_groups, sizeof(int64_t));
-    an->n_slots = an->n_threads ? MAX_SLOTS : 1;
+    an->busy = ictus_xcalloc((size_t)an->n_groups, sizeof(bool));
+    an->n_slots = an->n_workers ? MAX_SLOTS : 1;
     for (int s = 0; s < an->n_slots; s++) {
         slot *sl = &an->slots[s];
         sl->blk = ictus_block_create(src);
@@ -244,22 +253,43 @@ static void process_group(ictus_analyzer *an, slot *sl, int g)
         sl->progress[i] = ictus_chain_progress(an->chains[i]);
 }
 
-/* A worker: its channel group through every published block, in order. */
+/* The task to run next: the group, free and with its next block read,
+ * whose next block is oldest (the ring moves on only when every group is
+ * done with its oldest block); -1 if none.  With the lock held. */
+static int next_task(const ictus_analyzer *an)
+{
+    int best = -1;
+    for (int g = 0; g < an->n_groups; g++)
+        if (!an->busy[g] && an->done[g] < an->published &&
+            (best < 0 || an->done[g] < an->done[best]))
+            best = g;
+    return best;
+}
+
+/* Run group g's next task; with the lock held, released meanwhile. */
+static void run_task(ictus_analyzer *an, int g)
+{
+    int64_t b = an->done[g];
+    an->busy[g] = true;
+    pthread_mutex_unlock(&an->lock);
+    process_group(an, &an->slots[b % an->n_slots], g);
+    pthread_mutex_lock(&an->lock);
+    an->busy[g] = false;
+    an->done[g] = b + 1;
+    pthread_cond_broadcast(&an->changed);
+}
+
+/* A worker: tasks until quit. */
 static void *worker_main(void *arg)
 {
     ictus_analyzer *an = arg;
     pthread_mutex_lock(&an->lock);
-    int g = an->next_group++;
-    for (int64_t b = 0;; b++) {
-        while (!an->quit && an->published <= b)
-            pthread_cond_wait(&an->work_ready, &an->lock);
-        if (an->published <= b)
-            break; /* quit, and nothing left */
-        pthread_mutex_unlock(&an->lock);
-        process_group(an, &an->slots[b % an->n_slots], g);
-        pthread_mutex_lock(&an->lock);
-        an->done[g] = b + 1;
-        pthread_cond_signal(&an->work_done); /* only the calling thread waits on it */
+    while (!an->quit) {
+        int g = next_task(an);
+        if (g < 0)
+            pthread_cond_wait(&an->changed, &an->lock);
+        else
+            run_task(an, g);
     }
     pthread_mutex_unlock(&an->lock);
     return NULL;
@@ -268,10 +298,9 @@ static void *worker_main(void *arg)
 static void start_pool(ictus_analyzer *an)
 {
     pthread_mutex_init(&an->lock, NULL);
-    pthread_cond_init(&an->work_ready, NULL);
-    pthread_cond_init(&an->work_done, NULL);
-    an->threads = ictus_xcalloc((size_t)an->n_threads, sizeof(pthread_t));
-    for (int t = 0; t < an->n_threads; t++)
+    pthread_cond_init(&an->changed, NULL);
+    an->threads = ictus_xcalloc((size_t)an->n_workers, sizeof(pthread_t));
+    for (int t = 0; t < an->n_workers; t++)
         if (pthread_create(&an->threads[t], NULL, worker_main, an) != 0)
             abort();
     an->pool_started = 1;
@@ -283,13 +312,12 @@ static void stop_pool(ictus_analyzer *an)
         return;
     pthread_mutex_lock(&an->lock);
     an->quit = 1;
-    pthread_cond_broadcast(&an->work_ready);
+    pthread_cond_broadcast(&an->changed);
     pthread_mutex_unlock(&an->lock);
-    for (int t = 0; t < an->n_threads; t++)
+    for (int t = 0; t < an->n_workers; t++)
         pthread_join(an->threads[t], NULL);
     free(an->threads);
-    pthread_cond_destroy(&an->work_ready);
-    pthread_cond_destroy(&an->work_done);
+    pthread_cond_destroy(&an->changed);
     pthread_mutex_destroy(&an->lock);
     an->pool_started = 0;
 }
@@ -299,17 +327,27 @@ static void publish(ictus_analyzer *an, int64_t n)
 {
     pthread_mutex_lock(&an->lock);
     an->published = n;
-    pthread_cond_broadcast(&an->work_ready);
+    pthread_cond_broadcast(&an->changed);
     pthread_mutex_unlock(&an->lock);
 }
 
-/* Wait until every group is done with block b. */
-static void wait_block(ictus_analyzer *an, int64_t b)
+/* Run tasks (the calling thread) or wait until every group is done with
+ * block b. */
+static void finish_block(ictus_analyzer *an, int64_t b)
 {
     pthread_mutex_lock(&an->lock);
-    for (int g = 0; g < an->n_groups; g++)
-        while (an->done[g] <= b)
-            pthread_cond_wait(&an->work_done, &an->lock);
+    for (;;) {
+        bool complete = true;
+        for (int g = 0; g < an->n_groups; g++)
+            complete &= an->done[g] > b;
+        if (complete)
+            break;
+        int g = next_task(an);
+        if (g < 0)
+            pthread_cond_wait(&an->changed, &an->lock);
+        else
+            run_task(an, g);
+    }
     pthread_mutex_unlock(&an->lock);
 }
 
@@ -400,7 +438,7 @@ static ictus_status read_block(ictus_analyzer *an, slot *sl, bool *end, ictus_er
 ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ctx,
                                 ictus_error *err)
 {
-    bool threaded = an->n_threads > 0, end = false;
+    bool threaded = an->n_workers > 0, end = false;
     if (threaded)
         start_pool(an);
     an->limit = INT64_MIN;
@@ -416,7 +454,7 @@ ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ct
     while (collected < read) {
         slot *sl = &an->slots[collected % an->n_slots];
         if (threaded) {
-            wait_block(an, collected);
+            finish_block(an, collected);
         } else {
             for (int g = 0; g < an->n_groups; g++)
                 process_group(an, sl, g);
@@ -480,5 +518,6 @@ void ictus_analyzer_destroy(ictus_analyzer *an)
     free(an->source_index);
     free(an->group_start);
     free(an->done);
+    free(an->busy);
     free(an);
 }
