@@ -86,13 +86,13 @@ struct ictus_analyzer {
     void *format_ctx;
 
     /* worker pool (with threads) */
-    int n_workers;             /* the thread count - 1, or 0 */
+    int n_workers;           /* the thread count - 1, or 0 */
     pthread_t *threads;
     pthread_mutex_t lock;
     pthread_cond_t changed;  /* a block published, a task done, or quit */
-    int64_t published;  /* blocks read; block b is in slot b % n_slots */
-    int64_t *done;      /* [n_groups] blocks group g has finished: its next task is block done[g] */
-    bool *busy;         /* [n_groups] a thread runs group g's next task */
+    int64_t published;       /* blocks read; block b is in slot b % n_slots */
+    int64_t *done;           /* [n_groups] blocks group g has finished: its next is done[g] */
+    bool *busy;              /* [n_groups] a thread runs group g's next task */
     int quit;
     int pool_started;
 };
@@ -184,8 +184,9 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
     /* A task is a group of channels over a block, one group per thread: a
      * thread runs a group's IIR cascades side by side in SIMD lanes
      * (ictus_chain_push_lanes; the frames are the same either way), and
-     * fewer lanes cost more CPU (4 channels at -j 1: 1.69 s in one group of
-     * 4 lanes, 1.88 s in 2 groups of 2, 1.95 s in 4 of 1).  Any thread takes
+     * fewer lanes cost more CPU (the animal-day's 4 channels at -j 1, best
+     * of 6 on a loaded machine: 1.69 s in one group of 4 lanes, 1.88 s in 2
+     * groups of 2, 1.95 s in 4 of 1).  Any thread takes
      * any group's next block (next_task), so the groups move to whichever
      * thread is free while the calling thread reads. */
     an->n_groups = threads > 1 ? threads : 1;
