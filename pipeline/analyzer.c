@@ -445,13 +445,14 @@ ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ct
     an->limit = INT64_MIN;
     int64_t read = 0, collected = 0; /* blocks read, and collected */
     ictus_status st = ICTUS_OK;
-    while (!end && read < an->n_slots) {
+    while (!end && read < an->n_slots) { /* each block to the workers as soon as read */
         st = read_block(an, &an->slots[read], &end, err);
-        if (!end)
+        if (!end) {
             read++;
+            if (threaded)
+                publish(an, read);
+        }
     }
-    if (threaded)
-        publish(an, read);
     while (collected < read) {
         slot *sl = &an->slots[collected % an->n_slots];
         if (threaded) {
