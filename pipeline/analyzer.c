@@ -1,23 +1,36 @@
 /* analyzer.c: the multi-threaded recording → windows of frames driver.
  *
- * Per block, on the calling thread:
- *   1. hand block b to the workers (dispatch);
- *   2. deliver the windows that were complete before block b (the callback:
- *      writing CSV rows, detection) while the workers run the chains on b;
- *   3. read and decode block b + 1, then wait for the workers (with one
- *      thread there are none: it runs the chains on b itself first);
- *   4. when every channel is done with b, move the frames the workers queued
- *      (`work`) behind those still waiting (`ready`) and note up to which
- *      window every channel has passed (`limit`).
- * The callback thus never runs alone while the other cores wait, and it
- * only ever touches `ready`, which the workers never do.
+ * Blocks go through a ring of `n_slots` slots.  Each slot holds a block
+ * and, per channel, the frames (and their text) the chains made from it,
+ * and each chain's progress after it.
  *
- * With n_threads > 1 there are n_threads workers (at most one per channel)
- * and the calling thread takes no channel: were it to take its share after
- * reading, as it once did, every block would end with the workers idle for
- * as long as the read and the callback took (on 2 cores, the calling thread
- * carried 65 % of the CPU and the worker 35 %, measured with perf).  Alone
- * with the reading, it shares the cores with the workers instead. */
+ * With T > 1 threads (options.n_threads, at most one per channel), the
+ * channels form T groups and a task is one group over one block; a group's
+ * tasks run in block order, one at a time, on whichever thread takes them
+ * (next_task: the oldest block first).  T - 1 workers only run tasks.  The calling thread:
+ *   1. reads and decodes blocks into the free slots and publishes them;
+ *   2. runs tasks until every group is done with the oldest block (or
+ *      waits, when no task is left to take), then moves that block's
+ *      frames behind those still waiting (`ready`) and notes up to which
+ *      window every channel has passed (`limit`);
+ *   3. reads the next block into the slot just emptied, then delivers the
+ *      windows below `limit` (the callback: writing CSV rows, detection).
+ * So T threads share T cores, and the reading and the callback are spread
+ * over them: while the calling thread reads, its group's next task goes to
+ * a worker that would otherwise wait.  Earlier versions had T workers with
+ * a group each and a reading thread (three threads on two cores: the
+ * scheduler kept the reader and one worker on one core, the other worker
+ * idled at every block's barrier), or a barrier per block with the calling
+ * thread taking its share of the groups after reading (65 % / 35 % of the
+ * CPU on 2 cores).
+ * The callback only touches `ready`, which no task touches; a task writes
+ * only its group's queues of its slot, which the calling thread reads only
+ * after every group is done with the slot.
+ *
+ * With one thread there is one slot and no worker: the calling thread
+ * runs the chains on each block, collects it, reads the next and delivers.
+ * The frames, their order and the windows delivered do not depend on the
+ * thread count, the groups or the ring. */
 #include "pipeline/analyzer.h"
 
 #include <pthread.h>
@@ -40,6 +53,17 @@ typedef struct {
     size_t text_cap, text_head;
 } frame_queue;
 
+/* MAX_SLOTS blocks with threads (2: each slot costs a block's memory, 1.3
+ * MiB for 4 channels of 64 s at 1 kHz); 1 without. */
+enum { MAX_SLOTS = 2 };
+
+/* A block and what the chains made from it. */
+typedef struct {
+    ictus_block *blk;
+    frame_queue *out;  /* [n] */
+    int64_t *progress; /* [n] ictus_chain_progress() of each chain after the block */
+} slot;
+
 struct ictus_analyzer {
     ictus_source *src;
     const ictus_settings *set;
@@ -48,7 +72,8 @@ struct ictus_analyzer {
     int *group_start;    /* [n_groups + 1] */
     int *source_index;   /* [n] channel index in the source */
     ictus_chain **chains;
-    frame_queue *work;   /* [n] what the chains produce during a block (the workers') */
+    slot slots[MAX_SLOTS];
+    int n_slots;
     frame_queue *ready;  /* [n] what waits for delivery (the calling thread's) */
     int64_t limit;       /* every window below this is complete in `ready` */
     /* the window being delivered: [n] each */
@@ -60,15 +85,14 @@ struct ictus_analyzer {
     ictus_frame_format_fn format;
     void *format_ctx;
 
-    /* worker pool (n_threads > 1) */
-    int n_threads;
+    /* worker pool (with threads) */
+    int n_workers;           /* the thread count - 1, or 0 */
     pthread_t *threads;
     pthread_mutex_t lock;
-    pthread_cond_t work_ready, work_done;
-    const ictus_block *block;  /* the block being processed */
-    uint64_t generation;       /* bumped for each new block */
-    int next_task;             /* next channel group to take */
-    int tasks_done;
+    pthread_cond_t changed;  /* a block published, a task done, or quit */
+    int64_t published;       /* blocks read; block b is in slot b % n_slots */
+    int64_t *done;           /* [n_groups] blocks group g has finished: its next is done[g] */
+    bool *busy;              /* [n_groups] a thread runs group g's next task */
     int quit;
     int pool_started;
 };
@@ -130,7 +154,6 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
                           info->path, opt->set->min_fs_hz);
     }
     an->chains = ictus_xcalloc((size_t)an->n, sizeof(ictus_chain *));
-    an->work = ictus_xcalloc((size_t)an->n, sizeof(frame_queue));
     an->ready = ictus_xcalloc((size_t)an->n, sizeof(frame_queue));
     an->window = ictus_xcalloc((size_t)an->n, sizeof(ictus_frame));
     an->present = ictus_xcalloc((size_t)an->n, sizeof(int));
@@ -141,13 +164,8 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
         an->text = ictus_xcalloc((size_t)an->n, sizeof(char *));
         an->text_len = ictus_xcalloc((size_t)an->n, sizeof(size_t));
     }
-    for (int i = 0; i < an->n; i++) {
-        an->work[i].an = an;
-        if (an->format) {
-            ictus_out_init_mem(&an->work[i].text);
-            ictus_out_init_mem(&an->ready[i].text);
-        }
-    }
+    for (int i = 0; i < an->n && an->format; i++)
+        ictus_out_init_mem(&an->ready[i].text);
     for (int i = 0; i < an->n; i++) {
         const ictus_channel_info *ci = &info->channels[an->source_index[i]];
         ictus_status st = ictus_chain_create(opt->set, an->source_index[i], ci->fs_hz,
@@ -159,17 +177,36 @@ ictus_status ictus_analyzer_create(ictus_source *src, const ictus_analyzer_optio
             return ictus_fail(err, st, "%s: channel '%s': %s", info->path, ci->label, msg);
         }
     }
-    /* n_threads workers run the chains while the calling thread reads and
-     * delivers (see the top of the file); one thread: all on the calling one */
+    /* n_threads - 1 workers and the calling thread run the chains (see the
+     * top of the file); one thread: all on the calling one */
     int threads = opt->n_threads > an->n ? an->n : opt->n_threads;
-    an->n_threads = threads > 1 ? threads : 0;
-    /* A task is a group of channels, one group per worker: a thread that
-     * owns several channels runs their IIR cascades side by side in SIMD
-     * lanes (ictus_chain_push_lanes); the frames are the same either way. */
+    an->n_workers = threads > 1 ? threads - 1 : 0;
+    /* A task is a group of channels over a block, one group per thread: a
+     * thread runs a group's IIR cascades side by side in SIMD lanes
+     * (ictus_chain_push_lanes; the frames are the same either way), and
+     * fewer lanes cost more CPU (the animal-day's 4 channels at -j 1, best
+     * of 6 on a loaded machine: 1.69 s in one group of 4 lanes, 1.88 s in 2
+     * groups of 2, 1.95 s in 4 of 1).  Any thread takes
+     * any group's next block (next_task), so the groups move to whichever
+     * thread is free while the calling thread reads. */
     an->n_groups = threads > 1 ? threads : 1;
     an->group_start = ictus_xcalloc((size_t)an->n_groups + 1, sizeof(int));
     for (int g = 0; g <= an->n_groups; g++)
         an->group_start[g] = (int)((int64_t)an->n * g / an->n_groups);
+    an->done = ictus_xcalloc((size_t)an->n_groups, sizeof(int64_t));
+    an->busy = ictus_xcalloc((size_t)an->n_groups, sizeof(bool));
+    an->n_slots = an->n_workers ? MAX_SLOTS : 1;
+    for (int s = 0; s < an->n_slots; s++) {
+        slot *sl = &an->slots[s];
+        sl->blk = ictus_block_create(src);
+        sl->out = ictus_xcalloc((size_t)an->n, sizeof(frame_queue));
+        sl->progress = ictus_xcalloc((size_t)an->n, sizeof(int64_t));
+        for (int i = 0; i < an->n; i++) {
+            sl->out[i].an = an;
+            if (an->format)
+                ictus_out_init_mem(&sl->out[i].text);
+        }
+    }
     *out = an;
     return ICTUS_OK;
 }
@@ -189,10 +226,12 @@ const ictus_chain *ictus_analyzer_chain(const ictus_analyzer *an, int i)
     return an->chains[i];
 }
 
-/* Run the chains of channel group g over the current block. */
-static void process_group(ictus_analyzer *an, const ictus_block *blk, int g)
+/* Run the chains of channel group g over slot sl's block, and note their
+ * progress after it. */
+static void process_group(ictus_analyzer *an, slot *sl, int g)
 {
     enum { MAX_GROUP = 64 };
+    const ictus_block *blk = sl->blk;
     int first = an->group_start[g], k = an->group_start[g + 1] - first;
     for (int i0 = first; i0 < first + k; i0 += MAX_GROUP) {
         int m = first + k - i0 < MAX_GROUP ? first + k - i0 : MAX_GROUP;
@@ -207,39 +246,51 @@ static void process_group(ictus_analyzer *an, const ictus_block *blk, int g)
             flags[j] = blk->flags[c];
             n[j] = (size_t)blk->n[c];
             first_index[j] = blk->first_index[c];
-            ctx[j] = &an->work[i0 + j];
+            ctx[j] = &sl->out[i0 + j];
         }
         ictus_chain_push_lanes(an->chains + i0, m, x, flags, n, first_index, queue_frame, ctx);
     }
+    for (int i = first; i < first + k; i++)
+        sl->progress[i] = ictus_chain_progress(an->chains[i]);
 }
 
-/* Take channel tasks of the current block until none is left; called with
- * the lock held, returns with it held. */
-static void take_tasks(ictus_analyzer *an)
+/* The task to run next: the group, free and with its next block read,
+ * whose next block is oldest (the ring moves on only when every group is
+ * done with its oldest block); -1 if none.  With the lock held. */
+static int next_task(const ictus_analyzer *an)
 {
-    while (an->next_task < an->n_groups) {
-        int g = an->next_task++;
-        const ictus_block *blk = an->block;
-        pthread_mutex_unlock(&an->lock);
-        process_group(an, blk, g);
-        pthread_mutex_lock(&an->lock);
-        if (++an->tasks_done == an->n_groups)
-            pthread_cond_signal(&an->work_done);
-    }
+    int best = -1;
+    for (int g = 0; g < an->n_groups; g++)
+        if (!an->busy[g] && an->done[g] < an->published &&
+            (best < 0 || an->done[g] < an->done[best]))
+            best = g;
+    return best;
 }
 
+/* Run group g's next task; with the lock held, released meanwhile. */
+static void run_task(ictus_analyzer *an, int g)
+{
+    int64_t b = an->done[g];
+    an->busy[g] = true;
+    pthread_mutex_unlock(&an->lock);
+    process_group(an, &an->slots[b % an->n_slots], g);
+    pthread_mutex_lock(&an->lock);
+    an->busy[g] = false;
+    an->done[g] = b + 1;
+    pthread_cond_broadcast(&an->changed);
+}
+
+/* A worker: tasks until quit. */
 static void *worker_main(void *arg)
 {
     ictus_analyzer *an = arg;
-    uint64_t seen = 0;
     pthread_mutex_lock(&an->lock);
-    for (;;) {
-        while (!an->quit && an->generation == seen)
-            pthread_cond_wait(&an->work_ready, &an->lock);
-        if (an->quit)
-            break;
-        seen = an->generation;
-        take_tasks(an);
+    while (!an->quit) {
+        int g = next_task(an);
+        if (g < 0)
+            pthread_cond_wait(&an->changed, &an->lock);
+        else
+            run_task(an, g);
     }
     pthread_mutex_unlock(&an->lock);
     return NULL;
@@ -248,10 +299,9 @@ static void *worker_main(void *arg)
 static void start_pool(ictus_analyzer *an)
 {
     pthread_mutex_init(&an->lock, NULL);
-    pthread_cond_init(&an->work_ready, NULL);
-    pthread_cond_init(&an->work_done, NULL);
-    an->threads = ictus_xcalloc((size_t)an->n_threads, sizeof(pthread_t));
-    for (int t = 0; t < an->n_threads; t++)
+    pthread_cond_init(&an->changed, NULL);
+    an->threads = ictus_xcalloc((size_t)an->n_workers, sizeof(pthread_t));
+    for (int t = 0; t < an->n_workers; t++)
         if (pthread_create(&an->threads[t], NULL, worker_main, an) != 0)
             abort();
     an->pool_started = 1;
@@ -263,59 +313,71 @@ static void stop_pool(ictus_analyzer *an)
         return;
     pthread_mutex_lock(&an->lock);
     an->quit = 1;
-    pthread_cond_broadcast(&an->work_ready);
+    pthread_cond_broadcast(&an->changed);
     pthread_mutex_unlock(&an->lock);
-    for (int t = 0; t < an->n_threads; t++)
+    for (int t = 0; t < an->n_workers; t++)
         pthread_join(an->threads[t], NULL);
     free(an->threads);
-    pthread_cond_destroy(&an->work_ready);
-    pthread_cond_destroy(&an->work_done);
+    pthread_cond_destroy(&an->changed);
     pthread_mutex_destroy(&an->lock);
     an->pool_started = 0;
 }
 
-static void dispatch(ictus_analyzer *an, const ictus_block *blk)
+/* Hand blocks [0, n) to the workers. */
+static void publish(ictus_analyzer *an, int64_t n)
 {
     pthread_mutex_lock(&an->lock);
-    an->block = blk;
-    an->next_task = 0;
-    an->tasks_done = 0;
-    an->generation++;
-    pthread_cond_broadcast(&an->work_ready);
+    an->published = n;
+    pthread_cond_broadcast(&an->changed);
     pthread_mutex_unlock(&an->lock);
 }
 
-/* Wait for the workers to be done with the block. */
-static void wait_block(ictus_analyzer *an)
+/* Run tasks (the calling thread) or wait until every group is done with
+ * block b. */
+static void finish_block(ictus_analyzer *an, int64_t b)
 {
     pthread_mutex_lock(&an->lock);
-    while (an->tasks_done < an->n_groups)
-        pthread_cond_wait(&an->work_done, &an->lock);
+    for (;;) {
+        bool complete = true;
+        for (int g = 0; g < an->n_groups; g++)
+            complete &= an->done[g] > b;
+        if (complete)
+            break;
+        int g = next_task(an);
+        if (g < 0)
+            pthread_cond_wait(&an->changed, &an->lock);
+        else
+            run_task(an, g);
+    }
     pthread_mutex_unlock(&an->lock);
 }
 
-/* After a block (no worker running): append each channel's new frames and
- * their text to `ready`, and set `limit` from the chains' progress. */
-static void collect(ictus_analyzer *an)
+/* Append what one channel's chain made (queue w, emptied) to `ready`. */
+static void take_frames(ictus_analyzer *an, frame_queue *w, frame_queue *r)
+{
+    if (w->n == 0)
+        return;
+    ICTUS_GROW(r->frames, r->n + w->n, r->cap);
+    memcpy(r->frames + r->n, w->frames, w->n * sizeof(ictus_frame));
+    if (an->format) {
+        ICTUS_GROW(r->text_len, r->n + w->n, r->text_cap);
+        memcpy(r->text_len + r->n, w->text_len, w->n * sizeof(size_t));
+        ictus_out_raw(&r->text, w->text.buf, w->text.len);
+        ictus_out_consume(&w->text, w->text.len);
+    }
+    r->n += w->n;
+    w->n = 0;
+}
+
+/* After every group is done with slot sl's block (no worker touches it):
+ * its frames to `ready`, and `limit` from the chains' progress after it. */
+static void collect(ictus_analyzer *an, slot *sl)
 {
     an->limit = INT64_MAX;
     for (int i = 0; i < an->n; i++) {
-        int64_t p = ictus_chain_progress(an->chains[i]);
-        if (p < an->limit)
-            an->limit = p;
-        frame_queue *w = &an->work[i], *r = &an->ready[i];
-        if (w->n == 0)
-            continue;
-        ICTUS_GROW(r->frames, r->n + w->n, r->cap);
-        memcpy(r->frames + r->n, w->frames, w->n * sizeof(ictus_frame));
-        if (an->format) {
-            ICTUS_GROW(r->text_len, r->n + w->n, r->text_cap);
-            memcpy(r->text_len + r->n, w->text_len, w->n * sizeof(size_t));
-            ictus_out_raw(&r->text, w->text.buf, w->text.len);
-            ictus_out_consume(&w->text, w->text.len);
-        }
-        r->n += w->n;
-        w->n = 0;
+        if (sl->progress[i] < an->limit)
+            an->limit = sl->progress[i];
+        take_frames(an, &sl->out[i], &an->ready[i]);
     }
 }
 
@@ -366,48 +428,61 @@ static void deliver(ictus_analyzer *an, ictus_window_fn fn, void *ctx)
     }
 }
 
-static bool block_empty(const ictus_block *blk)
+/* Read the next block into slot sl; *end when there is none. */
+static ictus_status read_block(ictus_analyzer *an, slot *sl, bool *end, ictus_error *err)
 {
-    for (int c = 0; c < blk->n_channels; c++)
-        if (blk->n[c] > 0)
-            return false;
-    return true;
+    ictus_status st = ictus_source_read(an->src, sl->blk, err);
+    *end = st != ICTUS_OK || ictus_block_empty(sl->blk);
+    return st;
 }
 
 ictus_status ictus_analyzer_run(ictus_analyzer *an, ictus_window_fn fn, void *ctx,
                                 ictus_error *err)
 {
-    ictus_block *blk[2] = {ictus_block_create(an->src), ictus_block_create(an->src)};
-    bool threaded = an->n_threads > 0;
+    bool threaded = an->n_workers > 0, end = false;
     if (threaded)
         start_pool(an);
-    ictus_status st = ictus_source_read(an->src, blk[0], err);
-    int cur = 0;
     an->limit = INT64_MIN;
-    while (st == ICTUS_OK && !block_empty(blk[cur])) {
-        if (threaded)
-            dispatch(an, blk[cur]);
-        deliver(an, fn, ctx); /* the windows complete before this block */
+    int64_t read = 0, collected = 0; /* blocks read, and collected */
+    ictus_status st = ICTUS_OK;
+    while (!end && read < an->n_slots) { /* each block to the workers as soon as read */
+        st = read_block(an, &an->slots[read], &end, err);
+        if (!end) {
+            read++;
+            if (threaded)
+                publish(an, read);
+        }
+    }
+    while (collected < read) {
+        slot *sl = &an->slots[collected % an->n_slots];
         if (threaded) {
-            st = ictus_source_read(an->src, blk[1 - cur], err);
-            wait_block(an);
+            finish_block(an, collected);
         } else {
             for (int g = 0; g < an->n_groups; g++)
-                process_group(an, blk[cur], g);
-            st = ictus_source_read(an->src, blk[1 - cur], err);
+                process_group(an, sl, g);
         }
-        collect(an);
-        cur = 1 - cur;
+        collect(an, sl);
+        collected++;
+        if (!end) { /* into the slot just emptied */
+            st = read_block(an, &an->slots[read % an->n_slots], &end, err);
+            if (!end) {
+                read++;
+                if (threaded)
+                    publish(an, read);
+            }
+        }
+        deliver(an, fn, ctx);
     }
     stop_pool(an);
-    if (st == ICTUS_OK) {
-        for (int i = 0; i < an->n; i++)
-            ictus_chain_finish(an->chains[i], queue_frame, &an->work[i]);
+    /* the chains' last frames, through the (now free) first slot */
+    slot *last = &an->slots[0];
+    for (int i = 0; i < an->n; i++) {
+        if (st == ICTUS_OK)
+            ictus_chain_finish(an->chains[i], queue_frame, &last->out[i]);
+        last->progress[i] = ictus_chain_progress(an->chains[i]);
     }
-    collect(an);
+    collect(an, last);
     deliver(an, fn, ctx);
-    ictus_block_destroy(blk[0]);
-    ictus_block_destroy(blk[1]);
     return st;
 }
 
@@ -418,17 +493,24 @@ void ictus_analyzer_destroy(ictus_analyzer *an)
     stop_pool(an);
     for (int i = 0; an->chains && i < an->n; i++)
         ictus_chain_destroy(an->chains[i]);
-    for (int i = 0; an->work && i < an->n; i++) {
-        frame_queue *queues[2] = {&an->work[i], &an->ready[i]};
-        for (int j = 0; j < 2; j++) {
-            free(queues[j]->frames);
-            free(queues[j]->text_len);
-            ictus_error ignored; /* in memory: nothing to fail */
-            ictus_out_close(&queues[j]->text, &ignored);
+    ictus_error ignored; /* in memory: nothing to fail */
+    for (int i = 0; an->ready && i < an->n; i++) {
+        free(an->ready[i].frames);
+        free(an->ready[i].text_len);
+        ictus_out_close(&an->ready[i].text, &ignored);
+    }
+    for (int s = 0; s < an->n_slots; s++) {
+        slot *sl = &an->slots[s];
+        for (int i = 0; i < an->n; i++) {
+            free(sl->out[i].frames);
+            free(sl->out[i].text_len);
+            ictus_out_close(&sl->out[i].text, &ignored);
         }
+        free(sl->out);
+        free(sl->progress);
+        ictus_block_destroy(sl->blk);
     }
     free(an->chains);
-    free(an->work);
     free(an->ready);
     free(an->window);
     free(an->present);
@@ -437,5 +519,7 @@ void ictus_analyzer_destroy(ictus_analyzer *an)
     free(an->text_len);
     free(an->source_index);
     free(an->group_start);
+    free(an->done);
+    free(an->busy);
     free(an);
 }

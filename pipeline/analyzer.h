@@ -2,18 +2,19 @@
  * worker threads, and deliver it window by window (every analysed channel's
  * frame of window k at once).
  *
- * The calling thread reads and decodes the next block while the workers
- * run the chains on the current one (each channel's chain on one worker at
- * a time); the frames of each window are then gathered and handed to the
- * callback on the calling thread, while the workers run the next block (so
- * the callback must not touch the chains).  Memory is a few blocks plus each
+ * The calling thread reads and decodes blocks ahead into a small ring
+ * while the threads (the workers and the calling thread between its reads)
+ * run the chains on the blocks read (each channel's chain on one thread at
+ * a time, block after block); the frames of each window are then gathered
+ * and handed to the callback on the calling thread, while the workers run
+ * the next blocks (so the callback must not touch the chains).  Memory is a few blocks plus each
  * chain's fixed state, whatever the recording's length.  The frames do not
  * depend on the thread count.
  *
  * Text of frames: with options.format set, each frame is also turned into
  * text (e.g. its CSV row) as soon as it is made, on the thread that made
  * it, and handed to the window callback beside the frame.  Formatting is
- * then shared by the workers instead of running alone on the calling
+ * then shared by the threads instead of running alone on the calling
  * thread between blocks, where every other core waits for it.
  *
  * Lifecycle: ictus_analyzer_create() (chains built, nothing read) →
@@ -38,9 +39,10 @@ typedef void (*ictus_frame_format_fn)(void *ctx, const ictus_frame *frame, ictus
 
 typedef struct {
     const ictus_settings *set;   /* must outlive the analyzer */
-    int n_threads;               /* worker threads running the chains (at most one per channel)
-                                    while the calling thread reads and delivers; <= 1 runs
-                                    everything on the calling thread */
+    int n_threads;               /* threads running the chains (at most one per channel): the
+                                    calling thread, which also reads and delivers, and
+                                    n_threads - 1 workers; <= 1 runs everything on the
+                                    calling thread */
     const char *const *channels; /* labels of the channels to analyse, or NULL for every channel
                                     ictus_channel_analysable() accepts */
     int n_channels;

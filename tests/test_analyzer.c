@@ -2,7 +2,9 @@
  * cuts it into blocks nor on the number of worker threads; each window
  * carries every channel's frame of it exactly once, windows in increasing
  * order (checked against each channel's chain run alone); gaps of an EDF+D
- * file and mixed rates come out on one window grid.  With a formatter, each
+ * file and mixed rates come out on one window grid; five channels on 2 to 6
+ * threads (groups of several channels, uneven, run by whichever thread is
+ * free) give the frames of one thread.  With a formatter, each
  * frame's text comes beside it (formatted on whichever thread), and without
  * one there is none. */
 #include "pipeline/analyzer.h"
@@ -16,11 +18,13 @@
 #include "base/vec.h"
 
 #define PATH_D "build/test_analyzer_d.edf"
+#define PATH_5 "build/test_analyzer_5.edf"
 
 typedef struct {
     ictus_frame *v;
     int n, cap;
     int windows;        /* callbacks */
+    int n_channels;     /* analysed channels every window must carry */
     int64_t last_k;     /* window of the previous callback, -1 before any */
     bool window_order;  /* every callback's window above the previous one */
     bool consistent;    /* frames carry their window, channel and flags; none empty */
@@ -70,7 +74,7 @@ static void collect_window(void *ctx, const ictus_window_frames *w)
     l->window_order &= w->window > l->last_k;
     l->last_k = w->window;
     int present = 0;
-    l->consistent &= w->n_channels == 2;
+    l->consistent &= w->n_channels == l->n_channels;
     for (int i = 0; i < w->n_channels; i++) {
         if (!w->present[i]) {
             l->consistent &= w->artefact[i] == 0;
@@ -145,24 +149,65 @@ static void write_recording(void)
     CHECK(ictus_edfwriter_close(w, &err) == ICTUS_OK);
 }
 
+/* 5 channels at 500 Hz, 6 min in 1 s records: with 2 to 4 threads the
+ * groups hold several channels (IIR lanes) and uneven numbers of them. */
+static void write_five(void)
+{
+    static const char *const labels[5] = {"HPC", "CTX", "HPC2", "CTX2", "EMG"};
+    ictus_edf_channel_spec ch[5];
+    for (int c = 0; c < 5; c++)
+        ch[c] = (ictus_edf_channel_spec){labels[c], "uV", 500, -5000, 5000, -32768, 32767};
+    ictus_edf_layout layout = {.format = ICTUS_FORMAT_EDFPLUS_C,
+                               .start_us = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0),
+                               .record_us = 1000000, .n_channels = 5, .channels = ch,
+                               .patient = "m05"};
+    ictus_edfwriter *w;
+    ictus_error err;
+    CHECK(ictus_edfwriter_create(PATH_5, &layout, &w, &err) == ICTUS_OK);
+    float x[5][500];
+    uint64_t s = 7;
+    for (int r = 0; r < 360; r++) {
+        for (int c = 0; c < 5; c++)
+            for (int i = 0; i < 500; i++) {
+                s = s * 6364136223846793005ull + 1442695040888963407ull;
+                double t = r + i / 500.0;
+                x[c][i] = (float)(50 * sin(2 * M_PI * (3 + c) * t) +
+                                  (double)(s >> 40) / (1 << 24) * 40 - 20 +
+                                  (r % (31 + c) < 8 ? 250 * pow(sin(2 * M_PI * 5 * t), 15) : 0));
+            }
+        const float *chans[5] = {x[0], x[1], x[2], x[3], x[4]};
+        CHECK(ictus_edfwriter_write(w, (int64_t)r * 1000000, chans, &err) == ICTUS_OK);
+    }
+    CHECK(ictus_edfwriter_close(w, &err) == ICTUS_OK);
+}
+
+static frames run_file(const char *path, int n_channels, int block_records, int threads,
+                       bool with_text);
+
 static frames run(int block_records, int threads, bool with_text)
 {
+    return run_file(PATH_D, 2, block_records, threads, with_text);
+}
+
+static frames run_file(const char *path, int n_channels, int block_records, int threads,
+                       bool with_text)
+{
     frames l = {.last_k = -1, .window_order = true, .consistent = true, .with_text = with_text,
-                .text_ok = true};
+                .text_ok = true, .n_channels = n_channels};
     ictus_settings set;
     ictus_settings_default(&set);
     ictus_source_options opt = {.block_records = block_records};
     ictus_source *src;
     ictus_analyzer *an;
     ictus_error err;
-    if (ictus_source_open(PATH_D, &opt, &src, &err) != ICTUS_OK) {
+    if (ictus_source_open(path, &opt, &src, &err) != ICTUS_OK) {
         CHECK_MSG(false, "%s", err.msg);
         return l;
     }
     ictus_analyzer_options aopt = {.set = &set, .n_threads = threads,
                                    .format = with_text ? format_frame : NULL};
     CHECK(ictus_analyzer_create(src, &aopt, &an, &err) == ICTUS_OK);
-    CHECK_INT(ictus_analyzer_channels(an), 2);
+    CHECK_INT(ictus_analyzer_channels(an), n_channels);
     CHECK(ictus_analyzer_run(an, collect_window, &l, &err) == ICTUS_OK);
     ictus_analyzer_destroy(an);
     ictus_source_close(src);
@@ -230,5 +275,23 @@ int main(void)
     }
     free(ref.v);
     unlink(PATH_D);
+    /* five channels: groups of several channels, taken by any thread */
+    write_five();
+    frames five = run_file(PATH_5, 5, 0, 1, false);
+    CHECK(five.window_order && five.consistent);
+    CHECK_INT(five.n, 5 * 359); /* windows 0..358 (2 s every 1 s in 360 s), every channel */
+    for (int threads = 2; threads <= 6; threads++) {
+        static const int blocks[] = {1, 0};
+        for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+            frames l = run_file(PATH_5, 5, blocks[b], threads, b == 0);
+            CHECK(l.window_order && l.consistent && l.windows == five.windows && l.text_ok);
+            CHECK_MSG(l.n == five.n && memcmp(l.v, five.v, (size_t)five.n * sizeof *five.v) == 0,
+                      "5 channels, %d threads, %d records per block: frames differ", threads,
+                      blocks[b]);
+            free(l.v);
+        }
+    }
+    free(five.v);
+    unlink(PATH_5);
     return check_done("test_analyzer");
 }
