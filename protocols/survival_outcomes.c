@@ -159,7 +159,8 @@ static void close_animal(coverage_reader *r)
     r->current = -1;
 }
 
-static ictus_status read_coverage(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+static ictus_status read_coverage(void *ctx, const ictus_store_recording_span *rec,
+                                  ictus_error *err)
 {
     coverage_reader *r = ctx;
     if (!rec->has_results)
@@ -710,7 +711,7 @@ ictus_status ictus_survival_outcomes_compute(const ictus_analysis *an, ictus_sto
         cr.of[a] = (coverage){.first = INT64_MAX, .last = INT64_MIN,
                               .gtcs_end_us = gtcs ? gtcs->end_us : ICTUS_TIME_UNKNOWN};
     }
-    st = ictus_store_each_recording(store, read_coverage, &cr, err);
+    st = ictus_store_each_recording_span(store, read_coverage, &cr, err);
     close_animal(&cr);
     free(cr.raw);
     free(cr.current_id);

@@ -82,7 +82,8 @@ typedef struct {
     ictus_strpool text;     /* the recs' strings */
 } collection;
 
-static ictus_status add_recording(void *ctx, const ictus_store_recording *r, ictus_error *err)
+static ictus_status add_recording(void *ctx, const ictus_store_recording_span *r,
+                                  ictus_error *err)
 {
     (void)err;
     collection *c = ctx;
@@ -507,7 +508,7 @@ static ictus_status collect(const char *study_dir, const ictus_study *study, col
     st = ictus_store_open(db, &s, err);
     if (st != ICTUS_OK)
         return st;
-    st = ictus_store_each_recording(s, add_recording, c, err);
+    st = ictus_store_each_recording_span(s, add_recording, c, err);
     if (st == ICTUS_OK)
         describe_recordings(c);
     const ictus_store_event_query all = {.t0_us = ICTUS_STORE_TIME_MIN,

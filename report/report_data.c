@@ -32,6 +32,7 @@ typedef struct {
  * the drawn ones compactly, in the store's order (by animal, then path). */
 typedef struct {
     const ictus_study *study;
+    ictus_store *store;             /* for the failed rows' other columns */
     ictus_report_data *d;
     size_t cap_failed;
     drawn_recording *drawn;
@@ -65,14 +66,34 @@ static void keep_failed(rec_reader *r, const ictus_store_recording *rec)
     };
 }
 
-static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+/* A failed row whole: its error, runs and events (the few rows of the
+ * report's table of failures), looked up by path and animal. */
+static ictus_status read_failed(rec_reader *r, const ictus_store_recording_span *span,
+                                ictus_error *err)
+{
+    ictus_store_recording rec;
+    bool found = false;
+    ictus_status st = ictus_store_find_recording(r->store, span->path, span->animal, &rec, &found,
+                                                 err);
+    if (st == ICTUS_OK && found)
+        keep_failed(r, &rec);
+    if (found)
+        ictus_store_recording_clear(&rec);
+    return st;
+}
+
+static ictus_status on_recording(void *ctx, const ictus_store_recording_span *rec,
+                                 ictus_error *err)
 {
     rec_reader *r = ctx;
     r->d->n_recordings++;
+    ictus_status st = ICTUS_OK;
     if (rec->status == ICTUS_REC_OK)
         r->d->n_ok++;
     else
-        keep_failed(r, rec);
+        st = read_failed(r, rec, err);
+    if (st != ICTUS_OK)
+        return st;
     if (!rec->has_results)
         return ICTUS_OK;
     if (strcmp(rec->animal, r->animal) != 0) { /* rows come by animal: one lookup per run */
@@ -206,7 +227,7 @@ static ictus_status read_all(const ictus_study *study, const ictus_analysis *an,
                              ictus_store *store, ictus_report_data *d, rec_reader *recs,
                              ictus_error *err)
 {
-    ictus_status st = ictus_store_each_recording(store, on_recording, recs, err);
+    ictus_status st = ictus_store_each_recording_span(store, on_recording, recs, err);
     if (st == ICTUS_OK)
         st = ictus_store_last_run(store, &d->last_run, &d->has_run, err);
     if (st == ICTUS_OK)
@@ -269,7 +290,8 @@ ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analys
     ictus_status st = ictus_store_read_begin(store, &in_read, err);
     if (st != ICTUS_OK)
         return st;
-    rec_reader recs = {.study = study, .d = d, .animal = ictus_xstrdup(""), .animal_index = -1};
+    rec_reader recs = {.study = study, .store = store, .d = d, .animal = ictus_xstrdup(""),
+                       .animal_index = -1};
     st = read_all(study, an, store, d, &recs, err);
     free(recs.drawn);
     free(recs.animal);
