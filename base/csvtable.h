@@ -31,7 +31,7 @@ typedef struct ictus_csv ictus_csv;
  * caller (free with ictus_csv_destroy()).  On failure *out is NULL and err
  * says, in one line naming the file and the place (line, column), what is
  * wrong: ICTUS_ERR_IO when the file cannot be read; ICTUS_ERR_FORMAT when it
- * is not UTF-8, is empty (no header row), has two header fields with the
+ * is 4 GiB or larger, is not UTF-8, is empty (no header row), has two header fields with the
  * same name, or has malformed quoting (a quote inside an unquoted field,
  * text after a closing quote, a quoted field still open at the end). */
 ictus_status ictus_csv_read(const char *path, ictus_csv **out, ictus_error *err);

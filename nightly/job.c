@@ -203,7 +203,7 @@ static ictus_status step_report(const run_step_context *ctx, ictus_error *err)
     }
     ictus_exports_summary sum;
     if (st == ICTUS_OK)
-        st = ictus_report_exports(ctx->study->dir, ctx->out_dir, &eo, &sum, err);
+        st = ictus_report_exports_study(ctx->study, ctx->out_dir, &eo, &sum, err);
     if (st == ICTUS_OK) {
         for (int i = 0; i < sum.problems.n; i++)
             ctx->rep->note(ctx->rep->ctx, sum.problems.lines[i]);

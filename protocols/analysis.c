@@ -261,7 +261,8 @@ static int by_type_name(const void *a, const void *b)
 
 typedef struct {
     char *animal;
-    char *name;                /* the file name, without directories */
+    char *name;                /* the file name, without directories; NULL unless an
+                                  events file names recordings (with_names) */
     int64_t start_us, end_us;
     char *preset;
 } recording_span;
@@ -271,6 +272,7 @@ typedef struct {
     recording_span *items;
     size_t n, cap;
     ictus_strpool text;            /* the items' strings */
+    bool with_names;               /* keep each item's name (find_recording()) */
     bool have_last;                /* the last recording's detection, already added: */
     ictus_hash128 last_params;     /* its parameters' hash (its preset: the last item's) */
 } recording_list;
@@ -295,7 +297,8 @@ static ictus_status read_recording(void *ctx, const ictus_store_recording *rec, 
     /* the store lists recordings by animal: a run of them shares its animal and preset */
     l->items[l->n] = (recording_span){
         ictus_strpool_keep_like(&l->text, rec->animal, prev ? prev->animal : NULL),
-        ictus_strpool_keep(&l->text, slash ? slash + 1 : rec->path), rec->start_us,
+        l->with_names ? ictus_strpool_keep(&l->text, slash ? slash + 1 : rec->path) : NULL,
+        rec->start_us,
         rec->start_us + rec->duration_us,
         ictus_strpool_keep_like(&l->text, rec->preset, prev ? prev->preset : NULL)};
     l->n++;
@@ -344,11 +347,11 @@ static void animal_recordings(const recording_list *l, const char *animal, size_
 static const char *recordings_over(ictus_analysis *an, const recording_list *l,
                                    const char *animal, int64_t t0, int64_t t1, int *n_recordings)
 {
-    const char **distinct = ictus_xmalloc((l->n ? l->n : 1) * sizeof *distinct);
-    int n_distinct = 0;
-    *n_recordings = 0;
     size_t lo, hi;
     animal_recordings(l, animal, &lo, &hi);
+    const char **distinct = ictus_xmalloc((hi > lo ? hi - lo : 1) * sizeof *distinct);
+    int n_distinct = 0;
+    *n_recordings = 0;
     for (size_t i = lo; i < hi; i++) {
         const recording_span *r = &l->items[i];
         if (r->end_us <= t0 || r->start_us >= t1)
@@ -377,7 +380,7 @@ static const char *recordings_over(ictus_analysis *an, const recording_list *l,
  * ---------------------------------------------------------------------- */
 
 /* The stored recording named `name` (no directories) of `animal` ("": the
- * first of that name), or NULL. */
+ * first of that name), or NULL.  The list was read with_names. */
 static const recording_span *find_recording(const recording_list *l, const char *name,
                                             const char *animal)
 {
@@ -834,7 +837,9 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
                               sizeof *an->plans);
     animal_events *events = ictus_xcalloc((size_t)(study->n_animals ? study->n_animals : 1),
                                           sizeof *events);
-    recording_list recs = {.an = an};
+    /* the recordings' names only serve an events file's rows: 160,000 of them
+     * would be megabytes */
+    recording_list recs = {.an = an, .with_names = events_csv != NULL};
     /* one read transaction for the analysis' many small queries (analysable
      * time per stretch, channels per session): one snapshot, locks once */
     bool in_read;
@@ -850,6 +855,10 @@ ictus_status ictus_analysis_compute_from(const ictus_study *study, ictus_store *
     an->daily = ictus_daily_create();
     for (int a = 0; a < study->n_animals && st == ICTUS_OK; a++)
         st = analyse_animal(an, store, a, &events[a], &recs, &cap_periods, &cap_outcomes, err);
+    /* nothing below lists recordings from it: freed before the hyperthermia,
+     * kindling and survival parts make their own, lower peak memory */
+    recording_list_clear(&recs);
+    recs = (recording_list){0};
     if (st == ICTUS_OK && an->dm)
         st = ictus_dm_finish(an->dm, err);
     if (st == ICTUS_OK) {

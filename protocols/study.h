@@ -83,6 +83,7 @@
 #include "base/config.h"
 #include "pipeline/source/source.h"
 #include "base/status.h"
+#include "base/strpool.h"
 
 typedef struct {
     const char *id;
@@ -164,9 +165,9 @@ typedef struct ictus_study {
                                   birth_date, ...): nothing was rejected, detection
                                   and the analysis go on without the field */
 
-    /* private: every string the fields above point to */
-    char **strings_;
-    int n_strings_, cap_strings_;
+    /* private: every string the fields above point to, in 64 KiB chunks (a
+     * study of 160,000 recordings keeps as many paths: no malloc each) */
+    ictus_strpool strings_;
     /* private: the recordings by file name (study.c), so that a lookup costs
      * the same in a study of 100 files as in one of 100,000: a hash table of
      * n_slots_ (a power of two, 0 before the first row) whose slot holds the

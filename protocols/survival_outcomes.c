@@ -84,36 +84,6 @@ static bool type_listed(const char *list, const char *type)
  * ---------------------------------------------------------------------- */
 
 typedef struct {
-    char *animal, *path;
-    int64_t start_us, end_us;
-} stored_span;
-
-typedef struct {
-    stored_span *items;
-    size_t n, cap;
-} span_list;
-
-static ictus_status read_span(void *ctx, const ictus_store_recording *rec, ictus_error *err)
-{
-    span_list *l = ctx;
-    if (!rec->has_results)
-        return ICTUS_OK;
-    ICTUS_GROW(l->items, l->n + 1, l->cap);
-    l->items[l->n++] = (stored_span){ictus_xstrdup(rec->animal), ictus_xstrdup(rec->path),
-                                     rec->start_us, rec->start_us + rec->duration_us};
-    return ICTUS_OK;
-}
-
-static void span_list_clear(span_list *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].animal);
-        free(l->items[i].path);
-    }
-    free(l->items);
-}
-
-typedef struct {
     int64_t start_us, end_us;
 } interval;
 
@@ -123,27 +93,114 @@ static int by_start(const void *a, const void *b)
     return (x->start_us > y->start_us) - (x->start_us < y->start_us);
 }
 
-/* The animal's recorded intervals, sorted, with gaps shorter than gap_us
- * closed; returns how many (out is the caller's to free). */
-static size_t coverage_of(const span_list *l, const char *animal, int64_t gap_us, interval **out)
+/* A stored recording with results that holds the end of its animal's last
+ * GTCS before death: where judge_death() measures postictal suppression. */
+typedef struct {
+    char *path;
+    int64_t start_us, end_us;
+} eeg_after;
+
+/* One animal's stored recordings, as the time to event and survival use
+ * them: its intervals (sorted, gaps shorter than the setting closed), the
+ * first start and last end (INT64_MAX, INT64_MIN: none), and the
+ * recordings holding gtcs_end_us (when the animal died after a GTCS), in
+ * the store's order. */
+typedef struct {
+    interval *iv;
+    size_t n_iv;
+    int64_t first, last;
+    int64_t gtcs_end_us;   /* ICTUS_TIME_UNKNOWN: no candidates wanted */
+    eeg_after *after;
+    size_t n_after, cap_after;
+} coverage;
+
+/* The coverage of every study animal, read in one streamed listing of the
+ * store: rows come by animal, so only the current animal's raw intervals
+ * are held (one animal's recordings, not the study's).  Before, every
+ * recording's animal and path were copied for the whole computation. */
+typedef struct {
+    const ictus_study *study;
+    coverage *of;                /* [study->n_animals] */
+    int64_t gap_us;
+    int current;                 /* the animal of raw[]; -1 none */
+    char *current_id;            /* the last row's animal text ("" before any) */
+    int current_index;           /* its study index, -1 not a study animal */
+    interval *raw;
+    size_t n_raw, cap_raw;
+} coverage_reader;
+
+/* Sort the held intervals of the current animal and close its short gaps
+ * (the old coverage_of(): same order in, same qsort, same result). */
+static void close_animal(coverage_reader *r)
 {
-    interval *iv = ictus_xmalloc((l->n ? l->n : 1) * sizeof *iv);
-    size_t n = 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->items[i].animal, animal) == 0)
-            iv[n++] = (interval){l->items[i].start_us, l->items[i].end_us};
+    if (r->current < 0)
+        return;
+    coverage *c = &r->of[r->current];
+    size_t n = c->n_iv + r->n_raw; /* an animal seen again: merged intervals and new ones */
+    interval *iv = ictus_xmalloc((n ? n : 1) * sizeof *iv);
+    if (c->n_iv)
+        memcpy(iv, c->iv, c->n_iv * sizeof *iv);
+    if (r->n_raw)
+        memcpy(iv + c->n_iv, r->raw, r->n_raw * sizeof *iv);
+    free(c->iv);
     qsort(iv, n, sizeof *iv, by_start);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (m && iv[i].start_us - iv[m - 1].end_us < gap_us) {
+        if (m && iv[i].start_us - iv[m - 1].end_us < r->gap_us) {
             if (iv[i].end_us > iv[m - 1].end_us)
                 iv[m - 1].end_us = iv[i].end_us;
         } else {
             iv[m++] = iv[i];
         }
     }
-    *out = iv;
-    return m;
+    c->iv = m && m < n ? ictus_xrealloc(iv, m * sizeof *iv) : iv;
+    c->n_iv = m;
+    r->n_raw = 0;
+    r->current = -1;
+}
+
+static ictus_status read_coverage(void *ctx, const ictus_store_recording_span *rec,
+                                  ictus_error *err)
+{
+    coverage_reader *r = ctx;
+    if (!rec->has_results)
+        return ICTUS_OK;
+    if (strcmp(rec->animal, r->current_id) != 0) {
+        free(r->current_id);
+        r->current_id = ictus_xstrdup(rec->animal);
+        const ictus_animal *animal = ictus_study_animal(r->study, rec->animal);
+        r->current_index = animal ? (int)(animal - r->study->animals) : -1;
+    }
+    int a = r->current_index;
+    if (a < 0)
+        return ICTUS_OK;
+    if (a != r->current) {
+        close_animal(r);
+        r->current = a;
+    }
+    coverage *c = &r->of[a];
+    int64_t end_us = rec->start_us + rec->duration_us;
+    ICTUS_GROW(r->raw, r->n_raw + 1, r->cap_raw);
+    r->raw[r->n_raw++] = (interval){rec->start_us, end_us};
+    c->first = rec->start_us < c->first ? rec->start_us : c->first;
+    c->last = end_us > c->last ? end_us : c->last;
+    if (c->gtcs_end_us != ICTUS_TIME_UNKNOWN && c->gtcs_end_us >= rec->start_us &&
+        c->gtcs_end_us < end_us) {
+        ICTUS_GROW(c->after, c->n_after + 1, c->cap_after);
+        c->after[c->n_after++] = (eeg_after){ictus_xstrdup(rec->path), rec->start_us, end_us};
+    }
+    return ICTUS_OK;
+}
+
+static void coverage_free(coverage *of, int n)
+{
+    for (int a = 0; a < n; a++) {
+        free(of[a].iv);
+        for (size_t i = 0; i < of[a].n_after; i++)
+            free(of[a].after[i].path);
+        free(of[a].after);
+    }
+    free(of);
 }
 
 /* The first instant of [t0, t1) that no interval covers, or t1. */
@@ -431,16 +488,28 @@ static ictus_status add_tte_strata(ictus_survival_outcomes *so, ictus_error *err
  * Survival and probable SUDEP
  * ---------------------------------------------------------------------- */
 
-static void judge_death(ictus_survival_outcomes *so, const span_list *spans, int a,
+/* Animal a's last seizure of a GTCS type (settings gtcs_types) ending by
+ * its death, or NULL. */
+static const ictus_seizure *last_gtcs(const ictus_survival_outcomes *so, int a,
+                                      const ictus_seizure *sz, size_t n_sz)
+{
+    const ictus_analysis *an = so->an;
+    const ictus_animal *animal = &an->study->animals[a];
+    const ictus_seizure *gtcs = NULL;
+    for (size_t k = 0; k < n_sz; k++)
+        if (sz[k].end_us <= animal->death_us &&
+            type_listed(so->settings.gtcs_types, an->types[sz[k].type]))
+            gtcs = &sz[k];
+    return gtcs;
+}
+
+static void judge_death(ictus_survival_outcomes *so, const coverage *cov, int a,
                         const ictus_seizure *sz, size_t n_sz, ictus_survival_row *row)
 {
     const ictus_analysis *an = so->an;
     const ictus_animal *animal = &an->study->animals[a];
     const ictus_survival_settings *set = &so->settings;
-    const ictus_seizure *gtcs = NULL;
-    for (size_t k = 0; k < n_sz; k++)
-        if (sz[k].end_us <= animal->death_us && type_listed(set->gtcs_types, an->types[sz[k].type]))
-            gtcs = &sz[k];
+    const ictus_seizure *gtcs = last_gtcs(so, a, sz, n_sz);
     if (!gtcs) {
         row->why = ICTUS_SUDEP_NO_GTCS;
         return;
@@ -451,12 +520,10 @@ static void judge_death(ictus_survival_outcomes *so, const span_list *spans, int
         row->why = ICTUS_SUDEP_GTCS_TOO_EARLY;
         return;
     }
-    for (size_t i = 0; i < spans->n && isnan(row->suppression_ratio); i++) {
-        const stored_span *r = &spans->items[i];
-        if (strcmp(r->animal, animal->id) != 0 || gtcs->end_us < r->start_us ||
-            gtcs->end_us >= r->end_us)
-            continue;
-        row->suppression_ratio = ictus_postictal_ratio(an->study, r->path, r->animal, r->start_us,
+    /* the recordings holding the GTCS's end, in the store's order (read_coverage()) */
+    for (size_t i = 0; i < cov->n_after && isnan(row->suppression_ratio); i++) {
+        const eeg_after *r = &cov->after[i];
+        row->suppression_ratio = ictus_postictal_ratio(an->study, r->path, animal->id, r->start_us,
                                                        r->end_us - r->start_us, gtcs->start_us,
                                                        gtcs->end_us, set);
     }
@@ -553,7 +620,7 @@ static ictus_status add_survival_strata(ictus_survival_outcomes *so, ictus_error
     return st;
 }
 
-static ictus_status add_survival(ictus_survival_outcomes *so, const span_list *spans,
+static ictus_status add_survival(ictus_survival_outcomes *so, const coverage *cov,
                                  const ictus_seizure *const *seizures, const size_t *n_seizures,
                                  ictus_error *err)
 {
@@ -576,12 +643,7 @@ static ictus_status add_survival(ictus_survival_outcomes *so, const span_list *s
                                     .suppression_ratio = NAN};
         row->group = survival_group(&so->survival_groups, &so->n_survival_groups, animal->group,
                                     &cap);
-        int64_t first = INT64_MAX, last = INT64_MIN;
-        for (size_t i = 0; i < spans->n; i++)
-            if (strcmp(spans->items[i].animal, animal->id) == 0) {
-                first = spans->items[i].start_us < first ? spans->items[i].start_us : first;
-                last = spans->items[i].end_us > last ? spans->items[i].end_us : last;
-            }
+        int64_t first = cov[a].first, last = cov[a].last;
         char label[ICTUS_STRATUM_LABEL_MAX];
         if (ictus_strata_label(&so->an->settings.strata, animal,
                                first == INT64_MAX ? ICTUS_TIME_UNKNOWN : first, label,
@@ -592,7 +654,7 @@ static ictus_status add_survival(ictus_survival_outcomes *so, const span_list *s
         row->died = animal->death_us != ICTUS_TIME_UNKNOWN;
         row->end_us = row->died ? animal->death_us : last == INT64_MIN ? ICTUS_TIME_UNKNOWN : last;
         if (row->died)
-            judge_death(so, spans, a, seizures[a], n_seizures[a], row);
+            judge_death(so, &cov[a], a, seizures[a], n_seizures[a], row);
         so->survival_groups[row->group].n_sudep += row->probable_sudep;
         row->included = row->origin_us != ICTUS_TIME_UNKNOWN &&
                         row->end_us != ICTUS_TIME_UNKNOWN && row->end_us >= row->origin_us;
@@ -635,24 +697,35 @@ ictus_status ictus_survival_outcomes_compute(const ictus_analysis *an, ictus_sto
     ictus_hash128_format(ictus_hash_bytes(ictus_strbuf_text(&both), strlen(ictus_strbuf_text(&both))),
                          so->settings_hash);
     ictus_strbuf_free(&both);
-    span_list spans = {0};
-    st = ictus_store_each_recording(store, read_span, &spans, err);
-    size_t cap = 0;
-    int64_t gap_us = (int64_t)(so->settings.max_gap_min * 60 * US_PER_S);
-    for (int a = 0; a < an->study->n_animals && st == ICTUS_OK; a++) {
-        interval *iv;
-        size_t n_iv = coverage_of(&spans, an->study->animals[a].id, gap_us, &iv);
-        add_rows(so, a, iv, n_iv, seizures[a], n_seizures[a], &cap);
-        free(iv);
+    const ictus_study *study = an->study;
+    int n_animals = study->n_animals;
+    coverage_reader cr = {.study = study, .gap_us = (int64_t)(so->settings.max_gap_min * 60 *
+                                                              US_PER_S),
+                          .current = -1, .current_id = ictus_xstrdup(""), .current_index = -1};
+    cr.of = ictus_xcalloc((size_t)(n_animals ? n_animals : 1), sizeof *cr.of);
+    for (int a = 0; a < n_animals; a++) {
+        const ictus_animal *animal = &study->animals[a];
+        const ictus_seizure *gtcs = animal->death_us == ICTUS_TIME_UNKNOWN
+                                        ? NULL
+                                        : last_gtcs(so, a, seizures[a], n_seizures[a]);
+        cr.of[a] = (coverage){.first = INT64_MAX, .last = INT64_MIN,
+                              .gtcs_end_us = gtcs ? gtcs->end_us : ICTUS_TIME_UNKNOWN};
     }
+    st = ictus_store_each_recording_span(store, read_coverage, &cr, err);
+    close_animal(&cr);
+    free(cr.raw);
+    free(cr.current_id);
+    size_t cap = 0;
+    for (int a = 0; a < n_animals && st == ICTUS_OK; a++)
+        add_rows(so, a, cr.of[a].iv, cr.of[a].n_iv, seizures[a], n_seizures[a], &cap);
     if (st == ICTUS_OK)
         st = add_groups(so, err);
     if (st == ICTUS_OK && an->settings.strata.n_keys > 0)
         st = add_tte_strata(so, err);
     so->has_survival = an->study->has_deaths;
     if (st == ICTUS_OK && so->has_survival)
-        st = add_survival(so, &spans, seizures, n_seizures, err);
-    span_list_clear(&spans);
+        st = add_survival(so, cr.of, seizures, n_seizures, err);
+    coverage_free(cr.of, n_animals);
     if (st != ICTUS_OK) {
         ictus_survival_outcomes_destroy(so);
         return st;

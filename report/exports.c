@@ -15,6 +15,7 @@
 #include "base/outfile.h"
 #include "base/params.h"
 #include "base/path.h"
+#include "base/strpool.h"
 #include "base/vec.h"
 #include "base/walltime.h"
 #include "pipeline/event.h"
@@ -49,13 +50,15 @@ ictus_status ictus_exports_options_apply(ictus_exports_options *opt, ictus_confi
  * The recordings and their events, collected from the store
  * ---------------------------------------------------------------------- */
 
-/* A stored recording with results. */
+/* A stored recording with results.  Its strings are the collection's
+ * (text): a study lists up to hundreds of thousands of them. */
 typedef struct {
     int64_t id;
-    char *path, *animal;
+    const char *path, *animal;
     int64_t start_us;
     bool shared;            /* the store holds its path for another animal too */
-    char *video;            /* path in the study; "" when none */
+    bool has_rows;          /* an event of review.csv is on it: video filled in */
+    const char *video;      /* path in the study; "" when none (or no rows) */
     double video_offset_s;  /* recording time at the video's first frame */
 } rec_info;
 
@@ -76,17 +79,23 @@ typedef struct {
     ev_row *rows;
     size_t n_rows, cap_rows;
     const ictus_exports_options *opt;
+    ictus_strpool text;     /* the recs' strings */
 } collection;
 
-static ictus_status add_recording(void *ctx, const ictus_store_recording *r, ictus_error *err)
+static ictus_status add_recording(void *ctx, const ictus_store_recording_span *r,
+                                  ictus_error *err)
 {
     (void)err;
     collection *c = ctx;
     if (!r->has_results)
         return ICTUS_OK;
     ICTUS_GROW(c->recs, c->n_recs + 1, c->cap_recs);
-    c->recs[c->n_recs++] = (rec_info){.id = r->id, .path = ictus_xstrdup(r->path),
-                                      .animal = ictus_xstrdup(r->animal), .start_us = r->start_us};
+    /* the store lists recordings by animal: a run of them shares its animal */
+    char *prev_animal = c->n_recs ? (char *)c->recs[c->n_recs - 1].animal : NULL;
+    c->recs[c->n_recs++] = (rec_info){.id = r->id, .path = ictus_strpool_keep(&c->text, r->path),
+                                      .animal = ictus_strpool_keep_like(&c->text, r->animal,
+                                                                        prev_animal),
+                                      .start_us = r->start_us, .video = ""};
     return ICTUS_OK;
 }
 
@@ -102,8 +111,8 @@ static int rec_by_path(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
-/* Mark the shared paths, fill in the videos, and leave the list ordered by id. */
-static void describe_recordings(collection *c, const ictus_study *study)
+/* Mark the shared paths and leave the list ordered by id. */
+static void describe_recordings(collection *c)
 {
     if (c->n_recs == 0)
         return;
@@ -111,13 +120,22 @@ static void describe_recordings(collection *c, const ictus_study *study)
     for (int i = 1; i < c->n_recs; i++)
         if (!strcmp(c->recs[i].path, c->recs[i - 1].path))
             c->recs[i].shared = c->recs[i - 1].shared = true;
-    for (int i = 0; i < c->n_recs; i++) {
-        rec_info *r = &c->recs[i];
+    qsort(c->recs, (size_t)c->n_recs, sizeof *c->recs, rec_by_id);
+}
+
+/* The videos of the recordings with events (the only ones written):
+ * recordings.csv's lookup, once per such recording. */
+static void fill_videos(collection *c, const ictus_study *study)
+{
+    for (size_t i = 0; i < c->n_rows; i++) {
+        rec_info *r = &c->recs[c->rows[i].rec - c->recs];
+        if (r->has_rows)
+            continue;
+        r->has_rows = true;
         char video[ICTUS_PATH_MAX];
         ictus_recording_video(study, r->path, r->animal, video, sizeof video, &r->video_offset_s);
-        r->video = ictus_xstrdup(video);
+        r->video = *video ? ictus_strpool_keep(&c->text, video) : "";
     }
-    qsort(c->recs, (size_t)c->n_recs, sizeof *c->recs, rec_by_id);
 }
 
 static const rec_info *rec_of(const collection *c, int64_t id)
@@ -209,11 +227,7 @@ static int row_by_recording_start(const void *a, const void *b)
 
 static void collection_clear(collection *c)
 {
-    for (int i = 0; i < c->n_recs; i++) {
-        free(c->recs[i].path);
-        free(c->recs[i].animal);
-        free(c->recs[i].video);
-    }
+    ictus_strpool_free(&c->text);
     for (size_t i = 0; i < c->n_rows; i++) {
         free(c->rows[i].reviewer);
         free(c->rows[i].note);
@@ -494,9 +508,9 @@ static ictus_status collect(const char *study_dir, const ictus_study *study, col
     st = ictus_store_open(db, &s, err);
     if (st != ICTUS_OK)
         return st;
-    st = ictus_store_each_recording(s, add_recording, c, err);
+    st = ictus_store_each_recording_span(s, add_recording, c, err);
     if (st == ICTUS_OK)
-        describe_recordings(c, study);
+        describe_recordings(c);
     const ictus_store_event_query all = {.t0_us = ICTUS_STORE_TIME_MIN,
                                          .t1_us = ICTUS_STORE_TIME_MAX};
     if (st == ICTUS_OK)
@@ -504,23 +518,22 @@ static ictus_status collect(const char *study_dir, const ictus_study *study, col
     if (st == ICTUS_OK)
         st = ictus_store_each_added(s, NULL, add_added, c, err);
     ictus_store_close(s);
+    if (st == ICTUS_OK)
+        fill_videos(c, study);
     if (st == ICTUS_OK && c->n_rows)
         qsort(c->rows, c->n_rows, sizeof *c->rows, row_by_animal_time);
     return st;
 }
 
-ictus_status ictus_report_exports(const char *study_dir, const char *out_dir,
-                                  const ictus_exports_options *opt, ictus_exports_summary *sum,
-                                  ictus_error *err)
+ictus_status ictus_report_exports_study(const ictus_study *study, const char *out_dir,
+                                        const ictus_exports_options *opt,
+                                        ictus_exports_summary *sum, ictus_error *err)
 {
     ictus_exports_summary own_sum;
     if (!sum)
         sum = &own_sum;
     *sum = (ictus_exports_summary){0};
-    ictus_study *study;
-    ictus_status st = ictus_study_load(study_dir, &study, err);
-    if (st != ICTUS_OK)
-        return st;
+    ictus_status st = ICTUS_OK;
     ictus_exports_options from_ini;
     if (!opt) {
         ictus_exports_options_default(&from_ini);
@@ -529,15 +542,14 @@ ictus_status ictus_report_exports(const char *study_dir, const char *out_dir,
     }
     char out[ICTUS_PATH_MAX];
     if (st == ICTUS_OK && !out_dir) {
-        st = ictus_path_join(out, sizeof out, study_dir, "out", err);
+        st = ictus_path_join(out, sizeof out, study->dir, "out", err);
         out_dir = out;
     }
     if (st == ICTUS_OK)
         st = ictus_outfile_mkdir(out_dir, err);
     collection c = {.opt = opt};
     if (st == ICTUS_OK)
-        st = collect(study_dir, study, &c, err);
-    ictus_study_destroy(study);
+        st = collect(study->dir, study, &c, err);
     if (st == ICTUS_OK)
         st = ictus_outfile_write(out_dir, "review.csv", fill_review_csv, &c, err);
     if (st == ICTUS_OK)
@@ -548,5 +560,20 @@ ictus_status ictus_report_exports(const char *study_dir, const char *out_dir,
     collection_clear(&c);
     if (sum == &own_sum)
         ictus_problems_clear(&own_sum.problems);
+    return st;
+}
+
+ictus_status ictus_report_exports(const char *study_dir, const char *out_dir,
+                                  const ictus_exports_options *opt, ictus_exports_summary *sum,
+                                  ictus_error *err)
+{
+    if (sum)
+        *sum = (ictus_exports_summary){0};
+    ictus_study *study;
+    ictus_status st = ictus_study_load(study_dir, &study, err);
+    if (st != ICTUS_OK)
+        return st;
+    st = ictus_report_exports_study(study, out_dir, opt, sum, err);
+    ictus_study_destroy(study);
     return st;
 }

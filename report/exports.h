@@ -53,6 +53,7 @@
 #include "base/config.h"
 #include "base/status.h"
 #include "protocols/manifest.h"
+#include "protocols/study.h"
 
 /* The settings of the exports. */
 typedef struct {
@@ -100,5 +101,13 @@ typedef struct {
 ictus_status ictus_report_exports(const char *study_dir, const char *out_dir,
                                   const ictus_exports_options *opt, ictus_exports_summary *sum,
                                   ictus_error *err);
+
+/* The same for a study already loaded (its dir is the study directory):
+ * `ictus run` passes its own, so that the exports do not load recordings.csv
+ * a second time (tens of MB at 160,000 recordings).  The study is only read,
+ * apart from opt NULL marking [report] video_padding_s used in its config. */
+ictus_status ictus_report_exports_study(const ictus_study *study, const char *out_dir,
+                                        const ictus_exports_options *opt,
+                                        ictus_exports_summary *sum, ictus_error *err);
 
 #endif

@@ -128,11 +128,8 @@ static void summary_items(const ictus_report_ctx *c, items *l)
     char day0[32];
     ictus_walltime_format(d->t0_us, day0, sizeof day0);
     day0[10] = '\0';
-    size_t n_ok = 0;
-    for (size_t r = 0; r < d->n_recordings; r++)
-        n_ok += d->recordings[r].status == ICTUS_REC_OK;
     add_item(l, "recording days", "%d calendar day%s from %s; %zu recordings stored (%zu ok)",
-             d->n_days, d->n_days == 1 ? "" : "s", day0, d->n_recordings, n_ok);
+             d->n_days, d->n_days == 1 ? "" : "s", day0, d->n_recordings, d->n_ok);
     add_item(l, "analysable time", "%.1f h of %.1f h recorded (%.1f %%)", an_s / 3600,
              rec_s / 3600, rec_s > 0 ? 100 * an_s / rec_s : 0.0);
     add_item(l, "seizures counted", "%lld (events = %s)", (long long)c->an->n_seizures,
@@ -329,10 +326,8 @@ static void failed_table(const ictus_report_ctx *c, ictus_report_table *t)
     static const char *const fh[] = {"recording", "animal", "status", "why",
                                      "results kept (events)"};
     ictus_report_table_init(t, "failed", "Recordings that failed", fh, 5);
-    for (size_t r = 0; r < c->d->n_recordings; r++) {
-        const ictus_report_recording *rec = &c->d->recordings[r];
-        if (rec->status == ICTUS_REC_OK)
-            continue;
+    for (size_t r = 0; r < c->d->n_failed; r++) {
+        const ictus_report_recording *rec = &c->d->failed[r];
         ictus_report_table_text(t, rec->path);
         ictus_report_table_text(t, rec->animal);
         ictus_report_table_text(t, ictus_rec_status_name(rec->status));

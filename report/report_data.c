@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vec.h"
 #include "base/walltime.h"
 
 static const int64_t DAY_US = INT64_C(86400000000);
@@ -20,27 +21,39 @@ static void widen(int64_t *t0, int64_t *t1, int64_t a, int64_t b)
 
 /* ---- recordings ----------------------------------------------------------- */
 
+/* A recording whose analysable time the figures draw: it has results and its
+ * animal is in the study (index). */
 typedef struct {
-    ictus_report_recording *items;
-    size_t n, cap;
-    ictus_strpool *text;
-} rec_list;
+    int64_t id, start_us, duration_us;
+    int animal;
+} drawn_recording;
 
-static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+/* The listing's reader: counts every row, keeps the failed ones whole and
+ * the drawn ones compactly, in the store's order (by animal, then path). */
+typedef struct {
+    const ictus_study *study;
+    ictus_store *store;             /* for the failed rows' other columns */
+    ictus_report_data *d;
+    size_t cap_failed;
+    drawn_recording *drawn;
+    size_t n_drawn, cap_drawn;
+    char *animal;                   /* the last row's animal ("" before any) */
+    int animal_index;               /* its index in the study, -1 when not there */
+} rec_reader;
+
+static void keep_failed(rec_reader *r, const ictus_store_recording *rec)
 {
-    rec_list *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 16;
-        l->items = ictus_xrealloc(l->items, l->cap * sizeof *l->items);
-    }
-    const ictus_report_recording *prev = l->n ? &l->items[l->n - 1] : NULL;
-    l->items[l->n] = (ictus_report_recording){
+    ictus_report_data *d = r->d;
+    ICTUS_GROW(d->failed, d->n_failed + 1, r->cap_failed);
+    const ictus_report_recording *prev = d->n_failed ? &d->failed[d->n_failed - 1] : NULL;
+    d->failed[d->n_failed++] = (ictus_report_recording){
         .id = rec->id,
         /* the store lists recordings by animal: a run of rows shares its animal and its
-         * error (mostly "") */
-        .path = ictus_strpool_keep(l->text, rec->path),
-        .animal = ictus_strpool_keep_like(l->text, rec->animal, prev ? prev->animal : NULL),
-        .error = ictus_strpool_keep_like(l->text, rec->error ? rec->error : "",
+         * error */
+        .path = ictus_strpool_keep(&d->recording_text_, rec->path),
+        .animal = ictus_strpool_keep_like(&d->recording_text_, rec->animal,
+                                          prev ? prev->animal : NULL),
+        .error = ictus_strpool_keep_like(&d->recording_text_, rec->error ? rec->error : "",
                                          prev ? prev->error : NULL),
         .status = rec->status,
         .has_results = rec->has_results,
@@ -51,7 +64,49 @@ static ictus_status on_recording(void *ctx, const ictus_store_recording *rec, ic
         .results_run_id = rec->results_run_id,
         .first_run_id = rec->first_run_id,
     };
-    l->n++;
+}
+
+/* A failed row whole: its error, runs and events (the few rows of the
+ * report's table of failures), looked up by path and animal. */
+static ictus_status read_failed(rec_reader *r, const ictus_store_recording_span *span,
+                                ictus_error *err)
+{
+    ictus_store_recording rec;
+    bool found = false;
+    ictus_status st = ictus_store_find_recording(r->store, span->path, span->animal, &rec, &found,
+                                                 err);
+    if (st == ICTUS_OK && found)
+        keep_failed(r, &rec);
+    if (found)
+        ictus_store_recording_clear(&rec);
+    return st;
+}
+
+static ictus_status on_recording(void *ctx, const ictus_store_recording_span *rec,
+                                 ictus_error *err)
+{
+    rec_reader *r = ctx;
+    r->d->n_recordings++;
+    ictus_status st = ICTUS_OK;
+    if (rec->status == ICTUS_REC_OK)
+        r->d->n_ok++;
+    else
+        st = read_failed(r, rec, err);
+    if (st != ICTUS_OK)
+        return st;
+    if (!rec->has_results)
+        return ICTUS_OK;
+    if (strcmp(rec->animal, r->animal) != 0) { /* rows come by animal: one lookup per run */
+        free(r->animal);
+        r->animal = ictus_xstrdup(rec->animal);
+        const ictus_animal *a = ictus_study_animal(r->study, rec->animal);
+        r->animal_index = a ? (int)(a - r->study->animals) : -1;
+    }
+    if (r->animal_index < 0)
+        return ICTUS_OK;
+    ICTUS_GROW(r->drawn, r->n_drawn + 1, r->cap_drawn);
+    r->drawn[r->n_drawn++] = (drawn_recording){rec->id, rec->start_us, rec->duration_us,
+                                               r->animal_index};
     return ICTUS_OK;
 }
 
@@ -135,9 +190,10 @@ static void spread(double *cells, int n, int64_t t0, int64_t len, int64_t a, int
     }
 }
 
-static ictus_status read_series(ictus_store *store, const ictus_report_recording *r, int ai,
+static ictus_status read_series(ictus_store *store, const drawn_recording *r,
                                 ictus_report_data *d, ictus_error *err)
 {
+    int ai = r->animal;
     ictus_store_bucket_series ser = {0};
     bool found = false;
     ictus_status st = ictus_store_get_series(store, r->id, ICTUS_STORE_ALL_CHANNELS, &ser, &found, err);
@@ -165,14 +221,13 @@ static ictus_status read_series(ictus_store *store, const ictus_report_recording
 
 /* ---- the whole read ------------------------------------------------------- */
 
-/* ictus_report_data_read() inside its read transaction. */
+/* ictus_report_data_read() inside its read transaction, with the reader of
+ * the recordings (the caller frees its lists). */
 static ictus_status read_all(const ictus_study *study, const ictus_analysis *an,
-                             ictus_store *store, ictus_report_data *d, ictus_error *err)
+                             ictus_store *store, ictus_report_data *d, rec_reader *recs,
+                             ictus_error *err)
 {
-    rec_list recs = {.text = &d->recording_text_};
-    ictus_status st = ictus_store_each_recording(store, on_recording, &recs, err);
-    d->recordings = recs.items;
-    d->n_recordings = recs.n;
+    ictus_status st = ictus_store_each_recording_span(store, on_recording, recs, err);
     if (st == ICTUS_OK)
         st = ictus_store_last_run(store, &d->last_run, &d->has_run, err);
     if (st == ICTUS_OK)
@@ -185,10 +240,9 @@ static ictus_status read_all(const ictus_study *study, const ictus_analysis *an,
         for (int p = 0; p < study->animals[a].n_periods; p++)
             widen(&t0, &t1, study->animals[a].periods[p].start_us,
                   study->animals[a].periods[p].end_us);
-    for (size_t r = 0; r < d->n_recordings; r++)
-        if (d->recordings[r].has_results && ictus_study_animal(study, d->recordings[r].animal))
-            widen(&t0, &t1, d->recordings[r].start_us,
-                  d->recordings[r].start_us + d->recordings[r].duration_us);
+    for (size_t r = 0; r < recs->n_drawn; r++)
+        widen(&t0, &t1, recs->drawn[r].start_us,
+              recs->drawn[r].start_us + recs->drawn[r].duration_us);
     if (t0 >= t1) { /* nothing dated: one empty day */
         t0 = 0;
         t1 = DAY_US;
@@ -221,12 +275,8 @@ static ictus_status read_all(const ictus_study *study, const ictus_analysis *an,
     free(cap);
     for (int a = 0; st == ICTUS_OK && a < study->n_animals; a++)
         d->n_seizures[a] = ictus_seizures_merge(d->seizures[a], d->n_seizures[a]);
-    for (size_t r = 0; st == ICTUS_OK && r < d->n_recordings; r++) {
-        const ictus_report_recording *rec = &d->recordings[r];
-        const ictus_animal *a = ictus_study_animal(study, rec->animal);
-        if (a && rec->has_results)
-            st = read_series(store, rec, (int)(a - study->animals), d, err);
-    }
+    for (size_t r = 0; st == ICTUS_OK && r < recs->n_drawn; r++)
+        st = read_series(store, &recs->drawn[r], d, err);
     return st;
 }
 
@@ -240,7 +290,11 @@ ictus_status ictus_report_data_read(const ictus_study *study, const ictus_analys
     ictus_status st = ictus_store_read_begin(store, &in_read, err);
     if (st != ICTUS_OK)
         return st;
-    st = read_all(study, an, store, d, err);
+    rec_reader recs = {.study = study, .store = store, .d = d, .animal = ictus_xstrdup(""),
+                       .animal_index = -1};
+    st = read_all(study, an, store, d, &recs, err);
+    free(recs.drawn);
+    free(recs.animal);
     ictus_store_read_end(store, in_read);
     return st;
 }
@@ -260,6 +314,6 @@ void ictus_report_data_clear(ictus_report_data *d)
     for (int i = 0; i < d->n_runs; i++)
         ictus_store_run_detail_clear(&d->runs[i]);
     ictus_strpool_free(&d->recording_text_);
-    free(d->recordings);
+    free(d->failed);
     memset(d, 0, sizeof *d);
 }

@@ -4,7 +4,10 @@
  * figures also need time lines it does not keep: each animal's counted
  * seizures (start, end, type), its recorded and analysable time in bins
  * across the whole study, per calendar day, and its artefact windows; and
- * the recordings with their status.  ictus_report_data_read() reads them once.
+ * how many recordings are stored, with the rows of those that failed.
+ * ictus_report_data_read() reads them once, keeping no row of the
+ * recordings that are ok: a study of 160,000 recordings would hold tens of
+ * MB of rows the report only counts.
  *
  * Bins: the study's span [t0_us, t1_us) (from midnight of the first day of
  * any period or recording to the end of the last) cut into n_bins bins of
@@ -25,9 +28,9 @@
 
 #define ICTUS_REPORT_MAX_BINS 1200
 
-/* One recording row of the store (its strings live in the data's pool, freed
- * by ictus_report_data_clear(); consecutive rows may share one animal or error
- * string). */
+/* One recording row of the store whose status is not ok (its strings live in
+ * the data's pool, freed by ictus_report_data_clear(); consecutive rows may
+ * share one animal or error string). */
 typedef struct {
     int64_t id;                     /* the store's recording row */
     char *path, *animal, *error;
@@ -52,9 +55,11 @@ typedef struct {
     double *day_analysable_s;       /* [animal * n_days + day] */
     int64_t *artefacts;             /* [animal * ICTUS_STORE_N_ARTEFACT_KINDS + kind]:
                                        windows flagged with each kind */
-    size_t n_recordings;
-    ictus_report_recording *recordings; /* by animal then path */
-    ictus_strpool recording_text_;  /* private: the recordings' strings */
+    size_t n_recordings;            /* stored recording rows */
+    size_t n_ok;                    /* of them, with status ok */
+    size_t n_failed;                /* the others (n_recordings - n_ok): */
+    ictus_report_recording *failed; /* by animal then path */
+    ictus_strpool recording_text_;  /* private: the failed rows' strings */
     bool has_run;
     ictus_store_run_row last_run;   /* the newest run */
     int n_runs;                     /* 0..2 */

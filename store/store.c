@@ -321,6 +321,9 @@ static const char *const query_sql[N_QUERIES] = {
         "WHERE r.path = ?1 AND (?2 IS NULL OR r.animal = ?2) ORDER BY r.animal LIMIT 1",
     [Q_EACH_RECORDING] =
         "SELECT " RECORDING_COLUMNS "FROM recordings r ORDER BY r.animal, r.path",
+    [Q_EACH_RECORDING_SPAN] =
+        "SELECT r.id, r.path, r.animal, r.status, r.results_hash, r.start_us, r.duration_us "
+        "FROM recordings r ORDER BY r.animal, r.path",
     [Q_PUT_REVIEW] =
         "INSERT INTO reviews (path, animal, channel, start_us, end_us, content_hash, verdict, "
         "    type, fixed_start_us, fixed_end_us, added, racine, reviewer, reviewed_unix_us, note) "

@@ -407,6 +407,27 @@ typedef ictus_status (*ictus_store_recording_fn)(void *ctx, const ictus_store_re
 ictus_status ictus_store_each_recording(ictus_store *s, ictus_store_recording_fn fn, void *ctx,
                                         ictus_error *err);
 
+/* A recording row as the study-wide listings of the analysis and the report
+ * read it: no file identity, format, preset or parameters, content hash or
+ * event count, each of which costs per row (a count is a subquery) when
+ * 160,000 rows are listed several times a night.  has_results as in
+ * ictus_store_recording.  The strings are valid during the callback. */
+typedef struct {
+    int64_t id;
+    const char *path, *animal;
+    ictus_rec_status status;
+    bool has_results;
+    int64_t start_us, duration_us;
+} ictus_store_recording_span;
+
+/* Call fn for every recording, in ictus_store_each_recording()'s order (by
+ * animal, then path, byte order), with the columns above.  A status other
+ * than ICTUS_OK from fn stops the walk and is returned. */
+typedef ictus_status (*ictus_store_span_fn)(void *ctx, const ictus_store_recording_span *rec,
+                                            ictus_error *err);
+ictus_status ictus_store_each_recording_span(ictus_store *s, ictus_store_span_fn fn, void *ctx,
+                                             ictus_error *err);
+
 /* ------------------------------------------------------------------------
  * Reviews: decisions, with history
  *

@@ -118,6 +118,44 @@ ictus_status ictus_store_each_recording(ictus_store *s, ictus_store_recording_fn
                                   "cannot list the recordings", err);
 }
 
+/* The caller's callback of ictus_store_each_recording_span(). */
+typedef struct {
+    ictus_store *s;
+    ictus_store_span_fn fn;
+    void *ctx;
+} span_visit;
+
+/* A row of Q_EACH_RECORDING_SPAN; the status checked as read_recording() does. */
+static ictus_status pass_span(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    const span_visit *v = ctx;
+    int status = ictus_store_name_index(ictus_store_rec_status_names, ICTUS_N_REC_STATUS,
+                                        ictus_store_column_text(st, 3));
+    if (status < 0)
+        return ictus_fail(err, ICTUS_ERR_DB, "%s: recording %s: unknown status \"%s\"",
+                          v->s->path, ictus_store_column_text(st, 1),
+                          ictus_store_column_text(st, 3));
+    ictus_hash128 results_hash;
+    const ictus_store_recording_span rec = {
+        .id = sqlite3_column_int64(st, 0),
+        .path = ictus_store_column_text(st, 1),
+        .animal = ictus_store_column_text(st, 2),
+        .status = (ictus_rec_status)status,
+        .has_results = column_hash(st, 4, &results_hash),
+        .start_us = sqlite3_column_int64(st, 5),
+        .duration_us = sqlite3_column_int64(st, 6),
+    };
+    return v->fn(v->ctx, &rec, err);
+}
+
+ictus_status ictus_store_each_recording_span(ictus_store *s, ictus_store_span_fn fn, void *ctx,
+                                             ictus_error *err)
+{
+    span_visit v = {.s = s, .fn = fn, .ctx = ctx};
+    return ictus_store_query_rows(s, Q_EACH_RECORDING_SPAN, NULL, 0, pass_span, &v,
+                                  "cannot list the recordings", err);
+}
+
 /* ------------------------------------------------------------------------
  * Events
  * ---------------------------------------------------------------------- */

@@ -15,6 +15,8 @@
  *     clamped at 0; recordings without a video have empty video columns;
  *     a stale *_events.edf of an earlier export is removed, other files kept;
  *     the header's patient code is the animal;
+ *   - ictus_report_exports_study() (a study already loaded, as `ictus run`
+ *     passes its own) writes the same bytes as ictus_report_exports();
  *   - [report] video_padding_s: a bad value is an error, and a misspelt
  *     key stays an error for the section's owner (ictus_config_check_used).
  */
@@ -31,6 +33,7 @@
 #include "base/config.h"
 #include "base/csvtable.h"
 #include "base/path.h"
+#include "base/readfile.h"
 #include "base/walltime.h"
 #include "store/store.h"
 #include "tests/check.h"
@@ -290,6 +293,72 @@ static void test_reviews_and_names(void)
     support_tmpdir_remove(dir);
 }
 
+/* Whether the files a and b hold the same bytes (both readable). */
+static bool same_bytes(const char *a, const char *b)
+{
+    char *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    ictus_error err = {0};
+    bool same = ictus_read_file(a, &x, &nx, &err) == ICTUS_OK &&
+                ictus_read_file(b, &y, &ny, &err) == ICTUS_OK && nx == ny &&
+                memcmp(x, y, nx) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/* ---- a study already loaded --------------------------------------------- */
+
+/* The same hand-made store exported twice: from the directory (the study
+ * loaded inside) and from a loaded study into another directory; review.csv
+ * and the annotation files must be the same bytes. */
+static void test_loaded_study(void)
+{
+    char *dir = support_tmpdir("exports-loaded");
+    CHECK(support_study_write(dir, "study.ini",
+                              "[study]\nname = loaded\npreset = ihka-mouse\nmains_hz = 50\n"));
+    CHECK(support_study_write(dir, "animals.csv", "animal\nM01\nM02\n"));
+    CHECK(support_study_write(dir, "recordings.csv",
+                              "file,animal,video\nM01/1.edf,M01,M01/v.mp4@3\n"));
+    support_store s;
+    CHECK(support_store_open(&s, dir));
+    int64_t t0 = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0);
+    const support_event ev1[] = {{t0 + 100 * ICTUS_US_PER_S, 20 * ICTUS_US_PER_S, "hpd"}};
+    const support_event ev3[] = {{t0 + 50 * ICTUS_US_PER_S, 5 * ICTUS_US_PER_S, "hpd"}};
+    CHECK(support_store_recording(&s, "M01", t0, 3600 * ICTUS_US_PER_S, 1, ev1, 1));
+    CHECK(support_store_recording(&s, "M01", t0 + 3600 * ICTUS_US_PER_S, 3600 * ICTUS_US_PER_S,
+                                  1, NULL, 0));
+    CHECK(support_store_recording(&s, "M02", t0, 3600 * ICTUS_US_PER_S, 1, ev3, 1));
+    support_store_close(&s);
+    ictus_error err = {0};
+    ictus_exports_summary a, b;
+    CHECK_MSG(ictus_report_exports(dir, NULL, NULL, &a, &err) == ICTUS_OK, "%s", err.msg);
+    ictus_study *study = NULL;
+    CHECK_MSG(ictus_study_load(dir, &study, &err) == ICTUS_OK, "%s", err.msg);
+    if (study) {
+        CHECK_MSG(ictus_report_exports_study(study, support_path(dir, "out2"), NULL, &b, &err) ==
+                      ICTUS_OK, "%s", err.msg);
+        ictus_study_destroy(study);
+        CHECK_INT(b.n_events, a.n_events);
+        CHECK_INT(b.n_with_video, a.n_with_video);
+        CHECK_INT(b.n_annotation_files, a.n_annotation_files);
+        ictus_problems_clear(&b.problems);
+    }
+    CHECK_INT(a.n_events, 2);
+    CHECK_INT(a.n_with_video, 1);
+    CHECK_INT(a.n_annotation_files, 2);
+    ictus_problems_clear(&a.problems);
+    static const char *const files[] = {"review.csv", "annotations/M01/1.edf_events.edf",
+                                        "annotations/M02/3.edf_events.edf"};
+    for (int i = 0; i < 3; i++) {
+        char one[ICTUS_PATH_MAX], two[ICTUS_PATH_MAX];
+        snprintf(one, sizeof one, "%s/out/%s", dir, files[i]);
+        snprintf(two, sizeof two, "%s/out2/%s", dir, files[i]);
+        CHECK_MSG(same_bytes(one, two), "%s", files[i]);
+    }
+    support_tmpdir_remove(dir);
+}
+
 /* ---- the setting ------------------------------------------------------ */
 
 static void test_settings(void)
@@ -323,6 +392,7 @@ int main(void)
 {
     test_settings();
     test_reviews_and_names();
+    test_loaded_study();
     test_synthetic_study();
     return check_done("test_exports");
 }

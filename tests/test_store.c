@@ -480,6 +480,40 @@ static void test_put_replace_idempotent(void)
     ictus_store_close(s);
 }
 
+/* Up to four rows of a listing, as the lean one has them (strings copied). */
+typedef struct {
+    struct {
+        int64_t id, start_us, duration_us;
+        char path[64], animal[16];
+        int status;
+        bool has_results;
+    } rows[4];
+    int n;
+} span_rows;
+
+static ictus_status collect_span(void *ctx, const ictus_store_recording_span *r, ictus_error *err)
+{
+    span_rows *l = ctx;
+    if (l->n < 4) {
+        l->rows[l->n].id = r->id;
+        l->rows[l->n].start_us = r->start_us;
+        l->rows[l->n].duration_us = r->duration_us;
+        snprintf(l->rows[l->n].path, sizeof l->rows[l->n].path, "%s", r->path);
+        snprintf(l->rows[l->n].animal, sizeof l->rows[l->n].animal, "%s", r->animal);
+        l->rows[l->n].status = (int)r->status;
+        l->rows[l->n].has_results = r->has_results;
+    }
+    l->n++;
+    return ICTUS_OK;
+}
+
+static ictus_status collect_whole(void *ctx, const ictus_store_recording *r, ictus_error *err)
+{
+    const ictus_store_recording_span span = {r->id, r->path, r->animal, r->status,
+                                             r->has_results, r->start_us, r->duration_us};
+    return collect_span(ctx, &span, err);
+}
+
 static void test_failures_keep_results(void)
 {
     const char *path = support_path(tmp_dir, "fail.db");
@@ -518,6 +552,24 @@ static void test_failures_keep_results(void)
     CHECK(found && rec.status == ICTUS_REC_INCOMPLETE && !rec.has_results && rec.has_content_hash);
     CHECK_INT(rec.first_run_id, run2);
     ictus_store_recording_clear(&rec);
+    /* The lean listing gives each_recording()'s rows, order and columns: a
+     * failed row with results, an incomplete one without. */
+    span_rows whole = {0}, lean = {0};
+    OK(ictus_store_each_recording(s, collect_whole, &whole, &err_));
+    OK(ictus_store_each_recording_span(s, collect_span, &lean, &err_));
+    CHECK_INT(lean.n, 2);
+    CHECK_INT(whole.n, lean.n);
+    for (int i = 0; i < lean.n && i < whole.n; i++) {
+        CHECK_INT(lean.rows[i].id, whole.rows[i].id);
+        CHECK_STR(lean.rows[i].path, whole.rows[i].path);
+        CHECK_STR(lean.rows[i].animal, whole.rows[i].animal);
+        CHECK_INT(lean.rows[i].status, whole.rows[i].status);
+        CHECK_INT(lean.rows[i].has_results, whole.rows[i].has_results);
+        CHECK_INT(lean.rows[i].start_us, whole.rows[i].start_us);
+        CHECK_INT(lean.rows[i].duration_us, whole.rows[i].duration_us);
+    }
+    CHECK(lean.n == 2 && lean.rows[0].has_results && !lean.rows[1].has_results &&
+          lean.rows[0].status == ICTUS_REC_FAILED);
 
     /* Good results again: status ok, error cleared. */
     put_ok(s, &a);
