@@ -22,8 +22,7 @@
 
 const char *ictus_study_keep(ictus_study *study, const char *text)
 {
-    ICTUS_GROW(study->strings_, study->n_strings_ + 1, study->cap_strings_);
-    return study->strings_[study->n_strings_++] = ictus_xstrdup(text);
+    return ictus_strpool_keep(&study->strings_, text);
 }
 
 /* Studies have tens to hundreds of animals: a linear lookup.  Recordings
@@ -731,8 +730,6 @@ void ictus_study_destroy(ictus_study *study)
     ictus_config_destroy(study->config);
     ictus_problems_clear(&study->problems);
     ictus_problems_clear(&study->warnings);
-    for (int i = 0; i < study->n_strings_; i++)
-        free(study->strings_[i]);
-    free(study->strings_);
+    ictus_strpool_free(&study->strings_);
     free(study);
 }

@@ -81,6 +81,7 @@
 #include "protocols/dosing.h"
 #include "protocols/manifest.h"
 #include "base/config.h"
+#include "base/strpool.h"
 #include "pipeline/source/source.h"
 #include "base/status.h"
 
@@ -110,10 +111,10 @@ typedef struct {
                                   (the key of the results store) */
     const char *animal;
     int n_channels;            /* 0: every channel, labels from the file */
+    int line;                  /* (beside n_channels: no padding in a row a file) */
     ictus_channel_label *channels;
     int64_t start_us;          /* naive local start; ICTUS_TIME_UNKNOWN: from the file */
     const char *video;         /* "" when none */
-    int line;
 } ictus_recording_entry;
 
 /* One expert label from annotations.csv. */
@@ -164,9 +165,9 @@ typedef struct ictus_study {
                                   birth_date, ...): nothing was rejected, detection
                                   and the analysis go on without the field */
 
-    /* private: every string the fields above point to */
-    char **strings_;
-    int n_strings_, cap_strings_;
+    /* private: every string the fields above point to, in chunks freed
+     * together (a study of 100,000 files keeps 100,000 paths: no malloc each) */
+    ictus_strpool strings_;
     /* private: the recordings by file name (study.c), so that a lookup costs
      * the same in a study of 100 files as in one of 100,000: a hash table of
      * n_slots_ (a power of two, 0 before the first row) whose slot holds the
