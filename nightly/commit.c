@@ -394,8 +394,8 @@ static int first_known(const run_committer *c, ictus_hash128 hash)
 static known_file plan_known(const run_committer *c, int k)
 {
     const run_file *f = run_plan_known_file(c->plan, k);
-    return (known_file){.file = f, .hash = run_plan_known_hash(c->plan, k), .identity = f->identity,
-                        .n_animals = f->n_stored, .next_same_hash = -1};
+    return (known_file){.file = f, .hash = run_plan_known_hash(c->plan, k),
+                        .identity = f->identity, .n_animals = f->n_stored, .next_same_hash = -1};
 }
 
 /* The file counted first (run_file_counts_before()) among the known
