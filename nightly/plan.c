@@ -325,22 +325,23 @@ static bool manifest_matches(const run_file *f, const char **why)
     return true;
 }
 
-/* Set f->reason (NULL: none) to the formatted text. */
-static void set_reason(run_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set f->reason to the formatted text, kept in the plan's `pool` (a first
+ * run gives every file a reason: no malloc each). */
+static void set_reason(ictus_strpool *pool, run_file *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void set_reason(run_file *f, const char *fmt, ...)
+static void set_reason(ictus_strpool *pool, run_file *f, const char *fmt, ...)
 {
     char text[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    free(f->reason);
-    f->reason = ictus_xstrdup(text);
+    f->reason = ictus_strpool_keep(pool, text);
 }
 
-/* Decide what to do with one file. */
-static void decide(const run_plan_input *in, run_file *f)
+/* Decide what to do with one file (its reason kept in `pool`). */
+static void decide(const run_plan_input *in, ictus_strpool *pool, run_file *f)
 {
     for (int i = 0; i < f->n_stored; i++) {
         f->had_results |= f->stored[i].has_results;
@@ -348,15 +349,15 @@ static void decide(const run_plan_input *in, run_file *f)
     }
     if (!f->exists) {
         f->action = RUN_MISSING;
-        set_reason(f, "%s", f->n_entries ? "listed in recordings.csv but not found"
+        set_reason(pool, f, "%s", f->n_entries ? "listed in recordings.csv but not found"
                                          : "no longer in recordings/ or recordings.csv");
         return;
     }
     f->action = RUN_PROCESS;
     if (f->n_stored == 0) {
-        set_reason(f, "new");
+        set_reason(pool, f, "new");
     } else if (f->stale_preset) {
-        set_reason(f, "results made with another preset or parameters");
+        set_reason(pool, f, "results made with another preset or parameters");
     } else {
         const ictus_store_plan_row *bad = NULL;
         bool same_identity = true;
@@ -368,17 +369,17 @@ static void decide(const run_plan_input *in, run_file *f)
         const char *why = "";
         bool manifest_ok = !bad && manifest_matches(f, &why);
         if (bad)
-            set_reason(f, "%s last time",
+            set_reason(pool, f, "%s last time",
                        bad->status == ICTUS_REC_INCOMPLETE ? "still being written"
                        : bad->status == ICTUS_REC_STALE    ? "stale"
                                                            : "failed");
         else if (!manifest_ok)
-            set_reason(f, "%s", why);
+            set_reason(pool, f, "%s", why);
         else if (same_identity)
             f->action = RUN_UNCHANGED;
         else {
             f->action = RUN_CHECK;
-            set_reason(f, "modified (%" PRId64 " -> %" PRId64 " bytes)",
+            set_reason(pool, f, "modified (%" PRId64 " -> %" PRId64 " bytes)",
                        f->stored[0].identity.size_bytes, f->identity.size_bytes);
         }
     }
@@ -386,7 +387,7 @@ static void decide(const run_plan_input *in, run_file *f)
         double age_s = (double)(in->now_unix_us - f->identity.mtime_ns / 1000) / 1e6;
         if (age_s > -in->settle_s && age_s < in->settle_s) {
             f->action = RUN_SETTLING;
-            set_reason(f, "modified %.0f s ago (less than %g s): still being written", age_s,
+            set_reason(pool, f, "modified %.0f s ago (less than %g s): still being written", age_s,
                        in->settle_s);
         }
     }
@@ -638,7 +639,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
         }
         if (f->exists && f->n_entries == 0)
             f->rejected_line = listed_line(manifest, f->path);
-        decide(in, f);
+        decide(in, &plan->text_, f);
         if (f->action == RUN_CHECK || f->action == RUN_PROCESS)
             plan->n_to_read++;
         if (f->action == RUN_CHECK || f->action == RUN_PROCESS)
@@ -656,9 +657,7 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
 
 void run_plan_release_files(run_plan *plan)
 {
-    for (int i = 0; plan->files && i < plan->n_files; i++)
-        free(plan->files[i].reason);
-    free(plan->files);
+    free(plan->files); /* the reasons are the plan's texts */
     plan->files = NULL;
     free(plan->stored_);  /* the rows' strings are the plan's texts */
     plan->stored_ = NULL;

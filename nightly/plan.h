@@ -65,8 +65,9 @@ typedef struct {
     int map_differs;                /* 1 + the first stored row whose channel roles
                                        differ from its channel map; 0: none */
     ictus_store_plan_row *stored;
-    char *reason;                   /* why it is processed or missing, for the log
-                                       (NULL when unchanged: run_file_reason()) */
+    char *reason;                   /* why it is processed or missing, for the log, the
+                                       plan's string (NULL when unchanged:
+                                       run_file_reason()) */
     run_action action;
     bool exists;                    /* a regular file on disk that belongs to the study */
     bool had_results;               /* some stored row has results */
