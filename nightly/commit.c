@@ -43,9 +43,9 @@ typedef struct {
 /* A slot of the table of hashes: a hash seen tonight and the first known
  * file holding it (-1: none any more; the slot stays the hash's). */
 typedef struct {
-    bool used;
     ictus_hash128 hash;
     int first;
+    bool used;      /* last: 24 bytes a slot, not 32 */
 } hash_slot;
 
 /* A stored file gone from disk, by the content hash it had: the files a
@@ -106,6 +106,14 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     c->known = ictus_xmalloc((size_t)c->cap_known * sizeof *c->known);
     for (int i = 0; i < plan->n_files; i++)
         c->known_of[i] = -1;
+    /* The table of hashes made at its final size once (a hash per file
+     * read, at most half the slots used): growing it by doubling would
+     * leave every smaller table freed behind (a first run of 160,000
+     * files: 12 MB of holes). */
+    c->n_slots = 64;
+    while (c->n_slots < 2 * (plan->n_to_read + 1))
+        c->n_slots *= 2;
+    c->slots = ictus_xcalloc((size_t)c->n_slots, sizeof *c->slots);
     int n_missing = 0;
     for (int i = 0; i < plan->n_files; i++)
         n_missing += plan->files[i].action == RUN_MISSING;
