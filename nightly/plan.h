@@ -25,7 +25,7 @@
  *
  * Lifecycle: run_plan_make() → read the files (the workers only read) →
  * run_plan_release_files() (optional) → run_plan_free().  Memory: one
- * entry per file of the study, about 0.3 KB with its stored row (the
+ * entry per file of the study, about 0.2 KB with its stored row (the
  * store's columns the plan reads, ictus_store_plan_row), its path and its
  * place among the known hashes.  The scan, recordings.csv and the store's
  * rows are merged in path order: nothing is held twice while it is built. 

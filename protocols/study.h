@@ -111,7 +111,8 @@ typedef struct {
                                   (the key of the results store) */
     const char *animal;
     int n_channels;            /* 0: every channel, labels from the file */
-    int line;                  /* (beside n_channels: no padding in a row a file) */
+    int line;                  /* in recordings.csv (beside n_channels: no padding in
+                                  a struct a study holds once per file) */
     ictus_channel_label *channels;
     int64_t start_us;          /* naive local start; ICTUS_TIME_UNKNOWN: from the file */
     const char *video;         /* "" when none */
