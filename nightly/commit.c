@@ -22,10 +22,15 @@ typedef enum {
 } file_class;
 
 /* A file on disk whose content hash is known tonight, with the animals its
- * rows are keyed by.  Studies hold up to hundreds of thousands of files:
- * known files are found by plan file (known_of) and by hash (a hash table
- * of chains, each in known order, so that every walk over the holders of a
- * hash visits them as a walk over all known files would). */
+ * rows are keyed by.  Known files are, in this order:
+ *   - the plan's unchanged files (plan->known, by hash then path: the order
+ *     they were known in), not copied here: a quiet night of a study of
+ *     hundreds of thousands of files holds no table for them;
+ *   - the files stored this run (this table), in the order they were.
+ * The table's files are found by plan file (known_of) and by hash (a hash
+ * table of chains, each in known order), so that every walk over the
+ * holders of a hash (plan's, then the table's) visits them as a walk over
+ * all known files would. */
 typedef struct {
     const run_file *file;
     ictus_hash128 hash;
@@ -38,9 +43,9 @@ typedef struct {
 /* A slot of the table of hashes: a hash seen tonight and the first known
  * file holding it (-1: none any more; the slot stays the hash's). */
 typedef struct {
-    bool used;
     ictus_hash128 hash;
     int first;
+    bool used;      /* last: 24 bytes a slot, not 32 */
 } hash_slot;
 
 /* A stored file gone from disk, by the content hash it had: the files a
@@ -97,11 +102,22 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     c->cls = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->cls);
     c->rows_deleted = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->rows_deleted);
     c->known_of = ictus_xmalloc(((size_t)plan->n_files + 1) * sizeof *c->known_of);
-    c->cap_known = plan->n_files + 1; /* no spare room to grow into: a plan file at most each */
+    c->cap_known = plan->n_to_read + 1; /* no spare room: a file read tonight at most each */
     c->known = ictus_xmalloc((size_t)c->cap_known * sizeof *c->known);
     for (int i = 0; i < plan->n_files; i++)
         c->known_of[i] = -1;
-    c->missing = ictus_xmalloc(((size_t)plan->n_files + 1) * sizeof *c->missing);
+    /* The table of hashes made at its final size once (a hash per file
+     * read, at most half the slots used): growing it by doubling would
+     * leave every smaller table freed behind (a first run of 160,000
+     * files: 12 MB of holes). */
+    c->n_slots = 64;
+    while (c->n_slots < 2 * (plan->n_to_read + 1))
+        c->n_slots *= 2;
+    c->slots = ictus_xcalloc((size_t)c->n_slots, sizeof *c->slots);
+    int n_missing = 0;
+    for (int i = 0; i < plan->n_files; i++)
+        n_missing += plan->files[i].action == RUN_MISSING;
+    c->missing = ictus_xmalloc(((size_t)n_missing + 1) * sizeof *c->missing);
     for (int i = 0; i < plan->n_files; i++) {
         const run_file *m = &plan->files[i];
         if (m->action == RUN_MISSING && m->n_stored > 0 && m->stored[0].has_content_hash)
@@ -238,7 +254,7 @@ static int failure_animals(const run_file *f, const char *header, const char ***
 }
 
 /* The stored row of `f` for `animal`, or NULL. */
-static const ictus_store_recording *stored_row(const run_file *f, const char *animal)
+static const ictus_store_plan_row *stored_row(const run_file *f, const char *animal)
 {
     for (int i = 0; i < f->n_stored; i++)
         if (strcmp(f->stored[i].animal, animal) == 0)
@@ -254,7 +270,7 @@ static ictus_status put_failure(run_committer *c, const run_file *f, const char 
                                 ictus_rec_status status, const char *message, bool only_if_new,
                                 ictus_error *err)
 {
-    const ictus_store_recording *old = stored_row(f, animal);
+    const ictus_store_plan_row *old = stored_row(f, animal);
     if (only_if_new && old && old->status == status && strcmp(old->error, message) == 0 &&
         ictus_file_identity_same(&old->identity, identity))
         return ICTUS_OK;
@@ -351,7 +367,7 @@ static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
 {
     int *of = &c->known_of[f - c->plan->files];
     if (*of < 0) {
-        ICTUS_GROW(c->known, c->n_known + 1, c->cap_known); /* reserved: at most a plan file each */
+        ICTUS_GROW(c->known, c->n_known + 1, c->cap_known); /* reserved: a file read each */
         *of = c->n_known++;
         memset(&c->known[*of], 0, sizeof c->known[*of]);
         c->known[*of].file = f;
@@ -381,11 +397,20 @@ static int first_known(const run_committer *c, ictus_hash128 hash)
     return slot->used ? slot->first : -1;
 }
 
+/* The plan's unchanged file `k` (plan->known) as a known file: its stored
+ * animals, tonight's identity. */
+static known_file plan_known(const run_committer *c, int k)
+{
+    const run_file *f = run_plan_known_file(c->plan, k);
+    return (known_file){.file = f, .hash = run_plan_known_hash(c->plan, k),
+                        .identity = f->identity, .n_animals = f->n_stored, .next_same_hash = -1};
+}
+
 /* The file counted first (run_file_counts_before()) among the known
  * holders of `hash` other than `f`, or NULL. */
 static const run_file *first_holder(run_committer *c, ictus_hash128 hash, const run_file *f)
 {
-    const run_file *first = NULL;
+    const run_file *first = run_plan_known_holder(c->plan, hash, f);
     for (int i = first_known(c, hash); i >= 0; i = c->known[i].next_same_hash)
         if (c->known[i].file != f && (!first || run_file_counts_before(c->known[i].file, first)))
             first = c->known[i].file;
@@ -448,6 +473,12 @@ static ictus_status settle_holders(run_committer *c, const run_file *f, ictus_ha
                                    ictus_error *err)
 {
     ictus_status st = ICTUS_OK;
+    int first_plan, n_plan = run_plan_known_range(c->plan, hash, &first_plan);
+    for (int k = first_plan; k < first_plan + n_plan && st == ICTUS_OK; k++)
+        if (run_plan_known_file(c->plan, k) != f) {
+            known_file copy = plan_known(c, k);
+            st = demote(c, &copy, f, err);
+        }
     for (int i = first_known(c, hash); i >= 0 && st == ICTUS_OK; i = c->known[i].next_same_hash)
         if (c->known[i].file != f)
             st = demote(c, &c->known[i], f, err);
@@ -542,7 +573,7 @@ static ictus_status mark_stale(run_committer *c, const run_file *f, ictus_error 
 {
     ictus_status st = ICTUS_OK;
     for (int i = 0; i < f->n_stored && st == ICTUS_OK; i++) {
-        const ictus_store_recording *r = &f->stored[i];
+        const ictus_store_plan_row *r = &f->stored[i];
         char message[512];
         snprintf(message, sizeof message, "%s: results made with preset %s: the animal's preset "
                  "or its parameters changed", f->path, r->preset ? r->preset : "?");
@@ -563,11 +594,9 @@ ictus_status run_commit_plan(run_committer *c, ictus_error *err)
         if (st != ICTUS_OK)
             break;
         switch (f->action) {
-        case RUN_UNCHANGED: {
+        case RUN_UNCHANGED: /* known through plan->known (known_file) */
             set_class(c, f, CLS_SKIPPED);
-            known_set(c, f, f->stored[0].content_hash, &f->identity, NULL, f->n_stored);
             break;
-        }
         case RUN_SETTLING: {
             char message[512];
             snprintf(message, sizeof message, "%s: %s", f->path, run_file_reason(f));

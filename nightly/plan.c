@@ -39,35 +39,6 @@ static int cmp_found(const void *a, const void *b)
     return strcmp(((const found_file *)a)->path, ((const found_file *)b)->path);
 }
 
-/* The found file of `path` (found sorted), or NULL. */
-static const found_file *found_find(const found_list *l, const char *path)
-{
-    int lo = 0, hi = l->n - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(l->items[mid].path, path);
-        if (c == 0)
-            return &l->items[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
-/* A path of the study and whether its string is the study's (not the plan's). */
-typedef struct {
-    const char *path;
-    bool borrowed;
-} study_path;
-
-static int cmp_study_path(const void *a, const void *b)
-{
-    const study_path *x = a, *y = b;
-    int c = strcmp(x->path, y->path);
-    return c ? c : (x->borrowed > y->borrowed) - (x->borrowed < y->borrowed);
-}
-
 /* ------------------------------------------------------------------------
  * Scanning recordings/
  * ---------------------------------------------------------------------- */
@@ -80,19 +51,32 @@ static void scan_warn(char *warning, size_t warning_size, const char *msg)
         snprintf(warning, warning_size, "%.*s", (int)warning_size - 1, msg);
 }
 
+/* The study's own string of `path` ("recordings/F") when recordings.csv
+ * lists the file, else NULL: a listed file's path is not held twice. */
+static const char *study_string(const ictus_study *study, const char *path)
+{
+    const char *prefix = "recordings/";
+    size_t n_prefix = strlen(prefix);
+    if (strncmp(path, prefix, n_prefix) != 0)
+        return NULL;
+    const ictus_recording_entry *e = ictus_study_recording(study, path + n_prefix, NULL);
+    return e && strcmp(e->path, path) == 0 ? e->path : NULL;
+}
+
 /* Add the recordings under STUDY/rel (rel: "recordings" or below) to `out`
- * (strings kept by `plan`),
+ * (strings the study's, study_string(), or kept by `plan`),
  * each with its identity: the scan's stat() is the only one a file gets
  * when it is unchanged (a quiet night's floor is a listing and a stat per
  * file).  Entries the directory itself types (d_type) as directories or as
  * regular files of other names are not stat()ed at all.  A sub-directory
  * that cannot be read, or a path too long to build, is a warning, not an
  * error: the rest of the study still runs. */
-static void scan_dir(run_plan *plan, const char *study_dir, const char *rel, int depth,
+static void scan_dir(run_plan *plan, const ictus_study *study, const char *rel, int depth,
                      found_list *out, char *warning, size_t warning_size)
 {
     char dir_path[ICTUS_PATH_MAX];
     ictus_error err;
+    const char *study_dir = study->dir;
     if (ictus_path_join(dir_path, sizeof dir_path, study_dir, rel, &err) != ICTUS_OK) {
         scan_warn(warning, warning_size, err.msg);
         return;
@@ -119,18 +103,20 @@ static void scan_dir(run_plan *plan, const char *study_dir, const char *rel, int
         }
         if (e->d_type == DT_DIR) {
             if (depth < SCAN_MAX_DEPTH)
-                scan_dir(plan, study_dir, child, depth + 1, out, warning, warning_size);
+                scan_dir(plan, study, child, depth + 1, out, warning, warning_size);
             continue;
         }
         struct stat st;
         if (stat(child_disk, &st) != 0)
             continue; /* gone meanwhile, or a dangling link */
         if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH) {
-            scan_dir(plan, study_dir, child, depth + 1, out, warning, warning_size);
+            scan_dir(plan, study, child, depth + 1, out, warning, warning_size);
         } else if (S_ISREG(st.st_mode) && is_recording) {
             ICTUS_GROW(out->items, out->n + 1, out->cap);
             found_file *ff = &out->items[out->n++];
-            ff->path = ictus_strpool_keep(&plan->text_, child);
+            ff->path = study_string(study, child);
+            if (!ff->path)
+                ff->path = ictus_strpool_keep(&plan->text_, child);
             ictus_file_identity_from_stat(&st, &ff->identity);
         }
     }
@@ -143,36 +129,38 @@ static void scan_dir(run_plan *plan, const char *study_dir, const char *rel, int
 
 typedef struct {
     int n, cap;
-    ictus_store_recording *rows;
+    ictus_store_plan_row *rows;
     run_plan *plan;              /* keeps the strings */
     const found_list *found;     /* sorted: a stored path found on disk is its string */
+    int at_found;                /* the merge's place in found (rows come by path) */
 } stored_rows;
 
-/* Keep a copy of each row (the store frees its strings after the
- * callback), its strings the plan's (never freed one by one). */
-static ictus_status keep_row(void *ctx, const ictus_store_recording *rec, ictus_error *err)
+/* Keep a copy of each row (the store's strings are valid during the
+ * callback only), its strings the plan's (never freed one by one).  Rows
+ * come by path, then animal: a path found on disk is the scan's string
+ * (found is walked beside the rows), a path or a text like the row
+ * before's is shared. */
+static ictus_status keep_row(void *ctx, const ictus_store_plan_row *row, ictus_error *err)
 {
     (void)err;
     stored_rows *s = ctx;
-    ICTUS_GROW(s->rows, s->n + 1, s->cap);
-    ictus_store_recording *r = &s->rows[s->n++];
-    const ictus_store_recording *prev = s->n > 1 ? r - 1 : NULL;
-    *r = *rec;
-    ictus_strpool *pool = &s->plan->text_; /* the rows come by animal: texts repeat */
-    const found_file *ff = found_find(s->found, rec->path);
-    r->path = ff ? (char *)ff->path : ictus_strpool_keep(pool, rec->path);
-    r->animal = ictus_strpool_keep_like(pool, rec->animal, prev ? prev->animal : NULL);
-    r->error = ictus_strpool_keep_like(pool, rec->error, prev ? prev->error : NULL);
-    r->format = ictus_strpool_keep_like(pool, rec->format, prev ? prev->format : NULL);
-    r->preset = ictus_strpool_keep_like(pool, rec->preset, prev ? prev->preset : NULL);
+    ICTUS_GROW(s->rows, s->n + 1, s->cap); /* reserved at the count: no growth */
+    ictus_store_plan_row *r = &s->rows[s->n++];
+    const ictus_store_plan_row *prev = s->n > 1 ? r - 1 : NULL;
+    *r = *row;
+    ictus_strpool *pool = &s->plan->text_;
+    while (s->at_found < s->found->n && strcmp(s->found->items[s->at_found].path, row->path) < 0)
+        s->at_found++;
+    if (prev && strcmp(prev->path, row->path) == 0)
+        r->path = prev->path;
+    else if (s->at_found < s->found->n && strcmp(s->found->items[s->at_found].path, row->path) == 0)
+        r->path = s->found->items[s->at_found].path;
+    else
+        r->path = ictus_strpool_keep(pool, row->path);
+    r->animal = ictus_strpool_keep_like(pool, row->animal, prev ? (char *)prev->animal : NULL);
+    r->error = ictus_strpool_keep_like(pool, row->error, prev ? (char *)prev->error : NULL);
+    r->preset = ictus_strpool_keep_like(pool, row->preset, prev ? (char *)prev->preset : NULL);
     return ICTUS_OK;
-}
-
-static int cmp_row(const void *a, const void *b)
-{
-    const ictus_store_recording *x = a, *y = b;
-    int c = strcmp(x->path, y->path);
-    return c ? c : strcmp(x->animal, y->animal);
 }
 
 /* The recordings.csv row of `f` for `animal` (the first), or NULL. */
@@ -184,26 +172,43 @@ static const ictus_recording_entry *entry_of(const run_file *f, const char *anim
     return NULL;
 }
 
-/* A stored row, in the order of its id, and what its channels' roles show. */
+/* The store's channels, walked beside the plan's stored rows: both in
+ * path, then animal order (a merge join: one query for the study, not one
+ * per file, and nothing to sort).  The current row's channels with a role
+ * are counted as they come; a row is judged when the walk passes it. */
 typedef struct {
-    int64_t id;
-    run_file *file;
-    int row;        /* in file->stored */
-    int n_roles;    /* its channels with a role */
+    run_plan *plan;
+    int n_rows;     /* rows in plan->stored_ */
+    int row;        /* the current row (n_rows: the walk is past them all) */
+    int file;       /* the file whose slice holds it */
+    int n_roles;    /* the current row's channels with a role so far */
     bool ok;        /* each of them is a label of its map at that channel */
-} role_row;
-
-/* The store's channels with a role, walked beside the stored rows in id
- * order (a merge join: one query for the study, not one per file). */
-typedef struct {
-    role_row *rows;
-    int n, cur;
 } role_walk;
 
-static int cmp_role_row(const void *a, const void *b)
+/* The file of the current row. */
+static run_file *row_file(role_walk *w)
 {
-    const role_row *x = a, *y = b;
-    return (x->id > y->id) - (x->id < y->id);
+    for (;; w->file++) {
+        run_file *f = &w->plan->files[w->file];
+        if (f->n_stored && w->row < (int)(f->stored - w->plan->stored_) + f->n_stored)
+            return f;
+    }
+}
+
+/* Judge the current row and go to the next: its file's map_differs is the
+ * first of its rows whose channels do not carry exactly the roles its
+ * recordings.csv row's channel map gives (no row or no map: no role). */
+static void next_row(role_walk *w)
+{
+    run_file *f = row_file(w);
+    int k = w->row - (int)(f->stored - w->plan->stored_);
+    const ictus_recording_entry *entry = entry_of(f, f->stored[k].animal);
+    bool match = w->ok && w->n_roles == (entry ? entry->n_channels : 0);
+    if (!match && f->map_differs == 0)
+        f->map_differs = k + 1;
+    w->row++;
+    w->n_roles = 0;
+    w->ok = true;
 }
 
 static ictus_status check_role(void *ctx, int64_t rec_id, int idx, const ictus_store_channel *ch,
@@ -214,46 +219,31 @@ static ictus_status check_role(void *ctx, int64_t rec_id, int idx, const ictus_s
     const char *role = ch->role;
     if (!role[0])
         return ICTUS_OK;
-    while (w->cur < w->n && w->rows[w->cur].id < rec_id)
-        w->cur++;
-    if (w->cur == w->n || w->rows[w->cur].id != rec_id)
+    while (w->row < w->n_rows && w->plan->stored_[w->row].id != rec_id)
+        next_row(w);
+    if (w->row == w->n_rows)
         return ICTUS_OK; /* not a row of the plan's snapshot: cannot happen */
-    role_row *r = &w->rows[w->cur];
-    const ictus_recording_entry *entry = entry_of(r->file, r->file->stored[r->row].animal);
-    r->n_roles++;
+    run_file *f = row_file(w);
+    const ictus_recording_entry *entry =
+        entry_of(f, f->stored[w->row - (int)(f->stored - w->plan->stored_)].animal);
+    w->n_roles++;
     int n_map = entry ? entry->n_channels : 0;
     bool found = false;
     for (int i = 0; i < n_map && !found; i++)
         found = entry->channels[i].channel == idx + 1 &&
                 strcmp(entry->channels[i].label, role) == 0;
-    r->ok &= found;
+    w->ok &= found;
     return ICTUS_OK;
 }
 
-/* Set each file's map_differs: the first of its stored rows whose channels
- * do not carry exactly the roles its recordings.csv row's channel map gives
- * (no row or no map: no role at all). */
-static ictus_status compare_roles(ictus_store *store, run_plan *plan, ictus_error *err)
+/* Set each file's map_differs (next_row()). */
+static ictus_status compare_roles(ictus_store *store, run_plan *plan, int n_rows,
+                                  ictus_error *err)
 {
-    role_walk w = {0};
-    for (int i = 0; i < plan->n_files; i++)
-        w.n += plan->files[i].n_stored;
-    w.rows = ictus_xmalloc(((size_t)w.n + 1) * sizeof *w.rows);
-    w.n = 0;
-    for (int i = 0; i < plan->n_files; i++)
-        for (int k = 0; k < plan->files[i].n_stored; k++)
-            w.rows[w.n++] = (role_row){plan->files[i].stored[k].id, &plan->files[i], k, 0, true};
-    if (w.n > 1)
-        qsort(w.rows, (size_t)w.n, sizeof *w.rows, cmp_role_row);
-    ictus_status st = ictus_store_each_channel_all(store, check_role, &w, err);
-    for (int j = 0; j < w.n && st == ICTUS_OK; j++) {
-        const role_row *r = &w.rows[j];
-        const ictus_recording_entry *entry = entry_of(r->file, r->file->stored[r->row].animal);
-        bool match = r->ok && r->n_roles == (entry ? entry->n_channels : 0);
-        if (!match && (r->file->map_differs == 0 || r->row + 1 < r->file->map_differs))
-            r->file->map_differs = r->row + 1;
-    }
-    free(w.rows);
+    role_walk w = {.plan = plan, .n_rows = n_rows, .ok = true};
+    ictus_status st = ictus_store_each_channel_by_path(store, check_role, &w, err);
+    while (st == ICTUS_OK && w.row < w.n_rows)
+        next_row(&w);
     return st;
 }
 
@@ -296,7 +286,7 @@ ictus_hash128 run_preset_params_hash(const ictus_preset *preset)
 
 /* Whether stored row r has results made with another preset or parameters
  * than its animal's preset of tonight. */
-static bool stale_results(const run_plan_input *in, const ictus_store_recording *r)
+static bool stale_results(const run_plan_input *in, const ictus_store_plan_row *r)
 {
     if (!r->has_results)
         return false;
@@ -317,7 +307,7 @@ static bool manifest_matches(const run_file *f, const char **why)
         return false;
     }
     for (int i = 0; i < f->n_stored; i++) {
-        const ictus_store_recording *r = &f->stored[i];
+        const ictus_store_plan_row *r = &f->stored[i];
         const ictus_recording_entry *e = entry_of(f, r->animal);
         if (f->n_entries && !e) {
             *why = "recordings.csv changed: other animals for this file";
@@ -335,22 +325,23 @@ static bool manifest_matches(const run_file *f, const char **why)
     return true;
 }
 
-/* Set f->reason (NULL: none) to the formatted text. */
-static void set_reason(run_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set f->reason to the formatted text, kept in the plan's `pool` (a first
+ * run gives every file a reason: no malloc each). */
+static void set_reason(ictus_strpool *pool, run_file *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void set_reason(run_file *f, const char *fmt, ...)
+static void set_reason(ictus_strpool *pool, run_file *f, const char *fmt, ...)
 {
     char text[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    free(f->reason);
-    f->reason = ictus_xstrdup(text);
+    f->reason = ictus_strpool_keep(pool, text);
 }
 
-/* Decide what to do with one file. */
-static void decide(const run_plan_input *in, run_file *f)
+/* Decide what to do with one file (its reason kept in `pool`). */
+static void decide(const run_plan_input *in, ictus_strpool *pool, run_file *f)
 {
     for (int i = 0; i < f->n_stored; i++) {
         f->had_results |= f->stored[i].has_results;
@@ -358,17 +349,17 @@ static void decide(const run_plan_input *in, run_file *f)
     }
     if (!f->exists) {
         f->action = RUN_MISSING;
-        set_reason(f, "%s", f->n_entries ? "listed in recordings.csv but not found"
+        set_reason(pool, f, "%s", f->n_entries ? "listed in recordings.csv but not found"
                                          : "no longer in recordings/ or recordings.csv");
         return;
     }
     f->action = RUN_PROCESS;
     if (f->n_stored == 0) {
-        set_reason(f, "new");
+        set_reason(pool, f, "new");
     } else if (f->stale_preset) {
-        set_reason(f, "results made with another preset or parameters");
+        set_reason(pool, f, "results made with another preset or parameters");
     } else {
-        const ictus_store_recording *bad = NULL;
+        const ictus_store_plan_row *bad = NULL;
         bool same_identity = true;
         for (int i = 0; i < f->n_stored; i++) {
             if (f->stored[i].status != ICTUS_REC_OK && !bad)
@@ -378,17 +369,17 @@ static void decide(const run_plan_input *in, run_file *f)
         const char *why = "";
         bool manifest_ok = !bad && manifest_matches(f, &why);
         if (bad)
-            set_reason(f, "%s last time",
+            set_reason(pool, f, "%s last time",
                        bad->status == ICTUS_REC_INCOMPLETE ? "still being written"
                        : bad->status == ICTUS_REC_STALE    ? "stale"
                                                            : "failed");
         else if (!manifest_ok)
-            set_reason(f, "%s", why);
+            set_reason(pool, f, "%s", why);
         else if (same_identity)
             f->action = RUN_UNCHANGED;
         else {
             f->action = RUN_CHECK;
-            set_reason(f, "modified (%" PRId64 " -> %" PRId64 " bytes)",
+            set_reason(pool, f, "modified (%" PRId64 " -> %" PRId64 " bytes)",
                        f->stored[0].identity.size_bytes, f->identity.size_bytes);
         }
     }
@@ -396,7 +387,7 @@ static void decide(const run_plan_input *in, run_file *f)
         double age_s = (double)(in->now_unix_us - f->identity.mtime_ns / 1000) / 1e6;
         if (age_s > -in->settle_s && age_s < in->settle_s) {
             f->action = RUN_SETTLING;
-            set_reason(f, "modified %.0f s ago (less than %g s): still being written", age_s,
+            set_reason(pool, f, "modified %.0f s ago (less than %g s): still being written", age_s,
                        in->settle_s);
         }
     }
@@ -406,22 +397,6 @@ static void decide(const run_plan_input *in, run_file *f)
  * Putting it together
  * ---------------------------------------------------------------------- */
 
-/* The file of `path`, found by binary search in the sorted plan. */
-static run_file *find_file(run_plan *plan, const char *path)
-{
-    int lo = 0, hi = plan->n_files - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(plan->files[mid].path, path);
-        if (c == 0)
-            return &plan->files[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 bool run_file_counts_before(const run_file *a, const run_file *b)
 {
     if ((a->n_entries > 0) != (b->n_entries > 0))
@@ -429,86 +404,179 @@ bool run_file_counts_before(const run_file *a, const run_file *b)
     return strcmp(a->path, b->path) < 0;
 }
 
+static const run_plan *sort_plan; /* for cmp_known (qsort has no context) */
+
 static int cmp_known(const void *a, const void *b)
 {
-    const run_known_hash *x = a, *y = b;
-    if (x->hash.hi != y->hash.hi)
-        return x->hash.hi < y->hash.hi ? -1 : 1;
-    if (x->hash.lo != y->hash.lo)
-        return x->hash.lo < y->hash.lo ? -1 : 1;
-    return strcmp(x->file->path, y->file->path);
+    int x = *(const int *)a, y = *(const int *)b;
+    ictus_hash128 hx = sort_plan->files[x].stored[0].content_hash;
+    ictus_hash128 hy = sort_plan->files[y].stored[0].content_hash;
+    if (hx.hi != hy.hi)
+        return hx.hi < hy.hi ? -1 : 1;
+    if (hx.lo != hy.lo)
+        return hx.lo < hy.lo ? -1 : 1;
+    return (x > y) - (x < y); /* files are in path order */
+}
+
+int run_plan_known_range(const run_plan *plan, ictus_hash128 hash, int *first)
+{
+    int lo = 0, hi = plan->n_known;
+    while (lo < hi) { /* the first entry with this hash */
+        int mid = (lo + hi) / 2;
+        ictus_hash128 h = run_plan_known_hash(plan, mid);
+        if (h.hi < hash.hi || (h.hi == hash.hi && h.lo < hash.lo))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int end = lo;
+    while (end < plan->n_known && ictus_hash128_equal(run_plan_known_hash(plan, end), hash))
+        end++;
+    *first = lo;
+    return end - lo;
 }
 
 const run_file *run_plan_known_holder(const run_plan *plan, ictus_hash128 hash,
                                       const run_file *f)
 {
-    int lo = 0, hi = plan->n_known;
-    while (lo < hi) { /* the first entry with this hash */
-        int mid = (lo + hi) / 2;
-        const ictus_hash128 *h = &plan->known[mid].hash;
-        if (h->hi < hash.hi || (h->hi == hash.hi && h->lo < hash.lo))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    int lo, n = run_plan_known_range(plan, hash, &lo);
     const run_file *first = NULL;
-    for (int i = lo; i < plan->n_known && ictus_hash128_equal(plan->known[i].hash, hash); i++)
-        if (plan->known[i].file != f && (!first || run_file_counts_before(plan->known[i].file,
-                                                                          first)))
-            first = plan->known[i].file;
+    for (int i = lo; i < lo + n; i++) {
+        const run_file *k = run_plan_known_file(plan, i);
+        if (k != f && (!first || run_file_counts_before(k, first)))
+            first = k;
+    }
     return first;
 }
 
-/* Make plan->files: every path of the study once, sorted (found on disk,
- * listed, or stored), each a string of the plan. */
-static void all_paths(run_plan *plan, const ictus_study *study, const found_list *found,
-                      const stored_rows *rows)
+/* recordings.csv's rows by path, then manifest order (a stable order: a
+ * file's rows keep their order in the manifest). */
+static const ictus_study *sort_study; /* for cmp_listed (qsort has no context) */
+
+static int cmp_listed(const void *a, const void *b)
 {
-    size_t n_all = (size_t)found->n + (size_t)study->n_recordings + (size_t)rows->n;
-    study_path *all = ictus_xmalloc((n_all + 1) * sizeof *all);
-    size_t n = 0;
-    for (int i = 0; i < found->n; i++)
-        all[n++] = (study_path){found->items[i].path, false};
-    for (int i = 0; i < study->n_recordings; i++)
-        all[n++] = (study_path){study->recordings[i].path, true};
-    for (int i = 0; i < rows->n; i++)
-        all[n++] = (study_path){rows->rows[i].path, false};
-    if (n > 1)
-        qsort(all, n, sizeof *all, cmp_study_path);
-    size_t n_unique = 0;
-    for (size_t i = 0; i < n; i++) /* of equal paths, the plan's string comes first */
-        if (n_unique == 0 || strcmp(all[n_unique - 1].path, all[i].path) != 0)
-            all[n_unique++] = all[i];
-    plan->n_files = (int)n_unique;
-    plan->files = ictus_xcalloc(n_unique + 1, sizeof *plan->files);
-    for (size_t i = 0; i < n_unique; i++)
-        plan->files[i].path =
-            all[i].borrowed ? ictus_strpool_keep(&plan->text_, all[i].path) : all[i].path;
-    free(all);
+    int x = *(const int *)a, y = *(const int *)b;
+    int c = strcmp(sort_study->recordings[x].path, sort_study->recordings[y].path);
+    return c ? c : (x > y) - (x < y);
 }
 
-/* Hand each file its recordings.csv rows: one array of pointers for the
- * study, each file its slice, in manifest order. */
-static void hand_entries(run_plan *plan, const ictus_study *study)
+/* The three sorted sources of the study's paths, walked together. */
+typedef struct {
+    const found_list *found;
+    const ictus_study *study;
+    const int *listed;           /* recordings.csv rows by path (cmp_listed) */
+    const stored_rows *rows;
+    int at_found, at_listed, at_row;
+} path_merge;
+
+/* One path of the study: where it is in each source. */
+typedef struct {
+    const char *path;
+    const found_file *found;     /* NULL: not found by the scan */
+    int listed, n_listed;        /* its rows in merge->listed[listed..+n_listed) */
+    int row, n_rows;             /* its stored rows, rows->rows[row..+n_rows) */
+} merged_path;
+
+/* The next path of the merge (the smallest not yet given), false at the end. */
+static bool merge_next(path_merge *m, merged_path *out)
 {
+    const char *next = NULL;
+    if (m->at_found < m->found->n)
+        next = m->found->items[m->at_found].path;
+    if (m->at_listed < m->study->n_recordings) {
+        const char *p = m->study->recordings[m->listed[m->at_listed]].path;
+        if (!next || strcmp(p, next) < 0)
+            next = p;
+    }
+    if (m->at_row < m->rows->n && (!next || strcmp(m->rows->rows[m->at_row].path, next) < 0))
+        next = m->rows->rows[m->at_row].path;
+    if (!next)
+        return false;
+    *out = (merged_path){.path = next};
+    if (m->at_found < m->found->n && strcmp(m->found->items[m->at_found].path, next) == 0)
+        out->found = &m->found->items[m->at_found++];
+    out->listed = m->at_listed;
+    while (m->at_listed < m->study->n_recordings &&
+           strcmp(m->study->recordings[m->listed[m->at_listed]].path, next) == 0)
+        m->at_listed++;
+    out->n_listed = m->at_listed - out->listed;
+    out->row = m->at_row;
+    while (m->at_row < m->rows->n && strcmp(m->rows->rows[m->at_row].path, next) == 0)
+        m->at_row++;
+    out->n_rows = m->at_row - out->row;
+    return true;
+}
+
+/* Make plan->files from the merge: every path of the study once, in path
+ * order, each a string of the plan, with its recordings.csv rows (in
+ * manifest order), its stored rows and, when the scan found it, its
+ * identity; a file only listed is stat()ed here. */
+static void merge_files(run_plan *plan, const ictus_study *study, const found_list *found,
+                        const stored_rows *rows)
+{
+    int *listed = ictus_xmalloc(((size_t)study->n_recordings + 1) * sizeof *listed);
+    for (int i = 0; i < study->n_recordings; i++)
+        listed[i] = i;
+    sort_study = study;
+    if (study->n_recordings > 1)
+        qsort(listed, (size_t)study->n_recordings, sizeof *listed, cmp_listed);
+    sort_study = NULL;
+    path_merge m = {.found = found, .study = study, .listed = listed, .rows = rows};
+    merged_path p;
+    int n = 0;
+    while (merge_next(&m, &p)) /* counted first: the array is made at its size */
+        n++;
+    plan->n_files = n;
+    plan->files = ictus_xcalloc((size_t)n + 1, sizeof *plan->files);
     plan->entries_ = ictus_xmalloc(((size_t)study->n_recordings + 1) * sizeof *plan->entries_);
-    run_file **of = ictus_xmalloc(((size_t)study->n_recordings + 1) * sizeof *of);
-    for (int i = 0; i < study->n_recordings; i++) {
-        of[i] = find_file(plan, study->recordings[i].path);
-        of[i]->n_entries++;
+    m = (path_merge){.found = found, .study = study, .listed = listed, .rows = rows};
+    for (int i = 0; merge_next(&m, &p); i++) {
+        run_file *f = &plan->files[i];
+        if (p.found)
+            f->path = p.found->path;
+        else if (p.n_rows)
+            f->path = rows->rows[p.row].path;
+        else /* only listed: the study's string */
+            f->path = p.path;
+        f->n_entries = p.n_listed;
+        f->entries = plan->entries_ + p.listed;
+        for (int k = 0; k < p.n_listed; k++)
+            f->entries[k] = &study->recordings[listed[p.listed + k]];
+        f->n_stored = p.n_rows;
+        f->stored = p.n_rows ? rows->rows + p.row : NULL;
+        /* Found or listed; a listed file that is not there (or not a
+         * regular file) is missing (not an error of the plan). */
+        if (p.found) {
+            f->exists = true;
+            f->identity = p.found->identity;
+        } else if (p.n_listed) {
+            ictus_error missing;
+            char disk_path[ICTUS_PATH_MAX];
+            f->exists = ictus_path_join(disk_path, sizeof disk_path, study->dir, f->path,
+                                        &missing) == ICTUS_OK &&
+                        ictus_file_identity_get(disk_path, &f->identity, &missing) == ICTUS_OK;
+        }
     }
-    size_t at = 0;
+    free(listed);
+}
+
+/* plan->known: the unchanged files with a stored content hash, by hash
+ * then path (made at its size). */
+static void make_known(run_plan *plan)
+{
+    int n = 0;
+    for (int i = 0; i < plan->n_files; i++)
+        n += plan->files[i].action == RUN_UNCHANGED && plan->files[i].stored[0].has_content_hash;
+    plan->known = ictus_xmalloc(((size_t)n + 1) * sizeof *plan->known);
     for (int i = 0; i < plan->n_files; i++) {
-        plan->files[i].entries = plan->entries_ + at;
-        at += (size_t)plan->files[i].n_entries;
-        plan->files[i].n_entries = 0;
+        const run_file *f = &plan->files[i];
+        if (f->action == RUN_UNCHANGED && f->stored[0].has_content_hash)
+            plan->known[plan->n_known++] = i;
     }
-    for (int i = 0; i < study->n_recordings; i++) {
-        run_file *f = of[i];
-        f->entries[f->n_entries++] = &study->recordings[i];
-        f->exists = true; /* listed: taken whatever its name, when it is a regular file */
-    }
-    free(of);
+    sort_plan = plan;
+    if (plan->n_known > 1)
+        qsort(plan->known, (size_t)plan->n_known, sizeof *plan->known, cmp_known);
+    sort_plan = NULL;
 }
 
 ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_plan *plan,
@@ -521,22 +589,28 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     char *rec_dir = ictus_path_join_alloc(study->dir, "recordings");
     struct stat st_dir;
     if (stat(rec_dir, &st_dir) == 0)
-        scan_dir(plan, study->dir, "recordings", 0, &found, plan->scan_warning,
+        scan_dir(plan, study, "recordings", 0, &found, plan->scan_warning,
                  sizeof plan->scan_warning);
     else if (study->n_recordings == 0)
         snprintf(plan->scan_warning, sizeof plan->scan_warning,
                  "%.400s: no such directory: nothing to do", rec_dir);
     free(rec_dir);
 
-    /* One read transaction for the plan's queries (a listing, then a query
-     * of channels per stored file): one snapshot, the locks taken once. */
+    /* One read transaction for the plan's queries (the rows, then the
+     * channels): one snapshot, the locks taken once. */
     if (found.n > 1)
         qsort(found.items, (size_t)found.n, sizeof *found.items, cmp_found);
     stored_rows rows = {.plan = plan, .found = &found};
     bool in_read;
+    int64_t n_rows = 0;
     ictus_status status = ictus_store_read_begin(store, &in_read, err);
     if (status == ICTUS_OK)
-        status = ictus_store_each_recording(store, keep_row, &rows, err);
+        status = ictus_store_count_recordings(store, &n_rows, err);
+    if (status == ICTUS_OK) {
+        rows.cap = (int)n_rows + 1; /* the rows' array at its size */
+        rows.rows = ictus_xmalloc((size_t)rows.cap * sizeof *rows.rows);
+        status = ictus_store_each_plan_row(store, keep_row, &rows, err);
+    }
     if (status != ICTUS_OK) {
         ictus_store_read_end(store, in_read);
         free(rows.rows);
@@ -544,32 +618,11 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
         run_plan_free(plan);
         return status;
     }
-    if (rows.n > 1)
-        qsort(rows.rows, (size_t)rows.n, sizeof *rows.rows, cmp_row);
-    if (rows.n > 0 && rows.n < rows.cap) /* kept until the plan is released: no spare room */
-        rows.rows = ictus_xrealloc(rows.rows, (size_t)rows.n * sizeof *rows.rows);
     plan->stored_ = rows.rows;
-    all_paths(plan, study, &found, &rows);
+    merge_files(plan, study, &found, &rows);
+    free(found.items);
 
-    /* A found file has the scan's identity; a file only listed is stat()ed below. */
-    bool *scanned = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *scanned);
-    for (int i = 0; i < found.n; i++) {
-        run_file *f = find_file(plan, found.items[i].path);
-        f->exists = true;
-        f->identity = found.items[i].identity;
-        scanned[f - plan->files] = true;
-    }
-    hand_entries(plan, study);
-    /* Rows arrive sorted by path: hand each file its run of rows (a slice). */
-    for (int i = 0, j; i < rows.n; i = j) {
-        for (j = i; j < rows.n && strcmp(rows.rows[j].path, rows.rows[i].path) == 0; j++)
-            ;
-        run_file *f = find_file(plan, rows.rows[i].path);
-        f->n_stored = j - i;
-        f->stored = rows.rows + i;
-    }
-
-    status = compare_roles(store, plan, err);
+    status = compare_roles(store, plan, rows.n, err);
     /* recordings.csv read again as text only when a file on disk has no
      * valid row (rare): a study's whole manifest is not held beside the plan
      * every night. */
@@ -577,14 +630,6 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
     bool manifest_read = !study->has_recordings;
     for (int i = 0; i < plan->n_files && status == ICTUS_OK; i++) {
         run_file *f = &plan->files[i];
-        /* Found or listed; a listed file that is not there (or not a
-         * regular file) is missing (not an error of the plan). */
-        ictus_error missing;
-        char disk_path[ICTUS_PATH_MAX];
-        if (f->exists && !scanned[i])
-            f->exists = ictus_path_join(disk_path, sizeof disk_path, study->dir, f->path,
-                                        &missing) == ICTUS_OK &&
-                        ictus_file_identity_get(disk_path, &f->identity, &missing) == ICTUS_OK;
         if (f->exists && f->n_entries == 0 && !manifest_read) {
             char *csv_path = ictus_path_join_alloc(study->dir, "recordings.csv");
             ictus_error ignored;
@@ -594,36 +639,25 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
         }
         if (f->exists && f->n_entries == 0)
             f->rejected_line = listed_line(manifest, f->path);
-        decide(in, f);
-        if (f->action == RUN_CHECK || f->action == RUN_PROCESS) {
+        decide(in, &plan->text_, f);
+        if (f->action == RUN_CHECK || f->action == RUN_PROCESS)
             plan->n_to_read++;
+        if (f->action == RUN_CHECK || f->action == RUN_PROCESS)
             plan->bytes_to_read += f->identity.size_bytes;
-        }
     }
     ictus_store_read_end(store, in_read);
     ictus_csv_destroy(manifest);
-    free(found.items);
-    free(scanned);
-
-    for (int i = 0; i < plan->n_files; i++) {
-        const run_file *f = &plan->files[i];
-        if (f->action != RUN_UNCHANGED || !f->stored[0].has_content_hash)
-            continue;
-        ICTUS_GROW(plan->known, plan->n_known + 1, plan->cap_known);
-        plan->known[plan->n_known++] = (run_known_hash){f->stored[0].content_hash, f};
-    }
-    if (plan->n_known > 1)
-        qsort(plan->known, (size_t)plan->n_known, sizeof *plan->known, cmp_known);
-    if (status != ICTUS_OK)
+    if (status != ICTUS_OK) {
         run_plan_free(plan);
-    return status;
+        return status;
+    }
+    make_known(plan);
+    return ICTUS_OK;
 }
 
 void run_plan_release_files(run_plan *plan)
 {
-    for (int i = 0; plan->files && i < plan->n_files; i++)
-        free(plan->files[i].reason);
-    free(plan->files);
+    free(plan->files); /* the reasons are the plan's texts */
     plan->files = NULL;
     free(plan->stored_);  /* the rows' strings are the plan's texts */
     plan->stored_ = NULL;
@@ -632,7 +666,7 @@ void run_plan_release_files(run_plan *plan)
     ictus_strpool_free(&plan->text_);
     free(plan->known);
     plan->known = NULL;
-    plan->n_known = plan->cap_known = 0;
+    plan->n_known = 0;
 }
 
 void run_plan_free(run_plan *plan)

@@ -25,7 +25,10 @@
  *
  * Lifecycle: run_plan_make() → read the files (the workers only read) →
  * run_plan_release_files() (optional) → run_plan_free().  Memory: one
- * entry per file of the study (about 0.5 KB with its stored row).
+ * entry per file of the study, about 0.2 KB with its stored row (the
+ * store's columns the plan reads, ictus_store_plan_row), its path and its
+ * place among the known hashes.  The scan, recordings.csv and the store's
+ * rows are merged in path order: nothing is held twice while it is built. 
  */
 #ifndef ICTUS_RUN_PLAN_H
 #define ICTUS_RUN_PLAN_H
@@ -47,46 +50,46 @@ typedef enum {
     RUN_MISSING,
 } run_action;
 
+/* One file of the study (80 bytes: one per file, a study may hold
+ * hundreds of thousands; the fields are ordered so that none pads). */
 typedef struct {
     const char *path;               /* relative to the study: "recordings/m1/d1.edf"; on
-                                       disk STUDY_DIR/path (run_plan.study_dir) */
-    bool exists;                    /* a regular file on disk that belongs to the study */
+                                       disk STUDY_DIR/path (run_plan.study_dir); the
+                                       plan's string or, listed, the study's */
     ictus_file_identity identity;   /* when it exists */
     int n_entries;                  /* its valid recordings.csv rows (0: the EDF header decides) */
-    const ictus_recording_entry **entries;
     int rejected_line;              /* > 0: recordings.csv names it only in rejected rows */
+    const ictus_recording_entry **entries;
     int n_stored;                   /* its rows in the store, in animal order; their
-                                       strings are the plan's (never freed one by one:
-                                       not for ictus_store_recording_clear()) */
-    ictus_store_recording *stored;
-    run_action action;
-    bool had_results;               /* some stored row has results */
-    bool stale_preset;              /* results made with another preset or parameters */
+                                       strings are the plan's (never freed one by one) */
     int map_differs;                /* 1 + the first stored row whose channel roles
                                        differ from its channel map; 0: none */
-    char *reason;                   /* why it is processed or missing, for the log
-                                       (NULL when unchanged: run_file_reason()) */
+    ictus_store_plan_row *stored;
+    char *reason;                   /* why it is processed or missing, for the log, the
+                                       plan's string (NULL when unchanged:
+                                       run_file_reason()) */
+    run_action action;
+    bool exists;                    /* a regular file on disk that belongs to the study */
+    bool had_results;               /* some stored row has results */
+    bool stale_preset;              /* results made with another preset or parameters */
 } run_file;
-
-/* A content hash the store holds for a file that exists and is unchanged
- * tonight: what a new file's hash is compared with to find copies. */
-typedef struct {
-    ictus_hash128 hash;
-    const run_file *file;
-} run_known_hash;
 
 typedef struct {
     int n_files;
     run_file *files;                /* ordered by path */
-    int n_known, cap_known;
-    run_known_hash *known;          /* ordered by hash, then path */
+    int n_known;
+    int *known;                     /* the files that exist and are unchanged tonight with a
+                                       stored content hash (what a new file's hash is
+                                       compared with to find copies): their indexes in
+                                       files, ordered by hash, then path (4 bytes a file:
+                                       run_plan_known_file(), run_plan_known_hash()) */
     int n_to_read;                  /* files to check or process */
     int64_t bytes_to_read;          /* their total size */
     char scan_warning[512];         /* e.g. an unreadable sub-directory; "" when none */
     const char *study_dir;          /* the study's directory, as given (the input's) */
     /* private: what the files point into (run_plan_release_files() frees it) */
     ictus_strpool text_;            /* the strings */
-    ictus_store_recording *stored_; /* every stored row, by path: the files' slices */
+    ictus_store_plan_row *stored_;  /* every stored row, by path: the files' slices */
     const ictus_recording_entry **entries_; /* every recordings.csv row: the files' slices */
 } run_plan;
 
@@ -129,6 +132,21 @@ static inline const char *run_file_reason(const run_file *f)
  * depend on the order files were found, processed or interrupted in.
  * True when `a` is counted before `b`. */
 bool run_file_counts_before(const run_file *a, const run_file *b);
+
+/* Known file k (0 <= k < n_known) and its hash. */
+static inline const run_file *run_plan_known_file(const run_plan *plan, int k)
+{
+    return &plan->files[plan->known[k]];
+}
+
+static inline ictus_hash128 run_plan_known_hash(const run_plan *plan, int k)
+{
+    return plan->files[plan->known[k]].stored[0].content_hash;
+}
+
+/* The plan's known holders of `hash`: known files *first .. *first + n,
+ * in path order; returns n (0: none).  Thread-safe (reads only). */
+int run_plan_known_range(const run_plan *plan, ictus_hash128 hash, int *first);
 
 /* The file counted first among the plan's known holders of `hash` other
  * than `f`, or NULL.  Thread-safe (reads only). */

@@ -81,9 +81,9 @@
 #include "protocols/dosing.h"
 #include "protocols/manifest.h"
 #include "base/config.h"
+#include "base/strpool.h"
 #include "pipeline/source/source.h"
 #include "base/status.h"
-#include "base/strpool.h"
 
 typedef struct {
     const char *id;
@@ -111,10 +111,11 @@ typedef struct {
                                   (the key of the results store) */
     const char *animal;
     int n_channels;            /* 0: every channel, labels from the file */
+    int line;                  /* in recordings.csv (beside n_channels: no padding in
+                                  a struct a study holds once per file) */
     ictus_channel_label *channels;
     int64_t start_us;          /* naive local start; ICTUS_TIME_UNKNOWN: from the file */
     const char *video;         /* "" when none */
-    int line;
 } ictus_recording_entry;
 
 /* One expert label from annotations.csv. */

@@ -324,6 +324,15 @@ static const char *const query_sql[N_QUERIES] = {
     [Q_EACH_RECORDING_SPAN] =
         "SELECT r.id, r.path, r.animal, r.status, r.results_hash, r.start_us, r.duration_us "
         "FROM recordings r ORDER BY r.animal, r.path",
+    [Q_EACH_PLAN_ROW] = /* the UNIQUE (path, animal) index gives the order: no sort */
+        "SELECT r.id, r.path, r.animal, r.status, r.error, r.size_bytes, r.mtime_ns, r.inode, "
+        "    r.content_hash, r.results_hash, r.start_us, r.preset, r.params_hash "
+        "FROM recordings r ORDER BY r.path, r.animal",
+    [Q_COUNT_RECORDINGS] = "SELECT count(*) FROM recordings",
+    [Q_EACH_CHANNEL_BY_PATH] = /* both UNIQUE indexes give the order: no sort */
+        "SELECT c.idx, c.label, c.fs_hz, c.unit, c.role, c.analysed, c.recording_id "
+        "FROM recordings r JOIN channels c ON c.recording_id = r.id "
+        "ORDER BY r.path, r.animal, c.idx",
     [Q_PUT_REVIEW] =
         "INSERT INTO reviews (path, animal, channel, start_us, end_us, content_hash, verdict, "
         "    type, fixed_start_us, fixed_end_us, added, racine, reviewer, reviewed_unix_us, note) "
@@ -1279,5 +1288,13 @@ ictus_status ictus_store_each_channel_all(ictus_store *s, ictus_store_any_channe
 {
     any_channel_visit v = {fn, ctx};
     return ictus_store_query_rows(s, Q_EACH_CHANNEL_ALL, NULL, 0, pass_any_channel, &v,
+                                  "cannot read the channels", err);
+}
+
+ictus_status ictus_store_each_channel_by_path(ictus_store *s, ictus_store_any_channel_fn fn,
+                                              void *ctx, ictus_error *err)
+{
+    any_channel_visit v = {fn, ctx};
+    return ictus_store_query_rows(s, Q_EACH_CHANNEL_BY_PATH, NULL, 0, pass_any_channel, &v,
                                   "cannot read the channels", err);
 }

@@ -354,6 +354,12 @@ typedef ictus_status (*ictus_store_any_channel_fn)(void *ctx, int64_t recording_
 ictus_status ictus_store_each_channel_all(ictus_store *s, ictus_store_any_channel_fn fn,
                                           void *ctx, ictus_error *err);
 
+/* ictus_store_each_channel_all(), the recordings ordered by path, then
+ * animal (ictus_store_each_plan_row()'s order), then channel: a walk
+ * beside the plan's rows, with nothing to sort on either side. */
+ictus_status ictus_store_each_channel_by_path(ictus_store *s, ictus_store_any_channel_fn fn,
+                                              void *ctx, ictus_error *err);
+
 /* Call fn once per animal of the stored recording rows, in
  * ictus_store_each_recording()'s animal order (byte order), with its
  * number of rows, their events and the rows whose status is not ok: what
@@ -427,6 +433,34 @@ typedef ictus_status (*ictus_store_span_fn)(void *ctx, const ictus_store_recordi
                                             ictus_error *err);
 ictus_status ictus_store_each_recording_span(ictus_store *s, ictus_store_span_fn fn, void *ctx,
                                              ictus_error *err);
+/* A recording row as the nightly plan (nightly/plan.h) compares it with
+ * the study: the columns of ictus_store_recording it reads, about half
+ * its size (a study keeps one per file for a night).  In an
+ * ictus_store_each_plan_row() callback the strings are the store's, valid
+ * during the call; the fields mean what ictus_store_recording's mean. */
+typedef struct {
+    int64_t id;
+    const char *path, *animal, *error, *preset;
+    ictus_rec_status status;
+    bool has_content_hash;
+    bool has_results;                /* results_hash is set */
+    ictus_file_identity identity;
+    ictus_hash128 content_hash;
+    ictus_hash128 params_hash;
+    int64_t start_us;
+} ictus_store_plan_row;
+
+/* Call fn for every recording row, ordered by path then animal (byte
+ * order, as strcmp() orders them): the order a walk over a sorted listing
+ * of the study's files can merge with.  A status other than ICTUS_OK from
+ * fn stops the walk and is returned. */
+typedef ictus_status (*ictus_store_plan_row_fn)(void *ctx, const ictus_store_plan_row *row,
+                                                ictus_error *err);
+ictus_status ictus_store_each_plan_row(ictus_store *s, ictus_store_plan_row_fn fn, void *ctx,
+                                       ictus_error *err);
+
+/* How many recording rows the store holds (*n). */
+ictus_status ictus_store_count_recordings(ictus_store *s, int64_t *n, ictus_error *err);
 
 /* ------------------------------------------------------------------------
  * Reviews: decisions, with history

@@ -47,6 +47,9 @@ typedef enum {
     Q_KEY_READ,
     Q_AUDIT_APPEND,
     Q_EACH_AUDIT,
+    Q_EACH_PLAN_ROW,
+    Q_COUNT_RECORDINGS,
+    Q_EACH_CHANNEL_BY_PATH,
     N_QUERIES
 } ictus_store_query;
 

@@ -118,6 +118,21 @@ ictus_status ictus_store_each_recording(ictus_store *s, ictus_store_recording_fn
                                   "cannot list the recordings", err);
 }
 
+/* The status (column 3) of a row whose path is column 1, checked as
+ * read_recording() does. */
+static ictus_status row_status(const ictus_store *s, sqlite3_stmt *st, ictus_rec_status *out,
+                               ictus_error *err)
+{
+    int status = ictus_store_name_index(ictus_store_rec_status_names, ICTUS_N_REC_STATUS,
+                                        ictus_store_column_text(st, 3));
+    if (status < 0)
+        return ictus_fail(err, ICTUS_ERR_DB, "%s: recording %s: unknown status \"%s\"",
+                          s->path, ictus_store_column_text(st, 1),
+                          ictus_store_column_text(st, 3));
+    *out = (ictus_rec_status)status;
+    return ICTUS_OK;
+}
+
 /* The caller's callback of ictus_store_each_recording_span(). */
 typedef struct {
     ictus_store *s;
@@ -125,22 +140,20 @@ typedef struct {
     void *ctx;
 } span_visit;
 
-/* A row of Q_EACH_RECORDING_SPAN; the status checked as read_recording() does. */
+/* A row of Q_EACH_RECORDING_SPAN. */
 static ictus_status pass_span(void *ctx, sqlite3_stmt *st, ictus_error *err)
 {
     const span_visit *v = ctx;
-    int status = ictus_store_name_index(ictus_store_rec_status_names, ICTUS_N_REC_STATUS,
-                                        ictus_store_column_text(st, 3));
-    if (status < 0)
-        return ictus_fail(err, ICTUS_ERR_DB, "%s: recording %s: unknown status \"%s\"",
-                          v->s->path, ictus_store_column_text(st, 1),
-                          ictus_store_column_text(st, 3));
+    ictus_rec_status status;
+    ictus_status bad = row_status(v->s, st, &status, err);
+    if (bad != ICTUS_OK)
+        return bad;
     ictus_hash128 results_hash;
     const ictus_store_recording_span rec = {
         .id = sqlite3_column_int64(st, 0),
         .path = ictus_store_column_text(st, 1),
         .animal = ictus_store_column_text(st, 2),
-        .status = (ictus_rec_status)status,
+        .status = status,
         .has_results = column_hash(st, 4, &results_hash),
         .start_us = sqlite3_column_int64(st, 5),
         .duration_us = sqlite3_column_int64(st, 6),
@@ -154,6 +167,61 @@ ictus_status ictus_store_each_recording_span(ictus_store *s, ictus_store_span_fn
     span_visit v = {.s = s, .fn = fn, .ctx = ctx};
     return ictus_store_query_rows(s, Q_EACH_RECORDING_SPAN, NULL, 0, pass_span, &v,
                                   "cannot list the recordings", err);
+}
+
+/* A row of Q_EACH_PLAN_ROW (store.c) for the caller's callback. */
+typedef struct {
+    ictus_store *s;
+    ictus_store_plan_row_fn fn;
+    void *ctx;
+} plan_row_visit;
+
+static ictus_status pass_plan_row(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    plan_row_visit *v = ctx;
+    ictus_rec_status status;
+    ictus_status bad = row_status(v->s, st, &status, err);
+    if (bad != ICTUS_OK)
+        return bad;
+    ictus_store_plan_row row = {
+        .id = sqlite3_column_int64(st, 0),
+        .path = ictus_store_column_text(st, 1),
+        .animal = ictus_store_column_text(st, 2),
+        .status = status,
+        .error = ictus_store_column_text(st, 4),
+        .identity = {.size_bytes = sqlite3_column_int64(st, 5),
+                     .mtime_ns = sqlite3_column_int64(st, 6),
+                     .inode = (uint64_t)sqlite3_column_int64(st, 7)},
+        .start_us = sqlite3_column_int64(st, 10),
+        .preset = ictus_store_column_text(st, 11),
+    };
+    ictus_hash128 results_hash;
+    row.has_content_hash = column_hash(st, 8, &row.content_hash);
+    row.has_results = column_hash(st, 9, &results_hash);
+    column_hash(st, 12, &row.params_hash);
+    return v->fn(v->ctx, &row, err);
+}
+
+ictus_status ictus_store_each_plan_row(ictus_store *s, ictus_store_plan_row_fn fn, void *ctx,
+                                       ictus_error *err)
+{
+    plan_row_visit v = {s, fn, ctx};
+    return ictus_store_query_rows(s, Q_EACH_PLAN_ROW, NULL, 0, pass_plan_row, &v,
+                                  "cannot list the recordings", err);
+}
+
+static ictus_status read_count(void *ctx, sqlite3_stmt *st, ictus_error *err)
+{
+    (void)err;
+    *(int64_t *)ctx = sqlite3_column_int64(st, 0);
+    return ICTUS_OK;
+}
+
+ictus_status ictus_store_count_recordings(ictus_store *s, int64_t *n, ictus_error *err)
+{
+    *n = 0;
+    return ictus_store_query_rows(s, Q_COUNT_RECORDINGS, NULL, 0, read_count, n,
+                                  "cannot count the recordings", err);
 }
 
 /* ------------------------------------------------------------------------

@@ -1177,6 +1177,36 @@ static ictus_status collect_any_channel(void *ctx, int64_t rec_id, int idx,
     return collect_channel(ctx, idx, ch, err);
 }
 
+/* Each plan row as "path:animal:status " after checking it against the
+ * full row the store gives for the same path and animal. */
+typedef struct {
+    ictus_store *s;
+    char text[512];
+} plan_rows;
+
+static ictus_status collect_plan_row(void *ctx, const ictus_store_plan_row *row, ictus_error *err)
+{
+    (void)err;
+    plan_rows *p = ctx;
+    ictus_store_recording rec = {0};
+    bool found = false;
+    OK(ictus_store_find_recording(p->s, row->path, row->animal, &rec, &found, &err_));
+    CHECK(found && rec.id == row->id && rec.status == row->status);
+    CHECK(found && ictus_file_identity_same(&rec.identity, &row->identity) &&
+          rec.identity.size_bytes == row->identity.size_bytes);
+    CHECK(found && rec.has_content_hash == row->has_content_hash &&
+          (!row->has_content_hash || ictus_hash128_equal(rec.content_hash, row->content_hash)));
+    CHECK(found && rec.has_results == row->has_results && rec.start_us == row->start_us);
+    CHECK(found && ictus_hash128_equal(rec.params_hash, row->params_hash));
+    CHECK_STR(row->error, found ? rec.error : "?");
+    CHECK_STR(row->preset, found ? rec.preset : "?");
+    ictus_store_recording_clear(&rec);
+    size_t len = strlen(p->text);
+    snprintf(p->text + len, sizeof p->text - len, "%s:%s:%d ", row->path, row->animal,
+             (int)row->status);
+    return ICTUS_OK;
+}
+
 static void test_runs_touch_channels(void)
 {
     const char *path = support_path(tmp_dir, "touch.db");
@@ -1264,6 +1294,24 @@ static void test_runs_touch_channels(void)
     char totals[256] = "";
     OK(ictus_store_animal_totals(s, collect_totals, totals, &err_));
     CHECK_STR(totals, "M01:1:4:0 M02:2:1:1 ");
+    /* The plan's walks: rows by path, then animal, whatever their ids (0.edf
+     * was stored after a.edf), each the same as the full row; the channels
+     * in the same order (rec2's, then rec's). */
+    plan_rows rows = {.s = s};
+    OK(ictus_store_each_plan_row(s, collect_plan_row, &rows, &err_));
+    CHECK_STR(rows.text, "recordings/0.edf:M02:0 recordings/1.edf:M02:1 recordings/a.edf:M01:0 ");
+    int64_t n_rows = -1;
+    OK(ictus_store_count_recordings(s, &n_rows, &err_));
+    CHECK(n_rows == 3);
+    char by_path[512] = "";
+    OK(ictus_store_each_channel_by_path(s, collect_any_channel, by_path, &err_));
+    const char *rec2_first = strstr(all, "2:EMG/EMG/500/mV/0 r");
+    char expected[512] = "?";
+    if (rec2_first) {
+        rec2_first += strlen("2:EMG/EMG/500/mV/0 ");
+        snprintf(expected, sizeof expected, "%s%.*s", rec2_first, (int)(rec2_first - all), all);
+    }
+    CHECK_STR(by_path, expected);
     ictus_store_recording_clear(&rec2);
     ictus_store_recording_clear(&rec);
     char *after = dump(s);
