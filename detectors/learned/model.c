@@ -215,34 +215,39 @@ static void rehash(ictus_model *m)
  * start its pool of omp_get_max_threads() threads and keep it: the load runs
  * with the calling thread's OpenMP default set to 1, then restored (the
  * setting is the calling thread's own). */
-static int load_one_thread(BoosterHandle b, const char *text)
+static int load_one_thread(BoosterHandle b, const char *text, size_t len)
 {
     int omp_threads = xgb()->omp_get_max_threads();
     xgb()->omp_set_num_threads(1);
-    int rc = xgb()->BoosterLoadModelFromBuffer(b, text, strlen(text));
+    int rc = xgb()->BoosterLoadModelFromBuffer(b, text, (bst_ulong)len);
     xgb()->omp_set_num_threads(omp_threads);
     return rc;
 }
 
-/* Load m->booster from m->booster_json's text; set it to predict with one
- * thread.  XGBoost's failures return `st` naming `where`. */
+/* Load m->booster from text[0, len) (XGBoost's JSON model), or, text NULL,
+ * from m->booster_json written as JSON; set it to predict with one thread.
+ * XGBoost's failures return `st` naming `where`. */
 static ictus_status load_booster(ictus_model *m, const char *where, ictus_status st,
-                                 ictus_error *err)
+                                 const char *text, size_t len, ictus_error *err)
 {
     if (!ictus_xgb(err))
         return err->status;
-    char *text = json_dumps(m->booster_json, MODEL_JSON_FLAGS);
-    if (!text)
-        return ictus_fail(err, st, "%s: the booster cannot be written as JSON", where);
+    char *dumped = NULL;
+    if (!text) {
+        if (!(dumped = json_dumps(m->booster_json, MODEL_JSON_FLAGS)))
+            return ictus_fail(err, st, "%s: the booster cannot be written as JSON", where);
+        text = dumped;
+        len = strlen(dumped);
+    }
     ictus_status ret = ICTUS_OK;
     if (xgb()->BoosterCreate(NULL, 0, &m->booster) != 0)
         ret = xgb_fail(err, st, where, "create a booster");
     else if (xgb()->BoosterSetParam(m->booster, "verbosity", "0") != 0 ||
              xgb()->BoosterSetParam(m->booster, "nthread", "1") != 0)
         ret = xgb_fail(err, st, where, "set the booster's parameters");
-    else if (load_one_thread(m->booster, text) != 0)
+    else if (load_one_thread(m->booster, text, len) != 0)
         ret = xgb_fail(err, st, where, "load the booster");
-    free(text);
+    free(dumped);
     return ret;
 }
 
@@ -448,7 +453,7 @@ ictus_status ictus_model_train(const ictus_model_train_params *tp, const float *
     copy_names(m->feature_names, &m->n_features, feature_names, n_features);
     copy_names(m->class_names, &m->n_classes, class_names, n_classes);
     m->booster_json = booster_json;
-    if ((st = load_booster(m, "model training", ICTUS_ERR_DATA, err)) != ICTUS_OK) {
+    if ((st = load_booster(m, "model training", ICTUS_ERR_DATA, NULL, 0, err)) != ICTUS_OK) {
         ictus_model_free(m);
         return st;
     }
@@ -541,9 +546,10 @@ static ictus_status read_meta(ictus_model *m, const json_t *meta, const char *pa
 }
 
 /* The booster: XGBoost's multi:softprob model of as many features and classes
- * as the file names. */
-static ictus_status read_booster(ictus_model *m, json_t *booster, const char *path,
-                                 ictus_error *err)
+ * as the file names; `text` (text_len bytes) its value as the file spells it, or
+ * NULL (then written again from `booster`). */
+static ictus_status read_booster(ictus_model *m, json_t *booster, const char *text,
+                                 size_t text_len, const char *path, ictus_error *err)
 {
     const char *objective = NULL;
     if (json_unpack(booster, "{s:{s:{s:s}}}", "learner", "objective", "name", &objective) != 0)
@@ -554,7 +560,7 @@ static ictus_status read_booster(ictus_model *m, json_t *booster, const char *pa
     m->booster_json = json_incref(booster);
     char where[ICTUS_PATH_MAX + 16];
     snprintf(where, sizeof where, "%s: \"booster\"", path);
-    ictus_status st = load_booster(m, where, ICTUS_ERR_FORMAT, err);
+    ictus_status st = load_booster(m, where, ICTUS_ERR_FORMAT, text, text_len, err);
     if (st != ICTUS_OK)
         return st;
     bst_ulong n_features = 0;
@@ -581,8 +587,81 @@ static ictus_status read_booster(ictus_model *m, json_t *booster, const char *pa
     return st;
 }
 
-static ictus_status model_from_json(ictus_model *m, json_t *root, const char *path,
-                                    ictus_error *err)
+/* The end of the JSON string whose opening quote is s[i] (past its closing
+ * quote; n when there is none). */
+static size_t skip_string(const char *s, size_t i, size_t n)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+static size_t skip_space(const char *s, size_t i, size_t n)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* The end of the JSON value that starts at s[i] (in text that is JSON). */
+static size_t skip_value(const char *s, size_t i, size_t n)
+{
+    int depth = 0;
+    do {
+        if (s[i] == '"') {
+            i = skip_string(s, i, n);
+            continue;
+        }
+        if (s[i] == '{' || s[i] == '[')
+            depth++;
+        else if (s[i] == '}' || s[i] == ']')
+            depth--;
+        else if (depth == 0) /* a number, true, false, null */
+            while (i + 1 < n && !strchr(",}] \t\n\r", s[i + 1]))
+                i++;
+        i++;
+    } while (i < n && depth > 0);
+    return i;
+}
+
+/* Where the value of the top-level member `key` of the JSON object in
+ * bytes[0, n) (JSON: jansson has read it) lies: *len bytes from the result;
+ * NULL when the object has no member spelled so (a key written with
+ * escapes is not looked through).  XGBoost reads the booster from the
+ * file's own text: writing the parsed booster out again for it took as
+ * long as parsing the whole file (ictus_model_save() writes that same
+ * text, so a file it wrote gives XGBoost the same bytes either way). */
+static const char *member_text(const char *bytes, size_t n, const char *key, size_t *len)
+{
+    size_t i = skip_space(bytes, 0, n), key_len = strlen(key);
+    if (i >= n || bytes[i] != '{')
+        return NULL;
+    for (i = skip_space(bytes, i + 1, n); i < n && bytes[i] == '"';) {
+        size_t key_end = skip_string(bytes, i, n);
+        bool match = key_end - i == key_len + 2 && memcmp(bytes + i + 1, key, key_len) == 0;
+        i = skip_space(bytes, key_end, n);
+        if (i >= n || bytes[i] != ':')
+            return NULL;
+        size_t start = skip_space(bytes, i + 1, n), end = skip_value(bytes, start, n);
+        if (match) {
+            *len = end - start;
+            return bytes + start;
+        }
+        i = skip_space(bytes, end, n);
+        if (i >= n || bytes[i] != ',')
+            return NULL;
+        i = skip_space(bytes, i + 1, n);
+    }
+    return NULL;
+}
+
+/* The model in root, read from bytes[0, n) of the file at path. */
+static ictus_status model_from_json(ictus_model *m, json_t *root, const char *bytes, size_t n,
+                                    const char *path, ictus_error *err)
 {
     if (!json_is_object(root))
         return bad_file(err, path, "not a model file (not a JSON object)");
@@ -616,7 +695,9 @@ static ictus_status model_from_json(ictus_model *m, json_t *root, const char *pa
         (st = read_calibration(m, json_object_get(root, "calibration"), path, err)) != ICTUS_OK ||
         (st = read_meta(m, json_object_get(root, "meta"), path, err)) != ICTUS_OK)
         return st;
-    return read_booster(m, json_object_get(root, "booster"), path, err);
+    size_t len = 0;
+    const char *text = member_text(bytes, n, "booster", &len);
+    return read_booster(m, json_object_get(root, "booster"), text, len, path, err);
 }
 
 ictus_status ictus_model_load(const char *path, ictus_model **out, ictus_error *err)
@@ -634,7 +715,7 @@ ictus_status ictus_model_load(const char *path, ictus_model **out, ictus_error *
         st = bad_file(err, path, "not a model file (not JSON: line %d, column %d: %s)", jerr.line,
                       jerr.column, jerr.text);
     else
-        st = model_from_json(m, root, path, err);
+        st = model_from_json(m, root, bytes, n, path, err);
     if (st == ICTUS_OK)
         fnv1a64_hex(bytes, n, m->hash);
     json_decref(root);
