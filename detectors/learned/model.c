@@ -60,8 +60,13 @@ struct ictus_model {
     double *knot_x, *knot_y; /* the calibration's knots, x strictly rising; none: identity */
     size_t n_knots;
     json_t *meta;            /* object: key -> string */
-    json_t *booster_json;    /* XGBoost's model, as the file holds it */
-    BoosterHandle booster;   /* loaded from booster_json; predicts with nthread = 1 */
+    json_t *booster_json;    /* XGBoost's model (trained, or read from a file that does not
+                                spell the booster's key plainly); else NULL and: */
+    char *booster_text;      /* its text in the file, booster_len bytes: jansson's tree
+                                of it is freed where the load ran (the preset's loading
+                                thread), not at the end; parsed again only to save */
+    size_t booster_len;
+    BoosterHandle booster;   /* loaded from one of them; predicts with nthread = 1 */
     pthread_mutex_t lock;    /* serialises the calls on `booster` and save's update of hash */
     char hash[17];
 };
@@ -180,9 +185,16 @@ static char *model_text(const ictus_model *m, size_t *n)
     json_object_set_new(calibration, "x", cx);
     json_object_set_new(calibration, "y", cy);
 
+    /* the booster's text parses (the whole file did, when it was loaded) */
+    json_t *booster = m->booster_json ? json_incref(m->booster_json)
+                                      : json_loadb(m->booster_text, m->booster_len,
+                                                   JSON_REJECT_DUPLICATES, NULL);
+    if (!booster) {
+        fprintf(stderr, "ictus: out of memory reading a model's booster again\n");
+        abort();
+    }
     json_t *values[N_MODEL_KEYS] = {json_string(MODEL_FORMAT), json_integer(MODEL_FORMAT_VERSION),
-                                    features, classes, calibration, meta,
-                                    json_incref(m->booster_json)};
+                                    features, classes, calibration, meta, booster};
     ictus_strbuf b = {0};
     for (int e = 0; e < N_MODEL_KEYS; e++) {
         char *v = json_dumps(values[e], MODEL_JSON_FLAGS);
@@ -305,6 +317,7 @@ void ictus_model_free(ictus_model *m)
     free(m->knot_y);
     json_decref(m->meta);
     json_decref(m->booster_json);
+    free(m->booster_text);
     if (m->booster)
         xgb()->BoosterFree(m->booster);
     pthread_mutex_destroy(&m->lock);
@@ -557,7 +570,13 @@ static ictus_status read_booster(ictus_model *m, json_t *booster, const char *te
                         "\"booster\" is not an XGBoost model (no learner.objective.name)");
     if (strcmp(objective, "multi:softprob") != 0)
         return bad_file(err, path, "\"booster\": objective %s, not multi:softprob", objective);
-    m->booster_json = json_incref(booster);
+    if (text) {
+        m->booster_text = ictus_xmalloc(text_len);
+        memcpy(m->booster_text, text, text_len);
+        m->booster_len = text_len;
+    } else {
+        m->booster_json = json_incref(booster);
+    }
     char where[ICTUS_PATH_MAX + 16];
     snprintf(where, sizeof where, "%s: \"booster\"", path);
     ictus_status st = load_booster(m, where, ICTUS_ERR_FORMAT, text, text_len, err);
