@@ -136,8 +136,8 @@ static void *load_thread(void *arg)
 /* Wait for the loading thread, if one runs (lm->lock held).  Then give back
  * the free memory of every malloc arena: the thread's arena holds what the
  * parse trees (jansson's and XGBoost's) freed, which the other threads do
- * not reuse (detect's peak RSS on the animal-day: 37.1 MiB without the
- * trim, 29.9 with it, 32.6 loading on the calling thread). */
+ * not reuse (detect's peak RSS on the animal-day: 32.4 MiB without the
+ * trim, 25.3 with it; 32.6 before, loading on the calling thread). */
 static void join_loading(struct ictus_preset_model *lm)
 {
     if (lm->loading) {
