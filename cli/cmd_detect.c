@@ -38,15 +38,17 @@ typedef struct {
     FILE *explain;
 } detect_job;
 
-/* Detect one recording and write its events; false (printed) when it fails. */
-static bool detect_one(const detect_job *job, const char *path, ictus_out *out)
+/* Detect one recording, `src` (opened by the caller; NULL when that failed,
+ * with the reason in *open_err), and write its events; false (printed) when
+ * it fails.  Closes src. */
+static bool detect_one(const detect_job *job, const char *path, ictus_source *src,
+                       const ictus_error *open_err, ictus_out *out)
 {
-    ictus_source *src;
-    ictus_error err;
-    if (ictus_source_open(path, &job->so->opt, &src, &err) != ICTUS_OK) {
-        cli_print_error(&err);
+    if (!src) {
+        cli_print_error(open_err);
         return false;
     }
+    ictus_error err;
     ictus_detect_options dopt = {.n_threads = job->ao->jobs,
                                  .channels = job->ao->channels.n ? job->ao->channels.items : NULL,
                                  .n_channels = job->ao->channels.n, .explain = job->explain};
@@ -74,8 +76,19 @@ static bool detect_one(const detect_job *job, const char *path, ictus_out *out)
     return ok;
 }
 
+/* Open a recording: NULL with the reason in *err when it cannot be. */
+static ictus_source *open_recording(const detect_job *job, const char *path, ictus_error *err)
+{
+    ictus_source *src;
+    return ictus_source_open(path, &job->so->opt, &src, err) == ICTUS_OK ? src : NULL;
+}
+
 /* Set up the preset, the output, the stimulations and the explanation
- * file, then detect every recording in argv[first..argc). */
+ * file, then detect every recording in argv[first..argc).  The preset's
+ * model loads on a thread of its own while the first recording opens (its
+ * header, and an EDF+ file's annotations: read through); a model that
+ * fails still stops everything before the output is created, and a
+ * recording that fails to open is still reported in its turn. */
 static ictus_status detect_all(char **argv, int first, int argc, cli_settings *cs,
                                detect_job *job, const char *output, const char *stim_path,
                                const char *explain_path, bool *problems, ictus_error *err)
@@ -85,6 +98,12 @@ static ictus_status detect_all(char **argv, int first, int argc, cli_settings *c
     ictus_out out = {0};
     bool out_open = false;
     ictus_status st = cli_preset_load(cs, &preset, err);
+    ictus_source *first_src = NULL;
+    ictus_error first_err;
+    if (st == ICTUS_OK) {
+        ictus_preset_model_prefetch(&preset);
+        first_src = open_recording(job, argv[first], &first_err);
+    }
     const struct ictus_model *model;
     if (st == ICTUS_OK && ictus_preset_model(&preset, &model, err) != ICTUS_OK)
         st = cli_config_failure(err); /* the model once, not an error for every recording */
@@ -101,9 +120,16 @@ static ictus_status detect_all(char **argv, int first, int argc, cli_settings *c
         job->preset = &preset;
         job->stims = stims;
         ictus_events_csv_write_header(&out);
-        for (int i = first; i < argc; i++)
-            *problems |= !detect_one(job, argv[i], &out);
+        *problems |= !detect_one(job, argv[first], first_src, &first_err, &out);
+        first_src = NULL; /* closed */
+        for (int i = first + 1; i < argc; i++) {
+            ictus_error open_err;
+            ictus_source *src = open_recording(job, argv[i], &open_err);
+            *problems |= !detect_one(job, argv[i], src, &open_err, &out);
+        }
     }
+    if (first_src)
+        ictus_source_close(first_src);
     ictus_error close_err;
     if (out_open && ictus_out_close(&out, &close_err) != ICTUS_OK && st == ICTUS_OK) {
         *err = close_err;

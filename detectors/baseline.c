@@ -1,7 +1,16 @@
-/* baseline.c: per-minute medians in a ring, a quantile over the ring. */
+/* baseline.c: per-minute medians in a ring, a quantile over the ring.
+ *
+ * The ring's summaries are also kept sorted (`sorted`, insertion and
+ * removal by binary search and memmove, O(capacity) per closed minute), so
+ * that the quantile of a closed minute is two reads instead of a selection
+ * over the whole ring (of 390 minutes with the defaults, for every channel
+ * and every minute of the recording).  The order statistics of a multiset
+ * do not depend on how they are found: the quantile is the same double as
+ * a selection's. */
 #include "detectors/baseline.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +25,7 @@ struct ictus_baseline {
     int64_t minute;      /* the minute being collected, -1 before any */
     double *current;     /* its values */
     int n_current;
-    double *scratch;
+    double *sorted;      /* the n ring values, ascending */
     int stale;           /* the cached quantile needs recomputing */
     double q, value;     /* the cached quantile q */
 };
@@ -26,8 +35,7 @@ ictus_baseline *ictus_baseline_create(int capacity)
     ictus_baseline *b = ictus_xcalloc(1, sizeof *b);
     b->capacity = capacity < 1 ? 1 : capacity;
     b->ring = ictus_xcalloc((size_t)b->capacity, sizeof(double));
-    b->scratch = ictus_xcalloc((size_t)(b->capacity > MAX_PER_MINUTE ? b->capacity : MAX_PER_MINUTE),
-                               sizeof(double));
+    b->sorted = ictus_xcalloc((size_t)b->capacity, sizeof(double));
     b->current = ictus_xcalloc(MAX_PER_MINUTE, sizeof(double));
     b->minute = -1;
     b->stale = 1;
@@ -39,7 +47,7 @@ void ictus_baseline_destroy(ictus_baseline *b)
     if (!b)
         return;
     free(b->ring);
-    free(b->scratch);
+    free(b->sorted);
     free(b->current);
     free(b);
 }
@@ -86,11 +94,43 @@ static double median_of(double *v, int n)
     return 0.5 * (lower + upper);
 }
 
+/* The first index of sorted[0..n) whose value is not below v (< v before
+ * it, >= v from it). */
+static int lower_bound(const double *sorted, int n, double v)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (sorted[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Keep `sorted` the ring's values in order: `old` leaves it when the ring
+ * is full (it is there: an equal value is the same value), m joins it. */
+static void sorted_replace(ictus_baseline *b, bool full, double old, double m)
+{
+    int n = b->n;
+    if (full) {
+        int at = lower_bound(b->sorted, n, old);
+        memmove(b->sorted + at, b->sorted + at + 1, (size_t)(n - at - 1) * sizeof(double));
+        n--;
+    }
+    int at = lower_bound(b->sorted, n, m);
+    memmove(b->sorted + at + 1, b->sorted + at, (size_t)(n - at) * sizeof(double));
+    b->sorted[at] = m;
+}
+
 void ictus_baseline_flush(ictus_baseline *b)
 {
     if (b->n_current == 0)
         return;
     double m = median_of(b->current, b->n_current);
+    bool full = b->n == b->capacity;
+    sorted_replace(b, full, b->ring[b->head], m);
     b->ring[b->head] = m;
     b->head = (b->head + 1) % b->capacity;
     if (b->n < b->capacity)
@@ -120,18 +160,12 @@ double ictus_baseline_quantile(ictus_baseline *b, double q)
         return NAN;
     if (!b->stale && q == b->q)
         return b->value;
-    memcpy(b->scratch, b->ring, (size_t)b->n * sizeof(double));
     double pos = q * (b->n - 1);
     int k = (int)floor(pos);
-    double lo = select_kth(b->scratch, b->n, k), frac = pos - k;
+    double lo = b->sorted[k], frac = pos - k;
     double value = lo;
-    if (frac > 0) { /* the next order statistic: the smallest of v[k+1..n) */
-        double hi = b->scratch[k + 1];
-        for (int i = k + 2; i < b->n; i++)
-            if (b->scratch[i] < hi)
-                hi = b->scratch[i];
-        value = lo + frac * (hi - lo);
-    }
+    if (frac > 0) /* and the next order statistic */
+        value = lo + frac * (b->sorted[k + 1] - lo);
     b->q = q;
     b->value = value;
     b->stale = 0;

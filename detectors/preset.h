@@ -54,6 +54,15 @@ ictus_status ictus_preset_from_config(ictus_config *cfg, ictus_preset *out, ictu
 ictus_status ictus_preset_model(const ictus_preset *p, const struct ictus_model **out,
                                 ictus_error *err);
 
+/* Start loading p's model on a thread of its own (when it has one and it
+ * has not been asked for), so that what the caller does next (opening the
+ * first recording) runs beside the load; ictus_preset_model() then waits
+ * for it, with the same results and errors as loading it itself.  When no
+ * thread can start, ictus_preset_model() loads it.  p must stay where it is
+ * (the thread reads it) until ictus_preset_model() or ictus_preset_free(),
+ * which waits for the thread too. */
+void ictus_preset_model_prefetch(const ictus_preset *p);
+
 /* Mark p as changed from the preset as shipped (`shipped`: built from the
  * same preset file without overrides): when their parameter texts differ,
  * p->id becomes "name@version+HHHHHH", HHHHHH the first six hex digits of

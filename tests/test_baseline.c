@@ -74,6 +74,26 @@ int main(void)
         CHECK_INT(ictus_baseline_minutes(b), n_minutes < capacity ? n_minutes : capacity);
         ictus_baseline_destroy(b);
     }
+    /* The defaults' ring (6 h + 30 min = 390 minutes) over a day, one value a
+     * minute, many ties (a coarse grid), filled and overwritten nearly four
+     * times: every quantile the same double as sorting the minutes kept
+     * gives (the ring is kept sorted; order statistics are unique values). */
+    {
+        enum { CAP = 390, MINUTES = 1440 };
+        ictus_baseline *day = ictus_baseline_create(CAP);
+        static double kept[MINUTES];
+        for (int64_t minute = 0; minute < MINUTES; minute++) {
+            kept[minute] = floor(uniform() * 40) / 8 - 2 + (minute % 97 == 0 ? 30 : 0);
+            ictus_baseline_add(day, minute, kept[minute]);
+            ictus_baseline_flush(day);
+            int n = minute + 1 < CAP ? (int)minute + 1 : CAP;
+            const double *last = kept + (minute + 1 - n);
+            CHECK(ictus_baseline_quantile(day, 0.5) == brute_quantile(last, n, 0.5));
+            CHECK(ictus_baseline_quantile(day, 0.37) == brute_quantile(last, n, 0.37));
+            CHECK(ictus_baseline_quantile(day, 1) == brute_quantile(last, n, 1));
+        }
+        ictus_baseline_destroy(day);
+    }
     /* one value: every quantile is it */
     ictus_baseline *b = ictus_baseline_create(10);
     ictus_baseline_add(b, 0, 3.5);

@@ -274,6 +274,37 @@ static void test_files(ictus_model *a, const char *dir)
     CHECK_MSG(same_file(pa, pc), "load + save changed the bytes");
     CHECK_STR(ictus_model_hash(l), ictus_model_hash(a));
 
+    /* Other layouts of the same JSON predict alike: indented (XGBoost reads
+     * the booster from the file's own indented text), the booster first,
+     * and its key spelled with an escape (the booster written out again). */
+    json_t *root = json_load_file(pa, 0, NULL);
+    if (CHECK(root != NULL)) {
+        const char *pd = support_path(dir, "d.json"), *pe = support_path(dir, "e.json");
+        CHECK(json_dump_file(root, pd, JSON_INDENT(3) | JSON_REAL_PRECISION(17)) == 0);
+        char *compact = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
+        const char *at = strstr(compact, "\"booster\":");
+        FILE *f = fopen(pe, "w");
+        if (CHECK(at && f)) { /* {"booster":..., the rest} with the key as \u0062ooster */
+            fprintf(f, "{ \"\\u0062ooster\" :%.*s,%.*s}", (int)(strlen(at + 10) - 1), at + 10,
+                    (int)(at - compact - 2), compact + 1);
+            fclose(f);
+        }
+        free(compact);
+        json_decref(root);
+        for (int k = 0; k < 2; k++) {
+            ictus_model *o = NULL;
+            CHECK_MSG(ictus_model_load(k ? pe : pd, &o, &err) == ICTUS_OK, "%s", err.msg);
+            if (!o)
+                continue;
+            CHECK(ictus_model_predict(o, x_test, N_TEST, pl_prob, &err) == ICTUS_OK);
+            CHECK_MSG(memcmp(pa_prob, pl_prob, sizeof pa_prob) == 0,
+                      "the model in layout %d predicts otherwise", k);
+            CHECK(ictus_model_save(o, pc, &err) == ICTUS_OK);
+            CHECK_MSG(same_file(pa, pc), "load + save of layout %d changed the bytes", k);
+            ictus_model_free(o);
+        }
+    }
+
     CHECK_INT(ictus_model_save(a, "/nonexistent-dir/m.json", &err), ICTUS_ERR_IO);
     CHECK(strstr(err.msg, "/nonexistent-dir") != NULL);
     CHECK_INT(ictus_model_predict(a, x_test, 0, pa_prob, &err), ICTUS_OK);

@@ -41,7 +41,19 @@ eq "a learned detect without libxgboost: exit" "$?" 2
 eq "a learned detect without libxgboost: lines on stderr" "$(wc -l <"$W/e.err")" 1
 grep -q "^ictus: .*ihka-mouse.model.json: cannot load XGBoost ($missing), which the learned stage needs: .*No such file" "$W/e.err"
 ok "the error names the model, the library and why: $(cat "$W/e.err")"
+test ! -e "$W/e.csv"
+ok "a learned detect without libxgboost creates no output (the model loads on a thread while the recording opens: cmd_detect.c joins it first)"
+ICTUS_XGBOOST_LIBRARY=$missing "$ICTUS" detect --preset ihka-mouse "$W/absent.edf" "$rec" \
+    -o "$W/e3.csv" 2>"$W/e3.err"
+eq "a learned detect without libxgboost, first recording absent: exit" "$?" 2
+grep -q "cannot load XGBoost" "$W/e3.err" && ! grep -q "absent.edf" "$W/e3.err" && test ! -e "$W/e3.csv"
+ok "the model's error alone, no output: $(cat "$W/e3.err")"
 
 "$ICTUS" detect --preset ihka-mouse "$rec" -o "$W/e2.csv" 2>"$W/e2.err"
 eq "a learned detect with libxgboost: exit" "$?" 0
+"$ICTUS" detect --preset ihka-mouse "$W/absent.edf" "$rec" -o "$W/e4.csv" 2>"$W/e4.err"
+eq "a learned detect, first recording absent: exit" "$?" 1
+eq "a learned detect, first recording absent: lines on stderr" "$(wc -l <"$W/e4.err")" 1
+grep -q "absent.edf" "$W/e4.err" && cmp -s "$W/e2.csv" "$W/e4.csv"
+ok "the absent recording reported in its turn, the other's events as alone: $(cat "$W/e4.err")"
 check_done test_xgb_load.sh

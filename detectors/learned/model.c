@@ -60,8 +60,13 @@ struct ictus_model {
     double *knot_x, *knot_y; /* the calibration's knots, x strictly rising; none: identity */
     size_t n_knots;
     json_t *meta;            /* object: key -> string */
-    json_t *booster_json;    /* XGBoost's model, as the file holds it */
-    BoosterHandle booster;   /* loaded from booster_json; predicts with nthread = 1 */
+    json_t *booster_json;    /* XGBoost's model (trained, or read from a file that does not
+                                spell the booster's key plainly); else NULL and: */
+    char *booster_text;      /* its text in the file, booster_len bytes: jansson's tree
+                                of it is freed where the load ran (the preset's loading
+                                thread), not at the end; parsed again only to save */
+    size_t booster_len;
+    BoosterHandle booster;   /* loaded from one of them; predicts with nthread = 1 */
     pthread_mutex_t lock;    /* serialises the calls on `booster` and save's update of hash */
     char hash[17];
 };
@@ -180,9 +185,16 @@ static char *model_text(const ictus_model *m, size_t *n)
     json_object_set_new(calibration, "x", cx);
     json_object_set_new(calibration, "y", cy);
 
+    /* the booster's text parses (the whole file did, when it was loaded) */
+    json_t *booster = m->booster_json ? json_incref(m->booster_json)
+                                      : json_loadb(m->booster_text, m->booster_len,
+                                                   JSON_REJECT_DUPLICATES, NULL);
+    if (!booster) {
+        fprintf(stderr, "ictus: out of memory reading a model's booster again\n");
+        abort();
+    }
     json_t *values[N_MODEL_KEYS] = {json_string(MODEL_FORMAT), json_integer(MODEL_FORMAT_VERSION),
-                                    features, classes, calibration, meta,
-                                    json_incref(m->booster_json)};
+                                    features, classes, calibration, meta, booster};
     ictus_strbuf b = {0};
     for (int e = 0; e < N_MODEL_KEYS; e++) {
         char *v = json_dumps(values[e], MODEL_JSON_FLAGS);
@@ -215,34 +227,39 @@ static void rehash(ictus_model *m)
  * start its pool of omp_get_max_threads() threads and keep it: the load runs
  * with the calling thread's OpenMP default set to 1, then restored (the
  * setting is the calling thread's own). */
-static int load_one_thread(BoosterHandle b, const char *text)
+static int load_one_thread(BoosterHandle b, const char *text, size_t len)
 {
     int omp_threads = xgb()->omp_get_max_threads();
     xgb()->omp_set_num_threads(1);
-    int rc = xgb()->BoosterLoadModelFromBuffer(b, text, strlen(text));
+    int rc = xgb()->BoosterLoadModelFromBuffer(b, text, (bst_ulong)len);
     xgb()->omp_set_num_threads(omp_threads);
     return rc;
 }
 
-/* Load m->booster from m->booster_json's text; set it to predict with one
- * thread.  XGBoost's failures return `st` naming `where`. */
+/* Load m->booster from text[0, len) (XGBoost's JSON model), or, text NULL,
+ * from m->booster_json written as JSON; set it to predict with one thread.
+ * XGBoost's failures return `st` naming `where`. */
 static ictus_status load_booster(ictus_model *m, const char *where, ictus_status st,
-                                 ictus_error *err)
+                                 const char *text, size_t len, ictus_error *err)
 {
     if (!ictus_xgb(err))
         return err->status;
-    char *text = json_dumps(m->booster_json, MODEL_JSON_FLAGS);
-    if (!text)
-        return ictus_fail(err, st, "%s: the booster cannot be written as JSON", where);
+    char *dumped = NULL;
+    if (!text) {
+        if (!(dumped = json_dumps(m->booster_json, MODEL_JSON_FLAGS)))
+            return ictus_fail(err, st, "%s: the booster cannot be written as JSON", where);
+        text = dumped;
+        len = strlen(dumped);
+    }
     ictus_status ret = ICTUS_OK;
     if (xgb()->BoosterCreate(NULL, 0, &m->booster) != 0)
         ret = xgb_fail(err, st, where, "create a booster");
     else if (xgb()->BoosterSetParam(m->booster, "verbosity", "0") != 0 ||
              xgb()->BoosterSetParam(m->booster, "nthread", "1") != 0)
         ret = xgb_fail(err, st, where, "set the booster's parameters");
-    else if (load_one_thread(m->booster, text) != 0)
+    else if (load_one_thread(m->booster, text, len) != 0)
         ret = xgb_fail(err, st, where, "load the booster");
-    free(text);
+    free(dumped);
     return ret;
 }
 
@@ -300,6 +317,7 @@ void ictus_model_free(ictus_model *m)
     free(m->knot_y);
     json_decref(m->meta);
     json_decref(m->booster_json);
+    free(m->booster_text);
     if (m->booster)
         xgb()->BoosterFree(m->booster);
     pthread_mutex_destroy(&m->lock);
@@ -448,7 +466,7 @@ ictus_status ictus_model_train(const ictus_model_train_params *tp, const float *
     copy_names(m->feature_names, &m->n_features, feature_names, n_features);
     copy_names(m->class_names, &m->n_classes, class_names, n_classes);
     m->booster_json = booster_json;
-    if ((st = load_booster(m, "model training", ICTUS_ERR_DATA, err)) != ICTUS_OK) {
+    if ((st = load_booster(m, "model training", ICTUS_ERR_DATA, NULL, 0, err)) != ICTUS_OK) {
         ictus_model_free(m);
         return st;
     }
@@ -541,9 +559,10 @@ static ictus_status read_meta(ictus_model *m, const json_t *meta, const char *pa
 }
 
 /* The booster: XGBoost's multi:softprob model of as many features and classes
- * as the file names. */
-static ictus_status read_booster(ictus_model *m, json_t *booster, const char *path,
-                                 ictus_error *err)
+ * as the file names; `text` (text_len bytes) its value as the file spells it, or
+ * NULL (then written again from `booster`). */
+static ictus_status read_booster(ictus_model *m, json_t *booster, const char *text,
+                                 size_t text_len, const char *path, ictus_error *err)
 {
     const char *objective = NULL;
     if (json_unpack(booster, "{s:{s:{s:s}}}", "learner", "objective", "name", &objective) != 0)
@@ -551,10 +570,16 @@ static ictus_status read_booster(ictus_model *m, json_t *booster, const char *pa
                         "\"booster\" is not an XGBoost model (no learner.objective.name)");
     if (strcmp(objective, "multi:softprob") != 0)
         return bad_file(err, path, "\"booster\": objective %s, not multi:softprob", objective);
-    m->booster_json = json_incref(booster);
+    if (text) {
+        m->booster_text = ictus_xmalloc(text_len);
+        memcpy(m->booster_text, text, text_len);
+        m->booster_len = text_len;
+    } else {
+        m->booster_json = json_incref(booster);
+    }
     char where[ICTUS_PATH_MAX + 16];
     snprintf(where, sizeof where, "%s: \"booster\"", path);
-    ictus_status st = load_booster(m, where, ICTUS_ERR_FORMAT, err);
+    ictus_status st = load_booster(m, where, ICTUS_ERR_FORMAT, text, text_len, err);
     if (st != ICTUS_OK)
         return st;
     bst_ulong n_features = 0;
@@ -581,8 +606,82 @@ static ictus_status read_booster(ictus_model *m, json_t *booster, const char *pa
     return st;
 }
 
-static ictus_status model_from_json(ictus_model *m, json_t *root, const char *path,
-                                    ictus_error *err)
+/* The end of the JSON string whose opening quote is s[i] (past its closing
+ * quote; n when there is none). */
+static size_t skip_string(const char *s, size_t i, size_t n)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+static size_t skip_space(const char *s, size_t i, size_t n)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* The end of the JSON value that starts at s[i] (in text that is JSON). */
+static size_t skip_value(const char *s, size_t i, size_t n)
+{
+    int depth = 0;
+    do {
+        if (s[i] == '"') {
+            i = skip_string(s, i, n);
+            continue;
+        }
+        if (s[i] == '{' || s[i] == '[')
+            depth++;
+        else if (s[i] == '}' || s[i] == ']')
+            depth--;
+        else if (depth == 0) /* a number, true, false, null */
+            while (i + 1 < n && !strchr(",}] \t\n\r", s[i + 1]))
+                i++;
+        i++;
+    } while (i < n && depth > 0);
+    return i;
+}
+
+/* Where the value of the top-level member `key` of the JSON object in
+ * bytes[0, n) (JSON: jansson has read it) lies: *len bytes from the result;
+ * NULL when the object has no member spelled so (a key written with
+ * escapes is not looked through).  XGBoost reads the booster from the
+ * file's own text: writing the parsed booster out again for it took as
+ * long as parsing the whole file (ictus_model_save() writes that same
+ * text, so a file it wrote gives XGBoost the same bytes either way). */
+static const char *member_text(const char *bytes, size_t n, const char *key, size_t *len)
+{
+    size_t i = skip_space(bytes, 0, n), key_len = strlen(key);
+    if (i >= n || bytes[i] != '{')
+        return NULL;
+    for (i = skip_space(bytes, i + 1, n); i < n && bytes[i] == '"';) {
+        size_t key_end = skip_string(bytes, i, n);
+        bool match = key_end - i == key_len + 2 && memcmp(bytes + i + 1, key, key_len) == 0;
+        i = skip_space(bytes, key_end, n);
+        if (i >= n || bytes[i] != ':')
+            return NULL;
+        size_t start = skip_space(bytes, i + 1, n), end = skip_value(bytes, start, n);
+        if (match) {
+            *len = end - start;
+            return bytes + start;
+        }
+        i = skip_space(bytes, end, n);
+        if (i >= n || bytes[i] != ',')
+            return NULL;
+        i = skip_space(bytes, i + 1, n);
+    }
+    return NULL;
+}
+
+/* The model in root, read from the file at path; booster_text (booster_len
+ * bytes) the booster's value as the file spells it, or NULL. */
+static ictus_status model_from_json(ictus_model *m, json_t *root, const char *booster_text,
+                                    size_t booster_len, const char *path, ictus_error *err)
 {
     if (!json_is_object(root))
         return bad_file(err, path, "not a model file (not a JSON object)");
@@ -616,9 +715,69 @@ static ictus_status model_from_json(ictus_model *m, json_t *root, const char *pa
         (st = read_calibration(m, json_object_get(root, "calibration"), path, err)) != ICTUS_OK ||
         (st = read_meta(m, json_object_get(root, "meta"), path, err)) != ICTUS_OK)
         return st;
-    return read_booster(m, json_object_get(root, "booster"), path, err);
+    return read_booster(m, json_object_get(root, "booster"), booster_text, booster_len, path,
+                        err);
 }
 
+/* The file's text with the booster's value (booster[0, booster_len) of
+ * bytes[0, n)) cut down to {"learner":{"objective":...}}, its objective as
+ * the file spells it (*out_n bytes, a new string); NULL when the booster
+ * has no such members spelled plainly. */
+static char *without_trees(const char *bytes, size_t n, const char *booster, size_t booster_len,
+                           size_t *out_n)
+{
+    size_t learner_len = 0, objective_len = 0;
+    const char *learner = member_text(booster, booster_len, "learner", &learner_len);
+    const char *objective =
+        learner ? member_text(learner, learner_len, "objective", &objective_len) : NULL;
+    if (!objective)
+        return NULL;
+    static const char open[] = "{\"learner\":{\"objective\":", close[] = "}}";
+    size_t head = (size_t)(booster - bytes), tail = n - head - booster_len;
+    *out_n = head + strlen(open) + objective_len + strlen(close) + tail;
+    char *cut = ictus_xmalloc(*out_n + 1), *w = cut;
+    memcpy(w, bytes, head);
+    w += head;
+    memcpy(w, open, strlen(open));
+    w += strlen(open);
+    memcpy(w, objective, objective_len);
+    w += objective_len;
+    memcpy(w, close, strlen(close));
+    w += strlen(close);
+    memcpy(w, booster + booster_len, tail);
+    cut[*out_n] = '\0';
+    return cut;
+}
+
+/* The quick way to a model, NULL when it fails (for whatever reason): jansson
+ * reads the file without the booster's trees (without_trees()), XGBoost reads
+ * the booster from the file's text.  Of the ihka-mouse model's 822 KB, the
+ * trees are all but 3 KB: jansson's tree of them took longer to build and
+ * free than XGBoost's parse.  What it leaves unchecked is only what XGBoost
+ * reads itself: the trees' JSON (a booster XGBoost takes with keys twice
+ * or bytes that are not UTF-8 in its strings loads). */
+static ictus_model *load_quickly(const char *bytes, size_t n, const char *booster,
+                                 size_t booster_len, const char *path)
+{
+    size_t cut_n = 0;
+    char *cut = without_trees(bytes, n, booster, booster_len, &cut_n);
+    if (!cut)
+        return NULL;
+    json_t *root = json_loadb(cut, cut_n, JSON_REJECT_DUPLICATES, NULL);
+    free(cut);
+    ictus_model *m = model_new();
+    ictus_error ignored;
+    if (!root || model_from_json(m, root, booster, booster_len, path, &ignored) != ICTUS_OK) {
+        ictus_model_free(m);
+        m = NULL;
+    }
+    json_decref(root);
+    return m;
+}
+
+/* The file is read the quick way (load_quickly()); when that fails, again
+ * the whole of it with jansson, so that every error is the one that reading
+ * checks everything gives. */
 ictus_status ictus_model_load(const char *path, ictus_model **out, ictus_error *err)
 {
     *out = NULL;
@@ -627,17 +786,22 @@ ictus_status ictus_model_load(const char *path, ictus_model **out, ictus_error *
     ictus_status st = ictus_read_file(path, &bytes, &n, err);
     if (st != ICTUS_OK)
         return st;
-    json_error_t jerr;
-    json_t *root = json_loadb(bytes, n, JSON_REJECT_DUPLICATES, &jerr);
-    ictus_model *m = model_new();
-    if (!root)
-        st = bad_file(err, path, "not a model file (not JSON: line %d, column %d: %s)", jerr.line,
-                      jerr.column, jerr.text);
-    else
-        st = model_from_json(m, root, path, err);
+    size_t booster_len = 0;
+    const char *booster = member_text(bytes, n, "booster", &booster_len);
+    ictus_model *m = booster ? load_quickly(bytes, n, booster, booster_len, path) : NULL;
+    if (!m) {
+        json_error_t jerr;
+        json_t *root = json_loadb(bytes, n, JSON_REJECT_DUPLICATES, &jerr);
+        m = model_new();
+        if (!root)
+            st = bad_file(err, path, "not a model file (not JSON: line %d, column %d: %s)",
+                          jerr.line, jerr.column, jerr.text);
+        else
+            st = model_from_json(m, root, booster, booster_len, path, err);
+        json_decref(root);
+    }
     if (st == ICTUS_OK)
         fnv1a64_hex(bytes, n, m->hash);
-    json_decref(root);
     free(bytes);
     if (st != ICTUS_OK) {
         ictus_model_free(m);

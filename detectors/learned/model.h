@@ -74,7 +74,10 @@ ictus_status ictus_model_train(const ictus_model_train_params *tp, const float *
  * ICTUS_ERR_IO (cannot read), ICTUS_ERR_UNSUPPORTED (another
  * format_version), ICTUS_ERR_FORMAT (anything else: not JSON, a key missing
  * or unknown, names, calibration knots not monotone or outside [0, 1], a
- * booster XGBoost cannot load or whose feature or class count differs). */
+ * booster XGBoost cannot load or whose feature or class count differs).
+ * The booster's trees are read by XGBoost alone, from the file's text (the
+ * rest by jansson); when anything fails, the whole file is read by jansson
+ * again, for the error. */
 ictus_status ictus_model_load(const char *path, ictus_model **out, ictus_error *err);
 
 /* Write the model (JSON as above, keys in a fixed order, so the same model
