@@ -21,32 +21,32 @@ typedef enum {
     CLS_INCOMPLETE,
 } file_class;
 
+/* Where a known file's animals are: the strings its rows are keyed by. */
+typedef enum {
+    ANIMALS_STORED = 0, /* its stored rows' (the plan's strings) */
+    ANIMALS_LISTED,     /* its recordings.csv rows' (the study's strings) */
+    ANIMALS_OWNED,      /* a copy of its own (animals[]) */
+} animals_from;
+
 /* A file on disk whose content hash is known tonight, with the animals its
  * rows are keyed by.  Known files are, in this order:
  *   - the plan's unchanged files (plan->known, by hash then path: the order
  *     they were known in), not copied here: a quiet night of a study of
  *     hundreds of thousands of files holds no table for them;
  *   - the files stored this run (this table), in the order they were.
- * The table's files are found by plan file (known_of) and by hash (a hash
- * table of chains, each in known order), so that every walk over the
+ * The table's files are found by plan file (known_of) and by hash (a table
+ * of buckets, each a chain in known order), so that every walk over the
  * holders of a hash (plan's, then the table's) visits them as a walk over
- * all known files would. */
+ * all known files would.  40 bytes a file stored this run: its identity is
+ * its plan file's (an outcome that read another is never known), its
+ * animals are its rows' strings unless the outcome named others. */
 typedef struct {
     const run_file *file;
     ictus_hash128 hash;
-    ictus_file_identity identity;
+    char **animals;     /* ANIMALS_OWNED: the copy; else NULL */
     int n_animals;
-    char **animals;     /* NULL: the animals of file->stored (the plan's strings) */
-    int next_same_hash; /* the next known file with this hash (a larger index), or -1 */
+    int next;           /* the next known file of this bucket (a larger index), or -1 */
 } known_file;
-
-/* A slot of the table of hashes: a hash seen tonight and the first known
- * file holding it (-1: none any more; the slot stays the hash's). */
-typedef struct {
-    ictus_hash128 hash;
-    int first;
-    bool used;      /* last: 24 bytes a slot, not 32 */
-} hash_slot;
 
 /* A stored file gone from disk, by the content hash it had: the files a
  * new holder of that hash may have been moved to (settle_holders()). */
@@ -59,13 +59,15 @@ struct run_committer {
     ictus_store *store;
     int64_t run_id;
     const run_plan *plan;
-    file_class *cls;            /* [plan->n_files] */
+    unsigned char *cls;         /* [plan->n_files]: file_class */
     bool *rows_deleted;         /* [plan->n_files]: a moved file's rows are gone */
     int n_known, cap_known;
     known_file *known;
+    unsigned char *animals_of;  /* [cap_known]: each known file's animals_from */
     int *known_of;              /* [plan->n_files]: index in known, or -1 */
-    hash_slot *slots;           /* n_slots, a power of two, at most half used */
-    int n_slots, n_slots_used;
+    int *buckets;               /* n_buckets (a power of two): the first known file of
+                                   each bucket of hashes, or -1 */
+    int n_buckets;
     missing_file *missing;      /* sorted by hash, then plan index */
     int n_missing;
     int64_t events_found, recorded_us;
@@ -104,16 +106,18 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     c->known_of = ictus_xmalloc(((size_t)plan->n_files + 1) * sizeof *c->known_of);
     c->cap_known = plan->n_to_read + 1; /* no spare room: a file read tonight at most each */
     c->known = ictus_xmalloc((size_t)c->cap_known * sizeof *c->known);
+    c->animals_of = ictus_xmalloc((size_t)c->cap_known * sizeof *c->animals_of);
     for (int i = 0; i < plan->n_files; i++)
         c->known_of[i] = -1;
-    /* The table of hashes made at its final size once (a hash per file
-     * read, at most half the slots used): growing it by doubling would
-     * leave every smaller table freed behind (a first run of 160,000
-     * files: 12 MB of holes). */
-    c->n_slots = 64;
-    while (c->n_slots < 2 * (plan->n_to_read + 1))
-        c->n_slots *= 2;
-    c->slots = ictus_xcalloc((size_t)c->n_slots, sizeof *c->slots);
+    /* The buckets made at their final size once (as many as files read,
+     * 4 bytes each; chains of one file on average): a table that grows by
+     * doubling would leave every smaller one freed behind. */
+    c->n_buckets = 64;
+    while (c->n_buckets < plan->n_to_read + 1)
+        c->n_buckets *= 2;
+    c->buckets = ictus_xmalloc((size_t)c->n_buckets * sizeof *c->buckets);
+    for (int i = 0; i < c->n_buckets; i++)
+        c->buckets[i] = -1;
     int n_missing = 0;
     for (int i = 0; i < plan->n_files; i++)
         n_missing += plan->files[i].action == RUN_MISSING;
@@ -128,10 +132,15 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     return c;
 }
 
-/* Animal i of known file k. */
-static const char *known_animal(const known_file *k, int i)
+/* Animal i of known file k (its animals are `from`). */
+static const char *known_animal(const known_file *k, animals_from from, int i)
 {
-    return k->animals ? k->animals[i] : k->file->stored[i].animal;
+    switch (from) {
+    case ANIMALS_LISTED: return k->file->entries[i]->animal;
+    case ANIMALS_OWNED: return k->animals[i];
+    case ANIMALS_STORED: break;
+    }
+    return k->file->stored[i].animal;
 }
 
 static void known_clear(known_file *k)
@@ -148,16 +157,18 @@ void run_commit_release_files(run_committer *c)
     for (int i = 0; i < c->n_known; i++)
         known_clear(&c->known[i]);
     free(c->known);
+    free(c->animals_of);
     free(c->known_of);
-    free(c->slots);
+    free(c->buckets);
     free(c->missing);
     free(c->rows_deleted);
     c->known = NULL;
+    c->animals_of = NULL;
     c->known_of = NULL;
-    c->slots = NULL;
+    c->buckets = NULL;
     c->missing = NULL;
     c->rows_deleted = NULL;
-    c->n_known = c->cap_known = c->n_slots = c->n_slots_used = c->n_missing = 0;
+    c->n_known = c->cap_known = c->n_buckets = c->n_missing = 0;
 }
 
 void run_commit_destroy(run_committer *c)
@@ -206,7 +217,7 @@ ictus_status run_commit_problem(run_committer *c, const char *path, ictus_proble
 
 static void set_class(run_committer *c, const run_file *f, file_class cls)
 {
-    c->cls[f - c->plan->files] = cls;
+    c->cls[f - c->plan->files] = (unsigned char)cls;
 }
 
 static void tally(run_committer *c, const char *animal, int64_t events, int64_t recorded_us)
@@ -312,62 +323,60 @@ static known_file *known_find(run_committer *c, const run_file *f)
     return k < 0 ? NULL : &c->known[k];
 }
 
-/* The slot of `hash`: its own, or the empty one where it goes. */
-static hash_slot *slot_of(const run_committer *c, ictus_hash128 hash)
+/* The bucket of `hash`: the first known file of its chain. */
+static int *bucket_of(const run_committer *c, ictus_hash128 hash)
 {
-    size_t mask = (size_t)c->n_slots - 1;
-    for (size_t i = (size_t)(hash.lo ^ hash.hi) & mask;; i = (i + 1) & mask)
-        if (!c->slots[i].used || ictus_hash128_equal(c->slots[i].hash, hash))
-            return &c->slots[i];
+    return &c->buckets[(size_t)(hash.lo ^ hash.hi) & ((size_t)c->n_buckets - 1)];
 }
 
-/* Put known file k into the chain of its hash, keeping the chain in index order. */
+/* Put known file k into the chain of its bucket, keeping the chain in index order. */
 static void chain_link(run_committer *c, int k)
 {
-    hash_slot *slot = slot_of(c, c->known[k].hash);
-    if (!slot->used) {
-        *slot = (hash_slot){.used = true, .hash = c->known[k].hash, .first = -1};
-        c->n_slots_used++;
-    }
-    int *link = &slot->first;
+    int *link = bucket_of(c, c->known[k].hash);
     while (*link >= 0 && *link < k)
-        link = &c->known[*link].next_same_hash;
-    c->known[k].next_same_hash = *link;
+        link = &c->known[*link].next;
+    c->known[k].next = *link;
     *link = k;
 }
 
 static void chain_unlink(run_committer *c, int k)
 {
-    int *link = &slot_of(c, c->known[k].hash)->first;
+    int *link = bucket_of(c, c->known[k].hash);
     while (*link != k)
-        link = &c->known[*link].next_same_hash;
-    *link = c->known[k].next_same_hash;
+        link = &c->known[*link].next;
+    *link = c->known[k].next;
 }
 
-/* Room in the table for one more hash (at most half the slots used),
- * rebuilt from the known files when it grows: true then (every known file
- * is linked, by its hash of now). */
-static bool slots_reserve(run_committer *c)
+/* Whether animals[0..n) are, in order, the animals of `f`'s rows in `from`. */
+static bool same_animals(const run_file *f, animals_from from, const char *const *animals, int n)
 {
-    if (2 * (c->n_slots_used + 1) <= c->n_slots)
+    if (n != (from == ANIMALS_LISTED ? f->n_entries : f->n_stored))
         return false;
-    free(c->slots);
-    c->n_slots = c->n_slots ? 2 * c->n_slots : 64;
-    c->slots = ictus_xcalloc((size_t)c->n_slots, sizeof *c->slots);
-    c->n_slots_used = 0;
-    for (int k = 0; k < c->n_known; k++)
-        chain_link(c, k);
+    for (int i = 0; i < n; i++)
+        if (strcmp(animals[i], from == ANIMALS_LISTED ? f->entries[i]->animal
+                                                      : f->stored[i].animal) != 0)
+            return false;
     return true;
 }
 
 /* Remember that `f` holds `hash` tonight, with rows for animals[0..n)
- * (animals NULL: its stored rows' animals, n of them; not copied). */
+ * (animals NULL: its stored rows' animals, n of them).  The animals are
+ * copied only when they are neither its recordings.csv rows' nor its
+ * stored rows' (a first run copies none).  `identity`, what the outcome
+ * read, is f's of the plan (work.h: another is an incomplete outcome). */
 static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
                       const ictus_file_identity *identity, const char *const *animals, int n)
 {
+    assert(ictus_file_identity_same(identity, &f->identity));
+    (void)identity;
     int *of = &c->known_of[f - c->plan->files];
     if (*of < 0) {
-        ICTUS_GROW(c->known, c->n_known + 1, c->cap_known); /* reserved: a file read each */
+        if (c->n_known == c->cap_known) { /* reserved: a file read each */
+            c->cap_known = 2 * c->cap_known + 1;
+            c->known = ictus_xrealloc(c->known, (size_t)c->cap_known * sizeof *c->known);
+            c->animals_of = ictus_xrealloc(c->animals_of,
+                                           (size_t)c->cap_known * sizeof *c->animals_of);
+        }
         *of = c->n_known++;
         memset(&c->known[*of], 0, sizeof c->known[*of]);
         c->known[*of].file = f;
@@ -377,24 +386,32 @@ static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
     known_file *k = &c->known[*of];
     known_clear(k);
     k->hash = hash;
-    k->identity = *identity;
     k->n_animals = n;
-    if (animals) {
+    animals_from from = !animals                                       ? ANIMALS_STORED
+                        : same_animals(f, ANIMALS_LISTED, animals, n) ? ANIMALS_LISTED
+                        : same_animals(f, ANIMALS_STORED, animals, n) ? ANIMALS_STORED
+                                                                      : ANIMALS_OWNED;
+    c->animals_of[*of] = (unsigned char)from;
+    if (from == ANIMALS_OWNED) {
         k->animals = ictus_xcalloc((size_t)(n ? n : 1), sizeof *k->animals);
         for (int i = 0; i < n; i++)
             k->animals[i] = ictus_xstrdup(animals[i]);
     }
-    if (!slots_reserve(c)) /* a rebuild links k too */
-        chain_link(c, *of);
+    chain_link(c, *of);
 }
 
-/* The first known file holding `hash` (then follow next_same_hash), or -1. */
+/* The first known file holding `hash` from known file i on (then
+ * next_known() from the one after), or -1. */
+static int next_known(const run_committer *c, int i, ictus_hash128 hash)
+{
+    while (i >= 0 && !ictus_hash128_equal(c->known[i].hash, hash))
+        i = c->known[i].next;
+    return i;
+}
+
 static int first_known(const run_committer *c, ictus_hash128 hash)
 {
-    if (!c->n_slots)
-        return -1;
-    const hash_slot *slot = slot_of(c, hash);
-    return slot->used ? slot->first : -1;
+    return c->n_buckets ? next_known(c, *bucket_of(c, hash), hash) : -1;
 }
 
 /* The plan's unchanged file `k` (plan->known) as a known file: its stored
@@ -403,7 +420,7 @@ static known_file plan_known(const run_committer *c, int k)
 {
     const run_file *f = run_plan_known_file(c->plan, k);
     return (known_file){.file = f, .hash = run_plan_known_hash(c->plan, k),
-                        .identity = f->identity, .n_animals = f->n_stored, .next_same_hash = -1};
+                        .n_animals = f->n_stored, .next = -1};
 }
 
 /* The file counted first (run_file_counts_before()) among the known
@@ -411,7 +428,7 @@ static known_file plan_known(const run_committer *c, int k)
 static const run_file *first_holder(run_committer *c, ictus_hash128 hash, const run_file *f)
 {
     const run_file *first = run_plan_known_holder(c->plan, hash, f);
-    for (int i = first_known(c, hash); i >= 0; i = c->known[i].next_same_hash)
+    for (int i = first_known(c, hash); i >= 0; i = next_known(c, c->known[i].next, hash))
         if (c->known[i].file != f && (!first || run_file_counts_before(c->known[i].file, first)))
             first = c->known[i].file;
     return first;
@@ -424,9 +441,10 @@ static void duplicate_message(const run_file *copy, const run_file *first, char 
              copy->path, first->path, first->path);
 }
 
-/* Make `copy` a failure "same content as `first`" with no results. */
-static ictus_status demote(run_committer *c, const known_file *copy, const run_file *first,
-                           ictus_error *err)
+/* Make `copy` (its animals `from`) a failure "same content as `first`"
+ * with no results. */
+static ictus_status demote(run_committer *c, const known_file *copy, animals_from from,
+                           const run_file *first, ictus_error *err)
 {
     char message[1200];
     duplicate_message(copy->file, first, message, sizeof message);
@@ -434,9 +452,10 @@ static ictus_status demote(run_committer *c, const known_file *copy, const run_f
     for (int i = 0; i < copy->file->n_stored && st == ICTUS_OK; i++)
         st = delete_rows(c, copy->file->path, copy->file->stored[i].animal, err);
     for (int i = 0; i < copy->n_animals && st == ICTUS_OK; i++) {
-        st = delete_rows(c, copy->file->path, known_animal(copy, i), err);
+        const char *animal = known_animal(copy, from, i);
+        st = delete_rows(c, copy->file->path, animal, err);
         if (st == ICTUS_OK)
-            st = put_failure(c, copy->file, known_animal(copy, i), &copy->identity, &copy->hash,
+            st = put_failure(c, copy->file, animal, &copy->file->identity, &copy->hash,
                              ICTUS_REC_FAILED, message, false, err);
     }
     bool counted = c->cls[copy->file - c->plan->files] == CLS_FAILED;
@@ -477,11 +496,12 @@ static ictus_status settle_holders(run_committer *c, const run_file *f, ictus_ha
     for (int k = first_plan; k < first_plan + n_plan && st == ICTUS_OK; k++)
         if (run_plan_known_file(c->plan, k) != f) {
             known_file copy = plan_known(c, k);
-            st = demote(c, &copy, f, err);
+            st = demote(c, &copy, ANIMALS_STORED, f, err);
         }
-    for (int i = first_known(c, hash); i >= 0 && st == ICTUS_OK; i = c->known[i].next_same_hash)
+    for (int i = first_known(c, hash); i >= 0 && st == ICTUS_OK;
+         i = next_known(c, c->known[i].next, hash))
         if (c->known[i].file != f)
-            st = demote(c, &c->known[i], f, err);
+            st = demote(c, &c->known[i], (animals_from)c->animals_of[i], f, err);
     /* the missing files of this hash, in plan order */
     int lo = 0, hi = c->n_missing;
     while (lo < hi) {
@@ -681,7 +701,8 @@ static ictus_status store_copy(run_committer *c, const run_outcome *out, const r
     int n = failure_animals(f, out->header_animal, &animals, stem, sizeof stem);
     known_set(c, f, out->hash, &out->identity, animals, n);
     free(animals);
-    return demote(c, known_find(c, f), first, err);
+    const known_file *k = known_find(c, f);
+    return demote(c, k, (animals_from)c->animals_of[k - c->known], first, err);
 }
 
 /* The part of run_commit_file() inside the transaction. */
