@@ -265,7 +265,7 @@ static int failure_animals(const run_file *f, const char *header, const char ***
 }
 
 /* The stored row of `f` for `animal`, or NULL. */
-static const ictus_store_plan_row *stored_row(const run_file *f, const char *animal)
+static const run_stored_row *stored_row(const run_file *f, const char *animal)
 {
     for (int i = 0; i < f->n_stored; i++)
         if (strcmp(f->stored[i].animal, animal) == 0)
@@ -281,7 +281,7 @@ static ictus_status put_failure(run_committer *c, const run_file *f, const char 
                                 ictus_rec_status status, const char *message, bool only_if_new,
                                 ictus_error *err)
 {
-    const ictus_store_plan_row *old = stored_row(f, animal);
+    const run_stored_row *old = stored_row(f, animal);
     if (only_if_new && old && old->status == status && strcmp(old->error, message) == 0 &&
         ictus_file_identity_same(&old->identity, identity))
         return ICTUS_OK;
@@ -593,7 +593,7 @@ static ictus_status mark_stale(run_committer *c, const run_file *f, ictus_error 
 {
     ictus_status st = ICTUS_OK;
     for (int i = 0; i < f->n_stored && st == ICTUS_OK; i++) {
-        const ictus_store_plan_row *r = &f->stored[i];
+        const run_stored_row *r = &f->stored[i];
         char message[512];
         snprintf(message, sizeof message, "%s: results made with preset %s: the animal's preset "
                  "or its parameters changed", f->path, r->preset ? r->preset : "?");

@@ -127,40 +127,94 @@ static void scan_dir(run_plan *plan, const ictus_study *study, const char *rel, 
  * What the store holds
  * ---------------------------------------------------------------------- */
 
+/* A path only the store has (a file gone from disk and from recordings.csv):
+ * its rows, stored_rows.rows[row..+n_rows). */
+typedef struct {
+    const char *path;            /* the plan's */
+    int row, n_rows;
+} row_only_path;
+
+/* The store's rows read into the plan, each given to its file as it comes. */
 typedef struct {
     int n, cap;
-    ictus_store_plan_row *rows;
-    run_plan *plan;              /* keeps the strings */
-    const found_list *found;     /* sorted: a stored path found on disk is its string */
-    int at_found;                /* the merge's place in found (rows come by path) */
+    run_stored_row *rows;        /* at the count of rows: never moved */
+    run_plan *plan;              /* keeps the strings; its files (by path) get the rows */
+    const run_plan_input *in;    /* for the stale rule */
+    int at_file;                 /* the walk's place in plan->files (rows come by path) */
+    int n_extra, cap_extra;
+    row_only_path *extra;        /* the paths no file has, by path */
 } stored_rows;
 
-/* Keep a copy of each row (the store's strings are valid during the
- * callback only), its strings the plan's (never freed one by one).  Rows
- * come by path, then animal: a path found on disk is the scan's string
- * (found is walked beside the rows), a path or a text like the row
- * before's is shared. */
+static bool stale_results(const run_plan_input *in, const ictus_store_plan_row *r);
+
+/* Keep each row (the store's strings are valid during the callback only),
+ * its strings the plan's (never freed one by one), judged stale or not.
+ * Rows come by path, then animal: beside them the walk goes through the
+ * files (by path too), so a row goes to its file's slice, or to a path of
+ * its own when no file has it; a text like the row before's is shared. */
 static ictus_status keep_row(void *ctx, const ictus_store_plan_row *row, ictus_error *err)
 {
     (void)err;
     stored_rows *s = ctx;
     ICTUS_GROW(s->rows, s->n + 1, s->cap); /* reserved at the count: no growth */
-    ictus_store_plan_row *r = &s->rows[s->n++];
-    const ictus_store_plan_row *prev = s->n > 1 ? r - 1 : NULL;
-    *r = *row;
+    int i = s->n++;
+    run_stored_row *r = &s->rows[i];
+    const run_stored_row *prev = i > 0 ? r - 1 : NULL;
     ictus_strpool *pool = &s->plan->text_;
-    while (s->at_found < s->found->n && strcmp(s->found->items[s->at_found].path, row->path) < 0)
-        s->at_found++;
-    if (prev && strcmp(prev->path, row->path) == 0)
-        r->path = prev->path;
-    else if (s->at_found < s->found->n && strcmp(s->found->items[s->at_found].path, row->path) == 0)
-        r->path = s->found->items[s->at_found].path;
-    else
-        r->path = ictus_strpool_keep(pool, row->path);
-    r->animal = ictus_strpool_keep_like(pool, row->animal, prev ? (char *)prev->animal : NULL);
-    r->error = ictus_strpool_keep_like(pool, row->error, prev ? (char *)prev->error : NULL);
-    r->preset = ictus_strpool_keep_like(pool, row->preset, prev ? (char *)prev->preset : NULL);
+    *r = (run_stored_row){
+        .id = row->id,
+        .animal = ictus_strpool_keep_like(pool, row->animal, prev ? (char *)prev->animal : NULL),
+        .error = ictus_strpool_keep_like(pool, row->error, prev ? (char *)prev->error : NULL),
+        .preset = ictus_strpool_keep_like(pool, row->preset, prev ? (char *)prev->preset : NULL),
+        .identity = row->identity,
+        .content_hash = row->content_hash,
+        .start_us = row->start_us,
+        .status = row->status,
+        .has_content_hash = row->has_content_hash,
+        .has_results = row->has_results,
+        .stale = stale_results(s->in, row),
+    };
+    run_plan *plan = s->plan;
+    while (s->at_file < plan->n_files && strcmp(plan->files[s->at_file].path, row->path) < 0)
+        s->at_file++;
+    if (s->at_file < plan->n_files && strcmp(plan->files[s->at_file].path, row->path) == 0) {
+        run_file *f = &plan->files[s->at_file];
+        if (f->n_stored++ == 0)
+            f->stored = r;
+        return ICTUS_OK;
+    }
+    row_only_path *last = s->n_extra ? &s->extra[s->n_extra - 1] : NULL;
+    if (last && strcmp(last->path, row->path) == 0) {
+        last->n_rows++;
+        return ICTUS_OK;
+    }
+    ICTUS_GROW(s->extra, s->n_extra + 1, s->cap_extra);
+    s->extra[s->n_extra++] = (row_only_path){ictus_strpool_keep(pool, row->path), i, 1};
     return ICTUS_OK;
+}
+
+/* Put the paths only the store has among the files, in path order: the
+ * files' array grows by their number and is merged from its end (no
+ * second array).  Such a file neither exists nor is listed. */
+static void merge_row_only_paths(run_plan *plan, const stored_rows *rows)
+{
+    if (rows->n_extra == 0)
+        return;
+    int n = plan->n_files + rows->n_extra;
+    plan->files = ictus_xrealloc(plan->files, ((size_t)n + 1) * sizeof *plan->files);
+    int i = plan->n_files - 1, j = rows->n_extra - 1;
+    for (int k = n - 1; j >= 0; k--) {
+        const row_only_path *e = &rows->extra[j];
+        if (i >= 0 && strcmp(plan->files[i].path, e->path) > 0) {
+            plan->files[k] = plan->files[i--];
+            continue;
+        }
+        plan->files[k] = (run_file){.path = e->path, .n_stored = e->n_rows,
+                                    .stored = rows->rows + e->row};
+        j--;
+    }
+    plan->n_files = n;
+    memset(&plan->files[n], 0, sizeof plan->files[n]);
 }
 
 /* The recordings.csv row of `f` for `animal` (the first), or NULL. */
@@ -307,7 +361,7 @@ static bool manifest_matches(const run_file *f, const char **why)
         return false;
     }
     for (int i = 0; i < f->n_stored; i++) {
-        const ictus_store_plan_row *r = &f->stored[i];
+        const run_stored_row *r = &f->stored[i];
         const ictus_recording_entry *e = entry_of(f, r->animal);
         if (f->n_entries && !e) {
             *why = "recordings.csv changed: other animals for this file";
@@ -345,7 +399,7 @@ static void decide(const run_plan_input *in, ictus_strpool *pool, run_file *f)
 {
     for (int i = 0; i < f->n_stored; i++) {
         f->had_results |= f->stored[i].has_results;
-        f->stale_preset |= stale_results(in, &f->stored[i]);
+        f->stale_preset |= f->stored[i].stale;
     }
     if (!f->exists) {
         f->action = RUN_MISSING;
@@ -359,7 +413,7 @@ static void decide(const run_plan_input *in, ictus_strpool *pool, run_file *f)
     } else if (f->stale_preset) {
         set_reason(pool, f, "results made with another preset or parameters");
     } else {
-        const ictus_store_plan_row *bad = NULL;
+        const run_stored_row *bad = NULL;
         bool same_identity = true;
         for (int i = 0; i < f->n_stored; i++) {
             if (f->stored[i].status != ICTUS_REC_OK && !bad)
@@ -460,13 +514,13 @@ static int cmp_listed(const void *a, const void *b)
     return c ? c : (x > y) - (x < y);
 }
 
-/* The three sorted sources of the study's paths, walked together. */
+/* The two sorted sources of the study's files on disk or listed, walked
+ * together (the store's rows join them as they are read: keep_row()). */
 typedef struct {
     const found_list *found;
     const ictus_study *study;
     const int *listed;           /* recordings.csv rows by path (cmp_listed) */
-    const stored_rows *rows;
-    int at_found, at_listed, at_row;
+    int at_found, at_listed;
 } path_merge;
 
 /* One path of the study: where it is in each source. */
@@ -474,7 +528,6 @@ typedef struct {
     const char *path;
     const found_file *found;     /* NULL: not found by the scan */
     int listed, n_listed;        /* its rows in merge->listed[listed..+n_listed) */
-    int row, n_rows;             /* its stored rows, rows->rows[row..+n_rows) */
 } merged_path;
 
 /* The next path of the merge (the smallest not yet given), false at the end. */
@@ -488,8 +541,6 @@ static bool merge_next(path_merge *m, merged_path *out)
         if (!next || strcmp(p, next) < 0)
             next = p;
     }
-    if (m->at_row < m->rows->n && (!next || strcmp(m->rows->rows[m->at_row].path, next) < 0))
-        next = m->rows->rows[m->at_row].path;
     if (!next)
         return false;
     *out = (merged_path){.path = next};
@@ -500,19 +551,15 @@ static bool merge_next(path_merge *m, merged_path *out)
            strcmp(m->study->recordings[m->listed[m->at_listed]].path, next) == 0)
         m->at_listed++;
     out->n_listed = m->at_listed - out->listed;
-    out->row = m->at_row;
-    while (m->at_row < m->rows->n && strcmp(m->rows->rows[m->at_row].path, next) == 0)
-        m->at_row++;
-    out->n_rows = m->at_row - out->row;
     return true;
 }
 
-/* Make plan->files from the merge: every path of the study once, in path
- * order, each a string of the plan, with its recordings.csv rows (in
- * manifest order), its stored rows and, when the scan found it, its
- * identity; a file only listed is stat()ed here. */
-static void merge_files(run_plan *plan, const ictus_study *study, const found_list *found,
-                        const stored_rows *rows)
+/* Make plan->files from the merge: every path found or listed once, in
+ * path order (the scan's string or, only listed, the study's), with its
+ * recordings.csv rows (in manifest order) and, when the scan found it, its
+ * identity; a file only listed is stat()ed here.  Made before the store's
+ * rows are read, so that the scan's list is freed before they are held. */
+static void merge_files(run_plan *plan, const ictus_study *study, const found_list *found)
 {
     int *listed = ictus_xmalloc(((size_t)study->n_recordings + 1) * sizeof *listed);
     for (int i = 0; i < study->n_recordings; i++)
@@ -521,7 +568,7 @@ static void merge_files(run_plan *plan, const ictus_study *study, const found_li
     if (study->n_recordings > 1)
         qsort(listed, (size_t)study->n_recordings, sizeof *listed, cmp_listed);
     sort_study = NULL;
-    path_merge m = {.found = found, .study = study, .listed = listed, .rows = rows};
+    path_merge m = {.found = found, .study = study, .listed = listed};
     merged_path p;
     int n = 0;
     while (merge_next(&m, &p)) /* counted first: the array is made at its size */
@@ -529,27 +576,20 @@ static void merge_files(run_plan *plan, const ictus_study *study, const found_li
     plan->n_files = n;
     plan->files = ictus_xcalloc((size_t)n + 1, sizeof *plan->files);
     plan->entries_ = ictus_xmalloc(((size_t)study->n_recordings + 1) * sizeof *plan->entries_);
-    m = (path_merge){.found = found, .study = study, .listed = listed, .rows = rows};
+    m = (path_merge){.found = found, .study = study, .listed = listed};
     for (int i = 0; merge_next(&m, &p); i++) {
         run_file *f = &plan->files[i];
-        if (p.found)
-            f->path = p.found->path;
-        else if (p.n_rows)
-            f->path = rows->rows[p.row].path;
-        else /* only listed: the study's string */
-            f->path = p.path;
+        f->path = p.found ? p.found->path : p.path; /* only listed: the study's string */
         f->n_entries = p.n_listed;
         f->entries = plan->entries_ + p.listed;
         for (int k = 0; k < p.n_listed; k++)
             f->entries[k] = &study->recordings[listed[p.listed + k]];
-        f->n_stored = p.n_rows;
-        f->stored = p.n_rows ? rows->rows + p.row : NULL;
         /* Found or listed; a listed file that is not there (or not a
          * regular file) is missing (not an error of the plan). */
         if (p.found) {
             f->exists = true;
             f->identity = p.found->identity;
-        } else if (p.n_listed) {
+        } else {
             ictus_error missing;
             char disk_path[ICTUS_PATH_MAX];
             f->exists = ictus_path_join(disk_path, sizeof disk_path, study->dir, f->path,
@@ -596,31 +636,35 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
                  "%.400s: no such directory: nothing to do", rec_dir);
     free(rec_dir);
 
-    /* One read transaction for the plan's queries (the rows, then the
-     * channels): one snapshot, the locks taken once. */
     if (found.n > 1)
         qsort(found.items, (size_t)found.n, sizeof *found.items, cmp_found);
-    stored_rows rows = {.plan = plan, .found = &found};
+    merge_files(plan, study, &found);
+    free(found.items);
+
+    /* One read transaction for the plan's queries (the rows, then the
+     * channels): one snapshot, the locks taken once. */
+    stored_rows rows = {.plan = plan, .in = in};
     bool in_read;
     int64_t n_rows = 0;
     ictus_status status = ictus_store_read_begin(store, &in_read, err);
     if (status == ICTUS_OK)
         status = ictus_store_count_recordings(store, &n_rows, err);
     if (status == ICTUS_OK) {
-        rows.cap = (int)n_rows + 1; /* the rows' array at its size */
+        /* the rows' array at its size (counted in the same snapshot): it
+         * never moves, the files point into it */
+        rows.cap = (int)n_rows + 1;
         rows.rows = ictus_xmalloc((size_t)rows.cap * sizeof *rows.rows);
         status = ictus_store_each_plan_row(store, keep_row, &rows, err);
     }
+    plan->stored_ = rows.rows;
     if (status != ICTUS_OK) {
         ictus_store_read_end(store, in_read);
-        free(rows.rows);
-        free(found.items);
+        free(rows.extra);
         run_plan_free(plan);
         return status;
     }
-    plan->stored_ = rows.rows;
-    merge_files(plan, study, &found, &rows);
-    free(found.items);
+    merge_row_only_paths(plan, &rows);
+    free(rows.extra);
 
     status = compare_roles(store, plan, rows.n, err);
     /* recordings.csv read again as text only when a file on disk has no

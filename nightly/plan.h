@@ -26,9 +26,11 @@
  * Lifecycle: run_plan_make() → read the files (the workers only read) →
  * run_plan_release_files() (optional) → run_plan_free().  Memory: one
  * entry per file of the study, about 0.2 KB with its stored row (the
- * store's columns the plan reads, ictus_store_plan_row), its path and its
- * place among the known hashes.  The scan, recordings.csv and the store's
- * rows are merged in path order: nothing is held twice while it is built. 
+ * columns the run reads, run_stored_row), its path and its place among the
+ * known hashes.  The scan and recordings.csv are merged in path order into
+ * the files first and the scan's list freed; the store's rows, read in path
+ * order, then go to their files as they come (a path only the store has is
+ * merged in at the end): nothing is held twice while the plan is built.
  */
 #ifndef ICTUS_RUN_PLAN_H
 #define ICTUS_RUN_PLAN_H
@@ -41,6 +43,23 @@
 #include "store/store.h"
 #include "protocols/study.h"
 #include "protocols/study_preset.h"
+
+/* A stored row of a file, as the plan keeps it: the columns of
+ * ictus_store_plan_row the run reads after the plan is made (88 bytes, 24
+ * fewer: no path, the file's; no parameter hash, judged while the row is
+ * read).  Strings are the plan's. */
+typedef struct {
+    int64_t id;
+    const char *animal, *error, *preset;
+    ictus_file_identity identity;
+    ictus_hash128 content_hash;
+    int64_t start_us;
+    ictus_rec_status status;
+    bool has_content_hash;
+    bool has_results;
+    bool stale;                     /* results made with another preset or parameters than
+                                       its animal's of tonight (or its animal has none) */
+} run_stored_row;
 
 typedef enum {
     RUN_UNCHANGED = 0,
@@ -64,7 +83,7 @@ typedef struct {
                                        strings are the plan's (never freed one by one) */
     int map_differs;                /* 1 + the first stored row whose channel roles
                                        differ from its channel map; 0: none */
-    ictus_store_plan_row *stored;
+    run_stored_row *stored;
     char *reason;                   /* why it is processed or missing, for the log, the
                                        plan's string (NULL when unchanged:
                                        run_file_reason()) */
@@ -89,7 +108,7 @@ typedef struct {
     const char *study_dir;          /* the study's directory, as given (the input's) */
     /* private: what the files point into (run_plan_release_files() frees it) */
     ictus_strpool text_;            /* the strings */
-    ictus_store_plan_row *stored_;  /* every stored row, by path: the files' slices */
+    run_stored_row *stored_;        /* every stored row, by path: the files' slices */
     const ictus_recording_entry **entries_; /* every recordings.csv row: the files' slices */
 } run_plan;
 
