@@ -172,8 +172,9 @@ typedef struct ictus_study {
     /* private: the recordings by file name (study.c), so that a lookup costs
      * the same in a study of 100 files as in one of 100,000: a hash table of
      * n_slots_ (a power of two, 0 before the first row) whose slot holds the
-     * first and last row of a file (-1: empty), and per row the next row of
-     * the same file (-1: none), in file order */
+     * first and, while the rows are read, last row of a file (-1: empty;
+     * slot_last_ is freed after), and per row the next row of the same file
+     * (-1: none), in file order */
     int *slot_first_, *slot_last_, *next_same_file_;
     int n_slots_, cap_next_;
 } ictus_study;
