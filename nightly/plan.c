@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -640,6 +641,10 @@ ictus_status run_plan_make(const run_plan_input *in, ictus_store *store, run_pla
         qsort(found.items, (size_t)found.n, sizeof *found.items, cmp_found);
     merge_files(plan, study, &found);
     free(found.items);
+    /* The scan's list (32 bytes a file) lies among the study's blocks: give
+     * its pages back before the store's rows are held (160,000 files: 5 MB
+     * of the night's peak RSS). */
+    malloc_trim(0);
 
     /* One read transaction for the plan's queries (the rows, then the
      * channels): one snapshot, the locks taken once. */
