@@ -118,15 +118,11 @@ static int wait_or_kill(pid_t pid, int timeout_s, bool *killed)
 }
 
 ictus_status run_alert_call(const run_alert_settings *s, const char *study_dir, int exit_code,
-                            const char *log_path, const char *summary, ictus_error *err)
+                            const char *log_path, FILE *summary, ictus_error *err)
 {
-    FILE *in = tmpfile();
-    if (!in)
+    if (fflush(summary) != 0 || fseek(summary, 0, SEEK_SET) != 0)
         return ictus_fail(err, ICTUS_ERR_IO, "[run] on_failure: cannot make its input: %s",
                           strerror(errno));
-    fputs(summary, in);
-    fflush(in);
-    rewind(in);
     /* absolute paths: the command runs in the study, not where ictus was started */
     char study[PATH_MAX], log[PATH_MAX] = "";
     if (!realpath(study_dir, study))
@@ -137,9 +133,8 @@ ictus_status run_alert_call(const run_alert_settings *s, const char *study_dir, 
     fflush(stderr);
     pid_t pid = fork();
     if (pid == 0)
-        exec_command(s, study, exit_code, log, in);
+        exec_command(s, study, exit_code, log, summary);
     int fork_errno = errno;
-    fclose(in);
     if (pid < 0)
         return ictus_fail(err, ICTUS_ERR_IO, "[run] on_failure: cannot start it: %s",
                           strerror(fork_errno));

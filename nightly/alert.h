@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/path.h"
 #include "base/status.h"
@@ -55,12 +56,15 @@ ictus_status run_alert_settings_read(const char *study_dir, run_alert_settings *
                                      ictus_error *err);
 void run_alert_settings_free(run_alert_settings *s);
 
-/* Run s->on_failure (it must be set) as described above, with `summary` on
- * its standard input, `exit_code` as ICTUS_EXIT and `log_path` ("" none) as
- * ICTUS_LOG; wait at most s->timeout_s seconds.  ICTUS_OK when it exited 0;
- * otherwise ICTUS_ERR_IO with a message saying what became of it (exit
- * status, signal, killed after the timeout, could not start). */
+/* Run s->on_failure (it must be set) as described above, with the whole of
+ * `summary` (a file the caller wrote the run's log to, e.g. a tmpfile():
+ * the log of a first run of 160,000 files is 17 MB, not held in memory;
+ * flushed and rewound here, left open) on its standard input, `exit_code`
+ * as ICTUS_EXIT and `log_path` ("" none) as ICTUS_LOG; wait at most
+ * s->timeout_s seconds.  ICTUS_OK when it exited 0; otherwise ICTUS_ERR_IO
+ * with a message saying what became of it (exit status, signal, killed
+ * after the timeout, could not start). */
 ictus_status run_alert_call(const run_alert_settings *s, const char *study_dir, int exit_code,
-                            const char *log_path, const char *summary, ictus_error *err);
+                            const char *log_path, FILE *summary, ictus_error *err);
 
 #endif

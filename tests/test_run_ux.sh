@@ -80,6 +80,8 @@ grep -q '^exit=1 ' "$S/alert.txt"
 ok "a failed run runs the alert command (default alert_on = failure)"
 grep -q 'junk.edf' "$S/alert.txt"
 ok "the alert's summary names the failed file"
+grep -q '\] recordings/junk.edf: FAILED' "$S/alert.txt" && [ "$(grep -c '^exit=' "$S/alert.txt")" = 1 ]
+ok "the alert's input is the run's whole log, once (its per-file lines too)"
 sed -i 's/^on_failure = .*/on_failure = exit 7/' "$S/study.ini"
 "$ICTUS" run "$S" --settle 0 -j 2 --quiet >"$W/out" 2>"$W/err"
 eq "an alert command that fails: the run's exit status is kept" "$?" 1
