@@ -33,20 +33,28 @@ typedef enum {
  *   - the plan's unchanged files (plan->known, by hash then path: the order
  *     they were known in), not copied here: a quiet night of a study of
  *     hundreds of thousands of files holds no table for them;
- *   - the files stored this run (this table), in the order they were.
- * The table's files are found by plan file (known_of) and by hash (a table
- * of buckets, each a chain in known order), so that every walk over the
- * holders of a hash (plan's, then the table's) visits them as a walk over
- * all known files would.  40 bytes a file stored this run: its identity is
- * its plan file's (an outcome that read another is never known), its
- * animals are its rows' strings unless the outcome named others. */
+ *   - the files stored this run (this table), in the order they were: each
+ *     file read is stored once (one outcome a file), so it is put here once.
+ * The table's files are found by hash (a table of buckets, each a chain in
+ * known order), so that every walk over the holders of a hash (plan's,
+ * then the table's) visits them as a walk over all known files would.
+ * 24 bytes a file stored this run: its identity is its plan file's (an
+ * outcome that read another is never known), its animals are its rows'
+ * strings unless the outcome named others (then in the side list owned). */
 typedef struct {
-    const run_file *file;
     ictus_hash128 hash;
-    char **animals;     /* ANIMALS_OWNED: the copy; else NULL */
-    int n_animals;
     int next;           /* the next known file of this bucket (a larger index), or -1 */
+    unsigned file : 30; /* its plan file's index */
+    unsigned from : 2;  /* animals_from */
 } known_file;
+
+/* The animals of a known file that are neither its recordings.csv rows'
+ * nor its stored rows' (a copy no row names: its header's animal). */
+typedef struct {
+    int k;              /* the known file */
+    int n;
+    char **animals;
+} owned_animals;
 
 /* A stored file gone from disk, by the content hash it had: the files a
  * new holder of that hash may have been moved to (settle_holders()). */
@@ -63,8 +71,8 @@ struct run_committer {
     bool *rows_deleted;         /* [plan->n_files]: a moved file's rows are gone */
     int n_known, cap_known;
     known_file *known;
-    unsigned char *animals_of;  /* [cap_known]: each known file's animals_from */
-    int *known_of;              /* [plan->n_files]: index in known, or -1 */
+    int n_owned, cap_owned;
+    owned_animals *owned;       /* by k (known files are added in k order) */
     int *buckets;               /* n_buckets (a power of two): the first known file of
                                    each bucket of hashes, or -1 */
     int n_buckets;
@@ -103,12 +111,8 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     c->plan = plan;
     c->cls = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->cls);
     c->rows_deleted = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->rows_deleted);
-    c->known_of = ictus_xmalloc(((size_t)plan->n_files + 1) * sizeof *c->known_of);
     c->cap_known = plan->n_to_read + 1; /* no spare room: a file read tonight at most each */
     c->known = ictus_xmalloc((size_t)c->cap_known * sizeof *c->known);
-    c->animals_of = ictus_xmalloc((size_t)c->cap_known * sizeof *c->animals_of);
-    for (int i = 0; i < plan->n_files; i++)
-        c->known_of[i] = -1;
     /* The buckets made at their final size once (as many as files read,
      * 4 bytes each; chains of one file on average): a table that grows by
      * doubling would leave every smaller one freed behind. */
@@ -132,43 +136,24 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     return c;
 }
 
-/* Animal i of known file k (its animals are `from`). */
-static const char *known_animal(const known_file *k, animals_from from, int i)
-{
-    switch (from) {
-    case ANIMALS_LISTED: return k->file->entries[i]->animal;
-    case ANIMALS_OWNED: return k->animals[i];
-    case ANIMALS_STORED: break;
-    }
-    return k->file->stored[i].animal;
-}
-
-static void known_clear(known_file *k)
-{
-    for (int i = 0; k->animals && i < k->n_animals; i++)
-        free(k->animals[i]);
-    free(k->animals);
-    k->animals = NULL;
-    k->n_animals = 0;
-}
-
 void run_commit_release_files(run_committer *c)
 {
-    for (int i = 0; i < c->n_known; i++)
-        known_clear(&c->known[i]);
+    for (int i = 0; i < c->n_owned; i++) {
+        for (int a = 0; a < c->owned[i].n; a++)
+            free(c->owned[i].animals[a]);
+        free(c->owned[i].animals);
+    }
+    free(c->owned);
     free(c->known);
-    free(c->animals_of);
-    free(c->known_of);
     free(c->buckets);
     free(c->missing);
     free(c->rows_deleted);
     c->known = NULL;
-    c->animals_of = NULL;
-    c->known_of = NULL;
+    c->owned = NULL;
     c->buckets = NULL;
     c->missing = NULL;
     c->rows_deleted = NULL;
-    c->n_known = c->cap_known = c->n_buckets = c->n_missing = 0;
+    c->n_known = c->cap_known = c->n_owned = c->cap_owned = c->n_buckets = c->n_missing = 0;
 }
 
 void run_commit_destroy(run_committer *c)
@@ -317,34 +302,10 @@ static ictus_status delete_rows(run_committer *c, const char *path, const char *
  * Copies and moves
  * ---------------------------------------------------------------------- */
 
-static known_file *known_find(run_committer *c, const run_file *f)
-{
-    int k = c->known_of[f - c->plan->files];
-    return k < 0 ? NULL : &c->known[k];
-}
-
 /* The bucket of `hash`: the first known file of its chain. */
 static int *bucket_of(const run_committer *c, ictus_hash128 hash)
 {
     return &c->buckets[(size_t)(hash.lo ^ hash.hi) & ((size_t)c->n_buckets - 1)];
-}
-
-/* Put known file k into the chain of its bucket, keeping the chain in index order. */
-static void chain_link(run_committer *c, int k)
-{
-    int *link = bucket_of(c, c->known[k].hash);
-    while (*link >= 0 && *link < k)
-        link = &c->known[*link].next;
-    c->known[k].next = *link;
-    *link = k;
-}
-
-static void chain_unlink(run_committer *c, int k)
-{
-    int *link = bucket_of(c, c->known[k].hash);
-    while (*link != k)
-        link = &c->known[*link].next;
-    *link = c->known[k].next;
 }
 
 /* Whether animals[0..n) are, in order, the animals of `f`'s rows in `from`. */
@@ -360,44 +321,70 @@ static bool same_animals(const run_file *f, animals_from from, const char *const
 }
 
 /* Remember that `f` holds `hash` tonight, with rows for animals[0..n)
- * (animals NULL: its stored rows' animals, n of them).  The animals are
- * copied only when they are neither its recordings.csv rows' nor its
- * stored rows' (a first run copies none).  `identity`, what the outcome
- * read, is f's of the plan (work.h: another is an incomplete outcome). */
-static void known_set(run_committer *c, const run_file *f, ictus_hash128 hash,
-                      const ictus_file_identity *identity, const char *const *animals, int n)
+ * (animals NULL: its stored rows' animals, n of them); returns its index in
+ * the table.  The animals are copied only when they are neither its
+ * recordings.csv rows' nor its stored rows' (a first run copies none).
+ * `identity`, what the outcome read, is f's of the plan (work.h: another
+ * is an incomplete outcome). */
+static int known_add(run_committer *c, const run_file *f, ictus_hash128 hash,
+                     const ictus_file_identity *identity, const char *const *animals, int n)
 {
     assert(ictus_file_identity_same(identity, &f->identity));
     (void)identity;
-    int *of = &c->known_of[f - c->plan->files];
-    if (*of < 0) {
-        if (c->n_known == c->cap_known) { /* reserved: a file read each */
-            c->cap_known = 2 * c->cap_known + 1;
-            c->known = ictus_xrealloc(c->known, (size_t)c->cap_known * sizeof *c->known);
-            c->animals_of = ictus_xrealloc(c->animals_of,
-                                           (size_t)c->cap_known * sizeof *c->animals_of);
-        }
-        *of = c->n_known++;
-        memset(&c->known[*of], 0, sizeof c->known[*of]);
-        c->known[*of].file = f;
-    } else {
-        chain_unlink(c, *of);
-    }
-    known_file *k = &c->known[*of];
-    known_clear(k);
-    k->hash = hash;
-    k->n_animals = n;
+    ICTUS_GROW(c->known, c->n_known + 1, c->cap_known); /* reserved: a file read each */
+    int k = c->n_known++;
     animals_from from = !animals                                       ? ANIMALS_STORED
                         : same_animals(f, ANIMALS_LISTED, animals, n) ? ANIMALS_LISTED
                         : same_animals(f, ANIMALS_STORED, animals, n) ? ANIMALS_STORED
                                                                       : ANIMALS_OWNED;
-    c->animals_of[*of] = (unsigned char)from;
+    c->known[k] = (known_file){.hash = hash, .file = (unsigned)(f - c->plan->files),
+                               .from = (unsigned)from};
     if (from == ANIMALS_OWNED) {
-        k->animals = ictus_xcalloc((size_t)(n ? n : 1), sizeof *k->animals);
+        ICTUS_GROW(c->owned, c->n_owned + 1, c->cap_owned);
+        owned_animals *o = &c->owned[c->n_owned++];
+        *o = (owned_animals){.k = k, .n = n,
+                             .animals = ictus_xcalloc((size_t)(n ? n : 1), sizeof *o->animals)};
         for (int i = 0; i < n; i++)
-            k->animals[i] = ictus_xstrdup(animals[i]);
+            o->animals[i] = ictus_xstrdup(animals[i]);
     }
-    chain_link(c, *of);
+    /* into the chain of its bucket: the last, its index being the largest */
+    int *link = bucket_of(c, hash);
+    while (*link >= 0)
+        link = &c->known[*link].next;
+    c->known[k].next = -1;
+    *link = k;
+    return k;
+}
+
+static const run_file *known_file_of(const run_committer *c, int k)
+{
+    return &c->plan->files[c->known[k].file];
+}
+
+/* The animals of known file k: *n of them, in a new array of pointers to
+ * strings of the plan, the study or the committer (free the array only). */
+static const char **known_animals(const run_committer *c, int k, int *n)
+{
+    const run_file *f = known_file_of(c, k);
+    const owned_animals *o = NULL;
+    if (c->known[k].from == ANIMALS_OWNED) {
+        int lo = 0, hi = c->n_owned;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (c->owned[mid].k < k)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        o = &c->owned[lo];
+    }
+    *n = o ? o->n : c->known[k].from == ANIMALS_LISTED ? f->n_entries : f->n_stored;
+    const char **names = ictus_xcalloc((size_t)*n + 1, sizeof *names);
+    for (int i = 0; i < *n; i++)
+        names[i] = o                                     ? o->animals[i]
+                   : c->known[k].from == ANIMALS_LISTED ? f->entries[i]->animal
+                                                        : f->stored[i].animal;
+    return names;
 }
 
 /* The first known file holding `hash` from known file i on (then
@@ -414,23 +401,16 @@ static int first_known(const run_committer *c, ictus_hash128 hash)
     return c->n_buckets ? next_known(c, *bucket_of(c, hash), hash) : -1;
 }
 
-/* The plan's unchanged file `k` (plan->known) as a known file: its stored
- * animals, tonight's identity. */
-static known_file plan_known(const run_committer *c, int k)
-{
-    const run_file *f = run_plan_known_file(c->plan, k);
-    return (known_file){.file = f, .hash = run_plan_known_hash(c->plan, k),
-                        .n_animals = f->n_stored, .next = -1};
-}
-
 /* The file counted first (run_file_counts_before()) among the known
  * holders of `hash` other than `f`, or NULL. */
 static const run_file *first_holder(run_committer *c, ictus_hash128 hash, const run_file *f)
 {
     const run_file *first = run_plan_known_holder(c->plan, hash, f);
-    for (int i = first_known(c, hash); i >= 0; i = next_known(c, c->known[i].next, hash))
-        if (c->known[i].file != f && (!first || run_file_counts_before(c->known[i].file, first)))
-            first = c->known[i].file;
+    for (int i = first_known(c, hash); i >= 0; i = next_known(c, c->known[i].next, hash)) {
+        const run_file *k = known_file_of(c, i);
+        if (k != f && (!first || run_file_counts_before(k, first)))
+            first = k;
+    }
     return first;
 }
 
@@ -441,27 +421,37 @@ static void duplicate_message(const run_file *copy, const run_file *first, char 
              copy->path, first->path, first->path);
 }
 
-/* Make `copy` (its animals `from`) a failure "same content as `first`"
- * with no results. */
-static ictus_status demote(run_committer *c, const known_file *copy, animals_from from,
-                           const run_file *first, ictus_error *err)
+/* Make `copy`, holding `hash` tonight with rows for animals[0..n), a
+ * failure "same content as `first`" with no results. */
+static ictus_status demote(run_committer *c, const run_file *copy, ictus_hash128 hash,
+                           const char *const *animals, int n, const run_file *first,
+                           ictus_error *err)
 {
     char message[1200];
-    duplicate_message(copy->file, first, message, sizeof message);
+    duplicate_message(copy, first, message, sizeof message);
     ictus_status st = ICTUS_OK;
-    for (int i = 0; i < copy->file->n_stored && st == ICTUS_OK; i++)
-        st = delete_rows(c, copy->file->path, copy->file->stored[i].animal, err);
-    for (int i = 0; i < copy->n_animals && st == ICTUS_OK; i++) {
-        const char *animal = known_animal(copy, from, i);
-        st = delete_rows(c, copy->file->path, animal, err);
+    for (int i = 0; i < copy->n_stored && st == ICTUS_OK; i++)
+        st = delete_rows(c, copy->path, copy->stored[i].animal, err);
+    for (int i = 0; i < n && st == ICTUS_OK; i++) {
+        st = delete_rows(c, copy->path, animals[i], err);
         if (st == ICTUS_OK)
-            st = put_failure(c, copy->file, animal, &copy->file->identity, &copy->hash,
-                             ICTUS_REC_FAILED, message, false, err);
+            st = put_failure(c, copy, animals[i], &copy->identity, &hash, ICTUS_REC_FAILED,
+                             message, false, err);
     }
-    bool counted = c->cls[copy->file - c->plan->files] == CLS_FAILED;
+    bool counted = c->cls[copy - c->plan->files] == CLS_FAILED;
     if (st == ICTUS_OK && !counted)
-        st = run_commit_problem(c, copy->file->path, ICTUS_PROBLEM_FAILED, message, err);
-    set_class(c, copy->file, CLS_FAILED);
+        st = run_commit_problem(c, copy->path, ICTUS_PROBLEM_FAILED, message, err);
+    set_class(c, copy, CLS_FAILED);
+    return st;
+}
+
+/* demote() known file k. */
+static ictus_status demote_known(run_committer *c, int k, const run_file *first, ictus_error *err)
+{
+    int n;
+    const char **animals = known_animals(c, k, &n);
+    ictus_status st = demote(c, known_file_of(c, k), c->known[k].hash, animals, n, first, err);
+    free(animals);
     return st;
 }
 
@@ -493,15 +483,21 @@ static ictus_status settle_holders(run_committer *c, const run_file *f, ictus_ha
 {
     ictus_status st = ICTUS_OK;
     int first_plan, n_plan = run_plan_known_range(c->plan, hash, &first_plan);
-    for (int k = first_plan; k < first_plan + n_plan && st == ICTUS_OK; k++)
-        if (run_plan_known_file(c->plan, k) != f) {
-            known_file copy = plan_known(c, k);
-            st = demote(c, &copy, ANIMALS_STORED, f, err);
-        }
+    for (int k = first_plan; k < first_plan + n_plan && st == ICTUS_OK; k++) {
+        const run_file *copy = run_plan_known_file(c->plan, k);
+        if (copy == f)
+            continue;
+        /* its stored animals, tonight's identity */
+        const char **animals = ictus_xcalloc((size_t)copy->n_stored + 1, sizeof *animals);
+        for (int i = 0; i < copy->n_stored; i++)
+            animals[i] = copy->stored[i].animal;
+        st = demote(c, copy, run_plan_known_hash(c->plan, k), animals, copy->n_stored, f, err);
+        free(animals);
+    }
     for (int i = first_known(c, hash); i >= 0 && st == ICTUS_OK;
          i = next_known(c, c->known[i].next, hash))
-        if (c->known[i].file != f)
-            st = demote(c, &c->known[i], (animals_from)c->animals_of[i], f, err);
+        if (known_file_of(c, i) != f)
+            st = demote_known(c, i, f, err);
     /* the missing files of this hash, in plan order */
     int lo = 0, hi = c->n_missing;
     while (lo < hi) {
@@ -699,10 +695,9 @@ static ictus_status store_copy(run_committer *c, const run_outcome *out, const r
     const char **animals;
     char stem[256];
     int n = failure_animals(f, out->header_animal, &animals, stem, sizeof stem);
-    known_set(c, f, out->hash, &out->identity, animals, n);
+    int k = known_add(c, f, out->hash, &out->identity, animals, n);
     free(animals);
-    const known_file *k = known_find(c, f);
-    return demote(c, k, (animals_from)c->animals_of[k - c->known], first, err);
+    return demote_known(c, k, first, err);
 }
 
 /* The part of run_commit_file() inside the transaction. */
@@ -740,7 +735,7 @@ static ictus_status commit_outcome(run_committer *c, const run_outcome *out, ict
     if (out->kind == RUN_OUT_SAME) {
         set_class(c, f, CLS_SKIPPED);
         st = ictus_store_touch_recording(c->store, f->path, &out->identity, c->run_id, err);
-        known_set(c, f, out->hash, &out->identity, NULL, f->n_stored);
+        known_add(c, f, out->hash, &out->identity, NULL, f->n_stored);
     } else {
         st = store_results(c, out, err);
         if (st == ICTUS_OK && out->cut_short[0])
@@ -748,7 +743,7 @@ static ictus_status commit_outcome(run_committer *c, const run_outcome *out, ict
         const char **animals = ictus_xcalloc((size_t)out->n_animals, sizeof *animals);
         for (int k = 0; k < out->n_animals; k++)
             animals[k] = out->animals[k].animal;
-        known_set(c, f, out->hash, &out->identity, animals, out->n_animals);
+        known_add(c, f, out->hash, &out->identity, animals, out->n_animals);
         free(animals);
     }
     if (st == ICTUS_OK)
