@@ -113,11 +113,11 @@ run_committer *run_commit_create(ictus_store *store, int64_t run_id, const run_p
     c->rows_deleted = ictus_xcalloc((size_t)plan->n_files + 1, sizeof *c->rows_deleted);
     c->cap_known = plan->n_to_read + 1; /* no spare room: a file read tonight at most each */
     c->known = ictus_xmalloc((size_t)c->cap_known * sizeof *c->known);
-    /* The buckets made at their final size once (as many as files read,
-     * 4 bytes each; chains of one file on average): a table that grows by
-     * doubling would leave every smaller one freed behind. */
+    /* The buckets made at their final size once (at least half as many as
+     * files read, 4 bytes each; chains of one or two files): a table that
+     * grows by doubling would leave every smaller one freed behind. */
     c->n_buckets = 64;
-    while (c->n_buckets < plan->n_to_read + 1)
+    while (2 * c->n_buckets < plan->n_to_read + 1)
         c->n_buckets *= 2;
     c->buckets = ictus_xmalloc((size_t)c->n_buckets * sizeof *c->buckets);
     for (int i = 0; i < c->n_buckets; i++)

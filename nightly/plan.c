@@ -404,15 +404,15 @@ static void decide(const run_plan_input *in, ictus_strpool *pool, run_file *f)
     }
     if (!f->exists) {
         f->action = RUN_MISSING;
-        set_reason(pool, f, "%s", f->n_entries ? "listed in recordings.csv but not found"
-                                         : "no longer in recordings/ or recordings.csv");
+        f->reason = f->n_entries ? "listed in recordings.csv but not found"
+                                 : "no longer in recordings/ or recordings.csv";
         return;
     }
     f->action = RUN_PROCESS;
     if (f->n_stored == 0) {
-        set_reason(pool, f, "new");
+        f->reason = "new"; /* a constant: a first run gives every file this one */
     } else if (f->stale_preset) {
-        set_reason(pool, f, "results made with another preset or parameters");
+        f->reason = "results made with another preset or parameters";
     } else {
         const run_stored_row *bad = NULL;
         bool same_identity = true;

@@ -84,8 +84,8 @@ typedef struct {
     int map_differs;                /* 1 + the first stored row whose channel roles
                                        differ from its channel map; 0: none */
     run_stored_row *stored;
-    char *reason;                   /* why it is processed or missing, for the log, the
-                                       plan's string (NULL when unchanged:
+    const char *reason;             /* why it is processed or missing, for the log, the
+                                       plan's string or a constant (NULL when unchanged:
                                        run_file_reason()) */
     run_action action;
     bool exists;                    /* a regular file on disk that belongs to the study */

@@ -78,18 +78,18 @@ static void file_index_add(ictus_study *study, int i)
     study->slot_last_[s] = i;
 }
 
-/* Make room for n_rows rows in all (at most half the slots used: every row
- * may be a file of its own), rebuilding the table in row order when it
- * grows. */
+/* Make room for n_rows rows in all (at most three quarters of the slots
+ * used: every row may be a file of its own), rebuilding the table in row
+ * order when it grows. */
 static void file_index_reserve(ictus_study *study, int n_rows)
 {
-    if (2 * n_rows <= study->n_slots_)
+    if (4 * (int64_t)n_rows <= 3 * (int64_t)study->n_slots_)
         return;
     free(study->slot_first_);
     free(study->slot_last_);
     if (!study->n_slots_)
         study->n_slots_ = 64;
-    while (study->n_slots_ < 2 * n_rows)
+    while (3 * (int64_t)study->n_slots_ < 4 * (int64_t)n_rows)
         study->n_slots_ *= 2;
     study->slot_first_ = ictus_xmalloc((size_t)study->n_slots_ * sizeof *study->slot_first_);
     study->slot_last_ = ictus_xmalloc((size_t)study->n_slots_ * sizeof *study->slot_last_);
