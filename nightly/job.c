@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -655,9 +656,13 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
         }
     }
     /* The files' rows and the committer's table of hashes are not needed
-     * any more: the outputs below do not hold them at the same time. */
+     * any more: the outputs below do not hold them at the same time, and
+     * their pages go back to the system (they lie among the study's blocks,
+     * in pieces the outputs' blocks do not fit: a first run of 160,000
+     * files peaked 10 MiB higher in the outputs without this). */
     run_commit_release_files(c);
     run_plan_release_files(&plan);
+    malloc_trim(0);
     double t_steps = now_s();
     run_final_out final = {0};
     if (st == ICTUS_OK && !stop_requested(o)) {
