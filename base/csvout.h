@@ -53,10 +53,16 @@ void ictus_out_char(ictus_out *o, char c);
 void ictus_out_printf(ictus_out *o, const char *fmt, ...)  /* as is, never cut short */
     __attribute__((format(printf, 2, 3)));
 void ictus_out_int(ictus_out *o, int64_t v);
-/* Like printf("%.<sig>g"), 1 <= sig <= 17; NaN writes nothing (an empty
- * field), infinities write "inf" / "-inf". */
+/* printf("%.<sig>g")'s bytes, 1 <= sig <= 17 (ties of the exact binary value
+ * to the even digit, as glibc's); NaN writes nothing (an empty field),
+ * infinities write "inf" / "-inf".  Hand-written for sig <= 8 (the
+ * features' 6; tests/bench_csvout.c times it against snprintf). */
 void ictus_out_double(ictus_out *o, double v, int sig);
-/* Like printf("%.<decimals>f"); 0 <= decimals <= 9. */
+/* Each of v[0, n) as ictus_out_double() writes it, each after `sep`. */
+void ictus_out_doubles(ictus_out *o, char sep, const double *v, size_t n, int sig);
+/* Like printf("%.<decimals>f"), 0 <= decimals <= 9, but the last digit of a
+ * value within an ulp of a tie may round either way, and a negative value
+ * that rounds to zero writes no sign. */
 void ictus_out_fixed(ictus_out *o, double v, int decimals);
 
 /* Format as ictus_out_double() into buf (at least 32 bytes); returns the length. */
