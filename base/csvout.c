@@ -3,7 +3,8 @@
  * ictus_format_double() gives printf("%.<sig>g")'s bytes, faster: it scales
  * the value by a power of ten (one rounding of a correctly rounded power,
  * so the scaled mantissa m is within 2.0000001 * 2^-53 * m of the exact
- * one), rounds m to an integer, and turns the digits out eight at a time.
+ * one), rounds m to an integer, and turns the digits out eight at a time
+ * (pairs from a table).
  * When m lies within 2^-50 * m (four times that error) of a rounding tie
  * (n + 0.5), or on one exactly, it asks snprintf, which rounds the exact
  * binary value; so does sig > 8 and a value outside about [1e-25, 1e31]
@@ -17,6 +18,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +39,14 @@ static const double pow10_table[2 * POW_LIM + 1] = {
     1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
     1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25,
     1e26, 1e27, 1e28, 1e29, 1e30, 1e31, 1e32};
-/* the fast path's decimal exponents: e + 1 and sig - 1 - e stay inside the table */
+/* The fast path: sig <= FAST_SIG, on a little-endian machine (it stores
+ * digits as 64-bit words; elsewhere snprintf does it all), for decimal
+ * exponents that keep e + 1 and sig - 1 - e inside the table. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define FAST_SIG 8
+#else
+#define FAST_SIG 0
+#endif
 #define FAST_E_MIN (FAST_SIG - 1 - POW_LIM)
 #define FAST_E_MAX (POW_LIM - 1)
 
@@ -70,23 +78,17 @@ static void put_digits(char *p, uint32_t v, int n)
 }
 
 /* The 8 decimal digits of x < 10^8 (zero-padded) as ASCII, the first in
- * the lowest byte (memcpy'd out, the text on a little-endian machine; on
- * another, byte-swapped first).  Each 64-bit step splits every lane in two
- * at once: 4+4 digits by a division, then 2+2 and 1+1 by multiplying with
- * a reciprocal, exact for the lane's range (x * 10486 >> 20 == x / 100 for
- * x < 43699, x * 103 >> 10 == x / 10 for x < 179). */
+ * the lowest byte (so stored as is, the text on a little-endian machine):
+ * four pairs from the table, the four divisions independent of one another. */
 static inline uint64_t eight_digits(uint32_t x)
 {
-    uint64_t v = (uint64_t)(x / 10000) | (uint64_t)(x % 10000) << 32;
-    uint64_t q = (v * 10486 >> 20) & 0x0000007F0000007Full;
-    v = q | (v - 100 * q) << 16;
-    q = (v * 103 >> 10) & 0x000F000F000F000Full;
-    v = q | (v - 10 * q) << 8;
-    v |= 0x3030303030303030ull;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
+    uint32_t hi = x / 10000, lo = x % 10000;
+    uint16_t d[4];
+    memcpy(&d[0], digit_pairs + 2 * (hi / 100), 2);
+    memcpy(&d[1], digit_pairs + 2 * (hi % 100), 2);
+    memcpy(&d[2], digit_pairs + 2 * (lo / 100), 2);
+    memcpy(&d[3], digit_pairs + 2 * (lo % 100), 2);
+    return (uint64_t)d[0] | (uint64_t)d[1] << 16 | (uint64_t)d[2] << 32 | (uint64_t)d[3] << 48;
 }
 
 /* The exact path: printf itself. */
@@ -95,34 +97,33 @@ static size_t format_by_printf(char *buf, double v, int sig)
     return (size_t)snprintf(buf, 32, "%.*g", sig, v);
 }
 
-size_t ictus_format_double(char *buf, double v, int sig)
+/* A number on its way to text: the fast path's digits, or what else to write. */
+typedef struct {
+    enum { DEC_DIGITS, DEC_ZERO, DEC_NAN, DEC_INF, DEC_PRINTF } kind;
+    int e;      /* DEC_DIGITS: the decimal exponent (of the first digit) */
+    int nd;     /* the significant digits, trailing zeros dropped (%g without '#') */
+    uint64_t w; /* the sig digits, zero-padded to 8, as eight_digits() */
+} decimal;
+
+/* The digits of v to sig significant digits (no memory written: a row's
+ * numbers are turned into digits first, independently of one another, and
+ * laid out after, see ictus_out_doubles()). */
+static inline decimal to_decimal(double v, int sig)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     uint64_t mag = bits & ~(1ull << 63);
-    char *p = buf;
-    if (mag >= 0x7FF0000000000000ull) { /* NaN: an empty field; infinities */
-        if (mag > 0x7FF0000000000000ull) {
-            buf[0] = '\0';
-            return 0;
-        }
-        size_t n = 3 + (size_t)(bits >> 63);
-        memcpy(buf, bits >> 63 ? "-inf" : "inf", n + 1);
-        return n;
-    }
-    *p = '-'; /* kept only for a negative value */
-    p += bits >> 63;
-    if (mag == 0) {
-        memcpy(p, "0", 2);
-        return (size_t)(p + 1 - buf);
-    }
+    if (mag >= 0x7FF0000000000000ull)
+        return (decimal){.kind = mag > 0x7FF0000000000000ull ? DEC_NAN : DEC_INF};
+    if (mag == 0)
+        return (decimal){.kind = DEC_ZERO};
     if (sig < 1)
         sig = 1;
     /* floor(log10(|v|)): from the binary exponent e2 as floor(e2 * log10(2))
      * = (e2 * 78913) >> 18 (exact for |e2| < 1700), then one comparison */
     int e = ((int)(mag >> 52) - 1023) * 78913 >> 18;
     if (sig > FAST_SIG || e < FAST_E_MIN || e >= FAST_E_MAX)
-        return format_by_printf(buf, v, sig);
+        return (decimal){.kind = DEC_PRINTF};
     double a = fabs(v);
     e += a >= pow10_table[POW_LIM + e + 1];
     /* a * 10^(sig-1-e) in [10^(sig-1), 10^sig) up to the scaling's error; a
@@ -132,45 +133,70 @@ size_t ictus_format_double(char *buf, double v, int sig)
     uint32_t mi = (uint32_t)m;
     double frac = m - (double)mi;
     if (fabs(frac - 0.5) <= m * 0x1p-50) /* too near a tie to tell */
-        return format_by_printf(buf, v, sig);
+        return (decimal){.kind = DEC_PRINTF};
     mi += frac > 0.5;
     if (mi >= pow10_u64[sig]) { /* rounded up to the next power of ten */
         mi /= 10;
         e++;
     }
-    char digits[24] = {0};
     uint64_t w = eight_digits(mi * (uint32_t)pow10_u64[FAST_SIG - sig]);
-    memcpy(digits, &w, 8);
-    /* significant digits without the trailing zeros (%g without '#'): the
-     * last byte of w that is not '0' */
-    uint64_t nz = w ^ 0x3030303030303030ull;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    nz = __builtin_bswap64(nz);
-#endif
-    int nd = (63 - __builtin_clzll(nz)) / 8 + 1;
+    /* up to the last byte of w that is not '0' */
+    int nd = (63 - __builtin_clzll(w ^ 0x3030303030303030ull)) / 8 + 1;
+    return (decimal){.kind = DEC_DIGITS, .e = e, .nd = nd, .w = w};
+}
 
-    /* the layout, with fixed-size copies past the end (buf holds 32) */
-    if (e < -4 || e >= sig) {
-        p[0] = digits[0];
+/* Write d (the decimal of v) as %.<sig>g does at buf (32 bytes); returns the length. */
+static inline size_t put_decimal(char *buf, decimal d, double v, int sig)
+{
+    char *p = buf;
+    *p = '-'; /* kept only for a negative value */
+    p += signbit(v) != 0;
+    int e = d.e, nd = d.nd;
+    uint64_t w = d.w;
+    switch (d.kind) {
+    case DEC_DIGITS:
+        break;
+    case DEC_ZERO:
+        memcpy(p, "0", 2);
+        return (size_t)(p + 1 - buf);
+    case DEC_NAN: /* an empty field */
+        buf[0] = '\0';
+        return 0;
+    case DEC_INF:
+        memcpy(p, "inf", 4);
+        return (size_t)(p + 3 - buf);
+    default:
+        return format_by_printf(buf, v, sig);
+    }
+    /* the digits stored 8 at a time, from w shifted */
+    if (e < -4 || e >= sig) { /* d.ddde+XX */
+        uint64_t rest = w >> 8;
+        p[0] = (char)w;
         p[1] = '.';
-        memcpy(p + 2, digits + 1, 8);
+        memcpy(p + 2, &rest, 8);
         p += nd > 1 ? nd + 1 : 1;
         p[0] = 'e';
         p[1] = e < 0 ? '-' : '+';
         memcpy(p + 2, digit_pairs + 2 * abs(e), 2);
         p += 4;
-    } else if (e >= 0) {
-        memcpy(p, digits, 8);
+    } else if (e >= 0) { /* ddd.ddd, e < sig <= 8 */
+        uint64_t after = w >> (8 * e) >> 8; /* the digits after the point */
+        memcpy(p, &w, 8);
         p[e + 1] = '.';
-        memcpy(p + e + 2, digits + e + 1, 8);
+        memcpy(p + e + 2, &after, 8);
         p += nd > e + 1 ? nd + 1 : e + 1;
-    } else {
+    } else { /* 0.000ddd */
         memcpy(p, "0.000000", 8);
-        memcpy(p + 1 - e, digits, 8);
+        memcpy(p + 1 - e, &w, 8);
         p += 1 - e + nd;
     }
     *p = '\0';
     return (size_t)(p - buf);
+}
+
+size_t ictus_format_double(char *buf, double v, int sig)
+{
+    return put_decimal(buf, to_decimal(v, sig), v, sig);
 }
 
 size_t ictus_format_fixed(char *buf, double v, int decimals)
@@ -182,7 +208,9 @@ size_t ictus_format_fixed(char *buf, double v, int decimals)
     /* the scaled value must keep ~10 bits below the last digit */
     if (decimals < 0 || decimals > 9 || !(fabs(v) * (double)pow10_u64[decimals < 0 || decimals > 9 ? 0 : decimals] < 4e12))
         return (size_t)snprintf(buf, 40, "%.*f", decimals, v);
-    uint64_t m = (uint64_t)llround(fabs(v) * (double)pow10_u64[decimals]);
+    double x = fabs(v) * (double)pow10_u64[decimals];
+    uint64_t m = (uint64_t)x; /* llround(x): x - m is exact */
+    m += x - (double)m >= 0.5;
     uint64_t ip = m / pow10_u64[decimals], fp = m % pow10_u64[decimals];
     char *p = buf;
     if (v < 0 && m != 0)
@@ -203,8 +231,6 @@ size_t ictus_format_fixed(char *buf, double v, int decimals)
     *p = '\0';
     return (size_t)(p - buf);
 }
-
-/* ---------------------------------------------------------------- writer */
 
 void ictus_out_init(ictus_out *o, FILE *f, const char *name)
 {
@@ -241,12 +267,127 @@ void ictus_out_consume(ictus_out *o, size_t n)
     o->len -= n;
 }
 
+/* ------------------------------------------------- background writing
+ *
+ * ictus_out_background(): a thread writes each full buffer (`chunk`) while
+ * the caller fills the other one (`spare` until it is taken).  The caller
+ * hands a chunk over only once the thread has written the one before, so
+ * the thread alone touches the FILE until ictus_out_close() has joined it. */
+struct ictus_out_writer {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed; /* a chunk handed over or written, or quit */
+    FILE *f;
+    char *chunk; /* being written, or NULL */
+    size_t chunk_len;
+    char *spare; /* the buffer the caller fills next, or NULL while the thread writes it */
+    bool quit;
+    bool failed; /* the thread's first write error */
+    int saved_errno;
+};
+
+static void *writer_main(void *arg)
+{
+    ictus_out_writer *w = arg;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->chunk && !w->quit)
+            pthread_cond_wait(&w->changed, &w->lock);
+        if (!w->chunk)
+            break;
+        char *chunk = w->chunk;
+        size_t n = w->chunk_len;
+        bool failed = w->failed;
+        pthread_mutex_unlock(&w->lock);
+        bool ok = failed || fwrite(chunk, 1, n, w->f) == n; /* after a failure: discarded */
+        int saved_errno = errno;
+        pthread_mutex_lock(&w->lock);
+        if (!ok) {
+            w->failed = true;
+            w->saved_errno = saved_errno;
+        }
+        w->spare = chunk;
+        w->chunk = NULL;
+        pthread_cond_broadcast(&w->changed);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+void ictus_out_background(ictus_out *o)
+{
+    if (!o->f || o->bg)
+        return;
+    ictus_out_writer *w = ictus_xcalloc(1, sizeof *w);
+    w->f = o->f;
+    w->spare = ictus_xmalloc(o->cap);
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->changed, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) { /* write on this thread */
+        pthread_cond_destroy(&w->changed);
+        pthread_mutex_destroy(&w->lock);
+        free(w->spare);
+        free(w);
+        return;
+    }
+    o->bg = w;
+}
+
+/* Wait until the thread has written every chunk handed over; take its error.
+ * With the lock held. */
+static void wait_written(ictus_out *o)
+{
+    ictus_out_writer *w = o->bg;
+    while (w->chunk)
+        pthread_cond_wait(&w->changed, &w->lock);
+    if (w->failed && !o->failed) {
+        o->failed = true;
+        o->saved_errno = w->saved_errno;
+    }
+}
+
+/* Hand the buffer to the thread and go on in the spare one. */
+static void hand_over(ictus_out *o)
+{
+    ictus_out_writer *w = o->bg;
+    pthread_mutex_lock(&w->lock);
+    wait_written(o);
+    w->chunk = o->buf;
+    w->chunk_len = o->len;
+    o->buf = w->spare;
+    w->spare = NULL;
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Stop the thread after it has written everything; the FILE is the caller's again. */
+static void stop_background(ictus_out *o)
+{
+    ictus_out_writer *w = o->bg;
+    pthread_mutex_lock(&w->lock);
+    wait_written(o);
+    w->quit = true;
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->changed);
+    pthread_mutex_destroy(&w->lock);
+    free(w->spare);
+    free(w);
+    o->bg = NULL;
+}
+
+/* ---------------------------------------------------------------- writer */
+
 /* Write the buffer out; in memory, keep it. */
 static void flush_buf(ictus_out *o)
 {
     if (!o->f)
         return;
-    if (!o->failed && o->len && fwrite(o->buf, 1, o->len, o->f) != o->len) {
+    if (o->bg) {
+        if (o->len && !o->failed)
+            hand_over(o);
+    } else if (!o->failed && o->len && fwrite(o->buf, 1, o->len, o->f) != o->len) {
         o->failed = true;
         o->saved_errno = errno;
     }
@@ -258,6 +399,8 @@ ictus_status ictus_out_close(ictus_out *o, ictus_error *err)
     if (!o->buf)
         return ICTUS_OK;
     flush_buf(o);
+    if (o->bg)
+        stop_background(o);
     if (o->f && !o->failed && fflush(o->f) != 0) {
         o->failed = true;
         o->saved_errno = errno;
@@ -291,6 +434,18 @@ static inline char *reserve(ictus_out *o, size_t n)
 
 void ictus_out_raw(ictus_out *o, const char *s, size_t n)
 {
+    if (n > 4096 && o->bg) { /* through the buffers: the thread owns the FILE */
+        while (n) {
+            size_t k = n < o->cap - o->len ? n : o->cap - o->len;
+            memcpy(o->buf + o->len, s, k);
+            o->len += k;
+            s += k;
+            n -= k;
+            if (o->len >= OUT_CHUNK)
+                flush_buf(o);
+        }
+        return;
+    }
     if (n > 4096 && o->f) {
         flush_buf(o);
         if (!o->failed && fwrite(s, 1, n, o->f) != n) {
@@ -359,13 +514,19 @@ void ictus_out_double(ictus_out *o, double v, int sig)
 
 void ictus_out_doubles(ictus_out *o, char sep, const double *v, size_t n, int sig)
 {
-    enum { PER_RESERVE = 100 }; /* 33 bytes each (the separator and 32): 3300 <= 4096 */
+    /* 33 bytes each (the separator and 32): 32 * 33 <= 4096; the digits of
+     * a batch first, so the CPU overlaps the numbers' long chains of
+     * dependent steps, then the text */
+    enum { BATCH = 32 };
     while (n) {
-        size_t k = n < PER_RESERVE ? n : PER_RESERVE;
+        size_t k = n < BATCH ? n : BATCH;
+        decimal d[BATCH];
+        for (size_t i = 0; i < k; i++)
+            d[i] = to_decimal(v[i], sig);
         char *p = reserve(o, 33 * k);
         for (size_t i = 0; i < k; i++) {
             *p++ = sep;
-            p += ictus_format_double(p, v[i], sig);
+            p += put_decimal(p, d[i], v[i], sig);
         }
         o->len = (size_t)(p - o->buf);
         if (o->len >= OUT_CHUNK)

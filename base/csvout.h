@@ -24,8 +24,11 @@
 
 #include "base/status.h"
 
+typedef struct ictus_out_writer ictus_out_writer;
+
 typedef struct {
     FILE *f;             /* NULL: in memory */
+    ictus_out_writer *bg; /* ictus_out_background()'s thread, or NULL */
     bool owns_file;      /* opened by ictus_out_open(): closed by ictus_out_close() */
     bool failed;         /* a write failed; the rest is discarded */
     int saved_errno;
@@ -38,6 +41,14 @@ typedef struct {
 ictus_status ictus_out_open(ictus_out *o, const char *path, ictus_error *err);
 /* Write to an already open FILE (not closed by ictus_out_close()). */
 void ictus_out_init(ictus_out *o, FILE *f, const char *name);
+/* From now on a thread of the writer's own writes each full chunk to the
+ * file while the caller fills the next one (two buffers), so write(2) and
+ * the page cache cost the caller nothing where a core is free: for a big
+ * file written by a thread with other work to do.  Nothing changes for the
+ * caller (ictus_out_close() waits for the thread and reports the first
+ * error), except that the FILE is the thread's until then.  No-op in
+ * memory, or when no thread can be started (then the caller writes). */
+void ictus_out_background(ictus_out *o);
 /* Append to memory: buf grows as needed (out of memory aborts). */
 void ictus_out_init_mem(ictus_out *o);
 /* In memory: drop the first n bytes (n <= len); the rest moves to buf[0]. */

@@ -117,10 +117,10 @@ printf '%-52s %8.0f /s  (sorted array %.0f /s: %.2fx; %s ns against %s ns)\n' \
 # beside the one it replaced (kept in bench_csvout) and snprintf, CPU time, best of five;
 # every text is compared with snprintf's (the bench fails if one differs).
 fmt=$("$build/tests/bench_csvout")
-printf '%-52s %8s ns  (the old formatter %s ns: %.2fx; snprintf %s ns)\n' \
+printf '%-52s %8s ns  (the old formatter %s ns: %.2fx; snprintf %s ns; in rows %s ns)\n' \
     "CSV number formatting, %.6g, per number" "$(echo "$fmt" | field new_ns)" \
     "$(echo "$fmt" | field old_ns)" "$(echo "$fmt" | field speedup)" \
-    "$(echo "$fmt" | field printf_ns)"
+    "$(echo "$fmt" | field printf_ns)" "$(echo "$fmt" | field rows_ns)"
 
 # The review UI (issue 10): one event's signal, opened from scratch each time.
 exc=$("$excerpt" "$day" "$repeat")

@@ -2,15 +2,17 @@
  * %.6g (features.csv's), beside the formatter it replaced (kept here as
  * the reference: one scaling by a power of ten, rounded half up, digits in
  * pairs, so within one unit of the last digit of printf at a tie) and
- * beside snprintf itself, each formatting the same values.  The values
- * look like a feature column: log-uniform over 1e-4 .. 1e4 with random
- * mantissas, one in eight zero, one in sixteen a multiple of 0.5.  CPU
+ * beside snprintf itself, each formatting the same values one by one; and
+ * per number of the rows written whole by ictus_out_doubles(), as
+ * features.csv's are.  The values look like features.csv's rows (see
+ * feature_like()).  CPU
  * time of this process (CLOCK_PROCESS_CPUTIME_ID), best of five rounds run
  * in turn; every text of the new formatter is compared with snprintf's
  * (exit 1 if any differs).
  * usage: bench_csvout [VALUES]   (default 2,000,000)
- * prints: `values=<N> new_ns=<..> old_ns=<..> printf_ns=<..> speedup=<new
- * against old> old_differ=<texts of the old one that are not printf's>` */
+ * prints: `values=<N> new_ns=<..> rows_ns=<..> old_ns=<..> printf_ns=<..>
+ * speedup=<new against old, one by one> old_differ=<texts of the old one
+ * that are not printf's>` */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -144,15 +146,21 @@ static uint64_t next_u64(void)
     return rng_state;
 }
 
-static double feature_like(void)
+/* Value i of rows of 21 columns, as features.csv's: each column keeps to
+ * its own decades (10^-3 .. 10^3.5, half a decade either way); one counts
+ * (mostly zero), two are multiples of 0.5 (spectral edge, peak). */
+static double feature_like(size_t i)
 {
+    static const double decade[21] = {3, 1.5, 1.7, 0.7, 0.7, 0, 3.5, 3.3, 2.5, 1.8, 1.3, 0.7,
+                                      -0.1, -0.8, -1.2, -2, -2.7, -0.3, 0, 0, -0.2};
+    int col = (int)(i % 21);
     uint64_t r = next_u64();
-    if (r % 8 == 0)
-        return 0.0;
-    if (r % 16 == 1)
-        return 0.5 * (double)(r >> 40 & 63);
+    if (col == 5)
+        return r % 10 ? 0.0 : 0.5 * (double)(r >> 40 & 15);
+    if (col == 18 || col == 19)
+        return 0.5 * (double)(1 + (r >> 40) % 80);
     double u = (double)(next_u64() >> 11) / 9007199254740992.0;
-    return pow(10.0, 8.0 * u - 4.0);
+    return pow(10.0, decade[col] + u - 0.5);
 }
 
 typedef size_t (*format_fn)(char *buf, double v, int sig);
@@ -173,6 +181,24 @@ static double run(format_fn fn, const double *v, size_t n, char *ring)
     return cpu_s() - t0;
 }
 
+/* The rows' numbers through ictus_out_doubles() into memory, as features.csv's
+ * rows are made (the text dropped every 64 KiB); CPU seconds. */
+static double run_rows(const double *v, size_t n)
+{
+    ictus_out o;
+    ictus_out_init_mem(&o);
+    double t0 = cpu_s();
+    for (size_t i = 0; i + 21 <= n; i += 21) {
+        ictus_out_doubles(&o, ',', v + i, 21, 6);
+        if (o.len > 65536)
+            ictus_out_consume(&o, o.len);
+    }
+    double dt = cpu_s() - t0;
+    ictus_error ignored;
+    ictus_out_close(&o, &ignored);
+    return dt;
+}
+
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 2000000;
@@ -182,11 +208,12 @@ int main(int argc, char **argv)
     }
     double *v = ictus_xmalloc(n * sizeof *v);
     for (size_t i = 0; i < n; i++)
-        v[i] = feature_like();
+        v[i] = feature_like(i);
     static char ring[32 * RING];
-    double best_new = 1e300, best_old = 1e300, best_printf = 1e300;
+    double best_new = 1e300, best_rows = 1e300, best_old = 1e300, best_printf = 1e300;
     for (int rep = 0; rep < 5; rep++) { /* in turn, each keeping its best */
         best_new = fmin(best_new, run(ictus_format_double, v, n, ring));
+        best_rows = fmin(best_rows, run_rows(v, n));
         best_old = fmin(best_old, run(old_format_double, v, n, ring));
         best_printf = fmin(best_printf, run(snprintf_format, v, n, ring));
     }
@@ -199,9 +226,11 @@ int main(int argc, char **argv)
         differ += strcmp(mine, ref) != 0;
         old_differ += strcmp(old, ref) != 0;
     }
-    printf("values=%zu new_ns=%.1f old_ns=%.1f printf_ns=%.1f speedup=%.2f old_differ=%zu\n", n,
-           1e9 * best_new / (double)n, 1e9 * best_old / (double)n, 1e9 * best_printf / (double)n,
-           best_old / best_new, old_differ);
+    printf("values=%zu new_ns=%.1f rows_ns=%.1f old_ns=%.1f printf_ns=%.1f speedup=%.2f "
+           "old_differ=%zu\n",
+           n, 1e9 * best_new / (double)n, 1e9 * best_rows / (double)(n - n % 21),
+           1e9 * best_old / (double)n, 1e9 * best_printf / (double)n, best_old / best_new,
+           old_differ);
     free(v);
     if (differ) {
         fprintf(stderr, "bench_csvout: %zu of %zu texts differ from snprintf's\n", differ, n);

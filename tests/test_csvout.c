@@ -265,6 +265,55 @@ static void check_writer_doubles(void)
     ictus_out_close(&list, &err);
 }
 
+/* ictus_out_background(): the file holds what the caller appended, in order,
+ * through many chunks and fields longer than one; a write error still
+ * surfaces at close, naming the file. */
+static void check_writer_background(void)
+{
+    const char *path = "build/test_csvout_background.csv";
+    static char big[700000]; /* more than two chunks in one append */
+    for (size_t i = 0; i < sizeof big - 1; i++)
+        big[i] = (char)('a' + i % 26);
+    ictus_out o, want;
+    ictus_error err;
+    ictus_out_init_mem(&want);
+    CHECK(ictus_out_open(&o, path, &err) == ICTUS_OK);
+    ictus_out_background(&o);
+    CHECK(o.bg != NULL);
+    for (int i = 0; i < 300000; i++) {
+        ictus_out *each[2] = {&o, &want};
+        for (int k = 0; k < 2; k++) {
+            ictus_out_int(each[k], i);
+            ictus_out_char(each[k], ',');
+            ictus_out_double(each[k], i * 0.25, 6);
+            ictus_out_char(each[k], '\n');
+            if (i % 100000 == 7)
+                ictus_out_str(each[k], big);
+        }
+    }
+    CHECK(ictus_out_close(&o, &err) == ICTUS_OK);
+    char *text;
+    size_t n;
+    CHECK_MSG(ictus_read_file(path, &text, &n, &err) == ICTUS_OK, "%s", err.msg);
+    CHECK_MSG(text && n == want.len && memcmp(text, want.buf, n) == 0, "%zu bytes, %zu expected",
+              n, want.len);
+    free(text);
+    remove(path);
+    ictus_out_close(&want, &err);
+
+    if (ictus_out_open(&o, "/dev/full", &err) == ICTUS_OK) {
+        ictus_out_background(&o);
+        for (int i = 0; i < 300000; i++)
+            ictus_out_str(&o, "0123456789");
+        CHECK(ictus_out_close(&o, &err) == ICTUS_ERR_IO);
+        CHECK(strstr(err.msg, "/dev/full") != NULL);
+    }
+    ictus_out_init_mem(&o); /* in memory: nothing to do */
+    ictus_out_background(&o);
+    CHECK(o.bg == NULL);
+    ictus_out_close(&o, &err);
+}
+
 /* usage: test_csvout [ROUNDS]: rounds of each kind of value per sig (default 20,000; 200,000
  * formats some 58 million values, every one compared with printf's). */
 int main(int argc, char **argv)
@@ -276,5 +325,6 @@ int main(int argc, char **argv)
     check_writer_printf();
     check_writer_in_memory();
     check_writer_doubles();
+    check_writer_background();
     return check_done("test_csvout");
 }
