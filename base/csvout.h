@@ -2,12 +2,15 @@
  *
  * Writing features.csv for an animal-day means formatting ~8 million
  * numbers; printf("%g") alone would take longer than computing them.  This
- * module formats numbers by hand into a large buffer and writes it in big
- * chunks.  Fields are quoted per RFC 4180 when they need it.
+ * module formats numbers by hand (printf's bytes) into a large buffer and
+ * writes it in big chunks.  Fields are quoted per RFC 4180 when they need it.
  *
  * Lifecycle: ictus_out_open() (or ictus_out_init() on an open FILE) →
- * ictus_out_* appends → ictus_out_close() flushes, reports the first write
- * error with the file name, and frees.  One writer per thread.
+ * [ictus_out_background()] → ictus_out_* appends → ictus_out_close()
+ * flushes, reports the first write error with the file name, and frees.
+ * One writer per thread; with ictus_out_background() the writer has a
+ * thread of its own that writes the full chunks (it alone touches the FILE
+ * until ictus_out_close() has joined it).
  *
  * In memory (ictus_out_init_mem()): the same appenders grow a buffer that
  * is never written anywhere; its owner reads buf[0, len) and drops what it
