@@ -17,11 +17,14 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/strbuf.h"
 #include "base/vec.h"
@@ -244,14 +247,33 @@ ictus_status ictus_out_open(ictus_out *o, const char *path, ictus_error *err)
         ictus_out_init(o, stdout, "standard output");
         return ICTUS_OK;
     }
-    FILE *f = fopen(path, "wb");
+    /* as fopen(path, "wb"), but an existing file is emptied only before the
+     * first write (empty_file()): on the writer's thread when it has one, for
+     * freeing a big file's pages takes a while */
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
+        int saved_errno = errno;
+        if (fd >= 0)
+            close(fd);
         *o = (ictus_out){0};
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", path,
+                          strerror(saved_errno));
     }
     ictus_out_init(o, f, path);
     o->owns_file = true;
+    o->to_empty = true;
     return ICTUS_OK;
+}
+
+/* Empty the file ictus_out_open() opened (a regular file: what O_TRUNC does;
+ * a pipe or a device has nothing to empty); false with errno on failure. */
+static bool empty_file(FILE *f)
+{
+    struct stat st;
+    int fd = fileno(f);
+    return fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+           ftruncate(fd, 0) == 0;
 }
 
 void ictus_out_init_mem(ictus_out *o)
@@ -278,6 +300,7 @@ struct ictus_out_writer {
     pthread_mutex_t lock;
     pthread_cond_t changed; /* a chunk handed over or written, or quit */
     FILE *f;
+    bool to_empty; /* empty the file first (ictus_out.to_empty) */
     char *chunk; /* being written, or NULL */
     size_t chunk_len;
     char *spare; /* the buffer the caller fills next, or NULL while the thread writes it */
@@ -289,7 +312,13 @@ struct ictus_out_writer {
 static void *writer_main(void *arg)
 {
     ictus_out_writer *w = arg;
+    bool emptied = !w->to_empty || empty_file(w->f);
+    int empty_errno = errno;
     pthread_mutex_lock(&w->lock);
+    if (!emptied) {
+        w->failed = true;
+        w->saved_errno = empty_errno;
+    }
     for (;;) {
         while (!w->chunk && !w->quit)
             pthread_cond_wait(&w->changed, &w->lock);
@@ -320,6 +349,7 @@ void ictus_out_background(ictus_out *o)
         return;
     ictus_out_writer *w = ictus_xcalloc(1, sizeof *w);
     w->f = o->f;
+    w->to_empty = o->to_empty;
     w->spare = ictus_xmalloc(o->cap);
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->changed, NULL);
@@ -331,6 +361,7 @@ void ictus_out_background(ictus_out *o)
         return;
     }
     o->bg = w;
+    o->to_empty = false; /* the thread's now */
 }
 
 /* Wait until the thread has written every chunk handed over; take its error.
@@ -384,6 +415,13 @@ static void flush_buf(ictus_out *o)
 {
     if (!o->f)
         return;
+    if (o->to_empty) {
+        o->to_empty = false;
+        if (!empty_file(o->f) && !o->failed) {
+            o->failed = true;
+            o->saved_errno = errno;
+        }
+    }
     if (o->bg) {
         if (o->len && !o->failed)
             hand_over(o);

@@ -33,6 +33,8 @@ typedef struct {
     FILE *f;             /* NULL: in memory */
     ictus_out_writer *bg; /* ictus_out_background()'s thread, or NULL */
     bool owns_file;      /* opened by ictus_out_open(): closed by ictus_out_close() */
+    bool to_empty;       /* opened by ictus_out_open() and not emptied yet (the first write
+                            empties it, or the background thread, first) */
     bool failed;         /* a write failed; the rest is discarded */
     int saved_errno;
     char *path;          /* for messages */

@@ -314,6 +314,38 @@ static void check_writer_background(void)
     ictus_out_close(&o, &err);
 }
 
+/* Opening an existing file for writing empties it, whether the writer writes
+ * itself or in the background, and even when nothing is written. */
+static void check_writer_replaces(void)
+{
+    const char *path = "build/test_csvout_replace.csv";
+    for (int mode = 0; mode < 3; mode++) { /* by itself, in the background, nothing written */
+        FILE *f = fopen(path, "wb");
+        CHECK(f != NULL);
+        if (!f)
+            return;
+        for (int i = 0; i < 100000; i++)
+            fputs("old old old\n", f);
+        fclose(f);
+        ictus_out o;
+        ictus_error err;
+        CHECK(ictus_out_open(&o, path, &err) == ICTUS_OK);
+        if (mode == 1)
+            ictus_out_background(&o);
+        if (mode < 2)
+            ictus_out_str(&o, "new\n");
+        CHECK(ictus_out_close(&o, &err) == ICTUS_OK);
+        char *text;
+        size_t n;
+        CHECK_MSG(ictus_read_file(path, &text, &n, &err) == ICTUS_OK, "%s", err.msg);
+        const char *want = mode < 2 ? "new\n" : "";
+        CHECK_MSG(text && n == strlen(want) && memcmp(text, want, n) == 0,
+                  "mode %d: %zu bytes left", mode, n);
+        free(text);
+    }
+    remove(path);
+}
+
 /* usage: test_csvout [ROUNDS]: rounds of each kind of value per sig (default 20,000; 200,000
  * formats some 58 million values, every one compared with printf's). */
 int main(int argc, char **argv)
@@ -326,5 +358,6 @@ int main(int argc, char **argv)
     check_writer_in_memory();
     check_writer_doubles();
     check_writer_background();
+    check_writer_replaces();
     return check_done("test_csvout");
 }
