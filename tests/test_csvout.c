@@ -346,8 +346,8 @@ static void check_writer_replaces(void)
     remove(path);
 }
 
-/* usage: test_csvout [ROUNDS]: rounds of each kind of value per sig (default 20,000; 200,000
- * formats some 58 million values, every one compared with printf's). */
+/* usage: test_csvout [ROUNDS]: rounds of each kind of value per sig (default 20,000: 5.1
+ * million values, each compared with printf's; 200,000: 51 million). */
 int main(int argc, char **argv)
 {
     check_double_matches_printf(argc > 1 ? atol(argv[1]) : 20000);
