@@ -134,8 +134,9 @@ FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 # `ictus synth -j 2` / `ictus run -j 2` end to end, and the review server
 # (a thread per connection, its cache of open recordings, run while serving),
 # the nightly job's report step (it forks the process drawing the PDF), the
-# learned stage's classifier (two threads predicting; XGBoost's OpenMP).
-TSAN_TESTS := test_analyzer test_synth test_threads.sh test_recording_cache test_serve.sh \
+# learned stage's classifier (two threads predicting; XGBoost's OpenMP), the CSV writer's
+# background thread (test_csvout).
+TSAN_TESTS := test_analyzer test_csvout test_synth test_threads.sh test_recording_cache test_serve.sh \
               test_serve_media.sh test_review_concurrency.sh test_report_verb.sh test_model
 
 # T="test_a test_b.sh" narrows any check goal to those tests.

@@ -27,28 +27,47 @@ static const char usage_text[] =
     "  --start T, --labels A,B, --full-scale-uv X   for sound files (WAV, FLAC, ...)\n";
 
 /* What formatting a row needs: read-only while the analyzer runs, for the
- * analyzer formats each channel's rows on the thread that computed them. */
+ * analyzer formats each channel's rows on the thread that computed them.
+ * The text every row of a channel starts with, "recording,channel," quoted
+ * as needed, is made once: channel c's is lead.buf[lead_at[c], lead_at[c + 1]). */
 typedef struct {
-    const ictus_recording_info *info;
     ictus_grid grid;
+    ictus_out lead;  /* in memory */
+    size_t *lead_at; /* [n_channels + 1] */
 } row_format;
+
+static void row_format_init(row_format *rf, const ictus_recording_info *info, ictus_grid grid)
+{
+    rf->grid = grid;
+    ictus_out_init_mem(&rf->lead);
+    rf->lead_at = ictus_xcalloc((size_t)info->n_channels + 1, sizeof(size_t));
+    for (int c = 0; c < info->n_channels; c++) {
+        ictus_out_field(&rf->lead, info->path);
+        ictus_out_char(&rf->lead, ',');
+        ictus_out_field(&rf->lead, info->channels[c].label);
+        ictus_out_char(&rf->lead, ',');
+        rf->lead_at[c + 1] = rf->lead.len;
+    }
+}
+
+static void row_format_free(row_format *rf)
+{
+    ictus_error ignored; /* in memory: nothing to fail */
+    ictus_out_close(&rf->lead, &ignored);
+    free(rf->lead_at);
+}
 
 /* One row of features.csv (ictus_frame_format_fn). */
 static void format_row(void *ctx, const ictus_frame *frame, ictus_out *o)
 {
     const row_format *rf = ctx;
     char flags[64];
-    ictus_out_field(o, rf->info->path);
-    ictus_out_char(o, ',');
-    ictus_out_field(o, rf->info->channels[frame->channel].label);
-    ictus_out_char(o, ',');
+    const size_t *at = rf->lead_at + frame->channel;
+    ictus_out_raw(o, rf->lead.buf + at[0], at[1] - at[0]);
     ictus_out_fixed(o, ictus_us_to_s(ictus_grid_start_us(&rf->grid, frame->window)), 3);
     ictus_out_char(o, ',');
     ictus_out_str(o, ictus_artefact_format(frame->artefact, flags, sizeof flags));
-    for (int i = 0; i < ICTUS_N_FEATURES; i++) {
-        ictus_out_char(o, ',');
-        ictus_out_double(o, frame->v[i], 6);
-    }
+    ictus_out_doubles(o, ',', frame->v, ICTUS_N_FEATURES, 6);
     ictus_out_char(o, '\n');
 }
 
@@ -92,6 +111,8 @@ static ictus_status write_features(char **argv, int first, int argc, const char 
     if (output) {
         if (ictus_out_open(&out, output, err) != ICTUS_OK)
             return cli_work_failure(err);
+        /* the calling thread also reads and runs chains: the writing is the writer's */
+        ictus_out_background(&out);
         write_header(&out);
     }
     for (int i = first; i < argc; i++) {
@@ -103,7 +124,8 @@ static ictus_status write_features(char **argv, int first, int argc, const char 
             *problems = true;
             continue;
         }
-        row_format rf = {.info = ictus_source_info(src), .grid = grid};
+        row_format rf;
+        row_format_init(&rf, ictus_source_info(src), grid);
         ictus_analyzer_options aopt = {.set = &cs->set, .n_threads = ao->jobs,
                                        .channels = ao->channels.n ? ao->channels.items : NULL,
                                        .n_channels = ao->channels.n,
@@ -115,6 +137,7 @@ static ictus_status write_features(char **argv, int first, int argc, const char 
             *problems = true;
         }
         ictus_analyzer_destroy(an);
+        row_format_free(&rf);
         ictus_source_close(src);
     }
     if (output && ictus_out_close(&out, err) != ICTUS_OK)

@@ -352,11 +352,27 @@ static void finish_block(ictus_analyzer *an, int64_t b)
     pthread_mutex_unlock(&an->lock);
 }
 
-/* Append what one channel's chain made (queue w, emptied) to `ready`. */
+/* Trade the buffers of two queues (their frames, text and text lengths). */
+static void swap_buffers(frame_queue *a, frame_queue *b)
+{
+    frame_queue t = *a;
+    a->frames = b->frames, a->n = b->n, a->cap = b->cap;
+    a->text = b->text, a->text_len = b->text_len, a->text_cap = b->text_cap;
+    b->frames = t.frames, b->n = t.n, b->cap = t.cap;
+    b->text = t.text, b->text_len = t.text_len, b->text_cap = t.text_cap;
+}
+
+/* Append what one channel's chain made (queue w, emptied) to `ready`: when
+ * `ready` holds nothing (every window delivered, as usual when the
+ * channels keep pace), by trading buffers rather than copying. */
 static void take_frames(ictus_analyzer *an, frame_queue *w, frame_queue *r)
 {
     if (w->n == 0)
         return;
+    if (r->n == 0) {
+        swap_buffers(w, r);
+        return;
+    }
     ICTUS_GROW(r->frames, r->n + w->n, r->cap);
     memcpy(r->frames + r->n, w->frames, w->n * sizeof(ictus_frame));
     if (an->format) {

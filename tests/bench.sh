@@ -113,6 +113,15 @@ printf '%-52s %8.0f /s  (sorted array %.0f /s: %.2fx; %s ns against %s ns)\n' \
     "$(echo "$rmed" | field old_per_s)" "$(echo "$rmed" | field speedup)" \
     "$(echo "$rmed" | field new_ns)" "$(echo "$rmed" | field old_ns)"
 
+# features.csv's number formatting (issue 15): %.6g of feature-like values, the formatter
+# beside the one it replaced (kept in bench_csvout) and snprintf, CPU time, best of five;
+# every text is compared with snprintf's (the bench fails if one differs).
+fmt=$("$build/tests/bench_csvout")
+printf '%-52s %8s ns  (the old formatter %s ns: %.2fx; snprintf %s ns; in rows %s ns)\n' \
+    "CSV number formatting, %.6g, per number" "$(echo "$fmt" | field new_ns)" \
+    "$(echo "$fmt" | field old_ns)" "$(echo "$fmt" | field speedup)" \
+    "$(echo "$fmt" | field printf_ns)" "$(echo "$fmt" | field rows_ns)"
+
 # The review UI (issue 10): one event's signal, opened from scratch each time.
 exc=$("$excerpt" "$day" "$repeat")
 printf '%-52s %8s ms  (target < 200 ms; filters on %s ms; the open alone %s ms)\n' \
