@@ -109,5 +109,7 @@ void ictus_sndheader_read(const char *path, ictus_sndheader *hdr)
             break;
         pos = (int64_t)next;
     }
+    if (hdr->data_bytes < -1) /* a ds64 or W64 size beyond INT64_MAX: not a size */
+        hdr->data_bytes = -1;
     fclose(f);
 }
