@@ -9,7 +9,9 @@
 #   make demo         generate the demo study and run the nightly job on it
 #   make install PREFIX=/usr/local   (ictus, its presets, man page, study template, docs)
 #   make deps         install the missing Debian packages (.ci/packages)
-# Only deps, demo, check, check-all and check-tsan install missing packages;
+#   make fuzz         each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (one hour in all)
+#   make fuzz-smoke   each harness for 30 s from the committed seeds (.ci/run)
+# Only deps, demo, check, check-all, check-tsan, fuzz and fuzz-smoke install missing packages;
 # every other goal that builds stops naming the packages it cannot find.
 # Sources are found by wildcard: a new module is a new .c file, a new test
 # is a new tests/test_*.c (or tests/test_*.sh) file, run by make check unless
@@ -32,7 +34,7 @@ CHECK_START := $(shell date +%s.%N)
 # The goals that test or demo install the missing packages first (at parse
 # time, before anything is built); every goal that builds then checks them.
 GOALS := $(or $(MAKECMDGOALS),all)
-INSTALL_GOALS := demo check check-all check-tsan
+INSTALL_GOALS := demo check check-all check-tsan fuzz fuzz-smoke
 ifneq ($(filter $(INSTALL_GOALS),$(GOALS)),)
     ifneq ($(shell .ci/install-deps >&2 && echo ok),ok)
         $(error .ci/install-deps failed: the packages of .ci/packages could not be installed)
@@ -247,7 +249,8 @@ valgrind: build/release/ictus $(release_TESTS)
 # test_fuzz_replay.sh) or, for a hole known and not yet fixed, tests/fuzz/known/NAME/.
 # `make fuzz` runs each harness for FUZZ_SECONDS (one hour across them by default), its corpus
 # growing in build/fuzz/corpus/NAME/; `make fuzz-smoke` runs each for 30 s from the committed
-# corpus (.ci/run).  Both run one harness at a time, one process each (no -jobs/-workers), print
+# corpus (.ci/run).  Both run one process per harness (no -jobs/-workers; make fuzz one harness
+# at a time, fuzz-smoke as many as make's -j), print
 # each one's executions per second and corpus size, and fail on any crash, sanitizer report,
 # leak, timeout or out-of-memory, leaving the input in build/fuzz/crashes/NAME/ (tests/fuzz/run.sh).
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -257,8 +260,15 @@ build/fuzz/tests/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o build/fuzz/libictus
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
-fuzz-smoke: $(FUZZ_BINS)
-	@tests/fuzz/run.sh smoke 30 $(FUZZ_NAMES)
+# The smoke runs are one target each, so that `make -j2 fuzz-smoke` (.ci/run) runs two at a
+# time (each one process); their lines are then gathered and their counts summed.
+build/fuzz/smoke/%.log: build/fuzz/tests/fuzz/fuzz_% FORCE
+	@mkdir -p $(dir $@)
+	@tests/fuzz/run.sh smoke 30 $* >$@ 2>&1 || true
+fuzz-smoke: $(FUZZ_NAMES:%=build/fuzz/smoke/%.log)
+	@cat $^ | grep -Ev '^[0-9]+ passed, [0-9]+ failed$$'; \
+	    cat $^ | awk '/^[0-9]+ passed, [0-9]+ failed$$/ { p += $$1; f += $$3 } \
+	        END { printf "%d passed, %d failed\n", p, f; exit f > 0 }'
 # The harnesses without libFuzzer (tests/fuzz/replay.c for main), in any configuration:
 # test_fuzz_replay.sh runs each once over its corpus and regression inputs.
 define replay_rules
