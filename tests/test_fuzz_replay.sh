@@ -23,7 +23,9 @@ for n in $names; do
     regress=$(find "tests/fuzz/regress/$n" -type f 2>/dev/null | wc -l)
     [ "$seeds" -gt 0 ]
     ok "$n: has seeds"
-    "$B/tests/fuzz/replay_$n" "$n" "tests/fuzz/corpus/$n" "tests/fuzz/regress/$n" >"$W/$n.out" 2>&1
+    # a hang (an input the fuzzer timed out on) fails rather than stopping make check
+    timeout 120 "$B/tests/fuzz/replay_$n" "$n" "tests/fuzz/corpus/$n" "tests/fuzz/regress/$n" \
+        >"$W/$n.out" 2>&1
     rc=$?
     eq "$n: the replay over $seeds seeds and $regress regression inputs exits 0" "$rc" 0
     [ "$rc" -eq 0 ] || tail -n 20 "$W/$n.out"

@@ -103,6 +103,11 @@ void ictus_sndheader_read(const char *path, ictus_sndheader *hdr)
                    hdr);
         have_fmt |= memcmp(ch, "fmt ", 4) == 0 || memcmp(ch, "COMM", 4) == 0;
         have_data |= memcmp(ch, "data", 4) == 0 || memcmp(ch, "SSND", 4) == 0;
+        /* a size that would carry the next chunk past INT64_MAX (or wrap it around, back
+         * to a chunk already read: a loop without end) ends the list */
+        uint64_t room = (uint64_t)INT64_MAX - (uint64_t)pos;
+        if (size > room || room - size < ch_len + (uint64_t)k->align)
+            break;
         uint64_t next = (uint64_t)pos + ch_len + size;
         next += (uint64_t)(k->align - (int)(next % (uint64_t)k->align)) % (uint64_t)k->align;
         if (next > (uint64_t)INT64_MAX)
