@@ -7,7 +7,8 @@
 # One process per harness, one at a time (no -jobs/-workers: the machine is shared).  The
 # dictionary: tests/fuzz/NAME.dict when there is one, else the one its group uses (edf.dict
 # for the recording parsers, ini.dict for settings, csv.dict for the CSV readers).
-# Prints per harness one line `fuzz NAME: E execs in S s (R/s), corpus A -> B files (K KiB),
+# Prints per harness one line `fuzz NAME: E execs in S s (R/s), corpus A -> B files (K KiB
+# of inputs),
 # ok|FAILED` and ends with `N passed, N failed` (one per harness).  A crash, sanitizer
 # report, leak, timeout (-timeout, 10 s an input) or out-of-memory (-rss_limit_mb 2048) fails
 # the harness: its input stays in build/fuzz/crashes/NAME/ and the log's last lines are shown.
@@ -31,7 +32,7 @@ dict_of() {
 }
 
 files_in() { find "$1" -type f | wc -l; }
-kib_in() { du -sk "$1" | cut -f1; }
+kib_in() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1024 }'; }
 
 scratch=
 trap '[ -z "$scratch" ] || rm -rf "$scratch"' EXIT
@@ -90,7 +91,7 @@ for name in "$@"; do
         passed=$((passed + 1))
     fi
     echo "fuzz $name: ${execs:-?} execs in $secs s (${rate:-?}/s), corpus $before -> $after files" \
-        "($(kib_in "$corpus") KiB)$crashed, $verdict$known"
+        "($(kib_in "$corpus") KiB of inputs)$crashed, $verdict$known"
     if [ "$rc" -ne 0 ]; then
         grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|artifact_prefix|Test unit written)' "$log" |
             head -n 8
