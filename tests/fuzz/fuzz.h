@@ -10,7 +10,8 @@
  * leak checker runs after every input).
  *
  * Lifecycle: the scratch directory is made on first use and removed, with what
- * is in it, at exit.  Not thread-safe (a harness runs one input at a time).
+ * is in it, at exit (a crashed process leaves it: run.sh's TMPDIR is removed).
+ * Not thread-safe (a harness runs one input at a time).
  */
 #ifndef ICTUS_FUZZ_H
 #define ICTUS_FUZZ_H
@@ -57,22 +58,25 @@ static inline int fuzz_memfd(const uint8_t *data, size_t size, char path[64])
 }
 
 /* The scratch directory: its path and the removal at exit. */
-static char fuzz_dir_path[64];
+static char fuzz_dir_path[256];
 
 static inline void fuzz_dir_remove(void)
 {
-    char cmd[128];
+    char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", fuzz_dir_path);
     if (fuzz_dir_path[0] && system(cmd) != 0)
         fprintf(stderr, "fuzz: could not remove %s\n", fuzz_dir_path);
 }
 
-/* A directory of this process's own under /tmp, made on the first call;
- * removed at exit. */
+/* A directory of this process's own under $TMPDIR (else /tmp), made on the
+ * first call; removed at exit (not after a crash: tests/fuzz/run.sh points
+ * TMPDIR at a directory of its own and removes that). */
 static inline const char *fuzz_dir(void)
 {
     if (!fuzz_dir_path[0]) {
-        snprintf(fuzz_dir_path, sizeof fuzz_dir_path, "/tmp/ictus-fuzz-XXXXXX");
+        const char *tmp = getenv("TMPDIR");
+        snprintf(fuzz_dir_path, sizeof fuzz_dir_path, "%s/ictus-fuzz-XXXXXX",
+                 tmp && *tmp && strlen(tmp) < 200 ? tmp : "/tmp");
         if (!mkdtemp(fuzz_dir_path))
             abort();
         atexit(fuzz_dir_remove);

@@ -34,8 +34,11 @@ dict_of() {
 files_in() { find "$1" -type f | wc -l; }
 kib_in() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1024 }'; }
 
-scratch=
-trap '[ -z "$scratch" ] || rm -rf "$scratch"' EXIT
+# The harnesses' scratch directories (fuzz.h), and smoke runs' corpora, in a directory of this
+# run's own: a harness that crashes (or fork mode's children) cannot remove its own.
+scratch=$(mktemp -d /tmp/ictus-fuzz-run-XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch
 passed=0
 failed=0
 for name in "$@"; do
@@ -45,8 +48,7 @@ for name in "$@"; do
     log=build/fuzz/logs/$name.log
     mkdir -p "$crashes" build/fuzz/logs
     if [ "$mode" = smoke ]; then
-        [ -n "$scratch" ] || scratch=$(mktemp -d /tmp/ictus-fuzz-smoke-XXXXXX)
-        corpus=$scratch/$name
+        corpus=$scratch/corpus-$name
         mkdir -p "$corpus"
         cp "$seeds"/* "$corpus"/
     else
