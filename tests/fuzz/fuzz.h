@@ -84,6 +84,9 @@ static inline const char *fuzz_dir(void)
     return fuzz_dir_path;
 }
 
+/* A path buffer for fuzz_file(): the scratch directory's path (< 256) and a name. */
+#define FUZZ_PATH 512
+
 /* DIR/NAME of the scratch directory, in out[size]. */
 static inline const char *fuzz_file(const char *name, char *out, size_t size)
 {
@@ -96,7 +99,7 @@ static inline const char *fuzz_file(const char *name, char *out, size_t size)
 static inline void fuzz_put_file(const char *name, const uint8_t *data, size_t size,
                                  int present)
 {
-    char path[256];
+    char path[FUZZ_PATH];
     fuzz_file(name, path, sizeof path);
     unlink(path);
     if (!present)

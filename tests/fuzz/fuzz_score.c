@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int n = fuzz_split(data, size, 2, part, len);
     fuzz_put_file("truth.csv", part[0], len[0], 1);
     fuzz_put_file("events.csv", part[n - 1], len[n - 1], 1);
-    char truth[256], pred[256];
+    char truth[FUZZ_PATH], pred[FUZZ_PATH];
     ictus_score_sources src = {
         .truth_path = fuzz_file("truth.csv", truth, sizeof truth),
         .pred_path = fuzz_file("events.csv", pred, sizeof pred),
