@@ -3,16 +3,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "base/path.h"
 #include "cli/cli.h"
-#include "protocols/analysis.h"
 #include "protocols/study.h"
 #include "report/exports.h"
 #include "report/gallery.h"
 #include "report/report.h"
-#include "store/store.h"
 
 static const char usage_text[] =
     "usage: ictus report [options] STUDY_DIR\n"
@@ -48,33 +44,6 @@ static ictus_status report_settings(const char *dir, ictus_exports_options *eo, 
     return st == ICTUS_OK ? ICTUS_OK : cli_config_failure(err);
 }
 
-/* ictus_report_write() (report/report.h), keeping the study it loads for
- * the exports: recordings.csv is read once for both, as in `ictus run`.  On
- * success *study is the caller's (ictus_study_destroy()). */
-static ictus_status write_report(const char *dir, const ictus_report_options *ro,
-                                 ictus_report_summary *rs, ictus_study **study, ictus_error *err)
-{
-    memset(rs, 0, sizeof *rs);
-    ictus_analysis *an = NULL;
-    ictus_status st = ictus_analysis_load(dir, NULL, study, &an, err);
-    if (st != ICTUS_OK)
-        return st;
-    char db[ICTUS_PATH_MAX];
-    st = ictus_path_join(db, sizeof db, dir, "ictus.db", err);
-    ictus_store *store = NULL;
-    if (st == ICTUS_OK)
-        st = ictus_store_open(db, &store, err);
-    if (st == ICTUS_OK)
-        st = ictus_report_write_analysis(*study, an, store, ro, rs, err);
-    ictus_store_close(store);
-    ictus_analysis_destroy(an);
-    if (st != ICTUS_OK) {
-        ictus_study_destroy(*study);
-        *study = NULL;
-    }
-    return st;
-}
-
 static ictus_status report(const char *dir, const char *out_option, ictus_error *err)
 {
     ictus_exports_options eo;
@@ -83,7 +52,7 @@ static ictus_status report(const char *dir, const char *out_option, ictus_error 
     ictus_report_summary rs;
     const ictus_report_options ro = {.out_dir = out_option};
     ictus_study *study = NULL;
-    if (write_report(dir, &ro, &rs, &study, err) != ICTUS_OK)
+    if (ictus_report_write_study(dir, &ro, &rs, &study, err) != ICTUS_OK)
         return err->status == ICTUS_ERR_DB || err->status == ICTUS_ERR_BUSY ||
                        err->status == ICTUS_ERR_IO
                    ? cli_work_failure(err)

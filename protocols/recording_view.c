@@ -41,12 +41,13 @@ ictus_status ictus_recording_view(const ictus_recording_entry *entry, ictus_sour
     return st;
 }
 
-ictus_status ictus_recording_open(const ictus_study *study, const ictus_recording_entry *entry,
-                                  const char *path, const char *name, ictus_source **out,
-                                  ictus_error *err)
+static ictus_status open_with(const ictus_study *study, const ictus_recording_entry *entry,
+                              const char *path, const char *name, bool samples_only,
+                              ictus_source **out, ictus_error *err)
 {
     *out = NULL;
     ictus_source_options opt = ictus_recording_source_options(study, entry);
+    opt.samples_only = samples_only;
     ictus_source *src;
     ictus_status st = ictus_source_open(path, &opt, &src, err);
     if (st != ICTUS_OK)
@@ -67,6 +68,20 @@ ictus_status ictus_recording_open(const ictus_study *study, const ictus_recordin
     }
     *out = src;
     return ICTUS_OK;
+}
+
+ictus_status ictus_recording_open(const ictus_study *study, const ictus_recording_entry *entry,
+                                  const char *path, const char *name, ictus_source **out,
+                                  ictus_error *err)
+{
+    return open_with(study, entry, path, name, false, out, err);
+}
+
+ictus_status ictus_recording_open_samples(const ictus_study *study,
+                                          const ictus_recording_entry *entry, const char *path,
+                                          const char *name, ictus_source **out, ictus_error *err)
+{
+    return open_with(study, entry, path, name, true, out, err);
 }
 
 /* recordings.csv's files are inside this folder of the study. */

@@ -47,6 +47,11 @@ ictus_status ictus_recording_view(const ictus_recording_entry *entry, ictus_sour
 ictus_status ictus_recording_open(const ictus_study *study, const ictus_recording_entry *entry,
                                   const char *path, const char *name, ictus_source **out,
                                   ictus_error *err);
+/* The same for a reader of samples only (ictus_source_options.samples_only:
+ * a continuous EDF+/BDF+ file's annotations are not read, nor listed). */
+ictus_status ictus_recording_open_samples(const ictus_study *study,
+                                          const ictus_recording_entry *entry, const char *path,
+                                          const char *name, ictus_source **out, ictus_error *err);
 
 /* recordings.csv's row of the recording the store holds as `stored_path`
  * (a path in the study: "recordings/FILE") for `animal`, or NULL (no row,

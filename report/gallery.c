@@ -307,8 +307,9 @@ static ictus_status open_recording(const card *k, const ictus_study *study, ictu
     char path[ICTUS_PATH_MAX];
     ictus_status st = ictus_path_join(path, sizeof path, study->dir, k->path, err);
     if (st == ICTUS_OK)
-        st = ictus_recording_open(study, ictus_recording_entry_of(study, k->path, k->animal),
-                                  path, k->path, src, err);
+        st = ictus_recording_open_samples(study,
+                                          ictus_recording_entry_of(study, k->path, k->animal),
+                                          path, k->path, src, err);
     return st;
 }
 
@@ -330,8 +331,9 @@ static int by_recording(const void *a, const void *b)
     return c ? c : strcmp(x->animal, y->animal);
 }
 
-/* Read every card from its recording, each recording opened once (opening a
- * day-long EDF+ file costs tens of ms: its annotations are read). */
+/* Read every card from its recording, each recording opened once, for its
+ * samples only (a day-long EDF+ file's annotations are in every record: reading
+ * them reads the whole file). */
 static void read_cards(ictus_gallery *g, const ictus_study *study, const ictus_settings *filters)
 {
     size_t *order = ictus_xcalloc(g->n_cards + 1, sizeof *order);

@@ -840,11 +840,14 @@ static ictus_status write_files(ictus_report_ctx *c, const char *dir, ictus_repo
     return st;
 }
 
-ictus_status ictus_report_write(const char *study_dir, const ictus_report_options *opt,
-                                ictus_report_summary *out, ictus_error *err)
+ictus_status ictus_report_write_study(const char *study_dir, const ictus_report_options *opt,
+                                      ictus_report_summary *out, ictus_study **kept,
+                                      ictus_error *err)
 {
     if (out)
         memset(out, 0, sizeof *out);
+    if (kept)
+        *kept = NULL;
     ictus_study *study = NULL;
     ictus_analysis *an = NULL;
     ictus_status st = ictus_analysis_load(study_dir, NULL, &study, &an, err);
@@ -859,8 +862,17 @@ ictus_status ictus_report_write(const char *study_dir, const ictus_report_option
         st = ictus_report_write_analysis(study, an, store, opt, out, err);
     ictus_store_close(store);
     ictus_analysis_destroy(an);
-    ictus_study_destroy(study);
+    if (st == ICTUS_OK && kept)
+        *kept = study;
+    else
+        ictus_study_destroy(study);
     return st;
+}
+
+ictus_status ictus_report_write(const char *study_dir, const ictus_report_options *opt,
+                                ictus_report_summary *out, ictus_error *err)
+{
+    return ictus_report_write_study(study_dir, opt, out, NULL, err);
 }
 
 ictus_status ictus_report_write_analysis(const ictus_study *study, const ictus_analysis *an,

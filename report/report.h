@@ -76,6 +76,12 @@ typedef struct {
  * report and counted in out->n_problems.  Prints nothing. */
 ictus_status ictus_report_write(const char *study_dir, const ictus_report_options *opt,
                                 ictus_report_summary *out, ictus_error *err);
+/* The same, keeping the study it loaded: on success *kept is the caller's
+ * (ictus_study_destroy()), so that the exports read recordings.csv no
+ * second time (`ictus report`); NULL on error. */
+ictus_status ictus_report_write_study(const char *study_dir, const ictus_report_options *opt,
+                                      ictus_report_summary *out, ictus_study **kept,
+                                      ictus_error *err);
 
 /* The same from a study, its analysis and its store already open (the
  * nightly job's, which has just computed the analysis: it is not computed

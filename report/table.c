@@ -71,6 +71,8 @@ void ictus_report_table_html(const ictus_report_table *t, ictus_strbuf *b)
         if (i % t->n_cols == t->n_cols - 1 || i == t->n_cells - 1)
             ictus_strbuf_add(b, "</tr>\n");
     }
+    if (t->n_cells == 0) /* as the PDF says it: not a bare header */
+        ictus_strbuf_addf(b, "<tr><td colspan=\"%d\">(none)</td></tr>\n", t->n_cols);
     ictus_strbuf_add(b, "</tbody></table>\n");
 }
 

@@ -976,6 +976,81 @@ static void test_corrupt_annotations(void)
     support_tmpdir_remove(dir);
 }
 
+/* ---------------------------------------------------------------- samples only */
+
+/* Open `path` with samples_only set or not; CHECK failures count. */
+static ictus_source *open_mode(const char *path, bool samples_only)
+{
+    ictus_source_options opt = {.samples_only = samples_only};
+    return open_ok(path, &opt);
+}
+
+/* samples_only (the report's gallery): a continuous file is opened from its
+ * first record's time-keeping alone, so its samples and times are those of
+ * a full open, it lists no annotation, and a later record's time-keeping is
+ * not read (the proof that the rest of the file is not scanned); an EDF+D
+ * file is scanned as always. */
+static void test_samples_only(void)
+{
+    char *dir = support_tmpdir("edf");
+    support_edf_image img = support_edf_make(2, 4, 6, "EDF+C", 60);
+    support_edf_set_tal(&img, 0, "+0.5\x14\x14", 6);
+    for (int r = 1; r < 6; r++) {
+        char tal[32];
+        int n = snprintf(tal, sizeof tal, "+%d.5\x14\x14", r);
+        support_edf_set_tal(&img, r, tal, (size_t)n + 1);
+    }
+    static const char seizure[] = "+2.5\x14\x14\0+3\x14seizure\x14";
+    support_edf_set_tal(&img, 2, seizure, sizeof seizure);
+    char *path = ictus_path_join_alloc(dir, "c.edf");
+    CHECK(support_edf_write_file(path, img.bytes, img.size));
+
+    ictus_source *full = open_mode(path, false), *lean = open_mode(path, true);
+    if (full && lean) {
+        const ictus_recording_info *a = ictus_source_info(full), *b = ictus_source_info(lean);
+        CHECK_INT(a->n_annotations, 1);
+        CHECK_INT(b->n_annotations, 0);
+        CHECK_INT(a->start_us, b->start_us);
+        CHECK_INT(a->duration_us, b->duration_us);
+        CHECK_INT(a->n_records, b->n_records);
+        CHECK_INT(b->n_segments, 1);
+        all_samples x = {0}, y = {0};
+        if (read_samples(full, &x) && read_samples(lean, &y))
+            for (int c = 0; c < x.n_channels; c++)
+                CHECK(x.n[c] == y.n[c] &&
+                      memcmp(x.x[c], y.x[c], (size_t)x.n[c] * sizeof(float)) == 0 &&
+                      memcmp(x.index[c], y.index[c], (size_t)x.n[c] * sizeof(int64_t)) == 0);
+        free_samples(&x);
+        free_samples(&y);
+    }
+    ictus_source_close(full);
+    ictus_source_close(lean);
+
+    /* record 4 breaks continuity: a full open refuses it, a samples-only one
+     * never reads it */
+    support_edf_set_tal(&img, 4, "+9\x14\x14", 5);
+    expect_error(dir, "c.edf", img.bytes, img.size, NULL, ICTUS_ERR_FORMAT, "record 4",
+                 "time-keeping TAL says +9 s", NULL);
+    lean = open_mode(path, true);
+    CHECK(lean != NULL);
+    ictus_source_close(lean);
+
+    /* EDF+D: the records' starts are in the annotations, read as always
+     * (records 4 and 5 after a gap) */
+    support_edf_set_tal(&img, 5, "+10\x14\x14", 6);
+    support_edf_put(img.bytes, ICTUS_EDF_AT_RESERVED, 44, "EDF+D");
+    CHECK(support_edf_write_file(path, img.bytes, img.size));
+    lean = open_mode(path, true);
+    if (lean) {
+        CHECK_INT(ictus_source_info(lean)->n_annotations, 1);
+        CHECK_INT(ictus_source_info(lean)->n_segments, 2);
+    }
+    ictus_source_close(lean);
+    free(path);
+    free(img.bytes);
+    support_tmpdir_remove(dir);
+}
+
 /* ---------------------------------------------------------------- small files, known content */
 
 static void test_known_content(void)
@@ -1107,6 +1182,7 @@ int main(void)
     test_corrupt_header();
     test_partial();
     test_corrupt_annotations();
+    test_samples_only();
     test_known_content();
     if (!check_have_shared_data()) {
         check_skip("../shared/data is absent: conformance tests skipped");

@@ -452,6 +452,21 @@ static void test_new_outcomes(void)
     char pre[512];
     ictus_report_dm_preamble(&c, pre, sizeof pre);
     CHECK(strstr(pre, "50 %") != NULL && strstr(pre, "1.5 x") != NULL);
+
+    /* A table with no row says so, as the PDF does, rather than a bare header. */
+    static const char *const heads[] = {"recording", "why"};
+    ictus_report_table_init(&t, "failed", "Recordings that failed", heads, 2);
+    ictus_report_table_html(&t, &b);
+    CHECK(strstr(ictus_strbuf_text(&b), "<tbody>\n<tr><td colspan=\"2\">(none)</td></tr>\n"
+                                        "</tbody>") != NULL);
+    ictus_strbuf_free(&b);
+    ictus_report_table_text(&t, "a.edf");
+    ictus_report_table_text(&t, "cut short");
+    ictus_report_table_html(&t, &b);
+    CHECK(strstr(ictus_strbuf_text(&b), "(none)") == NULL &&
+          strstr(ictus_strbuf_text(&b), "<td>a.edf</td><td>cut short</td>") != NULL);
+    ictus_strbuf_free(&b);
+    ictus_report_table_clear(&t);
 }
 
 static void tiny_figure(cairo_t *cr, double w, double h, const void *ctx)

@@ -246,16 +246,19 @@ static ictus_status place_record(ictus_source *src, int64_t r, int64_t t, ictus_
     return ICTUS_OK;
 }
 
-/* Parse every TAL of every annotation signal of every record.  Only the
+/* Parse every TAL of every annotation signal of the first n_scan records
+ * (every record, but for a samples-only open: source.h).  Only the
  * annotation bytes are read (from the first annotation signal to the end of
  * the last): one pread() per record, or, when records are small, one per run
  * of records, which also reads the data in between but is cheaper than a
  * system call per record (24 h of 4 x 1 kHz in 1 s records: 0.05 s instead
  * of 0.15-0.3 s with warm caches). */
-static ictus_status scan_annotations(ictus_source *src, annotation_list *list, ictus_error *err)
+static ictus_status scan_annotations(ictus_source *src, annotation_list *list, int64_t n_scan,
+                                     ictus_error *err)
 {
     edf_priv *p = src->priv;
     const ictus_edf_header *h = &p->hdr;
+    n_scan = n_scan < p->n_records ? n_scan : p->n_records;
     int64_t lo = h->record_bytes, hi = 0;
     for (int s = 0; s < h->n_signals; s++)
         if (h->signals[s].is_annotation) {
@@ -273,10 +276,10 @@ static ictus_status scan_annotations(ictus_source *src, annotation_list *list, i
     unsigned char *bytes = ictus_xmalloc((size_t)((run - 1) * h->record_bytes + hi - lo));
     bool timekeeping = h->plus; /* plain files: only when record 0 has one */
     ictus_status st = ICTUS_OK;
-    for (int64_t r = 0; r < p->n_records && st == ICTUS_OK; r++) {
+    for (int64_t r = 0; r < n_scan && st == ICTUS_OK; r++) {
         int64_t j = r % run; /* r's place in the run read last */
         if (j == 0) {
-            int64_t k = p->n_records - r < run ? p->n_records - r : run;
+            int64_t k = n_scan - r < run ? n_scan - r : run;
             st = read_record_bytes(src, r, lo, bytes, (size_t)((k - 1) * h->record_bytes + hi - lo),
                                    r, err);
         }
@@ -492,12 +495,20 @@ static ictus_status open_edf(ictus_source *src, const ictus_source_options *opt,
     if (st == ICTUS_OK)
         st = check_size(src, opt, err);
     annotation_list list = {0};
+    /* Samples only: a continuous file's records need no annotation but the
+     * first record's time-keeping (source.h); its annotations are dropped,
+     * so that info never lists a part of them. */
+    bool continuous = p->hdr.format == ICTUS_FORMAT_EDFPLUS_C ||
+                      p->hdr.format == ICTUS_FORMAT_BDFPLUS_C;
+    bool first_only = opt->samples_only && continuous;
     if (st == ICTUS_OK && p->hdr.n_annotation_signals > 0)
-        st = scan_annotations(src, &list, err);
-    if (st != ICTUS_OK) {
+        st = scan_annotations(src, &list, first_only ? 1 : p->n_records, err);
+    if (st != ICTUS_OK || first_only) {
         free_annotation_list(&list);
-        return st;
+        list = (annotation_list){0};
     }
+    if (st != ICTUS_OK)
+        return st;
     const ictus_edf_header *h = &p->hdr;
     info->format = h->format;
     snprintf(info->patient, sizeof info->patient, "%s", h->patient);

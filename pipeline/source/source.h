@@ -126,6 +126,14 @@ typedef struct {
      * unless this is set: then it is read up to its last complete record and
      * info.warning and info.partial say so. */
     bool allow_partial;
+    /* Samples only (EDF+C/BDF+C): read the first record's time-keeping TAL
+     * and no other annotation: info lists no annotations, and later
+     * records' time-keeping is not checked.  For a reader that wants the
+     * samples around a known time of a file already checked by detection
+     * (the report's gallery): opening a day-long EDF+ file otherwise reads
+     * the whole file for its annotations.  EDF+D files are scanned as
+     * always (their records' starts are in those annotations). */
+    bool samples_only;
     /* Sound files: the physical value in µV of digital full scale (sample
      * value 1.0 after libsndfile's normalisation).  0 means 32768, i.e. one
      * 16-bit count is one µV. */
