@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "base/readfile.h"
 
 /* How one container family lays out its chunks. */
 typedef struct {
@@ -77,9 +80,16 @@ static void take_chunk(const container *k, const unsigned char *id, const unsign
 void ictus_sndheader_read(const char *path, ictus_sndheader *hdr)
 {
     *hdr = (ictus_sndheader){.data_bytes = -1, .frames = -1};
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* A FIFO or device would block or never end: regular files only. */
+    int fd;
+    ictus_error ignored;
+    if (ictus_open_regular(path, "a recording", &fd, &ignored) != ICTUS_OK)
         return;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return;
+    }
     unsigned char head[40];
     const container *k = identify(head, fread(head, 1, sizeof head, f));
     int64_t file_bytes = fseeko(f, 0, SEEK_END) == 0 ? ftello(f) : -1;
