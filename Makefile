@@ -9,7 +9,9 @@
 #   make demo         generate the demo study and run the nightly job on it
 #   make install PREFIX=/usr/local   (ictus, its presets, man page, study template, docs)
 #   make deps         install the missing Debian packages (.ci/packages)
-# Only deps, demo, check, check-all and check-tsan install missing packages;
+#   make fuzz         each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (one hour in all)
+#   make fuzz-smoke   each harness for 30 s from the committed seeds (.ci/run)
+# Only deps, demo, check, check-all, check-tsan, fuzz and fuzz-smoke install missing packages;
 # every other goal that builds stops naming the packages it cannot find.
 # Sources are found by wildcard: a new module is a new .c file, a new test
 # is a new tests/test_*.c (or tests/test_*.sh) file, run by make check unless
@@ -32,7 +34,7 @@ CHECK_START := $(shell date +%s.%N)
 # The goals that test or demo install the missing packages first (at parse
 # time, before anything is built); every goal that builds then checks them.
 GOALS := $(or $(MAKECMDGOALS),all)
-INSTALL_GOALS := demo check check-all check-tsan
+INSTALL_GOALS := demo check check-all check-tsan fuzz fuzz-smoke
 ifneq ($(filter $(INSTALL_GOALS),$(GOALS)),)
     ifneq ($(shell .ci/install-deps >&2 && echo ok),ok)
         $(error .ci/install-deps failed: the packages of .ci/packages could not be installed)
@@ -155,9 +157,21 @@ san_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stac
 tsan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 tsan_LDFLAGS := -fsanitize=thread
 tsan_ENV := TSAN_OPTIONS=second_deadlock_stack=1
+# fuzz: the libFuzzer harnesses of tests/fuzz (make fuzz, fuzz-smoke): clang with the library
+# instrumented for coverage (fuzzer-no-link) and ASan + UBSan; only the harnesses link libFuzzer.
+# -Wno-string-concatenation: a clang-only warning on the long messages split over lines in
+# string arrays (protocols/analysis.c), which gcc's -Wall does not raise.
+FUZZ_CC ?= clang
+fuzz_CC := $(FUZZ_CC)
+fuzz_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+    -fno-sanitize-recover=all -Wno-string-concatenation
+fuzz_LDFLAGS := -fsanitize=address,undefined
+release_CC = $(CC)
+san_CC = $(CC)
+tsan_CC = $(CC)
 
 .PHONY: all check check-all check-tsan check-release valgrind validate models bench demo install deps clean \
-    fixtures FORCE
+    fixtures fuzz fuzz-smoke FORCE
 all: build/release/ictus
 
 # Per configuration: objects, the library, ictus, the test programs, and
@@ -166,12 +180,12 @@ all: build/release/ictus
 define config_rules
 build/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(PKG_CFLAGS) -I. -c $$< -o $$@
+	$$(Q)$$($(1)_CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(PKG_CFLAGS) -I. -c $$< -o $$@
 
 # The review page (review/page.html), embedded as a C string built by awk.
 build/$(1)/review/page_html.o: build/gen/review/page_html.c
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -I. -c $$< -o $$@
+	$$(Q)$$($(1)_CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -I. -c $$< -o $$@
 
 build/$(1)/libictus.a: $$(LIB_SRC:%.c=build/$(1)/%.o) build/$(1)/review/page_html.o
 	@rm -f $$@
@@ -196,7 +210,7 @@ build/$(1)/results/%.result: build/$(1)/tests/% FORCE
 
 $(1)_TESTS := $$(TEST_SRC:tests/%.c=build/$(1)/tests/%)
 endef
-$(foreach c,release san tsan,$(eval $(call config_rules,$(c))))
+$(foreach c,release san tsan fuzz,$(eval $(call config_rules,$(c))))
 # test_exports makes its synthetic study with the program ($$ICTUS, tests/run.sh).
 $(foreach c,release san tsan,$(eval build/$(c)/results/test_exports.result: build/$(c)/ictus))
 
@@ -229,6 +243,42 @@ $(eval $(call check_rule,check-release,release,$(FAST_TESTS)))
 
 valgrind: build/release/ictus $(release_TESTS)
 	@ICTUS_VALGRIND=1 tests/valgrind.sh build/release
+
+# Fuzzing (issue 16): one libFuzzer harness per parser, tests/fuzz/fuzz_NAME.c, built with
+# clang into build/fuzz/tests/fuzz/fuzz_NAME; its seeds in tests/fuzz/corpus/NAME/ (committed),
+# its crash inputs, once found, in tests/fuzz/regress/NAME/ (replayed by make check:
+# test_fuzz_replay.sh) or, for a hole known and not yet fixed, tests/fuzz/known/NAME/.
+# `make fuzz` runs each harness for FUZZ_SECONDS (one hour across them by default), its corpus
+# growing in build/fuzz/corpus/NAME/; `make fuzz-smoke` runs each for 30 s from the committed
+# corpus (.ci/run).  Both run one process per harness (no -jobs/-workers; make fuzz one harness
+# at a time, fuzz-smoke as many as make's -j), print
+# each one's executions per second and corpus size, and fail on any crash, sanitizer report,
+# leak, timeout or out-of-memory, leaving the input in build/fuzz/crashes/NAME/ (tests/fuzz/run.sh).
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= $(shell echo $$((3600 / $(words $(FUZZ_NAMES)))))
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/tests/fuzz/fuzz_%)
+build/fuzz/tests/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o build/fuzz/libictus.a
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+# The smoke runs are one target each, so that `make -j2 fuzz-smoke` (.ci/run) runs two at a
+# time (each one process); their lines are then gathered and their counts summed.
+build/fuzz/smoke/%.log: build/fuzz/tests/fuzz/fuzz_% FORCE
+	@mkdir -p $(dir $@)
+	@tests/fuzz/run.sh smoke 30 $* >$@ 2>&1 || true
+fuzz-smoke: $(FUZZ_NAMES:%=build/fuzz/smoke/%.log)
+	@cat $^ | grep -Ev '^[0-9]+ passed, [0-9]+ failed$$'; \
+	    cat $^ | awk '/^[0-9]+ passed, [0-9]+ failed$$/ { p += $$1; f += $$3 } \
+	        END { printf "%d passed, %d failed\n", p, f; exit f > 0 }'
+# The harnesses without libFuzzer (tests/fuzz/replay.c for main), in any configuration:
+# test_fuzz_replay.sh runs each once over its corpus and regression inputs.
+define replay_rules
+build/$(1)/tests/fuzz/replay_%: build/$(1)/tests/fuzz/fuzz_%.o build/$(1)/tests/fuzz/replay.o \
+    build/$(1)/libictus.a
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
+build/$(1)/results/test_fuzz_replay.sh.result: $(FUZZ_NAMES:%=build/$(1)/tests/fuzz/replay_%)
+endef
+$(foreach c,release san tsan,$(eval $(call replay_rules,$(c))))
 
 # Issue 3's validation on unseen seeds: 4 models x 4 animals x 2 days (~2 min); issue 12's
 # of the learned stage on unseen seeds, families and parameter ranges (~7 min), and of the dravet-mouse and

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
 #include "base/readfile.h"
 #include "base/vec.h"
 
@@ -139,13 +140,18 @@ ictus_status ictus_config_load(ictus_config *cfg, const char *path, ictus_error 
 {
     char *buf;
     size_t n;
-    ictus_status st = ictus_read_file(path, &buf, &n, err);
+    ictus_status st = ictus_read_file_max(path, ICTUS_MAX_INI_BYTES, &buf, &n, err);
     if (st != ICTUS_OK)
         return st;
-    if (memchr(buf, '\0', n))
+    /* A UTF-8 byte-order mark (Windows editors write one) is dropped, as
+     * the CSV reader drops it; UTF-16 is said to be UTF-16. */
+    size_t skip = n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    if (n >= 2 && (memcmp(buf, "\xff\xfe", 2) == 0 || memcmp(buf, "\xfe\xff", 2) == 0))
+        st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: UTF-16 text: save it as UTF-8", path);
+    else if (memchr(buf, '\0', n))
         st = ictus_fail(err, ICTUS_ERR_CONFIG, "%s: not a text file (contains NUL bytes)", path);
     else
-        st = ictus_config_parse(cfg, buf, path, err);
+        st = ictus_config_parse(cfg, buf + skip, path, err);
     free(buf);
     return st;
 }

@@ -27,7 +27,10 @@ typedef struct ictus_config ictus_config;
 ictus_config *ictus_config_create(void);
 void ictus_config_destroy(ictus_config *cfg); /* NULL is a no-op */
 
-/* Append the entries of the INI file at `path`.  Errors name the file and line. */
+/* Append the entries of the INI file at `path`: a regular file of at most
+ * ICTUS_MAX_INI_BYTES (base/limits.h: 1 MiB), UTF-8 with or without a
+ * byte-order mark.  Errors name the file and line (base/readfile.h's for a
+ * file that is not regular or is too large). */
 ictus_status ictus_config_load(ictus_config *cfg, const char *path, ictus_error *err);
 
 /* Append entries parsed from `text`; `origin` names the source in messages. */

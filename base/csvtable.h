@@ -30,8 +30,9 @@ typedef struct ictus_csv ictus_csv;
 /* Read the CSV file at `path`.  On success *out is a new table owned by the
  * caller (free with ictus_csv_destroy()).  On failure *out is NULL and err
  * says, in one line naming the file and the place (line, column), what is
- * wrong: ICTUS_ERR_IO when the file cannot be read; ICTUS_ERR_FORMAT when it
- * is 4 GiB or larger, is not UTF-8, is empty (no header row), has two header fields with the
+ * wrong: ICTUS_ERR_IO when the file cannot be read or is not a regular file
+ * (a FIFO, device or directory: base/readfile.h); ICTUS_ERR_FORMAT when it
+ * is larger than ICTUS_MAX_TEXT_BYTES (base/limits.h: 64 MiB), is not UTF-8, is empty (no header row), has two header fields with the
  * same name, or has malformed quoting (a quote inside an unquoted field,
  * text after a closing quote, a quoted field still open at the end). */
 ictus_status ictus_csv_read(const char *path, ictus_csv **out, ictus_error *err);

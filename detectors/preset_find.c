@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/config.h"
 #include "base/path.h"
+#include "base/readfile.h"
 #include "base/vec.h"
 
 /* How many directories presets are looked up in (preset_find.h). */
@@ -31,9 +33,24 @@ static void exe_dir(char *dir, size_t size)
         *slash = '\0';
 }
 
+/* A readable regular file (a directory named NAME.ini is no preset). */
 static bool readable(const char *path)
 {
-    return access(path, R_OK) == 0;
+    struct stat sb;
+    return access(path, R_OK) == 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* A path given for a preset that is there but is not a file (a directory,
+ * a device, a FIFO): true, with err saying what it is, rather than "no such
+ * preset". */
+static bool not_a_file(const char *path, ictus_error *err)
+{
+    struct stat sb;
+    int fd;
+    if (stat(path, &sb) != 0 || S_ISREG(sb.st_mode))
+        return false;
+    ictus_open_regular(path, "a preset file", &fd, err); /* refuses it, by name */
+    return true;
 }
 
 /* The directories presets are looked up in, in order; returns how many
@@ -76,6 +93,8 @@ ictus_status ictus_preset_find(const char *name, char *path, size_t size, ictus_
     if (strchr(name, '/') || (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".ini") == 0)) {
         if (ictus_path_join(path, size, NULL, name, &ignored) == ICTUS_OK && readable(path))
             return ICTUS_OK;
+        if (*path && not_a_file(path, err))
+            return err->status;
     } else {
         char file[ICTUS_PATH_MAX];
         /* a name too long for a file name is no preset */
@@ -96,6 +115,8 @@ ictus_status ictus_preset_find_file(const char *name, char *path, size_t size, i
     if (strchr(name, '/')) {
         if (ictus_path_join(path, size, NULL, name, &ignored) == ICTUS_OK && readable(path))
             return ICTUS_OK;
+        if (*path && not_a_file(path, err))
+            return err->status;
     } else if (find_in_dirs(name, path, size)) {
         return ICTUS_OK;
     }

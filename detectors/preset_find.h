@@ -29,13 +29,15 @@
 /* Find preset `name` and write its file's path into path[size].  Fails with
  * ICTUS_ERR_CONFIG and the message "no such preset (looked in ...)" (the
  * caller puts the name or the file that named it in front) when no readable
- * file is found. */
+ * regular file is found; a path that names a directory, device or FIFO is
+ * ICTUS_ERR_IO "PATH: is a directory, not a preset file" (base/readfile.h). */
 ictus_status ictus_preset_find(const char *name, char *path, size_t size, ictus_error *err);
 
 /* Find a preset's data file (a classifier model, [classifier] model): a
  * name containing '/' is a path, any other is looked up in the preset
  * directories in the order above (preset.c looks beside the file that named
- * it first).  The error names the file. */
+ * it first).  The error names the file (and what it is, when a path names
+ * a directory or device). */
 ictus_status ictus_preset_find_file(const char *name, char *path, size_t size, ictus_error *err);
 
 /* The presets there are, for a message: "; presets in DIR: a b c" for each

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/csvtable.h"
+#include "base/limits.h"
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "base/vec.h"
@@ -280,6 +281,13 @@ static void read_side(ictus_score_inputs *in, const ictus_csv *t, bool truth, co
         if (!(b >= a) || !isfinite(a) || !isfinite(b)) {
             note(in, true, "%s: end %g is before start %g",
                  ictus_csv_where(t, row, c_e >= 0 ? c_e : c_iso_e, where, sizeof where), b, a);
+            continue;
+        }
+        if (fabs(a) > ICTUS_MAX_OFFSET_S || fabs(b) > ICTUS_MAX_OFFSET_S) {
+            note(in, true, "%s: %g s to %g s from the start of %s: expected times within "
+                           ICTUS_MAX_OFFSET_TEXT " of it",
+                 ictus_csv_where(t, row, c_s >= 0 ? c_s : c_iso_s, where, sizeof where), a, b,
+                 r->name);
             continue;
         }
         if (c_animal >= 0 && !r->animal && *ictus_csv_field(t, row, c_animal))

@@ -18,6 +18,9 @@
  * A recording's animal: the CSVs' animal column, else its header's
  * (pipeline/source/recording_name.h), else its file name.
  *
+ * A row's times must lie within ICTUS_MAX_OFFSET_S (base/limits.h: 10
+ * years) of its recording's start, before or after.
+ *
  * What goes wrong with a row or a recording does not stop the load: it
  * becomes a note, in the order met, for the caller to show.
  *

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/csvtable.h"
+#include "base/limits.h"
 #include "base/path.h"
 #include "base/vec.h"
 
@@ -48,9 +49,10 @@ ictus_status ictus_stimlist_load(const char *path, ictus_stimlist **out, ictus_e
         double start_s;
         if ((st = ictus_csv_double(t, row, c_start, &start_s, err)) != ICTUS_OK)
             break;
-        if (!(start_s >= 0)) {
+        if (!(start_s >= 0 && start_s <= ICTUS_MAX_OFFSET_S)) {
             char where[512];
-            st = ictus_fail(err, ICTUS_ERR_DATA, "%s: start_s %g: expected seconds >= 0",
+            st = ictus_fail(err, ICTUS_ERR_DATA, "%s: start_s %g: expected seconds from 0 to "
+                            ICTUS_MAX_OFFSET_TEXT " after the recording's start",
                             ictus_csv_where(t, row, c_start, where, sizeof where), start_s);
             break;
         }

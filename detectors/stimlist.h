@@ -17,8 +17,9 @@
 
 typedef struct ictus_stimlist ictus_stimlist;
 
-/* Read `path`.  A missing column, a start_s that is not a number >= 0 or a
- * malformed file is ICTUS_ERR_DATA naming FILE:LINE:COLUMN. */
+/* Read `path`.  A missing column, a start_s that is not a number from 0 to
+ * ICTUS_MAX_OFFSET_S (base/limits.h: 10 years) or a malformed file is
+ * ICTUS_ERR_DATA naming FILE:LINE:COLUMN. */
 ictus_status ictus_stimlist_load(const char *path, ictus_stimlist **out, ictus_error *err);
 void ictus_stimlist_destroy(ictus_stimlist *l); /* NULL is a no-op */
 

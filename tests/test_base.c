@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -121,6 +124,68 @@ static void test_read_file(const char *dir)
     CHECK_INT(ictus_read_file(missing, &got, &got_n, &err), ICTUS_ERR_IO);
     CHECK(got == NULL && got_n == 0);
     CHECK(strstr(err.msg, missing) == err.msg);
+}
+
+/* Expect ictus_read_file_max(path, max) to fail with `status` and one
+ * message starting with the path and holding `want`. */
+static void expect_read_error(const char *path, size_t max, ictus_status status,
+                              const char *want)
+{
+    char *got = (char *)"x";
+    size_t got_n = 1;
+    ictus_error err = {0};
+    CHECK_MSG(ictus_read_file_max(path, max, &got, &got_n, &err) == status, "%s: %s", path,
+              err.msg);
+    CHECK(got == NULL && got_n == 0);
+    CHECK_MSG(strstr(err.msg, path) == err.msg && strstr(err.msg, want) &&
+              !strchr(err.msg, '\n'), "'%s' in '%s'", want, err.msg);
+}
+
+/* The limit: a file of exactly max bytes is read, one byte more is one
+ * error (also when the file's size says less: /proc), the default limit is
+ * 64 MiB (a sparse file just over it, not a byte read); a directory, a
+ * FIFO (which must not block: no writer ever comes), a character device
+ * and a socket are refused by name, before any read. */
+static void test_read_file_refusals(const char *dir)
+{
+    const char *path = support_path(dir, "limit.txt");
+    FILE *f = fopen(path, "w");
+    fputs("0123456789", f);
+    fclose(f);
+    char *got;
+    size_t got_n;
+    ictus_error err;
+    CHECK_MSG(ictus_read_file_max(path, 10, &got, &got_n, &err) == ICTUS_OK, "%s", err.msg);
+    CHECK(got_n == 10);
+    free(got);
+    expect_read_error(path, 9, ICTUS_ERR_FORMAT, "more than 9 bytes");
+    expect_read_error("/proc/self/status", 16, ICTUS_ERR_FORMAT, "more than 16 bytes");
+    CHECK(truncate(path, (off_t)(64 << 20) + 1) == 0);
+    got = (char *)"x";
+    CHECK_INT(ictus_read_file(path, &got, &got_n, &err), ICTUS_ERR_FORMAT);
+    CHECK_MSG(strstr(err.msg, "more than 67108864 bytes (64 MiB)") && got == NULL, "%s", err.msg);
+    unlink(path);
+
+    expect_read_error(dir, 100, ICTUS_ERR_IO, "is a directory, not a regular file");
+    const char *fifo = support_path(dir, "pipe.csv");
+    CHECK(mkfifo(fifo, 0600) == 0);
+    expect_read_error(fifo, 100, ICTUS_ERR_IO, "is a FIFO (named pipe), not a regular file");
+    expect_read_error("/dev/zero", 100, ICTUS_ERR_IO, "is a character device");
+    int fd = -2;
+    CHECK_INT(ictus_open_regular("/dev/null", "a recording", &fd, &err), ICTUS_ERR_IO);
+    CHECK_MSG(fd == -1 && strstr(err.msg, "/dev/null: is a character device, not a recording"),
+              "%s", err.msg);
+    const char *sock_path = support_path(dir, "sock.ini");
+    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(sock_path) < sizeof addr.sun_path) {
+        strcpy(addr.sun_path, sock_path);
+        CHECK(bind(sock, (struct sockaddr *)&addr, sizeof addr) == 0);
+        expect_read_error(sock_path, 100, ICTUS_ERR_IO, "is a socket");
+    } else {
+        check_skip("socket path too long for sun_path: socket case skipped");
+    }
+    close(sock);
 }
 
 static void fill_one_line(ictus_out *o, const void *ctx)
@@ -298,6 +363,7 @@ int main(void)
     test_strbuf();
     test_strpool();
     test_read_file(dir);
+    test_read_file_refusals(dir);
     test_outfile_long_path(dir);
     test_outfile_sweep(dir);
     support_tmpdir_remove(dir);

@@ -5,8 +5,10 @@
 #include "base/walltime.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
 static void check_parse_and_get(void)
 {
@@ -161,6 +163,76 @@ static void check_walltime(void)
     }
 }
 
+/* Write `n` bytes of `text` to dir/name; returns the path (support_path's). */
+static const char *put(const char *dir, const char *name, const char *text, size_t n)
+{
+    const char *path = support_path(dir, name);
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(text, 1, n, f) == n);
+    if (f)
+        fclose(f);
+    return path;
+}
+
+/* Load path into a new config; the status, with err. */
+static ictus_status load(const char *path, ictus_config **cfg, ictus_error *err)
+{
+    *cfg = ictus_config_create();
+    return ictus_config_load(*cfg, path, err);
+}
+
+/* Files: a UTF-8 byte-order mark is dropped (line numbers unchanged);
+ * UTF-16 is named; 1 MiB is read, a byte more is one error; a character
+ * device (preset = /dev/zero once asked for 4 GiB and aborted), a FIFO and
+ * a directory are refused by name. */
+static void check_files(void)
+{
+    char *dir = support_tmpdir("config");
+    ictus_config *cfg;
+    ictus_error err;
+    const char *p = put(dir, "bom.ini", "\xef\xbb\xbf[signal]\nmains_hz = 60\nx\n", 28);
+    CHECK(load(p, &cfg, &err) == ICTUS_ERR_CONFIG);
+    CHECK_MSG(strstr(err.msg, "bom.ini:3: expected 'key = value'"), "%s", err.msg);
+    ictus_config_destroy(cfg);
+    p = put(dir, "bom.ini", "\xef\xbb\xbf[signal]\r\nmains_hz = 60\r\n", 28);
+    CHECK_MSG(load(p, &cfg, &err) == ICTUS_OK, "%s", err.msg);
+    CHECK(ictus_config_get(cfg, "signal", "mains_hz") &&
+          strcmp(ictus_config_get(cfg, "signal", "mains_hz"), "60") == 0);
+    ictus_config_destroy(cfg);
+    p = put(dir, "utf16.ini", "\xff\xfe[\0s\0]\0", 8);
+    CHECK(load(p, &cfg, &err) == ICTUS_ERR_CONFIG);
+    CHECK_MSG(strstr(err.msg, "utf16.ini: UTF-16 text"), "%s", err.msg);
+    ictus_config_destroy(cfg);
+
+    size_t mib = (size_t)1 << 20;
+    char *big = malloc(mib + 1);
+    memset(big, '#', mib + 1);
+    memcpy(big, "[s]\nk = 1\n", 10);
+    big[mib - 1] = '\n';
+    p = put(dir, "big.ini", big, mib);
+    CHECK_MSG(load(p, &cfg, &err) == ICTUS_OK, "%s", err.msg);
+    ictus_config_destroy(cfg);
+    p = put(dir, "big.ini", big, mib + 1);
+    CHECK(load(p, &cfg, &err) == ICTUS_ERR_FORMAT);
+    CHECK_MSG(strstr(err.msg, "big.ini: more than 1048576 bytes (1 MiB)"), "%s", err.msg);
+    ictus_config_destroy(cfg);
+    free(big);
+
+    CHECK(load("/dev/zero", &cfg, &err) == ICTUS_ERR_IO);
+    CHECK_MSG(strcmp(err.msg, "/dev/zero: is a character device, not a regular file") == 0, "%s",
+              err.msg);
+    ictus_config_destroy(cfg);
+    const char *fifo = support_path(dir, "fifo.ini");
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK(load(fifo, &cfg, &err) == ICTUS_ERR_IO);
+    CHECK_MSG(strstr(err.msg, "fifo.ini: is a FIFO (named pipe)"), "%s", err.msg);
+    ictus_config_destroy(cfg);
+    CHECK(load(dir, &cfg, &err) == ICTUS_ERR_IO);
+    CHECK_MSG(strstr(err.msg, ": is a directory, not a regular file"), "%s", err.msg);
+    ictus_config_destroy(cfg);
+    support_tmpdir_remove(dir);
+}
+
 int main(void)
 {
     check_parse_and_get();
@@ -168,5 +240,6 @@ int main(void)
     check_typed_values();
     check_settings();
     check_walltime();
+    check_files();
     return check_done("test_config");
 }

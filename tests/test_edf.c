@@ -800,6 +800,20 @@ static void test_corrupt_header(void)
     RESET();
     support_edf_put(img.bytes, ICTUS_EDF_AT_DATE, 8, "1a.01.20");
     EXPECT("date_text.edf", ICTUS_ERR_FORMAT, "start date '1a.01.20' is not dd.mm.yy");
+    /* the EDF+ Startdate's full year, held to 1985..2184 (base/limits.h) */
+    RESET();
+    support_edf_put(img.bytes, ICTUS_EDF_AT_DATE, 8, "02.01.94");
+    support_edf_put(img.bytes, ICTUS_EDF_AT_RECORDING, 80, "Startdate 02-JAN-5194 X X X");
+    EXPECT("date_5194.edf", ICTUS_ERR_FORMAT, "start date '02.01.94' is in year 5194",
+           "1985..2184");
+    RESET();
+    support_edf_put(img.bytes, ICTUS_EDF_AT_DATE, 8, "02.01.20");
+    support_edf_put(img.bytes, ICTUS_EDF_AT_RECORDING, 80, "Startdate 02-JAN-1920 X X X");
+    EXPECT("date_1920.edf", ICTUS_ERR_FORMAT, "is in year 1920");
+    RESET();
+    support_edf_put(img.bytes, ICTUS_EDF_AT_DATE, 8, "02.01.85");
+    support_edf_put(img.bytes, ICTUS_EDF_AT_RECORDING, 80, "Startdate 02-JAN-2185 X X X");
+    EXPECT("date_2185.edf", ICTUS_ERR_FORMAT, "is in year 2185");
     RESET();
     support_edf_put(img.bytes, ICTUS_EDF_AT_TIME, 8, "24.00.00");
     EXPECT("time.edf", ICTUS_ERR_FORMAT, "start time '24.00.00'");
@@ -957,6 +971,21 @@ static void test_corrupt_annotations(void)
     RESET();
     memset(img.bytes + support_edf_record_at(&img, 1) + img.annotation_at, '+', 60);
     EXPECT("tal_unterminated.edf", ICTUS_ERR_FORMAT, "record 1", "onset is not a number");
+    /* times past 10 years from the start: an error naming the record, not a
+     * start in year 5194 (11 digits) or a signed overflow (12 digits) */
+    RESET();
+    TAL(2, "+2\x14\x14\0+99999999999\x14late\x14");
+    EXPECT("tal_11_digits.edf", ICTUS_ERR_FORMAT, "record 2: annotation signal 1",
+           "onset is more than 10 years", "+99999999999");
+    RESET();
+    TAL(2, "+2\x14\x14\0-999999999999\x14late\x14");
+    EXPECT("tal_12_digits.edf", ICTUS_ERR_FORMAT, "record 2", "onset is more than 10 years");
+    RESET();
+    TAL(0, "+315576001\x14\x14");
+    EXPECT("tal_timekeeping_far.edf", ICTUS_ERR_FORMAT, "record 0", "onset is more than");
+    RESET();
+    TAL(1, "+1\x14\x14\0+1\x15" "400000000\x14long\x14");
+    EXPECT("tal_duration_far.edf", ICTUS_ERR_FORMAT, "record 1", "duration is more than 10 years");
     RESET();
     TAL(2, "+2\x14seizure\x14");
     EXPECT("no_timekeeping.edf", ICTUS_ERR_FORMAT, "record 2: annotation signal 1 does not start "
@@ -974,6 +1003,41 @@ static void test_corrupt_annotations(void)
     free(img.bytes);
     free(fresh.bytes);
     support_tmpdir_remove(dir);
+}
+
+/* The TAL parser's limit on times (base/limits.h): 315576000 s and its
+ * fraction are read, a second more is refused, however many digits follow,
+ * on either sign, for onsets and durations alike. */
+static void test_tal_time_limit(void)
+{
+    static const struct {
+        const char *tal;
+        bool ok;
+        int64_t onset_ticks;
+    } cases[] = {
+        {"+315576000\x14\x14", true, INT64_C(315576000) * ICTUS_EDF_TICKS_PER_S},
+        {"-315576000.9999999\x14\x14", true,
+         -(INT64_C(315576000) * ICTUS_EDF_TICKS_PER_S + 9999999)},
+        {"+315576001\x14\x14", false, 0},
+        {"-315576001\x14\x14", false, 0},
+        {"+0000000000000000000001\x14\x14", true, ICTUS_EDF_TICKS_PER_S},
+        {"+99999999999999999999999\x14\x14", false, 0},
+        {"+0\x15" "315576000\x14\x14", true, 0},
+        {"+0\x15" "315576001\x14\x14", false, 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ictus_tal_head head;
+        char why[160] = "";
+        size_t n = strlen(cases[k].tal) + 1; /* with its 0x00 */
+        bool ok = ictus_tal_parse((const unsigned char *)cases[k].tal, n, &head, NULL, NULL, why,
+                                  sizeof why);
+        CHECK_MSG(ok == cases[k].ok, "case %zu: %s", k, why);
+        if (ok)
+            CHECK_MSG(head.onset_ticks == cases[k].onset_ticks, "case %zu: onset %lld", k,
+                      (long long)head.onset_ticks);
+        else
+            CHECK_MSG(strstr(why, "is more than 10 years") != NULL, "case %zu: %s", k, why);
+    }
 }
 
 /* ---------------------------------------------------------------- samples only */
@@ -1118,6 +1182,7 @@ static void test_known_content(void)
         const char *date, *recording, *expect;
     } years[] = {
         {"02.01.20", "Startdate 02-JAN-2120 X X X", "2120-01-02T03:04:05.000"},
+        {"31.12.84", "Startdate 31-DEC-2184 X X X", "2184-12-31T03:04:05.000"},
         {"02.01.20", "Startdate 02-JAN-1999 X X X", "2020-01-02T03:04:05.000"},
         {"02.01.85", "Startdate X X X X", "1985-01-02T03:04:05.000"},
         {"31.12.84", "", "2084-12-31T03:04:05.000"},
@@ -1182,6 +1247,7 @@ int main(void)
     test_corrupt_header();
     test_partial();
     test_corrupt_annotations();
+    test_tal_time_limit();
     test_samples_only();
     test_known_content();
     if (!check_have_shared_data()) {

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "detectors/score_inputs.h"
 #include "tests/check.h"
+#include "tests/support_tmp.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define DAY_S 86400.0
@@ -554,6 +556,54 @@ static void test_params(void)
     CHECK_INT(ictus_score_params_describe(&p, NULL, 0), need);
 }
 
+/* Score inputs' times are held within 10 years of the recording's start:
+ * the event ending at 1.4e15 s the fuzzer found (cut into 300 s pieces, it
+ * asked for gigabytes) is a problem naming its place, and the rows within
+ * the limit are still scored. */
+static void test_inputs_time_limit(void)
+{
+    char *dir = support_tmpdir("score");
+    const char *truth = support_path(dir, "truth.csv");
+    FILE *f = fopen(truth, "w");
+    fputs("recording,start_s,end_s\n"
+          "A.edf,100,1377777777777777\n"
+          "A.edf,10,40\n"
+          "A.edf,-315576001,20\n"
+          "B.edf,315576000,315576000\n",
+          f);
+    fclose(f);
+    ictus_score_sources src = {.truth_path = truth, .pred_path = truth};
+    ictus_score_inputs *in = NULL;
+    ictus_error err;
+    CHECK(ictus_score_inputs_load(&src, &in, &err) == ICTUS_OK);
+    if (in) {
+        CHECK(in->problems);
+        int far = 0;
+        for (int i = 0; i < in->n_notes; i++)
+            if (strstr(in->notes[i].text, "expected times within 10 years")) {
+                far++;
+                CHECK_MSG(in->notes[i].problem && strstr(in->notes[i].text, "truth.csv:") &&
+                          (strstr(in->notes[i].text, ":2:2 (start_s)") ||
+                           strstr(in->notes[i].text, ":4:2 (start_s)")),
+                          "%s", in->notes[i].text);
+            }
+        CHECK_INT(far, 4); /* rows 2 and 4 of each side */
+        size_t n_ref = 0;
+        for (int i = 0; i < in->n_recs; i++)
+            n_ref += in->recs[i].n_ref;
+        CHECK_INT(n_ref, 2);
+        ictus_score_params p;
+        ictus_score_params_default(&p);
+        ictus_score_table *events = ictus_score_table_create();
+        ictus_score_table *samples = ictus_score_table_create();
+        ictus_score_inputs_tables(in, &p, events, samples);
+        ictus_score_table_destroy(events);
+        ictus_score_table_destroy(samples);
+        ictus_score_inputs_destroy(in);
+    }
+    support_tmpdir_remove(dir);
+}
+
 int main(void)
 {
     test_no_events();
@@ -572,5 +622,6 @@ int main(void)
     test_fixture_agreement();
     test_aggregate();
     test_params();
+    test_inputs_time_limit();
     return check_done("test_score");
 }

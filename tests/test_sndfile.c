@@ -26,6 +26,7 @@
  * |got - want| <= 2^-24 |want| (one float32 rounding of the µV value).
  */
 #include "pipeline/source/source.h"
+#include "pipeline/source/sndheader.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/path.h"
@@ -787,6 +789,17 @@ static void test_degenerate(void)
     check_message(&err, text, "libsndfile cannot read it: ");
     CHECK(src == NULL);
     ictus_source_close(src);
+
+    /* a FIFO named .wav: refused at once by the source and by the header
+     * reader alike (either would block in open() waiting for a writer) */
+    const char *fifo = support_path(tmp_dir, "pipe.wav");
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK_INT(ictus_source_open(fifo, NULL, &src, &err), ICTUS_ERR_IO);
+    check_message(&err, fifo, "is a FIFO (named pipe), not a recording");
+    CHECK(src == NULL);
+    ictus_sndheader hdr;
+    ictus_sndheader_read(fifo, &hdr);
+    CHECK(hdr.data_bytes == -1 && hdr.frames == -1);
 }
 
 int main(void)

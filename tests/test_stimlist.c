@@ -46,6 +46,26 @@ int main(void)
     p = write_file("stims_neg.csv", "recording,start_s\nx.edf,-4\n");
     CHECK(ictus_stimlist_load(p, &l, &err) == ICTUS_ERR_DATA);
     CHECK_MSG(strstr(err.msg, "stims_neg.csv:2:2"), "%s", err.msg);
+    /* past 10 years: an error, never a negative onset from llround() */
+    static const char *const far[] = {"1e23", "315576000.5", "-1e23"};
+    for (size_t k = 0; k < sizeof far / sizeof far[0]; k++) {
+        char text[64];
+        snprintf(text, sizeof text, "recording,start_s\nx.edf,1\nx.edf,%s\n", far[k]);
+        p = write_file("stims_far.csv", text);
+        ictus_status st = ictus_stimlist_load(p, &l, &err);
+        CHECK_MSG(st == ICTUS_ERR_DATA, "%s", far[k]);
+        if (st == ICTUS_OK) {
+            ictus_stimlist_destroy(l);
+            continue;
+        }
+        CHECK_MSG(strstr(err.msg, "stims_far.csv:3:2") && strstr(err.msg, "10 years"), "%s: %s",
+                  far[k], err.msg);
+    }
+    p = write_file("stims_limit.csv", "recording,start_s\nx.edf,315576000\n");
+    CHECK(ictus_stimlist_load(p, &l, &err) == ICTUS_OK);
+    us = ictus_stimlist_for(l, "x.edf", &n);
+    CHECK(n == 1 && us[0] == INT64_C(315576000000000));
+    ictus_stimlist_destroy(l);
     CHECK(ictus_stimlist_load("build/no-such-list.csv", &l, &err) != ICTUS_OK);
     CHECK(strstr(err.msg, "no-such-list.csv") != NULL);
     return check_done("test_stimlist");

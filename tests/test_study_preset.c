@@ -21,6 +21,7 @@
 
 #include "detectors/preset_find.h"
 #include "protocols/study_preset.h"
+#include "base/path.h"
 #include "tests/check.h"
 #include "tests/support_study.h"
 #include "tests/support_tmp.h"
@@ -172,6 +173,20 @@ static void test_errors(const char *dir)
                 "study.ini: [dravet-mouse.detectr]: preset dravet-mouse has no section [detectr]");
     check_error(dir, "preset = ihka-mose\n", "animal,model\nK1,IHKA\n",
                 "preset \"ihka-mose\": no such preset; did you mean \"ihka-mouse\"?");
+    /* a preset that is not a file: one error saying what it is (preset =
+     * /dev/zero once read 4 GiB and aborted; a directory said "read error") */
+    ictus_study *study;
+    ictus_study_presets ps;
+    ictus_error err = {0};
+    CHECK_INT(load(dir, "preset = /dev/zero\n", "animal,model\nK1,IHKA\n", &study, &ps, &err),
+              ICTUS_ERR_IO);
+    CHECK_MSG(strstr(err.msg, "preset \"/dev/zero\": /dev/zero: is a character device, not a "
+                              "preset file") && !strchr(err.msg, '\n'), "%s", err.msg);
+    ictus_study_destroy(study);
+    char animals[ICTUS_PATH_MAX + 64], want[ICTUS_PATH_MAX + 64];
+    snprintf(animals, sizeof animals, "animal,model,preset\nK1,IHKA,\nK2,IHKA,%s/\n", dir);
+    snprintf(want, sizeof want, "%s/: is a directory, not a preset file", dir);
+    check_animal_error(dir, "", animals, "K2", want);
 }
 
 static void test_ids(const char *dir)

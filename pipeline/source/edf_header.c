@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pipeline/source/edf_tal.h"
+#include "base/limits.h"
 #include "base/walltime.h"
 
 const char ictus_edf_months[12][4] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
@@ -314,7 +315,8 @@ static int startdate_year(const char *recording)
 
 /* Start date dd.mm.yy and time hh.mm.ss.  Years 85..99 are 1985..1999,
  * 00..84 are 2000..2084; an EDF+ "Startdate dd-MMM-yyyy" with the same two
- * last digits gives the full year (the specification's rule past 2084). */
+ * last digits gives the full year (the specification's rule past 2084),
+ * which must lie in ICTUS_MIN_START_YEAR..ICTUS_MAX_START_YEAR (base/limits.h). */
 static ictus_status parse_start(const parser *p)
 {
     const unsigned char *d = p->bytes + ICTUS_EDF_AT_DATE, *t = p->bytes + ICTUS_EDF_AT_TIME;
@@ -326,6 +328,9 @@ static ictus_status parse_start(const parser *p)
     int full = startdate_year(p->hdr->recording);
     if (full >= 0 && full % 100 == yy)
         year = full;
+    if (year < ICTUS_MIN_START_YEAR || year > ICTUS_MAX_START_YEAR)
+        return bad(p, "start date '%s' is in year %d (the recording field's Startdate), outside "
+                   "%d..%d", quote(d, 8, shown), year, ICTUS_MIN_START_YEAR, ICTUS_MAX_START_YEAR);
     if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
         return bad(p, "start date '%s' is not a valid date", quote(d, 8, shown));
     int hour = two_digits(t), minute = two_digits(t + 3), second = two_digits(t + 6);

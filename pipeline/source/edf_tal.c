@@ -4,22 +4,28 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/limits.h"
+
 enum { TAL_DURATION = 0x15, TAL_END_TEXT = 0x14 };
 
-/* Largest whole-second part accepted: 10^12 s is some 31 700 years. */
-#define MAX_SECONDS_DIGITS 12
+/* The largest whole-second part of an onset or duration (base/limits.h). */
+#define MAX_WHOLE_SECONDS ((int64_t)ICTUS_MAX_OFFSET_S)
 
-/* Parse DIGITS[.DIGITS] at bytes[*i, n) into ticks; true when at least one
- * digit was read and the integer part is not absurdly long. */
-static bool parse_seconds(const unsigned char *bytes, size_t n, size_t *i, int64_t *ticks)
+typedef enum { SECONDS_OK, SECONDS_NONE, SECONDS_TOO_FAR } seconds_result;
+
+/* Parse DIGITS[.DIGITS] at bytes[*i, n) into ticks: SECONDS_NONE when no
+ * digit starts it, SECONDS_TOO_FAR when its whole seconds pass
+ * MAX_WHOLE_SECONDS (found before they could overflow). */
+static seconds_result parse_seconds(const unsigned char *bytes, size_t n, size_t *i,
+                                    int64_t *ticks)
 {
     size_t p = *i;
     int64_t whole = 0;
     int whole_digits = 0;
-    for (; p < n && bytes[p] >= '0' && bytes[p] <= '9'; p++) {
-        if (++whole_digits > MAX_SECONDS_DIGITS)
-            return false;
+    for (; p < n && bytes[p] >= '0' && bytes[p] <= '9'; p++, whole_digits++) {
         whole = whole * 10 + (bytes[p] - '0');
+        if (whole > MAX_WHOLE_SECONDS)
+            return SECONDS_TOO_FAR;
     }
     int64_t frac = 0, scale = ICTUS_EDF_TICKS_PER_S;
     if (p < n && bytes[p] == '.')
@@ -29,10 +35,19 @@ static bool parse_seconds(const unsigned char *bytes, size_t n, size_t *i, int64
                 frac += (bytes[p] - '0') * scale;
             }
     if (whole_digits == 0)
-        return false;
+        return SECONDS_NONE;
     *i = p;
     *ticks = whole * ICTUS_EDF_TICKS_PER_S + frac;
-    return true;
+    return SECONDS_OK;
+}
+
+/* Why parse_seconds() refused an onset (or a duration). */
+static const char *seconds_why(seconds_result r, bool onset)
+{
+    if (r == SECONDS_NONE)
+        return onset ? "onset is not a number of seconds" : "duration is not a number of seconds";
+    return onset ? "onset is more than " ICTUS_MAX_OFFSET_TEXT " from the start time"
+                 : "duration is more than " ICTUS_MAX_OFFSET_TEXT;
 }
 
 /* Describe a failure at byte `at`, quoting up to 12 bytes from `from`. */
@@ -65,15 +80,15 @@ bool ictus_tal_parse(const unsigned char *bytes, size_t n, ictus_tal_head *head,
             return fail_at(why, why_size, bytes, n, start, i, "a TAL must start with '+' or '-'");
         bool negative = bytes[i++] == '-';
         int64_t onset, duration = -1;
-        if (!parse_seconds(bytes, n, &i, &onset))
-            return fail_at(why, why_size, bytes, n, start, i, "onset is not a number of seconds");
+        seconds_result r = parse_seconds(bytes, n, &i, &onset);
+        if (r != SECONDS_OK)
+            return fail_at(why, why_size, bytes, n, start, i, seconds_why(r, true));
         if (negative)
             onset = -onset;
         if (i < n && bytes[i] == TAL_DURATION) {
             i++;
-            if (!parse_seconds(bytes, n, &i, &duration))
-                return fail_at(why, why_size, bytes, n, start, i,
-                               "duration is not a number of seconds");
+            if ((r = parse_seconds(bytes, n, &i, &duration)) != SECONDS_OK)
+                return fail_at(why, why_size, bytes, n, start, i, seconds_why(r, false));
         }
         if (i >= n || bytes[i] != TAL_END_TEXT)
             return fail_at(why, why_size, bytes, n, start, i,

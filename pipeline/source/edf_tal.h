@@ -6,7 +6,8 @@
  *     +ONSET[\x15DURATION]\x14[TEXT\x14]...\x00
  *
  * ONSET is a signed decimal number of seconds from the header's start date
- * and time, DURATION an unsigned one; TEXT is UTF-8.  The first TAL of the
+ * and time, DURATION an unsigned one, both at most ICTUS_MAX_OFFSET_S
+ * (base/limits.h: 10 years) in size; TEXT is UTF-8.  The first TAL of the
  * first annotation signal of a record is the time-keeping TAL: its first
  * text is empty and its onset is the record's start.
  *
@@ -51,8 +52,9 @@ typedef void (*ictus_tal_visit)(void *ctx, int64_t onset_ticks, int64_t duration
 
 /* Parse the TALs in bytes[0, n) (one annotation signal of one record),
  * stopping at the first 0x00 where a TAL would start.  Fills *head and calls
- * `visit` (may be NULL) for each non-empty text.  On a syntax error returns
- * false and writes "byte B: what is wrong" into why[why_size]. */
+ * `visit` (may be NULL) for each non-empty text.  On a syntax error, or an
+ * onset or duration past ICTUS_MAX_OFFSET_S, returns false and writes
+ * "byte B: what is wrong" into why[why_size]. */
 bool ictus_tal_parse(const unsigned char *bytes, size_t n, ictus_tal_head *head,
                      ictus_tal_visit visit, void *ctx, char *why, size_t why_size);
 

@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "base/readfile.h"
 
 /* How one container family lays out its chunks. */
 typedef struct {
@@ -77,9 +80,16 @@ static void take_chunk(const container *k, const unsigned char *id, const unsign
 void ictus_sndheader_read(const char *path, ictus_sndheader *hdr)
 {
     *hdr = (ictus_sndheader){.data_bytes = -1, .frames = -1};
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* A FIFO or device would block or never end: regular files only. */
+    int fd;
+    ictus_error ignored;
+    if (ictus_open_regular(path, "a recording", &fd, &ignored) != ICTUS_OK)
         return;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return;
+    }
     unsigned char head[40];
     const container *k = identify(head, fread(head, 1, sizeof head, f));
     int64_t file_bytes = fseeko(f, 0, SEEK_END) == 0 ? ftello(f) : -1;
@@ -103,11 +113,18 @@ void ictus_sndheader_read(const char *path, ictus_sndheader *hdr)
                    hdr);
         have_fmt |= memcmp(ch, "fmt ", 4) == 0 || memcmp(ch, "COMM", 4) == 0;
         have_data |= memcmp(ch, "data", 4) == 0 || memcmp(ch, "SSND", 4) == 0;
+        /* a size that would carry the next chunk past INT64_MAX (or wrap it around, back
+         * to a chunk already read: a loop without end) ends the list */
+        uint64_t room = (uint64_t)INT64_MAX - (uint64_t)pos;
+        if (size > room || room - size < ch_len + (uint64_t)k->align)
+            break;
         uint64_t next = (uint64_t)pos + ch_len + size;
         next += (uint64_t)(k->align - (int)(next % (uint64_t)k->align)) % (uint64_t)k->align;
         if (next > (uint64_t)INT64_MAX)
             break;
         pos = (int64_t)next;
     }
+    if (hdr->data_bytes < -1) /* a ds64 or W64 size beyond INT64_MAX: not a size */
+        hdr->data_bytes = -1;
     fclose(f);
 }

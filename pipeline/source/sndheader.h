@@ -32,8 +32,9 @@ typedef struct {
 /* Read the declared fields of the RIFF (WAV), RIFX (big-endian WAV), RF64,
  * BW64, Sony Wave64 or AIFF/AIFF-C file at `path` into *hdr.  A field the
  * file does not carry, a container of another kind, a file that cannot be
- * read or a chunk list that ends early leave the affected fields "unknown"
- * (-1 or 0); this never fails, because libsndfile has already judged the
+ * read or is not a regular file (a FIFO is never opened) or a chunk list
+ * that ends early leave the affected fields "unknown" (-1 or 0); this
+ * never fails, because libsndfile has already judged the
  * file and this only adds what it hides.  Reads the chunk headers only
  * (seeking over chunk bodies).  Thread-safe. */
 void ictus_sndheader_read(const char *path, ictus_sndheader *hdr);

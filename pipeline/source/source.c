@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/path.h"
+#include "base/readfile.h"
 
 static const ictus_reader *const readers[] = {&ictus_reader_edf, &ictus_reader_sndfile};
 
@@ -18,17 +20,22 @@ ictus_status ictus_source_open(const char *path, const ictus_source_options *opt
     ictus_source_options defaults = {0};
     if (!opt)
         opt = &defaults;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    /* A FIFO named x.edf would block the open; a device would be read
+     * forever: only regular files get this far. */
+    int fd;
+    ictus_status opened = ictus_open_regular(path, "a recording", &fd, err);
+    if (opened != ICTUS_OK)
+        return opened;
     unsigned char head[256];
-    size_t n = fread(head, 1, sizeof head, f);
-    int read_errno = ferror(f) ? errno : 0;
-    fclose(f);
-    if (read_errno == EISDIR)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: is a directory, not a recording", path);
+    ssize_t got;
+    do
+        got = pread(fd, head, sizeof head, 0);
+    while (got < 0 && errno == EINTR);
+    int read_errno = got < 0 ? errno : 0;
+    close(fd);
     if (read_errno)
         return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot read: %s", path, strerror(read_errno));
+    size_t n = (size_t)got;
     if (n == 0)
         return ictus_fail(err, ICTUS_ERR_FORMAT, "%s: empty file", path);
 

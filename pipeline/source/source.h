@@ -144,7 +144,9 @@ typedef struct ictus_source ictus_source;
 
 /* Open `path`, choosing the reader by content (EDF/BDF magic) and falling
  * back to libsndfile.  On failure *out is NULL and err names the file and
- * the reason.  `opt` may be NULL. */
+ * the reason.  Only a regular file is opened: a directory, FIFO, device or
+ * socket is ICTUS_ERR_IO "PATH: is a FIFO (named pipe), not a recording"
+ * (base/readfile.h), at once, without blocking.  `opt` may be NULL. */
 ictus_status ictus_source_open(const char *path, const ictus_source_options *opt,
                                ictus_source **out, ictus_error *err);
 
