@@ -349,8 +349,12 @@ static void decide(const run_plan_input *in, ictus_strpool *pool, run_file *f)
     }
     if (!f->exists) {
         f->action = RUN_MISSING;
-        set_reason(pool, f, "%s", f->n_entries ? "listed in recordings.csv but not found"
-                                         : "no longer in recordings/ or recordings.csv");
+        char why[256];
+        if (f->n_entries)
+            set_reason(pool, f, "%s",
+                       ictus_study_not_found(f->entries, f->n_entries, why, sizeof why));
+        else
+            set_reason(pool, f, "no longer in recordings/ or recordings.csv");
         return;
     }
     f->action = RUN_PROCESS;

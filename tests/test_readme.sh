@@ -30,7 +30,7 @@ eq "example: ictus run exits 1 (the recordings are not there)" "$?" 1
 eq "example: the only problems are the three missing recordings" \
     "$(grep -c '^    failed: ' "$W/out")" 3
 eq "example: each names a recording of recordings.csv" \
-    "$(grep -c '^    failed: recordings/.*: listed in recordings.csv but not found$' "$W/out")" 3
+    "$(grep -c '^    failed: recordings/.*: listed in recordings.csv (line [0-9]*) but not found$' "$W/out")" 3
 
 "$ICTUS" analyze "$S" >"$W/out" 2>"$W/err"
 eq "example: ictus analyze exits 0" "$?" 0
