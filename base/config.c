@@ -223,9 +223,9 @@ static ictus_status bad_value(ictus_error *err, const entry *e, const char *expe
     va_end(ap);
     if (e->line > 0)
         return ictus_fail(err, ICTUS_ERR_CONFIG, "%s:%d: [%s] %s = '%s': expected %s", e->origin,
-                          e->line, e->section, e->key, e->value, text);
+                          e->line, e->section, e->key, ICTUS_QUOTE(e->value), text);
     return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: %s.%s = '%s': expected %s", e->origin,
-                      e->section, e->key, e->value, text);
+                      e->section, e->key, ICTUS_QUOTE(e->value), text);
 }
 
 /* Read `text` whole as one number: a base-10 integer (strtoll) into *i when

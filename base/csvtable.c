@@ -188,6 +188,10 @@ static ictus_status parse(ictus_csv *t, const char *text, size_t len, ictus_erro
     struct csv_parser cp;
     csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_realloc_func(&cp, ictus_xrealloc);
+    /* libcsv grows a field's buffer by this much at a time (128 bytes by
+     * default): a field of megabytes would take tens of thousands of
+     * reallocations, each copying the field so far. */
+    csv_set_blk_size(&cp, 64 * 1024);
     builder b = {.t = t};
     ictus_status st = ICTUS_OK;
     for (const char *p = text, *end = text + len; p < end && st == ICTUS_OK;) {
@@ -250,7 +254,8 @@ static ictus_status check_header(ictus_csv *t, ictus_error *err)
             if (a[0] && strcasecmp(a, b) == 0)
                 return ictus_fail(err, ICTUS_ERR_FORMAT,
                                   "%s:%d: duplicate column name: column %d \"%s\" and column %d \"%s\"",
-                                  t->path, t->rows[0].line, i + 1, a, j + 1, b);
+                                  t->path, t->rows[0].line, i + 1, ICTUS_QUOTE(a), j + 1,
+                                  ICTUS_QUOTE(b));
         }
     return ICTUS_OK;
 }
@@ -363,7 +368,7 @@ const char *ictus_csv_where(const ictus_csv *t, int row, int col, char *buf, siz
         snprintf(buf, n, "%s:%d:%d (extra field)", t->path, ictus_csv_line(t, row), col + 1);
     else
         snprintf(buf, n, "%s:%d:%d (%s)", t->path, ictus_csv_line(t, row), col + 1,
-                 ictus_csv_column_name(t, col));
+                 ICTUS_QUOTE(ictus_csv_column_name(t, col)));
     return buf;
 }
 
@@ -395,7 +400,8 @@ ictus_status ictus_csv_require(const ictus_csv *t, const char *const *names, int
         return ICTUS_OK;
     append(msg, sizeof msg, &len, " (the header has:");
     for (int c = 0; c < ictus_csv_columns(t); c++)
-        append(msg, sizeof msg, &len, "%s %s", c ? "," : "", ictus_csv_column_name(t, c));
+        append(msg, sizeof msg, &len, "%s %s", c ? "," : "",
+               ICTUS_QUOTE(ictus_csv_column_name(t, c)));
     append(msg, sizeof msg, &len, ")");
     return ictus_fail(err, ICTUS_ERR_FORMAT, "%s: missing column%s: %s", t->path,
                       missing > 1 ? "s" : "", msg);
@@ -412,7 +418,7 @@ ictus_status ictus_csv_double(const ictus_csv *t, int row, int col, double *out,
     if (end == s || *end || !isfinite(v)) {
         char where[512];
         return ictus_fail(err, ICTUS_ERR_DATA, "%s: expected a number, got \"%s\"",
-                          ictus_csv_where(t, row, col, where, sizeof where), s);
+                          ictus_csv_where(t, row, col, where, sizeof where), ICTUS_QUOTE(s));
     }
     *out = v;
     return ICTUS_OK;

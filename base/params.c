@@ -44,7 +44,7 @@ ictus_status ictus_params_apply(const ictus_param *table, size_t n, void *base, 
                     len += (size_t)snprintf(expected + len, sizeof expected - len, "%s%s",
                                             j ? " | " : "", p->names[j]);
                 return ictus_fail(err, ICTUS_ERR_CONFIG, "settings: [%s] %s = '%s': expected %s",
-                                  p->section, p->key, v, expected);
+                                  p->section, p->key, ICTUS_QUOTE(v), expected);
             }
             *(int *)field = k;
             break;

@@ -41,6 +41,21 @@ const char *ictus_strstatus(ictus_status st);
 ictus_status ictus_fail(ictus_error *err, ictus_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Input echoed in a message (a field, a name, a value read from a file):
+ * at most ICTUS_QUOTE_MAX bytes of it, then "... (N bytes)" with its whole
+ * length, so that a 4 MB field gives a short line; control bytes written as
+ * \n, \r, \t or \xNN (and bytes that are not UTF-8 as \xNN), so that the
+ * message stays one printable line.  A UTF-8 character or an escape is never
+ * cut.  Into buf[size] (size >= ICTUS_QUOTE_SIZE); returns buf.  Thread-safe.
+ *
+ *     ictus_fail(err, ICTUS_ERR_DATA, "%s: unknown animal \"%s\"", path, ICTUS_QUOTE(id));
+ *
+ * ICTUS_QUOTE(s) quotes into a buffer that lives until the end of the
+ * enclosing block (a compound literal), so one call can quote several fields. */
+enum { ICTUS_QUOTE_MAX = 80, ICTUS_QUOTE_SIZE = ICTUS_QUOTE_MAX + 48 };
+const char *ictus_quote_input(const char *s, char *buf, size_t size);
+#define ICTUS_QUOTE(s) ictus_quote_input((s), (char[ICTUS_QUOTE_SIZE]){""}, ICTUS_QUOTE_SIZE)
+
 /* Reset `err` to success with an empty message. */
 void ictus_error_clear(ictus_error *err);
 

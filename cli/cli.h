@@ -27,7 +27,8 @@ enum {
     CLI_OK = 0,        /* success */
     CLI_PROBLEMS = 1,  /* the work found problems it reported (e.g. some files rejected) */
     CLI_USAGE = 2,     /* bad usage or configuration, or (run) another run holds the study */
-};                     /* run also: 3 warnings only, 128 + N stopped by signal N (cli_exit_with) */
+    CLI_WARNINGS = 3,  /* run, analyze: done, with warnings only (cli_exit_with) */
+};                     /* run also: 128 + N stopped by signal N (cli_exit_with) */
 
 /* One verb: `ictus NAME ...`.  run() gets argc/argv starting at the verb's
  * name and an err cleared by the caller. */

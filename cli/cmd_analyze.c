@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "protocols/analysis.h"
 #include "protocols/daily.h"
+#include "protocols/study_preset.h"
 #include "report/response_table.h"
 
 static const char usage_text[] =
@@ -32,8 +33,11 @@ static const char usage_text[] =
     "The output ends with a table: per animal, seizures per analysable 24 h in each\n"
     "period (baseline, each drug, vehicle; all seizure types) and the response class,\n"
     "then a warning naming why classes are undetermined and the setting that decides.\n"
-    "Exit status: 0 done; 1 done, but manifest rows were rejected or events belong to no\n"
-    "animal (listed on stderr); 2 bad usage, settings, study or events file.\n";
+    "Exit status, as `ictus run` gives for the same study: 0 done; 1 done, but manifest\n"
+    "rows were rejected, recordings.csv lists files that are not there, an animal has no\n"
+    "detection preset, or events belong to no animal (listed on stderr); 2 bad usage,\n"
+    "settings (study.ini, its presets), study or events file, or no ictus.db yet; 3 done,\n"
+    "with warnings only (e.g. an animals.csv field kept unknown).\n";
 
 /* A failed load: the store's own failures are problems met while working
  * (exit 1); everything else is the study, its settings or the events file
@@ -42,6 +46,23 @@ static ictus_status load_failure(ictus_error *err)
 {
     return err->status == ICTUS_ERR_DB || err->status == ICTUS_ERR_BUSY ? cli_work_failure(err)
                                                                         : cli_config_failure(err);
+}
+
+/* What `ictus run` would say of the study before reading a recording, so
+ * that both verbs exit alike on it: its presets composed (an error stops,
+ * exit 2), each animal without one and each recordings.csv file not there
+ * added to study->problems (exit 1). */
+static ictus_status check_as_run(ictus_study *study, ictus_error *err)
+{
+    ictus_study_presets ps;
+    if (ictus_study_presets_load(study, &ps, err) != ICTUS_OK)
+        return cli_config_failure(err);
+    for (int i = 0; i < ps.n_animals; i++)
+        if (ps.animal_error[i])
+            ictus_problems_add(&study->problems, "%s", ps.animal_error[i]);
+    ictus_study_presets_free(&ps);
+    ictus_study_check_files(study, &study->problems);
+    return ICTUS_OK;
 }
 
 /* One line on the strata of a stratified analysis (strata.h). */
@@ -86,6 +107,11 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
     ictus_analysis *an;
     if (ictus_analysis_load_from(dir, aopt, events_csv, &study, &an, err) != ICTUS_OK)
         return load_failure(err);
+    if (check_as_run(study, err) != ICTUS_OK) {
+        ictus_analysis_destroy(an);
+        ictus_study_destroy(study);
+        return err->status;
+    }
     bool problems = study->problems.n > 0;
     for (int i = 0; i < study->problems.n; i++)
         cli_printf_error("%s", study->problems.lines[i]);
@@ -130,9 +156,16 @@ static ictus_status analyze(const char *dir, const ictus_analysis_options *aopt,
         print_response_table(an);
     }
     free(out_dir);
+    bool study_warnings = study->warnings.n > 0;
     ictus_analysis_destroy(an);
     ictus_study_destroy(study);
-    return st == ICTUS_OK && problems ? cli_problems_reported(err) : st;
+    if (st == ICTUS_OK && problems)
+        return cli_problems_reported(err);
+    if (st == ICTUS_OK && study_warnings) {
+        ictus_error_clear(err); /* printed already */
+        return cli_exit_with(CLI_WARNINGS, err);
+    }
+    return st;
 }
 
 static ictus_status run_analyze(int argc, char **argv, ictus_error *err)

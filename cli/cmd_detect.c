@@ -61,7 +61,7 @@ static bool detect_one(const detect_job *job, const char *path, ictus_source *sr
     if (!ok) {
         cli_print_error(&err);
     } else {
-        char header_animal[128];
+        char header_animal[ICTUS_DEFAULT_ANIMAL_SIZE];
         const char *who = job->animal;
         if (!who) {
             ictus_recording_default_animal(ictus_source_info(src), header_animal,

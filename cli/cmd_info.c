@@ -147,11 +147,11 @@ static void study_primary_warning(const char *path, char *msg, size_t size)
     const ictus_recording_entry *entry = ictus_study_recording(study, file, NULL);
     ictus_source *src;
     if (ictus_recording_open(study, entry, path, path, &src, &err) == ICTUS_OK) {
-        char animal[128];
-        if (entry)
-            snprintf(animal, sizeof animal, "%s", entry->animal);
-        else
-            ictus_recording_default_animal(ictus_source_info(src), animal, sizeof animal);
+        char header_animal[ICTUS_DEFAULT_ANIMAL_SIZE];
+        const char *animal = entry ? entry->animal : header_animal;
+        if (!entry)
+            ictus_recording_default_animal(ictus_source_info(src), header_animal,
+                                           sizeof header_animal);
         ictus_study_preset sp;
         if (ictus_study_preset_load_animal(study, animal, &sp, &err) == ICTUS_OK) {
             ictus_preset_primary_warning(&sp.preset, ictus_source_info(src), msg, size);

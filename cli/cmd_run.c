@@ -62,7 +62,7 @@ static const char usage_text[] =
 enum { OPT_WAIT = 1200, OPT_SETTLE, OPT_TIMINGS, OPT_LOG };
 
 /* Exit statuses of run beyond cli.h's 0/1/2. */
-enum { RUN_EXIT_WARNINGS = 3, RUN_EXIT_SIGNAL_BASE = 128 };
+enum { RUN_EXIT_SIGNAL_BASE = 128 };
 
 /* The command line. */
 typedef struct {
@@ -295,7 +295,7 @@ static int exit_code_of(run_job_result result, const run_job_summary *sum)
     case RUN_JOB_OK:
         return CLI_OK;
     case RUN_JOB_WARNINGS:
-        return RUN_EXIT_WARNINGS;
+        return CLI_WARNINGS;
     case RUN_JOB_PROBLEMS:
     case RUN_JOB_STOPPED:
         return CLI_PROBLEMS;
@@ -313,7 +313,7 @@ static void alert(const run_alert_settings *as, const char *study_dir, int code,
                   run_output *ro)
 {
     if (!as->on_failure || code == CLI_OK ||
-        (code == RUN_EXIT_WARNINGS && as->alert_on != RUN_ALERT_ON_WARNINGS))
+        (code == CLI_WARNINGS && as->alert_on != RUN_ALERT_ON_WARNINGS))
         return;
     ictus_error err;
     ictus_error_clear(&err);

@@ -166,6 +166,8 @@ void run_commit_destroy(run_committer *c)
         free(c->problems[i].message);
     }
     free(c->problems);
+    for (int i = 0; i < c->n_tallies; i++)
+        free(c->tallies[i].animal);
     free(c->tallies);
     free(c->cls);
     free(c);
@@ -215,7 +217,7 @@ static void tally(run_committer *c, const char *animal, int64_t events, int64_t 
         ICTUS_GROW(c->tallies, c->n_tallies + 1, c->cap_tallies);
         t = &c->tallies[c->n_tallies++];
         memset(t, 0, sizeof *t);
-        snprintf(t->animal, sizeof t->animal, "%s", animal);
+        t->animal = ictus_xstrdup(animal);
     }
     t->events += events;
     t->recorded_us += recorded_us;

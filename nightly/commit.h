@@ -40,7 +40,7 @@
 
 /* Events stored this run for one animal, and its recording time. */
 typedef struct {
-    char animal[128];
+    char *animal;           /* owned by the committer */
     int64_t events;
     int64_t recorded_us;    /* duration of its files processed this run */
 } run_animal_tally;

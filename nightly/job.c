@@ -717,7 +717,11 @@ run_job_result run_job(const run_job_options *o, const run_reporter *rep, run_jo
     }
     ictus_study_presets ps;
     run_job_result result = RUN_JOB_NOT_STARTED;
-    if (ictus_study_presets_load(study, &ps, err) == ICTUS_OK) {
+    ictus_analysis_settings analysis; /* checked now: a bad one stops before any work, as
+                                         `ictus analyze` does */
+    ictus_analysis_settings_default(&analysis);
+    if (ictus_analysis_settings_apply(&analysis, study->config, err) == ICTUS_OK &&
+        ictus_study_presets_load(study, &ps, err) == ICTUS_OK) {
         result = run_study(o, rep, study, &ps, started_unix_us, sum, err);
         ictus_study_presets_free(&ps);
     }

@@ -404,8 +404,13 @@ static void decide(const run_plan_input *in, ictus_strpool *pool, run_file *f)
     }
     if (!f->exists) {
         f->action = RUN_MISSING;
-        f->reason = f->n_entries ? "listed in recordings.csv but not found"
-                                 : "no longer in recordings/ or recordings.csv";
+        if (f->n_entries) {
+            char why[256];
+            set_reason(pool, f, "%s",
+                       ictus_study_not_found(f->entries, f->n_entries, why, sizeof why));
+        } else {
+            f->reason = "no longer in recordings/ or recordings.csv";
+        }
         return;
     }
     f->action = RUN_PROCESS;

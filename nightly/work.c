@@ -100,12 +100,6 @@ static void check_animal(const run_work_context *ctx, const run_file *f,
                          const ictus_recording_entry *entry, const ictus_recording_info *info,
                          run_animal *a)
 {
-    if (entry && strlen(entry->animal) >= sizeof a->animal) {
-        snprintf(a->error, sizeof a->error,
-                 "%s: recordings.csv line %d: the animal id is longer than %zu characters",
-                 f->path, entry->line, sizeof a->animal - 1);
-        return;
-    }
     if (!ictus_study_animal(ctx->study, a->animal)) {
         char from[64];
         if (entry)
@@ -114,7 +108,7 @@ static void check_animal(const run_work_context *ctx, const run_file *f,
             snprintf(from, sizeof from, "%s", ictus_recording_default_animal_source(info));
         snprintf(a->error, sizeof a->error,
                  "%s: unknown animal \"%s\" (from %s): add it to animals.csv, or name the "
-                 "animal in recordings.csv", f->path, a->animal, from);
+                 "animal in recordings.csv", f->path, ICTUS_QUOTE(a->animal), from);
         return;
     }
     if (info->duration_us <= 0) {
@@ -132,7 +126,7 @@ static void check_animal(const run_work_context *ctx, const run_file *f,
         if (entry->channels[m].channel > info->n_channels) {
             snprintf(a->error, sizeof a->error,
                      "%s: recordings.csv line %d maps %s to channel %d, but the file has %d "
-                     "channel%s", f->path, entry->line, entry->channels[m].label,
+                     "channel%s", f->path, entry->line, ICTUS_QUOTE(entry->channels[m].label),
                      entry->channels[m].channel, info->n_channels,
                      info->n_channels == 1 ? "" : "s");
             return;
@@ -147,7 +141,17 @@ static void primary_warning(const ictus_preset *preset, const run_file *f,
     char why[sizeof a->warning - 256];
     ictus_preset_primary_warning(preset, seen, why, sizeof why);
     if (why[0])
-        snprintf(a->warning, sizeof a->warning, "%s: animal %s: %s", f->path, a->animal, why);
+        snprintf(a->warning, sizeof a->warning, "%s: animal %s: %s", f->path,
+                 ICTUS_QUOTE(a->animal), why);
+}
+
+/* The animal the file's header or name gives (recording_name.h), as a new
+ * string. */
+static char *default_animal(const ictus_recording_info *info)
+{
+    char animal[ICTUS_DEFAULT_ANIMAL_SIZE];
+    ictus_recording_default_animal(info, animal, sizeof animal);
+    return ictus_xstrdup(animal);
 }
 
 /* Detect animal `a` (entry NULL: the file's own animal, from its header) in
@@ -158,10 +162,7 @@ static void detect_animal(const run_work_context *ctx, const run_file *f,
                           const ictus_recording_entry *entry, ictus_source *src, run_animal *a)
 {
     const ictus_recording_info *info = ictus_source_info(src);
-    if (entry)
-        snprintf(a->animal, sizeof a->animal, "%s", entry->animal);
-    else
-        ictus_recording_default_animal(info, a->animal, sizeof a->animal);
+    a->animal = entry ? ictus_xstrdup(entry->animal) : default_animal(info);
     check_animal(ctx, f, entry, info, a);
     if (a->error[0]) {
         ictus_source_close(src);
@@ -178,7 +179,7 @@ static void detect_animal(const run_work_context *ctx, const run_file *f,
         snprintf(a->error, sizeof a->error,
                  "%s: animal \"%s\" has no detection preset (animals.csv line %d, above): not "
                  "analysed until it has one",
-                 f->path, a->animal, an ? an->line : 0);
+                 f->path, ICTUS_QUOTE(a->animal), an ? an->line : 0);
         ictus_source_close(src);
         free(file_channel);
         return;
@@ -203,6 +204,7 @@ static void drop_animals(run_outcome *out)
     for (int i = 0; i < out->n_animals; i++) {
         run_animal *a = &out->animals[i];
         ictus_detection_destroy(a->det);
+        free(a->animal);
         free(a->channels);
         free(a->channel_text);
         free(a->series);
@@ -257,15 +259,14 @@ static void detect_file(const run_work_context *ctx, const run_file *f, const ch
  * ---------------------------------------------------------------------- */
 
 /* The animal in the header of a file without recordings.csv rows, for the
- * failure rows of a file that is not detected (a copy); "" when unreadable. */
+ * failure rows of a file that is not detected (a copy); NULL when unreadable. */
 static void read_header_animal(const run_file *f, const char *disk_path, run_outcome *out)
 {
     ictus_source_options opt = {.allow_partial = true};
     ictus_source *src;
     ictus_error err;
     if (f->n_entries == 0 && ictus_source_open(disk_path, &opt, &src, &err) == ICTUS_OK) {
-        ictus_recording_default_animal(ictus_source_info(src), out->header_animal,
-                           sizeof out->header_animal);
+        out->header_animal = default_animal(ictus_source_info(src));
         ictus_source_close(src);
     }
 }
@@ -337,5 +338,6 @@ void run_work_file(const run_work_context *ctx, const run_file *f, run_outcome *
 void run_outcome_clear(run_outcome *out)
 {
     drop_animals(out);
+    free(out->header_animal);
     memset(out, 0, sizeof *out);
 }

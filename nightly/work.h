@@ -54,7 +54,7 @@ typedef struct {
 
 /* One animal of a file: results, or why it has none. */
 typedef struct {
-    char animal[128];
+    char *animal;                  /* owned; as long as the manifest or the file gives it */
     char error[1024];              /* "" when it has results */
     char warning[1024];            /* with results: what the run should say about them, or "" */
     ictus_detection *det;          /* owned; NULL on error */
@@ -73,8 +73,8 @@ typedef struct {
     ictus_file_identity identity;  /* when the file was read (plan's identity when not read) */
     char message[1024];            /* INCOMPLETE, FAILED, DUPLICATE: the one-line reason */
     const run_file *duplicate_of;  /* DUPLICATE: the file with the same content (the plan's) */
-    char header_animal[128];       /* DUPLICATE without recordings.csv rows: the header's
-                                      animal ("" when unknown) */
+    char *header_animal;           /* DUPLICATE without recordings.csv rows: the header's
+                                      animal (owned; NULL when unknown) */
     char cut_short[512];           /* RESULTS of a file holding less than its header promises
                                       (source.h, info.partial), analysed to its last complete
                                       record: the run's one warning about it; else "" */

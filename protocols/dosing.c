@@ -49,7 +49,7 @@ static const char *row_drug(ictus_study *study, ictus_manifest_row *r, int col, 
     *target_mg_kg = NAN;
     if (kind == ICTUS_PERIOD_BASELINE && *drug)
         ictus_manifest_problem(r, col, "a baseline period is drug-free: expected an empty "
-                                       "field, got \"%s\"", drug);
+                                       "field, got \"%s\"", ICTUS_QUOTE(drug));
     if (!*drug || !study->has_drug_list ||
         (kind != ICTUS_PERIOD_TREATMENT && kind != ICTUS_PERIOD_WASHOUT))
         return drug;
@@ -63,7 +63,8 @@ static const char *row_drug(ictus_study *study, ictus_manifest_row *r, int col, 
         ictus_strbuf_add(&list, i ? ", " : "");
         ictus_strbuf_add(&list, study->drugs[i].name);
     }
-    ictus_manifest_problem(r, col, "unknown drug \"%s\" (study.ini [drugs] lists: %s)", drug,
+    ictus_manifest_problem(r, col, "unknown drug \"%s\" (study.ini [drugs] lists: %s)",
+                           ICTUS_QUOTE(drug),
                            ictus_strbuf_text(&list));
     ictus_strbuf_free(&list);
     return drug;
@@ -80,21 +81,23 @@ static bool check_row(ictus_study *study, const ictus_csv *t, int row, const dos
     const char *animal = ictus_manifest_text(&r, c->animal, "an animal id");
     const ictus_animal *a = *animal ? ictus_study_animal(study, animal) : NULL;
     if (*animal && !a)
-        ictus_manifest_problem(&r, c->animal, "unknown animal \"%s\" (not in animals.csv)", animal);
+        ictus_manifest_problem(&r, c->animal, "unknown animal \"%s\" (not in animals.csv)",
+                               ICTUS_QUOTE(animal));
     int kind = ictus_manifest_choice(&r, c->period, kind_names, ICTUS_N_PERIOD_KINDS, -1);
     p->drug = row_drug(study, &r, c->drug, kind, &p->target_dose_mg_kg);
     if (ictus_manifest_number(&r, c->dose, kind == ICTUS_PERIOD_TREATMENT, 0, "a dose in mg/kg",
                               &p->dose_mg_kg) &&
         kind == ICTUS_PERIOD_TREATMENT && p->dose_mg_kg == 0)
         ictus_manifest_problem(&r, c->dose, "a treatment needs a dose above 0 mg/kg, got \"%s\"",
-                               ictus_csv_field(t, row, c->dose));
+                               ICTUS_QUOTE(ictus_csv_field(t, row, c->dose)));
     p->route = ictus_manifest_text(&r, c->route, NULL);
     bool times = ictus_manifest_time(&r, c->start, true, &p->start_us);
     times = ictus_manifest_time(&r, c->end, true, &p->end_us) && times;
     if (times && p->end_us <= p->start_us)
-        ictus_manifest_problem(&r, c->end, "end %s is %s start %s", ictus_csv_field(t, row, c->end),
+        ictus_manifest_problem(&r, c->end, "end %s is %s start %s",
+                               ICTUS_QUOTE(ictus_csv_field(t, row, c->end)),
                                p->end_us < p->start_us ? "before" : "the same as",
-                               ictus_csv_field(t, row, c->start));
+                               ICTUS_QUOTE(ictus_csv_field(t, row, c->start)));
     p->tolerated = (ictus_tolerated)ictus_manifest_choice(&r, c->tolerated, tolerated_names, 3,
                                                           ICTUS_TOLERATED_UNKNOWN);
     ictus_manifest_number(&r, c->plasma, false, 0, "a plasma level", &p->plasma_level);
@@ -119,16 +122,17 @@ static bool check_against_kept(ictus_study *study, const ictus_csv *t, const dos
         if (q->kind == p->kind && q->start_us == p->start_us)
             ictus_manifest_problem(&r, c->start, "the %s period of animal \"%s\" starting %s is "
                                    "already given at line %d", kind_names[p->kind],
-                                   study->animals[k->animal].id,
-                                   ictus_csv_field(t, k->row, c->start), q->line);
+                                   ICTUS_QUOTE(study->animals[k->animal].id),
+                                   ICTUS_QUOTE(ictus_csv_field(t, k->row, c->start)), q->line);
         else if (q->start_us < p->end_us && p->start_us < q->end_us)
             ictus_manifest_problem(&r, c->start, "%s %s to %s overlaps %s %s to %s at line %d "
                                    "(animal \"%s\")", kind_names[p->kind],
-                                   ictus_csv_field(t, k->row, c->start),
-                                   ictus_csv_field(t, k->row, c->end), kind_names[q->kind],
-                                   ictus_csv_field(t, kept[i].row, c->start),
-                                   ictus_csv_field(t, kept[i].row, c->end), q->line,
-                                   study->animals[k->animal].id);
+                                   ICTUS_QUOTE(ictus_csv_field(t, k->row, c->start)),
+                                   ICTUS_QUOTE(ictus_csv_field(t, k->row, c->end)),
+                                   kind_names[q->kind],
+                                   ICTUS_QUOTE(ictus_csv_field(t, kept[i].row, c->start)),
+                                   ICTUS_QUOTE(ictus_csv_field(t, kept[i].row, c->end)), q->line,
+                                   ICTUS_QUOTE(study->animals[k->animal].id));
     }
     return r.n_bad == 0;
 }

@@ -185,10 +185,11 @@ static bool read_time_field(ictus_manifest_row *r, int col, bool required, const
         ictus_manifest_problem(r, col, "expected %s (%s), got \"%s\": for day.month.year or "
                                        "month/day/year dates, say which in study.ini: [study] "
                                        "date_format = DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY",
-                               what, forms, s);
+                               what, forms, ICTUS_QUOTE(s));
         break;
     case ICTUS_WALLTIME_BAD:
-        ictus_manifest_problem(r, col, "expected %s (%s), got \"%s\"", what, forms, s);
+        ictus_manifest_problem(r, col, "expected %s (%s), got \"%s\"", what, forms,
+                               ICTUS_QUOTE(s));
         break;
     }
     *out_us = ICTUS_TIME_UNKNOWN;
@@ -218,7 +219,8 @@ bool ictus_manifest_number(ictus_manifest_row *r, int col, bool required, double
     char *end;
     double v = strtod(s, &end);
     if (end == s || *end || !isfinite(v) || v < min) {
-        ictus_manifest_problem(r, col, "expected %s (a number >= %g), got \"%s\"", what, min, s);
+        ictus_manifest_problem(r, col, "expected %s (a number >= %g), got \"%s\"", what, min,
+                               ICTUS_QUOTE(s));
         return false;
     }
     *out = v;
@@ -241,7 +243,8 @@ int ictus_manifest_choice(ictus_manifest_row *r, int col, const char *const *nam
         ictus_strbuf_add(&list, names[i]);
     }
     if (*s)
-        ictus_manifest_problem(r, col, "expected %s, got \"%s\"", ictus_strbuf_text(&list), s);
+        ictus_manifest_problem(r, col, "expected %s, got \"%s\"", ictus_strbuf_text(&list),
+                               ICTUS_QUOTE(s));
     else
         ictus_manifest_problem(r, col, "expected %s, got an empty field", ictus_strbuf_text(&list));
     ictus_strbuf_free(&list);

@@ -116,6 +116,43 @@ const ictus_recording_entry *ictus_study_recording(const ictus_study *study, con
     return NULL;
 }
 
+const char *ictus_study_not_found(const ictus_recording_entry *const *entries, int n, char *buf,
+                                  size_t size)
+{
+    ictus_strbuf lines = {0};
+    for (int i = 0; i < n; i++)
+        ictus_strbuf_addf(&lines, "%s%d", i ? ", " : "", entries[i]->line);
+    snprintf(buf, size, "listed in recordings.csv (line%s %s) but not found", n > 1 ? "s" : "",
+             ictus_strbuf_text(&lines));
+    ictus_strbuf_free(&lines);
+    return buf;
+}
+
+void ictus_study_check_files(const ictus_study *study, ictus_problems *problems)
+{
+    const ictus_recording_entry **rows = NULL;
+    int cap = 0;
+    for (int i = 0; i < study->n_recordings; i++) {
+        const ictus_recording_entry *e = &study->recordings[i];
+        if (file_first_row(study, e->file) != i)
+            continue; /* the file's later rows: said with its first */
+        char *disk = ictus_path_join_alloc(study->dir, e->path);
+        struct stat st;
+        if (stat(disk, &st) != 0 || !S_ISREG(st.st_mode)) {
+            int n = 0;
+            for (int k = i; k >= 0; k = study->next_same_file_[k]) {
+                ICTUS_GROW(rows, n + 1, cap);
+                rows[n++] = &study->recordings[k];
+            }
+            char why[256];
+            ictus_problems_add(problems, "%s: %s", disk, ictus_study_not_found(rows, n, why,
+                                                                               sizeof why));
+        }
+        free(disk);
+    }
+    free(rows);
+}
+
 const ictus_drug *ictus_study_drug(const ictus_study *study, const char *name)
 {
     for (int i = 0; i < study->n_drugs; i++)
@@ -182,7 +219,7 @@ static ictus_status read_date_format(ictus_study *study, const char *path, ictus
         }
     return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: [study] date_format = %s: expected YYYY-MM-DD, "
                       "DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY (how the CSV files write dates)",
-                      path, value);
+                      path, ICTUS_QUOTE(value));
 }
 
 static ictus_status read_settings(ictus_study *study, ictus_error *err)
@@ -266,7 +303,7 @@ static ictus_status read_animals(ictus_study *study, ictus_error *err)
         const ictus_animal *dup = *id ? ictus_study_animal(study, id) : NULL;
         if (dup)
             ictus_manifest_problem(&r, c_animal, "animal \"%s\" is already listed at line %d",
-                                   id, dup->line);
+                                   ICTUS_QUOTE(id), dup->line);
         if (r.n_bad)
             continue; /* no usable id, or a row wider than its header (fields shifted) */
         /* The other fields do not decide whether the animal is known. */
@@ -312,7 +349,8 @@ static const char *known_animal(ictus_study *study, ictus_manifest_row *r, int c
 {
     const char *id = ictus_manifest_text(r, col, required ? "an animal id" : NULL);
     if (*id && !ictus_study_animal(study, id))
-        ictus_manifest_problem(r, col, "unknown animal \"%s\" (not in animals.csv)", id);
+        ictus_manifest_problem(r, col, "unknown animal \"%s\" (not in animals.csv)",
+                               ICTUS_QUOTE(id));
     return id;
 }
 
@@ -355,7 +393,8 @@ static void check_folder_prefix(const ictus_study *study, ictus_manifest_row *r,
     struct stat st;
     if (stat(as_written, &st) != 0 && stat(meant, &st) == 0)
         ictus_manifest_problem(r, col, "\"%s\": file paths are relative to recordings/ (there "
-                               "is no recordings/%s): write \"%s\"", file, file, file + n);
+                               "is no recordings/%s): write \"%s\"", ICTUS_QUOTE(file),
+                               ICTUS_QUOTE(file), ICTUS_QUOTE(file + n));
     free(meant);
     free(as_written);
     free(rec_dir);
@@ -392,16 +431,16 @@ static bool parse_channel_map(ictus_manifest_row *r, int col, const char *text,
         if (!eq || !*label || end == eq + 1 || *end || number < 1 || number > 4096 ||
             strlen(label) >= ICTUS_LABEL_MAX || strcmp(label, "*") == 0) {
             ictus_manifest_problem(r, col, "expected LABEL=N;LABEL=N... with channel numbers N "
-                                           "from 1, got \"%s\"", text);
+                                           "from 1, got \"%s\"", ICTUS_QUOTE(text));
             break;
         }
         for (int i = 0; i < *n; i++) {
             if (strcmp((*out)[i].label, label) == 0)
-                ictus_manifest_problem(r, col, "label \"%s\" is given twice in \"%s\"", label,
-                                       text);
+                ictus_manifest_problem(r, col, "label \"%s\" is given twice in \"%s\"",
+                                       ICTUS_QUOTE(label), ICTUS_QUOTE(text));
             else if ((*out)[i].channel == number)
                 ictus_manifest_problem(r, col, "channel %ld is mapped twice in \"%s\"", number,
-                                       text);
+                                       ICTUS_QUOTE(text));
         }
         ICTUS_GROW(*out, *n + 1, cap);
         ictus_channel_label *cl = &(*out)[(*n)++];
@@ -429,22 +468,22 @@ static void check_file_rows(ictus_study *study, ictus_manifest_row *r, int c_fil
         const ictus_recording_entry *e = &study->recordings[i];
         if (strcmp(e->animal, animal) == 0) {
             ictus_manifest_problem(r, c_file, "\"%s\" for animal \"%s\" is already listed at "
-                                   "line %d", file, animal, e->line);
+                                   "line %d", ICTUS_QUOTE(file), ICTUS_QUOTE(animal), e->line);
             return;
         }
         if (n_map == 0 || e->n_channels == 0) {
             ictus_manifest_problem(r, c_channels >= 0 ? c_channels : c_file,
                                    "\"%s\" is also listed for animal \"%s\" at line %d: a file "
                                    "holding several animals needs a channel map in every row",
-                                   file, e->animal, e->line);
+                                   ICTUS_QUOTE(file), ICTUS_QUOTE(e->animal), e->line);
             return;
         }
         for (int a = 0; a < n_map; a++)
             for (int b = 0; b < e->n_channels; b++)
                 if (map[a].channel == e->channels[b].channel)
                     ictus_manifest_problem(r, c_channels, "channel %d of \"%s\" is also mapped "
-                                           "for animal \"%s\" at line %d", map[a].channel, file,
-                                           e->animal, e->line);
+                                           "for animal \"%s\" at line %d", map[a].channel,
+                                           ICTUS_QUOTE(file), ICTUS_QUOTE(e->animal), e->line);
     }
 }
 
@@ -506,7 +545,7 @@ static void read_recordings(ictus_study *study)
         const char *file = ictus_manifest_text(&r, c_file, "a file inside recordings/");
         if (*file && !inside_recordings(file))
             ictus_manifest_problem(&r, c_file, "expected a path inside recordings/ (relative, "
-                                   "without \"..\"), got \"%s\"", file);
+                                   "without \"..\"), got \"%s\"", ICTUS_QUOTE(file));
         else if (*file)
             check_folder_prefix(study, &r, c_file, file);
         const char *animal = known_animal(study, &r, c_animal, true);
@@ -618,8 +657,8 @@ static bool label_times(ictus_manifest_row *r, const label_columns *c, int64_t *
     if (ok && *end_us <= *start_us) {
         const char *name = c->wall_clock ? "end" : "end_s";
         ictus_manifest_problem(r, c->end, "%s %s is not after start %s", name,
-                               ictus_csv_field(r->t, r->row, c->end),
-                               ictus_csv_field(r->t, r->row, c->start));
+                               ICTUS_QUOTE(ictus_csv_field(r->t, r->row, c->end)),
+                               ICTUS_QUOTE(ictus_csv_field(r->t, r->row, c->start)));
         ok = false;
     }
     return ok;
@@ -660,13 +699,13 @@ bool ictus_study_read_labels(ictus_study *study, const char *name, ictus_expert_
                                    "recording, got an empty field");
         else if (*recording && !known_recording(study, recording))
             ictus_manifest_problem(&r, c.recording, "unknown recording \"%s\" (no file of that "
-                                   "name in recordings.csv)", recording);
+                                   "name in recordings.csv)", ICTUS_QUOTE(recording));
         label_times(&r, &c, &lab.start_us, &lab.end_us);
         double racine;
         if (ictus_manifest_number(&r, c.racine, false, 0, "a Racine stage 0..5", &racine) &&
             !isnan(racine) && (racine > 5 || racine != floor(racine)))
             ictus_manifest_problem(&r, c.racine, "expected a Racine stage 0..5, got \"%s\"",
-                                   ictus_csv_field(t, r.row, c.racine));
+                                   ICTUS_QUOTE(ictus_csv_field(t, r.row, c.racine)));
         lab.racine = isnan(racine) ? -1 : (int)racine;
         lab.recording = recording;
         lab.type = ictus_manifest_text(&r, c.type, NULL);

@@ -202,6 +202,20 @@ const ictus_period *ictus_animal_period_at(const ictus_animal *animal, int64_t t
 const ictus_recording_entry *ictus_study_recording(const ictus_study *study, const char *file,
                                                    const char *animal);
 
+/* Why a file that recordings.csv lists cannot be read, `entries[0..n)`
+ * being its rows (n >= 1): "listed in recordings.csv (line 3) but not
+ * found", the lines of every row.  Into buf[size]; returns buf.  One text
+ * for `ictus run` (nightly/plan.h) and ictus_study_check_files(). */
+const char *ictus_study_not_found(const ictus_recording_entry *const *entries, int n, char *buf,
+                                  size_t size);
+
+/* Add to `problems` one line per file recordings.csv lists that is not a
+ * regular file in the study, "DIR/recordings/X.edf: listed in
+ * recordings.csv (line 3) but not found": what `ictus run` fails, for the
+ * verbs that read no recording (`ictus analyze`), so that both report the
+ * same study alike.  Only stat()s the files. */
+void ictus_study_check_files(const ictus_study *study, ictus_problems *problems);
+
 /* The [drugs] entry named `name` (ignoring case), or NULL. */
 const ictus_drug *ictus_study_drug(const ictus_study *study, const char *name);
 

@@ -1,6 +1,7 @@
 /* study_preset.c: composing a study's detection presets, one per animal (study_preset.h). */
 #include "protocols/study_preset.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@ static ictus_status no_such_preset(ictus_error *err, const char *place, const ch
 {
     char known[1024] = "";
     ictus_preset_suggest(name, known, sizeof known);
-    return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: no such preset \"%s\"%s", place, name, known);
+    return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: no such preset \"%s\"%s", place,
+                      ICTUS_QUOTE(name), known);
 }
 
 static bool preset_exists(const char *name)
@@ -58,7 +60,8 @@ static ictus_status listed_preset(const ictus_study *study, const ictus_animal *
         if (name[0] && strcmp(name, key) != 0)
             return ictus_fail(err, ICTUS_ERR_CONFIG, "%s/study.ini: [presets] lists model \"%s\" "
                               "(animal \"%s\", animals.csv line %d) under both %s and %s",
-                              study->dir, a->model, a->id, a->line, name, key);
+                              study->dir, ICTUS_QUOTE(a->model), ICTUS_QUOTE(a->id), a->line,
+                              name, key);
         snprintf(name, size, "%s", key);
     }
     return ICTUS_OK;
@@ -71,7 +74,7 @@ static ictus_status preset_name(const ictus_study *study, const ictus_animal *a,
 {
     if (a)
         snprintf(place, place_size, "%s/animals.csv line %d: animal \"%s\"", study->dir,
-                 a->line, a->id);
+                 a->line, ICTUS_QUOTE(a->id));
     if (a && a->preset[0]) {
         snprintf(name, size, "%s", a->preset);
         return ICTUS_OK;
@@ -95,7 +98,8 @@ static ictus_status preset_name(const ictus_study *study, const ictus_animal *a,
     ictus_preset_suggest(a->model, known, sizeof known);
     return ictus_fail(err, ICTUS_ERR_CONFIG, "%s: model \"%s\" matches no preset: name its preset "
                       "in study.ini [presets] (a line \"PRESET = %s\") or in a `preset` column "
-                      "of animals.csv%s", place, a->model, a->model, known);
+                      "of animals.csv%s", place, ICTUS_QUOTE(a->model), ICTUS_QUOTE(a->model),
+                      known);
 }
 
 /* ------------------------------------------------------------------------
@@ -189,10 +193,12 @@ static void scope_of(const char *name, char *scope, size_t size)
 static ictus_status compose_settings(const ictus_study *study, const char *name,
                                      const char *place, ictus_preset *preset, ictus_error *err)
 {
-    char preset_path[ICTUS_PATH_MAX], ini_path[ICTUS_PATH_MAX], scope[128];
+    char preset_path[ICTUS_PATH_MAX], ini_path[ICTUS_PATH_MAX];
+    char scope[NAME_MAX + 1]; /* a file name's stem: never cut */
     ictus_error why;
     if (ictus_preset_find(name, preset_path, sizeof preset_path, &why) != ICTUS_OK)
-        return ictus_fail(err, why.status, "%s: preset \"%s\": %s", place, name, why.msg);
+        return ictus_fail(err, why.status, "%s: preset \"%s\": %s", place, ICTUS_QUOTE(name),
+                          why.msg);
     ictus_status st = ictus_path_join(ini_path, sizeof ini_path, study->dir, "study.ini", err);
     if (st != ICTUS_OK)
         return st;

@@ -879,7 +879,7 @@ static ictus_status read_run_detail(void *ctx, sqlite3_stmt *st, ictus_error *er
         return result;
     d->ended_unix_us = sqlite3_column_int64(st, 5);
     snprintf(d->version, sizeof d->version, "%s", ictus_store_column_text(st, 6));
-    snprintf(d->preset, sizeof d->preset, "%s", ictus_store_column_text(st, 7));
+    d->preset = ictus_xstrdup(ictus_store_column_text(st, 7));
     d->params_text = ictus_xstrdup(ictus_store_column_text(st, 8));
     d->end = (ictus_store_run_end){
         .ended_unix_us = d->ended_unix_us, .status = d->row.status,
@@ -910,6 +910,7 @@ ictus_status ictus_store_recent_runs(ictus_store *s, int max, ictus_store_run_de
 void ictus_store_run_detail_clear(ictus_store_run_detail *d)
 {
     free(d->params_text);
+    free(d->preset);
     memset(d, 0, sizeof *d);
 }
 

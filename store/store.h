@@ -190,7 +190,7 @@ typedef struct {
     ictus_store_run_row row;
     int64_t ended_unix_us;      /* 0 while running (or interrupted) */
     char version[64];           /* the program version that ran it */
-    char preset[128];           /* "name@version" */
+    char *preset;               /* owned: "name@version" (or the study's presets) */
     char *params_text;          /* owned: every section.key=value line of its parameters */
     ictus_store_run_end end;    /* its counts (zero while running) */
 } ictus_store_run_detail;

@@ -3,7 +3,9 @@
  * (base/readfile.h): growth keeps contents and never shrinks, a path that
  * does not fit is an error and never a cut-short path (also for an output
  * file, base/outfile.h), text and files come back whole whatever their
- * length; the temporary files of a writer that died are swept, no other. */
+ * length; the temporary files of a writer that died are swept, no other;
+ * input quoted in a message (base/status.h) is short, one line, and cut
+ * neither inside an escape nor inside a UTF-8 character. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "base/outfile.h"
 #include "base/path.h"
 #include "base/readfile.h"
+#include "base/status.h"
 #include "base/strbuf.h"
 #include "base/strpool.h"
 #include "base/vec.h"
@@ -355,6 +358,46 @@ static void test_strpool(void)
     ictus_strpool_free(&pool);
 }
 
+static void test_quote_input(void)
+{
+    CHECK_STR(ICTUS_QUOTE("M01"), "M01");
+    CHECK_STR(ICTUS_QUOTE(""), "");
+    CHECK_STR(ICTUS_QUOTE("a\nb\tc\rd\x1b[31m\x7f"), "a\\nb\\tc\\rd\\x1b[31m\\x7f");
+    CHECK_STR(ICTUS_QUOTE("souris \xc3\xa9t\xc3\xa9"), "souris \xc3\xa9t\xc3\xa9");
+    CHECK_STR(ICTUS_QUOTE("bad \xc3 \xff \xe2\x82"), "bad \\xc3 \\xff \\xe2\\x82");
+    /* Two quotes in one call do not share a buffer. */
+    char both[64];
+    snprintf(both, sizeof both, "%s|%s", ICTUS_QUOTE("one"), ICTUS_QUOTE("two"));
+    CHECK_STR(both, "one|two");
+
+    size_t n = 4u << 20; /* a 4 MB field */
+    char *big = ictus_xmalloc(n + 1);
+    memset(big, 'x', n);
+    big[n] = '\0';
+    const char *q = ICTUS_QUOTE(big);
+    char want[ICTUS_QUOTE_SIZE];
+    snprintf(want, sizeof want, "%.*s... (%zu bytes)", ICTUS_QUOTE_MAX, big, n);
+    CHECK_STR(q, want);
+    /* Exactly ICTUS_QUOTE_MAX bytes fit whole; one more is cut. */
+    big[ICTUS_QUOTE_MAX] = '\0';
+    CHECK_STR(ICTUS_QUOTE(big), big);
+    big[ICTUS_QUOTE_MAX] = 'x';
+    big[ICTUS_QUOTE_MAX + 1] = '\0';
+    CHECK(strstr(ICTUS_QUOTE(big), "... (81 bytes)") != NULL);
+    /* Control bytes throughout: the escapes count, none is cut in half. */
+    memset(big, '\x01', 100);
+    big[100] = '\0';
+    q = ICTUS_QUOTE(big);
+    CHECK(strlen(q) <= ICTUS_QUOTE_MAX + strlen("... (100 bytes)"));
+    CHECK_STR(q + 80, "... (100 bytes)"); /* twenty whole \x01 */
+    /* A 3-byte character across the cut goes whole to the next side. */
+    memset(big, 'x', 79);
+    memcpy(big + 79, "\xe2\x82\xac", 4);
+    q = ICTUS_QUOTE(big);
+    CHECK(strncmp(q + 79, "... (82 bytes)", 14) == 0);
+    free(big);
+}
+
 int main(void)
 {
     char *dir = support_tmpdir("base");
@@ -362,6 +405,7 @@ int main(void)
     test_path();
     test_strbuf();
     test_strpool();
+    test_quote_input();
     test_read_file(dir);
     test_read_file_refusals(dir);
     test_outfile_long_path(dir);

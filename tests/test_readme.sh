@@ -5,8 +5,9 @@
 # (without the recordings themselves):
 #   - `ictus run` reports exactly the three recordings as not found, nothing
 #     else (no manifest problem), and exits 1;
-#   - `ictus analyze` then reads every manifest without a problem (exit 0,
-#     nothing on stderr) and makes the periods and responses the example
+#   - `ictus analyze` then reads every manifest without a problem: it
+#     reports the same three recordings as not found, nothing else, and
+#     exits 1 as run does, and makes the periods and responses the example
 #     describes: M01 and M03 on levetiracetam, M02 on vehicle (saline).
 # Needs: $ICTUS (the binary under test).
 set -u
@@ -30,11 +31,13 @@ eq "example: ictus run exits 1 (the recordings are not there)" "$?" 1
 eq "example: the only problems are the three missing recordings" \
     "$(grep -c '^    failed: ' "$W/out")" 3
 eq "example: each names a recording of recordings.csv" \
-    "$(grep -c '^    failed: recordings/.*: listed in recordings.csv but not found$' "$W/out")" 3
+    "$(grep -c '^    failed: recordings/.*: listed in recordings.csv (line [0-9]*) but not found$' "$W/out")" 3
 
 "$ICTUS" analyze "$S" >"$W/out" 2>"$W/err"
-eq "example: ictus analyze exits 0" "$?" 0
-eq "example: no manifest problem" "$(cat "$W/err")" ""
+eq "example: ictus analyze exits 1, as run (the recordings are not there)" "$?" 1
+eq "example: analyze's only problems are the three missing recordings (no manifest problem)" \
+    "$(grep -vc ': listed in recordings.csv (line [0-9]*) but not found$' "$W/err")|$(wc -l <"$W/err")" \
+    "0|3"
 col() { # FILE NAME -> the column number of NAME in FILE's header
     head -n 1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1
 }

@@ -83,6 +83,6 @@ echo 'M01_20260106_080000.edf,M01,HPC=1;CTX=2,2026-01-06T08:00:00,' >>"$S/record
 "$ICTUS" run "$S" --settle 0 -j 2 --quiet >"$W/out" 2>"$W/err"
 eq "quiet, a listed file missing: exit 1" "$?" 1
 eq "quiet, a listed file missing: stderr names it, once" \
-    "$(grep -c '^ictus: failed: recordings/M01_20260106_080000.edf: listed in recordings.csv but not found$' "$W/err")" 1
+    "$(grep -c '^ictus: failed: recordings/M01_20260106_080000.edf: listed in recordings.csv (line [0-9]*) but not found$' "$W/err")" 1
 
 check_done test_run_quiet.sh

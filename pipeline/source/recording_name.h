@@ -27,7 +27,10 @@ void ictus_recording_stem(const char *path, char *out, size_t size);
 
 /* The animal a recording belongs to when no manifest names it: the first
  * word of the EDF patient field unless it is empty or "X" (EDF+ for
- * unknown), else the stem of the file name.  Into out[size] (cut to fit). */
+ * unknown), else the stem of the file name.  Into out[size] (cut to fit;
+ * never cut with size >= ICTUS_DEFAULT_ANIMAL_SIZE: a file name has at most
+ * NAME_MAX bytes, the patient field 80). */
+#define ICTUS_DEFAULT_ANIMAL_SIZE 256
 void ictus_recording_default_animal(const ictus_recording_info *info, char *out, size_t size);
 
 /* Where ictus_recording_default_animal() took the animal from, for
