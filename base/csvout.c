@@ -522,13 +522,57 @@ void ictus_out_printf(ictus_out *o, const char *fmt, ...)
     ictus_strbuf_free(&text);
 }
 
+/* ---------------------------------------------------------------- formula guard */
+
+/* s is a plain decimal number: [+-]digits[.digits][e[+-]digits], at least one digit
+ * before the exponent, nothing after. */
+static bool plain_number(const char *s)
+{
+    const char *p = s + (*s == '+' || *s == '-');
+    int digits = 0, dots = 0;
+    for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
+        if (*p == '.')
+            dots++;
+        else
+            digits++;
+    }
+    if (digits == 0 || dots > 1)
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        p += *p == '+' || *p == '-';
+        if (!(*p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+bool ictus_csv_needs_guard(const char *s)
+{
+    while (*s == '\'')
+        s++;
+    return *s != '\0' && strchr("=+-@\t\r", *s) != NULL && !plain_number(s);
+}
+
+const char *ictus_csv_unguard(const char *s)
+{
+    return s[0] == '\'' && ictus_csv_needs_guard(s + 1) ? s + 1 : s;
+}
+
 void ictus_out_field(ictus_out *o, const char *s)
 {
+    bool guard = ictus_csv_needs_guard(s);
     if (strpbrk(s, ",\"\r\n") == NULL) {
+        if (guard)
+            ictus_out_char(o, '\'');
         ictus_out_str(o, s);
         return;
     }
     ictus_out_char(o, '"');
+    if (guard)
+        ictus_out_char(o, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             ictus_out_char(o, '"');

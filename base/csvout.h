@@ -16,6 +16,21 @@
  * is never written anywhere; its owner reads buf[0, len) and drops what it
  * has used with ictus_out_consume().  Rows are formatted so on the threads
  * that compute them, and only copied on the thread that writes the file.
+ *
+ * Formula guard (CSV injection, issue 16): a spreadsheet opening a CSV file
+ * runs a cell that starts with = + - @ (or TAB, CR) as a formula, so an
+ * animal ID "=HYPERLINK(...)" in events.csv would be a link when opened.
+ * ictus_out_field() writes such text with a ' in front ('=HYPERLINK(...)),
+ * which spreadsheets show as the text itself; the OWASP advice and what
+ * spreadsheet-safe exporters do.  Exempt: text that is a plain decimal
+ * number ("-1.5", "+2", "-3e-4"), harmless as a formula.  Numbers written
+ * by ictus_out_int/double/fixed are never touched (a negative number stays
+ * -1.5).  There is no switch: the guard is undone exactly by
+ * ictus_csv_unguard(), which ictus's own CSV reader (base/csvtable.h)
+ * applies to every field, so what ictus writes reads back as it was.  To
+ * keep that exact, text that already starts with ' before such a character
+ * ('=x, ''-x) gets one ' more.  In a script: drop one leading ' from a
+ * field that matches ^'+[-=+@\t\r] and is not ' then a plain number.
  */
 #ifndef ICTUS_CSVOUT_H
 #define ICTUS_CSVOUT_H
@@ -64,7 +79,9 @@ ictus_status ictus_out_close(ictus_out *o, ictus_error *err);
 
 void ictus_out_raw(ictus_out *o, const char *s, size_t n);
 void ictus_out_str(ictus_out *o, const char *s);        /* as is, no quoting */
-void ictus_out_field(ictus_out *o, const char *s);      /* RFC 4180: quoted when it holds , " CR LF */
+/* Text as one field: a ' in front when ictus_csv_needs_guard(s) (the formula
+ * guard above), quoted per RFC 4180 when it holds , " CR LF. */
+void ictus_out_field(ictus_out *o, const char *s);
 void ictus_out_char(ictus_out *o, char c);
 void ictus_out_printf(ictus_out *o, const char *fmt, ...)  /* as is, never cut short */
     __attribute__((format(printf, 2, 3)));
@@ -80,6 +97,15 @@ void ictus_out_doubles(ictus_out *o, char sep, const double *v, size_t n, int si
  * value within an ulp of a tie may round either way, and a negative value
  * that rounds to zero writes no sign. */
 void ictus_out_fixed(ictus_out *o, double v, int decimals);
+
+/* True when text s, written as a field, gets the formula guard: after any
+ * leading 's it starts with = + - @ TAB or CR and is not a plain decimal
+ * number (sign, digits with at most one '.', an optional exponent). */
+bool ictus_csv_needs_guard(const char *s);
+/* A field as read from a CSV file without its formula guard: s + 1 when s
+ * is ' followed by text that needs the guard, else s.  For every text x,
+ * unguard(field written for x) == x. */
+const char *ictus_csv_unguard(const char *s);
 
 /* Format as ictus_out_double() into buf (at least 32 bytes); returns the length. */
 size_t ictus_format_double(char *buf, double v, int sig);

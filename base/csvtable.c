@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/csvout.h"
 #include "base/readfile.h"
 #include "base/vec.h"
 
@@ -156,9 +157,14 @@ static void on_field(void *field, size_t len, void *data)
     ICTUS_GROW(t->text, t->text_len + len + 1, t->text_cap);
     ICTUS_GROW(t->field_at, t->n_fields + 1, t->fields_cap);
     t->field_at[t->n_fields++] = (uint32_t)t->text_len;
-    memcpy(t->text + t->text_len, field, len);
-    t->text_len += len;
-    t->text[t->text_len++] = '\0';
+    char *f = t->text + t->text_len;
+    memcpy(f, field, len);
+    f[len] = '\0';
+    if (ictus_csv_unguard(f) != f) { /* the ' ictus_out_field() put in front (base/csvout.h) */
+        memmove(f, f + 1, len);
+        len--;
+    }
+    t->text_len += len + 1;
 }
 
 static void on_row_end(int terminator, void *data)

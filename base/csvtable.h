@@ -4,7 +4,10 @@
  * invalid UTF-8 are refused with the place of the first bad byte), with
  * RFC 4180 quoting (fields may hold commas, doubled quotes and newlines),
  * LF or CRLF line ends, and a header row.  Unquoted fields lose their
- * surrounding spaces and tabs; completely blank lines are skipped.  Rows
+ * surrounding spaces and tabs; a field's spreadsheet formula guard (a ' in
+ * front of text starting with = + - @ TAB CR, as ictus_out_field() writes
+ * it: ictus_csv_unguard() in base/csvout.h) is dropped, so that what ictus
+ * writes reads back as it was; completely blank lines are skipped.  Rows
  * keep however many fields they have: checking widths and values is the
  * caller's job, with the row's line number for the message.
  *

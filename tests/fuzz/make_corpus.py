@@ -98,6 +98,46 @@ def edf_corpora():
                 break
 
 
+def edf_header_variants():
+    """Hand-made headers from a synthetic EDF+ one (3 signals: HPC, CTX, EDF Annotations), one
+    field changed each, for the branches the files above do not reach (issue 16's coverage):
+    control and non-ASCII bytes in text fields, exponents in numbers, a bad time, version or
+    sign, a BDF calling itself EDF+, an EDF+ without an annotation signal."""
+    with open(os.path.join(OUT, "edf_header", "gaps_M01_20260105_080300.edf"), "rb") as f:
+        base = f.read()[:1024]
+
+    def field(at, width, text):
+        h = bytearray(base)
+        h[at:at + width] = text.ljust(width)[:width]
+        return h
+
+    def signal(h, first, width, i, text):  # signal i's field of `width` starting at `first`
+        h[first + width * i:first + width * (i + 1)] = text.ljust(width)[:width]
+        return h
+
+    variants = {
+        "control_bytes": field(8, 80, b"M01\x01X X\tX"),
+        "utf8_patient": field(8, 80, b"M01 X X Jos\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x81"),
+        "bad_utf8_lead": field(8, 80, b"M01 X X \xc3A \xe9"),
+        "start_time_colons": field(176, 8, b"08:03:00"),
+        "version_1": field(0, 8, b"1"),
+        "records_sign_only": field(236, 8, b"+"),
+        "bdf_says_edf_plus": field(0, 8, b"\xffBIOSEMI"),
+        "plus_without_annotations": signal(bytearray(base), 256, 16, 2, b"Event"),
+    }
+    h = bytearray(base)  # physical extremes with exponents, one beyond 10^22
+    signal(h, 568, 8, 0, b"-1e3")
+    signal(h, 592, 8, 0, b"1E+3")
+    signal(h, 568, 8, 1, b"-1e-30")
+    signal(h, 592, 8, 1, b"1e30")
+    variants["exponents"] = h
+    variants["exponent_too_large"] = signal(bytearray(base), 592, 8, 0, b"1e999")
+    variants["exponent_empty"] = signal(bytearray(base), 592, 8, 0, b"1e")
+    variants["number_trailing_text"] = signal(bytearray(base), 592, 8, 0, b"1.5x")
+    for name, h in sorted(variants.items()):
+        put("edf_header", "hand_" + name, bytes(h))
+
+
 def tal_corpus():
     hand = [
         b"+0\x14\x14\x00",
@@ -198,6 +238,13 @@ def score_corpus():
                               b"animal,start,end,type\nM01,2026-01-05 08:00:12,2026-01-05 08:00:35,x\n"))
     put("score", "synth_truth", join(read(os.path.join(SYNTH, "gaps", "truth.csv")) +
                                      b"M01_20260105_080000.edf,M01,1,2,0,\n", truth))
+    # rows the scorer notes and skips (issue 16's coverage): not a number, end before start,
+    # seconds without a recording, ISO times not dates or on a recording it cannot read
+    put("score", "hand_bad_rows", join(b"recording,start_s,end_s\nA.edf,x,5\nA.edf,5,1\n", events))
+    put("score", "hand_seconds_no_recording", join(b"animal,start_s,end_s\nM01,1,2\n", events))
+    put("score", "hand_iso_rows", join(b"recording,animal,start,end\n"
+                                       b"A.edf,M01,2026-01-05T08:00:10,2026-01-05T08:00:40\n"
+                                       b"A.edf,M01,yesterday,today\n", events))
 
 
 def stimlist_corpus():
@@ -214,6 +261,7 @@ if __name__ == "__main__":
     SYNTH = sys.argv[1]
     shutil.rmtree(OUT, ignore_errors=True)
     edf_corpora()
+    edf_header_variants()
     tal_corpus()
     sound_corpus()
     config_corpora()
