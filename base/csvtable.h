@@ -35,8 +35,9 @@ typedef struct ictus_csv ictus_csv;
  * says, in one line naming the file and the place (line, column), what is
  * wrong: ICTUS_ERR_IO when the file cannot be read or is not a regular file
  * (a FIFO, device or directory: base/readfile.h); ICTUS_ERR_FORMAT when it
- * is larger than ICTUS_MAX_TEXT_BYTES (base/limits.h: 64 MiB), is not UTF-8, is empty (no header row), has two header fields with the
- * same name, or has malformed quoting (a quote inside an unquoted field,
+ * is larger than ictus_max_text_bytes() (base/readfile.h: 1 GiB, or
+ * ICTUS_MAX_TEXT_MIB), is not UTF-8, is empty (no header row), has two
+ * header fields with the same name, or has malformed quoting (a quote inside an unquoted field,
  * text after a closing quote, a quoted field still open at the end). */
 ictus_status ictus_csv_read(const char *path, ictus_csv **out, ictus_error *err);
 

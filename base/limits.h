@@ -23,9 +23,14 @@
 #define ICTUS_MIN_START_YEAR 1985
 #define ICTUS_MAX_START_YEAR 2184
 
-/* The largest text file read whole (CSV manifests, truth and stimulation
- * lists, models): 64 MiB. */
-#define ICTUS_MAX_TEXT_BYTES ((size_t)64 << 20)
+/* The largest text file read whole (CSV manifests, events and review
+ * tables, truth and stimulation lists, models), in MiB: 1 GiB by default,
+ * and a setting (the environment variable ICTUS_MAX_TEXT_MIB, 1..4095;
+ * readfile.h's ictus_max_text_bytes()).  A fixed 64 MiB would refuse a
+ * large study's own events.csv or review export (a million events is
+ * ~100 MB); 4095 MiB stays under csvtable's 32-bit offsets. */
+#define ICTUS_MAX_TEXT_MIB_DEFAULT 1024
+#define ICTUS_MAX_TEXT_MIB_LIMIT 4095
 
 /* The largest INI file (study.ini, presets, configuration): 1 MiB. */
 #define ICTUS_MAX_INI_BYTES ((size_t)1 << 20)

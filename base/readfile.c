@@ -122,7 +122,27 @@ ictus_status ictus_read_file_max(const char *path, size_t max_bytes, char **byte
     return ICTUS_OK;
 }
 
+size_t ictus_max_text_bytes(void)
+{
+    long mib = ICTUS_MAX_TEXT_MIB_DEFAULT;
+    const char *env = getenv("ICTUS_MAX_TEXT_MIB");
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        long v = strtol(env, &end, 10);
+        if (errno == 0 && *end == '\0' && v >= 1 && v <= ICTUS_MAX_TEXT_MIB_LIMIT)
+            mib = v;
+    }
+    return (size_t)mib << 20;
+}
+
 ictus_status ictus_read_file(const char *path, char **bytes, size_t *n, ictus_error *err)
 {
-    return ictus_read_file_max(path, ICTUS_MAX_TEXT_BYTES, bytes, n, err);
+    ictus_status st = ictus_read_file_max(path, ictus_max_text_bytes(), bytes, n, err);
+    if (st == ICTUS_ERR_FORMAT) {
+        char said[sizeof err->msg];
+        memcpy(said, err->msg, sizeof said);
+        ictus_fail(err, st, "%s (the limit is set by ICTUS_MAX_TEXT_MIB)", said);
+    }
+    return st;
 }

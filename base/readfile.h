@@ -34,7 +34,13 @@ ictus_status ictus_open_regular(const char *path, const char *what, int *fd, ict
 ictus_status ictus_read_file_max(const char *path, size_t max_bytes, char **bytes, size_t *n,
                                  ictus_error *err);
 
-/* ictus_read_file_max() with ICTUS_MAX_TEXT_BYTES (base/limits.h: 64 MiB). */
+/* The limit of ictus_read_file(), in bytes: ICTUS_MAX_TEXT_MIB MiB from the
+ * environment when it holds a whole number in 1..4095, else 1024 MiB
+ * (base/limits.h). */
+size_t ictus_max_text_bytes(void);
+
+/* ictus_read_file_max() with ictus_max_text_bytes(); past it the message
+ * names the setting. */
 ictus_status ictus_read_file(const char *path, char **bytes, size_t *n, ictus_error *err);
 
 #endif

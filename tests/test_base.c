@@ -145,8 +145,9 @@ static void expect_read_error(const char *path, size_t max, ictus_status status,
 }
 
 /* The limit: a file of exactly max bytes is read, one byte more is one
- * error (also when the file's size says less: /proc), the default limit is
- * 64 MiB (a sparse file just over it, not a byte read); a directory, a
+ * error (also when the file's size says less: /proc), the limit of
+ * ictus_read_file() is 1 GiB or ICTUS_MAX_TEXT_MIB (a sparse file just
+ * over it, not a byte read); a directory, a
  * FIFO (which must not block: no writer ever comes), a character device
  * and a socket are refused by name, before any read. */
 static void test_read_file_refusals(const char *dir)
@@ -163,10 +164,23 @@ static void test_read_file_refusals(const char *dir)
     free(got);
     expect_read_error(path, 9, ICTUS_ERR_FORMAT, "more than 9 bytes");
     expect_read_error("/proc/self/status", 16, ICTUS_ERR_FORMAT, "more than 16 bytes");
+    /* The default, 1 GiB, and the setting: ICTUS_MAX_TEXT_MIB=64 refuses
+     * 64 MiB + 1 naming the setting; out of range or not a number, the
+     * default holds. */
+    unsetenv("ICTUS_MAX_TEXT_MIB");
+    CHECK(ictus_max_text_bytes() == (size_t)1 << 30);
+    setenv("ICTUS_MAX_TEXT_MIB", "4096", 1);
+    CHECK(ictus_max_text_bytes() == (size_t)1 << 30);
+    setenv("ICTUS_MAX_TEXT_MIB", "12x", 1);
+    CHECK(ictus_max_text_bytes() == (size_t)1 << 30);
+    setenv("ICTUS_MAX_TEXT_MIB", "64", 1);
+    CHECK(ictus_max_text_bytes() == (size_t)64 << 20);
     CHECK(truncate(path, (off_t)(64 << 20) + 1) == 0);
     got = (char *)"x";
     CHECK_INT(ictus_read_file(path, &got, &got_n, &err), ICTUS_ERR_FORMAT);
-    CHECK_MSG(strstr(err.msg, "more than 67108864 bytes (64 MiB)") && got == NULL, "%s", err.msg);
+    CHECK_MSG(strstr(err.msg, "more than 67108864 bytes (64 MiB): not read (the limit is set by "
+                     "ICTUS_MAX_TEXT_MIB)") && got == NULL, "%s", err.msg);
+    unsetenv("ICTUS_MAX_TEXT_MIB");
     unlink(path);
 
     expect_read_error(dir, 100, ICTUS_ERR_IO, "is a directory, not a regular file");
