@@ -118,10 +118,8 @@ void ictus_sndheader_read(const char *path, ictus_sndheader *hdr)
         uint64_t room = (uint64_t)INT64_MAX - (uint64_t)pos;
         if (size > room || room - size < ch_len + (uint64_t)k->align)
             break;
-        uint64_t next = (uint64_t)pos + ch_len + size;
+        uint64_t next = (uint64_t)pos + ch_len + size; /* <= INT64_MAX - align: checked above */
         next += (uint64_t)(k->align - (int)(next % (uint64_t)k->align)) % (uint64_t)k->align;
-        if (next > (uint64_t)INT64_MAX)
-            break;
         pos = (int64_t)next;
     }
     if (hdr->data_bytes < -1) /* a ds64 or W64 size beyond INT64_MAX: not a size */
