@@ -12,6 +12,11 @@
  * trip counts, independent accumulators in arrays of 4 or 8 doubles /
  * 8 floats, restrict pointers, no calls); check with -fopt-info-vec.
  *
+ * ICTUS_SIMD_CLONES_512 adds an x86-64-v4 (AVX-512) clone, for a kernel
+ * written on 16-float vectors that a 512-bit register holds whole (the
+ * decimator's FIR, pipeline/dsp/decimate.c); the same rules hold.  A kernel
+ * written for 8 lanes gains nothing from it (GCC keeps 256-bit vectors).
+ *
  * Empty elsewhere (another compiler or architecture) and under ThreadSanitizer,
  * which instruments the resolver before TSan itself is initialised. */
 #ifndef ICTUS_SIMD_H
@@ -20,8 +25,11 @@
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_THREAD__)
 #define ICTUS_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define ICTUS_SIMD_CLONES_512 \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define ICTUS_SIMD_CLONES
+#define ICTUS_SIMD_CLONES_512
 #endif
 
 #endif

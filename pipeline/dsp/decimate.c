@@ -21,12 +21,12 @@
  * q M + p.  The window of output j, read at phase p, is then the
  * contiguous run x_p[j + q] of the phase-p samples x_p[t] = x(w0 + t M + p):
  *     y_j = sum_p sum_q r[q M + p] x_p[j + q].
- * emit() cuts its n outputs into 8 runs of S (one per vector lane: output
+ * emit() cuts its n outputs into 16 runs of S (one per vector lane: output
  * j = l S + i is lane l, step i) and copies the ready span of the history
  * once into transposed phase rows, T_p[t][l] = x_p[l S + t] - x0, so that
- * every vector the kernel reads, T_p[i + q], is one aligned load of the 8
- * lanes' samples.  The kernel then computes 4 steps (32 outputs) at a time:
- * a tap is broadcast once and multiplied into 4 vectors, and the sums of
+ * every vector the kernel reads, T_p[i + q], is one aligned load of the 16
+ * lanes' samples.  The kernel then computes 2 steps (32 outputs) at a time:
+ * a tap is broadcast once and multiplied into 2 vectors, and the sums of
  * different outputs are independent, so the adds do not wait on each
  * other (the old kernel summed one output's 80 products into one 8-lane
  * accumulator: ten dependent vector adds and a horizontal sum per output;
@@ -36,10 +36,16 @@
  * per tap pair instead of 10, was no faster: the kernel is bound by its
  * 16 multiplies and adds per tap pair, not its loads).
  * Each output keeps two partial sums, even and odd q, so that a lane's
- * chain of dependent adds is half as long (8 independent AVX accumulators);
+ * chain of dependent adds is half as long (4 independent accumulators of
+ * 16 lanes: one AVX-512 register each in the x86-64-v4 clone, two AVX
+ * registers in the v3 clone, as the 8 of 8 lanes before them).  With 8
+ * lanes the kernel was 12 % of the CPU of `ictus features` on an animal-day
+ * (perf), with 16 and AVX-512 8.7 %, and the whole feature stage 1.7 %
+ * faster (2.05 to 2.01 s; FMA would take 1.5 % more but change the bits
+ * by machine);
  * y = x0 + (even + odd).  The order of the adds is the same for every
  * output, whatever its lane, step or emit, so the output does not depend
- * on block sizes, and the same in both clones (base/simd.h).  Its rounding
+ * on block sizes, and the same in every clone (base/simd.h).  Its rounding
  * differs from a plain sum by at most about n 2^-24 sum |r x| (float, n ~ 80
  * terms), far inside the SciPy fixture's 1e-6 x RMS.  The taps per phase are
  * padded with zeros to an even Q >= n / M, and the rows past the history's
@@ -83,8 +89,9 @@
 #endif
 
 enum {
-    LANES = 8,    /* float lanes of an AVX register: the runs of outputs of an emit */
-    STEPS = 4,    /* steps the kernel computes at a time (STEPS x LANES outputs) */
+    LANES = 16,   /* float lanes of an AVX-512 register: the runs of outputs of an emit */
+    BLOCK = 8,    /* samples and lanes of one transpose (transpose8()) */
+    STEPS = 2,    /* steps the kernel computes at a time (STEPS x LANES outputs) */
     CHUNK = 4096, /* input samples the history buffer takes at a time */
 };
 
@@ -92,7 +99,7 @@ typedef struct {
     int m;           /* decimation factor, >= 2 */
     int n_taps;      /* FIR length, odd */
     int delay;       /* (n_taps - 1) / 2, in input samples */
-    int n_padded;    /* n_taps rounded up to a multiple of LANES (the window the history keeps) */
+    int n_padded;    /* n_taps rounded up to a multiple of BLOCK (the window the history keeps) */
     int ahead;       /* input samples an output at i needs after i: the window end
                         and the flags' reach, max(n_padded - 1 - delay, m - 1) */
     int q;           /* taps per phase: ceil(n_taps / m) rounded up to even */
@@ -119,49 +126,45 @@ typedef struct {
  * y[i][l] = offset + (even + odd), where even and odd sum
  * taps[p q + k] rows[(i + k) m + p][l] over p < m and the even / odd k < q,
  * in increasing p then k (rows has n_steps + q - 1 steps of m phases).
- * Written on GCC's generic 8-float vectors (vector_size: portable
- * operators, no intrinsics), which keep the 8 partial sums in registers:
+ * Written on GCC's generic 16-float vectors (vector_size: portable
+ * operators, no intrinsics), which keep the 4 partial sums in registers:
  * written as float arrays with an inner lane loop, GCC vectorises the lane
  * loop but keeps the arrays in memory, a store and a reload per tap
  * (measured slower than the old kernel).  An operation on a vector is that
- * operation in each lane, so the x86-64-v3 clone (one AVX register per
- * vector) and the baseline (two SSE registers) give the same bits as each
+ * operation in each lane, so the x86-64-v4 clone (one AVX-512 register per
+ * vector), the v3 (two AVX registers) and the baseline (four SSE
+ * registers) give the same bits as each
  * other and as the lane-by-lane loop below it for other compilers
  * (base/simd.h). */
 #if defined(__GNUC__)
-typedef float vfloat8 __attribute__((vector_size(LANES * sizeof(float))));
+typedef float vfloat8 __attribute__((vector_size(BLOCK * sizeof(float))));
+typedef float vfloat16 __attribute__((vector_size(LANES * sizeof(float))));
 
-ICTUS_SIMD_CLONES
+ICTUS_SIMD_CLONES_512
 static void fir_steps(const float *restrict taps, size_t m, size_t q,
                       const float *restrict rows, size_t n_steps,
                       float offset, float *restrict y)
 {
-    _Static_assert(STEPS == 4, "fir_steps keeps 4 steps of partial sums");
-    const vfloat8 *r = (const vfloat8 *)rows;
-    vfloat8 *out = (vfloat8 *)y;
+    _Static_assert(STEPS == 2, "fir_steps keeps 2 steps of partial sums");
+    const vfloat16 *r = (const vfloat16 *)rows;
+    vfloat16 *out = (vfloat16 *)y;
     for (size_t i = 0; i < n_steps; i += STEPS) {
-        vfloat8 e0 = {0}, e1 = {0}, e2 = {0}, e3 = {0}; /* even k */
-        vfloat8 o0 = {0}, o1 = {0}, o2 = {0}, o3 = {0}; /* odd k */
+        vfloat16 e0 = {0}, e1 = {0}; /* even k */
+        vfloat16 o0 = {0}, o1 = {0}; /* odd k */
         for (size_t p = 0; p < m; p++) {
             const float *t = taps + p * q;
-            const vfloat8 *x = r + i * m + p;
+            const vfloat16 *x = r + i * m + p;
             for (size_t k = 0; k < q; k += 2) {
                 float t0 = t[k], t1 = t[k + 1];
-                const vfloat8 *x0 = x + k * m, *x1 = x0 + m;
+                const vfloat16 *x0 = x + k * m, *x1 = x0 + m;
                 e0 += t0 * x0[0];
                 e1 += t0 * x0[m];
-                e2 += t0 * x0[2 * m];
-                e3 += t0 * x0[3 * m];
                 o0 += t1 * x1[0];
                 o1 += t1 * x1[m];
-                o2 += t1 * x1[2 * m];
-                o3 += t1 * x1[3 * m];
             }
         }
         out[i] = offset + (e0 + o0);
         out[i + 1] = offset + (e1 + o1);
-        out[i + 2] = offset + (e2 + o2);
-        out[i + 3] = offset + (e3 + o3);
     }
 }
 #else
@@ -233,20 +236,20 @@ static uint8_t flag_at(const decimator *d, const stream *s, size_t v)
     return v < d->fill ? d->flags[v] : s->in_flags[v - d->fill];
 }
 
-/* rows[r][l] = src[l][u + r] - offset for r, l < 8: an 8 x 8 transpose in three
+/* rows[r stride][l] = src[l][u + r] - offset for r, l < 8: an 8 x 8 transpose in three
  * rounds of shuffles (pairs of floats, of pairs, of halves), each vector a
  * named variable so that all 24 stay in registers (in arrays, GCC kept
  * them on the stack).  Also turns the kernel's steps back into runs of
  * outputs (offset 0, which GCC folds away). */
 #if defined(__GNUC__) && !defined(__clang__)
-typedef int vint8 __attribute__((vector_size(LANES * sizeof(int))));
-typedef float vfloat8_at __attribute__((vector_size(LANES * sizeof(float)), aligned(4),
+typedef int vint8 __attribute__((vector_size(BLOCK * sizeof(int))));
+typedef float vfloat8_at __attribute__((vector_size(BLOCK * sizeof(float)), aligned(4),
                                         may_alias));
 
 #define LOAD_LANE(l) (*(const vfloat8_at *)(src[l] + u) - offset)
 #define SHUF(a, b, ...) __builtin_shuffle(a, b, (vint8){__VA_ARGS__})
-static inline ALWAYS_INLINE void transpose8(const float *const src[LANES], size_t u,
-                                            float offset, vfloat8 *rows)
+static inline ALWAYS_INLINE void transpose8(const float *const src[BLOCK], size_t u,
+                                            float offset, vfloat8 *rows, size_t stride)
 {
     vfloat8 r0 = LOAD_LANE(0), r1 = LOAD_LANE(1), r2 = LOAD_LANE(2), r3 = LOAD_LANE(3);
     vfloat8 r4 = LOAD_LANE(4), r5 = LOAD_LANE(5), r6 = LOAD_LANE(6), r7 = LOAD_LANE(7);
@@ -258,14 +261,14 @@ static inline ALWAYS_INLINE void transpose8(const float *const src[LANES], size_
     vfloat8 s2 = SHUF(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13), s3 = SHUF(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
     vfloat8 s4 = SHUF(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13), s5 = SHUF(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
     vfloat8 s6 = SHUF(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13), s7 = SHUF(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
-    rows[0] = SHUF(s0, s4, 0, 1, 2, 3, 8, 9, 10, 11);
-    rows[1] = SHUF(s1, s5, 0, 1, 2, 3, 8, 9, 10, 11);
-    rows[2] = SHUF(s2, s6, 0, 1, 2, 3, 8, 9, 10, 11);
-    rows[3] = SHUF(s3, s7, 0, 1, 2, 3, 8, 9, 10, 11);
-    rows[4] = SHUF(s0, s4, 4, 5, 6, 7, 12, 13, 14, 15);
-    rows[5] = SHUF(s1, s5, 4, 5, 6, 7, 12, 13, 14, 15);
-    rows[6] = SHUF(s2, s6, 4, 5, 6, 7, 12, 13, 14, 15);
-    rows[7] = SHUF(s3, s7, 4, 5, 6, 7, 12, 13, 14, 15);
+    rows[0 * stride] = SHUF(s0, s4, 0, 1, 2, 3, 8, 9, 10, 11);
+    rows[1 * stride] = SHUF(s1, s5, 0, 1, 2, 3, 8, 9, 10, 11);
+    rows[2 * stride] = SHUF(s2, s6, 0, 1, 2, 3, 8, 9, 10, 11);
+    rows[3 * stride] = SHUF(s3, s7, 0, 1, 2, 3, 8, 9, 10, 11);
+    rows[4 * stride] = SHUF(s0, s4, 4, 5, 6, 7, 12, 13, 14, 15);
+    rows[5 * stride] = SHUF(s1, s5, 4, 5, 6, 7, 12, 13, 14, 15);
+    rows[6 * stride] = SHUF(s2, s6, 4, 5, 6, 7, 12, 13, 14, 15);
+    rows[7 * stride] = SHUF(s3, s7, 4, 5, 6, 7, 12, 13, 14, 15);
 }
 #undef LOAD_LANE
 #undef SHUF
@@ -300,36 +303,42 @@ static void fill_rows(decimator *d, const stream *s, size_t w0, size_t n_steps)
     }
     size_t u = 0;
 #if HAVE_TRANSPOSE8
+    /* A row of LANES floats is LANES / BLOCK vectors; lanes g BLOCK ..
+     * (g + 1) BLOCK - 1 are its vector g, transposed together. */
+    const size_t groups = LANES / BLOCK;
     /* Blocks before `in_from`: some lane still reads the history. */
     size_t in_from = 0;
     for (size_t l = 0; l < LANES; l++)
         if (first[l] < fill && fill - first[l] > in_from)
             in_from = fill - first[l];
-    float cross[LANES][LANES];
-    for (; u + LANES <= all_avail && u < in_from; u += LANES) {
+    float cross[LANES][BLOCK];
+    for (; u + BLOCK <= all_avail && u < in_from; u += BLOCK) {
         const float *src[LANES];
         for (size_t l = 0; l < LANES; l++) {
             size_t v = first[l] + u;
-            if (v + LANES <= fill) {
+            if (v + BLOCK <= fill) {
                 src[l] = d->x + v;
             } else if (v >= fill) {
                 src[l] = s->in + (v - fill);
             } else {
-                for (size_t r = 0; r < LANES; r++)
+                for (size_t r = 0; r < BLOCK; r++)
                     cross[l][r] = sample_at(d, s, v + r);
                 src[l] = cross[l];
             }
         }
-        transpose8(src, 0, offset, (vfloat8 *)d->rows + u);
+        for (size_t g = 0; g < groups; g++)
+            transpose8(src + g * BLOCK, 0, offset, (vfloat8 *)d->rows + u * groups + g, groups);
     }
     /* The rest: every lane reads the input, from fixed pointers. */
-    if (u + LANES <= all_avail) {
+    if (u + BLOCK <= all_avail) {
         const float *src[LANES];
         for (size_t l = 0; l < LANES; l++)
             src[l] = s->in + (first[l] + u - fill);
         const size_t u0 = u;
-        for (; u + LANES <= all_avail; u += LANES)
-            transpose8(src, u - u0, offset, (vfloat8 *)d->rows + u);
+        for (; u + BLOCK <= all_avail; u += BLOCK)
+            for (size_t g = 0; g < groups; g++)
+                transpose8(src + g * BLOCK, u - u0, offset,
+                           (vfloat8 *)d->rows + u * groups + g, groups);
     }
 #endif
     for (; u < len; u++)
@@ -338,28 +347,30 @@ static void fill_rows(decimator *d, const stream *s, size_t w0, size_t n_steps)
 }
 
 /* out[l n_steps + i] = y[i][l] for the n outputs (j = l n_steps + i < n):
- * the kernel's steps back into runs, 8 x 8 blocks by transpose8(). */
+ * the kernel's steps back into runs, 8 x 8 blocks (8 steps of 8 lanes) by
+ * transpose8(). */
 ICTUS_SIMD_CLONES
 static void store_outputs(const float *restrict y, size_t n_steps, size_t n,
                           float *restrict out)
 {
     size_t i = 0;
 #if HAVE_TRANSPOSE8
-    for (; i + LANES <= n_steps; i += LANES) {
-        const float *src[LANES];
-        for (size_t r = 0; r < LANES; r++)
-            src[r] = y + (i + r) * LANES;
-        vfloat8 runs[LANES];
-        transpose8(src, 0, 0.0f, runs);
-        for (size_t l = 0; l < LANES; l++) {
-            size_t j = l * n_steps + i;
-            if (j + LANES <= n)
-                memcpy(out + j, &runs[l], sizeof runs[l]);
-            else
-                for (size_t r = 0; r < LANES && j + r < n; r++)
-                    out[j + r] = runs[l][r];
+    for (; i + BLOCK <= n_steps; i += BLOCK)
+        for (size_t g = 0; g < LANES / BLOCK; g++) {
+            const float *src[BLOCK];
+            for (size_t r = 0; r < BLOCK; r++)
+                src[r] = y + (i + r) * LANES + g * BLOCK;
+            vfloat8 runs[BLOCK];
+            transpose8(src, 0, 0.0f, runs, 1);
+            for (size_t l = 0; l < BLOCK; l++) {
+                size_t j = (g * BLOCK + l) * n_steps + i;
+                if (j + BLOCK <= n)
+                    memcpy(out + j, &runs[l], sizeof runs[l]);
+                else
+                    for (size_t r = 0; r < BLOCK && j + r < n; r++)
+                        out[j + r] = runs[l][r];
+            }
         }
-    }
 #endif
     for (; i < n_steps; i++)
         for (size_t l = 0; l < LANES; l++)
@@ -487,7 +498,7 @@ static ictus_status start(ictus_stage *st, const ictus_settings *set, double fs_
     ictus_kaiserord(set->decimate_atten_db, (stop_hz - pass_hz) / nyq_in_hz, &d->n_taps, &beta);
     d->n_taps |= 1;
     d->delay = (d->n_taps - 1) / 2;
-    d->n_padded = (d->n_taps + LANES - 1) / LANES * LANES;
+    d->n_padded = (d->n_taps + BLOCK - 1) / BLOCK * BLOCK;
     d->ahead = d->n_padded - 1 - d->delay;
     if (d->ahead < d->m - 1)
         d->ahead = d->m - 1;
