@@ -32,12 +32,11 @@
  *     y = x0 + ((even + odd) + r[D] x_D),  even / odd = sum over the even /
  *         odd j < D of r[j] (x_j + x_{n-1-j}),
  * 3 vector operations per pair of taps instead of 4, and no zero padding
- * taps (the kernel went from 8.8 to 6.8 % of the feature stage's CPU, the
- * stage 6 % faster with the two changes below; the outputs' rounding
- * changed: features.csv of the animal-day differs in the last printed
- * digit in 47 % of its rows, events.csv is the same).  The kernel computes
- * 2 steps (32 outputs) at a time:
- * a tap is broadcast once and multiplied into 2 vectors, and the sums of
+ * taps (the kernel went from 8.8 to 6.8 % of the feature stage's CPU; the
+ * outputs' rounding changed: features.csv of the animal-day differs in the
+ * last printed digit in 47 % of its rows, its events.csv is the same).
+ * The kernel computes 2 steps (32 outputs) at a time: a tap is broadcast
+ * once and multiplied into 2 vectors, and the sums of
  * different outputs are independent, so the adds do not wait on each
  * other (the old kernel summed one output's 80 products into one 8-lane
  * accumulator: ten dependent vector adds and a horizontal sum per output;
