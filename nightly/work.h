@@ -89,6 +89,9 @@ typedef struct {
     const ictus_study_presets *presets; /* every animal's preset (and stimulation list) */
     const run_plan *plan;
     int analyzer_threads;          /* threads inside one file's detection (>= 1) */
+    /* The reduce of a Slurm submission (submission.h): outcomes are read
+     * from its shards instead of worked out; NULL in a local run. */
+    const struct run_submission *submission;
 } run_work_context;
 
 /* Do the heavy work for `f` (action check or process) into *out (zeroed
