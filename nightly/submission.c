@@ -425,8 +425,12 @@ static void explain_missing(const run_submission *s, const task_row *t, ictus_st
         char job[64], state[256];
         snprintf(job, sizeof job, "%" PRId64 "_%d", a->job_id, t->task - a->first_task);
         run_slurm_job_state(job, state, sizeof state);
-        ictus_strbuf_addf(b, "its Slurm task %s ended %s", job,
-                          state[0] ? state : "(state unknown to Slurm)");
+        if (state[0])
+            ictus_strbuf_addf(b, "its Slurm task %s ended %s", job, state);
+        else /* a task cancelled while pending leaves no record; MinJobAge forgets the rest */
+            ictus_strbuf_addf(b, "its Slurm task %s never ran or Slurm no longer knows it "
+                                 "(cancelled before it started, or ended longer ago than "
+                                 "MinJobAge)", job);
         ictus_strbuf_addf(b, "; log %s/logs/array-%d-%d.out", s->dir, (int)(a - s->arrays),
                           t->task - a->first_task);
     } else
