@@ -259,6 +259,19 @@ typedef struct {
     int results, failed, incomplete, animal_errors, multi, cut_short, events, warnings;
 } coverage;
 
+/* With ICTUS_SHARD_SEED_DIR set, a copy of the shard there, named after the
+ * recording: how tests/fuzz/corpus/shard/ was made. */
+static void save_seed(const char *shard, const run_file *f)
+{
+    const char *dir = getenv("ICTUS_SHARD_SEED_DIR");
+    if (!dir || !*dir)
+        return;
+    const char *name = strrchr(f->path, '/');
+    char to[8192];
+    snprintf(to, sizeof to, "%s/%s.shard", dir, name ? name + 1 : f->path);
+    CHECK_MSG(copy_file(shard, to, -1), "seed %s", to);
+}
+
 /* Every file's outcome, written and read back, is the same; *best is the
  * path of the shard with the most events (for the damage tests). */
 static void test_round_trip(study_fixture *fx, const char *shard_dir, char *best, size_t size,
@@ -283,6 +296,7 @@ static void test_round_trip(study_fixture *fx, const char *shard_dir, char *best
             continue;
         }
         check_outcome_equal(&out, &back);
+        save_seed(path, f);
         int64_t events = 0;
         cov.results += out.kind == RUN_OUT_RESULTS;
         cov.failed += out.kind == RUN_OUT_FAILED;
