@@ -63,6 +63,9 @@ typedef struct {
     run_channel_text *channel_text;
     ictus_store_series *series;    /* [res.n_series], owned */
     uint16_t *artefacts;           /* every series' artefact counts, bucket-major */
+    void *shard_block;             /* owned; read from a shard (nightly/shard.h, det NULL): the
+                                      block res.events, res.format, res.preset and the series'
+                                      channels and analysable_us point into; else NULL */
 } run_animal;
 
 typedef struct {
