@@ -312,7 +312,9 @@ static void reduce_script(ictus_strbuf *b, const run_slurm_options *o, const cha
     add_quoted(b, study_abs);
     ictus_strbuf_add(b, " --slurm-reduce ");
     add_quoted(b, dir);
-    ictus_strbuf_add(b, " --wait\n");
+    /* the submission's --settle: the reduce plans again and must not take a
+     * file its task read for one still being written */
+    ictus_strbuf_addf(b, " --settle %.17g --wait\n", o->settle_s);
 }
 
 static ictus_status write_text(const char *dir, const char *name, const char *text,

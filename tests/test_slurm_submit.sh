@@ -147,7 +147,7 @@ ok "a second submission reads only the failed recording again"
 eq "it submitted one array and a reduce" "$(wc -l <"$FAKE/calls")" 6
 
 # --- a task that never ran --------------------------------------------------
-sub2=$(ls -d "$S"/slurm/*/ | sort | tail -1)
+sub2=$(ls -td "$S"/slurm/*/ | head -1)
 sub2=${sub2%/}
 "$ICTUS" synth --model ihka-mouse --animals 1 --days 1 --hours 2 --fs 200 --channels 1 \
     --seed 8176 -o "$W/more" >/dev/null 2>&1
@@ -155,7 +155,7 @@ run_tasks "$sub2"
 (cd "$sub2" && sh reduce.sh >/dev/null 2>&1) # the corrupt file fails again
 cp "$W/more/recordings/"*.edf "$S/recordings/M01_new.edf"
 "$ICTUS" run "$S" --slurm --settle 0 >"$W/third.out" 2>&1
-sub3=$(ls -d "$S"/slurm/*/ | sort | tail -1)
+sub3=$(ls -td "$S"/slurm/*/ | head -1)
 sub3=${sub3%/}
 grep -q "^0,recordings/M01_new.edf," "$sub3/tasks.csv"
 ok "the new recording goes to a task"
@@ -165,7 +165,7 @@ run_tasks "$sub3" "$row"
 grep -q "M01_new.edf: no results: its Slurm task [0-9]*_[0-9]* ended TIMEOUT, exit 0:15 (TimeLimit)" "$W/reduce3.out"
 ok "a task that never ran fails its recording with the task's state"
 "$ICTUS" run "$S" --slurm --settle 0 >"$W/fourth.out" 2>&1
-sub4=$(ls -d "$S"/slurm/*/ | sort | tail -1)
+sub4=$(ls -td "$S"/slurm/*/ | head -1)
 grep -q ",recordings/M01_new.edf," "$sub4/tasks.csv"
 ok "the next submission sends it again"
 

@@ -32,7 +32,7 @@ wait_gone() {
 jobs_of() { awk '$1 == "array" || $1 == "reduce" {print $2}' "$1/jobs.txt" | tr '\n' ' '; }
 # exit_of JOB: the job's ExitCode (e.g. 1:0)
 exit_of() { scontrol -o show job "$1" | tr ' ' '\n' | sed -n 's/^ExitCode=//p'; }
-latest() { local d; d=$(ls -d "$1"/slurm/*/ | sort | tail -1); echo "${d%/}"; }
+latest() { local d; d=$(ls -td "$1"/slurm/*/ | head -1); echo "${d%/}"; } # the newest
 
 squeue -h >/dev/null 2>&1
 ok "the cluster answers squeue" || { check_done test_slurm_run; exit 1; }
