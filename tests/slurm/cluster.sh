@@ -6,7 +6,8 @@
 #   up      installs munge and Slurm when missing (apt-get), creates the munge key when there
 #           is none, starts munged (as the munge user), writes the configuration, starts
 #           slurmctld, waits for `scontrol ping` to say UP, starts slurmd as node `localhost`,
-#           waits for the node to be idle, and prints how long that took.  On a cluster that is
+#           waits for the node to be idle and for a first job (`true`) to complete, and prints
+#           how long that took (about 3 s: slurmctld's first scheduling pass).  On a cluster that is
 #           already up with this configuration it does nothing; after an edit of the
 #           configuration below it restarts the Slurm daemons.
 #   down    cancels the jobs, stops slurmd, slurmctld and munged, and removes the cluster's
@@ -76,6 +77,8 @@ node_usable() { # the node takes jobs (idle, or running some), not drained nor d
     *) return 1 ;;
     esac
 }
+
+job_completed() { scontrol -o show job "$1" 2>/dev/null | grep -q ' JobState=COMPLETED '; }
 
 ctld_up() { scontrol ping 2>/dev/null | grep -q 'is UP'; }
 
@@ -223,6 +226,13 @@ up() {
         $sudo slurmd -f "$CONF" -N localhost || die "slurmd did not start (log: $STATE/log/slurmd.log)"
     fi
     wait_for 30 "node localhost idle (now '$(node_state)')" node_usable
+    # A first job, run to its end: the cluster takes and runs jobs (munge credentials, slurmd
+    # starting the job's step).  slurmctld's first scheduling pass comes ~3 s after it starts:
+    # most of `up`'s time.
+    local smoke
+    smoke=$(sbatch --parsable --job-name=cluster-up --output=/dev/null --wrap true 2>&1) ||
+        die "sbatch of a first job failed: $smoke"
+    wait_for 30 "the first job ($smoke) ended COMPLETED" job_completed "$smoke"
     awk -v a="$t0" -v b="$t_inst" -v c="$(now)" -v s="$(node_state)" 'BEGIN {
         printf "cluster.sh: up in %.1f s (packages %.1f s, daemons %.1f s); node localhost %s\n",
             c - a, b - a, c - b, s }'
