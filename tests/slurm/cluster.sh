@@ -30,6 +30,7 @@
 set -u
 CONF=/etc/slurm/slurm.conf
 STATE=/var/lib/ictus-slurm
+# shellcheck disable=SC2016 # the backquotes are text
 MARK='# ictus tests/slurm/cluster.sh: a single-node test cluster (removed by `cluster.sh down`)'
 MUNGE_PID=/run/munge/munged.pid
 CTLD_PID=$STATE/slurmctld.pid
@@ -127,7 +128,7 @@ write_conf() { # FILE: the configuration for this machine
     cores=$(field CoresPerSocket)
     threads=$(field ThreadsPerCore)
     mem=$(field RealMemory)
-    [ -n "$cpus" ] && [ -n "$mem" ] || die "slurmd -C said '$hw'"
+    if [ -z "$cpus" ] || [ -z "$mem" ]; then die "slurmd -C said '$hw'"; fi
     cat >"$1" <<EOF
 $MARK
 ClusterName=ictus-test

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh: helpers of the Slurm tests (sourced, not run), on the cluster of cluster.sh.
 # Each one that can fail prints a line starting `FAIL:` that says what it waited for or read,
 # and returns non-zero; a test counts it with shcheck.sh's ok:
