@@ -1,4 +1,3 @@
-# shellcheck shell=bash
 # lib.sh: helpers of the Slurm tests (sourced, not run), on the cluster of cluster.sh.
 # Each one that can fail prints a line starting `FAIL:` that says what it waited for or read,
 # and returns non-zero; a test counts it with shcheck.sh's ok:
@@ -7,6 +6,7 @@
 #     eq "task 1" "$(slurm_state "${id}_1")" "FAILED 1:0"
 # slurm_submit records the ids it returns; slurm_cleanup (on the test's EXIT trap) cancels
 # those still queued, so a failed test leaves no job behind.
+# shellcheck shell=bash
 
 SLURM_SUBMITTED=${SLURM_SUBMITTED:-}
 
