@@ -4,11 +4,17 @@
 #     id=$(slurm_submit --array=0-7%2 job.sh); ok "sbatch accepted the array"
 #     slurm_wait 60 "$id"; ok "the array left the queue"
 #     eq "task 1" "$(slurm_state "${id}_1")" "FAILED 1:0"
-# slurm_submit records the ids it returns; slurm_cleanup (on the test's EXIT trap) cancels
-# those still queued, so a failed test leaves no job behind.
+# slurm_submit records the ids it returns in a file (it runs in $(...), a subshell):
+# $W/slurm-submitted when shcheck.sh made $W, else a temporary file; slurm_cleanup (on the
+# test's EXIT trap, before $W goes) cancels those still queued, so a failed test leaves no job
+# behind.
 # shellcheck shell=bash
 
 SLURM_SUBMITTED=${SLURM_SUBMITTED:-}
+if [ -z "$SLURM_SUBMITTED" ]; then
+    if [ -n "${W:-}" ] && [ -d "$W" ]; then SLURM_SUBMITTED=$W/slurm-submitted
+    else SLURM_SUBMITTED=$(mktemp /tmp/slurm-submitted.XXXXXX); fi
+fi
 
 slurm_up() { # 0 when slurmctld answers and the node takes jobs; else FAIL and the reason
     if ! scontrol ping 2>/dev/null | grep -q 'is UP'; then
@@ -33,7 +39,7 @@ slurm_submit() { # SBATCH_ARGS...: sbatch --parsable; prints the job id (an arra
     case "$out" in
     '' | *[!0-9]*) echo "FAIL: sbatch $*: no job id in '$out'" >&2; return 1 ;;
     esac
-    SLURM_SUBMITTED="$SLURM_SUBMITTED $out"
+    echo "$out" >>"$SLURM_SUBMITTED"
     echo "$out"
 }
 
@@ -109,8 +115,9 @@ slurm_config() { # KEY: the value of KEY in `scontrol show config` (e.g. MaxArra
 
 slurm_cleanup() { # cancel the jobs slurm_submit returned that are still queued
     local id
-    for id in $SLURM_SUBMITTED; do
+    while read -r id; do
         slurm_queued "$id" && scancel "$id" 2>/dev/null
-    done
+    done <"$SLURM_SUBMITTED" 2>/dev/null
+    rm -f "$SLURM_SUBMITTED"
     return 0
 }
