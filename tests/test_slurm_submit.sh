@@ -65,16 +65,16 @@ run_tasks() {
     done <"$sub/jobs.txt"
 }
 
-# --- the study: 4 animals x 3 two-hour files, a dosing schedule, a corrupt file
+# --- the study: 4 animals x 3 one-hour files, a dosing schedule, a corrupt file
 S=$W/st
-"$ICTUS" synth --model ihka-mouse --animals 4 --days 3 --hours 2 --fs 200 --channels 1 \
-    --seed 8175 -o "$S" >/dev/null 2>&1
+"$ICTUS" synth --model ihka-mouse --animals 4 --days 3 --hours 1 --fs 200 --channels 1 \
+    --seed 8181 -o "$S" >/dev/null 2>&1
 ok "synth makes the study"
 {
     echo "animal,period,drug,dose_mg_kg,route,start,end"
     for a in M01 M02 M03 M04; do
-        echo "$a,baseline,,,,2026-01-05T08:00:00,2026-01-05T11:00:00"
-        echo "$a,drug,levetiracetam,50,ip,2026-01-05T11:00:00,2026-01-05T14:00:00"
+        echo "$a,baseline,,,,2026-01-05T08:00:00,2026-01-05T09:30:00"
+        echo "$a,drug,levetiracetam,50,ip,2026-01-05T09:30:00,2026-01-05T11:00:00"
     done
 } >"$S/dosing.csv"
 head -c 20000 /dev/urandom >"$S/recordings/corrupt.edf"
@@ -149,7 +149,7 @@ eq "it submitted one array and a reduce" "$(wc -l <"$FAKE/calls")" 6
 # --- a task that never ran --------------------------------------------------
 sub2=$(ls -td "$S"/slurm/*/ | head -1)
 sub2=${sub2%/}
-"$ICTUS" synth --model ihka-mouse --animals 1 --days 1 --hours 2 --fs 200 --channels 1 \
+"$ICTUS" synth --model ihka-mouse --animals 1 --days 1 --hours 1 --fs 200 --channels 1 \
     --seed 8176 -o "$W/more" >/dev/null 2>&1
 run_tasks "$sub2"
 (cd "$sub2" && sh reduce.sh >/dev/null 2>&1) # the corrupt file fails again
