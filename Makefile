@@ -4,6 +4,8 @@
 #                     parallel under -j (~2 min from clean on 2 cores: README)
 #   make check-all    every test, the slow end-to-end and validation ones too
 #   make check-tsan   the threaded tests under ThreadSanitizer (build/tsan)
+#   make check-slurm  the Slurm tests (tests/slurm/) on a single-node Slurm cluster on localhost,
+#                     which it brings up first (as root or through sudo) and leaves up
 #   make check T=test_edf            one test (or several: T="test_edf test_run.sh")
 #   make bench        the performance figures (release build)
 #   make demo         generate the demo study and run the nightly job on it
@@ -13,8 +15,8 @@
 #   make fuzz-smoke   each harness for 30 s from the committed seeds (.ci/run)
 #   make coverage     make check's tests and the fuzz seeds under gcov (build/coverage), then
 #                     the parsers' line coverage against the 90 % target (tests/coverage.sh)
-# Only deps, demo, check, check-all, check-tsan, fuzz, fuzz-smoke and coverage install missing
-# packages; every other goal that builds stops naming the packages it cannot find.
+# Only deps, demo, check, check-all, check-tsan, check-slurm, fuzz, fuzz-smoke and coverage
+# install missing packages (check-slurm: munge and Slurm too, tests/slurm/cluster.sh); every other goal that builds stops naming the packages it cannot find.
 # Sources are found by wildcard: a new module is a new .c file, a new test
 # is a new tests/test_*.c (or tests/test_*.sh) file, run by make check unless
 # it is listed in SLOW_TESTS below (then by make check-all only).
@@ -36,7 +38,7 @@ CHECK_START := $(shell date +%s.%N)
 # The goals that test or demo install the missing packages first (at parse
 # time, before anything is built); every goal that builds then checks them.
 GOALS := $(or $(MAKECMDGOALS),all)
-INSTALL_GOALS := demo check check-all check-tsan fuzz fuzz-smoke coverage
+INSTALL_GOALS := demo check check-all check-tsan check-slurm fuzz fuzz-smoke coverage
 ifneq ($(filter $(INSTALL_GOALS),$(GOALS)),)
     ifneq ($(shell .ci/install-deps >&2 && echo ok),ok)
         $(error .ci/install-deps failed: the packages of .ci/packages could not be installed)
@@ -143,9 +145,13 @@ FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 TSAN_TESTS := test_analyzer test_csvout test_synth test_threads.sh test_recording_cache test_serve.sh \
               test_serve_media.sh test_review_concurrency.sh test_report_verb.sh test_model
 
+# The Slurm tests (issue 17), tests/slurm/test_*.sh: make check-slurm only.
+SLURM_TESTS := $(notdir $(wildcard tests/slurm/test_*.sh))
+
 # T="test_a test_b.sh" narrows any check goal to those tests.
-ifneq ($(filter-out $(TESTS),$(T)),)
-    $(error unknown test(s) $(filter-out $(TESTS),$(T)); the tests are: $(TESTS))
+KNOWN_TESTS := $(if $(filter check-slurm,$(GOALS)),$(SLURM_TESTS),$(TESTS))
+ifneq ($(filter-out $(KNOWN_TESTS),$(T)),)
+    $(error unknown test(s) $(filter-out $(KNOWN_TESTS),$(T)); the tests are: $(KNOWN_TESTS))
 endif
 
 # Configurations: release (optimised), san (ASan + UBSan, for make check),
@@ -177,7 +183,7 @@ san_CC = $(CC)
 tsan_CC = $(CC)
 coverage_CC = $(CC)
 
-.PHONY: all check check-all check-tsan check-release valgrind validate models bench demo install deps clean \
+.PHONY: all check check-all check-tsan check-release check-slurm valgrind validate models bench demo install deps clean \
     fixtures fuzz fuzz-smoke coverage check-coverage FORCE
 all: build/release/ictus
 
@@ -250,6 +256,18 @@ $(eval $(call check_rule,check-release,release,$(FAST_TESTS)))
 # make check's tests in the gcov build; make coverage runs it between zeroing the counters
 # and reading them (tests/coverage.sh).
 $(eval $(call check_rule,check-coverage,coverage,$(FAST_TESTS)))
+
+# The Slurm tests, one after another (they share the node's CPUs, and their assertions count
+# the tasks running at once), with the release build, on the single-node cluster of
+# tests/slurm/cluster.sh: brought up first (as root, else through sudo; it installs munge and
+# Slurm when missing) and left up, so that a second run starts at once (`tests/slurm/cluster.sh
+# down` stops it).  A cluster that does not come up counts one failure.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+check-slurm: build/release/ictus
+	@$(SUDO) tests/slurm/cluster.sh up || { echo "make check-slurm: the Slurm cluster did not come up"; \
+	    echo "0 passed, 1 failed"; exit 1; }
+	@for t in $(or $(T),$(SLURM_TESTS)); do $(release_ENV) tests/run.sh build/release slurm/$$t; done
+	@tests/report.sh build/release "make check-slurm" $(CHECK_START) $(addprefix slurm/,$(or $(T),$(SLURM_TESTS)))
 
 valgrind: build/release/ictus $(release_TESTS)
 	@ICTUS_VALGRIND=1 tests/valgrind.sh build/release

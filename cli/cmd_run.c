@@ -16,6 +16,8 @@
 #include "cli/cli.h"
 #include "nightly/alert.h"
 #include "nightly/job.h"
+#include "nightly/slurm.h"
+#include "nightly/submission.h"
 
 static const char usage_text[] =
     "usage: ictus run STUDY_DIR [options]\n"
@@ -46,6 +48,18 @@ static const char usage_text[] =
     "                      (files, failures, events, warnings); problems still go to\n"
     "                      stderr and the log file still gets everything\n"
     "  --timings FILE      write the time spent on each file (CSV) for benchmarks\n"
+    "On a Slurm cluster (README: Running on a cluster):\n"
+    "  --slurm             plan as above, then submit job arrays (one task per new or\n"
+    "                      changed recording, each writing its own shard under\n"
+    "                      STUDY_DIR/slurm/SUBMISSION/) and a reduce job that runs after\n"
+    "                      every task has ended, stores the shards in ictus.db, then\n"
+    "                      analyses and reports as this run does; prints the job ids\n"
+    "  --partition P       the partition of every job (default: the cluster's)\n"
+    "  --time T            time limit of each task and of the reduce (sbatch --time)\n"
+    "  --max-parallel K    at most K tasks at once (default: as the cluster gives)\n"
+    "  --dry-run           plan and print the scripts --slurm would submit; submit\n"
+    "                      nothing, write nothing\n"
+    "  --slurm-task DIR --task N, --slurm-reduce DIR   what the submitted scripts run\n"
     "study.ini [run]: log = FILE; on_failure = COMMAND (run by /bin/sh in the study\n"
     "directory when the run fails, with the run's log on its stdin and ICTUS_STUDY,\n"
     "ICTUS_EXIT, ICTUS_LOG set; its own failure is reported, never changes the run);\n"
@@ -59,7 +73,10 @@ static const char usage_text[] =
     "warnings (e.g. a recording gone from the study); 130 interrupted by SIGINT\n"
     "(Ctrl-C), 143 by SIGTERM.\n";
 
-enum { OPT_WAIT = 1200, OPT_SETTLE, OPT_TIMINGS, OPT_LOG };
+enum {
+    OPT_WAIT = 1200, OPT_SETTLE, OPT_TIMINGS, OPT_LOG, OPT_SLURM, OPT_PARTITION, OPT_TIME,
+    OPT_MAX_PARALLEL, OPT_DRY_RUN, OPT_SLURM_TASK, OPT_TASK, OPT_SLURM_REDUCE
+};
 
 /* Exit statuses of run beyond cli.h's 0/1/2. */
 enum { RUN_EXIT_SIGNAL_BASE = 128 };
@@ -69,7 +86,24 @@ typedef struct {
     run_job_options job;
     const char *log_path;  /* --log, NULL when not given */
     bool quiet;
+    bool slurm;            /* --slurm: submit (slurm.h) */
+    run_slurm_options slurm_opt;
+    const char *task_dir;  /* --slurm-task DIR: be array task `task` of it */
+    int task;              /* --task N; -1 when not given */
 } run_args;
+
+/* A --partition or --time value goes on an #SBATCH line: letters, digits
+ * and . , : - _ only. */
+static bool sbatch_word(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr(".,:-_", *s)))
+            return false;
+    return true;
+}
 
 /* Parse the command line into *a; *help when --help was given. */
 static ictus_status parse_options(int argc, char **argv, run_args *a, bool *help,
@@ -80,12 +114,22 @@ static ictus_status parse_options(int argc, char **argv, run_args *a, bool *help
         {"settle", required_argument, NULL, OPT_SETTLE},
         {"timings", required_argument, NULL, OPT_TIMINGS},
         {"log", required_argument, NULL, OPT_LOG}, {"quiet", no_argument, NULL, 'q'},
+        {"slurm", no_argument, NULL, OPT_SLURM},
+        {"partition", required_argument, NULL, OPT_PARTITION},
+        {"time", required_argument, NULL, OPT_TIME},
+        {"max-parallel", required_argument, NULL, OPT_MAX_PARALLEL},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"slurm-task", required_argument, NULL, OPT_SLURM_TASK},
+        {"task", required_argument, NULL, OPT_TASK},
+        {"slurm-reduce", required_argument, NULL, OPT_SLURM_REDUCE},
         {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0},
     };
     run_job_options *o = &a->job;
     *a = (run_args){.job = {.jobs = cli_cpu_count(), .settle_s = RUN_DEFAULT_SETTLE_S,
-                            .version = ICTUS_VERSION}};
-    bool bad = false;
+                            .version = ICTUS_VERSION},
+                    .task = -1};
+    run_slurm_options *so = &a->slurm_opt;
+    bool bad = false, slurm_only = false;
     int opt;
     char *end;
     while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
@@ -112,6 +156,39 @@ static ictus_status parse_options(int argc, char **argv, run_args *a, bool *help
         case 'q':
             a->quiet = true;
             break;
+        case OPT_SLURM:
+            a->slurm = true;
+            break;
+        case OPT_PARTITION:
+        case OPT_TIME:
+            if (!sbatch_word(optarg))
+                cli_usage_error(err, "--%s '%s': letters, digits and . , : - _ only",
+                                opt == OPT_TIME ? "time" : "partition", ICTUS_QUOTE(optarg));
+            *(opt == OPT_TIME ? &so->time_limit : &so->partition) = optarg;
+            slurm_only = true;
+            break;
+        case OPT_MAX_PARALLEL:
+            so->max_parallel = (int)strtol(optarg, &end, 10);
+            if (*end || so->max_parallel < 1 || so->max_parallel > 1000000)
+                cli_usage_error(err, "--max-parallel '%s': expected a number of tasks >= 1",
+                                optarg);
+            slurm_only = true;
+            break;
+        case OPT_DRY_RUN:
+            so->dry_run = true;
+            slurm_only = true;
+            break;
+        case OPT_SLURM_TASK:
+            a->task_dir = optarg;
+            break;
+        case OPT_TASK:
+            a->task = (int)strtol(optarg, &end, 10);
+            if (*end || a->task < 0)
+                cli_usage_error(err, "--task '%s': expected a task number >= 0", optarg);
+            break;
+        case OPT_SLURM_REDUCE:
+            o->submission_dir = optarg;
+            break;
         case OPT_HELP:
             *help = true;
             return ICTUS_OK;
@@ -121,12 +198,23 @@ static ictus_status parse_options(int argc, char **argv, run_args *a, bool *help
     }
     if (bad || err->status)
         return cli_bad_command_line(err);
+    if (slurm_only && !a->slurm)
+        return cli_usage_error(err, "run: --partition, --time, --max-parallel and --dry-run go "
+                                    "with --slurm");
+    if ((a->task_dir != NULL) != (a->task >= 0))
+        return cli_usage_error(err, "run: --slurm-task DIR and --task N go together");
+    if (a->slurm + (a->task_dir != NULL) + (o->submission_dir != NULL) > 1)
+        return cli_usage_error(err, "run: one of --slurm, --slurm-task and --slurm-reduce");
     if (optind + 1 != argc)
         return cli_usage_error(err, optind == argc
                                         ? "run: which study? give STUDY_DIR"
                                         : "run: one study at a time (got '%s' after the study)",
                                optind < argc ? argv[argc - 1] : "");
     o->study_dir = argv[optind];
+    so->study_dir = o->study_dir;
+    so->wait = o->wait;
+    so->settle_s = o->settle_s;
+    so->version = o->version;
     return ICTUS_OK;
 }
 
@@ -374,6 +462,35 @@ static int run_and_report(run_args *a, const run_alert_settings *as, run_output 
     return code;
 }
 
+/* --slurm-task DIR --task N: one array task (submission.h).  Its threads:
+ * the CPUs Slurm gave it (SLURM_CPUS_PER_TASK), else 1. */
+static ictus_status run_task(const run_args *a, ictus_error *err)
+{
+    const char *cpus = getenv("SLURM_CPUS_PER_TASK");
+    int threads = cpus ? atoi(cpus) : 1;
+    ictus_status st = run_submission_task(a->job.study_dir, a->task_dir, a->task,
+                                          threads >= 1 && threads <= 1024 ? threads : 1, err);
+    return st == ICTUS_OK ? ICTUS_OK : cli_exit_with(CLI_PROBLEMS, err);
+}
+
+/* --slurm: plan and submit (slurm.h), the log on stdout. */
+static ictus_status run_submit(run_args *a, ictus_error *err)
+{
+    run_output ro = {.quiet = a->quiet};
+    run_reporter rep = {.ctx = &ro, .log = log_text, .note = note_line, .bar = bar_line,
+                        .problem = problem_line};
+    char *exe = realpath("/proc/self/exe", NULL);
+    if (!exe)
+        return ictus_fail(err, ICTUS_ERR_IO, "/proc/self/exe: cannot find this program: %s",
+                          strerror(errno));
+    a->slurm_opt.exe = exe;
+    a->slurm_opt.stop_signal = &stop_signal;
+    catch_stop_signals();
+    ictus_status st = run_slurm_submit(&a->slurm_opt, &rep, err);
+    free(exe);
+    return st;
+}
+
 static ictus_status run_run(int argc, char **argv, ictus_error *err)
 {
     run_args a;
@@ -385,6 +502,10 @@ static ictus_status run_run(int argc, char **argv, ictus_error *err)
     }
     if (st != ICTUS_OK)
         return st;
+    if (a.task_dir)
+        return run_task(&a, err);
+    if (a.slurm)
+        return run_submit(&a, err);
     run_alert_settings as = {0};
     run_output ro = {.quiet = a.quiet};
     char ini[ICTUS_PATH_MAX];

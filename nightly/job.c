@@ -21,6 +21,7 @@
 #include "nightly/lock.h"
 #include "nightly/plan.h"
 #include "nightly/pool.h"
+#include "nightly/submission.h"
 #include "nightly/work.h"
 #include "protocols/analysis.h"
 #include "report/exports.h"
@@ -295,8 +296,8 @@ static void describe_outcome(const run_outcome *out, char *buf, size_t size)
         int n = a->error[0] ? snprintf(buf + len, size - len, "%s%s: FAILED", i ? ", " : "",
                                        a->animal)
                             : snprintf(buf + len, size - len, "%s%s: %d event%s", i ? ", " : "",
-                                       a->animal, a->det->n_events,
-                                       a->det->n_events == 1 ? "" : "s");
+                                       a->animal, (int)a->res.n_events,
+                                       a->res.n_events == 1 ? "" : "s");
         len += n > 0 ? (size_t)n : 0;
     }
 }
@@ -350,18 +351,21 @@ static void note_problems(run_progress *progress, const run_outcome *out)
  * still stored. */
 static ictus_status detect_and_store(const run_job_options *o, const run_reporter *rep,
                                      const ictus_study *study, const ictus_study_presets *ps,
-                                     const run_plan *plan, run_committer *c, ictus_out *timings,
-                                     run_times *times, int *files_done, ictus_error *err)
+                                     const run_plan *plan, const run_submission *sub,
+                                     run_committer *c, ictus_out *timings, run_times *times,
+                                     int *files_done, ictus_error *err)
 {
     const run_file **files = ictus_xcalloc((size_t)plan->n_to_read + 1, sizeof *files);
     int n = 0;
     for (int i = 0; i < plan->n_files; i++)
-        if (plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS)
+        if ((plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS) &&
+            (!sub || run_submission_has(sub, &plan->files[i])))
             files[n++] = &plan->files[i];
     qsort(files, (size_t)n, sizeof *files, cmp_size_desc);
     int workers = o->jobs < n ? o->jobs : n > 0 ? n : 1;
     run_work_context ctx = {.study = study, .presets = ps, .plan = plan,
-                            .analyzer_threads = o->jobs / workers > 1 ? o->jobs / workers : 1};
+                            .analyzer_threads = o->jobs / workers > 1 ? o->jobs / workers : 1,
+                            .submission = sub};
     run_progress *progress = run_progress_create(rep, n, plan->bytes_to_read);
     run_pool *pool = run_pool_start(&ctx, files, n, workers);
     ictus_status st = ICTUS_OK;
@@ -580,6 +584,23 @@ static void fill_summary(const ictus_study *study, const run_plan *plan,
     sum->n_undetermined = final->classes.n_undetermined;
 }
 
+/* The reduce's line under the plan line: what the submission holds, and
+ * the files to read it does not (new or changed since it was made). */
+static void note_submission(const run_reporter *rep, const run_submission *sub,
+                            const run_plan *plan)
+{
+    int later = 0;
+    for (int i = 0; i < plan->n_files; i++)
+        later += (plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS) &&
+                 !run_submission_has(sub, &plan->files[i]);
+    report(rep, "  Slurm submission %s: %d recording%s sent to its tasks", run_submission_dir(sub),
+           run_submission_size(sub), run_submission_size(sub) == 1 ? "" : "s");
+    if (later)
+        report(rep, "; %d file%s new or changed since it was made: left for the next run or "
+                    "submission", later, later == 1 ? "" : "s");
+    report(rep, "\n");
+}
+
 /* Steps 3 to 7 of the run (the study is loaded and locked). */
 static run_job_result run_study(const run_job_options *o, const run_reporter *rep,
                                 const ictus_study *study, const ictus_study_presets *ps,
@@ -645,8 +666,14 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
         for (int i = 0; i < ps->n && st == ICTUS_OK; i++)
             st = ictus_preset_model(&ps->presets[i].preset, &model, err);
     }
+    run_submission *sub = NULL;
+    if (st == ICTUS_OK && o->submission_dir) {
+        st = run_submission_open(o->submission_dir, &sub, err);
+        if (st == ICTUS_OK)
+            note_submission(rep, sub, &plan);
+    }
     if (st == ICTUS_OK)
-        st = detect_and_store(o, rep, study, ps, &plan, c, have_timings ? &timings : NULL,
+        st = detect_and_store(o, rep, study, ps, &plan, sub, c, have_timings ? &timings : NULL,
                               &times, &sum->files_done, err);
     if (have_timings) {
         ictus_error close_err;
@@ -679,6 +706,16 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
             ? finish_interrupted(store, run_id, &k, rep)
             : finish_run(o, rep, study, store, run_id, &plan, &k, &times, now_s() - t_start,
                          st, &final, sum, err);
+    if (sub && result != RUN_JOB_INTERRUPTED && result != RUN_JOB_STOPPED) {
+        /* stored: the shards go (a reduce stopped keeps them for the next one) */
+        char line[256];
+        snprintf(line, sizeof line, "reduced by run %" PRId64 ": %d file%s stored", run_id,
+                 sum->files_done, sum->files_done == 1 ? "" : "s");
+        ictus_error finish_err;
+        if (run_submission_finish(sub, line, &finish_err) != ICTUS_OK)
+            rep->note(rep->ctx, finish_err.msg);
+    }
+    run_submission_close(sub);
     ictus_strbuf_free(&final.table);
     run_commit_destroy(c);
     run_plan_free(&plan);

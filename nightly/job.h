@@ -57,6 +57,11 @@ typedef struct {
     double settle_s;           /* >= 0: files modified less than this ago are left alone */
     const char *timings_path;  /* CSV of the time spent on each file, or NULL */
     const char *version;       /* the program's version, recorded with the run */
+    /* The reduce job of a Slurm submission (submission.h, slurm.h): this
+     * directory's shards take the place of the workers; the plan's files to
+     * read that it did not send to a task are left for the next run.
+     * NULL: a local run. */
+    const char *submission_dir;
 } run_job_options;
 
 /* How a run ended. */

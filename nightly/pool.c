@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "nightly/submission.h"
+
 /* Outcome slots per worker: one being worked on, one waiting to be stored. */
 #define POOL_SLOTS_PER_WORKER 2
 
@@ -48,7 +50,10 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (i < 0)
             return NULL;
-        run_work_file(p->ctx, p->files[i], &p->slots[slot]);
+        if (p->ctx->submission)
+            run_submission_outcome(p->ctx->submission, p->files[i], &p->slots[slot]);
+        else
+            run_work_file(p->ctx, p->files[i], &p->slots[slot]);
         pthread_mutex_lock(&p->mu);
         p->finished[p->n_finished++ % p->n_slots] = slot;
         pthread_cond_signal(&p->done);

@@ -209,6 +209,7 @@ static void drop_animals(run_outcome *out)
         free(a->channel_text);
         free(a->series);
         free(a->artefacts);
+        free(a->shard_block);
     }
     free(out->animals);
     out->animals = NULL;

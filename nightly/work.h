@@ -63,6 +63,9 @@ typedef struct {
     run_channel_text *channel_text;
     ictus_store_series *series;    /* [res.n_series], owned */
     uint16_t *artefacts;           /* every series' artefact counts, bucket-major */
+    void *shard_block;             /* owned; read from a shard (nightly/shard.h, det NULL): the
+                                      block res.events, res.format, res.preset and the series'
+                                      channels and analysable_us point into; else NULL */
 } run_animal;
 
 typedef struct {
@@ -89,6 +92,9 @@ typedef struct {
     const ictus_study_presets *presets; /* every animal's preset (and stimulation list) */
     const run_plan *plan;
     int analyzer_threads;          /* threads inside one file's detection (>= 1) */
+    /* The reduce of a Slurm submission (submission.h): outcomes are read
+     * from its shards instead of worked out; NULL in a local run. */
+    const struct run_submission *submission;
 } run_work_context;
 
 /* Do the heavy work for `f` (action check or process) into *out (zeroed

@@ -187,3 +187,23 @@ printf '%-52s %8s s   (slowest %s s; target <= 10 s; HTML %s MiB, target <= 20 M
 # first time).  ICTUS_SCALE_BIG=0 measures 2,000 and 10,000 only.
 printf '\n== the study side (issue 15): many small files\n'
 ICTUS_SCALE_BIG=${ICTUS_SCALE_BIG:-1} tests/bench_study_scale.sh "$build"
+
+# A cluster submission (issue 17): `ictus run --slurm --dry-run` plans a study of 5,000 tiny
+# recordings and prints its scripts, split under the cluster's MaxArraySize (from scontrol
+# when Slurm is installed, else Slurm's default 1001); best of 3, target <= 2 s.
+printf '\n== a cluster submission (issue 17)\n'
+dry=$(mktemp -d "${TMPDIR:-/tmp}/ictus-bench-dry.XXXXXX")
+mkdir -p "$dry/recordings"
+printf '[study]\nname = dry\npreset = ihka-mouse\nmains_hz = 50\n' >"$dry/study.ini"
+printf 'animal,model,sex,strain,birth_date,group,notes\nM01,ihka-mouse,M,C57BL/6J,2025-10-07,g,\n' \
+    >"$dry/animals.csv"
+(cd "$dry/recordings" && for i in $(seq -w 1 5000); do : >"r$i.edf"; done)
+dry_s=99
+for _ in 1 2 3; do
+    t0=$(date +%s.%N)
+    "$ictus" run "$dry" --slurm --dry-run --settle 0 >"$dry/out.txt" 2>&1 || echo "dry run failed"
+    dry_s=$(min "$dry_s" "$(echo "$(date +%s.%N) - $t0" | bc -l)")
+done
+printf '%-52s %8.3f s   (target <= 2 s; %s)\n' "run --slurm --dry-run, 5,000 recordings" "$dry_s" \
+    "$(grep -o '[0-9]* tasks of .*MaxArraySize [0-9]*' "$dry/out.txt")"
+rm -rf "$dry"

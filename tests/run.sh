@@ -3,7 +3,8 @@
 # result for tests/report.sh; the make rule of one test (make check).
 # Usage: tests/run.sh BUILD_DIR TEST   (run from the project root)
 #   TEST is test_NAME (the program BUILD_DIR/tests/test_NAME) or test_NAME.sh
-#   (the script tests/test_NAME.sh, run with ICTUS=BUILD_DIR/ictus).
+#   (the script tests/test_NAME.sh, run with ICTUS=BUILD_DIR/ictus), or DIR/test_NAME.sh
+#   (tests/DIR/test_NAME.sh, its results in BUILD_DIR/results/DIR/: make check-slurm).
 # Writes BUILD_DIR/results/TEST.log (everything the test printed) and
 # BUILD_DIR/results/TEST.result, one line `PASSED FAILED EXIT WALL_S CPU_S`:
 # the counts of the test's last `NAME: P passed, F failed` line (a test that
@@ -21,8 +22,8 @@ export ICTUS="$build/ictus"
 # No FFTW wisdom cache (pipeline/features/spectrum.h): a test's FFT plans never depend on
 # what an earlier run measured, and no test reads or writes the user's ~/.cache.
 export ICTUS_CACHE_DIR=
-mkdir -p "$build/results"
 log=$build/results/$name.log
+mkdir -p "$(dirname "$log")"
 result=$build/results/$name.result
 rm -f "$result"
 

@@ -27,6 +27,7 @@ dict_of() {
     case "$1" in
     edf_header | records | tal | sound) echo tests/fuzz/edf.dict ;;
     config | preset) echo tests/fuzz/ini.dict ;;
+    shard) echo tests/fuzz/shard.dict ;;
     *) echo tests/fuzz/csv.dict ;;
     esac
 }
