@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <malloc.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,21 +52,6 @@ static int64_t unix_now_us(void)
     return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-/* printf to the reporter's log. */
-static void report(const run_reporter *rep, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void report(const run_reporter *rep, const char *fmt, ...)
-{
-    ictus_strbuf text = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    ictus_strbuf_vaddf(&text, fmt, ap);
-    va_end(ap);
-    rep->log(rep->ctx, ictus_strbuf_text(&text));
-    ictus_strbuf_free(&text);
-}
-
 /* The caller asked the run to stop (SIGINT, SIGTERM): its signal, else 0. */
 static int stop_requested(const run_job_options *o)
 {
@@ -93,8 +77,8 @@ static void note_interrupted_run(ictus_store *store, const run_reporter *rep)
     char when[32] = "?";
     if (localtime_r(&t, &tm))
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-    report(rep, "the previous run (run %" PRId64 ", pid %" PRId64 " on %s, started %s) was "
-                "interrupted; this run finishes its work\n", last.id, last.pid, last.host, when);
+    run_logf(rep, "the previous run (run %" PRId64 ", pid %" PRId64 " on %s, started %s) was "
+                  "interrupted; this run finishes its work\n", last.id, last.pid, last.host, when);
 }
 
 /* The study's manifest problems (rejected rows...) and its animals whose
@@ -443,26 +427,27 @@ static void report_summary(const run_reporter *rep, const ictus_study *study,
                            ictus_run_status status, const run_final_out *final)
 {
     const ictus_store_run_end *e = &k->end;
-    report(rep, "\nictus run %s (%s): %s in %.1f s\n", study->dir, study->name,
-           status == ICTUS_RUN_OK         ? "done"
-           : status == ICTUS_RUN_PROBLEMS ? "done, with problems"
-                                          : "STOPPED by an error",
-           wall_s);
-    report(rep, "  files: %d in the study: %" PRId64 " new, %" PRId64 " changed, %" PRId64
-           " unchanged, %" PRId64 " still being written, %" PRId64 " failed\n",
-           plan->n_files, e->files_new, e->files_changed, e->files_skipped, e->files_incomplete,
-           e->files_failed);
+    run_logf(rep, "\nictus run %s (%s): %s in %.1f s\n", study->dir, study->name,
+             status == ICTUS_RUN_OK         ? "done"
+             : status == ICTUS_RUN_PROBLEMS ? "done, with problems"
+                                            : "STOPPED by an error",
+             wall_s);
+    run_logf(rep, "  files: %d in the study: %" PRId64 " new, %" PRId64 " changed, %" PRId64
+             " unchanged, %" PRId64 " still being written, %" PRId64 " failed\n",
+             plan->n_files, e->files_new, e->files_changed, e->files_skipped, e->files_incomplete,
+             e->files_failed);
     double days = (double)k->recorded_us / US_PER_DAY;
-    report(rep, "  detected: %.2f animal-days in %.1f s (%.2f animal-days/s, %d job%s); "
-           "%" PRId64 " event%s found\n", days, wall_s, wall_s > 0 ? days / wall_s : 0, jobs,
-           jobs == 1 ? "" : "s", e->events_found, e->events_found == 1 ? "" : "s");
-    report(rep, "  time: hash %.2f s + read and detect %.2f s (summed over workers), store %.3f s, "
-           "plan %.3f s, outputs %.3f s\n", times->hash_s, times->detect_s, times->store_s,
-           times->plan_s, times->steps_s);
+    run_logf(rep, "  detected: %.2f animal-days in %.1f s (%.2f animal-days/s, %d job%s); "
+             "%" PRId64 " event%s found\n", days, wall_s, wall_s > 0 ? days / wall_s : 0, jobs,
+             jobs == 1 ? "" : "s", e->events_found, e->events_found == 1 ? "" : "s");
+    run_logf(rep, "  time: hash %.2f s + read and detect %.2f s (summed over workers), "
+               "store %.3f s, "
+             "plan %.3f s, outputs %.3f s\n", times->hash_s, times->detect_s, times->store_s,
+             times->plan_s, times->steps_s);
     study_totals totals = {0};
     ictus_error err;
     if (ictus_store_animal_totals(store, add_total, &totals, &err) == ICTUS_OK && totals.n) {
-        report(rep, "  events per animal (this run / whole study):\n");
+        run_logf(rep, "  events per animal (this run / whole study):\n");
         for (int i = 0; i < totals.n; i++) {
             if (i < SUMMARY_MAX_ANIMALS) {
                 const run_animal_tally *t = find_tally(k, totals.rows[i].animal);
@@ -470,35 +455,37 @@ static void report_summary(const run_reporter *rep, const ictus_study *study,
                 if (totals.rows[i].not_ok)
                     snprintf(not_ok, sizeof not_ok, " (%" PRId64 " failed, stale or incomplete)",
                              totals.rows[i].not_ok);
-                report(rep, "    %-16s %6" PRId64 " / %-6" PRId64 " in %" PRId64 " recording%s%s\n",
-                       totals.rows[i].animal, t ? t->events : 0, totals.rows[i].events,
-                       totals.rows[i].recordings, totals.rows[i].recordings == 1 ? "" : "s",
-                       not_ok);
+                run_logf(rep,
+                         "    %-16s %6" PRId64 " / %-6" PRId64 " in %" PRId64 " recording%s%s\n",
+                         totals.rows[i].animal, t ? t->events : 0, totals.rows[i].events,
+                         totals.rows[i].recordings, totals.rows[i].recordings == 1 ? "" : "s",
+                         not_ok);
             }
             free(totals.rows[i].animal);
         }
         if (totals.n > SUMMARY_MAX_ANIMALS)
-            report(rep, "    ... and %d more animals\n", totals.n - SUMMARY_MAX_ANIMALS);
+            run_logf(rep, "    ... and %d more animals\n", totals.n - SUMMARY_MAX_ANIMALS);
     }
     free(totals.rows);
     if (k->n_problems) {
-        report(rep, "  problems (%d; also in the database, table run_problems):\n", k->n_problems);
+        run_logf(rep, "  problems (%d; also in the database, table run_problems):\n",
+                 k->n_problems);
         for (int i = 0; i < k->n_problems && i < SUMMARY_MAX_PROBLEMS; i++) {
-            report(rep, "    %s: %s\n", ictus_problem_kind_name(k->problems[i].kind),
-                   k->problems[i].message);
+            run_logf(rep, "    %s: %s\n", ictus_problem_kind_name(k->problems[i].kind),
+                     k->problems[i].message);
             if (rep->problem)
                 rep->problem(rep->ctx, ictus_problem_kind_name(k->problems[i].kind),
                              k->problems[i].message);
         }
         if (k->n_problems > SUMMARY_MAX_PROBLEMS)
-            report(rep, "    ... and %d more\n", k->n_problems - SUMMARY_MAX_PROBLEMS);
+            run_logf(rep, "    ... and %d more\n", k->n_problems - SUMMARY_MAX_PROBLEMS);
     }
     if (plan->scan_warning[0])
-        report(rep, "  warning: %s\n", plan->scan_warning);
-    report(rep, "  results: %s/ictus.db, %s/out/events.csv, report %s/out/report/index.html\n",
-           study->dir, study->dir, study->dir);
+        run_logf(rep, "  warning: %s\n", plan->scan_warning);
+    run_logf(rep, "  results: %s/ictus.db, %s/out/events.csv, report %s/out/report/index.html\n",
+             study->dir, study->dir, study->dir);
     if (ictus_strbuf_text(&final->table)[0])
-        report(rep, "%s", ictus_strbuf_text(&final->table));
+        run_logf(rep, "%s", ictus_strbuf_text(&final->table));
 }
 
 /* "2026-01-05 08:00:00": now, local time, for the log's header line. */
@@ -593,12 +580,13 @@ static void note_submission(const run_reporter *rep, const run_submission *sub,
     for (int i = 0; i < plan->n_files; i++)
         later += (plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS) &&
                  !run_submission_has(sub, &plan->files[i]);
-    report(rep, "  Slurm submission %s: %d recording%s sent to its tasks", run_submission_dir(sub),
-           run_submission_size(sub), run_submission_size(sub) == 1 ? "" : "s");
+    run_logf(rep, "  Slurm submission %s: %d recording%s sent to its tasks",
+             run_submission_dir(sub),
+             run_submission_size(sub), run_submission_size(sub) == 1 ? "" : "s");
     if (later)
-        report(rep, "; %d file%s new or changed since it was made: left for the next run or "
-                    "submission", later, later == 1 ? "" : "s");
-    report(rep, "\n");
+        run_logf(rep, "; %d file%s new or changed since it was made: left for the next run or "
+                      "submission", later, later == 1 ? "" : "s");
+    run_logf(rep, "\n");
 }
 
 /* Steps 3 to 7 of the run (the study is loaded and locked). */
@@ -647,9 +635,9 @@ static run_job_result run_study(const run_job_options *o, const run_reporter *re
     times.plan_s = now_s() - t_start;
     char when[32];
     local_now(when, sizeof when);
-    report(rep, "%s ictus run %s: %d files: %d to read (%.1f MB), %d unchanged; %d job%s\n",
-           when, study->dir, plan.n_files, plan.n_to_read, (double)plan.bytes_to_read / 1e6,
-           (int)run_commit_get_counts(c).end.files_skipped, o->jobs, o->jobs == 1 ? "" : "s");
+    run_logf(rep, "%s ictus run %s: %d files: %d to read (%.1f MB), %d unchanged; %d job%s\n",
+             when, study->dir, plan.n_files, plan.n_to_read, (double)plan.bytes_to_read / 1e6,
+             (int)run_commit_get_counts(c).end.files_skipped, o->jobs, o->jobs == 1 ? "" : "s");
 
     ictus_out timings = {0};
     bool have_timings = false;

@@ -1,12 +1,14 @@
 /* progress.c: a progress bar on a terminal, log lines otherwise. */
 #include "nightly/progress.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/status.h"
+#include "base/strbuf.h"
 
 #define BAR_WIDTH 24
 #define REDRAW_INTERVAL_S 0.2
@@ -120,4 +122,15 @@ void run_progress_destroy(run_progress *p)
         return;
     clear_bar(p);
     free(p);
+}
+
+void run_logf(const run_reporter *rep, const char *fmt, ...)
+{
+    ictus_strbuf text = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    ictus_strbuf_vaddf(&text, fmt, ap);
+    va_end(ap);
+    rep->log(rep->ctx, ictus_strbuf_text(&text));
+    ictus_strbuf_free(&text);
 }

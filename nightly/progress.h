@@ -37,6 +37,10 @@ typedef struct {
     bool tty;        /* show a progress line instead of a log line per file */
 } run_reporter;
 
+/* printf to rep's log (whole lines, each ending in '\n'). */
+void run_logf(const run_reporter *rep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 typedef struct run_progress run_progress;
 
 /* Progress through `rep` (which must outlive it); n_files and total_bytes

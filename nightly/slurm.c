@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -293,7 +292,8 @@ static void array_script(ictus_strbuf *b, const run_slurm_options *o, const char
                         "writes its own errors there)\nrecord=");
     add_quoted(b, dir);
     ictus_strbuf_add(b, "/failed/\"$task\".txt\n"
-                        "[ \"$rc\" -eq 0 ] || [ -s \"$record\" ] || echo \"ictus exited with status "
+                        "[ \"$rc\" -eq 0 ] || [ -s \"$record\" ] || "
+                        "echo \"ictus exited with status "
                         "$rc on $(hostname)\" > \"$record\"\nexit \"$rc\"\n");
 }
 
@@ -359,7 +359,8 @@ static ictus_status sbatch(const char *dir, const char *script, const char *depe
     char *end;
     long long id = strtoll(ictus_strbuf_text(&out), &end, 10);
     ictus_status st = ICTUS_OK;
-    if (rc != 0 || end == ictus_strbuf_text(&out) || id <= 0 || (*end && *end != ';' && *end != '\n')) {
+    if (rc != 0 || end == ictus_strbuf_text(&out) || id <= 0 ||
+        (*end && *end != ';' && *end != '\n')) {
         char line[512];
         st = ictus_fail(err, ICTUS_ERR_IO, "%s/%s: sbatch refused it (exit %d): %s", dir, script,
                         rc, first_line(ictus_strbuf_text(&errtext)[0] ? ictus_strbuf_text(&errtext)
@@ -463,19 +464,6 @@ static void lock_note(void *ctx, const char *line)
     rep->note(rep->ctx, line);
 }
 
-static void say(const run_reporter *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(const run_reporter *rep, const char *fmt, ...)
-{
-    ictus_strbuf text = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    ictus_strbuf_vaddf(&text, fmt, ap);
-    va_end(ap);
-    rep->log(rep->ctx, ictus_strbuf_text(&text));
-    ictus_strbuf_free(&text);
-}
-
 /* The plan's files to read, largest first, into *files (*n). */
 static void files_to_read(const run_plan *plan, const run_file ***files, int *n)
 {
@@ -510,9 +498,9 @@ static ictus_status submit_scripts(const run_slurm_options *o, const run_reporte
         snprintf(prev, sizeof prev, "afterany:%" PRId64, k ? arrays[k - 1].job_id : 0);
         const char *dep = o->max_parallel > 0 && k > 0 ? prev : NULL;
         if (o->dry_run) {
-            say(rep, "\n--- %s/%s%s%s\n%s", dir, name, dep ? " (sbatch --dependency=afterany:"
-                                                             "<array " : "",
-                dep ? "before>)" : "", ictus_strbuf_text(&text));
+            run_logf(rep, "\n--- %s/%s%s%s\n%s", dir, name, dep ? " (sbatch --dependency=afterany:"
+                                                                  "<array " : "",
+                     dep ? "before>)" : "", ictus_strbuf_text(&text));
         } else {
             st = write_text(dir, name, ictus_strbuf_text(&text), err);
             if (st == ICTUS_OK)
@@ -529,8 +517,8 @@ static ictus_status submit_scripts(const run_slurm_options *o, const run_reporte
     reduce_script(&text, o, study_name, study_abs, dir);
     int64_t reduce_job = 0;
     if (st == ICTUS_OK && o->dry_run)
-        say(rep, "\n--- %s/reduce.sh (sbatch --dependency=afterany:<every array>)\n%s", dir,
-            ictus_strbuf_text(&text));
+        run_logf(rep, "\n--- %s/reduce.sh (sbatch --dependency=afterany:<every array>)\n%s", dir,
+                 ictus_strbuf_text(&text));
     else if (st == ICTUS_OK) {
         /* jobs.txt names the arrays before the reduce can start: it reads them */
         st = run_submission_write_jobs(dir, arrays, split->n_arrays, 0, err);
@@ -547,13 +535,13 @@ static ictus_status submit_scripts(const run_slurm_options *o, const run_reporte
         ictus_strbuf ids = {0};
         for (int k = 0; k < split->n_arrays; k++)
             ictus_strbuf_addf(&ids, "%s%" PRId64, k ? "," : "", arrays[k].job_id);
-        say(rep, "  submitted: array job%s %s (%d task%s), reduce job %" PRId64
-                 " (after every task has ended: stores the results in ictus.db, then the "
-                 "analysis and the report)\n"
-                 "  watch: squeue -j %s,%" PRId64 "    logs: %s/logs/\n",
-            split->n_arrays == 1 ? "" : "s", ictus_strbuf_text(&ids), split->n_tasks,
-            split->n_tasks == 1 ? "" : "s", reduce_job, ictus_strbuf_text(&ids), reduce_job,
-            dir);
+        run_logf(rep, "  submitted: array job%s %s (%d task%s), reduce job %" PRId64
+                      " (after every task has ended: stores the results in ictus.db, then the "
+                      "analysis and the report)\n"
+                      "  watch: squeue -j %s,%" PRId64 "    logs: %s/logs/\n",
+                 split->n_arrays == 1 ? "" : "s", ictus_strbuf_text(&ids), split->n_tasks,
+                 split->n_tasks == 1 ? "" : "s", reduce_job, ictus_strbuf_text(&ids), reduce_job,
+                 dir);
         ictus_strbuf_free(&ids);
     }
     ictus_strbuf_free(&text);
@@ -592,18 +580,19 @@ static ictus_status plan_and_submit(const run_slurm_options *o, const run_report
     run_slurm_limits lim;
     run_slurm_limits_read(&lim);
     run_slurm_split split = run_slurm_split_for(n, &lim);
-    say(rep, "ictus run %s --slurm: %d files: %d to read (%.1f MB)%s\n", study->dir,
-        plan.n_files, n, (double)plan.bytes_to_read / 1e6,
-        n == 0 ? ": nothing new, nothing submitted" : "");
+    run_logf(rep, "ictus run %s --slurm: %d files: %d to read (%.1f MB)%s\n", study->dir,
+             plan.n_files, n, (double)plan.bytes_to_read / 1e6,
+             n == 0 ? ": nothing new, nothing submitted" : "");
     if (st == ICTUS_OK && n > 0)
-        say(rep, "  %d task%s of %d recording%s each, in %d array%s of at most %d (MaxArraySize "
-                 "%d%s, MaxJobCount %d)%s\n",
-            split.n_tasks, split.n_tasks == 1 ? "" : "s", split.per_task,
-            split.per_task == 1 ? "" : "s", split.n_arrays, split.n_arrays == 1 ? "" : "s",
-            split.array_size, lim.max_array_size,
-            lim.from_cluster ? "" : ": scontrol did not answer, Slurm's default",
-            lim.max_job_count, o->max_parallel > 0 ? "" : "; no --max-parallel: as many at "
-                                                          "once as the cluster gives");
+        run_logf(rep, "  %d task%s of %d recording%s each, in %d array%s of at most %d "
+                      "(MaxArraySize "
+                      "%d%s, MaxJobCount %d)%s\n",
+                 split.n_tasks, split.n_tasks == 1 ? "" : "s", split.per_task,
+                 split.per_task == 1 ? "" : "s", split.n_arrays, split.n_arrays == 1 ? "" : "s",
+                 split.array_size, lim.max_array_size,
+                 lim.from_cluster ? "" : ": scontrol did not answer, Slurm's default",
+                 lim.max_job_count, o->max_parallel > 0 ? "" : "; no --max-parallel: as many at "
+                                                               "once as the cluster gives");
     char slurm_dir[ICTUS_PATH_MAX], dir[ICTUS_PATH_MAX];
     if (st == ICTUS_OK && n > 0)
         st = ictus_path_join(slurm_dir, sizeof slurm_dir, study_abs, "slurm", err);

@@ -117,7 +117,8 @@ ictus_status run_submission_write_jobs(const char *dir, const run_submission_arr
     free(path);
     if (st != ICTUS_OK)
         return st;
-    ictus_out_str(&o, "# what ictus run --slurm submitted: array JOB FIRST_TASK N_TASKS, reduce JOB\n");
+    ictus_out_str(&o, "# what ictus run --slurm submitted: array JOB FIRST_TASK N_TASKS, "
+                      "reduce JOB\n");
     for (int i = 0; i < n_arrays; i++)
         ictus_out_printf(&o, "array %" PRId64 " %d %d\n", arrays[i].job_id, arrays[i].first_task,
                          arrays[i].n_tasks);
@@ -224,7 +225,8 @@ static ictus_status read_tasks(const char *dir, ictus_csv **table, task_row **ro
             !parse_i64(ictus_csv_field(*table, r, cols[COL_MTIME]), &mtime) ||
             !parse_i64(ictus_csv_field(*table, r, cols[COL_INODE]), &inode) ||
             !parse_i64(ictus_csv_field(*table, r, cols[COL_REJECTED]), &rejected) ||
-            rejected > INT32_MAX || !t->path[0] || (t->has_same && !ictus_hash128_parse(same, &t->same)))
+            rejected > INT32_MAX || !t->path[0] ||
+            (t->has_same && !ictus_hash128_parse(same, &t->same)))
             st = ictus_fail(err, ICTUS_ERR_DATA, "%s: line %d: not a task row ictus wrote", path,
                             ictus_csv_line(*table, r));
         t->task = (int)task;

@@ -17,6 +17,7 @@
 # Needs: $ICTUS, sqlite3.
 set -u
 . "$(dirname "$0")/shcheck.sh"
+. "$(dirname "$0")/slurm/same_results.sh"
 
 # --- stand-ins for the Slurm commands --------------------------------------
 mkdir -p "$W/bin"
@@ -124,20 +125,7 @@ eq "the shards are gone once stored" "$(ls "$sub/shards" | wc -l)" 0
 ok "the reduce leaves reduced.txt"
 
 # --- the same results as the local run --------------------------------------
-for f in events.csv periods.csv responders.csv daily.csv; do
-    cmp -s "$W/local/out/$f" "$S/out/$f"
-    ok "out/$f equals the local run's"
-done
-rows() {
-    sqlite3 "$1/ictus.db" "SELECT path, animal, status, replace(error, '$1/', ''), content_hash,
-        results_hash, format, start_us, duration_us, n_gaps, preset, params_hash
-        FROM recordings ORDER BY path, animal"
-}
-eq "the recordings' rows equal the local run's" "$(rows "$S")" "$(rows "$W/local")"
-q="SELECT count(*) FROM events"
-eq "as many events as the local run" "$(sqlite3 "$S/ictus.db" "$q")" "$(sqlite3 "$W/local/ictus.db" "$q")"
-[ "$(sqlite3 "$S/ictus.db" "$q")" -gt 0 ]
-ok "and some events"
+same_results "$W/local" "$S"
 
 # --- a second submission: nothing new --------------------------------------
 "$ICTUS" run "$S" --slurm --settle 0 >"$W/again.out" 2>&1

@@ -15,6 +15,7 @@
 # Needs: $ICTUS, a running cluster (squeue answers), sqlite3.
 set -u
 . "$(dirname "$0")/../shcheck.sh"
+. "$(dirname "$0")/same_results.sh"
 
 # wait_gone JOB...: until squeue lists none of the jobs (at most 180 s)
 wait_gone() {
@@ -82,19 +83,7 @@ eq "the reduce stored every recording (reduced.txt)" "$(cat "$sub/reduced.txt" 2
 eq "no shard is left" "$(ls "$sub/shards" | wc -l)" 0
 
 # --- the same as the local run ---------------------------------------------------
-for f in events.csv periods.csv responders.csv daily.csv; do
-    cmp -s "$B/local/out/$f" "$S/out/$f"
-    ok "out/$f equals the local run's"
-done
-rows() {
-    sqlite3 "$1/ictus.db" "SELECT path, animal, status, replace(error, '$1/', ''), content_hash,
-        results_hash, format, start_us, duration_us, n_gaps, preset, params_hash
-        FROM recordings ORDER BY path, animal"
-}
-eq "the recordings' rows equal the local run's" "$(rows "$S")" "$(rows "$B/local")"
-q="SELECT count(*) FROM events"
-eq "as many events as the local run" "$(sqlite3 "$S/ictus.db" "$q")" \
-    "$(sqlite3 "$B/local/ictus.db" "$q")"
+same_results "$B/local" "$S"
 
 # --- again: only the failed recording, then nothing --------------------------------
 "$ICTUS" run "$S" --slurm --settle 0 >"$W/again.out" 2>&1
