@@ -80,14 +80,64 @@ typedef struct {
     size_t n_rows, cap_rows;
     const ictus_exports_options *opt;
     ictus_strpool text;     /* the recs' strings */
+    int64_t *wanted;        /* the recordings events or added events name, by id */
+    size_t n_wanted, cap_wanted;
 } collection;
 
+static int cmp_id(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+static bool is_wanted(const collection *c, int64_t id)
+{
+    return c->n_wanted && bsearch(&id, c->wanted, c->n_wanted, sizeof *c->wanted, cmp_id);
+}
+
+static void want(collection *c, int64_t id)
+{
+    ICTUS_GROW(c->wanted, c->n_wanted + 1, c->cap_wanted);
+    c->wanted[c->n_wanted++] = id;
+}
+
+static ictus_status want_event(void *ctx, const ictus_store_event_row *r, ictus_error *err)
+{
+    (void)err;
+    want(ctx, r->recording_id);
+    return ICTUS_OK;
+}
+
+static ictus_status want_added(void *ctx, const ictus_store_decision *d, ictus_error *err)
+{
+    (void)err;
+    if (d->recording_id)
+        want(ctx, d->recording_id);
+    return ICTUS_OK;
+}
+
+/* The wanted ids sorted, each once. */
+static void sort_wanted(collection *c)
+{
+    if (c->n_wanted == 0)
+        return;
+    qsort(c->wanted, c->n_wanted, sizeof *c->wanted, cmp_id);
+    size_t n = 1;
+    for (size_t i = 1; i < c->n_wanted; i++)
+        if (c->wanted[i] != c->wanted[n - 1])
+            c->wanted[n++] = c->wanted[i];
+    c->n_wanted = n;
+}
+
+/* A stored recording with results that an event or added event names
+ * (the others are never written: a study of hundreds of thousands of
+ * files, most without events, is not held whole). */
 static ictus_status add_recording(void *ctx, const ictus_store_recording_span *r,
                                   ictus_error *err)
 {
     (void)err;
     collection *c = ctx;
-    if (!r->has_results)
+    if (!r->has_results || !is_wanted(c, r->id))
         return ICTUS_OK;
     ICTUS_GROW(c->recs, c->n_recs + 1, c->cap_recs);
     /* the store lists recordings by animal: a run of them shares its animal */
@@ -111,16 +161,40 @@ static int rec_by_path(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
-/* Mark the shared paths and leave the list ordered by id. */
-static void describe_recordings(collection *c)
+/* A stored recording with results whose path is that of a collected one
+ * (recs ordered by path): both are shared. */
+static ictus_status mark_shared(void *ctx, const ictus_store_recording_span *r,
+                                ictus_error *err)
+{
+    (void)err;
+    collection *c = ctx;
+    if (!r->has_results)
+        return ICTUS_OK;
+    int lo = 0, hi = c->n_recs; /* the first rec whose path is >= r->path */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(c->recs[mid].path, r->path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int i = lo; i < c->n_recs && !strcmp(c->recs[i].path, r->path); i++)
+        if (c->recs[i].id != r->id)
+            c->recs[i].shared = true;
+    return ICTUS_OK;
+}
+
+/* Mark the shared paths (the store holds the path for another animal, with
+ * results: a second walk of the recordings) and leave the list ordered by
+ * id. */
+static ictus_status describe_recordings(ictus_store *s, collection *c, ictus_error *err)
 {
     if (c->n_recs == 0)
-        return;
+        return ICTUS_OK;
     qsort(c->recs, (size_t)c->n_recs, sizeof *c->recs, rec_by_path);
-    for (int i = 1; i < c->n_recs; i++)
-        if (!strcmp(c->recs[i].path, c->recs[i - 1].path))
-            c->recs[i].shared = c->recs[i - 1].shared = true;
+    ictus_status st = ictus_store_each_recording_span(s, mark_shared, c, err);
     qsort(c->recs, (size_t)c->n_recs, sizeof *c->recs, rec_by_id);
+    return st;
 }
 
 /* The videos of the recordings with events (the only ones written):
@@ -234,6 +308,7 @@ static void collection_clear(collection *c)
     }
     free(c->recs);
     free(c->rows);
+    free(c->wanted);
 }
 
 /* ------------------------------------------------------------------------
@@ -508,11 +583,19 @@ static ictus_status collect(const char *study_dir, const ictus_study *study, col
     st = ictus_store_open(db, &s, err);
     if (st != ICTUS_OK)
         return st;
-    st = ictus_store_each_recording_span(s, add_recording, c, err);
-    if (st == ICTUS_OK)
-        describe_recordings(c);
     const ictus_store_event_query all = {.t0_us = ICTUS_STORE_TIME_MIN,
                                          .t1_us = ICTUS_STORE_TIME_MAX};
+    st = ictus_store_each_event(s, &all, want_event, c, err);
+    if (st == ICTUS_OK)
+        st = ictus_store_each_added(s, NULL, want_added, c, err);
+    sort_wanted(c);
+    if (st == ICTUS_OK)
+        st = ictus_store_each_recording_span(s, add_recording, c, err);
+    free(c->wanted);
+    c->wanted = NULL;
+    c->n_wanted = c->cap_wanted = 0;
+    if (st == ICTUS_OK)
+        st = describe_recordings(s, c, err);
     if (st == ICTUS_OK)
         st = ictus_store_each_event(s, &all, add_event, c, err);
     if (st == ICTUS_OK)

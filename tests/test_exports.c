@@ -15,6 +15,10 @@
  *     clamped at 0; recordings without a video have empty video columns;
  *     a stale *_events.edf of an earlier export is removed, other files kept;
  *     the header's patient code is the animal;
+ *   - a file the store holds for two animals gets one annotation file per
+ *     animal with events, named FILE_ANIMAL, also when the other animal's
+ *     recording has no events (only the recordings with events are
+ *     collected: the shared path is found by a walk of all of them);
  *   - ictus_report_exports_study() (a study already loaded, as `ictus run`
  *     passes its own) writes the same bytes as ictus_report_exports();
  *   - [report] video_padding_s: a bad value is an error, and a misspelt
@@ -293,6 +297,73 @@ static void test_reviews_and_names(void)
     support_tmpdir_remove(dir);
 }
 
+/* ---- one file, two animals: FILE_ANIMAL_events.edf ------------------- */
+
+/* Put a one-hour recording of `animal` at `path`, with one event 10 s in
+ * when `with_event`. */
+static void put_at(ictus_store *store, int64_t run_id, const char *path, const char *animal,
+                   int64_t start_us, uint64_t hash_lo, bool with_event)
+{
+    int64_t duration_us = 3600 * ICTUS_US_PER_S;
+    int64_t n_buckets = ictus_grid_n_buckets(duration_us);
+    int64_t *analysable_us = calloc((size_t)n_buckets, sizeof *analysable_us);
+    for (int64_t b = 0; b < n_buckets; b++)
+        analysable_us[b] = ictus_grid_bucket_len_us(b, duration_us);
+    ictus_event ev = {.start_us = 10 * ICTUS_US_PER_S, .end_us = 20 * ICTUS_US_PER_S,
+                      .wall_start_us = start_us + 10 * ICTUS_US_PER_S, .score = 0.9};
+    snprintf(ev.channel, sizeof ev.channel, "*");
+    snprintf(ev.type, sizeof ev.type, "hpd");
+    ictus_hash128 hash = {hash_lo, 78};
+    ictus_store_series series = {ICTUS_STORE_ALL_CHANNELS, n_buckets, analysable_us, NULL};
+    ictus_store_results res = {
+        .file = {path, animal, {2000 + (int64_t)hash_lo, 1700000000000000000, 7}, &hash, run_id},
+        .format = "EDF+C", .start_us = start_us, .duration_us = duration_us,
+        .preset = "test@1", .params_hash = {1, 2}, .n_events = with_event ? 1 : 0,
+        .events = &ev, .n_series = 1, .series = &series};
+    ictus_error err = {0};
+    CHECK_MSG(ictus_store_put_recording(store, &res, &err) == ICTUS_OK, "%s", err.msg);
+    free(analysable_us);
+}
+
+static void test_shared_file(void)
+{
+    char *dir = support_tmpdir("exports-shared");
+    CHECK(support_study_write(dir, "study.ini",
+                              "[study]\nname = shared\npreset = ihka-mouse\nmains_hz = 50\n"));
+    CHECK(support_study_write(dir, "animals.csv", "animal\nA1\nA2\nA3\n"));
+    support_store s;
+    CHECK(support_store_open(&s, dir));
+    int64_t t0 = ictus_walltime_from_civil(2026, 1, 5, 8, 0, 0, 0);
+    /* pair.edf: A1 with an event, A2 without; both.edf: A1 and A3 with
+     * events; solo.edf: A2 alone. */
+    put_at(s.store, s.run_id, "recordings/pair.edf", "A1", t0, 1, true);
+    put_at(s.store, s.run_id, "recordings/pair.edf", "A2", t0, 1, false);
+    put_at(s.store, s.run_id, "recordings/both.edf", "A1", t0, 2, true);
+    put_at(s.store, s.run_id, "recordings/both.edf", "A3", t0, 2, true);
+    put_at(s.store, s.run_id, "recordings/solo.edf", "A2", t0, 3, true);
+    support_store_close(&s);
+    ictus_exports_summary sum;
+    ictus_error err = {0};
+    CHECK_MSG(ictus_report_exports(dir, NULL, NULL, &sum, &err) == ICTUS_OK, "%s", err.msg);
+    CHECK_INT(sum.n_events, 4);
+    CHECK_INT(sum.n_annotation_files, 4);
+    ictus_problems_clear(&sum.problems);
+    static const char *const present[] = {"pair.edf_A1", "both.edf_A1", "both.edf_A3", "solo.edf"};
+    static const char *const absent[] = {"pair.edf", "pair.edf_A2", "both.edf", "solo.edf_A2"};
+    for (int i = 0; i < 4; i++) {
+        char name[128];
+        snprintf(name, sizeof name, "out/annotations/%s_events.edf", present[i]);
+        CHECK_MSG(access(support_path(dir, name), F_OK) == 0, "%s missing", name);
+        snprintf(name, sizeof name, "out/annotations/%s_events.edf", absent[i]);
+        CHECK_MSG(access(support_path(dir, name), F_OK) != 0, "%s written", name);
+    }
+    annotations a = read_annotations(support_path(dir, "out/annotations/pair.edf_A1_events.edf"));
+    CHECK_INT(a.n, 1);
+    CHECK_STR(a.hdr.patientcode, "A1");
+    free(a.a);
+    support_tmpdir_remove(dir);
+}
+
 /* Whether the files a and b hold the same bytes (both readable). */
 static bool same_bytes(const char *a, const char *b)
 {
@@ -392,6 +463,7 @@ int main(void)
 {
     test_settings();
     test_reviews_and_names();
+    test_shared_file();
     test_loaded_study();
     test_synthetic_study();
     return check_done("test_exports");
