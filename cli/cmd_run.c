@@ -45,8 +45,9 @@ static const char usage_text[] =
     "  --log FILE          also append the log to FILE, every line with its date and\n"
     "                      time (default: study.ini [run] log, relative to the study)\n"
     "  -q, --quiet         print nothing when there was nothing new, else one line\n"
-    "                      (files, failures, events, warnings); problems still go to\n"
-    "                      stderr and the log file still gets everything\n"
+    "                      (files, failures, events, warnings; with --slurm: what was\n"
+    "                      submitted); problems still go to stderr and the log file\n"
+    "                      still gets everything\n"
     "  --timings FILE      write the time spent on each file (CSV) for benchmarks\n"
     "On a Slurm cluster (README: Running on a cluster):\n"
     "  --slurm             plan as above, then submit job arrays (one task per new or\n"
@@ -486,8 +487,15 @@ static ictus_status run_submit(run_args *a, ictus_error *err)
     a->slurm_opt.exe = exe;
     a->slurm_opt.stop_signal = &stop_signal;
     catch_stop_signals();
-    ictus_status st = run_slurm_submit(&a->slurm_opt, &rep, err);
+    run_slurm_summary sum;
+    ictus_status st = run_slurm_submit(&a->slurm_opt, &rep, &sum, err);
     free(exe);
+    if (st == ICTUS_OK && a->quiet && sum.reduce_job > 0) /* cron's mail: what went out */
+        printf("ictus run %s --slurm: %d recording%s in %d task%s submitted: array job%s %s, "
+               "reduce job %" PRId64 "\n",
+               a->job.study_dir, sum.n_to_read, sum.n_to_read == 1 ? "" : "s", sum.n_tasks,
+               sum.n_tasks == 1 ? "" : "s", sum.n_arrays == 1 ? "" : "s", sum.arrays,
+               sum.reduce_job);
     return st;
 }
 

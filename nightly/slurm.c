@@ -479,7 +479,7 @@ static void files_to_read(const run_plan *plan, const run_file ***files, int *n)
 static ictus_status submit_scripts(const run_slurm_options *o, const run_reporter *rep,
                                    const char *study_name, const char *study_abs,
                                    const char *dir, const run_slurm_split *split,
-                                   ictus_error *err)
+                                   run_slurm_summary *sum, ictus_error *err)
 {
     run_submission_array *arrays = ictus_xcalloc((size_t)split->n_arrays + 1, sizeof *arrays);
     ictus_status st = ICTUS_OK;
@@ -542,6 +542,10 @@ static ictus_status submit_scripts(const run_slurm_options *o, const run_reporte
                  split->n_arrays == 1 ? "" : "s", ictus_strbuf_text(&ids), split->n_tasks,
                  split->n_tasks == 1 ? "" : "s", reduce_job, ictus_strbuf_text(&ids), reduce_job,
                  dir);
+        snprintf(sum->arrays, sizeof sum->arrays, "%s", ictus_strbuf_text(&ids));
+        sum->reduce_job = reduce_job;
+        sum->n_tasks = split->n_tasks;
+        sum->n_arrays = split->n_arrays;
         ictus_strbuf_free(&ids);
     }
     ictus_strbuf_free(&text);
@@ -553,7 +557,8 @@ static ictus_status submit_scripts(const run_slurm_options *o, const run_reporte
 /* With the study loaded and locked: plan, split, write, submit. */
 static ictus_status plan_and_submit(const run_slurm_options *o, const run_reporter *rep,
                                     const ictus_study *study, const ictus_study_presets *ps,
-                                    const char *study_abs, run_lock **lock, ictus_error *err)
+                                    const char *study_abs, run_lock **lock,
+                                    run_slurm_summary *sum, ictus_error *err)
 {
     char db_path[ICTUS_PATH_MAX];
     ictus_store *store;
@@ -572,6 +577,7 @@ static ictus_status plan_and_submit(const run_slurm_options *o, const run_report
     const run_file **files;
     int n;
     files_to_read(&plan, &files, &n);
+    sum->n_to_read = n;
     if (n > 0) { /* a model that cannot be used stops here, not in every task */
         const struct ictus_model *model;
         for (int i = 0; i < ps->n && st == ICTUS_OK; i++)
@@ -606,13 +612,14 @@ static ictus_status plan_and_submit(const run_slurm_options *o, const run_report
     run_lock_release(*lock);
     *lock = NULL;
     if (st == ICTUS_OK && n > 0)
-        st = submit_scripts(o, rep, study->name, study_abs, dir, &split, err);
+        st = submit_scripts(o, rep, study->name, study_abs, dir, &split, sum, err);
     return st;
 }
 
 ictus_status run_slurm_submit(const run_slurm_options *o, const run_reporter *rep,
-                              ictus_error *err)
+                              run_slurm_summary *sum, ictus_error *err)
 {
+    memset(sum, 0, sizeof *sum);
     char ini[ICTUS_PATH_MAX];
     ictus_status st = ictus_path_join(ini, sizeof ini, o->study_dir, "study.ini", err);
     if (st != ICTUS_OK)
@@ -644,7 +651,7 @@ ictus_status run_slurm_submit(const run_slurm_options *o, const run_reporter *re
         st = ictus_analysis_settings_apply(&analysis, study->config, err);
     ictus_study_presets ps;
     if (st == ICTUS_OK && (st = ictus_study_presets_load(study, &ps, err)) == ICTUS_OK) {
-        st = plan_and_submit(o, rep, study, &ps, study_abs, &lock, err);
+        st = plan_and_submit(o, rep, study, &ps, study_abs, &lock, sum, err);
         ictus_study_presets_free(&ps);
     }
     ictus_study_destroy(study);

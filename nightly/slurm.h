@@ -70,13 +70,22 @@ typedef struct {
 
 run_slurm_split run_slurm_split_for(int n_recordings, const run_slurm_limits *lim);
 
+/* What a submission did, for `ictus run --slurm --quiet`'s one line. */
+typedef struct {
+    int n_to_read;             /* recordings planned (0: nothing submitted) */
+    int n_tasks, n_arrays;
+    char arrays[256];          /* the arrays' job ids, "812,813" (cut when very many) */
+    int64_t reduce_job;        /* 0 when nothing was submitted (or --dry-run) */
+} run_slurm_summary;
+
 /* Submit the study (above), telling the user through `rep` (its log: the
  * plan line, the scripts with --dry-run, the job ids and how to watch).
  * Errors: ICTUS_ERR_BUSY (a local run, or an earlier submission in flight),
  * ICTUS_ERR_CONFIG (not a study, its presets), ICTUS_ERR_IO when a file
- * cannot be written or a Slurm command fails (its message in err). */
+ * cannot be written or a Slurm command fails (its message in err).  *sum
+ * (zeroed first) says what was submitted. */
 ictus_status run_slurm_submit(const run_slurm_options *o, const run_reporter *rep,
-                              ictus_error *err);
+                              run_slurm_summary *sum, ictus_error *err);
 
 /* A job's (or an array task's, "123_4") state as `scontrol -o show job ID`
  * gives it: "FAILED, exit 1:0" or "TIMEOUT (reason ...)"; "" when Slurm does

@@ -152,10 +152,13 @@ run_tasks "$sub3" "$row"
 (cd "$sub3" && sh reduce.sh >"$W/reduce3.out" 2>&1)
 grep -q "M01_new.edf: no results: its Slurm task [0-9]*_[0-9]* ended TIMEOUT, exit 0:15 (TimeLimit)" "$W/reduce3.out"
 ok "a task that never ran fails its recording with the task's state"
-"$ICTUS" run "$S" --slurm --settle 0 >"$W/fourth.out" 2>&1
+"$ICTUS" run "$S" --slurm --settle 0 --quiet >"$W/fourth.out" 2>&1
 sub4=$(ls -td "$S"/slurm/*/ | head -1)
 grep -q ",recordings/M01_new.edf," "$sub4/tasks.csv"
 ok "the next submission sends it again"
+reduce4=$(awk '$1 == "reduce" {print $2}' "$sub4/jobs.txt")
+eq "with --quiet a submission prints one line: what went out" "$(cat "$W/fourth.out")" \
+    "ictus run $S --slurm: 2 recordings in 2 tasks submitted: array job $((reduce4 - 1)), reduce job $reduce4" # and the corrupt file
 
 # --- --dry-run: 5,000 tiny recordings ----------------------------------------
 D=$W/big
