@@ -72,7 +72,8 @@ static const char usage_text[] =
     "in the summary and in the database) or an error stopped the run; 2 bad usage or\n"
     "configuration, or another run holds the study; 3 every file went well, with\n"
     "warnings (e.g. a recording gone from the study); 130 interrupted by SIGINT\n"
-    "(Ctrl-C), 143 by SIGTERM.\n";
+    "(Ctrl-C), 143 by SIGTERM.  --slurm: 0 submitted (or nothing new), 1 sbatch\n"
+    "refused, 2 also when an earlier submission is still queued or running.\n";
 
 enum {
     OPT_WAIT = 1200, OPT_SETTLE, OPT_TIMINGS, OPT_LOG, OPT_SLURM, OPT_PARTITION, OPT_TIME,
