@@ -259,14 +259,6 @@ typedef struct {
     double plan_s, steps_s;
 } run_times;
 
-static int cmp_size_desc(const void *a, const void *b)
-{
-    const run_file *x = *(const run_file *const *)a, *y = *(const run_file *const *)b;
-    if (x->identity.size_bytes != y->identity.size_bytes)
-        return x->identity.size_bytes > y->identity.size_bytes ? -1 : 1;
-    return strcmp(x->path, y->path);
-}
-
 /* One line about a finished file for the log: how it ended. */
 static void describe_outcome(const run_outcome *out, char *buf, size_t size)
 {
@@ -352,13 +344,11 @@ static ictus_status detect_and_store(const run_job_options *o, const run_reporte
                                      run_committer *c, ictus_out *timings, run_times *times,
                                      int *files_done, ictus_error *err)
 {
-    const run_file **files = ictus_xcalloc((size_t)plan->n_to_read + 1, sizeof *files);
-    int n = 0;
-    for (int i = 0; i < plan->n_files; i++)
-        if ((plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS) &&
-            (!sub || run_submission_has(sub, &plan->files[i])))
-            files[n++] = &plan->files[i];
-    qsort(files, (size_t)n, sizeof *files, cmp_size_desc);
+    int n_to_read, n = 0;
+    const run_file **files = run_plan_files_to_read(plan, &n_to_read);
+    for (int i = 0; i < n_to_read; i++) /* a reduce: only what its submission sent to tasks */
+        if (!sub || run_submission_has(sub, files[i]))
+            files[n++] = files[i];
     int workers = o->jobs < n ? o->jobs : n > 0 ? n : 1;
     run_work_context ctx = {.study = study, .presets = ps, .plan = plan,
                             .analyzer_threads = o->jobs / workers > 1 ? o->jobs / workers : 1,

@@ -728,3 +728,22 @@ void run_plan_free(run_plan *plan)
     run_plan_release_files(plan);
     memset(plan, 0, sizeof *plan);
 }
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+    const run_file *x = *(const run_file *const *)a, *y = *(const run_file *const *)b;
+    if (x->identity.size_bytes != y->identity.size_bytes)
+        return x->identity.size_bytes > y->identity.size_bytes ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+const run_file **run_plan_files_to_read(const run_plan *plan, int *n)
+{
+    const run_file **files = ictus_xcalloc((size_t)plan->n_to_read + 1, sizeof *files);
+    *n = 0;
+    for (int i = 0; i < plan->n_files; i++)
+        if (plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS)
+            files[(*n)++] = &plan->files[i];
+    qsort(files, (size_t)*n, sizeof *files, cmp_size_desc);
+    return files;
+}

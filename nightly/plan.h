@@ -134,6 +134,12 @@ void run_plan_free(run_plan *plan);
  * run_plan_free() still frees the rest. */
 void run_plan_release_files(run_plan *plan);
 
+/* The files to check or process (plan->n_to_read of them), largest first
+ * (then by path), so that one big file does not finish alone at the end of a
+ * run or of a Slurm array: a new array of *n + 1 pointers into plan->files,
+ * the caller's to free. */
+const run_file **run_plan_files_to_read(const run_plan *plan, int *n);
+
 /* The hash of a preset's parameter text that results record and the plan
  * compares (ictus_hash_bytes() of it). */
 ictus_hash128 run_preset_params_hash(const ictus_preset *preset);

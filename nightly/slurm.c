@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/outfile.h"
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "detectors/preset.h"
@@ -317,22 +318,16 @@ static void reduce_script(ictus_strbuf *b, const run_slurm_options *o, const cha
     ictus_strbuf_addf(b, " --settle %.17g --wait\n", o->settle_s);
 }
 
+static void fill_text(ictus_out *o, const void *text)
+{
+    ictus_out_str(o, text);
+}
+
+/* DIR/NAME holding `text`, written whole (base/outfile.h). */
 static ictus_status write_text(const char *dir, const char *name, const char *text,
                                ictus_error *err)
 {
-    char *path = ictus_path_join_alloc(dir, name);
-    FILE *f = fopen(path, "w");
-    ictus_status st = ICTUS_OK;
-    if (!f)
-        st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-    else {
-        bool ok = fputs(text, f) >= 0;
-        ok = fclose(f) == 0 && ok;
-        if (!ok)
-            st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-    }
-    free(path);
-    return st;
+    return ictus_outfile_write(dir, name, fill_text, text, err);
 }
 
 /* ------------------------------------------------------------------------
@@ -419,8 +414,9 @@ static bool submission_in_flight(const char *slurm_dir, char *buf, size_t size, 
 static ictus_status new_submission_dir(const char *slurm_dir, bool dry_run, char *buf,
                                        size_t size, ictus_error *err)
 {
-    if (!dry_run && mkdir(slurm_dir, 0777) != 0 && errno != EEXIST)
-        return ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", slurm_dir, strerror(errno));
+    ictus_status made = dry_run ? ICTUS_OK : ictus_outfile_mkdir(slurm_dir, err);
+    if (made != ICTUS_OK)
+        return made;
     time_t t = time(NULL);
     struct tm tm;
     char stamp[32] = "submission";
@@ -443,14 +439,6 @@ static ictus_status new_submission_dir(const char *slurm_dir, bool dry_run, char
     return ictus_fail(err, ICTUS_ERR_IO, "%s: too many submissions this second", slurm_dir);
 }
 
-static int cmp_size_desc(const void *a, const void *b)
-{
-    const run_file *x = *(const run_file *const *)a, *y = *(const run_file *const *)b;
-    if (x->identity.size_bytes != y->identity.size_bytes)
-        return x->identity.size_bytes > y->identity.size_bytes ? -1 : 1;
-    return strcmp(x->path, y->path);
-}
-
 static int64_t unix_now_us(void)
 {
     struct timeval tv;
@@ -462,17 +450,6 @@ static void lock_note(void *ctx, const char *line)
 {
     const run_reporter *rep = ctx;
     rep->note(rep->ctx, line);
-}
-
-/* The plan's files to read, largest first, into *files (*n). */
-static void files_to_read(const run_plan *plan, const run_file ***files, int *n)
-{
-    *files = ictus_xcalloc((size_t)plan->n_to_read + 1, sizeof **files);
-    *n = 0;
-    for (int i = 0; i < plan->n_files; i++)
-        if (plan->files[i].action == RUN_CHECK || plan->files[i].action == RUN_PROCESS)
-            (*files)[(*n)++] = &plan->files[i];
-    qsort(*files, (size_t)*n, sizeof **files, cmp_size_desc);
 }
 
 /* Write the scripts into `dir` (or print them: dry run) and submit them. */
@@ -576,7 +553,7 @@ static ictus_status plan_and_submit(const run_slurm_options *o, const run_report
         return st;
     const run_file **files;
     int n;
-    files_to_read(&plan, &files, &n);
+    files = run_plan_files_to_read(&plan, &n);
     sum->n_to_read = n;
     if (n > 0) { /* a model that cannot be used stops here, not in every task */
         const struct ictus_model *model;

@@ -13,6 +13,7 @@
 
 #include "base/csvout.h"
 #include "base/csvtable.h"
+#include "base/outfile.h"
 #include "base/path.h"
 #include "base/readfile.h"
 #include "base/strbuf.h"
@@ -43,12 +44,11 @@ static char *failure_path(const char *dir, int task)
     return ictus_strbuf_take(&b);
 }
 
+/* DIR/NAME, created when absent. */
 static ictus_status make_dir(const char *dir, const char *name, ictus_error *err)
 {
     char *path = ictus_path_join_alloc(dir, name);
-    ictus_status st = ICTUS_OK;
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        st = ictus_fail(err, ICTUS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    ictus_status st = ictus_outfile_mkdir(path, err);
     free(path);
     return st;
 }
@@ -108,22 +108,30 @@ ictus_status run_submission_write_tasks(const char *dir, const run_file *const *
     return st;
 }
 
+typedef struct {
+    const run_submission_array *arrays;
+    int n_arrays;
+    int64_t reduce_job;
+} jobs_list;
+
+static void fill_jobs(ictus_out *o, const void *ctx)
+{
+    const jobs_list *j = ctx;
+    ictus_out_str(o, "# what ictus run --slurm submitted: array JOB FIRST_TASK N_TASKS, "
+                     "reduce JOB\n");
+    for (int i = 0; i < j->n_arrays; i++)
+        ictus_out_printf(o, "array %" PRId64 " %d %d\n", j->arrays[i].job_id,
+                         j->arrays[i].first_task, j->arrays[i].n_tasks);
+    ictus_out_printf(o, "reduce %" PRId64 "\n", j->reduce_job);
+}
+
+/* Written whole (temporary file, rename): it is written twice, and the
+ * reduce may read it in between. */
 ictus_status run_submission_write_jobs(const char *dir, const run_submission_array *arrays,
                                        int n_arrays, int64_t reduce_job, ictus_error *err)
 {
-    char *path = ictus_path_join_alloc(dir, RUN_SUBMISSION_JOBS);
-    ictus_out o;
-    ictus_status st = ictus_out_open(&o, path, err);
-    free(path);
-    if (st != ICTUS_OK)
-        return st;
-    ictus_out_str(&o, "# what ictus run --slurm submitted: array JOB FIRST_TASK N_TASKS, "
-                      "reduce JOB\n");
-    for (int i = 0; i < n_arrays; i++)
-        ictus_out_printf(&o, "array %" PRId64 " %d %d\n", arrays[i].job_id, arrays[i].first_task,
-                         arrays[i].n_tasks);
-    ictus_out_printf(&o, "reduce %" PRId64 "\n", reduce_job);
-    return ictus_out_close(&o, err);
+    jobs_list j = {arrays, n_arrays, reduce_job};
+    return ictus_outfile_write(dir, RUN_SUBMISSION_JOBS, fill_jobs, &j, err);
 }
 
 /* Read DIR/jobs.txt: its arrays (*arrays, *n) and reduce job; false when
