@@ -426,7 +426,7 @@ static const run_animal_tally *find_tally(const run_commit_counts *k, const char
 
 static void report_summary(const run_reporter *rep, const ictus_study *study,
                            ictus_store *store, const run_plan *plan, const run_commit_counts *k,
-                           const run_times *times, double wall_s, int jobs,
+                           const run_times *times, double wall_s, int jobs, bool reduce,
                            ictus_run_status status, const run_final_out *final)
 {
     const ictus_store_run_end *e = &k->end;
@@ -440,13 +440,16 @@ static void report_summary(const run_reporter *rep, const ictus_study *study,
              plan->n_files, e->files_new, e->files_changed, e->files_skipped, e->files_incomplete,
              e->files_failed);
     double days = (double)k->recorded_us / US_PER_DAY;
-    run_logf(rep, "  detected: %.2f animal-days in %.1f s (%.2f animal-days/s, %d job%s); "
-             "%" PRId64 " event%s found\n", days, wall_s, wall_s > 0 ? days / wall_s : 0, jobs,
-             jobs == 1 ? "" : "s", e->events_found, e->events_found == 1 ? "" : "s");
-    run_logf(rep, "  time: hash %.2f s + read and detect %.2f s (summed over workers), "
-               "store %.3f s, "
-             "plan %.3f s, outputs %.3f s\n", times->hash_s, times->detect_s, times->store_s,
-             times->plan_s, times->steps_s);
+    if (reduce) /* detected by the Slurm tasks: this run only stored their shards */
+        run_logf(rep, "  detected by the Slurm tasks: %.2f animal-days; %" PRId64 " event%s "
+                 "found\n", days, e->events_found, e->events_found == 1 ? "" : "s");
+    else
+        run_logf(rep, "  detected: %.2f animal-days in %.1f s (%.2f animal-days/s, %d job%s); "
+                 "%" PRId64 " event%s found\n", days, wall_s, wall_s > 0 ? days / wall_s : 0,
+                 jobs, jobs == 1 ? "" : "s", e->events_found, e->events_found == 1 ? "" : "s");
+    run_logf(rep, "  time: hash %.2f s + read and detect %.2f s (summed over %s), "
+                  "store %.3f s, plan %.3f s, outputs %.3f s\n", times->hash_s, times->detect_s,
+             reduce ? "tasks" : "workers", times->store_s, times->plan_s, times->steps_s);
     study_totals totals = {0};
     ictus_error err;
     if (ictus_store_animal_totals(store, add_total, &totals, &err) == ICTUS_OK && totals.n) {
@@ -548,7 +551,8 @@ static run_job_result finish_run(const run_job_options *o, const run_reporter *r
             *err = finish_err;
         status = ICTUS_RUN_FAILED;
     }
-    report_summary(rep, study, store, plan, k, times, wall_s, o->jobs, status, final);
+    report_summary(rep, study, store, plan, k, times, wall_s, o->jobs,
+                   o->submission_dir != NULL, status, final);
     return status == ICTUS_RUN_PROBLEMS ? RUN_JOB_PROBLEMS
            : status != ICTUS_RUN_OK     ? RUN_JOB_STOPPED
            : sum->warnings > 0          ? RUN_JOB_WARNINGS

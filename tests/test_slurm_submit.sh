@@ -120,6 +120,8 @@ eq "every task wrote its shard" "$(ls "$sub/shards" | wc -l)" 13
 eq "the reduce exits 1 (the corrupt recording)" "$?" 1
 grep -q "failed: .*recordings/corrupt.edf" "$W/reduce.out"
 ok "the reduce's summary names the corrupt recording"
+grep -q "^  detected by the Slurm tasks: 0.50 animal-days; [0-9]* events\? found$" "$W/reduce.out"
+ok "the reduce's summary says the tasks detected (12 one-hour files), not itself"
 eq "the shards are gone once stored" "$(ls "$sub/shards" | wc -l)" 0
 [ -s "$sub/reduced.txt" ]
 ok "the reduce leaves reduced.txt"
